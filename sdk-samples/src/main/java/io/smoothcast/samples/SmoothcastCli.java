@@ -1,0 +1,68 @@
+package io.smoothcast.samples;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code smoothcast.jar}: the sample command-line tool for operators and app
+ * developers. Subcommands (relay, broadcast, view, demo, probe, report, ...) are registered here
+ * as they land.
+ */
+@Command(
+        name = "smoothcast",
+        mixinStandardHelpOptions = true,
+        versionProvider = SmoothcastCli.Version.class,
+        description = "Smoothcast: smooth live broadcasts across long, lossy paths.",
+        footer = {"", "Examples:", "  java -jar smoothcast.jar --version", "  java -jar smoothcast.jar --help"})
+public final class SmoothcastCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Runs the tool.
+     *
+     * @param args command-line arguments
+     */
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** @return the configured picocli command line (also used by tests) */
+    public static CommandLine newCommandLine() {
+        return new CommandLine(new SmoothcastCli());
+    }
+
+    @Override
+    public void run() {
+        // No subcommand: show what there is.
+        PrintWriter out = spec.commandLine().getOut();
+        spec.commandLine().usage(out);
+    }
+
+    /** Reads the version that Maven filtered into {@code version.properties}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"smoothcast " + version()};
+        }
+
+        static String version() {
+            try (InputStream in = SmoothcastCli.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    return "unknown";
+                }
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
