@@ -12,7 +12,8 @@ import java.util.Set;
  *       samples match {@code comparison threshold}, counting only samples newer than
  *       {@code windowNs} before the latest one;</li>
  *   <li><b>clear</b> (once raised) when the last {@code clearCount} samples are all on the good
- *       side of {@code clearThreshold} (for ABOVE: {@code value <= clearThreshold}). The clear
+ *       side of {@code clearThreshold}, that is where the comparison does not match it (ABOVE:
+ *       {@code value <= clearThreshold}; AT_OR_ABOVE: {@code value < clearThreshold}). The clear
  *       threshold lies on the good side of the raise threshold or equals it.</li>
  * </ul>
  * Samples whose value is NaN are not samples (ignored).

@@ -16,6 +16,9 @@ package io.smoothcast.alert;
  *   <li>"some viewers of a stream degraded": {@code groupBy(STREAM)},
  *       {@code raiseFraction(0.1)}, {@code clearFraction(0.05)}, {@code minDegraded(2)}.</li>
  * </ul>
+ * Members join a group when they first report, so right after start a group may hold only the
+ * first reporters; "all members" rules need {@code minMembers} so that one early degraded member
+ * does not count as the whole group.
  * The alert's value is the degraded fraction and its threshold the raise fraction; it also
  * carries the member and degraded counts.
  *
