@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * media.
  *
  * <p>Thread-safety: {@link #offer}, the counters and {@link #alertListener()} may be used from
- * any thread; {@link #close()} from one. The wrapped {@link HistoryWriter} is used only by the
+ * any thread; {@link #close()} from one. A record offered while {@link #close()} runs may be
+ * lost without being counted; stop producers before closing. The wrapped {@link HistoryWriter} is used only by the
  * writer thread from construction on.
  */
 public final class BackgroundHistoryWriter implements AutoCloseable {
@@ -59,8 +60,7 @@ public final class BackgroundHistoryWriter implements AutoCloseable {
         }
         this.writer = writer;
         this.wallClockMs = wallClockMs;
-        // One slot more than asked, so the STOP marker always fits.
-        this.queue = new ArrayBlockingQueue<>(capacity + 1);
+        this.queue = new ArrayBlockingQueue<>(capacity);
         this.thread = new Thread(this::run, "smoothcast-history");
         thread.setDaemon(true);
         thread.start();
@@ -78,8 +78,7 @@ public final class BackgroundHistoryWriter implements AutoCloseable {
      */
     public boolean offer(Object snapshotOrEvent) {
         HistoryRecord record = new HistoryRecord(wallClockMs.getAsLong(), snapshotOrEvent);
-        // The capacity check keeps the last slot for STOP.
-        if (closed || queue.remainingCapacity() <= 1 || !queue.offer(record)) {
+        if (closed || !queue.offer(record)) {
             dropped.incrementAndGet();
             return false;
         }
@@ -131,6 +130,7 @@ public final class BackgroundHistoryWriter implements AutoCloseable {
             return;
         }
         closed = true;
+        // put, not offer: the writer thread keeps draining, so a full queue frees a slot.
         queue.put(STOP);
         thread.join();
     }

@@ -1,9 +1,12 @@
 package io.smoothcast.history;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -11,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -27,14 +31,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files are untrusted (truncated by a crash, edited by hand): a line that is not a valid
  * record (bad JSON, wrong field types, out-of-range values, longer than
- * {@link #DEFAULT_MAX_LINE_CHARS}, bad UTF-8) is skipped and counted in
+ * {@link #DEFAULT_MAX_LINE_CHARS} bytes, bad UTF-8) is skipped and counted in
  * {@link #malformedLines()}; reading goes on with the next line.
  *
  * <p>Not thread-safe: one thread consumes a stream; the malformed-line count is for that thread.
  */
 public final class HistoryReader {
 
-    /** Longest line accepted, characters: 1 MiB. */
+    /** Longest line accepted, bytes: 1 MiB. */
     public static final int DEFAULT_MAX_LINE_CHARS = 1 << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(HistoryReader.class);
@@ -62,7 +66,7 @@ public final class HistoryReader {
     /**
      * @param directory the history directory; not null
      * @param filePrefix the writer's file prefix; not empty
-     * @param maxLineChars longest line accepted, characters; >= 16
+     * @param maxLineChars longest line accepted, bytes of UTF-8; >= 16
      * @return a reader
      */
     public static HistoryReader of(Path directory, String filePrefix, int maxLineChars) {
@@ -121,11 +125,18 @@ public final class HistoryReader {
 
     /** Walks the files line by line, decoding each line. */
     private final class RecordIterator implements Iterator<HistoryRecord> {
+        private static final int LINE = 0;
+        private static final int END = 1;
+        private static final int TOO_LONG = 2;
+
         private final Iterator<Path> files;
-        private Reader in;
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        private InputStream in;
         private Path current;
         private HistoryRecord next;
-        private final StringBuilder line = new StringBuilder();
+        private byte[] line = new byte[256];
+        private int lineLength;
 
         RecordIterator(List<Path> files) {
             this.files = files.iterator();
@@ -133,42 +144,46 @@ public final class HistoryReader {
 
         @Override
         public boolean hasNext() {
-            try {
-                while (next == null) {
-                    if (in == null) {
-                        if (!files.hasNext()) {
-                            return false;
-                        }
-                        current = files.next();
-                        in = open(current);
-                        if (in == null) {
-                            continue;
-                        }
+            while (next == null) {
+                if (in == null) {
+                    if (!files.hasNext()) {
+                        return false;
                     }
-                    int result = readLine();
-                    if (result == END) {
-                        closeCurrent();
-                        continue;
-                    }
-                    if (result == TOO_LONG) {
-                        malformed("line longer than " + maxLineChars + " characters");
-                        continue;
-                    }
-                    if (line.length() == 0) {
-                        continue;
-                    }
-                    try {
-                        next = HistoryCodec.decode(line.toString());
-                    } catch (IllegalArgumentException bad) {
-                        malformed(bad.getMessage());
-                    }
+                    current = files.next();
+                    in = open(current);
+                    continue;
                 }
-                return true;
-            } catch (IOException e) {
-                // Bad UTF-8 surfaces as an IOException from the decoder: count it, skip the rest of the file.
-                malformed("unreadable (" + e.getMessage() + "), rest of the file skipped");
-                closeCurrent();
-                return hasNext();
+                int result;
+                try {
+                    result = readLine();
+                } catch (IOException e) {
+                    malformed("read failed (" + e.getMessage() + "), rest of the file skipped");
+                    closeCurrent();
+                    continue;
+                }
+                if (result == END) {
+                    closeCurrent();
+                } else if (result == TOO_LONG) {
+                    malformed("line longer than " + maxLineChars + " bytes");
+                } else if (lineLength > 0) {
+                    decode();
+                }
+            }
+            return true;
+        }
+
+        private void decode() {
+            String text;
+            try {
+                text = utf8.decode(ByteBuffer.wrap(line, 0, lineLength)).toString();
+            } catch (CharacterCodingException e) {
+                malformed("not UTF-8");
+                return;
+            }
+            try {
+                next = HistoryCodec.decode(text);
+            } catch (IllegalArgumentException bad) {
+                malformed(bad.getMessage());
             }
         }
 
@@ -182,39 +197,47 @@ public final class HistoryReader {
             return r;
         }
 
-        private static final int LINE = 0;
-        private static final int END = 1;
-        private static final int TOO_LONG = 2;
-
-        /** Reads one line into {@code line}; an over-long line is consumed and reported. */
+        /**
+         * Reads the bytes of one line (without "\n" or a trailing "\r") into {@code line}; an
+         * over-long line is consumed and reported; a last line without "\n" counts as a line.
+         */
         private int readLine() throws IOException {
-            line.setLength(0);
+            lineLength = 0;
             boolean tooLong = false;
+            boolean any = false;
             int c;
             while ((c = in.read()) != -1) {
+                any = true;
                 if (c == '\n') {
-                    return tooLong ? TOO_LONG : LINE;
+                    break;
                 }
-                if (!tooLong) {
-                    if (line.length() >= maxLineChars) {
-                        tooLong = true;
-                        line.setLength(0);
-                    } else if (c != '\r') {
-                        line.append((char) c);
-                    }
+                if (tooLong) {
+                    continue;
                 }
+                if (lineLength >= maxLineChars) {
+                    tooLong = true;
+                    continue;
+                }
+                if (lineLength == line.length) {
+                    line = Arrays.copyOf(line, Math.min(maxLineChars, line.length * 2));
+                }
+                line[lineLength++] = (byte) c;
+            }
+            if (!any) {
+                return END;
             }
             if (tooLong) {
                 return TOO_LONG;
             }
-            return line.length() > 0 ? LINE : END;
+            if (lineLength > 0 && line[lineLength - 1] == '\r') {
+                lineLength--;
+            }
+            return LINE;
         }
 
-        private Reader open(Path file) {
+        private InputStream open(Path file) {
             try {
-                return new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
-                        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                                .onUnmappableCharacter(CodingErrorAction.REPORT)));
+                return new BufferedInputStream(Files.newInputStream(file));
             } catch (NoSuchFileException deleted) {
                 return null; // pruned by a writer since it was listed
             } catch (IOException e) {
