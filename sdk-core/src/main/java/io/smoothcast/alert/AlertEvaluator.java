@@ -579,7 +579,10 @@ public final class AlertEvaluator {
             return this;
         }
 
-        /** @param v told of raised and cleared alerts; not null @return this builder */
+        /**
+         * @param v told of raised and cleared alerts; not null
+         * @return this builder
+         */
         public Builder listener(AlertListener v) {
             if (v == null) {
                 throw new IllegalArgumentException("listener must not be null (use AlertListener.NONE)");
@@ -588,7 +591,10 @@ public final class AlertEvaluator {
             return this;
         }
 
-        /** @param v time without samples after which a subject is forgotten, ns; > 0 @return this builder */
+        /**
+         * @param v time without samples after which a subject is forgotten, ns; > 0
+         * @return this builder
+         */
         public Builder subjectTimeoutNs(long v) {
             if (v <= 0) {
                 throw new IllegalArgumentException("subjectTimeoutNs must be > 0: " + v);
@@ -597,7 +603,10 @@ public final class AlertEvaluator {
             return this;
         }
 
-        /** @param v most subjects (and streams watched for media) tracked; >= 1 @return this builder */
+        /**
+         * @param v most subjects (and streams watched for media) tracked; >= 1
+         * @return this builder
+         */
         public Builder maxSubjects(int v) {
             if (v < 1) {
                 throw new IllegalArgumentException("maxSubjects must be >= 1: " + v);

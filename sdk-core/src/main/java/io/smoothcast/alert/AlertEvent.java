@@ -53,7 +53,26 @@ public record AlertEvent(
         CLEARED
     }
 
-    /** Rejects null fields and negative counts. */
+    /**
+     * Rejects null fields and negative counts.
+     *
+     * @param type RAISED or CLEARED
+     * @param incidentId pairs a RAISED event with its CLEARED event; unique per evaluator, from 1
+     * @param ruleId the rule that fired
+     * @param severity the rule's severity
+     * @param metric the metric's name (for example "rtt_ms"; "degraded_fraction" for group rules, "media_age_ms" for no-media rules)
+     * @param value the value that raised (or cleared) the alert, in the metric's unit; NaN when there was none (the subject stopped reporting)
+     * @param threshold the threshold it was compared with: the raise threshold on RAISED, the clear threshold on CLEARED
+     * @param streamId the stream concerned; "" if not stream-specific
+     * @param endpointId the endpoint concerned; "" if not endpoint-specific
+     * @param nodeId the node concerned; "" if not node-specific
+     * @param region the region concerned; "" if not region-specific
+     * @param timeNs when it happened, monotonic nanoseconds (a sample's timestamp or the tick's)
+     * @param raisedTimeNs when the alert was raised (equal to {@code timeNs} on RAISED)
+     * @param affected for group rules, degraded members; otherwise 1 while raised, 0 when cleared
+     * @param members for group rules, members of the group; otherwise 1
+     * @param detail a human-readable sentence describing the cause
+     */
     public AlertEvent {
         if (type == null || ruleId == null || severity == null || metric == null || streamId == null
                 || endpointId == null || nodeId == null || region == null || detail == null) {

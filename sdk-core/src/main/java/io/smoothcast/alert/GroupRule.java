@@ -149,13 +149,19 @@ public final class GroupRule implements AlertRule {
             this.description = condition.toString();
         }
 
-        /** @param v a one-line description; not null @return this builder */
+        /**
+         * @param v a one-line description; not null
+         * @return this builder
+         */
         public Builder description(String v) {
             description = RuleChecks.requireNonNull(v, "description");
             return this;
         }
 
-        /** @param v how members are grouped; not null @return this builder */
+        /**
+         * @param v how members are grouped; not null
+         * @return this builder
+         */
         public Builder groupBy(GroupBy v) {
             groupBy = RuleChecks.requireNonNull(v, "groupBy");
             return this;
@@ -189,7 +195,10 @@ public final class GroupRule implements AlertRule {
             return this;
         }
 
-        /** @param v fewest members before the group can raise; >= 1 @return this builder */
+        /**
+         * @param v fewest members before the group can raise; >= 1
+         * @return this builder
+         */
         public Builder minMembers(int v) {
             if (v < 1) {
                 throw new IllegalArgumentException("minMembers must be >= 1: " + v);
@@ -198,7 +207,10 @@ public final class GroupRule implements AlertRule {
             return this;
         }
 
-        /** @param v fewest degraded members to raise and stay raised; >= 1 @return this builder */
+        /**
+         * @param v fewest degraded members to raise and stay raised; >= 1
+         * @return this builder
+         */
         public Builder minDegraded(int v) {
             if (v < 1) {
                 throw new IllegalArgumentException("minDegraded must be >= 1: " + v);

@@ -14,7 +14,12 @@ import io.smoothcast.stats.StatsTimes;
  */
 public record Incident(AlertEvent raised, long clearedTimeNs) {
 
-    /** Checks that {@code raised} is a RAISED event. */
+    /**
+     * Checks that {@code raised} is a RAISED event.
+     *
+     * @param raised the RAISED event
+     * @param clearedTimeNs when it cleared, monotonic nanoseconds, or {@link StatsTimes#NEVER} while open
+     */
     public Incident {
         if (raised == null || raised.type() != AlertEvent.Type.RAISED) {
             throw new IllegalArgumentException("raised must be a RAISED event: " + raised);

@@ -186,19 +186,28 @@ public final class Metric {
             this.unit = unit;
         }
 
-        /** @param reader reads the value from a receive snapshot (NaN for none) @return this builder */
+        /**
+         * @param reader reads the value from a receive snapshot (NaN for none)
+         * @return this builder
+         */
         public Builder receive(ToDoubleFunction<ReceiveStreamStats> reader) {
             receive = reader;
             return this;
         }
 
-        /** @param reader reads the value from a send snapshot (NaN for none) @return this builder */
+        /**
+         * @param reader reads the value from a send snapshot (NaN for none)
+         * @return this builder
+         */
         public Builder send(ToDoubleFunction<SendStreamStats> reader) {
             send = reader;
             return this;
         }
 
-        /** @param reader reads the value from a node snapshot (NaN for none) @return this builder */
+        /**
+         * @param reader reads the value from a node snapshot (NaN for none)
+         * @return this builder
+         */
         public Builder node(ToDoubleFunction<NodeStats> reader) {
             node = reader;
             return this;

@@ -13,7 +13,14 @@ package io.smoothcast.alert;
  */
 public record Subject(String streamId, String endpointId, String nodeId, String region) {
 
-    /** Rejects null fields (use "" for unknown). */
+    /**
+     * Rejects null fields (use "" for unknown).
+     *
+     * @param streamId the stream; "" for node samples
+     * @param endpointId the measuring endpoint; "" if there is only one
+     * @param nodeId the serving node; "" when unknown
+     * @param region the serving node's region; "" when unknown
+     */
     public Subject {
         if (streamId == null || endpointId == null || nodeId == null || region == null) {
             throw new IllegalArgumentException("Subject fields must not be null (use \"\"): streamId="

@@ -41,7 +41,12 @@ public record HistoryRecord(long wallTimeMs, Object value) {
         }
     }
 
-    /** Rejects values of other types. */
+    /**
+     * Rejects values of other types.
+     *
+     * @param wallTimeMs when the record was appended, milliseconds since the Unix epoch (UTC)
+     * @param value a {@link ReceiveStreamStats}, {@link SendStreamStats}, {@link NodeStats} or {@link AlertEvent}
+     */
     public HistoryRecord {
         kindOf(value);
     }

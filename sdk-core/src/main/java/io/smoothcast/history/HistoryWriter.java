@@ -86,22 +86,34 @@ public final class HistoryWriter implements Closeable {
         return new Builder(directory);
     }
 
-    /** @param stats a snapshot, stamped with the wall clock now @throws IOException if writing fails */
+    /**
+     * @param stats a snapshot, stamped with the wall clock now
+     * @throws IOException if writing fails
+     */
     public void append(ReceiveStreamStats stats) throws IOException {
         append(new HistoryRecord(wallClockMs.getAsLong(), stats));
     }
 
-    /** @param stats a snapshot, stamped with the wall clock now @throws IOException if writing fails */
+    /**
+     * @param stats a snapshot, stamped with the wall clock now
+     * @throws IOException if writing fails
+     */
     public void append(SendStreamStats stats) throws IOException {
         append(new HistoryRecord(wallClockMs.getAsLong(), stats));
     }
 
-    /** @param stats a snapshot, stamped with the wall clock now @throws IOException if writing fails */
+    /**
+     * @param stats a snapshot, stamped with the wall clock now
+     * @throws IOException if writing fails
+     */
     public void append(NodeStats stats) throws IOException {
         append(new HistoryRecord(wallClockMs.getAsLong(), stats));
     }
 
-    /** @param event an alert event, stamped with the wall clock now @throws IOException if writing fails */
+    /**
+     * @param event an alert event, stamped with the wall clock now
+     * @throws IOException if writing fails
+     */
     public void append(AlertEvent event) throws IOException {
         append(new HistoryRecord(wallClockMs.getAsLong(), event));
     }
@@ -147,7 +159,10 @@ public final class HistoryWriter implements Closeable {
         }
     }
 
-    /** Flushes and closes the current file. Idempotent. @throws IOException if closing fails */
+    /**
+     * Flushes and closes the current file. Idempotent.
+     * @throws IOException if closing fails
+     */
     @Override
     public void close() throws IOException {
         closed = true;
@@ -240,7 +255,10 @@ public final class HistoryWriter implements Closeable {
             return this;
         }
 
-        /** @param v largest file size, bytes; >= 1 (a longer line gets a file of its own) @return this builder */
+        /**
+         * @param v largest file size, bytes; >= 1 (a longer line gets a file of its own)
+         * @return this builder
+         */
         public Builder maxFileBytes(long v) {
             if (v < 1) {
                 throw new IllegalArgumentException("maxFileBytes must be >= 1: " + v);
@@ -249,7 +267,10 @@ public final class HistoryWriter implements Closeable {
             return this;
         }
 
-        /** @param v longest span of one file, ms; > 0 (Long.MAX_VALUE: size only) @return this builder */
+        /**
+         * @param v longest span of one file, ms; > 0 (Long.MAX_VALUE: size only)
+         * @return this builder
+         */
         public Builder maxFileAgeMs(long v) {
             if (v <= 0) {
                 throw new IllegalArgumentException("maxFileAgeMs must be > 0: " + v);
@@ -258,7 +279,10 @@ public final class HistoryWriter implements Closeable {
             return this;
         }
 
-        /** @param v files kept, the current one included; >= 1 @return this builder */
+        /**
+         * @param v files kept, the current one included; >= 1
+         * @return this builder
+         */
         public Builder maxFiles(int v) {
             if (v < 1) {
                 throw new IllegalArgumentException("maxFiles must be >= 1: " + v);

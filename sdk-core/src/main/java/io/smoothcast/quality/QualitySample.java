@@ -20,7 +20,15 @@ import io.smoothcast.stats.StatsTimes;
 public record QualitySample(double lossFraction, double roundTripTimeMs, double jitterMs,
         double stallRate, long mediaAgeNs) {
 
-    /** Rejects values outside the documented ranges. */
+    /**
+     * Rejects values outside the documented ranges.
+     *
+     * @param lossFraction share of packets lost in the interval, 0-1
+     * @param roundTripTimeMs round-trip time, milliseconds
+     * @param jitterMs interarrival jitter, milliseconds
+     * @param stallRate share of the interval spent frozen, 0-1
+     * @param mediaAgeNs nanoseconds since media last flowed, or -1 when unknown
+     */
     public QualitySample {
         if (!Double.isNaN(lossFraction) && (lossFraction < 0 || lossFraction > 1)) {
             throw new IllegalArgumentException("lossFraction must be NaN or in [0, 1]: " + lossFraction);

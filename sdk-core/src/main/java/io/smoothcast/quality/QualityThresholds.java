@@ -9,13 +9,13 @@ import java.util.Arrays;
  *
  * <p>Defaults (named constants below) suit a cross-continent live broadcast with a few seconds of
  * latency budget, where RTT matters less than loss and stalls:
- * <pre>
+ * <pre>{@code
  *              EXCELLENT  GOOD    POOR    BAD     (VERY_BAD above)
  * loss         <= 1 %     <= 3 %  <= 8 %  <= 15 %
  * RTT          <= 150 ms  <= 300  <= 500  <= 800
  * jitter       <= 20 ms   <= 40   <= 80   <= 150
  * stall rate   0          <= 2 %  <= 5 %  <= 10 %
- * </pre>
+ * }</pre>
  * (any stall at all costs EXCELLENT) and DOWN once media has not flowed for
  * {@link #DEFAULT_DOWN_AFTER_NS} (4 s, two grading intervals).
  *

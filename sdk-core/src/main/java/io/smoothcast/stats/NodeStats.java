@@ -37,7 +37,19 @@ public record NodeStats(
         double bitrateInBps,
         double bitrateOutBps) {
 
-    /** Validates and copies; see the class description for the ranges. */
+    /**
+     * Validates and copies; see the class description for the ranges.
+     *
+     * @param timestampNs when the snapshot was taken, monotonic nanoseconds
+     * @param nodeId the node's identifier; not empty
+     * @param region the node's region; "" when unknown
+     * @param viewersByStream concurrent viewers (subscribers) per stream id; counts >= 0
+     * @param packetsReceived packets received from broadcasters and peer nodes, cumulative
+     * @param packetsSent packets sent to viewers and peer nodes, cumulative
+     * @param packetsDropped malformed or unauthenticated packets dropped, cumulative
+     * @param bitrateInBps ingress bitrate over the interval, bits per second
+     * @param bitrateOutBps egress bitrate over the interval, bits per second
+     */
     public NodeStats {
         requireId(nodeId, "nodeId");
         requireText(region, "region");
@@ -108,9 +120,15 @@ public record NodeStats(
             this.nodeId = nodeId;
         }
 
-        /** @param v snapshot instant, monotonic ns @return this builder */
+        /**
+         * @param v snapshot instant, monotonic ns
+         * @return this builder
+         */
         public Builder timestampNs(long v) { timestampNs = v; return this; }
-        /** @param v the node's region @return this builder */
+        /**
+         * @param v the node's region
+         * @return this builder
+         */
         public Builder region(String v) { region = v; return this; }
 
         /**
@@ -123,15 +141,30 @@ public record NodeStats(
             return this;
         }
 
-        /** @param v cumulative packets received @return this builder */
+        /**
+         * @param v cumulative packets received
+         * @return this builder
+         */
         public Builder packetsReceived(long v) { packetsReceived = v; return this; }
-        /** @param v cumulative packets sent @return this builder */
+        /**
+         * @param v cumulative packets sent
+         * @return this builder
+         */
         public Builder packetsSent(long v) { packetsSent = v; return this; }
-        /** @param v cumulative packets dropped @return this builder */
+        /**
+         * @param v cumulative packets dropped
+         * @return this builder
+         */
         public Builder packetsDropped(long v) { packetsDropped = v; return this; }
-        /** @param v ingress bitrate, bits per second @return this builder */
+        /**
+         * @param v ingress bitrate, bits per second
+         * @return this builder
+         */
         public Builder bitrateInBps(double v) { bitrateInBps = v; return this; }
-        /** @param v egress bitrate, bits per second @return this builder */
+        /**
+         * @param v egress bitrate, bits per second
+         * @return this builder
+         */
         public Builder bitrateOutBps(double v) { bitrateOutBps = v; return this; }
 
         /**

@@ -83,7 +83,35 @@ public record ReceiveStreamStats(
         long failoverCount,
         boolean audioOnly) implements StreamStats {
 
-    /** Validates every component; see the class description for the ranges. */
+    /**
+     * Validates every component; see the class description for the ranges.
+     *
+     * @param timestampNs when the snapshot was taken, monotonic nanoseconds
+     * @param streamId the stream's identifier; not empty
+     * @param endpointId the measuring endpoint; "" when there is only one per stream
+     * @param nodeId the node serving the endpoint; "" when unknown
+     * @param region that node's region; "" when unknown
+     * @param ssrc the RTP SSRC, or -1 when unknown or several
+     * @param packetsReceived media packets received (W3C {@code packetsReceived}), cumulative
+     * @param bytesReceived payload bytes received (W3C {@code bytesReceived}), cumulative
+     * @param packetsLost packets lost on the network before any recovery (W3C {@code packetsLost}), cumulative
+     * @param packetsLostAfterRecovery packets still missing when their frame was due for playout, after retransmission and FEC, cumulative; at most {@code packetsLost}
+     * @param framesDecoded frames handed to the decoder (W3C {@code framesDecoded}), cumulative
+     * @param lossFractionBeforeRecovery share of expected packets lost on the network in the interval, 0-1
+     * @param lossFractionAfterRecovery share of expected packets still missing at playout in the interval, 0-1
+     * @param bitrateInBps received bitrate over the interval, bits per second
+     * @param framesPerSecond decoded frame rate over the interval (W3C {@code framesPerSecond})
+     * @param jitterMs RTP interarrival jitter (RFC 3550 section 6.4.1, W3C {@code jitter}), milliseconds
+     * @param roundTripTimeMs round-trip time to the serving node (W3C {@code roundTripTime}), milliseconds
+     * @param endToEndLatencyMs capture-to-playout delay measured from the capture timestamp header extension, milliseconds
+     * @param jitterBufferDelayMs mean time a frame spent in the jitter buffer over the interval (W3C {@code jitterBufferDelay / jitterBufferEmittedCount}), milliseconds
+     * @param freezeCount video freezes (W3C {@code freezeCount}), cumulative
+     * @param totalFreezesDurationMs total time frozen (W3C {@code totalFreezesDuration}), milliseconds, cumulative
+     * @param stallRate share of the interval spent frozen, 0-1
+     * @param lastPacketReceivedNs when the last media packet arrived (W3C {@code lastPacketReceivedTimestamp}), monotonic nanoseconds, or {@link StatsTimes#NEVER}
+     * @param failoverCount node changes since the stream started at this endpoint
+     * @param audioOnly true while the endpoint receives audio only (video fallback)
+     */
     public ReceiveStreamStats {
         requireId(streamId, "streamId");
         requireText(endpointId, "endpointId");
@@ -196,53 +224,125 @@ public record ReceiveStreamStats(
             this.streamId = streamId;
         }
 
-        /** @param v snapshot instant, monotonic ns @return this builder */
+        /**
+         * @param v snapshot instant, monotonic ns
+         * @return this builder
+         */
         public Builder timestampNs(long v) { timestampNs = v; return this; }
-        /** @param v measuring endpoint @return this builder */
+        /**
+         * @param v measuring endpoint
+         * @return this builder
+         */
         public Builder endpointId(String v) { endpointId = v; return this; }
-        /** @param v serving node @return this builder */
+        /**
+         * @param v serving node
+         * @return this builder
+         */
         public Builder nodeId(String v) { nodeId = v; return this; }
-        /** @param v serving node's region @return this builder */
+        /**
+         * @param v serving node's region
+         * @return this builder
+         */
         public Builder region(String v) { region = v; return this; }
-        /** @param v RTP SSRC or -1 @return this builder */
+        /**
+         * @param v RTP SSRC or -1
+         * @return this builder
+         */
         public Builder ssrc(long v) { ssrc = v; return this; }
-        /** @param v cumulative packets received @return this builder */
+        /**
+         * @param v cumulative packets received
+         * @return this builder
+         */
         public Builder packetsReceived(long v) { packetsReceived = v; return this; }
-        /** @param v cumulative bytes received @return this builder */
+        /**
+         * @param v cumulative bytes received
+         * @return this builder
+         */
         public Builder bytesReceived(long v) { bytesReceived = v; return this; }
-        /** @param v cumulative packets lost before recovery @return this builder */
+        /**
+         * @param v cumulative packets lost before recovery
+         * @return this builder
+         */
         public Builder packetsLost(long v) { packetsLost = v; return this; }
-        /** @param v cumulative packets missing at playout @return this builder */
+        /**
+         * @param v cumulative packets missing at playout
+         * @return this builder
+         */
         public Builder packetsLostAfterRecovery(long v) { packetsLostAfterRecovery = v; return this; }
-        /** @param v cumulative frames decoded @return this builder */
+        /**
+         * @param v cumulative frames decoded
+         * @return this builder
+         */
         public Builder framesDecoded(long v) { framesDecoded = v; return this; }
-        /** @param v interval loss before recovery, 0-1 @return this builder */
+        /**
+         * @param v interval loss before recovery, 0-1
+         * @return this builder
+         */
         public Builder lossFractionBeforeRecovery(double v) { lossFractionBeforeRecovery = v; return this; }
-        /** @param v interval loss after recovery, 0-1 @return this builder */
+        /**
+         * @param v interval loss after recovery, 0-1
+         * @return this builder
+         */
         public Builder lossFractionAfterRecovery(double v) { lossFractionAfterRecovery = v; return this; }
-        /** @param v interval bitrate, bits per second @return this builder */
+        /**
+         * @param v interval bitrate, bits per second
+         * @return this builder
+         */
         public Builder bitrateInBps(double v) { bitrateInBps = v; return this; }
-        /** @param v interval frame rate, frames per second @return this builder */
+        /**
+         * @param v interval frame rate, frames per second
+         * @return this builder
+         */
         public Builder framesPerSecond(double v) { framesPerSecond = v; return this; }
-        /** @param v interarrival jitter, ms @return this builder */
+        /**
+         * @param v interarrival jitter, ms
+         * @return this builder
+         */
         public Builder jitterMs(double v) { jitterMs = v; return this; }
-        /** @param v round-trip time, ms @return this builder */
+        /**
+         * @param v round-trip time, ms
+         * @return this builder
+         */
         public Builder roundTripTimeMs(double v) { roundTripTimeMs = v; return this; }
-        /** @param v capture-to-playout latency, ms @return this builder */
+        /**
+         * @param v capture-to-playout latency, ms
+         * @return this builder
+         */
         public Builder endToEndLatencyMs(double v) { endToEndLatencyMs = v; return this; }
-        /** @param v mean jitter buffer delay, ms @return this builder */
+        /**
+         * @param v mean jitter buffer delay, ms
+         * @return this builder
+         */
         public Builder jitterBufferDelayMs(double v) { jitterBufferDelayMs = v; return this; }
-        /** @param v cumulative freezes @return this builder */
+        /**
+         * @param v cumulative freezes
+         * @return this builder
+         */
         public Builder freezeCount(long v) { freezeCount = v; return this; }
-        /** @param v cumulative frozen time, ms @return this builder */
+        /**
+         * @param v cumulative frozen time, ms
+         * @return this builder
+         */
         public Builder totalFreezesDurationMs(long v) { totalFreezesDurationMs = v; return this; }
-        /** @param v share of the interval frozen, 0-1 @return this builder */
+        /**
+         * @param v share of the interval frozen, 0-1
+         * @return this builder
+         */
         public Builder stallRate(double v) { stallRate = v; return this; }
-        /** @param v last media arrival, monotonic ns, or {@link StatsTimes#NEVER} @return this builder */
+        /**
+         * @param v last media arrival, monotonic ns, or {@link StatsTimes#NEVER}
+         * @return this builder
+         */
         public Builder lastPacketReceivedNs(long v) { lastPacketReceivedNs = v; return this; }
-        /** @param v failovers so far @return this builder */
+        /**
+         * @param v failovers so far
+         * @return this builder
+         */
         public Builder failoverCount(long v) { failoverCount = v; return this; }
-        /** @param v true while receiving audio only @return this builder */
+        /**
+         * @param v true while receiving audio only
+         * @return this builder
+         */
         public Builder audioOnly(boolean v) { audioOnly = v; return this; }
 
         long bytesReceived() { return bytesReceived; }

@@ -68,7 +68,30 @@ public record SendStreamStats(
         long failoverCount,
         boolean audioOnly) implements StreamStats {
 
-    /** Validates every component; see the class description for the ranges. */
+    /**
+     * Validates every component; see the class description for the ranges.
+     *
+     * @param timestampNs when the snapshot was taken, monotonic nanoseconds
+     * @param streamId the stream's identifier; not empty
+     * @param endpointId the measuring endpoint; "" when there is only one per stream
+     * @param nodeId the node the endpoint sends to; "" when unknown
+     * @param region that node's region; "" when unknown
+     * @param ssrc the RTP SSRC, or -1 when unknown or several
+     * @param packetsSent media packets sent, retransmissions excluded (W3C {@code packetsSent}), cumulative
+     * @param bytesSent payload bytes sent (W3C {@code bytesSent}), cumulative
+     * @param retransmittedPacketsSent retransmitted packets (W3C {@code retransmittedPacketsSent}), cumulative
+     * @param framesEncoded frames encoded (W3C {@code framesEncoded}), cumulative
+     * @param packetsLost packets the receiver reported lost (W3C remote-inbound {@code packetsLost}), cumulative
+     * @param lossFraction the receiver's latest fraction lost (W3C {@code fractionLost}), 0-1
+     * @param bitrateOutBps sent bitrate over the interval, bits per second
+     * @param targetBitrateBps the congestion controller's current target (W3C {@code targetBitrate}), bits per second
+     * @param framesPerSecond encoded frame rate over the interval (W3C {@code framesPerSecond})
+     * @param jitterMs the receiver's reported interarrival jitter, milliseconds
+     * @param roundTripTimeMs round-trip time from RTCP (W3C {@code roundTripTime}), milliseconds
+     * @param lastFeedbackReceivedNs when the last receiver report or feedback arrived, monotonic nanoseconds, or {@link StatsTimes#NEVER}
+     * @param failoverCount node changes since the stream started at this endpoint
+     * @param audioOnly true while the endpoint sends audio only (video fallback)
+     */
     public SendStreamStats {
         requireId(streamId, "streamId");
         requireText(endpointId, "endpointId");
@@ -162,43 +185,100 @@ public record SendStreamStats(
             this.streamId = streamId;
         }
 
-        /** @param v snapshot instant, monotonic ns @return this builder */
+        /**
+         * @param v snapshot instant, monotonic ns
+         * @return this builder
+         */
         public Builder timestampNs(long v) { timestampNs = v; return this; }
-        /** @param v measuring endpoint @return this builder */
+        /**
+         * @param v measuring endpoint
+         * @return this builder
+         */
         public Builder endpointId(String v) { endpointId = v; return this; }
-        /** @param v node sent to @return this builder */
+        /**
+         * @param v node sent to
+         * @return this builder
+         */
         public Builder nodeId(String v) { nodeId = v; return this; }
-        /** @param v that node's region @return this builder */
+        /**
+         * @param v that node's region
+         * @return this builder
+         */
         public Builder region(String v) { region = v; return this; }
-        /** @param v RTP SSRC or -1 @return this builder */
+        /**
+         * @param v RTP SSRC or -1
+         * @return this builder
+         */
         public Builder ssrc(long v) { ssrc = v; return this; }
-        /** @param v cumulative packets sent @return this builder */
+        /**
+         * @param v cumulative packets sent
+         * @return this builder
+         */
         public Builder packetsSent(long v) { packetsSent = v; return this; }
-        /** @param v cumulative bytes sent @return this builder */
+        /**
+         * @param v cumulative bytes sent
+         * @return this builder
+         */
         public Builder bytesSent(long v) { bytesSent = v; return this; }
-        /** @param v cumulative retransmissions @return this builder */
+        /**
+         * @param v cumulative retransmissions
+         * @return this builder
+         */
         public Builder retransmittedPacketsSent(long v) { retransmittedPacketsSent = v; return this; }
-        /** @param v cumulative frames encoded @return this builder */
+        /**
+         * @param v cumulative frames encoded
+         * @return this builder
+         */
         public Builder framesEncoded(long v) { framesEncoded = v; return this; }
-        /** @param v cumulative packets reported lost @return this builder */
+        /**
+         * @param v cumulative packets reported lost
+         * @return this builder
+         */
         public Builder packetsLost(long v) { packetsLost = v; return this; }
-        /** @param v reported fraction lost, 0-1 @return this builder */
+        /**
+         * @param v reported fraction lost, 0-1
+         * @return this builder
+         */
         public Builder lossFraction(double v) { lossFraction = v; return this; }
-        /** @param v interval bitrate, bits per second @return this builder */
+        /**
+         * @param v interval bitrate, bits per second
+         * @return this builder
+         */
         public Builder bitrateOutBps(double v) { bitrateOutBps = v; return this; }
-        /** @param v target bitrate, bits per second @return this builder */
+        /**
+         * @param v target bitrate, bits per second
+         * @return this builder
+         */
         public Builder targetBitrateBps(double v) { targetBitrateBps = v; return this; }
-        /** @param v interval frame rate @return this builder */
+        /**
+         * @param v interval frame rate
+         * @return this builder
+         */
         public Builder framesPerSecond(double v) { framesPerSecond = v; return this; }
-        /** @param v reported jitter, ms @return this builder */
+        /**
+         * @param v reported jitter, ms
+         * @return this builder
+         */
         public Builder jitterMs(double v) { jitterMs = v; return this; }
-        /** @param v round-trip time, ms @return this builder */
+        /**
+         * @param v round-trip time, ms
+         * @return this builder
+         */
         public Builder roundTripTimeMs(double v) { roundTripTimeMs = v; return this; }
-        /** @param v last feedback arrival, monotonic ns, or {@link StatsTimes#NEVER} @return this builder */
+        /**
+         * @param v last feedback arrival, monotonic ns, or {@link StatsTimes#NEVER}
+         * @return this builder
+         */
         public Builder lastFeedbackReceivedNs(long v) { lastFeedbackReceivedNs = v; return this; }
-        /** @param v failovers so far @return this builder */
+        /**
+         * @param v failovers so far
+         * @return this builder
+         */
         public Builder failoverCount(long v) { failoverCount = v; return this; }
-        /** @param v true while sending audio only @return this builder */
+        /**
+         * @param v true while sending audio only
+         * @return this builder
+         */
         public Builder audioOnly(boolean v) { audioOnly = v; return this; }
 
         long bytesSent() { return bytesSent; }

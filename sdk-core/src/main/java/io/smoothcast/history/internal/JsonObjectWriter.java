@@ -32,7 +32,11 @@ public final class JsonObjectWriter {
         firstField = true;
     }
 
-    /** @param name field name @param value string value (null writes null) @return this writer */
+    /**
+     * @param name field name
+     * @param value string value (null writes null)
+     * @return this writer
+     */
     public JsonObjectWriter field(String name, String value) {
         name(name);
         if (value == null) {
@@ -43,14 +47,22 @@ public final class JsonObjectWriter {
         return this;
     }
 
-    /** @param name field name @param value integer value @return this writer */
+    /**
+     * @param name field name
+     * @param value integer value
+     * @return this writer
+     */
     public JsonObjectWriter field(String name, long value) {
         name(name);
         out.append(value);
         return this;
     }
 
-    /** @param name field name @param value number; NaN and infinities are written as null @return this writer */
+    /**
+     * @param name field name
+     * @param value number; NaN and infinities are written as null
+     * @return this writer
+     */
     public JsonObjectWriter field(String name, double value) {
         name(name);
         if (Double.isFinite(value)) {
@@ -61,7 +73,11 @@ public final class JsonObjectWriter {
         return this;
     }
 
-    /** @param name field name @param value boolean value @return this writer */
+    /**
+     * @param name field name
+     * @param value boolean value
+     * @return this writer
+     */
     public JsonObjectWriter field(String name, boolean value) {
         name(name);
         out.append(value);
@@ -89,7 +105,10 @@ public final class JsonObjectWriter {
         return this;
     }
 
-    /** Closes the object. @return the builder holding it */
+    /**
+     * Closes the object.
+     * @return the builder holding it
+     */
     public StringBuilder end() {
         out.append('}');
         return out;

@@ -3,8 +3,10 @@ package io.smoothcast.history.internal;
 /** Malformed JSON: the message says what and where (character offset). */
 public final class JsonParseException extends IllegalArgumentException {
 
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** The character offset of the error. */
     private final int offset;
 
     /**
