@@ -133,6 +133,9 @@ public final class Metric {
      * @return the metric's value in it, NaN if it has none
      */
     public double read(ReceiveStreamStats stats) {
+        if (stats == null) {
+            throw new IllegalArgumentException("stats must not be null");
+        }
         return receive == null ? Double.NaN : receive.applyAsDouble(stats);
     }
 
@@ -141,6 +144,9 @@ public final class Metric {
      * @return the metric's value in it, NaN if it has none
      */
     public double read(SendStreamStats stats) {
+        if (stats == null) {
+            throw new IllegalArgumentException("stats must not be null");
+        }
         return send == null ? Double.NaN : send.applyAsDouble(stats);
     }
 
@@ -149,6 +155,9 @@ public final class Metric {
      * @return the metric's value in it, NaN if it has none
      */
     public double read(NodeStats stats) {
+        if (stats == null) {
+            throw new IllegalArgumentException("stats must not be null");
+        }
         return node == null ? Double.NaN : node.applyAsDouble(stats);
     }
 

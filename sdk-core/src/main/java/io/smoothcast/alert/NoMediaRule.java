@@ -8,7 +8,9 @@ package io.smoothcast.alert;
  * <p>A stream is watched from its first receive snapshot (a stream that never delivers media goes
  * down {@code noMediaNs} after that) until {@link AlertEvaluator#removeStream} is called when it
  * ends; it is checked on every snapshot and on {@link AlertEvaluator#tick(long)}, so the alert
- * rises even when the endpoints stop reporting altogether.
+ * rises even when the endpoints stop reporting altogether. The alert names the node and region
+ * of the endpoint that last received media (the first to report it, among equals), which is
+ * where an operator starts looking.
  *
  * <p>Immutable; thread-safe.
  */

@@ -63,6 +63,9 @@ public record HistoryRecord(long wallTimeMs, Object value) {
      * @throws ClassCastException if it is not
      */
     public <T> T as(Class<T> type) {
+        if (type == null) {
+            throw new IllegalArgumentException("type must not be null");
+        }
         return type.cast(value);
     }
 

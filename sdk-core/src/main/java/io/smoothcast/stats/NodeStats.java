@@ -91,6 +91,26 @@ public record NodeStats(
     }
 
     /**
+     * Adds up the viewers of each stream over several nodes: the concurrent viewers per stream
+     * of a whole deployment.
+     *
+     * @param nodes one snapshot per node; not null
+     * @return viewers per stream id, sorted by stream id; unmodifiable
+     */
+    public static Map<String, Long> totalViewersByStream(Iterable<NodeStats> nodes) {
+        if (nodes == null) {
+            throw new IllegalArgumentException("nodes must not be null");
+        }
+        TreeMap<String, Long> totals = new TreeMap<>();
+        for (NodeStats n : nodes) {
+            for (Map.Entry<String, Integer> e : n.viewersByStream().entrySet()) {
+                totals.merge(e.getKey(), (long) e.getValue(), Long::sum);
+            }
+        }
+        return Collections.unmodifiableMap(totals);
+    }
+
+    /**
      * Starts a node snapshot: no viewers, counters at 0, bitrates unknown (NaN).
      *
      * @param nodeId the node's identifier; not empty

@@ -63,6 +63,13 @@ class SnapshotTest {
     }
 
     @Test
+    void totalViewersByStream_addsUpOverNodes() {
+        NodeStats eu = NodeStats.builder("eu-1").viewers("a", 4).viewers("b", 1).build();
+        NodeStats ap = NodeStats.builder("ap-1").viewers("a", 6).build();
+        assertEquals(Map.of("a", 10L, "b", 1L), NodeStats.totalViewersByStream(java.util.List.of(eu, ap)));
+    }
+
+    @Test
     void ageNs_handlesNeverAndFuture() {
         assertEquals(Long.MAX_VALUE, StatsTimes.ageNs(StatsTimes.NEVER, 5));
         assertEquals(0, StatsTimes.ageNs(10, 5));

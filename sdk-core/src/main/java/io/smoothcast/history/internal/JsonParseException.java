@@ -1,6 +1,6 @@
 package io.smoothcast.history.internal;
 
-/** Malformed JSON: the message says what and where (character offset). */
+/** Malformed JSON: the message says what and where (character offset). Immutable. */
 public final class JsonParseException extends IllegalArgumentException {
 
     /** Serialization version. */
