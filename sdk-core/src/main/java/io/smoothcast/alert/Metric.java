@@ -68,7 +68,8 @@ public final class Metric {
             .build();
     /**
      * The 0-6 {@link QualityLevel} from {@link QualityGrader#defaults()} (receive and send);
-     * UNKNOWN yields no sample.
+     * UNKNOWN yields no sample. To grade with other thresholds, build a metric of your own:
+     * {@code Metric.builder("quality_level_strict", "level").receive(s -> grader.grade(QualitySample.of(s)).value())}.
      */
     public static final Metric QUALITY_LEVEL = builder("quality_level", "level")
             .receive(s -> levelValue(QualityGrader.defaults().grade(QualitySample.of(s))))

@@ -16,5 +16,25 @@
  *       measure time to recover against them.</li>
  * </ul>
  * Everything here runs on the statistics thread, off the media path, and never reads a clock.
+ *
+ * <p>Wiring, once per stream and endpoint, on the statistics thread every 2 s:
+ * <pre>{@code
+ * BackgroundHistoryWriter history = new BackgroundHistoryWriter(
+ *         HistoryWriter.builder(Path.of("history")).build(), 8192, System::currentTimeMillis);
+ * AlertEvaluator alerts = AlertEvaluator.builder()
+ *         .rules(DefaultAlertRules.create())
+ *         .listener(history.alertListener())          // or a listener that also prints
+ *         .build();
+ * QualityMonitor quality = new QualityMonitor(QualityGrader.defaults(), QualityListener.NONE);
+ *
+ * long nowNs = clock.nanoTime();                      // read once per duty cycle
+ * if (sampler.isDue(nowNs)) {
+ *     ReceiveStreamStats snapshot = sampler.sample(counters, nowNs);
+ *     quality.update(snapshot);
+ *     alerts.onStats(snapshot);
+ *     history.offer(snapshot);                        // never blocks
+ *     alerts.tick(nowNs);
+ * }
+ * }</pre>
  */
 package io.smoothcast.alert;
