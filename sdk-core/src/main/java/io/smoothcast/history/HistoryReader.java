@@ -109,7 +109,8 @@ public final class HistoryReader {
      * Streams every valid record, oldest first. Close the stream (try-with-resources) to close
      * the open file.
      *
-     * @return a lazy stream of records
+     * @return a lazy stream of records; consuming it throws {@link UncheckedIOException} if a
+     *     listed file exists but cannot be opened (a file deleted meanwhile is skipped)
      * @throws IOException if the directory cannot be listed
      */
     public Stream<HistoryRecord> records() throws IOException {
