@@ -1,0 +1,267 @@
+package io.smoothcast.history;
+
+import io.smoothcast.alert.AlertEvent;
+import io.smoothcast.alert.Severity;
+import io.smoothcast.history.internal.JsonObjectWriter;
+import io.smoothcast.history.internal.JsonParser;
+import io.smoothcast.stats.NodeStats;
+import io.smoothcast.stats.ReceiveStreamStats;
+import io.smoothcast.stats.SendStreamStats;
+import io.smoothcast.stats.StatsTimes;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Encodes history records as one-line JSON objects and decodes them back. Field names are the
+ * record component names; {@code "type"} says the kind and {@code "wallTimeMs"} the wall-clock
+ * time. Unknown values are {@code null}: NaN measurements and {@link StatsTimes#NEVER} instants.
+ * Decoding ignores unknown fields (newer writers may add some) and fills missing optional ones
+ * with their "unknown" value; a missing identifier or a value of the wrong type makes the line
+ * malformed.
+ *
+ * <p>Stateless; thread-safe.
+ */
+final class HistoryCodec {
+
+    private HistoryCodec() {
+    }
+
+    static String encode(HistoryRecord record) {
+        StringBuilder sb = new StringBuilder(512);
+        JsonObjectWriter w = new JsonObjectWriter(sb);
+        w.field("type", record.kind().jsonType()).field("wallTimeMs", record.wallTimeMs());
+        Object v = record.value();
+        if (v instanceof ReceiveStreamStats r) {
+            writeReceive(w, r);
+        } else if (v instanceof SendStreamStats s) {
+            writeSend(w, s);
+        } else if (v instanceof NodeStats n) {
+            writeNode(w, n);
+        } else {
+            writeAlert(w, (AlertEvent) v);
+        }
+        return w.end().toString();
+    }
+
+    private static void writeReceive(JsonObjectWriter w, ReceiveStreamStats r) {
+        w.field("timestampNs", r.timestampNs()).field("streamId", r.streamId()).field("endpointId", r.endpointId())
+                .field("nodeId", r.nodeId()).field("region", r.region()).field("ssrc", r.ssrc())
+                .field("packetsReceived", r.packetsReceived()).field("bytesReceived", r.bytesReceived())
+                .field("packetsLost", r.packetsLost()).field("packetsLostAfterRecovery", r.packetsLostAfterRecovery())
+                .field("framesDecoded", r.framesDecoded())
+                .field("lossFractionBeforeRecovery", r.lossFractionBeforeRecovery())
+                .field("lossFractionAfterRecovery", r.lossFractionAfterRecovery())
+                .field("bitrateInBps", r.bitrateInBps()).field("framesPerSecond", r.framesPerSecond())
+                .field("jitterMs", r.jitterMs()).field("roundTripTimeMs", r.roundTripTimeMs())
+                .field("endToEndLatencyMs", r.endToEndLatencyMs()).field("jitterBufferDelayMs", r.jitterBufferDelayMs())
+                .field("freezeCount", r.freezeCount()).field("totalFreezesDurationMs", r.totalFreezesDurationMs())
+                .field("stallRate", r.stallRate());
+        instant(w, "lastPacketReceivedNs", r.lastPacketReceivedNs());
+        w.field("failoverCount", r.failoverCount()).field("audioOnly", r.audioOnly());
+    }
+
+    private static void writeSend(JsonObjectWriter w, SendStreamStats s) {
+        w.field("timestampNs", s.timestampNs()).field("streamId", s.streamId()).field("endpointId", s.endpointId())
+                .field("nodeId", s.nodeId()).field("region", s.region()).field("ssrc", s.ssrc())
+                .field("packetsSent", s.packetsSent()).field("bytesSent", s.bytesSent())
+                .field("retransmittedPacketsSent", s.retransmittedPacketsSent())
+                .field("framesEncoded", s.framesEncoded()).field("packetsLost", s.packetsLost())
+                .field("lossFraction", s.lossFraction()).field("bitrateOutBps", s.bitrateOutBps())
+                .field("targetBitrateBps", s.targetBitrateBps()).field("framesPerSecond", s.framesPerSecond())
+                .field("jitterMs", s.jitterMs()).field("roundTripTimeMs", s.roundTripTimeMs());
+        instant(w, "lastFeedbackReceivedNs", s.lastFeedbackReceivedNs());
+        w.field("failoverCount", s.failoverCount()).field("audioOnly", s.audioOnly());
+    }
+
+    private static void writeNode(JsonObjectWriter w, NodeStats n) {
+        w.field("timestampNs", n.timestampNs()).field("nodeId", n.nodeId()).field("region", n.region())
+                .field("concurrentViewers", n.concurrentViewers()).field("viewersByStream", n.viewersByStream())
+                .field("packetsReceived", n.packetsReceived()).field("packetsSent", n.packetsSent())
+                .field("packetsDropped", n.packetsDropped()).field("bitrateInBps", n.bitrateInBps())
+                .field("bitrateOutBps", n.bitrateOutBps());
+    }
+
+    private static void writeAlert(JsonObjectWriter w, AlertEvent e) {
+        w.field("event", e.type().name()).field("incidentId", e.incidentId()).field("ruleId", e.ruleId())
+                .field("severity", e.severity().name()).field("metric", e.metric()).field("value", e.value())
+                .field("threshold", e.threshold()).field("streamId", e.streamId()).field("endpointId", e.endpointId())
+                .field("nodeId", e.nodeId()).field("region", e.region()).field("timeNs", e.timeNs())
+                .field("raisedTimeNs", e.raisedTimeNs()).field("affected", e.affected()).field("members", e.members())
+                .field("detail", e.detail());
+    }
+
+    private static void instant(JsonObjectWriter w, String name, long timeNs) {
+        if (timeNs == StatsTimes.NEVER) {
+            w.field(name, (String) null);
+        } else {
+            w.field(name, timeNs);
+        }
+    }
+
+    /**
+     * @param line one line of a history file
+     * @return the record
+     * @throws IllegalArgumentException if the line is not a valid record (the message says why)
+     */
+    static HistoryRecord decode(String line) {
+        Fields f = new Fields(JsonParser.parseObject(line));
+        String type = f.requiredString("type");
+        long wallTimeMs = f.requiredLong("wallTimeMs");
+        Object value = switch (type) {
+            case "receive" -> readReceive(f);
+            case "send" -> readSend(f);
+            case "node" -> readNode(f);
+            case "alert" -> readAlert(f);
+            default -> throw new IllegalArgumentException("unknown record type: " + type);
+        };
+        return new HistoryRecord(wallTimeMs, value);
+    }
+
+    private static ReceiveStreamStats readReceive(Fields f) {
+        return ReceiveStreamStats.builder(f.requiredString("streamId"))
+                .timestampNs(f.requiredLong("timestampNs")).endpointId(f.string("endpointId"))
+                .nodeId(f.string("nodeId")).region(f.string("region")).ssrc(f.longOr("ssrc", -1))
+                .packetsReceived(f.longOr("packetsReceived", 0)).bytesReceived(f.longOr("bytesReceived", 0))
+                .packetsLost(f.longOr("packetsLost", 0))
+                .packetsLostAfterRecovery(f.longOr("packetsLostAfterRecovery", 0))
+                .framesDecoded(f.longOr("framesDecoded", 0))
+                .lossFractionBeforeRecovery(f.number("lossFractionBeforeRecovery"))
+                .lossFractionAfterRecovery(f.number("lossFractionAfterRecovery"))
+                .bitrateInBps(f.number("bitrateInBps")).framesPerSecond(f.number("framesPerSecond"))
+                .jitterMs(f.number("jitterMs")).roundTripTimeMs(f.number("roundTripTimeMs"))
+                .endToEndLatencyMs(f.number("endToEndLatencyMs")).jitterBufferDelayMs(f.number("jitterBufferDelayMs"))
+                .freezeCount(f.longOr("freezeCount", 0)).totalFreezesDurationMs(f.longOr("totalFreezesDurationMs", 0))
+                .stallRate(f.number("stallRate")).lastPacketReceivedNs(f.longOr("lastPacketReceivedNs", StatsTimes.NEVER))
+                .failoverCount(f.longOr("failoverCount", 0)).audioOnly(f.bool("audioOnly"))
+                .build();
+    }
+
+    private static SendStreamStats readSend(Fields f) {
+        return SendStreamStats.builder(f.requiredString("streamId"))
+                .timestampNs(f.requiredLong("timestampNs")).endpointId(f.string("endpointId"))
+                .nodeId(f.string("nodeId")).region(f.string("region")).ssrc(f.longOr("ssrc", -1))
+                .packetsSent(f.longOr("packetsSent", 0)).bytesSent(f.longOr("bytesSent", 0))
+                .retransmittedPacketsSent(f.longOr("retransmittedPacketsSent", 0))
+                .framesEncoded(f.longOr("framesEncoded", 0)).packetsLost(f.longOr("packetsLost", 0))
+                .lossFraction(f.number("lossFraction")).bitrateOutBps(f.number("bitrateOutBps"))
+                .targetBitrateBps(f.number("targetBitrateBps")).framesPerSecond(f.number("framesPerSecond"))
+                .jitterMs(f.number("jitterMs")).roundTripTimeMs(f.number("roundTripTimeMs"))
+                .lastFeedbackReceivedNs(f.longOr("lastFeedbackReceivedNs", StatsTimes.NEVER))
+                .failoverCount(f.longOr("failoverCount", 0)).audioOnly(f.bool("audioOnly"))
+                .build();
+    }
+
+    private static NodeStats readNode(Fields f) {
+        NodeStats.Builder b = NodeStats.builder(f.requiredString("nodeId"))
+                .timestampNs(f.requiredLong("timestampNs")).region(f.string("region"))
+                .packetsReceived(f.longOr("packetsReceived", 0)).packetsSent(f.longOr("packetsSent", 0))
+                .packetsDropped(f.longOr("packetsDropped", 0)).bitrateInBps(f.number("bitrateInBps"))
+                .bitrateOutBps(f.number("bitrateOutBps"));
+        for (Map.Entry<String, Object> e : f.object("viewersByStream").entrySet()) {
+            if (!(e.getValue() instanceof Long count) || count < 0 || count > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("viewersByStream[" + e.getKey() + "] must be a count: "
+                        + e.getValue());
+            }
+            b.viewers(e.getKey(), count.intValue());
+        }
+        return b.build();
+    }
+
+    private static AlertEvent readAlert(Fields f) {
+        long incidentId = f.requiredLong("incidentId");
+        long affected = f.longOr("affected", 0);
+        long members = f.longOr("members", 1);
+        if (affected < 0 || affected > Integer.MAX_VALUE || members < 0 || members > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("affected and members must be counts: " + affected + ", " + members);
+        }
+        return new AlertEvent(f.enumValue("event", AlertEvent.Type.class), incidentId, f.requiredString("ruleId"),
+                f.enumValue("severity", Severity.class), f.string("metric"), f.number("value"), f.number("threshold"),
+                f.string("streamId"), f.string("endpointId"), f.string("nodeId"), f.string("region"),
+                f.requiredLong("timeNs"), f.longOr("raisedTimeNs", f.requiredLong("timeNs")), (int) affected,
+                (int) members, f.string("detail"));
+    }
+
+    /** Typed access to a parsed object's fields, with messages naming the field. */
+    private static final class Fields {
+        private final Map<String, Object> map;
+
+        Fields(Map<String, Object> map) {
+            this.map = map;
+        }
+
+        String requiredString(String name) {
+            Object v = map.get(name);
+            if (!(v instanceof String s)) {
+                throw new IllegalArgumentException(name + " must be a string: " + v);
+            }
+            return s;
+        }
+
+        String string(String name) {
+            Object v = map.get(name);
+            if (v == null) {
+                return "";
+            }
+            if (!(v instanceof String s)) {
+                throw new IllegalArgumentException(name + " must be a string: " + v);
+            }
+            return s;
+        }
+
+        long requiredLong(String name) {
+            Object v = map.get(name);
+            if (!(v instanceof Long l)) {
+                throw new IllegalArgumentException(name + " must be an integer: " + v);
+            }
+            return l;
+        }
+
+        long longOr(String name, long absent) {
+            return map.get(name) == null ? absent : requiredLong(name);
+        }
+
+        double number(String name) {
+            Object v = map.get(name);
+            if (v == null) {
+                return Double.NaN;
+            }
+            if (!(v instanceof Number n)) {
+                throw new IllegalArgumentException(name + " must be a number: " + v);
+            }
+            return n.doubleValue();
+        }
+
+        boolean bool(String name) {
+            Object v = map.get(name);
+            if (v == null) {
+                return false;
+            }
+            if (!(v instanceof Boolean b)) {
+                throw new IllegalArgumentException(name + " must be true or false: " + v);
+            }
+            return b;
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object(String name) {
+            Object v = map.get(name);
+            if (v == null) {
+                return new LinkedHashMap<>();
+            }
+            if (!(v instanceof Map)) {
+                throw new IllegalArgumentException(name + " must be an object: " + v);
+            }
+            return (Map<String, Object>) v;
+        }
+
+        <E extends Enum<E>> E enumValue(String name, Class<E> type) {
+            String s = requiredString(name);
+            try {
+                return Enum.valueOf(type, s);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + " must be one of the " + type.getSimpleName()
+                        + " names: " + s, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.smoothcast.stats;
+
+import static io.smoothcast.stats.StatsChecks.requireCount;
+import static io.smoothcast.stats.StatsChecks.requireId;
+import static io.smoothcast.stats.StatsChecks.requireMeasure;
+import static io.smoothcast.stats.StatsChecks.requireText;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Snapshot of one relay node: its audience (concurrent viewers per stream and in total) and its
+ * traffic.
+ *
+ * <p>Immutable record (the viewer map is an unmodifiable copy, sorted by stream id so output is
+ * stable); thread-safe. Build with {@link #builder(String)}.
+ *
+ * @param timestampNs when the snapshot was taken, monotonic nanoseconds
+ * @param nodeId the node's identifier; not empty
+ * @param region the node's region; "" when unknown
+ * @param viewersByStream concurrent viewers (subscribers) per stream id; counts >= 0
+ * @param packetsReceived packets received from broadcasters and peer nodes, cumulative
+ * @param packetsSent packets sent to viewers and peer nodes, cumulative
+ * @param packetsDropped malformed or unauthenticated packets dropped, cumulative
+ * @param bitrateInBps ingress bitrate over the interval, bits per second
+ * @param bitrateOutBps egress bitrate over the interval, bits per second
+ */
+public record NodeStats(
+        long timestampNs,
+        String nodeId,
+        String region,
+        Map<String, Integer> viewersByStream,
+        long packetsReceived,
+        long packetsSent,
+        long packetsDropped,
+        double bitrateInBps,
+        double bitrateOutBps) {
+
+    /**
+     * Validates and copies; see the class description for the ranges.
+     *
+     * @param timestampNs when the snapshot was taken, monotonic nanoseconds
+     * @param nodeId the node's identifier; not empty
+     * @param region the node's region; "" when unknown
+     * @param viewersByStream concurrent viewers (subscribers) per stream id; counts >= 0
+     * @param packetsReceived packets received from broadcasters and peer nodes, cumulative
+     * @param packetsSent packets sent to viewers and peer nodes, cumulative
+     * @param packetsDropped malformed or unauthenticated packets dropped, cumulative
+     * @param bitrateInBps ingress bitrate over the interval, bits per second
+     * @param bitrateOutBps egress bitrate over the interval, bits per second
+     */
+    public NodeStats {
+        requireId(nodeId, "nodeId");
+        requireText(region, "region");
+        if (viewersByStream == null) {
+            throw new IllegalArgumentException("viewersByStream must not be null");
+        }
+        TreeMap<String, Integer> copy = new TreeMap<>();
+        for (Map.Entry<String, Integer> e : viewersByStream.entrySet()) {
+            requireId(e.getKey(), "viewersByStream key");
+            if (e.getValue() == null || e.getValue() < 0) {
+                throw new IllegalArgumentException(
+                        "viewersByStream[" + e.getKey() + "] must be >= 0: " + e.getValue());
+            }
+            copy.put(e.getKey(), e.getValue());
+        }
+        viewersByStream = Collections.unmodifiableMap(copy);
+        requireCount(packetsReceived, "packetsReceived");
+        requireCount(packetsSent, "packetsSent");
+        requireCount(packetsDropped, "packetsDropped");
+        requireMeasure(bitrateInBps, "bitrateInBps");
+        requireMeasure(bitrateOutBps, "bitrateOutBps");
+    }
+
+    /** @return concurrent viewers over all streams of this node */
+    public long concurrentViewers() {
+        long sum = 0;
+        for (int v : viewersByStream.values()) {
+            sum += v;
+        }
+        return sum;
+    }
+
+    /**
+     * @param streamId a stream id
+     * @return concurrent viewers of that stream on this node, 0 if the node does not carry it
+     */
+    public int viewers(String streamId) {
+        return viewersByStream.getOrDefault(streamId, 0);
+    }
+
+    /**
+     * Adds up the viewers of each stream over several nodes: the concurrent viewers per stream
+     * of a whole deployment.
+     *
+     * @param nodes one snapshot per node; not null
+     * @return viewers per stream id, sorted by stream id; unmodifiable
+     */
+    public static Map<String, Long> totalViewersByStream(Iterable<NodeStats> nodes) {
+        if (nodes == null) {
+            throw new IllegalArgumentException("nodes must not be null");
+        }
+        TreeMap<String, Long> totals = new TreeMap<>();
+        for (NodeStats n : nodes) {
+            for (Map.Entry<String, Integer> e : n.viewersByStream().entrySet()) {
+                totals.merge(e.getKey(), (long) e.getValue(), Long::sum);
+            }
+        }
+        return Collections.unmodifiableMap(totals);
+    }
+
+    /**
+     * Starts a node snapshot: no viewers, counters at 0, bitrates unknown (NaN).
+     *
+     * @param nodeId the node's identifier; not empty
+     * @return a new builder
+     */
+    public static Builder builder(String nodeId) {
+        return new Builder(requireId(nodeId, "nodeId"));
+    }
+
+    /**
+     * Collects the values of a {@link NodeStats}; {@link #build()} validates.
+     *
+     * <p>Not thread-safe.
+     */
+    public static final class Builder {
+        private final String nodeId;
+        private long timestampNs;
+        private String region = "";
+        private final TreeMap<String, Integer> viewersByStream = new TreeMap<>();
+        private long packetsReceived;
+        private long packetsSent;
+        private long packetsDropped;
+        private double bitrateInBps = Double.NaN;
+        private double bitrateOutBps = Double.NaN;
+
+        private Builder(String nodeId) {
+            this.nodeId = nodeId;
+        }
+
+        /**
+         * @param v snapshot instant, monotonic ns
+         * @return this builder
+         */
+        public Builder timestampNs(long v) { timestampNs = v; return this; }
+        /**
+         * @param v the node's region
+         * @return this builder
+         */
+        public Builder region(String v) { region = v; return this; }
+
+        /**
+         * @param streamId a stream carried by the node
+         * @param viewers its concurrent viewers on this node, >= 0
+         * @return this builder
+         */
+        public Builder viewers(String streamId, int viewers) {
+            viewersByStream.put(requireId(streamId, "streamId"), viewers);
+            return this;
+        }
+
+        /**
+         * @param v cumulative packets received
+         * @return this builder
+         */
+        public Builder packetsReceived(long v) { packetsReceived = v; return this; }
+        /**
+         * @param v cumulative packets sent
+         * @return this builder
+         */
+        public Builder packetsSent(long v) { packetsSent = v; return this; }
+        /**
+         * @param v cumulative packets dropped
+         * @return this builder
+         */
+        public Builder packetsDropped(long v) { packetsDropped = v; return this; }
+        /**
+         * @param v ingress bitrate, bits per second
+         * @return this builder
+         */
+        public Builder bitrateInBps(double v) { bitrateInBps = v; return this; }
+        /**
+         * @param v egress bitrate, bits per second
+         * @return this builder
+         */
+        public Builder bitrateOutBps(double v) { bitrateOutBps = v; return this; }
+
+        /**
+         * @return the snapshot
+         * @throws IllegalArgumentException if a value is out of range (the message names it)
+         */
+        public NodeStats build() {
+            return new NodeStats(timestampNs, nodeId, region, viewersByStream, packetsReceived,
+                    packetsSent, packetsDropped, bitrateInBps, bitrateOutBps);
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package io.smoothcast.stats;
+
+import static io.smoothcast.stats.StatsChecks.requireCount;
+import static io.smoothcast.stats.StatsChecks.requireFraction;
+import static io.smoothcast.stats.StatsChecks.requireId;
+import static io.smoothcast.stats.StatsChecks.requireMeasure;
+import static io.smoothcast.stats.StatsChecks.requireSsrc;
+import static io.smoothcast.stats.StatsChecks.requireText;
+
+/**
+ * Snapshot of one sent stream at one endpoint (a broadcaster, or a relay forwarding to a
+ * subscriber): the W3C {@code RTCOutboundRtpStreamStats} view joined with what the receiver
+ * reports back ({@code RTCRemoteInboundRtpStreamStats}: loss, jitter, round-trip time), plus the
+ * congestion controller's target bitrate.
+ *
+ * <p>Counters are cumulative since the stream started at this endpoint; interval values
+ * ({@code bitrateOutBps}, {@code lossFraction}, {@code framesPerSecond}) cover the sampling
+ * interval that ended at {@code timestampNs} ({@link SendStatsSampler} derives the rates). A
+ * {@code double} that is {@link Double#NaN} was not measured.
+ *
+ * <p>Immutable record; thread-safe. Build with {@link #builder(String)}.
+ *
+ * @param timestampNs when the snapshot was taken, monotonic nanoseconds
+ * @param streamId the stream's identifier; not empty
+ * @param endpointId the measuring endpoint; "" when there is only one per stream
+ * @param nodeId the node the endpoint sends to; "" when unknown
+ * @param region that node's region; "" when unknown
+ * @param ssrc the RTP SSRC, or -1 when unknown or several
+ * @param packetsSent media packets sent, retransmissions excluded (W3C {@code packetsSent}),
+ *     cumulative
+ * @param bytesSent payload bytes sent (W3C {@code bytesSent}), cumulative
+ * @param retransmittedPacketsSent retransmitted packets (W3C {@code retransmittedPacketsSent}),
+ *     cumulative
+ * @param framesEncoded frames encoded (W3C {@code framesEncoded}), cumulative
+ * @param packetsLost packets the receiver reported lost (W3C remote-inbound {@code packetsLost}),
+ *     cumulative
+ * @param lossFraction the receiver's latest fraction lost (W3C {@code fractionLost}), 0-1
+ * @param bitrateOutBps sent bitrate over the interval, bits per second
+ * @param targetBitrateBps the congestion controller's current target (W3C
+ *     {@code targetBitrate}), bits per second
+ * @param framesPerSecond encoded frame rate over the interval (W3C {@code framesPerSecond})
+ * @param jitterMs the receiver's reported interarrival jitter, milliseconds
+ * @param roundTripTimeMs round-trip time from RTCP (W3C {@code roundTripTime}), milliseconds
+ * @param lastFeedbackReceivedNs when the last receiver report or feedback arrived, monotonic
+ *     nanoseconds, or {@link StatsTimes#NEVER}
+ * @param failoverCount node changes since the stream started at this endpoint
+ * @param audioOnly true while the endpoint sends audio only (video fallback)
+ */
+public record SendStreamStats(
+        long timestampNs,
+        String streamId,
+        String endpointId,
+        String nodeId,
+        String region,
+        long ssrc,
+        long packetsSent,
+        long bytesSent,
+        long retransmittedPacketsSent,
+        long framesEncoded,
+        long packetsLost,
+        double lossFraction,
+        double bitrateOutBps,
+        double targetBitrateBps,
+        double framesPerSecond,
+        double jitterMs,
+        double roundTripTimeMs,
+        long lastFeedbackReceivedNs,
+        long failoverCount,
+        boolean audioOnly) implements StreamStats {
+
+    /**
+     * Validates every component; see the class description for the ranges.
+     *
+     * @param timestampNs when the snapshot was taken, monotonic nanoseconds
+     * @param streamId the stream's identifier; not empty
+     * @param endpointId the measuring endpoint; "" when there is only one per stream
+     * @param nodeId the node the endpoint sends to; "" when unknown
+     * @param region that node's region; "" when unknown
+     * @param ssrc the RTP SSRC, or -1 when unknown or several
+     * @param packetsSent media packets sent, retransmissions excluded (W3C {@code packetsSent}), cumulative
+     * @param bytesSent payload bytes sent (W3C {@code bytesSent}), cumulative
+     * @param retransmittedPacketsSent retransmitted packets (W3C {@code retransmittedPacketsSent}), cumulative
+     * @param framesEncoded frames encoded (W3C {@code framesEncoded}), cumulative
+     * @param packetsLost packets the receiver reported lost (W3C remote-inbound {@code packetsLost}), cumulative
+     * @param lossFraction the receiver's latest fraction lost (W3C {@code fractionLost}), 0-1
+     * @param bitrateOutBps sent bitrate over the interval, bits per second
+     * @param targetBitrateBps the congestion controller's current target (W3C {@code targetBitrate}), bits per second
+     * @param framesPerSecond encoded frame rate over the interval (W3C {@code framesPerSecond})
+     * @param jitterMs the receiver's reported interarrival jitter, milliseconds
+     * @param roundTripTimeMs round-trip time from RTCP (W3C {@code roundTripTime}), milliseconds
+     * @param lastFeedbackReceivedNs when the last receiver report or feedback arrived, monotonic nanoseconds, or {@link StatsTimes#NEVER}
+     * @param failoverCount node changes since the stream started at this endpoint
+     * @param audioOnly true while the endpoint sends audio only (video fallback)
+     */
+    public SendStreamStats {
+        requireId(streamId, "streamId");
+        requireText(endpointId, "endpointId");
+        requireText(nodeId, "nodeId");
+        requireText(region, "region");
+        requireSsrc(ssrc, "ssrc");
+        requireCount(packetsSent, "packetsSent");
+        requireCount(bytesSent, "bytesSent");
+        requireCount(retransmittedPacketsSent, "retransmittedPacketsSent");
+        requireCount(framesEncoded, "framesEncoded");
+        requireCount(packetsLost, "packetsLost");
+        requireFraction(lossFraction, "lossFraction");
+        requireMeasure(bitrateOutBps, "bitrateOutBps");
+        requireMeasure(targetBitrateBps, "targetBitrateBps");
+        requireMeasure(framesPerSecond, "framesPerSecond");
+        requireMeasure(jitterMs, "jitterMs");
+        requireMeasure(roundTripTimeMs, "roundTripTimeMs");
+        requireCount(failoverCount, "failoverCount");
+    }
+
+    @Override
+    public Direction direction() {
+        return Direction.SEND;
+    }
+
+    /**
+     * Starts a snapshot of a stream; measured values start unknown (NaN), counters at 0,
+     * {@code lastFeedbackReceivedNs} at {@link StatsTimes#NEVER}.
+     *
+     * @param streamId the stream's identifier; not empty
+     * @return a new builder
+     */
+    public static Builder builder(String streamId) {
+        return new Builder(requireId(streamId, "streamId"));
+    }
+
+    /** @return a builder holding every value of this snapshot */
+    public Builder toBuilder() {
+        Builder b = new Builder(streamId);
+        b.timestampNs = timestampNs;
+        b.endpointId = endpointId;
+        b.nodeId = nodeId;
+        b.region = region;
+        b.ssrc = ssrc;
+        b.packetsSent = packetsSent;
+        b.bytesSent = bytesSent;
+        b.retransmittedPacketsSent = retransmittedPacketsSent;
+        b.framesEncoded = framesEncoded;
+        b.packetsLost = packetsLost;
+        b.lossFraction = lossFraction;
+        b.bitrateOutBps = bitrateOutBps;
+        b.targetBitrateBps = targetBitrateBps;
+        b.framesPerSecond = framesPerSecond;
+        b.jitterMs = jitterMs;
+        b.roundTripTimeMs = roundTripTimeMs;
+        b.lastFeedbackReceivedNs = lastFeedbackReceivedNs;
+        b.failoverCount = failoverCount;
+        b.audioOnly = audioOnly;
+        return b;
+    }
+
+    /**
+     * Collects the values of a {@link SendStreamStats}. Setters take the units of the record
+     * components they name; {@link #build()} validates.
+     *
+     * <p>Not thread-safe; may be reused.
+     */
+    public static final class Builder {
+        private final String streamId;
+        private long timestampNs;
+        private String endpointId = "";
+        private String nodeId = "";
+        private String region = "";
+        private long ssrc = -1;
+        private long packetsSent;
+        private long bytesSent;
+        private long retransmittedPacketsSent;
+        private long framesEncoded;
+        private long packetsLost;
+        private double lossFraction = Double.NaN;
+        private double bitrateOutBps = Double.NaN;
+        private double targetBitrateBps = Double.NaN;
+        private double framesPerSecond = Double.NaN;
+        private double jitterMs = Double.NaN;
+        private double roundTripTimeMs = Double.NaN;
+        private long lastFeedbackReceivedNs = StatsTimes.NEVER;
+        private long failoverCount;
+        private boolean audioOnly;
+
+        private Builder(String streamId) {
+            this.streamId = streamId;
+        }
+
+        /**
+         * @param v snapshot instant, monotonic ns
+         * @return this builder
+         */
+        public Builder timestampNs(long v) { timestampNs = v; return this; }
+        /**
+         * @param v measuring endpoint
+         * @return this builder
+         */
+        public Builder endpointId(String v) { endpointId = v; return this; }
+        /**
+         * @param v node sent to
+         * @return this builder
+         */
+        public Builder nodeId(String v) { nodeId = v; return this; }
+        /**
+         * @param v that node's region
+         * @return this builder
+         */
+        public Builder region(String v) { region = v; return this; }
+        /**
+         * @param v RTP SSRC or -1
+         * @return this builder
+         */
+        public Builder ssrc(long v) { ssrc = v; return this; }
+        /**
+         * @param v cumulative packets sent
+         * @return this builder
+         */
+        public Builder packetsSent(long v) { packetsSent = v; return this; }
+        /**
+         * @param v cumulative bytes sent
+         * @return this builder
+         */
+        public Builder bytesSent(long v) { bytesSent = v; return this; }
+        /**
+         * @param v cumulative retransmissions
+         * @return this builder
+         */
+        public Builder retransmittedPacketsSent(long v) { retransmittedPacketsSent = v; return this; }
+        /**
+         * @param v cumulative frames encoded
+         * @return this builder
+         */
+        public Builder framesEncoded(long v) { framesEncoded = v; return this; }
+        /**
+         * @param v cumulative packets reported lost
+         * @return this builder
+         */
+        public Builder packetsLost(long v) { packetsLost = v; return this; }
+        /**
+         * @param v reported fraction lost, 0-1
+         * @return this builder
+         */
+        public Builder lossFraction(double v) { lossFraction = v; return this; }
+        /**
+         * @param v interval bitrate, bits per second
+         * @return this builder
+         */
+        public Builder bitrateOutBps(double v) { bitrateOutBps = v; return this; }
+        /**
+         * @param v target bitrate, bits per second
+         * @return this builder
+         */
+        public Builder targetBitrateBps(double v) { targetBitrateBps = v; return this; }
+        /**
+         * @param v interval frame rate
+         * @return this builder
+         */
+        public Builder framesPerSecond(double v) { framesPerSecond = v; return this; }
+        /**
+         * @param v reported jitter, ms
+         * @return this builder
+         */
+        public Builder jitterMs(double v) { jitterMs = v; return this; }
+        /**
+         * @param v round-trip time, ms
+         * @return this builder
+         */
+        public Builder roundTripTimeMs(double v) { roundTripTimeMs = v; return this; }
+        /**
+         * @param v last feedback arrival, monotonic ns, or {@link StatsTimes#NEVER}
+         * @return this builder
+         */
+        public Builder lastFeedbackReceivedNs(long v) { lastFeedbackReceivedNs = v; return this; }
+        /**
+         * @param v failovers so far
+         * @return this builder
+         */
+        public Builder failoverCount(long v) { failoverCount = v; return this; }
+        /**
+         * @param v true while sending audio only
+         * @return this builder
+         */
+        public Builder audioOnly(boolean v) { audioOnly = v; return this; }
+
+        long bytesSent() { return bytesSent; }
+        long framesEncoded() { return framesEncoded; }
+
+        /**
+         * @return the snapshot
+         * @throws IllegalArgumentException if a value is out of range (the message names it)
+         */
+        public SendStreamStats build() {
+            return new SendStreamStats(timestampNs, streamId, endpointId, nodeId, region, ssrc,
+                    packetsSent, bytesSent, retransmittedPacketsSent, framesEncoded, packetsLost,
+                    lossFraction, bitrateOutBps, targetBitrateBps, framesPerSecond, jitterMs,
+                    roundTripTimeMs, lastFeedbackReceivedNs, failoverCount, audioOnly);
+        }
+    }
+}

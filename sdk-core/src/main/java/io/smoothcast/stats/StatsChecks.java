@@ -1,0 +1,52 @@
+package io.smoothcast.stats;
+
+/** Argument checks shared by the snapshot builders. */
+final class StatsChecks {
+
+    private StatsChecks() {
+    }
+
+    static String requireId(String value, String name) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(name + " must be a non-empty string: " + value);
+        }
+        return value;
+    }
+
+    static String requireText(String value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null (use \"\" when unknown)");
+        }
+        return value;
+    }
+
+    static long requireCount(long value, String name) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0: " + value);
+        }
+        return value;
+    }
+
+    /** A measured value: NaN (unknown) or a finite number >= 0. */
+    static double requireMeasure(double value, String name) {
+        if (!Double.isNaN(value) && (value < 0 || Double.isInfinite(value))) {
+            throw new IllegalArgumentException(name + " must be NaN (unknown) or finite and >= 0: " + value);
+        }
+        return value;
+    }
+
+    /** A fraction: NaN (unknown) or within [0, 1]. */
+    static double requireFraction(double value, String name) {
+        if (!Double.isNaN(value) && (value < 0 || value > 1)) {
+            throw new IllegalArgumentException(name + " must be NaN (unknown) or in [0, 1]: " + value);
+        }
+        return value;
+    }
+
+    static long requireSsrc(long value, String name) {
+        if (value < -1 || value > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException(name + " must be -1 (unknown) or in [0, 2^32 - 1]: " + value);
+        }
+        return value;
+    }
+}

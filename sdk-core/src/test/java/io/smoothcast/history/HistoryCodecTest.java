@@ -1,0 +1,88 @@
+package io.smoothcast.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.alert.AlertEvent;
+import io.smoothcast.alert.Severity;
+import io.smoothcast.stats.NodeStats;
+import io.smoothcast.stats.ReceiveStreamStats;
+import io.smoothcast.stats.SendStreamStats;
+import io.smoothcast.stats.StatsTimes;
+import org.junit.jupiter.api.Test;
+
+class HistoryCodecTest {
+
+    static ReceiveStreamStats receive() {
+        return ReceiveStreamStats.builder("live \"main\"").timestampNs(-5).endpointId("viewer\n1").nodeId("n")
+                .region("ap-東京").ssrc(0xFFFF_FFFFL).packetsReceived(900).bytesReceived(1L << 40).packetsLost(12)
+                .packetsLostAfterRecovery(1).framesDecoded(300).lossFractionBeforeRecovery(0.013)
+                .bitrateInBps(2.5e6).framesPerSecond(29.97).jitterMs(4.25).roundTripTimeMs(231.5)
+                .endToEndLatencyMs(1830).jitterBufferDelayMs(412.125).freezeCount(2).totalFreezesDurationMs(640)
+                .stallRate(0.03).lastPacketReceivedNs(-7).failoverCount(1).audioOnly(true).build();
+    }
+
+    static SendStreamStats send() {
+        return SendStreamStats.builder("live").timestampNs(10).endpointId("cam").nodeId("n").region("eu")
+                .packetsSent(1_000).bytesSent(1_200_000).retransmittedPacketsSent(20).framesEncoded(300)
+                .packetsLost(15).lossFraction(0.015).bitrateOutBps(3e6).targetBitrateBps(3.2e6).framesPerSecond(30)
+                .jitterMs(3).roundTripTimeMs(180).build();
+    }
+
+    static NodeStats node() {
+        return NodeStats.builder("relay-1").timestampNs(11).region("eu").viewers("live", 120).viewers("b", 0)
+                .packetsReceived(5).packetsSent(500).packetsDropped(2).bitrateInBps(3e6).build();
+    }
+
+    static AlertEvent alert() {
+        return new AlertEvent(AlertEvent.Type.CLEARED, 7, "rtt-elevated", Severity.P3, "rtt_ms", Double.NaN, 300,
+                "live", "", "relay-1", "eu", 99, 50, 0, 4, "3 of 4 \"members\"\tback");
+    }
+
+    @Test
+    void everyRecordKind_roundTripsExactly() {
+        for (Object value : new Object[] {receive(), send(), node(), alert()}) {
+            HistoryRecord record = new HistoryRecord(1_795_000_000_123L, value);
+            String line = HistoryCodec.encode(record);
+            assertTrue(line.indexOf('\n') < 0, "one line: " + line);
+            assertEquals(record, HistoryCodec.decode(line));
+        }
+    }
+
+    @Test
+    void unknownValues_areWrittenAsNull() {
+        String line = HistoryCodec.encode(new HistoryRecord(1, send()));
+        assertTrue(line.contains("\"lastFeedbackReceivedNs\":null"), line);
+        SendStreamStats back = HistoryCodec.decode(line).as(SendStreamStats.class);
+        assertEquals(StatsTimes.NEVER, back.lastFeedbackReceivedNs());
+        assertTrue(line.contains("\"type\":\"send\""));
+    }
+
+    @Test
+    void missingOptionalFields_takeTheirUnknownValues_unknownFieldsAreIgnored() {
+        HistoryRecord r = HistoryCodec.decode(
+                "{\"type\":\"receive\",\"wallTimeMs\":5,\"streamId\":\"s\",\"timestampNs\":3,\"future\":[1,{}]}");
+        ReceiveStreamStats s = r.as(ReceiveStreamStats.class);
+        assertEquals(ReceiveStreamStats.builder("s").timestampNs(3).build(), s);
+        assertEquals(HistoryRecord.Kind.RECEIVE_STATS, r.kind());
+    }
+
+    @Test
+    void invalidRecords_areRejectedWithAReason() {
+        String[] bad = {
+            "{\"type\":\"receive\",\"wallTimeMs\":5,\"timestampNs\":3}",
+            "{\"type\":\"receive\",\"wallTimeMs\":5,\"streamId\":\"s\",\"timestampNs\":3,\"jitterMs\":\"x\"}",
+            "{\"type\":\"receive\",\"wallTimeMs\":5,\"streamId\":\"s\",\"timestampNs\":3,\"stallRate\":2}",
+            "{\"type\":\"nope\",\"wallTimeMs\":5}",
+            "{\"type\":\"alert\",\"wallTimeMs\":5,\"event\":\"RAISED\",\"incidentId\":1,\"ruleId\":\"r\","
+                    + "\"severity\":\"P9\",\"timeNs\":1}",
+            "{\"type\":\"node\",\"wallTimeMs\":5,\"nodeId\":\"n\",\"timestampNs\":1,\"viewersByStream\":{\"s\":-1}}",
+            "{\"type\":\"receive\",\"wallTimeMs\":1.5,\"streamId\":\"s\",\"timestampNs\":3}",
+            "[]",
+        };
+        for (String line : bad) {
+            assertThrows(IllegalArgumentException.class, () -> HistoryCodec.decode(line), line);
+        }
+    }
+}
