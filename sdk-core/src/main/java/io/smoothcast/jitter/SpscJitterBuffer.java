@@ -38,9 +38,13 @@ import io.smoothcast.rtp.TimestampUnwrapper;
  *       ({@link OfferResult#OVERFLOW}) and the consumer is asked to drop its oldest packets so
  *       that newer ones fit again; the producer never blocks. The dropped frames are counted and
  *       a keyframe is requested.</li>
- *   <li>Stream restart: frames of the old numbering still held play out normally; the new
- *       numbering continues right after them in the ring, and its media timeline is re-anchored
- *       on the current base delay so the playout delay carries over.</li>
+ *   <li>Stream start and restart: frames of the old numbering still held play out normally; a
+ *       boundary follows them in the ring (gaps before it are given up at once, since they can
+ *       never fill), then room for the new stream's packets that were sent before its first
+ *       arrival but arrive after it. The new stream's first frame is taken to start at its
+ *       lowest held packet once that packet's playout time comes. Its media timeline is
+ *       re-anchored on the current base delay so the playout delay carries over. Packets that
+ *       still arrive from the previous SSRC are discarded as late.</li>
  * </ul>
  *
  * <h2>Memory</h2>
@@ -100,6 +104,8 @@ public final class SpscJitterBuffer {
     private final boolean nackEnabled;
     private final boolean keyframeRequestOnLoss;
     private final long timestampJumpNs;
+    /** Numbers left free before a stream's first arrival, for its packets that arrive after it. */
+    private final int startReorderRoom;
     private final FrameCompletenessCheck completenessCheck;
     private final Producer producer;
     private final Consumer consumer;
@@ -112,6 +118,7 @@ public final class SpscJitterBuffer {
         keyframeRequestOnLoss = b.keyframeRequestOnLoss;
         completenessCheck = b.completenessCheck;
         ring = new SpscSlotRing(capacity, maxPayloadBytes);
+        startReorderRoom = Math.min(64, capacity / 8);
         boolean adaptive = b.mode == PlayoutMode.ADAPTIVE;
         long maxDelayNs = adaptive ? b.maxDelayMs * NS_PER_MS : b.fixedDelayMs * NS_PER_MS;
         timestampJumpNs = maxDelayNs + TIMESTAMP_JUMP_MARGIN_NS;
@@ -265,10 +272,14 @@ public final class SpscJitterBuffer {
         SequenceUnwrapper sequences = newSequenceUnwrapper();
         boolean haveSsrc;
         int ssrc;
+        boolean havePreviousSsrc;
+        int previousSsrc;
         /** Buffer sequence number = extended sequence number + shift (per stream). */
         long shift;
         long highest = -1;
         long flushRequested = -1;
+        /** Where the current stream's boundary slot goes, or -1 once written. */
+        long pendingBoundary = -1;
         /** Media time = mediaBaseNs + (extended timestamp - firstTicks) in ns. */
         long mediaBaseNs;
         long firstTicks;
@@ -296,8 +307,15 @@ public final class SpscJitterBuffer {
                 }
                 boolean newStream = false;
                 if (!haveSsrc || packetSsrc != ssrc) {
+                    if (havePreviousSsrc && packetSsrc == previousSsrc) {
+                        // A straggler from the stream we already left (e.g. the old failover path).
+                        counters.add(JitterBufferStats.P_DISCARDED_LATE, 1);
+                        return OfferResult.LATE;
+                    }
                     if (haveSsrc) {
                         sequences = newSequenceUnwrapper();
+                        havePreviousSsrc = true;
+                        previousSsrc = ssrc;
                     }
                     haveSsrc = true;
                     ssrc = packetSsrc;
@@ -347,8 +365,15 @@ public final class SpscJitterBuffer {
                         mediaNs += offTimelineNs;
                     }
                 }
-                int flagBits = (marker ? SpscSlotRing.FLAG_MARKER : 0) | (newStream ? SpscSlotRing.FLAG_STREAM_START : 0);
-                ring.write(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits, payload, offset, length);
+                if (pendingBoundary >= 0) {
+                    // s - head < capacity and s > pendingBoundary, so the boundary fits too.
+                    if (pendingBoundary >= head) {
+                        ring.writeBoundary(pendingBoundary);
+                    }
+                    pendingBoundary = -1;
+                }
+                ring.write(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF,
+                        marker ? SpscSlotRing.FLAG_MARKER : 0, payload, offset, length);
                 if (s > highest) {
                     if (nackEnabled && !newStream && s > highest + 1) {
                         long from = Math.max(highest + 1, head);
@@ -370,18 +395,22 @@ public final class SpscJitterBuffer {
             }
         }
 
-        /** A new SSRC or a confirmed sequence restart: continue the ring and the timeline. */
+        /**
+         * A new SSRC or a confirmed sequence restart. The ring continues: a boundary slot, then
+         * room for packets of the new stream that were sent before this one but arrive after it,
+         * then this packet. The media timeline is re-anchored so this packet sits on the current
+         * base delay, and the playout offset (and frames still held from the old stream) carry on.
+         */
         private void startStream(long extended, long arrivalNs, int rtpTimestamp) {
             if (highest >= 0) {
                 counters.add(JitterBufferStats.P_STREAM_RESTARTS, 1);
             }
-            long first = Math.max(highest + 1, Math.max(flushRequested, ring.consumerHead()));
-            shift = first - extended;
+            long boundary = Math.max(highest + 1, Math.max(flushRequested, ring.consumerHead()));
+            pendingBoundary = boundary;
+            shift = boundary + 1 + startReorderRoom - extended;
             nacks.clear();
             timestamps.reset();
             firstTicks = timestamps.unwrap(rtpTimestamp);
-            // Put the first packet of the new stream on the current base delay, so the playout
-            // offset (and the frames still held from the old stream) carry on undisturbed.
             mediaBaseNs = estimator.started() ? arrivalNs - estimator.baseTransitNs() : arrivalNs;
         }
 
@@ -427,9 +456,13 @@ public final class SpscJitterBuffer {
         final JitterFrame frame;
         long head;
         /** Whether the packet at head is known to begin a frame. */
-        boolean headStartConfirmed = true;
+        boolean headStartConfirmed;
+        /** A stream boundary was passed and the new stream's first frame is not yet found. */
+        boolean streamStartPending;
+        /** The next frame delivered is the first of a stream. */
+        boolean startsStream;
         boolean lossSinceLastFrame;
-        // Result of the last scanRun call.
+        // Result of the last isCompleteRun call.
         long runEnd;
         boolean runClosed;
 
@@ -445,22 +478,35 @@ public final class SpscJitterBuffer {
                 dropUpTo(flush, JitterBufferStats.C_PACKETS_FLUSHED);
                 counters.endWrite();
                 headStartConfirmed = false;
+                streamStartPending = false;
             }
             final long highest = ring.producerHighest();
             final long offsetNs = ring.playoutOffsetNs();
             int delivered = 0;
             while (head <= highest) {
-                if (ring.holds(head)) {
-                    boolean startConfirmed = headStartConfirmed || isStreamStart(head);
-                    if (isCompleteRun(head, highest, startConfirmed, offsetNs)) {
-                        long playoutNs = ring.mediaTimeNs(head) + offsetNs;
-                        if (nowNs - playoutNs < 0) {
-                            break;
-                        }
-                        deliver(nowNs, handler);
-                        delivered++;
-                        continue;
+                boolean held = ring.holds(head);
+                if (held && isBoundary(head)) {
+                    head++;
+                    ring.releaseBelow(head);
+                    streamStartPending = true;
+                    startsStream = true;
+                    headStartConfirmed = false;
+                    continue;
+                }
+                if (streamStartPending) {
+                    if (!confirmStreamStart(nowNs, highest, offsetNs)) {
+                        break;
                     }
+                    continue;
+                }
+                if (held && isCompleteRun(head, highest, headStartConfirmed, offsetNs)) {
+                    long playoutNs = ring.mediaTimeNs(head) + offsetNs;
+                    if (nowNs - playoutNs < 0) {
+                        break;
+                    }
+                    deliver(nowNs, handler);
+                    delivered++;
+                    continue;
                 }
                 if (!skipToNextPlayable(nowNs, highest, offsetNs)) {
                     break;
@@ -469,8 +515,30 @@ public final class SpscJitterBuffer {
             return delivered;
         }
 
-        private boolean isStreamStart(long s) {
-            return (ring.flags(s) & SpscSlotRing.FLAG_STREAM_START) != 0;
+        private boolean isBoundary(long s) {
+            return (ring.flags(s) & SpscSlotRing.FLAG_STREAM_BOUNDARY) != 0;
+        }
+
+        /**
+         * After a stream boundary, packets of the new stream that were sent before the first
+         * one to arrive may still come, so the first frame's start is unknown. Once the lowest
+         * held packet's playout time comes, those had the whole latency window to arrive: that
+         * packet is taken as the stream's first, and the numbers below it (never sent, as far as
+         * anyone can tell) are skipped without counting them lost.
+         */
+        private boolean confirmStreamStart(long nowNs, long highest, long offsetNs) {
+            long lowest = head;
+            while (lowest <= highest && !ring.holds(lowest)) {
+                lowest++;
+            }
+            if (lowest > highest || isBoundary(lowest) || nowNs - (ring.mediaTimeNs(lowest) + offsetNs) < 0) {
+                return false;
+            }
+            head = lowest;
+            ring.releaseBelow(head);
+            streamStartPending = false;
+            headStartConfirmed = true;
+            return true;
         }
 
         /**
@@ -490,7 +558,7 @@ public final class SpscJitterBuffer {
                 if (next > highest || !ring.holds(next)) {
                     break;
                 }
-                if (ring.mediaTimeNs(next) != mediaNs || isStreamStart(next)) {
+                if (isBoundary(next) || ring.mediaTimeNs(next) != mediaNs) {
                     closed = true;
                     break;
                 }
@@ -498,13 +566,14 @@ public final class SpscJitterBuffer {
             }
             runEnd = s;
             runClosed = closed;
-            frame.bind(start, (int) (s - start + 1), mediaNs + offsetNs, lossSinceLastFrame, isStreamStart(start));
+            frame.bind(start, (int) (s - start + 1), mediaNs + offsetNs, lossSinceLastFrame, startsStream);
             return completenessCheck.isComplete(frame, startConfirmed, closed);
         }
 
         /**
-         * The frame at the head is incomplete. If a later complete frame is due (or begins a new
-         * stream, so the gap can never fill), give up everything before it.
+         * The frame at the head is incomplete. If a later complete frame is due, give up
+         * everything before it; if a stream boundary comes first, the gap can never fill, so give
+         * up everything before the boundary at once.
          */
         private boolean skipToNextPlayable(long nowNs, long highest, long offsetNs) {
             long s = head + 1;
@@ -513,11 +582,16 @@ public final class SpscJitterBuffer {
                     s++;
                     continue;
                 }
-                boolean streamStart = isStreamStart(s);
-                boolean previousHeld = ring.holds(s - 1);
-                boolean startConfirmed = streamStart;
-                if (previousHeld && !streamStart) {
-                    boolean previousEnds = (ring.flags(s - 1) & SpscSlotRing.FLAG_MARKER) != 0
+                if (isBoundary(s)) {
+                    counters.beginWrite();
+                    dropUpTo(s, JitterBufferStats.C_PACKETS_DROPPED);
+                    counters.endWrite();
+                    return true;
+                }
+                boolean startConfirmed = false;
+                if (ring.holds(s - 1)) {
+                    boolean previousEnds = isBoundary(s - 1)
+                            || (ring.flags(s - 1) & SpscSlotRing.FLAG_MARKER) != 0
                             || ring.mediaTimeNs(s - 1) != ring.mediaTimeNs(s);
                     if (!previousEnds) {
                         s++;
@@ -528,8 +602,7 @@ public final class SpscJitterBuffer {
                 boolean complete = isCompleteRun(s, highest, startConfirmed, offsetNs);
                 long end = runEnd;
                 if (complete) {
-                    long playoutNs = ring.mediaTimeNs(s) + offsetNs;
-                    if (!streamStart && nowNs - playoutNs < 0) {
+                    if (nowNs - (ring.mediaTimeNs(s) + offsetNs) < 0) {
                         return false;
                     }
                     counters.beginWrite();
@@ -543,7 +616,10 @@ public final class SpscJitterBuffer {
             return false;
         }
 
-        /** Gives up every number in [head, to): counts it, raises a keyframe request, releases it. */
+        /**
+         * Gives up every number in [head, to): counts held packets in {@code heldCounter} and
+         * missing ones as lost, raises a keyframe request, and releases the slots.
+         */
         private void dropUpTo(long to, int heldCounter) {
             long lost = 0;
             long held = 0;
@@ -551,7 +627,9 @@ public final class SpscJitterBuffer {
             boolean havePrevious = false;
             long previousMediaNs = 0;
             for (long s = head; s < to; s++) {
-                if (ring.holds(s)) {
+                if (!ring.holds(s)) {
+                    lost++;
+                } else if (!isBoundary(s)) {
                     held++;
                     long mediaNs = ring.mediaTimeNs(s);
                     if (!havePrevious || mediaNs != previousMediaNs) {
@@ -559,8 +637,6 @@ public final class SpscJitterBuffer {
                     }
                     havePrevious = true;
                     previousMediaNs = mediaNs;
-                } else {
-                    lost++;
                 }
             }
             if (to > head) {
@@ -596,6 +672,7 @@ public final class SpscJitterBuffer {
                 counters.set(JitterBufferStats.C_PAUSES_NS, freezes.totalPausesDurationNs());
                 counters.endWrite();
                 lossSinceLastFrame = false;
+                startsStream = false;
                 headStartConfirmed = closed;
                 head = end + 1;
                 ring.releaseBelow(head);

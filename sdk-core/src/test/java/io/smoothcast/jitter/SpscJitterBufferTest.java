@@ -210,6 +210,8 @@ class SpscJitterBufferTest {
 
     @Test
     void overflow_neverBlocks_dropsOldestAndResumes() {
+        // 16 slots: a stream boundary, 2 numbers of room for packets that overtake the first
+        // one, then packets 0..12.
         SpscJitterBuffer buffer = Packets.fixed(0).clockRateHz(1000).capacityPackets(16).build();
         RecordingHandler out = new RecordingHandler();
         int overflowed = 0;
@@ -221,9 +223,8 @@ class SpscJitterBufferTest {
                 assertEquals(OfferResult.ACCEPTED, r, "packet " + k);
             }
         }
-        assertEquals(4, overflowed, "packets 16..19 found no room while the consumer stalled");
-        assertEquals(11, buffer.poll(T0 + 1_000 * MS, out), "0..3 flushed, 4 has no known start, 5..15 play");
-        // The consumer dropped the oldest packets to make room for the newest (16 + 4 = 20 > 16).
+        assertEquals(7, overflowed, "packets 13..19 found no room while the consumer stalled");
+        assertEquals(8, buffer.poll(T0 + 1_000 * MS, out), "0..3 flushed, 4 has no known start, 5..12 play");
         for (int k = 20; k < 24; k++) {
             assertEquals(OfferResult.ACCEPTED, offer(buffer, k, 10 * k, true, T0 + 1_000 * MS));
         }
@@ -235,7 +236,7 @@ class SpscJitterBufferTest {
         assertTrue(seqs.containsAll(List.of(21, 22, 23)), "resumed: " + seqs);
         JitterBufferStats s = stats(buffer);
         assertEquals(1, s.overflowFlushes());
-        assertEquals(8, s.packetsDiscardedOverflow(), "16..19 rejected, 0..3 flushed");
+        assertEquals(11, s.packetsDiscardedOverflow(), "13..19 rejected, 0..3 flushed");
         assertEquals(24, s.packetsEmitted() + s.packetsDiscardedOverflow() + s.packetsDroppedIncomplete(),
                 "every offered packet is delivered or counted: " + s);
         assertTrue(s.keyframeRequests() >= 1);
@@ -340,5 +341,37 @@ class SpscJitterBufferTest {
         assertEquals(0.40, s.totalFreezesDurationSeconds(), 1e-9, "frame 19 at 860 ms, frame 29 at 1260 ms");
         assertEquals(0, s.pauseCount());
         assertEquals(8, s.packetsLost());
+    }
+
+    @Test
+    void streamStart_packetsOvertakenByTheFirstArrival_stillJoinTheFirstFrame() {
+        SpscJitterBuffer buffer = fixed100();
+        RecordingHandler out = new RecordingHandler();
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 12, 0, true, T0));
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 10, 0, false, T0 + MS));
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 11, 0, false, T0 + 2 * MS));
+        offer(buffer, 13, 40, true, T0 + 40 * MS);
+        assertEquals(0, buffer.poll(T0 + 99 * MS, out));
+        assertEquals(1, buffer.poll(T0 + 100 * MS, out));
+        assertEquals(10, out.frames.get(0).firstSequence());
+        assertEquals(3, out.frames.get(0).packetCount());
+        assertTrue(out.frames.get(0).startsStream());
+        assertEquals(OfferResult.LATE, offer(buffer, 9, 0, false, T0 + 101 * MS), "too late to join");
+        assertEquals(1, buffer.poll(T0 + 140 * MS, out));
+        assertFalse(out.frames.get(1).startsStream());
+        assertEquals(0, stats(buffer).packetsLost());
+    }
+
+    @Test
+    void failoverToNewSsrc_stragglersFromOldSsrcDiscardedAsLate() {
+        SpscJitterBuffer buffer = fixed100();
+        RecordingHandler out = new RecordingHandler();
+        offer(buffer, 1, 0, true, T0);
+        Packets.offer(buffer, 99, 7000, 40, true, T0 + 40 * MS);
+        assertEquals(OfferResult.LATE, offer(buffer, 2, 40, true, T0 + 41 * MS));
+        Packets.offer(buffer, 99, 7001, 80, true, T0 + 80 * MS);
+        buffer.poll(T0 + 1_000 * MS, out);
+        assertEquals(List.of(1, 7000, 7001), out.firstSequences());
+        assertEquals(1, stats(buffer).streamRestarts());
     }
 }

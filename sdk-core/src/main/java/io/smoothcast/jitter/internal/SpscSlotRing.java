@@ -59,8 +59,11 @@ public final class SpscSlotRing extends SlotRingPadding2 {
 
     /** Slot flag: the RTP marker bit was set. */
     public static final int FLAG_MARKER = 1;
-    /** Slot flag: first packet of a new stream (SSRC change or sequence restart). */
-    public static final int FLAG_STREAM_START = 2;
+    /**
+     * Slot flag: not a packet but the boundary between two streams (SSRC change or sequence
+     * restart). Nothing below it will ever arrive again; the new stream's packets follow it.
+     */
+    public static final int FLAG_STREAM_BOUNDARY = 2;
 
     private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle PRODUCER_HIGHEST;
@@ -156,6 +159,14 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         flags[i] = (byte) flagBits;
         System.arraycopy(src, srcOffset, payload, i * maxPayloadBytes, srcLength);
         // Release: the slot's fields above become visible before its sequence number.
+        SEQUENCE.setRelease(sequence, i, s);
+    }
+
+    /** Publishes a stream boundary in slot {@code s} (see {@link #FLAG_STREAM_BOUNDARY}). */
+    public void writeBoundary(long s) {
+        int i = (int) s & mask;
+        length[i] = 0;
+        flags[i] = (byte) FLAG_STREAM_BOUNDARY;
         SEQUENCE.setRelease(sequence, i, s);
     }
 
