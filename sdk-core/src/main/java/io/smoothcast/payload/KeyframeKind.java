@@ -2,7 +2,7 @@ package io.smoothcast.payload;
 
 /**
  * What a video access unit, frame or packet offers a decoder that has lost its reference
- * pictures.
+ * pictures. Immutable; thread-safe.
  */
 public enum KeyframeKind {
     /** No random access point: an H.264 non-IDR picture, an H.265 non-IRAP picture, or no picture. */

@@ -77,6 +77,11 @@ public enum NalFormat {
         }
 
         @Override
+        public boolean isSlice(int type) {
+            return type >= 1 && type <= 5;
+        }
+
+        @Override
         public boolean startsAccessUnit(int type, int firstBodyByte) {
             switch (type) {
                 case 1: case 2: case 5:
@@ -177,8 +182,13 @@ public enum NalFormat {
         }
 
         @Override
+        public boolean isSlice(int type) {
+            return type >= 0 && type <= 31;
+        }
+
+        @Override
         public boolean startsAccessUnit(int type, int firstBodyByte) {
-            if (type <= 31) {
+            if (isSlice(type)) {
                 // VCL: the slice segment header begins with first_slice_segment_in_pic_flag.
                 return firstBodyByte >= 0 && (firstBodyByte & 0x80) != 0;
             }
@@ -273,6 +283,12 @@ public enum NalFormat {
      * @param outOffset where to write {@link #headerBytes()} bytes
      */
     public abstract void writeDefragmentedHeader(byte[] payload, int offset, byte[] out, int outOffset);
+
+    /**
+     * @param type a NAL unit type
+     * @return true for the coded slice (VCL) types: H.264 1 to 5, H.265 0 to 31
+     */
+    public abstract boolean isSlice(int type);
 
     /**
      * Whether a NAL unit of this type, with this first byte after its header, can only be the

@@ -76,8 +76,6 @@ public final class NalFrames {
      */
     public static int findAccessUnitEnd(NalFormat format, byte[] data, int offset, int length) {
         int end = offset + length;
-        int vclLimit = format == NalFormat.H264 ? 5 : 31;
-        int lowestVcl = format == NalFormat.H264 ? 1 : 0;
         boolean sliceSeen = false;
         int previousNal = -1;
         int startCode = AnnexB.findStartCode(data, offset, end);
@@ -92,7 +90,7 @@ public final class NalFrames {
                 if (sliceSeen && format.startsAccessUnit(type, body)) {
                     return AnnexB.trimTrailingZeros(data, previousNal, startCode);
                 }
-                if (type >= lowestVcl && type <= vclLimit) {
+                if (format.isSlice(type)) {
                     sliceSeen = true;
                 }
                 previousNal = nal;
