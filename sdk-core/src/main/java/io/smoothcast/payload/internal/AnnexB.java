@@ -1,5 +1,9 @@
 package io.smoothcast.payload.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Annex-B byte-stream scanning (ITU-T H.264 / H.265 Annex B): finds start codes and the NAL units
  * between them without allocating. Stateless; thread-safe.
@@ -8,6 +12,11 @@ public final class AnnexB {
 
     /** Length of the 4-byte start code every depacketizer writes before a NAL unit. */
     public static final int START_CODE_BYTES = 4;
+
+    /** Reads eight bytes at a time (any alignment); the byte order does not matter for finding a zero. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
 
     private AnnexB() {
     }
@@ -24,6 +33,14 @@ public final class AnnexB {
         int i = from;
         int last = to - 3;
         while (i <= last) {
+            if (i <= to - 8) {
+                long word = (long) LONGS.get(data, i);
+                if (((word - ONES) & ~word & HIGH_BITS) == 0) {
+                    // No zero byte in [i, i + 8): no prefix can begin there, as each begins with one.
+                    i += 8;
+                    continue;
+                }
+            }
             byte third = data[i + 2];
             if (third == 0) {
                 // A prefix may still begin at i + 1 or i + 2.
