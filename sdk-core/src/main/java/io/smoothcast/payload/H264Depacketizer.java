@@ -4,21 +4,22 @@ import io.smoothcast.payload.internal.NalDepacketizer;
 import io.smoothcast.payload.internal.NalFormat;
 
 /**
- * Depacketizes H.264 RTP payloads (RFC 6184, packetization-mode 1) back into Annex-B NAL units, each written
- * behind a 4-byte start code {@code 00 00 00 01}.
+ * Depacketizes H.264 RTP payloads (RFC 6184, packetization-mode 1) back into Annex-B NAL units,
+ * each written behind a 4-byte start code {@code 00 00 00 01}.
  *
  * <p>Accepts single NAL unit packets, STAP-A aggregation packets and FU-A fragmentation units.
  * Every payload is untrusted: a malformed one returns a negative {@link PayloadErrors} code and
  * writes nothing usable; nothing is thrown for bad bytes and nothing is allocated per packet.
- * Rejected: a set F bit, reserved or unsupported packet types (NAL type 0, STAP-B, MTAP16, MTAP24, FU-B, 30, 31), aggregation
- * units that are empty or run past the payload, fragments whose start is missing, whose type
- * changes, whose header has both start and end bits, or that are interrupted by another packet.
+ * Rejected: a set F bit, reserved or unsupported packet types (NAL type 0, STAP-B, MTAP16, MTAP24,
+ * FU-B, 30, 31), aggregation units that are empty or run past the payload, fragments whose start is
+ * missing, whose type changes, whose header has both start and end bits, or that are interrupted by
+ * another packet.
  *
  * <p>Call {@link #depacketize} for each packet of a stream in sequence order (for example as a
- * {@link io.smoothcast.jitter.JitterFrame} delivers them). Fragments are gathered internally,
- * in a buffer of {@link #maxNalUnitBytes()} bytes allocated once, and written when the end
- * fragment arrives; a sequence gap abandons an open fragmented NAL unit
- * ({@link #abandonedFragmentedNalUnits()}).
+ * {@link io.smoothcast.jitter.JitterFrame} delivers them). Fragments are gathered internally, in a
+ * buffer of {@link #maxNalUnitBytes()} bytes allocated once, and written when the end fragment
+ * arrives; a sequence gap abandons an open fragmented NAL unit ({@link
+ * #abandonedFragmentedNalUnits()}).
  *
  * <p>Not thread-safe: one instance per received stream, used by one thread at a time.
  */

@@ -11,9 +11,10 @@ import io.smoothcast.payload.internal.NalFrames;
  * <ul>
  *   <li>it is closed (marker bit, or the next packet carries another timestamp);</li>
  *   <li>its start is known: confirmed by the buffer, or, after a gap, its first payload opens an
- *       access unit (SPS, PPS, SEI, access unit delimiter, or a slice with first_mb_in_slice 0; a fragment only if it is the start fragment);</li>
- *   <li>every payload is well formed (as {@link H264Depacketizer} checks it) and every fragmented NAL unit
- *       runs from its start fragment to its end fragment with nothing else in between.</li>
+ *       access unit (SPS, PPS, SEI, access unit delimiter, or a slice with
+ *       first_mb_in_slice 0; a fragment only if it is the start fragment);</li>
+ *   <li>every payload is well formed (as {@link H264Depacketizer} checks it) and every fragmented
+ *       NAL unit runs from its start fragment to its end fragment with nothing else in between.</li>
  * </ul>
  * A malformed run is never complete, so the buffer gives it up at its deadline (and asks for a
  * keyframe) instead of handing broken bytes to the decoder.

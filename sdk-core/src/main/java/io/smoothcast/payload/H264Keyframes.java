@@ -6,8 +6,9 @@ import io.smoothcast.payload.internal.NalFrames;
 import io.smoothcast.payload.internal.NalPayloads;
 
 /**
- * H.264 keyframe detection: an access unit with an IDR slice (NAL type 5) is a keyframe; with SPS (7) and PPS (8) as well it is one a fresh decoder
- * can start from ({@link KeyframeKind#KEYFRAME_WITH_PARAMETER_SETS}).
+ * H.264 keyframe detection: an access unit with an IDR slice (NAL type 5) is a keyframe; with SPS
+ * (7) and PPS (8) as well it is one a fresh decoder can start from ({@link
+ * KeyframeKind#KEYFRAME_WITH_PARAMETER_SETS}).
  *
  * <p>Works on an Annex-B access unit, on one RTP payload (for example on a relay that must know
  * whether a packet belongs to a keyframe without depacketizing), or on a whole frame from the

@@ -4,8 +4,8 @@ import io.smoothcast.payload.internal.NalFormat;
 import io.smoothcast.payload.internal.NalPacketizer;
 
 /**
- * Packetizes H.264 access units for RTP (RFC 6184, packetization-mode 1): from an Annex-B access unit to RTP
- * payloads of at most {@link Builder#maxPayloadBytes(int) maxPayloadBytes} bytes each.
+ * Packetizes H.264 access units for RTP (RFC 6184, packetization-mode 1): from an Annex-B access
+ * unit to RTP payloads of at most {@link Builder#maxPayloadBytes(int) maxPayloadBytes} bytes each.
  *
  * <p>Each NAL unit that fits goes into a single NAL unit packet, or, with the NAL units after it
  * that fit as well (parameter sets, SEI, small slices), into one STAP-A aggregation packet. A NAL
@@ -24,8 +24,8 @@ import io.smoothcast.payload.internal.NalPacketizer;
  * }</pre>
  *
  * <p>Start codes are found once per access unit into arrays sized at build time; nothing is
- * allocated per access unit or per packet. The access unit's array is read in place until its
- * last packet was taken.
+ * allocated per access unit or per packet. The access unit's array is read in place until its last
+ * packet was taken.
  *
  * <p>Not thread-safe: one instance per outgoing stream, used by one thread at a time.
  */

@@ -6,8 +6,9 @@ import io.smoothcast.payload.internal.NalFrames;
 import io.smoothcast.payload.internal.NalPayloads;
 
 /**
- * H.265 keyframe detection: an access unit with an IRAP slice (NAL types 16 to 23) is a keyframe; with VPS (32), SPS (33) and PPS (34) as well it is one a fresh decoder
- * can start from ({@link KeyframeKind#KEYFRAME_WITH_PARAMETER_SETS}).
+ * H.265 keyframe detection: an access unit with an IRAP slice (NAL types 16 to 23) is a keyframe;
+ * with VPS (32), SPS (33) and PPS (34) as well it is one a fresh decoder can start from ({@link
+ * KeyframeKind#KEYFRAME_WITH_PARAMETER_SETS}).
  *
  * <p>Works on an Annex-B access unit, on one RTP payload (for example on a relay that must know
  * whether a packet belongs to a keyframe without depacketizing), or on a whole frame from the

@@ -4,13 +4,13 @@ import io.smoothcast.payload.internal.NalFormat;
 import io.smoothcast.payload.internal.NalPacketizer;
 
 /**
- * Packetizes H.265 access units for RTP (RFC 7798, no DON fields): from an Annex-B access unit to RTP
- * payloads of at most {@link Builder#maxPayloadBytes(int) maxPayloadBytes} bytes each.
+ * Packetizes H.265 access units for RTP (RFC 7798, no DON fields): from an Annex-B access unit to
+ * RTP payloads of at most {@link Builder#maxPayloadBytes(int) maxPayloadBytes} bytes each.
  *
  * <p>Each NAL unit that fits goes into a single NAL unit packet, or, with the NAL units after it
- * that fit as well (parameter sets, SEI, small slices), into one AP aggregation packet. A NAL
- * unit larger than the limit is cut into FU fragmentation units. The last packet of the access
- * unit carries the RTP marker bit ({@link #marker()}).
+ * that fit as well (parameter sets, SEI, small slices), into one AP aggregation packet. A NAL unit
+ * larger than the limit is cut into FU fragmentation units. The last packet of the access unit
+ * carries the RTP marker bit ({@link #marker()}).
  *
  * <pre>{@code
  * H265Packetizer packetizer = H265Packetizer.builder().maxPayloadBytes(1200).build();
@@ -24,8 +24,8 @@ import io.smoothcast.payload.internal.NalPacketizer;
  * }</pre>
  *
  * <p>Start codes are found once per access unit into arrays sized at build time; nothing is
- * allocated per access unit or per packet. The access unit's array is read in place until its
- * last packet was taken.
+ * allocated per access unit or per packet. The access unit's array is read in place until its last
+ * packet was taken.
  *
  * <p>Not thread-safe: one instance per outgoing stream, used by one thread at a time.
  */

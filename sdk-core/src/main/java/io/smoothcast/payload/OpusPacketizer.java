@@ -1,14 +1,14 @@
 package io.smoothcast.payload;
 
 /**
- * Packetizes Opus for RTP (RFC 7587): each RTP payload is exactly one Opus packet, checked
- * against RFC 6716 section 3.4 before it is copied. {@link #lastPacketSamples()} gives the RTP
- * timestamp increment for the next packet, in 48 kHz units.
+ * Packetizes Opus for RTP (RFC 7587): each RTP payload is exactly one Opus packet, checked against
+ * RFC 6716 section 3.4 before it is copied. {@link #lastPacketSamples()} gives the RTP timestamp
+ * increment for the next packet, in 48 kHz units.
  *
  * <pre>{@code
  * int payloadLength = packetizer.packetize(opus, 0, opusLength, packet, RTP_HEADER_BYTES);
  * if (payloadLength >= 0) {
- *     send(packet, rtpTimestamp);               // marker bit: RFC 7587 leaves it for DTX talkspurts
+ *     send(packet, rtpTimestamp); // marker: first packet of a talkspurt after DTX (RFC 3551)
  *     rtpTimestamp += packetizer.lastPacketSamples();
  * }
  * }</pre>
