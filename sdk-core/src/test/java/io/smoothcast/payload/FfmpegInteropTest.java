@@ -8,16 +8,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.smoothcast.jitter.FrameCompletenessCheck;
 import io.smoothcast.jitter.SpscJitterBuffer;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +34,13 @@ class FfmpegInteropTest {
     @TempDir
     Path dir;
 
+    private MediaTools tools;
+
+    @BeforeEach
+    void setUp() {
+        tools = new MediaTools(dir);
+    }
+
     private interface Codec {
         int packetize(byte[] accessUnit, int offset, int length, byte[] out, List<byte[]> payloads, List<Boolean> markers);
 
@@ -51,10 +54,8 @@ class FfmpegInteropTest {
     @Test
     void h264FromLibx264_survivesPacketizationBitExact() throws Exception {
         assumeFfmpeg();
-        Path source = dir.resolve("out.h264");
-        run(30, "ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-                "-i", "testsrc=size=320x240:rate=30", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast",
-                "-g", "30", "-bf", "0", "-f", "h264", source.toString());
+        Path source = tools.encodeTestPattern("out.h264", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30",
+                "-bf", "0", "-f", "h264");
         roundTrip(source, "h264", AccessUnitSplitter.forH264(), new Codec() {
             final H264Packetizer packetizer = H264Packetizer.builder().maxPayloadBytes(MTU).build();
             final H264Depacketizer depacketizer = new H264Depacketizer();
@@ -91,12 +92,10 @@ class FfmpegInteropTest {
     @Test
     void h265FromLibx265_survivesPacketizationBitExact() throws Exception {
         assumeFfmpeg();
-        String encoders = run(30, "ffmpeg", "-hide_banner", "-encoders");
-        assumeTrue(encoders.contains("libx265"), "this ffmpeg has no libx265 encoder; H.265 interop skipped");
-        Path source = dir.resolve("out.h265");
-        run(30, "ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-                "-i", "testsrc=size=320x240:rate=30", "-t", "2", "-c:v", "libx265", "-preset", "ultrafast",
-                "-x265-params", "keyint=30:bframes=0:log-level=error", "-f", "hevc", source.toString());
+        assumeTrue(tools.run("ffmpeg", "-hide_banner", "-encoders").contains("libx265"),
+                "this ffmpeg has no libx265 encoder; H.265 interop skipped");
+        Path source = tools.encodeTestPattern("out.h265", "-c:v", "libx265", "-preset", "ultrafast",
+                "-x265-params", "keyint=30:bframes=0:log-level=error", "-f", "hevc");
         roundTrip(source, "hevc", AccessUnitSplitter.forH265(), new Codec() {
             final H265Packetizer packetizer = H265Packetizer.builder().maxPayloadBytes(MTU).build();
             final H265Depacketizer depacketizer = new H265Depacketizer();
@@ -132,7 +131,7 @@ class FfmpegInteropTest {
 
     private void roundTrip(Path source, String format, AccessUnitSplitter splitter, Codec codec) throws Exception {
         byte[] stream = Files.readAllBytes(source);
-        int sourceFrames = countFrames(source);
+        int sourceFrames = tools.countFrames(source);
         assertEquals(FRAMES, sourceFrames, "ffmpeg wrote 2 s at 30 fps");
 
         List<int[]> accessUnits = new ArrayList<>();
@@ -177,10 +176,10 @@ class FfmpegInteropTest {
         Path direct = dir.resolve("direct." + format);
         Files.write(direct, received.toByteArray());
         assertArrayEquals(normalizedNalUnits(stream), received.toByteArray(), "every NAL unit byte-identical");
-        assertEquals(sourceFrames, countFrames(direct), "ffprobe counts the same frames");
-        List<String> sourcePictures = frameMd5(source);
+        assertEquals(sourceFrames, tools.countFrames(direct), "ffprobe counts the same frames");
+        List<String> sourcePictures = tools.frameMd5(source);
         assertEquals(FRAMES, sourcePictures.size(), "ffmpeg decoded every source frame");
-        assertEquals(sourcePictures, frameMd5(direct), "ffmpeg decodes the same pictures");
+        assertEquals(sourcePictures, tools.frameMd5(direct), "ffmpeg decodes the same pictures");
 
         // Pass 2: the same packets through the jitter buffer with our completeness hook, one frame per 33 ms.
         SpscJitterBuffer buffer = SpscJitterBuffer.builder().fixedDelayMs(100).capacityPackets(1024)
@@ -218,7 +217,7 @@ class FfmpegInteropTest {
         Path viaBuffer = dir.resolve("buffered." + format);
         Files.write(viaBuffer, played.toByteArray());
         assertArrayEquals(received.toByteArray(), played.toByteArray(), "same bytes through the jitter buffer");
-        assertEquals(sourceFrames, countFrames(viaBuffer));
+        assertEquals(sourceFrames, tools.countFrames(viaBuffer));
     }
 
     /**
@@ -245,51 +244,8 @@ class FfmpegInteropTest {
         return out.toByteArray();
     }
 
-    private int countFrames(Path file) throws Exception {
-        String output = run(30, "ffprobe", "-v", "error", "-count_frames", "-show_entries",
-                "stream=nb_read_frames", "-of", "default=nokey=1:noprint_wrappers=1", file.toString());
-        Matcher m = Pattern.compile("(\\d+)").matcher(output);
-        assertTrue(m.find(), "ffprobe printed a frame count: " + output);
-        return Integer.parseInt(m.group(1));
-    }
-
-    private List<String> frameMd5(Path file) throws Exception {
-        String output = run(30, "ffmpeg", "-hide_banner", "-loglevel", "error", "-i", file.toString(),
-                "-f", "framemd5", "-");
-        List<String> hashes = new ArrayList<>();
-        for (String line : output.split("\n")) {
-            if (!line.startsWith("#") && !line.isBlank()) {
-                hashes.add(line.substring(line.lastIndexOf(',') + 1).trim());
-            }
-        }
-        return hashes;
-    }
-
     private static void assumeFfmpeg() {
-        assumeTrue(available("ffmpeg") && available("ffprobe"),
+        assumeTrue(MediaTools.available("ffmpeg", "-version") && MediaTools.available("ffprobe", "-version"),
                 "ffmpeg/ffprobe not installed (apt-get install ffmpeg); payload interop skipped");
-    }
-
-    private static boolean available(String tool) {
-        try {
-            Process p = new ProcessBuilder(tool, "-version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    /** Runs a tool, bounded in time; fails the test if it exits non-zero or runs too long. */
-    private String run(int timeoutSeconds, String... command) throws Exception {
-        Path log = Files.createTempFile(dir, "tool", ".out");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + output);
-        return output;
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +30,10 @@ class OpusFfmpegInteropTest {
 
     @Test
     void libopusPackets_passValidationWithTheirEncodedDuration() throws Exception {
-        assumeTrue(available("ffmpeg"), "ffmpeg not installed (apt-get install ffmpeg); Opus interop skipped");
-        String encoders = run("ffmpeg", "-hide_banner", "-encoders");
+        assumeTrue(MediaTools.available("ffmpeg", "-version"),
+                "ffmpeg not installed (apt-get install ffmpeg); Opus interop skipped");
+        MediaTools tools = new MediaTools(dir);
+        String encoders = tools.run("ffmpeg", "-hide_banner", "-encoders");
         assumeTrue(encoders.contains("libopus"), "this ffmpeg has no libopus encoder; Opus interop skipped");
 
         OpusPacketizer packetizer = new OpusPacketizer(8000);
@@ -48,7 +48,7 @@ class OpusFfmpegInteropTest {
             for (String durationMs : durationsMs) {
                 String context = "bitrate " + mode[0] + ", " + mode[1] + ", " + durationMs + " ms";
                 Path ogg = dir.resolve("a-" + mode[0] + "-" + durationMs + ".ogg");
-                run("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+                tools.run("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
                         "-i", "sine=frequency=440:sample_rate=48000", "-t", "1", "-c:a", "libopus", "-b:a", mode[0],
                         "-application", mode[1], "-frame_duration", durationMs, "-f", "ogg", ogg.toString());
                 List<byte[]> packets = oggPackets(Files.readAllBytes(ogg));
@@ -92,27 +92,5 @@ class OpusFfmpegInteropTest {
         }
         assertEquals(file.length, at, "the file ends on a page boundary");
         return packets;
-    }
-
-    private static boolean available(String tool) {
-        try {
-            Process p = new ProcessBuilder(tool, "-version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    private String run(String... command) throws Exception {
-        Path log = Files.createTempFile(dir, "tool", ".out");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish in 30 s");
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + output);
-        return output;
     }
 }
