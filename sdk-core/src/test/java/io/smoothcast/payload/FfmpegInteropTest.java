@@ -42,7 +42,8 @@ class FfmpegInteropTest {
     }
 
     private interface Codec {
-        int packetize(byte[] accessUnit, int offset, int length, byte[] out, List<byte[]> payloads, List<Boolean> markers);
+        int packetize(byte[] accessUnit, int offset, int length, byte[] out, List<byte[]> payloads,
+                List<Boolean> markers);
 
         int depacketize(int sequence, byte[] payload, int offset, int length, byte[] out);
 

@@ -97,7 +97,8 @@ class H264PacketizerTest {
     void smallestMtu_sendsOneNalByteInEachFragment() {
         SplittableRandom random = new SplittableRandom(3);
         byte[] nal = NalUnits.h264(5, 3, 6, random);
-        H264Packetizer packetizer = H264Packetizer.builder().maxPayloadBytes(H264Packetizer.MIN_MAX_PAYLOAD_BYTES).build();
+        H264Packetizer packetizer =
+                H264Packetizer.builder().maxPayloadBytes(H264Packetizer.MIN_MAX_PAYLOAD_BYTES).build();
 
         List<Packet> packets = NalUnits.packetize(packetizer, NalUnits.annexB(List.of(nal), true));
 
@@ -197,7 +198,8 @@ class H264PacketizerTest {
     void badArguments_areRejectedWithTheirName() {
         H264Packetizer packetizer = H264Packetizer.builder().maxPayloadBytes(100).build();
 
-        IllegalStateException noUnit = assertThrows(IllegalStateException.class, () -> packetizer.next(new byte[100], 0));
+        IllegalStateException noUnit =
+                assertThrows(IllegalStateException.class, () -> packetizer.next(new byte[100], 0));
         assertTrue(noUnit.getMessage().contains("setAccessUnit"));
         IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
                 () -> packetizer.setAccessUnit(new byte[4], 2, 3));

@@ -26,7 +26,8 @@ class KeyframesAndSplitterTest {
 
     @Test
     void h264AccessUnits_areClassifiedByIdrAndParameterSets() {
-        assertEquals(KeyframeKind.KEYFRAME_WITH_PARAMETER_SETS, classify264(h264(9), h264(7), h264(8), h264(6), h264(5)));
+        assertEquals(KeyframeKind.KEYFRAME_WITH_PARAMETER_SETS,
+                classify264(h264(9), h264(7), h264(8), h264(6), h264(5)));
         assertEquals(KeyframeKind.KEYFRAME, classify264(h264(5)));
         assertEquals(KeyframeKind.KEYFRAME, classify264(h264(7), h264(5)), "PPS missing");
         assertEquals(KeyframeKind.NONE, classify264(h264(7), h264(8), h264(1)));
@@ -53,8 +54,10 @@ class KeyframesAndSplitterTest {
         assertEquals(KeyframeKind.KEYFRAME_WITH_PARAMETER_SETS, H264Keyframes.classifyPayload(stap, 0, stap.length));
         byte[] parameterSetsOnly = aggregation(bytes(0x78), h264(7), h264(8));
         assertEquals(KeyframeKind.NONE, H264Keyframes.classifyPayload(parameterSetsOnly, 0, parameterSetsOnly.length));
-        assertEquals(KeyframeKind.KEYFRAME, H264Keyframes.classifyPayload(bytes(0x7C, 0x85, 1), 0, 3), "FU-A start of IDR");
-        assertEquals(KeyframeKind.KEYFRAME, H264Keyframes.classifyPayload(bytes(0x7C, 0x05, 1), 0, 3), "FU-A middle of IDR");
+        assertEquals(KeyframeKind.KEYFRAME, H264Keyframes.classifyPayload(bytes(0x7C, 0x85, 1), 0, 3),
+                "FU-A start of IDR");
+        assertEquals(KeyframeKind.KEYFRAME, H264Keyframes.classifyPayload(bytes(0x7C, 0x05, 1), 0, 3),
+                "FU-A middle of IDR");
         assertEquals(KeyframeKind.NONE, H264Keyframes.classifyPayload(bytes(0x5C, 0x81, 1), 0, 3), "FU-A of a P slice");
         assertEquals(KeyframeKind.NONE, H264Keyframes.classifyPayload(bytes(0xE5, 1), 0, 2), "F bit set");
         assertEquals(KeyframeKind.NONE, H264Keyframes.classifyPayload(new byte[0], 0, 0));
@@ -111,7 +114,8 @@ class KeyframesAndSplitterTest {
         byte[] stream = NalUnits.annexB(List.of(h264(7), h264(8), h264(5)), true);
         assertEquals(-1, AccessUnitSplitter.forH264().findAccessUnitEnd(stream, 0, stream.length));
         assertEquals(-1, AccessUnitSplitter.forH264().findAccessUnitEnd(new byte[0], 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> AccessUnitSplitter.forH264().findAccessUnitEnd(stream, 0, -1));
+        assertThrows(IllegalArgumentException.class,
+                () -> AccessUnitSplitter.forH264().findAccessUnitEnd(stream, 0, -1));
     }
 
     /** Lengths of the access units the splitter finds in the concatenated units (4-byte start codes). */

@@ -70,7 +70,8 @@ final class MediaTools {
 
     /** @return the MD5 of every picture ffmpeg decodes from the file, in order */
     List<String> frameMd5(Path file) throws Exception {
-        String output = run("ffmpeg", "-hide_banner", "-loglevel", "error", "-i", file.toString(), "-f", "framemd5", "-");
+        String output = run("ffmpeg", "-hide_banner", "-loglevel", "error", "-i", file.toString(),
+                "-f", "framemd5", "-");
         List<String> hashes = new ArrayList<>();
         for (String line : output.split("\n")) {
             if (!line.startsWith("#") && !line.isBlank()) {

@@ -71,7 +71,8 @@ class OpusPayloadTest {
         assertEquals(1920, samples(toc(CELT_20MS, 2), 2, 0xA, 0xB, 0xC), "frames of 2 and 1 bytes");
         assertEquals(1920, samples(toc(CELT_20MS, 2), 0), "two empty frames");
         assertEquals(PayloadErrors.INVALID_OPUS_FRAMES, samples(toc(CELT_20MS, 2)), "R4: no length byte");
-        assertEquals(PayloadErrors.INVALID_OPUS_FRAMES, samples(toc(CELT_20MS, 2), 5, 1, 2), "R4: first frame too long");
+        assertEquals(PayloadErrors.INVALID_OPUS_FRAMES, samples(toc(CELT_20MS, 2), 5, 1, 2),
+                "R4: first frame too long");
         assertEquals(PayloadErrors.INVALID_OPUS_FRAMES, samples(toc(CELT_20MS, 2), 252), "R4: two-byte length cut");
         byte[] twoByteLength = new byte[3 + 300];
         twoByteLength[0] = (byte) toc(CELT_20MS, 2);
@@ -134,7 +135,8 @@ class OpusPayloadTest {
         assertEquals(1920, depacketizer.lastPacketSamples());
         assertArrayEquals(opus, Arrays.copyOf(decoded, 5));
 
-        assertEquals(PayloadErrors.INVALID_OPUS_FRAMES, depacketizer.depacketize(bytes(toc(CELT_20MS, 1), 1), 0, 2, decoded, 0));
+        assertEquals(PayloadErrors.INVALID_OPUS_FRAMES,
+                depacketizer.depacketize(bytes(toc(CELT_20MS, 1), 1), 0, 2, decoded, 0));
         assertEquals(0, depacketizer.lastPacketSamples());
         assertEquals(PayloadErrors.OUTPUT_TOO_SMALL, depacketizer.depacketize(opus, 0, 5, decoded, 97));
         assertEquals(PayloadErrors.PAYLOAD_TOO_LARGE, packetizer.packetize(new byte[101], 0, 101, rtp, 0));

@@ -22,7 +22,8 @@ final class RtpStreamFile {
     private final ByteArrayOutputStream stream = new ByteArrayOutputStream();
 
     /** Appends one packet: version 2, no padding, extension or CSRC, SSRC 0x5EED0001. */
-    void add(int payloadType, int sequenceNumber, int timestamp, boolean marker, byte[] payload, int offset, int length) {
+    void add(int payloadType, int sequenceNumber, int timestamp, boolean marker, byte[] payload, int offset,
+            int length) {
         int size = 12 + length;
         stream.write(size >>> 8);
         stream.write(size);
