@@ -78,7 +78,7 @@ public final class SpscJitterBuffer {
     /** Default limit on how fast the playout delay changes, in ms per second. */
     public static final int DEFAULT_MAX_DELAY_CHANGE_MS_PER_SECOND = 100;
     /** Default fraction of relative delays the adaptive target covers. */
-    public static final double DEFAULT_DELAY_QUANTILE = 0.995;
+    public static final double DEFAULT_DELAY_QUANTILE = 0.98;
     /** Default histogram forget factor per packet. */
     public static final double DEFAULT_FORGET_FACTOR = 0.9995;
     /** Default NACK retry limit per sequence number. */
@@ -283,6 +283,8 @@ public final class SpscJitterBuffer {
         /** Media time = mediaBaseNs + (extended timestamp - firstTicks) in ns. */
         long mediaBaseNs;
         long firstTicks;
+        long lastTicks;
+        long lastTicksNs;
         long keyframeRequestsSeen;
 
         Producer(PlayoutDelayEstimator estimator, NackTracker nacks) {
@@ -351,8 +353,7 @@ public final class SpscJitterBuffer {
                     counters.add(JitterBufferStats.P_DUPLICATED, 1);
                     return OfferResult.DUPLICATE;
                 }
-                long ticks = timestamps.unwrap(rtpTimestamp);
-                long mediaNs = mediaBaseNs + ticksToNs(ticks - firstTicks);
+                long mediaNs = mediaBaseNs + mediaOffsetNs(timestamps.unwrap(rtpTimestamp) - firstTicks);
                 if (estimator.started()) {
                     long offTimelineNs = arrivalNs - mediaNs - estimator.baseTransitNs();
                     if (offTimelineNs > timestampJumpNs || offTimelineNs < -timestampJumpNs) {
@@ -411,11 +412,22 @@ public final class SpscJitterBuffer {
             nacks.clear();
             timestamps.reset();
             firstTicks = timestamps.unwrap(rtpTimestamp);
+            lastTicks = 0;
+            lastTicksNs = 0;
             mediaBaseNs = estimator.started() ? arrivalNs - estimator.baseTransitNs() : arrivalNs;
         }
 
-        private long ticksToNs(long ticks) {
-            return ticks / clockRateHz * NS_PER_SECOND + ticks % clockRateHz * NS_PER_SECOND / clockRateHz;
+        /**
+         * Nanoseconds since the stream's first timestamp, exact and overflow-free for any
+         * realistic stream length. Packets of one frame share a timestamp, so the last result is
+         * reused rather than paying for the divisions again.
+         */
+        private long mediaOffsetNs(long ticks) {
+            if (ticks != lastTicks) {
+                lastTicks = ticks;
+                lastTicksNs = ticks / clockRateHz * NS_PER_SECOND + ticks % clockRateHz * NS_PER_SECOND / clockRateHz;
+            }
+            return lastTicksNs;
         }
 
         int pollNacks(long nowNs, int[] out) {
