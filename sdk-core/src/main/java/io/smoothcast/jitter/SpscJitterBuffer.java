@@ -511,14 +511,20 @@ public final class SpscJitterBuffer {
                     }
                     continue;
                 }
-                if (held && isCompleteRun(head, highest, headStartConfirmed, offsetNs)) {
-                    long playoutNs = ring.mediaTimeNs(head) + offsetNs;
-                    if (nowNs - playoutNs < 0) {
+                if (held) {
+                    boolean complete = isCompleteRun(head, highest, headStartConfirmed, offsetNs);
+                    if (complete) {
+                        if (nowNs - (ring.mediaTimeNs(head) + offsetNs) < 0) {
+                            break;
+                        }
+                        deliver(nowNs, handler);
+                        delivered++;
+                        continue;
+                    }
+                    if (runEnd == highest) {
+                        // Nothing arrived beyond this frame yet, so there is nothing to skip to.
                         break;
                     }
-                    deliver(nowNs, handler);
-                    delivered++;
-                    continue;
                 }
                 if (!skipToNextPlayable(nowNs, highest, offsetNs)) {
                     break;
@@ -543,7 +549,16 @@ public final class SpscJitterBuffer {
             while (lowest <= highest && !ring.holds(lowest)) {
                 lowest++;
             }
-            if (lowest > highest || isBoundary(lowest) || nowNs - (ring.mediaTimeNs(lowest) + offsetNs) < 0) {
+            if (lowest > highest) {
+                return false;
+            }
+            if (isBoundary(lowest)) {
+                // The stream restarted again before any of its packets arrived.
+                head = lowest;
+                ring.releaseBelow(head);
+                return true;
+            }
+            if (nowNs - (ring.mediaTimeNs(lowest) + offsetNs) < 0) {
                 return false;
             }
             head = lowest;

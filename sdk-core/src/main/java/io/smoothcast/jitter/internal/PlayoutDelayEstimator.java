@@ -37,7 +37,7 @@ public final class PlayoutDelayEstimator {
 
     private boolean started;
     private long lastTransitNs;
-    private double jitterNs;
+    private long jitterNsTimes16;
     private long currentWindowMinNs;
     private long previousWindowMinNs;
     private long windowStartNs;
@@ -99,10 +99,10 @@ public final class PlayoutDelayEstimator {
             }
             return;
         }
-        // RFC 3550 6.4.1: J += (|D| - J) / 16.
+        // RFC 3550 6.4.1: J += (|D| - J) / 16, kept scaled by 16 as in the RFC's appendix A.8.
         long d = transitNs - lastTransitNs;
         lastTransitNs = transitNs;
-        jitterNs += (Math.abs((double) d) - jitterNs) / 16.0;
+        jitterNsTimes16 += Math.abs(d) - ((jitterNsTimes16 + 8) >> 4);
 
         if (arrivalNs - windowStartNs >= baseWindowNs) {
             previousWindowMinNs = currentWindowMinNs;
@@ -175,7 +175,7 @@ public final class PlayoutDelayEstimator {
 
     /** @return RFC 3550 interarrival jitter, in nanoseconds */
     public long jitterNs() {
-        return (long) jitterNs;
+        return jitterNsTimes16 >> 4;
     }
 
     /**
