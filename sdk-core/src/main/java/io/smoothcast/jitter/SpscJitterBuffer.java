@@ -278,6 +278,8 @@ public final class SpscJitterBuffer {
         long shift;
         long highest = -1;
         long flushRequested = -1;
+        /** The consumer's head as last read; it only grows, so it is a lower bound. */
+        long cachedConsumerHead;
         /** Where the current stream's boundary slot goes, or -1 once written. */
         long pendingBoundary = -1;
         /** Media time = mediaBaseNs + (extended timestamp - firstTicks) in ns. */
@@ -334,7 +336,14 @@ public final class SpscJitterBuffer {
                     newStream = true;
                 }
                 final long s = extended + shift;
-                final long head = ring.consumerHead();
+                long head = cachedConsumerHead;
+                // The consumer only moves beyond highest + 1 when it flushes, so an in-order
+                // packet at or above the last flush point cannot be late: the cached head is then
+                // enough, and the consumer's cache line is read only when it could matter.
+                if (s <= highest || s < flushRequested || s - head >= capacity) {
+                    head = ring.consumerHead();
+                    cachedConsumerHead = head;
+                }
                 if (s < head) {
                     boolean duplicate = ring.producerHolds(s);
                     counters.add(duplicate ? JitterBufferStats.P_DUPLICATED : JitterBufferStats.P_DISCARDED_LATE, 1);
