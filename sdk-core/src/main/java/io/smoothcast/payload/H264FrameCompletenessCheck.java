@@ -37,8 +37,9 @@ public final class H264FrameCompletenessCheck implements FrameCompletenessCheck 
     private H264FrameCompletenessCheck() {
     }
 
+    /** {@inheritDoc} The payload is checked whether or not {@code startConfirmed} is set. */
     @Override
     public boolean isComplete(JitterFrame candidate, boolean startConfirmed, boolean closed) {
-        return NalFrames.isComplete(NalFormat.H264, candidate, startConfirmed, closed);
+        return NalFrames.isComplete(NalFormat.H264, candidate, closed);
     }
 }

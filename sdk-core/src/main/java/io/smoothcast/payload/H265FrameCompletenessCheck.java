@@ -36,8 +36,9 @@ public final class H265FrameCompletenessCheck implements FrameCompletenessCheck 
     private H265FrameCompletenessCheck() {
     }
 
+    /** {@inheritDoc} The payload is checked whether or not {@code startConfirmed} is set. */
     @Override
     public boolean isComplete(JitterFrame candidate, boolean startConfirmed, boolean closed) {
-        return NalFrames.isComplete(NalFormat.H265, candidate, startConfirmed, closed);
+        return NalFrames.isComplete(NalFormat.H265, candidate, closed);
     }
 }

@@ -20,10 +20,8 @@ public final class NalFrames {
      * start to end fragment. The opening is checked even when the buffer confirms the start: at a
      * stream start the buffer only assumes it (the stream's real first packets may be lost), and
      * every access unit does open with a parameter set, SEI, delimiter or first slice.
-     *
-     * @param startConfirmed unused: the payload is always checked (kept for the hook's signature)
      */
-    public static boolean isComplete(NalFormat format, JitterFrame frame, boolean startConfirmed, boolean closed) {
+    public static boolean isComplete(NalFormat format, JitterFrame frame, boolean closed) {
         int count = frame.packetCount();
         if (!closed || count == 0) {
             return false;
