@@ -41,6 +41,13 @@ public final class RtpPacketWriter {
     private final int[] extensionIds = new int[MAX_EXTENSIONS];
     private final int[] extensionLengths = new int[MAX_EXTENSIONS];
     private final byte[] extensionData = new byte[MAX_EXTENSIONS * MAX_EXTENSION_LENGTH];
+    /**
+     * For the typed elements (2-byte sequence number, 8-byte NTP time) the value itself, written
+     * straight into the packet: no copy through {@link #extensionData}. Marked by
+     * {@link #extensionInline}.
+     */
+    private final long[] extensionValues = new long[MAX_EXTENSIONS];
+    private final boolean[] extensionInline = new boolean[MAX_EXTENSIONS];
 
     private boolean marker;
     private int payloadType;
@@ -51,9 +58,14 @@ public final class RtpPacketWriter {
     private int extensionCount;
     private int paddingLength;
     private boolean forceTwoByte;
+    /** Sum of the elements' data lengths, kept as elements are added. */
+    private int extensionDataBytes;
+    /** Whether an element already added rules out the one-byte form. */
+    private boolean twoByteRequired;
 
     /**
-     * Clears the marker, CSRCs, extensions and padding and zeroes the header fields.
+     * Clears the marker, CSRCs, extensions, padding and the two-byte form flag, and zeroes the
+     * header fields.
      *
      * @return this writer
      */
@@ -67,6 +79,8 @@ public final class RtpPacketWriter {
         extensionCount = 0;
         paddingLength = 0;
         forceTwoByte = false;
+        extensionDataBytes = 0;
+        twoByteRequired = false;
         return this;
     }
 
@@ -164,6 +178,7 @@ public final class RtpPacketWriter {
         Bytes.checkRegion(data, offset, length, "length");
         Bytes.checkRange("length", length, 0, MAX_EXTENSION_LENGTH);
         int slot = newExtension(id, length);
+        extensionInline[slot] = false;
         System.arraycopy(data, offset, extensionData, slot * MAX_EXTENSION_LENGTH, length);
         return this;
     }
@@ -178,7 +193,8 @@ public final class RtpPacketWriter {
     public RtpPacketWriter addTransportSequenceNumber(int id, int transportSequenceNumber) {
         Bytes.checkRange("transportSequenceNumber", transportSequenceNumber, 0, 0xFFFF);
         int slot = newExtension(id, 2);
-        Bytes.put16(extensionData, slot * MAX_EXTENSION_LENGTH, transportSequenceNumber);
+        extensionInline[slot] = true;
+        extensionValues[slot] = transportSequenceNumber;
         return this;
     }
 
@@ -191,7 +207,8 @@ public final class RtpPacketWriter {
      */
     public RtpPacketWriter addAbsoluteCaptureTime(int id, long captureTimeNtp) {
         int slot = newExtension(id, 8);
-        Bytes.put64(extensionData, slot * MAX_EXTENSION_LENGTH, captureTimeNtp);
+        extensionInline[slot] = true;
+        extensionValues[slot] = captureTimeNtp;
         return this;
     }
 
@@ -208,6 +225,8 @@ public final class RtpPacketWriter {
         int slot = extensionCount++;
         extensionIds[slot] = id;
         extensionLengths[slot] = length;
+        extensionDataBytes += length;
+        twoByteRequired |= id > 14 || length == 0 || length > 16;
         return slot;
     }
 
@@ -215,16 +234,7 @@ public final class RtpPacketWriter {
      * @return whether the current extensions will be written in the two-byte form
      */
     public boolean usesTwoByteExtensions() {
-        if (forceTwoByte) {
-            return extensionCount > 0;
-        }
-        for (int i = 0; i < extensionCount; i++) {
-            int len = extensionLengths[i];
-            if (extensionIds[i] > 14 || len == 0 || len > 16) {
-                return true;
-            }
-        }
-        return false;
+        return extensionCount > 0 && (forceTwoByte || twoByteRequired);
     }
 
     /** @return bytes the header (fixed part, CSRCs, extension block) will take */
@@ -236,11 +246,7 @@ public final class RtpPacketWriter {
         if (extensionCount == 0) {
             return 0;
         }
-        int perElement = twoByte ? 2 : 1;
-        int data = 0;
-        for (int i = 0; i < extensionCount; i++) {
-            data += perElement + extensionLengths[i];
-        }
+        int data = (twoByte ? 2 : 1) * extensionCount + extensionDataBytes;
         return 4 + ((data + 3) & ~3);
     }
 
@@ -308,7 +314,13 @@ public final class RtpPacketWriter {
             } else {
                 d[p++] = (byte) ((extensionIds[i] << 4) | (len - 1));
             }
-            System.arraycopy(extensionData, i * MAX_EXTENSION_LENGTH, d, p, len);
+            if (!extensionInline[i]) {
+                System.arraycopy(extensionData, i * MAX_EXTENSION_LENGTH, d, p, len);
+            } else if (len == 2) {
+                Bytes.put16(d, p, (int) extensionValues[i]);
+            } else {
+                Bytes.put64(d, p, extensionValues[i]);
+            }
             p += len;
         }
         while (p < end) {

@@ -60,18 +60,23 @@ final class ExternalTool {
     static Result run(int timeoutSeconds, Path workDir, String... command) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(List.of("timeout", "-s", "KILL", Integer.toString(timeoutSeconds)));
         full.addAll(Arrays.asList(command));
-        Path stdout = Files.createTempFile(workDir, "stdout", ".txt");
-        Path stderr = Files.createTempFile(workDir, "stderr", ".txt");
-        Process process = new ProcessBuilder(full).directory(workDir.toFile())
-            .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        Path stdout = Files.createTempFile("smoothcast-tool-out", ".txt");
+        Path stderr = Files.createTempFile("smoothcast-tool-err", ".txt");
+        Process process = null;
         try {
+            process = new ProcessBuilder(full).directory(workDir.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
             if (!process.waitFor(timeoutSeconds + 5L, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("did not finish in " + timeoutSeconds + " s: " + full);
             }
             return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
                 Files.readString(stderr, StandardCharsets.UTF_8));
         } finally {
-            process.destroyForcibly();
+            if (process != null) {
+                process.destroyForcibly();
+            }
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
         }
     }
 
