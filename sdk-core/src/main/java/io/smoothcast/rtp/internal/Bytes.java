@@ -1,12 +1,23 @@
 package io.smoothcast.rtp.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Big-endian (network order) reads and writes on a {@code byte[]}, and argument checks shared by
  * the public readers and writers. Callers check bounds before calling the accessors.
  *
+ * <p>Multi-byte accesses go through byte-array view {@link VarHandle}s, which the JIT compiles
+ * to single (byte-swapped) loads and stores instead of one access per byte.
+ *
  * <p>Stateless; thread-safe.
  */
 public final class Bytes {
+
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private Bytes() {
     }
@@ -16,11 +27,11 @@ public final class Bytes {
     }
 
     public static int u16(byte[] b, int i) {
-        return ((b[i] & 0xFF) << 8) | (b[i + 1] & 0xFF);
+        return (short) SHORT.get(b, i) & 0xFFFF;
     }
 
     public static int s16(byte[] b, int i) {
-        return (short) u16(b, i);
+        return (short) SHORT.get(b, i);
     }
 
     public static int u24(byte[] b, int i) {
@@ -28,7 +39,7 @@ public final class Bytes {
     }
 
     public static int i32(byte[] b, int i) {
-        return ((b[i] & 0xFF) << 24) | ((b[i + 1] & 0xFF) << 16) | ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+        return (int) INT.get(b, i);
     }
 
     public static long u32(byte[] b, int i) {
@@ -36,7 +47,7 @@ public final class Bytes {
     }
 
     public static long i64(byte[] b, int i) {
-        return ((long) i32(b, i) << 32) | (i32(b, i + 4) & 0xFFFFFFFFL);
+        return (long) LONG.get(b, i);
     }
 
     public static void put8(byte[] b, int i, int v) {
@@ -44,8 +55,7 @@ public final class Bytes {
     }
 
     public static void put16(byte[] b, int i, int v) {
-        b[i] = (byte) (v >>> 8);
-        b[i + 1] = (byte) v;
+        SHORT.set(b, i, (short) v);
     }
 
     public static void put24(byte[] b, int i, int v) {
@@ -55,15 +65,11 @@ public final class Bytes {
     }
 
     public static void put32(byte[] b, int i, int v) {
-        b[i] = (byte) (v >>> 24);
-        b[i + 1] = (byte) (v >>> 16);
-        b[i + 2] = (byte) (v >>> 8);
-        b[i + 3] = (byte) v;
+        INT.set(b, i, v);
     }
 
     public static void put64(byte[] b, int i, long v) {
-        put32(b, i, (int) (v >>> 32));
-        put32(b, i + 4, (int) v);
+        LONG.set(b, i, v);
     }
 
     /**
