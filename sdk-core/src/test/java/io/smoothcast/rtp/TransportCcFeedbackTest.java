@@ -229,7 +229,7 @@ class TransportCcFeedbackTest {
             assertEquals(base, view.baseSequenceNumber(), where);
             assertEquals(count, view.packetStatusCount(), where);
             assertEquals(writer.referenceTime(), view.referenceTime(), where);
-            long referenceShiftUs = (long) (writer.referenceTime() - firstReferenceUnits(arrivalUs, received))
+            long referenceShiftUs = (writer.referenceTime() - firstReferenceUnits(arrivalUs, received))
                 * TransportCcFeedbackView.REFERENCE_TIME_UNIT_US;
             for (int i = 0; i < count; i++) {
                 assertTrue(view.nextPacket(), where);
