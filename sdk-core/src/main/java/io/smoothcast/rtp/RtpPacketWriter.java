@@ -48,6 +48,12 @@ public final class RtpPacketWriter {
      */
     private final long[] extensionValues = new long[MAX_EXTENSIONS];
     private final boolean[] extensionInline = new boolean[MAX_EXTENSIONS];
+    /**
+     * The elements already encoded in the one-byte form, appended as they are added, so the
+     * common case is one copy at write time. Unused once {@link #twoByteRequired} is set.
+     */
+    private final byte[] oneByteBlock = new byte[MAX_EXTENSIONS * 17 + 3];
+    private int oneByteBlockLength;
 
     private boolean marker;
     private int payloadType;
@@ -81,6 +87,7 @@ public final class RtpPacketWriter {
         forceTwoByte = false;
         extensionDataBytes = 0;
         twoByteRequired = false;
+        oneByteBlockLength = 0;
         return this;
     }
 
@@ -180,6 +187,10 @@ public final class RtpPacketWriter {
         int slot = newExtension(id, length);
         extensionInline[slot] = false;
         System.arraycopy(data, offset, extensionData, slot * MAX_EXTENSION_LENGTH, length);
+        if (!twoByteRequired) {
+            System.arraycopy(data, offset, oneByteBlock, oneByteBlockLength, length);
+            oneByteBlockLength += length;
+        }
         return this;
     }
 
@@ -195,6 +206,10 @@ public final class RtpPacketWriter {
         int slot = newExtension(id, 2);
         extensionInline[slot] = true;
         extensionValues[slot] = transportSequenceNumber;
+        if (!twoByteRequired) {
+            Bytes.put16(oneByteBlock, oneByteBlockLength, transportSequenceNumber);
+            oneByteBlockLength += 2;
+        }
         return this;
     }
 
@@ -209,6 +224,10 @@ public final class RtpPacketWriter {
         int slot = newExtension(id, 8);
         extensionInline[slot] = true;
         extensionValues[slot] = captureTimeNtp;
+        if (!twoByteRequired) {
+            Bytes.put64(oneByteBlock, oneByteBlockLength, captureTimeNtp);
+            oneByteBlockLength += 8;
+        }
         return this;
     }
 
@@ -227,6 +246,10 @@ public final class RtpPacketWriter {
         extensionLengths[slot] = length;
         extensionDataBytes += length;
         twoByteRequired |= id > 14 || length == 0 || length > 16;
+        if (!twoByteRequired) {
+            // The element's one-byte header; the caller appends its data right after.
+            oneByteBlock[oneByteBlockLength++] = (byte) ((id << 4) | (length - 1));
+        }
         return slot;
     }
 
@@ -305,15 +328,27 @@ public final class RtpPacketWriter {
         Bytes.put16(d, p, twoByte ? RtpPacketView.TWO_BYTE_EXTENSION_PROFILE : RtpPacketView.ONE_BYTE_EXTENSION_PROFILE);
         Bytes.put16(d, p + 2, (blockLength - 4) >>> 2);
         p += 4;
+        if (!twoByte) {
+            // Zero the block's tail up to the 32-bit boundary, then copy it in whole words: for
+            // the usual dozen bytes this beats System.arraycopy's call overhead.
+            final int padded = end - p;
+            for (int i = oneByteBlockLength; i < padded; i++) {
+                oneByteBlock[i] = 0;
+            }
+            int i = 0;
+            for (; i + 8 <= padded; i += 8) {
+                Bytes.put64(d, p + i, Bytes.i64(oneByteBlock, i));
+            }
+            if (i < padded) {
+                Bytes.put32(d, p + i, Bytes.i32(oneByteBlock, i));
+            }
+            return end;
+        }
         for (int i = 0; i < extensionCount; i++) {
             int len = extensionLengths[i];
-            if (twoByte) {
-                d[p] = (byte) extensionIds[i];
-                d[p + 1] = (byte) len;
-                p += 2;
-            } else {
-                d[p++] = (byte) ((extensionIds[i] << 4) | (len - 1));
-            }
+            d[p] = (byte) extensionIds[i];
+            d[p + 1] = (byte) len;
+            p += 2;
             if (!extensionInline[i]) {
                 System.arraycopy(extensionData, i * MAX_EXTENSION_LENGTH, d, p, len);
             } else if (len == 2) {
