@@ -52,7 +52,7 @@ public final class RtpPacketWriter {
      * The elements already encoded in the one-byte form, appended as they are added, so the
      * common case is one copy at write time. Unused once {@link #twoByteRequired} is set.
      */
-    private final byte[] oneByteBlock = new byte[MAX_EXTENSIONS * 17 + 3];
+    private final byte[] oneByteBlock = new byte[MAX_EXTENSIONS * 17];
     private int oneByteBlockLength;
 
     private boolean marker;
@@ -329,18 +329,10 @@ public final class RtpPacketWriter {
         Bytes.put16(d, p + 2, (blockLength - 4) >>> 2);
         p += 4;
         if (!twoByte) {
-            // Zero the block's tail up to the 32-bit boundary, then copy it in whole words: for
-            // the usual dozen bytes this beats System.arraycopy's call overhead.
-            final int padded = end - p;
-            for (int i = oneByteBlockLength; i < padded; i++) {
-                oneByteBlock[i] = 0;
-            }
-            int i = 0;
-            for (; i + 8 <= padded; i += 8) {
-                Bytes.put64(d, p + i, Bytes.i64(oneByteBlock, i));
-            }
-            if (i < padded) {
-                Bytes.put32(d, p + i, Bytes.i32(oneByteBlock, i));
+            System.arraycopy(oneByteBlock, 0, d, p, oneByteBlockLength);
+            p += oneByteBlockLength;
+            while (p < end) {
+                d[p++] = 0;
             }
             return end;
         }
