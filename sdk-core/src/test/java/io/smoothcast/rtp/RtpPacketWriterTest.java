@@ -100,7 +100,7 @@ class RtpPacketWriterTest {
                 csrcs[i] = random.nextInt();
             }
             boolean forceTwoByte = random.nextInt(4) == 0;
-            int extensionCount = random.nextInt(5);
+            int extensionCount = random.nextInt(9); // more than the 4 the view indexes
             boolean highIds = random.nextInt(4) == 0;
             int[] ids = distinctIds(random, extensionCount, highIds ? 255 : 14);
             byte[][] data = new byte[extensionCount][];
