@@ -23,6 +23,9 @@ public final class NackWriter {
     /**
      * Writes a NACK from PID/BLP pairs.
      *
+     * @param destination where to write
+     * @param offset index of the packet's first byte in {@code destination}
+     * @param capacity bytes available from {@code offset}
      * @param senderSsrc the SSRC of the packet's sender
      * @param mediaSsrc the SSRC of the media source whose packets were lost
      * @param packetIds lost sequence numbers, 0 to 65535
@@ -55,6 +58,9 @@ public final class NackWriter {
      * Every given number is reported whatever the order; ascending (wrap-aware) order gives the
      * most compact packet.
      *
+     * @param destination where to write
+     * @param offset index of the packet's first byte in {@code destination}
+     * @param capacity bytes available from {@code offset}
      * @param senderSsrc the SSRC of the packet's sender
      * @param mediaSsrc the SSRC of the media source whose packets were lost
      * @param lostSequenceNumbers lost sequence numbers (only the low 16 bits are used)

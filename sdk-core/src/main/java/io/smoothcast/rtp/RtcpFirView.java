@@ -60,12 +60,18 @@ public final class RtcpFirView {
         return entryCount;
     }
 
-    /** @return entry {@code index}: the SSRC of the media sender asked for a decoder refresh */
+    /**
+     * @param index the FCI entry, 0 to {@link #entryCount()} - 1
+     * @return the SSRC of the media sender asked for a decoder refresh
+     */
     public int ssrc(int index) {
         return Bytes.i32(buffer, entry(index));
     }
 
-    /** @return entry {@code index}: the command sequence number, 0 to 255 */
+    /**
+     * @param index the FCI entry, 0 to {@link #entryCount()} - 1
+     * @return the command sequence number, 0 to 255
+     */
     public int commandSequenceNumber(int index) {
         return buffer[entry(index) + 4] & 0xFF;
     }

@@ -72,12 +72,18 @@ public final class RtcpNackView {
         return entryCount;
     }
 
-    /** @return entry {@code index}: the sequence number of a lost packet (PID) */
+    /**
+     * @param index the FCI entry, 0 to {@link #entryCount()} - 1
+     * @return the sequence number of a lost packet (PID)
+     */
     public int packetId(int index) {
         return Bytes.u16(buffer, entry(index));
     }
 
-    /** @return entry {@code index}: the bitmask of following lost packets (BLP); bit i means PID + i + 1 */
+    /**
+     * @param index the FCI entry, 0 to {@link #entryCount()} - 1
+     * @return the bitmask of following lost packets (BLP); bit i means PID + i + 1
+     */
     public int lostBitmask(int index) {
         return Bytes.u16(buffer, entry(index) + 2);
     }

@@ -97,37 +97,58 @@ public final class RtcpReportView {
         return reportCount;
     }
 
-    /** @return block {@code index}: the SSRC of the source it reports on */
+    /**
+     * @param index the report block, 0 to {@link #reportCount()} - 1
+     * @return the SSRC of the source it reports on
+     */
     public int reportSsrc(int index) {
         return Bytes.i32(buffer, block(index));
     }
 
-    /** @return block {@code index}: fraction lost since the previous report, in 1/256 (0 to 255) */
+    /**
+     * @param index the report block, 0 to {@link #reportCount()} - 1
+     * @return fraction lost since the previous report, in 1/256 (0 to 255)
+     */
     public int fractionLost(int index) {
         return buffer[block(index) + 4] & 0xFF;
     }
 
-    /** @return block {@code index}: cumulative packets lost, a signed 24-bit value */
+    /**
+     * @param index the report block, 0 to {@link #reportCount()} - 1
+     * @return cumulative packets lost, a signed 24-bit value
+     */
     public int cumulativeLost(int index) {
         return (Bytes.u24(buffer, block(index) + 5) << 8) >> 8;
     }
 
-    /** @return block {@code index}: extended highest sequence number received (unsigned 32-bit) */
+    /**
+     * @param index the report block, 0 to {@link #reportCount()} - 1
+     * @return extended highest sequence number received (unsigned 32-bit)
+     */
     public long extendedHighestSequence(int index) {
         return Bytes.u32(buffer, block(index) + 8);
     }
 
-    /** @return block {@code index}: interarrival jitter in RTP timestamp units (unsigned 32-bit) */
+    /**
+     * @param index the report block, 0 to {@link #reportCount()} - 1
+     * @return interarrival jitter in RTP timestamp units (unsigned 32-bit)
+     */
     public long interarrivalJitter(int index) {
         return Bytes.u32(buffer, block(index) + 12);
     }
 
-    /** @return block {@code index}: the middle 32 bits of the last SR's NTP timestamp (LSR), 0 if none */
+    /**
+     * @param index the report block, 0 to {@link #reportCount()} - 1
+     * @return the middle 32 bits of the last SR's NTP timestamp (LSR), 0 if none
+     */
     public int lastSr(int index) {
         return Bytes.i32(buffer, block(index) + 16);
     }
 
-    /** @return block {@code index}: delay since the last SR (DLSR) in 1/65536 s */
+    /**
+     * @param index the report block, 0 to {@link #reportCount()} - 1
+     * @return delay since the last SR (DLSR) in 1/65536 s
+     */
     public int delaySinceLastSr(int index) {
         return Bytes.i32(buffer, block(index) + 20);
     }

@@ -23,6 +23,9 @@ public final class RtcpWriter {
     /**
      * Writes an SDES packet with one chunk holding one CNAME item.
      *
+     * @param destination where to write
+     * @param offset index of the packet's first byte in {@code destination}
+     * @param capacity bytes available from {@code offset}
      * @param ssrc the SSRC the CNAME belongs to
      * @param cname the CNAME bytes (UTF-8)
      * @param cnameOffset index of the first CNAME byte
@@ -55,6 +58,9 @@ public final class RtcpWriter {
     /**
      * Writes a BYE packet.
      *
+     * @param destination where to write
+     * @param offset index of the packet's first byte in {@code destination}
+     * @param capacity bytes available from {@code offset}
      * @param ssrcs the sources leaving
      * @param ssrcCount how many of {@code ssrcs} to write, 0 to 31
      * @param reason the reason text (UTF-8), or null for none
@@ -96,6 +102,9 @@ public final class RtcpWriter {
     /**
      * Writes an APP packet.
      *
+     * @param destination where to write
+     * @param offset index of the packet's first byte in {@code destination}
+     * @param capacity bytes available from {@code offset}
      * @param subtype 0 to 31
      * @param ssrc the sender's SSRC
      * @param name four ASCII characters, big-endian in an int (e.g. {@code 'S' << 24 | 'M' << 16 | 'C' << 8 | 'S'})
@@ -126,6 +135,9 @@ public final class RtcpWriter {
     /**
      * Writes a picture loss indication (PLI).
      *
+     * @param destination where to write
+     * @param offset index of the packet's first byte in {@code destination}
+     * @param capacity bytes available from {@code offset}
      * @param senderSsrc the SSRC of the packet's sender
      * @param mediaSsrc the SSRC of the media source asked for a key frame
      * @return the packet's length in bytes (12), or {@link #DOES_NOT_FIT}
@@ -144,6 +156,9 @@ public final class RtcpWriter {
     /**
      * Writes a full intra request (FIR, RFC 5104) with one entry per media sender.
      *
+     * @param destination where to write
+     * @param offset index of the packet's first byte in {@code destination}
+     * @param capacity bytes available from {@code offset}
      * @param senderSsrc the SSRC of the packet's sender
      * @param mediaSsrcs the media senders asked for a decoder refresh
      * @param commandSequenceNumbers their command sequence numbers (0 to 255; increment per new request)
