@@ -308,34 +308,44 @@ public final class RtpPacketWriter {
             Bytes.put32(d, p, csrcs[i]);
         }
         if (extensionCount > 0) {
-            p = writeExtensions(d, p, twoByte, extensionBlock);
+            p = twoByte ? writeTwoByteExtensions(d, p, extensionBlock) : writeOneByteExtensions(d, p, extensionBlock);
         }
         if (payloadLength > 0) {
             System.arraycopy(payload, payloadOffset, d, p, payloadLength);
             p += payloadLength;
         }
         if (paddingLength > 0) {
-            for (int i = 0; i < paddingLength - 1; i++) {
-                d[p++] = 0;
-            }
-            d[p++] = (byte) paddingLength;
+            writePadding(d, p);
         }
         return total;
     }
 
-    private int writeExtensions(byte[] d, int p, boolean twoByte, int blockLength) {
+    private void writePadding(byte[] d, int p) {
+        for (int i = 0; i < paddingLength - 1; i++) {
+            d[p++] = 0;
+        }
+        d[p] = (byte) paddingLength;
+    }
+
+    /** The usual case: the elements were already encoded by the add methods. */
+    private int writeOneByteExtensions(byte[] d, int p, int blockLength) {
         final int end = p + blockLength;
-        Bytes.put16(d, p, twoByte ? RtpPacketView.TWO_BYTE_EXTENSION_PROFILE : RtpPacketView.ONE_BYTE_EXTENSION_PROFILE);
+        Bytes.put16(d, p, RtpPacketView.ONE_BYTE_EXTENSION_PROFILE);
         Bytes.put16(d, p + 2, (blockLength - 4) >>> 2);
         p += 4;
-        if (!twoByte) {
-            System.arraycopy(oneByteBlock, 0, d, p, oneByteBlockLength);
-            p += oneByteBlockLength;
-            while (p < end) {
-                d[p++] = 0;
-            }
-            return end;
+        System.arraycopy(oneByteBlock, 0, d, p, oneByteBlockLength);
+        p += oneByteBlockLength;
+        while (p < end) {
+            d[p++] = 0;
         }
+        return end;
+    }
+
+    private int writeTwoByteExtensions(byte[] d, int p, int blockLength) {
+        final int end = p + blockLength;
+        Bytes.put16(d, p, RtpPacketView.TWO_BYTE_EXTENSION_PROFILE);
+        Bytes.put16(d, p + 2, (blockLength - 4) >>> 2);
+        p += 4;
         for (int i = 0; i < extensionCount; i++) {
             int len = extensionLengths[i];
             d[p] = (byte) extensionIds[i];
