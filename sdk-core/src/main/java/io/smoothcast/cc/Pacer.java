@@ -200,9 +200,8 @@ public final class Pacer {
         if (queuedPackets > 0) {
             handle = dequeueHighest();
         } else {
-            long missingBytes = clusterMinBytes[slot] - clusterSentBytes;
-            lastSizeBytes = (int) Math.max(1, Math.min(paddingPacketBytes,
-                    Math.max(missingBytes, paddingPacketBytes / 4)));
+            // Full-size padding: fewer, larger packets make the probe's timing more accurate.
+            lastSizeBytes = paddingPacketBytes;
             lastPriority = PacketPriority.PADDING;
             lastEnqueueTimeNs = nowNs;
             handle = PADDING;
