@@ -110,7 +110,9 @@ class CongestionControlGoalsTest {
         path.simulator.runUntil(120 * S);
         double ours = path.throughputBps(0, 30 * S, 120 * S);
         double tcp = path.throughputBps(1, 30 * S, 120 * S);
-        // "Not starving": each keeps at least a fifth of the link.
+        // "Not starving": each keeps at least a fifth of the link. Honest limit: on slower links
+        // with the same 300 ms buffer our share is smaller (about 0.2 of TCP's at 2 Mbit/s and
+        // 0.03 at 1 Mbit/s, see GoalGrid in BENCHMARKS.md): TCP's queue ramps read as overuse.
         assertTrue(ours >= 0.2 * 3_000_000, "ours " + ours + " vs tcp " + tcp);
         assertTrue(tcp >= 0.2 * 3_000_000, "tcp " + tcp + " vs ours " + ours);
     }
