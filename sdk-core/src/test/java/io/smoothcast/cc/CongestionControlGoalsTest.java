@@ -116,4 +116,28 @@ class CongestionControlGoalsTest {
         assertTrue(ours >= 0.2 * 3_000_000, "ours " + ours + " vs tcp " + tcp);
         assertTrue(tcp >= 0.2 * 3_000_000, "tcp " + tcp + " vs ours " + ours);
     }
+
+    @Test
+    void tcpCompetitorLeaves_delayControlReturnsAndTheQueueEmpties() {
+        SimulatedPath path = new SimulatedPath(CapacitySchedule.constant(3_000_000), 50 * MS, QUEUE_LIMIT_NS, 120 * S, 6);
+        PacedMediaSender ours = PacedMediaSender.withDefaults(300_000);
+        path.addOurs("ours", ours, 0);
+        RenoTcpSender tcp = new RenoTcpSender(12_000_000);
+        path.simulator.addFlow("tcp", tcp, new RenoTcpReceiver(), 10 * S);
+        boolean sawCompeting = false;
+        for (long t = 10 * S; t <= 90 * S; t += 100 * MS) {
+            path.simulator.runUntil(t);
+            sawCompeting |= ours.controller().isCompetingWithLossBasedTraffic();
+        }
+        assertTrue(sawCompeting, "the TCP flow's standing queue was recognised");
+        long doneNs = tcp.completionTimeNs();
+        assertTrue(doneNs > 0 && doneNs < 70 * S, "tcp finished at " + doneNs / MS + " ms");
+        path.simulator.runUntil(120 * S);
+        long fromNs = doneNs + 20 * S;
+        assertTrue(!ours.controller().isCompetingWithLossBasedTraffic());
+        long p95Ns = path.queueDelayPercentileNs(fromNs, 120 * S, 95);
+        assertTrue(p95Ns <= 60 * MS, "p95 queue delay 20 s after TCP left: " + p95Ns / MS + " ms");
+        double utilization = path.throughputBps(0, fromNs, 120 * S) / 3_000_000;
+        assertTrue(utilization >= 0.85, "utilization after TCP left: " + utilization);
+    }
 }
