@@ -230,6 +230,7 @@ public final class CongestionController {
         long smoothAckedBps = smoothAckedBitrate.bitrateBps();
         if (probeResultBps > 0) {
             probeController.onProbeResult(probeResultBps, probeTargetBps, nowNs);
+            lossBased.onProbeResult(probeResultBps);
         }
         if (overuseSeen && !competing) {
             long before = aimd.estimateBps();
