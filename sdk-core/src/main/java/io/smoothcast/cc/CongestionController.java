@@ -60,6 +60,8 @@ public final class CongestionController {
     private static final long COMPETING_QUEUE_NS = 80_000_000L;
     private static final long COMPETING_DETECT_NS = 2_000_000_000L;
     private static final long COMPETING_MAX_NS = 10_000_000_000L;
+    /** Below this standing queue, moderate loss is not blamed on congestion. */
+    private static final long SHORT_QUEUE_NS = 50_000_000L;
 
     private final long minBitrateBps;
     private final long maxBitrateBps;
@@ -79,6 +81,7 @@ public final class CongestionController {
 
     private long targetBps;
     private long rttNs = -1;
+    private long lastQueueDelayNs;
     private boolean highQueue;
     private long highQueueSinceNs;
     private boolean decreasedDuringHighQueue;
@@ -257,7 +260,8 @@ public final class CongestionController {
             aimd.update(usage, ackedBps, smoothAckedBps, nowNs);
         }
         long delayBasedBps = aimd.estimateBps();
-        long lossLimitBps = lossBased.update(previousTargetBps, delayBasedBps, nowNs);
+        boolean queueIsShort = detector.state() != BandwidthUsage.OVERUSING && lastQueueDelayNs < SHORT_QUEUE_NS;
+        long lossLimitBps = lossBased.update(previousTargetBps, delayBasedBps, nowNs, queueIsShort);
         targetBps = clamp(Math.min(delayBasedBps, lossLimitBps));
         probeController.onTargetChanged(previousTargetBps, targetBps, aimd.isIncreasing(), nowNs);
     }
@@ -276,6 +280,7 @@ public final class CongestionController {
         minRttCurrentWindowNs = Math.min(minRttCurrentWindowNs, rttSampleNs);
         long minRttNs = Math.min(minRttCurrentWindowNs, minRttPreviousWindowNs);
         long queueDelayNs = rttSampleNs - minRttNs;
+        lastQueueDelayNs = queueDelayNs;
         aimd.setQueueDelayNs(queueDelayNs);
         updateCompetingMode(rttSampleNs, minRttNs, nowNs);
     }
