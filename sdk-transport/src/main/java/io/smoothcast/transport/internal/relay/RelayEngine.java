@@ -1,0 +1,543 @@
+package io.smoothcast.transport.internal.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.smoothcast.transport.internal.DatagramKind;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.ErrorCode;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.DatagramReceiver;
+import io.smoothcast.transport.internal.netty.DatagramSender;
+import io.smoothcast.transport.internal.netty.UdpTransport;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The relay node's protocol logic (PROTOCOL.md): sessions, publish and subscribe, fan-out of
+ * RTP and the publisher's RTCP, answers to NACKs from the retransmission cache, PLI forwarding
+ * with a rate limit, session expiry and load reports.
+ *
+ * <p>Not thread-safe: every method runs on the one I/O thread that owns the node's channel (or,
+ * in tests, the test thread). Time comes from the caller ({@code nowNs}).
+ */
+public final class RelayEngine implements DatagramReceiver {
+
+    private static final byte[] NO_TOKEN = new byte[0];
+    private static final long LOAD_WINDOW_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final RelayConfig config;
+    private final DatagramSender out;
+    private final RelayCounters counters;
+    private final FeedbackHandler feedback;
+    private final long sessionTimeoutNs;
+    private final long keyframeRequestIntervalNs;
+    private final Map<InetSocketAddress, RelaySession> sessions = new HashMap<>();
+    private final Map<String, RelayStream> streams = new HashMap<>();
+    private int subscriptionCount;
+    private int publisherCount;
+    private long loadWindowStartNs;
+    private boolean loadWindowStarted;
+    private long loadWindowStartPackets;
+    private long loadWindowStartBytes;
+
+    /**
+     * Creates an engine.
+     *
+     * @param config validated settings
+     * @param out where datagrams go
+     * @param counters where counts go (read by other threads)
+     */
+    public RelayEngine(RelayConfig config, DatagramSender out, RelayCounters counters) {
+        this.config = config;
+        this.out = out;
+        this.counters = counters;
+        this.feedback = new FeedbackHandler(this, counters);
+        this.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.sessionTimeoutMs());
+        this.keyframeRequestIntervalNs = TimeUnit.MILLISECONDS.toNanos(config.keyframeRequestIntervalMs());
+    }
+
+    @Override
+    public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        int length = datagram.readableBytes();
+        counters.increment(RelayCounter.DATAGRAMS_RECEIVED);
+        counters.add(RelayCounter.BYTES_RECEIVED, length);
+        if (length >= UdpTransport.RECEIVE_BUFFER_BYTES) {
+            counters.increment(RelayCounter.OVERSIZED_DROPPED);
+            return;
+        }
+        switch (DatagramKind.classify(datagram)) {
+            case RTP -> onRtp(datagram, sender, nowNs);
+            case RTCP -> onRtcp(datagram, sender, nowNs);
+            case CONTROL -> onControl(datagram, sender, nowNs);
+            default -> counters.increment(RelayCounter.UNKNOWN_DROPPED);
+        }
+    }
+
+    @Override
+    public void onHandlerFailure(RuntimeException failure) {
+        counters.increment(RelayCounter.HANDLER_FAILURES);
+    }
+
+    // ---------------------------------------------------------------- media
+
+    private void onRtp(ByteBuf packet, InetSocketAddress sender, long nowNs) {
+        RelaySession session = sessions.get(sender);
+        if (session == null || session.published == null) {
+            counters.increment(RelayCounter.UNSOLICITED_MEDIA_DROPPED);
+            return;
+        }
+        session.lastHeardNs = nowNs;
+        int base = packet.readerIndex();
+        int length = packet.readableBytes();
+        int headerLength = RtpHeaders.headerLength(packet, base, length);
+        if (headerLength < 0 || RtpHeaders.paddingLength(packet, base, length, headerLength) < 0) {
+            counters.increment(RelayCounter.MALFORMED_RTP_DROPPED);
+            return;
+        }
+        RelayStream stream = session.published;
+        RelayTrack track = stream.trackBySsrc(RtpHeaders.ssrc(packet, base));
+        if (track == null) {
+            counters.increment(RelayCounter.UNKNOWN_SSRC_DROPPED);
+            return;
+        }
+        counters.increment(RelayCounter.RTP_RECEIVED);
+        if (track.track.hasRtx()) {
+            track.cache.put(RtpHeaders.sequenceNumber(packet, base), packet);
+        }
+        List<Subscription> subscribers = stream.subscribers;
+        long forwarded = 0;
+        for (int i = 0; i < subscribers.size(); i++) {
+            Subscription subscription = subscribers.get(i);
+            if (subscription.wants(track)) {
+                out.send(packet.retainedDuplicate(), subscription.session.address);
+                forwarded++;
+            }
+        }
+        counters.add(RelayCounter.PACKETS_FORWARDED, forwarded);
+        counters.add(RelayCounter.BYTES_FORWARDED, forwarded * length);
+    }
+
+    private void onRtcp(ByteBuf packet, InetSocketAddress sender, long nowNs) {
+        RelaySession session = sessions.get(sender);
+        if (session == null) {
+            counters.increment(RelayCounter.UNSOLICITED_MEDIA_DROPPED);
+            return;
+        }
+        session.lastHeardNs = nowNs;
+        if (!feedback.isWellFramed(packet)) {
+            counters.increment(RelayCounter.MALFORMED_RTCP_DROPPED);
+            return;
+        }
+        if (session.published != null) {
+            // Sender reports, SDES and BYE of the publisher reach every subscriber unchanged, so
+            // viewers can synchronise audio and video and measure the path.
+            forwardToSubscribers(session.published, packet);
+        }
+        if (!session.subscriptions.isEmpty()) {
+            feedback.onSubscriberRtcp(session, packet, nowNs);
+        }
+    }
+
+    private void forwardToSubscribers(RelayStream stream, ByteBuf packet) {
+        List<Subscription> subscribers = stream.subscribers;
+        for (int i = 0; i < subscribers.size(); i++) {
+            out.send(packet.retainedDuplicate(), subscribers.get(i).session.address);
+        }
+        counters.add(RelayCounter.PACKETS_FORWARDED, subscribers.size());
+        counters.add(RelayCounter.BYTES_FORWARDED, (long) subscribers.size() * packet.readableBytes());
+    }
+
+    /** Finds the published track an SSRC names among a session's subscriptions. */
+    RelayTrack subscribedTrack(RelaySession session, int mediaSsrc) {
+        for (int i = 0; i < session.subscriptions.size(); i++) {
+            RelayTrack track = session.subscriptions.get(i).stream.trackBySsrc(mediaSsrc);
+            if (track != null) {
+                return track;
+            }
+        }
+        return null;
+    }
+
+    /** Finds the stream a track belongs to among a session's subscriptions. */
+    RelayStream subscribedStream(RelaySession session, int mediaSsrc) {
+        for (int i = 0; i < session.subscriptions.size(); i++) {
+            RelayStream stream = session.subscriptions.get(i).stream;
+            if (stream.trackBySsrc(mediaSsrc) != null) {
+                return stream;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Sends a keyframe request to a stream's publisher unless one went out less than the
+     * configured interval ago.
+     *
+     * @return true if sent
+     */
+    boolean requestKeyframe(RelayStream stream, int mediaSsrc, long nowNs) {
+        if (stream.publisher == null) {
+            return false;
+        }
+        if (stream.pliForwarded && nowNs - stream.lastPliForwardNs < keyframeRequestIntervalNs) {
+            counters.increment(RelayCounter.PLI_SUPPRESSED);
+            return false;
+        }
+        stream.pliForwarded = true;
+        stream.lastPliForwardNs = nowNs;
+        out.send(feedback.pli(out.allocator(), config.nodeId(), mediaSsrc), stream.publisher.address);
+        counters.increment(RelayCounter.PLI_FORWARDED);
+        return true;
+    }
+
+    DatagramSender sender() {
+        return out;
+    }
+
+    // ---------------------------------------------------------------- control
+
+    private void onControl(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        DecodeResult result = ControlCodec.decode(datagram);
+        if (!result.ok()) {
+            counters.increment(RelayCounter.MALFORMED_CONTROL_DROPPED);
+            return;
+        }
+        int requestLength = datagram.readableBytes();
+        RelaySession session = sessions.get(sender);
+        if (session != null) {
+            session.lastHeardNs = nowNs;
+        }
+        ControlMessage message = result.message();
+        int requestId = result.requestId();
+        if (message instanceof ControlMessage.Hello hello) {
+            onHello(hello, session, sender, requestId, requestLength, nowNs);
+        } else if (message instanceof ControlMessage.Publish publish) {
+            onPublish(publish, session, sender, requestId, requestLength, nowNs);
+        } else if (message instanceof ControlMessage.Subscribe subscribe) {
+            onSubscribe(subscribe, session, sender, requestId, requestLength, nowNs);
+        } else if (message instanceof ControlMessage.Keepalive keepalive) {
+            reply(sender, requestId, new ControlMessage.KeepaliveAck(keepalive.sequence()), requestLength, session != null);
+        } else if (message instanceof ControlMessage.Probe probe) {
+            reply(sender, requestId, new ControlMessage.ProbeReply(probe.sequence(), probe.sendTimeNs(), requestLength),
+                    requestLength, session != null);
+        } else if (message instanceof ControlMessage.Leave leave) {
+            onLeave(leave, session);
+        } else if (message instanceof ControlMessage.LoadRequest) {
+            reply(sender, requestId, loadReport(), requestLength, session != null);
+        } else {
+            counters.increment(RelayCounter.UNEXPECTED_CONTROL_DROPPED);
+        }
+    }
+
+    private void onHello(ControlMessage.Hello hello, RelaySession session, InetSocketAddress sender,
+            int requestId, int requestLength, long nowNs) {
+        if (session == null) {
+            if (sessions.size() >= config.maxSessions()) {
+                error(sender, requestId, ErrorCode.OVERLOADED, ControlMessage.HELLO, "session limit", requestLength, false);
+                return;
+            }
+            session = new RelaySession(sender, hello.sessionId(), nowNs);
+            sessions.put(sender, session);
+            counters.set(RelayCounter.SESSIONS, sessions.size());
+        }
+        session.sessionId = hello.sessionId();
+        reply(sender, requestId, new ControlMessage.HelloAck(hello.sessionId(), config.keepaliveIntervalMs(),
+                config.sessionTimeoutMs(), config.nodeId()), requestLength, false);
+    }
+
+    private void onPublish(ControlMessage.Publish publish, RelaySession session, InetSocketAddress sender,
+            int requestId, int requestLength, long nowNs) {
+        if (session == null) {
+            error(sender, requestId, ErrorCode.NOT_JOINED, ControlMessage.PUBLISH, "send HELLO first", requestLength, false);
+            return;
+        }
+        RelayStream stream = streams.get(publish.streamId());
+        if (stream != null && stream.publisher != null && stream.publisher != session) {
+            error(sender, requestId, ErrorCode.STREAM_ALREADY_PUBLISHED, ControlMessage.PUBLISH,
+                    "stream " + publish.streamId() + " has a publisher", requestLength, true);
+            return;
+        }
+        if (session.published != null && session.published != stream) {
+            error(sender, requestId, ErrorCode.UNSUPPORTED_FEATURE, ControlMessage.PUBLISH,
+                    "one published stream per session", requestLength, true);
+            return;
+        }
+        String conflict = ssrcConflict(publish.tracks(), stream);
+        if (conflict != null) {
+            error(sender, requestId, ErrorCode.SSRC_CONFLICT, ControlMessage.PUBLISH, conflict, requestLength, true);
+            return;
+        }
+        if (stream == null) {
+            stream = new RelayStream(publish.streamId());
+            streams.put(stream.streamId, stream);
+        }
+        if (stream.publisher == null) {
+            publisherCount++;
+        }
+        stream.publisher = session;
+        session.published = stream;
+        replaceTracks(stream, publish.tracks());
+        updateGauges();
+        reply(sender, requestId, new ControlMessage.PublishAck(stream.streamId), requestLength, true);
+        announce(stream);
+        if (!stream.subscribers.isEmpty()) {
+            // Subscribers were waiting: they need a keyframe to start.
+            requestKeyframeForVideo(stream, nowNs);
+        }
+    }
+
+    /** Returns a reason if a track's SSRC is taken by another stream or by another track. */
+    private String ssrcConflict(List<Track> tracks, RelayStream publishing) {
+        List<Integer> seen = new ArrayList<>(tracks.size() * 2);
+        for (Track track : tracks) {
+            for (int ssrc : track.hasRtx() ? new int[] {track.ssrc(), track.rtxSsrc()} : new int[] {track.ssrc()}) {
+                if (seen.contains(ssrc)) {
+                    return "SSRC " + Integer.toUnsignedString(ssrc) + " used twice";
+                }
+                seen.add(ssrc);
+                for (RelayStream other : streams.values()) {
+                    if (other != publishing && other.usesSsrc(ssrc)) {
+                        return "SSRC " + Integer.toUnsignedString(ssrc) + " is used by another stream";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private void replaceTracks(RelayStream stream, List<Track> tracks) {
+        RelayTrack[] next = new RelayTrack[tracks.size()];
+        for (int i = 0; i < next.length; i++) {
+            Track track = tracks.get(i);
+            RelayTrack existing = stream.trackBySsrc(track.ssrc());
+            next[i] = existing != null && existing.track.equals(track)
+                    ? existing
+                    : new RelayTrack(track, config.retransmissionCachePackets(), track.ssrc() ^ config.nodeId());
+        }
+        for (RelayTrack old : stream.tracks) {
+            boolean kept = false;
+            for (RelayTrack t : next) {
+                kept |= t == old;
+            }
+            if (!kept) {
+                old.cache.clear();
+            }
+        }
+        stream.tracks = next;
+        for (Subscription subscription : stream.subscribers) {
+            subscription.selectLayer();
+        }
+    }
+
+    private void onSubscribe(ControlMessage.Subscribe subscribe, RelaySession session, InetSocketAddress sender,
+            int requestId, int requestLength, long nowNs) {
+        if (session == null) {
+            error(sender, requestId, ErrorCode.NOT_JOINED, ControlMessage.SUBSCRIBE, "send HELLO first", requestLength, false);
+            return;
+        }
+        RelayStream stream = streams.get(subscribe.streamId());
+        if (stream == null) {
+            stream = new RelayStream(subscribe.streamId());
+            streams.put(stream.streamId, stream);
+        }
+        Subscription subscription = session.subscriptionTo(stream);
+        if (subscription == null) {
+            if (stream.subscribers.size() >= config.maxSubscribersPerStream()) {
+                error(sender, requestId, ErrorCode.OVERLOADED, ControlMessage.SUBSCRIBE, "subscriber limit",
+                        requestLength, true);
+                if (stream.isIdle()) {
+                    streams.remove(stream.streamId);
+                }
+                return;
+            }
+            subscription = new Subscription(session, stream, subscribe.maxSimulcastLayer(), subscribe.maxBitrateBps());
+            stream.subscribers.add(subscription);
+            session.subscriptions.add(subscription);
+            subscriptionCount++;
+        } else {
+            subscription.maxSimulcastLayer = subscribe.maxSimulcastLayer();
+            subscription.maxBitrateBps = subscribe.maxBitrateBps();
+        }
+        subscription.selectLayer();
+        updateGauges();
+        reply(sender, requestId, new ControlMessage.SubscribeAck(stream.streamId, stream.trackList()), requestLength, true);
+        // A new viewer can decode nothing until the next keyframe: ask for one now.
+        requestKeyframeForVideo(stream, nowNs);
+    }
+
+    private void requestKeyframeForVideo(RelayStream stream, long nowNs) {
+        for (RelayTrack track : stream.tracks) {
+            if (track.track.kind() == io.smoothcast.transport.internal.control.MediaKind.VIDEO) {
+                requestKeyframe(stream, track.track.ssrc(), nowNs);
+                return;
+            }
+        }
+    }
+
+    private void onLeave(ControlMessage.Leave leave, RelaySession session) {
+        if (session == null) {
+            return;
+        }
+        if (leave.streamId().isEmpty()) {
+            removeSession(session);
+            return;
+        }
+        RelayStream stream = streams.get(leave.streamId());
+        if (stream == null) {
+            return;
+        }
+        if (stream.publisher == session) {
+            unpublish(session);
+        }
+        Subscription subscription = session.subscriptionTo(stream);
+        if (subscription != null) {
+            unsubscribe(subscription);
+        }
+        updateGauges();
+    }
+
+    private void unpublish(RelaySession session) {
+        RelayStream stream = session.published;
+        session.published = null;
+        stream.publisher = null;
+        publisherCount--;
+        for (RelayTrack track : stream.tracks) {
+            track.cache.clear();
+        }
+        stream.tracks = new RelayTrack[0];
+        announce(stream);
+        if (stream.isIdle()) {
+            streams.remove(stream.streamId);
+        }
+    }
+
+    private void unsubscribe(Subscription subscription) {
+        RelayStream stream = subscription.stream;
+        stream.subscribers.remove(subscription);
+        subscription.session.subscriptions.remove(subscription);
+        subscriptionCount--;
+        if (stream.isIdle()) {
+            streams.remove(stream.streamId);
+        }
+    }
+
+    private void removeSession(RelaySession session) {
+        if (session.published != null) {
+            unpublish(session);
+        }
+        while (!session.subscriptions.isEmpty()) {
+            unsubscribe(session.subscriptions.get(session.subscriptions.size() - 1));
+        }
+        sessions.remove(session.address);
+        updateGauges();
+    }
+
+    /** Tells every subscriber of a stream its current tracks. */
+    private void announce(RelayStream stream) {
+        ControlMessage.StreamInfo info = new ControlMessage.StreamInfo(stream.streamId, stream.trackList());
+        for (Subscription subscription : stream.subscribers) {
+            out.send(ControlCodec.encode(out.allocator(), 0, NO_TOKEN, info), subscription.session.address);
+        }
+    }
+
+    private void reply(InetSocketAddress to, int requestId, ControlMessage message, int requestLength, boolean joined) {
+        ByteBuf encoded = ControlCodec.encode(out.allocator(), requestId, NO_TOKEN, message);
+        if (!joined && encoded.readableBytes() > requestLength) {
+            encoded.release();
+            counters.increment(RelayCounter.AMPLIFICATION_SUPPRESSED);
+            return;
+        }
+        out.send(encoded, to);
+    }
+
+    private void error(InetSocketAddress to, int requestId, ErrorCode code, int failedType, String reason,
+            int requestLength, boolean joined) {
+        ControlMessage.Error full = new ControlMessage.Error(code, failedType, reason);
+        if (!joined) {
+            // Shorten the reason until the error is no larger than the request (PROTOCOL.md 5).
+            int room = requestLength - ControlCodec.HEADER_LENGTH - 4;
+            if (room < 0) {
+                counters.increment(RelayCounter.AMPLIFICATION_SUPPRESSED);
+                return;
+            }
+            if (reason.length() > room) {
+                full = new ControlMessage.Error(code, failedType, reason.substring(0, room));
+            }
+        }
+        counters.increment(RelayCounter.ERRORS_SENT);
+        reply(to, requestId, full, requestLength, joined);
+    }
+
+    // ---------------------------------------------------------------- timers and load
+
+    /**
+     * Periodic work: drops silent sessions and closes the load window. Call every 50-100 ms.
+     *
+     * @param nowNs the current time, in nanoseconds
+     */
+    public void onTick(long nowNs) {
+        Iterator<RelaySession> it = sessions.values().iterator();
+        List<RelaySession> expired = null;
+        while (it.hasNext()) {
+            RelaySession session = it.next();
+            if (nowNs - session.lastHeardNs > sessionTimeoutNs) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(session);
+            }
+        }
+        if (expired != null) {
+            for (RelaySession session : expired) {
+                removeSession(session);
+                counters.increment(RelayCounter.SESSIONS_EXPIRED);
+            }
+        }
+        long packets = counters.get(RelayCounter.PACKETS_FORWARDED);
+        long bytes = counters.get(RelayCounter.BYTES_FORWARDED);
+        if (!loadWindowStarted) {
+            loadWindowStarted = true;
+            loadWindowStartNs = nowNs;
+            loadWindowStartPackets = packets;
+            loadWindowStartBytes = bytes;
+        } else if (nowNs - loadWindowStartNs >= LOAD_WINDOW_NS) {
+            long elapsedNs = nowNs - loadWindowStartNs;
+            counters.set(RelayCounter.PACKETS_PER_SECOND, (packets - loadWindowStartPackets) * 1_000_000_000L / elapsedNs);
+            counters.set(RelayCounter.BITS_PER_SECOND, Math.round((bytes - loadWindowStartBytes) * 8e9 / elapsedNs));
+            loadWindowStartNs = nowNs;
+            loadWindowStartPackets = packets;
+            loadWindowStartBytes = bytes;
+        }
+        out.flush();
+    }
+
+    private ControlMessage.LoadReport loadReport() {
+        return new ControlMessage.LoadReport(publisherCount, subscriptionCount, streams.size(),
+                (int) Math.min(Integer.MAX_VALUE, counters.get(RelayCounter.PACKETS_PER_SECOND)),
+                counters.get(RelayCounter.BITS_PER_SECOND));
+    }
+
+    private void updateGauges() {
+        counters.set(RelayCounter.SESSIONS, sessions.size());
+        counters.set(RelayCounter.PUBLISHERS, publisherCount);
+        counters.set(RelayCounter.SUBSCRIBERS, subscriptionCount);
+        counters.set(RelayCounter.STREAMS, streams.size());
+    }
+
+    /** Releases every cached packet; call once when the node stops. */
+    public void close() {
+        for (RelayStream stream : streams.values()) {
+            for (RelayTrack track : stream.tracks) {
+                track.cache.clear();
+            }
+        }
+        streams.clear();
+        sessions.clear();
+    }
+}
