@@ -1,5 +1,6 @@
 package io.smoothcast.transport.internal.control;
 
+import io.smoothcast.transport.MediaKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package io.smoothcast.transport.internal.control;
 
+import io.smoothcast.transport.MediaKind;
+
 /**
  * One RTP stream of a published broadcast, as announced by the publisher and forwarded unchanged
  * by every node (so SSRCs and sequence numbers stay continuous across relays and failover).

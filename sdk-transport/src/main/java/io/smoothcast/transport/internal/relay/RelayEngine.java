@@ -1,5 +1,6 @@
 package io.smoothcast.transport.internal.relay;
 
+import io.smoothcast.transport.MediaKind;
 import io.netty.buffer.ByteBuf;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
@@ -373,7 +374,7 @@ public final class RelayEngine implements DatagramReceiver {
 
     private void requestKeyframeForVideo(RelayStream stream, long nowNs) {
         for (RelayTrack track : stream.tracks) {
-            if (track.track.kind() == io.smoothcast.transport.internal.control.MediaKind.VIDEO) {
+            if (track.track.kind() == MediaKind.VIDEO) {
                 requestKeyframe(stream, track.track.ssrc(), nowNs);
                 return;
             }

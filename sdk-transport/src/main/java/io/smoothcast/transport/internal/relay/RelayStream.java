@@ -1,6 +1,6 @@
 package io.smoothcast.transport.internal.relay;
 
-import io.smoothcast.transport.internal.control.MediaKind;
+import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.Track;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.smoothcast.transport.internal.relay;
 
-import io.smoothcast.transport.internal.control.MediaKind;
+import io.smoothcast.transport.MediaKind;
 
 /** A session's subscription to one stream, and the simulcast layer it gets. I/O thread only. */
 final class Subscription {

@@ -1,5 +1,6 @@
 package io.smoothcast.transport.internal.control;
 
+import io.smoothcast.transport.MediaKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -19,7 +19,7 @@ import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.control.ErrorCode;
-import io.smoothcast.transport.internal.control.MediaKind;
+import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.Track;
 import java.net.InetSocketAddress;
 import java.util.Arrays;

@@ -1,6 +1,11 @@
-package io.smoothcast.transport.internal.control;
+package io.smoothcast.transport;
 
-/** What a track carries; the wire value is one byte. */
+/**
+ * What a track of a broadcast carries. The wire value (one byte in the control protocol) is
+ * {@link #value()}.
+ *
+ * <p>Immutable and thread-safe.
+ */
 public enum MediaKind {
     /** Audio samples (for example Opus). */
     AUDIO,
