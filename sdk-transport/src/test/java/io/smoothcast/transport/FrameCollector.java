@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 final class FrameCollector implements ViewerListener {
 
     final CountDownLatch connected = new CountDownLatch(1);
+    /** Opens when a frame with the last expected index (or a later one) is delivered. */
     final CountDownLatch lastFrame = new CountDownLatch(1);
     private final int lastIndex;
     private final List<Integer> indices = new ArrayList<>();
@@ -43,7 +44,7 @@ final class FrameCollector implements ViewerListener {
             indices.add(index);
             arrivalNs.add(System.nanoTime());
         }
-        if (index == lastIndex) {
+        if (index >= lastIndex) {
             lastFrame.countDown();
         }
     }

@@ -192,7 +192,6 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
             }
         }
         if (sent) {
-            control.noteSent(nowNs);
             out.flush();
         }
     }

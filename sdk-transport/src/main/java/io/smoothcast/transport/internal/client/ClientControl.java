@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
  * A client's control conversation with one node (PROTOCOL.md section 3): HELLO, then the role
  * request (PUBLISH or SUBSCRIBE), each retransmitted with the same request id until answered
  * (first after {@value #FIRST_RETRY_MS} ms, doubling, {@value #MAX_ATTEMPTS} attempts); then
- * keepalives whenever the client has sent nothing for the keepalive interval, which also measure
- * the round-trip time.
+ * a keepalive every keepalive interval, whose answer measures the round-trip time.
  *
  * <p>Not thread-safe: the client's I/O thread only. Time comes from the caller.
  */
@@ -53,7 +52,6 @@ public final class ClientControl {
     private long nextRetryNs;
     private long retryIntervalNs;
     private long keepaliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(500);
-    private long lastSentNs;
     private int keepaliveSequence;
     private int keepaliveInFlight = -1;
     private long keepaliveSentNs;
@@ -89,11 +87,6 @@ public final class ClientControl {
     /** Smoothed round-trip time to the node from keepalives, in ns; 0 until measured. */
     public long rttNs() {
         return smoothedRttNs;
-    }
-
-    /** Records that the client sent something to the node (so no keepalive is needed yet). */
-    public void noteSent(long nowNs) {
-        lastSentNs = nowNs;
     }
 
     /** Handles a decoded control message from the node. */
@@ -132,7 +125,7 @@ public final class ClientControl {
             retryIntervalNs *= 2;
             nextRetryNs = nowNs + retryIntervalNs;
         }
-        if (phase == Phase.ACTIVE && nowNs - lastSentNs >= keepaliveIntervalNs) {
+        if (phase == Phase.ACTIVE && nowNs - keepaliveSentNs >= keepaliveIntervalNs) {
             keepaliveSequence++;
             keepaliveInFlight = keepaliveSequence;
             keepaliveSentNs = nowNs;
@@ -162,7 +155,6 @@ public final class ClientControl {
         ByteBuf datagram = ControlCodec.encode(out.allocator(), requestId, NO_TOKEN, message);
         out.send(datagram, node);
         out.flush();
-        lastSentNs = nowNs;
     }
 
     private void fail(String reason) {

@@ -210,7 +210,6 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
             }
         }
         if (sent) {
-            control.noteSent(nowNs);
             out.flush();
         }
     }

@@ -3,6 +3,7 @@ package io.smoothcast.transport.internal.netty;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -89,6 +90,19 @@ public final class UdpTransport {
      * @throws java.io.UncheckedIOException wrapped in the bind failure if the address is taken
      */
     public Channel bind(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler) {
+        return bindAsync(group, localAddress, handler).syncUninterruptibly().channel();
+    }
+
+    /**
+     * Starts binding a UDP channel without waiting (the form to use on an event loop thread,
+     * which must never block).
+     *
+     * @param group a group created by {@link #newGroup}
+     * @param localAddress where to bind; port 0 picks a free port
+     * @param handler the channel's only handler
+     * @return the bind's future
+     */
+    public ChannelFuture bindAsync(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler) {
         Class<? extends DatagramChannel> channelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -98,7 +112,7 @@ public final class UdpTransport {
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 .handler(handler);
-        return bootstrap.bind(localAddress).syncUninterruptibly().channel();
+        return bootstrap.bind(localAddress);
     }
 
     /**
