@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * publisher's RTP and RTCP to the stream's subscribers unchanged (SSRCs, sequence numbers and
  * timestamps preserved), answers subscribers' NACKs with RTX from a per-track retransmission
  * cache, relays their keyframe requests to the publisher at a limited rate, and reports its load
- * to anyone who asks. Malformed datagrams are dropped and counted (see {@link #stats()}).
+ * to anyone who asks. With an {@linkplain Builder#upstream upstream node} it cascades: streams
+ * not published locally are fetched from there. Malformed datagrams are dropped and counted (see {@link #stats()}).
  * The protocol is described in {@code PROTOCOL.md}.
  *
  * <pre>{@code
@@ -57,7 +58,7 @@ public final class RelayNode implements AutoCloseable {
         this.transport = builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
         this.config = new RelayConfig(builder.nodeId, builder.keepaliveIntervalMs, builder.sessionTimeoutMs,
                 builder.retransmissionCachePackets, builder.keyframeRequestIntervalMs, builder.maxSessions,
-                builder.maxSubscribersPerStream);
+                builder.maxSubscribersPerStream, builder.upstream);
     }
 
     /**
@@ -174,8 +175,24 @@ public final class RelayNode implements AutoCloseable {
         private int maxSessions = 10_000;
         private int maxSubscribersPerStream = 5_000;
         private boolean forceNio;
+        private InetSocketAddress upstream;
 
         private Builder() {
+        }
+
+        /**
+         * Cascade: the node to subscribe to when a viewer asks for a stream nobody publishes
+         * here (for example the origin node of another region). This node then subscribes to the
+         * stream there over the same protocol and port, fans it out to its own viewers and
+         * answers their NACKs from its own cache; it leaves the upstream stream when its last
+         * viewer leaves. Default: none (unknown streams wait for a local publisher).
+         *
+         * @param upstream the upstream node's address
+         * @return this builder
+         */
+        public Builder upstream(InetSocketAddress upstream) {
+            this.upstream = Objects.requireNonNull(upstream, "upstream");
+            return this;
         }
 
         /**

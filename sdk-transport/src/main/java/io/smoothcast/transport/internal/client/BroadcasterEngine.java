@@ -87,7 +87,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         this.tracks = publish.tracks();
         this.frames = frames;
         this.listener = listener;
-        this.control = new ClientControl(out, node, sessionId, publish, this);
+        this.control = new ClientControl(out, node, sessionId, publish, (int) randomSeed, this);
         this.packetizers = new FramePacketizer[tracks.size()];
         this.firstCaptureNs = new long[tracks.size()];
         this.anchored = new boolean[tracks.size()];

@@ -37,6 +37,17 @@ public final class ClientControl {
         void onFailed(String reason);
     }
 
+    /** Creates conversations that share a sender, a node and a session id. */
+    @FunctionalInterface
+    public interface Factory {
+        /**
+         * @param roleRequest the PUBLISH or SUBSCRIBE
+         * @param events the callbacks
+         * @return a new conversation, not started
+         */
+        ClientControl create(ControlMessage roleRequest, Events events);
+    }
+
     private enum Phase { IDLE, JOINING, REQUESTING, ACTIVE, FAILED, LEFT }
 
     private final DatagramSender out;
@@ -45,7 +56,7 @@ public final class ClientControl {
     private final ControlMessage roleRequest;
     private final Events events;
     private Phase phase = Phase.IDLE;
-    private int nextRequestId = 1;
+    private int nextRequestId;
     private int outstandingRequestId;
     private ControlMessage outstanding;
     private int attempts;
@@ -62,10 +73,14 @@ public final class ClientControl {
      * @param node the node's address
      * @param sessionId the client's random session id
      * @param roleRequest the PUBLISH or SUBSCRIBE to send after joining
+     * @param firstRequestId the first request id; random, so that several conversations from one
+     *     address (a relay's upstream links) do not answer each other's requests
      * @param events the client's callbacks
      */
     public ClientControl(DatagramSender out, InetSocketAddress node, long sessionId, ControlMessage roleRequest,
-            Events events) {
+            int firstRequestId, Events events) {
+        this.nextRequestId = firstRequestId;
+        this.keepaliveSequence = firstRequestId;
         this.out = out;
         this.node = node;
         this.sessionId = sessionId;
@@ -77,6 +92,25 @@ public final class ClientControl {
     public void start(long nowNs) {
         phase = Phase.JOINING;
         request(new ControlMessage.Hello(sessionId, (int) TimeUnit.NANOSECONDS.toMillis(keepaliveIntervalNs)), nowNs);
+    }
+
+    /**
+     * Whether a message from the node belongs to this conversation: the answer to its outstanding
+     * request or keepalive, or stream info for its stream.
+     *
+     * @param result a decoded message from the node
+     * @param streamId the stream this conversation subscribes to
+     * @return true if {@link #onControl} should see it
+     */
+    public boolean concerns(DecodeResult result, String streamId) {
+        ControlMessage message = result.message();
+        if (message instanceof ControlMessage.StreamInfo info) {
+            return info.streamId().equals(streamId);
+        }
+        if (message instanceof ControlMessage.KeepaliveAck ack) {
+            return ack.sequence() == keepaliveInFlight;
+        }
+        return outstanding != null && result.requestId() == outstandingRequestId;
     }
 
     /** Whether the node accepted the role request and media may flow. */
@@ -133,10 +167,21 @@ public final class ClientControl {
         }
     }
 
-    /** Tells the node the client is going (best effort, not retransmitted). */
+    /** Tells the node the client is going: ends the whole session (best effort, not retransmitted). */
     public void leave(long nowNs) {
+        leave("", nowNs);
+    }
+
+    /**
+     * Leaves one stream and stops this conversation, keeping the session (and any other
+     * conversation of the same address) alive on the node.
+     *
+     * @param streamId the stream to leave, or "" for the whole session
+     * @param nowNs the current time
+     */
+    public void leave(String streamId, long nowNs) {
         if (phase != Phase.IDLE && phase != Phase.FAILED && phase != Phase.LEFT) {
-            send(0, new ControlMessage.Leave(""), nowNs);
+            send(0, new ControlMessage.Leave(streamId), nowNs);
         }
         phase = Phase.LEFT;
         outstanding = null;
@@ -145,6 +190,9 @@ public final class ClientControl {
     private void request(ControlMessage message, long nowNs) {
         outstanding = message;
         outstandingRequestId = nextRequestId++;
+        if (outstandingRequestId == 0) {
+            outstandingRequestId = nextRequestId++; // 0 marks unsolicited messages
+        }
         attempts = 1;
         retryIntervalNs = TimeUnit.MILLISECONDS.toNanos(FIRST_RETRY_MS);
         nextRetryNs = nowNs + retryIntervalNs;

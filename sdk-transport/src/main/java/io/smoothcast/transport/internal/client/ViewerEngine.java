@@ -87,7 +87,7 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
         this.ownSsrc = ownSsrc;
         this.bufferFactory = bufferFactory;
         this.listener = listener;
-        this.control = new ClientControl(out, node, sessionId, subscribe, this);
+        this.control = new ClientControl(out, node, sessionId, subscribe, (int) sessionId, this);
     }
 
     /** Sends the HELLO. */

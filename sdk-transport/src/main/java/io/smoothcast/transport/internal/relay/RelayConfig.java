@@ -10,8 +10,9 @@ package io.smoothcast.transport.internal.relay;
  * @param keyframeRequestIntervalMs smallest interval between PLIs forwarded per stream, in ms
  * @param maxSessions most sessions at once
  * @param maxSubscribersPerStream most subscribers of one stream
+ * @param upstream the node asked for streams nobody publishes here (cascade), or null
  */
 public record RelayConfig(int nodeId, int keepaliveIntervalMs, int sessionTimeoutMs,
         int retransmissionCachePackets, int keyframeRequestIntervalMs, int maxSessions,
-        int maxSubscribersPerStream) {
+        int maxSubscribersPerStream, java.net.InetSocketAddress upstream) {
 }

@@ -46,6 +46,8 @@ public enum RelayCounter {
     PLI_SUPPRESSED,
     /** Sessions that timed out. */
     SESSIONS_EXPIRED,
+    /** Upstream subscriptions (cascade) that got no answer or were refused. */
+    UPSTREAM_FAILURES,
     /** Failures of the handling code itself (defects; should stay 0). */
     HANDLER_FAILURES,
     /** Gauge: sessions now. */
@@ -54,6 +56,8 @@ public enum RelayCounter {
     PUBLISHERS,
     /** Gauge: subscriptions now. */
     SUBSCRIBERS,
+    /** Gauge: streams fed from the upstream node now. */
+    UPSTREAM_STREAMS,
     /** Gauge: streams now. */
     STREAMS,
     /** Gauge: packets forwarded per second over the last full window. */

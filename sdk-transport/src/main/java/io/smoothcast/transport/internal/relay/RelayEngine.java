@@ -3,6 +3,7 @@ package io.smoothcast.transport.internal.relay;
 import io.smoothcast.transport.MediaKind;
 import io.netty.buffer.ByteBuf;
 import io.smoothcast.transport.internal.DatagramKind;
+import io.smoothcast.transport.internal.client.ClientControl;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
@@ -40,6 +41,9 @@ public final class RelayEngine implements DatagramReceiver {
     private final long keyframeRequestIntervalNs;
     private final Map<InetSocketAddress, RelaySession> sessions = new HashMap<>();
     private final Map<String, RelayStream> streams = new HashMap<>();
+    private final List<UpstreamLink> upstreamLinks = new ArrayList<>(4);
+    private final long upstreamSessionId;
+    private int nextUpstreamRequestId;
     private int subscriptionCount;
     private int publisherCount;
     private long loadWindowStartNs;
@@ -61,6 +65,9 @@ public final class RelayEngine implements DatagramReceiver {
         this.feedback = new FeedbackHandler(this, counters);
         this.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.sessionTimeoutMs());
         this.keyframeRequestIntervalNs = TimeUnit.MILLISECONDS.toNanos(config.keyframeRequestIntervalMs());
+        java.util.SplittableRandom random = new java.util.SplittableRandom(config.nodeId() * 0x9E3779B97F4A7C15L);
+        this.upstreamSessionId = random.nextLong();
+        this.nextUpstreamRequestId = random.nextInt();
     }
 
     @Override
@@ -70,6 +77,10 @@ public final class RelayEngine implements DatagramReceiver {
         counters.add(RelayCounter.BYTES_RECEIVED, length);
         if (length >= UdpTransport.RECEIVE_BUFFER_BYTES) {
             counters.increment(RelayCounter.OVERSIZED_DROPPED);
+            return;
+        }
+        if (config.upstream() != null && sender.equals(config.upstream())) {
+            onUpstreamDatagram(datagram, nowNs);
             return;
         }
         switch (DatagramKind.classify(datagram)) {
@@ -107,6 +118,13 @@ public final class RelayEngine implements DatagramReceiver {
             counters.increment(RelayCounter.UNKNOWN_SSRC_DROPPED);
             return;
         }
+        fanOut(stream, track, packet);
+    }
+
+    /** Caches an accepted RTP packet for NACKs and sends it to every subscriber that wants it. */
+    private void fanOut(RelayStream stream, RelayTrack track, ByteBuf packet) {
+        int base = packet.readerIndex();
+        int length = packet.readableBytes();
         counters.increment(RelayCounter.RTP_RECEIVED);
         if (track.track.hasRtx()) {
             track.cache.put(RtpHeaders.sequenceNumber(packet, base), packet);
@@ -142,6 +160,114 @@ public final class RelayEngine implements DatagramReceiver {
         }
         if (!session.subscriptions.isEmpty()) {
             feedback.onSubscriberRtcp(session, packet, nowNs);
+        }
+    }
+
+    // ---------------------------------------------------------------- cascade
+
+    private void onUpstreamDatagram(ByteBuf datagram, long nowNs) {
+        switch (DatagramKind.classify(datagram)) {
+            case CONTROL -> {
+                DecodeResult result = ControlCodec.decode(datagram);
+                if (!result.ok()) {
+                    counters.increment(RelayCounter.MALFORMED_CONTROL_DROPPED);
+                    return;
+                }
+                for (int i = 0; i < upstreamLinks.size(); i++) {
+                    UpstreamLink link = upstreamLinks.get(i);
+                    if (link.control.concerns(result, link.stream.streamId)) {
+                        link.control.onControl(result, nowNs);
+                        return;
+                    }
+                }
+                counters.increment(RelayCounter.UNEXPECTED_CONTROL_DROPPED);
+            }
+            case RTP -> {
+                int base = datagram.readerIndex();
+                int length = datagram.readableBytes();
+                int headerLength = RtpHeaders.headerLength(datagram, base, length);
+                if (headerLength < 0 || RtpHeaders.paddingLength(datagram, base, length, headerLength) < 0) {
+                    counters.increment(RelayCounter.MALFORMED_RTP_DROPPED);
+                    return;
+                }
+                int ssrc = RtpHeaders.ssrc(datagram, base);
+                for (int i = 0; i < upstreamLinks.size(); i++) {
+                    RelayStream stream = upstreamLinks.get(i).stream;
+                    RelayTrack track = stream.trackBySsrc(ssrc);
+                    if (track != null) {
+                        fanOut(stream, track, datagram);
+                        return;
+                    }
+                }
+                counters.increment(RelayCounter.UNKNOWN_SSRC_DROPPED);
+            }
+            case RTCP -> {
+                if (!feedback.isWellFramed(datagram)) {
+                    counters.increment(RelayCounter.MALFORMED_RTCP_DROPPED);
+                    return;
+                }
+                // Sender reports, SDES and BYE of the origin's publisher: the first packet's
+                // sender SSRC names the stream.
+                int ssrc = datagram.getInt(datagram.readerIndex() + 4);
+                for (int i = 0; i < upstreamLinks.size(); i++) {
+                    RelayStream stream = upstreamLinks.get(i).stream;
+                    if (stream.usesSsrc(ssrc)) {
+                        forwardToSubscribers(stream, datagram);
+                        return;
+                    }
+                }
+                counters.increment(RelayCounter.UNKNOWN_SSRC_DROPPED);
+            }
+            default -> counters.increment(RelayCounter.UNKNOWN_DROPPED);
+        }
+    }
+
+    /** Subscribes to a stream on the upstream node for the local subscribers. */
+    private void openUpstream(RelayStream stream, long nowNs) {
+        UpstreamLink link = new UpstreamLink(this, stream, (request, events) -> new ClientControl(out,
+                config.upstream(), upstreamSessionId, request, nextUpstreamRequestId += 1 << 16, events));
+        stream.upstream = link;
+        upstreamLinks.add(link);
+        counters.set(RelayCounter.UPSTREAM_STREAMS, upstreamLinks.size());
+        link.control.start(nowNs);
+    }
+
+    private void closeUpstream(RelayStream stream, long nowNs) {
+        UpstreamLink link = stream.upstream;
+        link.control.leave(stream.streamId, nowNs);
+        dropUpstream(link);
+    }
+
+    private void dropUpstream(UpstreamLink link) {
+        upstreamLinks.remove(link);
+        counters.set(RelayCounter.UPSTREAM_STREAMS, upstreamLinks.size());
+        RelayStream stream = link.stream;
+        stream.upstream = null;
+        for (RelayTrack track : stream.tracks) {
+            track.cache.clear();
+        }
+        stream.tracks = new RelayTrack[0];
+    }
+
+    /** The upstream node announced the stream's tracks. */
+    void upstreamTracks(UpstreamLink link, List<Track> tracks, long nowNs) {
+        RelayStream stream = link.stream;
+        if (stream.upstream != link) {
+            return;
+        }
+        replaceTracks(stream, tracks);
+        announce(stream);
+        if (!tracks.isEmpty() && !stream.subscribers.isEmpty()) {
+            requestKeyframeForVideo(stream, nowNs);
+        }
+    }
+
+    /** The upstream node refused or never answered: local subscribers keep waiting. */
+    void upstreamFailed(UpstreamLink link, String reason) {
+        counters.increment(RelayCounter.UPSTREAM_FAILURES);
+        if (link.stream.upstream == link) {
+            dropUpstream(link);
+            announce(link.stream);
         }
     }
 
@@ -183,7 +309,9 @@ public final class RelayEngine implements DatagramReceiver {
      * @return true if sent
      */
     boolean requestKeyframe(RelayStream stream, int mediaSsrc, long nowNs) {
-        if (stream.publisher == null) {
+        InetSocketAddress source = stream.publisher != null ? stream.publisher.address
+                : stream.upstream != null ? config.upstream() : null;
+        if (source == null) {
             return false;
         }
         if (stream.pliForwarded && nowNs - stream.lastPliForwardNs < keyframeRequestIntervalNs) {
@@ -192,7 +320,7 @@ public final class RelayEngine implements DatagramReceiver {
         }
         stream.pliForwarded = true;
         stream.lastPliForwardNs = nowNs;
-        out.send(feedback.pli(out.allocator(), config.nodeId(), mediaSsrc), stream.publisher.address);
+        out.send(feedback.pli(out.allocator(), config.nodeId(), mediaSsrc), source);
         counters.increment(RelayCounter.PLI_FORWARDED);
         return true;
     }
@@ -228,7 +356,7 @@ public final class RelayEngine implements DatagramReceiver {
             reply(sender, requestId, new ControlMessage.ProbeReply(probe.sequence(), probe.sendTimeNs(), requestLength),
                     requestLength, session != null);
         } else if (message instanceof ControlMessage.Leave leave) {
-            onLeave(leave, session);
+            onLeave(leave, session, nowNs);
         } else if (message instanceof ControlMessage.LoadRequest) {
             reply(sender, requestId, loadReport(), requestLength, session != null);
         } else {
@@ -277,6 +405,9 @@ public final class RelayEngine implements DatagramReceiver {
         if (stream == null) {
             stream = new RelayStream(publish.streamId());
             streams.put(stream.streamId, stream);
+        }
+        if (stream.upstream != null) {
+            closeUpstream(stream, nowNs); // a local publisher wins over the upstream copy
         }
         if (stream.publisher == null) {
             publisherCount++;
@@ -368,6 +499,9 @@ public final class RelayEngine implements DatagramReceiver {
         subscription.selectLayer();
         updateGauges();
         reply(sender, requestId, new ControlMessage.SubscribeAck(stream.streamId, stream.trackList()), requestLength, true);
+        if (stream.publisher == null && stream.upstream == null && config.upstream() != null) {
+            openUpstream(stream, nowNs);
+        }
         // A new viewer can decode nothing until the next keyframe: ask for one now.
         requestKeyframeForVideo(stream, nowNs);
     }
@@ -381,12 +515,12 @@ public final class RelayEngine implements DatagramReceiver {
         }
     }
 
-    private void onLeave(ControlMessage.Leave leave, RelaySession session) {
+    private void onLeave(ControlMessage.Leave leave, RelaySession session, long nowNs) {
         if (session == null) {
             return;
         }
         if (leave.streamId().isEmpty()) {
-            removeSession(session);
+            removeSession(session, nowNs);
             return;
         }
         RelayStream stream = streams.get(leave.streamId());
@@ -398,7 +532,7 @@ public final class RelayEngine implements DatagramReceiver {
         }
         Subscription subscription = session.subscriptionTo(stream);
         if (subscription != null) {
-            unsubscribe(subscription);
+            unsubscribe(subscription, nowNs);
         }
         updateGauges();
     }
@@ -418,22 +552,25 @@ public final class RelayEngine implements DatagramReceiver {
         }
     }
 
-    private void unsubscribe(Subscription subscription) {
+    private void unsubscribe(Subscription subscription, long nowNs) {
         RelayStream stream = subscription.stream;
         stream.subscribers.remove(subscription);
         subscription.session.subscriptions.remove(subscription);
         subscriptionCount--;
+        if (stream.subscribers.isEmpty() && stream.upstream != null) {
+            closeUpstream(stream, nowNs);
+        }
         if (stream.isIdle()) {
             streams.remove(stream.streamId);
         }
     }
 
-    private void removeSession(RelaySession session) {
+    private void removeSession(RelaySession session, long nowNs) {
         if (session.published != null) {
             unpublish(session);
         }
         while (!session.subscriptions.isEmpty()) {
-            unsubscribe(session.subscriptions.get(session.subscriptions.size() - 1));
+            unsubscribe(session.subscriptions.get(session.subscriptions.size() - 1), nowNs);
         }
         sessions.remove(session.address);
         updateGauges();
@@ -483,6 +620,9 @@ public final class RelayEngine implements DatagramReceiver {
      * @param nowNs the current time, in nanoseconds
      */
     public void onTick(long nowNs) {
+        for (int i = upstreamLinks.size() - 1; i >= 0; i--) {
+            upstreamLinks.get(i).control.onTick(nowNs); // may drop the link on failure
+        }
         Iterator<RelaySession> it = sessions.values().iterator();
         List<RelaySession> expired = null;
         while (it.hasNext()) {
@@ -496,7 +636,7 @@ public final class RelayEngine implements DatagramReceiver {
         }
         if (expired != null) {
             for (RelaySession session : expired) {
-                removeSession(session);
+                removeSession(session, nowNs);
                 counters.increment(RelayCounter.SESSIONS_EXPIRED);
             }
         }
@@ -533,6 +673,7 @@ public final class RelayEngine implements DatagramReceiver {
 
     /** Releases every cached packet; call once when the node stops. */
     public void close() {
+        upstreamLinks.clear();
         for (RelayStream stream : streams.values()) {
             for (RelayTrack track : stream.tracks) {
                 track.cache.clear();

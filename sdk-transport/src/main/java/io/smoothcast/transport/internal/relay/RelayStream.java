@@ -12,6 +12,8 @@ final class RelayStream {
 
     final String streamId;
     RelaySession publisher;
+    /** Set when the stream is fed by the upstream node instead of a local publisher. */
+    UpstreamLink upstream;
     /** Tracks as an array, searched linearly by SSRC (at most 8): no boxing on the media path. */
     RelayTrack[] tracks = NO_TRACKS;
     final List<Subscription> subscribers = new ArrayList<>();
@@ -67,6 +69,6 @@ final class RelayStream {
     }
 
     boolean isIdle() {
-        return publisher == null && subscribers.isEmpty();
+        return publisher == null && upstream == null && subscribers.isEmpty();
     }
 }

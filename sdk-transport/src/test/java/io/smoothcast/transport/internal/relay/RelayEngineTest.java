@@ -44,7 +44,7 @@ class RelayEngineTest {
     private final RecordingSender out = new RecordingSender();
     private final RelayCounters counters = new RelayCounters();
     private final RelayEngine engine = new RelayEngine(
-            new RelayConfig(NODE_ID, 500, 5000, 64, 200, 100, 100), out, counters);
+            new RelayConfig(NODE_ID, 500, 5000, 64, 200, 100, 100, null), out, counters);
     private long nowNs = TimeUnit.SECONDS.toNanos(100);
 
     @AfterEach
@@ -383,5 +383,68 @@ class RelayEngineTest {
         engine.close();
         assertEquals(1, packet.refCnt());
         packet.release();
+    }
+
+    @Test
+    void cascade_edgeSubscribesUpstream_fansOut_answersNacks_forwardsPli_andLeavesWithTheLastViewer() {
+        InetSocketAddress origin = address(7000);
+        RecordingSender edgeOut = new RecordingSender();
+        RelayCounters edgeCounters = new RelayCounters();
+        RelayEngine edge = new RelayEngine(new RelayConfig(NODE_ID, 500, 5000, 64, 200, 100, 100, origin),
+                edgeOut, edgeCounters);
+        try {
+            java.util.function.BiConsumer<byte[], InetSocketAddress> receive = (bytes, from) -> {
+                ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+                edge.onDatagram(buf, from, nowNs);
+                buf.release();
+            };
+            java.util.function.BiFunction<Integer, ControlMessage, byte[]> encode = (requestId, message) -> {
+                ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+                byte[] bytes = ByteBufUtil.getBytes(buf);
+                buf.release();
+                return bytes;
+            };
+            receive.accept(encode.apply(1, new ControlMessage.Hello(1, 500)), VIEWER_1);
+            receive.accept(encode.apply(2, new ControlMessage.Subscribe("show", 2, 0)), VIEWER_1);
+            // The edge joins the origin as an ordinary client...
+            DecodeResult hello = decode(edgeOut.to(origin).get(0).bytes());
+            assertInstanceOf(ControlMessage.Hello.class, hello.message());
+            edgeOut.drain();
+            receive.accept(encode.apply(hello.requestId(), new ControlMessage.HelloAck(1, 500, 5000, 9)), origin);
+            DecodeResult subscribe = decode(edgeOut.to(origin).get(0).bytes());
+            assertEquals(new ControlMessage.Subscribe("show", 2, 0), subscribe.message());
+            edgeOut.drain();
+            // ...and when the origin knows the tracks, the edge's viewer learns them.
+            receive.accept(encode.apply(subscribe.requestId(), new ControlMessage.SubscribeAck("show", List.of(VIDEO_LOW))), origin);
+            assertEquals(new ControlMessage.StreamInfo("show", List.of(VIDEO_LOW)),
+                    decode(edgeOut.to(VIEWER_1).get(0).bytes()).message());
+            assertEquals(1, edgeOut.to(origin).size(), "keyframe request for the waiting viewer goes upstream");
+            edgeOut.drain();
+
+            byte[] packet = rtp(VIDEO_LOW.ssrc(), 500, 96, payload(500));
+            receive.accept(packet, origin);
+            assertArrayEquals(packet, edgeOut.to(VIEWER_1).get(0).bytes());
+            edgeOut.drain();
+
+            byte[] nack = new byte[64];
+            int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO_LOW.ssrc(), new int[] {500}, 1);
+            receive.accept(Arrays.copyOf(nack, length), VIEWER_1);
+            assertEquals(1, edgeCounters.get(RelayCounter.RTX_SENT), "NACK answered from the edge's own cache");
+            assertTrue(edgeOut.to(origin).isEmpty());
+
+            nowNs += TimeUnit.SECONDS.toNanos(1);
+            byte[] pli = new byte[12];
+            RtcpWriter.writePli(pli, 0, 12, 0x7777, VIDEO_LOW.ssrc());
+            receive.accept(pli, VIEWER_1);
+            assertEquals(1, edgeOut.to(origin).size(), "PLI relayed to the origin");
+            edgeOut.drain();
+
+            receive.accept(encode.apply(3, new ControlMessage.Leave("")), VIEWER_1);
+            assertEquals(new ControlMessage.Leave("show"), decode(edgeOut.to(origin).get(0).bytes()).message());
+            assertEquals(0, edgeCounters.get(RelayCounter.UPSTREAM_STREAMS));
+            assertEquals(0, edgeCounters.get(RelayCounter.STREAMS));
+        } finally {
+            edge.close();
+        }
     }
 }
