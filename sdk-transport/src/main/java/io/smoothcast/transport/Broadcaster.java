@@ -5,6 +5,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.smoothcast.cc.CongestionController;
+import io.smoothcast.cc.Pacer;
 import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.internal.client.BroadcasterEngine;
 import io.smoothcast.transport.internal.client.OutgoingFrame;
@@ -49,6 +51,13 @@ import org.slf4j.LoggerFactory;
  * {@link BroadcasterStats#framesRejected()}. Frames sent before the node accepted the stream are
  * dropped and counted. {@link #start()}, {@link #close()} and {@link #stats()} are thread-safe.
  * Listener callbacks run on the I/O thread (see {@link BroadcasterListener}).
+ *
+ * <h2>Rate</h2>
+ * Packets leave through a pacer (audio before video) at the rate set by a send-side congestion
+ * controller (sdk-core, GCC family) fed with the node's transport-wide feedback. Its target is
+ * reported through {@link BroadcasterListener#onTargetBitrate}: set the encoder so all tracks
+ * together stay under it. Frames larger than the path allows wait in the pacer (at most about
+ * 2 s, then the pacer speeds up) and are dropped and counted when its queue is full.
  */
 public final class Broadcaster implements AutoCloseable {
 
@@ -64,10 +73,14 @@ public final class Broadcaster implements AutoCloseable {
     private final UdpTransport transport;
     private final List<Track> tracks;
     private final int audioTrackIndex;
+    private final long startBitrateBps;
+    private final long minBitrateBps;
+    private final long maxBitrateBps;
     private final MpscArrayQueue<OutgoingFrame> frames;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final LongAdder framesRejected = new LongAdder();
     private final Runnable drainTask;
+    private final Runnable paceTask;
     private final Object lifecycleLock = new Object();
     private volatile ConnectionState state;
     private EventLoopGroup group;
@@ -94,6 +107,10 @@ public final class Broadcaster implements AutoCloseable {
         }
         this.tracks = List.copyOf(list);
         this.audioTrackIndex = builder.audio ? 1 : -1;
+        this.startBitrateBps = builder.startBitrateBps;
+        this.minBitrateBps = builder.minBitrateBps;
+        this.maxBitrateBps = builder.maxBitrateBps;
+        this.paceTask = () -> engine.onWake(clock.nanoTime());
         this.drainTask = () -> {
             drainScheduled.set(false);
             engine.drain(clock.nanoTime());
@@ -126,9 +143,13 @@ public final class Broadcaster implements AutoCloseable {
             group = transport.newGroup(1, "smoothcast-broadcaster");
             try {
                 ControlMessage.Publish publish = new ControlMessage.Publish(streamId, tracks);
+                CongestionController controller = CongestionController.builder()
+                        .startBitrateBps(startBitrateBps).minBitrateBps(minBitrateBps).maxBitrateBps(maxBitrateBps)
+                        .initialProbing(false).build();
+                Pacer pacer = Pacer.builder().initialTargetBitrateBps(startBitrateBps).build();
                 DatagramHandler handler = new DatagramHandler(sender -> new BroadcasterEngine(sender, node,
                         ThreadLocalRandom.current().nextLong(), publish, frames, new EngineListener(),
-                        ThreadLocalRandom.current().nextLong()), clock);
+                        ThreadLocalRandom.current().nextLong(), controller, pacer), clock);
                 engine = (BroadcasterEngine) handler.receiver();
                 channel = transport.bind(group, localAddress, handler);
                 // Set after the channel exists (a sender who sees the state also sees the channel)
@@ -224,13 +245,14 @@ public final class Broadcaster implements AutoCloseable {
             e = engine;
         }
         if (e == null) {
-            return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0);
+            return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0, startBitrateBps, 0);
         }
         var c = e.counters();
         return new BroadcasterStats(c.get(BroadcasterEngine.FRAMES_SENT), framesRejected.sum(),
                 c.get(BroadcasterEngine.FRAMES_DROPPED_NOT_CONNECTED), c.get(BroadcasterEngine.PACKETS_SENT),
                 c.get(BroadcasterEngine.BYTES_SENT), c.get(BroadcasterEngine.KEYFRAME_REQUESTS),
-                c.get(BroadcasterEngine.MALFORMED_DROPPED), c.get(BroadcasterEngine.RTT_NS));
+                c.get(BroadcasterEngine.MALFORMED_DROPPED), c.get(BroadcasterEngine.RTT_NS),
+                Math.max(c.get(BroadcasterEngine.TARGET_BITRATE_BPS), 0), c.get(BroadcasterEngine.PACER_DROPPED));
     }
 
     /**
@@ -306,6 +328,20 @@ public final class Broadcaster implements AutoCloseable {
                 LOG.warn("BroadcasterListener.onKeyframeRequested threw", e);
             }
         }
+
+        @Override
+        public void onTargetBitrate(long bitrateBps) {
+            try {
+                listener.onTargetBitrate(bitrateBps);
+            } catch (RuntimeException e) {
+                LOG.warn("BroadcasterListener.onTargetBitrate threw", e);
+            }
+        }
+
+        @Override
+        public void wakeIn(long delayNs) {
+            channel.eventLoop().schedule(paceTask, delayNs, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Builds a {@link Broadcaster}. Not thread-safe; build on one thread. */
@@ -319,8 +355,32 @@ public final class Broadcaster implements AutoCloseable {
         private boolean audio;
         private int sendQueueFrames = 256;
         private boolean forceNio;
+        private long startBitrateBps = 1_000_000L;
+        private long minBitrateBps = 100_000L;
+        private long maxBitrateBps = 8_000_000L;
 
         private Builder() {
+        }
+
+        /**
+         * The congestion controller's limits: it starts at {@code startBps}, then follows what the
+         * path to the node carries (from the node's transport-wide feedback), never below
+         * {@code minBps} nor above {@code maxBps}. Defaults: 1 Mbps, 100 kbps, 8 Mbps.
+         *
+         * @param minBps lowest target, bits per second, > 0
+         * @param startBps first target, bits per second, between min and max
+         * @param maxBps highest target, bits per second
+         * @return this builder
+         */
+        public Builder bitrateLimits(long minBps, long startBps, long maxBps) {
+            if (minBps <= 0 || startBps < minBps || maxBps < startBps) {
+                throw new IllegalArgumentException("bitrate limits must satisfy 0 < minBps <= startBps <= maxBps: "
+                        + minBps + ", " + startBps + ", " + maxBps);
+            }
+            this.minBitrateBps = minBps;
+            this.startBitrateBps = startBps;
+            this.maxBitrateBps = maxBps;
+            return this;
         }
 
         /**

@@ -28,4 +28,13 @@ public interface BroadcasterListener {
      */
     default void onKeyframeRequested() {
     }
+
+    /**
+     * The congestion controller's target changed by 5 % or more: what the path to the node
+     * carries for all tracks together. Set the encoder(s) so their sum stays below it.
+     *
+     * @param bitrateBps the new target, in bits per second
+     */
+    default void onTargetBitrate(long bitrateBps) {
+    }
 }

@@ -11,7 +11,10 @@ package io.smoothcast.transport;
  * @param keyframeRequests keyframe requests received from the node
  * @param malformedDropped datagrams from the node that could not be understood
  * @param rttNs smoothed round-trip time to the node in nanoseconds, 0 until measured
+ * @param targetBitrateBps the congestion controller's current target, bits per second
+ * @param packetsDroppedByPacer packets dropped because the pacer's queue was full
  */
 public record BroadcasterStats(long framesSent, long framesRejected, long framesDroppedNotConnected,
-        long packetsSent, long bytesSent, long keyframeRequests, long malformedDropped, long rttNs) {
+        long packetsSent, long bytesSent, long keyframeRequests, long malformedDropped, long rttNs,
+        long targetBitrateBps, long packetsDroppedByPacer) {
 }

@@ -5,7 +5,14 @@ import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtcpCompoundReader;
 import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtcpPliView;
+import io.smoothcast.cc.CongestionController;
+import io.smoothcast.cc.Pacer;
+import io.smoothcast.cc.PacketPriority;
+import io.smoothcast.cc.TransportFeedback;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
+import io.smoothcast.rtp.SequenceNumbers;
+import io.smoothcast.rtp.TransportCcFeedbackView;
+import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.SingleWriterCounters;
 import io.smoothcast.transport.internal.control.ControlCodec;
@@ -21,7 +28,9 @@ import java.util.Queue;
 
 /**
  * The broadcaster's protocol logic on its I/O thread: the control conversation, packetizing
- * frames taken from the application's queue, and keyframe requests from the node.
+ * frames taken from the application's queue into the pacer, sending what the pacer releases at
+ * the congestion controller's rate, feeding the controller with the node's transport-cc
+ * feedback, and keyframe requests from the node.
  *
  * <p>Not thread-safe: the I/O thread only, except {@link #counters()} reads.
  */
@@ -41,7 +50,19 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     public static final int MALFORMED_DROPPED = 5;
     /** Smoothed RTT in ns (gauge). */
     public static final int RTT_NS = 6;
-    private static final int COUNTER_COUNT = 7;
+    /** Target bitrate of the congestion controller, bps (gauge). */
+    public static final int TARGET_BITRATE_BPS = 7;
+    /** Packets refused by the pacer because its queue was full. */
+    public static final int PACER_DROPPED = 8;
+    /** Transport-cc feedback packets received. */
+    public static final int TRANSPORT_FEEDBACK_RECEIVED = 9;
+    private static final int COUNTER_COUNT = 10;
+
+    /** Ring of packets waiting in the pacer; covers the pacer's four classes of 1024. */
+    private static final int PACED_RING = 4096;
+    private static final long CONTROLLER_TICK_NS = 25_000_000L;
+    /** Target changes smaller than this fraction are not reported to the application. */
+    private static final double REPORT_THRESHOLD = 0.05;
 
     /** Callbacks to the public object (state changes and keyframe requests), on the I/O thread. */
     public interface Listener {
@@ -53,6 +74,12 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
 
         /** A keyframe was requested. */
         void onKeyframeRequested();
+
+        /** The congestion controller's target changed by 5 % or more. */
+        void onTargetBitrate(long bitrateBps);
+
+        /** Asks for {@link #onWake} to be called in {@code delayNs} on the I/O thread. */
+        void wakeIn(long delayNs);
     }
 
     private final DatagramSender out;
@@ -61,7 +88,6 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     private final FramePacketizer[] packetizers;
     private final long[] firstCaptureNs;
     private final boolean[] anchored;
-    private final FramePacketizer.TransportSequence transportSequence = new FramePacketizer.TransportSequence();
     private final Queue<OutgoingFrame> frames;
     private final ClientControl control;
     private final Listener listener;
@@ -69,6 +95,23 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     private final byte[] scratch = new byte[UdpTransport.RECEIVE_BUFFER_BYTES];
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
     private final RtcpPliView pli = new RtcpPliView();
+    private final TransportCcFeedbackView transportCc = new TransportCcFeedbackView();
+    private final TransportFeedback feedback = new TransportFeedback(io.smoothcast.transport.internal.cc.TransportFeedbackCollector.MAX_PACKETS_PER_FEEDBACK * 2);
+    private final CongestionController controller;
+    private final Pacer pacer;
+    private final ByteBuf[] pacedPackets = new ByteBuf[PACED_RING];
+    private final int[] pacedTransportOffsets = new int[PACED_RING];
+    private long nextHandle;
+    /** Unwrapped transport-wide sequence number of the next packet sent. */
+    private long nextTransportSequence;
+    private long lastControllerTickNs;
+    private boolean controllerTicked;
+    private long reportedTargetBps = -1;
+    private boolean wakePending;
+    private long wakeAtNs;
+    private long currentNs;
+    /** The track of the frame being packetized (read by the packet sink). */
+    private int currentTrackIndex;
     private final FramePacketizer.PacketSink sink;
 
     /**
@@ -79,9 +122,12 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
      * @param frames the application's queue (MPSC; this engine is its only consumer)
      * @param listener callbacks to the public object
      * @param randomSeed seeds the first sequence numbers
+     * @param controller the congestion controller (owned by this engine from now on)
+     * @param pacer the pacer (owned by this engine from now on)
      */
     public BroadcasterEngine(DatagramSender out, InetSocketAddress node, long sessionId,
-            ControlMessage.Publish publish, Queue<OutgoingFrame> frames, Listener listener, long randomSeed) {
+            ControlMessage.Publish publish, Queue<OutgoingFrame> frames, Listener listener, long randomSeed,
+            CongestionController controller, Pacer pacer) {
         this.out = out;
         this.node = node;
         this.tracks = publish.tracks();
@@ -96,11 +142,63 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
             packetizers[i] = new FramePacketizer(tracks.get(i),
                     RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, random.nextInt(1 << 16));
         }
-        this.sink = (packet, sequenceNumber) -> {
+        this.controller = controller;
+        this.pacer = pacer;
+        this.sink = this::enqueuePacket;
+    }
+
+    /** Puts a packetized packet in the pacer's queue for its track's priority. */
+    private void enqueuePacket(ByteBuf packet, int sequenceNumber, int transportSequenceOffset) {
+        long handle = nextHandle;
+        int slot = (int) (handle & (PACED_RING - 1));
+        PacketPriority priority = tracks.get(currentTrackIndex).kind() == MediaKind.AUDIO
+                ? PacketPriority.AUDIO : PacketPriority.VIDEO;
+        if (pacedPackets[slot] != null || !pacer.enqueue(priority, handle, packet.readableBytes(), currentNs)) {
+            packet.release();
+            counters.increment(PACER_DROPPED);
+            return;
+        }
+        nextHandle++;
+        pacedPackets[slot] = packet;
+        pacedTransportOffsets[slot] = transportSequenceOffset;
+    }
+
+    /**
+     * Sends what the pacer allows now, stamping each packet's transport-wide sequence number in
+     * sending order, and asks to be woken when the pacer allows more.
+     *
+     * @param nowNs the current time
+     */
+    public void onWake(long nowNs) {
+        wakePending = false;
+        sendDue(nowNs);
+    }
+
+    private void sendDue(long nowNs) {
+        boolean sent = false;
+        long handle;
+        while ((handle = pacer.poll(nowNs)) >= 0) {
+            int slot = (int) (handle & (PACED_RING - 1));
+            ByteBuf packet = pacedPackets[slot];
+            pacedPackets[slot] = null;
+            long transportSequence = nextTransportSequence++;
+            packet.setShort(packet.readerIndex() + pacedTransportOffsets[slot], (int) transportSequence);
+            int size = packet.readableBytes();
+            controller.onPacketSent(transportSequence, size, nowNs, pacer.lastProbeClusterId());
             counters.increment(PACKETS_SENT);
-            counters.add(BYTES_SENT, packet.readableBytes());
+            counters.add(BYTES_SENT, size);
             out.send(packet, node);
-        };
+            sent = true;
+        }
+        if (sent) {
+            out.flush();
+        }
+        long next = pacer.nextSendTimeNs(nowNs);
+        if (next != Long.MAX_VALUE && (!wakePending || next - wakeAtNs < 0)) {
+            wakePending = true;
+            wakeAtNs = next;
+            listener.wakeIn(Math.max(0, next - nowNs));
+        }
     }
 
     /** Sends the HELLO. */
@@ -129,12 +227,46 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
                     counters.increment(MALFORMED_DROPPED);
                 }
             }
-            case RTCP -> onRtcp(datagram);
+            case RTCP -> onRtcp(datagram, nowNs);
             default -> counters.increment(MALFORMED_DROPPED);
         }
     }
 
-    private void onRtcp(ByteBuf datagram) {
+    /** Converts a transport-cc feedback (16-bit numbers, receiver's clock) for the controller. */
+    private void onTransportFeedback(long nowNs) {
+        counters.increment(TRANSPORT_FEEDBACK_RECEIVED);
+        long lastSent = nextTransportSequence - 1;
+        if (lastSent < 0) {
+            return;
+        }
+        feedback.clear();
+        while (transportCc.nextPacket()) {
+            long sequence = lastSent + SequenceNumbers.distance((int) lastSent, transportCc.packetSequenceNumber());
+            if (sequence < 0 || sequence > lastSent) {
+                continue; // never sent: forged or stale
+            }
+            boolean added = transportCc.packetReceived()
+                    ? feedback.addReceived(sequence, transportCc.packetArrivalTimeUs() * 1000)
+                    : feedback.addLost(sequence);
+            if (!added) {
+                break;
+            }
+        }
+        controller.onFeedback(feedback, nowNs);
+        updateTarget(nowNs);
+    }
+
+    private void updateTarget(long nowNs) {
+        long target = controller.targetBitrateBps();
+        pacer.setTargetBitrateBps(target);
+        counters.set(TARGET_BITRATE_BPS, target);
+        if (reportedTargetBps < 0 || Math.abs(target - reportedTargetBps) >= REPORT_THRESHOLD * reportedTargetBps) {
+            reportedTargetBps = target;
+            listener.onTargetBitrate(target);
+        }
+    }
+
+    private void onRtcp(ByteBuf datagram, long nowNs) {
         int length = Math.min(datagram.readableBytes(), scratch.length);
         datagram.getBytes(datagram.readerIndex(), scratch, 0, length);
         if (rtcp.wrap(scratch, 0, length) != ParseStatus.OK) {
@@ -147,6 +279,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
                     && isOwnSsrc(pli.mediaSsrc())) {
                 counters.increment(KEYFRAME_REQUESTS);
                 listener.onKeyframeRequested();
+            } else if (rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
+                    && rtcp.format() == RtcpPacketType.FMT_TRANSPORT_CC
+                    && transportCc.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
+                onTransportFeedback(nowNs);
             }
         }
         if (rtcp.status() != ParseStatus.OK) {
@@ -174,16 +310,18 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
      * @param nowNs the current time
      */
     public void drain(long nowNs) {
+        currentNs = nowNs;
         OutgoingFrame frame;
-        boolean sent = false;
+        boolean queued = false;
         while ((frame = frames.poll()) != null) {
             try {
                 if (control.isActive()) {
                     int i = frame.trackIndex();
+                    currentTrackIndex = i;
                     packetizers[i].packetize(frame.data(), rtpTimestamp(i, frame.captureTimeNs()), frame.keyframe(),
-                            transportSequence, out.allocator(), sink);
+                            out.allocator(), sink);
                     counters.increment(FRAMES_SENT);
-                    sent = true;
+                    queued = true;
                 } else {
                     counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
                 }
@@ -191,8 +329,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
                 frame.data().release();
             }
         }
-        if (sent) {
-            out.flush();
+        if (queued) {
+            sendDue(nowNs);
         }
     }
 
@@ -211,6 +349,12 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     public void onTick(long nowNs) {
         control.onTick(nowNs);
         counters.set(RTT_NS, control.rttNs());
+        if (!controllerTicked || nowNs - lastControllerTickNs >= CONTROLLER_TICK_NS) {
+            controllerTicked = true;
+            lastControllerTickNs = nowNs;
+            controller.onTick(nowNs);
+            updateTarget(nowNs);
+        }
     }
 
     /** Says goodbye to the node and releases any frames still queued. */
@@ -219,6 +363,12 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         OutgoingFrame frame;
         while ((frame = frames.poll()) != null) {
             frame.data().release();
+        }
+        for (int i = 0; i < PACED_RING; i++) {
+            if (pacedPackets[i] != null) {
+                pacedPackets[i].release();
+                pacedPackets[i] = null;
+            }
         }
         out.flush();
     }

@@ -2,14 +2,15 @@ package io.smoothcast.transport.internal.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.transport.internal.control.Track;
 
 /**
  * Cuts frames into RTP packets of the {@link GenericPayload} format for one track: consecutive
- * sequence numbers, the frame's timestamp on every packet, the marker bit on the last, and a
- * transport-wide sequence number extension (shared across the client's tracks) for congestion
- * control feedback.
+ * sequence numbers, the frame's timestamp on every packet, the marker bit on the last, and room
+ * for a transport-wide sequence number extension, which the sender fills in when the pacer lets
+ * the packet go (so the numbers follow the sending order across tracks).
  *
  * <p>Not thread-safe: the client's I/O thread only. Allocates only the outgoing buffers.
  */
@@ -21,6 +22,7 @@ public final class FramePacketizer {
     private final Track track;
     private final int transportSequenceExtensionId;
     private final RtpPacketWriter writer = new RtpPacketWriter();
+    private final RtpPacketView view = new RtpPacketView();
     private final byte[] payload = new byte[MAX_PAYLOAD_BYTES];
     private final byte[] packet = new byte[MAX_PAYLOAD_BYTES + 64];
     private int nextSequenceNumber;
@@ -42,8 +44,10 @@ public final class FramePacketizer {
         /**
          * @param packet the RTP packet; ownership passes to the sink
          * @param sequenceNumber its RTP sequence number
+         * @param transportSequenceOffset where, from the packet's reader index, the 16-bit
+         *     transport-wide sequence number is to be written
          */
-        void onPacket(ByteBuf packet, int sequenceNumber);
+        void onPacket(ByteBuf packet, int sequenceNumber, int transportSequenceOffset);
     }
 
     /**
@@ -52,13 +56,12 @@ public final class FramePacketizer {
      * @param frame the frame's bytes (readable region); not released here
      * @param rtpTimestamp the frame's timestamp
      * @param keyframe sets the K bit
-     * @param transportSequence supplies transport-wide sequence numbers
      * @param allocator where packet buffers come from
      * @param sink receives the packets
      * @return number of packets produced
      */
-    public int packetize(ByteBuf frame, int rtpTimestamp, boolean keyframe, TransportSequence transportSequence,
-            ByteBufAllocator allocator, PacketSink sink) {
+    public int packetize(ByteBuf frame, int rtpTimestamp, boolean keyframe, ByteBufAllocator allocator,
+            PacketSink sink) {
         int remaining = frame.readableBytes();
         int index = frame.readerIndex();
         int chunkMax = MAX_PAYLOAD_BYTES - GenericPayload.HEADER_LENGTH;
@@ -78,26 +81,16 @@ public final class FramePacketizer {
                     .sequenceNumber(sequenceNumber)
                     .timestamp(rtpTimestamp)
                     .ssrc(track.ssrc())
-                    .addTransportSequenceNumber(transportSequenceExtensionId, transportSequence.next())
+                    .addTransportSequenceNumber(transportSequenceExtensionId, 0)
                     .write(packet, 0, packet.length, payload, 0, chunk + GenericPayload.HEADER_LENGTH);
+            view.wrap(packet, 0, length);
+            int transportSequenceOffset = view.extensionOffset(transportSequenceExtensionId);
             ByteBuf out = allocator.buffer(length);
             out.writeBytes(packet, 0, length);
-            sink.onPacket(out, sequenceNumber);
+            sink.onPacket(out, sequenceNumber, transportSequenceOffset);
             packets++;
             first = false;
         } while (remaining > 0);
         return packets;
-    }
-
-    /** The client's transport-wide sequence counter (one per client, shared by its tracks). */
-    public static final class TransportSequence {
-        private int next;
-
-        /** @return the next 16-bit transport-wide sequence number */
-        public int next() {
-            int value = next;
-            next = (next + 1) & 0xFFFF;
-            return value;
-        }
     }
 }

@@ -44,6 +44,8 @@ public enum RelayCounter {
     PLI_FORWARDED,
     /** Keyframe requests dropped by the rate limit. */
     PLI_SUPPRESSED,
+    /** Transport-cc feedback packets sent to publishers. */
+    TRANSPORT_FEEDBACK_SENT,
     /** Sessions that timed out. */
     SESSIONS_EXPIRED,
     /** Upstream subscriptions (cascade) that got no answer or were refused. */

@@ -2,7 +2,11 @@ package io.smoothcast.transport.internal.relay;
 
 import io.smoothcast.transport.MediaKind;
 import io.netty.buffer.ByteBuf;
+import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtpHeaderExtensionIds;
+import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.transport.internal.DatagramKind;
+import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
 import io.smoothcast.transport.internal.client.ClientControl;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -44,6 +48,9 @@ public final class RelayEngine implements DatagramReceiver {
     private final List<UpstreamLink> upstreamLinks = new ArrayList<>(4);
     private final long upstreamSessionId;
     private int nextUpstreamRequestId;
+    private final byte[] rtpScratch = new byte[UdpTransport.RECEIVE_BUFFER_BYTES];
+    private final byte[] feedbackScratch = new byte[1500];
+    private final RtpPacketView rtpView = new RtpPacketView();
     private int subscriptionCount;
     private int publisherCount;
     private long loadWindowStartNs;
@@ -118,7 +125,46 @@ public final class RelayEngine implements DatagramReceiver {
             counters.increment(RelayCounter.UNKNOWN_SSRC_DROPPED);
             return;
         }
+        recordArrival(session, packet, nowNs);
         fanOut(stream, track, packet);
+    }
+
+    /**
+     * Notes the publisher packet's transport-wide sequence number (RFC 8285 extension, id
+     * {@link RtpHeaderExtensionIds#DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID}) for the feedback that
+     * drives the publisher's congestion controller.
+     */
+    private void recordArrival(RelaySession session, ByteBuf packet, long nowNs) {
+        int length = packet.readableBytes();
+        packet.getBytes(packet.readerIndex(), rtpScratch, 0, length);
+        if (rtpView.wrap(rtpScratch, 0, length) != ParseStatus.OK) {
+            return;
+        }
+        int transportSequence = rtpView.transportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID);
+        if (transportSequence < 0) {
+            return;
+        }
+        if (session.transportFeedback == null) {
+            session.transportFeedback = new TransportFeedbackCollector();
+        }
+        session.transportFeedback.onPacket(transportSequence, nowNs);
+    }
+
+    private void sendTransportFeedback() {
+        for (RelayStream stream : streams.values()) {
+            RelaySession publisher = stream.publisher;
+            if (publisher == null || publisher.transportFeedback == null || stream.tracks.length == 0) {
+                continue;
+            }
+            int length;
+            while ((length = publisher.transportFeedback.writeFeedback(feedbackScratch, 0, config.nodeId(),
+                    stream.tracks[0].track.ssrc())) > 0) {
+                ByteBuf buf = out.allocator().buffer(length);
+                buf.writeBytes(feedbackScratch, 0, length);
+                out.send(buf, publisher.address);
+                counters.increment(RelayCounter.TRANSPORT_FEEDBACK_SENT);
+            }
+        }
     }
 
     /** Caches an accepted RTP packet for NACKs and sends it to every subscriber that wants it. */
@@ -620,6 +666,7 @@ public final class RelayEngine implements DatagramReceiver {
      * @param nowNs the current time, in nanoseconds
      */
     public void onTick(long nowNs) {
+        sendTransportFeedback();
         for (int i = upstreamLinks.size() - 1; i >= 0; i--) {
             upstreamLinks.get(i).control.onTick(nowNs); // may drop the link on failure
         }

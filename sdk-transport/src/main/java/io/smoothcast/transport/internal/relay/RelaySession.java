@@ -12,6 +12,8 @@ final class RelaySession {
     long lastHeardNs;
     /** The stream this session publishes, or null. */
     RelayStream published;
+    /** Arrivals of this publisher's packets, for transport-cc feedback; null unless publishing. */
+    io.smoothcast.transport.internal.cc.TransportFeedbackCollector transportFeedback;
     /** The subscriptions of this session. */
     final List<Subscription> subscriptions = new ArrayList<>(2);
 
