@@ -21,7 +21,7 @@ public final class ClientControl {
     /** First retransmission delay of an unanswered request, in milliseconds. */
     public static final int FIRST_RETRY_MS = 200;
     /** Attempts before a request is given up. */
-    public static final int MAX_ATTEMPTS = 6;
+    public static final int MAX_ATTEMPTS = 5;
 
     private static final byte[] NO_TOKEN = new byte[0];
 

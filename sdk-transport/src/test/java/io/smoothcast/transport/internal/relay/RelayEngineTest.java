@@ -21,6 +21,7 @@ import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.control.ErrorCode;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;

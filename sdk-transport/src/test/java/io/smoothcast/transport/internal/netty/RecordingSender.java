@@ -1,22 +1,24 @@
-package io.smoothcast.transport.internal.relay;
+package io.smoothcast.transport.internal.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.smoothcast.transport.internal.netty.DatagramSender;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A sender that copies every datagram's bytes, releases the buffer, and keeps a list. */
-final class RecordingSender implements DatagramSender {
+/** A sender for unit tests: copies every datagram's bytes, releases the buffer, keeps a list. */
+public final class RecordingSender implements DatagramSender {
 
-    record Sent(byte[] bytes, InetSocketAddress recipient) {
+    /** One datagram sent. */
+    public record Sent(byte[] bytes, InetSocketAddress recipient) {
     }
 
-    final List<Sent> sent = new ArrayList<>();
-    int flushes;
+    /** Everything sent, in order. */
+    public final List<Sent> sent = new ArrayList<>();
+    /** Number of flushes. */
+    public int flushes;
 
     @Override
     public ByteBufAllocator allocator() {
@@ -37,11 +39,13 @@ final class RecordingSender implements DatagramSender {
         flushes++;
     }
 
-    List<Sent> to(InetSocketAddress recipient) {
+    /** What was sent to one address. */
+    public List<Sent> to(InetSocketAddress recipient) {
         return sent.stream().filter(s -> s.recipient().equals(recipient)).toList();
     }
 
-    List<Sent> drain() {
+    /** Returns and forgets everything sent so far. */
+    public List<Sent> drain() {
         List<Sent> copy = List.copyOf(sent);
         sent.clear();
         return copy;
