@@ -13,8 +13,9 @@ package io.smoothcast.transport;
  * @param rttNs smoothed round-trip time to the node in nanoseconds, 0 until measured
  * @param targetBitrateBps the congestion controller's current target, bits per second
  * @param packetsDroppedByPacer packets dropped because the pacer's queue was full
+ * @param retransmissionsSent RTX packets sent in answer to the node's NACKs
  */
 public record BroadcasterStats(long framesSent, long framesRejected, long framesDroppedNotConnected,
         long packetsSent, long bytesSent, long keyframeRequests, long malformedDropped, long rttNs,
-        long targetBitrateBps, long packetsDroppedByPacer) {
+        long targetBitrateBps, long packetsDroppedByPacer, long retransmissionsSent) {
 }

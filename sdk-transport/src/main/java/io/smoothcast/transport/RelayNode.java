@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RelayNode implements AutoCloseable {
 
-    private static final long TICK_INTERVAL_MS = 50;
+    private static final long TICK_INTERVAL_MS = 20;
 
     private final InetSocketAddress bindAddress;
     private final NanoClock clock;

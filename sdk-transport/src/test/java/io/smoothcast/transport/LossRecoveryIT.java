@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.netsim.LinkModel;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +69,45 @@ class LossRecoveryIT {
                 assertTrue(net.fromTargetLost() > 0 && net.toTargetLost() > 0, "the emulator did drop: " + detail);
                 assertTrue(stats.retransmissionsReceived() > 0, "recovery went through RTX: " + detail);
                 assertTrue(lost <= FRAMES / 1000, "residual frame loss <= 0.1 %: " + detail);
+            }
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    @Test
+    @Timeout(90)
+    void fivePercentLossAnd100msRttOnTheBroadcasterUplink_relayRecoversFromTheBroadcaster() throws Exception {
+        try (RelayNode relay = RelayNode.builder().build().start();
+                NetworkEmulator uplink = NetworkEmulator.builder().target(relay.localAddress())
+                        .toTarget(lossyLink(3)).fromTarget(lossyLink(4)).build().start()) {
+            FrameCollector collector = new FrameCollector(FRAMES - 1);
+            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+                    .fixedPlayoutDelayMs(800).listener(collector).build().start()) {
+                FrameCollector.await(collector.connected, 10, "viewer connected");
+                CountDownLatch connected = new CountDownLatch(1);
+                try (Broadcaster broadcaster = Broadcaster.builder().node(uplink.localAddress()).streamId("it-show")
+                        .bitrateLimits(1_000_000, 5_000_000, 8_000_000)
+                        .listener(new BroadcasterListener() {
+                            @Override
+                            public void onStateChanged(ConnectionState state, String reason) {
+                                if (state == ConnectionState.CONNECTED) {
+                                    connected.countDown();
+                                }
+                            }
+                        }).build().start()) {
+                    FrameCollector.await(connected, 10, "broadcaster connected through the emulator");
+                    BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES + TAIL_FRAMES, null);
+                    FrameCollector.await(collector.lastFrame, 20, "last frame at the viewer");
+                    List<Integer> delivered = collector.indices().stream().filter(i -> i < FRAMES).toList();
+                    int lost = FRAMES - delivered.size();
+                    String detail = "lost " + lost + " of " + FRAMES + " frames; " + uplink.stats() + "; "
+                            + broadcaster.stats() + "; " + relay.stats();
+                    System.out.println("LossRecoveryIT uplink: " + detail);
+                    assertEquals(0, collector.corrupted());
+                    assertTrue(uplink.stats().toTargetLost() > 0, "the emulator did drop: " + detail);
+                    assertTrue(broadcaster.stats().retransmissionsSent() > 0, "repaired by the broadcaster: " + detail);
+                    assertTrue(lost <= FRAMES / 1000, "residual frame loss <= 0.1 %: " + detail);
+                }
             }
         }
         NettyLeaks.assertNoLeaks();

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtcpCompoundReader;
 import io.smoothcast.rtp.RtcpPacketType;
+import io.smoothcast.rtp.RtcpNackView;
 import io.smoothcast.rtp.RtcpPliView;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
@@ -22,6 +23,9 @@ import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.DatagramReceiver;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.transport.internal.rtx.RetransmissionCache;
+import io.smoothcast.transport.internal.rtx.RtpHeaders;
+import io.smoothcast.transport.internal.rtx.RtxPackets;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Queue;
@@ -30,7 +34,8 @@ import java.util.Queue;
  * The broadcaster's protocol logic on its I/O thread: the control conversation, packetizing
  * frames taken from the application's queue into the pacer, sending what the pacer releases at
  * the congestion controller's rate, feeding the controller with the node's transport-cc
- * feedback, and keyframe requests from the node.
+ * feedback, answering the node's NACKs with RTX from a cache of sent packets, and keyframe
+ * requests from the node.
  *
  * <p>Not thread-safe: the I/O thread only, except {@link #counters()} reads.
  */
@@ -56,7 +61,14 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     public static final int PACER_DROPPED = 8;
     /** Transport-cc feedback packets received. */
     public static final int TRANSPORT_FEEDBACK_RECEIVED = 9;
-    private static final int COUNTER_COUNT = 10;
+    /** Sequence numbers the node asked to be retransmitted. */
+    public static final int NACKED_PACKETS = 10;
+    /** RTX packets queued in answer. */
+    public static final int RTX_SENT = 11;
+    private static final int COUNTER_COUNT = 12;
+
+    /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
+    private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
 
     /** Ring of packets waiting in the pacer; covers the pacer's four classes of 1024. */
     private static final int PACED_RING = 4096;
@@ -101,6 +113,14 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     private final Pacer pacer;
     private final ByteBuf[] pacedPackets = new ByteBuf[PACED_RING];
     private final int[] pacedTransportOffsets = new int[PACED_RING];
+    /** Track of each paced packet, or -1 for a retransmission (not cached again). */
+    private final int[] pacedTracks = new int[PACED_RING];
+    /** Sent packets per track, to answer the node's NACKs with RTX. */
+    private final RetransmissionCache[] sentPackets;
+    private final int[] nextRtxSequence;
+    /** Where each track's packets carry the transport-wide sequence number (fixed layout). */
+    private final int[] transportOffsets;
+    private final RtcpNackView nack = new RtcpNackView();
     private long nextHandle;
     /** Unwrapped transport-wide sequence number of the next packet sent. */
     private long nextTransportSequence;
@@ -144,23 +164,39 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         }
         this.controller = controller;
         this.pacer = pacer;
-        this.sink = this::enqueuePacket;
+        this.sentPackets = new RetransmissionCache[tracks.size()];
+        this.nextRtxSequence = new int[tracks.size()];
+        this.transportOffsets = new int[tracks.size()];
+        for (int i = 0; i < tracks.size(); i++) {
+            sentPackets[i] = new RetransmissionCache(RETRANSMISSION_CACHE_PACKETS);
+            nextRtxSequence[i] = random.nextInt(1 << 16);
+        }
+        this.sink = (packet, sequenceNumber, transportSequenceOffset) -> {
+            transportOffsets[currentTrackIndex] = transportSequenceOffset;
+            PacketPriority priority = tracks.get(currentTrackIndex).kind() == MediaKind.AUDIO
+                    ? PacketPriority.AUDIO : PacketPriority.VIDEO;
+            enqueuePacket(packet, priority, currentTrackIndex, transportSequenceOffset);
+        };
     }
 
-    /** Puts a packetized packet in the pacer's queue for its track's priority. */
-    private void enqueuePacket(ByteBuf packet, int sequenceNumber, int transportSequenceOffset) {
+    /**
+     * Puts a packet in the pacer's queue.
+     *
+     * @param trackIndex the track whose sent-packet cache keeps it once sent, or -1 (an RTX)
+     */
+    private boolean enqueuePacket(ByteBuf packet, PacketPriority priority, int trackIndex, int transportSequenceOffset) {
         long handle = nextHandle;
         int slot = (int) (handle & (PACED_RING - 1));
-        PacketPriority priority = tracks.get(currentTrackIndex).kind() == MediaKind.AUDIO
-                ? PacketPriority.AUDIO : PacketPriority.VIDEO;
         if (pacedPackets[slot] != null || !pacer.enqueue(priority, handle, packet.readableBytes(), currentNs)) {
             packet.release();
             counters.increment(PACER_DROPPED);
-            return;
+            return false;
         }
         nextHandle++;
         pacedPackets[slot] = packet;
         pacedTransportOffsets[slot] = transportSequenceOffset;
+        pacedTracks[slot] = trackIndex;
+        return true;
     }
 
     /**
@@ -184,6 +220,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
             long transportSequence = nextTransportSequence++;
             packet.setShort(packet.readerIndex() + pacedTransportOffsets[slot], (int) transportSequence);
             int size = packet.readableBytes();
+            if (pacedTracks[slot] >= 0 && tracks.get(pacedTracks[slot]).hasRtx()) {
+                sentPackets[pacedTracks[slot]].put(RtpHeaders.sequenceNumber(packet, packet.readerIndex()), packet);
+            }
             controller.onPacketSent(transportSequence, size, nowNs, pacer.lastProbeClusterId());
             counters.increment(PACKETS_SENT);
             counters.add(BYTES_SENT, size);
@@ -230,6 +269,54 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
             case RTCP -> onRtcp(datagram, nowNs);
             default -> counters.increment(MALFORMED_DROPPED);
         }
+    }
+
+    /** Queues RTX (RFC 4588) for every NACKed packet still in the sent-packet cache. */
+    private void answerNack(long nowNs) {
+        int trackIndex = -1;
+        for (int i = 0; i < tracks.size(); i++) {
+            if (tracks.get(i).ssrc() == nack.mediaSsrc() && tracks.get(i).hasRtx()) {
+                trackIndex = i;
+            }
+        }
+        if (trackIndex < 0) {
+            return;
+        }
+        currentNs = nowNs;
+        boolean queued = false;
+        for (int e = 0; e < nack.entryCount(); e++) {
+            int pid = nack.packetId(e);
+            int blp = nack.lostBitmask(e);
+            for (int bit = -1; bit < 16; bit++) {
+                if (bit >= 0 && (blp & (1 << bit)) == 0) {
+                    continue;
+                }
+                queued |= retransmit(trackIndex, (pid + bit + 1) & 0xFFFF);
+            }
+        }
+        if (queued) {
+            sendDue(nowNs);
+        }
+    }
+
+    private boolean retransmit(int trackIndex, int sequenceNumber) {
+        counters.increment(NACKED_PACKETS);
+        ByteBuf original = sentPackets[trackIndex].get(sequenceNumber);
+        if (original == null) {
+            return false;
+        }
+        Track track = tracks.get(trackIndex);
+        ByteBuf rtx = RtxPackets.toRtx(out.allocator(), original, track.rtxPayloadType(), track.rtxSsrc(),
+                nextRtxSequence[trackIndex]);
+        if (rtx == null) {
+            return false;
+        }
+        nextRtxSequence[trackIndex] = (nextRtxSequence[trackIndex] + 1) & 0xFFFF;
+        if (!enqueuePacket(rtx, PacketPriority.RETRANSMISSION, -1, transportOffsets[trackIndex])) {
+            return false;
+        }
+        counters.increment(RTX_SENT);
+        return true;
     }
 
     /** Converts a transport-cc feedback (16-bit numbers, receiver's clock) for the controller. */
@@ -279,6 +366,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
                     && isOwnSsrc(pli.mediaSsrc())) {
                 counters.increment(KEYFRAME_REQUESTS);
                 listener.onKeyframeRequested();
+            } else if (rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
+                    && rtcp.format() == RtcpPacketType.FMT_GENERIC_NACK
+                    && nack.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
+                answerNack(nowNs);
             } else if (rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
                     && rtcp.format() == RtcpPacketType.FMT_TRANSPORT_CC
                     && transportCc.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
@@ -369,6 +460,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
                 pacedPackets[i].release();
                 pacedPackets[i] = null;
             }
+        }
+        for (RetransmissionCache cache : sentPackets) {
+            cache.clear();
         }
         out.flush();
     }

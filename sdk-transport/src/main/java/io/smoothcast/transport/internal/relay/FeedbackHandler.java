@@ -9,6 +9,7 @@ import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtcpPliView;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.transport.internal.rtx.RtxPackets;
 
 /**
  * RTCP on the relay: checks the compound framing, answers generic NACKs from subscribers with
@@ -102,7 +103,8 @@ final class FeedbackHandler {
             counters.increment(RelayCounter.RTX_MISSES);
             return;
         }
-        ByteBuf rtx = buildRtx(engine.sender().allocator(), original, track);
+        ByteBuf rtx = RtxPackets.toRtx(engine.sender().allocator(), original, track.track.rtxPayloadType(),
+                track.track.rtxSsrc(), track.nextRtxSequence);
         if (rtx == null) {
             counters.increment(RelayCounter.RTX_MISSES);
             return;
@@ -110,37 +112,6 @@ final class FeedbackHandler {
         track.nextRtxSequence = (track.nextRtxSequence + 1) & 0xFFFF;
         counters.increment(RelayCounter.RTX_SENT);
         engine.sender().send(rtx, session.address);
-    }
-
-    /**
-     * Builds the RTX packet for a cached original: same header (CSRCs and extensions included)
-     * with the RTX payload type, SSRC and the next RTX sequence number, padding removed, and the
-     * original sequence number (OSN) before the original payload.
-     *
-     * @return a new buffer the caller owns, or null if the cached header is inconsistent
-     */
-    static ByteBuf buildRtx(ByteBufAllocator allocator, ByteBuf original, RelayTrack track) {
-        int base = original.readerIndex();
-        int length = original.readableBytes();
-        int headerLength = RtpHeaders.headerLength(original, base, length);
-        if (headerLength < 0) {
-            return null;
-        }
-        int padding = RtpHeaders.paddingLength(original, base, length, headerLength);
-        if (padding < 0) {
-            return null;
-        }
-        int payloadLength = length - headerLength - padding;
-        ByteBuf rtx = allocator.buffer(headerLength + 2 + payloadLength);
-        rtx.writeByte(original.getUnsignedByte(base) & ~0x20); // P bit cleared: padding dropped
-        rtx.writeByte((original.getUnsignedByte(base + 1) & 0x80) | track.track.rtxPayloadType());
-        rtx.writeShort(track.nextRtxSequence);
-        rtx.writeInt(original.getInt(base + 4)); // timestamp unchanged
-        rtx.writeInt(track.track.rtxSsrc());
-        rtx.writeBytes(original, base + 12, headerLength - 12);
-        rtx.writeShort(RtpHeaders.sequenceNumber(original, base));
-        rtx.writeBytes(original, base + headerLength, payloadLength);
-        return rtx;
     }
 
     /** A 12-byte PLI from this node to a publisher. */

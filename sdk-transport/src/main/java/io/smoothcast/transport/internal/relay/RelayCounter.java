@@ -38,6 +38,10 @@ public enum RelayCounter {
     RTX_SENT,
     /** NACKed packets that were no longer (or never) in the cache. */
     RTX_MISSES,
+    /** Sequence numbers asked of sources (publishers, upstream nodes) for packets they skipped. */
+    SOURCE_NACKED_PACKETS,
+    /** RTX packets received from sources and restored. */
+    SOURCE_RTX_RECEIVED,
     /** Keyframe requests (PLI) received from subscribers. */
     PLI_RECEIVED,
     /** Keyframe requests sent to publishers. */

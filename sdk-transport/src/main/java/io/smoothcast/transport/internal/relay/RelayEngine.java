@@ -16,6 +16,10 @@ import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.DatagramReceiver;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.rtp.NackWriter;
+import io.smoothcast.transport.internal.rtx.MissingPacketTracker;
+import io.smoothcast.transport.internal.rtx.RtpHeaders;
+import io.smoothcast.transport.internal.rtx.RtxPackets;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,8 +30,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The relay node's protocol logic (PROTOCOL.md): sessions, publish and subscribe, fan-out of
- * RTP and the publisher's RTCP, answers to NACKs from the retransmission cache, PLI forwarding
- * with a rate limit, session expiry and load reports.
+ * RTP and the publisher's RTCP, answers to NACKs from the retransmission cache, NACKs of its own
+ * to the source for packets the source's stream skipped (restoring the RTX answers), transport-cc
+ * feedback to publishers, PLI forwarding with a rate limit, cascade, session expiry and load
+ * reports.
  *
  * <p>Not thread-safe: every method runs on the one I/O thread that owns the node's channel (or,
  * in tests, the test thread). Time comes from the caller ({@code nowNs}).
@@ -50,6 +56,7 @@ public final class RelayEngine implements DatagramReceiver {
     private int nextUpstreamRequestId;
     private final byte[] rtpScratch = new byte[UdpTransport.RECEIVE_BUFFER_BYTES];
     private final byte[] feedbackScratch = new byte[1500];
+    private final int[] missingScratch = new int[MissingPacketTracker.CAPACITY];
     private final RtpPacketView rtpView = new RtpPacketView();
     private int subscriptionCount;
     private int publisherCount;
@@ -120,13 +127,35 @@ public final class RelayEngine implements DatagramReceiver {
             return;
         }
         RelayStream stream = session.published;
-        RelayTrack track = stream.trackBySsrc(RtpHeaders.ssrc(packet, base));
+        int ssrc = RtpHeaders.ssrc(packet, base);
+        RelayTrack track = stream.trackBySsrc(ssrc);
+        if (track != null) {
+            recordArrival(session, packet, nowNs);
+            fanOut(stream, track, packet, nowNs);
+            return;
+        }
+        track = stream.trackByRtxSsrc(ssrc);
         if (track == null) {
             counters.increment(RelayCounter.UNKNOWN_SSRC_DROPPED);
             return;
         }
         recordArrival(session, packet, nowNs);
-        fanOut(stream, track, packet);
+        restoreAndFanOut(stream, track, packet, nowNs);
+    }
+
+    /** A retransmission this node asked its source for: forwarded as the original packet. */
+    private void restoreAndFanOut(RelayStream stream, RelayTrack track, ByteBuf rtx, long nowNs) {
+        ByteBuf original = RtxPackets.fromRtx(out.allocator(), rtx, track.track.payloadType(), track.track.ssrc());
+        if (original == null) {
+            counters.increment(RelayCounter.MALFORMED_RTP_DROPPED);
+            return;
+        }
+        try {
+            counters.increment(RelayCounter.SOURCE_RTX_RECEIVED);
+            fanOut(stream, track, original, nowNs);
+        } finally {
+            original.release();
+        }
     }
 
     /**
@@ -150,6 +179,34 @@ public final class RelayEngine implements DatagramReceiver {
         session.transportFeedback.onPacket(transportSequence, nowNs);
     }
 
+    /** NACKs, to each stream's publisher or upstream node, the packets its stream skipped. */
+    private void askSourcesForMissingPackets(long nowNs) {
+        for (RelayStream stream : streams.values()) {
+            InetSocketAddress source = stream.publisher != null ? stream.publisher.address
+                    : stream.upstream != null ? config.upstream() : null;
+            if (source == null) {
+                continue;
+            }
+            for (RelayTrack track : stream.tracks) {
+                if (!track.track.hasRtx()) {
+                    continue;
+                }
+                int count = track.missing.collectDue(nowNs, missingScratch);
+                if (count == 0) {
+                    continue;
+                }
+                int length = NackWriter.writeLost(feedbackScratch, 0, feedbackScratch.length, config.nodeId(),
+                        track.track.ssrc(), missingScratch, count);
+                if (length > 0) {
+                    ByteBuf buf = out.allocator().buffer(length);
+                    buf.writeBytes(feedbackScratch, 0, length);
+                    out.send(buf, source);
+                    counters.add(RelayCounter.SOURCE_NACKED_PACKETS, count);
+                }
+            }
+        }
+    }
+
     private void sendTransportFeedback() {
         for (RelayStream stream : streams.values()) {
             RelaySession publisher = stream.publisher;
@@ -168,12 +225,14 @@ public final class RelayEngine implements DatagramReceiver {
     }
 
     /** Caches an accepted RTP packet for NACKs and sends it to every subscriber that wants it. */
-    private void fanOut(RelayStream stream, RelayTrack track, ByteBuf packet) {
+    private void fanOut(RelayStream stream, RelayTrack track, ByteBuf packet, long nowNs) {
         int base = packet.readerIndex();
         int length = packet.readableBytes();
         counters.increment(RelayCounter.RTP_RECEIVED);
         if (track.track.hasRtx()) {
-            track.cache.put(RtpHeaders.sequenceNumber(packet, base), packet);
+            int sequenceNumber = RtpHeaders.sequenceNumber(packet, base);
+            track.cache.put(sequenceNumber, packet);
+            track.missing.onPacket(sequenceNumber, nowNs);
         }
         List<Subscription> subscribers = stream.subscribers;
         long forwarded = 0;
@@ -241,7 +300,12 @@ public final class RelayEngine implements DatagramReceiver {
                     RelayStream stream = upstreamLinks.get(i).stream;
                     RelayTrack track = stream.trackBySsrc(ssrc);
                     if (track != null) {
-                        fanOut(stream, track, datagram);
+                        fanOut(stream, track, datagram, nowNs);
+                        return;
+                    }
+                    track = stream.trackByRtxSsrc(ssrc);
+                    if (track != null) {
+                        restoreAndFanOut(stream, track, datagram, nowNs);
                         return;
                     }
                 }
@@ -661,12 +725,14 @@ public final class RelayEngine implements DatagramReceiver {
     // ---------------------------------------------------------------- timers and load
 
     /**
-     * Periodic work: drops silent sessions and closes the load window. Call every 50-100 ms.
+     * Periodic work: transport-cc feedback, NACKs to sources, upstream links, session expiry and
+     * the load window. Call every 20 ms.
      *
      * @param nowNs the current time, in nanoseconds
      */
     public void onTick(long nowNs) {
         sendTransportFeedback();
+        askSourcesForMissingPackets(nowNs);
         for (int i = upstreamLinks.size() - 1; i >= 0; i--) {
             upstreamLinks.get(i).control.onTick(nowNs); // may drop the link on failure
         }

@@ -35,6 +35,16 @@ final class RelayStream {
         return null;
     }
 
+    RelayTrack trackByRtxSsrc(int ssrc) {
+        RelayTrack[] t = tracks;
+        for (int i = 0; i < t.length; i++) {
+            if (t[i].track.hasRtx() && t[i].track.rtxSsrc() == ssrc) {
+                return t[i];
+            }
+        }
+        return null;
+    }
+
     boolean usesSsrc(int ssrc) {
         for (RelayTrack t : tracks) {
             if (t.track.ssrc() == ssrc || (t.track.hasRtx() && t.track.rtxSsrc() == ssrc)) {

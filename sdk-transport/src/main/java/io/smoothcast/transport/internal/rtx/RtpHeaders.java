@@ -1,15 +1,15 @@
-package io.smoothcast.transport.internal.relay;
+package io.smoothcast.transport.internal.rtx;
 
 import io.netty.buffer.ByteBuf;
 
 /**
- * The few RTP header facts the relay needs to forward and to build RTX, read straight from the
+ * The few RTP header facts needed to forward packets and to build RTX, read straight from the
  * received buffer with bounds checks (RFC 3550 section 5.1). Stateless and thread-safe.
  */
-final class RtpHeaders {
+public final class RtpHeaders {
 
     /** Returned by {@link #headerLength} and {@link #paddingLength} for a malformed packet. */
-    static final int MALFORMED = -1;
+    public static final int MALFORMED = -1;
 
     private RtpHeaders() {
     }
@@ -19,7 +19,7 @@ final class RtpHeaders {
      *
      * @return bytes before the payload, or {@link #MALFORMED} if the header runs past the end
      */
-    static int headerLength(ByteBuf packet, int base, int length) {
+    public static int headerLength(ByteBuf packet, int base, int length) {
         if (length < 12) {
             return MALFORMED;
         }
@@ -40,7 +40,7 @@ final class RtpHeaders {
      * @return 0 without the P bit, the count with it, or {@link #MALFORMED} if the count is 0
      *     or reaches into the header
      */
-    static int paddingLength(ByteBuf packet, int base, int length, int headerLength) {
+    public static int paddingLength(ByteBuf packet, int base, int length, int headerLength) {
         if ((packet.getUnsignedByte(base) & 0x20) == 0) {
             return 0;
         }
@@ -48,11 +48,11 @@ final class RtpHeaders {
         return padding == 0 || headerLength + padding > length ? MALFORMED : padding;
     }
 
-    static int sequenceNumber(ByteBuf packet, int base) {
+    public static int sequenceNumber(ByteBuf packet, int base) {
         return packet.getUnsignedShort(base + 2);
     }
 
-    static int ssrc(ByteBuf packet, int base) {
+    public static int ssrc(ByteBuf packet, int base) {
         return packet.getInt(base + 8);
     }
 }

@@ -1,4 +1,4 @@
-package io.smoothcast.transport.internal.relay;
+package io.smoothcast.transport.internal.rtx;
 
 import io.netty.buffer.ByteBuf;
 
@@ -7,9 +7,9 @@ import io.netty.buffer.ByteBuf;
  * can be answered without going back to the publisher. Holds its own reference to each buffer
  * (a retained slice) and releases it when the slot is reused or the cache is cleared.
  *
- * <p>Not thread-safe: used only by the relay's I/O thread.
+ * <p>Not thread-safe: used only by one I/O thread (the relay's, or a broadcaster's).
  */
-final class RetransmissionCache {
+public final class RetransmissionCache {
 
     private final ByteBuf[] packets;
     private final int[] sequenceNumbers;
@@ -18,7 +18,7 @@ final class RetransmissionCache {
     /**
      * @param capacity number of packets kept; a power of two between 16 and 32768
      */
-    RetransmissionCache(int capacity) {
+    public RetransmissionCache(int capacity) {
         if (capacity < 16 || capacity > 32768 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two in 16-32768: " + capacity);
         }
@@ -33,7 +33,7 @@ final class RetransmissionCache {
      * @param sequenceNumber its 16-bit RTP sequence number
      * @param packet the packet; the cache takes its own reference, the caller keeps theirs
      */
-    void put(int sequenceNumber, ByteBuf packet) {
+    public void put(int sequenceNumber, ByteBuf packet) {
         int slot = sequenceNumber & mask;
         ByteBuf old = packets[slot];
         if (old != null) {
@@ -50,14 +50,14 @@ final class RetransmissionCache {
      * @return the cached packet (still owned by the cache: valid until the next {@link #put} or
      *     {@link #clear}), or null if it is not cached
      */
-    ByteBuf get(int sequenceNumber) {
+    public ByteBuf get(int sequenceNumber) {
         int slot = sequenceNumber & mask;
         ByteBuf packet = packets[slot];
         return packet != null && sequenceNumbers[slot] == (sequenceNumber & 0xFFFF) ? packet : null;
     }
 
     /** Releases every cached packet. */
-    void clear() {
+    public void clear() {
         for (int i = 0; i < packets.length; i++) {
             if (packets[i] != null) {
                 packets[i].release();
