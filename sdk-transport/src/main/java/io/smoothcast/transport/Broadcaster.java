@@ -65,6 +65,9 @@ public final class Broadcaster implements AutoCloseable {
     private static final long TICK_INTERVAL_MS = 10;
     private static final int VIDEO_TRACK = 0;
 
+    /** Longest message {@link #sendMessage} takes, in bytes (one packet). */
+    public static final int MAX_MESSAGE_BYTES = 1000;
+
     private final InetSocketAddress node;
     private final String streamId;
     private final NanoClock clock;
@@ -73,6 +76,7 @@ public final class Broadcaster implements AutoCloseable {
     private final UdpTransport transport;
     private final List<Track> tracks;
     private final int audioTrackIndex;
+    private final int messageTrackIndex;
     private final long startBitrateBps;
     private final long minBitrateBps;
     private final long maxBitrateBps;
@@ -99,14 +103,20 @@ public final class Broadcaster implements AutoCloseable {
         this.transport = builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
         this.frames = new MpscArrayQueue<>(builder.sendQueueFrames);
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        List<Track> list = new ArrayList<>(2);
+        List<Track> list = new ArrayList<>(3);
         int videoSsrc = random.nextInt();
         list.add(new Track(videoSsrc, videoSsrc ^ 0x5A5A5A5A, 96, 97, MediaKind.VIDEO, 0, 90_000, builder.videoBitrateBps));
         if (builder.audio) {
             list.add(new Track(videoSsrc ^ 0x0F0F0F0F, 0, 111, 0, MediaKind.AUDIO, 0, 48_000, 64_000));
         }
+        if (builder.messages) {
+            // Messages get RTX so a lost chat line is repaired like video; a 1 kHz clock keeps
+            // them on the stream's timeline (viewers get them at playout time, in step with video).
+            list.add(new Track(videoSsrc ^ 0x3C3C3C3C, videoSsrc ^ 0x69696969, 98, 99, MediaKind.DATA, 0, 1000, 16_000));
+        }
         this.tracks = List.copyOf(list);
         this.audioTrackIndex = builder.audio ? 1 : -1;
+        this.messageTrackIndex = builder.messages ? list.size() - 1 : -1;
         this.startBitrateBps = builder.startBitrateBps;
         this.minBitrateBps = builder.minBitrateBps;
         this.maxBitrateBps = builder.maxBitrateBps;
@@ -198,6 +208,30 @@ public final class Broadcaster implements AutoCloseable {
             throw new IllegalStateException("built without audio: call Builder.audio(true)");
         }
         return enqueue(audioTrackIndex, frame, offset, length, captureTimeNs, true);
+    }
+
+    /**
+     * Queues a small interactive message (chat, reactions). It travels as its own track at a
+     * higher priority than video (below audio), is repaired by retransmission like video, and
+     * reaches viewers at the stream's playout time, in step with the frames around it, through
+     * {@link ViewerListener#onFrame} with {@link MediaKind#DATA}.
+     *
+     * @param message array holding the message; copied before this method returns
+     * @param offset index of the first byte
+     * @param length 1 to {@value #MAX_MESSAGE_BYTES} bytes
+     * @param sendTimeNs when it was sent, in nanoseconds of this broadcaster's clock
+     * @return true if queued; false if the queue is full or the broadcaster is not running
+     * @throws IllegalArgumentException if the range is bad or the message too long
+     * @throws IllegalStateException if the broadcaster was built without messages
+     */
+    public boolean sendMessage(byte[] message, int offset, int length, long sendTimeNs) {
+        if (messageTrackIndex < 0) {
+            throw new IllegalStateException("built without messages: call Builder.messages(true)");
+        }
+        if (length > MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("length must be at most " + MAX_MESSAGE_BYTES + ": " + length);
+        }
+        return enqueue(messageTrackIndex, message, offset, length, sendTimeNs, true);
     }
 
     private boolean enqueue(int trackIndex, byte[] frame, int offset, int length, long captureTimeNs, boolean keyframe) {
@@ -354,6 +388,7 @@ public final class Broadcaster implements AutoCloseable {
         private InetSocketAddress localAddress = new InetSocketAddress(0);
         private int videoBitrateBps = 2_500_000;
         private boolean audio;
+        private boolean messages;
         private int sendQueueFrames = 256;
         private boolean forceNio;
         private long startBitrateBps = 1_000_000L;
@@ -461,6 +496,18 @@ public final class Broadcaster implements AutoCloseable {
          */
         public Builder audio(boolean audio) {
             this.audio = audio;
+            return this;
+        }
+
+        /**
+         * Whether the stream carries interactive messages ({@link Broadcaster#sendMessage}).
+         * Default false.
+         *
+         * @param messages true to add a message track
+         * @return this builder
+         */
+        public Builder messages(boolean messages) {
+            this.messages = messages;
             return this;
         }
 

@@ -15,7 +15,8 @@ public interface ViewerListener {
 
     /**
      * A frame is due to play. Frames of one track arrive in order; the view is valid only
-     * during this call.
+     * during this call. Interactive messages from {@link Broadcaster#sendMessage} arrive here
+     * too, with {@link ReceivedFrame#kind()} {@link MediaKind#DATA}.
      *
      * @param frame the frame
      */

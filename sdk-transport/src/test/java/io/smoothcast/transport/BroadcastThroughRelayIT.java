@@ -115,6 +115,46 @@ class BroadcastThroughRelayIT {
         NettyLeaks.assertNoLeaks();
     }
 
+    @Test
+    @Timeout(60)
+    void chatMessages_reachTheViewer_inOrder_alongsideTheVideo() throws Exception {
+        try (RelayNode relay = RelayNode.builder().build().start()) {
+            FrameCollector collector = new FrameCollector(FRAMES - 1, FRAMES / 4);
+            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+                    .listener(collector).build().start()) {
+                FrameCollector.await(collector.connected, 5, "viewer connected");
+                CountDownLatch connected = new CountDownLatch(1);
+                try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
+                        .messages(true).listener(new BroadcasterListener() {
+                            @Override
+                            public void onStateChanged(ConnectionState state, String reason) {
+                                if (state == ConnectionState.CONNECTED) {
+                                    connected.countDown();
+                                }
+                            }
+                        }).build().start()) {
+                    FrameCollector.await(connected, 5, "broadcaster connected");
+                    List<String> sent = new java.util.ArrayList<>();
+                    sendFrames(broadcaster, FRAMES, i -> {
+                        if (i % 4 == 0) {
+                            String line = "chat line " + i + " ✓";
+                            byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                            if (broadcaster.sendMessage(bytes, 0, bytes.length, System.nanoTime())) {
+                                sent.add(line);
+                            }
+                        }
+                    });
+                    FrameCollector.await(collector.lastFrame, 10, "last frame at viewer");
+                    FrameCollector.await(collector.allMessages, 10, "every message at viewer");
+                    assertEquals(FRAMES / 4, sent.size());
+                    assertEquals(sent, collector.messages());
+                    assertEquals(IntStream.range(0, FRAMES).boxed().toList(), collector.indices());
+                }
+            }
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
     /** Cycles through garbage, truncated RTP/RTCP/control headers and oversized datagrams. */
     private static byte[] hostileDatagram(SplittableRandom random, int round) {
         byte[] bytes;

@@ -18,9 +18,18 @@ final class FrameCollector implements ViewerListener {
     private final List<Integer> indices = new ArrayList<>();
     private final List<Long> arrivalNs = new ArrayList<>();
     private int corrupted;
+    private final List<String> messages = new ArrayList<>();
+
+    /** Opens when the expected number of messages has arrived. */
+    final CountDownLatch allMessages;
 
     FrameCollector(int lastIndex) {
+        this(lastIndex, 0);
+    }
+
+    FrameCollector(int lastIndex, int expectedMessages) {
         this.lastIndex = lastIndex;
+        this.allMessages = new CountDownLatch(expectedMessages);
     }
 
     @Override
@@ -32,6 +41,13 @@ final class FrameCollector implements ViewerListener {
 
     @Override
     public void onFrame(ReceivedFrame frame) {
+        if (frame.kind() == MediaKind.DATA) {
+            synchronized (this) {
+                messages.add(new String(frame.toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            allMessages.countDown();
+            return;
+        }
         if (frame.kind() != MediaKind.VIDEO) {
             return;
         }
@@ -55,6 +71,10 @@ final class FrameCollector implements ViewerListener {
 
     synchronized List<Long> deliveryTimesNs() {
         return List.copyOf(arrivalNs);
+    }
+
+    synchronized List<String> messages() {
+        return List.copyOf(messages);
     }
 
     synchronized int corrupted() {

@@ -13,7 +13,6 @@ import io.smoothcast.cc.TransportFeedback;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.SequenceNumbers;
 import io.smoothcast.rtp.TransportCcFeedbackView;
-import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.SingleWriterCounters;
 import io.smoothcast.transport.internal.control.ControlCodec;
@@ -173,8 +172,11 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         }
         this.sink = (packet, sequenceNumber, transportSequenceOffset) -> {
             transportOffsets[currentTrackIndex] = transportSequenceOffset;
-            PacketPriority priority = tracks.get(currentTrackIndex).kind() == MediaKind.AUDIO
-                    ? PacketPriority.AUDIO : PacketPriority.VIDEO;
+            PacketPriority priority = switch (tracks.get(currentTrackIndex).kind()) {
+                case AUDIO -> PacketPriority.AUDIO;
+                case DATA -> PacketPriority.INTERACTIVE;
+                case VIDEO -> PacketPriority.VIDEO;
+            };
             enqueuePacket(packet, priority, currentTrackIndex, transportSequenceOffset);
         };
     }
