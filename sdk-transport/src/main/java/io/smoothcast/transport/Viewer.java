@@ -182,6 +182,9 @@ public final class Viewer implements AutoCloseable {
             }
         }
         var c = e.counters();
+        lost += c.get(ViewerEngine.RETIRED_PACKETS_LOST);
+        dropped += c.get(ViewerEngine.RETIRED_FRAMES_DROPPED);
+        freezes += c.get(ViewerEngine.RETIRED_FREEZES);
         return new ViewerStats(framesDelivered, c.get(ViewerEngine.PACKETS_RECEIVED), c.get(ViewerEngine.RTX_RECEIVED),
                 lost, dropped, c.get(ViewerEngine.NACKS_SENT), c.get(ViewerEngine.PLIS_SENT), freezes,
                 c.get(ViewerEngine.MALFORMED_DROPPED), playoutDelayNs, c.get(ViewerEngine.RTT_NS));

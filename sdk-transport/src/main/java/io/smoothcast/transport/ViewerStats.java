@@ -1,7 +1,8 @@
 package io.smoothcast.transport;
 
 /**
- * A snapshot of a {@link Viewer}'s counters since start, summed over its tracks.
+ * A snapshot of a {@link Viewer}'s counters since start, summed over its tracks (including
+ * tracks that have ended, for example when the broadcaster left).
  *
  * @param framesDelivered frames handed to the listener
  * @param packetsReceived RTP packets received (retransmissions included)

@@ -1,6 +1,7 @@
 package io.smoothcast.transport.internal.client;
 
 import io.netty.buffer.ByteBuf;
+import io.smoothcast.jitter.JitterBufferStats;
 import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.NackWriter;
 import io.smoothcast.rtp.ParseStatus;
@@ -43,7 +44,13 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
     public static final int MALFORMED_DROPPED = 4;
     /** Gauge: smoothed RTT in ns. */
     public static final int RTT_NS = 5;
-    private static final int COUNTER_COUNT = 6;
+    /** Packets lost in the jitter buffers of tracks that are gone (publisher left or changed). */
+    public static final int RETIRED_PACKETS_LOST = 6;
+    /** Frames dropped in the jitter buffers of tracks that are gone. */
+    public static final int RETIRED_FRAMES_DROPPED = 7;
+    /** Freezes counted by the jitter buffers of tracks that are gone. */
+    public static final int RETIRED_FREEZES = 8;
+    private static final int COUNTER_COUNT = 9;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
 
@@ -68,6 +75,7 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
     private final int[] lostSequenceNumbers = new int[256];
     private final RtpPacketView rtp = new RtpPacketView();
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
+    private final JitterBufferStats retiredStats = new JitterBufferStats();
     /** Written by the I/O thread, read by the playout thread: replaced as a whole, never mutated. */
     private volatile ReceiveTrack[] tracks = NO_TRACKS;
 
@@ -254,6 +262,19 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
             next[i] = kept != null ? kept : new ReceiveTrack(track, bufferFactory.apply(track));
         }
         tracks = next;
+        // Keep what the dropped buffers counted, so the viewer's totals never go backwards.
+        for (ReceiveTrack old : current) {
+            boolean kept = false;
+            for (ReceiveTrack t : next) {
+                kept |= t == old;
+            }
+            if (!kept) {
+                old.buffer().readStats(retiredStats);
+                counters.add(RETIRED_PACKETS_LOST, retiredStats.packetsLost());
+                counters.add(RETIRED_FRAMES_DROPPED, retiredStats.framesDropped());
+                counters.add(RETIRED_FREEZES, retiredStats.freezeCount());
+            }
+        }
     }
 
     @Override
