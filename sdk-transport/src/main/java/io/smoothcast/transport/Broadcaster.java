@@ -74,6 +74,8 @@ public final class Broadcaster implements AutoCloseable {
     private final BroadcasterListener listener;
     private final InetSocketAddress localAddress;
     private final UdpTransport transport;
+    /** The shared pool the client runs on, or null when it owns its I/O thread. */
+    private final SharedIoThreads sharedIo;
     private final List<Track> tracks;
     private final int audioTrackIndex;
     private final int messageTrackIndex;
@@ -100,7 +102,9 @@ public final class Broadcaster implements AutoCloseable {
         this.clock = builder.clock;
         this.listener = builder.listener;
         this.localAddress = builder.localAddress;
-        this.transport = builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
+        this.sharedIo = builder.sharedIo;
+        this.transport = sharedIo != null ? sharedIo.transport()
+                : builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
         this.frames = new MpscArrayQueue<>(builder.sendQueueFrames);
         ThreadLocalRandom random = ThreadLocalRandom.current();
         List<Track> list = new ArrayList<>(3);
@@ -150,7 +154,7 @@ public final class Broadcaster implements AutoCloseable {
                 throw new IllegalStateException(closed ? "broadcaster is closed" : "broadcaster already started");
             }
             started = true;
-            group = transport.newGroup(1, "smoothcast-broadcaster");
+            group = sharedIo != null ? sharedIo.group() : transport.newGroup(1, "smoothcast-broadcaster");
             try {
                 ControlMessage.Publish publish = new ControlMessage.Publish(streamId, tracks);
                 CongestionController controller = CongestionController.builder()
@@ -169,7 +173,9 @@ public final class Broadcaster implements AutoCloseable {
                 ticker = channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
                         TICK_INTERVAL_MS, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
-                UdpTransport.shutdown(group);
+                if (sharedIo == null) {
+                    UdpTransport.shutdown(group);
+                }
                 throw e;
             }
             return this;
@@ -319,7 +325,9 @@ public final class Broadcaster implements AutoCloseable {
                     engine.close(clock.nanoTime());
                 }).awaitUninterruptibly(5, TimeUnit.SECONDS);
                 channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-                UdpTransport.shutdown(group);
+                if (sharedIo == null) {
+                    UdpTransport.shutdown(group);
+                }
                 // Frames offered while closing were never drained: release them here.
                 OutgoingFrame frame;
                 while ((frame = frames.poll()) != null) {
@@ -391,6 +399,7 @@ public final class Broadcaster implements AutoCloseable {
         private boolean messages;
         private int sendQueueFrames = 256;
         private boolean forceNio;
+        private SharedIoThreads sharedIo;
         private long startBitrateBps = 1_000_000L;
         private long minBitrateBps = 100_000L;
         private long maxBitrateBps = 8_000_000L;
@@ -522,6 +531,18 @@ public final class Broadcaster implements AutoCloseable {
                 throw new IllegalArgumentException("sendQueueFrames must be 2-65536: " + frames);
             }
             this.sendQueueFrames = frames;
+            return this;
+        }
+
+        /**
+         * Runs on a shared pool of I/O threads instead of a thread of its own (then
+         * {@link #forceNio} is ignored: the pool decides). Default: own thread.
+         *
+         * @param threads the pool; must outlive this client
+         * @return this builder
+         */
+        public Builder sharedIoThreads(SharedIoThreads threads) {
+            this.sharedIo = Objects.requireNonNull(threads, "threads");
             return this;
         }
 

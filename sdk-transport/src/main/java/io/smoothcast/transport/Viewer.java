@@ -60,6 +60,8 @@ public final class Viewer implements AutoCloseable {
     private final ViewerListener listener;
     private final InetSocketAddress localAddress;
     private final UdpTransport transport;
+    /** The shared pool the client runs on, or null when it owns its I/O thread. */
+    private final SharedIoThreads sharedIo;
     private final int maxSimulcastLayer;
     private final int fixedPlayoutDelayMs;
     private final Object lifecycleLock = new Object();
@@ -80,7 +82,9 @@ public final class Viewer implements AutoCloseable {
         this.clock = builder.clock;
         this.listener = builder.listener;
         this.localAddress = builder.localAddress;
-        this.transport = builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
+        this.sharedIo = builder.sharedIo;
+        this.transport = sharedIo != null ? sharedIo.transport()
+                : builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
         this.maxSimulcastLayer = builder.maxSimulcastLayer;
         this.fixedPlayoutDelayMs = builder.fixedPlayoutDelayMs;
     }
@@ -107,7 +111,7 @@ public final class Viewer implements AutoCloseable {
                 throw new IllegalStateException(closed ? "viewer is closed" : "viewer already started");
             }
             started = true;
-            group = transport.newGroup(1, "smoothcast-viewer");
+            group = sharedIo != null ? sharedIo.group() : transport.newGroup(1, "smoothcast-viewer");
             try {
                 ControlMessage.Subscribe subscribe = new ControlMessage.Subscribe(streamId, maxSimulcastLayer, 0);
                 ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -126,7 +130,9 @@ public final class Viewer implements AutoCloseable {
                         TICK_INTERVAL_MS, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
                 playing = false;
-                UdpTransport.shutdown(group);
+                if (sharedIo == null) {
+                    UdpTransport.shutdown(group);
+                }
                 throw e;
             }
             return this;
@@ -221,7 +227,9 @@ public final class Viewer implements AutoCloseable {
                     engine.close(clock.nanoTime());
                 }).awaitUninterruptibly(5, TimeUnit.SECONDS);
                 channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-                UdpTransport.shutdown(group);
+                if (sharedIo == null) {
+                    UdpTransport.shutdown(group);
+                }
                 try {
                     playoutThread.join(TimeUnit.SECONDS.toMillis(5));
                 } catch (InterruptedException e) {
@@ -302,6 +310,7 @@ public final class Viewer implements AutoCloseable {
         private int maxSimulcastLayer = Track.MAX_SIMULCAST_LAYER;
         private int fixedPlayoutDelayMs = -1;
         private boolean forceNio;
+        private SharedIoThreads sharedIo;
 
         private Builder() {
         }
@@ -387,6 +396,18 @@ public final class Viewer implements AutoCloseable {
                 throw new IllegalArgumentException("delayMs must be 0-10000: " + delayMs);
             }
             this.fixedPlayoutDelayMs = delayMs;
+            return this;
+        }
+
+        /**
+         * Runs on a shared pool of I/O threads instead of a thread of its own (then
+         * {@link #forceNio} is ignored: the pool decides). Default: own thread.
+         *
+         * @param threads the pool; must outlive this client
+         * @return this builder
+         */
+        public Builder sharedIoThreads(SharedIoThreads threads) {
+            this.sharedIo = Objects.requireNonNull(threads, "threads");
             return this;
         }
 

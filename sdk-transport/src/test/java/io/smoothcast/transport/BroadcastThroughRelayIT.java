@@ -38,7 +38,9 @@ class BroadcastThroughRelayIT {
     @Test
     @Timeout(60)
     void threeViewers_receiveEveryFrame_inOrder_intact() throws Exception {
-        try (RelayNode relay = RelayNode.builder().build().start()) {
+        // The viewers share two I/O threads, as many clients in one process would.
+        try (SharedIoThreads ioThreads = SharedIoThreads.create(2);
+                RelayNode relay = RelayNode.builder().build().start()) {
             List<FrameCollector> collectors = new ArrayList<>();
             List<Viewer> viewers = new ArrayList<>();
             try {
@@ -46,7 +48,7 @@ class BroadcastThroughRelayIT {
                     FrameCollector collector = new FrameCollector(FRAMES - 1);
                     collectors.add(collector);
                     viewers.add(Viewer.builder().node(relay.localAddress()).streamId("it-show")
-                            .listener(collector).build().start());
+                            .sharedIoThreads(ioThreads).listener(collector).build().start());
                 }
                 for (FrameCollector c : collectors) {
                     FrameCollector.await(c.connected, 5, "viewer connected");
