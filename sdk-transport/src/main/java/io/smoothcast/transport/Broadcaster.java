@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
@@ -85,6 +86,8 @@ public final class Broadcaster implements AutoCloseable {
     private final MpscArrayQueue<OutgoingFrame> frames;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final LongAdder framesRejected = new LongAdder();
+    private final AtomicInteger sendersInside = new AtomicInteger();
+    private volatile boolean closing;
     private final Runnable drainTask;
     private final Runnable paceTask;
     private final Object lifecycleLock = new Object();
@@ -248,21 +251,28 @@ public final class Broadcaster implements AutoCloseable {
             throw new IllegalArgumentException("offset " + offset + " and length " + length
                     + " must lie inside frame of " + frame.length + " bytes, length >= 1");
         }
-        ConnectionState current = state;
-        if (current == null || current == ConnectionState.CLOSED || current == ConnectionState.FAILED) {
-            return false;
+        // Counted in so that close() can wait for senders already past the state check: a frame
+        // offered after close() drained the queue would never be released.
+        sendersInside.incrementAndGet();
+        try {
+            ConnectionState current = state;
+            if (closing || current == null || current == ConnectionState.FAILED) {
+                return false;
+            }
+            ByteBuf copy = PooledByteBufAllocator.DEFAULT.directBuffer(length);
+            copy.writeBytes(frame, offset, length);
+            if (!frames.offer(new OutgoingFrame(trackIndex, copy, captureTimeNs, keyframe))) {
+                copy.release();
+                framesRejected.increment();
+                return false;
+            }
+            if (drainScheduled.compareAndSet(false, true)) {
+                channel.eventLoop().execute(drainTask);
+            }
+            return true;
+        } finally {
+            sendersInside.decrementAndGet();
         }
-        ByteBuf copy = PooledByteBufAllocator.DEFAULT.directBuffer(length);
-        copy.writeBytes(frame, offset, length);
-        if (!frames.offer(new OutgoingFrame(trackIndex, copy, captureTimeNs, keyframe))) {
-            copy.release();
-            framesRejected.increment();
-            return false;
-        }
-        if (drainScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(drainTask);
-        }
-        return true;
     }
 
     /**
@@ -319,6 +329,10 @@ public final class Broadcaster implements AutoCloseable {
                 return;
             }
             closed = true;
+            closing = true;
+            while (sendersInside.get() != 0) {
+                Thread.onSpinWait(); // a sender is between its state check and its offer: a few ns
+            }
             if (group != null) {
                 channel.eventLoop().submit(() -> {
                     ticker.cancel(false);
