@@ -326,11 +326,11 @@ final class RunMetrics {
             double previousMbps = Double.NaN;
             int i = 0;
             while (i < capture.length) {
-                long segment = (capture[i] - startNs) / 1_000_000_000L;
+                long segment = segmentOf(capture[i], startNs);
                 double bitrateSum = 0;
                 int frames = 0;
                 int stalled = 0;
-                while (i < capture.length && (capture[i] - startNs) / 1_000_000_000L == segment) {
+                while (i < capture.length && segmentOf(capture[i], startNs) == segment) {
                     bitrateSum += f.frameBitrateBps()[i];
                     stalled += f.frameStalled()[i] ? 1 : 0;
                     frames++;
@@ -344,6 +344,15 @@ final class RunMetrics {
             }
         }
         return segments == 0 ? null : total / segments;
+    }
+
+    /**
+     * The one-second segment of a frame, counted from the flow's start. Frame times are whole
+     * nanoseconds, so 30 frame intervals fall a few ns short of a second: half an interval of
+     * slack keeps 30 frames in each segment.
+     */
+    private static long segmentOf(long captureNs, long startNs) {
+        return (captureNs - startNs + MediaSender.FRAME_INTERVAL_NS / 2) / 1_000_000_000L;
     }
 
     private static Double round(Double value, int decimals) {
