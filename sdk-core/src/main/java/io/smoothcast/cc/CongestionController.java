@@ -1,0 +1,462 @@
+package io.smoothcast.cc;
+
+import io.smoothcast.cc.internal.AckedBitrateEstimator;
+import io.smoothcast.cc.internal.AimdRateControl;
+import io.smoothcast.cc.internal.BandwidthUsage;
+import io.smoothcast.cc.internal.InterArrival;
+import io.smoothcast.cc.internal.LossBasedController;
+import io.smoothcast.cc.internal.OveruseDetector;
+import io.smoothcast.cc.internal.ProbeBitrateEstimator;
+import io.smoothcast.cc.internal.ProbeController;
+import io.smoothcast.cc.internal.SentPacketHistory;
+import io.smoothcast.cc.internal.TrendlineEstimator;
+
+/**
+ * Send-side congestion controller of the Google Congestion Control family
+ * (draft-ietf-rmcat-gcc-02; libwebrtc's goog_cc as behaviour reference, our own code).
+ *
+ * <p>Pipeline per transport-wide feedback: sent-packet history lookup, packet groups of 5 ms
+ * bursts, inter-group delay variation, trendline delay-gradient estimate, overuse detector with
+ * an adaptive threshold, AIMD rate control bounded by the acknowledged bitrate. Beside it, a
+ * loss-based limit (hold between 2 % and 10 % loss, back off above), RTT from feedback, probe
+ * clusters at start (exponential) and after a large drop, and a feedback timeout that backs the
+ * rate off by 20 % per half second while feedback stays away although packets are sent.
+ * The target is the smaller of the delay-based estimate and the loss-based limit.
+ *
+ * <p>Use: report every sent packet with {@link #onPacketSent}, every feedback batch with
+ * {@link #onFeedback}, call {@link #onTick} every 25 to 100 ms, hand
+ * {@linkplain #pollProbeCluster(ProbeClusterRequest) probe clusters} to the {@link Pacer}, and
+ * read {@link #targetBitrateBps()}. Every method takes {@code nowNs} from the caller (sender
+ * clock); nothing reads a clock, nothing allocates after construction.
+ *
+ * <p>Untrusted feedback: entries for unknown or forgotten sequence numbers and duplicates are
+ * counted and skipped; nonsensical receive times reset the delay estimator's grouping.
+ *
+ * <p>Thread-safety: not thread-safe. One thread (the transport's I/O or pacing thread) owns it.
+ */
+public final class CongestionController {
+
+    private static final long MIN_PROBE_DURATION_NS = 15_000_000L;
+    private static final int MIN_PROBE_PACKETS = 5;
+    private static final double TIMEOUT_BACKOFF = 0.8;
+    private static final long TIMEOUT_BACKOFF_INTERVAL_NS = 500_000_000L;
+    private static final double RTT_SMOOTHING = 0.125;
+    /** Short enough to see a capacity drop within a few frames, long enough to span several. */
+    private static final long ACKED_WINDOW_NS = 250_000_000L;
+    private static final long ACKED_MIN_SPAN_NS = 150_000_000L;
+    /** The minimum RTT is the smaller of this window's and the previous window's minimum. */
+    private static final long MIN_RTT_WINDOW_NS = 10_000_000_000L;
+
+    private final long minBitrateBps;
+    private final long maxBitrateBps;
+    private final long startBitrateBps;
+    private final long feedbackTimeoutNs;
+
+    private final SentPacketHistory history;
+    private final InterArrival interArrival = new InterArrival();
+    private final TrendlineEstimator trendline = new TrendlineEstimator(20);
+    private final OveruseDetector detector = new OveruseDetector();
+    private final AimdRateControl aimd;
+    private final AckedBitrateEstimator ackedBitrate;
+    private final LossBasedController lossBased = new LossBasedController();
+    private final ProbeBitrateEstimator probeEstimator = new ProbeBitrateEstimator();
+    private final ProbeController probeController;
+
+    private long targetBps;
+    private long rttNs = -1;
+    private long minRttCurrentWindowNs = Long.MAX_VALUE;
+    private long minRttPreviousWindowNs = Long.MAX_VALUE;
+    private long minRttWindowStartNs;
+    private boolean haveMinRttWindow;
+    private boolean mediaStarted;
+    private boolean haveFeedback;
+    private long lastFeedbackNs;
+    private boolean awaitingFeedback;
+    private long firstUnansweredSendNs;
+    private boolean inTimeout;
+    private long lastTimeoutBackoffNs;
+    private int nextProbeClusterId;
+    private long unknownEntries;
+    private long duplicateEntries;
+    private long lostPackets;
+    private long receivedPackets;
+
+    private CongestionController(Builder builder) {
+        this.minBitrateBps = builder.minBitrateBps;
+        this.maxBitrateBps = builder.maxBitrateBps;
+        this.startBitrateBps = builder.startBitrateBps;
+        this.feedbackTimeoutNs = builder.feedbackTimeoutNs;
+        this.history = new SentPacketHistory(builder.historyCapacity);
+        this.aimd = new AimdRateControl(startBitrateBps, minBitrateBps, maxBitrateBps);
+        this.ackedBitrate = new AckedBitrateEstimator(ACKED_WINDOW_NS, ACKED_MIN_SPAN_NS, 4096);
+        this.probeController = new ProbeController(builder.initialProbing, maxBitrateBps);
+        this.targetBps = startBitrateBps;
+    }
+
+    /** @return a builder: start 300 kbit/s, min 30 kbit/s, max 20 Mbit/s, probing on */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Records a sent packet. Call it for every packet that carries a transport-wide sequence
+     * number (media, retransmissions, padding, probes), when it leaves the pacer.
+     *
+     * @param transportSequence unwrapped transport-wide sequence number, &gt;= 0
+     * @param sizeBytes size on the wire in bytes, &gt; 0
+     * @param sendTimeNs when it was sent (sender clock)
+     * @param probeClusterId the probe cluster it was sent in ({@link Pacer#lastProbeClusterId()}),
+     *     or -1
+     */
+    public void onPacketSent(long transportSequence, int sizeBytes, long sendTimeNs, int probeClusterId) {
+        if (transportSequence < 0) {
+            throw new IllegalArgumentException("transportSequence must be >= 0: " + transportSequence);
+        }
+        if (sizeBytes <= 0) {
+            throw new IllegalArgumentException("sizeBytes must be > 0: " + sizeBytes);
+        }
+        history.add(transportSequence, sizeBytes, sendTimeNs, probeClusterId);
+        if (!awaitingFeedback) {
+            awaitingFeedback = true;
+            firstUnansweredSendNs = sendTimeNs;
+        }
+        if (!mediaStarted) {
+            mediaStarted = true;
+            probeController.onStart(startBitrateBps, sendTimeNs);
+        }
+    }
+
+    /**
+     * Processes one feedback batch.
+     *
+     * @param feedback the entries (not kept after the call)
+     * @param nowNs when the feedback arrived (sender clock)
+     */
+    public void onFeedback(TransportFeedback feedback, long nowNs) {
+        if (feedback == null) {
+            throw new IllegalArgumentException("feedback must not be null");
+        }
+        if (feedback.size() == 0) {
+            return;
+        }
+        int received = 0;
+        int lost = 0;
+        boolean overuseSeen = false;
+        long newestSendNs = 0;
+        boolean haveNewest = false;
+        long probeResultBps = -1;
+        for (int i = 0; i < feedback.size(); i++) {
+            int slot = history.find(feedback.sequence(i));
+            if (slot < 0) {
+                unknownEntries++;
+                continue;
+            }
+            if (history.isReported(slot)) {
+                duplicateEntries++;
+                continue;
+            }
+            history.markReported(slot);
+            if (!feedback.isReceived(i)) {
+                lost++;
+                continue;
+            }
+            received++;
+            long sendNs = history.sendTimeNs(slot);
+            long arrivalNs = feedback.receiveTimeNs(i);
+            int size = history.sizeBytes(slot);
+            ackedBitrate.add(arrivalNs, size);
+            int clusterId = history.probeClusterId(slot);
+            if (clusterId >= 0) {
+                long result = probeEstimator.add(clusterId, sendNs, arrivalNs, size);
+                probeResultBps = Math.max(probeResultBps, result);
+            }
+            if (!haveNewest || sendNs - newestSendNs > 0) {
+                newestSendNs = sendNs;
+                haveNewest = true;
+            }
+            if (interArrival.addPacket(sendNs, arrivalNs, size)) {
+                double variationMs = (interArrival.arrivalDeltaNs() - interArrival.sendDeltaNs()) / 1e6;
+                trendline.update(variationMs, interArrival.completedArrivalNs());
+                BandwidthUsage usage = detector.detect(trendline.modifiedTrend(), interArrival.sendDeltaNs(),
+                        interArrival.completedArrivalNs());
+                overuseSeen |= usage == BandwidthUsage.OVERUSING;
+            }
+        }
+        receivedPackets += received;
+        lostPackets += lost;
+        if (received + lost == 0) {
+            return; // nothing we knew about: not evidence that the path works
+        }
+        haveFeedback = true;
+        lastFeedbackNs = nowNs;
+        awaitingFeedback = false;
+        if (inTimeout) {
+            inTimeout = false;
+            interArrival.reset();
+        }
+        if (haveNewest) {
+            long sampleNs = nowNs - newestSendNs;
+            onRttSample(sampleNs);
+            updateQueueDelayEstimate(sampleNs, nowNs);
+        }
+        lossBased.onReported(received, lost);
+        updateTarget(overuseSeen, probeResultBps, nowNs);
+    }
+
+    private void updateTarget(boolean overuseSeen, long probeResultBps, long nowNs) {
+        long previousTargetBps = targetBps;
+        long ackedBps = ackedBitrate.bitrateBps();
+        if (probeResultBps > 0) {
+            probeController.onProbeResult(probeResultBps, nowNs);
+        }
+        if (overuseSeen) {
+            aimd.update(BandwidthUsage.OVERUSING, ackedBps, nowNs);
+        } else if (probeResultBps > aimd.estimateBps()) {
+            aimd.setEstimate(probeResultBps, nowNs);
+        } else {
+            aimd.update(detector.state(), ackedBps, nowNs);
+        }
+        long delayBasedBps = aimd.estimateBps();
+        long lossLimitBps = lossBased.update(previousTargetBps, delayBasedBps, nowNs);
+        targetBps = clamp(Math.min(delayBasedBps, lossLimitBps));
+        probeController.onTargetChanged(previousTargetBps, targetBps, aimd.isIncreasing(), nowNs);
+    }
+
+    /**
+     * The standing queue is the latest feedback RTT above the minimum RTT of the last 10 to 20
+     * seconds; it lets a decrease drain a large queue quickly.
+     */
+    private void updateQueueDelayEstimate(long rttSampleNs, long nowNs) {
+        if (!haveMinRttWindow || nowNs - minRttWindowStartNs > MIN_RTT_WINDOW_NS) {
+            minRttPreviousWindowNs = haveMinRttWindow ? minRttCurrentWindowNs : Long.MAX_VALUE;
+            minRttCurrentWindowNs = Long.MAX_VALUE;
+            minRttWindowStartNs = nowNs;
+            haveMinRttWindow = true;
+        }
+        minRttCurrentWindowNs = Math.min(minRttCurrentWindowNs, rttSampleNs);
+        long minRttNs = Math.min(minRttCurrentWindowNs, minRttPreviousWindowNs);
+        aimd.setQueueDelayNs(rttSampleNs - minRttNs);
+    }
+
+    /**
+     * Adds an RTT measured elsewhere (RTCP receiver reports) or from feedback.
+     *
+     * @param sampleNs a round-trip time in ns; non-positive samples are ignored
+     */
+    public void onRttSample(long sampleNs) {
+        if (sampleNs <= 0) {
+            return;
+        }
+        rttNs = rttNs < 0 ? sampleNs : (long) ((1 - RTT_SMOOTHING) * rttNs + RTT_SMOOTHING * sampleNs);
+        aimd.setRttNs(rttNs);
+    }
+
+    /**
+     * Periodic work: backs the rate off while packets go unanswered for longer than the
+     * feedback timeout (the larger of the configured timeout and 4 RTT).
+     *
+     * @param nowNs the current time (sender clock)
+     */
+    public void onTick(long nowNs) {
+        if (!awaitingFeedback) {
+            return;
+        }
+        long timeoutNs = Math.max(feedbackTimeoutNs, rttNs > 0 ? 4 * rttNs : 0);
+        if (nowNs - firstUnansweredSendNs <= timeoutNs) {
+            return;
+        }
+        if (inTimeout && nowNs - lastTimeoutBackoffNs < TIMEOUT_BACKOFF_INTERVAL_NS) {
+            return;
+        }
+        if (!inTimeout) {
+            inTimeout = true;
+            probeController.onLargeDrop(targetBps, nowNs);
+        }
+        lastTimeoutBackoffNs = nowNs;
+        targetBps = clamp((long) (targetBps * TIMEOUT_BACKOFF));
+        aimd.setEstimate(targetBps, nowNs);
+        lossBased.capAt(Long.MAX_VALUE);
+    }
+
+    /**
+     * Takes the next probe cluster to send, if one is due.
+     *
+     * @param out filled with the cluster when one is due
+     * @return true if {@code out} was filled
+     */
+    public boolean pollProbeCluster(ProbeClusterRequest out) {
+        if (out == null) {
+            throw new IllegalArgumentException("out must not be null");
+        }
+        if (!probeController.hasPending()) {
+            return false;
+        }
+        long bitrateBps = probeController.takePending();
+        int id = nextProbeClusterId++;
+        if (nextProbeClusterId < 0) {
+            nextProbeClusterId = 0;
+        }
+        long minBytes = Math.max(1, bitrateBps * MIN_PROBE_DURATION_NS / 8 / 1_000_000_000L);
+        out.set(id, bitrateBps, MIN_PROBE_PACKETS, minBytes);
+        probeEstimator.register(id, MIN_PROBE_PACKETS, minBytes);
+        return true;
+    }
+
+    private long clamp(long bitrateBps) {
+        return Math.max(minBitrateBps, Math.min(maxBitrateBps, bitrateBps));
+    }
+
+    /** @return the rate the sender should use now, in bit/s (media plus overhead) */
+    public long targetBitrateBps() {
+        return targetBps;
+    }
+
+    /** @return the delay-based estimate in bit/s */
+    public long delayBasedEstimateBps() {
+        return aimd.estimateBps();
+    }
+
+    /** @return the loss-based limit in bit/s, or {@link Long#MAX_VALUE} when loss limits nothing */
+    public long lossBasedLimitBps() {
+        return lossBased.limitBps();
+    }
+
+    /** @return the acknowledged bitrate in bit/s, or -1 while unknown */
+    public long ackedBitrateBps() {
+        return ackedBitrate.bitrateBps();
+    }
+
+    /**
+     * @return the smoothed RTT in ns, or -1 before the first sample; from feedback it includes
+     *     the receiver's feedback delay
+     */
+    public long rttNs() {
+        return rttNs;
+    }
+
+    /** @return the loss fraction at the last loss-based update, in [0, 1] */
+    public double lossFraction() {
+        return lossBased.lastLossFraction();
+    }
+
+    /** @return whether feedback has been missing for longer than the timeout */
+    public boolean isFeedbackTimedOut() {
+        return inTimeout;
+    }
+
+    /** @return feedback entries naming packets we never sent or already forgot */
+    public long unknownFeedbackEntries() {
+        return unknownEntries;
+    }
+
+    /** @return feedback entries reported a second time (ignored) */
+    public long duplicateFeedbackEntries() {
+        return duplicateEntries;
+    }
+
+    /** @return packets reported received so far */
+    public long reportedReceivedPackets() {
+        return receivedPackets;
+    }
+
+    /** @return packets reported lost so far */
+    public long reportedLostPackets() {
+        return lostPackets;
+    }
+
+    /** @return the time of the last useful feedback (sender clock), or -1 if none yet */
+    public long lastFeedbackTimeNs() {
+        return haveFeedback ? lastFeedbackNs : -1;
+    }
+
+    /** Builds a {@link CongestionController}. Not thread-safe. */
+    public static final class Builder {
+        private long startBitrateBps = 300_000L;
+        private long minBitrateBps = 30_000L;
+        private long maxBitrateBps = 20_000_000L;
+        private boolean initialProbing = true;
+        private int historyCapacity = 8192;
+        private long feedbackTimeoutNs = 1_000_000_000L;
+
+        private Builder() {
+        }
+
+        /**
+         * @param bitrateBps the first target, in bit/s, &gt; 0
+         * @return this builder
+         */
+        public Builder startBitrateBps(long bitrateBps) {
+            this.startBitrateBps = requirePositive(bitrateBps, "bitrateBps");
+            return this;
+        }
+
+        /**
+         * @param bitrateBps the lowest target, in bit/s, &gt; 0
+         * @return this builder
+         */
+        public Builder minBitrateBps(long bitrateBps) {
+            this.minBitrateBps = requirePositive(bitrateBps, "bitrateBps");
+            return this;
+        }
+
+        /**
+         * @param bitrateBps the highest target (and probe), in bit/s, &gt; 0
+         * @return this builder
+         */
+        public Builder maxBitrateBps(long bitrateBps) {
+            this.maxBitrateBps = requirePositive(bitrateBps, "bitrateBps");
+            return this;
+        }
+
+        /**
+         * @param enabled whether to probe at start and exponentially after (default true)
+         * @return this builder
+         */
+        public Builder initialProbing(boolean enabled) {
+            this.initialProbing = enabled;
+            return this;
+        }
+
+        /**
+         * @param packets how many sent packets to remember for feedback; a power of two &gt;= 16
+         *     (default 8192; must cover a few RTTs of packets)
+         * @return this builder
+         */
+        public Builder historyCapacity(int packets) {
+            if (packets < 16 || Integer.bitCount(packets) != 1) {
+                throw new IllegalArgumentException("packets must be a power of two >= 16: " + packets);
+            }
+            this.historyCapacity = packets;
+            return this;
+        }
+
+        /**
+         * @param timeoutNs how long sent packets may go without feedback before the rate backs
+         *     off, in ns, &gt; 0 (default 1 s; the controller uses at least 4 RTT)
+         * @return this builder
+         */
+        public Builder feedbackTimeoutNs(long timeoutNs) {
+            this.feedbackTimeoutNs = requirePositive(timeoutNs, "timeoutNs");
+            return this;
+        }
+
+        /** @return a new controller */
+        public CongestionController build() {
+            if (minBitrateBps > maxBitrateBps) {
+                throw new IllegalArgumentException("minBitrateBps must be <= maxBitrateBps: " + minBitrateBps + " > "
+                        + maxBitrateBps);
+            }
+            if (startBitrateBps < minBitrateBps || startBitrateBps > maxBitrateBps) {
+                throw new IllegalArgumentException("startBitrateBps must be within [min, max]: " + startBitrateBps);
+            }
+            return new CongestionController(this);
+        }
+
+        private static long requirePositive(long value, String name) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be > 0: " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.smoothcast.cc.internal;
+
+/**
+ * The delay-based rate controller (section 5.5 of draft-ietf-rmcat-gcc-02): a state machine
+ * driven by the overuse detector. Increase is multiplicative (8 % per second) while far from the
+ * last known link capacity and additive (about one packet per response time) near it; on overuse
+ * the rate drops to {@code BETA} times the acknowledged bitrate, or lower when a large standing
+ * queue has been measured: low enough to drain it within {@link #QUEUE_DRAIN_NS} (our addition to
+ * GCC, so a sudden capacity drop does not leave seconds of queue behind). The increase never takes the rate
+ * above 1.5 times the acknowledged bitrate plus 10 kbit/s, so application-limited periods do not
+ * inflate the estimate.
+ *
+ * <p>Thread-safety: not thread-safe. Allocation-free.
+ */
+public final class AimdRateControl {
+
+    /** Share of the acknowledged bitrate kept on overuse. */
+    public static final double BETA = 0.85;
+    /** A measured standing queue is drained within this time after an overuse. */
+    public static final long QUEUE_DRAIN_NS = 1_000_000_000L;
+    /** The deepest single decrease, as a share of the acknowledged bitrate. */
+    private static final double MIN_DECREASE_SHARE = 0.5;
+    private static final double MULTIPLICATIVE_GROWTH_PER_SECOND = 1.08;
+    private static final long AVERAGE_PACKET_BITS = 1200 * 8;
+    private static final long MIN_INCREASE_BPS = 4_000;
+    private static final long ACKED_HEADROOM_BPS = 10_000;
+    private static final double LINK_AVERAGE_WEIGHT = 0.05;
+    /** How many standard deviations around the link capacity average count as "near". */
+    private static final double NEAR_DEVIATIONS = 3;
+
+    private enum State { HOLD, INCREASE, DECREASE }
+
+    private final long minBitrateBps;
+    private final long maxBitrateBps;
+    private long currentBps;
+    private State state = State.INCREASE;
+    private long lastChangeNs;
+    private boolean haveLastChange;
+    private long lastDecreaseNs;
+    private boolean haveDecreased;
+    private double linkCapacityKbps = -1;
+    private double linkVarianceKbps = 0.4;
+    private long rttNs = 200_000_000L;
+    private long queueDelayNs;
+
+    /**
+     * @param startBitrateBps the first estimate
+     * @param minBitrateBps lower bound
+     * @param maxBitrateBps upper bound
+     */
+    public AimdRateControl(long startBitrateBps, long minBitrateBps, long maxBitrateBps) {
+        this.minBitrateBps = minBitrateBps;
+        this.maxBitrateBps = maxBitrateBps;
+        this.currentBps = clamp(startBitrateBps);
+    }
+
+    /** @param rttNs the latest round-trip time, used for the additive step and decrease spacing */
+    public void setRttNs(long rttNs) {
+        this.rttNs = rttNs;
+    }
+
+    /** @param queueDelayNs the latest estimate of the bottleneck's standing queue, &gt;= 0 */
+    public void setQueueDelayNs(long queueDelayNs) {
+        this.queueDelayNs = Math.max(0, queueDelayNs);
+    }
+
+    /**
+     * Sets the estimate directly (a probe result).
+     *
+     * @param bitrateBps the new estimate
+     * @param nowNs the current time
+     */
+    public void setEstimate(long bitrateBps, long nowNs) {
+        currentBps = clamp(bitrateBps);
+        lastChangeNs = nowNs;
+        haveLastChange = true;
+    }
+
+    /**
+     * Updates the estimate with the detector's hypothesis.
+     *
+     * @param usage the detector's hypothesis
+     * @param ackedBps the acknowledged bitrate, or -1 if unknown
+     * @param nowNs the current time (sender clock)
+     * @return the new estimate in bit/s
+     */
+    public long update(BandwidthUsage usage, long ackedBps, long nowNs) {
+        switch (usage) {
+            case OVERUSING:
+                if (state != State.DECREASE) {
+                    state = State.DECREASE;
+                }
+                break;
+            case UNDERUSING:
+                state = State.HOLD;
+                break;
+            default:
+                if (state == State.HOLD || state == State.DECREASE) {
+                    state = State.INCREASE;
+                    lastChangeNs = nowNs; // start the increase clock now, not at the old change
+                    haveLastChange = true;
+                }
+                break;
+        }
+        if (!haveLastChange) {
+            lastChangeNs = nowNs;
+            haveLastChange = true;
+        }
+        switch (state) {
+            case INCREASE:
+                increase(ackedBps, nowNs);
+                break;
+            case DECREASE:
+                decrease(ackedBps, nowNs);
+                break;
+            default:
+                lastChangeNs = nowNs;
+                break;
+        }
+        return currentBps;
+    }
+
+    private void increase(long ackedBps, long nowNs) {
+        if (ackedBps > 0 && linkCapacityKbps > 0 && ackedBps / 1000.0 > upperLinkKbps()) {
+            linkCapacityKbps = -1; // the path got faster than we knew: go multiplicative again
+        }
+        long elapsedNs = Math.min(Math.max(nowNs - lastChangeNs, 0), 1_000_000_000L);
+        double seconds = elapsedNs / 1e9;
+        long increment;
+        if (linkCapacityKbps > 0) {
+            double responseSeconds = (rttNs + 100_000_000L) / 1e9;
+            increment = (long) Math.max(MIN_INCREASE_BPS * seconds, AVERAGE_PACKET_BITS / responseSeconds * seconds);
+        } else {
+            increment = (long) Math.max(currentBps * (Math.pow(MULTIPLICATIVE_GROWTH_PER_SECOND, seconds) - 1),
+                    1000 * seconds);
+        }
+        long next = currentBps + increment;
+        if (ackedBps > 0) {
+            long ceiling = (long) (1.5 * ackedBps) + ACKED_HEADROOM_BPS;
+            next = Math.min(next, Math.max(currentBps, ceiling));
+        }
+        currentBps = clamp(next);
+        lastChangeNs = nowNs;
+    }
+
+    private void decrease(long ackedBps, long nowNs) {
+        // At most one decrease per round trip, so one queue build-up is not punished twice.
+        if (haveDecreased && nowNs - lastDecreaseNs < Math.max(10_000_000L, Math.min(rttNs, 200_000_000L))) {
+            return;
+        }
+        long basis = ackedBps > 0 ? ackedBps : currentBps;
+        double drainShare = 1.0 - (double) queueDelayNs / QUEUE_DRAIN_NS;
+        long next = (long) (Math.max(MIN_DECREASE_SHARE, Math.min(BETA, drainShare)) * basis);
+        if (next > currentBps && linkCapacityKbps > 0) {
+            next = (long) (BETA * linkCapacityKbps * 1000);
+        }
+        if (next < currentBps) {
+            currentBps = clamp(next);
+        }
+        if (ackedBps > 0) {
+            updateLinkCapacity(ackedBps / 1000.0);
+        }
+        lastDecreaseNs = nowNs;
+        haveDecreased = true;
+        lastChangeNs = nowNs;
+        state = State.HOLD;
+    }
+
+    private void updateLinkCapacity(double ackedKbps) {
+        if (linkCapacityKbps > 0 && ackedKbps < lowerLinkKbps()) {
+            linkCapacityKbps = -1; // far below: the path changed, forget the old capacity
+        }
+        if (linkCapacityKbps < 0) {
+            linkCapacityKbps = ackedKbps;
+        } else {
+            linkCapacityKbps = (1 - LINK_AVERAGE_WEIGHT) * linkCapacityKbps + LINK_AVERAGE_WEIGHT * ackedKbps;
+        }
+        double normalized = Math.max(linkCapacityKbps, 1);
+        double error = linkCapacityKbps - ackedKbps;
+        linkVarianceKbps = (1 - LINK_AVERAGE_WEIGHT) * linkVarianceKbps
+                + LINK_AVERAGE_WEIGHT * error * error / normalized;
+        linkVarianceKbps = Math.max(0.4, Math.min(2.5, linkVarianceKbps));
+    }
+
+    private double deviationKbps() {
+        return Math.sqrt(linkVarianceKbps * linkCapacityKbps);
+    }
+
+    private double upperLinkKbps() {
+        return linkCapacityKbps + NEAR_DEVIATIONS * deviationKbps();
+    }
+
+    private double lowerLinkKbps() {
+        return linkCapacityKbps - NEAR_DEVIATIONS * deviationKbps();
+    }
+
+    private long clamp(long bitrateBps) {
+        return Math.max(minBitrateBps, Math.min(maxBitrateBps, bitrateBps));
+    }
+
+    /** @return the current estimate in bit/s */
+    public long estimateBps() {
+        return currentBps;
+    }
+
+    /** @return whether the controller is in its decrease or hold phase after an overuse */
+    public boolean isIncreasing() {
+        return state == State.INCREASE;
+    }
+
+    /** @return the averaged acknowledged bitrate at past overuses in bit/s, or -1 if unknown */
+    public long linkCapacityBps() {
+        return linkCapacityKbps > 0 ? (long) (linkCapacityKbps * 1000) : -1;
+    }
+}
