@@ -9,6 +9,13 @@ import io.smoothcast.netsim.SimEndpoint;
  */
 enum ControllerKind {
 
+    /** Ours: the GCC-class controller of io.smoothcast.cc. */
+    SMOOTHCAST("smoothcast-gcc") {
+        @Override
+        RateController newController() {
+            return new SmoothcastGccController();
+        }
+    },
     /** Baseline without congestion control: a fixed encoder bitrate (540p, 900 kbps). */
     FIXED("fixed-900k") {
         @Override
