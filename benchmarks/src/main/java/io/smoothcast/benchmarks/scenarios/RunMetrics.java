@@ -20,8 +20,8 @@ import java.util.TreeSet;
  *       highest rendition if lower) counts; the worst event is reported, null if one never
  *       converges before the next event.</li>
  *   <li><b>queueRecoveryMs</b>: after each capacity decrease, the time until the sampled
- *       queue delay is under {@value #QUEUE_RECOVERED_MS} ms for the rest of that event's
- *       window; worst case; null if never or no decrease.</li>
+ *       queue delay is back under {@value #QUEUE_RECOVERED_MS} ms and stays under it for one
+ *       second; worst case; null if never or no decrease.</li>
  *   <li><b>fairnessMinRatio</b>: forward media and long TCP flows, mean delivered rate from
  *       {@value #FAIRNESS_SETTLE_S} s after the last join or resume to the end; min / max.</li>
  *   <li><b>qoeLin</b>: for each media flow and each one-second segment since its start that has
@@ -235,27 +235,24 @@ final class RunMetrics {
         if (drops.isEmpty() || drops.size() > MAX_EVENTS) {
             return null;
         }
-        List<Integer> all = events(d, false);
+        int window = binsPerSecond(d);
         double worstMs = 0;
         for (int from : drops) {
-            int to = d.bins();
-            for (int e : all) {
-                if (e > from) {
-                    to = e;
+            Double found = null;
+            for (int b = from; b + window <= d.bins(); b++) {
+                boolean under = true;
+                for (int k = b; k < b + window && under; k++) {
+                    under = d.queueDelayMs()[k] < QUEUE_RECOVERED_MS;
+                }
+                if (under) {
+                    found = (b - from) * d.binS() * 1000;
                     break;
                 }
             }
-            int lastHigh = -1;
-            for (int b = from; b < to; b++) {
-                if (d.queueDelayMs()[b] >= QUEUE_RECOVERED_MS) {
-                    lastHigh = b;
-                }
-            }
-            if (lastHigh == to - 1) {
+            if (found == null) {
                 return null;
             }
-            double ms = lastHigh < 0 ? 0 : (lastHigh + 1 - from) * d.binS() * 1000;
-            worstMs = Math.max(worstMs, ms);
+            worstMs = Math.max(worstMs, found);
         }
         return worstMs;
     }

@@ -13,8 +13,8 @@ import java.util.Objects;
 
 /**
  * Entry point of the network-scenario harness behind the {@code Scenarios} command: runs
- * scenarios with every selected controller, writes {@code summary.json} and one PNG chart per
- * run into the output directory.
+ * scenarios with every selected controller, writes {@code summary.json} (and the same as a
+ * Markdown table, {@code summary.md}) and one PNG chart per run into the output directory.
  *
  * <p>Thread-safety: runs on the caller's thread, one run after another (the machines this
  * runs on are small and shared; a run is single-threaded and deterministic).
@@ -105,6 +105,7 @@ public final class ScenarioHarness {
             }
             // Written after every scenario so a long run leaves usable results if stopped.
             SummaryWriter.write(options.outDir().resolve("summary.json"), summaries);
+            SummaryTable.write(options.outDir().resolve("summary.md"), summaries);
         }
         return summaries.size();
     }

@@ -16,8 +16,8 @@ package io.smoothcast.benchmarks.scenarios;
  * @param lossRate media packets dropped / media packets sent
  * @param convergenceMs worst time to bring the send rate within 15% of the available capacity
  *     after a capacity change or a flow event; null if not applicable or not converged
- * @param queueRecoveryMs worst time, after a capacity drop, until queue delay stays under
- *     100 ms; null if no drop or never recovered
+ * @param queueRecoveryMs worst time, after a capacity drop, until queue delay is under 100 ms
+ *     for a whole second; null if no drop or never recovered
  * @param rampUpMs time from the first media flow's start until it delivers 75% of its capacity
  *     share over one second; null if never
  * @param fairnessMinRatio slowest / fastest mean throughput of competing long flows once all
