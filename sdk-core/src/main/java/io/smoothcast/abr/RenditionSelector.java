@@ -29,6 +29,11 @@ import java.util.concurrent.TimeUnit;
  * {@code [audioOnlyFloorBps, bitrate of the highest rendition]} while video is on, and the
  * audio-only rendition's bitrate while it is off.
  *
+ * <p>While video is off, {@link #recoveryPaddingBitrateBps()} tells the sender how much padding
+ * to add: a congestion controller cannot see the path recover from audio alone (its estimate
+ * is bounded by what it is sent, and application-limited periods must not raise it), so without
+ * padding an audio-only stream would never earn its video back.
+ *
  * <p>The selector starts at the lowest video rendition. It never reads a clock: the caller
  * passes {@code nowNs}, from one monotonic source.
  *
@@ -201,6 +206,23 @@ public final class RenditionSelector {
         }
         long max = ladder.bitrateBps(ladder.highestIndex());
         return Math.max(audioOnlyFloorBps, Math.min(max, targetBitrateBps));
+    }
+
+    /**
+     * Returns the padding the sender should add while video is off, so that the congestion
+     * controller keeps measuring the path: the last target, capped at the recovery threshold
+     * ({@code bitrate(lowest video) x upSwitchMargin}), minus the audio-only rendition's bitrate;
+     * never negative, and 0 while video is on. Padding never exceeds what the target allows.
+     *
+     * @return the padding bitrate, in bits per second
+     */
+    public long recoveryPaddingBitrateBps() {
+        if (!isAudioOnly()) {
+            return 0;
+        }
+        long recoveryBps = (long) Math.ceil(
+                ladder.bitrateBps(ladder.lowestVideoIndex()) * upSwitchMargin);
+        return Math.max(0, Math.min(targetBitrateBps, recoveryBps) - ladder.bitrateBps(0));
     }
 
     /** Returns the audio-only floor in use, in bits per second. */

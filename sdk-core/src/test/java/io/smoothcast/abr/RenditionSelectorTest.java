@@ -123,6 +123,19 @@ class RenditionSelectorTest {
     }
 
     @Test
+    void recoveryPadding_onlyInAudioOnly_fillsTargetUpToRecoveryThreshold() {
+        feed(200_000, 0, 900);
+        assertEquals(0, selector.recoveryPaddingBitrateBps(), "video still on");
+        selector.update(200_000, 1_000 * MS);
+        assertTrue(selector.isAudioOnly());
+        assertEquals(200_000 - 48_000, selector.recoveryPaddingBitrateBps());
+        selector.update(2_000_000, 1_100 * MS);
+        assertEquals(460_000 - 48_000, selector.recoveryPaddingBitrateBps(), "capped at 400k x 1.15");
+        selector.update(30_000, 1_200 * MS);
+        assertEquals(0, selector.recoveryPaddingBitrateBps(), "never negative");
+    }
+
+    @Test
     void fallback_briefDipUnderFloor_doesNotStopVideo() {
         feed(200_000, 0, 500);
         feed(300_000, 500, 5_000);

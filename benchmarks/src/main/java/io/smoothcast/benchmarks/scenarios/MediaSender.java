@@ -12,13 +12,14 @@ import io.smoothcast.netsim.SimPacket;
  * <ul>
  *   <li>an encoder producing {@value #FRAMES_PER_SECOND} frames per second whose size follows the
  *       ABR's continuous encoder bitrate ({@link RenditionSelector}, driven by the controller's
- *       target; the fixed baseline bypasses the ABR), packetized into packets of at most
+ *       target minus header overhead; the fixed baseline bypasses the ABR), packetized into packets of at most
  *       {@value #MAX_PAYLOAD_BYTES} bytes plus {@value #OVERHEAD_BYTES} bytes of IP/UDP/RTP
  *       headers;</li>
  *   <li>a pacer sending queued packets at the controller's pacing rate (by default
  *       {@value #PACING_FACTOR} x target, libwebrtc's factor) with at most
- *       {@value #MAX_BURST_MS} ms of accumulated budget, and padding when the controller asks to
- *       probe and no media waits;</li>
+ *       {@value #MAX_BURST_MS} ms of accumulated budget, padding when the controller asks to
+ *       probe and no media waits, and padding at the ABR's recovery rate while video is off
+ *       (audio-only fallback), so that the controller can see the path recover;</li>
  *   <li>late-frame discard: a frame still queued a playout budget after capture can no longer
  *       be shown, so its packets are dropped from the queue (as an encoder skipping frames under
  *       back-pressure would) and it counts as stalled.</li>
@@ -96,7 +97,7 @@ final class MediaSender implements SimEndpoint {
         discardLateFrames(nowNs);
         sendDue(nowNs);
         long wake = Math.min(nextFrameNs, nowNs + TICK_NS);
-        if (queueCount > 0 || controller.probeBitrateBps(nowNs) > 0) {
+        if (queueCount > 0 || controller.probeBitrateBps(nowNs) > 0 || recoveryPaddingBps() > 0) {
             wake = Math.min(wake, Math.max(nextSendNs, nowNs + 1));
         }
         context.setTimerNs(wake);
@@ -107,7 +108,10 @@ final class MediaSender implements SimEndpoint {
         long bitrateBps;
         int renditionIndex;
         if (selector != null) {
-            selector.update(target, captureNs);
+            // Controllers estimate the rate on the wire; the encoder gets what is left after
+            // the per-packet headers.
+            long mediaTarget = target * MAX_PAYLOAD_BYTES / (MAX_PAYLOAD_BYTES + OVERHEAD_BYTES);
+            selector.update(mediaTarget, captureNs);
             bitrateBps = selector.encoderBitrateBps();
             renditionIndex = selector.currentIndex();
         } else {
@@ -163,11 +167,20 @@ final class MediaSender implements SimEndpoint {
                 size = PADDING_BYTES;
                 transmit(-1, size, true, nowNs);
                 rateBps = probeBps;
+            } else if (recoveryPaddingBps() > 0) {
+                size = PADDING_BYTES;
+                transmit(-1, size, false, nowNs);
+                rateBps = recoveryPaddingBps();
             } else {
                 return;
             }
             nextSendNs += size * 8L * 1_000_000_000L / Math.max(1, rateBps);
         }
+    }
+
+    /** Padding the ABR asks for while video is off (see RenditionSelector). */
+    private long recoveryPaddingBps() {
+        return selector == null ? 0 : selector.recoveryPaddingBitrateBps();
     }
 
     private void transmit(int frame, int sizeBytes, boolean probe, long nowNs) {

@@ -14,8 +14,8 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Draws one run as a PNG: forward capacity and each flow's send rate (top, Mbps) and the
- * bottleneck queue delay (bottom, ms) over time. Send rates are averaged over
+ * Draws one run as a PNG: forward capacity, each flow's send rate and each media flow's
+ * controller target (top, Mbps) and the bottleneck queue delay (bottom, ms) over time. Send rates are averaged over
  * {@value #SMOOTHING_BINS} bins so that frame bursts do not hide the trend. Headless.
  */
 final class RunChart {
@@ -50,6 +50,14 @@ final class RunChart {
                 series.add((b + 1) * d.binS(), window / (SMOOTHING_BINS * d.binS()) / 1e6);
             }
             rates.addSeries(series);
+            if (flow.targetBps().length > 0) {
+                XYSeries target = new XYSeries(flow.spec().kind().name().toLowerCase() + "-" + f
+                        + " target");
+                for (int b = 0; b < d.bins(); b++) {
+                    target.add((b + 1) * d.binS(), flow.targetBps()[b] / 1e6);
+                }
+                rates.addSeries(target);
+            }
         }
         XYSeries shortTcp = new XYSeries("short tcp send (sum)");
         boolean anyShort = false;
