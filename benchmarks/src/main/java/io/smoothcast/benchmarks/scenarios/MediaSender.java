@@ -51,6 +51,7 @@ final class MediaSender implements SimEndpoint {
     private long startNs;
     private long nextFrameNs;
     private long nextSendNs;
+    private long nextPaddingNs;
     private long nextSequence;
     /** FIFO of queued packets: frame id and size, as a ring. */
     private int[] queueFrame = new int[256];
@@ -77,6 +78,7 @@ final class MediaSender implements SimEndpoint {
         this.startNs = nowNs;
         this.nextFrameNs = nowNs;
         this.nextSendNs = nowNs;
+        this.nextPaddingNs = nowNs;
         context.setTimerNs(nowNs);
     }
 
@@ -97,8 +99,10 @@ final class MediaSender implements SimEndpoint {
         discardLateFrames(nowNs);
         sendDue(nowNs);
         long wake = Math.min(nextFrameNs, nowNs + TICK_NS);
-        if (queueCount > 0 || controller.probeBitrateBps(nowNs) > 0 || recoveryPaddingBps() > 0) {
+        if (queueCount > 0 || controller.probeBitrateBps(nowNs) > 0) {
             wake = Math.min(wake, Math.max(nextSendNs, nowNs + 1));
+        } else if (recoveryPaddingBps() > 0) {
+            wake = Math.min(wake, Math.max(nextPaddingNs, nowNs + 1));
         }
         context.setTimerNs(wake);
     }
@@ -143,39 +147,43 @@ final class MediaSender implements SimEndpoint {
     }
 
     /**
-     * Sends what the budget allows: queued media at the pacing rate, or at the probe rate while
+     * Sends what the budgets allow: queued media at the pacing rate, or at the probe rate while
      * the controller probes (media first, padding when no media waits), as libwebrtc's pacer
-     * does.
+     * does. Recovery padding has its own budget, so that a slow padding rate never delays media.
      */
     private void sendDue(long nowNs) {
         long maxBurstNs = MAX_BURST_MS * 1_000_000L;
         if (nowNs - nextSendNs > maxBurstNs) {
             nextSendNs = nowNs - maxBurstNs;
         }
-        while (nextSendNs - nowNs <= 0) {
+        if (nowNs - nextPaddingNs > maxBurstNs) {
+            nextPaddingNs = nowNs - maxBurstNs;
+        }
+        while (true) {
             long probeBps = controller.probeBitrateBps(nowNs);
             boolean probing = probeBps > 0;
-            int size;
-            long rateBps;
-            if (queueCount > 0) {
+            boolean mediaDue = nextSendNs - nowNs <= 0;
+            if (queueCount > 0 && mediaDue) {
                 int frame = queueFrame[queueHead];
-                size = queueSize[queueHead];
+                int size = queueSize[queueHead];
                 dequeue();
                 transmit(frame, size, probing, nowNs);
-                rateBps = Math.max(controller.pacingBitrateBps(), probeBps);
-            } else if (probing) {
-                size = PADDING_BYTES;
-                transmit(-1, size, true, nowNs);
-                rateBps = probeBps;
-            } else if (recoveryPaddingBps() > 0) {
-                size = PADDING_BYTES;
-                transmit(-1, size, false, nowNs);
-                rateBps = recoveryPaddingBps();
+                nextSendNs += transmitNs(size, Math.max(controller.pacingBitrateBps(), probeBps));
+            } else if (queueCount == 0 && probing && mediaDue) {
+                transmit(-1, PADDING_BYTES, true, nowNs);
+                nextSendNs += transmitNs(PADDING_BYTES, probeBps);
+            } else if (queueCount == 0 && !probing && recoveryPaddingBps() > 0
+                    && nextPaddingNs - nowNs <= 0) {
+                transmit(-1, PADDING_BYTES, false, nowNs);
+                nextPaddingNs += transmitNs(PADDING_BYTES, recoveryPaddingBps());
             } else {
                 return;
             }
-            nextSendNs += size * 8L * 1_000_000_000L / Math.max(1, rateBps);
         }
+    }
+
+    private static long transmitNs(int sizeBytes, long rateBps) {
+        return sizeBytes * 8L * 1_000_000_000L / Math.max(1, rateBps);
     }
 
     /** Padding the ABR asks for while video is off (see RenditionSelector). */
