@@ -1,0 +1,50 @@
+package io.smoothcast.benchmarks.scenarios;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The issue's goals for our controller (io.smoothcast.cc), checked deterministically in
+ * virtual time on the goal scenarios, through the same harness (media source, pacer, ABR) that
+ * produces BENCHMARKS.md. A failure here is a regression of the controller or of the harness.
+ */
+class ControllerGoalsTest {
+
+    private static final Map<String, ScenarioSpec> GOALS = ScenarioCatalog.goals().stream()
+            .collect(Collectors.toMap(ScenarioSpec::name, spec -> spec));
+
+    private static Summary run(String name) {
+        ScenarioSpec spec = GOALS.get(name);
+        assertNotNull(spec, name);
+        return RunMetrics.compute(ScenarioRunner.run(spec, ControllerKind.SMOOTHCAST, 1),
+                ScenarioRunner.MAX_MEDIA_WIRE_BPS);
+    }
+
+    @Test
+    void rampUp_reaches1point5MbpsOn2MbpsWith100msRttWithin4s_thenSteadyUtilizationAndDelay() {
+        Summary s = run("goal-steady-2mbps");
+        assertNotNull(s.rampUpMs(), "never ramped up");
+        assertTrue(s.rampUpMs() <= 4_000, "rampUpMs " + s.rampUpMs());
+        assertTrue(s.steadyUtilization() >= 0.90, "steadyUtilization " + s.steadyUtilization());
+        assertTrue(s.steadyQueueDelayP95Ms() <= 60, "p95 " + s.steadyQueueDelayP95Ms());
+    }
+
+    @Test
+    void capacityDrop_queueBackUnder100msWithin1point5s_rateWithin15PercentWithin3s() {
+        Summary s = run("goal-drop-3to1mbps");
+        assertNotNull(s.queueRecoveryMs(), "queue never recovered");
+        assertTrue(s.queueRecoveryMs() <= 1_500, "queueRecoveryMs " + s.queueRecoveryMs());
+        assertNotNull(s.convergenceMs(), "never converged");
+        assertTrue(s.convergenceMs() <= 3_000, "convergenceMs " + s.convergenceMs());
+    }
+
+    @Test
+    void threeSameControllerFlows_shareWithinRatio0point75() {
+        Summary s = run("goal-three-flows-6mbps");
+        assertTrue(s.fairnessMinRatio() >= 0.75, "fairnessMinRatio " + s.fairnessMinRatio());
+    }
+}
