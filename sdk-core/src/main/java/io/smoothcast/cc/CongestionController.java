@@ -42,10 +42,17 @@ public final class CongestionController {
     private static final long TIMEOUT_BACKOFF_INTERVAL_NS = 500_000_000L;
     private static final double RTT_SMOOTHING = 0.125;
     /** Short enough to see a capacity drop within a few frames, long enough to span several. */
-    private static final long ACKED_WINDOW_NS = 250_000_000L;
-    private static final long ACKED_MIN_SPAN_NS = 150_000_000L;
+    private static final long ACKED_WINDOW_NS = 200_000_000L;
+    private static final double ACKED_SAMPLE_WEIGHT = 0.5;
+    /** For tracking the link capacity: many frames, so frame-size noise averages out. */
+    private static final long SMOOTH_ACKED_WINDOW_NS = 500_000_000L;
+    private static final double SMOOTH_ACKED_SAMPLE_WEIGHT = 0.25;
     /** The minimum RTT is the smaller of this window's and the previous window's minimum. */
     private static final long MIN_RTT_WINDOW_NS = 10_000_000_000L;
+    /** A standing queue this long that our decreases do not clear suggests a loss-based competitor. */
+    private static final long COMPETING_QUEUE_NS = 80_000_000L;
+    private static final long COMPETING_DETECT_NS = 2_000_000_000L;
+    private static final long COMPETING_MAX_NS = 10_000_000_000L;
 
     private final long minBitrateBps;
     private final long maxBitrateBps;
@@ -58,12 +65,19 @@ public final class CongestionController {
     private final OveruseDetector detector = new OveruseDetector();
     private final AimdRateControl aimd;
     private final AckedBitrateEstimator ackedBitrate;
+    private final AckedBitrateEstimator smoothAckedBitrate;
     private final LossBasedController lossBased = new LossBasedController();
     private final ProbeBitrateEstimator probeEstimator = new ProbeBitrateEstimator();
     private final ProbeController probeController;
 
     private long targetBps;
     private long rttNs = -1;
+    private boolean highQueue;
+    private long highQueueSinceNs;
+    private boolean decreasedDuringHighQueue;
+    private boolean competing;
+    private long competingSinceNs;
+    private long competingBaseRttNs;
     private long minRttCurrentWindowNs = Long.MAX_VALUE;
     private long minRttPreviousWindowNs = Long.MAX_VALUE;
     private long minRttWindowStartNs;
@@ -88,7 +102,8 @@ public final class CongestionController {
         this.feedbackTimeoutNs = builder.feedbackTimeoutNs;
         this.history = new SentPacketHistory(builder.historyCapacity);
         this.aimd = new AimdRateControl(startBitrateBps, minBitrateBps, maxBitrateBps);
-        this.ackedBitrate = new AckedBitrateEstimator(ACKED_WINDOW_NS, ACKED_MIN_SPAN_NS, 4096);
+        this.ackedBitrate = new AckedBitrateEstimator(ACKED_WINDOW_NS, ACKED_SAMPLE_WEIGHT);
+        this.smoothAckedBitrate = new AckedBitrateEstimator(SMOOTH_ACKED_WINDOW_NS, SMOOTH_ACKED_SAMPLE_WEIGHT);
         this.probeController = new ProbeController(builder.initialProbing, maxBitrateBps);
         this.targetBps = startBitrateBps;
     }
@@ -145,6 +160,7 @@ public final class CongestionController {
         long newestSendNs = 0;
         boolean haveNewest = false;
         long probeResultBps = -1;
+        long probeResultTargetBps = 0;
         for (int i = 0; i < feedback.size(); i++) {
             int slot = history.find(feedback.sequence(i));
             if (slot < 0) {
@@ -165,10 +181,14 @@ public final class CongestionController {
             long arrivalNs = feedback.receiveTimeNs(i);
             int size = history.sizeBytes(slot);
             ackedBitrate.add(arrivalNs, size);
+            smoothAckedBitrate.add(arrivalNs, size);
             int clusterId = history.probeClusterId(slot);
             if (clusterId >= 0) {
                 long result = probeEstimator.add(clusterId, sendNs, arrivalNs, size);
-                probeResultBps = Math.max(probeResultBps, result);
+                if (result > probeResultBps) {
+                    probeResultBps = result;
+                    probeResultTargetBps = probeEstimator.lastResultTargetBps();
+                }
             }
             if (!haveNewest || sendNs - newestSendNs > 0) {
                 newestSendNs = sendNs;
@@ -200,21 +220,31 @@ public final class CongestionController {
             updateQueueDelayEstimate(sampleNs, nowNs);
         }
         lossBased.onReported(received, lost);
-        updateTarget(overuseSeen, probeResultBps, nowNs);
+        updateTarget(overuseSeen, probeResultBps, probeResultTargetBps, nowNs);
     }
 
-    private void updateTarget(boolean overuseSeen, long probeResultBps, long nowNs) {
+    private void updateTarget(boolean overuseSeen, long probeResultBps, long probeTargetBps, long nowNs) {
         long previousTargetBps = targetBps;
-        long ackedBps = ackedBitrate.bitrateBps();
+        // Conservative: the base of a decrease must follow a capacity drop within one window.
+        long ackedBps = ackedBitrate.conservativeBitrateBps();
+        long smoothAckedBps = smoothAckedBitrate.bitrateBps();
         if (probeResultBps > 0) {
-            probeController.onProbeResult(probeResultBps, nowNs);
+            probeController.onProbeResult(probeResultBps, probeTargetBps, nowNs);
+            lossBased.onProbeResult(probeResultBps);
         }
-        if (overuseSeen) {
-            aimd.update(BandwidthUsage.OVERUSING, ackedBps, nowNs);
+        if (overuseSeen && !competing) {
+            long before = aimd.estimateBps();
+            aimd.update(BandwidthUsage.OVERUSING, ackedBps, smoothAckedBps, nowNs);
+            decreasedDuringHighQueue |= highQueue && aimd.estimateBps() < before;
         } else if (probeResultBps > aimd.estimateBps()) {
             aimd.setEstimate(probeResultBps, nowNs);
         } else {
-            aimd.update(detector.state(), ackedBps, nowNs);
+            // A hypothesis still reading "overusing" from an earlier feedback is not a new
+            // detection: hold rather than decrease again, so one queue build-up costs each flow
+            // one decrease (flows sharing a bottleneck then converge to equal shares).
+            BandwidthUsage usage = detector.state() == BandwidthUsage.OVERUSING
+                    ? (competing ? BandwidthUsage.NORMAL : BandwidthUsage.UNDERUSING) : detector.state();
+            aimd.update(usage, ackedBps, smoothAckedBps, nowNs);
         }
         long delayBasedBps = aimd.estimateBps();
         long lossLimitBps = lossBased.update(previousTargetBps, delayBasedBps, nowNs);
@@ -235,7 +265,43 @@ public final class CongestionController {
         }
         minRttCurrentWindowNs = Math.min(minRttCurrentWindowNs, rttSampleNs);
         long minRttNs = Math.min(minRttCurrentWindowNs, minRttPreviousWindowNs);
-        aimd.setQueueDelayNs(rttSampleNs - minRttNs);
+        long queueDelayNs = rttSampleNs - minRttNs;
+        aimd.setQueueDelayNs(queueDelayNs);
+        updateCompetingMode(rttSampleNs, minRttNs, nowNs);
+    }
+
+    /**
+     * A loss-based competitor (a TCP flow in a deep drop-tail buffer) keeps the queue long no
+     * matter how far we back off, and its slow queue ramps read as overuse: a delay-based
+     * controller alone would starve. When the standing queue has stayed above
+     * {@link #COMPETING_QUEUE_NS} for {@link #COMPETING_DETECT_NS} although we decreased in that
+     * time, the queue is not ours: delay-based decreases are suspended and the loss-based limit
+     * (hold up to 10 % loss, back off above) governs. The base RTT is frozen while competing (the
+     * competitor's queue never drains, so a fresh minimum would mistake it for the path), and the
+     * mode ends when the queue falls below half the trigger or after {@link #COMPETING_MAX_NS},
+     * when the delay-based controller must show again that its decreases do not help (so we do
+     * not keep a buffer full ourselves after the competitor has left).
+     */
+    private void updateCompetingMode(long rttSampleNs, long minRttNs, long nowNs) {
+        long queueDelayNs = rttSampleNs - (competing ? competingBaseRttNs : minRttNs);
+        if (queueDelayNs < COMPETING_QUEUE_NS / 2 || (competing && nowNs - competingSinceNs > COMPETING_MAX_NS)) {
+            competing = false;
+            highQueue = false;
+            return;
+        }
+        if (competing || queueDelayNs < COMPETING_QUEUE_NS) {
+            return;
+        }
+        if (!highQueue) {
+            highQueue = true;
+            highQueueSinceNs = nowNs;
+            decreasedDuringHighQueue = false;
+        }
+        if (decreasedDuringHighQueue && nowNs - highQueueSinceNs >= COMPETING_DETECT_NS) {
+            competing = true;
+            competingSinceNs = nowNs;
+            competingBaseRttNs = minRttNs;
+        }
     }
 
     /**
@@ -298,7 +364,7 @@ public final class CongestionController {
         }
         long minBytes = Math.max(1, bitrateBps * MIN_PROBE_DURATION_NS / 8 / 1_000_000_000L);
         out.set(id, bitrateBps, MIN_PROBE_PACKETS, minBytes);
-        probeEstimator.register(id, MIN_PROBE_PACKETS, minBytes);
+        probeEstimator.register(id, bitrateBps, MIN_PROBE_PACKETS, minBytes);
         return true;
     }
 
@@ -314,6 +380,15 @@ public final class CongestionController {
     /** @return the delay-based estimate in bit/s */
     public long delayBasedEstimateBps() {
         return aimd.estimateBps();
+    }
+
+    /**
+     * @return the delay-based controller's estimate of the link capacity (the averaged
+     *     acknowledged bitrate at past overuses) in bit/s, or -1 while it is unknown and the
+     *     rate grows multiplicatively
+     */
+    public long linkCapacityEstimateBps() {
+        return aimd.linkCapacityBps();
     }
 
     /** @return the loss-based limit in bit/s, or {@link Long#MAX_VALUE} when loss limits nothing */
@@ -337,6 +412,14 @@ public final class CongestionController {
     /** @return the loss fraction at the last loss-based update, in [0, 1] */
     public double lossFraction() {
         return lossBased.lastLossFraction();
+    }
+
+    /**
+     * @return whether the controller believes it shares the bottleneck with a loss-based flow
+     *     that keeps the queue long, and so follows loss rather than delay
+     */
+    public boolean isCompetingWithLossBasedTraffic() {
+        return competing;
     }
 
     /** @return whether feedback has been missing for longer than the timeout */

@@ -15,8 +15,8 @@ import java.util.Objects;
  * {@link #lastProbeClusterId()} set; pass it to
  * {@link CongestionController#onPacketSent(long, int, long, int)}.
  *
- * <p>If the queue would take longer than {@code maxQueueTimeNs} to drain at the pacing rate, the
- * rate is raised so it drains in that time (a huge key frame must not sit for seconds).
+ * <p>If the queue would not drain before its oldest packet has waited {@code maxQueueTimeNs} at
+ * the pacing rate, the rate is raised so it does (a huge key frame must not sit for seconds).
  *
  * <p>Enqueue and poll allocate nothing: each class has a pre-allocated ring; a full ring refuses
  * the packet ({@link #enqueue} returns false), it never grows.
@@ -33,6 +33,8 @@ public final class Pacer {
     private static final int CLASSES = PacketPriority.values().length;
     private static final int MAX_PENDING_CLUSTERS = 4;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** Floor of the time left to drain the queue, so the rate stays finite. */
+    private static final long MIN_DRAIN_TIME_NS = 10_000_000L;
 
     private final double pacingFactor;
     private final long burstNs;
@@ -200,9 +202,8 @@ public final class Pacer {
         if (queuedPackets > 0) {
             handle = dequeueHighest();
         } else {
-            long missingBytes = clusterMinBytes[slot] - clusterSentBytes;
-            lastSizeBytes = (int) Math.max(1, Math.min(paddingPacketBytes,
-                    Math.max(missingBytes, paddingPacketBytes / 4)));
+            // Full-size padding: fewer, larger packets make the probe's timing more accurate.
+            lastSizeBytes = paddingPacketBytes;
             lastPriority = PacketPriority.PADDING;
             lastEnqueueTimeNs = nowNs;
             handle = PADDING;
@@ -255,7 +256,7 @@ public final class Pacer {
             return;
         }
         lastRefillNs = nowNs;
-        long rate = effectiveRateBps();
+        long rate = effectiveRateBps(nowNs);
         tokensBits = Math.min(bucketBits(rate), tokensBits + rate * (double) elapsedNs / NANOS_PER_SECOND);
     }
 
@@ -264,9 +265,29 @@ public final class Pacer {
         return Math.max(rateBps * (double) burstNs / NANOS_PER_SECOND, 1500 * 8.0);
     }
 
-    private long effectiveRateBps() {
-        long drainRateBps = queuedBytes * 8L * NANOS_PER_SECOND / maxQueueTimeNs;
+    private long effectiveRateBps(long nowNs) {
+        if (queuedPackets == 0) {
+            return pacingRateBps;
+        }
+        // What is queued must be out before the oldest packet has waited maxQueueTimeNs.
+        long remainingNs = Math.max(MIN_DRAIN_TIME_NS, maxQueueTimeNs - (nowNs - oldestEnqueueTimeNs()));
+        long drainRateBps = queuedBytes * 8L * NANOS_PER_SECOND / remainingNs;
         return Math.max(pacingRateBps, drainRateBps);
+    }
+
+    private long oldestEnqueueTimeNs() {
+        long oldest = 0;
+        boolean found = false;
+        for (int c = 0; c < CLASSES; c++) {
+            if (counts[c] > 0) {
+                long t = enqueueTimesNs[c][heads[c]];
+                if (!found || t - oldest < 0) {
+                    oldest = t;
+                    found = true;
+                }
+            }
+        }
+        return oldest;
     }
 
     /**
@@ -287,7 +308,7 @@ public final class Pacer {
         if (tokensBits > 0) {
             return nowNs;
         }
-        long waitNs = (long) Math.ceil((-tokensBits + 1) * NANOS_PER_SECOND / effectiveRateBps());
+        long waitNs = (long) Math.ceil((-tokensBits + 1) * NANOS_PER_SECOND / effectiveRateBps(nowNs));
         return nowNs + Math.max(1, waitNs);
     }
 

@@ -98,8 +98,11 @@ public final class PacedMediaSender implements SimEndpoint {
     @Override
     public void onStart(FlowContext context, long nowNs) {
         this.context = context;
-        nextFrameNs = nowNs;
-        nextAudioNs = nowNs;
+        // A random frame phase: senders started together must not have their frames arrive at the
+        // bottleneck in the same instant in the same order every time (a simulation artefact that
+        // always queues one flow's frames behind another's).
+        nextFrameNs = nowNs + context.random().nextLong(frameIntervalNs);
+        nextAudioNs = nowNs + context.random().nextLong(AUDIO_INTERVAL_NS);
         nextTickNs = nowNs + TICK_NS;
         onTimer(nowNs);
     }

@@ -1,46 +1,43 @@
 package io.smoothcast.cc.internal;
 
 /**
- * Throughput of acknowledged packets over a sliding window of receive time: the bytes that
- * arrived in the last {@code windowNs} (receiver clock), divided by the window. This is what the
- * path demonstrably delivered, so the rate controller never claims more than the path carried
- * while the sender was application-limited.
+ * Throughput of acknowledged packets: receive time is cut into consecutive windows of
+ * {@code windowNs} (receiver clock), each closed window gives a sample (its bytes over its
+ * length) and the estimate is an exponential average of the samples. This is what the path
+ * demonstrably delivered, so the rate controller never claims more than the path carried while
+ * the sender was application-limited.
  *
- * <p>The estimate is valid once the acknowledged packets span at least {@code minSpanNs}; until
- * then it is -1. Thread-safety: not thread-safe. Allocation-free after construction.
+ * <p>Consecutive, non-overlapping windows count every packet exactly once. (A window sliding to
+ * end at the newest arrival would not: the newest arrival always closes a frame's burst, so such
+ * a window holds one frame too many on average, a bias of several percent.) A gap of more than a
+ * window without arrivals (idle sender, outage) starts a fresh window without a sample.
+ *
+ * <p>Thread-safety: not thread-safe. Allocation-free.
  */
 public final class AckedBitrateEstimator {
 
     private final long windowNs;
-    private final long minSpanNs;
-    private final long[] arrivalsNs;
-    private final int[] sizes;
-    private final int mask;
-    private int head;
-    private int count;
-    private long bytesInWindow;
-    private long firstArrivalNs;
-    private boolean haveFirst;
-    private long latestArrivalNs;
+    private final double newSampleWeight;
+    private boolean started;
+    private long windowStartNs;
+    private long windowBytes;
+    private boolean haveEstimate;
+    private double estimateBps;
+    private double lastSampleBps;
 
     /**
-     * @param windowNs the averaging window in ns, &gt; 0
-     * @param minSpanNs how much receive time must be covered before the estimate is valid
-     * @param capacity ring capacity in packets (power of two); the oldest are dropped early
-     *     if more packets than that arrive within the window
+     * @param windowNs the sample window in ns, &gt; 0
+     * @param newSampleWeight weight of each new window's sample in the average, in (0, 1]
      */
-    public AckedBitrateEstimator(long windowNs, long minSpanNs, int capacity) {
-        if (windowNs <= 0 || minSpanNs <= 0 || minSpanNs > windowNs) {
-            throw new IllegalArgumentException("need 0 < minSpanNs <= windowNs: " + minSpanNs + ", " + windowNs);
+    public AckedBitrateEstimator(long windowNs, double newSampleWeight) {
+        if (windowNs <= 0) {
+            throw new IllegalArgumentException("windowNs must be > 0: " + windowNs);
         }
-        if (capacity < 16 || Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("capacity must be a power of two >= 16: " + capacity);
+        if (!(newSampleWeight > 0 && newSampleWeight <= 1)) {
+            throw new IllegalArgumentException("newSampleWeight must be in (0, 1]: " + newSampleWeight);
         }
         this.windowNs = windowNs;
-        this.minSpanNs = minSpanNs;
-        this.arrivalsNs = new long[capacity];
-        this.sizes = new int[capacity];
-        this.mask = capacity - 1;
+        this.newSampleWeight = newSampleWeight;
     }
 
     /**
@@ -48,49 +45,37 @@ public final class AckedBitrateEstimator {
      * @param sizeBytes size of the acknowledged packet
      */
     public void add(long arrivalTimeNs, int sizeBytes) {
-        if (!haveFirst) {
-            haveFirst = true;
-            firstArrivalNs = arrivalTimeNs;
-            latestArrivalNs = arrivalTimeNs;
+        if (!started) {
+            started = true;
+            windowStartNs = arrivalTimeNs;
+            windowBytes = 0;
         }
-        if (arrivalTimeNs - latestArrivalNs > 0) {
-            latestArrivalNs = arrivalTimeNs;
+        long elapsedNs = arrivalTimeNs - windowStartNs;
+        if (elapsedNs >= windowNs) {
+            if (elapsedNs < 2 * windowNs) {
+                double sampleBps = windowBytes * 8e9 / windowNs;
+                lastSampleBps = sampleBps;
+                estimateBps = haveEstimate ? estimateBps + newSampleWeight * (sampleBps - estimateBps) : sampleBps;
+                haveEstimate = true;
+                windowStartNs += windowNs;
+            } else {
+                windowStartNs = arrivalTimeNs;
+            }
+            windowBytes = 0;
         }
-        if (count == arrivalsNs.length) {
-            bytesInWindow -= sizes[head];
-            head = (head + 1) & mask;
-            count--;
-        }
-        int tail = (head + count) & mask;
-        arrivalsNs[tail] = arrivalTimeNs;
-        sizes[tail] = sizeBytes;
-        count++;
-        bytesInWindow += sizeBytes;
-        evictBefore(latestArrivalNs - windowNs);
+        windowBytes += sizeBytes;
     }
 
-    private void evictBefore(long limitNs) {
-        while (count > 0 && arrivalsNs[head] - limitNs <= 0) {
-            bytesInWindow -= sizes[head];
-            head = (head + 1) & mask;
-            count--;
-        }
-    }
-
-    /** @return the acknowledged bitrate in bit/s, or -1 while not enough has been seen */
+    /** @return the acknowledged bitrate in bit/s, or -1 before the first window closed */
     public long bitrateBps() {
-        if (!haveFirst || latestArrivalNs - firstArrivalNs < minSpanNs) {
-            return -1;
-        }
-        long spanNs = Math.min(windowNs, latestArrivalNs - firstArrivalNs);
-        return bytesInWindow * 8L * 1_000_000_000L / spanNs;
+        return haveEstimate ? (long) estimateBps : -1;
     }
 
-    /** Forgets everything (after a long pause in feedback). */
-    public void reset() {
-        head = 0;
-        count = 0;
-        bytesInWindow = 0;
-        haveFirst = false;
+    /**
+     * @return the smaller of the average and the last window's sample, in bit/s, or -1: reacts
+     *     within one window when the path suddenly delivers less (the average takes several)
+     */
+    public long conservativeBitrateBps() {
+        return haveEstimate ? (long) Math.min(estimateBps, lastSampleBps) : -1;
     }
 }

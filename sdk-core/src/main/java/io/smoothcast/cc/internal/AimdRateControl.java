@@ -21,6 +21,15 @@ public final class AimdRateControl {
     /** The deepest single decrease, as a share of the acknowledged bitrate. */
     private static final double MIN_DECREASE_SHARE = 0.5;
     private static final double MULTIPLICATIVE_GROWTH_PER_SECOND = 1.08;
+    /**
+     * After a decrease, the trendline needs this long beyond one RTT to show its effect; another
+     * decrease sooner would punish the same queue build-up twice (and hit flows with fewer
+     * packet groups per second, whose trend reacts slower, more often than large flows).
+     */
+    private static final long DECREASE_SETTLE_NS = 250_000_000L;
+    private static final long LARGE_QUEUE_NS = 100_000_000L;
+    /** How long the acknowledged bitrate lags the send rate beyond one RTT (its window and more). */
+    private static final long ACKED_LAG_NS = 500_000_000L;
     private static final long AVERAGE_PACKET_BITS = 1200 * 8;
     private static final long MIN_INCREASE_BPS = 4_000;
     private static final long ACKED_HEADROOM_BPS = 10_000;
@@ -80,11 +89,14 @@ public final class AimdRateControl {
      * Updates the estimate with the detector's hypothesis.
      *
      * @param usage the detector's hypothesis
-     * @param ackedBps the acknowledged bitrate, or -1 if unknown
+     * @param ackedBps the acknowledged bitrate over a short window, or -1 if unknown: the base
+     *     of a decrease and of the ceiling on increases
+     * @param smoothAckedBps the acknowledged bitrate over a longer window, or -1: tracks the link
+     *     capacity, where the short window's frame-by-frame noise would look like a path change
      * @param nowNs the current time (sender clock)
      * @return the new estimate in bit/s
      */
-    public long update(BandwidthUsage usage, long ackedBps, long nowNs) {
+    public long update(BandwidthUsage usage, long ackedBps, long smoothAckedBps, long nowNs) {
         switch (usage) {
             case OVERUSING:
                 if (state != State.DECREASE) {
@@ -108,10 +120,10 @@ public final class AimdRateControl {
         }
         switch (state) {
             case INCREASE:
-                increase(ackedBps, nowNs);
+                increase(ackedBps, smoothAckedBps, nowNs);
                 break;
             case DECREASE:
-                decrease(ackedBps, nowNs);
+                decrease(ackedBps, smoothAckedBps, nowNs);
                 break;
             default:
                 lastChangeNs = nowNs;
@@ -120,8 +132,12 @@ public final class AimdRateControl {
         return currentBps;
     }
 
-    private void increase(long ackedBps, long nowNs) {
-        if (ackedBps > 0 && linkCapacityKbps > 0 && ackedBps / 1000.0 > upperLinkKbps()) {
+    private void increase(long ackedBps, long smoothAckedBps, long nowNs) {
+        // Right after a decrease the acknowledged bitrate still shows the old, higher rate: it is
+        // no evidence of a faster path then.
+        boolean ackedIsFresh = !haveDecreased || nowNs - lastDecreaseNs > rttNs + ACKED_LAG_NS;
+        if (ackedIsFresh && smoothAckedBps > 0 && linkCapacityKbps > 0
+                && smoothAckedBps / 1000.0 > upperLinkKbps()) {
             linkCapacityKbps = -1; // the path got faster than we knew: go multiplicative again
         }
         long elapsedNs = Math.min(Math.max(nowNs - lastChangeNs, 0), 1_000_000_000L);
@@ -143,9 +159,12 @@ public final class AimdRateControl {
         lastChangeNs = nowNs;
     }
 
-    private void decrease(long ackedBps, long nowNs) {
+    private void decrease(long ackedBps, long smoothAckedBps, long nowNs) {
         // At most one decrease per round trip, so one queue build-up is not punished twice.
-        if (haveDecreased && nowNs - lastDecreaseNs < Math.max(10_000_000L, Math.min(rttNs, 200_000_000L))) {
+        // A standing queue above LARGE_QUEUE_NS is no longer one build-up in progress: it must
+        // go, so then the next decrease may come after one RTT.
+        long spacingNs = queueDelayNs > LARGE_QUEUE_NS ? rttNs : rttNs + DECREASE_SETTLE_NS;
+        if (haveDecreased && nowNs - lastDecreaseNs < spacingNs) {
             return;
         }
         long basis = ackedBps > 0 ? ackedBps : currentBps;
@@ -157,8 +176,8 @@ public final class AimdRateControl {
         if (next < currentBps) {
             currentBps = clamp(next);
         }
-        if (ackedBps > 0) {
-            updateLinkCapacity(ackedBps / 1000.0);
+        if (smoothAckedBps > 0) {
+            updateLinkCapacity(smoothAckedBps / 1000.0);
         }
         lastDecreaseNs = nowNs;
         haveDecreased = true;

@@ -14,6 +14,8 @@ public final class InterArrival {
 
     /** Send-time window of a group. */
     public static final long BURST_NS = 5_000_000L;
+    /** The longest arrival span of one group. */
+    private static final long MAX_BURST_NS = 100_000_000L;
     /** An arrival jump this much larger than the send jump means a reset of the path. */
     private static final long ARRIVAL_JUMP_RESET_NS = 3_000_000_000L;
 
@@ -84,7 +86,10 @@ public final class InterArrival {
         }
         long arrivalSinceLastNs = arrivalTimeNs - currentLastArrivalNs;
         long sendSinceLastNs = sendTimeNs - currentLastSendNs;
-        return arrivalSinceLastNs - sendSinceLastNs < 0 && arrivalSinceLastNs <= BURST_NS;
+        // A burst arrives after the group (not before it: that is reordering or a clock jump)
+        // and a group never spans more than MAX_BURST_NS of arrivals.
+        return arrivalSinceLastNs >= 0 && arrivalSinceLastNs <= BURST_NS && arrivalSinceLastNs - sendSinceLastNs < 0
+                && arrivalTimeNs - currentFirstArrivalNs < MAX_BURST_NS;
     }
 
     private void startGroup(long sendTimeNs, long arrivalTimeNs, int sizeBytes) {

@@ -18,6 +18,7 @@ public final class ProbeBitrateEstimator {
     private static final long MAX_SPAN_NS = 1_000_000_000L;
 
     private final int[] ids = new int[SLOTS];
+    private final long[] targetsBps = new long[SLOTS];
     private final int[] minPackets = new int[SLOTS];
     private final long[] minBytes = new long[SLOTS];
     private final int[] packets = new int[SLOTS];
@@ -30,6 +31,8 @@ public final class ProbeBitrateEstimator {
     private final int[] firstArrivalSize = new int[SLOTS];
     private final boolean[] done = new boolean[SLOTS];
     private int nextSlot;
+    private long lastResultTargetBps;
+    private int lastResultClusterId = -1;
 
     public ProbeBitrateEstimator() {
         java.util.Arrays.fill(ids, -1);
@@ -39,13 +42,15 @@ public final class ProbeBitrateEstimator {
      * Registers a cluster before its packets are sent (the oldest of {@value #SLOTS} is forgotten).
      *
      * @param clusterId the id the pacer tags its packets with
+     * @param targetBps the rate the cluster is sent at
      * @param clusterMinPackets packets in the cluster
      * @param clusterMinBytes bytes in the cluster
      */
-    public void register(int clusterId, int clusterMinPackets, long clusterMinBytes) {
+    public void register(int clusterId, long targetBps, int clusterMinPackets, long clusterMinBytes) {
         int slot = nextSlot;
         nextSlot = (nextSlot + 1) % SLOTS;
         ids[slot] = clusterId;
+        targetsBps[slot] = targetBps;
         minPackets[slot] = clusterMinPackets;
         minBytes[slot] = clusterMinBytes;
         packets[slot] = 0;
@@ -104,11 +109,23 @@ public final class ProbeBitrateEstimator {
             return -1; // unusable timing: no result rather than a wrong one
         }
         done[slot] = true;
+        lastResultTargetBps = targetsBps[slot];
+        lastResultClusterId = clusterId;
         double sendBps = (bytes[slot] - lastSendSize[slot]) * 8e9 / sendSpanNs;
         double receiveBps = (bytes[slot] - firstArrivalSize[slot]) * 8e9 / receiveSpanNs;
         if (receiveBps < UNSATURATED_RATIO * sendBps) {
             return (long) (SATURATED_UTILIZATION * receiveBps);
         }
         return (long) Math.min(sendBps, receiveBps);
+    }
+
+    /** @return the rate the cluster of the last result was sent at, in bit/s */
+    public long lastResultTargetBps() {
+        return lastResultTargetBps;
+    }
+
+    /** @return the id of the cluster of the last result, or -1 */
+    public int lastResultClusterId() {
+        return lastResultClusterId;
     }
 }

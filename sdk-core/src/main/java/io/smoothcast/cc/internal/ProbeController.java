@@ -67,14 +67,19 @@ public final class ProbeController {
     }
 
     /**
-     * A probe cluster measured {@code resultBps}.
+     * A probe cluster measured {@code resultBps}. Only the result of the highest cluster asked
+     * for so far steers exponential probing; earlier, lower clusters say nothing new.
      *
      * @param resultBps the measured rate
+     * @param clusterTargetBps the rate that cluster was sent at
      * @param nowNs the current time
      */
-    public void onProbeResult(long resultBps, long nowNs) {
-        if (exponential && resultBps >= CONTINUE_SHARE * lastProbeBps && 2 * resultBps <= maxBitrateBps) {
-            request(2 * resultBps, nowNs);
+    public void onProbeResult(long resultBps, long clusterTargetBps, long nowNs) {
+        if (!exponential || clusterTargetBps < lastProbeBps) {
+            return;
+        }
+        if (resultBps >= CONTINUE_SHARE * clusterTargetBps && lastProbeBps < maxBitrateBps) {
+            request(Math.max(2 * resultBps, lastProbeBps + 1), nowNs);
         } else {
             exponential = false;
         }

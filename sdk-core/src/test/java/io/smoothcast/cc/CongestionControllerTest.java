@@ -1,0 +1,158 @@
+package io.smoothcast.cc;
+
+import static io.smoothcast.cc.SimulatedPath.MS;
+import static io.smoothcast.cc.SimulatedPath.S;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.netsim.CapacitySchedule;
+import io.smoothcast.netsim.PacedMediaSender;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class CongestionControllerTest {
+
+    private static CongestionController controller(boolean probing) {
+        return CongestionController.builder().startBitrateBps(500_000).initialProbing(probing).build();
+    }
+
+    /** Sends 1000-byte packets every 10 ms from {@code fromNs}, each received 40 ms later. */
+    private static long sendAndAck(CongestionController cc, TransportFeedback feedback, long firstSeq, long fromNs,
+            int packets) {
+        feedback.clear();
+        for (int i = 0; i < packets; i++) {
+            cc.onPacketSent(firstSeq + i, 1000, fromNs + i * 10 * MS, -1);
+            feedback.addReceived(firstSeq + i, fromNs + i * 10 * MS + 40 * MS);
+        }
+        long nowNs = fromNs + packets * 10 * MS + 80 * MS;
+        cc.onFeedback(feedback, nowNs);
+        return nowNs;
+    }
+
+    @Test
+    void feedbackForUnknownOrRepeatedPackets_isCountedAndIgnored() {
+        CongestionController cc = controller(false);
+        TransportFeedback feedback = new TransportFeedback(64);
+        sendAndAck(cc, feedback, 0, 0, 10);
+        long target = cc.targetBitrateBps();
+        cc.onFeedback(feedback, 300 * MS); // the same report again
+        assertEquals(10, cc.duplicateFeedbackEntries());
+        feedback.clear();
+        feedback.addReceived(5_000, 1);
+        feedback.addLost(70_000);
+        cc.onFeedback(feedback, 310 * MS);
+        assertEquals(2, cc.unknownFeedbackEntries());
+        assertEquals(target, cc.targetBitrateBps(), "nothing we sent: no change");
+        assertEquals(10, cc.reportedReceivedPackets());
+        assertEquals(0, cc.reportedLostPackets());
+    }
+
+    @Test
+    void randomFeedback_neverThrowsAndKeepsTheTargetInBounds() {
+        for (long seed = 0; seed < 20; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            CongestionController cc = CongestionController.builder().minBitrateBps(50_000).maxBitrateBps(5_000_000)
+                    .startBitrateBps(300_000).build();
+            TransportFeedback feedback = new TransportFeedback(256);
+            long now = 0;
+            long seq = 0;
+            for (int round = 0; round < 200; round++) {
+                for (int i = 0; i < 20; i++) {
+                    cc.onPacketSent(seq++, 1 + random.nextInt(1500), now, random.nextInt(3) - 1);
+                }
+                feedback.clear();
+                for (int i = 0; i < random.nextInt(100); i++) {
+                    long s = seq - random.nextInt(400);
+                    if (random.nextBoolean()) {
+                        feedback.addReceived(Math.max(0, s), random.nextLong());
+                    } else {
+                        feedback.addLost(Math.max(0, s));
+                    }
+                }
+                now += random.nextInt(100) * MS;
+                cc.onFeedback(feedback, now);
+                cc.onTick(now);
+                long target = cc.targetBitrateBps();
+                assertTrue(target >= 50_000 && target <= 5_000_000, "seed " + seed + ": target " + target);
+            }
+        }
+    }
+
+    @Test
+    void rttComesFromFeedback() {
+        CongestionController cc = controller(false);
+        TransportFeedback feedback = new TransportFeedback(64);
+        sendAndAck(cc, feedback, 0, 0, 10);
+        // The newest packet was sent at 90 ms and the feedback arrived at 180 ms.
+        assertEquals(90 * MS, cc.rttNs());
+    }
+
+    @Test
+    void feedbackTimeout_backsOffWhilePacketsGoUnanswered() {
+        CongestionController cc = controller(false);
+        TransportFeedback feedback = new TransportFeedback(64);
+        long now = sendAndAck(cc, feedback, 0, 0, 10);
+        long before = cc.targetBitrateBps();
+        long seq = 10;
+        for (long t = now; t < now + 3 * S; t += 20 * MS) {
+            cc.onPacketSent(seq++, 1000, t, -1);
+            cc.onTick(t);
+        }
+        assertTrue(cc.isFeedbackTimedOut());
+        long after = cc.targetBitrateBps();
+        // Timeout after 1 s, then 20 % less every 500 ms: 4 cuts in the remaining 2 s.
+        assertEquals((long) (before * 0.8 * 0.8 * 0.8 * 0.8), after, before * 0.01);
+    }
+
+    @Test
+    void silenceWithoutSending_isNoTimeout() {
+        CongestionController cc = controller(false);
+        TransportFeedback feedback = new TransportFeedback(64);
+        long now = sendAndAck(cc, feedback, 0, 0, 10);
+        long before = cc.targetBitrateBps();
+        cc.onTick(now + 10 * S);
+        assertFalse(cc.isFeedbackTimedOut());
+        assertEquals(before, cc.targetBitrateBps());
+    }
+
+    @Test
+    void initialProbing_asksForTwoClusters() {
+        CongestionController cc = controller(true);
+        ProbeClusterRequest request = new ProbeClusterRequest();
+        assertFalse(cc.pollProbeCluster(request), "nothing before media starts");
+        cc.onPacketSent(0, 1000, 0, -1);
+        assertTrue(cc.pollProbeCluster(request));
+        assertEquals(1_500_000, request.bitrateBps());
+        assertTrue(cc.pollProbeCluster(request));
+        assertEquals(3_000_000, request.bitrateBps());
+        assertEquals(1, request.clusterId());
+        assertFalse(cc.pollProbeCluster(request));
+    }
+
+    @Test
+    void applicationLimitedSender_doesNotInflateTheEstimate() {
+        // 10 Mbit/s path, but the encoder never produces more than 200 kbit/s.
+        SimulatedPath path = new SimulatedPath(CapacitySchedule.constant(10_000_000), 25 * MS, 300 * MS, 30 * S, 9);
+        CongestionController cc = CongestionController.builder().startBitrateBps(300_000).initialProbing(false).build();
+        Pacer pacer = Pacer.builder().initialTargetBitrateBps(300_000).build();
+        PacedMediaSender sender = new PacedMediaSender(cc, pacer, (target, now) -> Math.min(target, 200_000), 30, 1200,
+                false);
+        path.addOurs("app-limited", sender, 0);
+        path.simulator.runUntil(30 * S);
+        assertTrue(cc.targetBitrateBps() <= 1.5 * 200_000 + 10_000 + 1_000, "target " + cc.targetBitrateBps());
+    }
+
+    @Test
+    void badArguments_areRejectedByName() {
+        CongestionController cc = controller(false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cc.onPacketSent(-1, 100, 0, -1));
+        assertTrue(e.getMessage().contains("transportSequence"));
+        assertThrows(IllegalArgumentException.class, () -> cc.onPacketSent(1, 0, 0, -1));
+        assertThrows(IllegalArgumentException.class, () -> cc.onFeedback(null, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> CongestionController.builder().minBitrateBps(100).maxBitrateBps(50).startBitrateBps(60).build());
+        assertThrows(IllegalArgumentException.class, () -> CongestionController.builder().historyCapacity(1000));
+    }
+}

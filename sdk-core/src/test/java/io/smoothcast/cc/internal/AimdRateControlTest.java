@@ -1,0 +1,93 @@
+package io.smoothcast.cc.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class AimdRateControlTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long S = 1_000_000_000L;
+
+    @Test
+    void overuse_dropsTo85PercentOfAcked() {
+        AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
+        aimd.setRttNs(100 * MS);
+        long rate = aimd.update(BandwidthUsage.OVERUSING, 1_600_000, 1_600_000, S);
+        assertEquals(1_360_000, rate);
+        assertEquals(1_600_000, aimd.linkCapacityBps());
+    }
+
+    @Test
+    void largeStandingQueue_decreasesDeeperToDrainIt() {
+        AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
+        aimd.setQueueDelayNs(300 * MS);
+        long rate = aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
+        // Drain 300 ms of queue within 1 s: 70 % of what the path delivers.
+        assertEquals(700_000, rate);
+    }
+
+    @Test
+    void secondDecrease_waitsForTheFirstToTakeEffect() {
+        AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
+        aimd.setRttNs(100 * MS);
+        aimd.update(BandwidthUsage.OVERUSING, 1_600_000, 1_600_000, S);
+        long held = aimd.update(BandwidthUsage.OVERUSING, 1_400_000, 1_400_000, S + 200 * MS);
+        assertEquals(1_360_000, held, "within RTT + settle time: no second decrease");
+        long lowered = aimd.update(BandwidthUsage.OVERUSING, 1_400_000, 1_400_000, S + 400 * MS);
+        assertEquals(1_190_000, lowered);
+    }
+
+    @Test
+    void farFromKnownCapacity_increasesAbout8PercentPerSecond() {
+        AimdRateControl aimd = new AimdRateControl(1_000_000, 30_000, 20_000_000);
+        aimd.update(BandwidthUsage.NORMAL, -1, -1, 0);
+        long rate = 0;
+        for (long t = 100 * MS; t <= S; t += 100 * MS) {
+            rate = aimd.update(BandwidthUsage.NORMAL, -1, -1, t);
+        }
+        assertEquals(1_080_000, rate, 2_000);
+    }
+
+    @Test
+    void nearKnownCapacity_increasesAboutOnePacketPerResponseTime() {
+        AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
+        aimd.setRttNs(100 * MS);
+        aimd.update(BandwidthUsage.OVERUSING, 2_000_000, 2_000_000, 0);
+        long start = aimd.estimateBps();
+        aimd.update(BandwidthUsage.NORMAL, 1_700_000, 1_700_000, S);
+        long rate = start;
+        for (long t = S + 100 * MS; t <= 2 * S; t += 100 * MS) {
+            rate = aimd.update(BandwidthUsage.NORMAL, 1_700_000, 1_700_000, t);
+        }
+        // 9600 bits per (100 ms RTT + 100 ms) = 48 kbit/s per second.
+        assertEquals(48_000, rate - start, 1_000);
+    }
+
+    @Test
+    void applicationLimited_increaseStopsAt150PercentOfAcked() {
+        AimdRateControl aimd = new AimdRateControl(300_000, 30_000, 20_000_000);
+        long rate = 0;
+        for (long t = 0; t <= 60 * S; t += 100 * MS) {
+            rate = aimd.update(BandwidthUsage.NORMAL, 200_000, 200_000, t);
+        }
+        assertEquals(310_000, rate, "1.5 x 200 kbit/s + 10 kbit/s, never more");
+    }
+
+    @Test
+    void underuse_holdsTheRate() {
+        AimdRateControl aimd = new AimdRateControl(1_000_000, 30_000, 20_000_000);
+        aimd.update(BandwidthUsage.UNDERUSING, 900_000, 900_000, 0);
+        assertEquals(1_000_000, aimd.update(BandwidthUsage.UNDERUSING, 900_000, 900_000, S));
+        assertTrue(aimd.update(BandwidthUsage.NORMAL, 900_000, 900_000, 2 * S) >= 1_000_000);
+    }
+
+    @Test
+    void estimate_staysWithinBounds() {
+        AimdRateControl aimd = new AimdRateControl(100_000, 50_000, 200_000);
+        assertEquals(50_000, aimd.update(BandwidthUsage.OVERUSING, 10_000, 10_000, S));
+        aimd.setEstimate(5_000_000, 2 * S);
+        assertEquals(200_000, aimd.estimateBps());
+    }
+}

@@ -1,0 +1,74 @@
+package io.smoothcast.cc.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class LossBasedControllerTest {
+
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void noLoss_limitsNothing() {
+        LossBasedController loss = new LossBasedController();
+        loss.onReported(100, 0);
+        assertEquals(Long.MAX_VALUE, loss.update(1_000_000, 1_000_000, 0));
+    }
+
+    @Test
+    void above10Percent_backsOffByHalfTheLossFraction() {
+        LossBasedController loss = new LossBasedController();
+        loss.onReported(80, 20);
+        assertEquals(900_000, loss.update(1_000_000, 1_000_000, 0), "20 % loss: x (1 - 0.1)");
+        assertEquals(0.2, loss.lastLossFraction(), 1e-9);
+    }
+
+    @Test
+    void between2And10Percent_holds() {
+        LossBasedController loss = new LossBasedController();
+        loss.onReported(95, 5);
+        assertEquals(1_000_000, loss.update(1_000_000, 1_500_000, 0));
+        loss.onReported(95, 5);
+        assertEquals(1_000_000, loss.update(1_200_000, 1_500_000, 100 * MS), "holds where it was");
+    }
+
+    @Test
+    void lowLossAfterBackOff_growsAndIsLiftedAtTheDelayBasedEstimate() {
+        LossBasedController loss = new LossBasedController();
+        loss.onReported(50, 50);
+        long limit = loss.update(1_000_000, 1_000_000, 0);
+        assertEquals(750_000, limit);
+        int updates = 0;
+        while (limit != Long.MAX_VALUE && updates < 100) {
+            loss.onReported(100, 0);
+            limit = loss.update(limit, 1_000_000, (updates + 1) * 100 * MS);
+            updates++;
+        }
+        assertEquals(Long.MAX_VALUE, limit);
+        assertEquals(6, updates, "750k x 1.05^6 > 1M");
+    }
+
+    @Test
+    void decreases_areSpacedAndNeedEnoughPackets() {
+        LossBasedController loss = new LossBasedController();
+        loss.onReported(5, 5);
+        assertEquals(Long.MAX_VALUE, loss.update(1_000_000, 1_000_000, 0), "10 packets are too few to judge");
+        loss.onReported(40, 10);
+        long first = loss.update(1_000_000, 1_000_000, 0);
+        loss.onReported(40, 60);
+        assertEquals(first, loss.update(first, 1_000_000, 100 * MS), "within 300 ms of the last decrease");
+    }
+
+    @Test
+    void probeResult_liftsTheLimitUnlessLossIsHigh() {
+        LossBasedController loss = new LossBasedController();
+        loss.onReported(70, 30);
+        long limit = loss.update(1_000_000, 1_000_000, 0);
+        loss.onProbeResult(900_000);
+        assertEquals(limit, loss.limitBps(), "30 % loss at the last update: a probe proves nothing");
+        loss.onReported(100, 0);
+        loss.update(limit, 1_000_000, 400 * MS);
+        loss.onProbeResult(900_000);
+        assertEquals(900_000, loss.limitBps());
+    }
+}
