@@ -1,5 +1,6 @@
 package io.smoothcast.benchmarks;
 
+import io.smoothcast.abr.EncoderMode;
 import io.smoothcast.benchmarks.scenarios.ScenarioHarness;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,6 +73,11 @@ public final class Scenarios implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Simulator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--encoder", defaultValue = "LADDER", paramLabel = "LADDER|CONTINUOUS",
+            description = "LADDER: the encoder runs at the ABR's rendition bitrates (QoE as in "
+                    + "Pensieve); CONTINUOUS: it follows the target (default ${DEFAULT-VALUE}).")
+    EncoderMode encoder;
+
     @Override
     public Integer call() throws Exception {
         if (source.list) {
@@ -80,7 +86,8 @@ public final class Scenarios implements Callable<Integer> {
             return 0;
         }
         int runs = ScenarioHarness.run(new ScenarioHarness.Options(source.scenario, source.trace,
-                rttMs, loss, durationS, out, tracesDir, controllers, !noCharts, seed), System.out);
+                rttMs, loss, durationS, out, tracesDir, controllers, !noCharts, seed, encoder),
+                System.out);
         System.out.println(runs + " runs written to " + out.resolve("summary.json"));
         return 0;
     }

@@ -25,14 +25,16 @@ import java.util.concurrent.TimeUnit;
  *       video resumes at the lowest video rendition ({@link AbrListener#onAudioOnlyRecovered}),
  *       or higher if the target has also held above a higher rendition for the up-switch hold.</li>
  * </ul>
- * The continuous output {@link #encoderBitrateBps()} is the target clamped to
- * {@code [audioOnlyFloorBps, bitrate of the highest rendition]} while video is on, and the
- * audio-only rendition's bitrate while it is off.
+ * The encoder bitrate, {@link #encoderBitrateBps()}, depends on the {@link EncoderMode}: in
+ * {@code CONTINUOUS} mode (the default) it is the target clamped to
+ * {@code [audioOnlyFloorBps, bitrate of the highest rendition]}; in {@code LADDER} mode it is the
+ * selected rendition's bitrate. While video is off it is the audio-only rendition's bitrate.
  *
- * <p>While video is off, {@link #recoveryPaddingBitrateBps()} tells the sender how much padding
- * to add: a congestion controller cannot see the path recover from audio alone (its estimate
- * is bounded by what it is sent, and application-limited periods must not raise it), so without
- * padding an audio-only stream would never earn its video back.
+ * <p>{@link #paddingBitrateBps()} tells the sender how much padding to add so that the
+ * congestion controller can see more capacity than the media uses. A controller's estimate is
+ * bounded by what it is sent (application-limited periods must not raise it), so without padding
+ * an audio-only stream would never earn its video back, and a ladder encoder would never reach
+ * the next rendition's threshold. Padding never takes the total above the target.
  *
  * <p>The selector starts at the lowest video rendition. It never reads a clock: the caller
  * passes {@code nowNs}, from one monotonic source.
@@ -62,6 +64,7 @@ public final class RenditionSelector {
     private final long fallbackDelayNs;
     private final long recoveryHoldNs;
     private final AbrListener listener;
+    private final EncoderMode encoderMode;
     private final HeldAboveTracker heldAbove;
 
     private int currentIndex;
@@ -86,6 +89,7 @@ public final class RenditionSelector {
         this.fallbackDelayNs = TimeUnit.MILLISECONDS.toNanos(b.minDurationBelowFloorForFallbackMs);
         this.recoveryHoldNs = TimeUnit.MILLISECONDS.toNanos(b.minDurationForRecoveryMs);
         this.listener = b.listener;
+        this.encoderMode = b.encoderMode;
         long[] thresholds = new long[ladder.size()];
         for (int i = 0; i < thresholds.length; i++) {
             thresholds[i] = (long) Math.ceil(ladder.bitrateBps(i) * upSwitchMargin);
@@ -194,35 +198,48 @@ public final class RenditionSelector {
     }
 
     /**
-     * Returns the bitrate for an encoder that accepts any bitrate: the last target clamped to
-     * {@code [audioOnlyFloorBps, highest rendition bitrate]} while video is on, the audio-only
-     * rendition's bitrate while it is off.
+     * Returns the bitrate the encoder should produce now: the audio-only rendition's bitrate
+     * while video is off; otherwise, in {@link EncoderMode#CONTINUOUS} mode, the last target
+     * clamped to {@code [audioOnlyFloorBps, highest rendition bitrate]}, and in
+     * {@link EncoderMode#LADDER} mode the selected rendition's bitrate.
      *
      * @return the encoder bitrate, in bits per second
      */
     public long encoderBitrateBps() {
-        if (isAudioOnly()) {
-            return ladder.bitrateBps(0);
+        if (isAudioOnly() || encoderMode == EncoderMode.LADDER) {
+            return ladder.bitrateBps(currentIndex);
         }
         long max = ladder.bitrateBps(ladder.highestIndex());
         return Math.max(audioOnlyFloorBps, Math.min(max, targetBitrateBps));
     }
 
     /**
-     * Returns the padding the sender should add while video is off, so that the congestion
-     * controller keeps measuring the path: the last target, capped at the recovery threshold
-     * ({@code bitrate(lowest video) x upSwitchMargin}), minus the audio-only rendition's bitrate;
-     * never negative, and 0 while video is on. Padding never exceeds what the target allows.
+     * Returns the padding the sender should add to the media so that the congestion controller
+     * can measure the path beyond what the media uses: up to the last target, capped at the
+     * threshold the target must hold to move up ({@code bitrate(j) x upSwitchMargin} for the
+     * rendition {@code j} that would be next: the lowest video rendition while video is off, the
+     * rendition above the current one in {@link EncoderMode#LADDER} mode), minus the encoder
+     * bitrate. 0 in {@link EncoderMode#CONTINUOUS} mode while video is on (the encoder already
+     * follows the target) and at the highest rendition. Never negative.
      *
      * @return the padding bitrate, in bits per second
      */
-    public long recoveryPaddingBitrateBps() {
-        if (!isAudioOnly()) {
+    public long paddingBitrateBps() {
+        int next;
+        if (isAudioOnly()) {
+            next = ladder.lowestVideoIndex();
+        } else if (encoderMode == EncoderMode.LADDER && currentIndex < ladder.highestIndex()) {
+            next = currentIndex + 1;
+        } else {
             return 0;
         }
-        long recoveryBps = (long) Math.ceil(
-                ladder.bitrateBps(ladder.lowestVideoIndex()) * upSwitchMargin);
-        return Math.max(0, Math.min(targetBitrateBps, recoveryBps) - ladder.bitrateBps(0));
+        long thresholdBps = (long) Math.ceil(ladder.bitrateBps(next) * upSwitchMargin);
+        return Math.max(0, Math.min(targetBitrateBps, thresholdBps) - encoderBitrateBps());
+    }
+
+    /** Returns how the encoder takes its bitrate. */
+    public EncoderMode encoderMode() {
+        return encoderMode;
     }
 
     /** Returns the audio-only floor in use, in bits per second. */
@@ -253,6 +270,7 @@ public final class RenditionSelector {
                 DEFAULT_MIN_DURATION_BELOW_FLOOR_FOR_FALLBACK_MS;
         private long minDurationForRecoveryMs = DEFAULT_MIN_DURATION_FOR_RECOVERY_MS;
         private AbrListener listener = AbrListener.NONE;
+        private EncoderMode encoderMode = EncoderMode.CONTINUOUS;
 
         private Builder(RenditionLadder ladder) {
             this.ladder = Objects.requireNonNull(ladder, "ladder");
@@ -335,6 +353,15 @@ public final class RenditionSelector {
          */
         public Builder listener(AbrListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * @param mode how the encoder takes its bitrate; default {@link EncoderMode#CONTINUOUS}
+         * @return this builder
+         */
+        public Builder encoderMode(EncoderMode mode) {
+            this.encoderMode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

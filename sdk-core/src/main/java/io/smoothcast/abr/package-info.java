@@ -8,7 +8,8 @@
  *       audio-only 48 kbps, 360p 400 kbps, 540p 900 kbps, 720p 1.8 Mbps, 1080p 3.5 Mbps).</li>
  *   <li>{@link io.smoothcast.abr.RenditionSelector}: down at once, up after a hold, audio-only
  *       fallback under a floor with automatic recovery ({@link io.smoothcast.abr.AbrListener}),
- *       and a continuous encoder bitrate.</li>
+ *       the encoder bitrate ({@link io.smoothcast.abr.EncoderMode}: continuous or per rendition)
+ *       and the padding that lets the congestion controller see room for more.</li>
  *   <li>{@link io.smoothcast.abr.SimulcastLayerSelector}: the per-viewer layer choice on a
  *       relay.</li>
  * </ul>

@@ -123,16 +123,46 @@ class RenditionSelectorTest {
     }
 
     @Test
-    void recoveryPadding_onlyInAudioOnly_fillsTargetUpToRecoveryThreshold() {
+    void padding_continuousMode_onlyInAudioOnly_fillsTargetUpToRecoveryThreshold() {
         feed(200_000, 0, 900);
-        assertEquals(0, selector.recoveryPaddingBitrateBps(), "video still on");
+        assertEquals(0, selector.paddingBitrateBps(), "video still on");
         selector.update(200_000, 1_000 * MS);
         assertTrue(selector.isAudioOnly());
-        assertEquals(200_000 - 48_000, selector.recoveryPaddingBitrateBps());
+        assertEquals(200_000 - 48_000, selector.paddingBitrateBps());
         selector.update(2_000_000, 1_100 * MS);
-        assertEquals(460_000 - 48_000, selector.recoveryPaddingBitrateBps(), "capped at 400k x 1.15");
+        assertEquals(460_000 - 48_000, selector.paddingBitrateBps(), "capped at 400k x 1.15");
         selector.update(30_000, 1_200 * MS);
-        assertEquals(0, selector.recoveryPaddingBitrateBps(), "never negative");
+        assertEquals(0, selector.paddingBitrateBps(), "never negative");
+    }
+
+    @Test
+    void ladderMode_encoderRunsAtRendition_andPadsTowardsNextThreshold() {
+        RenditionSelector ladder = RenditionSelector.builder(RenditionLadder.defaults())
+                .encoderMode(EncoderMode.LADDER).build();
+        assertEquals(EncoderMode.LADDER, ladder.encoderMode());
+        ladder.update(700_000, 0);
+        assertEquals("360p", ladder.current().name());
+        assertEquals(400_000, ladder.encoderBitrateBps());
+        assertEquals(300_000, ladder.paddingBitrateBps(), "fills up to the target");
+        ladder.update(2_000_000, MS);
+        assertEquals(1_035_000 - 400_000, ladder.paddingBitrateBps(), "capped at 900k x 1.15");
+        for (long t = 0; t <= 4_000; t += 100) {
+            ladder.update(5_000_000, t * MS);
+        }
+        assertEquals("1080p", ladder.current().name());
+        assertEquals(3_500_000, ladder.encoderBitrateBps());
+        assertEquals(0, ladder.paddingBitrateBps(), "nothing above the top rendition");
+        ladder.update(1_000_000, 5_000 * MS);
+        assertEquals("540p", ladder.current().name());
+        assertEquals(900_000, ladder.encoderBitrateBps());
+        assertEquals(100_000, ladder.paddingBitrateBps());
+    }
+
+    @Test
+    void continuousMode_neverPadsWhileVideoIsOn() {
+        selector.update(700_000, 0);
+        assertEquals(0, selector.paddingBitrateBps());
+        assertEquals(EncoderMode.CONTINUOUS, selector.encoderMode());
     }
 
     @Test

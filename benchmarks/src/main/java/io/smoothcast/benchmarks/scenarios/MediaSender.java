@@ -11,15 +11,17 @@ import io.smoothcast.netsim.SimPacket;
  * the rate controller differs between runs:
  * <ul>
  *   <li>an encoder producing {@value #FRAMES_PER_SECOND} frames per second whose size follows the
- *       ABR's continuous encoder bitrate ({@link RenditionSelector}, driven by the controller's
- *       target minus header overhead; the fixed baseline bypasses the ABR), packetized into packets of at most
+ *       ABR's encoder bitrate ({@link RenditionSelector}, continuous or per rendition, driven
+ *       by the controller's target minus header overhead; the fixed baseline bypasses the ABR),
+ *       packetized into packets of at most
  *       {@value #MAX_PAYLOAD_BYTES} bytes plus {@value #OVERHEAD_BYTES} bytes of IP/UDP/RTP
  *       headers;</li>
  *   <li>a pacer sending queued packets at the controller's pacing rate (by default
  *       {@value #PACING_FACTOR} x target, libwebrtc's factor) with at most
  *       {@value #MAX_BURST_MS} ms of accumulated budget, padding when the controller asks to
- *       probe and no media waits, and padding at the ABR's recovery rate while video is off
- *       (audio-only fallback), so that the controller can see the path recover;</li>
+ *       probe and no media waits, and padding at the rate the ABR asks for (while video is off,
+ *       or towards the next rendition with a ladder encoder), so that the controller can see
+ *       room for more;</li>
  *   <li>late-frame discard: a frame still queued a playout budget after capture can no longer
  *       be shown, so its packets are dropped from the queue (as an encoder skipping frames under
  *       back-pressure would) and it counts as stalled.</li>
@@ -101,7 +103,7 @@ final class MediaSender implements SimEndpoint {
         long wake = Math.min(nextFrameNs, nowNs + TICK_NS);
         if (queueCount > 0 || controller.probeBitrateBps(nowNs) > 0) {
             wake = Math.min(wake, Math.max(nextSendNs, nowNs + 1));
-        } else if (recoveryPaddingBps() > 0) {
+        } else if (abrPaddingBps() > 0) {
             wake = Math.min(wake, Math.max(nextPaddingNs, nowNs + 1));
         }
         context.setTimerNs(wake);
@@ -172,10 +174,10 @@ final class MediaSender implements SimEndpoint {
             } else if (queueCount == 0 && probing && mediaDue) {
                 transmit(-1, PADDING_BYTES, true, nowNs);
                 nextSendNs += transmitNs(PADDING_BYTES, probeBps);
-            } else if (queueCount == 0 && !probing && recoveryPaddingBps() > 0
+            } else if (queueCount == 0 && !probing && abrPaddingBps() > 0
                     && nextPaddingNs - nowNs <= 0) {
                 transmit(-1, PADDING_BYTES, false, nowNs);
-                nextPaddingNs += transmitNs(PADDING_BYTES, recoveryPaddingBps());
+                nextPaddingNs += transmitNs(PADDING_BYTES, abrPaddingBps());
             } else {
                 return;
             }
@@ -186,9 +188,9 @@ final class MediaSender implements SimEndpoint {
         return sizeBytes * 8L * 1_000_000_000L / Math.max(1, rateBps);
     }
 
-    /** Padding the ABR asks for while video is off (see RenditionSelector). */
-    private long recoveryPaddingBps() {
-        return selector == null ? 0 : selector.recoveryPaddingBitrateBps();
+    /** Padding the ABR asks for (see RenditionSelector#paddingBitrateBps). */
+    private long abrPaddingBps() {
+        return selector == null ? 0 : selector.paddingBitrateBps();
     }
 
     private void transmit(int frame, int sizeBytes, boolean probe, long nowNs) {

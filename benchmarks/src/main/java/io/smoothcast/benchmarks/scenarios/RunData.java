@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param scenario the scenario's name
  * @param controller the controller's name
+ * @param encoder how the encoder took its bitrate: continuous, ladder, or fixed
  * @param binNs length of a time bin, in nanoseconds
  * @param capacityBps forward capacity in each bin, bits per second
  * @param queueDelayMs forward queue delay sampled at the end of each bin, milliseconds
@@ -18,7 +19,7 @@ import java.util.List;
  * @param mediaPacketsDropped media packets the links dropped
  * @param playoutBudgetNs the end-to-end budget a frame must meet, nanoseconds
  */
-record RunData(String scenario, String controller, long binNs, double[] capacityBps,
+record RunData(String scenario, String controller, String encoder, long binNs, double[] capacityBps,
         double[] queueDelayMs, List<FlowSeries> flows, long[] mediaQueueDelayNs,
         long[] mediaArrivalNs, long mediaPacketsSent, long mediaPacketsDropped,
         long playoutBudgetNs) {

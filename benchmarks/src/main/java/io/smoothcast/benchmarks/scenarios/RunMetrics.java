@@ -47,7 +47,8 @@ final class RunMetrics {
      */
     static Summary compute(RunData d, double maxMediaWireBps) {
         int mediaFlows = (int) d.flows().stream().filter(f -> f.spec().isMedia()).count();
-        return new Summary(d.scenario(), d.controller(), round(d.bins() * d.binS(), 1),
+        return new Summary(d.scenario(), d.controller(), d.encoder(),
+                round(d.bins() * d.binS(), 1),
                 mediaFlows,
                 round(utilization(d, 0), 3),
                 round(utilization(d, d.bins() / 2), 3),

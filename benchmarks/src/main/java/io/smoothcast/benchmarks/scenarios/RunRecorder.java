@@ -21,6 +21,7 @@ final class RunRecorder implements PacketObserver {
 
     private final ScenarioSpec spec;
     private final String controllerName;
+    private final String encoder;
     private final long binNs;
     private final int bins;
     private final long budgetNs;
@@ -37,9 +38,11 @@ final class RunRecorder implements PacketObserver {
     private long mediaDropped;
     private LinkModel forwardLink;
 
-    RunRecorder(ScenarioSpec spec, String controllerName, long binNs, long budgetNs) {
+    RunRecorder(ScenarioSpec spec, String controllerName, String encoder, long binNs,
+            long budgetNs) {
         this.spec = spec;
         this.controllerName = controllerName;
+        this.encoder = encoder;
         this.binNs = binNs;
         this.budgetNs = budgetNs;
         this.bins = (int) Math.ceil(spec.durationS() * 1e9 / binNs);
@@ -165,7 +168,7 @@ final class RunRecorder implements PacketObserver {
             flows.add(new FlowSeries(spec.flows().get(f), deliveredBits[f], sentBits[f],
                     targetBps[f], capture, bitrate, stalled, senders[f].renditionSwitches()));
         }
-        return new RunData(spec.name(), controllerName, binNs, capacityBps, queueDelayMs, flows,
+        return new RunData(spec.name(), controllerName, encoder, binNs, capacityBps, queueDelayMs, flows,
                 Arrays.copyOf(mediaDelayNs, mediaDelivered),
                 Arrays.copyOf(mediaArrivalNs, mediaDelivered), mediaSent, mediaDropped, budgetNs);
     }

@@ -1,5 +1,6 @@
 package io.smoothcast.benchmarks.scenarios;
 
+import io.smoothcast.abr.EncoderMode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,12 +38,15 @@ public final class ScenarioHarness {
      * @param controllers controller labels to compare, or empty for all
      * @param charts whether to draw the PNG charts
      * @param seed the simulator seed
+     * @param encoderMode how the ABR-driven encoder takes its bitrate
      */
     public record Options(String scenario, Path trace, long rttMs, double loss, Double durationS,
-            Path outDir, Path tracesDir, List<String> controllers, boolean charts, long seed) {
+            Path outDir, Path tracesDir, List<String> controllers, boolean charts, long seed,
+            EncoderMode encoderMode) {
 
         public Options {
             Objects.requireNonNull(outDir, "outDir");
+            Objects.requireNonNull(encoderMode, "encoderMode");
             Objects.requireNonNull(tracesDir, "tracesDir");
             controllers = List.copyOf(controllers);
             if ((scenario == null) == (trace == null)) {
@@ -89,7 +93,8 @@ public final class ScenarioHarness {
         for (ScenarioSpec spec : scenarios) {
             for (ControllerKind kind : kinds) {
                 long startMs = System.currentTimeMillis();
-                RunData data = ScenarioRunner.run(spec, kind, options.seed());
+                RunData data = ScenarioRunner.run(spec, kind, options.encoderMode(),
+                        options.seed());
                 Summary summary = RunMetrics.compute(data, ScenarioRunner.MAX_MEDIA_WIRE_BPS);
                 summaries.add(summary);
                 if (options.charts()) {

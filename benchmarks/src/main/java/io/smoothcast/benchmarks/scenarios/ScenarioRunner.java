@@ -1,5 +1,6 @@
 package io.smoothcast.benchmarks.scenarios;
 
+import io.smoothcast.abr.EncoderMode;
 import io.smoothcast.abr.RenditionLadder;
 import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.netsim.LinkModel;
@@ -24,7 +25,7 @@ final class ScenarioRunner {
     private ScenarioRunner() {
     }
 
-    static RunData run(ScenarioSpec spec, ControllerKind kind, long seed) {
+    static RunData run(ScenarioSpec spec, ControllerKind kind, EncoderMode encoderMode, long seed) {
         long oneWayNs = spec.oneWayDelayMs() * 1_000_000L;
         long queueNs = spec.queueLimitMs() * 1_000_000L;
         LinkModel.Builder forward = LinkModel.builder().capacity(spec.forwardCapacity())
@@ -35,7 +36,9 @@ final class ScenarioRunner {
         LinkModel forwardLink = forward.build();
         LinkModel reverseLink = LinkModel.builder().capacity(spec.reverseCapacity())
                 .propagationDelayNs(oneWayNs).queueLimitNs(queueNs).seed(seed * 31 + 2).build();
-        RunRecorder recorder = new RunRecorder(spec, kind.label(), BIN_NS, PLAYOUT_BUDGET_NS);
+        RunRecorder recorder = new RunRecorder(spec, kind.label(),
+                kind.usesAbr() ? encoderMode.name().toLowerCase() : "fixed", BIN_NS,
+                PLAYOUT_BUDGET_NS);
         recorder.attachForwardLink(forwardLink);
         NetworkSimulator sim = NetworkSimulator.builder().forwardLink(forwardLink)
                 .reverseLink(reverseLink).observer(recorder).seed(seed).build();
@@ -48,7 +51,8 @@ final class ScenarioRunner {
                 case MEDIA, REVERSE_MEDIA -> {
                     FrameLedger ledger = new FrameLedger();
                     RenditionSelector selector = kind.usesAbr()
-                            ? RenditionSelector.builder(LADDER).build() : null;
+                            ? RenditionSelector.builder(LADDER).encoderMode(encoderMode).build()
+                            : null;
                     MediaSender sender = new MediaSender(kind.newController(), selector, LADDER,
                             ledger, flow, PLAYOUT_BUDGET_NS);
                     long rttMs = 2 * (spec.oneWayDelayMs() + flow.extraOneWayDelayMs());

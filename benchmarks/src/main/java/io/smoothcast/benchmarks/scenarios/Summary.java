@@ -6,6 +6,8 @@ package io.smoothcast.benchmarks.scenarios;
  *
  * @param scenario scenario name
  * @param controller controller name
+ * @param encoder how the encoder took its bitrate: continuous, ladder (ABR renditions), or
+ *     fixed (the fixed baseline)
  * @param durationS run length, seconds
  * @param mediaFlows number of media flows using the controller
  * @param utilization forward data bits delivered (all flows) / forward capacity, whole run
@@ -27,7 +29,7 @@ package io.smoothcast.benchmarks.scenarios;
  * @param switches rendition changes made by the ABR
  * @param qoeLin Pensieve's QoE_lin per one-second segment, averaged
  */
-record Summary(String scenario, String controller, double durationS, int mediaFlows,
+record Summary(String scenario, String controller, String encoder, double durationS, int mediaFlows,
         Double utilization, Double steadyUtilization, Double queueDelayP50Ms,
         Double queueDelayP95Ms, Double steadyQueueDelayP95Ms, Double lossRate,
         Double convergenceMs, Double queueRecoveryMs, Double rampUpMs, Double fairnessMinRatio,

@@ -25,7 +25,7 @@ class RunMetricsTest {
     }
 
     private static RunData data(double[] capacityBps, double[] queueMs, List<FlowSeries> flows) {
-        return new RunData("test", "ctl", BIN_NS, capacityBps, queueMs, flows, new long[0],
+        return new RunData("test", "ctl", "continuous", BIN_NS, capacityBps, queueMs, flows, new long[0],
                 new long[0], 0, 0, 400_000_000L);
     }
 
@@ -53,7 +53,7 @@ class RunMetricsTest {
             delays[i] = (i + 1) * 1_000_000L; // 1..100 ms
             arrivals[i] = i * 100_000_000L;
         }
-        RunData d = new RunData("t", "c", BIN_NS, new double[100], new double[100], List.of(),
+        RunData d = new RunData("t", "c", "continuous", BIN_NS, new double[100], new double[100], List.of(),
                 delays, arrivals, 100, 0, 400_000_000L);
         assertEquals(50.0, RunMetrics.percentileMs(d, 0.50, 0));
         assertEquals(95.0, RunMetrics.percentileMs(d, 0.95, 0));

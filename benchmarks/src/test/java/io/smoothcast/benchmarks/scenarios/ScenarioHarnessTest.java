@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smoothcast.abr.EncoderMode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -35,7 +36,7 @@ class ScenarioHarnessTest {
             throws Exception {
         System.setProperty("java.awt.headless", "true");
         int runs = run(new ScenarioHarness.Options("goal-drop-3to1mbps", null, 100, 0, 12.0, out,
-                out.resolve("no-traces"), List.of(), true, 7));
+                out.resolve("no-traces"), List.of(), true, 7, EncoderMode.LADDER));
         assertEquals(ControllerKind.values().length, runs);
 
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
@@ -49,6 +50,8 @@ class ScenarioHarnessTest {
             String controller = run.get("controller").asText();
             controllers.add(controller);
             assertEquals("goal-drop-3to1mbps", run.get("scenario").asText());
+            assertEquals(controller.equals("fixed-900k") ? "fixed" : "ladder",
+                    run.get("encoder").asText());
             double utilization = run.get("utilization").asDouble();
             assertTrue(utilization > 0.1 && utilization <= 1.01, controller + " " + utilization);
             assertTrue(run.get("lossRate").asDouble() >= 0 && run.get("lossRate").asDouble() <= 1);
@@ -82,7 +85,8 @@ class ScenarioHarnessTest {
         Path b = out.resolve("b");
         for (Path dir : List.of(a, b)) {
             run(new ScenarioHarness.Options("rfc8867-5.4", null, 100, 0, 25.0, dir,
-                    dir.resolve("no-traces"), List.of("loss-only"), false, 3));
+                    dir.resolve("no-traces"), List.of("loss-only"), false, 3,
+                    EncoderMode.CONTINUOUS));
         }
         assertEquals(Files.readString(a.resolve("summary.json")),
                 Files.readString(b.resolve("summary.json")));
@@ -93,7 +97,7 @@ class ScenarioHarnessTest {
         Path trace = out.resolve("step.tsv");
         Files.writeString(trace, "# total_duration_s: 10\n0.0\t1.5\n5.0\t0.5\n");
         run(new ScenarioHarness.Options(null, trace, 200, 0.01, 10.0, out.resolve("o"),
-                out, List.of("libjitsi-remb"), false, 1));
+                out, List.of("libjitsi-remb"), false, 1, EncoderMode.LADDER));
         JsonNode run = new ObjectMapper().readTree(out.resolve("o/summary.json").toFile()).get(0);
         assertEquals("trace-step", run.get("scenario").asText());
         assertTrue(run.get("lossRate").asDouble() > 0, "1% random loss shows up");
@@ -103,11 +107,11 @@ class ScenarioHarnessTest {
     void unknownNames_areRejectedWithTheName(@TempDir Path out) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> run(new ScenarioHarness.Options("no-such", null, 100, 0, null, out, out,
-                        List.of(), false, 1)));
+                        List.of(), false, 1, EncoderMode.LADDER)));
         assertTrue(e.getMessage().contains("no-such"));
         assertThrows(IllegalArgumentException.class,
                 () -> run(new ScenarioHarness.Options("goal-steady-2mbps", null, 100, 0, 1.0,
-                        out, out, List.of("nope"), false, 1)));
+                        out, out, List.of("nope"), false, 1, EncoderMode.LADDER)));
     }
 
     @Test
