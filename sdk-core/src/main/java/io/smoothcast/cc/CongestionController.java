@@ -23,6 +23,13 @@ import io.smoothcast.cc.internal.TrendlineEstimator;
  * rate off by 20 % per half second while feedback stays away although packets are sent.
  * The target is the smaller of the delay-based estimate and the loss-based limit.
  *
+ * <p>Beyond GCC, two additions, both driven by the standing queue (feedback RTT above the
+ * minimum RTT of the last 10-20 s): a decrease drains a measured standing queue within about a
+ * second (below the usual 85 % of the acknowledged bitrate when the queue is long), and a
+ * standing queue that our own decreases do not clear for 2 s is taken for a loss-based competitor
+ * (TCP in a deep buffer): delay-based decreases pause and the loss-based limit governs, re-checked
+ * every 10 s, so the controller neither starves beside TCP nor keeps a buffer full itself.
+ *
  * <p>Use: report every sent packet with {@link #onPacketSent}, every feedback batch with
  * {@link #onFeedback}, call {@link #onTick} every 25 to 100 ms, hand
  * {@linkplain #pollProbeCluster(ProbeClusterRequest) probe clusters} to the {@link Pacer}, and
@@ -88,6 +95,7 @@ public final class CongestionController {
     private boolean awaitingFeedback;
     private long firstUnansweredSendNs;
     private boolean inTimeout;
+    private long bitrateBeforeTimeoutBps;
     private long lastTimeoutBackoffNs;
     private int nextProbeClusterId;
     private long unknownEntries;
@@ -213,6 +221,8 @@ public final class CongestionController {
         if (inTimeout) {
             inTimeout = false;
             interArrival.reset();
+            // However long the silence lasted, probe back towards the rate before it.
+            probeController.onLargeDrop(bitrateBeforeTimeoutBps, nowNs);
         }
         if (haveNewest) {
             long sampleNs = nowNs - newestSendNs;
@@ -336,7 +346,7 @@ public final class CongestionController {
         }
         if (!inTimeout) {
             inTimeout = true;
-            probeController.onLargeDrop(targetBps, nowNs);
+            bitrateBeforeTimeoutBps = targetBps;
         }
         lastTimeoutBackoffNs = nowNs;
         targetBps = clamp((long) (targetBps * TIMEOUT_BACKOFF));
