@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Chooses the rendition a broadcaster sends from the congestion controller's target bitrate,
- * and the bitrate to give an encoder that accepts any bitrate.
+ * the bitrate to give the encoder and the padding the sender should add.
  *
  * <p>Policy, evaluated at each {@link #update(long, long)}:
  * <ul>
