@@ -45,7 +45,9 @@ final class RunRecorder implements PacketObserver {
         this.encoder = encoder;
         this.binNs = binNs;
         this.budgetNs = budgetNs;
-        this.bins = (int) Math.ceil(spec.durationS() * 1e9 / binNs);
+        // Whole nanoseconds first: 154.8 s * 1e9 / 1e8 is 1548.0000000000002 in doubles.
+        long durationNs = Math.round(spec.durationS() * 1e9);
+        this.bins = (int) ((durationNs + binNs - 1) / binNs);
         int flows = spec.flows().size();
         this.capacityBps = new double[bins];
         this.queueDelayMs = new double[bins];
