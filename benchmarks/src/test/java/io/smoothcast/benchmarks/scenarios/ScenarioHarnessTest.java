@@ -128,5 +128,4 @@ class ScenarioHarnessTest {
         assertTrue(names.contains("norway-bus-1"), names.toString());
         assertTrue(names.contains("twitch-fast-spike"), names.toString());
     }
-
 }
