@@ -23,6 +23,13 @@ import io.smoothcast.cc.internal.TrendlineEstimator;
  * rate off by 20 % per half second while feedback stays away although packets are sent.
  * The target is the smaller of the delay-based estimate and the loss-based limit.
  *
+ * <p>Beyond GCC, two additions, both driven by the standing queue (feedback RTT above the
+ * minimum RTT of the last 10-20 s): a decrease drains a measured standing queue within about a
+ * second (below the usual 85 % of the acknowledged bitrate when the queue is long), and a
+ * standing queue that our own decreases do not clear for 2 s is taken for a loss-based competitor
+ * (TCP in a deep buffer): delay-based decreases pause and the loss-based limit governs, re-checked
+ * every 10 s, so the controller neither starves beside TCP nor keeps a buffer full itself.
+ *
  * <p>Use: report every sent packet with {@link #onPacketSent}, every feedback batch with
  * {@link #onFeedback}, call {@link #onTick} every 25 to 100 ms, hand
  * {@linkplain #pollProbeCluster(ProbeClusterRequest) probe clusters} to the {@link Pacer}, and
@@ -49,6 +56,10 @@ public final class CongestionController {
     private static final double SMOOTH_ACKED_SAMPLE_WEIGHT = 0.25;
     /** The minimum RTT is the smaller of this window's and the previous window's minimum. */
     private static final long MIN_RTT_WINDOW_NS = 10_000_000_000L;
+    /** A standing queue this long that our decreases do not clear suggests a loss-based competitor. */
+    private static final long COMPETING_QUEUE_NS = 80_000_000L;
+    private static final long COMPETING_DETECT_NS = 2_000_000_000L;
+    private static final long COMPETING_MAX_NS = 10_000_000_000L;
 
     private final long minBitrateBps;
     private final long maxBitrateBps;
@@ -68,6 +79,12 @@ public final class CongestionController {
 
     private long targetBps;
     private long rttNs = -1;
+    private boolean highQueue;
+    private long highQueueSinceNs;
+    private boolean decreasedDuringHighQueue;
+    private boolean competing;
+    private long competingSinceNs;
+    private long competingBaseRttNs;
     private long minRttCurrentWindowNs = Long.MAX_VALUE;
     private long minRttPreviousWindowNs = Long.MAX_VALUE;
     private long minRttWindowStartNs;
@@ -78,6 +95,7 @@ public final class CongestionController {
     private boolean awaitingFeedback;
     private long firstUnansweredSendNs;
     private boolean inTimeout;
+    private long bitrateBeforeTimeoutBps;
     private long lastTimeoutBackoffNs;
     private int nextProbeClusterId;
     private long unknownEntries;
@@ -203,6 +221,8 @@ public final class CongestionController {
         if (inTimeout) {
             inTimeout = false;
             interArrival.reset();
+            // However long the silence lasted, probe back towards the rate before it.
+            probeController.onLargeDrop(bitrateBeforeTimeoutBps, nowNs);
         }
         if (haveNewest) {
             long sampleNs = nowNs - newestSendNs;
@@ -220,9 +240,12 @@ public final class CongestionController {
         long smoothAckedBps = smoothAckedBitrate.bitrateBps();
         if (probeResultBps > 0) {
             probeController.onProbeResult(probeResultBps, probeTargetBps, nowNs);
+            lossBased.onProbeResult(probeResultBps);
         }
-        if (overuseSeen) {
+        if (overuseSeen && !competing) {
+            long before = aimd.estimateBps();
             aimd.update(BandwidthUsage.OVERUSING, ackedBps, smoothAckedBps, nowNs);
+            decreasedDuringHighQueue |= highQueue && aimd.estimateBps() < before;
         } else if (probeResultBps > aimd.estimateBps()) {
             aimd.setEstimate(probeResultBps, nowNs);
         } else {
@@ -230,7 +253,7 @@ public final class CongestionController {
             // detection: hold rather than decrease again, so one queue build-up costs each flow
             // one decrease (flows sharing a bottleneck then converge to equal shares).
             BandwidthUsage usage = detector.state() == BandwidthUsage.OVERUSING
-                    ? BandwidthUsage.UNDERUSING : detector.state();
+                    ? (competing ? BandwidthUsage.NORMAL : BandwidthUsage.UNDERUSING) : detector.state();
             aimd.update(usage, ackedBps, smoothAckedBps, nowNs);
         }
         long delayBasedBps = aimd.estimateBps();
@@ -252,7 +275,43 @@ public final class CongestionController {
         }
         minRttCurrentWindowNs = Math.min(minRttCurrentWindowNs, rttSampleNs);
         long minRttNs = Math.min(minRttCurrentWindowNs, minRttPreviousWindowNs);
-        aimd.setQueueDelayNs(rttSampleNs - minRttNs);
+        long queueDelayNs = rttSampleNs - minRttNs;
+        aimd.setQueueDelayNs(queueDelayNs);
+        updateCompetingMode(rttSampleNs, minRttNs, nowNs);
+    }
+
+    /**
+     * A loss-based competitor (a TCP flow in a deep drop-tail buffer) keeps the queue long no
+     * matter how far we back off, and its slow queue ramps read as overuse: a delay-based
+     * controller alone would starve. When the standing queue has stayed above
+     * {@link #COMPETING_QUEUE_NS} for {@link #COMPETING_DETECT_NS} although we decreased in that
+     * time, the queue is not ours: delay-based decreases are suspended and the loss-based limit
+     * (hold up to 10 % loss, back off above) governs. The base RTT is frozen while competing (the
+     * competitor's queue never drains, so a fresh minimum would mistake it for the path), and the
+     * mode ends when the queue falls below half the trigger or after {@link #COMPETING_MAX_NS},
+     * when the delay-based controller must show again that its decreases do not help (so we do
+     * not keep a buffer full ourselves after the competitor has left).
+     */
+    private void updateCompetingMode(long rttSampleNs, long minRttNs, long nowNs) {
+        long queueDelayNs = rttSampleNs - (competing ? competingBaseRttNs : minRttNs);
+        if (queueDelayNs < COMPETING_QUEUE_NS / 2 || (competing && nowNs - competingSinceNs > COMPETING_MAX_NS)) {
+            competing = false;
+            highQueue = false;
+            return;
+        }
+        if (competing || queueDelayNs < COMPETING_QUEUE_NS) {
+            return;
+        }
+        if (!highQueue) {
+            highQueue = true;
+            highQueueSinceNs = nowNs;
+            decreasedDuringHighQueue = false;
+        }
+        if (decreasedDuringHighQueue && nowNs - highQueueSinceNs >= COMPETING_DETECT_NS) {
+            competing = true;
+            competingSinceNs = nowNs;
+            competingBaseRttNs = minRttNs;
+        }
     }
 
     /**
@@ -287,7 +346,7 @@ public final class CongestionController {
         }
         if (!inTimeout) {
             inTimeout = true;
-            probeController.onLargeDrop(targetBps, nowNs);
+            bitrateBeforeTimeoutBps = targetBps;
         }
         lastTimeoutBackoffNs = nowNs;
         targetBps = clamp((long) (targetBps * TIMEOUT_BACKOFF));
@@ -363,6 +422,14 @@ public final class CongestionController {
     /** @return the loss fraction at the last loss-based update, in [0, 1] */
     public double lossFraction() {
         return lossBased.lastLossFraction();
+    }
+
+    /**
+     * @return whether the controller believes it shares the bottleneck with a loss-based flow
+     *     that keeps the queue long, and so follows loss rather than delay
+     */
+    public boolean isCompetingWithLossBasedTraffic() {
+        return competing;
     }
 
     /** @return whether feedback has been missing for longer than the timeout */

@@ -58,6 +58,8 @@ public final class LinkModel {
     private final SplittableRandom random;
 
     private boolean inBadState;
+    private boolean anyOffered;
+    private long lastOfferNs;
     /** When the last accepted packet has been fully serialized. */
     private long busyUntilNs;
     private boolean busy;
@@ -113,6 +115,11 @@ public final class LinkModel {
         if (sizeBytes <= 0 || sizeBytes > MAX_PACKET_BYTES) {
             throw new IllegalArgumentException("sizeBytes must be in [1, " + MAX_PACKET_BYTES + "]: " + sizeBytes);
         }
+        if (anyOffered && nowNs - lastOfferNs < 0) {
+            throw new IllegalArgumentException("nowNs must not go backwards: " + nowNs + " < " + lastOfferNs);
+        }
+        anyOffered = true;
+        lastOfferNs = nowNs;
         offeredPackets++;
         // Draw the same number of random values per packet whatever happens, so one change in
         // the configuration does not shift every later draw.

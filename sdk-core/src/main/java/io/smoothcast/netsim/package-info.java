@@ -14,7 +14,12 @@
  *       {@link io.smoothcast.netsim.PacketObserver} for per-packet metrics.
  *   <li>Ready-made endpoints: {@link io.smoothcast.netsim.ArrivalFeedbackReceiver} (transport-wide
  *       feedback as {@link io.smoothcast.netsim.ArrivalReport}s), and competing Reno TCP traffic
- *       ({@link io.smoothcast.netsim.RenoTcpSender}, {@link io.smoothcast.netsim.RenoTcpReceiver}).
+ *       ({@link io.smoothcast.netsim.RenoTcpSender}, {@link io.smoothcast.netsim.RenoTcpReceiver}),
+ *       and our controller as a sender: {@link io.smoothcast.netsim.PacedMediaSender} (a video
+ *       source through {@link io.smoothcast.cc.Pacer} and {@link io.smoothcast.cc.CongestionController},
+ *       with a hook for ABR between target and encoder).
+ *   <li>{@link io.smoothcast.netsim.FlowRecorder}: an observer that answers per-flow throughput
+ *       and queue-delay percentiles over any time range.
  * </ul>
  *
  * <h2>How a harness drives it</h2>

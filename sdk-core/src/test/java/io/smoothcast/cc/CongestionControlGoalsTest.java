@@ -74,10 +74,9 @@ class CongestionControlGoalsTest {
     void threeSameControllerFlows_throughputRatioWithin075To133_onAverageOverSeeds() {
         // RFC 8867 section 5.4 style: flows join 10 s apart on a 3 Mbit/s, 100 ms RTT path; shares
         // are compared over the second minute. The seed sets each sender's frame phase. Honest
-        // result: the goal (min/max >= 0.75) holds on average over seeds 1-8 but not for every
-        // seed (measured 0.63 to 0.88), so the test asserts the mean and a floor of 0.6 per run.
-        // On paths with a larger bandwidth-delay product (6 Mbit/s at 200 ms RTT) AIMD converges
-        // more slowly and the ratio is about 0.5 (BENCHMARKS.md).
+        // result: the goal (min/max >= 0.75) holds on average over seeds 1-8 (mean 0.76, just
+        // above) but not for every seed (measured 0.61 to 0.90), so the test asserts the mean and
+        // a floor of 0.6 per run. Other paths: GoalGrid in BENCHMARKS.md.
         double sum = 0;
         int runs = 0;
         for (long seed = 1; seed <= 8; seed++) {
@@ -110,8 +109,34 @@ class CongestionControlGoalsTest {
         path.simulator.runUntil(120 * S);
         double ours = path.throughputBps(0, 30 * S, 120 * S);
         double tcp = path.throughputBps(1, 30 * S, 120 * S);
-        // "Not starving": each keeps at least a fifth of the link.
+        // "Not starving": each keeps at least a fifth of the link (measured: ours 1.16 Mbit/s,
+        // TCP 1.84 Mbit/s). Honest limit: on slower links with the same 300 ms buffer our share
+        // is smaller (0.17 of TCP's at 1 Mbit/s and 20 ms RTT, see GoalGrid in BENCHMARKS.md).
         assertTrue(ours >= 0.2 * 3_000_000, "ours " + ours + " vs tcp " + tcp);
         assertTrue(tcp >= 0.2 * 3_000_000, "tcp " + tcp + " vs ours " + ours);
+    }
+
+    @Test
+    void tcpCompetitorLeaves_delayControlReturnsAndTheQueueEmpties() {
+        SimulatedPath path = new SimulatedPath(CapacitySchedule.constant(3_000_000), 50 * MS, QUEUE_LIMIT_NS, 120 * S, 6);
+        PacedMediaSender ours = PacedMediaSender.withDefaults(300_000);
+        path.addOurs("ours", ours, 0);
+        RenoTcpSender tcp = new RenoTcpSender(12_000_000);
+        path.simulator.addFlow("tcp", tcp, new RenoTcpReceiver(), 10 * S);
+        boolean sawCompeting = false;
+        for (long t = 10 * S; t <= 90 * S; t += 100 * MS) {
+            path.simulator.runUntil(t);
+            sawCompeting |= ours.controller().isCompetingWithLossBasedTraffic();
+        }
+        assertTrue(sawCompeting, "the TCP flow's standing queue was recognised");
+        long doneNs = tcp.completionTimeNs();
+        assertTrue(doneNs > 0 && doneNs < 70 * S, "tcp finished at " + doneNs / MS + " ms");
+        path.simulator.runUntil(120 * S);
+        long fromNs = doneNs + 20 * S;
+        assertTrue(!ours.controller().isCompetingWithLossBasedTraffic());
+        long p95Ns = path.queueDelayPercentileNs(fromNs, 120 * S, 95);
+        assertTrue(p95Ns <= 60 * MS, "p95 queue delay 20 s after TCP left: " + p95Ns / MS + " ms");
+        double utilization = path.throughputBps(0, fromNs, 120 * S) / 3_000_000;
+        assertTrue(utilization >= 0.85, "utilization after TCP left: " + utilization);
     }
 }

@@ -107,6 +107,32 @@ class CongestionControllerTest {
     }
 
     @Test
+    void feedbackReturningAfterATimeout_probesBackTowardsTheRateBefore() {
+        CongestionController cc = controller(false);
+        TransportFeedback feedback = new TransportFeedback(64);
+        long now = sendAndAck(cc, feedback, 0, 0, 10);
+        long before = cc.targetBitrateBps();
+        long seq = 10;
+        for (long t = now; t < now + 5 * S; t += 20 * MS) {
+            cc.onPacketSent(seq++, 1000, t, -1);
+            cc.onTick(t);
+        }
+        assertTrue(cc.targetBitrateBps() < before / 2);
+        now += 5 * S;
+        ProbeClusterRequest probe = new ProbeClusterRequest();
+        boolean probed = false;
+        for (int round = 0; round < 30 && !probed; round++) {
+            now = sendAndAck(cc, feedback, seq, now, 10);
+            seq += 10;
+            cc.onTick(now);
+            probed = cc.pollProbeCluster(probe);
+        }
+        assertFalse(cc.isFeedbackTimedOut());
+        assertTrue(probed, "a recovery probe after feedback came back");
+        assertEquals((long) (0.85 * before), probe.bitrateBps(), 1_000);
+    }
+
+    @Test
     void silenceWithoutSending_isNoTimeout() {
         CongestionController cc = controller(false);
         TransportFeedback feedback = new TransportFeedback(64);

@@ -137,6 +137,9 @@ class LinkModelTest {
         LinkModel link = LinkModel.builder().build();
         assertThrows(IllegalArgumentException.class, () -> link.offer(0, 0));
         assertThrows(IllegalArgumentException.class, () -> link.offer(70_000, 0));
+        link.offer(100, 5 * MS);
+        IllegalArgumentException backwards = assertThrows(IllegalArgumentException.class, () -> link.offer(100, MS));
+        assertTrue(backwards.getMessage().contains("nowNs"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LinkModel.builder().randomLoss(1.5));
         assertTrue(e.getMessage().contains("probability"));

@@ -3,7 +3,7 @@ package io.smoothcast.cc.internal;
 /**
  * The delay-based rate controller (section 5.5 of draft-ietf-rmcat-gcc-02): a state machine
  * driven by the overuse detector. Increase is multiplicative (8 % per second) while far from the
- * last known link capacity and additive (about one packet per response time) near it; on overuse
+ * last known link capacity and additive (two packets per response time) near it; on overuse
  * the rate drops to {@code BETA} times the acknowledged bitrate, or lower when a large standing
  * queue has been measured: low enough to drain it within {@link #QUEUE_DRAIN_NS} (our addition to
  * GCC, so a sudden capacity drop does not leave seconds of queue behind). The increase never takes the rate
@@ -30,7 +30,13 @@ public final class AimdRateControl {
     private static final long LARGE_QUEUE_NS = 100_000_000L;
     /** How long the acknowledged bitrate lags the send rate beyond one RTT (its window and more). */
     private static final long ACKED_LAG_NS = 500_000_000L;
-    private static final long AVERAGE_PACKET_BITS = 1200 * 8;
+    private static final long PACKET_BITS = 1200 * 8;
+    /**
+     * Packets per response time (RTT + 100 ms) added near the known capacity. GCC uses one; two
+     * make congestion events twice as frequent, which is what lets flows sharing a bottleneck
+     * converge to equal shares within a minute (and keeps us competitive beside TCP).
+     */
+    private static final int ADDITIVE_PACKETS = 2;
     private static final long MIN_INCREASE_BPS = 4_000;
     private static final long ACKED_HEADROOM_BPS = 10_000;
     private static final double LINK_AVERAGE_WEIGHT = 0.05;
@@ -145,7 +151,10 @@ public final class AimdRateControl {
         long increment;
         if (linkCapacityKbps > 0) {
             double responseSeconds = (rttNs + 100_000_000L) / 1e9;
-            increment = (long) Math.max(MIN_INCREASE_BPS * seconds, AVERAGE_PACKET_BITS / responseSeconds * seconds);
+            // The same absolute step for every flow, whatever its rate: that is what makes AIMD
+            // converge to equal shares.
+            double additiveBps = ADDITIVE_PACKETS * PACKET_BITS / responseSeconds * seconds;
+            increment = (long) Math.max(MIN_INCREASE_BPS * seconds, additiveBps);
         } else {
             increment = (long) Math.max(currentBps * (Math.pow(MULTIPLICATIVE_GROWTH_PER_SECOND, seconds) - 1),
                     1000 * seconds);

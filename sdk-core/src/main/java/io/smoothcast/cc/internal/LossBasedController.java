@@ -84,6 +84,19 @@ public final class LossBasedController {
     }
 
     /**
+     * A probe just showed the path carrying {@code resultBps}: unless loss is high, the limit
+     * rises to it at once rather than by 5 % steps (as libwebrtc resets its loss-based estimate
+     * on probe results).
+     *
+     * @param resultBps the probe's measured rate
+     */
+    public void onProbeResult(long resultBps) {
+        if (limitBps != Long.MAX_VALUE && lastLossFraction <= HIGH_LOSS) {
+            limitBps = Math.max(limitBps, resultBps);
+        }
+    }
+
+    /**
      * Lowers the limit from outside (feedback timeout).
      *
      * @param bitrateBps the new limit

@@ -69,22 +69,23 @@ public final class TrendlineEstimator {
     }
 
     private double fitSlope(double previous) {
+        // One pass over the window; x is taken relative to the oldest point so the sums stay
+        // small and the subtraction below does not cancel away the precision.
+        double originX = arrivalMs[head];
         double sumX = 0;
         double sumY = 0;
+        double sumXY = 0;
+        double sumXX = 0;
         for (int i = 0; i < count; i++) {
-            sumX += arrivalMs[i];
-            sumY += smoothedDelayMs[i];
+            double x = arrivalMs[i] - originX;
+            double y = smoothedDelayMs[i];
+            sumX += x;
+            sumY += y;
+            sumXY += x * y;
+            sumXX += x * x;
         }
-        double meanX = sumX / count;
-        double meanY = sumY / count;
-        double numerator = 0;
-        double denominator = 0;
-        for (int i = 0; i < count; i++) {
-            double dx = arrivalMs[i] - meanX;
-            numerator += dx * (smoothedDelayMs[i] - meanY);
-            denominator += dx * dx;
-        }
-        return denominator == 0 ? previous : numerator / denominator;
+        double denominator = count * sumXX - sumX * sumX;
+        return denominator <= 0 ? previous : (count * sumXY - sumX * sumY) / denominator;
     }
 
     /** @return the fitted slope (dimensionless: ms of queue growth per ms) */

@@ -51,7 +51,7 @@ class AimdRateControlTest {
     }
 
     @Test
-    void nearKnownCapacity_increasesAboutOnePacketPerResponseTime() {
+    void nearKnownCapacity_increasesTwoPacketsPerResponseTime() {
         AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
         aimd.setRttNs(100 * MS);
         aimd.update(BandwidthUsage.OVERUSING, 2_000_000, 2_000_000, 0);
@@ -61,8 +61,8 @@ class AimdRateControlTest {
         for (long t = S + 100 * MS; t <= 2 * S; t += 100 * MS) {
             rate = aimd.update(BandwidthUsage.NORMAL, 1_700_000, 1_700_000, t);
         }
-        // 9600 bits per (100 ms RTT + 100 ms) = 48 kbit/s per second.
-        assertEquals(48_000, rate - start, 1_000);
+        // Two 1200-byte packets per (100 ms RTT + 100 ms) = 96 kbit/s per second.
+        assertEquals(96_000, rate - start, 1_000);
     }
 
     @Test

@@ -58,4 +58,17 @@ class LossBasedControllerTest {
         loss.onReported(40, 60);
         assertEquals(first, loss.update(first, 1_000_000, 100 * MS), "within 300 ms of the last decrease");
     }
+
+    @Test
+    void probeResult_liftsTheLimitUnlessLossIsHigh() {
+        LossBasedController loss = new LossBasedController();
+        loss.onReported(70, 30);
+        long limit = loss.update(1_000_000, 1_000_000, 0);
+        loss.onProbeResult(900_000);
+        assertEquals(limit, loss.limitBps(), "30 % loss at the last update: a probe proves nothing");
+        loss.onReported(100, 0);
+        loss.update(limit, 1_000_000, 400 * MS);
+        loss.onProbeResult(900_000);
+        assertEquals(900_000, loss.limitBps());
+    }
 }
