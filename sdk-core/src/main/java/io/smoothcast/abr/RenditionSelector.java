@@ -1,0 +1,383 @@
+package io.smoothcast.abr;
+
+import io.smoothcast.abr.internal.HeldAboveTracker;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Chooses the rendition a broadcaster sends from the congestion controller's target bitrate,
+ * the bitrate to give the encoder and the padding the sender should add.
+ *
+ * <p>Policy, evaluated at each {@link #update(long, long)}:
+ * <ul>
+ *   <li><b>Down at once:</b> when the target falls below the bitrate of the current rendition,
+ *       the highest video rendition whose bitrate fits under the target is chosen immediately
+ *       (never below the lowest video rendition; audio-only is the fallback's job).</li>
+ *   <li><b>Up after a hold:</b> rendition {@code j} above the current one is chosen only after
+ *       the target has stayed at or above {@code bitrate(j) x upSwitchMargin} for
+ *       {@code minDurationForQualityIncreaseMs} without interruption; the highest such
+ *       {@code j} wins.</li>
+ *   <li><b>Audio-only fallback:</b> if the ladder's lowest entry is audio-only and the target
+ *       stays under {@code audioOnlyFloorBps} for {@code minDurationBelowFloorForFallbackMs},
+ *       video stops ({@link AbrListener#onAudioOnlyFallback}).</li>
+ *   <li><b>Recovery:</b> in audio-only mode, once the target has stayed at or above
+ *       {@code bitrate(lowest video) x upSwitchMargin} for {@code minDurationForRecoveryMs},
+ *       video resumes at the lowest video rendition ({@link AbrListener#onAudioOnlyRecovered}),
+ *       or higher if the target has also held above a higher rendition for the up-switch hold.</li>
+ * </ul>
+ * The encoder bitrate, {@link #encoderBitrateBps()}, depends on the {@link EncoderMode}: in
+ * {@code CONTINUOUS} mode (the default) it is the target clamped to
+ * {@code [audioOnlyFloorBps, bitrate of the highest rendition]}; in {@code LADDER} mode it is the
+ * selected rendition's bitrate. While video is off it is the audio-only rendition's bitrate.
+ *
+ * <p>{@link #paddingBitrateBps()} tells the sender how much padding to add so that the
+ * congestion controller can see more capacity than the media uses. A controller's estimate is
+ * bounded by what it is sent (application-limited periods must not raise it), so without padding
+ * an audio-only stream would never earn its video back, and a ladder encoder would never reach
+ * the next rendition's threshold. Padding never takes the total above the target.
+ *
+ * <p>The selector starts at the lowest video rendition. It never reads a clock: the caller
+ * passes {@code nowNs}, from one monotonic source.
+ *
+ * <p>Not thread-safe: use from one thread (typically the thread that runs the congestion
+ * controller). Listener callbacks run on that thread, inside {@code update}. Allocates nothing
+ * after construction.
+ */
+public final class RenditionSelector {
+
+    /** Default factor the target must exceed a higher rendition's bitrate by before switching up. */
+    public static final double DEFAULT_UP_SWITCH_MARGIN = 1.15;
+    /** Default time the target must hold above a higher rendition before switching up. */
+    public static final long DEFAULT_MIN_DURATION_FOR_QUALITY_INCREASE_MS = 2_000;
+    /** Default audio-only floor, as a fraction of the lowest video rendition's bitrate. */
+    public static final double DEFAULT_AUDIO_ONLY_FLOOR_FRACTION = 0.6;
+    /** Default time the target must stay under the floor before video stops. */
+    public static final long DEFAULT_MIN_DURATION_BELOW_FLOOR_FOR_FALLBACK_MS = 1_000;
+    /** Default time the target must hold above the lowest video rendition before video resumes. */
+    public static final long DEFAULT_MIN_DURATION_FOR_RECOVERY_MS = 3_000;
+
+    private final RenditionLadder ladder;
+    private final double upSwitchMargin;
+    private final long upHoldNs;
+    private final boolean fallbackEnabled;
+    private final long audioOnlyFloorBps;
+    private final long fallbackDelayNs;
+    private final long recoveryHoldNs;
+    private final AbrListener listener;
+    private final EncoderMode encoderMode;
+    private final HeldAboveTracker heldAbove;
+
+    private int currentIndex;
+    private boolean belowFloor;
+    private long belowFloorSinceNs;
+    private long targetBitrateBps;
+    private long switchCount;
+
+    private RenditionSelector(Builder b) {
+        this.ladder = b.ladder;
+        this.upSwitchMargin = b.upSwitchMargin;
+        this.upHoldNs = TimeUnit.MILLISECONDS.toNanos(b.minDurationForQualityIncreaseMs);
+        this.fallbackEnabled = b.audioOnlyFallbackEnabled && ladder.hasAudioOnly();
+        long lowestVideoBps = ladder.bitrateBps(ladder.lowestVideoIndex());
+        this.audioOnlyFloorBps = b.audioOnlyFloorBps > 0
+                ? b.audioOnlyFloorBps
+                : (long) (lowestVideoBps * DEFAULT_AUDIO_ONLY_FLOOR_FRACTION);
+        if (audioOnlyFloorBps >= lowestVideoBps) {
+            throw new IllegalArgumentException("audioOnlyFloorBps must be below the lowest video "
+                    + "rendition's bitrate " + lowestVideoBps + ": " + audioOnlyFloorBps);
+        }
+        this.fallbackDelayNs = TimeUnit.MILLISECONDS.toNanos(b.minDurationBelowFloorForFallbackMs);
+        this.recoveryHoldNs = TimeUnit.MILLISECONDS.toNanos(b.minDurationForRecoveryMs);
+        this.listener = b.listener;
+        this.encoderMode = b.encoderMode;
+        long[] thresholds = new long[ladder.size()];
+        for (int i = 0; i < thresholds.length; i++) {
+            thresholds[i] = (long) Math.ceil(ladder.bitrateBps(i) * upSwitchMargin);
+        }
+        this.heldAbove = new HeldAboveTracker(thresholds);
+        this.currentIndex = ladder.lowestVideoIndex();
+        this.targetBitrateBps = lowestVideoBps;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @param ladder the renditions to choose from
+     * @return a builder with the default policy constants
+     */
+    public static Builder builder(RenditionLadder ladder) {
+        return new Builder(ladder);
+    }
+
+    /**
+     * Feeds a new target bitrate and returns the rendition to send from now on.
+     *
+     * @param targetBitrateBps the congestion controller's target, in bits per second; not negative
+     * @param nowNs the current time, in nanoseconds, from the caller's monotonic clock
+     * @return the selected rendition
+     * @throws IllegalArgumentException if {@code targetBitrateBps} is negative
+     */
+    public Rendition update(long targetBitrateBps, long nowNs) {
+        if (targetBitrateBps < 0) {
+            throw new IllegalArgumentException("targetBitrateBps must be >= 0: " + targetBitrateBps);
+        }
+        this.targetBitrateBps = targetBitrateBps;
+        heldAbove.update(targetBitrateBps, nowNs);
+        trackFloor(targetBitrateBps, nowNs);
+
+        int lowestVideo = ladder.lowestVideoIndex();
+        if (isAudioOnly()) {
+            if (!heldAbove.heldFor(lowestVideo, recoveryHoldNs, nowNs)) {
+                return ladder.get(currentIndex);
+            }
+            int resumed = Math.max(lowestVideo, highestHeldUp(lowestVideo, nowNs));
+            listener.onAudioOnlyRecovered(ladder.get(resumed), targetBitrateBps, nowNs);
+            switchTo(resumed, nowNs);
+            return ladder.get(currentIndex);
+        }
+        if (fallbackEnabled && belowFloor && nowNs - belowFloorSinceNs >= fallbackDelayNs) {
+            listener.onAudioOnlyFallback(targetBitrateBps, nowNs);
+            switchTo(0, nowNs);
+            return ladder.get(currentIndex);
+        }
+        if (targetBitrateBps < ladder.bitrateBps(currentIndex)) {
+            int down = ladder.highestVideoIndexAtOrBelow(targetBitrateBps);
+            if (down < currentIndex) {
+                switchTo(down, nowNs);
+            }
+            return ladder.get(currentIndex);
+        }
+        int up = highestHeldUp(currentIndex + 1, nowNs);
+        if (up > currentIndex) {
+            switchTo(up, nowNs);
+        }
+        return ladder.get(currentIndex);
+    }
+
+    /** The highest index at or above {@code from} whose threshold has held for the up hold, or -1. */
+    private int highestHeldUp(int from, long nowNs) {
+        for (int i = ladder.highestIndex(); i >= from; i--) {
+            if (heldAbove.heldFor(i, upHoldNs, nowNs)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void trackFloor(long targetBitrateBps, long nowNs) {
+        if (targetBitrateBps < audioOnlyFloorBps) {
+            if (!belowFloor) {
+                belowFloor = true;
+                belowFloorSinceNs = nowNs;
+            }
+        } else {
+            belowFloor = false;
+        }
+    }
+
+    private void switchTo(int index, long nowNs) {
+        Rendition previous = ladder.get(currentIndex);
+        currentIndex = index;
+        switchCount++;
+        listener.onRenditionChanged(previous, ladder.get(index), targetBitrateBps, nowNs);
+    }
+
+    /** Returns the selected rendition. */
+    public Rendition current() {
+        return ladder.get(currentIndex);
+    }
+
+    /** Returns the index of the selected rendition in the ladder. */
+    public int currentIndex() {
+        return currentIndex;
+    }
+
+    /** Returns whether video is off because of the audio-only fallback. */
+    public boolean isAudioOnly() {
+        return fallbackEnabled && currentIndex == 0;
+    }
+
+    /**
+     * Returns the bitrate the encoder should produce now: the audio-only rendition's bitrate
+     * while video is off; otherwise, in {@link EncoderMode#CONTINUOUS} mode, the last target
+     * clamped to {@code [audioOnlyFloorBps, highest rendition bitrate]}, and in
+     * {@link EncoderMode#LADDER} mode the selected rendition's bitrate.
+     *
+     * @return the encoder bitrate, in bits per second
+     */
+    public long encoderBitrateBps() {
+        if (isAudioOnly() || encoderMode == EncoderMode.LADDER) {
+            return ladder.bitrateBps(currentIndex);
+        }
+        long max = ladder.bitrateBps(ladder.highestIndex());
+        return Math.max(audioOnlyFloorBps, Math.min(max, targetBitrateBps));
+    }
+
+    /**
+     * Returns the padding the sender should add to the media so that the congestion controller
+     * can measure the path beyond what the media uses: up to the last target, capped at the
+     * threshold the target must hold to move up ({@code bitrate(j) x upSwitchMargin} for the
+     * rendition {@code j} that would be next: the lowest video rendition while video is off, the
+     * rendition above the current one in {@link EncoderMode#LADDER} mode), minus the encoder
+     * bitrate. 0 in {@link EncoderMode#CONTINUOUS} mode while video is on (the encoder already
+     * follows the target) and at the highest rendition. Never negative.
+     *
+     * @return the padding bitrate, in bits per second
+     */
+    public long paddingBitrateBps() {
+        int next;
+        if (isAudioOnly()) {
+            next = ladder.lowestVideoIndex();
+        } else if (encoderMode == EncoderMode.LADDER && currentIndex < ladder.highestIndex()) {
+            next = currentIndex + 1;
+        } else {
+            return 0;
+        }
+        long thresholdBps = (long) Math.ceil(ladder.bitrateBps(next) * upSwitchMargin);
+        return Math.max(0, Math.min(targetBitrateBps, thresholdBps) - encoderBitrateBps());
+    }
+
+    /** Returns how the encoder takes its bitrate. */
+    public EncoderMode encoderMode() {
+        return encoderMode;
+    }
+
+    /** Returns the audio-only floor in use, in bits per second. */
+    public long audioOnlyFloorBps() {
+        return audioOnlyFloorBps;
+    }
+
+    /** Returns how many times the selected rendition has changed. */
+    public long switchCount() {
+        return switchCount;
+    }
+
+    /** Returns the ladder. */
+    public RenditionLadder ladder() {
+        return ladder;
+    }
+
+    /**
+     * Builds a {@link RenditionSelector}. Not thread-safe.
+     */
+    public static final class Builder {
+        private final RenditionLadder ladder;
+        private double upSwitchMargin = DEFAULT_UP_SWITCH_MARGIN;
+        private long minDurationForQualityIncreaseMs = DEFAULT_MIN_DURATION_FOR_QUALITY_INCREASE_MS;
+        private boolean audioOnlyFallbackEnabled = true;
+        private long audioOnlyFloorBps;
+        private long minDurationBelowFloorForFallbackMs =
+                DEFAULT_MIN_DURATION_BELOW_FLOOR_FOR_FALLBACK_MS;
+        private long minDurationForRecoveryMs = DEFAULT_MIN_DURATION_FOR_RECOVERY_MS;
+        private AbrListener listener = AbrListener.NONE;
+        private EncoderMode encoderMode = EncoderMode.CONTINUOUS;
+
+        private Builder(RenditionLadder ladder) {
+            this.ladder = Objects.requireNonNull(ladder, "ladder");
+        }
+
+        /**
+         * @param margin factor (at least 1.0) the target must exceed a higher rendition's bitrate
+         *     by before switching up
+         * @return this builder
+         */
+        public Builder upSwitchMargin(double margin) {
+            if (!(margin >= 1.0) || Double.isInfinite(margin)) {
+                throw new IllegalArgumentException("upSwitchMargin must be finite and >= 1.0: "
+                        + margin);
+            }
+            this.upSwitchMargin = margin;
+            return this;
+        }
+
+        /**
+         * @param durationMs time, in milliseconds (not negative), the target must hold above a
+         *     higher rendition before switching up
+         * @return this builder
+         */
+        public Builder minDurationForQualityIncreaseMs(long durationMs) {
+            this.minDurationForQualityIncreaseMs = nonNegative(durationMs,
+                    "minDurationForQualityIncreaseMs");
+            return this;
+        }
+
+        /**
+         * @param enabled whether video may stop under the floor (only has an effect when the
+         *     ladder's lowest entry is audio-only); default true
+         * @return this builder
+         */
+        public Builder audioOnlyFallbackEnabled(boolean enabled) {
+            this.audioOnlyFallbackEnabled = enabled;
+            return this;
+        }
+
+        /**
+         * @param floorBps the target, in bits per second, under which video stops; positive and
+         *     below the lowest video rendition's bitrate. Default:
+         *     {@link #DEFAULT_AUDIO_ONLY_FLOOR_FRACTION} of that bitrate
+         * @return this builder
+         */
+        public Builder audioOnlyFloorBps(long floorBps) {
+            if (floorBps <= 0) {
+                throw new IllegalArgumentException("audioOnlyFloorBps must be > 0: " + floorBps);
+            }
+            this.audioOnlyFloorBps = floorBps;
+            return this;
+        }
+
+        /**
+         * @param durationMs time, in milliseconds (not negative), the target must stay under the
+         *     floor before video stops
+         * @return this builder
+         */
+        public Builder minDurationBelowFloorForFallbackMs(long durationMs) {
+            this.minDurationBelowFloorForFallbackMs = nonNegative(durationMs,
+                    "minDurationBelowFloorForFallbackMs");
+            return this;
+        }
+
+        /**
+         * @param durationMs time, in milliseconds (not negative), the target must hold above the
+         *     lowest video rendition times the margin before video resumes
+         * @return this builder
+         */
+        public Builder minDurationForRecoveryMs(long durationMs) {
+            this.minDurationForRecoveryMs = nonNegative(durationMs, "minDurationForRecoveryMs");
+            return this;
+        }
+
+        /**
+         * @param listener receives rendition and fallback events; see {@link AbrListener} for the
+         *     threading rules
+         * @return this builder
+         */
+        public Builder listener(AbrListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * @param mode how the encoder takes its bitrate; default {@link EncoderMode#CONTINUOUS}
+         * @return this builder
+         */
+        public Builder encoderMode(EncoderMode mode) {
+            this.encoderMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * @return a new selector
+         * @throws IllegalArgumentException if the floor is not below the lowest video rendition
+         */
+        public RenditionSelector build() {
+            return new RenditionSelector(this);
+        }
+
+        private static long nonNegative(long value, String name) {
+            if (value < 0) {
+                throw new IllegalArgumentException(name + " must be >= 0: " + value);
+            }
+            return value;
+        }
+    }
+}

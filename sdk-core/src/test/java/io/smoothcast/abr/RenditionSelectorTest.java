@@ -1,0 +1,249 @@
+package io.smoothcast.abr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RenditionSelectorTest {
+
+    private static final long MS = 1_000_000L;
+
+    /** Records events as strings, in order. */
+    private static final class RecordingListener implements AbrListener {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void onRenditionChanged(Rendition previous, Rendition current, long targetBps,
+                long nowNs) {
+            events.add("change " + previous.name() + "->" + current.name() + " @" + nowNs / MS);
+        }
+
+        @Override
+        public void onAudioOnlyFallback(long targetBps, long nowNs) {
+            events.add("fallback @" + nowNs / MS);
+        }
+
+        @Override
+        public void onAudioOnlyRecovered(Rendition resumed, long targetBps, long nowNs) {
+            events.add("recovered " + resumed.name() + " @" + nowNs / MS);
+        }
+    }
+
+    private final RecordingListener listener = new RecordingListener();
+    private final RenditionSelector selector =
+            RenditionSelector.builder(RenditionLadder.defaults()).listener(listener).build();
+
+    /** Feeds a constant target every 100 ms over [fromMs, toMs). */
+    private void feed(long targetBps, long fromMs, long toMs) {
+        for (long t = fromMs; t < toMs; t += 100) {
+            selector.update(targetBps, t * MS);
+        }
+    }
+
+    @Test
+    void initial_startsAtLowestVideoRendition() {
+        assertEquals("360p", selector.current().name());
+        assertFalse(selector.isAudioOnly());
+    }
+
+    @Test
+    void up_waitsForHoldTimeAboveNextRenditionTimesMargin() {
+        // 540p needs 900k x 1.15 = 1035k held for 2 s.
+        feed(1_100_000, 0, 1_900);
+        assertEquals("360p", selector.current().name());
+        selector.update(1_100_000, 2_000 * MS);
+        assertEquals("540p", selector.current().name());
+        assertEquals(List.of("change 360p->540p @2000"), listener.events);
+    }
+
+    @Test
+    void up_targetAboveRenditionButBelowMargin_staysDown() {
+        feed(1_000_000, 0, 10_000); // above 900k but under 1035k
+        assertEquals("360p", selector.current().name());
+        assertEquals(0, selector.switchCount());
+    }
+
+    @Test
+    void up_dipDuringHoldRestartsTheHold() {
+        feed(1_100_000, 0, 1_500);
+        selector.update(500_000, 1_500 * MS);
+        feed(1_100_000, 1_600, 3_500);
+        assertEquals("360p", selector.current().name());
+        selector.update(1_100_000, 3_600 * MS);
+        assertEquals("540p", selector.current().name());
+    }
+
+    @Test
+    void up_skipsSeveralRenditionsWhenAllHeld() {
+        feed(5_000_000, 0, 2_100);
+        assertEquals("1080p", selector.current().name());
+        assertEquals(1, selector.switchCount());
+    }
+
+    @Test
+    void down_isImmediateToHighestFittingRendition() {
+        feed(5_000_000, 0, 2_100);
+        selector.update(1_000_000, 2_100 * MS);
+        assertEquals("540p", selector.current().name());
+        selector.update(899_999, 2_101 * MS);
+        assertEquals("360p", selector.current().name());
+    }
+
+    @Test
+    void down_belowLowestVideoButAboveFloor_staysAtLowestVideo() {
+        feed(300_000, 0, 10_000); // floor is 0.6 x 400k = 240k
+        assertEquals("360p", selector.current().name());
+        assertFalse(selector.isAudioOnly());
+        assertEquals(300_000, selector.encoderBitrateBps());
+    }
+
+    @Test
+    void fallback_afterDelayUnderFloor_thenRecoversAfterHold() {
+        feed(200_000, 0, 900);
+        assertFalse(selector.isAudioOnly());
+        selector.update(200_000, 1_000 * MS);
+        assertTrue(selector.isAudioOnly());
+        assertEquals("audio", selector.current().name());
+        assertEquals(48_000, selector.encoderBitrateBps());
+
+        // Recovery needs 400k x 1.15 = 460k held for 3 s.
+        feed(500_000, 1_100, 4_100);
+        assertTrue(selector.isAudioOnly());
+        selector.update(500_000, 4_100 * MS);
+        assertFalse(selector.isAudioOnly());
+        assertEquals("360p", selector.current().name());
+        assertEquals(List.of("fallback @1000", "change 360p->audio @1000",
+                "recovered 360p @4100", "change audio->360p @4100"), listener.events);
+    }
+
+    @Test
+    void padding_continuousMode_onlyInAudioOnly_fillsTargetUpToRecoveryThreshold() {
+        feed(200_000, 0, 900);
+        assertEquals(0, selector.paddingBitrateBps(), "video still on");
+        selector.update(200_000, 1_000 * MS);
+        assertTrue(selector.isAudioOnly());
+        assertEquals(200_000 - 48_000, selector.paddingBitrateBps());
+        selector.update(2_000_000, 1_100 * MS);
+        assertEquals(460_000 - 48_000, selector.paddingBitrateBps(), "capped at 400k x 1.15");
+        selector.update(30_000, 1_200 * MS);
+        assertEquals(0, selector.paddingBitrateBps(), "never negative");
+    }
+
+    @Test
+    void ladderMode_encoderRunsAtRendition_andPadsTowardsNextThreshold() {
+        RenditionSelector ladder = RenditionSelector.builder(RenditionLadder.defaults())
+                .encoderMode(EncoderMode.LADDER).build();
+        assertEquals(EncoderMode.LADDER, ladder.encoderMode());
+        ladder.update(700_000, 0);
+        assertEquals("360p", ladder.current().name());
+        assertEquals(400_000, ladder.encoderBitrateBps());
+        assertEquals(300_000, ladder.paddingBitrateBps(), "fills up to the target");
+        ladder.update(2_000_000, MS);
+        assertEquals(1_035_000 - 400_000, ladder.paddingBitrateBps(), "capped at 900k x 1.15");
+        for (long t = 0; t <= 4_000; t += 100) {
+            ladder.update(5_000_000, t * MS);
+        }
+        assertEquals("1080p", ladder.current().name());
+        assertEquals(3_500_000, ladder.encoderBitrateBps());
+        assertEquals(0, ladder.paddingBitrateBps(), "nothing above the top rendition");
+        ladder.update(1_000_000, 5_000 * MS);
+        assertEquals("540p", ladder.current().name());
+        assertEquals(900_000, ladder.encoderBitrateBps());
+        assertEquals(100_000, ladder.paddingBitrateBps());
+    }
+
+    @Test
+    void continuousMode_neverPadsWhileVideoIsOn() {
+        selector.update(700_000, 0);
+        assertEquals(0, selector.paddingBitrateBps());
+        assertEquals(EncoderMode.CONTINUOUS, selector.encoderMode());
+    }
+
+    @Test
+    void fallback_briefDipUnderFloor_doesNotStopVideo() {
+        feed(200_000, 0, 500);
+        feed(300_000, 500, 5_000);
+        assertFalse(selector.isAudioOnly());
+        assertTrue(listener.events.isEmpty());
+    }
+
+    @Test
+    void fallback_disabled_keepsLowestVideo() {
+        RenditionSelector noFallback = RenditionSelector.builder(RenditionLadder.defaults())
+                .audioOnlyFallbackEnabled(false).build();
+        for (long t = 0; t < 10_000; t += 100) {
+            noFallback.update(10_000, t * MS);
+        }
+        assertEquals("360p", noFallback.current().name());
+        assertEquals(noFallback.audioOnlyFloorBps(), noFallback.encoderBitrateBps());
+    }
+
+    @Test
+    void encoderBitrate_followsTargetClampedToLadderTop() {
+        selector.update(700_000, 0);
+        assertEquals(700_000, selector.encoderBitrateBps());
+        selector.update(9_000_000, MS);
+        assertEquals(3_500_000, selector.encoderBitrateBps());
+    }
+
+    @Test
+    void tunables_shorterHoldAndSmallerMarginSwitchSooner() {
+        RenditionSelector eager = RenditionSelector.builder(RenditionLadder.defaults())
+                .upSwitchMargin(1.0).minDurationForQualityIncreaseMs(500).build();
+        eager.update(900_000, 0);
+        eager.update(900_000, 500 * MS);
+        assertEquals("540p", eager.current().name());
+    }
+
+    @Test
+    void builder_rejectsBadArgumentsNamingThem() {
+        RenditionSelector.Builder b = RenditionSelector.builder(RenditionLadder.defaults());
+        assertThrows(IllegalArgumentException.class, () -> b.upSwitchMargin(0.9));
+        assertThrows(IllegalArgumentException.class, () -> b.upSwitchMargin(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> b.minDurationForQualityIncreaseMs(-1));
+        assertThrows(IllegalArgumentException.class, () -> b.audioOnlyFloorBps(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> b.audioOnlyFloorBps(400_000).build());
+        assertTrue(e.getMessage().contains("audioOnlyFloorBps"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> selector.update(-1, 0));
+    }
+
+    @Test
+    void randomTargets_neverSendAboveTargetAndUpSwitchesAreEarned() {
+        long seed = 0x5EEDABL;
+        SplittableRandom random = new SplittableRandom(seed);
+        RenditionLadder ladder = RenditionLadder.defaults();
+        RenditionSelector s = RenditionSelector.builder(ladder).build();
+        long holdMs = RenditionSelector.DEFAULT_MIN_DURATION_FOR_QUALITY_INCREASE_MS;
+        long[] targets = new long[20_000];
+        long target = 1_000_000;
+        int previous = s.currentIndex();
+        for (int step = 0; step < targets.length; step++) {
+            target = Math.max(0, target + random.nextLong(-150_000, 150_001));
+            if (random.nextInt(200) == 0) {
+                target = random.nextLong(0, 5_000_000);
+            }
+            targets[step] = target;
+            s.update(target, step * 50 * MS);
+            int now = s.currentIndex();
+            String where = "seed=" + seed + " step=" + step + " target=" + target;
+            if (!s.isAudioOnly() && now > ladder.lowestVideoIndex()) {
+                assertTrue(ladder.bitrateBps(now) <= target, "rendition above target, " + where);
+            }
+            if (now > previous && previous != 0) {
+                long threshold = (long) Math.ceil(ladder.bitrateBps(now)
+                        * RenditionSelector.DEFAULT_UP_SWITCH_MARGIN);
+                for (int back = 0; back * 50 <= holdMs; back++) {
+                    assertTrue(targets[step - back] >= threshold, "unearned up-switch, " + where);
+                }
+            }
+            previous = now;
+        }
+    }
+}

@@ -1,0 +1,590 @@
+package io.smoothcast.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.smoothcast.cc.CongestionController;
+import io.smoothcast.cc.Pacer;
+import io.smoothcast.time.NanoClock;
+import io.smoothcast.transport.internal.client.BroadcasterEngine;
+import io.smoothcast.transport.internal.client.OutgoingFrame;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.StreamIds;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.DatagramHandler;
+import io.smoothcast.transport.internal.netty.UdpTransport;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.jctools.queues.MpscArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a live stream to a relay node: takes encoded frames from the application, cuts them
+ * into RTP packets and sends them to the node, which fans them out to viewers.
+ *
+ * <pre>{@code
+ * try (Broadcaster broadcaster = Broadcaster.builder()
+ *         .node(new InetSocketAddress("relay.example", 7000))
+ *         .streamId("my-show")
+ *         .listener(myListener)
+ *         .build()) {
+ *     broadcaster.start();
+ *     broadcaster.sendVideo(encodedFrame, 0, encodedFrame.length, captureTimeNs, isKeyframe);
+ * }
+ * }</pre>
+ *
+ * <h2>Threads</h2>
+ * {@link #sendVideo} and {@link #sendAudio} may be called from any number of application
+ * threads at once: they copy the frame into a pooled buffer and put it on a bounded lock-free
+ * multi-producer queue (JCTools {@code MpscArrayQueue}) that the broadcaster's I/O thread drains.
+ * <b>When the queue is full</b> the call returns {@code false} and the frame is not taken (the
+ * application decides: drop it, or ask its encoder for a lower bitrate); it is counted in
+ * {@link BroadcasterStats#framesRejected()}. Frames sent before the node accepted the stream are
+ * dropped and counted. {@link #start()}, {@link #close()} and {@link #stats()} are thread-safe.
+ * Listener callbacks run on the I/O thread (see {@link BroadcasterListener}).
+ *
+ * <h2>Rate</h2>
+ * Packets leave through a pacer (audio before video) at the rate set by a send-side congestion
+ * controller (sdk-core, GCC family) fed with the node's transport-wide feedback. Its target is
+ * reported through {@link BroadcasterListener#onTargetBitrate}: set the encoder so all tracks
+ * together stay under it. Frames larger than the path allows wait in the pacer (at most about
+ * 2 s, then the pacer speeds up) and are dropped and counted when its queue is full.
+ */
+public final class Broadcaster implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Broadcaster.class);
+    private static final long TICK_INTERVAL_MS = 10;
+    private static final int VIDEO_TRACK = 0;
+
+    /** Longest message {@link #sendMessage} takes, in bytes (one packet). */
+    public static final int MAX_MESSAGE_BYTES = 1000;
+
+    private final InetSocketAddress node;
+    private final String streamId;
+    private final NanoClock clock;
+    private final BroadcasterListener listener;
+    private final InetSocketAddress localAddress;
+    private final UdpTransport transport;
+    /** The shared pool the client runs on, or null when it owns its I/O thread. */
+    private final SharedIoThreads sharedIo;
+    private final List<Track> tracks;
+    private final int audioTrackIndex;
+    private final int messageTrackIndex;
+    private final long startBitrateBps;
+    private final long minBitrateBps;
+    private final long maxBitrateBps;
+    private final MpscArrayQueue<OutgoingFrame> frames;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final LongAdder framesRejected = new LongAdder();
+    private final AtomicInteger sendersInside = new AtomicInteger();
+    private volatile boolean closing;
+    private final Runnable drainTask;
+    private final Runnable paceTask;
+    private final Object lifecycleLock = new Object();
+    private volatile ConnectionState state;
+    private EventLoopGroup group;
+    private Channel channel;
+    private BroadcasterEngine engine;
+    private ScheduledFuture<?> ticker;
+    private boolean started;
+    private boolean closed;
+
+    private Broadcaster(Builder builder) {
+        this.node = builder.node;
+        this.streamId = builder.streamId;
+        this.clock = builder.clock;
+        this.listener = builder.listener;
+        this.localAddress = builder.localAddress;
+        this.sharedIo = builder.sharedIo;
+        this.transport = sharedIo != null ? sharedIo.transport()
+                : builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
+        this.frames = new MpscArrayQueue<>(builder.sendQueueFrames);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        List<Track> list = new ArrayList<>(3);
+        int videoSsrc = random.nextInt();
+        list.add(new Track(videoSsrc, videoSsrc ^ 0x5A5A5A5A, 96, 97, MediaKind.VIDEO, 0, 90_000, builder.videoBitrateBps));
+        if (builder.audio) {
+            list.add(new Track(videoSsrc ^ 0x0F0F0F0F, 0, 111, 0, MediaKind.AUDIO, 0, 48_000, 64_000));
+        }
+        if (builder.messages) {
+            // Messages get RTX so a lost chat line is repaired like video; a 1 kHz clock keeps
+            // them on the stream's timeline (viewers get them at playout time, in step with video).
+            list.add(new Track(videoSsrc ^ 0x3C3C3C3C, videoSsrc ^ 0x69696969, 98, 99, MediaKind.DATA, 0, 1000, 16_000));
+        }
+        this.tracks = List.copyOf(list);
+        this.audioTrackIndex = builder.audio ? 1 : -1;
+        this.messageTrackIndex = builder.messages ? list.size() - 1 : -1;
+        this.startBitrateBps = builder.startBitrateBps;
+        this.minBitrateBps = builder.minBitrateBps;
+        this.maxBitrateBps = builder.maxBitrateBps;
+        this.paceTask = () -> engine.onWake(clock.nanoTime());
+        this.drainTask = () -> {
+            drainScheduled.set(false);
+            engine.drain(clock.nanoTime());
+        };
+    }
+
+    /**
+     * Starts building a broadcaster.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds a local UDP socket and starts joining the node. Returns at once; the connection
+     * completes in the background and is reported through
+     * {@link BroadcasterListener#onStateChanged}.
+     *
+     * @return this broadcaster
+     * @throws IllegalStateException if already started or closed
+     */
+    public Broadcaster start() {
+        synchronized (lifecycleLock) {
+            if (started || closed) {
+                throw new IllegalStateException(closed ? "broadcaster is closed" : "broadcaster already started");
+            }
+            started = true;
+            group = sharedIo != null ? sharedIo.group() : transport.newGroup(1, "smoothcast-broadcaster");
+            try {
+                ControlMessage.Publish publish = new ControlMessage.Publish(streamId, tracks);
+                CongestionController controller = CongestionController.builder()
+                        .startBitrateBps(startBitrateBps).minBitrateBps(minBitrateBps).maxBitrateBps(maxBitrateBps)
+                        .initialProbing(false).build();
+                Pacer pacer = Pacer.builder().initialTargetBitrateBps(startBitrateBps).build();
+                DatagramHandler handler = new DatagramHandler(sender -> new BroadcasterEngine(sender, node,
+                        ThreadLocalRandom.current().nextLong(), publish, frames, new EngineListener(),
+                        ThreadLocalRandom.current().nextLong(), controller, pacer), clock);
+                engine = (BroadcasterEngine) handler.receiver();
+                channel = transport.bind(group, localAddress, handler);
+                // Set after the channel exists (a sender who sees the state also sees the channel)
+                // and before the HELLO leaves (the answer finds the state CONNECTING).
+                setState(ConnectionState.CONNECTING, "start");
+                channel.eventLoop().execute(() -> engine.start(clock.nanoTime()));
+                ticker = channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
+                        TICK_INTERVAL_MS, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                if (sharedIo == null) {
+                    UdpTransport.shutdown(group);
+                }
+                throw e;
+            }
+            return this;
+        }
+    }
+
+    /**
+     * Queues an encoded video frame.
+     *
+     * @param frame array holding the frame; copied before this method returns
+     * @param offset index of the frame's first byte
+     * @param length the frame's length in bytes, >= 1
+     * @param captureTimeNs when the frame was captured, in nanoseconds of this broadcaster's clock
+     *     (spacing between frames becomes the RTP timestamp spacing)
+     * @param keyframe whether the frame is decodable on its own
+     * @return true if queued; false if the queue is full or the broadcaster is not running
+     * @throws IllegalArgumentException if {@code frame} is null or the range lies outside it
+     */
+    public boolean sendVideo(byte[] frame, int offset, int length, long captureTimeNs, boolean keyframe) {
+        return enqueue(VIDEO_TRACK, frame, offset, length, captureTimeNs, keyframe);
+    }
+
+    /**
+     * Queues an encoded audio frame (one packet per frame; keep frames under about 1 KB).
+     *
+     * @param frame array holding the frame; copied before this method returns
+     * @param offset index of the frame's first byte
+     * @param length the frame's length in bytes, >= 1
+     * @param captureTimeNs when the frame was captured, in nanoseconds of this broadcaster's clock
+     * @return true if queued; false if the queue is full or the broadcaster is not running
+     * @throws IllegalArgumentException if the range is bad
+     * @throws IllegalStateException if the broadcaster was built without audio
+     */
+    public boolean sendAudio(byte[] frame, int offset, int length, long captureTimeNs) {
+        if (audioTrackIndex < 0) {
+            throw new IllegalStateException("built without audio: call Builder.audio(true)");
+        }
+        return enqueue(audioTrackIndex, frame, offset, length, captureTimeNs, true);
+    }
+
+    /**
+     * Queues a small interactive message (chat, reactions). It travels as its own track at a
+     * higher priority than video (below audio), is repaired by retransmission like video, and
+     * reaches viewers at the stream's playout time, in step with the frames around it, through
+     * {@link ViewerListener#onFrame} with {@link MediaKind#DATA}.
+     *
+     * @param message array holding the message; copied before this method returns
+     * @param offset index of the first byte
+     * @param length 1 to {@value #MAX_MESSAGE_BYTES} bytes
+     * @param sendTimeNs when it was sent, in nanoseconds of this broadcaster's clock
+     * @return true if queued; false if the queue is full or the broadcaster is not running
+     * @throws IllegalArgumentException if the range is bad or the message too long
+     * @throws IllegalStateException if the broadcaster was built without messages
+     */
+    public boolean sendMessage(byte[] message, int offset, int length, long sendTimeNs) {
+        if (messageTrackIndex < 0) {
+            throw new IllegalStateException("built without messages: call Builder.messages(true)");
+        }
+        if (length > MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("length must be at most " + MAX_MESSAGE_BYTES + ": " + length);
+        }
+        return enqueue(messageTrackIndex, message, offset, length, sendTimeNs, true);
+    }
+
+    private boolean enqueue(int trackIndex, byte[] frame, int offset, int length, long captureTimeNs, boolean keyframe) {
+        if (frame == null) {
+            throw new IllegalArgumentException("frame must not be null");
+        }
+        if (offset < 0 || length < 1 || offset > frame.length - length) {
+            throw new IllegalArgumentException("offset " + offset + " and length " + length
+                    + " must lie inside frame of " + frame.length + " bytes, length >= 1");
+        }
+        // Counted in so that close() can wait for senders already past the state check: a frame
+        // offered after close() drained the queue would never be released.
+        sendersInside.incrementAndGet();
+        try {
+            ConnectionState current = state;
+            if (closing || current == null || current == ConnectionState.FAILED) {
+                return false;
+            }
+            ByteBuf copy = PooledByteBufAllocator.DEFAULT.directBuffer(length);
+            copy.writeBytes(frame, offset, length);
+            if (!frames.offer(new OutgoingFrame(trackIndex, copy, captureTimeNs, keyframe))) {
+                copy.release();
+                framesRejected.increment();
+                return false;
+            }
+            if (drainScheduled.compareAndSet(false, true)) {
+                channel.eventLoop().execute(drainTask);
+            }
+            return true;
+        } finally {
+            sendersInside.decrementAndGet();
+        }
+    }
+
+    /**
+     * The current connection state.
+     *
+     * @return the state; null before {@link #start()}
+     */
+    public ConnectionState state() {
+        return state;
+    }
+
+    /**
+     * A snapshot of the counters.
+     *
+     * @return the snapshot (zeros before start)
+     */
+    public BroadcasterStats stats() {
+        BroadcasterEngine e;
+        synchronized (lifecycleLock) {
+            e = engine;
+        }
+        if (e == null) {
+            return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0, startBitrateBps, 0, 0);
+        }
+        var c = e.counters();
+        return new BroadcasterStats(c.get(BroadcasterEngine.FRAMES_SENT), framesRejected.sum(),
+                c.get(BroadcasterEngine.FRAMES_DROPPED_NOT_CONNECTED), c.get(BroadcasterEngine.PACKETS_SENT),
+                c.get(BroadcasterEngine.BYTES_SENT), c.get(BroadcasterEngine.KEYFRAME_REQUESTS),
+                c.get(BroadcasterEngine.MALFORMED_DROPPED), c.get(BroadcasterEngine.RTT_NS),
+                Math.max(c.get(BroadcasterEngine.TARGET_BITRATE_BPS), 0), c.get(BroadcasterEngine.PACER_DROPPED),
+                c.get(BroadcasterEngine.RTX_SENT));
+    }
+
+    /**
+     * The local UDP address.
+     *
+     * @return the bound address
+     * @throws IllegalStateException if not started
+     */
+    public InetSocketAddress localAddress() {
+        synchronized (lifecycleLock) {
+            if (channel == null) {
+                throw new IllegalStateException("broadcaster not started");
+            }
+            return (InetSocketAddress) channel.localAddress();
+        }
+    }
+
+    /** Tells the node goodbye, stops the I/O thread and releases queued frames. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lifecycleLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closing = true;
+            while (sendersInside.get() != 0) {
+                Thread.onSpinWait(); // a sender is between its state check and its offer: a few ns
+            }
+            if (group != null) {
+                channel.eventLoop().submit(() -> {
+                    ticker.cancel(false);
+                    engine.close(clock.nanoTime());
+                }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                if (sharedIo == null) {
+                    UdpTransport.shutdown(group);
+                }
+                // Frames offered while closing were never drained: release them here.
+                OutgoingFrame frame;
+                while ((frame = frames.poll()) != null) {
+                    frame.data().release();
+                }
+            }
+            setState(ConnectionState.CLOSED, "close");
+        }
+    }
+
+    private void setState(ConnectionState next, String reason) {
+        state = next;
+        try {
+            listener.onStateChanged(next, reason);
+        } catch (RuntimeException e) {
+            LOG.warn("BroadcasterListener.onStateChanged threw", e);
+        }
+    }
+
+    /** Bridges engine events to the public listener, on the I/O thread. */
+    private final class EngineListener implements BroadcasterEngine.Listener {
+        @Override
+        public void onConnected() {
+            if (state == ConnectionState.CONNECTING) {
+                setState(ConnectionState.CONNECTED, "node accepted stream " + streamId);
+            }
+        }
+
+        @Override
+        public void onFailed(String reason) {
+            if (state != ConnectionState.CLOSED) {
+                setState(ConnectionState.FAILED, reason);
+            }
+        }
+
+        @Override
+        public void onKeyframeRequested() {
+            try {
+                listener.onKeyframeRequested();
+            } catch (RuntimeException e) {
+                LOG.warn("BroadcasterListener.onKeyframeRequested threw", e);
+            }
+        }
+
+        @Override
+        public void onTargetBitrate(long bitrateBps) {
+            try {
+                listener.onTargetBitrate(bitrateBps);
+            } catch (RuntimeException e) {
+                LOG.warn("BroadcasterListener.onTargetBitrate threw", e);
+            }
+        }
+
+        @Override
+        public void wakeIn(long delayNs) {
+            channel.eventLoop().schedule(paceTask, delayNs, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Builds a {@link Broadcaster}. Not thread-safe; build on one thread. */
+    public static final class Builder {
+        private InetSocketAddress node;
+        private String streamId;
+        private NanoClock clock = NanoClock.system();
+        private BroadcasterListener listener = BroadcasterListener.NONE;
+        private InetSocketAddress localAddress = new InetSocketAddress(0);
+        private int videoBitrateBps = 2_500_000;
+        private boolean audio;
+        private boolean messages;
+        private int sendQueueFrames = 256;
+        private boolean forceNio;
+        private SharedIoThreads sharedIo;
+        private long startBitrateBps = 1_000_000L;
+        private long minBitrateBps = 100_000L;
+        private long maxBitrateBps = 8_000_000L;
+
+        private Builder() {
+        }
+
+        /**
+         * The congestion controller's limits: it starts at {@code startBps}, then follows what the
+         * path to the node carries (from the node's transport-wide feedback), never below
+         * {@code minBps} nor above {@code maxBps}. Defaults: 1 Mbps, 100 kbps, 8 Mbps.
+         *
+         * @param minBps lowest target, bits per second, > 0
+         * @param startBps first target, bits per second, between min and max
+         * @param maxBps highest target, bits per second
+         * @return this builder
+         */
+        public Builder bitrateLimits(long minBps, long startBps, long maxBps) {
+            if (minBps <= 0 || startBps < minBps || maxBps < startBps) {
+                throw new IllegalArgumentException("bitrate limits must satisfy 0 < minBps <= startBps <= maxBps: "
+                        + minBps + ", " + startBps + ", " + maxBps);
+            }
+            this.minBitrateBps = minBps;
+            this.startBitrateBps = startBps;
+            this.maxBitrateBps = maxBps;
+            return this;
+        }
+
+        /**
+         * The node to publish to. Required.
+         *
+         * @param node the node's UDP address
+         * @return this builder
+         */
+        public Builder node(InetSocketAddress node) {
+            this.node = Objects.requireNonNull(node, "node");
+            return this;
+        }
+
+        /**
+         * The stream id viewers subscribe to. Required.
+         *
+         * @param streamId 1-64 characters from {@code A-Z a-z 0-9 . _ ~ -}
+         * @return this builder
+         */
+        public Builder streamId(String streamId) {
+            this.streamId = StreamIds.require(streamId, "streamId");
+            return this;
+        }
+
+        /**
+         * The clock for capture times and timers. Default: the system clock.
+         *
+         * @param clock a monotonic clock
+         * @return this builder
+         */
+        public Builder clock(NanoClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Receives state changes and keyframe requests. Default: {@link BroadcasterListener#NONE}.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(BroadcasterListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * The local address to bind. Default: any address, a free port.
+         *
+         * @param localAddress the local address
+         * @return this builder
+         */
+        public Builder localAddress(InetSocketAddress localAddress) {
+            this.localAddress = Objects.requireNonNull(localAddress, "localAddress");
+            return this;
+        }
+
+        /**
+         * The video bitrate announced to the node. Default 2.5 Mbps.
+         *
+         * @param bitrateBps bits per second, >= 0
+         * @return this builder
+         */
+        public Builder videoBitrateBps(int bitrateBps) {
+            if (bitrateBps < 0) {
+                throw new IllegalArgumentException("bitrateBps must be >= 0: " + bitrateBps);
+            }
+            this.videoBitrateBps = bitrateBps;
+            return this;
+        }
+
+        /**
+         * Whether the stream has an audio track (48 kHz clock). Default false.
+         *
+         * @param audio true to add an audio track
+         * @return this builder
+         */
+        public Builder audio(boolean audio) {
+            this.audio = audio;
+            return this;
+        }
+
+        /**
+         * Whether the stream carries interactive messages ({@link Broadcaster#sendMessage}).
+         * Default false.
+         *
+         * @param messages true to add a message track
+         * @return this builder
+         */
+        public Builder messages(boolean messages) {
+            this.messages = messages;
+            return this;
+        }
+
+        /**
+         * Capacity of the queue from application threads to the I/O thread. Default 256 frames.
+         *
+         * @param frames 2-65536
+         * @return this builder
+         */
+        public Builder sendQueueFrames(int frames) {
+            if (frames < 2 || frames > 65_536) {
+                throw new IllegalArgumentException("sendQueueFrames must be 2-65536: " + frames);
+            }
+            this.sendQueueFrames = frames;
+            return this;
+        }
+
+        /**
+         * Runs on a shared pool of I/O threads instead of a thread of its own (then
+         * {@link #forceNio} is ignored: the pool decides). Default: own thread.
+         *
+         * @param threads the pool; must outlive this client
+         * @return this builder
+         */
+        public Builder sharedIoThreads(SharedIoThreads threads) {
+            this.sharedIo = Objects.requireNonNull(threads, "threads");
+            return this;
+        }
+
+        /**
+         * Uses NIO even where epoll is available. Default false.
+         *
+         * @param forceNio true for NIO
+         * @return this builder
+         */
+        public Builder forceNio(boolean forceNio) {
+            this.forceNio = forceNio;
+            return this;
+        }
+
+        /**
+         * Builds the broadcaster (not started).
+         *
+         * @return a new broadcaster
+         * @throws IllegalStateException if the node or the stream id is missing
+         */
+        public Broadcaster build() {
+            if (node == null) {
+                throw new IllegalStateException("node is required");
+            }
+            if (streamId == null) {
+                throw new IllegalStateException("streamId is required");
+            }
+            return new Broadcaster(this);
+        }
+    }
+}

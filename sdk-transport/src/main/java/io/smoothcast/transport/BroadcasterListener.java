@@ -1,0 +1,40 @@
+package io.smoothcast.transport;
+
+/**
+ * Events of a {@link Broadcaster}. Every method has a no-op default; implement only what you
+ * need.
+ *
+ * <p>All callbacks run on the broadcaster's I/O thread: they must be quick (hand work to your
+ * encoder's thread) and must not block or throw. An exception thrown by a callback is logged and
+ * otherwise ignored.
+ */
+public interface BroadcasterListener {
+
+    /** A listener that ignores every event. */
+    BroadcasterListener NONE = new BroadcasterListener() {
+    };
+
+    /**
+     * The connection changed state.
+     *
+     * @param state the new state
+     * @param reason why, in words (for logs)
+     */
+    default void onStateChanged(ConnectionState state, String reason) {
+    }
+
+    /**
+     * A viewer (through the node) needs a keyframe: encode the next frame as one.
+     */
+    default void onKeyframeRequested() {
+    }
+
+    /**
+     * The congestion controller's target changed by 5 % or more: what the path to the node
+     * carries for all tracks together. Set the encoder(s) so their sum stays below it.
+     *
+     * @param bitrateBps the new target, in bits per second
+     */
+    default void onTargetBitrate(long bitrateBps) {
+    }
+}

@@ -1,0 +1,21 @@
+package io.smoothcast.transport;
+
+/**
+ * A snapshot of a {@link Broadcaster}'s counters since start.
+ *
+ * @param framesSent frames packetized and sent
+ * @param framesRejected frames refused by {@code send} because the queue was full
+ * @param framesDroppedNotConnected frames dropped because the broadcaster was not connected yet
+ * @param packetsSent RTP packets sent
+ * @param bytesSent RTP bytes sent (headers included)
+ * @param keyframeRequests keyframe requests received from the node
+ * @param malformedDropped datagrams from the node that could not be understood
+ * @param rttNs smoothed round-trip time to the node in nanoseconds, 0 until measured
+ * @param targetBitrateBps the congestion controller's current target, bits per second
+ * @param packetsDroppedByPacer packets dropped because the pacer's queue was full
+ * @param retransmissionsSent RTX packets sent in answer to the node's NACKs
+ */
+public record BroadcasterStats(long framesSent, long framesRejected, long framesDroppedNotConnected,
+        long packetsSent, long bytesSent, long keyframeRequests, long malformedDropped, long rttNs,
+        long targetBitrateBps, long packetsDroppedByPacer, long retransmissionsSent) {
+}

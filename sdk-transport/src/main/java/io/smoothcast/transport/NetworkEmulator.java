@@ -1,0 +1,252 @@
+package io.smoothcast.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.smoothcast.netsim.LinkModel;
+import io.smoothcast.time.NanoClock;
+import io.smoothcast.transport.internal.SingleWriterCounters;
+import io.smoothcast.transport.internal.emulator.EmulatorEngine;
+import io.smoothcast.transport.internal.netty.DatagramHandler;
+import io.smoothcast.transport.internal.netty.UdpTransport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A UDP proxy that puts a bad network between any two endpoints on one machine: point your
+ * clients at {@link #localAddress()} instead of the real server, and every datagram goes through
+ * the same link model the simulator uses ({@link LinkModel}): propagation delay, jitter, random
+ * and bursty (Gilbert-Elliott) loss, a drop-tail queue, and a capacity that can follow a schedule
+ * or a trace file ({@link io.smoothcast.netsim.CapacitySchedule}). Each direction has its own
+ * link.
+ *
+ * <pre>{@code
+ * try (NetworkEmulator lossy = NetworkEmulator.builder()
+ *         .target(relay.localAddress())
+ *         .toTarget(LinkModel.builder().propagationDelayNs(50_000_000).randomLoss(0.05).constantCapacityBps(20_000_000))
+ *         .fromTarget(LinkModel.builder().propagationDelayNs(50_000_000).randomLoss(0.05).constantCapacityBps(20_000_000))
+ *         .build().start()) {
+ *     Viewer viewer = Viewer.builder().node(lossy.localAddress())...;   // 100 ms RTT, 5 % loss each way
+ * }
+ * }</pre>
+ *
+ * <p>Each client address gets its own socket towards the target, so the target tells clients
+ * apart as usual. Capacity schedules start when {@link #start()} is called. Delivery times are
+ * kept by the event loop's timer, so expect a few hundred microseconds of extra delay and timer
+ * jitter on a loaded machine. The links are shared by all clients, like one bottleneck.
+ *
+ * <p>Thread-safety: {@link #start()}, {@link #close()}, {@link #localAddress()} and
+ * {@link #stats()} may be called from any thread; all forwarding runs on one I/O thread.
+ */
+public final class NetworkEmulator implements AutoCloseable {
+
+    private final InetSocketAddress target;
+    private final InetSocketAddress bindAddress;
+    private final LinkModel.Builder toTargetLink;
+    private final LinkModel.Builder fromTargetLink;
+    private final int maxClients;
+    private final UdpTransport transport;
+    private final NanoClock clock = NanoClock.system();
+    private final Object lifecycleLock = new Object();
+    private EventLoopGroup group;
+    private Channel channel;
+    private EmulatorEngine engine;
+    private boolean started;
+    private boolean closed;
+
+    private NetworkEmulator(Builder builder) {
+        this.target = builder.target;
+        this.bindAddress = builder.bindAddress;
+        this.toTargetLink = builder.toTarget;
+        this.fromTargetLink = builder.fromTarget;
+        this.maxClients = builder.maxClients;
+        this.transport = builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
+    }
+
+    /**
+     * Starts building an emulator.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds the front socket and starts forwarding. The links' capacity schedules start now.
+     *
+     * @return this emulator
+     * @throws IllegalStateException if already started or closed
+     */
+    public NetworkEmulator start() {
+        synchronized (lifecycleLock) {
+            if (started || closed) {
+                throw new IllegalStateException(closed ? "emulator is closed" : "emulator already started");
+            }
+            started = true;
+            group = transport.newGroup(1, "smoothcast-emulator");
+            try {
+                long originNs = clock.nanoTime();
+                LinkModel toTarget = toTargetLink.scheduleOriginNs(originNs).build();
+                LinkModel fromTarget = fromTargetLink.scheduleOriginNs(originNs).build();
+                DatagramHandler handler = new DatagramHandler(sender -> new EmulatorEngine(sender, target, toTarget,
+                        fromTarget, transport, group, clock, maxClients), clock);
+                engine = (EmulatorEngine) handler.receiver();
+                channel = transport.bind(group, bindAddress, handler);
+                channel.eventLoop().submit(() -> engine.attach(channel)).syncUninterruptibly();
+            } catch (RuntimeException e) {
+                UdpTransport.shutdown(group);
+                throw e;
+            }
+            return this;
+        }
+    }
+
+    /**
+     * The address clients should send to.
+     *
+     * @return the front socket's address
+     * @throws IllegalStateException if not started
+     */
+    public InetSocketAddress localAddress() {
+        synchronized (lifecycleLock) {
+            if (channel == null) {
+                throw new IllegalStateException("emulator not started");
+            }
+            return (InetSocketAddress) channel.localAddress();
+        }
+    }
+
+    /**
+     * A snapshot of the counters.
+     *
+     * @return the snapshot (zeros before start)
+     */
+    public NetworkEmulatorStats stats() {
+        EmulatorEngine e;
+        synchronized (lifecycleLock) {
+            e = engine;
+        }
+        if (e == null) {
+            return new NetworkEmulatorStats(0, 0, 0, 0, 0, 0, 0);
+        }
+        SingleWriterCounters c = e.counters();
+        return new NetworkEmulatorStats(c.get(EmulatorEngine.TO_TARGET_DELIVERED), c.get(EmulatorEngine.TO_TARGET_LOST),
+                c.get(EmulatorEngine.TO_TARGET_QUEUE_DROPPED), c.get(EmulatorEngine.FROM_TARGET_DELIVERED),
+                c.get(EmulatorEngine.FROM_TARGET_LOST), c.get(EmulatorEngine.FROM_TARGET_QUEUE_DROPPED),
+                c.get(EmulatorEngine.CLIENTS_REFUSED));
+    }
+
+    /** Stops forwarding; datagrams still in flight are dropped. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lifecycleLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (group != null) {
+                channel.eventLoop().submit(engine::close).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                UdpTransport.shutdown(group);
+            }
+        }
+    }
+
+    /** Builds a {@link NetworkEmulator}. Not thread-safe; build on one thread. */
+    public static final class Builder {
+        private InetSocketAddress target;
+        private InetSocketAddress bindAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private LinkModel.Builder toTarget = LinkModel.builder().constantCapacityBps(1_000_000_000L);
+        private LinkModel.Builder fromTarget = LinkModel.builder().constantCapacityBps(1_000_000_000L);
+        private int maxClients = 1024;
+        private boolean forceNio;
+
+        private Builder() {
+        }
+
+        /**
+         * Where datagrams from clients go. Required.
+         *
+         * @param target the real server's address
+         * @return this builder
+         */
+        public Builder target(InetSocketAddress target) {
+            this.target = Objects.requireNonNull(target, "target");
+            return this;
+        }
+
+        /**
+         * Where the emulator listens for clients. Default: loopback, a free port.
+         *
+         * @param bindAddress the front address
+         * @return this builder
+         */
+        public Builder bindAddress(InetSocketAddress bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        /**
+         * The link from clients to the target. Default: 1 Gbps, no delay, no loss. The emulator
+         * sets the builder's schedule origin when it starts, then builds it.
+         *
+         * @param link the link's settings
+         * @return this builder
+         */
+        public Builder toTarget(LinkModel.Builder link) {
+            this.toTarget = Objects.requireNonNull(link, "link");
+            return this;
+        }
+
+        /**
+         * The link from the target back to clients. Default: 1 Gbps, no delay, no loss.
+         *
+         * @param link the link's settings
+         * @return this builder
+         */
+        public Builder fromTarget(LinkModel.Builder link) {
+            this.fromTarget = Objects.requireNonNull(link, "link");
+            return this;
+        }
+
+        /**
+         * Most client addresses served at once. Default 1024.
+         *
+         * @param maxClients >= 1
+         * @return this builder
+         */
+        public Builder maxClients(int maxClients) {
+            if (maxClients < 1) {
+                throw new IllegalArgumentException("maxClients must be >= 1: " + maxClients);
+            }
+            this.maxClients = maxClients;
+            return this;
+        }
+
+        /**
+         * Uses NIO even where epoll is available. Default false.
+         *
+         * @param forceNio true for NIO
+         * @return this builder
+         */
+        public Builder forceNio(boolean forceNio) {
+            this.forceNio = forceNio;
+            return this;
+        }
+
+        /**
+         * Builds the emulator (not started).
+         *
+         * @return a new emulator
+         * @throws IllegalStateException if the target is missing
+         */
+        public NetworkEmulator build() {
+            if (target == null) {
+                throw new IllegalStateException("target is required");
+            }
+            return new NetworkEmulator(this);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.smoothcast.transport;
+
+import io.smoothcast.jitter.JitterFrame;
+import io.smoothcast.transport.internal.client.GenericPayload;
+
+/**
+ * A frame handed to {@link ViewerListener#onFrame}: a view into the viewer's jitter buffer,
+ * valid only during that call (the memory is reused as soon as it returns). Copy the bytes with
+ * {@link #copyTo} or {@link #toByteArray()} to keep them.
+ *
+ * <p>Not thread-safe: use it only on the playout thread, inside the callback.
+ */
+public final class ReceivedFrame {
+
+    private JitterFrame frame;
+    private MediaKind kind;
+    private int ssrc;
+
+    ReceivedFrame() {
+    }
+
+    ReceivedFrame bind(JitterFrame jitterFrame, MediaKind trackKind, int trackSsrc) {
+        this.frame = jitterFrame;
+        this.kind = trackKind;
+        this.ssrc = trackSsrc;
+        return this;
+    }
+
+    /** @return audio or video */
+    public MediaKind kind() {
+        return kind;
+    }
+
+    /** @return the SSRC of the track the frame belongs to */
+    public int ssrc() {
+        return ssrc;
+    }
+
+    /** @return the frame's RTP timestamp (unsigned 32-bit value carried in an int) */
+    public int rtpTimestamp() {
+        return frame.rtpTimestamp();
+    }
+
+    /** @return when the frame was due to play, in nanoseconds of the viewer's clock */
+    public long playoutTimeNs() {
+        return frame.playoutTimeNs();
+    }
+
+    /** @return when the frame's first packet arrived, in nanoseconds of the viewer's clock */
+    public long firstArrivalNs() {
+        return frame.firstArrivalNs();
+    }
+
+    /** @return true if frames were lost just before this one (the decoder may need a keyframe) */
+    public boolean followsLoss() {
+        return frame.followsLoss();
+    }
+
+    /** @return true if the broadcaster marked the frame as decodable on its own */
+    public boolean keyframe() {
+        return frame.payloadLength(0) > 0
+                && (frame.payloadArray()[frame.payloadOffset(0)] & GenericPayload.KEYFRAME) != 0;
+    }
+
+    /** @return the frame's length in bytes */
+    public int length() {
+        return frame.totalPayloadLength() - frame.packetCount() * GenericPayload.HEADER_LENGTH;
+    }
+
+    /**
+     * Copies the frame's bytes.
+     *
+     * @param destination where to copy
+     * @param offset index of the first byte to write
+     * @return the number of bytes copied ({@link #length()})
+     * @throws IllegalArgumentException if the frame does not fit from {@code offset}
+     */
+    public int copyTo(byte[] destination, int offset) {
+        int length = length();
+        if (destination == null || offset < 0 || offset > destination.length - length) {
+            throw new IllegalArgumentException("destination must have room for " + length + " bytes from offset " + offset);
+        }
+        byte[] source = frame.payloadArray();
+        int at = offset;
+        for (int i = 0; i < frame.packetCount(); i++) {
+            int pieceLength = frame.payloadLength(i) - GenericPayload.HEADER_LENGTH;
+            System.arraycopy(source, frame.payloadOffset(i) + GenericPayload.HEADER_LENGTH, destination, at, pieceLength);
+            at += pieceLength;
+        }
+        return length;
+    }
+
+    /**
+     * Copies the frame's bytes into a new array.
+     *
+     * @return the frame's bytes
+     */
+    public byte[] toByteArray() {
+        byte[] bytes = new byte[length()];
+        copyTo(bytes, 0);
+        return bytes;
+    }
+}

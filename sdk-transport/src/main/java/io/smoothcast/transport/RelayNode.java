@@ -1,0 +1,331 @@
+package io.smoothcast.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.smoothcast.time.NanoClock;
+import io.smoothcast.transport.internal.netty.DatagramHandler;
+import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.transport.internal.relay.RelayConfig;
+import io.smoothcast.transport.internal.relay.RelayCounters;
+import io.smoothcast.transport.internal.relay.RelayEngine;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A relay node: accepts publishers and subscribers of streams on one UDP port, forwards each
+ * publisher's RTP and RTCP to the stream's subscribers unchanged (SSRCs, sequence numbers and
+ * timestamps preserved), answers subscribers' NACKs with RTX from a per-track retransmission
+ * cache, relays their keyframe requests to the publisher at a limited rate, and reports its load
+ * to anyone who asks. With an {@linkplain Builder#upstream upstream node} it cascades: streams
+ * not published locally are fetched from there. Malformed datagrams are dropped and counted (see {@link #stats()}).
+ * The protocol is described in {@code PROTOCOL.md}.
+ *
+ * <pre>{@code
+ * try (RelayNode node = RelayNode.builder().bindAddress(new InetSocketAddress("0.0.0.0", 7000)).build()) {
+ *     node.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: {@link #start()}, {@link #close()}, {@link #localAddress()} and
+ * {@link #stats()} may be called from any thread. All protocol work runs on the node's single
+ * I/O thread (epoll when available, NIO otherwise).
+ */
+public final class RelayNode implements AutoCloseable {
+
+    private static final long TICK_INTERVAL_MS = 20;
+
+    private final InetSocketAddress bindAddress;
+    private final NanoClock clock;
+    private final RelayConfig config;
+    private final UdpTransport transport;
+    private final RelayCounters counters = new RelayCounters();
+    private final Object lifecycleLock = new Object();
+    private EventLoopGroup group;
+    private Channel channel;
+    private RelayEngine engine;
+    private ScheduledFuture<?> ticker;
+    private boolean started;
+    private boolean closed;
+
+    private RelayNode(Builder builder) {
+        this.bindAddress = builder.bindAddress;
+        this.clock = builder.clock;
+        this.transport = builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
+        this.config = new RelayConfig(builder.nodeId, builder.keepaliveIntervalMs, builder.sessionTimeoutMs,
+                builder.retransmissionCachePackets, builder.keyframeRequestIntervalMs, builder.maxSessions,
+                builder.maxSubscribersPerStream, builder.upstream);
+    }
+
+    /**
+     * Starts building a node.
+     *
+     * @return a builder with the defaults documented on its setters
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds the socket and starts serving. Returns once the socket is bound.
+     *
+     * @return this node
+     * @throws IllegalStateException if the node was already started or closed
+     */
+    public RelayNode start() {
+        synchronized (lifecycleLock) {
+            if (started || closed) {
+                throw new IllegalStateException(closed ? "node is closed" : "node already started");
+            }
+            started = true;
+            group = transport.newGroup(1, "smoothcast-relay");
+            try {
+                DatagramHandler handler = new DatagramHandler(
+                        sender -> new RelayEngine(config, sender, counters), clock);
+                engine = (RelayEngine) handler.receiver();
+                channel = transport.bind(group, bindAddress, handler);
+                ticker = channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
+                        0, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                UdpTransport.shutdown(group);
+                throw e;
+            }
+            return this;
+        }
+    }
+
+    /**
+     * The address the node listens on (with the port chosen when bound to port 0).
+     *
+     * @return the bound address
+     * @throws IllegalStateException if the node is not started
+     */
+    public InetSocketAddress localAddress() {
+        synchronized (lifecycleLock) {
+            if (channel == null) {
+                throw new IllegalStateException("node not started");
+            }
+            return (InetSocketAddress) channel.localAddress();
+        }
+    }
+
+    /**
+     * A snapshot of the node's counters and load.
+     *
+     * @return the snapshot; never null (all zero before start)
+     */
+    public RelayStats stats() {
+        return RelayStats.of(counters);
+    }
+
+    /**
+     * The node id announced to clients and used as the SSRC of the node's own RTCP.
+     *
+     * @return the 32-bit node id
+     */
+    public int nodeId() {
+        return config.nodeId();
+    }
+
+    /**
+     * Stops the node: closes the socket, releases every cached packet and stops the I/O thread.
+     * Clients are not told (they notice the silence). Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (lifecycleLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (group == null) {
+                return;
+            }
+            if (channel != null) {
+                channel.eventLoop().submit(() -> {
+                    ticker.cancel(false);
+                    engine.close();
+                }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+            UdpTransport.shutdown(group);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RelayNode[" + (channel == null ? bindAddress : channel.localAddress()) + ", " + transport + "]";
+    }
+
+    /**
+     * Builds a {@link RelayNode}. Not thread-safe; build on one thread.
+     */
+    public static final class Builder {
+        private InetSocketAddress bindAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private NanoClock clock = NanoClock.system();
+        private int nodeId = ThreadLocalRandom.current().nextInt();
+        private int keepaliveIntervalMs = 500;
+        private int sessionTimeoutMs = 5000;
+        private int retransmissionCachePackets = 1024;
+        private int keyframeRequestIntervalMs = 200;
+        private int maxSessions = 10_000;
+        private int maxSubscribersPerStream = 5_000;
+        private boolean forceNio;
+        private InetSocketAddress upstream;
+
+        private Builder() {
+        }
+
+        /**
+         * Cascade: the node to subscribe to when a viewer asks for a stream nobody publishes
+         * here (for example the origin node of another region). This node then subscribes to the
+         * stream there over the same protocol and port, fans it out to its own viewers and
+         * answers their NACKs from its own cache; it leaves the upstream stream when its last
+         * viewer leaves. Default: none (unknown streams wait for a local publisher).
+         *
+         * @param upstream the upstream node's address
+         * @return this builder
+         */
+        public Builder upstream(InetSocketAddress upstream) {
+            this.upstream = Objects.requireNonNull(upstream, "upstream");
+            return this;
+        }
+
+        /**
+         * Where to listen. Default: the loopback address, a free port.
+         *
+         * @param bindAddress the local address; port 0 picks a free port
+         * @return this builder
+         */
+        public Builder bindAddress(InetSocketAddress bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        /**
+         * The clock for session timeouts, rate limits and load windows. Default: the system clock.
+         *
+         * @param clock a monotonic clock
+         * @return this builder
+         */
+        public Builder clock(NanoClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The node's 32-bit id. Default: random.
+         *
+         * @param nodeId any value
+         * @return this builder
+         */
+        public Builder nodeId(int nodeId) {
+            this.nodeId = nodeId;
+            return this;
+        }
+
+        /**
+         * Keepalive interval announced to clients. Default 500 ms.
+         *
+         * @param keepaliveIntervalMs 1-65535 ms
+         * @return this builder
+         */
+        public Builder keepaliveIntervalMs(int keepaliveIntervalMs) {
+            this.keepaliveIntervalMs = requireRange(keepaliveIntervalMs, 1, 65_535, "keepaliveIntervalMs");
+            return this;
+        }
+
+        /**
+         * Silence after which a client's session, publications and subscriptions are dropped.
+         * Default 5000 ms.
+         *
+         * @param sessionTimeoutMs 1-65535 ms
+         * @return this builder
+         */
+        public Builder sessionTimeoutMs(int sessionTimeoutMs) {
+            this.sessionTimeoutMs = requireRange(sessionTimeoutMs, 1, 65_535, "sessionTimeoutMs");
+            return this;
+        }
+
+        /**
+         * Packets kept per track to answer NACKs. Default 1024 (about 3 s of 3 Mbps video).
+         *
+         * @param packets a power of two, 16-32768
+         * @return this builder
+         */
+        public Builder retransmissionCachePackets(int packets) {
+            requireRange(packets, 16, 32_768, "retransmissionCachePackets");
+            if (Integer.bitCount(packets) != 1) {
+                throw new IllegalArgumentException("retransmissionCachePackets must be a power of two: " + packets);
+            }
+            this.retransmissionCachePackets = packets;
+            return this;
+        }
+
+        /**
+         * Smallest interval between keyframe requests forwarded to a stream's publisher.
+         * Default 200 ms.
+         *
+         * @param intervalMs 0-60000 ms; 0 forwards every request
+         * @return this builder
+         */
+        public Builder keyframeRequestIntervalMs(int intervalMs) {
+            this.keyframeRequestIntervalMs = requireRange(intervalMs, 0, 60_000, "keyframeRequestIntervalMs");
+            return this;
+        }
+
+        /**
+         * Most sessions at once; HELLOs beyond get an OVERLOADED error. Default 10000.
+         *
+         * @param maxSessions >= 1
+         * @return this builder
+         */
+        public Builder maxSessions(int maxSessions) {
+            this.maxSessions = requireRange(maxSessions, 1, Integer.MAX_VALUE, "maxSessions");
+            return this;
+        }
+
+        /**
+         * Most subscribers of one stream. Default 5000.
+         *
+         * @param maxSubscribers >= 1
+         * @return this builder
+         */
+        public Builder maxSubscribersPerStream(int maxSubscribers) {
+            this.maxSubscribersPerStream = requireRange(maxSubscribers, 1, Integer.MAX_VALUE, "maxSubscribersPerStream");
+            return this;
+        }
+
+        /**
+         * Uses the NIO transport even where epoll is available (for comparisons and tests).
+         * Default false.
+         *
+         * @param forceNio true to use NIO
+         * @return this builder
+         */
+        public Builder forceNio(boolean forceNio) {
+            this.forceNio = forceNio;
+            return this;
+        }
+
+        /**
+         * Builds the node (not started).
+         *
+         * @return a new node
+         */
+        public RelayNode build() {
+            return new RelayNode(this);
+        }
+
+        private static int requireRange(int value, int min, int max, String name) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " must be " + min + "-" + max + ": " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.smoothcast.transport;
+
+import io.smoothcast.transport.internal.relay.RelayCounter;
+import io.smoothcast.transport.internal.relay.RelayCounters;
+
+/**
+ * A snapshot of a {@link RelayNode}'s counters, taken by {@link RelayNode#stats()}. Counters
+ * count since the node started; gauges ({@link #sessions()}, {@link #publishers()},
+ * {@link #subscribers()}, {@link #streams()}, the per-second rates) are values at the snapshot.
+ * Each value is read separately, so two values of one snapshot may be a few packets apart.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class RelayStats {
+
+    private final long[] values;
+
+    private RelayStats(long[] values) {
+        this.values = values;
+    }
+
+    static RelayStats of(RelayCounters counters) {
+        RelayCounter[] all = RelayCounter.values();
+        long[] values = new long[all.length];
+        for (RelayCounter counter : all) {
+            values[counter.ordinal()] = counters.get(counter);
+        }
+        return new RelayStats(values);
+    }
+
+    private long get(RelayCounter counter) {
+        return values[counter.ordinal()];
+    }
+
+    /** @return datagrams read from the socket */
+    public long datagramsReceived() {
+        return get(RelayCounter.DATAGRAMS_RECEIVED);
+    }
+
+    /** @return bytes read from the socket */
+    public long bytesReceived() {
+        return get(RelayCounter.BYTES_RECEIVED);
+    }
+
+    /**
+     * Datagrams dropped because they could not be understood: garbage, truncated or malformed
+     * RTP, RTCP and control messages, oversized datagrams, and STUN/DTLS (not served yet).
+     *
+     * @return the sum of the malformed, oversized and unknown counters
+     */
+    public long malformedDropped() {
+        return get(RelayCounter.OVERSIZED_DROPPED) + get(RelayCounter.UNKNOWN_DROPPED)
+                + get(RelayCounter.MALFORMED_CONTROL_DROPPED) + get(RelayCounter.MALFORMED_RTP_DROPPED)
+                + get(RelayCounter.MALFORMED_RTCP_DROPPED);
+    }
+
+    /** @return datagrams that filled the whole receive buffer and were dropped as oversized */
+    public long oversizedDropped() {
+        return get(RelayCounter.OVERSIZED_DROPPED);
+    }
+
+    /** @return well-formed media from addresses that publish nothing, or with unannounced SSRCs */
+    public long unsolicitedDropped() {
+        return get(RelayCounter.UNSOLICITED_MEDIA_DROPPED) + get(RelayCounter.UNKNOWN_SSRC_DROPPED)
+                + get(RelayCounter.UNEXPECTED_CONTROL_DROPPED);
+    }
+
+    /** @return RTP packets accepted from publishers */
+    public long rtpReceived() {
+        return get(RelayCounter.RTP_RECEIVED);
+    }
+
+    /** @return packets (RTP and RTCP) sent to subscribers, RTX not included */
+    public long packetsForwarded() {
+        return get(RelayCounter.PACKETS_FORWARDED);
+    }
+
+    /** @return bytes sent to subscribers, RTX not included */
+    public long bytesForwarded() {
+        return get(RelayCounter.BYTES_FORWARDED);
+    }
+
+    /** @return sequence numbers requested by generic NACKs */
+    public long nackedPackets() {
+        return get(RelayCounter.NACKED_PACKETS);
+    }
+
+    /** @return RTX packets sent in answer to NACKs */
+    public long retransmissionsSent() {
+        return get(RelayCounter.RTX_SENT);
+    }
+
+    /** @return NACKed packets that were not in the retransmission cache */
+    public long retransmissionMisses() {
+        return get(RelayCounter.RTX_MISSES);
+    }
+
+    /** @return keyframe requests (PLI) received from subscribers */
+    public long keyframeRequestsReceived() {
+        return get(RelayCounter.PLI_RECEIVED);
+    }
+
+    /** @return keyframe requests sent to publishers */
+    public long keyframeRequestsForwarded() {
+        return get(RelayCounter.PLI_FORWARDED);
+    }
+
+    /** @return keyframe requests dropped by the rate limit */
+    public long keyframeRequestsSuppressed() {
+        return get(RelayCounter.PLI_SUPPRESSED);
+    }
+
+    /** @return replies and errors not sent because they would have been larger than the request */
+    public long amplificationSuppressed() {
+        return get(RelayCounter.AMPLIFICATION_SUPPRESSED);
+    }
+
+    /** @return sessions dropped after the session timeout */
+    public long sessionsExpired() {
+        return get(RelayCounter.SESSIONS_EXPIRED);
+    }
+
+    /** @return failures of the node's own handling code; anything but 0 is a defect */
+    public long handlerFailures() {
+        return get(RelayCounter.HANDLER_FAILURES);
+    }
+
+    /** @return sessions open now */
+    public long sessions() {
+        return get(RelayCounter.SESSIONS);
+    }
+
+    /** @return publishers now */
+    public long publishers() {
+        return get(RelayCounter.PUBLISHERS);
+    }
+
+    /** @return subscriptions now */
+    public long subscribers() {
+        return get(RelayCounter.SUBSCRIBERS);
+    }
+
+    /** @return streams with a publisher or a subscriber now */
+    public long streams() {
+        return get(RelayCounter.STREAMS);
+    }
+
+    /** @return packets forwarded per second over the last full one-second window */
+    public long packetsPerSecond() {
+        return get(RelayCounter.PACKETS_PER_SECOND);
+    }
+
+    /** @return bits forwarded per second over the last full one-second window */
+    public long bitsPerSecond() {
+        return get(RelayCounter.BITS_PER_SECOND);
+    }
+
+    @Override
+    public String toString() {
+        return "RelayStats[sessions=" + sessions() + ", publishers=" + publishers() + ", subscribers=" + subscribers()
+                + ", received=" + datagramsReceived() + ", forwarded=" + packetsForwarded()
+                + ", malformedDropped=" + malformedDropped() + ", unsolicitedDropped=" + unsolicitedDropped()
+                + ", rtxSent=" + retransmissionsSent() + ", rtxMisses=" + retransmissionMisses()
+                + ", pliForwarded=" + keyframeRequestsForwarded() + "]";
+    }
+}

@@ -1,0 +1,441 @@
+package io.smoothcast.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.smoothcast.jitter.FrameHandler;
+import io.smoothcast.jitter.JitterBufferStats;
+import io.smoothcast.jitter.SpscJitterBuffer;
+import io.smoothcast.time.NanoClock;
+import io.smoothcast.transport.internal.client.GenericPayload;
+import io.smoothcast.transport.internal.client.ReceiveTrack;
+import io.smoothcast.transport.internal.client.ViewerEngine;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.StreamIds;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.DatagramHandler;
+import io.smoothcast.transport.internal.netty.UdpTransport;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches a live stream through a relay node: subscribes, puts the arriving RTP through one
+ * jitter buffer per track, asks for retransmissions (NACK) and keyframes (PLI) as the buffers
+ * need them, and hands complete frames, in order and at their playout time, to a
+ * {@link ViewerListener}.
+ *
+ * <pre>{@code
+ * try (Viewer viewer = Viewer.builder()
+ *         .node(new InetSocketAddress("relay.example", 7000))
+ *         .streamId("my-show")
+ *         .listener(frame -> decoder.decode(frame.toByteArray()))
+ *         .build()) {
+ *     viewer.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <h2>Threads</h2>
+ * Datagrams are handled on the viewer's I/O thread, the only producer of each jitter buffer;
+ * frames are delivered on the viewer's playout thread, their only consumer (lock-free SPSC
+ * hand-off). The playout thread wakes every {@value #PLAYOUT_TICK_MS} ms. {@link #start()},
+ * {@link #close()} and {@link #stats()} are thread-safe.
+ */
+public final class Viewer implements AutoCloseable {
+
+    /** How often the playout thread looks for due frames, in milliseconds. */
+    public static final int PLAYOUT_TICK_MS = 1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Viewer.class);
+    private static final long TICK_INTERVAL_MS = 10;
+
+    private final InetSocketAddress node;
+    private final String streamId;
+    private final NanoClock clock;
+    private final ViewerListener listener;
+    private final InetSocketAddress localAddress;
+    private final UdpTransport transport;
+    /** The shared pool the client runs on, or null when it owns its I/O thread. */
+    private final SharedIoThreads sharedIo;
+    private final int maxSimulcastLayer;
+    private final int fixedPlayoutDelayMs;
+    private final Object lifecycleLock = new Object();
+    private volatile ConnectionState state;
+    private volatile boolean playing;
+    private EventLoopGroup group;
+    private Channel channel;
+    private ViewerEngine engine;
+    private ScheduledFuture<?> ticker;
+    private Thread playoutThread;
+    private volatile long framesDelivered;
+    private boolean started;
+    private boolean closed;
+
+    private Viewer(Builder builder) {
+        this.node = builder.node;
+        this.streamId = builder.streamId;
+        this.clock = builder.clock;
+        this.listener = builder.listener;
+        this.localAddress = builder.localAddress;
+        this.sharedIo = builder.sharedIo;
+        this.transport = sharedIo != null ? sharedIo.transport()
+                : builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
+        this.maxSimulcastLayer = builder.maxSimulcastLayer;
+        this.fixedPlayoutDelayMs = builder.fixedPlayoutDelayMs;
+    }
+
+    /**
+     * Starts building a viewer.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds a local UDP socket, starts the playout thread and starts subscribing. Returns at
+     * once; the connection is reported through {@link ViewerListener#onStateChanged}.
+     *
+     * @return this viewer
+     * @throws IllegalStateException if already started or closed
+     */
+    public Viewer start() {
+        synchronized (lifecycleLock) {
+            if (started || closed) {
+                throw new IllegalStateException(closed ? "viewer is closed" : "viewer already started");
+            }
+            started = true;
+            group = sharedIo != null ? sharedIo.group() : transport.newGroup(1, "smoothcast-viewer");
+            try {
+                ControlMessage.Subscribe subscribe = new ControlMessage.Subscribe(streamId, maxSimulcastLayer, 0);
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                DatagramHandler handler = new DatagramHandler(sender -> new ViewerEngine(sender, node,
+                        random.nextLong(), random.nextInt(), subscribe, this::newJitterBuffer, new EngineListener()),
+                        clock);
+                engine = (ViewerEngine) handler.receiver();
+                channel = transport.bind(group, localAddress, handler);
+                playing = true;
+                playoutThread = new Thread(new PlayoutLoop(engine), "smoothcast-playout");
+                playoutThread.setDaemon(true);
+                playoutThread.start();
+                setState(ConnectionState.CONNECTING, "start");
+                channel.eventLoop().execute(() -> engine.start(clock.nanoTime()));
+                ticker = channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
+                        TICK_INTERVAL_MS, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                playing = false;
+                if (sharedIo == null) {
+                    UdpTransport.shutdown(group);
+                }
+                throw e;
+            }
+            return this;
+        }
+    }
+
+    private SpscJitterBuffer newJitterBuffer(Track track) {
+        SpscJitterBuffer.Builder builder = SpscJitterBuffer.builder()
+                .clockRateHz(track.clockRateHz())
+                .completenessCheck(GenericPayload.COMPLETENESS);
+        if (fixedPlayoutDelayMs >= 0) {
+            builder.fixedDelayMs(fixedPlayoutDelayMs);
+        } else {
+            builder.adaptive();
+        }
+        return builder.build();
+    }
+
+    /**
+     * The current connection state.
+     *
+     * @return the state; null before {@link #start()}
+     */
+    public ConnectionState state() {
+        return state;
+    }
+
+    /**
+     * A snapshot of the counters, summed over the tracks.
+     *
+     * @return the snapshot (zeros before start)
+     */
+    public ViewerStats stats() {
+        ViewerEngine e;
+        synchronized (lifecycleLock) {
+            e = engine;
+        }
+        if (e == null) {
+            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+        long lost = 0;
+        long dropped = 0;
+        long freezes = 0;
+        long playoutDelayNs = 0;
+        JitterBufferStats jitter = new JitterBufferStats();
+        for (ReceiveTrack t : e.tracks()) {
+            t.buffer().readStats(jitter);
+            lost += jitter.packetsLost();
+            dropped += jitter.framesDropped();
+            freezes += jitter.freezeCount();
+            if (t.track().kind() == MediaKind.VIDEO) {
+                playoutDelayNs = jitter.playoutDelayNs();
+            }
+        }
+        var c = e.counters();
+        lost += c.get(ViewerEngine.RETIRED_PACKETS_LOST);
+        dropped += c.get(ViewerEngine.RETIRED_FRAMES_DROPPED);
+        freezes += c.get(ViewerEngine.RETIRED_FREEZES);
+        return new ViewerStats(framesDelivered, c.get(ViewerEngine.PACKETS_RECEIVED), c.get(ViewerEngine.RTX_RECEIVED),
+                lost, dropped, c.get(ViewerEngine.NACKS_SENT), c.get(ViewerEngine.PLIS_SENT), freezes,
+                c.get(ViewerEngine.MALFORMED_DROPPED), playoutDelayNs, c.get(ViewerEngine.RTT_NS));
+    }
+
+    /**
+     * The local UDP address.
+     *
+     * @return the bound address
+     * @throws IllegalStateException if not started
+     */
+    public InetSocketAddress localAddress() {
+        synchronized (lifecycleLock) {
+            if (channel == null) {
+                throw new IllegalStateException("viewer not started");
+            }
+            return (InetSocketAddress) channel.localAddress();
+        }
+    }
+
+    /** Tells the node goodbye and stops both threads. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lifecycleLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (group != null) {
+                playing = false;
+                LockSupport.unpark(playoutThread);
+                channel.eventLoop().submit(() -> {
+                    ticker.cancel(false);
+                    engine.close(clock.nanoTime());
+                }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                if (sharedIo == null) {
+                    UdpTransport.shutdown(group);
+                }
+                try {
+                    playoutThread.join(TimeUnit.SECONDS.toMillis(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            setState(ConnectionState.CLOSED, "close");
+        }
+    }
+
+    private void setState(ConnectionState next, String reason) {
+        state = next;
+        try {
+            listener.onStateChanged(next, reason);
+        } catch (RuntimeException e) {
+            LOG.warn("ViewerListener.onStateChanged threw", e);
+        }
+    }
+
+    /** The playout thread: polls every track's jitter buffer for due frames. */
+    private final class PlayoutLoop implements Runnable, FrameHandler {
+        private final ViewerEngine source;
+        private final ReceivedFrame view = new ReceivedFrame();
+        private ReceiveTrack current;
+
+        PlayoutLoop(ViewerEngine source) {
+            this.source = source;
+        }
+
+        @Override
+        public void run() {
+            long tickNs = TimeUnit.MILLISECONDS.toNanos(PLAYOUT_TICK_MS);
+            while (playing) {
+                long nowNs = clock.nanoTime();
+                for (ReceiveTrack t : source.tracks()) {
+                    current = t;
+                    t.buffer().poll(nowNs, this);
+                }
+                LockSupport.parkNanos(tickNs);
+            }
+        }
+
+        @Override
+        public void onFrame(io.smoothcast.jitter.JitterFrame frame) {
+            framesDelivered++; // only this thread writes
+            try {
+                listener.onFrame(view.bind(frame, current.track().kind(), current.track().ssrc()));
+            } catch (RuntimeException e) {
+                LOG.warn("ViewerListener.onFrame threw", e);
+            }
+        }
+    }
+
+    /** Bridges engine events to the public listener, on the I/O thread. */
+    private final class EngineListener implements ViewerEngine.Listener {
+        @Override
+        public void onConnected() {
+            if (state == ConnectionState.CONNECTING) {
+                setState(ConnectionState.CONNECTED, "subscribed to " + streamId);
+            }
+        }
+
+        @Override
+        public void onFailed(String reason) {
+            if (state != ConnectionState.CLOSED) {
+                setState(ConnectionState.FAILED, reason);
+            }
+        }
+    }
+
+    /** Builds a {@link Viewer}. Not thread-safe; build on one thread. */
+    public static final class Builder {
+        private InetSocketAddress node;
+        private String streamId;
+        private NanoClock clock = NanoClock.system();
+        private ViewerListener listener = ViewerListener.NONE;
+        private InetSocketAddress localAddress = new InetSocketAddress(0);
+        private int maxSimulcastLayer = Track.MAX_SIMULCAST_LAYER;
+        private int fixedPlayoutDelayMs = -1;
+        private boolean forceNio;
+        private SharedIoThreads sharedIo;
+
+        private Builder() {
+        }
+
+        /**
+         * The node to watch through. Required.
+         *
+         * @param node the node's UDP address
+         * @return this builder
+         */
+        public Builder node(InetSocketAddress node) {
+            this.node = Objects.requireNonNull(node, "node");
+            return this;
+        }
+
+        /**
+         * The stream to watch. Required.
+         *
+         * @param streamId 1-64 characters from {@code A-Z a-z 0-9 . _ ~ -}
+         * @return this builder
+         */
+        public Builder streamId(String streamId) {
+            this.streamId = StreamIds.require(streamId, "streamId");
+            return this;
+        }
+
+        /**
+         * The clock for arrival and playout times. Default: the system clock.
+         *
+         * @param clock a monotonic clock
+         * @return this builder
+         */
+        public Builder clock(NanoClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Receives frames and state changes. Default: {@link ViewerListener#NONE}.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(ViewerListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * The local address to bind. Default: any address, a free port.
+         *
+         * @param localAddress the local address
+         * @return this builder
+         */
+        public Builder localAddress(InetSocketAddress localAddress) {
+            this.localAddress = Objects.requireNonNull(localAddress, "localAddress");
+            return this;
+        }
+
+        /**
+         * The highest simulcast layer to receive. Default 2 (the best available).
+         *
+         * @param layer 0-2
+         * @return this builder
+         */
+        public Builder maxSimulcastLayer(int layer) {
+            if (layer < 0 || layer > Track.MAX_SIMULCAST_LAYER) {
+                throw new IllegalArgumentException("layer must be 0-" + Track.MAX_SIMULCAST_LAYER + ": " + layer);
+            }
+            this.maxSimulcastLayer = layer;
+            return this;
+        }
+
+        /**
+         * Plays every frame a fixed time after its arrival timeline instead of adapting the delay
+         * to the measured jitter. Default: adaptive.
+         *
+         * @param delayMs the playout delay, 0-10000 ms
+         * @return this builder
+         */
+        public Builder fixedPlayoutDelayMs(int delayMs) {
+            if (delayMs < 0 || delayMs > 10_000) {
+                throw new IllegalArgumentException("delayMs must be 0-10000: " + delayMs);
+            }
+            this.fixedPlayoutDelayMs = delayMs;
+            return this;
+        }
+
+        /**
+         * Runs on a shared pool of I/O threads instead of a thread of its own (then
+         * {@link #forceNio} is ignored: the pool decides). Default: own thread.
+         *
+         * @param threads the pool; must outlive this client
+         * @return this builder
+         */
+        public Builder sharedIoThreads(SharedIoThreads threads) {
+            this.sharedIo = Objects.requireNonNull(threads, "threads");
+            return this;
+        }
+
+        /**
+         * Uses NIO even where epoll is available. Default false.
+         *
+         * @param forceNio true for NIO
+         * @return this builder
+         */
+        public Builder forceNio(boolean forceNio) {
+            this.forceNio = forceNio;
+            return this;
+        }
+
+        /**
+         * Builds the viewer (not started).
+         *
+         * @return a new viewer
+         * @throws IllegalStateException if the node or the stream id is missing
+         */
+        public Viewer build() {
+            if (node == null) {
+                throw new IllegalStateException("node is required");
+            }
+            if (streamId == null) {
+                throw new IllegalStateException("streamId is required");
+            }
+            return new Viewer(this);
+        }
+    }
+}

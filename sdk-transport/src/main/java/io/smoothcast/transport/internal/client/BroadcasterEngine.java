@@ -1,0 +1,486 @@
+package io.smoothcast.transport.internal.client;
+
+import io.netty.buffer.ByteBuf;
+import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtcpCompoundReader;
+import io.smoothcast.rtp.RtcpPacketType;
+import io.smoothcast.rtp.RtcpNackView;
+import io.smoothcast.rtp.RtcpPliView;
+import io.smoothcast.cc.CongestionController;
+import io.smoothcast.cc.Pacer;
+import io.smoothcast.cc.PacketPriority;
+import io.smoothcast.cc.TransportFeedback;
+import io.smoothcast.rtp.RtpHeaderExtensionIds;
+import io.smoothcast.rtp.SequenceNumbers;
+import io.smoothcast.rtp.TransportCcFeedbackView;
+import io.smoothcast.transport.internal.DatagramKind;
+import io.smoothcast.transport.internal.SingleWriterCounters;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.DatagramReceiver;
+import io.smoothcast.transport.internal.netty.DatagramSender;
+import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.transport.internal.rtx.RetransmissionCache;
+import io.smoothcast.transport.internal.rtx.RtpHeaders;
+import io.smoothcast.transport.internal.rtx.RtxPackets;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Queue;
+
+/**
+ * The broadcaster's protocol logic on its I/O thread: the control conversation, packetizing
+ * frames taken from the application's queue into the pacer, sending what the pacer releases at
+ * the congestion controller's rate, feeding the controller with the node's transport-cc
+ * feedback, answering the node's NACKs with RTX from a cache of sent packets, and keyframe
+ * requests from the node.
+ *
+ * <p>Not thread-safe: the I/O thread only, except {@link #counters()} reads.
+ */
+public final class BroadcasterEngine implements DatagramReceiver, ClientControl.Events {
+
+    /** Counter indexes. */
+    public static final int FRAMES_SENT = 0;
+    /** Frames dropped because the broadcaster was not connected. */
+    public static final int FRAMES_DROPPED_NOT_CONNECTED = 1;
+    /** RTP packets sent. */
+    public static final int PACKETS_SENT = 2;
+    /** RTP bytes sent. */
+    public static final int BYTES_SENT = 3;
+    /** PLIs received. */
+    public static final int KEYFRAME_REQUESTS = 4;
+    /** Datagrams not understood. */
+    public static final int MALFORMED_DROPPED = 5;
+    /** Smoothed RTT in ns (gauge). */
+    public static final int RTT_NS = 6;
+    /** Target bitrate of the congestion controller, bps (gauge). */
+    public static final int TARGET_BITRATE_BPS = 7;
+    /** Packets refused by the pacer because its queue was full. */
+    public static final int PACER_DROPPED = 8;
+    /** Transport-cc feedback packets received. */
+    public static final int TRANSPORT_FEEDBACK_RECEIVED = 9;
+    /** Sequence numbers the node asked to be retransmitted. */
+    public static final int NACKED_PACKETS = 10;
+    /** RTX packets queued in answer. */
+    public static final int RTX_SENT = 11;
+    private static final int COUNTER_COUNT = 12;
+
+    /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
+    private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
+
+    /** Ring of packets waiting in the pacer; covers the pacer's four classes of 1024. */
+    private static final int PACED_RING = 4096;
+    private static final long CONTROLLER_TICK_NS = 25_000_000L;
+    /** Target changes smaller than this fraction are not reported to the application. */
+    private static final double REPORT_THRESHOLD = 0.05;
+
+    /** Callbacks to the public object (state changes and keyframe requests), on the I/O thread. */
+    public interface Listener {
+        /** The node accepted the stream. */
+        void onConnected();
+
+        /** The node refused or never answered. */
+        void onFailed(String reason);
+
+        /** A keyframe was requested. */
+        void onKeyframeRequested();
+
+        /** The congestion controller's target changed by 5 % or more. */
+        void onTargetBitrate(long bitrateBps);
+
+        /** Asks for {@link #onWake} to be called in {@code delayNs} on the I/O thread. */
+        void wakeIn(long delayNs);
+    }
+
+    private final DatagramSender out;
+    private final InetSocketAddress node;
+    private final List<Track> tracks;
+    private final FramePacketizer[] packetizers;
+    private final long[] firstCaptureNs;
+    private final boolean[] anchored;
+    private final Queue<OutgoingFrame> frames;
+    private final ClientControl control;
+    private final Listener listener;
+    private final SingleWriterCounters counters = new SingleWriterCounters(COUNTER_COUNT);
+    private final byte[] scratch = new byte[UdpTransport.RECEIVE_BUFFER_BYTES];
+    private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
+    private final RtcpPliView pli = new RtcpPliView();
+    private final TransportCcFeedbackView transportCc = new TransportCcFeedbackView();
+    private final TransportFeedback feedback = new TransportFeedback(io.smoothcast.transport.internal.cc.TransportFeedbackCollector.MAX_PACKETS_PER_FEEDBACK * 2);
+    private final CongestionController controller;
+    private final Pacer pacer;
+    private final ByteBuf[] pacedPackets = new ByteBuf[PACED_RING];
+    private final int[] pacedTransportOffsets = new int[PACED_RING];
+    /** Track of each paced packet, or -1 for a retransmission (not cached again). */
+    private final int[] pacedTracks = new int[PACED_RING];
+    /** Sent packets per track, to answer the node's NACKs with RTX. */
+    private final RetransmissionCache[] sentPackets;
+    private final int[] nextRtxSequence;
+    /** Where each track's packets carry the transport-wide sequence number (fixed layout). */
+    private final int[] transportOffsets;
+    private final RtcpNackView nack = new RtcpNackView();
+    private long nextHandle;
+    /** Unwrapped transport-wide sequence number of the next packet sent. */
+    private long nextTransportSequence;
+    private long lastControllerTickNs;
+    private boolean controllerTicked;
+    private long reportedTargetBps = -1;
+    private boolean wakePending;
+    private long wakeAtNs;
+    private long currentNs;
+    /** The track of the frame being packetized (read by the packet sink). */
+    private int currentTrackIndex;
+    private final FramePacketizer.PacketSink sink;
+
+    /**
+     * @param out where datagrams go
+     * @param node the node's address
+     * @param sessionId random session id
+     * @param publish the PUBLISH request (stream id and tracks)
+     * @param frames the application's queue (MPSC; this engine is its only consumer)
+     * @param listener callbacks to the public object
+     * @param randomSeed seeds the first sequence numbers
+     * @param controller the congestion controller (owned by this engine from now on)
+     * @param pacer the pacer (owned by this engine from now on)
+     */
+    public BroadcasterEngine(DatagramSender out, InetSocketAddress node, long sessionId,
+            ControlMessage.Publish publish, Queue<OutgoingFrame> frames, Listener listener, long randomSeed,
+            CongestionController controller, Pacer pacer) {
+        this.out = out;
+        this.node = node;
+        this.tracks = publish.tracks();
+        this.frames = frames;
+        this.listener = listener;
+        this.control = new ClientControl(out, node, sessionId, publish, (int) randomSeed, this);
+        this.packetizers = new FramePacketizer[tracks.size()];
+        this.firstCaptureNs = new long[tracks.size()];
+        this.anchored = new boolean[tracks.size()];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(randomSeed);
+        for (int i = 0; i < packetizers.length; i++) {
+            packetizers[i] = new FramePacketizer(tracks.get(i),
+                    RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, random.nextInt(1 << 16));
+        }
+        this.controller = controller;
+        this.pacer = pacer;
+        this.sentPackets = new RetransmissionCache[tracks.size()];
+        this.nextRtxSequence = new int[tracks.size()];
+        this.transportOffsets = new int[tracks.size()];
+        for (int i = 0; i < tracks.size(); i++) {
+            sentPackets[i] = new RetransmissionCache(RETRANSMISSION_CACHE_PACKETS);
+            nextRtxSequence[i] = random.nextInt(1 << 16);
+        }
+        this.sink = (packet, sequenceNumber, transportSequenceOffset) -> {
+            transportOffsets[currentTrackIndex] = transportSequenceOffset;
+            PacketPriority priority = switch (tracks.get(currentTrackIndex).kind()) {
+                case AUDIO -> PacketPriority.AUDIO;
+                case DATA -> PacketPriority.INTERACTIVE;
+                case VIDEO -> PacketPriority.VIDEO;
+            };
+            enqueuePacket(packet, priority, currentTrackIndex, transportSequenceOffset);
+        };
+    }
+
+    /**
+     * Puts a packet in the pacer's queue.
+     *
+     * @param trackIndex the track whose sent-packet cache keeps it once sent, or -1 (an RTX)
+     */
+    private boolean enqueuePacket(ByteBuf packet, PacketPriority priority, int trackIndex, int transportSequenceOffset) {
+        long handle = nextHandle;
+        int slot = (int) (handle & (PACED_RING - 1));
+        if (pacedPackets[slot] != null || !pacer.enqueue(priority, handle, packet.readableBytes(), currentNs)) {
+            packet.release();
+            counters.increment(PACER_DROPPED);
+            return false;
+        }
+        nextHandle++;
+        pacedPackets[slot] = packet;
+        pacedTransportOffsets[slot] = transportSequenceOffset;
+        pacedTracks[slot] = trackIndex;
+        return true;
+    }
+
+    /**
+     * Sends what the pacer allows now, stamping each packet's transport-wide sequence number in
+     * sending order, and asks to be woken when the pacer allows more.
+     *
+     * @param nowNs the current time
+     */
+    public void onWake(long nowNs) {
+        wakePending = false;
+        sendDue(nowNs);
+    }
+
+    private void sendDue(long nowNs) {
+        boolean sent = false;
+        long handle;
+        while ((handle = pacer.poll(nowNs)) >= 0) {
+            int slot = (int) (handle & (PACED_RING - 1));
+            ByteBuf packet = pacedPackets[slot];
+            pacedPackets[slot] = null;
+            long transportSequence = nextTransportSequence++;
+            packet.setShort(packet.readerIndex() + pacedTransportOffsets[slot], (int) transportSequence);
+            int size = packet.readableBytes();
+            if (pacedTracks[slot] >= 0 && tracks.get(pacedTracks[slot]).hasRtx()) {
+                sentPackets[pacedTracks[slot]].put(RtpHeaders.sequenceNumber(packet, packet.readerIndex()), packet);
+            }
+            controller.onPacketSent(transportSequence, size, nowNs, pacer.lastProbeClusterId());
+            counters.increment(PACKETS_SENT);
+            counters.add(BYTES_SENT, size);
+            out.send(packet, node);
+            sent = true;
+        }
+        if (sent) {
+            out.flush();
+        }
+        long next = pacer.nextSendTimeNs(nowNs);
+        if (next != Long.MAX_VALUE && (!wakePending || next - wakeAtNs < 0)) {
+            wakePending = true;
+            wakeAtNs = next;
+            listener.wakeIn(Math.max(0, next - nowNs));
+        }
+    }
+
+    /** Sends the HELLO. */
+    public void start(long nowNs) {
+        control.start(nowNs);
+    }
+
+    /** The counters, readable from any thread. */
+    public SingleWriterCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        if (!sender.equals(node)) {
+            counters.increment(MALFORMED_DROPPED);
+            return;
+        }
+        switch (DatagramKind.classify(datagram)) {
+            case CONTROL -> {
+                DecodeResult result = ControlCodec.decode(datagram);
+                if (result.ok()) {
+                    control.onControl(result, nowNs);
+                    counters.set(RTT_NS, control.rttNs());
+                } else {
+                    counters.increment(MALFORMED_DROPPED);
+                }
+            }
+            case RTCP -> onRtcp(datagram, nowNs);
+            default -> counters.increment(MALFORMED_DROPPED);
+        }
+    }
+
+    /** Queues RTX (RFC 4588) for every NACKed packet still in the sent-packet cache. */
+    private void answerNack(long nowNs) {
+        int trackIndex = -1;
+        for (int i = 0; i < tracks.size(); i++) {
+            if (tracks.get(i).ssrc() == nack.mediaSsrc() && tracks.get(i).hasRtx()) {
+                trackIndex = i;
+            }
+        }
+        if (trackIndex < 0) {
+            return;
+        }
+        currentNs = nowNs;
+        boolean queued = false;
+        for (int e = 0; e < nack.entryCount(); e++) {
+            int pid = nack.packetId(e);
+            int blp = nack.lostBitmask(e);
+            for (int bit = -1; bit < 16; bit++) {
+                if (bit >= 0 && (blp & (1 << bit)) == 0) {
+                    continue;
+                }
+                queued |= retransmit(trackIndex, (pid + bit + 1) & 0xFFFF);
+            }
+        }
+        if (queued) {
+            sendDue(nowNs);
+        }
+    }
+
+    private boolean retransmit(int trackIndex, int sequenceNumber) {
+        counters.increment(NACKED_PACKETS);
+        ByteBuf original = sentPackets[trackIndex].get(sequenceNumber);
+        if (original == null) {
+            return false;
+        }
+        Track track = tracks.get(trackIndex);
+        ByteBuf rtx = RtxPackets.toRtx(out.allocator(), original, track.rtxPayloadType(), track.rtxSsrc(),
+                nextRtxSequence[trackIndex]);
+        if (rtx == null) {
+            return false;
+        }
+        nextRtxSequence[trackIndex] = (nextRtxSequence[trackIndex] + 1) & 0xFFFF;
+        if (!enqueuePacket(rtx, PacketPriority.RETRANSMISSION, -1, transportOffsets[trackIndex])) {
+            return false;
+        }
+        counters.increment(RTX_SENT);
+        return true;
+    }
+
+    /** Converts a transport-cc feedback (16-bit numbers, receiver's clock) for the controller. */
+    private void onTransportFeedback(long nowNs) {
+        counters.increment(TRANSPORT_FEEDBACK_RECEIVED);
+        long lastSent = nextTransportSequence - 1;
+        if (lastSent < 0) {
+            return;
+        }
+        feedback.clear();
+        while (transportCc.nextPacket()) {
+            long sequence = lastSent + SequenceNumbers.distance((int) lastSent, transportCc.packetSequenceNumber());
+            if (sequence < 0 || sequence > lastSent) {
+                continue; // never sent: forged or stale
+            }
+            boolean added = transportCc.packetReceived()
+                    ? feedback.addReceived(sequence, transportCc.packetArrivalTimeUs() * 1000)
+                    : feedback.addLost(sequence);
+            if (!added) {
+                break;
+            }
+        }
+        controller.onFeedback(feedback, nowNs);
+        updateTarget(nowNs);
+    }
+
+    private void updateTarget(long nowNs) {
+        long target = controller.targetBitrateBps();
+        pacer.setTargetBitrateBps(target);
+        counters.set(TARGET_BITRATE_BPS, target);
+        if (reportedTargetBps < 0 || Math.abs(target - reportedTargetBps) >= REPORT_THRESHOLD * reportedTargetBps) {
+            reportedTargetBps = target;
+            listener.onTargetBitrate(target);
+        }
+    }
+
+    private void onRtcp(ByteBuf datagram, long nowNs) {
+        int length = Math.min(datagram.readableBytes(), scratch.length);
+        datagram.getBytes(datagram.readerIndex(), scratch, 0, length);
+        if (rtcp.wrap(scratch, 0, length) != ParseStatus.OK) {
+            counters.increment(MALFORMED_DROPPED);
+            return;
+        }
+        while (rtcp.next()) {
+            if (rtcp.packetType() == RtcpPacketType.PAYLOAD_FEEDBACK && rtcp.format() == RtcpPacketType.FMT_PLI
+                    && pli.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK
+                    && isOwnSsrc(pli.mediaSsrc())) {
+                counters.increment(KEYFRAME_REQUESTS);
+                listener.onKeyframeRequested();
+            } else if (rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
+                    && rtcp.format() == RtcpPacketType.FMT_GENERIC_NACK
+                    && nack.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
+                answerNack(nowNs);
+            } else if (rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
+                    && rtcp.format() == RtcpPacketType.FMT_TRANSPORT_CC
+                    && transportCc.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
+                onTransportFeedback(nowNs);
+            }
+        }
+        if (rtcp.status() != ParseStatus.OK) {
+            counters.increment(MALFORMED_DROPPED);
+        }
+    }
+
+    private boolean isOwnSsrc(int ssrc) {
+        for (Track track : tracks) {
+            if (track.ssrc() == ssrc) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void onHandlerFailure(RuntimeException failure) {
+        counters.increment(MALFORMED_DROPPED);
+    }
+
+    /**
+     * Takes every queued frame, packetizes and sends it (or drops it while not connected).
+     *
+     * @param nowNs the current time
+     */
+    public void drain(long nowNs) {
+        currentNs = nowNs;
+        OutgoingFrame frame;
+        boolean queued = false;
+        while ((frame = frames.poll()) != null) {
+            try {
+                if (control.isActive()) {
+                    int i = frame.trackIndex();
+                    currentTrackIndex = i;
+                    packetizers[i].packetize(frame.data(), rtpTimestamp(i, frame.captureTimeNs()), frame.keyframe(),
+                            out.allocator(), sink);
+                    counters.increment(FRAMES_SENT);
+                    queued = true;
+                } else {
+                    counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
+                }
+            } finally {
+                frame.data().release();
+            }
+        }
+        if (queued) {
+            sendDue(nowNs);
+        }
+    }
+
+    /** RTP timestamp of a capture time: the track's clock, anchored at its first frame. */
+    private int rtpTimestamp(int trackIndex, long captureTimeNs) {
+        if (!anchored[trackIndex]) {
+            anchored[trackIndex] = true;
+            firstCaptureNs[trackIndex] = captureTimeNs;
+        }
+        long elapsedNs = captureTimeNs - firstCaptureNs[trackIndex];
+        long ticks = Math.floorDiv(elapsedNs * (tracks.get(trackIndex).clockRateHz() / 1000), 1_000_000L);
+        return (int) ticks;
+    }
+
+    /** Periodic work: request retransmission and keepalives. */
+    public void onTick(long nowNs) {
+        control.onTick(nowNs);
+        counters.set(RTT_NS, control.rttNs());
+        if (!controllerTicked || nowNs - lastControllerTickNs >= CONTROLLER_TICK_NS) {
+            controllerTicked = true;
+            lastControllerTickNs = nowNs;
+            controller.onTick(nowNs);
+            updateTarget(nowNs);
+        }
+    }
+
+    /** Says goodbye to the node and releases any frames still queued. */
+    public void close(long nowNs) {
+        control.leave(nowNs);
+        OutgoingFrame frame;
+        while ((frame = frames.poll()) != null) {
+            frame.data().release();
+        }
+        for (int i = 0; i < PACED_RING; i++) {
+            if (pacedPackets[i] != null) {
+                pacedPackets[i].release();
+                pacedPackets[i] = null;
+            }
+        }
+        for (RetransmissionCache cache : sentPackets) {
+            cache.clear();
+        }
+        out.flush();
+    }
+
+    @Override
+    public void onAccepted(ControlMessage reply, long nowNs) {
+        listener.onConnected();
+    }
+
+    @Override
+    public void onStreamInfo(ControlMessage.StreamInfo info, long nowNs) {
+        // a publisher is not told about its own stream
+    }
+
+    @Override
+    public void onFailed(String reason) {
+        listener.onFailed(reason);
+    }
+}

@@ -1,0 +1,217 @@
+package io.smoothcast.transport.internal.client;
+
+import io.netty.buffer.ByteBuf;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.netty.DatagramSender;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client's control conversation with one node (PROTOCOL.md section 3): HELLO, then the role
+ * request (PUBLISH or SUBSCRIBE), each retransmitted with the same request id until answered
+ * (first after {@value #FIRST_RETRY_MS} ms, doubling, {@value #MAX_ATTEMPTS} attempts); then
+ * a keepalive every keepalive interval, whose answer measures the round-trip time.
+ *
+ * <p>Not thread-safe: the client's I/O thread only. Time comes from the caller.
+ */
+public final class ClientControl {
+
+    /** First retransmission delay of an unanswered request, in milliseconds. */
+    public static final int FIRST_RETRY_MS = 200;
+    /** Attempts before a request is given up. */
+    public static final int MAX_ATTEMPTS = 5;
+
+    private static final byte[] NO_TOKEN = new byte[0];
+
+    /** What the conversation reports to its client. */
+    public interface Events {
+        /** The node accepted the role request (PUBLISH_ACK or SUBSCRIBE_ACK). */
+        void onAccepted(ControlMessage reply, long nowNs);
+
+        /** The node announced new tracks for the stream. */
+        void onStreamInfo(ControlMessage.StreamInfo info, long nowNs);
+
+        /** A request was refused or went unanswered; the conversation has stopped. */
+        void onFailed(String reason);
+    }
+
+    /** Creates conversations that share a sender, a node and a session id. */
+    @FunctionalInterface
+    public interface Factory {
+        /**
+         * @param roleRequest the PUBLISH or SUBSCRIBE
+         * @param events the callbacks
+         * @return a new conversation, not started
+         */
+        ClientControl create(ControlMessage roleRequest, Events events);
+    }
+
+    private enum Phase { IDLE, JOINING, REQUESTING, ACTIVE, FAILED, LEFT }
+
+    private final DatagramSender out;
+    private final InetSocketAddress node;
+    private final long sessionId;
+    private final ControlMessage roleRequest;
+    private final Events events;
+    private Phase phase = Phase.IDLE;
+    private int nextRequestId;
+    private int outstandingRequestId;
+    private ControlMessage outstanding;
+    private int attempts;
+    private long nextRetryNs;
+    private long retryIntervalNs;
+    private long keepaliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(500);
+    private int keepaliveSequence;
+    private int keepaliveInFlight = -1;
+    private long keepaliveSentNs;
+    private long smoothedRttNs;
+
+    /**
+     * @param out where datagrams go
+     * @param node the node's address
+     * @param sessionId the client's random session id
+     * @param roleRequest the PUBLISH or SUBSCRIBE to send after joining
+     * @param firstRequestId the first request id; random, so that several conversations from one
+     *     address (a relay's upstream links) do not answer each other's requests
+     * @param events the client's callbacks
+     */
+    public ClientControl(DatagramSender out, InetSocketAddress node, long sessionId, ControlMessage roleRequest,
+            int firstRequestId, Events events) {
+        this.nextRequestId = firstRequestId;
+        this.keepaliveSequence = firstRequestId;
+        this.out = out;
+        this.node = node;
+        this.sessionId = sessionId;
+        this.roleRequest = roleRequest;
+        this.events = events;
+    }
+
+    /** Sends the HELLO. */
+    public void start(long nowNs) {
+        phase = Phase.JOINING;
+        request(new ControlMessage.Hello(sessionId, (int) TimeUnit.NANOSECONDS.toMillis(keepaliveIntervalNs)), nowNs);
+    }
+
+    /**
+     * Whether a message from the node belongs to this conversation: the answer to its outstanding
+     * request or keepalive, or stream info for its stream.
+     *
+     * @param result a decoded message from the node
+     * @param streamId the stream this conversation subscribes to
+     * @return true if {@link #onControl} should see it
+     */
+    public boolean concerns(DecodeResult result, String streamId) {
+        ControlMessage message = result.message();
+        if (message instanceof ControlMessage.StreamInfo info) {
+            return info.streamId().equals(streamId);
+        }
+        if (message instanceof ControlMessage.KeepaliveAck ack) {
+            return ack.sequence() == keepaliveInFlight;
+        }
+        return outstanding != null && result.requestId() == outstandingRequestId;
+    }
+
+    /** Whether the node accepted the role request and media may flow. */
+    public boolean isActive() {
+        return phase == Phase.ACTIVE;
+    }
+
+    /** Smoothed round-trip time to the node from keepalives, in ns; 0 until measured. */
+    public long rttNs() {
+        return smoothedRttNs;
+    }
+
+    /** Handles a decoded control message from the node. */
+    public void onControl(DecodeResult result, long nowNs) {
+        ControlMessage message = result.message();
+        boolean answersOutstanding = outstanding != null && result.requestId() == outstandingRequestId;
+        if (message instanceof ControlMessage.HelloAck ack && answersOutstanding && phase == Phase.JOINING) {
+            keepaliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(ack.keepaliveIntervalMs());
+            phase = Phase.REQUESTING;
+            request(roleRequest, nowNs);
+        } else if ((message instanceof ControlMessage.PublishAck || message instanceof ControlMessage.SubscribeAck)
+                && answersOutstanding && phase == Phase.REQUESTING) {
+            outstanding = null;
+            phase = Phase.ACTIVE;
+            events.onAccepted(message, nowNs);
+        } else if (message instanceof ControlMessage.StreamInfo info && phase == Phase.ACTIVE) {
+            events.onStreamInfo(info, nowNs);
+        } else if (message instanceof ControlMessage.KeepaliveAck ack && ack.sequence() == keepaliveInFlight) {
+            long sampleNs = nowNs - keepaliveSentNs;
+            smoothedRttNs = smoothedRttNs == 0 ? sampleNs : (7 * smoothedRttNs + sampleNs) / 8;
+            keepaliveInFlight = -1;
+        } else if (message instanceof ControlMessage.Error error && answersOutstanding) {
+            fail("node refused " + describe(outstanding) + ": code " + error.code() + " " + error.reason());
+        }
+    }
+
+    /** Retransmits unanswered requests and sends keepalives; call every 10-50 ms. */
+    public void onTick(long nowNs) {
+        if (outstanding != null && nowNs - nextRetryNs >= 0) {
+            if (attempts >= MAX_ATTEMPTS) {
+                fail(describe(outstanding) + " unanswered after " + attempts + " attempts");
+                return;
+            }
+            send(outstandingRequestId, outstanding, nowNs);
+            attempts++;
+            retryIntervalNs *= 2;
+            nextRetryNs = nowNs + retryIntervalNs;
+        }
+        if (phase == Phase.ACTIVE && nowNs - keepaliveSentNs >= keepaliveIntervalNs) {
+            keepaliveSequence++;
+            keepaliveInFlight = keepaliveSequence;
+            keepaliveSentNs = nowNs;
+            send(0, new ControlMessage.Keepalive(keepaliveSequence), nowNs);
+        }
+    }
+
+    /** Tells the node the client is going: ends the whole session (best effort, not retransmitted). */
+    public void leave(long nowNs) {
+        leave("", nowNs);
+    }
+
+    /**
+     * Leaves one stream and stops this conversation, keeping the session (and any other
+     * conversation of the same address) alive on the node.
+     *
+     * @param streamId the stream to leave, or "" for the whole session
+     * @param nowNs the current time
+     */
+    public void leave(String streamId, long nowNs) {
+        if (phase != Phase.IDLE && phase != Phase.FAILED && phase != Phase.LEFT) {
+            send(0, new ControlMessage.Leave(streamId), nowNs);
+        }
+        phase = Phase.LEFT;
+        outstanding = null;
+    }
+
+    private void request(ControlMessage message, long nowNs) {
+        outstanding = message;
+        outstandingRequestId = nextRequestId++;
+        if (outstandingRequestId == 0) {
+            outstandingRequestId = nextRequestId++; // 0 marks unsolicited messages
+        }
+        attempts = 1;
+        retryIntervalNs = TimeUnit.MILLISECONDS.toNanos(FIRST_RETRY_MS);
+        nextRetryNs = nowNs + retryIntervalNs;
+        send(outstandingRequestId, message, nowNs);
+    }
+
+    private void send(int requestId, ControlMessage message, long nowNs) {
+        ByteBuf datagram = ControlCodec.encode(out.allocator(), requestId, NO_TOKEN, message);
+        out.send(datagram, node);
+        out.flush();
+    }
+
+    private void fail(String reason) {
+        phase = Phase.FAILED;
+        outstanding = null;
+        events.onFailed(reason);
+    }
+
+    private static String describe(ControlMessage message) {
+        return message.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,96 @@
+package io.smoothcast.transport.internal.client;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.rtp.RtpPacketWriter;
+import io.smoothcast.transport.internal.control.Track;
+
+/**
+ * Cuts frames into RTP packets of the {@link GenericPayload} format for one track: consecutive
+ * sequence numbers, the frame's timestamp on every packet, the marker bit on the last, and room
+ * for a transport-wide sequence number extension, which the sender fills in when the pacer lets
+ * the packet go (so the numbers follow the sending order across tracks).
+ *
+ * <p>Not thread-safe: the client's I/O thread only. Allocates only the outgoing buffers.
+ */
+public final class FramePacketizer {
+
+    /** Largest RTP payload per packet, in bytes (keeps datagrams under a 1280-byte path MTU). */
+    public static final int MAX_PAYLOAD_BYTES = 1180;
+
+    private final Track track;
+    private final int transportSequenceExtensionId;
+    private final RtpPacketWriter writer = new RtpPacketWriter();
+    private final RtpPacketView view = new RtpPacketView();
+    private final byte[] payload = new byte[MAX_PAYLOAD_BYTES];
+    private final byte[] packet = new byte[MAX_PAYLOAD_BYTES + 64];
+    private int nextSequenceNumber;
+
+    /**
+     * @param track the track's SSRC and payload type
+     * @param transportSequenceExtensionId RFC 8285 id of the transport-wide sequence number
+     * @param firstSequenceNumber the first RTP sequence number (random, RFC 3550)
+     */
+    public FramePacketizer(Track track, int transportSequenceExtensionId, int firstSequenceNumber) {
+        this.track = track;
+        this.transportSequenceExtensionId = transportSequenceExtensionId;
+        this.nextSequenceNumber = firstSequenceNumber & 0xFFFF;
+    }
+
+    /** Receives each packet of a frame, in order. */
+    @FunctionalInterface
+    public interface PacketSink {
+        /**
+         * @param packet the RTP packet; ownership passes to the sink
+         * @param sequenceNumber its RTP sequence number
+         * @param transportSequenceOffset where, from the packet's reader index, the 16-bit
+         *     transport-wide sequence number is to be written
+         */
+        void onPacket(ByteBuf packet, int sequenceNumber, int transportSequenceOffset);
+    }
+
+    /**
+     * Packetizes one frame.
+     *
+     * @param frame the frame's bytes (readable region); not released here
+     * @param rtpTimestamp the frame's timestamp
+     * @param keyframe sets the K bit
+     * @param allocator where packet buffers come from
+     * @param sink receives the packets
+     * @return number of packets produced
+     */
+    public int packetize(ByteBuf frame, int rtpTimestamp, boolean keyframe, ByteBufAllocator allocator,
+            PacketSink sink) {
+        int remaining = frame.readableBytes();
+        int index = frame.readerIndex();
+        int chunkMax = MAX_PAYLOAD_BYTES - GenericPayload.HEADER_LENGTH;
+        int packets = 0;
+        boolean first = true;
+        do {
+            int chunk = Math.min(chunkMax, remaining);
+            payload[0] = (byte) ((first ? GenericPayload.START : 0) | (keyframe ? GenericPayload.KEYFRAME : 0));
+            frame.getBytes(index, payload, GenericPayload.HEADER_LENGTH, chunk);
+            index += chunk;
+            remaining -= chunk;
+            int sequenceNumber = nextSequenceNumber;
+            nextSequenceNumber = (nextSequenceNumber + 1) & 0xFFFF;
+            int length = writer.reset()
+                    .marker(remaining == 0)
+                    .payloadType(track.payloadType())
+                    .sequenceNumber(sequenceNumber)
+                    .timestamp(rtpTimestamp)
+                    .ssrc(track.ssrc())
+                    .addTransportSequenceNumber(transportSequenceExtensionId, 0)
+                    .write(packet, 0, packet.length, payload, 0, chunk + GenericPayload.HEADER_LENGTH);
+            view.wrap(packet, 0, length);
+            int transportSequenceOffset = view.extensionOffset(transportSequenceExtensionId);
+            ByteBuf out = allocator.buffer(length);
+            out.writeBytes(packet, 0, length);
+            sink.onPacket(out, sequenceNumber, transportSequenceOffset);
+            packets++;
+            first = false;
+        } while (remaining > 0);
+        return packets;
+    }
+}

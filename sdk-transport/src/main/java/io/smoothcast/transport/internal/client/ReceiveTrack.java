@@ -1,0 +1,14 @@
+package io.smoothcast.transport.internal.client;
+
+import io.smoothcast.jitter.SpscJitterBuffer;
+import io.smoothcast.transport.internal.control.Track;
+
+/**
+ * A track a viewer receives and its jitter buffer. The I/O thread is the buffer's producer, the
+ * playout thread its consumer.
+ *
+ * @param track the track as announced by the node
+ * @param buffer its jitter buffer
+ */
+public record ReceiveTrack(Track track, SpscJitterBuffer buffer) {
+}

@@ -1,0 +1,284 @@
+package io.smoothcast.transport.internal.client;
+
+import io.netty.buffer.ByteBuf;
+import io.smoothcast.jitter.JitterBufferStats;
+import io.smoothcast.jitter.SpscJitterBuffer;
+import io.smoothcast.rtp.NackWriter;
+import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtcpCompoundReader;
+import io.smoothcast.rtp.RtcpWriter;
+import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.DatagramKind;
+import io.smoothcast.transport.internal.SingleWriterCounters;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.DatagramReceiver;
+import io.smoothcast.transport.internal.netty.DatagramSender;
+import io.smoothcast.transport.internal.netty.UdpTransport;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The viewer's protocol logic on its I/O thread: the control conversation, feeding RTP and RTX
+ * (RFC 4588, original sequence number restored) into one jitter buffer per track, and sending
+ * the feedback the jitter buffers ask for: generic NACKs for missing packets and PLIs when a
+ * keyframe is needed.
+ *
+ * <p>Not thread-safe: the I/O thread only, except {@link #tracks()} and {@link #counters()}.
+ */
+public final class ViewerEngine implements DatagramReceiver, ClientControl.Events {
+
+    /** Counter: RTP packets received. */
+    public static final int PACKETS_RECEIVED = 0;
+    /** Counter: RTX packets received. */
+    public static final int RTX_RECEIVED = 1;
+    /** Counter: NACK packets sent. */
+    public static final int NACKS_SENT = 2;
+    /** Counter: PLIs sent. */
+    public static final int PLIS_SENT = 3;
+    /** Counter: datagrams not understood or not from the node. */
+    public static final int MALFORMED_DROPPED = 4;
+    /** Gauge: smoothed RTT in ns. */
+    public static final int RTT_NS = 5;
+    /** Packets lost in the jitter buffers of tracks that are gone (publisher left or changed). */
+    public static final int RETIRED_PACKETS_LOST = 6;
+    /** Frames dropped in the jitter buffers of tracks that are gone. */
+    public static final int RETIRED_FRAMES_DROPPED = 7;
+    /** Freezes counted by the jitter buffers of tracks that are gone. */
+    public static final int RETIRED_FREEZES = 8;
+    private static final int COUNTER_COUNT = 9;
+
+    private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
+
+    /** Callbacks to the public object, on the I/O thread. */
+    public interface Listener {
+        /** The node accepted the subscription. */
+        void onConnected();
+
+        /** The node refused or never answered. */
+        void onFailed(String reason);
+    }
+
+    private final DatagramSender out;
+    private final InetSocketAddress node;
+    private final int ownSsrc;
+    private final ClientControl control;
+    private final Listener listener;
+    private final Function<Track, SpscJitterBuffer> bufferFactory;
+    private final SingleWriterCounters counters = new SingleWriterCounters(COUNTER_COUNT);
+    private final byte[] scratch = new byte[UdpTransport.RECEIVE_BUFFER_BYTES];
+    private final byte[] feedback = new byte[1200];
+    private final int[] lostSequenceNumbers = new int[256];
+    private final RtpPacketView rtp = new RtpPacketView();
+    private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
+    private final JitterBufferStats retiredStats = new JitterBufferStats();
+    /** Written by the I/O thread, read by the playout thread: replaced as a whole, never mutated. */
+    private volatile ReceiveTrack[] tracks = NO_TRACKS;
+
+    /**
+     * @param out where datagrams go
+     * @param node the node's address
+     * @param sessionId random session id
+     * @param ownSsrc the SSRC this viewer uses as sender of its RTCP
+     * @param subscribe the SUBSCRIBE request
+     * @param bufferFactory builds the jitter buffer of a track
+     * @param listener callbacks to the public object
+     */
+    public ViewerEngine(DatagramSender out, InetSocketAddress node, long sessionId, int ownSsrc,
+            ControlMessage.Subscribe subscribe, Function<Track, SpscJitterBuffer> bufferFactory, Listener listener) {
+        this.out = out;
+        this.node = node;
+        this.ownSsrc = ownSsrc;
+        this.bufferFactory = bufferFactory;
+        this.listener = listener;
+        this.control = new ClientControl(out, node, sessionId, subscribe, (int) sessionId, this);
+    }
+
+    /** Sends the HELLO. */
+    public void start(long nowNs) {
+        control.start(nowNs);
+    }
+
+    /** The tracks now received; any thread (the array is never modified after publication). */
+    public ReceiveTrack[] tracks() {
+        return tracks;
+    }
+
+    /** The counters, readable from any thread. */
+    public SingleWriterCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        if (!sender.equals(node) || datagram.readableBytes() >= UdpTransport.RECEIVE_BUFFER_BYTES) {
+            counters.increment(MALFORMED_DROPPED);
+            return;
+        }
+        switch (DatagramKind.classify(datagram)) {
+            case RTP -> onRtp(datagram, nowNs);
+            case RTCP -> onRtcp(datagram);
+            case CONTROL -> {
+                DecodeResult result = ControlCodec.decode(datagram);
+                if (result.ok()) {
+                    control.onControl(result, nowNs);
+                } else {
+                    counters.increment(MALFORMED_DROPPED);
+                }
+            }
+            default -> counters.increment(MALFORMED_DROPPED);
+        }
+    }
+
+    private void onRtp(ByteBuf datagram, long nowNs) {
+        // The jitter buffer copies payloads out of a byte[]; this copy of the datagram into the
+        // reused scratch array is the only other one between the socket and the buffer.
+        int length = datagram.readableBytes();
+        datagram.getBytes(datagram.readerIndex(), scratch, 0, length);
+        if (rtp.wrap(scratch, 0, length) != ParseStatus.OK) {
+            counters.increment(MALFORMED_DROPPED);
+            return;
+        }
+        int ssrc = rtp.ssrc();
+        ReceiveTrack[] current = tracks;
+        for (ReceiveTrack t : current) {
+            Track track = t.track();
+            if (track.ssrc() == ssrc) {
+                counters.increment(PACKETS_RECEIVED);
+                t.buffer().offer(ssrc, rtp.sequenceNumber(), rtp.timestamp(), rtp.marker(), nowNs,
+                        scratch, rtp.payloadOffset(), rtp.payloadLength());
+                return;
+            }
+            if (track.hasRtx() && track.rtxSsrc() == ssrc) {
+                if (rtp.payloadLength() < 2) {
+                    counters.increment(MALFORMED_DROPPED);
+                    return;
+                }
+                int p = rtp.payloadOffset();
+                int originalSequence = ((scratch[p] & 0xFF) << 8) | (scratch[p + 1] & 0xFF);
+                counters.increment(PACKETS_RECEIVED);
+                counters.increment(RTX_RECEIVED);
+                t.buffer().offer(track.ssrc(), originalSequence, rtp.timestamp(), rtp.marker(), nowNs,
+                        scratch, p + 2, rtp.payloadLength() - 2);
+                return;
+            }
+        }
+        counters.increment(MALFORMED_DROPPED);
+    }
+
+    private void onRtcp(ByteBuf datagram) {
+        // Sender reports, SDES and BYE relayed from the publisher: checked, not used yet.
+        int length = datagram.readableBytes();
+        datagram.getBytes(datagram.readerIndex(), scratch, 0, length);
+        if (rtcp.wrap(scratch, 0, length) != ParseStatus.OK) {
+            counters.increment(MALFORMED_DROPPED);
+            return;
+        }
+        while (rtcp.next()) {
+            // walk to validate the framing
+        }
+        if (rtcp.status() != ParseStatus.OK) {
+            counters.increment(MALFORMED_DROPPED);
+        }
+    }
+
+    @Override
+    public void onHandlerFailure(RuntimeException failure) {
+        counters.increment(MALFORMED_DROPPED);
+    }
+
+    /** Periodic work: retransmissions, keepalives, NACKs and keyframe requests. Every 10 ms. */
+    public void onTick(long nowNs) {
+        control.onTick(nowNs);
+        long rttNs = control.rttNs();
+        counters.set(RTT_NS, rttNs);
+        boolean sent = false;
+        for (ReceiveTrack t : tracks) {
+            SpscJitterBuffer buffer = t.buffer();
+            buffer.rttNs(rttNs);
+            int lost = buffer.pollNacks(nowNs, lostSequenceNumbers);
+            if (lost > 0) {
+                int length = NackWriter.writeLost(feedback, 0, feedback.length, ownSsrc, t.track().ssrc(),
+                        lostSequenceNumbers, lost);
+                if (length > 0) {
+                    sendFeedback(length);
+                    counters.increment(NACKS_SENT);
+                    sent = true;
+                }
+            }
+            if (buffer.pollKeyframeRequest() && t.track().kind() == MediaKind.VIDEO) {
+                int length = RtcpWriter.writePli(feedback, 0, feedback.length, ownSsrc, t.track().ssrc());
+                sendFeedback(length);
+                counters.increment(PLIS_SENT);
+                sent = true;
+            }
+        }
+        if (sent) {
+            out.flush();
+        }
+    }
+
+    private void sendFeedback(int length) {
+        ByteBuf buf = out.allocator().buffer(length);
+        buf.writeBytes(feedback, 0, length);
+        out.send(buf, node);
+    }
+
+    /** Says goodbye to the node. */
+    public void close(long nowNs) {
+        control.leave(nowNs);
+        out.flush();
+    }
+
+    @Override
+    public void onAccepted(ControlMessage reply, long nowNs) {
+        if (reply instanceof ControlMessage.SubscribeAck ack) {
+            useTracks(ack.tracks());
+        }
+        listener.onConnected();
+    }
+
+    @Override
+    public void onStreamInfo(ControlMessage.StreamInfo info, long nowNs) {
+        useTracks(info.tracks());
+    }
+
+    /** Keeps the buffers of tracks that did not change; builds buffers for new ones. */
+    private void useTracks(List<Track> announced) {
+        ReceiveTrack[] current = tracks;
+        ReceiveTrack[] next = new ReceiveTrack[announced.size()];
+        for (int i = 0; i < next.length; i++) {
+            Track track = announced.get(i);
+            ReceiveTrack kept = null;
+            for (ReceiveTrack t : current) {
+                if (t.track().equals(track)) {
+                    kept = t;
+                }
+            }
+            next[i] = kept != null ? kept : new ReceiveTrack(track, bufferFactory.apply(track));
+        }
+        tracks = next;
+        // Keep what the dropped buffers counted, so the viewer's totals never go backwards.
+        for (ReceiveTrack old : current) {
+            boolean kept = false;
+            for (ReceiveTrack t : next) {
+                kept |= t == old;
+            }
+            if (!kept) {
+                old.buffer().readStats(retiredStats);
+                counters.add(RETIRED_PACKETS_LOST, retiredStats.packetsLost());
+                counters.add(RETIRED_FRAMES_DROPPED, retiredStats.framesDropped());
+                counters.add(RETIRED_FREEZES, retiredStats.freezeCount());
+            }
+        }
+    }
+
+    @Override
+    public void onFailed(String reason) {
+        listener.onFailed(reason);
+    }
+}

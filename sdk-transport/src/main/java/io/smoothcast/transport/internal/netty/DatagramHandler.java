@@ -1,0 +1,117 @@
+package io.smoothcast.transport.internal.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+import io.smoothcast.time.NanoClock;
+import java.net.InetSocketAddress;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only handler of a UDP channel: hands each datagram with the time it was read to a
+ * {@link DatagramReceiver} and releases it in {@code finally}, and is the {@link DatagramSender}
+ * the receiver answers through. Writes are flushed once per read batch
+ * ({@code channelReadComplete}) or on {@link #flush()}.
+ *
+ * <p>Not {@code @Sharable}: one instance per channel. All methods run on the channel's event loop
+ * (callers on other threads must go through {@code channel.eventLoop().execute}).
+ */
+public final class DatagramHandler extends ChannelInboundHandlerAdapter implements DatagramSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatagramHandler.class);
+
+    private final DatagramReceiver receiver;
+    private final NanoClock clock;
+    private Channel channel;
+    private boolean writesPending;
+
+    /**
+     * Creates a handler.
+     *
+     * @param receiverFactory builds the protocol logic, given this handler as its sender
+     * @param clock the clock that stamps each datagram's arrival
+     */
+    public DatagramHandler(Function<DatagramSender, DatagramReceiver> receiverFactory, NanoClock clock) {
+        this.receiver = receiverFactory.apply(this);
+        this.clock = clock;
+    }
+
+    /**
+     * The protocol logic this handler feeds.
+     *
+     * @return the receiver built at construction
+     */
+    public DatagramReceiver receiver() {
+        return receiver;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof DatagramPacket packet) {
+                receiver.onDatagram(packet.content(), packet.sender(), clock.nanoTime());
+            }
+        } catch (RuntimeException e) {
+            // A bug in the logic must not kill the channel; the datagram is dropped and the
+            // receiver counts it.
+            receiver.onHandlerFailure(e);
+            LOG.warn("datagram handling failed", e);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // UDP channels report ICMP port unreachable and similar as exceptions; keep running.
+        LOG.debug("UDP channel exception", cause);
+    }
+
+    @Override
+    public ByteBufAllocator allocator() {
+        return channel.alloc();
+    }
+
+    @Override
+    public void send(ByteBuf content, InetSocketAddress recipient) {
+        if (channel == null || !channel.isActive()) {
+            content.release();
+            return;
+        }
+        channel.write(new DatagramPacket(content, recipient), channel.voidPromise());
+        writesPending = true;
+    }
+
+    @Override
+    public void flush() {
+        if (writesPending) {
+            writesPending = false;
+            channel.flush();
+        }
+    }
+
+    /**
+     * The channel this handler serves.
+     *
+     * @return the channel, or null before it is registered
+     */
+    public Channel channel() {
+        return channel;
+    }
+}

@@ -1,0 +1,131 @@
+package io.smoothcast.transport.internal.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Creates event loop groups and binds UDP channels: the epoll transport when the native library
+ * loads on this machine ({@link Epoll#isAvailable()}), NIO otherwise. An instance remembers
+ * which one it chose, so every channel it binds matches the groups it creates.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class UdpTransport {
+
+    /** Largest datagram read from a socket, in bytes; longer datagrams arrive truncated. */
+    public static final int RECEIVE_BUFFER_BYTES = 2048;
+
+    /** Socket buffer sizes asked of the kernel, in bytes (the kernel may cap them). */
+    private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+    private final boolean epoll;
+
+    private UdpTransport(boolean epoll) {
+        this.epoll = epoll;
+    }
+
+    /**
+     * The best transport available at run time.
+     *
+     * @return epoll when available, NIO otherwise
+     */
+    public static UdpTransport best() {
+        return new UdpTransport(Epoll.isAvailable());
+    }
+
+    /**
+     * The NIO transport, available everywhere.
+     *
+     * @return the NIO transport
+     */
+    public static UdpTransport nio() {
+        return new UdpTransport(false);
+    }
+
+    /**
+     * Whether this transport uses epoll.
+     *
+     * @return true for epoll, false for NIO
+     */
+    public boolean isEpoll() {
+        return epoll;
+    }
+
+    /**
+     * Creates an event loop group for this transport.
+     *
+     * @param threads number of I/O threads, >= 1
+     * @param threadNamePrefix prefix of the threads' names
+     * @return a new group; the caller shuts it down
+     */
+    public EventLoopGroup newGroup(int threads, String threadNamePrefix) {
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadNamePrefix, true), factory);
+    }
+
+    /**
+     * Binds a UDP channel and waits for the bind to finish.
+     *
+     * @param group a group created by {@link #newGroup}
+     * @param localAddress where to bind; port 0 picks a free port
+     * @param handler the channel's only handler
+     * @return the bound channel
+     * @throws java.io.UncheckedIOException wrapped in the bind failure if the address is taken
+     */
+    public Channel bind(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler) {
+        return bindAsync(group, localAddress, handler).syncUninterruptibly().channel();
+    }
+
+    /**
+     * Starts binding a UDP channel without waiting (the form to use on an event loop thread,
+     * which must never block).
+     *
+     * @param group a group created by {@link #newGroup}
+     * @param localAddress where to bind; port 0 picks a free port
+     * @param handler the channel's only handler
+     * @return the bind's future
+     */
+    public ChannelFuture bindAsync(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler) {
+        Class<? extends DatagramChannel> channelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(channelClass)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .handler(handler);
+        return bootstrap.bind(localAddress);
+    }
+
+    /**
+     * Shuts a group down quickly (no quiet period) and waits up to 5 s.
+     *
+     * @param group the group to stop
+     */
+    public static void shutdown(EventLoopGroup group) {
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return epoll ? "UdpTransport[epoll]" : "UdpTransport[nio]";
+    }
+}

@@ -1,0 +1,124 @@
+package io.smoothcast.transport.internal.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtcpCompoundReader;
+import io.smoothcast.rtp.RtcpNackView;
+import io.smoothcast.rtp.RtcpPacketType;
+import io.smoothcast.rtp.RtcpPliView;
+import io.smoothcast.rtp.RtcpWriter;
+import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.transport.internal.rtx.RtxPackets;
+
+/**
+ * RTCP on the relay: checks the compound framing, answers generic NACKs from subscribers with
+ * RTX built from the retransmission cache (RFC 4588 section 4: the original sequence number in
+ * the first two payload bytes, on the track's RTX SSRC and payload type), and turns PLIs into
+ * rate-limited keyframe requests to the publisher.
+ *
+ * <p>The sdk-core RTCP views read a {@code byte[]}, so the datagram (at most one receive
+ * buffer, usually under 100 bytes) is copied into a reused scratch array once.
+ *
+ * <p>Not thread-safe: I/O thread only. Allocates only the outgoing buffers.
+ */
+final class FeedbackHandler {
+
+    private final RelayEngine engine;
+    private final RelayCounters counters;
+    private final byte[] scratch = new byte[UdpTransport.RECEIVE_BUFFER_BYTES];
+    private final byte[] pliScratch = new byte[12];
+    private final RtcpCompoundReader reader = new RtcpCompoundReader();
+    private final RtcpNackView nack = new RtcpNackView();
+    private final RtcpPliView pli = new RtcpPliView();
+    private int loadedLength;
+
+    FeedbackHandler(RelayEngine engine, RelayCounters counters) {
+        this.engine = engine;
+        this.counters = counters;
+    }
+
+    /**
+     * Copies an RTCP datagram into the scratch array and checks that every packet's header is
+     * well formed. The copy stays loaded for {@link #onSubscriberRtcp}.
+     */
+    boolean isWellFramed(ByteBuf datagram) {
+        loadedLength = datagram.readableBytes();
+        datagram.getBytes(datagram.readerIndex(), scratch, 0, loadedLength);
+        if (reader.wrap(scratch, 0, loadedLength) != ParseStatus.OK) {
+            return false;
+        }
+        while (reader.next()) {
+            // walk to the end: framing errors show up in status()
+        }
+        return reader.status() == ParseStatus.OK && reader.packetCount() + reader.skippedPacketCount() > 0;
+    }
+
+    /** Acts on the feedback in the datagram last passed to {@link #isWellFramed}. */
+    void onSubscriberRtcp(RelaySession session, ByteBuf datagram, long nowNs) {
+        reader.wrap(scratch, 0, loadedLength);
+        while (reader.next()) {
+            int type = reader.packetType();
+            int format = reader.format();
+            if (type == RtcpPacketType.TRANSPORT_FEEDBACK && format == RtcpPacketType.FMT_GENERIC_NACK) {
+                if (nack.wrap(scratch, reader.packetOffset(), reader.packetLength()) == ParseStatus.OK) {
+                    answerNack(session);
+                } else {
+                    counters.increment(RelayCounter.MALFORMED_RTCP_DROPPED);
+                }
+            } else if (type == RtcpPacketType.PAYLOAD_FEEDBACK && format == RtcpPacketType.FMT_PLI) {
+                if (pli.wrap(scratch, reader.packetOffset(), reader.packetLength()) == ParseStatus.OK) {
+                    counters.increment(RelayCounter.PLI_RECEIVED);
+                    RelayStream stream = engine.subscribedStream(session, pli.mediaSsrc());
+                    if (stream != null) {
+                        engine.requestKeyframe(stream, pli.mediaSsrc(), nowNs);
+                    }
+                } else {
+                    counters.increment(RelayCounter.MALFORMED_RTCP_DROPPED);
+                }
+            }
+            // Receiver reports and transport-cc feedback are consumed here: the node is the
+            // subscriber's media sender on this hop, and the publisher gets its own from the node.
+        }
+    }
+
+    private void answerNack(RelaySession session) {
+        RelayTrack track = engine.subscribedTrack(session, nack.mediaSsrc());
+        for (int i = 0; i < nack.entryCount(); i++) {
+            int pid = nack.packetId(i);
+            int blp = nack.lostBitmask(i);
+            retransmit(session, track, pid);
+            for (int bit = 0; bit < 16; bit++) {
+                if ((blp & (1 << bit)) != 0) {
+                    retransmit(session, track, (pid + bit + 1) & 0xFFFF);
+                }
+            }
+        }
+    }
+
+    private void retransmit(RelaySession session, RelayTrack track, int sequenceNumber) {
+        counters.increment(RelayCounter.NACKED_PACKETS);
+        ByteBuf original = track == null || !track.track.hasRtx() ? null : track.cache.get(sequenceNumber);
+        if (original == null) {
+            counters.increment(RelayCounter.RTX_MISSES);
+            return;
+        }
+        ByteBuf rtx = RtxPackets.toRtx(engine.sender().allocator(), original, track.track.rtxPayloadType(),
+                track.track.rtxSsrc(), track.nextRtxSequence);
+        if (rtx == null) {
+            counters.increment(RelayCounter.RTX_MISSES);
+            return;
+        }
+        track.nextRtxSequence = (track.nextRtxSequence + 1) & 0xFFFF;
+        counters.increment(RelayCounter.RTX_SENT);
+        engine.sender().send(rtx, session.address);
+    }
+
+    /** A 12-byte PLI from this node to a publisher. */
+    ByteBuf pli(ByteBufAllocator allocator, int senderSsrc, int mediaSsrc) {
+        int length = RtcpWriter.writePli(pliScratch, 0, pliScratch.length, senderSsrc, mediaSsrc);
+        ByteBuf buf = allocator.buffer(length);
+        buf.writeBytes(pliScratch, 0, length);
+        return buf;
+    }
+}

@@ -1,0 +1,18 @@
+package io.smoothcast.transport.internal.relay;
+
+/**
+ * Settings of a relay engine, validated by the public builder.
+ *
+ * @param nodeId this node's id, sent in HELLO_ACK and as the sender SSRC of its RTCP
+ * @param keepaliveIntervalMs keepalive interval announced to clients, in milliseconds
+ * @param sessionTimeoutMs silence after which a session is dropped, in milliseconds
+ * @param retransmissionCachePackets packets kept per track for NACKs (power of two)
+ * @param keyframeRequestIntervalMs smallest interval between PLIs forwarded per stream, in ms
+ * @param maxSessions most sessions at once
+ * @param maxSubscribersPerStream most subscribers of one stream
+ * @param upstream the node asked for streams nobody publishes here (cascade), or null
+ */
+public record RelayConfig(int nodeId, int keepaliveIntervalMs, int sessionTimeoutMs,
+        int retransmissionCachePackets, int keyframeRequestIntervalMs, int maxSessions,
+        int maxSubscribersPerStream, java.net.InetSocketAddress upstream) {
+}

@@ -1,0 +1,73 @@
+package io.smoothcast.transport.internal.relay;
+
+/** The relay's counters and gauges; indexes into {@link RelayCounters}. */
+public enum RelayCounter {
+    /** Every datagram read from the socket. */
+    DATAGRAMS_RECEIVED,
+    /** Bytes of every datagram read. */
+    BYTES_RECEIVED,
+    /** Datagrams that filled the whole receive buffer, so may have been cut by the socket. */
+    OVERSIZED_DROPPED,
+    /** Datagrams that are neither RTP, RTCP nor control (garbage, STUN, DTLS, one-byte...). */
+    UNKNOWN_DROPPED,
+    /** Control datagrams that did not decode. */
+    MALFORMED_CONTROL_DROPPED,
+    /** RTP too short for its own header, or with a header that runs past its end. */
+    MALFORMED_RTP_DROPPED,
+    /** RTCP whose compound framing is broken. */
+    MALFORMED_RTCP_DROPPED,
+    /** RTP or RTCP from an address that has no session or does not publish. */
+    UNSOLICITED_MEDIA_DROPPED,
+    /** RTP from a publisher with an SSRC it did not announce. */
+    UNKNOWN_SSRC_DROPPED,
+    /** Control messages a node does not expect from a client (acks, stream info). */
+    UNEXPECTED_CONTROL_DROPPED,
+    /** Replies and errors not sent because they would have been larger than the request. */
+    AMPLIFICATION_SUPPRESSED,
+    /** Errors sent to clients. */
+    ERRORS_SENT,
+    /** RTP packets received from publishers and accepted. */
+    RTP_RECEIVED,
+    /** Packets (RTP and RTCP) sent to subscribers. */
+    PACKETS_FORWARDED,
+    /** Bytes sent to subscribers. */
+    BYTES_FORWARDED,
+    /** Sequence numbers asked for in generic NACKs. */
+    NACKED_PACKETS,
+    /** RTX packets sent in answer to NACKs. */
+    RTX_SENT,
+    /** NACKed packets that were no longer (or never) in the cache. */
+    RTX_MISSES,
+    /** Sequence numbers asked of sources (publishers, upstream nodes) for packets they skipped. */
+    SOURCE_NACKED_PACKETS,
+    /** RTX packets received from sources and restored. */
+    SOURCE_RTX_RECEIVED,
+    /** Keyframe requests (PLI) received from subscribers. */
+    PLI_RECEIVED,
+    /** Keyframe requests sent to publishers. */
+    PLI_FORWARDED,
+    /** Keyframe requests dropped by the rate limit. */
+    PLI_SUPPRESSED,
+    /** Transport-cc feedback packets sent to publishers. */
+    TRANSPORT_FEEDBACK_SENT,
+    /** Sessions that timed out. */
+    SESSIONS_EXPIRED,
+    /** Upstream subscriptions (cascade) that got no answer or were refused. */
+    UPSTREAM_FAILURES,
+    /** Failures of the handling code itself (defects; should stay 0). */
+    HANDLER_FAILURES,
+    /** Gauge: sessions now. */
+    SESSIONS,
+    /** Gauge: publishers now. */
+    PUBLISHERS,
+    /** Gauge: subscriptions now. */
+    SUBSCRIBERS,
+    /** Gauge: streams fed from the upstream node now. */
+    UPSTREAM_STREAMS,
+    /** Gauge: streams now. */
+    STREAMS,
+    /** Gauge: packets forwarded per second over the last full window. */
+    PACKETS_PER_SECOND,
+    /** Gauge: bits forwarded per second over the last full window. */
+    BITS_PER_SECOND
+}

@@ -1,0 +1,798 @@
+package io.smoothcast.transport.internal.relay;
+
+import io.smoothcast.transport.MediaKind;
+import io.netty.buffer.ByteBuf;
+import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtpHeaderExtensionIds;
+import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.transport.internal.DatagramKind;
+import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
+import io.smoothcast.transport.internal.client.ClientControl;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.ErrorCode;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.DatagramReceiver;
+import io.smoothcast.transport.internal.netty.DatagramSender;
+import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.rtp.NackWriter;
+import io.smoothcast.transport.internal.rtx.MissingPacketTracker;
+import io.smoothcast.transport.internal.rtx.RtpHeaders;
+import io.smoothcast.transport.internal.rtx.RtxPackets;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The relay node's protocol logic (PROTOCOL.md): sessions, publish and subscribe, fan-out of
+ * RTP and the publisher's RTCP, answers to NACKs from the retransmission cache, NACKs of its own
+ * to the source for packets the source's stream skipped (restoring the RTX answers), transport-cc
+ * feedback to publishers, PLI forwarding with a rate limit, cascade, session expiry and load
+ * reports.
+ *
+ * <p>Not thread-safe: every method runs on the one I/O thread that owns the node's channel (or,
+ * in tests, the test thread). Time comes from the caller ({@code nowNs}).
+ */
+public final class RelayEngine implements DatagramReceiver {
+
+    private static final byte[] NO_TOKEN = new byte[0];
+    private static final long LOAD_WINDOW_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final RelayConfig config;
+    private final DatagramSender out;
+    private final RelayCounters counters;
+    private final FeedbackHandler feedback;
+    private final long sessionTimeoutNs;
+    private final long keyframeRequestIntervalNs;
+    private final Map<InetSocketAddress, RelaySession> sessions = new HashMap<>();
+    private final Map<String, RelayStream> streams = new HashMap<>();
+    private final List<UpstreamLink> upstreamLinks = new ArrayList<>(4);
+    private final long upstreamSessionId;
+    private int nextUpstreamRequestId;
+    private final byte[] rtpScratch = new byte[UdpTransport.RECEIVE_BUFFER_BYTES];
+    private final byte[] feedbackScratch = new byte[1500];
+    private final int[] missingScratch = new int[MissingPacketTracker.CAPACITY];
+    private final RtpPacketView rtpView = new RtpPacketView();
+    private int subscriptionCount;
+    private int publisherCount;
+    private long loadWindowStartNs;
+    private boolean loadWindowStarted;
+    private long loadWindowStartPackets;
+    private long loadWindowStartBytes;
+
+    /**
+     * Creates an engine.
+     *
+     * @param config validated settings
+     * @param out where datagrams go
+     * @param counters where counts go (read by other threads)
+     */
+    public RelayEngine(RelayConfig config, DatagramSender out, RelayCounters counters) {
+        this.config = config;
+        this.out = out;
+        this.counters = counters;
+        this.feedback = new FeedbackHandler(this, counters);
+        this.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.sessionTimeoutMs());
+        this.keyframeRequestIntervalNs = TimeUnit.MILLISECONDS.toNanos(config.keyframeRequestIntervalMs());
+        java.util.SplittableRandom random = new java.util.SplittableRandom(config.nodeId() * 0x9E3779B97F4A7C15L);
+        this.upstreamSessionId = random.nextLong();
+        this.nextUpstreamRequestId = random.nextInt();
+    }
+
+    @Override
+    public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        int length = datagram.readableBytes();
+        counters.increment(RelayCounter.DATAGRAMS_RECEIVED);
+        counters.add(RelayCounter.BYTES_RECEIVED, length);
+        if (length >= UdpTransport.RECEIVE_BUFFER_BYTES) {
+            counters.increment(RelayCounter.OVERSIZED_DROPPED);
+            return;
+        }
+        if (config.upstream() != null && sender.equals(config.upstream())) {
+            onUpstreamDatagram(datagram, nowNs);
+            return;
+        }
+        switch (DatagramKind.classify(datagram)) {
+            case RTP -> onRtp(datagram, sender, nowNs);
+            case RTCP -> onRtcp(datagram, sender, nowNs);
+            case CONTROL -> onControl(datagram, sender, nowNs);
+            default -> counters.increment(RelayCounter.UNKNOWN_DROPPED);
+        }
+    }
+
+    @Override
+    public void onHandlerFailure(RuntimeException failure) {
+        counters.increment(RelayCounter.HANDLER_FAILURES);
+    }
+
+    // ---------------------------------------------------------------- media
+
+    private void onRtp(ByteBuf packet, InetSocketAddress sender, long nowNs) {
+        RelaySession session = sessions.get(sender);
+        if (session == null || session.published == null) {
+            counters.increment(RelayCounter.UNSOLICITED_MEDIA_DROPPED);
+            return;
+        }
+        session.lastHeardNs = nowNs;
+        int base = packet.readerIndex();
+        int length = packet.readableBytes();
+        int headerLength = RtpHeaders.headerLength(packet, base, length);
+        if (headerLength < 0 || RtpHeaders.paddingLength(packet, base, length, headerLength) < 0) {
+            counters.increment(RelayCounter.MALFORMED_RTP_DROPPED);
+            return;
+        }
+        RelayStream stream = session.published;
+        int ssrc = RtpHeaders.ssrc(packet, base);
+        RelayTrack track = stream.trackBySsrc(ssrc);
+        if (track != null) {
+            recordArrival(session, packet, nowNs);
+            fanOut(stream, track, packet, nowNs);
+            return;
+        }
+        track = stream.trackByRtxSsrc(ssrc);
+        if (track == null) {
+            counters.increment(RelayCounter.UNKNOWN_SSRC_DROPPED);
+            return;
+        }
+        recordArrival(session, packet, nowNs);
+        restoreAndFanOut(stream, track, packet, nowNs);
+    }
+
+    /** A retransmission this node asked its source for: forwarded as the original packet. */
+    private void restoreAndFanOut(RelayStream stream, RelayTrack track, ByteBuf rtx, long nowNs) {
+        ByteBuf original = RtxPackets.fromRtx(out.allocator(), rtx, track.track.payloadType(), track.track.ssrc());
+        if (original == null) {
+            counters.increment(RelayCounter.MALFORMED_RTP_DROPPED);
+            return;
+        }
+        try {
+            counters.increment(RelayCounter.SOURCE_RTX_RECEIVED);
+            fanOut(stream, track, original, nowNs);
+        } finally {
+            original.release();
+        }
+    }
+
+    /**
+     * Notes the publisher packet's transport-wide sequence number (RFC 8285 extension, id
+     * {@link RtpHeaderExtensionIds#DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID}) for the feedback that
+     * drives the publisher's congestion controller.
+     */
+    private void recordArrival(RelaySession session, ByteBuf packet, long nowNs) {
+        int length = packet.readableBytes();
+        packet.getBytes(packet.readerIndex(), rtpScratch, 0, length);
+        if (rtpView.wrap(rtpScratch, 0, length) != ParseStatus.OK) {
+            return;
+        }
+        int transportSequence = rtpView.transportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID);
+        if (transportSequence < 0) {
+            return;
+        }
+        if (session.transportFeedback == null) {
+            session.transportFeedback = new TransportFeedbackCollector();
+        }
+        session.transportFeedback.onPacket(transportSequence, nowNs);
+    }
+
+    /** NACKs, to each stream's publisher or upstream node, the packets its stream skipped. */
+    private void askSourcesForMissingPackets(long nowNs) {
+        for (RelayStream stream : streams.values()) {
+            InetSocketAddress source = stream.publisher != null ? stream.publisher.address
+                    : stream.upstream != null ? config.upstream() : null;
+            if (source == null) {
+                continue;
+            }
+            for (RelayTrack track : stream.tracks) {
+                if (!track.track.hasRtx()) {
+                    continue;
+                }
+                int count = track.missing.collectDue(nowNs, missingScratch);
+                if (count == 0) {
+                    continue;
+                }
+                int length = NackWriter.writeLost(feedbackScratch, 0, feedbackScratch.length, config.nodeId(),
+                        track.track.ssrc(), missingScratch, count);
+                if (length > 0) {
+                    ByteBuf buf = out.allocator().buffer(length);
+                    buf.writeBytes(feedbackScratch, 0, length);
+                    out.send(buf, source);
+                    counters.add(RelayCounter.SOURCE_NACKED_PACKETS, count);
+                }
+            }
+        }
+    }
+
+    private void sendTransportFeedback() {
+        for (RelayStream stream : streams.values()) {
+            RelaySession publisher = stream.publisher;
+            if (publisher == null || publisher.transportFeedback == null || stream.tracks.length == 0) {
+                continue;
+            }
+            int length;
+            while ((length = publisher.transportFeedback.writeFeedback(feedbackScratch, 0, config.nodeId(),
+                    stream.tracks[0].track.ssrc())) > 0) {
+                ByteBuf buf = out.allocator().buffer(length);
+                buf.writeBytes(feedbackScratch, 0, length);
+                out.send(buf, publisher.address);
+                counters.increment(RelayCounter.TRANSPORT_FEEDBACK_SENT);
+            }
+        }
+    }
+
+    /** Caches an accepted RTP packet for NACKs and sends it to every subscriber that wants it. */
+    private void fanOut(RelayStream stream, RelayTrack track, ByteBuf packet, long nowNs) {
+        int base = packet.readerIndex();
+        int length = packet.readableBytes();
+        counters.increment(RelayCounter.RTP_RECEIVED);
+        if (track.track.hasRtx()) {
+            int sequenceNumber = RtpHeaders.sequenceNumber(packet, base);
+            track.cache.put(sequenceNumber, packet);
+            track.missing.onPacket(sequenceNumber, nowNs);
+        }
+        List<Subscription> subscribers = stream.subscribers;
+        long forwarded = 0;
+        for (int i = 0; i < subscribers.size(); i++) {
+            Subscription subscription = subscribers.get(i);
+            if (subscription.wants(track)) {
+                out.send(packet.retainedDuplicate(), subscription.session.address);
+                forwarded++;
+            }
+        }
+        counters.add(RelayCounter.PACKETS_FORWARDED, forwarded);
+        counters.add(RelayCounter.BYTES_FORWARDED, forwarded * length);
+    }
+
+    private void onRtcp(ByteBuf packet, InetSocketAddress sender, long nowNs) {
+        RelaySession session = sessions.get(sender);
+        if (session == null) {
+            counters.increment(RelayCounter.UNSOLICITED_MEDIA_DROPPED);
+            return;
+        }
+        session.lastHeardNs = nowNs;
+        if (!feedback.isWellFramed(packet)) {
+            counters.increment(RelayCounter.MALFORMED_RTCP_DROPPED);
+            return;
+        }
+        if (session.published != null) {
+            // Sender reports, SDES and BYE of the publisher reach every subscriber unchanged, so
+            // viewers can synchronise audio and video and measure the path.
+            forwardToSubscribers(session.published, packet);
+        }
+        if (!session.subscriptions.isEmpty()) {
+            feedback.onSubscriberRtcp(session, packet, nowNs);
+        }
+    }
+
+    // ---------------------------------------------------------------- cascade
+
+    private void onUpstreamDatagram(ByteBuf datagram, long nowNs) {
+        switch (DatagramKind.classify(datagram)) {
+            case CONTROL -> {
+                DecodeResult result = ControlCodec.decode(datagram);
+                if (!result.ok()) {
+                    counters.increment(RelayCounter.MALFORMED_CONTROL_DROPPED);
+                    return;
+                }
+                for (int i = 0; i < upstreamLinks.size(); i++) {
+                    UpstreamLink link = upstreamLinks.get(i);
+                    if (link.control.concerns(result, link.stream.streamId)) {
+                        link.control.onControl(result, nowNs);
+                        return;
+                    }
+                }
+                counters.increment(RelayCounter.UNEXPECTED_CONTROL_DROPPED);
+            }
+            case RTP -> {
+                int base = datagram.readerIndex();
+                int length = datagram.readableBytes();
+                int headerLength = RtpHeaders.headerLength(datagram, base, length);
+                if (headerLength < 0 || RtpHeaders.paddingLength(datagram, base, length, headerLength) < 0) {
+                    counters.increment(RelayCounter.MALFORMED_RTP_DROPPED);
+                    return;
+                }
+                int ssrc = RtpHeaders.ssrc(datagram, base);
+                for (int i = 0; i < upstreamLinks.size(); i++) {
+                    RelayStream stream = upstreamLinks.get(i).stream;
+                    RelayTrack track = stream.trackBySsrc(ssrc);
+                    if (track != null) {
+                        fanOut(stream, track, datagram, nowNs);
+                        return;
+                    }
+                    track = stream.trackByRtxSsrc(ssrc);
+                    if (track != null) {
+                        restoreAndFanOut(stream, track, datagram, nowNs);
+                        return;
+                    }
+                }
+                counters.increment(RelayCounter.UNKNOWN_SSRC_DROPPED);
+            }
+            case RTCP -> {
+                if (!feedback.isWellFramed(datagram)) {
+                    counters.increment(RelayCounter.MALFORMED_RTCP_DROPPED);
+                    return;
+                }
+                // Sender reports, SDES and BYE of the origin's publisher: the first packet's
+                // sender SSRC names the stream.
+                int ssrc = datagram.getInt(datagram.readerIndex() + 4);
+                for (int i = 0; i < upstreamLinks.size(); i++) {
+                    RelayStream stream = upstreamLinks.get(i).stream;
+                    if (stream.usesSsrc(ssrc)) {
+                        forwardToSubscribers(stream, datagram);
+                        return;
+                    }
+                }
+                counters.increment(RelayCounter.UNKNOWN_SSRC_DROPPED);
+            }
+            default -> counters.increment(RelayCounter.UNKNOWN_DROPPED);
+        }
+    }
+
+    /** Subscribes to a stream on the upstream node for the local subscribers. */
+    private void openUpstream(RelayStream stream, long nowNs) {
+        UpstreamLink link = new UpstreamLink(this, stream, (request, events) -> new ClientControl(out,
+                config.upstream(), upstreamSessionId, request, nextUpstreamRequestId += 1 << 16, events));
+        stream.upstream = link;
+        upstreamLinks.add(link);
+        counters.set(RelayCounter.UPSTREAM_STREAMS, upstreamLinks.size());
+        link.control.start(nowNs);
+    }
+
+    private void closeUpstream(RelayStream stream, long nowNs) {
+        UpstreamLink link = stream.upstream;
+        link.control.leave(stream.streamId, nowNs);
+        dropUpstream(link);
+    }
+
+    private void dropUpstream(UpstreamLink link) {
+        upstreamLinks.remove(link);
+        counters.set(RelayCounter.UPSTREAM_STREAMS, upstreamLinks.size());
+        RelayStream stream = link.stream;
+        stream.upstream = null;
+        for (RelayTrack track : stream.tracks) {
+            track.cache.clear();
+        }
+        stream.tracks = new RelayTrack[0];
+    }
+
+    /** The upstream node announced the stream's tracks. */
+    void upstreamTracks(UpstreamLink link, List<Track> tracks, long nowNs) {
+        RelayStream stream = link.stream;
+        if (stream.upstream != link) {
+            return;
+        }
+        replaceTracks(stream, tracks);
+        announce(stream);
+        if (!tracks.isEmpty() && !stream.subscribers.isEmpty()) {
+            requestKeyframeForVideo(stream, nowNs);
+        }
+    }
+
+    /** The upstream node refused or never answered: local subscribers keep waiting. */
+    void upstreamFailed(UpstreamLink link, String reason) {
+        counters.increment(RelayCounter.UPSTREAM_FAILURES);
+        if (link.stream.upstream == link) {
+            dropUpstream(link);
+            announce(link.stream);
+        }
+    }
+
+    private void forwardToSubscribers(RelayStream stream, ByteBuf packet) {
+        List<Subscription> subscribers = stream.subscribers;
+        for (int i = 0; i < subscribers.size(); i++) {
+            out.send(packet.retainedDuplicate(), subscribers.get(i).session.address);
+        }
+        counters.add(RelayCounter.PACKETS_FORWARDED, subscribers.size());
+        counters.add(RelayCounter.BYTES_FORWARDED, (long) subscribers.size() * packet.readableBytes());
+    }
+
+    /** Finds the published track an SSRC names among a session's subscriptions. */
+    RelayTrack subscribedTrack(RelaySession session, int mediaSsrc) {
+        for (int i = 0; i < session.subscriptions.size(); i++) {
+            RelayTrack track = session.subscriptions.get(i).stream.trackBySsrc(mediaSsrc);
+            if (track != null) {
+                return track;
+            }
+        }
+        return null;
+    }
+
+    /** Finds the stream a track belongs to among a session's subscriptions. */
+    RelayStream subscribedStream(RelaySession session, int mediaSsrc) {
+        for (int i = 0; i < session.subscriptions.size(); i++) {
+            RelayStream stream = session.subscriptions.get(i).stream;
+            if (stream.trackBySsrc(mediaSsrc) != null) {
+                return stream;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Sends a keyframe request to a stream's publisher unless one went out less than the
+     * configured interval ago.
+     *
+     * @return true if sent
+     */
+    boolean requestKeyframe(RelayStream stream, int mediaSsrc, long nowNs) {
+        InetSocketAddress source = stream.publisher != null ? stream.publisher.address
+                : stream.upstream != null ? config.upstream() : null;
+        if (source == null) {
+            return false;
+        }
+        if (stream.pliForwarded && nowNs - stream.lastPliForwardNs < keyframeRequestIntervalNs) {
+            counters.increment(RelayCounter.PLI_SUPPRESSED);
+            return false;
+        }
+        stream.pliForwarded = true;
+        stream.lastPliForwardNs = nowNs;
+        out.send(feedback.pli(out.allocator(), config.nodeId(), mediaSsrc), source);
+        counters.increment(RelayCounter.PLI_FORWARDED);
+        return true;
+    }
+
+    DatagramSender sender() {
+        return out;
+    }
+
+    // ---------------------------------------------------------------- control
+
+    private void onControl(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        DecodeResult result = ControlCodec.decode(datagram);
+        if (!result.ok()) {
+            counters.increment(RelayCounter.MALFORMED_CONTROL_DROPPED);
+            return;
+        }
+        int requestLength = datagram.readableBytes();
+        RelaySession session = sessions.get(sender);
+        if (session != null) {
+            session.lastHeardNs = nowNs;
+        }
+        ControlMessage message = result.message();
+        int requestId = result.requestId();
+        if (message instanceof ControlMessage.Hello hello) {
+            onHello(hello, session, sender, requestId, requestLength, nowNs);
+        } else if (message instanceof ControlMessage.Publish publish) {
+            onPublish(publish, session, sender, requestId, requestLength, nowNs);
+        } else if (message instanceof ControlMessage.Subscribe subscribe) {
+            onSubscribe(subscribe, session, sender, requestId, requestLength, nowNs);
+        } else if (message instanceof ControlMessage.Keepalive keepalive) {
+            reply(sender, requestId, new ControlMessage.KeepaliveAck(keepalive.sequence()), requestLength, session != null);
+        } else if (message instanceof ControlMessage.Probe probe) {
+            reply(sender, requestId, new ControlMessage.ProbeReply(probe.sequence(), probe.sendTimeNs(), requestLength),
+                    requestLength, session != null);
+        } else if (message instanceof ControlMessage.Leave leave) {
+            onLeave(leave, session, nowNs);
+        } else if (message instanceof ControlMessage.LoadRequest) {
+            reply(sender, requestId, loadReport(), requestLength, session != null);
+        } else {
+            counters.increment(RelayCounter.UNEXPECTED_CONTROL_DROPPED);
+        }
+    }
+
+    private void onHello(ControlMessage.Hello hello, RelaySession session, InetSocketAddress sender,
+            int requestId, int requestLength, long nowNs) {
+        if (session == null) {
+            if (sessions.size() >= config.maxSessions()) {
+                error(sender, requestId, ErrorCode.OVERLOADED, ControlMessage.HELLO, "session limit", requestLength, false);
+                return;
+            }
+            session = new RelaySession(sender, hello.sessionId(), nowNs);
+            sessions.put(sender, session);
+            counters.set(RelayCounter.SESSIONS, sessions.size());
+        }
+        session.sessionId = hello.sessionId();
+        reply(sender, requestId, new ControlMessage.HelloAck(hello.sessionId(), config.keepaliveIntervalMs(),
+                config.sessionTimeoutMs(), config.nodeId()), requestLength, false);
+    }
+
+    private void onPublish(ControlMessage.Publish publish, RelaySession session, InetSocketAddress sender,
+            int requestId, int requestLength, long nowNs) {
+        if (session == null) {
+            error(sender, requestId, ErrorCode.NOT_JOINED, ControlMessage.PUBLISH, "send HELLO first", requestLength, false);
+            return;
+        }
+        RelayStream stream = streams.get(publish.streamId());
+        if (stream != null && stream.publisher != null && stream.publisher != session) {
+            error(sender, requestId, ErrorCode.STREAM_ALREADY_PUBLISHED, ControlMessage.PUBLISH,
+                    "stream " + publish.streamId() + " has a publisher", requestLength, true);
+            return;
+        }
+        if (session.published != null && session.published != stream) {
+            error(sender, requestId, ErrorCode.UNSUPPORTED_FEATURE, ControlMessage.PUBLISH,
+                    "one published stream per session", requestLength, true);
+            return;
+        }
+        String conflict = ssrcConflict(publish.tracks(), stream);
+        if (conflict != null) {
+            error(sender, requestId, ErrorCode.SSRC_CONFLICT, ControlMessage.PUBLISH, conflict, requestLength, true);
+            return;
+        }
+        if (stream == null) {
+            stream = new RelayStream(publish.streamId());
+            streams.put(stream.streamId, stream);
+        }
+        if (stream.upstream != null) {
+            closeUpstream(stream, nowNs); // a local publisher wins over the upstream copy
+        }
+        if (stream.publisher == null) {
+            publisherCount++;
+        }
+        stream.publisher = session;
+        session.published = stream;
+        replaceTracks(stream, publish.tracks());
+        updateGauges();
+        reply(sender, requestId, new ControlMessage.PublishAck(stream.streamId), requestLength, true);
+        announce(stream);
+        if (!stream.subscribers.isEmpty()) {
+            // Subscribers were waiting: they need a keyframe to start.
+            requestKeyframeForVideo(stream, nowNs);
+        }
+    }
+
+    /** Returns a reason if a track's SSRC is taken by another stream or by another track. */
+    private String ssrcConflict(List<Track> tracks, RelayStream publishing) {
+        List<Integer> seen = new ArrayList<>(tracks.size() * 2);
+        for (Track track : tracks) {
+            for (int ssrc : track.hasRtx() ? new int[] {track.ssrc(), track.rtxSsrc()} : new int[] {track.ssrc()}) {
+                if (seen.contains(ssrc)) {
+                    return "SSRC " + Integer.toUnsignedString(ssrc) + " used twice";
+                }
+                seen.add(ssrc);
+                for (RelayStream other : streams.values()) {
+                    if (other != publishing && other.usesSsrc(ssrc)) {
+                        return "SSRC " + Integer.toUnsignedString(ssrc) + " is used by another stream";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private void replaceTracks(RelayStream stream, List<Track> tracks) {
+        RelayTrack[] next = new RelayTrack[tracks.size()];
+        for (int i = 0; i < next.length; i++) {
+            Track track = tracks.get(i);
+            RelayTrack existing = stream.trackBySsrc(track.ssrc());
+            next[i] = existing != null && existing.track.equals(track)
+                    ? existing
+                    : new RelayTrack(track, config.retransmissionCachePackets(), track.ssrc() ^ config.nodeId());
+        }
+        for (RelayTrack old : stream.tracks) {
+            boolean kept = false;
+            for (RelayTrack t : next) {
+                kept |= t == old;
+            }
+            if (!kept) {
+                old.cache.clear();
+            }
+        }
+        stream.tracks = next;
+        for (Subscription subscription : stream.subscribers) {
+            subscription.selectLayer();
+        }
+    }
+
+    private void onSubscribe(ControlMessage.Subscribe subscribe, RelaySession session, InetSocketAddress sender,
+            int requestId, int requestLength, long nowNs) {
+        if (session == null) {
+            error(sender, requestId, ErrorCode.NOT_JOINED, ControlMessage.SUBSCRIBE, "send HELLO first", requestLength, false);
+            return;
+        }
+        RelayStream stream = streams.get(subscribe.streamId());
+        if (stream == null) {
+            stream = new RelayStream(subscribe.streamId());
+            streams.put(stream.streamId, stream);
+        }
+        Subscription subscription = session.subscriptionTo(stream);
+        if (subscription == null) {
+            if (stream.subscribers.size() >= config.maxSubscribersPerStream()) {
+                error(sender, requestId, ErrorCode.OVERLOADED, ControlMessage.SUBSCRIBE, "subscriber limit",
+                        requestLength, true);
+                if (stream.isIdle()) {
+                    streams.remove(stream.streamId);
+                }
+                return;
+            }
+            subscription = new Subscription(session, stream, subscribe.maxSimulcastLayer(), subscribe.maxBitrateBps());
+            stream.subscribers.add(subscription);
+            session.subscriptions.add(subscription);
+            subscriptionCount++;
+        } else {
+            subscription.maxSimulcastLayer = subscribe.maxSimulcastLayer();
+            subscription.maxBitrateBps = subscribe.maxBitrateBps();
+        }
+        subscription.selectLayer();
+        updateGauges();
+        reply(sender, requestId, new ControlMessage.SubscribeAck(stream.streamId, stream.trackList()), requestLength, true);
+        if (stream.publisher == null && stream.upstream == null && config.upstream() != null) {
+            openUpstream(stream, nowNs);
+        }
+        // A new viewer can decode nothing until the next keyframe: ask for one now.
+        requestKeyframeForVideo(stream, nowNs);
+    }
+
+    private void requestKeyframeForVideo(RelayStream stream, long nowNs) {
+        for (RelayTrack track : stream.tracks) {
+            if (track.track.kind() == MediaKind.VIDEO) {
+                requestKeyframe(stream, track.track.ssrc(), nowNs);
+                return;
+            }
+        }
+    }
+
+    private void onLeave(ControlMessage.Leave leave, RelaySession session, long nowNs) {
+        if (session == null) {
+            return;
+        }
+        if (leave.streamId().isEmpty()) {
+            removeSession(session, nowNs);
+            return;
+        }
+        RelayStream stream = streams.get(leave.streamId());
+        if (stream == null) {
+            return;
+        }
+        if (stream.publisher == session) {
+            unpublish(session);
+        }
+        Subscription subscription = session.subscriptionTo(stream);
+        if (subscription != null) {
+            unsubscribe(subscription, nowNs);
+        }
+        updateGauges();
+    }
+
+    private void unpublish(RelaySession session) {
+        RelayStream stream = session.published;
+        session.published = null;
+        stream.publisher = null;
+        publisherCount--;
+        for (RelayTrack track : stream.tracks) {
+            track.cache.clear();
+        }
+        stream.tracks = new RelayTrack[0];
+        announce(stream);
+        if (stream.isIdle()) {
+            streams.remove(stream.streamId);
+        }
+    }
+
+    private void unsubscribe(Subscription subscription, long nowNs) {
+        RelayStream stream = subscription.stream;
+        stream.subscribers.remove(subscription);
+        subscription.session.subscriptions.remove(subscription);
+        subscriptionCount--;
+        if (stream.subscribers.isEmpty() && stream.upstream != null) {
+            closeUpstream(stream, nowNs);
+        }
+        if (stream.isIdle()) {
+            streams.remove(stream.streamId);
+        }
+    }
+
+    private void removeSession(RelaySession session, long nowNs) {
+        if (session.published != null) {
+            unpublish(session);
+        }
+        while (!session.subscriptions.isEmpty()) {
+            unsubscribe(session.subscriptions.get(session.subscriptions.size() - 1), nowNs);
+        }
+        sessions.remove(session.address);
+        updateGauges();
+    }
+
+    /** Tells every subscriber of a stream its current tracks. */
+    private void announce(RelayStream stream) {
+        ControlMessage.StreamInfo info = new ControlMessage.StreamInfo(stream.streamId, stream.trackList());
+        for (Subscription subscription : stream.subscribers) {
+            out.send(ControlCodec.encode(out.allocator(), 0, NO_TOKEN, info), subscription.session.address);
+        }
+    }
+
+    private void reply(InetSocketAddress to, int requestId, ControlMessage message, int requestLength, boolean joined) {
+        ByteBuf encoded = ControlCodec.encode(out.allocator(), requestId, NO_TOKEN, message);
+        if (!joined && encoded.readableBytes() > requestLength) {
+            encoded.release();
+            counters.increment(RelayCounter.AMPLIFICATION_SUPPRESSED);
+            return;
+        }
+        out.send(encoded, to);
+    }
+
+    private void error(InetSocketAddress to, int requestId, ErrorCode code, int failedType, String reason,
+            int requestLength, boolean joined) {
+        ControlMessage.Error full = new ControlMessage.Error(code, failedType, reason);
+        if (!joined) {
+            // Shorten the reason until the error is no larger than the request (PROTOCOL.md 5).
+            int room = requestLength - ControlCodec.HEADER_LENGTH - 4;
+            if (room < 0) {
+                counters.increment(RelayCounter.AMPLIFICATION_SUPPRESSED);
+                return;
+            }
+            if (reason.length() > room) {
+                full = new ControlMessage.Error(code, failedType, reason.substring(0, room));
+            }
+        }
+        counters.increment(RelayCounter.ERRORS_SENT);
+        reply(to, requestId, full, requestLength, joined);
+    }
+
+    // ---------------------------------------------------------------- timers and load
+
+    /**
+     * Periodic work: transport-cc feedback, NACKs to sources, upstream links, session expiry and
+     * the load window. Call every 20 ms.
+     *
+     * @param nowNs the current time, in nanoseconds
+     */
+    public void onTick(long nowNs) {
+        sendTransportFeedback();
+        askSourcesForMissingPackets(nowNs);
+        for (int i = upstreamLinks.size() - 1; i >= 0; i--) {
+            upstreamLinks.get(i).control.onTick(nowNs); // may drop the link on failure
+        }
+        Iterator<RelaySession> it = sessions.values().iterator();
+        List<RelaySession> expired = null;
+        while (it.hasNext()) {
+            RelaySession session = it.next();
+            if (nowNs - session.lastHeardNs > sessionTimeoutNs) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(session);
+            }
+        }
+        if (expired != null) {
+            for (RelaySession session : expired) {
+                removeSession(session, nowNs);
+                counters.increment(RelayCounter.SESSIONS_EXPIRED);
+            }
+        }
+        long packets = counters.get(RelayCounter.PACKETS_FORWARDED);
+        long bytes = counters.get(RelayCounter.BYTES_FORWARDED);
+        if (!loadWindowStarted) {
+            loadWindowStarted = true;
+            loadWindowStartNs = nowNs;
+            loadWindowStartPackets = packets;
+            loadWindowStartBytes = bytes;
+        } else if (nowNs - loadWindowStartNs >= LOAD_WINDOW_NS) {
+            long elapsedNs = nowNs - loadWindowStartNs;
+            counters.set(RelayCounter.PACKETS_PER_SECOND, (packets - loadWindowStartPackets) * 1_000_000_000L / elapsedNs);
+            counters.set(RelayCounter.BITS_PER_SECOND, Math.round((bytes - loadWindowStartBytes) * 8e9 / elapsedNs));
+            loadWindowStartNs = nowNs;
+            loadWindowStartPackets = packets;
+            loadWindowStartBytes = bytes;
+        }
+        out.flush();
+    }
+
+    private ControlMessage.LoadReport loadReport() {
+        return new ControlMessage.LoadReport(publisherCount, subscriptionCount, streams.size(),
+                (int) Math.min(Integer.MAX_VALUE, counters.get(RelayCounter.PACKETS_PER_SECOND)),
+                counters.get(RelayCounter.BITS_PER_SECOND));
+    }
+
+    private void updateGauges() {
+        counters.set(RelayCounter.SESSIONS, sessions.size());
+        counters.set(RelayCounter.PUBLISHERS, publisherCount);
+        counters.set(RelayCounter.SUBSCRIBERS, subscriptionCount);
+        counters.set(RelayCounter.STREAMS, streams.size());
+    }
+
+    /** Releases every cached packet; call once when the node stops. */
+    public void close() {
+        upstreamLinks.clear();
+        for (RelayStream stream : streams.values()) {
+            for (RelayTrack track : stream.tracks) {
+                track.cache.clear();
+            }
+        }
+        streams.clear();
+        sessions.clear();
+    }
+}

@@ -1,0 +1,34 @@
+package io.smoothcast.transport.internal.relay;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One client address that sent an accepted HELLO. I/O thread only. */
+final class RelaySession {
+
+    final InetSocketAddress address;
+    long sessionId;
+    long lastHeardNs;
+    /** The stream this session publishes, or null. */
+    RelayStream published;
+    /** Arrivals of this publisher's packets, for transport-cc feedback; null unless publishing. */
+    io.smoothcast.transport.internal.cc.TransportFeedbackCollector transportFeedback;
+    /** The subscriptions of this session. */
+    final List<Subscription> subscriptions = new ArrayList<>(2);
+
+    RelaySession(InetSocketAddress address, long sessionId, long nowNs) {
+        this.address = address;
+        this.sessionId = sessionId;
+        this.lastHeardNs = nowNs;
+    }
+
+    Subscription subscriptionTo(RelayStream stream) {
+        for (int i = 0; i < subscriptions.size(); i++) {
+            if (subscriptions.get(i).stream == stream) {
+                return subscriptions.get(i);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,129 @@
+package io.smoothcast.transport.internal.rtx;
+
+import io.smoothcast.rtp.SequenceNumbers;
+
+/**
+ * Gaps in one incoming RTP stream, for a node that asks its source (a publisher or an upstream
+ * node) to retransmit: every missing sequence number is due for a NACK after a short reorder
+ * wait, then again every retry interval, until it arrives or has been asked for
+ * {@code maxAttempts} times. A jump of more than {@value #MAX_GAP} numbers is treated as a
+ * restart of the stream, not as loss. At most {@value #CAPACITY} numbers are tracked; the oldest
+ * are forgotten first.
+ *
+ * <p>Not thread-safe: the receiving I/O thread only. Allocates nothing after construction.
+ */
+public final class MissingPacketTracker {
+
+    /** Most missing numbers tracked at once. */
+    public static final int CAPACITY = 256;
+    /** Largest gap treated as loss. */
+    public static final int MAX_GAP = 200;
+
+    private final int[] sequenceNumbers = new int[CAPACITY];
+    private final long[] dueNs = new long[CAPACITY];
+    private final int[] attempts = new int[CAPACITY];
+    private final long reorderWaitNs;
+    private final long retryIntervalNs;
+    private final int maxAttempts;
+    private int size;
+    private boolean started;
+    private int highest;
+
+    /**
+     * @param reorderWaitNs wait before the first request, in ns (reordering is normal)
+     * @param retryIntervalNs wait between requests for one number, in ns
+     * @param maxAttempts requests per number before it is given up
+     */
+    public MissingPacketTracker(long reorderWaitNs, long retryIntervalNs, int maxAttempts) {
+        this.reorderWaitNs = reorderWaitNs;
+        this.retryIntervalNs = retryIntervalNs;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /**
+     * Records an arriving packet (original or restored from RTX).
+     *
+     * @param sequenceNumber its 16-bit sequence number
+     * @param nowNs the current time
+     */
+    public void onPacket(int sequenceNumber, long nowNs) {
+        int seq = sequenceNumber & 0xFFFF;
+        if (!started) {
+            started = true;
+            highest = seq;
+            return;
+        }
+        int ahead = SequenceNumbers.distance(highest, seq);
+        if (ahead <= 0) {
+            remove(seq); // late or retransmitted
+            return;
+        }
+        if (ahead > MAX_GAP) {
+            size = 0; // a restart, not loss
+        } else {
+            for (int missing = 1; missing < ahead; missing++) {
+                add((highest + missing) & 0xFFFF, nowNs + reorderWaitNs);
+            }
+        }
+        highest = seq;
+    }
+
+    /**
+     * Collects the numbers due for a request now and schedules their next attempt.
+     *
+     * @param nowNs the current time
+     * @param out receives 16-bit sequence numbers, oldest first
+     * @return how many were written
+     */
+    public int collectDue(long nowNs, int[] out) {
+        int written = 0;
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            boolean keep = true;
+            if (written < out.length && dueNs[i] - nowNs <= 0) {
+                out[written++] = sequenceNumbers[i];
+                attempts[i]++;
+                dueNs[i] = nowNs + retryIntervalNs;
+                keep = attempts[i] < maxAttempts;
+            }
+            if (keep) {
+                sequenceNumbers[kept] = sequenceNumbers[i];
+                dueNs[kept] = dueNs[i];
+                attempts[kept] = attempts[i];
+                kept++;
+            }
+        }
+        size = kept;
+        return written;
+    }
+
+    /** @return numbers tracked as missing now */
+    public int missingCount() {
+        return size;
+    }
+
+    private void add(int seq, long due) {
+        if (size == CAPACITY) {
+            System.arraycopy(sequenceNumbers, 1, sequenceNumbers, 0, CAPACITY - 1);
+            System.arraycopy(dueNs, 1, dueNs, 0, CAPACITY - 1);
+            System.arraycopy(attempts, 1, attempts, 0, CAPACITY - 1);
+            size--;
+        }
+        sequenceNumbers[size] = seq;
+        dueNs[size] = due;
+        attempts[size] = 0;
+        size++;
+    }
+
+    private void remove(int seq) {
+        for (int i = 0; i < size; i++) {
+            if (sequenceNumbers[i] == seq) {
+                System.arraycopy(sequenceNumbers, i + 1, sequenceNumbers, i, size - i - 1);
+                System.arraycopy(dueNs, i + 1, dueNs, i, size - i - 1);
+                System.arraycopy(attempts, i + 1, attempts, i, size - i - 1);
+                size--;
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.smoothcast.transport.internal.rtx;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The last {@code capacity} RTP packets of one track, indexed by sequence number, kept so NACKs
+ * can be answered without going back to the publisher. Holds its own reference to each buffer
+ * (a retained slice) and releases it when the slot is reused or the cache is cleared.
+ *
+ * <p>Not thread-safe: used only by one I/O thread (the relay's, or a broadcaster's).
+ */
+public final class RetransmissionCache {
+
+    private final ByteBuf[] packets;
+    private final int[] sequenceNumbers;
+    private final int mask;
+
+    /**
+     * @param capacity number of packets kept; a power of two between 16 and 32768
+     */
+    public RetransmissionCache(int capacity) {
+        if (capacity < 16 || capacity > 32768 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two in 16-32768: " + capacity);
+        }
+        packets = new ByteBuf[capacity];
+        sequenceNumbers = new int[capacity];
+        mask = capacity - 1;
+    }
+
+    /**
+     * Stores a packet, replacing whatever had the same slot.
+     *
+     * @param sequenceNumber its 16-bit RTP sequence number
+     * @param packet the packet; the cache takes its own reference, the caller keeps theirs
+     */
+    public void put(int sequenceNumber, ByteBuf packet) {
+        int slot = sequenceNumber & mask;
+        ByteBuf old = packets[slot];
+        if (old != null) {
+            old.release();
+        }
+        packets[slot] = packet.retainedSlice();
+        sequenceNumbers[slot] = sequenceNumber;
+    }
+
+    /**
+     * Finds a packet.
+     *
+     * @param sequenceNumber its 16-bit RTP sequence number
+     * @return the cached packet (still owned by the cache: valid until the next {@link #put} or
+     *     {@link #clear}), or null if it is not cached
+     */
+    public ByteBuf get(int sequenceNumber) {
+        int slot = sequenceNumber & mask;
+        ByteBuf packet = packets[slot];
+        return packet != null && sequenceNumbers[slot] == (sequenceNumber & 0xFFFF) ? packet : null;
+    }
+
+    /** Releases every cached packet. */
+    public void clear() {
+        for (int i = 0; i < packets.length; i++) {
+            if (packets[i] != null) {
+                packets[i].release();
+                packets[i] = null;
+            }
+        }
+    }
+}

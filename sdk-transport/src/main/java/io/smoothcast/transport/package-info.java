@@ -1,0 +1,8 @@
+/**
+ * Smoothcast's public transport API: {@link io.smoothcast.transport.RelayNode} (a relay that
+ * fans a broadcast out to its viewers), {@link io.smoothcast.transport.NetworkEmulator} (a UDP
+ * proxy that imposes delay, loss and capacity limits on loopback), and the clients that send and
+ * watch a broadcast. Everything under {@code io.smoothcast.transport.internal} is private to the
+ * SDK. The wire protocol is described in {@code PROTOCOL.md}.
+ */
+package io.smoothcast.transport;

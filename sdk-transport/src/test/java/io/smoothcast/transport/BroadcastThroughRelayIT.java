@@ -1,0 +1,241 @@
+package io.smoothcast.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Broadcaster → relay → viewers over real UDP sockets on 127.0.0.1. */
+class BroadcastThroughRelayIT {
+
+    private static final long SEED = 20261127L;
+    private static final int FRAMES = 200;
+    private static final int FRAME_INTERVAL_MS = 10;
+    private static final int MAX_FRAME_BYTES = 6000;
+
+    @BeforeAll
+    static void hookLeakDetector() {
+        NettyLeaks.install();
+    }
+
+    @Test
+    @Timeout(60)
+    void threeViewers_receiveEveryFrame_inOrder_intact() throws Exception {
+        // The viewers share two I/O threads, as many clients in one process would.
+        try (SharedIoThreads ioThreads = SharedIoThreads.create(2);
+                RelayNode relay = RelayNode.builder().build().start()) {
+            List<FrameCollector> collectors = new ArrayList<>();
+            List<Viewer> viewers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    FrameCollector collector = new FrameCollector(FRAMES - 1);
+                    collectors.add(collector);
+                    viewers.add(Viewer.builder().node(relay.localAddress()).streamId("it-show")
+                            .sharedIoThreads(ioThreads).listener(collector).build().start());
+                }
+                for (FrameCollector c : collectors) {
+                    FrameCollector.await(c.connected, 5, "viewer connected");
+                }
+                try (Broadcaster broadcaster = connectedBroadcaster(relay, new AtomicInteger())) {
+                    sendFrames(broadcaster, FRAMES, null);
+                    for (FrameCollector c : collectors) {
+                        FrameCollector.await(c.lastFrame, 10, "last frame at viewer");
+                    }
+                    List<Integer> expected = IntStream.range(0, FRAMES).boxed().toList();
+                    for (FrameCollector c : collectors) {
+                        assertEquals(0, c.corrupted(), "corrupted frames");
+                        assertEquals(expected, c.indices(), "every frame, in order, once");
+                    }
+                    BroadcasterStats sent = broadcaster.stats();
+                    assertEquals(FRAMES, sent.framesSent());
+                    RelayStats stats = relay.stats();
+                    assertEquals(sent.packetsSent(), stats.rtpReceived(), stats.toString());
+                    assertEquals(0, stats.malformedDropped(), stats.toString());
+                    assertEquals(0, stats.handlerFailures(), stats.toString());
+                    for (Viewer v : viewers) {
+                        assertEquals(0, v.stats().malformedDropped(), v.stats().toString());
+                    }
+                }
+            } finally {
+                viewers.forEach(Viewer::close);
+            }
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    @Test
+    @Timeout(60)
+    void garbageTruncatedAndOversizedDatagrams_areDroppedAndCounted_whileTheStreamCarriesOn() throws Exception {
+        try (RelayNode relay = RelayNode.builder().build().start();
+                DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            FrameCollector collector = new FrameCollector(FRAMES - 1);
+            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+                    .listener(collector).build().start()) {
+                FrameCollector.await(collector.connected, 5, "viewer connected");
+                try (Broadcaster broadcaster = connectedBroadcaster(relay, new AtomicInteger())) {
+                    InetSocketAddress viewerAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                            viewer.localAddress().getPort());
+                    InetSocketAddress broadcasterAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                            broadcaster.localAddress().getPort());
+                    SplittableRandom random = new SplittableRandom(SEED);
+                    int[] sentToEach = new int[1];
+                    sendFrames(broadcaster, FRAMES, frameIndex -> {
+                        // Between frames, hostile datagrams at all three endpoints.
+                        for (InetSocketAddress target : List.of(relay.localAddress(), viewerAddress, broadcasterAddress)) {
+                            send(attacker, hostileDatagram(random, frameIndex), target);
+                        }
+                        sentToEach[0]++;
+                    });
+                    FrameCollector.await(collector.lastFrame, 10, "last frame at viewer");
+                    assertEquals(0, collector.corrupted());
+                    assertEquals(IntStream.range(0, FRAMES).boxed().toList(), collector.indices());
+                    RelayStats stats = relay.stats();
+                    assertEquals(sentToEach[0], stats.malformedDropped() + stats.unsolicitedDropped(), stats.toString());
+                    assertEquals(0, stats.handlerFailures());
+                    assertEquals(sentToEach[0], viewer.stats().malformedDropped(), viewer.stats().toString());
+                    assertEquals(sentToEach[0], broadcaster.stats().malformedDropped(), broadcaster.stats().toString());
+                }
+            }
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    @Test
+    @Timeout(60)
+    void chatMessages_reachTheViewer_inOrder_alongsideTheVideo() throws Exception {
+        try (RelayNode relay = RelayNode.builder().build().start()) {
+            FrameCollector collector = new FrameCollector(FRAMES - 1, FRAMES / 4);
+            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+                    .listener(collector).build().start()) {
+                FrameCollector.await(collector.connected, 5, "viewer connected");
+                CountDownLatch connected = new CountDownLatch(1);
+                try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
+                        .messages(true).listener(new BroadcasterListener() {
+                            @Override
+                            public void onStateChanged(ConnectionState state, String reason) {
+                                if (state == ConnectionState.CONNECTED) {
+                                    connected.countDown();
+                                }
+                            }
+                        }).build().start()) {
+                    FrameCollector.await(connected, 5, "broadcaster connected");
+                    List<String> sent = new java.util.ArrayList<>();
+                    sendFrames(broadcaster, FRAMES, i -> {
+                        if (i % 4 == 0) {
+                            String line = "chat line " + i + " ✓";
+                            byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                            if (broadcaster.sendMessage(bytes, 0, bytes.length, System.nanoTime())) {
+                                sent.add(line);
+                            }
+                        }
+                    });
+                    FrameCollector.await(collector.lastFrame, 10, "last frame at viewer");
+                    FrameCollector.await(collector.allMessages, 10, "every message at viewer");
+                    assertEquals(FRAMES / 4, sent.size());
+                    assertEquals(sent, collector.messages());
+                    assertEquals(IntStream.range(0, FRAMES).boxed().toList(), collector.indices());
+                }
+            }
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    /** Cycles through garbage, truncated RTP/RTCP/control headers and oversized datagrams. */
+    private static byte[] hostileDatagram(SplittableRandom random, int round) {
+        byte[] bytes;
+        switch (round % 5) {
+            case 0 -> {
+                bytes = new byte[random.nextInt(1, 300)];
+                random.nextBytes(bytes);
+                bytes[0] = (byte) (random.nextInt(2) == 0 ? 0x42 : 0xF0); // not RTP, not control
+            }
+            case 1 -> bytes = new byte[] {(byte) 0x80, 96, 0, 1, 0}; // truncated RTP header
+            case 2 -> bytes = new byte[] {(byte) 0x81, (byte) 205, 0, 9, 0, 0}; // RTCP length past the end
+            case 3 -> bytes = new byte[] {0x0A, 1, 0x03, 0, 0, 0, 0, 1, 0, 0, 0, 40, 5}; // control, body cut
+            default -> {
+                bytes = new byte[4000]; // oversized
+                random.nextBytes(bytes);
+            }
+        }
+        return bytes;
+    }
+
+    private static void send(DatagramSocket socket, byte[] bytes, InetSocketAddress to) {
+        try {
+            socket.send(new DatagramPacket(bytes, bytes.length, to));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static Broadcaster connectedBroadcaster(RelayNode relay, AtomicInteger keyframeRequests) throws InterruptedException {
+        CountDownLatch connected = new CountDownLatch(1);
+        Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
+                .listener(new BroadcasterListener() {
+                    @Override
+                    public void onStateChanged(ConnectionState state, String reason) {
+                        if (state == ConnectionState.CONNECTED) {
+                            connected.countDown();
+                        }
+                    }
+
+                    @Override
+                    public void onKeyframeRequested() {
+                        keyframeRequests.incrementAndGet();
+                    }
+                }).build().start();
+        FrameCollector.await(connected, 5, "broadcaster connected");
+        return broadcaster;
+    }
+
+    /** Sends frames at a steady rate from a scheduler thread; returns when all are handed over. */
+    static void sendFrames(Broadcaster broadcaster, int frames, java.util.function.IntConsumer betweenFrames)
+            throws Exception {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger next = new AtomicInteger();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            ScheduledFuture<?> task = scheduler.scheduleAtFixedRate(() -> {
+                int i = next.getAndIncrement();
+                if (i >= frames) {
+                    done.countDown();
+                    return;
+                }
+                try {
+                    byte[] frame = SyntheticFrames.frame(SEED, i, MAX_FRAME_BYTES);
+                    if (!broadcaster.sendVideo(frame, 0, frame.length, System.nanoTime(), i % 30 == 0)) {
+                        failures.add(new AssertionError("frame " + i + " not accepted"));
+                    }
+                    if (betweenFrames != null) {
+                        betweenFrames.accept(i);
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }, 0, FRAME_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            FrameCollector.await(done, 30, "all frames handed to the broadcaster");
+            task.cancel(false);
+        } finally {
+            scheduler.shutdownNow();
+        }
+        assertTrue(failures.isEmpty(), () -> "sending failed: " + failures);
+    }
+}

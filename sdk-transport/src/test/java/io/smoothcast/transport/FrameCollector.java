@@ -1,0 +1,89 @@
+package io.smoothcast.transport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A viewer listener for tests: verifies each video frame's checksum, records the indices in
+ * delivery order, and opens latches on connection and on the last expected frame.
+ */
+final class FrameCollector implements ViewerListener {
+
+    final CountDownLatch connected = new CountDownLatch(1);
+    /** Opens when a frame with the last expected index (or a later one) is delivered. */
+    final CountDownLatch lastFrame = new CountDownLatch(1);
+    private final int lastIndex;
+    private final List<Integer> indices = new ArrayList<>();
+    private final List<Long> arrivalNs = new ArrayList<>();
+    private int corrupted;
+    private final List<String> messages = new ArrayList<>();
+
+    /** Opens when the expected number of messages has arrived. */
+    final CountDownLatch allMessages;
+
+    FrameCollector(int lastIndex) {
+        this(lastIndex, 0);
+    }
+
+    FrameCollector(int lastIndex, int expectedMessages) {
+        this.lastIndex = lastIndex;
+        this.allMessages = new CountDownLatch(expectedMessages);
+    }
+
+    @Override
+    public void onStateChanged(ConnectionState state, String reason) {
+        if (state == ConnectionState.CONNECTED) {
+            connected.countDown();
+        }
+    }
+
+    @Override
+    public void onFrame(ReceivedFrame frame) {
+        if (frame.kind() == MediaKind.DATA) {
+            synchronized (this) {
+                messages.add(new String(frame.toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            allMessages.countDown();
+            return;
+        }
+        if (frame.kind() != MediaKind.VIDEO) {
+            return;
+        }
+        int index = SyntheticFrames.verify(frame.toByteArray());
+        synchronized (this) {
+            if (index < 0) {
+                corrupted++;
+                return;
+            }
+            indices.add(index);
+            arrivalNs.add(System.nanoTime());
+        }
+        if (index >= lastIndex) {
+            lastFrame.countDown();
+        }
+    }
+
+    synchronized List<Integer> indices() {
+        return List.copyOf(indices);
+    }
+
+    synchronized List<Long> deliveryTimesNs() {
+        return List.copyOf(arrivalNs);
+    }
+
+    synchronized List<String> messages() {
+        return List.copyOf(messages);
+    }
+
+    synchronized int corrupted() {
+        return corrupted;
+    }
+
+    static void await(CountDownLatch latch, long seconds, String what) throws InterruptedException {
+        if (!latch.await(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+        }
+    }
+}

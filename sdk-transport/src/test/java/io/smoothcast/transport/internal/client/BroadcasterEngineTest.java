@@ -1,0 +1,176 @@
+package io.smoothcast.transport.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.cc.CongestionController;
+import io.smoothcast.cc.Pacer;
+import io.smoothcast.rtp.RtcpWriter;
+import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.rtp.TransportCcFeedbackWriter;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BroadcasterEngineTest {
+
+    private static final InetSocketAddress NODE = new InetSocketAddress("127.0.0.1", 7000);
+    private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
+    private static final Track AUDIO = new Track(0x2000, 0, 111, 0, MediaKind.AUDIO, 0, 48_000, 64_000);
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final RecordingSender out = new RecordingSender();
+    private final Queue<OutgoingFrame> frames = new ArrayBlockingQueue<>(64);
+    private final List<String> events = new ArrayList<>();
+    private final List<Long> wakeDelaysNs = new ArrayList<>();
+    private final BroadcasterEngine engine = new BroadcasterEngine(out, NODE, 1L,
+            new ControlMessage.Publish("show", List.of(VIDEO, AUDIO)), frames, new BroadcasterEngine.Listener() {
+                @Override
+                public void onConnected() {
+                    events.add("connected");
+                }
+
+                @Override
+                public void onFailed(String reason) {
+                    events.add("failed");
+                }
+
+                @Override
+                public void onKeyframeRequested() {
+                    events.add("keyframe");
+                }
+
+                @Override
+                public void onTargetBitrate(long bitrateBps) {
+                    events.add("target " + bitrateBps);
+                }
+
+                @Override
+                public void wakeIn(long delayNs) {
+                    wakeDelaysNs.add(delayNs);
+                }
+            }, 3L,
+            CongestionController.builder().startBitrateBps(400_000).initialProbing(false).build(),
+            Pacer.builder().initialTargetBitrateBps(400_000).burstNs(0).build());
+    private long nowNs = 1_000 * MS;
+
+    @AfterEach
+    void close() {
+        engine.close(nowNs);
+    }
+
+    private void receive(byte[] bytes) {
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        engine.onDatagram(buf, NODE, nowNs);
+        buf.release();
+    }
+
+    private void reply(ControlMessage message) {
+        int requestId = ControlCodec.decode(Unpooled.wrappedBuffer(out.sent.get(out.sent.size() - 1).bytes())).requestId();
+        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+        receive(ByteBufUtil.getBytes(buf));
+        buf.release();
+    }
+
+    private void queue(int track, int bytes) {
+        frames.add(new OutgoingFrame(track, Unpooled.wrappedBuffer(new byte[bytes]), nowNs, false));
+    }
+
+    private void connect() {
+        engine.start(nowNs);
+        reply(new ControlMessage.HelloAck(1, 500, 5000, 9));
+        reply(new ControlMessage.PublishAck("show"));
+        out.drain();
+    }
+
+    private static RtpPacketView parse(byte[] packet) {
+        RtpPacketView view = new RtpPacketView();
+        view.wrap(packet, 0, packet.length);
+        return view;
+    }
+
+    @Test
+    void framesBeforeTheNodeAccepts_areDroppedAndCounted() {
+        engine.start(nowNs);
+        queue(0, 100);
+        engine.drain(nowNs);
+        assertEquals(1, engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_NOT_CONNECTED));
+        assertEquals(0, engine.counters().get(BroadcasterEngine.PACKETS_SENT));
+    }
+
+    @Test
+    void packetsLeaveAtThePacingRate_audioFirst_transportSequenceInSendingOrder() {
+        connect();
+        queue(0, 6000); // six video packets
+        queue(1, 100); // one audio packet, queued after the video
+        engine.drain(nowNs);
+        // 6 kB at 2.5 x 400 kbps takes about 50 ms: not everything leaves at once, the engine
+        // asks to be woken when the pacer allows more.
+        assertTrue(out.sent.size() < 7, "sent at once: " + out.sent.size());
+        assertTrue(!wakeDelaysNs.isEmpty() && wakeDelaysNs.get(wakeDelaysNs.size() - 1) > 0);
+        for (int i = 0; i < 50 && out.sent.size() < 7; i++) {
+            nowNs += 5 * MS;
+            engine.onWake(nowNs);
+        }
+        List<RecordingSender.Sent> sent = out.drain();
+        assertEquals(7, sent.size());
+        List<Integer> ssrcs = sent.stream().map(s -> parse(s.bytes()).ssrc()).toList();
+        assertEquals(AUDIO.ssrc(), ssrcs.get(0), "audio overtakes queued video: " + ssrcs);
+        for (int i = 0; i < sent.size(); i++) {
+            assertEquals(i, parse(sent.get(i).bytes()).transportSequenceNumber(5), "transport sequence in send order");
+        }
+    }
+
+    @Test
+    void keyframeRequestForOwnSsrc_reachesTheListener() {
+        connect();
+        byte[] pli = new byte[12];
+        RtcpWriter.writePli(pli, 0, 12, 9, VIDEO.ssrc());
+        receive(pli);
+        RtcpWriter.writePli(pli, 0, 12, 9, 0xBAD);
+        receive(pli);
+        assertEquals(1, events.stream().filter("keyframe"::equals).count());
+    }
+
+    @Test
+    void transportFeedback_reachesTheController_andForgedNumbersAreIgnored() {
+        connect();
+        for (int i = 0; i < 20; i++) {
+            queue(0, 500);
+            engine.drain(nowNs);
+            nowNs += 20 * MS;
+            engine.onWake(nowNs);
+        }
+        out.drain();
+        TransportCcFeedbackWriter writer = new TransportCcFeedbackWriter(100);
+        writer.reset(9, VIDEO.ssrc(), 0, 0);
+        for (int i = 0; i < 20; i++) {
+            writer.addReceived(1_000_000L + i * 20_000L);
+        }
+        byte[] feedback = new byte[200];
+        int length = writer.write(feedback, 0, feedback.length);
+        receive(Arrays.copyOf(feedback, length));
+        writer.reset(9, VIDEO.ssrc(), 30_000, 1); // numbers never sent
+        writer.addReceived(0);
+        length = writer.write(feedback, 0, feedback.length);
+        receive(Arrays.copyOf(feedback, length));
+        assertEquals(2, engine.counters().get(BroadcasterEngine.TRANSPORT_FEEDBACK_RECEIVED));
+        assertEquals(0, engine.counters().get(BroadcasterEngine.MALFORMED_DROPPED));
+        assertTrue(engine.counters().get(BroadcasterEngine.TARGET_BITRATE_BPS) > 0);
+    }
+}

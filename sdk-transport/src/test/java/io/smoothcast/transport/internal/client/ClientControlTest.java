@@ -1,0 +1,139 @@
+package io.smoothcast.transport.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.ErrorCode;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ClientControlTest {
+
+    private static final InetSocketAddress NODE = new InetSocketAddress("127.0.0.1", 7000);
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final RecordingSender out = new RecordingSender();
+    private final List<String> events = new ArrayList<>();
+    private final ClientControl control = new ClientControl(out, NODE, 42L,
+            new ControlMessage.Subscribe("show", 2, 0), 1000, new ClientControl.Events() {
+                @Override
+                public void onAccepted(ControlMessage reply, long nowNs) {
+                    events.add("accepted " + reply.getClass().getSimpleName());
+                }
+
+                @Override
+                public void onStreamInfo(ControlMessage.StreamInfo info, long nowNs) {
+                    events.add("info " + info.tracks().size());
+                }
+
+                @Override
+                public void onFailed(String reason) {
+                    events.add("failed " + reason);
+                }
+            });
+    private long nowNs = 5_000 * MS;
+
+    private static DecodeResult decode(byte[] bytes) {
+        return ControlCodec.decode(Unpooled.wrappedBuffer(bytes));
+    }
+
+    private DecodeResult lastSent() {
+        return decode(out.sent.get(out.sent.size() - 1).bytes());
+    }
+
+    private static DecodeResult reply(int requestId, ControlMessage message) {
+        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+        DecodeResult result = ControlCodec.decode(buf);
+        buf.release();
+        return result;
+    }
+
+    @Test
+    void unansweredHello_isResentWithTheSameRequestId_doubling_thenGivenUp() {
+        control.start(nowNs);
+        int requestId = lastSent().requestId();
+        List<Long> sendTimesMs = new ArrayList<>(List.of(0L));
+        for (long t = 0; t <= 7_000; t += 10) {
+            int before = out.sent.size();
+            control.onTick(nowNs + t * MS);
+            if (out.sent.size() > before) {
+                assertEquals(requestId, lastSent().requestId());
+                sendTimesMs.add(t);
+            }
+        }
+        assertEquals(List.of(0L, 200L, 600L, 1400L, 3000L), sendTimesMs);
+        assertEquals(ClientControl.MAX_ATTEMPTS, sendTimesMs.size());
+        assertEquals(1, events.size(), "given up 6.2 s after the first attempt");
+        assertTrue(events.get(0).startsWith("failed HELLO unanswered"), events.toString());
+    }
+
+    @Test
+    void helloAck_leadsToTheRoleRequest_andItsAckToAccepted() {
+        control.start(nowNs);
+        DecodeResult hello = lastSent();
+        assertInstanceOf(ControlMessage.Hello.class, hello.message());
+        control.onControl(reply(hello.requestId() + 1, new ControlMessage.HelloAck(42, 500, 5000, 1)), nowNs);
+        assertEquals(1, out.sent.size(), "an answer to another request id is ignored");
+        control.onControl(reply(hello.requestId(), new ControlMessage.HelloAck(42, 500, 5000, 1)), nowNs);
+        DecodeResult subscribe = lastSent();
+        assertEquals(new ControlMessage.Subscribe("show", 2, 0), subscribe.message());
+        assertFalse(control.isActive());
+        control.onControl(reply(subscribe.requestId(), new ControlMessage.SubscribeAck("show", List.of())), nowNs);
+        assertTrue(control.isActive());
+        assertEquals(List.of("accepted SubscribeAck"), events);
+        control.onControl(reply(0, new ControlMessage.StreamInfo("show", List.of())), nowNs);
+        assertEquals("info 0", events.get(1));
+    }
+
+    @Test
+    void errorForTheOutstandingRequest_fails_withTheCode() {
+        control.start(nowNs);
+        DecodeResult hello = lastSent();
+        control.onControl(reply(hello.requestId(), new ControlMessage.HelloAck(42, 500, 5000, 1)), nowNs);
+        DecodeResult subscribe = lastSent();
+        control.onControl(reply(subscribe.requestId(),
+                new ControlMessage.Error(ErrorCode.OVERLOADED, ControlMessage.SUBSCRIBE, "full")), nowNs);
+        assertEquals(List.of("failed node refused SUBSCRIBE: code 40 full"), events);
+        int sent = out.sent.size();
+        control.onTick(nowNs + 10_000 * MS);
+        assertEquals(sent, out.sent.size(), "a failed conversation sends nothing more");
+    }
+
+    @Test
+    void keepalives_goEveryInterval_andTheirAnswersMeasureTheRoundTrip() {
+        control.start(nowNs);
+        control.onControl(reply(lastSent().requestId(), new ControlMessage.HelloAck(42, 300, 5000, 1)), nowNs);
+        control.onControl(reply(lastSent().requestId(), new ControlMessage.SubscribeAck("show", List.of())), nowNs);
+        out.drain();
+        control.onTick(nowNs + 300 * MS);
+        ControlMessage.Keepalive keepalive = (ControlMessage.Keepalive) lastSent().message();
+        control.onControl(reply(0, new ControlMessage.KeepaliveAck(keepalive.sequence())), nowNs + 340 * MS);
+        assertEquals(40 * MS, control.rttNs());
+        control.onTick(nowNs + 500 * MS);
+        assertEquals(1, out.sent.size(), "next keepalive only after a full interval");
+        control.onTick(nowNs + 600 * MS);
+        assertEquals(2, out.sent.size());
+    }
+
+    @Test
+    void leavingOneStream_sendsLeaveForThatStreamOnly() {
+        control.start(nowNs);
+        control.leave("show", nowNs);
+        assertEquals(new ControlMessage.Leave("show"), lastSent().message());
+        int sent = out.sent.size();
+        control.onTick(nowNs + 1000 * MS);
+        assertEquals(sent, out.sent.size());
+    }
+}

@@ -1,0 +1,158 @@
+package io.smoothcast.transport.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.jitter.SpscJitterBuffer;
+import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtcpNackView;
+import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.rtp.RtpPacketWriter;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ViewerEngineTest {
+
+    private static final InetSocketAddress NODE = new InetSocketAddress("127.0.0.1", 7000);
+    private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final RecordingSender out = new RecordingSender();
+    private final ViewerEngine engine = new ViewerEngine(out, NODE, 1L, 0x7777,
+            new ControlMessage.Subscribe("show", 2, 0),
+            track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).fixedDelayMs(100)
+                    .completenessCheck(GenericPayload.COMPLETENESS).build(),
+            new ViewerEngine.Listener() {
+                @Override
+                public void onConnected() {
+                }
+
+                @Override
+                public void onFailed(String reason) {
+                }
+            });
+    private long nowNs = 1_000 * MS;
+
+    private void receive(byte[] bytes, InetSocketAddress from) {
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        engine.onDatagram(buf, from, nowNs);
+        buf.release();
+    }
+
+    private void reply(ControlMessage message) {
+        int requestId = ControlCodec.decode(Unpooled.wrappedBuffer(out.sent.get(out.sent.size() - 1).bytes())).requestId();
+        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+        receive(ByteBufUtil.getBytes(buf), NODE);
+        buf.release();
+    }
+
+    @BeforeEach
+    void subscribe() {
+        engine.start(nowNs);
+        reply(new ControlMessage.HelloAck(1, 500, 5000, 9));
+        reply(new ControlMessage.SubscribeAck("show", List.of(VIDEO)));
+        assertEquals(1, engine.tracks().length);
+        out.drain();
+    }
+
+    private static List<byte[]> packetize(byte[] frame, int firstSeq) {
+        List<byte[]> packets = new ArrayList<>();
+        new FramePacketizer(VIDEO, 5, firstSeq).packetize(Unpooled.wrappedBuffer(frame), 9000, true,
+                UnpooledByteBufAllocator.DEFAULT, (packet, seq, offset) -> {
+                    packets.add(ByteBufUtil.getBytes(packet));
+                    packet.release();
+                });
+        return packets;
+    }
+
+    private static byte[] rtx(byte[] original, int rtxSeq) {
+        RtpPacketView view = new RtpPacketView();
+        view.wrap(original, 0, original.length);
+        byte[] payload = new byte[view.payloadLength() + 2];
+        payload[0] = (byte) (view.sequenceNumber() >> 8);
+        payload[1] = (byte) view.sequenceNumber();
+        System.arraycopy(original, view.payloadOffset(), payload, 2, view.payloadLength());
+        byte[] packet = new byte[1500];
+        int length = new RtpPacketWriter().payloadType(VIDEO.rtxPayloadType()).sequenceNumber(rtxSeq)
+                .timestamp(view.timestamp()).marker(view.marker()).ssrc(VIDEO.rtxSsrc())
+                .write(packet, 0, packet.length, payload, 0, payload.length);
+        return Arrays.copyOf(packet, length);
+    }
+
+    private byte[] playOneFrame() {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        int frames = engine.tracks()[0].buffer().poll(nowNs, f -> {
+            for (int i = 0; i < f.packetCount(); i++) {
+                frame.write(f.payloadArray(), f.payloadOffset(i) + 1, f.payloadLength(i) - 1);
+            }
+        });
+        return frames == 1 ? frame.toByteArray() : null;
+    }
+
+    @Test
+    void lostPacket_isNacked_andItsRtxCompletesTheFrame() {
+        byte[] frame = new byte[2500];
+        Arrays.fill(frame, (byte) 7);
+        frame[2499] = 9;
+        List<byte[]> packets = packetize(frame, 100);
+        assertEquals(3, packets.size());
+        receive(packets.get(0), NODE);
+        receive(packets.get(2), NODE); // packet 101 lost
+        nowNs += 10 * MS;
+        engine.onTick(nowNs);
+        List<RecordingSender.Sent> nacks = out.drain().stream().filter(s -> (s.bytes()[1] & 0xFF) == 205).toList();
+        assertEquals(1, nacks.size());
+        RtcpNackView nack = new RtcpNackView();
+        byte[] bytes = nacks.get(0).bytes();
+        assertEquals(ParseStatus.OK, nack.wrap(bytes, 0, bytes.length));
+        assertEquals(0x7777, nack.senderSsrc());
+        assertEquals(VIDEO.ssrc(), nack.mediaSsrc());
+        assertEquals(101, nack.packetId(0));
+
+        receive(rtx(packets.get(1), 5), NODE);
+        nowNs += 200 * MS;
+        assertArrayEquals(frame, playOneFrame());
+        assertEquals(1, engine.counters().get(ViewerEngine.RTX_RECEIVED));
+        assertEquals(1, engine.counters().get(ViewerEngine.NACKS_SENT));
+    }
+
+    @Test
+    void datagramsFromAnywhereButTheNode_orWithUnknownSsrc_areDroppedAndCounted() {
+        List<byte[]> packets = packetize(new byte[10], 1);
+        receive(packets.get(0), new InetSocketAddress("127.0.0.1", 9));
+        byte[] foreign = packets.get(0).clone();
+        foreign[8] = 0x55;
+        receive(foreign, NODE);
+        receive(new byte[] {(byte) 0x80, 96, 0}, NODE);
+        assertEquals(3, engine.counters().get(ViewerEngine.MALFORMED_DROPPED));
+        assertEquals(0, engine.counters().get(ViewerEngine.PACKETS_RECEIVED));
+    }
+
+    @Test
+    void streamInfo_replacesTheTracks_keepingUnchangedBuffers() {
+        ReceiveTrack before = engine.tracks()[0];
+        Track audio = new Track(0x2000, 0, 111, 0, MediaKind.AUDIO, 0, 48_000, 64_000);
+        ByteBuf info = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 0, new byte[0],
+                new ControlMessage.StreamInfo("show", List.of(VIDEO, audio)));
+        receive(ByteBufUtil.getBytes(info), NODE);
+        info.release();
+        assertEquals(2, engine.tracks().length);
+        assertTrue(engine.tracks()[0] == before);
+    }
+}

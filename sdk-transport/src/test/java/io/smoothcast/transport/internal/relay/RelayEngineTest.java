@@ -1,0 +1,451 @@
+package io.smoothcast.transport.internal.relay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.rtp.NackWriter;
+import io.smoothcast.rtp.RtcpPliView;
+import io.smoothcast.rtp.RtcpWriter;
+import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.rtp.RtpPacketWriter;
+import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.ErrorCode;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RelayEngineTest {
+
+    private static final int NODE_ID = 0x0DE0DE;
+    private static final Track VIDEO_HIGH = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 1, 90_000, 2_000_000);
+    private static final Track VIDEO_LOW = new Track(0x2000, 0x2001, 96, 97, MediaKind.VIDEO, 0, 90_000, 300_000);
+    private static final Track AUDIO = new Track(0x3000, 0, 111, 0, MediaKind.AUDIO, 0, 48_000, 64_000);
+
+    private static final InetSocketAddress PUBLISHER = address(5000);
+    private static final InetSocketAddress VIEWER_1 = address(6001);
+    private static final InetSocketAddress VIEWER_2 = address(6002);
+    private static final InetSocketAddress VIEWER_3 = address(6003);
+
+    private final RecordingSender out = new RecordingSender();
+    private final RelayCounters counters = new RelayCounters();
+    private final RelayEngine engine = new RelayEngine(
+            new RelayConfig(NODE_ID, 500, 5000, 64, 200, 100, 100, null), out, counters);
+    private long nowNs = TimeUnit.SECONDS.toNanos(100);
+
+    @AfterEach
+    void releaseCache() {
+        engine.close();
+    }
+
+    private static InetSocketAddress address(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    private void receive(byte[] datagram, InetSocketAddress from) {
+        ByteBuf buf = Unpooled.wrappedBuffer(datagram);
+        engine.onDatagram(buf, from, nowNs);
+        assertTrue(buf.refCnt() >= 1, "the engine must not release the caller's reference");
+        buf.release();
+    }
+
+    private void control(InetSocketAddress from, int requestId, ControlMessage message) {
+        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+        receive(ByteBufUtil.getBytes(buf), from);
+        buf.release();
+    }
+
+    private static DecodeResult decode(byte[] bytes) {
+        return ControlCodec.decode(Unpooled.wrappedBuffer(bytes));
+    }
+
+    private ControlMessage onlyReplyTo(InetSocketAddress to) {
+        List<RecordingSender.Sent> replies = out.to(to);
+        assertEquals(1, replies.size(), "replies to " + to);
+        out.sent.removeAll(replies);
+        DecodeResult result = decode(replies.get(0).bytes());
+        assertTrue(result.ok(), "reply decodes: " + result.error());
+        return result.message();
+    }
+
+    private void join(InetSocketAddress client) {
+        control(client, 1, new ControlMessage.Hello(client.getPort(), 500));
+        assertInstanceOf(ControlMessage.HelloAck.class, onlyReplyTo(client));
+    }
+
+    private void publish(List<Track> tracks) {
+        join(PUBLISHER);
+        control(PUBLISHER, 2, new ControlMessage.Publish("show", tracks));
+        assertInstanceOf(ControlMessage.PublishAck.class, onlyReplyTo(PUBLISHER));
+    }
+
+    private void subscribe(InetSocketAddress viewer, int maxLayer) {
+        join(viewer);
+        control(viewer, 3, new ControlMessage.Subscribe("show", maxLayer, 0));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, onlyReplyTo(viewer));
+    }
+
+    static byte[] rtp(int ssrc, int seq, int payloadType, byte[] payload) {
+        byte[] packet = new byte[1500];
+        int length = new RtpPacketWriter().payloadType(payloadType).sequenceNumber(seq).timestamp(seq * 3000)
+                .ssrc(ssrc).addTransportSequenceNumber(3, seq).write(packet, 0, packet.length, payload, 0, payload.length);
+        return Arrays.copyOf(packet, length);
+    }
+
+    private static byte[] payload(int seq) {
+        byte[] p = new byte[100 + seq % 7];
+        Arrays.fill(p, (byte) seq);
+        return p;
+    }
+
+    @Test
+    void hello_isAnsweredWithTheSessionIdAndTimers() {
+        control(VIEWER_1, 77, new ControlMessage.Hello(1234, 500));
+        List<RecordingSender.Sent> replies = out.to(VIEWER_1);
+        DecodeResult reply = decode(replies.get(0).bytes());
+        assertEquals(77, reply.requestId());
+        assertEquals(new ControlMessage.HelloAck(1234, 500, 5000, NODE_ID), reply.message());
+        assertEquals(1, counters.get(RelayCounter.SESSIONS));
+    }
+
+    @Test
+    void publishOrSubscribeWithoutHello_getsNotJoined() {
+        control(PUBLISHER, 5, new ControlMessage.Publish("show", List.of(AUDIO)));
+        ControlMessage.Error error = (ControlMessage.Error) onlyReplyTo(PUBLISHER);
+        assertEquals(ErrorCode.NOT_JOINED, error.knownCode());
+        control(VIEWER_1, 6, new ControlMessage.Subscribe("show", 2, 0));
+        assertEquals(ErrorCode.NOT_JOINED, ((ControlMessage.Error) onlyReplyTo(VIEWER_1)).knownCode());
+        assertEquals(0, counters.get(RelayCounter.SESSIONS));
+    }
+
+    @Test
+    void rtp_isFannedOutUnchangedToEverySubscriber() {
+        publish(List.of(VIDEO_LOW, AUDIO));
+        subscribe(VIEWER_1, 2);
+        subscribe(VIEWER_2, 2);
+        subscribe(VIEWER_3, 2);
+        out.drain(); // keyframe requests
+        byte[] packet = rtp(VIDEO_LOW.ssrc(), 10, 96, payload(10));
+        receive(packet, PUBLISHER);
+        for (InetSocketAddress viewer : List.of(VIEWER_1, VIEWER_2, VIEWER_3)) {
+            assertEquals(1, out.to(viewer).size());
+            assertArrayEquals(packet, out.to(viewer).get(0).bytes());
+        }
+        assertEquals(3, counters.get(RelayCounter.PACKETS_FORWARDED));
+        assertEquals(3L * packet.length, counters.get(RelayCounter.BYTES_FORWARDED));
+    }
+
+    @Test
+    void rtpFromStrangersOrWithUnannouncedSsrc_isDroppedAndCounted() {
+        publish(List.of(AUDIO));
+        subscribe(VIEWER_1, 0);
+        out.drain();
+        receive(rtp(AUDIO.ssrc(), 1, 111, payload(1)), VIEWER_2);
+        receive(rtp(AUDIO.ssrc(), 1, 111, payload(1)), VIEWER_1); // a subscriber is not a publisher
+        receive(rtp(0xBAD, 1, 111, payload(1)), PUBLISHER);
+        assertTrue(out.sent.isEmpty());
+        assertEquals(2, counters.get(RelayCounter.UNSOLICITED_MEDIA_DROPPED));
+        assertEquals(1, counters.get(RelayCounter.UNKNOWN_SSRC_DROPPED));
+    }
+
+    @Test
+    void subscriberBeforePublisher_getsEmptyTracksThenStreamInfo() {
+        join(VIEWER_1);
+        control(VIEWER_1, 3, new ControlMessage.Subscribe("show", 2, 0));
+        assertEquals(new ControlMessage.SubscribeAck("show", List.of()), onlyReplyTo(VIEWER_1));
+        join(PUBLISHER);
+        control(PUBLISHER, 2, new ControlMessage.Publish("show", List.of(VIDEO_LOW, AUDIO)));
+        ControlMessage info = decode(out.to(VIEWER_1).get(0).bytes()).message();
+        assertEquals(new ControlMessage.StreamInfo("show", List.of(VIDEO_LOW, AUDIO)), info);
+        // and the waiting viewer's need for a keyframe is passed on to the publisher
+        assertEquals(1, counters.get(RelayCounter.PLI_FORWARDED));
+    }
+
+    @Test
+    void simulcast_subscriberGetsTheHighestLayerUnderItsCap_plusAudio() {
+        publish(List.of(VIDEO_HIGH, VIDEO_LOW, AUDIO));
+        subscribe(VIEWER_1, 0);
+        subscribe(VIEWER_2, 2);
+        out.drain();
+        receive(rtp(VIDEO_HIGH.ssrc(), 1, 96, payload(1)), PUBLISHER);
+        receive(rtp(VIDEO_LOW.ssrc(), 1, 96, payload(1)), PUBLISHER);
+        receive(rtp(AUDIO.ssrc(), 1, 111, payload(1)), PUBLISHER);
+        assertEquals(List.of(VIDEO_LOW.ssrc(), AUDIO.ssrc()), ssrcsSentTo(VIEWER_1));
+        assertEquals(List.of(VIDEO_HIGH.ssrc(), AUDIO.ssrc()), ssrcsSentTo(VIEWER_2));
+    }
+
+    private List<Integer> ssrcsSentTo(InetSocketAddress viewer) {
+        return out.to(viewer).stream().map(s -> Unpooled.wrappedBuffer(s.bytes()).getInt(8)).toList();
+    }
+
+    @Test
+    void nack_isAnsweredWithRtxCarryingTheOriginalSequenceNumber() {
+        publish(List.of(VIDEO_LOW));
+        subscribe(VIEWER_1, 2);
+        for (int seq = 65530; seq < 65530 + 10; seq++) {
+            receive(rtp(VIDEO_LOW.ssrc(), seq & 0xFFFF, 96, payload(seq & 0xFFFF)), PUBLISHER);
+        }
+        out.drain();
+        byte[] nack = new byte[64];
+        int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO_LOW.ssrc(), new int[] {65534, 2}, 2);
+        receive(Arrays.copyOf(nack, length), VIEWER_1);
+
+        List<RecordingSender.Sent> rtx = out.to(VIEWER_1);
+        assertEquals(2, rtx.size());
+        int previousRtxSeq = -1;
+        for (int i = 0; i < 2; i++) {
+            int osn = new int[] {65534, 2}[i];
+            byte[] bytes = rtx.get(i).bytes();
+            RtpPacketView view = new RtpPacketView();
+            assertEquals(ParseStatus.OK, view.wrap(bytes, 0, bytes.length));
+            assertEquals(VIDEO_LOW.rtxSsrc(), view.ssrc());
+            assertEquals(VIDEO_LOW.rtxPayloadType(), view.payloadType());
+            assertEquals(osn * 3000, view.timestamp(), "timestamp kept");
+            assertEquals(osn, view.transportSequenceNumber(3), "header extensions kept");
+            int p = view.payloadOffset();
+            assertEquals(osn, ((bytes[p] & 0xFF) << 8) | (bytes[p + 1] & 0xFF), "OSN");
+            assertArrayEquals(payload(osn), Arrays.copyOfRange(bytes, p + 2, p + view.payloadLength()));
+            if (previousRtxSeq >= 0) {
+                assertEquals((previousRtxSeq + 1) & 0xFFFF, view.sequenceNumber(), "RTX has its own sequence");
+            }
+            previousRtxSeq = view.sequenceNumber();
+        }
+        assertEquals(2, counters.get(RelayCounter.RTX_SENT));
+        assertEquals(0, counters.get(RelayCounter.RTX_MISSES));
+    }
+
+    @Test
+    void nackForPacketsNoLongerCached_countsMisses() {
+        publish(List.of(VIDEO_LOW));
+        subscribe(VIEWER_1, 2);
+        for (int seq = 0; seq < 100; seq++) { // cache holds 64
+            receive(rtp(VIDEO_LOW.ssrc(), seq, 96, payload(seq)), PUBLISHER);
+        }
+        out.drain();
+        byte[] nack = new byte[64];
+        int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO_LOW.ssrc(), new int[] {5, 99}, 2);
+        receive(Arrays.copyOf(nack, length), VIEWER_1);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT));
+        assertEquals(1, counters.get(RelayCounter.RTX_MISSES));
+    }
+
+    @Test
+    void pli_isRelayedToThePublisher_atMostOncePerInterval() {
+        publish(List.of(VIDEO_LOW));
+        subscribe(VIEWER_1, 2);
+        subscribe(VIEWER_2, 2);
+        nowNs += TimeUnit.SECONDS.toNanos(1);
+        out.drain();
+        long suppressedBefore = counters.get(RelayCounter.PLI_SUPPRESSED);
+        byte[] pli = new byte[12];
+        RtcpWriter.writePli(pli, 0, 12, 0x7777, VIDEO_LOW.ssrc());
+        receive(pli, VIEWER_1);
+        receive(pli, VIEWER_2);
+        nowNs += TimeUnit.MILLISECONDS.toNanos(199);
+        receive(pli, VIEWER_1);
+        assertEquals(1, out.to(PUBLISHER).size());
+        nowNs += TimeUnit.MILLISECONDS.toNanos(1);
+        receive(pli, VIEWER_2);
+        List<RecordingSender.Sent> toPublisher = out.to(PUBLISHER);
+        assertEquals(2, toPublisher.size());
+        RtcpPliView view = new RtcpPliView();
+        byte[] sent = toPublisher.get(1).bytes();
+        assertEquals(ParseStatus.OK, view.wrap(sent, 0, sent.length));
+        assertEquals(NODE_ID, view.senderSsrc());
+        assertEquals(VIDEO_LOW.ssrc(), view.mediaSsrc());
+        assertEquals(4, counters.get(RelayCounter.PLI_RECEIVED));
+        assertEquals(2, counters.get(RelayCounter.PLI_SUPPRESSED) - suppressedBefore);
+    }
+
+    @Test
+    void publisherRtcp_reachesSubscribers() {
+        publish(List.of(AUDIO));
+        subscribe(VIEWER_1, 0);
+        out.drain();
+        byte[] bye = new byte[32];
+        int length = RtcpWriter.writeBye(bye, 0, bye.length, new int[] {AUDIO.ssrc()}, 1, null, 0, 0);
+        receive(Arrays.copyOf(bye, length), PUBLISHER);
+        assertArrayEquals(Arrays.copyOf(bye, length), out.to(VIEWER_1).get(0).bytes());
+    }
+
+    @Test
+    void silentSessions_expireAfterTheTimeout_andTheirSubscriptionsGo() {
+        publish(List.of(AUDIO));
+        subscribe(VIEWER_1, 0);
+        engine.onTick(nowNs);
+        nowNs += TimeUnit.MILLISECONDS.toNanos(4000);
+        control(PUBLISHER, 9, new ControlMessage.Keepalive(1));
+        nowNs += TimeUnit.MILLISECONDS.toNanos(1001);
+        engine.onTick(nowNs);
+        assertEquals(1, counters.get(RelayCounter.SESSIONS_EXPIRED));
+        assertEquals(1, counters.get(RelayCounter.SESSIONS));
+        assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS));
+        assertEquals(1, counters.get(RelayCounter.PUBLISHERS));
+    }
+
+    @Test
+    void publisherLeaving_tellsSubscribersTheStreamIsEmpty() {
+        publish(List.of(AUDIO));
+        subscribe(VIEWER_1, 0);
+        out.drain();
+        control(PUBLISHER, 9, new ControlMessage.Leave(""));
+        assertEquals(new ControlMessage.StreamInfo("show", List.of()), onlyReplyTo(VIEWER_1));
+        assertEquals(0, counters.get(RelayCounter.PUBLISHERS));
+        assertEquals(1, counters.get(RelayCounter.SESSIONS));
+    }
+
+    @Test
+    void secondPublisherOfAStream_orAReusedSsrc_isRefused() {
+        publish(List.of(AUDIO));
+        join(VIEWER_1);
+        control(VIEWER_1, 4, new ControlMessage.Publish("show", List.of(VIDEO_LOW)));
+        assertEquals(ErrorCode.STREAM_ALREADY_PUBLISHED, ((ControlMessage.Error) onlyReplyTo(VIEWER_1)).knownCode());
+        control(VIEWER_1, 5, new ControlMessage.Publish("other", List.of(AUDIO)));
+        assertEquals(ErrorCode.SSRC_CONFLICT, ((ControlMessage.Error) onlyReplyTo(VIEWER_1)).knownCode());
+    }
+
+    @Test
+    void probeAndLoadRequest_areAnsweredBeforeHello_neverWithMoreBytes() {
+        publish(List.of(AUDIO));
+        subscribe(VIEWER_1, 0);
+        out.drain();
+        engine.onTick(nowNs);
+        receive(rtp(AUDIO.ssrc(), 1, 111, payload(1)), PUBLISHER);
+        nowNs += TimeUnit.SECONDS.toNanos(1);
+        engine.onTick(nowNs);
+        out.drain();
+        InetSocketAddress stranger = address(9999);
+        control(stranger, 1, new ControlMessage.Probe(3, 42L, ControlMessage.Probe.MIN_PADDING));
+        control(stranger, 2, new ControlMessage.LoadRequest());
+        List<RecordingSender.Sent> replies = out.to(stranger);
+        assertEquals(2, replies.size());
+        ControlMessage.ProbeReply probeReply = (ControlMessage.ProbeReply) decode(replies.get(0).bytes()).message();
+        assertEquals(3, probeReply.sequence());
+        assertEquals(42L, probeReply.echoedSendTimeNs());
+        assertEquals(ControlCodec.HEADER_LENGTH + 16, probeReply.probeLength());
+        assertTrue(replies.get(0).bytes().length <= probeReply.probeLength());
+        ControlMessage.LoadReport load = (ControlMessage.LoadReport) decode(replies.get(1).bytes()).message();
+        assertEquals(1, load.publishers());
+        assertEquals(1, load.subscribers());
+        assertEquals(1, load.streams());
+        assertTrue(load.packetsPerSecond() >= 1, load.toString());
+        assertEquals(2, counters.get(RelayCounter.SESSIONS), "probes and load requests open no session");
+    }
+
+    @Test
+    void garbage_isCountedAndDropped_neverThrown_andStreamsCarryOn() {
+        publish(List.of(AUDIO));
+        subscribe(VIEWER_1, 0);
+        out.drain();
+        long seed = 0xBADC0DEL;
+        SplittableRandom random = new SplittableRandom(seed);
+        InetSocketAddress[] senders = {PUBLISHER, VIEWER_1, address(7777)};
+        for (int i = 0; i < 5000; i++) {
+            byte[] junk = new byte[random.nextInt(0, 200)];
+            random.nextBytes(junk);
+            if (junk.length > 1 && random.nextInt(3) == 0) {
+                junk[0] = (byte) (0x80 | random.nextInt(0x40)); // looks like RTP/RTCP
+            } else if (junk.length > 1 && random.nextInt(3) == 0) {
+                junk[0] = (byte) ControlCodec.MARKER;
+                junk[1] = 1;
+            }
+            receive(junk, senders[random.nextInt(senders.length)]);
+        }
+        receive(new byte[2048], PUBLISHER);
+        assertEquals(0, counters.get(RelayCounter.HANDLER_FAILURES), "seed " + seed);
+        assertTrue(counters.get(RelayCounter.OVERSIZED_DROPPED) == 1);
+        out.drain();
+        byte[] packet = rtp(AUDIO.ssrc(), 7, 111, payload(7));
+        receive(packet, PUBLISHER);
+        assertArrayEquals(packet, out.to(VIEWER_1).get(0).bytes(), "stream carries on, seed " + seed);
+    }
+
+    @Test
+    void close_releasesEveryCachedPacket() {
+        publish(List.of(VIDEO_LOW));
+        ByteBuf packet = Unpooled.wrappedBuffer(rtp(VIDEO_LOW.ssrc(), 1, 96, payload(1)));
+        engine.onDatagram(packet, PUBLISHER, nowNs);
+        assertEquals(2, packet.refCnt(), "the cache holds one reference");
+        engine.close();
+        assertEquals(1, packet.refCnt());
+        packet.release();
+    }
+
+    @Test
+    void cascade_edgeSubscribesUpstream_fansOut_answersNacks_forwardsPli_andLeavesWithTheLastViewer() {
+        InetSocketAddress origin = address(7000);
+        RecordingSender edgeOut = new RecordingSender();
+        RelayCounters edgeCounters = new RelayCounters();
+        RelayEngine edge = new RelayEngine(new RelayConfig(NODE_ID, 500, 5000, 64, 200, 100, 100, origin),
+                edgeOut, edgeCounters);
+        try {
+            java.util.function.BiConsumer<byte[], InetSocketAddress> receive = (bytes, from) -> {
+                ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+                edge.onDatagram(buf, from, nowNs);
+                buf.release();
+            };
+            java.util.function.BiFunction<Integer, ControlMessage, byte[]> encode = (requestId, message) -> {
+                ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+                byte[] bytes = ByteBufUtil.getBytes(buf);
+                buf.release();
+                return bytes;
+            };
+            receive.accept(encode.apply(1, new ControlMessage.Hello(1, 500)), VIEWER_1);
+            receive.accept(encode.apply(2, new ControlMessage.Subscribe("show", 2, 0)), VIEWER_1);
+            // The edge joins the origin as an ordinary client...
+            DecodeResult hello = decode(edgeOut.to(origin).get(0).bytes());
+            assertInstanceOf(ControlMessage.Hello.class, hello.message());
+            edgeOut.drain();
+            receive.accept(encode.apply(hello.requestId(), new ControlMessage.HelloAck(1, 500, 5000, 9)), origin);
+            DecodeResult subscribe = decode(edgeOut.to(origin).get(0).bytes());
+            assertEquals(new ControlMessage.Subscribe("show", 2, 0), subscribe.message());
+            edgeOut.drain();
+            // ...and when the origin knows the tracks, the edge's viewer learns them.
+            receive.accept(encode.apply(subscribe.requestId(), new ControlMessage.SubscribeAck("show", List.of(VIDEO_LOW))), origin);
+            assertEquals(new ControlMessage.StreamInfo("show", List.of(VIDEO_LOW)),
+                    decode(edgeOut.to(VIEWER_1).get(0).bytes()).message());
+            assertEquals(1, edgeOut.to(origin).size(), "keyframe request for the waiting viewer goes upstream");
+            edgeOut.drain();
+
+            byte[] packet = rtp(VIDEO_LOW.ssrc(), 500, 96, payload(500));
+            receive.accept(packet, origin);
+            assertArrayEquals(packet, edgeOut.to(VIEWER_1).get(0).bytes());
+            edgeOut.drain();
+
+            byte[] nack = new byte[64];
+            int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO_LOW.ssrc(), new int[] {500}, 1);
+            receive.accept(Arrays.copyOf(nack, length), VIEWER_1);
+            assertEquals(1, edgeCounters.get(RelayCounter.RTX_SENT), "NACK answered from the edge's own cache");
+            assertTrue(edgeOut.to(origin).isEmpty());
+
+            nowNs += TimeUnit.SECONDS.toNanos(1);
+            byte[] pli = new byte[12];
+            RtcpWriter.writePli(pli, 0, 12, 0x7777, VIDEO_LOW.ssrc());
+            receive.accept(pli, VIEWER_1);
+            assertEquals(1, edgeOut.to(origin).size(), "PLI relayed to the origin");
+            edgeOut.drain();
+
+            receive.accept(encode.apply(3, new ControlMessage.Leave("")), VIEWER_1);
+            assertEquals(new ControlMessage.Leave("show"), decode(edgeOut.to(origin).get(0).bytes()).message());
+            assertEquals(0, edgeCounters.get(RelayCounter.UPSTREAM_STREAMS));
+            assertEquals(0, edgeCounters.get(RelayCounter.STREAMS));
+        } finally {
+            edge.close();
+        }
+    }
+}
