@@ -13,12 +13,15 @@ import io.smoothcast.cc.TransportFeedback;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.SequenceNumbers;
 import io.smoothcast.rtp.TransportCcFeedbackView;
+import io.smoothcast.transport.ConnectionState;
+import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.SingleWriterCounters;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.failover.ConnectionSupervisor;
 import io.smoothcast.transport.internal.netty.DatagramReceiver;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import io.smoothcast.transport.internal.netty.UdpTransport;
@@ -38,7 +41,7 @@ import java.util.Queue;
  *
  * <p>Not thread-safe: the I/O thread only, except {@link #counters()} reads.
  */
-public final class BroadcasterEngine implements DatagramReceiver, ClientControl.Events {
+public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupervisor.Events {
 
     /** Counter indexes. */
     public static final int FRAMES_SENT = 0;
@@ -64,7 +67,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     public static final int NACKED_PACKETS = 10;
     /** RTX packets queued in answer. */
     public static final int RTX_SENT = 11;
-    private static final int COUNTER_COUNT = 12;
+    /** Times the broadcaster resumed on another node after losing its node. */
+    public static final int FAILOVERS = 12;
+    private static final int COUNTER_COUNT = 13;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -77,11 +82,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
 
     /** Callbacks to the public object (state changes and keyframe requests), on the I/O thread. */
     public interface Listener {
-        /** The node accepted the stream. */
-        void onConnected();
-
-        /** The node refused or never answered. */
-        void onFailed(String reason);
+        /** The connection state changed (see {@link ConnectionSupervisor}). */
+        void onStateChanged(ConnectionState state, String reason);
 
         /** A keyframe was requested. */
         void onKeyframeRequested();
@@ -94,13 +96,12 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     }
 
     private final DatagramSender out;
-    private final InetSocketAddress node;
     private final List<Track> tracks;
     private final FramePacketizer[] packetizers;
     private final long[] firstCaptureNs;
     private final boolean[] anchored;
     private final Queue<OutgoingFrame> frames;
-    private final ClientControl control;
+    private final ConnectionSupervisor supervisor;
     private final Listener listener;
     private final SingleWriterCounters counters = new SingleWriterCounters(COUNTER_COUNT);
     private final byte[] scratch = new byte[UdpTransport.RECEIVE_BUFFER_BYTES];
@@ -135,24 +136,24 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
 
     /**
      * @param out where datagrams go
-     * @param node the node's address
-     * @param sessionId random session id
+     * @param nodes the nodes, best first
+     * @param sessionId random session id, kept across failover
      * @param publish the PUBLISH request (stream id and tracks)
+     * @param policy failure detection, failover and redundancy settings
      * @param frames the application's queue (MPSC; this engine is its only consumer)
      * @param listener callbacks to the public object
      * @param randomSeed seeds the first sequence numbers
      * @param controller the congestion controller (owned by this engine from now on)
      * @param pacer the pacer (owned by this engine from now on)
      */
-    public BroadcasterEngine(DatagramSender out, InetSocketAddress node, long sessionId,
-            ControlMessage.Publish publish, Queue<OutgoingFrame> frames, Listener listener, long randomSeed,
+    public BroadcasterEngine(DatagramSender out, List<InetSocketAddress> nodes, long sessionId,
+            ControlMessage.Publish publish, FailoverPolicy policy, Queue<OutgoingFrame> frames, Listener listener, long randomSeed,
             CongestionController controller, Pacer pacer) {
         this.out = out;
-        this.node = node;
         this.tracks = publish.tracks();
         this.frames = frames;
         this.listener = listener;
-        this.control = new ClientControl(out, node, sessionId, publish, (int) randomSeed, this);
+        this.supervisor = new ConnectionSupervisor(out, nodes, sessionId, publish, (int) randomSeed, policy, this);
         this.packetizers = new FramePacketizer[tracks.size()];
         this.firstCaptureNs = new long[tracks.size()];
         this.anchored = new boolean[tracks.size()];
@@ -228,7 +229,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
             controller.onPacketSent(transportSequence, size, nowNs, pacer.lastProbeClusterId());
             counters.increment(PACKETS_SENT);
             counters.add(BYTES_SENT, size);
-            out.send(packet, node);
+            sendToNodes(packet);
             sent = true;
         }
         if (sent) {
@@ -242,9 +243,31 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         }
     }
 
-    /** Sends the HELLO. */
+    /**
+     * Sends a packet to every node carrying the stream (two in redundant mode); takes ownership.
+     * While no node carries it the packet is dropped: its frame is gone for the viewers, and the
+     * sequence gap tells their jitter buffers so.
+     */
+    private void sendToNodes(ByteBuf packet) {
+        int n = supervisor.connectedCount();
+        if (n == 0) {
+            packet.release();
+            return;
+        }
+        for (int i = 1; i < n; i++) {
+            out.send(packet.retainedDuplicate(), supervisor.connected(i));
+        }
+        out.send(packet, supervisor.connected(0));
+    }
+
+    /** Joins the first node(s). */
     public void start(long nowNs) {
-        control.start(nowNs);
+        supervisor.start(nowNs);
+    }
+
+    /** The connection state machine (I/O thread only). */
+    public ConnectionSupervisor supervisor() {
+        return supervisor;
     }
 
     /** The counters, readable from any thread. */
@@ -254,7 +277,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
 
     @Override
     public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
-        if (!sender.equals(node)) {
+        if (!supervisor.accepts(sender, nowNs)) {
             counters.increment(MALFORMED_DROPPED);
             return;
         }
@@ -262,13 +285,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
             case CONTROL -> {
                 DecodeResult result = ControlCodec.decode(datagram);
                 if (result.ok()) {
-                    control.onControl(result, nowNs);
-                    counters.set(RTT_NS, control.rttNs());
+                    supervisor.onControl(sender, result, nowNs);
+                    counters.set(RTT_NS, supervisor.rttNs());
                 } else {
                     counters.increment(MALFORMED_DROPPED);
                 }
             }
-            case RTCP -> onRtcp(datagram, nowNs);
+            case RTCP -> onRtcp(datagram, supervisor.isPrimary(sender), nowNs);
             default -> counters.increment(MALFORMED_DROPPED);
         }
     }
@@ -355,7 +378,12 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         }
     }
 
-    private void onRtcp(ByteBuf datagram, long nowNs) {
+    /**
+     * @param fromPrimary whether the RTCP comes from the primary node: in redundant mode only its
+     *     transport-cc feedback drives the congestion controller (the two paths' reports cover the
+     *     same sequence numbers)
+     */
+    private void onRtcp(ByteBuf datagram, boolean fromPrimary, long nowNs) {
         int length = Math.min(datagram.readableBytes(), scratch.length);
         datagram.getBytes(datagram.readerIndex(), scratch, 0, length);
         if (rtcp.wrap(scratch, 0, length) != ParseStatus.OK) {
@@ -372,7 +400,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
                     && rtcp.format() == RtcpPacketType.FMT_GENERIC_NACK
                     && nack.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
                 answerNack(nowNs);
-            } else if (rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
+            } else if (fromPrimary && rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
                     && rtcp.format() == RtcpPacketType.FMT_TRANSPORT_CC
                     && transportCc.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
                 onTransportFeedback(nowNs);
@@ -408,7 +436,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         boolean queued = false;
         while ((frame = frames.poll()) != null) {
             try {
-                if (control.isActive()) {
+                if (supervisor.isConnected()) {
                     int i = frame.trackIndex();
                     currentTrackIndex = i;
                     packetizers[i].packetize(frame.data(), rtpTimestamp(i, frame.captureTimeNs()), frame.keyframe(),
@@ -440,8 +468,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
 
     /** Periodic work: request retransmission and keepalives. */
     public void onTick(long nowNs) {
-        control.onTick(nowNs);
-        counters.set(RTT_NS, control.rttNs());
+        supervisor.onTick(nowNs);
+        counters.set(RTT_NS, supervisor.rttNs());
+        counters.set(FAILOVERS, supervisor.failovers());
         if (!controllerTicked || nowNs - lastControllerTickNs >= CONTROLLER_TICK_NS) {
             controllerTicked = true;
             lastControllerTickNs = nowNs;
@@ -452,7 +481,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
 
     /** Says goodbye to the node and releases any frames still queued. */
     public void close(long nowNs) {
-        control.leave(nowNs);
+        supervisor.leave(nowNs);
         OutgoingFrame frame;
         while ((frame = frames.poll()) != null) {
             frame.data().release();
@@ -470,17 +499,20 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     }
 
     @Override
-    public void onAccepted(ControlMessage reply, long nowNs) {
-        listener.onConnected();
+    public void onStateChanged(ConnectionState state, String reason) {
+        listener.onStateChanged(state, reason);
     }
 
     @Override
-    public void onStreamInfo(ControlMessage.StreamInfo info, long nowNs) {
+    public void onNodeAccepted(InetSocketAddress node, ControlMessage reply, boolean resumed, long nowNs) {
+        if (resumed || supervisor.connectedCount() > 1) {
+            // The new node's viewers need a decodable start.
+            listener.onKeyframeRequested();
+        }
+    }
+
+    @Override
+    public void onStreamInfo(InetSocketAddress node, ControlMessage.StreamInfo info, long nowNs) {
         // a publisher is not told about its own stream
-    }
-
-    @Override
-    public void onFailed(String reason) {
-        listener.onFailed(reason);
     }
 }
