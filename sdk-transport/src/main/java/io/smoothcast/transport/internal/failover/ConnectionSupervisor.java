@@ -166,6 +166,7 @@ public final class ConnectionSupervisor {
             }
         }
         checkFailures(nowNs);
+        fill(nowNs); // a refusal moves on at once
     }
 
     /** Retransmissions, keepalives, silence and join timeouts, failover, give-up. Every 10 ms or so. */
