@@ -14,6 +14,17 @@ final class NodeLists {
     private NodeLists() {
     }
 
+    /** Only that the addresses are non-null and distinct (any count). */
+    static List<InetSocketAddress> requireDistinct(List<InetSocketAddress> nodes, String name) {
+        for (InetSocketAddress node : nodes) {
+            Objects.requireNonNull(node, name + " element");
+        }
+        if (new HashSet<>(nodes).size() != nodes.size()) {
+            throw new IllegalArgumentException(name + " must not repeat an address: " + nodes);
+        }
+        return List.copyOf(nodes);
+    }
+
     static List<InetSocketAddress> require(List<InetSocketAddress> nodes, String name) {
         Objects.requireNonNull(nodes, name);
         if (nodes.isEmpty() || nodes.size() > MAX_NODES) {

@@ -469,6 +469,8 @@ public final class RelayEngine implements DatagramReceiver {
             onLeave(leave, session, nowNs);
         } else if (message instanceof ControlMessage.LoadRequest) {
             reply(sender, requestId, loadReport(), requestLength, session != null);
+        } else if (message instanceof ControlMessage.MembersRequest) {
+            reply(sender, requestId, membersReport(requestLength), requestLength, session != null);
         } else {
             counters.increment(RelayCounter.UNEXPECTED_CONTROL_DROPPED);
         }
@@ -769,6 +771,22 @@ public final class RelayEngine implements DatagramReceiver {
             loadWindowStartBytes = bytes;
         }
         out.flush();
+    }
+
+    /** As many configured members as fit in a reply no larger than the request (PROTOCOL.md 6). */
+    private ControlMessage.MembersReport membersReport(int requestLength) {
+        int room = requestLength - ControlCodec.HEADER_LENGTH - 1;
+        java.util.List<io.smoothcast.transport.NodeInfo> members = config.members();
+        int n = 0;
+        while (n < members.size() && n < ControlMessage.MembersReport.MAX_MEMBERS) {
+            int size = ControlMessage.MembersReport.encodedLength(members.get(n));
+            if (size > room) {
+                break;
+            }
+            room -= size;
+            n++;
+        }
+        return new ControlMessage.MembersReport(members.subList(0, n));
     }
 
     private ControlMessage.LoadReport loadReport() {
