@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
         name = "smoothcast",
         mixinStandardHelpOptions = true,
         versionProvider = SmoothcastCli.Version.class,
+        subcommands = {
+            FailoverBenchCommand.class,
+        },
         description = "Smoothcast: smooth live broadcasts across long, lossy paths.",
         footer = {"", "Examples:", "  java -jar smoothcast.jar --version", "  java -jar smoothcast.jar --help"})
 public final class SmoothcastCli implements Runnable {

@@ -77,6 +77,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /** Ring of packets waiting in the pacer; covers the pacer's four classes of 1024. */
     private static final int PACED_RING = 4096;
     private static final long CONTROLLER_TICK_NS = 25_000_000L;
+    private static final int FEEDBACK_SOURCE_SILENCE_MS = 60;
+    private static final long FEEDBACK_SOURCE_SILENCE_NS = FEEDBACK_SOURCE_SILENCE_MS * 1_000_000L;
     /** Target changes smaller than this fraction are not reported to the application. */
     private static final double REPORT_THRESHOLD = 0.05;
 
@@ -122,6 +124,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private final int[] transportOffsets;
     private final RtcpNackView nack = new RtcpNackView();
     private long nextHandle;
+    /** The node whose transport-cc feedback is used, and when it last sent some. */
+    private InetSocketAddress feedbackSource;
+    private long lastSourceFeedbackNs;
     /** Unwrapped transport-wide sequence number of the next packet sent. */
     private long nextTransportSequence;
     private long lastControllerTickNs;
@@ -291,7 +296,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                     counters.increment(MALFORMED_DROPPED);
                 }
             }
-            case RTCP -> onRtcp(datagram, supervisor.isPrimary(sender), nowNs);
+            case RTCP -> onRtcp(datagram, isFeedbackSource(sender, nowNs), nowNs);
             default -> counters.increment(MALFORMED_DROPPED);
         }
     }
@@ -379,9 +384,26 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     }
 
     /**
-     * @param fromPrimary whether the RTCP comes from the primary node: in redundant mode only its
-     *     transport-cc feedback drives the congestion controller (the two paths' reports cover the
-     *     same sequence numbers)
+     * Whether this node's transport-cc feedback drives the congestion controller. With two nodes
+     * (redundant mode) only one may: both report the same sequence numbers. The source changes
+     * when its feedback has stopped for {@value #FEEDBACK_SOURCE_SILENCE_MS} ms (it is probably
+     * dying; waiting for the failure detector would make the controller back off for nothing).
+     */
+    private boolean isFeedbackSource(InetSocketAddress sender, long nowNs) {
+        if (feedbackSource == null || !sender.equals(feedbackSource)
+                && nowNs - lastSourceFeedbackNs > FEEDBACK_SOURCE_SILENCE_NS) {
+            feedbackSource = sender;
+        }
+        if (sender.equals(feedbackSource)) {
+            lastSourceFeedbackNs = nowNs;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * @param fromPrimary whether the RTCP comes from the node whose transport-cc feedback drives
+     *     the congestion controller
      */
     private void onRtcp(ByteBuf datagram, boolean fromPrimary, long nowNs) {
         int length = Math.min(datagram.readableBytes(), scratch.length);

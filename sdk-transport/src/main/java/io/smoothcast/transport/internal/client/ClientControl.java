@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.ErrorCode;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -164,6 +165,9 @@ public final class ClientControl {
             smoothedRttNs = smoothedRttNs == 0 ? sampleNs : (7 * smoothedRttNs + sampleNs) / 8;
             keepaliveInFlight = -1;
             events.onRttSample(sampleNs);
+        } else if (message instanceof ControlMessage.Error error && phase == Phase.ACTIVE
+                && error.failedType() == ControlMessage.KEEPALIVE && error.code() == ErrorCode.NOT_JOINED.value()) {
+            fail("node does not know the session (restarted or expired it)");
         } else if (message instanceof ControlMessage.Error error && answersOutstanding) {
             fail("node refused " + describe(outstanding) + ": code " + error.code() + " " + error.reason());
         }

@@ -461,7 +461,14 @@ public final class RelayEngine implements DatagramReceiver {
         } else if (message instanceof ControlMessage.Subscribe subscribe) {
             onSubscribe(subscribe, session, sender, requestId, requestLength, nowNs);
         } else if (message instanceof ControlMessage.Keepalive keepalive) {
-            reply(sender, requestId, new ControlMessage.KeepaliveAck(keepalive.sequence()), requestLength, session != null);
+            if (session != null) {
+                reply(sender, requestId, new ControlMessage.KeepaliveAck(keepalive.sequence()), requestLength, true);
+            } else {
+                // A client keeping alive a session this node does not know (it restarted, or
+                // expired the session) must learn so, or it would stay on a node that sends it
+                // nothing. The error is no larger than the keepalive (PROTOCOL.md section 6).
+                error(sender, requestId, ErrorCode.NOT_JOINED, ControlMessage.KEEPALIVE, "", requestLength, false);
+            }
         } else if (message instanceof ControlMessage.Probe probe) {
             reply(sender, requestId, new ControlMessage.ProbeReply(probe.sequence(), probe.sendTimeNs(), requestLength),
                     requestLength, session != null);

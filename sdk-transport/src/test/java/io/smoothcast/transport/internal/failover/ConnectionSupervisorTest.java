@@ -168,6 +168,19 @@ class ConnectionSupervisorTest {
     }
 
     @Test
+    void nodeThatForgotTheSession_answersTheKeepaliveWithNotJoined_andIsLeft() {
+        ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        join(s, A);
+        advance(s, 100); // a keepalive goes out
+        assertInstanceOf(ControlMessage.Keepalive.class, lastTo(A));
+        // A restarted at the same address: it answers, but with NOT_JOINED (PROTOCOL.md 3).
+        answer(s, A, new ControlMessage.Error(20, ControlMessage.KEEPALIVE, ""));
+        assertEquals(List.of("CONNECTED", "RECONNECTING"), states);
+        assertEquals(new ControlMessage.Hello(SESSION, 100), lastTo(B));
+    }
+
+    @Test
     void datagramsFromOtherAddresses_areNotAccepted() {
         ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B);
         s.start(nowNs);
