@@ -43,6 +43,13 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <h2>Failover</h2>
+ * Give it several ingest nodes ({@link Builder#nodes}): when its node goes silent or forgets it,
+ * it publishes to the next by itself, keeping SSRCs and sequence numbers, and asks the
+ * application for a keyframe ({@link BroadcasterListener#onKeyframeRequested}). Frames handed
+ * over while no node carries it are dropped and counted. In redundant mode it publishes to two
+ * nodes at once. See {@link FailoverPolicy}.
+ *
  * <h2>Threads</h2>
  * {@link #sendVideo} and {@link #sendAudio} may be called from any number of application
  * threads at once: they copy the frame into a pooled buffer and put it on a bounded lock-free

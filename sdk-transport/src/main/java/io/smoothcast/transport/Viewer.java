@@ -41,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <h2>Failover</h2>
+ * Give it several nodes ({@link Builder#nodes}): it watches through the first that accepts, and
+ * when that node goes silent or forgets it, it moves to the next by itself (state
+ * {@link ConnectionState#RECONNECTING}, then {@link ConnectionState#CONNECTED} again); its jitter
+ * buffers bridge the gap and it asks for a keyframe. In redundant mode it stays subscribed on two
+ * nodes and merges both copies. See {@link FailoverPolicy}.
+ *
  * <h2>Threads</h2>
  * Datagrams are handled on the viewer's I/O thread, the only producer of each jitter buffer;
  * frames are delivered on the viewer's playout thread, their only consumer (lock-free SPSC
