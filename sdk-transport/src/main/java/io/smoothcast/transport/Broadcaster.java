@@ -5,6 +5,10 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.smoothcast.abr.AbrListener;
+import io.smoothcast.abr.Rendition;
+import io.smoothcast.abr.RenditionLadder;
+import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
 import io.smoothcast.time.NanoClock;
@@ -83,6 +87,8 @@ public final class Broadcaster implements AutoCloseable {
     private final long startBitrateBps;
     private final long minBitrateBps;
     private final long maxBitrateBps;
+    private final RenditionLadder ladder;
+    private final AbrListener abrListener;
     private final MpscArrayQueue<OutgoingFrame> frames;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final LongAdder framesRejected = new LongAdder();
@@ -127,6 +133,8 @@ public final class Broadcaster implements AutoCloseable {
         this.startBitrateBps = builder.startBitrateBps;
         this.minBitrateBps = builder.minBitrateBps;
         this.maxBitrateBps = builder.maxBitrateBps;
+        this.ladder = builder.ladder;
+        this.abrListener = builder.abrListener;
         this.paceTask = () -> engine.onWake(clock.nanoTime());
         this.drainTask = () -> {
             drainScheduled.set(false);
@@ -164,9 +172,11 @@ public final class Broadcaster implements AutoCloseable {
                         .startBitrateBps(startBitrateBps).minBitrateBps(minBitrateBps).maxBitrateBps(maxBitrateBps)
                         .initialProbing(false).build();
                 Pacer pacer = Pacer.builder().initialTargetBitrateBps(startBitrateBps).build();
+                RenditionSelector renditions = ladder == null ? null
+                        : RenditionSelector.builder(ladder).listener(new SafeAbrListener(abrListener)).build();
                 DatagramHandler handler = new DatagramHandler(sender -> new BroadcasterEngine(sender, node,
                         ThreadLocalRandom.current().nextLong(), publish, frames, new EngineListener(),
-                        ThreadLocalRandom.current().nextLong(), controller, pacer), clock);
+                        ThreadLocalRandom.current().nextLong(), controller, pacer, renditions), clock);
                 engine = (BroadcasterEngine) handler.receiver();
                 channel = transport.bind(group, localAddress, handler);
                 // Set after the channel exists (a sender who sees the state also sees the channel)
@@ -401,6 +411,42 @@ public final class Broadcaster implements AutoCloseable {
         }
     }
 
+    /** Keeps a throwing application listener from disturbing the I/O thread. */
+    private static final class SafeAbrListener implements AbrListener {
+        private final AbrListener delegate;
+
+        SafeAbrListener(AbrListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onRenditionChanged(Rendition previous, Rendition current, long targetBitrateBps, long nowNs) {
+            try {
+                delegate.onRenditionChanged(previous, current, targetBitrateBps, nowNs);
+            } catch (RuntimeException e) {
+                LOG.warn("AbrListener.onRenditionChanged threw", e);
+            }
+        }
+
+        @Override
+        public void onAudioOnlyFallback(long targetBitrateBps, long nowNs) {
+            try {
+                delegate.onAudioOnlyFallback(targetBitrateBps, nowNs);
+            } catch (RuntimeException e) {
+                LOG.warn("AbrListener.onAudioOnlyFallback threw", e);
+            }
+        }
+
+        @Override
+        public void onAudioOnlyRecovered(Rendition resumed, long targetBitrateBps, long nowNs) {
+            try {
+                delegate.onAudioOnlyRecovered(resumed, targetBitrateBps, nowNs);
+            } catch (RuntimeException e) {
+                LOG.warn("AbrListener.onAudioOnlyRecovered threw", e);
+            }
+        }
+    }
+
     /** Builds a {@link Broadcaster}. Not thread-safe; build on one thread. */
     public static final class Builder {
         private InetSocketAddress node;
@@ -417,6 +463,8 @@ public final class Broadcaster implements AutoCloseable {
         private long startBitrateBps = 1_000_000L;
         private long minBitrateBps = 100_000L;
         private long maxBitrateBps = 8_000_000L;
+        private RenditionLadder ladder;
+        private AbrListener abrListener = AbrListener.NONE;
 
         private Builder() {
         }
@@ -519,6 +567,25 @@ public final class Broadcaster implements AutoCloseable {
          */
         public Builder audio(boolean audio) {
             this.audio = audio;
+            return this;
+        }
+
+        /**
+         * Adaptive bitrate: the renditions the application's encoder can produce. Each new
+         * congestion-control target goes through a {@link RenditionSelector} (down at once, up
+         * after a hold, audio-only fallback if the ladder has an audio-only entry), whose events
+         * reach {@code listener} on the broadcaster's I/O thread: reconfigure the encoder from
+         * there (quickly, or hand it to another thread). Default: no ladder (only
+         * {@link BroadcasterListener#onTargetBitrate} is reported). Padding to probe for a higher
+         * rendition is not sent yet.
+         *
+         * @param ladder the renditions, lowest first
+         * @param listener receives rendition changes and audio-only fallback events
+         * @return this builder
+         */
+        public Builder renditions(RenditionLadder ladder, AbrListener listener) {
+            this.ladder = Objects.requireNonNull(ladder, "ladder");
+            this.abrListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
