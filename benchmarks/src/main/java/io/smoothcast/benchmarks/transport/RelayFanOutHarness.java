@@ -35,9 +35,14 @@ import java.util.concurrent.locks.LockSupport;
  * relay ran), and the one-way latency publisher → relay → subscriber (the publisher's send time
  * travels in the payload).
  *
+ * <p>With a fourth argument {@code gstreamer}, the same publisher and subscribers run against
+ * the outside baseline instead: {@code gst-launch-1.0 udpsrc ! multiudpsink clients=...}, the
+ * same fan-out without any protocol (no sessions, no cache, no feedback), measured by the CPU
+ * time of the whole gst-launch process.
+ *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.transport.RelayFanOutHarness \
- *     [subscribers=200] [packetsPerSecondIn=500] [seconds=10]
+ *     [subscribers=200] [packetsPerSecondIn=500] [seconds=10] [gstreamer]
  * </pre>
  */
 public final class RelayFanOutHarness {
@@ -53,6 +58,10 @@ public final class RelayFanOutHarness {
         int rateIn = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         System.setProperty("io.netty.leakDetection.level", "disabled");
+        if (args.length > 3 && args[3].equals("gstreamer")) {
+            runGStreamer(subscribers, rateIn, seconds);
+            return;
+        }
         try (RelayNode relay = RelayNode.builder().maxSubscribersPerStream(100_000).build().start()) {
             InetSocketAddress node = relay.localAddress();
             DatagramChannel publisher = open();
@@ -107,6 +116,98 @@ public final class RelayFanOutHarness {
             publisher.close();
             selector.close();
         }
+    }
+
+    /** The baseline: GStreamer's multiudpsink fans the same packets out. */
+    private static void runGStreamer(int subscribers, int rateIn, int seconds) throws Exception {
+        DatagramChannel probe = open();
+        int port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        probe.close();
+        InetSocketAddress node = new InetSocketAddress("127.0.0.1", port);
+        DatagramChannel[] sockets = new DatagramChannel[subscribers];
+        StringBuilder clients = new StringBuilder();
+        Selector selector = Selector.open();
+        for (int i = 0; i < subscribers; i++) {
+            sockets[i] = open();
+            sockets[i].configureBlocking(false);
+            sockets[i].register(selector, SelectionKey.OP_READ);
+            clients.append(i == 0 ? "" : ",").append("127.0.0.1:")
+                    .append(((InetSocketAddress) sockets[i].getLocalAddress()).getPort());
+        }
+        Process gst = new ProcessBuilder("timeout", "-s", "KILL", String.valueOf(seconds + 30), "gst-launch-1.0", "-q",
+                "udpsrc", "address=127.0.0.1", "port=" + port, "buffer-size=4194304", "!",
+                "multiudpsink", "clients=" + clients, "sync=false", "async=false")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            DatagramChannel publisher = open();
+            // Wait (at most 10 s) until the pipeline forwards: send probes until one arrives.
+            ByteBuffer probeIn = ByteBuffer.allocate(2048);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            boolean ready = false;
+            while (!ready && System.nanoTime() - deadline < 0) {
+                publisher.send(ByteBuffer.wrap(new byte[] {0}), node);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                probeIn.clear();
+                ready = sockets[0].receive(probeIn) != null;
+            }
+            if (!ready) {
+                throw new IllegalStateException("gst-launch-1.0 did not start forwarding");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            for (DatagramChannel s : sockets) {
+                while (true) {
+                    probeIn.clear();
+                    if (s.receive(probeIn) == null) {
+                        break;
+                    }
+                }
+            }
+            ProcessHandle gstLaunch = gst.toHandle().descendants().findFirst().orElse(gst.toHandle());
+            long totalOut = (long) rateIn * seconds * subscribers;
+            long[] latencyNs = new long[(int) Math.min(totalOut, 2_000_000)];
+            long[] received = new long[1];
+            AtomicBoolean reading = new AtomicBoolean(true);
+            Thread reader = new Thread(() -> read(selector, latencyNs, received, reading), "harness-reader");
+            reader.start();
+            long cpuBefore = processCpuNs(gstLaunch.pid());
+            send(publisher, node, rateIn, seconds);
+            long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (received[0] < totalOut && System.nanoTime() - drainUntil < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            long cpuNs = processCpuNs(gstLaunch.pid()) - cpuBefore;
+            reading.set(false);
+            selector.wakeup();
+            reader.join();
+            int samples = (int) Math.min(received[0], latencyNs.length);
+            long[] sorted = Arrays.copyOf(latencyNs, samples);
+            Arrays.sort(sorted);
+            System.out.printf("baseline gstreamer multiudpsink: subscribers=%d rateIn=%d pps seconds=%d%n",
+                    subscribers, rateIn, seconds);
+            System.out.printf("received=%d of %d offered%n", received[0], totalOut);
+            System.out.printf("gst-launch CPU=%.2f s -> %.0f packets delivered per CPU second%n",
+                    cpuNs / 1e9, received[0] / (cpuNs / 1e9));
+            if (samples > 0) {
+                System.out.printf("latency publisher->subscriber p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
+                        sorted[samples / 2] / 1e6, sorted[(int) (samples * 0.99)] / 1e6, sorted[samples - 1] / 1e6);
+            }
+            publisher.close();
+        } finally {
+            gst.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            gst.destroyForcibly();
+            for (DatagramChannel s : sockets) {
+                s.close();
+            }
+            selector.close();
+        }
+    }
+
+    /** utime + stime of a process from /proc, in ns (Linux clock ticks are 10 ms). */
+    private static long processCpuNs(long pid) throws IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ticks * 10_000_000L;
     }
 
     private static DatagramChannel open() throws IOException {
