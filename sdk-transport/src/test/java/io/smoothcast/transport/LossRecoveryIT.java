@@ -109,6 +109,7 @@ class LossRecoveryIT {
                     assertEquals(0, collector.corrupted());
                     assertTrue(uplink.stats().toTargetLost() > 0, "the emulator did drop: " + detail);
                     assertTrue(broadcaster.stats().retransmissionsSent() > 0, "repaired by the broadcaster: " + detail);
+                    assertTrue(relay.stats().sourceRetransmissionsReceived() > 0, "restored by the relay: " + detail);
                     assertTrue(lost <= FRAMES / 1000, "residual frame loss <= 0.1 %: " + detail);
                 }
             }
