@@ -1,0 +1,942 @@
+package io.smoothcast.jitter;
+
+import io.smoothcast.jitter.internal.FreezeDetector;
+import io.smoothcast.jitter.internal.NackTracker;
+import io.smoothcast.jitter.internal.PlayoutDelayEstimator;
+import io.smoothcast.jitter.internal.SeqLockedCounters;
+import io.smoothcast.jitter.internal.SpscSlotRing;
+import io.smoothcast.rtp.SequenceUnwrapper;
+import io.smoothcast.rtp.TimestampUnwrapper;
+
+/**
+ * A jitter buffer for one RTP stream, for exactly one producer thread (the I/O thread that
+ * receives the stream) and one consumer thread (the playout thread): lock-free between the two
+ * and allocation-free per packet.
+ *
+ * <h2>Producer thread</h2>
+ * {@link #offer} copies each packet's payload into a pre-allocated slot of a power-of-two ring
+ * indexed by extended sequence number. 16-bit sequence wrap, timestamp wrap, reordering and
+ * duplicates (for instance the same packet over two redundant paths) are handled; a large
+ * sequence jump confirmed by the next packet (RFC 3550 A.1), or a new SSRC, restarts the stream
+ * cleanly. Missing numbers become NACK requests, collected with {@link #pollNacks(long, int[])};
+ * {@link #rttNs(long)} tunes their retry schedule and, in adaptive mode, adds one round trip of
+ * headroom to the playout delay. {@link #pollKeyframeRequest()} tells when to send a PLI.
+ *
+ * <h2>Consumer thread</h2>
+ * {@link #poll(long, FrameHandler)} delivers complete frames in sequence order, each once its
+ * playout time has come. Packets become frames by RTP timestamp and marker bit, and a
+ * {@link FrameCompletenessCheck} decides completeness. When the frame at the head cannot be
+ * completed and a later complete frame is due, the missing packets are given up (counted as lost,
+ * like SRT's too-late drop), the consumer moves on and a keyframe request is raised.
+ *
+ * <h2>Policies</h2>
+ * <ul>
+ *   <li>Late packet (its frame was already played or given up): discarded and counted
+ *       ({@link OfferResult#LATE}).</li>
+ *   <li>Full buffer (a packet {@code capacity} or more numbers ahead of the consumer, because
+ *       playout stalled or a burst of loss exceeds the ring): the packet is discarded
+ *       ({@link OfferResult#OVERFLOW}) and the consumer is asked to drop its oldest packets so
+ *       that newer ones fit again; the producer never blocks. The dropped frames are counted and
+ *       a keyframe is requested.</li>
+ *   <li>Stream start and restart: frames of the old numbering still held play out normally; a
+ *       boundary follows them in the ring (gaps before it are given up at once, since they can
+ *       never fill), then room for the new stream's packets that were sent before its first
+ *       arrival but arrive after it. The new stream's first frame is taken to start at its
+ *       lowest held packet once that packet's playout time comes. Its media timeline is
+ *       re-anchored on the current base delay so the playout delay carries over. Packets that
+ *       still arrive from the previous SSRC are discarded as late.</li>
+ * </ul>
+ *
+ * <h2>Memory</h2>
+ * Payloads are copied into the buffer's own pooled memory ({@code capacity x maxPayloadBytes}
+ * bytes, allocated once). A {@link JitterFrame} handed to {@link FrameHandler#onFrame} points into
+ * that memory and is valid only until {@code onFrame} returns; nothing needs to be returned.
+ *
+ * <h2>Thread-safety</h2>
+ * {@code offer}, {@code pollNacks}, {@code pollKeyframeRequest} and {@code rttNs} must be called
+ * from one producer thread; {@code poll} from one consumer thread (it may be the same thread);
+ * {@link #readStats(JitterBufferStats)} and {@link #keyframeRequestCount()} from any thread.
+ * Statistics are published under per-side sequence locks, so readers never see torn values and
+ * never slow the producer or consumer.
+ */
+public final class SpscJitterBuffer {
+
+    /** Default number of packet slots. */
+    public static final int DEFAULT_CAPACITY_PACKETS = 1024;
+    /** Default bytes reserved per packet (a typical MTU-sized payload). */
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1500;
+    /** Default RTP clock rate (video). */
+    public static final int DEFAULT_CLOCK_RATE_HZ = 90_000;
+    /** Default fixed-mode latency, GStreamer rtpjitterbuffer's default. */
+    public static final int DEFAULT_FIXED_DELAY_MS = 200;
+    /** Default lowest adaptive delay. */
+    public static final int DEFAULT_MIN_DELAY_MS = 0;
+    /** Default highest adaptive delay. */
+    public static final int DEFAULT_MAX_DELAY_MS = 1000;
+    /** Default adaptive starting delay, used until enough packets were measured. */
+    public static final int DEFAULT_INITIAL_DELAY_MS = 100;
+    /** Default limit on how fast the playout delay changes, in ms per second. */
+    public static final int DEFAULT_MAX_DELAY_CHANGE_MS_PER_SECOND = 100;
+    /** Default fraction of relative delays the adaptive target covers. */
+    public static final double DEFAULT_DELAY_QUANTILE = 0.995;
+    /** Default histogram forget factor per packet. */
+    public static final double DEFAULT_FORGET_FACTOR = 0.9995;
+    /** Default NACK retry limit per sequence number. */
+    public static final int DEFAULT_NACK_MAX_RETRIES = 10;
+    /** Default wait before a missing number is first requested (normal reordering). */
+    public static final int DEFAULT_NACK_REORDER_WAIT_MS = 5;
+    /** Default shortest interval between two requests of one number. */
+    public static final int DEFAULT_NACK_MIN_RETRY_INTERVAL_MS = 20;
+    /** Default most missing numbers tracked for NACK. */
+    public static final int DEFAULT_NACK_LIST_CAPACITY = 512;
+
+    private static final long NS_PER_MS = 1_000_000L;
+    private static final long NS_PER_SECOND = 1_000_000_000L;
+    private static final long BUCKET_WIDTH_NS = 2 * NS_PER_MS;
+    private static final long BASE_WINDOW_NS = 5 * NS_PER_SECOND;
+    /** A timestamp this far off the timeline (beyond the max delay) is a jump, not jitter. */
+    private static final long TIMESTAMP_JUMP_MARGIN_NS = 10 * NS_PER_SECOND;
+
+    private final SpscSlotRing ring;
+    private final int capacity;
+    private final int maxPayloadBytes;
+    private final int clockRateHz;
+    private final boolean nackEnabled;
+    private final boolean keyframeRequestOnLoss;
+    private final long timestampJumpNs;
+    /** Numbers left free before a stream's first arrival, for its packets that arrive after it. */
+    private final int startReorderRoom;
+    private final FrameCompletenessCheck completenessCheck;
+    private final Producer producer;
+    private final Consumer consumer;
+
+    private SpscJitterBuffer(Builder b) {
+        capacity = b.capacityPackets;
+        maxPayloadBytes = b.maxPayloadBytes;
+        clockRateHz = b.clockRateHz;
+        nackEnabled = b.nackEnabled;
+        keyframeRequestOnLoss = b.keyframeRequestOnLoss;
+        completenessCheck = b.completenessCheck;
+        ring = new SpscSlotRing(capacity, maxPayloadBytes);
+        startReorderRoom = Math.min(64, capacity / 8);
+        boolean adaptive = b.mode == PlayoutMode.ADAPTIVE;
+        long maxDelayNs = adaptive ? b.maxDelayMs * NS_PER_MS : b.fixedDelayMs * NS_PER_MS;
+        timestampJumpNs = maxDelayNs + TIMESTAMP_JUMP_MARGIN_NS;
+        PlayoutDelayEstimator estimator = new PlayoutDelayEstimator(adaptive,
+                (adaptive ? b.initialDelayMs : b.fixedDelayMs) * NS_PER_MS,
+                b.minDelayMs * NS_PER_MS, b.maxDelayMs * NS_PER_MS,
+                b.maxDelayChangeMsPerSecond / 1000.0, b.delayQuantile, b.forgetFactor,
+                BUCKET_WIDTH_NS, BASE_WINDOW_NS, b.nackEnabled);
+        NackTracker nacks = new NackTracker(b.nackListCapacity, b.nackMaxRetries,
+                b.nackReorderWaitMs * NS_PER_MS, b.nackMinRetryIntervalMs * NS_PER_MS);
+        producer = new Producer(estimator, nacks);
+        consumer = new Consumer(new JitterFrame(ring));
+    }
+
+    /** @return a builder with the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ==== producer thread ==================================================================
+
+    /**
+     * Offers one received RTP packet. Producer thread only. Never blocks; allocates nothing in
+     * steady state (a new SSRC allocates one small object).
+     *
+     * @param ssrc the packet's SSRC; a change restarts the stream
+     * @param sequenceNumber the 16-bit RTP sequence number (low 16 bits used)
+     * @param rtpTimestamp the 32-bit RTP timestamp (unsigned, carried in an int)
+     * @param marker the RTP marker bit (end of a video frame)
+     * @param arrivalNs when the packet arrived, in the caller's nanosecond clock
+     * @param payload array holding the payload; copied before this method returns
+     * @param offset payload start in {@code payload}
+     * @param length payload length in bytes
+     * @return an {@link OfferResult} constant
+     * @throws IllegalArgumentException if {@code payload} is null or the range lies outside it
+     */
+    public int offer(int ssrc, int sequenceNumber, int rtpTimestamp, boolean marker, long arrivalNs,
+            byte[] payload, int offset, int length) {
+        if (payload == null) {
+            throw new IllegalArgumentException("payload must not be null");
+        }
+        if (offset < 0 || length < 0 || offset > payload.length - length) {
+            throw new IllegalArgumentException("offset " + offset + " and length " + length
+                    + " must lie inside payload of " + payload.length + " bytes");
+        }
+        return producer.offer(ssrc, sequenceNumber, rtpTimestamp, marker, arrivalNs, payload, offset, length);
+    }
+
+    /**
+     * Collects the sequence numbers due for a NACK now, oldest first, and counts them. Producer
+     * thread only. Numbers past their playout deadline, already received or out of retries are
+     * no longer returned. Always 0 when NACK is disabled.
+     *
+     * @param nowNs the current time, in the caller's nanosecond clock
+     * @param out receives 16-bit RTP sequence numbers
+     * @return how many numbers were written to {@code out}
+     * @throws IllegalArgumentException if {@code out} is null
+     */
+    public int pollNacks(long nowNs, int[] out) {
+        if (out == null) {
+            throw new IllegalArgumentException("out must not be null");
+        }
+        return producer.pollNacks(nowNs, out);
+    }
+
+    /**
+     * Sets the round-trip time to the sender, used by the NACK retry schedule and, in adaptive
+     * mode with NACK on, as retransmission headroom. Producer thread only.
+     *
+     * @param rttNs round-trip time in nanoseconds; must not be negative (0 = unknown)
+     * @throws IllegalArgumentException if {@code rttNs} is negative
+     */
+    public void rttNs(long rttNs) {
+        if (rttNs < 0) {
+            throw new IllegalArgumentException("rttNs must be >= 0: " + rttNs);
+        }
+        producer.rttNs(rttNs);
+    }
+
+    /**
+     * Whether a keyframe request (PLI) was raised since the last call. Producer thread (the
+     * transport's); see {@link #keyframeRequestCount()} for other threads.
+     *
+     * @return true if the transport should send a PLI
+     */
+    public boolean pollKeyframeRequest() {
+        return producer.pollKeyframeRequest();
+    }
+
+    // ==== consumer thread ==================================================================
+
+    /**
+     * Delivers every complete frame whose playout time has come, in sequence order, giving up
+     * incomplete frames whose deadline passed. Consumer thread only. Allocates nothing.
+     *
+     * @param nowNs the current time, in the caller's nanosecond clock
+     * @param handler receives each frame; the frame is valid only during the call
+     * @return the number of frames delivered
+     * @throws IllegalArgumentException if {@code handler} is null
+     */
+    public int poll(long nowNs, FrameHandler handler) {
+        if (handler == null) {
+            throw new IllegalArgumentException("handler must not be null");
+        }
+        return consumer.poll(nowNs, handler);
+    }
+
+    // ==== any thread =======================================================================
+
+    /**
+     * Copies a snapshot of the statistics. Any thread; never blocks the producer or consumer.
+     *
+     * @param into the snapshot to fill
+     * @return {@code into}
+     * @throws IllegalArgumentException if {@code into} is null
+     */
+    public JitterBufferStats readStats(JitterBufferStats into) {
+        if (into == null) {
+            throw new IllegalArgumentException("into must not be null");
+        }
+        producer.counters.read(into.producerValues());
+        consumer.counters.read(into.consumerValues());
+        into.keyframeRequests(ring.keyframeRequests());
+        return into;
+    }
+
+    /** @return keyframe requests raised so far; any thread */
+    public long keyframeRequestCount() {
+        return ring.keyframeRequests();
+    }
+
+    /** @return the number of packet slots */
+    public int capacityPackets() {
+        return capacity;
+    }
+
+    /** @return the largest payload accepted, in bytes */
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    // ==== producer state ===================================================================
+
+    /** State owned by the producer thread. */
+    private final class Producer {
+        final SeqLockedCounters counters = new SeqLockedCounters(JitterBufferStats.PRODUCER_COUNTERS);
+        final PlayoutDelayEstimator estimator;
+        final NackTracker nacks;
+        final NackTracker.ArrivalCheck arrivals;
+        final TimestampUnwrapper timestamps = new TimestampUnwrapper();
+        SequenceUnwrapper sequences = newSequenceUnwrapper();
+        boolean haveSsrc;
+        int ssrc;
+        boolean havePreviousSsrc;
+        int previousSsrc;
+        /** Buffer sequence number = extended sequence number + shift (per stream). */
+        long shift;
+        long highest = -1;
+        long flushRequested = -1;
+        /** Where the current stream's boundary slot goes, or -1 once written. */
+        long pendingBoundary = -1;
+        /** Media time = mediaBaseNs + (extended timestamp - firstTicks) in ns. */
+        long mediaBaseNs;
+        long firstTicks;
+        long keyframeRequestsSeen;
+
+        Producer(PlayoutDelayEstimator estimator, NackTracker nacks) {
+            this.estimator = estimator;
+            this.nacks = nacks;
+            this.arrivals = ring::producerHolds;
+        }
+
+        SequenceUnwrapper newSequenceUnwrapper() {
+            return new SequenceUnwrapper(SequenceUnwrapper.DEFAULT_MAX_DROPOUT, Math.min(capacity, 0x7FFF), 1);
+        }
+
+        int offer(int packetSsrc, int sequenceNumber, int rtpTimestamp, boolean marker, long arrivalNs,
+                byte[] payload, int offset, int length) {
+            counters.beginWrite();
+            try {
+                counters.add(JitterBufferStats.P_PACKETS_RECEIVED, 1);
+                counters.add(JitterBufferStats.P_BYTES_RECEIVED, length);
+                if (length > maxPayloadBytes) {
+                    counters.add(JitterBufferStats.P_INVALID, 1);
+                    return OfferResult.INVALID;
+                }
+                boolean newStream = false;
+                if (!haveSsrc || packetSsrc != ssrc) {
+                    if (havePreviousSsrc && packetSsrc == previousSsrc) {
+                        // A straggler from the stream we already left (e.g. the old failover path).
+                        counters.add(JitterBufferStats.P_DISCARDED_LATE, 1);
+                        return OfferResult.LATE;
+                    }
+                    if (haveSsrc) {
+                        sequences = newSequenceUnwrapper();
+                        havePreviousSsrc = true;
+                        previousSsrc = ssrc;
+                    }
+                    haveSsrc = true;
+                    ssrc = packetSsrc;
+                    newStream = true;
+                }
+                int classification = sequences.update(sequenceNumber);
+                if (classification == SequenceUnwrapper.BAD_JUMP || classification == SequenceUnwrapper.PROBATION) {
+                    counters.add(JitterBufferStats.P_IGNORED_JUMPS, 1);
+                    return OfferResult.IGNORED_JUMP;
+                }
+                long extended = sequences.extendedSequence();
+                if (newStream || classification == SequenceUnwrapper.RESYNCHRONISED) {
+                    startStream(extended, arrivalNs, rtpTimestamp);
+                    newStream = true;
+                }
+                final long s = extended + shift;
+                final long head = ring.consumerHead();
+                if (s < head) {
+                    boolean duplicate = ring.producerHolds(s);
+                    counters.add(duplicate ? JitterBufferStats.P_DUPLICATED : JitterBufferStats.P_DISCARDED_LATE, 1);
+                    return duplicate ? OfferResult.DUPLICATE : OfferResult.LATE;
+                }
+                if (s - head >= capacity) {
+                    long flushTo = s - capacity + 1;
+                    if (flushTo > flushRequested) {
+                        flushRequested = flushTo;
+                        ring.requestFlushBelow(flushTo);
+                    }
+                    counters.add(JitterBufferStats.P_DISCARDED_OVERFLOW, 1);
+                    return OfferResult.OVERFLOW;
+                }
+                if (ring.producerHolds(s)) {
+                    counters.add(JitterBufferStats.P_DUPLICATED, 1);
+                    return OfferResult.DUPLICATE;
+                }
+                long ticks = timestamps.unwrap(rtpTimestamp);
+                long mediaNs = mediaBaseNs + ticksToNs(ticks - firstTicks);
+                if (estimator.started()) {
+                    long offTimelineNs = arrivalNs - mediaNs - estimator.baseTransitNs();
+                    if (offTimelineNs > timestampJumpNs || offTimelineNs < -timestampJumpNs) {
+                        if (s <= highest) {
+                            counters.add(JitterBufferStats.P_INVALID, 1);
+                            return OfferResult.INVALID;
+                        }
+                        // The sender's clock jumped: re-anchor the timeline on this packet.
+                        mediaBaseNs += offTimelineNs;
+                        mediaNs += offTimelineNs;
+                    }
+                }
+                if (pendingBoundary >= 0) {
+                    // s - head < capacity and s > pendingBoundary, so the boundary fits too.
+                    if (pendingBoundary >= head) {
+                        ring.writeBoundary(pendingBoundary);
+                    }
+                    pendingBoundary = -1;
+                }
+                ring.write(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF,
+                        marker ? SpscSlotRing.FLAG_MARKER : 0, payload, offset, length);
+                if (s > highest) {
+                    if (nackEnabled && !newStream && s > highest + 1) {
+                        long from = Math.max(highest + 1, head);
+                        nacks.addMissing(from, s - 1, (sequenceNumber - (int) (s - from)) & 0xFFFF, arrivalNs);
+                    }
+                    highest = s;
+                    ring.publishHighest(s);
+                } else {
+                    counters.add(JitterBufferStats.P_REORDERED, 1);
+                }
+                estimator.onPacket(arrivalNs, mediaNs);
+                ring.publishTiming(estimator.playoutOffsetNs(), estimator.targetDelayNs());
+                counters.set(JitterBufferStats.P_JITTER_NS, estimator.jitterNs());
+                counters.set(JitterBufferStats.P_TARGET_DELAY_NS, estimator.targetDelayNs());
+                counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, estimator.playoutDelayNs());
+                return OfferResult.ACCEPTED;
+            } finally {
+                counters.endWrite();
+            }
+        }
+
+        /**
+         * A new SSRC or a confirmed sequence restart. The ring continues: a boundary slot, then
+         * room for packets of the new stream that were sent before this one but arrive after it,
+         * then this packet. The media timeline is re-anchored so this packet sits on the current
+         * base delay, and the playout offset (and frames still held from the old stream) carry on.
+         */
+        private void startStream(long extended, long arrivalNs, int rtpTimestamp) {
+            if (highest >= 0) {
+                counters.add(JitterBufferStats.P_STREAM_RESTARTS, 1);
+            }
+            long boundary = Math.max(highest + 1, Math.max(flushRequested, ring.consumerHead()));
+            pendingBoundary = boundary;
+            shift = boundary + 1 + startReorderRoom - extended;
+            nacks.clear();
+            timestamps.reset();
+            firstTicks = timestamps.unwrap(rtpTimestamp);
+            mediaBaseNs = estimator.started() ? arrivalNs - estimator.baseTransitNs() : arrivalNs;
+        }
+
+        private long ticksToNs(long ticks) {
+            return ticks / clockRateHz * NS_PER_SECOND + ticks % clockRateHz * NS_PER_SECOND / clockRateHz;
+        }
+
+        int pollNacks(long nowNs, int[] out) {
+            if (!nackEnabled || out.length == 0) {
+                return 0;
+            }
+            int n = nacks.collectDue(nowNs, ring.consumerHead(), arrivals, out);
+            if (n > 0) {
+                counters.beginWrite();
+                counters.add(JitterBufferStats.P_NACK_COUNT, 1);
+                counters.add(JitterBufferStats.P_NACKED_PACKETS, n);
+                counters.endWrite();
+            }
+            return n;
+        }
+
+        void rttNs(long rttNs) {
+            nacks.rttNs(rttNs);
+            estimator.rttNs(rttNs);
+        }
+
+        boolean pollKeyframeRequest() {
+            long raised = ring.keyframeRequests();
+            if (raised != keyframeRequestsSeen) {
+                keyframeRequestsSeen = raised;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    // ==== consumer state ===================================================================
+
+    /** State owned by the consumer thread. */
+    private final class Consumer {
+        final SeqLockedCounters counters = new SeqLockedCounters(JitterBufferStats.CONSUMER_COUNTERS);
+        final FreezeDetector freezes = new FreezeDetector();
+        final JitterFrame frame;
+        long head;
+        /** Whether the packet at head is known to begin a frame. */
+        boolean headStartConfirmed;
+        /** A stream boundary was passed and the new stream's first frame is not yet found. */
+        boolean streamStartPending;
+        /** The next frame delivered is the first of a stream. */
+        boolean startsStream;
+        boolean lossSinceLastFrame;
+        // Result of the last isCompleteRun call.
+        long runEnd;
+        boolean runClosed;
+
+        Consumer(JitterFrame frame) {
+            this.frame = frame;
+        }
+
+        int poll(long nowNs, FrameHandler handler) {
+            long flush = ring.flushBelow();
+            if (flush > head) {
+                counters.beginWrite();
+                counters.add(JitterBufferStats.C_FLUSHES, 1);
+                dropUpTo(flush, JitterBufferStats.C_PACKETS_FLUSHED);
+                counters.endWrite();
+                headStartConfirmed = false;
+                streamStartPending = false;
+            }
+            final long highest = ring.producerHighest();
+            final long offsetNs = ring.playoutOffsetNs();
+            int delivered = 0;
+            while (head <= highest) {
+                boolean held = ring.holds(head);
+                if (held && isBoundary(head)) {
+                    head++;
+                    ring.releaseBelow(head);
+                    streamStartPending = true;
+                    startsStream = true;
+                    headStartConfirmed = false;
+                    continue;
+                }
+                if (streamStartPending) {
+                    if (!confirmStreamStart(nowNs, highest, offsetNs)) {
+                        break;
+                    }
+                    continue;
+                }
+                if (held && isCompleteRun(head, highest, headStartConfirmed, offsetNs)) {
+                    long playoutNs = ring.mediaTimeNs(head) + offsetNs;
+                    if (nowNs - playoutNs < 0) {
+                        break;
+                    }
+                    deliver(nowNs, handler);
+                    delivered++;
+                    continue;
+                }
+                if (!skipToNextPlayable(nowNs, highest, offsetNs)) {
+                    break;
+                }
+            }
+            return delivered;
+        }
+
+        private boolean isBoundary(long s) {
+            return (ring.flags(s) & SpscSlotRing.FLAG_STREAM_BOUNDARY) != 0;
+        }
+
+        /**
+         * After a stream boundary, packets of the new stream that were sent before the first
+         * one to arrive may still come, so the first frame's start is unknown. Once the lowest
+         * held packet's playout time comes, those had the whole latency window to arrive: that
+         * packet is taken as the stream's first, and the numbers below it (never sent, as far as
+         * anyone can tell) are skipped without counting them lost.
+         */
+        private boolean confirmStreamStart(long nowNs, long highest, long offsetNs) {
+            long lowest = head;
+            while (lowest <= highest && !ring.holds(lowest)) {
+                lowest++;
+            }
+            if (lowest > highest || isBoundary(lowest) || nowNs - (ring.mediaTimeNs(lowest) + offsetNs) < 0) {
+                return false;
+            }
+            head = lowest;
+            ring.releaseBelow(head);
+            streamStartPending = false;
+            headStartConfirmed = true;
+            return true;
+        }
+
+        /**
+         * Finds the run of held packets with one timestamp starting at {@code start}, points the
+         * frame at it and asks the completeness check. Leaves the run's end in {@code runEnd}.
+         */
+        private boolean isCompleteRun(long start, long highest, boolean startConfirmed, long offsetNs) {
+            final long mediaNs = ring.mediaTimeNs(start);
+            long s = start;
+            boolean closed = false;
+            while (true) {
+                if ((ring.flags(s) & SpscSlotRing.FLAG_MARKER) != 0) {
+                    closed = true;
+                    break;
+                }
+                long next = s + 1;
+                if (next > highest || !ring.holds(next)) {
+                    break;
+                }
+                if (isBoundary(next) || ring.mediaTimeNs(next) != mediaNs) {
+                    closed = true;
+                    break;
+                }
+                s = next;
+            }
+            runEnd = s;
+            runClosed = closed;
+            frame.bind(start, (int) (s - start + 1), mediaNs + offsetNs, lossSinceLastFrame, startsStream);
+            return completenessCheck.isComplete(frame, startConfirmed, closed);
+        }
+
+        /**
+         * The frame at the head is incomplete. If a later complete frame is due, give up
+         * everything before it; if a stream boundary comes first, the gap can never fill, so give
+         * up everything before the boundary at once.
+         */
+        private boolean skipToNextPlayable(long nowNs, long highest, long offsetNs) {
+            long s = head + 1;
+            while (s <= highest) {
+                if (!ring.holds(s)) {
+                    s++;
+                    continue;
+                }
+                if (isBoundary(s)) {
+                    counters.beginWrite();
+                    dropUpTo(s, JitterBufferStats.C_PACKETS_DROPPED);
+                    counters.endWrite();
+                    return true;
+                }
+                boolean startConfirmed = false;
+                if (ring.holds(s - 1)) {
+                    boolean previousEnds = isBoundary(s - 1)
+                            || (ring.flags(s - 1) & SpscSlotRing.FLAG_MARKER) != 0
+                            || ring.mediaTimeNs(s - 1) != ring.mediaTimeNs(s);
+                    if (!previousEnds) {
+                        s++;
+                        continue;
+                    }
+                    startConfirmed = true;
+                }
+                boolean complete = isCompleteRun(s, highest, startConfirmed, offsetNs);
+                long end = runEnd;
+                if (complete) {
+                    if (nowNs - (ring.mediaTimeNs(s) + offsetNs) < 0) {
+                        return false;
+                    }
+                    counters.beginWrite();
+                    dropUpTo(s, JitterBufferStats.C_PACKETS_DROPPED);
+                    counters.endWrite();
+                    headStartConfirmed = startConfirmed;
+                    return true;
+                }
+                s = end + 1;
+            }
+            return false;
+        }
+
+        /**
+         * Gives up every number in [head, to): counts held packets in {@code heldCounter} and
+         * missing ones as lost, raises a keyframe request, and releases the slots.
+         */
+        private void dropUpTo(long to, int heldCounter) {
+            long lost = 0;
+            long held = 0;
+            long frames = 0;
+            boolean havePrevious = false;
+            long previousMediaNs = 0;
+            for (long s = head; s < to; s++) {
+                if (!ring.holds(s)) {
+                    lost++;
+                } else if (!isBoundary(s)) {
+                    held++;
+                    long mediaNs = ring.mediaTimeNs(s);
+                    if (!havePrevious || mediaNs != previousMediaNs) {
+                        frames++;
+                    }
+                    havePrevious = true;
+                    previousMediaNs = mediaNs;
+                }
+            }
+            if (to > head) {
+                counters.add(JitterBufferStats.C_PACKETS_LOST, lost);
+                counters.add(heldCounter, held);
+                counters.add(JitterBufferStats.C_FRAMES_DROPPED, Math.max(1, frames));
+                lossSinceLastFrame = true;
+                if (keyframeRequestOnLoss) {
+                    ring.raiseKeyframeRequest();
+                }
+                head = to;
+                ring.releaseBelow(head);
+            }
+        }
+
+        private void deliver(long nowNs, FrameHandler handler) {
+            final long end = runEnd;
+            final int packets = (int) (end - head + 1);
+            final long delayNs = nowNs - frame.firstArrivalNs();
+            final boolean closed = runClosed;
+            try {
+                handler.onFrame(frame);
+            } finally {
+                freezes.onFrame(nowNs);
+                counters.beginWrite();
+                counters.add(JitterBufferStats.C_FRAMES_RECEIVED, 1);
+                counters.add(JitterBufferStats.C_PACKETS_EMITTED, packets);
+                counters.add(JitterBufferStats.C_DELAY_SUM_NS, delayNs);
+                counters.add(JitterBufferStats.C_TARGET_SUM_NS, ring.targetDelayNs());
+                counters.set(JitterBufferStats.C_FREEZES, freezes.freezeCount());
+                counters.set(JitterBufferStats.C_FREEZES_NS, freezes.totalFreezesDurationNs());
+                counters.set(JitterBufferStats.C_PAUSES, freezes.pauseCount());
+                counters.set(JitterBufferStats.C_PAUSES_NS, freezes.totalPausesDurationNs());
+                counters.endWrite();
+                lossSinceLastFrame = false;
+                startsStream = false;
+                headStartConfirmed = closed;
+                head = end + 1;
+                ring.releaseBelow(head);
+            }
+        }
+    }
+
+    // ==== configuration ====================================================================
+
+    /**
+     * Configures a {@link SpscJitterBuffer}. Not thread-safe; each {@link #build()} creates an
+     * independent buffer.
+     */
+    public static final class Builder {
+        private int capacityPackets = DEFAULT_CAPACITY_PACKETS;
+        private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+        private int clockRateHz = DEFAULT_CLOCK_RATE_HZ;
+        private PlayoutMode mode = PlayoutMode.ADAPTIVE;
+        private int fixedDelayMs = DEFAULT_FIXED_DELAY_MS;
+        private int minDelayMs = DEFAULT_MIN_DELAY_MS;
+        private int maxDelayMs = DEFAULT_MAX_DELAY_MS;
+        private int initialDelayMs = DEFAULT_INITIAL_DELAY_MS;
+        private int maxDelayChangeMsPerSecond = DEFAULT_MAX_DELAY_CHANGE_MS_PER_SECOND;
+        private double delayQuantile = DEFAULT_DELAY_QUANTILE;
+        private double forgetFactor = DEFAULT_FORGET_FACTOR;
+        private boolean nackEnabled = true;
+        private int nackMaxRetries = DEFAULT_NACK_MAX_RETRIES;
+        private int nackReorderWaitMs = DEFAULT_NACK_REORDER_WAIT_MS;
+        private int nackMinRetryIntervalMs = DEFAULT_NACK_MIN_RETRY_INTERVAL_MS;
+        private int nackListCapacity = DEFAULT_NACK_LIST_CAPACITY;
+        private boolean keyframeRequestOnLoss = true;
+        private FrameCompletenessCheck completenessCheck = FrameCompletenessCheck.MARKER_ENDS_FRAME;
+
+        private Builder() {
+        }
+
+        /**
+         * @param packets number of packet slots; a power of two in [16, 32768]
+         * @return this builder
+         */
+        public Builder capacityPackets(int packets) {
+            if (packets < 16 || packets > 32768 || Integer.bitCount(packets) != 1) {
+                throw new IllegalArgumentException("capacityPackets must be a power of two in [16, 32768]: " + packets);
+            }
+            this.capacityPackets = packets;
+            return this;
+        }
+
+        /**
+         * @param bytes bytes reserved per packet; larger payloads are rejected as invalid; in
+         *     [1, 65535]
+         * @return this builder
+         */
+        public Builder maxPayloadBytes(int bytes) {
+            if (bytes < 1 || bytes > 65535) {
+                throw new IllegalArgumentException("maxPayloadBytes must be in [1, 65535]: " + bytes);
+            }
+            this.maxPayloadBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param hz the RTP clock rate of the payload format (90000 for video, 48000 for Opus)
+         * @return this builder
+         */
+        public Builder clockRateHz(int hz) {
+            if (hz < 1) {
+                throw new IllegalArgumentException("clockRateHz must be >= 1: " + hz);
+            }
+            this.clockRateHz = hz;
+            return this;
+        }
+
+        /**
+         * Adaptive playout delay (the default).
+         *
+         * @return this builder
+         */
+        public Builder adaptive() {
+            this.mode = PlayoutMode.ADAPTIVE;
+            return this;
+        }
+
+        /**
+         * Fixed playout delay: a constant window above the path's base delay (SRT-style latency).
+         *
+         * @param delayMs the window, in milliseconds; in [0, 60000]
+         * @return this builder
+         */
+        public Builder fixedDelayMs(int delayMs) {
+            if (delayMs < 0 || delayMs > 60_000) {
+                throw new IllegalArgumentException("fixedDelayMs must be in [0, 60000]: " + delayMs);
+            }
+            this.mode = PlayoutMode.FIXED;
+            this.fixedDelayMs = delayMs;
+            return this;
+        }
+
+        /**
+         * @param delayMs lowest adaptive target delay, in milliseconds; >= 0
+         * @return this builder
+         */
+        public Builder minDelayMs(int delayMs) {
+            if (delayMs < 0) {
+                throw new IllegalArgumentException("minDelayMs must be >= 0: " + delayMs);
+            }
+            this.minDelayMs = delayMs;
+            return this;
+        }
+
+        /**
+         * @param delayMs highest adaptive target delay, in milliseconds; in [1, 60000]
+         * @return this builder
+         */
+        public Builder maxDelayMs(int delayMs) {
+            if (delayMs < 1 || delayMs > 60_000) {
+                throw new IllegalArgumentException("maxDelayMs must be in [1, 60000]: " + delayMs);
+            }
+            this.maxDelayMs = delayMs;
+            return this;
+        }
+
+        /**
+         * @param delayMs adaptive delay before enough packets were measured, in milliseconds; >= 0
+         * @return this builder
+         */
+        public Builder initialDelayMs(int delayMs) {
+            if (delayMs < 0) {
+                throw new IllegalArgumentException("initialDelayMs must be >= 0: " + delayMs);
+            }
+            this.initialDelayMs = delayMs;
+            return this;
+        }
+
+        /**
+         * @param msPerSecond how fast the playout delay may change, in milliseconds per second of
+         *     stream time; in [1, 1000]
+         * @return this builder
+         */
+        public Builder maxDelayChangeMsPerSecond(int msPerSecond) {
+            if (msPerSecond < 1 || msPerSecond > 1000) {
+                throw new IllegalArgumentException("maxDelayChangeMsPerSecond must be in [1, 1000]: " + msPerSecond);
+            }
+            this.maxDelayChangeMsPerSecond = msPerSecond;
+            return this;
+        }
+
+        /**
+         * @param quantile fraction of recent relative delays the adaptive target covers; in
+         *     (0.5, 1]
+         * @return this builder
+         */
+        public Builder delayQuantile(double quantile) {
+            if (!(quantile > 0.5 && quantile <= 1.0)) {
+                throw new IllegalArgumentException("delayQuantile must be in (0.5, 1]: " + quantile);
+            }
+            this.delayQuantile = quantile;
+            return this;
+        }
+
+        /**
+         * @param factor weight an old delay sample keeps per new packet; in (0.9, 1)
+         * @return this builder
+         */
+        public Builder forgetFactor(double factor) {
+            if (!(factor > 0.9 && factor < 1.0)) {
+                throw new IllegalArgumentException("forgetFactor must be in (0.9, 1): " + factor);
+            }
+            this.forgetFactor = factor;
+            return this;
+        }
+
+        /**
+         * @param enabled whether missing packets are requested again (and, in adaptive mode, one
+         *     RTT of headroom is added); default true
+         * @return this builder
+         */
+        public Builder nackEnabled(boolean enabled) {
+            this.nackEnabled = enabled;
+            return this;
+        }
+
+        /**
+         * @param retries requests per missing packet at most; in [1, 100]
+         * @return this builder
+         */
+        public Builder nackMaxRetries(int retries) {
+            if (retries < 1 || retries > 100) {
+                throw new IllegalArgumentException("nackMaxRetries must be in [1, 100]: " + retries);
+            }
+            this.nackMaxRetries = retries;
+            return this;
+        }
+
+        /**
+         * @param waitMs delay before a missing packet is first requested, in milliseconds; >= 0
+         * @return this builder
+         */
+        public Builder nackReorderWaitMs(int waitMs) {
+            if (waitMs < 0) {
+                throw new IllegalArgumentException("nackReorderWaitMs must be >= 0: " + waitMs);
+            }
+            this.nackReorderWaitMs = waitMs;
+            return this;
+        }
+
+        /**
+         * @param intervalMs shortest interval between two requests of one packet, in
+         *     milliseconds; >= 1 (the interval is otherwise 1.5 x RTT)
+         * @return this builder
+         */
+        public Builder nackMinRetryIntervalMs(int intervalMs) {
+            if (intervalMs < 1) {
+                throw new IllegalArgumentException("nackMinRetryIntervalMs must be >= 1: " + intervalMs);
+            }
+            this.nackMinRetryIntervalMs = intervalMs;
+            return this;
+        }
+
+        /**
+         * @param entries most missing packets tracked for NACK; a power of two in [16, 32768]
+         * @return this builder
+         */
+        public Builder nackListCapacity(int entries) {
+            if (entries < 16 || entries > 32768 || Integer.bitCount(entries) != 1) {
+                throw new IllegalArgumentException("nackListCapacity must be a power of two in [16, 32768]: " + entries);
+            }
+            this.nackListCapacity = entries;
+            return this;
+        }
+
+        /**
+         * @param enabled raise a keyframe request (PLI) when a frame is given up; default true
+         *     (video); turn off for audio
+         * @return this builder
+         */
+        public Builder keyframeRequestOnLoss(boolean enabled) {
+            this.keyframeRequestOnLoss = enabled;
+            return this;
+        }
+
+        /**
+         * @param check decides when a run of packets is a complete frame; default
+         *     {@link FrameCompletenessCheck#MARKER_ENDS_FRAME}
+         * @return this builder
+         */
+        public Builder completenessCheck(FrameCompletenessCheck check) {
+            if (check == null) {
+                throw new IllegalArgumentException("check must not be null");
+            }
+            this.completenessCheck = check;
+            return this;
+        }
+
+        /**
+         * @return a new buffer; allocates its slot memory now
+         * @throws IllegalArgumentException if min delay exceeds max delay, or the slot memory
+         *     would exceed 2 GiB
+         */
+        public SpscJitterBuffer build() {
+            if (minDelayMs > maxDelayMs) {
+                throw new IllegalArgumentException("minDelayMs " + minDelayMs + " must not exceed maxDelayMs " + maxDelayMs);
+            }
+            return new SpscJitterBuffer(this);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.smoothcast.jitter.internal;
+
+/**
+ * Decides when media should play, from packet arrival times (producer side of the jitter
+ * buffer).
+ *
+ * <p>Each packet gives a transit value: arrival time minus media time (the RTP timestamp in
+ * nanoseconds). The lowest transit seen over the last one to two {@code baseWindowNs} is the
+ * path's base delay; a packet's relative delay is how far its transit lies above that base.
+ * In adaptive mode the target delay is a quantile of the relative delays in a
+ * {@link DelayHistogram} with a forget factor (NetEq-style), plus one round trip of headroom when
+ * retransmission is on, clamped to [min, max]. In fixed mode it is a constant. The playout offset
+ * (media time + offset = local playout time) then moves towards base + target, at most
+ * {@code maxChangeNsPerNs} nanoseconds per nanosecond of arrival time, so playback speed never
+ * jumps.
+ *
+ * <p>Also keeps the RFC 3550 interarrival jitter (section 6.4.1) on the same transit values.
+ *
+ * <p>Not thread-safe: owned by the producer thread. Allocates nothing after construction.
+ */
+public final class PlayoutDelayEstimator {
+
+    /** How often the quantile is recomputed, in arrival time; it walks every bucket. */
+    private static final long QUANTILE_INTERVAL_NS = 5_000_000L;
+    /** Samples before the histogram alone decides; until then the initial delay is a floor. */
+    private static final long WARMUP_SAMPLES = 50;
+
+    private final boolean adaptive;
+    private final long minDelayNs;
+    private final long maxDelayNs;
+    private final long fixedOrInitialDelayNs;
+    private final double maxChangeNsPerNs;
+    private final double quantile;
+    private final long baseWindowNs;
+    private final boolean retransmissionHeadroom;
+    private final DelayHistogram histogram;
+
+    private boolean started;
+    private long lastTransitNs;
+    private double jitterNs;
+    private long currentWindowMinNs;
+    private long previousWindowMinNs;
+    private long windowStartNs;
+    private long quantileNs;
+    private long lastQuantileAtNs;
+    private long rttNs = -1;
+    private long targetDelayNs;
+    private long offsetNs;
+    private long lastOffsetUpdateNs;
+
+    /**
+     * @param adaptive true for adaptive mode, false for a fixed delay
+     * @param fixedOrInitialDelayNs the fixed delay, or the adaptive mode's starting delay
+     * @param minDelayNs lowest target delay (adaptive)
+     * @param maxDelayNs highest target delay (adaptive)
+     * @param maxChangeNsPerNs how fast the playout delay may change, e.g. 0.1 = 100 ms per second
+     * @param quantile fraction of relative delays the target covers (adaptive), in (0, 1]
+     * @param forgetFactor histogram forget factor per packet (adaptive), in (0, 1]
+     * @param bucketWidthNs histogram bucket width in nanoseconds
+     * @param baseWindowNs length of one base-delay window in nanoseconds
+     * @param retransmissionHeadroom add one RTT to the adaptive target when RTT is known
+     */
+    public PlayoutDelayEstimator(boolean adaptive, long fixedOrInitialDelayNs, long minDelayNs, long maxDelayNs,
+            double maxChangeNsPerNs, double quantile, double forgetFactor, long bucketWidthNs, long baseWindowNs,
+            boolean retransmissionHeadroom) {
+        this.adaptive = adaptive;
+        this.fixedOrInitialDelayNs = fixedOrInitialDelayNs;
+        this.minDelayNs = minDelayNs;
+        this.maxDelayNs = maxDelayNs;
+        this.maxChangeNsPerNs = maxChangeNsPerNs;
+        this.quantile = quantile;
+        this.baseWindowNs = baseWindowNs;
+        this.retransmissionHeadroom = retransmissionHeadroom;
+        int buckets = (int) Math.max(1, Math.min(100_000, maxDelayNs / bucketWidthNs + 1));
+        this.histogram = adaptive ? new DelayHistogram(bucketWidthNs, buckets, forgetFactor) : null;
+        this.targetDelayNs = fixedOrInitialDelayNs;
+    }
+
+    /**
+     * Accounts for one packet and updates the playout offset.
+     *
+     * @param arrivalNs when the packet arrived, in the caller's nanosecond clock
+     * @param mediaTimeNs the packet's RTP timestamp converted to nanoseconds
+     */
+    public void onPacket(long arrivalNs, long mediaTimeNs) {
+        final long transitNs = arrivalNs - mediaTimeNs;
+        if (!started) {
+            started = true;
+            lastTransitNs = transitNs;
+            currentWindowMinNs = transitNs;
+            previousWindowMinNs = transitNs;
+            windowStartNs = arrivalNs;
+            lastQuantileAtNs = arrivalNs;
+            targetDelayNs = adaptive ? clamp(fixedOrInitialDelayNs) : fixedOrInitialDelayNs;
+            offsetNs = transitNs + targetDelayNs;
+            lastOffsetUpdateNs = arrivalNs;
+            if (adaptive) {
+                histogram.add(0);
+            }
+            return;
+        }
+        // RFC 3550 6.4.1: J += (|D| - J) / 16.
+        long d = transitNs - lastTransitNs;
+        lastTransitNs = transitNs;
+        jitterNs += (Math.abs((double) d) - jitterNs) / 16.0;
+
+        if (arrivalNs - windowStartNs >= baseWindowNs) {
+            previousWindowMinNs = currentWindowMinNs;
+            currentWindowMinNs = transitNs;
+            windowStartNs = arrivalNs;
+        } else if (transitNs < currentWindowMinNs) {
+            currentWindowMinNs = transitNs;
+        }
+        final long baseNs = baseTransitNs();
+
+        if (adaptive) {
+            histogram.add(transitNs - baseNs);
+            if (arrivalNs - lastQuantileAtNs >= QUANTILE_INTERVAL_NS) {
+                lastQuantileAtNs = arrivalNs;
+                quantileNs = histogram.quantileNs(quantile);
+            }
+            long wanted = quantileNs;
+            if (histogram.samples() < WARMUP_SAMPLES) {
+                wanted = Math.max(wanted, fixedOrInitialDelayNs);
+            }
+            if (retransmissionHeadroom && rttNs > 0) {
+                wanted += rttNs;
+            }
+            targetDelayNs = clamp(wanted);
+        }
+
+        long desiredOffsetNs = baseNs + targetDelayNs;
+        long elapsedNs = arrivalNs - lastOffsetUpdateNs;
+        if (elapsedNs > 0) {
+            lastOffsetUpdateNs = arrivalNs;
+            long maxStepNs = (long) (elapsedNs * maxChangeNsPerNs);
+            long step = desiredOffsetNs - offsetNs;
+            if (step > maxStepNs) {
+                step = maxStepNs;
+            } else if (step < -maxStepNs) {
+                step = -maxStepNs;
+            }
+            offsetNs += step;
+        }
+    }
+
+    private long clamp(long delayNs) {
+        return Math.max(minDelayNs, Math.min(maxDelayNs, delayNs));
+    }
+
+    /** @return the lowest transit of the current and previous window, in nanoseconds */
+    public long baseTransitNs() {
+        return Math.min(currentWindowMinNs, previousWindowMinNs);
+    }
+
+    /** @return whether a packet has been seen */
+    public boolean started() {
+        return started;
+    }
+
+    /** @return local playout time minus media time, in nanoseconds */
+    public long playoutOffsetNs() {
+        return offsetNs;
+    }
+
+    /** @return the delay the buffer is steering towards, above the base transit, in nanoseconds */
+    public long targetDelayNs() {
+        return targetDelayNs;
+    }
+
+    /** @return the delay currently applied above the base transit, in nanoseconds */
+    public long playoutDelayNs() {
+        return offsetNs - baseTransitNs();
+    }
+
+    /** @return RFC 3550 interarrival jitter, in nanoseconds */
+    public long jitterNs() {
+        return (long) jitterNs;
+    }
+
+    /**
+     * Sets the round-trip time used as retransmission headroom.
+     *
+     * @param rttNs round-trip time in nanoseconds; 0 or less means unknown
+     */
+    public void rttNs(long rttNs) {
+        this.rttNs = rttNs;
+    }
+}

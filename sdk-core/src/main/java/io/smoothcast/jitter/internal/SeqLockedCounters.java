@@ -1,0 +1,130 @@
+package io.smoothcast.jitter.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A fixed set of {@code long} counters with one writer thread and any number of reader threads,
+ * published under a sequence lock so that a reader always sees all counters from the same moment
+ * (never half of one update and half of the next).
+ *
+ * <p>The writer brackets each group of changes with {@link #beginWrite()} and
+ * {@link #endWrite()}; it never waits for readers. A reader copies the values and retries if the
+ * version changed or was odd (a write in progress) while it copied. Counter slots are written and
+ * read with opaque access so that a single {@code long} can never tear, and the version's
+ * release/acquire pair plus the fences order the copies against the version checks.
+ *
+ * <p>Thread-safety: {@code beginWrite}, {@code endWrite}, {@code set}, {@code add} and
+ * {@code get} belong to the single writer thread; {@link #read(long[])} may be called from any
+ * thread. Allocates nothing after construction.
+ */
+public final class SeqLockedCounters {
+
+    private static final VarHandle VERSION;
+    private static final VarHandle VALUES = MethodHandles.arrayElementVarHandle(long[].class);
+
+    static {
+        try {
+            VERSION = MethodHandles.lookup().findVarHandle(SeqLockedCounters.class, "version", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long[] values;
+    /** Writer's private copy, so the writer never reads back through a fence. */
+    private final long[] shadow;
+    @SuppressWarnings("unused") // accessed through VERSION
+    private volatile long version;
+
+    /**
+     * Creates a block of counters, all zero.
+     *
+     * @param size number of counters; at least 1
+     */
+    public SeqLockedCounters(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("size must be >= 1: " + size);
+        }
+        values = new long[size];
+        shadow = new long[size];
+    }
+
+    /** @return the number of counters */
+    public int size() {
+        return values.length;
+    }
+
+    /** Starts a group of changes: readers that overlap it will retry. Writer thread only. */
+    public void beginWrite() {
+        long v = (long) VERSION.getOpaque(this);
+        VERSION.setOpaque(this, v + 1);
+        // The odd version must be visible before any counter store that follows.
+        VarHandle.storeStoreFence();
+    }
+
+    /** Ends a group of changes started by {@link #beginWrite()}. Writer thread only. */
+    public void endWrite() {
+        long v = (long) VERSION.getOpaque(this);
+        // Release: every counter store above happens-before a reader that acquires this version.
+        VERSION.setRelease(this, v + 1);
+    }
+
+    /**
+     * Sets one counter; call between {@link #beginWrite()} and {@link #endWrite()}.
+     *
+     * @param index counter index
+     * @param value new value
+     */
+    public void set(int index, long value) {
+        shadow[index] = value;
+        VALUES.setOpaque(values, index, value);
+    }
+
+    /**
+     * Adds to one counter; call between {@link #beginWrite()} and {@link #endWrite()}.
+     *
+     * @param index counter index
+     * @param delta amount to add
+     */
+    public void add(int index, long delta) {
+        set(index, shadow[index] + delta);
+    }
+
+    /**
+     * The writer's current value of one counter. Writer thread only.
+     *
+     * @param index counter index
+     * @return the value last set by the writer
+     */
+    public long get(int index) {
+        return shadow[index];
+    }
+
+    /**
+     * Copies a consistent snapshot of every counter. Any thread; never blocks the writer (it
+     * spins only while a write is in progress, which is a handful of stores).
+     *
+     * @param into destination, at least {@link #size()} long
+     */
+    public void read(long[] into) {
+        if (into.length < values.length) {
+            throw new IllegalArgumentException("into must hold " + values.length + " values: " + into.length);
+        }
+        while (true) {
+            long before = (long) VERSION.getAcquire(this);
+            if ((before & 1) == 0) {
+                for (int i = 0; i < values.length; i++) {
+                    into[i] = (long) VALUES.getOpaque(values, i);
+                }
+                // The copies above must complete before the version is read again.
+                VarHandle.loadLoadFence();
+                long after = (long) VERSION.getOpaque(this);
+                if (after == before) {
+                    return;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+}

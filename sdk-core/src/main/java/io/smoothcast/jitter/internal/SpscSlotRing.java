@@ -1,0 +1,277 @@
+package io.smoothcast.jitter.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/** Cache-line padding in front of the producer's published fields. */
+abstract class SlotRingPadding0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+}
+
+/** Fields written only by the producer thread and read by the consumer. */
+abstract class SlotRingProducerFields extends SlotRingPadding0 {
+    /** Highest buffer sequence number stored, or -1. */
+    volatile long producerHighest = -1;
+    /** The consumer must drop everything below this number (buffer overflow), or -1. */
+    volatile long flushBelow = -1;
+    /** Local playout time minus media time, in nanoseconds. */
+    volatile long playoutOffsetNs;
+    /** The target delay at the time of the last packet, in nanoseconds. */
+    volatile long targetDelayNs;
+}
+
+abstract class SlotRingPadding1 extends SlotRingProducerFields {
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+    long p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
+}
+
+/** Fields written only by the consumer thread and read by the producer. */
+abstract class SlotRingConsumerFields extends SlotRingPadding1 {
+    /** Next buffer sequence number the consumer will look at; all below are released. */
+    volatile long consumerHead;
+    /** Keyframe requests raised by the consumer. */
+    volatile long keyframeRequests;
+}
+
+abstract class SlotRingPadding2 extends SlotRingConsumerFields {
+    long p20, p21, p22, p23, p24, p25, p26, p27;
+    long p28, p29, p2a, p2b, p2c, p2d, p2e, p2f;
+}
+
+/**
+ * The memory shared by the jitter buffer's producer and consumer: a power-of-two ring of packet
+ * slots indexed by buffer sequence number, and the few fields through which the two threads
+ * publish their progress, each side on its own cache lines (padding by inheritance, as JCTools
+ * does).
+ *
+ * <p>Protocol. The producer may write slot {@code s & mask} only while
+ * {@code s - consumerHead < capacity}. It fills the slot's fields with plain stores and then
+ * publishes {@code slotSequence[s & mask] = s} with a release store; the consumer reads that with
+ * an acquire load and, if it equals {@code s}, may read the fields. The consumer releases every
+ * slot below a number by storing {@code consumerHead} with release, after its last read of those
+ * slots; the producer reads {@code consumerHead} with acquire before reusing a slot. A slot
+ * therefore never changes while the consumer can still read it.
+ *
+ * <p>Thread-safety: exactly one producer thread and one consumer thread, as described above.
+ */
+public final class SpscSlotRing extends SlotRingPadding2 {
+
+    /** Slot flag: the RTP marker bit was set. */
+    public static final int FLAG_MARKER = 1;
+    /**
+     * Slot flag: not a packet but the boundary between two streams (SSRC change or sequence
+     * restart). Nothing below it will ever arrive again; the new stream's packets follow it.
+     */
+    public static final int FLAG_STREAM_BOUNDARY = 2;
+
+    private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle PRODUCER_HIGHEST;
+    private static final VarHandle FLUSH_BELOW;
+    private static final VarHandle PLAYOUT_OFFSET;
+    private static final VarHandle TARGET_DELAY;
+    private static final VarHandle CONSUMER_HEAD;
+    private static final VarHandle KEYFRAME_REQUESTS;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PRODUCER_HIGHEST = lookup.findVarHandle(SlotRingProducerFields.class, "producerHighest", long.class);
+            FLUSH_BELOW = lookup.findVarHandle(SlotRingProducerFields.class, "flushBelow", long.class);
+            PLAYOUT_OFFSET = lookup.findVarHandle(SlotRingProducerFields.class, "playoutOffsetNs", long.class);
+            TARGET_DELAY = lookup.findVarHandle(SlotRingProducerFields.class, "targetDelayNs", long.class);
+            CONSUMER_HEAD = lookup.findVarHandle(SlotRingConsumerFields.class, "consumerHead", long.class);
+            KEYFRAME_REQUESTS = lookup.findVarHandle(SlotRingConsumerFields.class, "keyframeRequests", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final int capacity;
+    private final int mask;
+    private final int maxPayloadBytes;
+    private final long[] sequence;
+    private final long[] mediaTimeNs;
+    private final long[] arrivalNs;
+    private final int[] rtpTimestamp;
+    private final int[] wireSequence;
+    private final int[] length;
+    private final byte[] flags;
+    private final byte[] payload;
+
+    /**
+     * @param capacity number of slots; a power of two
+     * @param maxPayloadBytes bytes reserved per slot
+     */
+    public SpscSlotRing(int capacity, int maxPayloadBytes) {
+        if (capacity < 2 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two >= 2: " + capacity);
+        }
+        if ((long) capacity * maxPayloadBytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("capacity * maxPayloadBytes too large: " + capacity + " * " + maxPayloadBytes);
+        }
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.maxPayloadBytes = maxPayloadBytes;
+        sequence = new long[capacity];
+        java.util.Arrays.fill(sequence, -1L);
+        mediaTimeNs = new long[capacity];
+        arrivalNs = new long[capacity];
+        rtpTimestamp = new int[capacity];
+        wireSequence = new int[capacity];
+        length = new int[capacity];
+        flags = new byte[capacity];
+        payload = new byte[capacity * maxPayloadBytes];
+    }
+
+    /** @return number of slots */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** @return bytes reserved per slot */
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    // ---- producer side -------------------------------------------------------------------
+
+    /**
+     * Whether slot {@code s} currently holds packet {@code s}. Producer thread only (it reads its
+     * own stores).
+     */
+    public boolean producerHolds(long s) {
+        return sequence[(int) s & mask] == s;
+    }
+
+    /**
+     * Fills slot {@code s} and publishes it. Producer thread only; the caller has checked that
+     * {@code s - consumerHead < capacity}.
+     */
+    public void write(long s, long mediaNs, long arrival, int rtpTs, int wireSeq, int flagBits,
+            byte[] src, int srcOffset, int srcLength) {
+        int i = (int) s & mask;
+        mediaTimeNs[i] = mediaNs;
+        arrivalNs[i] = arrival;
+        rtpTimestamp[i] = rtpTs;
+        wireSequence[i] = wireSeq;
+        length[i] = srcLength;
+        flags[i] = (byte) flagBits;
+        System.arraycopy(src, srcOffset, payload, i * maxPayloadBytes, srcLength);
+        // Release: the slot's fields above become visible before its sequence number.
+        SEQUENCE.setRelease(sequence, i, s);
+    }
+
+    /** Publishes a stream boundary in slot {@code s} (see {@link #FLAG_STREAM_BOUNDARY}). */
+    public void writeBoundary(long s) {
+        int i = (int) s & mask;
+        length[i] = 0;
+        flags[i] = (byte) FLAG_STREAM_BOUNDARY;
+        SEQUENCE.setRelease(sequence, i, s);
+    }
+
+    /** Publishes the highest stored number (release, so its slot is visible first). */
+    public void publishHighest(long s) {
+        PRODUCER_HIGHEST.setRelease(this, s);
+    }
+
+    /** Asks the consumer to drop everything below {@code s}. */
+    public void requestFlushBelow(long s) {
+        FLUSH_BELOW.setRelease(this, s);
+    }
+
+    /** Publishes the playout timing for the consumer. */
+    public void publishTiming(long offsetNs, long targetNs) {
+        // Opaque is enough: each value is used on its own and any recent value is correct.
+        PLAYOUT_OFFSET.setOpaque(this, offsetNs);
+        TARGET_DELAY.setOpaque(this, targetNs);
+    }
+
+    /** @return the consumer's head, acquired so that its reads of older slots are complete */
+    public long consumerHead() {
+        return (long) CONSUMER_HEAD.getAcquire(this);
+    }
+
+    /** @return keyframe requests raised so far; any thread */
+    public long keyframeRequests() {
+        return (long) KEYFRAME_REQUESTS.getAcquire(this);
+    }
+
+    // ---- consumer side -------------------------------------------------------------------
+
+    /** Whether slot {@code s} holds packet {@code s} (acquire). Consumer thread. */
+    public boolean holds(long s) {
+        return (long) SEQUENCE.getAcquire(sequence, (int) s & mask) == s;
+    }
+
+    /** @return the producer's highest stored number (acquire), or -1 */
+    public long producerHighest() {
+        return (long) PRODUCER_HIGHEST.getAcquire(this);
+    }
+
+    /** @return the pending flush point (acquire), or -1 */
+    public long flushBelow() {
+        return (long) FLUSH_BELOW.getAcquire(this);
+    }
+
+    /** @return local playout time minus media time, in nanoseconds */
+    public long playoutOffsetNs() {
+        return (long) PLAYOUT_OFFSET.getOpaque(this);
+    }
+
+    /** @return the producer's current target delay, in nanoseconds */
+    public long targetDelayNs() {
+        return (long) TARGET_DELAY.getOpaque(this);
+    }
+
+    /** Releases every slot below {@code s}. Consumer thread. */
+    public void releaseBelow(long s) {
+        // Release: our reads of the released slots happen-before the producer reuses them.
+        CONSUMER_HEAD.setRelease(this, s);
+    }
+
+    /** Raises one keyframe request. Consumer thread. */
+    public void raiseKeyframeRequest() {
+        KEYFRAME_REQUESTS.setRelease(this, (long) KEYFRAME_REQUESTS.getOpaque(this) + 1);
+    }
+
+    /** Media time of slot {@code s}'s packet, in nanoseconds; read after {@link #holds}. */
+    public long mediaTimeNs(long s) {
+        return mediaTimeNs[(int) s & mask];
+    }
+
+    /** Arrival time of slot {@code s}'s packet, in nanoseconds. */
+    public long arrivalNs(long s) {
+        return arrivalNs[(int) s & mask];
+    }
+
+    /** RTP timestamp of slot {@code s}'s packet. */
+    public int rtpTimestamp(long s) {
+        return rtpTimestamp[(int) s & mask];
+    }
+
+    /** 16-bit RTP sequence number of slot {@code s}'s packet. */
+    public int wireSequence(long s) {
+        return wireSequence[(int) s & mask];
+    }
+
+    /** Flag bits of slot {@code s}'s packet. */
+    public int flags(long s) {
+        return flags[(int) s & mask];
+    }
+
+    /** Payload length of slot {@code s}'s packet, in bytes. */
+    public int payloadLength(long s) {
+        return length[(int) s & mask];
+    }
+
+    /** Offset of slot {@code s}'s payload in {@link #payloadArray()}. */
+    public int payloadOffset(long s) {
+        return ((int) s & mask) * maxPayloadBytes;
+    }
+
+    /** The pooled payload memory of every slot. */
+    public byte[] payloadArray() {
+        return payload;
+    }
+}

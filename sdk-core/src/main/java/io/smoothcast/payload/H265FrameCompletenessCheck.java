@@ -1,0 +1,42 @@
+package io.smoothcast.payload;
+
+import io.smoothcast.jitter.FrameCompletenessCheck;
+import io.smoothcast.jitter.JitterFrame;
+import io.smoothcast.payload.internal.NalFormat;
+import io.smoothcast.payload.internal.NalFrames;
+
+/**
+ * The jitter buffer's frame-completeness hook for H.265 (RFC 7798): a candidate run of packets is
+ * a complete frame when
+ * <ul>
+ *   <li>it is closed (marker bit, or the next packet carries another timestamp);</li>
+ *   <li>its start is known: confirmed by the buffer, or, after a gap, its first payload opens an
+ *       access unit (VPS, SPS, PPS, prefix SEI, access unit delimiter, or a slice segment
+ *       with first_slice_segment_in_pic_flag set; a fragment only if it is the start fragment);</li>
+ *   <li>every payload is well formed (as {@link H265Depacketizer} checks it) and every fragmented
+ *       NAL unit runs from its start fragment to its end fragment with nothing else in between.</li>
+ * </ul>
+ * A malformed run is never complete, so the buffer gives it up at its deadline (and asks for a
+ * keyframe) instead of handing broken bytes to the decoder.
+ *
+ * <pre>{@code
+ * SpscJitterBuffer buffer = SpscJitterBuffer.builder()
+ *         .completenessCheck(H265FrameCompletenessCheck.INSTANCE)
+ *         .build();
+ * }</pre>
+ *
+ * <p>Stateless; thread-safe; one instance may be shared by any number of buffers.
+ */
+public final class H265FrameCompletenessCheck implements FrameCompletenessCheck {
+
+    /** The shared instance. */
+    public static final H265FrameCompletenessCheck INSTANCE = new H265FrameCompletenessCheck();
+
+    private H265FrameCompletenessCheck() {
+    }
+
+    @Override
+    public boolean isComplete(JitterFrame candidate, boolean startConfirmed, boolean closed) {
+        return NalFrames.isComplete(NalFormat.H265, candidate, startConfirmed, closed);
+    }
+}

@@ -1,0 +1,102 @@
+package io.smoothcast.payload.internal;
+
+import io.smoothcast.jitter.JitterFrame;
+
+/**
+ * Whole-frame questions about H.264 / H.265 payload runs held by the jitter buffer and about
+ * Annex-B access units: completeness, keyframe content, access unit boundaries.
+ *
+ * <p>Stateless; thread-safe. Allocates nothing.
+ */
+public final class NalFrames {
+
+    private NalFrames() {
+    }
+
+    /**
+     * A run of consecutive packets sharing one RTP timestamp is a complete, decodable-as-sent
+     * frame when it is closed (marker bit, or the next packet has another timestamp), its start
+     * is known (confirmed by the buffer, or its first payload opens an access unit), and every
+     * payload is well formed with each fragmented NAL unit running from start to end fragment.
+     */
+    public static boolean isComplete(NalFormat format, JitterFrame frame, boolean startConfirmed, boolean closed) {
+        int count = frame.packetCount();
+        if (!closed || count == 0) {
+            return false;
+        }
+        byte[] data = frame.payloadArray();
+        if (!startConfirmed
+                && !NalPayloads.startsAccessUnit(format, data, frame.payloadOffset(0), frame.payloadLength(0))) {
+            return false;
+        }
+        int state = NalPayloads.NO_OPEN_FRAGMENT;
+        for (int i = 0; i < count; i++) {
+            state = NalPayloads.stepFragmentState(format, state, data, frame.payloadOffset(i), frame.payloadLength(i));
+            if (state == NalPayloads.BROKEN) {
+                return false;
+            }
+        }
+        return state == NalPayloads.NO_OPEN_FRAGMENT;
+    }
+
+    /** @return the NAL unit types carried by every payload of the frame, as a bit mask */
+    public static long nalTypeMask(NalFormat format, JitterFrame frame) {
+        byte[] data = frame.payloadArray();
+        long mask = 0;
+        for (int i = 0; i < frame.packetCount(); i++) {
+            mask |= NalPayloads.nalTypeMask(format, data, frame.payloadOffset(i), frame.payloadLength(i));
+        }
+        return mask;
+    }
+
+    /** @return the NAL unit types found in an Annex-B byte range, as a bit mask */
+    public static long nalTypeMaskOfAnnexB(NalFormat format, byte[] data, int offset, int length) {
+        int end = offset + length;
+        long mask = 0;
+        int startCode = AnnexB.findStartCode(data, offset, end);
+        while (startCode >= 0) {
+            int nal = startCode + 3;
+            int next = AnnexB.findStartCode(data, nal, end);
+            int nalEnd = next < 0 ? end : next;
+            if (nalEnd - nal >= format.headerBytes() && format.checkHeader(data, nal) == 0) {
+                mask |= 1L << format.nalType(data, nal);
+            }
+            startCode = next;
+        }
+        return mask;
+    }
+
+    /**
+     * Finds where the first access unit of an Annex-B byte range ends: just before the first NAL
+     * unit that opens a new access unit (see {@link NalFormat#startsAccessUnit}) after a picture's
+     * slice (VCL NAL unit) was seen.
+     *
+     * @return the index after the access unit's last NAL unit byte, or -1 if the range ends
+     *     before the next access unit begins
+     */
+    public static int findAccessUnitEnd(NalFormat format, byte[] data, int offset, int length) {
+        int end = offset + length;
+        boolean sliceSeen = false;
+        int previousNal = -1;
+        int startCode = AnnexB.findStartCode(data, offset, end);
+        while (startCode >= 0) {
+            int nal = startCode + 3;
+            int next = AnnexB.findStartCode(data, nal, end);
+            int nalEnd = next < 0 ? end : next;
+            if (nalEnd - nal >= format.headerBytes()) {
+                int type = format.nalType(data, nal);
+                int bodyIndex = nal + format.headerBytes();
+                int body = bodyIndex < nalEnd ? data[bodyIndex] & 0xFF : -1;
+                if (sliceSeen && format.startsAccessUnit(type, body)) {
+                    return AnnexB.trimTrailingZeros(data, previousNal, startCode);
+                }
+                if (format.isSlice(type)) {
+                    sliceSeen = true;
+                }
+                previousNal = nal;
+            }
+            startCode = next;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,96 @@
+package io.smoothcast.payload;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real Opus packets from ffmpeg's libopus, at every frame duration from 2.5 ms to 120 ms and in
+ * both SILK/hybrid (low bitrate, voip) and CELT (music bitrate) modes: each one must pass our
+ * RFC 6716 checks, report the duration it was encoded with, and survive packetization unchanged.
+ */
+@Tag("interop")
+class OpusFfmpegInteropTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void libopusPackets_passValidationWithTheirEncodedDuration() throws Exception {
+        assumeTrue(MediaTools.available("ffmpeg", "-version"),
+                "ffmpeg not installed (apt-get install ffmpeg); Opus interop skipped");
+        MediaTools tools = new MediaTools(dir);
+        String encoders = tools.run("ffmpeg", "-hide_banner", "-encoders");
+        assumeTrue(encoders.contains("libopus"), "this ffmpeg has no libopus encoder; Opus interop skipped");
+
+        OpusPacketizer packetizer = new OpusPacketizer(8000);
+        OpusDepacketizer depacketizer = new OpusDepacketizer();
+        byte[] rtp = new byte[8000];
+        byte[] decoded = new byte[8000];
+        TreeSet<Integer> codesSeen = new TreeSet<>();
+        TreeSet<Integer> configsSeen = new TreeSet<>();
+        String[][] modes = {{"12k", "voip"}, {"96k", "audio"}};
+        String[] durationsMs = {"2.5", "5", "10", "20", "40", "60", "120"};
+        for (String[] mode : modes) {
+            for (String durationMs : durationsMs) {
+                String context = "bitrate " + mode[0] + ", " + mode[1] + ", " + durationMs + " ms";
+                Path ogg = dir.resolve("a-" + mode[0] + "-" + durationMs + ".ogg");
+                tools.run("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+                        "-i", "sine=frequency=440:sample_rate=48000", "-t", "1", "-c:a", "libopus", "-b:a", mode[0],
+                        "-application", mode[1], "-frame_duration", durationMs, "-f", "ogg", ogg.toString());
+                List<byte[]> packets = oggPackets(Files.readAllBytes(ogg));
+                assertTrue(packets.size() > 3, context + ": OpusHead, OpusTags and audio");
+                int expectedSamples = (int) Math.round(Double.parseDouble(durationMs) * 48);
+                for (byte[] opus : packets.subList(2, packets.size())) {
+                    int n = packetizer.packetize(opus, 0, opus.length, rtp, 0);
+                    assertEquals(opus.length, n, context + ": " + PayloadErrors.name(n));
+                    assertEquals(expectedSamples, packetizer.lastPacketSamples(), context);
+                    assertEquals(opus.length, depacketizer.depacketize(rtp, 0, n, decoded, 0), context);
+                    assertEquals(expectedSamples, depacketizer.lastPacketSamples(), context);
+                    assertArrayEquals(opus, Arrays.copyOf(decoded, opus.length), context);
+                    codesSeen.add(opus[0] & 3);
+                    configsSeen.add((opus[0] & 0xFF) >>> 3);
+                }
+            }
+        }
+        assertTrue(codesSeen.contains(0) && codesSeen.contains(3), "single and multi-frame packets: " + codesSeen);
+        assertTrue(configsSeen.first() < 16 && configsSeen.last() >= 16, "SILK/hybrid and CELT: " + configsSeen);
+    }
+
+    /** The packets of a single-stream Ogg file (RFC 3533): pages, lacing values, continued packets. */
+    private static List<byte[]> oggPackets(byte[] file) {
+        List<byte[]> packets = new ArrayList<>();
+        ByteArrayOutputStream current = new ByteArrayOutputStream();
+        int at = 0;
+        while (at + 27 <= file.length) {
+            assertEquals("OggS", new String(file, at, 4, StandardCharsets.US_ASCII), "page capture pattern at " + at);
+            int segments = file[at + 26] & 0xFF;
+            int data = at + 27 + segments;
+            for (int s = 0; s < segments; s++) {
+                int lacing = file[at + 27 + s] & 0xFF;
+                current.write(file, data, lacing);
+                data += lacing;
+                if (lacing < 255) {
+                    packets.add(current.toByteArray());
+                    current.reset();
+                }
+            }
+            at = data;
+        }
+        assertEquals(file.length, at, "the file ends on a page boundary");
+        return packets;
+    }
+}
