@@ -50,7 +50,6 @@ public final class SrtpReceiver {
         this.keys = SessionKeys.derive(builder.profile, builder.masterKey, builder.masterSalt);
         this.rtpStreams = new StreamTable(builder.maxStreams, builder.windowPackets);
         this.rtcpStreams = new StreamTable(builder.maxStreams, builder.windowPackets);
-        java.util.Arrays.fill(builder.masterKey, (byte) 0);
     }
 
     /**
@@ -243,6 +242,7 @@ public final class SrtpReceiver {
         private final byte[] masterSalt;
         private int maxStreams = SrtpArguments.DEFAULT_MAX_STREAMS;
         private int windowPackets = SrtpArguments.DEFAULT_WINDOW_PACKETS;
+        private boolean built;
 
         private Builder(SrtpProfile profile, byte[] masterKey, byte[] masterSalt) {
             SrtpArguments.checkKeys(profile, masterKey, masterSalt);
@@ -272,9 +272,23 @@ public final class SrtpReceiver {
             return this;
         }
 
-        /** @return the receiver; the builder's copy of the master key is wiped */
+        /**
+         * Builds once: afterwards the builder's copy of the master key is wiped.
+         *
+         * @return the receiver
+         * @throws IllegalStateException if called a second time
+         */
         public SrtpReceiver build() {
-            return new SrtpReceiver(this);
+            if (built) {
+                throw new IllegalStateException("build() may be called once: the master key copy was wiped");
+            }
+            built = true;
+            try {
+                return new SrtpReceiver(this);
+            } finally {
+                java.util.Arrays.fill(masterKey, (byte) 0);
+                java.util.Arrays.fill(masterSalt, (byte) 0);
+            }
         }
     }
 }

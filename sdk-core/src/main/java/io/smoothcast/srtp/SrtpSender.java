@@ -44,7 +44,6 @@ public final class SrtpSender {
         this.rtpStreams = new StreamTable(builder.maxStreams, builder.windowPackets);
         this.rtcpStreams = new StreamTable(builder.maxStreams, builder.windowPackets);
         this.encryptRtcp = builder.encryptRtcp;
-        java.util.Arrays.fill(builder.masterKey, (byte) 0);
     }
 
     /**
@@ -187,6 +186,7 @@ public final class SrtpSender {
         private final byte[] masterSalt;
         private int maxStreams = SrtpArguments.DEFAULT_MAX_STREAMS;
         private int windowPackets = SrtpArguments.DEFAULT_WINDOW_PACKETS;
+        private boolean built;
         private boolean encryptRtcp = true;
 
         private Builder(SrtpProfile profile, byte[] masterKey, byte[] masterSalt) {
@@ -227,9 +227,23 @@ public final class SrtpSender {
             return this;
         }
 
-        /** @return the sender; the builder's copy of the master key is wiped */
+        /**
+         * Builds once: afterwards the builder's copy of the master key is wiped.
+         *
+         * @return the sender
+         * @throws IllegalStateException if called a second time
+         */
         public SrtpSender build() {
-            return new SrtpSender(this);
+            if (built) {
+                throw new IllegalStateException("build() may be called once: the master key copy was wiped");
+            }
+            built = true;
+            try {
+                return new SrtpSender(this);
+            } finally {
+                java.util.Arrays.fill(masterKey, (byte) 0);
+                java.util.Arrays.fill(masterSalt, (byte) 0);
+            }
         }
     }
 }

@@ -328,6 +328,9 @@ class SrtpSenderReceiverTest {
             () -> SrtpReceiver.builder(SrtpProfile.AEAD_AES_128_GCM, KEY, SALT).maxStreams(0))
             .getMessage().contains("maxStreams"));
         assertThrows(IllegalArgumentException.class, () -> receiver.dropCount(0));
+        SrtpSender.Builder once = SrtpSender.builder(SrtpProfile.AEAD_AES_128_GCM, KEY, SALT);
+        once.build();
+        assertThrows(IllegalStateException.class, once::build, "a second build would key with the wiped copy");
         assertEquals("REPLAYED", SrtpStatus.name(SrtpStatus.REPLAYED));
         assertEquals("OK", SrtpStatus.name(52));
     }
