@@ -38,9 +38,13 @@ public final class AeadTransform {
     /**
      * @param sessionKey 16 or 32 bytes
      * @param sessionSalt 12 bytes
+     * @throws IllegalArgumentException if the salt is not 12 bytes or the key not 16 or 32
      * @throws IllegalStateException if the JDK lacks AES/GCM/NoPadding (every Java 17 runtime has it)
      */
     public AeadTransform(byte[] sessionKey, byte[] sessionSalt) {
+        if (sessionKey.length != 16 && sessionKey.length != 32) {
+            throw new IllegalArgumentException("sessionKey must be 16 or 32 bytes: " + sessionKey.length);
+        }
         if (sessionSalt.length != SrtpProfile.SALT_BYTES) {
             throw new IllegalArgumentException("sessionSalt must be 12 bytes: " + sessionSalt.length);
         }
