@@ -42,13 +42,6 @@ public final class RtpPacketWriter {
     private final int[] extensionLengths = new int[MAX_EXTENSIONS];
     private final byte[] extensionData = new byte[MAX_EXTENSIONS * MAX_EXTENSION_LENGTH];
     /**
-     * For the typed elements (2-byte sequence number, 8-byte NTP time) the value itself, written
-     * straight into the packet: no copy through {@link #extensionData}. Marked by
-     * {@link #extensionInline}.
-     */
-    private final long[] extensionValues = new long[MAX_EXTENSIONS];
-    private final boolean[] extensionInline = new boolean[MAX_EXTENSIONS];
-    /**
      * The elements already encoded in the one-byte form, appended as they are added, so the
      * common case is one copy at write time. Unused once {@link #twoByteRequired} is set.
      */
@@ -185,7 +178,6 @@ public final class RtpPacketWriter {
         Bytes.checkRegion(data, offset, length, "length");
         Bytes.checkRange("length", length, 0, MAX_EXTENSION_LENGTH);
         int slot = newExtension(id, length);
-        extensionInline[slot] = false;
         System.arraycopy(data, offset, extensionData, slot * MAX_EXTENSION_LENGTH, length);
         if (!twoByteRequired) {
             System.arraycopy(data, offset, oneByteBlock, oneByteBlockLength, length);
@@ -204,8 +196,7 @@ public final class RtpPacketWriter {
     public RtpPacketWriter addTransportSequenceNumber(int id, int transportSequenceNumber) {
         Bytes.checkRange("transportSequenceNumber", transportSequenceNumber, 0, 0xFFFF);
         int slot = newExtension(id, 2);
-        extensionInline[slot] = true;
-        extensionValues[slot] = transportSequenceNumber;
+        Bytes.put16(extensionData, slot * MAX_EXTENSION_LENGTH, transportSequenceNumber);
         if (!twoByteRequired) {
             Bytes.put16(oneByteBlock, oneByteBlockLength, transportSequenceNumber);
             oneByteBlockLength += 2;
@@ -222,8 +213,7 @@ public final class RtpPacketWriter {
      */
     public RtpPacketWriter addAbsoluteCaptureTime(int id, long captureTimeNtp) {
         int slot = newExtension(id, 8);
-        extensionInline[slot] = true;
-        extensionValues[slot] = captureTimeNtp;
+        Bytes.put64(extensionData, slot * MAX_EXTENSION_LENGTH, captureTimeNtp);
         if (!twoByteRequired) {
             Bytes.put64(oneByteBlock, oneByteBlockLength, captureTimeNtp);
             oneByteBlockLength += 8;
@@ -351,13 +341,7 @@ public final class RtpPacketWriter {
             d[p] = (byte) extensionIds[i];
             d[p + 1] = (byte) len;
             p += 2;
-            if (!extensionInline[i]) {
-                System.arraycopy(extensionData, i * MAX_EXTENSION_LENGTH, d, p, len);
-            } else if (len == 2) {
-                Bytes.put16(d, p, (int) extensionValues[i]);
-            } else {
-                Bytes.put64(d, p, extensionValues[i]);
-            }
+            System.arraycopy(extensionData, i * MAX_EXTENSION_LENGTH, d, p, len);
             p += len;
         }
         while (p < end) {
