@@ -9,8 +9,11 @@ package io.smoothcast.jitter;
  * a gap), ending at the first packet with the marker bit. It is <em>closed</em> when its last
  * packet has the marker bit or the packet after it is held and carries another timestamp. Its
  * start is <em>confirmed</em> when the packet before it is held and ended a frame (marker bit or
- * another timestamp), or when it is the first packet of a stream; after a gap the start is
- * unknown and only the payload can tell (an H.264 FU-A start bit, for instance).
+ * another timestamp). At a stream start the buffer assumes the stream's lowest held packet
+ * begins a frame once that packet's playout time has come (packets sent earlier had the whole
+ * latency window to arrive). After a gap the start is unknown and only the payload can tell (an
+ * H.264 FU-A start bit, for instance); a payload-aware check should also verify the start it is
+ * told is confirmed, since the stream's real first packet may have been lost.
  *
  * <p>Called on the consumer thread, possibly several times for the same candidate; must be
  * quick, must not keep the {@link JitterFrame} and must not throw.

@@ -7,6 +7,9 @@ public enum PlayoutMode {
      * round trip when NACK is on), clamped to [min, max], changing at a bounded rate.
      */
     ADAPTIVE,
-    /** A constant latency window above the path's base delay, as SRT's latency setting. */
+    /**
+     * A constant latency window above the path's base delay (the lowest transit time seen over
+     * the last 5 to 10 seconds), as SRT's latency setting.
+     */
     FIXED
 }

@@ -78,7 +78,7 @@ public final class SpscJitterBuffer {
     /** Default limit on how fast the playout delay changes, in ms per second. */
     public static final int DEFAULT_MAX_DELAY_CHANGE_MS_PER_SECOND = 100;
     /** Default fraction of relative delays the adaptive target covers. */
-    public static final double DEFAULT_DELAY_QUANTILE = 0.995;
+    public static final double DEFAULT_DELAY_QUANTILE = 0.98;
     /** Default histogram forget factor per packet. */
     public static final double DEFAULT_FORGET_FACTOR = 0.9995;
     /** Default NACK retry limit per sequence number. */
@@ -278,11 +278,15 @@ public final class SpscJitterBuffer {
         long shift;
         long highest = -1;
         long flushRequested = -1;
+        /** The consumer's head as last read; it only grows, so it is a lower bound. */
+        long cachedConsumerHead;
         /** Where the current stream's boundary slot goes, or -1 once written. */
         long pendingBoundary = -1;
         /** Media time = mediaBaseNs + (extended timestamp - firstTicks) in ns. */
         long mediaBaseNs;
         long firstTicks;
+        long lastTicks;
+        long lastTicksNs;
         long keyframeRequestsSeen;
 
         Producer(PlayoutDelayEstimator estimator, NackTracker nacks) {
@@ -332,7 +336,14 @@ public final class SpscJitterBuffer {
                     newStream = true;
                 }
                 final long s = extended + shift;
-                final long head = ring.consumerHead();
+                long head = cachedConsumerHead;
+                // The consumer only moves beyond highest + 1 when it flushes, so an in-order
+                // packet at or above the last flush point cannot be late: the cached head is then
+                // enough, and the consumer's cache line is read only when it could matter.
+                if (s <= highest || s < flushRequested || s - head >= capacity) {
+                    head = ring.consumerHead();
+                    cachedConsumerHead = head;
+                }
                 if (s < head) {
                     boolean duplicate = ring.producerHolds(s);
                     counters.add(duplicate ? JitterBufferStats.P_DUPLICATED : JitterBufferStats.P_DISCARDED_LATE, 1);
@@ -351,8 +362,7 @@ public final class SpscJitterBuffer {
                     counters.add(JitterBufferStats.P_DUPLICATED, 1);
                     return OfferResult.DUPLICATE;
                 }
-                long ticks = timestamps.unwrap(rtpTimestamp);
-                long mediaNs = mediaBaseNs + ticksToNs(ticks - firstTicks);
+                long mediaNs = mediaBaseNs + mediaOffsetNs(timestamps.unwrap(rtpTimestamp) - firstTicks);
                 if (estimator.started()) {
                     long offTimelineNs = arrivalNs - mediaNs - estimator.baseTransitNs();
                     if (offTimelineNs > timestampJumpNs || offTimelineNs < -timestampJumpNs) {
@@ -411,11 +421,22 @@ public final class SpscJitterBuffer {
             nacks.clear();
             timestamps.reset();
             firstTicks = timestamps.unwrap(rtpTimestamp);
+            lastTicks = 0;
+            lastTicksNs = 0;
             mediaBaseNs = estimator.started() ? arrivalNs - estimator.baseTransitNs() : arrivalNs;
         }
 
-        private long ticksToNs(long ticks) {
-            return ticks / clockRateHz * NS_PER_SECOND + ticks % clockRateHz * NS_PER_SECOND / clockRateHz;
+        /**
+         * Nanoseconds since the stream's first timestamp, exact and overflow-free for any
+         * realistic stream length. Packets of one frame share a timestamp, so the last result is
+         * reused rather than paying for the divisions again.
+         */
+        private long mediaOffsetNs(long ticks) {
+            if (ticks != lastTicks) {
+                lastTicks = ticks;
+                lastTicksNs = ticks / clockRateHz * NS_PER_SECOND + ticks % clockRateHz * NS_PER_SECOND / clockRateHz;
+            }
+            return lastTicksNs;
         }
 
         int pollNacks(long nowNs, int[] out) {
@@ -499,14 +520,20 @@ public final class SpscJitterBuffer {
                     }
                     continue;
                 }
-                if (held && isCompleteRun(head, highest, headStartConfirmed, offsetNs)) {
-                    long playoutNs = ring.mediaTimeNs(head) + offsetNs;
-                    if (nowNs - playoutNs < 0) {
+                if (held) {
+                    boolean complete = isCompleteRun(head, highest, headStartConfirmed, offsetNs);
+                    if (complete) {
+                        if (nowNs - (ring.mediaTimeNs(head) + offsetNs) < 0) {
+                            break;
+                        }
+                        deliver(nowNs, handler);
+                        delivered++;
+                        continue;
+                    }
+                    if (runEnd == highest) {
+                        // Nothing arrived beyond this frame yet, so there is nothing to skip to.
                         break;
                     }
-                    deliver(nowNs, handler);
-                    delivered++;
-                    continue;
                 }
                 if (!skipToNextPlayable(nowNs, highest, offsetNs)) {
                     break;
@@ -531,7 +558,16 @@ public final class SpscJitterBuffer {
             while (lowest <= highest && !ring.holds(lowest)) {
                 lowest++;
             }
-            if (lowest > highest || isBoundary(lowest) || nowNs - (ring.mediaTimeNs(lowest) + offsetNs) < 0) {
+            if (lowest > highest) {
+                return false;
+            }
+            if (isBoundary(lowest)) {
+                // The stream restarted again before any of its packets arrived.
+                head = lowest;
+                ring.releaseBelow(head);
+                return true;
+            }
+            if (nowNs - (ring.mediaTimeNs(lowest) + offsetNs) < 0) {
                 return false;
             }
             head = lowest;

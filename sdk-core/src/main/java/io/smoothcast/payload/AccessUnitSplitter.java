@@ -12,7 +12,8 @@ import io.smoothcast.payload.internal.NalFrames;
  * only begin a new one: an access unit delimiter, parameter sets, SEI, or a slice that is the
  * first of its picture (H.264 {@code first_mb_in_slice == 0}; H.265
  * {@code first_slice_segment_in_pic_flag}). Streams with arbitrary slice order are not split
- * correctly.
+ * correctly. An access unit's end is only known once the next one begins, so a reader of a live
+ * encoder's output (ffmpeg writing to a pipe) is one access unit behind until the stream ends.
  *
  * <pre>{@code
  * int at = 0;

@@ -10,14 +10,16 @@ import io.smoothcast.payload.internal.NalFrames;
  * a complete frame when
  * <ul>
  *   <li>it is closed (marker bit, or the next packet carries another timestamp);</li>
- *   <li>its start is known: confirmed by the buffer, or, after a gap, its first payload opens an
- *       access unit (SPS, PPS, SEI, access unit delimiter, or a slice with
- *       first_mb_in_slice 0; a fragment only if it is the start fragment);</li>
+ *   <li>its first payload opens an access unit: SPS, PPS, SEI, access unit delimiter, or a slice
+ *       with first_mb_in_slice 0 (a fragment only if it is the start fragment). This is checked
+ *       even when the buffer confirms the start, which at a stream start is only an assumption;</li>
  *   <li>every payload is well formed (as {@link H264Depacketizer} checks it) and every fragmented
  *       NAL unit runs from its start fragment to its end fragment with nothing else in between.</li>
  * </ul>
  * A malformed run is never complete, so the buffer gives it up at its deadline (and asks for a
- * keyframe) instead of handing broken bytes to the decoder.
+ * keyframe) instead of handing broken bytes to the decoder. Streams with arbitrary slice order
+ * (H.264 Baseline ASO, where a picture may begin with another slice than its first) are not
+ * supported.
  *
  * <pre>{@code
  * SpscJitterBuffer buffer = SpscJitterBuffer.builder()
@@ -35,8 +37,9 @@ public final class H264FrameCompletenessCheck implements FrameCompletenessCheck 
     private H264FrameCompletenessCheck() {
     }
 
+    /** {@inheritDoc} The payload is checked whether or not {@code startConfirmed} is set. */
     @Override
     public boolean isComplete(JitterFrame candidate, boolean startConfirmed, boolean closed) {
-        return NalFrames.isComplete(NalFormat.H264, candidate, startConfirmed, closed);
+        return NalFrames.isComplete(NalFormat.H264, candidate, closed);
     }
 }

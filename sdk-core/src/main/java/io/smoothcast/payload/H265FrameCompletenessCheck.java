@@ -10,9 +10,10 @@ import io.smoothcast.payload.internal.NalFrames;
  * a complete frame when
  * <ul>
  *   <li>it is closed (marker bit, or the next packet carries another timestamp);</li>
- *   <li>its start is known: confirmed by the buffer, or, after a gap, its first payload opens an
- *       access unit (VPS, SPS, PPS, prefix SEI, access unit delimiter, or a slice segment
- *       with first_slice_segment_in_pic_flag set; a fragment only if it is the start fragment);</li>
+ *   <li>its first payload opens an access unit: VPS, SPS, PPS, prefix SEI, access unit delimiter,
+ *       or a slice segment with first_slice_segment_in_pic_flag set (a fragment only if it is the
+ *       start fragment). This is checked even when the buffer confirms the start, which at a
+ *       stream start is only an assumption;</li>
  *   <li>every payload is well formed (as {@link H265Depacketizer} checks it) and every fragmented
  *       NAL unit runs from its start fragment to its end fragment with nothing else in between.</li>
  * </ul>
@@ -35,8 +36,9 @@ public final class H265FrameCompletenessCheck implements FrameCompletenessCheck 
     private H265FrameCompletenessCheck() {
     }
 
+    /** {@inheritDoc} The payload is checked whether or not {@code startConfirmed} is set. */
     @Override
     public boolean isComplete(JitterFrame candidate, boolean startConfirmed, boolean closed) {
-        return NalFrames.isComplete(NalFormat.H265, candidate, startConfirmed, closed);
+        return NalFrames.isComplete(NalFormat.H265, candidate, closed);
     }
 }

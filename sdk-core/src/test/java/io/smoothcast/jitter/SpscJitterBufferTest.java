@@ -374,4 +374,17 @@ class SpscJitterBufferTest {
         assertEquals(List.of(1, 7000, 7001), out.firstSequences());
         assertEquals(1, stats(buffer).streamRestarts());
     }
+
+    @Test
+    void restartBeforeAnyPacketOfPreviousRestartIsPlayed_stillDelivers() {
+        SpscJitterBuffer buffer = fixed100();
+        RecordingHandler out = new RecordingHandler();
+        offer(buffer, 1, 0, true, T0);
+        buffer.poll(T0 + 100 * MS, out);
+        Packets.offer(buffer, 2, 50, 40, true, T0 + 40 * MS);   // new SSRC
+        Packets.offer(buffer, 3, 900, 80, true, T0 + 80 * MS);  // and another one at once
+        buffer.poll(T0 + 1_000 * MS, out);
+        assertEquals(List.of(1, 50, 900), out.firstSequences());
+        assertEquals(2, stats(buffer).streamRestarts());
+    }
 }

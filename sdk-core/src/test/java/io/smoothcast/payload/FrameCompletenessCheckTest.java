@@ -134,6 +134,18 @@ class FrameCompletenessCheckTest {
     }
 
     @Test
+    void atStreamStart_aRunMissingItsFirstSlice_isNotComplete_thoughTheBufferAssumesItsStart() {
+        SpscJitterBuffer buffer = buffer(H264FrameCompletenessCheck.INSTANCE);
+        // 10 (the first slice of frame 0, the stream's first packet) lost; 11 is its second slice.
+        offer(buffer, 11, 0, true, bytes(0x41, 0x1A, 0x01));
+        offer(buffer, 12, 1, true, bytes(0x41, 0x9A, 0x02));
+
+        buffer.poll(300 * MS, recorder);
+
+        assertEquals(List.of(12), recorder.firstSequences);
+    }
+
+    @Test
     void afterAGap_aRunOpeningWithAFuMiddle_isNotComplete() {
         SpscJitterBuffer buffer = buffer(H264FrameCompletenessCheck.INSTANCE);
         offer(buffer, 10, 0, true, bytes(0x41, 0x9A, 0x01));

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +49,7 @@ class OpusFfmpegInteropTest {
                 tools.run("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
                         "-i", "sine=frequency=440:sample_rate=48000", "-t", "1", "-c:a", "libopus", "-b:a", mode[0],
                         "-application", mode[1], "-frame_duration", durationMs, "-f", "ogg", ogg.toString());
-                List<byte[]> packets = oggPackets(Files.readAllBytes(ogg));
+                List<byte[]> packets = OggPackets.read(Files.readAllBytes(ogg));
                 assertTrue(packets.size() > 3, context + ": OpusHead, OpusTags and audio");
                 int expectedSamples = (int) Math.round(Double.parseDouble(durationMs) * 48);
                 for (byte[] opus : packets.subList(2, packets.size())) {
@@ -68,29 +66,5 @@ class OpusFfmpegInteropTest {
         }
         assertTrue(codesSeen.contains(0) && codesSeen.contains(3), "single and multi-frame packets: " + codesSeen);
         assertTrue(configsSeen.first() < 16 && configsSeen.last() >= 16, "SILK/hybrid and CELT: " + configsSeen);
-    }
-
-    /** The packets of a single-stream Ogg file (RFC 3533): pages, lacing values, continued packets. */
-    private static List<byte[]> oggPackets(byte[] file) {
-        List<byte[]> packets = new ArrayList<>();
-        ByteArrayOutputStream current = new ByteArrayOutputStream();
-        int at = 0;
-        while (at + 27 <= file.length) {
-            assertEquals("OggS", new String(file, at, 4, StandardCharsets.US_ASCII), "page capture pattern at " + at);
-            int segments = file[at + 26] & 0xFF;
-            int data = at + 27 + segments;
-            for (int s = 0; s < segments; s++) {
-                int lacing = file[at + 27 + s] & 0xFF;
-                current.write(file, data, lacing);
-                data += lacing;
-                if (lacing < 255) {
-                    packets.add(current.toByteArray());
-                    current.reset();
-                }
-            }
-            at = data;
-        }
-        assertEquals(file.length, at, "the file ends on a page boundary");
-        return packets;
     }
 }

@@ -71,6 +71,7 @@ public final class NackTracker {
      */
     public void addMissing(long fromRing, long toRing, int wireSeqOfFrom, long nowNs) {
         long first = Math.max(fromRing, toRing - ringSeq.length + 1);
+        droppedForSpace += first - fromRing;
         int wire = (wireSeqOfFrom + (int) (first - fromRing)) & 0xFFFF;
         for (long s = first; s <= toRing; s++) {
             if (size == ringSeq.length) {
@@ -149,7 +150,7 @@ public final class NackTracker {
         return size;
     }
 
-    /** @return numbers dropped from the list because it was full */
+    /** @return numbers never tracked or dropped from the list because it was full */
     public long droppedForSpace() {
         return droppedForSpace;
     }

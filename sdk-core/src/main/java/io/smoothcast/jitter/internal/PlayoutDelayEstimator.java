@@ -8,8 +8,9 @@ package io.smoothcast.jitter.internal;
  * nanoseconds). The lowest transit seen over the last one to two {@code baseWindowNs} is the
  * path's base delay; a packet's relative delay is how far its transit lies above that base.
  * In adaptive mode the target delay is a quantile of the relative delays in a
- * {@link DelayHistogram} with a forget factor (NetEq-style), plus one round trip of headroom when
- * retransmission is on, clamped to [min, max]. In fixed mode it is a constant. The playout offset
+ * {@link DelayHistogram} with a forget factor (NetEq-style), at least three times the RFC 3550
+ * interarrival jitter, plus one round trip of headroom when retransmission is on, clamped to
+ * [min, max]. In fixed mode it is a constant. The playout offset
  * (media time + offset = local playout time) then moves towards base + target, at most
  * {@code maxChangeNsPerNs} nanoseconds per nanosecond of arrival time, so playback speed never
  * jumps.
@@ -22,6 +23,8 @@ public final class PlayoutDelayEstimator {
 
     /** How often the quantile is recomputed, in arrival time; it walks every bucket. */
     private static final long QUANTILE_INTERVAL_NS = 5_000_000L;
+    /** The adaptive target is at least this many times the RFC 3550 interarrival jitter. */
+    private static final long JITTER_FLOOR_FACTOR = 3;
     /** Samples before the histogram alone decides; until then the initial delay is a floor. */
     private static final long WARMUP_SAMPLES = 50;
 
@@ -37,7 +40,7 @@ public final class PlayoutDelayEstimator {
 
     private boolean started;
     private long lastTransitNs;
-    private double jitterNs;
+    private long jitterNsTimes16;
     private long currentWindowMinNs;
     private long previousWindowMinNs;
     private long windowStartNs;
@@ -99,10 +102,10 @@ public final class PlayoutDelayEstimator {
             }
             return;
         }
-        // RFC 3550 6.4.1: J += (|D| - J) / 16.
+        // RFC 3550 6.4.1: J += (|D| - J) / 16, kept scaled by 16 as in the RFC's appendix A.8.
         long d = transitNs - lastTransitNs;
         lastTransitNs = transitNs;
-        jitterNs += (Math.abs((double) d) - jitterNs) / 16.0;
+        jitterNsTimes16 += Math.abs(d) - ((jitterNsTimes16 + 8) >> 4);
 
         if (arrivalNs - windowStartNs >= baseWindowNs) {
             previousWindowMinNs = currentWindowMinNs;
@@ -119,7 +122,9 @@ public final class PlayoutDelayEstimator {
                 lastQuantileAtNs = arrivalNs;
                 quantileNs = histogram.quantileNs(quantile);
             }
-            long wanted = quantileNs;
+            // The RFC 3550 jitter (a mean deviation) sets a floor: the quantile of a short or
+            // freshly forgotten history can undershoot the spread the stream still shows.
+            long wanted = Math.max(quantileNs, JITTER_FLOOR_FACTOR * (jitterNsTimes16 >> 4));
             if (histogram.samples() < WARMUP_SAMPLES) {
                 wanted = Math.max(wanted, fixedOrInitialDelayNs);
             }
@@ -175,7 +180,7 @@ public final class PlayoutDelayEstimator {
 
     /** @return RFC 3550 interarrival jitter, in nanoseconds */
     public long jitterNs() {
-        return (long) jitterNs;
+        return jitterNsTimes16 >> 4;
     }
 
     /**

@@ -13,8 +13,8 @@ public final class AnnexB {
     /** Length of the 4-byte start code every depacketizer writes before a NAL unit. */
     public static final int START_CODE_BYTES = 4;
 
-    /** Reads eight bytes at a time (any alignment); the byte order does not matter for finding a zero. */
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    /** Reads eight bytes at a time (any alignment); little-endian so byte k of a word is data[i + k]. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
 
@@ -33,24 +33,27 @@ public final class AnnexB {
         int i = from;
         int last = to - 3;
         while (i <= last) {
+            int candidate;
             if (i <= to - 8) {
                 long word = (long) LONGS.get(data, i);
-                if (((word - ONES) & ~word & HIGH_BITS) == 0) {
+                long zeros = (word - ONES) & ~word & HIGH_BITS;
+                if (zeros == 0) {
                     // No zero byte in [i, i + 8): no prefix can begin there, as each begins with one.
                     i += 8;
                     continue;
                 }
-            }
-            byte third = data[i + 2];
-            if (third == 0) {
-                // A prefix may still begin at i + 1 or i + 2.
-                i++;
-            } else if (third == 1 && data[i] == 0 && data[i + 1] == 0) {
-                return i;
+                // The lowest flagged byte is always a real zero (only bytes above one can be false flags).
+                candidate = i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+            } else if (data[i] == 0) {
+                candidate = i;
             } else {
-                // data[i + 2] is neither 0 nor the end of a prefix: no prefix begins at i, i+1, i+2.
-                i += 3;
+                i++;
+                continue;
             }
+            if (candidate <= last && data[candidate + 1] == 0 && data[candidate + 2] == 1) {
+                return candidate;
+            }
+            i = candidate + 1;
         }
         return -1;
     }

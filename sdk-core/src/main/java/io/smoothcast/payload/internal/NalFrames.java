@@ -14,19 +14,20 @@ public final class NalFrames {
     }
 
     /**
-     * A run of consecutive packets sharing one RTP timestamp is a complete, decodable-as-sent
-     * frame when it is closed (marker bit, or the next packet has another timestamp), its start
-     * is known (confirmed by the buffer, or its first payload opens an access unit), and every
-     * payload is well formed with each fragmented NAL unit running from start to end fragment.
+     * A run of consecutive packets sharing one RTP timestamp is a complete frame, as sent, when it
+     * is closed (marker bit, or the next packet has another timestamp), its first payload opens an
+     * access unit, and every payload is well formed with each fragmented NAL unit running from
+     * start to end fragment. The opening is checked even when the buffer confirms the start: at a
+     * stream start the buffer only assumes it (the stream's real first packets may be lost), and
+     * every access unit does open with a parameter set, SEI, delimiter or first slice.
      */
-    public static boolean isComplete(NalFormat format, JitterFrame frame, boolean startConfirmed, boolean closed) {
+    public static boolean isComplete(NalFormat format, JitterFrame frame, boolean closed) {
         int count = frame.packetCount();
         if (!closed || count == 0) {
             return false;
         }
         byte[] data = frame.payloadArray();
-        if (!startConfirmed
-                && !NalPayloads.startsAccessUnit(format, data, frame.payloadOffset(0), frame.payloadLength(0))) {
+        if (!NalPayloads.startsAccessUnit(format, data, frame.payloadOffset(0), frame.payloadLength(0))) {
             return false;
         }
         int state = NalPayloads.NO_OPEN_FRAGMENT;

@@ -1,0 +1,26 @@
+package io.smoothcast.jitter.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class SeqLockedCountersTest {
+
+    @Test
+    void readAfterWrite_seesEveryValue() {
+        SeqLockedCounters c = new SeqLockedCounters(3);
+        c.beginWrite();
+        c.add(0, 5);
+        c.add(0, 2);
+        c.set(2, -9);
+        c.endWrite();
+        long[] into = new long[3];
+        c.read(into);
+        assertArrayEquals(new long[] {7, 0, -9}, into);
+        assertEquals(7, c.get(0));
+        assertThrows(IllegalArgumentException.class, () -> c.read(new long[2]));
+        assertThrows(IllegalArgumentException.class, () -> new SeqLockedCounters(0));
+    }
+}
