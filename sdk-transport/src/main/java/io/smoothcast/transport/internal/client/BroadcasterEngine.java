@@ -6,6 +6,7 @@ import io.smoothcast.rtp.RtcpCompoundReader;
 import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtcpNackView;
 import io.smoothcast.rtp.RtcpPliView;
+import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
 import io.smoothcast.cc.PacketPriority;
@@ -113,6 +114,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private final TransportFeedback feedback = new TransportFeedback(io.smoothcast.transport.internal.cc.TransportFeedbackCollector.MAX_PACKETS_PER_FEEDBACK * 2);
     private final CongestionController controller;
     private final Pacer pacer;
+    private final RenditionSelector renditions;
     private final ByteBuf[] pacedPackets = new ByteBuf[PACED_RING];
     private final int[] pacedTransportOffsets = new int[PACED_RING];
     /** Track of each paced packet, or -1 for a retransmission (not cached again). */
@@ -150,10 +152,11 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * @param randomSeed seeds the first sequence numbers
      * @param controller the congestion controller (owned by this engine from now on)
      * @param pacer the pacer (owned by this engine from now on)
+     * @param renditions picks the rendition from each new target, or null without a ladder
      */
     public BroadcasterEngine(DatagramSender out, List<InetSocketAddress> nodes, long sessionId,
-            ControlMessage.Publish publish, FailoverPolicy policy, Queue<OutgoingFrame> frames, Listener listener, long randomSeed,
-            CongestionController controller, Pacer pacer) {
+            ControlMessage.Publish publish, FailoverPolicy policy, Queue<OutgoingFrame> frames, Listener listener,
+            long randomSeed, CongestionController controller, Pacer pacer, RenditionSelector renditions) {
         this.out = out;
         this.tracks = publish.tracks();
         this.frames = frames;
@@ -169,6 +172,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         }
         this.controller = controller;
         this.pacer = pacer;
+        this.renditions = renditions;
         this.sentPackets = new RetransmissionCache[tracks.size()];
         this.nextRtxSequence = new int[tracks.size()];
         this.transportOffsets = new int[tracks.size()];
@@ -377,6 +381,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         long target = controller.targetBitrateBps();
         pacer.setTargetBitrateBps(target);
         counters.set(TARGET_BITRATE_BPS, target);
+        if (renditions != null) {
+            renditions.update(target, nowNs); // calls the application's AbrListener on a change
+        }
         if (reportedTargetBps < 0 || Math.abs(target - reportedTargetBps) >= REPORT_THRESHOLD * reportedTargetBps) {
             reportedTargetBps = target;
             listener.onTargetBitrate(target);
