@@ -237,17 +237,17 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             if (lost > 0) {
                 int length = NackWriter.writeLost(feedback, 0, feedback.length, ownSsrc, t.track().ssrc(),
                         lostSequenceNumbers, lost);
-                if (length > 0) {
-                    sendFeedback(length);
+                if (length > 0 && sendFeedback(length)) {
                     counters.increment(NACKS_SENT);
                     sent = true;
                 }
             }
             if ((buffer.pollKeyframeRequest() | wantKeyframe) && t.track().kind() == MediaKind.VIDEO) {
                 int length = RtcpWriter.writePli(feedback, 0, feedback.length, ownSsrc, t.track().ssrc());
-                sendFeedback(length);
-                counters.increment(PLIS_SENT);
-                sent = true;
+                if (sendFeedback(length)) {
+                    counters.increment(PLIS_SENT);
+                    sent = true;
+                }
             }
         }
         if (!receiverReportSent || nowNs - lastReceiverReportNs >= RECEIVER_REPORT_INTERVAL_NS) {
@@ -268,7 +268,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 blocks++;
             }
         }
-        if (blocks == 0) {
+        if (blocks == 0 || !supervisor.isConnected()) {
             return false;
         }
         int length = receiverReport.write(feedback, 0, feedback.length);
@@ -282,13 +282,19 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         return true;
     }
 
-    /** Sends feedback to every node carrying the viewer (in redundant mode both may hold the packets). */
-    private void sendFeedback(int length) {
+    /**
+     * Sends feedback to every node carrying the viewer (in redundant mode both may hold the
+     * packets).
+     *
+     * @return false if no node carries the viewer (nothing sent)
+     */
+    private boolean sendFeedback(int length) {
         for (int i = 0; i < supervisor.connectedCount(); i++) {
             ByteBuf buf = out.allocator().buffer(length);
             buf.writeBytes(feedback, 0, length);
             out.send(buf, supervisor.connected(i));
         }
+        return supervisor.isConnected();
     }
 
     /** Says goodbye to the node(s). */

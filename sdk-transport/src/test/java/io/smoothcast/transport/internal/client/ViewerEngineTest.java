@@ -37,7 +37,9 @@ class ViewerEngineTest {
 
     private final RecordingSender out = new RecordingSender();
     private final ViewerEngine engine = new ViewerEngine(out, List.of(NODE), 1L, 0x7777,
-            new ControlMessage.Subscribe("show", 2, 0), FailoverPolicy.defaults(),
+            new ControlMessage.Subscribe("show", 2, 0),
+            // These tests let seconds pass without a word from the node: it must not be taken for dead.
+            FailoverPolicy.builder().heartbeatIntervalMs(5000).latencyBudgetMs(10_000).build(),
             track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).fixedDelayMs(100)
                     .completenessCheck(GenericPayload.COMPLETENESS).build(),
             (state, reason) -> {
