@@ -87,7 +87,6 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         }
     }
 
-    private final int capacity;
     private final int mask;
     private final int maxPayloadBytes;
     private final long[] sequence;
@@ -110,7 +109,6 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         if ((long) capacity * maxPayloadBytes > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("capacity * maxPayloadBytes too large: " + capacity + " * " + maxPayloadBytes);
         }
-        this.capacity = capacity;
         this.mask = capacity - 1;
         this.maxPayloadBytes = maxPayloadBytes;
         sequence = new long[capacity];
@@ -122,16 +120,6 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         length = new int[capacity];
         flags = new byte[capacity];
         payload = new byte[capacity * maxPayloadBytes];
-    }
-
-    /** @return number of slots */
-    public int capacity() {
-        return capacity;
-    }
-
-    /** @return bytes reserved per slot */
-    public int maxPayloadBytes() {
-        return maxPayloadBytes;
     }
 
     // ---- producer side -------------------------------------------------------------------
