@@ -58,8 +58,10 @@ public final class CongestionController {
     private static final long MIN_RTT_WINDOW_NS = 10_000_000_000L;
     /** A standing queue this long that our decreases do not clear suggests a loss-based competitor. */
     private static final long COMPETING_QUEUE_NS = 80_000_000L;
-    private static final long COMPETING_DETECT_NS = 2_000_000_000L;
+    private static final long COMPETING_DETECT_NS = 4_000_000_000L;
     private static final long COMPETING_MAX_NS = 10_000_000_000L;
+    /** Below this standing queue, moderate loss is not blamed on congestion. */
+    private static final long SHORT_QUEUE_NS = 50_000_000L;
 
     private final long minBitrateBps;
     private final long maxBitrateBps;
@@ -79,9 +81,13 @@ public final class CongestionController {
 
     private long targetBps;
     private long rttNs = -1;
+    private long lastQueueDelayNs;
+    private long lastRttSampleNs;
+    private long lastMinRttNs;
+    private boolean haveQueueSample;
     private boolean highQueue;
     private long highQueueSinceNs;
-    private boolean decreasedDuringHighQueue;
+    private int decreasesDuringHighQueue;
     private boolean competing;
     private long competingSinceNs;
     private long competingBaseRttNs;
@@ -245,7 +251,9 @@ public final class CongestionController {
         if (overuseSeen && !competing) {
             long before = aimd.estimateBps();
             aimd.update(BandwidthUsage.OVERUSING, ackedBps, smoothAckedBps, nowNs);
-            decreasedDuringHighQueue |= highQueue && aimd.estimateBps() < before;
+            if (highQueue && aimd.estimateBps() < before) {
+                decreasesDuringHighQueue++;
+            }
         } else if (probeResultBps > aimd.estimateBps()) {
             aimd.setEstimate(probeResultBps, nowNs);
         } else {
@@ -256,8 +264,14 @@ public final class CongestionController {
                     ? (competing ? BandwidthUsage.NORMAL : BandwidthUsage.UNDERUSING) : detector.state();
             aimd.update(usage, ackedBps, smoothAckedBps, nowNs);
         }
+        if (haveQueueSample) {
+            updateCompetingMode(lastRttSampleNs, lastMinRttNs, ackedBps, smoothAckedBps, nowNs);
+        }
         long delayBasedBps = aimd.estimateBps();
-        long lossLimitBps = lossBased.update(previousTargetBps, delayBasedBps, nowNs);
+        // While competing, delay is ignored and loss is the only brake: never excuse it then.
+        boolean queueIsShort = !competing && detector.state() != BandwidthUsage.OVERUSING
+                && lastQueueDelayNs < SHORT_QUEUE_NS;
+        long lossLimitBps = lossBased.update(previousTargetBps, delayBasedBps, nowNs, queueIsShort);
         targetBps = clamp(Math.min(delayBasedBps, lossLimitBps));
         probeController.onTargetChanged(previousTargetBps, targetBps, aimd.isIncreasing(), nowNs);
     }
@@ -276,42 +290,67 @@ public final class CongestionController {
         minRttCurrentWindowNs = Math.min(minRttCurrentWindowNs, rttSampleNs);
         long minRttNs = Math.min(minRttCurrentWindowNs, minRttPreviousWindowNs);
         long queueDelayNs = rttSampleNs - minRttNs;
+        lastQueueDelayNs = queueDelayNs;
+        lastRttSampleNs = rttSampleNs;
+        lastMinRttNs = minRttNs;
+        haveQueueSample = true;
         aimd.setQueueDelayNs(queueDelayNs);
-        updateCompetingMode(rttSampleNs, minRttNs, nowNs);
     }
 
     /**
      * A loss-based competitor (a TCP flow in a deep drop-tail buffer) keeps the queue long no
      * matter how far we back off, and its slow queue ramps read as overuse: a delay-based
-     * controller alone would starve. When the standing queue has stayed above
-     * {@link #COMPETING_QUEUE_NS} for {@link #COMPETING_DETECT_NS} although we decreased in that
-     * time, the queue is not ours: delay-based decreases are suspended and the loss-based limit
-     * (hold up to 10 % loss, back off above) governs. The base RTT is frozen while competing (the
-     * competitor's queue never drains, so a fresh minimum would mistake it for the path), and the
-     * mode ends when the queue falls below half the trigger or after {@link #COMPETING_MAX_NS},
-     * when the delay-based controller must show again that its decreases do not help (so we do
-     * not keep a buffer full ourselves after the competitor has left).
+     * controller alone would starve. The standing queue is watched: when it has stayed above
+     * {@link #COMPETING_QUEUE_NS} for {@link #COMPETING_DETECT_NS},
+     * <ul>
+     *   <li>if we decreased at least twice meanwhile, the queue is not ours: competing mode
+     *       (delay-based decreases pause, the loss-based limit governs), with the base RTT frozen
+     *       (the competitor's queue never drains, so a fresh minimum would mistake it for the
+     *       path), for at most {@link #COMPETING_MAX_NS};
+     *   <li>otherwise the queue stands still (a full buffer shows no delay gradient): we decrease
+     *       to drain it, as we do when competing mode times out. If the queue was ours (say,
+     *       several of our flows), it empties and delay control resumes; if not, competing mode
+     *       comes back after another detection period.
+     * </ul>
      */
-    private void updateCompetingMode(long rttSampleNs, long minRttNs, long nowNs) {
+    private void updateCompetingMode(long rttSampleNs, long minRttNs, long ackedBps, long smoothAckedBps,
+            long nowNs) {
         long queueDelayNs = rttSampleNs - (competing ? competingBaseRttNs : minRttNs);
-        if (queueDelayNs < COMPETING_QUEUE_NS / 2 || (competing && nowNs - competingSinceNs > COMPETING_MAX_NS)) {
+        if (queueDelayNs < COMPETING_QUEUE_NS / 2) {
             competing = false;
             highQueue = false;
             return;
         }
-        if (competing || queueDelayNs < COMPETING_QUEUE_NS) {
+        if (competing) {
+            if (nowNs - competingSinceNs > COMPETING_MAX_NS) {
+                competing = false;
+                startHighQueue(nowNs);
+                aimd.update(BandwidthUsage.OVERUSING, ackedBps, smoothAckedBps, nowNs);
+            }
+            return;
+        }
+        if (queueDelayNs < COMPETING_QUEUE_NS) {
             return;
         }
         if (!highQueue) {
-            highQueue = true;
-            highQueueSinceNs = nowNs;
-            decreasedDuringHighQueue = false;
+            startHighQueue(nowNs);
         }
-        if (decreasedDuringHighQueue && nowNs - highQueueSinceNs >= COMPETING_DETECT_NS) {
-            competing = true;
-            competingSinceNs = nowNs;
-            competingBaseRttNs = minRttNs;
+        if (nowNs - highQueueSinceNs >= COMPETING_DETECT_NS) {
+            if (decreasesDuringHighQueue >= 2) {
+                competing = true;
+                competingSinceNs = nowNs;
+                competingBaseRttNs = minRttNs;
+            } else {
+                startHighQueue(nowNs);
+                aimd.update(BandwidthUsage.OVERUSING, ackedBps, smoothAckedBps, nowNs);
+            }
         }
+    }
+
+    private void startHighQueue(long nowNs) {
+        highQueue = true;
+        highQueueSinceNs = nowNs;
+        decreasesDuringHighQueue = 0;
     }
 
     /**

@@ -50,6 +50,8 @@ public final class Pacer {
     private int queuedPackets;
 
     private long pacingRateBps;
+    /** The rate in force since the last refill: the pacing rate, or more to drain a long queue. */
+    private long currentRateBps;
     private double tokensBits;
     private long lastRefillNs;
     private boolean haveRefill;
@@ -99,6 +101,7 @@ public final class Pacer {
             throw new IllegalArgumentException("bitrateBps must be > 0: " + bitrateBps);
         }
         this.pacingRateBps = Math.max(1, (long) (bitrateBps * pacingFactor));
+        this.currentRateBps = pacingRateBps;
     }
 
     /** @return the pacing rate in bit/s before any queue-time boost */
@@ -256,8 +259,9 @@ public final class Pacer {
             return;
         }
         lastRefillNs = nowNs;
-        long rate = effectiveRateBps(nowNs);
-        tokensBits = Math.min(bucketBits(rate), tokensBits + rate * (double) elapsedNs / NANOS_PER_SECOND);
+        currentRateBps = effectiveRateBps(nowNs);
+        tokensBits = Math.min(bucketBits(currentRateBps),
+                tokensBits + currentRateBps * (double) elapsedNs / NANOS_PER_SECOND);
     }
 
     private double bucketBits(long rateBps) {
@@ -308,7 +312,8 @@ public final class Pacer {
         if (tokensBits > 0) {
             return nowNs;
         }
-        long waitNs = (long) Math.ceil((-tokensBits + 1) * NANOS_PER_SECOND / effectiveRateBps(nowNs));
+        // The rate of the last refill: recomputing it here would cost a queue scan per packet.
+        long waitNs = (long) Math.ceil((-tokensBits + 1) * NANOS_PER_SECOND / currentRateBps);
         return nowNs + Math.max(1, waitNs);
     }
 

@@ -55,7 +55,7 @@ public final class CapacitySchedule {
     }
 
     /**
-     * A capacity that never changes.
+     * A capacity that never changes (one step with a nominal {@link #durationNs()} of 1 s, held).
      *
      * @param bitrateBps the capacity in bit/s; must be &gt;= 0
      * @return the schedule

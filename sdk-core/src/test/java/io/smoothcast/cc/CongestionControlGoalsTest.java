@@ -4,8 +4,12 @@ import static io.smoothcast.cc.SimulatedPath.MS;
 import static io.smoothcast.cc.SimulatedPath.S;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.netsim.ArrivalFeedbackReceiver;
 import io.smoothcast.netsim.CapacitySchedule;
 import io.smoothcast.netsim.CapacitySchedule.AfterEnd;
+import io.smoothcast.netsim.FlowRecorder;
+import io.smoothcast.netsim.LinkModel;
+import io.smoothcast.netsim.NetworkSimulator;
 import io.smoothcast.netsim.PacedMediaSender;
 import io.smoothcast.netsim.RenoTcpReceiver;
 import io.smoothcast.netsim.RenoTcpSender;
@@ -74,9 +78,9 @@ class CongestionControlGoalsTest {
     void threeSameControllerFlows_throughputRatioWithin075To133_onAverageOverSeeds() {
         // RFC 8867 section 5.4 style: flows join 10 s apart on a 3 Mbit/s, 100 ms RTT path; shares
         // are compared over the second minute. The seed sets each sender's frame phase. Honest
-        // result: the goal (min/max >= 0.75) holds on average over seeds 1-8 (mean 0.76, just
-        // above) but not for every seed (measured 0.61 to 0.90), so the test asserts the mean and
-        // a floor of 0.6 per run. Other paths: GoalGrid in BENCHMARKS.md.
+        // result: the goal (min/max >= 0.75) holds on average over seeds 1-8 (mean 0.78) but
+        // not for every seed (measured 0.66 to 0.90), so the test asserts the mean and a floor
+        // of 0.6 per run. Other paths: GoalGrid in BENCHMARKS.md.
         double sum = 0;
         int runs = 0;
         for (long seed = 1; seed <= 8; seed++) {
@@ -109,9 +113,10 @@ class CongestionControlGoalsTest {
         path.simulator.runUntil(120 * S);
         double ours = path.throughputBps(0, 30 * S, 120 * S);
         double tcp = path.throughputBps(1, 30 * S, 120 * S);
-        // "Not starving": each keeps at least a fifth of the link (measured: ours 1.16 Mbit/s,
-        // TCP 1.84 Mbit/s). Honest limit: on slower links with the same 300 ms buffer our share
-        // is smaller (0.17 of TCP's at 1 Mbit/s and 20 ms RTT, see GoalGrid in BENCHMARKS.md).
+        // "Not starving": each keeps at least a fifth of the link (measured: ours 0.67 Mbit/s,
+        // TCP 2.33 Mbit/s). Honest limit: on a slow, short path with the same 300 ms buffer our
+        // share is smaller (0.08 of TCP's at 1 Mbit/s and 20 ms RTT, see GoalGrid in
+        // BENCHMARKS.md).
         assertTrue(ours >= 0.2 * 3_000_000, "ours " + ours + " vs tcp " + tcp);
         assertTrue(tcp >= 0.2 * 3_000_000, "tcp " + tcp + " vs ours " + ours);
     }
@@ -138,5 +143,28 @@ class CongestionControlGoalsTest {
         assertTrue(p95Ns <= 60 * MS, "p95 queue delay 20 s after TCP left: " + p95Ns / MS + " ms");
         double utilization = path.throughputBps(0, fromNs, 120 * S) / 3_000_000;
         assertTrue(utilization >= 0.85, "utilization after TCP left: " + utilization);
+    }
+
+    @Test
+    void randomLossBelow10Percent_withoutQueue_doesNotSinkTheRate() {
+        // A lossy radio link: 4 Mbit/s with 3 % or 7 % random loss on every packet. GCC's hold band
+        // (2-10 %) would freeze the rate where loss was first seen and noisy 20-packet loss
+        // samples above 10 % would sink it; loss without a standing queue is treated as random.
+        for (double lossRate : new double[] {0.03, 0.07}) {
+            FlowRecorder recorder = new FlowRecorder(100 * MS);
+            LinkModel forward = LinkModel.builder()
+                    .constantCapacityBps(4_000_000).propagationDelayNs(50 * MS).randomLoss(lossRate)
+                    .queueLimitNs(QUEUE_LIMIT_NS).seed(11).build();
+            LinkModel reverse = LinkModel.builder()
+                    .constantCapacityBps(10_000_000).propagationDelayNs(50 * MS).seed(12).build();
+            NetworkSimulator simulator = NetworkSimulator.builder()
+                    .forwardLink(forward).reverseLink(reverse).observer(recorder).seed(13).build();
+            simulator.addFlow("ours", PacedMediaSender.withDefaults(300_000),
+                    new ArrivalFeedbackReceiver(50 * MS), 0);
+            simulator.runUntil(60 * S);
+            double utilization = recorder.throughputBps(0, 10 * S, 60 * S) / 4_000_000;
+            // Measured 0.93 (3 %) and 0.91 (7 %); what arrives cannot exceed 1 - loss.
+            assertTrue(utilization >= 0.85, "loss " + lossRate + ": utilization " + utilization);
+        }
     }
 }

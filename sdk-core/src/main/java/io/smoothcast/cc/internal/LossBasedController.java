@@ -8,6 +8,10 @@ package io.smoothcast.cc.internal;
  * reaches the delay-based estimate. Without a limit ({@link Long#MAX_VALUE}) the delay-based
  * estimate rules alone.
  *
+ * <p>Our departure from the draft: loss between 2 % and 10 % while the delay signals show no
+ * queue is taken for random loss (a lossy radio link), not congestion, and the limit keeps
+ * growing as below 2 %; holding there would freeze the rate wherever loss was first seen.
+ *
  * <p>Thread-safety: not thread-safe. Allocation-free.
  */
 public final class LossBasedController {
@@ -42,9 +46,12 @@ public final class LossBasedController {
      * @param currentTargetBps the rate in use now (the base of a decrease or hold)
      * @param delayBasedBps the delay-based estimate
      * @param nowNs the current time
+     * @param queueIsShort whether the delay signals show no congestion (no overuse, a short
+     *     standing queue): moderate loss then is random (a lossy radio link), not ours, and the
+     *     limit may grow through the 2-10 % band instead of holding
      * @return the limit in bit/s ({@link Long#MAX_VALUE} when loss limits nothing)
      */
-    public long update(long currentTargetBps, long delayBasedBps, long nowNs) {
+    public long update(long currentTargetBps, long delayBasedBps, long nowNs, boolean queueIsShort) {
         int total = received + lost;
         if (total < MIN_PACKETS_PER_UPDATE) {
             return limitBps;
@@ -60,7 +67,7 @@ public final class LossBasedController {
                 lastDecreaseNs = nowNs;
                 haveDecreased = true;
             }
-        } else if (loss >= LOW_LOSS) {
+        } else if (loss >= LOW_LOSS && !queueIsShort) {
             if (limitBps == Long.MAX_VALUE) {
                 limitBps = currentTargetBps;
             }

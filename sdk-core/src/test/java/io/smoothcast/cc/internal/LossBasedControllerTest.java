@@ -12,14 +12,14 @@ class LossBasedControllerTest {
     void noLoss_limitsNothing() {
         LossBasedController loss = new LossBasedController();
         loss.onReported(100, 0);
-        assertEquals(Long.MAX_VALUE, loss.update(1_000_000, 1_000_000, 0));
+        assertEquals(Long.MAX_VALUE, loss.update(1_000_000, 1_000_000, 0, false));
     }
 
     @Test
     void above10Percent_backsOffByHalfTheLossFraction() {
         LossBasedController loss = new LossBasedController();
         loss.onReported(80, 20);
-        assertEquals(900_000, loss.update(1_000_000, 1_000_000, 0), "20 % loss: x (1 - 0.1)");
+        assertEquals(900_000, loss.update(1_000_000, 1_000_000, 0, false), "20 % loss: x (1 - 0.1)");
         assertEquals(0.2, loss.lastLossFraction(), 1e-9);
     }
 
@@ -27,21 +27,21 @@ class LossBasedControllerTest {
     void between2And10Percent_holds() {
         LossBasedController loss = new LossBasedController();
         loss.onReported(95, 5);
-        assertEquals(1_000_000, loss.update(1_000_000, 1_500_000, 0));
+        assertEquals(1_000_000, loss.update(1_000_000, 1_500_000, 0, false));
         loss.onReported(95, 5);
-        assertEquals(1_000_000, loss.update(1_200_000, 1_500_000, 100 * MS), "holds where it was");
+        assertEquals(1_000_000, loss.update(1_200_000, 1_500_000, 100 * MS, false), "holds where it was");
     }
 
     @Test
     void lowLossAfterBackOff_growsAndIsLiftedAtTheDelayBasedEstimate() {
         LossBasedController loss = new LossBasedController();
         loss.onReported(50, 50);
-        long limit = loss.update(1_000_000, 1_000_000, 0);
+        long limit = loss.update(1_000_000, 1_000_000, 0, false);
         assertEquals(750_000, limit);
         int updates = 0;
         while (limit != Long.MAX_VALUE && updates < 100) {
             loss.onReported(100, 0);
-            limit = loss.update(limit, 1_000_000, (updates + 1) * 100 * MS);
+            limit = loss.update(limit, 1_000_000, (updates + 1) * 100 * MS, false);
             updates++;
         }
         assertEquals(Long.MAX_VALUE, limit);
@@ -52,23 +52,35 @@ class LossBasedControllerTest {
     void decreases_areSpacedAndNeedEnoughPackets() {
         LossBasedController loss = new LossBasedController();
         loss.onReported(5, 5);
-        assertEquals(Long.MAX_VALUE, loss.update(1_000_000, 1_000_000, 0), "10 packets are too few to judge");
+        assertEquals(Long.MAX_VALUE, loss.update(1_000_000, 1_000_000, 0, false), "10 packets are too few to judge");
         loss.onReported(40, 10);
-        long first = loss.update(1_000_000, 1_000_000, 0);
+        long first = loss.update(1_000_000, 1_000_000, 0, false);
         loss.onReported(40, 60);
-        assertEquals(first, loss.update(first, 1_000_000, 100 * MS), "within 300 ms of the last decrease");
+        assertEquals(first, loss.update(first, 1_000_000, 100 * MS, false), "within 300 ms of the last decrease");
     }
 
     @Test
     void probeResult_liftsTheLimitUnlessLossIsHigh() {
         LossBasedController loss = new LossBasedController();
         loss.onReported(70, 30);
-        long limit = loss.update(1_000_000, 1_000_000, 0);
+        long limit = loss.update(1_000_000, 1_000_000, 0, false);
         loss.onProbeResult(900_000);
         assertEquals(limit, loss.limitBps(), "30 % loss at the last update: a probe proves nothing");
         loss.onReported(100, 0);
-        loss.update(limit, 1_000_000, 400 * MS);
+        loss.update(limit, 1_000_000, 400 * MS, false);
         loss.onProbeResult(900_000);
         assertEquals(900_000, loss.limitBps());
+    }
+
+    @Test
+    void moderateLossWithoutQueue_isTakenForRandomLossAndTheLimitGrows() {
+        LossBasedController loss = new LossBasedController();
+        loss.onReported(50, 50);
+        long limit = loss.update(1_000_000, 2_000_000, 0, true);
+        assertEquals(750_000, limit, "above 10 % it backs off whatever the queue");
+        loss.onReported(95, 5);
+        assertEquals(788_500, loss.update(limit, 2_000_000, 400 * MS, true));
+        loss.onReported(95, 5);
+        assertEquals(788_500, loss.update(788_500, 2_000_000, 800 * MS, false), "with a queue: hold");
     }
 }
