@@ -162,7 +162,8 @@ class FailoverIT {
                             new Thread(edgeB::close).start();
                         }
                     });
-                    FrameCollector.await(log.frames.lastFrame, 10, "last frame after two failovers");
+                    FrameCollector.await(log.frames.lastFrame, 10, "last frame after two failovers; states "
+                            + log.changes() + "; A " + flapping[0].stats() + "; C " + edgeC.stats());
                     assertResumed(log, killNs.get());
                     assertEquals(2, viewer.failoverCount(), log.changes().toString());
                     assertEquals(1, edgeC.stats().subscribers(), "healthy C chosen over the flapping A: "
