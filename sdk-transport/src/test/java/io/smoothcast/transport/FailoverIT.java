@@ -183,8 +183,10 @@ class FailoverIT {
         try (RelayNode a = RelayNode.builder().build().start(); RelayNode b = RelayNode.builder().build().start()) {
             List<InetSocketAddress> nodes = List.of(a.localAddress(), b.localAddress());
             StateLog log = new StateLog(new FrameCollector(FRAMES - 1));
+            // A generous fixed playout delay: scheduling stalls of a loaded machine must not cost
+            // frames, so that any frame lost would be the kill's.
             try (Viewer viewer = Viewer.builder().nodes(nodes).failover(redundant).streamId("it-show").listener(log)
-                    .build().start()) {
+                    .fixedPlayoutDelayMs(800).build().start()) {
                 FrameCollector.await(log.frames.connected, 5, "viewer connected");
                 StateLog broadcasterLog = new StateLog(null);
                 try (Broadcaster broadcaster = Broadcaster.builder().nodes(nodes).failover(redundant)

@@ -46,6 +46,9 @@ public final class ConnectionSupervisor {
         void onStreamInfo(InetSocketAddress node, ControlMessage.StreamInfo info, long nowNs);
     }
 
+    /** A gap between ticks this long means the client's own thread stalled (ticks come every ~10 ms). */
+    static final long CLIENT_STALL_NS = 50_000_000L;
+
     private final DatagramSender out;
     private final long sessionId;
     private final ControlMessage roleRequest;
@@ -61,6 +64,8 @@ public final class ConnectionSupervisor {
     private final long giveUpNs;
     private int connectedCount;
     private int nextRequestId;
+    private long lastTickNs;
+    private boolean ticked;
     private ConnectionState state = ConnectionState.CONNECTING;
     private boolean everConnected;
     private long withoutNodeSinceNs;
@@ -171,6 +176,17 @@ public final class ConnectionSupervisor {
 
     /** Retransmissions, keepalives, silence and join timeouts, failover, give-up. Every 10 ms or so. */
     public void onTick(long nowNs) {
+        if (ticked && nowNs - lastTickNs > CLIENT_STALL_NS) {
+            // This client itself was not scheduled for a while: the datagrams its nodes sent
+            // meanwhile are still unread, so their silence proves nothing yet. Restart the watch.
+            for (Path p : paths) {
+                if (p != null) {
+                    p.detector.onHeard(nowNs);
+                }
+            }
+        }
+        ticked = true;
+        lastTickNs = nowNs;
         for (int i = 0; i < paths.length; i++) {
             Path p = paths[i];
             if (p == null) {

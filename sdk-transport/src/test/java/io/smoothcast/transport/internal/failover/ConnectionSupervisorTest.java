@@ -181,6 +181,21 @@ class ConnectionSupervisorTest {
     }
 
     @Test
+    void clientsOwnStall_isNotTakenForTheNodesSilence() {
+        ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        join(s, A);
+        advance(s, 100);
+        nowNs += 2000 * MS; // the client's thread was descheduled for 2 s
+        s.onTick(nowNs);
+        assertEquals(List.of("CONNECTED"), states, "the node's datagrams are still unread");
+        advance(s, 590);
+        assertEquals(List.of("CONNECTED"), states);
+        advance(s, 30);
+        assertEquals(List.of("CONNECTED", "RECONNECTING"), states, "real silence is still detected");
+    }
+
+    @Test
     void datagramsFromOtherAddresses_areNotAccepted() {
         ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B);
         s.start(nowNs);
