@@ -11,6 +11,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtcpNackView;
+import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtcpReportView;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.RtpPacketWriter;
@@ -117,7 +118,9 @@ class ViewerEngineTest {
         receive(packets.get(2), NODE); // packet 101 lost
         nowNs += 10 * MS;
         engine.onTick(nowNs);
-        List<RecordingSender.Sent> nacks = out.drain().stream().filter(s -> (s.bytes()[1] & 0xFF) == 205).toList();
+        List<RecordingSender.Sent> nacks = out.drain().stream()
+                .filter(s -> (s.bytes()[1] & 0xFF) == 205 && (s.bytes()[0] & 0x1F) == RtcpPacketType.FMT_GENERIC_NACK)
+                .toList();
         assertEquals(1, nacks.size());
         RtcpNackView nack = new RtcpNackView();
         byte[] bytes = nacks.get(0).bytes();
