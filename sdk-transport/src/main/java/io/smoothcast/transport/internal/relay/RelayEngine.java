@@ -44,8 +44,8 @@ public final class RelayEngine implements DatagramReceiver {
     private static final long LOAD_WINDOW_NS = TimeUnit.SECONDS.toNanos(1);
     /**
      * First downlink estimate of a subscriber session, in bps: high enough for the top layer of
-     * a usual ladder, so a clear path reaches it after the selector's hold time; a slower path
-     * brings it down with the first congestion the feedback shows.
+     * a usual ladder, so the layer a subscriber starts with (its cap) is kept until the feedback
+     * shows congestion, which brings the estimate down.
      */
     private static final long DEFAULT_DOWNLINK_START_BPS = 5_000_000;
     /** Generic payload format (PROTOCOL.md 4): S and K bits of the first payload byte. */

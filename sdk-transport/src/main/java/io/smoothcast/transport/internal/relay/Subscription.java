@@ -13,7 +13,8 @@ import java.util.List;
  * not above the subscriber's cap that its downlink estimate carries (chosen by a
  * {@link SimulcastLayerSelector}, with its hysteresis), switched by a {@link LayerSwitcher} at
  * keyframes. Without an estimate (no transport-cc feedback yet, or fewer than two layers with
- * increasing bitrates) it gets the capped layer. I/O thread only.
+ * increasing bitrates) it gets the capped layer; once the estimate takes over, the selector
+ * starts from the layer forwarded then. I/O thread only.
  */
 final class Subscription {
 
@@ -28,6 +29,8 @@ final class Subscription {
     private SimulcastLayerSelector selector;
     /** The simulcast layer of each selector ladder index. */
     private int[] selectorLayers = new int[0];
+    /** Whether the selector has been set to the layer forwarded when the estimate took over. */
+    private boolean selectorSeeded;
 
     Subscription(RelaySession session, RelayStream stream, int maxSimulcastLayer, int maxBitrateBps,
             long keyframeRequestIntervalNs) {
@@ -48,7 +51,9 @@ final class Subscription {
         buildSelector();
         int forwarded = switcher.forwardedLayer();
         if (forwarded == LayerSwitcher.NONE || !stream.hasVideoLayer(forwarded)) {
-            switcher.startWith(capLayer);
+            if (stream.hasVideoLayer(capLayer)) {
+                switcher.startWith(capLayer); // else wait for the publisher's tracks
+            }
         } else if (forwarded > capLayer || selector == null) {
             switcher.setTarget(capLayer);
         }
@@ -78,6 +83,7 @@ final class Subscription {
             return;
         }
         selector = new SimulcastLayerSelector(RenditionLadder.of(renditions), LayerListener.NONE);
+        selectorSeeded = false;
         selectorLayers = new int[layers.size()];
         for (int i = 0; i < selectorLayers.length; i++) {
             selectorLayers[i] = layers.get(i).track.simulcastLayer();
@@ -100,8 +106,37 @@ final class Subscription {
         if (maxBitrateBps > 0) {
             estimateBps = Math.min(estimateBps, maxBitrateBps);
         }
+        if (!selectorSeeded) {
+            seedSelector(nowNs);
+        }
         int index = selector.update(estimateBps, nowNs);
         switcher.setTarget(index == SimulcastLayerSelector.NO_LAYER ? capLayer : selectorLayers[index]);
+    }
+
+    /**
+     * Starts the selector at the layer forwarded now rather than at its lowest layer, so a
+     * subscriber whose estimate carries that layer keeps it: the only layer left active is that
+     * one, an update moves the selector there at once (as it does when a forwarded layer is
+     * paused), then every layer is active again.
+     */
+    private void seedSelector(long nowNs) {
+        selectorSeeded = true;
+        int start = 0;
+        for (int i = 0; i < selectorLayers.length; i++) {
+            if (selectorLayers[i] == switcher.forwardedLayer()) {
+                start = i;
+            }
+        }
+        if (start == 0) {
+            return;
+        }
+        for (int i = 0; i < selectorLayers.length; i++) {
+            selector.setLayerActive(i, i == start);
+        }
+        selector.update(0, nowNs);
+        for (int i = 0; i < selectorLayers.length; i++) {
+            selector.setLayerActive(i, true);
+        }
     }
 
     /**

@@ -234,7 +234,7 @@ class DownlinkLayerSelectionTest {
 
         run(8_000, viewers);
         int second = (int) (nowNs / 1_000_000_000L) - 1;
-        assertEquals(2, constrained.highestLayerIn(second), "a clear path reaches the top layer");
+        assertEquals(2, constrained.highestLayerIn(second), "a clear path keeps the top layer");
         assertEquals(2, constrained.lowestLayerIn(second), "and only the top layer");
         assertEquals(2, wide.lowestLayerIn(second));
 
