@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * The relay node's protocol logic (PROTOCOL.md): sessions, publish and subscribe, fan-out of
  * RTP and the publisher's RTCP, answers to NACKs from the retransmission cache, NACKs of its own
  * to the source for packets the source's stream skipped (restoring the RTX answers), transport-cc
- * feedback to publishers, PLI forwarding with a rate limit, cascade, session expiry and load
- * reports.
+ * feedback to publishers, per-subscriber congestion control choosing each subscriber's simulcast
+ * layer ({@link SubscriberDownlink}, {@link Subscription}, {@link LayerSwitcher}), PLI forwarding
+ * with a rate limit, cascade, session expiry and load reports.
  *
  * <p>Not thread-safe: every method runs on the one I/O thread that owns the node's channel (or,
  * in tests, the test thread). Time comes from the caller ({@code nowNs}).
