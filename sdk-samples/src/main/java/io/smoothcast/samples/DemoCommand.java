@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
             "publishes to ap-east. Viewers, each behind its own emulated network:",
             "  clean         eu-west, 20 ms RTT, no loss",
             "  norway-3g     eu-west, 60 ms RTT, downlink capacity from a Norway HSDPA train trace",
-            "  interconti    sa-east, 250 ms RTT, 2 % loss; moves to eu-west when sa-east is killed",
-            "At --kill-at (default: 40 % of the run) the sa-east node is shut down."},
+            "  interconti    sa-east, 250 ms RTT, 2 %% loss; moves to eu-west when sa-east is killed",
+            "At --kill-at (default: 40 %% of the run) the sa-east node is shut down."},
         footer = {"", "Examples:",
             "  smoothcast demo",
             "  smoothcast demo --duration 60",
@@ -61,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
     double durationS = 20;
 
     @Option(names = "--kill-at", paramLabel = "SECONDS",
-            description = "When to kill the sa-east node, seconds from the start (0 = never; default: 40 % of --duration).")
+            description = "When to kill the sa-east node, seconds from the start (0 = never; default: 40 %% of --duration).")
     Double killAtS;
 
     @Option(names = "--max-bitrate", paramLabel = "BPS", description = "The broadcaster's highest bitrate, bits/s. Default: ${DEFAULT-VALUE}.")
