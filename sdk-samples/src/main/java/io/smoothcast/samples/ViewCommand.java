@@ -103,6 +103,10 @@ final class ViewCommand implements Callable<Integer> {
                 }
             }
         }
+        if (output != null) {
+            status.println("wrote " + meter.framesWritten() + " video frames to " + (toStdout ? "standard output" : output));
+            status.flush();
+        }
         if (framesSeen[0] == 0) {
             spec.commandLine().getErr().println("view: no video from " + node + " for stream '" + streamId
                     + "' (state " + (meter.state() == ConnectionState.FAILED ? "FAILED" : viewer.state()) + ")");

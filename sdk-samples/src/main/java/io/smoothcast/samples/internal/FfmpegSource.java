@@ -29,6 +29,7 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
     private static final double TARGET_SHARE = 0.8;
     private static final double RENDITION_STEP = 0.25;
     private static final long MIN_RESTART_INTERVAL_NS = TimeUnit.SECONDS.toNanos(2);
+    private static final long MAX_TIMESTAMP_LAG_NS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final String ffmpeg;
     private final String input;
@@ -42,6 +43,8 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
     private volatile int encoderStarts;
     private volatile long encoderBitrateBps;
     private Thread thread;
+    /** Capture time of the last access unit sent; only the reading thread touches it. */
+    private long lastCaptureNs = Long.MIN_VALUE;
 
     /**
      * @param ffmpeg the ffmpeg executable
@@ -137,8 +140,6 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
         int filled = 0;
         int start = 0;
         long frameIntervalNs = TimeUnit.SECONDS.toNanos(1) / framesPerSecond;
-        long frameNumber = 0;
-        long baseNs = System.nanoTime();
         boolean waitingForKeyframe = true;
         while (running && !restartRequested) {
             if (filled == buffer.length) {
@@ -158,15 +159,32 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
             while ((end = splitter.findAccessUnitEnd(buffer, start, filled - start)) >= 0) {
                 int length = end - start;
                 boolean keyframe = H264Keyframes.classifyAccessUnit(buffer, start, length) != KeyframeKind.NONE;
-                waitingForKeyframe &= !keyframe;
-                if (!waitingForKeyframe && state == ConnectionState.CONNECTED
-                        && broadcaster.sendVideo(buffer, start, length, baseNs + frameNumber * frameIntervalNs, keyframe)) {
-                    framesQueued++;
+                // A viewer can only decode from a keyframe on: until the node has accepted the
+                // stream and a keyframe has gone out, access units are not sent.
+                if (state != ConnectionState.CONNECTED) {
+                    waitingForKeyframe = true;
+                } else {
+                    waitingForKeyframe &= !keyframe;
+                    if (!waitingForKeyframe
+                            && broadcaster.sendVideo(buffer, start, length, captureTimeNs(frameIntervalNs), keyframe)) {
+                        framesQueued++;
+                    }
                 }
-                frameNumber++;
                 start = end;
             }
         }
+    }
+
+    /**
+     * Capture times advance by exactly one frame interval (smooth RTP timestamps) while the
+     * encoder keeps up, and snap to the present after a gap (an encoder restart), so they never
+     * go backwards across restarts.
+     */
+    private long captureTimeNs(long frameIntervalNs) {
+        long now = System.nanoTime();
+        long next = lastCaptureNs + frameIntervalNs;
+        lastCaptureNs = lastCaptureNs == Long.MIN_VALUE || now - next > MAX_TIMESTAMP_LAG_NS ? now : next;
+        return lastCaptureNs;
     }
 
     /** @return access units the broadcaster accepted so far */

@@ -28,8 +28,10 @@ public final class ViewerMeter implements ViewerListener {
     private final AtomicLong latencySumNs = new AtomicLong();
     private final AtomicLong latencyCount = new AtomicLong();
     private final AtomicLong corruptFrames = new AtomicLong();
+    private final AtomicLong framesWritten = new AtomicLong();
     private volatile ConnectionState state = ConnectionState.CONNECTING;
     private volatile boolean outputBroken;
+    private boolean seenKeyframe;
     private byte[] scratch = new byte[64 * 1024];
     private long lastSampleNs = -1;
     private long lastBytes;
@@ -69,9 +71,12 @@ public final class ViewerMeter implements ViewerListener {
         } else if (length >= SyntheticFrames.HEADER_BYTES && startsWithMagic(scratch)) {
             corruptFrames.incrementAndGet();
         }
-        if (output != null && !outputBroken) {
+        // A file or player can only decode from a keyframe on.
+        seenKeyframe |= frame.keyframe();
+        if (output != null && seenKeyframe && !outputBroken) {
             try {
                 output.write(scratch, 0, length);
+                framesWritten.incrementAndGet();
             } catch (IOException e) {
                 outputBroken = true;
                 onOutputError.accept(e);
@@ -101,6 +106,11 @@ public final class ViewerMeter implements ViewerListener {
     /** @return bytes played so far, all tracks */
     public long bytes() {
         return bytes.get();
+    }
+
+    /** @return video frames written to the output (from the first keyframe on) */
+    public long framesWritten() {
+        return framesWritten.get();
     }
 
     /** @return synthetic frames whose checksum did not match */
