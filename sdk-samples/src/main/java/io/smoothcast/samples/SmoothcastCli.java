@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             BroadcastCommand.class,
             ViewCommand.class,
             DemoCommand.class,
+            IngestCommand.class,
         },
         footer = {"", "Examples:", "  java -jar smoothcast.jar demo", "  java -jar smoothcast.jar relay --help", "  java -jar smoothcast.jar --version"})
 public final class SmoothcastCli implements Runnable {

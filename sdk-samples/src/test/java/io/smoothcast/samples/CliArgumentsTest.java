@@ -23,7 +23,7 @@ class CliArgumentsTest {
 
     @Test
     void everySubcommand_hasHelpWithExamples() {
-        for (String command : new String[] {"relay", "broadcast", "view", "demo"}) {
+        for (String command : new String[] {"relay", "broadcast", "view", "demo", "ingest"}) {
             out.getBuffer().setLength(0);
             assertEquals(0, run(command, "--help"), command);
             String help = out.toString();
@@ -36,7 +36,7 @@ class CliArgumentsTest {
     @Test
     void topLevelHelp_listsTheSubcommands() {
         assertEquals(0, run("--help"));
-        for (String command : new String[] {"relay", "broadcast", "view", "demo"}) {
+        for (String command : new String[] {"relay", "broadcast", "view", "demo", "ingest"}) {
             assertTrue(out.toString().contains("  " + command), out.toString());
         }
     }
@@ -54,6 +54,9 @@ class CliArgumentsTest {
         assertUsageError("--duration", "demo", "--duration", "-1");
         assertUsageError("--kill-at", "demo", "--duration", "5", "--kill-at", "9");
         assertUsageError("--output", "view", "--node", "7000", "--output", "/no/such/dir/x.h264");
+        assertUsageError("--listen", "ingest", "--node", "7000");
+        assertUsageError("--video-pt", "ingest", "--listen", "0", "--node", "7000", "--video-pt", "72");
+        assertUsageError("--audio-pt", "ingest", "--listen", "0", "--node", "7000", "--audio-pt", "96");
     }
 
     private void assertUsageError(String option, String... args) {
