@@ -197,13 +197,16 @@ final class DemoCommand implements Callable<Integer> {
     private static void printSummary(PrintWriter out, List<DemoViewer> viewers, long nowNs) {
         out.println();
         out.println("Summary");
-        out.printf(Locale.ROOT, "  %-11s %-22s %11s %12s %8s %9s %8s%n",
-                "viewer", "network", "bitrate", "mean latency", "freezes", "failovers", "corrupt");
+        out.printf(Locale.ROOT, "  %-11s %-22s %11s %12s %8s %7s %12s %9s %8s%n",
+                "viewer", "network", "bitrate", "mean latency", "freezes", "stalls", "longest gap", "failovers", "corrupt");
         for (DemoViewer v : viewers) {
-            out.printf(Locale.ROOT, "  %-11s %-22s %11s %12s %8d %9d %8d%n", v.name(), v.path(),
+            out.printf(Locale.ROOT, "  %-11s %-22s %11s %12s %8d %7d %12s %9d %8d%n", v.name(), v.path(),
                     Format.bitrate(v.meanBitrateBps(nowNs)), Format.millis(v.meter().meanLatencyMs()), v.freezes(),
-                    v.failovers(), v.meter().corruptFrames());
+                    v.meter().stalls(), Format.millis(v.meter().longestGapMs()), v.failovers(), v.meter().corruptFrames());
         }
+        out.println();
+        out.println("  freezes: counted by the viewers' jitter buffers; stalls: pauses of 500 ms or more between");
+        out.println("  played video frames (switching nodes included); latency: capture to playout.");
         out.flush();
     }
 }

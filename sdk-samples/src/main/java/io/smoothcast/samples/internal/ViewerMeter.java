@@ -20,6 +20,9 @@ import java.util.function.Consumer;
  */
 public final class ViewerMeter implements ViewerListener {
 
+    /** A pause in video playout at least this long counts as a stall, whatever its cause. */
+    public static final long STALL_NS = 500_000_000L;
+
     private final SyntheticFrames frames = new SyntheticFrames();
     private final OutputStream output;
     private final Consumer<IOException> onOutputError;
@@ -32,6 +35,10 @@ public final class ViewerMeter implements ViewerListener {
     private volatile ConnectionState state = ConnectionState.CONNECTING;
     private volatile boolean outputBroken;
     private boolean seenKeyframe;
+    /** Playout thread only. */
+    private long lastVideoFrameNs = Long.MIN_VALUE;
+    private final AtomicLong stalls = new AtomicLong();
+    private volatile long longestGapNs;
     private byte[] scratch = new byte[64 * 1024];
     private long lastSampleNs = -1;
     private long lastBytes;
@@ -60,6 +67,17 @@ public final class ViewerMeter implements ViewerListener {
             return;
         }
         videoFrames.incrementAndGet();
+        long nowNs = System.nanoTime();
+        if (lastVideoFrameNs != Long.MIN_VALUE) {
+            long gapNs = nowNs - lastVideoFrameNs;
+            if (gapNs >= STALL_NS) {
+                stalls.incrementAndGet();
+            }
+            if (gapNs > longestGapNs) {
+                longestGapNs = gapNs;
+            }
+        }
+        lastVideoFrameNs = nowNs;
         if (scratch.length < length) {
             scratch = new byte[Math.max(length, scratch.length * 2)];
         }
@@ -111,6 +129,19 @@ public final class ViewerMeter implements ViewerListener {
     /** @return video frames written to the output (from the first keyframe on) */
     public long framesWritten() {
         return framesWritten.get();
+    }
+
+    /**
+     * @return pauses of at least {@link #STALL_NS} between two played video frames, counted by
+     *     the application's clock (so a pause while switching nodes counts too)
+     */
+    public long stalls() {
+        return stalls.get();
+    }
+
+    /** @return the longest pause between two played video frames so far, in ms */
+    public double longestGapMs() {
+        return longestGapNs / 1e6;
     }
 
     /** @return synthetic frames whose checksum did not match */
