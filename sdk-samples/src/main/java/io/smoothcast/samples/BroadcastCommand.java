@@ -63,6 +63,24 @@ final class BroadcastCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}.")
     double durationS;
 
+    /** @return null if {@code executable -version} runs, otherwise why not */
+    private static String cannotRun(String executable) {
+        try {
+            Process p = new ProcessBuilder(executable, "-hide_banner", "-version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "'-version' did not finish";
+            }
+            return p.exitValue() == 0 ? null : "'-version' exited with " + p.exitValue();
+        } catch (java.io.IOException e) {
+            return e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
     @Override
     public Integer call() {
         Arguments.check(spec, framesPerSecond >= 1 && framesPerSecond <= 120, "--fps", "must be 1-120: " + framesPerSecond);
@@ -72,6 +90,10 @@ final class BroadcastCommand implements Callable<Integer> {
         Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0: " + durationS);
         Arguments.check(spec, input == null || source == Source.ffmpeg, "--input", "needs --source ffmpeg");
         Arguments.check(spec, input == null || new java.io.File(input).isFile(), "--input", "no such file: " + input);
+        if (source == Source.ffmpeg) {
+            String problem = cannotRun(ffmpeg);
+            Arguments.check(spec, problem == null, "--ffmpeg", "cannot run '" + ffmpeg + "': " + problem);
+        }
         PrintWriter out = spec.commandLine().getOut();
         SyntheticSource synthetic = source == Source.synthetic
                 ? new SyntheticSource(framesPerSecond, startBitrateBps, maxBitrateBps) : null;
@@ -107,6 +129,10 @@ final class BroadcastCommand implements Callable<Integer> {
                                 + " (" + encoder.encoderStarts() + " starts)");
                 out.flush();
             });
+            if (encoder != null && encoder.failure() != null) {
+                spec.commandLine().getErr().println("broadcast: " + encoder.failure());
+                return 1;
+            }
             if (!everConnected[0]) {
                 spec.commandLine().getErr().println("broadcast: node " + node + " never accepted stream '" + streamId
                         + "' (state " + broadcaster.state() + ")");

@@ -55,6 +55,7 @@ class CliArgumentsTest {
         assertUsageError("--kill-at", "demo", "--duration", "5", "--kill-at", "9");
         assertUsageError("--output", "view", "--node", "7000", "--output", "/no/such/dir/x.h264");
         assertUsageError("--listen", "ingest", "--node", "7000");
+        assertUsageError("--ffmpeg", "broadcast", "--node", "7000", "--source", "ffmpeg", "--ffmpeg", "/no/such/ffmpeg");
         assertUsageError("--video-pt", "ingest", "--listen", "0", "--node", "7000", "--video-pt", "72");
         assertUsageError("--audio-pt", "ingest", "--listen", "0", "--node", "7000", "--audio-pt", "96");
     }

@@ -42,6 +42,7 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
     private volatile long framesQueued;
     private volatile int encoderStarts;
     private volatile long encoderBitrateBps;
+    private volatile String failure;
     private Thread thread;
     /** Capture time of the last access unit sent; only the reading thread touches it. */
     private long lastCaptureNs = Long.MIN_VALUE;
@@ -113,7 +114,8 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
             try {
                 process = new ProcessBuilder(command(bitrate)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             } catch (IOException e) {
-                throw new IllegalStateException("cannot start " + ffmpeg + ": " + e.getMessage(), e);
+                failure = "cannot start " + ffmpeg + ": " + e.getMessage();
+                return;
             }
             encoderStarts++;
             try (InputStream in = process.getInputStream()) {
@@ -190,6 +192,11 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
     /** @return access units the broadcaster accepted so far */
     public long framesQueued() {
         return framesQueued;
+    }
+
+    /** @return why the encoder could not be started, or {@code null} while all is well */
+    public String failure() {
+        return failure;
     }
 
     /** @return how many times the encoder was started (1 + rendition changes) */
