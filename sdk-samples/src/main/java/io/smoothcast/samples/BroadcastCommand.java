@@ -116,7 +116,7 @@ final class BroadcastCommand implements Callable<Integer> {
             } else {
                 encoder.start(broadcaster);
             }
-            out.printf("broadcasting '%s' to %s (%s source)%n", streamId, node, source);
+            out.printf("broadcasting '%s' to %s (%s source)%n", streamId, Format.address(node), source);
             out.flush();
             boolean[] everConnected = {false};
             RunLoop.run(durationS, 1000, elapsedNs -> {

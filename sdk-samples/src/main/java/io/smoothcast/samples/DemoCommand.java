@@ -91,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
             relays.put("eu-west", RelayNode.builder().nodeId(2).upstream(origin.localAddress()).build().start());
             relays.put(KILLED, RelayNode.builder().nodeId(3).upstream(origin.localAddress()).build().start());
             for (Map.Entry<String, RelayNode> r : relays.entrySet()) {
-                out.printf("relay %-8s on %s%s%n", r.getKey(), r.getValue().localAddress(),
+                out.printf("relay %-8s on %s%s%n", r.getKey(), Format.address(r.getValue().localAddress()),
                         r.getValue() == origin ? " (origin)" : " (cascade from " + ORIGIN + ")");
             }
             broadcaster = Broadcaster.builder().node(origin.localAddress()).streamId(STREAM).listener(source)

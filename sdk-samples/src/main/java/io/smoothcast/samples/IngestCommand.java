@@ -78,7 +78,7 @@ final class IngestCommand implements Callable<Integer> {
             broadcaster.start();
             ingest.start();
             out.printf("ingest on udp %s (H.264 pt %d, Opus pt %d) -> '%s' on %s%n", socket.getLocalSocketAddress(),
-                    videoPayloadType, audioPayloadType, streamId, node);
+                    videoPayloadType, audioPayloadType, streamId, Format.address(node));
             out.flush();
             RunLoop.run(durationS, 1000, elapsedNs -> {
                 BroadcasterStats s = broadcaster.stats();

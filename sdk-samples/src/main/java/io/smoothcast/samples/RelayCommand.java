@@ -1,5 +1,6 @@
 package io.smoothcast.samples;
 
+import io.smoothcast.samples.internal.Format;
 import io.smoothcast.samples.internal.HostPort;
 import io.smoothcast.samples.internal.RunLoop;
 import io.smoothcast.transport.RelayNode;
@@ -63,8 +64,8 @@ final class RelayCommand implements Callable<Integer> {
             builder.nodeId(nodeId);
         }
         try (RelayNode node = builder.build().start()) {
-            out.printf("relay %s listening on %s (node id %08x)%s%n", region, node.localAddress(), node.nodeId(),
-                    upstream == null ? "" : ", upstream " + upstream);
+            out.printf("relay %s listening on %s (node id %08x)%s%n", region, Format.address(node.localAddress()), node.nodeId(),
+                    upstream == null ? "" : ", upstream " + Format.address(upstream));
             out.flush();
             RunLoop.run(durationS, statusIntervalMs, elapsedNs -> {
                 RelayStats s = node.stats();

@@ -1,5 +1,6 @@
 package io.smoothcast.samples.internal;
 
+import java.net.InetSocketAddress;
 import java.util.Locale;
 
 /**
@@ -29,5 +30,13 @@ public final class Format {
      */
     public static String millis(double ms) {
         return ms < 0 ? "-" : String.format(Locale.ROOT, "%.0f ms", ms);
+    }
+
+    /**
+     * @param address a socket address
+     * @return {@code host:port} without the resolver's leading slash
+     */
+    public static String address(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
     }
 }
