@@ -2,6 +2,7 @@ package io.smoothcast.samples;
 
 import io.smoothcast.samples.internal.Format;
 import io.smoothcast.samples.internal.HostPort;
+import io.smoothcast.samples.internal.MkvRemuxer;
 import io.smoothcast.samples.internal.RunLoop;
 import io.smoothcast.samples.internal.ViewerMeter;
 import io.smoothcast.transport.ConnectionState;
@@ -9,7 +10,7 @@ import io.smoothcast.transport.Viewer;
 import io.smoothcast.transport.ViewerStats;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
-import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -24,11 +25,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "view", mixinStandardHelpOptions = true,
         description = {"Watch a stream through a relay node.",
             "Shows one status line (node, bitrate, latency, loss, freezes) that refreshes in place.",
-            "--output writes the received video frames: an Annex-B .h264 file when the broadcaster",
-            "sends H.264 (--source ffmpeg), or '-' for standard output, to pipe into a player."},
+            "--output writes the received video frames when the broadcaster sends H.264 (--source ffmpeg or",
+            "ingest): an Annex-B .h264 file, a .mkv file (remuxed by ffmpeg, no re-encoding), or '-' for",
+            "standard output, to pipe into a player."},
         footer = {"", "Examples:",
             "  smoothcast view --node 127.0.0.1:7000 --stream show",
             "  smoothcast view --node 127.0.0.1:7000 --stream show --output show.h264 --duration 10",
+            "  smoothcast view --node 127.0.0.1:7000 --stream show --output show.mkv",
             "  smoothcast view --node 127.0.0.1:7000 --stream show --output - | ffplay -f h264 -",
             "", "Exit codes: 0 ran until stopped, 1 never received the stream, 2 bad arguments."})
 final class ViewCommand implements Callable<Integer> {
@@ -46,21 +49,36 @@ final class ViewCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE|-", description = "Write received video frames here ('-' = standard output).")
     String output;
 
+    @Option(names = "--ffmpeg", description = "With --output FILE.mkv: the ffmpeg executable that writes it. Default: ${DEFAULT-VALUE}.")
+    String ffmpeg = "ffmpeg";
+
+    @Option(names = "--fps", description = "With --output FILE.mkv: the frame rate stamped on the frames. Default: ${DEFAULT-VALUE}.")
+    int framesPerSecond = 30;
+
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}.")
     double durationS;
 
     @Override
     public Integer call() {
         Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0: " + durationS);
+        Arguments.check(spec, framesPerSecond >= 1 && framesPerSecond <= 120, "--fps", "must be 1-120: " + framesPerSecond);
         boolean toStdout = "-".equals(output);
         // With media on standard output, the status line goes to standard error.
         PrintWriter status = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
         OutputStream sink;
         try {
-            sink = output == null ? null
-                    : toStdout ? new BufferedOutputStream(System.out, 1 << 16) : new BufferedOutputStream(new FileOutputStream(output), 1 << 16);
-        } catch (FileNotFoundException e) {
-            Arguments.check(spec, false, "--output", "cannot write " + output + ": " + e.getMessage());
+            if (output == null) {
+                sink = null;
+            } else if (toStdout) {
+                sink = new BufferedOutputStream(System.out, 1 << 16);
+            } else if (output.endsWith(".mkv")) {
+                sink = new BufferedOutputStream(new MkvRemuxer(ffmpeg, output, framesPerSecond), 1 << 16);
+            } else {
+                sink = new BufferedOutputStream(new FileOutputStream(output), 1 << 16);
+            }
+        } catch (IOException e) {
+            Arguments.check(spec, false, "--output", "cannot write " + output + ": " + e.getMessage()
+                    + (output.endsWith(".mkv") ? " (.mkv needs ffmpeg, see --ffmpeg)" : ""));
             return 2;
         }
         ViewerMeter meter = new ViewerMeter(sink, e -> status.println("view: output closed: " + e.getMessage()));
@@ -98,7 +116,7 @@ final class ViewCommand implements Callable<Integer> {
                     if (!toStdout) {
                         sink.close();
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     status.println("view: could not finish " + output + ": " + e.getMessage());
                 }
             }

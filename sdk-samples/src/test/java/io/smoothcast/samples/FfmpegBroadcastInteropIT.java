@@ -26,7 +26,8 @@ import picocli.CommandLine;
  * test pattern) through a relay to {@code view --output x.h264}; ffprobe decodes the file and
  * counts every frame the viewer wrote. The broadcast starts low, so the congestion controller's
  * target rises and the encoder is restarted at a new bitrate (a rendition change) mid-stream:
- * the file must still decode frame for frame.
+ * the file must still decode frame for frame. A second viewer writes a .mkv (remuxed by ffmpeg)
+ * that must hold every frame it wrote, too.
  */
 @Tag("interop")
 class FfmpegBroadcastInteropIT {
@@ -60,8 +61,11 @@ class FfmpegBroadcastInteropIT {
         Path file = dir.resolve("received.h264");
         try (RelayNode relay = RelayNode.builder().build().start()) {
             String node = "127.0.0.1:" + relay.localAddress().getPort();
+            Path mkv = dir.resolve("received.mkv");
             CompletableFuture<String[]> view = CompletableFuture.supplyAsync(
                     () -> run("view", "--node", node, "--stream", "h264", "--duration", "11", "--output", file.toString()));
+            CompletableFuture<String[]> mkvView = CompletableFuture.supplyAsync(
+                    () -> run("view", "--node", node, "--stream", "h264", "--duration", "11", "--output", mkv.toString()));
             String[] broadcast = run("broadcast", "--node", node, "--stream", "h264", "--source", "ffmpeg",
                     "--start-bitrate", "300000", "--max-bitrate", "2000000", "--duration", "9");
             String[] viewed = view.get(60, TimeUnit.SECONDS);
@@ -78,6 +82,12 @@ class FfmpegBroadcastInteropIT {
             long written = Long.parseLong(wrote.group(1));
             assertTrue(written >= 60, "too few frames: " + viewed[1]);
             assertEquals(written, ffprobeFrameCount(file), "ffprobe must decode every written frame");
+
+            String[] mkvViewed = mkvView.get(60, TimeUnit.SECONDS);
+            assertEquals("0", mkvViewed[0], mkvViewed[1] + mkvViewed[2]);
+            Matcher mkvWrote = Pattern.compile("wrote (\\d+) video frames").matcher(mkvViewed[1]);
+            assertTrue(mkvWrote.find(), mkvViewed[1]);
+            assertEquals(Long.parseLong(mkvWrote.group(1)), ffprobeFrameCount(mkv), "the .mkv must hold every written frame");
         }
     }
 
