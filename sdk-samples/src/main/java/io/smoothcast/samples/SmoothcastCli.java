@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
         name = "smoothcast",
         mixinStandardHelpOptions = true,
         versionProvider = SmoothcastCli.Version.class,
+        subcommands = {
+            DashboardCommand.class,
+            DiagCommand.class,
+        },
         description = "Smoothcast: smooth live broadcasts across long, lossy paths.",
         footer = {"", "Examples:", "  java -jar smoothcast.jar --version", "  java -jar smoothcast.jar --help"})
 public final class SmoothcastCli implements Runnable {
