@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DashboardCommand.class,
             DiagCommand.class,
+            ReportCommand.class,
         },
         description = "Smoothcast: smooth live broadcasts across long, lossy paths.",
         footer = {"", "Examples:", "  java -jar smoothcast.jar --version", "  java -jar smoothcast.jar --help"})
