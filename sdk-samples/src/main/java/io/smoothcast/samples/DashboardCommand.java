@@ -1,9 +1,9 @@
 package io.smoothcast.samples;
 
-import io.smoothcast.alert.AlertEvent;
 import io.smoothcast.alert.AlertListener;
 import io.smoothcast.history.BackgroundHistoryWriter;
 import io.smoothcast.history.HistoryWriter;
+import io.smoothcast.samples.ops.AlertPrinter;
 import io.smoothcast.samples.ops.DiagnosticsBundle;
 import io.smoothcast.samples.ops.LiveDemo;
 import io.smoothcast.samples.ops.OpsHttpServer;
@@ -65,19 +65,7 @@ public final class DashboardCommand implements Callable<Integer> {
         BackgroundHistoryWriter writer = history == null ? null
                 : new BackgroundHistoryWriter(HistoryWriter.builder(history).build(),
                         BackgroundHistoryWriter.DEFAULT_CAPACITY, System::currentTimeMillis);
-        AlertListener printer = new AlertListener() {
-            @Override
-            public void onRaised(AlertEvent event) {
-                out.println("ALERT " + event.summary());
-                out.flush();
-            }
-
-            @Override
-            public void onCleared(AlertEvent event) {
-                out.println("ALERT " + event.summary());
-                out.flush();
-            }
-        };
+        AlertListener printer = new AlertPrinter(out);
         Map<String, String> config = new LinkedHashMap<>();
         config.put("http", http);
         config.put("viewers", Integer.toString(viewers));

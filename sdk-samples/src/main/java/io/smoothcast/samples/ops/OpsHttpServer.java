@@ -176,7 +176,7 @@ public final class OpsHttpServer implements AutoCloseable {
                 case "/uplot.min.css" -> respond(ctx, request, HttpResponseStatus.OK, "text/css; charset=utf-8", uplotCss);
                 case "/snapshot.json" -> respond(ctx, request, HttpResponseStatus.OK, "application/json",
                         dashboardJson());
-                case "/diag" -> respond(ctx, request, HttpResponseStatus.OK, "application/json", diagnostics.get());
+                case "/diag" -> respondDiagnostics(ctx, request);
                 case "/events" -> openEventStream(ctx);
                 default -> respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
                         bytes("not found\n"));
@@ -211,6 +211,19 @@ public final class OpsHttpServer implements AutoCloseable {
                 task.cancel(false);
                 eventStreams.decrementAndGet();
             });
+        }
+
+        private void respondDiagnostics(ChannelHandlerContext ctx, FullHttpRequest request) {
+            byte[] bundle;
+            try {
+                bundle = diagnostics.get();
+            } catch (RuntimeException e) {
+                LOG.warn("diagnostics bundle failed", e);
+                respond(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8",
+                        bytes("diagnostics bundle failed: " + e.getClass().getSimpleName() + "\n"));
+                return;
+            }
+            respond(ctx, request, HttpResponseStatus.OK, "application/json", bundle);
         }
 
         private byte[] dashboardJson() {
