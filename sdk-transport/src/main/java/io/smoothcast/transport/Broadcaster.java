@@ -5,6 +5,10 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.smoothcast.abr.AbrListener;
+import io.smoothcast.abr.Rendition;
+import io.smoothcast.abr.RenditionLadder;
+import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
 import io.smoothcast.time.NanoClock;
@@ -79,10 +83,13 @@ public final class Broadcaster implements AutoCloseable {
     private final SharedIoThreads sharedIo;
     private final List<Track> tracks;
     private final int audioTrackIndex;
+    private final int videoLayers;
     private final int messageTrackIndex;
     private final long startBitrateBps;
     private final long minBitrateBps;
     private final long maxBitrateBps;
+    private final RenditionLadder ladder;
+    private final AbrListener abrListener;
     private final MpscArrayQueue<OutgoingFrame> frames;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final LongAdder framesRejected = new LongAdder();
@@ -110,23 +117,39 @@ public final class Broadcaster implements AutoCloseable {
                 : builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
         this.frames = new MpscArrayQueue<>(builder.sendQueueFrames);
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        List<Track> list = new ArrayList<>(3);
-        int videoSsrc = random.nextInt();
-        list.add(new Track(videoSsrc, videoSsrc ^ 0x5A5A5A5A, 96, 97, MediaKind.VIDEO, 0, 90_000, builder.videoBitrateBps));
+        List<Track> list = new ArrayList<>(5);
+        java.util.Set<Integer> usedSsrcs = new java.util.HashSet<>();
+        java.util.function.IntSupplier newSsrc = () -> {
+            int ssrc;
+            do {
+                ssrc = random.nextInt();
+            } while (ssrc == 0 || !usedSsrcs.add(ssrc)); // 0 means "no RTX" in a track
+            return ssrc;
+        };
+        this.videoLayers = builder.simulcastLayers;
+        for (int layer = 0; layer < videoLayers; layer++) {
+            // Simulcast layers share the payload types; the SSRC tells them apart. Each lower layer
+            // announces a quarter of the bitrate of the one above it.
+            long bitrate = builder.videoBitrateBps >> (2 * (videoLayers - 1 - layer));
+            list.add(new Track(newSsrc.getAsInt(), newSsrc.getAsInt(), 96, 97, MediaKind.VIDEO, layer, 90_000,
+                    (int) bitrate));
+        }
         if (builder.audio) {
-            list.add(new Track(videoSsrc ^ 0x0F0F0F0F, 0, 111, 0, MediaKind.AUDIO, 0, 48_000, 64_000));
+            list.add(new Track(newSsrc.getAsInt(), 0, 111, 0, MediaKind.AUDIO, 0, 48_000, 64_000));
         }
         if (builder.messages) {
             // Messages get RTX so a lost chat line is repaired like video; a 1 kHz clock keeps
             // them on the stream's timeline (viewers get them at playout time, in step with video).
-            list.add(new Track(videoSsrc ^ 0x3C3C3C3C, videoSsrc ^ 0x69696969, 98, 99, MediaKind.DATA, 0, 1000, 16_000));
+            list.add(new Track(newSsrc.getAsInt(), newSsrc.getAsInt(), 98, 99, MediaKind.DATA, 0, 1000, 16_000));
         }
         this.tracks = List.copyOf(list);
-        this.audioTrackIndex = builder.audio ? 1 : -1;
+        this.audioTrackIndex = builder.audio ? videoLayers : -1;
         this.messageTrackIndex = builder.messages ? list.size() - 1 : -1;
         this.startBitrateBps = builder.startBitrateBps;
         this.minBitrateBps = builder.minBitrateBps;
         this.maxBitrateBps = builder.maxBitrateBps;
+        this.ladder = builder.ladder;
+        this.abrListener = builder.abrListener;
         this.paceTask = () -> engine.onWake(clock.nanoTime());
         this.drainTask = () -> {
             drainScheduled.set(false);
@@ -164,9 +187,11 @@ public final class Broadcaster implements AutoCloseable {
                         .startBitrateBps(startBitrateBps).minBitrateBps(minBitrateBps).maxBitrateBps(maxBitrateBps)
                         .initialProbing(false).build();
                 Pacer pacer = Pacer.builder().initialTargetBitrateBps(startBitrateBps).build();
+                RenditionSelector renditions = ladder == null ? null
+                        : RenditionSelector.builder(ladder).listener(new SafeAbrListener(abrListener)).build();
                 DatagramHandler handler = new DatagramHandler(sender -> new BroadcasterEngine(sender, node,
                         ThreadLocalRandom.current().nextLong(), publish, frames, new EngineListener(),
-                        ThreadLocalRandom.current().nextLong(), controller, pacer), clock);
+                        ThreadLocalRandom.current().nextLong(), controller, pacer, renditions), clock);
                 engine = (BroadcasterEngine) handler.receiver();
                 channel = transport.bind(group, localAddress, handler);
                 // Set after the channel exists (a sender who sees the state also sees the channel)
@@ -186,7 +211,7 @@ public final class Broadcaster implements AutoCloseable {
     }
 
     /**
-     * Queues an encoded video frame.
+     * Queues an encoded video frame (of the lowest layer when the stream has several).
      *
      * @param frame array holding the frame; copied before this method returns
      * @param offset index of the frame's first byte
@@ -199,6 +224,29 @@ public final class Broadcaster implements AutoCloseable {
      */
     public boolean sendVideo(byte[] frame, int offset, int length, long captureTimeNs, boolean keyframe) {
         return enqueue(VIDEO_TRACK, frame, offset, length, captureTimeNs, keyframe);
+    }
+
+    /**
+     * Queues an encoded video frame of one simulcast layer (see
+     * {@link Builder#simulcastLayers(int)}); each node forwards to each viewer the highest layer
+     * the viewer accepts. Encode every layer from the same capture with the same
+     * {@code captureTimeNs}.
+     *
+     * @param layer 0 (lowest) to {@code simulcastLayers - 1}
+     * @param frame array holding the frame; copied before this method returns
+     * @param offset index of the frame's first byte
+     * @param length the frame's length in bytes, >= 1
+     * @param captureTimeNs when the frame was captured, in nanoseconds of this broadcaster's clock
+     * @param keyframe whether the frame is decodable on its own
+     * @return true if queued; false if the queue is full or the broadcaster is not running
+     * @throws IllegalArgumentException if the layer or the range is bad
+     */
+    public boolean sendVideoLayer(int layer, byte[] frame, int offset, int length, long captureTimeNs,
+            boolean keyframe) {
+        if (layer < 0 || layer >= videoLayers) {
+            throw new IllegalArgumentException("layer must be 0-" + (videoLayers - 1) + ": " + layer);
+        }
+        return enqueue(VIDEO_TRACK + layer, frame, offset, length, captureTimeNs, keyframe);
     }
 
     /**
@@ -408,6 +456,42 @@ public final class Broadcaster implements AutoCloseable {
         }
     }
 
+    /** Keeps a throwing application listener from disturbing the I/O thread. */
+    private static final class SafeAbrListener implements AbrListener {
+        private final AbrListener delegate;
+
+        SafeAbrListener(AbrListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onRenditionChanged(Rendition previous, Rendition current, long targetBitrateBps, long nowNs) {
+            try {
+                delegate.onRenditionChanged(previous, current, targetBitrateBps, nowNs);
+            } catch (RuntimeException e) {
+                LOG.warn("AbrListener.onRenditionChanged threw", e);
+            }
+        }
+
+        @Override
+        public void onAudioOnlyFallback(long targetBitrateBps, long nowNs) {
+            try {
+                delegate.onAudioOnlyFallback(targetBitrateBps, nowNs);
+            } catch (RuntimeException e) {
+                LOG.warn("AbrListener.onAudioOnlyFallback threw", e);
+            }
+        }
+
+        @Override
+        public void onAudioOnlyRecovered(Rendition resumed, long targetBitrateBps, long nowNs) {
+            try {
+                delegate.onAudioOnlyRecovered(resumed, targetBitrateBps, nowNs);
+            } catch (RuntimeException e) {
+                LOG.warn("AbrListener.onAudioOnlyRecovered threw", e);
+            }
+        }
+    }
+
     /** Builds a {@link Broadcaster}. Not thread-safe; build on one thread. */
     public static final class Builder {
         private InetSocketAddress node;
@@ -418,12 +502,15 @@ public final class Broadcaster implements AutoCloseable {
         private int videoBitrateBps = 2_500_000;
         private boolean audio;
         private boolean messages;
+        private int simulcastLayers = 1;
         private int sendQueueFrames = 256;
         private boolean forceNio;
         private SharedIoThreads sharedIo;
         private long startBitrateBps = 1_000_000L;
         private long minBitrateBps = 100_000L;
         private long maxBitrateBps = 8_000_000L;
+        private RenditionLadder ladder;
+        private AbrListener abrListener = AbrListener.NONE;
 
         private Builder() {
         }
@@ -526,6 +613,40 @@ public final class Broadcaster implements AutoCloseable {
          */
         public Builder audio(boolean audio) {
             this.audio = audio;
+            return this;
+        }
+
+        /**
+         * Adaptive bitrate: the renditions the application's encoder can produce. Each new
+         * congestion-control target goes through a {@link RenditionSelector} (down at once, up
+         * after a hold, audio-only fallback if the ladder has an audio-only entry), whose events
+         * reach {@code listener} on the broadcaster's I/O thread: reconfigure the encoder from
+         * there (quickly, or hand it to another thread). Default: no ladder (only
+         * {@link BroadcasterListener#onTargetBitrate} is reported). Padding to probe for a higher
+         * rendition is not sent yet.
+         *
+         * @param ladder the renditions, lowest first
+         * @param listener receives rendition changes and audio-only fallback events
+         * @return this builder
+         */
+        public Builder renditions(RenditionLadder ladder, AbrListener listener) {
+            this.ladder = Objects.requireNonNull(ladder, "ladder");
+            this.abrListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Simulcast: the number of video layers the application encodes (the same pictures at
+         * different sizes and bitrates), sent with {@link Broadcaster#sendVideoLayer}. Default 1.
+         *
+         * @param layers 1-3
+         * @return this builder
+         */
+        public Builder simulcastLayers(int layers) {
+            if (layers < 1 || layers > Track.MAX_SIMULCAST_LAYER + 1) {
+                throw new IllegalArgumentException("layers must be 1-" + (Track.MAX_SIMULCAST_LAYER + 1) + ": " + layers);
+            }
+            this.simulcastLayers = layers;
             return this;
         }
 

@@ -95,6 +95,21 @@ public final class RelayStats {
         return get(RelayCounter.RTX_MISSES);
     }
 
+    /** @return NACKed packets this node was itself still waiting for from its source */
+    public long retransmissionsPendingFromSource() {
+        return get(RelayCounter.RTX_PENDING_FROM_SOURCE);
+    }
+
+    /** @return packets this node asked its source (publisher or upstream node) to retransmit */
+    public long sourceNackedPackets() {
+        return get(RelayCounter.SOURCE_NACKED_PACKETS);
+    }
+
+    /** @return retransmissions received from the source and forwarded as originals */
+    public long sourceRetransmissionsReceived() {
+        return get(RelayCounter.SOURCE_RTX_RECEIVED);
+    }
+
     /** @return keyframe requests (PLI) received from subscribers */
     public long keyframeRequestsReceived() {
         return get(RelayCounter.PLI_RECEIVED);
@@ -161,6 +176,8 @@ public final class RelayStats {
                 + ", received=" + datagramsReceived() + ", forwarded=" + packetsForwarded()
                 + ", malformedDropped=" + malformedDropped() + ", unsolicitedDropped=" + unsolicitedDropped()
                 + ", rtxSent=" + retransmissionsSent() + ", rtxMisses=" + retransmissionMisses()
+                + ", rtxPendingFromSource=" + retransmissionsPendingFromSource()
+                + ", sourceRtxReceived=" + sourceRetransmissionsReceived()
                 + ", pliForwarded=" + keyframeRequestsForwarded() + "]";
     }
 }

@@ -157,6 +157,47 @@ class BroadcastThroughRelayIT {
         NettyLeaks.assertNoLeaks();
     }
 
+    @Test
+    @Timeout(60)
+    void simulcast_eachViewerGetsTheHighestLayerItAccepts() throws Exception {
+        int frames = 100;
+        int layerOneOffset = 100_000; // layer 1 frames carry indices from here
+        try (RelayNode relay = RelayNode.builder().build().start()) {
+            FrameCollector low = new FrameCollector(frames - 1);
+            FrameCollector high = new FrameCollector(layerOneOffset + frames - 1);
+            try (Viewer lowViewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+                    .maxSimulcastLayer(0).listener(low).build().start();
+                    Viewer highViewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+                            .listener(high).build().start()) {
+                FrameCollector.await(low.connected, 5, "low viewer connected");
+                FrameCollector.await(high.connected, 5, "high viewer connected");
+                CountDownLatch connected = new CountDownLatch(1);
+                try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
+                        .simulcastLayers(2).listener(new BroadcasterListener() {
+                            @Override
+                            public void onStateChanged(ConnectionState state, String reason) {
+                                if (state == ConnectionState.CONNECTED) {
+                                    connected.countDown();
+                                }
+                            }
+                        }).build().start()) {
+                    FrameCollector.await(connected, 5, "broadcaster connected");
+                    sendFrames(broadcaster, frames, i -> {
+                        // sendFrames sent layer 0's frame i; layer 1 gets its own, bigger frame.
+                        byte[] frame = SyntheticFrames.frame(SEED, layerOneOffset + i, 3 * MAX_FRAME_BYTES);
+                        broadcaster.sendVideoLayer(1, frame, 0, frame.length, System.nanoTime(), i % 30 == 0);
+                    });
+                    FrameCollector.await(low.lastFrame, 10, "last low-layer frame");
+                    FrameCollector.await(high.lastFrame, 10, "last high-layer frame");
+                    assertEquals(IntStream.range(0, frames).boxed().toList(), low.indices());
+                    assertEquals(IntStream.range(layerOneOffset, layerOneOffset + frames).boxed().toList(), high.indices());
+                    assertEquals(0, low.corrupted() + high.corrupted());
+                }
+            }
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
     /** Cycles through garbage, truncated RTP/RTCP/control headers and oversized datagrams. */
     private static byte[] hostileDatagram(SplittableRandom random, int round) {
         byte[] bytes;
@@ -187,7 +228,10 @@ class BroadcastThroughRelayIT {
 
     static Broadcaster connectedBroadcaster(RelayNode relay, AtomicInteger keyframeRequests) throws InterruptedException {
         CountDownLatch connected = new CountDownLatch(1);
+        // The synthetic source sends about 2.4 Mbps whatever the target: keep the controller above
+        // it, so frames never wait in the pacer (rate adaptation has its own test).
         Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
+                .bitrateLimits(4_000_000, 5_000_000, 8_000_000)
                 .listener(new BroadcasterListener() {
                     @Override
                     public void onStateChanged(ConnectionState state, String reason) {

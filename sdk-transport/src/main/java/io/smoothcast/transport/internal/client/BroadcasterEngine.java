@@ -6,6 +6,7 @@ import io.smoothcast.rtp.RtcpCompoundReader;
 import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtcpNackView;
 import io.smoothcast.rtp.RtcpPliView;
+import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
 import io.smoothcast.cc.PacketPriority;
@@ -110,6 +111,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     private final TransportFeedback feedback = new TransportFeedback(io.smoothcast.transport.internal.cc.TransportFeedbackCollector.MAX_PACKETS_PER_FEEDBACK * 2);
     private final CongestionController controller;
     private final Pacer pacer;
+    private final RenditionSelector renditions;
     private final ByteBuf[] pacedPackets = new ByteBuf[PACED_RING];
     private final int[] pacedTransportOffsets = new int[PACED_RING];
     /** Track of each paced packet, or -1 for a retransmission (not cached again). */
@@ -143,10 +145,11 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
      * @param randomSeed seeds the first sequence numbers
      * @param controller the congestion controller (owned by this engine from now on)
      * @param pacer the pacer (owned by this engine from now on)
+     * @param renditions picks the rendition from each new target, or null without a ladder
      */
     public BroadcasterEngine(DatagramSender out, InetSocketAddress node, long sessionId,
             ControlMessage.Publish publish, Queue<OutgoingFrame> frames, Listener listener, long randomSeed,
-            CongestionController controller, Pacer pacer) {
+            CongestionController controller, Pacer pacer, RenditionSelector renditions) {
         this.out = out;
         this.node = node;
         this.tracks = publish.tracks();
@@ -163,6 +166,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         }
         this.controller = controller;
         this.pacer = pacer;
+        this.renditions = renditions;
         this.sentPackets = new RetransmissionCache[tracks.size()];
         this.nextRtxSequence = new int[tracks.size()];
         this.transportOffsets = new int[tracks.size()];
@@ -349,6 +353,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         long target = controller.targetBitrateBps();
         pacer.setTargetBitrateBps(target);
         counters.set(TARGET_BITRATE_BPS, target);
+        if (renditions != null) {
+            renditions.update(target, nowNs); // calls the application's AbrListener on a change
+        }
         if (reportedTargetBps < 0 || Math.abs(target - reportedTargetBps) >= REPORT_THRESHOLD * reportedTargetBps) {
             reportedTargetBps = target;
             listener.onTargetBitrate(target);

@@ -9,6 +9,7 @@ import io.smoothcast.transport.internal.control.Track;
  *
  * @param track the track as announced by the node
  * @param buffer its jitter buffer
+ * @param reception what the receiver reports about it (I/O thread only)
  */
-public record ReceiveTrack(Track track, SpscJitterBuffer buffer) {
+public record ReceiveTrack(Track track, SpscJitterBuffer buffer, ReceptionStatistics reception) {
 }

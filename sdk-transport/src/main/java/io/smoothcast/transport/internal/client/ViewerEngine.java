@@ -6,6 +6,9 @@ import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.NackWriter;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtcpCompoundReader;
+import io.smoothcast.rtp.RtcpPacketType;
+import io.smoothcast.rtp.RtcpReportView;
+import io.smoothcast.rtp.RtcpReportWriter;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.transport.MediaKind;
@@ -26,7 +29,7 @@ import java.util.function.Function;
  * The viewer's protocol logic on its I/O thread: the control conversation, feeding RTP and RTX
  * (RFC 4588, original sequence number restored) into one jitter buffer per track, and sending
  * the feedback the jitter buffers ask for: generic NACKs for missing packets and PLIs when a
- * keyframe is needed.
+ * keyframe is needed, plus a receiver report every second.
  *
  * <p>Not thread-safe: the I/O thread only, except {@link #tracks()} and {@link #counters()}.
  */
@@ -50,7 +53,10 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
     public static final int RETIRED_FRAMES_DROPPED = 7;
     /** Freezes counted by the jitter buffers of tracks that are gone. */
     public static final int RETIRED_FREEZES = 8;
-    private static final int COUNTER_COUNT = 9;
+    /** Counter: receiver reports sent. */
+    public static final int RECEIVER_REPORTS_SENT = 9;
+    private static final int COUNTER_COUNT = 10;
+    private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
 
@@ -76,6 +82,10 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
     private final RtpPacketView rtp = new RtpPacketView();
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
     private final JitterBufferStats retiredStats = new JitterBufferStats();
+    private final RtcpReportView report = new RtcpReportView();
+    private final RtcpReportWriter receiverReport = new RtcpReportWriter();
+    private long lastReceiverReportNs;
+    private boolean receiverReportSent;
     /** Written by the I/O thread, read by the playout thread: replaced as a whole, never mutated. */
     private volatile ReceiveTrack[] tracks = NO_TRACKS;
 
@@ -121,7 +131,7 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
         }
         switch (DatagramKind.classify(datagram)) {
             case RTP -> onRtp(datagram, nowNs);
-            case RTCP -> onRtcp(datagram);
+            case RTCP -> onRtcp(datagram, nowNs);
             case CONTROL -> {
                 DecodeResult result = ControlCodec.decode(datagram);
                 if (result.ok()) {
@@ -149,6 +159,7 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
             Track track = t.track();
             if (track.ssrc() == ssrc) {
                 counters.increment(PACKETS_RECEIVED);
+                t.reception().onPacket(rtp.sequenceNumber(), rtp.timestamp(), nowNs, true);
                 t.buffer().offer(ssrc, rtp.sequenceNumber(), rtp.timestamp(), rtp.marker(), nowNs,
                         scratch, rtp.payloadOffset(), rtp.payloadLength());
                 return;
@@ -162,6 +173,7 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
                 int originalSequence = ((scratch[p] & 0xFF) << 8) | (scratch[p + 1] & 0xFF);
                 counters.increment(PACKETS_RECEIVED);
                 counters.increment(RTX_RECEIVED);
+                t.reception().onPacket(originalSequence, rtp.timestamp(), nowNs, false);
                 t.buffer().offer(track.ssrc(), originalSequence, rtp.timestamp(), rtp.marker(), nowNs,
                         scratch, p + 2, rtp.payloadLength() - 2);
                 return;
@@ -170,8 +182,8 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
         counters.increment(MALFORMED_DROPPED);
     }
 
-    private void onRtcp(ByteBuf datagram) {
-        // Sender reports, SDES and BYE relayed from the publisher: checked, not used yet.
+    private void onRtcp(ByteBuf datagram, long nowNs) {
+        // Relayed from the publisher: sender reports feed the LSR/DLSR of our receiver reports.
         int length = datagram.readableBytes();
         datagram.getBytes(datagram.readerIndex(), scratch, 0, length);
         if (rtcp.wrap(scratch, 0, length) != ParseStatus.OK) {
@@ -179,7 +191,14 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
             return;
         }
         while (rtcp.next()) {
-            // walk to validate the framing
+            if (rtcp.packetType() == RtcpPacketType.SENDER_REPORT
+                    && report.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
+                for (ReceiveTrack t : tracks) {
+                    if (t.track().ssrc() == report.ssrc()) {
+                        t.reception().onSenderReport(report.ntpTimestamp(), nowNs);
+                    }
+                }
+            }
         }
         if (rtcp.status() != ParseStatus.OK) {
             counters.increment(MALFORMED_DROPPED);
@@ -217,9 +236,36 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
                 sent = true;
             }
         }
+        if (!receiverReportSent || nowNs - lastReceiverReportNs >= RECEIVER_REPORT_INTERVAL_NS) {
+            sent |= sendReceiverReport(nowNs);
+        }
         if (sent) {
             out.flush();
         }
+    }
+
+    /** One RR (RFC 3550) with a block per track that has received something. */
+    private boolean sendReceiverReport(long nowNs) {
+        receiverReport.startReceiverReport(ownSsrc);
+        int blocks = 0;
+        for (ReceiveTrack t : tracks) {
+            if (t.reception().hasData() && blocks < RtcpReportWriter.MAX_REPORT_BLOCKS) {
+                t.reception().addReportBlock(receiverReport, t.track().ssrc(), nowNs);
+                blocks++;
+            }
+        }
+        if (blocks == 0) {
+            return false;
+        }
+        int length = receiverReport.write(feedback, 0, feedback.length);
+        if (length <= 0) {
+            return false;
+        }
+        receiverReportSent = true;
+        lastReceiverReportNs = nowNs;
+        sendFeedback(length);
+        counters.increment(RECEIVER_REPORTS_SENT);
+        return true;
     }
 
     private void sendFeedback(int length) {
@@ -259,7 +305,8 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
                     kept = t;
                 }
             }
-            next[i] = kept != null ? kept : new ReceiveTrack(track, bufferFactory.apply(track));
+            next[i] = kept != null ? kept
+                    : new ReceiveTrack(track, bufferFactory.apply(track), new ReceptionStatistics(track.clockRateHz()));
         }
         tracks = next;
         // Keep what the dropped buffers counted, so the viewer's totals never go backwards.

@@ -100,7 +100,8 @@ final class FeedbackHandler {
         counters.increment(RelayCounter.NACKED_PACKETS);
         ByteBuf original = track == null || !track.track.hasRtx() ? null : track.cache.get(sequenceNumber);
         if (original == null) {
-            counters.increment(RelayCounter.RTX_MISSES);
+            counters.increment(track != null && track.missing.isMissing(sequenceNumber)
+                    ? RelayCounter.RTX_PENDING_FROM_SOURCE : RelayCounter.RTX_MISSES);
             return;
         }
         ByteBuf rtx = RtxPackets.toRtx(engine.sender().allocator(), original, track.track.rtxPayloadType(),

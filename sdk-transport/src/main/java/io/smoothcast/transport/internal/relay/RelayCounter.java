@@ -38,6 +38,11 @@ public enum RelayCounter {
     RTX_SENT,
     /** NACKed packets that were no longer (or never) in the cache. */
     RTX_MISSES,
+    /**
+     * NACKed packets the node is itself still asking its source for: not answered now, forwarded
+     * to every subscriber when the source's retransmission arrives.
+     */
+    RTX_PENDING_FROM_SOURCE,
     /** Sequence numbers asked of sources (publishers, upstream nodes) for packets they skipped. */
     SOURCE_NACKED_PACKETS,
     /** RTX packets received from sources and restored. */

@@ -97,6 +97,22 @@ public final class MissingPacketTracker {
         return written;
     }
 
+    /**
+     * Whether a number is still being asked of the source.
+     *
+     * @param sequenceNumber a 16-bit sequence number
+     * @return true if it is tracked as missing
+     */
+    public boolean isMissing(int sequenceNumber) {
+        int seq = sequenceNumber & 0xFFFF;
+        for (int i = 0; i < size; i++) {
+            if (sequenceNumbers[i] == seq) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return numbers tracked as missing now */
     public int missingCount() {
         return size;

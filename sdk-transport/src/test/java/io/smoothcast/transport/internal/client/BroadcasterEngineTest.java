@@ -7,6 +7,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.abr.AbrListener;
+import io.smoothcast.abr.Rendition;
+import io.smoothcast.abr.RenditionLadder;
+import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
 import io.smoothcast.rtp.RtcpWriter;
@@ -66,7 +70,7 @@ class BroadcasterEngineTest {
                 }
             }, 3L,
             CongestionController.builder().startBitrateBps(400_000).initialProbing(false).build(),
-            Pacer.builder().initialTargetBitrateBps(400_000).burstNs(0).build());
+            Pacer.builder().initialTargetBitrateBps(400_000).burstNs(0).build(), null);
     private long nowNs = 1_000 * MS;
 
     @AfterEach
@@ -172,5 +176,50 @@ class BroadcasterEngineTest {
         assertEquals(2, engine.counters().get(BroadcasterEngine.TRANSPORT_FEEDBACK_RECEIVED));
         assertEquals(0, engine.counters().get(BroadcasterEngine.MALFORMED_DROPPED));
         assertTrue(engine.counters().get(BroadcasterEngine.TARGET_BITRATE_BPS) > 0);
+    }
+
+    @Test
+    void targetBitrate_drivesTheRenditionSelector_whoseEventsReachTheApplication() {
+        List<String> renditionEvents = new ArrayList<>();
+        RenditionSelector selector = RenditionSelector.builder(RenditionLadder.of(List.of(
+                Rendition.video("low", 100_000, 320, 180), Rendition.video("high", 300_000, 640, 360))))
+                .listener(new AbrListener() {
+                    @Override
+                    public void onRenditionChanged(Rendition previous, Rendition current, long targetBitrateBps,
+                            long nowNs) {
+                        renditionEvents.add(previous.name() + "->" + current.name());
+                    }
+                }).build();
+        BroadcasterEngine withLadder = new BroadcasterEngine(out, NODE, 1L,
+                new ControlMessage.Publish("show2", List.of(VIDEO)), new ArrayBlockingQueue<>(4),
+                new BroadcasterEngine.Listener() {
+                    @Override
+                    public void onConnected() {
+                    }
+
+                    @Override
+                    public void onFailed(String reason) {
+                    }
+
+                    @Override
+                    public void onKeyframeRequested() {
+                    }
+
+                    @Override
+                    public void onTargetBitrate(long bitrateBps) {
+                    }
+
+                    @Override
+                    public void wakeIn(long delayNs) {
+                    }
+                }, 3L, CongestionController.builder().startBitrateBps(400_000).initialProbing(false).build(),
+                Pacer.builder().initialTargetBitrateBps(400_000).build(), selector);
+        // 400 kbps is above 300 kbps x 1.15: after the selector's 2 s hold, it switches up.
+        for (int i = 0; i < 120; i++) {
+            nowNs += 25 * MS;
+            withLadder.onTick(nowNs);
+        }
+        assertEquals(List.of("low->high"), renditionEvents);
+        withLadder.close(nowNs);
     }
 }

@@ -11,6 +11,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtcpNackView;
+import io.smoothcast.rtp.RtcpReportView;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.transport.MediaKind;
@@ -128,6 +129,16 @@ class ViewerEngineTest {
         receive(rtx(packets.get(1), 5), NODE);
         nowNs += 200 * MS;
         assertArrayEquals(frame, playOneFrame());
+        assertEquals(1, engine.counters().get(ViewerEngine.RECEIVER_REPORTS_SENT), "first RR at the first tick");
+        out.drain();
+        nowNs += 1000 * MS;
+        engine.onTick(nowNs);
+        assertEquals(2, engine.counters().get(ViewerEngine.RECEIVER_REPORTS_SENT), "then one per second");
+        RtcpReportView rr = new RtcpReportView();
+        byte[] rrBytes = out.drain().stream().filter(s -> (s.bytes()[1] & 0xFF) == 201).findFirst().orElseThrow().bytes();
+        assertEquals(ParseStatus.OK, rr.wrap(rrBytes, 0, rrBytes.length));
+        assertEquals(VIDEO.ssrc(), rr.reportSsrc(0));
+        assertEquals(0, rr.fractionLost(0), "the lost packet was repaired");
         assertEquals(1, engine.counters().get(ViewerEngine.RTX_RECEIVED));
         assertEquals(1, engine.counters().get(ViewerEngine.NACKS_SENT));
     }

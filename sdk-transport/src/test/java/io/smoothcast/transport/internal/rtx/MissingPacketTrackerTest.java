@@ -21,6 +21,7 @@ class MissingPacketTrackerTest {
         tracker.onPacket(65534, 0);
         tracker.onPacket(2, 0); // 65535, 0, 1 missing, across the wrap
         assertArrayEquals(new int[0], due(19 * MS));
+        org.junit.jupiter.api.Assertions.assertTrue(tracker.isMissing(0));
         assertArrayEquals(new int[] {65535, 0, 1}, due(20 * MS));
         assertArrayEquals(new int[0], due(119 * MS));
         tracker.onPacket(0, 120 * MS); // arrived (a retransmission)

@@ -1,0 +1,303 @@
+package io.smoothcast.benchmarks.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.rtp.RtpPacketWriter;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.RelayNode;
+import io.smoothcast.transport.RelayStats;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.Track;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Real-socket fan-out of one relay on 127.0.0.1: one publisher sends RTP at a fixed rate to a
+ * {@link RelayNode}, which forwards every packet to N subscriber sockets drained by one reader
+ * thread. Reports the packets forwarded per second of the relay's I/O thread CPU time (the
+ * "per core" rate, robust to other load on the machine because it counts only the time the
+ * relay ran), and the one-way latency publisher → relay → subscriber (the publisher's send time
+ * travels in the payload).
+ *
+ * <p>With a fourth argument {@code gstreamer}, the same publisher and subscribers run against
+ * the outside baseline instead: {@code gst-launch-1.0 udpsrc ! multiudpsink clients=...}, the
+ * same fan-out without any protocol (no sessions, no cache, no feedback), measured by the CPU
+ * time of the whole gst-launch process.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.transport.RelayFanOutHarness \
+ *     [subscribers=200] [packetsPerSecondIn=500] [seconds=10] [gstreamer]
+ * </pre>
+ */
+public final class RelayFanOutHarness {
+
+    private static final int PAYLOAD_BYTES = 1100;
+    private static final Track TRACK = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 8_000_000);
+
+    private RelayFanOutHarness() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int rateIn = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        System.setProperty("io.netty.leakDetection.level", "disabled");
+        if (args.length > 3 && args[3].equals("gstreamer")) {
+            runGStreamer(subscribers, rateIn, seconds);
+            return;
+        }
+        try (RelayNode relay = RelayNode.builder().maxSubscribersPerStream(100_000).build().start()) {
+            InetSocketAddress node = relay.localAddress();
+            DatagramChannel publisher = open();
+            request(publisher, node, new ControlMessage.Hello(1, 500));
+            request(publisher, node, new ControlMessage.Publish("harness", List.of(TRACK)));
+            DatagramChannel[] sockets = new DatagramChannel[subscribers];
+            Selector selector = Selector.open();
+            for (int i = 0; i < subscribers; i++) {
+                sockets[i] = open();
+                request(sockets[i], node, new ControlMessage.Hello(100 + i, 500));
+                request(sockets[i], node, new ControlMessage.Subscribe("harness", 2, 0));
+                sockets[i].configureBlocking(false);
+                sockets[i].register(selector, SelectionKey.OP_READ);
+            }
+            long totalOut = (long) rateIn * seconds * subscribers;
+            long[] latencyNs = new long[(int) Math.min(totalOut, 2_000_000)];
+            long[] received = new long[1];
+            AtomicBoolean reading = new AtomicBoolean(true);
+            Thread reader = new Thread(() -> read(selector, latencyNs, received, reading), "harness-reader");
+            reader.start();
+
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            long relayCpuBefore = relayCpuNs(mx);
+            RelayStats before = relay.stats();
+            send(publisher, node, rateIn, seconds);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (received[0] < totalOut && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // drain what is in flight
+            }
+            reading.set(false);
+            selector.wakeup();
+            reader.join();
+            long relayCpuNs = relayCpuNs(mx) - relayCpuBefore;
+            RelayStats after = relay.stats();
+            long forwarded = after.packetsForwarded() - before.packetsForwarded();
+            int samples = (int) Math.min(received[0], latencyNs.length);
+            long[] sorted = Arrays.copyOf(latencyNs, samples);
+            Arrays.sort(sorted);
+            System.out.printf("subscribers=%d rateIn=%d pps seconds=%d%n", subscribers, rateIn, seconds);
+            System.out.printf("forwarded=%d received=%d (%.2f %% lost on the host)%n", forwarded, received[0],
+                    100.0 * (forwarded - received[0]) / Math.max(1, forwarded));
+            System.out.printf("relay I/O thread CPU=%.2f s -> %.0f packets forwarded per CPU second%n",
+                    relayCpuNs / 1e9, forwarded / (relayCpuNs / 1e9));
+            System.out.printf("forwarded per wall second=%.0f%n", forwarded / (double) seconds);
+            if (samples > 0) {
+                System.out.printf("latency publisher->subscriber p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
+                        sorted[samples / 2] / 1e6, sorted[(int) (samples * 0.99)] / 1e6, sorted[samples - 1] / 1e6);
+            }
+            for (DatagramChannel s : sockets) {
+                s.close();
+            }
+            publisher.close();
+            selector.close();
+        }
+    }
+
+    /** The baseline: GStreamer's multiudpsink fans the same packets out. */
+    private static void runGStreamer(int subscribers, int rateIn, int seconds) throws Exception {
+        DatagramChannel probe = open();
+        int port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        probe.close();
+        InetSocketAddress node = new InetSocketAddress("127.0.0.1", port);
+        DatagramChannel[] sockets = new DatagramChannel[subscribers];
+        StringBuilder clients = new StringBuilder();
+        Selector selector = Selector.open();
+        for (int i = 0; i < subscribers; i++) {
+            sockets[i] = open();
+            sockets[i].configureBlocking(false);
+            sockets[i].register(selector, SelectionKey.OP_READ);
+            clients.append(i == 0 ? "" : ",").append("127.0.0.1:")
+                    .append(((InetSocketAddress) sockets[i].getLocalAddress()).getPort());
+        }
+        Process gst = new ProcessBuilder("timeout", "-s", "KILL", String.valueOf(seconds + 30), "gst-launch-1.0", "-q",
+                "udpsrc", "address=127.0.0.1", "port=" + port, "buffer-size=4194304", "!",
+                "multiudpsink", "clients=" + clients, "sync=false", "async=false")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            DatagramChannel publisher = open();
+            // Wait (at most 10 s) until the pipeline forwards: send probes until one arrives.
+            ByteBuffer probeIn = ByteBuffer.allocate(2048);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            boolean ready = false;
+            while (!ready && System.nanoTime() - deadline < 0) {
+                publisher.send(ByteBuffer.wrap(new byte[] {0}), node);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                probeIn.clear();
+                ready = sockets[0].receive(probeIn) != null;
+            }
+            if (!ready) {
+                throw new IllegalStateException("gst-launch-1.0 did not start forwarding");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            for (DatagramChannel s : sockets) {
+                while (true) {
+                    probeIn.clear();
+                    if (s.receive(probeIn) == null) {
+                        break;
+                    }
+                }
+            }
+            ProcessHandle gstLaunch = gst.toHandle().descendants().findFirst().orElse(gst.toHandle());
+            long totalOut = (long) rateIn * seconds * subscribers;
+            long[] latencyNs = new long[(int) Math.min(totalOut, 2_000_000)];
+            long[] received = new long[1];
+            AtomicBoolean reading = new AtomicBoolean(true);
+            Thread reader = new Thread(() -> read(selector, latencyNs, received, reading), "harness-reader");
+            reader.start();
+            long cpuBefore = processCpuNs(gstLaunch.pid());
+            send(publisher, node, rateIn, seconds);
+            long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (received[0] < totalOut && System.nanoTime() - drainUntil < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            long cpuNs = processCpuNs(gstLaunch.pid()) - cpuBefore;
+            reading.set(false);
+            selector.wakeup();
+            reader.join();
+            int samples = (int) Math.min(received[0], latencyNs.length);
+            long[] sorted = Arrays.copyOf(latencyNs, samples);
+            Arrays.sort(sorted);
+            System.out.printf("baseline gstreamer multiudpsink: subscribers=%d rateIn=%d pps seconds=%d%n",
+                    subscribers, rateIn, seconds);
+            System.out.printf("received=%d of %d offered%n", received[0], totalOut);
+            System.out.printf("gst-launch CPU=%.2f s -> %.0f packets delivered per CPU second%n",
+                    cpuNs / 1e9, received[0] / (cpuNs / 1e9));
+            if (samples > 0) {
+                System.out.printf("latency publisher->subscriber p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
+                        sorted[samples / 2] / 1e6, sorted[(int) (samples * 0.99)] / 1e6, sorted[samples - 1] / 1e6);
+            }
+            publisher.close();
+        } finally {
+            gst.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            gst.destroyForcibly();
+            for (DatagramChannel s : sockets) {
+                s.close();
+            }
+            selector.close();
+        }
+    }
+
+    /** utime + stime of a process from /proc, in ns (Linux clock ticks are 10 ms). */
+    private static long processCpuNs(long pid) throws IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ticks * 10_000_000L;
+    }
+
+    private static DatagramChannel open() throws IOException {
+        DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+        channel.bind(new InetSocketAddress("127.0.0.1", 0));
+        return channel;
+    }
+
+    /** Sends a request and waits (blocking, 2 s at most) for the answer with the same id. */
+    private static void request(DatagramChannel channel, InetSocketAddress node, ControlMessage message)
+            throws IOException {
+        ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 7, new byte[0], message);
+        channel.send(encoded.nioBuffer(), node);
+        encoded.release();
+        ByteBuffer in = ByteBuffer.allocate(2048);
+        channel.socket().setSoTimeout(2000);
+        while (true) {
+            in.clear();
+            channel.receive(in);
+            in.flip();
+            DecodeResult result = ControlCodec.decode(Unpooled.wrappedBuffer(in));
+            if (result.ok() && result.requestId() == 7) {
+                if (result.message() instanceof ControlMessage.Error error) {
+                    throw new IOException("node refused: " + error);
+                }
+                return;
+            }
+        }
+    }
+
+    private static void send(DatagramChannel publisher, InetSocketAddress node, int rate, int seconds)
+            throws IOException {
+        byte[] packet = new byte[1500];
+        byte[] payload = new byte[PAYLOAD_BYTES];
+        RtpPacketWriter writer = new RtpPacketWriter();
+        ByteBuffer out = ByteBuffer.wrap(packet);
+        long intervalNs = TimeUnit.SECONDS.toNanos(1) / rate;
+        long start = System.nanoTime();
+        long total = (long) rate * seconds;
+        for (long i = 0; i < total; i++) {
+            long due = start + i * intervalNs;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            ByteBuffer.wrap(payload).putLong(System.nanoTime());
+            int length = writer.reset().payloadType(96).ssrc(TRACK.ssrc()).sequenceNumber((int) i & 0xFFFF)
+                    .timestamp((int) (i * 3000)).write(packet, 0, packet.length, payload, 0, payload.length);
+            out.clear().limit(length);
+            publisher.send(out, node);
+        }
+    }
+
+    private static void read(Selector selector, long[] latencyNs, long[] received, AtomicBoolean reading) {
+        ByteBuffer in = ByteBuffer.allocateDirect(2048);
+        try {
+            while (reading.get()) {
+                selector.select(100);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    DatagramChannel channel = (DatagramChannel) key.channel();
+                    while (true) {
+                        in.clear();
+                        if (channel.receive(in) == null) {
+                            break;
+                        }
+                        long now = System.nanoTime();
+                        if (in.position() > 12 + 8 && (in.get(1) & 0x7F) == 96) {
+                            long sent = in.getLong(12);
+                            if (received[0] < latencyNs.length) {
+                                latencyNs[(int) received[0]] = now - sent;
+                            }
+                            received[0]++;
+                        }
+                    }
+                }
+                selector.selectedKeys().clear();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long relayCpuNs(ThreadMXBean mx) {
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("smoothcast-relay")) {
+                total += Math.max(0, mx.getThreadCpuTime(t.getId()));
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,119 @@
+package io.smoothcast.transport.internal.client;
+
+import io.smoothcast.rtp.RtcpReportWriter;
+import io.smoothcast.rtp.SequenceNumbers;
+
+/**
+ * What a receiver reports about one RTP source in its receiver reports (RFC 3550 section 6.4.1
+ * and appendix A.3, A.8): extended highest sequence number, cumulative and fractional loss,
+ * interarrival jitter in timestamp units, and the last sender report's time with the delay since.
+ * Retransmitted packets restored from RTX count as received, so loss is what stayed lost.
+ *
+ * <p>Not thread-safe: the receiving I/O thread only. Allocates nothing.
+ */
+public final class ReceptionStatistics {
+
+    private final int clockRateHz;
+    private boolean started;
+    private int baseSequence;
+    private long highestExtended;
+    private long received;
+    private long expectedPrior;
+    private long receivedPrior;
+    private boolean transitStarted;
+    private long lastTransit;
+    private double jitter;
+    private int lastSrMiddle;
+    private long lastSrArrivalNs;
+    private boolean srSeen;
+
+    /**
+     * @param clockRateHz the source's RTP clock rate, for the jitter's units
+     */
+    public ReceptionStatistics(int clockRateHz) {
+        this.clockRateHz = clockRateHz;
+    }
+
+    /**
+     * Records a received packet.
+     *
+     * @param sequenceNumber its 16-bit sequence number
+     * @param rtpTimestamp its RTP timestamp
+     * @param arrivalNs when it arrived, in ns of the receiver's clock
+     * @param original false for a packet restored from RTX (late by design: kept out of the jitter)
+     */
+    public void onPacket(int sequenceNumber, int rtpTimestamp, long arrivalNs, boolean original) {
+        int seq = sequenceNumber & 0xFFFF;
+        if (!started) {
+            started = true;
+            baseSequence = seq;
+            highestExtended = seq;
+        } else {
+            long extended = highestExtended + SequenceNumbers.distance((int) highestExtended, seq);
+            if (extended > highestExtended) {
+                highestExtended = extended;
+            }
+        }
+        received++;
+        if (original) {
+            long arrivalUnits = Math.floorDiv(arrivalNs * (clockRateHz / 1000), 1_000_000L);
+            long transit = arrivalUnits - (rtpTimestamp & 0xFFFFFFFFL);
+            if (transitStarted) {
+                long d = Math.abs(transit - lastTransit);
+                jitter += (d - jitter) / 16.0;
+            }
+            transitStarted = true;
+            lastTransit = transit;
+        }
+    }
+
+    /**
+     * Records a sender report from this source.
+     *
+     * @param ntpTimestamp its 64-bit NTP timestamp
+     * @param arrivalNs when it arrived
+     */
+    public void onSenderReport(long ntpTimestamp, long arrivalNs) {
+        lastSrMiddle = (int) (ntpTimestamp >>> 16);
+        lastSrArrivalNs = arrivalNs;
+        srSeen = true;
+    }
+
+    /** Whether anything was received, so a report block makes sense. */
+    public boolean hasData() {
+        return started;
+    }
+
+    /**
+     * Adds this source's report block and starts the next interval for the fraction lost.
+     *
+     * @param writer a receiver report being written
+     * @param sourceSsrc the source's SSRC
+     * @param nowNs the current time
+     */
+    public void addReportBlock(RtcpReportWriter writer, int sourceSsrc, long nowNs) {
+        long expected = highestExtended - baseSequence + 1;
+        long lost = expected - received;
+        long expectedInterval = expected - expectedPrior;
+        long receivedInterval = received - receivedPrior;
+        expectedPrior = expected;
+        receivedPrior = received;
+        long lostInterval = expectedInterval - receivedInterval;
+        int fraction = expectedInterval == 0 || lostInterval <= 0 ? 0 : (int) ((lostInterval << 8) / expectedInterval);
+        int cumulative = (int) Math.max(-0x800000, Math.min(0x7FFFFF, lost));
+        // DLSR in units of 1/65536 s.
+        int dlsr = srSeen ? (int) Math.min(0xFFFFFFFFL, (nowNs - lastSrArrivalNs) * 65536L / 1_000_000_000L) : 0;
+        writer.addReportBlock(sourceSsrc, Math.min(255, fraction), cumulative, (int) highestExtended,
+                (int) jitter, srSeen ? lastSrMiddle : 0, dlsr);
+    }
+
+    /** @return the interarrival jitter estimate, in RTP timestamp units */
+    public long jitterUnits() {
+        return (long) jitter;
+    }
+
+    /** @return packets expected minus packets received so far */
+    public long cumulativeLost() {
+        return highestExtended - baseSequence + 1 - received;
+    }
+}
