@@ -17,8 +17,20 @@ import picocli.CommandLine.Command;
         name = "smoothcast",
         mixinStandardHelpOptions = true,
         versionProvider = SmoothcastCli.Version.class,
+        subcommands = {
+            DashboardCommand.class,
+            DiagCommand.class,
+            ReportCommand.class,
+        },
         description = "Smoothcast: smooth live broadcasts across long, lossy paths.",
-        footer = {"", "Examples:", "  java -jar smoothcast.jar --version", "  java -jar smoothcast.jar --help"})
+        subcommands = {
+            RelayCommand.class,
+            BroadcastCommand.class,
+            ViewCommand.class,
+            DemoCommand.class,
+            IngestCommand.class,
+        },
+        footer = {"", "Examples:", "  java -jar smoothcast.jar demo", "  java -jar smoothcast.jar relay --help", "  java -jar smoothcast.jar --version"})
 public final class SmoothcastCli implements Runnable {
 
     @CommandLine.Spec
