@@ -17,11 +17,19 @@ import picocli.CommandLine.Command;
         name = "smoothcast",
         mixinStandardHelpOptions = true,
         versionProvider = SmoothcastCli.Version.class,
+        description = "Smoothcast: smooth live broadcasts across long, lossy paths.",
         subcommands = {
+            RelayCommand.class,
+            BroadcastCommand.class,
+            ViewCommand.class,
+            DemoCommand.class,
+            IngestCommand.class,
+            DashboardCommand.class,
+            DiagCommand.class,
+            ReportCommand.class,
             FailoverBenchCommand.class,
         },
-        description = "Smoothcast: smooth live broadcasts across long, lossy paths.",
-        footer = {"", "Examples:", "  java -jar smoothcast.jar --version", "  java -jar smoothcast.jar --help"})
+        footer = {"", "Examples:", "  java -jar smoothcast.jar demo", "  java -jar smoothcast.jar relay --help", "  java -jar smoothcast.jar --version"})
 public final class SmoothcastCli implements Runnable {
 
     @CommandLine.Spec
