@@ -31,9 +31,11 @@ public final class SeqLockedCounters {
         }
     }
 
+    /**
+     * The counters. The writer reads them back with plain loads: it is the only thread that
+     * stores to them, so program order alone makes its own latest stores visible to it.
+     */
     private final long[] values;
-    /** Writer's private copy, so the writer never reads back through a fence. */
-    private final long[] shadow;
     @SuppressWarnings("unused") // accessed through VERSION
     private volatile long version;
 
@@ -47,7 +49,6 @@ public final class SeqLockedCounters {
             throw new IllegalArgumentException("size must be >= 1: " + size);
         }
         values = new long[size];
-        shadow = new long[size];
     }
 
     /** @return the number of counters */
@@ -71,14 +72,17 @@ public final class SeqLockedCounters {
     }
 
     /**
-     * Sets one counter; call between {@link #beginWrite()} and {@link #endWrite()}.
+     * Sets one counter; call between {@link #beginWrite()} and {@link #endWrite()}. Stores
+     * nothing when the value is unchanged: gauges set on every packet are mostly steady, and a
+     * skipped store cannot make a reader's snapshot inconsistent.
      *
      * @param index counter index
      * @param value new value
      */
     public void set(int index, long value) {
-        shadow[index] = value;
-        VALUES.setOpaque(values, index, value);
+        if (values[index] != value) {
+            VALUES.setOpaque(values, index, value);
+        }
     }
 
     /**
@@ -88,7 +92,7 @@ public final class SeqLockedCounters {
      * @param delta amount to add
      */
     public void add(int index, long delta) {
-        set(index, shadow[index] + delta);
+        VALUES.setOpaque(values, index, values[index] + delta);
     }
 
     /**
@@ -98,7 +102,7 @@ public final class SeqLockedCounters {
      * @return the value last set by the writer
      */
     public long get(int index) {
-        return shadow[index];
+        return values[index];
     }
 
     /**
