@@ -18,7 +18,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SmoothcastCli.Version.class,
         description = "Smoothcast: smooth live broadcasts across long, lossy paths.",
-        footer = {"", "Examples:", "  java -jar smoothcast.jar --version", "  java -jar smoothcast.jar --help"})
+        subcommands = {
+            RelayCommand.class,
+            BroadcastCommand.class,
+            ViewCommand.class,
+            DemoCommand.class,
+            IngestCommand.class,
+        },
+        footer = {"", "Examples:", "  java -jar smoothcast.jar demo", "  java -jar smoothcast.jar relay --help", "  java -jar smoothcast.jar --version"})
 public final class SmoothcastCli implements Runnable {
 
     @CommandLine.Spec
