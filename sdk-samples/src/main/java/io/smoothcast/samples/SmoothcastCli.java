@@ -17,6 +17,11 @@ import picocli.CommandLine.Command;
         name = "smoothcast",
         mixinStandardHelpOptions = true,
         versionProvider = SmoothcastCli.Version.class,
+        subcommands = {
+            DashboardCommand.class,
+            DiagCommand.class,
+            ReportCommand.class,
+        },
         description = "Smoothcast: smooth live broadcasts across long, lossy paths.",
         subcommands = {
             RelayCommand.class,
