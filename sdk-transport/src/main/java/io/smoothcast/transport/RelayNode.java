@@ -6,6 +6,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.security.TokenVerifier;
+import io.smoothcast.transport.internal.relay.RelayAuthenticator;
 import io.smoothcast.transport.internal.relay.RelayConfig;
 import io.smoothcast.transport.internal.relay.RelayCounters;
 import io.smoothcast.transport.internal.relay.RelayEngine;
@@ -42,6 +44,7 @@ public final class RelayNode implements AutoCloseable {
     private final InetSocketAddress bindAddress;
     private final NanoClock clock;
     private final RelayConfig config;
+    private final RelayAuthenticator authenticator;
     private final UdpTransport transport;
     private final RelayCounters counters = new RelayCounters();
     private final Object lifecycleLock = new Object();
@@ -59,6 +62,8 @@ public final class RelayNode implements AutoCloseable {
         this.config = new RelayConfig(builder.nodeId, builder.keepaliveIntervalMs, builder.sessionTimeoutMs,
                 builder.retransmissionCachePackets, builder.keyframeRequestIntervalMs, builder.maxSessions,
                 builder.maxSubscribersPerStream, builder.upstream);
+        this.authenticator = builder.tokenVerifier == null ? null
+                : new RelayAuthenticator(builder.tokenVerifier, () -> System.currentTimeMillis() / 1000);
     }
 
     /**
@@ -85,7 +90,7 @@ public final class RelayNode implements AutoCloseable {
             group = transport.newGroup(1, "smoothcast-relay");
             try {
                 DatagramHandler handler = new DatagramHandler(
-                        sender -> new RelayEngine(config, sender, counters), clock);
+                        sender -> new RelayEngine(config, sender, counters, authenticator), clock);
                 engine = (RelayEngine) handler.receiver();
                 channel = transport.bind(group, bindAddress, handler);
                 ticker = channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
@@ -168,6 +173,7 @@ public final class RelayNode implements AutoCloseable {
         private InetSocketAddress bindAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         private NanoClock clock = NanoClock.system();
         private int nodeId = ThreadLocalRandom.current().nextInt();
+        private TokenVerifier tokenVerifier;
         private int keepaliveIntervalMs = 500;
         private int sessionTimeoutMs = 5000;
         private int retransmissionCachePackets = 1024;
@@ -297,6 +303,22 @@ public final class RelayNode implements AutoCloseable {
          */
         public Builder maxSubscribersPerStream(int maxSubscribers) {
             this.maxSubscribersPerStream = requireRange(maxSubscribers, 1, Integer.MAX_VALUE, "maxSubscribersPerStream");
+            return this;
+        }
+
+        /**
+         * Requires a token (SECURITY.md) in every PUBLISH and SUBSCRIBE, checked by this verifier
+         * against the wall clock. A request without a valid token for its stream and role is
+         * refused with {@code UNAUTHORIZED}, {@code TOKEN_EXPIRED} or {@code FORBIDDEN} and gets
+         * no media. Default: none (tokens are not checked). To rotate keys, give the verifier the
+         * old and the new key. A node with an upstream node subscribes there without a token,
+         * so the upstream node must not require one.
+         *
+         * @param verifier the verifier, or null to accept requests without tokens
+         * @return this builder
+         */
+        public Builder tokenVerifier(TokenVerifier verifier) {
+            this.tokenVerifier = verifier;
             return this;
         }
 

@@ -59,6 +59,16 @@ public final class RelayStats {
         return get(RelayCounter.OVERSIZED_DROPPED);
     }
 
+    /** @return PUBLISH and SUBSCRIBE requests whose token verified (0 without a token verifier) */
+    public long tokensAccepted() {
+        return get(RelayCounter.TOKENS_ACCEPTED);
+    }
+
+    /** @return PUBLISH and SUBSCRIBE requests refused for a missing, forged, expired or unfitting token */
+    public long tokensRejected() {
+        return get(RelayCounter.TOKENS_REJECTED);
+    }
+
     /** @return well-formed media from addresses that publish nothing, or with unannounced SSRCs */
     public long unsolicitedDropped() {
         return get(RelayCounter.UNSOLICITED_MEDIA_DROPPED) + get(RelayCounter.UNKNOWN_SSRC_DROPPED)

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.ErrorCode;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,7 @@ public final class ClientControl {
     private final long sessionId;
     private final ControlMessage roleRequest;
     private final Events events;
+    private byte[] roleToken = NO_TOKEN;
     private Phase phase = Phase.IDLE;
     private int nextRequestId;
     private int outstandingRequestId;
@@ -86,6 +88,19 @@ public final class ClientControl {
         this.sessionId = sessionId;
         this.roleRequest = roleRequest;
         this.events = events;
+    }
+
+    /**
+     * Sets the token sent in the token section of the role request (PUBLISH or SUBSCRIBE);
+     * other messages carry none. Call before {@link #start}.
+     *
+     * @param token the token's ASCII bytes, at most {@link ControlCodec#MAX_TOKEN_LENGTH}; empty for none
+     */
+    public void useToken(byte[] token) {
+        if (token == null || token.length > ControlCodec.MAX_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("token must be 0-" + ControlCodec.MAX_TOKEN_LENGTH + " bytes");
+        }
+        this.roleToken = token.clone();
     }
 
     /** Sends the HELLO. */
@@ -143,7 +158,9 @@ public final class ClientControl {
             smoothedRttNs = smoothedRttNs == 0 ? sampleNs : (7 * smoothedRttNs + sampleNs) / 8;
             keepaliveInFlight = -1;
         } else if (message instanceof ControlMessage.Error error && answersOutstanding) {
-            fail("node refused " + describe(outstanding) + ": code " + error.code() + " " + error.reason());
+            ErrorCode known = error.knownCode();
+            fail("node refused " + describe(outstanding) + ": code " + error.code()
+                    + (known == null ? "" : " " + known.name()) + " " + error.reason());
         }
     }
 
@@ -200,7 +217,8 @@ public final class ClientControl {
     }
 
     private void send(int requestId, ControlMessage message, long nowNs) {
-        ByteBuf datagram = ControlCodec.encode(out.allocator(), requestId, NO_TOKEN, message);
+        byte[] token = message == roleRequest ? roleToken : NO_TOKEN;
+        ByteBuf datagram = ControlCodec.encode(out.allocator(), requestId, token, message);
         out.send(datagram, node);
         out.flush();
     }

@@ -74,5 +74,9 @@ public enum RelayCounter {
     /** Gauge: packets forwarded per second over the last full window. */
     PACKETS_PER_SECOND,
     /** Gauge: bits forwarded per second over the last full window. */
-    BITS_PER_SECOND
+    BITS_PER_SECOND,
+    /** PUBLISH or SUBSCRIBE requests whose token verified (only with a token verifier). */
+    TOKENS_ACCEPTED,
+    /** PUBLISH or SUBSCRIBE requests refused for their token (missing, forged, expired, wrong role, out of scope). */
+    TOKENS_REJECTED
 }

@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBuf;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.security.TokenRole;
+import io.smoothcast.security.TokenStatus;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
 import io.smoothcast.transport.internal.client.ClientControl;
@@ -44,6 +46,7 @@ public final class RelayEngine implements DatagramReceiver {
     private static final long LOAD_WINDOW_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final RelayConfig config;
+    private final RelayAuthenticator authenticator;
     private final DatagramSender out;
     private final RelayCounters counters;
     private final FeedbackHandler feedback;
@@ -73,7 +76,22 @@ public final class RelayEngine implements DatagramReceiver {
      * @param counters where counts go (read by other threads)
      */
     public RelayEngine(RelayConfig config, DatagramSender out, RelayCounters counters) {
+        this(config, out, counters, null);
+    }
+
+    /**
+     * Creates an engine that checks tokens.
+     *
+     * @param config validated settings
+     * @param out where datagrams go
+     * @param counters where counts go (read by other threads)
+     * @param authenticator checks the token of every PUBLISH and SUBSCRIBE, or null to accept
+     *     requests without tokens (PROTOCOL.md version 1 behaviour)
+     */
+    public RelayEngine(RelayConfig config, DatagramSender out, RelayCounters counters,
+            RelayAuthenticator authenticator) {
         this.config = config;
+        this.authenticator = authenticator;
         this.out = out;
         this.counters = counters;
         this.feedback = new FeedbackHandler(this, counters);
@@ -457,9 +475,15 @@ public final class RelayEngine implements DatagramReceiver {
         if (message instanceof ControlMessage.Hello hello) {
             onHello(hello, session, sender, requestId, requestLength, nowNs);
         } else if (message instanceof ControlMessage.Publish publish) {
-            onPublish(publish, session, sender, requestId, requestLength, nowNs);
+            if (authorized(result, publish.streamId(), TokenRole.PUBLISH, ControlMessage.PUBLISH, session, sender,
+                    requestLength)) {
+                onPublish(publish, session, sender, requestId, requestLength, nowNs);
+            }
         } else if (message instanceof ControlMessage.Subscribe subscribe) {
-            onSubscribe(subscribe, session, sender, requestId, requestLength, nowNs);
+            if (authorized(result, subscribe.streamId(), TokenRole.SUBSCRIBE, ControlMessage.SUBSCRIBE, session,
+                    sender, requestLength)) {
+                onSubscribe(subscribe, session, sender, requestId, requestLength, nowNs);
+            }
         } else if (message instanceof ControlMessage.Keepalive keepalive) {
             reply(sender, requestId, new ControlMessage.KeepaliveAck(keepalive.sequence()), requestLength, session != null);
         } else if (message instanceof ControlMessage.Probe probe) {
@@ -472,6 +496,27 @@ public final class RelayEngine implements DatagramReceiver {
         } else {
             counters.increment(RelayCounter.UNEXPECTED_CONTROL_DROPPED);
         }
+    }
+
+    /**
+     * Checks the token of a role request when this node requires tokens. A refusal is answered
+     * with its error code under the no-amplification rule (the peer is not authenticated), and
+     * the request has no effect: no publication, no subscription, no media.
+     */
+    private boolean authorized(DecodeResult request, String streamId, TokenRole role, int type,
+            RelaySession session, InetSocketAddress sender, int requestLength) {
+        if (authenticator == null || session == null) {
+            return true; // without a session the request is refused as NOT_JOINED anyway
+        }
+        TokenStatus status = authenticator.check(request.token(), streamId, role);
+        if (status == TokenStatus.OK) {
+            counters.increment(RelayCounter.TOKENS_ACCEPTED);
+            return true;
+        }
+        counters.increment(RelayCounter.TOKENS_REJECTED);
+        error(sender, request.requestId(), RelayAuthenticator.errorCode(status), type,
+                RelayAuthenticator.reason(status), requestLength, false);
+        return false;
     }
 
     private void onHello(ControlMessage.Hello hello, RelaySession session, InetSocketAddress sender,
