@@ -69,6 +69,26 @@ public final class RelayStats {
         return get(RelayCounter.TOKENS_REJECTED);
     }
 
+    /** @return PUBLISH and SUBSCRIBE requests without this node's return-routability cookie */
+    public long routabilityFailures() {
+        return get(RelayCounter.ROUTABILITY_FAILED);
+    }
+
+    /** @return control messages from unauthenticated sources dropped by the per-source rate limit */
+    public long rateLimitedDropped() {
+        return get(RelayCounter.RATE_LIMITED_DROPPED);
+    }
+
+    /** @return half-open sessions (HELLO without an accepted PUBLISH or SUBSCRIBE) evicted by newer ones */
+    public long halfOpenEvicted() {
+        return get(RelayCounter.HALF_OPEN_EVICTED);
+    }
+
+    /** @return gauge: half-open sessions now */
+    public long halfOpenSessions() {
+        return get(RelayCounter.HALF_OPEN_SESSIONS);
+    }
+
     /** @return well-formed media from addresses that publish nothing, or with unannounced SSRCs */
     public long unsolicitedDropped() {
         return get(RelayCounter.UNSOLICITED_MEDIA_DROPPED) + get(RelayCounter.UNKNOWN_SSRC_DROPPED)

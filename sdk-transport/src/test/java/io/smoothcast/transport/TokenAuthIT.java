@@ -157,15 +157,16 @@ class TokenAuthIT {
                 DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             client.setSoTimeout(5000);
             send(client, relay, 1, new byte[0], new ControlMessage.Hello(42, 500));
-            assertEquals(ControlMessage.HelloAck.class, receive(client).message().getClass());
+            long cookie = ((ControlMessage.HelloAck) receive(client).message()).cookie();
             String forged = token(NEW_ISSUER, STREAM, TokenRole.SUBSCRIBE, inOneHour(), null);
             forged = forged.substring(0, forged.length() - 2) + (forged.endsWith("A") ? "BA" : "AA");
             // The shortest possible requests (1-character stream id) and one with a long token.
             Object[][] requests = {
-                {new byte[0], new ControlMessage.Subscribe("s", 2, 0), ErrorCode.UNAUTHORIZED},
-                {forged.getBytes(StandardCharsets.US_ASCII), new ControlMessage.Subscribe(STREAM, 2, 0), ErrorCode.UNAUTHORIZED},
+                {new byte[0], new ControlMessage.Subscribe("s", 2, 0, cookie), ErrorCode.UNAUTHORIZED},
+                {new byte[0], new ControlMessage.Subscribe("s", 2, 0), ErrorCode.NOT_JOINED}, // no cookie
+                {forged.getBytes(StandardCharsets.US_ASCII), new ControlMessage.Subscribe(STREAM, 2, 0, cookie), ErrorCode.UNAUTHORIZED},
                 {new byte[0], new ControlMessage.Publish("s", List.of(
-                        new io.smoothcast.transport.internal.control.Track(1, 0, 96, 0, MediaKind.VIDEO, 0, 90_000, 0))),
+                        new io.smoothcast.transport.internal.control.Track(1, 0, 96, 0, MediaKind.VIDEO, 0, 90_000, 0)), cookie),
                         ErrorCode.UNAUTHORIZED},
             };
             int requestId = 2;

@@ -54,7 +54,7 @@ public final class ClientControl {
     private final DatagramSender out;
     private final InetSocketAddress node;
     private final long sessionId;
-    private final ControlMessage roleRequest;
+    private ControlMessage roleRequest;
     private final Events events;
     private byte[] roleToken = NO_TOKEN;
     private Phase phase = Phase.IDLE;
@@ -145,6 +145,12 @@ public final class ClientControl {
         if (message instanceof ControlMessage.HelloAck ack && answersOutstanding && phase == Phase.JOINING) {
             keepaliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(ack.keepaliveIntervalMs());
             phase = Phase.REQUESTING;
+            // Echo the return-routability cookie: it proves to the node that we receive at our address.
+            if (roleRequest instanceof ControlMessage.Publish publish) {
+                roleRequest = publish.withCookie(ack.cookie());
+            } else if (roleRequest instanceof ControlMessage.Subscribe subscribe) {
+                roleRequest = subscribe.withCookie(ack.cookie());
+            }
             request(roleRequest, nowNs);
         } else if ((message instanceof ControlMessage.PublishAck || message instanceof ControlMessage.SubscribeAck)
                 && answersOutstanding && phase == Phase.REQUESTING) {

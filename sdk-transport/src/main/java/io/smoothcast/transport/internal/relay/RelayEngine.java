@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,9 @@ public final class RelayEngine implements DatagramReceiver {
 
     private final RelayConfig config;
     private final RelayAuthenticator authenticator;
+    private final RelaySecurity security;
+    /** Sessions with a HELLO but no accepted PUBLISH or SUBSCRIBE yet, oldest first. */
+    private final LinkedHashMap<InetSocketAddress, RelaySession> halfOpen = new LinkedHashMap<>();
     private final DatagramSender out;
     private final RelayCounters counters;
     private final FeedbackHandler feedback;
@@ -76,7 +80,7 @@ public final class RelayEngine implements DatagramReceiver {
      * @param counters where counts go (read by other threads)
      */
     public RelayEngine(RelayConfig config, DatagramSender out, RelayCounters counters) {
-        this(config, out, counters, null);
+        this(config, out, counters, RelaySecurity.NONE);
     }
 
     /**
@@ -85,13 +89,12 @@ public final class RelayEngine implements DatagramReceiver {
      * @param config validated settings
      * @param out where datagrams go
      * @param counters where counts go (read by other threads)
-     * @param authenticator checks the token of every PUBLISH and SUBSCRIBE, or null to accept
-     *     requests without tokens (PROTOCOL.md version 1 behaviour)
+     * @param security token checks, return-routability cookies and limits for unauthenticated peers
      */
-    public RelayEngine(RelayConfig config, DatagramSender out, RelayCounters counters,
-            RelayAuthenticator authenticator) {
+    public RelayEngine(RelayConfig config, DatagramSender out, RelayCounters counters, RelaySecurity security) {
         this.config = config;
-        this.authenticator = authenticator;
+        this.security = security;
+        this.authenticator = security.authenticator();
         this.out = out;
         this.counters = counters;
         this.feedback = new FeedbackHandler(this, counters);
@@ -467,6 +470,11 @@ public final class RelayEngine implements DatagramReceiver {
         }
         int requestLength = datagram.readableBytes();
         RelaySession session = sessions.get(sender);
+        boolean authenticated = session != null && !halfOpen.containsKey(sender);
+        if (!authenticated && security.rateLimiter() != null && !security.rateLimiter().allow(sender, nowNs)) {
+            counters.increment(RelayCounter.RATE_LIMITED_DROPPED);
+            return;
+        }
         if (session != null) {
             session.lastHeardNs = nowNs;
         }
@@ -505,8 +513,20 @@ public final class RelayEngine implements DatagramReceiver {
      */
     private boolean authorized(DecodeResult request, String streamId, TokenRole role, int type,
             RelaySession session, InetSocketAddress sender, int requestLength) {
-        if (authenticator == null || session == null) {
-            return true; // without a session the request is refused as NOT_JOINED anyway
+        if (session == null) {
+            return true; // refused as NOT_JOINED by the request's handler
+        }
+        if (security.routability() != null
+                && !security.routability().verify(sender, session.sessionId, requestCookie(request.message()))) {
+            // Whoever sent this never saw our HELLO_ACK at this address: maybe a spoofed source
+            // aiming media at a victim. The short error goes to that address, no larger than the request.
+            counters.increment(RelayCounter.ROUTABILITY_FAILED);
+            error(sender, request.requestId(), ErrorCode.NOT_JOINED, type, "echo the HELLO_ACK cookie",
+                    requestLength, false);
+            return false;
+        }
+        if (authenticator == null) {
+            return true;
         }
         TokenStatus status = authenticator.check(request.token(), streamId, role);
         if (status == TokenStatus.OK) {
@@ -519,20 +539,39 @@ public final class RelayEngine implements DatagramReceiver {
         return false;
     }
 
+    private static long requestCookie(ControlMessage request) {
+        if (request instanceof ControlMessage.Publish publish) {
+            return publish.cookie();
+        }
+        return request instanceof ControlMessage.Subscribe subscribe ? subscribe.cookie() : 0;
+    }
+
     private void onHello(ControlMessage.Hello hello, RelaySession session, InetSocketAddress sender,
             int requestId, int requestLength, long nowNs) {
         if (session == null) {
+            if (halfOpen.size() >= security.maxHalfOpenSessions()
+                    || (sessions.size() >= config.maxSessions() && !halfOpen.isEmpty())) {
+                // Bounded state for unauthenticated peers: a HELLO flood evicts its own oldest
+                // sessions, never an authenticated one.
+                RelaySession oldest = halfOpen.values().iterator().next();
+                removeSession(oldest, nowNs);
+                counters.increment(RelayCounter.HALF_OPEN_EVICTED);
+            }
             if (sessions.size() >= config.maxSessions()) {
                 error(sender, requestId, ErrorCode.OVERLOADED, ControlMessage.HELLO, "session limit", requestLength, false);
                 return;
             }
             session = new RelaySession(sender, hello.sessionId(), nowNs);
             sessions.put(sender, session);
+            halfOpen.put(sender, session);
+            counters.set(RelayCounter.HALF_OPEN_SESSIONS, halfOpen.size());
             counters.set(RelayCounter.SESSIONS, sessions.size());
         }
         session.sessionId = hello.sessionId();
+        // HELLO is padded to the size of a HELLO_ACK with its cookie: no amplification.
+        long cookie = security.routability() == null ? 0 : security.routability().cookie(sender, hello.sessionId());
         reply(sender, requestId, new ControlMessage.HelloAck(hello.sessionId(), config.keepaliveIntervalMs(),
-                config.sessionTimeoutMs(), config.nodeId()), requestLength, false);
+                config.sessionTimeoutMs(), config.nodeId(), cookie), requestLength, false);
     }
 
     private void onPublish(ControlMessage.Publish publish, RelaySession session, InetSocketAddress sender,
@@ -569,6 +608,7 @@ public final class RelayEngine implements DatagramReceiver {
         }
         stream.publisher = session;
         session.published = stream;
+        authenticated(session);
         replaceTracks(stream, publish.tracks());
         updateGauges();
         reply(sender, requestId, new ControlMessage.PublishAck(stream.streamId), requestLength, true);
@@ -647,6 +687,7 @@ public final class RelayEngine implements DatagramReceiver {
             stream.subscribers.add(subscription);
             session.subscriptions.add(subscription);
             subscriptionCount++;
+            authenticated(session);
         } else {
             subscription.maxSimulcastLayer = subscribe.maxSimulcastLayer();
             subscription.maxBitrateBps = subscribe.maxBitrateBps();
@@ -659,6 +700,13 @@ public final class RelayEngine implements DatagramReceiver {
         }
         // A new viewer can decode nothing until the next keyframe: ask for one now.
         requestKeyframeForVideo(stream, nowNs);
+    }
+
+    /** The session's role request was accepted: it is no longer half-open. */
+    private void authenticated(RelaySession session) {
+        if (halfOpen.remove(session.address) != null) {
+            counters.set(RelayCounter.HALF_OPEN_SESSIONS, halfOpen.size());
+        }
     }
 
     private void requestKeyframeForVideo(RelayStream stream, long nowNs) {
@@ -728,6 +776,9 @@ public final class RelayEngine implements DatagramReceiver {
             unsubscribe(session.subscriptions.get(session.subscriptions.size() - 1), nowNs);
         }
         sessions.remove(session.address);
+        if (halfOpen.remove(session.address) != null) {
+            counters.set(RelayCounter.HALF_OPEN_SESSIONS, halfOpen.size());
+        }
         updateGauges();
     }
 
@@ -839,5 +890,6 @@ public final class RelayEngine implements DatagramReceiver {
         }
         streams.clear();
         sessions.clear();
+        halfOpen.clear();
     }
 }
