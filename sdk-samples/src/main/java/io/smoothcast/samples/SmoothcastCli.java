@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SmoothcastCli.Version.class,
         description = "Smoothcast: smooth live broadcasts across long, lossy paths.",
+        subcommands = {
+            TokenCommand.class,
+        },
         footer = {"", "Examples:", "  java -jar smoothcast.jar --version", "  java -jar smoothcast.jar --help"})
 public final class SmoothcastCli implements Runnable {
 
