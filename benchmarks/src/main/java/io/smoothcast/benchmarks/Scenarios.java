@@ -2,6 +2,7 @@ package io.smoothcast.benchmarks;
 
 import io.smoothcast.abr.EncoderMode;
 import io.smoothcast.benchmarks.scenarios.ScenarioHarness;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,9 @@ import picocli.CommandLine.Option;
 @Command(name = "Scenarios", mixinStandardHelpOptions = true,
         description = "Runs congestion-control scenarios in the network simulator.")
 public final class Scenarios implements Callable<Integer> {
+
+    /** Exit status for an unknown name, an unreadable trace or an out-of-range option. */
+    static final int USAGE_ERROR = 2;
 
     static final class Source {
         @Option(names = "--scenario", paramLabel = "NAME|all",
@@ -85,9 +89,15 @@ public final class Scenarios implements Callable<Integer> {
             System.out.println("controllers: " + String.join(" ", ScenarioHarness.controllerLabels()));
             return 0;
         }
-        int runs = ScenarioHarness.run(new ScenarioHarness.Options(source.scenario, source.trace,
-                rttMs, loss, durationS, out, tracesDir, controllers, !noCharts, seed, encoder),
-                System.out);
+        int runs;
+        try {
+            runs = ScenarioHarness.run(new ScenarioHarness.Options(source.scenario, source.trace,
+                    rttMs, loss, durationS, out, tracesDir, controllers, !noCharts, seed, encoder),
+                    System.out);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            System.err.println("error: " + e.getMessage());
+            return USAGE_ERROR;
+        }
         System.out.println(runs + " runs written to " + out.resolve("summary.json"));
         return 0;
     }

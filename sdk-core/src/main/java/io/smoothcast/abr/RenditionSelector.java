@@ -21,9 +21,12 @@ import java.util.concurrent.TimeUnit;
  *       stays under {@code audioOnlyFloorBps} for {@code minDurationBelowFloorForFallbackMs},
  *       video stops ({@link AbrListener#onAudioOnlyFallback}).</li>
  *   <li><b>Recovery:</b> in audio-only mode, once the target has stayed at or above
- *       {@code bitrate(lowest video) x upSwitchMargin} for {@code minDurationForRecoveryMs},
- *       video resumes at the lowest video rendition ({@link AbrListener#onAudioOnlyRecovered}),
- *       or higher if the target has also held above a higher rendition for the up-switch hold.</li>
+ *       {@code audioOnlyRecoveryBps} for {@code minDurationForRecoveryMs}, video resumes at the
+ *       lowest video rendition ({@link AbrListener#onAudioOnlyRecovered}), or higher if the
+ *       target has also held above a higher rendition for the up-switch hold. The default
+ *       threshold is where the encoder can resume: {@link #DEFAULT_AUDIO_ONLY_RECOVERY_MARGIN}
+ *       x the floor for a continuous encoder, {@code bitrate(lowest video) x upSwitchMargin}
+ *       for a ladder encoder.</li>
  * </ul>
  * The encoder bitrate, {@link #encoderBitrateBps()}, depends on the {@link EncoderMode}: in
  * {@code CONTINUOUS} mode (the default) it is the target clamped to
@@ -53,8 +56,15 @@ public final class RenditionSelector {
     public static final double DEFAULT_AUDIO_ONLY_FLOOR_FRACTION = 0.6;
     /** Default time the target must stay under the floor before video stops. */
     public static final long DEFAULT_MIN_DURATION_BELOW_FLOOR_FOR_FALLBACK_MS = 1_000;
-    /** Default time the target must hold above the lowest video rendition before video resumes. */
+    /** Default time the target must hold above the recovery threshold before video resumes. */
     public static final long DEFAULT_MIN_DURATION_FOR_RECOVERY_MS = 3_000;
+    /**
+     * Default recovery threshold of a {@link EncoderMode#CONTINUOUS} encoder, as a multiple of
+     * the audio-only floor (such an encoder can resume at the floor's bitrate). A
+     * {@link EncoderMode#LADDER} encoder resumes at the lowest video rendition's bitrate, so its
+     * default threshold is that bitrate times the up-switch margin.
+     */
+    public static final double DEFAULT_AUDIO_ONLY_RECOVERY_MARGIN = 1.25;
 
     private final RenditionLadder ladder;
     private final double upSwitchMargin;
@@ -63,6 +73,9 @@ public final class RenditionSelector {
     private final long audioOnlyFloorBps;
     private final long fallbackDelayNs;
     private final long recoveryHoldNs;
+    private final long audioOnlyRecoveryBps;
+    /** Index in {@link #heldAbove} of the recovery threshold (after the renditions'). */
+    private final int recoveryTracker;
     private final AbrListener listener;
     private final EncoderMode encoderMode;
     private final HeldAboveTracker heldAbove;
@@ -90,10 +103,24 @@ public final class RenditionSelector {
         this.recoveryHoldNs = TimeUnit.MILLISECONDS.toNanos(b.minDurationForRecoveryMs);
         this.listener = b.listener;
         this.encoderMode = b.encoderMode;
-        long[] thresholds = new long[ladder.size()];
-        for (int i = 0; i < thresholds.length; i++) {
+        if (b.audioOnlyRecoveryBps > 0) {
+            this.audioOnlyRecoveryBps = b.audioOnlyRecoveryBps;
+        } else if (encoderMode == EncoderMode.LADDER) {
+            this.audioOnlyRecoveryBps = (long) Math.ceil(lowestVideoBps * upSwitchMargin);
+        } else {
+            this.audioOnlyRecoveryBps =
+                    (long) Math.ceil(audioOnlyFloorBps * DEFAULT_AUDIO_ONLY_RECOVERY_MARGIN);
+        }
+        if (audioOnlyRecoveryBps <= audioOnlyFloorBps) {
+            throw new IllegalArgumentException("audioOnlyRecoveryBps must be above the floor "
+                    + audioOnlyFloorBps + ": " + audioOnlyRecoveryBps);
+        }
+        long[] thresholds = new long[ladder.size() + 1];
+        for (int i = 0; i < ladder.size(); i++) {
             thresholds[i] = (long) Math.ceil(ladder.bitrateBps(i) * upSwitchMargin);
         }
+        this.recoveryTracker = ladder.size();
+        thresholds[recoveryTracker] = audioOnlyRecoveryBps;
         this.heldAbove = new HeldAboveTracker(thresholds);
         this.currentIndex = ladder.lowestVideoIndex();
         this.targetBitrateBps = lowestVideoBps;
@@ -127,7 +154,7 @@ public final class RenditionSelector {
 
         int lowestVideo = ladder.lowestVideoIndex();
         if (isAudioOnly()) {
-            if (!heldAbove.heldFor(lowestVideo, recoveryHoldNs, nowNs)) {
+            if (!heldAbove.heldFor(recoveryTracker, recoveryHoldNs, nowNs)) {
                 return ladder.get(currentIndex);
             }
             int resumed = Math.max(lowestVideo, highestHeldUp(lowestVideo, nowNs));
@@ -216,30 +243,33 @@ public final class RenditionSelector {
     /**
      * Returns the padding the sender should add to the media so that the congestion controller
      * can measure the path beyond what the media uses: up to the last target, capped at the
-     * threshold the target must hold to move up ({@code bitrate(j) x upSwitchMargin} for the
-     * rendition {@code j} that would be next: the lowest video rendition while video is off, the
-     * rendition above the current one in {@link EncoderMode#LADDER} mode), minus the encoder
-     * bitrate. 0 in {@link EncoderMode#CONTINUOUS} mode while video is on (the encoder already
+     * threshold the target must hold to move up (the recovery threshold while video is off;
+     * {@code bitrate(j) x upSwitchMargin} of the next rendition {@code j} in
+     * {@link EncoderMode#LADDER} mode), minus the encoder bitrate. 0 in {@link EncoderMode#CONTINUOUS} mode while video is on (the encoder already
      * follows the target) and at the highest rendition. Never negative.
      *
      * @return the padding bitrate, in bits per second
      */
     public long paddingBitrateBps() {
-        int next;
+        long thresholdBps;
         if (isAudioOnly()) {
-            next = ladder.lowestVideoIndex();
+            thresholdBps = audioOnlyRecoveryBps;
         } else if (encoderMode == EncoderMode.LADDER && currentIndex < ladder.highestIndex()) {
-            next = currentIndex + 1;
+            thresholdBps = (long) Math.ceil(ladder.bitrateBps(currentIndex + 1) * upSwitchMargin);
         } else {
             return 0;
         }
-        long thresholdBps = (long) Math.ceil(ladder.bitrateBps(next) * upSwitchMargin);
         return Math.max(0, Math.min(targetBitrateBps, thresholdBps) - encoderBitrateBps());
     }
 
     /** Returns how the encoder takes its bitrate. */
     public EncoderMode encoderMode() {
         return encoderMode;
+    }
+
+    /** Returns the target, in bits per second, that video resumes above after a fallback. */
+    public long audioOnlyRecoveryBps() {
+        return audioOnlyRecoveryBps;
     }
 
     /** Returns the audio-only floor in use, in bits per second. */
@@ -266,6 +296,7 @@ public final class RenditionSelector {
         private long minDurationForQualityIncreaseMs = DEFAULT_MIN_DURATION_FOR_QUALITY_INCREASE_MS;
         private boolean audioOnlyFallbackEnabled = true;
         private long audioOnlyFloorBps;
+        private long audioOnlyRecoveryBps;
         private long minDurationBelowFloorForFallbackMs =
                 DEFAULT_MIN_DURATION_BELOW_FLOOR_FOR_FALLBACK_MS;
         private long minDurationForRecoveryMs = DEFAULT_MIN_DURATION_FOR_RECOVERY_MS;
@@ -326,6 +357,21 @@ public final class RenditionSelector {
         }
 
         /**
+         * @param recoveryBps the target, in bits per second, that must hold for the recovery
+         *     time before video resumes; positive and above the floor. Default: see
+         *     {@link #DEFAULT_AUDIO_ONLY_RECOVERY_MARGIN}
+         * @return this builder
+         */
+        public Builder audioOnlyRecoveryBps(long recoveryBps) {
+            if (recoveryBps <= 0) {
+                throw new IllegalArgumentException("audioOnlyRecoveryBps must be > 0: "
+                        + recoveryBps);
+            }
+            this.audioOnlyRecoveryBps = recoveryBps;
+            return this;
+        }
+
+        /**
          * @param durationMs time, in milliseconds (not negative), the target must stay under the
          *     floor before video stops
          * @return this builder
@@ -338,7 +384,7 @@ public final class RenditionSelector {
 
         /**
          * @param durationMs time, in milliseconds (not negative), the target must hold above the
-         *     lowest video rendition times the margin before video resumes
+         *     recovery threshold before video resumes
          * @return this builder
          */
         public Builder minDurationForRecoveryMs(long durationMs) {
@@ -368,6 +414,7 @@ public final class RenditionSelector {
         /**
          * @return a new selector
          * @throws IllegalArgumentException if the floor is not below the lowest video rendition
+         *     or the recovery threshold is not above the floor
          */
         public RenditionSelector build() {
             return new RenditionSelector(this);

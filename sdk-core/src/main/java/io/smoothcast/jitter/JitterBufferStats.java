@@ -69,7 +69,7 @@ public final class JitterBufferStats {
         keyframeRequests = value;
     }
 
-    /** @return W3C packetsReceived: every well-formed packet offered, duplicates and late ones included */
+    /** @return W3C packetsReceived: every packet offered, duplicates, late and invalid ones included */
     public long packetsReceived() {
         return producer[P_PACKETS_RECEIVED];
     }

@@ -1,6 +1,6 @@
 package io.smoothcast.jitter;
 
-/** How the jitter buffer chooses its playout delay. */
+/** How the jitter buffer chooses its playout delay. Immutable; thread-safe. */
 public enum PlayoutMode {
     /**
      * The delay follows measured arrival jitter: a quantile of recent relative delays (plus one

@@ -280,6 +280,8 @@ public final class SpscJitterBuffer {
         long flushRequested = -1;
         /** The consumer's head as last read; it only grows, so it is a lower bound. */
         long cachedConsumerHead;
+        long publishedOffsetNs;
+        long publishedTargetNs;
         /** Where the current stream's boundary slot goes, or -1 once written. */
         long pendingBoundary = -1;
         /** Media time = mediaBaseNs + (extended timestamp - firstTicks) in ns. */
@@ -395,7 +397,14 @@ public final class SpscJitterBuffer {
                     counters.add(JitterBufferStats.P_REORDERED, 1);
                 }
                 estimator.onPacket(arrivalNs, mediaNs);
-                ring.publishTiming(estimator.playoutOffsetNs(), estimator.targetDelayNs());
+                long offsetNs = estimator.playoutOffsetNs();
+                long targetNs = estimator.targetDelayNs();
+                if (offsetNs != publishedOffsetNs || targetNs != publishedTargetNs) {
+                    // Only on change: the consumer reads this cache line on every poll.
+                    publishedOffsetNs = offsetNs;
+                    publishedTargetNs = targetNs;
+                    ring.publishTiming(offsetNs, targetNs);
+                }
                 counters.set(JitterBufferStats.P_JITTER_NS, estimator.jitterNs());
                 counters.set(JitterBufferStats.P_TARGET_DELAY_NS, estimator.targetDelayNs());
                 counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, estimator.playoutDelayNs());

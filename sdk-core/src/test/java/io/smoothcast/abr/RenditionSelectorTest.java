@@ -112,14 +112,17 @@ class RenditionSelectorTest {
         assertEquals("audio", selector.current().name());
         assertEquals(48_000, selector.encoderBitrateBps());
 
-        // Recovery needs 400k x 1.15 = 460k held for 3 s.
-        feed(500_000, 1_100, 4_100);
+        // Recovery (continuous encoder) needs 1.25 x the 240k floor = 300k held for 3 s.
+        feed(290_000, 1_100, 6_000);
+        assertTrue(selector.isAudioOnly(), "290k is under the recovery threshold");
+        feed(300_000, 6_000, 9_000);
         assertTrue(selector.isAudioOnly());
-        selector.update(500_000, 4_100 * MS);
+        selector.update(300_000, 9_000 * MS);
         assertFalse(selector.isAudioOnly());
         assertEquals("360p", selector.current().name());
+        assertEquals(300_000, selector.encoderBitrateBps());
         assertEquals(List.of("fallback @1000", "change 360p->audio @1000",
-                "recovered 360p @4100", "change audio->360p @4100"), listener.events);
+                "recovered 360p @9000", "change audio->360p @9000"), listener.events);
     }
 
     @Test
@@ -130,7 +133,8 @@ class RenditionSelectorTest {
         assertTrue(selector.isAudioOnly());
         assertEquals(200_000 - 48_000, selector.paddingBitrateBps());
         selector.update(2_000_000, 1_100 * MS);
-        assertEquals(460_000 - 48_000, selector.paddingBitrateBps(), "capped at 400k x 1.15");
+        assertEquals(300_000 - 48_000, selector.paddingBitrateBps(),
+                "capped at the recovery threshold, 1.25 x the 240k floor");
         selector.update(30_000, 1_200 * MS);
         assertEquals(0, selector.paddingBitrateBps(), "never negative");
     }
@@ -156,6 +160,37 @@ class RenditionSelectorTest {
         assertEquals("540p", ladder.current().name());
         assertEquals(900_000, ladder.encoderBitrateBps());
         assertEquals(100_000, ladder.paddingBitrateBps());
+    }
+
+    @Test
+    void ladderMode_recoversOnlyWhereTheLowestRenditionFits() {
+        RenditionSelector ladder = RenditionSelector.builder(RenditionLadder.defaults())
+                .encoderMode(EncoderMode.LADDER).build();
+        assertEquals(460_000, ladder.audioOnlyRecoveryBps(), "400k x 1.15");
+        for (long t = 0; t <= 1_000; t += 100) {
+            ladder.update(100_000, t * MS);
+        }
+        assertTrue(ladder.isAudioOnly());
+        assertEquals(100_000 - 48_000, ladder.paddingBitrateBps(), "pads up to the target");
+        for (long t = 1_100; t <= 5_000; t += 100) {
+            ladder.update(400_000, t * MS);
+        }
+        assertTrue(ladder.isAudioOnly(), "400k does not carry 360p with margin");
+        for (long t = 5_100; t <= 8_100; t += 100) {
+            ladder.update(460_000, t * MS);
+        }
+        assertFalse(ladder.isAudioOnly());
+        assertEquals(400_000, ladder.encoderBitrateBps());
+    }
+
+    @Test
+    void builder_recoveryThresholdMustBeAboveTheFloor() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RenditionSelector.builder(RenditionLadder.defaults())
+                        .audioOnlyRecoveryBps(200_000).build());
+        assertTrue(e.getMessage().contains("audioOnlyRecoveryBps"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> RenditionSelector.builder(RenditionLadder.defaults()).audioOnlyRecoveryBps(0));
     }
 
     @Test

@@ -90,16 +90,8 @@ public final class DelayHistogram {
         return weights.length * bucketWidthNs;
     }
 
-    /** @return how many samples were added since construction or {@link #clear()} */
+    /** @return how many samples were added since construction */
     public long samples() {
         return samples;
-    }
-
-    /** Forgets every sample. */
-    public void clear() {
-        java.util.Arrays.fill(weights, 0.0);
-        totalWeight = 0;
-        nextWeight = 1.0;
-        samples = 0;
     }
 }

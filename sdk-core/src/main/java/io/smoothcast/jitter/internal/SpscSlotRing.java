@@ -47,7 +47,7 @@ abstract class SlotRingPadding2 extends SlotRingConsumerFields {
  *
  * <p>Protocol. The producer may write slot {@code s & mask} only while
  * {@code s - consumerHead < capacity}. It fills the slot's fields with plain stores and then
- * publishes {@code slotSequence[s & mask] = s} with a release store; the consumer reads that with
+ * publishes the slot's sequence field {@code = s} with a release store; the consumer reads that with
  * an acquire load and, if it equals {@code s}, may read the fields. The consumer releases every
  * slot below a number by storing {@code consumerHead} with release, after its last read of those
  * slots; the producer reads {@code consumerHead} with acquire before reusing a slot. A slot
@@ -87,17 +87,24 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         }
     }
 
-    private final int capacity;
     private final int mask;
     private final int maxPayloadBytes;
-    private final long[] sequence;
-    private final long[] mediaTimeNs;
-    private final long[] arrivalNs;
-    private final int[] rtpTimestamp;
-    private final int[] wireSequence;
-    private final int[] length;
-    private final byte[] flags;
+    /**
+     * Slot metadata, one slot per {@link #STRIDE} longs (64 bytes) so that a packet's fields share
+     * a cache line or two instead of one line per field array.
+     */
+    private final long[] meta;
     private final byte[] payload;
+
+    /** Longs per slot in {@link #meta}. */
+    private static final int STRIDE = 8;
+    private static final int SEQUENCE_FIELD = 0;
+    private static final int MEDIA_TIME_FIELD = 1;
+    private static final int ARRIVAL_FIELD = 2;
+    private static final int RTP_TIMESTAMP_FIELD = 3;
+    private static final int WIRE_SEQUENCE_FIELD = 4;
+    private static final int LENGTH_FIELD = 5;
+    private static final int FLAGS_FIELD = 6;
 
     /**
      * @param capacity number of slots; a power of two
@@ -110,28 +117,17 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         if ((long) capacity * maxPayloadBytes > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("capacity * maxPayloadBytes too large: " + capacity + " * " + maxPayloadBytes);
         }
-        this.capacity = capacity;
         this.mask = capacity - 1;
         this.maxPayloadBytes = maxPayloadBytes;
-        sequence = new long[capacity];
-        java.util.Arrays.fill(sequence, -1L);
-        mediaTimeNs = new long[capacity];
-        arrivalNs = new long[capacity];
-        rtpTimestamp = new int[capacity];
-        wireSequence = new int[capacity];
-        length = new int[capacity];
-        flags = new byte[capacity];
+        meta = new long[capacity * STRIDE];
+        for (int i = 0; i < capacity; i++) {
+            meta[i * STRIDE + SEQUENCE_FIELD] = -1L;
+        }
         payload = new byte[capacity * maxPayloadBytes];
     }
 
-    /** @return number of slots */
-    public int capacity() {
-        return capacity;
-    }
-
-    /** @return bytes reserved per slot */
-    public int maxPayloadBytes() {
-        return maxPayloadBytes;
+    private int base(long s) {
+        return ((int) s & mask) * STRIDE;
     }
 
     // ---- producer side -------------------------------------------------------------------
@@ -141,7 +137,7 @@ public final class SpscSlotRing extends SlotRingPadding2 {
      * own stores).
      */
     public boolean producerHolds(long s) {
-        return sequence[(int) s & mask] == s;
+        return meta[base(s) + SEQUENCE_FIELD] == s;
     }
 
     /**
@@ -150,24 +146,24 @@ public final class SpscSlotRing extends SlotRingPadding2 {
      */
     public void write(long s, long mediaNs, long arrival, int rtpTs, int wireSeq, int flagBits,
             byte[] src, int srcOffset, int srcLength) {
-        int i = (int) s & mask;
-        mediaTimeNs[i] = mediaNs;
-        arrivalNs[i] = arrival;
-        rtpTimestamp[i] = rtpTs;
-        wireSequence[i] = wireSeq;
-        length[i] = srcLength;
-        flags[i] = (byte) flagBits;
-        System.arraycopy(src, srcOffset, payload, i * maxPayloadBytes, srcLength);
+        int b = base(s);
+        meta[b + MEDIA_TIME_FIELD] = mediaNs;
+        meta[b + ARRIVAL_FIELD] = arrival;
+        meta[b + RTP_TIMESTAMP_FIELD] = rtpTs;
+        meta[b + WIRE_SEQUENCE_FIELD] = wireSeq;
+        meta[b + LENGTH_FIELD] = srcLength;
+        meta[b + FLAGS_FIELD] = flagBits;
+        System.arraycopy(src, srcOffset, payload, ((int) s & mask) * maxPayloadBytes, srcLength);
         // Release: the slot's fields above become visible before its sequence number.
-        SEQUENCE.setRelease(sequence, i, s);
+        SEQUENCE.setRelease(meta, b + SEQUENCE_FIELD, s);
     }
 
     /** Publishes a stream boundary in slot {@code s} (see {@link #FLAG_STREAM_BOUNDARY}). */
     public void writeBoundary(long s) {
-        int i = (int) s & mask;
-        length[i] = 0;
-        flags[i] = (byte) FLAG_STREAM_BOUNDARY;
-        SEQUENCE.setRelease(sequence, i, s);
+        int b = base(s);
+        meta[b + LENGTH_FIELD] = 0;
+        meta[b + FLAGS_FIELD] = FLAG_STREAM_BOUNDARY;
+        SEQUENCE.setRelease(meta, b + SEQUENCE_FIELD, s);
     }
 
     /** Publishes the highest stored number (release, so its slot is visible first). */
@@ -201,7 +197,7 @@ public final class SpscSlotRing extends SlotRingPadding2 {
 
     /** Whether slot {@code s} holds packet {@code s} (acquire). Consumer thread. */
     public boolean holds(long s) {
-        return (long) SEQUENCE.getAcquire(sequence, (int) s & mask) == s;
+        return (long) SEQUENCE.getAcquire(meta, base(s) + SEQUENCE_FIELD) == s;
     }
 
     /** @return the producer's highest stored number (acquire), or -1 */
@@ -237,32 +233,32 @@ public final class SpscSlotRing extends SlotRingPadding2 {
 
     /** Media time of slot {@code s}'s packet, in nanoseconds; read after {@link #holds}. */
     public long mediaTimeNs(long s) {
-        return mediaTimeNs[(int) s & mask];
+        return meta[base(s) + MEDIA_TIME_FIELD];
     }
 
     /** Arrival time of slot {@code s}'s packet, in nanoseconds. */
     public long arrivalNs(long s) {
-        return arrivalNs[(int) s & mask];
+        return meta[base(s) + ARRIVAL_FIELD];
     }
 
     /** RTP timestamp of slot {@code s}'s packet. */
     public int rtpTimestamp(long s) {
-        return rtpTimestamp[(int) s & mask];
+        return (int) meta[base(s) + RTP_TIMESTAMP_FIELD];
     }
 
     /** 16-bit RTP sequence number of slot {@code s}'s packet. */
     public int wireSequence(long s) {
-        return wireSequence[(int) s & mask];
+        return (int) meta[base(s) + WIRE_SEQUENCE_FIELD];
     }
 
     /** Flag bits of slot {@code s}'s packet. */
     public int flags(long s) {
-        return flags[(int) s & mask];
+        return (int) meta[base(s) + FLAGS_FIELD];
     }
 
     /** Payload length of slot {@code s}'s packet, in bytes. */
     public int payloadLength(long s) {
-        return length[(int) s & mask];
+        return (int) meta[base(s) + LENGTH_FIELD];
     }
 
     /** Offset of slot {@code s}'s payload in {@link #payloadArray()}. */
