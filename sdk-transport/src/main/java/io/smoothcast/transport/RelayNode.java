@@ -193,7 +193,7 @@ public final class RelayNode implements AutoCloseable {
         private boolean returnRoutabilityCheck = true;
         private int maxHalfOpenSessions = 1024;
         private int controlPerSecond = 100;
-        private int controlBurst = 50;
+        private int controlBurst = 100; // a NodeProbe packet train (up to 64 PROBEs) fits
         private int keepaliveIntervalMs = 500;
         private int sessionTimeoutMs = 5000;
         private int retransmissionCachePackets = 1024;
@@ -373,7 +373,7 @@ public final class RelayNode implements AutoCloseable {
         /**
          * Rate limit on control messages from each source address (IP and port) that has no
          * accepted PUBLISH or SUBSCRIBE; messages over it are dropped and counted. Default 100
-         * per second with bursts of 50.
+         * per second with bursts of 100 (room for a probe's packet train).
          *
          * @param perSecond sustained messages per second, 1-1,000,000
          * @param burst messages at once, 1-100,000

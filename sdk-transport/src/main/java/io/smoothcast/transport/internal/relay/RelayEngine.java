@@ -84,7 +84,7 @@ public final class RelayEngine implements DatagramReceiver {
     }
 
     /**
-     * Creates an engine that checks tokens.
+     * Creates an engine with defences for unauthenticated peers.
      *
      * @param config validated settings
      * @param out where datagrams go
