@@ -19,9 +19,17 @@ import picocli.CommandLine.Command;
         versionProvider = SmoothcastCli.Version.class,
         description = "Smoothcast: smooth live broadcasts across long, lossy paths.",
         subcommands = {
+            RelayCommand.class,
+            BroadcastCommand.class,
+            ViewCommand.class,
+            DemoCommand.class,
+            IngestCommand.class,
+            DashboardCommand.class,
+            DiagCommand.class,
+            ReportCommand.class,
             TokenCommand.class,
         },
-        footer = {"", "Examples:", "  java -jar smoothcast.jar --version", "  java -jar smoothcast.jar --help"})
+        footer = {"", "Examples:", "  java -jar smoothcast.jar demo", "  java -jar smoothcast.jar relay --help", "  java -jar smoothcast.jar --version"})
 public final class SmoothcastCli implements Runnable {
 
     @CommandLine.Spec

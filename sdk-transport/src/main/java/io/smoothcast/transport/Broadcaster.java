@@ -358,6 +358,13 @@ public final class Broadcaster implements AutoCloseable {
                 c.get(BroadcasterEngine.RTX_SENT));
     }
 
+    /** @return the engine while running (null before start), for {@link OpsMonitor}'s reads */
+    BroadcasterEngine engineForStats() {
+        synchronized (lifecycleLock) {
+            return engine;
+        }
+    }
+
     /**
      * The local UDP address.
      *

@@ -17,7 +17,9 @@ import io.smoothcast.transport.internal.relay.SourceRateLimiter;
 import java.security.SecureRandom;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -141,6 +143,24 @@ public final class RelayNode implements AutoCloseable {
      */
     public RelayStats stats() {
         return RelayStats.of(counters);
+    }
+
+    /**
+     * Viewers (subscriptions) per stream, read on the node's I/O thread so the media path takes no
+     * lock; for {@link OpsMonitor}. Completes with an empty map when the node is not running.
+     *
+     * @return the counts per stream id, completed on the I/O thread
+     */
+    CompletableFuture<Map<String, Integer>> viewersByStream() {
+        CompletableFuture<Map<String, Integer>> result = new CompletableFuture<>();
+        synchronized (lifecycleLock) {
+            if (channel == null || closed) {
+                result.complete(Map.of());
+                return result;
+            }
+            channel.eventLoop().execute(() -> result.complete(engine.subscribersByStream()));
+        }
+        return result;
     }
 
     /**

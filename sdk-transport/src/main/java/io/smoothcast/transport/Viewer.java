@@ -200,6 +200,13 @@ public final class Viewer implements AutoCloseable {
                 c.get(ViewerEngine.MALFORMED_DROPPED), playoutDelayNs, c.get(ViewerEngine.RTT_NS));
     }
 
+    /** @return the engine while running (null before start), for {@link OpsMonitor}'s reads */
+    ViewerEngine engineForStats() {
+        synchronized (lifecycleLock) {
+            return engine;
+        }
+    }
+
     /**
      * The local UDP address.
      *

@@ -4,5 +4,10 @@
  * proxy that imposes delay, loss and capacity limits on loopback), and the clients that send and
  * watch a broadcast. Everything under {@code io.smoothcast.transport.internal} is private to the
  * SDK. The wire protocol is described in {@code PROTOCOL.md}.
+ *
+ * <p>Operability: {@link io.smoothcast.transport.OpsMonitor} samples broadcasters, viewers and
+ * relay nodes into statistics snapshots, quality levels and P0-P3 alerts
+ * ({@link io.smoothcast.transport.OpsSnapshot}); {@code io.smoothcast.transport.metrics} exports
+ * them to Prometheus and Micrometer.
  */
 package io.smoothcast.transport;

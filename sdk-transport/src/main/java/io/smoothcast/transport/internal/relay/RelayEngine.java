@@ -867,6 +867,20 @@ public final class RelayEngine implements DatagramReceiver {
         out.flush();
     }
 
+    /**
+     * Subscribers per stream id right now (local viewers and downstream nodes), for statistics.
+     * I/O thread only; the result is a fresh map the caller may keep.
+     *
+     * @return subscriber count per stream id
+     */
+    public Map<String, Integer> subscribersByStream() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (RelayStream stream : streams.values()) {
+            counts.put(stream.streamId, stream.subscribers.size());
+        }
+        return counts;
+    }
+
     private ControlMessage.LoadReport loadReport() {
         return new ControlMessage.LoadReport(publisherCount, subscriptionCount, streams.size(),
                 (int) Math.min(Integer.MAX_VALUE, counters.get(RelayCounter.PACKETS_PER_SECOND)),

@@ -1,0 +1,147 @@
+package io.smoothcast.samples;
+
+import io.smoothcast.samples.internal.FfmpegSource;
+import io.smoothcast.samples.internal.Format;
+import io.smoothcast.samples.internal.HostPort;
+import io.smoothcast.samples.internal.RunLoop;
+import io.smoothcast.samples.internal.SyntheticSource;
+import io.smoothcast.transport.Broadcaster;
+import io.smoothcast.transport.BroadcasterListener;
+import io.smoothcast.transport.BroadcasterStats;
+import io.smoothcast.transport.ConnectionState;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code smoothcast broadcast}: publishes a synthetic stream or ffmpeg-encoded H.264 to a node. */
+@Command(name = "broadcast", mixinStandardHelpOptions = true,
+        description = {"Publish a stream to a relay node.",
+            "The default source is synthetic: frames that carry a sequence number, capture time and checksum,",
+            "sized to the congestion controller's target bitrate. '--source ffmpeg' encodes a test pattern",
+            "(or --input FILE) to H.264 with an ffmpeg child process whose bitrate follows the target."},
+        footer = {"", "Examples:",
+            "  smoothcast broadcast --node 127.0.0.1:7000 --stream show",
+            "  smoothcast broadcast --node relay.example:7000 --stream show --source ffmpeg --max-bitrate 3000000",
+            "  smoothcast broadcast --node 127.0.0.1:7000 --stream show --source ffmpeg --input clip.mp4 --duration 30",
+            "", "Exit codes: 0 ran until stopped, 1 could not connect or start the source, 2 bad arguments."})
+final class BroadcastCommand implements Callable<Integer> {
+
+    enum Source { synthetic, ffmpeg }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--node", required = true, converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "The relay node to publish to.")
+    InetSocketAddress node;
+
+    @Option(names = "--stream", description = "Stream id (letters, digits, . _ ~ -). Default: ${DEFAULT-VALUE}.")
+    String streamId = "demo";
+
+    @Option(names = "--source", description = "synthetic or ffmpeg. Default: ${DEFAULT-VALUE}.")
+    Source source = Source.synthetic;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "With --source ffmpeg: a media file to encode (looped) instead of the test pattern.")
+    String input;
+
+    @Option(names = "--ffmpeg", description = "The ffmpeg executable. Default: ${DEFAULT-VALUE}.")
+    String ffmpeg = "ffmpeg";
+
+    @Option(names = "--fps", description = "Frames per second. Default: ${DEFAULT-VALUE}.")
+    int framesPerSecond = 30;
+
+    @Option(names = "--start-bitrate", paramLabel = "BPS", description = "First target bitrate, bits/s. Default: ${DEFAULT-VALUE}.")
+    long startBitrateBps = 1_000_000;
+
+    @Option(names = "--max-bitrate", paramLabel = "BPS", description = "Highest bitrate, bits/s. Default: ${DEFAULT-VALUE}.")
+    long maxBitrateBps = 4_000_000;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}.")
+    double durationS;
+
+    /** @return null if {@code executable -version} runs, otherwise why not */
+    private static String cannotRun(String executable) {
+        try {
+            Process p = new ProcessBuilder(executable, "-hide_banner", "-version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "'-version' did not finish";
+            }
+            return p.exitValue() == 0 ? null : "'-version' exited with " + p.exitValue();
+        } catch (java.io.IOException e) {
+            return e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Arguments.check(spec, framesPerSecond >= 1 && framesPerSecond <= 120, "--fps", "must be 1-120: " + framesPerSecond);
+        Arguments.check(spec, maxBitrateBps >= 100_000, "--max-bitrate", "must be >= 100000: " + maxBitrateBps);
+        Arguments.check(spec, startBitrateBps >= 100_000 && startBitrateBps <= maxBitrateBps, "--start-bitrate",
+                "must be between 100000 and --max-bitrate (" + maxBitrateBps + "): " + startBitrateBps);
+        Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0: " + durationS);
+        Arguments.check(spec, input == null || source == Source.ffmpeg, "--input", "needs --source ffmpeg");
+        Arguments.check(spec, input == null || new java.io.File(input).isFile(), "--input", "no such file: " + input);
+        if (source == Source.ffmpeg) {
+            String problem = cannotRun(ffmpeg);
+            Arguments.check(spec, problem == null, "--ffmpeg", "cannot run '" + ffmpeg + "': " + problem);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        SyntheticSource synthetic = source == Source.synthetic
+                ? new SyntheticSource(framesPerSecond, startBitrateBps, maxBitrateBps) : null;
+        FfmpegSource encoder = source == Source.ffmpeg
+                ? new FfmpegSource(ffmpeg, input, framesPerSecond, startBitrateBps, maxBitrateBps) : null;
+        BroadcasterListener listener = synthetic != null ? synthetic : encoder;
+        Broadcaster broadcaster;
+        try {
+            broadcaster = Broadcaster.builder().node(node).streamId(streamId).listener(listener)
+                    .bitrateLimits(Math.min(100_000, startBitrateBps), startBitrateBps, maxBitrateBps)
+                    .videoBitrateBps((int) Math.min(Integer.MAX_VALUE, maxBitrateBps)).build();
+        } catch (IllegalArgumentException e) {
+            Arguments.check(spec, false, "--stream", e.getMessage());
+            return 2;
+        }
+        try (broadcaster; AutoCloseable ignored = synthetic != null ? synthetic : encoder) {
+            broadcaster.start();
+            if (synthetic != null) {
+                synthetic.start(broadcaster);
+            } else {
+                encoder.start(broadcaster);
+            }
+            out.printf("broadcasting '%s' to %s (%s source)%n", streamId, Format.address(node), source);
+            out.flush();
+            boolean[] everConnected = {false};
+            RunLoop.run(durationS, 1000, elapsedNs -> {
+                BroadcasterStats s = broadcaster.stats();
+                everConnected[0] |= broadcaster.state() == ConnectionState.CONNECTED;
+                out.printf("%s  %5.1fs  target %s  frames %d  packets %d  rtx %d  rtt %s%s%n", broadcaster.state(),
+                        elapsedNs / 1e9, Format.bitrate(s.targetBitrateBps()), s.framesSent(), s.packetsSent(),
+                        s.retransmissionsSent(), Format.millis(s.rttNs() / 1e6),
+                        encoder == null ? "" : "  encoder " + Format.bitrate(encoder.encoderBitrateBps())
+                                + " (" + encoder.encoderStarts() + " starts)");
+                out.flush();
+            });
+            if (encoder != null && encoder.failure() != null) {
+                spec.commandLine().getErr().println("broadcast: " + encoder.failure());
+                return 1;
+            }
+            if (!everConnected[0]) {
+                spec.commandLine().getErr().println("broadcast: node " + node + " never accepted stream '" + streamId
+                        + "' (state " + broadcaster.state() + ")");
+                return 1;
+            }
+            return 0;
+        } catch (Exception e) {
+            spec.commandLine().getErr().println("broadcast: " + e.getMessage());
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.smoothcast.samples;
+
+import io.smoothcast.alert.AlertListener;
+import io.smoothcast.history.BackgroundHistoryWriter;
+import io.smoothcast.history.HistoryWriter;
+import io.smoothcast.samples.ops.AlertPrinter;
+import io.smoothcast.samples.ops.DiagnosticsBundle;
+import io.smoothcast.samples.ops.LiveDemo;
+import io.smoothcast.samples.ops.OpsHttpServer;
+import io.smoothcast.samples.ops.RecentSnapshots;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code smoothcast dashboard}: runs a live demo on 127.0.0.1 (relay, broadcaster, direct and
+ * lossy viewers), serves its live dashboard, Prometheus metrics and diagnostics over HTTP, and
+ * prints raised and cleared alerts.
+ */
+@Command(name = "dashboard", mixinStandardHelpOptions = true,
+        description = {"Runs a local live demo and serves its dashboard (/), Prometheus metrics (/metrics)",
+                "and diagnostics bundle (/diag); prints alerts as they are raised and cleared."},
+        footer = {"", "Example:", "  java -jar smoothcast.jar dashboard --http 127.0.0.1:8080 --loss 0.08 --duration-s 120"})
+public final class DashboardCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--http", defaultValue = "127.0.0.1:8080", description = "HTTP address host:port (default ${DEFAULT-VALUE}).")
+    String http;
+
+    @Option(names = "--viewers", defaultValue = "2", description = "Viewers connected directly (default ${DEFAULT-VALUE}).")
+    int viewers;
+
+    @Option(names = "--lossy-viewers", defaultValue = "1", description = "Viewers behind a lossy 40 ms link (default ${DEFAULT-VALUE}).")
+    int lossyViewers;
+
+    @Option(names = "--loss", defaultValue = "0.05", description = "Loss towards the lossy viewers, 0-0.5 (default ${DEFAULT-VALUE}).")
+    double loss;
+
+    @Option(names = "--bitrate", defaultValue = "1000000", description = "Synthetic video bitrate, bit/s (default ${DEFAULT-VALUE}).")
+    long bitrateBps;
+
+    @Option(names = "--duration-s", defaultValue = "0", description = "Stop after this many seconds; 0 runs until interrupted.")
+    long durationS;
+
+    @Option(names = "--history", description = "Directory to append statistics and alerts to (JSON lines).")
+    Path history;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        InetSocketAddress bind = parseHostPort(http);
+        BackgroundHistoryWriter writer = history == null ? null
+                : new BackgroundHistoryWriter(HistoryWriter.builder(history).build(),
+                        BackgroundHistoryWriter.DEFAULT_CAPACITY, System::currentTimeMillis);
+        AlertListener printer = new AlertPrinter(out);
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("http", http);
+        config.put("viewers", Integer.toString(viewers));
+        config.put("lossyViewers", Integer.toString(lossyViewers));
+        config.put("loss", Double.toString(loss));
+        config.put("bitrateBps", Long.toString(bitrateBps));
+        config.put("history", history == null ? "" : history.toString());
+        RecentSnapshots recent = new RecentSnapshots(RecentSnapshots.DEFAULT_CAPACITY);
+        try (LiveDemo demo = LiveDemo.start(viewers, lossyViewers, loss, bitrateBps, printer, writer)) {
+            demo.monitor().addSnapshotListener(recent);
+            config.put("relay", demo.relayAddress().toString());
+            try (OpsHttpServer server = OpsHttpServer.start(demo.monitor(), () -> bundle(config, recent), bind)) {
+                out.println("dashboard: " + server.url() + "   metrics: " + server.url() + "metrics   diagnostics: "
+                        + server.url() + "diag");
+                out.flush();
+                CountDownLatch forever = new CountDownLatch(1);
+                if (durationS > 0) {
+                    forever.await(durationS, TimeUnit.SECONDS);
+                } else {
+                    forever.await();
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static byte[] bundle(Map<String, String> config, RecentSnapshots recent) {
+        try {
+            return DiagnosticsBundle.builder().configuration(config).snapshots(recent.list()).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static InetSocketAddress parseHostPort(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || colon == hostPort.length() - 1) {
+            throw new IllegalArgumentException("expected host:port, got " + hostPort);
+        }
+        int port = Integer.parseInt(hostPort.substring(colon + 1));
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        return new InetSocketAddress(hostPort.substring(0, colon), port);
+    }
+}

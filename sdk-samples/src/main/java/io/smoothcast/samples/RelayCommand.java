@@ -1,0 +1,83 @@
+package io.smoothcast.samples;
+
+import io.smoothcast.samples.internal.Format;
+import io.smoothcast.samples.internal.HostPort;
+import io.smoothcast.samples.internal.RunLoop;
+import io.smoothcast.transport.RelayNode;
+import io.smoothcast.transport.RelayStats;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code smoothcast relay}: runs one relay node until Ctrl-C or the end of {@code --duration}. */
+@Command(name = "relay", mixinStandardHelpOptions = true,
+        description = "Run a relay node: broadcasters publish to it, viewers watch through it.",
+        footer = {"", "Examples:",
+            "  smoothcast relay --port 7000 --region eu-west",
+            "  smoothcast relay --port 7001 --region sa-east --upstream 10.0.0.5:7000",
+            "  smoothcast relay --bind 0.0.0.0 --port 7000 --duration 60",
+            "", "Exit codes: 0 ran until stopped, 1 could not start, 2 bad arguments."})
+final class RelayCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", description = "UDP port to listen on (0 = any free port). Default: ${DEFAULT-VALUE}.")
+    int port = 7000;
+
+    @Option(names = "--bind", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--region", description = "Name shown in the status lines, e.g. eu-west. Default: ${DEFAULT-VALUE}.")
+    String region = "local";
+
+    @Option(names = "--upstream", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Cascade: fetch streams nobody publishes here from this node.")
+    InetSocketAddress upstream;
+
+    @Option(names = "--node-id", description = "Node id sent in HELLO_ACK (default: random).")
+    Integer nodeId;
+
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Stop after this many seconds (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}.")
+    double durationS;
+
+    @Option(names = "--status-interval", paramLabel = "MS",
+            description = "Milliseconds between status lines. Default: ${DEFAULT-VALUE}.")
+    long statusIntervalMs = 1000;
+
+    @Override
+    public Integer call() {
+        Arguments.check(spec, port >= 0 && port <= 65_535, "--port", "must be 0-65535: " + port);
+        Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0: " + durationS);
+        Arguments.check(spec, statusIntervalMs >= 10, "--status-interval", "must be >= 10 ms: " + statusIntervalMs);
+        PrintWriter out = spec.commandLine().getOut();
+        RelayNode.Builder builder = RelayNode.builder().bindAddress(new InetSocketAddress(bind, port));
+        if (upstream != null) {
+            builder.upstream(upstream);
+        }
+        if (nodeId != null) {
+            builder.nodeId(nodeId);
+        }
+        try (RelayNode node = builder.build().start()) {
+            out.printf("relay %s listening on %s (node id %08x)%s%n", region, Format.address(node.localAddress()), node.nodeId(),
+                    upstream == null ? "" : ", upstream " + Format.address(upstream));
+            out.flush();
+            RunLoop.run(durationS, statusIntervalMs, elapsedNs -> {
+                RelayStats s = node.stats();
+                out.printf("[%s] sessions %d, publishers %d, subscribers %d, streams %d, %d pkt/s, %d kbps, rtx %d%n",
+                        region, s.sessions(), s.publishers(), s.subscribers(), s.streams(), s.packetsPerSecond(),
+                        s.bitsPerSecond() / 1000, s.retransmissionsSent());
+                out.flush();
+            });
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("relay: could not run on " + bind + ":" + port + ": " + e.getMessage());
+            return 1;
+        }
+        return 0;
+    }
+}

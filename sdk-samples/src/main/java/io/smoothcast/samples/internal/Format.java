@@ -1,0 +1,42 @@
+package io.smoothcast.samples.internal;
+
+import java.net.InetSocketAddress;
+import java.util.Locale;
+
+/**
+ * Formats numbers for the terminal.
+ *
+ * <p>Stateless; thread-safe.
+ */
+public final class Format {
+
+    private Format() {
+    }
+
+    /**
+     * @param bitrateBps bits per second
+     * @return for example {@code "1.25 Mbps"} or {@code "640 kbps"}
+     */
+    public static String bitrate(long bitrateBps) {
+        if (bitrateBps >= 1_000_000) {
+            return String.format(Locale.ROOT, "%.2f Mbps", bitrateBps / 1e6);
+        }
+        return String.format(Locale.ROOT, "%d kbps", bitrateBps / 1000);
+    }
+
+    /**
+     * @param ms milliseconds, negative for unknown
+     * @return for example {@code "312 ms"}, or {@code "-"} when unknown
+     */
+    public static String millis(double ms) {
+        return ms < 0 ? "-" : String.format(Locale.ROOT, "%.0f ms", ms);
+    }
+
+    /**
+     * @param address a socket address
+     * @return {@code host:port} without the resolver's leading slash
+     */
+    public static String address(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,148 @@
+package io.smoothcast.samples.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smoothcast.history.HistoryReader;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The history a report needs, read with Jackson from the JSON-lines files of a
+ * {@link io.smoothcast.history.HistoryWriter} (oldest file first). Lines that are not JSON objects
+ * of a known type, or lack a field the report needs, are counted in {@link #skippedLines} and
+ * skipped; unknown (null) measurements become NaN.
+ *
+ * <p>Immutable after {@link #read}; thread-safe to read.
+ */
+final class HistoryData {
+
+    /** One viewer sample. */
+    record Receive(long wallTimeMs, String streamId, String endpointId, String nodeId, String region,
+            double stallRate, double endToEndLatencyMs, double jitterBufferDelayMs, double roundTripTimeMs,
+            double lossBeforeRecovery, double lossAfterRecovery, double bitrateInBps, long failoverCount) {
+
+        /**
+         * @return the capture-to-playout latency when measured, otherwise the estimate jitter buffer
+         *     delay + RTT / 2 (NaN if neither is known)
+         */
+        double latencyMs() {
+            if (!Double.isNaN(endToEndLatencyMs)) {
+                return endToEndLatencyMs;
+            }
+            return jitterBufferDelayMs + roundTripTimeMs / 2;
+        }
+    }
+
+    /** One broadcaster sample. */
+    record Send(long wallTimeMs, String streamId, double bitrateOutBps, double targetBitrateBps) {
+    }
+
+    /** One relay node sample. */
+    record Node(long wallTimeMs, String nodeId, String region, long viewers, double bitrateOutBps) {
+    }
+
+    /** One alert event. */
+    record Alert(long wallTimeMs, String type, long incidentId, String severity, String ruleId, String streamId,
+            String nodeId, String region, String detail) {
+    }
+
+    final List<Receive> receive = new ArrayList<>();
+    final List<Send> send = new ArrayList<>();
+    final List<Node> nodes = new ArrayList<>();
+    final List<Alert> alerts = new ArrayList<>();
+    long skippedLines;
+    /** True if any viewer sample carried a measured end-to-end latency. */
+    boolean latencyMeasured;
+
+    private HistoryData() {
+    }
+
+    /**
+     * @param directory the history directory
+     * @param filePrefix the writer's file prefix
+     * @return the data of every file, in time order of the files
+     * @throws IOException if a file cannot be read
+     */
+    static HistoryData read(Path directory, String filePrefix) throws IOException {
+        HistoryData data = new HistoryData();
+        ObjectMapper json = new ObjectMapper();
+        for (Path file : HistoryReader.of(directory, filePrefix).files()) {
+            try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    try {
+                        data.add(json.readTree(line));
+                    } catch (IOException | RuntimeException e) {
+                        data.skippedLines++;
+                    }
+                }
+            }
+        }
+        return data;
+    }
+
+    private void add(JsonNode n) {
+        if (n == null || !n.isObject()) {
+            skippedLines++;
+            return;
+        }
+        long wallTimeMs = n.path("wallTimeMs").asLong(Long.MIN_VALUE);
+        if (wallTimeMs == Long.MIN_VALUE || !n.path("wallTimeMs").isNumber()) {
+            skippedLines++;
+            return;
+        }
+        switch (n.path("type").asText("")) {
+            case "receive" -> {
+                Receive r = new Receive(wallTimeMs, text(n, "streamId"), text(n, "endpointId"), text(n, "nodeId"),
+                        text(n, "region"), number(n, "stallRate"), number(n, "endToEndLatencyMs"),
+                        number(n, "jitterBufferDelayMs"), number(n, "roundTripTimeMs"),
+                        number(n, "lossFractionBeforeRecovery"), number(n, "lossFractionAfterRecovery"),
+                        number(n, "bitrateInBps"), n.path("failoverCount").asLong(0));
+                latencyMeasured |= !Double.isNaN(r.endToEndLatencyMs());
+                receive.add(r);
+            }
+            case "send" -> send.add(new Send(wallTimeMs, text(n, "streamId"), number(n, "bitrateOutBps"),
+                    number(n, "targetBitrateBps")));
+            case "node" -> {
+                long viewers = 0;
+                JsonNode byStream = n.path("viewersByStream");
+                for (JsonNode v : byStream) {
+                    viewers += Math.max(0, v.asLong(0));
+                }
+                nodes.add(new Node(wallTimeMs, text(n, "nodeId"), text(n, "region"), viewers, number(n, "bitrateOutBps")));
+            }
+            case "alert" -> {
+                if (!n.path("severity").asText("").matches("P[0-3]")) {
+                    skippedLines++;
+                    return;
+                }
+                alerts.add(new Alert(wallTimeMs, text(n, "event"),
+                    n.path("incidentId").asLong(0), text(n, "severity"), text(n, "ruleId"), text(n, "streamId"),
+                    text(n, "nodeId"), text(n, "region"), text(n, "detail")));
+            }
+            default -> skippedLines++;
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        return text(n, field, "");
+    }
+
+    private static String text(JsonNode n, String field, String fallback) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? fallback : v.asText();
+    }
+
+    private static double number(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || !v.isNumber() ? Double.NaN : v.asDouble();
+    }
+}

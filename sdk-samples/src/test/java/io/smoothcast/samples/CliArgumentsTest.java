@@ -1,0 +1,68 @@
+package io.smoothcast.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Every subcommand explains itself and names the argument that is wrong. No sockets are opened. */
+class CliArgumentsTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = SmoothcastCli.newCommandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void everySubcommand_hasHelpWithExamples() {
+        for (String command : new String[] {"relay", "broadcast", "view", "demo", "ingest"}) {
+            out.getBuffer().setLength(0);
+            assertEquals(0, run(command, "--help"), command);
+            String help = out.toString();
+            assertTrue(help.contains("Usage: smoothcast " + command), help);
+            assertTrue(help.contains("Examples:") && help.contains("smoothcast " + command), help);
+            assertTrue(help.contains("Exit codes:"), help);
+        }
+    }
+
+    @Test
+    void topLevelHelp_listsTheSubcommands() {
+        assertEquals(0, run("--help"));
+        for (String command : new String[] {"relay", "broadcast", "view", "demo", "ingest"}) {
+            assertTrue(out.toString().contains("  " + command), out.toString());
+        }
+    }
+
+    @Test
+    void badValues_areUsageErrorsNamingTheOption() {
+        assertUsageError("--port", "relay", "--port", "70000");
+        assertUsageError("--node", "broadcast", "--node", "localhost:http");
+        assertUsageError("--node", "view");
+        assertUsageError("--fps", "broadcast", "--node", "7000", "--fps", "0");
+        assertUsageError("--start-bitrate", "broadcast", "--node", "7000", "--start-bitrate", "9000000");
+        assertUsageError("--input", "broadcast", "--node", "7000", "--input", "x.mp4");
+        assertUsageError("--source", "broadcast", "--node", "7000", "--source", "camera");
+        assertUsageError("--stream", "view", "--node", "7000", "--stream", "no spaces allowed");
+        assertUsageError("--duration", "demo", "--duration", "-1");
+        assertUsageError("--kill-at", "demo", "--duration", "5", "--kill-at", "9");
+        assertUsageError("--output", "view", "--node", "7000", "--output", "/no/such/dir/x.h264");
+        assertUsageError("--listen", "ingest", "--node", "7000");
+        assertUsageError("--ffmpeg", "broadcast", "--node", "7000", "--source", "ffmpeg", "--ffmpeg", "/no/such/ffmpeg");
+        assertUsageError("--video-pt", "ingest", "--listen", "0", "--node", "7000", "--video-pt", "72");
+        assertUsageError("--audio-pt", "ingest", "--listen", "0", "--node", "7000", "--audio-pt", "96");
+    }
+
+    private void assertUsageError(String option, String... args) {
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(args), String.join(" ", args) + "\n" + err);
+        assertTrue(err.toString().contains(option), "error should name " + option + ": " + err);
+    }
+}

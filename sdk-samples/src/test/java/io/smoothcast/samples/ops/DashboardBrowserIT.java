@@ -1,0 +1,92 @@
+package io.smoothcast.samples.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.alert.AlertListener;
+import java.io.File;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Opens the live dashboard of a running demo in headless Chromium (Debian's {@code chromium} and
+ * {@code chromium-driver}), waits until every chart holds several live points, checks them and
+ * saves a screenshot to {@code target/dashboard.png}. Skipped when Chromium is not installed.
+ */
+@Tag("browser")
+class DashboardBrowserIT {
+
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    private static final List<String> CHARTS = List.of("bitrate", "latency", "freezes", "loss", "viewers", "health");
+
+    @Test
+    @Timeout(90)
+    void chartsFillWithLiveData() throws Exception {
+        Assumptions.assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+                "headless Chromium not installed: apt-get install -y chromium chromium-driver");
+        Path profile = Files.createTempDirectory("smoothcast-chromium");
+        InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        try (LiveDemo demo = LiveDemo.start(2, 1, 0.05, 600_000, AlertListener.NONE, null);
+                OpsHttpServer server = OpsHttpServer.start(demo.monitor(),
+                        () -> "{}".getBytes(StandardCharsets.UTF_8), bind)) {
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(CHROMIUM);
+            options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1300,1400",
+                    "--user-data-dir=" + profile);
+            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+                    .usingAnyFreePort().build();
+            ChromeDriver driver = new ChromeDriver(service, options);
+            try {
+                driver.get(server.url());
+                JavascriptExecutor js = driver;
+                // at least 4 events, and every chart has a series with a real (non-null) value
+                new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> Boolean.TRUE.equals(js.executeScript(
+                        "const c = window.smoothcastCharts || {};"
+                                + "return window.smoothcastEvents >= 4 && " + jsArray(CHARTS) + ".every(id => c[id]"
+                                + " && c[id].data[0].length >= 4"
+                                + " && c[id].data.slice(1).some(s => s.some(v => v != null && v > 0)));")));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> points = (Map<String, Object>) js.executeScript(
+                        "const out = {}; for (const [id, u] of Object.entries(window.smoothcastCharts))"
+                                + " { out[id] = u.data[0].length; } return out;");
+                for (String chart : CHARTS) {
+                    assertTrue(((Number) points.get(chart)).intValue() >= 4, chart + ": " + points);
+                }
+                Object viewers = js.executeScript(
+                        "const u = window.smoothcastCharts.viewers; const s = u.data[1]; return s[s.length - 1];");
+                assertEquals(3, ((Number) viewers).intValue(), "node-1 serves three viewers");
+                File png = driver.getScreenshotAs(OutputType.FILE);
+                Path target = Path.of("target", "dashboard.png");
+                Files.createDirectories(target.getParent());
+                Files.copy(png.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+                assertTrue(Files.size(target) > 10_000, "screenshot written");
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
+    private static String jsArray(List<String> ids) {
+        return "[" + String.join(",", ids.stream().map(s -> "'" + s + "'").toList()) + "]";
+    }
+}

@@ -1,0 +1,160 @@
+package io.smoothcast.samples.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.alert.AlertEvent;
+import io.smoothcast.alert.Severity;
+import io.smoothcast.history.HistoryWriter;
+import io.smoothcast.samples.SmoothcastCli;
+import io.smoothcast.stats.NodeStats;
+import io.smoothcast.stats.ReceiveStreamStats;
+import io.smoothcast.stats.SendStreamStats;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report over a generated two-day history: region "ap" is worse than "eu" and collapses at
+ * 20:00 UTC, egress grows 0.2 Mbit/s per hour, one viewer fails over three times, a P0 recovers
+ * within its target, a P1 misses it, a P3 stays open, and the ladder has a step never reached.
+ */
+class HistoryReportTest {
+
+    private static final long START_MS = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+    private static final int MINUTES = 48 * 60;
+
+    @TempDir
+    Path dir;
+    private Path history;
+
+    @BeforeEach
+    void generateHistory() throws Exception {
+        history = dir.resolve("history");
+        long[] wallMs = {START_MS};
+        try (HistoryWriter w = HistoryWriter.builder(history).wallClockMs(() -> wallMs[0])
+                .maxFileAgeMs(6 * 3_600_000L).build()) {
+            for (int minute = 0; minute < MINUTES; minute++) {
+                wallMs[0] = START_MS + minute * 60_000L;
+                long ns = minute * 60_000_000_000L;
+                int hour = (minute / 60) % 24;
+                for (int v = 0; v < 3; v++) {
+                    w.append(viewer("eu", "fra", "eu-" + v, ns, 0.005, 80, 40, 0));
+                    long failovers = v == 0 ? Math.min(3, minute / 600) : 0; // +1 at minutes 600, 1200, 1800
+                    w.append(viewer("ap", "sgp", "ap-" + v, ns, hour == 20 ? 0.2 : 0.02, 150, 200, failovers));
+                }
+                double egress = 1_000_000 + 100_000.0 * minute / 60; // per node, bit/s
+                for (String node : List.of("fra", "sgp")) {
+                    w.append(NodeStats.builder(node).region(node.equals("fra") ? "eu" : "ap").timestampNs(ns)
+                            .viewers("match", 3).bitrateOutBps(egress).build());
+                }
+                w.append(SendStreamStats.builder("match").endpointId("cam").timestampNs(ns)
+                        .targetBitrateBps(2_500_000).bitrateOutBps(2_400_000).build());
+                if (minute == 100) {
+                    w.append(alert(AlertEvent.Type.RAISED, 1, "stream-down", Severity.P0, ns, ns));
+                } else if (minute == 130) {
+                    w.append(alert(AlertEvent.Type.CLEARED, 1, "stream-down", Severity.P0, ns, ns - 30 * 60_000_000_000L));
+                } else if (minute == 1000) {
+                    w.append(alert(AlertEvent.Type.RAISED, 2, "stall-rate-high", Severity.P1, ns, ns));
+                } else if (minute == 1300) {
+                    w.append(alert(AlertEvent.Type.CLEARED, 2, "stall-rate-high", Severity.P1, ns, ns - 300 * 60_000_000_000L));
+                } else if (minute == 2000) {
+                    w.append(alert(AlertEvent.Type.RAISED, 3, "rtt-elevated", Severity.P3, ns, ns));
+                }
+            }
+            w.flush();
+            Files.writeString(w.currentFile(), "{not json\n", StandardOpenOption.APPEND);
+        }
+    }
+
+    private static ReceiveStreamStats viewer(String region, String node, String endpoint, long ns, double stall,
+            double bufferMs, double rttMs, long failovers) {
+        return ReceiveStreamStats.builder("match").endpointId(endpoint).nodeId(node).region(region).timestampNs(ns)
+                .stallRate(stall).jitterBufferDelayMs(bufferMs).roundTripTimeMs(rttMs).lossFractionAfterRecovery(0.001)
+                .bitrateInBps(2_000_000).failoverCount(failovers).lastPacketReceivedNs(ns).build();
+    }
+
+    private static AlertEvent alert(AlertEvent.Type type, long id, String rule, Severity s, long ns, long raisedNs) {
+        return new AlertEvent(type, id, rule, s, "m", 1, 1, "match", "", "sgp", "ap", ns, raisedNs, 1, 1,
+                rule + " at sgp");
+    }
+
+    @Test
+    void modelFindsTheWorstRegionAndSlot_forecastsTheTrend_andMeasuresRecovery() throws Exception {
+        HistoryData data = HistoryData.read(history, HistoryWriter.DEFAULT_PREFIX);
+        assertEquals(1, data.skippedLines, "the garbage line");
+        ReportModel m = new ReportModel(data, List.of(800_000L, 2_500_000L, 4_000_000L));
+
+        ReportModel.Quality ap = m.byRegion.stream().filter(q -> q.key().equals("ap")).findFirst().orElseThrow();
+        ReportModel.Quality eu = m.byRegion.stream().filter(q -> q.key().equals("eu")).findFirst().orElseThrow();
+        assertEquals((23 * 0.02 + 0.2) / 24, ap.meanStallRate(), 1e-9);
+        assertEquals(0.005, eu.meanStallRate(), 1e-9);
+        assertEquals(250.0, ap.p95LatencyMs(), 1e-9, "estimate: jitter buffer 150 + RTT/2 100");
+        assertEquals(100.0, eu.p99LatencyMs(), 1e-9);
+        assertEquals(24, m.byHourOfDay.size());
+        assertTrue(m.worstSlots.get(0).key().endsWith(" 20:00"), m.worstSlots.toString());
+        assertFalse(m.latencyMeasured);
+
+        // egress: two nodes, each 1 Mbit/s + 0.1 Mbit/s per hour: the hourly peak grows 0.2 Mbit/s per hour
+        double lastPeak = 2 * (1_000_000 + 100_000.0 * (MINUTES - 1) / 60);
+        assertEquals(lastPeak, m.observedPeakBps, 1);
+        double expectedNeed = (lastPeak + 24 * 200_000) * ReportModel.HEADROOM;
+        assertEquals(expectedNeed, m.peakNeedBps, expectedNeed * 0.01);
+
+        assertEquals(3, m.failovers.size());
+        ReportModel.GradeSummary p0 = m.grades.get(0);
+        assertEquals(1, p0.count());
+        assertEquals(1, p0.metTarget());
+        assertEquals(30.0, p0.meanTimeToRecoverMin(), 1e-9);
+        ReportModel.GradeSummary p1 = m.grades.get(1);
+        assertEquals(0, p1.metTarget(), "5 h against a 4 h target");
+        assertEquals(1, m.grades.get(3).open());
+
+        String advice = String.join("\n", m.advice);
+        assertTrue(advice.contains("Region ap"), advice);
+        assertTrue(advice.contains("4000 kbit/s"), advice);
+        assertFalse(advice.contains("800 kbit/s"), advice);
+        assertTrue(advice.contains("node sgp"), advice);
+        assertTrue(advice.contains("P1 incident"), advice);
+        assertFalse(advice.contains("still missing"), "0.1 % after recovery needs no advice: " + advice);
+    }
+
+    @Test
+    void reportCommand_writesOneSelfContainedHtmlFile() throws Exception {
+        Path out = dir.resolve("report.html");
+        StringWriter stdout = new StringWriter();
+        int code = SmoothcastCli.newCommandLine().setOut(new PrintWriter(stdout)).execute("report", "--history",
+                history.toString(), "-o", out.toString(), "--ladder", "800000,2500000,4000000");
+        assertEquals(0, code, stdout.toString());
+        assertTrue(stdout.toString().contains("3 incident(s)"), stdout.toString());
+        String html = Files.readString(out, StandardCharsets.UTF_8);
+        assertTrue(html.startsWith("<!DOCTYPE html>"));
+        assertTrue(html.contains("<meta charset=\"utf-8\">"));
+        assertTrue(html.contains("uPlot"), "uPlot inlined");
+        assertFalse(html.contains("src=\""), "no external script");
+        assertFalse(html.contains("<link"), "no external stylesheet");
+        for (String chart : List.of("chart-region", "chart-hour-stall", "chart-hour-latency", "chart-bandwidth",
+                "chart-timeline")) {
+            assertTrue(html.contains("id=\"" + chart + "\""), chart);
+        }
+        assertTrue(html.contains("\"hours\":[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23]"));
+        assertTrue(html.contains("stream-down at sgp"));
+        Path copy = Path.of("target", "report-sample.html");
+        Files.createDirectories(copy.getParent());
+        Files.writeString(copy, html, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void textFromTheHistoryIsEscaped() {
+        assertEquals("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;",
+                ReportHtml.escape("<script>alert(\"x\")</script> & '"));
+    }
+}

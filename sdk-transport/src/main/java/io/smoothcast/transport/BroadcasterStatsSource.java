@@ -1,0 +1,54 @@
+package io.smoothcast.transport;
+
+import io.smoothcast.alert.Subject;
+import io.smoothcast.stats.SendStatsSampler;
+import io.smoothcast.stats.SendStreamStats;
+import io.smoothcast.stats.StatsTimes;
+import io.smoothcast.transport.internal.client.BroadcasterEngine;
+
+/**
+ * Turns a {@link Broadcaster}'s counters into {@link SendStreamStats} snapshots for
+ * {@link OpsMonitor}, reading only its single-writer counters. Receiver-reported loss and jitter
+ * are not carried to the broadcaster yet and stay unknown (NaN). {@code lastFeedbackReceivedNs}
+ * has the resolution of the sampling interval: the sample time at which the count of
+ * transport-cc feedback packets was last seen to move.
+ *
+ * <p>Not thread-safe: used by the monitor's sampling thread only.
+ */
+final class BroadcasterStatsSource {
+
+    final Broadcaster broadcaster;
+    final Subject subject;
+    private final SendStatsSampler sampler;
+    private final SendStreamStats.Builder counters;
+    private long lastFeedbackCount = 0;
+    private long lastFeedbackNs = StatsTimes.NEVER;
+
+    BroadcasterStatsSource(Broadcaster broadcaster, Subject subject, long intervalNs) {
+        this.broadcaster = broadcaster;
+        this.subject = subject;
+        this.sampler = new SendStatsSampler(intervalNs);
+        this.counters = SendStreamStats.builder(subject.streamId())
+                .endpointId(subject.endpointId())
+                .nodeId(subject.nodeId())
+                .region(subject.region());
+    }
+
+    SendStreamStats sample(long nowNs) {
+        BroadcasterStats totals = broadcaster.stats();
+        BroadcasterEngine engine = broadcaster.engineForStats();
+        long feedback = engine == null ? 0 : engine.counters().get(BroadcasterEngine.TRANSPORT_FEEDBACK_RECEIVED);
+        if (feedback != lastFeedbackCount) {
+            lastFeedbackCount = feedback;
+            lastFeedbackNs = nowNs;
+        }
+        counters.packetsSent(totals.packetsSent())
+                .bytesSent(totals.bytesSent())
+                .retransmittedPacketsSent(totals.retransmissionsSent())
+                .framesEncoded(totals.framesSent())
+                .targetBitrateBps(totals.targetBitrateBps())
+                .roundTripTimeMs(totals.rttNs() > 0 ? totals.rttNs() / 1e6 : Double.NaN)
+                .lastFeedbackReceivedNs(lastFeedbackNs);
+        return sampler.sample(counters, nowNs);
+    }
+}

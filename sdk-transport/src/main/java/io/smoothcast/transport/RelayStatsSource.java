@@ -1,0 +1,61 @@
+package io.smoothcast.transport;
+
+import io.smoothcast.stats.IntervalCounter;
+import io.smoothcast.stats.NodeStats;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns a {@link RelayNode}'s counters and audience into {@link NodeStats} snapshots for
+ * {@link OpsMonitor}. The viewer counts are copied on the node's I/O thread (one small task per
+ * sample); if that thread does not answer within {@link #VIEWERS_WAIT_MS} the previous counts are
+ * reused, so a busy node delays no one.
+ *
+ * <p>Not thread-safe: used by the monitor's sampling thread only.
+ */
+final class RelayStatsSource {
+
+    static final long VIEWERS_WAIT_MS = 200;
+
+    final RelayNode node;
+    final String nodeId;
+    final String region;
+    private final IntervalCounter bytesIn = new IntervalCounter();
+    private final IntervalCounter bytesOut = new IntervalCounter();
+    private Map<String, Integer> viewers = Map.of();
+
+    RelayStatsSource(RelayNode node, String nodeId, String region) {
+        this.node = node;
+        this.nodeId = nodeId;
+        this.region = region;
+    }
+
+    NodeStats sample(long nowNs) {
+        RelayStats totals = node.stats();
+        try {
+            viewers = node.viewersByStream().get(VIEWERS_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // keep the previous counts: the next sample tries again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        boolean measured = bytesIn.update(totals.bytesReceived(), nowNs);
+        bytesOut.update(totals.bytesForwarded(), nowNs);
+        NodeStats.Builder b = NodeStats.builder(nodeId)
+                .timestampNs(nowNs)
+                .region(region)
+                .packetsReceived(totals.datagramsReceived())
+                .packetsSent(totals.packetsForwarded() + totals.retransmissionsSent())
+                .packetsDropped(totals.malformedDropped() + totals.unsolicitedDropped())
+                .bitrateInBps(measured ? bytesIn.perSecond() * 8 : Double.NaN)
+                .bitrateOutBps(measured ? bytesOut.perSecond() * 8 : Double.NaN);
+        for (Map.Entry<String, Integer> e : viewers.entrySet()) {
+            if (!e.getKey().isEmpty()) {
+                b.viewers(e.getKey(), e.getValue());
+            }
+        }
+        return b.build();
+    }
+}

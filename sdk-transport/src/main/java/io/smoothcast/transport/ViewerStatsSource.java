@@ -1,0 +1,97 @@
+package io.smoothcast.transport;
+
+import io.smoothcast.alert.Subject;
+import io.smoothcast.jitter.JitterBufferStats;
+import io.smoothcast.stats.IntervalCounter;
+import io.smoothcast.stats.ReceiveStatsSampler;
+import io.smoothcast.stats.ReceiveStreamStats;
+import io.smoothcast.transport.internal.client.ReceiveTrack;
+import io.smoothcast.transport.internal.client.ViewerEngine;
+
+/**
+ * Turns a {@link Viewer}'s counters into {@link ReceiveStreamStats} snapshots for
+ * {@link OpsMonitor}. Reads only what the viewer already publishes for other threads (single-writer
+ * counters and the jitter buffers' statistics), so the media path is not touched.
+ *
+ * <p>Loss before recovery is estimated as the packets given up at playout plus the
+ * retransmissions received (each one repaired a packet the network lost); the end-to-end latency
+ * stays unknown (NaN) because the transport does not carry the capture-time header extension yet.
+ * {@code lastPacketReceivedNs} has the resolution of the sampling interval: it is the sample time
+ * at which the packet counter was last seen to move.
+ *
+ * <p>Not thread-safe: used by the monitor's sampling thread only.
+ */
+final class ViewerStatsSource {
+
+    final Viewer viewer;
+    final Subject subject;
+    private final ReceiveStatsSampler sampler;
+    private final ReceiveStreamStats.Builder counters;
+    private final JitterBufferStats scratch = new JitterBufferStats();
+    private final IntervalCounter bufferDelayUs = new IntervalCounter();
+    private final IntervalCounter emittedFrames = new IntervalCounter();
+    private long lastPacketsReceived = -1;
+    private long lastPacketNs = io.smoothcast.stats.StatsTimes.NEVER;
+
+    ViewerStatsSource(Viewer viewer, Subject subject, long intervalNs) {
+        this.viewer = viewer;
+        this.subject = subject;
+        this.sampler = new ReceiveStatsSampler(intervalNs);
+        this.counters = ReceiveStreamStats.builder(subject.streamId())
+                .endpointId(subject.endpointId())
+                .nodeId(subject.nodeId())
+                .region(subject.region());
+    }
+
+    ReceiveStreamStats sample(long nowNs) {
+        ViewerStats totals = viewer.stats();
+        ViewerEngine engine = viewer.engineForStats();
+        long bytes = 0;
+        long delaySumUs = 0;
+        long emitted = 0;
+        long frozenMs = 0;
+        double jitterMs = Double.NaN;
+        if (engine != null) {
+            for (ReceiveTrack track : engine.tracks()) {
+                track.buffer().readStats(scratch);
+                bytes += scratch.bytesReceived();
+                if (track.track().kind() == MediaKind.VIDEO || Double.isNaN(jitterMs)) {
+                    jitterMs = scratch.jitterSeconds() * 1000;
+                }
+                if (track.track().kind() == MediaKind.VIDEO) {
+                    delaySumUs += Math.round(scratch.jitterBufferDelaySeconds() * 1e6);
+                    emitted += scratch.jitterBufferEmittedCount();
+                    frozenMs += Math.round(scratch.totalFreezesDurationSeconds() * 1000);
+                }
+            }
+        }
+        long firstTransmissions = Math.max(0, totals.packetsReceived() - totals.retransmissionsReceived());
+        if (totals.packetsReceived() != lastPacketsReceived) {
+            if (lastPacketsReceived >= 0 || totals.packetsReceived() > 0) {
+                lastPacketNs = nowNs;
+            }
+            lastPacketsReceived = totals.packetsReceived();
+        }
+        boolean delayMeasured = bufferDelayUs.update(delaySumUs, nowNs);
+        emittedFrames.update(emitted, nowNs);
+        double bufferDelayMs = delayMeasured && emittedFrames.delta() > 0
+                ? bufferDelayUs.delta() / 1000.0 / emittedFrames.delta()
+                : Double.NaN;
+        counters.packetsReceived(firstTransmissions)
+                .bytesReceived(bytes)
+                .packetsLost(totals.packetsLost() + totals.retransmissionsReceived())
+                .packetsLostAfterRecovery(totals.packetsLost())
+                .framesDecoded(totals.framesDelivered())
+                .jitterMs(nonNegative(jitterMs))
+                .roundTripTimeMs(totals.rttNs() > 0 ? totals.rttNs() / 1e6 : Double.NaN)
+                .jitterBufferDelayMs(bufferDelayMs)
+                .freezeCount(totals.freezeCount())
+                .totalFreezesDurationMs(frozenMs)
+                .lastPacketReceivedNs(lastPacketNs);
+        return sampler.sample(counters, nowNs);
+    }
+
+    private static double nonNegative(double v) {
+        return v < 0 ? Double.NaN : v;
+    }
+}

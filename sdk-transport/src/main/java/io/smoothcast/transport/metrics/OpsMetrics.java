@@ -1,0 +1,298 @@
+package io.smoothcast.transport.metrics;
+
+import io.smoothcast.alert.AlertEvent;
+import io.smoothcast.alert.Severity;
+import io.smoothcast.stats.Direction;
+import io.smoothcast.stats.NodeStats;
+import io.smoothcast.stats.ReceiveStreamStats;
+import io.smoothcast.stats.SendStreamStats;
+import io.smoothcast.transport.OpsSnapshot;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The metrics of an {@link OpsSnapshot}, as exported to Prometheus and Micrometer. Per-viewer
+ * values are aggregated per stream, node and region (counters summed, gauges averaged over the
+ * viewers that measured them, quality as the worst level), so no label identifies a user.
+ *
+ * <table>
+ *   <caption>Metrics (labels: stream, node, region unless noted)</caption>
+ *   <tr><td>smoothcast_stream_viewers</td><td>gauge</td><td>viewers measuring the stream</td></tr>
+ *   <tr><td>smoothcast_stream_received_bytes_total</td><td>counter</td><td>payload bytes received by viewers</td></tr>
+ *   <tr><td>smoothcast_stream_received_packets_total</td><td>counter</td><td>media packets received by viewers</td></tr>
+ *   <tr><td>smoothcast_stream_lost_packets_total{recovery}</td><td>counter</td><td>lost before / after recovery</td></tr>
+ *   <tr><td>smoothcast_stream_loss_ratio{recovery}</td><td>gauge</td><td>loss over the last interval, 0-1</td></tr>
+ *   <tr><td>smoothcast_stream_decoded_frames_total</td><td>counter</td><td>frames played out</td></tr>
+ *   <tr><td>smoothcast_stream_freezes_total</td><td>counter</td><td>video freezes</td></tr>
+ *   <tr><td>smoothcast_stream_freeze_seconds_total</td><td>counter</td><td>time frozen</td></tr>
+ *   <tr><td>smoothcast_stream_stall_ratio</td><td>gauge</td><td>share of the last interval frozen</td></tr>
+ *   <tr><td>smoothcast_stream_jitter_seconds</td><td>gauge</td><td>interarrival jitter</td></tr>
+ *   <tr><td>smoothcast_stream_round_trip_time_seconds{direction}</td><td>gauge</td><td>RTT to the node</td></tr>
+ *   <tr><td>smoothcast_stream_end_to_end_latency_seconds</td><td>gauge</td><td>capture to playout</td></tr>
+ *   <tr><td>smoothcast_stream_jitter_buffer_delay_seconds</td><td>gauge</td><td>mean time in the jitter buffer</td></tr>
+ *   <tr><td>smoothcast_stream_receive_bytes_per_second</td><td>gauge</td><td>mean received rate per viewer</td></tr>
+ *   <tr><td>smoothcast_stream_quality_level{direction}</td><td>gauge</td><td>worst level, 0-6</td></tr>
+ *   <tr><td>smoothcast_stream_failovers_total{direction}</td><td>counter</td><td>node changes</td></tr>
+ *   <tr><td>smoothcast_stream_sent_bytes_total, _sent_packets_total, _retransmitted_packets_total</td>
+ *       <td>counter</td><td>broadcaster side</td></tr>
+ *   <tr><td>smoothcast_stream_send_bytes_per_second, _target_bytes_per_second</td><td>gauge</td><td>broadcaster side</td></tr>
+ *   <tr><td>smoothcast_node_viewers (node, region, stream)</td><td>gauge</td><td>concurrent viewers</td></tr>
+ *   <tr><td>smoothcast_node_received_packets_total, _sent_packets_total, _dropped_packets_total (node, region)</td>
+ *       <td>counter</td><td>relay traffic</td></tr>
+ *   <tr><td>smoothcast_node_receive_bytes_per_second, _send_bytes_per_second (node, region)</td><td>gauge</td><td>relay rates</td></tr>
+ *   <tr><td>smoothcast_alerts_active (severity)</td><td>gauge</td><td>alerts raised and not cleared</td></tr>
+ * </table>
+ *
+ * <p>Stateless; thread-safe.
+ */
+public final class OpsMetrics {
+
+    private static final List<String> STREAM_LABELS = List.of("stream", "node", "region");
+
+    private OpsMetrics() {
+    }
+
+    /**
+     * @param snapshot a monitor snapshot; not null
+     * @return the metric families, in a stable order
+     */
+    public static List<MetricFamily> of(OpsSnapshot snapshot) {
+        if (snapshot == null) {
+            throw new IllegalArgumentException("snapshot must not be null");
+        }
+        List<MetricFamily> out = new ArrayList<>();
+        Map<List<String>, List<ReceiveStreamStats>> rx = group(snapshot.receive(),
+                r -> List.of(r.streamId(), r.nodeId(), r.region()));
+        Map<List<String>, List<SendStreamStats>> tx = group(snapshot.send(),
+                s -> List.of(s.streamId(), s.nodeId(), s.region()));
+
+        out.add(gauge("smoothcast_stream_viewers", "Viewers measuring the stream.", rx, l -> l.size()));
+        out.add(counter("smoothcast_stream_received_bytes_total", "Payload bytes received by the viewers.",
+                rx, sum(ReceiveStreamStats::bytesReceived)));
+        out.add(counter("smoothcast_stream_received_packets_total", "Media packets received by the viewers.",
+                rx, sum(ReceiveStreamStats::packetsReceived)));
+        out.add(withExtraLabel("smoothcast_stream_lost_packets_total", MetricFamily.Type.COUNTER,
+                "Packets lost on the network (before) and still missing at playout (after recovery).", rx,
+                "recovery", List.of("before", "after"),
+                List.of(sum(ReceiveStreamStats::packetsLost), sum(ReceiveStreamStats::packetsLostAfterRecovery))));
+        out.add(withExtraLabel("smoothcast_stream_loss_ratio", MetricFamily.Type.GAUGE,
+                "Share of expected packets lost over the last interval, 0-1.", rx,
+                "recovery", List.of("before", "after"),
+                List.of(mean(ReceiveStreamStats::lossFractionBeforeRecovery),
+                        mean(ReceiveStreamStats::lossFractionAfterRecovery))));
+        out.add(counter("smoothcast_stream_decoded_frames_total", "Frames played out by the viewers.",
+                rx, sum(ReceiveStreamStats::framesDecoded)));
+        out.add(counter("smoothcast_stream_freezes_total", "Video freezes at the viewers.",
+                rx, sum(ReceiveStreamStats::freezeCount)));
+        out.add(counter("smoothcast_stream_freeze_seconds_total", "Time the viewers' video was frozen.",
+                rx, l -> sum(ReceiveStreamStats::totalFreezesDurationMs).applyAsDouble(l) / 1000));
+        out.add(gauge("smoothcast_stream_stall_ratio", "Share of the last interval frozen, 0-1, mean over viewers.",
+                rx, mean(ReceiveStreamStats::stallRate)));
+        out.add(gauge("smoothcast_stream_jitter_seconds", "Interarrival jitter, mean over viewers.",
+                rx, l -> mean(ReceiveStreamStats::jitterMs).applyAsDouble(l) / 1000));
+        out.add(gauge("smoothcast_stream_end_to_end_latency_seconds", "Capture-to-playout latency, mean over viewers.",
+                rx, l -> mean(ReceiveStreamStats::endToEndLatencyMs).applyAsDouble(l) / 1000));
+        out.add(gauge("smoothcast_stream_jitter_buffer_delay_seconds", "Mean time a frame spent in the jitter buffer.",
+                rx, l -> mean(ReceiveStreamStats::jitterBufferDelayMs).applyAsDouble(l) / 1000));
+        out.add(gauge("smoothcast_stream_receive_bytes_per_second", "Received rate over the last interval, mean over viewers.",
+                rx, l -> mean(ReceiveStreamStats::bitrateInBps).applyAsDouble(l) / 8));
+        out.add(byDirection("smoothcast_stream_round_trip_time_seconds", MetricFamily.Type.GAUGE,
+                "Round-trip time to the serving node, mean over endpoints.", rx, tx,
+                l -> mean(ReceiveStreamStats::roundTripTimeMs).applyAsDouble(l) / 1000,
+                l -> mean(SendStreamStats::roundTripTimeMs).applyAsDouble(l) / 1000));
+        out.add(byDirection("smoothcast_stream_failovers_total", MetricFamily.Type.COUNTER,
+                "Node changes of the stream's endpoints.", rx, tx,
+                sum(ReceiveStreamStats::failoverCount), sum(SendStreamStats::failoverCount)));
+        out.add(qualityLevels(snapshot, rx, tx));
+        out.add(counter("smoothcast_stream_sent_bytes_total", "Bytes sent by the broadcaster.",
+                tx, sum(SendStreamStats::bytesSent)));
+        out.add(counter("smoothcast_stream_sent_packets_total", "RTP packets sent by the broadcaster.",
+                tx, sum(SendStreamStats::packetsSent)));
+        out.add(counter("smoothcast_stream_retransmitted_packets_total", "Retransmissions sent by the broadcaster.",
+                tx, sum(SendStreamStats::retransmittedPacketsSent)));
+        out.add(gauge("smoothcast_stream_send_bytes_per_second", "Sent rate over the last interval.",
+                tx, l -> sum(SendStreamStats::bitrateOutBps).applyAsDouble(l) / 8));
+        out.add(gauge("smoothcast_stream_target_bytes_per_second", "Congestion controller's target rate.",
+                tx, l -> sum(SendStreamStats::targetBitrateBps).applyAsDouble(l) / 8));
+        nodeFamilies(snapshot.nodes(), out);
+        out.add(alerts(snapshot.activeAlerts()));
+        return out;
+    }
+
+    private static void nodeFamilies(List<NodeStats> nodes, List<MetricFamily> out) {
+        List<MetricFamily.Sample> viewers = new ArrayList<>();
+        List<String> names = List.of("node", "region", "stream");
+        for (NodeStats n : nodes) {
+            for (Map.Entry<String, Integer> e : n.viewersByStream().entrySet()) {
+                viewers.add(new MetricFamily.Sample(names, List.of(n.nodeId(), n.region(), e.getKey()), e.getValue()));
+            }
+        }
+        out.add(new MetricFamily("smoothcast_node_viewers", MetricFamily.Type.GAUGE,
+                "Concurrent viewers of a stream on a node.", viewers));
+        out.add(nodeFamily("smoothcast_node_received_packets_total", MetricFamily.Type.COUNTER,
+                "Datagrams received by the node.", nodes, n -> n.packetsReceived()));
+        out.add(nodeFamily("smoothcast_node_sent_packets_total", MetricFamily.Type.COUNTER,
+                "Packets sent to viewers and peer nodes.", nodes, n -> n.packetsSent()));
+        out.add(nodeFamily("smoothcast_node_dropped_packets_total", MetricFamily.Type.COUNTER,
+                "Malformed or unsolicited datagrams dropped.", nodes, n -> n.packetsDropped()));
+        out.add(nodeFamily("smoothcast_node_receive_bytes_per_second", MetricFamily.Type.GAUGE,
+                "Ingress rate over the last interval.", nodes, n -> n.bitrateInBps() / 8));
+        out.add(nodeFamily("smoothcast_node_send_bytes_per_second", MetricFamily.Type.GAUGE,
+                "Egress rate over the last interval.", nodes, n -> n.bitrateOutBps() / 8));
+    }
+
+    private static MetricFamily nodeFamily(String name, MetricFamily.Type type, String help, List<NodeStats> nodes,
+            ToDoubleFunction<NodeStats> value) {
+        List<MetricFamily.Sample> samples = new ArrayList<>();
+        for (NodeStats n : nodes) {
+            samples.add(new MetricFamily.Sample(List.of("node", "region"), List.of(n.nodeId(), n.region()),
+                    value.applyAsDouble(n)));
+        }
+        return new MetricFamily(name, type, help, samples);
+    }
+
+    private static MetricFamily alerts(List<AlertEvent> active) {
+        EnumMap<Severity, Integer> counts = new EnumMap<>(Severity.class);
+        for (Severity s : Severity.values()) {
+            counts.put(s, 0);
+        }
+        for (AlertEvent e : active) {
+            counts.merge(e.severity(), 1, Integer::sum);
+        }
+        List<MetricFamily.Sample> samples = new ArrayList<>();
+        counts.forEach((s, n) -> samples.add(new MetricFamily.Sample(List.of("severity"), List.of(s.name()), n)));
+        return new MetricFamily("smoothcast_alerts_active", MetricFamily.Type.GAUGE,
+                "Alerts raised and not yet cleared, by grade.", samples);
+    }
+
+    private static MetricFamily qualityLevels(OpsSnapshot snapshot, Map<List<String>, List<ReceiveStreamStats>> rx,
+            Map<List<String>, List<SendStreamStats>> tx) {
+        // levels are kept per stream and endpoint; find each endpoint's node and region from its stats
+        Map<List<String>, Integer> worst = new TreeMap<>(OpsMetrics::compareLists);
+        for (OpsSnapshot.StreamQuality q : snapshot.qualities()) {
+            List<String> where = locate(q, snapshot);
+            if (where != null) {
+                List<String> key = new ArrayList<>(where);
+                key.add(q.direction() == Direction.SEND ? "send" : "receive");
+                worst.merge(key, q.level().value(), Math::max);
+            }
+        }
+        List<String> names = List.of("stream", "node", "region", "direction");
+        List<MetricFamily.Sample> samples = new ArrayList<>();
+        worst.forEach((k, v) -> samples.add(new MetricFamily.Sample(names, k, v)));
+        return new MetricFamily("smoothcast_stream_quality_level", MetricFamily.Type.GAUGE,
+                "Worst quality level of the stream's endpoints: 0 unknown, 1 excellent ... 5 very bad, 6 down.",
+                samples);
+    }
+
+    private static List<String> locate(OpsSnapshot.StreamQuality q, OpsSnapshot snapshot) {
+        if (q.direction() == Direction.RECEIVE) {
+            for (ReceiveStreamStats r : snapshot.receive()) {
+                if (r.streamId().equals(q.streamId()) && r.endpointId().equals(q.endpointId())) {
+                    return List.of(r.streamId(), r.nodeId(), r.region());
+                }
+            }
+        } else {
+            for (SendStreamStats s : snapshot.send()) {
+                if (s.streamId().equals(q.streamId()) && s.endpointId().equals(q.endpointId())) {
+                    return List.of(s.streamId(), s.nodeId(), s.region());
+                }
+            }
+        }
+        return null;
+    }
+
+    private static <T> MetricFamily byDirection(String name, MetricFamily.Type type, String help,
+            Map<List<String>, List<ReceiveStreamStats>> rx, Map<List<String>, List<SendStreamStats>> tx,
+            ToDoubleFunction<List<ReceiveStreamStats>> rxValue, ToDoubleFunction<List<SendStreamStats>> txValue) {
+        List<String> names = List.of("stream", "node", "region", "direction");
+        List<MetricFamily.Sample> samples = new ArrayList<>();
+        rx.forEach((k, l) -> samples.add(new MetricFamily.Sample(names, append(k, "receive"), rxValue.applyAsDouble(l))));
+        tx.forEach((k, l) -> samples.add(new MetricFamily.Sample(names, append(k, "send"), txValue.applyAsDouble(l))));
+        return new MetricFamily(name, type, help, samples);
+    }
+
+    private static <T> MetricFamily withExtraLabel(String name, MetricFamily.Type type, String help,
+            Map<List<String>, List<T>> groups, String label, List<String> labelValues,
+            List<ToDoubleFunction<List<T>>> values) {
+        List<String> names = List.of("stream", "node", "region", label);
+        List<MetricFamily.Sample> samples = new ArrayList<>();
+        groups.forEach((k, l) -> {
+            for (int i = 0; i < labelValues.size(); i++) {
+                samples.add(new MetricFamily.Sample(names, append(k, labelValues.get(i)), values.get(i).applyAsDouble(l)));
+            }
+        });
+        return new MetricFamily(name, type, help, samples);
+    }
+
+    private static List<String> append(List<String> list, String value) {
+        List<String> out = new ArrayList<>(list);
+        out.add(value);
+        return out;
+    }
+
+    private static <T> MetricFamily counter(String name, String help, Map<List<String>, List<T>> groups,
+            ToDoubleFunction<List<T>> value) {
+        return family(name, MetricFamily.Type.COUNTER, help, groups, value);
+    }
+
+    private static <T> MetricFamily gauge(String name, String help, Map<List<String>, List<T>> groups,
+            ToDoubleFunction<List<T>> value) {
+        return family(name, MetricFamily.Type.GAUGE, help, groups, value);
+    }
+
+    private static <T> MetricFamily family(String name, MetricFamily.Type type, String help,
+            Map<List<String>, List<T>> groups, ToDoubleFunction<List<T>> value) {
+        List<MetricFamily.Sample> samples = new ArrayList<>();
+        groups.forEach((k, l) -> samples.add(new MetricFamily.Sample(STREAM_LABELS, k, value.applyAsDouble(l))));
+        return new MetricFamily(name, type, help, samples);
+    }
+
+    private static <T> Map<List<String>, List<T>> group(List<T> items, java.util.function.Function<T, List<String>> key) {
+        Map<List<String>, List<T>> groups = new TreeMap<>(OpsMetrics::compareLists);
+        for (T item : items) {
+            groups.computeIfAbsent(key.apply(item), k -> new ArrayList<>()).add(item);
+        }
+        return groups;
+    }
+
+    private static int compareLists(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    private static <T> ToDoubleFunction<List<T>> sum(ToDoubleFunction<T> field) {
+        return list -> {
+            double total = 0;
+            for (T item : list) {
+                total += field.applyAsDouble(item);
+            }
+            return total;
+        };
+    }
+
+    /** Mean over the items that measured the value; NaN if none did. */
+    private static <T> ToDoubleFunction<List<T>> mean(ToDoubleFunction<T> field) {
+        return list -> {
+            double total = 0;
+            int n = 0;
+            for (T item : list) {
+                double v = field.applyAsDouble(item);
+                if (!Double.isNaN(v)) {
+                    total += v;
+                    n++;
+                }
+            }
+            return n == 0 ? Double.NaN : total / n;
+        };
+    }
+}

@@ -1,0 +1,142 @@
+package io.smoothcast.transport.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.alert.AlertEvent;
+import io.smoothcast.alert.Severity;
+import io.smoothcast.quality.QualityLevel;
+import io.smoothcast.stats.Direction;
+import io.smoothcast.stats.NodeStats;
+import io.smoothcast.stats.ReceiveStreamStats;
+import io.smoothcast.stats.SendStreamStats;
+import io.smoothcast.transport.OpsSnapshot;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class OpsMetricsTest {
+
+    /** One exposition line: name, optional labels, value. */
+    private static final Pattern LINE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    static OpsSnapshot sampleSnapshot() {
+        ReceiveStreamStats a = ReceiveStreamStats.builder("match").endpointId("v1").nodeId("fra").region("eu")
+                .timestampNs(5).packetsReceived(1000).bytesReceived(1_000_000).packetsLost(30)
+                .packetsLostAfterRecovery(2).framesDecoded(300).lossFractionBeforeRecovery(0.03)
+                .lossFractionAfterRecovery(0.002).bitrateInBps(2_000_000).jitterMs(10).roundTripTimeMs(80)
+                .jitterBufferDelayMs(60).freezeCount(1).totalFreezesDurationMs(500).stallRate(0.1)
+                .lastPacketReceivedNs(5).build();
+        ReceiveStreamStats b = a.toBuilder().endpointId("v2").bytesReceived(500_000).jitterMs(30)
+                .roundTripTimeMs(Double.NaN).stallRate(0.0).totalFreezesDurationMs(0).freezeCount(0).build();
+        SendStreamStats tx = SendStreamStats.builder("match").endpointId("cam").nodeId("fra").region("eu")
+                .packetsSent(2000).bytesSent(2_400_000).targetBitrateBps(2_500_000).bitrateOutBps(2_400_000)
+                .roundTripTimeMs(40).build();
+        NodeStats node = NodeStats.builder("fra").region("eu").viewers("match", 2).viewers("quiz \"2\"", 0)
+                .packetsReceived(2100).packetsSent(4000).packetsDropped(3).bitrateInBps(2_400_000)
+                .bitrateOutBps(4_800_000).build();
+        AlertEvent p3 = new AlertEvent(AlertEvent.Type.RAISED, 1, "jitter-elevated", Severity.P3, "jitter_ms", 30,
+                30, "", "", "", "eu", 5, 5, 1, 2, "jitter high");
+        return new OpsSnapshot(5, 1_700_000_000_000L, List.of(a, b), List.of(tx), List.of(node),
+                List.of(new OpsSnapshot.StreamQuality("match", "v1", Direction.RECEIVE, QualityLevel.GOOD),
+                        new OpsSnapshot.StreamQuality("match", "v2", Direction.RECEIVE, QualityLevel.POOR),
+                        new OpsSnapshot.StreamQuality("match", "cam", Direction.SEND, QualityLevel.EXCELLENT)),
+                List.of(p3), List.of(p3));
+    }
+
+    /** Parses exposition text into "name{sorted labels}" -> value, checking HELP/TYPE come first. */
+    static Map<String, Double> parse(String text) {
+        Map<String, Double> out = new HashMap<>();
+        Set<String> typed = new HashSet<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                String[] parts = line.split(" ");
+                assertTrue(Set.of("counter", "gauge").contains(parts[3]), line);
+                if (parts[3].equals("counter")) {
+                    assertTrue(parts[2].endsWith("_total"), line);
+                }
+                typed.add(parts[2]);
+                continue;
+            }
+            if (line.startsWith("#")) {
+                continue;
+            }
+            Matcher m = LINE.matcher(line);
+            assertTrue(m.matches(), "not an exposition line: " + line);
+            assertTrue(typed.contains(m.group(1)), "sample before its TYPE: " + line);
+            StringBuilder key = new StringBuilder(m.group(1)).append('{');
+            if (m.group(3) != null) {
+                Matcher l = LABEL.matcher(m.group(3));
+                List<String> labels = new java.util.ArrayList<>();
+                while (l.find()) {
+                    labels.add(l.group(1) + "=" + l.group(2));
+                }
+                labels.stream().sorted().forEach(s -> key.append(s).append(','));
+            }
+            out.put(key.append('}').toString(), Double.parseDouble(m.group(4)));
+        }
+        return out;
+    }
+
+    @Test
+    void viewersAreAggregatedPerStreamNodeAndRegion_inBaseUnits() {
+        Map<String, Double> m = parse(PrometheusText.write(OpsMetrics.of(sampleSnapshot())));
+        String where = "node=fra,region=eu,stream=match,";
+        assertEquals(2.0, m.get("smoothcast_stream_viewers{" + where + "}"));
+        assertEquals(1_500_000.0, m.get("smoothcast_stream_received_bytes_total{" + where + "}"));
+        assertEquals(60.0, m.get("smoothcast_stream_lost_packets_total{node=fra,recovery=before,region=eu,stream=match,}"));
+        assertEquals(4.0, m.get("smoothcast_stream_lost_packets_total{node=fra,recovery=after,region=eu,stream=match,}"));
+        assertEquals(0.05, m.get("smoothcast_stream_stall_ratio{" + where + "}"), 1e-12);
+        assertEquals(0.020, m.get("smoothcast_stream_jitter_seconds{" + where + "}"), 1e-12);
+        // RTT is averaged over the viewers that measured it
+        assertEquals(0.080, m.get("smoothcast_stream_round_trip_time_seconds{direction=receive," + where + "}"), 1e-12);
+        assertEquals(0.040, m.get("smoothcast_stream_round_trip_time_seconds{direction=send," + where + "}"), 1e-12);
+        assertEquals(0.5, m.get("smoothcast_stream_freeze_seconds_total{" + where + "}"), 1e-12);
+        assertTrue(Double.isNaN(m.get("smoothcast_stream_end_to_end_latency_seconds{" + where + "}")));
+        assertEquals(250_000.0, m.get("smoothcast_stream_receive_bytes_per_second{" + where + "}"), 1e-6);
+        assertEquals(312_500.0, m.get("smoothcast_stream_target_bytes_per_second{" + where + "}"), 1e-6);
+        assertEquals(3.0, m.get("smoothcast_stream_quality_level{direction=receive," + where + "}"));
+        assertEquals(1.0, m.get("smoothcast_stream_quality_level{direction=send," + where + "}"));
+        assertEquals(2.0, m.get("smoothcast_node_viewers{node=fra,region=eu,stream=match,}"));
+        assertEquals(600_000.0, m.get("smoothcast_node_send_bytes_per_second{node=fra,region=eu,}"));
+        assertEquals(1.0, m.get("smoothcast_alerts_active{severity=P3,}"));
+        assertEquals(0.0, m.get("smoothcast_alerts_active{severity=P0,}"));
+        // no label carries an endpoint (user) id
+        assertTrue(m.keySet().stream().noneMatch(k -> k.contains("v1") || k.contains("cam")), m.keySet().toString());
+    }
+
+    @Test
+    void labelValuesAreEscaped() {
+        String text = PrometheusText.write(OpsMetrics.of(sampleSnapshot()));
+        assertTrue(text.contains("stream=\"quiz \\\"2\\\"\""), text);
+        Map<String, Double> m = parse(text);
+        assertEquals(0.0, m.get("smoothcast_node_viewers{node=fra,region=eu,stream=quiz \\\"2\\\",}"));
+    }
+
+    @Test
+    void valuesAreWrittenAsPrometheusNumbers() {
+        MetricFamily f = new MetricFamily("x", MetricFamily.Type.GAUGE, "a\\b\nc", List.of(
+                new MetricFamily.Sample(List.of("k"), List.of("a\nb"), Double.POSITIVE_INFINITY),
+                new MetricFamily.Sample(List.of("k"), List.of("c"), 0.25),
+                new MetricFamily.Sample(List.of(), List.of(), 3)));
+        assertEquals("# HELP x a\\\\b\\nc\n# TYPE x gauge\nx{k=\"a\\nb\"} +Inf\nx{k=\"c\"} 0.25\nx 3\n",
+                PrometheusText.write(List.of(f)));
+    }
+
+    @Test
+    void badFamiliesAreRejectedWithTheirName() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new MetricFamily("bytes", MetricFamily.Type.COUNTER, "", List.of()), "counter without _total");
+        assertThrows(IllegalArgumentException.class,
+                () -> new MetricFamily("1x", MetricFamily.Type.GAUGE, "", List.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new MetricFamily.Sample(List.of("a"), List.of(), 1));
+    }
+}

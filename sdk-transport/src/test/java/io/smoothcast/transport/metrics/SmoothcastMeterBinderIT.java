@@ -1,0 +1,46 @@
+package io.smoothcast.transport.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smoothcast.transport.OpsMonitor;
+import io.smoothcast.transport.RelayNode;
+import org.junit.jupiter.api.Test;
+
+/** The Micrometer binder over a real (idle) relay node watched by a monitor driven by hand. */
+class SmoothcastMeterBinderIT {
+
+    @Test
+    void metersAppearWithTheirLabelSet_andReadNaNOnceTheNodeIsGone() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (RelayNode relay = RelayNode.builder().build().start();
+                OpsMonitor ops = OpsMonitor.builder().build()) {
+            new SmoothcastMeterBinder(ops).bindTo(registry);
+            ops.watch(relay, "fra-1", "eu-central");
+            ops.sample(0);
+
+            FunctionCounter received = registry.find("smoothcast.node.received.packets")
+                    .tag("node", "fra-1").tag("region", "eu-central").functionCounter();
+            assertNotNull(received, registry.getMetersAsString());
+            assertEquals(0.0, received.count());
+            Gauge p0 = registry.find("smoothcast.alerts.active").tag("severity", "P0").gauge();
+            assertNotNull(p0, registry.getMetersAsString());
+            assertEquals(0.0, p0.value());
+
+            ops.unwatch(relay);
+            ops.sample(1_000_000_000L);
+            assertTrue(Double.isNaN(received.count()), "a node no longer watched reads NaN");
+        }
+    }
+
+    @Test
+    void micrometerNamesDropTotalAndUseDots() {
+        assertEquals("smoothcast.stream.freezes", SmoothcastMeterBinder.micrometerName("smoothcast_stream_freezes_total"));
+        assertEquals("smoothcast.stream.jitter.seconds",
+                SmoothcastMeterBinder.micrometerName("smoothcast_stream_jitter_seconds"));
+    }
+}
