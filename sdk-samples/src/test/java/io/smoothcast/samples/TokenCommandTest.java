@@ -47,6 +47,14 @@ class TokenCommandTest {
                 .contains("keyId"));
     }
 
+    @Test
+    void tokenOptionsOfRelayBroadcastAndView_rejectBadValues_beforeAnythingStarts() {
+        assertTrue(run(2, "relay", "--port", "0", "--token-key", "no-equals-sign").contains("--token-key"));
+        assertTrue(run(2, "relay", "--port", "0", "--token-key", "k1=abcd").contains("--token-key"));
+        assertTrue(run(2, "broadcast", "--token", "has space").contains("--token"));
+        assertTrue(run(2, "view", "--token", "has space").contains("--token"));
+    }
+
     /** Runs the CLI and returns stdout on success or stderr otherwise. */
     private static String run(int expectedExit, String... args) {
         StringWriter out = new StringWriter();
