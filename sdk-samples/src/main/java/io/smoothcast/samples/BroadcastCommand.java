@@ -42,6 +42,9 @@ final class BroadcastCommand implements Callable<Integer> {
     @Option(names = "--stream", description = "Stream id (letters, digits, . _ ~ -). Default: ${DEFAULT-VALUE}.")
     String streamId = "demo";
 
+    @Option(names = "--token", description = "Publish token for the stream (see the token command), for relays that require one.")
+    String token;
+
     @Option(names = "--source", description = "synthetic or ffmpeg. Default: ${DEFAULT-VALUE}.")
     Source source = Source.synthetic;
 
@@ -83,6 +86,8 @@ final class BroadcastCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Arguments.check(spec, token == null || token.matches("[A-Za-z0-9_.-]{1,512}"), "--token",
+                "must be a token printed by the token command");
         Arguments.check(spec, framesPerSecond >= 1 && framesPerSecond <= 120, "--fps", "must be 1-120: " + framesPerSecond);
         Arguments.check(spec, maxBitrateBps >= 100_000, "--max-bitrate", "must be >= 100000: " + maxBitrateBps);
         Arguments.check(spec, startBitrateBps >= 100_000 && startBitrateBps <= maxBitrateBps, "--start-bitrate",
@@ -102,7 +107,7 @@ final class BroadcastCommand implements Callable<Integer> {
         BroadcasterListener listener = synthetic != null ? synthetic : encoder;
         Broadcaster broadcaster;
         try {
-            broadcaster = Broadcaster.builder().node(node).streamId(streamId).listener(listener)
+            broadcaster = Broadcaster.builder().node(node).streamId(streamId).listener(listener).token(token)
                     .bitrateLimits(Math.min(100_000, startBitrateBps), startBitrateBps, maxBitrateBps)
                     .videoBitrateBps((int) Math.min(Integer.MAX_VALUE, maxBitrateBps)).build();
         } catch (IllegalArgumentException e) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  smoothcast relay --port 7000 --region eu-west",
             "  smoothcast relay --port 7001 --region sa-east --upstream 10.0.0.5:7000",
             "  smoothcast relay --bind 0.0.0.0 --port 7000 --duration 60",
+            "  smoothcast relay --port 7000 --token-key k1=$SECRET_HEX   (viewers and broadcasters need --token)",
             "", "Exit codes: 0 ran until stopped, 1 could not start, 2 bad arguments."})
 final class RelayCommand implements Callable<Integer> {
 
@@ -46,6 +47,10 @@ final class RelayCommand implements Callable<Integer> {
             description = "Stop after this many seconds (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}.")
     double durationS;
 
+    @Option(names = "--token-key", paramLabel = "ID=HEX",
+            description = "Require tokens (see the token command) signed with this key; repeat to accept two keys during a rotation.")
+    java.util.List<String> tokenKeys = new java.util.ArrayList<>();
+
     @Option(names = "--status-interval", paramLabel = "MS",
             description = "Milliseconds between status lines. Default: ${DEFAULT-VALUE}.")
     long statusIntervalMs = 1000;
@@ -62,6 +67,27 @@ final class RelayCommand implements Callable<Integer> {
         }
         if (nodeId != null) {
             builder.nodeId(nodeId);
+        }
+        if (!tokenKeys.isEmpty()) {
+            // Tokens limited to a region are accepted only by relays started with that --region.
+            io.smoothcast.security.TokenVerifier.Builder verifier = io.smoothcast.security.TokenVerifier.builder()
+                    .allowedClockSkewSeconds(30);
+            for (String key : tokenKeys) {
+                int eq = key.indexOf('=');
+                Arguments.check(spec, eq > 0, "--token-key", "must be ID=HEX: " + key);
+                try {
+                    verifier.addKey(io.smoothcast.security.TokenKey.of(key.substring(0, eq),
+                            TokenCommand.parseSecret(key.substring(eq + 1))));
+                } catch (IllegalArgumentException e) {
+                    Arguments.check(spec, false, "--token-key", e.getMessage());
+                }
+            }
+            try {
+                verifier.region(region);
+            } catch (IllegalArgumentException e) {
+                Arguments.check(spec, false, "--region", e.getMessage());
+            }
+            builder.tokenVerifier(verifier.build());
         }
         try (RelayNode node = builder.build().start()) {
             out.printf("relay %s listening on %s (node id %08x)%s%n", region, Format.address(node.localAddress()), node.nodeId(),

@@ -46,6 +46,9 @@ final class ViewCommand implements Callable<Integer> {
     @Option(names = "--stream", description = "Stream id. Default: ${DEFAULT-VALUE}.")
     String streamId = "demo";
 
+    @Option(names = "--token", description = "Subscribe token for the stream (see the token command), for relays that require one.")
+    String token;
+
     @Option(names = "--output", paramLabel = "FILE|-", description = "Write received video frames here ('-' = standard output).")
     String output;
 
@@ -60,6 +63,8 @@ final class ViewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Arguments.check(spec, token == null || token.matches("[A-Za-z0-9_.-]{1,512}"), "--token",
+                "must be a token printed by the token command");
         Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0: " + durationS);
         Arguments.check(spec, framesPerSecond >= 1 && framesPerSecond <= 120, "--fps", "must be 1-120: " + framesPerSecond);
         boolean toStdout = "-".equals(output);
@@ -84,7 +89,7 @@ final class ViewCommand implements Callable<Integer> {
         ViewerMeter meter = new ViewerMeter(sink, e -> status.println("view: output closed: " + e.getMessage()));
         Viewer viewer;
         try {
-            viewer = Viewer.builder().node(node).streamId(streamId).listener(meter).build();
+            viewer = Viewer.builder().node(node).streamId(streamId).listener(meter).token(token).build();
         } catch (IllegalArgumentException e) {
             Arguments.check(spec, false, "--stream", e.getMessage());
             return 2;

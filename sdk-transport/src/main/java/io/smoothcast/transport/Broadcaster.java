@@ -12,6 +12,7 @@ import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
 import io.smoothcast.time.NanoClock;
+import io.smoothcast.transport.internal.client.TokenBytes;
 import io.smoothcast.transport.internal.client.BroadcasterEngine;
 import io.smoothcast.transport.internal.client.OutgoingFrame;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -105,6 +106,7 @@ public final class Broadcaster implements AutoCloseable {
     private volatile boolean closing;
     private final Runnable drainTask;
     private final Runnable paceTask;
+    private final byte[] token;
     private final Object lifecycleLock = new Object();
     private volatile ConnectionState state;
     private EventLoopGroup group;
@@ -159,6 +161,7 @@ public final class Broadcaster implements AutoCloseable {
         this.maxBitrateBps = builder.maxBitrateBps;
         this.ladder = builder.ladder;
         this.abrListener = builder.abrListener;
+        this.token = builder.token;
         this.paceTask = () -> engine.onWake(clock.nanoTime());
         this.drainTask = () -> {
             drainScheduled.set(false);
@@ -202,6 +205,7 @@ public final class Broadcaster implements AutoCloseable {
                         ThreadLocalRandom.current().nextLong(), publish, failover, frames, new EngineListener(),
                         ThreadLocalRandom.current().nextLong(), controller, pacer, renditions), clock);
                 engine = (BroadcasterEngine) handler.receiver();
+                engine.useToken(token);
                 channel = transport.bind(group, localAddress, handler);
                 // Set after the channel exists (a sender who sees the state also sees the channel)
                 // and before the HELLO leaves (the answer finds the state CONNECTING).
@@ -522,6 +526,7 @@ public final class Broadcaster implements AutoCloseable {
         private int simulcastLayers = 1;
         private int sendQueueFrames = 256;
         private boolean forceNio;
+        private byte[] token = new byte[0];
         private SharedIoThreads sharedIo;
         private long startBitrateBps = 1_000_000L;
         private long minBitrateBps = 100_000L;
@@ -726,6 +731,22 @@ public final class Broadcaster implements AutoCloseable {
          */
         public Builder sharedIoThreads(SharedIoThreads threads) {
             this.sharedIo = Objects.requireNonNull(threads, "threads");
+            return this;
+        }
+
+        /**
+         * The publish token for this stream (issued by the application's server with
+         * {@code io.smoothcast.security.TokenIssuer}), sent with the PUBLISH request to nodes
+         * that require tokens. A node that refuses it makes this broadcaster {@code FAILED} with a
+         * reason naming the error code ({@code UNAUTHORIZED}, {@code TOKEN_EXPIRED} or
+         * {@code FORBIDDEN}). Default: no token.
+         *
+         * @param token the token text (base64url and one dot, at most 512 characters), or null for none
+         * @return this builder
+         * @throws IllegalArgumentException if the token is longer than 512 characters or not printable ASCII
+         */
+        public Builder token(String token) {
+            this.token = TokenBytes.of(token);
             return this;
         }
 

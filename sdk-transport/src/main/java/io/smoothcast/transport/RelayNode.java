@@ -6,9 +6,15 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.security.TokenVerifier;
+import io.smoothcast.transport.internal.relay.RelayAuthenticator;
 import io.smoothcast.transport.internal.relay.RelayConfig;
 import io.smoothcast.transport.internal.relay.RelayCounters;
 import io.smoothcast.transport.internal.relay.RelayEngine;
+import io.smoothcast.transport.internal.relay.RelaySecurity;
+import io.smoothcast.transport.internal.relay.ReturnRoutability;
+import io.smoothcast.transport.internal.relay.SourceRateLimiter;
+import java.security.SecureRandom;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -40,10 +46,12 @@ import java.util.concurrent.TimeUnit;
 public final class RelayNode implements AutoCloseable {
 
     private static final long TICK_INTERVAL_MS = 20;
+    private static final int TRACKED_SOURCES_PER_HALF_OPEN_SESSION = 4;
 
     private final InetSocketAddress bindAddress;
     private final NanoClock clock;
     private final RelayConfig config;
+    private final Builder securityOptions;
     private final UdpTransport transport;
     private final RelayCounters counters = new RelayCounters();
     private final Object lifecycleLock = new Object();
@@ -61,6 +69,18 @@ public final class RelayNode implements AutoCloseable {
         this.config = new RelayConfig(builder.nodeId, builder.keepaliveIntervalMs, builder.sessionTimeoutMs,
                 builder.retransmissionCachePackets, builder.keyframeRequestIntervalMs, builder.maxSessions,
                 builder.maxSubscribersPerStream, builder.upstream, builder.members);
+        this.securityOptions = builder;
+    }
+
+    /** The engine's defences, made fresh for each start (a new cookie secret, empty rate state). */
+    private RelaySecurity newSecurity() {
+        Builder b = securityOptions;
+        RelayAuthenticator authenticator = b.tokenVerifier == null ? null
+                : new RelayAuthenticator(b.tokenVerifier, () -> System.currentTimeMillis() / 1000);
+        ReturnRoutability routability = b.returnRoutabilityCheck ? new ReturnRoutability(new SecureRandom()) : null;
+        SourceRateLimiter limiter = new SourceRateLimiter(b.controlPerSecond, b.controlBurst,
+                TRACKED_SOURCES_PER_HALF_OPEN_SESSION * b.maxHalfOpenSessions);
+        return new RelaySecurity(authenticator, routability, limiter, b.maxHalfOpenSessions);
     }
 
     /**
@@ -86,8 +106,9 @@ public final class RelayNode implements AutoCloseable {
             started = true;
             group = transport.newGroup(1, "smoothcast-relay");
             try {
+                RelaySecurity security = newSecurity();
                 DatagramHandler handler = new DatagramHandler(
-                        sender -> new RelayEngine(config, sender, counters), clock);
+                        sender -> new RelayEngine(config, sender, counters, security), clock);
                 engine = (RelayEngine) handler.receiver();
                 channel = transport.bind(group, bindAddress, handler);
                 ticker = channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
@@ -188,6 +209,11 @@ public final class RelayNode implements AutoCloseable {
         private InetSocketAddress bindAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         private NanoClock clock = NanoClock.system();
         private int nodeId = ThreadLocalRandom.current().nextInt();
+        private TokenVerifier tokenVerifier;
+        private boolean returnRoutabilityCheck = true;
+        private int maxHalfOpenSessions = 1024;
+        private int controlPerSecond = 100;
+        private int controlBurst = 100; // a NodeProbe packet train (up to 64 PROBEs) fits
         private int keepaliveIntervalMs = 500;
         private int sessionTimeoutMs = 5000;
         private int retransmissionCachePackets = 1024;
@@ -335,6 +361,65 @@ public final class RelayNode implements AutoCloseable {
          */
         public Builder maxSubscribersPerStream(int maxSubscribers) {
             this.maxSubscribersPerStream = requireRange(maxSubscribers, 1, Integer.MAX_VALUE, "maxSubscribersPerStream");
+            return this;
+        }
+
+        /**
+         * Requires a token (SECURITY.md) in every PUBLISH and SUBSCRIBE, checked by this verifier
+         * against the wall clock. A request without a valid token for its stream and role is
+         * refused with {@code UNAUTHORIZED}, {@code TOKEN_EXPIRED} or {@code FORBIDDEN} and gets
+         * no media. Default: none (tokens are not checked). To rotate keys, give the verifier the
+         * old and the new key. A node with an upstream node subscribes there without a token,
+         * so the upstream node must not require one.
+         *
+         * @param verifier the verifier, or null to accept requests without tokens
+         * @return this builder
+         */
+        public Builder tokenVerifier(TokenVerifier verifier) {
+            this.tokenVerifier = verifier;
+            return this;
+        }
+
+        /**
+         * Whether PUBLISH and SUBSCRIBE must echo the cookie of this node's HELLO_ACK, proving the
+         * requester receives packets at its source address (PROTOCOL.md section 6), so that a
+         * spoofed HELLO + SUBSCRIBE cannot aim media at a victim. Default true; clients of this
+         * SDK echo it automatically.
+         *
+         * @param required false only for tests of older clients
+         * @return this builder
+         */
+        public Builder returnRoutabilityCheck(boolean required) {
+            this.returnRoutabilityCheck = required;
+            return this;
+        }
+
+        /**
+         * Most half-open sessions (a HELLO, but no accepted PUBLISH or SUBSCRIBE yet) at once; a
+         * new one evicts the oldest, so a HELLO flood cannot fill the node's session table or push
+         * out authenticated sessions. The per-source rate state is bounded to 4 times this.
+         * Default 1024.
+         *
+         * @param maxHalfOpenSessions 1-1,000,000
+         * @return this builder
+         */
+        public Builder maxHalfOpenSessions(int maxHalfOpenSessions) {
+            this.maxHalfOpenSessions = requireRange(maxHalfOpenSessions, 1, 1_000_000, "maxHalfOpenSessions");
+            return this;
+        }
+
+        /**
+         * Rate limit on control messages from each source address (IP and port) that has no
+         * accepted PUBLISH or SUBSCRIBE; messages over it are dropped and counted. Default 100
+         * per second with bursts of 100 (room for a probe's packet train).
+         *
+         * @param perSecond sustained messages per second, 1-1,000,000
+         * @param burst messages at once, 1-100,000
+         * @return this builder
+         */
+        public Builder unauthenticatedControlRate(int perSecond, int burst) {
+            this.controlPerSecond = requireRange(perSecond, 1, 1_000_000, "perSecond");
+            this.controlBurst = requireRange(burst, 1, 100_000, "burst");
             return this;
         }
 

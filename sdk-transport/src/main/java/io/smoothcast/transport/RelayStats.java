@@ -59,6 +59,36 @@ public final class RelayStats {
         return get(RelayCounter.OVERSIZED_DROPPED);
     }
 
+    /** @return PUBLISH and SUBSCRIBE requests whose token verified (0 without a token verifier) */
+    public long tokensAccepted() {
+        return get(RelayCounter.TOKENS_ACCEPTED);
+    }
+
+    /** @return PUBLISH and SUBSCRIBE requests refused for a missing, forged, expired or unfitting token */
+    public long tokensRejected() {
+        return get(RelayCounter.TOKENS_REJECTED);
+    }
+
+    /** @return PUBLISH and SUBSCRIBE requests without this node's return-routability cookie */
+    public long routabilityFailures() {
+        return get(RelayCounter.ROUTABILITY_FAILED);
+    }
+
+    /** @return control messages from unauthenticated sources dropped by the per-source rate limit */
+    public long rateLimitedDropped() {
+        return get(RelayCounter.RATE_LIMITED_DROPPED);
+    }
+
+    /** @return half-open sessions (HELLO without an accepted PUBLISH or SUBSCRIBE) evicted by newer ones */
+    public long halfOpenEvicted() {
+        return get(RelayCounter.HALF_OPEN_EVICTED);
+    }
+
+    /** @return gauge: half-open sessions now */
+    public long halfOpenSessions() {
+        return get(RelayCounter.HALF_OPEN_SESSIONS);
+    }
+
     /** @return well-formed media from addresses that publish nothing, or with unannounced SSRCs */
     public long unsolicitedDropped() {
         return get(RelayCounter.UNSOLICITED_MEDIA_DROPPED) + get(RelayCounter.UNKNOWN_SSRC_DROPPED)

@@ -7,6 +7,7 @@ import io.smoothcast.jitter.FrameHandler;
 import io.smoothcast.jitter.JitterBufferStats;
 import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.time.NanoClock;
+import io.smoothcast.transport.internal.client.TokenBytes;
 import io.smoothcast.transport.internal.client.GenericPayload;
 import io.smoothcast.transport.internal.client.ReceiveTrack;
 import io.smoothcast.transport.internal.client.ViewerEngine;
@@ -73,6 +74,7 @@ public final class Viewer implements AutoCloseable {
     private final SharedIoThreads sharedIo;
     private final int maxSimulcastLayer;
     private final int fixedPlayoutDelayMs;
+    private final byte[] token;
     private final Object lifecycleLock = new Object();
     private volatile ConnectionState state;
     private volatile boolean playing;
@@ -97,6 +99,7 @@ public final class Viewer implements AutoCloseable {
                 : builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
         this.maxSimulcastLayer = builder.maxSimulcastLayer;
         this.fixedPlayoutDelayMs = builder.fixedPlayoutDelayMs;
+        this.token = builder.token;
     }
 
     /**
@@ -130,6 +133,7 @@ public final class Viewer implements AutoCloseable {
                         new EngineListener()),
                         clock);
                 engine = (ViewerEngine) handler.receiver();
+                engine.useToken(token);
                 channel = transport.bind(group, localAddress, handler);
                 playing = true;
                 playoutThread = new Thread(new PlayoutLoop(engine), "smoothcast-playout");
@@ -336,6 +340,7 @@ public final class Viewer implements AutoCloseable {
         private int maxSimulcastLayer = Track.MAX_SIMULCAST_LAYER;
         private int fixedPlayoutDelayMs = -1;
         private boolean forceNio;
+        private byte[] token = new byte[0];
         private SharedIoThreads sharedIo;
 
         private Builder() {
@@ -459,6 +464,22 @@ public final class Viewer implements AutoCloseable {
          */
         public Builder sharedIoThreads(SharedIoThreads threads) {
             this.sharedIo = Objects.requireNonNull(threads, "threads");
+            return this;
+        }
+
+        /**
+         * The subscribe token for this stream (issued by the application's server with
+         * {@code io.smoothcast.security.TokenIssuer}), sent with the SUBSCRIBE request to nodes
+         * that require tokens. A node that refuses it makes this viewer {@code FAILED} with a
+         * reason naming the error code ({@code UNAUTHORIZED}, {@code TOKEN_EXPIRED} or
+         * {@code FORBIDDEN}). Default: no token.
+         *
+         * @param token the token text (base64url and one dot, at most 512 characters), or null for none
+         * @return this builder
+         * @throws IllegalArgumentException if the token is longer than 512 characters or not printable ASCII
+         */
+        public Builder token(String token) {
+            this.token = TokenBytes.of(token);
             return this;
         }
 

@@ -279,6 +279,15 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         return supervisor;
     }
 
+    /**
+     * Sets the token sent with the role request; call before {@link #start}.
+     *
+     * @param token the token's ASCII bytes, empty for none
+     */
+    public void useToken(byte[] token) {
+        supervisor.useToken(token);
+    }
+
     /** The counters, readable from any thread. */
     public SingleWriterCounters counters() {
         return counters;

@@ -62,8 +62,9 @@ public final class ClientControl {
     private final DatagramSender out;
     private final InetSocketAddress node;
     private final long sessionId;
-    private final ControlMessage roleRequest;
+    private ControlMessage roleRequest;
     private final Events events;
+    private byte[] roleToken = NO_TOKEN;
     private Phase phase = Phase.IDLE;
     private int nextRequestId;
     private int outstandingRequestId;
@@ -110,6 +111,19 @@ public final class ClientControl {
         keepaliveIntervalNs = Math.min(keepaliveIntervalNs, intervalNs);
     }
 
+    /**
+     * Sets the token sent in the token section of the role request (PUBLISH or SUBSCRIBE);
+     * other messages carry none. Call before {@link #start}.
+     *
+     * @param token the token's ASCII bytes, at most {@link ControlCodec#MAX_TOKEN_LENGTH}; empty for none
+     */
+    public void useToken(byte[] token) {
+        if (token == null || token.length > ControlCodec.MAX_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("token must be 0-" + ControlCodec.MAX_TOKEN_LENGTH + " bytes");
+        }
+        this.roleToken = token.clone();
+    }
+
     /** Sends the HELLO. */
     public void start(long nowNs) {
         phase = Phase.JOINING;
@@ -152,6 +166,12 @@ public final class ClientControl {
         if (message instanceof ControlMessage.HelloAck ack && answersOutstanding && phase == Phase.JOINING) {
             keepaliveIntervalNs = Math.min(keepaliveIntervalCapNs, TimeUnit.MILLISECONDS.toNanos(ack.keepaliveIntervalMs()));
             phase = Phase.REQUESTING;
+            // Echo the return-routability cookie: it proves to the node that we receive at our address.
+            if (roleRequest instanceof ControlMessage.Publish publish) {
+                roleRequest = publish.withCookie(ack.cookie());
+            } else if (roleRequest instanceof ControlMessage.Subscribe subscribe) {
+                roleRequest = subscribe.withCookie(ack.cookie());
+            }
             request(roleRequest, nowNs);
         } else if ((message instanceof ControlMessage.PublishAck || message instanceof ControlMessage.SubscribeAck)
                 && answersOutstanding && phase == Phase.REQUESTING) {
@@ -169,7 +189,9 @@ public final class ClientControl {
                 && error.failedType() == ControlMessage.KEEPALIVE && error.code() == ErrorCode.NOT_JOINED.value()) {
             fail("node does not know the session (restarted or expired it)");
         } else if (message instanceof ControlMessage.Error error && answersOutstanding) {
-            fail("node refused " + describe(outstanding) + ": code " + error.code() + " " + error.reason());
+            ErrorCode known = error.knownCode();
+            fail("node refused " + describe(outstanding) + ": code " + error.code()
+                    + (known == null ? "" : " " + known.name()) + " " + error.reason());
         }
     }
 
@@ -226,7 +248,8 @@ public final class ClientControl {
     }
 
     private void send(int requestId, ControlMessage message, long nowNs) {
-        ByteBuf datagram = ControlCodec.encode(out.allocator(), requestId, NO_TOKEN, message);
+        byte[] token = message == roleRequest ? roleToken : NO_TOKEN;
+        ByteBuf datagram = ControlCodec.encode(out.allocator(), requestId, token, message);
         out.send(datagram, node);
         out.flush();
     }

@@ -130,6 +130,15 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         return supervisor;
     }
 
+    /**
+     * Sets the token sent with the role request; call before {@link #start}.
+     *
+     * @param token the token's ASCII bytes, empty for none
+     */
+    public void useToken(byte[] token) {
+        supervisor.useToken(token);
+    }
+
     /** The tracks now received; any thread (the array is never modified after publication). */
     public ReceiveTrack[] tracks() {
         return tracks;

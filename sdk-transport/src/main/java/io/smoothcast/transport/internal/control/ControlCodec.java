@@ -53,7 +53,7 @@ public final class ControlCodec {
 
     private static final int KNOWN_FLAGS = 0;
     private static final byte[] NO_TOKEN = new byte[0];
-    private static final int HELLO_BODY_LENGTH = 16;
+    private static final int HELLO_BODY_LENGTH = 24;
 
     private ControlCodec() {
     }
@@ -135,15 +135,18 @@ public final class ControlCodec {
             out.writeShort(m.keepaliveIntervalMs());
             out.writeShort(m.sessionTimeoutMs());
             out.writeInt(m.nodeId());
+            writeCookie(out, m.cookie());
         } else if (message instanceof ControlMessage.Publish m) {
             writeStreamId(out, m.streamId());
             writeTracks(out, m.tracks());
+            writeCookie(out, m.cookie());
         } else if (message instanceof ControlMessage.PublishAck m) {
             writeStreamId(out, m.streamId());
         } else if (message instanceof ControlMessage.Subscribe m) {
             writeStreamId(out, m.streamId());
             out.writeByte(m.maxSimulcastLayer());
             out.writeInt(m.maxBitrateBps());
+            writeCookie(out, m.cookie());
         } else if (message instanceof ControlMessage.SubscribeAck m) {
             writeStreamId(out, m.streamId());
             writeTracks(out, m.tracks());
@@ -302,6 +305,18 @@ public final class ControlCodec {
     // Each decodeX returns null when the body is too short or a field is out of range. Bodies
     // may carry trailing bytes (room for fields a later minor revision appends); they are ignored.
 
+    /** The cookie is appended only when there is one (0 = none), so requests without one keep their size. */
+    private static void writeCookie(ByteBuf out, long cookie) {
+        if (cookie != 0) {
+            out.writeLong(cookie);
+        }
+    }
+
+    /** An appended cookie, or 0 when fewer than 8 bytes follow the known fields. */
+    private static long readCookie(BodyReader body) {
+        return body.has(8) ? body.int64() : 0;
+    }
+
     private static ControlMessage decodeHello(BodyReader body) {
         if (!body.has(HELLO_BODY_LENGTH)) {
             return null;
@@ -320,7 +335,7 @@ public final class ControlCodec {
         int timeoutMs = body.uint16();
         int nodeId = body.int32();
         return keepaliveMs == 0 || timeoutMs == 0 ? null
-                : new ControlMessage.HelloAck(sessionId, keepaliveMs, timeoutMs, nodeId);
+                : new ControlMessage.HelloAck(sessionId, keepaliveMs, timeoutMs, nodeId, readCookie(body));
     }
 
     private static ControlMessage decodePublish(BodyReader body) {
@@ -329,7 +344,7 @@ public final class ControlCodec {
             return null;
         }
         List<Track> tracks = body.tracks(1);
-        return tracks == null ? null : new ControlMessage.Publish(streamId, tracks);
+        return tracks == null ? null : new ControlMessage.Publish(streamId, tracks, readCookie(body));
     }
 
     private static ControlMessage decodePublishAck(BodyReader body) {
@@ -347,7 +362,7 @@ public final class ControlCodec {
         if (maxLayer > Track.MAX_SIMULCAST_LAYER || maxBitrateBps < 0) {
             return null;
         }
-        return new ControlMessage.Subscribe(streamId, maxLayer, maxBitrateBps);
+        return new ControlMessage.Subscribe(streamId, maxLayer, maxBitrateBps, readCookie(body));
     }
 
     private static ControlMessage decodeStreamTracks(BodyReader body, int type) {

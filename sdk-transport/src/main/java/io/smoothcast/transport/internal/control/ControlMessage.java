@@ -61,7 +61,7 @@ public sealed interface ControlMessage {
     int type();
 
     /**
-     * Opens a session. Body padded to 16 bytes so the {@link HelloAck} is never larger.
+     * Opens a session. Body padded to 24 bytes so the {@link HelloAck}, cookie included, is never larger.
      *
      * @param sessionId random 64-bit id chosen by the client; kept across failover
      * @param keepaliveIntervalMs the keepalive interval the client intends to use, 1-65535 ms
@@ -85,13 +85,20 @@ public sealed interface ControlMessage {
      * @param keepaliveIntervalMs interval at which the client must send something, 1-65535 ms
      * @param sessionTimeoutMs silence after which the node forgets the client, 1-65535 ms
      * @param nodeId the node's 32-bit id, stable for the node's lifetime
+     * @param cookie the return-routability cookie the client echoes in PUBLISH or SUBSCRIBE
+     *     (PROTOCOL.md section 6); 0 = none (not encoded)
      */
-    record HelloAck(long sessionId, int keepaliveIntervalMs, int sessionTimeoutMs, int nodeId)
+    record HelloAck(long sessionId, int keepaliveIntervalMs, int sessionTimeoutMs, int nodeId, long cookie)
             implements ControlMessage {
         /** Validates the intervals. */
         public HelloAck {
             requireU16Positive(keepaliveIntervalMs, "keepaliveIntervalMs");
             requireU16Positive(sessionTimeoutMs, "sessionTimeoutMs");
+        }
+
+        /** An acknowledgement without a cookie. */
+        public HelloAck(long sessionId, int keepaliveIntervalMs, int sessionTimeoutMs, int nodeId) {
+            this(sessionId, keepaliveIntervalMs, sessionTimeoutMs, nodeId, 0);
         }
 
         @Override
@@ -105,12 +112,26 @@ public sealed interface ControlMessage {
      *
      * @param streamId the stream id (see {@link StreamIds})
      * @param tracks 1 to {@value #MAX_TRACKS} tracks with distinct SSRCs
+     * @param cookie the cookie of the node's HELLO_ACK, echoed; 0 = none (not encoded)
      */
-    record Publish(String streamId, List<Track> tracks) implements ControlMessage {
+    record Publish(String streamId, List<Track> tracks, long cookie) implements ControlMessage {
         /** Validates the id and copies the track list. */
         public Publish {
             StreamIds.require(streamId, "streamId");
             tracks = requireTracks(tracks, 1);
+        }
+
+        /** A publish request without a cookie. */
+        public Publish(String streamId, List<Track> tracks) {
+            this(streamId, tracks, 0);
+        }
+
+        /**
+         * @param echoed the cookie from the node's HELLO_ACK
+         * @return this request carrying the cookie
+         */
+        public Publish withCookie(long echoed) {
+            return new Publish(streamId, tracks, echoed);
         }
 
         @Override
@@ -142,8 +163,24 @@ public sealed interface ControlMessage {
      * @param streamId the stream id
      * @param maxSimulcastLayer highest simulcast layer wanted, 0-2
      * @param maxBitrateBps a cap on what the node sends, in bits per second; 0 means no cap
+     * @param cookie the cookie of the node's HELLO_ACK, echoed; 0 = none (not encoded)
      */
-    record Subscribe(String streamId, int maxSimulcastLayer, int maxBitrateBps) implements ControlMessage {
+    record Subscribe(String streamId, int maxSimulcastLayer, int maxBitrateBps, long cookie)
+            implements ControlMessage {
+
+        /** A subscribe request without a cookie. */
+        public Subscribe(String streamId, int maxSimulcastLayer, int maxBitrateBps) {
+            this(streamId, maxSimulcastLayer, maxBitrateBps, 0);
+        }
+
+        /**
+         * @param echoed the cookie from the node's HELLO_ACK
+         * @return this request carrying the cookie
+         */
+        public Subscribe withCookie(long echoed) {
+            return new Subscribe(streamId, maxSimulcastLayer, maxBitrateBps, echoed);
+        }
+
         /** Validates the fields. */
         public Subscribe {
             StreamIds.require(streamId, "streamId");

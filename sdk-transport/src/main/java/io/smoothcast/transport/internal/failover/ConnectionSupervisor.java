@@ -62,6 +62,8 @@ public final class ConnectionSupervisor {
     private final long budgetNs;
     private final long joinTimeoutNs;
     private final long giveUpNs;
+    /** Sent with the role request on every node this client joins; empty for none. */
+    private byte[] token = new byte[0];
     private int connectedCount;
     private int nextRequestId;
     private long lastTickNs;
@@ -89,6 +91,7 @@ public final class ConnectionSupervisor {
             nextRequestId += 1 << 16; // separate request id ranges for successive conversations
             this.control = new ClientControl(out, node, sessionId, roleRequest, requestId, this);
             control.capKeepaliveInterval(heartbeatNs);
+            control.useToken(token);
         }
 
         @Override
@@ -112,6 +115,16 @@ public final class ConnectionSupervisor {
         public void onRttSample(long rttNs) {
             detector.onRttSample(rttNs);
         }
+    }
+
+    /**
+     * Sets the token sent with the role request to every node joined from now on (failover and
+     * redundant paths included); call before {@link #start}.
+     *
+     * @param token the token's ASCII bytes, empty for none
+     */
+    public void useToken(byte[] token) {
+        this.token = token.clone();
     }
 
     /**

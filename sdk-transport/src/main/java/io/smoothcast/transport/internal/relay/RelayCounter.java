@@ -74,5 +74,17 @@ public enum RelayCounter {
     /** Gauge: packets forwarded per second over the last full window. */
     PACKETS_PER_SECOND,
     /** Gauge: bits forwarded per second over the last full window. */
-    BITS_PER_SECOND
+    BITS_PER_SECOND,
+    /** PUBLISH or SUBSCRIBE requests whose token verified (only with a token verifier). */
+    TOKENS_ACCEPTED,
+    /** PUBLISH or SUBSCRIBE requests refused for their token (missing, forged, expired, wrong role, out of scope). */
+    TOKENS_REJECTED,
+    /** PUBLISH or SUBSCRIBE without the cookie of this node's HELLO_ACK for that address (return routability). */
+    ROUTABILITY_FAILED,
+    /** Control messages from unauthenticated sources dropped by the per-source rate limit. */
+    RATE_LIMITED_DROPPED,
+    /** Half-open sessions (HELLO, no accepted role yet) evicted to make room for a newer one. */
+    HALF_OPEN_EVICTED,
+    /** Gauge: half-open sessions now. */
+    HALF_OPEN_SESSIONS
 }

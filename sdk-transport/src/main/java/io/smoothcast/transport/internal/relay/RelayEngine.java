@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBuf;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.security.TokenRole;
+import io.smoothcast.security.TokenStatus;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.cc.TransportFeedbackSender;
 import io.smoothcast.transport.internal.client.ClientControl;
@@ -24,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +56,10 @@ public final class RelayEngine implements DatagramReceiver {
     private static final int KEYFRAME_START = 0xC0;
 
     private final RelayConfig config;
+    private final RelayAuthenticator authenticator;
+    private final RelaySecurity security;
+    /** Sessions with a HELLO but no accepted PUBLISH or SUBSCRIBE yet, oldest first. */
+    private final LinkedHashMap<InetSocketAddress, RelaySession> halfOpen = new LinkedHashMap<>();
     private final DatagramSender out;
     private final RelayCounters counters;
     private final FeedbackHandler feedback;
@@ -82,7 +89,21 @@ public final class RelayEngine implements DatagramReceiver {
      * @param counters where counts go (read by other threads)
      */
     public RelayEngine(RelayConfig config, DatagramSender out, RelayCounters counters) {
+        this(config, out, counters, RelaySecurity.NONE);
+    }
+
+    /**
+     * Creates an engine with defences for unauthenticated peers.
+     *
+     * @param config validated settings
+     * @param out where datagrams go
+     * @param counters where counts go (read by other threads)
+     * @param security token checks, return-routability cookies and limits for unauthenticated peers
+     */
+    public RelayEngine(RelayConfig config, DatagramSender out, RelayCounters counters, RelaySecurity security) {
         this.config = config;
+        this.security = security;
+        this.authenticator = security.authenticator();
         this.out = out;
         this.counters = counters;
         this.feedback = new FeedbackHandler(this, counters);
@@ -522,6 +543,11 @@ public final class RelayEngine implements DatagramReceiver {
         }
         int requestLength = datagram.readableBytes();
         RelaySession session = sessions.get(sender);
+        boolean authenticated = session != null && !halfOpen.containsKey(sender);
+        if (!authenticated && security.rateLimiter() != null && !security.rateLimiter().allow(sender, nowNs)) {
+            counters.increment(RelayCounter.RATE_LIMITED_DROPPED);
+            return;
+        }
         if (session != null) {
             session.lastHeardNs = nowNs;
         }
@@ -530,9 +556,15 @@ public final class RelayEngine implements DatagramReceiver {
         if (message instanceof ControlMessage.Hello hello) {
             onHello(hello, session, sender, requestId, requestLength, nowNs);
         } else if (message instanceof ControlMessage.Publish publish) {
-            onPublish(publish, session, sender, requestId, requestLength, nowNs);
+            if (authorized(result, publish.streamId(), TokenRole.PUBLISH, ControlMessage.PUBLISH, session, sender,
+                    requestLength)) {
+                onPublish(publish, session, sender, requestId, requestLength, nowNs);
+            }
         } else if (message instanceof ControlMessage.Subscribe subscribe) {
-            onSubscribe(subscribe, session, sender, requestId, requestLength, nowNs);
+            if (authorized(result, subscribe.streamId(), TokenRole.SUBSCRIBE, ControlMessage.SUBSCRIBE, session,
+                    sender, requestLength)) {
+                onSubscribe(subscribe, session, sender, requestId, requestLength, nowNs);
+            }
         } else if (message instanceof ControlMessage.Keepalive keepalive) {
             if (session != null) {
                 reply(sender, requestId, new ControlMessage.KeepaliveAck(keepalive.sequence()), requestLength, true);
@@ -556,20 +588,72 @@ public final class RelayEngine implements DatagramReceiver {
         }
     }
 
+    /**
+     * Checks the token of a role request when this node requires tokens. A refusal is answered
+     * with its error code under the no-amplification rule (the peer is not authenticated), and
+     * the request has no effect: no publication, no subscription, no media.
+     */
+    private boolean authorized(DecodeResult request, String streamId, TokenRole role, int type,
+            RelaySession session, InetSocketAddress sender, int requestLength) {
+        if (session == null) {
+            return true; // refused as NOT_JOINED by the request's handler
+        }
+        if (security.routability() != null
+                && !security.routability().verify(sender, session.sessionId, requestCookie(request.message()))) {
+            // Whoever sent this never saw our HELLO_ACK at this address: maybe a spoofed source
+            // aiming media at a victim. The short error goes to that address, no larger than the request.
+            counters.increment(RelayCounter.ROUTABILITY_FAILED);
+            error(sender, request.requestId(), ErrorCode.NOT_JOINED, type, "echo the HELLO_ACK cookie",
+                    requestLength, false);
+            return false;
+        }
+        if (authenticator == null) {
+            return true;
+        }
+        TokenStatus status = authenticator.check(request.token(), streamId, role);
+        if (status == TokenStatus.OK) {
+            counters.increment(RelayCounter.TOKENS_ACCEPTED);
+            return true;
+        }
+        counters.increment(RelayCounter.TOKENS_REJECTED);
+        error(sender, request.requestId(), RelayAuthenticator.errorCode(status), type,
+                RelayAuthenticator.reason(status), requestLength, false);
+        return false;
+    }
+
+    private static long requestCookie(ControlMessage request) {
+        if (request instanceof ControlMessage.Publish publish) {
+            return publish.cookie();
+        }
+        return request instanceof ControlMessage.Subscribe subscribe ? subscribe.cookie() : 0;
+    }
+
     private void onHello(ControlMessage.Hello hello, RelaySession session, InetSocketAddress sender,
             int requestId, int requestLength, long nowNs) {
         if (session == null) {
+            if (halfOpen.size() >= security.maxHalfOpenSessions()
+                    || (sessions.size() >= config.maxSessions() && !halfOpen.isEmpty())) {
+                // Bounded state for unauthenticated peers: a HELLO flood evicts its own oldest
+                // sessions, never an authenticated one.
+                RelaySession oldest = halfOpen.values().iterator().next();
+                removeSession(oldest, nowNs);
+                counters.increment(RelayCounter.HALF_OPEN_EVICTED);
+            }
             if (sessions.size() >= config.maxSessions()) {
                 error(sender, requestId, ErrorCode.OVERLOADED, ControlMessage.HELLO, "session limit", requestLength, false);
                 return;
             }
             session = new RelaySession(sender, hello.sessionId(), nowNs);
             sessions.put(sender, session);
+            halfOpen.put(sender, session);
+            counters.set(RelayCounter.HALF_OPEN_SESSIONS, halfOpen.size());
             counters.set(RelayCounter.SESSIONS, sessions.size());
         }
         session.sessionId = hello.sessionId();
+        // HELLO is padded to the size of a HELLO_ACK with its cookie: no amplification.
+        long cookie = security.routability() == null ? 0 : security.routability().cookie(sender, hello.sessionId());
         reply(sender, requestId, new ControlMessage.HelloAck(hello.sessionId(), config.keepaliveIntervalMs(),
-                config.sessionTimeoutMs(), config.nodeId()), requestLength, false);
+                config.sessionTimeoutMs(), config.nodeId(), cookie), requestLength, false);
     }
 
     private void onPublish(ControlMessage.Publish publish, RelaySession session, InetSocketAddress sender,
@@ -606,6 +690,7 @@ public final class RelayEngine implements DatagramReceiver {
         }
         stream.publisher = session;
         session.published = stream;
+        authenticated(session);
         replaceTracks(stream, publish.tracks());
         updateGauges();
         reply(sender, requestId, new ControlMessage.PublishAck(stream.streamId), requestLength, true);
@@ -685,6 +770,7 @@ public final class RelayEngine implements DatagramReceiver {
             stream.subscribers.add(subscription);
             session.subscriptions.add(subscription);
             subscriptionCount++;
+            authenticated(session);
         } else {
             subscription.maxSimulcastLayer = subscribe.maxSimulcastLayer();
             subscription.maxBitrateBps = subscribe.maxBitrateBps();
@@ -697,6 +783,13 @@ public final class RelayEngine implements DatagramReceiver {
         }
         // A new viewer can decode nothing until the next keyframe: ask for one now.
         requestKeyframeForVideo(stream, nowNs);
+    }
+
+    /** The session's role request was accepted: it is no longer half-open. */
+    private void authenticated(RelaySession session) {
+        if (halfOpen.remove(session.address) != null) {
+            counters.set(RelayCounter.HALF_OPEN_SESSIONS, halfOpen.size());
+        }
     }
 
     private void requestKeyframeForVideo(RelayStream stream, long nowNs) {
@@ -766,6 +859,9 @@ public final class RelayEngine implements DatagramReceiver {
             unsubscribe(session.subscriptions.get(session.subscriptions.size() - 1), nowNs);
         }
         sessions.remove(session.address);
+        if (halfOpen.remove(session.address) != null) {
+            counters.set(RelayCounter.HALF_OPEN_SESSIONS, halfOpen.size());
+        }
         updateGauges();
     }
 
@@ -908,5 +1004,6 @@ public final class RelayEngine implements DatagramReceiver {
         }
         streams.clear();
         sessions.clear();
+        halfOpen.clear();
     }
 }

@@ -76,6 +76,25 @@ class ControlCodecTest {
     }
 
     @Test
+    void returnRoutabilityCookies_roundTrip_andHelloIsNeverSmallerThanItsAck() {
+        long cookie = 0x0102030405060708L;
+        Track track = new Track(1, 2, 96, 97, io.smoothcast.transport.MediaKind.VIDEO, 0, 90_000, 1_000_000);
+        List<ControlMessage> withCookies = List.of(
+                new ControlMessage.HelloAck(5, 500, 5000, 9, cookie),
+                new ControlMessage.Publish("s", List.of(track)).withCookie(cookie),
+                new ControlMessage.Subscribe("s", 1, 0).withCookie(cookie));
+        for (ControlMessage message : withCookies) {
+            byte[] withCookie = encode(1, new byte[0], message);
+            assertEquals(message, decode(withCookie).message());
+        }
+        assertEquals(0, ((ControlMessage.Subscribe) decode(encode(1, new byte[0],
+                new ControlMessage.Subscribe("s", 1, 0))).message()).cookie(), "no cookie: 0");
+        int hello = encode(1, new byte[0], new ControlMessage.Hello(5, 500)).length;
+        int ack = encode(1, new byte[0], new ControlMessage.HelloAck(5, 500, 5000, 9, cookie)).length;
+        assertTrue(ack <= hello, "HELLO_ACK " + ack + " > HELLO " + hello);
+    }
+
+    @Test
     void header_isLaidOutAsDocumented() {
         byte[] bytes = encode(0x01020304, new byte[] {9, 9}, new ControlMessage.Keepalive(0x0A0B0C0D));
         assertArrayEquals(new byte[] {

@@ -1,0 +1,185 @@
+package io.smoothcast.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.ErrorCode;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Abuse before authentication, over real UDP sockets on 127.0.0.1: a SUBSCRIBE without the
+ * HELLO_ACK cookie (what a spoofer who never sees the node's answers can send) gets no media;
+ * a flood of HELLOs and garbage from many source ports keeps the node's half-open state within
+ * its cap, is rate-limited per source, and does not disturb a running stream.
+ */
+class AbuseIT {
+
+    private static final long SEED = 20261127L;
+
+    @BeforeAll
+    static void hookLeakDetector() {
+        NettyLeaks.install();
+    }
+
+    @Test
+    @Timeout(60)
+    void subscribeWithoutTheHelloAckCookie_isRefused_andNoMediaReachesTheAddress() throws Exception {
+        try (RelayNode relay = RelayNode.builder().build().start();
+                DatagramSocket victim = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger())) {
+            victim.setSoTimeout(5000);
+            // The spoofer's HELLO reaches the node "from" the victim; the HELLO_ACK goes to the
+            // victim, so the spoofer must guess the cookie.
+            send(victim, relay, 1, new ControlMessage.Hello(7, 500));
+            long realCookie = ((ControlMessage.HelloAck) receiveControl(victim).message()).cookie();
+            SplittableRandom random = new SplittableRandom(SEED);
+            long[] guesses = {0, random.nextLong(), realCookie ^ 1};
+            int requestId = 2;
+            for (long guess : guesses) {
+                send(victim, relay, requestId, new ControlMessage.Subscribe("it-show", 2, 0, guess));
+                DecodeResult answer = receiveControl(victim);
+                assertEquals(ErrorCode.NOT_JOINED, ((ControlMessage.Error) answer.message()).knownCode(),
+                        "guess " + guess);
+                requestId++;
+            }
+            BroadcastThroughRelayIT.sendFrames(broadcaster, 30, null);
+            assertEquals(0, rtpPacketsUntilQuiet(victim), "media reached an address that never proved it");
+            RelayStats stats = relay.stats();
+            assertEquals(guesses.length, stats.routabilityFailures(), stats.toString());
+            assertEquals(0, stats.subscribers(), stats.toString());
+
+            // The same address with the cookie it really received does get the media: the check
+            // above would have seen it.
+            send(victim, relay, requestId, new ControlMessage.Subscribe("it-show", 2, 0, realCookie));
+            assertEquals(ControlMessage.SubscribeAck.class, receiveControl(victim).message().getClass());
+            BroadcastThroughRelayIT.sendFrames(broadcaster, 30, null);
+            assertTrue(rtpPacketsUntilQuiet(victim) > 0, "subscriber with the right cookie got no media");
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    @Test
+    @Timeout(90)
+    void helloAndGarbageFlood_fromManyPorts_staysWithinTheCaps_andTheStreamCarriesOn() throws Exception {
+        int halfOpenCap = 32;
+        int attackers = 200;
+        int frames = 150;
+        List<DatagramSocket> sockets = new ArrayList<>();
+        try (RelayNode relay = RelayNode.builder().maxHalfOpenSessions(halfOpenCap)
+                .unauthenticatedControlRate(50, 10).build().start()) {
+            for (int i = 0; i < attackers; i++) {
+                sockets.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+            }
+            FrameCollector collector = new FrameCollector(frames - 1);
+            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+                    .listener(collector).build().start()) {
+                FrameCollector.await(collector.connected, 5, "viewer connected");
+                try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger())) {
+                    SplittableRandom random = new SplittableRandom(SEED);
+                    long[] maxHalfOpen = new long[1];
+                    long[] maxSessions = new long[1];
+                    BroadcastThroughRelayIT.sendFrames(broadcaster, frames, frameIndex -> {
+                        // Each frame interval: HELLOs from 20 fresh ports, garbage from 20 more,
+                        // and a burst of 30 HELLOs from one port.
+                        for (int k = 0; k < 20; k++) {
+                            DatagramSocket socket = sockets.get(random.nextInt(attackers));
+                            send(socket, relay, frameIndex, new ControlMessage.Hello(random.nextLong(), 500));
+                            byte[] garbage = new byte[random.nextInt(1, 200)];
+                            random.nextBytes(garbage);
+                            sendRaw(sockets.get(random.nextInt(attackers)), garbage, relay.localAddress());
+                        }
+                        DatagramSocket blaster = sockets.get(0);
+                        for (int k = 0; k < 30; k++) {
+                            send(blaster, relay, k + 1, new ControlMessage.Hello(1, 500));
+                        }
+                        RelayStats now = relay.stats();
+                        maxHalfOpen[0] = Math.max(maxHalfOpen[0], now.halfOpenSessions());
+                        maxSessions[0] = Math.max(maxSessions[0], now.sessions());
+                    });
+                    FrameCollector.await(collector.lastFrame, 15, "last frame at viewer");
+                    assertEquals(IntStream.range(0, frames).boxed().toList(), collector.indices());
+                    assertEquals(0, collector.corrupted());
+                    RelayStats stats = relay.stats();
+                    assertTrue(maxHalfOpen[0] <= halfOpenCap, "half-open sessions " + maxHalfOpen[0]);
+                    assertTrue(maxSessions[0] <= halfOpenCap + 2, "sessions " + maxSessions[0]);
+                    assertTrue(stats.halfOpenEvicted() >= attackers - halfOpenCap, stats.toString());
+                    assertTrue(stats.rateLimitedDropped() > 0, stats.toString());
+                    assertEquals(0, stats.handlerFailures(), stats.toString());
+                    assertEquals(2, stats.sessions() - stats.halfOpenSessions(), "both real clients kept: " + stats);
+                }
+            }
+        } finally {
+            sockets.forEach(DatagramSocket::close);
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    /** Counts RTP/RTCP datagrams arriving until none came for 300 ms. */
+    private static int rtpPacketsUntilQuiet(DatagramSocket socket) throws IOException {
+        int previousTimeout = socket.getSoTimeout();
+        socket.setSoTimeout(300);
+        int media = 0;
+        try {
+            while (true) {
+                DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+                socket.receive(packet);
+                if ((packet.getData()[0] & 0xC0) == 0x80) {
+                    media++;
+                }
+            }
+        } catch (SocketTimeoutException quiet) {
+            return media;
+        } finally {
+            socket.setSoTimeout(previousTimeout);
+        }
+    }
+
+    private static void send(DatagramSocket socket, RelayNode relay, int requestId, ControlMessage message) {
+        ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+        try {
+            byte[] bytes = new byte[encoded.readableBytes()];
+            encoded.readBytes(bytes);
+            sendRaw(socket, bytes, relay.localAddress());
+        } finally {
+            encoded.release();
+        }
+    }
+
+    private static void sendRaw(DatagramSocket socket, byte[] bytes, InetSocketAddress to) {
+        try {
+            socket.send(new DatagramPacket(bytes, bytes.length, to));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next control message, skipping media. */
+    private static DecodeResult receiveControl(DatagramSocket socket) throws IOException {
+        while (true) {
+            DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+            socket.receive(packet);
+            if (packet.getData()[0] == 0x0A) {
+                return ControlCodec.decode(Unpooled.wrappedBuffer(packet.getData(), 0, packet.getLength()));
+            }
+        }
+    }
+}

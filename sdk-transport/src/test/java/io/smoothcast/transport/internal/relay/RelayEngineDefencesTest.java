@@ -1,0 +1,125 @@
+package io.smoothcast.transport.internal.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.ErrorCode;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine's defences before authentication, in virtual time: cookies, the half-open cap, the rate limit. */
+class RelayEngineDefencesTest {
+
+    private static final int MAX_SESSIONS = 10;
+    private static final int HALF_OPEN_CAP = 4;
+
+    private final RecordingSender out = new RecordingSender();
+    private final RelayCounters counters = new RelayCounters();
+    private final RelayEngine engine = new RelayEngine(
+            new RelayConfig(7, 500, 5000, 64, 200, MAX_SESSIONS, 100, null), out, counters,
+            new RelaySecurity(null, new ReturnRoutability(new SecureRandom()), new SourceRateLimiter(10, 5, 64),
+                    HALF_OPEN_CAP));
+    private long nowNs = TimeUnit.SECONDS.toNanos(100);
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    @Test
+    void helloFlood_evictsOnlyHalfOpenSessions_oldestFirst() {
+        InetSocketAddress viewer = address(6000);
+        long cookie = hello(viewer);
+        control(viewer, 2, new ControlMessage.Subscribe("show", 2, 0, cookie));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, onlyReplyTo(viewer));
+        long[] cookies = new long[100];
+        for (int port = 7000; port < 7100; port++) {
+            cookies[port - 7000] = hello(address(port)); // each gets its HELLO_ACK
+            assertTrue(counters.get(RelayCounter.HALF_OPEN_SESSIONS) <= HALF_OPEN_CAP);
+            assertTrue(counters.get(RelayCounter.SESSIONS) <= HALF_OPEN_CAP + 1);
+        }
+        assertEquals(100 - HALF_OPEN_CAP, counters.get(RelayCounter.HALF_OPEN_EVICTED));
+        // The subscriber survived; the newest half-open sessions are the ones kept.
+        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
+        InetSocketAddress newest = address(7099);
+        control(newest, 2, new ControlMessage.Subscribe("show", 2, 0, cookies[99]));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, onlyReplyTo(newest));
+        InetSocketAddress evicted = address(7000);
+        control(evicted, 2, new ControlMessage.Subscribe("show", 2, 0, cookies[0])); // right cookie, no session
+        assertEquals(ErrorCode.NOT_JOINED.value(), ((ControlMessage.Error) onlyReplyTo(evicted)).code());
+    }
+
+    @Test
+    void wrongCookie_isRefused_andCounted_butTheRightOneIsAccepted() {
+        InetSocketAddress viewer = address(6000);
+        long cookie = hello(viewer);
+        control(viewer, 2, new ControlMessage.Subscribe("show", 2, 0, cookie + 1));
+        assertEquals(ErrorCode.NOT_JOINED.value(), ((ControlMessage.Error) onlyReplyTo(viewer)).code());
+        assertEquals(1, counters.get(RelayCounter.ROUTABILITY_FAILED));
+        assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS));
+        control(viewer, 3, new ControlMessage.Subscribe("show", 2, 0, cookie));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, onlyReplyTo(viewer));
+    }
+
+    @Test
+    void unauthenticatedSource_isRateLimited_authenticatedOneIsNot() {
+        InetSocketAddress stranger = address(6500);
+        for (int i = 0; i < 20; i++) {
+            control(stranger, i + 1, new ControlMessage.LoadRequest());
+        }
+        assertEquals(5, out.to(stranger).size(), "burst of 5, then nothing within the same instant");
+        assertEquals(15, counters.get(RelayCounter.RATE_LIMITED_DROPPED));
+        nowNs += TimeUnit.MILLISECONDS.toNanos(100);
+        out.sent.clear();
+        control(stranger, 99, new ControlMessage.LoadRequest());
+        assertEquals(1, out.to(stranger).size(), "one more after 1/rate");
+
+        InetSocketAddress viewer = address(6000);
+        long cookie = hello(viewer);
+        control(viewer, 2, new ControlMessage.Subscribe("show", 2, 0, cookie));
+        onlyReplyTo(viewer);
+        for (int i = 0; i < 50; i++) {
+            control(viewer, 0, new ControlMessage.Keepalive(i));
+        }
+        assertEquals(50, out.to(viewer).size(), "keepalives of a subscriber are not limited");
+    }
+
+    private long hello(InetSocketAddress client) {
+        control(client, 1, new ControlMessage.Hello(client.getPort(), 500));
+        return ((ControlMessage.HelloAck) onlyReplyTo(client)).cookie();
+    }
+
+    private void control(InetSocketAddress from, int requestId, ControlMessage message) {
+        ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+        ByteBuf datagram = Unpooled.wrappedBuffer(ByteBufUtil.getBytes(encoded));
+        encoded.release();
+        engine.onDatagram(datagram, from, nowNs);
+        datagram.release();
+    }
+
+    private ControlMessage onlyReplyTo(InetSocketAddress to) {
+        List<RecordingSender.Sent> replies = out.to(to);
+        assertEquals(1, replies.size(), "replies to " + to);
+        out.sent.removeAll(replies);
+        DecodeResult result = ControlCodec.decode(Unpooled.wrappedBuffer(replies.get(0).bytes()));
+        assertTrue(result.ok(), "reply decodes: " + result.error());
+        return result.message();
+    }
+
+    private static InetSocketAddress address(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+}
