@@ -3,6 +3,7 @@ package io.smoothcast.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.transport.RelayNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -34,16 +35,24 @@ class OpsWiringIT {
     @TempDir
     Path dir;
 
-    /** Collects a command's output and completes {@link #url} once the HTTP endpoint's line is printed. */
+    /**
+     * Collects a command's output and completes {@link #url} once the HTTP endpoint's line and a
+     * first status line (printed after the monitor's first sample) are out.
+     */
     private static final class Console extends Writer {
         final StringBuffer text = new StringBuffer();
         final CompletableFuture<String> url = new CompletableFuture<>();
+        private final String statusMarker;
+
+        Console(String statusMarker) {
+            this.statusMarker = statusMarker;
+        }
 
         @Override
         public void write(char[] buf, int off, int len) {
             text.append(buf, off, len);
             Matcher m = HTTP_LINE.matcher(text);
-            if (!url.isDone() && m.find()) {
+            if (!url.isDone() && m.find() && text.indexOf(statusMarker, m.end()) >= 0) {
                 url.complete(m.group(1));
             }
         }
@@ -75,7 +84,7 @@ class OpsWiringIT {
     @Test
     @Timeout(60)
     void relay_withHttpPort_servesItsNodeMetrics() throws Exception {
-        Console out = new Console();
+        Console out = new Console("[it-eu] sessions");
         StringWriter err = new StringWriter();
         CompletableFuture<Integer> relay = start(out, err, "relay", "--port", "0", "--node-id", "42", "--region", "it-eu",
                 "--http-port", "0", "--duration", "3");
@@ -88,16 +97,37 @@ class OpsWiringIT {
     }
 
     @Test
+    @Timeout(60)
+    void broadcastAndView_withHttpPort_serveTheirStreamMetrics() throws Exception {
+        try (RelayNode relay = RelayNode.builder().build().start()) {
+            String node = "127.0.0.1:" + relay.localAddress().getPort();
+            Console viewOut = new Console(" frames ");
+            Console broadcastOut = new Console(" frames ");
+            StringWriter err = new StringWriter();
+            CompletableFuture<Integer> view = start(viewOut, err, "view", "--node", node, "--stream", "ops",
+                    "--duration", "4", "--http-port", "0");
+            CompletableFuture<Integer> broadcast = start(broadcastOut, err, "broadcast", "--node", node, "--stream", "ops",
+                    "--duration", "4", "--http-port", "0");
+            String viewMetrics = get(viewOut.url.get(30, TimeUnit.SECONDS) + "metrics");
+            String broadcastMetrics = get(broadcastOut.url.get(30, TimeUnit.SECONDS) + "metrics");
+            assertTrue(viewMetrics.contains("smoothcast_stream_received_packets_total{"), viewMetrics);
+            assertTrue(broadcastMetrics.contains("smoothcast_stream_sent_packets_total{"), broadcastMetrics);
+            assertEquals(0, broadcast.get(30, TimeUnit.SECONDS), broadcastOut.text + err.toString());
+            assertEquals(0, view.get(30, TimeUnit.SECONDS), viewOut.text + err.toString());
+        }
+    }
+
+    @Test
     @Timeout(90)
     void demo_printsTheAlertOfTheKilledNodesViewer_servesMetricsAndWritesHistory() throws Exception {
-        Console out = new Console();
+        Console out = new Console("t=");
         StringWriter err = new StringWriter();
         Path history = dir.resolve("history");
         CompletableFuture<Integer> demo = start(out, err, "demo", "--duration", "8", "--kill-at", "2",
                 "--status-interval", "500", "--http-port", "0", "--history", history.toString());
         String base = out.url.get(30, TimeUnit.SECONDS);
-        assertTrue(get(base + "metrics").contains("smoothcast_node_viewers{node=\"eu-west\",region=\"eu-west\",stream=\"demo\"}"),
-                "eu-west's viewers in the scrape");
+        String metrics = get(base + "metrics");
+        assertTrue(metrics.contains("smoothcast_node_received_packets_total{node=\"eu-west\",region=\"eu-west\"}"), metrics);
         assertEquals(0, demo.get(60, TimeUnit.SECONDS), out.text + err.toString());
         String text = out.text.toString();
         assertTrue(text.contains("ALERT P2 RAISED " + DemoCommand.VIEWER_NO_MEDIA_RULE)

@@ -1,5 +1,6 @@
 package io.smoothcast.samples.internal;
 
+import io.smoothcast.samples.ops.AlertPrinter;
 import io.smoothcast.samples.ops.DiagnosticsBundle;
 import io.smoothcast.samples.ops.OpsHttpServer;
 import io.smoothcast.samples.ops.RecentSnapshots;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The optional {@code --http-port} of the sample commands: serves a monitor's Prometheus metrics
@@ -19,6 +21,12 @@ import java.util.Map;
  * <p>Not thread-safe: start and close from the command's thread.
  */
 public final class OpsEndpoint {
+
+    /** A running monitor and HTTP endpoint; closing it stops both and throws nothing. */
+    public interface Running extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     private OpsEndpoint() {
     }
@@ -48,6 +56,37 @@ public final class OpsEndpoint {
             out.flush();
         }
         return server;
+    }
+
+    /**
+     * For the client commands ({@code broadcast}, {@code view}): when {@code port} is given, starts
+     * a monitor over what {@code watch} registers, prints its alerts, and serves it over HTTP on
+     * 127.0.0.1.
+     *
+     * @param port the TCP port (0 = any free port), or null for nothing
+     * @param watch registers the client with the monitor
+     * @param config the command's options, for the diagnostics bundle
+     * @param out where the URLs and alerts are printed
+     * @return closes the server and the monitor; does nothing when {@code port} is null
+     */
+    public static Running monitorIfAsked(Integer port, Consumer<OpsMonitor> watch, Map<String, String> config,
+            PrintWriter out) {
+        if (port == null) {
+            return () -> { };
+        }
+        OpsMonitor monitor = OpsMonitor.builder().alertListener(new AlertPrinter(out)).build();
+        try {
+            watch.accept(monitor);
+            monitor.start();
+            OpsHttpServer server = startIfAsked(monitor, "127.0.0.1", port, config, out);
+            return () -> {
+                server.close();
+                monitor.close();
+            };
+        } catch (RuntimeException e) {
+            monitor.close();
+            throw e;
+        }
     }
 
     private static byte[] bundle(Map<String, String> config, RecentSnapshots recent) {
