@@ -1,8 +1,10 @@
 package io.smoothcast.samples;
 
+import io.smoothcast.alert.Subject;
 import io.smoothcast.samples.internal.FfmpegSource;
 import io.smoothcast.samples.internal.Format;
 import io.smoothcast.samples.internal.HostPort;
+import io.smoothcast.samples.internal.OpsEndpoint;
 import io.smoothcast.samples.internal.RunLoop;
 import io.smoothcast.samples.internal.SyntheticSource;
 import io.smoothcast.transport.Broadcaster;
@@ -11,6 +13,7 @@ import io.smoothcast.transport.BroadcasterStats;
 import io.smoothcast.transport.ConnectionState;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,6 +87,11 @@ final class BroadcastCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve this broadcaster's Prometheus metrics (/metrics), dashboard (/) and diagnostics (/diag)"
+                    + " on 127.0.0.1:PORT (0 = any free port); alerts are printed. Default: none.")
+    Integer httpPort;
+
     @Override
     public Integer call() {
         Arguments.check(spec, token == null || token.matches("[A-Za-z0-9_.-]{1,512}"), "--token",
@@ -93,6 +101,8 @@ final class BroadcastCommand implements Callable<Integer> {
         Arguments.check(spec, startBitrateBps >= 100_000 && startBitrateBps <= maxBitrateBps, "--start-bitrate",
                 "must be between 100000 and --max-bitrate (" + maxBitrateBps + "): " + startBitrateBps);
         Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0: " + durationS);
+        Arguments.check(spec, httpPort == null || httpPort >= 0 && httpPort <= 65_535, "--http-port",
+                "must be 0-65535: " + httpPort);
         Arguments.check(spec, input == null || source == Source.ffmpeg, "--input", "needs --source ffmpeg");
         Arguments.check(spec, input == null || new java.io.File(input).isFile(), "--input", "no such file: " + input);
         if (source == Source.ffmpeg) {
@@ -124,16 +134,20 @@ final class BroadcastCommand implements Callable<Integer> {
             out.printf("broadcasting '%s' to %s (%s source)%n", streamId, Format.address(node), source);
             out.flush();
             boolean[] everConnected = {false};
-            RunLoop.run(durationS, 1000, elapsedNs -> {
-                BroadcasterStats s = broadcaster.stats();
-                everConnected[0] |= broadcaster.state() == ConnectionState.CONNECTED;
-                out.printf("%s  %5.1fs  target %s  frames %d  packets %d  rtx %d  rtt %s%s%n", broadcaster.state(),
-                        elapsedNs / 1e9, Format.bitrate(s.targetBitrateBps()), s.framesSent(), s.packetsSent(),
-                        s.retransmissionsSent(), Format.millis(s.rttNs() / 1e6),
-                        encoder == null ? "" : "  encoder " + Format.bitrate(encoder.encoderBitrateBps())
-                                + " (" + encoder.encoderStarts() + " starts)");
-                out.flush();
-            });
+            try (OpsEndpoint.Running ops = OpsEndpoint.monitorIfAsked(httpPort,
+                    m -> m.watch(broadcaster, new Subject(streamId, "broadcaster", Format.address(node), "")),
+                    Map.of("node", Format.address(node), "stream", streamId, "source", source.name()), out)) {
+                RunLoop.run(durationS, 1000, elapsedNs -> {
+                    BroadcasterStats s = broadcaster.stats();
+                    everConnected[0] |= broadcaster.state() == ConnectionState.CONNECTED;
+                    out.printf("%s  %5.1fs  target %s  frames %d  packets %d  rtx %d  rtt %s%s%n", broadcaster.state(),
+                            elapsedNs / 1e9, Format.bitrate(s.targetBitrateBps()), s.framesSent(), s.packetsSent(),
+                            s.retransmissionsSent(), Format.millis(s.rttNs() / 1e6),
+                            encoder == null ? "" : "  encoder " + Format.bitrate(encoder.encoderBitrateBps())
+                                    + " (" + encoder.encoderStarts() + " starts)");
+                    out.flush();
+                });
+            }
             if (encoder != null && encoder.failure() != null) {
                 spec.commandLine().getErr().println("broadcast: " + encoder.failure());
                 return 1;

@@ -1,28 +1,49 @@
 package io.smoothcast.samples;
 
+import io.smoothcast.alert.AlertCondition;
+import io.smoothcast.alert.AlertEvent;
+import io.smoothcast.alert.AlertListener;
+import io.smoothcast.alert.AlertRule;
+import io.smoothcast.alert.Comparison;
+import io.smoothcast.alert.DefaultAlertRules;
+import io.smoothcast.alert.Metric;
+import io.smoothcast.alert.SampleSource;
+import io.smoothcast.alert.Severity;
+import io.smoothcast.alert.Subject;
+import io.smoothcast.alert.ThresholdRule;
+import io.smoothcast.history.BackgroundHistoryWriter;
+import io.smoothcast.history.HistoryWriter;
 import io.smoothcast.netsim.CapacitySchedule;
 import io.smoothcast.netsim.LinkModel;
 import io.smoothcast.samples.internal.DemoViewer;
 import io.smoothcast.samples.internal.Format;
+import io.smoothcast.samples.internal.OpsEndpoint;
 import io.smoothcast.samples.internal.RunLoop;
 import io.smoothcast.samples.internal.SyntheticSource;
 import io.smoothcast.samples.internal.ViewerMeter;
+import io.smoothcast.samples.ops.AlertPrinter;
+import io.smoothcast.samples.ops.OpsHttpServer;
 import io.smoothcast.transport.Broadcaster;
 import io.smoothcast.transport.BroadcasterStats;
+import io.smoothcast.transport.OpsMonitor;
 import io.smoothcast.transport.RelayNode;
 import io.smoothcast.transport.SharedIoThreads;
+import io.smoothcast.transport.Viewer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,6 +54,11 @@ import picocli.CommandLine.Spec;
  * regions (ap-east is the origin, eu-west and sa-east cascade from it), one broadcaster on the
  * origin, and three viewers each behind its own emulated access network. Part-way through, the
  * sa-east node is killed and its viewer moves to eu-west.
+ *
+ * <p>An {@link OpsMonitor} watches the relays, the broadcaster and the viewers with the default
+ * rules plus {@link #VIEWER_NO_MEDIA_RULE}; raised and cleared alerts are printed as they happen
+ * (the killed node's viewer raises it), {@code --http-port} serves the dashboard and metrics and
+ * {@code --history} appends statistics and alerts as JSON lines.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run a whole broadcast in one process on loopback and show how each viewer fares.",
@@ -46,6 +72,7 @@ import picocli.CommandLine.Spec;
             "  smoothcast demo",
             "  smoothcast demo --duration 60",
             "  smoothcast demo --duration 10 --kill-at 0",
+            "  smoothcast demo --duration 60 --http-port 8080 --history ./history",
             "", "Exit codes: 0 the demo ran, 1 no viewer received anything, 2 bad arguments."})
 final class DemoCommand implements Callable<Integer> {
 
@@ -53,6 +80,10 @@ final class DemoCommand implements Callable<Integer> {
     private static final String STREAM = "demo";
     private static final String ORIGIN = "ap-east";
     private static final String KILLED = "sa-east";
+    /** The demo's extra alert rule: one viewer without media for a second (P2, some users affected). */
+    static final String VIEWER_NO_MEDIA_RULE = "viewer-no-media";
+    /** A viewer replaced after a failover stays watched this long, so its alert is raised and then cleared. */
+    private static final long RETIRED_WATCH_NS = TimeUnit.MILLISECONDS.toNanos(4500);
 
     @Spec
     CommandSpec spec;
@@ -70,6 +101,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--status-interval", paramLabel = "MS", description = "Milliseconds between table refreshes. Default: ${DEFAULT-VALUE}.")
     long statusIntervalMs = 1000;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve the live dashboard (/), Prometheus metrics (/metrics) and diagnostics (/diag) on"
+                    + " 127.0.0.1:PORT (0 = any free port). Default: no HTTP endpoint.")
+    Integer httpPort;
+
+    @Option(names = "--history", paramLabel = "DIR",
+            description = "Append statistics and alerts to rotating JSON-lines files in DIR (read them with `report`).")
+    Path history;
+
     @Override
     public Integer call() {
         Arguments.check(spec, durationS > 0 && durationS <= 3600, "--duration", "must be > 0 and <= 3600: " + durationS);
@@ -77,6 +117,8 @@ final class DemoCommand implements Callable<Integer> {
         Arguments.check(spec, killAt >= 0 && killAt < durationS, "--kill-at", "must be 0 (never) or less than --duration: " + killAt);
         Arguments.check(spec, maxBitrateBps >= 200_000, "--max-bitrate", "must be >= 200000: " + maxBitrateBps);
         Arguments.check(spec, statusIntervalMs >= 50, "--status-interval", "must be >= 50 ms: " + statusIntervalMs);
+        Arguments.check(spec, httpPort == null || httpPort >= 0 && httpPort <= 65_535, "--http-port",
+                "must be 0-65535: " + httpPort);
         PrintWriter out = spec.commandLine().getOut();
         CapacitySchedule norway = loadTrace();
 
@@ -85,6 +127,9 @@ final class DemoCommand implements Callable<Integer> {
         SharedIoThreads io = SharedIoThreads.create(2);
         SyntheticSource source = new SyntheticSource(30, Math.min(1_000_000, maxBitrateBps), maxBitrateBps);
         Broadcaster broadcaster = null;
+        AtomicBoolean alertPrinted = new AtomicBoolean();
+        OpsMonitor monitor = monitor(out, alertPrinted);
+        OpsHttpServer http = null;
         try {
             RelayNode origin = RelayNode.builder().nodeId(1).build().start();
             relays.put(ORIGIN, origin);
@@ -98,6 +143,10 @@ final class DemoCommand implements Callable<Integer> {
                     .bitrateLimits(100_000, Math.min(1_000_000, maxBitrateBps), maxBitrateBps)
                     .videoBitrateBps((int) maxBitrateBps).sharedIoThreads(io).build().start();
             source.start(broadcaster);
+            for (Map.Entry<String, RelayNode> r : relays.entrySet()) {
+                monitor.watch(r.getValue(), r.getKey(), r.getKey());
+            }
+            monitor.watch(broadcaster, new Subject(STREAM, "broadcaster", ORIGIN, ORIGIN));
 
             DemoViewer.Node euWest = new DemoViewer.Node("eu-west", relays.get("eu-west").localAddress());
             DemoViewer.Node saEast = new DemoViewer.Node(KILLED, relays.get(KILLED).localAddress());
@@ -108,9 +157,14 @@ final class DemoCommand implements Callable<Integer> {
             viewers.add(new DemoViewer("interconti", "250 ms RTT, 2 % loss", STREAM, List.of(saEast, euWest),
                     () -> link(125, 0.02).seed(7), () -> link(125, 0.02).seed(11), io));
             long startNs = System.nanoTime();
+            Map<DemoViewer, Viewer> watched = new IdentityHashMap<>();
+            Map<Viewer, Long> retired = new IdentityHashMap<>();
             for (DemoViewer v : viewers) {
                 v.start(startNs);
+                watch(monitor, v, watched, retired, startNs);
             }
+            monitor.start();
+            http = OpsEndpoint.startIfAsked(monitor, "127.0.0.1", httpPort, config(), out);
             out.printf("broadcaster -> %s, %d viewers, %.0f s%s%n%n", ORIGIN, viewers.size(), durationS,
                     killAt > 0 ? String.format(Locale.ROOT, ", %s is killed at %.1f s", KILLED, killAt) : "");
             out.flush();
@@ -123,22 +177,38 @@ final class DemoCommand implements Callable<Integer> {
                 long now = System.nanoTime();
                 if (killAt > 0 && !killed[0] && elapsedNs >= (long) (killAt * 1e9)) {
                     killed[0] = true;
+                    monitor.unwatch(relays.get(KILLED));
                     relays.get(KILLED).close();
-                    out.printf("*** %.1f s: killed relay %s ***%n", elapsedNs / 1e9, KILLED);
-                    tableLines[0] = 0; // keep the announcement: draw the next table below it
+                    synchronized (out) {
+                        out.printf("*** %.1f s: killed relay %s ***%n", elapsedNs / 1e9, KILLED);
+                        tableLines[0] = 0; // keep the announcement: draw the next table below it
+                    }
                 }
                 for (DemoViewer v : viewers) {
                     v.check(now);
+                    watch(monitor, v, watched, retired, now);
                 }
+                retired.entrySet().removeIf(e -> {
+                    boolean done = now - e.getValue() >= RETIRED_WATCH_NS;
+                    if (done) {
+                        monitor.unwatch(e.getKey());
+                    }
+                    return done;
+                });
                 List<String> table = table(elapsedNs, b.stats(), viewers, now);
-                if (inPlace && tableLines[0] > 0) {
-                    out.print("\u001b[" + tableLines[0] + "F");
+                synchronized (out) {
+                    if (alertPrinted.getAndSet(false)) {
+                        tableLines[0] = 0; // keep the alert lines: draw the next table below them
+                    }
+                    if (inPlace && tableLines[0] > 0) {
+                        out.print("\u001b[" + tableLines[0] + "F");
+                    }
+                    for (String line : table) {
+                        out.print(line + (inPlace ? "\u001b[K" : "") + System.lineSeparator());
+                    }
+                    tableLines[0] = table.size();
+                    out.flush();
                 }
-                for (String line : table) {
-                    out.print(line + (inPlace ? "\u001b[K" : "") + System.lineSeparator());
-                }
-                tableLines[0] = table.size();
-                out.flush();
             });
             long endNs = System.nanoTime();
             printSummary(out, viewers, endNs);
@@ -149,6 +219,10 @@ final class DemoCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
+            if (http != null) {
+                http.close();
+            }
+            monitor.close();
             for (DemoViewer v : viewers) {
                 v.close();
             }
@@ -159,6 +233,62 @@ final class DemoCommand implements Callable<Integer> {
             relays.values().forEach(RelayNode::close);
             io.close();
         }
+    }
+
+    /**
+     * The monitor: default rules plus {@link #VIEWER_NO_MEDIA_RULE}, alerts printed as they are
+     * raised and cleared (and flagged so the live table is redrawn below them), optional history.
+     */
+    private OpsMonitor monitor(PrintWriter out, AtomicBoolean alertPrinted) {
+        List<AlertRule> rules = new ArrayList<>(DefaultAlertRules.create());
+        rules.add(ThresholdRule.of(VIEWER_NO_MEDIA_RULE, Severity.P2,
+                AlertCondition.when(Metric.MEDIA_AGE_MS, Comparison.ABOVE, 1000).sources(SampleSource.RECEIVE).build(),
+                "a viewer has received no media for more than 1 s"));
+        AlertPrinter printer = new AlertPrinter(out);
+        OpsMonitor.Builder builder = OpsMonitor.builder().rules(rules).alertListener(new AlertListener() {
+            @Override
+            public void onRaised(AlertEvent event) {
+                printer.onRaised(event);
+                alertPrinted.set(true);
+            }
+
+            @Override
+            public void onCleared(AlertEvent event) {
+                printer.onCleared(event);
+                alertPrinted.set(true);
+            }
+        });
+        if (history != null) {
+            builder.history(new BackgroundHistoryWriter(HistoryWriter.builder(history).build(),
+                    BackgroundHistoryWriter.DEFAULT_CAPACITY, System::currentTimeMillis));
+        }
+        return builder.build();
+    }
+
+    /**
+     * Keeps the monitor on each viewer's current {@link Viewer}: after a failover the new one is
+     * watched and the old one stays watched for {@link #RETIRED_WATCH_NS} (its media age keeps
+     * growing, so the no-media alert is raised; unwatching it later clears the alert).
+     */
+    private static void watch(OpsMonitor monitor, DemoViewer v, Map<DemoViewer, Viewer> watched,
+            Map<Viewer, Long> retired, long nowNs) {
+        Viewer current = v.viewer();
+        Viewer previous = watched.put(v, current);
+        if (previous == current) {
+            return;
+        }
+        if (previous != null) {
+            retired.put(previous, nowNs);
+        }
+        monitor.watch(current, new Subject(STREAM, v.name(), v.region(), v.region()));
+    }
+
+    private Map<String, String> config() {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("duration", Double.toString(durationS));
+        c.put("maxBitrateBps", Long.toString(maxBitrateBps));
+        c.put("history", history == null ? "" : history.toString());
+        return c;
     }
 
     private static LinkModel.Builder link(long oneWayDelayMs, double loss) {

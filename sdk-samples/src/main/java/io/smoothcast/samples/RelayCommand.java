@@ -2,18 +2,28 @@ package io.smoothcast.samples;
 
 import io.smoothcast.samples.internal.Format;
 import io.smoothcast.samples.internal.HostPort;
+import io.smoothcast.samples.internal.OpsEndpoint;
 import io.smoothcast.samples.internal.RunLoop;
+import io.smoothcast.samples.ops.AlertPrinter;
+import io.smoothcast.samples.ops.OpsHttpServer;
+import io.smoothcast.transport.OpsMonitor;
 import io.smoothcast.transport.RelayNode;
 import io.smoothcast.transport.RelayStats;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code smoothcast relay}: runs one relay node until Ctrl-C or the end of {@code --duration}. */
+/**
+ * {@code smoothcast relay}: runs one relay node until Ctrl-C or the end of {@code --duration},
+ * watched by an {@link OpsMonitor} whose raised and cleared alerts are printed; with
+ * {@code --http-port} it also serves Prometheus metrics and the live dashboard.
+ */
 @Command(name = "relay", mixinStandardHelpOptions = true,
         description = "Run a relay node: broadcasters publish to it, viewers watch through it.",
         footer = {"", "Examples:",
@@ -21,6 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  smoothcast relay --port 7001 --region sa-east --upstream 10.0.0.5:7000",
             "  smoothcast relay --bind 0.0.0.0 --port 7000 --duration 60",
             "  smoothcast relay --port 7000 --token-key k1=$SECRET_HEX   (viewers and broadcasters need --token)",
+            "  smoothcast relay --port 7000 --http-port 9100   (dashboard http://127.0.0.1:9100/, scrape /metrics)",
             "", "Exit codes: 0 ran until stopped, 1 could not start, 2 bad arguments."})
 final class RelayCommand implements Callable<Integer> {
 
@@ -55,11 +66,18 @@ final class RelayCommand implements Callable<Integer> {
             description = "Milliseconds between status lines. Default: ${DEFAULT-VALUE}.")
     long statusIntervalMs = 1000;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve the dashboard (/), Prometheus metrics (/metrics) and diagnostics (/diag) over HTTP"
+                    + " on --bind:PORT (0 = any free port). Default: no HTTP endpoint.")
+    Integer httpPort;
+
     @Override
     public Integer call() {
         Arguments.check(spec, port >= 0 && port <= 65_535, "--port", "must be 0-65535: " + port);
         Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0: " + durationS);
         Arguments.check(spec, statusIntervalMs >= 10, "--status-interval", "must be >= 10 ms: " + statusIntervalMs);
+        Arguments.check(spec, httpPort == null || httpPort >= 0 && httpPort <= 65_535, "--http-port",
+                "must be 0-65535: " + httpPort);
         PrintWriter out = spec.commandLine().getOut();
         RelayNode.Builder builder = RelayNode.builder().bindAddress(new InetSocketAddress(bind, port));
         if (upstream != null) {
@@ -89,21 +107,41 @@ final class RelayCommand implements Callable<Integer> {
             }
             builder.tokenVerifier(verifier.build());
         }
-        try (RelayNode node = builder.build().start()) {
-            out.printf("relay %s listening on %s (node id %08x)%s%n", region, Format.address(node.localAddress()), node.nodeId(),
-                    upstream == null ? "" : ", upstream " + Format.address(upstream));
-            out.flush();
-            RunLoop.run(durationS, statusIntervalMs, elapsedNs -> {
-                RelayStats s = node.stats();
-                out.printf("[%s] sessions %d, publishers %d, subscribers %d, streams %d, %d pkt/s, %d kbps, rtx %d%n",
-                        region, s.sessions(), s.publishers(), s.subscribers(), s.streams(), s.packetsPerSecond(),
-                        s.bitsPerSecond() / 1000, s.retransmissionsSent());
+        try (RelayNode node = builder.build().start();
+                OpsMonitor monitor = OpsMonitor.builder().alertListener(new AlertPrinter(out)).build()) {
+            String nodeName = String.format("%08x", node.nodeId());
+            monitor.watch(node, nodeName, region);
+            monitor.start();
+            synchronized (out) {
+                out.printf("relay %s listening on %s (node id %s)%s%n", region, Format.address(node.localAddress()), nodeName,
+                        upstream == null ? "" : ", upstream " + Format.address(upstream));
                 out.flush();
-            });
+            }
+            try (OpsHttpServer http = OpsEndpoint.startIfAsked(monitor, bind, httpPort, config(), out)) {
+                RunLoop.run(durationS, statusIntervalMs, elapsedNs -> {
+                    RelayStats s = node.stats();
+                    synchronized (out) {
+                        out.printf("[%s] sessions %d, publishers %d, subscribers %d, streams %d, %d pkt/s, %d kbps, rtx %d%n",
+                                region, s.sessions(), s.publishers(), s.subscribers(), s.streams(), s.packetsPerSecond(),
+                                s.bitsPerSecond() / 1000, s.retransmissionsSent());
+                        out.flush();
+                    }
+                });
+            }
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println("relay: could not run on " + bind + ":" + port + ": " + e.getMessage());
             return 1;
         }
         return 0;
+    }
+
+    private Map<String, String> config() {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("bind", bind);
+        c.put("port", Integer.toString(port));
+        c.put("region", region);
+        c.put("upstream", upstream == null ? "" : Format.address(upstream));
+        c.put("httpPort", String.valueOf(httpPort));
+        return c;
     }
 }

@@ -1,8 +1,10 @@
 package io.smoothcast.samples;
 
+import io.smoothcast.alert.Subject;
 import io.smoothcast.samples.internal.Format;
 import io.smoothcast.samples.internal.HostPort;
 import io.smoothcast.samples.internal.MkvRemuxer;
+import io.smoothcast.samples.internal.OpsEndpoint;
 import io.smoothcast.samples.internal.RunLoop;
 import io.smoothcast.samples.internal.ViewerMeter;
 import io.smoothcast.transport.ConnectionState;
@@ -15,6 +17,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,12 +64,19 @@ final class ViewCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}.")
     double durationS;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve this viewer's Prometheus metrics (/metrics), dashboard (/) and diagnostics (/diag)"
+                    + " on 127.0.0.1:PORT (0 = any free port); alerts are printed. Default: none.")
+    Integer httpPort;
+
     @Override
     public Integer call() {
         Arguments.check(spec, token == null || token.matches("[A-Za-z0-9_.-]{1,512}"), "--token",
                 "must be a token printed by the token command");
         Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0: " + durationS);
         Arguments.check(spec, framesPerSecond >= 1 && framesPerSecond <= 120, "--fps", "must be 1-120: " + framesPerSecond);
+        Arguments.check(spec, httpPort == null || httpPort >= 0 && httpPort <= 65_535, "--http-port",
+                "must be 0-65535: " + httpPort);
         boolean toStdout = "-".equals(output);
         // With media on standard output, the status line goes to standard error.
         PrintWriter status = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
@@ -99,18 +109,22 @@ final class ViewCommand implements Callable<Integer> {
         long[] framesSeen = {0};
         try (viewer) {
             viewer.start();
-            RunLoop.run(durationS, 1000, elapsedNs -> {
-                ViewerMeter.Sample sample = meter.sample(System.nanoTime());
-                ViewerStats s = viewer.stats();
-                String line = String.format(Locale.ROOT,
-                        "%s %s %5.1fs  %s  latency %s  frames %d  lost %d  rtx %d  freezes %d  rtt %s",
-                        Format.address(node), viewer.state(), elapsedNs / 1e9, Format.bitrate(sample.bitrateBps()),
-                        Format.millis(sample.latencyMs()), s.framesDelivered(), s.packetsLost(),
-                        s.retransmissionsReceived(), s.freezeCount(), Format.millis(s.rttNs() / 1e6));
-                status.print(inPlace ? "\r" + line + "\u001b[K" : line + System.lineSeparator());
-                status.flush();
-                framesSeen[0] = meter.videoFrames();
-            });
+            try (OpsEndpoint.Running ops = OpsEndpoint.monitorIfAsked(httpPort,
+                    m -> m.watch(viewer, new Subject(streamId, "viewer", Format.address(node), "")),
+                    Map.of("node", Format.address(node), "stream", streamId), status)) {
+                RunLoop.run(durationS, 1000, elapsedNs -> {
+                    ViewerMeter.Sample sample = meter.sample(System.nanoTime());
+                    ViewerStats s = viewer.stats();
+                    String line = String.format(Locale.ROOT,
+                            "%s %s %5.1fs  %s  latency %s  frames %d  lost %d  rtx %d  freezes %d  rtt %s",
+                            Format.address(node), viewer.state(), elapsedNs / 1e9, Format.bitrate(sample.bitrateBps()),
+                            Format.millis(sample.latencyMs()), s.framesDelivered(), s.packetsLost(),
+                            s.retransmissionsReceived(), s.freezeCount(), Format.millis(s.rttNs() / 1e6));
+                    status.print(inPlace ? "\r" + line + "\u001b[K" : line + System.lineSeparator());
+                    status.flush();
+                    framesSeen[0] = meter.videoFrames();
+                });
+            }
             if (inPlace) {
                 status.println();
             }

@@ -120,6 +120,11 @@ public final class DemoViewer implements AutoCloseable {
         emulator.close();
     }
 
+    /** @return the viewer in use now (a new one after each failover; the old one is closed) */
+    public Viewer viewer() {
+        return viewer;
+    }
+
     /** @return the current node's region */
     public String region() {
         return nodes.get(nodeIndex).region();

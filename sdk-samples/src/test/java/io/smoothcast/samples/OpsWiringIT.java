@@ -1,0 +1,145 @@
+package io.smoothcast.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.transport.RelayNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The operability wiring of the sample commands, run in-process (picocli {@code execute}) on
+ * loopback: the relay's Prometheus endpoint and the demo's alert lines, HTTP endpoint and history.
+ */
+class OpsWiringIT {
+
+    private static final Pattern HTTP_LINE = Pattern.compile("http: dashboard (http://\\S+/),");
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Collects a command's output and completes {@link #url} once the HTTP endpoint's line and a
+     * first status line (printed after the monitor's first sample) are out.
+     */
+    private static final class Console extends Writer {
+        final StringBuffer text = new StringBuffer();
+        final CompletableFuture<String> url = new CompletableFuture<>();
+        private final String statusMarker;
+
+        Console(String statusMarker) {
+            this.statusMarker = statusMarker;
+        }
+
+        @Override
+        public void write(char[] buf, int off, int len) {
+            text.append(buf, off, len);
+            Matcher m = HTTP_LINE.matcher(text);
+            if (!url.isDone() && m.find() && text.indexOf(statusMarker, m.end()) >= 0) {
+                url.complete(m.group(1));
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static CompletableFuture<Integer> start(Console out, StringWriter err, String... args) {
+        CommandLine cli = SmoothcastCli.newCommandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return CompletableFuture.supplyAsync(() -> cli.execute(args));
+    }
+
+    private static String get(String url) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), url);
+        return response.body();
+    }
+
+    @Test
+    @Timeout(60)
+    void relay_withHttpPort_servesItsNodeMetrics() throws Exception {
+        Console out = new Console("[it-eu] sessions");
+        StringWriter err = new StringWriter();
+        CompletableFuture<Integer> relay = start(out, err, "relay", "--port", "0", "--node-id", "42", "--region", "it-eu",
+                "--http-port", "0", "--duration", "3");
+        String base = out.url.get(30, TimeUnit.SECONDS);
+        String metrics = get(base + "metrics");
+        assertTrue(metrics.contains("smoothcast_node_received_packets_total{node=\"0000002a\",region=\"it-eu\"}"), metrics);
+        assertTrue(metrics.contains("smoothcast_alerts_active{severity=\"P0\"} 0"), metrics);
+        assertTrue(get(base).contains("uPlot"), "dashboard page");
+        assertEquals(0, relay.get(30, TimeUnit.SECONDS), out.text + err.toString());
+    }
+
+    @Test
+    @Timeout(60)
+    void broadcastAndView_withHttpPort_serveTheirStreamMetrics() throws Exception {
+        try (RelayNode relay = RelayNode.builder().build().start()) {
+            String node = "127.0.0.1:" + relay.localAddress().getPort();
+            Console viewOut = new Console(" frames ");
+            Console broadcastOut = new Console(" frames ");
+            StringWriter err = new StringWriter();
+            CompletableFuture<Integer> view = start(viewOut, err, "view", "--node", node, "--stream", "ops",
+                    "--duration", "4", "--http-port", "0");
+            CompletableFuture<Integer> broadcast = start(broadcastOut, err, "broadcast", "--node", node, "--stream", "ops",
+                    "--duration", "4", "--http-port", "0");
+            String viewMetrics = get(viewOut.url.get(30, TimeUnit.SECONDS) + "metrics");
+            String broadcastMetrics = get(broadcastOut.url.get(30, TimeUnit.SECONDS) + "metrics");
+            assertTrue(viewMetrics.contains("smoothcast_stream_received_packets_total{"), viewMetrics);
+            assertTrue(broadcastMetrics.contains("smoothcast_stream_sent_packets_total{"), broadcastMetrics);
+            assertEquals(0, broadcast.get(30, TimeUnit.SECONDS), broadcastOut.text + err.toString());
+            assertEquals(0, view.get(30, TimeUnit.SECONDS), viewOut.text + err.toString());
+        }
+    }
+
+    @Test
+    @Timeout(90)
+    void demo_printsTheAlertOfTheKilledNodesViewer_servesMetricsAndWritesHistory() throws Exception {
+        Console out = new Console("t=");
+        StringWriter err = new StringWriter();
+        Path history = dir.resolve("history");
+        CompletableFuture<Integer> demo = start(out, err, "demo", "--duration", "8", "--kill-at", "2",
+                "--status-interval", "500", "--http-port", "0", "--history", history.toString());
+        String base = out.url.get(30, TimeUnit.SECONDS);
+        String metrics = get(base + "metrics");
+        assertTrue(metrics.contains("smoothcast_node_received_packets_total{node=\"eu-west\",region=\"eu-west\"}"), metrics);
+        assertEquals(0, demo.get(60, TimeUnit.SECONDS), out.text + err.toString());
+        String text = out.text.toString();
+        assertTrue(text.contains("ALERT P2 RAISED " + DemoCommand.VIEWER_NO_MEDIA_RULE)
+                && text.contains("endpoint=interconti") && text.contains("node=sa-east"), text);
+        try (Stream<Path> files = Files.list(history)) {
+            assertTrue(files.anyMatch(f -> {
+                try {
+                    return Files.size(f) > 0;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }), "no history written to " + history);
+        }
+    }
+}
