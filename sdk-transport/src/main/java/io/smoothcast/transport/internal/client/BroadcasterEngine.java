@@ -12,7 +12,6 @@ import io.smoothcast.cc.Pacer;
 import io.smoothcast.cc.PacketPriority;
 import io.smoothcast.cc.TransportFeedback;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
-import io.smoothcast.rtp.SequenceNumbers;
 import io.smoothcast.rtp.TransportCcFeedbackView;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.SingleWriterCounters;
@@ -23,6 +22,7 @@ import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.DatagramReceiver;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.transport.internal.cc.TransportCcFeedbacks;
 import io.smoothcast.transport.internal.rtx.RetransmissionCache;
 import io.smoothcast.transport.internal.rtx.RtpHeaders;
 import io.smoothcast.transport.internal.rtx.RtxPackets;
@@ -332,19 +332,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         if (lastSent < 0) {
             return;
         }
-        feedback.clear();
-        while (transportCc.nextPacket()) {
-            long sequence = lastSent + SequenceNumbers.distance((int) lastSent, transportCc.packetSequenceNumber());
-            if (sequence < 0 || sequence > lastSent) {
-                continue; // never sent: forged or stale
-            }
-            boolean added = transportCc.packetReceived()
-                    ? feedback.addReceived(sequence, transportCc.packetArrivalTimeUs() * 1000)
-                    : feedback.addLost(sequence);
-            if (!added) {
-                break;
-            }
-        }
+        TransportCcFeedbacks.convert(transportCc, lastSent, feedback);
         controller.onFeedback(feedback, nowNs);
         updateTarget(nowNs);
     }
