@@ -113,6 +113,11 @@ public final class DirectRtpSender implements AutoCloseable {
         return controller.targetBitrateBps();
     }
 
+    /** @return packets the peer's transport-cc feedback reported received, as the controller counted them */
+    public long feedbackReportedReceivedPackets() {
+        return controller.reportedReceivedPackets();
+    }
+
     /**
      * Packetizes one access unit and queues its packets in the pacer.
      *

@@ -117,10 +117,13 @@ class GstreamerFeedbackInteropIT {
                     stopWithEos(receiver);
                     DirectRtpSenderStats stats = sender.stats();
                     String summary = stats + " forwarded=" + forwarded[0] + " dropped=" + forwarded[1]
-                            + " targetBps=" + sender.targetBitrateBps();
+                            + " targetBps=" + sender.targetBitrateBps() + " ccReportedReceived="
+                            + sender.feedbackReportedReceivedPackets();
                     System.out.println("interop case 2: " + summary);
                     assertTrue(forwarded[1] > 0, "the forwarder dropped nothing: " + summary);
                     assertTrue(stats.transportFeedbackReceived() > 10, "too little transport-cc: " + summary);
+                    assertTrue(sender.feedbackReportedReceivedPackets() > forwarded[0] / 2,
+                            "the controller saw too few packets acknowledged: " + summary);
                     assertTrue(stats.nacksReceived() > 0, "GStreamer sent no NACK: " + summary);
                     assertTrue(stats.rtxQueued() > 0, "no RTX was sent: " + summary);
                     assertEquals(0, stats.malformedRtcp(), summary);
