@@ -218,6 +218,11 @@ public final class DirectRtpReceiver implements AutoCloseable {
     private void writeFrame(JitterFrame frame) throws IOException {
         int written = 0;
         for (int i = 0; i < frame.packetCount(); i++) {
+            if (written >= accessUnit.length) {
+                stats.depacketizeErrors++; // larger than any sane access unit
+                depacketizer.reset();
+                return;
+            }
             int n = depacketizer.depacketize(frame.sequenceNumber(i), frame.payloadArray(), frame.payloadOffset(i),
                     frame.payloadLength(i), accessUnit, written);
             if (n < 0) {
