@@ -39,6 +39,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Baseline, same run: {@code bareFanOut}, the least any Netty relay does per packet (one
  * retained duplicate per subscriber to the same sender, no parsing, no lookup, no cache). The
  * ratio of the two is the cost of the relay logic on top of Netty's reference counting.
+ *
+ * <p>With {@code transportSequence} (the packet carries the transport-wide sequence number, as
+ * the SDK's broadcaster sends it), the relay gives each subscriber its own copy with its own
+ * number and records it in that subscriber's congestion controller; the fair baseline for that
+ * is {@code bareCopyFanOut} (one pooled copy per subscriber with a 2-byte rewrite, nothing else).
+ * Without it the relay forwards duplicates, as {@code bareFanOut} does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,6 +57,9 @@ public class RelayFanOutBenchmark {
 
     @Param({"200"})
     public int subscribers;
+
+    @Param({"true", "false"})
+    public boolean transportSequence;
 
     private static final InetSocketAddress PUBLISHER = new InetSocketAddress("127.0.0.1", 5000);
     private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 2_000_000);
@@ -96,9 +105,12 @@ public class RelayFanOutBenchmark {
             control(subscriberAddresses[i], new ControlMessage.Subscribe("bench", 2, 0));
         }
         byte[] bytes = new byte[1300];
-        int length = new RtpPacketWriter().payloadType(96).ssrc(VIDEO.ssrc()).sequenceNumber(0).timestamp(0)
-                .addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, 0)
-                .write(bytes, 0, bytes.length, new byte[1180], 0, 1180);
+        RtpPacketWriter writer = new RtpPacketWriter().payloadType(96).ssrc(VIDEO.ssrc()).sequenceNumber(0)
+                .timestamp(0);
+        if (transportSequence) {
+            writer.addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, 0);
+        }
+        int length = writer.write(bytes, 0, bytes.length, new byte[1180], 0, 1180);
         packet = PooledByteBufAllocator.DEFAULT.directBuffer(length);
         packet.writeBytes(bytes, 0, length);
     }
@@ -119,7 +131,9 @@ public class RelayFanOutBenchmark {
     public long relayEngine() {
         sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
         packet.setShort(2, sequenceNumber);
-        packet.setShort(17, sequenceNumber); // transport-wide sequence number
+        if (transportSequence) {
+            packet.setShort(17, sequenceNumber); // transport-wide sequence number
+        }
         nowNs += 100_000;
         engine.onDatagram(packet, PUBLISHER, nowNs);
         return sender.sent;
@@ -130,6 +144,19 @@ public class RelayFanOutBenchmark {
         InetSocketAddress[] to = subscriberAddresses;
         for (int i = 0; i < to.length; i++) {
             sender.send(packet.retainedDuplicate(), to[i]);
+        }
+        return sender.sent;
+    }
+
+    @Benchmark
+    public long bareCopyFanOut() {
+        InetSocketAddress[] to = subscriberAddresses;
+        int length = packet.readableBytes();
+        for (int i = 0; i < to.length; i++) {
+            ByteBuf copy = sender.allocator().buffer(length);
+            copy.writeBytes(packet, packet.readerIndex(), length);
+            copy.setShort(17, i);
+            sender.send(copy, to[i]);
         }
         return sender.sent;
     }

@@ -13,6 +13,7 @@ import io.smoothcast.cc.PacketPriority;
 import io.smoothcast.cc.TransportFeedback;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.TransportCcFeedbackView;
+import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.SingleWriterCounters;
 import io.smoothcast.transport.internal.control.ControlCodec;
@@ -22,7 +23,6 @@ import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.DatagramReceiver;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import io.smoothcast.transport.internal.netty.UdpTransport;
-import io.smoothcast.transport.internal.cc.TransportCcFeedbacks;
 import io.smoothcast.transport.internal.rtx.RetransmissionCache;
 import io.smoothcast.transport.internal.rtx.RtpHeaders;
 import io.smoothcast.transport.internal.rtx.RtxPackets;
@@ -108,7 +108,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
     private final RtcpPliView pli = new RtcpPliView();
     private final TransportCcFeedbackView transportCc = new TransportCcFeedbackView();
-    private final TransportFeedback feedback = new TransportFeedback(io.smoothcast.transport.internal.cc.TransportFeedbackCollector.MAX_PACKETS_PER_FEEDBACK * 2);
+    private final TransportFeedbackConverter feedbackConverter = new TransportFeedbackConverter();
     private final CongestionController controller;
     private final Pacer pacer;
     private final RenditionSelector renditions;
@@ -325,14 +325,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         return true;
     }
 
-    /** Converts a transport-cc feedback (16-bit numbers, receiver's clock) for the controller. */
+    /** Hands a transport-cc feedback (16-bit numbers, receiver's clock) to the controller. */
     private void onTransportFeedback(long nowNs) {
         counters.increment(TRANSPORT_FEEDBACK_RECEIVED);
-        long lastSent = nextTransportSequence - 1;
-        if (lastSent < 0) {
+        TransportFeedback feedback = feedbackConverter.convert(transportCc, nextTransportSequence - 1);
+        if (feedback == null) {
             return;
         }
-        TransportCcFeedbacks.convert(transportCc, lastSent, feedback);
         controller.onFeedback(feedback, nowNs);
         updateTarget(nowNs);
     }

@@ -10,10 +10,12 @@ import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtcpReportView;
 import io.smoothcast.rtp.RtcpReportWriter;
 import io.smoothcast.rtp.RtcpWriter;
+import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.SingleWriterCounters;
+import io.smoothcast.transport.internal.cc.TransportFeedbackSender;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
@@ -29,7 +31,9 @@ import java.util.function.Function;
  * The viewer's protocol logic on its I/O thread: the control conversation, feeding RTP and RTX
  * (RFC 4588, original sequence number restored) into one jitter buffer per track, and sending
  * the feedback the jitter buffers ask for: generic NACKs for missing packets and PLIs when a
- * keyframe is needed, plus a receiver report every second.
+ * keyframe is needed, a receiver report every second, and transport-cc feedback for every
+ * packet from the node (the node's per-subscriber congestion control picks the simulcast layer
+ * from it).
  *
  * <p>Not thread-safe: the I/O thread only, except {@link #tracks()} and {@link #counters()}.
  */
@@ -55,7 +59,9 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
     public static final int RETIRED_FREEZES = 8;
     /** Counter: receiver reports sent. */
     public static final int RECEIVER_REPORTS_SENT = 9;
-    private static final int COUNTER_COUNT = 10;
+    /** Counter: transport-cc feedback packets sent (they drive the node's layer choice). */
+    public static final int TRANSPORT_FEEDBACK_SENT = 10;
+    private static final int COUNTER_COUNT = 11;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
@@ -84,6 +90,8 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
     private final JitterBufferStats retiredStats = new JitterBufferStats();
     private final RtcpReportView report = new RtcpReportView();
     private final RtcpReportWriter receiverReport = new RtcpReportWriter();
+    /** Arrivals of the node's packets, reported so the node can estimate this downlink. */
+    private final TransportFeedbackSender transportFeedback = new TransportFeedbackSender();
     private long lastReceiverReportNs;
     private boolean receiverReportSent;
     /** Written by the I/O thread, read by the playout thread: replaced as a whole, never mutated. */
@@ -152,6 +160,10 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
         if (rtp.wrap(scratch, 0, length) != ParseStatus.OK) {
             counters.increment(MALFORMED_DROPPED);
             return;
+        }
+        int transportSequence = rtp.transportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID);
+        if (transportSequence >= 0) {
+            transportFeedback.onPacket(transportSequence, nowNs);
         }
         int ssrc = rtp.ssrc();
         ReceiveTrack[] current = tracks;
@@ -235,6 +247,12 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
                 counters.increment(PLIS_SENT);
                 sent = true;
             }
+        }
+        ReceiveTrack[] current = tracks;
+        int feedbackSent = transportFeedback.send(out, node, ownSsrc, current.length > 0 ? current[0].track().ssrc() : 0);
+        if (feedbackSent > 0) {
+            counters.add(TRANSPORT_FEEDBACK_SENT, feedbackSent);
+            sent = true;
         }
         if (!receiverReportSent || nowNs - lastReceiverReportNs >= RECEIVER_REPORT_INTERVAL_NS) {
             sent |= sendReceiverReport(nowNs);

@@ -14,8 +14,7 @@ import io.smoothcast.rtp.RtcpNackView;
 import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.rtp.TransportCcFeedbackView;
-import io.smoothcast.transport.internal.cc.TransportCcFeedbacks;
-import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
+import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
 import io.smoothcast.transport.internal.rtx.RetransmissionCache;
 import io.smoothcast.transport.internal.rtx.RtpHeaders;
 import io.smoothcast.transport.internal.rtx.RtxPackets;
@@ -63,7 +62,7 @@ public final class DirectRtpSender implements AutoCloseable {
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
     private final TransportCcFeedbackView transportCc = new TransportCcFeedbackView();
     private final RtcpNackView nack = new RtcpNackView();
-    private final TransportFeedback feedback = new TransportFeedback(TransportFeedbackCollector.MAX_PACKETS_PER_FEEDBACK * 2);
+    private final TransportFeedbackConverter feedbackConverter = new TransportFeedbackConverter();
     private final DirectRtpSenderStats stats = new DirectRtpSenderStats();
     private long nextHandle;
     private long nextTransportSequence;
@@ -227,9 +226,11 @@ public final class DirectRtpSender implements AutoCloseable {
             if (rtcp.format() == RtcpPacketType.FMT_TRANSPORT_CC
                     && transportCc.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
                 stats.transportFeedbackReceived++;
-                TransportCcFeedbacks.convert(transportCc, nextTransportSequence - 1, feedback);
-                controller.onFeedback(feedback, nowNs);
-                pacer.setTargetBitrateBps(controller.targetBitrateBps());
+                TransportFeedback feedback = feedbackConverter.convert(transportCc, nextTransportSequence - 1);
+                if (feedback != null) {
+                    controller.onFeedback(feedback, nowNs);
+                    pacer.setTargetBitrateBps(controller.targetBitrateBps());
+                }
             } else if (rtcp.format() == RtcpPacketType.FMT_GENERIC_NACK
                     && nack.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK
                     && nack.mediaSsrc() == ssrc) {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtcpCompoundReader;
+import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtcpNackView;
 import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtcpPliView;
@@ -62,8 +63,14 @@ final class FeedbackHandler {
             int format = reader.format();
             if (type == RtcpPacketType.TRANSPORT_FEEDBACK && format == RtcpPacketType.FMT_GENERIC_NACK) {
                 if (nack.wrap(scratch, reader.packetOffset(), reader.packetLength()) == ParseStatus.OK) {
-                    answerNack(session);
+                    answerNack(session, nowNs);
                 } else {
+                    counters.increment(RelayCounter.MALFORMED_RTCP_DROPPED);
+                }
+            } else if (type == RtcpPacketType.TRANSPORT_FEEDBACK && format == RtcpPacketType.FMT_TRANSPORT_CC) {
+                // Feeds the controller of this session's downlink (the layer choice).
+                if (session.downlink != null
+                        && !session.downlink.onFeedback(scratch, reader.packetOffset(), reader.packetLength(), nowNs)) {
                     counters.increment(RelayCounter.MALFORMED_RTCP_DROPPED);
                 }
             } else if (type == RtcpPacketType.PAYLOAD_FEEDBACK && format == RtcpPacketType.FMT_PLI) {
@@ -77,26 +84,26 @@ final class FeedbackHandler {
                     counters.increment(RelayCounter.MALFORMED_RTCP_DROPPED);
                 }
             }
-            // Receiver reports and transport-cc feedback are consumed here: the node is the
-            // subscriber's media sender on this hop, and the publisher gets its own from the node.
+            // Receiver reports end here: the node is the subscriber's media sender on this hop,
+            // and the publisher gets its own feedback from the node.
         }
     }
 
-    private void answerNack(RelaySession session) {
+    private void answerNack(RelaySession session, long nowNs) {
         RelayTrack track = engine.subscribedTrack(session, nack.mediaSsrc());
         for (int i = 0; i < nack.entryCount(); i++) {
             int pid = nack.packetId(i);
             int blp = nack.lostBitmask(i);
-            retransmit(session, track, pid);
+            retransmit(session, track, pid, nowNs);
             for (int bit = 0; bit < 16; bit++) {
                 if ((blp & (1 << bit)) != 0) {
-                    retransmit(session, track, (pid + bit + 1) & 0xFFFF);
+                    retransmit(session, track, (pid + bit + 1) & 0xFFFF, nowNs);
                 }
             }
         }
     }
 
-    private void retransmit(RelaySession session, RelayTrack track, int sequenceNumber) {
+    private void retransmit(RelaySession session, RelayTrack track, int sequenceNumber, long nowNs) {
         counters.increment(RelayCounter.NACKED_PACKETS);
         ByteBuf original = track == null || !track.track.hasRtx() ? null : track.cache.get(sequenceNumber);
         if (original == null) {
@@ -112,7 +119,9 @@ final class FeedbackHandler {
         }
         track.nextRtxSequence = (track.nextRtxSequence + 1) & 0xFFFF;
         counters.increment(RelayCounter.RTX_SENT);
-        engine.sender().send(rtx, session.address);
+        // RTX keeps the original's extensions: it gets the session's own transport-wide number.
+        engine.sendOwnedToSubscriber(session, rtx, TransportSequenceExtension.offsetOf(rtx, rtx.readerIndex(),
+                rtx.readableBytes(), RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID), nowNs);
     }
 
     /** A 12-byte PLI from this node to a publisher. */

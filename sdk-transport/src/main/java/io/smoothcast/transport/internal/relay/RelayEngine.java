@@ -6,7 +6,7 @@ import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.transport.internal.DatagramKind;
-import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
+import io.smoothcast.transport.internal.cc.TransportFeedbackSender;
 import io.smoothcast.transport.internal.client.ClientControl;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * The relay node's protocol logic (PROTOCOL.md): sessions, publish and subscribe, fan-out of
  * RTP and the publisher's RTCP, answers to NACKs from the retransmission cache, NACKs of its own
  * to the source for packets the source's stream skipped (restoring the RTX answers), transport-cc
- * feedback to publishers, PLI forwarding with a rate limit, cascade, session expiry and load
- * reports.
+ * feedback to publishers, per-subscriber congestion control choosing each subscriber's simulcast
+ * layer ({@link SubscriberDownlink}, {@link Subscription}, {@link LayerSwitcher}), PLI forwarding
+ * with a rate limit, cascade, session expiry and load reports.
  *
  * <p>Not thread-safe: every method runs on the one I/O thread that owns the node's channel (or,
  * in tests, the test thread). Time comes from the caller ({@code nowNs}).
@@ -42,6 +43,14 @@ public final class RelayEngine implements DatagramReceiver {
 
     private static final byte[] NO_TOKEN = new byte[0];
     private static final long LOAD_WINDOW_NS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * First downlink estimate of a subscriber session, in bps: high enough for the top layer of
+     * a usual ladder, so the layer a subscriber starts with (its cap) is kept until the feedback
+     * shows congestion, which brings the estimate down.
+     */
+    private static final long DEFAULT_DOWNLINK_START_BPS = 5_000_000;
+    /** Generic payload format (PROTOCOL.md 4): S and K bits of the first payload byte. */
+    private static final int KEYFRAME_START = 0xC0;
 
     private final RelayConfig config;
     private final DatagramSender out;
@@ -174,7 +183,7 @@ public final class RelayEngine implements DatagramReceiver {
             return;
         }
         if (session.transportFeedback == null) {
-            session.transportFeedback = new TransportFeedbackCollector();
+            session.transportFeedback = new TransportFeedbackSender();
         }
         session.transportFeedback.onPacket(transportSequence, nowNs);
     }
@@ -213,14 +222,9 @@ public final class RelayEngine implements DatagramReceiver {
             if (publisher == null || publisher.transportFeedback == null || stream.tracks.length == 0) {
                 continue;
             }
-            int length;
-            while ((length = publisher.transportFeedback.writeFeedback(feedbackScratch, 0, config.nodeId(),
-                    stream.tracks[0].track.ssrc())) > 0) {
-                ByteBuf buf = out.allocator().buffer(length);
-                buf.writeBytes(feedbackScratch, 0, length);
-                out.send(buf, publisher.address);
-                counters.increment(RelayCounter.TRANSPORT_FEEDBACK_SENT);
-            }
+            int sent = publisher.transportFeedback.send(out, publisher.address, config.nodeId(),
+                    stream.tracks[0].track.ssrc());
+            counters.add(RelayCounter.TRANSPORT_FEEDBACK_SENT, sent);
         }
     }
 
@@ -234,17 +238,86 @@ public final class RelayEngine implements DatagramReceiver {
             track.cache.put(sequenceNumber, packet);
             track.missing.onPacket(sequenceNumber, nowNs);
         }
+        boolean keyframeStart = false;
+        boolean marker = false;
+        if (track.track.kind() == MediaKind.VIDEO) {
+            int headerLength = RtpHeaders.headerLength(packet, base, length);
+            marker = (packet.getByte(base + 1) & 0x80) != 0;
+            keyframeStart = headerLength >= 0 && headerLength < length
+                    && (packet.getUnsignedByte(base + headerLength) & KEYFRAME_START) == KEYFRAME_START;
+        }
+        int transportOffset = TransportSequenceExtension.offsetOf(packet, base, length,
+                RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID);
         List<Subscription> subscribers = stream.subscribers;
         long forwarded = 0;
         for (int i = 0; i < subscribers.size(); i++) {
             Subscription subscription = subscribers.get(i);
-            if (subscription.wants(track)) {
-                out.send(packet.retainedDuplicate(), subscription.session.address);
+            if (subscription.wants(track, keyframeStart, marker)) {
+                sendToSubscriber(subscription.session, packet, transportOffset, nowNs);
                 forwarded++;
             }
         }
         counters.add(RelayCounter.PACKETS_FORWARDED, forwarded);
         counters.add(RelayCounter.BYTES_FORWARDED, forwarded * length);
+    }
+
+    /**
+     * Sends a packet to a subscriber session: a copy carrying the session's own transport-wide
+     * sequence number when the packet has the extension (so the node's controller for that
+     * downlink sees every packet), else the shared packet itself.
+     *
+     * @param packet the packet; not released here
+     * @param transportOffset where the transport-wide sequence number sits, from the reader
+     *     index, or {@link TransportSequenceExtension#NOT_FOUND}
+     */
+    private void sendToSubscriber(RelaySession session, ByteBuf packet, int transportOffset, long nowNs) {
+        if (transportOffset == TransportSequenceExtension.NOT_FOUND) {
+            out.send(packet.retainedDuplicate(), session.address);
+            return;
+        }
+        int length = packet.readableBytes();
+        ByteBuf copy = out.allocator().buffer(length);
+        copy.writeBytes(packet, packet.readerIndex(), length);
+        sendOwnedToSubscriber(session, copy, transportOffset, nowNs);
+    }
+
+    /**
+     * Sends a packet this node built for one subscriber (an RTX), with the session's own
+     * transport-wide sequence number written into it when it has the extension.
+     *
+     * @param packet the packet; ownership passes to the sender
+     */
+    void sendOwnedToSubscriber(RelaySession session, ByteBuf packet, int transportOffset, long nowNs) {
+        if (transportOffset != TransportSequenceExtension.NOT_FOUND) {
+            if (session.downlink == null) {
+                session.downlink = new SubscriberDownlink(DEFAULT_DOWNLINK_START_BPS);
+            }
+            session.downlink.stamp(packet, transportOffset, nowNs);
+        }
+        out.send(packet, session.address);
+    }
+
+    /** Periodic downlink work: each controller's timers, layer targets and keyframe requests. */
+    private void updateDownlinks(long nowNs) {
+        for (RelaySession session : sessions.values()) {
+            if (session.subscriptions.isEmpty()) {
+                continue;
+            }
+            if (session.downlink != null) {
+                session.downlink.onTick(nowNs);
+            }
+            int shareCount = session.subscriptions.size();
+            for (int i = 0; i < shareCount; i++) {
+                Subscription subscription = session.subscriptions.get(i);
+                subscription.updateTarget(session.downlink, shareCount, nowNs);
+                if (subscription.switcher.keyframeRequestDue(nowNs)) {
+                    RelayTrack target = subscription.stream.videoLayer(subscription.switcher.pendingLayer());
+                    if (target != null) {
+                        requestKeyframe(subscription.stream, target.track.ssrc(), nowNs);
+                    }
+                }
+            }
+        }
     }
 
     private void onRtcp(ByteBuf packet, InetSocketAddress sender, long nowNs) {
@@ -598,7 +671,8 @@ public final class RelayEngine implements DatagramReceiver {
                 }
                 return;
             }
-            subscription = new Subscription(session, stream, subscribe.maxSimulcastLayer(), subscribe.maxBitrateBps());
+            subscription = new Subscription(session, stream, subscribe.maxSimulcastLayer(), subscribe.maxBitrateBps(),
+                    keyframeRequestIntervalNs);
             stream.subscribers.add(subscription);
             session.subscriptions.add(subscription);
             subscriptionCount++;
@@ -732,6 +806,7 @@ public final class RelayEngine implements DatagramReceiver {
      */
     public void onTick(long nowNs) {
         sendTransportFeedback();
+        updateDownlinks(nowNs);
         askSourcesForMissingPackets(nowNs);
         for (int i = upstreamLinks.size() - 1; i >= 0; i--) {
             upstreamLinks.get(i).control.onTick(nowNs); // may drop the link on failure

@@ -13,7 +13,9 @@ final class RelaySession {
     /** The stream this session publishes, or null. */
     RelayStream published;
     /** Arrivals of this publisher's packets, for transport-cc feedback; null unless publishing. */
-    io.smoothcast.transport.internal.cc.TransportFeedbackCollector transportFeedback;
+    io.smoothcast.transport.internal.cc.TransportFeedbackSender transportFeedback;
+    /** This node's sending side towards the session, for its subscriptions; null until one. */
+    SubscriberDownlink downlink;
     /** The subscriptions of this session. */
     final List<Subscription> subscriptions = new ArrayList<>(2);
 

@@ -78,6 +78,31 @@ final class RelayStream {
         return best >= 0 ? best : (lowest == Integer.MAX_VALUE ? 0 : lowest);
     }
 
+    boolean hasVideoLayer(int layer) {
+        return videoLayer(layer) != null;
+    }
+
+    /** The track of a video layer, or null. */
+    RelayTrack videoLayer(int layer) {
+        for (RelayTrack t : tracks) {
+            if (t.track.kind() == MediaKind.VIDEO && t.track.simulcastLayer() == layer) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The highest bitrate, in bps, any video track announces; 0 if none does. */
+    long highestVideoBitrateBps() {
+        long best = 0;
+        for (RelayTrack t : tracks) {
+            if (t.track.kind() == MediaKind.VIDEO) {
+                best = Math.max(best, t.track.bitrateBps());
+            }
+        }
+        return best;
+    }
+
     boolean isIdle() {
         return publisher == null && upstream == null && subscribers.isEmpty();
     }

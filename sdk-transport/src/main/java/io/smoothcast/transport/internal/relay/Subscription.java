@@ -1,30 +1,150 @@
 package io.smoothcast.transport.internal.relay;
 
+import io.smoothcast.abr.LayerListener;
+import io.smoothcast.abr.Rendition;
+import io.smoothcast.abr.RenditionLadder;
+import io.smoothcast.abr.SimulcastLayerSelector;
 import io.smoothcast.transport.MediaKind;
+import java.util.ArrayList;
+import java.util.List;
 
-/** A session's subscription to one stream, and the simulcast layer it gets. I/O thread only. */
+/**
+ * A session's subscription to one stream, and the simulcast layer it gets: the highest layer
+ * not above the subscriber's cap that its downlink estimate carries (chosen by a
+ * {@link SimulcastLayerSelector}, with its hysteresis), switched by a {@link LayerSwitcher} at
+ * keyframes. Without an estimate (no transport-cc feedback yet, or fewer than two layers with
+ * increasing bitrates) it gets the capped layer; once the estimate takes over, the selector
+ * starts from the layer forwarded then. I/O thread only.
+ */
 final class Subscription {
 
     final RelaySession session;
     final RelayStream stream;
     int maxSimulcastLayer;
     int maxBitrateBps;
-    /** The video layer forwarded now: the highest available one not above the maximum. */
-    int selectedLayer;
+    final LayerSwitcher switcher;
+    /** The highest available video layer not above {@link #maxSimulcastLayer}. */
+    private int capLayer;
+    /** Chooses among the layers up to the cap by estimate; null when there is nothing to choose. */
+    private SimulcastLayerSelector selector;
+    /** The simulcast layer of each selector ladder index. */
+    private int[] selectorLayers = new int[0];
+    /** Whether the selector has been set to the layer forwarded when the estimate took over. */
+    private boolean selectorSeeded;
 
-    Subscription(RelaySession session, RelayStream stream, int maxSimulcastLayer, int maxBitrateBps) {
+    Subscription(RelaySession session, RelayStream stream, int maxSimulcastLayer, int maxBitrateBps,
+            long keyframeRequestIntervalNs) {
         this.session = session;
         this.stream = stream;
         this.maxSimulcastLayer = maxSimulcastLayer;
         this.maxBitrateBps = maxBitrateBps;
+        this.switcher = new LayerSwitcher(keyframeRequestIntervalNs);
     }
 
-    /** Recomputes the layer after the stream's tracks or this subscription's limits changed. */
+    /**
+     * Recomputes the cap and the selector after the stream's tracks or this subscription's limits
+     * changed. The first layer (or one replacing a layer that is gone) starts at once, as the
+     * viewer's jitter buffer waits for a keyframe anyway; later changes wait for a keyframe.
+     */
     void selectLayer() {
-        selectedLayer = stream.highestVideoLayerAtMost(maxSimulcastLayer);
+        capLayer = stream.highestVideoLayerAtMost(maxSimulcastLayer);
+        buildSelector();
+        int forwarded = switcher.forwardedLayer();
+        if (forwarded == LayerSwitcher.NONE || !stream.hasVideoLayer(forwarded)) {
+            if (stream.hasVideoLayer(capLayer)) {
+                switcher.startWith(capLayer); // else wait for the publisher's tracks
+            }
+        } else if (forwarded > capLayer || selector == null) {
+            switcher.setTarget(capLayer);
+        }
     }
 
-    boolean wants(RelayTrack track) {
-        return track.track.kind() != MediaKind.VIDEO || track.track.simulcastLayer() == selectedLayer;
+    private void buildSelector() {
+        List<RelayTrack> layers = new ArrayList<>(3);
+        for (RelayTrack t : stream.tracks) {
+            if (t.track.kind() == MediaKind.VIDEO && t.track.simulcastLayer() <= capLayer) {
+                layers.add(t);
+            }
+        }
+        layers.sort((a, b) -> Integer.compare(a.track.simulcastLayer(), b.track.simulcastLayer()));
+        List<Rendition> renditions = new ArrayList<>(layers.size());
+        for (int i = 0; i < layers.size(); i++) {
+            long bitrateBps = layers.get(i).track.bitrateBps();
+            if (bitrateBps <= 0 || (i > 0 && bitrateBps <= layers.get(i - 1).track.bitrateBps())) {
+                renditions.clear();
+                break; // no usable bitrates: keep the static cap
+            }
+            renditions.add(Rendition.video("layer" + layers.get(i).track.simulcastLayer(), bitrateBps,
+                    16 << i, 9 << i));
+        }
+        if (renditions.size() < 2) {
+            selector = null;
+            selectorLayers = new int[0];
+            return;
+        }
+        selector = new SimulcastLayerSelector(RenditionLadder.of(renditions), LayerListener.NONE);
+        selectorSeeded = false;
+        selectorLayers = new int[layers.size()];
+        for (int i = 0; i < selectorLayers.length; i++) {
+            selectorLayers[i] = layers.get(i).track.simulcastLayer();
+        }
+    }
+
+    /**
+     * Sets the target layer from this subscription's share of the session's downlink estimate.
+     *
+     * @param downlink the session's downlink, or null
+     * @param shareCount how many subscriptions share the downlink (at least 1)
+     * @param nowNs the current time, in ns
+     */
+    void updateTarget(SubscriberDownlink downlink, int shareCount, long nowNs) {
+        if (selector == null || downlink == null || !downlink.hasEstimate()) {
+            switcher.setTarget(capLayer);
+            return;
+        }
+        long estimateBps = downlink.estimateBps() / Math.max(1, shareCount);
+        if (maxBitrateBps > 0) {
+            estimateBps = Math.min(estimateBps, maxBitrateBps);
+        }
+        if (!selectorSeeded) {
+            seedSelector(nowNs);
+        }
+        int index = selector.update(estimateBps, nowNs);
+        switcher.setTarget(index == SimulcastLayerSelector.NO_LAYER ? capLayer : selectorLayers[index]);
+    }
+
+    /**
+     * Starts the selector at the layer forwarded now rather than at its lowest layer, so a
+     * subscriber whose estimate carries that layer keeps it: the only layer left active is that
+     * one, an update moves the selector there at once (as it does when a forwarded layer is
+     * paused), then every layer is active again.
+     */
+    private void seedSelector(long nowNs) {
+        selectorSeeded = true;
+        int start = 0;
+        for (int i = 0; i < selectorLayers.length; i++) {
+            if (selectorLayers[i] == switcher.forwardedLayer()) {
+                start = i;
+            }
+        }
+        if (start == 0) {
+            return;
+        }
+        for (int i = 0; i < selectorLayers.length; i++) {
+            selector.setLayerActive(i, i == start);
+        }
+        selector.update(0, nowNs);
+        for (int i = 0; i < selectorLayers.length; i++) {
+            selector.setLayerActive(i, true);
+        }
+    }
+
+    /**
+     * Whether a packet of a track goes to this subscriber: every non-video packet does; video
+     * packets as the {@link LayerSwitcher} decides.
+     */
+    boolean wants(RelayTrack track, boolean keyframeStart, boolean marker) {
+        return track.track.kind() != MediaKind.VIDEO
+                || switcher.forward(track.track.simulcastLayer(), keyframeStart, marker);
     }
 }

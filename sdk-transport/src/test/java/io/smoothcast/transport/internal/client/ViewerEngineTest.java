@@ -11,9 +11,11 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtcpNackView;
+import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtcpReportView;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.RtpPacketWriter;
+import io.smoothcast.rtp.TransportCcFeedbackView;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -117,7 +119,9 @@ class ViewerEngineTest {
         receive(packets.get(2), NODE); // packet 101 lost
         nowNs += 10 * MS;
         engine.onTick(nowNs);
-        List<RecordingSender.Sent> nacks = out.drain().stream().filter(s -> (s.bytes()[1] & 0xFF) == 205).toList();
+        List<RecordingSender.Sent> nacks = out.drain().stream()
+                .filter(s -> (s.bytes()[1] & 0xFF) == 205 && (s.bytes()[0] & 0x1F) == RtcpPacketType.FMT_GENERIC_NACK)
+                .toList();
         assertEquals(1, nacks.size());
         RtcpNackView nack = new RtcpNackView();
         byte[] bytes = nacks.get(0).bytes();
@@ -141,6 +145,41 @@ class ViewerEngineTest {
         assertEquals(0, rr.fractionLost(0), "the lost packet was repaired");
         assertEquals(1, engine.counters().get(ViewerEngine.RTX_RECEIVED));
         assertEquals(1, engine.counters().get(ViewerEngine.NACKS_SENT));
+    }
+
+    @Test
+    void packetsFromTheNode_areReportedInTransportCcFeedback() {
+        byte[] frame = new byte[2500];
+        List<byte[]> packets = packetize(frame, 100);
+        for (int i = 0; i < packets.size(); i++) {
+            if (i == 1) {
+                continue; // transport-wide number 41 lost
+            }
+            byte[] packet = packets.get(i);
+            RtpPacketView view = new RtpPacketView();
+            view.wrap(packet, 0, packet.length);
+            int offset = view.extensionOffset(5);
+            packet[offset] = 0;
+            packet[offset + 1] = (byte) (40 + i);
+            receive(packet, NODE);
+            nowNs += MS;
+        }
+        engine.onTick(nowNs);
+        List<RecordingSender.Sent> feedback = out.drain().stream()
+                .filter(s -> (s.bytes()[1] & 0xFF) == 205 && (s.bytes()[0] & 0x1F) == RtcpPacketType.FMT_TRANSPORT_CC)
+                .toList();
+        assertEquals(1, feedback.size());
+        TransportCcFeedbackView view = new TransportCcFeedbackView();
+        byte[] bytes = feedback.get(0).bytes();
+        assertEquals(ParseStatus.OK, view.wrap(bytes, 0, bytes.length));
+        assertEquals(0x7777, view.senderSsrc());
+        assertEquals(40, view.baseSequenceNumber());
+        assertEquals(3, view.packetStatusCount());
+        assertEquals(2, view.receivedPacketCount());
+        assertEquals(1, engine.counters().get(ViewerEngine.TRANSPORT_FEEDBACK_SENT));
+        engine.onTick(nowNs + 10 * MS);
+        assertTrue(out.drain().stream().noneMatch(s -> (s.bytes()[0] & 0x1F) == RtcpPacketType.FMT_TRANSPORT_CC
+                && (s.bytes()[1] & 0xFF) == 205), "nothing new, no feedback");
     }
 
     @Test

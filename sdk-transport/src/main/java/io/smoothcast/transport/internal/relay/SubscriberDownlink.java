@@ -1,0 +1,93 @@
+package io.smoothcast.transport.internal.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.smoothcast.cc.CongestionController;
+import io.smoothcast.cc.TransportFeedback;
+import io.smoothcast.rtp.TransportCcFeedbackView;
+import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
+
+/**
+ * The relay's sending side towards one subscriber session: its own transport-wide sequence
+ * numbering (rewritten into every packet the node sends there), the sent-packet history inside
+ * the sdk-core {@link CongestionController}, and the controller's estimate of the subscriber's
+ * downlink, fed by the transport-cc feedback the subscriber sends back.
+ *
+ * <p>The estimate counts only after the first feedback: a subscriber that sends none (an older
+ * client, a plain RTP tool) keeps its static layer cap instead of a controller that would back
+ * off for want of feedback.
+ *
+ * <p>Not thread-safe: the relay's I/O thread. Allocates nothing after construction.
+ */
+final class SubscriberDownlink {
+
+    /** Lowest start estimate, in bps, whatever the layers announce. */
+    static final long MIN_START_BITRATE_BPS = 300_000;
+    private static final long MIN_BITRATE_BPS = 50_000;
+    private static final long MAX_BITRATE_BPS = 100_000_000;
+
+    private final CongestionController controller;
+    private final TransportFeedbackConverter converter = new TransportFeedbackConverter();
+    private final TransportCcFeedbackView view = new TransportCcFeedbackView();
+    /** Unwrapped transport-wide sequence number of the next packet to this subscriber. */
+    private long nextTransportSequence;
+    private boolean feedbackSeen;
+
+    /**
+     * @param startBitrateBps the first estimate, in bps: the layers above it are reached after
+     *     the selector's hold time if feedback shows no congestion
+     */
+    SubscriberDownlink(long startBitrateBps) {
+        this.controller = CongestionController.builder()
+                .maxBitrateBps(MAX_BITRATE_BPS)
+                .minBitrateBps(MIN_BITRATE_BPS)
+                .startBitrateBps(Math.min(MAX_BITRATE_BPS, Math.max(MIN_START_BITRATE_BPS, startBitrateBps)))
+                .initialProbing(false) // the relay only forwards what the source sends: nothing to probe with
+                .build();
+    }
+
+    /**
+     * Writes this subscriber's next transport-wide sequence number into a packet about to be
+     * sent to it and records the packet as sent.
+     *
+     * @param packet the subscriber's own copy of the packet
+     * @param offset where, from the packet's reader index, the 2-byte number goes
+     * @param nowNs the send time, in ns
+     */
+    void stamp(ByteBuf packet, int offset, long nowNs) {
+        long sequence = nextTransportSequence++;
+        packet.setShort(packet.readerIndex() + offset, (int) sequence);
+        controller.onPacketSent(sequence, packet.readableBytes(), nowNs, -1);
+    }
+
+    /**
+     * Feeds one transport-cc feedback from the subscriber.
+     *
+     * @return false if the packet is not a well-formed feedback
+     */
+    boolean onFeedback(byte[] buffer, int offset, int length, long nowNs) {
+        if (view.wrap(buffer, offset, length) != io.smoothcast.rtp.ParseStatus.OK) {
+            return false;
+        }
+        TransportFeedback feedback = converter.convert(view, nextTransportSequence - 1);
+        if (feedback != null && feedback.size() > 0) {
+            controller.onFeedback(feedback, nowNs);
+            feedbackSeen = true;
+        }
+        return true;
+    }
+
+    /** Timer work of the controller; every 20 ms. */
+    void onTick(long nowNs) {
+        controller.onTick(nowNs);
+    }
+
+    /** Whether the subscriber has sent usable feedback, so {@link #estimateBps()} means something. */
+    boolean hasEstimate() {
+        return feedbackSeen;
+    }
+
+    /** The controller's target for this subscriber's downlink, in bps. */
+    long estimateBps() {
+        return controller.targetBitrateBps();
+    }
+}

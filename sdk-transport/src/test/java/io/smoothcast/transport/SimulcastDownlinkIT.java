@@ -1,0 +1,172 @@
+package io.smoothcast.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.netsim.CapacitySchedule;
+import io.smoothcast.netsim.LinkModel;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Per-subscriber congestion control on the relay: a broadcaster publishes three simulcast layers
+ * (100 kbps, 400 kbps, 1.6 Mbps); one viewer watches directly, the other through an emulated
+ * downlink whose capacity drops from 4 Mbps to 800 kbps. The slow viewer must move to a layer
+ * that fits, the other must keep the top layer, and every frame the slow viewer plays must be
+ * complete and, within its layer, in order.
+ */
+class SimulcastDownlinkIT {
+
+    private static final long SEED = 0x51DE;
+    private static final int FPS = 30;
+    private static final int LAYER_STRIDE = 100_000; // layer l's frame i carries index l * stride + i
+    private static final long[] LAYER_BPS = {100_000, 400_000, 1_600_000};
+    private static final long DROP_AT_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final long RUN_NS = TimeUnit.SECONDS.toNanos(13);
+    private static final long CHECK_LAST_NS = TimeUnit.SECONDS.toNanos(2);
+
+    @BeforeAll
+    static void hookLeakDetector() {
+        NettyLeaks.install();
+    }
+
+    @Test
+    @Timeout(60)
+    void downlinkCapacityDrop_movesThatViewerDown_otherKeepsTopLayer_framesCompleteAndInOrder() throws Exception {
+        CapacitySchedule downlink = CapacitySchedule.steps(new long[] {0, DROP_AT_NS},
+                new long[] {4_000_000L, 800_000L}, DROP_AT_NS + 1, CapacitySchedule.AfterEnd.HOLD);
+        try (RelayNode relay = RelayNode.builder().build().start()) {
+            long startNs = System.nanoTime();
+            try (NetworkEmulator emulator = NetworkEmulator.builder().target(relay.localAddress())
+                    .toTarget(LinkModel.builder().constantCapacityBps(10_000_000L).propagationDelayNs(10_000_000L))
+                    .fromTarget(LinkModel.builder().capacity(downlink).propagationDelayNs(10_000_000L)
+                            .queueLimitNs(300_000_000L).seed(5))
+                    .build().start()) {
+                FrameCollector fast = new FrameCollector(Integer.MAX_VALUE);
+                FrameCollector slow = new FrameCollector(Integer.MAX_VALUE);
+                try (Viewer fastViewer = Viewer.builder().node(relay.localAddress()).streamId("it-simulcast")
+                        .listener(fast).build().start();
+                        Viewer slowViewer = Viewer.builder().node(emulator.localAddress()).streamId("it-simulcast")
+                                .listener(slow).build().start()) {
+                    FrameCollector.await(fast.connected, 5, "fast viewer connected");
+                    FrameCollector.await(slow.connected, 5, "slow viewer connected");
+                    AtomicBoolean keyframeWanted = new AtomicBoolean(true);
+                    CountDownLatch connected = new CountDownLatch(1);
+                    try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress())
+                            .streamId("it-simulcast").simulcastLayers(3).videoBitrateBps((int) LAYER_BPS[2])
+                            // a non-adaptive source: keep the uplink pacer above its rate
+                            .bitrateLimits(1_000_000L, 6_000_000L, 8_000_000L)
+                            .listener(new BroadcasterListener() {
+                                @Override
+                                public void onStateChanged(ConnectionState state, String reason) {
+                                    if (state == ConnectionState.CONNECTED) {
+                                        connected.countDown();
+                                    }
+                                }
+
+                                @Override
+                                public void onKeyframeRequested() {
+                                    keyframeWanted.set(true);
+                                }
+                            }).build().start()) {
+                        FrameCollector.await(connected, 5, "broadcaster connected");
+                        encodeUntil(broadcaster, keyframeWanted, startNs + RUN_NS);
+                        long checkFromNs = startNs + RUN_NS - CHECK_LAST_NS;
+                        String detail = "slow " + describe(slow, startNs) + "; fast " + describe(fast, startNs)
+                                + "; slow viewer " + slowViewer.stats() + "; " + emulator.stats();
+                        System.out.println("SimulcastDownlinkIT: " + detail);
+
+                        assertEquals(0, slow.corrupted(), detail);
+                        assertEquals(0, fast.corrupted(), detail);
+                        assertInOrderWithinEachLayer(slow, detail);
+                        assertInOrderWithinEachLayer(fast, detail);
+                        assertTrue(layersSeenAfter(slow, startNs + DROP_AT_NS - TimeUnit.SECONDS.toNanos(1),
+                                startNs + DROP_AT_NS)[2], "slow viewer had the top layer before the drop; " + detail);
+                        boolean[] slowEnd = layersSeenAfter(slow, checkFromNs, Long.MAX_VALUE);
+                        assertTrue(!slowEnd[2] && (slowEnd[0] || slowEnd[1]),
+                                "slow viewer ends on a layer that fits 800 kbps; " + detail);
+                        boolean[] fastEnd = layersSeenAfter(fast, checkFromNs, Long.MAX_VALUE);
+                        assertTrue(fastEnd[2] && !fastEnd[1] && !fastEnd[0],
+                                "fast viewer keeps the top layer only; " + detail);
+                    }
+                }
+            }
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    /** A synthetic simulcast encoder: each frame on all layers, keyframes every 2 s and on request. */
+    private static void encodeUntil(Broadcaster broadcaster, AtomicBoolean keyframeWanted, long endNs)
+            throws InterruptedException {
+        ScheduledExecutorService encoder = Executors.newSingleThreadScheduledExecutor();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger index = new AtomicInteger();
+        try {
+            encoder.scheduleAtFixedRate(() -> {
+                long now = System.nanoTime();
+                if (now - endNs >= 0) {
+                    done.countDown();
+                    return;
+                }
+                int i = index.getAndIncrement();
+                boolean keyframe = keyframeWanted.getAndSet(false) || i % (2 * FPS) == 0;
+                for (int layer = 0; layer < LAYER_BPS.length; layer++) {
+                    // frame sizes are uniform up to maxBytes: twice the mean the layer's rate asks for
+                    int maxBytes = (int) (2 * LAYER_BPS[layer] / 8 / FPS);
+                    byte[] frame = SyntheticFrames.frame(SEED, layer * LAYER_STRIDE + i, maxBytes);
+                    broadcaster.sendVideoLayer(layer, frame, 0, frame.length, now, keyframe);
+                }
+            }, 0, 1000 / FPS, TimeUnit.MILLISECONDS);
+            FrameCollector.await(done, 30, "end of the run");
+        } finally {
+            encoder.shutdownNow();
+        }
+    }
+
+    private static void assertInOrderWithinEachLayer(FrameCollector collector, String detail) {
+        int[] last = {-1, -1, -1};
+        for (int index : collector.indices()) {
+            int layer = index / LAYER_STRIDE;
+            assertTrue(index > last[layer], "frame " + index + " after " + last[layer] + "; " + detail);
+            last[layer] = index;
+        }
+    }
+
+    /** Which layers delivered frames between two System.nanoTime values. */
+    private static boolean[] layersSeenAfter(FrameCollector collector, long fromNs, long untilNs) {
+        List<Integer> indices = collector.indices();
+        List<Long> times = collector.deliveryTimesNs();
+        boolean[] seen = new boolean[LAYER_BPS.length];
+        for (int i = 0; i < indices.size(); i++) {
+            if (times.get(i) - fromNs >= 0 && times.get(i) - untilNs < 0) {
+                seen[indices.get(i) / LAYER_STRIDE] = true;
+            }
+        }
+        return seen;
+    }
+
+    /** Layer runs with their start times: "2@0.4s 1@6.1s". */
+    private static String describe(FrameCollector collector, long originNs) {
+        List<Integer> indices = collector.indices();
+        List<Long> times = collector.deliveryTimesNs();
+        StringBuilder b = new StringBuilder().append(indices.size()).append(" frames, layers");
+        int previous = -1;
+        for (int i = 0; i < indices.size(); i++) {
+            int layer = indices.get(i) / LAYER_STRIDE;
+            if (layer != previous) {
+                b.append(' ').append(layer).append('@')
+                        .append(String.format("%.1fs", (times.get(i) - originNs) / 1e9));
+                previous = layer;
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,251 @@
+package io.smoothcast.transport.internal.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtpHeaderExtensionIds;
+import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.rtp.RtpPacketWriter;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay's per-subscriber layer choice end to end in virtual time: a publisher sends three
+ * simulcast layers, two subscribers sit behind simulated bottlenecks that answer with real
+ * transport-cc feedback ({@link TransportFeedbackCollector}), and the engine's controllers,
+ * selectors and switchers decide what each one gets.
+ */
+class DownlinkLayerSelectionTest {
+
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int TRANSPORT_ID = RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID;
+    private static final Track[] LAYERS = {
+        new Track(0x100, 0x101, 96, 97, MediaKind.VIDEO, 0, 90_000, 300_000),
+        new Track(0x200, 0x201, 96, 97, MediaKind.VIDEO, 1, 90_000, 800_000),
+        new Track(0x300, 0x301, 96, 97, MediaKind.VIDEO, 2, 90_000, 2_000_000),
+    };
+    private static final InetSocketAddress PUBLISHER = new InetSocketAddress("127.0.0.1", 5000);
+
+    private final RecordingSender out = new RecordingSender();
+    private final RelayEngine engine = new RelayEngine(
+            new RelayConfig(0x0DE, 500, 60_000, 512, 200, 100, 100, null), out, new RelayCounters());
+    private final RtpPacketWriter writer = new RtpPacketWriter();
+    private final RtpPacketView view = new RtpPacketView();
+    private final int[] publisherSequence = new int[LAYERS.length];
+    private long nowNs = TimeUnit.SECONDS.toNanos(50);
+    private int publisherTransportSequence;
+    private boolean keyframeRequested;
+
+    @AfterEach
+    void releaseCache() {
+        engine.close();
+    }
+
+    /** A subscriber behind a bottleneck of settable capacity, 20 ms one way, 300 ms of buffer. */
+    private final class SimulatedViewer {
+        final InetSocketAddress address;
+        final TransportFeedbackCollector collector = new TransportFeedbackCollector();
+        final ArrayDeque<long[]> inFlight = new ArrayDeque<>(); // {transport sequence, arrival ns}
+        final List<int[]> received = new ArrayList<>(); // {layer, keyframe start, marker, second}
+        long capacityBps;
+        long linkFreeNs;
+
+        SimulatedViewer(int port, long capacityBps) {
+            this.address = new InetSocketAddress("127.0.0.1", port);
+            this.capacityBps = capacityBps;
+        }
+
+        void onPacket(byte[] bytes) {
+            assertEquals(ParseStatus.OK, view.wrap(bytes, 0, bytes.length));
+            int transportSequence = view.transportSequenceNumber(TRANSPORT_ID);
+            assertTrue(transportSequence >= 0, "the node stamps every packet");
+            long departureNs = Math.max(nowNs, linkFreeNs) + bytes.length * 8L * 1_000_000_000L / capacityBps;
+            if (departureNs - nowNs > 300 * MS) {
+                return; // tail drop
+            }
+            linkFreeNs = departureNs;
+            inFlight.add(new long[] {transportSequence, departureNs + 20 * MS});
+            int layer = -1;
+            for (Track t : LAYERS) {
+                if (t.ssrc() == view.ssrc()) {
+                    layer = t.simulcastLayer();
+                }
+            }
+            int first = bytes[view.payloadOffset()] & 0xFF;
+            received.add(new int[] {layer, (first & 0xC0) == 0xC0 ? 1 : 0, view.marker() ? 1 : 0,
+                    (int) (nowNs / 1_000_000_000L)});
+        }
+
+        void deliverFeedback() {
+            while (!inFlight.isEmpty() && inFlight.peek()[1] - nowNs <= 0) {
+                long[] arrival = inFlight.poll();
+                collector.onPacket((int) arrival[0], arrival[1]);
+            }
+            byte[] feedback = new byte[1500];
+            int length;
+            while ((length = collector.writeFeedback(feedback, 0, address.getPort(), LAYERS[0].ssrc())) > 0) {
+                receive(java.util.Arrays.copyOf(feedback, length), address);
+            }
+        }
+
+        /** The layers of the video packets that reached the viewer's side of the node in a second. */
+        int highestLayerIn(int second) {
+            int highest = -1;
+            for (int[] r : received) {
+                if (r[3] == second) {
+                    highest = Math.max(highest, r[0]);
+                }
+            }
+            return highest;
+        }
+
+        int lowestLayerIn(int second) {
+            int lowest = Integer.MAX_VALUE;
+            for (int[] r : received) {
+                if (r[3] == second) {
+                    lowest = Math.min(lowest, r[0]);
+                }
+            }
+            return lowest;
+        }
+
+        /** Every run of one layer after the first starts at a keyframe and the previous run ended a frame. */
+        void assertSwitchesAtKeyframesAndFrameBoundaries() {
+            boolean[] open = new boolean[LAYERS.length];
+            int runs = 0;
+            int previousLayer = -1;
+            for (int i = 0; i < received.size(); i++) {
+                int[] r = received.get(i);
+                if (r[0] != previousLayer) {
+                    // layers may interleave while the old one finishes its frame: a new run is
+                    // one whose layer had no open frame
+                    if (!open[r[0]] && previousLayer >= 0 && runs > 0) {
+                        assertEquals(1, r[1], address + ": packet " + i + " starts layer " + r[0] + " off a keyframe");
+                    }
+                    runs++;
+                    previousLayer = r[0];
+                }
+                open[r[0]] = r[2] == 0;
+            }
+        }
+    }
+
+    private void receive(byte[] datagram, InetSocketAddress from) {
+        ByteBuf buf = Unpooled.wrappedBuffer(datagram);
+        engine.onDatagram(buf, from, nowNs);
+        buf.release();
+    }
+
+    private void control(InetSocketAddress from, ControlMessage message) {
+        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 1, new byte[0], message);
+        receive(ByteBufUtil.getBytes(buf), from);
+        buf.release();
+    }
+
+    private void sendFrame(boolean keyframe) {
+        for (int layer = 0; layer < LAYERS.length; layer++) {
+            Track track = LAYERS[layer];
+            int remaining = (int) (track.bitrateBps() / 30 / 8);
+            boolean first = true;
+            while (remaining > 0) {
+                int chunk = Math.min(1000, remaining);
+                remaining -= chunk;
+                byte[] payload = new byte[chunk];
+                payload[0] = (byte) ((first ? 0x80 : 0) | (keyframe ? 0x40 : 0));
+                byte[] packet = new byte[1200];
+                int length = writer.reset().payloadType(track.payloadType()).ssrc(track.ssrc())
+                        .sequenceNumber(publisherSequence[layer]++ & 0xFFFF).timestamp((int) (nowNs / 11_111))
+                        .marker(remaining == 0)
+                        .addTransportSequenceNumber(TRANSPORT_ID, publisherTransportSequence++ & 0xFFFF)
+                        .write(packet, 0, packet.length, payload, 0, payload.length);
+                receive(java.util.Arrays.copyOf(packet, length), PUBLISHER);
+                first = false;
+            }
+        }
+    }
+
+    private void route(List<SimulatedViewer> viewers) {
+        for (RecordingSender.Sent sent : out.drain()) {
+            byte[] bytes = sent.bytes();
+            if (sent.recipient().equals(PUBLISHER)) {
+                if (bytes.length >= 2 && (bytes[1] & 0xFF) == 206) {
+                    keyframeRequested = true; // PLI
+                }
+                continue;
+            }
+            for (SimulatedViewer viewer : viewers) {
+                if (sent.recipient().equals(viewer.address) && bytes.length > 1 && (bytes[0] & 0xC0) == 0x80
+                        && (bytes[1] & 0x7F) == 96) {
+                    viewer.onPacket(bytes);
+                }
+            }
+        }
+    }
+
+    /** Runs virtual time: a frame every 33 ms, engine ticks and feedback every 20 ms. */
+    private void run(long durationMs, List<SimulatedViewer> viewers) {
+        for (long ms = 0; ms < durationMs; ms++) {
+            nowNs += MS;
+            long tMs = nowNs / MS;
+            if (tMs % 33 == 0) {
+                boolean keyframe = keyframeRequested || tMs % 3000 < 33;
+                keyframeRequested = false;
+                sendFrame(keyframe);
+            }
+            route(viewers);
+            if (tMs % 20 == 0) {
+                for (SimulatedViewer viewer : viewers) {
+                    viewer.deliverFeedback();
+                }
+                engine.onTick(nowNs);
+                route(viewers);
+            }
+        }
+    }
+
+    @Test
+    void capacityDropBelowTheTopLayer_movesThatSubscriberDown_atAKeyframe_whileTheOtherKeepsTheTop() {
+        control(PUBLISHER, new ControlMessage.Hello(1, 500));
+        control(PUBLISHER, new ControlMessage.Publish("show", List.of(LAYERS)));
+        SimulatedViewer constrained = new SimulatedViewer(6001, 4_000_000);
+        SimulatedViewer wide = new SimulatedViewer(6002, 20_000_000);
+        List<SimulatedViewer> viewers = List.of(constrained, wide);
+        for (SimulatedViewer viewer : viewers) {
+            control(viewer.address, new ControlMessage.Hello(viewer.address.getPort(), 500));
+            control(viewer.address, new ControlMessage.Subscribe("show", 2, 0));
+        }
+        out.drain();
+
+        run(8_000, viewers);
+        int second = (int) (nowNs / 1_000_000_000L) - 1;
+        assertEquals(2, constrained.highestLayerIn(second), "a clear path keeps the top layer");
+        assertEquals(2, constrained.lowestLayerIn(second), "and only the top layer");
+        assertEquals(2, wide.lowestLayerIn(second));
+
+        constrained.capacityBps = 1_200_000; // below the 2 Mbps top layer
+        run(10_000, viewers);
+        second = (int) (nowNs / 1_000_000_000L) - 1;
+        assertTrue(constrained.highestLayerIn(second) <= 1,
+                "the constrained subscriber moved down, got layer " + constrained.highestLayerIn(second));
+        assertEquals(2, wide.lowestLayerIn(second), "the other subscriber keeps the top layer");
+        assertEquals(2, wide.highestLayerIn(second));
+        constrained.assertSwitchesAtKeyframesAndFrameBoundaries();
+        wide.assertSwitchesAtKeyframesAndFrameBoundaries();
+    }
+}
