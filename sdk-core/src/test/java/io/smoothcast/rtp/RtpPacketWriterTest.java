@@ -78,6 +78,20 @@ class RtpPacketWriterTest {
         assertThrows(IllegalStateException.class, () -> writer.addCsrc(99));
     }
 
+    @Test
+    void duplicateIds_areRejectedInEveryIdRange_distinctIdsSharingLowBitsAreNot() {
+        byte[] two = {1, 2};
+        assertMessage("already", () -> writer.reset().addExtension(200, two, 0, 2).addExtension(200, two, 0, 2));
+        assertMessage("already", () -> writer.reset().addExtension(3, two, 0, 2).addExtension(100, two, 0, 2)
+            .addExtension(3, two, 0, 2));
+        // 1, 65, 129 and 193 have the same low six bits.
+        byte[] out = new byte[128];
+        int length = writer.reset().addExtension(1, two, 0, 2).addExtension(65, two, 0, 2).addExtension(129, two, 0, 2)
+            .addExtension(193, two, 0, 2).write(out, 0, out.length, null, 0, 0);
+        assertEquals(ParseStatus.OK, view.wrap(out, 0, length));
+        assertEquals(2, view.extensionLength(193));
+    }
+
     private static void assertMessage(String expected, Runnable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
         assertTrue(e.getMessage().contains(expected), e.getMessage());

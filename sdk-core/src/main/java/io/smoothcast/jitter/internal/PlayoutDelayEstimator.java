@@ -138,8 +138,13 @@ public final class PlayoutDelayEstimator {
         long elapsedNs = arrivalNs - lastOffsetUpdateNs;
         if (elapsedNs > 0) {
             lastOffsetUpdateNs = arrivalNs;
-            long maxStepNs = (long) (elapsedNs * maxChangeNsPerNs);
             long step = desiredOffsetNs - offsetNs;
+            if (step == 0) {
+                // Already on target, the usual case on a steady path: skip the floating-point
+                // rate limit below, which costs more than the rest of this method.
+                return;
+            }
+            long maxStepNs = (long) (elapsedNs * maxChangeNsPerNs);
             if (step > maxStepNs) {
                 step = maxStepNs;
             } else if (step < -maxStepNs) {
