@@ -17,11 +17,6 @@ import picocli.CommandLine.Command;
         name = "smoothcast",
         mixinStandardHelpOptions = true,
         versionProvider = SmoothcastCli.Version.class,
-        subcommands = {
-            DashboardCommand.class,
-            DiagCommand.class,
-            ReportCommand.class,
-        },
         description = "Smoothcast: smooth live broadcasts across long, lossy paths.",
         subcommands = {
             RelayCommand.class,
@@ -29,6 +24,10 @@ import picocli.CommandLine.Command;
             ViewCommand.class,
             DemoCommand.class,
             IngestCommand.class,
+            DashboardCommand.class,
+            DiagCommand.class,
+            ReportCommand.class,
+            FailoverBenchCommand.class,
         },
         footer = {"", "Examples:", "  java -jar smoothcast.jar demo", "  java -jar smoothcast.jar relay --help", "  java -jar smoothcast.jar --version"})
 public final class SmoothcastCli implements Runnable {

@@ -47,6 +47,13 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <h2>Failover</h2>
+ * Give it several ingest nodes ({@link Builder#nodes}): when its node goes silent or forgets it,
+ * it publishes to the next by itself, keeping SSRCs and sequence numbers, and asks the
+ * application for a keyframe ({@link BroadcasterListener#onKeyframeRequested}). Frames handed
+ * over while no node carries it are dropped and counted. In redundant mode it publishes to two
+ * nodes at once. See {@link FailoverPolicy}.
+ *
  * <h2>Threads</h2>
  * {@link #sendVideo} and {@link #sendAudio} may be called from any number of application
  * threads at once: they copy the frame into a pooled buffer and put it on a bounded lock-free
@@ -73,7 +80,8 @@ public final class Broadcaster implements AutoCloseable {
     /** Longest message {@link #sendMessage} takes, in bytes (one packet). */
     public static final int MAX_MESSAGE_BYTES = 1000;
 
-    private final InetSocketAddress node;
+    private final List<InetSocketAddress> nodes;
+    private final FailoverPolicy failover;
     private final String streamId;
     private final NanoClock clock;
     private final BroadcasterListener listener;
@@ -107,7 +115,8 @@ public final class Broadcaster implements AutoCloseable {
     private boolean closed;
 
     private Broadcaster(Builder builder) {
-        this.node = builder.node;
+        this.nodes = builder.nodes;
+        this.failover = builder.failover;
         this.streamId = builder.streamId;
         this.clock = builder.clock;
         this.listener = builder.listener;
@@ -189,8 +198,8 @@ public final class Broadcaster implements AutoCloseable {
                 Pacer pacer = Pacer.builder().initialTargetBitrateBps(startBitrateBps).build();
                 RenditionSelector renditions = ladder == null ? null
                         : RenditionSelector.builder(ladder).listener(new SafeAbrListener(abrListener)).build();
-                DatagramHandler handler = new DatagramHandler(sender -> new BroadcasterEngine(sender, node,
-                        ThreadLocalRandom.current().nextLong(), publish, frames, new EngineListener(),
+                DatagramHandler handler = new DatagramHandler(sender -> new BroadcasterEngine(sender, nodes,
+                        ThreadLocalRandom.current().nextLong(), publish, failover, frames, new EngineListener(),
                         ThreadLocalRandom.current().nextLong(), controller, pacer, renditions), clock);
                 engine = (BroadcasterEngine) handler.receiver();
                 channel = transport.bind(group, localAddress, handler);
@@ -324,6 +333,20 @@ public final class Broadcaster implements AutoCloseable {
     }
 
     /**
+     * How many times this client lost every node and resumed on another (or the same, returned)
+     * node by itself. Any thread.
+     *
+     * @return the count; 0 before start
+     */
+    public long failoverCount() {
+        BroadcasterEngine e;
+        synchronized (lifecycleLock) {
+            e = engine;
+        }
+        return e == null ? 0 : e.counters().get(BroadcasterEngine.FAILOVERS);
+    }
+
+    /**
      * The current connection state.
      *
      * @return the state; null before {@link #start()}
@@ -419,16 +442,9 @@ public final class Broadcaster implements AutoCloseable {
     /** Bridges engine events to the public listener, on the I/O thread. */
     private final class EngineListener implements BroadcasterEngine.Listener {
         @Override
-        public void onConnected() {
-            if (state == ConnectionState.CONNECTING) {
-                setState(ConnectionState.CONNECTED, "node accepted stream " + streamId);
-            }
-        }
-
-        @Override
-        public void onFailed(String reason) {
+        public void onStateChanged(ConnectionState next, String reason) {
             if (state != ConnectionState.CLOSED) {
-                setState(ConnectionState.FAILED, reason);
+                setState(next, reason + " (stream " + streamId + ")");
             }
         }
 
@@ -494,7 +510,8 @@ public final class Broadcaster implements AutoCloseable {
 
     /** Builds a {@link Broadcaster}. Not thread-safe; build on one thread. */
     public static final class Builder {
-        private InetSocketAddress node;
+        private List<InetSocketAddress> nodes;
+        private FailoverPolicy failover = FailoverPolicy.defaults();
         private String streamId;
         private NanoClock clock = NanoClock.system();
         private BroadcasterListener listener = BroadcasterListener.NONE;
@@ -537,13 +554,37 @@ public final class Broadcaster implements AutoCloseable {
         }
 
         /**
-         * The node to publish to. Required.
+         * The node to publish to; same as {@code nodes(List.of(node))}. This or {@link #nodes}
+         * is required.
          *
          * @param node the node's UDP address
          * @return this builder
          */
         public Builder node(InetSocketAddress node) {
-            this.node = Objects.requireNonNull(node, "node");
+            return nodes(List.of(Objects.requireNonNull(node, "node")));
+        }
+
+        /**
+         * The ingest nodes, best first: the broadcaster publishes to the first that accepts and
+         * moves to the next by itself when its node dies, keeping SSRCs and sequence numbers.
+         *
+         * @param nodes 1-16 distinct UDP addresses
+         * @return this builder
+         */
+        public Builder nodes(List<InetSocketAddress> nodes) {
+            this.nodes = NodeLists.require(nodes, "nodes");
+            return this;
+        }
+
+        /**
+         * Failure detection, failover and redundancy settings. Default:
+         * {@link FailoverPolicy#defaults()}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder failover(FailoverPolicy policy) {
+            this.failover = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
@@ -706,8 +747,8 @@ public final class Broadcaster implements AutoCloseable {
          * @throws IllegalStateException if the node or the stream id is missing
          */
         public Broadcaster build() {
-            if (node == null) {
-                throw new IllegalStateException("node is required");
+            if (nodes == null) {
+                throw new IllegalStateException("node or nodes is required");
             }
             if (streamId == null) {
                 throw new IllegalStateException("streamId is required");

@@ -8,9 +8,14 @@ package io.smoothcast.transport;
 public enum ConnectionState {
     /** {@code start()} was called; joining the node and asking to publish or subscribe. */
     CONNECTING,
-    /** The node accepted the request; media flows. */
+    /** A node accepted the request; media flows. */
     CONNECTED,
-    /** The node refused the request or never answered; the client has stopped trying. */
+    /** The node went silent or refused; the client is moving to another node by itself. */
+    RECONNECTING,
+    /**
+     * No node has carried the client for the give-up time ({@link FailoverPolicy#giveUpMs()}).
+     * The client still retries at the backoff cap and reports {@link #CONNECTED} if a node answers.
+     */
     FAILED,
     /** {@code close()} was called. */
     CLOSED

@@ -60,7 +60,7 @@ public final class RelayNode implements AutoCloseable {
         this.transport = builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
         this.config = new RelayConfig(builder.nodeId, builder.keepaliveIntervalMs, builder.sessionTimeoutMs,
                 builder.retransmissionCachePackets, builder.keyframeRequestIntervalMs, builder.maxSessions,
-                builder.maxSubscribersPerStream, builder.upstream);
+                builder.maxSubscribersPerStream, builder.upstream, builder.members);
     }
 
     /**
@@ -196,8 +196,26 @@ public final class RelayNode implements AutoCloseable {
         private int maxSubscribersPerStream = 5_000;
         private boolean forceNio;
         private InetSocketAddress upstream;
+        private java.util.List<NodeInfo> members = java.util.List.of();
 
         private Builder() {
+        }
+
+        /**
+         * The cluster's member list this node serves to anyone who asks (PROTOCOL.md,
+         * MEMBERS_REQUEST), so clients configured with one node find the others. Include this
+         * node itself if clients should see it. Default: empty.
+         *
+         * @param members at most 64 nodes
+         * @return this builder
+         */
+        public Builder members(java.util.List<NodeInfo> members) {
+            Objects.requireNonNull(members, "members");
+            if (members.size() > 64) {
+                throw new IllegalArgumentException("members must hold at most 64 nodes: " + members.size());
+            }
+            this.members = java.util.List.copyOf(members);
+            return this;
         }
 
         /**

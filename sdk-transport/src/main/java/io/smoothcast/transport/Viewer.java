@@ -16,6 +16,7 @@ import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.UdpTransport;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <h2>Failover</h2>
+ * Give it several nodes ({@link Builder#nodes}): it watches through the first that accepts, and
+ * when that node goes silent or forgets it, it moves to the next by itself (state
+ * {@link ConnectionState#RECONNECTING}, then {@link ConnectionState#CONNECTED} again); its jitter
+ * buffers bridge the gap and it asks for a keyframe. In redundant mode it stays subscribed on two
+ * nodes and merges both copies. See {@link FailoverPolicy}.
+ *
  * <h2>Threads</h2>
  * Datagrams are handled on the viewer's I/O thread, the only producer of each jitter buffer;
  * frames are delivered on the viewer's playout thread, their only consumer (lock-free SPSC
@@ -54,7 +62,8 @@ public final class Viewer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Viewer.class);
     private static final long TICK_INTERVAL_MS = 10;
 
-    private final InetSocketAddress node;
+    private final List<InetSocketAddress> nodes;
+    private final FailoverPolicy failover;
     private final String streamId;
     private final NanoClock clock;
     private final ViewerListener listener;
@@ -77,7 +86,8 @@ public final class Viewer implements AutoCloseable {
     private boolean closed;
 
     private Viewer(Builder builder) {
-        this.node = builder.node;
+        this.nodes = builder.nodes;
+        this.failover = builder.failover;
         this.streamId = builder.streamId;
         this.clock = builder.clock;
         this.listener = builder.listener;
@@ -115,8 +125,9 @@ public final class Viewer implements AutoCloseable {
             try {
                 ControlMessage.Subscribe subscribe = new ControlMessage.Subscribe(streamId, maxSimulcastLayer, 0);
                 ThreadLocalRandom random = ThreadLocalRandom.current();
-                DatagramHandler handler = new DatagramHandler(sender -> new ViewerEngine(sender, node,
-                        random.nextLong(), random.nextInt(), subscribe, this::newJitterBuffer, new EngineListener()),
+                DatagramHandler handler = new DatagramHandler(sender -> new ViewerEngine(sender, nodes,
+                        random.nextLong(), random.nextInt(), subscribe, failover, this::newJitterBuffer,
+                        new EngineListener()),
                         clock);
                 engine = (ViewerEngine) handler.receiver();
                 channel = transport.bind(group, localAddress, handler);
@@ -149,6 +160,20 @@ public final class Viewer implements AutoCloseable {
             builder.adaptive();
         }
         return builder.build();
+    }
+
+    /**
+     * How many times this client lost every node and resumed on another (or the same, returned)
+     * node by itself. Any thread.
+     *
+     * @return the count; 0 before start
+     */
+    public long failoverCount() {
+        ViewerEngine e;
+        synchronized (lifecycleLock) {
+            e = engine;
+        }
+        return e == null ? 0 : e.counters().get(ViewerEngine.FAILOVERS);
     }
 
     /**
@@ -293,23 +318,17 @@ public final class Viewer implements AutoCloseable {
     /** Bridges engine events to the public listener, on the I/O thread. */
     private final class EngineListener implements ViewerEngine.Listener {
         @Override
-        public void onConnected() {
-            if (state == ConnectionState.CONNECTING) {
-                setState(ConnectionState.CONNECTED, "subscribed to " + streamId);
-            }
-        }
-
-        @Override
-        public void onFailed(String reason) {
+        public void onStateChanged(ConnectionState next, String reason) {
             if (state != ConnectionState.CLOSED) {
-                setState(ConnectionState.FAILED, reason);
+                setState(next, reason + " (stream " + streamId + ")");
             }
         }
     }
 
     /** Builds a {@link Viewer}. Not thread-safe; build on one thread. */
     public static final class Builder {
-        private InetSocketAddress node;
+        private List<InetSocketAddress> nodes;
+        private FailoverPolicy failover = FailoverPolicy.defaults();
         private String streamId;
         private NanoClock clock = NanoClock.system();
         private ViewerListener listener = ViewerListener.NONE;
@@ -323,13 +342,38 @@ public final class Viewer implements AutoCloseable {
         }
 
         /**
-         * The node to watch through. Required.
+         * The node to watch through; same as {@code nodes(List.of(node))}. This or
+         * {@link #nodes} is required.
          *
          * @param node the node's UDP address
          * @return this builder
          */
         public Builder node(InetSocketAddress node) {
-            this.node = Objects.requireNonNull(node, "node");
+            return nodes(List.of(Objects.requireNonNull(node, "node")));
+        }
+
+        /**
+         * The nodes that carry the stream, best first (for instance a probe's ranking): the
+         * viewer watches through the first that accepts and moves to the next by itself when
+         * its node dies.
+         *
+         * @param nodes 1-16 distinct UDP addresses
+         * @return this builder
+         */
+        public Builder nodes(List<InetSocketAddress> nodes) {
+            this.nodes = NodeLists.require(nodes, "nodes");
+            return this;
+        }
+
+        /**
+         * Failure detection, failover and redundancy settings. Default:
+         * {@link FailoverPolicy#defaults()}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder failover(FailoverPolicy policy) {
+            this.failover = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
@@ -436,8 +480,8 @@ public final class Viewer implements AutoCloseable {
          * @throws IllegalStateException if the node or the stream id is missing
          */
         public Viewer build() {
-            if (node == null) {
-                throw new IllegalStateException("node is required");
+            if (nodes == null) {
+                throw new IllegalStateException("node or nodes is required");
             }
             if (streamId == null) {
                 throw new IllegalStateException("streamId is required");

@@ -13,6 +13,8 @@ import io.smoothcast.cc.PacketPriority;
 import io.smoothcast.cc.TransportFeedback;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.TransportCcFeedbackView;
+import io.smoothcast.transport.ConnectionState;
+import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.SingleWriterCounters;
@@ -20,6 +22,7 @@ import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.failover.ConnectionSupervisor;
 import io.smoothcast.transport.internal.netty.DatagramReceiver;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import io.smoothcast.transport.internal.netty.UdpTransport;
@@ -39,7 +42,7 @@ import java.util.Queue;
  *
  * <p>Not thread-safe: the I/O thread only, except {@link #counters()} reads.
  */
-public final class BroadcasterEngine implements DatagramReceiver, ClientControl.Events {
+public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupervisor.Events {
 
     /** Counter indexes. */
     public static final int FRAMES_SENT = 0;
@@ -65,7 +68,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     public static final int NACKED_PACKETS = 10;
     /** RTX packets queued in answer. */
     public static final int RTX_SENT = 11;
-    private static final int COUNTER_COUNT = 12;
+    /** Times the broadcaster resumed on another node after losing its node. */
+    public static final int FAILOVERS = 12;
+    private static final int COUNTER_COUNT = 13;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -73,16 +78,15 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     /** Ring of packets waiting in the pacer; covers the pacer's four classes of 1024. */
     private static final int PACED_RING = 4096;
     private static final long CONTROLLER_TICK_NS = 25_000_000L;
+    private static final int FEEDBACK_SOURCE_SILENCE_MS = 60;
+    private static final long FEEDBACK_SOURCE_SILENCE_NS = FEEDBACK_SOURCE_SILENCE_MS * 1_000_000L;
     /** Target changes smaller than this fraction are not reported to the application. */
     private static final double REPORT_THRESHOLD = 0.05;
 
     /** Callbacks to the public object (state changes and keyframe requests), on the I/O thread. */
     public interface Listener {
-        /** The node accepted the stream. */
-        void onConnected();
-
-        /** The node refused or never answered. */
-        void onFailed(String reason);
+        /** The connection state changed (see {@link ConnectionSupervisor}). */
+        void onStateChanged(ConnectionState state, String reason);
 
         /** A keyframe was requested. */
         void onKeyframeRequested();
@@ -95,13 +99,12 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     }
 
     private final DatagramSender out;
-    private final InetSocketAddress node;
     private final List<Track> tracks;
     private final FramePacketizer[] packetizers;
     private final long[] firstCaptureNs;
     private final boolean[] anchored;
     private final Queue<OutgoingFrame> frames;
-    private final ClientControl control;
+    private final ConnectionSupervisor supervisor;
     private final Listener listener;
     private final SingleWriterCounters counters = new SingleWriterCounters(COUNTER_COUNT);
     private final byte[] scratch = new byte[UdpTransport.RECEIVE_BUFFER_BYTES];
@@ -123,6 +126,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     private final int[] transportOffsets;
     private final RtcpNackView nack = new RtcpNackView();
     private long nextHandle;
+    /** The node whose transport-cc feedback is used, and when it last sent some. */
+    private InetSocketAddress feedbackSource;
+    private long lastSourceFeedbackNs;
     /** Unwrapped transport-wide sequence number of the next packet sent. */
     private long nextTransportSequence;
     private long lastControllerTickNs;
@@ -137,9 +143,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
 
     /**
      * @param out where datagrams go
-     * @param node the node's address
-     * @param sessionId random session id
+     * @param nodes the nodes, best first
+     * @param sessionId random session id, kept across failover
      * @param publish the PUBLISH request (stream id and tracks)
+     * @param policy failure detection, failover and redundancy settings
      * @param frames the application's queue (MPSC; this engine is its only consumer)
      * @param listener callbacks to the public object
      * @param randomSeed seeds the first sequence numbers
@@ -147,15 +154,14 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
      * @param pacer the pacer (owned by this engine from now on)
      * @param renditions picks the rendition from each new target, or null without a ladder
      */
-    public BroadcasterEngine(DatagramSender out, InetSocketAddress node, long sessionId,
-            ControlMessage.Publish publish, Queue<OutgoingFrame> frames, Listener listener, long randomSeed,
-            CongestionController controller, Pacer pacer, RenditionSelector renditions) {
+    public BroadcasterEngine(DatagramSender out, List<InetSocketAddress> nodes, long sessionId,
+            ControlMessage.Publish publish, FailoverPolicy policy, Queue<OutgoingFrame> frames, Listener listener,
+            long randomSeed, CongestionController controller, Pacer pacer, RenditionSelector renditions) {
         this.out = out;
-        this.node = node;
         this.tracks = publish.tracks();
         this.frames = frames;
         this.listener = listener;
-        this.control = new ClientControl(out, node, sessionId, publish, (int) randomSeed, this);
+        this.supervisor = new ConnectionSupervisor(out, nodes, sessionId, publish, (int) randomSeed, policy, this);
         this.packetizers = new FramePacketizer[tracks.size()];
         this.firstCaptureNs = new long[tracks.size()];
         this.anchored = new boolean[tracks.size()];
@@ -232,7 +238,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
             controller.onPacketSent(transportSequence, size, nowNs, pacer.lastProbeClusterId());
             counters.increment(PACKETS_SENT);
             counters.add(BYTES_SENT, size);
-            out.send(packet, node);
+            sendToNodes(packet);
             sent = true;
         }
         if (sent) {
@@ -246,9 +252,31 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         }
     }
 
-    /** Sends the HELLO. */
+    /**
+     * Sends a packet to every node carrying the stream (two in redundant mode); takes ownership.
+     * While no node carries it the packet is dropped: its frame is gone for the viewers, and the
+     * sequence gap tells their jitter buffers so.
+     */
+    private void sendToNodes(ByteBuf packet) {
+        int n = supervisor.connectedCount();
+        if (n == 0) {
+            packet.release();
+            return;
+        }
+        for (int i = 1; i < n; i++) {
+            out.send(packet.retainedDuplicate(), supervisor.connected(i));
+        }
+        out.send(packet, supervisor.connected(0));
+    }
+
+    /** Joins the first node(s). */
     public void start(long nowNs) {
-        control.start(nowNs);
+        supervisor.start(nowNs);
+    }
+
+    /** The connection state machine (I/O thread only). */
+    public ConnectionSupervisor supervisor() {
+        return supervisor;
     }
 
     /** The counters, readable from any thread. */
@@ -258,7 +286,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
 
     @Override
     public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
-        if (!sender.equals(node)) {
+        if (!supervisor.accepts(sender, nowNs)) {
             counters.increment(MALFORMED_DROPPED);
             return;
         }
@@ -266,13 +294,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
             case CONTROL -> {
                 DecodeResult result = ControlCodec.decode(datagram);
                 if (result.ok()) {
-                    control.onControl(result, nowNs);
-                    counters.set(RTT_NS, control.rttNs());
+                    supervisor.onControl(sender, result, nowNs);
+                    counters.set(RTT_NS, supervisor.rttNs());
                 } else {
                     counters.increment(MALFORMED_DROPPED);
                 }
             }
-            case RTCP -> onRtcp(datagram, nowNs);
+            case RTCP -> onRtcp(datagram, isFeedbackSource(sender, nowNs), nowNs);
             default -> counters.increment(MALFORMED_DROPPED);
         }
     }
@@ -349,7 +377,29 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         }
     }
 
-    private void onRtcp(ByteBuf datagram, long nowNs) {
+    /**
+     * Whether this node's transport-cc feedback drives the congestion controller. With two nodes
+     * (redundant mode) only one may: both report the same sequence numbers. The source changes
+     * when its feedback has stopped for {@value #FEEDBACK_SOURCE_SILENCE_MS} ms (it is probably
+     * dying; waiting for the failure detector would make the controller back off for nothing).
+     */
+    private boolean isFeedbackSource(InetSocketAddress sender, long nowNs) {
+        if (feedbackSource == null || !sender.equals(feedbackSource)
+                && nowNs - lastSourceFeedbackNs > FEEDBACK_SOURCE_SILENCE_NS) {
+            feedbackSource = sender;
+        }
+        if (sender.equals(feedbackSource)) {
+            lastSourceFeedbackNs = nowNs;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * @param fromPrimary whether the RTCP comes from the node whose transport-cc feedback drives
+     *     the congestion controller
+     */
+    private void onRtcp(ByteBuf datagram, boolean fromPrimary, long nowNs) {
         int length = Math.min(datagram.readableBytes(), scratch.length);
         datagram.getBytes(datagram.readerIndex(), scratch, 0, length);
         if (rtcp.wrap(scratch, 0, length) != ParseStatus.OK) {
@@ -366,7 +416,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
                     && rtcp.format() == RtcpPacketType.FMT_GENERIC_NACK
                     && nack.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
                 answerNack(nowNs);
-            } else if (rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
+            } else if (fromPrimary && rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
                     && rtcp.format() == RtcpPacketType.FMT_TRANSPORT_CC
                     && transportCc.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
                 onTransportFeedback(nowNs);
@@ -402,7 +452,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
         boolean queued = false;
         while ((frame = frames.poll()) != null) {
             try {
-                if (control.isActive()) {
+                if (supervisor.isConnected()) {
                     int i = frame.trackIndex();
                     currentTrackIndex = i;
                     packetizers[i].packetize(frame.data(), rtpTimestamp(i, frame.captureTimeNs()), frame.keyframe(),
@@ -434,8 +484,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
 
     /** Periodic work: request retransmission and keepalives. */
     public void onTick(long nowNs) {
-        control.onTick(nowNs);
-        counters.set(RTT_NS, control.rttNs());
+        supervisor.onTick(nowNs);
+        counters.set(RTT_NS, supervisor.rttNs());
+        counters.set(FAILOVERS, supervisor.failovers());
         if (!controllerTicked || nowNs - lastControllerTickNs >= CONTROLLER_TICK_NS) {
             controllerTicked = true;
             lastControllerTickNs = nowNs;
@@ -446,7 +497,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
 
     /** Says goodbye to the node and releases any frames still queued. */
     public void close(long nowNs) {
-        control.leave(nowNs);
+        supervisor.leave(nowNs);
         OutgoingFrame frame;
         while ((frame = frames.poll()) != null) {
             frame.data().release();
@@ -464,17 +515,20 @@ public final class BroadcasterEngine implements DatagramReceiver, ClientControl.
     }
 
     @Override
-    public void onAccepted(ControlMessage reply, long nowNs) {
-        listener.onConnected();
+    public void onStateChanged(ConnectionState state, String reason) {
+        listener.onStateChanged(state, reason);
     }
 
     @Override
-    public void onStreamInfo(ControlMessage.StreamInfo info, long nowNs) {
+    public void onNodeAccepted(InetSocketAddress node, ControlMessage reply, boolean resumed, long nowNs) {
+        if (resumed || supervisor.connectedCount() > 1) {
+            // The new node's viewers need a decodable start.
+            listener.onKeyframeRequested();
+        }
+    }
+
+    @Override
+    public void onStreamInfo(InetSocketAddress node, ControlMessage.StreamInfo info, long nowNs) {
         // a publisher is not told about its own stream
-    }
-
-    @Override
-    public void onFailed(String reason) {
-        listener.onFailed(reason);
     }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.ErrorCode;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,14 @@ public final class ClientControl {
 
         /** A request was refused or went unanswered; the conversation has stopped. */
         void onFailed(String reason);
+
+        /**
+         * A keepalive was answered: one round-trip time sample. Default: ignored.
+         *
+         * @param rttNs the sample, in nanoseconds
+         */
+        default void onRttSample(long rttNs) {
+        }
     }
 
     /** Creates conversations that share a sender, a node and a session id. */
@@ -63,6 +72,8 @@ public final class ClientControl {
     private long nextRetryNs;
     private long retryIntervalNs;
     private long keepaliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(500);
+    /** The client's own upper bound on the keepalive interval (failure detection needs a heartbeat). */
+    private long keepaliveIntervalCapNs = Long.MAX_VALUE;
     private int keepaliveSequence;
     private int keepaliveInFlight = -1;
     private long keepaliveSentNs;
@@ -86,6 +97,17 @@ public final class ClientControl {
         this.sessionId = sessionId;
         this.roleRequest = roleRequest;
         this.events = events;
+    }
+
+    /**
+     * Sends keepalives at least this often, whatever interval the node announces: the heartbeat
+     * a failure detector listens for. Call before {@link #start}.
+     *
+     * @param intervalNs the longest interval between keepalives, in nanoseconds
+     */
+    public void capKeepaliveInterval(long intervalNs) {
+        keepaliveIntervalCapNs = intervalNs;
+        keepaliveIntervalNs = Math.min(keepaliveIntervalNs, intervalNs);
     }
 
     /** Sends the HELLO. */
@@ -128,7 +150,7 @@ public final class ClientControl {
         ControlMessage message = result.message();
         boolean answersOutstanding = outstanding != null && result.requestId() == outstandingRequestId;
         if (message instanceof ControlMessage.HelloAck ack && answersOutstanding && phase == Phase.JOINING) {
-            keepaliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(ack.keepaliveIntervalMs());
+            keepaliveIntervalNs = Math.min(keepaliveIntervalCapNs, TimeUnit.MILLISECONDS.toNanos(ack.keepaliveIntervalMs()));
             phase = Phase.REQUESTING;
             request(roleRequest, nowNs);
         } else if ((message instanceof ControlMessage.PublishAck || message instanceof ControlMessage.SubscribeAck)
@@ -142,6 +164,10 @@ public final class ClientControl {
             long sampleNs = nowNs - keepaliveSentNs;
             smoothedRttNs = smoothedRttNs == 0 ? sampleNs : (7 * smoothedRttNs + sampleNs) / 8;
             keepaliveInFlight = -1;
+            events.onRttSample(sampleNs);
+        } else if (message instanceof ControlMessage.Error error && phase == Phase.ACTIVE
+                && error.failedType() == ControlMessage.KEEPALIVE && error.code() == ErrorCode.NOT_JOINED.value()) {
+            fail("node does not know the session (restarted or expired it)");
         } else if (message instanceof ControlMessage.Error error && answersOutstanding) {
             fail("node refused " + describe(outstanding) + ": code " + error.code() + " " + error.reason());
         }

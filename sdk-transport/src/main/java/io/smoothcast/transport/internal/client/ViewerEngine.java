@@ -12,6 +12,8 @@ import io.smoothcast.rtp.RtcpReportWriter;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.transport.ConnectionState;
+import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.SingleWriterCounters;
@@ -20,6 +22,7 @@ import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.failover.ConnectionSupervisor;
 import io.smoothcast.transport.internal.netty.DatagramReceiver;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import io.smoothcast.transport.internal.netty.UdpTransport;
@@ -37,7 +40,7 @@ import java.util.function.Function;
  *
  * <p>Not thread-safe: the I/O thread only, except {@link #tracks()} and {@link #counters()}.
  */
-public final class ViewerEngine implements DatagramReceiver, ClientControl.Events {
+public final class ViewerEngine implements DatagramReceiver, ConnectionSupervisor.Events {
 
     /** Counter: RTP packets received. */
     public static final int PACKETS_RECEIVED = 0;
@@ -61,24 +64,22 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
     public static final int RECEIVER_REPORTS_SENT = 9;
     /** Counter: transport-cc feedback packets sent (they drive the node's layer choice). */
     public static final int TRANSPORT_FEEDBACK_SENT = 10;
-    private static final int COUNTER_COUNT = 11;
+    /** Times the viewer resumed on another node after losing its node. */
+    public static final int FAILOVERS = 11;
+    private static final int COUNTER_COUNT = 12;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
 
     /** Callbacks to the public object, on the I/O thread. */
     public interface Listener {
-        /** The node accepted the subscription. */
-        void onConnected();
-
-        /** The node refused or never answered. */
-        void onFailed(String reason);
+        /** The connection state changed (see {@link ConnectionSupervisor}). */
+        void onStateChanged(ConnectionState state, String reason);
     }
 
     private final DatagramSender out;
-    private final InetSocketAddress node;
     private final int ownSsrc;
-    private final ClientControl control;
+    private final ConnectionSupervisor supervisor;
     private final Listener listener;
     private final Function<Track, SpscJitterBuffer> bufferFactory;
     private final SingleWriterCounters counters = new SingleWriterCounters(COUNTER_COUNT);
@@ -96,29 +97,37 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
     private boolean receiverReportSent;
     /** Written by the I/O thread, read by the playout thread: replaced as a whole, never mutated. */
     private volatile ReceiveTrack[] tracks = NO_TRACKS;
+    /** Set when the viewer moved to a node: the next tick asks for a keyframe on every video track. */
+    private boolean keyframeWanted;
 
     /**
      * @param out where datagrams go
-     * @param node the node's address
-     * @param sessionId random session id
+     * @param nodes the nodes, best first
+     * @param sessionId random session id, kept across failover
      * @param ownSsrc the SSRC this viewer uses as sender of its RTCP
      * @param subscribe the SUBSCRIBE request
+     * @param policy failure detection and failover settings
      * @param bufferFactory builds the jitter buffer of a track
      * @param listener callbacks to the public object
      */
-    public ViewerEngine(DatagramSender out, InetSocketAddress node, long sessionId, int ownSsrc,
-            ControlMessage.Subscribe subscribe, Function<Track, SpscJitterBuffer> bufferFactory, Listener listener) {
+    public ViewerEngine(DatagramSender out, List<InetSocketAddress> nodes, long sessionId, int ownSsrc,
+            ControlMessage.Subscribe subscribe, FailoverPolicy policy, Function<Track, SpscJitterBuffer> bufferFactory,
+            Listener listener) {
         this.out = out;
-        this.node = node;
         this.ownSsrc = ownSsrc;
         this.bufferFactory = bufferFactory;
         this.listener = listener;
-        this.control = new ClientControl(out, node, sessionId, subscribe, (int) sessionId, this);
+        this.supervisor = new ConnectionSupervisor(out, nodes, sessionId, subscribe, (int) sessionId, policy, this);
     }
 
-    /** Sends the HELLO. */
+    /** Joins the first node(s). */
     public void start(long nowNs) {
-        control.start(nowNs);
+        supervisor.start(nowNs);
+    }
+
+    /** The connection state machine (I/O thread only). */
+    public ConnectionSupervisor supervisor() {
+        return supervisor;
     }
 
     /** The tracks now received; any thread (the array is never modified after publication). */
@@ -133,7 +142,7 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
 
     @Override
     public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
-        if (!sender.equals(node) || datagram.readableBytes() >= UdpTransport.RECEIVE_BUFFER_BYTES) {
+        if (datagram.readableBytes() >= UdpTransport.RECEIVE_BUFFER_BYTES || !supervisor.accepts(sender, nowNs)) {
             counters.increment(MALFORMED_DROPPED);
             return;
         }
@@ -143,7 +152,7 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
             case CONTROL -> {
                 DecodeResult result = ControlCodec.decode(datagram);
                 if (result.ok()) {
-                    control.onControl(result, nowNs);
+                    supervisor.onControl(sender, result, nowNs);
                 } else {
                     counters.increment(MALFORMED_DROPPED);
                 }
@@ -224,10 +233,15 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
 
     /** Periodic work: retransmissions, keepalives, NACKs and keyframe requests. Every 10 ms. */
     public void onTick(long nowNs) {
-        control.onTick(nowNs);
-        long rttNs = control.rttNs();
+        supervisor.onTick(nowNs);
+        long rttNs = supervisor.rttNs();
         counters.set(RTT_NS, rttNs);
+        counters.set(FAILOVERS, supervisor.failovers());
         boolean sent = false;
+        boolean wantKeyframe = keyframeWanted && supervisor.isConnected();
+        if (wantKeyframe) {
+            keyframeWanted = false;
+        }
         for (ReceiveTrack t : tracks) {
             SpscJitterBuffer buffer = t.buffer();
             buffer.rttNs(rttNs);
@@ -235,21 +249,24 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
             if (lost > 0) {
                 int length = NackWriter.writeLost(feedback, 0, feedback.length, ownSsrc, t.track().ssrc(),
                         lostSequenceNumbers, lost);
-                if (length > 0) {
-                    sendFeedback(length);
+                if (length > 0 && sendFeedback(length)) {
                     counters.increment(NACKS_SENT);
                     sent = true;
                 }
             }
-            if (buffer.pollKeyframeRequest() && t.track().kind() == MediaKind.VIDEO) {
+            if ((buffer.pollKeyframeRequest() | wantKeyframe) && t.track().kind() == MediaKind.VIDEO) {
                 int length = RtcpWriter.writePli(feedback, 0, feedback.length, ownSsrc, t.track().ssrc());
-                sendFeedback(length);
-                counters.increment(PLIS_SENT);
-                sent = true;
+                if (sendFeedback(length)) {
+                    counters.increment(PLIS_SENT);
+                    sent = true;
+                }
             }
         }
         ReceiveTrack[] current = tracks;
-        int feedbackSent = transportFeedback.send(out, node, ownSsrc, current.length > 0 ? current[0].track().ssrc() : 0);
+        // Transport-wide numbers are per node and per subscriber: the feedback goes to the primary
+        // node only (in redundant mode the second node's numbering is not reported).
+        int feedbackSent = !supervisor.isConnected() ? 0 : transportFeedback.send(out, supervisor.connected(0), ownSsrc,
+                current.length > 0 ? current[0].track().ssrc() : 0);
         if (feedbackSent > 0) {
             counters.add(TRANSPORT_FEEDBACK_SENT, feedbackSent);
             sent = true;
@@ -272,7 +289,7 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
                 blocks++;
             }
         }
-        if (blocks == 0) {
+        if (blocks == 0 || !supervisor.isConnected()) {
             return false;
         }
         int length = receiverReport.write(feedback, 0, feedback.length);
@@ -286,29 +303,57 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
         return true;
     }
 
-    private void sendFeedback(int length) {
-        ByteBuf buf = out.allocator().buffer(length);
-        buf.writeBytes(feedback, 0, length);
-        out.send(buf, node);
+    /**
+     * Sends feedback to every node carrying the viewer (in redundant mode both may hold the
+     * packets).
+     *
+     * @return false if no node carries the viewer (nothing sent)
+     */
+    private boolean sendFeedback(int length) {
+        for (int i = 0; i < supervisor.connectedCount(); i++) {
+            ByteBuf buf = out.allocator().buffer(length);
+            buf.writeBytes(feedback, 0, length);
+            out.send(buf, supervisor.connected(i));
+        }
+        return supervisor.isConnected();
     }
 
-    /** Says goodbye to the node. */
+    /** Says goodbye to the node(s). */
     public void close(long nowNs) {
-        control.leave(nowNs);
+        supervisor.leave(nowNs);
         out.flush();
     }
 
     @Override
-    public void onAccepted(ControlMessage reply, long nowNs) {
-        if (reply instanceof ControlMessage.SubscribeAck ack) {
-            useTracks(ack.tracks());
-        }
-        listener.onConnected();
+    public void onStateChanged(ConnectionState state, String reason) {
+        listener.onStateChanged(state, reason);
     }
 
     @Override
-    public void onStreamInfo(ControlMessage.StreamInfo info, long nowNs) {
-        useTracks(info.tracks());
+    public void onNodeAccepted(InetSocketAddress node, ControlMessage reply, boolean resumed, long nowNs) {
+        if (resumed) {
+            keyframeWanted = true;
+        }
+        if (reply instanceof ControlMessage.SubscribeAck ack) {
+            announce(ack.tracks(), resumed || supervisor.connectedCount() > 1);
+        }
+    }
+
+    @Override
+    public void onStreamInfo(InetSocketAddress node, ControlMessage.StreamInfo info, long nowNs) {
+        announce(info.tracks(), supervisor.connectedCount() > 1);
+    }
+
+    /**
+     * Applies a node's track list. An empty list while other copies of the stream may come
+     * (another redundant node, or a publisher that is failing over too) keeps the buffers, so the
+     * stream resumes in them without a restart.
+     */
+    private void announce(List<Track> announced, boolean keepOnEmpty) {
+        if (announced.isEmpty() && keepOnEmpty) {
+            return;
+        }
+        useTracks(announced);
     }
 
     /** Keeps the buffers of tracks that did not change; builds buffers for new ones. */
@@ -340,10 +385,5 @@ public final class ViewerEngine implements DatagramReceiver, ClientControl.Event
                 counters.add(RETIRED_FREEZES, retiredStats.freezeCount());
             }
         }
-    }
-
-    @Override
-    public void onFailed(String reason) {
-        listener.onFailed(reason);
     }
 }

@@ -179,6 +179,18 @@ public final class ControlCodec {
             out.writeInt(m.streams());
             out.writeInt(m.packetsPerSecond());
             out.writeLong(m.bitsPerSecond());
+        } else if (message instanceof ControlMessage.MembersRequest m) {
+            out.writeZero(m.paddingLength());
+        } else if (message instanceof ControlMessage.MembersReport m) {
+            out.writeByte(m.members().size());
+            for (io.smoothcast.transport.NodeInfo member : m.members()) {
+                byte[] ip = member.address().getAddress().getAddress();
+                out.writeByte(ip.length == 4 ? 4 : 6);
+                out.writeBytes(ip);
+                out.writeShort(member.address().getPort());
+                out.writeByte(member.region().length());
+                out.writeCharSequence(member.region(), StandardCharsets.US_ASCII);
+            }
         } else {
             throw new IllegalArgumentException("unknown message: " + message);
         }
@@ -269,6 +281,9 @@ public final class ControlCodec {
             case ControlMessage.LOAD_REQUEST -> message = body.has(ControlMessage.LoadRequest.BODY_LENGTH)
                     ? new ControlMessage.LoadRequest() : null;
             case ControlMessage.LOAD_REPORT -> message = decodeLoadReport(body);
+            case ControlMessage.MEMBERS_REQUEST -> message = body.has(ControlMessage.MembersRequest.MIN_BODY_LENGTH)
+                    ? new ControlMessage.MembersRequest(body.remaining()) : null;
+            case ControlMessage.MEMBERS_REPORT -> message = decodeMembersReport(body);
             default -> {
                 return DecodeResult.rejected(DecodeError.UNKNOWN_TYPE);
             }
@@ -392,6 +407,45 @@ public final class ControlCodec {
     }
 
     /** Bounds-checked cursor over a body; every read is preceded by a {@link #has} check. */
+    private static ControlMessage decodeMembersReport(BodyReader body) {
+        if (!body.has(1)) {
+            return null;
+        }
+        int count = body.uint8();
+        if (count > ControlMessage.MembersReport.MAX_MEMBERS) {
+            return null;
+        }
+        java.util.List<io.smoothcast.transport.NodeInfo> members = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            if (!body.has(1)) {
+                return null;
+            }
+            int family = body.uint8();
+            int ipLength = family == 4 ? 4 : family == 6 ? 16 : -1;
+            if (ipLength < 0 || !body.has(ipLength + 3)) {
+                return null;
+            }
+            byte[] ip = body.bytes(ipLength);
+            int port = body.uint16();
+            int regionLength = body.uint8();
+            if (port == 0 || regionLength > io.smoothcast.transport.NodeInfo.MAX_REGION_LENGTH || !body.has(regionLength)) {
+                return null;
+            }
+            String region = body.ascii(regionLength);
+            if (!io.smoothcast.transport.NodeInfo.isValidRegion(region)) {
+                return null;
+            }
+            try {
+                // getByAddress never resolves names: no DNS lookup for untrusted bytes.
+                members.add(new io.smoothcast.transport.NodeInfo(
+                        new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(ip), port), region));
+            } catch (java.net.UnknownHostException e) {
+                return null;
+            }
+        }
+        return new ControlMessage.MembersReport(members);
+    }
+
     private static final class BodyReader {
         private final ByteBuf buf;
         private final int end;
@@ -431,6 +485,19 @@ public final class ControlCodec {
             long v = buf.getLong(index);
             index += 8;
             return v;
+        }
+
+        byte[] bytes(int length) {
+            byte[] b = new byte[length];
+            buf.getBytes(index, b);
+            index += length;
+            return b;
+        }
+
+        String ascii(int length) {
+            String s = buf.toString(index, length, StandardCharsets.US_ASCII);
+            index += length;
+            return s;
         }
 
         String utf8(int length) {

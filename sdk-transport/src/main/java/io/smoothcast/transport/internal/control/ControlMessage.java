@@ -42,6 +42,10 @@ public sealed interface ControlMessage {
     int PROBE_REPLY = 0x85;
     /** Type byte of {@link LoadReport}. */
     int LOAD_REPORT = 0x88;
+    /** Type byte of {@link MembersRequest} (revision 2). */
+    int MEMBERS_REQUEST = 0x0A;
+    /** Type byte of {@link MembersReport} (revision 2). */
+    int MEMBERS_REPORT = 0x8A;
 
     /** Most tracks one stream may announce. */
     int MAX_TRACKS = 8;
@@ -361,6 +365,63 @@ public sealed interface ControlMessage {
         @Override
         public int type() {
             return LOAD_REPORT;
+        }
+    }
+
+    /**
+     * Asks a node for its cluster's member list (revision 2). The body is zero padding: the node
+     * answers with as many members as fit in a reply no larger than this request, so the
+     * requester pads it to the reply size it can use (at least {@value #MIN_BODY_LENGTH} bytes).
+     * Allowed before a hello.
+     *
+     * @param paddingLength the body length, {@value #MIN_BODY_LENGTH}-1200 bytes
+     */
+    record MembersRequest(int paddingLength) implements ControlMessage {
+        /** Smallest body. */
+        public static final int MIN_BODY_LENGTH = 16;
+
+        /** Validates the padding. */
+        public MembersRequest {
+            if (paddingLength < MIN_BODY_LENGTH || paddingLength > ControlCodec.MAX_BODY_LENGTH) {
+                throw new IllegalArgumentException("paddingLength must be " + MIN_BODY_LENGTH + "-"
+                        + ControlCodec.MAX_BODY_LENGTH + ": " + paddingLength);
+            }
+        }
+
+        @Override
+        public int type() {
+            return MEMBERS_REQUEST;
+        }
+    }
+
+    /**
+     * A node's cluster members (revision 2): a count (1 byte) and per member an address family
+     * (1 byte: 4 or 6), the IP address (4 or 16 bytes), the port (2) and the region label (1-byte
+     * length, 0-32 ASCII characters).
+     *
+     * @param members the members, at most {@value #MAX_MEMBERS}
+     */
+    record MembersReport(java.util.List<io.smoothcast.transport.NodeInfo> members) implements ControlMessage {
+        /** Most members in one report. */
+        public static final int MAX_MEMBERS = 64;
+
+        /** Validates and copies the list. */
+        public MembersReport {
+            Objects.requireNonNull(members, "members");
+            if (members.size() > MAX_MEMBERS) {
+                throw new IllegalArgumentException("at most " + MAX_MEMBERS + " members: " + members.size());
+            }
+            members = List.copyOf(members);
+        }
+
+        /** Encoded size of one member, in bytes. */
+        public static int encodedLength(io.smoothcast.transport.NodeInfo member) {
+            return 1 + member.address().getAddress().getAddress().length + 2 + 1 + member.region().length();
+        }
+
+        @Override
+        public int type() {
+            return MEMBERS_REPORT;
         }
     }
 

@@ -11,8 +11,18 @@ package io.smoothcast.transport.internal.relay;
  * @param maxSessions most sessions at once
  * @param maxSubscribersPerStream most subscribers of one stream
  * @param upstream the node asked for streams nobody publishes here (cascade), or null
+ * @param members the cluster's member list served to MEMBERS_REQUEST (may be empty)
  */
 public record RelayConfig(int nodeId, int keepaliveIntervalMs, int sessionTimeoutMs,
         int retransmissionCachePackets, int keyframeRequestIntervalMs, int maxSessions,
-        int maxSubscribersPerStream, java.net.InetSocketAddress upstream) {
+        int maxSubscribersPerStream, java.net.InetSocketAddress upstream,
+        java.util.List<io.smoothcast.transport.NodeInfo> members) {
+
+    /** Settings without a member list. */
+    public RelayConfig(int nodeId, int keepaliveIntervalMs, int sessionTimeoutMs, int retransmissionCachePackets,
+            int keyframeRequestIntervalMs, int maxSessions, int maxSubscribersPerStream,
+            java.net.InetSocketAddress upstream) {
+        this(nodeId, keepaliveIntervalMs, sessionTimeoutMs, retransmissionCachePackets, keyframeRequestIntervalMs,
+                maxSessions, maxSubscribersPerStream, upstream, java.util.List.of());
+    }
 }

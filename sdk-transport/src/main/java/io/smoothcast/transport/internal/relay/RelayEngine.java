@@ -534,7 +534,14 @@ public final class RelayEngine implements DatagramReceiver {
         } else if (message instanceof ControlMessage.Subscribe subscribe) {
             onSubscribe(subscribe, session, sender, requestId, requestLength, nowNs);
         } else if (message instanceof ControlMessage.Keepalive keepalive) {
-            reply(sender, requestId, new ControlMessage.KeepaliveAck(keepalive.sequence()), requestLength, session != null);
+            if (session != null) {
+                reply(sender, requestId, new ControlMessage.KeepaliveAck(keepalive.sequence()), requestLength, true);
+            } else {
+                // A client keeping alive a session this node does not know (it restarted, or
+                // expired the session) must learn so, or it would stay on a node that sends it
+                // nothing. The error is no larger than the keepalive (PROTOCOL.md section 6).
+                error(sender, requestId, ErrorCode.NOT_JOINED, ControlMessage.KEEPALIVE, "", requestLength, false);
+            }
         } else if (message instanceof ControlMessage.Probe probe) {
             reply(sender, requestId, new ControlMessage.ProbeReply(probe.sequence(), probe.sendTimeNs(), requestLength),
                     requestLength, session != null);
@@ -542,6 +549,8 @@ public final class RelayEngine implements DatagramReceiver {
             onLeave(leave, session, nowNs);
         } else if (message instanceof ControlMessage.LoadRequest) {
             reply(sender, requestId, loadReport(), requestLength, session != null);
+        } else if (message instanceof ControlMessage.MembersRequest) {
+            reply(sender, requestId, membersReport(requestLength), requestLength, session != null);
         } else {
             counters.increment(RelayCounter.UNEXPECTED_CONTROL_DROPPED);
         }
@@ -844,6 +853,22 @@ public final class RelayEngine implements DatagramReceiver {
             loadWindowStartBytes = bytes;
         }
         out.flush();
+    }
+
+    /** As many configured members as fit in a reply no larger than the request (PROTOCOL.md 6). */
+    private ControlMessage.MembersReport membersReport(int requestLength) {
+        int room = requestLength - ControlCodec.HEADER_LENGTH - 1;
+        java.util.List<io.smoothcast.transport.NodeInfo> members = config.members();
+        int n = 0;
+        while (n < members.size() && n < ControlMessage.MembersReport.MAX_MEMBERS) {
+            int size = ControlMessage.MembersReport.encodedLength(members.get(n));
+            if (size > room) {
+                break;
+            }
+            room -= size;
+            n++;
+        }
+        return new ControlMessage.MembersReport(members.subList(0, n));
     }
 
     /**

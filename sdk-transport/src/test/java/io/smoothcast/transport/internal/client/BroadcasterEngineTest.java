@@ -16,6 +16,8 @@ import io.smoothcast.cc.Pacer;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.TransportCcFeedbackWriter;
+import io.smoothcast.transport.ConnectionState;
+import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -42,16 +44,12 @@ class BroadcasterEngineTest {
     private final Queue<OutgoingFrame> frames = new ArrayBlockingQueue<>(64);
     private final List<String> events = new ArrayList<>();
     private final List<Long> wakeDelaysNs = new ArrayList<>();
-    private final BroadcasterEngine engine = new BroadcasterEngine(out, NODE, 1L,
-            new ControlMessage.Publish("show", List.of(VIDEO, AUDIO)), frames, new BroadcasterEngine.Listener() {
+    private final BroadcasterEngine engine = new BroadcasterEngine(out, List.of(NODE), 1L,
+            new ControlMessage.Publish("show", List.of(VIDEO, AUDIO)), FailoverPolicy.defaults(), frames,
+            new BroadcasterEngine.Listener() {
                 @Override
-                public void onConnected() {
-                    events.add("connected");
-                }
-
-                @Override
-                public void onFailed(String reason) {
-                    events.add("failed");
+                public void onStateChanged(ConnectionState state, String reason) {
+                    events.add(state.name().toLowerCase(java.util.Locale.ROOT));
                 }
 
                 @Override
@@ -190,15 +188,12 @@ class BroadcasterEngineTest {
                         renditionEvents.add(previous.name() + "->" + current.name());
                     }
                 }).build();
-        BroadcasterEngine withLadder = new BroadcasterEngine(out, NODE, 1L,
-                new ControlMessage.Publish("show2", List.of(VIDEO)), new ArrayBlockingQueue<>(4),
+        BroadcasterEngine withLadder = new BroadcasterEngine(out, List.of(NODE), 1L,
+                new ControlMessage.Publish("show2", List.of(VIDEO)), FailoverPolicy.defaults(),
+                new ArrayBlockingQueue<>(4),
                 new BroadcasterEngine.Listener() {
                     @Override
-                    public void onConnected() {
-                    }
-
-                    @Override
-                    public void onFailed(String reason) {
+                    public void onStateChanged(ConnectionState state, String reason) {
                     }
 
                     @Override

@@ -16,6 +16,7 @@ import io.smoothcast.rtp.RtcpReportView;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.rtp.TransportCcFeedbackView;
+import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -37,18 +38,13 @@ class ViewerEngineTest {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final RecordingSender out = new RecordingSender();
-    private final ViewerEngine engine = new ViewerEngine(out, NODE, 1L, 0x7777,
+    private final ViewerEngine engine = new ViewerEngine(out, List.of(NODE), 1L, 0x7777,
             new ControlMessage.Subscribe("show", 2, 0),
+            // These tests let seconds pass without a word from the node: it must not be taken for dead.
+            FailoverPolicy.builder().heartbeatIntervalMs(5000).latencyBudgetMs(10_000).build(),
             track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).fixedDelayMs(100)
                     .completenessCheck(GenericPayload.COMPLETENESS).build(),
-            new ViewerEngine.Listener() {
-                @Override
-                public void onConnected() {
-                }
-
-                @Override
-                public void onFailed(String reason) {
-                }
+            (state, reason) -> {
             });
     private long nowNs = 1_000 * MS;
 

@@ -1,0 +1,341 @@
+package io.smoothcast.samples;
+
+import io.smoothcast.transport.Broadcaster;
+import io.smoothcast.transport.ConnectionState;
+import io.smoothcast.transport.FailoverPolicy;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.NodeInfo;
+import io.smoothcast.transport.NodeProbe;
+import io.smoothcast.transport.ProbeReport;
+import io.smoothcast.transport.ReceivedFrame;
+import io.smoothcast.transport.RelayNode;
+import io.smoothcast.transport.RelayStats;
+import io.smoothcast.transport.Viewer;
+import io.smoothcast.transport.ViewerListener;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code failover-bench}: a stream through three relay nodes on 127.0.0.1 while the node carrying
+ * the viewer is killed abruptly (socket closed, no goodbye) and restarted, again and again; then
+ * the same in redundant mode; then a probe of five nodes. Writes the resume times (node death to
+ * the first frame sent after the death reaching the viewer application), the frames lost and the
+ * probe time as JSON.
+ */
+@Command(name = "failover-bench", mixinStandardHelpOptions = true,
+        description = "Kill and restart relay nodes under a live stream; measure resume time and frames lost.")
+public final class FailoverBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--kills", defaultValue = "20", description = "Node kills per mode (default ${DEFAULT-VALUE}).")
+    int kills;
+
+    @Option(names = "--json", description = "Write the results to this JSON file.")
+    Path json;
+
+    @Option(names = "--frame-interval-ms", defaultValue = "10",
+            description = "Time between video frames in ms (default ${DEFAULT-VALUE}).")
+    int frameIntervalMs;
+
+    @Option(names = "--settle-ms", defaultValue = "800",
+            description = "Steady streaming before each kill, in ms (default ${DEFAULT-VALUE}).")
+    int settleMs;
+
+    @Option(names = "--verbose", description = "Print every connection state change.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private static final String STREAM = "failover-bench";
+    private static final int FRAME_BYTES = 3000;
+    private static final long RESUME_GIVE_UP_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /** One run's figures. */
+    record ModeResult(long framesSent, long framesLost, double[] resumeMs, int unresumed) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (kills < 1 || kills > 1000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--kills must be 1-1000: " + kills);
+        }
+        if (frameIntervalMs < 1 || frameIntervalMs > 200) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--frame-interval-ms must be 1-200");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        ModeResult failover = run(FailoverPolicy.defaults(), out, "failover");
+        ModeResult redundant = run(FailoverPolicy.builder().redundant(true).build(), out, "redundant");
+        long probeMs = probeFiveNodes();
+        double[] sorted = failover.resumeMs().clone();
+        Arrays.sort(sorted);
+        String result = String.format(Locale.ROOT, "{%n"
+                + "  \"date\": \"%s\",%n"
+                + "  \"kills\": %d,%n"
+                + "  \"frameIntervalMs\": %d,%n"
+                + "  \"resumeMsP50\": %.1f,%n"
+                + "  \"resumeMsP95\": %.1f,%n"
+                + "  \"resumeMsMax\": %.1f,%n"
+                + "  \"unresumedKills\": %d,%n"
+                + "  \"framesSent\": %d,%n"
+                + "  \"framesLost\": %d,%n"
+                + "  \"redundantKills\": %d,%n"
+                + "  \"redundantFramesSent\": %d,%n"
+                + "  \"redundantFramesLost\": %d,%n"
+                + "  \"redundantUnresumedKills\": %d,%n"
+                + "  \"probeNodes\": 5,%n"
+                + "  \"probeMs\": %d%n"
+                + "}%n", Instant.now(), kills, frameIntervalMs, percentile(sorted, 50), percentile(sorted, 95),
+                sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1], failover.unresumed(),
+                failover.framesSent(), failover.framesLost(), kills, redundant.framesSent(), redundant.framesLost(),
+                redundant.unresumed(), probeMs);
+        out.print(result);
+        out.flush();
+        if (json != null) {
+            Files.writeString(json, result, StandardCharsets.UTF_8);
+        }
+        return 0;
+    }
+
+    static double percentile(double[] sorted, int p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private ModeResult run(FailoverPolicy policy, PrintWriter log, String mode) throws Exception {
+        RelayNode[] nodes = new RelayNode[3];
+        InetSocketAddress[] addresses = new InetSocketAddress[3];
+        for (int i = 0; i < nodes.length; i++) {
+            nodes[i] = RelayNode.builder().build().start();
+            addresses[i] = nodes[i].localAddress();
+        }
+        List<InetSocketAddress> list = List.of(addresses);
+        DeliveryLog deliveries = new DeliveryLog(verbose ? log : null, mode + " viewer");
+        AtomicInteger nextIndex = new AtomicInteger();
+        ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+        double[] resumeMs = new double[kills];
+        int resumed = 0;
+        int unresumed = 0;
+        try (Viewer viewer = Viewer.builder().nodes(list).failover(policy).streamId(STREAM).listener(deliveries)
+                .build().start();
+                Broadcaster broadcaster = Broadcaster.builder().nodes(list).failover(policy).streamId(STREAM)
+                        .listener(new io.smoothcast.transport.BroadcasterListener() {
+                            @Override
+                            public void onStateChanged(ConnectionState state, String reason) {
+                                deliveries.print(mode + " broadcaster", state, reason);
+                            }
+                        }).build().start()) {
+            awaitConnected(viewer::state, broadcaster::state);
+            byte[] frame = new byte[FRAME_BYTES];
+            sender.scheduleAtFixedRate(() -> {
+                int index = nextIndex.getAndIncrement();
+                ByteBuffer.wrap(frame).putInt(index);
+                broadcaster.sendVideo(frame, 0, frame.length, System.nanoTime(), index % 50 == 0);
+            }, 0, frameIntervalMs, TimeUnit.MILLISECONDS);
+            for (int k = 0; k < kills; k++) {
+                Thread.sleep(settleMs); // steady streaming before the next death
+                int victim = victim(nodes, policy.redundant());
+                if (victim < 0) {
+                    log.printf("%s kill %d: no node carries the stream; skipped%n", mode, k + 1);
+                    unresumed++;
+                    continue;
+                }
+                if (verbose) {
+                    for (int i = 0; i < nodes.length; i++) {
+                        RelayStats st = nodes[i].stats();
+                        log.printf("  node %d: publishers %d subscribers %d forwarded %d%n", i, st.publishers(),
+                                st.subscribers(), st.packetsForwarded());
+                    }
+                }
+                int lastSentBefore = nextIndex.get() - 1;
+                long killNs = System.nanoTime();
+                nodes[victim].close();
+                long resumedNs = deliveries.awaitIndexAbove(lastSentBefore, killNs + RESUME_GIVE_UP_NS);
+                if (resumedNs < 0) {
+                    unresumed++;
+                    log.printf("%s kill %d (node %d): no frame within 10 s%n", mode, k + 1, victim);
+                } else {
+                    resumeMs[resumed++] = (resumedNs - killNs) / 1e6;
+                    log.printf(Locale.ROOT, "%s kill %d (node %d): resumed after %.1f ms%n", mode, k + 1, victim,
+                            resumeMs[resumed - 1]);
+                }
+                log.flush();
+                nodes[victim] = RelayNode.builder().bindAddress(addresses[victim]).build().start();
+            }
+            Thread.sleep(settleMs);
+            sender.shutdown();
+            sender.awaitTermination(5, TimeUnit.SECONDS);
+            Thread.sleep(500); // the last frames play out
+            long sent = nextIndex.get();
+            long lost = sent - deliveries.distinctDelivered(sent);
+            if (verbose) {
+                log.printf("  %s viewer %s; lost frames %s%n", mode, viewer.stats(), deliveries.missing(sent));
+                log.printf("  %s broadcaster %s%n", mode, broadcaster.stats());
+            }
+            return new ModeResult(sent, lost, Arrays.copyOf(resumeMs, resumed), unresumed);
+        } finally {
+            sender.shutdownNow();
+            for (RelayNode node : nodes) {
+                node.close();
+            }
+        }
+    }
+
+    /** Waits up to 5 s until both clients are connected: frames sent before count for nothing. */
+    private static void awaitConnected(java.util.function.Supplier<ConnectionState> viewer,
+            java.util.function.Supplier<ConnectionState> broadcaster) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (viewer.get() != ConnectionState.CONNECTED || broadcaster.get() != ConnectionState.CONNECTED) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("clients did not connect: viewer " + viewer.get() + ", broadcaster "
+                        + broadcaster.get());
+            }
+            Thread.sleep(10); // client states have no blocking wait
+        }
+    }
+
+    /**
+     * The node to kill: one that carries both the broadcaster and the viewer. In redundant mode,
+     * one of two such nodes when there are two (killing the only shared node would test nothing
+     * about redundancy); waits up to 2 s for the clients to settle.
+     */
+    private static int victim(RelayNode[] nodes, boolean redundant) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        int fallback = -1;
+        do {
+            List<Integer> shared = new ArrayList<>();
+            for (int i = 0; i < nodes.length; i++) {
+                RelayStats s = nodes[i].stats();
+                if (s.publishers() == 1 && s.subscribers() == 1) {
+                    shared.add(i);
+                }
+            }
+            if (!shared.isEmpty()) {
+                fallback = shared.get(0);
+                if (!redundant || shared.size() >= 2) {
+                    return fallback;
+                }
+            }
+            Thread.sleep(20); // relay counters have no event to wait on
+        } while (System.nanoTime() - deadline < 0);
+        return fallback;
+    }
+
+    private static long probeFiveNodes() throws InterruptedException {
+        List<RelayNode> relays = new ArrayList<>();
+        try {
+            List<NodeInfo> nodes = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                RelayNode relay = RelayNode.builder().build().start();
+                relays.add(relay);
+                nodes.add(new NodeInfo(relay.localAddress(), "region-" + i));
+            }
+            ProbeReport report = NodeProbe.builder().build().probe(nodes);
+            return report.durationMs();
+        } finally {
+            relays.forEach(RelayNode::close);
+        }
+    }
+
+    /** Delivery time of every frame index, recorded on the viewer's playout thread. */
+    static final class DeliveryLog implements ViewerListener {
+        private final ConcurrentHashMap<Integer, Long> deliveredNs = new ConcurrentHashMap<>();
+        private final AtomicLong highestIndex = new AtomicLong(-1);
+        private final Object signal = new Object();
+        private final PrintWriter verbose;
+        private final String name;
+
+        DeliveryLog(PrintWriter verbose, String name) {
+            this.verbose = verbose;
+            this.name = name;
+        }
+
+        void print(String who, ConnectionState state, String reason) {
+            if (verbose != null) {
+                synchronized (verbose) {
+                    verbose.printf("  %s %s: %s%n", who, state, reason);
+                    verbose.flush();
+                }
+            }
+        }
+
+        @Override
+        public void onFrame(ReceivedFrame frame) {
+            if (frame.kind() != MediaKind.VIDEO || frame.length() < 4) {
+                return;
+            }
+            int index = ByteBuffer.wrap(frame.toByteArray()).getInt();
+            deliveredNs.putIfAbsent(index, System.nanoTime());
+            highestIndex.accumulateAndGet(index, Math::max);
+            synchronized (signal) {
+                signal.notifyAll();
+            }
+        }
+
+        @Override
+        public void onStateChanged(ConnectionState state, String reason) {
+            print(name, state, reason);
+        }
+
+        /** Waits for a frame with an index above {@code index}; its delivery time, or -1. */
+        long awaitIndexAbove(int index, long deadlineNs) throws InterruptedException {
+            synchronized (signal) {
+                while (highestIndex.get() <= index) {
+                    long leftNs = deadlineNs - System.nanoTime();
+                    if (leftNs <= 0) {
+                        return -1;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(signal, leftNs);
+                }
+            }
+            long first = Long.MAX_VALUE;
+            for (var e : deliveredNs.entrySet()) {
+                if (e.getKey() > index && e.getValue() < first) {
+                    first = e.getValue();
+                }
+            }
+            return first;
+        }
+
+        /** The missing indices below {@code below}, as ranges. */
+        String missing(long below) {
+            StringBuilder sb = new StringBuilder();
+            long start = -1;
+            for (int i = 0; i <= below; i++) {
+                boolean gap = i < below && !deliveredNs.containsKey(i);
+                if (gap && start < 0) {
+                    start = i;
+                } else if (!gap && start >= 0) {
+                    sb.append(start).append('-').append(i - 1).append(' ');
+                    start = -1;
+                }
+            }
+            return sb.toString().trim();
+        }
+
+        long distinctDelivered(long below) {
+            return deliveredNs.keySet().stream().filter(i -> i >= 0 && i < below).count();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * Failure detection and node failover for the clients: the adaptive silence timeout
+ * ({@link io.smoothcast.transport.internal.failover.LinkSilenceDetector}), the ordered node list
+ * with its memory of failed nodes ({@link io.smoothcast.transport.internal.failover.NodeRoster}),
+ * and the connection state machine that moves a client from node to node
+ * ({@link io.smoothcast.transport.internal.failover.ConnectionSupervisor}). Single-threaded plain
+ * objects driven by the client's I/O thread; time always comes from the caller.
+ */
+package io.smoothcast.transport.internal.failover;

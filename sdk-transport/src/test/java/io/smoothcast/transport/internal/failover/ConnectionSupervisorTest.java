@@ -1,0 +1,206 @@
+package io.smoothcast.transport.internal.failover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.transport.ConnectionState;
+import io.smoothcast.transport.FailoverPolicy;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The connection state machine in virtual time, against scripted nodes. */
+class ConnectionSupervisorTest {
+
+    private static final long MS = 1_000_000L;
+    private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 7001);
+    private static final InetSocketAddress B = new InetSocketAddress("127.0.0.1", 7002);
+    private static final long SESSION = 0x1234_5678_9ABCL;
+
+    private final RecordingSender out = new RecordingSender();
+    private final List<String> states = new ArrayList<>();
+    private final List<String> accepted = new ArrayList<>();
+    private long nowNs = 1_000 * MS;
+
+    private ConnectionSupervisor supervisor(FailoverPolicy policy, InetSocketAddress... nodes) {
+        return new ConnectionSupervisor(out, List.of(nodes), SESSION, new ControlMessage.Subscribe("show", 2, 0), 7,
+                policy, new ConnectionSupervisor.Events() {
+                    @Override
+                    public void onStateChanged(ConnectionState state, String reason) {
+                        states.add(state.name());
+                    }
+
+                    @Override
+                    public void onNodeAccepted(InetSocketAddress node, ControlMessage reply, boolean resumed,
+                            long nowNs) {
+                        accepted.add(node.getPort() + (resumed ? " resumed" : " joined"));
+                    }
+
+                    @Override
+                    public void onStreamInfo(InetSocketAddress node, ControlMessage.StreamInfo info, long nowNs) {
+                    }
+                });
+    }
+
+    /** Answers the last request sent to {@code node} with {@code reply}, from that node. */
+    private void answer(ConnectionSupervisor s, InetSocketAddress node, ControlMessage reply) {
+        List<RecordingSender.Sent> toNode = out.to(node);
+        DecodeResult request = ControlCodec.decode(Unpooled.wrappedBuffer(toNode.get(toNode.size() - 1).bytes()));
+        ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, request.requestId(), new byte[0], reply);
+        assertTrue(s.accepts(node, nowNs));
+        s.onControl(node, ControlCodec.decode(datagram), nowNs);
+        datagram.release();
+    }
+
+    private void join(ConnectionSupervisor s, InetSocketAddress node) {
+        answer(s, node, new ControlMessage.HelloAck(SESSION, 500, 5000, 1));
+        answer(s, node, new ControlMessage.SubscribeAck("show", List.of()));
+    }
+
+    private ControlMessage lastTo(InetSocketAddress node) {
+        List<RecordingSender.Sent> toNode = out.to(node);
+        return ControlCodec.decode(Unpooled.wrappedBuffer(toNode.get(toNode.size() - 1).bytes())).message();
+    }
+
+    private void advance(ConnectionSupervisor s, long ms) {
+        for (long i = 0; i < ms; i += 10) {
+            nowNs += 10 * MS;
+            s.onTick(nowNs);
+        }
+    }
+
+    @Test
+    void join_thenHeartbeatEveryInterval_notTheNodesSlowerOne() {
+        ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        assertEquals(new ControlMessage.Hello(SESSION, 100), lastTo(A));
+        join(s, A);
+        assertEquals(List.of("CONNECTED"), states);
+        assertEquals(List.of("7001 joined"), accepted);
+        out.drain();
+        for (int i = 0; i < 10; i++) {
+            advance(s, 100);
+            s.accepts(A, nowNs); // the node answers every keepalive
+        }
+        long keepalives = out.to(A).stream().filter(x -> x.bytes()[2] == 0x04).count();
+        assertEquals(10, keepalives, "one keepalive per 100 ms heartbeat");
+        assertEquals(List.of("CONNECTED"), states, "a node that answers stays");
+    }
+
+    @Test
+    void silentNode_reconnectingThenResumedOnTheNextNode_sameSession() {
+        ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        join(s, A);
+        advance(s, 590);
+        assertEquals(List.of("CONNECTED"), states, "within heartbeat + budget (no RTT sample yet)");
+        advance(s, 20);
+        assertEquals(List.of("CONNECTED", "RECONNECTING"), states);
+        assertEquals(new ControlMessage.Hello(SESSION, 100), lastTo(B), "same session id on the next node");
+        join(s, B);
+        assertEquals(List.of("CONNECTED", "RECONNECTING", "CONNECTED"), states);
+        assertEquals(List.of("7001 joined", "7002 resumed"), accepted);
+        assertEquals(1, s.failovers());
+        assertEquals(B, s.connected(0));
+    }
+
+    @Test
+    void refusal_movesOnAtOnce_andTheRefusingNodeIsRemembered() {
+        ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        answer(s, A, new ControlMessage.HelloAck(SESSION, 500, 5000, 1));
+        answer(s, A, new ControlMessage.Error(30, 0x03, "no such stream"));
+        assertInstanceOf(ControlMessage.Hello.class, lastTo(B));
+        assertEquals(1, s.roster().failureCount(A));
+        join(s, B);
+        assertEquals(List.of("CONNECTED"), states);
+    }
+
+    @Test
+    void noNodeAnswers_failedAfterGiveUp_retriesWithBackoff_recoversWhenOneAnswers() {
+        FailoverPolicy policy = FailoverPolicy.builder().joinTimeoutMs(200).backoffBaseMs(100).backoffMaxMs(400)
+                .giveUpMs(2000).build();
+        ConnectionSupervisor s = supervisor(policy, A);
+        s.start(nowNs);
+        advance(s, 1990);
+        assertEquals(List.of(), states, "still CONNECTING");
+        advance(s, 20);
+        assertEquals(List.of("FAILED"), states);
+        long hellos = out.to(A).stream().filter(x -> x.bytes()[2] == 0x01).count();
+        // join attempts of 200 ms separated by backoffs of 100, 200, 400, 400 ms: 5 attempts in 2 s
+        assertTrue(hellos >= 5, "kept retrying: " + hellos);
+        advance(s, 1000);
+        assertEquals(List.of("FAILED"), states, "FAILED is reported once");
+        while (!(lastTo(A) instanceof ControlMessage.Hello)) {
+            advance(s, 10);
+        }
+        join(s, A);
+        assertEquals(List.of("FAILED", "CONNECTED"), states);
+        assertEquals(0, s.roster().failureCount(A));
+    }
+
+    @Test
+    void redundant_twoPathsAtOnce_losingOneKeepsConnected() {
+        ConnectionSupervisor s = supervisor(FailoverPolicy.builder().redundant(true).build(), A, B);
+        s.start(nowNs);
+        join(s, A);
+        join(s, B);
+        assertEquals(2, s.connectedCount());
+        assertEquals(A, s.connected(0));
+        for (int i = 0; i < 100; i++) {
+            advance(s, 10);
+            s.accepts(B, nowNs); // only B still talks
+        }
+        assertEquals(1, s.connectedCount());
+        assertEquals(B, s.connected(0));
+        assertTrue(s.isPrimary(B));
+        assertEquals(List.of("CONNECTED"), states, "never without a node");
+        assertEquals(0, s.failovers());
+    }
+
+    @Test
+    void nodeThatForgotTheSession_answersTheKeepaliveWithNotJoined_andIsLeft() {
+        ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        join(s, A);
+        advance(s, 100); // a keepalive goes out
+        assertInstanceOf(ControlMessage.Keepalive.class, lastTo(A));
+        // A restarted at the same address: it answers, but with NOT_JOINED (PROTOCOL.md 3).
+        answer(s, A, new ControlMessage.Error(20, ControlMessage.KEEPALIVE, ""));
+        assertEquals(List.of("CONNECTED", "RECONNECTING"), states);
+        assertEquals(new ControlMessage.Hello(SESSION, 100), lastTo(B));
+    }
+
+    @Test
+    void clientsOwnStall_isNotTakenForTheNodesSilence() {
+        ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        join(s, A);
+        advance(s, 100);
+        nowNs += 2000 * MS; // the client's thread was descheduled for 2 s
+        s.onTick(nowNs);
+        assertEquals(List.of("CONNECTED"), states, "the node's datagrams are still unread");
+        advance(s, 590);
+        assertEquals(List.of("CONNECTED"), states);
+        advance(s, 30);
+        assertEquals(List.of("CONNECTED", "RECONNECTING"), states, "real silence is still detected");
+    }
+
+    @Test
+    void datagramsFromOtherAddresses_areNotAccepted() {
+        ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        assertTrue(s.accepts(A, nowNs));
+        assertEquals(false, s.accepts(B, nowNs), "B is not joined");
+        assertEquals(false, s.accepts(new InetSocketAddress("127.0.0.1", 9), nowNs));
+    }
+}

@@ -1,0 +1,67 @@
+package io.smoothcast.transport.internal.failover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class LinkSilenceDetectorTest {
+
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void beforeAnyRttSample_theBudgetIsAllowed() {
+        LinkSilenceDetector d = new LinkSilenceDetector(100 * MS, 60 * MS, 500 * MS, 0);
+        assertEquals(600 * MS, d.timeoutNs());
+    }
+
+    @Test
+    void shortSteadyRtt_isClampedToTheFloor() {
+        LinkSilenceDetector d = new LinkSilenceDetector(100 * MS, 60 * MS, 500 * MS, 0);
+        for (int i = 0; i < 50; i++) {
+            d.onRttSample(MS);
+        }
+        assertEquals(160 * MS, d.timeoutNs(), "heartbeat + floor");
+    }
+
+    @Test
+    void midRange_isTwoSrttPlusFourRttVar() {
+        LinkSilenceDetector d = new LinkSilenceDetector(100 * MS, 60 * MS, 500 * MS, 0);
+        d.onRttSample(80 * MS); // srtt 80, rttvar 40
+        assertEquals(100 * MS + 2 * 80 * MS + 4 * 40 * MS, d.timeoutNs());
+        d.onRttSample(80 * MS); // rttvar 30, srtt 80
+        assertEquals(100 * MS + 2 * 80 * MS + 4 * 30 * MS, d.timeoutNs());
+    }
+
+    @Test
+    void longOrNoisyRtt_isClampedToTheBudget() {
+        LinkSilenceDetector d = new LinkSilenceDetector(100 * MS, 60 * MS, 500 * MS, 0);
+        d.onRttSample(400 * MS);
+        assertEquals(600 * MS, d.timeoutNs());
+    }
+
+    @Test
+    void silentOnlyAfterTheTimeout_andHearingResetsTheWatch() {
+        LinkSilenceDetector d = new LinkSilenceDetector(100 * MS, 60 * MS, 500 * MS, 1000 * MS);
+        d.onRttSample(MS);
+        assertFalse(d.isSilent(1160 * MS));
+        assertTrue(d.isSilent(1161 * MS));
+        d.onHeard(1161 * MS);
+        assertFalse(d.isSilent(1300 * MS));
+        assertEquals(139 * MS, d.silenceNs(1300 * MS));
+    }
+
+    @Test
+    void timeoutStaysWithinHeartbeatPlusClamp_forAnySamples() {
+        long seed = 0x5EED_0006L;
+        SplittableRandom random = new SplittableRandom(seed);
+        LinkSilenceDetector d = new LinkSilenceDetector(100 * MS, 60 * MS, 500 * MS, 0);
+        for (int i = 0; i < 10_000; i++) {
+            d.onRttSample(random.nextLong(-5 * MS, 2_000 * MS));
+            long t = d.timeoutNs();
+            assertTrue(t >= 160 * MS && t <= 600 * MS, "seed " + seed + " step " + i + ": " + t);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.smoothcast.transport.internal.failover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NodeRosterTest {
+
+    private static final long MS = 1_000_000L;
+    private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 7001);
+    private static final InetSocketAddress B = new InetSocketAddress("127.0.0.1", 7002);
+    private static final InetSocketAddress C = new InetSocketAddress("127.0.0.1", 7003);
+
+    private final NodeRoster roster = new NodeRoster(List.of(A, B, C), 100 * MS, 800 * MS);
+
+    @Test
+    void healthyNodes_inOrderOfPreference_skippingThoseInUse() {
+        assertEquals(A, roster.pick(0, List.of()));
+        assertEquals(B, roster.pick(0, List.of(A)));
+        assertNull(roster.pick(0, List.of(A, B, C)));
+    }
+
+    @Test
+    void failedNode_isTriedAfterEveryHealthyOne() {
+        roster.failed(A, 0);
+        assertEquals(B, roster.pick(1000 * MS, List.of()), "backoff over, but B is healthy");
+        roster.failed(B, 0);
+        roster.failed(C, 0);
+        roster.failed(C, 0);
+        assertEquals(A, roster.pick(1000 * MS, List.of()), "of the failed, the one that failed least");
+    }
+
+    @Test
+    void backoffDoubles_upToTheCap_andSuccessForgets() {
+        roster.failed(A, 0);
+        assertNull(roster.pick(99 * MS, List.of(B, C)));
+        assertEquals(A, roster.pick(100 * MS, List.of(B, C)));
+        roster.failed(A, 100 * MS); // second failure: 200 ms
+        assertEquals(300 * MS, roster.nextRetryNs(100 * MS, List.of(B, C)));
+        for (int i = 0; i < 10; i++) {
+            roster.failed(A, 0);
+        }
+        assertEquals(800 * MS, roster.nextRetryNs(0, List.of(B, C)), "capped");
+        assertEquals(12, roster.failureCount(A));
+        roster.succeeded(A);
+        assertEquals(0, roster.failureCount(A));
+        assertEquals(A, roster.pick(0, List.of()));
+    }
+
+    @Test
+    void reorder_keepsTheMemoryOfNodesThatStay() {
+        roster.failed(B, 0);
+        roster.reorder(List.of(C, B));
+        assertEquals(C, roster.pick(0, List.of()));
+        assertEquals(1, roster.failureCount(B));
+        assertEquals(List.of(C, B), roster.nodes());
+    }
+
+    @Test
+    void emptyList_isRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new NodeRoster(List.of(), MS, MS));
+    }
+}
