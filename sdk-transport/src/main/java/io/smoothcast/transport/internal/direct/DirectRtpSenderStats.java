@@ -1,0 +1,81 @@
+package io.smoothcast.transport.internal.direct;
+
+/**
+ * Counters of a {@link DirectRtpSender}. Written only by the sender's caller thread; read them
+ * from that thread (or after it stopped).
+ */
+public final class DirectRtpSenderStats {
+
+    long packetsSent;
+    long sendErrors;
+    long receiveErrors;
+    long rtcpReceived;
+    long malformedRtcp;
+    long malformedFrames;
+    long pacerDropped;
+    long transportFeedbackReceived;
+    long nacksReceived;
+    long nackedPackets;
+    long rtxQueued;
+
+    DirectRtpSenderStats() {
+    }
+
+    /** @return RTP packets (media and RTX) handed to the socket */
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    /** @return RTCP compound datagrams that parsed */
+    public long rtcpReceived() {
+        return rtcpReceived;
+    }
+
+    /** @return RTCP datagrams (or trailing parts) that did not parse, dropped */
+    public long malformedRtcp() {
+        return malformedRtcp;
+    }
+
+    /** @return transport-cc feedback packets given to the congestion controller */
+    public long transportFeedbackReceived() {
+        return transportFeedbackReceived;
+    }
+
+    /** @return generic NACK packets for our SSRC */
+    public long nacksReceived() {
+        return nacksReceived;
+    }
+
+    /** @return sequence numbers asked for by those NACKs */
+    public long nackedPackets() {
+        return nackedPackets;
+    }
+
+    /** @return RTX packets queued in answer (a NACKed packet no longer cached is not resent) */
+    public long rtxQueued() {
+        return rtxQueued;
+    }
+
+    /** @return packets the pacer refused (queue full or too old) */
+    public long pacerDropped() {
+        return pacerDropped;
+    }
+
+    /** @return access units the packetizer rejected */
+    public long malformedFrames() {
+        return malformedFrames;
+    }
+
+    /** @return socket send failures */
+    public long sendErrors() {
+        return sendErrors;
+    }
+
+    @Override
+    public String toString() {
+        return "packetsSent=" + packetsSent + " rtcp=" + rtcpReceived + " malformedRtcp=" + malformedRtcp
+                + " transportCc=" + transportFeedbackReceived + " nacks=" + nacksReceived + " nackedPackets="
+                + nackedPackets + " rtxQueued=" + rtxQueued + " pacerDropped=" + pacerDropped + " sendErrors="
+                + sendErrors + " receiveErrors=" + receiveErrors;
+    }
+}
