@@ -67,8 +67,15 @@ class WiresharkInteropIT {
                     FrameCollector.await(collector.connected, 10, "viewer connected");
                     try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger())) {
                         port = broadcaster.localAddress().getPort();
-                        BroadcastThroughRelayIT.sendFrames(broadcaster, 150, null);
-                        FrameCollector.await(collector.lastFrame, 10, "last frame");
+                        // A viewer joining a live stream makes the relay ask the publisher for a
+                        // keyframe: a PLI on the wire whatever the loss pattern repairs or not.
+                        FrameCollector lateCollector = new FrameCollector(1);
+                        try (Viewer late = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+                                .fixedPlayoutDelayMs(300).listener(lateCollector).build().start()) {
+                            FrameCollector.await(lateCollector.connected, 10, "late viewer connected");
+                            BroadcastThroughRelayIT.sendFrames(broadcaster, 150, null);
+                            FrameCollector.await(collector.lastFrame, 10, "last frame");
+                        }
                     }
                 }
                 broadcasterPort = port;

@@ -38,6 +38,18 @@ public final class ClientControl {
         void onFailed(String reason);
 
         /**
+         * The node answered the outstanding request with an error (for example a refused token);
+         * the conversation has stopped. Unlike silence, asking the same node again would get the
+         * same answer. Default: treated as {@link #onFailed}.
+         *
+         * @param code the error code (PROTOCOL.md)
+         * @param reason a description naming the request and the code
+         */
+        default void onRefused(int code, String reason) {
+            onFailed(reason);
+        }
+
+        /**
          * A keepalive was answered: one round-trip time sample. Default: ignored.
          *
          * @param rttNs the sample, in nanoseconds
@@ -190,8 +202,11 @@ public final class ClientControl {
             fail("node does not know the session (restarted or expired it)");
         } else if (message instanceof ControlMessage.Error error && answersOutstanding) {
             ErrorCode known = error.knownCode();
-            fail("node refused " + describe(outstanding) + ": code " + error.code()
-                    + (known == null ? "" : " " + known.name()) + " " + error.reason());
+            String reason = "node refused " + describe(outstanding) + ": code " + error.code()
+                    + (known == null ? "" : " " + known.name()) + " " + error.reason();
+            phase = Phase.FAILED;
+            outstanding = null;
+            events.onRefused(error.code(), reason);
         }
     }
 

@@ -82,6 +82,8 @@ public final class ConnectionSupervisor {
         final long joinStartedNs;
         boolean accepted;
         String failure;
+        /** The node answered with an error (not silence): report it at once if nothing else is connected. */
+        boolean refused;
 
         Path(InetSocketAddress node, long nowNs) {
             this.node = node;
@@ -109,6 +111,12 @@ public final class ConnectionSupervisor {
         @Override
         public void onFailed(String reason) {
             failure = reason; // acted on after the current call, in checkPaths
+        }
+
+        @Override
+        public void onRefused(int code, String reason) {
+            refused = true;
+            failure = reason;
         }
 
         @Override
@@ -242,6 +250,12 @@ public final class ConnectionSupervisor {
                 withoutNodeSinceNs = nowNs;
                 setState(ConnectionState.RECONNECTING, "node " + p.node + " " + p.failure);
             }
+        }
+        if (p.refused && connectedCount == 0 && state != ConnectionState.FAILED) {
+            // A refusal (a bad token, an unknown stream) is an answer, not an outage: tell the
+            // app now rather than after the give-up time. Other nodes are still tried, and a
+            // node that accepts moves the state back to CONNECTED.
+            setState(ConnectionState.FAILED, p.failure);
         }
     }
 
