@@ -64,6 +64,8 @@ public final class ConnectionSupervisor {
     private final long giveUpNs;
     /** Sent with the role request on every node this client joins; empty for none. */
     private byte[] token = new byte[0];
+    /** The latest refusal not yet reported, or null. */
+    private String lastRefusal;
     private int connectedCount;
     private int nextRequestId;
     private long lastTickNs;
@@ -82,7 +84,7 @@ public final class ConnectionSupervisor {
         final long joinStartedNs;
         boolean accepted;
         String failure;
-        /** The node answered with an error (not silence): report it at once if nothing else is connected. */
+        /** The node answered with an error (not silence). */
         boolean refused;
 
         Path(InetSocketAddress node, long nowNs) {
@@ -193,6 +195,7 @@ public final class ConnectionSupervisor {
         }
         checkFailures(nowNs);
         fill(nowNs); // a refusal moves on at once
+        reportRefusalIfStuck();
     }
 
     /** Retransmissions, keepalives, silence and join timeouts, failover, give-up. Every 10 ms or so. */
@@ -223,6 +226,7 @@ public final class ConnectionSupervisor {
         }
         checkFailures(nowNs);
         fill(nowNs);
+        reportRefusalIfStuck();
         if (connectedCount == 0 && state != ConnectionState.FAILED && nowNs - withoutNodeSinceNs >= giveUpNs) {
             setState(ConnectionState.FAILED, "no node for " + policy.giveUpMs() + " ms; still retrying "
                     + roster.nodes());
@@ -238,6 +242,26 @@ public final class ConnectionSupervisor {
         }
     }
 
+    /**
+     * Called after {@link #fill}: a refusal (a bad token, an unknown stream) is an answer, not an
+     * outage, so when no other node is being tried the app hears it now rather than after the
+     * give-up time. Nodes are still retried with backoff; one that accepts moves the state back
+     * to CONNECTED.
+     */
+    private void reportRefusalIfStuck() {
+        String refusal = lastRefusal;
+        lastRefusal = null;
+        if (refusal == null || connectedCount > 0 || state == ConnectionState.FAILED) {
+            return;
+        }
+        for (Path p : paths) {
+            if (p != null) {
+                return;
+            }
+        }
+        setState(ConnectionState.FAILED, refusal);
+    }
+
     private void drop(int slot, long nowNs) {
         Path p = paths[slot];
         paths[slot] = null;
@@ -251,11 +275,8 @@ public final class ConnectionSupervisor {
                 setState(ConnectionState.RECONNECTING, "node " + p.node + " " + p.failure);
             }
         }
-        if (p.refused && connectedCount == 0 && state != ConnectionState.FAILED) {
-            // A refusal (a bad token, an unknown stream) is an answer, not an outage: tell the
-            // app now rather than after the give-up time. Other nodes are still tried, and a
-            // node that accepts moves the state back to CONNECTED.
-            setState(ConnectionState.FAILED, p.failure);
+        if (p.refused) {
+            lastRefusal = "node " + p.node + " " + p.failure;
         }
     }
 

@@ -126,6 +126,16 @@ class ConnectionSupervisorTest {
     }
 
     @Test
+    void refusalByTheOnlyNode_reportsFailedAtOnceWithTheCode_notAfterTheGiveUpTime() {
+        ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A);
+        s.start(nowNs);
+        answer(s, A, new ControlMessage.HelloAck(SESSION, 500, 5000, 1));
+        answer(s, A, new ControlMessage.Error(30, 0x03, "no such stream"));
+        assertEquals(List.of("FAILED"), states, "the refusal is the answer; no give-up wait");
+        assertEquals(1, s.roster().failureCount(A));
+    }
+
+    @Test
     void noNodeAnswers_failedAfterGiveUp_retriesWithBackoff_recoversWhenOneAnswers() {
         FailoverPolicy policy = FailoverPolicy.builder().joinTimeoutMs(200).backoffBaseMs(100).backoffMaxMs(400)
                 .giveUpMs(2000).build();
