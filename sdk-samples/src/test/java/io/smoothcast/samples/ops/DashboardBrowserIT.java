@@ -38,7 +38,7 @@ class DashboardBrowserIT {
     private static final List<String> CHARTS = List.of("bitrate", "latency", "freezes", "loss", "viewers", "health");
 
     @Test
-    @Timeout(90)
+    @Timeout(150)
     void chartsFillWithLiveData() throws Exception {
         Assumptions.assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
                 "headless Chromium not installed: apt-get install -y chromium chromium-driver");
@@ -59,8 +59,10 @@ class DashboardBrowserIT {
             try {
                 driver.get(server.url());
                 JavascriptExecutor js = driver;
-                // at least 4 events, and every chart has a series with a real (non-null) value
-                new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> Boolean.TRUE.equals(js.executeScript(
+                // At least 4 events, and every chart has a series with a real (non-null, > 0) value.
+                // Charts such as freezes or loss only get a non-zero point once the emulated
+                // network has caused one, which can take most of a minute: hence the long wait.
+                new WebDriverWait(driver, Duration.ofSeconds(90)).until(d -> Boolean.TRUE.equals(js.executeScript(
                         "const c = window.smoothcastCharts || {};"
                                 + "return window.smoothcastEvents >= 4 && " + jsArray(CHARTS) + ".every(id => c[id]"
                                 + " && c[id].data[0].length >= 4"
