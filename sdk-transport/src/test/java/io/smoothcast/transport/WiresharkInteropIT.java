@@ -97,7 +97,10 @@ class WiresharkInteropIT {
                 "-Y", toBroadcaster + " && _ws.malformed", "-T", "fields", "-e", "frame.number");
         List<String> transportCc = tshark("-d", "udp.port==" + broadcasterPort + ",rtcp",
                 "-Y", toBroadcaster + " && rtcp.rtpfb.fmt == 15", "-T", "fields", "-e", "rtcp.rtpfb.transportcc.statuscount");
-        List<String> plis = tshark("-Y", "rtcp.psfb.fmt == 1", "-T", "fields", "-e", "frame.number");
+        // The relay's keyframe request to the publisher is a lone 12-byte PLI, which the heuristic
+        // dissector does not pick up either: decode it the same explicit way.
+        List<String> plis = tshark("-d", "udp.port==" + broadcasterPort + ",rtcp",
+                "-Y", toBroadcaster + " && rtcp.psfb.fmt == 1", "-T", "fields", "-e", "frame.number");
         String detail = rtp.size() + " RTP, " + nacks.size() + " NACK, " + transportCc.size() + " transport-cc, "
                 + plis.size() + " PLI packets; malformed: " + malformed;
         System.out.println("WiresharkInteropIT: " + detail);
