@@ -248,7 +248,10 @@ public final class CongestionController {
             probeController.onProbeResult(probeResultBps, probeTargetBps, nowNs);
             lossBased.onProbeResult(probeResultBps);
         }
-        if (overuseSeen && !competing) {
+        // Two decreases that left a long queue standing are the evidence the competitor check
+        // waits for; cutting again each RTT until its verdict would only starve us beside TCP.
+        boolean awaitingVerdict = highQueue && decreasesDuringHighQueue >= 2;
+        if (overuseSeen && !competing && !awaitingVerdict) {
             long before = aimd.estimateBps();
             aimd.update(BandwidthUsage.OVERUSING, ackedBps, smoothAckedBps, nowNs);
             if (highQueue && aimd.estimateBps() < before) {
