@@ -248,10 +248,7 @@ public final class CongestionController {
             probeController.onProbeResult(probeResultBps, probeTargetBps, nowNs);
             lossBased.onProbeResult(probeResultBps);
         }
-        // Two decreases that left a long queue standing are the evidence the competitor check
-        // waits for; cutting again each RTT until its verdict would only starve us beside TCP.
-        boolean awaitingVerdict = highQueue && decreasesDuringHighQueue >= 2;
-        if (overuseSeen && !competing && !awaitingVerdict) {
+        if (overuseSeen && !competing) {
             long before = aimd.estimateBps();
             aimd.update(BandwidthUsage.OVERUSING, ackedBps, smoothAckedBps, nowNs);
             if (highQueue && aimd.estimateBps() < before) {
