@@ -119,6 +119,9 @@ final class DemoCommand implements Callable<Integer> {
         Arguments.check(spec, statusIntervalMs >= 50, "--status-interval", "must be >= 50 ms: " + statusIntervalMs);
         Arguments.check(spec, httpPort == null || httpPort >= 0 && httpPort <= 65_535, "--http-port",
                 "must be 0-65535: " + httpPort);
+        if (history != null) {
+            Arguments.writableDirectory(spec, history, "--history");
+        }
         PrintWriter out = spec.commandLine().getOut();
         CapacitySchedule norway = loadTrace();
 
