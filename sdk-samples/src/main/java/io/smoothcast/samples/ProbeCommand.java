@@ -71,16 +71,22 @@ final class ProbeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         NodeProbe probe = NodeProbe.builder().pings(pings).build();
-        if (discover) {
-            List<NodeInfo> members = probe.fetchMembers(nodes.stream().map(NodeInfo::address).toList());
-            if (members.isEmpty()) {
-                out.println("no node answered with a member list; probing the given nodes");
-            } else {
-                out.printf("discovered %d members%n", members.size());
-                nodes = members.size() > 64 ? members.subList(0, 64) : members;
+        ProbeReport report;
+        try {
+            if (discover) {
+                List<NodeInfo> members = probe.fetchMembers(nodes.stream().map(NodeInfo::address).toList());
+                if (members.isEmpty()) {
+                    out.println("no node answered with a member list; probing the given nodes");
+                } else {
+                    out.printf("discovered %d members%n", members.size());
+                    nodes = members.size() > 64 ? members.subList(0, 64) : members;
+                }
             }
+            report = probe.probe(nodes);
+        } catch (RuntimeException e) { // no socket, or the probe's I/O thread stuck
+            spec.commandLine().getErr().println("probe: " + e.getMessage());
+            return 1;
         }
-        ProbeReport report = probe.probe(nodes);
         for (String line : table(report)) {
             out.println(line);
         }
