@@ -345,8 +345,8 @@ public final class SpscJitterBuffer {
                 // The consumer only moves beyond highest + 1 when it flushes, so an in-order
                 // packet at or above the last flush point cannot be late: the cached head is then
                 // enough, and the consumer's cache line is read only when it could matter, or
-                // when released payload chunks are needed back.
-                if (s <= highest || s < flushRequested || s - head >= capacity || chunks.noneReleased()) {
+                // when a batch of released payload chunks is due back.
+                if (s <= highest || s < flushRequested || s - head >= capacity || chunks.wantsReclaim()) {
                     head = ring.consumerHead();
                     cachedConsumerHead = head;
                     chunks.reclaim(head);

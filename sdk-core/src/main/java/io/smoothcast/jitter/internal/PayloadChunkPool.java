@@ -17,9 +17,17 @@ package io.smoothcast.jitter.internal;
  * every written slot not yet reclaimed lies in {@code [reclaimedBelow, reclaimedBelow + capacity)}
  * and at most {@code capacity} chunks are ever in use.
  *
+ * <p>The producer asks for released chunks ({@link #wantsReclaim()}) only once it has taken
+ * {@link #RECLAIM_BATCH} chunks since the last time, or has no unused chunk left: the consumer's
+ * head lives on the consumer's cache line, and reading it for every packet would move that line
+ * between the two cores. The memory in use is then about the packets in flight plus one batch.
+ *
  * <p>Thread-safety: producer thread only.
  */
 public final class PayloadChunkPool {
+
+    /** Chunks taken between two reclaims at least, unless unused chunks run out. */
+    public static final int RECLAIM_BATCH = 32;
 
     private final SpscSlotRing ring;
     /** Free chunks; the top is the most recently released. */
@@ -29,6 +37,7 @@ public final class PayloadChunkPool {
     private int nextUnused;
     /** Every slot below this number has had its chunk reclaimed. */
     private long reclaimedBelow;
+    private int takenSinceReclaim;
 
     /** @param ring the ring whose chunks this pool hands out */
     public PayloadChunkPool(SpscSlotRing ring) {
@@ -36,9 +45,13 @@ public final class PayloadChunkPool {
         this.free = new int[ring.capacity()];
     }
 
-    /** @return whether no released chunk is waiting for reuse (a fresh one may still be left) */
-    public boolean noneReleased() {
-        return freeCount == 0;
+    /**
+     * @return whether the producer should read the consumer's head and call {@link #reclaim}
+     *     before taking the next chunk: no released chunk is left, and either a batch was taken
+     *     since the last reclaim or no unused chunk is left
+     */
+    public boolean wantsReclaim() {
+        return freeCount == 0 && (takenSinceReclaim >= RECLAIM_BATCH || nextUnused == free.length);
     }
 
     /**
@@ -47,6 +60,7 @@ public final class PayloadChunkPool {
      * @param head a consumer head just read from the ring; every slot below it is released
      */
     public void reclaim(long head) {
+        takenSinceReclaim = 0;
         long from = reclaimedBelow;
         if (head <= from) {
             return;
@@ -68,6 +82,7 @@ public final class PayloadChunkPool {
      * @throws IllegalStateException if every chunk is in use, which the ring's protocol rules out
      */
     public int take() {
+        takenSinceReclaim++;
         if (freeCount > 0) {
             return free[--freeCount];
         }

@@ -1,6 +1,7 @@
 package io.smoothcast.jitter.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,8 +34,26 @@ class PayloadChunkPoolTest {
         pool.reclaim(2); // the consumer released slots 0 and 1
         assertEquals(c1, pool.take(), "the most recently released chunk comes first");
         assertEquals(c0, pool.take());
-        assertTrue(pool.noneReleased());
         assertEquals(3, pool.take(), "then a chunk never used");
+    }
+
+    @Test
+    void reclaim_isWantedAfterABatch_orWhenUnusedChunksRunOut() {
+        PayloadChunkPool big = new PayloadChunkPool(new SpscSlotRing(1024, 1));
+        for (int i = 0; i < PayloadChunkPool.RECLAIM_BATCH - 1; i++) {
+            big.take();
+            assertFalse(big.wantsReclaim(), "only " + (i + 1) + " taken");
+        }
+        big.take();
+        assertTrue(big.wantsReclaim());
+        big.reclaim(0);
+        assertFalse(big.wantsReclaim());
+
+        for (int i = 0; i < ring.capacity(); i++) {
+            pool.reclaim(0);
+            pool.take();
+        }
+        assertTrue(pool.wantsReclaim(), "every chunk was taken");
     }
 
     @Test
@@ -46,7 +65,7 @@ class PayloadChunkPoolTest {
         pool.reclaim(4);
         assertEquals(1, pool.take());
         assertEquals(0, pool.take());
-        assertTrue(pool.noneReleased());
+        assertEquals(2, pool.take(), "nothing else was released");
     }
 
     @Test
