@@ -40,24 +40,13 @@ public final class RtpPacketWriter {
     private final int[] csrcs = new int[MAX_CSRCS];
     private final int[] extensionIds = new int[MAX_EXTENSIONS];
     private final int[] extensionLengths = new int[MAX_EXTENSIONS];
-    /**
-     * The value of each element added by a typed adder (2 or 8 bytes, big-endian when written),
-     * kept as a number so that adding it copies nothing; written straight into the packet.
-     */
-    private final long[] extensionValues = new long[MAX_EXTENSIONS];
-    /** The bytes of each element added by {@link #addExtension}, {@link #MAX_EXTENSION_LENGTH} per slot. */
     private final byte[] extensionData = new byte[MAX_EXTENSIONS * MAX_EXTENSION_LENGTH];
-    /** Bit i set: element i's bytes are in {@link #extensionData}, not in {@link #extensionValues}. */
-    private int elementsWithData;
     /**
-     * The one-byte form of the elements added so far (element headers and data), packed
-     * big-endian into 64-bit words as they are added, so that writing the usual extension block
-     * takes a store per 8 bytes instead of a loop over elements; bytes past the end stay zero,
-     * which is the block's padding. Not kept up once {@link #twoByteRequired} is set.
+     * The elements already encoded in the one-byte form, appended as they are added, so the
+     * common case is one copy at write time. Unused once {@link #twoByteRequired} is set.
      */
-    private final long[] oneByteWords = new long[(MAX_EXTENSIONS * 17 + 7) / 8];
-    /** Bytes packed into {@link #oneByteWords}. */
-    private int oneByteLength;
+    private final byte[] oneByteBlock = new byte[MAX_EXTENSIONS * 17];
+    private int oneByteBlockLength;
 
     private boolean marker;
     private int payloadType;
@@ -91,11 +80,7 @@ public final class RtpPacketWriter {
         forceTwoByte = false;
         extensionDataBytes = 0;
         twoByteRequired = false;
-        elementsWithData = 0;
-        for (int i = 0, used = (oneByteLength + 7) >>> 3; i < used; i++) {
-            oneByteWords[i] = 0;
-        }
-        oneByteLength = 0;
+        oneByteBlockLength = 0;
         return this;
     }
 
@@ -194,11 +179,9 @@ public final class RtpPacketWriter {
         Bytes.checkRange("length", length, 0, MAX_EXTENSION_LENGTH);
         int slot = newExtension(id, length);
         System.arraycopy(data, offset, extensionData, slot * MAX_EXTENSION_LENGTH, length);
-        elementsWithData |= 1 << slot;
         if (!twoByteRequired) {
-            for (int i = 0; i < length; i++) {
-                packOneByte(data[offset + i], 1);
-            }
+            System.arraycopy(data, offset, oneByteBlock, oneByteBlockLength, length);
+            oneByteBlockLength += length;
         }
         return this;
     }
@@ -212,9 +195,11 @@ public final class RtpPacketWriter {
      */
     public RtpPacketWriter addTransportSequenceNumber(int id, int transportSequenceNumber) {
         Bytes.checkRange("transportSequenceNumber", transportSequenceNumber, 0, 0xFFFF);
-        extensionValues[newExtension(id, 2)] = transportSequenceNumber;
+        int slot = newExtension(id, 2);
+        Bytes.put16(extensionData, slot * MAX_EXTENSION_LENGTH, transportSequenceNumber);
         if (!twoByteRequired) {
-            packOneByte(transportSequenceNumber, 2);
+            Bytes.put16(oneByteBlock, oneByteBlockLength, transportSequenceNumber);
+            oneByteBlockLength += 2;
         }
         return this;
     }
@@ -227,9 +212,11 @@ public final class RtpPacketWriter {
      * @return this writer
      */
     public RtpPacketWriter addAbsoluteCaptureTime(int id, long captureTimeNtp) {
-        extensionValues[newExtension(id, 8)] = captureTimeNtp;
+        int slot = newExtension(id, 8);
+        Bytes.put64(extensionData, slot * MAX_EXTENSION_LENGTH, captureTimeNtp);
         if (!twoByteRequired) {
-            packOneByte(captureTimeNtp, 8);
+            Bytes.put64(oneByteBlock, oneByteBlockLength, captureTimeNtp);
+            oneByteBlockLength += 8;
         }
         return this;
     }
@@ -250,24 +237,10 @@ public final class RtpPacketWriter {
         extensionDataBytes += length;
         twoByteRequired |= id > 14 || length == 0 || length > 16;
         if (!twoByteRequired) {
-            packOneByte(id << 4 | (length - 1), 1); // the element's one-byte header; its data follows
+            // The element's one-byte header; the caller appends its data right after.
+            oneByteBlock[oneByteBlockLength++] = (byte) ((id << 4) | (length - 1));
         }
         return slot;
-    }
-
-    /** Appends the low {@code byteCount} (1 to 8) bytes of {@code value}, big-endian, to {@link #oneByteWords}. */
-    private void packOneByte(long value, int byteCount) {
-        int word = oneByteLength >>> 3;
-        int bits = 8 * byteCount;
-        long bytes = bits == 64 ? value : value & ((1L << bits) - 1);
-        int shift = 64 - 8 * (oneByteLength & 7) - bits; // where the value's last byte lands in the word
-        if (shift >= 0) {
-            oneByteWords[word] |= bytes << shift;
-        } else {
-            oneByteWords[word] |= bytes >>> -shift;
-            oneByteWords[word + 1] |= bytes << (64 + shift);
-        }
-        oneByteLength += byteCount;
     }
 
     /**
@@ -314,18 +287,18 @@ public final class RtpPacketWriter {
             return DOES_NOT_FIT;
         }
         final byte[] d = destination;
-        // The fixed header as one 32-bit and one 64-bit store: V=2, P, X, CC, M, PT, sequence
-        // number; then timestamp and SSRC.
-        int firstWord = (0x80 | (paddingLength > 0 ? 0x20 : 0) | (extensionCount > 0 ? 0x10 : 0) | csrcCount) << 24
-            | ((marker ? 0x80 : 0) | payloadType) << 16 | sequenceNumber;
-        Bytes.put32(d, offset, firstWord);
-        Bytes.put64(d, offset + 4, (long) timestamp << 32 | (ssrc & 0xFFFF_FFFFL));
-        int p = offset + RtpPacketView.FIXED_HEADER_LENGTH;
-        if (csrcCount > 0) {
-            p = writeCsrcs(d, p);
+        int p = offset;
+        d[p] = (byte) (0x80 | (paddingLength > 0 ? 0x20 : 0) | (extensionCount > 0 ? 0x10 : 0) | csrcCount);
+        d[p + 1] = (byte) ((marker ? 0x80 : 0) | payloadType);
+        Bytes.put16(d, p + 2, sequenceNumber);
+        Bytes.put32(d, p + 4, timestamp);
+        Bytes.put32(d, p + 8, ssrc);
+        p += RtpPacketView.FIXED_HEADER_LENGTH;
+        for (int i = 0; i < csrcCount; i++, p += 4) {
+            Bytes.put32(d, p, csrcs[i]);
         }
         if (extensionCount > 0) {
-            p = writeExtensions(d, p, extensionBlock, twoByte);
+            p = twoByte ? writeTwoByteExtensions(d, p, extensionBlock) : writeOneByteExtensions(d, p, extensionBlock);
         }
         if (payloadLength > 0) {
             System.arraycopy(payload, payloadOffset, d, p, payloadLength);
@@ -337,13 +310,6 @@ public final class RtpPacketWriter {
         return total;
     }
 
-    private int writeCsrcs(byte[] d, int p) {
-        for (int i = 0; i < csrcCount; i++, p += 4) {
-            Bytes.put32(d, p, csrcs[i]);
-        }
-        return p;
-    }
-
     private void writePadding(byte[] d, int p) {
         for (int i = 0; i < paddingLength - 1; i++) {
             d[p++] = 0;
@@ -351,49 +317,36 @@ public final class RtpPacketWriter {
         d[p] = (byte) paddingLength;
     }
 
-    /**
-     * Writes the extension block of {@code blockLength} bytes at {@code p}: profile and length
-     * word, then the elements, zero-padded to a multiple of 4 bytes.
-     *
-     * @return the index just after the block
-     */
-    private int writeExtensions(byte[] d, int p, int blockLength, boolean twoByte) {
+    /** The usual case: the elements were already encoded by the add methods. */
+    private int writeOneByteExtensions(byte[] d, int p, int blockLength) {
         final int end = p + blockLength;
-        int profile = twoByte ? RtpPacketView.TWO_BYTE_EXTENSION_PROFILE : RtpPacketView.ONE_BYTE_EXTENSION_PROFILE;
-        Bytes.put32(d, p, profile << 16 | (blockLength - 4) >>> 2);
+        Bytes.put16(d, p, RtpPacketView.ONE_BYTE_EXTENSION_PROFILE);
+        Bytes.put16(d, p + 2, (blockLength - 4) >>> 2);
         p += 4;
-        if (twoByte) {
-            writeTwoByteElements(d, p, end);
-            return end;
-        }
-        // The packed words already hold the elements and zero padding; the block's data is a
-        // multiple of 4 bytes, so it ends with whole words or with half of one.
-        int i = 0;
-        for (; p + 8 <= end; p += 8) {
-            Bytes.put64(d, p, oneByteWords[i++]);
-        }
-        if (p < end) {
-            Bytes.put32(d, p, (int) (oneByteWords[i] >>> 32));
+        System.arraycopy(oneByteBlock, 0, d, p, oneByteBlockLength);
+        p += oneByteBlockLength;
+        while (p < end) {
+            d[p++] = 0;
         }
         return end;
     }
 
-    private void writeTwoByteElements(byte[] d, int p, int end) {
-        // Zero the block's last word first (the elements then overwrite all but the padding);
-        // there is one, since at least one element is present.
-        Bytes.put32(d, end - 4, 0);
+    private int writeTwoByteExtensions(byte[] d, int p, int blockLength) {
+        final int end = p + blockLength;
+        Bytes.put16(d, p, RtpPacketView.TWO_BYTE_EXTENSION_PROFILE);
+        Bytes.put16(d, p + 2, (blockLength - 4) >>> 2);
+        p += 4;
         for (int i = 0; i < extensionCount; i++) {
-            int length = extensionLengths[i];
-            Bytes.put16(d, p, extensionIds[i] << 8 | length);
+            int len = extensionLengths[i];
+            d[p] = (byte) extensionIds[i];
+            d[p + 1] = (byte) len;
             p += 2;
-            if ((elementsWithData & (1 << i)) != 0) {
-                System.arraycopy(extensionData, i * MAX_EXTENSION_LENGTH, d, p, length);
-            } else if (length == 2) { // the typed adders store 2-byte or 8-byte values
-                Bytes.put16(d, p, (int) extensionValues[i]);
-            } else {
-                Bytes.put64(d, p, extensionValues[i]);
-            }
-            p += length;
+            System.arraycopy(extensionData, i * MAX_EXTENSION_LENGTH, d, p, len);
+            p += len;
         }
+        while (p < end) {
+            d[p++] = 0;
+        }
+        return end;
     }
 }
