@@ -50,7 +50,8 @@ import io.smoothcast.rtp.TimestampUnwrapper;
  *
  * <h2>Memory</h2>
  * Payloads are copied into the buffer's own pooled memory ({@code capacity x maxPayloadBytes}
- * bytes, allocated once). A {@link JitterFrame} handed to {@link FrameHandler#onFrame} points into
+ * bytes, allocated once), in chunks reused most recently released first, so that the memory
+ * written per packet stays about the size of the packets in flight. A {@link JitterFrame} handed to {@link FrameHandler#onFrame} points into
  * that memory and is valid only until {@code onFrame} returns; nothing needs to be returned.
  *
  * <h2>Thread-safety</h2>
