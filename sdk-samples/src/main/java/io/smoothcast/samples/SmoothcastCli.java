@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             DiagCommand.class,
             ReportCommand.class,
             FailoverBenchCommand.class,
+            ChaosCommand.class,
             TokenCommand.class,
         },
         footer = {"", "Examples:", "  java -jar smoothcast.jar demo", "  java -jar smoothcast.jar relay --help", "  java -jar smoothcast.jar --version"})
