@@ -56,6 +56,10 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "Video bitrate in bits per second, 16000-10000000 (default ${DEFAULT-VALUE}).")
     long bitrateBps;
 
+    @Option(names = "--impair-all-paths", description = {"Loss bursts and capacity drops hit every node's downlink at once",
+        "(the viewers' own access network) instead of one node's (default: one)."})
+    boolean impairAllPaths;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the summary to this JSON file.")
     Path json;
 
@@ -75,14 +79,12 @@ public final class ChaosCommand implements Callable<Integer> {
         long loadBps = viewers * bitrateBps * 12 / 10;
         long nominalBps = Math.max(50_000_000L, 4 * loadBps);
         List<ChaosSummary> runs = new ArrayList<>();
+        ChaosPlan plan = ChaosPlan.generate(seed, durationS * 1000L, NODES, nominalBps, loadBps * 6 / 10,
+                impairAllPaths);
         if (mode != Mode.redundant) {
-            // Impairments hit every path: a viewer's access network, whichever node it uses.
-            ChaosPlan plan = ChaosPlan.generate(seed, durationS * 1000L, NODES, nominalBps, loadBps * 6 / 10, true);
             runs.add(new ChaosRun(plan, false, viewers, fps, bitrateBps, out).run());
         }
         if (mode != Mode.failover) {
-            // Impairments hit one node's path at a time: the failure redundant paths are for.
-            ChaosPlan plan = ChaosPlan.generate(seed, durationS * 1000L, NODES, nominalBps, loadBps * 6 / 10, false);
             runs.add(new ChaosRun(plan, true, viewers, fps, bitrateBps, out).run());
         }
         boolean held = runs.stream().allMatch(ChaosSummary::invariantsHold);
