@@ -67,10 +67,12 @@ class RelaySoakIT {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Map<String, Object> report = new LinkedHashMap<>();
+        System.gc();
+        long heapBeforeBytes = memory.getHeapMemoryUsage().getUsed();
         try (RelayNode relay = RelayNode.builder().build().start();
                 LoadPublishers publisher = new LoadPublishers(relay.localAddress(), List.of("soak"), FPS, BITRATE_BPS, 0);
                 LoadSubscribers subscribers = new LoadSubscribers(relay.localAddress(), List.of("soak"), SUBSCRIBERS,
-                        5000, 1000, 2026)) {
+                        10_000, 1000, 2026)) {
             publisher.start();
             subscribers.start();
             awaitSubscribed(subscribers, TimeUnit.SECONDS.toNanos(60));
@@ -107,6 +109,7 @@ class RelaySoakIT {
             report.put("heapUsedMbFirst", Math.round(heap.get(0)[1] / 1e6));
             report.put("heapUsedMbLast", Math.round(heap.get(heap.size() - 1)[1] / 1e6));
             report.put("heapSlopeBytesPerSecond", Math.round(slope));
+            report.put("heapUsedMbBeforeStart", Math.round(heapBeforeBytes / 1e6));
             report.put("latencyMsP50", end.latencyUs().getValueAtPercentile(50) / 1000.0);
             report.put("latencyMsP99", end.latencyUs().getValueAtPercentile(99) / 1000.0);
             report.put("freezes", end.freezes() - start.freezes());
