@@ -19,6 +19,7 @@ public final class LoadReport {
      *
      * @param viewers viewers started
      * @param subscribed viewers subscribed right now
+     * @param receiving viewers that got at least one RTP packet so far
      * @param packets RTP packets received
      * @param bytes RTP bytes received (UDP payload)
      * @param rtcpPackets RTCP packets received
@@ -32,7 +33,7 @@ public final class LoadReport {
      * @param malformed datagrams that were neither control, RTP nor RTCP
      * @param latencyUs capture-to-arrival latency of frame starts, microseconds
      */
-    public record Viewers(int viewers, long subscribed, long packets, long bytes, long rtcpPackets, long lost,
+    public record Viewers(int viewers, long subscribed, long receiving, long packets, long bytes, long rtcpPackets, long lost,
             long frames, long freezes, long errorReplies, long joinFailures, long rejoins, long ioErrors,
             long malformed, Histogram latencyUs) {
 
@@ -77,6 +78,7 @@ public final class LoadReport {
         m.put("publishersConnected", publishers.connected());
         m.put("viewers", viewers.viewers());
         m.put("viewersSubscribed", viewers.subscribed());
+        m.put("viewersReceiving", viewers.receiving());
         m.put("receivedPacketsPerSecond", round((viewers.packets() - viewersAtStart.packets()) / seconds));
         m.put("receivedBitsPerSecond", round(8.0 * (viewers.bytes() - viewersAtStart.bytes()) / seconds));
         m.put("sentFrames", publishers.framesSent());

@@ -71,6 +71,7 @@ public final class LoadSubscribers implements AutoCloseable {
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong subscribed = new AtomicLong();
+    private final AtomicLong receiving = new AtomicLong();
     private volatile boolean running;
     private Thread thread;
     private long startNs;
@@ -92,6 +93,7 @@ public final class LoadSubscribers implements AutoCloseable {
         int keepaliveSequence;
         long lastFrameNs;
         boolean frozen;
+        boolean gotMedia;
         final int[] ssrcs = new int[MAX_SSRCS];
         final long[] firstSequence = new long[MAX_SSRCS];
         final long[] highestSequence = new long[MAX_SSRCS];
@@ -307,6 +309,10 @@ public final class LoadSubscribers implements AutoCloseable {
 
     private void onRtp(Subscriber s, ByteBuffer d, long nowNs) {
         packets.incrementAndGet();
+        if (!s.gotMedia) {
+            s.gotMedia = true;
+            receiving.incrementAndGet();
+        }
         bytes.addAndGet(d.remaining());
         int length = d.remaining();
         int b0 = d.get(0) & 0xFF;
@@ -429,7 +435,7 @@ public final class LoadSubscribers implements AutoCloseable {
      */
     public synchronized LoadReport.Viewers snapshot() {
         latencyTotalUs.add(latencyUs.getIntervalHistogram());
-        return new LoadReport.Viewers(count, subscribed.get(), packets.get(), bytes.get(), rtcpPackets.get(),
+        return new LoadReport.Viewers(count, subscribed.get(), receiving.get(), packets.get(), bytes.get(), rtcpPackets.get(),
                 lost.get(), frames.get(), freezes.get(), errorReplies.get(), joinFailures.get(), rejoins.get(),
                 ioErrors.get(), malformed.get(), latencyTotalUs.copy());
     }

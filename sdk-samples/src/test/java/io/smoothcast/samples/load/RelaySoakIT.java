@@ -75,8 +75,10 @@ class RelaySoakIT {
                         10_000, 1000, 2026)) {
             publisher.start();
             subscribers.start();
-            awaitSubscribed(subscribers, TimeUnit.SECONDS.toNanos(60));
-            Thread.sleep(2000); // let the first keyframes and allocations settle before measuring
+            awaitAll(subscribers, TimeUnit.SECONDS.toNanos(90));
+            // The relay sets up a subscriber's downlink state with its first packet: measure the
+            // heap trend only once every subscriber has media, and a little after.
+            Thread.sleep(2000);
             LoadReport.Viewers start = subscribers.snapshot();
             RelayStats relayStart = relay.stats();
             long relayCpuStart = relayThreadCpuNs(threads);
@@ -110,6 +112,7 @@ class RelaySoakIT {
             report.put("heapUsedMbLast", Math.round(heap.get(heap.size() - 1)[1] / 1e6));
             report.put("heapSlopeBytesPerSecond", Math.round(slope));
             report.put("heapUsedMbBeforeStart", Math.round(heapBeforeBytes / 1e6));
+            report.put("heapUsedMbSamples", heap.stream().map(p -> Math.round(p[1] / 1e6)).toList());
             report.put("latencyMsP50", end.latencyUs().getValueAtPercentile(50) / 1000.0);
             report.put("latencyMsP99", end.latencyUs().getValueAtPercentile(99) / 1000.0);
             report.put("freezes", end.freezes() - start.freezes());
@@ -135,11 +138,13 @@ class RelaySoakIT {
         NettyLeaks.assertNoLeaks();
     }
 
-    private static void awaitSubscribed(LoadSubscribers subscribers, long timeoutNs) throws InterruptedException {
+    /** Waits until every subscriber is subscribed and has received media. */
+    private static void awaitAll(LoadSubscribers subscribers, long timeoutNs) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNs;
-        while (subscribers.snapshot().subscribed() < SUBSCRIBERS) {
-            assertTrue(System.nanoTime() - deadline < 0, "only " + subscribers.snapshot().subscribed() + " of "
-                    + SUBSCRIBERS + " subscribed: " + subscribers.snapshot());
+        LoadReport.Viewers s;
+        while ((s = subscribers.snapshot()).subscribed() < SUBSCRIBERS || s.receiving() < SUBSCRIBERS) {
+            assertTrue(System.nanoTime() - deadline < 0, s.subscribed() + " subscribed and " + s.receiving()
+                    + " receiving of " + SUBSCRIBERS);
             Thread.sleep(100); // the subscribers have no blocking wait
         }
     }
