@@ -159,7 +159,15 @@ public final class ChaosRun {
                 publisher.stop();
                 long lastSent = publisher.lastSent();
                 awaitDrained(audits, lastSent);
-                return summarize(audits, faultLog, watchIndices, lastSent, viewers);
+                List<Map<String, Object>> nodesAtEnd = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    entry.put("node", i);
+                    entry.put("publishers", nodes[i].stats().publishers());
+                    entry.put("subscribers", nodes[i].stats().subscribers());
+                    nodesAtEnd.add(entry);
+                }
+                return summarize(audits, faultLog, watchIndices, lastSent, viewers, nodesAtEnd);
             } finally {
                 publisher.stop();
                 for (Viewer viewer : viewers) {
@@ -181,7 +189,7 @@ public final class ChaosRun {
     }
 
     private ChaosSummary summarize(List<FrameAudit> audits, List<Map<String, Object>> faultLog,
-            List<int[]> watchIndices, long lastSent, List<Viewer> viewers) {
+            List<int[]> watchIndices, long lastSent, List<Viewer> viewers, List<Map<String, Object>> nodesAtEnd) {
         long recoveries = 0;
         long unrecovered = 0;
         long worstRecoveryNs = 0;
@@ -237,7 +245,8 @@ public final class ChaosRun {
         return new ChaosSummary(redundant ? "redundant" : "failover", plan.seed(), plan.durationMs(), viewerCount,
                 plan.nodes(), lastSent + 1, faultLog.size(), recoveries, unrecovered, lost, corrupted, duplicated,
                 outOfOrder, silentViewers, TimeUnit.NANOSECONDS.toMillis(worstGapNs),
-                TimeUnit.NANOSECONDS.toMillis(worstRecoveryNs), failovers, List.copyOf(faultLog), List.copyOf(stuck));
+                TimeUnit.NANOSECONDS.toMillis(worstRecoveryNs), failovers, List.copyOf(faultLog), List.copyOf(stuck),
+                List.copyOf(nodesAtEnd));
     }
 
     /** Datagrams towards viewers dropped so far by the emulator of {@code node}, or of all. */
