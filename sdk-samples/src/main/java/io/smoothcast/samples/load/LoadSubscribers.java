@@ -156,13 +156,14 @@ public final class LoadSubscribers implements AutoCloseable {
         SplittableRandom random = new SplittableRandom(seed);
         try {
             selector = Selector.open();
-            InetSocketAddress local = new InetSocketAddress(node.getAddress().isLoopbackAddress()
-                    ? node.getAddress() : null, 0);
+            // A loopback node gets loopback sources; any other node, the wildcard address.
+            InetSocketAddress local = node.getAddress().isLoopbackAddress() ? new InetSocketAddress(node.getAddress(), 0)
+                    : null;
             for (int i = 0; i < count; i++) {
                 DatagramChannel channel = DatagramChannel.open(node.getAddress() instanceof java.net.Inet6Address
                         ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
                 channel.configureBlocking(false);
-                channel.bind(local.getAddress() == null ? null : local);
+                channel.bind(local);
                 channel.connect(node);
                 Subscriber s = new Subscriber(channel, streams.get(i % streams.size()), random.nextLong() | 1, 0);
                 channel.register(selector, SelectionKey.OP_READ, s);
@@ -295,10 +296,10 @@ public final class LoadSubscribers implements AutoCloseable {
             case ControlPackets.ERROR -> {
                 errorReplies.incrementAndGet();
                 if (ControlPackets.errorCode(d) == ControlPackets.NOT_JOINED) {
-                    rejoin(s, nowNs, nowNs); // the node restarted or forgot us
+                    rejoin(s, nowNs); // the node restarted or forgot us
                     rejoins.incrementAndGet();
                 } else if (s.phase != Phase.SUBSCRIBED) {
-                    rejoin(s, nowNs, nowNs + REJOIN_BACKOFF_NS); // refused: try again later
+                    rejoin(s, nowNs + REJOIN_BACKOFF_NS); // refused: try again later
                 }
             }
             default -> {
@@ -393,13 +394,13 @@ public final class LoadSubscribers implements AutoCloseable {
             send(s, nowNs);
         } else if (s.attempts >= REQUEST_ATTEMPTS) {
             joinFailures.incrementAndGet();
-            rejoin(s, nowNs, nowNs + REJOIN_BACKOFF_NS);
+            rejoin(s, nowNs + REJOIN_BACKOFF_NS);
         } else {
             send(s, nowNs); // retransmission, same request id
         }
     }
 
-    private void rejoin(Subscriber s, long nowNs, long atNs) {
+    private void rejoin(Subscriber s, long atNs) {
         if (s.phase == Phase.SUBSCRIBED) {
             subscribed.decrementAndGet();
         }

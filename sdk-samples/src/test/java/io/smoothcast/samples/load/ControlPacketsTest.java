@@ -3,6 +3,7 @@ package io.smoothcast.samples.load;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,7 @@ class ControlPacketsTest {
     void streamId_outsideTheAlphabet_isRefusedNamingTheArgument() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ControlPackets.streamId("a b", "--stream"));
-        assertEquals(true, e.getMessage().startsWith("--stream"));
+        assertTrue(e.getMessage().startsWith("--stream"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ControlPackets.streamId("", "--stream"));
         assertThrows(IllegalArgumentException.class, () -> ControlPackets.streamId("x".repeat(65), "--stream"));
     }
