@@ -60,6 +60,9 @@ public final class ChaosCommand implements Callable<Integer> {
         "(the viewers' own access network) instead of one node's (default: one)."})
     boolean impairAllPaths;
 
+    @Option(names = "--kills-only", description = "Only node kills: no loss bursts, no capacity drops.")
+    boolean killsOnly;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the summary to this JSON file.")
     Path json;
 
@@ -80,7 +83,7 @@ public final class ChaosCommand implements Callable<Integer> {
         long nominalBps = Math.max(50_000_000L, 4 * loadBps);
         List<ChaosSummary> runs = new ArrayList<>();
         ChaosPlan plan = ChaosPlan.generate(seed, durationS * 1000L, NODES, nominalBps, loadBps * 6 / 10,
-                impairAllPaths);
+                impairAllPaths, killsOnly);
         if (mode != Mode.redundant) {
             runs.add(new ChaosRun(plan, false, viewers, fps, bitrateBps, out).run());
         }

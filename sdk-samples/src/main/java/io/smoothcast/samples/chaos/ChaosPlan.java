@@ -81,10 +81,11 @@ public final class ChaosPlan {
      * @param impairAllNodes true: loss bursts and capacity drops hit every node's downlink at once
      *     (the viewers' own access network degrades, whichever node they use); false: one node's
      *     downlink each (what redundant paths protect against)
+     * @param killsOnly true: every fault is a kill (no loss bursts, no capacity drops)
      * @return the plan; it holds at least one fault, the first a kill
      */
     public static ChaosPlan generate(long seed, long durationMs, int nodes, long nominalCapacityBps,
-            long dropCapacityBps, boolean impairAllNodes) {
+            long dropCapacityBps, boolean impairAllNodes, boolean killsOnly) {
         if (durationMs < 10_000) {
             throw new IllegalArgumentException("durationMs must be at least 10000: " + durationMs);
         }
@@ -99,7 +100,7 @@ public final class ChaosPlan {
         long t = WARMUP_MS;
         while (true) {
             int roll = random.nextInt(10);
-            Kind kind = faults.isEmpty() || roll < 4 ? Kind.KILL : roll < 7 ? Kind.LOSS_BURST : Kind.CAPACITY_DROP;
+            Kind kind = killsOnly || faults.isEmpty() || roll < 4 ? Kind.KILL : roll < 7 ? Kind.LOSS_BURST : Kind.CAPACITY_DROP;
             long length = switch (kind) {
                 case KILL -> random.nextLong(800, 2501);
                 case LOSS_BURST -> random.nextLong(40, 101);

@@ -16,10 +16,10 @@ class ChaosPlanTest {
 
     @Test
     void sameSeed_samePlan_otherSeed_otherPlan() {
-        assertEquals(ChaosPlan.generate(7, 60_000, 3, NOMINAL, DROP, false).faults(),
-                ChaosPlan.generate(7, 60_000, 3, NOMINAL, DROP, false).faults());
-        assertTrue(!ChaosPlan.generate(7, 60_000, 3, NOMINAL, DROP, false).faults()
-                .equals(ChaosPlan.generate(8, 60_000, 3, NOMINAL, DROP, false).faults()));
+        assertEquals(ChaosPlan.generate(7, 60_000, 3, NOMINAL, DROP, false, false).faults(),
+                ChaosPlan.generate(7, 60_000, 3, NOMINAL, DROP, false, false).faults());
+        assertTrue(!ChaosPlan.generate(7, 60_000, 3, NOMINAL, DROP, false, false).faults()
+                .equals(ChaosPlan.generate(8, 60_000, 3, NOMINAL, DROP, false, false).faults()));
     }
 
     @Test
@@ -28,7 +28,7 @@ class ChaosPlanTest {
         for (int round = 0; round < 200; round++) {
             long seed = seeds.nextLong();
             long durationMs = seeds.nextLong(10_000, 600_000);
-            ChaosPlan plan = ChaosPlan.generate(seed, durationMs, 3, NOMINAL, DROP, round % 2 == 0);
+            ChaosPlan plan = ChaosPlan.generate(seed, durationMs, 3, NOMINAL, DROP, round % 2 == 0, false);
             List<ChaosPlan.Fault> faults = plan.faults();
             assertTrue(!faults.isEmpty(), "seed " + seed);
             assertEquals(ChaosPlan.Kind.KILL, faults.get(0).kind(), "seed " + seed);
@@ -48,7 +48,7 @@ class ChaosPlanTest {
 
     @Test
     void downlinkSchedule_followsThatNodesImpairmentsOnly() {
-        ChaosPlan plan = ChaosPlan.generate(11, 120_000, 3, NOMINAL, DROP, false);
+        ChaosPlan plan = ChaosPlan.generate(11, 120_000, 3, NOMINAL, DROP, false, false);
         for (int node = 0; node < 3; node++) {
             CapacitySchedule schedule = plan.downlinkSchedule(node);
             assertEquals(NOMINAL, schedule.bitrateBpsAt(0));
@@ -64,7 +64,7 @@ class ChaosPlanTest {
 
     @Test
     void impairAllNodes_putsEveryImpairmentOnEveryDownlink() {
-        ChaosPlan plan = ChaosPlan.generate(5, 120_000, 3, NOMINAL, DROP, true);
+        ChaosPlan plan = ChaosPlan.generate(5, 120_000, 3, NOMINAL, DROP, true, false);
         for (ChaosPlan.Fault f : plan.faults()) {
             if (f.kind() == ChaosPlan.Kind.CAPACITY_DROP) {
                 long midNs = (f.startMs() + f.durationMs() / 2) * 1_000_000L;
@@ -76,15 +76,22 @@ class ChaosPlanTest {
     }
 
     @Test
+    void killsOnly_holdsNothingButKills() {
+        for (ChaosPlan.Fault f : ChaosPlan.generate(9, 300_000, 3, NOMINAL, DROP, false, true).faults()) {
+            assertEquals(ChaosPlan.Kind.KILL, f.kind(), f.toString());
+        }
+    }
+
+    @Test
     void badArguments_areNamed() {
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ChaosPlan.generate(1, 5_000, 3, NOMINAL, DROP, false)).getMessage().contains("durationMs"));
+                () -> ChaosPlan.generate(1, 5_000, 3, NOMINAL, DROP, false, false)).getMessage().contains("durationMs"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ChaosPlan.generate(1, 60_000, 0, NOMINAL, DROP, false)).getMessage().contains("nodes"));
+                () -> ChaosPlan.generate(1, 60_000, 0, NOMINAL, DROP, false, false)).getMessage().contains("nodes"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ChaosPlan.generate(1, 60_000, 3, NOMINAL, NOMINAL, false)).getMessage().contains("dropCapacityBps"));
+                () -> ChaosPlan.generate(1, 60_000, 3, NOMINAL, NOMINAL, false, false)).getMessage().contains("dropCapacityBps"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ChaosPlan.generate(1, 60_000, 3, NOMINAL, DROP, false).downlinkSchedule(3)).getMessage()
+                () -> ChaosPlan.generate(1, 60_000, 3, NOMINAL, DROP, false, false).downlinkSchedule(3)).getMessage()
                 .contains("node"));
     }
 }
