@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             ChaosCommand.class,
             LoadtestCommand.class,
             TokenCommand.class,
+            ProbeCommand.class,
         },
         footer = {"", "Examples:", "  java -jar smoothcast.jar demo", "  java -jar smoothcast.jar relay --help", "  java -jar smoothcast.jar --version"})
 public final class SmoothcastCli implements Runnable {
