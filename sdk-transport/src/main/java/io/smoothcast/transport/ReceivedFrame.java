@@ -15,6 +15,9 @@ public final class ReceivedFrame {
     private JitterFrame frame;
     private MediaKind kind;
     private int ssrc;
+    /** The decrypted frame, or null when the frame's own payload is delivered. */
+    private byte[] decrypted;
+    private int decryptedLength;
 
     ReceivedFrame() {
     }
@@ -23,7 +26,14 @@ public final class ReceivedFrame {
         this.frame = jitterFrame;
         this.kind = trackKind;
         this.ssrc = trackSsrc;
+        this.decrypted = null;
         return this;
+    }
+
+    /** Delivers {@code length} bytes of {@code plaintext} instead of the received (sealed) payload. */
+    void useDecrypted(byte[] plaintext, int length) {
+        this.decrypted = plaintext;
+        this.decryptedLength = length;
     }
 
     /** @return audio or video */
@@ -64,6 +74,9 @@ public final class ReceivedFrame {
 
     /** @return the frame's length in bytes */
     public int length() {
+        if (decrypted != null) {
+            return decryptedLength;
+        }
         return frame.totalPayloadLength() - frame.packetCount() * GenericPayload.HEADER_LENGTH;
     }
 
@@ -79,6 +92,10 @@ public final class ReceivedFrame {
         int length = length();
         if (destination == null || offset < 0 || offset > destination.length - length) {
             throw new IllegalArgumentException("destination must have room for " + length + " bytes from offset " + offset);
+        }
+        if (decrypted != null) {
+            System.arraycopy(decrypted, 0, destination, offset, length);
+            return length;
         }
         byte[] source = frame.payloadArray();
         int at = offset;
