@@ -1,6 +1,6 @@
 package io.smoothcast.security;
 
-import java.util.Arrays;
+import java.security.MessageDigest;
 
 /**
  * A stream's end-to-end media key as the application hands it to a broadcaster or viewer: the
@@ -66,7 +66,8 @@ public final class FrameKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FrameKey k && k.suite == suite && k.keyId == keyId && Arrays.equals(k.baseKey, baseKey);
+        return o instanceof FrameKey k && k.suite == suite && k.keyId == keyId
+                && MessageDigest.isEqual(k.baseKey, baseKey); // constant time: no secret leaks through timing
     }
 
     @Override
