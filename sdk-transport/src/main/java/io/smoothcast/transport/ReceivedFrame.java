@@ -18,6 +18,8 @@ public final class ReceivedFrame {
     /** The decrypted frame, or null when the frame's own payload is delivered. */
     private byte[] decrypted;
     private int decryptedLength;
+    /** A frame of this track was refused by decryption just before this one. */
+    private boolean refusedBefore;
 
     ReceivedFrame() {
     }
@@ -27,13 +29,19 @@ public final class ReceivedFrame {
         this.kind = trackKind;
         this.ssrc = trackSsrc;
         this.decrypted = null;
+        this.refusedBefore = false;
         return this;
     }
 
-    /** Delivers {@code length} bytes of {@code plaintext} instead of the received (sealed) payload. */
-    void useDecrypted(byte[] plaintext, int length) {
+    /**
+     * Delivers {@code length} bytes of {@code plaintext} instead of the received (sealed) payload.
+     *
+     * @param afterRefusal a frame of this track was refused by decryption since the last one delivered
+     */
+    void useDecrypted(byte[] plaintext, int length, boolean afterRefusal) {
         this.decrypted = plaintext;
         this.decryptedLength = length;
+        this.refusedBefore = afterRefusal;
     }
 
     /** @return audio or video */
@@ -61,9 +69,12 @@ public final class ReceivedFrame {
         return frame.firstArrivalNs();
     }
 
-    /** @return true if frames were lost just before this one (the decoder may need a keyframe) */
+    /**
+     * @return true if frames were lost just before this one, in the network or refused by
+     *     end-to-end decryption (the decoder may need a keyframe)
+     */
     public boolean followsLoss() {
-        return frame.followsLoss();
+        return frame.followsLoss() || refusedBefore;
     }
 
     /** @return true if the broadcaster marked the frame as decodable on its own */

@@ -352,6 +352,7 @@ public final class Viewer implements AutoCloseable {
             if (frameOpener != null) {
                 int length = frameOpener.open(frame);
                 if (length < 0) { // refused and counted: never handed out as media
+                    frameOpener.noteRefusal(current.track().ssrc());
                     try {
                         listener.onFrameRejected(current.track().ssrc(), SframeStatus.name(length));
                     } catch (RuntimeException e) {
@@ -359,7 +360,8 @@ public final class Viewer implements AutoCloseable {
                     }
                     return;
                 }
-                delivered.useDecrypted(frameOpener.plaintext(), length);
+                delivered.useDecrypted(frameOpener.plaintext(), length,
+                        frameOpener.takeRefusalBefore(current.track().ssrc()));
             }
             framesDelivered++; // only this thread writes
             try {

@@ -103,6 +103,15 @@ class FrameEncryptionIT {
                 assertEquals(Map.of("AUTHENTICATION_FAILED", proxy.tampered(), "REPLAYED", proxy.replayed()),
                         goodRejections.counts());
                 assertEquals(FRAMES / 10, proxy.tampered());
+                // The frame after each refused one tells the decoder it follows a loss.
+                List<Integer> afterRefused = new ArrayList<>();
+                for (int i = 0; i < FRAMES; i++) {
+                    if (i % 10 == 4 || i % 10 == 8) {
+                        afterRefused.add(i);
+                    }
+                }
+                assertTrue(goodRejections.flaggedAfterLoss.containsAll(afterRefused),
+                        "flagged: " + goodRejections.flaggedAfterLoss);
 
                 // Wrong secret: every frame fails authentication, nothing is delivered.
                 FrameEncryptionStats wrong = wrongSecretViewer.encryptionStats();
@@ -165,12 +174,17 @@ class FrameEncryptionIT {
     private static final class RejectionLog {
         private final Map<String, AtomicInteger> reasons = new ConcurrentHashMap<>();
         final LongAdder total = new LongAdder();
+        /** Indices of delivered frames flagged {@link ReceivedFrame#followsLoss()}. */
+        final List<Integer> flaggedAfterLoss = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         ViewerListener wrapping(FrameCollector collector) {
             return new ViewerListener() {
                 @Override
                 public void onFrame(ReceivedFrame frame) {
                     collector.onFrame(frame);
+                    if (frame.followsLoss()) {
+                        flaggedAfterLoss.add(SyntheticFrames.verify(frame.toByteArray()));
+                    }
                 }
 
                 @Override

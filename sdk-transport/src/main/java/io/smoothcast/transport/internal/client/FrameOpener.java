@@ -23,8 +23,14 @@ public final class FrameOpener {
 
     private final SframeDecryptor decryptor;
     private final SingleWriterCounters counters = new SingleWriterCounters(SframeStatus.COUNT);
+    /** Most tracks whose refused frames are remembered for {@link #takeRefusalBefore}. */
+    private static final int MAX_TRACKS = 16;
+
     private byte[] sealed = new byte[INITIAL_CAPACITY];
     private byte[] plain = new byte[INITIAL_CAPACITY];
+    /** SSRCs of tracks with a refused frame since their last opened one. */
+    private final int[] refusedSsrcs = new int[MAX_TRACKS];
+    private int refusedCount;
 
     /** @param decryptor the viewer's decryptor with its keys (owned by this opener from now on) */
     public FrameOpener(SframeDecryptor decryptor) {
@@ -58,6 +64,37 @@ public final class FrameOpener {
         int n = decryptor.decrypt(sealed, 0, length, null, plain, 0, plain.length);
         counters.increment(n >= 0 ? FRAMES_OPENED : -n);
         return n;
+    }
+
+    /**
+     * Remembers that a frame of a track was refused, so the next frame opened on it can be
+     * flagged as following a loss (the decoder may need a keyframe).
+     *
+     * @param ssrc the track's SSRC
+     */
+    public void noteRefusal(int ssrc) {
+        for (int i = 0; i < refusedCount; i++) {
+            if (refusedSsrcs[i] == ssrc) {
+                return;
+            }
+        }
+        if (refusedCount < MAX_TRACKS) {
+            refusedSsrcs[refusedCount++] = ssrc;
+        }
+    }
+
+    /**
+     * @param ssrc a track's SSRC
+     * @return whether a frame of the track was refused since the last call for it (and forgets it)
+     */
+    public boolean takeRefusalBefore(int ssrc) {
+        for (int i = 0; i < refusedCount; i++) {
+            if (refusedSsrcs[i] == ssrc) {
+                refusedSsrcs[i] = refusedSsrcs[--refusedCount];
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return the last opened frame's plaintext (valid until the next call) */
