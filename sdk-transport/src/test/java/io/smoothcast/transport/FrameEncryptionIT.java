@@ -134,7 +134,10 @@ class FrameEncryptionIT {
                 assertTrue(noKey.corrupted() >= FRAMES - 5, "frames at the keyless viewer: " + noKey.corrupted());
                 assertEquals(FrameEncryptionStats.NONE, noKeyViewer.encryptionStats());
             }
-            assertTrue(relay.stats().packetsForwarded() >= 4L * (FRAMES - 5), relay.stats().toString());
+            RelayStats relayStats = relay.stats();
+            assertTrue(relayStats.packetsForwarded() >= 4L * (FRAMES - 5), relayStats.toString());
+            // The default caps per authenticated session never touch a normal stream and its viewers.
+            assertEquals(0, relayStats.publisherRateLimited() + relayStats.peerControlRateLimited(), relayStats.toString());
         }
         NettyLeaks.assertNoLeaks();
     }
