@@ -13,10 +13,14 @@ import java.util.List;
 /**
  * Background probing of the nodes a viewer might move to, from the viewer's own socket: one
  * small PROBE (PROTOCOL.md) to each node every interval, and a score per node from its last
- * {@value #WINDOW} pings (mean round trip, mean change between consecutive round trips, and the
- * share unanswered), by the same {@link NodeScorer} that scores the current path. A ping counts
- * as lost once it has gone unanswered for {@value #LOSS_AFTER_MS} ms. A node has a score once
- * {@value #MIN_SAMPLES} of its pings are answered or lost.
+ * {@value #WINDOW} pings (mean round trip and mean change between consecutive round trips of
+ * the answered ones, and the share unanswered), by the same {@link NodeScorer} that scores the
+ * current path. The loss counts only pings sent at least {@value #LOSS_AFTER_MS} ms ago (answered
+ * or given up): counting the recent answered ones but not the recent unanswered ones would
+ * understate it. And it is the upper end of the loss's one-sigma Wilson interval, not the plain
+ * share: a few pings say little, and a lucky run of answers from a lossy node must not look like
+ * a clean path (a switch should need evidence; staying needs none). A node has a score once
+ * {@value #MIN_SAMPLES} of its pings are that old.
  *
  * <p>The rate is bounded by the caller: at most the nodes it passes, each once per interval.
  *
@@ -25,11 +29,11 @@ import java.util.List;
 public final class AlternativeProber {
 
     /** Pings per node that a score is computed from. */
-    static final int WINDOW = 20;
-    /** Pings per node, answered or lost, before the node has a score. */
+    static final int WINDOW = 50;
+    /** Pings per node old enough to count for the loss before the node has a score. */
     static final int MIN_SAMPLES = 8;
     /** A ping unanswered this long counts as lost, in ms. */
-    static final int LOSS_AFTER_MS = 1000;
+    static final int LOSS_AFTER_MS = 500;
     private static final long LOSS_AFTER_NS = LOSS_AFTER_MS * 1_000_000L;
     private static final byte[] NO_TOKEN = new byte[0];
 
@@ -168,6 +172,7 @@ public final class AlternativeProber {
 
     private Scored score(Target t, long nowNs) {
         int resolved = 0;
+        int resolvedAnswered = 0;
         int answered = 0;
         long rttSumNs = 0;
         long jitterSumNs = 0;
@@ -183,8 +188,12 @@ public final class AlternativeProber {
                 continue;
             }
             long rttNs = t.rttNs[slot];
-            if (rttNs >= 0) {
+            boolean old = nowNs - t.sentNs[slot] >= LOSS_AFTER_NS;
+            if (old) {
                 resolved++;
+                resolvedAnswered += rttNs >= 0 ? 1 : 0;
+            }
+            if (rttNs >= 0) {
                 answered++;
                 rttSumNs += rttNs;
                 if (previousRttNs >= 0) {
@@ -192,18 +201,25 @@ public final class AlternativeProber {
                     jitterCount++;
                 }
                 previousRttNs = rttNs;
-            } else if (nowNs - t.sentNs[slot] >= LOSS_AFTER_NS) {
-                resolved++;
             }
         }
         if (resolved < MIN_SAMPLES) {
             return null;
         }
-        double lossFraction = 1.0 - (double) answered / resolved;
+        double lossFraction = wilsonUpper(resolved - resolvedAnswered, resolved);
         double rttMs = answered == 0 ? 0 : rttSumNs / 1e6 / answered;
         double jitterMs = jitterCount == 0 ? 0 : jitterSumNs / 1e6 / jitterCount;
         double score = scorer.score(t.info, answered > 0, rttMs, jitterMs, lossFraction, -1);
         return new Scored(t.node, score, rttMs, lossFraction);
+    }
+
+    /** Upper end of the one-sigma Wilson score interval of {@code lost} out of {@code n}. */
+    static double wilsonUpper(int lost, int n) {
+        double p = (double) lost / n;
+        double z2 = 1.0 / n; // z = 1
+        double centre = p + z2 / 2;
+        double spread = Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n));
+        return Math.min(1.0, (centre + spread) / (1 + z2));
     }
 
     private Target find(InetSocketAddress node) {

@@ -70,12 +70,13 @@ class AlternativeProberTest {
     void noScore_untilEnoughSamples() {
         prober.probe(List.of(B), nowNs);
         run(500, 10, 0, 10, 0, new SplittableRandom(1));
-        assertNull(prober.best(nowNs), "5 pings are not enough");
-        run(500, 10, 0, 10, 0, new SplittableRandom(1));
+        assertNull(prober.best(nowNs), "5 pings, none old enough to count for the loss");
+        run(800, 10, 0, 10, 0, new SplittableRandom(1));
         AlternativeProber.Scored best = prober.best(nowNs);
         assertEquals(B, best.node());
         assertEquals(10, best.rttMs(), 0.5);
-        assertEquals(0, best.lossFraction());
+        assertEquals(AlternativeProber.wilsonUpper(0, 8), best.lossFraction(), 1e-9,
+                "no ping lost of 8: the loss is only bounded, at 1/9");
     }
 
     @Test
@@ -86,7 +87,15 @@ class AlternativeProberTest {
         run(3000, 20, 0.3, 60, 0, new SplittableRandom(seed));
         AlternativeProber.Scored best = prober.best(nowNs);
         assertEquals(C, best.node(), "seed " + seed);
-        assertEquals(60, best.score(), 2, "seed " + seed);
+        assertEquals(60 + 1000 * AlternativeProber.wilsonUpper(0, 25), best.score(), 2, "seed " + seed);
+    }
+
+    @Test
+    void wilsonUpperBound_shrinksWithTheSamples() {
+        assertEquals(1.0 / 9, AlternativeProber.wilsonUpper(0, 8), 1e-9);
+        assertTrue(AlternativeProber.wilsonUpper(0, 45) < 0.025);
+        assertTrue(AlternativeProber.wilsonUpper(10, 45) > 10 / 45.0);
+        assertEquals(1.0, AlternativeProber.wilsonUpper(20, 20), 1e-9);
     }
 
     @Test
@@ -94,7 +103,7 @@ class AlternativeProberTest {
         prober.probe(List.of(B), nowNs);
         run(2500, 10, 1.0, 0, 0, new SplittableRandom(3));
         AlternativeProber.Scored best = prober.best(nowNs);
-        assertEquals(1.0, best.lossFraction());
+        assertEquals(1.0, best.lossFraction(), 1e-9);
         assertEquals(Double.POSITIVE_INFINITY, best.score());
     }
 
@@ -117,7 +126,7 @@ class AlternativeProberTest {
     @Test
     void probingAnotherSet_keepsSamplesOfNodesThatStay_andStopForgetsAll() {
         prober.probe(List.of(B, C), nowNs);
-        run(1000, 10, 0, 10, 0, new SplittableRandom(5));
+        run(1500, 10, 0, 10, 0, new SplittableRandom(5));
         prober.probe(List.of(B), nowNs);
         assertFalse(prober.isProbing(C));
         assertEquals(B, prober.best(nowNs).node());
