@@ -331,7 +331,7 @@ public final class ConnectionSupervisor {
             // meanwhile are still unread, so their silence proves nothing yet. Restart the watch.
             for (Path p : paths) {
                 if (p != null) {
-                    p.detector.onHeard(nowNs);
+                    p.detector.restartWatch(nowNs);
                 }
             }
         }
