@@ -183,6 +183,12 @@ class ViewerNodeSwitchTest {
         assertEquals(1, engine.supervisor().switches());
         assertEquals(B, engine.supervisor().connected(0));
         int pings = b.pingsAnswered + a.pingsAnswered;
+        long received = engine.counters().get(ViewerEngine.PACKETS_RECEIVED);
+        long dropped = engine.counters().get(ViewerEngine.MALFORMED_DROPPED);
+        run(1000);
+        assertEquals(100, engine.counters().get(ViewerEngine.PACKETS_RECEIVED) - received,
+                "every packet from B reaches the jitter buffer after the switch");
+        assertEquals(dropped, engine.counters().get(ViewerEngine.MALFORMED_DROPPED));
         // A becomes clean again: B is not degraded, so nothing moves back, and no more probing.
         a.loss = 0;
         run(60_000);
