@@ -6,6 +6,7 @@ import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.NodeInfo;
 import io.smoothcast.transport.NodeProbe;
+import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.ProbeReport;
 import io.smoothcast.transport.ReceivedFrame;
 import io.smoothcast.transport.RelayNode;
@@ -296,6 +297,17 @@ public final class FailoverBenchCommand implements Callable<Integer> {
         @Override
         public void onStateChanged(ConnectionState state, String reason) {
             print(name, state, reason);
+        }
+
+        @Override
+        public void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
+                String detail) {
+            if (verbose != null) {
+                synchronized (verbose) {
+                    verbose.printf("  %s switched %s -> %s: %s, %s%n", name, from, to, reason, detail);
+                    verbose.flush();
+                }
+            }
         }
 
         /** Waits for a frame with an index above {@code index}; its delivery time, or -1. */

@@ -21,6 +21,35 @@ package io.smoothcast.transport;
  * (SMPTE ST 2022-7 style); a broadcaster sends every packet to both, a viewer merges both copies
  * in its jitter buffers, which drop duplicates, so losing one node loses no frame.
  *
+ * <p>Proactive switching (viewers on a single path, {@link Builder#proactiveSwitching}): a node
+ * that still answers but delivers badly is left for a clearly better one. Every
+ * {@value #EVALUATION_INTERVAL_MS} ms the viewer measures its path: the loss of the node's
+ * packets (from their transport-wide sequence numbers, before retransmission; smoothed over the
+ * last windows) and the keepalive round-trip time. The path is <em>degraded</em> while that loss
+ * is at least {@link Builder#degradedLossFraction} or the RTT at least {@link Builder#degradedRttMs}.
+ * Once it has been degraded for {@link Builder#degradedForMs}, the viewer pings the other nodes
+ * from its own socket, each every {@link Builder#probeIntervalMs} (small datagrams, at most
+ * {@value #MAX_PROBED_NODES} nodes), and scores both sides with {@link Builder#scorer} (the
+ * current path from its measured loss, RTT and RTT jitter; each alternative from its last pings).
+ * When an alternative has scored at least {@link Builder#switchMarginMs} better than the current
+ * path for {@link Builder#switchHoldMs} in a row, the viewer joins it, then leaves the old node
+ * (make before break: no gap, the state stays CONNECTED), moves the old node to the end of its
+ * list and reports {@link NodeSwitchReason#DEGRADED_PATH}. Hysteresis against flapping: a path
+ * that is not degraded is never left, the margin must hold for the whole hold time, and after a
+ * proactive switch the next one waits at least {@link Builder#switchDwellMs}.
+ *
+ * <p>No publisher ({@link Builder#noPublisherTimeoutMs}): a viewer on a single path whose node
+ * answers but has had no track for the stream for that long (the publisher is on another node
+ * and no cascade brings it here) asks the other nodes in turn, one at a time: it joins one next
+ * to its current node and moves there ({@link NodeSwitchReason#NO_PUBLISHER}) if that node
+ * announces tracks within {@link Builder#joinTimeoutMs}; otherwise it leaves it and asks the
+ * next. After asking every node in vain it waits the timeout again. So with {@code n} nodes a
+ * publisher is found within about {@code timeout + (n - 1) x (join round trip, or joinTimeoutMs
+ * for nodes without it)} after it appears, plus up to one more timeout if a round had just ended.
+ *
+ * <p>Neither proactive switching nor the publisher search applies to broadcasters or in redundant
+ * mode (there the second node already covers a bad one).
+ *
  * <p>Immutable and thread-safe.
  */
 public final class FailoverPolicy {
@@ -40,6 +69,27 @@ public final class FailoverPolicy {
     /** Default time without any node before the state becomes FAILED, in ms. */
     public static final int DEFAULT_GIVE_UP_MS = 10_000;
 
+    /** Default loss, from 0 to 1, at which a path counts as degraded. */
+    public static final double DEFAULT_DEGRADED_LOSS_FRACTION = 0.05;
+    /** Default round-trip time at which a path counts as degraded, in ms. */
+    public static final int DEFAULT_DEGRADED_RTT_MS = 300;
+    /** Default time a path must stay degraded before the alternatives are probed, in ms. */
+    public static final int DEFAULT_DEGRADED_FOR_MS = 1000;
+    /** Default interval between pings to each alternative while probing, in ms. */
+    public static final int DEFAULT_PROBE_INTERVAL_MS = 100;
+    /** Default score advantage an alternative needs, in ms of RTT equivalent ({@link NodeScorer}). */
+    public static final int DEFAULT_SWITCH_MARGIN_MS = 30;
+    /** Default time the advantage must hold before a switch, in ms. */
+    public static final int DEFAULT_SWITCH_HOLD_MS = 1500;
+    /** Default shortest time between two proactive switches, in ms. */
+    public static final int DEFAULT_SWITCH_DWELL_MS = 20_000;
+    /** Default time without a publisher on the node before a viewer asks the others, in ms. */
+    public static final int DEFAULT_NO_PUBLISHER_TIMEOUT_MS = 3000;
+    /** How often a viewer measures its path for proactive switching, in ms. */
+    public static final int EVALUATION_INTERVAL_MS = 250;
+    /** Most alternatives pinged at once while the path is degraded. */
+    public static final int MAX_PROBED_NODES = 4;
+
     private static final FailoverPolicy DEFAULTS = builder().build();
 
     private final int heartbeatIntervalMs;
@@ -50,6 +100,16 @@ public final class FailoverPolicy {
     private final int backoffMaxMs;
     private final int giveUpMs;
     private final boolean redundant;
+    private final boolean proactiveSwitching;
+    private final double degradedLossFraction;
+    private final int degradedRttMs;
+    private final int degradedForMs;
+    private final int probeIntervalMs;
+    private final int switchMarginMs;
+    private final int switchHoldMs;
+    private final int switchDwellMs;
+    private final int noPublisherTimeoutMs;
+    private final NodeScorer scorer;
 
     private FailoverPolicy(Builder b) {
         this.heartbeatIntervalMs = b.heartbeatIntervalMs;
@@ -60,6 +120,16 @@ public final class FailoverPolicy {
         this.backoffMaxMs = b.backoffMaxMs;
         this.giveUpMs = b.giveUpMs;
         this.redundant = b.redundant;
+        this.proactiveSwitching = b.proactiveSwitching;
+        this.degradedLossFraction = b.degradedLossFraction;
+        this.degradedRttMs = b.degradedRttMs;
+        this.degradedForMs = b.degradedForMs;
+        this.probeIntervalMs = b.probeIntervalMs;
+        this.switchMarginMs = b.switchMarginMs;
+        this.switchHoldMs = b.switchHoldMs;
+        this.switchDwellMs = b.switchDwellMs;
+        this.noPublisherTimeoutMs = b.noPublisherTimeoutMs;
+        this.scorer = b.scorer;
     }
 
     /** The defaults (single path). */
@@ -112,12 +182,66 @@ public final class FailoverPolicy {
         return redundant;
     }
 
+    /** Whether a viewer leaves a degraded path for a clearly better node. */
+    public boolean proactiveSwitching() {
+        return proactiveSwitching;
+    }
+
+    /** Loss (0-1) at which a path counts as degraded. */
+    public double degradedLossFraction() {
+        return degradedLossFraction;
+    }
+
+    /** Round-trip time at which a path counts as degraded, in ms. */
+    public int degradedRttMs() {
+        return degradedRttMs;
+    }
+
+    /** Time a path stays degraded before the alternatives are probed, in ms. */
+    public int degradedForMs() {
+        return degradedForMs;
+    }
+
+    /** Interval between pings to each alternative while probing, in ms. */
+    public int probeIntervalMs() {
+        return probeIntervalMs;
+    }
+
+    /** Score advantage an alternative needs, in ms of RTT equivalent. */
+    public int switchMarginMs() {
+        return switchMarginMs;
+    }
+
+    /** Time the advantage must hold before a proactive switch, in ms. */
+    public int switchHoldMs() {
+        return switchHoldMs;
+    }
+
+    /** Shortest time between two proactive switches, in ms. */
+    public int switchDwellMs() {
+        return switchDwellMs;
+    }
+
+    /** Time without a publisher on the node before a viewer asks the others, in ms; 0 when off. */
+    public int noPublisherTimeoutMs() {
+        return noPublisherTimeoutMs;
+    }
+
+    /** Scores the current path and the alternatives for proactive switching. */
+    public NodeScorer scorer() {
+        return scorer;
+    }
+
     @Override
     public String toString() {
         return "FailoverPolicy{heartbeatIntervalMs=" + heartbeatIntervalMs + ", silenceFloorMs=" + silenceFloorMs
                 + ", latencyBudgetMs=" + latencyBudgetMs + ", joinTimeoutMs=" + joinTimeoutMs + ", backoffBaseMs="
                 + backoffBaseMs + ", backoffMaxMs=" + backoffMaxMs + ", giveUpMs=" + giveUpMs + ", redundant="
-                + redundant + '}';
+                + redundant + ", proactiveSwitching=" + proactiveSwitching + ", degradedLossFraction="
+                + degradedLossFraction + ", degradedRttMs=" + degradedRttMs + ", degradedForMs=" + degradedForMs
+                + ", probeIntervalMs=" + probeIntervalMs + ", switchMarginMs=" + switchMarginMs + ", switchHoldMs="
+                + switchHoldMs + ", switchDwellMs=" + switchDwellMs + ", noPublisherTimeoutMs=" + noPublisherTimeoutMs
+                + '}';
     }
 
     /** Builds a {@link FailoverPolicy}. Not thread-safe. */
@@ -130,6 +254,16 @@ public final class FailoverPolicy {
         private int backoffMaxMs = DEFAULT_BACKOFF_MAX_MS;
         private int giveUpMs = DEFAULT_GIVE_UP_MS;
         private boolean redundant;
+        private boolean proactiveSwitching = true;
+        private double degradedLossFraction = DEFAULT_DEGRADED_LOSS_FRACTION;
+        private int degradedRttMs = DEFAULT_DEGRADED_RTT_MS;
+        private int degradedForMs = DEFAULT_DEGRADED_FOR_MS;
+        private int probeIntervalMs = DEFAULT_PROBE_INTERVAL_MS;
+        private int switchMarginMs = DEFAULT_SWITCH_MARGIN_MS;
+        private int switchHoldMs = DEFAULT_SWITCH_HOLD_MS;
+        private int switchDwellMs = DEFAULT_SWITCH_DWELL_MS;
+        private int noPublisherTimeoutMs = DEFAULT_NO_PUBLISHER_TIMEOUT_MS;
+        private NodeScorer scorer = NodeScorer.defaults();
 
         private Builder() {
         }
@@ -179,6 +313,73 @@ public final class FailoverPolicy {
         /** @param redundant true to stay joined to two nodes at once (needs two nodes) @return this builder */
         public Builder redundant(boolean redundant) {
             this.redundant = redundant;
+            return this;
+        }
+
+        /** @param enabled whether a viewer leaves a degraded path for a clearly better node; default true @return this builder */
+        public Builder proactiveSwitching(boolean enabled) {
+            this.proactiveSwitching = enabled;
+            return this;
+        }
+
+        /** @param fraction loss at which a path counts as degraded, 0.001-1; default 0.05 @return this builder */
+        public Builder degradedLossFraction(double fraction) {
+            if (!(fraction >= 0.001 && fraction <= 1)) {
+                throw new IllegalArgumentException("degradedLossFraction must be 0.001-1: " + fraction);
+            }
+            this.degradedLossFraction = fraction;
+            return this;
+        }
+
+        /** @param ms round-trip time at which a path counts as degraded, 1-10000 ms; default 300 @return this builder */
+        public Builder degradedRttMs(int ms) {
+            this.degradedRttMs = check(ms, 1, 10_000, "degradedRttMs");
+            return this;
+        }
+
+        /** @param ms time a path stays degraded before probing, 0-60000 ms; default 1000 @return this builder */
+        public Builder degradedForMs(int ms) {
+            this.degradedForMs = check(ms, 0, 60_000, "degradedForMs");
+            return this;
+        }
+
+        /** @param ms interval between pings to each alternative, 20-5000 ms; default 100 @return this builder */
+        public Builder probeIntervalMs(int ms) {
+            this.probeIntervalMs = check(ms, 20, 5000, "probeIntervalMs");
+            return this;
+        }
+
+        /** @param ms score advantage an alternative needs, 0-10000 (ms of RTT equivalent); default 30 @return this builder */
+        public Builder switchMarginMs(int ms) {
+            this.switchMarginMs = check(ms, 0, 10_000, "switchMarginMs");
+            return this;
+        }
+
+        /** @param ms time the advantage must hold, 0-60000 ms; default 1500 @return this builder */
+        public Builder switchHoldMs(int ms) {
+            this.switchHoldMs = check(ms, 0, 60_000, "switchHoldMs");
+            return this;
+        }
+
+        /** @param ms shortest time between two proactive switches, 0-3600000 ms; default 20000 @return this builder */
+        public Builder switchDwellMs(int ms) {
+            this.switchDwellMs = check(ms, 0, 3_600_000, "switchDwellMs");
+            return this;
+        }
+
+        /**
+         * @param ms time without a publisher on the node before a viewer asks the other nodes,
+         *     100-600000 ms, or 0 to stay; default 3000
+         * @return this builder
+         */
+        public Builder noPublisherTimeoutMs(int ms) {
+            this.noPublisherTimeoutMs = ms == 0 ? 0 : check(ms, 100, 600_000, "noPublisherTimeoutMs");
+            return this;
+        }
+
+        /** @param scorer scores paths for proactive switching; default {@link NodeScorer#defaults()} @return this builder */
+        public Builder scorer(NodeScorer scorer) {
+            this.scorer = java.util.Objects.requireNonNull(scorer, "scorer");
             return this;
         }
 

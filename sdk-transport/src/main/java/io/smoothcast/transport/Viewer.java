@@ -380,6 +380,19 @@ public final class Viewer implements AutoCloseable {
                 setState(next, reason + " (stream " + streamId + ")");
             }
         }
+
+        @Override
+        public void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
+                String detail) {
+            if (state == ConnectionState.CLOSED) {
+                return;
+            }
+            try {
+                listener.onNodeSwitched(from, to, reason, detail);
+            } catch (RuntimeException e) {
+                LOG.warn("ViewerListener.onNodeSwitched threw", e);
+            }
+        }
     }
 
     /** Builds a {@link Viewer}. Not thread-safe; build on one thread. */

@@ -3,8 +3,9 @@ package io.smoothcast.transport;
 /**
  * Receives a {@link Viewer}'s frames and events. Every method has a no-op default.
  *
- * <p>{@link #onFrame} and {@link #onFrameRejected} run on the viewer's playout thread; {@link #onStateChanged} on its I/O
- * thread. Both must be quick and must not block or throw (an exception is logged and otherwise
+ * <p>{@link #onFrame} and {@link #onFrameRejected} run on the viewer's playout thread;
+ * {@link #onStateChanged} and {@link #onNodeSwitched} on its I/O thread. All must be quick and
+ * must not block or throw (an exception is logged and otherwise
  * ignored).
  */
 public interface ViewerListener {
@@ -43,5 +44,20 @@ public interface ViewerListener {
      * @param reason why, in words
      */
     default void onStateChanged(ConnectionState state, String reason) {
+    }
+
+    /**
+     * The viewer moved to another node while its node still answered (a degraded path, or no
+     * publisher there; see {@link FailoverPolicy}). The new node had accepted the viewer before
+     * the old one was left, so the state stays {@link ConnectionState#CONNECTED}. Runs on the
+     * I/O thread.
+     *
+     * @param from the node left
+     * @param to the node now carrying the viewer
+     * @param reason why
+     * @param detail the measurements behind the decision, in words
+     */
+    default void onNodeSwitched(java.net.InetSocketAddress from, java.net.InetSocketAddress to,
+            NodeSwitchReason reason, String detail) {
     }
 }

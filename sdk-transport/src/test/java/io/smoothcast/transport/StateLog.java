@@ -14,6 +14,8 @@ final class StateLog implements ViewerListener, BroadcasterListener {
 
     final FrameCollector frames;
     private final List<String> changes = new ArrayList<>();
+    private final List<String> switches = new ArrayList<>();
+    private final CountDownLatch switched = new CountDownLatch(1);
     private final Map<ConnectionState, CountDownLatch> latches = new EnumMap<>(ConnectionState.class);
 
     StateLog(FrameCollector frames) {
@@ -45,6 +47,26 @@ final class StateLog implements ViewerListener, BroadcasterListener {
         if (frames != null) {
             frames.onStateChanged(state, reason);
         }
+    }
+
+    @Override
+    public void onNodeSwitched(java.net.InetSocketAddress from, java.net.InetSocketAddress to,
+            NodeSwitchReason reason, String detail) {
+        synchronized (this) {
+            switches.add(reason + " " + from + " -> " + to + ": " + detail);
+            changes.add("SWITCHED: " + reason + " " + from + " -> " + to + ": " + detail);
+        }
+        switched.countDown();
+    }
+
+    /** Opens on the first node switch. */
+    CountDownLatch switched() {
+        return switched;
+    }
+
+    /** Every node switch: reason, from, to and the detail. */
+    synchronized List<String> switches() {
+        return List.copyOf(switches);
     }
 
     @Override

@@ -50,6 +50,19 @@ public final class ClientControl {
         }
 
         /**
+         * The node answered a keepalive with NOT_JOINED: it no longer knows the session (it
+         * restarted or expired it), so every conversation of this session on it is gone. The
+         * conversation has stopped; a fresh one (a new HELLO) joins again. Default: treated as
+         * {@link #onFailed}.
+         *
+         * @param reason a description
+         * @param nowNs the current time
+         */
+        default void onSessionLost(String reason, long nowNs) {
+            onFailed(reason);
+        }
+
+        /**
          * A keepalive was answered: one round-trip time sample. Default: ignored.
          *
          * @param rttNs the sample, in nanoseconds
@@ -158,6 +171,9 @@ public final class ClientControl {
         if (message instanceof ControlMessage.KeepaliveAck ack) {
             return ack.sequence() == keepaliveInFlight;
         }
+        if (isSessionLost(message)) {
+            return true; // the node forgot the whole session: any active conversation may take it
+        }
         return outstanding != null && result.requestId() == outstandingRequestId;
     }
 
@@ -197,9 +213,10 @@ public final class ClientControl {
             smoothedRttNs = smoothedRttNs == 0 ? sampleNs : (7 * smoothedRttNs + sampleNs) / 8;
             keepaliveInFlight = -1;
             events.onRttSample(sampleNs);
-        } else if (message instanceof ControlMessage.Error error && phase == Phase.ACTIVE
-                && error.failedType() == ControlMessage.KEEPALIVE && error.code() == ErrorCode.NOT_JOINED.value()) {
-            fail("node does not know the session (restarted or expired it)");
+        } else if (isSessionLost(message)) {
+            phase = Phase.FAILED;
+            outstanding = null;
+            events.onSessionLost("node does not know the session (restarted or expired it)", nowNs);
         } else if (message instanceof ControlMessage.Error error && answersOutstanding) {
             ErrorCode known = error.knownCode();
             String reason = "node refused " + describe(outstanding) + ": code " + error.code()
@@ -208,6 +225,12 @@ public final class ClientControl {
             outstanding = null;
             events.onRefused(error.code(), reason);
         }
+    }
+
+    /** A NOT_JOINED answer to a keepalive while this conversation is active. */
+    private boolean isSessionLost(ControlMessage message) {
+        return message instanceof ControlMessage.Error error && phase == Phase.ACTIVE
+                && error.failedType() == ControlMessage.KEEPALIVE && error.code() == ErrorCode.NOT_JOINED.value();
     }
 
     /** Retransmits unanswered requests and sends keepalives; call every 10-50 ms. */

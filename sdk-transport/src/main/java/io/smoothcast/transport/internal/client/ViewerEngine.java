@@ -15,6 +15,7 @@ import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.SingleWriterCounters;
 import io.smoothcast.transport.internal.cc.TransportFeedbackSender;
@@ -36,7 +37,9 @@ import java.util.function.Function;
  * the feedback the jitter buffers ask for: generic NACKs for missing packets and PLIs when a
  * keyframe is needed, a receiver report every second, and transport-cc feedback for every
  * packet from the node (the node's per-subscriber congestion control picks the simulcast layer
- * from it).
+ * from it). Feedback is per leg: each node that delivers packets (two in redundant mode, plus a
+ * node being moved to) gets NACKs, PLIs and receiver reports, and transport-cc feedback about
+ * exactly the packets it sent (transport-wide numbers are per node and per subscriber).
  *
  * <p>Not thread-safe: the I/O thread only, except {@link #tracks()} and {@link #counters()}.
  */
@@ -75,6 +78,11 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     public interface Listener {
         /** The connection state changed (see {@link ConnectionSupervisor}). */
         void onStateChanged(ConnectionState state, String reason);
+
+        /** The viewer moved to another node while its node still answered. Default: ignored. */
+        default void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
+                String detail) {
+        }
     }
 
     private final DatagramSender out;
@@ -91,8 +99,12 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     private final JitterBufferStats retiredStats = new JitterBufferStats();
     private final RtcpReportView report = new RtcpReportView();
     private final RtcpReportWriter receiverReport = new RtcpReportWriter();
-    /** Arrivals of the node's packets, reported so the node can estimate this downlink. */
-    private final TransportFeedbackSender transportFeedback = new TransportFeedbackSender();
+    /**
+     * Per supervisor slot (path or candidate): arrivals of that node's packets, reported back to
+     * it so it can estimate its downlink to us, and the node they belong to.
+     */
+    private final TransportFeedbackSender[] transportFeedback;
+    private final InetSocketAddress[] feedbackNodes;
     private long lastReceiverReportNs;
     private boolean receiverReportSent;
     /** Written by the I/O thread, read by the playout thread: replaced as a whole, never mutated. */
@@ -118,6 +130,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         this.bufferFactory = bufferFactory;
         this.listener = listener;
         this.supervisor = new ConnectionSupervisor(out, nodes, sessionId, subscribe, (int) sessionId, policy, this);
+        this.transportFeedback = new TransportFeedbackSender[supervisor.slotCount()];
+        this.feedbackNodes = new InetSocketAddress[supervisor.slotCount()];
     }
 
     /** Joins the first node(s). */
@@ -151,12 +165,17 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
 
     @Override
     public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
-        if (datagram.readableBytes() >= UdpTransport.RECEIVE_BUFFER_BYTES || !supervisor.accepts(sender, nowNs)) {
+        if (datagram.readableBytes() >= UdpTransport.RECEIVE_BUFFER_BYTES) {
             counters.increment(MALFORMED_DROPPED);
             return;
         }
+        int slot = supervisor.slotOf(sender, nowNs);
+        if (slot < 0) {
+            onOtherNode(datagram, sender, nowNs);
+            return;
+        }
         switch (DatagramKind.classify(datagram)) {
-            case RTP -> onRtp(datagram, nowNs);
+            case RTP -> onRtp(datagram, slot, nowNs);
             case RTCP -> onRtcp(datagram, nowNs);
             case CONTROL -> {
                 DecodeResult result = ControlCodec.decode(datagram);
@@ -170,7 +189,19 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         }
     }
 
-    private void onRtp(ByteBuf datagram, long nowNs) {
+    /** Only probe replies are expected from a node the viewer is not joined to. */
+    private void onOtherNode(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        if (supervisor.isProbing(sender) && DatagramKind.classify(datagram) == DatagramKind.CONTROL) {
+            DecodeResult result = ControlCodec.decode(datagram);
+            if (result.ok() && result.message() instanceof ControlMessage.ProbeReply) {
+                supervisor.onControl(sender, result, nowNs);
+                return;
+            }
+        }
+        counters.increment(MALFORMED_DROPPED);
+    }
+
+    private void onRtp(ByteBuf datagram, int slot, long nowNs) {
         // The jitter buffer copies payloads out of a byte[]; this copy of the datagram into the
         // reused scratch array is the only other one between the socket and the buffer.
         int length = datagram.readableBytes();
@@ -181,7 +212,11 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         }
         int transportSequence = rtp.transportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID);
         if (transportSequence >= 0) {
-            transportFeedback.onPacket(transportSequence, nowNs);
+            TransportFeedbackSender feedbackSender = feedbackFor(slot);
+            if (feedbackSender != null) {
+                feedbackSender.onPacket(transportSequence, nowNs);
+            }
+            supervisor.onTransportSequence(slot, transportSequence);
         }
         int ssrc = rtp.ssrc();
         ReceiveTrack[] current = tracks;
@@ -272,13 +307,17 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             }
         }
         ReceiveTrack[] current = tracks;
-        // Transport-wide numbers are per node and per subscriber: the feedback goes to the primary
-        // node only (in redundant mode the second node's numbering is not reported).
-        int feedbackSent = !supervisor.isConnected() ? 0 : transportFeedback.send(out, supervisor.connected(0), ownSsrc,
-                current.length > 0 ? current[0].track().ssrc() : 0);
-        if (feedbackSent > 0) {
-            counters.add(TRANSPORT_FEEDBACK_SENT, feedbackSent);
-            sent = true;
+        int mediaSsrc = current.length > 0 ? current[0].track().ssrc() : 0;
+        // Transport-wide numbers are per node and per subscriber: each node hears about its own packets.
+        for (int slot = 0; slot < transportFeedback.length; slot++) {
+            InetSocketAddress node = supervisor.acceptedNode(slot);
+            if (node != null && node.equals(feedbackNodes[slot])) {
+                int feedbackSent = transportFeedback[slot].send(out, node, ownSsrc, mediaSsrc);
+                if (feedbackSent > 0) {
+                    counters.add(TRANSPORT_FEEDBACK_SENT, feedbackSent);
+                    sent = true;
+                }
+            }
         }
         if (!receiverReportSent || nowNs - lastReceiverReportNs >= RECEIVER_REPORT_INTERVAL_NS) {
             sent |= sendReceiverReport(nowNs);
@@ -286,6 +325,23 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         if (sent) {
             out.flush();
         }
+    }
+
+    /**
+     * The transport-cc recorder of a slot; a fresh one when the slot's node changed (a new
+     * node numbers its packets from its own start). Allocates only on such a change; null while
+     * the slot's node has not accepted the viewer.
+     */
+    private TransportFeedbackSender feedbackFor(int slot) {
+        InetSocketAddress node = supervisor.acceptedNode(slot);
+        if (node == null) {
+            return null; // not accepted yet: nowhere to report to
+        }
+        if (transportFeedback[slot] == null || !node.equals(feedbackNodes[slot])) {
+            transportFeedback[slot] = new TransportFeedbackSender();
+            feedbackNodes[slot] = node;
+        }
+        return transportFeedback[slot];
     }
 
     /** One RR (RFC 3550) with a block per track that has received something. */
@@ -336,6 +392,11 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     @Override
     public void onStateChanged(ConnectionState state, String reason) {
         listener.onStateChanged(state, reason);
+    }
+
+    @Override
+    public void onSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason, String detail) {
+        listener.onNodeSwitched(from, to, reason, detail);
     }
 
     @Override

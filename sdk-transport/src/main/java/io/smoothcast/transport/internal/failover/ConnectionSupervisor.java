@@ -2,6 +2,7 @@ package io.smoothcast.transport.internal.failover;
 
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
+import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.internal.client.ClientControl;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
@@ -22,6 +23,11 @@ import java.util.concurrent.TimeUnit;
  * accepted; RECONNECTING when the last one is lost; FAILED when no path has been accepted for the
  * give-up time (the supervisor keeps trying, at the roster's backoff, and returns to CONNECTED
  * when a node accepts). Each change comes with a reason in words.
+ *
+ * <p>A subscriber on a single path also watches the quality of its node (proactive switching,
+ * with a {@link PathSwitchDecider} and an {@link AlternativeProber}) and whether the node has a
+ * publisher; either can make it join a <em>candidate</em> node next to its current one and move
+ * there once the candidate accepted (make before break; rules on {@link FailoverPolicy}).
  *
  * <p>Not thread-safe: the client's I/O thread only. Time comes from the caller.
  */
@@ -44,7 +50,22 @@ public final class ConnectionSupervisor {
 
         /** An accepted node announced new tracks for the stream. */
         void onStreamInfo(InetSocketAddress node, ControlMessage.StreamInfo info, long nowNs);
+
+        /**
+         * The client moved from a node that still answered to another one (it has been accepted
+         * there, and {@link #onNodeAccepted} came first). Default: ignored.
+         *
+         * @param from the node left
+         * @param to the node now carrying the client
+         * @param reason why
+         * @param detail the measurements behind the decision, in words
+         */
+        default void onSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason, String detail) {
+        }
     }
+
+    /** Fewest packets a path must have been sent in a window for its loss to count. */
+    static final int MIN_PACKETS_PER_WINDOW = 5;
 
     /** A gap between ticks this long means the client's own thread stalled (ticks come every ~10 ms). */
     static final long CLIENT_STALL_NS = 50_000_000L;
@@ -62,6 +83,21 @@ public final class ConnectionSupervisor {
     private final long budgetNs;
     private final long joinTimeoutNs;
     private final long giveUpNs;
+    /** Only subscribers watch their path and look for the publisher. */
+    private final boolean subscriber;
+    private final long noPublisherNs;
+    private final long evaluationIntervalNs;
+    private final PathSwitchDecider decider;
+    private final AlternativeProber prober;
+    /** A node joined next to the current one, to move to once it accepted; null when none. */
+    private Path candidate;
+    private NodeSwitchReason candidateReason;
+    private String candidateDetail;
+    /** Nodes that had no publisher either, in this round of the publisher search. */
+    private final List<InetSocketAddress> searched = new ArrayList<>();
+    private long searchResumeNs;
+    private long nextEvaluationNs;
+    private long switches;
     /** Sent with the role request on every node this client joins; empty for none. */
     private byte[] token = new byte[0];
     /** The latest refusal not yet reported, or null. */
@@ -86,6 +122,19 @@ public final class ConnectionSupervisor {
         String failure;
         /** The node answered with an error (not silence). */
         boolean refused;
+        /** Joined to move to, not yet carrying the client. */
+        boolean candidate;
+        final TransportLossMeter loss = new TransportLossMeter();
+        /** Loss smoothed over the evaluation windows; NaN until a window had enough packets. */
+        double smoothedLoss = Double.NaN;
+        long lastRttSampleNs = -1;
+        long rttJitterNs;
+        /** Whether the node's last track list for the stream was non-empty. */
+        boolean hasTracks;
+        long noTracksSinceNs;
+        /** Kept for a candidate, replayed to the client when it moves there. */
+        ControlMessage acceptedReply;
+        ControlMessage.StreamInfo latestInfo;
 
         Path(InetSocketAddress node, long nowNs) {
             this.node = node;
@@ -101,13 +150,30 @@ public final class ConnectionSupervisor {
         @Override
         public void onAccepted(ControlMessage reply, long nowNs) {
             accepted = true;
+            acceptedReply = reply;
+            hasTracks = reply instanceof ControlMessage.SubscribeAck ack && !ack.tracks().isEmpty();
+            noTracksSinceNs = nowNs;
             roster.succeeded(node);
-            pathAccepted(this, reply, nowNs);
+            if (candidate) {
+                candidateProgress(nowNs);
+            } else {
+                pathAccepted(this, reply, nowNs);
+            }
         }
 
         @Override
         public void onStreamInfo(ControlMessage.StreamInfo info, long nowNs) {
-            events.onStreamInfo(node, info, nowNs);
+            boolean had = hasTracks;
+            hasTracks = !info.tracks().isEmpty();
+            if (had && !hasTracks) {
+                noTracksSinceNs = nowNs;
+            }
+            if (candidate) {
+                latestInfo = info;
+                candidateProgress(nowNs);
+            } else {
+                events.onStreamInfo(node, info, nowNs);
+            }
         }
 
         @Override
@@ -124,6 +190,10 @@ public final class ConnectionSupervisor {
         @Override
         public void onRttSample(long rttNs) {
             detector.onRttSample(rttNs);
+            if (lastRttSampleNs >= 0) {
+                rttJitterNs += (Math.abs(rttNs - lastRttSampleNs) - rttJitterNs) / 8;
+            }
+            lastRttSampleNs = rttNs;
         }
     }
 
@@ -164,36 +234,92 @@ public final class ConnectionSupervisor {
         this.budgetNs = TimeUnit.MILLISECONDS.toNanos(policy.latencyBudgetMs());
         this.joinTimeoutNs = TimeUnit.MILLISECONDS.toNanos(policy.joinTimeoutMs());
         this.giveUpNs = TimeUnit.MILLISECONDS.toNanos(policy.giveUpMs());
+        this.subscriber = roleRequest instanceof ControlMessage.Subscribe;
+        this.noPublisherNs = TimeUnit.MILLISECONDS.toNanos(policy.noPublisherTimeoutMs());
+        this.evaluationIntervalNs = TimeUnit.MILLISECONDS.toNanos(FailoverPolicy.EVALUATION_INTERVAL_MS);
+        this.decider = new PathSwitchDecider(policy);
+        this.prober = new AlternativeProber(out, TimeUnit.MILLISECONDS.toNanos(policy.probeIntervalMs()),
+                policy.scorer());
     }
 
     /** Joins the first node(s). */
     public void start(long nowNs) {
         withoutNodeSinceNs = nowNs;
+        nextEvaluationNs = nowNs + evaluationIntervalNs;
         fill(nowNs);
     }
 
     /**
-     * Whether a datagram from {@code sender} belongs to a current path; if so the node counts as
-     * heard.
+     * Whether a datagram from {@code sender} belongs to a current path (or the candidate); if so
+     * the node counts as heard.
      */
     public boolean accepts(InetSocketAddress sender, long nowNs) {
-        for (Path p : paths) {
-            if (p != null && p.node.equals(sender)) {
-                p.detector.onHeard(nowNs);
-                return true;
-            }
-        }
-        return false;
+        return slotOf(sender, nowNs) >= 0;
     }
 
-    /** Hands a decoded control message from {@code sender} to that node's conversation. */
+    /**
+     * Which conversation a datagram from {@code sender} belongs to; that node counts as heard.
+     *
+     * @return the path index ({@code 0 <= i < slotCount() - 1}), {@code slotCount() - 1} for the
+     *     candidate, or -1 if the sender is none of them
+     */
+    public int slotOf(InetSocketAddress sender, long nowNs) {
+        for (int i = 0; i < paths.length; i++) {
+            Path p = paths[i];
+            if (p != null && p.node.equals(sender)) {
+                p.detector.onHeard(nowNs);
+                return i;
+            }
+        }
+        if (candidate != null && candidate.node.equals(sender)) {
+            candidate.detector.onHeard(nowNs);
+            return paths.length;
+        }
+        return -1;
+    }
+
+    /** Number of slots: the paths, plus one for a candidate. */
+    public int slotCount() {
+        return paths.length + 1;
+    }
+
+    /** The node of a slot if it accepted the client (media and feedback flow), else null. */
+    public InetSocketAddress acceptedNode(int slot) {
+        Path p = slot < paths.length ? paths[slot] : candidate;
+        return p != null && p.accepted ? p.node : null;
+    }
+
+    /**
+     * A media packet from the node of {@code slot} carried this transport-wide sequence number
+     * (its path loss is measured from them).
+     */
+    public void onTransportSequence(int slot, int transportSequence) {
+        Path p = slot < paths.length ? paths[slot] : candidate;
+        if (p != null) {
+            p.loss.onPacket(transportSequence);
+        }
+    }
+
+    /** Whether {@code sender} is a node being probed in the background (its PROBE_REPLYs are expected). */
+    public boolean isProbing(InetSocketAddress sender) {
+        return prober.isProbing(sender);
+    }
+
+    /** Hands a decoded control message from {@code sender} to that node's conversation or the prober. */
     public void onControl(InetSocketAddress sender, DecodeResult result, long nowNs) {
         for (Path p : paths) {
             if (p != null && p.node.equals(sender)) {
                 p.control.onControl(result, nowNs);
             }
         }
+        if (candidate != null && candidate.node.equals(sender)) {
+            candidate.control.onControl(result, nowNs);
+        }
+        if (result.message() instanceof ControlMessage.ProbeReply reply) {
+            prober.onReply(sender, reply, nowNs);
+        }
         checkFailures(nowNs);
+        checkCandidate(nowNs);
         fill(nowNs); // a refusal moves on at once
         reportRefusalIfStuck();
     }
@@ -205,7 +331,7 @@ public final class ConnectionSupervisor {
             // meanwhile are still unread, so their silence proves nothing yet. Restart the watch.
             for (Path p : paths) {
                 if (p != null) {
-                    p.detector.onHeard(nowNs);
+                    p.detector.restartWatch(nowNs);
                 }
             }
         }
@@ -227,6 +353,15 @@ public final class ConnectionSupervisor {
         checkFailures(nowNs);
         fill(nowNs);
         reportRefusalIfStuck();
+        if (candidate != null) {
+            candidate.control.onTick(nowNs);
+            checkCandidate(nowNs);
+        }
+        if (nowNs - nextEvaluationNs >= 0) {
+            nextEvaluationNs = nowNs + evaluationIntervalNs;
+            evaluate(nowNs);
+        }
+        prober.onTick(nowNs);
         if (connectedCount == 0 && state != ConnectionState.FAILED && nowNs - withoutNodeSinceNs >= giveUpNs) {
             setState(ConnectionState.FAILED, "no node for " + policy.giveUpMs() + " ms; still retrying "
                     + roster.nodes());
@@ -265,6 +400,8 @@ public final class ConnectionSupervisor {
     private void drop(int slot, long nowNs) {
         Path p = paths[slot];
         paths[slot] = null;
+        prober.stop();
+        decider.onSwitched(nowNs, false);
         p.control.leave(nowNs); // best effort: a live node that refused or was slow forgets us sooner
         roster.failed(p.node, nowNs);
         nodeFailures++;
@@ -286,6 +423,20 @@ public final class ConnectionSupervisor {
             if (paths[i] != null) {
                 continue;
             }
+            if (candidate != null) {
+                // The node being moved to becomes the path: it is joined already (or joining).
+                Path p = candidate;
+                candidate = null;
+                p.candidate = false;
+                paths[i] = p;
+                if (p.accepted) {
+                    pathAccepted(p, p.acceptedReply, nowNs);
+                    if (p.latestInfo != null) {
+                        events.onStreamInfo(p.node, p.latestInfo, nowNs);
+                    }
+                }
+                continue;
+            }
             InetSocketAddress node = roster.pick(nowNs, inUse());
             if (node == null) {
                 return;
@@ -297,13 +448,140 @@ public final class ConnectionSupervisor {
     }
 
     private List<InetSocketAddress> inUse() {
-        List<InetSocketAddress> used = new ArrayList<>(paths.length);
+        List<InetSocketAddress> used = new ArrayList<>(paths.length + 1);
         for (Path p : paths) {
             if (p != null) {
                 used.add(p.node);
             }
         }
+        if (candidate != null) {
+            used.add(candidate.node);
+        }
         return used;
+    }
+
+    // ------------------------------------------------------------ moving while the node answers
+
+    /**
+     * Every {@link FailoverPolicy#EVALUATION_INTERVAL_MS}: measures the current path, probes the
+     * alternatives while it is degraded, and starts a move when the path is clearly worse than
+     * an alternative or has had no publisher for the timeout.
+     */
+    private void evaluate(long nowNs) {
+        Path p = paths.length == 1 ? paths[0] : null;
+        if (!subscriber || p == null || !p.accepted || candidate != null) {
+            return;
+        }
+        if (policy.proactiveSwitching() && roster.nodes().size() > 1) {
+            double windowLoss = p.loss.takeWindowLoss(MIN_PACKETS_PER_WINDOW);
+            if (!Double.isNaN(windowLoss)) {
+                p.smoothedLoss = Double.isNaN(p.smoothedLoss) ? windowLoss : (p.smoothedLoss + windowLoss) / 2;
+            }
+            decider.onCurrentPath(nowNs, p.smoothedLoss, p.control.rttNs() / 1e6, p.rttJitterNs / 1e6);
+            if (decider.wantsProbes(nowNs)) {
+                prober.probe(alternatives(p.node), nowNs);
+            } else {
+                prober.stop();
+            }
+            AlternativeProber.Scored best = prober.isActive() ? prober.best(nowNs) : null;
+            InetSocketAddress to = best == null ? decider.decide(nowNs, null, 0)
+                    : decider.decide(nowNs, best.node(), best.score());
+            if (to != null) {
+                startCandidate(to, NodeSwitchReason.DEGRADED_PATH, p.node + ": " + decider.describe() + "; " + to
+                        + String.format(java.util.Locale.ROOT, ": loss %.1f %%, rtt %.0f ms, score %.1f",
+                                100 * best.lossFraction(), best.rttMs(), best.score()), nowNs);
+                return;
+            }
+        }
+        if (p.hasTracks) {
+            searched.clear();
+        } else if (noPublisherNs > 0 && nowNs - p.noTracksSinceNs >= noPublisherNs && nowNs - searchResumeNs >= 0) {
+            List<InetSocketAddress> exclude = new ArrayList<>(searched);
+            exclude.add(p.node);
+            InetSocketAddress next = roster.pick(nowNs, exclude);
+            if (next == null) {
+                searched.clear(); // every node asked: wait the timeout again, then ask again
+                searchResumeNs = nowNs + noPublisherNs;
+            } else {
+                startCandidate(next, NodeSwitchReason.NO_PUBLISHER, "no publisher on " + p.node + " for "
+                        + TimeUnit.NANOSECONDS.toMillis(nowNs - p.noTracksSinceNs) + " ms; " + next + " has one", nowNs);
+            }
+        }
+    }
+
+    /** The nodes to probe: all but the current one, in the roster's order, at most {@link FailoverPolicy#MAX_PROBED_NODES}. */
+    private List<InetSocketAddress> alternatives(InetSocketAddress current) {
+        List<InetSocketAddress> nodes = new ArrayList<>(FailoverPolicy.MAX_PROBED_NODES);
+        for (InetSocketAddress node : roster.nodes()) {
+            if (!node.equals(current) && nodes.size() < FailoverPolicy.MAX_PROBED_NODES) {
+                nodes.add(node);
+            }
+        }
+        return nodes;
+    }
+
+    private void startCandidate(InetSocketAddress node, NodeSwitchReason reason, String detail, long nowNs) {
+        Path p = new Path(node, nowNs);
+        p.candidate = true;
+        candidate = p;
+        candidateReason = reason;
+        candidateDetail = detail;
+        p.control.start(nowNs);
+    }
+
+    /** The candidate was accepted or announced tracks: move there if it is what we came for. */
+    private void candidateProgress(long nowNs) {
+        Path c = candidate;
+        if (c != null && c.accepted && (candidateReason == NodeSwitchReason.DEGRADED_PATH || c.hasTracks)) {
+            promoteCandidate(nowNs);
+        }
+    }
+
+    /** Drops a candidate that failed, or that has no publisher either once the join timeout passed. */
+    private void checkCandidate(long nowNs) {
+        Path c = candidate;
+        if (c == null) {
+            return;
+        }
+        boolean timedOut = nowNs - c.joinStartedNs > joinTimeoutNs;
+        if (c.failure != null || (!c.accepted && timedOut)) {
+            candidate = null;
+            c.control.leave(nowNs);
+            roster.failed(c.node, nowNs);
+            decider.onCandidateFailed();
+            if (candidateReason == NodeSwitchReason.NO_PUBLISHER) {
+                searched.add(c.node);
+            }
+        } else if (c.accepted && timedOut && !c.hasTracks) {
+            candidate = null; // a healthy node without the publisher: not a failure, just not here
+            c.control.leave(nowNs);
+            searched.add(c.node);
+        }
+    }
+
+    private void promoteCandidate(long nowNs) {
+        Path next = candidate;
+        candidate = null;
+        next.candidate = false;
+        Path old = paths[0];
+        paths[0] = next;
+        old.control.leave(nowNs);
+        List<InetSocketAddress> order = new ArrayList<>(roster.nodes());
+        order.remove(next.node);
+        order.remove(old.node);
+        order.add(0, next.node);
+        order.add(old.node); // the node left is tried last from now on
+        roster.reorder(order);
+        recountConnected();
+        switches++;
+        prober.stop();
+        decider.onSwitched(nowNs, candidateReason == NodeSwitchReason.DEGRADED_PATH);
+        searched.clear();
+        events.onNodeAccepted(next.node, next.acceptedReply, true, nowNs);
+        if (next.latestInfo != null) {
+            events.onStreamInfo(next.node, next.latestInfo, nowNs);
+        }
+        events.onSwitched(old.node, next.node, candidateReason, candidateDetail);
     }
 
     private void pathAccepted(Path path, ControlMessage reply, long nowNs) {
@@ -377,6 +655,16 @@ public final class ConnectionSupervisor {
         return failovers;
     }
 
+    /** Times the client moved to another node while its node still answered. */
+    public long switches() {
+        return switches;
+    }
+
+    /** The background prober (for tests and statistics). */
+    public AlternativeProber prober() {
+        return prober;
+    }
+
     /** Paths dropped (silent, refused or not accepted in time). */
     public long nodeFailures() {
         return nodeFailures;
@@ -395,6 +683,11 @@ public final class ConnectionSupervisor {
                 paths[i] = null;
             }
         }
+        if (candidate != null) {
+            candidate.control.leave(nowNs);
+            candidate = null;
+        }
+        prober.stop();
         recountConnected();
     }
 }

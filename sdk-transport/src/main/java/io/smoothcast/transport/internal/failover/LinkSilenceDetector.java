@@ -10,6 +10,14 @@ package io.smoothcast.transport.internal.failover;
  * a keepalive every heartbeat interval, so a live node is heard at least that often even when no
  * media flows.
  *
+ * <p>The round trip alone does not describe how irregularly a live node is heard: a node whose
+ * thread is starved of CPU (an overloaded host) stays silent for longer than its round trip and
+ * then answers again. So the detector also keeps the longest recent gap between two arrivals (it
+ * decays by 1/{@value #GAP_DECAY_DIVISOR} of the time that passes) and never declares silence
+ * before {@code 3/2} of that gap, still within heartbeat plus budget. On a steady path the gaps
+ * are far below the RTT rule and change nothing; a path that has shown 150 ms hiccups is given
+ * 225 ms before it counts as dead, instead of being left on every hiccup.
+ *
  * <p>Not thread-safe: the client's I/O thread only.
  */
 public final class LinkSilenceDetector {
@@ -20,6 +28,11 @@ public final class LinkSilenceDetector {
     private long smoothedRttNs = -1;
     private long rttVariationNs;
     private long lastHeardNs;
+    /** Longest recent gap between arrivals, decaying; in ns. */
+    private long recentMaxGapNs;
+
+    /** The recent maximum gap loses 1/this of the time that passes. */
+    static final int GAP_DECAY_DIVISOR = 64;
 
     /**
      * @param heartbeatIntervalNs how often the client's keepalive makes the node answer, in ns
@@ -36,6 +49,16 @@ public final class LinkSilenceDetector {
 
     /** Something arrived from the node. */
     public void onHeard(long nowNs) {
+        long gapNs = nowNs - lastHeardNs;
+        recentMaxGapNs = Math.max(gapNs, recentMaxGapNs - gapNs / GAP_DECAY_DIVISOR);
+        lastHeardNs = nowNs;
+    }
+
+    /**
+     * Starts the watch again without counting the time since the last arrival as a gap of the
+     * node's (the client itself was not scheduled, so it could not hear anything).
+     */
+    public void restartWatch(long nowNs) {
         lastHeardNs = nowNs;
     }
 
@@ -57,7 +80,8 @@ public final class LinkSilenceDetector {
     public long timeoutNs() {
         long allowanceNs = smoothedRttNs < 0 ? budgetNs
                 : Math.min(budgetNs, Math.max(floorNs, 2 * smoothedRttNs + 4 * rttVariationNs));
-        return heartbeatIntervalNs + allowanceNs;
+        long gapRuleNs = Math.min(heartbeatIntervalNs + budgetNs, recentMaxGapNs / 2 * 3);
+        return Math.max(heartbeatIntervalNs + allowanceNs, gapRuleNs);
     }
 
     /** Whether the node has been silent longer than {@link #timeoutNs()} at {@code nowNs}. */

@@ -494,6 +494,28 @@ public final class RelayEngine implements DatagramReceiver {
         }
     }
 
+    /**
+     * The upstream node answered a keepalive with NOT_JOINED: it restarted (or expired this
+     * node's session), so every subscription this node held there is gone, not just the link
+     * that heard it. Each stream that still has local subscribers and no local publisher joins
+     * again with a fresh HELLO; the others are dropped.
+     */
+    void upstreamSessionLost(long nowNs) {
+        counters.increment(RelayCounter.UPSTREAM_FAILURES);
+        List<RelayStream> lost = new ArrayList<>(upstreamLinks.size());
+        for (UpstreamLink link : upstreamLinks) {
+            lost.add(link.stream);
+        }
+        for (RelayStream stream : lost) {
+            dropUpstream(stream.upstream);
+            if (!stream.subscribers.isEmpty() && stream.publisher == null) {
+                openUpstream(stream, nowNs);
+            } else {
+                announce(stream);
+            }
+        }
+    }
+
     private void forwardToSubscribers(RelayStream stream, ByteBuf packet) {
         List<Subscription> subscribers = stream.subscribers;
         for (int i = 0; i < subscribers.size(); i++) {

@@ -37,4 +37,9 @@ final class UpstreamLink implements ClientControl.Events {
     public void onFailed(String reason) {
         engine.upstreamFailed(this, reason);
     }
+
+    @Override
+    public void onSessionLost(String reason, long nowNs) {
+        engine.upstreamSessionLost(nowNs);
+    }
 }

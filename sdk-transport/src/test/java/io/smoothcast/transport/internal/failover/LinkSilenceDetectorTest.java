@@ -64,4 +64,43 @@ class LinkSilenceDetectorTest {
             assertTrue(t >= 160 * MS && t <= 600 * MS, "seed " + seed + " step " + i + ": " + t);
         }
     }
+
+    @Test
+    void aNodeHeardIrregularly_getsOneAndAHalfTimesItsLongestRecentGap() {
+        LinkSilenceDetector d = new LinkSilenceDetector(100 * MS, 60 * MS, 500 * MS, 0);
+        d.onRttSample(MS);
+        long t = 0;
+        for (int i = 0; i < 100; i++) {
+            t += 10 * MS; // media every 10 ms
+            d.onHeard(t);
+        }
+        assertEquals(160 * MS, d.timeoutNs(), "steady path: the RTT rule");
+        t += 150 * MS; // the node's thread was starved for a moment
+        d.onHeard(t);
+        assertEquals(225 * MS, d.timeoutNs(), "3/2 of the 150 ms hiccup");
+        assertFalse(d.isSilent(t + 200 * MS), "a second hiccup of 200 ms is not taken for death");
+        // The memory of the hiccup fades: after about 10 s of steady arrivals the RTT rule is back.
+        for (int i = 0; i < 1000; i++) {
+            t += 10 * MS;
+            d.onHeard(t);
+        }
+        assertEquals(160 * MS, d.timeoutNs());
+    }
+
+    @Test
+    void gapRule_isCappedAtHeartbeatPlusBudget() {
+        LinkSilenceDetector d = new LinkSilenceDetector(100 * MS, 60 * MS, 500 * MS, 0);
+        d.onRttSample(MS);
+        d.onHeard(2000 * MS);
+        assertEquals(600 * MS, d.timeoutNs());
+    }
+
+    @Test
+    void restartingTheWatch_isNotAGap() {
+        LinkSilenceDetector d = new LinkSilenceDetector(100 * MS, 60 * MS, 500 * MS, 0);
+        d.onRttSample(MS);
+        d.restartWatch(400 * MS);
+        d.onHeard(410 * MS);
+        assertEquals(160 * MS, d.timeoutNs());
+    }
 }

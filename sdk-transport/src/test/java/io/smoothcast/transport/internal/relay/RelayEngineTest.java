@@ -448,4 +448,57 @@ class RelayEngineTest {
             edge.close();
         }
     }
+
+    @Test
+    void cascade_upstreamAnswersNotJoined_edgeJoinsAgainAndResubscribes() {
+        InetSocketAddress origin = address(7000);
+        RecordingSender edgeOut = new RecordingSender();
+        RelayCounters edgeCounters = new RelayCounters();
+        RelayEngine edge = new RelayEngine(new RelayConfig(NODE_ID, 500, 5000, 64, 200, 100, 100, origin),
+                edgeOut, edgeCounters);
+        try {
+            java.util.function.BiConsumer<ControlMessage, InetSocketAddress> receive = (message, from) -> {
+                DecodeResult last = from.equals(origin) ? decode(edgeOut.to(origin).get(edgeOut.to(origin).size() - 1)
+                        .bytes()) : null;
+                ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT,
+                        last == null ? 1 : last.requestId(), new byte[0], message);
+                edge.onDatagram(buf, from, nowNs);
+                buf.release();
+            };
+            receive.accept(new ControlMessage.Hello(1, 500), VIEWER_1);
+            receive.accept(new ControlMessage.Subscribe("show", 2, 0), VIEWER_1);
+            receive.accept(new ControlMessage.HelloAck(1, 500, 5000, 9), origin);
+            receive.accept(new ControlMessage.SubscribeAck("show", List.of(VIDEO_LOW)), origin);
+            edgeOut.drain();
+
+            // The origin restarts: the edge's next keepalive is answered with NOT_JOINED.
+            nowNs += TimeUnit.MILLISECONDS.toNanos(600);
+            edge.onTick(nowNs);
+            DecodeResult keepalive = decode(edgeOut.to(origin).get(0).bytes());
+            assertInstanceOf(ControlMessage.Keepalive.class, keepalive.message());
+            edgeOut.drain();
+            ByteBuf notJoined = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, keepalive.requestId(),
+                    new byte[0], new ControlMessage.Error(ErrorCode.NOT_JOINED.value(), ControlMessage.KEEPALIVE, ""));
+            edge.onDatagram(notJoined, origin, nowNs);
+            notJoined.release();
+
+            // The edge joins the origin again at once and asks for the stream again.
+            assertInstanceOf(ControlMessage.Hello.class, decode(edgeOut.to(origin).get(0).bytes()).message());
+            assertTrue(edgeOut.to(VIEWER_1).isEmpty(), "the viewer is not told the stream ended");
+            receive.accept(new ControlMessage.HelloAck(1, 500, 5000, 9), origin);
+            assertEquals(new ControlMessage.Subscribe("show", 2, 0),
+                    decode(edgeOut.to(origin).get(1).bytes()).message());
+            receive.accept(new ControlMessage.SubscribeAck("show", List.of(VIDEO_LOW)), origin);
+            assertEquals(1, edgeCounters.get(RelayCounter.UPSTREAM_STREAMS));
+            assertEquals(1, edgeCounters.get(RelayCounter.UPSTREAM_FAILURES));
+            byte[] packet = rtp(VIDEO_LOW.ssrc(), 900, 96, payload(900));
+            ByteBuf buf = Unpooled.wrappedBuffer(packet);
+            edge.onDatagram(buf, origin, nowNs);
+            buf.release();
+            assertTrue(edgeOut.to(VIEWER_1).stream().anyMatch(s -> Arrays.equals(packet, s.bytes())),
+                    "media flows again from the restarted origin");
+        } finally {
+            edge.close();
+        }
+    }
 }

@@ -1,0 +1,15 @@
+package io.smoothcast.transport;
+
+/**
+ * Why a {@link Viewer} moved to another node while its node still answered (see
+ * {@link FailoverPolicy}). Moves after a node failed go through
+ * {@link ConnectionState#RECONNECTING} instead.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public enum NodeSwitchReason {
+    /** The path to the node lost packets or had a long round trip, and another node scored clearly better. */
+    DEGRADED_PATH,
+    /** The node had no publisher for the stream; another node has one. */
+    NO_PUBLISHER
+}

@@ -1,0 +1,98 @@
+package io.smoothcast.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.netsim.LinkModel;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A viewer leaving a node that still answers, over real UDP sockets on 127.0.0.1: a lossy path
+ * (a {@link NetworkEmulator} in front of one edge) and a node without the publisher.
+ */
+class NodeSwitchIT {
+
+    /** 15 s at a frame every 10 ms: time to degrade, probe and switch (about 4 s), then to stay. */
+    private static final int FRAMES = 1500;
+
+    @BeforeAll
+    static void hookLeakDetector() {
+        NettyLeaks.install();
+    }
+
+    @Test
+    @Timeout(90)
+    void lossyNode_viewerMovesToTheCleanNode_andDoesNotMoveBack() throws Exception {
+        try (RelayNode origin = RelayNode.builder().build().start();
+                RelayNode edgeA = RelayNode.builder().upstream(origin.localAddress()).build().start();
+                RelayNode edgeB = RelayNode.builder().upstream(origin.localAddress()).build().start();
+                NetworkEmulator lossy = NetworkEmulator.builder().target(edgeA.localAddress())
+                        .toTarget(LinkModel.builder().propagationDelayNs(2_000_000).constantCapacityBps(200_000_000))
+                        .fromTarget(LinkModel.builder().propagationDelayNs(2_000_000).randomLoss(0.15)
+                                .constantCapacityBps(200_000_000))
+                        .build().start()) {
+            StateLog log = new StateLog(new FrameCollector(FRAMES - 1));
+            InetSocketAddress viaLossyPath = lossy.localAddress();
+            // The broadcaster first: with media flowing the lossy path never looks silent (with
+            // keepalives alone, one lost answer in 15 % would already count as a dead node).
+            try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(origin,
+                    new java.util.concurrent.atomic.AtomicInteger())) {
+                try (Viewer viewer = Viewer.builder().nodes(List.of(viaLossyPath, edgeB.localAddress()))
+                        .streamId("it-show").listener(log).build().start()) {
+                    FrameCollector.await(log.frames.connected, 5, "viewer connected");
+                    BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
+                    awaitLastFrame(log, viewer, 25);
+                    List<String> switches = log.switches();
+                    assertEquals(1, switches.size(), "one switch, never back: " + log.changes());
+                    assertTrue(switches.get(0).startsWith("DEGRADED_PATH " + viaLossyPath + " -> "
+                            + edgeB.localAddress()), switches.get(0));
+                    assertEquals(1, edgeB.stats().subscribers(), "on the clean node: " + log.changes());
+                    assertEquals(0, edgeA.stats().subscribers(), "left the lossy one: " + log.changes());
+                    assertEquals(ConnectionState.CONNECTED, viewer.state());
+                    assertEquals(0, viewer.failoverCount(), "a switch is not a failover: " + log.changes());
+                    assertEquals(0, log.frames.corrupted());
+                }
+            }
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    @Test
+    @Timeout(60)
+    void nodeWithoutThePublisher_viewerMovesToTheNodeThatHasIt() throws Exception {
+        try (RelayNode a = RelayNode.builder().build().start(); RelayNode b = RelayNode.builder().build().start()) {
+            StateLog log = new StateLog(new FrameCollector(FRAMES / 5 - 1));
+            FailoverPolicy policy = FailoverPolicy.builder().noPublisherTimeoutMs(1000).build();
+            try (Viewer viewer = Viewer.builder().nodes(List.of(a.localAddress(), b.localAddress()))
+                    .failover(policy).streamId("it-show").listener(log).build().start()) {
+                FrameCollector.await(log.frames.connected, 5, "viewer connected");
+                assertEquals(1, a.stats().subscribers(), "on A, which has no publisher and no cascade");
+                // The broadcaster only knows B (say it failed over there). It streams from the
+                // start: frames sent while the viewer is still on A are lost to it, the rest arrive.
+                try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(b,
+                        new java.util.concurrent.atomic.AtomicInteger())) {
+                    BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES / 5, null);
+                    awaitLastFrame(log, viewer, 10);
+                    assertEquals(List.of("NO_PUBLISHER"), log.switches().stream()
+                            .map(s -> s.substring(0, s.indexOf(' '))).toList(), log.changes().toString());
+                    assertEquals(1, b.stats().subscribers());
+                    assertEquals(0, a.stats().subscribers());
+                    assertEquals(ConnectionState.CONNECTED, viewer.state());
+                }
+            }
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    /** Waits for the stream's last frame; on timeout the message carries the state log as it is then. */
+    private static void awaitLastFrame(StateLog log, Viewer viewer, long seconds) throws InterruptedException {
+        if (!log.frames.lastFrame.await(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("timed out after " + seconds + " s waiting for the last frame; "
+                    + log.changes() + "; " + viewer.stats());
+        }
+    }
+}

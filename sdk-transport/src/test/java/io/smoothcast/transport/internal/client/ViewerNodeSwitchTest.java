@@ -1,0 +1,272 @@
+package io.smoothcast.transport.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.jitter.SpscJitterBuffer;
+import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtpHeaderExtensionIds;
+import io.smoothcast.rtp.RtpPacketWriter;
+import io.smoothcast.rtp.TransportCcFeedbackView;
+import io.smoothcast.transport.ConnectionState;
+import io.smoothcast.transport.FailoverPolicy;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.NodeSwitchReason;
+import io.smoothcast.transport.internal.DatagramKind;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The viewer engine moving between nodes that still answer (a lossy path, no publisher) and
+ * sending each node its own transport-cc feedback, in virtual time against scripted nodes.
+ */
+class ViewerNodeSwitchTest {
+
+    private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 7001);
+    private static final InetSocketAddress B = new InetSocketAddress("127.0.0.1", 7002);
+    private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long SEED = 0xC0FFEE;
+
+    /** A scripted node: answers the control protocol and pings, sends media while subscribed. */
+    private final class FakeNode {
+        final InetSocketAddress address;
+        List<Track> tracks = List.of(VIDEO);
+        double loss;
+        boolean subscribed;
+        int transportSequence;
+        int mediaSequence;
+        int pingsAnswered;
+        int hellos;
+        int leaves;
+
+        FakeNode(InetSocketAddress address, int firstTransportSequence) {
+            this.address = address;
+            this.transportSequence = firstTransportSequence;
+        }
+
+        void receive(RecordingSender.Sent sent) {
+            ByteBuf buf = Unpooled.wrappedBuffer(sent.bytes());
+            if (DatagramKind.classify(buf) != DatagramKind.CONTROL) {
+                return; // feedback: looked at by the tests themselves
+            }
+            DecodeResult request = ControlCodec.decode(buf);
+            ControlMessage message = request.message();
+            if (message instanceof ControlMessage.Hello) {
+                hellos++;
+                answer(request.requestId(), new ControlMessage.HelloAck(1, 500, 5000, 9));
+            } else if (message instanceof ControlMessage.Subscribe) {
+                subscribed = true;
+                answer(request.requestId(), new ControlMessage.SubscribeAck("show", tracks));
+            } else if (message instanceof ControlMessage.Keepalive k) {
+                answer(0, new ControlMessage.KeepaliveAck(k.sequence()));
+            } else if (message instanceof ControlMessage.Probe p) {
+                if (random.nextDouble() < loss) {
+                    return; // the same loss as the media
+                }
+                pingsAnswered++;
+                answer(0, new ControlMessage.ProbeReply(p.sequence(), p.sendTimeNs(), 20));
+            } else if (message instanceof ControlMessage.Leave) {
+                leaves++;
+                subscribed = false;
+            }
+        }
+
+        void sendMedia() {
+            if (!subscribed || tracks.isEmpty()) {
+                return;
+            }
+            int seq = transportSequence++;
+            int mediaSeq = mediaSequence++;
+            if (random.nextDouble() < loss) {
+                return;
+            }
+            byte[] packet = new byte[200];
+            int length = new RtpPacketWriter().payloadType(96).sequenceNumber(mediaSeq).timestamp(mediaSeq * 3000)
+                    .ssrc(VIDEO.ssrc())
+                    .addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, seq & 0xFFFF)
+                    .write(packet, 0, packet.length, new byte[] {1, 2, 3}, 0, 3);
+            deliver(Arrays.copyOf(packet, length));
+        }
+
+        void answer(int requestId, ControlMessage message) {
+            ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+            engine.onDatagram(buf, address, nowNs);
+            buf.release();
+        }
+
+        void deliver(byte[] datagram) {
+            ByteBuf buf = Unpooled.wrappedBuffer(datagram);
+            engine.onDatagram(buf, address, nowNs);
+            buf.release();
+        }
+    }
+
+    private final SplittableRandom random = new SplittableRandom(SEED);
+    private final RecordingSender out = new RecordingSender();
+    private final List<String> events = new ArrayList<>();
+    private final List<RecordingSender.Sent> feedback = new ArrayList<>();
+    private final FakeNode a = new FakeNode(A, 0);
+    private final FakeNode b = new FakeNode(B, 40_000);
+    private ViewerEngine engine;
+    private long nowNs = 1_000 * MS;
+
+    private void start(FailoverPolicy policy) {
+        engine = new ViewerEngine(out, List.of(A, B), 1L, 0x7777, new ControlMessage.Subscribe("show", 2, 0), policy,
+                track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).fixedDelayMs(100)
+                        .completenessCheck(GenericPayload.COMPLETENESS).build(),
+                new ViewerEngine.Listener() {
+                    @Override
+                    public void onStateChanged(ConnectionState state, String reason) {
+                        events.add(state.name());
+                    }
+
+                    @Override
+                    public void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
+                            String detail) {
+                        events.add(reason + " " + from.getPort() + "->" + to.getPort());
+                    }
+                });
+        engine.start(nowNs);
+        network();
+    }
+
+    /** Delivers what the viewer sent to the scripted nodes (their answers come back at once). */
+    private void network() {
+        while (!out.sent.isEmpty()) {
+            for (RecordingSender.Sent sent : out.drain()) {
+                FakeNode node = sent.recipient().equals(A) ? a : b;
+                if (DatagramKind.classify(Unpooled.wrappedBuffer(sent.bytes())) != DatagramKind.CONTROL) {
+                    feedback.add(sent);
+                }
+                node.receive(sent);
+            }
+        }
+    }
+
+    /** Runs for {@code ms}: one media packet per node per 10 ms tick. */
+    private void run(long ms) {
+        for (long t = 0; t < ms; t += 10) {
+            nowNs += 10 * MS;
+            a.sendMedia();
+            b.sendMedia();
+            engine.onTick(nowNs);
+            network();
+        }
+    }
+
+    @Test
+    void lossyNode_viewerMovesToTheCleanOne_makeBeforeBreak_andStaysThere() {
+        a.loss = 0.20;
+        start(FailoverPolicy.defaults());
+        run(1000);
+        assertTrue(a.subscribed);
+        assertEquals(0, b.hellos, "nothing asked of B while A is only starting to look bad");
+        run(5000);
+        assertEquals(List.of("CONNECTED", "DEGRADED_PATH 7001->7002"), events, "seed " + SEED);
+        assertTrue(b.subscribed && !a.subscribed, "joined B, then left A");
+        assertTrue(b.pingsAnswered >= 8, "B was probed before: " + b.pingsAnswered);
+        assertEquals(1, engine.supervisor().switches());
+        assertEquals(B, engine.supervisor().connected(0));
+        int pings = b.pingsAnswered + a.pingsAnswered;
+        long received = engine.counters().get(ViewerEngine.PACKETS_RECEIVED);
+        long dropped = engine.counters().get(ViewerEngine.MALFORMED_DROPPED);
+        run(1000);
+        assertEquals(100, engine.counters().get(ViewerEngine.PACKETS_RECEIVED) - received,
+                "every packet from B reaches the jitter buffer after the switch");
+        assertEquals(dropped, engine.counters().get(ViewerEngine.MALFORMED_DROPPED));
+        // A becomes clean again: B is not degraded, so nothing moves back, and no more probing.
+        a.loss = 0;
+        run(60_000);
+        assertEquals(2, events.size(), events.toString());
+        assertEquals(pings, b.pingsAnswered + a.pingsAnswered, "no probing while the path is good");
+        assertEquals(0, engine.counters().get(ViewerEngine.FAILOVERS), "a switch is not a failover");
+    }
+
+    @Test
+    void bothNodesLossy_noSwitch() {
+        a.loss = 0.20;
+        b.loss = 0.30; // B answers its pings, but is worse
+        start(FailoverPolicy.defaults());
+        run(20_000);
+        assertEquals(List.of("CONNECTED"), events);
+        assertEquals(0, b.hellos);
+    }
+
+    @Test
+    void proactiveSwitchingOff_staysOnTheLossyNode() {
+        a.loss = 0.30;
+        start(FailoverPolicy.builder().proactiveSwitching(false).build());
+        run(20_000);
+        assertEquals(List.of("CONNECTED"), events);
+        assertEquals(0, b.pingsAnswered);
+    }
+
+    @Test
+    void noPublisherOnTheNode_viewerFindsTheNodeThatHasIt() {
+        a.tracks = List.of();
+        start(FailoverPolicy.builder().noPublisherTimeoutMs(1000).build());
+        run(900);
+        assertEquals(0, b.hellos);
+        run(500);
+        assertEquals(List.of("CONNECTED", "NO_PUBLISHER 7001->7002"), events);
+        assertEquals(1, engine.tracks().length, "B's tracks are used");
+        assertTrue(b.subscribed && !a.subscribed);
+        run(500);
+        assertTrue(engine.counters().get(ViewerEngine.PACKETS_RECEIVED) > 0);
+    }
+
+    @Test
+    void noPublisherAnywhere_viewerStaysPut_andAsksAgainAtTheTimeoutRate() {
+        a.tracks = List.of();
+        b.tracks = List.of();
+        start(FailoverPolicy.builder().noPublisherTimeoutMs(1000).joinTimeoutMs(500).build());
+        run(10_000);
+        assertEquals(List.of("CONNECTED"), events);
+        assertTrue(a.subscribed);
+        assertTrue(b.leaves >= b.hellos - 1, "B joined and left again each time");
+        // Each round: B asked (0.5 s join timeout), then all nodes asked: 1 s before the next round.
+        assertTrue(b.hellos >= 4 && b.hellos <= 6, "B asked " + b.hellos + " times in 10 s");
+        // The publisher appears on B: the next round finds it.
+        b.tracks = List.of(VIDEO);
+        run(3000);
+        assertEquals(List.of("CONNECTED", "NO_PUBLISHER 7001->7002"), events);
+    }
+
+    @Test
+    void redundantMode_eachNodeGetsTransportFeedbackAboutItsOwnPackets() {
+        start(FailoverPolicy.builder().redundant(true).build());
+        run(500);
+        feedback.clear();
+        run(200);
+        TransportCcFeedbackView view = new TransportCcFeedbackView();
+        int[] reportsPerNode = new int[2];
+        for (RecordingSender.Sent sent : feedback) {
+            if ((sent.bytes()[1] & 0xFF) != 205) {
+                continue; // NACKs, receiver reports
+            }
+            assertEquals(ParseStatus.OK, view.wrap(sent.bytes(), 0, sent.bytes().length));
+            int base = view.baseSequenceNumber();
+            boolean toA = sent.recipient().equals(A);
+            // A numbers from 0, B from 40000: each node must hear only about its own numbers.
+            assertTrue(toA ? base < 1000 : base >= 40_000 && base < 41_000,
+                    "feedback to " + sent.recipient() + " reports base " + base);
+            reportsPerNode[toA ? 0 : 1]++;
+        }
+        assertTrue(reportsPerNode[0] > 0 && reportsPerNode[1] > 0, Arrays.toString(reportsPerNode));
+    }
+}
