@@ -50,6 +50,7 @@ class WiresharkInteropIT {
         Path pcap = dir.resolve("smoothcast.pcap");
         int relayPort;
         int broadcasterPort;
+        long plisSent;
         try (RelayNode relay = RelayNode.builder().build().start();
                 NetworkEmulator lossy = NetworkEmulator.builder().target(relay.localAddress())
                         .toTarget(LinkModel.builder().constantCapacityBps(50_000_000L).randomLoss(0.05).seed(5))
@@ -80,6 +81,7 @@ class WiresharkInteropIT {
                 }
                 broadcasterPort = port;
             } finally {
+                plisSent = relay.stats().keyframeRequestsForwarded();
                 stop(dumpcap);
             }
         }
@@ -102,7 +104,7 @@ class WiresharkInteropIT {
         List<String> plis = tshark("-d", "udp.port==" + broadcasterPort + ",rtcp",
                 "-Y", toBroadcaster + " && rtcp.psfb.fmt == 1", "-T", "fields", "-e", "frame.number");
         String detail = rtp.size() + " RTP, " + nacks.size() + " NACK, " + transportCc.size() + " transport-cc, "
-                + plis.size() + " PLI packets; malformed: " + malformed;
+                + plis.size() + " PLI packets (relay sent " + plisSent + "); malformed: " + malformed;
         System.out.println("WiresharkInteropIT: " + detail);
         assertEquals(List.of(), malformed, detail);
         assertEquals(List.of(), feedbackMalformed, detail);
