@@ -62,11 +62,20 @@ class DashboardBrowserIT {
                 // At least 4 events, and every chart has a series with a real (non-null, > 0) value.
                 // Charts such as freezes or loss only get a non-zero point once the emulated
                 // network has caused one, which can take most of a minute: hence the long wait.
-                new WebDriverWait(driver, Duration.ofSeconds(90)).until(d -> Boolean.TRUE.equals(js.executeScript(
-                        "const c = window.smoothcastCharts || {};"
-                                + "return window.smoothcastEvents >= 4 && " + jsArray(CHARTS) + ".every(id => c[id]"
-                                + " && c[id].data[0].length >= 4"
-                                + " && c[id].data.slice(1).some(s => s.some(v => v != null && v > 0)));")));
+                try {
+                    new WebDriverWait(driver, Duration.ofSeconds(90)).until(d -> Boolean.TRUE.equals(js.executeScript(
+                            "const c = window.smoothcastCharts || {};"
+                                    + "return window.smoothcastEvents >= 4 && " + jsArray(CHARTS) + ".every(id => c[id]"
+                                    + " && c[id].data[0].length >= 4"
+                                    + " && c[id].data.slice(1).some(s => s.some(v => v != null && v > 0)));")));
+                } catch (org.openqa.selenium.TimeoutException e) {
+                    throw new AssertionError("charts did not fill; per chart (points, series with a value > 0): "
+                            + js.executeScript("const c = window.smoothcastCharts || {}; const out = {events:"
+                                    + " window.smoothcastEvents}; for (const id of " + jsArray(CHARTS) + ") {"
+                                    + " const u = c[id]; out[id] = u ? [u.data[0].length, u.series.slice(1)"
+                                    + ".filter((s, i) => u.data[i + 1].some(v => v != null && v > 0))"
+                                    + ".map(s => s.label)] : 'missing'; } return JSON.stringify(out);"), e);
+                }
                 @SuppressWarnings("unchecked")
                 Map<String, Object> points = (Map<String, Object>) js.executeScript(
                         "const out = {}; for (const [id, u] of Object.entries(window.smoothcastCharts))"
