@@ -48,7 +48,8 @@ final class BroadcasterStatsSource {
                 .framesEncoded(totals.framesSent())
                 .targetBitrateBps(totals.targetBitrateBps())
                 .roundTripTimeMs(totals.rttNs() > 0 ? totals.rttNs() / 1e6 : Double.NaN)
-                .lastFeedbackReceivedNs(lastFeedbackNs);
+                .lastFeedbackReceivedNs(lastFeedbackNs)
+                .failoverCount(broadcaster.failoverCount());
         return sampler.sample(counters, nowNs);
     }
 }

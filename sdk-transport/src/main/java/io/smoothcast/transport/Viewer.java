@@ -11,6 +11,9 @@ import io.smoothcast.transport.internal.client.TokenBytes;
 import io.smoothcast.transport.internal.client.GenericPayload;
 import io.smoothcast.transport.internal.client.ReceiveTrack;
 import io.smoothcast.transport.internal.client.ViewerEngine;
+import io.smoothcast.transport.internal.client.CaptureAnchor;
+import io.smoothcast.transport.internal.client.LatencyTotals;
+import io.smoothcast.transport.internal.client.WallClockMapping;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.StreamIds;
 import io.smoothcast.transport.internal.control.Track;
@@ -67,6 +70,8 @@ public final class Viewer implements AutoCloseable {
     private final FailoverPolicy failover;
     private final String streamId;
     private final NanoClock clock;
+    /** Maps the clock to wall-clock time, to compare with the broadcaster's capture times. */
+    private final WallClockMapping wallClock;
     private final ViewerListener listener;
     private final InetSocketAddress localAddress;
     private final UdpTransport transport;
@@ -92,6 +97,7 @@ public final class Viewer implements AutoCloseable {
         this.failover = builder.failover;
         this.streamId = builder.streamId;
         this.clock = builder.clock;
+        this.wallClock = WallClockMapping.forClock(clock);
         this.listener = builder.listener;
         this.localAddress = builder.localAddress;
         this.sharedIo = builder.sharedIo;
@@ -134,6 +140,7 @@ public final class Viewer implements AutoCloseable {
                         clock);
                 engine = (ViewerEngine) handler.receiver();
                 engine.useToken(token);
+                engine.useWallClock(wallClock);
                 channel = transport.bind(group, localAddress, handler);
                 playing = true;
                 playoutThread = new Thread(new PlayoutLoop(engine), "smoothcast-playout");
@@ -200,7 +207,7 @@ public final class Viewer implements AutoCloseable {
             e = engine;
         }
         if (e == null) {
-            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
         long lost = 0;
         long dropped = 0;
@@ -220,9 +227,15 @@ public final class Viewer implements AutoCloseable {
         lost += c.get(ViewerEngine.RETIRED_PACKETS_LOST);
         dropped += c.get(ViewerEngine.RETIRED_FRAMES_DROPPED);
         freezes += c.get(ViewerEngine.RETIRED_FREEZES);
+        long[] receipt = new long[LatencyTotals.SIZE];
+        long[] playout = new long[LatencyTotals.SIZE];
+        e.latency().readReceipt(receipt);
+        e.latency().readPlayout(playout);
         return new ViewerStats(framesDelivered, c.get(ViewerEngine.PACKETS_RECEIVED), c.get(ViewerEngine.RTX_RECEIVED),
                 lost, dropped, c.get(ViewerEngine.NACKS_SENT), c.get(ViewerEngine.PLIS_SENT), freezes,
-                c.get(ViewerEngine.MALFORMED_DROPPED), playoutDelayNs, c.get(ViewerEngine.RTT_NS));
+                c.get(ViewerEngine.MALFORMED_DROPPED), playoutDelayNs, c.get(ViewerEngine.RTT_NS),
+                c.get(ViewerEngine.FAILOVERS), playout[LatencyTotals.TOTAL_NS], playout[LatencyTotals.COUNT],
+                receipt[LatencyTotals.TOTAL_NS], receipt[LatencyTotals.COUNT]);
     }
 
     /** @return the engine while running (null before start), for {@link OpsMonitor}'s reads */
@@ -290,6 +303,8 @@ public final class Viewer implements AutoCloseable {
         private final ViewerEngine source;
         private final ReceivedFrame view = new ReceivedFrame();
         private ReceiveTrack current;
+        /** When the frames now being handed over were taken from the buffers. */
+        private long handOffNs;
 
         PlayoutLoop(ViewerEngine source) {
             this.source = source;
@@ -300,6 +315,7 @@ public final class Viewer implements AutoCloseable {
             long tickNs = TimeUnit.MILLISECONDS.toNanos(PLAYOUT_TICK_MS);
             while (playing) {
                 long nowNs = clock.nanoTime();
+                handOffNs = nowNs;
                 for (ReceiveTrack t : source.tracks()) {
                     current = t;
                     t.buffer().poll(nowNs, this);
@@ -311,6 +327,10 @@ public final class Viewer implements AutoCloseable {
         @Override
         public void onFrame(io.smoothcast.jitter.JitterFrame frame) {
             framesDelivered++; // only this thread writes
+            long captureUnixNs = current.captureAnchor().captureUnixNs(frame.rtpTimestamp());
+            if (captureUnixNs != CaptureAnchor.UNKNOWN) {
+                source.latency().onPlayout(wallClock.unixNs(handOffNs) - captureUnixNs);
+            }
             try {
                 listener.onFrame(view.bind(frame, current.track().kind(), current.track().ssrc()));
             } catch (RuntimeException e) {

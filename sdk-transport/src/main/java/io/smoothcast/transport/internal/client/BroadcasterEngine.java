@@ -464,7 +464,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                 if (supervisor.isConnected()) {
                     int i = frame.trackIndex();
                     currentTrackIndex = i;
-                    packetizers[i].packetize(frame.data(), rtpTimestamp(i, frame.captureTimeNs()), frame.keyframe(),
+                    packetizers[i].packetize(frame.data(), rtpTimestamp(i, frame.captureTimeNs()), frame.captureTimeNtp(),
+                            frame.keyframe(),
                             out.allocator(), sink);
                     counters.increment(FRAMES_SENT);
                     queued = true;

@@ -13,6 +13,7 @@ import io.smoothcast.abr.RenditionLadder;
 import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
+import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.TransportCcFeedbackWriter;
@@ -90,7 +91,7 @@ class BroadcasterEngineTest {
     }
 
     private void queue(int track, int bytes) {
-        frames.add(new OutgoingFrame(track, Unpooled.wrappedBuffer(new byte[bytes]), nowNs, false));
+        frames.add(new OutgoingFrame(track, Unpooled.wrappedBuffer(new byte[bytes]), nowNs, NtpTime.UNKNOWN, false));
     }
 
     private void connect() {
