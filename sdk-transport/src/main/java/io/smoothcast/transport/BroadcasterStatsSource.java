@@ -49,7 +49,8 @@ final class BroadcasterStatsSource {
                 .targetBitrateBps(totals.targetBitrateBps())
                 .roundTripTimeMs(totals.rttNs() > 0 ? totals.rttNs() / 1e6 : Double.NaN)
                 .lastFeedbackReceivedNs(lastFeedbackNs)
-                .failoverCount(broadcaster.failoverCount());
+                .failoverCount(broadcaster.failoverCount())
+                .audioOnly(engine != null && engine.counters().get(BroadcasterEngine.AUDIO_ONLY) != 0);
         return sampler.sample(counters, nowNs);
     }
 }

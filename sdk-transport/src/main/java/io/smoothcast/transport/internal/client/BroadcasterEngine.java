@@ -70,7 +70,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     public static final int RTX_SENT = 11;
     /** Times the broadcaster resumed on another node after losing its node. */
     public static final int FAILOVERS = 12;
-    private static final int COUNTER_COUNT = 13;
+    /** 1 while the rendition ladder has fallen back to audio only, else 0 (gauge). */
+    public static final int AUDIO_ONLY = 13;
+    private static final int COUNTER_COUNT = 14;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -379,6 +381,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         counters.set(TARGET_BITRATE_BPS, target);
         if (renditions != null) {
             renditions.update(target, nowNs); // calls the application's AbrListener on a change
+            counters.set(AUDIO_ONLY, renditions.isAudioOnly() ? 1 : 0);
         }
         if (reportedTargetBps < 0 || Math.abs(target - reportedTargetBps) >= REPORT_THRESHOLD * reportedTargetBps) {
             reportedTargetBps = target;
