@@ -328,7 +328,7 @@ public final class Viewer implements AutoCloseable {
         public void onFrame(io.smoothcast.jitter.JitterFrame frame) {
             framesDelivered++; // only this thread writes
             long captureUnixNs = current.captureAnchor().captureUnixNs(frame.rtpTimestamp());
-            if (captureUnixNs != CaptureAnchor.UNKNOWN) {
+            if (captureUnixNs != CaptureAnchor.UNKNOWN && current.captureAnchor().latencyCounted()) {
                 source.latency().onPlayout(wallClock.unixNs(handOffNs) - captureUnixNs);
             }
             try {

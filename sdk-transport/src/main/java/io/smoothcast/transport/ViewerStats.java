@@ -6,7 +6,8 @@ package io.smoothcast.transport;
  * which count frames of every track the viewer still or ever had).
  *
  * <p>End-to-end latency comes from the capture time the broadcaster stamps on each frame's first
- * packet (abs-capture-time, wall-clock): like W3C webrtc-stats' {@code jitterBufferDelay} over
+ * packet (abs-capture-time, wall-clock), over the video frames (the audio frames of an audio-only
+ * stream), the same frames as the jitter-buffer delay: like W3C webrtc-stats' {@code jitterBufferDelay} over
  * {@code jitterBufferEmittedCount}, each latency is a total over a count, so the mean of an
  * interval is the difference of two snapshots' totals over the difference of their counts.
  * Across machines the values include the offset between their UTC clocks.

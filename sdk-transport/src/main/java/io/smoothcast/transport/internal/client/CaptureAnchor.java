@@ -27,6 +27,8 @@ public final class CaptureAnchor {
     private final long clockRateHz;
     private final SeqLockedCounters pair = new SeqLockedCounters(3);
     private final long[] copy = new long[3];
+    /** Set by the I/O thread when the track list changes; read by both threads. */
+    private volatile boolean latencyCounted;
 
     /** @param clockRateHz the track's RTP clock rate, Hz, > 0 */
     public CaptureAnchor(int clockRateHz) {
@@ -34,6 +36,22 @@ public final class CaptureAnchor {
             throw new IllegalArgumentException("clockRateHz must be > 0: " + clockRateHz);
         }
         this.clockRateHz = clockRateHz;
+    }
+
+    /**
+     * Chooses whether this track's frames count in the viewer's latency: the video track's do
+     * (its frames are what freezes and what the jitter-buffer delay describes), the audio
+     * track's only in an audio-only stream. I/O thread only.
+     *
+     * @param counted true to count
+     */
+    public void latencyCounted(boolean counted) {
+        latencyCounted = counted;
+    }
+
+    /** @return whether this track's frames count in the viewer's latency; any thread */
+    public boolean latencyCounted() {
+        return latencyCounted;
     }
 
     /**

@@ -25,10 +25,8 @@ public final class LatencyTotals {
     public static final int TOTAL_NS = 0;
     /** Index in a read copy: how many latencies were summed. */
     public static final int COUNT = 1;
-    /** Index in a read copy: latencies not counted because they were implausible. */
-    public static final int REJECTED = 2;
     /** Length of a read copy. */
-    public static final int SIZE = 3;
+    public static final int SIZE = 2;
     /** Largest latency taken as real, in ms. */
     public static final long MAX_PLAUSIBLE_LATENCY_MS = 60_000;
 
@@ -57,25 +55,31 @@ public final class LatencyTotals {
         return add(playout, latencyNs);
     }
 
-    private static boolean add(SeqLockedCounters counters, long latencyNs) {
-        boolean plausible = latencyNs >= 0 && latencyNs <= MAX_PLAUSIBLE_LATENCY_NS;
-        counters.beginWrite();
-        if (plausible) {
-            counters.add(TOTAL_NS, latencyNs);
-            counters.add(COUNT, 1);
-        } else {
-            counters.add(REJECTED, 1);
-        }
-        counters.endWrite();
-        return plausible;
+    /**
+     * @param latencyNs a measured latency, ns
+     * @return whether it lies within 0 to {@value #MAX_PLAUSIBLE_LATENCY_MS} ms
+     */
+    public static boolean plausible(long latencyNs) {
+        return latencyNs >= 0 && latencyNs <= MAX_PLAUSIBLE_LATENCY_NS;
     }
 
-    /** @param into receives {@link #TOTAL_NS}, {@link #COUNT} and {@link #REJECTED} of capture to receipt */
+    private static boolean add(SeqLockedCounters counters, long latencyNs) {
+        if (!plausible(latencyNs)) {
+            return false;
+        }
+        counters.beginWrite();
+        counters.add(TOTAL_NS, latencyNs);
+        counters.add(COUNT, 1);
+        counters.endWrite();
+        return true;
+    }
+
+    /** @param into receives {@link #TOTAL_NS} and {@link #COUNT} of capture to receipt */
     public void readReceipt(long[] into) {
         receipt.read(into);
     }
 
-    /** @param into receives {@link #TOTAL_NS}, {@link #COUNT} and {@link #REJECTED} of capture to playout */
+    /** @param into receives {@link #TOTAL_NS} and {@link #COUNT} of capture to playout */
     public void readPlayout(long[] into) {
         playout.read(into);
     }

@@ -246,10 +246,14 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             return;
         }
         long captureUnixNs = NtpTime.toUnixNanos(captureNtp);
-        if (latency.onReceipt(wallClock.unixNs(nowNs) - captureUnixNs)) {
-            t.captureAnchor().update(rtp.timestamp(), captureUnixNs);
-        } else {
+        long latencyNs = wallClock.unixNs(nowNs) - captureUnixNs;
+        if (!LatencyTotals.plausible(latencyNs)) {
             counters.increment(IMPLAUSIBLE_CAPTURE_TIMES);
+            return;
+        }
+        t.captureAnchor().update(rtp.timestamp(), captureUnixNs);
+        if (t.captureAnchor().latencyCounted()) {
+            latency.onReceipt(latencyNs);
         }
     }
 
@@ -421,6 +425,14 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             next[i] = kept != null ? kept
                     : new ReceiveTrack(track, bufferFactory.apply(track), new ReceptionStatistics(track.clockRateHz()),
                             new CaptureAnchor(track.clockRateHz()));
+        }
+        boolean hasVideo = false;
+        for (ReceiveTrack t : next) {
+            hasVideo |= t.track().kind() == MediaKind.VIDEO;
+        }
+        for (ReceiveTrack t : next) {
+            MediaKind kind = t.track().kind();
+            t.captureAnchor().latencyCounted(kind == MediaKind.VIDEO || (kind == MediaKind.AUDIO && !hasVideo));
         }
         tracks = next;
         // Keep what the dropped buffers counted, so the viewer's totals never go backwards.

@@ -156,7 +156,6 @@ class EndToEndLatencyTest {
         long[] receipt = new long[LatencyTotals.SIZE];
         engine.latency().readReceipt(receipt);
         assertEquals(0, receipt[LatencyTotals.COUNT]);
-        assertEquals(2, receipt[LatencyTotals.REJECTED]);
         assertEquals(CaptureAnchor.UNKNOWN, engine.tracks()[0].captureAnchor().captureUnixNs(0),
                 "a rejected stamp does not anchor the track's capture times");
         nowNs += 1_000 * MS;
@@ -164,6 +163,43 @@ class EndToEndLatencyTest {
         long[] playout = new long[LatencyTotals.SIZE];
         engine.latency().readPlayout(playout);
         assertEquals(0, playout[LatencyTotals.COUNT]);
+    }
+
+    private static final Track AUDIO = new Track(0x2000, 0, 111, 0, MediaKind.AUDIO, 0, 48_000, 64_000);
+
+    private void announce(List<Track> tracks) {
+        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 0, new byte[0],
+                new ControlMessage.StreamInfo("show", tracks));
+        receive(ByteBufUtil.getBytes(buf));
+        buf.release();
+    }
+
+    private long receiptCount() {
+        long[] receipt = new long[LatencyTotals.SIZE];
+        engine.latency().readReceipt(receipt);
+        return receipt[LatencyTotals.COUNT];
+    }
+
+    @Test
+    void audioLatency_countsOnlyWhenTheStreamHasNoVideo() {
+        FramePacketizer audio = new FramePacketizer(AUDIO, 5, 1);
+        long captureNtp = NtpTime.fromUnixNanos(WALL.unixNs(nowNs - 20 * MS));
+        List<byte[]> packets = new ArrayList<>();
+        FramePacketizer.PacketSink keep = (packet, seq, offset) -> {
+            packets.add(ByteBufUtil.getBytes(packet));
+            packet.release();
+        };
+        announce(List.of(VIDEO, AUDIO));
+        assertEquals(2, engine.tracks().length);
+        audio.packetize(Unpooled.wrappedBuffer(new byte[100]), 0, captureNtp, true, UnpooledByteBufAllocator.DEFAULT, keep);
+        receive(packets.get(0));
+        assertEquals(0, receiptCount(), "with video, latency describes the video frames");
+        assertTrue(engine.tracks()[1].captureAnchor().captureUnixNs(0) != CaptureAnchor.UNKNOWN, "still anchored");
+
+        announce(List.of(AUDIO));
+        audio.packetize(Unpooled.wrappedBuffer(new byte[100]), 960, captureNtp, true, UnpooledByteBufAllocator.DEFAULT, keep);
+        receive(packets.get(1));
+        assertEquals(1, receiptCount(), "an audio-only stream measures its audio");
     }
 
     @Test
