@@ -81,6 +81,7 @@ class EndToEndLatencyIT {
                             near.meanEndToEndLatencyMs(), far.meanReceiptLatencyMs(), far.meanEndToEndLatencyMs());
                     assertEquals(far.meanEndToEndLatencyMs(), sampled.endToEndLatencyMs(), 2.0,
                             "the monitor's interval mean covers the same frames: " + sampled);
+                    assertEquals(far.meanReceiptLatencyMs(), sampled.captureToReceiptLatencyMs(), 2.0, sampled.toString());
                     assertEquals(0, sampled.failoverCount(), sampled.toString());
                 }
             }
