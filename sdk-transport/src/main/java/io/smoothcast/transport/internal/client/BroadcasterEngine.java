@@ -529,6 +529,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
     @Override
     public void onStateChanged(ConnectionState state, String reason) {
+        // before the listener hears of a resume, so that the count it may read includes it
+        counters.set(FAILOVERS, supervisor.failovers());
         listener.onStateChanged(state, reason);
     }
 
