@@ -59,8 +59,6 @@ public final class RelayEngine implements DatagramReceiver {
      * rather than copied whole (see {@link #sendToSubscriber}).
      */
     static final int GATHER_MIN_PAYLOAD_BYTES = 256;
-    /** Generic payload format (PROTOCOL.md 4): S and K bits of the first payload byte. */
-    private static final int KEYFRAME_START = 0xC0;
 
     private final RelayConfig config;
     private final RelayAuthenticator authenticator;
@@ -168,7 +166,7 @@ public final class RelayEngine implements DatagramReceiver {
         RelayTrack track = stream.trackBySsrc(ssrc);
         if (track != null) {
             recordArrival(session, packet, nowNs);
-            fanOut(stream, track, packet, nowNs);
+            fanOut(stream, track, packet, false, nowNs);
             return;
         }
         track = stream.trackByRtxSsrc(ssrc);
@@ -189,7 +187,7 @@ public final class RelayEngine implements DatagramReceiver {
         }
         try {
             counters.increment(RelayCounter.SOURCE_RTX_RECEIVED);
-            fanOut(stream, track, original, nowNs);
+            fanOut(stream, track, original, true, nowNs);
         } finally {
             original.release();
         }
@@ -256,8 +254,13 @@ public final class RelayEngine implements DatagramReceiver {
         }
     }
 
-    /** Caches an accepted RTP packet for NACKs and sends it to every subscriber that wants it. */
-    private void fanOut(RelayStream stream, RelayTrack track, ByteBuf packet, long nowNs) {
+    /**
+     * Caches an accepted RTP packet for NACKs and sends it to every subscriber that wants it.
+     *
+     * @param restored whether the packet was rebuilt from a retransmission (late: it can carry
+     *     no layer switch)
+     */
+    private void fanOut(RelayStream stream, RelayTrack track, ByteBuf packet, boolean restored, long nowNs) {
         int base = packet.readerIndex();
         int length = packet.readableBytes();
         counters.increment(RelayCounter.RTP_RECEIVED);
@@ -269,10 +272,11 @@ public final class RelayEngine implements DatagramReceiver {
         boolean keyframeStart = false;
         boolean marker = false;
         int headerLength = RtpHeaders.headerLength(packet, base, length);
-        if (track.track.kind() == MediaKind.VIDEO) {
+        if (track.keyframes != null) {
             marker = (packet.getByte(base + 1) & 0x80) != 0;
-            keyframeStart = headerLength >= 0 && headerLength < length
-                    && (packet.getUnsignedByte(base + headerLength) & KEYFRAME_START) == KEYFRAME_START;
+            int paddingLength = headerLength < 0 ? -1 : RtpHeaders.paddingLength(packet, base, length, headerLength);
+            keyframeStart = !restored && paddingLength >= 0
+                    && track.keyframes.isKeyframeStart(packet, base, headerLength, length - headerLength - paddingLength);
         }
         int transportOffset = TransportSequenceExtension.offsetOf(packet, base, length,
                 RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID);
@@ -419,7 +423,7 @@ public final class RelayEngine implements DatagramReceiver {
                     RelayStream stream = upstreamLinks.get(i).stream;
                     RelayTrack track = stream.trackBySsrc(ssrc);
                     if (track != null) {
-                        fanOut(stream, track, datagram, nowNs);
+                        fanOut(stream, track, datagram, false, nowNs);
                         return;
                     }
                     track = stream.trackByRtxSsrc(ssrc);
@@ -752,7 +756,8 @@ public final class RelayEngine implements DatagramReceiver {
             RelayTrack existing = stream.trackBySsrc(track.ssrc());
             next[i] = existing != null && existing.track.equals(track)
                     ? existing
-                    : new RelayTrack(track, config.retransmissionCachePackets(), track.ssrc() ^ config.nodeId());
+                    : new RelayTrack(track, config.retransmissionCachePackets(), track.ssrc() ^ config.nodeId(),
+                            config.videoPayloadFormat(track.payloadType()));
         }
         for (RelayTrack old : stream.tracks) {
             boolean kept = false;
