@@ -65,9 +65,9 @@ public final class RelayFanOutHarness {
     private static final int PAYLOAD_BYTES = 1100;
     /**
      * The subscribers send no keepalives, and joining 200 of them takes seconds on a loaded
-     * machine: a short timeout would expire the first ones before the media starts.
+     * machine: a short timeout would expire the first ones before the media starts (the wire field is 16 bits).
      */
-    private static final int SESSION_TIMEOUT_MS = 600_000;
+    private static final int SESSION_TIMEOUT_MS = 60_000;
     private static final Track TRACK = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 8_000_000);
 
     private RelayFanOutHarness() {
