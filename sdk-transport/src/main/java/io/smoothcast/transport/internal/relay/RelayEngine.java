@@ -2,8 +2,6 @@ package io.smoothcast.transport.internal.relay;
 
 import io.smoothcast.transport.MediaKind;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
@@ -54,11 +52,6 @@ public final class RelayEngine implements DatagramReceiver {
      * shows congestion, which brings the estimate down.
      */
     private static final long DEFAULT_DOWNLINK_START_BPS = 5_000_000;
-    /**
-     * Smallest payload, in bytes, sent to a subscriber as a shared slice behind its own header
-     * rather than copied whole (see {@link #sendToSubscriber}).
-     */
-    static final int GATHER_MIN_PAYLOAD_BYTES = 256;
 
     private final RelayConfig config;
     private final RelayAuthenticator authenticator;
@@ -271,8 +264,8 @@ public final class RelayEngine implements DatagramReceiver {
         }
         boolean keyframeStart = false;
         boolean marker = false;
-        int headerLength = RtpHeaders.headerLength(packet, base, length);
         if (track.keyframes != null) {
+            int headerLength = RtpHeaders.headerLength(packet, base, length);
             marker = (packet.getByte(base + 1) & 0x80) != 0;
             int paddingLength = headerLength < 0 ? -1 : RtpHeaders.paddingLength(packet, base, length, headerLength);
             keyframeStart = !restored && paddingLength >= 0
@@ -285,7 +278,7 @@ public final class RelayEngine implements DatagramReceiver {
         for (int i = 0; i < subscribers.size(); i++) {
             Subscription subscription = subscribers.get(i);
             if (subscription.wants(track, keyframeStart, marker)) {
-                sendToSubscriber(subscription.session, packet, headerLength, transportOffset, nowNs);
+                sendToSubscriber(subscription.session, packet, transportOffset, nowNs);
                 forwarded++;
             }
         }
@@ -294,41 +287,28 @@ public final class RelayEngine implements DatagramReceiver {
     }
 
     /**
-     * Sends a packet to a subscriber session: with the session's own transport-wide sequence
-     * number when the packet has the extension (so the node's controller for that downlink sees
-     * every packet), else the shared packet itself.
+     * Sends a packet to a subscriber session: a copy carrying the session's own transport-wide
+     * sequence number when the packet has the extension (so the node's controller for that
+     * downlink sees every packet), else the shared packet itself.
      *
-     * <p>A renumbered packet is gathered from two parts on the write: a small pooled copy of the
-     * RTP header, carrying the subscriber's number, and a retained slice of the shared payload
-     * (the epoll transport writes both with one {@code sendmsg}/{@code sendmmsg}, no copy of the
-     * payload in user space). Packets with a payload of less than
-     * {@link #GATHER_MIN_PAYLOAD_BYTES} (audio) are copied whole instead.
+     * <p>The copy is one pooled direct buffer, which the epoll transport hands to the kernel by
+     * address (nothing allocated per packet on the event loop). A gather-write (a per-subscriber
+     * header in front of a shared payload slice) was measured slower on real sockets: Netty
+     * builds NIO buffer views of every composite it writes (BENCHMARKS.md, "Relay fan-out").
      *
      * @param packet the packet; not released here
-     * @param headerLength length of its RTP header, extension included
      * @param transportOffset where the transport-wide sequence number sits, from the reader
      *     index, or {@link TransportSequenceExtension#NOT_FOUND}
      */
-    private void sendToSubscriber(RelaySession session, ByteBuf packet, int headerLength, int transportOffset,
-            long nowNs) {
+    private void sendToSubscriber(RelaySession session, ByteBuf packet, int transportOffset, long nowNs) {
         if (transportOffset == TransportSequenceExtension.NOT_FOUND) {
             out.send(packet.retainedDuplicate(), session.address);
             return;
         }
-        int base = packet.readerIndex();
         int length = packet.readableBytes();
-        ByteBufAllocator allocator = out.allocator();
-        if (headerLength < 0 || length - headerLength < GATHER_MIN_PAYLOAD_BYTES) {
-            ByteBuf copy = allocator.buffer(length);
-            copy.writeBytes(packet, base, length);
-            sendOwnedToSubscriber(session, copy, transportOffset, nowNs);
-            return;
-        }
-        ByteBuf header = allocator.directBuffer(headerLength);
-        header.writeBytes(packet, base, headerLength);
-        CompositeByteBuf datagram = allocator.compositeDirectBuffer(2);
-        datagram.addComponents(true, header, packet.retainedSlice(base + headerLength, length - headerLength));
-        sendOwnedToSubscriber(session, datagram, transportOffset, nowNs);
+        ByteBuf copy = out.allocator().directBuffer(length);
+        copy.writeBytes(packet, packet.readerIndex(), length);
+        sendOwnedToSubscriber(session, copy, transportOffset, nowNs);
     }
 
     /**
