@@ -16,6 +16,11 @@ import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
  * client, a plain RTP tool) keeps its static layer cap instead of a controller that would back
  * off for want of feedback.
  *
+ * <p>It also keeps the padding budget: when a subscriber is held on a lower simulcast layer, the
+ * media alone would keep the estimate there (it grows only with what is acknowledged), so the
+ * node pads up to the next layer (see {@code RelayEngine}), as libwebrtc pads to let the estimate
+ * reach a disabled simulcast layer.
+ *
  * <p>Not thread-safe: the relay's I/O thread. Allocates nothing after construction.
  */
 final class SubscriberDownlink {
@@ -28,9 +33,16 @@ final class SubscriberDownlink {
     private final CongestionController controller;
     private final TransportFeedbackConverter converter = new TransportFeedbackConverter();
     private final TransportCcFeedbackView view = new TransportCcFeedbackView();
+    /** Longest window one padding budget covers, in ns (a late tick does not cause a burst). */
+    private static final long MAX_PADDING_WINDOW_NS = 100_000_000L;
+
     /** Unwrapped transport-wide sequence number of the next packet to this subscriber. */
     private long nextTransportSequence;
     private boolean feedbackSeen;
+    /** Bytes of media stamped since {@link #paddingWindowStartNs}. */
+    private long mediaBytesInWindow;
+    private long paddingWindowStartNs;
+    private boolean paddingWindowStarted;
 
     /**
      * @param startBitrateBps the first estimate, in bps: the layers above it are reached after
@@ -57,6 +69,38 @@ final class SubscriberDownlink {
         long sequence = nextTransportSequence++;
         packet.setShort(packet.readerIndex() + offset, (int) sequence);
         controller.onPacketSent(sequence, packet.readableBytes(), nowNs, -1);
+        mediaBytesInWindow += packet.readableBytes();
+    }
+
+    /**
+     * How many bytes of padding would bring what this subscriber got since the last call up to
+     * {@code targetBps}, and starts the next window. Padding stamped after this call must be
+     * reported with {@link #paddingSent} so it does not count as media of the next window.
+     *
+     * @param targetBps the rate to reach, in bps
+     * @param nowNs the current time, in ns
+     * @return bytes of padding due now; 0 when media alone reached the rate
+     */
+    long paddingBytesDue(long targetBps, long nowNs) {
+        long windowNs = Math.min(MAX_PADDING_WINDOW_NS, nowNs - paddingWindowStartNs);
+        long mediaBytes = mediaBytesInWindow;
+        boolean first = !paddingWindowStarted;
+        paddingWindowStarted = true;
+        paddingWindowStartNs = nowNs;
+        mediaBytesInWindow = 0;
+        if (first || windowNs <= 0) {
+            return 0;
+        }
+        return Math.max(0, targetBps * windowNs / 8_000_000_000L - mediaBytes);
+    }
+
+    /**
+     * Takes padding stamped just now out of the media count.
+     *
+     * @param bytes bytes of padding sent since {@link #paddingBytesDue}
+     */
+    void paddingSent(long bytes) {
+        mediaBytesInWindow -= bytes;
     }
 
     /**
