@@ -371,7 +371,8 @@ public final class RelayEngine implements DatagramReceiver {
      * layer above (the publisher sends only what its layers need; the node has nothing else to
      * send). The padding is RTX copies of the newest packet already forwarded on the
      * subscriber's layer (a duplicate its jitter buffer drops), each numbered and recorded like
-     * media, so congestion brings the estimate, and with it the padding, down again.
+     * media, so congestion brings the estimate, and with it the padding, down again; a downlink
+     * reporting loss gets none.
      */
     private void padTowardsNextLayer(RelaySession session, long nowNs) {
         long climbBps = 0;
@@ -388,7 +389,7 @@ public final class RelayEngine implements DatagramReceiver {
         SubscriberDownlink downlink = session.downlink;
         long targetBps = Math.min(downlink.estimateBps(), (long) (PADDING_TARGET_SHARE * climbBps));
         long dueBytes = downlink.paddingBytesDue(targetBps, nowNs);
-        if (source == null || dueBytes <= 0) {
+        if (source == null || dueBytes <= 0 || !downlink.canPad()) {
             return;
         }
         ByteBuf original = source.cache.get(source.lastCachedSequence);

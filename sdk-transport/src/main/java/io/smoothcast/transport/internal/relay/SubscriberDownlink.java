@@ -33,6 +33,8 @@ final class SubscriberDownlink {
     private final CongestionController controller;
     private final TransportFeedbackConverter converter = new TransportFeedbackConverter();
     private final TransportCcFeedbackView view = new TransportCcFeedbackView();
+    /** Loss fraction above which padding stops: a lossy downlink has no room to show. */
+    private static final double MAX_PADDING_LOSS_FRACTION = 0.02;
     /** Longest window one padding budget covers, in ns (a late tick does not cause a burst). */
     private static final long MAX_PADDING_WINDOW_NS = 100_000_000L;
 
@@ -123,6 +125,15 @@ final class SubscriberDownlink {
     /** Timer work of the controller; every 20 ms. */
     void onTick(long nowNs) {
         controller.onTick(nowNs);
+    }
+
+    /**
+     * Whether padding may be added: feedback flows and reports (almost) no loss, so extra
+     * packets cannot make things worse for a downlink that is already dropping.
+     */
+    boolean canPad() {
+        return feedbackSeen && !controller.isFeedbackTimedOut()
+                && controller.lossFraction() <= MAX_PADDING_LOSS_FRACTION;
     }
 
     /** Whether the subscriber has sent usable feedback, so {@link #estimateBps()} means something. */
