@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         description = {"Publish a stream to a relay node.",
             "The default source is synthetic: frames that carry a sequence number, capture time and checksum,",
             "sized to the congestion controller's target bitrate. '--source ffmpeg' encodes a test pattern",
-            "(or --input FILE) to H.264 with an ffmpeg child process whose bitrate follows the target."},
+            "(or --input FILE) to H.264, plus a 440 Hz test tone to Opus, with an ffmpeg child process whose",
+            "bitrate (audio and video together) follows the target."},
         footer = {"", "Examples:",
             "  smoothcast broadcast --node 127.0.0.1:7000 --stream show",
             "  smoothcast broadcast --node relay.example:7000 --stream show --source ffmpeg --max-bitrate 3000000",
@@ -119,7 +120,7 @@ final class BroadcastCommand implements Callable<Integer> {
         try {
             broadcaster = Broadcaster.builder().node(node).streamId(streamId).listener(listener).token(token)
                     .bitrateLimits(Math.min(100_000, startBitrateBps), startBitrateBps, maxBitrateBps)
-                    .videoBitrateBps((int) Math.min(Integer.MAX_VALUE, maxBitrateBps)).build();
+                    .videoBitrateBps((int) Math.min(Integer.MAX_VALUE, maxBitrateBps)).audio(encoder != null).build();
         } catch (IllegalArgumentException e) {
             Arguments.check(spec, false, "--stream", e.getMessage());
             return 2;
@@ -144,7 +145,7 @@ final class BroadcastCommand implements Callable<Integer> {
                             elapsedNs / 1e9, Format.bitrate(s.targetBitrateBps()), s.framesSent(), s.packetsSent(),
                             s.retransmissionsSent(), Format.millis(s.rttNs() / 1e6),
                             encoder == null ? "" : "  encoder " + Format.bitrate(encoder.encoderBitrateBps())
-                                    + " (" + encoder.encoderStarts() + " starts)");
+                                    + " (" + encoder.encoderStarts() + " starts)  audio " + encoder.audioFramesQueued());
                     out.flush();
                 });
             }

@@ -62,6 +62,9 @@ public final class DashboardCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         InetSocketAddress bind = parseHostPort(http);
+        if (history != null) {
+            Arguments.writableDirectory(spec, history, "--history");
+        }
         BackgroundHistoryWriter writer = history == null ? null
                 : new BackgroundHistoryWriter(HistoryWriter.builder(history).build(),
                         BackgroundHistoryWriter.DEFAULT_CAPACITY, System::currentTimeMillis);

@@ -25,10 +25,10 @@ import io.smoothcast.samples.ops.AlertPrinter;
 import io.smoothcast.samples.ops.OpsHttpServer;
 import io.smoothcast.transport.Broadcaster;
 import io.smoothcast.transport.BroadcasterStats;
+import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.OpsMonitor;
 import io.smoothcast.transport.RelayNode;
 import io.smoothcast.transport.SharedIoThreads;
-import io.smoothcast.transport.Viewer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -36,7 +36,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,8 +51,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code smoothcast demo}: a whole broadcast in one process on loopback. Three relays in named
  * regions (ap-east is the origin, eu-west and sa-east cascade from it), one broadcaster on the
- * origin, and three viewers each behind its own emulated access network. Part-way through, the
- * sa-east node is killed and its viewer moves to eu-west.
+ * origin, and three viewers each behind its own emulated access network. Every viewer is given
+ * all three nodes ({@code nodes(...)}) and a {@link FailoverPolicy}: part-way through, the sa-east
+ * node is killed and the SDK moves its viewer to eu-west by itself; the summary shows how long the
+ * SDK took to resume and counts failovers from the SDK's connection events.
  *
  * <p>An {@link OpsMonitor} watches the relays, the broadcaster and the viewers with the default
  * rules plus {@link #VIEWER_NO_MEDIA_RULE}; raised and cleared alerts are printed as they happen
@@ -66,8 +67,9 @@ import picocli.CommandLine.Spec;
             "publishes to ap-east. Viewers, each behind its own emulated network:",
             "  clean         eu-west, 20 ms RTT, no loss",
             "  norway-3g     eu-west, 60 ms RTT, downlink capacity from a Norway HSDPA train trace",
-            "  interconti    sa-east, 250 ms RTT, 2 %% loss; moves to eu-west when sa-east is killed",
-            "At --kill-at (default: 40 %% of the run) the sa-east node is shut down."},
+            "  interconti    sa-east, 250 ms RTT, 2 %% loss",
+            "Every viewer knows all three nodes; at --kill-at (default: 40 %% of the run) the sa-east node is",
+            "shut down and the SDK's failover moves its viewer to eu-west."},
         footer = {"", "Examples:",
             "  smoothcast demo",
             "  smoothcast demo --duration 60",
@@ -82,8 +84,8 @@ final class DemoCommand implements Callable<Integer> {
     private static final String KILLED = "sa-east";
     /** The demo's extra alert rule: one viewer without media for a second (P2, some users affected). */
     static final String VIEWER_NO_MEDIA_RULE = "viewer-no-media";
-    /** A viewer replaced after a failover stays watched this long, so its alert is raised and then cleared. */
-    private static final long RETIRED_WATCH_NS = TimeUnit.MILLISECONDS.toNanos(4500);
+    /** The viewers' failover settings: the SDK defaults (detection within heartbeat + 500 ms budget). */
+    private static final FailoverPolicy FAILOVER = FailoverPolicy.defaults();
 
     @Spec
     CommandSpec spec;
@@ -119,6 +121,9 @@ final class DemoCommand implements Callable<Integer> {
         Arguments.check(spec, statusIntervalMs >= 50, "--status-interval", "must be >= 50 ms: " + statusIntervalMs);
         Arguments.check(spec, httpPort == null || httpPort >= 0 && httpPort <= 65_535, "--http-port",
                 "must be 0-65535: " + httpPort);
+        if (history != null) {
+            Arguments.writableDirectory(spec, history, "--history");
+        }
         PrintWriter out = spec.commandLine().getOut();
         CapacitySchedule norway = loadTrace();
 
@@ -148,20 +153,21 @@ final class DemoCommand implements Callable<Integer> {
             }
             monitor.watch(broadcaster, new Subject(STREAM, "broadcaster", ORIGIN, ORIGIN));
 
+            DemoViewer.Node apEast = new DemoViewer.Node(ORIGIN, origin.localAddress());
             DemoViewer.Node euWest = new DemoViewer.Node("eu-west", relays.get("eu-west").localAddress());
             DemoViewer.Node saEast = new DemoViewer.Node(KILLED, relays.get(KILLED).localAddress());
-            viewers.add(new DemoViewer("clean", "20 ms RTT", STREAM, List.of(euWest),
-                    () -> link(10, 0), () -> link(10, 0), io));
-            viewers.add(new DemoViewer("norway-3g", "3G trace, 60 ms RTT", STREAM, List.of(euWest),
-                    () -> link(30, 0), () -> link(30, 0).capacity(norway).queueLimitNs(TimeUnit.MILLISECONDS.toNanos(400)), io));
-            viewers.add(new DemoViewer("interconti", "250 ms RTT, 2 % loss", STREAM, List.of(saEast, euWest),
-                    () -> link(125, 0.02).seed(7), () -> link(125, 0.02).seed(11), io));
+            viewers.add(new DemoViewer("clean", "20 ms RTT", STREAM, List.of(euWest, apEast, saEast),
+                    () -> link(10, 0), () -> link(10, 0), FAILOVER, io));
+            viewers.add(new DemoViewer("norway-3g", "3G trace, 60 ms RTT", STREAM, List.of(euWest, apEast, saEast),
+                    () -> link(30, 0), () -> link(30, 0).capacity(norway).queueLimitNs(TimeUnit.MILLISECONDS.toNanos(400)),
+                    FAILOVER, io));
+            viewers.add(new DemoViewer("interconti", "250 ms RTT, 2 % loss", STREAM, List.of(saEast, euWest, apEast),
+                    () -> link(125, 0.02).seed(7), () -> link(125, 0.02).seed(11), FAILOVER, io));
             long startNs = System.nanoTime();
-            Map<DemoViewer, Viewer> watched = new IdentityHashMap<>();
-            Map<Viewer, Long> retired = new IdentityHashMap<>();
+            Map<DemoViewer, String> watchedRegion = new LinkedHashMap<>();
             for (DemoViewer v : viewers) {
                 v.start(startNs);
-                watch(monitor, v, watched, retired, startNs);
+                watch(monitor, v, watchedRegion);
             }
             monitor.start();
             http = OpsEndpoint.startIfAsked(monitor, "127.0.0.1", httpPort, config(), out);
@@ -185,16 +191,15 @@ final class DemoCommand implements Callable<Integer> {
                     }
                 }
                 for (DemoViewer v : viewers) {
-                    v.check(now);
-                    watch(monitor, v, watched, retired, now);
-                }
-                retired.entrySet().removeIf(e -> {
-                    boolean done = now - e.getValue() >= RETIRED_WATCH_NS;
-                    if (done) {
-                        monitor.unwatch(e.getKey());
+                    v.check();
+                    watch(monitor, v, watchedRegion);
+                    synchronized (out) {
+                        v.drainEvents(line -> {
+                            out.printf("*** %.1f s: %s ***%n", elapsedNs / 1e9, line);
+                            tableLines[0] = 0; // keep the event: draw the next table below it
+                        });
                     }
-                    return done;
-                });
+                }
                 List<String> table = table(elapsedNs, b.stats(), viewers, now);
                 synchronized (out) {
                     if (alertPrinted.getAndSet(false)) {
@@ -266,21 +271,19 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Keeps the monitor on each viewer's current {@link Viewer}: after a failover the new one is
-     * watched and the old one stays watched for {@link #RETIRED_WATCH_NS} (its media age keeps
-     * growing, so the no-media alert is raised; unwatching it later clears the alert).
+     * Keeps the monitor's subject of each viewer on the node that carries it: when the SDK has
+     * moved the viewer, it is watched again under the new node (alerts of the old subject clear).
      */
-    private static void watch(OpsMonitor monitor, DemoViewer v, Map<DemoViewer, Viewer> watched,
-            Map<Viewer, Long> retired, long nowNs) {
-        Viewer current = v.viewer();
-        Viewer previous = watched.put(v, current);
-        if (previous == current) {
+    private static void watch(OpsMonitor monitor, DemoViewer v, Map<DemoViewer, String> watchedRegion) {
+        String region = v.region();
+        String previous = watchedRegion.put(v, region);
+        if (region.equals(previous)) {
             return;
         }
         if (previous != null) {
-            retired.put(previous, nowNs);
+            monitor.unwatch(v.viewer());
         }
-        monitor.watch(current, new Subject(STREAM, v.name(), v.region(), v.region()));
+        monitor.watch(v.viewer(), new Subject(STREAM, v.name(), region, region));
     }
 
     private Map<String, String> config() {
@@ -327,16 +330,20 @@ final class DemoCommand implements Callable<Integer> {
     private static void printSummary(PrintWriter out, List<DemoViewer> viewers, long nowNs) {
         out.println();
         out.println("Summary");
-        out.printf(Locale.ROOT, "  %-11s %-22s %11s %12s %8s %7s %12s %9s %8s%n",
-                "viewer", "network", "bitrate", "mean latency", "freezes", "stalls", "longest gap", "failovers", "corrupt");
+        out.printf(Locale.ROOT, "  %-11s %-22s %11s %12s %8s %7s %10s %12s %9s %8s%n",
+                "viewer", "network", "bitrate", "mean latency", "freezes", "stalls", "resume", "longest gap", "failovers",
+                "corrupt");
         for (DemoViewer v : viewers) {
-            out.printf(Locale.ROOT, "  %-11s %-22s %11s %12s %8d %7d %12s %9d %8d%n", v.name(), v.path(),
+            out.printf(Locale.ROOT, "  %-11s %-22s %11s %12s %8d %7d %10s %12s %9d %8d%n", v.name(), v.path(),
                     Format.bitrate(v.meanBitrateBps(nowNs)), Format.millis(v.meter().meanLatencyMs()), v.freezes(),
-                    v.meter().stalls(), Format.millis(v.meter().longestGapMs()), v.failovers(), v.meter().corruptFrames());
+                    v.meter().stalls(), Format.millis(v.longestResumeMs()), Format.millis(v.meter().longestGapMs()),
+                    v.failovers(), v.meter().corruptFrames());
         }
         out.println();
         out.println("  freezes: counted by the viewers' jitter buffers; stalls: pauses of 500 ms or more between");
         out.println("  played video frames (switching nodes included); latency: capture to playout.");
+        out.println("  failovers and resume: from the SDK's connection events (RECONNECTING, then CONNECTED on");
+        out.println("  another node); resume is the longest such wait, after the SDK noticed its node was gone.");
         out.flush();
     }
 }

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             FailoverBenchCommand.class,
             TokenCommand.class,
+            ProbeCommand.class,
         },
         footer = {"", "Examples:", "  java -jar smoothcast.jar demo", "  java -jar smoothcast.jar relay --help", "  java -jar smoothcast.jar --version"})
 public final class SmoothcastCli implements Runnable {

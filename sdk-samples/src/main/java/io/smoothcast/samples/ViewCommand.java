@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
         description = {"Watch a stream through a relay node.",
             "Shows one status line (node, bitrate, latency, loss, freezes) that refreshes in place.",
             "--output writes the received video frames when the broadcaster sends H.264 (--source ffmpeg or",
-            "ingest): an Annex-B .h264 file, a .mkv file (remuxed by ffmpeg, no re-encoding), or '-' for",
+            "ingest): an Annex-B .h264 file, a .mkv file (video and Opus audio, muxed by ffmpeg without",
+            "re-encoding when the view ends), or '-' for",
             "standard output, to pipe into a player."},
         footer = {"", "Examples:",
             "  smoothcast view --node 127.0.0.1:7000 --stream show",
@@ -81,13 +82,15 @@ final class ViewCommand implements Callable<Integer> {
         // With media on standard output, the status line goes to standard error.
         PrintWriter status = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
         OutputStream sink;
+        MkvRemuxer mkv = null;
         try {
             if (output == null) {
                 sink = null;
             } else if (toStdout) {
                 sink = new BufferedOutputStream(System.out, 1 << 16);
             } else if (output.endsWith(".mkv")) {
-                sink = new BufferedOutputStream(new MkvRemuxer(ffmpeg, output, framesPerSecond), 1 << 16);
+                mkv = new MkvRemuxer(ffmpeg, output, framesPerSecond);
+                sink = mkv;
             } else {
                 sink = new BufferedOutputStream(new FileOutputStream(output), 1 << 16);
             }
@@ -96,7 +99,7 @@ final class ViewCommand implements Callable<Integer> {
                     + (output.endsWith(".mkv") ? " (.mkv needs ffmpeg, see --ffmpeg)" : ""));
             return 2;
         }
-        ViewerMeter meter = new ViewerMeter(sink, e -> status.println("view: output closed: " + e.getMessage()));
+        ViewerMeter meter = new ViewerMeter(sink, mkv, e -> status.println("view: output closed: " + e.getMessage()));
         Viewer viewer;
         try {
             viewer = Viewer.builder().node(node).streamId(streamId).listener(meter).token(token).build();
@@ -141,7 +144,8 @@ final class ViewCommand implements Callable<Integer> {
             }
         }
         if (output != null) {
-            status.println("wrote " + meter.framesWritten() + " video frames to " + (toStdout ? "standard output" : output));
+            status.println("wrote " + meter.framesWritten() + " video frames" + (mkv == null ? ""
+                    : " and " + meter.audioFramesWritten() + " audio frames") + " to " + (toStdout ? "standard output" : output));
             status.flush();
         }
         if (framesSeen[0] == 0) {

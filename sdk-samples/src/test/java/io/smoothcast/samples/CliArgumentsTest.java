@@ -3,9 +3,13 @@ package io.smoothcast.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** Every subcommand explains itself and names the argument that is wrong. No sockets are opened. */
@@ -23,7 +27,7 @@ class CliArgumentsTest {
 
     @Test
     void everySubcommand_hasHelpWithExamples() {
-        for (String command : new String[] {"relay", "broadcast", "view", "demo", "ingest"}) {
+        for (String command : new String[] {"relay", "broadcast", "view", "demo", "ingest", "probe"}) {
             out.getBuffer().setLength(0);
             assertEquals(0, run(command, "--help"), command);
             String help = out.toString();
@@ -58,6 +62,24 @@ class CliArgumentsTest {
         assertUsageError("--ffmpeg", "broadcast", "--node", "7000", "--source", "ffmpeg", "--ffmpeg", "/no/such/ffmpeg");
         assertUsageError("--video-pt", "ingest", "--listen", "0", "--node", "7000", "--video-pt", "72");
         assertUsageError("--audio-pt", "ingest", "--listen", "0", "--node", "7000", "--audio-pt", "96");
+        assertUsageError("--node", "probe");
+        assertUsageError("--node", "probe", "--node", "localhost:x");
+        assertUsageError("--node", "probe", "--node", "bad region!=127.0.0.1:7000");
+        assertUsageError("--node", "probe", "--node", "127.0.0.1:7000,127.0.0.1:7000");
+        assertUsageError("--pings", "probe", "--node", "7000", "--pings", "1");
+        assertUsageError("--json", "probe", "--node", "7000", "--json", "/no/such/dir/p.json");
+    }
+
+    @Test
+    void historyInAnUnwritablePlace_isAUsageErrorNamingHistory_beforeAnythingStarts(@TempDir Path dir)
+            throws IOException {
+        // Below a regular file no directory can be made, even as root (chmod would not stop root).
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        String history = file.resolve("history").toString();
+        assertUsageError("--history", "demo", "--duration", "1", "--history", history);
+        assertTrue(err.toString().contains(history), err.toString());
+        assertUsageError("--history", "dashboard", "--http", "127.0.0.1:0", "--history", history);
+        assertTrue(out.toString().isEmpty(), "nothing should have started: " + out);
     }
 
     private void assertUsageError(String option, String... args) {

@@ -80,6 +80,9 @@ class CliEndToEndIT {
             assertTrue(summary.contains(viewer), summary);
         }
         // interconti watched through sa-east: after the kill it must have moved once; the others never.
+        // interconti's failover comes from the SDK's connection events: its resume time is shown.
+        assertTrue(Pattern.compile("interconti .* \\d+ ms +\\d+ ms +1 +0\\R").matcher(summary).find(), summary);
+        assertTrue(demo.out().contains("interconti CONNECTED after "), demo.out());
         Matcher row = Pattern.compile("(clean|norway-3g|interconti) .* ms +(\\d+) +(\\d+)\\R").matcher(summary);
         int rows = 0;
         while (row.find()) {

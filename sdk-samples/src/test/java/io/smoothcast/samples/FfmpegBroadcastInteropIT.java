@@ -26,8 +26,9 @@ import picocli.CommandLine;
  * test pattern) through a relay to {@code view --output x.h264}; ffprobe decodes the file and
  * counts every frame the viewer wrote. The broadcast starts low, so the congestion controller's
  * target rises and the encoder is restarted at a new bitrate (a rendition change) mid-stream:
- * the file must still decode frame for frame. A second viewer writes a .mkv (remuxed by ffmpeg)
- * that must hold every frame it wrote, too.
+ * the file must still decode frame for frame. A second viewer writes a .mkv (muxed by ffmpeg)
+ * that must hold every video frame it wrote and the Opus audio (the broadcaster's test tone):
+ * ffprobe decodes both streams and counts every frame.
  */
 @Tag("interop")
 class FfmpegBroadcastInteropIT {
@@ -85,14 +86,37 @@ class FfmpegBroadcastInteropIT {
 
             String[] mkvViewed = mkvView.get(60, TimeUnit.SECONDS);
             assertEquals("0", mkvViewed[0], mkvViewed[1] + mkvViewed[2]);
-            Matcher mkvWrote = Pattern.compile("wrote (\\d+) video frames").matcher(mkvViewed[1]);
+            Matcher mkvWrote = Pattern.compile("wrote (\\d+) video frames and (\\d+) audio frames").matcher(mkvViewed[1]);
             assertTrue(mkvWrote.find(), mkvViewed[1]);
             assertEquals(Long.parseLong(mkvWrote.group(1)), ffprobeFrameCount(mkv), "the .mkv must hold every written frame");
+            long audioWritten = Long.parseLong(mkvWrote.group(2));
+            // 20 ms Opus packets: about 50 a second for the seconds the viewer wrote video.
+            assertTrue(audioWritten >= 100, "too little audio: " + mkvViewed[1]);
+            assertEquals("opus", ffprobeCodec(mkv, "a:0"));
+            assertEquals(audioWritten, ffprobeFrameCount(mkv, "a:0"), "ffprobe must decode every written Opus packet");
+            Matcher audioSent = Pattern.compile("audio (\\d+)").matcher(broadcast[1]);
+            long lastAudioSent = 0;
+            while (audioSent.find()) {
+                lastAudioSent = Long.parseLong(audioSent.group(1));
+            }
+            assertTrue(lastAudioSent >= audioWritten, "the broadcaster sent the audio: " + broadcast[1]);
         }
     }
 
     private static long ffprobeFrameCount(Path file) throws Exception {
-        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+        return ffprobeFrameCount(file, "v:0");
+    }
+
+    private static String ffprobeCodec(Path file, String stream) throws Exception {
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", stream, "-show_entries",
+                "stream=codec_name", "-of", "default=nokey=1:noprint_wrappers=1", file.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ffprobe did not finish");
+        return out;
+    }
+
+    private static long ffprobeFrameCount(Path file, String stream) throws Exception {
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-count_frames", "-select_streams", stream,
                 "-show_entries", "stream=nb_read_frames", "-of", "default=nokey=1:noprint_wrappers=1", file.toString())
                 .redirectErrorStream(false).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();

@@ -119,7 +119,7 @@ class OpsWiringIT {
 
     @Test
     @Timeout(90)
-    void demo_printsTheAlertOfTheKilledNodesViewer_servesMetricsAndWritesHistory() throws Exception {
+    void demo_printsTheSdkFailoverOfTheKilledNodesViewer_servesMetricsAndWritesHistory() throws Exception {
         Console out = new Console("t=");
         StringWriter err = new StringWriter();
         Path history = dir.resolve("history");
@@ -130,8 +130,10 @@ class OpsWiringIT {
         assertTrue(metrics.contains("smoothcast_node_received_packets_total{node=\"eu-west\",region=\"eu-west\"}"), metrics);
         assertEquals(0, demo.get(60, TimeUnit.SECONDS), out.text + err.toString());
         String text = out.text.toString();
-        assertTrue(text.contains("ALERT P2 RAISED " + DemoCommand.VIEWER_NO_MEDIA_RULE)
-                && text.contains("endpoint=interconti") && text.contains("node=sa-east"), text);
+        // The SDK's own failover (about 1 s of silence here) is too short for the 1 s no-media alert
+        // sampled every 2 s; what the demo shows instead are the SDK's connection events.
+        assertTrue(Pattern.compile("interconti RECONNECTING: node sa-east ").matcher(text).find(), text);
+        assertTrue(Pattern.compile("interconti CONNECTED after \\d+ ms: resumed on eu-west").matcher(text).find(), text);
         try (Stream<Path> files = Files.list(history)) {
             assertTrue(files.anyMatch(f -> {
                 try {

@@ -3,23 +3,37 @@ package io.smoothcast.samples.internal;
 import io.smoothcast.payload.AccessUnitSplitter;
 import io.smoothcast.payload.H264Keyframes;
 import io.smoothcast.payload.KeyframeKind;
+import io.smoothcast.payload.OpusPacketizer;
+import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.transport.Broadcaster;
 import io.smoothcast.transport.BroadcasterListener;
 import io.smoothcast.transport.ConnectionState;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real media for a {@link Broadcaster}: an {@code ffmpeg} child process encodes a test pattern
- * (or a file) to H.264 in real time and writes an Annex-B stream to its standard output; each
- * access unit becomes one video frame. The encoder's bitrate follows the congestion
- * controller's target: when the target moves by more than a quarter from the encoder's bitrate
- * (a rendition change), the encoder is restarted at the new bitrate, at most once every two
- * seconds, and begins with a keyframe.
+ * Real media for a {@link Broadcaster} built with audio: an {@code ffmpeg} child process encodes a
+ * test pattern (or a file) to H.264 in real time and writes an Annex-B stream to its standard
+ * output, each access unit becoming one video frame; the same process encodes a 440 Hz test tone
+ * to Opus ({@value #AUDIO_BITRATE_BPS} bps, 20 ms packets) and sends it as RTP to a loopback
+ * socket of this source, where each Opus packet is checked and payloaded by the SDK's
+ * {@link OpusPacketizer} (RFC 7587) and sent as one audio frame.
+ *
+ * <p>The encoder follows the congestion controller's target: audio plus video stay within
+ * {@link #videoBitrateBps its share} of the target. When the target moves by more than a quarter
+ * from the encoder's (a rendition change), the encoder is restarted at the new bitrate, at most
+ * once every two seconds, and begins with a keyframe.
  *
  * <p>Thread-safe: register it as the broadcaster's listener; it reads ffmpeg's output on its own
  * thread.
@@ -30,6 +44,12 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
     private static final double RENDITION_STEP = 0.25;
     private static final long MIN_RESTART_INTERVAL_NS = TimeUnit.SECONDS.toNanos(2);
     private static final long MAX_TIMESTAMP_LAG_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** The Opus encoder's bitrate, bits per second: constant, taken out of the video's share. */
+    public static final long AUDIO_BITRATE_BPS = 32_000;
+    /** Lowest video bitrate the encoder is given, bits per second. */
+    public static final long MIN_VIDEO_BITRATE_BPS = 50_000;
+    private static final int AUDIO_PAYLOAD_TYPE = 111;
+    private static final int OPUS_CLOCK_RATE_HZ = 48_000;
 
     private final String ffmpeg;
     private final String input;
@@ -40,12 +60,18 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
     private volatile boolean running;
     private volatile boolean restartRequested;
     private volatile long framesQueued;
+    private volatile long audioFramesQueued;
+    private volatile long audioDropped;
     private volatile int encoderStarts;
     private volatile long encoderBitrateBps;
     private volatile String failure;
     private Thread thread;
+    private Thread audioThread;
+    private DatagramSocket audioSocket;
     /** Capture time of the last access unit sent; only the reading thread touches it. */
     private long lastCaptureNs = Long.MIN_VALUE;
+    /** Capture time of the last Opus packet sent; only the audio thread touches it. */
+    private long lastAudioCaptureNs = Long.MIN_VALUE;
 
     /**
      * @param ffmpeg the ffmpeg executable
@@ -63,20 +89,39 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
     }
 
     /**
-     * The ffmpeg command line for one encoder run.
+     * The video encoder's share of a target: the encoder aims at 80 % of the target (headroom for
+     * packet headers and retransmissions), less the audio bitrate, but never below
+     * {@link #MIN_VIDEO_BITRATE_BPS}. Audio plus video stay within the target for any target of at
+     * least 100 kbps (the lowest the samples let a broadcaster go).
      *
-     * @param bitrateBps the encoder's bitrate, bits per second
+     * @param targetBitrateBps the congestion controller's target (already capped), bits per second
+     * @return the video encoder's bitrate, bits per second
+     */
+    public static long videoBitrateBps(long targetBitrateBps) {
+        return Math.max(MIN_VIDEO_BITRATE_BPS, (long) (targetBitrateBps * TARGET_SHARE) - AUDIO_BITRATE_BPS);
+    }
+
+    /**
+     * The ffmpeg command line for one encoder run: Opus audio as RTP to {@code audioPort} on
+     * loopback, H.264 video as Annex-B on standard output.
+     *
+     * @param videoBitrateBps the video encoder's bitrate, bits per second
+     * @param audioPort the loopback UDP port the Opus RTP goes to
      * @return the command and its arguments
      */
-    public List<String> command(long bitrateBps) {
-        long kbps = Math.max(50, bitrateBps / 1000);
+    public List<String> command(long videoBitrateBps, int audioPort) {
+        long kbps = Math.max(50, videoBitrateBps / 1000);
         List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-re"));
         if (input == null) {
             cmd.addAll(List.of("-f", "lavfi", "-i", String.format(Locale.ROOT, "testsrc2=size=640x360:rate=%d", framesPerSecond)));
         } else {
             cmd.addAll(List.of("-stream_loop", "-1", "-i", input));
         }
-        cmd.addAll(List.of("-an", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
+        cmd.addAll(List.of("-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=" + OPUS_CLOCK_RATE_HZ));
+        cmd.addAll(List.of("-map", "1:a:0", "-c:a", "libopus", "-b:a", AUDIO_BITRATE_BPS / 1000 + "k",
+                "-application", "lowdelay", "-frame_duration", "20", "-f", "rtp", "-payload_type",
+                String.valueOf(AUDIO_PAYLOAD_TYPE), "rtp://127.0.0.1:" + audioPort));
+        cmd.addAll(List.of("-map", "0:v:0", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
                 "-profile:v", "baseline", "-pix_fmt", "yuv420p", "-g", String.valueOf(2 * framesPerSecond),
                 "-b:v", kbps + "k", "-maxrate", kbps + "k", "-bufsize", Math.max(50, kbps / 2) + "k",
                 "-x264-params", "aud=1:repeat-headers=1", "-f", "h264", "-"));
@@ -92,10 +137,66 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException("already started");
         }
+        try {
+            audioSocket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            audioSocket.setSoTimeout(200); // wake up to notice close()
+        } catch (SocketException e) {
+            failure = "cannot open the audio socket: " + e.getMessage();
+            return;
+        }
         running = true;
+        audioThread = new Thread(() -> receiveAudio(broadcaster), "ffmpeg-audio");
+        audioThread.setDaemon(true);
+        audioThread.start();
         thread = new Thread(() -> run(broadcaster), "ffmpeg-source");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Reads ffmpeg's Opus RTP: each packet of the expected payload type whose payload is a
+     * well-formed Opus packet goes out as one audio frame; anything else is dropped and counted.
+     */
+    private void receiveAudio(Broadcaster broadcaster) {
+        byte[] datagram = new byte[1500];
+        byte[] payload = new byte[1500];
+        DatagramPacket packet = new DatagramPacket(datagram, datagram.length);
+        RtpPacketView rtp = new RtpPacketView();
+        OpusPacketizer packetizer = new OpusPacketizer(payload.length);
+        while (running) {
+            try {
+                packet.setLength(datagram.length);
+                audioSocket.receive(packet);
+            } catch (SocketTimeoutException e) {
+                continue;
+            } catch (IOException e) {
+                return; // closed
+            }
+            if (rtp.wrap(datagram, 0, packet.getLength()) != ParseStatus.OK
+                    || rtp.payloadType() != AUDIO_PAYLOAD_TYPE || rtp.payloadLength() == 0) {
+                audioDropped++;
+                continue;
+            }
+            int n = packetizer.packetize(datagram, rtp.payloadOffset(), rtp.payloadLength(), payload, 0);
+            if (n <= 0) {
+                audioDropped++;
+                continue;
+            }
+            long durationNs = packetizer.lastPacketSamples() * 1_000_000_000L / OPUS_CLOCK_RATE_HZ;
+            long captureNs = audioCaptureTimeNs(durationNs);
+            if (state == ConnectionState.CONNECTED && broadcaster.sendAudio(payload, 0, n, captureNs)) {
+                audioFramesQueued++;
+            }
+        }
+    }
+
+    /** As {@link #captureTimeNs}, for audio: steps of one packet's duration, snapping after a gap. */
+    private long audioCaptureTimeNs(long durationNs) {
+        long now = System.nanoTime();
+        long next = lastAudioCaptureNs + durationNs;
+        lastAudioCaptureNs = lastAudioCaptureNs == Long.MIN_VALUE || Math.abs(now - next) > MAX_TIMESTAMP_LAG_NS
+                ? now : next;
+        return lastAudioCaptureNs;
     }
 
     private void run(Broadcaster broadcaster) {
@@ -107,12 +208,13 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
                 continue;
             }
             lastStartNs = now;
-            long bitrate = (long) (Math.min(targetBitrateBps, maxBitrateBps) * TARGET_SHARE);
+            long bitrate = videoBitrateBps(Math.min(targetBitrateBps, maxBitrateBps));
             encoderBitrateBps = bitrate;
             restartRequested = false;
             Process process;
             try {
-                process = new ProcessBuilder(command(bitrate)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                process = new ProcessBuilder(command(bitrate, audioSocket.getLocalPort()))
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             } catch (IOException e) {
                 failure = "cannot start " + ffmpeg + ": " + e.getMessage();
                 return;
@@ -194,6 +296,16 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
         return framesQueued;
     }
 
+    /** @return Opus packets the broadcaster accepted so far */
+    public long audioFramesQueued() {
+        return audioFramesQueued;
+    }
+
+    /** @return datagrams on the audio socket that were not well-formed Opus RTP from ffmpeg */
+    public long audioDropped() {
+        return audioDropped;
+    }
+
     /** @return why the encoder could not be started, or {@code null} while all is well */
     public String failure() {
         return failure;
@@ -204,7 +316,7 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
         return encoderStarts;
     }
 
-    /** @return the running encoder's bitrate, bits per second */
+    /** @return the running video encoder's bitrate, bits per second (audio adds {@link #AUDIO_BITRATE_BPS}) */
     public long encoderBitrateBps() {
         return encoderBitrateBps;
     }
@@ -217,22 +329,29 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
     @Override
     public void onTargetBitrate(long bitrateBps) {
         targetBitrateBps = bitrateBps;
-        long wanted = (long) (Math.min(bitrateBps, maxBitrateBps) * TARGET_SHARE);
+        long wanted = videoBitrateBps(Math.min(bitrateBps, maxBitrateBps));
         long current = encoderBitrateBps;
         if (current > 0 && Math.abs(wanted - current) > current * RENDITION_STEP) {
             restartRequested = true;
         }
     }
 
-    /** Stops the encoder and the reading thread. */
+    /** Stops the encoder and the reading threads. */
     @Override
     public synchronized void close() {
         running = false;
-        if (thread != null) {
-            try {
+        try {
+            if (thread != null) {
                 thread.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            }
+            if (audioThread != null) {
+                audioThread.join(TimeUnit.SECONDS.toMillis(1));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (audioSocket != null) {
+                audioSocket.close();
             }
         }
     }

@@ -25,6 +25,8 @@ public final class ViewerMeter implements ViewerListener {
 
     private final SyntheticFrames frames = new SyntheticFrames();
     private final OutputStream output;
+    private final AudioSink audioOutput;
+    private final AtomicLong audioFramesWritten = new AtomicLong();
     private final Consumer<IOException> onOutputError;
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong videoFrames = new AtomicLong();
@@ -50,7 +52,18 @@ public final class ViewerMeter implements ViewerListener {
      * @param onOutputError told once when writing fails (for example the player closed the pipe)
      */
     public ViewerMeter(OutputStream output, Consumer<IOException> onOutputError) {
+        this(output, null, onOutputError);
+    }
+
+    /**
+     * @param output where video frames are copied, or {@code null}
+     * @param audioOutput where audio frames are copied (from the first keyframe on, like video), or
+     *     {@code null}
+     * @param onOutputError told once when writing fails (for example the player closed the pipe)
+     */
+    public ViewerMeter(OutputStream output, AudioSink audioOutput, Consumer<IOException> onOutputError) {
         this.output = output;
+        this.audioOutput = audioOutput;
         this.onOutputError = onOutputError;
     }
 
@@ -63,6 +76,10 @@ public final class ViewerMeter implements ViewerListener {
     public void onFrame(ReceivedFrame frame) {
         int length = frame.length();
         bytes.addAndGet(length);
+        if (frame.kind() == MediaKind.AUDIO) {
+            writeAudio(frame, length);
+            return;
+        }
         if (frame.kind() != MediaKind.VIDEO) {
             return;
         }
@@ -100,6 +117,30 @@ public final class ViewerMeter implements ViewerListener {
                 onOutputError.accept(e);
             }
         }
+    }
+
+    /** Audio joins the file together with the first decodable video frame. */
+    private void writeAudio(ReceivedFrame frame, int length) {
+        if (audioOutput == null || !seenKeyframe || outputBroken) {
+            return;
+        }
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        frame.copyTo(scratch, 0);
+        try {
+            if (audioOutput.writeAudio(scratch, 0, length)) {
+                audioFramesWritten.incrementAndGet();
+            }
+        } catch (IOException e) {
+            outputBroken = true;
+            onOutputError.accept(e);
+        }
+    }
+
+    /** @return audio frames copied to the audio output */
+    public long audioFramesWritten() {
+        return audioFramesWritten.get();
     }
 
     private static boolean startsWithMagic(byte[] b) {

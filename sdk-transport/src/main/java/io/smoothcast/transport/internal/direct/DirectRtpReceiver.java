@@ -128,7 +128,13 @@ public final class DirectRtpReceiver implements AutoCloseable {
         }
     }
 
-    private void onDatagram(byte[] data, int length, long nowNs) {
+    /**
+     * Takes one datagram as read from the socket (package-private so tests can feed hostile
+     * bytes without a network). Every datagram is counted once: accepted, or dropped as
+     * malformed, of an unknown payload type or of an unknown SSRC.
+     */
+    void onDatagram(byte[] data, int length, long nowNs) {
+        stats.datagrams++;
         if (rtp.wrap(data, 0, length) != ParseStatus.OK) {
             stats.malformed++;
             return;

@@ -6,6 +6,7 @@ package io.smoothcast.transport.internal.direct;
  */
 public final class DirectRtpReceiverStats {
 
+    long datagrams;
     long packetsReceived;
     long rtxReceived;
     long malformed;
@@ -23,6 +24,39 @@ public final class DirectRtpReceiverStats {
     DirectRtpReceiverStats() {
     }
 
+    /**
+     * @return datagrams read; each ends in exactly one of {@link #packetsReceived},
+     *     {@link #malformed}, {@link #unknownPayloadType} or {@link #unknownSsrc}
+     */
+    public long datagrams() {
+        return datagrams;
+    }
+
+    /** @return datagrams that are not RTP (truncated, wrong version, header, extension or padding past the end) or RTX without room for its original sequence number */
+    public long malformed() {
+        return malformed;
+    }
+
+    /** @return RTP packets of neither the media nor (after the first media packet) the RTX payload type */
+    public long unknownPayloadType() {
+        return unknownPayloadType;
+    }
+
+    /** @return RTP packets of another SSRC than the first media packet's */
+    public long unknownSsrc() {
+        return unknownSsrc;
+    }
+
+    /** @return socket receive failures */
+    public long receiveErrors() {
+        return receiveErrors;
+    }
+
+    /** @return socket send failures (feedback) */
+    public long sendErrors() {
+        return sendErrors;
+    }
+
     /** @return media packets accepted, restored RTX included */
     public long packetsReceived() {
         return packetsReceived;
@@ -33,10 +67,6 @@ public final class DirectRtpReceiverStats {
         return rtxReceived;
     }
 
-    /** @return datagrams that did not parse as RTP (or RTX), dropped */
-    public long malformed() {
-        return malformed;
-    }
 
     /** @return NACK packets sent */
     public long nacksSent() {
@@ -70,7 +100,7 @@ public final class DirectRtpReceiverStats {
 
     @Override
     public String toString() {
-        return "packetsReceived=" + packetsReceived + " rtxReceived=" + rtxReceived + " malformed=" + malformed
+        return "datagrams=" + datagrams + " packetsReceived=" + packetsReceived + " rtxReceived=" + rtxReceived + " malformed=" + malformed
                 + " unknownPt=" + unknownPayloadType + " unknownSsrc=" + unknownSsrc + " jitterRejected="
                 + jitterRejected + " nacksSent=" + nacksSent + " nackedPackets=" + nackedPackets + " reportsSent="
                 + reportsSent + " framesWritten=" + framesWritten + " depacketizeErrors=" + depacketizeErrors;

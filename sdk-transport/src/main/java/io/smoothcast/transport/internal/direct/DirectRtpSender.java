@@ -207,18 +207,25 @@ public final class DirectRtpSender implements AutoCloseable {
                 stats.receiveErrors++;
                 return;
             }
-            int length = receiveBuffer.position();
-            System.arraycopy(receiveBuffer.array(), 0, scratch, 0, length);
-            onRtcp(length, nowNs);
+            onRtcpDatagram(receiveBuffer.array(), receiveBuffer.position(), nowNs);
         }
     }
 
-    private void onRtcp(int length, long nowNs) {
+    /**
+     * Takes one datagram as read from the socket (package-private so tests can feed hostile
+     * bytes without a network). Counted once as {@code rtcpReceived} or {@code malformedRtcp}.
+     */
+    void onRtcpDatagram(byte[] data, int length, long nowNs) {
+        stats.datagramsReceived++;
+        if (length > scratch.length) {
+            stats.malformedRtcp++;
+            return;
+        }
+        System.arraycopy(data, 0, scratch, 0, length);
         if (rtcp.wrap(scratch, 0, length) != ParseStatus.OK) {
             stats.malformedRtcp++;
             return;
         }
-        stats.rtcpReceived++;
         while (rtcp.next()) {
             if (rtcp.packetType() != RtcpPacketType.TRANSPORT_FEEDBACK) {
                 continue;
@@ -232,13 +239,18 @@ public final class DirectRtpSender implements AutoCloseable {
                     pacer.setTargetBitrateBps(controller.targetBitrateBps());
                 }
             } else if (rtcp.format() == RtcpPacketType.FMT_GENERIC_NACK
-                    && nack.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK
-                    && nack.mediaSsrc() == ssrc) {
-                stats.nacksReceived++;
-                answerNack(nowNs);
+                    && nack.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
+                if (nack.mediaSsrc() == ssrc) {
+                    stats.nacksReceived++;
+                    answerNack(nowNs);
+                } else {
+                    stats.foreignNacks++;
+                }
             }
         }
-        if (rtcp.status() != ParseStatus.OK) {
+        if (rtcp.status() == ParseStatus.OK) {
+            stats.rtcpReceived++;
+        } else {
             stats.malformedRtcp++;
         }
     }

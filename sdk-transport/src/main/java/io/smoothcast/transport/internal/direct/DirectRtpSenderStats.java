@@ -7,6 +7,8 @@ package io.smoothcast.transport.internal.direct;
 public final class DirectRtpSenderStats {
 
     long packetsSent;
+    long datagramsReceived;
+    long foreignNacks;
     long sendErrors;
     long receiveErrors;
     long rtcpReceived;
@@ -26,12 +28,15 @@ public final class DirectRtpSenderStats {
         return packetsSent;
     }
 
-    /** @return RTCP compound datagrams that parsed */
+    /** @return RTCP compound datagrams that parsed to the end */
     public long rtcpReceived() {
         return rtcpReceived;
     }
 
-    /** @return RTCP datagrams (or trailing parts) that did not parse, dropped */
+    /**
+     * @return datagrams that are not RTCP, or compounds broken part-way (their well-formed
+     *     packets before the break are still used)
+     */
     public long malformedRtcp() {
         return malformedRtcp;
     }
@@ -66,6 +71,24 @@ public final class DirectRtpSenderStats {
         return malformedFrames;
     }
 
+    /**
+     * @return datagrams read from the socket; each is counted once more as
+     *     {@link #rtcpReceived} or {@link #malformedRtcp}
+     */
+    public long datagramsReceived() {
+        return datagramsReceived;
+    }
+
+    /** @return generic NACKs for another media SSRC than this sender's (ignored) */
+    public long foreignNacks() {
+        return foreignNacks;
+    }
+
+    /** @return socket receive failures */
+    public long receiveErrors() {
+        return receiveErrors;
+    }
+
     /** @return socket send failures */
     public long sendErrors() {
         return sendErrors;
@@ -73,8 +96,8 @@ public final class DirectRtpSenderStats {
 
     @Override
     public String toString() {
-        return "packetsSent=" + packetsSent + " rtcp=" + rtcpReceived + " malformedRtcp=" + malformedRtcp
-                + " transportCc=" + transportFeedbackReceived + " nacks=" + nacksReceived + " nackedPackets="
+        return "packetsSent=" + packetsSent + " datagramsReceived=" + datagramsReceived + " rtcp=" + rtcpReceived + " malformedRtcp=" + malformedRtcp
+                + " transportCc=" + transportFeedbackReceived + " nacks=" + nacksReceived + " foreignNacks=" + foreignNacks + " nackedPackets="
                 + nackedPackets + " rtxQueued=" + rtxQueued + " pacerDropped=" + pacerDropped + " sendErrors="
                 + sendErrors + " receiveErrors=" + receiveErrors;
     }
