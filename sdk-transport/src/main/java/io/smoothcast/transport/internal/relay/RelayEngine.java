@@ -57,6 +57,12 @@ public final class RelayEngine implements DatagramReceiver {
      * margin, so the estimate can hold there while the selector waits out its hold time.
      */
     private static final double PADDING_TARGET_SHARE = 1.3;
+    /**
+     * Media plus padding stay below this share of the estimate: the headroom absorbs the
+     * estimate's overshoots instead of the bottleneck's queue, while the controller, bounded by
+     * 1.5 x what is acknowledged, can still raise its estimate.
+     */
+    private static final double PADDING_ESTIMATE_SHARE = 0.85;
     /** At most this many padding packets per subscriber per tick (20 ms). */
     private static final int MAX_PADDING_PACKETS_PER_TICK = 16;
 
@@ -370,9 +376,10 @@ public final class RelayEngine implements DatagramReceiver {
      * acknowledged, so without padding a subscriber moved down never shows the capacity for the
      * layer above (the publisher sends only what its layers need; the node has nothing else to
      * send). The padding is RTX copies of the newest packet already forwarded on the
-     * subscriber's layer (a duplicate its jitter buffer drops), each numbered and recorded like
-     * media, so congestion brings the estimate, and with it the padding, down again; a downlink
-     * reporting loss gets none.
+     * subscriber's layer (a duplicate its jitter buffer drops), up to 85 % of the estimate, each
+     * numbered and recorded like
+     * media, so congestion brings the estimate, and with it the padding, down again. None while
+     * the downlink reported loss in the last 2 s or a layer switch waits for its keyframe.
      */
     private void padTowardsNextLayer(RelaySession session, long nowNs) {
         long climbBps = 0;
@@ -381,15 +388,18 @@ public final class RelayEngine implements DatagramReceiver {
             Subscription subscription = session.subscriptions.get(i);
             long nextBps = subscription.nextLayerBitrateBps();
             RelayTrack forwarded = subscription.stream.videoLayer(subscription.switcher.forwardedLayer());
-            if (nextBps > 0 && forwarded != null && forwarded.track.hasRtx() && forwarded.cached) {
+            // Not while a switch waits for a keyframe: that keyframe needs the room.
+            if (nextBps > 0 && forwarded != null && forwarded.track.hasRtx() && forwarded.cached
+                    && subscription.switcher.pendingLayer() == LayerSwitcher.NONE) {
                 climbBps += nextBps;
                 source = forwarded;
             }
         }
         SubscriberDownlink downlink = session.downlink;
-        long targetBps = Math.min(downlink.estimateBps(), (long) (PADDING_TARGET_SHARE * climbBps));
+        long targetBps = Math.min((long) (PADDING_ESTIMATE_SHARE * downlink.estimateBps()),
+                (long) (PADDING_TARGET_SHARE * climbBps));
         long dueBytes = downlink.paddingBytesDue(targetBps, nowNs);
-        if (source == null || dueBytes <= 0 || !downlink.canPad()) {
+        if (source == null || dueBytes <= 0 || !downlink.canPad(nowNs)) {
             return;
         }
         ByteBuf original = source.cache.get(source.lastCachedSequence);

@@ -36,7 +36,9 @@ final class SubscriberDownlink {
     /** Loss fraction above which padding stops: a lossy downlink has no room to show. */
     private static final double MAX_PADDING_LOSS_FRACTION = 0.02;
     /** Longest window one padding budget covers, in ns (a late tick does not cause a burst). */
-    private static final long MAX_PADDING_WINDOW_NS = 100_000_000L;
+    private static final long MAX_PADDING_WINDOW_NS = 40_000_000L;
+    /** How long feedback must show no loss before padding starts (again), in ns. */
+    private static final long PADDING_QUIET_NS = 2_000_000_000L;
 
     /** Unwrapped transport-wide sequence number of the next packet to this subscriber. */
     private long nextTransportSequence;
@@ -45,6 +47,8 @@ final class SubscriberDownlink {
     private long mediaBytesInWindow;
     private long paddingWindowStartNs;
     private boolean paddingWindowStarted;
+    /** When feedback last reported loss above {@link #MAX_PADDING_LOSS_FRACTION}. */
+    private long lastLossyFeedbackNs;
 
     /**
      * @param startBitrateBps the first estimate, in bps: the layers above it are reached after
@@ -117,6 +121,9 @@ final class SubscriberDownlink {
         TransportFeedback feedback = converter.convert(view, nextTransportSequence - 1);
         if (feedback != null && feedback.size() > 0) {
             controller.onFeedback(feedback, nowNs);
+            if (!feedbackSeen || controller.lossFraction() > MAX_PADDING_LOSS_FRACTION) {
+                lastLossyFeedbackNs = nowNs; // the first feedback also starts the quiet period
+            }
             feedbackSeen = true;
         }
         return true;
@@ -128,12 +135,14 @@ final class SubscriberDownlink {
     }
 
     /**
-     * Whether padding may be added: feedback flows and reports (almost) no loss, so extra
-     * packets cannot make things worse for a downlink that is already dropping.
+     * Whether padding may be added: feedback flows and has reported (almost) no loss for
+     * {@link #PADDING_QUIET_NS}, so extra packets do not compete with repairs and keyframes on a
+     * downlink that is dropping.
+     *
+     * @param nowNs the current time, in ns
      */
-    boolean canPad() {
-        return feedbackSeen && !controller.isFeedbackTimedOut()
-                && controller.lossFraction() <= MAX_PADDING_LOSS_FRACTION;
+    boolean canPad(long nowNs) {
+        return feedbackSeen && !controller.isFeedbackTimedOut() && nowNs - lastLossyFeedbackNs >= PADDING_QUIET_NS;
     }
 
     /** Whether the subscriber has sent usable feedback, so {@link #estimateBps()} means something. */
