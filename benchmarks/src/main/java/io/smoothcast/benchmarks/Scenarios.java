@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.Scenarios --scenario all --out results/scenarios
- * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.Scenarios --trace ../shared/traces/norway/norway_bus_1 --rtt-ms 100 --loss 0.01 --duration-s 120 --out results/bus1
+ * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.Scenarios --trace traces/norway/norway_bus_1 --rtt-ms 100 --loss 0.01 --duration-s 120 --out results/bus1
  * </pre>
  */
 @Command(name = "Scenarios", mixinStandardHelpOptions = true,

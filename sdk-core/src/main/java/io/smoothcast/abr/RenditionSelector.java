@@ -19,7 +19,11 @@ import java.util.concurrent.TimeUnit;
  *       {@code j} wins.</li>
  *   <li><b>Audio-only fallback:</b> if the ladder's lowest entry is audio-only and the target
  *       stays under {@code audioOnlyFloorBps} for {@code minDurationBelowFloorForFallbackMs},
- *       video stops ({@link AbrListener#onAudioOnlyFallback}).</li>
+ *       video stops ({@link AbrListener#onAudioOnlyFallback}). A {@link EncoderMode#LADDER}
+ *       encoder cannot go below its lowest video rendition, so it also stops video when the
+ *       target stays under that rendition's bitrate for
+ *       {@code minDurationBelowLowestForFallbackMs}: sending more than the path carries for that
+ *       long fills the bottleneck queue, and every frame then stalls.</li>
  *   <li><b>Recovery:</b> in audio-only mode, once the target has stayed at or above
  *       {@code audioOnlyRecoveryBps} for {@code minDurationForRecoveryMs}, video resumes at the
  *       lowest video rendition ({@link AbrListener#onAudioOnlyRecovered}), or higher if the
@@ -56,6 +60,12 @@ public final class RenditionSelector {
     public static final double DEFAULT_AUDIO_ONLY_FLOOR_FRACTION = 0.6;
     /** Default time the target must stay under the floor before video stops. */
     public static final long DEFAULT_MIN_DURATION_BELOW_FLOOR_FOR_FALLBACK_MS = 1_000;
+    /**
+     * Default time a {@link EncoderMode#LADDER} encoder's target must stay under the lowest video
+     * rendition's bitrate before video stops. Two seconds of a 10 % deficit queue 200 ms, about
+     * what a deep buffer holds before it drops and frames stall.
+     */
+    public static final long DEFAULT_MIN_DURATION_BELOW_LOWEST_FOR_FALLBACK_MS = 2_000;
     /** Default time the target must hold above the recovery threshold before video resumes. */
     public static final long DEFAULT_MIN_DURATION_FOR_RECOVERY_MS = 3_000;
     /**
@@ -72,6 +82,7 @@ public final class RenditionSelector {
     private final boolean fallbackEnabled;
     private final long audioOnlyFloorBps;
     private final long fallbackDelayNs;
+    private final long belowLowestDelayNs;
     private final long recoveryHoldNs;
     private final long audioOnlyRecoveryBps;
     /** Index in {@link #heldAbove} of the recovery threshold (after the renditions'). */
@@ -83,6 +94,8 @@ public final class RenditionSelector {
     private int currentIndex;
     private boolean belowFloor;
     private long belowFloorSinceNs;
+    private boolean belowLowest;
+    private long belowLowestSinceNs;
     private long targetBitrateBps;
     private long switchCount;
 
@@ -100,6 +113,8 @@ public final class RenditionSelector {
                     + "rendition's bitrate " + lowestVideoBps + ": " + audioOnlyFloorBps);
         }
         this.fallbackDelayNs = TimeUnit.MILLISECONDS.toNanos(b.minDurationBelowFloorForFallbackMs);
+        this.belowLowestDelayNs =
+                TimeUnit.MILLISECONDS.toNanos(b.minDurationBelowLowestForFallbackMs);
         this.recoveryHoldNs = TimeUnit.MILLISECONDS.toNanos(b.minDurationForRecoveryMs);
         this.listener = b.listener;
         this.encoderMode = b.encoderMode;
@@ -162,7 +177,10 @@ public final class RenditionSelector {
             switchTo(resumed, nowNs);
             return ladder.get(currentIndex);
         }
-        if (fallbackEnabled && belowFloor && nowNs - belowFloorSinceNs >= fallbackDelayNs) {
+        boolean ladderOverrun = encoderMode == EncoderMode.LADDER && belowLowest
+                && nowNs - belowLowestSinceNs >= belowLowestDelayNs;
+        if (fallbackEnabled && ((belowFloor && nowNs - belowFloorSinceNs >= fallbackDelayNs)
+                || ladderOverrun)) {
             listener.onAudioOnlyFallback(targetBitrateBps, nowNs);
             switchTo(0, nowNs);
             return ladder.get(currentIndex);
@@ -199,6 +217,14 @@ public final class RenditionSelector {
             }
         } else {
             belowFloor = false;
+        }
+        if (targetBitrateBps < ladder.bitrateBps(ladder.lowestVideoIndex())) {
+            if (!belowLowest) {
+                belowLowest = true;
+                belowLowestSinceNs = nowNs;
+            }
+        } else {
+            belowLowest = false;
         }
     }
 
@@ -299,6 +325,8 @@ public final class RenditionSelector {
         private long audioOnlyRecoveryBps;
         private long minDurationBelowFloorForFallbackMs =
                 DEFAULT_MIN_DURATION_BELOW_FLOOR_FOR_FALLBACK_MS;
+        private long minDurationBelowLowestForFallbackMs =
+                DEFAULT_MIN_DURATION_BELOW_LOWEST_FOR_FALLBACK_MS;
         private long minDurationForRecoveryMs = DEFAULT_MIN_DURATION_FOR_RECOVERY_MS;
         private AbrListener listener = AbrListener.NONE;
         private EncoderMode encoderMode = EncoderMode.CONTINUOUS;
@@ -379,6 +407,18 @@ public final class RenditionSelector {
         public Builder minDurationBelowFloorForFallbackMs(long durationMs) {
             this.minDurationBelowFloorForFallbackMs = nonNegative(durationMs,
                     "minDurationBelowFloorForFallbackMs");
+            return this;
+        }
+
+        /**
+         * @param durationMs time, in milliseconds (not negative), the target must stay under the
+         *     lowest video rendition's bitrate before a {@link EncoderMode#LADDER} encoder stops
+         *     video (no effect in {@link EncoderMode#CONTINUOUS} mode)
+         * @return this builder
+         */
+        public Builder minDurationBelowLowestForFallbackMs(long durationMs) {
+            this.minDurationBelowLowestForFallbackMs = nonNegative(durationMs,
+                    "minDurationBelowLowestForFallbackMs");
             return this;
         }
 

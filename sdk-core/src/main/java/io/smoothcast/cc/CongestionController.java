@@ -254,8 +254,8 @@ public final class CongestionController {
             if (highQueue && aimd.estimateBps() < before) {
                 decreasesDuringHighQueue++;
             }
-        } else if (probeResultBps > aimd.estimateBps()) {
-            aimd.setEstimate(probeResultBps, nowNs);
+        } else if (probeCeiling(probeResultBps, ackedBps) > aimd.estimateBps()) {
+            aimd.setEstimate(probeCeiling(probeResultBps, ackedBps), nowNs);
         } else {
             // A hypothesis still reading "overusing" from an earlier feedback is not a new
             // detection: hold rather than decrease again, so one queue build-up costs each flow
@@ -274,6 +274,20 @@ public final class CongestionController {
         long lossLimitBps = lossBased.update(previousTargetBps, delayBasedBps, nowNs, queueIsShort);
         targetBps = clamp(Math.min(delayBasedBps, lossLimitBps));
         probeController.onTargetChanged(previousTargetBps, targetBps, aimd.isIncreasing(), nowNs);
+    }
+
+    /**
+     * A probe result lifts the delay-based estimate at most as far as an increase may go (1.5x
+     * the acknowledged bitrate) once the link capacity is known: on a shared bottleneck a probe
+     * burst gets more than its share of the queue's output for a moment, and taking its result
+     * whole left the probing flow at twice its fair share (three flows: min/max 0.41). Initial
+     * probing (capacity still unknown) keeps the full result, for a fast ramp-up.
+     */
+    private long probeCeiling(long probeResultBps, long ackedBps) {
+        if (aimd.linkCapacityBps() < 0 || ackedBps <= 0) {
+            return probeResultBps;
+        }
+        return Math.min(probeResultBps, (long) (1.5 * ackedBps) + 10_000);
     }
 
     /**

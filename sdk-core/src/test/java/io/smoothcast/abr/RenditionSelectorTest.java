@@ -281,4 +281,39 @@ class RenditionSelectorTest {
             previous = now;
         }
     }
+
+    @Test
+    void ladderEncoder_targetHeldUnderLowestRendition_fallsBackToAudioOnly_continuousDoesNot() {
+        RecordingListener ladderEvents = new RecordingListener();
+        RenditionSelector ladder = RenditionSelector.builder(RenditionLadder.defaults())
+                .encoderMode(EncoderMode.LADDER).listener(ladderEvents).build();
+        // 350k: above the 240k floor, but a ladder encoder cannot send less than 360p's 400k.
+        for (long t = 0; t < 2_000; t += 100) {
+            ladder.update(350_000, t * MS);
+        }
+        assertFalse(ladder.isAudioOnly(), "not before the 2 s default");
+        ladder.update(350_000, 2_000 * MS);
+        assertTrue(ladder.isAudioOnly());
+        assertEquals(List.of("fallback @2000", "change 360p->audio @2000"), ladderEvents.events);
+
+        // A dip that ends in time does not stop video.
+        RenditionSelector brief = RenditionSelector.builder(RenditionLadder.defaults())
+                .encoderMode(EncoderMode.LADDER).build();
+        for (long t = 0; t < 10_000; t += 100) {
+            brief.update(t % 2_000 < 1_500 ? 350_000 : 420_000, t * MS);
+        }
+        assertFalse(brief.isAudioOnly());
+
+        feed(350_000, 0, 10_000);
+        assertFalse(selector.isAudioOnly(), "a continuous encoder follows the target down instead");
+        assertEquals(350_000, selector.encoderBitrateBps());
+    }
+
+    @Test
+    void builder_rejectsNegativeBelowLowestDuration() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RenditionSelector.builder(RenditionLadder.defaults())
+                        .minDurationBelowLowestForFallbackMs(-1));
+        assertTrue(e.getMessage().contains("minDurationBelowLowestForFallbackMs"));
+    }
 }

@@ -9,8 +9,8 @@ import java.util.Arrays;
  * number.
  *
  * <p>A frame <em>stalls</em> when it cannot be shown within the playout budget: a packet of it
- * was dropped (the simulation has no retransmission), the pacer discarded it as too late, or its
- * last packet arrived more than the budget after capture.
+ * never arrived (dropped and not repaired by a retransmission), the pacer discarded it as too
+ * late, or its last packet (a retransmission, maybe) arrived more than the budget after capture.
  *
  * <p>Single-threaded (the simulator's thread).
  */
@@ -24,7 +24,7 @@ final class FrameLedger {
     private int[] packetsTotal = new int[1024];
     private int[] packetsArrived = new int[1024];
     private long[] lastArrivalNs = new long[1024];
-    private boolean[] lost = new boolean[1024];
+    private boolean[] discarded = new boolean[1024];
     private int frameCount;
     private int[] frameOfSequence = new int[4096];
     private long sequenceCount;
@@ -40,7 +40,7 @@ final class FrameLedger {
             packetsTotal = Arrays.copyOf(packetsTotal, n);
             packetsArrived = Arrays.copyOf(packetsArrived, n);
             lastArrivalNs = Arrays.copyOf(lastArrivalNs, n);
-            lost = Arrays.copyOf(lost, n);
+            discarded = Arrays.copyOf(discarded, n);
         }
         int id = frameCount++;
         captureNs[id] = captureTimeNs;
@@ -83,16 +83,19 @@ final class FrameLedger {
         }
     }
 
-    void onDropped(long sequence) {
-        int frame = frameOf(sequence);
-        if (frame != NO_FRAME) {
-            lost[frame] = true;
-        }
-    }
-
     /** The sender discarded the frame's remaining packets because they were already too late. */
     void onDiscarded(int frameId) {
-        lost[frameId] = true;
+        discarded[frameId] = true;
+    }
+
+    /** Whether the sender discarded the frame (it cannot be repaired). */
+    boolean isDiscarded(int frameId) {
+        return discarded[frameId];
+    }
+
+    /** Returns the frame a sent sequence number carried, or -1 for padding or unknown. */
+    int frameOfSequence(long sequence) {
+        return frameOf(sequence);
     }
 
     private int frameOf(long sequence) {
@@ -117,7 +120,7 @@ final class FrameLedger {
 
     /** Whether the frame missed the playout budget (see the class comment). */
     boolean stalled(int frame, long budgetNs) {
-        return lost[frame] || packetsArrived[frame] < packetsTotal[frame]
+        return discarded[frame] || packetsArrived[frame] < packetsTotal[frame]
                 || lastArrivalNs[frame] - captureNs[frame] > budgetNs;
     }
 }

@@ -25,6 +25,9 @@ import io.smoothcast.netsim.SimPacket;
  *   <li>late-frame discard: a frame still queued a playout budget after capture can no longer
  *       be shown, so its packets are dropped from the queue (as an encoder skipping frames under
  *       back-pressure would) and it counts as stalled.</li>
+ *   <li>retransmission on NACK ({@link NackingReceiver}): a NACKed media packet whose frame can
+ *       still make the playout budget is sent again, with a new sequence number, ahead of new
+ *       media (a frame already discarded or too old is not repaired).</li>
  * </ul>
  * Pauses (RFC 8867 5.8) stop frame production; the controller keeps running.
  *
@@ -41,6 +44,8 @@ final class MediaSender implements SimEndpoint {
     static final int PADDING_BYTES = 1000;
     static final long TICK_NS = 5_000_000L;
     static final long FRAME_INTERVAL_NS = 1_000_000_000L / FRAMES_PER_SECOND;
+    /** Sizes of the most recent sent packets, by sequence number, for retransmissions. */
+    private static final int SENT_SIZE_HISTORY = 8192;
 
     private final RateController controller;
     private final RenditionSelector selector;
@@ -60,6 +65,13 @@ final class MediaSender implements SimEndpoint {
     private int[] queueSize = new int[256];
     private int queueHead;
     private int queueCount;
+    private final int[] sentSize = new int[SENT_SIZE_HISTORY];
+    /** Retransmissions waiting, served before new media: frame id and size, as a ring. */
+    private final int[] rtxFrame = new int[256];
+    private final int[] rtxSize = new int[256];
+    private int rtxHead;
+    private int rtxCount;
+    private long retransmissions;
 
     /**
      * @param selector the ABR, or null to send the controller's target unchanged (fixed baseline)
@@ -86,7 +98,27 @@ final class MediaSender implements SimEndpoint {
 
     @Override
     public void onPacket(SimPacket packet, long nowNs) {
-        controller.onFeedback(packet.payload(), nowNs);
+        if (packet.payload() instanceof NackMessage nack) {
+            onNack(nack, nowNs);
+        } else {
+            controller.onFeedback(packet.payload(), nowNs);
+        }
+    }
+
+    /** Queues a retransmission of every NACKed media packet whose frame can still be shown. */
+    void onNack(NackMessage nack, long nowNs) {
+        for (long sequence : nack.sequences()) {
+            int frame = ledger.frameOfSequence(sequence);
+            if (frame < 0 || ledger.isDiscarded(frame) || nextSequence - sequence > SENT_SIZE_HISTORY
+                    || nowNs - ledger.captureNs(frame) > budgetNs || rtxCount == rtxFrame.length) {
+                continue; // padding, hopeless, or too old to still be shown
+            }
+            int tail = (rtxHead + rtxCount) % rtxFrame.length;
+            rtxFrame[tail] = frame;
+            rtxSize[tail] = sentSize[(int) (sequence % SENT_SIZE_HISTORY)];
+            rtxCount++;
+        }
+        context.setTimerNs(Math.max(nextSendNs, nowNs));
     }
 
     @Override
@@ -101,7 +133,7 @@ final class MediaSender implements SimEndpoint {
         discardLateFrames(nowNs);
         sendDue(nowNs);
         long wake = Math.min(nextFrameNs, nowNs + TICK_NS);
-        if (queueCount > 0 || controller.probeBitrateBps(nowNs) > 0) {
+        if (queueCount > 0 || rtxCount > 0 || controller.probeBitrateBps(nowNs) > 0) {
             wake = Math.min(wake, Math.max(nextSendNs, nowNs + 1));
         } else if (abrPaddingBps() > 0) {
             wake = Math.min(wake, Math.max(nextPaddingNs, nowNs + 1));
@@ -165,7 +197,18 @@ final class MediaSender implements SimEndpoint {
             long probeBps = controller.probeBitrateBps(nowNs);
             boolean probing = probeBps > 0;
             boolean mediaDue = nextSendNs - nowNs <= 0;
-            if (queueCount > 0 && mediaDue) {
+            if (rtxCount > 0 && mediaDue) {
+                int frame = rtxFrame[rtxHead];
+                int size = rtxSize[rtxHead];
+                rtxHead = (rtxHead + 1) % rtxFrame.length;
+                rtxCount--;
+                if (ledger.isDiscarded(frame) || nowNs - ledger.captureNs(frame) > budgetNs) {
+                    continue;
+                }
+                retransmissions++;
+                transmit(frame, size, probing, nowNs);
+                nextSendNs += transmitNs(size, Math.max(controller.pacingBitrateBps(), probeBps));
+            } else if (queueCount > 0 && mediaDue) {
                 int frame = queueFrame[queueHead];
                 int size = queueSize[queueHead];
                 dequeue();
@@ -196,6 +239,7 @@ final class MediaSender implements SimEndpoint {
     private void transmit(int frame, int sizeBytes, boolean probe, long nowNs) {
         long sequence = nextSequence++;
         ledger.onSent(sequence, frame);
+        sentSize[(int) (sequence % SENT_SIZE_HISTORY)] = sizeBytes;
         controller.onPacketSent(sequence, sizeBytes, probe, nowNs);
         context.send(sequence, sizeBytes, null);
     }
@@ -226,6 +270,11 @@ final class MediaSender implements SimEndpoint {
     /** Returns the controller's current target, for charts. */
     long targetBitrateBps() {
         return controller.targetBitrateBps();
+    }
+
+    /** Returns how many media packets were sent again after a NACK. */
+    long retransmissions() {
+        return retransmissions;
     }
 
     /** Returns how many times the ABR changed rendition (0 without ABR). */

@@ -137,7 +137,6 @@ final class RunRecorder implements PacketObserver {
             long timeNs, int reason) {
         FrameLedger ledger = ledgers[flowId];
         if (ledger != null && isData(flowId, direction) && ledger.isMedia(sequence)) {
-            ledger.onDropped(sequence);
             mediaDropped++;
         }
     }

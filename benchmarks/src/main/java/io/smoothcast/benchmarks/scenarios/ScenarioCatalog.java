@@ -21,8 +21,8 @@ import java.util.stream.Stream;
  * 50 ms (RTT 100 ms), bottleneck queue 300 ms, reverse link 10 Mbps (not a bottleneck). Mbps
  * here are 10^6 bit/s (the RFC does not ask for 2^20).
  *
- * <p>Traces are read from a directory (default {@code ../shared/traces}, relative to the working
- * directory, i.e. beside the repository root); they are not copied into the jar. A trace runs
+ * <p>Traces are read from a directory (default {@code traces}, relative to the working
+ * directory: the repository's own copy when run from its root); they are not copied into the jar. A trace runs
  * with RTT 100 ms and a 300 ms queue; after its end it repeats. Its default duration is its own
  * length clamped to [{@value #MIN_TRACE_S}, {@value #MAX_TRACE_S}] seconds.
  */

@@ -22,8 +22,11 @@ import java.util.Objects;
  */
 public final class ScenarioHarness {
 
-    /** Default directory of the trace files, relative to the working directory. */
-    public static final String DEFAULT_TRACES_DIR = "../shared/traces";
+    /**
+     * Default directory of the trace files, relative to the working directory: the copy of the
+     * traces kept at the repository root ({@code traces/}, with its README giving their origin).
+     */
+    public static final String DEFAULT_TRACES_DIR = "traces";
 
     /**
      * What to run.
@@ -85,6 +88,12 @@ public final class ScenarioHarness {
      */
     public static int run(Options options, PrintStream log) throws IOException {
         List<ScenarioSpec> scenarios = select(options);
+        if (options.trace() == null && !Files.isDirectory(options.tracesDir())) {
+            // Say so rather than silently running only the synthetic scenarios.
+            log.println("warning: no traces directory " + options.tracesDir().toAbsolutePath()
+                    + "; trace scenarios skipped (run from the repository root, or pass "
+                    + "--traces-dir)");
+        }
         List<ControllerKind> kinds = options.controllers().isEmpty()
                 ? List.of(ControllerKind.values())
                 : options.controllers().stream().map(ControllerKind::byLabel).toList();

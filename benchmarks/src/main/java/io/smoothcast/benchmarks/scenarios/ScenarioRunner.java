@@ -56,7 +56,7 @@ final class ScenarioRunner {
                     MediaSender sender = new MediaSender(kind.newController(), selector, LADDER,
                             ledger, flow, PLAYOUT_BUDGET_NS);
                     long rttMs = 2 * (spec.oneWayDelayMs() + flow.extraOneWayDelayMs());
-                    SimEndpoint receiver = kind.newReceiver(rttMs);
+                    SimEndpoint receiver = new NackingReceiver(kind.newReceiver(rttMs));
                     int id = flow.kind() == FlowSpec.Kind.MEDIA
                             ? sim.addFlow(name, sender, receiver, startNs, extraNs, extraNs)
                             : sim.addFlow(name, receiver, sender, startNs, extraNs, extraNs);

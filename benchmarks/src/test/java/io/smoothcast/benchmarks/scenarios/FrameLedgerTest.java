@@ -29,7 +29,7 @@ class FrameLedgerTest {
         ledger.onDelivered(2, 100 * MS);
         ledger.onDelivered(3, 434 * MS);
         ledger.onDelivered(4, 100 * MS);
-        ledger.onDropped(5);
+        // sequence 5 was dropped: never delivered
         assertFalse(ledger.stalled(onTime, BUDGET_NS));
         assertTrue(ledger.stalled(late, BUDGET_NS));
         assertTrue(ledger.stalled(partial, BUDGET_NS));
@@ -47,8 +47,29 @@ class FrameLedgerTest {
         ledger.onDiscarded(frame);
         assertTrue(ledger.stalled(frame, BUDGET_NS));
         ledger.onDelivered(99, MS);
-        ledger.onDropped(-5);
+        assertEquals(-1, ledger.frameOfSequence(-5));
+        assertEquals(-1, ledger.frameOfSequence(99));
+        assertTrue(ledger.isDiscarded(frame));
         assertFalse(ledger.isMedia(99));
         assertThrows(IllegalStateException.class, () -> ledger.onSent(7, frame));
+    }
+
+    @Test
+    void droppedPacket_repairedByRetransmissionWithinBudget_frameDoesNotStall() {
+        FrameLedger ledger = new FrameLedger();
+        int repaired = ledger.newFrame(0, 2, 1_000_000, 1);
+        int tooLate = ledger.newFrame(33 * MS, 1, 1_000_000, 1);
+        ledger.onSent(0, repaired);
+        ledger.onSent(1, repaired); // dropped
+        ledger.onSent(2, tooLate); // dropped
+        ledger.onSent(3, repaired); // retransmission of 1, new sequence number
+        ledger.onSent(4, tooLate); // retransmission of 2
+        ledger.onDelivered(0, 60 * MS);
+        ledger.onDelivered(3, 250 * MS);
+        ledger.onDelivered(4, 500 * MS);
+        assertEquals(repaired, ledger.frameOfSequence(3));
+        assertFalse(ledger.stalled(repaired, BUDGET_NS));
+        assertTrue(ledger.stalled(tooLate, BUDGET_NS));
+        assertEquals(5, ledger.mediaPacketsSent());
     }
 }

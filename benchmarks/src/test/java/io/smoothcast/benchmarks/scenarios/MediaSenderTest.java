@@ -181,4 +181,23 @@ class MediaSenderTest {
         // target net of headers.
         assertEquals(700_000, wireBps, 700_000 * 0.06);
     }
+
+    @Test
+    void nack_retransmitsMediaStillWithinBudget_withANewSequence_andIgnoresOldFramesAndPadding() {
+        RecordingContext context = new RecordingContext();
+        FrameLedger ledger = new FrameLedger();
+        MediaSender sender = start(new FixedBitrateController(900_000), null, ledger, context);
+        runUntil(sender, context, 1_000 * MS);
+        long[] recent = context.sent.get(context.sent.size() - 1); // last frame, just captured
+        long[] old = context.sent.get(0); // first frame, a second old
+        int sentBefore = context.sent.size();
+        sender.onNack(new NackMessage(new long[] {old[1], recent[1], 1_000_000L}), context.nowNs);
+        runUntil(sender, context, context.nowNs + 20 * MS);
+        assertEquals(1, sender.retransmissions(), "only the recent packet is repaired");
+        // Retransmissions go ahead of new media: the first packet sent after the NACK.
+        long[] rtx = context.sent.get(sentBefore);
+        assertTrue(rtx[1] > recent[1], "a new sequence number");
+        assertEquals(recent[2], rtx[2], "the same size");
+        assertEquals(ledger.frameOfSequence(recent[1]), ledger.frameOfSequence(rtx[1]));
+    }
 }
