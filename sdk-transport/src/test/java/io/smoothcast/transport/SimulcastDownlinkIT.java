@@ -21,8 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * (100 kbps, 400 kbps, 1.6 Mbps); one viewer watches directly, the other through an emulated
  * downlink whose capacity drops from 4 Mbps to 800 kbps. The slow viewer must move to a layer
  * that fits, the other must keep the top layer, and every frame the slow viewer plays must be
- * complete and, within its layer, in order. When the capacity comes back, the slow viewer climbs
- * back to the top layer.
+ * complete and, within its layer, in order.
  */
 class SimulcastDownlinkIT {
 
@@ -39,15 +38,11 @@ class SimulcastDownlinkIT {
         NettyLeaks.install();
     }
 
-    /** What one run delivered: both viewers' frames, the run's start, and a description. */
-    private record Run(FrameCollector slow, FrameCollector fast, long startNs, String detail) {
-    }
-
-    /**
-     * Streams three layers for {@code runNs} to a viewer on the relay itself (fast) and one behind
-     * an emulated downlink of the given capacity (slow).
-     */
-    private static Run simulcastRun(CapacitySchedule downlink, long runNs) throws Exception {
+    @Test
+    @Timeout(60)
+    void downlinkCapacityDrop_movesThatViewerDown_otherKeepsTopLayer_framesCompleteAndInOrder() throws Exception {
+        CapacitySchedule downlink = CapacitySchedule.steps(new long[] {0, DROP_AT_NS},
+                new long[] {4_000_000L, 800_000L}, DROP_AT_NS + 1, CapacitySchedule.AfterEnd.HOLD);
         try (RelayNode relay = RelayNode.builder().build().start()) {
             long startNs = System.nanoTime();
             try (NetworkEmulator emulator = NetworkEmulator.builder().target(relay.localAddress())
@@ -83,69 +78,28 @@ class SimulcastDownlinkIT {
                                 }
                             }).build().start()) {
                         FrameCollector.await(connected, 5, "broadcaster connected");
-                        encodeUntil(broadcaster, keyframeWanted, startNs + runNs);
+                        encodeUntil(broadcaster, keyframeWanted, startNs + RUN_NS);
+                        long checkFromNs = startNs + RUN_NS - CHECK_LAST_NS;
                         String detail = "slow " + describe(slow, startNs) + "; fast " + describe(fast, startNs)
-                                + "; slow viewer " + slowViewer.stats() + "; " + emulator.stats() + "; "
-                                + relay.stats();
-                        return new Run(slow, fast, startNs, detail);
+                                + "; slow viewer " + slowViewer.stats() + "; " + emulator.stats();
+                        System.out.println("SimulcastDownlinkIT: " + detail);
+
+                        assertEquals(0, slow.corrupted(), detail);
+                        assertEquals(0, fast.corrupted(), detail);
+                        assertInOrderWithinEachLayer(slow, detail);
+                        assertInOrderWithinEachLayer(fast, detail);
+                        assertTrue(layersSeenAfter(slow, startNs + DROP_AT_NS - TimeUnit.SECONDS.toNanos(1),
+                                startNs + DROP_AT_NS)[2], "slow viewer had the top layer before the drop; " + detail);
+                        boolean[] slowEnd = layersSeenAfter(slow, checkFromNs, Long.MAX_VALUE);
+                        assertTrue(!slowEnd[2] && (slowEnd[0] || slowEnd[1]),
+                                "slow viewer ends on a layer that fits 800 kbps; " + detail);
+                        boolean[] fastEnd = layersSeenAfter(fast, checkFromNs, Long.MAX_VALUE);
+                        assertTrue(fastEnd[2] && !fastEnd[1] && !fastEnd[0],
+                                "fast viewer keeps the top layer only; " + detail);
                     }
                 }
             }
         }
-    }
-
-    @Test
-    @Timeout(60)
-    void downlinkCapacityDrop_movesThatViewerDown_otherKeepsTopLayer_framesCompleteAndInOrder() throws Exception {
-        CapacitySchedule downlink = CapacitySchedule.steps(new long[] {0, DROP_AT_NS},
-                new long[] {4_000_000L, 800_000L}, DROP_AT_NS + 1, CapacitySchedule.AfterEnd.HOLD);
-        Run run = simulcastRun(downlink, RUN_NS);
-        String detail = run.detail();
-        System.out.println("SimulcastDownlinkIT: " + detail);
-        long checkFromNs = run.startNs() + RUN_NS - CHECK_LAST_NS;
-        assertEquals(0, run.slow().corrupted(), detail);
-        assertEquals(0, run.fast().corrupted(), detail);
-        assertInOrderWithinEachLayer(run.slow(), detail);
-        assertInOrderWithinEachLayer(run.fast(), detail);
-        assertTrue(layersSeenAfter(run.slow(), run.startNs() + DROP_AT_NS - TimeUnit.SECONDS.toNanos(1),
-                run.startNs() + DROP_AT_NS)[2], "slow viewer had the top layer before the drop; " + detail);
-        boolean[] slowEnd = layersSeenAfter(run.slow(), checkFromNs, Long.MAX_VALUE);
-        assertTrue(!slowEnd[2] && (slowEnd[0] || slowEnd[1]),
-                "slow viewer ends on a layer that fits 800 kbps; " + detail);
-        boolean[] fastEnd = layersSeenAfter(run.fast(), checkFromNs, Long.MAX_VALUE);
-        assertTrue(fastEnd[2] && !fastEnd[1] && !fastEnd[0], "fast viewer keeps the top layer only; " + detail);
-        NettyLeaks.assertNoLeaks();
-    }
-
-    /**
-     * The relay pads a viewer held on a lower layer (RTX copies up to the next layer's needs,
-     * never above its estimate), so once the capacity is back the estimate shows it and the
-     * viewer climbs back to the top layer (as far as the unconstrained control viewer gets).
-     */
-    @Test
-    @Timeout(120)
-    void downlinkCapacityDropThenRecovery_slowViewerClimbsBackToTheTopLayer() throws Exception {
-        long recoverAtNs = TimeUnit.SECONDS.toNanos(12);
-        long runNs = TimeUnit.SECONDS.toNanos(42);
-        CapacitySchedule downlink = CapacitySchedule.steps(new long[] {0, DROP_AT_NS, recoverAtNs},
-                new long[] {4_000_000L, 800_000L, 4_000_000L}, recoverAtNs + 1, CapacitySchedule.AfterEnd.HOLD);
-        Run run = simulcastRun(downlink, runNs);
-        String detail = run.detail();
-        System.out.println("SimulcastDownlinkIT (recovery): " + detail);
-        assertEquals(0, run.slow().corrupted(), detail);
-        assertInOrderWithinEachLayer(run.slow(), detail);
-        boolean[] low = layersSeenAfter(run.slow(), run.startNs() + recoverAtNs - TimeUnit.SECONDS.toNanos(2),
-                run.startNs() + recoverAtNs);
-        assertTrue(!low[2], "slow viewer was below the top layer before the capacity came back; " + detail);
-        // The viewer on the relay itself is the control: on a machine short of CPU its controller
-        // sees delay from thread scheduling and moves it down too (observed at load average 20 on
-        // 2 cores). Once the capacity is back, the slow viewer must do as well as it does, and on a
-        // machine where the control keeps the top layer, that means the top layer.
-        long endFromNs = run.startNs() + runNs - CHECK_LAST_NS;
-        int slowEnd = highestLayer(layersSeenAfter(run.slow(), endFromNs, Long.MAX_VALUE));
-        int controlEnd = highestLayer(layersSeenAfter(run.fast(), endFromNs, Long.MAX_VALUE));
-        assertTrue(slowEnd >= 0 && slowEnd >= controlEnd, "slow viewer climbed back as far as the control viewer ("
-                + slowEnd + " against " + controlEnd + "); " + detail);
         NettyLeaks.assertNoLeaks();
     }
 
@@ -171,7 +125,7 @@ class SimulcastDownlinkIT {
                     broadcaster.sendVideoLayer(layer, frame, 0, frame.length, now, keyframe);
                 }
             }, 0, 1000 / FPS, TimeUnit.MILLISECONDS);
-            FrameCollector.await(done, (endNs - System.nanoTime()) / 1_000_000_000L + 10, "end of the run");
+            FrameCollector.await(done, 30, "end of the run");
         } finally {
             encoder.shutdownNow();
         }
@@ -184,16 +138,6 @@ class SimulcastDownlinkIT {
             assertTrue(index > last[layer], "frame " + index + " after " + last[layer] + "; " + detail);
             last[layer] = index;
         }
-    }
-
-    /** The highest layer marked seen, or -1. */
-    private static int highestLayer(boolean[] seen) {
-        for (int layer = seen.length - 1; layer >= 0; layer--) {
-            if (seen[layer]) {
-                return layer;
-            }
-        }
-        return -1;
     }
 
     /** Which layers delivered frames between two System.nanoTime values. */

@@ -36,11 +36,6 @@ public enum RelayCounter {
     NACKED_PACKETS,
     /** RTX packets sent in answer to NACKs. */
     RTX_SENT,
-    /**
-     * RTX copies of already forwarded packets sent as padding, so a subscriber held below its
-     * layer cap can show the capacity for the next layer.
-     */
-    PADDING_PACKETS_SENT,
     /** NACKed packets that were no longer (or never) in the cache. */
     RTX_MISSES,
     /**

@@ -52,19 +52,6 @@ public final class RelayEngine implements DatagramReceiver {
      * shows congestion, which brings the estimate down.
      */
     private static final long DEFAULT_DOWNLINK_START_BPS = 5_000_000;
-    /**
-     * Padding aims at this multiple of the next layer's bitrate: above the selector's 1.15 up
-     * margin, so the estimate can hold there while the selector waits out its hold time.
-     */
-    private static final double PADDING_TARGET_SHARE = 1.3;
-    /**
-     * Media plus padding stay below this share of the estimate: the headroom absorbs the
-     * estimate's overshoots instead of the bottleneck's queue, while the controller, bounded by
-     * 1.5 x what is acknowledged, can still raise its estimate.
-     */
-    private static final double PADDING_ESTIMATE_SHARE = 0.85;
-    /** At most this many padding packets per subscriber per tick (20 ms). */
-    private static final int MAX_PADDING_PACKETS_PER_TICK = 16;
 
     private final RelayConfig config;
     private final RelayAuthenticator authenticator;
@@ -274,10 +261,6 @@ public final class RelayEngine implements DatagramReceiver {
             int sequenceNumber = RtpHeaders.sequenceNumber(packet, base);
             track.cache.put(sequenceNumber, packet);
             track.missing.onPacket(sequenceNumber, nowNs);
-            if (!restored) {
-                track.lastCachedSequence = sequenceNumber;
-                track.cached = true;
-            }
         }
         boolean keyframeStart = false;
         boolean marker = false;
@@ -364,64 +347,7 @@ public final class RelayEngine implements DatagramReceiver {
                     }
                 }
             }
-            if (session.downlink != null && session.downlink.hasEstimate()) {
-                padTowardsNextLayer(session, nowNs);
-            }
         }
-    }
-
-    /**
-     * Pads a subscriber held below its layer cap up to what the next layer needs, bounded by the
-     * current estimate: the controller raises its estimate only as far as 1.5 x what is
-     * acknowledged, so without padding a subscriber moved down never shows the capacity for the
-     * layer above (the publisher sends only what its layers need; the node has nothing else to
-     * send). The padding is RTX copies of the newest packet already forwarded on the
-     * subscriber's layer (a duplicate its jitter buffer drops), up to 85 % of the estimate, each
-     * numbered and recorded like
-     * media, so congestion brings the estimate, and with it the padding, down again. None while
-     * the downlink reported loss in the last 2 s or a layer switch waits for its keyframe.
-     */
-    private void padTowardsNextLayer(RelaySession session, long nowNs) {
-        long climbBps = 0;
-        RelayTrack source = null;
-        for (int i = 0; i < session.subscriptions.size(); i++) {
-            Subscription subscription = session.subscriptions.get(i);
-            long nextBps = subscription.nextLayerBitrateBps();
-            RelayTrack forwarded = subscription.stream.videoLayer(subscription.switcher.forwardedLayer());
-            // Not while a switch waits for a keyframe: that keyframe needs the room.
-            if (nextBps > 0 && forwarded != null && forwarded.track.hasRtx() && forwarded.cached
-                    && subscription.switcher.pendingLayer() == LayerSwitcher.NONE) {
-                climbBps += nextBps;
-                source = forwarded;
-            }
-        }
-        SubscriberDownlink downlink = session.downlink;
-        long targetBps = Math.min((long) (PADDING_ESTIMATE_SHARE * downlink.estimateBps()),
-                (long) (PADDING_TARGET_SHARE * climbBps));
-        long dueBytes = downlink.paddingBytesDue(targetBps, nowNs);
-        if (source == null || dueBytes <= 0 || !downlink.canPad(nowNs)) {
-            return;
-        }
-        ByteBuf original = source.cache.get(source.lastCachedSequence);
-        long sentBytes = 0;
-        for (int n = 0; original != null && n < MAX_PADDING_PACKETS_PER_TICK && sentBytes < dueBytes; n++) {
-            ByteBuf rtx = RtxPackets.toRtx(out.allocator(), original, source.track.rtxPayloadType(),
-                    source.track.rtxSsrc(), source.nextRtxSequence);
-            if (rtx == null) {
-                return;
-            }
-            source.nextRtxSequence = (source.nextRtxSequence + 1) & 0xFFFF;
-            int transportOffset = TransportSequenceExtension.offsetOf(rtx, rtx.readerIndex(), rtx.readableBytes(),
-                    RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID);
-            if (transportOffset == TransportSequenceExtension.NOT_FOUND) {
-                rtx.release(); // padding the controller cannot see would only cost capacity
-                return;
-            }
-            sentBytes += rtx.readableBytes();
-            sendOwnedToSubscriber(session, rtx, transportOffset, nowNs);
-            counters.increment(RelayCounter.PADDING_PACKETS_SENT);
-        }
-        downlink.paddingSent(sentBytes);
     }
 
     private void onRtcp(ByteBuf packet, InetSocketAddress sender, long nowNs) {

@@ -19,9 +19,6 @@ final class RelayTrack {
     /** Packets the source's stream skipped, to NACK (20 ms reorder wait, every 120 ms, 5 times). */
     final MissingPacketTracker missing = new MissingPacketTracker(20_000_000L, 120_000_000L, 5);
 
-    /** Sequence number of the newest packet put in {@link #cache}; valid if {@link #cached}. */
-    int lastCachedSequence;
-    boolean cached;
     /** Where this video track's keyframes start; null for audio and data tracks. */
     final KeyframeStartDetector keyframes;
 

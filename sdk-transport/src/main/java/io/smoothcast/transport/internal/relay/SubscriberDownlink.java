@@ -16,11 +16,6 @@ import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
  * client, a plain RTP tool) keeps its static layer cap instead of a controller that would back
  * off for want of feedback.
  *
- * <p>It also keeps the padding budget: when a subscriber is held on a lower simulcast layer, the
- * media alone would keep the estimate there (it grows only with what is acknowledged), so the
- * node pads up to the next layer (see {@code RelayEngine}), as libwebrtc pads to let the estimate
- * reach a disabled simulcast layer.
- *
  * <p>Not thread-safe: the relay's I/O thread. Allocates nothing after construction.
  */
 final class SubscriberDownlink {
@@ -33,22 +28,9 @@ final class SubscriberDownlink {
     private final CongestionController controller;
     private final TransportFeedbackConverter converter = new TransportFeedbackConverter();
     private final TransportCcFeedbackView view = new TransportCcFeedbackView();
-    /** Loss fraction above which padding stops: a lossy downlink has no room to show. */
-    private static final double MAX_PADDING_LOSS_FRACTION = 0.02;
-    /** Longest window one padding budget covers, in ns (a late tick does not cause a burst). */
-    private static final long MAX_PADDING_WINDOW_NS = 40_000_000L;
-    /** How long feedback must show no loss before padding starts (again), in ns. */
-    private static final long PADDING_QUIET_NS = 2_000_000_000L;
-
     /** Unwrapped transport-wide sequence number of the next packet to this subscriber. */
     private long nextTransportSequence;
     private boolean feedbackSeen;
-    /** Bytes of media stamped since {@link #paddingWindowStartNs}. */
-    private long mediaBytesInWindow;
-    private long paddingWindowStartNs;
-    private boolean paddingWindowStarted;
-    /** When feedback last reported loss above {@link #MAX_PADDING_LOSS_FRACTION}. */
-    private long lastLossyFeedbackNs;
 
     /**
      * @param startBitrateBps the first estimate, in bps: the layers above it are reached after
@@ -75,38 +57,6 @@ final class SubscriberDownlink {
         long sequence = nextTransportSequence++;
         packet.setShort(packet.readerIndex() + offset, (int) sequence);
         controller.onPacketSent(sequence, packet.readableBytes(), nowNs, -1);
-        mediaBytesInWindow += packet.readableBytes();
-    }
-
-    /**
-     * How many bytes of padding would bring what this subscriber got since the last call up to
-     * {@code targetBps}, and starts the next window. Padding stamped after this call must be
-     * reported with {@link #paddingSent} so it does not count as media of the next window.
-     *
-     * @param targetBps the rate to reach, in bps
-     * @param nowNs the current time, in ns
-     * @return bytes of padding due now; 0 when media alone reached the rate
-     */
-    long paddingBytesDue(long targetBps, long nowNs) {
-        long windowNs = Math.min(MAX_PADDING_WINDOW_NS, nowNs - paddingWindowStartNs);
-        long mediaBytes = mediaBytesInWindow;
-        boolean first = !paddingWindowStarted;
-        paddingWindowStarted = true;
-        paddingWindowStartNs = nowNs;
-        mediaBytesInWindow = 0;
-        if (first || windowNs <= 0) {
-            return 0;
-        }
-        return Math.max(0, targetBps * windowNs / 8_000_000_000L - mediaBytes);
-    }
-
-    /**
-     * Takes padding stamped just now out of the media count.
-     *
-     * @param bytes bytes of padding sent since {@link #paddingBytesDue}
-     */
-    void paddingSent(long bytes) {
-        mediaBytesInWindow -= bytes;
     }
 
     /**
@@ -121,9 +71,6 @@ final class SubscriberDownlink {
         TransportFeedback feedback = converter.convert(view, nextTransportSequence - 1);
         if (feedback != null && feedback.size() > 0) {
             controller.onFeedback(feedback, nowNs);
-            if (!feedbackSeen || controller.lossFraction() > MAX_PADDING_LOSS_FRACTION) {
-                lastLossyFeedbackNs = nowNs; // the first feedback also starts the quiet period
-            }
             feedbackSeen = true;
         }
         return true;
@@ -132,17 +79,6 @@ final class SubscriberDownlink {
     /** Timer work of the controller; every 20 ms. */
     void onTick(long nowNs) {
         controller.onTick(nowNs);
-    }
-
-    /**
-     * Whether padding may be added: feedback flows and has reported (almost) no loss for
-     * {@link #PADDING_QUIET_NS}, so extra packets do not compete with repairs and keyframes on a
-     * downlink that is dropping.
-     *
-     * @param nowNs the current time, in ns
-     */
-    boolean canPad(long nowNs) {
-        return feedbackSeen && !controller.isFeedbackTimedOut() && nowNs - lastLossyFeedbackNs >= PADDING_QUIET_NS;
     }
 
     /** Whether the subscriber has sent usable feedback, so {@link #estimateBps()} means something. */

@@ -140,26 +140,6 @@ final class Subscription {
     }
 
     /**
-     * The bitrate, in bps, of the next layer up that this subscription may climb to: above the
-     * forwarded layer, not above the cap, with the selector choosing by estimate.
-     *
-     * @return the next layer's announced bitrate, or 0 when there is nothing to climb to
-     */
-    long nextLayerBitrateBps() {
-        if (selector == null) {
-            return 0;
-        }
-        int forwarded = switcher.forwardedLayer();
-        for (int layer : selectorLayers) {
-            if (layer > forwarded) {
-                RelayTrack track = stream.videoLayer(layer);
-                return track == null ? 0 : track.track.bitrateBps();
-            }
-        }
-        return 0;
-    }
-
-    /**
      * Whether a packet of a track goes to this subscriber: every non-video packet does; video
      * packets as the {@link LayerSwitcher} decides.
      */
