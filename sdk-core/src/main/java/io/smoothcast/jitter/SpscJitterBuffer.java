@@ -2,6 +2,7 @@ package io.smoothcast.jitter;
 
 import io.smoothcast.jitter.internal.FreezeDetector;
 import io.smoothcast.jitter.internal.NackTracker;
+import io.smoothcast.jitter.internal.PayloadChunkPool;
 import io.smoothcast.jitter.internal.PlayoutDelayEstimator;
 import io.smoothcast.jitter.internal.SeqLockedCounters;
 import io.smoothcast.jitter.internal.SpscSlotRing;
@@ -49,7 +50,8 @@ import io.smoothcast.rtp.TimestampUnwrapper;
  *
  * <h2>Memory</h2>
  * Payloads are copied into the buffer's own pooled memory ({@code capacity x maxPayloadBytes}
- * bytes, allocated once). A {@link JitterFrame} handed to {@link FrameHandler#onFrame} points into
+ * bytes, allocated once), in chunks reused most recently released first, so that the memory
+ * written per packet stays about the size of the packets in flight. A {@link JitterFrame} handed to {@link FrameHandler#onFrame} points into
  * that memory and is valid only until {@code onFrame} returns; nothing needs to be returned.
  *
  * <h2>Thread-safety</h2>
@@ -269,6 +271,8 @@ public final class SpscJitterBuffer {
         final NackTracker nacks;
         final NackTracker.ArrivalCheck arrivals;
         final TimestampUnwrapper timestamps = new TimestampUnwrapper();
+        /** Payload memory; reclaimed each time {@link #cachedConsumerHead} is refreshed. */
+        final PayloadChunkPool chunks = new PayloadChunkPool(ring);
         SequenceUnwrapper sequences = newSequenceUnwrapper();
         boolean haveSsrc;
         int ssrc;
@@ -341,10 +345,12 @@ public final class SpscJitterBuffer {
                 long head = cachedConsumerHead;
                 // The consumer only moves beyond highest + 1 when it flushes, so an in-order
                 // packet at or above the last flush point cannot be late: the cached head is then
-                // enough, and the consumer's cache line is read only when it could matter.
-                if (s <= highest || s < flushRequested || s - head >= capacity) {
+                // enough, and the consumer's cache line is read only when it could matter, or
+                // when a batch of released payload chunks is due back.
+                if (s <= highest || s < flushRequested || s - head >= capacity || chunks.wantsReclaim()) {
                     head = ring.consumerHead();
                     cachedConsumerHead = head;
+                    chunks.reclaim(head);
                 }
                 if (s < head) {
                     boolean duplicate = ring.producerHolds(s);
@@ -385,7 +391,7 @@ public final class SpscJitterBuffer {
                     pendingBoundary = -1;
                 }
                 ring.write(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF,
-                        marker ? SpscSlotRing.FLAG_MARKER : 0, payload, offset, length);
+                        marker ? SpscSlotRing.FLAG_MARKER : 0, chunks.take(), payload, offset, length);
                 if (s > highest) {
                     if (nackEnabled && !newStream && s > highest + 1) {
                         long from = Math.max(highest + 1, head);

@@ -224,11 +224,11 @@ public final class RtpPacketWriter {
     private int newExtension(int id, int length) {
         Bytes.checkRange("id", id, 1, 255);
         if (extensionCount == MAX_EXTENSIONS) {
-            throw new IllegalStateException("at most " + MAX_EXTENSIONS + " header extensions per packet");
+            throw tooManyExtensions();
         }
         for (int i = 0; i < extensionCount; i++) {
             if (extensionIds[i] == id) {
-                throw new IllegalArgumentException("id " + id + " already added to this packet");
+                throw duplicateId(id);
             }
         }
         int slot = extensionCount++;
@@ -241,6 +241,15 @@ public final class RtpPacketWriter {
             oneByteBlock[oneByteBlockLength++] = (byte) ((id << 4) | (length - 1));
         }
         return slot;
+    }
+
+    // Exceptions are built out of line to keep the per-packet methods small enough to inline.
+    private static IllegalStateException tooManyExtensions() {
+        return new IllegalStateException("at most " + MAX_EXTENSIONS + " header extensions per packet");
+    }
+
+    private static IllegalArgumentException duplicateId(int id) {
+        return new IllegalArgumentException("id " + id + " already added to this packet");
     }
 
     /**

@@ -46,6 +46,11 @@ final class BroadcastCommand implements Callable<Integer> {
     @Option(names = "--stream", description = "Stream id (letters, digits, . _ ~ -). Default: ${DEFAULT-VALUE}.")
     String streamId = "demo";
 
+    @Option(names = "--e2e-key", paramLabel = "ID=HEX",
+            description = "Encrypt every frame end to end (SFrame, AES-128-GCM) with this key id and stream secret;"
+                    + " viewers need the same --e2e-key, relays none.")
+    String e2eKey;
+
     @Option(names = "--token", description = "Publish token for the stream (see the token command), for relays that require one.")
     String token;
 
@@ -118,9 +123,13 @@ final class BroadcastCommand implements Callable<Integer> {
         BroadcasterListener listener = synthetic != null ? synthetic : encoder;
         Broadcaster broadcaster;
         try {
-            broadcaster = Broadcaster.builder().node(node).streamId(streamId).listener(listener).token(token)
-                    .bitrateLimits(Math.min(100_000, startBitrateBps), startBitrateBps, maxBitrateBps)
-                    .videoBitrateBps((int) Math.min(Integer.MAX_VALUE, maxBitrateBps)).audio(encoder != null).build();
+            Broadcaster.Builder builder = Broadcaster.builder().node(node).streamId(streamId).listener(listener)
+                    .token(token).bitrateLimits(Math.min(100_000, startBitrateBps), startBitrateBps, maxBitrateBps)
+                    .videoBitrateBps((int) Math.min(Integer.MAX_VALUE, maxBitrateBps)).audio(encoder != null);
+            if (e2eKey != null) {
+                builder.frameEncryption(frameKey(e2eKey));
+            }
+            broadcaster = builder.build();
         } catch (IllegalArgumentException e) {
             Arguments.check(spec, false, "--stream", e.getMessage());
             return 2;
@@ -162,6 +171,15 @@ final class BroadcastCommand implements Callable<Integer> {
         } catch (Exception e) {
             spec.commandLine().getErr().println("broadcast: " + e.getMessage());
             return 1;
+        }
+    }
+
+    private io.smoothcast.security.FrameKey frameKey(String text) {
+        try {
+            return FrameKeyOption.parse(text);
+        } catch (IllegalArgumentException e) {
+            Arguments.check(spec, false, "--e2e-key", e.getMessage());
+            throw e; // not reached: check throws
         }
     }
 }

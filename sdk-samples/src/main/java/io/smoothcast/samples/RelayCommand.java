@@ -58,6 +58,11 @@ final class RelayCommand implements Callable<Integer> {
             description = "Stop after this many seconds (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}.")
     double durationS;
 
+    @Option(names = "--upstream-token-key", paramLabel = "ID=HEX",
+            description = "With --upstream: sign this node's upstream SUBSCRIBEs with this cluster key (the upstream"
+                    + " relay's --token-key list must include it).")
+    String upstreamTokenKey;
+
     @Option(names = "--token-key", paramLabel = "ID=HEX",
             description = "Require tokens (see the token command) signed with this key; repeat to accept two keys during a rotation.")
     java.util.List<String> tokenKeys = new java.util.ArrayList<>();
@@ -80,6 +85,17 @@ final class RelayCommand implements Callable<Integer> {
                 "must be 0-65535: " + httpPort);
         PrintWriter out = spec.commandLine().getOut();
         RelayNode.Builder builder = RelayNode.builder().bindAddress(new InetSocketAddress(bind, port));
+        Arguments.check(spec, upstreamTokenKey == null || upstream != null, "--upstream-token-key", "needs --upstream");
+        if (upstreamTokenKey != null) {
+            int eq = upstreamTokenKey.indexOf('=');
+            Arguments.check(spec, eq > 0, "--upstream-token-key", "must be ID=HEX: " + upstreamTokenKey);
+            try {
+                builder.upstreamTokenIssuer(new io.smoothcast.security.TokenIssuer(io.smoothcast.security.TokenKey.of(
+                        upstreamTokenKey.substring(0, eq), TokenCommand.parseSecret(upstreamTokenKey.substring(eq + 1)))));
+            } catch (IllegalArgumentException e) {
+                Arguments.check(spec, false, "--upstream-token-key", e.getMessage());
+            }
+        }
         if (upstream != null) {
             builder.upstream(upstream);
         }

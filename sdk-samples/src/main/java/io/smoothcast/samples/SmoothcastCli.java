@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
             DiagCommand.class,
             ReportCommand.class,
             FailoverBenchCommand.class,
+            ChaosCommand.class,
+            LoadtestCommand.class,
             TokenCommand.class,
             ProbeCommand.class,
         },

@@ -50,6 +50,11 @@ final class ViewCommand implements Callable<Integer> {
     @Option(names = "--stream", description = "Stream id. Default: ${DEFAULT-VALUE}.")
     String streamId = "demo";
 
+    @Option(names = "--e2e-key", paramLabel = "ID=HEX",
+            description = "Decrypt frames encrypted end to end by a broadcaster with this key id and stream secret;"
+                    + " repeat (up to 4) during a key rotation. Refused frames are counted, not shown.")
+    java.util.List<String> e2eKeys = new java.util.ArrayList<>();
+
     @Option(names = "--token", description = "Subscribe token for the stream (see the token command), for relays that require one.")
     String token;
 
@@ -72,6 +77,7 @@ final class ViewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Arguments.check(spec, e2eKeys.size() <= 4, "--e2e-key", "at most 4 keys: " + e2eKeys.size());
         Arguments.check(spec, token == null || token.matches("[A-Za-z0-9_.-]{1,512}"), "--token",
                 "must be a token printed by the token command");
         Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0: " + durationS);
@@ -102,7 +108,11 @@ final class ViewCommand implements Callable<Integer> {
         ViewerMeter meter = new ViewerMeter(sink, mkv, e -> status.println("view: output closed: " + e.getMessage()));
         Viewer viewer;
         try {
-            viewer = Viewer.builder().node(node).streamId(streamId).listener(meter).token(token).build();
+            Viewer.Builder builder = Viewer.builder().node(node).streamId(streamId).listener(meter).token(token);
+            for (String key : e2eKeys) {
+                builder.frameDecryptionKey(frameKey(key));
+            }
+            viewer = builder.build();
         } catch (IllegalArgumentException e) {
             Arguments.check(spec, false, "--stream", e.getMessage());
             return 2;
@@ -154,5 +164,14 @@ final class ViewCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    private io.smoothcast.security.FrameKey frameKey(String text) {
+        try {
+            return FrameKeyOption.parse(text);
+        } catch (IllegalArgumentException e) {
+            Arguments.check(spec, false, "--e2e-key", e.getMessage());
+            throw e; // not reached: check throws
+        }
     }
 }

@@ -11,9 +11,11 @@ import io.smoothcast.abr.RenditionLadder;
 import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
+import io.smoothcast.security.FrameKey;
 import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.internal.client.TokenBytes;
 import io.smoothcast.transport.internal.client.BroadcasterEngine;
+import io.smoothcast.transport.internal.client.FrameSealer;
 import io.smoothcast.transport.internal.client.OutgoingFrame;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.StreamIds;
@@ -107,6 +109,9 @@ public final class Broadcaster implements AutoCloseable {
     private final Runnable drainTask;
     private final Runnable paceTask;
     private final byte[] token;
+    /** The stream's end-to-end key, or null to send frames unencrypted. */
+    private final FrameKey frameKey;
+    private volatile FrameSealer sealer;
     private final Object lifecycleLock = new Object();
     private volatile ConnectionState state;
     private EventLoopGroup group;
@@ -162,6 +167,7 @@ public final class Broadcaster implements AutoCloseable {
         this.ladder = builder.ladder;
         this.abrListener = builder.abrListener;
         this.token = builder.token;
+        this.frameKey = builder.frameKey;
         this.paceTask = () -> engine.onWake(clock.nanoTime());
         this.drainTask = () -> {
             drainScheduled.set(false);
@@ -206,6 +212,11 @@ public final class Broadcaster implements AutoCloseable {
                         ThreadLocalRandom.current().nextLong(), controller, pacer, renditions), clock);
                 engine = (BroadcasterEngine) handler.receiver();
                 engine.useToken(token);
+                if (frameKey != null) {
+                    // A fresh counter start per session (wall clock): a restart never reuses a nonce.
+                    sealer = new FrameSealer(frameKey.newEncryptor(System.currentTimeMillis()));
+                    engine.useEncryption(sealer);
+                }
                 channel = transport.bind(group, localAddress, handler);
                 // Set after the channel exists (a sender who sees the state also sees the channel)
                 // and before the HELLO leaves (the answer finds the state CONNECTING).
@@ -381,6 +392,21 @@ public final class Broadcaster implements AutoCloseable {
                 c.get(BroadcasterEngine.RTX_SENT));
     }
 
+    /**
+     * Counters of end-to-end encryption ({@link Builder#frameEncryption}): frames sealed, and
+     * frames that could not be sealed. Any thread.
+     *
+     * @return the snapshot (zeros without encryption or before start)
+     */
+    public FrameEncryptionStats encryptionStats() {
+        FrameSealer s = sealer;
+        if (s == null) {
+            return FrameEncryptionStats.NONE;
+        }
+        return new FrameEncryptionStats(s.counters().get(FrameSealer.FRAMES_SEALED),
+                s.counters().get(FrameSealer.SEAL_FAILED), 0, 0, 0, 0, 0, 0);
+    }
+
     /** @return the engine while running (null before start), for {@link OpsMonitor}'s reads */
     BroadcasterEngine engineForStats() {
         synchronized (lifecycleLock) {
@@ -527,6 +553,7 @@ public final class Broadcaster implements AutoCloseable {
         private int sendQueueFrames = 256;
         private boolean forceNio;
         private byte[] token = new byte[0];
+        private FrameKey frameKey;
         private SharedIoThreads sharedIo;
         private long startBitrateBps = 1_000_000L;
         private long minBitrateBps = 100_000L;
@@ -747,6 +774,26 @@ public final class Broadcaster implements AutoCloseable {
          */
         public Builder token(String token) {
             this.token = TokenBytes.of(token);
+            return this;
+        }
+
+        /**
+         * Encrypts every frame end to end with SFrame (RFC 9605) before it is packetized: nodes
+         * forward ciphertext they cannot read (RTP headers and the one-byte payload header with
+         * the start and keyframe bits stay in clear for them). Viewers need the same key
+         * ({@code Viewer.Builder.frameDecryptionKey}). The key comes from the application's
+         * server, per stream. Each start seals from a counter taken from the wall clock, so a
+         * restarted broadcaster never repeats a nonce under the same key. Default: no encryption.
+         *
+         * @param key the stream's key
+         * @return this builder
+         * @throws IllegalArgumentException if {@code key} is null
+         */
+        public Builder frameEncryption(FrameKey key) {
+            if (key == null) {
+                throw new IllegalArgumentException("key must not be null");
+            }
+            this.frameKey = key;
             return this;
         }
 

@@ -15,6 +15,11 @@ public final class ReceivedFrame {
     private JitterFrame frame;
     private MediaKind kind;
     private int ssrc;
+    /** The decrypted frame, or null when the frame's own payload is delivered. */
+    private byte[] decrypted;
+    private int decryptedLength;
+    /** A frame of this track was refused by decryption just before this one. */
+    private boolean refusedBefore;
 
     ReceivedFrame() {
     }
@@ -23,7 +28,20 @@ public final class ReceivedFrame {
         this.frame = jitterFrame;
         this.kind = trackKind;
         this.ssrc = trackSsrc;
+        this.decrypted = null;
+        this.refusedBefore = false;
         return this;
+    }
+
+    /**
+     * Delivers {@code length} bytes of {@code plaintext} instead of the received (sealed) payload.
+     *
+     * @param afterRefusal a frame of this track was refused by decryption since the last one delivered
+     */
+    void useDecrypted(byte[] plaintext, int length, boolean afterRefusal) {
+        this.decrypted = plaintext;
+        this.decryptedLength = length;
+        this.refusedBefore = afterRefusal;
     }
 
     /** @return audio or video */
@@ -51,9 +69,12 @@ public final class ReceivedFrame {
         return frame.firstArrivalNs();
     }
 
-    /** @return true if frames were lost just before this one (the decoder may need a keyframe) */
+    /**
+     * @return true if frames were lost just before this one, in the network or refused by
+     *     end-to-end decryption (the decoder may need a keyframe)
+     */
     public boolean followsLoss() {
-        return frame.followsLoss();
+        return frame.followsLoss() || refusedBefore;
     }
 
     /** @return true if the broadcaster marked the frame as decodable on its own */
@@ -64,6 +85,9 @@ public final class ReceivedFrame {
 
     /** @return the frame's length in bytes */
     public int length() {
+        if (decrypted != null) {
+            return decryptedLength;
+        }
         return frame.totalPayloadLength() - frame.packetCount() * GenericPayload.HEADER_LENGTH;
     }
 
@@ -79,6 +103,10 @@ public final class ReceivedFrame {
         int length = length();
         if (destination == null || offset < 0 || offset > destination.length - length) {
             throw new IllegalArgumentException("destination must have room for " + length + " bytes from offset " + offset);
+        }
+        if (decrypted != null) {
+            System.arraycopy(decrypted, 0, destination, offset, length);
+            return length;
         }
         byte[] source = frame.payloadArray();
         int at = offset;

@@ -6,7 +6,10 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.security.TokenIssuer;
 import io.smoothcast.security.TokenVerifier;
+import io.smoothcast.transport.internal.relay.CascadeCredentials;
+import io.smoothcast.transport.internal.relay.PeerRateLimits;
 import io.smoothcast.transport.internal.relay.RelayAuthenticator;
 import io.smoothcast.transport.internal.relay.RelayConfig;
 import io.smoothcast.transport.internal.relay.RelayCounters;
@@ -72,6 +75,9 @@ public final class RelayNode implements AutoCloseable {
         this.securityOptions = builder;
     }
 
+    /** Lifetime of the tokens this node mints for its upstream subscriptions (one per subscription). */
+    private static final long UPSTREAM_TOKEN_TTL_SECONDS = 3600;
+
     /** The engine's defences, made fresh for each start (a new cookie secret, empty rate state). */
     private RelaySecurity newSecurity() {
         Builder b = securityOptions;
@@ -80,7 +86,10 @@ public final class RelayNode implements AutoCloseable {
         ReturnRoutability routability = b.returnRoutabilityCheck ? new ReturnRoutability(new SecureRandom()) : null;
         SourceRateLimiter limiter = new SourceRateLimiter(b.controlPerSecond, b.controlBurst,
                 TRACKED_SOURCES_PER_HALF_OPEN_SESSION * b.maxHalfOpenSessions);
-        return new RelaySecurity(authenticator, routability, limiter, b.maxHalfOpenSessions);
+        CascadeCredentials cascade = b.upstreamTokenIssuer == null ? null
+                : new CascadeCredentials(b.upstreamTokenIssuer, () -> System.currentTimeMillis() / 1000,
+                        UPSTREAM_TOKEN_TTL_SECONDS);
+        return new RelaySecurity(authenticator, routability, limiter, b.maxHalfOpenSessions, b.peerLimits, cascade);
     }
 
     /**
@@ -210,6 +219,8 @@ public final class RelayNode implements AutoCloseable {
         private NanoClock clock = NanoClock.system();
         private int nodeId = ThreadLocalRandom.current().nextInt();
         private TokenVerifier tokenVerifier;
+        private TokenIssuer upstreamTokenIssuer;
+        private PeerRateLimits peerLimits = PeerRateLimits.DEFAULTS;
         private boolean returnRoutabilityCheck = true;
         private int maxHalfOpenSessions = 1024;
         private int controlPerSecond = 100;
@@ -388,14 +399,62 @@ public final class RelayNode implements AutoCloseable {
          * against the wall clock. A request without a valid token for its stream and role is
          * refused with {@code UNAUTHORIZED}, {@code TOKEN_EXPIRED} or {@code FORBIDDEN} and gets
          * no media. Default: none (tokens are not checked). To rotate keys, give the verifier the
-         * old and the new key. A node with an upstream node subscribes there without a token,
-         * so the upstream node must not require one.
+         * old and the new key. For nodes downstream of this one, include the cluster key they
+         * sign with ({@link #upstreamTokenIssuer}).
          *
          * @param verifier the verifier, or null to accept requests without tokens
          * @return this builder
          */
         public Builder tokenVerifier(TokenVerifier verifier) {
             this.tokenVerifier = verifier;
+            return this;
+        }
+
+        /**
+         * The cluster key this node signs with when it subscribes to a stream on its
+         * {@linkplain #upstream upstream node}: each upstream SUBSCRIBE carries a subscribe token
+         * for that stream, minted on the spot and valid for an hour, which an upstream node that
+         * requires tokens checks like a viewer's (its verifier must hold this key). Default: none
+         * (upstream SUBSCRIBEs carry no token, so the upstream node must not require one).
+         *
+         * @param clusterIssuer signs with the cluster key, or null for no token
+         * @return this builder
+         */
+        public Builder upstreamTokenIssuer(TokenIssuer clusterIssuer) {
+            this.upstreamTokenIssuer = clusterIssuer;
+            return this;
+        }
+
+        /**
+         * Caps on each publisher's media: RTP packets per second and bits per second (UDP
+         * payload, retransmissions included), each allowed to run {@code burstMs} ahead. Packets
+         * over a cap are dropped and counted ({@link RelayStats#publisherRateLimited()}).
+         * Default 10,000 packets/s, 50 Mbps, 250 ms: far above what one broadcaster sends.
+         *
+         * @param packetsPerSecond 1-1,000,000,000
+         * @param bitsPerSecond at least 1
+         * @param burstMs at least 1
+         * @return this builder
+         */
+        public Builder publisherRateLimit(long packetsPerSecond, long bitsPerSecond, int burstMs) {
+            this.peerLimits = new PeerRateLimits(packetsPerSecond, bitsPerSecond, burstMs,
+                    peerLimits.controlPerSecond(), peerLimits.controlBurst());
+            return this;
+        }
+
+        /**
+         * Cap on RTCP and control messages (NACKs, PLIs, reports, transport-cc feedback,
+         * keepalives) from each session with an accepted PUBLISH or SUBSCRIBE. Messages over it
+         * are dropped and counted ({@link RelayStats#peerControlRateLimited()}). Default 1,000 per
+         * second with bursts of 500 (a viewer sends at most a few hundred).
+         *
+         * @param perSecond 1-1,000,000,000
+         * @param burst at least 1
+         * @return this builder
+         */
+        public Builder peerControlRate(int perSecond, int burst) {
+            this.peerLimits = new PeerRateLimits(peerLimits.publisherPacketsPerSecond(),
+                    peerLimits.publisherBitsPerSecond(), peerLimits.publisherBurstMs(), perSecond, burst);
             return this;
         }
 

@@ -79,6 +79,16 @@ public final class RelayStats {
         return get(RelayCounter.RATE_LIMITED_DROPPED);
     }
 
+    /** @return RTP packets dropped because their publisher exceeded its packet or bit rate cap */
+    public long publisherRateLimited() {
+        return get(RelayCounter.PUBLISHER_RATE_LIMITED);
+    }
+
+    /** @return RTCP and control messages of authenticated sessions dropped over their per-session cap */
+    public long peerControlRateLimited() {
+        return get(RelayCounter.PEER_CONTROL_RATE_LIMITED);
+    }
+
     /** @return half-open sessions (HELLO without an accepted PUBLISH or SUBSCRIBE) evicted by newer ones */
     public long halfOpenEvicted() {
         return get(RelayCounter.HALF_OPEN_EVICTED);

@@ -6,8 +6,12 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.smoothcast.jitter.FrameHandler;
 import io.smoothcast.jitter.JitterBufferStats;
 import io.smoothcast.jitter.SpscJitterBuffer;
+import io.smoothcast.security.FrameKey;
+import io.smoothcast.security.SframeDecryptor;
+import io.smoothcast.security.SframeStatus;
 import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.internal.client.TokenBytes;
+import io.smoothcast.transport.internal.client.FrameOpener;
 import io.smoothcast.transport.internal.client.GenericPayload;
 import io.smoothcast.transport.internal.client.ReceiveTrack;
 import io.smoothcast.transport.internal.client.ViewerEngine;
@@ -17,6 +21,7 @@ import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.UdpTransport;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -75,6 +80,9 @@ public final class Viewer implements AutoCloseable {
     private final int maxSimulcastLayer;
     private final int fixedPlayoutDelayMs;
     private final byte[] token;
+    /** The stream's end-to-end keys (empty: frames are delivered as received). */
+    private final List<FrameKey> frameKeys;
+    private volatile FrameOpener opener;
     private final Object lifecycleLock = new Object();
     private volatile ConnectionState state;
     private volatile boolean playing;
@@ -100,6 +108,7 @@ public final class Viewer implements AutoCloseable {
         this.maxSimulcastLayer = builder.maxSimulcastLayer;
         this.fixedPlayoutDelayMs = builder.fixedPlayoutDelayMs;
         this.token = builder.token;
+        this.frameKeys = List.copyOf(builder.frameKeys);
     }
 
     /**
@@ -134,9 +143,17 @@ public final class Viewer implements AutoCloseable {
                         clock);
                 engine = (ViewerEngine) handler.receiver();
                 engine.useToken(token);
+                if (!frameKeys.isEmpty()) {
+                    SframeDecryptor decryptor = new SframeDecryptor(frameKeys.get(0).suite(),
+                            SframeDecryptor.DEFAULT_REPLAY_WINDOW_FRAMES);
+                    for (FrameKey key : frameKeys) {
+                        decryptor.addKey(key.keyId(), key.baseKey());
+                    }
+                    opener = new FrameOpener(decryptor);
+                }
                 channel = transport.bind(group, localAddress, handler);
                 playing = true;
-                playoutThread = new Thread(new PlayoutLoop(engine), "smoothcast-playout");
+                playoutThread = new Thread(new PlayoutLoop(engine, opener), "smoothcast-playout");
                 playoutThread.setDaemon(true);
                 playoutThread.start();
                 setState(ConnectionState.CONNECTING, "start");
@@ -225,6 +242,24 @@ public final class Viewer implements AutoCloseable {
                 c.get(ViewerEngine.MALFORMED_DROPPED), playoutDelayNs, c.get(ViewerEngine.RTT_NS));
     }
 
+    /**
+     * Counters of end-to-end decryption ({@link Builder#frameDecryptionKey}): frames decrypted,
+     * and frames refused per reason (altered or wrong key, replayed, too old, unknown key id,
+     * malformed). Any thread.
+     *
+     * @return the snapshot (zeros without keys or before start)
+     */
+    public FrameEncryptionStats encryptionStats() {
+        FrameOpener o = opener;
+        if (o == null) {
+            return FrameEncryptionStats.NONE;
+        }
+        var c = o.counters();
+        return new FrameEncryptionStats(0, 0, c.get(FrameOpener.FRAMES_OPENED),
+                c.get(-SframeStatus.AUTHENTICATION_FAILED), c.get(-SframeStatus.REPLAYED),
+                c.get(-SframeStatus.TOO_OLD), c.get(-SframeStatus.UNKNOWN_KEY), c.get(-SframeStatus.MALFORMED));
+    }
+
     /** @return the engine while running (null before start), for {@link OpsMonitor}'s reads */
     ViewerEngine engineForStats() {
         synchronized (lifecycleLock) {
@@ -288,11 +323,14 @@ public final class Viewer implements AutoCloseable {
     /** The playout thread: polls every track's jitter buffer for due frames. */
     private final class PlayoutLoop implements Runnable, FrameHandler {
         private final ViewerEngine source;
+        /** Decrypts frames before delivery, or null without keys. */
+        private final FrameOpener frameOpener;
         private final ReceivedFrame view = new ReceivedFrame();
         private ReceiveTrack current;
 
-        PlayoutLoop(ViewerEngine source) {
+        PlayoutLoop(ViewerEngine source, FrameOpener frameOpener) {
             this.source = source;
+            this.frameOpener = frameOpener;
         }
 
         @Override
@@ -310,9 +348,24 @@ public final class Viewer implements AutoCloseable {
 
         @Override
         public void onFrame(io.smoothcast.jitter.JitterFrame frame) {
+            ReceivedFrame delivered = view.bind(frame, current.track().kind(), current.track().ssrc());
+            if (frameOpener != null) {
+                int length = frameOpener.open(frame);
+                if (length < 0) { // refused and counted: never handed out as media
+                    frameOpener.noteRefusal(current.track().ssrc());
+                    try {
+                        listener.onFrameRejected(current.track().ssrc(), SframeStatus.name(length));
+                    } catch (RuntimeException e) {
+                        LOG.warn("ViewerListener.onFrameRejected threw", e);
+                    }
+                    return;
+                }
+                delivered.useDecrypted(frameOpener.plaintext(), length,
+                        frameOpener.takeRefusalBefore(current.track().ssrc()));
+            }
             framesDelivered++; // only this thread writes
             try {
-                listener.onFrame(view.bind(frame, current.track().kind(), current.track().ssrc()));
+                listener.onFrame(delivered);
             } catch (RuntimeException e) {
                 LOG.warn("ViewerListener.onFrame threw", e);
             }
@@ -341,6 +394,7 @@ public final class Viewer implements AutoCloseable {
         private int fixedPlayoutDelayMs = -1;
         private boolean forceNio;
         private byte[] token = new byte[0];
+        private final List<FrameKey> frameKeys = new ArrayList<>();
         private SharedIoThreads sharedIo;
 
         private Builder() {
@@ -480,6 +534,34 @@ public final class Viewer implements AutoCloseable {
          */
         public Builder token(String token) {
             this.token = TokenBytes.of(token);
+            return this;
+        }
+
+        /**
+         * Decrypts frames sealed end to end by a broadcaster with this key
+         * ({@code Broadcaster.Builder.frameEncryption}). Call again to hold up to
+         * {@value SframeDecryptor#MAX_KEYS} keys at once (for a rotation; each frame names its
+         * key id); all must use the same cipher suite. With a key, only frames that authenticate
+         * and are fresh (not replayed) reach {@link ViewerListener#onFrame}; the others are
+         * counted in {@link Viewer#encryptionStats()} and reported to
+         * {@link ViewerListener#onFrameRejected}. Default: no key, frames delivered as received.
+         *
+         * @param key a key of the stream
+         * @return this builder
+         * @throws IllegalArgumentException if {@code key} is null, uses another suite than the
+         *     keys before it, or is one key too many
+         */
+        public Builder frameDecryptionKey(FrameKey key) {
+            if (key == null) {
+                throw new IllegalArgumentException("key must not be null");
+            }
+            if (!frameKeys.isEmpty() && frameKeys.get(0).suite() != key.suite()) {
+                throw new IllegalArgumentException("key must use " + frameKeys.get(0).suite() + " like the others: " + key);
+            }
+            if (frameKeys.size() == SframeDecryptor.MAX_KEYS) {
+                throw new IllegalArgumentException("key is one too many: at most " + SframeDecryptor.MAX_KEYS);
+            }
+            frameKeys.add(key);
             return this;
         }
 

@@ -3,7 +3,7 @@ package io.smoothcast.transport;
 /**
  * Receives a {@link Viewer}'s frames and events. Every method has a no-op default.
  *
- * <p>{@link #onFrame} runs on the viewer's playout thread; {@link #onStateChanged} on its I/O
+ * <p>{@link #onFrame} and {@link #onFrameRejected} run on the viewer's playout thread; {@link #onStateChanged} on its I/O
  * thread. Both must be quick and must not block or throw (an exception is logged and otherwise
  * ignored).
  */
@@ -21,6 +21,19 @@ public interface ViewerListener {
      * @param frame the frame
      */
     default void onFrame(ReceivedFrame frame) {
+    }
+
+    /**
+     * A frame was refused by end-to-end decryption (only with
+     * {@link Viewer.Builder#frameDecryptionKey}) and not delivered: altered on the way or sealed
+     * with another key ({@code AUTHENTICATION_FAILED}), replayed ({@code REPLAYED},
+     * {@code TOO_OLD}), under a key id this viewer does not hold ({@code UNKNOWN_KEY}), or
+     * not a sealed frame ({@code MALFORMED}). Runs on the playout thread, once per refused frame.
+     *
+     * @param ssrc the track the frame belongs to
+     * @param reason the refusal's name, one of the above
+     */
+    default void onFrameRejected(int ssrc, String reason) {
     }
 
     /**

@@ -53,6 +53,12 @@ abstract class SlotRingPadding2 extends SlotRingConsumerFields {
  * slots; the producer reads {@code consumerHead} with acquire before reusing a slot. A slot
  * therefore never changes while the consumer can still read it.
  *
+ * <p>Payload memory. A slot does not own payload memory: the producer stores each packet's payload
+ * in a chunk of {@code maxPayloadBytes} bytes taken from a {@link PayloadChunkPool} and records
+ * the chunk's number in the slot. A chunk goes back to the pool once its slot is released, so the
+ * producer reuses the chunks released last (still in cache) instead of walking through
+ * {@code capacity x maxPayloadBytes} bytes of memory, which is larger than a core's cache.
+ *
  * <p>Thread-safety: exactly one producer thread and one consumer thread, as described above.
  */
 public final class SpscSlotRing extends SlotRingPadding2 {
@@ -105,6 +111,7 @@ public final class SpscSlotRing extends SlotRingPadding2 {
     private static final int WIRE_SEQUENCE_FIELD = 4;
     private static final int LENGTH_FIELD = 5;
     private static final int FLAGS_FIELD = 6;
+    private static final int CHUNK_FIELD = 7;
 
     /**
      * @param capacity number of slots; a power of two
@@ -144,7 +151,7 @@ public final class SpscSlotRing extends SlotRingPadding2 {
      * Fills slot {@code s} and publishes it. Producer thread only; the caller has checked that
      * {@code s - consumerHead < capacity}.
      */
-    public void write(long s, long mediaNs, long arrival, int rtpTs, int wireSeq, int flagBits,
+    public void write(long s, long mediaNs, long arrival, int rtpTs, int wireSeq, int flagBits, int chunk,
             byte[] src, int srcOffset, int srcLength) {
         int b = base(s);
         meta[b + MEDIA_TIME_FIELD] = mediaNs;
@@ -153,9 +160,27 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         meta[b + WIRE_SEQUENCE_FIELD] = wireSeq;
         meta[b + LENGTH_FIELD] = srcLength;
         meta[b + FLAGS_FIELD] = flagBits;
-        System.arraycopy(src, srcOffset, payload, ((int) s & mask) * maxPayloadBytes, srcLength);
+        meta[b + CHUNK_FIELD] = chunk;
+        System.arraycopy(src, srcOffset, payload, chunk * maxPayloadBytes, srcLength);
         // Release: the slot's fields above become visible before its sequence number.
         SEQUENCE.setRelease(meta, b + SEQUENCE_FIELD, s);
+    }
+
+    /**
+     * The payload chunk of slot {@code s} if the slot holds packet {@code s}, otherwise -1 (never
+     * written, or a stream boundary). Producer thread only.
+     */
+    public int producerChunk(long s) {
+        int b = base(s);
+        if (meta[b + SEQUENCE_FIELD] != s || (meta[b + FLAGS_FIELD] & FLAG_STREAM_BOUNDARY) != 0) {
+            return -1;
+        }
+        return (int) meta[b + CHUNK_FIELD];
+    }
+
+    /** @return the number of slots */
+    public int capacity() {
+        return mask + 1;
     }
 
     /** Publishes a stream boundary in slot {@code s} (see {@link #FLAG_STREAM_BOUNDARY}). */
@@ -263,7 +288,7 @@ public final class SpscSlotRing extends SlotRingPadding2 {
 
     /** Offset of slot {@code s}'s payload in {@link #payloadArray()}. */
     public int payloadOffset(long s) {
-        return ((int) s & mask) * maxPayloadBytes;
+        return (int) meta[base(s) + CHUNK_FIELD] * maxPayloadBytes;
     }
 
     /** The pooled payload memory of every slot. */

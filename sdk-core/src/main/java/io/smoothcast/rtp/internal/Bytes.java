@@ -78,22 +78,32 @@ public final class Bytes {
      * @throws IllegalArgumentException naming the offending argument
      */
     public static void checkRegion(byte[] buffer, int offset, int length, String lengthName) {
+        // One branch on the hot path; the messages are built out of line so that callers such as
+        // RtpPacketWriter.write stay small enough to be inlined.
+        if (buffer == null || (offset | length) < 0 || length > buffer.length - offset) {
+            throw regionError(buffer, offset, length, lengthName);
+        }
+    }
+
+    private static IllegalArgumentException regionError(byte[] buffer, int offset, int length, String lengthName) {
         if (buffer == null) {
-            throw new IllegalArgumentException("buffer must not be null");
+            return new IllegalArgumentException("buffer must not be null");
         }
         if (offset < 0 || offset > buffer.length) {
-            throw new IllegalArgumentException("offset " + offset + " outside buffer of " + buffer.length + " bytes");
+            return new IllegalArgumentException("offset " + offset + " outside buffer of " + buffer.length + " bytes");
         }
-        if (length < 0 || length > buffer.length - offset) {
-            throw new IllegalArgumentException(lengthName + " " + length + " exceeds buffer of " + buffer.length
-                + " bytes at offset " + offset);
-        }
+        return new IllegalArgumentException(lengthName + " " + length + " exceeds buffer of " + buffer.length
+            + " bytes at offset " + offset);
     }
 
     /** Rejects a value outside [min, max], naming the argument. */
     public static void checkRange(String name, long value, long min, long max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + value);
+            throw rangeError(name, value, min, max);
         }
+    }
+
+    private static IllegalArgumentException rangeError(String name, long value, long min, long max) {
+        return new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + value);
     }
 }

@@ -140,6 +140,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /** The track of the frame being packetized (read by the packet sink). */
     private int currentTrackIndex;
     private final FramePacketizer.PacketSink sink;
+    /** Seals frames end to end before packetizing, or null without encryption. */
+    private FrameSealer sealer;
 
     /**
      * @param out where datagrams go
@@ -286,6 +288,15 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      */
     public void useToken(byte[] token) {
         supervisor.useToken(token);
+    }
+
+    /**
+     * Seals every frame end to end (SFrame) before packetizing; call before {@link #start}.
+     *
+     * @param frameSealer the sealer, or null to send frames as they are
+     */
+    public void useEncryption(FrameSealer frameSealer) {
+        this.sealer = frameSealer;
     }
 
     /** The counters, readable from any thread. */
@@ -464,10 +475,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                 if (supervisor.isConnected()) {
                     int i = frame.trackIndex();
                     currentTrackIndex = i;
-                    packetizers[i].packetize(frame.data(), rtpTimestamp(i, frame.captureTimeNs()), frame.keyframe(),
-                            out.allocator(), sink);
-                    counters.increment(FRAMES_SENT);
-                    queued = true;
+                    ByteBuf data = sealer == null ? frame.data() : sealer.seal(frame.data());
+                    if (data != null) { // null: could not be sealed (counted by the sealer), never sent in clear
+                        packetizers[i].packetize(data, rtpTimestamp(i, frame.captureTimeNs()), frame.keyframe(),
+                                out.allocator(), sink);
+                        counters.increment(FRAMES_SENT);
+                        queued = true;
+                    }
                 } else {
                     counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
                 }

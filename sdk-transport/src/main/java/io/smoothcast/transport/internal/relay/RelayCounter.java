@@ -86,5 +86,9 @@ public enum RelayCounter {
     /** Half-open sessions (HELLO, no accepted role yet) evicted to make room for a newer one. */
     HALF_OPEN_EVICTED,
     /** Gauge: half-open sessions now. */
-    HALF_OPEN_SESSIONS
+    HALF_OPEN_SESSIONS,
+    /** RTP packets dropped because their publisher went over its packet or bit rate cap. */
+    PUBLISHER_RATE_LIMITED,
+    /** RTCP and control messages of authenticated sessions dropped over their per-session cap. */
+    PEER_CONTROL_RATE_LIMITED
 }

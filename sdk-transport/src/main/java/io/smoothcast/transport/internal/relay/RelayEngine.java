@@ -149,6 +149,10 @@ public final class RelayEngine implements DatagramReceiver {
         session.lastHeardNs = nowNs;
         int base = packet.readerIndex();
         int length = packet.readableBytes();
+        if (security.peerLimits() != null && !rateLimit(session, nowNs).allowMedia(length, nowNs)) {
+            counters.increment(RelayCounter.PUBLISHER_RATE_LIMITED);
+            return;
+        }
         int headerLength = RtpHeaders.headerLength(packet, base, length);
         if (headerLength < 0 || RtpHeaders.paddingLength(packet, base, length, headerLength) < 0) {
             counters.increment(RelayCounter.MALFORMED_RTP_DROPPED);
@@ -357,6 +361,10 @@ public final class RelayEngine implements DatagramReceiver {
             return;
         }
         session.lastHeardNs = nowNs;
+        if (security.peerLimits() != null && !rateLimit(session, nowNs).allowControl(nowNs)) {
+            counters.increment(RelayCounter.PEER_CONTROL_RATE_LIMITED);
+            return;
+        }
         if (!feedback.isWellFramed(packet)) {
             counters.increment(RelayCounter.MALFORMED_RTCP_DROPPED);
             return;
@@ -435,10 +443,21 @@ public final class RelayEngine implements DatagramReceiver {
         }
     }
 
+    /** The session's caps state, made at its first limited message. */
+    private SessionRateLimit rateLimit(RelaySession session, long nowNs) {
+        if (session.rateLimit == null) {
+            session.rateLimit = new SessionRateLimit(security.peerLimits(), nowNs);
+        }
+        return session.rateLimit;
+    }
+
     /** Subscribes to a stream on the upstream node for the local subscribers. */
     private void openUpstream(RelayStream stream, long nowNs) {
         UpstreamLink link = new UpstreamLink(this, stream, (request, events) -> new ClientControl(out,
                 config.upstream(), upstreamSessionId, request, nextUpstreamRequestId += 1 << 16, events));
+        if (security.cascade() != null) {
+            link.control.useToken(security.cascade().tokenFor(stream.streamId));
+        }
         stream.upstream = link;
         upstreamLinks.add(link);
         counters.set(RelayCounter.UPSTREAM_STREAMS, upstreamLinks.size());
@@ -555,6 +574,10 @@ public final class RelayEngine implements DatagramReceiver {
         boolean authenticated = session != null && !halfOpen.containsKey(sender);
         if (!authenticated && security.rateLimiter() != null && !security.rateLimiter().allow(sender, nowNs)) {
             counters.increment(RelayCounter.RATE_LIMITED_DROPPED);
+            return;
+        }
+        if (authenticated && security.peerLimits() != null && !rateLimit(session, nowNs).allowControl(nowNs)) {
+            counters.increment(RelayCounter.PEER_CONTROL_RATE_LIMITED);
             return;
         }
         if (session != null) {

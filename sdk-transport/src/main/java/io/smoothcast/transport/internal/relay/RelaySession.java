@@ -16,6 +16,8 @@ final class RelaySession {
     io.smoothcast.transport.internal.cc.TransportFeedbackSender transportFeedback;
     /** This node's sending side towards the session, for its subscriptions; null until one. */
     SubscriberDownlink downlink;
+    /** This session's position against the caps per authenticated peer; null until first needed. */
+    SessionRateLimit rateLimit;
     /** The subscriptions of this session. */
     final List<Subscription> subscriptions = new ArrayList<>(2);
 

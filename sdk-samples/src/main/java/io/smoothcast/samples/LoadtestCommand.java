@@ -1,0 +1,188 @@
+package io.smoothcast.samples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.smoothcast.samples.internal.HostPort;
+import io.smoothcast.samples.load.LoadPublishers;
+import io.smoothcast.samples.load.LoadReport;
+import io.smoothcast.samples.load.LoadSubscribers;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code loadtest}: points N synthetic publishers and M lightweight synthetic viewers at one
+ * node, ramps them up, holds for the duration, and reports what the node carried: packets and
+ * bits per second, loss, latency percentiles, freezes and errors.
+ */
+@Command(name = "loadtest", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Load a relay node with synthetic publishers and viewers and report what it held:",
+            "packets and bits per second, loss, latency percentiles, freezes, errors.",
+            "Viewers are lightweight UDP clients speaking PROTOCOL.md (no retransmission requests),",
+            "so loss is what the node and the network dropped. Latency needs the publishers in this",
+            "process (use --publishers > 0); with --publishers 0 the viewers watch existing --stream(s)."},
+        footer = {"", "Exit status: 0 run completed (read the report), 2 bad arguments.", "",
+            "Examples:",
+            "  java -jar smoothcast.jar loadtest --node relay.example:7000 --publishers 2 --viewers 500 \\",
+            "      --ramp-up 10 --duration 60 --json load.json",
+            "  java -jar smoothcast.jar loadtest --node 127.0.0.1:7000 --publishers 0 --stream my-show --viewers 200"})
+public final class LoadtestCommand implements Callable<Integer> {
+
+    @Option(names = "--node", required = true, converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "The node under test.")
+    InetSocketAddress node;
+
+    @Option(names = "--publishers", defaultValue = "1",
+            description = "Synthetic publishers, 0-1000, each with its own stream (default ${DEFAULT-VALUE}).")
+    int publishers;
+
+    @Option(names = "--viewers", defaultValue = "10",
+            description = "Synthetic viewers, 1-20000, spread over the streams (default ${DEFAULT-VALUE}).")
+    int viewers;
+
+    @Option(names = "--ramp-up", defaultValue = "5", paramLabel = "SECONDS",
+            description = "Publishers, then viewers, start evenly over this time, 0-3600 (default ${DEFAULT-VALUE}).")
+    int rampUpS;
+
+    @Option(names = "--duration", defaultValue = "30", paramLabel = "SECONDS",
+            description = "Measurement after the ramp-up, 1-86400 (default ${DEFAULT-VALUE}).")
+    int durationS;
+
+    @Option(names = "--fps", defaultValue = "25", description = "Publisher frame rate, 1-120 (default ${DEFAULT-VALUE}).")
+    int fps;
+
+    @Option(names = "--bitrate", defaultValue = "500000", paramLabel = "BPS",
+            description = "Bitrate of each publisher, 16000-50000000 (default ${DEFAULT-VALUE}).")
+    long bitrateBps;
+
+    @Option(names = "--stream", paramLabel = "ID",
+            description = "Watch this existing stream (repeatable); only with --publishers 0.")
+    List<String> streams;
+
+    @Option(names = "--stream-prefix", defaultValue = "loadtest",
+            description = "Stream ids of the publishers: PREFIX-0, PREFIX-1, ... (default ${DEFAULT-VALUE}).")
+    String streamPrefix;
+
+    @Option(names = "--freeze-ms", defaultValue = "500",
+            description = "A viewer without a new frame this long counts one freeze, 1-60000 (default ${DEFAULT-VALUE}).")
+    int freezeMs;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report to this JSON file.")
+    Path json;
+
+    @Option(names = "--quiet", description = "No progress line every second.")
+    boolean quiet;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        requireRange("--publishers", publishers, 0, 1000);
+        requireRange("--viewers", viewers, 1, 20_000);
+        requireRange("--ramp-up", rampUpS, 0, 3600);
+        requireRange("--duration", durationS, 1, 86_400);
+        requireRange("--fps", fps, 1, 120);
+        requireRange("--bitrate", bitrateBps, 16_000, 50_000_000);
+        requireRange("--freeze-ms", freezeMs, 1, 60_000);
+        if (node.isUnresolved()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--node: cannot resolve " + node.getHostString());
+        }
+        List<String> ids = streamIds();
+        PrintWriter out = spec.commandLine().getOut();
+        long rampUpMs = TimeUnit.SECONDS.toMillis(rampUpS);
+        LoadPublishers pubs = publishers == 0 ? null : new LoadPublishers(node, ids, fps, bitrateBps, rampUpMs / 2);
+        try (LoadSubscribers subs = new LoadSubscribers(node, ids, viewers, rampUpMs - rampUpMs / 2, freezeMs,
+                System.nanoTime())) {
+            if (pubs != null) {
+                pubs.start();
+                Thread.sleep(rampUpMs / 2); // publishers first, so early viewers find their stream
+            }
+            subs.start();
+            Thread.sleep(rampUpMs - rampUpMs / 2);
+            LoadReport.Viewers atStart = subs.snapshot();
+            long windowStartNs = System.nanoTime();
+            long endNs = windowStartNs + TimeUnit.SECONDS.toNanos(durationS);
+            LoadReport.Viewers previous = atStart;
+            while (System.nanoTime() - endNs < 0) {
+                Thread.sleep(Math.min(1000, Math.max(1, TimeUnit.NANOSECONDS.toMillis(endNs - System.nanoTime()))));
+                LoadReport.Viewers now = subs.snapshot();
+                if (!quiet) {
+                    out.printf(Locale.ROOT, "%5.1f s  subscribed %d/%d  %d pkt/s  loss %.2f %%  freezes %d  errors %d%n",
+                            (System.nanoTime() - windowStartNs) / 1e9, now.subscribed(), viewers,
+                            now.packets() - previous.packets(), 100 * now.lossRatio(), now.freezes(),
+                            now.errorReplies() + now.joinFailures());
+                    out.flush();
+                }
+                previous = now;
+            }
+            double seconds = (System.nanoTime() - windowStartNs) / 1e9;
+            LoadReport.Viewers end = subs.snapshot();
+            LoadReport.Publishers published = pubs == null ? new LoadReport.Publishers(0, 0, 0, 0, 0, 0)
+                    : pubs.snapshot();
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("date", Instant.now().toString());
+            report.putAll(LoadReport.summary(node.getHostString() + ":" + node.getPort(), seconds, end, atStart,
+                    published));
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            out.println(mapper.writeValueAsString(report));
+            out.flush();
+            if (json != null) {
+                mapper.writeValue(json.toFile(), report);
+            }
+            return 0;
+        } finally {
+            if (pubs != null) {
+                pubs.close();
+            }
+        }
+    }
+
+    private List<String> streamIds() {
+        if (publishers == 0) {
+            if (streams == null || streams.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--stream is required with --publishers 0 (the viewers need something to watch)");
+            }
+            for (String id : streams) {
+                checkStreamId("--stream", id);
+            }
+            return List.copyOf(streams);
+        }
+        if (streams != null && !streams.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--stream only goes with --publishers 0 (publishers bring their own streams)");
+        }
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < publishers; i++) {
+            ids.add(streamPrefix + "-" + i);
+        }
+        checkStreamId("--stream-prefix", ids.get(ids.size() - 1));
+        return ids;
+    }
+
+    private void checkStreamId(String option, String id) {
+        if (id.isEmpty() || id.length() > 64 || !id.matches("[A-Za-z0-9._~-]+")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    option + " must give stream ids of 1-64 characters of A-Z a-z 0-9 . _ ~ -: " + id);
+        }
+    }
+
+    private void requireRange(String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    option + " must be " + min + "-" + max + ": " + value);
+        }
+    }
+}

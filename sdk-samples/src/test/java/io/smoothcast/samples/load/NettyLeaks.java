@@ -1,0 +1,53 @@
+package io.smoothcast.samples.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
+import java.lang.reflect.Field;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Turns Netty's ByteBuf leak reports (the detector runs at paranoid level in failsafe) into test
+ * failures: {@link #install()} registers a listener on the detector; {@link #assertNoLeaks()}
+ * collects garbage, makes the detector poll its queue, and fails with the leak records if a
+ * buffer was collected without release. (sdk-transport's tests have the same helper; test
+ * classes are not shared between modules.)
+ */
+final class NettyLeaks {
+
+    private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
+    private static boolean installed;
+
+    private NettyLeaks() {
+    }
+
+    static synchronized void install() {
+        if (installed) {
+            return;
+        }
+        try {
+            Field field = Class.forName("io.netty.buffer.AbstractByteBuf").getDeclaredField("leakDetector");
+            field.setAccessible(true);
+            ResourceLeakDetector<?> detector = (ResourceLeakDetector<?>) field.get(null);
+            detector.setLeakListener((resourceType, records) -> LEAKS.add(resourceType + ": " + records));
+            installed = true;
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("cannot hook Netty's leak detector", e);
+        }
+    }
+
+    static void assertNoLeaks() {
+        for (int round = 0; round < 3; round++) {
+            System.gc();
+            // The detector reports collected-but-unreleased buffers when it tracks new ones.
+            for (int i = 0; i < 200; i++) {
+                ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(16);
+                buf.release();
+            }
+        }
+        assertEquals(List.of(), LEAKS, "Netty ByteBuf leaks");
+    }
+}
