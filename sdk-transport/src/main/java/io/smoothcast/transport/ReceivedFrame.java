@@ -79,8 +79,7 @@ public final class ReceivedFrame {
 
     /** @return true if the broadcaster marked the frame as decodable on its own */
     public boolean keyframe() {
-        return frame.payloadLength(0) > 0
-                && (frame.payloadArray()[frame.payloadOffset(0)] & GenericPayload.KEYFRAME) != 0;
+        return GenericPayload.isKeyframe(frame);
     }
 
     /** @return the frame's length in bytes */

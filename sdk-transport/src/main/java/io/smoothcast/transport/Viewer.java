@@ -17,6 +17,7 @@ import io.smoothcast.transport.internal.client.ReceiveTrack;
 import io.smoothcast.transport.internal.client.ViewerEngine;
 import io.smoothcast.transport.internal.client.CaptureAnchor;
 import io.smoothcast.transport.internal.client.LatencyTotals;
+import io.smoothcast.transport.internal.client.LayerGate;
 import io.smoothcast.transport.internal.client.WallClockMapping;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.StreamIds;
@@ -339,6 +340,8 @@ public final class Viewer implements AutoCloseable {
         /** Decrypts frames before delivery, or null without keys. */
         private final FrameOpener frameOpener;
         private final ReceivedFrame view = new ReceivedFrame();
+        /** The simulcast layers' buffers delay differently: one layer at a time, in capture order. */
+        private final LayerGate layerGate = new LayerGate();
         private ReceiveTrack current;
         /** When the frames now being handed over were taken from the buffers. */
         private long handOffNs;
@@ -364,6 +367,9 @@ public final class Viewer implements AutoCloseable {
 
         @Override
         public void onFrame(io.smoothcast.jitter.JitterFrame frame) {
+            if (current.track().kind() == MediaKind.VIDEO && !layerGate.admit(current, frame)) {
+                return; // a frame of a layer no longer played, or older than what was shown
+            }
             ReceivedFrame delivered = view.bind(frame, current.track().kind(), current.track().ssrc());
             if (frameOpener != null) {
                 int length = frameOpener.open(frame);

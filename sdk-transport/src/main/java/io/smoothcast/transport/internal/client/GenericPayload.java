@@ -1,6 +1,7 @@
 package io.smoothcast.transport.internal.client;
 
 import io.smoothcast.jitter.FrameCompletenessCheck;
+import io.smoothcast.jitter.JitterFrame;
 
 /**
  * Smoothcast's codec-agnostic RTP payload format for whole frames (used until the H.264 / Opus
@@ -33,6 +34,15 @@ public final class GenericPayload {
     public static final FrameCompletenessCheck COMPLETENESS = (frame, startConfirmed, closed) ->
             closed && frame.payloadLength(0) >= HEADER_LENGTH
                     && (frame.payloadArray()[frame.payloadOffset(0)] & START) != 0;
+
+    /**
+     * @param frame a frame in this format
+     * @return true if its first packet carries the K bit (the broadcaster marked it decodable on its own)
+     */
+    public static boolean isKeyframe(JitterFrame frame) {
+        return frame.payloadLength(0) >= HEADER_LENGTH
+                && (frame.payloadArray()[frame.payloadOffset(0)] & KEYFRAME) != 0;
+    }
 
     private GenericPayload() {
     }

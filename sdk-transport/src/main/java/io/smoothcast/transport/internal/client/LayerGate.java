@@ -1,0 +1,91 @@
+package io.smoothcast.transport.internal.client;
+
+import io.smoothcast.jitter.JitterFrame;
+
+/**
+ * Makes the simulcast layers of the stream's video play as one video: one layer at a time, in
+ * capture order. Each layer has its own jitter buffer with its own adaptive delay, so when the
+ * node moves the viewer to another layer, the old layer's buffer (often with a longer delay)
+ * still holds frames that were captured before the new layer's first frame; played as they fall
+ * due, they would interleave with the new layer and go back in time.
+ *
+ * <p>The rules, for a frame the playout loop has taken from a video track's buffer:
+ * <ul>
+ *   <li>A frame of the layer now played is delivered (its buffer keeps it in order).</li>
+ *   <li>A frame of another layer is delivered, and that layer becomes the one played, only if it
+ *       was captured after the last frame delivered and is a keyframe (the node switches layers
+ *       at a keyframe of the new layer), or if the layer now played has shown nothing for
+ *       {@link #STOPPED_LAYER_NS} of capture time (the source stopped it and the node moved on
+ *       without waiting for a keyframe).</li>
+ *   <li>Any other frame is skipped and counted: older frames of the old layer, and frames of a
+ *       second layer that flows at the same time (two nodes in redundant mode choosing different
+ *       layers).</li>
+ * </ul>
+ * Capture times come from each track's {@link CaptureAnchor}: RTP timestamps of one source map
+ * to the same capture clock (abs-capture-time). A frame whose capture time is not known yet is
+ * judged by its layer and keyframe flag alone.
+ *
+ * <p>Not thread-safe: the playout thread only, except {@link #framesSkipped()}. Allocates nothing.
+ */
+public final class LayerGate {
+
+    /**
+     * Capture time, in ns, after which a layer that has delivered nothing newer is taken as
+     * stopped, so that a later frame of another layer may take over without a keyframe.
+     */
+    public static final long STOPPED_LAYER_NS = 300_000_000L;
+
+    private static final int NONE = -1;
+
+    private int layer = NONE;
+    private long lastCaptureUnixNs = CaptureAnchor.UNKNOWN;
+    /** Written by the playout thread only; read by any thread for the stats. */
+    private volatile long framesSkipped;
+
+    /**
+     * Decides whether a video frame is handed to the app, and notes it if so.
+     *
+     * @param track the track the frame came from
+     * @param frame the frame its buffer released
+     * @return true to deliver it, false if it is skipped (counted)
+     */
+    public boolean admit(ReceiveTrack track, JitterFrame frame) {
+        long captureUnixNs = track.captureAnchor().captureUnixNs(frame.rtpTimestamp());
+        return admit(track.track().simulcastLayer(), captureUnixNs, GenericPayload.isKeyframe(frame));
+    }
+
+    /**
+     * Decides whether a video frame is handed to the app, and notes it if so.
+     *
+     * @param simulcastLayer the frame's layer, 0-2
+     * @param captureUnixNs its capture time, ns since 1970 UTC, or {@link CaptureAnchor#UNKNOWN}
+     * @param keyframe whether it is decodable on its own
+     * @return true to deliver it, false if it is skipped (counted)
+     */
+    public boolean admit(int simulcastLayer, long captureUnixNs, boolean keyframe) {
+        boolean known = captureUnixNs != CaptureAnchor.UNKNOWN && lastCaptureUnixNs != CaptureAnchor.UNKNOWN;
+        boolean deliver;
+        if (layer == NONE || simulcastLayer == layer) {
+            deliver = true;
+        } else if (!known) {
+            deliver = keyframe;
+        } else {
+            long aheadNs = captureUnixNs - lastCaptureUnixNs;
+            deliver = aheadNs > 0 && (keyframe || aheadNs >= STOPPED_LAYER_NS);
+        }
+        if (!deliver) {
+            framesSkipped++; // only this thread writes
+            return false;
+        }
+        layer = simulcastLayer;
+        if (captureUnixNs != CaptureAnchor.UNKNOWN) {
+            lastCaptureUnixNs = captureUnixNs;
+        }
+        return true;
+    }
+
+    /** @return frames of a layer not played that were skipped; any thread */
+    public long framesSkipped() {
+        return framesSkipped;
+    }
+}

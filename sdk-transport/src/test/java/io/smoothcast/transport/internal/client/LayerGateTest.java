@@ -1,0 +1,205 @@
+package io.smoothcast.transport.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.jitter.SpscJitterBuffer;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.control.Track;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A simulcast layer switch as the viewer's playout loop sees it, in virtual time: two layers'
+ * real jitter buffers with different playout delays (as their adaptive delays differ after a
+ * switch), the relay's switch at a keyframe of the new layer, and the layer gate between the
+ * buffers and the app. Frame {@code i} of every layer is captured at the same instant, and each
+ * layer's RTP timestamps start from their own random origin.
+ */
+class LayerGateTest {
+
+    private static final long FRAME_NS = 33_333_333L;
+    private static final long NETWORK_NS = 20_000_000L;
+    private static final long CAPTURE_ORIGIN_UNIX_NS = 1_790_000_000_000_000_000L;
+    private static final long TICK_NS = 1_000_000L;
+    private static final int FRAMES = 60;
+    private static final int SWITCH_FRAME = 30;
+
+    /** A delivered frame: its layer and its capture index. */
+    private record Played(int layer, int index) {
+    }
+
+    /** One layer: a real buffer with its own delay, and its own RTP timestamp origin. */
+    private static final class Layer {
+        final ReceiveTrack track;
+        final int timestampOrigin;
+        int sequence;
+
+        Layer(int layer, int delayMs, int timestampOrigin) {
+            Track t = new Track(0x1000 + layer, 0, 96, 0, MediaKind.VIDEO, layer, 90_000, 500_000);
+            SpscJitterBuffer buffer = SpscJitterBuffer.builder().clockRateHz(90_000)
+                    .completenessCheck(GenericPayload.COMPLETENESS).fixedDelayMs(delayMs).build();
+            this.track = new ReceiveTrack(t, buffer, new ReceptionStatistics(90_000), new CaptureAnchor(90_000));
+            this.timestampOrigin = timestampOrigin;
+        }
+
+        int rtpTimestamp(int index) {
+            return timestampOrigin + index * 3000;
+        }
+
+        /** Frame {@code index} in one packet, with its capture time stamped as the engine records it. */
+        void receive(int index, boolean keyframe, long arrivalNs) {
+            byte[] payload = {(byte) (GenericPayload.START | (keyframe ? GenericPayload.KEYFRAME : 0)), (byte) index};
+            track.captureAnchor().update(rtpTimestamp(index), captureUnixNs(index));
+            track.buffer().offer(track.track().ssrc(), sequence++ & 0xFFFF, rtpTimestamp(index), true, arrivalNs,
+                    payload, 0, payload.length);
+        }
+    }
+
+    private static long captureUnixNs(int index) {
+        return CAPTURE_ORIGIN_UNIX_NS + index * FRAME_NS;
+    }
+
+    /**
+     * Runs the stream: {@code sends[l]} says which frames layer l's node sends (keyframes where
+     * {@code keyframe[l]} says); polls the buffers in track order every millisecond, like the
+     * viewer's playout loop, until all are drained.
+     */
+    private static List<Played> play(Layer[] layers, boolean[][] sends, boolean[][] keyframes, LayerGate gate) {
+        List<Played> played = new ArrayList<>();
+        long nowNs = 0;
+        int next = 0;
+        long endNs = FRAMES * FRAME_NS + 2_000_000_000L;
+        while (nowNs < endNs) {
+            while (next < FRAMES && next * FRAME_NS + NETWORK_NS <= nowNs) {
+                for (int l = 0; l < layers.length; l++) {
+                    if (sends[l][next]) {
+                        layers[l].receive(next, keyframes[l][next], nowNs);
+                    }
+                }
+                next++;
+            }
+            for (Layer layer : layers) {
+                ReceiveTrack track = layer.track;
+                track.buffer().poll(nowNs, frame -> {
+                    if (gate.admit(track, frame)) {
+                        int index = frame.payloadArray()[frame.payloadOffset(0) + 1];
+                        played.add(new Played(track.track().simulcastLayer(), index));
+                    }
+                });
+            }
+            nowNs += TICK_NS;
+        }
+        return played;
+    }
+
+    private static boolean[] range(int from, int to) {
+        boolean[] b = new boolean[FRAMES];
+        for (int i = from; i < to; i++) {
+            b[i] = true;
+        }
+        return b;
+    }
+
+    /** Keyframes at 0 and at the switch frame. */
+    private static boolean[] keyframesAt(int... indices) {
+        boolean[] b = new boolean[FRAMES];
+        for (int i : indices) {
+            b[i] = true;
+        }
+        return b;
+    }
+
+    /** Capture order never goes back, and once a layer's frame is played the earlier layer never returns. */
+    private static void assertOneLayerAtATimeInCaptureOrder(List<Played> played) {
+        for (int i = 1; i < played.size(); i++) {
+            assertTrue(played.get(i).index() > played.get(i - 1).index(), "capture order at " + i + ": " + played);
+        }
+        int runs = 1;
+        for (int i = 1; i < played.size(); i++) {
+            if (played.get(i).layer() != played.get(i - 1).layer()) {
+                runs++;
+            }
+        }
+        assertEquals(2, runs, "old layer, then new layer: " + played);
+    }
+
+    @Test
+    void switchDown_oldLayerDelayedLonger_olderOldFramesSkipped_newLayerFromItsKeyframe() {
+        // the old layer's buffer at 250 ms, the new layer's just started at 100 ms
+        Layer[] layers = {new Layer(1, 100, 0x7FFF_F000), new Layer(2, 250, 12_345)};
+        LayerGate gate = new LayerGate();
+        List<Played> played = play(layers, new boolean[][] {range(SWITCH_FRAME, FRAMES), range(0, SWITCH_FRAME)},
+                new boolean[][] {keyframesAt(SWITCH_FRAME), keyframesAt(0)}, gate);
+
+        assertOneLayerAtATimeInCaptureOrder(played);
+        int firstNew = played.indexOf(new Played(1, SWITCH_FRAME));
+        assertTrue(firstNew > 0, "the new layer starts at its keyframe: " + played);
+        for (int i = 0; i < firstNew; i++) {
+            assertEquals(new Played(2, i), played.get(i), "the old layer plays from its start without a hole");
+        }
+        for (int i = firstNew; i < played.size(); i++) {
+            assertEquals(new Played(1, SWITCH_FRAME + i - firstNew), played.get(i), "the new layer plays whole");
+        }
+        assertEquals(FRAMES - SWITCH_FRAME, played.size() - firstNew);
+        // the 150 ms delay difference: about 4-5 old frames were due after the new keyframe
+        long skipped = gate.framesSkipped();
+        assertEquals(SWITCH_FRAME - firstNew, skipped, "every old frame is either played or skipped");
+        assertTrue(skipped >= 4 && skipped <= 5, "skipped " + skipped + " old frames: " + played);
+    }
+
+    @Test
+    void switchUp_newLayerDelayedLonger_everyFramePlays() {
+        Layer[] layers = {new Layer(0, 100, 5), new Layer(1, 250, 0xFFFF_FF00)};
+        LayerGate gate = new LayerGate();
+        List<Played> played = play(layers, new boolean[][] {range(0, SWITCH_FRAME), range(SWITCH_FRAME, FRAMES)},
+                new boolean[][] {keyframesAt(0), keyframesAt(SWITCH_FRAME)}, gate);
+
+        assertOneLayerAtATimeInCaptureOrder(played);
+        assertEquals(FRAMES, played.size(), "nothing to skip: " + played);
+        assertEquals(0, gate.framesSkipped());
+    }
+
+    @Test
+    void twoLayersFlowingAtOnce_onlyOneIsPlayed_switchingAtTheOtherLayersKeyframe() {
+        // e.g. two redundant nodes choosing different layers: layer 1 all along, layer 2 from frame 30
+        Layer[] layers = {new Layer(1, 250, 77), new Layer(2, 100, 99_999)};
+        LayerGate gate = new LayerGate();
+        List<Played> played = play(layers, new boolean[][] {range(0, FRAMES), range(SWITCH_FRAME, FRAMES)},
+                new boolean[][] {keyframesAt(0), keyframesAt(SWITCH_FRAME)}, gate);
+
+        assertOneLayerAtATimeInCaptureOrder(played);
+        assertEquals(new Played(2, FRAMES - 1), played.get(played.size() - 1), "ends on the keyframed layer");
+        assertEquals(played.size() + gate.framesSkipped(), FRAMES + (FRAMES - SWITCH_FRAME),
+                "every frame released is played or skipped");
+    }
+
+    @Test
+    void deltaFrameOfAnotherLayer_skippedUnlessThePlayedLayerStopped() {
+        LayerGate gate = new LayerGate();
+        long t = CAPTURE_ORIGIN_UNIX_NS;
+        assertTrue(gate.admit(2, t, true));
+        assertTrue(gate.admit(2, t + FRAME_NS, false));
+        assertFalse(gate.admit(1, t + 2 * FRAME_NS, false), "another layer's delta frame");
+        assertFalse(gate.admit(1, t + FRAME_NS, true), "a keyframe captured at an instant already shown");
+        assertTrue(gate.admit(2, t + 2 * FRAME_NS, false), "the played layer goes on");
+        // layer 2 stops; layer 1 takes over without a keyframe once 300 ms of capture time passed
+        assertFalse(gate.admit(1, t + 2 * FRAME_NS + LayerGate.STOPPED_LAYER_NS - 1, false));
+        assertTrue(gate.admit(1, t + 2 * FRAME_NS + LayerGate.STOPPED_LAYER_NS, false));
+        assertFalse(gate.admit(2, t + 3 * FRAME_NS, false), "the old layer does not come back in the past");
+        assertEquals(4, gate.framesSkipped());
+    }
+
+    @Test
+    void unknownCaptureTimes_judgedByLayerAndKeyframeAlone() {
+        LayerGate gate = new LayerGate();
+        assertTrue(gate.admit(0, CaptureAnchor.UNKNOWN, false), "the first frame");
+        assertTrue(gate.admit(0, CaptureAnchor.UNKNOWN, false));
+        assertFalse(gate.admit(1, CaptureAnchor.UNKNOWN, false));
+        assertTrue(gate.admit(1, CaptureAnchor.UNKNOWN, true), "a keyframe of another layer switches");
+        assertFalse(gate.admit(0, CAPTURE_ORIGIN_UNIX_NS, false), "no capture time to compare with yet");
+        assertEquals(2, gate.framesSkipped());
+    }
+}
