@@ -137,16 +137,16 @@ class SimulcastDownlinkIT {
         assertEquals(0, backInTime(collector), "frames older than one played before; " + detail);
     }
 
-    /** Frames whose capture index is not above the one played before them (any layer). */
+    /** Frames whose capture index is not above every one played before them (any layer). */
     private static int backInTime(FrameCollector collector) {
         int count = 0;
-        int last = -1;
+        int newest = -1;
         for (int index : collector.indices()) {
             int captureIndex = index % LAYER_STRIDE;
-            if (captureIndex <= last) {
+            if (captureIndex <= newest) {
                 count++;
             }
-            last = captureIndex;
+            newest = Math.max(newest, captureIndex);
         }
         return count;
     }
@@ -164,12 +164,27 @@ class SimulcastDownlinkIT {
         return seen;
     }
 
+    /** The longest time between two frames played, and when it ended: "412 ms@6.3s". */
+    private static String longestGap(List<Long> deliveryTimesNs, long originNs) {
+        long longestNs = 0;
+        long endNs = originNs;
+        for (int i = 1; i < deliveryTimesNs.size(); i++) {
+            long gapNs = deliveryTimesNs.get(i) - deliveryTimesNs.get(i - 1);
+            if (gapNs > longestNs) {
+                longestNs = gapNs;
+                endNs = deliveryTimesNs.get(i);
+            }
+        }
+        return String.format("%d ms@%.1fs", TimeUnit.NANOSECONDS.toMillis(longestNs), (endNs - originNs) / 1e9);
+    }
+
     /** Layer runs with their start times: "2@0.4s 1@6.1s". */
     private static String describe(FrameCollector collector, long originNs) {
         List<Integer> indices = collector.indices();
         List<Long> times = collector.deliveryTimesNs();
         StringBuilder b = new StringBuilder().append(indices.size()).append(" frames, ")
-                .append(backInTime(collector)).append(" back in time, layers");
+                .append(backInTime(collector)).append(" back in time, longest gap ")
+                .append(longestGap(times, originNs)).append(", layers");
         int previous = -1;
         for (int i = 0; i < indices.size(); i++) {
             int layer = indices.get(i) / LAYER_STRIDE;
