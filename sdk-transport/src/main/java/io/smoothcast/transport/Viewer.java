@@ -58,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * buffers bridge the gap and it asks for a keyframe. In redundant mode it stays subscribed on two
  * nodes and merges both copies. See {@link FailoverPolicy}.
  *
+ * <h2>Simulcast</h2>
+ * When the node moves the viewer to another simulcast layer, the listener gets one layer at a
+ * time and never a frame captured before one it already got: the new layer starts at its
+ * keyframe, and frames the old layer's buffer still holds from before it are skipped.
+ *
  * <h2>Threads</h2>
  * Datagrams are handled on the viewer's I/O thread, the only producer of each jitter buffer;
  * frames are delivered on the viewer's playout thread, their only consumer (lock-free SPSC
