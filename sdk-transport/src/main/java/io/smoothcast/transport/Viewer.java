@@ -372,7 +372,7 @@ public final class Viewer implements AutoCloseable {
 
         @Override
         public void onFrame(io.smoothcast.jitter.JitterFrame frame) {
-            if (current.track().kind() == MediaKind.VIDEO && !layerGate.admit(current, frame)) {
+            if (current.track().kind() == MediaKind.VIDEO && !layerGate.admit(current, frame, handOffNs)) {
                 return; // a frame of a layer no longer played, or older than what was shown
             }
             ReceivedFrame delivered = view.bind(frame, current.track().kind(), current.track().ssrc());

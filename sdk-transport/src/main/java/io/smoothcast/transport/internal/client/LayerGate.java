@@ -14,9 +14,10 @@ import io.smoothcast.jitter.JitterFrame;
  *   <li>A frame of the layer now played is delivered (its buffer keeps it in order).</li>
  *   <li>A frame of another layer is delivered, and that layer becomes the one played, only if it
  *       was captured after the last frame delivered and is a keyframe (the node switches layers
- *       at a keyframe of the new layer), or if the layer now played has shown nothing for
- *       {@link #STOPPED_LAYER_NS} of capture time (the source stopped it and the node moved on
- *       without waiting for a keyframe).</li>
+ *       at a keyframe of the new layer), or if nothing was delivered for
+ *       {@link #STOPPED_LAYER_NS} of playout time (the source stopped the layer and the node
+ *       moved on without waiting for a keyframe, or a new publisher's capture clock is behind
+ *       the old one's: the gate never holds the video back for longer than that).</li>
  *   <li>Any other frame is skipped and counted: older frames of the old layer, and frames of a
  *       second layer that flows at the same time (two nodes in redundant mode choosing different
  *       layers).</li>
@@ -30,8 +31,8 @@ import io.smoothcast.jitter.JitterFrame;
 public final class LayerGate {
 
     /**
-     * Capture time, in ns, after which a layer that has delivered nothing newer is taken as
-     * stopped, so that a later frame of another layer may take over without a keyframe.
+     * Playout time, in ns, after which a layer that has delivered nothing is taken as stopped,
+     * so that any frame of another layer may take over.
      */
     public static final long STOPPED_LAYER_NS = 300_000_000L;
 
@@ -39,6 +40,7 @@ public final class LayerGate {
 
     private int layer = NONE;
     private long lastCaptureUnixNs = CaptureAnchor.UNKNOWN;
+    private long lastDeliveryNs;
     /** Written by the playout thread only; read by any thread for the stats. */
     private volatile long framesSkipped;
 
@@ -47,11 +49,12 @@ public final class LayerGate {
      *
      * @param track the track the frame came from
      * @param frame the frame its buffer released
+     * @param nowNs the playout loop's time, ns (the clock its buffers are polled with)
      * @return true to deliver it, false if it is skipped (counted)
      */
-    public boolean admit(ReceiveTrack track, JitterFrame frame) {
+    public boolean admit(ReceiveTrack track, JitterFrame frame, long nowNs) {
         long captureUnixNs = track.captureAnchor().captureUnixNs(frame.rtpTimestamp());
-        return admit(track.track().simulcastLayer(), captureUnixNs, GenericPayload.isKeyframe(frame));
+        return admit(track.track().simulcastLayer(), captureUnixNs, GenericPayload.isKeyframe(frame), nowNs);
     }
 
     /**
@@ -60,24 +63,25 @@ public final class LayerGate {
      * @param simulcastLayer the frame's layer, 0-2
      * @param captureUnixNs its capture time, ns since 1970 UTC, or {@link CaptureAnchor#UNKNOWN}
      * @param keyframe whether it is decodable on its own
+     * @param nowNs the playout loop's time, ns
      * @return true to deliver it, false if it is skipped (counted)
      */
-    public boolean admit(int simulcastLayer, long captureUnixNs, boolean keyframe) {
+    public boolean admit(int simulcastLayer, long captureUnixNs, boolean keyframe, long nowNs) {
         boolean known = captureUnixNs != CaptureAnchor.UNKNOWN && lastCaptureUnixNs != CaptureAnchor.UNKNOWN;
         boolean deliver;
-        if (layer == NONE || simulcastLayer == layer) {
+        if (layer == NONE || simulcastLayer == layer || nowNs - lastDeliveryNs >= STOPPED_LAYER_NS) {
             deliver = true;
         } else if (!known) {
             deliver = keyframe;
         } else {
-            long aheadNs = captureUnixNs - lastCaptureUnixNs;
-            deliver = aheadNs > 0 && (keyframe || aheadNs >= STOPPED_LAYER_NS);
+            deliver = keyframe && captureUnixNs - lastCaptureUnixNs > 0;
         }
         if (!deliver) {
             framesSkipped++; // only this thread writes
             return false;
         }
         layer = simulcastLayer;
+        lastDeliveryNs = nowNs;
         if (captureUnixNs != CaptureAnchor.UNKNOWN) {
             lastCaptureUnixNs = captureUnixNs;
         }

@@ -83,8 +83,9 @@ class LayerGateTest {
             }
             for (Layer layer : layers) {
                 ReceiveTrack track = layer.track;
-                track.buffer().poll(nowNs, frame -> {
-                    if (gate.admit(track, frame)) {
+                long pollNs = nowNs;
+                track.buffer().poll(pollNs, frame -> {
+                    if (gate.admit(track, frame, pollNs)) {
                         int index = frame.payloadArray()[frame.payloadOffset(0) + 1];
                         played.add(new Played(track.track().simulcastLayer(), index));
                     }
@@ -177,29 +178,42 @@ class LayerGateTest {
     }
 
     @Test
-    void deltaFrameOfAnotherLayer_skippedUnlessThePlayedLayerStopped() {
+    void deltaFrameOfAnotherLayer_skippedUnlessNothingPlayedFor300Ms() {
         LayerGate gate = new LayerGate();
         long t = CAPTURE_ORIGIN_UNIX_NS;
-        assertTrue(gate.admit(2, t, true));
-        assertTrue(gate.admit(2, t + FRAME_NS, false));
-        assertFalse(gate.admit(1, t + 2 * FRAME_NS, false), "another layer's delta frame");
-        assertFalse(gate.admit(1, t + FRAME_NS, true), "a keyframe captured at an instant already shown");
-        assertTrue(gate.admit(2, t + 2 * FRAME_NS, false), "the played layer goes on");
-        // layer 2 stops; layer 1 takes over without a keyframe once 300 ms of capture time passed
-        assertFalse(gate.admit(1, t + 2 * FRAME_NS + LayerGate.STOPPED_LAYER_NS - 1, false));
-        assertTrue(gate.admit(1, t + 2 * FRAME_NS + LayerGate.STOPPED_LAYER_NS, false));
-        assertFalse(gate.admit(2, t + 3 * FRAME_NS, false), "the old layer does not come back in the past");
+        long now = 5_000_000_000L;
+        assertTrue(gate.admit(2, t, true, now));
+        assertTrue(gate.admit(2, t + FRAME_NS, false, now += FRAME_NS));
+        assertFalse(gate.admit(1, t + 2 * FRAME_NS, false, now += FRAME_NS), "another layer's delta frame");
+        assertFalse(gate.admit(1, t + FRAME_NS, true, now), "a keyframe captured at an instant already shown");
+        assertTrue(gate.admit(2, t + 2 * FRAME_NS, false, now), "the played layer goes on");
+        // layer 2 stops; layer 1 takes over without a keyframe once nothing played for 300 ms
+        assertFalse(gate.admit(1, t + 3 * FRAME_NS, false, now + LayerGate.STOPPED_LAYER_NS - 1));
+        assertTrue(gate.admit(1, t + 12 * FRAME_NS, false, now += LayerGate.STOPPED_LAYER_NS));
+        assertFalse(gate.admit(2, t + 3 * FRAME_NS, false, now += FRAME_NS), "the old layer does not come back in the past");
         assertEquals(4, gate.framesSkipped());
+    }
+
+    @Test
+    void capturedBehindWhatWasShown_takesOverAfter300Ms_neverFreezesForGood() {
+        // e.g. the publisher moved to a machine whose wall clock is behind, on another layer
+        LayerGate gate = new LayerGate();
+        long t = CAPTURE_ORIGIN_UNIX_NS;
+        assertTrue(gate.admit(2, t, true, 0));
+        assertFalse(gate.admit(1, t - 1_000_000_000L, true, LayerGate.STOPPED_LAYER_NS - 1));
+        assertTrue(gate.admit(1, t - 1_000_000_000L + FRAME_NS, false, LayerGate.STOPPED_LAYER_NS));
+        assertTrue(gate.admit(1, t - 1_000_000_000L + 2 * FRAME_NS, false, LayerGate.STOPPED_LAYER_NS + FRAME_NS));
+        assertEquals(1, gate.framesSkipped());
     }
 
     @Test
     void unknownCaptureTimes_judgedByLayerAndKeyframeAlone() {
         LayerGate gate = new LayerGate();
-        assertTrue(gate.admit(0, CaptureAnchor.UNKNOWN, false), "the first frame");
-        assertTrue(gate.admit(0, CaptureAnchor.UNKNOWN, false));
-        assertFalse(gate.admit(1, CaptureAnchor.UNKNOWN, false));
-        assertTrue(gate.admit(1, CaptureAnchor.UNKNOWN, true), "a keyframe of another layer switches");
-        assertFalse(gate.admit(0, CAPTURE_ORIGIN_UNIX_NS, false), "no capture time to compare with yet");
+        assertTrue(gate.admit(0, CaptureAnchor.UNKNOWN, false, 0), "the first frame");
+        assertTrue(gate.admit(0, CaptureAnchor.UNKNOWN, false, FRAME_NS));
+        assertFalse(gate.admit(1, CaptureAnchor.UNKNOWN, false, 2 * FRAME_NS));
+        assertTrue(gate.admit(1, CaptureAnchor.UNKNOWN, true, 2 * FRAME_NS), "a keyframe of another layer switches");
+        assertFalse(gate.admit(0, CAPTURE_ORIGIN_UNIX_NS, false, 3 * FRAME_NS), "no capture time to compare with yet");
         assertEquals(2, gate.framesSkipped());
     }
 }
