@@ -14,10 +14,12 @@ import io.smoothcast.jitter.JitterFrame;
  *   <li>A frame of the layer now played is delivered (its buffer keeps it in order).</li>
  *   <li>A frame of another layer is delivered, and that layer becomes the one played, only if it
  *       was captured after the last frame delivered and is a keyframe (the node switches layers
- *       at a keyframe of the new layer), or if nothing was delivered for
+ *       at a keyframe of the new layer). A frame that is not a keyframe takes over too if it
+ *       was captured after the last frame delivered and nothing was delivered for
  *       {@link #STOPPED_LAYER_NS} of playout time (the source stopped the layer and the node
- *       moved on without waiting for a keyframe, or a new publisher's capture clock is behind
- *       the old one's: the gate never holds the video back for longer than that).</li>
+ *       moved on without waiting for a keyframe). After {@link #CLOCK_RESET_NS} of playout
+ *       time with nothing delivered, any frame takes over (a new publisher whose capture clock
+ *       is behind the old one's must not freeze the video for good).</li>
  *   <li>Any other frame is skipped and counted: older frames of the old layer, and frames of a
  *       second layer that flows at the same time (two nodes in redundant mode choosing different
  *       layers).</li>
@@ -32,9 +34,15 @@ public final class LayerGate {
 
     /**
      * Playout time, in ns, after which a layer that has delivered nothing is taken as stopped,
-     * so that any frame of another layer may take over.
+     * so that a newer frame of another layer may take over without being a keyframe.
      */
     public static final long STOPPED_LAYER_NS = 300_000_000L;
+
+    /**
+     * Playout time, in ns, with nothing delivered after which any frame of another layer takes
+     * over, whatever its capture time.
+     */
+    public static final long CLOCK_RESET_NS = 2_000_000_000L;
 
     private static final int NONE = -1;
 
@@ -69,12 +77,14 @@ public final class LayerGate {
     public boolean admit(int simulcastLayer, long captureUnixNs, boolean keyframe, long nowNs) {
         boolean known = captureUnixNs != CaptureAnchor.UNKNOWN && lastCaptureUnixNs != CaptureAnchor.UNKNOWN;
         boolean deliver;
-        if (layer == NONE || simulcastLayer == layer || nowNs - lastDeliveryNs >= STOPPED_LAYER_NS) {
+        long silentNs = nowNs - lastDeliveryNs;
+        boolean takeover = keyframe || silentNs >= STOPPED_LAYER_NS;
+        if (layer == NONE || simulcastLayer == layer || silentNs >= CLOCK_RESET_NS) {
             deliver = true;
         } else if (!known) {
-            deliver = keyframe;
+            deliver = takeover;
         } else {
-            deliver = keyframe && captureUnixNs - lastCaptureUnixNs > 0;
+            deliver = takeover && captureUnixNs - lastCaptureUnixNs > 0;
         }
         if (!deliver) {
             framesSkipped++; // only this thread writes

@@ -189,21 +189,25 @@ class LayerGateTest {
         assertTrue(gate.admit(2, t + 2 * FRAME_NS, false, now), "the played layer goes on");
         // layer 2 stops; layer 1 takes over without a keyframe once nothing played for 300 ms
         assertFalse(gate.admit(1, t + 3 * FRAME_NS, false, now + LayerGate.STOPPED_LAYER_NS - 1));
+        assertFalse(gate.admit(1, t + 2 * FRAME_NS, false, now + LayerGate.STOPPED_LAYER_NS),
+                "not with a frame older than what was shown (left in a buffer with a longer delay)");
         assertTrue(gate.admit(1, t + 12 * FRAME_NS, false, now += LayerGate.STOPPED_LAYER_NS));
         assertFalse(gate.admit(2, t + 3 * FRAME_NS, false, now += FRAME_NS), "the old layer does not come back in the past");
-        assertEquals(4, gate.framesSkipped());
+        assertEquals(5, gate.framesSkipped());
     }
 
     @Test
-    void capturedBehindWhatWasShown_takesOverAfter300Ms_neverFreezesForGood() {
+    void capturedBehindWhatWasShown_takesOverAfter2sOfSilence_neverFreezesForGood() {
         // e.g. the publisher moved to a machine whose wall clock is behind, on another layer
         LayerGate gate = new LayerGate();
         long t = CAPTURE_ORIGIN_UNIX_NS;
+        long behind = t - 10_000_000_000L;
         assertTrue(gate.admit(2, t, true, 0));
-        assertFalse(gate.admit(1, t - 1_000_000_000L, true, LayerGate.STOPPED_LAYER_NS - 1));
-        assertTrue(gate.admit(1, t - 1_000_000_000L + FRAME_NS, false, LayerGate.STOPPED_LAYER_NS));
-        assertTrue(gate.admit(1, t - 1_000_000_000L + 2 * FRAME_NS, false, LayerGate.STOPPED_LAYER_NS + FRAME_NS));
-        assertEquals(1, gate.framesSkipped());
+        assertFalse(gate.admit(1, behind, true, LayerGate.STOPPED_LAYER_NS));
+        assertFalse(gate.admit(1, behind + FRAME_NS, false, LayerGate.CLOCK_RESET_NS - 1));
+        assertTrue(gate.admit(1, behind + 2 * FRAME_NS, false, LayerGate.CLOCK_RESET_NS));
+        assertTrue(gate.admit(1, behind + 3 * FRAME_NS, false, LayerGate.CLOCK_RESET_NS + FRAME_NS));
+        assertEquals(2, gate.framesSkipped());
     }
 
     @Test
