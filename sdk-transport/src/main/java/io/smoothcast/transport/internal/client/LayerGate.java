@@ -26,7 +26,7 @@ import io.smoothcast.jitter.JitterFrame;
  * </ul>
  * Capture times come from each track's {@link CaptureAnchor}: RTP timestamps of one source map
  * to the same capture clock (abs-capture-time). A frame whose capture time is not known yet is
- * judged by its layer and keyframe flag alone.
+ * judged by its layer, its keyframe flag and the time since the last delivery alone.
  *
  * <p>Not thread-safe: the playout thread only, except {@link #framesSkipped()}. Allocates nothing.
  */
@@ -49,7 +49,7 @@ public final class LayerGate {
     private int layer = NONE;
     private long lastCaptureUnixNs = CaptureAnchor.UNKNOWN;
     private long lastDeliveryNs;
-    /** Written by the playout thread only; read by any thread for the stats. */
+    /** Written by the playout thread only; readable from any thread. */
     private volatile long framesSkipped;
 
     /**
