@@ -47,8 +47,12 @@ package io.smoothcast.transport;
  * publisher is found within about {@code timeout + (n - 1) x (join round trip, or joinTimeoutMs
  * for nodes without it)} after it appears, plus up to one more timeout if a round had just ended.
  *
- * <p>Neither proactive switching nor the publisher search applies to broadcasters or in redundant
- * mode (there the second node already covers a bad one).
+ * <p>A viewer in redundant mode runs the same publisher search for each of its two paths, one
+ * path at a time, never onto the node of its other path: a path on a node without the publisher
+ * covers nothing. A proactive switch never moves to a node that answers without the publisher
+ * (such a node is not probed again for the no-publisher timeout, or the join timeout if longer).
+ * Neither proactive switching nor the publisher search applies to broadcasters, and proactive
+ * switching does not apply in redundant mode (there the second node already covers a bad one).
  *
  * <p>Immutable and thread-safe.
  */
