@@ -9,12 +9,14 @@ import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.NetworkEmulator;
 import io.smoothcast.transport.NetworkEmulatorStats;
+import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.RelayNode;
 import io.smoothcast.transport.SharedIoThreads;
 import io.smoothcast.transport.Viewer;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -227,6 +229,14 @@ public final class ChaosRun {
             }
         }
         long failovers = 0;
+        Map<String, Long> switches = new LinkedHashMap<>();
+        for (NodeSwitchReason reason : NodeSwitchReason.values()) {
+            long count = 0;
+            for (FrameAudit audit : audits) {
+                count += audit.switches(reason);
+            }
+            switches.put(reason.name(), count);
+        }
         List<Map<String, Object>> stuck = new ArrayList<>();
         for (int v = 0; v < viewers.size(); v++) {
             Viewer viewer = viewers.get(v);
@@ -245,7 +255,7 @@ public final class ChaosRun {
         return new ChaosSummary(redundant ? "redundant" : "failover", plan.seed(), plan.durationMs(), viewerCount,
                 plan.nodes(), lastSent + 1, faultLog.size(), recoveries, unrecovered, lost, corrupted, duplicated,
                 outOfOrder, silentViewers, TimeUnit.NANOSECONDS.toMillis(worstGapNs),
-                TimeUnit.NANOSECONDS.toMillis(worstRecoveryNs), failovers, List.copyOf(faultLog), List.copyOf(stuck),
+                TimeUnit.NANOSECONDS.toMillis(worstRecoveryNs), failovers, Collections.unmodifiableMap(switches), List.copyOf(faultLog), List.copyOf(stuck),
                 List.copyOf(nodesAtEnd));
     }
 

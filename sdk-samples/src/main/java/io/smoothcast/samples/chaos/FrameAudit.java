@@ -3,9 +3,11 @@ package io.smoothcast.samples.chaos;
 import io.smoothcast.samples.internal.SyntheticFrames;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.ReceivedFrame;
 import io.smoothcast.transport.ViewerListener;
 import java.util.ArrayList;
+import java.net.InetSocketAddress;
 import java.util.BitSet;
 import java.util.List;
 
@@ -33,6 +35,7 @@ public final class FrameAudit implements ViewerListener {
     private long lastDeliveryNs;
     private long worstGapNs;
     private long stateChanges;
+    private final long[] switches = new long[NodeSwitchReason.values().length];
 
     /** A fault's start, and when this viewer first got a frame sent after it (or -1). */
     private static final class Watch {
@@ -107,6 +110,13 @@ public final class FrameAudit implements ViewerListener {
         }
     }
 
+    @Override
+    public void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason, String detail) {
+        synchronized (this) {
+            switches[reason.ordinal()]++;
+        }
+    }
+
     /**
      * Starts watching for recovery from a fault.
      *
@@ -172,6 +182,14 @@ public final class FrameAudit implements ViewerListener {
     /** @return the highest sequence number delivered, or -1 */
     public synchronized long highestSequence() {
         return highestSequence;
+    }
+
+    /**
+     * @param reason why the viewer moved
+     * @return how many times the viewer moved to another node while its node still answered, for that reason
+     */
+    public synchronized long switches(NodeSwitchReason reason) {
+        return switches[reason.ordinal()];
     }
 
     /** @return how many connection state changes the viewer reported */
