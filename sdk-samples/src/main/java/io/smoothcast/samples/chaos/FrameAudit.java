@@ -154,6 +154,27 @@ public final class FrameAudit implements ViewerListener {
         return expected - got;
     }
 
+    /**
+     * The first frames of the source's range from this viewer's first frame to {@code lastSent}
+     * that never arrived.
+     *
+     * @param lastSent the last sequence number the source sent
+     * @param max at most this many, 0-1000
+     * @return their sequence numbers, ascending
+     */
+    public synchronized List<Long> missing(long lastSent, int max) {
+        List<Long> missing = new ArrayList<>();
+        if (firstSequence < 0) {
+            return missing;
+        }
+        int end = (int) Math.min(Integer.MAX_VALUE, lastSent + 1);
+        for (int s = seen.nextClearBit((int) firstSequence); s < end && missing.size() < max;
+                s = seen.nextClearBit(s + 1)) {
+            missing.add((long) s);
+        }
+        return missing;
+    }
+
     /** @return the frames delivered, good or bad */
     public synchronized long delivered() {
         return delivered;
