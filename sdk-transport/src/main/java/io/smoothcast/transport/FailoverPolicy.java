@@ -49,7 +49,9 @@ package io.smoothcast.transport;
  *
  * <p>A viewer in redundant mode runs the same publisher search for each of its two paths, one
  * path at a time, never onto the node of its other path: a path on a node without the publisher
- * covers nothing. A proactive switch never moves to a node that answers without the publisher
+ * covers nothing. While its other path has the stream the publisher is alive elsewhere, so such
+ * a path searches at the next evaluation instead of after the timeout (a round that finds
+ * nothing still waits the timeout before the next). A proactive switch never moves to a node that answers without the publisher
  * (such a node is not probed again for the no-publisher timeout, or the join timeout if longer).
  * Neither proactive switching nor the publisher search applies to broadcasters, and proactive
  * switching does not apply in redundant mode (there the second node already covers a bad one).

@@ -510,18 +510,26 @@ public final class ConnectionSupervisor {
      * The publisher search: the first accepted path whose node has had no track for the timeout
      * gets a candidate, the next node not yet asked in this round (and not carrying another
      * path). In redundant mode this keeps both paths on nodes that have the stream, so that the
-     * second path really covers the first.
+     * second path really covers the first; and while the other path has the stream, the
+     * publisher is alive elsewhere, so the path without it searches at once rather than after
+     * the timeout (a path replaced after a failure often lands on a node without the publisher,
+     * and until it moves, the other path is not covered).
      */
     private void searchPublisher(long nowNs) {
         int slot = -1;
         boolean allHaveTracks = true;
+        boolean anyHasTracks = false;
+        for (Path p : paths) {
+            anyHasTracks |= p != null && p.accepted && p.hasTracks;
+        }
         for (int i = 0; i < paths.length; i++) {
             Path p = paths[i];
             if (p == null || !p.accepted || p.hasTracks) {
                 continue;
             }
             allHaveTracks = false;
-            if (slot < 0 && noPublisherNs > 0 && nowNs - p.noTracksSinceNs >= noPublisherNs) {
+            long waitNs = anyHasTracks ? 0 : noPublisherNs;
+            if (slot < 0 && noPublisherNs > 0 && nowNs - p.noTracksSinceNs >= waitNs) {
                 slot = i;
             }
         }

@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -270,13 +271,10 @@ class ViewerNodeSwitchTest {
     }
 
     @Test
-    void redundantMode_pathOnANodeWithoutPublisher_movesToTheNodeThatHasIt() {
+    void redundantMode_pathOnANodeWithoutPublisher_movesAtOnceToTheNodeThatHasIt() {
         a.tracks = List.of(); // the publisher is on B and C
-        start(FailoverPolicy.builder().redundant(true).noPublisherTimeoutMs(1000).build(), List.of(A, B, C));
-        run(900);
-        assertTrue(a.subscribed && b.subscribed, "redundant paths on A and B");
-        assertEquals(0, c.hellos);
-        run(1000);
+        start(FailoverPolicy.builder().redundant(true).noPublisherTimeoutMs(3000).build(), List.of(A, B, C));
+        run(600); // B has the stream: no need to wait the 3 s timeout before asking C
         assertEquals(List.of("CONNECTED", "NO_PUBLISHER 7001->7003"), events);
         assertTrue(b.subscribed && c.subscribed && !a.subscribed, "the paths are on B and C");
         assertEquals(2, engine.supervisor().connectedCount());
@@ -284,6 +282,20 @@ class ViewerNodeSwitchTest {
         run(500);
         assertTrue(engine.counters().get(ViewerEngine.PACKETS_RECEIVED) - received >= 2 * 45,
                 "both paths deliver: " + (engine.counters().get(ViewerEngine.PACKETS_RECEIVED) - received));
+    }
+
+    @Test
+    void redundantMode_noPublisherOnEitherPath_waitsTheTimeout() {
+        a.tracks = List.of();
+        b.tracks = List.of(); // the publisher is on C only, e.g. failing over
+        start(FailoverPolicy.builder().redundant(true).noPublisherTimeoutMs(1000).build(), List.of(A, B, C));
+        run(900);
+        assertEquals(0, c.hellos, "the publisher may still come: no search before the timeout");
+        run(600);
+        assertEquals(List.of("CONNECTED", "NO_PUBLISHER 7001->7003"), events);
+        assertEquals(Set.of(B, C),
+                Set.of(engine.supervisor().connected(0), engine.supervisor().connected(1)),
+                "the paths are on B and C");
     }
 
     @Test
@@ -295,8 +307,9 @@ class ViewerNodeSwitchTest {
         run(10_000);
         assertEquals(List.of("CONNECTED"), events);
         assertTrue(a.subscribed && b.subscribed, "both paths kept");
-        assertTrue(b.hellos == 1, "the other path's node is never a candidate: " + b.hellos);
-        assertTrue(c.hellos >= 4 && c.hellos <= 6, "C asked " + c.hellos + " times in 10 s");
+        assertEquals(1, b.hellos, "the other path's node is never a candidate");
+        // Each round: C asked (0.5 s join timeout), then every node asked: 1 s before the next round.
+        assertTrue(c.hellos >= 4 && c.hellos <= 7, "C asked " + c.hellos + " times in 10 s");
     }
 
     @Test
