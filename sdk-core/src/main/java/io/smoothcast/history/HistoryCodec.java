@@ -53,7 +53,9 @@ final class HistoryCodec {
                 .field("lossFractionAfterRecovery", r.lossFractionAfterRecovery())
                 .field("bitrateInBps", r.bitrateInBps()).field("framesPerSecond", r.framesPerSecond())
                 .field("jitterMs", r.jitterMs()).field("roundTripTimeMs", r.roundTripTimeMs())
-                .field("endToEndLatencyMs", r.endToEndLatencyMs()).field("jitterBufferDelayMs", r.jitterBufferDelayMs())
+                .field("endToEndLatencyMs", r.endToEndLatencyMs())
+                .field("captureToReceiptLatencyMs", r.captureToReceiptLatencyMs())
+                .field("jitterBufferDelayMs", r.jitterBufferDelayMs())
                 .field("freezeCount", r.freezeCount()).field("totalFreezesDurationMs", r.totalFreezesDurationMs())
                 .field("stallRate", r.stallRate());
         instant(w, "lastPacketReceivedNs", r.lastPacketReceivedNs());
@@ -129,7 +131,9 @@ final class HistoryCodec {
                 .lossFractionAfterRecovery(f.number("lossFractionAfterRecovery"))
                 .bitrateInBps(f.number("bitrateInBps")).framesPerSecond(f.number("framesPerSecond"))
                 .jitterMs(f.number("jitterMs")).roundTripTimeMs(f.number("roundTripTimeMs"))
-                .endToEndLatencyMs(f.number("endToEndLatencyMs")).jitterBufferDelayMs(f.number("jitterBufferDelayMs"))
+                .endToEndLatencyMs(f.number("endToEndLatencyMs"))
+                .captureToReceiptLatencyMs(f.number("captureToReceiptLatencyMs"))
+                .jitterBufferDelayMs(f.number("jitterBufferDelayMs"))
                 .freezeCount(f.longOr("freezeCount", 0)).totalFreezesDurationMs(f.longOr("totalFreezesDurationMs", 0))
                 .stallRate(f.number("stallRate")).lastPacketReceivedNs(f.longOr("lastPacketReceivedNs", StatsTimes.NEVER))
                 .failoverCount(f.longOr("failoverCount", 0)).audioOnly(f.bool("audioOnly"))

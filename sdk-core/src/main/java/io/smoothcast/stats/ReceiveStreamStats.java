@@ -45,6 +45,8 @@ import static io.smoothcast.stats.StatsChecks.requireText;
  *     milliseconds
  * @param endToEndLatencyMs capture-to-playout delay measured from the capture timestamp header
  *     extension, milliseconds
+ * @param captureToReceiptLatencyMs capture-to-arrival delay of the stamped packets (the network,
+ *     relays and sender queues, without the jitter buffer), milliseconds
  * @param jitterBufferDelayMs mean time a frame spent in the jitter buffer over the interval
  *     (W3C {@code jitterBufferDelay / jitterBufferEmittedCount}), milliseconds
  * @param freezeCount video freezes (W3C {@code freezeCount}), cumulative
@@ -75,6 +77,7 @@ public record ReceiveStreamStats(
         double jitterMs,
         double roundTripTimeMs,
         double endToEndLatencyMs,
+        double captureToReceiptLatencyMs,
         double jitterBufferDelayMs,
         long freezeCount,
         long totalFreezesDurationMs,
@@ -104,6 +107,7 @@ public record ReceiveStreamStats(
      * @param jitterMs RTP interarrival jitter (RFC 3550 section 6.4.1, W3C {@code jitter}), milliseconds
      * @param roundTripTimeMs round-trip time to the serving node (W3C {@code roundTripTime}), milliseconds
      * @param endToEndLatencyMs capture-to-playout delay measured from the capture timestamp header extension, milliseconds
+     * @param captureToReceiptLatencyMs capture-to-arrival delay of the stamped packets, milliseconds
      * @param jitterBufferDelayMs mean time a frame spent in the jitter buffer over the interval (W3C {@code jitterBufferDelay / jitterBufferEmittedCount}), milliseconds
      * @param freezeCount video freezes (W3C {@code freezeCount}), cumulative
      * @param totalFreezesDurationMs total time frozen (W3C {@code totalFreezesDuration}), milliseconds, cumulative
@@ -134,6 +138,7 @@ public record ReceiveStreamStats(
         requireMeasure(jitterMs, "jitterMs");
         requireMeasure(roundTripTimeMs, "roundTripTimeMs");
         requireMeasure(endToEndLatencyMs, "endToEndLatencyMs");
+        requireMeasure(captureToReceiptLatencyMs, "captureToReceiptLatencyMs");
         requireMeasure(jitterBufferDelayMs, "jitterBufferDelayMs");
         requireCount(freezeCount, "freezeCount");
         requireCount(totalFreezesDurationMs, "totalFreezesDurationMs");
@@ -177,6 +182,7 @@ public record ReceiveStreamStats(
         b.jitterMs = jitterMs;
         b.roundTripTimeMs = roundTripTimeMs;
         b.endToEndLatencyMs = endToEndLatencyMs;
+        b.captureToReceiptLatencyMs = captureToReceiptLatencyMs;
         b.jitterBufferDelayMs = jitterBufferDelayMs;
         b.freezeCount = freezeCount;
         b.totalFreezesDurationMs = totalFreezesDurationMs;
@@ -212,6 +218,7 @@ public record ReceiveStreamStats(
         private double jitterMs = Double.NaN;
         private double roundTripTimeMs = Double.NaN;
         private double endToEndLatencyMs = Double.NaN;
+        private double captureToReceiptLatencyMs = Double.NaN;
         private double jitterBufferDelayMs = Double.NaN;
         private long freezeCount;
         private long totalFreezesDurationMs;
@@ -310,6 +317,11 @@ public record ReceiveStreamStats(
          */
         public Builder endToEndLatencyMs(double v) { endToEndLatencyMs = v; return this; }
         /**
+         * @param v capture-to-arrival latency, ms
+         * @return this builder
+         */
+        public Builder captureToReceiptLatencyMs(double v) { captureToReceiptLatencyMs = v; return this; }
+        /**
          * @param v mean jitter buffer delay, ms
          * @return this builder
          */
@@ -360,7 +372,7 @@ public record ReceiveStreamStats(
             return new ReceiveStreamStats(timestampNs, streamId, endpointId, nodeId, region, ssrc,
                     packetsReceived, bytesReceived, packetsLost, packetsLostAfterRecovery, framesDecoded,
                     lossFractionBeforeRecovery, lossFractionAfterRecovery, bitrateInBps, framesPerSecond,
-                    jitterMs, roundTripTimeMs, endToEndLatencyMs, jitterBufferDelayMs, freezeCount,
+                    jitterMs, roundTripTimeMs, endToEndLatencyMs, captureToReceiptLatencyMs, jitterBufferDelayMs, freezeCount,
                     totalFreezesDurationMs, stallRate, lastPacketReceivedNs, failoverCount, audioOnly);
         }
     }

@@ -19,7 +19,8 @@ class HistoryCodecTest {
                 .region("ap-東京").ssrc(0xFFFF_FFFFL).packetsReceived(900).bytesReceived(1L << 40).packetsLost(12)
                 .packetsLostAfterRecovery(1).framesDecoded(300).lossFractionBeforeRecovery(0.013)
                 .bitrateInBps(2.5e6).framesPerSecond(29.97).jitterMs(4.25).roundTripTimeMs(231.5)
-                .endToEndLatencyMs(1830).jitterBufferDelayMs(412.125).freezeCount(2).totalFreezesDurationMs(640)
+                .endToEndLatencyMs(1830).captureToReceiptLatencyMs(1417.5).jitterBufferDelayMs(412.125)
+                .freezeCount(2).totalFreezesDurationMs(640)
                 .stallRate(0.03).lastPacketReceivedNs(-7).failoverCount(1).audioOnly(true).build();
     }
 

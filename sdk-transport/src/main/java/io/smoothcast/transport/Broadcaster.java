@@ -11,12 +11,14 @@ import io.smoothcast.abr.RenditionLadder;
 import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
+import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.security.FrameKey;
 import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.internal.client.TokenBytes;
 import io.smoothcast.transport.internal.client.BroadcasterEngine;
 import io.smoothcast.transport.internal.client.FrameSealer;
 import io.smoothcast.transport.internal.client.OutgoingFrame;
+import io.smoothcast.transport.internal.client.WallClockMapping;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.StreamIds;
 import io.smoothcast.transport.internal.control.Track;
@@ -87,6 +89,8 @@ public final class Broadcaster implements AutoCloseable {
     private final FailoverPolicy failover;
     private final String streamId;
     private final NanoClock clock;
+    /** Maps capture times to wall-clock time for the abs-capture-time stamps. */
+    private final WallClockMapping wallClock;
     private final BroadcasterListener listener;
     private final InetSocketAddress localAddress;
     private final UdpTransport transport;
@@ -126,6 +130,7 @@ public final class Broadcaster implements AutoCloseable {
         this.failover = builder.failover;
         this.streamId = builder.streamId;
         this.clock = builder.clock;
+        this.wallClock = WallClockMapping.forClock(clock);
         this.listener = builder.listener;
         this.localAddress = builder.localAddress;
         this.sharedIo = builder.sharedIo;
@@ -315,6 +320,12 @@ public final class Broadcaster implements AutoCloseable {
         return enqueue(messageTrackIndex, message, offset, length, sendTimeNs, true);
     }
 
+    /** The capture time as wall-clock NTP (see {@link WallClockMapping}), unknown before 1970. */
+    private long captureTimeNtp(long captureTimeNs) {
+        long unixNs = wallClock.unixNs(captureTimeNs);
+        return unixNs < 0 ? NtpTime.UNKNOWN : NtpTime.fromUnixNanos(unixNs);
+    }
+
     private boolean enqueue(int trackIndex, byte[] frame, int offset, int length, long captureTimeNs, boolean keyframe) {
         if (frame == null) {
             throw new IllegalArgumentException("frame must not be null");
@@ -333,7 +344,8 @@ public final class Broadcaster implements AutoCloseable {
             }
             ByteBuf copy = PooledByteBufAllocator.DEFAULT.directBuffer(length);
             copy.writeBytes(frame, offset, length);
-            if (!frames.offer(new OutgoingFrame(trackIndex, copy, captureTimeNs, keyframe))) {
+            if (!frames.offer(new OutgoingFrame(trackIndex, copy, captureTimeNs, captureTimeNtp(captureTimeNs),
+                    keyframe))) {
                 copy.release();
                 framesRejected.increment();
                 return false;
@@ -632,7 +644,10 @@ public final class Broadcaster implements AutoCloseable {
         }
 
         /**
-         * The clock for capture times and timers. Default: the system clock.
+         * The clock for capture times and timers. Default: the system clock. The first packet of
+         * each frame carries the capture time in wall-clock time (abs-capture-time), from which
+         * viewers measure end-to-end latency: the clock is paired once with the system UTC clock
+         * (for the system clock, once per process), so machines should keep UTC in sync (NTP).
          *
          * @param clock a monotonic clock
          * @return this builder

@@ -48,7 +48,9 @@ final class BroadcasterStatsSource {
                 .framesEncoded(totals.framesSent())
                 .targetBitrateBps(totals.targetBitrateBps())
                 .roundTripTimeMs(totals.rttNs() > 0 ? totals.rttNs() / 1e6 : Double.NaN)
-                .lastFeedbackReceivedNs(lastFeedbackNs);
+                .lastFeedbackReceivedNs(lastFeedbackNs)
+                .failoverCount(broadcaster.failoverCount())
+                .audioOnly(engine != null && engine.counters().get(BroadcasterEngine.AUDIO_ONLY) != 0);
         return sampler.sample(counters, nowNs);
     }
 }

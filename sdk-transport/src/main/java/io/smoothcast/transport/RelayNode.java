@@ -71,7 +71,7 @@ public final class RelayNode implements AutoCloseable {
         this.transport = builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
         this.config = new RelayConfig(builder.nodeId, builder.keepaliveIntervalMs, builder.sessionTimeoutMs,
                 builder.retransmissionCachePackets, builder.keyframeRequestIntervalMs, builder.maxSessions,
-                builder.maxSubscribersPerStream, builder.upstream, builder.members);
+                builder.maxSubscribersPerStream, builder.upstream, builder.members, builder.videoPayloadFormats);
         this.securityOptions = builder;
     }
 
@@ -234,8 +234,27 @@ public final class RelayNode implements AutoCloseable {
         private boolean forceNio;
         private InetSocketAddress upstream;
         private java.util.List<NodeInfo> members = java.util.List.of();
+        private final java.util.Map<Integer, VideoPayloadFormat> videoPayloadFormats = new java.util.HashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * The payload format of the video tracks published with an RTP payload type, which tells
+         * the node where their keyframes start: a subscriber is moved to another simulcast layer
+         * only at a keyframe of that layer. Default: {@link VideoPayloadFormat#GENERIC} for every
+         * payload type (what {@link Broadcaster} sends).
+         *
+         * @param payloadType the RTP payload type, 0-127
+         * @param format its format
+         * @return this builder
+         */
+        public Builder videoPayloadFormat(int payloadType, VideoPayloadFormat format) {
+            if (payloadType < 0 || payloadType > 127) {
+                throw new IllegalArgumentException("payloadType must be 0-127: " + payloadType);
+            }
+            videoPayloadFormats.put(payloadType, Objects.requireNonNull(format, "format"));
+            return this;
         }
 
         /**

@@ -15,6 +15,9 @@ import io.smoothcast.transport.internal.client.FrameOpener;
 import io.smoothcast.transport.internal.client.GenericPayload;
 import io.smoothcast.transport.internal.client.ReceiveTrack;
 import io.smoothcast.transport.internal.client.ViewerEngine;
+import io.smoothcast.transport.internal.client.CaptureAnchor;
+import io.smoothcast.transport.internal.client.LatencyTotals;
+import io.smoothcast.transport.internal.client.WallClockMapping;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.StreamIds;
 import io.smoothcast.transport.internal.control.Track;
@@ -72,6 +75,8 @@ public final class Viewer implements AutoCloseable {
     private final FailoverPolicy failover;
     private final String streamId;
     private final NanoClock clock;
+    /** Maps the clock to wall-clock time, to compare with the broadcaster's capture times. */
+    private final WallClockMapping wallClock;
     private final ViewerListener listener;
     private final InetSocketAddress localAddress;
     private final UdpTransport transport;
@@ -100,6 +105,7 @@ public final class Viewer implements AutoCloseable {
         this.failover = builder.failover;
         this.streamId = builder.streamId;
         this.clock = builder.clock;
+        this.wallClock = WallClockMapping.forClock(clock);
         this.listener = builder.listener;
         this.localAddress = builder.localAddress;
         this.sharedIo = builder.sharedIo;
@@ -151,6 +157,7 @@ public final class Viewer implements AutoCloseable {
                     }
                     opener = new FrameOpener(decryptor);
                 }
+                engine.useWallClock(wallClock);
                 channel = transport.bind(group, localAddress, handler);
                 playing = true;
                 playoutThread = new Thread(new PlayoutLoop(engine, opener), "smoothcast-playout");
@@ -217,7 +224,7 @@ public final class Viewer implements AutoCloseable {
             e = engine;
         }
         if (e == null) {
-            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
         long lost = 0;
         long dropped = 0;
@@ -237,9 +244,15 @@ public final class Viewer implements AutoCloseable {
         lost += c.get(ViewerEngine.RETIRED_PACKETS_LOST);
         dropped += c.get(ViewerEngine.RETIRED_FRAMES_DROPPED);
         freezes += c.get(ViewerEngine.RETIRED_FREEZES);
+        long[] receipt = new long[LatencyTotals.SIZE];
+        long[] playout = new long[LatencyTotals.SIZE];
+        e.latency().readReceipt(receipt);
+        e.latency().readPlayout(playout);
         return new ViewerStats(framesDelivered, c.get(ViewerEngine.PACKETS_RECEIVED), c.get(ViewerEngine.RTX_RECEIVED),
                 lost, dropped, c.get(ViewerEngine.NACKS_SENT), c.get(ViewerEngine.PLIS_SENT), freezes,
-                c.get(ViewerEngine.MALFORMED_DROPPED), playoutDelayNs, c.get(ViewerEngine.RTT_NS));
+                c.get(ViewerEngine.MALFORMED_DROPPED), playoutDelayNs, c.get(ViewerEngine.RTT_NS),
+                c.get(ViewerEngine.FAILOVERS), playout[LatencyTotals.TOTAL_NS], playout[LatencyTotals.COUNT],
+                receipt[LatencyTotals.TOTAL_NS], receipt[LatencyTotals.COUNT]);
     }
 
     /**
@@ -327,6 +340,8 @@ public final class Viewer implements AutoCloseable {
         private final FrameOpener frameOpener;
         private final ReceivedFrame view = new ReceivedFrame();
         private ReceiveTrack current;
+        /** When the frames now being handed over were taken from the buffers. */
+        private long handOffNs;
 
         PlayoutLoop(ViewerEngine source, FrameOpener frameOpener) {
             this.source = source;
@@ -338,6 +353,7 @@ public final class Viewer implements AutoCloseable {
             long tickNs = TimeUnit.MILLISECONDS.toNanos(PLAYOUT_TICK_MS);
             while (playing) {
                 long nowNs = clock.nanoTime();
+                handOffNs = nowNs;
                 for (ReceiveTrack t : source.tracks()) {
                     current = t;
                     t.buffer().poll(nowNs, this);
@@ -364,6 +380,10 @@ public final class Viewer implements AutoCloseable {
                         frameOpener.takeRefusalBefore(current.track().ssrc()));
             }
             framesDelivered++; // only this thread writes
+            long captureUnixNs = current.captureAnchor().captureUnixNs(frame.rtpTimestamp());
+            if (captureUnixNs != CaptureAnchor.UNKNOWN && current.captureAnchor().latencyCounted()) {
+                source.latency().onPlayout(wallClock.unixNs(handOffNs) - captureUnixNs);
+            }
             try {
                 listener.onFrame(delivered);
             } catch (RuntimeException e) {

@@ -2,7 +2,17 @@ package io.smoothcast.transport;
 
 /**
  * A snapshot of a {@link Viewer}'s counters since start, summed over its tracks (including
- * tracks that have ended, for example when the broadcaster left).
+ * tracks that have ended, for example when the broadcaster left, except for the latency totals,
+ * which count frames of every track the viewer still or ever had).
+ *
+ * <p>End-to-end latency comes from the capture time the broadcaster stamps on each frame's first
+ * packet (abs-capture-time, wall-clock), over the video frames (the audio frames of an audio-only
+ * stream), the same frames as the jitter-buffer delay: like W3C webrtc-stats' {@code jitterBufferDelay} over
+ * {@code jitterBufferEmittedCount}, each latency is a total over a count, so the mean of an
+ * interval is the difference of two snapshots' totals over the difference of their counts.
+ * Across machines the values include the offset between their UTC clocks.
+ *
+ * <p>Immutable; thread-safe.
  *
  * @param framesDelivered frames handed to the listener
  * @param packetsReceived RTP packets received (retransmissions included)
@@ -15,8 +25,25 @@ package io.smoothcast.transport;
  * @param malformedDropped datagrams that could not be understood, or came from elsewhere
  * @param playoutDelayNs the video jitter buffer's current playout delay, in ns
  * @param rttNs smoothed round-trip time to the node, in ns (0 until measured)
+ * @param failoverCount times the viewer resumed on another node after losing its node
+ * @param totalEndToEndLatencyNs sum over delivered frames of hand-off to the listener minus
+ *     capture, in ns
+ * @param endToEndLatencyCount frames whose capture-to-playout latency is in the total
+ * @param totalReceiptLatencyNs sum over stamped packets of arrival minus capture, in ns
+ * @param receiptLatencyCount packets whose capture-to-receipt latency is in the total
  */
 public record ViewerStats(long framesDelivered, long packetsReceived, long retransmissionsReceived,
         long packetsLost, long framesDropped, long nacksSent, long keyframeRequestsSent, long freezeCount,
-        long malformedDropped, long playoutDelayNs, long rttNs) {
+        long malformedDropped, long playoutDelayNs, long rttNs, long failoverCount, long totalEndToEndLatencyNs,
+        long endToEndLatencyCount, long totalReceiptLatencyNs, long receiptLatencyCount) {
+
+    /** @return mean capture-to-playout latency since start, in ms; NaN before any was measured */
+    public double meanEndToEndLatencyMs() {
+        return endToEndLatencyCount == 0 ? Double.NaN : totalEndToEndLatencyNs / 1e6 / endToEndLatencyCount;
+    }
+
+    /** @return mean capture-to-receipt latency since start, in ms; NaN before any was measured */
+    public double meanReceiptLatencyMs() {
+        return receiptLatencyCount == 0 ? Double.NaN : totalReceiptLatencyNs / 1e6 / receiptLatencyCount;
+    }
 }

@@ -14,8 +14,10 @@ import io.smoothcast.transport.internal.client.ViewerEngine;
  * counters and the jitter buffers' statistics), so the media path is not touched.
  *
  * <p>Loss before recovery is estimated as the packets given up at playout plus the
- * retransmissions received (each one repaired a packet the network lost); the end-to-end latency
- * stays unknown (NaN) because the transport does not carry the capture-time header extension yet.
+ * retransmissions received (each one repaired a packet the network lost). The end-to-end latency
+ * is the interval's mean capture-to-playout latency and the capture-to-receipt latency that of the
+ * stamped packets' arrivals (from the abs-capture-time stamps, see {@link ViewerStats}); each is NaN
+ * in an interval without a measurement.
  * {@code lastPacketReceivedNs} has the resolution of the sampling interval: it is the sample time
  * at which the packet counter was last seen to move.
  *
@@ -30,6 +32,10 @@ final class ViewerStatsSource {
     private final JitterBufferStats scratch = new JitterBufferStats();
     private final IntervalCounter bufferDelayUs = new IntervalCounter();
     private final IntervalCounter emittedFrames = new IntervalCounter();
+    private final IntervalCounter latencyTotalNs = new IntervalCounter();
+    private final IntervalCounter latencyFrames = new IntervalCounter();
+    private final IntervalCounter receiptTotalNs = new IntervalCounter();
+    private final IntervalCounter receiptPackets = new IntervalCounter();
     private long lastPacketsReceived = -1;
     private long lastPacketNs = io.smoothcast.stats.StatsTimes.NEVER;
 
@@ -77,6 +83,16 @@ final class ViewerStatsSource {
         double bufferDelayMs = delayMeasured && emittedFrames.delta() > 0
                 ? bufferDelayUs.delta() / 1000.0 / emittedFrames.delta()
                 : Double.NaN;
+        boolean latencyMeasured = latencyTotalNs.update(totals.totalEndToEndLatencyNs(), nowNs);
+        latencyFrames.update(totals.endToEndLatencyCount(), nowNs);
+        double latencyMs = latencyMeasured && latencyFrames.delta() > 0
+                ? latencyTotalNs.delta() / 1e6 / latencyFrames.delta()
+                : Double.NaN;
+        boolean receiptMeasured = receiptTotalNs.update(totals.totalReceiptLatencyNs(), nowNs);
+        receiptPackets.update(totals.receiptLatencyCount(), nowNs);
+        double receiptMs = receiptMeasured && receiptPackets.delta() > 0
+                ? receiptTotalNs.delta() / 1e6 / receiptPackets.delta()
+                : Double.NaN;
         counters.packetsReceived(firstTransmissions)
                 .bytesReceived(bytes)
                 .packetsLost(totals.packetsLost() + totals.retransmissionsReceived())
@@ -85,6 +101,9 @@ final class ViewerStatsSource {
                 .jitterMs(nonNegative(jitterMs))
                 .roundTripTimeMs(totals.rttNs() > 0 ? totals.rttNs() / 1e6 : Double.NaN)
                 .jitterBufferDelayMs(bufferDelayMs)
+                .endToEndLatencyMs(latencyMs)
+                .captureToReceiptLatencyMs(receiptMs)
+                .failoverCount(totals.failoverCount())
                 .freezeCount(totals.freezeCount())
                 .totalFreezesDurationMs(frozenMs)
                 .lastPacketReceivedNs(lastPacketNs);

@@ -1,6 +1,7 @@
 package io.smoothcast.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,12 +71,32 @@ class WiresharkInteropIT {
                     try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger())) {
                         port = broadcaster.localAddress().getPort();
                         // A viewer joining a live stream makes the relay ask the publisher for a
-                        // keyframe: a PLI on the wire whatever the loss pattern repairs or not.
+                        // keyframe: a PLI on the wire whatever the loss pattern repairs or not. It
+                        // joins a second into the stream, well after the keyframe request the
+                        // publisher got at publish time (the relay spaces them 200 ms apart).
+                        CountDownLatch midStream = new CountDownLatch(1);
+                        AtomicReference<Throwable> sendFailure = new AtomicReference<>();
+                        Thread sender = new Thread(() -> {
+                            try {
+                                BroadcastThroughRelayIT.sendFrames(broadcaster, 150, i -> {
+                                    if (i == 30) {
+                                        midStream.countDown();
+                                    }
+                                });
+                            } catch (Throwable t) {
+                                sendFailure.set(t);
+                            } finally {
+                                midStream.countDown();
+                            }
+                        }, "it-sender");
+                        sender.start();
+                        FrameCollector.await(midStream, 30, "30 frames sent");
                         FrameCollector lateCollector = new FrameCollector(1);
                         try (Viewer late = Viewer.builder().node(relay.localAddress()).streamId("it-show")
                                 .fixedPlayoutDelayMs(300).listener(lateCollector).build().start()) {
                             FrameCollector.await(lateCollector.connected, 10, "late viewer connected");
-                            BroadcastThroughRelayIT.sendFrames(broadcaster, 150, null);
+                            sender.join(TimeUnit.SECONDS.toMillis(40));
+                            assertNull(sendFailure.get(), "sending frames");
                             FrameCollector.await(collector.lastFrame, 10, "last frame");
                         }
                     }

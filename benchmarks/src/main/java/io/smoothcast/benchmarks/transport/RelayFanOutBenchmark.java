@@ -2,6 +2,7 @@ package io.smoothcast.benchmarks.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
@@ -41,10 +42,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * ratio of the two is the cost of the relay logic on top of Netty's reference counting.
  *
  * <p>With {@code transportSequence} (the packet carries the transport-wide sequence number, as
- * the SDK's broadcaster sends it), the relay gives each subscriber its own copy with its own
- * number and records it in that subscriber's congestion controller; the fair baseline for that
- * is {@code bareCopyFanOut} (one pooled copy per subscriber with a 2-byte rewrite, nothing else).
- * Without it the relay forwards duplicates, as {@code bareFanOut} does.
+ * the SDK's broadcaster sends it), the relay gives each subscriber its own header with its own
+ * number in front of the shared payload and records the packet in that subscriber's congestion
+ * controller; the fair baseline for that is {@code bareGatherFanOut} (a pooled header copy with a
+ * 2-byte rewrite, a retained payload slice and a composite per subscriber, nothing else), and
+ * {@code bareCopyFanOut} shows what copying the whole packet instead costs (one pooled copy per
+ * subscriber with the rewrite). Without it the relay forwards duplicates, as {@code bareFanOut} does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -61,6 +64,8 @@ public class RelayFanOutBenchmark {
     @Param({"true", "false"})
     public boolean transportSequence;
 
+    /** RTP header with the one-byte extension carrying the transport-wide sequence number. */
+    private static final int HEADER_BYTES = 12 + 4 + 4;
     private static final InetSocketAddress PUBLISHER = new InetSocketAddress("127.0.0.1", 5000);
     private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 2_000_000);
 
@@ -157,6 +162,28 @@ public class RelayFanOutBenchmark {
             copy.writeBytes(packet, packet.readerIndex(), length);
             copy.setShort(17, i);
             sender.send(copy, to[i]);
+        }
+        return sender.sent;
+    }
+
+    /**
+     * The least a gather-writing relay does per subscriber: a pooled copy of the RTP header with
+     * a 2-byte rewrite, a retained slice of the shared payload, and a two-part composite.
+     */
+    @Benchmark
+    public long bareGatherFanOut() {
+        InetSocketAddress[] to = subscriberAddresses;
+        int base = packet.readerIndex();
+        int length = packet.readableBytes();
+        int headerLength = HEADER_BYTES;
+        ByteBufAllocator allocator = sender.allocator();
+        for (int i = 0; i < to.length; i++) {
+            ByteBuf header = allocator.directBuffer(headerLength);
+            header.writeBytes(packet, base, headerLength);
+            header.setShort(17, i);
+            CompositeByteBuf datagram = allocator.compositeDirectBuffer(2);
+            datagram.addComponents(true, header, packet.retainedSlice(base + headerLength, length - headerLength));
+            sender.send(datagram, to[i]);
         }
         return sender.sent;
     }

@@ -5,8 +5,18 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.transport.MediaKind;
-import io.smoothcast.transport.RelayNode;
-import io.smoothcast.transport.RelayStats;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.smoothcast.rtp.RtpHeaderExtensionIds;
+import io.smoothcast.time.NanoClock;
+import io.smoothcast.transport.internal.netty.DatagramHandler;
+import io.smoothcast.transport.internal.netty.ResidenceRecorder;
+import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.transport.internal.relay.RelayConfig;
+import io.smoothcast.transport.internal.relay.RelayCounter;
+import io.smoothcast.transport.internal.relay.RelayCounters;
+import io.smoothcast.transport.internal.relay.RelayEngine;
+import io.smoothcast.transport.internal.relay.RelaySecurity;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
@@ -29,7 +39,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Real-socket fan-out of one relay on 127.0.0.1: one publisher sends RTP at a fixed rate to a
- * {@link RelayNode}, which forwards every packet to N subscriber sockets drained by one reader
+ * {@link io.smoothcast.transport.RelayNode} engine, which forwards every packet to N subscriber sockets drained by one reader
  * thread. Reports the packets forwarded per second of the relay's I/O thread CPU time (the
  * "per core" rate, robust to other load on the machine because it counts only the time the
  * relay ran), and the one-way latency publisher → relay → subscriber (the publisher's send time
@@ -40,14 +50,24 @@ import java.util.concurrent.locks.LockSupport;
  * same fan-out without any protocol (no sessions, no cache, no feedback), measured by the CPU
  * time of the whole gst-launch process.
  *
+ * <p>The relay's packets carry the transport-wide sequence number extension, as the SDK's
+ * broadcaster sends them (the relay then renumbers them per subscriber); mode {@code relay-noext}
+ * sends plain RTP instead. The relay's handler also times each datagram's residence: read stamp
+ * to the end of the flush that wrote its copies.
+ *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.transport.RelayFanOutHarness \
- *     [subscribers=200] [packetsPerSecondIn=500] [seconds=10] [gstreamer]
+ *     [subscribers=200] [packetsPerSecondIn=500] [seconds=10] [relay|relay-noext|gstreamer]
  * </pre>
  */
 public final class RelayFanOutHarness {
 
     private static final int PAYLOAD_BYTES = 1100;
+    /**
+     * The subscribers send no keepalives, and joining 200 of them takes seconds on a loaded
+     * machine: a short timeout would expire the first ones before the media starts (the wire field is 16 bits).
+     */
+    private static final int SESSION_TIMEOUT_MS = 60_000;
     private static final Track TRACK = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 8_000_000);
 
     private RelayFanOutHarness() {
@@ -62,8 +82,38 @@ public final class RelayFanOutHarness {
             runGStreamer(subscribers, rateIn, seconds);
             return;
         }
-        try (RelayNode relay = RelayNode.builder().maxSubscribersPerStream(100_000).build().start()) {
-            InetSocketAddress node = relay.localAddress();
+        boolean transportSequence = !(args.length > 3 && args[3].equals("relay-noext"));
+        runRelay(subscribers, rateIn, seconds, transportSequence);
+    }
+
+    /**
+     * The relay: the same engine, handler and transport {@link io.smoothcast.transport.RelayNode}
+     * starts, assembled here so the handler can time each datagram's residence.
+     */
+    private static void runRelay(int subscribers, int rateIn, int seconds, boolean transportSequence)
+            throws Exception {
+        RelayCounters counters = new RelayCounters();
+        long[] residenceNs = new long[1 << 20];
+        int[] residenceCount = new int[1];
+        long[] undrained = new long[1];
+        ResidenceRecorder recorder = (ns, drained) -> {
+            if (residenceCount[0] < residenceNs.length) {
+                residenceNs[residenceCount[0]++] = ns;
+            }
+            if (!drained) {
+                undrained[0]++;
+            }
+        };
+        UdpTransport transport = UdpTransport.best();
+        EventLoopGroup group = transport.newGroup(1, "smoothcast-relay");
+        RelayConfig config = new RelayConfig(1, 500, SESSION_TIMEOUT_MS, 1024, 200, 100_000, 100_000, null);
+        DatagramHandler handler = new DatagramHandler(
+                sender -> new RelayEngine(config, sender, counters, RelaySecurity.NONE), NanoClock.system(), recorder);
+        RelayEngine engine = (RelayEngine) handler.receiver();
+        Channel channel = transport.bind(group, new InetSocketAddress("127.0.0.1", 0), handler);
+        channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(System.nanoTime()), 0, 20, TimeUnit.MILLISECONDS);
+        try {
+            InetSocketAddress node = (InetSocketAddress) channel.localAddress();
             DatagramChannel publisher = open();
             request(publisher, node, new ControlMessage.Hello(1, 500));
             request(publisher, node, new ControlMessage.Publish("harness", List.of(TRACK)));
@@ -84,9 +134,12 @@ public final class RelayFanOutHarness {
             reader.start();
 
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            // Setup traffic (joins) is not timed: start the residence record with the media.
+            channel.eventLoop().submit(() -> residenceCount[0] = 0).syncUninterruptibly();
             long relayCpuBefore = relayCpuNs(mx);
-            RelayStats before = relay.stats();
-            send(publisher, node, rateIn, seconds);
+            long forwardedBefore = counters.get(RelayCounter.PACKETS_FORWARDED);
+            double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            send(publisher, node, rateIn, seconds, transportSequence);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (received[0] < totalOut && System.nanoTime() - deadline < 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // drain what is in flight
@@ -95,17 +148,31 @@ public final class RelayFanOutHarness {
             selector.wakeup();
             reader.join();
             long relayCpuNs = relayCpuNs(mx) - relayCpuBefore;
-            RelayStats after = relay.stats();
-            long forwarded = after.packetsForwarded() - before.packetsForwarded();
+            double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            long forwarded = counters.get(RelayCounter.PACKETS_FORWARDED) - forwardedBefore;
             int samples = (int) Math.min(received[0], latencyNs.length);
             long[] sorted = Arrays.copyOf(latencyNs, samples);
             Arrays.sort(sorted);
-            System.out.printf("subscribers=%d rateIn=%d pps seconds=%d%n", subscribers, rateIn, seconds);
-            System.out.printf("forwarded=%d received=%d (%.2f %% lost on the host)%n", forwarded, received[0],
-                    100.0 * (forwarded - received[0]) / Math.max(1, forwarded));
-            System.out.printf("relay I/O thread CPU=%.2f s -> %.0f packets forwarded per CPU second%n",
-                    relayCpuNs / 1e9, forwarded / (relayCpuNs / 1e9));
+            long[] residence = channel.eventLoop().submit(() -> Arrays.copyOf(residenceNs, residenceCount[0]))
+                    .syncUninterruptibly().getNow();
+            Arrays.sort(residence);
+            System.out.printf("relay subscribers=%d rateIn=%d pps seconds=%d transportSequence=%b transport=%s%n",
+                    subscribers, rateIn, seconds, transportSequence, transport);
+            System.out.printf("load average before=%.2f after=%.2f%n", loadBefore, loadAfter);
+            System.out.printf("forwarded=%d of %d offered, received=%d (%.2f %% lost on the host)%n", forwarded,
+                    totalOut, received[0], 100.0 * (forwarded - received[0]) / Math.max(1, forwarded));
+            System.out.printf("relay I/O thread CPU=%.2f s -> %.0f packets forwarded per CPU second"
+                    + " (%.2f us of relay CPU per packet out)%n",
+                    relayCpuNs / 1e9, forwarded / (relayCpuNs / 1e9), relayCpuNs / 1e3 / Math.max(1, forwarded));
             System.out.printf("forwarded per wall second=%.0f%n", forwarded / (double) seconds);
+            if (residence.length > 0) {
+                System.out.printf("relay residence (read stamp -> end of the flush of its copies), %d datagrams:"
+                        + " p50=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms; flushes left queued: %d%n",
+                        residence.length, residence[residence.length / 2] / 1e6,
+                        residence[(int) (residence.length * 0.99)] / 1e6,
+                        residence[(int) (residence.length * 0.999)] / 1e6, residence[residence.length - 1] / 1e6,
+                        undrained[0]);
+            }
             if (samples > 0) {
                 System.out.printf("latency publisher->subscriber p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
                         sorted[samples / 2] / 1e6, sorted[(int) (samples * 0.99)] / 1e6, sorted[samples - 1] / 1e6);
@@ -115,6 +182,10 @@ public final class RelayFanOutHarness {
             }
             publisher.close();
             selector.close();
+        } finally {
+            channel.eventLoop().submit(engine::close).syncUninterruptibly();
+            channel.close().syncUninterruptibly();
+            UdpTransport.shutdown(group);
         }
     }
 
@@ -170,7 +241,7 @@ public final class RelayFanOutHarness {
             Thread reader = new Thread(() -> read(selector, latencyNs, received, reading), "harness-reader");
             reader.start();
             long cpuBefore = processCpuNs(gstLaunch.pid());
-            send(publisher, node, rateIn, seconds);
+            send(publisher, node, rateIn, seconds, false);
             long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (received[0] < totalOut && System.nanoTime() - drainUntil < 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
@@ -239,8 +310,8 @@ public final class RelayFanOutHarness {
         }
     }
 
-    private static void send(DatagramChannel publisher, InetSocketAddress node, int rate, int seconds)
-            throws IOException {
+    private static void send(DatagramChannel publisher, InetSocketAddress node, int rate, int seconds,
+            boolean transportSequence) throws IOException {
         byte[] packet = new byte[1500];
         byte[] payload = new byte[PAYLOAD_BYTES];
         RtpPacketWriter writer = new RtpPacketWriter();
@@ -255,8 +326,13 @@ public final class RelayFanOutHarness {
                 LockSupport.parkNanos(wait);
             }
             ByteBuffer.wrap(payload).putLong(System.nanoTime());
-            int length = writer.reset().payloadType(96).ssrc(TRACK.ssrc()).sequenceNumber((int) i & 0xFFFF)
-                    .timestamp((int) (i * 3000)).write(packet, 0, packet.length, payload, 0, payload.length);
+            writer.reset().payloadType(96).ssrc(TRACK.ssrc()).sequenceNumber((int) i & 0xFFFF)
+                    .timestamp((int) (i * 3000));
+            if (transportSequence) {
+                writer.addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID,
+                        (int) i & 0xFFFF);
+            }
+            int length = writer.write(packet, 0, packet.length, payload, 0, payload.length);
             out.clear().limit(length);
             publisher.send(out, node);
         }
@@ -275,8 +351,9 @@ public final class RelayFanOutHarness {
                             break;
                         }
                         long now = System.nanoTime();
-                        if (in.position() > 12 + 8 && (in.get(1) & 0x7F) == 96) {
-                            long sent = in.getLong(12);
+                        int payloadOffset = payloadOffset(in);
+                        if (payloadOffset > 0 && in.position() >= payloadOffset + 8 && (in.get(1) & 0x7F) == 96) {
+                            long sent = in.getLong(payloadOffset);
                             if (received[0] < latencyNs.length) {
                                 latencyNs[(int) received[0]] = now - sent;
                             }
@@ -289,6 +366,22 @@ public final class RelayFanOutHarness {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Where the RTP payload starts (after CSRCs and the header extension), or -1. */
+    private static int payloadOffset(ByteBuffer packet) {
+        int length = packet.position();
+        if (length < 12) {
+            return -1;
+        }
+        int offset = 12 + 4 * (packet.get(0) & 0x0F);
+        if ((packet.get(0) & 0x10) != 0) {
+            if (offset + 4 > length) {
+                return -1;
+            }
+            offset += 4 + 4 * (packet.getShort(offset + 2) & 0xFFFF);
+        }
+        return offset <= length ? offset : -1;
     }
 
     private static long relayCpuNs(ThreadMXBean mx) {

@@ -59,6 +59,7 @@ final class DashboardView {
             s.put("viewers", list.size());
             s.put("receiveBitrateBps", mean(list, ReceiveStreamStats::bitrateInBps));
             s.put("latencyMs", mean(list, ReceiveStreamStats::endToEndLatencyMs));
+            s.put("receiptLatencyMs", mean(list, ReceiveStreamStats::captureToReceiptLatencyMs));
             s.put("jitterBufferDelayMs", mean(list, ReceiveStreamStats::jitterBufferDelayMs));
             s.put("rttMs", mean(list, ReceiveStreamStats::roundTripTimeMs));
             s.put("jitterMs", mean(list, ReceiveStreamStats::jitterMs));

@@ -39,7 +39,8 @@ final class HistoryData {
     }
 
     /** One broadcaster sample. */
-    record Send(long wallTimeMs, String streamId, double bitrateOutBps, double targetBitrateBps) {
+    record Send(long wallTimeMs, String streamId, String endpointId, String nodeId, String region,
+            double bitrateOutBps, double targetBitrateBps, long failoverCount) {
     }
 
     /** One relay node sample. */
@@ -109,8 +110,9 @@ final class HistoryData {
                 latencyMeasured |= !Double.isNaN(r.endToEndLatencyMs());
                 receive.add(r);
             }
-            case "send" -> send.add(new Send(wallTimeMs, text(n, "streamId"), number(n, "bitrateOutBps"),
-                    number(n, "targetBitrateBps")));
+            case "send" -> send.add(new Send(wallTimeMs, text(n, "streamId"), text(n, "endpointId"),
+                    text(n, "nodeId"), text(n, "region"), number(n, "bitrateOutBps"), number(n, "targetBitrateBps"),
+                    n.path("failoverCount").asLong(0)));
             case "node" -> {
                 long viewers = 0;
                 JsonNode byStream = n.path("viewersByStream");

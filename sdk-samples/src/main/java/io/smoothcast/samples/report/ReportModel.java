@@ -26,7 +26,8 @@ import java.util.TreeMap;
  *       the forecast fits a least-squares line to the per-hour peaks and projects it
  *       {@link #FORECAST_HORIZON_HOURS} hours past the last one; the peak need is the larger of
  *       the projection and the observed peak, times {@link #HEADROOM}.</li>
- *   <li>Failovers: every increase of a viewer's failover count, by node and region.</li>
+ *   <li>Failovers: every increase of a viewer's or a broadcaster's failover count, by node and
+ *       region.</li>
  *   <li>Incidents: raised and cleared alert events paired by incident, rule and place; counted per
  *       grade, with time to recover against the grade's restore target.</li>
  *   <li>Advice, only where the data supports it (see {@link #advice}).</li>
@@ -174,6 +175,14 @@ final class ReportModel {
                 failovers.add(new Failover(r.wallTimeMs(), r.streamId(), r.nodeId(), r.region()));
             }
         }
+        for (HistoryData.Send s : data.send) {
+            String key = "send\u0000" + s.streamId() + "\u0000" + s.endpointId();
+            Long previous = lastCount.put(key, s.failoverCount());
+            if (previous != null && s.failoverCount() > previous) {
+                failovers.add(new Failover(s.wallTimeMs(), s.streamId(), s.nodeId(), s.region()));
+            }
+        }
+        failovers.sort(java.util.Comparator.comparingLong(Failover::wallTimeMs));
 
         incidents = pair(data.alerts);
         grades = new ArrayList<>();

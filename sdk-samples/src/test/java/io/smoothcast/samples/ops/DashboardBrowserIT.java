@@ -36,6 +36,14 @@ class DashboardBrowserIT {
     private static final File CHROMIUM = new File("/usr/bin/chromium");
     private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
     private static final List<String> CHARTS = List.of("bitrate", "latency", "freezes", "loss", "viewers", "health");
+    /**
+     * Charts whose values the demo makes non-zero: media flows, latency is measured, the lossy
+     * viewer's link drops 5 % before recovery, node-1 serves three viewers and grades them. The
+     * freezes chart is left out: retransmissions repair the lossy link's video, so on a quiet
+     * machine the demo never freezes and that chart rightly holds zeros (requiring a freeze made
+     * this test time out unless a loaded machine happened to cause one).
+     */
+    private static final List<String> NON_ZERO_CHARTS = List.of("bitrate", "latency", "loss", "viewers", "health");
 
     @Test
     @Timeout(150)
@@ -59,14 +67,24 @@ class DashboardBrowserIT {
             try {
                 driver.get(server.url());
                 JavascriptExecutor js = driver;
-                // At least 4 events, and every chart has a series with a real (non-null, > 0) value.
-                // Charts such as freezes or loss only get a non-zero point once the emulated
-                // network has caused one, which can take most of a minute: hence the long wait.
-                new WebDriverWait(driver, Duration.ofSeconds(90)).until(d -> Boolean.TRUE.equals(js.executeScript(
-                        "const c = window.smoothcastCharts || {};"
-                                + "return window.smoothcastEvents >= 4 && " + jsArray(CHARTS) + ".every(id => c[id]"
-                                + " && c[id].data[0].length >= 4"
-                                + " && c[id].data.slice(1).some(s => s.some(v => v != null && v > 0)));")));
+                // At least 4 events; every chart has at least 4 points and a series with a number
+                // in it, and the charts the demo makes non-zero have a series with a value > 0.
+                try {
+                    new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> Boolean.TRUE.equals(js.executeScript(
+                            "const c = window.smoothcastCharts || {};"
+                                    + "return window.smoothcastEvents >= 4 && " + jsArray(CHARTS) + ".every(id => c[id]"
+                                    + " && c[id].data[0].length >= 4"
+                                    + " && c[id].data.slice(1).some(s => s.some(v => v != null && Number.isFinite(v))))"
+                                    + " && " + jsArray(NON_ZERO_CHARTS) + ".every(id =>"
+                                    + " c[id].data.slice(1).some(s => s.some(v => v != null && v > 0)));")));
+                } catch (org.openqa.selenium.TimeoutException e) {
+                    throw new AssertionError("charts did not fill; per chart (points, series with a value > 0): "
+                            + js.executeScript("const c = window.smoothcastCharts || {}; const out = {events:"
+                                    + " window.smoothcastEvents}; for (const id of " + jsArray(CHARTS) + ") {"
+                                    + " const u = c[id]; out[id] = u ? [u.data[0].length, u.series.slice(1)"
+                                    + ".filter((s, i) => u.data[i + 1].some(v => v != null && v > 0))"
+                                    + ".map(s => s.label)] : 'missing'; } return JSON.stringify(out);"), e);
+                }
                 @SuppressWarnings("unchecked")
                 Map<String, Object> points = (Map<String, Object>) js.executeScript(
                         "const out = {}; for (const [id, u] of Object.entries(window.smoothcastCharts))"

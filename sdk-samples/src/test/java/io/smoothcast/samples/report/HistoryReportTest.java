@@ -56,8 +56,9 @@ class HistoryReportTest {
                     w.append(NodeStats.builder(node).region(node.equals("fra") ? "eu" : "ap").timestampNs(ns)
                             .viewers("match", 3).bitrateOutBps(egress).build());
                 }
-                w.append(SendStreamStats.builder("match").endpointId("cam").timestampNs(ns)
-                        .targetBitrateBps(2_500_000).bitrateOutBps(2_400_000).build());
+                w.append(SendStreamStats.builder("match").endpointId("cam").nodeId("fra").region("eu").timestampNs(ns)
+                        .targetBitrateBps(2_500_000).bitrateOutBps(2_400_000)
+                        .failoverCount(minute >= 1500 ? 1 : 0).build()); // the broadcaster moves once
                 if (minute == 100) {
                     w.append(alert(AlertEvent.Type.RAISED, 1, "stream-down", Severity.P0, ns, ns));
                 } else if (minute == 130) {
@@ -109,7 +110,9 @@ class HistoryReportTest {
         double expectedNeed = (lastPeak + 24 * 200_000) * ReportModel.HEADROOM;
         assertEquals(expectedNeed, m.peakNeedBps, expectedNeed * 0.01);
 
-        assertEquals(3, m.failovers.size());
+        assertEquals(4, m.failovers.size(), "three of a viewer, one of the broadcaster: " + m.failovers);
+        assertEquals(List.of("sgp", "sgp", "fra", "sgp"), m.failovers.stream().map(ReportModel.Failover::nodeId).toList(),
+                "in time order");
         ReportModel.GradeSummary p0 = m.grades.get(0);
         assertEquals(1, p0.count());
         assertEquals(1, p0.metTarget());
@@ -150,6 +153,27 @@ class HistoryReportTest {
         Path copy = Path.of("target", "report-sample.html");
         Files.createDirectories(copy.getParent());
         Files.writeString(copy, html, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void measuredEndToEndLatency_replacesTheEstimate() throws Exception {
+        Path measured = dir.resolve("measured");
+        long[] wallMs = {START_MS};
+        try (HistoryWriter w = HistoryWriter.builder(measured).wallClockMs(() -> wallMs[0]).build()) {
+            for (int i = 0; i < 100; i++) {
+                wallMs[0] = START_MS + i * 1_000L;
+                // the estimate would say 150 + 200 / 2 = 250 ms; the measurement is 101-200 ms
+                w.append(ReceiveStreamStats.builder("match").endpointId("v").nodeId("fra").region("eu")
+                        .timestampNs(i * 1_000_000_000L).jitterBufferDelayMs(150).roundTripTimeMs(200)
+                        .endToEndLatencyMs(101 + i).lastPacketReceivedNs(i * 1_000_000_000L).build());
+            }
+        }
+        ReportModel m = new ReportModel(HistoryData.read(measured, HistoryWriter.DEFAULT_PREFIX), List.of());
+        assertTrue(m.latencyMeasured);
+        ReportModel.Quality eu = m.byRegion.get(0);
+        assertTrue(eu.p50LatencyMs() >= 150 && eu.p50LatencyMs() <= 151, eu.toString());
+        assertTrue(eu.p99LatencyMs() >= 199 && eu.p99LatencyMs() <= 200, eu.toString());
+        assertFalse(ReportHtml.render(m).contains("not measured"), "no estimate note when measured");
     }
 
     @Test

@@ -33,6 +33,7 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_stream_jitter_seconds</td><td>gauge</td><td>interarrival jitter</td></tr>
  *   <tr><td>smoothcast_stream_round_trip_time_seconds{direction}</td><td>gauge</td><td>RTT to the node</td></tr>
  *   <tr><td>smoothcast_stream_end_to_end_latency_seconds</td><td>gauge</td><td>capture to playout</td></tr>
+ *   <tr><td>smoothcast_stream_capture_to_receipt_latency_seconds</td><td>gauge</td><td>capture to arrival</td></tr>
  *   <tr><td>smoothcast_stream_jitter_buffer_delay_seconds</td><td>gauge</td><td>mean time in the jitter buffer</td></tr>
  *   <tr><td>smoothcast_stream_receive_bytes_per_second</td><td>gauge</td><td>mean received rate per viewer</td></tr>
  *   <tr><td>smoothcast_stream_quality_level{direction}</td><td>gauge</td><td>worst level, 0-6</td></tr>
@@ -96,6 +97,9 @@ public final class OpsMetrics {
                 rx, l -> mean(ReceiveStreamStats::jitterMs).applyAsDouble(l) / 1000));
         out.add(gauge("smoothcast_stream_end_to_end_latency_seconds", "Capture-to-playout latency, mean over viewers.",
                 rx, l -> mean(ReceiveStreamStats::endToEndLatencyMs).applyAsDouble(l) / 1000));
+        out.add(gauge("smoothcast_stream_capture_to_receipt_latency_seconds",
+                "Capture-to-arrival latency (before the jitter buffer), mean over viewers.",
+                rx, l -> mean(ReceiveStreamStats::captureToReceiptLatencyMs).applyAsDouble(l) / 1000));
         out.add(gauge("smoothcast_stream_jitter_buffer_delay_seconds", "Mean time a frame spent in the jitter buffer.",
                 rx, l -> mean(ReceiveStreamStats::jitterBufferDelayMs).applyAsDouble(l) / 1000));
         out.add(gauge("smoothcast_stream_receive_bytes_per_second", "Received rate over the last interval, mean over viewers.",

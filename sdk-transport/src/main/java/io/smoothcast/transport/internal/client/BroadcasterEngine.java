@@ -70,7 +70,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     public static final int RTX_SENT = 11;
     /** Times the broadcaster resumed on another node after losing its node. */
     public static final int FAILOVERS = 12;
-    private static final int COUNTER_COUNT = 13;
+    /** 1 while the rendition ladder has fallen back to audio only, else 0 (gauge). */
+    public static final int AUDIO_ONLY = 13;
+    private static final int COUNTER_COUNT = 14;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -390,6 +392,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         counters.set(TARGET_BITRATE_BPS, target);
         if (renditions != null) {
             renditions.update(target, nowNs); // calls the application's AbrListener on a change
+            counters.set(AUDIO_ONLY, renditions.isAudioOnly() ? 1 : 0);
         }
         if (reportedTargetBps < 0 || Math.abs(target - reportedTargetBps) >= REPORT_THRESHOLD * reportedTargetBps) {
             reportedTargetBps = target;
@@ -477,8 +480,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                     currentTrackIndex = i;
                     ByteBuf data = sealer == null ? frame.data() : sealer.seal(frame.data());
                     if (data != null) { // null: could not be sealed (counted by the sealer), never sent in clear
-                        packetizers[i].packetize(data, rtpTimestamp(i, frame.captureTimeNs()), frame.keyframe(),
-                                out.allocator(), sink);
+                        packetizers[i].packetize(data, rtpTimestamp(i, frame.captureTimeNs()), frame.captureTimeNtp(),
+                                frame.keyframe(), out.allocator(), sink);
                         counters.increment(FRAMES_SENT);
                         queued = true;
                     }
@@ -539,6 +542,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
     @Override
     public void onStateChanged(ConnectionState state, String reason) {
+        // before the listener hears of a resume, so that the count it may read includes it
+        counters.set(FAILOVERS, supervisor.failovers());
         listener.onStateChanged(state, reason);
     }
 

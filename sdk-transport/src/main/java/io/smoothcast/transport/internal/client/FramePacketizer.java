@@ -2,6 +2,8 @@ package io.smoothcast.transport.internal.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.smoothcast.rtp.NtpTime;
+import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.transport.internal.control.Track;
@@ -10,7 +12,9 @@ import io.smoothcast.transport.internal.control.Track;
  * Cuts frames into RTP packets of the {@link GenericPayload} format for one track: consecutive
  * sequence numbers, the frame's timestamp on every packet, the marker bit on the last, and room
  * for a transport-wide sequence number extension, which the sender fills in when the pacer lets
- * the packet go (so the numbers follow the sending order across tracks).
+ * the packet go (so the numbers follow the sending order across tracks). The first packet of a
+ * frame also carries the frame's capture time (abs-capture-time, 8-byte form), from which viewers
+ * measure end-to-end latency; the other packets of the frame would only repeat it.
  *
  * <p>Not thread-safe: the client's I/O thread only. Allocates only the outgoing buffers.
  */
@@ -21,6 +25,7 @@ public final class FramePacketizer {
 
     private final Track track;
     private final int transportSequenceExtensionId;
+    private final int captureTimeExtensionId;
     private final RtpPacketWriter writer = new RtpPacketWriter();
     private final RtpPacketView view = new RtpPacketView();
     private final byte[] payload = new byte[MAX_PAYLOAD_BYTES];
@@ -28,13 +33,33 @@ public final class FramePacketizer {
     private int nextSequenceNumber;
 
     /**
+     * A packetizer that stamps capture times with the default abs-capture-time id
+     * ({@link RtpHeaderExtensionIds#DEFAULT_ABSOLUTE_CAPTURE_TIME_ID}).
+     *
      * @param track the track's SSRC and payload type
      * @param transportSequenceExtensionId RFC 8285 id of the transport-wide sequence number
      * @param firstSequenceNumber the first RTP sequence number (random, RFC 3550)
      */
     public FramePacketizer(Track track, int transportSequenceExtensionId, int firstSequenceNumber) {
+        this(track, transportSequenceExtensionId, RtpHeaderExtensionIds.DEFAULT_ABSOLUTE_CAPTURE_TIME_ID,
+                firstSequenceNumber);
+    }
+
+    /**
+     * @param track the track's SSRC and payload type
+     * @param transportSequenceExtensionId RFC 8285 id of the transport-wide sequence number
+     * @param captureTimeExtensionId RFC 8285 id of abs-capture-time (differs from the other id)
+     * @param firstSequenceNumber the first RTP sequence number (random, RFC 3550)
+     */
+    public FramePacketizer(Track track, int transportSequenceExtensionId, int captureTimeExtensionId,
+            int firstSequenceNumber) {
+        if (transportSequenceExtensionId == captureTimeExtensionId) {
+            throw new IllegalArgumentException("captureTimeExtensionId must differ from transportSequenceExtensionId: "
+                    + captureTimeExtensionId);
+        }
         this.track = track;
         this.transportSequenceExtensionId = transportSequenceExtensionId;
+        this.captureTimeExtensionId = captureTimeExtensionId;
         this.nextSequenceNumber = firstSequenceNumber & 0xFFFF;
     }
 
@@ -51,7 +76,7 @@ public final class FramePacketizer {
     }
 
     /**
-     * Packetizes one frame.
+     * Packetizes one frame without a capture time.
      *
      * @param frame the frame's bytes (readable region); not released here
      * @param rtpTimestamp the frame's timestamp
@@ -62,6 +87,23 @@ public final class FramePacketizer {
      */
     public int packetize(ByteBuf frame, int rtpTimestamp, boolean keyframe, ByteBufAllocator allocator,
             PacketSink sink) {
+        return packetize(frame, rtpTimestamp, NtpTime.UNKNOWN, keyframe, allocator, sink);
+    }
+
+    /**
+     * Packetizes one frame.
+     *
+     * @param frame the frame's bytes (readable region); not released here
+     * @param rtpTimestamp the frame's timestamp
+     * @param captureTimeNtp the frame's wall-clock capture time as a 64-bit NTP timestamp, stamped
+     *     on the first packet; {@link NtpTime#UNKNOWN} for none
+     * @param keyframe sets the K bit
+     * @param allocator where packet buffers come from
+     * @param sink receives the packets
+     * @return number of packets produced
+     */
+    public int packetize(ByteBuf frame, int rtpTimestamp, long captureTimeNtp, boolean keyframe,
+            ByteBufAllocator allocator, PacketSink sink) {
         int remaining = frame.readableBytes();
         int index = frame.readerIndex();
         int chunkMax = MAX_PAYLOAD_BYTES - GenericPayload.HEADER_LENGTH;
@@ -75,14 +117,17 @@ public final class FramePacketizer {
             remaining -= chunk;
             int sequenceNumber = nextSequenceNumber;
             nextSequenceNumber = (nextSequenceNumber + 1) & 0xFFFF;
-            int length = writer.reset()
+            writer.reset()
                     .marker(remaining == 0)
                     .payloadType(track.payloadType())
                     .sequenceNumber(sequenceNumber)
                     .timestamp(rtpTimestamp)
                     .ssrc(track.ssrc())
-                    .addTransportSequenceNumber(transportSequenceExtensionId, 0)
-                    .write(packet, 0, packet.length, payload, 0, chunk + GenericPayload.HEADER_LENGTH);
+                    .addTransportSequenceNumber(transportSequenceExtensionId, 0);
+            if (first && captureTimeNtp != NtpTime.UNKNOWN) {
+                writer.addAbsoluteCaptureTime(captureTimeExtensionId, captureTimeNtp);
+            }
+            int length = writer.write(packet, 0, packet.length, payload, 0, chunk + GenericPayload.HEADER_LENGTH);
             view.wrap(packet, 0, length);
             int transportSequenceOffset = view.extensionOffset(transportSequenceExtensionId);
             ByteBuf out = allocator.buffer(length);

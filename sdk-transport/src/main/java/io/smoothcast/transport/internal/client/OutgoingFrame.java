@@ -9,7 +9,9 @@ import io.netty.buffer.ByteBuf;
  * @param trackIndex which of the broadcaster's tracks
  * @param data the frame's bytes (a pooled copy of the application's array)
  * @param captureTimeNs when the frame was captured, in ns of the client's clock (becomes the RTP timestamp)
+ * @param captureTimeNtp the same instant in wall-clock time, as a 64-bit NTP timestamp (stamped as
+ *     abs-capture-time), or {@link io.smoothcast.rtp.NtpTime#UNKNOWN}
  * @param keyframe whether the frame is decodable on its own
  */
-public record OutgoingFrame(int trackIndex, ByteBuf data, long captureTimeNs, boolean keyframe) {
+public record OutgoingFrame(int trackIndex, ByteBuf data, long captureTimeNs, long captureTimeNtp, boolean keyframe) {
 }

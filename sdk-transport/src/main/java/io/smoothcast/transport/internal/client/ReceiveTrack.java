@@ -10,6 +10,9 @@ import io.smoothcast.transport.internal.control.Track;
  * @param track the track as announced by the node
  * @param buffer its jitter buffer
  * @param reception what the receiver reports about it (I/O thread only)
+ * @param captureAnchor maps its RTP timestamps to capture times (written by the I/O thread, read
+ *     by the playout thread)
  */
-public record ReceiveTrack(Track track, SpscJitterBuffer buffer, ReceptionStatistics reception) {
+public record ReceiveTrack(Track track, SpscJitterBuffer buffer, ReceptionStatistics reception,
+        CaptureAnchor captureAnchor) {
 }

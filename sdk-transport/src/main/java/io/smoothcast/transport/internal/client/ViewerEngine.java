@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.smoothcast.jitter.JitterBufferStats;
 import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.NackWriter;
+import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtcpCompoundReader;
 import io.smoothcast.rtp.RtcpPacketType;
@@ -12,6 +13,7 @@ import io.smoothcast.rtp.RtcpReportWriter;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
@@ -69,7 +71,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     public static final int TRANSPORT_FEEDBACK_SENT = 10;
     /** Times the viewer resumed on another node after losing its node. */
     public static final int FAILOVERS = 11;
-    private static final int COUNTER_COUNT = 12;
+    /** Counter: abs-capture-time stamps not counted (latency below 0 or above a minute). */
+    public static final int IMPLAUSIBLE_CAPTURE_TIMES = 12;
+    private static final int COUNTER_COUNT = 13;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
@@ -105,6 +109,10 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      */
     private final TransportFeedbackSender[] transportFeedback;
     private final InetSocketAddress[] feedbackNodes;
+    /** Capture-to-receipt (this thread) and capture-to-playout (playout thread) latencies. */
+    private final LatencyTotals latency = new LatencyTotals();
+    /** Turns arrival times into wall-clock time, to compare with the stamped capture times. */
+    private WallClockMapping wallClock = WallClockMapping.forClock(NanoClock.system());
     private long lastReceiverReportNs;
     private boolean receiverReportSent;
     /** Written by the I/O thread, read by the playout thread: replaced as a whole, never mutated. */
@@ -151,6 +159,21 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      */
     public void useToken(byte[] token) {
         supervisor.useToken(token);
+    }
+
+    /**
+     * Sets how this engine's {@code nowNs} maps to wall-clock time (for the latency measured from
+     * abs-capture-time); call before {@link #start}. Default: the system clock's mapping.
+     *
+     * @param mapping the mapping of the clock that drives this engine
+     */
+    public void useWallClock(WallClockMapping mapping) {
+        wallClock = mapping;
+    }
+
+    /** @return the latency totals, readable from any thread (playout is added by the playout thread) */
+    public LatencyTotals latency() {
+        return latency;
     }
 
     /** The tracks now received; any thread (the array is never modified after publication). */
@@ -224,6 +247,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             Track track = t.track();
             if (track.ssrc() == ssrc) {
                 counters.increment(PACKETS_RECEIVED);
+                onCaptureTime(t, nowNs);
                 t.reception().onPacket(rtp.sequenceNumber(), rtp.timestamp(), nowNs, true);
                 t.buffer().offer(ssrc, rtp.sequenceNumber(), rtp.timestamp(), rtp.marker(), nowNs,
                         scratch, rtp.payloadOffset(), rtp.payloadLength());
@@ -245,6 +269,27 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             }
         }
         counters.increment(MALFORMED_DROPPED);
+    }
+
+    /**
+     * Reads the capture time the broadcaster stamped on a frame's first packet (retransmissions
+     * do not carry it: their arrival says nothing about the network's delay).
+     */
+    private void onCaptureTime(ReceiveTrack t, long nowNs) {
+        long captureNtp = rtp.absoluteCaptureTimeNtp(RtpHeaderExtensionIds.DEFAULT_ABSOLUTE_CAPTURE_TIME_ID);
+        if (captureNtp == NtpTime.UNKNOWN) {
+            return;
+        }
+        long captureUnixNs = NtpTime.toUnixNanos(captureNtp);
+        long latencyNs = wallClock.unixNs(nowNs) - captureUnixNs;
+        if (!LatencyTotals.plausible(latencyNs)) {
+            counters.increment(IMPLAUSIBLE_CAPTURE_TIMES);
+            return;
+        }
+        t.captureAnchor().update(rtp.timestamp(), captureUnixNs);
+        if (t.captureAnchor().latencyCounted()) {
+            latency.onReceipt(latencyNs);
+        }
     }
 
     private void onRtcp(ByteBuf datagram, long nowNs) {
@@ -391,6 +436,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
 
     @Override
     public void onStateChanged(ConnectionState state, String reason) {
+        // before the listener hears of a resume, so that the count it may read includes it
+        counters.set(FAILOVERS, supervisor.failovers());
         listener.onStateChanged(state, reason);
     }
 
@@ -439,7 +486,16 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 }
             }
             next[i] = kept != null ? kept
-                    : new ReceiveTrack(track, bufferFactory.apply(track), new ReceptionStatistics(track.clockRateHz()));
+                    : new ReceiveTrack(track, bufferFactory.apply(track), new ReceptionStatistics(track.clockRateHz()),
+                            new CaptureAnchor(track.clockRateHz()));
+        }
+        boolean hasVideo = false;
+        for (ReceiveTrack t : next) {
+            hasVideo |= t.track().kind() == MediaKind.VIDEO;
+        }
+        for (ReceiveTrack t : next) {
+            MediaKind kind = t.track().kind();
+            t.captureAnchor().latencyCounted(kind == MediaKind.VIDEO || (kind == MediaKind.AUDIO && !hasVideo));
         }
         tracks = next;
         // Keep what the dropped buffers counted, so the viewer's totals never go backwards.

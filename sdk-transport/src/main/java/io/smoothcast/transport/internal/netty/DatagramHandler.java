@@ -24,10 +24,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatagramHandler extends ChannelInboundHandlerAdapter implements DatagramSender {
 
+    /** Most datagrams of one read batch whose residence is timed. */
+    public static final int MAX_TIMED_BATCH = 256;
+
     private static final Logger LOG = LoggerFactory.getLogger(DatagramHandler.class);
 
     private final DatagramReceiver receiver;
     private final NanoClock clock;
+    private final ResidenceRecorder residence;
+    /** Receive stamps of the current read batch, for {@link #residence}; null when it is unset. */
+    private final long[] batchStampsNs;
+    private int batchSize;
     private Channel channel;
     private boolean writesPending;
 
@@ -38,8 +45,23 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
      * @param clock the clock that stamps each datagram's arrival
      */
     public DatagramHandler(Function<DatagramSender, DatagramReceiver> receiverFactory, NanoClock clock) {
+        this(receiverFactory, clock, null);
+    }
+
+    /**
+     * Creates a handler that reports each datagram's residence time (for measurement harnesses).
+     *
+     * @param receiverFactory builds the protocol logic, given this handler as its sender
+     * @param clock the clock that stamps each datagram's arrival and the end of each flush
+     * @param residence gets one call per datagram read (at most {@link #MAX_TIMED_BATCH} per
+     *     read batch, the rest are not timed), or null for none
+     */
+    public DatagramHandler(Function<DatagramSender, DatagramReceiver> receiverFactory, NanoClock clock,
+            ResidenceRecorder residence) {
         this.receiver = receiverFactory.apply(this);
         this.clock = clock;
+        this.residence = residence;
+        this.batchStampsNs = residence == null ? null : new long[MAX_TIMED_BATCH];
     }
 
     /**
@@ -60,7 +82,11 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof DatagramPacket packet) {
-                receiver.onDatagram(packet.content(), packet.sender(), clock.nanoTime());
+                long nowNs = clock.nanoTime();
+                if (batchStampsNs != null && batchSize < batchStampsNs.length) {
+                    batchStampsNs[batchSize++] = nowNs;
+                }
+                receiver.onDatagram(packet.content(), packet.sender(), nowNs);
             }
         } catch (RuntimeException e) {
             // A bug in the logic must not kill the channel; the datagram is dropped and the
@@ -75,6 +101,15 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         flush();
+        if (batchSize > 0) {
+            long flushedNs = clock.nanoTime();
+            io.netty.channel.ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
+            boolean drained = queued == null || queued.isEmpty();
+            for (int i = 0; i < batchSize; i++) {
+                residence.record(flushedNs - batchStampsNs[i], drained);
+            }
+            batchSize = 0;
+        }
     }
 
     @Override

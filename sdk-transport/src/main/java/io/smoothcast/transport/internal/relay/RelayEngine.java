@@ -52,8 +52,6 @@ public final class RelayEngine implements DatagramReceiver {
      * shows congestion, which brings the estimate down.
      */
     private static final long DEFAULT_DOWNLINK_START_BPS = 5_000_000;
-    /** Generic payload format (PROTOCOL.md 4): S and K bits of the first payload byte. */
-    private static final int KEYFRAME_START = 0xC0;
 
     private final RelayConfig config;
     private final RelayAuthenticator authenticator;
@@ -165,7 +163,7 @@ public final class RelayEngine implements DatagramReceiver {
         RelayTrack track = stream.trackBySsrc(ssrc);
         if (track != null) {
             recordArrival(session, packet, nowNs);
-            fanOut(stream, track, packet, nowNs);
+            fanOut(stream, track, packet, false, nowNs);
             return;
         }
         track = stream.trackByRtxSsrc(ssrc);
@@ -186,7 +184,7 @@ public final class RelayEngine implements DatagramReceiver {
         }
         try {
             counters.increment(RelayCounter.SOURCE_RTX_RECEIVED);
-            fanOut(stream, track, original, nowNs);
+            fanOut(stream, track, original, true, nowNs);
         } finally {
             original.release();
         }
@@ -253,8 +251,13 @@ public final class RelayEngine implements DatagramReceiver {
         }
     }
 
-    /** Caches an accepted RTP packet for NACKs and sends it to every subscriber that wants it. */
-    private void fanOut(RelayStream stream, RelayTrack track, ByteBuf packet, long nowNs) {
+    /**
+     * Caches an accepted RTP packet for NACKs and sends it to every subscriber that wants it.
+     *
+     * @param restored whether the packet was rebuilt from a retransmission (late: it can carry
+     *     no layer switch)
+     */
+    private void fanOut(RelayStream stream, RelayTrack track, ByteBuf packet, boolean restored, long nowNs) {
         int base = packet.readerIndex();
         int length = packet.readableBytes();
         counters.increment(RelayCounter.RTP_RECEIVED);
@@ -265,11 +268,12 @@ public final class RelayEngine implements DatagramReceiver {
         }
         boolean keyframeStart = false;
         boolean marker = false;
-        if (track.track.kind() == MediaKind.VIDEO) {
+        if (track.keyframes != null) {
             int headerLength = RtpHeaders.headerLength(packet, base, length);
             marker = (packet.getByte(base + 1) & 0x80) != 0;
-            keyframeStart = headerLength >= 0 && headerLength < length
-                    && (packet.getUnsignedByte(base + headerLength) & KEYFRAME_START) == KEYFRAME_START;
+            int paddingLength = headerLength < 0 ? -1 : RtpHeaders.paddingLength(packet, base, length, headerLength);
+            keyframeStart = !restored && paddingLength >= 0
+                    && track.keyframes.isKeyframeStart(packet, base, headerLength, length - headerLength - paddingLength);
         }
         int transportOffset = TransportSequenceExtension.offsetOf(packet, base, length,
                 RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID);
@@ -291,6 +295,11 @@ public final class RelayEngine implements DatagramReceiver {
      * sequence number when the packet has the extension (so the node's controller for that
      * downlink sees every packet), else the shared packet itself.
      *
+     * <p>The copy is one pooled direct buffer, which the epoll transport hands to the kernel by
+     * address (nothing allocated per packet on the event loop). A gather-write (a per-subscriber
+     * header in front of a shared payload slice) was measured slower on real sockets: Netty
+     * builds NIO buffer views of every composite it writes (BENCHMARKS.md, "Relay fan-out").
+     *
      * @param packet the packet; not released here
      * @param transportOffset where the transport-wide sequence number sits, from the reader
      *     index, or {@link TransportSequenceExtension#NOT_FOUND}
@@ -301,7 +310,7 @@ public final class RelayEngine implements DatagramReceiver {
             return;
         }
         int length = packet.readableBytes();
-        ByteBuf copy = out.allocator().buffer(length);
+        ByteBuf copy = out.allocator().directBuffer(length);
         copy.writeBytes(packet, packet.readerIndex(), length);
         sendOwnedToSubscriber(session, copy, transportOffset, nowNs);
     }
@@ -402,7 +411,7 @@ public final class RelayEngine implements DatagramReceiver {
                     RelayStream stream = upstreamLinks.get(i).stream;
                     RelayTrack track = stream.trackBySsrc(ssrc);
                     if (track != null) {
-                        fanOut(stream, track, datagram, nowNs);
+                        fanOut(stream, track, datagram, false, nowNs);
                         return;
                     }
                     track = stream.trackByRtxSsrc(ssrc);
@@ -772,7 +781,8 @@ public final class RelayEngine implements DatagramReceiver {
             RelayTrack existing = stream.trackBySsrc(track.ssrc());
             next[i] = existing != null && existing.track.equals(track)
                     ? existing
-                    : new RelayTrack(track, config.retransmissionCachePackets(), track.ssrc() ^ config.nodeId());
+                    : new RelayTrack(track, config.retransmissionCachePackets(), track.ssrc() ^ config.nodeId(),
+                            config.videoPayloadFormat(track.payloadType()));
         }
         for (RelayTrack old : stream.tracks) {
             boolean kept = false;

@@ -1,12 +1,14 @@
 package io.smoothcast.transport.internal.relay;
 
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.VideoPayloadFormat;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.rtx.MissingPacketTracker;
 import io.smoothcast.transport.internal.rtx.RetransmissionCache;
 
 /**
- * A published track with its retransmission cache, RTX sequence counter and the gaps still to
- * be asked of its source. I/O thread only.
+ * A published track with its retransmission cache, RTX sequence counter, the gaps still to be
+ * asked of its source and (video) its keyframe starts. I/O thread only.
  */
 final class RelayTrack {
 
@@ -17,8 +19,12 @@ final class RelayTrack {
     /** Packets the source's stream skipped, to NACK (20 ms reorder wait, every 120 ms, 5 times). */
     final MissingPacketTracker missing = new MissingPacketTracker(20_000_000L, 120_000_000L, 5);
 
-    RelayTrack(Track track, int cachePackets, int firstRtxSequence) {
+    /** Where this video track's keyframes start; null for audio and data tracks. */
+    final KeyframeStartDetector keyframes;
+
+    RelayTrack(Track track, int cachePackets, int firstRtxSequence, VideoPayloadFormat payloadFormat) {
         this.track = track;
+        this.keyframes = track.kind() == MediaKind.VIDEO ? new KeyframeStartDetector(payloadFormat) : null;
         this.cache = new RetransmissionCache(cachePackets);
         this.nextRtxSequence = firstRtxSequence & 0xFFFF;
     }

@@ -13,6 +13,7 @@ import io.smoothcast.abr.RenditionLadder;
 import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
+import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.TransportCcFeedbackWriter;
@@ -90,7 +91,7 @@ class BroadcasterEngineTest {
     }
 
     private void queue(int track, int bytes) {
-        frames.add(new OutgoingFrame(track, Unpooled.wrappedBuffer(new byte[bytes]), nowNs, false));
+        frames.add(new OutgoingFrame(track, Unpooled.wrappedBuffer(new byte[bytes]), nowNs, NtpTime.UNKNOWN, false));
     }
 
     private void connect() {
@@ -215,6 +216,43 @@ class BroadcasterEngineTest {
             withLadder.onTick(nowNs);
         }
         assertEquals(List.of("low->high"), renditionEvents);
+        withLadder.close(nowNs);
+    }
+
+    @Test
+    void audioOnlyFallback_isPublishedAsAGauge_forTheOperatorsAlert() {
+        RenditionSelector selector = RenditionSelector.builder(RenditionLadder.of(List.of(
+                Rendition.audioOnly("audio", 48_000), Rendition.video("low", 300_000, 320, 180)))).build();
+        BroadcasterEngine withLadder = new BroadcasterEngine(out, List.of(NODE), 1L,
+                new ControlMessage.Publish("show3", List.of(VIDEO)), FailoverPolicy.defaults(),
+                new ArrayBlockingQueue<>(4),
+                new BroadcasterEngine.Listener() {
+                    @Override
+                    public void onStateChanged(ConnectionState state, String reason) {
+                    }
+
+                    @Override
+                    public void onKeyframeRequested() {
+                    }
+
+                    @Override
+                    public void onTargetBitrate(long bitrateBps) {
+                    }
+
+                    @Override
+                    public void wakeIn(long delayNs) {
+                    }
+                }, 3L, CongestionController.builder().minBitrateBps(50_000).startBitrateBps(100_000)
+                        .initialProbing(false).build(),
+                Pacer.builder().initialTargetBitrateBps(100_000).build(), selector);
+        assertEquals(0, withLadder.counters().get(BroadcasterEngine.AUDIO_ONLY));
+        // 100 kbps stays under the floor (0.6 x 300 kbps) for more than the selector's 1 s hold.
+        for (int i = 0; i < 80; i++) {
+            nowNs += 25 * MS;
+            withLadder.onTick(nowNs);
+        }
+        assertTrue(selector.isAudioOnly());
+        assertEquals(1, withLadder.counters().get(BroadcasterEngine.AUDIO_ONLY));
         withLadder.close(nowNs);
     }
 }

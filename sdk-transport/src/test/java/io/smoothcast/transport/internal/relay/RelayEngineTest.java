@@ -13,6 +13,7 @@ import io.smoothcast.rtp.NackWriter;
 import io.smoothcast.rtp.RtcpPliView;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.transport.internal.control.ControlCodec;
@@ -191,6 +192,51 @@ class RelayEngineTest {
 
     private List<Integer> ssrcsSentTo(InetSocketAddress viewer) {
         return out.to(viewer).stream().map(s -> Unpooled.wrappedBuffer(s.bytes()).getInt(8)).toList();
+    }
+
+    /** A video packet of the given payload size carrying the default transport-wide sequence number. */
+    private static byte[] rtpWithTransportSequence(int seq, int transportSequence, int payloadBytes) {
+        byte[] payload = new byte[payloadBytes];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 31 + seq);
+        }
+        byte[] packet = new byte[1500];
+        int length = new RtpPacketWriter().payloadType(96).sequenceNumber(seq).timestamp(seq * 3000)
+                .ssrc(VIDEO_LOW.ssrc())
+                .addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, transportSequence)
+                .write(packet, 0, packet.length, payload, 0, payload.length);
+        return Arrays.copyOf(packet, length);
+    }
+
+    @Test
+    void renumberedPackets_carryEachSubscribersOwnNumbers_andEveryOtherByteUnchanged() {
+        publish(List.of(VIDEO_LOW));
+        subscribe(VIEWER_1, 2);
+        subscribe(VIEWER_2, 2);
+        out.drain();
+        int[] sizes = {1100, 256, 40, 0};
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] sent = rtpWithTransportSequence(100 + i, 5000 + i, sizes[i]);
+            ByteBuf buf = Unpooled.wrappedBuffer(sent);
+            engine.onDatagram(buf, PUBLISHER, nowNs);
+            // The caller's reference and the retransmission cache's: nothing else holds the packet.
+            assertEquals(2, buf.refCnt(), "size " + sizes[i]);
+            buf.release();
+            for (InetSocketAddress viewer : List.of(VIEWER_1, VIEWER_2)) {
+                List<RecordingSender.Sent> got = out.to(viewer);
+                byte[] bytes = got.get(got.size() - 1).bytes();
+                RtpPacketView view = new RtpPacketView();
+                assertEquals(ParseStatus.OK, view.wrap(bytes, 0, bytes.length), "size " + sizes[i]);
+                assertEquals(i, view.transportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID),
+                        "the subscriber's own numbering, from 0, size " + sizes[i]);
+                byte[] expected = sent.clone();
+                byte[] actual = bytes.clone();
+                int offset = view.payloadOffset() - 4; // the 2-byte number sits in the last extension word
+                Arrays.fill(expected, offset, offset + 4, (byte) 0);
+                Arrays.fill(actual, offset, offset + 4, (byte) 0);
+                assertArrayEquals(expected, actual, "every other byte unchanged, size " + sizes[i]);
+            }
+        }
     }
 
     @Test
