@@ -106,6 +106,9 @@ public final class ConnectionSupervisor {
     private final List<InetSocketAddress> withoutPublisher = new ArrayList<>();
     private final List<Long> withoutPublisherUntilNs = new ArrayList<>();
     private long searchResumeNs;
+    /** When a path last had tracks for the stream; the publisher was alive then. */
+    private long streamSeenNs;
+    private boolean streamSeen;
     private long nextEvaluationNs;
     private long switches;
     /** Sent with the role request on every node this client joins; empty for none. */
@@ -510,10 +513,12 @@ public final class ConnectionSupervisor {
      * The publisher search: the first accepted path whose node has had no track for the timeout
      * gets a candidate, the next node not yet asked in this round (and not carrying another
      * path). In redundant mode this keeps both paths on nodes that have the stream, so that the
-     * second path really covers the first; and while the other path has the stream, the
-     * publisher is alive elsewhere, so the path without it searches at once rather than after
-     * the timeout (a path replaced after a failure often lands on a node without the publisher,
-     * and until it moves, the other path is not covered).
+     * second path really covers the first. While another path has the stream, or a path had it
+     * less than the timeout ago, the publisher is alive elsewhere (or failing over), so a path
+     * without it searches at once rather than after the timeout: a path replaced after a
+     * failure often lands on a node without the publisher. Searching costs only a join and a
+     * leave per node asked (a candidate without tracks is never moved to), and a round that
+     * finds nothing still waits the timeout before the next.
      */
     private void searchPublisher(long nowNs) {
         int slot = -1;
@@ -522,13 +527,18 @@ public final class ConnectionSupervisor {
         for (Path p : paths) {
             anyHasTracks |= p != null && p.accepted && p.hasTracks;
         }
+        if (anyHasTracks) {
+            streamSeen = true;
+            streamSeenNs = nowNs;
+        }
+        boolean alive = streamSeen && nowNs - streamSeenNs < noPublisherNs;
         for (int i = 0; i < paths.length; i++) {
             Path p = paths[i];
             if (p == null || !p.accepted || p.hasTracks) {
                 continue;
             }
             allHaveTracks = false;
-            long waitNs = anyHasTracks ? 0 : noPublisherNs;
+            long waitNs = alive ? 0 : noPublisherNs;
             if (slot < 0 && noPublisherNs > 0 && nowNs - p.noTracksSinceNs >= waitNs) {
                 slot = i;
             }

@@ -49,6 +49,8 @@ class ViewerNodeSwitchTest {
         final InetSocketAddress address;
         List<Track> tracks = List.of(VIDEO);
         double loss;
+        /** A dead node answers nothing and sends nothing. */
+        boolean dead;
         boolean subscribed;
         int transportSequence;
         int mediaSequence;
@@ -62,6 +64,9 @@ class ViewerNodeSwitchTest {
         }
 
         void receive(RecordingSender.Sent sent) {
+            if (dead) {
+                return;
+            }
             ByteBuf buf = Unpooled.wrappedBuffer(sent.bytes());
             if (DatagramKind.classify(buf) != DatagramKind.CONTROL) {
                 return; // feedback: looked at by the tests themselves
@@ -89,7 +94,7 @@ class ViewerNodeSwitchTest {
         }
 
         void sendMedia() {
-            if (!subscribed || tracks.isEmpty()) {
+            if (dead || !subscribed || tracks.isEmpty()) {
                 return;
             }
             int seq = transportSequence++;
@@ -268,6 +273,19 @@ class ViewerNodeSwitchTest {
         // B is not tried again before the no-publisher timeout: at most one try per 3 s, plus the first.
         assertTrue(b.hellos <= 1 + 20 / 3, "B tried " + b.hellos + " times in 20 s");
         assertEquals(1, engine.tracks().length, "A's tracks are kept");
+    }
+
+    @Test
+    void failoverOntoANodeWithoutPublisher_searchesAtOnce_becauseTheStreamWasJustAlive() {
+        b.tracks = List.of(); // the node failed over to has no publisher; C has it
+        start(FailoverPolicy.builder().noPublisherTimeoutMs(3000).build(), List.of(A, B, C));
+        run(1000);
+        assertTrue(a.subscribed && engine.tracks().length == 1);
+        a.dead = true;
+        run(2000); // well under the 3 s timeout
+        assertTrue(events.contains("NO_PUBLISHER 7002->7003"), events.toString());
+        assertTrue(c.subscribed && !b.subscribed, "moved on to C");
+        assertEquals(C, engine.supervisor().connected(0));
     }
 
     @Test
