@@ -55,8 +55,12 @@ package io.smoothcast.transport;
  * path at a time, never onto the node of its other path: a path on a node without the publisher
  * covers nothing. While its other path has the stream the publisher is alive elsewhere, so such
  * a path searches at the next evaluation too (a round that finds nothing still waits the
- * timeout before the next). A proactive switch never moves to a node that answers without the publisher
- * (such a node is not probed again for the no-publisher timeout, or the join timeout if longer).
+ * timeout before the next).
+ *
+ * <p>A proactive switch never moves to a node that answers without the publisher: it waits up
+ * to {@link Builder#joinTimeoutMs} for the node's tracks (a cascading node fetches the stream
+ * first), then leaves it and does not probe it again for the no-publisher timeout, or the join
+ * timeout if longer.
  * Neither proactive switching nor the publisher search applies to broadcasters, and proactive
  * switching does not apply in redundant mode (there the second node already covers a bad one).
  *

@@ -594,9 +594,10 @@ public final class ConnectionSupervisor {
     }
 
     /**
-     * The candidate was accepted or announced tracks: move there if it has the publisher. A
-     * candidate for a better path that has none is given up at once (its node is not probed for
-     * the no-publisher timeout), unless the path it would replace has none either.
+     * The candidate was accepted or announced tracks: move there if it has the publisher (a
+     * cascading node announces the tracks a moment after accepting), or if it was joined for a
+     * better path and the path it would replace has no publisher either. A candidate still
+     * without tracks at the join timeout is given up in {@link #checkCandidate}.
      */
     private void candidateProgress(long nowNs) {
         Path c = candidate;
@@ -609,13 +610,6 @@ public final class ConnectionSupervisor {
         }
         if (c.hasTracks || (candidateReason == NodeSwitchReason.DEGRADED_PATH && !current.hasTracks)) {
             promoteCandidate(nowNs);
-        } else if (candidateReason == NodeSwitchReason.DEGRADED_PATH) {
-            candidate = null;
-            c.control.leave(nowNs);
-            decider.onCandidateFailed();
-            prober.stop();
-            withoutPublisher.add(c.node);
-            withoutPublisherUntilNs.add(nowNs + Math.max(noPublisherNs, joinTimeoutNs));
         }
     }
 
@@ -638,6 +632,13 @@ public final class ConnectionSupervisor {
             candidate = null; // a healthy node without the publisher: not a failure, just not here
             c.control.leave(nowNs);
             searched.add(c.node);
+            if (candidateReason == NodeSwitchReason.DEGRADED_PATH) {
+                // A better path to no stream: do not probe it again for a while.
+                decider.onCandidateFailed();
+                prober.stop();
+                withoutPublisher.add(c.node);
+                withoutPublisherUntilNs.add(nowNs + Math.max(noPublisherNs, joinTimeoutNs));
+            }
         }
     }
 
