@@ -6,18 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.smoothcast.security.FrameKey;
 import io.smoothcast.security.SframeCipherSuite;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,15 +36,13 @@ class EncryptedWiresharkIT {
     @Test
     @Timeout(90)
     void encryptedMedia_isValidRtpWithClearHeaders_andNoPlaintextOnTheWire() throws Exception {
-        assumeTrue(onPath("dumpcap") && onPath("tshark") && onPath("timeout"), "dumpcap and tshark are needed");
+        assumeTrue(LoopbackCapture.available(), "dumpcap and tshark are needed");
         Path pcap = dir.resolve("e2e.pcap");
         List<byte[]> sent = new ArrayList<>();
+        LoopbackCapture capture;
         try (RelayNode relay = RelayNode.builder().build().start()) {
-            Process dumpcap = new ProcessBuilder("timeout", "-s", "INT", "60", "dumpcap", "-i", "lo", "-q",
-                    "-f", "udp port " + relay.localAddress().getPort(), "-w", pcap.toString())
-                    .redirectErrorStream(true).start();
+            capture = LoopbackCapture.start(pcap, relay.localAddress().getPort());
             try {
-                awaitCapturing(dumpcap);
                 FrameCollector collector = new FrameCollector(FRAMES - 1);
                 try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-e2e-wire")
                         .frameDecryptionKey(KEY).listener(collector).build().start()) {
@@ -77,12 +68,12 @@ class EncryptedWiresharkIT {
                 }
                 assertEquals(0, collector.corrupted());
             } finally {
-                stop(dumpcap);
+                capture.close();
             }
         }
-        List<String> malformed = tshark(pcap, "-Y", "_ws.malformed && !(udp.payload[0:1] == 0a)",
+        List<String> malformed = capture.tshark("-Y", "_ws.malformed && !(udp.payload[0:1] == 0a)",
                 "-T", "fields", "-e", "frame.number");
-        List<String> payloads = tshark(pcap, "-Y", "rtp", "-T", "fields", "-e", "rtp.seq",
+        List<String> payloads = capture.tshark("-Y", "rtp", "-T", "fields", "-e", "rtp.seq",
                 "-e", "rtp.payload");
         assertEquals(List.of(), malformed);
         assertTrue(payloads.size() >= 2 * FRAMES, "RTP packets decoded by tshark: " + payloads.size());
@@ -99,61 +90,5 @@ class EncryptedWiresharkIT {
             searched++;
         }
         assertTrue(searched > FRAMES / 2, "frames searched for: " + searched);
-    }
-
-    private static boolean onPath(String name) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, name))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void awaitCapturing(Process dumpcap) throws InterruptedException {
-        CountDownLatch capturing = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(dumpcap.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.contains("Capturing on")) {
-                        capturing.countDown();
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "dumpcap-output");
-        reader.setDaemon(true);
-        reader.start();
-        FrameCollector.await(capturing, 10, "dumpcap to start capturing");
-    }
-
-    private static void stop(Process dumpcap) throws InterruptedException {
-        dumpcap.toHandle().descendants().forEach(ProcessHandle::destroy); // SIGTERM: dumpcap flushes
-        dumpcap.destroy();
-        if (!dumpcap.waitFor(10, TimeUnit.SECONDS)) {
-            dumpcap.destroyForcibly();
-        }
-    }
-
-    private static List<String> tshark(Path pcap, String... filter) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("timeout", "-s", "KILL", "60", "tshark", "-n",
-                "-r", pcap.toString(), "-o", "rtp.heuristic_rtp:TRUE", "-o", "rtcp.heuristic_rtcp:TRUE"));
-        command.addAll(List.of(filter));
-        Process tshark = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(tshark.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (!line.isBlank()) {
-                    lines.add(line);
-                }
-            }
-        }
-        assertTrue(tshark.waitFor(70, TimeUnit.SECONDS), "tshark finished");
-        assertEquals(0, tshark.exitValue(), "tshark exit code for " + command);
-        return lines;
     }
 }

@@ -14,8 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * failsafe) into test failures: {@link #install()} registers a listener on the detector that
  * tracks every ByteBuf; {@link #assertNoLeaks()} collects garbage, makes the detector look at its
  * queue, and fails with the leak records if any buffer was garbage collected without release.
+ * Shared with the samples' tests through this module's test jar.
  */
-final class NettyLeaks {
+public final class NettyLeaks {
 
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
     private static boolean installed;
@@ -23,7 +24,7 @@ final class NettyLeaks {
     private NettyLeaks() {
     }
 
-    static synchronized void install() {
+    public static synchronized void install() {
         if (installed) {
             return;
         }
@@ -38,7 +39,7 @@ final class NettyLeaks {
         }
     }
 
-    static void assertNoLeaks() {
+    public static void assertNoLeaks() {
         for (int round = 0; round < 3; round++) {
             System.gc();
             System.runFinalization();

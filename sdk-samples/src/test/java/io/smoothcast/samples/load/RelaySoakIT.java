@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.smoothcast.transport.NettyLeaks;
 import io.smoothcast.transport.RelayNode;
 import io.smoothcast.transport.RelayStats;
 import java.lang.management.ManagementFactory;
