@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,45 +20,50 @@ import picocli.CommandLine;
  * 127.0.0.1 with real nodes, emulators and clients. The long mode is the same command with
  * {@code --duration}.
  *
- * <p>Two runs. Node kills alone: every promise is asserted (every viewer recovers from every
- * kill, frames intact, in order, once; redundant mode loses none). Kills plus loss bursts and
- * capacity drops: frame integrity and that every viewer played are asserted, but not recovery
- * or redundant-mode loss. A viewer that fails over because of an impaired path can land on a
- * node without the publisher and stay there (it is accepted and answered, so it looks healthy),
- * and redundancy loses frames when one path's capacity drops. Both are open (BENCHMARKS.md,
- * "Chaos"); the summary's viewersBehind and nodesAtEnd show them.
+ * <p>Two runs, each asserting every promise: every viewer recovers from every fault; frames
+ * intact, in order, once; redundant mode loses none. The first has node kills alone (seed 42);
+ * the second kills, loss bursts and capacity drops on one node's downlink at a time (seed 4: a
+ * kill, a loss burst, a capacity drop, a kill), so in redundant mode one path always stays
+ * intact. Impairments of every path at once ({@code --impair-all-paths}) lose frames in any mode
+ * and are measured by hand (BENCHMARKS.md, "Chaos").
  */
 class ChaosCommandIT {
 
     @Test
     @Timeout(180)
     void killsOnly_everyViewerRecovers_framesIntact_redundancyLosesNone(@TempDir Path dir) throws Exception {
-        JsonNode result = run(dir, "--kills-only");
+        JsonNode result = run(dir, "42", "--kills-only");
         for (JsonNode run : result.get("runs")) {
-            String mode = run.get("mode").asText();
-            int faults = run.get("faults").asInt();
-            assertTrue(faults >= 2, mode + ": a 20 s plan holds at least two kills\n" + result);
-            assertIntact(run, result);
-            assertEquals(0, run.get("unrecovered").asLong(), mode + " unrecovered viewers\n" + result);
-            assertEquals(faults * 20L, run.get("recoveries").asLong(), mode + " recoveries\n" + result);
-            assertEquals(0, run.get("viewersBehind").size(), mode + " viewers left behind\n" + result);
-            if (mode.equals("redundant")) {
-                assertEquals(0, run.get("framesLost").asLong(), "redundancy loses no frame\n" + result);
-            }
+            assertTrue(run.get("faults").asInt() >= 2, "a 20 s plan holds at least two kills\n" + result);
+            assertEveryPromise(run, result);
         }
         assertTrue(result.get("invariantsHold").asBoolean(), result.toString());
     }
 
     @Test
     @Timeout(180)
-    void killsLossBurstsAndCapacityDrops_framesStayIntact(@TempDir Path dir) throws Exception {
-        JsonNode result = run(dir);
+    void killsLossBurstsAndCapacityDrops_everyViewerRecovers_framesIntact_redundancyLosesNone(@TempDir Path dir)
+            throws Exception {
+        JsonNode result = run(dir, "4");
         for (JsonNode run : result.get("runs")) {
-            assertIntact(run, result);
-            for (String key : new String[] {"recoveries", "unrecovered", "framesLost", "worstInterruptionMs",
-                    "worstRecoveryMs", "viewerFailovers", "faultLog", "viewersBehind", "nodesAtEnd"}) {
-                assertTrue(run.has(key), key + " missing\n" + result);
-            }
+            List<String> kinds = new ArrayList<>();
+            run.get("faultLog").forEach(fault -> kinds.add(fault.get("kind").asText()));
+            assertTrue(kinds.contains("LOSS_BURST") && kinds.contains("CAPACITY_DROP"), kinds + "\n" + result);
+            assertEveryPromise(run, result);
+        }
+        assertTrue(result.get("invariantsHold").asBoolean(), result.toString());
+    }
+
+    /** Every viewer recovered from every fault, frames intact, and redundant mode lost none. */
+    private static void assertEveryPromise(JsonNode run, JsonNode result) {
+        String mode = run.get("mode").asText();
+        int faults = run.get("faults").asInt();
+        assertIntact(run, result);
+        assertEquals(0, run.get("unrecovered").asLong(), mode + " unrecovered viewers\n" + result);
+        assertEquals(faults * 20L, run.get("recoveries").asLong(), mode + " recoveries\n" + result);
+        assertEquals(0, run.get("viewersBehind").size(), mode + " viewers left behind\n" + result);
+        if (mode.equals("redundant")) {
+            assertEquals(0, run.get("framesLost").asLong(), "redundancy loses no frame\n" + result);
         }
     }
 
@@ -71,12 +78,12 @@ class ChaosCommandIT {
         assertEquals(0, run.get("framesOutOfOrder").asLong(), mode + " out of order\n" + result);
     }
 
-    private static JsonNode run(Path dir, String... extra) throws Exception {
+    private static JsonNode run(Path dir, String seed, String... extra) throws Exception {
         Path json = dir.resolve("chaos.json");
         StringWriter out = new StringWriter();
         CommandLine cli = SmoothcastCli.newCommandLine();
         cli.setOut(new PrintWriter(out));
-        String[] args = {"chaos", "--duration", "20", "--viewers", "20", "--seed", "42", "--json", json.toString()};
+        String[] args = {"chaos", "--duration", "20", "--viewers", "20", "--seed", seed, "--json", json.toString()};
         String[] all = new String[args.length + extra.length];
         System.arraycopy(args, 0, all, 0, args.length);
         System.arraycopy(extra, 0, all, args.length, extra.length);

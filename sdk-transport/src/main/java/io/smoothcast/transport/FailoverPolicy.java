@@ -46,9 +46,23 @@ package io.smoothcast.transport;
  * next. After asking every node in vain it waits the timeout again. So with {@code n} nodes a
  * publisher is found within about {@code timeout + (n - 1) x (join round trip, or joinTimeoutMs
  * for nodes without it)} after it appears, plus up to one more timeout if a round had just ended.
+ * If the viewer had the stream less than the timeout ago (it failed over onto this node, or the
+ * publisher just left it), the publisher is alive somewhere or failing over: the search starts
+ * at the next evaluation instead (asking costs a join and a leave; a node without tracks is
+ * never moved to).
  *
- * <p>Neither proactive switching nor the publisher search applies to broadcasters or in redundant
- * mode (there the second node already covers a bad one).
+ * <p>A viewer in redundant mode runs the same publisher search for each of its two paths, one
+ * path at a time, never onto the node of its other path: a path on a node without the publisher
+ * covers nothing. While its other path has the stream the publisher is alive elsewhere, so such
+ * a path searches at the next evaluation too (a round that finds nothing still waits the
+ * timeout before the next).
+ *
+ * <p>A proactive switch never moves to a node that answers without the publisher: it waits up
+ * to {@link Builder#joinTimeoutMs} for the node's tracks (a cascading node fetches the stream
+ * first), then leaves it and does not probe it again for the no-publisher timeout, or the join
+ * timeout if longer.
+ * Neither proactive switching nor the publisher search applies to broadcasters, and proactive
+ * switching does not apply in redundant mode (there the second node already covers a bad one).
  *
  * <p>Immutable and thread-safe.
  */

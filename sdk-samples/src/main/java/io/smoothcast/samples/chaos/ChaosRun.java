@@ -9,12 +9,15 @@ import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.NetworkEmulator;
 import io.smoothcast.transport.NetworkEmulatorStats;
+import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.RelayNode;
 import io.smoothcast.transport.SharedIoThreads;
 import io.smoothcast.transport.Viewer;
+import io.smoothcast.transport.ViewerStats;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,8 @@ public final class ChaosRun {
     static final long RECOVERY_GIVE_UP_MS = 10_000;
     private static final long CONNECT_TIMEOUT_MS = 15_000;
     private static final long PLAYOUT_DRAIN_MS = 1500;
+    /** Missing frames listed per viewer in the summary. */
+    private static final int MISSING_LISTED = 10;
     private static final long EMULATOR_QUEUE_LIMIT_NS = 50_000_000L;
     private static final long UPLINK_CAPACITY_BPS = 1_000_000_000L;
     private static final String STREAM = "chaos";
@@ -227,11 +232,33 @@ public final class ChaosRun {
             }
         }
         long failovers = 0;
+        Map<String, Long> switches = new LinkedHashMap<>();
+        for (NodeSwitchReason reason : NodeSwitchReason.values()) {
+            long count = 0;
+            for (FrameAudit audit : audits) {
+                count += audit.switches(reason);
+            }
+            switches.put(reason.name(), count);
+        }
         List<Map<String, Object>> stuck = new ArrayList<>();
+        List<Map<String, Object>> losing = new ArrayList<>();
         for (int v = 0; v < viewers.size(); v++) {
             Viewer viewer = viewers.get(v);
             failovers += viewer.failoverCount();
             FrameAudit audit = audits.get(v);
+            long viewerLost = audit.lost(lastSent);
+            if (viewerLost > 0) {
+                ViewerStats stats = viewer.stats();
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("viewer", v);
+                entry.put("lost", viewerLost);
+                entry.put("firstMissing", audit.missing(lastSent, MISSING_LISTED));
+                entry.put("packetsLost", stats.packetsLost());
+                entry.put("framesDropped", stats.framesDropped());
+                entry.put("keyframeRequestsSent", stats.keyframeRequestsSent());
+                entry.put("failovers", viewer.failoverCount());
+                losing.add(entry);
+            }
             if (audit.highestSequence() < lastSent) {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("viewer", v);
@@ -245,7 +272,7 @@ public final class ChaosRun {
         return new ChaosSummary(redundant ? "redundant" : "failover", plan.seed(), plan.durationMs(), viewerCount,
                 plan.nodes(), lastSent + 1, faultLog.size(), recoveries, unrecovered, lost, corrupted, duplicated,
                 outOfOrder, silentViewers, TimeUnit.NANOSECONDS.toMillis(worstGapNs),
-                TimeUnit.NANOSECONDS.toMillis(worstRecoveryNs), failovers, List.copyOf(faultLog), List.copyOf(stuck),
+                TimeUnit.NANOSECONDS.toMillis(worstRecoveryNs), failovers, Collections.unmodifiableMap(switches), List.copyOf(faultLog), List.copyOf(stuck), List.copyOf(losing),
                 List.copyOf(nodesAtEnd));
     }
 

@@ -24,16 +24,22 @@ import java.util.Map;
  * @param worstInterruptionMs longest time between two deliveries at any viewer, ms
  * @param worstRecoveryMs longest fault start to recovery at any viewer, ms
  * @param viewerFailovers failovers the viewers reported in total
+ * @param viewerSwitches moves of the viewers between nodes that still answered, in total, by
+ *     reason ({@code DEGRADED_PATH}, {@code NO_PUBLISHER})
  * @param faultLog one entry per fault (kind, time, node, duration, effect)
  * @param viewersBehind viewers that had not played the last frame sent when the run ended: index,
  *     connection state, failovers, highest sequence number played
+ * @param viewersLosing viewers that missed frames: index, frames lost, the first missing
+ *     sequence numbers, and the viewer's own packet loss, frames dropped, keyframe requests and
+ *     failovers (to tell where the frames went)
  * @param nodesAtEnd each node's publishers and subscribers when the run ended (a viewer left
  *     behind on a node without the publisher shows here)
  */
 public record ChaosSummary(String mode, long seed, long durationMs, int viewers, int nodes, long framesSent,
         int faults, long recoveries, long unrecovered, long framesLost, long framesCorrupted, long framesDuplicated,
         long framesOutOfOrder, long viewersNeverPlaying, long worstInterruptionMs, long worstRecoveryMs,
-        long viewerFailovers, List<Map<String, Object>> faultLog, List<Map<String, Object>> viewersBehind,
+        long viewerFailovers, Map<String, Long> viewerSwitches, List<Map<String, Object>> faultLog,
+        List<Map<String, Object>> viewersBehind, List<Map<String, Object>> viewersLosing,
         List<Map<String, Object>> nodesAtEnd) {
 
     /**

@@ -3,9 +3,11 @@ package io.smoothcast.samples.chaos;
 import io.smoothcast.samples.internal.SyntheticFrames;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.ReceivedFrame;
 import io.smoothcast.transport.ViewerListener;
 import java.util.ArrayList;
+import java.net.InetSocketAddress;
 import java.util.BitSet;
 import java.util.List;
 
@@ -33,6 +35,7 @@ public final class FrameAudit implements ViewerListener {
     private long lastDeliveryNs;
     private long worstGapNs;
     private long stateChanges;
+    private final long[] switches = new long[NodeSwitchReason.values().length];
 
     /** A fault's start, and when this viewer first got a frame sent after it (or -1). */
     private static final class Watch {
@@ -107,6 +110,13 @@ public final class FrameAudit implements ViewerListener {
         }
     }
 
+    @Override
+    public void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason, String detail) {
+        synchronized (this) {
+            switches[reason.ordinal()]++;
+        }
+    }
+
     /**
      * Starts watching for recovery from a fault.
      *
@@ -144,6 +154,27 @@ public final class FrameAudit implements ViewerListener {
         return expected - got;
     }
 
+    /**
+     * The first frames of the source's range from this viewer's first frame to {@code lastSent}
+     * that never arrived.
+     *
+     * @param lastSent the last sequence number the source sent
+     * @param max at most this many, 0-1000
+     * @return their sequence numbers, ascending
+     */
+    public synchronized List<Long> missing(long lastSent, int max) {
+        List<Long> missing = new ArrayList<>();
+        if (firstSequence < 0) {
+            return missing;
+        }
+        int end = (int) Math.min(Integer.MAX_VALUE, lastSent + 1);
+        for (int s = seen.nextClearBit((int) firstSequence); s < end && missing.size() < max;
+                s = seen.nextClearBit(s + 1)) {
+            missing.add((long) s);
+        }
+        return missing;
+    }
+
     /** @return the frames delivered, good or bad */
     public synchronized long delivered() {
         return delivered;
@@ -172,6 +203,14 @@ public final class FrameAudit implements ViewerListener {
     /** @return the highest sequence number delivered, or -1 */
     public synchronized long highestSequence() {
         return highestSequence;
+    }
+
+    /**
+     * @param reason why the viewer moved
+     * @return how many times the viewer moved to another node while its node still answered, for that reason
+     */
+    public synchronized long switches(NodeSwitchReason reason) {
+        return switches[reason.ordinal()];
     }
 
     /** @return how many connection state changes the viewer reported */

@@ -3,6 +3,9 @@ package io.smoothcast.samples.chaos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.smoothcast.samples.internal.SyntheticFrames;
+import io.smoothcast.transport.NodeSwitchReason;
+import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FrameAuditTest {
@@ -29,6 +32,19 @@ class FrameAuditTest {
         assertEquals(4, audit.lost(21), "nor did 20 and 21");
         assertEquals(120_000_000L, audit.worstGapNs(), "8 to 11");
         assertEquals(19, audit.highestSequence());
+        assertEquals(List.of(9L, 10L), audit.missing(19, 10));
+        assertEquals(List.of(9L, 10L, 20L), audit.missing(21, 3), "at most 3 listed");
+    }
+
+    @Test
+    void switches_areCountedByReason() {
+        FrameAudit audit = new FrameAudit();
+        InetSocketAddress a = new InetSocketAddress("127.0.0.1", 1);
+        InetSocketAddress b = new InetSocketAddress("127.0.0.1", 2);
+        audit.onNodeSwitched(a, b, NodeSwitchReason.NO_PUBLISHER, "");
+        audit.onNodeSwitched(b, a, NodeSwitchReason.NO_PUBLISHER, "");
+        assertEquals(2, audit.switches(NodeSwitchReason.NO_PUBLISHER));
+        assertEquals(0, audit.switches(NodeSwitchReason.DEGRADED_PATH));
     }
 
     @Test

@@ -25,9 +25,11 @@ import java.util.concurrent.TimeUnit;
  * when a node accepts). Each change comes with a reason in words.
  *
  * <p>A subscriber on a single path also watches the quality of its node (proactive switching,
- * with a {@link PathSwitchDecider} and an {@link AlternativeProber}) and whether the node has a
- * publisher; either can make it join a <em>candidate</em> node next to its current one and move
- * there once the candidate accepted (make before break; rules on {@link FailoverPolicy}).
+ * with a {@link PathSwitchDecider} and an {@link AlternativeProber}); a subscriber on any number
+ * of paths watches whether each path's node has a publisher. Either can make it join a
+ * <em>candidate</em> node next to its current ones and move the path there once the candidate
+ * accepted (make before break; rules on {@link FailoverPolicy}). A node without the publisher
+ * is never moved to for a better path: the move would trade a lossy stream for none.
  *
  * <p>Not thread-safe: the client's I/O thread only. Time comes from the caller.
  */
@@ -91,11 +93,22 @@ public final class ConnectionSupervisor {
     private final AlternativeProber prober;
     /** A node joined next to the current one, to move to once it accepted; null when none. */
     private Path candidate;
+    /** The path the candidate is to replace. */
+    private int candidateSlot;
     private NodeSwitchReason candidateReason;
     private String candidateDetail;
     /** Nodes that had no publisher either, in this round of the publisher search. */
     private final List<InetSocketAddress> searched = new ArrayList<>();
+    /**
+     * Nodes that accepted a move for a better path without having the publisher, with when
+     * they may be probed again: a degraded path is not left for one of them meanwhile.
+     */
+    private final List<InetSocketAddress> withoutPublisher = new ArrayList<>();
+    private final List<Long> withoutPublisherUntilNs = new ArrayList<>();
     private long searchResumeNs;
+    /** When a path last had tracks for the stream; the publisher was alive then. */
+    private long streamSeenNs;
+    private boolean streamSeen;
     private long nextEvaluationNs;
     private long switches;
     /** Sent with the role request on every node this client joins; empty for none. */
@@ -463,23 +476,23 @@ public final class ConnectionSupervisor {
     // ------------------------------------------------------------ moving while the node answers
 
     /**
-     * Every {@link FailoverPolicy#EVALUATION_INTERVAL_MS}: measures the current path, probes the
-     * alternatives while it is degraded, and starts a move when the path is clearly worse than
-     * an alternative or has had no publisher for the timeout.
+     * Every {@link FailoverPolicy#EVALUATION_INTERVAL_MS}: on a single path, measures it, probes
+     * the alternatives while it is degraded, and starts a move when it is clearly worse than an
+     * alternative; on any path, starts a move when its node has had no publisher for the timeout.
      */
     private void evaluate(long nowNs) {
-        Path p = paths.length == 1 ? paths[0] : null;
-        if (!subscriber || p == null || !p.accepted || candidate != null) {
+        if (!subscriber || candidate != null) {
             return;
         }
-        if (policy.proactiveSwitching() && roster.nodes().size() > 1) {
+        Path p = paths.length == 1 ? paths[0] : null;
+        if (p != null && p.accepted && policy.proactiveSwitching() && roster.nodes().size() > 1) {
             double windowLoss = p.loss.takeWindowLoss(MIN_PACKETS_PER_WINDOW);
             if (!Double.isNaN(windowLoss)) {
                 p.smoothedLoss = Double.isNaN(p.smoothedLoss) ? windowLoss : (p.smoothedLoss + windowLoss) / 2;
             }
             decider.onCurrentPath(nowNs, p.smoothedLoss, p.control.rttNs() / 1e6, p.rttJitterNs / 1e6);
             if (decider.wantsProbes(nowNs)) {
-                prober.probe(alternatives(p.node), nowNs);
+                prober.probe(alternatives(p.node, nowNs), nowNs);
             } else {
                 prober.stop();
             }
@@ -487,52 +500,115 @@ public final class ConnectionSupervisor {
             InetSocketAddress to = best == null ? decider.decide(nowNs, null, 0)
                     : decider.decide(nowNs, best.node(), best.score());
             if (to != null) {
-                startCandidate(to, NodeSwitchReason.DEGRADED_PATH, p.node + ": " + decider.describe() + "; " + to
+                startCandidate(to, 0, NodeSwitchReason.DEGRADED_PATH, p.node + ": " + decider.describe() + "; " + to
                         + String.format(java.util.Locale.ROOT, ": loss %.1f %%, rtt %.0f ms, score %.1f",
                                 100 * best.lossFraction(), best.rttMs(), best.score()), nowNs);
                 return;
             }
         }
-        if (p.hasTracks) {
-            searched.clear();
-        } else if (noPublisherNs > 0 && nowNs - p.noTracksSinceNs >= noPublisherNs && nowNs - searchResumeNs >= 0) {
-            List<InetSocketAddress> exclude = new ArrayList<>(searched);
-            exclude.add(p.node);
-            InetSocketAddress next = roster.pick(nowNs, exclude);
-            if (next == null) {
-                searched.clear(); // every node asked: wait the timeout again, then ask again
-                searchResumeNs = nowNs + noPublisherNs;
-            } else {
-                startCandidate(next, NodeSwitchReason.NO_PUBLISHER, "no publisher on " + p.node + " for "
-                        + TimeUnit.NANOSECONDS.toMillis(nowNs - p.noTracksSinceNs) + " ms; " + next + " has one", nowNs);
+        searchPublisher(nowNs);
+    }
+
+    /**
+     * The publisher search: the first accepted path whose node has had no track for the timeout
+     * gets a candidate, the next node not yet asked in this round (and not carrying another
+     * path). In redundant mode this keeps both paths on nodes that have the stream, so that the
+     * second path really covers the first. While another path has the stream, or a path had it
+     * less than the timeout ago, the publisher is alive elsewhere (or failing over), so a path
+     * without it searches at once rather than after the timeout: a path replaced after a
+     * failure often lands on a node without the publisher. Searching costs only a join and a
+     * leave per node asked (a candidate without tracks is never moved to), and a round that
+     * finds nothing still waits the timeout before the next.
+     */
+    private void searchPublisher(long nowNs) {
+        int slot = -1;
+        boolean allHaveTracks = true;
+        boolean anyHasTracks = false;
+        for (Path p : paths) {
+            anyHasTracks |= p != null && p.accepted && p.hasTracks;
+        }
+        if (anyHasTracks) {
+            streamSeen = true;
+            streamSeenNs = nowNs;
+        }
+        boolean alive = streamSeen && nowNs - streamSeenNs < noPublisherNs;
+        for (int i = 0; i < paths.length; i++) {
+            Path p = paths[i];
+            if (p == null || !p.accepted || p.hasTracks) {
+                continue;
             }
+            allHaveTracks = false;
+            long waitNs = alive ? 0 : noPublisherNs;
+            if (slot < 0 && noPublisherNs > 0 && nowNs - p.noTracksSinceNs >= waitNs) {
+                slot = i;
+            }
+        }
+        if (allHaveTracks) {
+            searched.clear();
+        }
+        if (slot < 0 || nowNs - searchResumeNs < 0) {
+            return;
+        }
+        List<InetSocketAddress> exclude = new ArrayList<>(searched);
+        exclude.addAll(inUse());
+        InetSocketAddress next = roster.pick(nowNs, exclude);
+        if (next == null) {
+            searched.clear(); // every node asked: wait the timeout again, then ask again
+            searchResumeNs = nowNs + noPublisherNs;
+        } else {
+            Path p = paths[slot];
+            startCandidate(next, slot, NodeSwitchReason.NO_PUBLISHER, "no publisher on " + p.node + " for "
+                    + TimeUnit.NANOSECONDS.toMillis(nowNs - p.noTracksSinceNs) + " ms; " + next + " has one", nowNs);
         }
     }
 
-    /** The nodes to probe: all but the current one, in the roster's order, at most {@link FailoverPolicy#MAX_PROBED_NODES}. */
-    private List<InetSocketAddress> alternatives(InetSocketAddress current) {
+    /**
+     * The nodes to probe: all but the current one and those recently found without the
+     * publisher, in the roster's order, at most {@link FailoverPolicy#MAX_PROBED_NODES}.
+     */
+    private List<InetSocketAddress> alternatives(InetSocketAddress current, long nowNs) {
+        for (int i = withoutPublisher.size() - 1; i >= 0; i--) {
+            if (nowNs - withoutPublisherUntilNs.get(i) >= 0) {
+                withoutPublisher.remove(i);
+                withoutPublisherUntilNs.remove(i);
+            }
+        }
         List<InetSocketAddress> nodes = new ArrayList<>(FailoverPolicy.MAX_PROBED_NODES);
         for (InetSocketAddress node : roster.nodes()) {
-            if (!node.equals(current) && nodes.size() < FailoverPolicy.MAX_PROBED_NODES) {
+            if (!node.equals(current) && !withoutPublisher.contains(node)
+                    && nodes.size() < FailoverPolicy.MAX_PROBED_NODES) {
                 nodes.add(node);
             }
         }
         return nodes;
     }
 
-    private void startCandidate(InetSocketAddress node, NodeSwitchReason reason, String detail, long nowNs) {
+    private void startCandidate(InetSocketAddress node, int slot, NodeSwitchReason reason, String detail, long nowNs) {
         Path p = new Path(node, nowNs);
         p.candidate = true;
         candidate = p;
+        candidateSlot = slot;
         candidateReason = reason;
         candidateDetail = detail;
         p.control.start(nowNs);
     }
 
-    /** The candidate was accepted or announced tracks: move there if it is what we came for. */
+    /**
+     * The candidate was accepted or announced tracks: move there if it has the publisher (a
+     * cascading node announces the tracks a moment after accepting), or if it was joined for a
+     * better path and the path it would replace has no publisher either. A candidate still
+     * without tracks at the join timeout is given up in {@link #checkCandidate}.
+     */
     private void candidateProgress(long nowNs) {
         Path c = candidate;
-        if (c != null && c.accepted && (candidateReason == NodeSwitchReason.DEGRADED_PATH || c.hasTracks)) {
+        if (c == null || !c.accepted) {
+            return;
+        }
+        Path current = paths[candidateSlot];
+        if (current == null) {
+            return; // the path just failed: fill() makes the candidate the path
+        }
+        if (c.hasTracks || (candidateReason == NodeSwitchReason.DEGRADED_PATH && !current.hasTracks)) {
             promoteCandidate(nowNs);
         }
     }
@@ -556,6 +632,13 @@ public final class ConnectionSupervisor {
             candidate = null; // a healthy node without the publisher: not a failure, just not here
             c.control.leave(nowNs);
             searched.add(c.node);
+            if (candidateReason == NodeSwitchReason.DEGRADED_PATH) {
+                // A better path to no stream: do not probe it again for a while.
+                decider.onCandidateFailed();
+                prober.stop();
+                withoutPublisher.add(c.node);
+                withoutPublisherUntilNs.add(nowNs + Math.max(noPublisherNs, joinTimeoutNs));
+            }
         }
     }
 
@@ -563,8 +646,8 @@ public final class ConnectionSupervisor {
         Path next = candidate;
         candidate = null;
         next.candidate = false;
-        Path old = paths[0];
-        paths[0] = next;
+        Path old = paths[candidateSlot];
+        paths[candidateSlot] = next;
         old.control.leave(nowNs);
         List<InetSocketAddress> order = new ArrayList<>(roster.nodes());
         order.remove(next.node);

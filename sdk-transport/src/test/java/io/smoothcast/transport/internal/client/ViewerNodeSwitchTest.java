@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ class ViewerNodeSwitchTest {
 
     private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 7001);
     private static final InetSocketAddress B = new InetSocketAddress("127.0.0.1", 7002);
+    private static final InetSocketAddress C = new InetSocketAddress("127.0.0.1", 7003);
     private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long SEED = 0xC0FFEE;
@@ -47,6 +49,8 @@ class ViewerNodeSwitchTest {
         final InetSocketAddress address;
         List<Track> tracks = List.of(VIDEO);
         double loss;
+        /** A dead node answers nothing and sends nothing. */
+        boolean dead;
         boolean subscribed;
         int transportSequence;
         int mediaSequence;
@@ -60,6 +64,9 @@ class ViewerNodeSwitchTest {
         }
 
         void receive(RecordingSender.Sent sent) {
+            if (dead) {
+                return;
+            }
             ByteBuf buf = Unpooled.wrappedBuffer(sent.bytes());
             if (DatagramKind.classify(buf) != DatagramKind.CONTROL) {
                 return; // feedback: looked at by the tests themselves
@@ -87,7 +94,7 @@ class ViewerNodeSwitchTest {
         }
 
         void sendMedia() {
-            if (!subscribed || tracks.isEmpty()) {
+            if (dead || !subscribed || tracks.isEmpty()) {
                 return;
             }
             int seq = transportSequence++;
@@ -122,11 +129,16 @@ class ViewerNodeSwitchTest {
     private final List<RecordingSender.Sent> feedback = new ArrayList<>();
     private final FakeNode a = new FakeNode(A, 0);
     private final FakeNode b = new FakeNode(B, 40_000);
+    private final FakeNode c = new FakeNode(C, 20_000);
     private ViewerEngine engine;
     private long nowNs = 1_000 * MS;
 
     private void start(FailoverPolicy policy) {
-        engine = new ViewerEngine(out, List.of(A, B), 1L, 0x7777, new ControlMessage.Subscribe("show", 2, 0), policy,
+        start(policy, List.of(A, B));
+    }
+
+    private void start(FailoverPolicy policy, List<InetSocketAddress> nodes) {
+        engine = new ViewerEngine(out, nodes, 1L, 0x7777, new ControlMessage.Subscribe("show", 2, 0), policy,
                 track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).fixedDelayMs(100)
                         .completenessCheck(GenericPayload.COMPLETENESS).build(),
                 new ViewerEngine.Listener() {
@@ -149,7 +161,7 @@ class ViewerNodeSwitchTest {
     private void network() {
         while (!out.sent.isEmpty()) {
             for (RecordingSender.Sent sent : out.drain()) {
-                FakeNode node = sent.recipient().equals(A) ? a : b;
+                FakeNode node = sent.recipient().equals(A) ? a : sent.recipient().equals(B) ? b : c;
                 if (DatagramKind.classify(Unpooled.wrappedBuffer(sent.bytes())) != DatagramKind.CONTROL) {
                     feedback.add(sent);
                 }
@@ -164,6 +176,7 @@ class ViewerNodeSwitchTest {
             nowNs += 10 * MS;
             a.sendMedia();
             b.sendMedia();
+            c.sendMedia();
             engine.onTick(nowNs);
             network();
         }
@@ -245,6 +258,77 @@ class ViewerNodeSwitchTest {
         b.tracks = List.of(VIDEO);
         run(3000);
         assertEquals(List.of("CONNECTED", "NO_PUBLISHER 7001->7002"), events);
+    }
+
+    @Test
+    void lossyNode_onlyAlternativeHasNoPublisher_viewerStaysOnTheLossyNodeThatHasIt() {
+        a.loss = 0.20;
+        b.tracks = List.of(); // B answers its pings well, but the publisher is on A
+        start(FailoverPolicy.defaults());
+        run(20_000);
+        assertEquals(List.of("CONNECTED"), events, "seed " + SEED);
+        assertTrue(a.subscribed, "still on A");
+        assertEquals(A, engine.supervisor().connected(0));
+        assertTrue(b.leaves >= b.hellos - 1, "B joined and left again each time");
+        assertTrue(b.hellos >= 1, "B was tried");
+        // B is not tried again before the no-publisher timeout: at most one try per 3 s, plus the first.
+        assertTrue(b.hellos <= 1 + 20 / 3, "B tried " + b.hellos + " times in 20 s");
+        assertEquals(1, engine.tracks().length, "A's tracks are kept");
+    }
+
+    @Test
+    void failoverOntoANodeWithoutPublisher_searchesAtOnce_becauseTheStreamWasJustAlive() {
+        b.tracks = List.of(); // the node failed over to has no publisher; C has it
+        start(FailoverPolicy.builder().noPublisherTimeoutMs(3000).build(), List.of(A, B, C));
+        run(1000);
+        assertTrue(a.subscribed && engine.tracks().length == 1);
+        a.dead = true;
+        run(2000); // well under the 3 s timeout
+        assertTrue(events.contains("NO_PUBLISHER 7002->7003"), events.toString());
+        assertTrue(c.subscribed && !b.subscribed, "moved on to C");
+        assertEquals(C, engine.supervisor().connected(0));
+    }
+
+    @Test
+    void redundantMode_pathOnANodeWithoutPublisher_movesAtOnceToTheNodeThatHasIt() {
+        a.tracks = List.of(); // the publisher is on B and C
+        start(FailoverPolicy.builder().redundant(true).noPublisherTimeoutMs(3000).build(), List.of(A, B, C));
+        run(600); // B has the stream: no need to wait the 3 s timeout before asking C
+        assertEquals(List.of("CONNECTED", "NO_PUBLISHER 7001->7003"), events);
+        assertTrue(b.subscribed && c.subscribed && !a.subscribed, "the paths are on B and C");
+        assertEquals(2, engine.supervisor().connectedCount());
+        long received = engine.counters().get(ViewerEngine.PACKETS_RECEIVED);
+        run(500);
+        assertTrue(engine.counters().get(ViewerEngine.PACKETS_RECEIVED) - received >= 2 * 45,
+                "both paths deliver: " + (engine.counters().get(ViewerEngine.PACKETS_RECEIVED) - received));
+    }
+
+    @Test
+    void redundantMode_noPublisherOnEitherPath_waitsTheTimeout() {
+        a.tracks = List.of();
+        b.tracks = List.of(); // the publisher is on C only, e.g. failing over
+        start(FailoverPolicy.builder().redundant(true).noPublisherTimeoutMs(1000).build(), List.of(A, B, C));
+        run(900);
+        assertEquals(0, c.hellos, "the publisher may still come: no search before the timeout");
+        run(600);
+        assertEquals(List.of("CONNECTED", "NO_PUBLISHER 7001->7003"), events);
+        assertEquals(Set.of(B, C),
+                Set.of(engine.supervisor().connected(0), engine.supervisor().connected(1)),
+                "the paths are on B and C");
+    }
+
+    @Test
+    void redundantMode_publisherOnlyOnTheOtherPath_staysAndAsksAgainAtTheTimeoutRate() {
+        a.tracks = List.of();
+        c.tracks = List.of(); // only B, which carries the other path, has the publisher
+        start(FailoverPolicy.builder().redundant(true).noPublisherTimeoutMs(1000).joinTimeoutMs(500).build(),
+                List.of(A, B, C));
+        run(10_000);
+        assertEquals(List.of("CONNECTED"), events);
+        assertTrue(a.subscribed && b.subscribed, "both paths kept");
+        assertEquals(1, b.hellos, "the other path's node is never a candidate");
+        // Each round: C asked (0.5 s join timeout), then every node asked: 1 s before the next round.
+        assertTrue(c.hellos >= 4 && c.hellos <= 7, "C asked " + c.hellos + " times in 10 s");
     }
 
     @Test
