@@ -104,6 +104,8 @@ public final class CongestionController {
     private long bitrateBeforeTimeoutBps;
     private long lastTimeoutBackoffNs;
     private int nextProbeClusterId;
+    private long lastProbeResultBps = -1;
+    private int lastProbeResultClusterId = -1;
     private long unknownEntries;
     private long duplicateEntries;
     private long lostPackets;
@@ -175,6 +177,7 @@ public final class CongestionController {
         boolean haveNewest = false;
         long probeResultBps = -1;
         long probeResultTargetBps = 0;
+        int probeResultClusterId = -1;
         for (int i = 0; i < feedback.size(); i++) {
             int slot = history.find(feedback.sequence(i));
             if (slot < 0) {
@@ -202,6 +205,7 @@ public final class CongestionController {
                 if (result > probeResultBps) {
                     probeResultBps = result;
                     probeResultTargetBps = probeEstimator.lastResultTargetBps();
+                    probeResultClusterId = clusterId;
                 }
             }
             if (!haveNewest || sendNs - newestSendNs > 0) {
@@ -234,6 +238,10 @@ public final class CongestionController {
             long sampleNs = nowNs - newestSendNs;
             onRttSample(sampleNs);
             updateQueueDelayEstimate(sampleNs, nowNs);
+        }
+        if (probeResultBps > 0) {
+            lastProbeResultBps = probeResultBps;
+            lastProbeResultClusterId = probeResultClusterId;
         }
         lossBased.onReported(received, lost);
         updateTarget(overuseSeen, probeResultBps, probeResultTargetBps, nowNs);
@@ -429,6 +437,56 @@ public final class CongestionController {
         out.set(id, bitrateBps, MIN_PROBE_PACKETS, minBytes);
         probeEstimator.register(id, bitrateBps, MIN_PROBE_PACKETS, minBytes);
         return true;
+    }
+
+    /**
+     * Starts a probe cluster at a rate the caller chooses, at once: for a sender that wants to
+     * know whether the path carries a rate it does not send yet (a relay about to move a
+     * subscriber up a simulcast layer sends its media plus padding at the next layer's rate).
+     * The caller tags every packet of the cluster with {@code out.clusterId()} in
+     * {@link #onPacketSent} until it has sent {@code out.minBytes()}; when enough of them are
+     * acknowledged, the measured rate lifts the estimate as a probe of the controller's own
+     * would, and is readable from {@link #lastProbeResultBps()}. Clusters requested here and
+     * those from {@link #pollProbeCluster} share one id sequence; the 8 newest are tracked.
+     *
+     * @param bitrateBps the rate to send the cluster at, in bit/s, &gt; 0 (capped at the
+     *     builder's maximum)
+     * @param durationNs how long the cluster lasts at that rate, in ns, &gt; 0: its size is
+     *     the rate times this duration
+     * @param out filled with the cluster
+     */
+    public void requestProbeCluster(long bitrateBps, long durationNs, ProbeClusterRequest out) {
+        if (bitrateBps <= 0) {
+            throw new IllegalArgumentException("bitrateBps must be > 0: " + bitrateBps);
+        }
+        if (durationNs <= 0) {
+            throw new IllegalArgumentException("durationNs must be > 0: " + durationNs);
+        }
+        if (out == null) {
+            throw new IllegalArgumentException("out must not be null");
+        }
+        long rateBps = Math.min(bitrateBps, maxBitrateBps);
+        int id = nextProbeClusterId++;
+        if (nextProbeClusterId < 0) {
+            nextProbeClusterId = 0;
+        }
+        long minBytes = Math.max(1, (long) (rateBps / 8.0 * durationNs / 1e9));
+        out.set(id, rateBps, MIN_PROBE_PACKETS, minBytes);
+        probeEstimator.register(id, rateBps, MIN_PROBE_PACKETS, minBytes);
+    }
+
+    /**
+     * @return the rate, in bit/s, the newest completed probe cluster measured (the smaller of
+     *     its send and receive rates, or 95 % of the receive rate when the path was saturated),
+     *     or -1 before any
+     */
+    public long lastProbeResultBps() {
+        return lastProbeResultBps;
+    }
+
+    /** @return the id of the cluster behind {@link #lastProbeResultBps()}, or -1 before any */
+    public int lastProbeResultClusterId() {
+        return lastProbeResultClusterId;
     }
 
     private long clamp(long bitrateBps) {

@@ -170,6 +170,75 @@ class CongestionControllerTest {
         assertTrue(cc.targetBitrateBps() <= 1.5 * 200_000 + 10_000 + 1_000, "target " + cc.targetBitrateBps());
     }
 
+    /**
+     * A sender limited to 400 kbit/s of media on a path of {@code capacityBps} (FIFO, 20 ms one
+     * way), then a requested probe cluster at 2 Mbit/s for 150 ms: what did the probe measure?
+     * Returns {target before the probe, probe result, target after}.
+     */
+    private static long[] probeAtTwoMegabits(long capacityBps) {
+        CongestionController cc = CongestionController.builder().startBitrateBps(300_000).initialProbing(false)
+                .build();
+        TransportFeedback feedback = new TransportFeedback(64);
+        long linkFreeNs = 0;
+        long seq = 0;
+        long nowNs = 0;
+        // 5 s of 1000-byte media packets every 20 ms, feedback every 100 ms.
+        for (int i = 0; i < 250; i++) {
+            nowNs = i * 20 * MS;
+            cc.onPacketSent(seq, 1000, nowNs, -1);
+            linkFreeNs = Math.max(nowNs, linkFreeNs) + 8_000L * 1_000_000_000L / capacityBps;
+            feedback.addReceived(seq++, linkFreeNs + 20 * MS);
+            if (i % 5 == 4) {
+                cc.onFeedback(feedback, nowNs + 40 * MS);
+                feedback.clear();
+            }
+        }
+        long before = cc.targetBitrateBps();
+        ProbeClusterRequest probe = new ProbeClusterRequest();
+        cc.requestProbeCluster(2_000_000, 150 * MS, probe);
+        assertEquals(2_000_000, probe.bitrateBps());
+        assertEquals(37_500, probe.minBytes());
+        long startNs = nowNs + 20 * MS;
+        for (int i = 0; i * 1000 < probe.minBytes(); i++) {
+            long sendNs = startNs + i * 4 * MS; // 1000 bytes every 4 ms: 2 Mbit/s
+            cc.onPacketSent(seq, 1000, sendNs, probe.clusterId());
+            linkFreeNs = Math.max(sendNs, linkFreeNs) + 8_000L * 1_000_000_000L / capacityBps;
+            feedback.addReceived(seq++, linkFreeNs + 20 * MS);
+            nowNs = sendNs;
+        }
+        cc.onFeedback(feedback, linkFreeNs + 40 * MS);
+        assertEquals(probe.clusterId(), cc.lastProbeResultClusterId());
+        return new long[] {before, cc.lastProbeResultBps(), cc.targetBitrateBps()};
+    }
+
+    @Test
+    void requestedProbeCluster_onAWidePath_measuresItsRateAndLiftsTheEstimate() {
+        long[] r = probeAtTwoMegabits(5_000_000);
+        assertTrue(r[0] < 700_000, "an app-limited sender's estimate stays near 1.5x its rate: " + r[0]);
+        assertTrue(r[1] >= 1_800_000 && r[1] <= 2_100_000, "probe result " + r[1]);
+        assertTrue(r[2] >= 1_800_000, "estimate after the probe " + r[2]);
+    }
+
+    @Test
+    void requestedProbeCluster_onANarrowPath_measuresThePathNotTheProbe() {
+        long[] r = probeAtTwoMegabits(700_000);
+        assertTrue(r[1] > 0 && r[1] <= 700_000, "probe result " + r[1]);
+        assertTrue(r[2] <= 800_000, "estimate after the probe " + r[2]);
+    }
+
+    @Test
+    void requestedProbeCluster_rejectsBadArgumentsByName() {
+        CongestionController cc = controller(false);
+        ProbeClusterRequest out = new ProbeClusterRequest();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> cc.requestProbeCluster(0, MS, out))
+                .getMessage().contains("bitrateBps"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> cc.requestProbeCluster(1_000_000, 0, out))
+                .getMessage().contains("durationNs"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> cc.requestProbeCluster(1_000_000, MS, null))
+                .getMessage().contains("out"));
+        assertEquals(-1, cc.lastProbeResultBps());
+    }
+
     @Test
     void badArguments_areRejectedByName() {
         CongestionController cc = controller(false);
