@@ -210,6 +210,24 @@ public final class RelayStats {
         return get(RelayCounter.BITS_PER_SECOND);
     }
 
+    /**
+     * @return probe clusters sent to subscribers held below a layer their cap allows, to see
+     *     whether their downlink now carries the layer above
+     */
+    public long downlinkProbes() {
+        return get(RelayCounter.DOWNLINK_PROBES);
+    }
+
+    /** @return downlink probes whose result moved their subscriber up a layer */
+    public long downlinkProbeClimbs() {
+        return get(RelayCounter.DOWNLINK_PROBE_CLIMBS);
+    }
+
+    /** @return padding packets (RTX copies of forwarded packets) sent inside downlink probes */
+    public long downlinkProbePaddingPackets() {
+        return get(RelayCounter.DOWNLINK_PROBE_PADDING_PACKETS);
+    }
+
     @Override
     public String toString() {
         return "RelayStats[sessions=" + sessions() + ", publishers=" + publishers() + ", subscribers=" + subscribers()
@@ -218,6 +236,7 @@ public final class RelayStats {
                 + ", rtxSent=" + retransmissionsSent() + ", rtxMisses=" + retransmissionMisses()
                 + ", rtxPendingFromSource=" + retransmissionsPendingFromSource()
                 + ", sourceRtxReceived=" + sourceRetransmissionsReceived()
-                + ", pliForwarded=" + keyframeRequestsForwarded() + "]";
+                + ", pliForwarded=" + keyframeRequestsForwarded() + ", downlinkProbes=" + downlinkProbes()
+                + ", downlinkProbeClimbs=" + downlinkProbeClimbs() + "]";
     }
 }

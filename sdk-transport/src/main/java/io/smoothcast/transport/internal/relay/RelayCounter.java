@@ -90,5 +90,11 @@ public enum RelayCounter {
     /** RTP packets dropped because their publisher went over its packet or bit rate cap. */
     PUBLISHER_RATE_LIMITED,
     /** RTCP and control messages of authenticated sessions dropped over their per-session cap. */
-    PEER_CONTROL_RATE_LIMITED
+    PEER_CONTROL_RATE_LIMITED,
+    /** Probe clusters sent to a subscriber to see whether its downlink carries the next layer up. */
+    DOWNLINK_PROBES,
+    /** Downlink probes that moved their subscriber up a layer. */
+    DOWNLINK_PROBE_CLIMBS,
+    /** RTX copies of forwarded packets sent as padding inside downlink probe clusters. */
+    DOWNLINK_PROBE_PADDING_PACKETS
 }

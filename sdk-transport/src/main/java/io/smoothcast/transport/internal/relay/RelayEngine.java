@@ -264,6 +264,8 @@ public final class RelayEngine implements DatagramReceiver {
         if (track.track.hasRtx()) {
             int sequenceNumber = RtpHeaders.sequenceNumber(packet, base);
             track.cache.put(sequenceNumber, packet);
+            track.newestCachedSequence = sequenceNumber;
+            track.cached = true;
             track.missing.onPacket(sequenceNumber, nowNs);
         }
         boolean keyframeStart = false;
@@ -351,6 +353,68 @@ public final class RelayEngine implements DatagramReceiver {
                     }
                 }
             }
+            if (session.downlink != null && session.downlink.hasEstimate()) {
+                probeForLayerAbove(session, nowNs);
+            }
+        }
+    }
+
+    /**
+     * Probes a subscriber's downlink for the layer above the one it gets, when the controller's
+     * estimate is short of it ({@link DownlinkProber} decides when), and moves it up when the
+     * probe carried that layer. The probe cluster is the subscriber's media plus padding, RTX
+     * copies of the newest packet already forwarded on its layer (duplicates its jitter buffer
+     * drops), numbered and recorded like media. One subscription of the session is probed for
+     * at a time; the needed rate counts every subscription sharing the downlink.
+     */
+    private void probeForLayerAbove(RelaySession session, long nowNs) {
+        Subscription climber = null;
+        long neededBps = 0;
+        RelayTrack padding = null;
+        for (int i = 0; i < session.subscriptions.size(); i++) {
+            Subscription subscription = session.subscriptions.get(i);
+            RelayTrack forwarded = subscription.stream.videoLayer(subscription.switcher.forwardedLayer());
+            if (forwarded == null || !forwarded.track.hasRtx() || !forwarded.cached) {
+                continue;
+            }
+            padding = padding == null ? forwarded : padding;
+            long needed = subscription.neededForLayerAboveBps();
+            if (climber == null && needed > 0) {
+                climber = subscription;
+                padding = forwarded;
+                neededBps = needed * session.subscriptions.size();
+            }
+        }
+        SubscriberDownlink downlink = session.downlink;
+        switch (downlink.probeTick(nowNs, neededBps)) {
+            case START_PROBE -> counters.increment(RelayCounter.DOWNLINK_PROBES);
+            case CLIMB -> {
+                if (climber != null && climber.climbOneLayer(nowNs)) {
+                    counters.increment(RelayCounter.DOWNLINK_PROBE_CLIMBS);
+                }
+            }
+            default -> {
+                // NONE, or FAILED: the prober backs off by itself
+            }
+        }
+        long dueBytes = downlink.probePaddingDue(nowNs);
+        while (padding != null && dueBytes > 0) {
+            ByteBuf original = padding.cache.get(padding.newestCachedSequence);
+            ByteBuf rtx = original == null ? null : RtxPackets.toRtx(out.allocator(), original,
+                    padding.track.rtxPayloadType(), padding.track.rtxSsrc(), padding.nextRtxSequence);
+            if (rtx == null) {
+                return;
+            }
+            int transportOffset = TransportSequenceExtension.offsetOf(rtx, rtx.readerIndex(), rtx.readableBytes(),
+                    RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID);
+            if (transportOffset == TransportSequenceExtension.NOT_FOUND) {
+                rtx.release(); // padding the controller cannot see would only cost capacity
+                return;
+            }
+            padding.nextRtxSequence = (padding.nextRtxSequence + 1) & 0xFFFF;
+            dueBytes -= rtx.readableBytes();
+            sendOwnedToSubscriber(session, rtx, transportOffset, nowNs);
+            counters.increment(RelayCounter.DOWNLINK_PROBE_PADDING_PACKETS);
         }
     }
 

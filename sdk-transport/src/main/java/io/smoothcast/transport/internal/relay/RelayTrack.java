@@ -16,6 +16,9 @@ final class RelayTrack {
     final RetransmissionCache cache;
     /** Next sequence number of the RTX stream this node generates for the track. */
     int nextRtxSequence;
+    /** Sequence number of the newest packet put in {@link #cache}; valid if {@link #cached}. */
+    int newestCachedSequence;
+    boolean cached;
     /** Packets the source's stream skipped, to NACK (20 ms reorder wait, every 120 ms, 5 times). */
     final MissingPacketTracker missing = new MissingPacketTracker(20_000_000L, 120_000_000L, 5);
 

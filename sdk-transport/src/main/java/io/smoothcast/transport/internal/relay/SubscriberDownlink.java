@@ -2,6 +2,7 @@ package io.smoothcast.transport.internal.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.smoothcast.cc.CongestionController;
+import io.smoothcast.cc.ProbeClusterRequest;
 import io.smoothcast.cc.TransportFeedback;
 import io.smoothcast.rtp.TransportCcFeedbackView;
 import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
@@ -11,6 +12,9 @@ import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
  * numbering (rewritten into every packet the node sends there), the sent-packet history inside
  * the sdk-core {@link CongestionController}, and the controller's estimate of the subscriber's
  * downlink, fed by the transport-cc feedback the subscriber sends back.
+ *
+ * <p>It also probes the downlink for the next simulcast layer up ({@link DownlinkProber}): while
+ * a probe cluster is on, every packet sent to the subscriber is tagged with the cluster's id.
  *
  * <p>The estimate counts only after the first feedback: a subscriber that sends none (an older
  * client, a plain RTP tool) keeps its static layer cap instead of a controller that would back
@@ -28,6 +32,8 @@ final class SubscriberDownlink {
     private final CongestionController controller;
     private final TransportFeedbackConverter converter = new TransportFeedbackConverter();
     private final TransportCcFeedbackView view = new TransportCcFeedbackView();
+    private final DownlinkProber prober = new DownlinkProber();
+    private final ProbeClusterRequest probeRequest = new ProbeClusterRequest();
     /** Unwrapped transport-wide sequence number of the next packet to this subscriber. */
     private long nextTransportSequence;
     private boolean feedbackSeen;
@@ -56,7 +62,9 @@ final class SubscriberDownlink {
     void stamp(ByteBuf packet, int offset, long nowNs) {
         long sequence = nextTransportSequence++;
         packet.setShort(packet.readerIndex() + offset, (int) sequence);
-        controller.onPacketSent(sequence, packet.readableBytes(), nowNs, -1);
+        int bytes = packet.readableBytes();
+        controller.onPacketSent(sequence, bytes, nowNs, prober.sendingClusterId());
+        prober.onSent(bytes);
     }
 
     /**
@@ -79,6 +87,27 @@ final class SubscriberDownlink {
     /** Timer work of the controller; every 20 ms. */
     void onTick(long nowNs) {
         controller.onTick(nowNs);
+    }
+
+    /**
+     * The probing decision of this tick ({@link DownlinkProber#onTick}); a probe it starts is
+     * requested from the controller here.
+     *
+     * @param neededBps the estimate the next layer up needs, in bps, or 0 if there is none
+     */
+    DownlinkProber.Action probeTick(long nowNs, long neededBps) {
+        DownlinkProber.Action action = prober.onTick(nowNs, controller.targetBitrateBps(), controller.lossFraction(),
+                neededBps, controller.lastProbeResultClusterId(), controller.lastProbeResultBps());
+        if (action == DownlinkProber.Action.START_PROBE) {
+            controller.requestProbeCluster(prober.probeRateBps(), DownlinkProber.PROBE_DURATION_NS, probeRequest);
+            prober.started(probeRequest.clusterId(), probeRequest.minBytes(), nowNs);
+        }
+        return action;
+    }
+
+    /** Padding bytes to send now for the probe cluster in progress (0 if none). */
+    long probePaddingDue(long nowNs) {
+        return prober.paddingBytesDue(nowNs);
     }
 
     /** Whether the subscriber has sent usable feedback, so {@link #estimateBps()} means something. */

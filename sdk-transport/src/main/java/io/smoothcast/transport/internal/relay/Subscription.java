@@ -3,6 +3,7 @@ package io.smoothcast.transport.internal.relay;
 import io.smoothcast.abr.LayerListener;
 import io.smoothcast.abr.Rendition;
 import io.smoothcast.abr.RenditionLadder;
+import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.abr.SimulcastLayerSelector;
 import io.smoothcast.transport.MediaKind;
 import java.util.ArrayList;
@@ -115,28 +116,77 @@ final class Subscription {
 
     /**
      * Starts the selector at the layer forwarded now rather than at its lowest layer, so a
-     * subscriber whose estimate carries that layer keeps it: the only layer left active is that
-     * one, an update moves the selector there at once (as it does when a forwarded layer is
-     * paused), then every layer is active again.
+     * subscriber whose estimate carries that layer keeps it.
      */
     private void seedSelector(long nowNs) {
         selectorSeeded = true;
-        int start = 0;
-        for (int i = 0; i < selectorLayers.length; i++) {
-            if (selectorLayers[i] == switcher.forwardedLayer()) {
-                start = i;
-            }
+        int start = selectorIndexOf(switcher.forwardedLayer());
+        if (start > 0) {
+            moveSelectorTo(start, nowNs);
         }
-        if (start == 0) {
-            return;
-        }
+    }
+
+    /**
+     * Puts the selector on a ladder index: the only layer left active is that one, an update
+     * moves the selector there at once (as it does when a forwarded layer is paused), then
+     * every layer is active again.
+     */
+    private void moveSelectorTo(int index, long nowNs) {
         for (int i = 0; i < selectorLayers.length; i++) {
-            selector.setLayerActive(i, i == start);
+            selector.setLayerActive(i, i == index);
         }
         selector.update(0, nowNs);
         for (int i = 0; i < selectorLayers.length; i++) {
             selector.setLayerActive(i, true);
         }
+    }
+
+    private int selectorIndexOf(int layer) {
+        for (int i = 0; i < selectorLayers.length; i++) {
+            if (selectorLayers[i] == layer) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The estimate, in bps, this subscription alone needs before its selector would move it to
+     * the layer above the one forwarded now (that layer's bitrate times the selector's up
+     * margin); 0 when there is nothing to climb to: no selector or estimate yet, the top layer
+     * of its cap, a switch still waiting for its keyframe, or a bitrate limit below that layer.
+     */
+    long neededForLayerAboveBps() {
+        if (selector == null || !selectorSeeded || switcher.pendingLayer() != LayerSwitcher.NONE) {
+            return 0;
+        }
+        int index = selectorIndexOf(switcher.forwardedLayer());
+        if (index < 0 || index + 1 >= selectorLayers.length || selector.currentLayer() != index) {
+            return 0;
+        }
+        RelayTrack above = stream.videoLayer(selectorLayers[index + 1]);
+        if (above == null) {
+            return 0;
+        }
+        long bitrateBps = above.track.bitrateBps();
+        long neededBps = (long) Math.ceil(bitrateBps * RenditionSelector.DEFAULT_UP_SWITCH_MARGIN);
+        return maxBitrateBps > 0 && neededBps > maxBitrateBps ? 0 : neededBps;
+    }
+
+    /**
+     * Moves this subscription one layer up now, after a probe showed its downlink carries it:
+     * the selector goes there at once and the switcher waits for that layer's keyframe.
+     *
+     * @return false if there is no layer above any more
+     */
+    boolean climbOneLayer(long nowNs) {
+        if (neededForLayerAboveBps() == 0) {
+            return false;
+        }
+        int index = selectorIndexOf(switcher.forwardedLayer()) + 1;
+        moveSelectorTo(index, nowNs);
+        switcher.setTarget(selectorLayers[index]);
+        return true;
     }
 
     /**

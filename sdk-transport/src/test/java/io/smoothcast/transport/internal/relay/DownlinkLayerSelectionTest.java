@@ -43,8 +43,9 @@ class DownlinkLayerSelectionTest {
     private static final InetSocketAddress PUBLISHER = new InetSocketAddress("127.0.0.1", 5000);
 
     private final RecordingSender out = new RecordingSender();
+    private final RelayCounters counters = new RelayCounters();
     private final RelayEngine engine = new RelayEngine(
-            new RelayConfig(0x0DE, 500, 60_000, 512, 200, 100, 100, null), out, new RelayCounters());
+            new RelayConfig(0x0DE, 500, 60_000, 512, 200, 100, 100, null), out, counters);
     private final RtpPacketWriter writer = new RtpPacketWriter();
     private final RtpPacketView view = new RtpPacketView();
     private final int[] publisherSequence = new int[LAYERS.length];
@@ -81,6 +82,9 @@ class DownlinkLayerSelectionTest {
             }
             linkFreeNs = departureNs;
             inFlight.add(new long[] {transportSequence, departureNs + 20 * MS});
+            if (view.payloadType() == LAYERS[0].rtxPayloadType()) {
+                return; // a retransmission or probe padding: it loads the link, it is not a layer's packet
+            }
             int layer = -1;
             for (Track t : LAYERS) {
                 if (t.ssrc() == view.ssrc()) {
@@ -191,7 +195,7 @@ class DownlinkLayerSelectionTest {
             }
             for (SimulatedViewer viewer : viewers) {
                 if (sent.recipient().equals(viewer.address) && bytes.length > 1 && (bytes[0] & 0xC0) == 0x80
-                        && (bytes[1] & 0x7F) == 96) {
+                        && ((bytes[1] & 0x7F) == 96 || (bytes[1] & 0x7F) == 97)) {
                     viewer.onPacket(bytes);
                 }
             }
@@ -247,5 +251,49 @@ class DownlinkLayerSelectionTest {
         assertEquals(2, wide.highestLayerIn(second));
         constrained.assertSwitchesAtKeyframesAndFrameBoundaries();
         wide.assertSwitchesAtKeyframesAndFrameBoundaries();
+    }
+
+    /** The first second, from {@code fromSecond} on, in which only the given layer reached the viewer. */
+    private static int firstSecondOnlyOn(SimulatedViewer viewer, int layer, int fromSecond, int toSecond) {
+        for (int second = fromSecond; second <= toSecond; second++) {
+            if (viewer.lowestLayerIn(second) == layer && viewer.highestLayerIn(second) == layer) {
+                return second;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void capacityBack_afterADrop_probesTheDownlinkAndClimbsBackToTheTopLayer() {
+        control(PUBLISHER, new ControlMessage.Hello(1, 500));
+        control(PUBLISHER, new ControlMessage.Publish("show", List.of(LAYERS)));
+        SimulatedViewer viewer = new SimulatedViewer(6001, 4_000_000);
+        List<SimulatedViewer> viewers = List.of(viewer);
+        control(viewer.address, new ControlMessage.Hello(viewer.address.getPort(), 500));
+        control(viewer.address, new ControlMessage.Subscribe("show", 2, 0));
+        out.drain();
+
+        run(6_000, viewers);
+        viewer.capacityBps = 600_000; // only layer 0 (300 kbps) fits
+        run(12_000, viewers);
+        int second = (int) (nowNs / 1_000_000_000L) - 1;
+        assertEquals(0, viewer.highestLayerIn(second), "moved down to the layer that fits");
+        long probesWhileNarrow = counters.get(RelayCounter.DOWNLINK_PROBES);
+        assertTrue(probesWhileNarrow >= 1, "the narrow downlink was probed");
+        // 2 s stable hold, then backoff 2, 4, 8, 8 s: at most a handful of probes in 12 s.
+        assertTrue(probesWhileNarrow <= 4, "failed probes back off: " + probesWhileNarrow + " probes");
+        assertEquals(0, counters.get(RelayCounter.DOWNLINK_PROBE_CLIMBS), "no probe carried layer 1");
+
+        viewer.capacityBps = 4_000_000;
+        int raisedAt = (int) (nowNs / 1_000_000_000L);
+        run(20_000, viewers);
+        int backOnTop = firstSecondOnlyOn(viewer, 2, raisedAt, (int) (nowNs / 1_000_000_000L) - 1);
+        assertTrue(backOnTop >= 0 && backOnTop - raisedAt <= 14,
+                "back on the top layer only within 14 s of the capacity returning; first full second on layer 2: "
+                        + (backOnTop - raisedAt) + " s after, probes " + counters.get(RelayCounter.DOWNLINK_PROBES));
+        assertEquals(2, counters.get(RelayCounter.DOWNLINK_PROBE_CLIMBS), "one probe per layer climbed: 0 -> 1 -> 2");
+        second = (int) (nowNs / 1_000_000_000L) - 1;
+        assertEquals(2, viewer.lowestLayerIn(second), "stays on the top layer");
+        viewer.assertSwitchesAtKeyframesAndFrameBoundaries();
     }
 }

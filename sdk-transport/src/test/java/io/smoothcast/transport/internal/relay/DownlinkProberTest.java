@@ -1,0 +1,144 @@
+package io.smoothcast.transport.internal.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.transport.internal.relay.DownlinkProber.Action;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The probing decision alone, in virtual time: ticks of 20 ms with a scripted controller. */
+class DownlinkProberTest {
+
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long TICK_NS = 20 * MS;
+    private static final long NEEDED_BPS = 920_000;
+
+    private final DownlinkProber prober = new DownlinkProber();
+    private long nowNs = 1_000 * MS;
+    private int nextClusterId;
+    private int resultClusterId = -1;
+    private long resultBps = -1;
+
+    private Action tick(long estimateBps, double loss, long neededBps) {
+        nowNs += TICK_NS;
+        Action action = prober.onTick(nowNs, estimateBps, loss, neededBps, resultClusterId, resultBps);
+        if (action == Action.START_PROBE) {
+            long minBytes = (long) (prober.probeRateBps() / 8.0 * DownlinkProber.PROBE_DURATION_NS / 1e9);
+            prober.started(nextClusterId++, minBytes, nowNs);
+        }
+        return action;
+    }
+
+    /** Ticks a steady estimate until the prober starts a probe; returns when, or -1 within the limit. */
+    private long ticksUntilProbe(long estimateBps, long limitNs) {
+        long fromNs = nowNs;
+        while (nowNs - fromNs < limitNs) {
+            if (tick(estimateBps, 0, NEEDED_BPS) == Action.START_PROBE) {
+                return nowNs - fromNs;
+            }
+        }
+        return -1;
+    }
+
+    /** Sends the cluster's padding every tick (no media) until it has its size; then the result comes. */
+    private Action sendClusterAndAnswer(long estimateBps, long measuredBps) {
+        Action action = Action.NONE;
+        for (int i = 0; i < 50 && prober.sendingClusterId() >= 0; i++) {
+            prober.onSent((int) prober.paddingBytesDue(nowNs));
+            action = tick(estimateBps, 0, NEEDED_BPS);
+        }
+        assertEquals(Action.NONE, action, "the cluster ends without a verdict before its result");
+        resultClusterId = nextClusterId - 1;
+        resultBps = measuredBps;
+        return tick(estimateBps, 0, NEEDED_BPS);
+    }
+
+    @Test
+    void steadyEstimateShortOfTheLayerAbove_probesAfterTheStableHold_atTheNeededRateWithMargin() {
+        long waitedNs = ticksUntilProbe(500_000, 10_000 * MS);
+        assertTrue(waitedNs >= DownlinkProber.STABLE_HOLD_NS && waitedNs <= DownlinkProber.STABLE_HOLD_NS + 2 * TICK_NS,
+                "probe after " + waitedNs / MS + " ms");
+        assertEquals((long) (DownlinkProber.PROBE_OVER_NEEDED * NEEDED_BPS), prober.probeRateBps());
+        assertEquals(0, prober.sendingClusterId());
+    }
+
+    @Test
+    void nothingToClimbTo_orAnEstimateThatAlreadyCarriesIt_neverProbes() {
+        for (int i = 0; i < 500; i++) {
+            assertEquals(Action.NONE, tick(500_000, 0, 0));
+            assertEquals(Action.NONE, tick(1_000_000, 0, NEEDED_BPS));
+        }
+        assertEquals(0, prober.probes());
+    }
+
+    @Test
+    void lossOrAFallingEstimate_restartTheStableHold() {
+        for (int i = 0; i < 90; i++) {
+            assertEquals(Action.NONE, tick(500_000, 0, NEEDED_BPS));
+        }
+        assertEquals(Action.NONE, tick(500_000, 0.05, NEEDED_BPS)); // 1.8 s in: loss
+        long waitedNs = ticksUntilProbe(500_000, 10_000 * MS);
+        assertTrue(waitedNs >= DownlinkProber.STABLE_HOLD_NS - TICK_NS, "probe " + waitedNs / MS + " ms after the loss");
+        assertEquals(Action.FAILED, tick(400_000, 0, NEEDED_BPS)); // a fall during the probe
+        assertEquals(-1, prober.sendingClusterId(), "the probe was cut short");
+    }
+
+    @Test
+    void failedProbes_backOffExponentially_upToTheCap_andASuccessClimbsAndResets() {
+        long[] expectedBackoffNs = {2_000 * MS, 4_000 * MS, 8_000 * MS, 8_000 * MS};
+        assertTrue(ticksUntilProbe(500_000, 20_000 * MS) >= 0);
+        for (long backoffNs : expectedBackoffNs) {
+            assertEquals(Action.FAILED, sendClusterAndAnswer(500_000, 560_000));
+            assertEquals(backoffNs, prober.backoffNs());
+            long waitedNs = ticksUntilProbe(500_000, 20_000 * MS);
+            assertTrue(waitedNs >= backoffNs && waitedNs <= backoffNs + 2 * TICK_NS,
+                    "next probe " + waitedNs / MS + " ms after a failure, backoff " + backoffNs / MS + " ms");
+        }
+        assertEquals(Action.CLIMB, sendClusterAndAnswer(500_000, NEEDED_BPS + 50_000));
+        assertEquals(0, prober.backoffNs());
+        assertEquals(1, prober.climbs());
+    }
+
+    @Test
+    void aProbeWhoseResultNeverComes_failsAfterTheTimeout() {
+        assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
+        while (prober.sendingClusterId() >= 0) {
+            prober.onSent((int) prober.paddingBytesDue(nowNs));
+            tick(500_000, 0, NEEDED_BPS);
+        }
+        Action action = Action.NONE;
+        long endedNs = nowNs;
+        while (action == Action.NONE) {
+            action = tick(500_000, 0, NEEDED_BPS);
+        }
+        assertEquals(Action.FAILED, action);
+        assertTrue(nowNs - endedNs > DownlinkProber.RESULT_TIMEOUT_NS);
+    }
+
+    @Test
+    void padding_fillsTheClusterAtItsRate_countingMedia_withoutBursts() {
+        assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
+        long rateBps = prober.probeRateBps();
+        long clusterBytes = (long) (rateBps / 8.0 * DownlinkProber.PROBE_DURATION_NS / 1e9);
+        long startNs = nowNs;
+        long sent = 0;
+        int ticks = 0;
+        while (prober.sendingClusterId() >= 0) {
+            prober.onSent(1_000); // a media packet this tick counts towards the cluster
+            sent += 1_000;
+            long due = prober.paddingBytesDue(nowNs);
+            long elapsedNs = nowNs - startNs + DownlinkProber.TICK_AHEAD_NS;
+            assertTrue(sent + due <= rateBps / 8.0 * elapsedNs / 1e9 + 1_000,
+                    "ahead of the rate at " + (nowNs - startNs) / MS + " ms");
+            prober.onSent((int) due);
+            sent += due;
+            tick(500_000, 0, NEEDED_BPS);
+            ticks++;
+        }
+        assertTrue(sent >= clusterBytes, sent + " of " + clusterBytes + " bytes");
+        assertEquals((DownlinkProber.PROBE_DURATION_NS + TICK_NS - 1) / TICK_NS, ticks,
+                "the cluster lasts its duration, sent a tick ahead");
+        assertEquals(0, prober.paddingBytesDue(nowNs), "no padding once the cluster is complete");
+    }
+}
