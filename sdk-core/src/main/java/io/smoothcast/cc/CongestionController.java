@@ -106,6 +106,7 @@ public final class CongestionController {
     private int nextProbeClusterId;
     private long lastProbeResultBps = -1;
     private int lastProbeResultClusterId = -1;
+    private int lastRequestedClusterId = -1;
     private long unknownEntries;
     private long duplicateEntries;
     private long lostPackets;
@@ -289,10 +290,14 @@ public final class CongestionController {
      * the acknowledged bitrate) once the link capacity is known: on a shared bottleneck a probe
      * burst gets more than its share of the queue's output for a moment, and taking its result
      * whole left the probing flow at twice its fair share (three flows: min/max 0.41). Initial
-     * probing (capacity still unknown) keeps the full result, for a fast ramp-up.
+     * probing (capacity still unknown) keeps the full result, for a fast ramp-up, and so does a
+     * cluster the caller {@linkplain #requestProbeCluster requested}: the caller asked whether
+     * the path carries a rate it is about to send (a higher simulcast layer), and with only its
+     * lower rate acknowledged the ceiling would hide the answer.
      */
     private long probeCeiling(long probeResultBps, long ackedBps) {
-        if (aimd.linkCapacityBps() < 0 || ackedBps <= 0) {
+        if (aimd.linkCapacityBps() < 0 || ackedBps <= 0
+                || (lastRequestedClusterId >= 0 && lastProbeResultClusterId == lastRequestedClusterId)) {
             return probeResultBps;
         }
         return Math.min(probeResultBps, (long) (1.5 * ackedBps) + 10_000);
@@ -473,6 +478,7 @@ public final class CongestionController {
         long minBytes = Math.max(1, (long) (rateBps / 8.0 * durationNs / 1e9));
         out.set(id, rateBps, MIN_PROBE_PACKETS, minBytes);
         probeEstimator.register(id, rateBps, MIN_PROBE_PACKETS, minBytes);
+        lastRequestedClusterId = id;
     }
 
     /**

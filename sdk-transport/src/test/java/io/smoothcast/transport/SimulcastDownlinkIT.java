@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * that fits, the other must keep the top layer, and every frame the slow viewer plays must be
  * complete and in capture order, also across a layer switch (one layer at a time: the old
  * layer's buffer, with its longer delay, must not play frames older than the new layer's).
+ * A second case raises the capacity again: the relay's downlink probes bring the slow viewer
+ * back to the top layer.
  */
 class SimulcastDownlinkIT {
 
@@ -33,17 +35,24 @@ class SimulcastDownlinkIT {
     private static final long DROP_AT_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long RUN_NS = TimeUnit.SECONDS.toNanos(13);
     private static final long CHECK_LAST_NS = TimeUnit.SECONDS.toNanos(2);
+    /** The climb back to the top layer after the capacity returns must take no longer than this. */
+    private static final long CLIMB_WITHIN_NS = TimeUnit.SECONDS.toNanos(14);
+    private static final long MAX_FREEZE_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
     @BeforeAll
     static void hookLeakDetector() {
         NettyLeaks.install();
     }
 
-    @Test
-    @Timeout(60)
-    void downlinkCapacityDrop_movesThatViewerDown_otherKeepsTopLayer_framesCompleteAndInOrder() throws Exception {
-        CapacitySchedule downlink = CapacitySchedule.steps(new long[] {0, DROP_AT_NS},
-                new long[] {4_000_000L, 800_000L}, DROP_AT_NS + 1, CapacitySchedule.AfterEnd.HOLD);
+    /** What one run left: both viewers' frames, the relay's and the emulator's counts, and a summary. */
+    private record Run(FrameCollector fast, FrameCollector slow, long startNs, RelayStats relay, String detail) {
+    }
+
+    /**
+     * The broadcaster publishes three layers to a relay; the fast viewer watches the relay
+     * directly, the slow one through an emulated downlink of the given capacity schedule.
+     */
+    private static Run run(CapacitySchedule downlink, long runNs) throws Exception {
         try (RelayNode relay = RelayNode.builder().build().start()) {
             long startNs = System.nanoTime();
             try (NetworkEmulator emulator = NetworkEmulator.builder().target(relay.localAddress())
@@ -79,29 +88,90 @@ class SimulcastDownlinkIT {
                                 }
                             }).build().start()) {
                         FrameCollector.await(connected, 5, "broadcaster connected");
-                        encodeUntil(broadcaster, keyframeWanted, startNs + RUN_NS);
-                        long checkFromNs = startNs + RUN_NS - CHECK_LAST_NS;
+                        encodeUntil(broadcaster, keyframeWanted, startNs + runNs);
+                        RelayStats relayStats = relay.stats();
                         String detail = "slow " + describe(slow, startNs) + "; fast " + describe(fast, startNs)
-                                + "; slow viewer " + slowViewer.stats() + "; " + emulator.stats();
-                        System.out.println("SimulcastDownlinkIT: " + detail);
-
-                        assertEquals(0, slow.corrupted(), detail);
-                        assertEquals(0, fast.corrupted(), detail);
-                        assertInCaptureOrderAcrossLayers(slow, detail);
-                        assertInCaptureOrderAcrossLayers(fast, detail);
-                        assertTrue(layersSeenAfter(slow, startNs + DROP_AT_NS - TimeUnit.SECONDS.toNanos(1),
-                                startNs + DROP_AT_NS)[2], "slow viewer had the top layer before the drop; " + detail);
-                        boolean[] slowEnd = layersSeenAfter(slow, checkFromNs, Long.MAX_VALUE);
-                        assertTrue(!slowEnd[2] && (slowEnd[0] || slowEnd[1]),
-                                "slow viewer ends on a layer that fits 800 kbps; " + detail);
-                        boolean[] fastEnd = layersSeenAfter(fast, checkFromNs, Long.MAX_VALUE);
-                        assertTrue(fastEnd[2] && !fastEnd[1] && !fastEnd[0],
-                                "fast viewer keeps the top layer only; " + detail);
+                                + "; slow viewer " + slowViewer.stats() + "; " + emulator.stats() + "; " + relayStats
+                                + "; load average " + loadAverage();
+                        return new Run(fast, slow, startNs, relayStats, detail);
                     }
                 }
             }
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void downlinkCapacityDrop_movesThatViewerDown_otherKeepsTopLayer_framesCompleteAndInOrder() throws Exception {
+        CapacitySchedule downlink = CapacitySchedule.steps(new long[] {0, DROP_AT_NS},
+                new long[] {4_000_000L, 800_000L}, DROP_AT_NS + 1, CapacitySchedule.AfterEnd.HOLD);
+        Run run = run(downlink, RUN_NS);
+        FrameCollector slow = run.slow();
+        FrameCollector fast = run.fast();
+        long startNs = run.startNs();
+        String detail = run.detail();
+        System.out.println("SimulcastDownlinkIT: " + detail);
+        long checkFromNs = startNs + RUN_NS - CHECK_LAST_NS;
+
+        assertEquals(0, slow.corrupted(), detail);
+        assertEquals(0, fast.corrupted(), detail);
+        assertInCaptureOrderAcrossLayers(slow, detail);
+        assertInCaptureOrderAcrossLayers(fast, detail);
+        assertTrue(layersSeenAfter(slow, startNs + DROP_AT_NS - TimeUnit.SECONDS.toNanos(1),
+                startNs + DROP_AT_NS)[2], "slow viewer had the top layer before the drop; " + detail);
+        boolean[] slowEnd = layersSeenAfter(slow, checkFromNs, Long.MAX_VALUE);
+        assertTrue(!slowEnd[2] && (slowEnd[0] || slowEnd[1]),
+                "slow viewer ends on a layer that fits 800 kbps; " + detail);
+        boolean[] fastEnd = layersSeenAfter(fast, checkFromNs, Long.MAX_VALUE);
+        assertTrue(fastEnd[2] && !fastEnd[1] && !fastEnd[0], "fast viewer keeps the top layer only; " + detail);
         NettyLeaks.assertNoLeaks();
+    }
+
+    /**
+     * The relay probes a subscriber moved down (DownlinkProber): the slow viewer's downlink goes
+     * from 3 Mbps to 600 kbps (the 1.6 Mbps top layer no longer fits) and back to 3 Mbps; the
+     * viewer must be back on the top layer, and only on it, within {@link #CLIMB_WITHIN_NS} of
+     * the capacity returning (the probes' backoff is at most 8 s, then a 2 s hold, a 150 ms
+     * probe, a keyframe per layer climbed), and play without a freeze over 500 ms from the
+     * moment the capacity returns beyond the longest the fast viewer, on the relay directly, had
+     * in that time (on a loaded machine the CPU, not the downlink, stalls both for hundreds of
+     * ms; an up-switch also waits for the new layer's keyframe and its jitter buffer's delay).
+     */
+    @Test
+    @Timeout(90)
+    void capacityReturns_afterADrop_theViewerClimbsBackToTheTopLayer_withoutFreezes() throws Exception {
+        long narrowAtNs = TimeUnit.SECONDS.toNanos(4);
+        long wideAgainAtNs = TimeUnit.SECONDS.toNanos(14);
+        long runNs = wideAgainAtNs + CLIMB_WITHIN_NS + CHECK_LAST_NS;
+        CapacitySchedule downlink = CapacitySchedule.steps(new long[] {0, narrowAtNs, wideAgainAtNs},
+                new long[] {3_000_000L, 600_000L, 3_000_000L}, wideAgainAtNs + 1, CapacitySchedule.AfterEnd.HOLD);
+        Run run = run(downlink, runNs);
+        FrameCollector slow = run.slow();
+        long startNs = run.startNs();
+        String detail = run.detail() + "; slow longest gap after the capacity returned "
+                + longestGap(slow.deliveryTimesNs(), startNs, startNs + wideAgainAtNs) + ", fast "
+                + longestGap(run.fast().deliveryTimesNs(), startNs, startNs + wideAgainAtNs);
+        System.out.println("SimulcastDownlinkIT climb: " + detail);
+
+        assertEquals(0, slow.corrupted(), detail);
+        assertInCaptureOrderAcrossLayers(slow, detail);
+        boolean[] narrow = layersSeenAfter(slow, startNs + wideAgainAtNs - TimeUnit.SECONDS.toNanos(2),
+                startNs + wideAgainAtNs);
+        assertTrue(!narrow[2], "slow viewer moved off the top layer while its downlink was 600 kbps; " + detail);
+        boolean[] end = layersSeenAfter(slow, startNs + runNs - CHECK_LAST_NS, Long.MAX_VALUE);
+        assertTrue(end[2] && !end[1] && !end[0], "slow viewer back on the top layer only, within "
+                + TimeUnit.NANOSECONDS.toSeconds(CLIMB_WITHIN_NS) + " s of the capacity returning; " + detail);
+        assertTrue(run.relay().downlinkProbeClimbs() >= 1, "the climb came from a probe; " + detail);
+        long slowGapNs = longestGapNs(slow.deliveryTimesNs(), startNs + wideAgainAtNs);
+        long fastGapNs = longestGapNs(run.fast().deliveryTimesNs(), startNs + wideAgainAtNs);
+        assertTrue(slowGapNs <= MAX_FREEZE_NS + fastGapNs,
+                "no freeze over 500 ms after the capacity returned, beyond the longest the directly connected viewer had"
+                        + " in that time (CPU starvation stalls both); " + detail);
+        NettyLeaks.assertNoLeaks();
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     /** A synthetic simulcast encoder: each frame on all layers, keyframes every 2 s and on request. */
@@ -171,9 +241,17 @@ class SimulcastDownlinkIT {
 
     /** The longest time between two frames played, and when it ended: "412 ms@6.3s". */
     private static String longestGap(List<Long> deliveryTimesNs, long originNs) {
+        return longestGap(deliveryTimesNs, originNs, deliveryTimesNs.isEmpty() ? originNs : deliveryTimesNs.get(0));
+    }
+
+    /** The longest time between two frames played both at or after {@code fromNs}, and when it ended. */
+    private static String longestGap(List<Long> deliveryTimesNs, long originNs, long fromNs) {
         long longestNs = 0;
         long endNs = originNs;
         for (int i = 1; i < deliveryTimesNs.size(); i++) {
+            if (deliveryTimesNs.get(i - 1) - fromNs < 0) {
+                continue;
+            }
             long gapNs = deliveryTimesNs.get(i) - deliveryTimesNs.get(i - 1);
             if (gapNs > longestNs) {
                 longestNs = gapNs;
@@ -181,6 +259,17 @@ class SimulcastDownlinkIT {
             }
         }
         return String.format("%d ms@%.1fs", TimeUnit.NANOSECONDS.toMillis(longestNs), (endNs - originNs) / 1e9);
+    }
+
+    /** The longest time between two frames played at or after {@code fromNs}, in ns. */
+    private static long longestGapNs(List<Long> deliveryTimesNs, long fromNs) {
+        long longestNs = 0;
+        for (int i = 1; i < deliveryTimesNs.size(); i++) {
+            if (deliveryTimesNs.get(i - 1) - fromNs >= 0) {
+                longestNs = Math.max(longestNs, deliveryTimesNs.get(i) - deliveryTimesNs.get(i - 1));
+            }
+        }
+        return longestNs;
     }
 
     /** Layer runs with their start times: "2@0.4s 1@6.1s". */

@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #STABLE_HOLD_NS}. It lasts {@link #PROBE_DURATION_NS} at {@value #PROBE_OVER_NEEDED}
  * times the needed rate (the subscriber's media plus padding), and is cut short when the
  * estimate falls or loss shows during it. It succeeds when the controller's measurement of the
- * cluster reaches the needed rate; a failed (or unanswered) probe doubles the wait before the
- * next, from {@link #FIRST_BACKOFF_NS} to at most {@link #MAX_BACKOFF_NS}, and a success
- * resets it. A probe that failed only stops the next one for the backoff time, never for good:
+ * cluster reaches the needed rate; a failed (or unanswered) probe, or a climb the subscriber
+ * falls back from within {@link #CLIMB_VERIFY_NS}, doubles the wait before the next, from
+ * {@link #FIRST_BACKOFF_NS} to at most {@link #MAX_BACKOFF_NS}; a climb kept that long resets it. A probe that failed only stops the next one for the backoff time, never for good:
  * capacity can come back at any time.
  *
  * <p>Only the decision and the padding budget live here; the caller sends the packets and
@@ -34,6 +34,8 @@ final class DownlinkProber {
     /** Bounds how late a climb starts after capacity returns, and how often a narrow link is probed. */
     static final long MAX_BACKOFF_NS = TimeUnit.SECONDS.toNanos(8);
     static final double MAX_LOSS_FRACTION = 0.02;
+    /** A layer reached by a probe must be kept this long for the climb to count as a success. */
+    static final long CLIMB_VERIFY_NS = TimeUnit.SECONDS.toNanos(5);
     /** The probe rate over the rate the next layer needs, so a probe that gets through measures enough. */
     static final double PROBE_OVER_NEEDED = 1.15;
     /** An estimate below this share of the one before counts as a fall (AIMD noise is smaller). */
@@ -41,7 +43,7 @@ final class DownlinkProber {
     /** Padding is sent on the relay's 20 ms tick, for the time until the next one. */
     static final long TICK_AHEAD_NS = TimeUnit.MILLISECONDS.toNanos(20);
     /** At most this long at the probe rate goes out in one tick. */
-    private static final long MAX_BURST_NS = TimeUnit.MILLISECONDS.toNanos(40);
+    private static final long MAX_BURST_NS = TimeUnit.MILLISECONDS.toNanos(60);
     /** A cluster still short of its size after this long (no packets to pad with) is given up. */
     private static final long MAX_SENDING_NS = 4 * PROBE_DURATION_NS;
 
@@ -72,8 +74,11 @@ final class DownlinkProber {
     private long sendingEndedNs;
     private long clusterBytes;
     private long clusterMinBytes;
+    private long climbNeededBps;
+    private long climbAtNs;
     private long probes;
     private long climbs;
+    private long climbFailures;
 
     /**
      * Periodic decision, every relay tick.
@@ -119,7 +124,7 @@ final class DownlinkProber {
                 return nowNs - sendingEndedNs > RESULT_TIMEOUT_NS ? fail(nowNs) : Action.NONE;
             }
             default -> {
-                if (neededBps <= 0 || estimateBps >= neededBps || nowNs - stableSinceNs < STABLE_HOLD_NS
+                if (climbFailed(neededBps, nowNs) || neededBps <= 0 || estimateBps >= neededBps || nowNs - stableSinceNs < STABLE_HOLD_NS
                         || nowNs - nextProbeAllowedNs < 0) {
                     return Action.NONE;
                 }
@@ -148,13 +153,40 @@ final class DownlinkProber {
     private Action finish(long resultBps, long nowNs) {
         if (resultBps >= neededBps) {
             state = State.IDLE;
-            backoffNs = 0;
             nextProbeAllowedNs = nowNs;
             stableSinceNs = nowNs; // the next layer up, if any, waits for its own stable hold
+            climbNeededBps = neededBps;
+            climbAtNs = nowNs;
             climbs++;
             return Action.CLIMB;
         }
         return fail(nowNs);
+    }
+
+    /**
+     * A climb counts as a success only once the subscriber has kept the layer for
+     * {@link #CLIMB_VERIFY_NS}: a probe can pass on a link the layer's bursty media then
+     * congests. Asked to probe for that layer again before then, the climb has failed: it backs
+     * off like a failed probe, so a marginal link does not flap between two layers.
+     *
+     * @return whether the climb failed (the caller returns without probing)
+     */
+    private boolean climbFailed(long neededBps, long nowNs) {
+        if (climbNeededBps == 0) {
+            return false;
+        }
+        if (nowNs - climbAtNs >= CLIMB_VERIFY_NS) {
+            climbNeededBps = 0;
+            backoffNs = 0;
+            return false;
+        }
+        if (neededBps > 0 && neededBps <= climbNeededBps) {
+            climbNeededBps = 0;
+            fail(nowNs);
+            climbFailures++;
+            return true;
+        }
+        return false;
     }
 
     private Action fail(long nowNs) {
@@ -207,6 +239,11 @@ final class DownlinkProber {
     /** Probes that moved the subscriber up. */
     long climbs() {
         return climbs;
+    }
+
+    /** Climbs the subscriber fell back from within {@link #CLIMB_VERIFY_NS}. */
+    long climbFailures() {
+        return climbFailures;
     }
 
     /** The current wait after a failed probe, in ns (0 after a success or before any probe). */

@@ -105,6 +105,10 @@ final class FeedbackHandler {
 
     private void retransmit(RelaySession session, RelayTrack track, int sequenceNumber, long nowNs) {
         counters.increment(RelayCounter.NACKED_PACKETS);
+        if (track != null && engine.predatesLayerStart(session, track, sequenceNumber)) {
+            counters.increment(RelayCounter.NACKS_BEFORE_LAYER_START);
+            return;
+        }
         ByteBuf original = track == null || !track.track.hasRtx() ? null : track.cache.get(sequenceNumber);
         if (original == null) {
             counters.increment(track != null && track.missing.isMissing(sequenceNumber)

@@ -115,6 +115,11 @@ final class SubscriberDownlink {
         return feedbackSeen;
     }
 
+    /** The loss fraction of the latest feedback, in [0, 1]. */
+    double lossFraction() {
+        return controller.lossFraction();
+    }
+
     /** The controller's target for this subscriber's downlink, in bps. */
     long estimateBps() {
         return controller.targetBitrateBps();

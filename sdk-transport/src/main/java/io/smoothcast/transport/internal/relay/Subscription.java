@@ -19,6 +19,15 @@ import java.util.List;
  */
 final class Subscription {
 
+    /**
+     * A layer's start is forgotten this many sequence numbers after it (a subscriber NACKs at
+     * most a few hundred back), before 16-bit serial comparison with it could wrap.
+     */
+    private static final int FORGET_LAYER_START_AFTER = 16_384;
+
+    /** How long a layer reached by a probe is kept while the downlink reports no loss. */
+    static final long CLIMB_HOLD_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+
     final RelaySession session;
     final RelayStream stream;
     int maxSimulcastLayer;
@@ -32,6 +41,12 @@ final class Subscription {
     private int[] selectorLayers = new int[0];
     /** Whether the selector has been set to the layer forwarded when the estimate took over. */
     private boolean selectorSeeded;
+    /** After a probe moved this subscription up: the layer's bitrate, held as the estimate's floor. */
+    private long climbFloorBps;
+    /** Until when {@link #climbFloorBps} holds, in ns. */
+    private long climbFloorUntilNs;
+    /** Per simulcast layer, the sequence number its latest switch started at, or -1. */
+    private final int[] layerStartSequence = {-1, -1, -1, -1, -1, -1, -1, -1};
 
     Subscription(RelaySession session, RelayStream stream, int maxSimulcastLayer, int maxBitrateBps,
             long keyframeRequestIntervalNs) {
@@ -104,6 +119,9 @@ final class Subscription {
             return;
         }
         long estimateBps = downlink.estimateBps() / Math.max(1, shareCount);
+        if (nowNs - climbFloorUntilNs < 0 && downlink.lossFraction() <= DownlinkProber.MAX_LOSS_FRACTION) {
+            estimateBps = Math.max(estimateBps, climbFloorBps);
+        }
         if (maxBitrateBps > 0) {
             estimateBps = Math.min(estimateBps, maxBitrateBps);
         }
@@ -175,7 +193,11 @@ final class Subscription {
 
     /**
      * Moves this subscription one layer up now, after a probe showed its downlink carries it:
-     * the selector goes there at once and the switcher waits for that layer's keyframe.
+     * the selector goes there at once and the switcher waits for that layer's keyframe. The new
+     * layer is then held for {@link #CLIMB_HOLD_NS} unless the downlink reports loss: until its
+     * keyframe arrives and its media is acknowledged, the controller's estimate can dip under it
+     * (a delay blip after the probe burst), and moving straight back down would waste the probe
+     * and two keyframes.
      *
      * @return false if there is no layer above any more
      */
@@ -186,15 +208,48 @@ final class Subscription {
         int index = selectorIndexOf(switcher.forwardedLayer()) + 1;
         moveSelectorTo(index, nowNs);
         switcher.setTarget(selectorLayers[index]);
+        climbFloorBps = stream.videoLayer(selectorLayers[index]).track.bitrateBps();
+        climbFloorUntilNs = nowNs + CLIMB_HOLD_NS;
         return true;
     }
 
     /**
      * Whether a packet of a track goes to this subscriber: every non-video packet does; video
-     * packets as the {@link LayerSwitcher} decides.
+     * packets as the {@link LayerSwitcher} decides. A layer's first packet after a switch to it
+     * is remembered ({@link #predatesLayerStart}).
+     *
+     * @param sequenceNumber the packet's RTP sequence number
      */
-    boolean wants(RelayTrack track, boolean keyframeStart, boolean marker) {
-        return track.track.kind() != MediaKind.VIDEO
-                || switcher.forward(track.track.simulcastLayer(), keyframeStart, marker);
+    boolean wants(RelayTrack track, int sequenceNumber, boolean keyframeStart, boolean marker) {
+        if (track.track.kind() != MediaKind.VIDEO) {
+            return true;
+        }
+        long switchesBefore = switcher.switchCount();
+        boolean forward = switcher.forward(track.track.simulcastLayer(), keyframeStart, marker);
+        int layer = track.track.simulcastLayer();
+        if (layer >= 0 && layer < layerStartSequence.length) {
+            if (switcher.switchCount() != switchesBefore) {
+                layerStartSequence[layer] = sequenceNumber & 0xFFFF;
+            } else if (layerStartSequence[layer] >= 0
+                    && ((sequenceNumber - layerStartSequence[layer]) & 0xFFFF) > FORGET_LAYER_START_AFTER) {
+                layerStartSequence[layer] = -1; // far past the start: keep serial comparison sound
+            }
+        }
+        return forward;
+    }
+
+    /**
+     * Whether a sequence number of a video track comes before this subscriber's latest switch
+     * to that layer: a layer left and re-entered shows the subscriber a jump in its sequence
+     * numbers, which its NACK logic takes for loss (up to 200 numbers), but those packets were
+     * never meant for it. Retransmitting them would flood the very downlink that made it switch.
+     */
+    boolean predatesLayerStart(RelayTrack track, int sequenceNumber) {
+        int layer = track.track.simulcastLayer();
+        if (track.track.kind() != MediaKind.VIDEO || layer < 0 || layer >= layerStartSequence.length
+                || layerStartSequence[layer] < 0) {
+            return false;
+        }
+        return (((sequenceNumber & 0xFFFF) - layerStartSequence[layer]) & 0x8000) != 0;
     }
 }

@@ -96,8 +96,26 @@ class DownlinkProberTest {
                     "next probe " + waitedNs / MS + " ms after a failure, backoff " + backoffNs / MS + " ms");
         }
         assertEquals(Action.CLIMB, sendClusterAndAnswer(500_000, NEEDED_BPS + 50_000));
-        assertEquals(0, prober.backoffNs());
         assertEquals(1, prober.climbs());
+        for (int i = 0; i < DownlinkProber.CLIMB_VERIFY_NS / TICK_NS; i++) {
+            assertEquals(Action.NONE, tick(1_000_000, 0, 0)); // on the new layer, nothing above
+        }
+        assertEquals(Action.START_PROBE, tick(1_000_000, 0, 2_300_000), "the next layer up may be probed at once");
+        assertEquals(0, prober.backoffNs(), "a climb kept for the verify time resets the backoff");
+    }
+
+    @Test
+    void aClimbTheSubscriberFallsBackFrom_backsOffLikeAFailedProbe() {
+        assertTrue(ticksUntilProbe(500_000, 20_000 * MS) >= 0);
+        assertEquals(Action.CLIMB, sendClusterAndAnswer(500_000, NEEDED_BPS + 50_000));
+        for (int i = 0; i < 50; i++) {
+            tick(500_000, 0, 0); // on the new layer for a second
+        }
+        assertEquals(Action.NONE, tick(500_000, 0, NEEDED_BPS)); // back below it: the same layer above again
+        assertEquals(1, prober.climbFailures());
+        assertEquals(DownlinkProber.FIRST_BACKOFF_NS, prober.backoffNs());
+        long waitedNs = ticksUntilProbe(500_000, 20_000 * MS);
+        assertTrue(waitedNs >= DownlinkProber.FIRST_BACKOFF_NS - TICK_NS, "next probe after " + waitedNs / MS + " ms");
     }
 
     @Test
