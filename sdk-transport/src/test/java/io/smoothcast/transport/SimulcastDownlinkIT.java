@@ -35,8 +35,13 @@ class SimulcastDownlinkIT {
     private static final long DROP_AT_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long RUN_NS = TimeUnit.SECONDS.toNanos(13);
     private static final long CHECK_LAST_NS = TimeUnit.SECONDS.toNanos(2);
-    /** The climb back to the top layer after the capacity returns must take no longer than this. */
-    private static final long CLIMB_WITHIN_NS = TimeUnit.SECONDS.toNanos(14);
+    /**
+     * The climb back to the top layer after the capacity returns must take no longer than this:
+     * up to 8 s of probe backoff left from the narrow phase, a 2 s hold and a keyframe per layer
+     * climbed, and a climb undone on a loaded machine (the relay's controller reads CPU stalls as
+     * queueing) costs another backoff.
+     */
+    private static final long CLIMB_WITHIN_NS = TimeUnit.SECONDS.toNanos(20);
     private static final long MAX_FREEZE_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
     @BeforeAll
@@ -138,7 +143,7 @@ class SimulcastDownlinkIT {
      * ms; an up-switch also waits for the new layer's keyframe and its jitter buffer's delay).
      */
     @Test
-    @Timeout(90)
+    @Timeout(120)
     void capacityReturns_afterADrop_theViewerClimbsBackToTheTopLayer_withoutFreezes() throws Exception {
         long narrowAtNs = TimeUnit.SECONDS.toNanos(4);
         long wideAgainAtNs = TimeUnit.SECONDS.toNanos(14);
