@@ -201,7 +201,8 @@ class SimulcastDownlinkIT {
                     broadcaster.sendVideoLayer(layer, frame, 0, frame.length, now, keyframe);
                 }
             }, 0, 1000 / FPS, TimeUnit.MILLISECONDS);
-            FrameCollector.await(done, 30, "end of the run");
+            long runSeconds = TimeUnit.NANOSECONDS.toSeconds(endNs - System.nanoTime());
+            FrameCollector.await(done, runSeconds + 30, "end of the run");
         } finally {
             encoder.shutdownNow();
         }
