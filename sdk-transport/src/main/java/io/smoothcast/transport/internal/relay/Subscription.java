@@ -8,6 +8,7 @@ import io.smoothcast.abr.SimulcastLayerSelector;
 import io.smoothcast.transport.MediaKind;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A session's subscription to one stream, and the simulcast layer it gets: the highest layer
@@ -15,7 +16,10 @@ import java.util.List;
  * {@link SimulcastLayerSelector}, with its hysteresis), switched by a {@link LayerSwitcher} at
  * keyframes. Without an estimate (no transport-cc feedback yet, or fewer than two layers with
  * increasing bitrates) it gets the capped layer; once the estimate takes over, the selector
- * starts from the layer forwarded then. I/O thread only.
+ * starts from the layer forwarded then. A probe of the downlink ({@link DownlinkProber}) can
+ * move it up one layer at a time ({@link #climbOneLayer}). It also remembers where each layer
+ * last started for it, so NACKs for packets it was never sent go unanswered
+ * ({@link #predatesLayerStart}). I/O thread only.
  */
 final class Subscription {
 
@@ -26,7 +30,7 @@ final class Subscription {
     private static final int FORGET_LAYER_START_AFTER = 16_384;
 
     /** How long a layer reached by a probe is kept while the downlink reports no loss. */
-    static final long CLIMB_HOLD_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+    static final long CLIMB_HOLD_NS = TimeUnit.SECONDS.toNanos(3);
 
     final RelaySession session;
     final RelayStream stream;
