@@ -137,6 +137,7 @@ public final class RelayFanOutHarness {
             // Setup traffic (joins) is not timed: start the residence record with the media.
             channel.eventLoop().submit(() -> residenceCount[0] = 0).syncUninterruptibly();
             long relayCpuBefore = relayCpuNs(mx);
+            long relayUserBefore = relayUserNs(mx);
             long forwardedBefore = counters.get(RelayCounter.PACKETS_FORWARDED);
             double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             send(publisher, node, rateIn, seconds, transportSequence);
@@ -148,6 +149,7 @@ public final class RelayFanOutHarness {
             selector.wakeup();
             reader.join();
             long relayCpuNs = relayCpuNs(mx) - relayCpuBefore;
+            long relayUserNs = relayUserNs(mx) - relayUserBefore;
             double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             long forwarded = counters.get(RelayCounter.PACKETS_FORWARDED) - forwardedBefore;
             int samples = (int) Math.min(received[0], latencyNs.length);
@@ -164,6 +166,9 @@ public final class RelayFanOutHarness {
             System.out.printf("relay I/O thread CPU=%.2f s -> %.0f packets forwarded per CPU second"
                     + " (%.2f us of relay CPU per packet out)%n",
                     relayCpuNs / 1e9, forwarded / (relayCpuNs / 1e9), relayCpuNs / 1e3 / Math.max(1, forwarded));
+            System.out.printf("of which in user space=%.2f us per packet out, in the kernel (the sendmmsg and"
+                    + " loopback delivery)=%.2f us%n", relayUserNs / 1e3 / Math.max(1, forwarded),
+                    (relayCpuNs - relayUserNs) / 1e3 / Math.max(1, forwarded));
             System.out.printf("forwarded per wall second=%.0f%n", forwarded / (double) seconds);
             if (residence.length > 0) {
                 System.out.printf("relay residence (read stamp -> end of the flush of its copies), %d datagrams:"
@@ -382,6 +387,17 @@ public final class RelayFanOutHarness {
             offset += 4 + 4 * (packet.getShort(offset + 2) & 0xFFFF);
         }
         return offset <= length ? offset : -1;
+    }
+
+    /** User-space CPU time of the relay's I/O threads, in ns (the rest of their CPU time is the kernel's). */
+    private static long relayUserNs(ThreadMXBean mx) {
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("smoothcast-relay")) {
+                total += Math.max(0, mx.getThreadUserTime(t.getId()));
+            }
+        }
+        return total;
     }
 
     private static long relayCpuNs(ThreadMXBean mx) {
