@@ -22,8 +22,12 @@ import java.util.concurrent.TimeUnit;
  *       video stops ({@link AbrListener#onAudioOnlyFallback}). A {@link EncoderMode#LADDER}
  *       encoder cannot go below its lowest video rendition, so it also stops video when the
  *       target stays under that rendition's bitrate for
- *       {@code minDurationBelowLowestForFallbackMs}: sending more than the path carries for that
- *       long fills the bottleneck queue, and every frame then stalls.</li>
+ *       {@code minDurationBelowLowestForFallbackMs}, or sooner, once the overrun would have
+ *       queued {@code maxOverrunQueueMs} at a bottleneck carrying the target (the sum over time
+ *       of (rendition - target) / target): sending more than the path carries fills the
+ *       bottleneck queue, and every frame then stalls. A deep deficit (a target at half the
+ *       rendition after a capacity drop) so stops video within a fraction of a second, a
+ *       shallow one only after the full duration.</li>
  *   <li><b>Recovery:</b> in audio-only mode, once the target has stayed at or above
  *       {@code audioOnlyRecoveryBps} for {@code minDurationForRecoveryMs}, video resumes at the
  *       lowest video rendition ({@link AbrListener#onAudioOnlyRecovered}), or higher if the
@@ -66,6 +70,12 @@ public final class RenditionSelector {
      * what a deep buffer holds before it drops and frames stall.
      */
     public static final long DEFAULT_MIN_DURATION_BELOW_LOWEST_FOR_FALLBACK_MS = 2_000;
+    /**
+     * Default queue, in milliseconds, a {@link EncoderMode#LADDER} encoder's overrun may build at
+     * a bottleneck carrying the target before video stops: the same 200 ms as two seconds of a
+     * 10 % deficit, reached sooner when the deficit is deeper.
+     */
+    public static final long DEFAULT_MAX_OVERRUN_QUEUE_MS = 200;
     /** Default time the target must hold above the recovery threshold before video resumes. */
     public static final long DEFAULT_MIN_DURATION_FOR_RECOVERY_MS = 3_000;
     /**
@@ -83,6 +93,7 @@ public final class RenditionSelector {
     private final long audioOnlyFloorBps;
     private final long fallbackDelayNs;
     private final long belowLowestDelayNs;
+    private final double maxOverrunQueueNs;
     private final long recoveryHoldNs;
     private final long audioOnlyRecoveryBps;
     /** Index in {@link #heldAbove} of the recovery threshold (after the renditions'). */
@@ -96,6 +107,10 @@ public final class RenditionSelector {
     private long belowFloorSinceNs;
     private boolean belowLowest;
     private long belowLowestSinceNs;
+    private long lastUpdateNs;
+    private boolean haveLastUpdate;
+    /** Queue (ns) the lowest video rendition's overrun would have built since the target fell under it. */
+    private double overrunQueueNs;
     private long targetBitrateBps;
     private long switchCount;
 
@@ -115,6 +130,7 @@ public final class RenditionSelector {
         this.fallbackDelayNs = TimeUnit.MILLISECONDS.toNanos(b.minDurationBelowFloorForFallbackMs);
         this.belowLowestDelayNs =
                 TimeUnit.MILLISECONDS.toNanos(b.minDurationBelowLowestForFallbackMs);
+        this.maxOverrunQueueNs = TimeUnit.MILLISECONDS.toNanos(b.maxOverrunQueueMs);
         this.recoveryHoldNs = TimeUnit.MILLISECONDS.toNanos(b.minDurationForRecoveryMs);
         this.listener = b.listener;
         this.encoderMode = b.encoderMode;
@@ -178,7 +194,7 @@ public final class RenditionSelector {
             return ladder.get(currentIndex);
         }
         boolean ladderOverrun = encoderMode == EncoderMode.LADDER && belowLowest
-                && nowNs - belowLowestSinceNs >= belowLowestDelayNs;
+                && (nowNs - belowLowestSinceNs >= belowLowestDelayNs || overrunQueueNs >= maxOverrunQueueNs);
         if (fallbackEnabled && ((belowFloor && nowNs - belowFloorSinceNs >= fallbackDelayNs)
                 || ladderOverrun)) {
             listener.onAudioOnlyFallback(targetBitrateBps, nowNs);
@@ -218,14 +234,23 @@ public final class RenditionSelector {
         } else {
             belowFloor = false;
         }
-        if (targetBitrateBps < ladder.bitrateBps(ladder.lowestVideoIndex())) {
+        long lowestVideoBps = ladder.bitrateBps(ladder.lowestVideoIndex());
+        if (targetBitrateBps < lowestVideoBps) {
             if (!belowLowest) {
                 belowLowest = true;
                 belowLowestSinceNs = nowNs;
+                overrunQueueNs = 0;
+            } else if (haveLastUpdate && nowNs > lastUpdateNs) {
+                // The lowest rendition is sent whatever the target: at a bottleneck carrying the
+                // target, the excess queues for (rendition - target) / target of the elapsed time.
+                overrunQueueNs += (nowNs - lastUpdateNs) * (double) (lowestVideoBps - targetBitrateBps)
+                        / Math.max(1, targetBitrateBps);
             }
         } else {
             belowLowest = false;
         }
+        lastUpdateNs = nowNs;
+        haveLastUpdate = true;
     }
 
     private void switchTo(int index, long nowNs) {
@@ -328,6 +353,7 @@ public final class RenditionSelector {
         private long minDurationBelowLowestForFallbackMs =
                 DEFAULT_MIN_DURATION_BELOW_LOWEST_FOR_FALLBACK_MS;
         private long minDurationForRecoveryMs = DEFAULT_MIN_DURATION_FOR_RECOVERY_MS;
+        private long maxOverrunQueueMs = DEFAULT_MAX_OVERRUN_QUEUE_MS;
         private AbrListener listener = AbrListener.NONE;
         private EncoderMode encoderMode = EncoderMode.CONTINUOUS;
 
@@ -419,6 +445,19 @@ public final class RenditionSelector {
         public Builder minDurationBelowLowestForFallbackMs(long durationMs) {
             this.minDurationBelowLowestForFallbackMs = nonNegative(durationMs,
                     "minDurationBelowLowestForFallbackMs");
+            return this;
+        }
+
+        /**
+         * @param queueMs the queue, in milliseconds (not negative), a {@link EncoderMode#LADDER}
+         *     encoder's overrun of a target under the lowest video rendition may build (at a
+         *     bottleneck carrying the target) before video stops, even before
+         *     {@code minDurationBelowLowestForFallbackMs} has passed; default
+         *     {@link #DEFAULT_MAX_OVERRUN_QUEUE_MS} (no effect in {@link EncoderMode#CONTINUOUS} mode)
+         * @return this builder
+         */
+        public Builder maxOverrunQueueMs(long queueMs) {
+            this.maxOverrunQueueMs = nonNegative(queueMs, "maxOverrunQueueMs");
             return this;
         }
 
