@@ -85,6 +85,17 @@ public final class RenditionSelector {
      * default threshold is that bitrate times the up-switch margin.
      */
     public static final double DEFAULT_AUDIO_ONLY_RECOVERY_MARGIN = 1.25;
+    /**
+     * While a {@link EncoderMode#CONTINUOUS} encoder is audio-only, padding goes this far above
+     * the recovery threshold. A congestion controller's estimate is bounded by what the path
+     * delivered and falls to about 85 % of it on overuse: padding only up to the threshold
+     * itself let every congestion event on a shared bottleneck take the target back under it
+     * and restart the hold, and one of five flows in RFC 8867 5.5 stayed audio-only for 170 s.
+     * (Not for a {@link EncoderMode#LADDER} encoder, whose recovery threshold already carries
+     * the up-switch margin over the 400k rendition it resumes at: measured, the same headroom
+     * there cost QoE on the Norway traces and the TCP share in RFC 8867 5.6.)
+     */
+    static final double AUDIO_ONLY_PADDING_HEADROOM = 1.2;
 
     private final RenditionLadder ladder;
     private final double upSwitchMargin;
@@ -294,7 +305,8 @@ public final class RenditionSelector {
     /**
      * Returns the padding the sender should add to the media so that the congestion controller
      * can measure the path beyond what the media uses: up to the last target, capped at the
-     * threshold the target must hold to move up (the recovery threshold while video is off;
+     * threshold the target must hold to move up (the recovery threshold while video is off,
+     * times {@value #AUDIO_ONLY_PADDING_HEADROOM} for a {@link EncoderMode#CONTINUOUS} encoder;
      * {@code bitrate(j) x upSwitchMargin} of the next rendition {@code j} in
      * {@link EncoderMode#LADDER} mode), minus the encoder bitrate. 0 in {@link EncoderMode#CONTINUOUS} mode while video is on (the encoder already
      * follows the target) and at the highest rendition. Never negative.
@@ -309,6 +321,9 @@ public final class RenditionSelector {
             thresholdBps = (long) Math.ceil(ladder.bitrateBps(currentIndex + 1) * upSwitchMargin);
         } else {
             return 0;
+        }
+        if (isAudioOnly() && encoderMode == EncoderMode.CONTINUOUS) {
+            thresholdBps = (long) (thresholdBps * AUDIO_ONLY_PADDING_HEADROOM);
         }
         return Math.max(0, Math.min(targetBitrateBps, thresholdBps) - encoderBitrateBps());
     }

@@ -133,8 +133,9 @@ class RenditionSelectorTest {
         assertTrue(selector.isAudioOnly());
         assertEquals(200_000 - 48_000, selector.paddingBitrateBps());
         selector.update(2_000_000, 1_100 * MS);
-        assertEquals(300_000 - 48_000, selector.paddingBitrateBps(),
-                "capped at the recovery threshold, 1.25 x the 240k floor");
+        assertEquals(360_000 - 48_000, selector.paddingBitrateBps(),
+                "capped at 1.2 x the recovery threshold (1.25 x the 240k floor), so one decrease"
+                        + " of the controller does not take the target back under the threshold");
         selector.update(30_000, 1_200 * MS);
         assertEquals(0, selector.paddingBitrateBps(), "never negative");
     }
