@@ -1,6 +1,7 @@
 package io.smoothcast.samples.chaos;
 
 import io.smoothcast.netsim.LinkModel;
+import io.smoothcast.samples.internal.FramePacer;
 import io.smoothcast.samples.internal.SyntheticFrames;
 import io.smoothcast.samples.internal.WallClock;
 import io.smoothcast.transport.Broadcaster;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One chaos run on loopback: {@code plan.nodes()} relay nodes, each behind a
@@ -349,44 +349,33 @@ public final class ChaosRun {
      * losses, not frames never sent. A keyframe every second and whenever one is asked for.
      */
     private final class Publisher implements BroadcasterListener {
+        private final FramePacer pacer = new FramePacer("chaos-publisher", framesPerSecond, this::produceFrame);
+        // Used only on the pacer's thread.
+        private final SyntheticFrames frames = new SyntheticFrames();
+        private final int size = SyntheticFrames.frameBytes(bitrateBps, framesPerSecond);
+        private final byte[] buffer = new byte[2 * size];
+        private long sequence;
+        private Broadcaster broadcaster;
         private volatile boolean keyframeRequested = true;
-        private volatile boolean running;
         private volatile long lastSent = -1;
-        private Thread thread;
 
         void start(Broadcaster broadcaster) {
-            running = true;
-            thread = new Thread(() -> produce(broadcaster), "chaos-publisher");
-            thread.setDaemon(true);
-            thread.start();
+            this.broadcaster = broadcaster; // published to the pacer's thread by its start
+            pacer.start();
         }
 
-        private void produce(Broadcaster broadcaster) {
-            SyntheticFrames frames = new SyntheticFrames();
-            int size = SyntheticFrames.frameBytes(bitrateBps, framesPerSecond);
-            byte[] buffer = new byte[2 * size];
-            long intervalNs = TimeUnit.SECONDS.toNanos(1) / framesPerSecond;
-            long nextNs = System.nanoTime();
-            long sequence = 0;
-            while (running) {
-                long waitNs = nextNs - System.nanoTime();
-                if (waitNs > 0) {
-                    LockSupport.parkNanos(waitNs);
-                    continue;
-                }
-                nextNs += intervalNs;
-                if (broadcaster.state() != ConnectionState.CONNECTED) {
-                    keyframeRequested = true;
-                    continue;
-                }
-                boolean keyframe = keyframeRequested || sequence % framesPerSecond == 0;
-                int length = keyframe ? 2 * size : size;
-                frames.write(buffer, sequence, WallClock.epochNs(), length);
-                if (broadcaster.sendVideo(buffer, 0, length, System.nanoTime(), keyframe)) {
-                    keyframeRequested = keyframeRequested && !keyframe;
-                    lastSent = sequence;
-                    sequence++;
-                }
+        private void produceFrame() {
+            if (broadcaster.state() != ConnectionState.CONNECTED) {
+                keyframeRequested = true;
+                return;
+            }
+            boolean keyframe = keyframeRequested || sequence % framesPerSecond == 0;
+            int length = keyframe ? 2 * size : size;
+            frames.write(buffer, sequence, WallClock.epochNs(), length);
+            if (broadcaster.sendVideo(buffer, 0, length, System.nanoTime(), keyframe)) {
+                keyframeRequested = keyframeRequested && !keyframe;
+                lastSent = sequence;
+                sequence++;
             }
         }
 
@@ -395,14 +384,7 @@ public final class ChaosRun {
         }
 
         void stop() {
-            running = false;
-            if (thread != null) {
-                try {
-                    thread.join(2000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            pacer.close();
         }
 
         @Override
