@@ -128,9 +128,4 @@ final class ControlPackets {
     static int errorCode(ByteBuffer in) {
         return bodyBytes(in) < 3 ? -1 : in.getShort(bodyStart(in)) & 0xFFFF;
     }
-
-    /** The request type an ERROR answers, or -1 if the body is too short. */
-    static int errorFailedType(ByteBuffer in) {
-        return bodyBytes(in) < 3 ? -1 : in.get(bodyStart(in) + 2) & 0xFF;
-    }
 }
