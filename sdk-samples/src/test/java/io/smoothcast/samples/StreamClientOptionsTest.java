@@ -3,11 +3,8 @@ package io.smoothcast.samples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.security.FrameKey;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,12 +70,8 @@ class StreamClientOptionsTest {
         return ((ViewCommand) command).streamClient;
     }
 
+    /** A usage error from the shared option's own check (not, say, the missing --node). */
     private static void assertUsageError(String option, String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = SmoothcastCli.newCommandLine();
-        cli.setOut(new PrintWriter(new StringWriter()));
-        cli.setErr(new PrintWriter(err));
-        assertEquals(2, cli.execute(args), String.join(" ", args));
-        assertTrue(err.toString().contains("Invalid value for option '" + option + "'"), err.toString());
+        CliRun.assertUsageError("Invalid value for option '" + option + "'", args);
     }
 }
