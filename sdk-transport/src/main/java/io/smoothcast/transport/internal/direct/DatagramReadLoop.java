@@ -8,7 +8,7 @@ import java.nio.channels.DatagramChannel;
  * The receive side of the direct RTP sender and receiver: reads every datagram waiting on a
  * non-blocking channel into one reused buffer and hands each to a handler, which must be done
  * with the bytes when it returns. A datagram longer than the buffer arrives truncated (the
- * handler's parser then refuses it). Allocates nothing per datagram.
+ * handler's parser then refuses it). The buffer is the only one; no copy is made per datagram.
  *
  * <p>Not thread-safe: used from the one thread that drives its owner.
  */
