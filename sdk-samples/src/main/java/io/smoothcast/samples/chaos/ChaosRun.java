@@ -116,7 +116,8 @@ public final class ChaosRun {
             }
             long originNs = System.nanoTime(); // the emulators' schedules started just now
             Publisher publisher = new Publisher();
-            try (Broadcaster broadcaster = Broadcaster.builder().nodes(List.of(nodeAddresses)).failover(policy)
+            try (SchedulingStalls stalls = new SchedulingStalls(originNs);
+                    Broadcaster broadcaster = Broadcaster.builder().nodes(List.of(nodeAddresses)).failover(policy)
                     .streamId(STREAM).listener(publisher).bitrateLimits(bitrateBps, 2 * bitrateBps, 4 * bitrateBps)
                     .build().start()) {
                 for (int v = 0; v < viewerCount; v++) {
@@ -177,7 +178,7 @@ public final class ChaosRun {
                         nodesAtEnd.add(entry);
                     }
                     return summarize(audits, faultLog, watchIndices, lastSent, viewers, nodesAtEnd, paths, publisher,
-                            originNs);
+                            stalls, originNs);
                 }
             } finally {
                 publisher.stop();
@@ -209,7 +210,7 @@ public final class ChaosRun {
 
     private ChaosSummary summarize(List<FrameAudit> audits, List<Map<String, Object>> faultLog,
             List<int[]> watchIndices, long lastSent, List<Viewer> viewers, List<Map<String, Object>> nodesAtEnd,
-            PathTimeline paths, Publisher publisher, long originNs) {
+            PathTimeline paths, Publisher publisher, SchedulingStalls stalls, long originNs) {
         long recoveries = 0;
         long unrecovered = 0;
         long worstRecoveryNs = 0;
@@ -298,7 +299,8 @@ public final class ChaosRun {
                 plan.nodes(), lastSent + 1, faultLog.size(), recoveries, unrecovered, lost, corrupted, duplicated,
                 outOfOrder, silentViewers, TimeUnit.NANOSECONDS.toMillis(worstGapNs),
                 TimeUnit.NANOSECONDS.toMillis(worstRecoveryNs), failovers, Collections.unmodifiableMap(switches), List.copyOf(faultLog), List.copyOf(stuck), List.copyOf(losing),
-                List.copyOf(nodesAtEnd));
+                List.copyOf(nodesAtEnd), Map.of("count", stalls.count(), "longestMs", stalls.longestMs(),
+                        "listed", stalls.listed()));
     }
 
     /** Datagrams towards viewers dropped so far by the emulator of {@code node}, or of all. */
