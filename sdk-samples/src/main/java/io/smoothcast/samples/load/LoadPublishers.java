@@ -25,6 +25,8 @@ public final class LoadPublishers implements AutoCloseable {
 
     private final InetSocketAddress node;
     private final List<String> streamIds;
+    /** PUBLISH tokens, one per stream, or null for none. */
+    private final List<String> tokens;
     private final int framesPerSecond;
     private final long bitrateBps;
     private final long rampUpNs;
@@ -51,6 +53,8 @@ public final class LoadPublishers implements AutoCloseable {
     }
 
     /**
+     * Publishers without tokens.
+     *
      * @param node the node to publish to
      * @param streamIds one stream per publisher
      * @param framesPerSecond frame rate, 1-120
@@ -60,6 +64,24 @@ public final class LoadPublishers implements AutoCloseable {
      */
     public LoadPublishers(InetSocketAddress node, List<String> streamIds, int framesPerSecond, long bitrateBps,
             long rampUpMs) {
+        this(node, streamIds, null, framesPerSecond, bitrateBps, rampUpMs);
+    }
+
+    /**
+     * @param node the node to publish to
+     * @param streamIds one stream per publisher
+     * @param tokens the PUBLISH token of each stream (same order), or null to send none
+     * @param framesPerSecond frame rate, 1-120
+     * @param bitrateBps each stream's bitrate, bits per second, 16,000-50,000,000
+     * @param rampUpMs publishers start evenly over this time, ms, >= 0
+     * @throws IllegalArgumentException naming the bad argument
+     */
+    public LoadPublishers(InetSocketAddress node, List<String> streamIds, List<String> tokens, int framesPerSecond,
+            long bitrateBps, long rampUpMs) {
+        if (tokens != null && streamIds != null && tokens.size() != streamIds.size()) {
+            throw new IllegalArgumentException("tokens must have one token per stream: " + tokens.size() + " for "
+                    + streamIds.size());
+        }
         if (node == null) {
             throw new IllegalArgumentException("node must not be null");
         }
@@ -80,6 +102,7 @@ public final class LoadPublishers implements AutoCloseable {
         }
         this.node = node;
         this.streamIds = List.copyOf(streamIds);
+        this.tokens = tokens == null ? null : List.copyOf(tokens);
         this.framesPerSecond = framesPerSecond;
         this.bitrateBps = bitrateBps;
         this.rampUpNs = TimeUnit.MILLISECONDS.toNanos(rampUpMs);
@@ -112,7 +135,8 @@ public final class LoadPublishers implements AutoCloseable {
                 KeyframeFlag flag = new KeyframeFlag();
                 keyframeFlags.add(flag);
                 broadcasters.add(Broadcaster.builder().node(node).streamId(streamIds.get(broadcasters.size()))
-                        .listener(flag).sharedIoThreads(io)
+                        .token(tokens == null ? null : tokens.get(broadcasters.size())).listener(flag)
+                        .sharedIoThreads(io)
                         .bitrateLimits(bitrateBps, 2 * bitrateBps, 4 * bitrateBps)
                         .build().start());
             }
