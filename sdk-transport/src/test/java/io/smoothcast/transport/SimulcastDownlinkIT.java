@@ -132,9 +132,10 @@ class SimulcastDownlinkIT {
         Run run = run(downlink, runNs);
         FrameCollector slow = run.slow();
         long startNs = run.startNs();
-        String detail = run.detail() + "; slow longest gap after the capacity returned "
-                + longestGap(slow.deliveryTimesNs(), startNs, startNs + wideAgainAtNs) + ", fast "
-                + longestGap(run.fast().deliveryTimesNs(), startNs, startNs + wideAgainAtNs);
+        String detail = run.detail() + "; longest time without a frame from the capacity's return to the end: slow "
+                + TimeUnit.NANOSECONDS.toMillis(longestGapNs(slow.deliveryTimesNs(), startNs + wideAgainAtNs,
+                        startNs + runNs)) + " ms, fast " + TimeUnit.NANOSECONDS.toMillis(longestGapNs(
+                        run.fast().deliveryTimesNs(), startNs + wideAgainAtNs, startNs + runNs)) + " ms";
         System.out.println("SimulcastDownlinkIT climb: " + detail);
 
         assertEquals(0, slow.corrupted(), detail);
@@ -146,8 +147,8 @@ class SimulcastDownlinkIT {
         assertTrue(end[2] && !end[1] && !end[0], "slow viewer back on the top layer only, within "
                 + TimeUnit.NANOSECONDS.toSeconds(CLIMB_WITHIN_NS) + " s of the capacity returning; " + detail);
         assertTrue(run.relay().downlinkProbeClimbs() >= 1, "the climb came from a probe; " + detail);
-        long slowGapNs = longestGapNs(slow.deliveryTimesNs(), startNs + wideAgainAtNs);
-        long fastGapNs = longestGapNs(run.fast().deliveryTimesNs(), startNs + wideAgainAtNs);
+        long slowGapNs = longestGapNs(slow.deliveryTimesNs(), startNs + wideAgainAtNs, startNs + runNs);
+        long fastGapNs = longestGapNs(run.fast().deliveryTimesNs(), startNs + wideAgainAtNs, startNs + runNs);
         assertTrue(slowGapNs <= MAX_FREEZE_NS + fastGapNs,
                 "no freeze over 500 ms after the capacity returned, beyond the longest the directly connected viewer had"
                         + " in that time (CPU starvation stalls both); " + detail);
@@ -211,17 +212,9 @@ class SimulcastDownlinkIT {
 
     /** The longest time between two frames played, and when it ended: "412 ms@6.3s". */
     private static String longestGap(List<Long> deliveryTimesNs, long originNs) {
-        return longestGap(deliveryTimesNs, originNs, deliveryTimesNs.isEmpty() ? originNs : deliveryTimesNs.get(0));
-    }
-
-    /** The longest time between two frames played both at or after {@code fromNs}, and when it ended. */
-    private static String longestGap(List<Long> deliveryTimesNs, long originNs, long fromNs) {
         long longestNs = 0;
         long endNs = originNs;
         for (int i = 1; i < deliveryTimesNs.size(); i++) {
-            if (deliveryTimesNs.get(i - 1) - fromNs < 0) {
-                continue;
-            }
             long gapNs = deliveryTimesNs.get(i) - deliveryTimesNs.get(i - 1);
             if (gapNs > longestNs) {
                 longestNs = gapNs;
@@ -231,15 +224,20 @@ class SimulcastDownlinkIT {
         return String.format("%d ms@%.1fs", TimeUnit.NANOSECONDS.toMillis(longestNs), (endNs - originNs) / 1e9);
     }
 
-    /** The longest time between two frames played at or after {@code fromNs}, in ns. */
-    private static long longestGapNs(List<Long> deliveryTimesNs, long fromNs) {
+    /**
+     * The longest time without a frame played between {@code fromNs} and {@code endNs}, in ns: a
+     * playback that stops before the end counts its silence up to the end.
+     */
+    private static long longestGapNs(List<Long> deliveryTimesNs, long fromNs, long endNs) {
         long longestNs = 0;
-        for (int i = 1; i < deliveryTimesNs.size(); i++) {
-            if (deliveryTimesNs.get(i - 1) - fromNs >= 0) {
-                longestNs = Math.max(longestNs, deliveryTimesNs.get(i) - deliveryTimesNs.get(i - 1));
+        long previousNs = fromNs;
+        for (long timeNs : deliveryTimesNs) {
+            if (timeNs - fromNs >= 0 && timeNs - endNs <= 0) {
+                longestNs = Math.max(longestNs, timeNs - previousNs);
+                previousNs = timeNs;
             }
         }
-        return longestNs;
+        return Math.max(longestNs, endNs - previousNs);
     }
 
     /** Layer runs with their start times: "2@0.4s 1@6.1s". */
