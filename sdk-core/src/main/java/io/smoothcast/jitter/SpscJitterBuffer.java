@@ -501,6 +501,15 @@ public final class SpscJitterBuffer {
         // Result of the last isCompleteRun call.
         long runEnd;
         boolean runClosed;
+        /**
+         * The last run found still open (no marker, no later packet): it starts at
+         * {@code openRunStart} and every slot up to {@code openRunEnd} was checked. Slots are
+         * immutable until released, and no run start is ever looked at again once the head passed
+         * it, so the next look at the same run resumes from its end instead of walking the whole
+         * frame again on every poll. -1 when none.
+         */
+        long openRunStart = -1;
+        long openRunEnd;
 
         Consumer(JitterFrame frame) {
             this.frame = frame;
@@ -598,7 +607,7 @@ public final class SpscJitterBuffer {
          */
         private boolean isCompleteRun(long start, long highest, boolean startConfirmed, long offsetNs) {
             final long mediaNs = ring.mediaTimeNs(start);
-            long s = start;
+            long s = start == openRunStart ? openRunEnd : start;
             boolean closed = false;
             while (true) {
                 if ((ring.flags(s) & SpscSlotRing.FLAG_MARKER) != 0) {
@@ -617,6 +626,12 @@ public final class SpscJitterBuffer {
             }
             runEnd = s;
             runClosed = closed;
+            if (closed) {
+                openRunStart = -1;
+            } else {
+                openRunStart = start;
+                openRunEnd = s;
+            }
             frame.bind(start, (int) (s - start + 1), mediaNs + offsetNs, lossSinceLastFrame, startsStream);
             return completenessCheck.isComplete(frame, startConfirmed, closed);
         }
