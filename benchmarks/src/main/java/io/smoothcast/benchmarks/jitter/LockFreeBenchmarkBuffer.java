@@ -9,26 +9,34 @@ import io.smoothcast.jitter.SpscJitterBuffer;
 public final class LockFreeBenchmarkBuffer implements BenchmarkJitterBuffer {
 
     private final SpscJitterBuffer buffer;
+    private final boolean borrow;
     private final FrameHandler handler = this::consume;
     private long checksum;
     private int delivered;
+    private long released;
 
     /**
      * @param capacityPackets ring slots
      * @param maxPayloadBytes slot size
      * @param clockRateHz RTP clock rate
      * @param fixedDelayMs playout delay
+     * @param borrow true: {@link SpscJitterBuffer#offerBorrowed} (the payload array is the owner);
+     *     false: {@link SpscJitterBuffer#offer} (copied)
      */
-    public LockFreeBenchmarkBuffer(int capacityPackets, int maxPayloadBytes, int clockRateHz, int fixedDelayMs) {
+    public LockFreeBenchmarkBuffer(int capacityPackets, int maxPayloadBytes, int clockRateHz, int fixedDelayMs,
+            boolean borrow) {
+        this.borrow = borrow;
         buffer = SpscJitterBuffer.builder().capacityPackets(capacityPackets).maxPayloadBytes(maxPayloadBytes)
-                .clockRateHz(clockRateHz).fixedDelayMs(fixedDelayMs).build();
+                .clockRateHz(clockRateHz).fixedDelayMs(fixedDelayMs).payloadReleaser(owner -> released++).build();
     }
 
     @Override
     public boolean offer(int sequenceNumber, int rtpTimestamp, boolean marker, long arrivalNs, byte[] payload,
             int offset, int length) {
-        return buffer.offer(1, sequenceNumber, rtpTimestamp, marker, arrivalNs, payload, offset, length)
-                == OfferResult.ACCEPTED;
+        int result = borrow
+                ? buffer.offerBorrowed(1, sequenceNumber, rtpTimestamp, marker, arrivalNs, payload, offset, length, payload)
+                : buffer.offer(1, sequenceNumber, rtpTimestamp, marker, arrivalNs, payload, offset, length);
+        return result == OfferResult.ACCEPTED;
     }
 
     @Override
@@ -39,9 +47,8 @@ public final class LockFreeBenchmarkBuffer implements BenchmarkJitterBuffer {
     }
 
     private void consume(JitterFrame frame) {
-        byte[] memory = frame.payloadArray();
         for (int i = 0; i < frame.packetCount(); i++) {
-            checksum += memory[frame.payloadOffset(i)] + frame.payloadLength(i);
+            checksum += frame.payloadArray(i)[frame.payloadOffset(i)] + frame.payloadLength(i);
         }
         delivered += frame.packetCount();
     }
@@ -49,5 +56,10 @@ public final class LockFreeBenchmarkBuffer implements BenchmarkJitterBuffer {
     @Override
     public long checksum() {
         return checksum;
+    }
+
+    @Override
+    public long releasedPayloads() {
+        return released;
     }
 }
