@@ -64,8 +64,9 @@ import io.smoothcast.rtp.TimestampUnwrapper;
  * {@code onFrame}. Both kinds of offer may be mixed in one buffer.
  *
  * <h2>Thread-safety</h2>
- * {@code offer}, {@code pollNacks}, {@code pollKeyframeRequest} and {@code rttNs} must be called
- * from one producer thread; {@code poll} from one consumer thread (it may be the same thread);
+ * {@code offer}, {@code offerBorrowed}, {@code pollNacks}, {@code pollKeyframeRequest} and
+ * {@code rttNs} must be called from one producer thread; {@code poll} (and with it the
+ * {@link PayloadReleaser}) from one consumer thread (it may be the same thread);
  * {@link #readStats(JitterBufferStats)} and {@link #keyframeRequestCount()} from any thread.
  * Statistics are published under per-side sequence locks, so readers never see torn values and
  * never slow the producer or consumer.
