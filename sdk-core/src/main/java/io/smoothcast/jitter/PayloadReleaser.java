@@ -16,8 +16,9 @@ package io.smoothcast.jitter;
  * <p>Thread-safety: called on the consumer thread, while the producer thread may be taking memory
  * from the same pool, so a shared pool must be safe for that (for example a single-producer
  * single-consumer queue, or a reference-counted buffer such as Netty's {@code ByteBuf}). It must
- * be quick and must not throw; if it throws, the exception propagates out of {@code poll}, the
- * buffer's state stays consistent, and the rest of that frame's owners are not released.
+ * be quick and must not throw. If it throws, the exception propagates out of {@code poll}, the
+ * delivery or give-up in progress still completes (state and statistics stay consistent), and
+ * the owners it had not yet handed back are never handed back.
  */
 @FunctionalInterface
 public interface PayloadReleaser {

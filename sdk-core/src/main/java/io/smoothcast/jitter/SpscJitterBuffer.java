@@ -580,12 +580,8 @@ public final class SpscJitterBuffer {
         int poll(long nowNs, FrameHandler handler) {
             long flush = ring.flushBelow();
             if (flush > head) {
-                counters.beginWrite();
-                counters.add(JitterBufferStats.C_FLUSHES, 1);
-                dropUpTo(flush, JitterBufferStats.C_PACKETS_FLUSHED);
-                counters.endWrite();
-                headStartConfirmed = false;
                 streamStartPending = false;
+                giveUp(flush, JitterBufferStats.C_PACKETS_FLUSHED, true, false);
             }
             final long highest = ring.producerHighest();
             final long offsetNs = ring.playoutOffsetNs();
@@ -711,9 +707,7 @@ public final class SpscJitterBuffer {
                     continue;
                 }
                 if (isBoundary(s)) {
-                    counters.beginWrite();
-                    dropUpTo(s, JitterBufferStats.C_PACKETS_DROPPED);
-                    counters.endWrite();
+                    giveUp(s, JitterBufferStats.C_PACKETS_DROPPED, false, false);
                     return true;
                 }
                 boolean startConfirmed = false;
@@ -733,10 +727,7 @@ public final class SpscJitterBuffer {
                     if (nowNs - (ring.mediaTimeNs(s) + offsetNs) < 0) {
                         return false;
                     }
-                    counters.beginWrite();
-                    dropUpTo(s, JitterBufferStats.C_PACKETS_DROPPED);
-                    counters.endWrite();
-                    headStartConfirmed = startConfirmed;
+                    giveUp(s, JitterBufferStats.C_PACKETS_DROPPED, false, startConfirmed);
                     return true;
                 }
                 s = end + 1;
@@ -745,8 +736,28 @@ public final class SpscJitterBuffer {
         }
 
         /**
+         * Gives up every number in [head, to) (see {@link #dropUpTo}), counting a flush if asked,
+         * after handing back the borrowed payloads there. The releaser is user code, so it runs
+         * outside the statistics write, and the give-up completes even if it throws.
+         */
+        private void giveUp(long to, int heldCounter, boolean flush, boolean startConfirmedAfter) {
+            try {
+                releaseBorrowed(head, to);
+            } finally {
+                counters.beginWrite();
+                if (flush) {
+                    counters.add(JitterBufferStats.C_FLUSHES, 1);
+                }
+                dropUpTo(to, heldCounter);
+                counters.endWrite();
+                headStartConfirmed = startConfirmedAfter;
+            }
+        }
+
+        /**
          * Gives up every number in [head, to): counts held packets in {@code heldCounter} and
-         * missing ones as lost, raises a keyframe request, and releases the slots.
+         * missing ones as lost, raises a keyframe request, and releases the slots. Call inside a
+         * statistics write.
          */
         private void dropUpTo(long to, int heldCounter) {
             long lost = 0;
@@ -775,18 +786,16 @@ public final class SpscJitterBuffer {
                 if (keyframeRequestOnLoss) {
                     ring.raiseKeyframeRequest();
                 }
-                try {
-                    releaseBorrowed(head, to);
-                } finally {
-                    head = to;
-                    ring.releaseBelow(head);
-                }
+                head = to;
+                ring.releaseBelow(head);
             }
         }
 
         /**
          * Hands back the owners of the borrowed payloads held in [from, to). Runs before the
-         * slots are released: the producer may overwrite them right after.
+         * slots are released (the producer may overwrite them right after) and outside any
+         * statistics write, since the releaser is user code and may throw. Each owner is cleared
+         * as it is handed back, so none is ever handed back twice.
          */
         private void releaseBorrowed(long from, long to) {
             if (payloadReleaser == null) {
@@ -794,7 +803,10 @@ public final class SpscJitterBuffer {
             }
             for (long s = from; s < to; s++) {
                 if (ring.holds(s) && (ring.flags(s) & SpscSlotRing.FLAG_BORROWED) != 0) {
-                    payloadReleaser.release(ring.takeBorrowedOwner(s));
+                    Object owner = ring.takeBorrowedOwner(s);
+                    if (owner != null) {
+                        payloadReleaser.release(owner);
+                    }
                 }
             }
         }

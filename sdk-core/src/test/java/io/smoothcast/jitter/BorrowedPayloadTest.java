@@ -127,6 +127,31 @@ class BorrowedPayloadTest {
     }
 
     @Test
+    void releaserThrows_giveUpStillCompletes_statisticsStayReadable() {
+        List<Object> seen = new ArrayList<>();
+        SpscJitterBuffer buffer = Packets.fixed(100).clockRateHz(1000).payloadReleaser(owner -> {
+            seen.add(owner);
+            if (seen.size() == 1) {
+                throw new IllegalStateException("pool bug");
+            }
+        }).build();
+        Pooled incomplete = Pooled.of(0); // frame ts 0: packets 0, 1 (lost), 2
+        Pooled end = Pooled.of(2);
+        Pooled next = Pooled.of(3);
+        offer(buffer, incomplete, 0, 0, false, T0);
+        offer(buffer, end, 2, 0, true, T0 + MS);
+        offer(buffer, next, 3, 40, true, T0 + 40 * MS);
+        RecordingHandler out = new RecordingHandler();
+        assertThrows(IllegalStateException.class, () -> buffer.poll(T0 + 140 * MS, out));
+        // A statistics write left open would make this spin forever.
+        JitterBufferStats s = buffer.readStats(new JitterBufferStats());
+        assertEquals(2, s.packetsDroppedIncomplete(), "the give-up completed");
+        assertEquals(1, buffer.poll(T0 + 140 * MS, out));
+        assertEquals(List.of(3), out.firstSequences());
+        assertEquals(List.of(incomplete, next), seen, "packet 2's owner was lost with the exception, none twice");
+    }
+
+    @Test
     void offerBorrowed_rejectsBadArgumentsAndNeedsAReleaser() {
         SpscJitterBuffer withoutReleaser = Packets.fixed(100).build();
         byte[] p = new byte[4];

@@ -342,8 +342,9 @@ public final class SpscSlotRing extends SlotRingPadding2 {
     }
 
     /**
-     * Clears slot {@code s}'s borrowed payload and returns its owner, to be handed back. Consumer
-     * thread, before it releases the slot; only for a slot with {@link #FLAG_BORROWED}.
+     * Clears slot {@code s}'s borrowed payload and returns its owner, to be handed back, or null
+     * if it was already taken. Consumer thread, before it releases the slot; only for a slot with
+     * {@link #FLAG_BORROWED}.
      */
     public Object takeBorrowedOwner(long s) {
         int r = ((int) s & mask) * 2;
