@@ -26,8 +26,13 @@ public final class LockFreeBenchmarkBuffer implements BenchmarkJitterBuffer {
     public LockFreeBenchmarkBuffer(int capacityPackets, int maxPayloadBytes, int clockRateHz, int fixedDelayMs,
             boolean borrow) {
         this.borrow = borrow;
-        buffer = SpscJitterBuffer.builder().capacityPackets(capacityPackets).maxPayloadBytes(maxPayloadBytes)
-                .clockRateHz(clockRateHz).fixedDelayMs(fixedDelayMs).payloadReleaser(owner -> released++).build();
+        SpscJitterBuffer.Builder builder = SpscJitterBuffer.builder().capacityPackets(capacityPackets)
+                .maxPayloadBytes(maxPayloadBytes).clockRateHz(clockRateHz).fixedDelayMs(fixedDelayMs);
+        if (borrow) {
+            // Only a borrowing buffer gets a releaser, as an application that only copies would.
+            builder.payloadReleaser(owner -> released++);
+        }
+        buffer = builder.build();
     }
 
     @Override
@@ -47,8 +52,16 @@ public final class LockFreeBenchmarkBuffer implements BenchmarkJitterBuffer {
     }
 
     private void consume(JitterFrame frame) {
-        for (int i = 0; i < frame.packetCount(); i++) {
-            checksum += frame.payloadArray(i)[frame.payloadOffset(i)] + frame.payloadLength(i);
+        if (borrow) {
+            for (int i = 0; i < frame.packetCount(); i++) {
+                checksum += frame.payloadArray(i)[frame.payloadOffset(i)] + frame.payloadLength(i);
+            }
+        } else {
+            // Copied payloads all live in the buffer's pooled array, as the SDK's own readers assume.
+            byte[] memory = frame.payloadArray();
+            for (int i = 0; i < frame.packetCount(); i++) {
+                checksum += memory[frame.payloadOffset(i)] + frame.payloadLength(i);
+            }
         }
         delivered += frame.packetCount();
     }
