@@ -239,6 +239,14 @@ public final class RelayStats {
         return get(RelayCounter.DOWNLINK_PROBE_PADDING_PACKETS);
     }
 
+    /**
+     * @return NACKed packets not retransmitted because they come before the subscriber's switch
+     *     to their simulcast layer (a layer re-entered looks like loss to the subscriber)
+     */
+    public long nacksBeforeLayerStart() {
+        return get(RelayCounter.NACKS_BEFORE_LAYER_START);
+    }
+
     @Override
     public String toString() {
         return "RelayStats[sessions=" + sessions() + ", publishers=" + publishers() + ", subscribers=" + subscribers()
@@ -248,6 +256,7 @@ public final class RelayStats {
                 + ", rtxPendingFromSource=" + retransmissionsPendingFromSource()
                 + ", sourceRtxReceived=" + sourceRetransmissionsReceived()
                 + ", pliForwarded=" + keyframeRequestsForwarded() + ", downlinkProbes=" + downlinkProbes()
-                + ", downlinkProbeClimbs=" + downlinkProbeClimbs() + "]";
+                + ", downlinkProbeClimbs=" + downlinkProbeClimbs() + ", nacksBeforeLayerStart=" + nacksBeforeLayerStart()
+                + "]";
     }
 }

@@ -117,12 +117,18 @@ final class FeedbackHandler {
                     continue;
                 }
                 counters.increment(RelayCounter.NACKED_PACKETS);
+                int sequenceNumber = (pid + bit + 1) & 0xFFFF;
+                if (track != null && engine.predatesLayerStart(session, track, sequenceNumber)) {
+                    // never sent to this subscriber: not loss, and no part of its budget
+                    counters.increment(RelayCounter.NACKS_BEFORE_LAYER_START);
+                    continue;
+                }
                 if (answered == MAX_RETRANSMISSIONS_PER_NACK || !withinRetransmissionBudget(session, nowNs)) {
                     counters.increment(RelayCounter.NACK_RETRANSMISSIONS_LIMITED);
                     continue;
                 }
                 answered++;
-                retransmit(session, track, (pid + bit + 1) & 0xFFFF, nowNs);
+                retransmit(session, track, sequenceNumber, nowNs);
             }
         }
     }

@@ -105,5 +105,10 @@ public enum RelayCounter {
     /** Downlink probes that moved their subscriber up a layer. */
     DOWNLINK_PROBE_CLIMBS,
     /** RTX copies of forwarded packets sent as padding inside downlink probe clusters. */
-    DOWNLINK_PROBE_PADDING_PACKETS
+    DOWNLINK_PROBE_PADDING_PACKETS,
+    /**
+     * NACKed packets of a simulcast layer from before the subscriber's switch to it (not meant
+     * for it, so not retransmitted).
+     */
+    NACKS_BEFORE_LAYER_START
 }

@@ -273,8 +273,8 @@ public final class RelayEngine implements DatagramReceiver {
         int base = packet.readerIndex();
         int length = packet.readableBytes();
         counters.increment(RelayCounter.RTP_RECEIVED);
+        int sequenceNumber = RtpHeaders.sequenceNumber(packet, base);
         if (track.track.hasRtx()) {
-            int sequenceNumber = RtpHeaders.sequenceNumber(packet, base);
             track.cache.put(sequenceNumber, packet);
             track.newestCachedSequence = sequenceNumber;
             track.cached = true;
@@ -295,7 +295,7 @@ public final class RelayEngine implements DatagramReceiver {
         long forwarded = 0;
         for (int i = 0; i < subscribers.size(); i++) {
             Subscription subscription = subscribers.get(i);
-            if (subscription.wants(track, keyframeStart, marker)) {
+            if (subscription.wants(track, sequenceNumber, keyframeStart, marker)) {
                 sendToSubscriber(subscription.session, packet, transportOffset, nowNs);
                 forwarded++;
             }
@@ -619,6 +619,20 @@ public final class RelayEngine implements DatagramReceiver {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a NACKed sequence number of a track comes before the session's latest switch to
+     * that simulcast layer ({@link Subscription#predatesLayerStart}): not to be retransmitted.
+     */
+    boolean predatesLayerStart(RelaySession session, RelayTrack track, int sequenceNumber) {
+        for (int i = 0; i < session.subscriptions.size(); i++) {
+            Subscription subscription = session.subscriptions.get(i);
+            if (subscription.stream.trackBySsrc(track.track.ssrc()) == track) {
+                return subscription.predatesLayerStart(track, sequenceNumber);
+            }
+        }
+        return false;
     }
 
     /** Finds the stream a track belongs to among a session's subscriptions. */

@@ -17,9 +17,17 @@ import java.util.concurrent.TimeUnit;
  * keyframes. Without an estimate (no transport-cc feedback yet, or fewer than two layers with
  * increasing bitrates) it gets the capped layer; once the estimate takes over, the selector
  * starts from the layer forwarded then. A probe of the downlink ({@link DownlinkProber}) can
- * move it up one layer at a time ({@link #climbOneLayer}). I/O thread only.
+ * move it up one layer at a time ({@link #climbOneLayer}). It also remembers where each layer
+ * last started for it, so NACKs for packets it was never sent go unanswered
+ * ({@link #predatesLayerStart}). I/O thread only.
  */
 final class Subscription {
+
+    /**
+     * A layer's start is forgotten this many sequence numbers after it (a subscriber NACKs at
+     * most a few hundred back), before 16-bit serial comparison with it could wrap.
+     */
+    private static final int FORGET_LAYER_START_AFTER = 16_384;
 
     /** How long a layer reached by a probe is kept while the downlink reports no loss. */
     static final long CLIMB_HOLD_NS = TimeUnit.SECONDS.toNanos(3);
@@ -41,6 +49,8 @@ final class Subscription {
     private long climbFloorBps;
     /** Until when {@link #climbFloorBps} holds, in ns. */
     private long climbFloorUntilNs;
+    /** Per simulcast layer, the sequence number its latest switch started at, or -1. */
+    private final int[] layerStartSequence = {-1, -1, -1, -1, -1, -1, -1, -1};
 
     Subscription(RelaySession session, RelayStream stream, int maxSimulcastLayer, int maxBitrateBps,
             long keyframeRequestIntervalNs) {
@@ -209,10 +219,41 @@ final class Subscription {
 
     /**
      * Whether a packet of a track goes to this subscriber: every non-video packet does; video
-     * packets as the {@link LayerSwitcher} decides.
+     * packets as the {@link LayerSwitcher} decides. A layer's first packet after a switch to it
+     * is remembered ({@link #predatesLayerStart}).
+     *
+     * @param sequenceNumber the packet's RTP sequence number
      */
-    boolean wants(RelayTrack track, boolean keyframeStart, boolean marker) {
-        return track.track.kind() != MediaKind.VIDEO
-                || switcher.forward(track.track.simulcastLayer(), keyframeStart, marker);
+    boolean wants(RelayTrack track, int sequenceNumber, boolean keyframeStart, boolean marker) {
+        if (track.track.kind() != MediaKind.VIDEO) {
+            return true;
+        }
+        long switchesBefore = switcher.switchCount();
+        boolean forward = switcher.forward(track.track.simulcastLayer(), keyframeStart, marker);
+        int layer = track.track.simulcastLayer();
+        if (layer >= 0 && layer < layerStartSequence.length) {
+            if (switcher.switchCount() != switchesBefore) {
+                layerStartSequence[layer] = sequenceNumber & 0xFFFF;
+            } else if (layerStartSequence[layer] >= 0
+                    && ((sequenceNumber - layerStartSequence[layer]) & 0xFFFF) > FORGET_LAYER_START_AFTER) {
+                layerStartSequence[layer] = -1; // far past the start: keep serial comparison sound
+            }
+        }
+        return forward;
+    }
+
+    /**
+     * Whether a sequence number of a video track comes before this subscriber's latest switch
+     * to that layer: a layer left and re-entered shows the subscriber a jump in its sequence
+     * numbers, which its NACK logic takes for loss (up to 200 numbers), but those packets were
+     * never meant for it. Retransmitting them would flood the very downlink that made it switch.
+     */
+    boolean predatesLayerStart(RelayTrack track, int sequenceNumber) {
+        int layer = track.track.simulcastLayer();
+        if (track.track.kind() != MediaKind.VIDEO || layer < 0 || layer >= layerStartSequence.length
+                || layerStartSequence[layer] < 0) {
+            return false;
+        }
+        return (((sequenceNumber & 0xFFFF) - layerStartSequence[layer]) & 0x8000) != 0;
     }
 }
