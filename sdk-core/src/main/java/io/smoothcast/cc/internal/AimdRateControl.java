@@ -57,6 +57,7 @@ public final class AimdRateControl {
     private double linkVarianceKbps = 0.4;
     private long rttNs = 200_000_000L;
     private long queueDelayNs;
+    private long latestAckedSampleBps = -1;
 
     /**
      * @param startBitrateBps the first estimate
@@ -77,6 +78,14 @@ public final class AimdRateControl {
     /** @param queueDelayNs the latest estimate of the bottleneck's standing queue, &gt;= 0 */
     public void setQueueDelayNs(long queueDelayNs) {
         this.queueDelayNs = Math.max(0, queueDelayNs);
+    }
+
+    /**
+     * @param sampleBps the acknowledged bitrate of the newest closed window only, or -1 if
+     *     unknown: the decrease base when a decrease finds that the path changed
+     */
+    public void setLatestAckedSampleBps(long sampleBps) {
+        this.latestAckedSampleBps = sampleBps;
     }
 
     /**
@@ -177,6 +186,10 @@ public final class AimdRateControl {
             return;
         }
         long basis = ackedBps > 0 ? ackedBps : currentBps;
+        if (latestAckedSampleBps > 0 && smoothAckedBps > 0 && pathChanged(smoothAckedBps / 1000.0)
+                && pathChanged(latestAckedSampleBps / 1000.0)) {
+            basis = latestAckedSampleBps;
+        }
         double drainShare = 1.0 - (double) queueDelayNs / QUEUE_DRAIN_NS;
         long next = (long) (Math.max(MIN_DECREASE_SHARE, Math.min(BETA, drainShare)) * basis);
         if (next > currentBps && linkCapacityKbps > 0) {
@@ -194,8 +207,12 @@ public final class AimdRateControl {
         state = State.HOLD;
     }
 
+    private boolean pathChanged(double smoothAckedKbps) {
+        return linkCapacityKbps > 0 && smoothAckedKbps < lowerLinkKbps();
+    }
+
     private void updateLinkCapacity(double ackedKbps) {
-        if (linkCapacityKbps > 0 && ackedKbps < lowerLinkKbps()) {
+        if (pathChanged(ackedKbps)) {
             linkCapacityKbps = -1; // far below: the path changed, forget the old capacity
         }
         if (linkCapacityKbps < 0) {
