@@ -207,8 +207,9 @@ public final class AimdRateControl {
         state = State.HOLD;
     }
 
-    private boolean pathChanged(double smoothAckedKbps) {
-        return linkCapacityKbps > 0 && smoothAckedKbps < lowerLinkKbps();
+    /** Whether an acknowledged rate lies far below the known link capacity: the path got slower. */
+    private boolean pathChanged(double ackedKbps) {
+        return linkCapacityKbps > 0 && ackedKbps < lowerLinkKbps();
     }
 
     private void updateLinkCapacity(double ackedKbps) {

@@ -29,6 +29,33 @@ class AimdRateControlTest {
     }
 
     @Test
+    void overuseAfterPathChange_decreasesFromTheNewestWindowNotTheLaggingAverage() {
+        // Link capacity known at 1 Mbit/s; the path drops to 500 kbit/s and the rate climbs back
+        // to it from 350 kbit/s. At the next overuse the averaged acked bitrate (440 kbit/s)
+        // still mixes in the windows sent at 350 kbit/s; the newest window shows what the path
+        // carries now (500 kbit/s). Both lie far below the old capacity: the path changed.
+        AimdRateControl aimd = new AimdRateControl(1_000_000, 30_000, 20_000_000);
+        aimd.setRttNs(40 * MS);
+        aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
+        aimd.setLatestAckedSampleBps(500_000);
+        long rate = aimd.update(BandwidthUsage.OVERUSING, 440_000, 540_000, 3 * S);
+        assertEquals(425_000, rate, "85 % of the newest window, not of the lagging 440 kbit/s");
+        assertEquals(540_000, aimd.linkCapacityBps(), "the old capacity is forgotten");
+    }
+
+    @Test
+    void overuseWithoutPathChange_keepsTheAveragedBase() {
+        // A single high window near the known capacity is frame noise, not a new path: the
+        // decrease stays on the (conservative) averaged acked bitrate, as before.
+        AimdRateControl aimd = new AimdRateControl(1_000_000, 30_000, 20_000_000);
+        aimd.setRttNs(40 * MS);
+        aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
+        aimd.setLatestAckedSampleBps(1_100_000);
+        long rate = aimd.update(BandwidthUsage.OVERUSING, 960_000, 980_000, 3 * S);
+        assertEquals(816_000, rate);
+    }
+
+    @Test
     void secondDecrease_waitsForTheFirstToTakeEffect() {
         AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
         aimd.setRttNs(100 * MS);
