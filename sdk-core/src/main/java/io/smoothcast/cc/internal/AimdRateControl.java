@@ -6,7 +6,11 @@ package io.smoothcast.cc.internal;
  * last known link capacity and additive (two packets per response time) near it; on overuse
  * the rate drops to {@code BETA} times the acknowledged bitrate, or lower when a large standing
  * queue has been measured: low enough to drain it within {@link #QUEUE_DRAIN_NS} (our addition to
- * GCC, so a sudden capacity drop does not leave seconds of queue behind). The increase never takes the rate
+ * GCC, so a sudden capacity drop does not leave seconds of queue behind). After a capacity drop and a
+ * recovery probe, the averaged acknowledged bitrate still mixes in the slow windows from before the
+ * probe; when an overuse then finds the path changed (smooth average and newest window both far
+ * below the known capacity) on a short queue, the decrease starts from the newest window instead.
+ * The increase never takes the rate
  * above 1.5 times the acknowledged bitrate plus 10 kbit/s, so application-limited periods do not
  * inflate the estimate.
  *
@@ -28,6 +32,12 @@ public final class AimdRateControl {
      */
     private static final long DECREASE_SETTLE_NS = 250_000_000L;
     private static final long LARGE_QUEUE_NS = 100_000_000L;
+    /**
+     * Under this standing queue an overuse is a build-up of our own that has just begun, and the
+     * newest acknowledged window shows what the path carries; above it the window's rate is
+     * shaped by a queue (possibly others' traffic) and is no clean measurement.
+     */
+    private static final long SHORT_QUEUE_NS = 50_000_000L;
     /** How long the acknowledged bitrate lags the send rate beyond one RTT (its window and more). */
     private static final long ACKED_LAG_NS = 500_000_000L;
     private static final long PACKET_BITS = 1200 * 8;
@@ -58,6 +68,8 @@ public final class AimdRateControl {
     private long rttNs = 200_000_000L;
     private long queueDelayNs;
     private long latestAckedSampleBps = -1;
+    /** Whether a probe result raised the estimate since the last decrease. */
+    private boolean raisedSinceDecrease;
 
     /**
      * @param startBitrateBps the first estimate
@@ -95,6 +107,7 @@ public final class AimdRateControl {
      * @param nowNs the current time
      */
     public void setEstimate(long bitrateBps, long nowNs) {
+        raisedSinceDecrease |= clamp(bitrateBps) > currentBps;
         currentBps = clamp(bitrateBps);
         lastChangeNs = nowNs;
         haveLastChange = true;
@@ -186,7 +199,8 @@ public final class AimdRateControl {
             return;
         }
         long basis = ackedBps > 0 ? ackedBps : currentBps;
-        if (latestAckedSampleBps > 0 && smoothAckedBps > 0 && pathChanged(smoothAckedBps / 1000.0)
+        if (raisedSinceDecrease && queueDelayNs < SHORT_QUEUE_NS && latestAckedSampleBps > 0 && smoothAckedBps > 0
+                && pathChanged(smoothAckedBps / 1000.0)
                 && pathChanged(latestAckedSampleBps / 1000.0)) {
             basis = latestAckedSampleBps;
         }
@@ -203,6 +217,7 @@ public final class AimdRateControl {
         }
         lastDecreaseNs = nowNs;
         haveDecreased = true;
+        raisedSinceDecrease = false;
         lastChangeNs = nowNs;
         state = State.HOLD;
     }
