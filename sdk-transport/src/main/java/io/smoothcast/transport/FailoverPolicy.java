@@ -7,6 +7,9 @@ package io.smoothcast.transport;
  * declares its node dead when nothing at all (media, feedback, replies) arrived for one heartbeat
  * plus {@code 2 x SRTT + 4 x RTTVar}, that allowance clamped to
  * [{@link Builder#silenceFloorMs}, {@link Builder#latencyBudgetMs}] (SRT's link stability rule).
+ * A node heard only sparsely is given longer: three of its usual intervals between arrivals (at
+ * most three heartbeats) plus that allowance, so that on a path carrying nothing but keepalive
+ * answers one or two lost answers are not taken for a dead node.
  * A node that does not accept the client within {@link Builder#joinTimeoutMs} counts as failed
  * too.
  *
