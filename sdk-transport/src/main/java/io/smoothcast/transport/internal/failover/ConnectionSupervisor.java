@@ -164,6 +164,7 @@ public final class ConnectionSupervisor {
         public void onAccepted(ControlMessage reply, long nowNs) {
             accepted = true;
             acceptedReply = reply;
+            detector.forgetIntervals();
             hasTracks = reply instanceof ControlMessage.SubscribeAck ack && !ack.tracks().isEmpty();
             noTracksSinceNs = nowNs;
             roster.succeeded(node);

@@ -40,14 +40,23 @@ public final class LinkSilenceDetector {
     private long lastHeardNs;
     /** Longest recent gap between arrivals, decaying; in ns. */
     private long recentMaxGapNs;
-    /** Smoothed interval between arrivals, each gap capped at the heartbeat; in ns, -1 until one gap. */
-    private long smoothedIntervalNs = -1;
+    /**
+     * Smoothed interval between arrivals, each gap capped at the heartbeat, in ns: the plain
+     * mean of the first {@value #INTERVAL_GAIN_DIVISOR} gaps (so that the gap between the two
+     * answers of the join does not weigh for long), then a moving average with gain 1/{@value
+     * #INTERVAL_GAIN_DIVISOR}.
+     */
+    private long smoothedIntervalNs;
+    private int intervalSamples;
 
     /** The recent maximum gap loses 1/this of the time that passes. */
     static final int GAP_DECAY_DIVISOR = 64;
 
     /** Expected arrivals that must all be missing before a sparsely heard node counts as silent. */
     static final int MISSING_ARRIVALS = 3;
+
+    /** The smoothed interval between arrivals moves by 1/this of each new gap. */
+    static final int INTERVAL_GAIN_DIVISOR = 8;
 
     /**
      * @param heartbeatIntervalNs how often the client's keepalive makes the node answer, in ns
@@ -69,7 +78,9 @@ public final class LinkSilenceDetector {
         // A gap is never counted as longer than the heartbeat: a lost answer must not teach the
         // detector that the node is heard even more rarely.
         long intervalNs = Math.min(Math.max(0, gapNs), heartbeatIntervalNs);
-        smoothedIntervalNs = smoothedIntervalNs < 0 ? intervalNs : (7 * smoothedIntervalNs + intervalNs) / 8;
+        int weight = Math.min(intervalSamples, INTERVAL_GAIN_DIVISOR - 1);
+        smoothedIntervalNs = (weight * smoothedIntervalNs + intervalNs) / (weight + 1);
+        intervalSamples = Math.min(intervalSamples + 1, INTERVAL_GAIN_DIVISOR);
         lastHeardNs = nowNs;
     }
 
@@ -79,6 +90,15 @@ public final class LinkSilenceDetector {
      */
     public void restartWatch(long nowNs) {
         lastHeardNs = nowNs;
+    }
+
+    /**
+     * Forgets the interval between arrivals measured so far. Called when the node accepts the
+     * client: the join's requests and answers come far closer together than anything after.
+     */
+    public void forgetIntervals() {
+        intervalSamples = 0;
+        smoothedIntervalNs = 0;
     }
 
     /** A round-trip time sample, in ns (a negative sample is ignored). */
@@ -100,7 +120,7 @@ public final class LinkSilenceDetector {
         long allowanceNs = smoothedRttNs < 0 ? budgetNs
                 : Math.min(budgetNs, Math.max(floorNs, 2 * smoothedRttNs + 4 * rttVariationNs));
         long gapRuleNs = Math.min(heartbeatIntervalNs + budgetNs, recentMaxGapNs / 2 * 3);
-        long missingRuleNs = smoothedIntervalNs < 0 ? 0 : MISSING_ARRIVALS * smoothedIntervalNs + allowanceNs;
+        long missingRuleNs = intervalSamples == 0 ? 0 : MISSING_ARRIVALS * smoothedIntervalNs + allowanceNs;
         return Math.max(Math.max(heartbeatIntervalNs + allowanceNs, gapRuleNs), missingRuleNs);
     }
 

@@ -213,4 +213,32 @@ class ConnectionSupervisorTest {
         assertEquals(false, s.accepts(B, nowNs), "B is not joined");
         assertEquals(false, s.accepts(new InetSocketAddress("127.0.0.1", 9), nowNs));
     }
+
+    @Test
+    void keepalivesOnly_lostAnswers_oneOrTwoInARowAreSurvived_threeAreNot() {
+        ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        join(s, A);
+        int keepalives = 0;
+        int answered = 0;
+        int lastSeen = out.to(A).size();
+        for (int tick = 0; tick < 600; tick++) { // 6 s: every fourth answer lost, once two in a row
+            advance(s, 10);
+            if (out.to(A).size() == lastSeen) {
+                continue;
+            }
+            lastSeen = out.to(A).size();
+            if (lastTo(A) instanceof ControlMessage.Keepalive k) {
+                keepalives++;
+                if (keepalives % 4 != 0 && keepalives != 41) {
+                    answer(s, A, new ControlMessage.KeepaliveAck(k.sequence()));
+                    answered++;
+                }
+            }
+        }
+        assertTrue(keepalives >= 59 && answered < keepalives * 4 / 5, keepalives + " keepalives, " + answered + " " + states);
+        assertEquals(List.of("CONNECTED"), states, "lost keepalive answers are not a dead node");
+        advance(s, 400); // three answers in a row missing
+        assertEquals(List.of("CONNECTED", "RECONNECTING"), states);
+    }
 }
