@@ -33,7 +33,10 @@ package io.smoothcast.transport;
  * Once it has been degraded for {@link Builder#degradedForMs}, the viewer pings the other nodes
  * from its own socket, each every {@link Builder#probeIntervalMs} (small datagrams, at most
  * {@value #MAX_PROBED_NODES} nodes), and scores both sides with {@link Builder#scorer} (the
- * current path from its measured loss, RTT and RTT jitter; each alternative from its last pings).
+ * current path from its measured loss and its keepalives' round trips; each alternative from its
+ * last pings). Both sides' round trips go through the same estimator, the 20th percentile and the
+ * median change between consecutive samples over the last 50, so a loaded host that answers late
+ * now and then inflates neither side, and inflates both alike when it does.
  * When an alternative has scored at least {@link Builder#switchMarginMs} better than the current
  * path for {@link Builder#switchHoldMs} in a row, the viewer joins it, then leaves the old node
  * (make before break: no gap, the state stays CONNECTED), moves the old node to the end of its

@@ -140,8 +140,8 @@ public final class ConnectionSupervisor {
         final TransportLossMeter loss = new TransportLossMeter();
         /** Loss smoothed over the evaluation windows; NaN until a window had enough packets. */
         double smoothedLoss = Double.NaN;
-        long lastRttSampleNs = -1;
-        long rttJitterNs;
+        /** Keepalive round trips, compared with the alternatives' pings by the same estimator. */
+        final RttWindow rtt = new RttWindow();
         /** Whether the node's last track list for the stream was non-empty. */
         boolean hasTracks;
         long noTracksSinceNs;
@@ -204,10 +204,7 @@ public final class ConnectionSupervisor {
         @Override
         public void onRttSample(long rttNs) {
             detector.onRttSample(rttNs);
-            if (lastRttSampleNs >= 0) {
-                rttJitterNs += (Math.abs(rttNs - lastRttSampleNs) - rttJitterNs) / 8;
-            }
-            lastRttSampleNs = rttNs;
+            rtt.add(rttNs);
         }
     }
 
@@ -491,7 +488,7 @@ public final class ConnectionSupervisor {
             if (!Double.isNaN(windowLoss)) {
                 p.smoothedLoss = Double.isNaN(p.smoothedLoss) ? windowLoss : (p.smoothedLoss + windowLoss) / 2;
             }
-            decider.onCurrentPath(nowNs, p.smoothedLoss, p.control.rttNs() / 1e6, p.rttJitterNs / 1e6);
+            decider.onCurrentPath(nowNs, p.smoothedLoss, p.rtt.lowRttMs(), p.rtt.jitterMs());
             if (decider.wantsProbes(nowNs)) {
                 prober.probe(alternatives(p.node, nowNs), nowNs);
             } else {
