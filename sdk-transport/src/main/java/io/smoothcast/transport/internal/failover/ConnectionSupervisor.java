@@ -75,6 +75,9 @@ public final class ConnectionSupervisor {
     /** Fewest packets a path must have been sent in a window for its loss to count. */
     static final int MIN_PACKETS_PER_WINDOW = 5;
 
+    /** LEAVE datagrams sent to a node the client moves away from while it still answers. */
+    static final int LEAVE_COPIES = 3;
+
     /** A gap between ticks this long means the client's own thread stalled (ticks come every ~10 ms). */
     static final long CLIENT_STALL_NS = 50_000_000L;
 
@@ -672,7 +675,9 @@ public final class ConnectionSupervisor {
         next.candidate = false;
         Path old = paths[candidateSlot];
         paths[candidateSlot] = next;
-        old.control.leave(nowNs);
+        // The path left is often lossy: a lost goodbye would keep a publisher's stream "alive"
+        // on the old node, and its viewers there waiting, until the node's session timeout.
+        old.control.leave(nowNs, LEAVE_COPIES);
         List<InetSocketAddress> order = new ArrayList<>(roster.nodes());
         order.remove(next.node);
         order.remove(old.node);
