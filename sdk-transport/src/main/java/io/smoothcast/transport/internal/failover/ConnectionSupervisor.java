@@ -635,15 +635,29 @@ public final class ConnectionSupervisor {
         if (current == null) {
             return; // the path just failed: fill() makes the candidate the path
         }
+        if (candidateReason == NodeSwitchReason.NO_PUBLISHER && current.hasTracks) {
+            return; // the publisher appeared where the client is: checkCandidate drops the candidate
+        }
         if (!subscriber || c.hasTracks || (candidateReason == NodeSwitchReason.DEGRADED_PATH && !current.hasTracks)) {
             promoteCandidate(nowNs);
         }
     }
 
-    /** Drops a candidate that failed, or that has no publisher either once the join timeout passed. */
+    /**
+     * Drops a candidate that failed, that has no publisher either once the join timeout passed,
+     * or that was joined to look for the publisher which has since appeared on the current path
+     * (a cascading node fetched the stream a moment after the search began).
+     */
     private void checkCandidate(long nowNs) {
         Path c = candidate;
         if (c == null) {
+            return;
+        }
+        Path current = paths[candidateSlot];
+        if (candidateReason == NodeSwitchReason.NO_PUBLISHER && current != null && current.hasTracks) {
+            candidate = null;
+            c.control.leave(nowNs);
+            searched.clear();
             return;
         }
         boolean timedOut = nowNs - c.joinStartedNs > joinTimeoutNs;
