@@ -38,7 +38,7 @@ class NodeSwitchIT {
             StateLog log = new StateLog(new FrameCollector(FRAMES - 1));
             InetSocketAddress viaLossyPath = lossy.localAddress();
             // The broadcaster first: with media flowing the lossy path never looks silent (with
-            // keepalives alone, one lost answer in 15 % would already count as a dead node).
+            // keepalive answers alone, three lost in a row would count as a dead node).
             try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(origin,
                     new java.util.concurrent.atomic.AtomicInteger())) {
                 try (Viewer viewer = Viewer.builder().nodes(List.of(viaLossyPath, edgeB.localAddress()))

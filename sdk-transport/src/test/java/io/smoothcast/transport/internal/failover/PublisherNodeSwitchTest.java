@@ -41,6 +41,8 @@ class PublisherNodeSwitchTest {
     private final List<String> accepted = new ArrayList<>();
     /** Every message the publisher sent, in order: "port Type". */
     private final List<String> wire = new ArrayList<>();
+    /** Share of answers (keepalives and pings alike) the loaded client reads 50-150 ms late. */
+    private double lateAnswerFraction;
     private long nowNs = 1_000 * MS;
 
     private ConnectionSupervisor publisher(FailoverPolicy policy, InetSocketAddress... nodes) {
@@ -103,7 +105,8 @@ class PublisherNodeSwitchTest {
                 if (reply != null) {
                     ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, request.requestId(),
                             new byte[0], reply);
-                    long answerNs = nowNs + link.rttMs() * MS;
+                    long lateNs = random.nextDouble() < lateAnswerFraction ? random.nextLong(50 * MS, 150 * MS) : 0;
+                    long answerNs = nowNs + link.rttMs() * MS + lateNs;
                     if (reply instanceof ControlMessage.ProbeReply || s.accepts(sent.recipient(), answerNs)) {
                         s.onControl(sent.recipient(), ControlCodec.decode(datagram), answerNs);
                     }
@@ -189,5 +192,17 @@ class PublisherNodeSwitchTest {
         run(s, 8000, new Link(0.01, 20), new Link(0, 2), new Link(0, 2), random);
         assertEquals(List.of(), switches, "1 % loss is not degraded");
         assertEquals(0, s.prober().pingsSent());
+    }
+
+    @Test
+    void loadedHost_answersReadLateOnBothSides_stillSwitchesOnce_toTheCleanNode() {
+        long seed = 0x5EED_0602L;
+        SplittableRandom random = new SplittableRandom(seed);
+        lateAnswerFraction = 0.2;
+        ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        run(s, 15_000, new Link(0.10, 2), new Link(0, 2), new Link(0, 2), random);
+        assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), switches, "seed " + seed);
+        assertEquals(List.of("CONNECTED"), states, "seed " + seed);
     }
 }
