@@ -94,8 +94,12 @@ public final class FailoverBenchCommand implements Callable<Integer> {
      * @param switches the broadcaster's moves (1 expected: once, never back)
      * @param viewerGapMsMax the longest time between two frames delivered to either viewer, in ms
      * @param framesLost frames sent but not delivered, both viewers together
+     * @param startedOnLossyNode whether the broadcaster's stream was on A when streaming began
+     *     (if its join there failed it starts on B, and there is nothing to move)
+     * @param failovers times the broadcaster lost its node (a silence, not a proactive move)
      */
-    record IngestResult(double switchMs, int switches, double viewerGapMsMax, long framesLost) {
+    record IngestResult(double switchMs, int switches, double viewerGapMsMax, long framesLost,
+            boolean startedOnLossyNode, long failovers) {
     }
 
     @Override
@@ -130,14 +134,17 @@ public final class FailoverBenchCommand implements Callable<Integer> {
                 + "  \"probeNodes\": 5,%n"
                 + "  \"probeMs\": %d,%n"
                 + "  \"ingestLossPercent\": %.0f,%n"
+                + "  \"ingestStartedOnLossyNode\": %b,%n"
                 + "  \"ingestSwitchMs\": %.1f,%n"
                 + "  \"ingestSwitches\": %d,%n"
+                + "  \"ingestFailovers\": %d,%n"
                 + "  \"ingestViewerGapMsMax\": %.1f,%n"
                 + "  \"ingestFramesLost\": %d%n"
                 + "}%n", Instant.now(), kills, frameIntervalMs, percentile(sorted, 50), percentile(sorted, 95),
                 sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1], failover.unresumed(),
                 failover.framesSent(), failover.framesLost(), kills, redundant.framesSent(), redundant.framesLost(),
-                redundant.unresumed(), probeMs, 100 * INGEST_LOSS, ingest.switchMs(), ingest.switches(),
+                redundant.unresumed(), probeMs, 100 * INGEST_LOSS, ingest.startedOnLossyNode(), ingest.switchMs(),
+                ingest.switches(), ingest.failovers(),
                 ingest.viewerGapMsMax(), ingest.framesLost());
         out.print(result);
         out.flush();
@@ -318,6 +325,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
                         }).build().start()) {
             awaitConnected(viewerA::state, broadcaster::state);
             awaitConnected(viewerB::state, broadcaster::state);
+            boolean startedOnA = a.stats().publishers() == 1;
             byte[] frame = new byte[FRAME_BYTES];
             long startNs = System.nanoTime();
             sender.scheduleAtFixedRate(() -> {
@@ -333,11 +341,12 @@ public final class FailoverBenchCommand implements Callable<Integer> {
             long lost = 2 * sent - onA.distinctDelivered(sent) - onB.distinctDelivered(sent);
             double gapMs = Math.max(onA.longestGapNs(), onB.longestGapNs()) / 1e6;
             double switchMs = switchedNs.get() < 0 ? -1 : (switchedNs.get() - startNs) / 1e6;
-            log.printf(Locale.ROOT, "%s: broadcaster moved %d time(s), %.1f ms after the first frame; longest gap"
-                    + " at a viewer %.1f ms; %d of %d frames lost (both viewers)%n", mode, switches.get(), switchMs,
+            log.printf(Locale.ROOT, "%s: started on the lossy node: %b; broadcaster moved %d time(s), %.1f ms after"
+                    + " the first frame, and failed over %d time(s); longest gap at a viewer %.1f ms; %d of %d frames"
+                    + " lost (both viewers)%n", mode, startedOnA, switches.get(), switchMs, broadcaster.failoverCount(),
                     gapMs, lost, 2 * sent);
             log.flush();
-            return new IngestResult(switchMs, switches.get(), gapMs, lost);
+            return new IngestResult(switchMs, switches.get(), gapMs, lost, startedOnA, broadcaster.failoverCount());
         } finally {
             sender.shutdownNow();
         }

@@ -35,7 +35,9 @@ class FailoverBenchCommandIT {
         assertEquals(0, number(text, "redundantFramesLost"), "redundancy: zero frames lost\n" + out);
         assertTrue(number(text, "resumeMsMax") > 0, text);
         assertTrue(number(text, "probeMs") >= 0, text);
+        assertTrue(text.contains("\"ingestStartedOnLossyNode\": true"), "started on the lossy node\n" + out);
         assertEquals(1, number(text, "ingestSwitches"), "the broadcaster left the lossy ingest path once\n" + out);
+        assertEquals(0, number(text, "ingestFailovers"), "by a switch, not a failover\n" + out);
     }
 
     @Test
