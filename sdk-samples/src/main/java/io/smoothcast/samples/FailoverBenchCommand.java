@@ -93,12 +93,15 @@ public final class FailoverBenchCommand implements Callable<Integer> {
      * @param switchMs from the first frame to the broadcaster's move, in ms; -1 if it did not move
      * @param switches the broadcaster's moves (1 expected: once, never back)
      * @param viewerGapMsMax the longest time between two frames delivered to either viewer, in ms
+     * @param viewerGapAfterSwitchMsMax the same for the gaps that ended at or after the switch
+     *     (the move's own cost, without the lossy phase before it), in ms; -1 without a switch
      * @param framesLost frames sent but not delivered, both viewers together
      * @param startedOnLossyNode whether the broadcaster's stream was on A when streaming began
      *     (if its join there failed it starts on B, and there is nothing to move)
      * @param failovers times the broadcaster lost its node (a silence, not a proactive move)
      */
-    record IngestResult(double switchMs, int switches, double viewerGapMsMax, long framesLost,
+    record IngestResult(double switchMs, int switches, double viewerGapMsMax, double viewerGapAfterSwitchMsMax,
+            long framesLost,
             boolean startedOnLossyNode, long failovers) {
     }
 
@@ -139,13 +142,14 @@ public final class FailoverBenchCommand implements Callable<Integer> {
                 + "  \"ingestSwitches\": %d,%n"
                 + "  \"ingestFailovers\": %d,%n"
                 + "  \"ingestViewerGapMsMax\": %.1f,%n"
+                + "  \"ingestViewerGapAfterSwitchMsMax\": %.1f,%n"
                 + "  \"ingestFramesLost\": %d%n"
                 + "}%n", Instant.now(), kills, frameIntervalMs, percentile(sorted, 50), percentile(sorted, 95),
                 sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1], failover.unresumed(),
                 failover.framesSent(), failover.framesLost(), kills, redundant.framesSent(), redundant.framesLost(),
                 redundant.unresumed(), probeMs, 100 * INGEST_LOSS, ingest.startedOnLossyNode(), ingest.switchMs(),
                 ingest.switches(), ingest.failovers(),
-                ingest.viewerGapMsMax(), ingest.framesLost());
+                ingest.viewerGapMsMax(), ingest.viewerGapAfterSwitchMsMax(), ingest.framesLost());
         out.print(result);
         out.flush();
         if (json != null) {
@@ -339,14 +343,18 @@ public final class FailoverBenchCommand implements Callable<Integer> {
             Thread.sleep(500); // the last frames play out
             long sent = nextIndex.get();
             long lost = 2 * sent - onA.distinctDelivered(sent) - onB.distinctDelivered(sent);
-            double gapMs = Math.max(onA.longestGapNs(), onB.longestGapNs()) / 1e6;
+            double gapMs = Math.max(onA.longestGapNs(startNs), onB.longestGapNs(startNs)) / 1e6;
+            long switchNs = switchedNs.get();
+            double gapAfterSwitchMs = switchNs < 0 ? -1
+                    : Math.max(onA.longestGapNs(switchNs), onB.longestGapNs(switchNs)) / 1e6;
             double switchMs = switchedNs.get() < 0 ? -1 : (switchedNs.get() - startNs) / 1e6;
             log.printf(Locale.ROOT, "%s: started on the lossy node: %b; broadcaster moved %d time(s), %.1f ms after"
-                    + " the first frame, and failed over %d time(s); longest gap at a viewer %.1f ms; %d of %d frames"
-                    + " lost (both viewers)%n", mode, startedOnA, switches.get(), switchMs, broadcaster.failoverCount(),
-                    gapMs, lost, 2 * sent);
+                    + " the first frame, and failed over %d time(s); longest gap at a viewer %.1f ms (%.1f ms from"
+                    + " the switch on); %d of %d frames lost (both viewers)%n", mode, startedOnA, switches.get(),
+                    switchMs, broadcaster.failoverCount(), gapMs, gapAfterSwitchMs, lost, 2 * sent);
             log.flush();
-            return new IngestResult(switchMs, switches.get(), gapMs, lost, startedOnA, broadcaster.failoverCount());
+            return new IngestResult(switchMs, switches.get(), gapMs, gapAfterSwitchMs, lost, startedOnA,
+                    broadcaster.failoverCount());
         } finally {
             sender.shutdownNow();
         }
@@ -455,12 +463,17 @@ public final class FailoverBenchCommand implements Callable<Integer> {
             return sb.toString().trim();
         }
 
-        /** The longest time between two consecutive deliveries (in delivery order), in ns. */
-        long longestGapNs() {
+        /**
+         * The longest time between two consecutive deliveries (in delivery order) that ended at
+         * or after {@code fromNs}, in ns.
+         */
+        long longestGapNs(long fromNs) {
             long[] times = deliveredNs.values().stream().mapToLong(Long::longValue).sorted().toArray();
             long longest = 0;
             for (int i = 1; i < times.length; i++) {
-                longest = Math.max(longest, times[i] - times[i - 1]);
+                if (times[i] - fromNs >= 0) {
+                    longest = Math.max(longest, times[i] - times[i - 1]);
+                }
             }
             return longest;
         }
