@@ -288,6 +288,13 @@ public final class SpscJitterBuffer {
         long publishedTargetNs;
         /** Where the current stream's boundary slot goes, or -1 once written. */
         long pendingBoundary = -1;
+        /**
+         * The lowest buffer sequence number held since the stream started. A packet older than
+         * the stream's first (it came by a slower path, e.g. the second leg in redundant mode)
+         * lands in the start reorder room; the numbers between it and this one were never seen
+         * as a gap above {@code highest}, so they are NACKed then.
+         */
+        long lowestSinceStart = Long.MAX_VALUE;
         /** Media time = mediaBaseNs + (extended timestamp - firstTicks) in ns. */
         long mediaBaseNs;
         long firstTicks;
@@ -397,10 +404,19 @@ public final class SpscJitterBuffer {
                         long from = Math.max(highest + 1, head);
                         nacks.addMissing(from, s - 1, (sequenceNumber - (int) (s - from)) & 0xFFFF, arrivalNs);
                     }
+                    if (newStream) {
+                        lowestSinceStart = s;
+                    }
                     highest = s;
                     ring.publishHighest(s);
                 } else {
                     counters.add(JitterBufferStats.P_REORDERED, 1);
+                    if (s < lowestSinceStart) {
+                        if (nackEnabled && s + 1 < lowestSinceStart) {
+                            nacks.addMissing(s + 1, lowestSinceStart - 1, (sequenceNumber + 1) & 0xFFFF, arrivalNs);
+                        }
+                        lowestSinceStart = s;
+                    }
                 }
                 estimator.onPacket(arrivalNs, mediaNs);
                 long offsetNs = estimator.playoutOffsetNs();
