@@ -699,6 +699,7 @@ public final class ConnectionSupervisor {
         next.candidate = false;
         Path old = paths[candidateSlot];
         paths[candidateSlot] = next;
+        next.detector.inheritRecentGaps(old.detector);
         // The path left is often lossy: a lost goodbye would keep a publisher's stream "alive"
         // on the old node, and its viewers there waiting, until the node's session timeout.
         old.control.leave(nowNs, LEAVE_COPIES);

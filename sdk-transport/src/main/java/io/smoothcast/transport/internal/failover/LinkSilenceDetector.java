@@ -101,6 +101,16 @@ public final class LinkSilenceDetector {
         smoothedIntervalNs = 0;
     }
 
+    /**
+     * Takes over the longest recent gap another path's detector has seen, when it is longer than
+     * this one's. Called when the client moves its traffic to a fresh path: the hiccups of a
+     * starved host (the client's own threads held off the CPU) show on every path alike, and a
+     * path without history would otherwise be left on the first of them.
+     */
+    public void inheritRecentGaps(LinkSilenceDetector previous) {
+        recentMaxGapNs = Math.max(recentMaxGapNs, previous.recentMaxGapNs);
+    }
+
     /** A round-trip time sample, in ns (a negative sample is ignored). */
     public void onRttSample(long rttNs) {
         if (rttNs < 0) {

@@ -88,6 +88,23 @@ class LinkSilenceDetectorTest {
     }
 
     @Test
+    void aFreshPath_inheritsTheHiccupsThePathItReplacesHasSeen() {
+        LinkSilenceDetector old = new LinkSilenceDetector(100 * MS, 60 * MS, 500 * MS, 0);
+        old.onRttSample(MS);
+        old.onHeard(10 * MS);
+        old.onHeard(160 * MS); // a 150 ms hiccup of the host
+        LinkSilenceDetector fresh = new LinkSilenceDetector(100 * MS, 60 * MS, 500 * MS, 160 * MS);
+        fresh.onRttSample(MS);
+        assertEquals(160 * MS, fresh.timeoutNs(), "no history: the RTT rule");
+        fresh.inheritRecentGaps(old);
+        assertEquals(225 * MS, fresh.timeoutNs(), "3/2 of the hiccup the old path saw");
+        assertFalse(fresh.isSilent(160 * MS + 164 * MS), "a 164 ms hiccup right after the move is survived");
+        LinkSilenceDetector steady = new LinkSilenceDetector(100 * MS, 60 * MS, 500 * MS, 0);
+        fresh.inheritRecentGaps(steady);
+        assertEquals(225 * MS, fresh.timeoutNs(), "a steadier history never shortens the timeout");
+    }
+
+    @Test
     void gapRule_isCappedAtHeartbeatPlusBudget() {
         LinkSilenceDetector d = new LinkSilenceDetector(100 * MS, 60 * MS, 500 * MS, 0);
         d.onRttSample(MS);
