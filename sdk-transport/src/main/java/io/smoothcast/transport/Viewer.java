@@ -18,6 +18,8 @@ import io.smoothcast.transport.internal.client.ViewerEngine;
 import io.smoothcast.transport.internal.client.CaptureAnchor;
 import io.smoothcast.transport.internal.client.LatencyTotals;
 import io.smoothcast.transport.internal.client.LayerGate;
+import io.smoothcast.transport.internal.client.LayerPlayout;
+import io.smoothcast.transport.internal.client.SharedPlayoutTimeline;
 import io.smoothcast.transport.internal.client.WallClockMapping;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.StreamIds;
@@ -164,6 +166,8 @@ public final class Viewer implements AutoCloseable {
                     opener = new FrameOpener(decryptor);
                 }
                 engine.useWallClock(wallClock);
+                engine.useTimeline(fixedPlayoutDelayMs >= 0 ? SharedPlayoutTimeline.fixed(fixedPlayoutDelayMs)
+                        : SharedPlayoutTimeline.adaptive());
                 channel = transport.bind(group, localAddress, handler);
                 playing = true;
                 playoutThread = new Thread(new PlayoutLoop(engine, opener), "smoothcast-playout");
@@ -340,13 +344,13 @@ public final class Viewer implements AutoCloseable {
     }
 
     /** The playout thread: polls every track's jitter buffer for due frames. */
-    private final class PlayoutLoop implements Runnable, FrameHandler {
+    private final class PlayoutLoop implements Runnable, FrameHandler, LayerPlayout.Sink {
         private final ViewerEngine source;
         /** Decrypts frames before delivery, or null without keys. */
         private final FrameOpener frameOpener;
         private final ReceivedFrame view = new ReceivedFrame();
-        /** The simulcast layers' buffers delay differently: one layer at a time, in capture order. */
-        private final LayerGate layerGate = new LayerGate();
+        /** The simulcast layers: one timeline, one layer at a time, in capture order. */
+        private final LayerPlayout layers;
         private ReceiveTrack current;
         /** When the frames now being handed over were taken from the buffers. */
         private long handOffNs;
@@ -354,6 +358,7 @@ public final class Viewer implements AutoCloseable {
         PlayoutLoop(ViewerEngine source, FrameOpener frameOpener) {
             this.source = source;
             this.frameOpener = frameOpener;
+            this.layers = new LayerPlayout(source.timeline(), wallClock, new LayerGate());
         }
 
         @Override
@@ -362,19 +367,26 @@ public final class Viewer implements AutoCloseable {
             while (playing) {
                 long nowNs = clock.nanoTime();
                 handOffNs = nowNs;
-                for (ReceiveTrack t : source.tracks()) {
-                    current = t;
-                    t.buffer().poll(nowNs, this);
+                ReceiveTrack[] tracks = source.tracks();
+                for (ReceiveTrack t : tracks) {
+                    if (t.track().kind() != MediaKind.VIDEO) {
+                        current = t;
+                        t.buffer().poll(nowNs, this);
+                    }
                 }
+                layers.poll(tracks, nowNs, this);
                 LockSupport.parkNanos(tickNs);
             }
         }
 
         @Override
         public void onFrame(io.smoothcast.jitter.JitterFrame frame) {
-            if (current.track().kind() == MediaKind.VIDEO && !layerGate.admit(current, frame, handOffNs)) {
-                return; // a frame of a layer no longer played, or older than what was shown
-            }
+            onFrame(current, frame);
+        }
+
+        @Override
+        public void onFrame(ReceiveTrack track, io.smoothcast.jitter.JitterFrame frame) {
+            current = track;
             ReceivedFrame delivered = view.bind(frame, current.track().kind(), current.track().ssrc());
             if (frameOpener != null) {
                 int length = frameOpener.open(frame);

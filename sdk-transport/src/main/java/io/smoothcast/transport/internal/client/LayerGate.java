@@ -4,10 +4,12 @@ import io.smoothcast.jitter.JitterFrame;
 
 /**
  * Makes the simulcast layers of the stream's video play as one video: one layer at a time, in
- * capture order. Each layer has its own jitter buffer with its own adaptive delay, so when the
- * node moves the viewer to another layer, the old layer's buffer (often with a longer delay)
- * still holds frames that were captured before the new layer's first frame; played as they fall
- * due, they would interleave with the new layer and go back in time.
+ * capture order. Each layer has its own jitter buffer; {@link LayerPlayout} polls them on one
+ * timeline, so that around a switch both layers' frames fall due in capture order, and this gate
+ * decides which of them are played: the node may forward both layers for an instant, two
+ * redundant nodes may forward two layers all along, and a layer whose timeline is not known yet
+ * (no capture time) plays on its buffer's own delay, where the old layer's frames can fall due
+ * after the new layer's and would go back in time.
  *
  * <p>The rules, for a frame the playout loop has taken from a video track's buffer:
  * <ul>
