@@ -62,8 +62,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Simulcast</h2>
  * When the node moves the viewer to another simulcast layer, the listener gets one layer at a
- * time and never a frame captured before one it already got: the new layer starts at its
- * keyframe, and frames the old layer's buffer still holds from before it are skipped.
+ * time and never a frame captured before one it already got. All layers of the stream play on
+ * one timeline with one playout delay (measured on every layer's packets), so a switch plays the
+ * old layer up to the switch instant and goes on with the new layer's keyframe at the next
+ * instant, without a gap; the old layer's copy of an instant the new layer already showed is
+ * skipped.
  *
  * <h2>Threads</h2>
  * Datagrams are handled on the viewer's I/O thread, the only producer of each jitter buffer;
@@ -105,6 +108,8 @@ public final class Viewer implements AutoCloseable {
     private ScheduledFuture<?> ticker;
     private Thread playoutThread;
     private volatile long framesDelivered;
+    /** The playout thread's layer gate, set at start (its skip count is readable from any thread). */
+    private volatile LayerGate layerGate;
     private boolean started;
     private boolean closed;
 
@@ -240,6 +245,7 @@ public final class Viewer implements AutoCloseable {
         long dropped = 0;
         long freezes = 0;
         long playoutDelayNs = 0;
+        int videoTracks = 0;
         JitterBufferStats jitter = new JitterBufferStats();
         for (ReceiveTrack t : e.tracks()) {
             t.buffer().readStats(jitter);
@@ -248,7 +254,11 @@ public final class Viewer implements AutoCloseable {
             freezes += jitter.freezeCount();
             if (t.track().kind() == MediaKind.VIDEO) {
                 playoutDelayNs = jitter.playoutDelayNs();
+                videoTracks++;
             }
+        }
+        if (videoTracks > 1) {
+            playoutDelayNs = e.timeline().playoutDelayNs(); // the layers play on their shared timeline
         }
         var c = e.counters();
         lost += c.get(ViewerEngine.RETIRED_PACKETS_LOST);
@@ -281,6 +291,15 @@ public final class Viewer implements AutoCloseable {
         return new FrameEncryptionStats(0, 0, c.get(FrameOpener.FRAMES_OPENED),
                 c.get(-SframeStatus.AUTHENTICATION_FAILED), c.get(-SframeStatus.REPLAYED),
                 c.get(-SframeStatus.TOO_OLD), c.get(-SframeStatus.UNKNOWN_KEY), c.get(-SframeStatus.MALFORMED));
+    }
+
+    /**
+     * @return video frames of a simulcast layer not played that were skipped (the old layer's
+     *     copy of an instant the new layer showed, a second layer flowing at once); any thread
+     */
+    long layerFramesSkipped() {
+        LayerGate gate = layerGate;
+        return gate == null ? 0 : gate.framesSkipped();
     }
 
     /** @return the engine while running (null before start), for {@link OpsMonitor}'s reads */
@@ -358,7 +377,9 @@ public final class Viewer implements AutoCloseable {
         PlayoutLoop(ViewerEngine source, FrameOpener frameOpener) {
             this.source = source;
             this.frameOpener = frameOpener;
-            this.layers = new LayerPlayout(source.timeline(), wallClock, new LayerGate());
+            LayerGate gate = new LayerGate();
+            layerGate = gate;
+            this.layers = new LayerPlayout(source.timeline(), wallClock, gate);
         }
 
         @Override

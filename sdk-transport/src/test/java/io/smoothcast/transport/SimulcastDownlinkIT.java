@@ -81,7 +81,9 @@ class SimulcastDownlinkIT {
                         FrameCollector.await(connected, 5, "broadcaster connected");
                         encodeUntil(broadcaster, keyframeWanted, startNs + RUN_NS);
                         long checkFromNs = startNs + RUN_NS - CHECK_LAST_NS;
-                        String detail = "slow " + describe(slow, startNs) + "; fast " + describe(fast, startNs)
+                        String detail = "slow " + describe(slow, startNs) + ", " + slowViewer.layerFramesSkipped()
+                                + " skipped by the layer gate; fast " + describe(fast, startNs) + ", "
+                                + fastViewer.layerFramesSkipped() + " skipped by the layer gate"
                                 + "; slow viewer " + slowViewer.stats() + "; " + emulator.stats();
                         System.out.println("SimulcastDownlinkIT: " + detail);
 

@@ -23,9 +23,12 @@ import io.smoothcast.transport.MediaKind;
  * layer's frame and the new layer's keyframe of one instant) fall due together: layers other
  * than the one played are polled first and {@link #LEAD_NS} ahead, so the new keyframe is
  * played and the old frame of its instant skipped, instead of the reverse that would leave the
- * new layer without its keyframe. Time is walked in steps of {@link #STEP_NS} from the last
- * poll, so that after a late wake-up frames of different layers still come out in capture
- * order. The {@link LayerGate} then decides what is played.
+ * new layer without its keyframe. With two or more layers, time is walked in steps of
+ * {@link #STEP_NS} from the last poll, so that after a late wake-up frames of different layers
+ * still come out in capture order (the buffers then see each frame's step as its playout time,
+ * so their freeze counts miss a stall of the playout thread itself). With one layer its buffer
+ * is polled at the wake-up time and on its own timeline, as before. The {@link LayerGate} then
+ * decides what is played.
  *
  * <p>Not thread-safe: the playout thread only. Allocates nothing while the track list is
  * unchanged.
@@ -100,12 +103,11 @@ public final class LayerPlayout implements FrameHandler {
         this.nowNs = nowNs;
         this.sink = sink;
         boolean shared = video.length > 1;
-        if (shared) {
-            for (int i = 0; i < video.length; i++) {
-                shiftNs[i] = shiftOf(video[i], shiftNs[i]);
-            }
+        for (int i = 0; i < video.length; i++) {
+            shiftNs[i] = shared ? shiftOf(video[i], shiftNs[i]) : 0;
         }
-        long stepNs = polled ? Math.max(lastPollNs, nowNs - MAX_STEPS * STEP_NS) + STEP_NS : nowNs;
+        // One layer has nothing to interleave with: its buffer sees the wake-up time as before.
+        long stepNs = polled && shared ? Math.max(lastPollNs, nowNs - MAX_STEPS * STEP_NS) + STEP_NS : nowNs;
         for (; stepNs - nowNs < 0; stepNs += STEP_NS) {
             pollAt(stepNs, shared);
         }

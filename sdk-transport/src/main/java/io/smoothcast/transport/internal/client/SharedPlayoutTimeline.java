@@ -17,8 +17,8 @@ import io.smoothcast.jitter.internal.PlayoutDelayEstimator;
  * network jitter.
  *
  * <p>Thread-safety: {@link #onPacket} and {@link #rttNs} belong to the I/O thread;
- * {@link #playoutTimeNs} may be called from any thread (the offset is published as one
- * volatile long). Allocates nothing per packet (a restart allocates one estimator).
+ * {@link #playoutTimeNs} and {@link #playoutDelayNs} may be called from any thread (each value
+ * is published as one volatile long). Allocates nothing per packet (a restart allocates one estimator).
  */
 public final class SharedPlayoutTimeline {
 
@@ -40,6 +40,8 @@ public final class SharedPlayoutTimeline {
     private long published = NOT_STARTED;
     /** Playout time minus capture time, ns; {@link #NOT_STARTED} before the first packet. */
     private volatile long offsetNs = NOT_STARTED;
+    /** The playout delay above the base transit, ns, published with the offset. */
+    private volatile long delayAboveBaseNs;
 
     private SharedPlayoutTimeline(boolean adaptive, long delayNs) {
         this.adaptive = adaptive;
@@ -98,6 +100,7 @@ public final class SharedPlayoutTimeline {
         long offset = estimator.playoutOffsetNs();
         if (offset != published) {
             published = offset;
+            delayAboveBaseNs = estimator.playoutDelayNs();
             offsetNs = offset;
         }
     }
@@ -124,8 +127,8 @@ public final class SharedPlayoutTimeline {
         return offset == NOT_STARTED ? NOT_STARTED : captureNs + offset;
     }
 
-    /** @return the playout delay above the base transit, ns, or 0 before the first packet; I/O thread */
+    /** @return the playout delay above the base transit, ns, or 0 before the first packet; any thread */
     public long playoutDelayNs() {
-        return estimator.started() ? estimator.playoutDelayNs() : 0;
+        return delayAboveBaseNs;
     }
 }
