@@ -39,6 +39,8 @@ class LayerPlayoutTest {
     private static final class Layer {
         final ReceiveTrack track;
         final int timestampOrigin;
+        /** How much later than the source's instant this layer's encoder stamps its frames. */
+        long captureOffsetNs;
         int sequence;
 
         Layer(int layer, int delayMs, int timestampOrigin) {
@@ -74,13 +76,15 @@ class LayerPlayoutTest {
         }
 
         int rtpTimestamp(Layer layer, int i) {
-            return layer.timestampOrigin + (int) Math.floorDiv((captureNs[i] - captureNs[0]) * 90, 1_000_000L);
+            long sinceFirstNs = captureNs[i] + layer.captureOffsetNs - captureNs[0];
+            return layer.timestampOrigin + (int) Math.floorDiv(sinceFirstNs * 90, 1_000_000L);
         }
 
         /** Frame i of a layer in {@code packets} packets, arriving 1 ms apart, fed as the engine does. */
         void receive(Layer layer, int i, boolean keyframe, int packets, long arrivalNs) {
             int rtp = rtpTimestamp(layer, i);
-            long captureUnixNs = NtpTime.toUnixNanos(NtpTime.fromUnixNanos(wallClock.unixNs(captureNs[i])));
+            long captureUnixNs = NtpTime.toUnixNanos(
+                    NtpTime.fromUnixNanos(wallClock.unixNs(captureNs[i] + layer.captureOffsetNs)));
             layer.track.captureAnchor().update(rtp, captureUnixNs);
             for (int p = 0; p < packets; p++) {
                 int flags = p == 0 ? GenericPayload.START | (keyframe ? GenericPayload.KEYFRAME : 0) : 0;
@@ -104,7 +108,8 @@ class LayerPlayoutTest {
                 for (int l = 0; l < layers.length; l++) {
                     if (sends[l][i]) {
                         boolean keyframe = i == keyframes[l];
-                        receive(layers[l], i, keyframe, keyframe ? 5 : 1, captureNs[i] + NETWORK_NS);
+                        receive(layers[l], i, keyframe, keyframe ? 5 : 1,
+                                captureNs[i] + layers[l].captureOffsetNs + NETWORK_NS);
                     }
                 }
             }
@@ -176,6 +181,23 @@ class LayerPlayoutTest {
             assertWholeAndInOrder(run, 0, 1, where);
             assertEquals(1, run.gate.framesSkipped(), "only the old layer's copy of the switch instant; " + where);
             assertOnTheSharedTimeline(run, MS, where);
+        }
+    }
+
+    @Test
+    void upSwitch_newLayerStampedUpTo900UsLater_stillWinsItsInstant() {
+        // an encoder that stamps each layer when it encodes it: the new layer's copy of an instant
+        // falls due up to 0.9 ms after the old one's, often at the next 1 ms poll
+        SplittableRandom random = new SplittableRandom(SEED + 4);
+        for (int r = 0; r < 20; r++) {
+            String where = "seed " + (SEED + 4) + ", run " + r;
+            Layer newLayer = new Layer(1, 250, random.nextInt());
+            newLayer.captureOffsetNs = random.nextLong(100_000L, 900_000L);
+            Run run = new Run(random, new Layer(0, 100, random.nextInt()), newLayer);
+            run.play(new boolean[][] {range(0, SWITCH + 1), range(SWITCH, FRAMES)}, new int[] {0, SWITCH}, MS);
+
+            assertWholeAndInOrder(run, 0, 1, where);
+            assertEquals(1, run.gate.framesSkipped(), "only the old layer's copy of the switch instant; " + where);
         }
     }
 
