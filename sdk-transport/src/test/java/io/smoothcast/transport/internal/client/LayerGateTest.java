@@ -14,10 +14,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * A simulcast layer switch as the viewer's playout loop sees it, in virtual time: two layers'
- * real jitter buffers with different playout delays (as their adaptive delays differ after a
- * switch), the relay's switch at a keyframe of the new layer, and the layer gate between the
- * buffers and the app. Frame {@code i} of every layer is captured at the same instant, and each
+ * The layer gate alone at a simulcast layer switch, in virtual time: two layers' real jitter
+ * buffers polled on their own, different playout delays (as when a layer's place on the shared
+ * timeline is not known; {@link LayerPlayoutTest} covers the shared timeline), the relay's switch
+ * at a keyframe of the new layer, and the gate between the buffers and the app. Frame {@code i} of every layer is captured at the same instant, and each
  * layer's RTP timestamps start from their own random origin.
  */
 class LayerGateTest {
