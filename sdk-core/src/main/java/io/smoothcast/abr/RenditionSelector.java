@@ -22,8 +22,12 @@ import java.util.concurrent.TimeUnit;
  *       video stops ({@link AbrListener#onAudioOnlyFallback}). A {@link EncoderMode#LADDER}
  *       encoder cannot go below its lowest video rendition, so it also stops video when the
  *       target stays under that rendition's bitrate for
- *       {@code minDurationBelowLowestForFallbackMs}: sending more than the path carries for that
- *       long fills the bottleneck queue, and every frame then stalls.</li>
+ *       {@code minDurationBelowLowestForFallbackMs}, or sooner, once the overrun would have
+ *       queued {@code maxOverrunQueueMs} at a bottleneck carrying the target (the sum over time
+ *       of (rendition - target) / target): sending more than the path carries fills the
+ *       bottleneck queue, and every frame then stalls. A deep deficit (a target at half the
+ *       rendition after a capacity drop) so stops video within a fraction of a second, a
+ *       shallow one only after the full duration.</li>
  *   <li><b>Recovery:</b> in audio-only mode, once the target has stayed at or above
  *       {@code audioOnlyRecoveryBps} for {@code minDurationForRecoveryMs}, video resumes at the
  *       lowest video rendition ({@link AbrListener#onAudioOnlyRecovered}), or higher if the
@@ -66,6 +70,12 @@ public final class RenditionSelector {
      * what a deep buffer holds before it drops and frames stall.
      */
     public static final long DEFAULT_MIN_DURATION_BELOW_LOWEST_FOR_FALLBACK_MS = 2_000;
+    /**
+     * Default queue, in milliseconds, a {@link EncoderMode#LADDER} encoder's overrun may build at
+     * a bottleneck carrying the target before video stops: the same 200 ms as two seconds of a
+     * 10 % deficit, reached sooner when the deficit is deeper.
+     */
+    public static final long DEFAULT_MAX_OVERRUN_QUEUE_MS = 200;
     /** Default time the target must hold above the recovery threshold before video resumes. */
     public static final long DEFAULT_MIN_DURATION_FOR_RECOVERY_MS = 3_000;
     /**
@@ -75,6 +85,17 @@ public final class RenditionSelector {
      * default threshold is that bitrate times the up-switch margin.
      */
     public static final double DEFAULT_AUDIO_ONLY_RECOVERY_MARGIN = 1.25;
+    /**
+     * While a {@link EncoderMode#CONTINUOUS} encoder is audio-only, padding goes this far above
+     * the recovery threshold. A congestion controller's estimate is bounded by what the path
+     * delivered and falls to about 85 % of it on overuse: padding only up to the threshold
+     * itself let every congestion event on a shared bottleneck take the target back under it
+     * and restart the hold, and one of five flows in RFC 8867 5.5 stayed audio-only for 170 s.
+     * (Not for a {@link EncoderMode#LADDER} encoder, whose recovery threshold already carries
+     * the up-switch margin over the 400k rendition it resumes at: measured, the same headroom
+     * there cost QoE on the Norway traces and the TCP share in RFC 8867 5.6.)
+     */
+    static final double AUDIO_ONLY_PADDING_HEADROOM = 1.2;
 
     private final RenditionLadder ladder;
     private final double upSwitchMargin;
@@ -83,6 +104,7 @@ public final class RenditionSelector {
     private final long audioOnlyFloorBps;
     private final long fallbackDelayNs;
     private final long belowLowestDelayNs;
+    private final double maxOverrunQueueNs;
     private final long recoveryHoldNs;
     private final long audioOnlyRecoveryBps;
     /** Index in {@link #heldAbove} of the recovery threshold (after the renditions'). */
@@ -96,6 +118,10 @@ public final class RenditionSelector {
     private long belowFloorSinceNs;
     private boolean belowLowest;
     private long belowLowestSinceNs;
+    private long lastUpdateNs;
+    private boolean haveLastUpdate;
+    /** Queue (ns) the lowest video rendition's overrun would have built since the target fell under it. */
+    private double overrunQueueNs;
     private long targetBitrateBps;
     private long switchCount;
 
@@ -115,6 +141,7 @@ public final class RenditionSelector {
         this.fallbackDelayNs = TimeUnit.MILLISECONDS.toNanos(b.minDurationBelowFloorForFallbackMs);
         this.belowLowestDelayNs =
                 TimeUnit.MILLISECONDS.toNanos(b.minDurationBelowLowestForFallbackMs);
+        this.maxOverrunQueueNs = TimeUnit.MILLISECONDS.toNanos(b.maxOverrunQueueMs);
         this.recoveryHoldNs = TimeUnit.MILLISECONDS.toNanos(b.minDurationForRecoveryMs);
         this.listener = b.listener;
         this.encoderMode = b.encoderMode;
@@ -178,7 +205,7 @@ public final class RenditionSelector {
             return ladder.get(currentIndex);
         }
         boolean ladderOverrun = encoderMode == EncoderMode.LADDER && belowLowest
-                && nowNs - belowLowestSinceNs >= belowLowestDelayNs;
+                && (nowNs - belowLowestSinceNs >= belowLowestDelayNs || overrunQueueNs >= maxOverrunQueueNs);
         if (fallbackEnabled && ((belowFloor && nowNs - belowFloorSinceNs >= fallbackDelayNs)
                 || ladderOverrun)) {
             listener.onAudioOnlyFallback(targetBitrateBps, nowNs);
@@ -218,14 +245,23 @@ public final class RenditionSelector {
         } else {
             belowFloor = false;
         }
-        if (targetBitrateBps < ladder.bitrateBps(ladder.lowestVideoIndex())) {
+        long lowestVideoBps = ladder.bitrateBps(ladder.lowestVideoIndex());
+        if (targetBitrateBps < lowestVideoBps) {
             if (!belowLowest) {
                 belowLowest = true;
                 belowLowestSinceNs = nowNs;
+                overrunQueueNs = 0;
+            } else if (haveLastUpdate && nowNs > lastUpdateNs) {
+                // The lowest rendition is sent whatever the target: at a bottleneck carrying the
+                // target, the excess queues for (rendition - target) / target of the elapsed time.
+                overrunQueueNs += (nowNs - lastUpdateNs) * (double) (lowestVideoBps - targetBitrateBps)
+                        / Math.max(1, targetBitrateBps);
             }
         } else {
             belowLowest = false;
         }
+        lastUpdateNs = nowNs;
+        haveLastUpdate = true;
     }
 
     private void switchTo(int index, long nowNs) {
@@ -269,7 +305,8 @@ public final class RenditionSelector {
     /**
      * Returns the padding the sender should add to the media so that the congestion controller
      * can measure the path beyond what the media uses: up to the last target, capped at the
-     * threshold the target must hold to move up (the recovery threshold while video is off;
+     * threshold the target must hold to move up (the recovery threshold while video is off,
+     * times {@value #AUDIO_ONLY_PADDING_HEADROOM} for a {@link EncoderMode#CONTINUOUS} encoder;
      * {@code bitrate(j) x upSwitchMargin} of the next rendition {@code j} in
      * {@link EncoderMode#LADDER} mode), minus the encoder bitrate. 0 in {@link EncoderMode#CONTINUOUS} mode while video is on (the encoder already
      * follows the target) and at the highest rendition. Never negative.
@@ -284,6 +321,9 @@ public final class RenditionSelector {
             thresholdBps = (long) Math.ceil(ladder.bitrateBps(currentIndex + 1) * upSwitchMargin);
         } else {
             return 0;
+        }
+        if (isAudioOnly() && encoderMode == EncoderMode.CONTINUOUS) {
+            thresholdBps = (long) (thresholdBps * AUDIO_ONLY_PADDING_HEADROOM);
         }
         return Math.max(0, Math.min(targetBitrateBps, thresholdBps) - encoderBitrateBps());
     }
@@ -328,6 +368,7 @@ public final class RenditionSelector {
         private long minDurationBelowLowestForFallbackMs =
                 DEFAULT_MIN_DURATION_BELOW_LOWEST_FOR_FALLBACK_MS;
         private long minDurationForRecoveryMs = DEFAULT_MIN_DURATION_FOR_RECOVERY_MS;
+        private long maxOverrunQueueMs = DEFAULT_MAX_OVERRUN_QUEUE_MS;
         private AbrListener listener = AbrListener.NONE;
         private EncoderMode encoderMode = EncoderMode.CONTINUOUS;
 
@@ -419,6 +460,19 @@ public final class RenditionSelector {
         public Builder minDurationBelowLowestForFallbackMs(long durationMs) {
             this.minDurationBelowLowestForFallbackMs = nonNegative(durationMs,
                     "minDurationBelowLowestForFallbackMs");
+            return this;
+        }
+
+        /**
+         * @param queueMs the queue, in milliseconds (not negative), a {@link EncoderMode#LADDER}
+         *     encoder's overrun of a target under the lowest video rendition may build (at a
+         *     bottleneck carrying the target) before video stops, even before
+         *     {@code minDurationBelowLowestForFallbackMs} has passed; default
+         *     {@link #DEFAULT_MAX_OVERRUN_QUEUE_MS} (no effect in {@link EncoderMode#CONTINUOUS} mode)
+         * @return this builder
+         */
+        public Builder maxOverrunQueueMs(long queueMs) {
+            this.maxOverrunQueueMs = nonNegative(queueMs, "maxOverrunQueueMs");
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.smoothcast.cc;
 import io.smoothcast.cc.internal.AckedBitrateEstimator;
 import io.smoothcast.cc.internal.AimdRateControl;
 import io.smoothcast.cc.internal.BandwidthUsage;
+import io.smoothcast.cc.internal.CompetingFlowDetector;
 import io.smoothcast.cc.internal.InterArrival;
 import io.smoothcast.cc.internal.LossBasedController;
 import io.smoothcast.cc.internal.OveruseDetector;
@@ -26,9 +27,11 @@ import io.smoothcast.cc.internal.TrendlineEstimator;
  * <p>Beyond GCC, two additions, both driven by the standing queue (feedback RTT above the
  * minimum RTT of the last 10-20 s): a decrease drains a measured standing queue within about a
  * second (below the usual 85 % of the acknowledged bitrate when the queue is long), and a
- * standing queue that our own decreases do not clear for 2 s is taken for a loss-based competitor
- * (TCP in a deep buffer): delay-based decreases pause and the loss-based limit governs, re-checked
- * every 10 s, so the controller neither starves beside TCP nor keeps a buffer full itself.
+ * standing queue that our own decreases do not clear for 4 s is taken for a loss-based competitor
+ * (TCP in a deep buffer): delay-based decreases pause and the loss-based limit governs. Every
+ * 10 s one decrease checks whether the queue drains; if it does not, competing mode resumes at
+ * once ({@code CompetingFlowDetector}), so the controller neither starves beside TCP nor keeps a
+ * buffer full itself.
  *
  * <p>Use: report every sent packet with {@link #onPacketSent}, every feedback batch with
  * {@link #onFeedback}, call {@link #onTick} every 25 to 100 ms, hand
@@ -56,10 +59,6 @@ public final class CongestionController {
     private static final double SMOOTH_ACKED_SAMPLE_WEIGHT = 0.25;
     /** The minimum RTT is the smaller of this window's and the previous window's minimum. */
     private static final long MIN_RTT_WINDOW_NS = 10_000_000_000L;
-    /** A standing queue this long that our decreases do not clear suggests a loss-based competitor. */
-    private static final long COMPETING_QUEUE_NS = 80_000_000L;
-    private static final long COMPETING_DETECT_NS = 4_000_000_000L;
-    private static final long COMPETING_MAX_NS = 10_000_000_000L;
     /** Below this standing queue, moderate loss is not blamed on congestion. */
     private static final long SHORT_QUEUE_NS = 50_000_000L;
 
@@ -78,6 +77,7 @@ public final class CongestionController {
     private final LossBasedController lossBased = new LossBasedController();
     private final ProbeBitrateEstimator probeEstimator = new ProbeBitrateEstimator();
     private final ProbeController probeController;
+    private final CompetingFlowDetector competingFlows = new CompetingFlowDetector();
 
     private long targetBps;
     private long rttNs = -1;
@@ -85,12 +85,6 @@ public final class CongestionController {
     private long lastRttSampleNs;
     private long lastMinRttNs;
     private boolean haveQueueSample;
-    private boolean highQueue;
-    private long highQueueSinceNs;
-    private int decreasesDuringHighQueue;
-    private boolean competing;
-    private long competingSinceNs;
-    private long competingBaseRttNs;
     private long minRttCurrentWindowNs = Long.MAX_VALUE;
     private long minRttPreviousWindowNs = Long.MAX_VALUE;
     private long minRttWindowStartNs;
@@ -248,12 +242,16 @@ public final class CongestionController {
             probeController.onProbeResult(probeResultBps, probeTargetBps, nowNs);
             lossBased.onProbeResult(probeResultBps);
         }
-        if (overuseSeen && !competing) {
+        boolean competing = competingFlows.isCompeting();
+        if (overuseSeen && !competingFlows.pausesDelayBasedDecreases()) {
             long before = aimd.estimateBps();
             aimd.update(BandwidthUsage.OVERUSING, ackedBps, smoothAckedBps, nowNs);
-            if (highQueue && aimd.estimateBps() < before) {
-                decreasesDuringHighQueue++;
+            if (aimd.estimateBps() < before) {
+                competingFlows.onDelayBasedDecrease();
             }
+        } else if (competingFlows.isDrainChecking()) {
+            // Waiting to see whether our decrease drains the queue: neither cut again nor grow.
+            aimd.update(BandwidthUsage.UNDERUSING, ackedBps, smoothAckedBps, nowNs);
         } else if (probeCeiling(probeResultBps, ackedBps) > aimd.estimateBps()) {
             aimd.setEstimate(probeCeiling(probeResultBps, ackedBps), nowNs);
         } else {
@@ -264,9 +262,10 @@ public final class CongestionController {
                     ? (competing ? BandwidthUsage.NORMAL : BandwidthUsage.UNDERUSING) : detector.state();
             aimd.update(usage, ackedBps, smoothAckedBps, nowNs);
         }
-        if (haveQueueSample) {
-            updateCompetingMode(lastRttSampleNs, lastMinRttNs, ackedBps, smoothAckedBps, nowNs);
+        if (haveQueueSample && competingFlows.update(lastRttSampleNs, lastMinRttNs, nowNs)) {
+            aimd.update(BandwidthUsage.OVERUSING, ackedBps, smoothAckedBps, nowNs);
         }
+        competing = competingFlows.isCompeting();
         long delayBasedBps = aimd.estimateBps();
         // While competing, delay is ignored and loss is the only brake: never excuse it then.
         boolean queueIsShort = !competing && detector.state() != BandwidthUsage.OVERUSING
@@ -309,62 +308,6 @@ public final class CongestionController {
         lastMinRttNs = minRttNs;
         haveQueueSample = true;
         aimd.setQueueDelayNs(queueDelayNs);
-    }
-
-    /**
-     * A loss-based competitor (a TCP flow in a deep drop-tail buffer) keeps the queue long no
-     * matter how far we back off, and its slow queue ramps read as overuse: a delay-based
-     * controller alone would starve. The standing queue is watched: when it has stayed above
-     * {@link #COMPETING_QUEUE_NS} for {@link #COMPETING_DETECT_NS},
-     * <ul>
-     *   <li>if we decreased at least twice meanwhile, the queue is not ours: competing mode
-     *       (delay-based decreases pause, the loss-based limit governs), with the base RTT frozen
-     *       (the competitor's queue never drains, so a fresh minimum would mistake it for the
-     *       path), for at most {@link #COMPETING_MAX_NS};
-     *   <li>otherwise the queue stands still (a full buffer shows no delay gradient): we decrease
-     *       to drain it, as we do when competing mode times out. If the queue was ours (say,
-     *       several of our flows), it empties and delay control resumes; if not, competing mode
-     *       comes back after another detection period.
-     * </ul>
-     */
-    private void updateCompetingMode(long rttSampleNs, long minRttNs, long ackedBps, long smoothAckedBps,
-            long nowNs) {
-        long queueDelayNs = rttSampleNs - (competing ? competingBaseRttNs : minRttNs);
-        if (queueDelayNs < COMPETING_QUEUE_NS / 2) {
-            competing = false;
-            highQueue = false;
-            return;
-        }
-        if (competing) {
-            if (nowNs - competingSinceNs > COMPETING_MAX_NS) {
-                competing = false;
-                startHighQueue(nowNs);
-                aimd.update(BandwidthUsage.OVERUSING, ackedBps, smoothAckedBps, nowNs);
-            }
-            return;
-        }
-        if (queueDelayNs < COMPETING_QUEUE_NS) {
-            return;
-        }
-        if (!highQueue) {
-            startHighQueue(nowNs);
-        }
-        if (nowNs - highQueueSinceNs >= COMPETING_DETECT_NS) {
-            if (decreasesDuringHighQueue >= 2) {
-                competing = true;
-                competingSinceNs = nowNs;
-                competingBaseRttNs = minRttNs;
-            } else {
-                startHighQueue(nowNs);
-                aimd.update(BandwidthUsage.OVERUSING, ackedBps, smoothAckedBps, nowNs);
-            }
-        }
-    }
-
-    private void startHighQueue(long nowNs) {
-        highQueue = true;
-        highQueueSinceNs = nowNs;
-        decreasesDuringHighQueue = 0;
     }
 
     /**
@@ -482,7 +425,7 @@ public final class CongestionController {
      *     that keeps the queue long, and so follows loss rather than delay
      */
     public boolean isCompetingWithLossBasedTraffic() {
-        return competing;
+        return competingFlows.isCompeting();
     }
 
     /** @return whether feedback has been missing for longer than the timeout */

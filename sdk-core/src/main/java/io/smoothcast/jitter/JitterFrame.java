@@ -4,7 +4,8 @@ import io.smoothcast.jitter.internal.SpscSlotRing;
 
 /**
  * A frame (or candidate frame) held by the jitter buffer: a run of packets sharing one RTP
- * timestamp, read in place from the buffer's pooled slot memory.
+ * timestamp, read in place from the buffer's pooled slot memory (or, for borrowed payloads, from
+ * the caller's arrays).
  *
  * <p>A flyweight: the buffer reuses one instance and re-points it for each frame. It and the
  * payload bytes it exposes are valid only during the {@link FrameHandler#onFrame} or
@@ -103,8 +104,11 @@ public final class JitterFrame {
     }
 
     /**
-     * The array holding every packet's payload; read packet {@code i} at
-     * {@link #payloadOffset(int)} for {@link #payloadLength(int)} bytes. Do not write to it.
+     * The array holding the payload of every packet offered with
+     * {@link SpscJitterBuffer#offer} (copied); read packet {@code i} at
+     * {@link #payloadOffset(int)} for {@link #payloadLength(int)} bytes. Do not write to it. A
+     * packet offered with {@link SpscJitterBuffer#offerBorrowed} is not in it: use
+     * {@link #payloadArray(int)}, which is right for both kinds.
      *
      * @return the buffer's pooled payload memory
      */
@@ -113,8 +117,21 @@ public final class JitterFrame {
     }
 
     /**
+     * The array holding one packet's payload: the buffer's pooled memory for a copied packet
+     * (the same as {@link #payloadArray()}), the caller's array for a borrowed one. Read it at
+     * {@link #payloadOffset(int)} for {@link #payloadLength(int)} bytes; do not write to it.
+     *
      * @param index packet index in [0, packetCount)
-     * @return where the packet's payload starts in {@link #payloadArray()}
+     * @return the array holding the packet's payload
+     */
+    public byte[] payloadArray(int index) {
+        return ring.payloadArray(slot(index));
+    }
+
+    /**
+     * @param index packet index in [0, packetCount)
+     * @return where the packet's payload starts in {@link #payloadArray(int)} (and, for a copied
+     *     packet, in {@link #payloadArray()})
      */
     public int payloadOffset(int index) {
         return ring.payloadOffset(slot(index));
@@ -151,11 +168,10 @@ public final class JitterFrame {
             throw new IllegalArgumentException("destination must hold " + total + " bytes from offset " + offset);
         }
         int at = offset;
-        byte[] src = ring.payloadArray();
         for (int i = 0; i < count; i++) {
             long s = first + i;
             int len = ring.payloadLength(s);
-            System.arraycopy(src, ring.payloadOffset(s), destination, at, len);
+            System.arraycopy(ring.payloadArray(s), ring.payloadOffset(s), destination, at, len);
             at += len;
         }
         return total;

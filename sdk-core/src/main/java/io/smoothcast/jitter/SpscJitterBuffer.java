@@ -15,8 +15,9 @@ import io.smoothcast.rtp.TimestampUnwrapper;
  * and allocation-free per packet.
  *
  * <h2>Producer thread</h2>
- * {@link #offer} copies each packet's payload into a pre-allocated slot of a power-of-two ring
- * indexed by extended sequence number. 16-bit sequence wrap, timestamp wrap, reordering and
+ * {@link #offer} copies each packet's payload into pre-allocated memory and stores the packet in
+ * a slot of a power-of-two ring indexed by extended sequence number; {@link #offerBorrowed} keeps
+ * the payload where it is instead (see Memory). 16-bit sequence wrap, timestamp wrap, reordering and
  * duplicates (for instance the same packet over two redundant paths) are handled; a large
  * sequence jump confirmed by the next packet (RFC 3550 A.1), or a new SSRC, restarts the stream
  * cleanly. Missing numbers become NACK requests, collected with {@link #pollNacks(long, int[])};
@@ -54,9 +55,18 @@ import io.smoothcast.rtp.TimestampUnwrapper;
  * written per packet stays about the size of the packets in flight. A {@link JitterFrame} handed to {@link FrameHandler#onFrame} points into
  * that memory and is valid only until {@code onFrame} returns; nothing needs to be returned.
  *
+ * <p>Borrowed payloads skip that copy: {@link #offerBorrowed} stores a reference to the caller's
+ * array together with an owner object, and the buffer owns that memory from an accepted offer
+ * until it passes the owner to the {@link PayloadReleaser} set with
+ * {@link Builder#payloadReleaser}, exactly once, on the consumer thread: right after the frame's
+ * {@code onFrame} returned, or when the packet is given up. The frame reads such a payload with
+ * {@link JitterFrame#payloadArray(int)}, valid, like every frame view, only during
+ * {@code onFrame}. Both kinds of offer may be mixed in one buffer.
+ *
  * <h2>Thread-safety</h2>
- * {@code offer}, {@code pollNacks}, {@code pollKeyframeRequest} and {@code rttNs} must be called
- * from one producer thread; {@code poll} from one consumer thread (it may be the same thread);
+ * {@code offer}, {@code offerBorrowed}, {@code pollNacks}, {@code pollKeyframeRequest} and
+ * {@code rttNs} must be called from one producer thread; {@code poll} (and with it the
+ * {@link PayloadReleaser}) from one consumer thread (it may be the same thread);
  * {@link #readStats(JitterBufferStats)} and {@link #keyframeRequestCount()} from any thread.
  * Statistics are published under per-side sequence locks, so readers never see torn values and
  * never slow the producer or consumer.
@@ -112,6 +122,8 @@ public final class SpscJitterBuffer {
     /** Numbers left free before a stream's first arrival, for its packets that arrive after it. */
     private final int startReorderRoom;
     private final FrameCompletenessCheck completenessCheck;
+    /** Takes back borrowed payloads; null if borrowing was not configured. */
+    private final PayloadReleaser payloadReleaser;
     private final Producer producer;
     private final Consumer consumer;
 
@@ -122,6 +134,7 @@ public final class SpscJitterBuffer {
         nackEnabled = b.nackEnabled;
         keyframeRequestOnLoss = b.keyframeRequestOnLoss;
         completenessCheck = b.completenessCheck;
+        payloadReleaser = b.payloadReleaser;
         ring = new SpscSlotRing(capacity, maxPayloadBytes);
         startReorderRoom = Math.min(64, capacity / 8);
         boolean adaptive = b.mode == PlayoutMode.ADAPTIVE;
@@ -169,7 +182,49 @@ public final class SpscJitterBuffer {
             throw new IllegalArgumentException("offset " + offset + " and length " + length
                     + " must lie inside payload of " + payload.length + " bytes");
         }
-        return producer.offer(ssrc, sequenceNumber, rtpTimestamp, marker, arrivalNs, payload, offset, length);
+        return producer.offer(ssrc, sequenceNumber, rtpTimestamp, marker, arrivalNs, payload, offset, length, null);
+    }
+
+    /**
+     * Offers one received RTP packet without copying its payload: the buffer keeps a reference to
+     * {@code payload} and, once the packet is delivered or given up, passes {@code owner} to the
+     * {@link PayloadReleaser} configured with {@link Builder#payloadReleaser} (on the consumer
+     * thread, exactly once). Ownership moves to the buffer only if this returns
+     * {@link OfferResult#ACCEPTED}; otherwise the caller keeps the memory and may reuse it at
+     * once. Producer thread only. Never blocks; allocates nothing in steady state.
+     *
+     * @param ssrc the packet's SSRC; a change restarts the stream
+     * @param sequenceNumber the 16-bit RTP sequence number (low 16 bits used)
+     * @param rtpTimestamp the 32-bit RTP timestamp (unsigned, carried in an int)
+     * @param marker the RTP marker bit (end of a video frame)
+     * @param arrivalNs when the packet arrived, in the caller's nanosecond clock
+     * @param payload array holding the payload; must stay unchanged while the buffer owns it
+     * @param offset payload start in {@code payload}
+     * @param length payload length in bytes; at most {@link #maxPayloadBytes()}, as for
+     *     {@link #offer}
+     * @param owner what the releaser gets back (for instance a pooled buffer wrapping
+     *     {@code payload}, or the array itself)
+     * @return an {@link OfferResult} constant
+     * @throws IllegalArgumentException if {@code payload} or {@code owner} is null or the range
+     *     lies outside {@code payload}
+     * @throws IllegalStateException if the buffer was built without a payload releaser
+     */
+    public int offerBorrowed(int ssrc, int sequenceNumber, int rtpTimestamp, boolean marker, long arrivalNs,
+            byte[] payload, int offset, int length, Object owner) {
+        if (payload == null) {
+            throw new IllegalArgumentException("payload must not be null");
+        }
+        if (offset < 0 || length < 0 || offset > payload.length - length) {
+            throw new IllegalArgumentException("offset " + offset + " and length " + length
+                    + " must lie inside payload of " + payload.length + " bytes");
+        }
+        if (owner == null) {
+            throw new IllegalArgumentException("owner must not be null");
+        }
+        if (payloadReleaser == null) {
+            throw new IllegalStateException("offerBorrowed needs a buffer built with payloadReleaser(...)");
+        }
+        return producer.offer(ssrc, sequenceNumber, rtpTimestamp, marker, arrivalNs, payload, offset, length, owner);
     }
 
     /**
@@ -308,6 +363,13 @@ public final class SpscJitterBuffer {
         long publishedTargetNs;
         /** Where the current stream's boundary slot goes, or -1 once written. */
         long pendingBoundary = -1;
+        /**
+         * The lowest buffer sequence number held since the stream started. A packet older than
+         * the stream's first (it came by a slower path, e.g. the second leg in redundant mode)
+         * lands in the start reorder room; the numbers between it and this one were never seen
+         * as a gap above {@code highest}, so they are NACKed then.
+         */
+        long lowestSinceStart = Long.MAX_VALUE;
         /** Media time = mediaBaseNs + (extended timestamp - firstTicks) in ns. */
         long mediaBaseNs;
         long firstTicks;
@@ -325,8 +387,9 @@ public final class SpscJitterBuffer {
             return new SequenceUnwrapper(SequenceUnwrapper.DEFAULT_MAX_DROPOUT, Math.min(capacity, 0x7FFF), 1);
         }
 
+        /** {@code owner} null: copy the payload; otherwise borrow it. */
         int offer(int packetSsrc, int sequenceNumber, int rtpTimestamp, boolean marker, long arrivalNs,
-                byte[] payload, int offset, int length) {
+                byte[] payload, int offset, int length, Object owner) {
             counters.beginWrite();
             try {
                 counters.add(JitterBufferStats.P_PACKETS_RECEIVED, 1);
@@ -410,17 +473,32 @@ public final class SpscJitterBuffer {
                     }
                     pendingBoundary = -1;
                 }
-                ring.write(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF,
-                        marker ? SpscSlotRing.FLAG_MARKER : 0, chunks.take(), payload, offset, length);
+                int flagBits = marker ? SpscSlotRing.FLAG_MARKER : 0;
+                if (owner == null) {
+                    ring.write(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits, chunks.take(),
+                            payload, offset, length);
+                } else {
+                    ring.writeBorrowed(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits,
+                            payload, offset, length, owner);
+                }
                 if (s > highest) {
                     if (nackEnabled && !newStream && s > highest + 1) {
                         long from = Math.max(highest + 1, head);
                         nacks.addMissing(from, s - 1, (sequenceNumber - (int) (s - from)) & 0xFFFF, arrivalNs);
                     }
+                    if (newStream) {
+                        lowestSinceStart = s;
+                    }
                     highest = s;
                     ring.publishHighest(s);
                 } else {
                     counters.add(JitterBufferStats.P_REORDERED, 1);
+                    if (s < lowestSinceStart) {
+                        if (nackEnabled && s + 1 < lowestSinceStart) {
+                            nacks.addMissing(s + 1, lowestSinceStart - 1, (sequenceNumber + 1) & 0xFFFF, arrivalNs);
+                        }
+                        lowestSinceStart = s;
+                    }
                 }
                 estimator.onPacket(arrivalNs, mediaNs);
                 long offsetNs = estimator.playoutOffsetNs();
@@ -521,6 +599,15 @@ public final class SpscJitterBuffer {
         // Result of the last isCompleteRun call.
         long runEnd;
         boolean runClosed;
+        /**
+         * The last run found still open (no marker, no later packet): it starts at
+         * {@code openRunStart} and every slot up to {@code openRunEnd} was checked. Slots are
+         * immutable until released, and no run start is ever looked at again once the head passed
+         * it, so the next look at the same run resumes from its end instead of walking the whole
+         * frame again on every poll. -1 when none.
+         */
+        long openRunStart = -1;
+        long openRunEnd;
 
         Consumer(JitterFrame frame) {
             this.frame = frame;
@@ -529,12 +616,8 @@ public final class SpscJitterBuffer {
         int poll(long nowNs, FrameHandler handler) {
             long flush = ring.flushBelow();
             if (flush > head) {
-                counters.beginWrite();
-                counters.add(JitterBufferStats.C_FLUSHES, 1);
-                dropUpTo(flush, JitterBufferStats.C_PACKETS_FLUSHED);
-                counters.endWrite();
-                headStartConfirmed = false;
                 streamStartPending = false;
+                giveUp(flush, JitterBufferStats.C_PACKETS_FLUSHED, true, false);
             }
             final long highest = ring.producerHighest();
             final long offsetNs = ring.playoutOffsetNs();
@@ -630,7 +713,7 @@ public final class SpscJitterBuffer {
          */
         private boolean isCompleteRun(long start, long highest, boolean startConfirmed, long offsetNs) {
             final long mediaNs = ring.mediaTimeNs(start);
-            long s = start;
+            long s = start == openRunStart ? openRunEnd : start;
             boolean closed = false;
             while (true) {
                 if ((ring.flags(s) & SpscSlotRing.FLAG_MARKER) != 0) {
@@ -649,6 +732,12 @@ public final class SpscJitterBuffer {
             }
             runEnd = s;
             runClosed = closed;
+            if (closed) {
+                openRunStart = -1;
+            } else {
+                openRunStart = start;
+                openRunEnd = s;
+            }
             frame.bind(start, (int) (s - start + 1), mediaNs + offsetNs, lossSinceLastFrame, startsStream);
             return completenessCheck.isComplete(frame, startConfirmed, closed);
         }
@@ -666,9 +755,7 @@ public final class SpscJitterBuffer {
                     continue;
                 }
                 if (isBoundary(s)) {
-                    counters.beginWrite();
-                    dropUpTo(s, JitterBufferStats.C_PACKETS_DROPPED);
-                    counters.endWrite();
+                    giveUp(s, JitterBufferStats.C_PACKETS_DROPPED, false, false);
                     return true;
                 }
                 boolean startConfirmed = false;
@@ -688,10 +775,7 @@ public final class SpscJitterBuffer {
                     if (nowNs - (ring.mediaTimeNs(s) + offsetNs) < 0) {
                         return false;
                     }
-                    counters.beginWrite();
-                    dropUpTo(s, JitterBufferStats.C_PACKETS_DROPPED);
-                    counters.endWrite();
-                    headStartConfirmed = startConfirmed;
+                    giveUp(s, JitterBufferStats.C_PACKETS_DROPPED, false, startConfirmed);
                     return true;
                 }
                 s = end + 1;
@@ -700,8 +784,28 @@ public final class SpscJitterBuffer {
         }
 
         /**
+         * Gives up every number in [head, to) (see {@link #dropUpTo}), counting a flush if asked,
+         * after handing back the borrowed payloads there. The releaser is user code, so it runs
+         * outside the statistics write, and the give-up completes even if it throws.
+         */
+        private void giveUp(long to, int heldCounter, boolean flush, boolean startConfirmedAfter) {
+            try {
+                releaseBorrowed(head, to);
+            } finally {
+                counters.beginWrite();
+                if (flush) {
+                    counters.add(JitterBufferStats.C_FLUSHES, 1);
+                }
+                dropUpTo(to, heldCounter);
+                counters.endWrite();
+                headStartConfirmed = startConfirmedAfter;
+            }
+        }
+
+        /**
          * Gives up every number in [head, to): counts held packets in {@code heldCounter} and
-         * missing ones as lost, raises a keyframe request, and releases the slots.
+         * missing ones as lost, raises a keyframe request, and releases the slots. Call inside a
+         * statistics write.
          */
         private void dropUpTo(long to, int heldCounter) {
             long lost = 0;
@@ -735,6 +839,26 @@ public final class SpscJitterBuffer {
             }
         }
 
+        /**
+         * Hands back the owners of the borrowed payloads held in [from, to). Runs before the
+         * slots are released (the producer may overwrite them right after) and outside any
+         * statistics write, since the releaser is user code and may throw. Each owner is cleared
+         * as it is handed back, so none is ever handed back twice.
+         */
+        private void releaseBorrowed(long from, long to) {
+            if (payloadReleaser == null) {
+                return;
+            }
+            for (long s = from; s < to; s++) {
+                if (ring.holds(s) && (ring.flags(s) & SpscSlotRing.FLAG_BORROWED) != 0) {
+                    Object owner = ring.takeBorrowedOwner(s);
+                    if (owner != null) {
+                        payloadReleaser.release(owner);
+                    }
+                }
+            }
+        }
+
         private void deliver(long nowNs, FrameHandler handler) {
             final long end = runEnd;
             final int packets = (int) (end - head + 1);
@@ -743,23 +867,31 @@ public final class SpscJitterBuffer {
             try {
                 handler.onFrame(frame);
             } finally {
-                freezes.onFrame(nowNs);
-                counters.beginWrite();
-                counters.add(JitterBufferStats.C_FRAMES_RECEIVED, 1);
-                counters.add(JitterBufferStats.C_PACKETS_EMITTED, packets);
-                counters.add(JitterBufferStats.C_DELAY_SUM_NS, delayNs);
-                counters.add(JitterBufferStats.C_TARGET_SUM_NS, ring.targetDelayNs());
-                counters.set(JitterBufferStats.C_FREEZES, freezes.freezeCount());
-                counters.set(JitterBufferStats.C_FREEZES_NS, freezes.totalFreezesDurationNs());
-                counters.set(JitterBufferStats.C_PAUSES, freezes.pauseCount());
-                counters.set(JitterBufferStats.C_PAUSES_NS, freezes.totalPausesDurationNs());
-                counters.endWrite();
-                lossSinceLastFrame = false;
-                startsStream = false;
-                headStartConfirmed = closed;
-                head = end + 1;
-                ring.releaseBelow(head);
+                try {
+                    releaseBorrowed(head, end + 1);
+                } finally {
+                    completeDelivery(nowNs, end, packets, delayNs, closed);
+                }
             }
+        }
+
+        private void completeDelivery(long nowNs, long end, int packets, long delayNs, boolean closed) {
+            freezes.onFrame(nowNs);
+            counters.beginWrite();
+            counters.add(JitterBufferStats.C_FRAMES_RECEIVED, 1);
+            counters.add(JitterBufferStats.C_PACKETS_EMITTED, packets);
+            counters.add(JitterBufferStats.C_DELAY_SUM_NS, delayNs);
+            counters.add(JitterBufferStats.C_TARGET_SUM_NS, ring.targetDelayNs());
+            counters.set(JitterBufferStats.C_FREEZES, freezes.freezeCount());
+            counters.set(JitterBufferStats.C_FREEZES_NS, freezes.totalFreezesDurationNs());
+            counters.set(JitterBufferStats.C_PAUSES, freezes.pauseCount());
+            counters.set(JitterBufferStats.C_PAUSES_NS, freezes.totalPausesDurationNs());
+            counters.endWrite();
+            lossSinceLastFrame = false;
+            startsStream = false;
+            headStartConfirmed = closed;
+            head = end + 1;
+            ring.releaseBelow(head);
         }
     }
 
@@ -788,6 +920,7 @@ public final class SpscJitterBuffer {
         private int nackListCapacity = DEFAULT_NACK_LIST_CAPACITY;
         private boolean keyframeRequestOnLoss = true;
         private FrameCompletenessCheck completenessCheck = FrameCompletenessCheck.MARKER_ENDS_FRAME;
+        private PayloadReleaser payloadReleaser;
 
         private Builder() {
         }
@@ -1007,6 +1140,22 @@ public final class SpscJitterBuffer {
                 throw new IllegalArgumentException("check must not be null");
             }
             this.completenessCheck = check;
+            return this;
+        }
+
+        /**
+         * Enables {@link SpscJitterBuffer#offerBorrowed}: payloads kept in the caller's memory
+         * instead of copied, handed back through {@code releaser} on the consumer thread once
+         * consumed (see {@link PayloadReleaser} for exactly when). Not set by default.
+         *
+         * @param releaser takes back each borrowed payload's owner
+         * @return this builder
+         */
+        public Builder payloadReleaser(PayloadReleaser releaser) {
+            if (releaser == null) {
+                throw new IllegalArgumentException("releaser must not be null");
+            }
+            this.payloadReleaser = releaser;
             return this;
         }
 

@@ -133,8 +133,9 @@ class RenditionSelectorTest {
         assertTrue(selector.isAudioOnly());
         assertEquals(200_000 - 48_000, selector.paddingBitrateBps());
         selector.update(2_000_000, 1_100 * MS);
-        assertEquals(300_000 - 48_000, selector.paddingBitrateBps(),
-                "capped at the recovery threshold, 1.25 x the 240k floor");
+        assertEquals(360_000 - 48_000, selector.paddingBitrateBps(),
+                "capped at 1.2 x the recovery threshold (1.25 x the 240k floor), so one decrease"
+                        + " of the controller does not take the target back under the threshold");
         selector.update(30_000, 1_200 * MS);
         assertEquals(0, selector.paddingBitrateBps(), "never negative");
     }
@@ -287,26 +288,72 @@ class RenditionSelectorTest {
         RecordingListener ladderEvents = new RecordingListener();
         RenditionSelector ladder = RenditionSelector.builder(RenditionLadder.defaults())
                 .encoderMode(EncoderMode.LADDER).listener(ladderEvents).build();
-        // 350k: above the 240k floor, but a ladder encoder cannot send less than 360p's 400k.
+        // 380k: above the 240k floor, but a ladder encoder cannot send less than 360p's 400k. A
+        // 5 % overrun would queue 200 ms only after 3.8 s: the 2 s duration rule comes first.
         for (long t = 0; t < 2_000; t += 100) {
-            ladder.update(350_000, t * MS);
+            ladder.update(380_000, t * MS);
         }
         assertFalse(ladder.isAudioOnly(), "not before the 2 s default");
-        ladder.update(350_000, 2_000 * MS);
+        ladder.update(380_000, 2_000 * MS);
         assertTrue(ladder.isAudioOnly());
         assertEquals(List.of("fallback @2000", "change 360p->audio @2000"), ladderEvents.events);
 
-        // A dip that ends in time does not stop video.
+        // A dip that ends in time does not stop video (1 s at 350k: 143 ms of overrun queue).
         RenditionSelector brief = RenditionSelector.builder(RenditionLadder.defaults())
                 .encoderMode(EncoderMode.LADDER).build();
         for (long t = 0; t < 10_000; t += 100) {
-            brief.update(t % 2_000 < 1_500 ? 350_000 : 420_000, t * MS);
+            brief.update(t % 2_000 < 1_000 ? 350_000 : 420_000, t * MS);
         }
         assertFalse(brief.isAudioOnly());
 
         feed(350_000, 0, 10_000);
         assertFalse(selector.isAudioOnly(), "a continuous encoder follows the target down instead");
         assertEquals(350_000, selector.encoderBitrateBps());
+    }
+
+    @Test
+    void ladderEncoder_deepDeficit_fallsBackOnceTheOverrunWouldHaveQueued200ms() {
+        RecordingListener events = new RecordingListener();
+        RenditionSelector ladder = RenditionSelector.builder(RenditionLadder.defaults())
+                .encoderMode(EncoderMode.LADDER).listener(events).build();
+        // After a capacity drop the target is 200k: the 400k rendition is twice what the path
+        // carries, so every 100 ms adds 100 ms of queue. Waiting the full 2 s would queue 2 s.
+        ladder.update(200_000, 0);
+        ladder.update(200_000, 100 * MS);
+        assertFalse(ladder.isAudioOnly(), "100 ms of overrun per 100 ms: 100 ms queued so far");
+        assertTrue(events.events.isEmpty(), events.events.toString());
+        ladder.update(200_000, 200 * MS);
+        assertTrue(ladder.isAudioOnly());
+        assertEquals(List.of("fallback @200", "change 360p->audio @200"), events.events);
+    }
+
+    @Test
+    void ladderEncoder_overrunBudgetIsTunable_andRestartsWhenTheTargetRecovers() {
+        RenditionSelector ladder = RenditionSelector.builder(RenditionLadder.defaults())
+                .encoderMode(EncoderMode.LADDER).maxOverrunQueueMs(1_000).build();
+        // 200k for 0.8 s (800 ms of overrun), back above 400k, then 200k for 0.8 s again:
+        // each episode stays under the 1 s budget and the duration rule's 2 s.
+        long t = 0;
+        for (int episode = 0; episode < 3; episode++) {
+            for (long end = t + 800; t < end; t += 100) {
+                ladder.update(200_000, t * MS);
+            }
+            for (long end = t + 500; t < end; t += 100) {
+                ladder.update(420_000, t * MS);
+            }
+        }
+        assertFalse(ladder.isAudioOnly());
+        for (long end = t + 1_200; t < end; t += 100) {
+            ladder.update(200_000, t * MS);
+        }
+        assertTrue(ladder.isAudioOnly(), "1 s of overrun queue reached within one episode");
+    }
+
+    @Test
+    void builder_rejectsNegativeOverrunQueue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RenditionSelector.builder(RenditionLadder.defaults()).maxOverrunQueueMs(-1));
+        assertTrue(e.getMessage().contains("maxOverrunQueueMs"));
     }
 
     @Test

@@ -50,7 +50,7 @@ class JitterBufferJcstressTest {
         String output = Files.readString(log);
         assertTrue(finished, "jcstress did not finish within " + TIMEOUT_SECONDS + " s; see " + log);
         assertEquals(0, process.exitValue(), "jcstress reported failures; see " + log + "\n" + tail(output));
-        for (String test : List.of("DeliveryStress", "OverflowStress", "StatsSnapshotStress")) {
+        for (String test : List.of("DeliveryStress", "BorrowedDeliveryStress", "OverflowStress", "StatsSnapshotStress")) {
             Path report = results.resolve("io.smoothcast.jitter.stress." + test + ".html");
             assertTrue(Files.exists(report), test + " did not run:\n" + tail(output));
         }

@@ -32,12 +32,24 @@ class JitterBufferPropertyTest {
      * way the H.264 depacketizer will, so no complete frame is lost to an unknown start.
      */
     private static final FrameCompletenessCheck PAYLOAD_AWARE = (frame, startConfirmed, closed) -> closed
-            && frame.payloadArray()[frame.payloadOffset(0) + 2] == 0;
+            && frame.payloadArray(0)[frame.payloadOffset(0) + 2] == 0;
 
     @Test
     void payloadAwareCheck_inOrderDuplicateFreeAndEveryOnTimeFrameDelivered() {
         for (long seed = 1; seed <= 300; seed++) {
-            checkOne(seed, PAYLOAD_AWARE, true);
+            checkOne(seed, PAYLOAD_AWARE, true, false);
+        }
+    }
+
+    /**
+     * The same with payloads borrowed instead of copied (a random mix of both kinds per packet):
+     * the same output, and every accepted borrowed payload is handed back exactly once, never
+     * before its frame was handled, while rejected ones (duplicates, late) are never handed back.
+     */
+    @Test
+    void borrowedPayloads_sameOutputAndEachReleasedExactlyOnceAfterUse() {
+        for (long seed = 2_001; seed <= 2_100; seed++) {
+            checkOne(seed, PAYLOAD_AWARE, true, true);
         }
     }
 
@@ -50,11 +62,12 @@ class JitterBufferPropertyTest {
     @Test
     void defaultCheck_inOrderDuplicateFreeAndNeverPartial() {
         for (long seed = 1_001; seed <= 1_300; seed++) {
-            checkOne(seed, FrameCompletenessCheck.MARKER_ENDS_FRAME, false);
+            checkOne(seed, FrameCompletenessCheck.MARKER_ENDS_FRAME, false, false);
         }
     }
 
-    private static void checkOne(long seed, FrameCompletenessCheck check, boolean everyOnTimeFrameDelivered) {
+    private static void checkOne(long seed, FrameCompletenessCheck check, boolean everyOnTimeFrameDelivered,
+            boolean mixInBorrowed) {
         SplittableRandom random = new SplittableRandom(seed);
         int frames = 150 + random.nextInt(150);
         int firstSeq = random.nextInt(65536);
@@ -88,18 +101,29 @@ class JitterBufferPropertyTest {
         }
         wire.sort(Comparator.comparingLong(Arrival::atNs));
 
+        // Owners of borrowed payloads: accepted by the buffer, and handed back by it.
+        java.util.Set<Object> accepted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<Object> released = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        PayloadReleaser releaser = owner -> {
+            assertTrue(accepted.contains(owner), "seed " + seed + ": released a payload the buffer never accepted");
+            assertTrue(released.add(owner), "seed " + seed + ": payload released twice");
+        };
         SpscJitterBuffer buffer = SpscJitterBuffer.builder().fixedDelayMs(DELAY_MS).clockRateHz(1000)
-                .capacityPackets(256).maxPayloadBytes(8).completenessCheck(check).build();
+                .capacityPackets(256).maxPayloadBytes(8).completenessCheck(check).payloadReleaser(releaser).build();
         long[] earliestArrival = new long[frames];
         int[] copiesSeen = new int[frames];
         java.util.Arrays.fill(earliestArrival, Long.MAX_VALUE);
         List<int[]> delivered = new ArrayList<>();
         long[] deliveredPlayout = new long[frames];
         FrameHandler handler = frame -> {
-            byte[] p = frame.payloadArray();
-            int f = ((p[frame.payloadOffset(0)] & 0xFF) << 8) | (p[frame.payloadOffset(0) + 1] & 0xFF);
+            byte[] first = frame.payloadArray(0);
+            int f = ((first[frame.payloadOffset(0)] & 0xFF) << 8) | (first[frame.payloadOffset(0) + 1] & 0xFF);
             int[] indices = new int[frame.packetCount()];
             for (int i = 0; i < frame.packetCount(); i++) {
+                byte[] p = frame.payloadArray(i);
+                if (released.contains(p)) {
+                    fail("seed " + seed + ": frame " + f + " reads a payload already handed back");
+                }
                 int o = frame.payloadOffset(i);
                 int owner = ((p[o] & 0xFF) << 8) | (p[o + 1] & 0xFF);
                 if (owner != f) {
@@ -117,11 +141,23 @@ class JitterBufferPropertyTest {
         for (long now = 0; now <= endNs; now += MS) {
             while (next < wire.size() && wire.get(next).atNs() <= now) {
                 Arrival a = wire.get(next++);
-                payload[0] = (byte) (a.frame() >>> 8);
-                payload[1] = (byte) a.frame();
-                payload[2] = (byte) a.index();
-                payload[3] = (byte) a.packets();
-                buffer.offer(7, a.sequence(), a.timestamp(), a.index() == a.packets() - 1, a.atNs(), payload, 0, 4);
+                boolean borrow = mixInBorrowed && random.nextBoolean();
+                // A borrowed payload gets its own array (the owner), at an offset, as a pool would.
+                byte[] p = borrow ? new byte[9] : payload;
+                int at = borrow ? 3 : 0;
+                p[at] = (byte) (a.frame() >>> 8);
+                p[at + 1] = (byte) a.frame();
+                p[at + 2] = (byte) a.index();
+                p[at + 3] = (byte) a.packets();
+                boolean marker = a.index() == a.packets() - 1;
+                if (borrow) {
+                    int result = buffer.offerBorrowed(7, a.sequence(), a.timestamp(), marker, a.atNs(), p, at, 4, p);
+                    if (result == OfferResult.ACCEPTED) {
+                        accepted.add(p);
+                    }
+                } else {
+                    buffer.offer(7, a.sequence(), a.timestamp(), marker, a.atNs(), p, 0, 4);
+                }
             }
             buffer.poll(now, handler);
         }
@@ -153,5 +189,7 @@ class JitterBufferPropertyTest {
         assertEquals(wire.size(), s.packetsReceived(), "seed " + seed);
         assertEquals(wire.size(), s.packetsEmitted() + s.packetsDuplicated() + s.packetsDiscarded()
                 + s.packetsDroppedIncomplete(), "seed " + seed + ": every copy is delivered or counted " + s);
+        assertEquals(accepted.size(), released.size(),
+                "seed " + seed + ": every accepted borrowed payload is handed back (nothing is held at the end)");
     }
 }

@@ -42,6 +42,22 @@ class NackAndKeyframeTest {
     }
 
     @Test
+    void packetOlderThanTheStreamsFirst_gapBetweenThemIsRequested() {
+        // Redundant paths at a join: the faster path's first packet is 13, the slower one then
+        // brings 10; 11 and 12 were never seen as a gap above the highest, yet are missing.
+        SpscJitterBuffer buffer = buffer(10);
+        offer(buffer, 13, 120, true, T0);
+        offer(buffer, 10, 0, true, T0 + 2 * MS);
+        assertArrayEquals(new int[0], due(buffer, T0 + 6 * MS), "reordering grace");
+        assertArrayEquals(new int[] {11, 12}, due(buffer, T0 + 7 * MS));
+        offer(buffer, 12, 80, true, T0 + 8 * MS);
+        offer(buffer, 11, 40, true, T0 + 8 * MS);
+        assertArrayEquals(new int[0], due(buffer, T0 + 100 * MS), "both arrived: nothing more to ask");
+        offer(buffer, 9, 0, true, T0 + 101 * MS); // right below the lowest: no gap
+        assertArrayEquals(new int[0], due(buffer, T0 + 200 * MS));
+    }
+
+    @Test
     void shortRtt_retriesNoFasterThanMinimumInterval() {
         SpscJitterBuffer buffer = buffer(10);
         buffer.rttNs(2 * MS);

@@ -3,10 +3,10 @@ package io.smoothcast.samples;
 import io.smoothcast.alert.Subject;
 import io.smoothcast.samples.internal.FfmpegSource;
 import io.smoothcast.samples.internal.Format;
-import io.smoothcast.samples.internal.HostPort;
 import io.smoothcast.samples.internal.OpsEndpoint;
 import io.smoothcast.samples.internal.RunLoop;
 import io.smoothcast.samples.internal.SyntheticSource;
+import io.smoothcast.security.FrameKey;
 import io.smoothcast.transport.Broadcaster;
 import io.smoothcast.transport.BroadcasterListener;
 import io.smoothcast.transport.BroadcasterStats;
@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -39,20 +40,8 @@ final class BroadcastCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--node", required = true, converter = HostPort.class, paramLabel = "HOST:PORT",
-            description = "The relay node to publish to.")
-    InetSocketAddress node;
-
-    @Option(names = "--stream", description = "Stream id (letters, digits, . _ ~ -). Default: ${DEFAULT-VALUE}.")
-    String streamId = "demo";
-
-    @Option(names = "--e2e-key", paramLabel = "ID=HEX",
-            description = "Encrypt every frame end to end (SFrame, AES-128-GCM) with this key id and stream secret;"
-                    + " viewers need the same --e2e-key, relays none.")
-    String e2eKey;
-
-    @Option(names = "--token", description = "Publish token for the stream (see the token command), for relays that require one.")
-    String token;
+    @Mixin
+    StreamClientOptions streamClient;
 
     @Option(names = "--source", description = "synthetic or ffmpeg. Default: ${DEFAULT-VALUE}.")
     Source source = Source.synthetic;
@@ -93,28 +82,22 @@ final class BroadcastCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--http-port", paramLabel = "PORT",
-            description = "Serve this broadcaster's Prometheus metrics (/metrics), dashboard (/) and diagnostics (/diag)"
-                    + " on 127.0.0.1:PORT (0 = any free port); alerts are printed. Default: none.")
-    Integer httpPort;
-
     @Override
     public Integer call() {
-        Arguments.check(spec, token == null || token.matches("[A-Za-z0-9_.-]{1,512}"), "--token",
-                "must be a token printed by the token command");
+        streamClient.check(spec, 1);
         Arguments.check(spec, framesPerSecond >= 1 && framesPerSecond <= 120, "--fps", "must be 1-120: " + framesPerSecond);
         Arguments.check(spec, maxBitrateBps >= 100_000, "--max-bitrate", "must be >= 100000: " + maxBitrateBps);
         Arguments.check(spec, startBitrateBps >= 100_000 && startBitrateBps <= maxBitrateBps, "--start-bitrate",
                 "must be between 100000 and --max-bitrate (" + maxBitrateBps + "): " + startBitrateBps);
         Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0: " + durationS);
-        Arguments.check(spec, httpPort == null || httpPort >= 0 && httpPort <= 65_535, "--http-port",
-                "must be 0-65535: " + httpPort);
         Arguments.check(spec, input == null || source == Source.ffmpeg, "--input", "needs --source ffmpeg");
         Arguments.check(spec, input == null || new java.io.File(input).isFile(), "--input", "no such file: " + input);
         if (source == Source.ffmpeg) {
             String problem = cannotRun(ffmpeg);
             Arguments.check(spec, problem == null, "--ffmpeg", "cannot run '" + ffmpeg + "': " + problem);
         }
+        InetSocketAddress node = streamClient.node;
+        String streamId = streamClient.streamId;
         PrintWriter out = spec.commandLine().getOut();
         SyntheticSource synthetic = source == Source.synthetic
                 ? new SyntheticSource(framesPerSecond, startBitrateBps, maxBitrateBps) : null;
@@ -124,10 +107,10 @@ final class BroadcastCommand implements Callable<Integer> {
         Broadcaster broadcaster;
         try {
             Broadcaster.Builder builder = Broadcaster.builder().node(node).streamId(streamId).listener(listener)
-                    .token(token).bitrateLimits(Math.min(100_000, startBitrateBps), startBitrateBps, maxBitrateBps)
+                    .token(streamClient.token).bitrateLimits(Math.min(100_000, startBitrateBps), startBitrateBps, maxBitrateBps)
                     .videoBitrateBps((int) Math.min(Integer.MAX_VALUE, maxBitrateBps)).audio(encoder != null);
-            if (e2eKey != null) {
-                builder.frameEncryption(frameKey(e2eKey));
+            for (FrameKey key : streamClient.frameKeys(spec)) {
+                builder.frameEncryption(key);
             }
             broadcaster = builder.build();
         } catch (IllegalArgumentException e) {
@@ -144,7 +127,7 @@ final class BroadcastCommand implements Callable<Integer> {
             out.printf("broadcasting '%s' to %s (%s source)%n", streamId, Format.address(node), source);
             out.flush();
             boolean[] everConnected = {false};
-            try (OpsEndpoint.Running ops = OpsEndpoint.monitorIfAsked(httpPort,
+            try (OpsEndpoint.Running ops = OpsEndpoint.monitorIfAsked(streamClient.httpPort,
                     m -> m.watch(broadcaster, new Subject(streamId, "broadcaster", Format.address(node), "")),
                     Map.of("node", Format.address(node), "stream", streamId, "source", source.name()), out)) {
                 RunLoop.run(durationS, 1000, elapsedNs -> {
@@ -171,15 +154,6 @@ final class BroadcastCommand implements Callable<Integer> {
         } catch (Exception e) {
             spec.commandLine().getErr().println("broadcast: " + e.getMessage());
             return 1;
-        }
-    }
-
-    private io.smoothcast.security.FrameKey frameKey(String text) {
-        try {
-            return FrameKeyOption.parse(text);
-        } catch (IllegalArgumentException e) {
-            Arguments.check(spec, false, "--e2e-key", e.getMessage());
-            throw e; // not reached: check throws
         }
     }
 }

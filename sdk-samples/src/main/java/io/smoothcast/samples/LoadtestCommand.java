@@ -6,6 +6,10 @@ import io.smoothcast.samples.internal.HostPort;
 import io.smoothcast.samples.load.LoadPublishers;
 import io.smoothcast.samples.load.LoadReport;
 import io.smoothcast.samples.load.LoadSubscribers;
+import io.smoothcast.security.TokenClaims;
+import io.smoothcast.security.TokenIssuer;
+import io.smoothcast.security.TokenKey;
+import io.smoothcast.security.TokenRole;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -36,8 +40,15 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  java -jar smoothcast.jar loadtest --node relay.example:7000 --publishers 2 --viewers 500 \\",
             "      --ramp-up 10 --duration 60 --json load.json",
-            "  java -jar smoothcast.jar loadtest --node 127.0.0.1:7000 --publishers 0 --stream my-show --viewers 200"})
+            "  java -jar smoothcast.jar loadtest --node 127.0.0.1:7000 --publishers 0 --stream my-show --viewers 200",
+            "  java -jar smoothcast.jar loadtest --node relay.example:7000 --token-key k1=$SECRET_HEX --viewers 100", "",
+            "The report's \"window\" section is the measurement after the ramp-up (rates, loss, latency);",
+            "\"sinceStartIncludingRampUp\" holds the totals from the start, ramp-up included."})
 public final class LoadtestCommand implements Callable<Integer> {
+
+    /** Tokens minted by {@code --token-key} outlive the planned run by this much, seconds. */
+    private static final long TOKEN_MARGIN_S = 3600;
+    private static final LoadReport.Publishers NO_PUBLISHERS = new LoadReport.Publishers(0, 0, 0, 0, 0, 0);
 
     @Option(names = "--node", required = true, converter = HostPort.class, paramLabel = "HOST:PORT",
             description = "The node under test.")
@@ -78,6 +89,17 @@ public final class LoadtestCommand implements Callable<Integer> {
             description = "A viewer without a new frame this long counts one freeze, 1-60000 (default ${DEFAULT-VALUE}).")
     int freezeMs;
 
+    @Option(names = "--token-key", paramLabel = "ID=HEX",
+            description = {"For nodes that require tokens: mint a PUBLISH token for each publisher's stream and a",
+                "SUBSCRIBE token for each watched stream with this key (the node's --token-key), valid for",
+                "the whole run plus an hour."})
+    String tokenKey;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = {"For nodes that require tokens, without their key: the SUBSCRIBE token every viewer",
+                "sends (see the token command); only with --publishers 0 and one --stream."})
+    String token;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report to this JSON file.")
     Path json;
 
@@ -100,11 +122,17 @@ public final class LoadtestCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--node: cannot resolve " + node.getHostString());
         }
         List<String> ids = streamIds();
+        TokenIssuer issuer = tokenIssuer(ids);
+        long expiresEpochS = System.currentTimeMillis() / 1000 + rampUpS + durationS + TOKEN_MARGIN_S;
+        List<String> publishTokens = issuer == null ? null : tokens(issuer, ids, TokenRole.PUBLISH, expiresEpochS);
+        List<String> subscribeTokens = issuer != null ? tokens(issuer, ids, TokenRole.SUBSCRIBE, expiresEpochS)
+                : token != null ? List.of(token) : null;
         PrintWriter out = spec.commandLine().getOut();
         long rampUpMs = TimeUnit.SECONDS.toMillis(rampUpS);
-        LoadPublishers pubs = publishers == 0 ? null : new LoadPublishers(node, ids, fps, bitrateBps, rampUpMs / 2);
-        try (LoadSubscribers subs = new LoadSubscribers(node, ids, viewers, rampUpMs - rampUpMs / 2, freezeMs,
-                System.nanoTime())) {
+        LoadPublishers pubs = publishers == 0 ? null
+                : new LoadPublishers(node, ids, publishTokens, fps, bitrateBps, rampUpMs / 2);
+        try (LoadSubscribers subs = new LoadSubscribers(node, ids, subscribeTokens, viewers,
+                rampUpMs - rampUpMs / 2, freezeMs, System.nanoTime())) {
             if (pubs != null) {
                 pubs.start();
                 Thread.sleep(rampUpMs / 2); // publishers first, so early viewers find their stream
@@ -112,6 +140,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             subs.start();
             Thread.sleep(rampUpMs - rampUpMs / 2);
             LoadReport.Viewers atStart = subs.snapshot();
+            LoadReport.Publishers publishedAtStart = pubs == null ? NO_PUBLISHERS : pubs.snapshot();
             long windowStartNs = System.nanoTime();
             long endNs = windowStartNs + TimeUnit.SECONDS.toNanos(durationS);
             LoadReport.Viewers previous = atStart;
@@ -119,7 +148,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                 Thread.sleep(Math.min(1000, Math.max(1, TimeUnit.NANOSECONDS.toMillis(endNs - System.nanoTime()))));
                 LoadReport.Viewers now = subs.snapshot();
                 if (!quiet) {
-                    out.printf(Locale.ROOT, "%5.1f s  subscribed %d/%d  %d pkt/s  loss %.2f %%  freezes %d  errors %d%n",
+                    out.printf(Locale.ROOT, "%5.1f s  subscribed %d/%d  %d pkt/s  since start: loss %.2f %%  freezes %d  errors %d%n",
                             (System.nanoTime() - windowStartNs) / 1e9, now.subscribed(), viewers,
                             now.packets() - previous.packets(), 100 * now.lossRatio(), now.freezes(),
                             now.errorReplies() + now.joinFailures());
@@ -129,12 +158,11 @@ public final class LoadtestCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - windowStartNs) / 1e9;
             LoadReport.Viewers end = subs.snapshot();
-            LoadReport.Publishers published = pubs == null ? new LoadReport.Publishers(0, 0, 0, 0, 0, 0)
-                    : pubs.snapshot();
+            LoadReport.Publishers published = pubs == null ? NO_PUBLISHERS : pubs.snapshot();
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("date", Instant.now().toString());
             report.putAll(LoadReport.summary(node.getHostString() + ":" + node.getPort(), seconds, end, atStart,
-                    published));
+                    published, publishedAtStart));
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             out.println(mapper.writeValueAsString(report));
             out.flush();
@@ -147,6 +175,35 @@ public final class LoadtestCommand implements Callable<Integer> {
                 pubs.close();
             }
         }
+    }
+
+    /** The key of {@code --token-key}, or null; checks the token options against each other. */
+    private TokenIssuer tokenIssuer(List<String> ids) {
+        Arguments.check(spec, tokenKey == null || token == null, "--token", "goes without --token-key (one or the other)");
+        if (token != null) {
+            Arguments.check(spec, publishers == 0 && ids.size() == 1, "--token",
+                    "only with --publishers 0 and one --stream (use --token-key to mint tokens for several streams)");
+            Arguments.check(spec, token.matches("[A-Za-z0-9_.-]{1,512}"), "--token",
+                    "must be a token printed by the token command");
+        }
+        if (tokenKey == null) {
+            return null;
+        }
+        int eq = tokenKey.indexOf('=');
+        Arguments.check(spec, eq > 0, "--token-key", "must be ID=HEX");
+        try {
+            return new TokenIssuer(TokenKey.of(tokenKey.substring(0, eq), TokenCommand.parseSecret(tokenKey.substring(eq + 1))));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--token-key: " + e.getMessage());
+        }
+    }
+
+    private static List<String> tokens(TokenIssuer issuer, List<String> ids, TokenRole role, long expiresEpochS) {
+        List<String> tokens = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            tokens.add(issuer.issue(TokenClaims.builder(id, role, expiresEpochS).build()));
+        }
+        return tokens;
     }
 
     private List<String> streamIds() {

@@ -2,11 +2,11 @@ package io.smoothcast.samples;
 
 import io.smoothcast.alert.Subject;
 import io.smoothcast.samples.internal.Format;
-import io.smoothcast.samples.internal.HostPort;
 import io.smoothcast.samples.internal.MkvRemuxer;
 import io.smoothcast.samples.internal.OpsEndpoint;
 import io.smoothcast.samples.internal.RunLoop;
 import io.smoothcast.samples.internal.ViewerMeter;
+import io.smoothcast.security.FrameKey;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.Viewer;
 import io.smoothcast.transport.ViewerStats;
@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -43,20 +44,8 @@ final class ViewCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--node", required = true, converter = HostPort.class, paramLabel = "HOST:PORT",
-            description = "The relay node to watch through.")
-    InetSocketAddress node;
-
-    @Option(names = "--stream", description = "Stream id. Default: ${DEFAULT-VALUE}.")
-    String streamId = "demo";
-
-    @Option(names = "--e2e-key", paramLabel = "ID=HEX",
-            description = "Decrypt frames encrypted end to end by a broadcaster with this key id and stream secret;"
-                    + " repeat (up to 4) during a key rotation. Refused frames are counted, not shown.")
-    java.util.List<String> e2eKeys = new java.util.ArrayList<>();
-
-    @Option(names = "--token", description = "Subscribe token for the stream (see the token command), for relays that require one.")
-    String token;
+    @Mixin
+    StreamClientOptions streamClient;
 
     @Option(names = "--output", paramLabel = "FILE|-", description = "Write received video frames here ('-' = standard output).")
     String output;
@@ -70,20 +59,13 @@ final class ViewCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds (0 = until Ctrl-C). Default: ${DEFAULT-VALUE}.")
     double durationS;
 
-    @Option(names = "--http-port", paramLabel = "PORT",
-            description = "Serve this viewer's Prometheus metrics (/metrics), dashboard (/) and diagnostics (/diag)"
-                    + " on 127.0.0.1:PORT (0 = any free port); alerts are printed. Default: none.")
-    Integer httpPort;
-
     @Override
     public Integer call() {
-        Arguments.check(spec, e2eKeys.size() <= 4, "--e2e-key", "at most 4 keys: " + e2eKeys.size());
-        Arguments.check(spec, token == null || token.matches("[A-Za-z0-9_.-]{1,512}"), "--token",
-                "must be a token printed by the token command");
+        streamClient.check(spec, 4);
         Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0: " + durationS);
         Arguments.check(spec, framesPerSecond >= 1 && framesPerSecond <= 120, "--fps", "must be 1-120: " + framesPerSecond);
-        Arguments.check(spec, httpPort == null || httpPort >= 0 && httpPort <= 65_535, "--http-port",
-                "must be 0-65535: " + httpPort);
+        InetSocketAddress node = streamClient.node;
+        String streamId = streamClient.streamId;
         boolean toStdout = "-".equals(output);
         // With media on standard output, the status line goes to standard error.
         PrintWriter status = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
@@ -108,9 +90,10 @@ final class ViewCommand implements Callable<Integer> {
         ViewerMeter meter = new ViewerMeter(sink, mkv, e -> status.println("view: output closed: " + e.getMessage()));
         Viewer viewer;
         try {
-            Viewer.Builder builder = Viewer.builder().node(node).streamId(streamId).listener(meter).token(token);
-            for (String key : e2eKeys) {
-                builder.frameDecryptionKey(frameKey(key));
+            Viewer.Builder builder = Viewer.builder().node(node).streamId(streamId).listener(meter)
+                    .token(streamClient.token);
+            for (FrameKey key : streamClient.frameKeys(spec)) {
+                builder.frameDecryptionKey(key);
             }
             viewer = builder.build();
         } catch (IllegalArgumentException e) {
@@ -122,7 +105,7 @@ final class ViewCommand implements Callable<Integer> {
         long[] framesSeen = {0};
         try (viewer) {
             viewer.start();
-            try (OpsEndpoint.Running ops = OpsEndpoint.monitorIfAsked(httpPort,
+            try (OpsEndpoint.Running ops = OpsEndpoint.monitorIfAsked(streamClient.httpPort,
                     m -> m.watch(viewer, new Subject(streamId, "viewer", Format.address(node), "")),
                     Map.of("node", Format.address(node), "stream", streamId), status)) {
                 RunLoop.run(durationS, 1000, elapsedNs -> {
@@ -164,14 +147,5 @@ final class ViewCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
-    }
-
-    private io.smoothcast.security.FrameKey frameKey(String text) {
-        try {
-            return FrameKeyOption.parse(text);
-        } catch (IllegalArgumentException e) {
-            Arguments.check(spec, false, "--e2e-key", e.getMessage());
-            throw e; // not reached: check throws
-        }
     }
 }

@@ -21,8 +21,7 @@ import picocli.CommandLine;
  * {@code --duration}.
  *
  * <p>Two runs, each asserting every promise: every viewer recovers from every fault; frames
- * intact, in order, once; redundant mode loses (almost) none: see assertEveryPromise. The first
- * has node kills alone (seed 42);
+ * intact, in order, once; redundant mode loses none. The first has node kills alone (seed 42);
  * the second kills, loss bursts and capacity drops on one node's downlink at a time (seed 4: a
  * kill, a loss burst, a capacity drop, a kill), so in redundant mode one path always stays
  * intact. Impairments of every path at once ({@code --impair-all-paths}) lose frames in any mode
@@ -32,7 +31,7 @@ class ChaosCommandIT {
 
     @Test
     @Timeout(180)
-    void killsOnly_everyViewerRecovers_framesIntact_redundantLossWithinBound(@TempDir Path dir) throws Exception {
+    void killsOnly_everyViewerRecovers_framesIntact_redundantLosesNone(@TempDir Path dir) throws Exception {
         JsonNode result = run(dir, "42", "--kills-only");
         for (JsonNode run : result.get("runs")) {
             assertTrue(run.get("faults").asInt() >= 2, "a 20 s plan holds at least two kills\n" + result);
@@ -42,7 +41,7 @@ class ChaosCommandIT {
 
     @Test
     @Timeout(180)
-    void killsLossBurstsAndCapacityDrops_everyViewerRecovers_framesIntact_redundantLossWithinBound(@TempDir Path dir)
+    void killsLossBurstsAndCapacityDrops_everyViewerRecovers_framesIntact_redundantLosesNone(@TempDir Path dir)
             throws Exception {
         JsonNode result = run(dir, "4");
         for (JsonNode run : result.get("runs")) {
@@ -62,13 +61,11 @@ class ChaosCommandIT {
         assertEquals(faults * 20L, run.get("recoveries").asLong(), mode + " recoveries\n" + result);
         assertEquals(0, run.get("viewersBehind").size(), mode + " viewers left behind\n" + result);
         if (mode.equals("redundant")) {
-            // The promise is zero, and most runs lose none. One CI run on a quiet machine lost 1
-            // frame of one viewer (of about 10,000 viewer-frames) at a kill, cause not found yet
-            // (BENCHMARKS.md, "Chaos"): until it is, the test holds the loss to 0.1 % of the
-            // frames the viewers should have played, so a real regression still fails it.
-            long viewerFrames = run.get("framesSent").asLong() * run.get("viewers").asLong();
-            assertTrue(run.get("framesLost").asLong() * 1000 <= viewerFrames,
-                    "redundancy lost more than 0.1 % of the frames\n" + result);
+            // One intact path must mean no loss. The summary's viewersLosing says, for a viewer
+            // that lost a frame, which nodes carried it over time, its NACKs and retransmissions
+            // and when the missing frames were sent; schedulingStalls says whether this JVM's
+            // threads were held off the CPU at that moment.
+            assertEquals(0, run.get("framesLost").asLong(), "redundancy lost frames\n" + result);
         }
     }
 

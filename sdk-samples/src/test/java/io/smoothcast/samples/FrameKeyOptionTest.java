@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.security.FrameKey;
 import io.smoothcast.security.SframeCipherSuite;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The {@code --e2e-key} and {@code --upstream-token-key} options. No sockets are opened. */
 class FrameKeyOptionTest {
@@ -38,19 +35,10 @@ class FrameKeyOptionTest {
 
     @Test
     void badOptionValues_areUsageErrorsNamingTheOption() {
-        assertUsageError("--e2e-key", "broadcast", "--node", "7000", "--e2e-key", "nonsense");
-        assertUsageError("--e2e-key", "view", "--node", "7000", "--e2e-key", "1=00");
-        assertUsageError("--upstream-token-key", "relay", "--upstream-token-key", "k=" + SECRET_HEX);
-        assertUsageError("--upstream-token-key", "relay", "--upstream", "127.0.0.1:7000",
+        CliRun.assertUsageError("--e2e-key", "broadcast", "--node", "7000", "--e2e-key", "nonsense");
+        CliRun.assertUsageError("--e2e-key", "view", "--node", "7000", "--e2e-key", "1=00");
+        CliRun.assertUsageError("--upstream-token-key", "relay", "--upstream-token-key", "k=" + SECRET_HEX);
+        CliRun.assertUsageError("--upstream-token-key", "relay", "--upstream", "127.0.0.1:7000",
                 "--upstream-token-key", "no-equals-sign");
-    }
-
-    private static void assertUsageError(String option, String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = SmoothcastCli.newCommandLine();
-        cli.setOut(new PrintWriter(new StringWriter()));
-        cli.setErr(new PrintWriter(err));
-        assertEquals(2, cli.execute(args), String.join(" ", args));
-        assertTrue(err.toString().contains(option), err.toString());
     }
 }

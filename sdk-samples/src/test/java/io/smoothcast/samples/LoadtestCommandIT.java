@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smoothcast.security.TokenKey;
+import io.smoothcast.security.TokenVerifier;
 import io.smoothcast.transport.RelayNode;
 import io.smoothcast.transport.RelayStats;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,21 +40,71 @@ class LoadtestCommandIT {
             String report = out.toString();
             assertEquals(30, r.get("viewersSubscribed").asLong(), report);
             assertEquals(2, r.get("publishers").asInt(), report);
-            assertTrue(r.get("sentFrames").asLong() > 0, report);
-            assertTrue(r.get("receivedPacketsPerSecond").asDouble() > 0, report);
-            assertTrue(r.get("receivedBitsPerSecond").asDouble() > 0, report);
-            assertTrue(r.get("latencySamples").asLong() > 0, report);
-            assertTrue(r.get("latencyMsP50").asDouble() <= r.get("latencyMsP99").asDouble(), report);
-            assertEquals(0, r.get("errorReplies").asLong(), report);
-            assertEquals(0, r.get("joinFailures").asLong(), report);
-            assertEquals(0, r.get("malformed").asLong(), report);
-            // Everything the viewers counted came through the node.
-            assertTrue(relayStats.packetsForwarded() >= r.get("receivedPackets").asLong(), report);
-            for (String key : new String[] {"lossPercent", "lostPackets", "latencyMsP90", "latencyMsMax", "freezes",
-                    "rejoins", "socketErrors", "measuredSeconds"}) {
-                assertTrue(r.has(key), key + " missing: " + report);
+            JsonNode window = r.get("window");
+            JsonNode total = r.get("sinceStartIncludingRampUp");
+            assertTrue(window.get("seconds").asDouble() >= 4, report);
+            assertTrue(window.get("receivedPacketsPerSecond").asDouble() > 0, report);
+            assertTrue(window.get("receivedBitsPerSecond").asDouble() > 0, report);
+            assertTrue(window.get("sentFramesPerSecond").asDouble() > 0, report);
+            assertTrue(window.get("latencySamples").asLong() > 0, report);
+            assertTrue(window.get("latencyMsP50").asDouble() <= window.get("latencyMsP99").asDouble(), report);
+            assertTrue(total.get("sentFrames").asLong() > 0, report);
+            // The window is part of the run: its counts never exceed the totals since the start.
+            for (String key : new String[] {"receivedPackets", "lostPackets", "latencySamples", "frames", "freezes"}) {
+                assertTrue(window.get(key).asLong() <= total.get(key).asLong(), key + ": " + report);
             }
+            assertTrue(window.get("receivedPackets").asLong() < total.get("receivedPackets").asLong(),
+                    "the ramp-up's packets are in the totals only: " + report);
+            for (JsonNode section : new JsonNode[] {window, total}) {
+                assertEquals(0, section.get("errorReplies").asLong(), report);
+                assertEquals(0, section.get("joinFailures").asLong(), report);
+                assertEquals(0, section.get("malformed").asLong(), report);
+                for (String key : new String[] {"lossPercent", "lostPackets", "latencyMsP90", "latencyMsMax", "freezes",
+                        "rejoins", "socketErrors"}) {
+                    assertTrue(section.has(key), key + " missing: " + report);
+                }
+            }
+            // Everything the viewers counted came through the node.
+            assertTrue(relayStats.packetsForwarded() >= total.get("receivedPackets").asLong(), report);
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void nodeRequiringTokens_isLoadedWithMintedTokens_andRefusesARunWithout(@TempDir Path dir) throws Exception {
+        String secret = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        TokenVerifier verifier = TokenVerifier.builder().addKey(TokenKey.of("k1", HexFormat.of().parseHex(secret)))
+                .build();
+        try (RelayNode relay = RelayNode.builder().tokenVerifier(verifier).build().start()) {
+            String node = relay.localAddress().getHostString() + ":" + relay.localAddress().getPort();
+            JsonNode with = loadtest(dir.resolve("with.json"), "--node", node, "--publishers", "1", "--viewers", "5",
+                    "--ramp-up", "1", "--duration", "2", "--fps", "20", "--bitrate", "100000",
+                    "--token-key", "k1=" + secret);
+            assertEquals(5, with.get("viewersSubscribed").asLong(), with.toString());
+            assertEquals(1, with.get("publishersConnected").asLong(), with.toString());
+            assertTrue(with.get("window").get("receivedPacketsPerSecond").asDouble() > 0, with.toString());
+            assertEquals(0, with.get("sinceStartIncludingRampUp").get("errorReplies").asLong(), with.toString());
+            assertTrue(relay.stats().tokensAccepted() >= 6, "1 publisher and 5 viewers showed tokens");
+
+            JsonNode without = loadtest(dir.resolve("without.json"), "--node", node, "--publishers", "0",
+                    "--stream", "loadtest-0", "--viewers", "5", "--ramp-up", "0", "--duration", "1");
+            assertEquals(0, without.get("viewersSubscribed").asLong(), without.toString());
+            assertTrue(without.get("sinceStartIncludingRampUp").get("errorReplies").asLong() >= 5, without.toString());
+        }
+    }
+
+    private static JsonNode loadtest(Path json, String... args) throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cli = SmoothcastCli.newCommandLine();
+        cli.setOut(new PrintWriter(out));
+        String[] all = new String[args.length + 4];
+        all[0] = "loadtest";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--quiet";
+        all[args.length + 2] = "--json";
+        all[args.length + 3] = json.toString();
+        assertEquals(0, cli.execute(all), out.toString());
+        return new ObjectMapper().readTree(json.toFile());
     }
 
     @Test
@@ -61,6 +114,8 @@ class LoadtestCommandIT {
         assertUsageError("--stream-prefix", "loadtest", "--node", "127.0.0.1:7000", "--stream-prefix", "a b");
         assertUsageError("--node", "loadtest", "--node", "127.0.0.1:notaport");
         assertUsageError("--node", "loadtest");
+        assertUsageError("--token-key", "loadtest", "--node", "127.0.0.1:7000", "--token-key", "nokey");
+        assertUsageError("--token", "loadtest", "--node", "127.0.0.1:7000", "--token", "abc");
     }
 
     @Test

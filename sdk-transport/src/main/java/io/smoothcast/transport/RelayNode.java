@@ -487,12 +487,14 @@ public final class RelayNode implements AutoCloseable {
         }
 
         /**
-         * Rate limit on control messages from each source address (IP and port) that has no
-         * accepted PUBLISH or SUBSCRIBE; messages over it are dropped and counted. Default 100
-         * per second with bursts of 100 (room for a probe's packet train).
+         * Rate limit on datagrams of any kind (control, RTP, RTCP) from each source address (IP
+         * and port) that has no accepted PUBLISH or SUBSCRIBE, checked before anything else is
+         * done with them; datagrams over it are dropped and counted
+         * ({@link RelayStats#rateLimitedDropped()}). Default 100 per second with bursts of 100
+         * (room for a probe's packet train).
          *
-         * @param perSecond sustained messages per second, 1-1,000,000
-         * @param burst messages at once, 1-100,000
+         * @param perSecond sustained datagrams per second, 1-1,000,000
+         * @param burst datagrams at once, 1-100,000
          * @return this builder
          */
         public Builder unauthenticatedControlRate(int perSecond, int burst) {

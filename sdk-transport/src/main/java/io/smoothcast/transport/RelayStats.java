@@ -74,9 +74,20 @@ public final class RelayStats {
         return get(RelayCounter.ROUTABILITY_FAILED);
     }
 
-    /** @return control messages from unauthenticated sources dropped by the per-source rate limit */
+    /**
+     * @return datagrams of any kind (control, RTP, RTCP) from sources without an accepted PUBLISH or
+     *     SUBSCRIBE dropped by the per-source rate limit, before any other work was done for them
+     */
     public long rateLimitedDropped() {
         return get(RelayCounter.RATE_LIMITED_DROPPED);
+    }
+
+    /**
+     * @return NACKed sequence numbers not answered because one NACK asked for more than 256
+     *     packets or its subscriber went over 1,000 retransmissions per second (bursts of 512)
+     */
+    public long nackRetransmissionsLimited() {
+        return get(RelayCounter.NACK_RETRANSMISSIONS_LIMITED);
     }
 
     /** @return RTP packets dropped because their publisher exceeded its packet or bit rate cap */

@@ -302,6 +302,21 @@ public final class Viewer implements AutoCloseable {
         return gate == null ? 0 : gate.framesSkipped();
     }
 
+    /**
+     * The nodes that accepted this viewer and carry its stream now, primary first: one, or two in
+     * redundant mode while both legs are up; empty while reconnecting or before start. Any
+     * thread; a snapshot renewed by the I/O thread at least every 10 ms.
+     *
+     * @return the nodes, as given to the builder (an unmodifiable list)
+     */
+    public List<InetSocketAddress> carryingNodes() {
+        ViewerEngine e;
+        synchronized (lifecycleLock) {
+            e = engine;
+        }
+        return e == null ? List.of() : e.carryingNodes();
+    }
+
     /** @return the engine while running (null before start), for {@link OpsMonitor}'s reads */
     ViewerEngine engineForStats() {
         synchronized (lifecycleLock) {

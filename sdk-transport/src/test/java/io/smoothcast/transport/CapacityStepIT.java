@@ -2,17 +2,9 @@ package io.smoothcast.transport;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smoothcast.netsim.CapacitySchedule;
-import io.smoothcast.netsim.LinkModel;
-import java.util.ArrayList;
+import io.smoothcast.transport.BroadcasterEvents.TargetSample;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,61 +26,26 @@ class CapacityStepIT {
         NettyLeaks.install();
     }
 
-    /** A target sample: when (System.nanoTime) and what. */
-    private record TargetSample(long timeNs, long bitrateBps) {
-    }
-
     @Test
     @Timeout(60)
     void capacityStepFrom3To1Mbps_targetFollowsWithin3s_noFreezeOver500ms() throws Exception {
-        CapacitySchedule steps = CapacitySchedule.steps(new long[] {0, STEP_AT_NS},
-                new long[] {3_000_000L, LOW_CAPACITY_BPS}, STEP_AT_NS + 1, CapacitySchedule.AfterEnd.HOLD);
         try (RelayNode relay = RelayNode.builder().build().start()) {
             long emulatorStartNs = System.nanoTime();
-            try (NetworkEmulator uplink = NetworkEmulator.builder().target(relay.localAddress())
-                    .toTarget(LinkModel.builder().capacity(steps).propagationDelayNs(20_000_000L)
-                            .queueLimitNs(300_000_000L).seed(7))
-                    .fromTarget(LinkModel.builder().constantCapacityBps(10_000_000L).propagationDelayNs(20_000_000L))
-                    .build().start()) {
+            try (NetworkEmulator uplink = SteppedLinkEmulator.uplinkStep(relay.localAddress(), 3_000_000L,
+                    LOW_CAPACITY_BPS, STEP_AT_NS, 20_000_000L, 7)) {
                 long stepNs = emulatorStartNs + STEP_AT_NS;
                 FrameCollector collector = new FrameCollector(Integer.MAX_VALUE);
                 try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
                         .listener(collector).build().start()) {
                     FrameCollector.await(collector.connected, 5, "viewer connected");
-                    List<TargetSample> targets = new ArrayList<>();
-                    AtomicLong target = new AtomicLong(2_000_000L);
-                    AtomicBoolean keyframeWanted = new AtomicBoolean(true);
-                    CountDownLatch connected = new CountDownLatch(1);
+                    BroadcasterEvents events = new BroadcasterEvents(2_000_000L);
                     try (Broadcaster broadcaster = Broadcaster.builder().node(uplink.localAddress()).streamId("it-show")
                             .bitrateLimits(200_000L, 2_000_000L, 4_000_000L)
-                            .listener(new BroadcasterListener() {
-                                @Override
-                                public void onStateChanged(ConnectionState state, String reason) {
-                                    if (state == ConnectionState.CONNECTED) {
-                                        connected.countDown();
-                                    }
-                                }
+                            .listener(events).build().start()) {
+                        FrameCollector.await(events.connected, 5, "broadcaster connected through the emulator");
+                        encodeUntil(broadcaster, events, emulatorStartNs + RUN_NS);
 
-                                @Override
-                                public void onKeyframeRequested() {
-                                    keyframeWanted.set(true);
-                                }
-
-                                @Override
-                                public void onTargetBitrate(long bitrateBps) {
-                                    target.set(bitrateBps);
-                                    synchronized (targets) {
-                                        targets.add(new TargetSample(System.nanoTime(), bitrateBps));
-                                    }
-                                }
-                            }).build().start()) {
-                        FrameCollector.await(connected, 5, "broadcaster connected through the emulator");
-                        encodeUntil(broadcaster, target, keyframeWanted, emulatorStartNs + RUN_NS);
-
-                        List<TargetSample> samples;
-                        synchronized (targets) {
-                            samples = List.copyOf(targets);
-                        }
+                        List<TargetSample> samples = events.targets();
                         // Followed: from some moment on after the step, the target in force stays at
                         // or below 1.1 x the new capacity. (Under heavy machine load the controller
                         // may already have backed off before the step; then it follows at once.)
@@ -121,26 +78,13 @@ class CapacityStepIT {
     }
 
     /** A synthetic encoder: FPS frames a second, each target / FPS bits, keyframes on request. */
-    private static void encodeUntil(Broadcaster broadcaster, AtomicLong target, AtomicBoolean keyframeWanted,
-            long endNs) throws InterruptedException {
-        ScheduledExecutorService encoder = Executors.newSingleThreadScheduledExecutor();
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicInteger index = new AtomicInteger();
-        try {
-            encoder.scheduleAtFixedRate(() -> {
-                long now = System.nanoTime();
-                if (now - endNs >= 0) {
-                    done.countDown();
-                    return;
-                }
-                int bytes = (int) Math.max(200, target.get() / 8 / FPS);
-                byte[] frame = SyntheticFrames.frame(11, index.getAndIncrement(), bytes + SyntheticFrames.HEADER_BYTES + 1);
-                broadcaster.sendVideo(frame, 0, frame.length, now, keyframeWanted.getAndSet(false));
-            }, 0, 1000 / FPS, TimeUnit.MILLISECONDS);
-            FrameCollector.await(done, 30, "end of the run");
-        } finally {
-            encoder.shutdownNow();
-        }
+    private static void encodeUntil(Broadcaster broadcaster, BroadcasterEvents events, long endNs)
+            throws InterruptedException {
+        FrameTicker.runUntil(FPS, endNs, (index, nowNs) -> {
+            int bytes = (int) Math.max(200, events.targetBps() / 8 / FPS);
+            byte[] frame = SyntheticFrames.frame(11, index, bytes + SyntheticFrames.HEADER_BYTES + 1);
+            broadcaster.sendVideo(frame, 0, frame.length, nowNs, events.keyframeWanted.getAndSet(false));
+        });
     }
 
     /** The target in force at {@code timeNs}: the last sample at or before it. */

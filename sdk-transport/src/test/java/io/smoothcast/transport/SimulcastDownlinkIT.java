@@ -3,15 +3,9 @@ package io.smoothcast.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smoothcast.netsim.CapacitySchedule;
-import io.smoothcast.netsim.LinkModel;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,15 +36,10 @@ class SimulcastDownlinkIT {
     @Test
     @Timeout(60)
     void downlinkCapacityDrop_movesThatViewerDown_otherKeepsTopLayer_framesCompleteAndInOrder() throws Exception {
-        CapacitySchedule downlink = CapacitySchedule.steps(new long[] {0, DROP_AT_NS},
-                new long[] {4_000_000L, 800_000L}, DROP_AT_NS + 1, CapacitySchedule.AfterEnd.HOLD);
         try (RelayNode relay = RelayNode.builder().build().start()) {
             long startNs = System.nanoTime();
-            try (NetworkEmulator emulator = NetworkEmulator.builder().target(relay.localAddress())
-                    .toTarget(LinkModel.builder().constantCapacityBps(10_000_000L).propagationDelayNs(10_000_000L))
-                    .fromTarget(LinkModel.builder().capacity(downlink).propagationDelayNs(10_000_000L)
-                            .queueLimitNs(300_000_000L).seed(5))
-                    .build().start()) {
+            try (NetworkEmulator emulator = SteppedLinkEmulator.downlinkStep(relay.localAddress(), 4_000_000L,
+                    800_000L, DROP_AT_NS, 10_000_000L, 5)) {
                 FrameCollector fast = new FrameCollector(Integer.MAX_VALUE);
                 FrameCollector slow = new FrameCollector(Integer.MAX_VALUE);
                 try (Viewer fastViewer = Viewer.builder().node(relay.localAddress()).streamId("it-simulcast")
@@ -59,27 +48,14 @@ class SimulcastDownlinkIT {
                                 .listener(slow).build().start()) {
                     FrameCollector.await(fast.connected, 5, "fast viewer connected");
                     FrameCollector.await(slow.connected, 5, "slow viewer connected");
-                    AtomicBoolean keyframeWanted = new AtomicBoolean(true);
-                    CountDownLatch connected = new CountDownLatch(1);
+                    BroadcasterEvents events = new BroadcasterEvents(LAYER_BPS[2]);
                     try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress())
                             .streamId("it-simulcast").simulcastLayers(3).videoBitrateBps((int) LAYER_BPS[2])
                             // a non-adaptive source: keep the uplink pacer above its rate
                             .bitrateLimits(1_000_000L, 6_000_000L, 8_000_000L)
-                            .listener(new BroadcasterListener() {
-                                @Override
-                                public void onStateChanged(ConnectionState state, String reason) {
-                                    if (state == ConnectionState.CONNECTED) {
-                                        connected.countDown();
-                                    }
-                                }
-
-                                @Override
-                                public void onKeyframeRequested() {
-                                    keyframeWanted.set(true);
-                                }
-                            }).build().start()) {
-                        FrameCollector.await(connected, 5, "broadcaster connected");
-                        encodeUntil(broadcaster, keyframeWanted, startNs + RUN_NS);
+                            .listener(events).build().start()) {
+                        FrameCollector.await(events.connected, 5, "broadcaster connected");
+                        encodeUntil(broadcaster, events.keyframeWanted, startNs + RUN_NS);
                         long checkFromNs = startNs + RUN_NS - CHECK_LAST_NS;
                         String detail = "slow " + describe(slow, startNs) + ", " + slowViewer.layerFramesSkipped()
                                 + " skipped by the layer gate; fast " + describe(fast, startNs) + ", "
@@ -109,29 +85,15 @@ class SimulcastDownlinkIT {
     /** A synthetic simulcast encoder: each frame on all layers, keyframes every 2 s and on request. */
     private static void encodeUntil(Broadcaster broadcaster, AtomicBoolean keyframeWanted, long endNs)
             throws InterruptedException {
-        ScheduledExecutorService encoder = Executors.newSingleThreadScheduledExecutor();
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicInteger index = new AtomicInteger();
-        try {
-            encoder.scheduleAtFixedRate(() -> {
-                long now = System.nanoTime();
-                if (now - endNs >= 0) {
-                    done.countDown();
-                    return;
-                }
-                int i = index.getAndIncrement();
-                boolean keyframe = keyframeWanted.getAndSet(false) || i % (2 * FPS) == 0;
-                for (int layer = 0; layer < LAYER_BPS.length; layer++) {
-                    // frame sizes are uniform up to maxBytes: twice the mean the layer's rate asks for
-                    int maxBytes = (int) (2 * LAYER_BPS[layer] / 8 / FPS);
-                    byte[] frame = SyntheticFrames.frame(SEED, layer * LAYER_STRIDE + i, maxBytes);
-                    broadcaster.sendVideoLayer(layer, frame, 0, frame.length, now, keyframe);
-                }
-            }, 0, 1000 / FPS, TimeUnit.MILLISECONDS);
-            FrameCollector.await(done, 30, "end of the run");
-        } finally {
-            encoder.shutdownNow();
-        }
+        FrameTicker.runUntil(FPS, endNs, (i, nowNs) -> {
+            boolean keyframe = keyframeWanted.getAndSet(false) || i % (2 * FPS) == 0;
+            for (int layer = 0; layer < LAYER_BPS.length; layer++) {
+                // frame sizes are uniform up to maxBytes: twice the mean the layer's rate asks for
+                int maxBytes = (int) (2 * LAYER_BPS[layer] / 8 / FPS);
+                byte[] frame = SyntheticFrames.frame(SEED, layer * LAYER_STRIDE + i, maxBytes);
+                broadcaster.sendVideoLayer(layer, frame, 0, frame.length, nowNs, keyframe);
+            }
+        });
     }
 
     /**

@@ -4,7 +4,9 @@ package io.smoothcast.benchmarks.jitter;
  * The operations the jitter buffer benchmarks drive, so the SDK's lock-free buffer and the
  * baselines run the same workload. Each implementation offers packets, assembles complete frames
  * by timestamp and marker bit, delivers them in order at their playout time, and touches every
- * delivered payload (first byte and length) so no work can be skipped.
+ * delivered payload (first byte and length) so no work can be skipped. Each is built either to
+ * copy payloads into memory of its own, or to borrow them (keep a reference to the caller's
+ * array and hand it back, counted in {@link #releasedPayloads()}, once the packet is consumed).
  *
  * <p>Thread-safety: {@link #offer} from one producer thread, {@link #poll} from one consumer
  * thread.
@@ -32,4 +34,7 @@ public interface BenchmarkJitterBuffer {
 
     /** @return a sum over every delivered payload, so the JIT cannot drop the reads */
     long checksum();
+
+    /** @return borrowed payloads handed back so far (0 when payloads are copied); consumer thread */
+    long releasedPayloads();
 }

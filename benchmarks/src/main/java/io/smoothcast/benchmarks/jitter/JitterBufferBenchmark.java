@@ -24,7 +24,10 @@ import org.openjdk.jmh.annotations.State;
  *
  * <p>Workload: 1200-byte payloads (parameter {@code payloadBytes}), four packets per frame (marker on the fourth), one packet per
  * microsecond with a 1 MHz RTP clock so media time tracks arrival time, fixed playout delay 0
- * (frames leave as soon as they are complete), 1024 slots.
+ * (frames leave as soon as they are complete), 1024 slots. Parameter {@code payload}:
+ * {@code borrowed} (every implementation keeps a reference to the caller's payload array and
+ * hands it back once consumed: the SDK's {@code offerBorrowed}) or {@code copied} (the SDK's
+ * {@code offer} copies into its pooled memory, the baselines into a new array per packet).
  * <ul>
  *   <li>{@code singleThreadInOrder} / {@code singleThreadReordered}: one thread offers one packet
  *       and polls; the score is time per packet. In the reordered case 5% of packets are swapped
@@ -53,11 +56,21 @@ public class JitterBufferBenchmark {
     @Param({"1200"})
     public int payloadBytes;
 
-    static BenchmarkJitterBuffer create(String impl) {
+    /** {@code borrowed}: payloads kept in place and handed back; {@code copied}: copied on offer. */
+    @Param({"borrowed", "copied"})
+    public String payload;
+
+    static BenchmarkJitterBuffer create(String impl, String payload) {
+        boolean borrow;
+        switch (payload) {
+            case "borrowed": borrow = true; break;
+            case "copied": borrow = false; break;
+            default: throw new IllegalArgumentException("payload must be borrowed or copied: " + payload);
+        }
         switch (impl) {
-            case "lockfree": return new LockFreeBenchmarkBuffer(CAPACITY, MAX_PAYLOAD_BYTES, CLOCK_RATE_HZ, 0);
-            case "skiplist": return new SkipListJitterBuffer(CAPACITY, CLOCK_RATE_HZ, 0);
-            case "locked": return new LockedJitterBuffer(CAPACITY, CLOCK_RATE_HZ, 0);
+            case "lockfree": return new LockFreeBenchmarkBuffer(CAPACITY, MAX_PAYLOAD_BYTES, CLOCK_RATE_HZ, 0, borrow);
+            case "skiplist": return new SkipListJitterBuffer(CAPACITY, CLOCK_RATE_HZ, 0, borrow);
+            case "locked": return new LockedJitterBuffer(CAPACITY, CLOCK_RATE_HZ, 0, borrow);
             default: throw new IllegalArgumentException("impl must be lockfree, skiplist or locked: " + impl);
         }
     }
@@ -90,7 +103,7 @@ public class JitterBufferBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(JitterBufferBenchmark benchmark) {
-            buffer = create(benchmark.impl);
+            buffer = create(benchmark.impl, benchmark.payload);
             payload = payload(benchmark.payloadBytes);
             reorderedBlock = new int[BLOCK];
             for (int i = 0; i < BLOCK; i++) {
@@ -138,7 +151,7 @@ public class JitterBufferBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(JitterBufferBenchmark benchmark) {
-            buffer = create(benchmark.impl);
+            buffer = create(benchmark.impl, benchmark.payload);
             payload = payload(benchmark.payloadBytes);
         }
     }

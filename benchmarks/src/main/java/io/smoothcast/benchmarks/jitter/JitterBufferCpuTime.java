@@ -11,7 +11,7 @@ import java.util.Arrays;
  * run does not count. Compare ratios measured in one run; prefer JMH on a quiet machine.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.jitter.JitterBufferCpuTime [impl] [payloadBytes]
+ * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.jitter.JitterBufferCpuTime [impl] [payloadBytes] [borrowed|copied]
  * </pre>
  */
 public final class JitterBufferCpuTime {
@@ -27,6 +27,7 @@ public final class JitterBufferCpuTime {
         JitterBufferBenchmark benchmark = new JitterBufferBenchmark();
         benchmark.impl = args.length > 0 ? args[0] : "lockfree";
         benchmark.payloadBytes = args.length > 1 ? Integer.parseInt(args[1]) : 1200;
+        benchmark.payload = args.length > 2 ? args[2] : "borrowed";
         JitterBufferBenchmark.SingleThread inOrder = new JitterBufferBenchmark.SingleThread();
         inOrder.setUp(benchmark);
         JitterBufferBenchmark.SingleThread reordered = new JitterBufferBenchmark.SingleThread();
@@ -51,8 +52,8 @@ public final class JitterBufferCpuTime {
                 reorderedNs[round - WARMUP_ROUNDS] = (endNs - middleNs) / (double) PACKETS;
             }
         }
-        System.out.printf("impl=%s payloadBytes=%d, CPU ns/packet: median (min..max) of %d rounds%n", benchmark.impl,
-                benchmark.payloadBytes, ROUNDS - WARMUP_ROUNDS);
+        System.out.printf("impl=%s payloadBytes=%d payload=%s, CPU ns/packet: median (min..max) of %d rounds%n",
+                benchmark.impl, benchmark.payloadBytes, benchmark.payload, ROUNDS - WARMUP_ROUNDS);
         print("singleThreadInOrder", inOrderNs);
         print("singleThreadReordered", reorderedNs);
         System.out.println("(checksum " + sink + ", " + inOrder.buffer.checksum() + ", " + reordered.buffer.checksum() + ")");

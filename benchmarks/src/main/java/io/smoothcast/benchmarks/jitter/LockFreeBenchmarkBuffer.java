@@ -9,26 +9,39 @@ import io.smoothcast.jitter.SpscJitterBuffer;
 public final class LockFreeBenchmarkBuffer implements BenchmarkJitterBuffer {
 
     private final SpscJitterBuffer buffer;
+    private final boolean borrow;
     private final FrameHandler handler = this::consume;
     private long checksum;
     private int delivered;
+    private long released;
 
     /**
      * @param capacityPackets ring slots
      * @param maxPayloadBytes slot size
      * @param clockRateHz RTP clock rate
      * @param fixedDelayMs playout delay
+     * @param borrow true: {@link SpscJitterBuffer#offerBorrowed} (the payload array is the owner);
+     *     false: {@link SpscJitterBuffer#offer} (copied)
      */
-    public LockFreeBenchmarkBuffer(int capacityPackets, int maxPayloadBytes, int clockRateHz, int fixedDelayMs) {
-        buffer = SpscJitterBuffer.builder().capacityPackets(capacityPackets).maxPayloadBytes(maxPayloadBytes)
-                .clockRateHz(clockRateHz).fixedDelayMs(fixedDelayMs).build();
+    public LockFreeBenchmarkBuffer(int capacityPackets, int maxPayloadBytes, int clockRateHz, int fixedDelayMs,
+            boolean borrow) {
+        this.borrow = borrow;
+        SpscJitterBuffer.Builder builder = SpscJitterBuffer.builder().capacityPackets(capacityPackets)
+                .maxPayloadBytes(maxPayloadBytes).clockRateHz(clockRateHz).fixedDelayMs(fixedDelayMs);
+        if (borrow) {
+            // Only a borrowing buffer gets a releaser, as an application that only copies would.
+            builder.payloadReleaser(owner -> released++);
+        }
+        buffer = builder.build();
     }
 
     @Override
     public boolean offer(int sequenceNumber, int rtpTimestamp, boolean marker, long arrivalNs, byte[] payload,
             int offset, int length) {
-        return buffer.offer(1, sequenceNumber, rtpTimestamp, marker, arrivalNs, payload, offset, length)
-                == OfferResult.ACCEPTED;
+        int result = borrow
+                ? buffer.offerBorrowed(1, sequenceNumber, rtpTimestamp, marker, arrivalNs, payload, offset, length, payload)
+                : buffer.offer(1, sequenceNumber, rtpTimestamp, marker, arrivalNs, payload, offset, length);
+        return result == OfferResult.ACCEPTED;
     }
 
     @Override
@@ -39,9 +52,16 @@ public final class LockFreeBenchmarkBuffer implements BenchmarkJitterBuffer {
     }
 
     private void consume(JitterFrame frame) {
-        byte[] memory = frame.payloadArray();
-        for (int i = 0; i < frame.packetCount(); i++) {
-            checksum += memory[frame.payloadOffset(i)] + frame.payloadLength(i);
+        if (borrow) {
+            for (int i = 0; i < frame.packetCount(); i++) {
+                checksum += frame.payloadArray(i)[frame.payloadOffset(i)] + frame.payloadLength(i);
+            }
+        } else {
+            // Copied payloads all live in the buffer's pooled array, as the SDK's own readers assume.
+            byte[] memory = frame.payloadArray();
+            for (int i = 0; i < frame.packetCount(); i++) {
+                checksum += memory[frame.payloadOffset(i)] + frame.payloadLength(i);
+            }
         }
         delivered += frame.packetCount();
     }
@@ -49,5 +69,10 @@ public final class LockFreeBenchmarkBuffer implements BenchmarkJitterBuffer {
     @Override
     public long checksum() {
         return checksum;
+    }
+
+    @Override
+    public long releasedPayloads() {
+        return released;
     }
 }

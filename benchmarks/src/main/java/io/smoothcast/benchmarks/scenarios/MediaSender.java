@@ -193,6 +193,13 @@ final class MediaSender implements SimEndpoint {
         if (nowNs - nextPaddingNs > maxBurstNs) {
             nextPaddingNs = nowNs - maxBurstNs;
         }
+        long paddingBps = abrPaddingBps();
+        if (paddingBps > 0) {
+            // The gap after a padding packet was set at the padding rate of that moment; a rate
+            // that was tiny then (a target just above the encoder's bitrate) must not keep
+            // padding off for seconds after the ABR asks for more.
+            nextPaddingNs = Math.min(nextPaddingNs, nowNs + transmitNs(PADDING_BYTES, paddingBps));
+        }
         while (true) {
             long probeBps = controller.probeBitrateBps(nowNs);
             boolean probing = probeBps > 0;

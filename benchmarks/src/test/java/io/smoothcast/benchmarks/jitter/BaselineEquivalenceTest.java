@@ -2,15 +2,13 @@ package io.smoothcast.benchmarks.jitter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.smoothcast.benchmarks.jitter.baseline.LockedJitterBuffer;
-import io.smoothcast.benchmarks.jitter.baseline.SkipListJitterBuffer;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * The JMH comparison is only fair if the three buffers do the same work: on the benchmark's
  * in-order and reordered workloads, every implementation delivers every packet, in the same
- * frames, with the same payload checksum.
+ * frames, with the same payload checksum, and with borrowed payloads hands every one back.
  */
 class BaselineEquivalenceTest {
 
@@ -35,20 +33,27 @@ class BaselineEquivalenceTest {
             }
         }
         delivered += buffer.poll(JitterBufferBenchmark.FAR_FUTURE_NS);
-        return new long[] {delivered, buffer.checksum()};
+        return new long[] {delivered, buffer.checksum(), buffer.releasedPayloads()};
     }
 
     @Test
     void allImplementations_deliverTheSamePackets() {
-        for (boolean reorder : new boolean[] {false, true}) {
-            long[] lockFree = run(JitterBufferBenchmark.create("lockfree"), reorder);
-            long[] skipList = run(new SkipListJitterBuffer(JitterBufferBenchmark.CAPACITY, JitterBufferBenchmark.CLOCK_RATE_HZ, 0), reorder);
-            long[] locked = run(new LockedJitterBuffer(JitterBufferBenchmark.CAPACITY, JitterBufferBenchmark.CLOCK_RATE_HZ, 0), reorder);
-            assertEquals(PACKETS, lockFree[0], "lockfree delivers everything, reorder=" + reorder);
-            assertEquals(lockFree[0], skipList[0], "reorder=" + reorder);
-            assertEquals(lockFree[0], locked[0], "reorder=" + reorder);
-            assertEquals(lockFree[1], skipList[1], "reorder=" + reorder);
-            assertEquals(lockFree[1], locked[1], "reorder=" + reorder);
+        for (String payload : new String[] {"borrowed", "copied"}) {
+            for (boolean reorder : new boolean[] {false, true}) {
+                String what = "payload=" + payload + ", reorder=" + reorder;
+                long[] lockFree = run(JitterBufferBenchmark.create("lockfree", payload), reorder);
+                long[] skipList = run(JitterBufferBenchmark.create("skiplist", payload), reorder);
+                long[] locked = run(JitterBufferBenchmark.create("locked", payload), reorder);
+                assertEquals(PACKETS, lockFree[0], "lockfree delivers everything, " + what);
+                assertEquals(lockFree[0], skipList[0], what);
+                assertEquals(lockFree[0], locked[0], what);
+                assertEquals(lockFree[1], skipList[1], what);
+                assertEquals(lockFree[1], locked[1], what);
+                long expectedReleases = payload.equals("borrowed") ? PACKETS : 0;
+                assertEquals(expectedReleases, lockFree[2], what);
+                assertEquals(expectedReleases, skipList[2], what);
+                assertEquals(expectedReleases, locked[2], what);
+            }
         }
     }
 }

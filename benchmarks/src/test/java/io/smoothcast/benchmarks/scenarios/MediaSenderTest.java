@@ -200,4 +200,39 @@ class MediaSenderTest {
         assertEquals(recent[2], rtx[2], "the same size");
         assertEquals(ledger.frameOfSequence(recent[1]), ledger.frameOfSequence(rtx[1]));
     }
+
+    @Test
+    void ladderPadding_aTinyPaddingRateEarlier_doesNotHoldPaddingBackWhenTheTargetRises() {
+        // A target just above the 400k rendition asks for about 1 kbit/s of padding: one
+        // 1000-byte padding packet is then followed by an 8 s gap at that rate. When the target
+        // rises, padding must follow at once (it used to stay off for those 8 s, so an
+        // application-limited controller never saw the capacity and the flow stayed at 400k).
+        RecordingContext context = new RecordingContext();
+        FrameLedger ledger = new FrameLedger();
+        long[] targetBps = {401_000L * (MediaSender.MAX_PAYLOAD_BYTES + MediaSender.OVERHEAD_BYTES)
+                / MediaSender.MAX_PAYLOAD_BYTES};
+        RateController controller = new RateController() {
+            @Override
+            public void onPacketSent(long sequence, int sizeBytes, boolean isProbe, long nowNs) {
+            }
+
+            @Override
+            public void onFeedback(Object payload, long nowNs) {
+            }
+
+            @Override
+            public long targetBitrateBps() {
+                return targetBps[0];
+            }
+        };
+        RenditionSelector selector = RenditionSelector.builder(LADDER).encoderMode(EncoderMode.LADDER).build();
+        MediaSender sender = start(controller, selector, ledger, context);
+        runUntil(sender, context, 1_000 * MS);
+        targetBps[0] = 700_000;
+        runUntil(sender, context, 3_000 * MS);
+        double wireBps = context.bitsSentBetween(2_000 * MS, 3_000 * MS);
+        // Media 400k plus headers, padded up to the target (net of headers): about 690 kbit/s.
+        assertTrue(wireBps >= 0.9 * 700_000, "sent in the second after the rise: " + wireBps);
+        assertTrue(wireBps <= 700_000 * 1.02, "never above the target: " + wireBps);
+    }
 }

@@ -65,6 +65,11 @@ public final class PayloadChunkPool {
         if (head <= from) {
             return;
         }
+        if (nextUnused == 0) {
+            // No chunk was ever taken (every payload so far was borrowed): nothing to walk.
+            reclaimedBelow = head;
+            return;
+        }
         // Written slots not yet reclaimed all lie in the first `capacity` numbers (class comment).
         long to = Math.min(head, from + free.length);
         for (long s = from; s < to; s++) {

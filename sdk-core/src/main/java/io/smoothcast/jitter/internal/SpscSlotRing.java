@@ -58,6 +58,10 @@ abstract class SlotRingPadding2 extends SlotRingConsumerFields {
  * the chunk's number in the slot. A chunk goes back to the pool once its slot is released, so the
  * producer reuses the chunks released last (still in cache) instead of walking through
  * {@code capacity x maxPayloadBytes} bytes of memory, which is larger than a core's cache.
+ * A borrowed payload ({@link #writeBorrowed}) is not copied at all: the slot keeps a reference to
+ * the caller's array and to an owner object, which the consumer clears (and hands back to the
+ * caller) before it releases the slot, so the producer never sees a reference the consumer still
+ * needs.
  *
  * <p>Thread-safety: exactly one producer thread and one consumer thread, as described above.
  */
@@ -70,6 +74,11 @@ public final class SpscSlotRing extends SlotRingPadding2 {
      * restart). Nothing below it will ever arrive again; the new stream's packets follow it.
      */
     public static final int FLAG_STREAM_BOUNDARY = 2;
+    /**
+     * Slot flag: the payload was borrowed, not copied: it lies in the caller's array (see
+     * {@link #payloadArray(long)}), and its owner must be handed back once the slot is consumed.
+     */
+    public static final int FLAG_BORROWED = 4;
 
     private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle PRODUCER_HIGHEST;
@@ -101,6 +110,12 @@ public final class SpscSlotRing extends SlotRingPadding2 {
      */
     private final long[] meta;
     private final byte[] payload;
+    /**
+     * Borrowed payloads: for slot i, the caller's array at {@code 2 i} and its owner at
+     * {@code 2 i + 1} (side by side, so a packet touches one line of this array). Written by the
+     * producer with the slot's other fields; cleared by the consumer before it releases the slot.
+     */
+    private final Object[] borrowed;
 
     /** Longs per slot in {@link #meta}. */
     private static final int STRIDE = 8;
@@ -111,6 +126,7 @@ public final class SpscSlotRing extends SlotRingPadding2 {
     private static final int WIRE_SEQUENCE_FIELD = 4;
     private static final int LENGTH_FIELD = 5;
     private static final int FLAGS_FIELD = 6;
+    /** Copied payload: the chunk number; borrowed payload: the offset in the caller's array. */
     private static final int CHUNK_FIELD = 7;
 
     /**
@@ -131,6 +147,7 @@ public final class SpscSlotRing extends SlotRingPadding2 {
             meta[i * STRIDE + SEQUENCE_FIELD] = -1L;
         }
         payload = new byte[capacity * maxPayloadBytes];
+        borrowed = new Object[capacity * 2];
     }
 
     private int base(long s) {
@@ -167,12 +184,35 @@ public final class SpscSlotRing extends SlotRingPadding2 {
     }
 
     /**
-     * The payload chunk of slot {@code s} if the slot holds packet {@code s}, otherwise -1 (never
-     * written, or a stream boundary). Producer thread only.
+     * Fills slot {@code s} with a packet whose payload stays in the caller's array, and publishes
+     * it. Producer thread only; the caller has checked that {@code s - consumerHead < capacity}.
+     * The consumer hands {@code owner} back through {@link #takeBorrowedOwner(long)}.
+     */
+    public void writeBorrowed(long s, long mediaNs, long arrival, int rtpTs, int wireSeq, int flagBits,
+            byte[] src, int srcOffset, int srcLength, Object owner) {
+        int b = base(s);
+        meta[b + MEDIA_TIME_FIELD] = mediaNs;
+        meta[b + ARRIVAL_FIELD] = arrival;
+        meta[b + RTP_TIMESTAMP_FIELD] = rtpTs;
+        meta[b + WIRE_SEQUENCE_FIELD] = wireSeq;
+        meta[b + LENGTH_FIELD] = srcLength;
+        meta[b + FLAGS_FIELD] = flagBits | FLAG_BORROWED;
+        meta[b + CHUNK_FIELD] = srcOffset;
+        int r = ((int) s & mask) * 2;
+        borrowed[r] = src;
+        borrowed[r + 1] = owner;
+        // Release: the slot's fields above become visible before its sequence number.
+        SEQUENCE.setRelease(meta, b + SEQUENCE_FIELD, s);
+    }
+
+    /**
+     * The payload chunk of slot {@code s} if the slot holds packet {@code s} with a copied
+     * payload, otherwise -1 (never written, a stream boundary or a borrowed payload). Producer
+     * thread only.
      */
     public int producerChunk(long s) {
         int b = base(s);
-        if (meta[b + SEQUENCE_FIELD] != s || (meta[b + FLAGS_FIELD] & FLAG_STREAM_BOUNDARY) != 0) {
+        if (meta[b + SEQUENCE_FIELD] != s || (meta[b + FLAGS_FIELD] & (FLAG_STREAM_BOUNDARY | FLAG_BORROWED)) != 0) {
             return -1;
         }
         return (int) meta[b + CHUNK_FIELD];
@@ -286,12 +326,35 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         return (int) meta[base(s) + LENGTH_FIELD];
     }
 
-    /** Offset of slot {@code s}'s payload in {@link #payloadArray()}. */
+    /** Offset of slot {@code s}'s payload in {@link #payloadArray(long)}. */
     public int payloadOffset(long s) {
-        return (int) meta[base(s) + CHUNK_FIELD] * maxPayloadBytes;
+        int b = base(s);
+        long chunkOrOffset = meta[b + CHUNK_FIELD];
+        return (meta[b + FLAGS_FIELD] & FLAG_BORROWED) != 0 ? (int) chunkOrOffset : (int) chunkOrOffset * maxPayloadBytes;
     }
 
-    /** The pooled payload memory of every slot. */
+    /** The array holding slot {@code s}'s payload: the caller's if borrowed, else the pool. */
+    public byte[] payloadArray(long s) {
+        if ((meta[base(s) + FLAGS_FIELD] & FLAG_BORROWED) != 0) {
+            return (byte[]) borrowed[((int) s & mask) * 2];
+        }
+        return payload;
+    }
+
+    /**
+     * Clears slot {@code s}'s borrowed payload and returns its owner, to be handed back, or null
+     * if it was already taken. Consumer thread, before it releases the slot; only for a slot with
+     * {@link #FLAG_BORROWED}.
+     */
+    public Object takeBorrowedOwner(long s) {
+        int r = ((int) s & mask) * 2;
+        Object owner = borrowed[r + 1];
+        borrowed[r] = null;
+        borrowed[r + 1] = null;
+        return owner;
+    }
+
+    /** The pooled payload memory of every slot whose payload was copied. */
     public byte[] payloadArray() {
         return payload;
     }

@@ -69,6 +69,20 @@ class PayloadChunkPoolTest {
     }
 
     @Test
+    void borrowedPayloads_takeAndGiveNoChunk() {
+        byte[] callers = {9, 9, 9, 9, 7, 8};
+        ring.writeBorrowed(0, 0, 0, 0, 0, 0, callers, 4, 2, callers);
+        pool.reclaim(1); // nothing was ever taken: nothing to walk
+        writePacket(1);
+        ring.writeBorrowed(2, 0, 0, 0, 2, 0, callers, 4, 2, callers);
+        assertEquals(4, ring.payloadOffset(2), "a borrowed payload keeps the caller's offset");
+        assertTrue(ring.payloadArray(2) == callers, "and the caller's array");
+        pool.reclaim(3);
+        assertEquals(0, pool.take(), "only packet 1's chunk came back");
+        assertEquals(1, pool.take(), "then a chunk never used");
+    }
+
+    @Test
     void payloadOffset_followsTheSlotsChunk() {
         pool.reclaim(0);
         writePacket(0);

@@ -2,6 +2,7 @@ package io.smoothcast.jitter.stress;
 
 import io.smoothcast.jitter.FrameHandler;
 import io.smoothcast.jitter.JitterFrame;
+import io.smoothcast.jitter.PayloadReleaser;
 import io.smoothcast.jitter.SpscJitterBuffer;
 
 /**
@@ -45,6 +46,19 @@ final class StressPackets {
         return buffer.offer(SSRC, seq, seq * 10, true, ARRIVAL_NS + seq, payloads[seq], 0, PAYLOAD_BYTES);
     }
 
+    /**
+     * A buffer that takes borrowed payloads and hands them to {@code releaser}.
+     */
+    static SpscJitterBuffer newBorrowingBuffer(int capacity, PayloadReleaser releaser) {
+        return SpscJitterBuffer.builder().fixedDelayMs(0).clockRateHz(1000).capacityPackets(capacity)
+                .maxPayloadBytes(PAYLOAD_BYTES).nackEnabled(false).payloadReleaser(releaser).build();
+    }
+
+    /** Offers a single-packet frame as {@link #offer} does, borrowing {@code payload} (its own owner). */
+    static int offerBorrowed(SpscJitterBuffer buffer, byte[] payload, int seq) {
+        return buffer.offerBorrowed(SSRC, seq, seq * 10, true, ARRIVAL_NS + seq, payload, 0, PAYLOAD_BYTES, payload);
+    }
+
     /** Consumer-side checker: frames must come in increasing sequence order with intact bytes. */
     static final class Checker implements FrameHandler {
         int delivered;
@@ -58,7 +72,7 @@ final class StressPackets {
                 errors |= ERROR_ORDER;
             }
             last = seq;
-            byte[] memory = frame.payloadArray();
+            byte[] memory = frame.payloadArray(0);
             int at = frame.payloadOffset(0);
             if (frame.payloadLength(0) != PAYLOAD_BYTES) {
                 errors |= ERROR_TORN;

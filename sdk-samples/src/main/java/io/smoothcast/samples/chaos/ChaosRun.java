@@ -1,6 +1,7 @@
 package io.smoothcast.samples.chaos;
 
 import io.smoothcast.netsim.LinkModel;
+import io.smoothcast.samples.internal.FramePacer;
 import io.smoothcast.samples.internal.SyntheticFrames;
 import io.smoothcast.samples.internal.WallClock;
 import io.smoothcast.transport.Broadcaster;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One chaos run on loopback: {@code plan.nodes()} relay nodes, each behind a
@@ -46,6 +46,8 @@ public final class ChaosRun {
     private static final long EMULATOR_QUEUE_LIMIT_NS = 50_000_000L;
     private static final long UPLINK_CAPACITY_BPS = 1_000_000_000L;
     private static final String STREAM = "chaos";
+    /** Send times kept for the summary's diagnosis of missing frames (an hour at 60 fps: 1.7 MB). */
+    private static final int SEND_TIMES_KEPT = 216_000;
 
     private final ChaosPlan plan;
     private final boolean redundant;
@@ -114,7 +116,8 @@ public final class ChaosRun {
             }
             long originNs = System.nanoTime(); // the emulators' schedules started just now
             Publisher publisher = new Publisher();
-            try (Broadcaster broadcaster = Broadcaster.builder().nodes(List.of(nodeAddresses)).failover(policy)
+            try (SchedulingStalls stalls = new SchedulingStalls(originNs);
+                    Broadcaster broadcaster = Broadcaster.builder().nodes(List.of(nodeAddresses)).failover(policy)
                     .streamId(STREAM).listener(publisher).bitrateLimits(bitrateBps, 2 * bitrateBps, 4 * bitrateBps)
                     .build().start()) {
                 for (int v = 0; v < viewerCount; v++) {
@@ -127,52 +130,56 @@ public final class ChaosRun {
                 awaitPlaying(audits, originNs);
                 List<Map<String, Object>> faultLog = new ArrayList<>();
                 List<int[]> watchIndices = new ArrayList<>();
-                for (ChaosPlan.Fault fault : plan.faults()) {
-                    sleepUntil(originNs + TimeUnit.MILLISECONDS.toNanos(fault.startMs()));
-                    long startNs = System.nanoTime();
-                    long sequenceAtStart = publisher.lastSent();
-                    int[] watches = new int[audits.size()];
-                    for (int v = 0; v < audits.size(); v++) {
-                        watches[v] = audits.get(v).watch(sequenceAtStart, startNs);
-                    }
-                    watchIndices.add(watches);
-                    Map<String, Object> entry = new LinkedHashMap<>();
-                    entry.put("kind", fault.kind().name());
-                    entry.put("atMs", TimeUnit.NANOSECONDS.toMillis(startNs - originNs));
-                    entry.put("durationMs", fault.durationMs());
-                    if (fault.kind() == ChaosPlan.Kind.KILL) {
-                        int victim = pickVictim(nodes, fault.node(), victims);
-                        entry.put("node", victim);
-                        nodes[victim].close();
-                        sleepUntil(startNs + TimeUnit.MILLISECONDS.toNanos(fault.durationMs()));
-                        nodes[victim] = restart(nodeAddresses[victim]);
-                    } else {
-                        entry.put("node", fault.node() == ChaosPlan.ALL_NODES ? "all" : fault.node());
-                        long droppedBefore = downlinkDropped(emulators, fault.node());
-                        sleepUntil(startNs + TimeUnit.MILLISECONDS.toNanos(fault.durationMs() + 100));
-                        entry.put("downlinkDropped", downlinkDropped(emulators, fault.node()) - droppedBefore);
-                        if (fault.kind() == ChaosPlan.Kind.CAPACITY_DROP) {
-                            entry.put("capacityBps", fault.capacityBps());
+                try (PathTimeline paths = new PathTimeline(viewers, emulatorAddresses, originNs)) {
+                    for (ChaosPlan.Fault fault : plan.faults()) {
+                        sleepUntil(originNs + TimeUnit.MILLISECONDS.toNanos(fault.startMs()));
+                        long startNs = System.nanoTime();
+                        long sequenceAtStart = publisher.lastSent();
+                        int[] watches = new int[audits.size()];
+                        for (int v = 0; v < audits.size(); v++) {
+                            watches[v] = audits.get(v).watch(sequenceAtStart, startNs);
                         }
+                        watchIndices.add(watches);
+                        Map<String, Object> entry = new LinkedHashMap<>();
+                        entry.put("kind", fault.kind().name());
+                        entry.put("atMs", TimeUnit.NANOSECONDS.toMillis(startNs - originNs));
+                        entry.put("durationMs", fault.durationMs());
+                        entry.put("publishersPerNode", publishersPerNode(nodes));
+                        if (fault.kind() == ChaosPlan.Kind.KILL) {
+                            int victim = pickVictim(nodes, fault.node(), victims);
+                            entry.put("node", victim);
+                            nodes[victim].close();
+                            sleepUntil(startNs + TimeUnit.MILLISECONDS.toNanos(fault.durationMs()));
+                            nodes[victim] = restart(nodeAddresses[victim]);
+                        } else {
+                            entry.put("node", fault.node() == ChaosPlan.ALL_NODES ? "all" : fault.node());
+                            long droppedBefore = downlinkDropped(emulators, fault.node());
+                            sleepUntil(startNs + TimeUnit.MILLISECONDS.toNanos(fault.durationMs() + 100));
+                            entry.put("downlinkDropped", downlinkDropped(emulators, fault.node()) - droppedBefore);
+                            if (fault.kind() == ChaosPlan.Kind.CAPACITY_DROP) {
+                                entry.put("capacityBps", fault.capacityBps());
+                            }
+                        }
+                        faultLog.add(entry);
+                        log.printf("%s fault %s at %d ms on node %s (%d ms)%n", redundant ? "redundant" : "failover",
+                                fault.kind(), entry.get("atMs"), entry.get("node"), fault.durationMs());
+                        log.flush();
                     }
-                    faultLog.add(entry);
-                    log.printf("%s fault %s at %d ms on node %s (%d ms)%n", redundant ? "redundant" : "failover",
-                            fault.kind(), entry.get("atMs"), entry.get("node"), fault.durationMs());
-                    log.flush();
+                    sleepUntil(originNs + TimeUnit.MILLISECONDS.toNanos(plan.durationMs()));
+                    publisher.stop();
+                    long lastSent = publisher.lastSent();
+                    awaitDrained(audits, lastSent);
+                    List<Map<String, Object>> nodesAtEnd = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        Map<String, Object> entry = new LinkedHashMap<>();
+                        entry.put("node", i);
+                        entry.put("publishers", nodes[i].stats().publishers());
+                        entry.put("subscribers", nodes[i].stats().subscribers());
+                        nodesAtEnd.add(entry);
+                    }
+                    return summarize(audits, faultLog, watchIndices, lastSent, viewers, nodesAtEnd, paths, publisher,
+                            stalls, originNs);
                 }
-                sleepUntil(originNs + TimeUnit.MILLISECONDS.toNanos(plan.durationMs()));
-                publisher.stop();
-                long lastSent = publisher.lastSent();
-                awaitDrained(audits, lastSent);
-                List<Map<String, Object>> nodesAtEnd = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    Map<String, Object> entry = new LinkedHashMap<>();
-                    entry.put("node", i);
-                    entry.put("publishers", nodes[i].stats().publishers());
-                    entry.put("subscribers", nodes[i].stats().subscribers());
-                    nodesAtEnd.add(entry);
-                }
-                return summarize(audits, faultLog, watchIndices, lastSent, viewers, nodesAtEnd);
             } finally {
                 publisher.stop();
                 for (Viewer viewer : viewers) {
@@ -193,8 +200,17 @@ public final class ChaosRun {
         }
     }
 
+    private static List<Integer> publishersPerNode(RelayNode[] nodes) {
+        List<Integer> out = new ArrayList<>(nodes.length);
+        for (RelayNode node : nodes) {
+            out.add((int) node.stats().publishers());
+        }
+        return out;
+    }
+
     private ChaosSummary summarize(List<FrameAudit> audits, List<Map<String, Object>> faultLog,
-            List<int[]> watchIndices, long lastSent, List<Viewer> viewers, List<Map<String, Object>> nodesAtEnd) {
+            List<int[]> watchIndices, long lastSent, List<Viewer> viewers, List<Map<String, Object>> nodesAtEnd,
+            PathTimeline paths, Publisher publisher, SchedulingStalls stalls, long originNs) {
         long recoveries = 0;
         long unrecovered = 0;
         long worstRecoveryNs = 0;
@@ -252,11 +268,21 @@ public final class ChaosRun {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("viewer", v);
                 entry.put("lost", viewerLost);
-                entry.put("firstMissing", audit.missing(lastSent, MISSING_LISTED));
+                List<Long> missing = audit.missing(lastSent, MISSING_LISTED);
+                entry.put("firstMissing", missing);
+                List<Long> sentAtMs = new ArrayList<>();
+                for (long sequence : missing) {
+                    sentAtMs.add(publisher.sentAtMs(sequence, originNs));
+                }
+                entry.put("firstMissingSentAtMs", sentAtMs);
                 entry.put("packetsLost", stats.packetsLost());
                 entry.put("framesDropped", stats.framesDropped());
                 entry.put("keyframeRequestsSent", stats.keyframeRequestsSent());
                 entry.put("failovers", viewer.failoverCount());
+                entry.put("nacksSent", stats.nacksSent());
+                entry.put("retransmissionsReceived", stats.retransmissionsReceived());
+                entry.put("carryingNodes", paths.changes(v));
+                entry.put("events", audit.events(originNs));
                 losing.add(entry);
             }
             if (audit.highestSequence() < lastSent) {
@@ -273,7 +299,8 @@ public final class ChaosRun {
                 plan.nodes(), lastSent + 1, faultLog.size(), recoveries, unrecovered, lost, corrupted, duplicated,
                 outOfOrder, silentViewers, TimeUnit.NANOSECONDS.toMillis(worstGapNs),
                 TimeUnit.NANOSECONDS.toMillis(worstRecoveryNs), failovers, Collections.unmodifiableMap(switches), List.copyOf(faultLog), List.copyOf(stuck), List.copyOf(losing),
-                List.copyOf(nodesAtEnd));
+                List.copyOf(nodesAtEnd), Map.of("count", stalls.count(), "longestMs", stalls.longestMs(),
+                        "listed", stalls.listed()));
     }
 
     /** Datagrams towards viewers dropped so far by the emulator of {@code node}, or of all. */
@@ -349,44 +376,38 @@ public final class ChaosRun {
      * losses, not frames never sent. A keyframe every second and whenever one is asked for.
      */
     private final class Publisher implements BroadcasterListener {
+        private final FramePacer pacer = new FramePacer("chaos-publisher", framesPerSecond, this::produceFrame);
+        // Used only on the pacer's thread.
+        private final SyntheticFrames frames = new SyntheticFrames();
+        private final int size = SyntheticFrames.frameBytes(bitrateBps, framesPerSecond);
+        private final byte[] buffer = new byte[2 * size];
+        private long sequence;
+        private Broadcaster broadcaster;
         private volatile boolean keyframeRequested = true;
-        private volatile boolean running;
         private volatile long lastSent = -1;
-        private Thread thread;
+        /** When each frame was accepted, ns; the first {@link #SEND_TIMES_KEPT} frames of the run. */
+        private final long[] sentAtNs = new long[SEND_TIMES_KEPT];
 
         void start(Broadcaster broadcaster) {
-            running = true;
-            thread = new Thread(() -> produce(broadcaster), "chaos-publisher");
-            thread.setDaemon(true);
-            thread.start();
+            this.broadcaster = broadcaster; // published to the pacer's thread by its start
+            pacer.start();
         }
 
-        private void produce(Broadcaster broadcaster) {
-            SyntheticFrames frames = new SyntheticFrames();
-            int size = SyntheticFrames.frameBytes(bitrateBps, framesPerSecond);
-            byte[] buffer = new byte[2 * size];
-            long intervalNs = TimeUnit.SECONDS.toNanos(1) / framesPerSecond;
-            long nextNs = System.nanoTime();
-            long sequence = 0;
-            while (running) {
-                long waitNs = nextNs - System.nanoTime();
-                if (waitNs > 0) {
-                    LockSupport.parkNanos(waitNs);
-                    continue;
+        private void produceFrame() {
+            if (broadcaster.state() != ConnectionState.CONNECTED) {
+                keyframeRequested = true;
+                return;
+            }
+            boolean keyframe = keyframeRequested || sequence % framesPerSecond == 0;
+            int length = keyframe ? 2 * size : size;
+            frames.write(buffer, sequence, WallClock.epochNs(), length);
+            if (broadcaster.sendVideo(buffer, 0, length, System.nanoTime(), keyframe)) {
+                keyframeRequested = keyframeRequested && !keyframe;
+                if (sequence < SEND_TIMES_KEPT) {
+                    sentAtNs[(int) sequence] = System.nanoTime();
                 }
-                nextNs += intervalNs;
-                if (broadcaster.state() != ConnectionState.CONNECTED) {
-                    keyframeRequested = true;
-                    continue;
-                }
-                boolean keyframe = keyframeRequested || sequence % framesPerSecond == 0;
-                int length = keyframe ? 2 * size : size;
-                frames.write(buffer, sequence, WallClock.epochNs(), length);
-                if (broadcaster.sendVideo(buffer, 0, length, System.nanoTime(), keyframe)) {
-                    keyframeRequested = keyframeRequested && !keyframe;
-                    lastSent = sequence;
-                    sequence++;
-                }
+                lastSent = sequence;
+                sequence++;
             }
         }
 
@@ -394,15 +415,15 @@ public final class ChaosRun {
             return lastSent;
         }
 
+        /** When frame {@code sequence} was accepted, ms after {@code originNs}; -1 if not recorded. */
+        long sentAtMs(long sequence, long originNs) {
+            // read after stop(): the join orders the producer's writes before this read
+            return sequence >= 0 && sequence < SEND_TIMES_KEPT && sequence <= lastSent
+                    ? TimeUnit.NANOSECONDS.toMillis(sentAtNs[(int) sequence] - originNs) : -1;
+        }
+
         void stop() {
-            running = false;
-            if (thread != null) {
-                try {
-                    thread.join(2000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            pacer.close();
         }
 
         @Override

@@ -26,21 +26,27 @@ import java.util.Map;
  * @param viewerFailovers failovers the viewers reported in total
  * @param viewerSwitches moves of the viewers between nodes that still answered, in total, by
  *     reason ({@code DEGRADED_PATH}, {@code NO_PUBLISHER})
- * @param faultLog one entry per fault (kind, time, node, duration, effect)
+ * @param faultLog one entry per fault (kind, time, node, duration, publishers per node when it
+ *     began, effect)
  * @param viewersBehind viewers that had not played the last frame sent when the run ended: index,
  *     connection state, failovers, highest sequence number played
  * @param viewersLosing viewers that missed frames: index, frames lost, the first missing
- *     sequence numbers, and the viewer's own packet loss, frames dropped, keyframe requests and
- *     failovers (to tell where the frames went)
+ *     sequence numbers, the viewer's own packet loss, frames dropped, keyframe requests,
+ *     failovers, NACKs and retransmissions, the nodes carrying it at each fault's start and end,
+ *     and its connection events with their times (to tell where the frames went)
  * @param nodesAtEnd each node's publishers and subscribers when the run ended (a viewer left
  *     behind on a node without the publisher shows here)
+ * @param schedulingStalls times this JVM's threads were kept off the CPU for 100 ms or more
+ *     (count, longest, the first 50 with their start): a viewer held back longer than its
+ *     playout delay loses frames whatever the network did, so a loss during a stall points at
+ *     the machine
  */
 public record ChaosSummary(String mode, long seed, long durationMs, int viewers, int nodes, long framesSent,
         int faults, long recoveries, long unrecovered, long framesLost, long framesCorrupted, long framesDuplicated,
         long framesOutOfOrder, long viewersNeverPlaying, long worstInterruptionMs, long worstRecoveryMs,
         long viewerFailovers, Map<String, Long> viewerSwitches, List<Map<String, Object>> faultLog,
         List<Map<String, Object>> viewersBehind, List<Map<String, Object>> viewersLosing,
-        List<Map<String, Object>> nodesAtEnd) {
+        List<Map<String, Object>> nodesAtEnd, Map<String, Object> schedulingStalls) {
 
     /**
      * Whether the run kept its promises: every viewer played and recovered from every fault, no

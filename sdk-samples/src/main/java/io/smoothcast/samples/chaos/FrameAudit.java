@@ -36,6 +36,12 @@ public final class FrameAudit implements ViewerListener {
     private long worstGapNs;
     private long stateChanges;
     private final long[] switches = new long[NodeSwitchReason.values().length];
+    /** Connection events (state changes, node switches) with their times, the first {@link #EVENTS_KEPT}. */
+    private final List<String> events = new ArrayList<>();
+    private final List<Long> eventTimesNs = new ArrayList<>();
+
+    /** Connection events kept per viewer, for the summary of a viewer that lost frames. */
+    static final int EVENTS_KEPT = 64;
 
     /** A fault's start, and when this viewer first got a frame sent after it (or -1). */
     private static final class Watch {
@@ -107,6 +113,7 @@ public final class FrameAudit implements ViewerListener {
     public void onStateChanged(ConnectionState state, String reason) {
         synchronized (this) {
             stateChanges++;
+            event(state + ": " + reason);
         }
     }
 
@@ -114,7 +121,30 @@ public final class FrameAudit implements ViewerListener {
     public void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason, String detail) {
         synchronized (this) {
             switches[reason.ordinal()]++;
+            event("switched " + from + " -> " + to + " (" + reason + "): " + detail);
         }
+    }
+
+    private void event(String text) {
+        if (events.size() < EVENTS_KEPT) {
+            events.add(text);
+            eventTimesNs.add(System.nanoTime());
+        }
+    }
+
+    /**
+     * The connection events this viewer heard (state changes, node switches), each prefixed
+     * with its time in ms after {@code originNs}.
+     *
+     * @param originNs the run's time origin, {@link System#nanoTime()} scale
+     * @return the events, oldest first (at most {@value #EVENTS_KEPT})
+     */
+    public synchronized List<String> events(long originNs) {
+        List<String> out = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            out.add((eventTimesNs.get(i) - originNs) / 1_000_000 + " ms: " + events.get(i));
+        }
+        return out;
     }
 
     /**

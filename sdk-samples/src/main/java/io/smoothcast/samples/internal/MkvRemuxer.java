@@ -98,11 +98,6 @@ public final class MkvRemuxer extends OutputStream implements AudioSink {
         return audio.write(opusPacket, offset, length);
     }
 
-    /** @return Opus packets written so far */
-    public long audioPacketsWritten() {
-        return audio.packetsWritten();
-    }
-
     @Override
     public void flush() throws IOException {
         video.flush();

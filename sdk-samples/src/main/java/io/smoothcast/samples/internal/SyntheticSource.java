@@ -3,8 +3,6 @@ package io.smoothcast.samples.internal;
 import io.smoothcast.transport.Broadcaster;
 import io.smoothcast.transport.BroadcasterListener;
 import io.smoothcast.transport.ConnectionState;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Feeds a {@link Broadcaster} with {@link SyntheticFrames} at a fixed frame rate, each frame
@@ -24,12 +22,16 @@ public final class SyntheticSource implements BroadcasterListener, AutoCloseable
 
     private final int framesPerSecond;
     private final long maxBitrateBps;
+    private final FramePacer pacer;
+    // Used only on the pacer's thread.
+    private final SyntheticFrames frames = new SyntheticFrames();
+    private final byte[] buffer;
+    private long sequence;
+    private Broadcaster broadcaster;
     private volatile long targetBitrateBps;
     private volatile boolean keyframeRequested = true;
-    private volatile boolean running;
     private volatile ConnectionState state = ConnectionState.CONNECTING;
     private volatile long framesQueued;
-    private Thread thread;
 
     /**
      * @param framesPerSecond frame rate, 1-120
@@ -43,51 +45,39 @@ public final class SyntheticSource implements BroadcasterListener, AutoCloseable
         this.framesPerSecond = framesPerSecond;
         this.targetBitrateBps = startBitrateBps;
         this.maxBitrateBps = maxBitrateBps;
+        this.buffer = new byte[2 * SyntheticFrames.frameBytes(maxBitrateBps, framesPerSecond)];
+        this.pacer = new FramePacer("synthetic-source", framesPerSecond, this::produceFrame);
     }
 
     /**
      * Starts producing frames for {@code broadcaster} on a daemon thread.
      *
      * @param broadcaster a started broadcaster whose listener is this source
+     * @throws IllegalStateException if already started
      */
     public synchronized void start(Broadcaster broadcaster) {
-        if (thread != null) {
+        if (this.broadcaster != null) {
             throw new IllegalStateException("already started");
         }
-        running = true;
-        thread = new Thread(() -> produce(broadcaster), "synthetic-source");
-        thread.setDaemon(true);
-        thread.start();
+        this.broadcaster = broadcaster; // published to the pacer's thread by its start
+        pacer.start();
     }
 
-    private void produce(Broadcaster broadcaster) {
-        SyntheticFrames frames = new SyntheticFrames();
-        byte[] buffer = new byte[2 * SyntheticFrames.frameBytes(maxBitrateBps, framesPerSecond)];
-        long intervalNs = TimeUnit.SECONDS.toNanos(1) / framesPerSecond;
-        long nextNs = System.nanoTime();
-        long sequence = 0;
-        while (running) {
-            long waitNs = nextNs - System.nanoTime();
-            if (waitNs > 0) {
-                LockSupport.parkNanos(waitNs);
-                continue;
-            }
-            nextNs += intervalNs;
-            if (state != ConnectionState.CONNECTED) {
-                keyframeRequested = true; // the first frame a viewer sees must be decodable
-                continue;
-            }
-            boolean keyframe = keyframeRequested || sequence % ((long) KEYFRAME_INTERVAL_S * framesPerSecond) == 0;
-            keyframeRequested = false;
-            long bitrate = (long) (Math.min(targetBitrateBps, maxBitrateBps) * TARGET_SHARE);
-            int size = SyntheticFrames.frameBytes(bitrate, framesPerSecond) * (keyframe ? 2 : 1);
-            size = Math.min(size, buffer.length);
-            frames.write(buffer, sequence, WallClock.epochNs(), size);
-            if (broadcaster.sendVideo(buffer, 0, size, System.nanoTime(), keyframe)) {
-                framesQueued++;
-            }
-            sequence++;
+    private void produceFrame() {
+        if (state != ConnectionState.CONNECTED) {
+            keyframeRequested = true; // the first frame a viewer sees must be decodable
+            return;
         }
+        boolean keyframe = keyframeRequested || sequence % ((long) KEYFRAME_INTERVAL_S * framesPerSecond) == 0;
+        keyframeRequested = false;
+        long bitrate = (long) (Math.min(targetBitrateBps, maxBitrateBps) * TARGET_SHARE);
+        int size = SyntheticFrames.frameBytes(bitrate, framesPerSecond) * (keyframe ? 2 : 1);
+        size = Math.min(size, buffer.length);
+        frames.write(buffer, sequence, WallClock.epochNs(), size);
+        if (broadcaster.sendVideo(buffer, 0, size, System.nanoTime(), keyframe)) {
+            framesQueued++;
+        }
+        sequence++;
     }
 
     /** @return the bitrate the source currently aims at, bits per second */
@@ -117,14 +107,7 @@ public final class SyntheticSource implements BroadcasterListener, AutoCloseable
 
     /** Stops the producing thread and waits for it. */
     @Override
-    public synchronized void close() {
-        running = false;
-        if (thread != null) {
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(2));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    public void close() {
+        pacer.close();
     }
 }

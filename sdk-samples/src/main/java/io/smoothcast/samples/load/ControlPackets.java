@@ -27,6 +27,10 @@ final class ControlPackets {
     static final int STREAM_INFO = 0x09;
     /** ERROR code: the node has no session for this address (it restarted, or forgot us). */
     static final int NOT_JOINED = 20;
+    /** Most bytes of a token (section 1). */
+    static final int MAX_TOKEN_BYTES = 512;
+    /** The token section of messages without a token. */
+    static final byte[] NO_TOKEN = new byte[0];
     /** Cookie value meaning the node did not send one. */
     static final long NO_COOKIE = 0;
 
@@ -34,9 +38,14 @@ final class ControlPackets {
     }
 
     private static void header(ByteBuffer out, int type, int requestId, int bodyBytes) {
+        header(out, type, requestId, NO_TOKEN, bodyBytes);
+    }
+
+    /** The 12-byte header, then the token (section 1: between the header and the body). */
+    private static void header(ByteBuffer out, int type, int requestId, byte[] token, int bodyBytes) {
         out.clear();
         out.put((byte) MARKER).put((byte) VERSION).put((byte) type).put((byte) 0).putInt(requestId)
-                .putShort((short) 0).putShort((short) bodyBytes);
+                .putShort((short) token.length).putShort((short) bodyBytes).put(token);
     }
 
     /** HELLO: session id, keepalive interval, 14 bytes of padding (24-byte body). */
@@ -46,10 +55,13 @@ final class ControlPackets {
         out.flip();
     }
 
-    /** SUBSCRIBE: stream id, highest layer, no bitrate cap, the HELLO_ACK's cookie if it had one. */
-    static void subscribe(ByteBuffer out, int requestId, byte[] streamId, int maxLayer, long cookie) {
+    /**
+     * SUBSCRIBE: the token (may be empty), then stream id, highest layer, no bitrate cap, the
+     * HELLO_ACK's cookie if it had one.
+     */
+    static void subscribe(ByteBuffer out, int requestId, byte[] token, byte[] streamId, int maxLayer, long cookie) {
         int body = 1 + streamId.length + 1 + 4 + (cookie == NO_COOKIE ? 0 : 8);
-        header(out, SUBSCRIBE, requestId, body);
+        header(out, SUBSCRIBE, requestId, token, body);
         out.put((byte) streamId.length).put(streamId).put((byte) maxLayer).putInt(0);
         if (cookie != NO_COOKIE) {
             out.putLong(cookie);
@@ -127,10 +139,5 @@ final class ControlPackets {
     /** The code of an ERROR, or -1 if the body is too short. */
     static int errorCode(ByteBuffer in) {
         return bodyBytes(in) < 3 ? -1 : in.getShort(bodyStart(in)) & 0xFFFF;
-    }
-
-    /** The request type an ERROR answers, or -1 if the body is too short. */
-    static int errorFailedType(ByteBuffer in) {
-        return bodyBytes(in) < 3 ? -1 : in.get(bodyStart(in) + 2) & 0xFF;
     }
 }

@@ -1,5 +1,6 @@
 package io.smoothcast.samples.load;
 
+import io.smoothcast.samples.internal.FramePacer;
 import io.smoothcast.samples.internal.SyntheticFrames;
 import io.smoothcast.samples.internal.WallClock;
 import io.smoothcast.transport.Broadcaster;
@@ -11,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Synthetic publishers: N {@link Broadcaster}s on a shared I/O pool, each publishing its own
@@ -25,14 +25,22 @@ public final class LoadPublishers implements AutoCloseable {
 
     private final InetSocketAddress node;
     private final List<String> streamIds;
+    /** PUBLISH tokens, one per stream, or null for none. */
+    private final List<String> tokens;
     private final int framesPerSecond;
     private final long bitrateBps;
     private final long rampUpNs;
     private final SharedIoThreads io;
     private final List<Broadcaster> broadcasters = new ArrayList<>();
     private final List<KeyframeFlag> keyframeFlags = new ArrayList<>();
+    private final FramePacer pacer;
+    // Used only on the pacer's thread.
+    private final SyntheticFrames frames = new SyntheticFrames();
+    private final byte[] buffer;
+    private final long[] sequences;
+    private final int frameBytes;
     private volatile boolean running;
-    private Thread thread;
+    private long startNs;
 
     /** Set by the broadcaster's I/O thread when a viewer asks for a keyframe. */
     private static final class KeyframeFlag implements BroadcasterListener {
@@ -45,6 +53,8 @@ public final class LoadPublishers implements AutoCloseable {
     }
 
     /**
+     * Publishers without tokens.
+     *
      * @param node the node to publish to
      * @param streamIds one stream per publisher
      * @param framesPerSecond frame rate, 1-120
@@ -54,6 +64,24 @@ public final class LoadPublishers implements AutoCloseable {
      */
     public LoadPublishers(InetSocketAddress node, List<String> streamIds, int framesPerSecond, long bitrateBps,
             long rampUpMs) {
+        this(node, streamIds, null, framesPerSecond, bitrateBps, rampUpMs);
+    }
+
+    /**
+     * @param node the node to publish to
+     * @param streamIds one stream per publisher
+     * @param tokens the PUBLISH token of each stream (same order), or null to send none
+     * @param framesPerSecond frame rate, 1-120
+     * @param bitrateBps each stream's bitrate, bits per second, 16,000-50,000,000
+     * @param rampUpMs publishers start evenly over this time, ms, >= 0
+     * @throws IllegalArgumentException naming the bad argument
+     */
+    public LoadPublishers(InetSocketAddress node, List<String> streamIds, List<String> tokens, int framesPerSecond,
+            long bitrateBps, long rampUpMs) {
+        if (tokens != null && streamIds != null && tokens.size() != streamIds.size()) {
+            throw new IllegalArgumentException("tokens must have one token per stream: " + tokens.size() + " for "
+                    + streamIds.size());
+        }
         if (node == null) {
             throw new IllegalArgumentException("node must not be null");
         }
@@ -74,66 +102,60 @@ public final class LoadPublishers implements AutoCloseable {
         }
         this.node = node;
         this.streamIds = List.copyOf(streamIds);
+        this.tokens = tokens == null ? null : List.copyOf(tokens);
         this.framesPerSecond = framesPerSecond;
         this.bitrateBps = bitrateBps;
         this.rampUpNs = TimeUnit.MILLISECONDS.toNanos(rampUpMs);
         this.io = SharedIoThreads.create(Math.max(1, Math.min(4, streamIds.size() / 8 + 1)));
+        this.frameBytes = SyntheticFrames.frameBytes(bitrateBps, framesPerSecond);
+        this.buffer = new byte[2 * frameBytes];
+        this.sequences = new long[this.streamIds.size()];
+        this.pacer = new FramePacer("load-publishers", framesPerSecond, this::produceFrame);
     }
 
-    /** Starts the feeding thread; the broadcasters start over the ramp-up time. */
+    /**
+     * Starts the feeding thread; the broadcasters start over the ramp-up time.
+     *
+     * @throws IllegalStateException if already started
+     */
     public synchronized void start() {
-        if (thread != null) {
+        if (running) {
             throw new IllegalStateException("already started");
         }
         running = true;
-        thread = new Thread(this::produce, "load-publishers");
-        thread.setDaemon(true);
-        thread.start();
+        startNs = System.nanoTime(); // published to the pacer's thread by its start
+        pacer.start();
     }
 
-    private void produce() {
-        SyntheticFrames frames = new SyntheticFrames();
-        int size = SyntheticFrames.frameBytes(bitrateBps, framesPerSecond);
-        byte[] buffer = new byte[2 * size];
-        long intervalNs = TimeUnit.SECONDS.toNanos(1) / framesPerSecond;
-        long startNs = System.nanoTime();
-        long nextNs = startNs;
-        long[] sequences = new long[streamIds.size()];
-        while (running) {
-            long waitNs = nextNs - System.nanoTime();
-            if (waitNs > 0) {
-                LockSupport.parkNanos(waitNs);
+    private void produceFrame() {
+        long elapsedNs = System.nanoTime() - startNs;
+        synchronized (this) {
+            while (running && broadcasters.size() < streamIds.size()
+                    && elapsedNs >= startOffsetNs(broadcasters.size())) {
+                KeyframeFlag flag = new KeyframeFlag();
+                keyframeFlags.add(flag);
+                broadcasters.add(Broadcaster.builder().node(node).streamId(streamIds.get(broadcasters.size()))
+                        .token(tokens == null ? null : tokens.get(broadcasters.size())).listener(flag)
+                        .sharedIoThreads(io)
+                        .bitrateLimits(bitrateBps, 2 * bitrateBps, 4 * bitrateBps)
+                        .build().start());
+            }
+        }
+        for (int i = 0; i < keyframeFlags.size(); i++) {
+            Broadcaster b = broadcasters.get(i);
+            KeyframeFlag flag = keyframeFlags.get(i);
+            if (b.state() != ConnectionState.CONNECTED) {
+                flag.requested = true;
                 continue;
             }
-            nextNs += intervalNs;
-            long elapsedNs = System.nanoTime() - startNs;
-            synchronized (this) {
-                while (running && broadcasters.size() < streamIds.size()
-                        && elapsedNs >= startOffsetNs(broadcasters.size())) {
-                    KeyframeFlag flag = new KeyframeFlag();
-                    keyframeFlags.add(flag);
-                    broadcasters.add(Broadcaster.builder().node(node).streamId(streamIds.get(broadcasters.size()))
-                            .listener(flag).sharedIoThreads(io)
-                            .bitrateLimits(bitrateBps, 2 * bitrateBps, 4 * bitrateBps)
-                            .build().start());
+            boolean keyframe = flag.requested || sequences[i] % (2L * framesPerSecond) == 0;
+            int length = keyframe ? 2 * frameBytes : frameBytes;
+            frames.write(buffer, sequences[i], WallClock.epochNs(), length);
+            if (b.sendVideo(buffer, 0, length, System.nanoTime(), keyframe)) {
+                if (keyframe) {
+                    flag.requested = false;
                 }
-            }
-            for (int i = 0; i < keyframeFlags.size(); i++) {
-                Broadcaster b = broadcasters.get(i);
-                KeyframeFlag flag = keyframeFlags.get(i);
-                if (b.state() != ConnectionState.CONNECTED) {
-                    flag.requested = true;
-                    continue;
-                }
-                boolean keyframe = flag.requested || sequences[i] % (2L * framesPerSecond) == 0;
-                int length = keyframe ? 2 * size : size;
-                frames.write(buffer, sequences[i], WallClock.epochNs(), length);
-                if (b.sendVideo(buffer, 0, length, System.nanoTime(), keyframe)) {
-                    if (keyframe) {
-                        flag.requested = false;
-                    }
-                    sequences[i]++;
-                }
+                sequences[i]++;
             }
         }
     }
@@ -164,17 +186,7 @@ public final class LoadPublishers implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t != null) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(2));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        pacer.close();
         synchronized (this) {
             for (Broadcaster b : broadcasters) {
                 b.close();

@@ -59,48 +59,80 @@ public final class LoadReport {
     }
 
     /**
-     * The summary of a run as a JSON-ready map.
+     * The summary of a run as a JSON-ready map: who took part, then two clearly separate
+     * sections. {@code window} holds only what happened in the measurement window after the
+     * ramp-up (rates, counts, loss, latency percentiles of the frames that arrived in it):
+     * the figures that describe what the node held. {@code sinceStartIncludingRampUp} holds the
+     * totals from the first publisher's start, ramp-up included (joins, early losses).
      *
      * @param node the node tested, as given
      * @param measuredSeconds the measurement window, seconds (after the ramp-up)
      * @param viewers the viewers' totals at the window's end
      * @param viewersAtStart the viewers' totals at the window's start
      * @param publishers the publishers' totals at the end
+     * @param publishersAtStart the publishers' totals at the window's start
      * @return field name to value, in reading order
      */
     public static Map<String, Object> summary(String node, double measuredSeconds, Viewers viewers,
-            Viewers viewersAtStart, Publishers publishers) {
+            Viewers viewersAtStart, Publishers publishers, Publishers publishersAtStart) {
         Map<String, Object> m = new LinkedHashMap<>();
-        double seconds = Math.max(measuredSeconds, 1e-3);
         m.put("node", node);
-        m.put("measuredSeconds", round(measuredSeconds));
         m.put("publishers", publishers.publishers());
         m.put("publishersConnected", publishers.connected());
         m.put("viewers", viewers.viewers());
         m.put("viewersSubscribed", viewers.subscribed());
         m.put("viewersReceiving", viewers.receiving());
-        m.put("receivedPacketsPerSecond", round((viewers.packets() - viewersAtStart.packets()) / seconds));
-        m.put("receivedBitsPerSecond", round(8.0 * (viewers.bytes() - viewersAtStart.bytes()) / seconds));
-        m.put("sentFrames", publishers.framesSent());
-        m.put("refusedFrames", publishers.framesRefused());
-        m.put("sentPackets", publishers.packetsSent());
-        m.put("receivedPackets", viewers.packets());
-        m.put("lostPackets", viewers.lost());
-        m.put("lossPercent", round(100 * viewers.lossRatio()));
-        Histogram h = viewers.latencyUs();
+
+        double seconds = Math.max(measuredSeconds, 1e-3);
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("seconds", round(measuredSeconds));
+        long packets = viewers.packets() - viewersAtStart.packets();
+        long lost = viewers.lost() - viewersAtStart.lost();
+        w.put("receivedPacketsPerSecond", round(packets / seconds));
+        w.put("receivedBitsPerSecond", round(8.0 * (viewers.bytes() - viewersAtStart.bytes()) / seconds));
+        w.put("sentFramesPerSecond", round((publishers.framesSent() - publishersAtStart.framesSent()) / seconds));
+        w.put("sentPacketsPerSecond", round((publishers.packetsSent() - publishersAtStart.packetsSent()) / seconds));
+        w.put("receivedPackets", packets);
+        w.put("lostPackets", lost);
+        w.put("lossPercent", round(packets + lost <= 0 ? 0 : 100.0 * lost / (packets + lost)));
+        w.put("refusedFrames", publishers.framesRefused() - publishersAtStart.framesRefused());
+        Histogram h = viewers.latencyUs().copy();
+        h.subtract(viewersAtStart.latencyUs());
+        putLatency(w, h);
+        w.put("frames", viewers.frames() - viewersAtStart.frames());
+        w.put("freezes", viewers.freezes() - viewersAtStart.freezes());
+        w.put("errorReplies", viewers.errorReplies() - viewersAtStart.errorReplies());
+        w.put("joinFailures", viewers.joinFailures() - viewersAtStart.joinFailures());
+        w.put("rejoins", viewers.rejoins() - viewersAtStart.rejoins());
+        w.put("socketErrors", viewers.ioErrors() - viewersAtStart.ioErrors());
+        w.put("malformed", viewers.malformed() - viewersAtStart.malformed());
+        m.put("window", w);
+
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("sentFrames", publishers.framesSent());
+        t.put("refusedFrames", publishers.framesRefused());
+        t.put("sentPackets", publishers.packetsSent());
+        t.put("receivedPackets", viewers.packets());
+        t.put("lostPackets", viewers.lost());
+        t.put("lossPercent", round(100 * viewers.lossRatio()));
+        putLatency(t, viewers.latencyUs());
+        t.put("frames", viewers.frames());
+        t.put("freezes", viewers.freezes());
+        t.put("errorReplies", viewers.errorReplies());
+        t.put("joinFailures", viewers.joinFailures());
+        t.put("rejoins", viewers.rejoins());
+        t.put("socketErrors", viewers.ioErrors());
+        t.put("malformed", viewers.malformed());
+        m.put("sinceStartIncludingRampUp", t);
+        return m;
+    }
+
+    private static void putLatency(Map<String, Object> m, Histogram h) {
         m.put("latencySamples", h.getTotalCount());
         m.put("latencyMsP50", latencyMs(h, 50));
         m.put("latencyMsP90", latencyMs(h, 90));
         m.put("latencyMsP99", latencyMs(h, 99));
         m.put("latencyMsMax", h.getTotalCount() == 0 ? null : round(h.getMaxValue() / 1000.0));
-        m.put("frames", viewers.frames());
-        m.put("freezes", viewers.freezes());
-        m.put("errorReplies", viewers.errorReplies());
-        m.put("joinFailures", viewers.joinFailures());
-        m.put("rejoins", viewers.rejoins());
-        m.put("socketErrors", viewers.ioErrors());
-        m.put("malformed", viewers.malformed());
-        return m;
     }
 
     private static Double latencyMs(Histogram h, double percentile) {

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -56,7 +57,8 @@ public final class LoadSubscribers implements AutoCloseable {
     private final Selector selector;
     private final List<Subscriber> subscribers = new ArrayList<>();
     private final ByteBuffer in = ByteBuffer.allocateDirect(2048);
-    private final ByteBuffer out = ByteBuffer.allocate(256);
+    /** Room for the largest SUBSCRIBE: header, a 512-byte token, a 64-byte stream id, the cookie. */
+    private final ByteBuffer out = ByteBuffer.allocate(1024);
     private final Recorder latencyUs = new Recorder(MAX_LATENCY_US, 3);
     private final Histogram latencyTotalUs = new Histogram(MAX_LATENCY_US, 3);
     private final AtomicLong packets = new AtomicLong();
@@ -83,6 +85,8 @@ public final class LoadSubscribers implements AutoCloseable {
     private final class Subscriber {
         final DatagramChannel channel;
         final byte[] stream;
+        /** The SUBSCRIBE token for the stream, empty for none. */
+        final byte[] token;
         final long sessionId;
         final long startAtNs;
         Phase phase = Phase.WAITING;
@@ -100,9 +104,10 @@ public final class LoadSubscribers implements AutoCloseable {
         final long[] received = new long[MAX_SSRCS];
         int ssrcCount;
 
-        Subscriber(DatagramChannel channel, byte[] stream, long sessionId, long startAtNs) {
+        Subscriber(DatagramChannel channel, byte[] stream, byte[] token, long sessionId, long startAtNs) {
             this.channel = channel;
             this.stream = stream;
+            this.token = token;
             this.sessionId = sessionId;
             this.startAtNs = startAtNs;
         }
@@ -117,7 +122,7 @@ public final class LoadSubscribers implements AutoCloseable {
     }
 
     /**
-     * Opens the sockets (nothing is sent before {@link #start()}).
+     * Opens the sockets (nothing is sent before {@link #start()}); the viewers send no tokens.
      *
      * @param node the node to subscribe at
      * @param streamIds the streams; viewer {@code i} watches {@code streamIds[i % size]}
@@ -130,11 +135,34 @@ public final class LoadSubscribers implements AutoCloseable {
      */
     public LoadSubscribers(InetSocketAddress node, List<String> streamIds, int count, long rampUpMs, long freezeMs,
             long seed) {
+        this(node, streamIds, null, count, rampUpMs, freezeMs, seed);
+    }
+
+    /**
+     * Opens the sockets (nothing is sent before {@link #start()}).
+     *
+     * @param node the node to subscribe at
+     * @param streamIds the streams; viewer {@code i} watches {@code streamIds[i % size]}
+     * @param tokens the SUBSCRIBE token of each stream (same order as {@code streamIds}, ASCII,
+     *     at most 512 characters each), or null to send none
+     * @param count number of viewers, 1-20,000
+     * @param rampUpMs the viewers start evenly spread over this time, ms, >= 0
+     * @param freezeMs no new frame for this long counts as one freeze, ms, >= 1
+     * @param seed seed of the session ids
+     * @throws IllegalArgumentException naming the bad argument
+     * @throws UncheckedIOException if the sockets cannot be opened
+     */
+    public LoadSubscribers(InetSocketAddress node, List<String> streamIds, List<String> tokens, int count,
+            long rampUpMs, long freezeMs, long seed) {
         if (node == null || node.isUnresolved()) {
             throw new IllegalArgumentException("node must be a resolved address: " + node);
         }
         if (streamIds == null || streamIds.isEmpty()) {
             throw new IllegalArgumentException("streamIds must not be empty");
+        }
+        if (tokens != null && tokens.size() != streamIds.size()) {
+            throw new IllegalArgumentException("tokens must have one token per stream: " + tokens.size() + " for "
+                    + streamIds.size());
         }
         if (count < 1 || count > 20_000) {
             throw new IllegalArgumentException("count must be 1-20000: " + count);
@@ -144,6 +172,15 @@ public final class LoadSubscribers implements AutoCloseable {
         }
         if (freezeMs < 1) {
             throw new IllegalArgumentException("freezeMs must be >= 1: " + freezeMs);
+        }
+        List<byte[]> tokenBytes = new ArrayList<>();
+        for (int i = 0; i < streamIds.size(); i++) {
+            byte[] token = tokens == null ? ControlPackets.NO_TOKEN : tokens.get(i).getBytes(StandardCharsets.US_ASCII);
+            if (token.length > ControlPackets.MAX_TOKEN_BYTES) {
+                throw new IllegalArgumentException("tokens must be at most " + ControlPackets.MAX_TOKEN_BYTES
+                        + " characters: " + token.length);
+            }
+            tokenBytes.add(token);
         }
         this.node = node;
         this.streams = new ArrayList<>();
@@ -165,7 +202,8 @@ public final class LoadSubscribers implements AutoCloseable {
                 channel.configureBlocking(false);
                 channel.bind(local);
                 channel.connect(node);
-                Subscriber s = new Subscriber(channel, streams.get(i % streams.size()), random.nextLong() | 1, 0);
+                Subscriber s = new Subscriber(channel, streams.get(i % streams.size()),
+                        tokenBytes.get(i % streams.size()), random.nextLong() | 1, 0);
                 channel.register(selector, SelectionKey.OP_READ, s);
                 subscribers.add(s);
             }
@@ -414,7 +452,7 @@ public final class LoadSubscribers implements AutoCloseable {
         if (s.phase == Phase.HELLO_SENT) {
             ControlPackets.hello(out, s.requestId, s.sessionId, KEEPALIVE_MS);
         } else {
-            ControlPackets.subscribe(out, s.requestId, s.stream, 2, s.cookie);
+            ControlPackets.subscribe(out, s.requestId, s.token, s.stream, 2, s.cookie);
         }
         write(s);
         s.nextActionNs = nowNs + (REQUEST_RETRY_NS << s.attempts);

@@ -1,10 +1,15 @@
 package io.smoothcast.samples.load;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.Unpooled;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -34,7 +39,7 @@ class ControlPacketsTest {
     @Test
     void subscribe_carriesStreamLayerCapAndCookie() {
         byte[] id = "show".getBytes(StandardCharsets.US_ASCII);
-        ControlPackets.subscribe(out, 9, id, 2, 0xABCDEFL);
+        ControlPackets.subscribe(out, 9, ControlPackets.NO_TOKEN, id, 2, 0xABCDEFL);
         assertEquals(12 + 1 + 4 + 1 + 4 + 8, out.remaining());
         assertEquals(0x03, out.get(2));
         assertEquals(4, out.get(12));
@@ -42,8 +47,26 @@ class ControlPacketsTest {
         assertEquals(2, out.get(17));
         assertEquals(0, out.getInt(18));
         assertEquals(0xABCDEFL, out.getLong(22));
-        ControlPackets.subscribe(out, 9, id, 2, ControlPackets.NO_COOKIE);
+        ControlPackets.subscribe(out, 9, ControlPackets.NO_TOKEN, id, 2, ControlPackets.NO_COOKIE);
         assertEquals(12 + 1 + 4 + 1 + 4, out.remaining(), "no cookie, no cookie field");
+    }
+
+    @Test
+    void subscribe_withToken_putsItBetweenHeaderAndBody_asTheSdkCodecReadsIt() {
+        byte[] id = "show".getBytes(StandardCharsets.US_ASCII);
+        byte[] token = "k1.abc_DEF-123".getBytes(StandardCharsets.US_ASCII);
+        ControlPackets.subscribe(out, 9, token, id, 2, 0xABCDEFL);
+        assertEquals(12 + token.length + 1 + 4 + 1 + 4 + 8, out.remaining());
+        assertEquals(token.length, out.getShort(8));
+        assertEquals('k', out.get(12));
+        assertEquals(4, out.get(12 + token.length), "the body starts after the token");
+        assertEquals(ControlPackets.SUBSCRIBE, ControlPackets.type(out));
+        byte[] bytes = new byte[out.remaining()];
+        out.duplicate().get(bytes);
+        DecodeResult decoded = ControlCodec.decode(Unpooled.wrappedBuffer(bytes));
+        assertTrue(decoded.ok(), String.valueOf(decoded.error()));
+        assertArrayEquals(token, decoded.token());
+        assertEquals("show", ((ControlMessage.Subscribe) decoded.message()).streamId());
     }
 
     @Test

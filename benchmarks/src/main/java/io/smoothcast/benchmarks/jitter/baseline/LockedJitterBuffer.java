@@ -12,9 +12,10 @@ public final class LockedJitterBuffer extends SortedMapJitterBuffer {
      * @param capacity packets held at most
      * @param clockRateHz RTP clock rate
      * @param fixedDelayMs playout delay
+     * @param borrow keep the caller's payload arrays instead of copying them
      */
-    public LockedJitterBuffer(int capacity, int clockRateHz, int fixedDelayMs) {
-        super(new TreeMap<>(), capacity, clockRateHz, fixedDelayMs);
+    public LockedJitterBuffer(int capacity, int clockRateHz, int fixedDelayMs, boolean borrow) {
+        super(new TreeMap<>(), capacity, clockRateHz, fixedDelayMs, borrow);
     }
 
     @Override

@@ -13,9 +13,10 @@ public final class SkipListJitterBuffer extends SortedMapJitterBuffer {
      * @param capacity packets held at most
      * @param clockRateHz RTP clock rate
      * @param fixedDelayMs playout delay
+     * @param borrow keep the caller's payload arrays instead of copying them
      */
-    public SkipListJitterBuffer(int capacity, int clockRateHz, int fixedDelayMs) {
-        super(new ConcurrentSkipListMap<>(), capacity, clockRateHz, fixedDelayMs);
+    public SkipListJitterBuffer(int capacity, int clockRateHz, int fixedDelayMs, boolean borrow) {
+        super(new ConcurrentSkipListMap<>(), capacity, clockRateHz, fixedDelayMs, borrow);
     }
 
     @Override

@@ -14,7 +14,10 @@ import java.util.NavigableMap;
  * sequence unwrapping, timestamp unwrapping, duplicate and late detection, a capacity bound,
  * NACK gap registration, the same playout-delay estimator (fixed mode), frames by timestamp and
  * marker bit delivered in order at their playout time, and a give-up of incomplete frames when a
- * later complete one is due. Subclasses choose the map and how the two threads are kept apart.
+ * later complete one is due. Payloads are copied into a new array per packet, or borrowed: the
+ * packet keeps the caller's array and it is handed back (counted) once delivered or dropped, as
+ * the SDK's {@code offerBorrowed} does. Subclasses choose the map and how the two threads are kept
+ * apart.
  */
 abstract class SortedMapJitterBuffer implements BenchmarkJitterBuffer {
 
@@ -23,6 +26,7 @@ abstract class SortedMapJitterBuffer implements BenchmarkJitterBuffer {
     private final NavigableMap<Long, BaselinePacket> packets;
     private final int capacity;
     private final int clockRateHz;
+    private final boolean borrow;
     // Producer state.
     private final SequenceUnwrapper sequences;
     private final TimestampUnwrapper timestamps = new TimestampUnwrapper();
@@ -40,9 +44,12 @@ abstract class SortedMapJitterBuffer implements BenchmarkJitterBuffer {
     private volatile long playoutOffsetNs;
     // Consumer state.
     private long checksum;
+    private long released;
 
-    SortedMapJitterBuffer(NavigableMap<Long, BaselinePacket> packets, int capacity, int clockRateHz, int fixedDelayMs) {
+    SortedMapJitterBuffer(NavigableMap<Long, BaselinePacket> packets, int capacity, int clockRateHz, int fixedDelayMs,
+            boolean borrow) {
         this.packets = packets;
+        this.borrow = borrow;
         this.capacity = capacity;
         this.clockRateHz = clockRateHz;
         this.sequences = new SequenceUnwrapper(SequenceUnwrapper.DEFAULT_MAX_DROPOUT, Math.min(capacity, 0x7FFF), 1);
@@ -75,8 +82,10 @@ abstract class SortedMapJitterBuffer implements BenchmarkJitterBuffer {
         }
         long ticks = timestamps.unwrap(rtpTimestamp) - firstTicks;
         long mediaNs = mediaBaseNs + ticks / clockRateHz * NS_PER_SECOND + ticks % clockRateHz * NS_PER_SECOND / clockRateHz;
-        BaselinePacket packet = new BaselinePacket(mediaNs, arrivalNs, marker,
-                Arrays.copyOfRange(payload, offset, offset + length));
+        BaselinePacket packet = borrow
+                ? new BaselinePacket(mediaNs, arrivalNs, marker, payload, offset, length)
+                : new BaselinePacket(mediaNs, arrivalNs, marker, Arrays.copyOfRange(payload, offset, offset + length), 0,
+                        length);
         if (packets.putIfAbsent(extended, packet) != null) {
             duplicates++;
             return false;
@@ -114,7 +123,10 @@ abstract class SortedMapJitterBuffer implements BenchmarkJitterBuffer {
             }
             for (long s = start; s <= end; s++) {
                 BaselinePacket p = packets.remove(s);
-                checksum += p.payload[0] + p.payload.length;
+                checksum += p.payload[p.offset] + p.length;
+                if (borrow) {
+                    released++;
+                }
             }
             delivered += (int) (end - start + 1);
             head = end + 1;
@@ -154,7 +166,11 @@ abstract class SortedMapJitterBuffer implements BenchmarkJitterBuffer {
                 if (nowNs - (p.mediaTimeNs + offsetNs) < 0) {
                     return false;
                 }
-                packets.headMap(s, false).clear();
+                NavigableMap<Long, BaselinePacket> givenUp = packets.headMap(s, false);
+                if (borrow) {
+                    released += givenUp.size();
+                }
+                givenUp.clear();
                 head = s;
                 return true;
             }
@@ -166,6 +182,11 @@ abstract class SortedMapJitterBuffer implements BenchmarkJitterBuffer {
     @Override
     public final long checksum() {
         return checksum;
+    }
+
+    @Override
+    public final long releasedPayloads() {
+        return released;
     }
 
     /** @return packets rejected as duplicate, late or overflow (producer thread) */

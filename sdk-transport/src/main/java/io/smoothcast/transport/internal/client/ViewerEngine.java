@@ -122,6 +122,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     private boolean receiverReportSent;
     /** Written by the I/O thread, read by the playout thread: replaced as a whole, never mutated. */
     private volatile ReceiveTrack[] tracks = NO_TRACKS;
+    /** The nodes carrying the viewer, primary first; replaced as a whole on a change (any thread reads). */
+    private volatile List<InetSocketAddress> carryingNodes = List.of();
     /** Set when the viewer moved to a node: the next tick asks for a keyframe on every video track. */
     private boolean keyframeWanted;
 
@@ -201,6 +203,31 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         return tracks;
     }
 
+    /**
+     * The nodes that accepted the viewer and carry it now, primary first (two in redundant
+     * mode while both legs are up); any thread. Renewed after every control message and tick.
+     */
+    public List<InetSocketAddress> carryingNodes() {
+        return carryingNodes;
+    }
+
+    /** Publishes the supervisor's carrying nodes when they changed; allocates only then. */
+    private void refreshCarryingNodes() {
+        List<InetSocketAddress> current = carryingNodes;
+        int n = supervisor.connectedCount();
+        boolean same = current.size() == n;
+        for (int i = 0; same && i < n; i++) {
+            same = current.get(i).equals(supervisor.connected(i));
+        }
+        if (!same) {
+            InetSocketAddress[] nodes = new InetSocketAddress[n];
+            for (int i = 0; i < n; i++) {
+                nodes[i] = supervisor.connected(i);
+            }
+            carryingNodes = List.of(nodes);
+        }
+    }
+
     /** The counters, readable from any thread. */
     public SingleWriterCounters counters() {
         return counters;
@@ -224,6 +251,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 DecodeResult result = ControlCodec.decode(datagram);
                 if (result.ok()) {
                     supervisor.onControl(sender, result, nowNs);
+                    refreshCarryingNodes();
                 } else {
                     counters.increment(MALFORMED_DROPPED);
                 }
@@ -359,6 +387,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     /** Periodic work: retransmissions, keepalives, NACKs and keyframe requests. Every 10 ms. */
     public void onTick(long nowNs) {
         supervisor.onTick(nowNs);
+        refreshCarryingNodes();
         long rttNs = supervisor.rttNs();
         counters.set(RTT_NS, rttNs);
         timeline.rttNs(rttNs);

@@ -49,7 +49,7 @@ public final class DirectRtpReceiver implements AutoCloseable {
     private final ReceptionStatistics reception = new ReceptionStatistics(CLOCK_RATE_HZ);
     private final RtpPacketView rtp = new RtpPacketView();
     private final RtcpReportWriter report = new RtcpReportWriter();
-    private final ByteBuffer receiveBuffer = ByteBuffer.allocate(MAX_DATAGRAM);
+    private final DatagramReadLoop rtpReader;
     private final byte[] rtxScratch = new byte[MAX_DATAGRAM];
     private final byte[] rtcpOut = new byte[MAX_DATAGRAM];
     private final byte[] accessUnit = new byte[MAX_ACCESS_UNIT_BYTES];
@@ -83,6 +83,7 @@ public final class DirectRtpReceiver implements AutoCloseable {
         this.channel = DatagramChannel.open();
         channel.bind(local);
         channel.configureBlocking(false);
+        this.rtpReader = new DatagramReadLoop(channel, MAX_DATAGRAM, this::onDatagram);
     }
 
     /** @return the local address: the peer sends RTP (and RTX) here */
@@ -103,28 +104,15 @@ public final class DirectRtpReceiver implements AutoCloseable {
      * @throws IOException if writing a frame to the output fails
      */
     public void poll(long nowNs) throws IOException {
-        readRtp(nowNs);
+        if (!rtpReader.readAll(nowNs)) {
+            stats.receiveErrors++;
+        }
         sendFeedback(nowNs);
         jitter.poll(nowNs, frameWriter);
         if (writeFailure != null) {
             IOException failure = writeFailure;
             writeFailure = null;
             throw failure;
-        }
-    }
-
-    private void readRtp(long nowNs) {
-        while (true) {
-            receiveBuffer.clear();
-            try {
-                if (channel.receive(receiveBuffer) == null) {
-                    return;
-                }
-            } catch (IOException e) {
-                stats.receiveErrors++;
-                return;
-            }
-            onDatagram(receiveBuffer.array(), receiveBuffer.position(), nowNs);
         }
     }
 

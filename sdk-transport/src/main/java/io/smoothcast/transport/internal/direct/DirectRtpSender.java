@@ -20,7 +20,6 @@ import io.smoothcast.transport.internal.rtx.RtpHeaders;
 import io.smoothcast.transport.internal.rtx.RtxPackets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 
 /**
@@ -58,7 +57,7 @@ public final class DirectRtpSender implements AutoCloseable {
     private final ByteBuf[] paced = new ByteBuf[PACED_RING];
     private final boolean[] pacedIsRtx = new boolean[PACED_RING];
     private final byte[] scratch = new byte[MAX_DATAGRAM];
-    private final ByteBuffer receiveBuffer = ByteBuffer.allocate(MAX_DATAGRAM);
+    private final DatagramReadLoop rtcpReader;
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
     private final TransportCcFeedbackView transportCc = new TransportCcFeedbackView();
     private final RtcpNackView nack = new RtcpNackView();
@@ -95,6 +94,7 @@ public final class DirectRtpSender implements AutoCloseable {
         this.channel = DatagramChannel.open();
         channel.bind(new InetSocketAddress(peer.getAddress(), 0));
         channel.configureBlocking(false);
+        this.rtcpReader = new DatagramReadLoop(channel, MAX_DATAGRAM, this::onRtcpDatagram);
     }
 
     /** @return the local address: the peer sends its RTCP here */
@@ -170,7 +170,9 @@ public final class DirectRtpSender implements AutoCloseable {
      * @return when the pacer allows the next packet ({@code Long.MAX_VALUE} if none is queued)
      */
     public long poll(long nowNs) {
-        readRtcp(nowNs);
+        if (!rtcpReader.readAll(nowNs)) {
+            stats.receiveErrors++;
+        }
         controller.onTick(nowNs);
         pacer.setTargetBitrateBps(controller.targetBitrateBps());
         long handle;
@@ -194,21 +196,6 @@ public final class DirectRtpSender implements AutoCloseable {
             packet.release();
         }
         return pacer.nextSendTimeNs(nowNs);
-    }
-
-    private void readRtcp(long nowNs) {
-        while (true) {
-            receiveBuffer.clear();
-            try {
-                if (channel.receive(receiveBuffer) == null) {
-                    return;
-                }
-            } catch (IOException e) {
-                stats.receiveErrors++;
-                return;
-            }
-            onRtcpDatagram(receiveBuffer.array(), receiveBuffer.position(), nowNs);
-        }
     }
 
     /**

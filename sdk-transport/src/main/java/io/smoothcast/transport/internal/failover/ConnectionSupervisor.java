@@ -553,8 +553,18 @@ public final class ConnectionSupervisor {
         exclude.addAll(inUse());
         InetSocketAddress next = roster.pick(nowNs, exclude);
         if (next == null) {
-            searched.clear(); // every node asked: wait the timeout again, then ask again
-            searchResumeNs = nowNs + noPublisherNs;
+            long retryNs = roster.nextRetryNs(nowNs, exclude);
+            if (retryNs != Long.MAX_VALUE && retryNs - (nowNs + noPublisherNs) < 0) {
+                // A node not asked yet in this round is only backing off: typically the node this
+                // path just left because it went silent for a moment (a congested downlink), and
+                // often the one that has the publisher. Ask it as soon as it may be tried: in
+                // redundant mode, waiting the whole timeout leaves a single path carrying the
+                // stream, and a kill of that node then loses frames.
+                searchResumeNs = retryNs;
+            } else {
+                searched.clear(); // every node asked: wait the timeout again, then ask again
+                searchResumeNs = nowNs + noPublisherNs;
+            }
         } else {
             Path p = paths[slot];
             startCandidate(next, slot, NodeSwitchReason.NO_PUBLISHER, "no publisher on " + p.node + " for "

@@ -18,12 +18,29 @@ import io.smoothcast.transport.internal.rtx.RtxPackets;
  * the first two payload bytes, on the track's RTX SSRC and payload type), and turns PLIs into
  * rate-limited keyframe requests to the publisher.
  *
+ * <p>A NACK costs its sender a few bytes per 17 packets asked for, and each answer is a full
+ * media packet: the answers are bounded per NACK ({@link #MAX_RETRANSMISSIONS_PER_NACK}) and per
+ * subscriber session ({@link #RETRANSMISSIONS_PER_SECOND}, bursts of
+ * {@link #RETRANSMISSION_BURST}); what is asked beyond them is counted, not answered.
+ *
  * <p>The sdk-core RTCP views read a {@code byte[]}, so the datagram (at most one receive
  * buffer, usually under 100 bytes) is copied into a reused scratch array once.
  *
  * <p>Not thread-safe: I/O thread only. Allocates only the outgoing buffers.
  */
 final class FeedbackHandler {
+
+    /**
+     * Most packets one NACK gets back: the viewer asks for at most 256 per NACK (a 300 ms loss
+     * burst at 8 Mbps), so a bigger ask is not ours to honour.
+     */
+    static final int MAX_RETRANSMISSIONS_PER_NACK = 256;
+    /** Sustained retransmissions per subscriber session per second (an 8 Mbps stream is ~850 packets/s). */
+    static final int RETRANSMISSIONS_PER_SECOND = 1_000;
+    /** Retransmissions a subscriber session may get at once, ahead of the sustained rate. */
+    static final int RETRANSMISSION_BURST = 512;
+    private static final long RETRANSMISSION_INTERVAL_NS = 1_000_000_000L / RETRANSMISSIONS_PER_SECOND;
+    private static final long RETRANSMISSION_BURST_NS = RETRANSMISSION_INTERVAL_NS * (RETRANSMISSION_BURST - 1);
 
     private final RelayEngine engine;
     private final RelayCounters counters;
@@ -91,20 +108,39 @@ final class FeedbackHandler {
 
     private void answerNack(RelaySession session, long nowNs) {
         RelayTrack track = engine.subscribedTrack(session, nack.mediaSsrc());
+        int answered = 0;
         for (int i = 0; i < nack.entryCount(); i++) {
             int pid = nack.packetId(i);
             int blp = nack.lostBitmask(i);
-            retransmit(session, track, pid, nowNs);
-            for (int bit = 0; bit < 16; bit++) {
-                if ((blp & (1 << bit)) != 0) {
-                    retransmit(session, track, (pid + bit + 1) & 0xFFFF, nowNs);
+            for (int bit = -1; bit < 16; bit++) {
+                if (bit >= 0 && (blp & (1 << bit)) == 0) {
+                    continue;
                 }
+                counters.increment(RelayCounter.NACKED_PACKETS);
+                if (answered == MAX_RETRANSMISSIONS_PER_NACK || !withinRetransmissionBudget(session, nowNs)) {
+                    counters.increment(RelayCounter.NACK_RETRANSMISSIONS_LIMITED);
+                    continue;
+                }
+                answered++;
+                retransmit(session, track, (pid + bit + 1) & 0xFFFF, nowNs);
             }
         }
     }
 
+    /**
+     * Takes one retransmission from the session's budget (generic cell rate algorithm: one
+     * theoretical arrival time per session, pushed on by one interval per retransmission).
+     */
+    private static boolean withinRetransmissionBudget(RelaySession session, long nowNs) {
+        long base = session.retransmissionTatNs - nowNs > 0 ? session.retransmissionTatNs : nowNs;
+        if (base - nowNs > RETRANSMISSION_BURST_NS) {
+            return false;
+        }
+        session.retransmissionTatNs = base + RETRANSMISSION_INTERVAL_NS;
+        return true;
+    }
+
     private void retransmit(RelaySession session, RelayTrack track, int sequenceNumber, long nowNs) {
-        counters.increment(RelayCounter.NACKED_PACKETS);
         ByteBuf original = track == null || !track.track.hasRtx() ? null : track.cache.get(sequenceNumber);
         if (original == null) {
             counters.increment(track != null && track.missing.isMissing(sequenceNumber)

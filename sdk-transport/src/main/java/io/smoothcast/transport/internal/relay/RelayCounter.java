@@ -34,6 +34,12 @@ public enum RelayCounter {
     BYTES_FORWARDED,
     /** Sequence numbers asked for in generic NACKs. */
     NACKED_PACKETS,
+    /**
+     * NACKed sequence numbers not answered because the NACK asked for more than
+     * {@code FeedbackHandler.MAX_RETRANSMISSIONS_PER_NACK} or the subscriber went over its
+     * retransmissions per second.
+     */
+    NACK_RETRANSMISSIONS_LIMITED,
     /** RTX packets sent in answer to NACKs. */
     RTX_SENT,
     /** NACKed packets that were no longer (or never) in the cache. */
@@ -81,7 +87,10 @@ public enum RelayCounter {
     TOKENS_REJECTED,
     /** PUBLISH or SUBSCRIBE without the cookie of this node's HELLO_ACK for that address (return routability). */
     ROUTABILITY_FAILED,
-    /** Control messages from unauthenticated sources dropped by the per-source rate limit. */
+    /**
+     * Datagrams of any kind from sources without an accepted PUBLISH or SUBSCRIBE dropped by the
+     * per-source rate limit (before they were classified or decoded).
+     */
     RATE_LIMITED_DROPPED,
     /** Half-open sessions (HELLO, no accepted role yet) evicted to make room for a newer one. */
     HALF_OPEN_EVICTED,

@@ -125,6 +125,13 @@ public final class RelayEngine implements DatagramReceiver {
             onUpstreamDatagram(datagram, nowNs);
             return;
         }
+        if (security.rateLimiter() != null && !isAuthenticated(sender)
+                && !security.rateLimiter().allow(sender, nowNs)) {
+            // Per datagram, before it is even classified: a source that has not been accepted
+            // costs the node one table lookup per datagram over its limit, whatever it sends.
+            counters.increment(RelayCounter.RATE_LIMITED_DROPPED);
+            return;
+        }
         switch (DatagramKind.classify(datagram)) {
             case RTP -> onRtp(datagram, sender, nowNs);
             case RTCP -> onRtcp(datagram, sender, nowNs);
@@ -136,6 +143,11 @@ public final class RelayEngine implements DatagramReceiver {
     @Override
     public void onHandlerFailure(RuntimeException failure) {
         counters.increment(RelayCounter.HANDLER_FAILURES);
+    }
+
+    /** Whether {@code sender} has a session with an accepted PUBLISH or SUBSCRIBE. */
+    private boolean isAuthenticated(InetSocketAddress sender) {
+        return sessions.containsKey(sender) && (halfOpen.isEmpty() || !halfOpen.containsKey(sender));
     }
 
     // ---------------------------------------------------------------- media
@@ -594,10 +606,6 @@ public final class RelayEngine implements DatagramReceiver {
         int requestLength = datagram.readableBytes();
         RelaySession session = sessions.get(sender);
         boolean authenticated = session != null && !halfOpen.containsKey(sender);
-        if (!authenticated && security.rateLimiter() != null && !security.rateLimiter().allow(sender, nowNs)) {
-            counters.increment(RelayCounter.RATE_LIMITED_DROPPED);
-            return;
-        }
         if (authenticated && security.peerLimits() != null && !rateLimit(session, nowNs).allowControl(nowNs)) {
             counters.increment(RelayCounter.PEER_CONTROL_RATE_LIMITED);
             return;

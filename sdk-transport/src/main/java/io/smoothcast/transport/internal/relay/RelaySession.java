@@ -18,6 +18,11 @@ final class RelaySession {
     SubscriberDownlink downlink;
     /** This session's position against the caps per authenticated peer; null until first needed. */
     SessionRateLimit rateLimit;
+    /**
+     * When this session's retransmission budget is back to empty (generic cell rate algorithm,
+     * {@link FeedbackHandler}); at or before now means a full burst is available.
+     */
+    long retransmissionTatNs;
     /** The subscriptions of this session. */
     final List<Subscription> subscriptions = new ArrayList<>(2);
 
@@ -25,6 +30,7 @@ final class RelaySession {
         this.address = address;
         this.sessionId = sessionId;
         this.lastHeardNs = nowNs;
+        this.retransmissionTatNs = nowNs;
     }
 
     Subscription subscriptionTo(RelayStream stream) {

@@ -1,7 +1,6 @@
 package io.smoothcast.transport.internal.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -301,6 +300,29 @@ class ViewerNodeSwitchTest {
         run(500);
         assertTrue(engine.counters().get(ViewerEngine.PACKETS_RECEIVED) - received >= 2 * 45,
                 "both paths deliver: " + (engine.counters().get(ViewerEngine.PACKETS_RECEIVED) - received));
+    }
+
+    @Test
+    void redundantMode_pathLostForAMoment_replacedByANodeWithoutPublisher_returnsWhenTheNodeMayBeTriedAgain() {
+        // The chaos test's lost frame (seed 4): the viewer's path on B went silent for a moment
+        // (a congested downlink), its replacement C has no publisher, and B, which has it, was
+        // backing off. The search must ask B again once its backoff has passed, not after the
+        // whole no-publisher timeout: meanwhile A alone carries the stream, and A's death loses frames.
+        c.tracks = List.of(); // the publisher is on A and B
+        start(FailoverPolicy.builder().redundant(true).noPublisherTimeoutMs(3000).backoffBaseMs(250).build(),
+                List.of(A, B, C));
+        run(500);
+        assertTrue(a.subscribed && b.subscribed, "both paths on the nodes with the publisher");
+        b.dead = true;
+        run(1000); // B's path is dropped for its silence; C takes the slot, without the publisher
+        assertTrue(c.subscribed, "the empty slot was filled");
+        assertEquals(1, engine.supervisor().roster().failureCount(B));
+        b.dead = false;
+        b.subscribed = false; // B restarted, or dropped us while it could not reach us
+        run(800); // B's backoff (250 ms) has passed long ago: asked again, and it has the publisher
+        assertTrue(events.contains("NO_PUBLISHER 7003->7002"), events.toString());
+        assertTrue(a.subscribed && b.subscribed && !c.subscribed, "back on A and B");
+        assertEquals(List.of("CONNECTED", "NO_PUBLISHER 7003->7002"), events, "never without a node");
     }
 
     @Test

@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedOutputStream;
-import java.io.File;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Tag;
@@ -41,43 +39,25 @@ class GstreamerRtxInteropIT {
     @TempDir
     Path dir;
 
-    private static boolean onPath(String name) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, name))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int freeUdpPort() throws Exception {
-        try (DatagramChannel probe = DatagramChannel.open()) {
-            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return ((InetSocketAddress) probe.getLocalAddress()).getPort();
-        }
-    }
-
     @Test
     @Timeout(120)
     void ourNacks_makeRtprtxsendRetransmit_andTheGapsClose() throws Exception {
-        assumeTrue(onPath("gst-launch-1.0") && onPath("ffprobe") && onPath("timeout"),
+        assumeTrue(InteropProcess.available("gst-launch-1.0", "ffprobe", "timeout"),
                 "GStreamer (gst-launch-1.0), ffprobe and timeout are needed (see shared INTEROP.md)");
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        int gstRtcpPort = freeUdpPort();
+        int gstRtcpPort = InteropProcess.freeUdpPort();
         Path received = dir.resolve("received.h264");
-        Path gstLog = dir.resolve("gst-sender.log");
-        long forwarded = 0;
-        long dropped = 0;
+        long forwarded;
+        long dropped;
+        String gst;
         DirectRtpReceiverStats stats;
-        try (DatagramChannel forwarder = DatagramChannel.open();
+        try (DroppingForwarder forwarder = new DroppingForwarder(PT, DROP_EVERY);
                 OutputStream file = new BufferedOutputStream(Files.newOutputStream(received));
                 DirectRtpReceiver receiver = new DirectRtpReceiver(new InetSocketAddress(loopback, 0),
                         new InetSocketAddress(loopback, gstRtcpPort), PT, RTX_PT, 0x3333_0001, 300, file)) {
-            forwarder.bind(new InetSocketAddress(loopback, 0));
-            forwarder.configureBlocking(false);
             String ssrcMap = "application/x-rtp-ssrc-map," + Integer.toUnsignedString(SSRC) + "=(uint)"
                     + Integer.toUnsignedString(RTX_SSRC);
-            Process sender = new ProcessBuilder("timeout", "30", "gst-launch-1.0", "-e",
+            List<String> senderCommand = List.of("timeout", "30", "gst-launch-1.0", "-e",
                     "rtpbin", "name=b", "rtp-profile=avpf",
                     "videotestsrc", "is-live=true", "num-buffers=" + FRAMES, "!",
                     "video/x-raw,width=320,height=240,framerate=30/1", "!", "openh264enc", "gop-size=30",
@@ -86,32 +66,19 @@ class GstreamerRtxInteropIT {
                     "rtprtxsend", "payload-type-map=application/x-rtp-pt-map," + PT + "=(uint)" + RTX_PT,
                     "ssrc-map=" + ssrcMap, "max-size-time=2000", "!", "b.send_rtp_sink_0",
                     "b.send_rtp_src_0", "!", "udpsink", "host=127.0.0.1",
-                    "port=" + ((InetSocketAddress) forwarder.getLocalAddress()).getPort(), "sync=false", "async=false",
+                    "port=" + forwarder.localAddress().getPort(), "sync=false", "async=false",
                     "udpsrc", "address=127.0.0.1", "port=" + gstRtcpPort, "!", "b.recv_rtcp_sink_0",
-                    "b.send_rtcp_src_0", "!", "fakesink", "sync=false", "async=false")
-                    .redirectErrorStream(true).redirectOutput(gstLog.toFile()).start();
-            try {
+                    "b.send_rtcp_src_0", "!", "fakesink", "sync=false", "async=false");
+            try (InteropProcess sender = InteropProcess.start(dir.resolve("gst-sender.log"), Map.of(), senderCommand)) {
                 InetSocketAddress target = receiver.localAddress();
-                ByteBuffer buffer = ByteBuffer.allocate(2048);
-                long mediaSeen = 0;
                 long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 long lastArrivalNs = 0;
                 boolean started = false;
                 while (System.nanoTime() - deadlineNs < 0) {
                     long nowNs = System.nanoTime();
-                    buffer.clear();
-                    while (forwarder.receive(buffer) != null) {
-                        buffer.flip();
+                    if (forwarder.pump(target) > 0) {
                         started = true;
                         lastArrivalNs = nowNs;
-                        boolean media = (buffer.get(1) & 0x7F) == PT;
-                        if (media && ++mediaSeen % DROP_EVERY == 0) {
-                            dropped++;
-                        } else {
-                            forwarder.send(buffer, target);
-                            forwarded++;
-                        }
-                        buffer.clear();
                     }
                     receiver.poll(nowNs);
                     if (started && nowNs - lastArrivalNs > TimeUnit.MILLISECONDS.toNanos(1500)) {
@@ -125,28 +92,21 @@ class GstreamerRtxInteropIT {
                     LockSupport.parkNanos(1_000_000);
                 }
                 stats = receiver.stats();
-            } finally {
-                sender.destroy();
-                sender.waitFor(10, TimeUnit.SECONDS);
-                sender.destroyForcibly();
+                forwarded = forwarder.forwarded();
+                dropped = forwarder.dropped();
+                gst = sender.log();
             }
         }
         String summary = stats + " forwarded=" + forwarded + " dropped=" + dropped;
         System.out.println("interop case 3: " + summary);
-        String gst = Files.readString(gstLog, StandardCharsets.ISO_8859_1);
         assertTrue(dropped > 0, "the forwarder dropped nothing: " + summary + "\n" + gst);
         assertTrue(stats.nacksSent() > 0, "no NACK was sent: " + summary);
         assertTrue(stats.rtxReceived() >= dropped - 1, "gaps stayed open (RTX < drops): " + summary + "\n" + gst);
         assertEquals(0, stats.malformed(), summary);
 
-        Path probeLog = dir.resolve("ffprobe.log");
-        Process probe = new ProcessBuilder("timeout", "30", "ffprobe", "-v", "error", "-count_frames",
-                "-show_entries", "stream=codec_name,nb_read_frames", "-of", "compact=p=0:nk=1", received.toString())
-                .redirectErrorStream(true).redirectOutput(probeLog.toFile()).start();
-        assertTrue(probe.waitFor(35, TimeUnit.SECONDS), "ffprobe did not end");
-        String[] fields = Files.readString(probeLog).trim().split("\\|");
-        assertEquals("h264", fields[0], String.join("|", fields));
-        int decoded = Integer.parseInt(fields[1].trim());
+        InteropProcess.DecodedVideo video = InteropProcess.ffprobe(dir, received);
+        assertEquals("h264", video.codec(), video.probeOutput());
+        int decoded = video.frames();
         System.out.println("interop case 3: ffprobe decoded " + decoded + " of " + FRAMES + " frames");
         assertTrue(decoded >= FRAMES - 5, "decoded " + decoded + " of " + FRAMES + ": " + summary);
     }

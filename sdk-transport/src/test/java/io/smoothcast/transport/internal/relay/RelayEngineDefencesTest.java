@@ -97,6 +97,48 @@ class RelayEngineDefencesTest {
         assertEquals(50, out.to(viewer).size(), "keepalives of a subscriber are not limited");
     }
 
+    @Test
+    void unauthenticatedSource_isRateLimitedPerDatagram_whateverItSends() {
+        InetSocketAddress stranger = address(6600);
+        byte[] rtp = RelayEngineTest.rtp(0x1234, 1, 96, new byte[100]);
+        byte[] garbage = {1, 2, 3};
+        for (int i = 0; i < 30; i++) {
+            receive(i % 2 == 0 ? rtp : garbage, stranger);
+        }
+        // A burst of 5 datagrams is looked at (and dropped for what they are), the other 25 are
+        // dropped by the limit before anything else is done with them.
+        assertEquals(3, counters.get(RelayCounter.UNSOLICITED_MEDIA_DROPPED));
+        assertEquals(2, counters.get(RelayCounter.UNKNOWN_DROPPED));
+        assertEquals(25, counters.get(RelayCounter.RATE_LIMITED_DROPPED));
+        // Media and garbage spent the budget: a control message now is dropped too.
+        control(stranger, 1, new ControlMessage.LoadRequest());
+        assertEquals(0, out.to(stranger).size());
+        assertEquals(26, counters.get(RelayCounter.RATE_LIMITED_DROPPED));
+        nowNs += TimeUnit.MILLISECONDS.toNanos(100);
+        control(stranger, 2, new ControlMessage.LoadRequest());
+        assertEquals(1, out.to(stranger).size(), "one more after 1/rate");
+    }
+
+    @Test
+    void authenticatedSubscriber_isNotChargedToThePerSourceLimit() {
+        InetSocketAddress viewer = address(6000);
+        long cookie = hello(viewer);
+        control(viewer, 2, new ControlMessage.Subscribe("show", 2, 0, cookie));
+        onlyReplyTo(viewer);
+        byte[] pli = {(byte) 0x81, (byte) 206, 0, 2, 0, 0, 0, 1, 0, 0, 0x10, 0};
+        for (int i = 0; i < 100; i++) {
+            receive(pli, viewer);
+        }
+        assertEquals(0, counters.get(RelayCounter.RATE_LIMITED_DROPPED));
+        assertEquals(100, counters.get(RelayCounter.PLI_RECEIVED));
+    }
+
+    private void receive(byte[] bytes, InetSocketAddress from) {
+        ByteBuf datagram = Unpooled.wrappedBuffer(bytes);
+        engine.onDatagram(datagram, from, nowNs);
+        datagram.release();
+    }
+
     private long hello(InetSocketAddress client) {
         control(client, 1, new ControlMessage.Hello(client.getPort(), 500));
         return ((ControlMessage.HelloAck) onlyReplyTo(client)).cookie();

@@ -291,6 +291,62 @@ class RelayEngineTest {
     }
 
     @Test
+    void nackAskingForHundredsOfPackets_isAnsweredOnlyUpToThePerNackBound() {
+        publish(List.of(VIDEO_LOW));
+        subscribe(VIEWER_1, 2);
+        for (int seq = 0; seq < 64; seq++) {
+            receive(rtp(VIDEO_LOW.ssrc(), seq, 96, payload(seq)), PUBLISHER);
+        }
+        out.drain();
+        // 40 entries, each with all 16 bitmask bits set: 680 packets asked for in one NACK.
+        byte[] nack = new byte[12 + 40 * 4];
+        nack[0] = (byte) 0x81;
+        nack[1] = (byte) 205;
+        nack[3] = (byte) (nack.length / 4 - 1);
+        nack[7] = 0x55;
+        nack[10] = 0x20; // media SSRC 0x2000
+        for (int i = 0; i < 40; i++) {
+            int pid = i * 17;
+            nack[12 + 4 * i] = (byte) (pid >>> 8);
+            nack[13 + 4 * i] = (byte) pid;
+            nack[14 + 4 * i] = (byte) 0xFF;
+            nack[15 + 4 * i] = (byte) 0xFF;
+        }
+        receive(nack, VIEWER_1);
+        assertEquals(680, counters.get(RelayCounter.NACKED_PACKETS));
+        assertEquals(680 - FeedbackHandler.MAX_RETRANSMISSIONS_PER_NACK,
+                counters.get(RelayCounter.NACK_RETRANSMISSIONS_LIMITED));
+        // Of the 256 answered, the 64 still cached go out as RTX; the rest are misses.
+        assertEquals(64, counters.get(RelayCounter.RTX_SENT));
+        assertEquals(FeedbackHandler.MAX_RETRANSMISSIONS_PER_NACK - 64, counters.get(RelayCounter.RTX_MISSES));
+    }
+
+    @Test
+    void nacksOfOneSubscriber_areBoundedPerSecond_otherSubscribersKeepTheirOwnBudget() {
+        publish(List.of(VIDEO_LOW));
+        subscribe(VIEWER_1, 2);
+        subscribe(VIEWER_2, 2);
+        receive(rtp(VIDEO_LOW.ssrc(), 7, 96, payload(7)), PUBLISHER);
+        out.drain();
+        byte[] nack = new byte[64];
+        int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO_LOW.ssrc(), new int[] {7}, 1);
+        byte[] one = Arrays.copyOf(nack, length);
+        for (int i = 0; i < 2 * FeedbackHandler.RETRANSMISSION_BURST; i++) {
+            receive(one, VIEWER_1); // all at one instant
+        }
+        assertEquals(FeedbackHandler.RETRANSMISSION_BURST, out.to(VIEWER_1).size());
+        assertEquals(FeedbackHandler.RETRANSMISSION_BURST, counters.get(RelayCounter.NACK_RETRANSMISSIONS_LIMITED));
+        receive(one, VIEWER_2);
+        assertEquals(1, out.to(VIEWER_2).size(), "the budget is per subscriber");
+        out.drain();
+        nowNs += TimeUnit.MILLISECONDS.toNanos(100); // 100 retransmissions at 1,000 per second
+        for (int i = 0; i < 200; i++) {
+            receive(one, VIEWER_1);
+        }
+        assertEquals(FeedbackHandler.RETRANSMISSIONS_PER_SECOND / 10, out.to(VIEWER_1).size());
+    }
+
+    @Test
     void pli_isRelayedToThePublisher_atMostOncePerInterval() {
         publish(List.of(VIDEO_LOW));
         subscribe(VIEWER_1, 2);

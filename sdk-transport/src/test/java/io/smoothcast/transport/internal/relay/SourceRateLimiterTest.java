@@ -47,6 +47,21 @@ class SourceRateLimiterTest {
     }
 
     @Test
+    void aSourceThatKeepsSending_staysTracked_whileOthersChurn() {
+        SourceRateLimiter limiter = new SourceRateLimiter(1, 2, 4);
+        assertTrue(limiter.allow(A, 0));
+        assertTrue(limiter.allow(A, 0));
+        for (int port = 2000; port < 2100; port++) {
+            // three strangers between two datagrams of A: A is never the least recently heard
+            limiter.allow(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+            if (port % 3 == 0) {
+                assertFalse(limiter.allow(A, 0), "A is still over its budget at port " + port);
+            }
+        }
+        assertEquals(4, limiter.trackedSources());
+    }
+
+    @Test
     void rejectsBadArguments() {
         assertThrows(IllegalArgumentException.class, () -> new SourceRateLimiter(0, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new SourceRateLimiter(1, 0, 1));

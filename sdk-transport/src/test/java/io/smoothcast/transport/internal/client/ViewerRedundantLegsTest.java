@@ -1,0 +1,155 @@
+package io.smoothcast.transport.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.jitter.SpscJitterBuffer;
+import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtcpNackView;
+import io.smoothcast.rtp.RtcpPacketType;
+import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.rtp.RtpPacketWriter;
+import io.smoothcast.transport.ConnectionState;
+import io.smoothcast.transport.FailoverPolicy;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The redundant-mode merge in virtual time: two legs feed one jitter buffer, and when one leg
+ * dies with a packet in flight that the other leg lost, the NACK reaches the surviving node and
+ * its retransmission completes the frame.
+ */
+class ViewerRedundantLegsTest {
+
+    private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 7001);
+    private static final InetSocketAddress B = new InetSocketAddress("127.0.0.1", 7002);
+    private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final RecordingSender out = new RecordingSender();
+    private final List<ConnectionState> states = new ArrayList<>();
+    private final ViewerEngine engine = new ViewerEngine(out, List.of(A, B), 1L, 0x7777,
+            new ControlMessage.Subscribe("show", 2, 0), FailoverPolicy.builder().redundant(true).build(),
+            track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).fixedDelayMs(200)
+                    .completenessCheck(GenericPayload.COMPLETENESS).build(),
+            (state, reason) -> states.add(state));
+    private long nowNs = 1_000 * MS;
+
+    private void receive(byte[] bytes, InetSocketAddress from) {
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        engine.onDatagram(buf, from, nowNs);
+        buf.release();
+    }
+
+    /** Answers the last control request sent to {@code node}. */
+    private void reply(InetSocketAddress node, ControlMessage message) {
+        List<RecordingSender.Sent> toNode = out.to(node);
+        int requestId = ControlCodec.decode(Unpooled.wrappedBuffer(toNode.get(toNode.size() - 1).bytes())).requestId();
+        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+        receive(ByteBufUtil.getBytes(buf), node);
+        buf.release();
+    }
+
+    private static List<byte[]> packetize(byte[] frame, int firstSeq) {
+        List<byte[]> packets = new ArrayList<>();
+        new FramePacketizer(VIDEO, 5, firstSeq).packetize(Unpooled.wrappedBuffer(frame), 9000, true,
+                UnpooledByteBufAllocator.DEFAULT, (packet, seq, offset) -> {
+                    packets.add(ByteBufUtil.getBytes(packet));
+                    packet.release();
+                });
+        return packets;
+    }
+
+    private static byte[] rtx(byte[] original, int rtxSeq) {
+        RtpPacketView view = new RtpPacketView();
+        view.wrap(original, 0, original.length);
+        byte[] payload = new byte[view.payloadLength() + 2];
+        payload[0] = (byte) (view.sequenceNumber() >> 8);
+        payload[1] = (byte) view.sequenceNumber();
+        System.arraycopy(original, view.payloadOffset(), payload, 2, view.payloadLength());
+        byte[] packet = new byte[1500];
+        int length = new RtpPacketWriter().payloadType(VIDEO.rtxPayloadType()).sequenceNumber(rtxSeq)
+                .timestamp(view.timestamp()).marker(view.marker()).ssrc(VIDEO.rtxSsrc())
+                .write(packet, 0, packet.length, payload, 0, payload.length);
+        return Arrays.copyOf(packet, length);
+    }
+
+    /** The NACKed sequence numbers sent to {@code node} since the last drain of the sender. */
+    private static List<Integer> nackedTo(List<RecordingSender.Sent> sent, InetSocketAddress node) {
+        List<Integer> nacked = new ArrayList<>();
+        RtcpNackView nack = new RtcpNackView();
+        for (RecordingSender.Sent s : sent) {
+            byte[] b = s.bytes();
+            if (s.recipient().equals(node) && (b[1] & 0xFF) == 205 && (b[0] & 0x1F) == RtcpPacketType.FMT_GENERIC_NACK) {
+                assertEquals(ParseStatus.OK, nack.wrap(b, 0, b.length));
+                for (int i = 0; i < nack.entryCount(); i++) {
+                    nacked.add(nack.packetId(i));
+                }
+            }
+        }
+        return nacked;
+    }
+
+    @Test
+    void legDiesWithAPacketTheOtherLegLost_nackReachesTheSurvivor_andItsRtxCompletesTheFrame() {
+        engine.start(nowNs);
+        for (InetSocketAddress node : List.of(A, B)) {
+            reply(node, new ControlMessage.HelloAck(1, 500, 5000, 9));
+            reply(node, new ControlMessage.SubscribeAck("show", List.of(VIDEO)));
+        }
+        assertEquals(2, engine.supervisor().connectedCount(), "both legs up");
+        out.drain();
+
+        byte[] frame = new byte[2500];
+        Arrays.fill(frame, (byte) 3);
+        frame[0] = 1;
+        frame[2499] = 9;
+        List<byte[]> packets = packetize(frame, 500);
+        assertEquals(3, packets.size());
+        receive(packets.get(0), A);
+        receive(packets.get(0), B); // the same packet twice: one copy kept
+        // A dies now: packet 501 was in flight on A only (B lost its copy); B goes on with 502.
+        receive(packets.get(2), B);
+        nowNs += 10 * MS;
+        engine.onTick(nowNs);
+        List<RecordingSender.Sent> sent = out.drain();
+        assertEquals(List.of(501), nackedTo(sent, B), "the surviving node is asked");
+
+        receive(rtx(packets.get(1), 77), B);
+        nowNs += 300 * MS;
+        ByteArrayOutputStream played = new ByteArrayOutputStream();
+        int frames = engine.tracks()[0].buffer().poll(nowNs, f -> {
+            for (int i = 0; i < f.packetCount(); i++) {
+                played.write(f.payloadArray(), f.payloadOffset(i) + 1, f.payloadLength(i) - 1);
+            }
+        });
+        assertEquals(1, frames);
+        assertArrayEquals(frame, played.toByteArray(), "intact, from both legs and the retransmission");
+
+        // A stays silent: its leg is dropped, B still carries the viewer, never RECONNECTING.
+        for (int i = 0; i < 100; i++) {
+            nowNs += 10 * MS;
+            receive(new byte[] {(byte) 0x80, (byte) 201, 0, 1, 0, 0, 0, 1}, B); // B keeps talking (an RR-shaped datagram)
+            engine.onTick(nowNs);
+        }
+        assertEquals(1, engine.supervisor().connectedCount());
+        assertEquals(B, engine.supervisor().connected(0));
+        assertEquals(List.of(B), engine.carryingNodes());
+        assertTrue(states.stream().noneMatch(s -> s == ConnectionState.RECONNECTING), states.toString());
+    }
+}
