@@ -247,6 +247,7 @@ public final class CongestionController {
         // Conservative: the base of a decrease must follow a capacity drop within one window.
         long ackedBps = ackedBitrate.conservativeBitrateBps();
         long smoothAckedBps = smoothAckedBitrate.bitrateBps();
+        aimd.setLatestAckedSampleBps(ackedBitrate.latestSampleBps());
         if (probeResultBps > 0) {
             probeController.onProbeResult(probeResultBps, probeTargetBps, nowNs);
             lossBased.onProbeResult(probeResultBps);

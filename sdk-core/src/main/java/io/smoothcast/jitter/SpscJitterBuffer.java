@@ -102,6 +102,9 @@ public final class SpscJitterBuffer {
     /** Default most missing numbers tracked for NACK. */
     public static final int DEFAULT_NACK_LIST_CAPACITY = 512;
 
+    /** {@link #playoutTimeNs(int)} while the buffer holds no packet. */
+    public static final long NO_PLAYOUT_TIME = Long.MIN_VALUE;
+
     private static final long NS_PER_MS = 1_000_000L;
     private static final long NS_PER_SECOND = 1_000_000_000L;
     private static final long BUCKET_WIDTH_NS = 2 * NS_PER_MS;
@@ -281,6 +284,23 @@ public final class SpscJitterBuffer {
             throw new IllegalArgumentException("handler must not be null");
         }
         return consumer.poll(nowNs, handler);
+    }
+
+    /**
+     * When this buffer, on its own timeline, plays a frame with the given RTP timestamp: the
+     * playout time of the oldest packet it holds, moved by the timestamp difference. Lets a
+     * consumer line up several buffers on one timeline (the simulcast layers of one source,
+     * each with its own delay): polling with {@code nowNs - shiftNs} plays this buffer's frames
+     * {@code shiftNs} later than its own timeline says. Consumer thread only; allocates
+     * nothing; looks at no more than {@code capacityPackets} slots.
+     *
+     * @param rtpTimestamp a 32-bit RTP timestamp of this buffer's stream (unsigned, in an int),
+     *     within 2^31 ticks of the packets held
+     * @return the playout time, in the caller's nanosecond clock, or {@link #NO_PLAYOUT_TIME}
+     *     while the buffer holds no packet
+     */
+    public long playoutTimeNs(int rtpTimestamp) {
+        return consumer.playoutTimeNs(rtpTimestamp);
     }
 
     // ==== any thread =======================================================================
@@ -638,6 +658,18 @@ public final class SpscJitterBuffer {
                 }
             }
             return delivered;
+        }
+
+        long playoutTimeNs(int rtpTimestamp) {
+            final long highest = ring.producerHighest();
+            // Slots from head up are the consumer's until it releases them, so they are stable.
+            for (long s = head; s <= highest; s++) {
+                if (ring.holds(s) && !isBoundary(s)) {
+                    long ticks = rtpTimestamp - ring.rtpTimestamp(s); // signed: across the wrap
+                    return ring.mediaTimeNs(s) + ring.playoutOffsetNs() + ticks * NS_PER_SECOND / clockRateHz;
+                }
+            }
+            return NO_PLAYOUT_TIME;
         }
 
         private boolean isBoundary(long s) {

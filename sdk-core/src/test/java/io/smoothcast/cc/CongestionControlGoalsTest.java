@@ -44,9 +44,25 @@ class CongestionControlGoalsTest {
 
     @Test
     void capacityDrop_queueBackUnder100msWithin1500ms_rateWithin15PercentWithin3s() {
-        CapacitySchedule schedule = CapacitySchedule.steps(new long[] {0, 20 * S}, new long[] {3_000_000, 1_500_000},
+        assertDropGoals(3_000_000, 50 * MS);
+    }
+
+    /**
+     * The slow, short path of GoalGrid (1 Mbit/s to 500 kbit/s, RTT 20 ms): the recovery probe
+     * brings the rate back to the new capacity quickly and the overuse right after it used to
+     * cut to 85 % of an acknowledged bitrate still averaging the slower windows before the
+     * probe (target 0.77 of the new capacity 3 s after the drop, session 3 first pass).
+     */
+    @Test
+    void capacityDrop_slowShortPath_rateWithin15PercentWithin3s() {
+        assertDropGoals(1_000_000, 10 * MS);
+    }
+
+    private static void assertDropGoals(long beforeBps, long oneWayDelayNs) {
+        long afterBps = beforeBps / 2;
+        CapacitySchedule schedule = CapacitySchedule.steps(new long[] {0, 20 * S}, new long[] {beforeBps, afterBps},
                 40 * S, AfterEnd.HOLD);
-        SimulatedPath path = new SimulatedPath(schedule, 50 * MS, QUEUE_LIMIT_NS, 30 * S, 2);
+        SimulatedPath path = new SimulatedPath(schedule, oneWayDelayNs, QUEUE_LIMIT_NS, 30 * S, 2);
         PacedMediaSender sender = PacedMediaSender.withDefaults(300_000);
         path.addOurs("ours", sender, 0);
         path.simulator.runUntil(23 * S);
@@ -56,10 +72,10 @@ class CongestionControlGoalsTest {
         long worstQueueNs = path.maxQueueDelayNs(21_500 * MS, 30 * S);
         assertTrue(worstQueueNs < 100 * MS, "queue delay of packets sent from 1.5 s after the drop: "
                 + worstQueueNs / MS + " ms");
-        assertTrue(Math.abs(targetAt3sBps - 1_500_000) <= 0.15 * 1_500_000, "target 3 s after the drop: "
+        assertTrue(Math.abs(targetAt3sBps - afterBps) <= 0.15 * afterBps, "target 3 s after the drop: "
                 + targetAt3sBps);
         double deliveredBps = path.throughputBps(0, 23 * S, 26 * S);
-        assertTrue(Math.abs(deliveredBps - 1_500_000) <= 0.15 * 1_500_000, "delivered in [3 s, 6 s) after the drop: "
+        assertTrue(Math.abs(deliveredBps - afterBps) <= 0.15 * afterBps, "delivered in [3 s, 6 s) after the drop: "
                 + deliveredBps);
     }
 

@@ -1,9 +1,11 @@
 package io.smoothcast.samples;
 
+import io.smoothcast.netsim.LinkModel;
 import io.smoothcast.transport.Broadcaster;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.NetworkEmulator;
 import io.smoothcast.transport.NodeInfo;
 import io.smoothcast.transport.NodeProbe;
 import io.smoothcast.transport.NodeSwitchReason;
@@ -38,12 +40,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code failover-bench}: a stream through three relay nodes on 127.0.0.1 while the node carrying
  * the viewer is killed abruptly (socket closed, no goodbye) and restarted, again and again; then
- * the same in redundant mode; then a probe of five nodes. Writes the resume times (node death to
- * the first frame sent after the death reaching the viewer application), the frames lost and the
- * probe time as JSON.
+ * the same in redundant mode; then a probe of five nodes; then a broadcaster on a 15 % lossy
+ * path to its node, which should move its stream to a clean node once while two viewers keep
+ * playing. Writes the resume times (node death to the first frame sent after the death reaching
+ * the viewer application), the frames lost, the probe time and the ingest move's figures as JSON.
  */
 @Command(name = "failover-bench", mixinStandardHelpOptions = true,
-        description = "Kill and restart relay nodes under a live stream; measure resume time and frames lost.")
+        description = "Kill and restart relay nodes under a live stream; measure resume time and frames lost;"
+                + " then move a broadcaster off a lossy ingest path.")
 public final class FailoverBenchCommand implements Callable<Integer> {
 
     @Option(names = "--kills", defaultValue = "20", description = "Node kills per mode (default ${DEFAULT-VALUE}).")
@@ -74,6 +78,33 @@ public final class FailoverBenchCommand implements Callable<Integer> {
     record ModeResult(long framesSent, long framesLost, double[] resumeMs, int unresumed) {
     }
 
+    /** Loss on the broadcaster's path to its first node in the ingest-switch run. */
+    static final double INGEST_LOSS = 0.15;
+    /** Capacity of the emulated ingest path, both ways: far above the stream, so loss is the only fault. */
+    private static final long INGEST_CAPACITY_BPS = 200_000_000;
+    /** One-way delay of the emulated ingest path, in ns. */
+    private static final long INGEST_DELAY_NS = 2_000_000;
+    /** Streaming time of the ingest-switch run, in ms: the switch is due about 4 s in. */
+    private static final int INGEST_STREAM_MS = 10_000;
+
+    /**
+     * The ingest-switch run's figures.
+     *
+     * @param switchMs from the first frame to the broadcaster's move, in ms; -1 if it did not move
+     * @param switches the broadcaster's moves (1 expected: once, never back)
+     * @param viewerGapMsMax the longest time between two frames delivered to either viewer, in ms
+     * @param viewerGapAfterSwitchMsMax the same for the gaps that ended at or after the switch
+     *     (the move's own cost, without the lossy phase before it), in ms; -1 without a switch
+     * @param framesLost frames sent but not delivered, both viewers together
+     * @param startedOnLossyNode whether the broadcaster's stream was on A when streaming began
+     *     (if its join there failed it starts on B, and there is nothing to move)
+     * @param failovers times the broadcaster lost its node (a silence, not a proactive move)
+     */
+    record IngestResult(double switchMs, int switches, double viewerGapMsMax, double viewerGapAfterSwitchMsMax,
+            long framesLost,
+            boolean startedOnLossyNode, long failovers) {
+    }
+
     @Override
     public Integer call() throws Exception {
         if (kills < 1 || kills > 1000) {
@@ -86,6 +117,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
         ModeResult failover = run(FailoverPolicy.defaults(), out, "failover");
         ModeResult redundant = run(FailoverPolicy.builder().redundant(true).build(), out, "redundant");
         long probeMs = probeFiveNodes();
+        IngestResult ingest = ingestSwitch(out);
         double[] sorted = failover.resumeMs().clone();
         Arrays.sort(sorted);
         String result = String.format(Locale.ROOT, "{%n"
@@ -103,11 +135,21 @@ public final class FailoverBenchCommand implements Callable<Integer> {
                 + "  \"redundantFramesLost\": %d,%n"
                 + "  \"redundantUnresumedKills\": %d,%n"
                 + "  \"probeNodes\": 5,%n"
-                + "  \"probeMs\": %d%n"
+                + "  \"probeMs\": %d,%n"
+                + "  \"ingestLossPercent\": %.0f,%n"
+                + "  \"ingestStartedOnLossyNode\": %b,%n"
+                + "  \"ingestSwitchMs\": %.1f,%n"
+                + "  \"ingestSwitches\": %d,%n"
+                + "  \"ingestFailovers\": %d,%n"
+                + "  \"ingestViewerGapMsMax\": %.1f,%n"
+                + "  \"ingestViewerGapAfterSwitchMsMax\": %.1f,%n"
+                + "  \"ingestFramesLost\": %d%n"
                 + "}%n", Instant.now(), kills, frameIntervalMs, percentile(sorted, 50), percentile(sorted, 95),
                 sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1], failover.unresumed(),
                 failover.framesSent(), failover.framesLost(), kills, redundant.framesSent(), redundant.framesLost(),
-                redundant.unresumed(), probeMs);
+                redundant.unresumed(), probeMs, 100 * INGEST_LOSS, ingest.startedOnLossyNode(), ingest.switchMs(),
+                ingest.switches(), ingest.failovers(),
+                ingest.viewerGapMsMax(), ingest.viewerGapAfterSwitchMsMax(), ingest.framesLost());
         out.print(result);
         out.flush();
         if (json != null) {
@@ -243,6 +285,81 @@ public final class FailoverBenchCommand implements Callable<Integer> {
         return fallback;
     }
 
+    /**
+     * A broadcaster whose path to its first node (A) loses {@value #INGEST_LOSS} of its packets
+     * (a {@link NetworkEmulator} in front of A), with B, which cascades from A, as its second
+     * node; one viewer on A, one on B. The broadcaster is expected to move to B once (publishing
+     * there before leaving A) and the viewer on A to follow it there.
+     */
+    private IngestResult ingestSwitch(PrintWriter log) throws Exception {
+        String mode = "ingest";
+        AtomicLong switchedNs = new AtomicLong(-1);
+        AtomicInteger switches = new AtomicInteger();
+        AtomicInteger nextIndex = new AtomicInteger();
+        ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+        DeliveryLog onA = new DeliveryLog(verbose ? log : null, mode + " viewer on A");
+        DeliveryLog onB = new DeliveryLog(verbose ? log : null, mode + " viewer on B");
+        try (RelayNode a = RelayNode.builder().build().start();
+                RelayNode b = RelayNode.builder().upstream(a.localAddress()).build().start();
+                NetworkEmulator lossy = NetworkEmulator.builder().target(a.localAddress())
+                        .toTarget(LinkModel.builder().propagationDelayNs(INGEST_DELAY_NS).randomLoss(INGEST_LOSS)
+                                .constantCapacityBps(INGEST_CAPACITY_BPS))
+                        .fromTarget(LinkModel.builder().propagationDelayNs(INGEST_DELAY_NS)
+                                .constantCapacityBps(INGEST_CAPACITY_BPS))
+                        .build().start();
+                Viewer viewerA = Viewer.builder().nodes(List.of(a.localAddress(), b.localAddress()))
+                        .streamId(STREAM).listener(onA).build().start();
+                Viewer viewerB = Viewer.builder().nodes(List.of(b.localAddress(), a.localAddress()))
+                        .streamId(STREAM).listener(onB).build().start();
+                Broadcaster broadcaster = Broadcaster.builder().nodes(List.of(lossy.localAddress(), b.localAddress()))
+                        .streamId(STREAM).listener(new io.smoothcast.transport.BroadcasterListener() {
+                            @Override
+                            public void onStateChanged(ConnectionState state, String reason) {
+                                onA.print(mode + " broadcaster", state, reason);
+                            }
+
+                            @Override
+                            public void onNodeSwitched(InetSocketAddress from, InetSocketAddress to,
+                                    NodeSwitchReason reason, String detail) {
+                                switchedNs.compareAndSet(-1, System.nanoTime());
+                                switches.incrementAndGet();
+                                onA.print(mode + " broadcaster", ConnectionState.CONNECTED,
+                                        "switched " + from + " -> " + to + ": " + reason + ", " + detail);
+                            }
+                        }).build().start()) {
+            awaitConnected(viewerA::state, broadcaster::state);
+            awaitConnected(viewerB::state, broadcaster::state);
+            boolean startedOnA = a.stats().publishers() == 1;
+            byte[] frame = new byte[FRAME_BYTES];
+            long startNs = System.nanoTime();
+            sender.scheduleAtFixedRate(() -> {
+                int index = nextIndex.getAndIncrement();
+                ByteBuffer.wrap(frame).putInt(index);
+                broadcaster.sendVideo(frame, 0, frame.length, System.nanoTime(), index % 50 == 0);
+            }, 0, frameIntervalMs, TimeUnit.MILLISECONDS);
+            Thread.sleep(INGEST_STREAM_MS);
+            sender.shutdown();
+            sender.awaitTermination(5, TimeUnit.SECONDS);
+            Thread.sleep(500); // the last frames play out
+            long sent = nextIndex.get();
+            long lost = 2 * sent - onA.distinctDelivered(sent) - onB.distinctDelivered(sent);
+            double gapMs = Math.max(onA.longestGapNs(startNs), onB.longestGapNs(startNs)) / 1e6;
+            long switchNs = switchedNs.get();
+            double gapAfterSwitchMs = switchNs < 0 ? -1
+                    : Math.max(onA.longestGapNs(switchNs), onB.longestGapNs(switchNs)) / 1e6;
+            double switchMs = switchedNs.get() < 0 ? -1 : (switchedNs.get() - startNs) / 1e6;
+            log.printf(Locale.ROOT, "%s: started on the lossy node: %b; broadcaster moved %d time(s), %.1f ms after"
+                    + " the first frame, and failed over %d time(s); longest gap at a viewer %.1f ms (%.1f ms from"
+                    + " the switch on); %d of %d frames lost (both viewers)%n", mode, startedOnA, switches.get(),
+                    switchMs, broadcaster.failoverCount(), gapMs, gapAfterSwitchMs, lost, 2 * sent);
+            log.flush();
+            return new IngestResult(switchMs, switches.get(), gapMs, gapAfterSwitchMs, lost, startedOnA,
+                    broadcaster.failoverCount());
+        } finally {
+            sender.shutdownNow();
+        }
+    }
+
     private static long probeFiveNodes() throws InterruptedException {
         List<RelayNode> relays = new ArrayList<>();
         try {
@@ -344,6 +461,21 @@ public final class FailoverBenchCommand implements Callable<Integer> {
                 }
             }
             return sb.toString().trim();
+        }
+
+        /**
+         * The longest time between two consecutive deliveries (in delivery order) that ended at
+         * or after {@code fromNs}, in ns.
+         */
+        long longestGapNs(long fromNs) {
+            long[] times = deliveredNs.values().stream().mapToLong(Long::longValue).sorted().toArray();
+            long longest = 0;
+            for (int i = 1; i < times.length; i++) {
+                if (times[i] - fromNs >= 0) {
+                    longest = Math.max(longest, times[i] - times[i - 1]);
+                }
+            }
+            return longest;
         }
 
         long distinctDelivered(long below) {

@@ -9,6 +9,7 @@ import io.smoothcast.samples.ops.OpsHttpServer;
 import io.smoothcast.transport.OpsMonitor;
 import io.smoothcast.transport.RelayNode;
 import io.smoothcast.transport.RelayStats;
+import io.smoothcast.transport.VideoPayloadFormat;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  smoothcast relay --bind 0.0.0.0 --port 7000 --duration 60",
             "  smoothcast relay --port 7000 --token-key k1=$SECRET_HEX   (viewers and broadcasters need --token)",
             "  smoothcast relay --port 7000 --http-port 9100   (dashboard http://127.0.0.1:9100/, scrape /metrics)",
+            "  smoothcast relay --port 7000 --video-payload-format 96=h264   (ingest of H.264 simulcast on payload type 96)",
             "", "Exit codes: 0 ran until stopped, 1 could not start, 2 bad arguments."})
 final class RelayCommand implements Callable<Integer> {
 
@@ -76,6 +78,12 @@ final class RelayCommand implements Callable<Integer> {
                     + " on --bind:PORT (0 = any free port). Default: no HTTP endpoint.")
     Integer httpPort;
 
+    @Option(names = "--video-payload-format", paramLabel = "PT=FORMAT",
+            description = "How video published with RTP payload type PT (0-127) is laid out, so that simulcast layer"
+                    + " switches happen at its keyframes: generic (what the SDK's broadcaster sends), h264 (RFC 6184)"
+                    + " or h265 (RFC 7798); repeat for several payload types. Default: generic for every payload type.")
+    java.util.List<String> videoPayloadFormats = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
         Arguments.check(spec, port >= 0 && port <= 65_535, "--port", "must be 0-65535: " + port);
@@ -94,6 +102,14 @@ final class RelayCommand implements Callable<Integer> {
                         upstreamTokenKey.substring(0, eq), TokenCommand.parseSecret(upstreamTokenKey.substring(eq + 1)))));
             } catch (IllegalArgumentException e) {
                 Arguments.check(spec, false, "--upstream-token-key", e.getMessage());
+            }
+        }
+        for (String entry : videoPayloadFormats) {
+            try {
+                PayloadTypeFormat parsed = PayloadTypeFormat.parse(entry);
+                builder.videoPayloadFormat(parsed.payloadType(), parsed.format());
+            } catch (IllegalArgumentException e) {
+                Arguments.check(spec, false, "--video-payload-format", e.getMessage());
             }
         }
         if (upstream != null) {
@@ -151,6 +167,44 @@ final class RelayCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * One {@code --video-payload-format} value: an RTP payload type and the layout of the video
+     * it carries.
+     *
+     * @param payloadType the RTP payload type, 0-127
+     * @param format its layout
+     */
+    record PayloadTypeFormat(int payloadType, VideoPayloadFormat format) {
+
+        /**
+         * @param value {@code PT=FORMAT}, e.g. {@code 96=h264}; the format's case does not matter
+         * @return the parsed pair
+         * @throws IllegalArgumentException with a message for the user if the value is malformed
+         */
+        static PayloadTypeFormat parse(String value) {
+            int eq = value.indexOf('=');
+            if (eq <= 0 || eq == value.length() - 1) {
+                throw new IllegalArgumentException("must be PT=FORMAT, e.g. 96=h264: " + value);
+            }
+            int payloadType;
+            try {
+                payloadType = Integer.parseInt(value.substring(0, eq).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("payload type must be a number 0-127: " + value);
+            }
+            if (payloadType < 0 || payloadType > 127) {
+                throw new IllegalArgumentException("payload type must be 0-127: " + value);
+            }
+            String name = value.substring(eq + 1).trim().toUpperCase(java.util.Locale.ROOT);
+            for (VideoPayloadFormat format : VideoPayloadFormat.values()) {
+                if (format.name().equals(name)) {
+                    return new PayloadTypeFormat(payloadType, format);
+                }
+            }
+            throw new IllegalArgumentException("format must be generic, h264 or h265: " + value);
+        }
+    }
+
     private Map<String, String> config() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("bind", bind);
@@ -158,6 +212,7 @@ final class RelayCommand implements Callable<Integer> {
         c.put("region", region);
         c.put("upstream", upstream == null ? "" : Format.address(upstream));
         c.put("httpPort", String.valueOf(httpPort));
+        c.put("videoPayloadFormats", String.join(",", videoPayloadFormats));
         return c;
     }
 }

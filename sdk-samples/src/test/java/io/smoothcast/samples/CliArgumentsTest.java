@@ -48,6 +48,9 @@ class CliArgumentsTest {
     @Test
     void badValues_areUsageErrorsNamingTheOption() {
         assertUsageError("--port", "relay", "--port", "70000");
+        assertUsageError("--video-payload-format", "relay", "--video-payload-format", "96");
+        assertUsageError("--video-payload-format", "relay", "--video-payload-format", "128=h264");
+        assertUsageError("--video-payload-format", "relay", "--video-payload-format", "96=vp8");
         assertUsageError("--node", "broadcast", "--node", "localhost:http");
         assertUsageError("--node", "view");
         assertUsageError("--fps", "broadcast", "--node", "7000", "--fps", "0");

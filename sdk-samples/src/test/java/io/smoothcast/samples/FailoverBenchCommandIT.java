@@ -28,13 +28,18 @@ class FailoverBenchCommandIT {
         assertEquals(0, cli.execute("failover-bench", "--kills", "1", "--settle-ms", "500", "--json", json.toString()));
         String text = Files.readString(json, StandardCharsets.UTF_8);
         for (String key : new String[] {"resumeMsP50", "resumeMsP95", "resumeMsMax", "framesLost",
-                "redundantFramesLost", "probeMs"}) {
+                "redundantFramesLost", "probeMs", "ingestSwitchMs", "ingestViewerGapMsMax", "ingestFramesLost"}) {
             assertTrue(text.contains("\"" + key + "\""), key + " missing: " + text);
         }
         assertEquals(0, number(text, "unresumedKills"), text);
         assertEquals(0, number(text, "redundantFramesLost"), "redundancy: zero frames lost\n" + out);
         assertTrue(number(text, "resumeMsMax") > 0, text);
         assertTrue(number(text, "probeMs") >= 0, text);
+        assertTrue(text.contains("\"ingestStartedOnLossyNode\": true"), "started on the lossy node\n" + out);
+        // NodeSwitchIT holds the move to exactly one switch; here, on a machine that may stall
+        // the emulator's thread long enough to look like a dead node, a failover also counts.
+        assertEquals(1, number(text, "ingestSwitches") + number(text, "ingestFailovers"),
+                "the broadcaster left the lossy ingest path once\n" + out);
     }
 
     @Test

@@ -509,6 +509,16 @@ public final class Broadcaster implements AutoCloseable {
         }
 
         @Override
+        public void onNodeSwitched(java.net.InetSocketAddress from, java.net.InetSocketAddress to,
+                NodeSwitchReason reason, String detail) {
+            try {
+                listener.onNodeSwitched(from, to, reason, detail);
+            } catch (RuntimeException e) {
+                LOG.warn("BroadcasterListener.onNodeSwitched threw", e);
+            }
+        }
+
+        @Override
         public void wakeIn(long delayNs) {
             channel.eventLoop().schedule(paceTask, delayNs, TimeUnit.NANOSECONDS);
         }

@@ -37,4 +37,19 @@ public interface BroadcasterListener {
      */
     default void onTargetBitrate(long bitrateBps) {
     }
+
+    /**
+     * The broadcaster moved its stream to another node while its node still answered (the path
+     * there was degraded; see {@link FailoverPolicy}). The new node had accepted the stream
+     * before the old one was left, so the state stays {@link ConnectionState#CONNECTED}; a
+     * keyframe request follows for the new node's viewers.
+     *
+     * @param from the node left
+     * @param to the node now carrying the stream
+     * @param reason why
+     * @param detail the measurements behind the decision, in words
+     */
+    default void onNodeSwitched(java.net.InetSocketAddress from, java.net.InetSocketAddress to,
+            NodeSwitchReason reason, String detail) {
+    }
 }

@@ -7,6 +7,9 @@ package io.smoothcast.transport;
  * declares its node dead when nothing at all (media, feedback, replies) arrived for one heartbeat
  * plus {@code 2 x SRTT + 4 x RTTVar}, that allowance clamped to
  * [{@link Builder#silenceFloorMs}, {@link Builder#latencyBudgetMs}] (SRT's link stability rule).
+ * A node heard only sparsely is given longer: three of its usual intervals between arrivals (at
+ * most three heartbeats) plus that allowance, so that on a path carrying nothing but keepalive
+ * answers one or two lost answers are not taken for a dead node.
  * A node that does not accept the client within {@link Builder#joinTimeoutMs} counts as failed
  * too.
  *
@@ -21,20 +24,27 @@ package io.smoothcast.transport;
  * (SMPTE ST 2022-7 style); a broadcaster sends every packet to both, a viewer merges both copies
  * in its jitter buffers, which drop duplicates, so losing one node loses no frame.
  *
- * <p>Proactive switching (viewers on a single path, {@link Builder#proactiveSwitching}): a node
- * that still answers but delivers badly is left for a clearly better one. Every
- * {@value #EVALUATION_INTERVAL_MS} ms the viewer measures its path: the loss of the node's
- * packets (from their transport-wide sequence numbers, before retransmission; smoothed over the
- * last windows) and the keepalive round-trip time. The path is <em>degraded</em> while that loss
+ * <p>Proactive switching (viewers and broadcasters on a single path,
+ * {@link Builder#proactiveSwitching}): a node that still answers but delivers badly is left for a
+ * clearly better one. Every {@value #EVALUATION_INTERVAL_MS} ms the client measures its path: the
+ * loss before retransmission, smoothed over the last windows (a viewer counts the gaps in the
+ * transport-wide sequence numbers of the node's packets; a broadcaster counts the packets the
+ * node's transport-cc feedback reports lost), and the keepalive round-trip time. The path is <em>degraded</em> while that loss
  * is at least {@link Builder#degradedLossFraction} or the RTT at least {@link Builder#degradedRttMs}.
- * Once it has been degraded for {@link Builder#degradedForMs}, the viewer pings the other nodes
+ * Once it has been degraded for {@link Builder#degradedForMs}, the client pings the other nodes
  * from its own socket, each every {@link Builder#probeIntervalMs} (small datagrams, at most
  * {@value #MAX_PROBED_NODES} nodes), and scores both sides with {@link Builder#scorer} (the
- * current path from its measured loss, RTT and RTT jitter; each alternative from its last pings).
+ * current path from its measured loss and its keepalives' round trips; each alternative from its
+ * last pings). Both sides' round trips go through the same estimator, the 20th percentile and the
+ * median change between consecutive samples over the last 50, so a loaded host that answers late
+ * now and then inflates neither side, and inflates both alike when it does.
  * When an alternative has scored at least {@link Builder#switchMarginMs} better than the current
- * path for {@link Builder#switchHoldMs} in a row, the viewer joins it, then leaves the old node
+ * path for {@link Builder#switchHoldMs} in a row, the client joins it, then leaves the old node
  * (make before break: no gap, the state stays CONNECTED), moves the old node to the end of its
- * list and reports {@link NodeSwitchReason#DEGRADED_PATH}. Hysteresis against flapping: a path
+ * list and reports {@link NodeSwitchReason#DEGRADED_PATH}. A broadcaster leaves the old node as
+ * soon as the new one accepted its PUBLISH and asks its encoder for a keyframe; the old node then
+ * tells its viewers that the publisher left, and they find it on the new node by the publisher
+ * search below at their next evaluation (a viewer that had the stream searches at once). Hysteresis against flapping: a path
  * that is not degraded is never left, the margin must hold for the whole hold time, and after a
  * proactive switch the next one waits at least {@link Builder#switchDwellMs}.
  *
@@ -61,8 +71,8 @@ package io.smoothcast.transport;
  * to {@link Builder#joinTimeoutMs} for the node's tracks (a cascading node fetches the stream
  * first), then leaves it and does not probe it again for the no-publisher timeout, or the join
  * timeout if longer.
- * Neither proactive switching nor the publisher search applies to broadcasters, and proactive
- * switching does not apply in redundant mode (there the second node already covers a bad one).
+ * The publisher search does not apply to broadcasters, and proactive switching does not apply in
+ * redundant mode (there the second node already covers a bad one).
  *
  * <p>Immutable and thread-safe.
  */
@@ -196,7 +206,7 @@ public final class FailoverPolicy {
         return redundant;
     }
 
-    /** Whether a viewer leaves a degraded path for a clearly better node. */
+    /** Whether a viewer or broadcaster leaves a degraded path for a clearly better node. */
     public boolean proactiveSwitching() {
         return proactiveSwitching;
     }
@@ -330,7 +340,11 @@ public final class FailoverPolicy {
             return this;
         }
 
-        /** @param enabled whether a viewer leaves a degraded path for a clearly better node; default true @return this builder */
+        /**
+         * @param enabled whether a viewer or broadcaster leaves a degraded path for a clearly
+         *     better node; default true
+         * @return this builder
+         */
         public Builder proactiveSwitching(boolean enabled) {
             this.proactiveSwitching = enabled;
             return this;

@@ -1,7 +1,7 @@
 package io.smoothcast.transport;
 
 /**
- * Why a {@link Viewer} moved to another node while its node still answered (see
+ * Why a {@link Viewer} or {@link Broadcaster} moved to another node while its node still answered (see
  * {@link FailoverPolicy}). Moves after a node failed go through
  * {@link ConnectionState#RECONNECTING} instead.
  *
@@ -10,6 +10,6 @@ package io.smoothcast.transport;
 public enum NodeSwitchReason {
     /** The path to the node lost packets or had a long round trip, and another node scored clearly better. */
     DEGRADED_PATH,
-    /** The node had no publisher for the stream; another node has one. */
+    /** The node had no publisher for the stream; another node has one (viewers only). */
     NO_PUBLISHER
 }

@@ -18,6 +18,8 @@ import io.smoothcast.transport.internal.client.ViewerEngine;
 import io.smoothcast.transport.internal.client.CaptureAnchor;
 import io.smoothcast.transport.internal.client.LatencyTotals;
 import io.smoothcast.transport.internal.client.LayerGate;
+import io.smoothcast.transport.internal.client.LayerPlayout;
+import io.smoothcast.transport.internal.client.SharedPlayoutTimeline;
 import io.smoothcast.transport.internal.client.WallClockMapping;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.StreamIds;
@@ -60,8 +62,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Simulcast</h2>
  * When the node moves the viewer to another simulcast layer, the listener gets one layer at a
- * time and never a frame captured before one it already got: the new layer starts at its
- * keyframe, and frames the old layer's buffer still holds from before it are skipped.
+ * time and never a frame captured before one it already got. All layers of the stream play on
+ * one timeline with one playout delay (measured on every layer's packets), so a switch plays the
+ * old layer up to the switch instant and goes on with the new layer's keyframe at the next
+ * instant, without a gap; the old layer's copy of an instant the new layer already showed is
+ * skipped.
  *
  * <h2>Threads</h2>
  * Datagrams are handled on the viewer's I/O thread, the only producer of each jitter buffer;
@@ -103,6 +108,8 @@ public final class Viewer implements AutoCloseable {
     private ScheduledFuture<?> ticker;
     private Thread playoutThread;
     private volatile long framesDelivered;
+    /** The playout thread's layer gate, set at start (its skip count is readable from any thread). */
+    private volatile LayerGate layerGate;
     private boolean started;
     private boolean closed;
 
@@ -164,6 +171,8 @@ public final class Viewer implements AutoCloseable {
                     opener = new FrameOpener(decryptor);
                 }
                 engine.useWallClock(wallClock);
+                engine.useTimeline(fixedPlayoutDelayMs >= 0 ? SharedPlayoutTimeline.fixed(fixedPlayoutDelayMs)
+                        : SharedPlayoutTimeline.adaptive());
                 channel = transport.bind(group, localAddress, handler);
                 playing = true;
                 playoutThread = new Thread(new PlayoutLoop(engine, opener), "smoothcast-playout");
@@ -236,6 +245,7 @@ public final class Viewer implements AutoCloseable {
         long dropped = 0;
         long freezes = 0;
         long playoutDelayNs = 0;
+        int videoTracks = 0;
         JitterBufferStats jitter = new JitterBufferStats();
         for (ReceiveTrack t : e.tracks()) {
             t.buffer().readStats(jitter);
@@ -244,7 +254,11 @@ public final class Viewer implements AutoCloseable {
             freezes += jitter.freezeCount();
             if (t.track().kind() == MediaKind.VIDEO) {
                 playoutDelayNs = jitter.playoutDelayNs();
+                videoTracks++;
             }
+        }
+        if (videoTracks > 1) {
+            playoutDelayNs = e.timeline().playoutDelayNs(); // the layers play on their shared timeline
         }
         var c = e.counters();
         lost += c.get(ViewerEngine.RETIRED_PACKETS_LOST);
@@ -277,6 +291,15 @@ public final class Viewer implements AutoCloseable {
         return new FrameEncryptionStats(0, 0, c.get(FrameOpener.FRAMES_OPENED),
                 c.get(-SframeStatus.AUTHENTICATION_FAILED), c.get(-SframeStatus.REPLAYED),
                 c.get(-SframeStatus.TOO_OLD), c.get(-SframeStatus.UNKNOWN_KEY), c.get(-SframeStatus.MALFORMED));
+    }
+
+    /**
+     * @return video frames of a simulcast layer not played that were skipped (the old layer's
+     *     copy of an instant the new layer showed, a second layer flowing at once); any thread
+     */
+    long layerFramesSkipped() {
+        LayerGate gate = layerGate;
+        return gate == null ? 0 : gate.framesSkipped();
     }
 
     /**
@@ -355,13 +378,13 @@ public final class Viewer implements AutoCloseable {
     }
 
     /** The playout thread: polls every track's jitter buffer for due frames. */
-    private final class PlayoutLoop implements Runnable, FrameHandler {
+    private final class PlayoutLoop implements Runnable, FrameHandler, LayerPlayout.Sink {
         private final ViewerEngine source;
         /** Decrypts frames before delivery, or null without keys. */
         private final FrameOpener frameOpener;
         private final ReceivedFrame view = new ReceivedFrame();
-        /** The simulcast layers' buffers delay differently: one layer at a time, in capture order. */
-        private final LayerGate layerGate = new LayerGate();
+        /** The simulcast layers: one timeline, one layer at a time, in capture order. */
+        private final LayerPlayout layers;
         private ReceiveTrack current;
         /** When the frames now being handed over were taken from the buffers. */
         private long handOffNs;
@@ -369,6 +392,9 @@ public final class Viewer implements AutoCloseable {
         PlayoutLoop(ViewerEngine source, FrameOpener frameOpener) {
             this.source = source;
             this.frameOpener = frameOpener;
+            LayerGate gate = new LayerGate();
+            layerGate = gate;
+            this.layers = new LayerPlayout(source.timeline(), wallClock, gate);
         }
 
         @Override
@@ -377,19 +403,26 @@ public final class Viewer implements AutoCloseable {
             while (playing) {
                 long nowNs = clock.nanoTime();
                 handOffNs = nowNs;
-                for (ReceiveTrack t : source.tracks()) {
-                    current = t;
-                    t.buffer().poll(nowNs, this);
+                ReceiveTrack[] tracks = source.tracks();
+                for (ReceiveTrack t : tracks) {
+                    if (t.track().kind() != MediaKind.VIDEO) {
+                        current = t;
+                        t.buffer().poll(nowNs, this);
+                    }
                 }
+                layers.poll(tracks, nowNs, this);
                 LockSupport.parkNanos(tickNs);
             }
         }
 
         @Override
         public void onFrame(io.smoothcast.jitter.JitterFrame frame) {
-            if (current.track().kind() == MediaKind.VIDEO && !layerGate.admit(current, frame, handOffNs)) {
-                return; // a frame of a layer no longer played, or older than what was shown
-            }
+            onFrame(current, frame);
+        }
+
+        @Override
+        public void onFrame(ReceiveTrack track, io.smoothcast.jitter.JitterFrame frame) {
+            current = track;
             ReceivedFrame delivered = view.bind(frame, current.track().kind(), current.track().ssrc());
             if (frameOpener != null) {
                 int length = frameOpener.open(frame);

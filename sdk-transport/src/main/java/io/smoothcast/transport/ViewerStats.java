@@ -23,7 +23,8 @@ package io.smoothcast.transport;
  * @param keyframeRequestsSent PLIs sent
  * @param freezeCount video freezes counted by the jitter buffer
  * @param malformedDropped datagrams that could not be understood, or came from elsewhere
- * @param playoutDelayNs the video jitter buffer's current playout delay, in ns
+ * @param playoutDelayNs the video's current playout delay above the path's base delay, in ns:
+ *     its jitter buffer's, or with simulcast layers their shared timeline's
  * @param rttNs smoothed round-trip time to the node, in ns (0 until measured)
  * @param failoverCount times the viewer resumed on another node after losing its node
  * @param totalEndToEndLatencyNs sum over delivered frames of hand-off to the listener minus

@@ -38,7 +38,7 @@ class NodeSwitchIT {
             StateLog log = new StateLog(new FrameCollector(FRAMES - 1));
             InetSocketAddress viaLossyPath = lossy.localAddress();
             // The broadcaster first: with media flowing the lossy path never looks silent (with
-            // keepalives alone, one lost answer in 15 % would already count as a dead node).
+            // keepalive answers alone, three lost in a row would count as a dead node).
             try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(origin,
                     new java.util.concurrent.atomic.AtomicInteger())) {
                 try (Viewer viewer = Viewer.builder().nodes(List.of(viaLossyPath, edgeB.localAddress()))
@@ -86,6 +86,66 @@ class NodeSwitchIT {
             }
         }
         NettyLeaks.assertNoLeaks();
+    }
+
+    @Test
+    @Timeout(90)
+    void lossyIngestPath_broadcasterMovesToTheCleanNode_viewersKeepReceiving_andItDoesNotMoveBack() throws Exception {
+        try (RelayNode a = RelayNode.builder().build().start();
+                RelayNode b = RelayNode.builder().upstream(a.localAddress()).build().start();
+                NetworkEmulator lossyIngest = NetworkEmulator.builder().target(a.localAddress())
+                        .toTarget(LinkModel.builder().propagationDelayNs(2_000_000).randomLoss(0.15)
+                                .constantCapacityBps(200_000_000))
+                        .fromTarget(LinkModel.builder().propagationDelayNs(2_000_000).constantCapacityBps(200_000_000))
+                        .build().start()) {
+            InetSocketAddress viaLossyPath = lossyIngest.localAddress();
+            StateLog onA = new StateLog(new FrameCollector(FRAMES - 1));
+            StateLog onB = new StateLog(new FrameCollector(FRAMES - 1));
+            StateLog broadcasterLog = new StateLog(null);
+            // One viewer on A, where the broadcaster starts (over the lossy path); one on B, which
+            // gets the stream from A by cascade until the broadcaster publishes on B itself.
+            try (Viewer viewerA = Viewer.builder().nodes(List.of(a.localAddress(), b.localAddress()))
+                    .streamId("it-show").listener(onA).build().start();
+                    Viewer viewerB = Viewer.builder().nodes(List.of(b.localAddress(), a.localAddress()))
+                            .streamId("it-show").listener(onB).build().start()) {
+                FrameCollector.await(onA.frames.connected, 5, "viewer on A connected");
+                FrameCollector.await(onB.frames.connected, 5, "viewer on B connected");
+                try (Broadcaster broadcaster = Broadcaster.builder().nodes(List.of(viaLossyPath, b.localAddress()))
+                        .streamId("it-show").bitrateLimits(4_000_000, 5_000_000, 8_000_000)
+                        .listener(broadcasterLog).build().start()) {
+                    FrameCollector.await(broadcasterLog.latch(ConnectionState.CONNECTED), 5, "broadcaster connected");
+                    BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
+                    awaitLastFrame(onA, viewerA, 25);
+                    awaitLastFrame(onB, viewerB, 25);
+                    List<String> switches = broadcasterLog.switches();
+                    assertEquals(1, switches.size(), "one switch, never back: " + broadcasterLog.changes());
+                    assertTrue(switches.get(0).startsWith("DEGRADED_PATH " + viaLossyPath + " -> " + b.localAddress()),
+                            switches.get(0));
+                    assertEquals(1, b.stats().publishers(), "publishing on the clean node");
+                    assertEquals(0, a.stats().publishers(), "left the lossy one");
+                    assertEquals(ConnectionState.CONNECTED, broadcaster.state());
+                    assertEquals(0, broadcaster.failoverCount(), "a switch is not a failover: " + broadcasterLog.changes());
+                    for (StateLog log : List.of(onA, onB)) {
+                        long gapMs = longestGapMs(log.frames.deliveryTimesNs());
+                        assertTrue(gapMs <= 1000, "longest gap between frames " + gapMs + " ms (failover budget 1 s); "
+                                + log.changes() + "; broadcaster " + broadcasterLog.changes());
+                        assertEquals(0, log.frames.corrupted());
+                    }
+                    assertEquals(List.of("NO_PUBLISHER"), onA.switches().stream()
+                            .map(s -> s.substring(0, s.indexOf(' '))).toList(),
+                            "the viewer on A followed the publisher to B: " + onA.changes());
+                }
+            }
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    private static long longestGapMs(List<Long> deliveryTimesNs) {
+        long longestNs = 0;
+        for (int i = 1; i < deliveryTimesNs.size(); i++) {
+            longestNs = Math.max(longestNs, deliveryTimesNs.get(i) - deliveryTimesNs.get(i - 1));
+        }
+        return longestNs / 1_000_000;
     }
 
     /** Waits for the stream's last frame; on timeout the message carries the state log as it is then. */

@@ -71,6 +71,11 @@ public final class AckedBitrateEstimator {
         return haveEstimate ? (long) estimateBps : -1;
     }
 
+    /** @return the last closed window's sample in bit/s, or -1 before the first window closed */
+    public long latestSampleBps() {
+        return haveEstimate ? (long) lastSampleBps : -1;
+    }
+
     /**
      * @return the smaller of the average and the last window's sample, in bit/s, or -1: reacts
      *     within one window when the path suddenly delivers less (the average takes several)

@@ -6,9 +6,12 @@ package io.smoothcast.cc.internal;
  * last known link capacity and additive (two packets per response time) near it; on overuse
  * the rate drops to {@code BETA} times the acknowledged bitrate, or lower when a large standing
  * queue has been measured: low enough to drain it within {@link #QUEUE_DRAIN_NS} (our addition to
- * GCC, so a sudden capacity drop does not leave seconds of queue behind). The increase never takes the rate
- * above 1.5 times the acknowledged bitrate plus 10 kbit/s, so application-limited periods do not
- * inflate the estimate.
+ * GCC, so a sudden capacity drop does not leave seconds of queue behind). After a capacity drop
+ * and a recovery probe, the averaged acknowledged bitrate still mixes in the slow windows from
+ * before the probe; when an overuse then finds the path changed (smooth average and newest window
+ * both far below the known capacity) on a short queue, the decrease starts from the newest window
+ * instead. The increase never takes the rate above 1.5 times the acknowledged bitrate plus
+ * 10 kbit/s, so application-limited periods do not inflate the estimate.
  *
  * <p>Thread-safety: not thread-safe. Allocation-free.
  */
@@ -28,6 +31,12 @@ public final class AimdRateControl {
      */
     private static final long DECREASE_SETTLE_NS = 250_000_000L;
     private static final long LARGE_QUEUE_NS = 100_000_000L;
+    /**
+     * Under this standing queue an overuse is a build-up of our own that has just begun, and the
+     * newest acknowledged window shows what the path carries; above it the window's rate is
+     * shaped by a queue (possibly others' traffic) and is no clean measurement.
+     */
+    private static final long SHORT_QUEUE_NS = 50_000_000L;
     /** How long the acknowledged bitrate lags the send rate beyond one RTT (its window and more). */
     private static final long ACKED_LAG_NS = 500_000_000L;
     private static final long PACKET_BITS = 1200 * 8;
@@ -57,6 +66,9 @@ public final class AimdRateControl {
     private double linkVarianceKbps = 0.4;
     private long rttNs = 200_000_000L;
     private long queueDelayNs;
+    private long latestAckedSampleBps = -1;
+    /** Whether a probe result raised the estimate since the last decrease. */
+    private boolean raisedSinceDecrease;
 
     /**
      * @param startBitrateBps the first estimate
@@ -80,12 +92,21 @@ public final class AimdRateControl {
     }
 
     /**
+     * @param sampleBps the acknowledged bitrate of the newest closed window only, or -1 if
+     *     unknown: the decrease base when a decrease finds that the path changed
+     */
+    public void setLatestAckedSampleBps(long sampleBps) {
+        this.latestAckedSampleBps = sampleBps;
+    }
+
+    /**
      * Sets the estimate directly (a probe result).
      *
      * @param bitrateBps the new estimate
      * @param nowNs the current time
      */
     public void setEstimate(long bitrateBps, long nowNs) {
+        raisedSinceDecrease |= clamp(bitrateBps) > currentBps;
         currentBps = clamp(bitrateBps);
         lastChangeNs = nowNs;
         haveLastChange = true;
@@ -177,6 +198,11 @@ public final class AimdRateControl {
             return;
         }
         long basis = ackedBps > 0 ? ackedBps : currentBps;
+        if (raisedSinceDecrease && queueDelayNs < SHORT_QUEUE_NS && latestAckedSampleBps > 0 && smoothAckedBps > 0
+                && pathChanged(smoothAckedBps / 1000.0)
+                && pathChanged(latestAckedSampleBps / 1000.0)) {
+            basis = latestAckedSampleBps;
+        }
         double drainShare = 1.0 - (double) queueDelayNs / QUEUE_DRAIN_NS;
         long next = (long) (Math.max(MIN_DECREASE_SHARE, Math.min(BETA, drainShare)) * basis);
         if (next > currentBps && linkCapacityKbps > 0) {
@@ -190,12 +216,18 @@ public final class AimdRateControl {
         }
         lastDecreaseNs = nowNs;
         haveDecreased = true;
+        raisedSinceDecrease = false;
         lastChangeNs = nowNs;
         state = State.HOLD;
     }
 
+    /** Whether an acknowledged rate lies far below the known link capacity: the path got slower. */
+    private boolean pathChanged(double ackedKbps) {
+        return linkCapacityKbps > 0 && ackedKbps < lowerLinkKbps();
+    }
+
     private void updateLinkCapacity(double ackedKbps) {
-        if (linkCapacityKbps > 0 && ackedKbps < lowerLinkKbps()) {
+        if (pathChanged(ackedKbps)) {
             linkCapacityKbps = -1; // far below: the path changed, forget the old capacity
         }
         if (linkCapacityKbps < 0) {

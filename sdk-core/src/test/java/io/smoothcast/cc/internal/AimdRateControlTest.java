@@ -29,6 +29,59 @@ class AimdRateControlTest {
     }
 
     @Test
+    void overuseAfterProbedRecovery_decreasesFromTheNewestWindowNotTheLaggingAverage() {
+        // Link capacity known at 1 Mbit/s; the path drops to 500 kbit/s, the rate falls to about
+        // 300 kbit/s and a recovery probe lifts it back to 480 kbit/s. At the next overuse the
+        // averaged acked bitrate (440 kbit/s) still mixes in the slow windows before the probe;
+        // the newest window shows what the path carries now (500 kbit/s). Both it and the
+        // smooth average lie far below the old capacity: the path changed.
+        long rate = overuseAfterProbedRecovery(0);
+        assertEquals(425_000, rate, "85 % of the newest window, not of the lagging 440 kbit/s");
+    }
+
+    @Test
+    void overuseOnAStandingQueue_keepsTheAveragedBase() {
+        // With 80 ms of standing queue the window's rate is shaped by the queue (possibly by
+        // other traffic): no clean measurement of the new path, so the usual base applies.
+        long rate = overuseAfterProbedRecovery(80 * MS);
+        assertEquals((long) (0.85 * 440_000), rate);
+    }
+
+    @Test
+    void overuseAfterPathChangeWithoutProbe_keepsTheAveragedBase() {
+        AimdRateControl aimd = new AimdRateControl(1_000_000, 30_000, 20_000_000);
+        aimd.setRttNs(40 * MS);
+        aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
+        aimd.setLatestAckedSampleBps(500_000);
+        long rate = aimd.update(BandwidthUsage.OVERUSING, 440_000, 540_000, 3 * S);
+        assertEquals((long) (0.85 * 440_000), rate);
+    }
+
+    private static long overuseAfterProbedRecovery(long queueDelayNs) {
+        AimdRateControl aimd = new AimdRateControl(1_000_000, 30_000, 20_000_000);
+        aimd.setRttNs(40 * MS);
+        aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
+        aimd.update(BandwidthUsage.OVERUSING, 350_000, 950_000, 2 * S);
+        assertEquals(297_500, aimd.estimateBps());
+        aimd.setEstimate(480_000, 2_500 * MS);
+        aimd.setLatestAckedSampleBps(500_000);
+        aimd.setQueueDelayNs(queueDelayNs);
+        return aimd.update(BandwidthUsage.OVERUSING, 440_000, 540_000, 3 * S);
+    }
+
+    @Test
+    void overuseWithoutPathChange_keepsTheAveragedBase() {
+        // A single high window near the known capacity is frame noise, not a new path: the
+        // decrease stays on the (conservative) averaged acked bitrate, as before.
+        AimdRateControl aimd = new AimdRateControl(1_000_000, 30_000, 20_000_000);
+        aimd.setRttNs(40 * MS);
+        aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
+        aimd.setLatestAckedSampleBps(1_100_000);
+        long rate = aimd.update(BandwidthUsage.OVERUSING, 960_000, 980_000, 3 * S);
+        assertEquals(816_000, rate);
+    }
+
+    @Test
     void secondDecrease_waitsForTheFirstToTakeEffect() {
         AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
         aimd.setRttNs(100 * MS);

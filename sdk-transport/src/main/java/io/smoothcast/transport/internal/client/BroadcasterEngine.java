@@ -15,6 +15,7 @@ import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.TransportCcFeedbackView;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
+import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.SingleWriterCounters;
@@ -37,8 +38,10 @@ import java.util.Queue;
  * The broadcaster's protocol logic on its I/O thread: the control conversation, packetizing
  * frames taken from the application's queue into the pacer, sending what the pacer releases at
  * the congestion controller's rate, feeding the controller with the node's transport-cc
- * feedback, answering the node's NACKs with RTX from a cache of sent packets, and keyframe
- * requests from the node.
+ * feedback (which also measures the loss on the way to the node, for proactive switching),
+ * answering the node's NACKs with RTX from a cache of sent packets, and keyframe requests from
+ * the node. The connection itself (failover, proactive switching, background probing of the
+ * other nodes) is the {@link ConnectionSupervisor}'s.
  *
  * <p>Not thread-safe: the I/O thread only, except {@link #counters()} reads.
  */
@@ -98,6 +101,11 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
         /** Asks for {@link #onWake} to be called in {@code delayNs} on the I/O thread. */
         void wakeIn(long delayNs);
+
+        /** The stream moved to another node while the old one still answered. Default: ignored. */
+        default void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
+                String detail) {
+        }
     }
 
     private final DatagramSender out;
@@ -309,7 +317,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     @Override
     public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
         if (!supervisor.accepts(sender, nowNs)) {
-            counters.increment(MALFORMED_DROPPED);
+            onOtherNode(datagram, sender, nowNs);
             return;
         }
         switch (DatagramKind.classify(datagram)) {
@@ -322,9 +330,21 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                     counters.increment(MALFORMED_DROPPED);
                 }
             }
-            case RTCP -> onRtcp(datagram, isFeedbackSource(sender, nowNs), nowNs);
+            case RTCP -> onRtcp(datagram, sender, isFeedbackSource(sender, nowNs), nowNs);
             default -> counters.increment(MALFORMED_DROPPED);
         }
+    }
+
+    /** Only probe replies are expected from a node the broadcaster is not joined to. */
+    private void onOtherNode(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        if (supervisor.isProbing(sender) && DatagramKind.classify(datagram) == DatagramKind.CONTROL) {
+            DecodeResult result = ControlCodec.decode(datagram);
+            if (result.ok() && result.message() instanceof ControlMessage.ProbeReply) {
+                supervisor.onControl(sender, result, nowNs);
+                return;
+            }
+        }
+        counters.increment(MALFORMED_DROPPED);
     }
 
     /** Queues RTX (RFC 4588) for every NACKed packet still in the sent-packet cache. */
@@ -375,15 +395,25 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         return true;
     }
 
-    /** Hands a transport-cc feedback (16-bit numbers, receiver's clock) to the controller. */
-    private void onTransportFeedback(long nowNs) {
+    /**
+     * Counts a transport-cc feedback (16-bit numbers, receiver's clock) into its node's path loss
+     * and, from the node that drives the congestion controller, hands it to the controller.
+     */
+    private void onTransportFeedback(InetSocketAddress sender, boolean fromPrimary, long nowNs) {
         counters.increment(TRANSPORT_FEEDBACK_RECEIVED);
         TransportFeedback feedback = feedbackConverter.convert(transportCc, nextTransportSequence - 1);
         if (feedback == null) {
             return;
         }
-        controller.onFeedback(feedback, nowNs);
-        updateTarget(nowNs);
+        int received = 0;
+        for (int i = 0; i < feedback.size(); i++) {
+            received += feedback.isReceived(i) ? 1 : 0;
+        }
+        supervisor.onFeedbackReport(sender, received, feedback.size() - received);
+        if (fromPrimary) {
+            controller.onFeedback(feedback, nowNs);
+            updateTarget(nowNs);
+        }
     }
 
     private void updateTarget(long nowNs) {
@@ -419,10 +449,11 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     }
 
     /**
+     * @param sender the node the RTCP comes from
      * @param fromPrimary whether the RTCP comes from the node whose transport-cc feedback drives
      *     the congestion controller
      */
-    private void onRtcp(ByteBuf datagram, boolean fromPrimary, long nowNs) {
+    private void onRtcp(ByteBuf datagram, InetSocketAddress sender, boolean fromPrimary, long nowNs) {
         int length = Math.min(datagram.readableBytes(), scratch.length);
         datagram.getBytes(datagram.readerIndex(), scratch, 0, length);
         if (rtcp.wrap(scratch, 0, length) != ParseStatus.OK) {
@@ -439,10 +470,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                     && rtcp.format() == RtcpPacketType.FMT_GENERIC_NACK
                     && nack.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
                 answerNack(nowNs);
-            } else if (fromPrimary && rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
+            } else if (rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
                     && rtcp.format() == RtcpPacketType.FMT_TRANSPORT_CC
                     && transportCc.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
-                onTransportFeedback(nowNs);
+                onTransportFeedback(sender, fromPrimary, nowNs);
             }
         }
         if (rtcp.status() != ParseStatus.OK) {
@@ -558,5 +589,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     @Override
     public void onStreamInfo(InetSocketAddress node, ControlMessage.StreamInfo info, long nowNs) {
         // a publisher is not told about its own stream
+    }
+
+    @Override
+    public void onSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason, String detail) {
+        listener.onNodeSwitched(from, to, reason, detail);
     }
 }

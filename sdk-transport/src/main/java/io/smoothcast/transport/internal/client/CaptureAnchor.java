@@ -10,8 +10,9 @@ import io.smoothcast.jitter.internal.SeqLockedCounters;
  * buffer does not carry header extensions. The pairing is renewed on every stamped packet, so a
  * change of timestamp origin (a new publisher session on the same track) is followed at once.
  *
- * <p>Thread-safety: {@link #update} belongs to the I/O thread, {@link #captureUnixNs} to the
- * playout thread (its scratch copy is not shared); the pair is published under a sequence lock,
+ * <p>Thread-safety: {@link #update} and {@link #latestCaptureUnixNs} belong to the I/O thread,
+ * {@link #captureUnixNs} and {@link #anchorRtpTimestamp} to the playout thread (its scratch copy
+ * is not shared); the pair is published under a sequence lock,
  * so the reader never combines the timestamp of one update with the time of another. Allocates
  * nothing after construction.
  */
@@ -27,6 +28,10 @@ public final class CaptureAnchor {
     private final long clockRateHz;
     private final SeqLockedCounters pair = new SeqLockedCounters(3);
     private final long[] copy = new long[3];
+    /** The writer's own copy of the pair, for {@link #latestCaptureUnixNs} (I/O thread). */
+    private boolean writerSet;
+    private int writerRtpTimestamp;
+    private long writerCaptureUnixNs;
     /** Set by the I/O thread when the track list changes; read by both threads. */
     private volatile boolean latencyCounted;
 
@@ -61,11 +66,36 @@ public final class CaptureAnchor {
      * @param captureUnixNs its capture time, ns since 1970 UTC
      */
     public void update(int rtpTimestamp, long captureUnixNs) {
+        writerSet = true;
+        writerRtpTimestamp = rtpTimestamp;
+        writerCaptureUnixNs = captureUnixNs;
         pair.beginWrite();
         pair.set(RTP_TIMESTAMP, rtpTimestamp);
         pair.set(CAPTURE_UNIX_NS, captureUnixNs);
         pair.set(SET, 1);
         pair.endWrite();
+    }
+
+    /**
+     * The capture time of a packet of this track, from the last pair recorded. I/O thread only
+     * (the writer's copy: no sequence lock).
+     *
+     * @param rtpTimestamp the packet's RTP timestamp
+     * @return its capture time in ns since 1970 UTC, or {@link #UNKNOWN}
+     */
+    public long latestCaptureUnixNs(int rtpTimestamp) {
+        return writerSet ? extrapolate(writerRtpTimestamp, writerCaptureUnixNs, rtpTimestamp) : UNKNOWN;
+    }
+
+    /**
+     * The RTP timestamp of the last pair recorded, a timestamp whose capture time
+     * {@link #captureUnixNs} knows without extrapolating far. Playout thread only.
+     *
+     * @return the timestamp (meaningless while {@link #captureUnixNs} returns {@link #UNKNOWN})
+     */
+    public int anchorRtpTimestamp() {
+        pair.read(copy);
+        return (int) copy[RTP_TIMESTAMP];
     }
 
     /**
@@ -79,8 +109,12 @@ public final class CaptureAnchor {
         if (copy[SET] == 0) {
             return UNKNOWN;
         }
+        return extrapolate((int) copy[RTP_TIMESTAMP], copy[CAPTURE_UNIX_NS], rtpTimestamp);
+    }
+
+    private long extrapolate(int anchorRtpTimestamp, long anchorCaptureUnixNs, int rtpTimestamp) {
         // Signed 32-bit difference: correct across the timestamp's wrap-around.
-        int ticks = rtpTimestamp - (int) copy[RTP_TIMESTAMP];
-        return copy[CAPTURE_UNIX_NS] + ticks * 1_000_000_000L / clockRateHz;
+        int ticks = rtpTimestamp - anchorRtpTimestamp;
+        return anchorCaptureUnixNs + ticks * 1_000_000_000L / clockRateHz;
     }
 }

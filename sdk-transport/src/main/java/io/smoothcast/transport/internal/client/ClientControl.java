@@ -259,6 +259,23 @@ public final class ClientControl {
     }
 
     /**
+     * Tells the node the client is going, in {@code copies} identical datagrams: over a path
+     * known to lose packets, one lost goodbye would leave the node believing in the client until
+     * its session timeout (a publisher's viewers there would wait that long to look elsewhere).
+     * A second LEAVE for a session already gone is ignored by the node.
+     *
+     * @param nowNs the current time
+     * @param copies datagrams to send, at least 1
+     */
+    public void leave(long nowNs, int copies) {
+        boolean joined = phase != Phase.IDLE && phase != Phase.FAILED && phase != Phase.LEFT;
+        leave("", nowNs);
+        for (int i = 1; joined && i < copies; i++) {
+            send(0, new ControlMessage.Leave(""), nowNs);
+        }
+    }
+
+    /**
      * Leaves one stream and stops this conversation, keeping the session (and any other
      * conversation of the same address) alive on the node.
      *

@@ -4,10 +4,12 @@ import io.smoothcast.jitter.JitterFrame;
 
 /**
  * Makes the simulcast layers of the stream's video play as one video: one layer at a time, in
- * capture order. Each layer has its own jitter buffer with its own adaptive delay, so when the
- * node moves the viewer to another layer, the old layer's buffer (often with a longer delay)
- * still holds frames that were captured before the new layer's first frame; played as they fall
- * due, they would interleave with the new layer and go back in time.
+ * capture order. Each layer has its own jitter buffer; {@link LayerPlayout} polls them on one
+ * timeline, so that around a switch both layers' frames fall due in capture order, and this gate
+ * decides which of them are played: the node may forward both layers for an instant, two
+ * redundant nodes may forward two layers all along, and a layer whose timeline is not known yet
+ * (no capture time) plays on its buffer's own delay, where the old layer's frames can fall due
+ * after the new layer's and would go back in time.
  *
  * <p>The rules, for a frame the playout loop has taken from a video track's buffer:
  * <ul>
@@ -20,11 +22,18 @@ import io.smoothcast.jitter.JitterFrame;
  *       moved on without waiting for a keyframe). After {@link #CLOCK_RESET_NS} of playout
  *       time with nothing delivered, any frame takes over (a new publisher whose capture clock
  *       is behind the old one's must not freeze the video for good).</li>
- *   <li>Any other frame is skipped and counted: older frames of the old layer, and frames of a
- *       second layer that flows at the same time (two nodes in redundant mode choosing different
- *       layers).</li>
+ *   <li>Any other frame is skipped and counted: older frames of the old layer, the old layer's
+ *       frame of the instant a new layer's keyframe was played at, and frames of a second layer
+ *       that flows at the same time (two nodes in redundant mode choosing different layers).</li>
  * </ul>
- * Capture times come from each track's {@link CaptureAnchor}: RTP timestamps of one source map
+ * "Captured after" means by more than {@link #SAME_INSTANT_NS}: every layer of a source is
+ * captured at the same instants, and a frame's capture time is extrapolated from its own
+ * layer's last stamped frame through RTP timestamps rounded to the clock's ticks, so one instant
+ * seen through two layers differs by some microseconds either way. Compared exactly, the other
+ * layer's copy of the instant just played looked newer about half the time and was played a
+ * second time (after a stall of {@link #STOPPED_LAYER_NS}, or as a keyframe).
+ *
+ * <p>Capture times come from each track's {@link CaptureAnchor}: RTP timestamps of one source map
  * to the same capture clock (abs-capture-time). A frame whose capture time is not known yet is
  * judged by its layer, its keyframe flag and the time since the last delivery alone.
  *
@@ -44,7 +53,14 @@ public final class LayerGate {
      */
     public static final long CLOCK_RESET_NS = 2_000_000_000L;
 
-    private static final int NONE = -1;
+    /**
+     * Capture times closer than this, in ns, are one instant (the rounding of capture times
+     * extrapolated through RTP timestamps is some microseconds; frames are milliseconds apart).
+     */
+    public static final long SAME_INSTANT_NS = 1_000_000L;
+
+    /** {@link #layer()} before any frame was delivered. */
+    public static final int NONE = -1;
 
     private int layer = NONE;
     private long lastCaptureUnixNs = CaptureAnchor.UNKNOWN;
@@ -84,7 +100,7 @@ public final class LayerGate {
         } else if (!known) {
             deliver = takeover;
         } else {
-            deliver = takeover && captureUnixNs - lastCaptureUnixNs > 0;
+            deliver = takeover && captureUnixNs - lastCaptureUnixNs > SAME_INSTANT_NS;
         }
         if (!deliver) {
             framesSkipped++; // only this thread writes
@@ -96,6 +112,11 @@ public final class LayerGate {
             lastCaptureUnixNs = captureUnixNs;
         }
         return true;
+    }
+
+    /** @return the layer whose frames are played now, or {@link #NONE}; playout thread */
+    public int layer() {
+        return layer;
     }
 
     /** @return frames of a layer not played that were skipped; any thread */

@@ -2,6 +2,7 @@ package io.smoothcast.transport.internal.client;
 
 import io.netty.buffer.ByteBuf;
 import io.smoothcast.jitter.JitterBufferStats;
+import io.smoothcast.jitter.OfferResult;
 import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.NackWriter;
 import io.smoothcast.rtp.NtpTime;
@@ -41,7 +42,9 @@ import java.util.function.Function;
  * packet from the node (the node's per-subscriber congestion control picks the simulcast layer
  * from it). Feedback is per leg: each node that delivers packets (two in redundant mode, plus a
  * node being moved to) gets NACKs, PLIs and receiver reports, and transport-cc feedback about
- * exactly the packets it sent (transport-wide numbers are per node and per subscriber).
+ * exactly the packets it sent (transport-wide numbers are per node and per subscriber). Every
+ * video packet accepted, of any simulcast layer, also feeds the layers' one
+ * {@link SharedPlayoutTimeline}, on which the playout thread plays them ({@link LayerPlayout}).
  *
  * <p>Not thread-safe: the I/O thread only, except {@link #tracks()} and {@link #counters()}.
  */
@@ -113,6 +116,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     private final LatencyTotals latency = new LatencyTotals();
     /** Turns arrival times into wall-clock time, to compare with the stamped capture times. */
     private WallClockMapping wallClock = WallClockMapping.forClock(NanoClock.system());
+    /** The video layers' one playout timeline, fed with every video packet accepted. */
+    private SharedPlayoutTimeline timeline = SharedPlayoutTimeline.adaptive();
     private long lastReceiverReportNs;
     private boolean receiverReportSent;
     /** Written by the I/O thread, read by the playout thread: replaced as a whole, never mutated. */
@@ -171,6 +176,21 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      */
     public void useWallClock(WallClockMapping mapping) {
         wallClock = mapping;
+    }
+
+    /**
+     * Sets the timeline the video layers play on (its delay settings should match the jitter
+     * buffers'); call before {@link #start}. Default: {@link SharedPlayoutTimeline#adaptive()}.
+     *
+     * @param sharedTimeline the timeline
+     */
+    public void useTimeline(SharedPlayoutTimeline sharedTimeline) {
+        timeline = sharedTimeline;
+    }
+
+    /** @return the video layers' playout timeline (fed by this thread, read by the playout thread) */
+    public SharedPlayoutTimeline timeline() {
+        return timeline;
     }
 
     /** @return the latency totals, readable from any thread (playout is added by the playout thread) */
@@ -277,8 +297,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 counters.increment(PACKETS_RECEIVED);
                 onCaptureTime(t, nowNs);
                 t.reception().onPacket(rtp.sequenceNumber(), rtp.timestamp(), nowNs, true);
-                t.buffer().offer(ssrc, rtp.sequenceNumber(), rtp.timestamp(), rtp.marker(), nowNs,
+                int result = t.buffer().offer(ssrc, rtp.sequenceNumber(), rtp.timestamp(), rtp.marker(), nowNs,
                         scratch, rtp.payloadOffset(), rtp.payloadLength());
+                onVideoArrival(t, result, rtp.timestamp(), nowNs);
                 return;
             }
             if (track.hasRtx() && track.rtxSsrc() == ssrc) {
@@ -291,12 +312,27 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 counters.increment(PACKETS_RECEIVED);
                 counters.increment(RTX_RECEIVED);
                 t.reception().onPacket(originalSequence, rtp.timestamp(), nowNs, false);
-                t.buffer().offer(track.ssrc(), originalSequence, rtp.timestamp(), rtp.marker(), nowNs,
+                int result = t.buffer().offer(track.ssrc(), originalSequence, rtp.timestamp(), rtp.marker(), nowNs,
                         scratch, p + 2, rtp.payloadLength() - 2);
+                onVideoArrival(t, result, rtp.timestamp(), nowNs);
                 return;
             }
         }
         counters.increment(MALFORMED_DROPPED);
+    }
+
+    /**
+     * Feeds the layers' shared timeline with a video packet its buffer accepted (the packets a
+     * buffer's own delay estimator sees: retransmissions included, duplicates not).
+     */
+    private void onVideoArrival(ReceiveTrack t, int offerResult, int rtpTimestamp, long nowNs) {
+        if (offerResult != OfferResult.ACCEPTED || t.track().kind() != MediaKind.VIDEO) {
+            return;
+        }
+        long captureUnixNs = t.captureAnchor().latestCaptureUnixNs(rtpTimestamp);
+        if (captureUnixNs != CaptureAnchor.UNKNOWN) {
+            timeline.onPacket(nowNs, captureUnixNs - wallClock.unixNs(0));
+        }
     }
 
     /**
@@ -354,6 +390,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         refreshCarryingNodes();
         long rttNs = supervisor.rttNs();
         counters.set(RTT_NS, rttNs);
+        timeline.rttNs(rttNs);
         counters.set(FAILOVERS, supervisor.failovers());
         boolean sent = false;
         boolean wantKeyframe = keyframeWanted && supervisor.isConnected();

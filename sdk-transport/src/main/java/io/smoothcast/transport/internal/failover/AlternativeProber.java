@@ -13,9 +13,9 @@ import java.util.List;
 /**
  * Background probing of the nodes a viewer might move to, from the viewer's own socket: one
  * small PROBE (PROTOCOL.md) to each node every interval, and a score per node from its last
- * {@value #WINDOW} pings (mean round trip and mean change between consecutive round trips of
- * the answered ones, and the share unanswered), by the same {@link NodeScorer} that scores the
- * current path. The loss counts only pings sent at least {@value #LOSS_AFTER_MS} ms ago (answered
+ * {@value #WINDOW} pings (the round trip and jitter of the answered ones as an {@link RttWindow}
+ * gives them, the same estimator the current path's keepalives go through, and the share
+ * unanswered), by the same {@link NodeScorer} that scores the current path. The loss counts only pings sent at least {@value #LOSS_AFTER_MS} ms ago (answered
  * or given up): counting the recent answered ones but not the recent unanswered ones would
  * understate it. And it is the upper end of the loss's one-sigma Wilson interval, not the plain
  * share: a few pings say little, and a lucky run of answers from a lossy node must not look like
@@ -53,6 +53,7 @@ public final class AlternativeProber {
         final int[] sequence = new int[WINDOW];
         final long[] sentNs = new long[WINDOW];
         final long[] rttNs = new long[WINDOW];
+        final RttWindow answers = new RttWindow();
         int nextSequence;
         long nextPingNs;
 
@@ -150,6 +151,7 @@ public final class AlternativeProber {
         }
         // Our own send time, not the echoed one: a reply cannot make a node look faster than it is.
         t.rttNs[slot] = Math.max(0, nowNs - t.sentNs[slot]);
+        t.answers.add(t.rttNs[slot]);
         return true;
     }
 
@@ -173,43 +175,22 @@ public final class AlternativeProber {
     private Scored score(Target t, long nowNs) {
         int resolved = 0;
         int resolvedAnswered = 0;
-        int answered = 0;
-        long rttSumNs = 0;
-        long jitterSumNs = 0;
-        int jitterCount = 0;
-        long previousRttNs = -1;
-        // Oldest to newest, so the jitter compares consecutive pings.
         for (int k = t.nextSequence - WINDOW; k < t.nextSequence; k++) {
             if (k < 0) {
                 continue;
             }
             int slot = k % WINDOW;
-            if (t.sequence[slot] != k) {
-                continue;
-            }
-            long rttNs = t.rttNs[slot];
-            boolean old = nowNs - t.sentNs[slot] >= LOSS_AFTER_NS;
-            if (old) {
+            if (t.sequence[slot] == k && nowNs - t.sentNs[slot] >= LOSS_AFTER_NS) {
                 resolved++;
-                resolvedAnswered += rttNs >= 0 ? 1 : 0;
-            }
-            if (rttNs >= 0) {
-                answered++;
-                rttSumNs += rttNs;
-                if (previousRttNs >= 0) {
-                    jitterSumNs += Math.abs(rttNs - previousRttNs);
-                    jitterCount++;
-                }
-                previousRttNs = rttNs;
+                resolvedAnswered += t.rttNs[slot] >= 0 ? 1 : 0;
             }
         }
         if (resolved < MIN_SAMPLES) {
             return null;
         }
         double lossFraction = wilsonUpper(resolved - resolvedAnswered, resolved);
-        double rttMs = answered == 0 ? 0 : rttSumNs / 1e6 / answered;
-        double jitterMs = jitterCount == 0 ? 0 : jitterSumNs / 1e6 / jitterCount;
-        double score = scorer.score(t.info, answered > 0, rttMs, jitterMs, lossFraction, -1);
+        double rttMs = t.answers.lowRttMs();
+        double score = scorer.score(t.info, t.answers.size() > 0, rttMs, t.answers.jitterMs(), lossFraction, -1);
         return new Scored(t.node, score, rttMs, lossFraction);
     }
 

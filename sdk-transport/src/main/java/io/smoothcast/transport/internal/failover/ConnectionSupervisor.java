@@ -24,12 +24,18 @@ import java.util.concurrent.TimeUnit;
  * give-up time (the supervisor keeps trying, at the roster's backoff, and returns to CONNECTED
  * when a node accepts). Each change comes with a reason in words.
  *
- * <p>A subscriber on a single path also watches the quality of its node (proactive switching,
- * with a {@link PathSwitchDecider} and an {@link AlternativeProber}); a subscriber on any number
- * of paths watches whether each path's node has a publisher. Either can make it join a
- * <em>candidate</em> node next to its current ones and move the path there once the candidate
- * accepted (make before break; rules on {@link FailoverPolicy}). A node without the publisher
- * is never moved to for a better path: the move would trade a lossy stream for none.
+ * <p>A client on a single path also watches the quality of its node (proactive switching,
+ * with a {@link PathSwitchDecider} and an {@link AlternativeProber}): a subscriber measures the
+ * loss of the node's packets from their transport-wide sequence numbers
+ * ({@link #onTransportSequence}), a publisher the loss of its own packets from the node's
+ * transport-cc feedback ({@link #onFeedbackReport}); both take the round trip from keepalives.
+ * A subscriber on any number of paths also watches whether each path's node has a publisher.
+ * Either can make the client join a <em>candidate</em> node next to its current ones and move
+ * the path there once the candidate accepted (make before break; rules on
+ * {@link FailoverPolicy}). A publisher moves as soon as the candidate accepted the PUBLISH: from
+ * then on the stream is on the new node, and the old node's viewers find it there when the old
+ * node announces that its publisher left. A subscriber never moves to a node without the
+ * publisher for a better path: the move would trade a lossy stream for none.
  *
  * <p>Not thread-safe: the client's I/O thread only. Time comes from the caller.
  */
@@ -69,6 +75,9 @@ public final class ConnectionSupervisor {
     /** Fewest packets a path must have been sent in a window for its loss to count. */
     static final int MIN_PACKETS_PER_WINDOW = 5;
 
+    /** LEAVE datagrams sent to a node the client moves away from while it still answers. */
+    static final int LEAVE_COPIES = 3;
+
     /** A gap between ticks this long means the client's own thread stalled (ticks come every ~10 ms). */
     static final long CLIENT_STALL_NS = 50_000_000L;
 
@@ -85,7 +94,7 @@ public final class ConnectionSupervisor {
     private final long budgetNs;
     private final long joinTimeoutNs;
     private final long giveUpNs;
-    /** Only subscribers watch their path and look for the publisher. */
+    /** Subscribers measure loss from the node's packets and look for the publisher. */
     private final boolean subscriber;
     private final long noPublisherNs;
     private final long evaluationIntervalNs;
@@ -137,11 +146,14 @@ public final class ConnectionSupervisor {
         boolean refused;
         /** Joined to move to, not yet carrying the client. */
         boolean candidate;
+        /** Loss of the node's packets to a subscriber, from their transport-wide numbers. */
         final TransportLossMeter loss = new TransportLossMeter();
+        /** Loss of a publisher's packets to the node, from the node's transport-cc feedback. */
+        final ReportedLossMeter reportedLoss = new ReportedLossMeter();
         /** Loss smoothed over the evaluation windows; NaN until a window had enough packets. */
         double smoothedLoss = Double.NaN;
-        long lastRttSampleNs = -1;
-        long rttJitterNs;
+        /** Keepalive round trips, compared with the alternatives' pings by the same estimator. */
+        final RttWindow rtt = new RttWindow();
         /** Whether the node's last track list for the stream was non-empty. */
         boolean hasTracks;
         long noTracksSinceNs;
@@ -164,6 +176,7 @@ public final class ConnectionSupervisor {
         public void onAccepted(ControlMessage reply, long nowNs) {
             accepted = true;
             acceptedReply = reply;
+            detector.forgetIntervals();
             hasTracks = reply instanceof ControlMessage.SubscribeAck ack && !ack.tracks().isEmpty();
             noTracksSinceNs = nowNs;
             roster.succeeded(node);
@@ -203,10 +216,7 @@ public final class ConnectionSupervisor {
         @Override
         public void onRttSample(long rttNs) {
             detector.onRttSample(rttNs);
-            if (lastRttSampleNs >= 0) {
-                rttJitterNs += (Math.abs(rttNs - lastRttSampleNs) - rttJitterNs) / 8;
-            }
-            lastRttSampleNs = rttNs;
+            rtt.add(rttNs);
         }
     }
 
@@ -310,6 +320,18 @@ public final class ConnectionSupervisor {
         Path p = slot < paths.length ? paths[slot] : candidate;
         if (p != null) {
             p.loss.onPacket(transportSequence);
+        }
+    }
+
+    /**
+     * A transport-cc feedback from {@code sender} reported this many of the publisher's packets
+     * received and lost (its path loss is measured from them). Ignored from other addresses.
+     */
+    public void onFeedbackReport(InetSocketAddress sender, int received, int lost) {
+        for (Path p : paths) {
+            if (p != null && p.node.equals(sender)) {
+                p.reportedLoss.onReport(received, lost);
+            }
         }
     }
 
@@ -478,19 +500,21 @@ public final class ConnectionSupervisor {
     /**
      * Every {@link FailoverPolicy#EVALUATION_INTERVAL_MS}: on a single path, measures it, probes
      * the alternatives while it is degraded, and starts a move when it is clearly worse than an
-     * alternative; on any path, starts a move when its node has had no publisher for the timeout.
+     * alternative; for a subscriber on any path, starts a move when its node has had no
+     * publisher for the timeout.
      */
     private void evaluate(long nowNs) {
-        if (!subscriber || candidate != null) {
+        if (candidate != null) {
             return;
         }
         Path p = paths.length == 1 ? paths[0] : null;
         if (p != null && p.accepted && policy.proactiveSwitching() && roster.nodes().size() > 1) {
-            double windowLoss = p.loss.takeWindowLoss(MIN_PACKETS_PER_WINDOW);
+            double windowLoss = subscriber ? p.loss.takeWindowLoss(MIN_PACKETS_PER_WINDOW)
+                    : p.reportedLoss.takeWindowLoss(MIN_PACKETS_PER_WINDOW);
             if (!Double.isNaN(windowLoss)) {
                 p.smoothedLoss = Double.isNaN(p.smoothedLoss) ? windowLoss : (p.smoothedLoss + windowLoss) / 2;
             }
-            decider.onCurrentPath(nowNs, p.smoothedLoss, p.control.rttNs() / 1e6, p.rttJitterNs / 1e6);
+            decider.onCurrentPath(nowNs, p.smoothedLoss, p.rtt.lowRttMs(), p.rtt.jitterMs());
             if (decider.wantsProbes(nowNs)) {
                 prober.probe(alternatives(p.node, nowNs), nowNs);
             } else {
@@ -506,7 +530,9 @@ public final class ConnectionSupervisor {
                 return;
             }
         }
-        searchPublisher(nowNs);
+        if (subscriber) {
+            searchPublisher(nowNs);
+        }
     }
 
     /**
@@ -604,7 +630,8 @@ public final class ConnectionSupervisor {
     }
 
     /**
-     * The candidate was accepted or announced tracks: move there if it has the publisher (a
+     * The candidate was accepted or announced tracks: a publisher moves at once (the PUBLISH_ACK
+     * means the stream is on the new node); a subscriber moves there if it has the publisher (a
      * cascading node announces the tracks a moment after accepting), or if it was joined for a
      * better path and the path it would replace has no publisher either. A candidate still
      * without tracks at the join timeout is given up in {@link #checkCandidate}.
@@ -618,15 +645,29 @@ public final class ConnectionSupervisor {
         if (current == null) {
             return; // the path just failed: fill() makes the candidate the path
         }
-        if (c.hasTracks || (candidateReason == NodeSwitchReason.DEGRADED_PATH && !current.hasTracks)) {
+        if (candidateReason == NodeSwitchReason.NO_PUBLISHER && current.hasTracks) {
+            return; // the publisher appeared where the client is: checkCandidate drops the candidate
+        }
+        if (!subscriber || c.hasTracks || (candidateReason == NodeSwitchReason.DEGRADED_PATH && !current.hasTracks)) {
             promoteCandidate(nowNs);
         }
     }
 
-    /** Drops a candidate that failed, or that has no publisher either once the join timeout passed. */
+    /**
+     * Drops a candidate that failed, that has no publisher either once the join timeout passed,
+     * or that was joined to look for the publisher which has since appeared on the current path
+     * (a cascading node fetched the stream a moment after the search began).
+     */
     private void checkCandidate(long nowNs) {
         Path c = candidate;
         if (c == null) {
+            return;
+        }
+        Path current = paths[candidateSlot];
+        if (candidateReason == NodeSwitchReason.NO_PUBLISHER && current != null && current.hasTracks) {
+            candidate = null;
+            c.control.leave(nowNs);
+            searched.clear();
             return;
         }
         boolean timedOut = nowNs - c.joinStartedNs > joinTimeoutNs;
@@ -658,7 +699,10 @@ public final class ConnectionSupervisor {
         next.candidate = false;
         Path old = paths[candidateSlot];
         paths[candidateSlot] = next;
-        old.control.leave(nowNs);
+        next.detector.inheritRecentGaps(old.detector);
+        // The path left is often lossy: a lost goodbye would keep a publisher's stream "alive"
+        // on the old node, and its viewers there waiting, until the node's session timeout.
+        old.control.leave(nowNs, LEAVE_COPIES);
         List<InetSocketAddress> order = new ArrayList<>(roster.nodes());
         order.remove(next.node);
         order.remove(old.node);

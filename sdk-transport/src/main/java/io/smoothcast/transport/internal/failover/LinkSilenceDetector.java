@@ -18,6 +18,16 @@ package io.smoothcast.transport.internal.failover;
  * are far below the RTT rule and change nothing; a path that has shown 150 ms hiccups is given
  * 225 ms before it counts as dead, instead of being left on every hiccup.
  *
+ * <p>A node heard only sparsely (a path that carries nothing but the answers to the client's
+ * keepalives, say a viewer before the publisher starts) must not be declared dead after a
+ * single lost answer: with 15 % loss that happens every few seconds. So, as SRT counts several
+ * expected packets before it calls a link broken, the detector smooths the interval between
+ * arrivals (capped at the heartbeat: a live node answers at least that often) and also allows
+ * {@value #MISSING_ARRIVALS} of those intervals plus the round-trip allowance. With media
+ * arriving every few ms this rule is far below the others and changes nothing; with keepalive
+ * answers alone every 100 ms it allows 300 ms plus the allowance, so two lost answers in a row
+ * are survived and a third is not.
+ *
  * <p>Not thread-safe: the client's I/O thread only.
  */
 public final class LinkSilenceDetector {
@@ -30,9 +40,23 @@ public final class LinkSilenceDetector {
     private long lastHeardNs;
     /** Longest recent gap between arrivals, decaying; in ns. */
     private long recentMaxGapNs;
+    /**
+     * Smoothed interval between arrivals, each gap capped at the heartbeat, in ns: the plain
+     * mean of the first {@value #INTERVAL_GAIN_DIVISOR} gaps (so that the gap between the two
+     * answers of the join does not weigh for long), then a moving average with gain 1/{@value
+     * #INTERVAL_GAIN_DIVISOR}.
+     */
+    private long smoothedIntervalNs;
+    private int intervalSamples;
 
     /** The recent maximum gap loses 1/this of the time that passes. */
     static final int GAP_DECAY_DIVISOR = 64;
+
+    /** Expected arrivals that must all be missing before a sparsely heard node counts as silent. */
+    static final int MISSING_ARRIVALS = 3;
+
+    /** The smoothed interval between arrivals moves by 1/this of each new gap. */
+    static final int INTERVAL_GAIN_DIVISOR = 8;
 
     /**
      * @param heartbeatIntervalNs how often the client's keepalive makes the node answer, in ns
@@ -51,6 +75,12 @@ public final class LinkSilenceDetector {
     public void onHeard(long nowNs) {
         long gapNs = nowNs - lastHeardNs;
         recentMaxGapNs = Math.max(gapNs, recentMaxGapNs - gapNs / GAP_DECAY_DIVISOR);
+        // A gap is never counted as longer than the heartbeat: a lost answer must not teach the
+        // detector that the node is heard even more rarely.
+        long intervalNs = Math.min(Math.max(0, gapNs), heartbeatIntervalNs);
+        int weight = Math.min(intervalSamples, INTERVAL_GAIN_DIVISOR - 1);
+        smoothedIntervalNs = (weight * smoothedIntervalNs + intervalNs) / (weight + 1);
+        intervalSamples = Math.min(intervalSamples + 1, INTERVAL_GAIN_DIVISOR);
         lastHeardNs = nowNs;
     }
 
@@ -60,6 +90,25 @@ public final class LinkSilenceDetector {
      */
     public void restartWatch(long nowNs) {
         lastHeardNs = nowNs;
+    }
+
+    /**
+     * Forgets the interval between arrivals measured so far. Called when the node accepts the
+     * client: the join's requests and answers come far closer together than anything after.
+     */
+    public void forgetIntervals() {
+        intervalSamples = 0;
+        smoothedIntervalNs = 0;
+    }
+
+    /**
+     * Takes over the longest recent gap another path's detector has seen, when it is longer than
+     * this one's. Called when the client moves its traffic to a fresh path: the hiccups of a
+     * starved host (the client's own threads held off the CPU) show on every path alike, and a
+     * path without history would otherwise be left on the first of them.
+     */
+    public void inheritRecentGaps(LinkSilenceDetector previous) {
+        recentMaxGapNs = Math.max(recentMaxGapNs, previous.recentMaxGapNs);
     }
 
     /** A round-trip time sample, in ns (a negative sample is ignored). */
@@ -81,7 +130,8 @@ public final class LinkSilenceDetector {
         long allowanceNs = smoothedRttNs < 0 ? budgetNs
                 : Math.min(budgetNs, Math.max(floorNs, 2 * smoothedRttNs + 4 * rttVariationNs));
         long gapRuleNs = Math.min(heartbeatIntervalNs + budgetNs, recentMaxGapNs / 2 * 3);
-        return Math.max(heartbeatIntervalNs + allowanceNs, gapRuleNs);
+        long missingRuleNs = intervalSamples == 0 ? 0 : MISSING_ARRIVALS * smoothedIntervalNs + allowanceNs;
+        return Math.max(Math.max(heartbeatIntervalNs + allowanceNs, gapRuleNs), missingRuleNs);
     }
 
     /** Whether the node has been silent longer than {@link #timeoutNs()} at {@code nowNs}. */

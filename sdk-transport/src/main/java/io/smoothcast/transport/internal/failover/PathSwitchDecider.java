@@ -52,8 +52,9 @@ public final class PathSwitchDecider {
      *
      * @param nowNs the current time
      * @param lossFraction smoothed loss of the node's packets, 0-1; NaN when nothing was expected
-     * @param rttMs smoothed round-trip time, in ms; 0 when not measured yet
-     * @param jitterMs variation of the round-trip time, in ms
+     * @param rttMs round-trip time (a low percentile, {@link RttWindow#lowRttMs}), in ms; 0 when
+     *     not measured yet
+     * @param jitterMs variation of the round-trip time ({@link RttWindow#jitterMs}), in ms
      */
     public void onCurrentPath(long nowNs, double lossFraction, double rttMs, double jitterMs) {
         this.lossFraction = Double.isNaN(lossFraction) ? 0 : lossFraction;

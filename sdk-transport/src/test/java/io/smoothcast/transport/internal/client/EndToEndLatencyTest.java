@@ -111,6 +111,22 @@ class EndToEndLatencyTest {
     }
 
     @Test
+    void everyVideoPacket_feedsTheLayersSharedTimeline_onCaptureTime() {
+        engine.useTimeline(SharedPlayoutTimeline.fixed(100)); // before any media
+        assertEquals(SharedPlayoutTimeline.NOT_STARTED, engine.timeline().playoutTimeNs(nowNs));
+        long captureNs = nowNs;
+        nowNs += NETWORK_DELAY_NS;
+        for (byte[] p : packetize(2500, 0, NtpTime.fromUnixNanos(WALL.unixNs(captureNs)))) {
+            receive(p);
+            nowNs += MS; // the frame's later packets (not stamped) arrive later: jitter, not base
+        }
+        // NTP fractions are 1/2^32 s: a few ns of rounding
+        long laterCaptureNs = captureNs + 5_000 * MS;
+        assertEquals(laterCaptureNs + NETWORK_DELAY_NS + PLAYOUT_DELAY_NS,
+                engine.timeline().playoutTimeNs(laterCaptureNs), 10);
+    }
+
+    @Test
     void latency_isTheNetworkDelayAtReceipt_andNetworkPlusPlayoutDelayAtHandOff() {
         long firstCaptureNs = nowNs;
         int frames = 30;

@@ -5,17 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.jitter.SpscJitterBuffer;
+import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.Track;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * A simulcast layer switch as the viewer's playout loop sees it, in virtual time: two layers'
- * real jitter buffers with different playout delays (as their adaptive delays differ after a
- * switch), the relay's switch at a keyframe of the new layer, and the layer gate between the
- * buffers and the app. Frame {@code i} of every layer is captured at the same instant, and each
+ * The layer gate alone at a simulcast layer switch, in virtual time: two layers' real jitter
+ * buffers polled on their own, different playout delays (as when a layer's place on the shared
+ * timeline is not known; {@link LayerPlayoutTest} covers the shared timeline), the relay's switch
+ * at a keyframe of the new layer, and the gate between the buffers and the app. Frame {@code i} of every layer is captured at the same instant, and each
  * layer's RTP timestamps start from their own random origin.
  */
 class LayerGateTest {
@@ -219,5 +221,58 @@ class LayerGateTest {
         assertTrue(gate.admit(1, CaptureAnchor.UNKNOWN, true, 2 * FRAME_NS), "a keyframe of another layer switches");
         assertFalse(gate.admit(0, CAPTURE_ORIGIN_UNIX_NS, false, 3 * FRAME_NS), "no capture time to compare with yet");
         assertEquals(2, gate.framesSkipped());
+    }
+
+    /**
+     * The CI case (1 of 374 frames back in capture time right after a 300 ms stall): every layer
+     * is captured at the same instants, but the viewer extrapolates a frame's capture time from
+     * its layer's last stamped frame through RTP timestamps that the broadcaster rounded down to
+     * 90 kHz ticks, so the other layer's copy of the instant just played is some microseconds
+     * newer or older. Compared exactly, it looked newer about half the time and took over after
+     * the stall: the same instant played twice, which the IT counts as going back.
+     */
+    @Test
+    void sameInstantThroughAnotherLayer_afterAStall_isNotNewer_whateverTheRtpRounding() {
+        long seed = 0x5A3E_1A7EL;
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int run = 0; run < 500; run++) {
+            // Capture instants as the broadcaster's encoder thread takes them: 30 fps with jitter.
+            long[] captureNs = new long[80];
+            captureNs[0] = random.nextLong(1L << 40);
+            for (int i = 1; i < captureNs.length; i++) {
+                captureNs[i] = captureNs[i - 1] + FRAME_NS + random.nextLong(-2_000_000L, 2_000_000L);
+            }
+            long wallOffsetNs = CAPTURE_ORIGIN_UNIX_NS + random.nextLong(1_000_000_000L);
+            CaptureAnchor played = new CaptureAnchor(90_000);
+            CaptureAnchor other = new CaptureAnchor(90_000);
+            int i = 20 + random.nextInt(40);
+            // each layer's anchor is its own last stamped frame (a few frames ahead of playout)
+            stamp(played, captureNs, i + random.nextInt(6), wallOffsetNs);
+            stamp(other, captureNs, i + random.nextInt(6), wallOffsetNs);
+
+            LayerGate gate = new LayerGate();
+            long now = 1_000_000_000L;
+            String where = "seed " + seed + ", run " + run + ", frame " + i;
+            assertTrue(gate.admit(1, played.captureUnixNs(rtpTimestamp(captureNs, i - 1)), true, now), where);
+            assertTrue(gate.admit(1, played.captureUnixNs(rtpTimestamp(captureNs, i)), false, now += FRAME_NS), where);
+            now += LayerGate.STOPPED_LAYER_NS;
+            assertFalse(gate.admit(0, other.captureUnixNs(rtpTimestamp(captureNs, i)), false, now),
+                    "the instant just played, through the other layer, after a stall; " + where);
+            assertFalse(gate.admit(0, other.captureUnixNs(rtpTimestamp(captureNs, i)), true, now),
+                    "nor as a keyframe; " + where);
+            assertTrue(gate.admit(0, other.captureUnixNs(rtpTimestamp(captureNs, i + 1)), false, now),
+                    "the next instant takes over; " + where);
+        }
+    }
+
+    /** The broadcaster's RTP timestamp of frame i: ticks since the first frame, rounded down. */
+    private static int rtpTimestamp(long[] captureNs, int i) {
+        return (int) Math.floorDiv((captureNs[i] - captureNs[0]) * 90, 1_000_000L);
+    }
+
+    /** What the viewer's I/O thread records from frame j's stamped first packet. */
+    private static void stamp(CaptureAnchor anchor, long[] captureNs, int j, long wallOffsetNs) {
+        long ntp = NtpTime.fromUnixNanos(captureNs[j] + wallOffsetNs);
+        anchor.update(rtpTimestamp(captureNs, j), NtpTime.toUnixNanos(ntp));
     }
 }

@@ -134,4 +134,25 @@ class AlternativeProberTest {
         assertFalse(prober.isActive());
         assertNull(prober.best(nowNs));
     }
+
+    @Test
+    void lateAnswersFromALoadedHost_doNotInflateTheScore() {
+        long seed = 77;
+        SplittableRandom random = new SplittableRandom(seed);
+        prober.probe(List.of(B), nowNs);
+        for (long t = 0; t < 6000; t += 10) {
+            nowNs += 10 * MS;
+            prober.onTick(nowNs);
+            for (RecordingSender.Sent sent : out.drain()) {
+                ControlMessage.Probe ping = (ControlMessage.Probe) ControlCodec.decode(
+                        Unpooled.wrappedBuffer(sent.bytes())).message();
+                // 10 ms, but one answer in six is read 50-150 ms late (the client's thread stalled)
+                long rttNs = 10 * MS + (random.nextInt(6) == 0 ? random.nextLong(50 * MS, 150 * MS) : 0);
+                prober.onReply(B, new ControlMessage.ProbeReply(ping.sequence(), ping.sendTimeNs(), 20), nowNs + rttNs);
+            }
+        }
+        AlternativeProber.Scored best = prober.best(nowNs);
+        assertEquals(10, best.rttMs(), 0.5, "seed " + seed);
+        assertEquals(10 + 1000 * best.lossFraction(), best.score(), 0.5, "seed " + seed + ": no jitter either");
+    }
 }

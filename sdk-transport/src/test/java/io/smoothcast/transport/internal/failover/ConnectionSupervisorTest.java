@@ -213,4 +213,63 @@ class ConnectionSupervisorTest {
         assertEquals(false, s.accepts(B, nowNs), "B is not joined");
         assertEquals(false, s.accepts(new InetSocketAddress("127.0.0.1", 9), nowNs));
     }
+
+    @Test
+    void keepalivesOnly_lostAnswers_oneOrTwoInARowAreSurvived_threeAreNot() {
+        ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        join(s, A);
+        int keepalives = 0;
+        int answered = 0;
+        int lastSeen = out.to(A).size();
+        for (int tick = 0; tick < 600; tick++) { // 6 s: every fourth answer lost, once two in a row
+            advance(s, 10);
+            if (out.to(A).size() == lastSeen) {
+                continue;
+            }
+            lastSeen = out.to(A).size();
+            if (lastTo(A) instanceof ControlMessage.Keepalive k) {
+                keepalives++;
+                if (keepalives % 4 != 0 && keepalives != 41) {
+                    answer(s, A, new ControlMessage.KeepaliveAck(k.sequence()));
+                    answered++;
+                }
+            }
+        }
+        assertTrue(keepalives >= 59 && answered < keepalives * 4 / 5, keepalives + " keepalives, " + answered + " " + states);
+        assertEquals(List.of("CONNECTED"), states, "lost keepalive answers are not a dead node");
+        advance(s, 400); // three answers in a row missing
+        assertEquals(List.of("CONNECTED", "RECONNECTING"), states);
+    }
+
+    @Test
+    void publisherSearch_isCalledOff_whenThePublisherAppearsOnTheCurrentNodeMeanwhile() {
+        List<io.smoothcast.transport.internal.control.Track> tracks = List.of(new io.smoothcast.transport.internal
+                .control.Track(0x100, 0x101, 96, 97, io.smoothcast.transport.MediaKind.VIDEO, 0, 90_000, 1_000_000));
+        ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        answer(s, A, new ControlMessage.HelloAck(SESSION, 500, 5000, 1));
+        answer(s, A, new ControlMessage.SubscribeAck("show", tracks));
+        advance(s, 300);
+        // The publisher leaves A (a cascading node refetches it a moment later): the viewer, which
+        // had the stream just now, asks B at once.
+        s.accepts(A, nowNs);
+        s.onControl(A, decoded(new ControlMessage.StreamInfo("show", List.of())), nowNs);
+        advance(s, 300);
+        assertInstanceOf(ControlMessage.Hello.class, lastTo(B), "B asked");
+        s.accepts(A, nowNs);
+        s.onControl(A, decoded(new ControlMessage.StreamInfo("show", tracks)), nowNs);
+        assertInstanceOf(ControlMessage.Leave.class, lastTo(B), "the search is called off");
+        assertEquals(A, s.connected(0));
+        assertEquals(0, s.switches());
+    }
+
+    private static DecodeResult decoded(ControlMessage message) {
+        ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 0, new byte[0], message);
+        try {
+            return ControlCodec.decode(datagram);
+        } finally {
+            datagram.release();
+        }
+    }
 }

@@ -1,0 +1,45 @@
+package io.smoothcast.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.samples.RelayCommand.PayloadTypeFormat;
+import io.smoothcast.transport.VideoPayloadFormat;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The relay command's {@code --video-payload-format} values. No sockets are opened. */
+class RelayCommandTest {
+
+    @Test
+    void parse_readsPayloadTypeAndFormat_inAnyCase() {
+        assertEquals(new PayloadTypeFormat(96, VideoPayloadFormat.H264), PayloadTypeFormat.parse("96=h264"));
+        assertEquals(new PayloadTypeFormat(0, VideoPayloadFormat.H265), PayloadTypeFormat.parse("0=H265"));
+        assertEquals(new PayloadTypeFormat(127, VideoPayloadFormat.GENERIC), PayloadTypeFormat.parse(" 127 = Generic "));
+    }
+
+    @Test
+    void parse_rejectsMalformedValues_withAMessageForTheUser() {
+        for (String bad : new String[] {"", "96", "=h264", "96=", "x=h264", "-1=h264", "128=h264", "96=vp8"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PayloadTypeFormat.parse(bad),
+                    bad);
+            assertTrue(e.getMessage().contains(bad), e.getMessage());
+        }
+    }
+
+    @Test
+    void option_isRepeatable_andListedInTheHelp() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = SmoothcastCli.newCommandLine();
+        cli.setOut(new PrintWriter(out));
+        assertEquals(0, cli.execute("relay", "--help"));
+        assertTrue(out.toString().contains("--video-payload-format=PT=FORMAT"), out.toString());
+
+        RelayCommand command = new RelayCommand();
+        new CommandLine(command).parseArgs("--video-payload-format", "96=h264", "--video-payload-format", "98=h265");
+        assertEquals(java.util.List.of("96=h264", "98=h265"), command.videoPayloadFormats);
+    }
+}

@@ -1,0 +1,59 @@
+package io.smoothcast.transport.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The layers' shared playout timeline, in virtual time. */
+class SharedPlayoutTimelineTest {
+
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void beforeAnyPacket_notStarted() {
+        assertEquals(SharedPlayoutTimeline.NOT_STARTED, SharedPlayoutTimeline.adaptive().playoutTimeNs(5 * MS));
+    }
+
+    @Test
+    void fixedDelay_playsAtCapturePlusBaseTransitPlusDelay_whicheverLayerThePacketsCameFrom() {
+        SharedPlayoutTimeline timeline = SharedPlayoutTimeline.fixed(150);
+        timeline.onPacket(1_020 * MS, 1_000 * MS); // transit 20 ms (say layer 2)
+        assertEquals(5_000 * MS + 170 * MS, timeline.playoutTimeNs(5_000 * MS));
+        timeline.onPacket(1_068 * MS, 1_033 * MS); // 35 ms: jitter above the base (say layer 1's big keyframe)
+        assertEquals(5_000 * MS + 170 * MS, timeline.playoutTimeNs(5_000 * MS), "the base is the lowest transit");
+        assertEquals(150 * MS, timeline.playoutDelayNs());
+    }
+
+    @Test
+    void adaptiveDelay_growsWithTheJitterOfAllLayers_withinTheRateLimit() {
+        SharedPlayoutTimeline timeline = SharedPlayoutTimeline.adaptive();
+        long captureNs = 0;
+        for (int i = 0; i < 900; i++, captureNs += 33 * MS) {
+            // every third packet (another layer's larger frames) arrives 120 ms late
+            long transitNs = 20 * MS + (i % 3 == 0 ? 120 * MS : 0);
+            timeline.onPacket(captureNs + transitNs, captureNs);
+        }
+        long delayNs = timeline.playoutTimeNs(captureNs) - captureNs - 20 * MS;
+        // the 98 % quantile (120 ms), raised to 3x the RFC 3550 jitter (about 80 ms here)
+        assertTrue(delayNs >= 120 * MS && delayNs <= 250 * MS, "covers the late layer: " + delayNs / MS + " ms");
+    }
+
+    @Test
+    void captureClockStep_startsTheTimelineAfresh() {
+        SharedPlayoutTimeline timeline = SharedPlayoutTimeline.fixed(100);
+        timeline.onPacket(1_020 * MS, 1_000 * MS);
+        // a new publisher whose wall clock is 30 s behind: transit jumps by 30 s
+        timeline.onPacket(1_060 * MS, 1_040 * MS - 30_000 * MS);
+        long captureNs = 2_000 * MS - 30_000 * MS;
+        assertEquals(captureNs + 30_020 * MS + 100 * MS, timeline.playoutTimeNs(captureNs),
+                "on the new clock's transit at once, not 30 s away and rate-limited");
+    }
+
+    @Test
+    void badDelay_rejectedNamingIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SharedPlayoutTimeline.fixed(-1));
+        assertTrue(e.getMessage().contains("delayMs"), e.getMessage());
+    }
+}

@@ -1,0 +1,208 @@
+package io.smoothcast.transport.internal.failover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.transport.ConnectionState;
+import io.smoothcast.transport.FailoverPolicy;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.NodeSwitchReason;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A publisher leaving a degraded ingest path, in virtual time against scripted nodes: the loss
+ * comes from the nodes' transport-cc reports, the round trips from keepalives and pings.
+ */
+class PublisherNodeSwitchTest {
+
+    private static final long MS = 1_000_000L;
+    private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 7101);
+    private static final InetSocketAddress B = new InetSocketAddress("127.0.0.1", 7102);
+    private static final InetSocketAddress C = new InetSocketAddress("127.0.0.1", 7103);
+    private static final long SESSION = 0x5151_7777L;
+    private static final Track VIDEO = new Track(0x100, 0x101, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
+
+    private final RecordingSender out = new RecordingSender();
+    private final List<String> states = new ArrayList<>();
+    private final List<String> switches = new ArrayList<>();
+    private final List<String> accepted = new ArrayList<>();
+    /** Every message the publisher sent, in order: "port Type". */
+    private final List<String> wire = new ArrayList<>();
+    /** Share of answers (keepalives and pings alike) the loaded client reads 50-150 ms late. */
+    private double lateAnswerFraction;
+    private long nowNs = 1_000 * MS;
+
+    private ConnectionSupervisor publisher(FailoverPolicy policy, InetSocketAddress... nodes) {
+        return new ConnectionSupervisor(out, List.of(nodes), SESSION, new ControlMessage.Publish("show", List.of(VIDEO)),
+                9, policy, new ConnectionSupervisor.Events() {
+                    @Override
+                    public void onStateChanged(ConnectionState state, String reason) {
+                        states.add(state.name());
+                    }
+
+                    @Override
+                    public void onNodeAccepted(InetSocketAddress node, ControlMessage reply, boolean resumed,
+                            long nowNs) {
+                        accepted.add(node.getPort() + (resumed ? " resumed" : " joined"));
+                    }
+
+                    @Override
+                    public void onStreamInfo(InetSocketAddress node, ControlMessage.StreamInfo info, long nowNs) {
+                    }
+
+                    @Override
+                    public void onSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
+                            String detail) {
+                        switches.add(reason + " " + from.getPort() + " -> " + to.getPort());
+                    }
+                });
+    }
+
+    /** How the scripted network treats one node: loss of the publisher's packets, and round trip. */
+    private record Link(double lossFraction, long rttMs) {
+    }
+
+    /**
+     * Runs the publisher for {@code ms}, ticking every 10 ms. Every node that accepted the
+     * publisher reports its 10 packets of each tick (some lost by the link's loss); every node
+     * answers HELLOs and PUBLISHes, and keepalives and pings unless the link's loss drops them,
+     * after the link's round trip.
+     */
+    private void run(ConnectionSupervisor s, long ms, Link a, Link b, Link c, SplittableRandom random) {
+        for (long t = 0; t < ms; t += 10) {
+            nowNs += 10 * MS;
+            s.onTick(nowNs);
+            for (RecordingSender.Sent sent : out.drain()) {
+                Link link = sent.recipient().equals(A) ? a : sent.recipient().equals(B) ? b : c;
+                DecodeResult request = ControlCodec.decode(Unpooled.wrappedBuffer(sent.bytes()));
+                ControlMessage m = request.message();
+                wire.add(sent.recipient().getPort() + " " + m.getClass().getSimpleName());
+                ControlMessage reply = null;
+                if (m instanceof ControlMessage.Hello) {
+                    reply = new ControlMessage.HelloAck(SESSION, 500, 5000, 1);
+                } else if (m instanceof ControlMessage.Publish) {
+                    reply = new ControlMessage.PublishAck("show");
+                } else if (random.nextDouble() < link.lossFraction()) {
+                    reply = null; // a keepalive or ping lost on the lossy path
+                } else if (m instanceof ControlMessage.Keepalive k) {
+                    reply = new ControlMessage.KeepaliveAck(k.sequence());
+                } else if (m instanceof ControlMessage.Probe p) {
+                    reply = new ControlMessage.ProbeReply(p.sequence(), p.sendTimeNs(), 20);
+                }
+                if (reply != null) {
+                    ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, request.requestId(),
+                            new byte[0], reply);
+                    long lateNs = random.nextDouble() < lateAnswerFraction ? random.nextLong(50 * MS, 150 * MS) : 0;
+                    long answerNs = nowNs + link.rttMs() * MS + lateNs;
+                    if (reply instanceof ControlMessage.ProbeReply || s.accepts(sent.recipient(), answerNs)) {
+                        s.onControl(sent.recipient(), ControlCodec.decode(datagram), answerNs);
+                    }
+                    datagram.release();
+                }
+            }
+            for (int i = 0; i < s.connectedCount(); i++) {
+                InetSocketAddress node = s.connected(i);
+                Link link = node.equals(A) ? a : node.equals(B) ? b : c;
+                int lost = 0;
+                for (int p = 0; p < 10; p++) {
+                    lost += random.nextDouble() < link.lossFraction() ? 1 : 0;
+                }
+                s.accepts(node, nowNs);
+                s.onFeedbackReport(node, 10 - lost, lost);
+            }
+        }
+    }
+
+    @Test
+    void lossyIngestPath_publisherMovesToTheCleanNode_makeBeforeBreak_andStays() {
+        long seed = 0x5EED_0601L;
+        SplittableRandom random = new SplittableRandom(seed);
+        ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        Link lossy = new Link(0.15, 2);
+        Link clean = new Link(0, 2);
+        run(s, 500, lossy, clean, clean, random);
+        assertEquals(A, s.connected(0), "seed " + seed);
+        assertFalse(s.prober().isActive(), "not degraded for a second yet: nothing probed");
+        run(s, 6000, lossy, clean, clean, random);
+        assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), switches, "seed " + seed);
+        assertEquals(B, s.connected(0));
+        assertEquals(List.of("CONNECTED"), states, "never without a node");
+        assertEquals(List.of("7101 joined", "7102 resumed"), accepted, "the new node's viewers get a keyframe");
+        assertEquals(0, s.failovers(), "a switch is not a failover");
+        run(s, 20_000, lossy, clean, clean, random);
+        assertEquals(1, switches.size(), "seed " + seed + ": never back");
+        assertEquals(1, s.switches());
+        assertFalse(s.prober().isActive(), "a clean path probes nothing");
+    }
+
+    @Test
+    void theOldNodeIsLeft_onlyAfterTheNewOneAcceptedThePublish() {
+        ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        run(s, 8000, new Link(0.2, 2), new Link(0, 2), new Link(0, 2), new SplittableRandom(11));
+        assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), switches);
+        int publishOnB = wire.indexOf("7102 Publish");
+        int leaveA = wire.indexOf("7101 Leave");
+        assertTrue(publishOnB >= 0 && leaveA > publishOnB, "published on B, then left A: " + wire);
+        List<String> afterLeave = wire.subList(leaveA, wire.size()).stream().filter(w -> w.startsWith("7101")).toList();
+        assertEquals(List.of("7101 Leave", "7101 Leave", "7101 Leave"), afterLeave,
+                "three goodbyes over the lossy path, then nothing more to A");
+    }
+
+    @Test
+    void everyNodeLossy_noSwitch() {
+        SplittableRandom random = new SplittableRandom(21);
+        ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B, C);
+        s.start(nowNs);
+        Link lossy = new Link(0.15, 2);
+        run(s, 10_000, lossy, new Link(0.15, 2), new Link(0.15, 2), random);
+        assertEquals(List.of(), switches);
+        assertEquals(A, s.connected(0));
+    }
+
+    @Test
+    void proactiveSwitchingOff_staysOnTheLossyNode() {
+        SplittableRandom random = new SplittableRandom(31);
+        ConnectionSupervisor s = publisher(FailoverPolicy.builder().proactiveSwitching(false).build(), A, B);
+        s.start(nowNs);
+        run(s, 8000, new Link(0.3, 2), new Link(0, 2), new Link(0, 2), random);
+        assertEquals(List.of(), switches);
+        assertEquals(0, s.prober().pingsSent());
+    }
+
+    @Test
+    void cleanIngestPath_withASlightlyFasterAlternative_isNeverLeft() {
+        SplittableRandom random = new SplittableRandom(41);
+        ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        run(s, 8000, new Link(0.01, 20), new Link(0, 2), new Link(0, 2), random);
+        assertEquals(List.of(), switches, "1 % loss is not degraded");
+        assertEquals(0, s.prober().pingsSent());
+    }
+
+    @Test
+    void loadedHost_answersReadLateOnBothSides_stillSwitchesOnce_toTheCleanNode() {
+        long seed = 0x5EED_0602L;
+        SplittableRandom random = new SplittableRandom(seed);
+        lateAnswerFraction = 0.2;
+        ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        run(s, 15_000, new Link(0.10, 2), new Link(0, 2), new Link(0, 2), random);
+        assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), switches, "seed " + seed);
+        assertEquals(List.of("CONNECTED"), states, "seed " + seed);
+    }
+}
