@@ -228,6 +228,17 @@ public final class SpscJitterBuffer {
     }
 
     /**
+     * Tells the buffer that the sender stopped this stream and has resumed it under the same SSRC
+     * (a simulcast layer a node switched the receiver away from and back to): the next packet
+     * offered starts a new numbering, as a new SSRC would, instead of the sequence numbers
+     * skipped meanwhile counting as lost, being NACKed and holding up the frames after them.
+     * Frames already held play out normally. Producer thread only.
+     */
+    public void restartOnNextPacket() {
+        producer.restartRequested = true;
+    }
+
+    /**
      * Collects the sequence numbers due for a NACK now, oldest first, and counts them. Producer
      * thread only. Numbers past their playout deadline, already received or out of retries are
      * no longer returned. Always 0 when NACK is disabled.
@@ -353,6 +364,8 @@ public final class SpscJitterBuffer {
         int ssrc;
         boolean havePreviousSsrc;
         int previousSsrc;
+        /** The caller said the stream resumed under the same SSRC: the next packet restarts it. */
+        boolean restartRequested;
         /** Buffer sequence number = extended sequence number + shift (per stream). */
         long shift;
         long highest = -1;
@@ -413,7 +426,11 @@ public final class SpscJitterBuffer {
                     haveSsrc = true;
                     ssrc = packetSsrc;
                     newStream = true;
+                } else if (restartRequested) {
+                    sequences = newSequenceUnwrapper();
+                    newStream = true;
                 }
+                restartRequested = false;
                 int classification = sequences.update(sequenceNumber);
                 if (classification == SequenceUnwrapper.BAD_JUMP || classification == SequenceUnwrapper.PROBATION) {
                     counters.add(JitterBufferStats.P_IGNORED_JUMPS, 1);

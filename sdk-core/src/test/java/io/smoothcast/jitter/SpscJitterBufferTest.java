@@ -278,6 +278,33 @@ class SpscJitterBufferTest {
     }
 
     @Test
+    void sameSsrcResumedAfterAPause_restartOnNextPacket_noLossNoNackAndNoStall() {
+        // A simulcast layer: the node stopped sending it for 10 s and now sends it again, with
+        // the publisher's numbering, which moved on by 1500 packets meanwhile.
+        SpscJitterBuffer buffer = fixed100();
+        RecordingHandler out = new RecordingHandler();
+        offer(buffer, 100, 0, true, T0);
+        offer(buffer, 101, 40, true, T0 + 40 * MS);
+        long resumeNs = T0 + 10_040 * MS;
+        buffer.restartOnNextPacket();
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 1601, 10_040, false, resumeNs));
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 1602, 10_040, true, resumeNs + MS));
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 1603, 10_080, true, resumeNs + 40 * MS));
+        assertEquals(2, buffer.poll(T0 + 200 * MS, out), "the frames held before the pause play normally");
+        assertEquals(2, buffer.poll(resumeNs + 140 * MS, out), "the resumed frames play at their time");
+        assertEquals(List.of(100, 101, 1601, 1603), out.firstSequences());
+        JitterBufferStats s = stats(buffer);
+        assertEquals(1, s.streamRestarts());
+        assertEquals(0, s.packetsLost(), "the numbers skipped during the pause are not losses");
+        assertEquals(0, buffer.pollNacks(resumeNs + 200 * MS, new int[16]), "and are not NACKed");
+        // Without the call, the same jump counts as a loss of the skipped numbers.
+        SpscJitterBuffer plain = fixed100();
+        offer(plain, 100, 0, true, T0);
+        offer(plain, 1601, 10_040, true, resumeNs);
+        assertEquals(0, stats(plain).streamRestarts());
+    }
+
+    @Test
     void senderTimestampJump_reanchorsInsteadOfStalling() {
         SpscJitterBuffer buffer = fixed100();
         RecordingHandler out = new RecordingHandler();

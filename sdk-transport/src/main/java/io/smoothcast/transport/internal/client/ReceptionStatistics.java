@@ -26,6 +26,7 @@ public final class ReceptionStatistics {
     private int lastSrMiddle;
     private long lastSrArrivalNs;
     private boolean srSeen;
+    private long lastArrivalNs;
 
     /**
      * @param clockRateHz the source's RTP clock rate, for the jitter's units
@@ -55,6 +56,7 @@ public final class ReceptionStatistics {
             }
         }
         received++;
+        lastArrivalNs = arrivalNs;
         if (original) {
             long arrivalUnits = Math.floorDiv(arrivalNs * (clockRateHz / 1000), 1_000_000L);
             long transit = arrivalUnits - (rtpTimestamp & 0xFFFFFFFFL);
@@ -77,6 +79,14 @@ public final class ReceptionStatistics {
         lastSrMiddle = (int) (ntpTimestamp >>> 16);
         lastSrArrivalNs = arrivalNs;
         srSeen = true;
+    }
+
+    /**
+     * How long nothing has been received from this source at {@code nowNs}, in ns; 0 before the
+     * first packet.
+     */
+    public long silentForNs(long nowNs) {
+        return started ? nowNs - lastArrivalNs : 0;
     }
 
     /** Whether anything was received, so a report block makes sense. */

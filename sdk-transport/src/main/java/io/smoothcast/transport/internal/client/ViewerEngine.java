@@ -76,7 +76,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     public static final int FAILOVERS = 11;
     /** Counter: abs-capture-time stamps not counted (latency below 0 or above a minute). */
     public static final int IMPLAUSIBLE_CAPTURE_TIMES = 12;
-    private static final int COUNTER_COUNT = 13;
+    /** Counter: simulcast layers the node sent again after a pause (their buffers restarted). */
+    public static final int LAYER_RESUMES = 13;
+    private static final int COUNTER_COUNT = 14;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
@@ -295,6 +297,12 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             Track track = t.track();
             if (track.ssrc() == ssrc) {
                 counters.increment(PACKETS_RECEIVED);
+                if (t.reception().silentForNs(nowNs) >= LayerGate.STOPPED_LAYER_NS && isSimulcastLayer(track, current)) {
+                    // The node switched this viewer away from the layer and now back to it: the
+                    // numbers it skipped meanwhile are not losses to NACK and wait for.
+                    t.buffer().restartOnNextPacket();
+                    counters.increment(LAYER_RESUMES);
+                }
                 onCaptureTime(t, nowNs);
                 t.reception().onPacket(rtp.sequenceNumber(), rtp.timestamp(), nowNs, true);
                 int result = t.buffer().offer(ssrc, rtp.sequenceNumber(), rtp.timestamp(), rtp.marker(), nowNs,
@@ -319,6 +327,20 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             }
         }
         counters.increment(MALFORMED_DROPPED);
+    }
+
+    /** Whether the track is one of several video layers of the stream (simulcast). */
+    private static boolean isSimulcastLayer(Track track, ReceiveTrack[] tracks) {
+        if (track.kind() != MediaKind.VIDEO) {
+            return false;
+        }
+        int videoTracks = 0;
+        for (ReceiveTrack t : tracks) {
+            if (t.track().kind() == MediaKind.VIDEO) {
+                videoTracks++;
+            }
+        }
+        return videoTracks > 1;
     }
 
     /**
