@@ -1,6 +1,5 @@
 package io.smoothcast.netsim;
 
-import java.util.Arrays;
 
 /**
  * A Reno-like TCP sender for competing traffic: slow start, then additive increase of one
