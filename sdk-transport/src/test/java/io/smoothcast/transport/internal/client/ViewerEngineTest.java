@@ -1,5 +1,9 @@
 package io.smoothcast.transport.internal.client;
 
+import static io.smoothcast.transport.internal.client.ViewerTestPackets.VIDEO;
+import static io.smoothcast.transport.internal.client.ViewerTestPackets.nackedTo;
+import static io.smoothcast.transport.internal.client.ViewerTestPackets.packetize;
+import static io.smoothcast.transport.internal.client.ViewerTestPackets.rtx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +18,6 @@ import io.smoothcast.rtp.RtcpNackView;
 import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtcpReportView;
 import io.smoothcast.rtp.RtpPacketView;
-import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.rtp.TransportCcFeedbackView;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
@@ -24,7 +27,6 @@ import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,6 @@ import org.junit.jupiter.api.Test;
 class ViewerEngineTest {
 
     private static final InetSocketAddress NODE = new InetSocketAddress("127.0.0.1", 7000);
-    private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final RecordingSender out = new RecordingSender();
@@ -68,30 +69,6 @@ class ViewerEngineTest {
         reply(new ControlMessage.SubscribeAck("show", List.of(VIDEO)));
         assertEquals(1, engine.tracks().length);
         out.drain();
-    }
-
-    private static List<byte[]> packetize(byte[] frame, int firstSeq) {
-        List<byte[]> packets = new ArrayList<>();
-        new FramePacketizer(VIDEO, 5, firstSeq).packetize(Unpooled.wrappedBuffer(frame), 9000, true,
-                UnpooledByteBufAllocator.DEFAULT, (packet, seq, offset) -> {
-                    packets.add(ByteBufUtil.getBytes(packet));
-                    packet.release();
-                });
-        return packets;
-    }
-
-    private static byte[] rtx(byte[] original, int rtxSeq) {
-        RtpPacketView view = new RtpPacketView();
-        view.wrap(original, 0, original.length);
-        byte[] payload = new byte[view.payloadLength() + 2];
-        payload[0] = (byte) (view.sequenceNumber() >> 8);
-        payload[1] = (byte) view.sequenceNumber();
-        System.arraycopy(original, view.payloadOffset(), payload, 2, view.payloadLength());
-        byte[] packet = new byte[1500];
-        int length = new RtpPacketWriter().payloadType(VIDEO.rtxPayloadType()).sequenceNumber(rtxSeq)
-                .timestamp(view.timestamp()).marker(view.marker()).ssrc(VIDEO.rtxSsrc())
-                .write(packet, 0, packet.length, payload, 0, payload.length);
-        return Arrays.copyOf(packet, length);
     }
 
     private byte[] playOneFrame() {
@@ -200,5 +177,33 @@ class ViewerEngineTest {
         info.release();
         assertEquals(2, engine.tracks().length);
         assertTrue(engine.tracks()[0] == before);
+    }
+
+    @Test
+    void aSimulcastLayerResumedAfterAPause_restartsItsBuffer_soTheNumbersSkippedAreNotNacked() {
+        Track low = new Track(0x2000, 0x2001, 96, 97, MediaKind.VIDEO, 0, 90_000, 300_000);
+        Track high = new Track(0x3000, 0x3001, 96, 97, MediaKind.VIDEO, 1, 90_000, 1_500_000);
+        ByteBuf info = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 0, new byte[0],
+                new ControlMessage.StreamInfo("show", List.of(low, high)));
+        receive(ByteBufUtil.getBytes(info), NODE);
+        info.release();
+        receive(packetize(high, new byte[100], 100, 0).get(0), NODE);
+        nowNs += 40 * MS;
+        receive(packetize(high, new byte[100], 101, 3600).get(0), NODE);
+        // The node moves the viewer to the low layer for 2 s, then back: the high layer's
+        // numbering moved on by 1500 meanwhile.
+        nowNs += 2000 * MS;
+        receive(packetize(high, new byte[100], 1601, 183_600).get(0), NODE);
+        nowNs += 40 * MS;
+        receive(packetize(high, new byte[100], 1602, 187_200).get(0), NODE);
+        engine.onTick(nowNs);
+        assertEquals(1, engine.counters().get(ViewerEngine.LAYER_RESUMES));
+        assertTrue(nackedTo(out.drain(), NODE).isEmpty(), "nothing skipped while the layer was paused is NACKed");
+        assertEquals(0, engine.counters().get(ViewerEngine.NACKS_SENT));
+        receive(packetize(high, new byte[100], 1604, 190_800).get(0), NODE); // 1603 lost
+        nowNs += 10 * MS;
+        engine.onTick(nowNs);
+        assertEquals(List.of(1603), nackedTo(out.drain(), NODE), "a loss after the resume is NACKed as usual");
+        assertEquals(1, engine.counters().get(ViewerEngine.LAYER_RESUMES));
     }
 }

@@ -1,5 +1,9 @@
 package io.smoothcast.transport.internal.client;
 
+import static io.smoothcast.transport.internal.client.ViewerTestPackets.VIDEO;
+import static io.smoothcast.transport.internal.client.ViewerTestPackets.nackedTo;
+import static io.smoothcast.transport.internal.client.ViewerTestPackets.packetize;
+import static io.smoothcast.transport.internal.client.ViewerTestPackets.rtx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,17 +13,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.jitter.SpscJitterBuffer;
-import io.smoothcast.rtp.ParseStatus;
-import io.smoothcast.rtp.RtcpNackView;
-import io.smoothcast.rtp.RtcpPacketType;
-import io.smoothcast.rtp.RtpPacketView;
-import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
-import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
-import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -38,7 +35,6 @@ class ViewerRedundantLegsTest {
 
     private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 7001);
     private static final InetSocketAddress B = new InetSocketAddress("127.0.0.1", 7002);
-    private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final RecordingSender out = new RecordingSender();
@@ -63,46 +59,6 @@ class ViewerRedundantLegsTest {
         ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
         receive(ByteBufUtil.getBytes(buf), node);
         buf.release();
-    }
-
-    private static List<byte[]> packetize(byte[] frame, int firstSeq) {
-        List<byte[]> packets = new ArrayList<>();
-        new FramePacketizer(VIDEO, 5, firstSeq).packetize(Unpooled.wrappedBuffer(frame), 9000, true,
-                UnpooledByteBufAllocator.DEFAULT, (packet, seq, offset) -> {
-                    packets.add(ByteBufUtil.getBytes(packet));
-                    packet.release();
-                });
-        return packets;
-    }
-
-    private static byte[] rtx(byte[] original, int rtxSeq) {
-        RtpPacketView view = new RtpPacketView();
-        view.wrap(original, 0, original.length);
-        byte[] payload = new byte[view.payloadLength() + 2];
-        payload[0] = (byte) (view.sequenceNumber() >> 8);
-        payload[1] = (byte) view.sequenceNumber();
-        System.arraycopy(original, view.payloadOffset(), payload, 2, view.payloadLength());
-        byte[] packet = new byte[1500];
-        int length = new RtpPacketWriter().payloadType(VIDEO.rtxPayloadType()).sequenceNumber(rtxSeq)
-                .timestamp(view.timestamp()).marker(view.marker()).ssrc(VIDEO.rtxSsrc())
-                .write(packet, 0, packet.length, payload, 0, payload.length);
-        return Arrays.copyOf(packet, length);
-    }
-
-    /** The NACKed sequence numbers sent to {@code node} since the last drain of the sender. */
-    private static List<Integer> nackedTo(List<RecordingSender.Sent> sent, InetSocketAddress node) {
-        List<Integer> nacked = new ArrayList<>();
-        RtcpNackView nack = new RtcpNackView();
-        for (RecordingSender.Sent s : sent) {
-            byte[] b = s.bytes();
-            if (s.recipient().equals(node) && (b[1] & 0xFF) == 205 && (b[0] & 0x1F) == RtcpPacketType.FMT_GENERIC_NACK) {
-                assertEquals(ParseStatus.OK, nack.wrap(b, 0, b.length));
-                for (int i = 0; i < nack.entryCount(); i++) {
-                    nacked.add(nack.packetId(i));
-                }
-            }
-        }
-        return nacked;
     }
 
     @Test
