@@ -229,7 +229,13 @@ public final class RenditionSelector {
             throw new IllegalArgumentException("targetBitrateBps must be >= 0: " + targetBitrateBps);
         }
         // What was sent since the last update, against the target of that time.
-        dipQueue.advance(encoderBitrateBps() + paddingBitrateBps(), this.targetBitrateBps, nowNs);
+        long sentBps = encoderBitrateBps() + paddingBitrateBps();
+        dipQueue.advance(sentBps, this.targetBitrateBps, nowNs);
+        if (targetBitrateBps >= encoderBitrateBps()) {
+            // The dip is over: the controller sees and drains the queue again (the model,
+            // bottleneck = target, would not drain while padding fills up to the target).
+            dipQueue.reset();
+        }
         this.targetBitrateBps = targetBitrateBps;
         heldAbove.update(targetBitrateBps, nowNs);
         trackFloor(targetBitrateBps, nowNs);

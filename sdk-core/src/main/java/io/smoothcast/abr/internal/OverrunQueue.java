@@ -37,6 +37,11 @@ public final class OverrunQueue {
         started = true;
     }
 
+    /** Empties the modelled queue (the time of the last call is kept). */
+    public void reset() {
+        queueNs = 0;
+    }
+
     /** Returns the modelled queue, in nanoseconds of transmission at the target. */
     public double queueNs() {
         return queueNs;
