@@ -402,21 +402,21 @@ class RenditionSelectorTest {
     void ladderEncoder_dipLongerThanTheQueueBudget_switchesDownOnceTheBudgetIsSpent() {
         RecordingListener events = new RecordingListener();
         RenditionSelector ladder = ladderAt540p(events, -1);
-        // 720k: 900k queues (900 - 720) / 720 = 0.25 s per s; 200 ms are reached after 0.8 s.
-        for (long t = 2_100; t <= 2_800; t += 100) {
-            ladder.update(720_000, t * MS);
+        // 760k: 900k queues (900 - 760) / 760 = 0.184 s per s; 200 ms are passed after 1.1 s.
+        for (long t = 2_100; t <= 3_100; t += 100) {
+            ladder.update(760_000, t * MS);
         }
-        assertEquals("540p", ladder.current().name(), "175 ms queued after 0.7 s");
-        ladder.update(720_000, 2_900 * MS);
-        assertEquals("360p", ladder.current().name(), "200 ms queued after 0.8 s");
-        assertEquals(List.of("change 360p->540p @2000", "change 540p->360p @2900"), events.events);
+        assertEquals("540p", ladder.current().name(), "184 ms queued after 1.0 s");
+        ladder.update(760_000, 3_200 * MS);
+        assertEquals("360p", ladder.current().name(), "203 ms queued after 1.1 s");
+        assertEquals(List.of("change 360p->540p @2000", "change 540p->360p @3200"), events.events);
     }
 
     @Test
     void ladderEncoder_deepDip_switchesDownAtOnce() {
         RecordingListener events = new RecordingListener();
         RenditionSelector ladder = ladderAt540p(events, -1);
-        ladder.update(620_000, 2_100 * MS); // under 0.7 x 900k = 630k: a capacity drop
+        ladder.update(700_000, 2_100 * MS); // under 0.8 x 900k = 720k: a capacity drop
         assertEquals("360p", ladder.current().name());
         assertEquals(List.of("change 360p->540p @2000", "change 540p->360p @2100"), events.events);
     }
@@ -426,13 +426,13 @@ class RenditionSelectorTest {
         RecordingListener events = new RecordingListener();
         RenditionSelector ladder = ladderAt540p(events, -1);
         long t = 2_100;
-        // Five cycles of 0.6 s at 720k (150 ms modelled by the next update) and 1.4 s at 1.1M:
+        // Five cycles of 0.6 s at 760k (110 ms modelled by the next update) and 1.4 s at 1.1M:
         // back above 900k, the controller drains the queue again and the model restarts. (The
         // model alone would not drain: padding fills up to the target.) Were the budget shared,
         // the second dip would spend it.
         for (int cycle = 0; cycle < 5; cycle++) {
             for (long end = t + 600; t < end; t += 100) {
-                ladder.update(720_000, t * MS);
+                ladder.update(760_000, t * MS);
             }
             for (long end = t + 1_400; t < end; t += 100) {
                 ladder.update(1_100_000, t * MS);
@@ -461,17 +461,17 @@ class RenditionSelectorTest {
         for (long t = 0; t < 1_000; t += 100) {
             riding.update(1_000_000, t * MS);
         }
-        // 1M over 800k queues 0.25 s per s: kept for 0.4 s, then down to the target.
-        for (long t = 1_000; t <= 1_300; t += 100) {
-            riding.update(800_000, t * MS);
+        // 1M over 850k queues 0.176 s per s: kept for 0.5 s, then down to the target.
+        for (long t = 1_000; t <= 1_500; t += 100) {
+            riding.update(850_000, t * MS);
             assertEquals(1_000_000, riding.encoderBitrateBps(), "at " + t + " ms");
         }
-        riding.update(800_000, 1_400 * MS);
-        assertEquals(800_000, riding.encoderBitrateBps(), "100 ms queued");
+        riding.update(850_000, 1_600 * MS);
+        assertEquals(850_000, riding.encoderBitrateBps(), "106 ms queued");
         riding.update(1_200_000, 1_500 * MS);
         assertEquals(1_200_000, riding.encoderBitrateBps(), "a rising target is followed at once");
         riding.update(800_000, 1_600 * MS);
-        assertEquals(800_000, riding.encoderBitrateBps(), "under 0.7 x 1.2M: followed at once");
+        assertEquals(800_000, riding.encoderBitrateBps(), "under 0.8 x 1.2M: followed at once");
     }
 
     @Test
