@@ -75,7 +75,7 @@ class ViewerEngineTest {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         int frames = engine.tracks()[0].buffer().poll(nowNs, f -> {
             for (int i = 0; i < f.packetCount(); i++) {
-                frame.write(f.payloadArray(), f.payloadOffset(i) + 1, f.payloadLength(i) - 1);
+                frame.write(f.payloadArray(i), f.payloadOffset(i) + 1, f.payloadLength(i) - 1);
             }
         });
         return frames == 1 ? frame.toByteArray() : null;

@@ -91,7 +91,7 @@ class ViewerRedundantLegsTest {
         ByteArrayOutputStream played = new ByteArrayOutputStream();
         int frames = engine.tracks()[0].buffer().poll(nowNs, f -> {
             for (int i = 0; i < f.packetCount(); i++) {
-                played.write(f.payloadArray(), f.payloadOffset(i) + 1, f.payloadLength(i) - 1);
+                played.write(f.payloadArray(i), f.payloadOffset(i) + 1, f.payloadLength(i) - 1);
             }
         });
         assertEquals(1, frames);
