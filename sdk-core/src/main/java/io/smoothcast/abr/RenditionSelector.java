@@ -119,10 +119,11 @@ public final class RenditionSelector {
     public static final long DEFAULT_CONTINUOUS_DIP_OVERRUN_QUEUE_MS = 0;
     /**
      * Default depth of a dip that may be ridden out: the target must stay at or above this
-     * fraction of the bitrate being sent. One delay-based decrease lands 15-25 % under the sent
-     * rate; a deeper fall is a capacity drop and is followed at once. Measured against 0.7: the
-     * same Norway QoE_lin, while several ladder flows sharing a bottleneck stay fairer (a flow
-     * that rides deep dips keeps the queue up for the others: RFC 8867 5.4 0.79 against 0.69).
+     * fraction of the bitrate being sent. A delay-based decrease cuts the target by 15-25 %, but
+     * from a peak that is usually above the rendition, so it lands at 0.8-1.0 of the rendition;
+     * a deeper fall is a capacity drop and is followed at once. Measured against 0.7: the same
+     * Norway QoE_lin, while several ladder flows sharing a bottleneck stay fairer (a flow that
+     * rides deep dips keeps the queue up for the others: RFC 8867 5.4 0.79 against 0.69).
      */
     public static final double DEFAULT_DIP_FLOOR_FRACTION = 0.8;
 
