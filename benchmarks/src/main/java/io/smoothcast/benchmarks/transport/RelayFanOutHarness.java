@@ -5,17 +5,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.transport.MediaKind;
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.time.NanoClock;
-import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.ResidenceRecorder;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.transport.internal.relay.RelayChannels;
 import io.smoothcast.transport.internal.relay.RelayConfig;
 import io.smoothcast.transport.internal.relay.RelayCounter;
 import io.smoothcast.transport.internal.relay.RelayCounters;
-import io.smoothcast.transport.internal.relay.RelayEngine;
 import io.smoothcast.transport.internal.relay.RelaySecurity;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -57,8 +54,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.transport.RelayFanOutHarness \
- *     [subscribers=200] [packetsPerSecondIn=500] [seconds=10] [relay|relay-noext|gstreamer]
+ *     [subscribers=200] [packetsPerSecondIn=500] [seconds=10] [relay|relay-noext|gstreamer] [fanOutThreads]
  * </pre>
+ *
+ * <p>{@code fanOutThreads} is the relay's number of sending threads, as
+ * {@link io.smoothcast.transport.RelayNode.Builder#fanOutThreads} (default min(2, cores)); "per
+ * CPU second" then divides by the CPU time of all of them, and the residence of a datagram is
+ * the time until the last of its copies on any thread was flushed.
  */
 public final class RelayFanOutHarness {
 
@@ -83,37 +85,26 @@ public final class RelayFanOutHarness {
             return;
         }
         boolean transportSequence = !(args.length > 3 && args[3].equals("relay-noext"));
-        runRelay(subscribers, rateIn, seconds, transportSequence);
+        int fanOutThreads = args.length > 4 ? Integer.parseInt(args[4])
+                : Math.min(2, Runtime.getRuntime().availableProcessors());
+        runRelay(subscribers, rateIn, seconds, transportSequence, fanOutThreads);
     }
 
     /**
-     * The relay: the same engine, handler and transport {@link io.smoothcast.transport.RelayNode}
-     * starts, assembled here so the handler can time each datagram's residence.
+     * The relay: the same {@link RelayChannels} (engine, handlers, sockets and fan-out threads)
+     * {@link io.smoothcast.transport.RelayNode} starts, with a recorder timing each datagram's
+     * residence.
      */
-    private static void runRelay(int subscribers, int rateIn, int seconds, boolean transportSequence)
-            throws Exception {
+    private static void runRelay(int subscribers, int rateIn, int seconds, boolean transportSequence,
+            int fanOutThreads) throws Exception {
         RelayCounters counters = new RelayCounters();
-        long[] residenceNs = new long[1 << 20];
-        int[] residenceCount = new int[1];
-        long[] undrained = new long[1];
-        ResidenceRecorder recorder = (ns, drained) -> {
-            if (residenceCount[0] < residenceNs.length) {
-                residenceNs[residenceCount[0]++] = ns;
-            }
-            if (!drained) {
-                undrained[0]++;
-            }
-        };
+        ResidenceLog residenceLog = new ResidenceLog(1 << 20);
         UdpTransport transport = UdpTransport.best();
-        EventLoopGroup group = transport.newGroup(1, "smoothcast-relay");
         RelayConfig config = new RelayConfig(1, 500, SESSION_TIMEOUT_MS, 1024, 200, 100_000, 100_000, null);
-        DatagramHandler handler = new DatagramHandler(
-                sender -> new RelayEngine(config, sender, counters, RelaySecurity.NONE), NanoClock.system(), recorder);
-        RelayEngine engine = (RelayEngine) handler.receiver();
-        Channel channel = transport.bind(group, new InetSocketAddress("127.0.0.1", 0), handler);
-        channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(System.nanoTime()), 0, 20, TimeUnit.MILLISECONDS);
+        RelayChannels relay = RelayChannels.start(transport, new InetSocketAddress("127.0.0.1", 0), fanOutThreads,
+                NanoClock.system(), config, counters, RelaySecurity.NONE, residenceLog);
         try {
-            InetSocketAddress node = (InetSocketAddress) channel.localAddress();
+            InetSocketAddress node = relay.localAddress();
             DatagramChannel publisher = open();
             request(publisher, node, new ControlMessage.Hello(1, 500));
             request(publisher, node, new ControlMessage.Publish("harness", List.of(TRACK)));
@@ -135,7 +126,7 @@ public final class RelayFanOutHarness {
 
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             // Setup traffic (joins) is not timed: start the residence record with the media.
-            channel.eventLoop().submit(() -> residenceCount[0] = 0).syncUninterruptibly();
+            residenceLog.clear();
             long relayCpuBefore = relayCpuNs(mx);
             long relayUserBefore = relayUserNs(mx);
             long forwardedBefore = counters.get(RelayCounter.PACKETS_FORWARDED);
@@ -155,15 +146,15 @@ public final class RelayFanOutHarness {
             int samples = (int) Math.min(received[0], latencyNs.length);
             long[] sorted = Arrays.copyOf(latencyNs, samples);
             Arrays.sort(sorted);
-            long[] residence = channel.eventLoop().submit(() -> Arrays.copyOf(residenceNs, residenceCount[0]))
-                    .syncUninterruptibly().getNow();
+            long[] residence = residenceLog.perDatagram();
             Arrays.sort(residence);
-            System.out.printf("relay subscribers=%d rateIn=%d pps seconds=%d transportSequence=%b transport=%s%n",
-                    subscribers, rateIn, seconds, transportSequence, transport);
+            System.out.printf("relay subscribers=%d rateIn=%d pps seconds=%d transportSequence=%b transport=%s"
+                    + " fanOutThreads=%d%n", subscribers, rateIn, seconds, transportSequence, transport,
+                    relay.fanOutThreads());
             System.out.printf("load average before=%.2f after=%.2f%n", loadBefore, loadAfter);
             System.out.printf("forwarded=%d of %d offered, received=%d (%.2f %% lost on the host)%n", forwarded,
                     totalOut, received[0], 100.0 * (forwarded - received[0]) / Math.max(1, forwarded));
-            System.out.printf("relay I/O thread CPU=%.2f s -> %.0f packets forwarded per CPU second"
+            System.out.printf("relay I/O threads CPU=%.2f s -> %.0f packets forwarded per CPU second"
                     + " (%.2f us of relay CPU per packet out)%n",
                     relayCpuNs / 1e9, forwarded / (relayCpuNs / 1e9), relayCpuNs / 1e3 / Math.max(1, forwarded));
             System.out.printf("of which in user space=%.2f us per packet out, in the kernel (the sendmmsg and"
@@ -171,12 +162,15 @@ public final class RelayFanOutHarness {
                     (relayCpuNs - relayUserNs) / 1e3 / Math.max(1, forwarded));
             System.out.printf("forwarded per wall second=%.0f%n", forwarded / (double) seconds);
             if (residence.length > 0) {
-                System.out.printf("relay residence (read stamp -> end of the flush of its copies), %d datagrams:"
-                        + " p50=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms; flushes left queued: %d%n",
+                System.out.printf("relay residence (read stamp -> end of the last flush of its copies on any"
+                        + " thread), %d datagrams: p50=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms;"
+                        + " flushes left queued: %d; hand-offs dropped: %d; copies sent by the owner for a"
+                        + " lane behind: %d%n",
                         residence.length, residence[residence.length / 2] / 1e6,
                         residence[(int) (residence.length * 0.99)] / 1e6,
                         residence[(int) (residence.length * 0.999)] / 1e6, residence[residence.length - 1] / 1e6,
-                        undrained[0]);
+                        residenceLog.undrained(), relay.handOffDropped(),
+                        counters.get(RelayCounter.FAN_OUT_LANE_BEHIND));
             }
             if (samples > 0) {
                 System.out.printf("latency publisher->subscriber p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
@@ -188,9 +182,7 @@ public final class RelayFanOutHarness {
             publisher.close();
             selector.close();
         } finally {
-            channel.eventLoop().submit(engine::close).syncUninterruptibly();
-            channel.close().syncUninterruptibly();
-            UdpTransport.shutdown(group);
+            relay.close();
         }
     }
 
@@ -387,6 +379,57 @@ public final class RelayFanOutHarness {
             offset += 4 + 4 * (packet.getShort(offset + 2) & 0xFFFF);
         }
         return offset <= length ? offset : -1;
+    }
+
+    /**
+     * Residence reports from every relay thread (several per datagram with several fan-out
+     * threads), merged per datagram after the run: its residence is the largest report for its
+     * read stamp.
+     */
+    private static final class ResidenceLog implements ResidenceRecorder {
+        private final long[] stampsNs;
+        private final long[] residencesNs;
+        private int size;
+        private long undrained;
+
+        ResidenceLog(int capacity) {
+            stampsNs = new long[capacity];
+            residencesNs = new long[capacity];
+        }
+
+        @Override
+        public synchronized void record(long readStampNs, long residenceNs, boolean drained) {
+            if (size < stampsNs.length) {
+                stampsNs[size] = readStampNs;
+                residencesNs[size] = residenceNs;
+                size++;
+            }
+            if (!drained) {
+                undrained++;
+            }
+        }
+
+        synchronized void clear() {
+            size = 0;
+            undrained = 0;
+        }
+
+        synchronized long undrained() {
+            return undrained;
+        }
+
+        synchronized long[] perDatagram() {
+            java.util.Map<Long, Long> largest = new java.util.HashMap<>();
+            for (int i = 0; i < size; i++) {
+                largest.merge(stampsNs[i], residencesNs[i], Math::max);
+            }
+            long[] result = new long[largest.size()];
+            int i = 0;
+            for (long residence : largest.values()) {
+                result[i++] = residence;
+            }
+            return result;
+        }
     }
 
     /** User-space CPU time of the relay's I/O threads, in ns (the rest of their CPU time is the kernel's). */
