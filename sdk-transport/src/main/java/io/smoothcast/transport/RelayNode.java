@@ -157,6 +157,18 @@ public final class RelayNode implements AutoCloseable {
     }
 
     /**
+     * The threads that send the copies of forwarded packets ({@link Builder#fanOutThreads}).
+     *
+     * @return after {@link #start()}, the number in use (1 on NIO whatever was asked); before,
+     *     the number asked for
+     */
+    public int fanOutThreads() {
+        synchronized (lifecycleLock) {
+            return channels == null ? fanOutThreads : channels.fanOutThreads();
+        }
+    }
+
+    /**
      * The node id announced to clients and used as the SSRC of the node's own RTCP.
      *
      * @return the 32-bit node id
