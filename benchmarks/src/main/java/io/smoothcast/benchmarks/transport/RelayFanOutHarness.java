@@ -70,6 +70,8 @@ public final class RelayFanOutHarness {
      * machine: a short timeout would expire the first ones before the media starts (the wire field is 16 bits).
      */
     private static final int SESSION_TIMEOUT_MS = 60_000;
+    /** Media sent before the measurement, not counted (see {@link #warmUp}). */
+    private static final int WARMUP_SECONDS = 2;
     private static final Track TRACK = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 8_000_000);
 
     private RelayFanOutHarness() {
@@ -117,6 +119,7 @@ public final class RelayFanOutHarness {
                 sockets[i].configureBlocking(false);
                 sockets[i].register(selector, SelectionKey.OP_READ);
             }
+            long firstTimed = warmUp(selector, publisher, node, rateIn, transportSequence);
             long totalOut = (long) rateIn * seconds * subscribers;
             long[] latencyNs = new long[(int) Math.min(totalOut, 2_000_000)];
             long[] received = new long[1];
@@ -125,13 +128,13 @@ public final class RelayFanOutHarness {
             reader.start();
 
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-            // Setup traffic (joins) is not timed: start the residence record with the media.
+            // Setup traffic (joins) and the warm-up are not timed: start the residence record now.
             residenceLog.clear();
             long relayCpuBefore = relayCpuNs(mx);
             long relayUserBefore = relayUserNs(mx);
             long forwardedBefore = counters.get(RelayCounter.PACKETS_FORWARDED);
             double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-            send(publisher, node, rateIn, seconds, transportSequence);
+            send(publisher, node, rateIn, seconds, firstTimed, transportSequence);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (received[0] < totalOut && System.nanoTime() - deadline < 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // drain what is in flight
@@ -231,6 +234,7 @@ public final class RelayFanOutHarness {
                 }
             }
             ProcessHandle gstLaunch = gst.toHandle().descendants().findFirst().orElse(gst.toHandle());
+            long firstTimed = warmUp(selector, publisher, node, rateIn, false);
             long totalOut = (long) rateIn * seconds * subscribers;
             long[] latencyNs = new long[(int) Math.min(totalOut, 2_000_000)];
             long[] received = new long[1];
@@ -238,7 +242,7 @@ public final class RelayFanOutHarness {
             Thread reader = new Thread(() -> read(selector, latencyNs, received, reading), "harness-reader");
             reader.start();
             long cpuBefore = processCpuNs(gstLaunch.pid());
-            send(publisher, node, rateIn, seconds, false);
+            send(publisher, node, rateIn, seconds, firstTimed, false);
             long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (received[0] < totalOut && System.nanoTime() - drainUntil < 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
@@ -307,17 +311,40 @@ public final class RelayFanOutHarness {
         }
     }
 
+    /**
+     * Sends {@link #WARMUP_SECONDS} of media that is not measured (its copies are read and
+     * dropped), so that every relay thread runs compiled code when the measurement starts: cold,
+     * the first packets of a run take the interpreter's time and queue up hundreds of ms of
+     * residence, more with more threads to warm. The baseline gets the same warm-up.
+     *
+     * @return the packet index the measured media starts at
+     */
+    private static long warmUp(Selector selector, DatagramChannel publisher, InetSocketAddress node, int rate,
+            boolean transportSequence) throws Exception {
+        long[] ignoredLatency = new long[1];
+        long[] ignoredCount = new long[1];
+        AtomicBoolean reading = new AtomicBoolean(true);
+        Thread reader = new Thread(() -> read(selector, ignoredLatency, ignoredCount, reading), "harness-warm-up");
+        reader.start();
+        send(publisher, node, rate, WARMUP_SECONDS, 0, transportSequence);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // let the last copies arrive
+        reading.set(false);
+        selector.wakeup();
+        reader.join();
+        return (long) rate * WARMUP_SECONDS;
+    }
+
     private static void send(DatagramChannel publisher, InetSocketAddress node, int rate, int seconds,
-            boolean transportSequence) throws IOException {
+            long firstIndex, boolean transportSequence) throws IOException {
         byte[] packet = new byte[1500];
         byte[] payload = new byte[PAYLOAD_BYTES];
         RtpPacketWriter writer = new RtpPacketWriter();
         ByteBuffer out = ByteBuffer.wrap(packet);
         long intervalNs = TimeUnit.SECONDS.toNanos(1) / rate;
         long start = System.nanoTime();
-        long total = (long) rate * seconds;
-        for (long i = 0; i < total; i++) {
-            long due = start + i * intervalNs;
+        long end = firstIndex + (long) rate * seconds;
+        for (long i = firstIndex; i < end; i++) {
+            long due = start + (i - firstIndex) * intervalNs;
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
