@@ -34,7 +34,7 @@ import java.util.concurrent.Executor;
 public final class FanOutLanes {
 
     /** Packets a lane may be behind before the owner sends that lane's copies itself. */
-    public static final int BATCHES_PER_LANE = 64;
+    public static final int BATCHES_PER_LANE = 16;
 
     /** {@link #add}'s sequence argument for a packet without a transport-wide sequence number. */
     public static final int NO_SEQUENCE = -1;
