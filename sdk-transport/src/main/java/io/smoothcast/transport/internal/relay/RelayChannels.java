@@ -162,15 +162,19 @@ public final class RelayChannels {
         return total;
     }
 
-    /** Stops the timer, releases the engine's cached packets, closes the channels and stops the threads. */
+    /**
+     * Closes the extra sockets first (so nothing more is handed to the owner), then stops the
+     * timer and releases the engine's cached packets on the owner's thread (after the hand-offs
+     * already queued there), closes the owner's socket and stops the threads.
+     */
     public void close() {
+        for (Channel lane : lanes) {
+            lane.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         owner.eventLoop().submit(() -> {
             ticker.cancel(false);
             engine.close();
         }).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        for (Channel lane : lanes) {
-            lane.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
         owner.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         UdpTransport.shutdown(group);
     }
