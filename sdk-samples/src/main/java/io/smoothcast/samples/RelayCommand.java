@@ -88,7 +88,7 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--fan-out-threads", paramLabel = "N",
             description = "Threads that send the copies of each forwarded packet (1-64): with more than one, the node's"
                     + " subscribers are spread over that many sockets sharing its port, so the copies of a packet leave"
-                    + " in parallel (epoll only; with NIO the node uses one). Default: min(2, processors).")
+                    + " in parallel (epoll only; with NIO the node uses one). Default: 2 with at least 4 processors, else 1.")
     Integer fanOutThreads;
 
     @Override

@@ -40,7 +40,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Thread-safety: {@link #start()}, {@link #close()}, {@link #localAddress()} and
  * {@link #stats()} may be called from any thread. All protocol work runs on the node's one
  * owning I/O thread (epoll when available, NIO otherwise); with epoll, the copies of each
- * forwarded packet are written by {@linkplain Builder#fanOutThreads several threads} at once.
+ * forwarded packet can be written by {@linkplain Builder#fanOutThreads several threads} at once.
  */
 public final class RelayNode implements AutoCloseable {
 
@@ -221,7 +221,7 @@ public final class RelayNode implements AutoCloseable {
         private int maxSessions = 10_000;
         private int maxSubscribersPerStream = 5_000;
         private boolean forceNio;
-        private int fanOutThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        private int fanOutThreads = Runtime.getRuntime().availableProcessors() >= 4 ? 2 : 1;
         private InetSocketAddress upstream;
         private java.util.List<NodeInfo> members = java.util.List.of();
         private final java.util.Map<Integer, VideoPayloadFormat> videoPayloadFormats = new java.util.HashMap<>();
@@ -514,7 +514,11 @@ public final class RelayNode implements AutoCloseable {
          * a packet leave in parallel. Subscribers see the same source address and port whichever
          * thread sends. All protocol state stays on the first thread; datagrams the kernel gives
          * the other sockets are handed to it. Needs the epoll transport: with NIO the node uses
-         * one thread whatever is set here. Default: min(2, available processors).
+         * one thread whatever is set here. More threads help only when they get a core each when
+         * a packet arrives: on a 2-core machine also busy with other work, the second thread
+         * waited for a core often enough to make the copies leave later, not sooner
+         * (BENCHMARKS.md, "Relay fan-out, session 4"). Default: 2 with at least 4 available
+         * processors, else 1.
          *
          * @param threads 1-64
          * @return this builder

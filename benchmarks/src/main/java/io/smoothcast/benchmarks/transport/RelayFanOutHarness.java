@@ -58,7 +58,7 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  *
  * <p>{@code fanOutThreads} is the relay's number of sending threads, as
- * {@link io.smoothcast.transport.RelayNode.Builder#fanOutThreads} (default min(2, cores)); "per
+ * {@link io.smoothcast.transport.RelayNode.Builder#fanOutThreads} (default 1 here); "per
  * CPU second" then divides by the CPU time of all of them, and the residence of a datagram is
  * the time until the last of its copies on any thread was flushed.
  */
@@ -94,8 +94,7 @@ public final class RelayFanOutHarness {
             return;
         }
         boolean transportSequence = !(args.length > 3 && args[3].equals("relay-noext"));
-        int fanOutThreads = args.length > 4 ? Integer.parseInt(args[4])
-                : Math.min(2, Runtime.getRuntime().availableProcessors());
+        int fanOutThreads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         runRelay(subscribers, rateIn, seconds, transportSequence, fanOutThreads);
     }
 
