@@ -39,8 +39,6 @@ public final class FanOutLanes {
     /** {@link #add}'s sequence argument for a packet without a transport-wide sequence number. */
     public static final int NO_SEQUENCE = -1;
 
-    private static final FanOutLanes SINGLE = new FanOutLanes();
-
     private final Lane[] remote;
     private final NanoClock clock;
     private final ResidenceRecorder residence;
@@ -81,10 +79,10 @@ public final class FanOutLanes {
     /**
      * The owning thread alone: every copy is sent by the caller.
      *
-     * @return lanes with {@link #laneCount()} 1
+     * @return new lanes with {@link #laneCount()} 1
      */
     public static FanOutLanes single() {
-        return SINGLE;
+        return new FanOutLanes();
     }
 
     /**
