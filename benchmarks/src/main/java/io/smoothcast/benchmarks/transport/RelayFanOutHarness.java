@@ -57,6 +57,12 @@ import java.util.concurrent.locks.LockSupport;
  *     [subscribers=200] [packetsPerSecondIn=500] [seconds=10] [relay|relay-noext|gstreamer] [fanOutThreads]
  * </pre>
  *
+ * <p>With {@code -Dharness.readerNice=N} (Linux, default 0: unchanged) the harness's reader
+ * thread, which stands in for the 200 subscribers on their own machines, runs at nice {@code N}
+ * so that on a 2-core machine it does not take a core from the relay's threads in the middle of
+ * a fan-out. It applies to every mode alike (GStreamer's too); the relay's residence and CPU
+ * figures are what it protects, the reader's own end-to-end latency figures get worse.
+ *
  * <p>{@code fanOutThreads} is the relay's number of sending threads, as
  * {@link io.smoothcast.transport.RelayNode.Builder#fanOutThreads} (default 1 here); "per
  * CPU second" then divides by the CPU time of all of them, and the residence of a datagram is
@@ -132,6 +138,7 @@ public final class RelayFanOutHarness {
             AtomicBoolean reading = new AtomicBoolean(true);
             Thread reader = new Thread(() -> read(selector, latencyNs, received, reading), "harness-reader");
             reader.start();
+            ReaderPriority.lower(reader);
 
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             // Setup traffic (joins) and the warm-up are not timed: start the residence record now.
@@ -248,6 +255,7 @@ public final class RelayFanOutHarness {
             AtomicBoolean reading = new AtomicBoolean(true);
             Thread reader = new Thread(() -> read(selector, latencyNs, received, reading), "harness-reader");
             reader.start();
+            ReaderPriority.lower(reader);
             long cpuBefore = processCpuNs(gstLaunch.pid());
             send(publisher, node, rateIn, seconds, firstTimed, false);
             long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
