@@ -370,6 +370,15 @@ public final class SpscJitterBuffer {
 
     /** State owned by the producer thread. */
     private final class Producer extends CacheLinePadding {
+        // Copies of the buffer's settings, read from this object in one load instead of two
+        // through the outer instance (the hot path reloads them after every memory barrier).
+        final SpscSlotRing ring = SpscJitterBuffer.this.ring;
+        final int capacity = SpscJitterBuffer.this.capacity;
+        final int maxPayloadBytes = SpscJitterBuffer.this.maxPayloadBytes;
+        final int clockRateHz = SpscJitterBuffer.this.clockRateHz;
+        final boolean nackEnabled = SpscJitterBuffer.this.nackEnabled;
+        final long timestampJumpNs = SpscJitterBuffer.this.timestampJumpNs;
+        final int startReorderRoom = SpscJitterBuffer.this.startReorderRoom;
         final SeqLockedCounters counters = new SeqLockedCounters(JitterBufferStats.PRODUCER_COUNTERS);
         final PlayoutDelayEstimator estimator;
         final NackTracker nacks;
@@ -620,6 +629,13 @@ public final class SpscJitterBuffer {
 
     /** State owned by the consumer thread. */
     private final class Consumer extends CacheLinePadding {
+        // Copies of the buffer's settings, as in Producer.
+        final SpscSlotRing ring = SpscJitterBuffer.this.ring;
+        final PayloadReleaser payloadReleaser = SpscJitterBuffer.this.payloadReleaser;
+        final FrameCompletenessCheck completenessCheck = SpscJitterBuffer.this.completenessCheck;
+        final boolean markerEndsFrame = SpscJitterBuffer.this.markerEndsFrame;
+        final boolean keyframeRequestOnLoss = SpscJitterBuffer.this.keyframeRequestOnLoss;
+        final int clockRateHz = SpscJitterBuffer.this.clockRateHz;
         final SeqLockedCounters counters = new SeqLockedCounters(JitterBufferStats.CONSUMER_COUNTERS);
         final FreezeDetector freezes = new FreezeDetector();
         final JitterFrame frame = new JitterFrame(ring);
@@ -776,21 +792,15 @@ public final class SpscJitterBuffer {
         private boolean isCompleteRun(long start, boolean startConfirmed, long offsetNs) {
             final long mediaNs = ring.mediaTimeNs(start);
             long s = start == openRunStart ? openRunEnd : start;
-            boolean closed = false;
+            boolean closed;
             while (true) {
-                if ((ring.flags(s) & SpscSlotRing.FLAG_MARKER) != 0) {
-                    closed = true;
+                long scan = ring.scanRun(s, knownHighest, mediaNs);
+                s = scan >> 1;
+                closed = (scan & 1) != 0;
+                // Open at the known highest number: look again if more arrived.
+                if (closed || s < knownHighest || !known(s + 1)) {
                     break;
                 }
-                long next = s + 1;
-                if (!known(next) || !ring.holds(next)) {
-                    break;
-                }
-                if (isBoundary(next) || ring.mediaTimeNs(next) != mediaNs) {
-                    closed = true;
-                    break;
-                }
-                s = next;
             }
             runEnd = s;
             runClosed = closed;
@@ -928,6 +938,22 @@ public final class SpscJitterBuffer {
             }
         }
 
+        /**
+         * As {@link #releaseBorrowed}, for the packets of a frame just delivered: every slot in
+         * [from, to) is known to hold its packet (the frame was checked), so the slots are not
+         * acquired again.
+         */
+        private void releaseBorrowedFrame(long from, long to) {
+            if (payloadReleaser == null) {
+                return;
+            }
+            for (long s = from; s < to; s++) {
+                if ((ring.flags(s) & SpscSlotRing.FLAG_BORROWED) != 0) {
+                    payloadReleaser.release(ring.borrowedOwner(s));
+                }
+            }
+        }
+
         private void deliver(long nowNs, FrameHandler handler) {
             final long end = runEnd;
             final int packets = (int) (end - head + 1);
@@ -937,7 +963,7 @@ public final class SpscJitterBuffer {
                 handler.onFrame(frame);
             } finally {
                 try {
-                    releaseBorrowed(head, end + 1);
+                    releaseBorrowedFrame(head, end + 1);
                 } finally {
                     completeDelivery(nowNs, end, packets, delayNs, closed);
                 }

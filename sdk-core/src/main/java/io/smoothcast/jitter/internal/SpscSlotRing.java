@@ -314,6 +314,41 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         KEYFRAME_REQUESTS.setRelease(this, (long) KEYFRAME_REQUESTS.getOpaque(this) + 1);
     }
 
+    /**
+     * Walks a run of packets sharing one media time, from held number {@code from} up to
+     * {@code limit} at most. The run is closed by a packet with the marker bit, or by a held
+     * packet after it with another media time or a stream boundary; it stays open at a number
+     * not (yet) held or at {@code limit}. One method with the arrays in locals, so the JIT does
+     * not reload them after each slot's acquire. Consumer thread.
+     *
+     * @param from a number the consumer holds, in the run
+     * @param limit the highest number to look at (the producer's highest, as known)
+     * @param mediaNs the run's media time
+     * @return the run's last number times 2, plus 1 if the run is closed
+     */
+    public long scanRun(long from, long limit, long mediaNs) {
+        final long[] m = meta;
+        final int k = mask;
+        long s = from;
+        while (true) {
+            if ((m[((int) s & k) * STRIDE + FLAGS_FIELD] & FLAG_MARKER) != 0) {
+                return s << 1 | 1;
+            }
+            long next = s + 1;
+            if (next > limit) {
+                return s << 1;
+            }
+            int b = ((int) next & k) * STRIDE;
+            if ((long) SEQUENCE.getAcquire(m, b + SEQUENCE_FIELD) != next) {
+                return s << 1;
+            }
+            if ((m[b + FLAGS_FIELD] & FLAG_STREAM_BOUNDARY) != 0 || m[b + MEDIA_TIME_FIELD] != mediaNs) {
+                return s << 1 | 1;
+            }
+            s = next;
+        }
+    }
+
     /** Media time of slot {@code s}'s packet, in nanoseconds; read after {@link #holds}. */
     public long mediaTimeNs(long s) {
         return meta[base(s) + MEDIA_TIME_FIELD];
