@@ -644,6 +644,8 @@ public final class SpscJitterBuffer {
         long knownHighest = -1;
         /** Whether this poll has read the producer's highest number already. */
         boolean highestRefreshed;
+        /** A poll looked beyond the producer's highest number as known, after reading it. */
+        boolean ranOutOfKnown;
         /** Whether the packet at head is known to begin a frame. */
         boolean headStartConfirmed;
         /** A stream boundary was passed and the new stream's first frame is not yet found. */
@@ -672,6 +674,12 @@ public final class SpscJitterBuffer {
                 giveUp(flush, JitterBufferStats.C_PACKETS_FLUSHED, true, false);
             }
             highestRefreshed = false;
+            if (ranOutOfKnown) {
+                // The last poll stopped at the known highest number: this one needs a fresh
+                // value anyway, so read it now rather than after scanning up to the old one.
+                ranOutOfKnown = false;
+                refreshHighest();
+            }
             final long offsetNs = ring.playoutOffsetNs();
             int delivered = 0;
             while (known(head)) {
@@ -721,7 +729,11 @@ public final class SpscJitterBuffer {
          * arrived in between).
          */
         private boolean known(long s) {
-            return s <= knownHighest || (refreshHighest() && s <= knownHighest);
+            if (s <= knownHighest || (refreshHighest() && s <= knownHighest)) {
+                return true;
+            }
+            ranOutOfKnown = true;
+            return false;
         }
 
         /** @return whether a first read in this poll found higher numbers than known */
