@@ -510,22 +510,24 @@ public final class SpscJitterBuffer {
                         mediaNs += offTimelineNs;
                     }
                 }
-                if (pendingBoundary >= 0) {
-                    // s - head < capacity and s > pendingBoundary, so the boundary fits too.
-                    if (pendingBoundary >= head) {
-                        ring.writeBoundary(pendingBoundary);
-                    }
-                    pendingBoundary = -1;
+                // Accepted. All of the producer's own bookkeeping first, the stores the consumer
+                // reads last: each release store is a barrier after which the JIT loads every
+                // field again.
+                int chunk = owner == null ? chunks.take() : -1;
+                estimator.onPacket(arrivalNs, mediaNs);
+                long offsetNs = estimator.playoutOffsetNs();
+                long targetNs = estimator.targetDelayNs();
+                if (offsetNs != publishedOffsetNs || targetNs != publishedTargetNs) {
+                    // Only on change: the consumer reads these on every poll.
+                    publishedOffsetNs = offsetNs;
+                    publishedTargetNs = targetNs;
+                    ring.publishTiming(offsetNs, targetNs);
                 }
-                int flagBits = marker ? SpscSlotRing.FLAG_MARKER : 0;
-                if (owner == null) {
-                    ring.write(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits, chunks.take(),
-                            payload, offset, length);
-                } else {
-                    ring.writeBorrowed(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits,
-                            payload, offset, length, owner);
-                }
-                if (s > highest) {
+                counters.set(JitterBufferStats.P_JITTER_NS, estimator.jitterNs());
+                counters.set(JitterBufferStats.P_TARGET_DELAY_NS, targetNs);
+                counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, estimator.playoutDelayNs());
+                final boolean advances = s > highest;
+                if (advances) {
                     if (nackEnabled && !newStream && s > highest + 1) {
                         long from = Math.max(highest + 1, head);
                         nacks.addMissing(from, s - 1, (sequenceNumber - (int) (s - from)) & 0xFFFF, arrivalNs);
@@ -534,7 +536,6 @@ public final class SpscJitterBuffer {
                         lowestSinceStart = s;
                     }
                     highest = s;
-                    ring.publishHighest(s);
                 } else {
                     counters.add(JitterBufferStats.P_REORDERED, 1);
                     if (s < lowestSinceStart) {
@@ -544,18 +545,25 @@ public final class SpscJitterBuffer {
                         lowestSinceStart = s;
                     }
                 }
-                estimator.onPacket(arrivalNs, mediaNs);
-                long offsetNs = estimator.playoutOffsetNs();
-                long targetNs = estimator.targetDelayNs();
-                if (offsetNs != publishedOffsetNs || targetNs != publishedTargetNs) {
-                    // Only on change: the consumer reads this cache line on every poll.
-                    publishedOffsetNs = offsetNs;
-                    publishedTargetNs = targetNs;
-                    ring.publishTiming(offsetNs, targetNs);
+                if (pendingBoundary >= 0) {
+                    // s - head < capacity and s > pendingBoundary, so the boundary fits too.
+                    if (pendingBoundary >= head) {
+                        ring.writeBoundary(pendingBoundary);
+                    }
+                    pendingBoundary = -1;
                 }
-                counters.set(JitterBufferStats.P_JITTER_NS, estimator.jitterNs());
-                counters.set(JitterBufferStats.P_TARGET_DELAY_NS, estimator.targetDelayNs());
-                counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, estimator.playoutDelayNs());
+                int flagBits = marker ? SpscSlotRing.FLAG_MARKER : 0;
+                if (owner == null) {
+                    ring.write(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits, chunk,
+                            payload, offset, length);
+                } else {
+                    ring.writeBorrowed(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits,
+                            payload, offset, length, owner);
+                }
+                if (advances) {
+                    // After the slot: a consumer that sees this number finds its packet.
+                    ring.publishHighest(s);
+                }
                 return OfferResult.ACCEPTED;
             } finally {
                 counters.endWrite();
