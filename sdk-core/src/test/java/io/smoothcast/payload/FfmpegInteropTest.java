@@ -199,7 +199,7 @@ class FfmpegInteropTest {
             buffer.poll(nowNs, frame -> {
                 delivered[0]++;
                 for (int i = 0; i < frame.packetCount(); i++) {
-                    int n = codec.depacketize(frame.sequenceNumber(i), frame.payloadArray(), frame.payloadOffset(i),
+                    int n = codec.depacketize(frame.sequenceNumber(i), frame.payloadArray(i), frame.payloadOffset(i),
                             frame.payloadLength(i), frameOut);
                     assertTrue(n >= 0, "depacketize after the jitter buffer: " + PayloadErrors.name(n));
                     played.write(frameOut, 0, n);
@@ -209,7 +209,7 @@ class FfmpegInteropTest {
         buffer.poll(packetsPerFrame.size() * 33 * MS + 1000 * MS, frame -> {
             delivered[0]++;
             for (int i = 0; i < frame.packetCount(); i++) {
-                int n = codec.depacketize(frame.sequenceNumber(i), frame.payloadArray(), frame.payloadOffset(i),
+                int n = codec.depacketize(frame.sequenceNumber(i), frame.payloadArray(i), frame.payloadOffset(i),
                         frame.payloadLength(i), frameOut);
                 played.write(frameOut, 0, Math.max(n, 0));
             }

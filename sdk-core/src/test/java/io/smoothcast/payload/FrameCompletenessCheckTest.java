@@ -44,7 +44,7 @@ class FrameCompletenessCheckTest {
             kinds.add(H264Keyframes.classifyFrame(frame));
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             for (int i = 0; i < frame.packetCount(); i++) {
-                int n = depacketizer.depacketize(frame.sequenceNumber(i), frame.payloadArray(), frame.payloadOffset(i),
+                int n = depacketizer.depacketize(frame.sequenceNumber(i), frame.payloadArray(i), frame.payloadOffset(i),
                         frame.payloadLength(i), out, 0);
                 assertTrue(n >= 0, "delivered frames depacketize: " + PayloadErrors.name(n));
                 bytes.write(out, 0, n);

@@ -107,11 +107,11 @@ public final class ReceivedFrame {
             System.arraycopy(decrypted, 0, destination, offset, length);
             return length;
         }
-        byte[] source = frame.payloadArray();
         int at = offset;
         for (int i = 0; i < frame.packetCount(); i++) {
             int pieceLength = frame.payloadLength(i) - GenericPayload.HEADER_LENGTH;
-            System.arraycopy(source, frame.payloadOffset(i) + GenericPayload.HEADER_LENGTH, destination, at, pieceLength);
+            System.arraycopy(frame.payloadArray(i), frame.payloadOffset(i) + GenericPayload.HEADER_LENGTH, destination,
+                    at, pieceLength);
             at += pieceLength;
         }
         return length;

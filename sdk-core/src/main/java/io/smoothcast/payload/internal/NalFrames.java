@@ -26,13 +26,13 @@ public final class NalFrames {
         if (!closed || count == 0) {
             return false;
         }
-        byte[] data = frame.payloadArray();
-        if (!NalPayloads.startsAccessUnit(format, data, frame.payloadOffset(0), frame.payloadLength(0))) {
+        if (!NalPayloads.startsAccessUnit(format, frame.payloadArray(0), frame.payloadOffset(0), frame.payloadLength(0))) {
             return false;
         }
         int state = NalPayloads.NO_OPEN_FRAGMENT;
         for (int i = 0; i < count; i++) {
-            state = NalPayloads.stepFragmentState(format, state, data, frame.payloadOffset(i), frame.payloadLength(i));
+            state = NalPayloads.stepFragmentState(format, state, frame.payloadArray(i), frame.payloadOffset(i),
+                    frame.payloadLength(i));
             if (state == NalPayloads.BROKEN) {
                 return false;
             }
@@ -42,10 +42,9 @@ public final class NalFrames {
 
     /** @return the NAL unit types carried by every payload of the frame, as a bit mask */
     public static long nalTypeMask(NalFormat format, JitterFrame frame) {
-        byte[] data = frame.payloadArray();
         long mask = 0;
         for (int i = 0; i < frame.packetCount(); i++) {
-            mask |= NalPayloads.nalTypeMask(format, data, frame.payloadOffset(i), frame.payloadLength(i));
+            mask |= NalPayloads.nalTypeMask(format, frame.payloadArray(i), frame.payloadOffset(i), frame.payloadLength(i));
         }
         return mask;
     }

@@ -385,7 +385,7 @@ public final class ChaosRun {
         private Broadcaster broadcaster;
         private volatile boolean keyframeRequested = true;
         private volatile long lastSent = -1;
-        /** When each frame was accepted, ns; the first {@link #SEND_TIMES_KEPT} frames of the run. */
+        /** Capture time of each accepted frame, ns; the first {@link #SEND_TIMES_KEPT} frames of the run. */
         private final long[] sentAtNs = new long[SEND_TIMES_KEPT];
 
         void start(Broadcaster broadcaster) {
@@ -401,10 +401,11 @@ public final class ChaosRun {
             boolean keyframe = keyframeRequested || sequence % framesPerSecond == 0;
             int length = keyframe ? 2 * size : size;
             frames.write(buffer, sequence, WallClock.epochNs(), length);
-            if (broadcaster.sendVideo(buffer, 0, length, System.nanoTime(), keyframe)) {
+            long captureNs = System.nanoTime();
+            if (broadcaster.sendVideo(buffer, 0, length, captureNs, keyframe)) {
                 keyframeRequested = keyframeRequested && !keyframe;
                 if (sequence < SEND_TIMES_KEPT) {
-                    sentAtNs[(int) sequence] = System.nanoTime();
+                    sentAtNs[(int) sequence] = captureNs;
                 }
                 lastSent = sequence;
                 sequence++;

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Which nodes carry each viewer over the run: a background thread reads every viewer's
@@ -25,8 +26,7 @@ final class PathTimeline implements AutoCloseable {
     private final long originNs;
     private final List<List<String>> changes = new ArrayList<>();
     private final String[] current;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final SamplingThread thread;
 
     /**
      * Starts polling.
@@ -43,13 +43,11 @@ final class PathTimeline implements AutoCloseable {
         for (int v = 0; v < viewers.size(); v++) {
             changes.add(new ArrayList<>());
         }
-        thread = new Thread(this::poll, "chaos-path-timeline");
-        thread.setDaemon(true);
-        thread.start();
+        thread = new SamplingThread("chaos-path-timeline", this::poll);
     }
 
-    private void poll() {
-        while (running) {
+    private void poll(BooleanSupplier running) {
+        while (running.getAsBoolean()) {
             long nowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - originNs);
             synchronized (this) {
                 for (int v = 0; v < viewers.size(); v++) {
@@ -86,12 +84,6 @@ final class PathTimeline implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close();
     }
 }

@@ -3,6 +3,7 @@ package io.smoothcast.samples.chaos;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * How long this JVM's threads were kept off the CPU: a background thread asks to sleep
@@ -23,22 +24,19 @@ final class SchedulingStalls implements AutoCloseable {
 
     private final long originNs;
     private final List<String> listed = new ArrayList<>();
-    private final Thread thread;
+    private final SamplingThread thread;
     private long count;
     private long longestMs;
-    private volatile boolean running = true;
 
     /** @param originNs the run's time origin, {@link System#nanoTime()} scale */
     SchedulingStalls(long originNs) {
         this.originNs = originNs;
-        thread = new Thread(this::watch, "chaos-scheduling-stalls");
-        thread.setDaemon(true);
-        thread.start();
+        thread = new SamplingThread("chaos-scheduling-stalls", this::watch);
     }
 
-    private void watch() {
+    private void watch(BooleanSupplier running) {
         long beforeNs = System.nanoTime();
-        while (running) {
+        while (running.getAsBoolean()) {
             try {
                 Thread.sleep(PERIOD_MS); // the measurement itself: how late does a short sleep end
             } catch (InterruptedException e) {
@@ -76,12 +74,6 @@ final class SchedulingStalls implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close();
     }
 }

@@ -50,7 +50,6 @@ public final class FrameOpener {
             sealed = new byte[length];
             plain = new byte[length];
         }
-        byte[] source = frame.payloadArray();
         int at = 0;
         for (int i = 0; i < frame.packetCount(); i++) {
             int piece = frame.payloadLength(i) - GenericPayload.HEADER_LENGTH;
@@ -58,7 +57,8 @@ public final class FrameOpener {
                 counters.increment(-SframeStatus.MALFORMED);
                 return SframeStatus.MALFORMED;
             }
-            System.arraycopy(source, frame.payloadOffset(i) + GenericPayload.HEADER_LENGTH, sealed, at, piece);
+            System.arraycopy(frame.payloadArray(i), frame.payloadOffset(i) + GenericPayload.HEADER_LENGTH, sealed, at,
+                    piece);
             at += piece;
         }
         int n = decryptor.decrypt(sealed, 0, length, null, plain, 0, plain.length);

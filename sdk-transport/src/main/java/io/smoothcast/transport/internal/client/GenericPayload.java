@@ -33,7 +33,7 @@ public final class GenericPayload {
      */
     public static final FrameCompletenessCheck COMPLETENESS = (frame, startConfirmed, closed) ->
             closed && frame.payloadLength(0) >= HEADER_LENGTH
-                    && (frame.payloadArray()[frame.payloadOffset(0)] & START) != 0;
+                    && (frame.payloadArray(0)[frame.payloadOffset(0)] & START) != 0;
 
     /**
      * @param frame a frame in this format
@@ -41,7 +41,7 @@ public final class GenericPayload {
      */
     public static boolean isKeyframe(JitterFrame frame) {
         return frame.payloadLength(0) >= HEADER_LENGTH
-                && (frame.payloadArray()[frame.payloadOffset(0)] & KEYFRAME) != 0;
+                && (frame.payloadArray(0)[frame.payloadOffset(0)] & KEYFRAME) != 0;
     }
 
     private GenericPayload() {

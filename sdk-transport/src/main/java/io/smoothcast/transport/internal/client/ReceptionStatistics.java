@@ -9,13 +9,23 @@ import io.smoothcast.rtp.SequenceNumbers;
  * interarrival jitter in timestamp units, and the last sender report's time with the delay since.
  * Retransmitted packets restored from RTX count as received, so loss is what stayed lost.
  *
+ * <p>A source whose numbering jumps on purpose (a simulcast layer the node stopped sending and
+ * now sends again) is {@linkplain #restartOnNextPacket() restarted}: as in RFC 3550 A.1's
+ * re-initialisation, the numbers it skipped are not expected packets. Unlike A.1 the counts go on
+ * from where they were, so cumulative loss, the fraction lost and the extended highest sequence
+ * number stay continuous in the reports.
+ *
  * <p>Not thread-safe: the receiving I/O thread only. Allocates nothing.
  */
 public final class ReceptionStatistics {
 
     private final int clockRateHz;
     private boolean started;
-    private int baseSequence;
+    private boolean restartPending;
+    /** Expected packets of the numbering runs before the last restart. */
+    private long expectedBeforeRestart;
+    /** The extended number the current run of numbering started at. */
+    private long baseExtended;
     private long highestExtended;
     private long received;
     private long expectedPrior;
@@ -47,8 +57,16 @@ public final class ReceptionStatistics {
         int seq = sequenceNumber & 0xFFFF;
         if (!started) {
             started = true;
-            baseSequence = seq;
+            baseExtended = seq;
             highestExtended = seq;
+        } else if (restartPending) {
+            restartPending = false;
+            expectedBeforeRestart = expected();
+            // Always a step forward (whichever way the number moved), so that the extended highest
+            // number never goes back and its low 16 bits are the number received.
+            long restarted = highestExtended + ((seq - (int) highestExtended) & 0xFFFF);
+            baseExtended = restarted;
+            highestExtended = restarted;
         } else {
             long extended = highestExtended + SequenceNumbers.distance((int) highestExtended, seq);
             if (extended > highestExtended) {
@@ -67,6 +85,16 @@ public final class ReceptionStatistics {
             transitStarted = true;
             lastTransit = transit;
         }
+    }
+
+    /**
+     * Makes the next packet recorded the start of a new run of numbering: the numbers between the
+     * highest so far and that packet's are not expected, so they do not count as lost. For a
+     * source that stopped and resumed with its numbering moved on (numbers the receiver was never
+     * meant to get); a plain gap in one run is loss and needs no call.
+     */
+    public void restartOnNextPacket() {
+        restartPending = started;
     }
 
     /**
@@ -102,7 +130,7 @@ public final class ReceptionStatistics {
      * @param nowNs the current time
      */
     public void addReportBlock(RtcpReportWriter writer, int sourceSsrc, long nowNs) {
-        long expected = highestExtended - baseSequence + 1;
+        long expected = expected();
         long lost = expected - received;
         long expectedInterval = expected - expectedPrior;
         long receivedInterval = received - receivedPrior;
@@ -124,6 +152,11 @@ public final class ReceptionStatistics {
 
     /** @return packets expected minus packets received so far */
     public long cumulativeLost() {
-        return highestExtended - baseSequence + 1 - received;
+        return expected() - received;
+    }
+
+    /** Packets expected so far (RFC 3550 A.3), over all runs of numbering. */
+    private long expected() {
+        return expectedBeforeRestart + highestExtended - baseExtended + 1;
     }
 }

@@ -299,8 +299,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 counters.increment(PACKETS_RECEIVED);
                 if (t.reception().silentForNs(nowNs) >= LayerGate.STOPPED_LAYER_NS && isSimulcastLayer(track, current)) {
                     // The node switched this viewer away from the layer and now back to it: the
-                    // numbers it skipped meanwhile are not losses to NACK and wait for.
+                    // numbers it skipped meanwhile are not losses to NACK, wait for or report.
                     t.buffer().restartOnNextPacket();
+                    t.reception().restartOnNextPacket();
                     counters.increment(LAYER_RESUMES);
                 }
                 onCaptureTime(t, nowNs);

@@ -209,7 +209,11 @@ public final class DirectRtpReceiver implements AutoCloseable {
         }
     }
 
-    private void writeFrame(JitterFrame frame) throws IOException {
+    /**
+     * Depacketizes a played-out frame to one Annex-B access unit and writes it (package-private
+     * so tests can hand it frames however their packets were offered).
+     */
+    void writeFrame(JitterFrame frame) throws IOException {
         int written = 0;
         for (int i = 0; i < frame.packetCount(); i++) {
             if (written >= accessUnit.length) {
@@ -217,7 +221,7 @@ public final class DirectRtpReceiver implements AutoCloseable {
                 depacketizer.reset();
                 return;
             }
-            int n = depacketizer.depacketize(frame.sequenceNumber(i), frame.payloadArray(), frame.payloadOffset(i),
+            int n = depacketizer.depacketize(frame.sequenceNumber(i), frame.payloadArray(i), frame.payloadOffset(i),
                     frame.payloadLength(i), accessUnit, written);
             if (n < 0) {
                 stats.depacketizeErrors++;

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.abr.AbrListener;
 import io.smoothcast.abr.Rendition;
 import io.smoothcast.abr.RenditionLadder;
@@ -20,7 +18,6 @@ import io.smoothcast.rtp.TransportCcFeedbackWriter;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
-import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
@@ -102,10 +99,7 @@ class BroadcasterEngineTest {
     }
 
     private void reply(ControlMessage message) {
-        int requestId = ControlCodec.decode(Unpooled.wrappedBuffer(out.sent.get(out.sent.size() - 1).bytes())).requestId();
-        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
-        receive(ByteBufUtil.getBytes(buf));
-        buf.release();
+        receive(out.replyToLast(message));
     }
 
     private void queue(int track, int bytes) {

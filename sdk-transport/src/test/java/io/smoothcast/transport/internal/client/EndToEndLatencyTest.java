@@ -59,10 +59,7 @@ class EndToEndLatencyTest {
     }
 
     private void reply(ControlMessage message) {
-        int requestId = ControlCodec.decode(Unpooled.wrappedBuffer(out.sent.get(out.sent.size() - 1).bytes())).requestId();
-        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
-        receive(ByteBufUtil.getBytes(buf));
-        buf.release();
+        receive(out.replyToLast(message));
     }
 
     @BeforeEach

@@ -88,7 +88,7 @@ class LayerGateTest {
                 long pollNs = nowNs;
                 track.buffer().poll(pollNs, frame -> {
                     if (gate.admit(track, frame, pollNs)) {
-                        int index = frame.payloadArray()[frame.payloadOffset(0) + 1];
+                        int index = frame.payloadArray(0)[frame.payloadOffset(0) + 1];
                         played.add(new Played(track.track().simulcastLayer(), index));
                     }
                 });

@@ -116,7 +116,7 @@ class LayerPlayoutTest {
             for (long nowNs = captureNs[0]; nowNs < captureNs[FRAMES - 1] + 2_000 * MS; nowNs += tickNs) {
                 long atNs = nowNs;
                 playout.poll(tracks, nowNs, (track, frame) -> played.add(new Played(track.track().simulcastLayer(),
-                        frame.payloadArray()[frame.payloadOffset(0) + 1], atNs)));
+                        frame.payloadArray(0)[frame.payloadOffset(0) + 1], atNs)));
             }
         }
 

@@ -55,4 +55,61 @@ class ReceptionStatisticsTest {
         }
         assertEquals(900, bumpy.jitterUnits(), 30);
     }
+
+    @Test
+    void aRestartedSource_doesNotCountTheNumbersItSkippedAsLost() {
+        for (int i = 0; i < 10; i++) {
+            if (i != 4) {
+                stats.onPacket(100 + i, i * 3000, i * 33 * MS, true); // 104 lost
+            }
+        }
+        report(400 * MS);
+        assertEquals(256 / 10, view.fractionLost(0));
+        assertEquals(1, view.cumulativeLost(0));
+        assertEquals(109, view.extendedHighestSequence(0));
+        // the source pauses and comes back 1500 numbers on
+        stats.restartOnNextPacket();
+        for (int i = 0; i < 10; i++) {
+            stats.onPacket(1610 + i, 200_000 + i * 3000, 3000 * MS + i * 33 * MS, true);
+        }
+        report(3400 * MS);
+        assertEquals(0, view.fractionLost(0), "the skipped numbers are not an interval's loss");
+        assertEquals(1, view.cumulativeLost(0), "nor cumulative loss");
+        assertEquals(1619, view.extendedHighestSequence(0));
+        assertEquals(1, stats.cumulativeLost());
+        // a loss after the restart counts as usual
+        stats.onPacket(1621, 230_000, 3800 * MS, true);
+        report(4400 * MS);
+        assertEquals(256 / 2, view.fractionLost(0));
+        assertEquals(2, view.cumulativeLost(0));
+        assertEquals(1621, view.extendedHighestSequence(0));
+    }
+
+    @Test
+    void aRestartBackwards_orAcrossTheWrap_keepsTheExtendedNumberGoingForward() {
+        stats.onPacket(65534, 0, 0, true);
+        stats.onPacket(65535, 3000, 33 * MS, true);
+        stats.restartOnNextPacket();
+        stats.onPacket(3, 200_000, 3000 * MS, true); // across the wrap
+        stats.onPacket(4, 203_000, 3033 * MS, true);
+        report(3100 * MS);
+        assertEquals(0, view.cumulativeLost(0));
+        assertEquals(0x10004, view.extendedHighestSequence(0));
+        stats.restartOnNextPacket();
+        stats.onPacket(1, 400_000, 6000 * MS, true); // behind the highest: a step into the next cycle
+        report(6100 * MS);
+        assertEquals(0, view.cumulativeLost(0));
+        assertEquals(0, view.fractionLost(0));
+        assertEquals(0x20001, view.extendedHighestSequence(0));
+    }
+
+    @Test
+    void aRestartBeforeAnyPacket_changesNothing() {
+        stats.restartOnNextPacket();
+        stats.onPacket(10, 0, 0, true);
+        stats.onPacket(12, 6000, 66 * MS, true); // 11 lost
+        report(100 * MS);
+        assertEquals(1, view.cumulativeLost(0));
+        assertEquals(12, view.extendedHighestSequence(0));
+    }
 }

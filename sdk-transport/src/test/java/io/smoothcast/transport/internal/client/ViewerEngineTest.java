@@ -56,10 +56,7 @@ class ViewerEngineTest {
     }
 
     private void reply(ControlMessage message) {
-        int requestId = ControlCodec.decode(Unpooled.wrappedBuffer(out.sent.get(out.sent.size() - 1).bytes())).requestId();
-        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
-        receive(ByteBufUtil.getBytes(buf), NODE);
-        buf.release();
+        receive(out.replyToLast(message), NODE);
     }
 
     @BeforeEach
@@ -75,7 +72,7 @@ class ViewerEngineTest {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         int frames = engine.tracks()[0].buffer().poll(nowNs, f -> {
             for (int i = 0; i < f.packetCount(); i++) {
-                frame.write(f.payloadArray(), f.payloadOffset(i) + 1, f.payloadLength(i) - 1);
+                frame.write(f.payloadArray(i), f.payloadOffset(i) + 1, f.payloadLength(i) - 1);
             }
         });
         return frames == 1 ? frame.toByteArray() : null;
@@ -111,9 +108,7 @@ class ViewerEngineTest {
         nowNs += 1000 * MS;
         engine.onTick(nowNs);
         assertEquals(2, engine.counters().get(ViewerEngine.RECEIVER_REPORTS_SENT), "then one per second");
-        RtcpReportView rr = new RtcpReportView();
-        byte[] rrBytes = out.drain().stream().filter(s -> (s.bytes()[1] & 0xFF) == 201).findFirst().orElseThrow().bytes();
-        assertEquals(ParseStatus.OK, rr.wrap(rrBytes, 0, rrBytes.length));
+        RtcpReportView rr = lastReceiverReport();
         assertEquals(VIDEO.ssrc(), rr.reportSsrc(0));
         assertEquals(0, rr.fractionLost(0), "the lost packet was repaired");
         assertEquals(1, engine.counters().get(ViewerEngine.RTX_RECEIVED));
@@ -179,8 +174,13 @@ class ViewerEngineTest {
         assertTrue(engine.tracks()[0] == before);
     }
 
-    @Test
-    void aSimulcastLayerResumedAfterAPause_restartsItsBuffer_soTheNumbersSkippedAreNotNacked() {
+    /**
+     * Announces two simulcast layers; the high one sends two packets, pauses for 2 s (the node
+     * moved the viewer to the low layer) and resumes with its numbering moved on by 1500.
+     *
+     * @return the high layer
+     */
+    private Track highLayerPausedAndResumed(Runnable beforeThePause) {
         Track low = new Track(0x2000, 0x2001, 96, 97, MediaKind.VIDEO, 0, 90_000, 300_000);
         Track high = new Track(0x3000, 0x3001, 96, 97, MediaKind.VIDEO, 1, 90_000, 1_500_000);
         ByteBuf info = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 0, new byte[0],
@@ -190,12 +190,18 @@ class ViewerEngineTest {
         receive(packetize(high, new byte[100], 100, 0).get(0), NODE);
         nowNs += 40 * MS;
         receive(packetize(high, new byte[100], 101, 3600).get(0), NODE);
-        // The node moves the viewer to the low layer for 2 s, then back: the high layer's
-        // numbering moved on by 1500 meanwhile.
+        beforeThePause.run();
         nowNs += 2000 * MS;
         receive(packetize(high, new byte[100], 1601, 183_600).get(0), NODE);
         nowNs += 40 * MS;
         receive(packetize(high, new byte[100], 1602, 187_200).get(0), NODE);
+        return high;
+    }
+
+    @Test
+    void aSimulcastLayerResumedAfterAPause_restartsItsBuffer_soTheNumbersSkippedAreNotNacked() {
+        Track high = highLayerPausedAndResumed(() -> {
+        });
         engine.onTick(nowNs);
         assertEquals(1, engine.counters().get(ViewerEngine.LAYER_RESUMES));
         assertTrue(nackedTo(out.drain(), NODE).isEmpty(), "nothing skipped while the layer was paused is NACKed");
@@ -205,5 +211,39 @@ class ViewerEngineTest {
         engine.onTick(nowNs);
         assertEquals(List.of(1603), nackedTo(out.drain(), NODE), "a loss after the resume is NACKed as usual");
         assertEquals(1, engine.counters().get(ViewerEngine.LAYER_RESUMES));
+    }
+
+    @Test
+    void aSimulcastLayerResumedAfterAPause_isReportedWithoutTheSkippedNumbersAsLost() {
+        Track high = highLayerPausedAndResumed(() -> {
+            engine.onTick(nowNs); // the first receiver report, before the pause
+            out.drain();
+        });
+        engine.onTick(nowNs);
+        assertEquals(1, engine.counters().get(ViewerEngine.LAYER_RESUMES));
+        RtcpReportView rr = lastReceiverReport();
+        assertEquals(high.ssrc(), rr.reportSsrc(0));
+        assertEquals(0, rr.cumulativeLost(0), "the 1499 numbers skipped while paused are not lost");
+        assertEquals(0, rr.fractionLost(0));
+        assertEquals(1602, rr.extendedHighestSequence(0));
+        receive(packetize(high, new byte[100], 1604, 190_800).get(0), NODE); // 1603 lost
+        nowNs += 1000 * MS;
+        engine.onTick(nowNs);
+        rr = lastReceiverReport();
+        assertEquals(1, rr.cumulativeLost(0), "a loss after the resume counts as usual");
+        assertEquals(256 / 2, rr.fractionLost(0));
+        assertEquals(1604, rr.extendedHighestSequence(0));
+        assertEquals(3, engine.counters().get(ViewerEngine.RECEIVER_REPORTS_SENT));
+    }
+
+    /** The last receiver report sent since the last drain, read. */
+    private RtcpReportView lastReceiverReport() {
+        List<RecordingSender.Sent> reports = out.drain().stream().filter(s -> (s.bytes()[1] & 0xFF) == 201).toList();
+        assertTrue(!reports.isEmpty(), "a receiver report was sent");
+        byte[] bytes = reports.get(reports.size() - 1).bytes();
+        RtcpReportView rr = new RtcpReportView();
+        assertEquals(ParseStatus.OK, rr.wrap(bytes, 0, bytes.length));
+        assertEquals(1, rr.reportCount(), "only the layer that sent has a block");
+        return rr;
     }
 }

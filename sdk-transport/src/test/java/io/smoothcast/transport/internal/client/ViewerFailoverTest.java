@@ -40,9 +40,7 @@ class ViewerFailoverTest {
     private long nowNs = 1_000 * MS;
 
     private void reply(InetSocketAddress node, ControlMessage message) {
-        List<RecordingSender.Sent> sent = out.to(node);
-        int requestId = ControlCodec.decode(Unpooled.wrappedBuffer(sent.get(sent.size() - 1).bytes())).requestId();
-        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+        ByteBuf buf = Unpooled.wrappedBuffer(out.replyToLast(node, message));
         engine.onDatagram(buf, node, nowNs);
         buf.release();
     }

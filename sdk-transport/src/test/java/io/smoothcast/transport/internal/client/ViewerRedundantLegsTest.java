@@ -9,13 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
-import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.io.ByteArrayOutputStream;
@@ -54,11 +51,7 @@ class ViewerRedundantLegsTest {
 
     /** Answers the last control request sent to {@code node}. */
     private void reply(InetSocketAddress node, ControlMessage message) {
-        List<RecordingSender.Sent> toNode = out.to(node);
-        int requestId = ControlCodec.decode(Unpooled.wrappedBuffer(toNode.get(toNode.size() - 1).bytes())).requestId();
-        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
-        receive(ByteBufUtil.getBytes(buf), node);
-        buf.release();
+        receive(out.replyToLast(node, message), node);
     }
 
     @Test
@@ -91,7 +84,7 @@ class ViewerRedundantLegsTest {
         ByteArrayOutputStream played = new ByteArrayOutputStream();
         int frames = engine.tracks()[0].buffer().poll(nowNs, f -> {
             for (int i = 0; i < f.packetCount(); i++) {
-                played.write(f.payloadArray(), f.payloadOffset(i) + 1, f.payloadLength(i) - 1);
+                played.write(f.payloadArray(i), f.payloadOffset(i) + 1, f.payloadLength(i) - 1);
             }
         });
         assertEquals(1, frames);

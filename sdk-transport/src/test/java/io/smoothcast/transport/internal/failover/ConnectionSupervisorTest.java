@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,38 +25,18 @@ class ConnectionSupervisorTest {
     private static final long SESSION = 0x1234_5678_9ABCL;
 
     private final RecordingSender out = new RecordingSender();
-    private final List<String> states = new ArrayList<>();
-    private final List<String> accepted = new ArrayList<>();
+    private final RecordingSupervisorEvents events = new RecordingSupervisorEvents();
     private long nowNs = 1_000 * MS;
 
     private ConnectionSupervisor supervisor(FailoverPolicy policy, InetSocketAddress... nodes) {
         return new ConnectionSupervisor(out, List.of(nodes), SESSION, new ControlMessage.Subscribe("show", 2, 0), 7,
-                policy, new ConnectionSupervisor.Events() {
-                    @Override
-                    public void onStateChanged(ConnectionState state, String reason) {
-                        states.add(state.name());
-                    }
-
-                    @Override
-                    public void onNodeAccepted(InetSocketAddress node, ControlMessage reply, boolean resumed,
-                            long nowNs) {
-                        accepted.add(node.getPort() + (resumed ? " resumed" : " joined"));
-                    }
-
-                    @Override
-                    public void onStreamInfo(InetSocketAddress node, ControlMessage.StreamInfo info, long nowNs) {
-                    }
-                });
+                policy, events);
     }
 
     /** Answers the last request sent to {@code node} with {@code reply}, from that node. */
     private void answer(ConnectionSupervisor s, InetSocketAddress node, ControlMessage reply) {
-        List<RecordingSender.Sent> toNode = out.to(node);
-        DecodeResult request = ControlCodec.decode(Unpooled.wrappedBuffer(toNode.get(toNode.size() - 1).bytes()));
-        ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, request.requestId(), new byte[0], reply);
         assertTrue(s.accepts(node, nowNs));
-        s.onControl(node, ControlCodec.decode(datagram), nowNs);
-        datagram.release();
+        s.onControl(node, ControlCodec.decode(Unpooled.wrappedBuffer(out.replyToLast(node, reply))), nowNs);
     }
 
     private void join(ConnectionSupervisor s, InetSocketAddress node) {
@@ -84,8 +62,8 @@ class ConnectionSupervisorTest {
         s.start(nowNs);
         assertEquals(new ControlMessage.Hello(SESSION, 100), lastTo(A));
         join(s, A);
-        assertEquals(List.of("CONNECTED"), states);
-        assertEquals(List.of("7001 joined"), accepted);
+        assertEquals(List.of("CONNECTED"), events.states);
+        assertEquals(List.of("7001 joined"), events.accepted);
         out.drain();
         for (int i = 0; i < 10; i++) {
             advance(s, 100);
@@ -93,7 +71,7 @@ class ConnectionSupervisorTest {
         }
         long keepalives = out.to(A).stream().filter(x -> x.bytes()[2] == 0x04).count();
         assertEquals(10, keepalives, "one keepalive per 100 ms heartbeat");
-        assertEquals(List.of("CONNECTED"), states, "a node that answers stays");
+        assertEquals(List.of("CONNECTED"), events.states, "a node that answers stays");
     }
 
     @Test
@@ -102,13 +80,13 @@ class ConnectionSupervisorTest {
         s.start(nowNs);
         join(s, A);
         advance(s, 590);
-        assertEquals(List.of("CONNECTED"), states, "within heartbeat + budget (no RTT sample yet)");
+        assertEquals(List.of("CONNECTED"), events.states, "within heartbeat + budget (no RTT sample yet)");
         advance(s, 20);
-        assertEquals(List.of("CONNECTED", "RECONNECTING"), states);
+        assertEquals(List.of("CONNECTED", "RECONNECTING"), events.states);
         assertEquals(new ControlMessage.Hello(SESSION, 100), lastTo(B), "same session id on the next node");
         join(s, B);
-        assertEquals(List.of("CONNECTED", "RECONNECTING", "CONNECTED"), states);
-        assertEquals(List.of("7001 joined", "7002 resumed"), accepted);
+        assertEquals(List.of("CONNECTED", "RECONNECTING", "CONNECTED"), events.states);
+        assertEquals(List.of("7001 joined", "7002 resumed"), events.accepted);
         assertEquals(1, s.failovers());
         assertEquals(B, s.connected(0));
     }
@@ -122,7 +100,7 @@ class ConnectionSupervisorTest {
         assertInstanceOf(ControlMessage.Hello.class, lastTo(B));
         assertEquals(1, s.roster().failureCount(A));
         join(s, B);
-        assertEquals(List.of("CONNECTED"), states);
+        assertEquals(List.of("CONNECTED"), events.states);
     }
 
     @Test
@@ -131,7 +109,7 @@ class ConnectionSupervisorTest {
         s.start(nowNs);
         answer(s, A, new ControlMessage.HelloAck(SESSION, 500, 5000, 1));
         answer(s, A, new ControlMessage.Error(30, 0x03, "no such stream"));
-        assertEquals(List.of("FAILED"), states, "the refusal is the answer; no give-up wait");
+        assertEquals(List.of("FAILED"), events.states, "the refusal is the answer; no give-up wait");
         assertEquals(1, s.roster().failureCount(A));
     }
 
@@ -142,19 +120,19 @@ class ConnectionSupervisorTest {
         ConnectionSupervisor s = supervisor(policy, A);
         s.start(nowNs);
         advance(s, 1990);
-        assertEquals(List.of(), states, "still CONNECTING");
+        assertEquals(List.of(), events.states, "still CONNECTING");
         advance(s, 20);
-        assertEquals(List.of("FAILED"), states);
+        assertEquals(List.of("FAILED"), events.states);
         long hellos = out.to(A).stream().filter(x -> x.bytes()[2] == 0x01).count();
         // join attempts of 200 ms separated by backoffs of 100, 200, 400, 400 ms: 5 attempts in 2 s
         assertTrue(hellos >= 5, "kept retrying: " + hellos);
         advance(s, 1000);
-        assertEquals(List.of("FAILED"), states, "FAILED is reported once");
+        assertEquals(List.of("FAILED"), events.states, "FAILED is reported once");
         while (!(lastTo(A) instanceof ControlMessage.Hello)) {
             advance(s, 10);
         }
         join(s, A);
-        assertEquals(List.of("FAILED", "CONNECTED"), states);
+        assertEquals(List.of("FAILED", "CONNECTED"), events.states);
         assertEquals(0, s.roster().failureCount(A));
     }
 
@@ -173,7 +151,7 @@ class ConnectionSupervisorTest {
         assertEquals(1, s.connectedCount());
         assertEquals(B, s.connected(0));
         assertTrue(s.isPrimary(B));
-        assertEquals(List.of("CONNECTED"), states, "never without a node");
+        assertEquals(List.of("CONNECTED"), events.states, "never without a node");
         assertEquals(0, s.failovers());
     }
 
@@ -186,7 +164,7 @@ class ConnectionSupervisorTest {
         assertInstanceOf(ControlMessage.Keepalive.class, lastTo(A));
         // A restarted at the same address: it answers, but with NOT_JOINED (PROTOCOL.md 3).
         answer(s, A, new ControlMessage.Error(20, ControlMessage.KEEPALIVE, ""));
-        assertEquals(List.of("CONNECTED", "RECONNECTING"), states);
+        assertEquals(List.of("CONNECTED", "RECONNECTING"), events.states);
         assertEquals(new ControlMessage.Hello(SESSION, 100), lastTo(B));
     }
 
@@ -198,11 +176,11 @@ class ConnectionSupervisorTest {
         advance(s, 100);
         nowNs += 2000 * MS; // the client's thread was descheduled for 2 s
         s.onTick(nowNs);
-        assertEquals(List.of("CONNECTED"), states, "the node's datagrams are still unread");
+        assertEquals(List.of("CONNECTED"), events.states, "the node's datagrams are still unread");
         advance(s, 590);
-        assertEquals(List.of("CONNECTED"), states);
+        assertEquals(List.of("CONNECTED"), events.states);
         advance(s, 30);
-        assertEquals(List.of("CONNECTED", "RECONNECTING"), states, "real silence is still detected");
+        assertEquals(List.of("CONNECTED", "RECONNECTING"), events.states, "real silence is still detected");
     }
 
     @Test
@@ -236,10 +214,10 @@ class ConnectionSupervisorTest {
                 }
             }
         }
-        assertTrue(keepalives >= 59 && answered < keepalives * 4 / 5, keepalives + " keepalives, " + answered + " " + states);
-        assertEquals(List.of("CONNECTED"), states, "lost keepalive answers are not a dead node");
+        assertTrue(keepalives >= 59 && answered < keepalives * 4 / 5, keepalives + " keepalives, " + answered + " " + events.states);
+        assertEquals(List.of("CONNECTED"), events.states, "lost keepalive answers are not a dead node");
         advance(s, 400); // three answers in a row missing
-        assertEquals(List.of("CONNECTED", "RECONNECTING"), states);
+        assertEquals(List.of("CONNECTED", "RECONNECTING"), events.states);
     }
 
     @Test

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
-import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
@@ -36,9 +34,7 @@ class PublisherNodeSwitchTest {
     private static final Track VIDEO = new Track(0x100, 0x101, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
 
     private final RecordingSender out = new RecordingSender();
-    private final List<String> states = new ArrayList<>();
-    private final List<String> switches = new ArrayList<>();
-    private final List<String> accepted = new ArrayList<>();
+    private final RecordingSupervisorEvents events = new RecordingSupervisorEvents();
     /** Every message the publisher sent, in order: "port Type". */
     private final List<String> wire = new ArrayList<>();
     /** Share of answers (keepalives and pings alike) the loaded client reads 50-150 ms late. */
@@ -47,28 +43,7 @@ class PublisherNodeSwitchTest {
 
     private ConnectionSupervisor publisher(FailoverPolicy policy, InetSocketAddress... nodes) {
         return new ConnectionSupervisor(out, List.of(nodes), SESSION, new ControlMessage.Publish("show", List.of(VIDEO)),
-                9, policy, new ConnectionSupervisor.Events() {
-                    @Override
-                    public void onStateChanged(ConnectionState state, String reason) {
-                        states.add(state.name());
-                    }
-
-                    @Override
-                    public void onNodeAccepted(InetSocketAddress node, ControlMessage reply, boolean resumed,
-                            long nowNs) {
-                        accepted.add(node.getPort() + (resumed ? " resumed" : " joined"));
-                    }
-
-                    @Override
-                    public void onStreamInfo(InetSocketAddress node, ControlMessage.StreamInfo info, long nowNs) {
-                    }
-
-                    @Override
-                    public void onSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
-                            String detail) {
-                        switches.add(reason + " " + from.getPort() + " -> " + to.getPort());
-                    }
-                });
+                9, policy, events);
     }
 
     /** How the scripted network treats one node: loss of the publisher's packets, and round trip. */
@@ -138,13 +113,13 @@ class PublisherNodeSwitchTest {
         assertEquals(A, s.connected(0), "seed " + seed);
         assertFalse(s.prober().isActive(), "not degraded for a second yet: nothing probed");
         run(s, 6000, lossy, clean, clean, random);
-        assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), switches, "seed " + seed);
+        assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), events.switches, "seed " + seed);
         assertEquals(B, s.connected(0));
-        assertEquals(List.of("CONNECTED"), states, "never without a node");
-        assertEquals(List.of("7101 joined", "7102 resumed"), accepted, "the new node's viewers get a keyframe");
+        assertEquals(List.of("CONNECTED"), events.states, "never without a node");
+        assertEquals(List.of("7101 joined", "7102 resumed"), events.accepted, "the new node's viewers get a keyframe");
         assertEquals(0, s.failovers(), "a switch is not a failover");
         run(s, 20_000, lossy, clean, clean, random);
-        assertEquals(1, switches.size(), "seed " + seed + ": never back");
+        assertEquals(1, events.switches.size(), "seed " + seed + ": never back");
         assertEquals(1, s.switches());
         assertFalse(s.prober().isActive(), "a clean path probes nothing");
     }
@@ -154,7 +129,7 @@ class PublisherNodeSwitchTest {
         ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
         s.start(nowNs);
         run(s, 8000, new Link(0.2, 2), new Link(0, 2), new Link(0, 2), new SplittableRandom(11));
-        assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), switches);
+        assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), events.switches);
         int publishOnB = wire.indexOf("7102 Publish");
         int leaveA = wire.indexOf("7101 Leave");
         assertTrue(publishOnB >= 0 && leaveA > publishOnB, "published on B, then left A: " + wire);
@@ -170,7 +145,7 @@ class PublisherNodeSwitchTest {
         s.start(nowNs);
         Link lossy = new Link(0.15, 2);
         run(s, 10_000, lossy, new Link(0.15, 2), new Link(0.15, 2), random);
-        assertEquals(List.of(), switches);
+        assertEquals(List.of(), events.switches);
         assertEquals(A, s.connected(0));
     }
 
@@ -180,7 +155,7 @@ class PublisherNodeSwitchTest {
         ConnectionSupervisor s = publisher(FailoverPolicy.builder().proactiveSwitching(false).build(), A, B);
         s.start(nowNs);
         run(s, 8000, new Link(0.3, 2), new Link(0, 2), new Link(0, 2), random);
-        assertEquals(List.of(), switches);
+        assertEquals(List.of(), events.switches);
         assertEquals(0, s.prober().pingsSent());
     }
 
@@ -190,7 +165,7 @@ class PublisherNodeSwitchTest {
         ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
         s.start(nowNs);
         run(s, 8000, new Link(0.01, 20), new Link(0, 2), new Link(0, 2), random);
-        assertEquals(List.of(), switches, "1 % loss is not degraded");
+        assertEquals(List.of(), events.switches, "1 % loss is not degraded");
         assertEquals(0, s.prober().pingsSent());
     }
 
@@ -202,7 +177,7 @@ class PublisherNodeSwitchTest {
         ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
         s.start(nowNs);
         run(s, 15_000, new Link(0.10, 2), new Link(0, 2), new Link(0, 2), random);
-        assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), switches, "seed " + seed);
-        assertEquals(List.of("CONNECTED"), states, "seed " + seed);
+        assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), events.switches, "seed " + seed);
+        assertEquals(List.of("CONNECTED"), events.states, "seed " + seed);
     }
 }

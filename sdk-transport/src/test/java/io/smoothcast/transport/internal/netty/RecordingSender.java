@@ -3,7 +3,10 @@ package io.smoothcast.transport.internal.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +45,32 @@ public final class RecordingSender implements DatagramSender {
     /** What was sent to one address. */
     public List<Sent> to(InetSocketAddress recipient) {
         return sent.stream().filter(s -> s.recipient().equals(recipient)).toList();
+    }
+
+    /**
+     * A node's answer to the last datagram sent, which must be a control request: {@code message}
+     * under that request's id, encoded as a datagram for the sender under test to receive.
+     */
+    public byte[] replyToLast(ControlMessage message) {
+        return replyToLastOf(sent, message);
+    }
+
+    /** As {@link #replyToLast(ControlMessage)}, to the last datagram sent to {@code recipient}. */
+    public byte[] replyToLast(InetSocketAddress recipient, ControlMessage message) {
+        return replyToLastOf(to(recipient), message);
+    }
+
+    private static byte[] replyToLastOf(List<Sent> requests, ControlMessage message) {
+        if (requests.isEmpty()) {
+            throw new IllegalStateException("nothing was sent to reply to");
+        }
+        int requestId = ControlCodec.decode(Unpooled.wrappedBuffer(requests.get(requests.size() - 1).bytes())).requestId();
+        ByteBuf reply = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+        try {
+            return ByteBufUtil.getBytes(reply);
+        } finally {
+            reply.release();
+        }
     }
 
     /** Returns and forgets everything sent so far. */

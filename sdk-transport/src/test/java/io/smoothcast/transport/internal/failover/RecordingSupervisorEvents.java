@@ -1,0 +1,38 @@
+package io.smoothcast.transport.internal.failover;
+
+import io.smoothcast.transport.ConnectionState;
+import io.smoothcast.transport.NodeSwitchReason;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A supervisor's events as the failover tests read them: one line of text each, in order. */
+final class RecordingSupervisorEvents implements ConnectionSupervisor.Events {
+
+    /** Each state entered, by name. */
+    final List<String> states = new ArrayList<>();
+    /** Each node that accepted the client: "port joined" or "port resumed". */
+    final List<String> accepted = new ArrayList<>();
+    /** Each node switch: "REASON fromPort -> toPort". */
+    final List<String> switches = new ArrayList<>();
+
+    @Override
+    public void onStateChanged(ConnectionState state, String reason) {
+        states.add(state.name());
+    }
+
+    @Override
+    public void onNodeAccepted(InetSocketAddress node, ControlMessage reply, boolean resumed, long nowNs) {
+        accepted.add(node.getPort() + (resumed ? " resumed" : " joined"));
+    }
+
+    @Override
+    public void onStreamInfo(InetSocketAddress node, ControlMessage.StreamInfo info, long nowNs) {
+    }
+
+    @Override
+    public void onSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason, String detail) {
+        switches.add(reason + " " + from.getPort() + " -> " + to.getPort());
+    }
+}
