@@ -401,9 +401,4 @@ public final class SpscSlotRing extends SlotRingPadding2 {
     public Object borrowedOwner(long s) {
         return borrowed[((int) s & mask) * 2 + 1];
     }
-
-    /** The pooled payload memory of every slot whose payload was copied. */
-    public byte[] payloadArray() {
-        return payload;
-    }
 }
