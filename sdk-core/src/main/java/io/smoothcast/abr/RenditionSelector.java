@@ -1,6 +1,7 @@
 package io.smoothcast.abr;
 
 import io.smoothcast.abr.internal.HeldAboveTracker;
+import io.smoothcast.abr.internal.OverrunQueue;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -12,7 +13,10 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li><b>Down at once:</b> when the target falls below the bitrate of the current rendition,
  *       the highest video rendition whose bitrate fits under the target is chosen immediately
- *       (never below the lowest video rendition; audio-only is the fallback's job).</li>
+ *       (never below the lowest video rendition; audio-only is the fallback's job), unless the
+ *       dip may be ridden out: the target is at or above {@code dipFloorFraction} of what is
+ *       sent and the overrun has not yet queued {@code dipOverrunQueueMs} at a bottleneck
+ *       carrying the target (on by default for a {@link EncoderMode#LADDER} encoder only).</li>
  *   <li><b>Up after a hold:</b> rendition {@code j} above the current one is chosen only after
  *       the target has stayed at or above {@code bitrate(j) x upSwitchMargin} for
  *       {@code minDurationForQualityIncreaseMs} without interruption; the highest such
@@ -38,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * The encoder bitrate, {@link #encoderBitrateBps()}, depends on the {@link EncoderMode}: in
  * {@code CONTINUOUS} mode (the default) it is the target clamped to
- * {@code [audioOnlyFloorBps, bitrate of the highest rendition]}; in {@code LADDER} mode it is the
+ * {@code [audioOnlyFloorBps, bitrate of the highest rendition]} (kept through a dip that may be
+ * ridden out, when dip riding is enabled for it); in {@code LADDER} mode it is the
  * selected rendition's bitrate. While video is off it is the audio-only rendition's bitrate.
  *
  * <p>{@link #paddingBitrateBps()} tells the sender how much padding to add so that the
@@ -96,6 +101,31 @@ public final class RenditionSelector {
      * there cost QoE on the Norway traces and the TCP share in RFC 8867 5.6.)
      */
     static final double AUDIO_ONLY_PADDING_HEADROOM = 1.2;
+    /**
+     * Default queue, in milliseconds, a {@link EncoderMode#LADDER} encoder may build by riding
+     * out a dip of the target below its rendition instead of switching down (see
+     * {@link Builder#dipOverrunQueueMs}). A ladder's steps are coarse (900k to 400k): a congestion
+     * controller's sawtooth that dips under the rendition for a second costs a switch down and
+     * one up again, two large |bitrate change| terms, for a dip the playout budget could absorb.
+     * Measured on the Norway traces: 10 instead of 8 of 12 traces at +15 % QoE_lin over the best
+     * baseline, stall ratio still under 1 % on each.
+     */
+    public static final long DEFAULT_LADDER_DIP_OVERRUN_QUEUE_MS = 200;
+    /**
+     * Default for a {@link EncoderMode#CONTINUOUS} encoder: 0, it follows every dip. Its dips
+     * cost only their own depth, and riding them (100-200 ms) measured no QoE_lin gain on the
+     * Norway traces while norway-ferry-2's stall ratio rose over 1 %.
+     */
+    public static final long DEFAULT_CONTINUOUS_DIP_OVERRUN_QUEUE_MS = 0;
+    /**
+     * Default depth of a dip that may be ridden out: the target must stay at or above this
+     * fraction of the bitrate being sent. A delay-based decrease cuts the target by 15-25 %, but
+     * from a peak that is usually above the rendition, so it lands at 0.8-1.0 of the rendition;
+     * a deeper fall is a capacity drop and is followed at once. Measured against 0.7: the same
+     * Norway QoE_lin, while several ladder flows sharing a bottleneck stay fairer (a flow that
+     * rides deep dips keeps the queue up for the others: RFC 8867 5.4 0.79 against 0.69).
+     */
+    public static final double DEFAULT_DIP_FLOOR_FRACTION = 0.8;
 
     private final RenditionLadder ladder;
     private final double upSwitchMargin;
@@ -112,6 +142,9 @@ public final class RenditionSelector {
     private final AbrListener listener;
     private final EncoderMode encoderMode;
     private final HeldAboveTracker heldAbove;
+    private final double dipOverrunQueueNs;
+    private final double dipFloorFraction;
+    private final OverrunQueue dipQueue = new OverrunQueue();
 
     private int currentIndex;
     private boolean belowFloor;
@@ -123,6 +156,8 @@ public final class RenditionSelector {
     /** Queue (ns) the lowest video rendition's overrun would have built since the target fell under it. */
     private double overrunQueueNs;
     private long targetBitrateBps;
+    /** The {@link EncoderMode#CONTINUOUS} encoder's bitrate while video is on. */
+    private long continuousBps;
     private long switchCount;
 
     private RenditionSelector(Builder b) {
@@ -142,9 +177,14 @@ public final class RenditionSelector {
         this.belowLowestDelayNs =
                 TimeUnit.MILLISECONDS.toNanos(b.minDurationBelowLowestForFallbackMs);
         this.maxOverrunQueueNs = TimeUnit.MILLISECONDS.toNanos(b.maxOverrunQueueMs);
+        this.dipFloorFraction = b.dipFloorFraction;
         this.recoveryHoldNs = TimeUnit.MILLISECONDS.toNanos(b.minDurationForRecoveryMs);
         this.listener = b.listener;
         this.encoderMode = b.encoderMode;
+        long dipMs = b.dipOverrunQueueMs >= 0 ? b.dipOverrunQueueMs
+                : encoderMode == EncoderMode.LADDER ? DEFAULT_LADDER_DIP_OVERRUN_QUEUE_MS
+                : DEFAULT_CONTINUOUS_DIP_OVERRUN_QUEUE_MS;
+        this.dipOverrunQueueNs = TimeUnit.MILLISECONDS.toNanos(dipMs);
         if (b.audioOnlyRecoveryBps > 0) {
             this.audioOnlyRecoveryBps = b.audioOnlyRecoveryBps;
         } else if (encoderMode == EncoderMode.LADDER) {
@@ -166,6 +206,7 @@ public final class RenditionSelector {
         this.heldAbove = new HeldAboveTracker(thresholds);
         this.currentIndex = ladder.lowestVideoIndex();
         this.targetBitrateBps = lowestVideoBps;
+        this.continuousBps = lowestVideoBps;
     }
 
     /**
@@ -190,9 +231,18 @@ public final class RenditionSelector {
         if (targetBitrateBps < 0) {
             throw new IllegalArgumentException("targetBitrateBps must be >= 0: " + targetBitrateBps);
         }
+        // What was sent since the last update, against the target of that time.
+        long sentBps = encoderBitrateBps() + paddingBitrateBps();
+        dipQueue.advance(sentBps, this.targetBitrateBps, nowNs);
+        if (targetBitrateBps >= encoderBitrateBps()) {
+            // The dip is over: the controller sees and drains the queue again (the model,
+            // bottleneck = target, would not drain while padding fills up to the target).
+            dipQueue.reset();
+        }
         this.targetBitrateBps = targetBitrateBps;
         heldAbove.update(targetBitrateBps, nowNs);
         trackFloor(targetBitrateBps, nowNs);
+        updateContinuous(targetBitrateBps);
 
         int lowestVideo = ladder.lowestVideoIndex();
         if (isAudioOnly()) {
@@ -202,6 +252,7 @@ public final class RenditionSelector {
             int resumed = Math.max(lowestVideo, highestHeldUp(lowestVideo, nowNs));
             listener.onAudioOnlyRecovered(ladder.get(resumed), targetBitrateBps, nowNs);
             switchTo(resumed, nowNs);
+            continuousBps = clampToLadder(targetBitrateBps);
             return ladder.get(currentIndex);
         }
         boolean ladderOverrun = encoderMode == EncoderMode.LADDER && belowLowest
@@ -213,6 +264,9 @@ public final class RenditionSelector {
             return ladder.get(currentIndex);
         }
         if (targetBitrateBps < ladder.bitrateBps(currentIndex)) {
+            if (mayRideDip(ladder.bitrateBps(currentIndex))) {
+                return ladder.get(currentIndex);
+            }
             int down = ladder.highestVideoIndexAtOrBelow(targetBitrateBps);
             if (down < currentIndex) {
                 switchTo(down, nowNs);
@@ -224,6 +278,29 @@ public final class RenditionSelector {
             switchTo(up, nowNs);
         }
         return ladder.get(currentIndex);
+    }
+
+    /**
+     * Whether a target under {@code sentBps} may be ridden out instead of followed: the dip is
+     * shallow (at or above {@code dipFloorFraction} of what is sent) and the overrun has not yet
+     * queued {@code dipOverrunQueueMs} at a bottleneck carrying the target.
+     */
+    private boolean mayRideDip(long sentBps) {
+        return dipOverrunQueueNs > 0 && targetBitrateBps >= sentBps * dipFloorFraction
+                && dipQueue.queueNs() < dipOverrunQueueNs;
+    }
+
+    /** Follows a rising target at once; rides out a shallow, short dip (see mayRideDip). */
+    private void updateContinuous(long targetBps) {
+        long clamped = clampToLadder(targetBps);
+        if (clamped >= continuousBps || !mayRideDip(continuousBps)) {
+            continuousBps = clamped;
+        }
+    }
+
+    private long clampToLadder(long targetBps) {
+        long max = ladder.bitrateBps(ladder.highestIndex());
+        return Math.max(audioOnlyFloorBps, Math.min(max, targetBps));
     }
 
     /** The highest index at or above {@code from} whose threshold has held for the up hold, or -1. */
@@ -298,8 +375,7 @@ public final class RenditionSelector {
         if (isAudioOnly() || encoderMode == EncoderMode.LADDER) {
             return ladder.bitrateBps(currentIndex);
         }
-        long max = ladder.bitrateBps(ladder.highestIndex());
-        return Math.max(audioOnlyFloorBps, Math.min(max, targetBitrateBps));
+        return continuousBps;
     }
 
     /**
@@ -369,6 +445,9 @@ public final class RenditionSelector {
                 DEFAULT_MIN_DURATION_BELOW_LOWEST_FOR_FALLBACK_MS;
         private long minDurationForRecoveryMs = DEFAULT_MIN_DURATION_FOR_RECOVERY_MS;
         private long maxOverrunQueueMs = DEFAULT_MAX_OVERRUN_QUEUE_MS;
+        /** Negative: the encoder mode's default. */
+        private long dipOverrunQueueMs = -1;
+        private double dipFloorFraction = DEFAULT_DIP_FLOOR_FRACTION;
         private AbrListener listener = AbrListener.NONE;
         private EncoderMode encoderMode = EncoderMode.CONTINUOUS;
 
@@ -473,6 +552,39 @@ public final class RenditionSelector {
          */
         public Builder maxOverrunQueueMs(long queueMs) {
             this.maxOverrunQueueMs = nonNegative(queueMs, "maxOverrunQueueMs");
+            return this;
+        }
+
+        /**
+         * @param queueMs the queue, in milliseconds (not negative), the encoder may build by
+         *     riding out a dip of the target instead of following it: while the target stays at
+         *     or above {@code dipFloorFraction} of the bitrate sent, the rendition (and a
+         *     {@link EncoderMode#CONTINUOUS} encoder's bitrate) is kept until the overrun would
+         *     have queued this much at a bottleneck carrying the target (a pessimistic model:
+         *     after a decrease the path usually carries more than the target). A congestion
+         *     controller's sawtooth then costs no switch down and up again. Default
+         *     {@link #DEFAULT_LADDER_DIP_OVERRUN_QUEUE_MS} for a {@link EncoderMode#LADDER}
+         *     encoder, {@link #DEFAULT_CONTINUOUS_DIP_OVERRUN_QUEUE_MS} for a
+         *     {@link EncoderMode#CONTINUOUS} one; 0 follows every dip at once
+         * @return this builder
+         */
+        public Builder dipOverrunQueueMs(long queueMs) {
+            this.dipOverrunQueueMs = nonNegative(queueMs, "dipOverrunQueueMs");
+            return this;
+        }
+
+        /**
+         * @param fraction the shallowest target, as a fraction (in (0, 1]) of the bitrate sent,
+         *     that may be ridden out (see {@link #dipOverrunQueueMs}); default
+         *     {@link #DEFAULT_DIP_FLOOR_FRACTION}
+         * @return this builder
+         */
+        public Builder dipFloorFraction(double fraction) {
+            if (!(fraction > 0 && fraction <= 1)) {
+                throw new IllegalArgumentException("dipFloorFraction must be in (0, 1]: "
+                        + fraction);
+            }
+            this.dipFloorFraction = fraction;
             return this;
         }
 

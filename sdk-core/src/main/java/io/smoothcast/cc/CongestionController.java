@@ -74,6 +74,8 @@ public final class CongestionController {
     private final AimdRateControl aimd;
     private final AckedBitrateEstimator ackedBitrate;
     private final AckedBitrateEstimator smoothAckedBitrate;
+    /** The same windows over send times: what we sent, to tell application-limited periods. */
+    private final AckedBitrateEstimator sentBitrate;
     private final LossBasedController lossBased = new LossBasedController();
     private final ProbeBitrateEstimator probeEstimator = new ProbeBitrateEstimator();
     private final ProbeController probeController;
@@ -115,6 +117,7 @@ public final class CongestionController {
         this.aimd = new AimdRateControl(startBitrateBps, minBitrateBps, maxBitrateBps);
         this.ackedBitrate = new AckedBitrateEstimator(ACKED_WINDOW_NS, ACKED_SAMPLE_WEIGHT);
         this.smoothAckedBitrate = new AckedBitrateEstimator(SMOOTH_ACKED_WINDOW_NS, SMOOTH_ACKED_SAMPLE_WEIGHT);
+        this.sentBitrate = new AckedBitrateEstimator(ACKED_WINDOW_NS, ACKED_SAMPLE_WEIGHT);
         this.probeController = new ProbeController(builder.initialProbing, maxBitrateBps);
         this.targetBps = startBitrateBps;
     }
@@ -142,6 +145,7 @@ public final class CongestionController {
             throw new IllegalArgumentException("sizeBytes must be > 0: " + sizeBytes);
         }
         history.add(transportSequence, sizeBytes, sendTimeNs, probeClusterId);
+        sentBitrate.add(sendTimeNs, sizeBytes);
         if (!awaitingFeedback) {
             awaitingFeedback = true;
             firstUnansweredSendNs = sendTimeNs;
@@ -248,6 +252,7 @@ public final class CongestionController {
         long ackedBps = ackedBitrate.conservativeBitrateBps();
         long smoothAckedBps = smoothAckedBitrate.bitrateBps();
         aimd.setLatestAckedSampleBps(ackedBitrate.latestSampleBps());
+        aimd.setSentBitrateBps(sentBitrate.bitrateBps());
         if (probeResultBps > 0) {
             probeController.onProbeResult(probeResultBps, probeTargetBps, nowNs);
             lossBased.onProbeResult(probeResultBps);

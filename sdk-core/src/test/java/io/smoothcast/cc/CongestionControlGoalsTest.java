@@ -122,6 +122,37 @@ class CongestionControlGoalsTest {
     }
 
     @Test
+    void rfc8867Section54_flowsJoining20sApart_meanRatioWithin075To133() {
+        // RFC 8867 section 5.4 as specified: 3.5 Mbit/s, 100 ms RTT, flows joining at 0, 20 and
+        // 40 s, shares compared from 10 s after the last join to the end. The decrease base used
+        // to be the acknowledged bitrate alone, which lags every flow's estimate by about the
+        // same amount during additive increase: the flow below its share was cut deeper (24 %
+        // against 19-21 % in a trace of this case) and the gap stayed. Measured over seeds 1-8:
+        // mean 0.74 (single seeds 0.58-0.84) with that base, 0.78 (0.65-0.88) now; the test
+        // asserts the goal on the mean and a floor of 0.6 per seed, as the 10 s case above.
+        double sum = 0;
+        for (long seed = 1; seed <= 8; seed++) {
+            SimulatedPath path = new SimulatedPath(CapacitySchedule.constant(3_500_000), 50 * MS, QUEUE_LIMIT_NS,
+                    120 * S, seed);
+            for (int i = 0; i < 3; i++) {
+                path.addOurs("ours" + i, PacedMediaSender.withDefaults(300_000), i * 20 * S);
+            }
+            path.simulator.runUntil(120 * S);
+            double min = Double.MAX_VALUE;
+            double max = 0;
+            for (int flow = 0; flow < 3; flow++) {
+                double bps = path.throughputBps(flow, 50 * S, 120 * S);
+                min = Math.min(min, bps);
+                max = Math.max(max, bps);
+            }
+            double ratio = min / max;
+            assertTrue(ratio >= 0.6, "seed " + seed + ": min/max throughput ratio " + ratio);
+            sum += ratio;
+        }
+        assertTrue(sum / 8 >= 0.75, "mean min/max throughput ratio " + sum / 8);
+    }
+
+    @Test
     void againstLongRenoTcpFlow_neitherStarves() {
         SimulatedPath path = new SimulatedPath(CapacitySchedule.constant(3_000_000), 50 * MS, QUEUE_LIMIT_NS, 120 * S, 5);
         path.addOurs("ours", PacedMediaSender.withDefaults(300_000), 0);

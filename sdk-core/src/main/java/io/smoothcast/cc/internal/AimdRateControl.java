@@ -10,8 +10,12 @@ package io.smoothcast.cc.internal;
  * and a recovery probe, the averaged acknowledged bitrate still mixes in the slow windows from
  * before the probe; when an overuse then finds the path changed (smooth average and newest window
  * both far below the known capacity) on a short queue, the decrease starts from the newest window
- * instead. The increase never takes the rate above 1.5 times the acknowledged bitrate plus
- * 10 kbit/s, so application-limited periods do not inflate the estimate.
+ * instead. Near a known capacity, with a short queue, an acknowledged bitrate a little under the
+ * estimate is the estimate seen late, and the decrease starts from a fixed share of the estimate,
+ * so flows sharing a bottleneck all lose the same fraction (see {@code lagsTheEstimate}). The
+ * increase never takes the rate above 1.5 times the acknowledged bitrate plus 10 kbit/s, so
+ * application-limited periods do not inflate the estimate; and a flow sending under half its
+ * (measured) estimate does not decrease on overuse: it did not build the queue.
  *
  * <p>Thread-safety: not thread-safe. Allocation-free.
  */
@@ -37,6 +41,22 @@ public final class AimdRateControl {
      * shaped by a queue (possibly others' traffic) and is no clean measurement.
      */
     private static final long SHORT_QUEUE_NS = 50_000_000L;
+    /**
+     * Near the known capacity, an acknowledged bitrate at least this share of the estimate is
+     * the estimate itself, seen late: the path delivered what the flow sent.
+     */
+    private static final double LAGGING_ACKED_SHARE = 0.8;
+    /**
+     * The decrease base for such a flow, as a share of its estimate: about where the largest
+     * flows' acknowledged bitrate stands at an overuse, so they decrease as before.
+     */
+    private static final double LAG_BASE_SHARE = 0.95;
+    /**
+     * A flow sending less than this share of its estimate is application-limited (paused, or
+     * its encoder stopped): an increase can take the estimate no further than 1.5 times the
+     * acknowledged bitrate, so a steady sender never falls under two thirds of its estimate.
+     */
+    private static final double APP_LIMITED_SEND_SHARE = 0.5;
     /** How long the acknowledged bitrate lags the send rate beyond one RTT (its window and more). */
     private static final long ACKED_LAG_NS = 500_000_000L;
     private static final long PACKET_BITS = 1200 * 8;
@@ -67,6 +87,7 @@ public final class AimdRateControl {
     private long rttNs = 200_000_000L;
     private long queueDelayNs;
     private long latestAckedSampleBps = -1;
+    private long sentBps = -1;
     /** Whether a probe result raised the estimate since the last decrease. */
     private boolean raisedSinceDecrease;
 
@@ -97,6 +118,14 @@ public final class AimdRateControl {
      */
     public void setLatestAckedSampleBps(long sampleBps) {
         this.latestAckedSampleBps = sampleBps;
+    }
+
+    /**
+     * @param sentBps what the flow sent over the last window (send clock), or -1 if unknown:
+     *     tells an application-limited flow, which does not decrease on overuse
+     */
+    public void setSentBitrateBps(long sentBps) {
+        this.sentBps = sentBps;
     }
 
     /**
@@ -197,11 +226,28 @@ public final class AimdRateControl {
         if (haveDecreased && nowNs - lastDecreaseNs < spacingNs) {
             return;
         }
+        if (sentBps >= 0 && sentBps < APP_LIMITED_SEND_SHARE * currentBps && linkCapacityKbps > 0
+                && currentBps / 1000.0 <= upperLinkKbps()) {
+            // A flow sending a fraction of its estimate (a paused broadcast sends only padding)
+            // did not build the queue, and cutting its estimate to its own trickle would lose
+            // the rate it had: seen in RFC 8867 5.8, where one overuse during the pause took a
+            // flow from 1244 to 224 kbit/s and it came back audio-only. Only an estimate within
+            // the capacity this flow measured itself is kept so (not one a probe lifted beyond
+            // anything sent yet, which a ladder encoder's padding cap can leave unvalidated).
+            // Hold instead; once it sends
+            // at its estimate again, the next overuse decreases from what the path delivered.
+            // The increase cap already keeps its estimate from growing meanwhile.
+            lastChangeNs = nowNs;
+            state = State.HOLD;
+            return;
+        }
         long basis = ackedBps > 0 ? ackedBps : currentBps;
         if (raisedSinceDecrease && queueDelayNs < SHORT_QUEUE_NS && latestAckedSampleBps > 0 && smoothAckedBps > 0
                 && pathChanged(smoothAckedBps / 1000.0)
                 && pathChanged(latestAckedSampleBps / 1000.0)) {
             basis = latestAckedSampleBps;
+        } else if (ackedBps > 0 && lagsTheEstimate(ackedBps, smoothAckedBps)) {
+            basis = Math.max(ackedBps, (long) (LAG_BASE_SHARE * currentBps));
         }
         double drainShare = 1.0 - (double) queueDelayNs / QUEUE_DRAIN_NS;
         long next = (long) (Math.max(MIN_DECREASE_SHARE, Math.min(BETA, drainShare)) * basis);
@@ -219,6 +265,23 @@ public final class AimdRateControl {
         raisedSinceDecrease = false;
         lastChangeNs = nowNs;
         state = State.HOLD;
+    }
+
+    /**
+     * Whether the acknowledged bitrate is the flow's own estimate seen late, near a known,
+     * unchanged capacity with a short queue. During additive increase every flow sharing a
+     * bottleneck grows by the same amount per second, and the acknowledged bitrate shows the
+     * rate of about half a second ago (its averaging window, the feedback delay): it lags by
+     * the same amount for every flow, a larger share of a smaller flow's rate. Cut from it, a
+     * flow below its share loses a larger fraction than one above (traced in RFC 8867 5.4:
+     * 24 % against 19-21 %), the cuts become about equal in absolute terms and AIMD stops
+     * converging. Cut from a fixed share of the estimate, every such flow loses the same
+     * fraction.
+     */
+    private boolean lagsTheEstimate(long ackedBps, long smoothAckedBps) {
+        return linkCapacityKbps > 0 && queueDelayNs < SHORT_QUEUE_NS && smoothAckedBps > 0
+                && !pathChanged(smoothAckedBps / 1000.0) && ackedBps < currentBps
+                && ackedBps >= LAGGING_ACKED_SHARE * currentBps;
     }
 
     /** Whether an acknowledged rate lies far below the known link capacity: the path got slower. */

@@ -82,6 +82,61 @@ class AimdRateControlTest {
     }
 
     @Test
+    void overuseNearCapacity_ackedLaggingByTheSameAmount_cutsEveryFlowByTheSameFraction() {
+        // Two flows on one bottleneck, in additive increase at the same slope: each one's
+        // acknowledged bitrate lags its estimate by the same 100 kbit/s. Decreasing from it
+        // would cut the smaller flow by 23.5 % and the larger by 21.1 %; from the estimate's
+        // fixed share, both lose 19.25 % and the gap between them shrinks.
+        long small = overuseWithAckedLagging(1_000_000, 900_000);
+        long large = overuseWithAckedLagging(1_400_000, 1_300_000);
+        assertEquals(807_500, small);
+        assertEquals(1_130_500, large);
+    }
+
+    @Test
+    void overuseNearCapacity_ackedFarBelowTheEstimate_keepsTheAckedBase() {
+        // Acked at 70 % of the estimate is no lag but an estimate the path did not carry.
+        assertEquals((long) (0.85 * 700_000), overuseWithAckedLagging(1_000_000, 700_000));
+    }
+
+    /** A flow whose capacity is known near {@code estimateBps}, grown back to it after a decrease. */
+    private static long overuseWithAckedLagging(long estimateBps, long ackedBps) {
+        AimdRateControl aimd = new AimdRateControl(estimateBps, 30_000, 20_000_000);
+        aimd.setRttNs(100 * MS);
+        aimd.update(BandwidthUsage.OVERUSING, estimateBps, estimateBps, S);
+        aimd.setEstimate(estimateBps, 4 * S);
+        aimd.setQueueDelayNs(20 * MS);
+        return aimd.update(BandwidthUsage.OVERUSING, ackedBps, estimateBps, 5 * S);
+    }
+
+    @Test
+    void overuseWhileApplicationLimited_withinMeasuredCapacity_holdsTheEstimate() {
+        // A paused broadcast sends only padding (250 kbit/s of a 1.2 Mbit/s estimate it carried
+        // before): others built the queue, and its rate before the pause is kept.
+        AimdRateControl aimd = new AimdRateControl(1_200_000, 30_000, 20_000_000);
+        aimd.setRttNs(100 * MS);
+        aimd.update(BandwidthUsage.OVERUSING, 1_200_000, 1_200_000, S);
+        aimd.setEstimate(1_200_000, 4 * S);
+        aimd.setSentBitrateBps(250_000);
+        assertEquals(1_200_000, aimd.update(BandwidthUsage.OVERUSING, 260_000, 400_000, 5 * S));
+        aimd.setSentBitrateBps(1_150_000);
+        assertEquals((long) (0.85 * 1_000_000), aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_100_000, 6 * S),
+                "sending at its estimate again, it decreases as usual");
+    }
+
+    @Test
+    void overuseWhileApplicationLimited_aboveMeasuredCapacity_decreasesFromAcked() {
+        // A probe lifted the estimate to 3.3 Mbit/s, far beyond the 1.2 Mbit/s this flow ever
+        // carried, and the sender never followed: nothing validates that estimate.
+        AimdRateControl aimd = new AimdRateControl(1_200_000, 30_000, 20_000_000);
+        aimd.setRttNs(100 * MS);
+        aimd.update(BandwidthUsage.OVERUSING, 1_200_000, 1_200_000, S);
+        aimd.setEstimate(3_300_000, 4 * S);
+        aimd.setSentBitrateBps(1_050_000);
+        assertEquals((long) (0.85 * 1_050_000), aimd.update(BandwidthUsage.OVERUSING, 1_050_000, 1_100_000, 5 * S));
+    }
+
+    @Test
     void secondDecrease_waitsForTheFirstToTakeEffect() {
         AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
         aimd.setRttNs(100 * MS);
