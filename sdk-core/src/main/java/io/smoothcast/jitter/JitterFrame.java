@@ -104,21 +104,8 @@ public final class JitterFrame {
     }
 
     /**
-     * The array holding the payload of every packet offered with
-     * {@link SpscJitterBuffer#offer} (copied); read packet {@code i} at
-     * {@link #payloadOffset(int)} for {@link #payloadLength(int)} bytes. Do not write to it. A
-     * packet offered with {@link SpscJitterBuffer#offerBorrowed} is not in it: use
-     * {@link #payloadArray(int)}, which is right for both kinds.
-     *
-     * @return the buffer's pooled payload memory
-     */
-    public byte[] payloadArray() {
-        return ring.payloadArray();
-    }
-
-    /**
-     * The array holding one packet's payload: the buffer's pooled memory for a copied packet
-     * (the same as {@link #payloadArray()}), the caller's array for a borrowed one. Read it at
+     * The array holding one packet's payload: the buffer's pooled memory for a copied packet,
+     * the caller's array for a borrowed one. Read it at
      * {@link #payloadOffset(int)} for {@link #payloadLength(int)} bytes; do not write to it.
      *
      * @param index packet index in [0, packetCount)
@@ -130,8 +117,7 @@ public final class JitterFrame {
 
     /**
      * @param index packet index in [0, packetCount)
-     * @return where the packet's payload starts in {@link #payloadArray(int)} (and, for a copied
-     *     packet, in {@link #payloadArray()})
+     * @return where the packet's payload starts in {@link #payloadArray(int)}
      */
     public int payloadOffset(int index) {
         return ring.payloadOffset(slot(index));

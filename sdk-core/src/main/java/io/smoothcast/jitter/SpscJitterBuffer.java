@@ -61,7 +61,10 @@ import io.smoothcast.rtp.TimestampUnwrapper;
  * {@link Builder#payloadReleaser}, exactly once, on the consumer thread: right after the frame's
  * {@code onFrame} returned, or when the packet is given up. The frame reads such a payload with
  * {@link JitterFrame#payloadArray(int)}, valid, like every frame view, only during
- * {@code onFrame}. Both kinds of offer may be mixed in one buffer.
+ * {@code onFrame}. Both kinds of offer may be mixed in one buffer. After handing an owner back the
+ * buffer never reads that array or owner again, but keeps the references in the packet's slot
+ * until the slot is reused (at most {@code capacityPackets} packets later), so they stay
+ * reachable until then.
  *
  * <h2>Thread-safety</h2>
  * {@code offer}, {@code offerBorrowed}, {@code pollNacks}, {@code pollKeyframeRequest} and
@@ -122,6 +125,8 @@ public final class SpscJitterBuffer {
     /** Numbers left free before a stream's first arrival, for its packets that arrive after it. */
     private final int startReorderRoom;
     private final FrameCompletenessCheck completenessCheck;
+    /** The check is the default one, which needs no frame view (see {@code isCompleteRun}). */
+    private final boolean markerEndsFrame;
     /** Takes back borrowed payloads; null if borrowing was not configured. */
     private final PayloadReleaser payloadReleaser;
     private final Producer producer;
@@ -134,8 +139,12 @@ public final class SpscJitterBuffer {
         nackEnabled = b.nackEnabled;
         keyframeRequestOnLoss = b.keyframeRequestOnLoss;
         completenessCheck = b.completenessCheck;
+        markerEndsFrame = completenessCheck == FrameCompletenessCheck.MARKER_ENDS_FRAME;
         payloadReleaser = b.payloadReleaser;
         ring = new SpscSlotRing(capacity, maxPayloadBytes);
+        // The consumer's objects first, then the producer's, so that the two threads' state is
+        // allocated in two groups, each behind the padding of its Consumer or Producer object.
+        consumer = new Consumer();
         startReorderRoom = Math.min(64, capacity / 8);
         boolean adaptive = b.mode == PlayoutMode.ADAPTIVE;
         long maxDelayNs = adaptive ? b.maxDelayMs * NS_PER_MS : b.fixedDelayMs * NS_PER_MS;
@@ -148,7 +157,6 @@ public final class SpscJitterBuffer {
         NackTracker nacks = new NackTracker(b.nackListCapacity, b.nackMaxRetries,
                 b.nackReorderWaitMs * NS_PER_MS, b.nackMinRetryIntervalMs * NS_PER_MS);
         producer = new Producer(estimator, nacks);
-        consumer = new Consumer(new JitterFrame(ring));
     }
 
     /** @return a builder with the defaults */
@@ -350,8 +358,27 @@ public final class SpscJitterBuffer {
 
     // ==== producer state ===================================================================
 
+    /**
+     * 128 bytes in front of the fields of a subclass, so that no field the other thread writes
+     * (in an object allocated just before) shares a cache line, or an adjacent-line prefetch
+     * pair, with them.
+     */
+    private abstract static class CacheLinePadding {
+        long p00, p01, p02, p03, p04, p05, p06, p07;
+        long p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+    }
+
     /** State owned by the producer thread. */
-    private final class Producer {
+    private final class Producer extends CacheLinePadding {
+        // Copies of the buffer's settings, read from this object in one load instead of two
+        // through the outer instance (the hot path reloads them after every memory barrier).
+        final SpscSlotRing ring = SpscJitterBuffer.this.ring;
+        final int capacity = SpscJitterBuffer.this.capacity;
+        final int maxPayloadBytes = SpscJitterBuffer.this.maxPayloadBytes;
+        final int clockRateHz = SpscJitterBuffer.this.clockRateHz;
+        final boolean nackEnabled = SpscJitterBuffer.this.nackEnabled;
+        final long timestampJumpNs = SpscJitterBuffer.this.timestampJumpNs;
+        final int startReorderRoom = SpscJitterBuffer.this.startReorderRoom;
         final SeqLockedCounters counters = new SeqLockedCounters(JitterBufferStats.PRODUCER_COUNTERS);
         final PlayoutDelayEstimator estimator;
         final NackTracker nacks;
@@ -483,22 +510,24 @@ public final class SpscJitterBuffer {
                         mediaNs += offTimelineNs;
                     }
                 }
-                if (pendingBoundary >= 0) {
-                    // s - head < capacity and s > pendingBoundary, so the boundary fits too.
-                    if (pendingBoundary >= head) {
-                        ring.writeBoundary(pendingBoundary);
-                    }
-                    pendingBoundary = -1;
+                // Accepted. All of the producer's own bookkeeping first, the stores the consumer
+                // reads last: each release store is a barrier after which the JIT loads every
+                // field again.
+                int chunk = owner == null ? chunks.take() : -1;
+                estimator.onPacket(arrivalNs, mediaNs);
+                long offsetNs = estimator.playoutOffsetNs();
+                long targetNs = estimator.targetDelayNs();
+                if (offsetNs != publishedOffsetNs || targetNs != publishedTargetNs) {
+                    // Only on change: the consumer reads these on every poll.
+                    publishedOffsetNs = offsetNs;
+                    publishedTargetNs = targetNs;
+                    ring.publishTiming(offsetNs, targetNs);
                 }
-                int flagBits = marker ? SpscSlotRing.FLAG_MARKER : 0;
-                if (owner == null) {
-                    ring.write(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits, chunks.take(),
-                            payload, offset, length);
-                } else {
-                    ring.writeBorrowed(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits,
-                            payload, offset, length, owner);
-                }
-                if (s > highest) {
+                counters.set(JitterBufferStats.P_JITTER_NS, estimator.jitterNs());
+                counters.set(JitterBufferStats.P_TARGET_DELAY_NS, targetNs);
+                counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, estimator.playoutDelayNs());
+                final boolean advances = s > highest;
+                if (advances) {
                     if (nackEnabled && !newStream && s > highest + 1) {
                         long from = Math.max(highest + 1, head);
                         nacks.addMissing(from, s - 1, (sequenceNumber - (int) (s - from)) & 0xFFFF, arrivalNs);
@@ -507,7 +536,6 @@ public final class SpscJitterBuffer {
                         lowestSinceStart = s;
                     }
                     highest = s;
-                    ring.publishHighest(s);
                 } else {
                     counters.add(JitterBufferStats.P_REORDERED, 1);
                     if (s < lowestSinceStart) {
@@ -517,18 +545,25 @@ public final class SpscJitterBuffer {
                         lowestSinceStart = s;
                     }
                 }
-                estimator.onPacket(arrivalNs, mediaNs);
-                long offsetNs = estimator.playoutOffsetNs();
-                long targetNs = estimator.targetDelayNs();
-                if (offsetNs != publishedOffsetNs || targetNs != publishedTargetNs) {
-                    // Only on change: the consumer reads this cache line on every poll.
-                    publishedOffsetNs = offsetNs;
-                    publishedTargetNs = targetNs;
-                    ring.publishTiming(offsetNs, targetNs);
+                if (pendingBoundary >= 0) {
+                    // s - head < capacity and s > pendingBoundary, so the boundary fits too.
+                    if (pendingBoundary >= head) {
+                        ring.writeBoundary(pendingBoundary);
+                    }
+                    pendingBoundary = -1;
                 }
-                counters.set(JitterBufferStats.P_JITTER_NS, estimator.jitterNs());
-                counters.set(JitterBufferStats.P_TARGET_DELAY_NS, estimator.targetDelayNs());
-                counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, estimator.playoutDelayNs());
+                int flagBits = marker ? SpscSlotRing.FLAG_MARKER : 0;
+                if (owner == null) {
+                    ring.write(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits, chunk,
+                            payload, offset, length);
+                } else {
+                    ring.writeBorrowed(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits,
+                            payload, offset, length, owner);
+                }
+                if (advances) {
+                    // After the slot: a consumer that sees this number finds its packet.
+                    ring.publishHighest(s);
+                }
                 return OfferResult.ACCEPTED;
             } finally {
                 counters.endWrite();
@@ -601,11 +636,24 @@ public final class SpscJitterBuffer {
     // ==== consumer state ===================================================================
 
     /** State owned by the consumer thread. */
-    private final class Consumer {
+    private final class Consumer extends CacheLinePadding {
+        // Copies of the buffer's settings, as in Producer.
+        final SpscSlotRing ring = SpscJitterBuffer.this.ring;
+        final PayloadReleaser payloadReleaser = SpscJitterBuffer.this.payloadReleaser;
+        final FrameCompletenessCheck completenessCheck = SpscJitterBuffer.this.completenessCheck;
+        final boolean markerEndsFrame = SpscJitterBuffer.this.markerEndsFrame;
+        final boolean keyframeRequestOnLoss = SpscJitterBuffer.this.keyframeRequestOnLoss;
+        final int clockRateHz = SpscJitterBuffer.this.clockRateHz;
         final SeqLockedCounters counters = new SeqLockedCounters(JitterBufferStats.CONSUMER_COUNTERS);
         final FreezeDetector freezes = new FreezeDetector();
-        final JitterFrame frame;
+        final JitterFrame frame = new JitterFrame(ring);
         long head;
+        /** The producer's highest number as last read (see {@link #refreshHighest()}), or -1. */
+        long knownHighest = -1;
+        /** Whether this poll has read the producer's highest number already. */
+        boolean highestRefreshed;
+        /** A poll looked beyond the producer's highest number as known, after reading it. */
+        boolean ranOutOfKnown;
         /** Whether the packet at head is known to begin a frame. */
         boolean headStartConfirmed;
         /** A stream boundary was passed and the new stream's first frame is not yet found. */
@@ -626,9 +674,6 @@ public final class SpscJitterBuffer {
         long openRunStart = -1;
         long openRunEnd;
 
-        Consumer(JitterFrame frame) {
-            this.frame = frame;
-        }
 
         int poll(long nowNs, FrameHandler handler) {
             long flush = ring.flushBelow();
@@ -636,10 +681,16 @@ public final class SpscJitterBuffer {
                 streamStartPending = false;
                 giveUp(flush, JitterBufferStats.C_PACKETS_FLUSHED, true, false);
             }
-            final long highest = ring.producerHighest();
+            highestRefreshed = false;
+            if (ranOutOfKnown) {
+                // The last poll stopped at the known highest number: this one needs a fresh
+                // value anyway, so read it now rather than after scanning up to the old one.
+                ranOutOfKnown = false;
+                refreshHighest();
+            }
             final long offsetNs = ring.playoutOffsetNs();
             int delivered = 0;
-            while (head <= highest) {
+            while (known(head)) {
                 boolean held = ring.holds(head);
                 if (held && isBoundary(head)) {
                     head++;
@@ -650,13 +701,13 @@ public final class SpscJitterBuffer {
                     continue;
                 }
                 if (streamStartPending) {
-                    if (!confirmStreamStart(nowNs, highest, offsetNs)) {
+                    if (!confirmStreamStart(nowNs, offsetNs)) {
                         break;
                     }
                     continue;
                 }
                 if (held) {
-                    boolean complete = isCompleteRun(head, highest, headStartConfirmed, offsetNs);
+                    boolean complete = isCompleteRun(head, headStartConfirmed, offsetNs);
                     if (complete) {
                         if (nowNs - (ring.mediaTimeNs(head) + offsetNs) < 0) {
                             break;
@@ -665,16 +716,46 @@ public final class SpscJitterBuffer {
                         delivered++;
                         continue;
                     }
-                    if (runEnd == highest) {
+                    if (!known(runEnd + 1)) {
                         // Nothing arrived beyond this frame yet, so there is nothing to skip to.
                         break;
                     }
                 }
-                if (!skipToNextPlayable(nowNs, highest, offsetNs)) {
+                if (!skipToNextPlayable(nowNs, offsetNs)) {
                     break;
                 }
             }
             return delivered;
+        }
+
+        /**
+         * Whether number {@code s} is at most the producer's highest stored number. The consumer
+         * reads that number again only when {@code s} lies beyond the value it knows, and at most
+         * once per poll: the producer writes that cache line for every packet, so reading it on
+         * every poll would move the line between the cores each time. A value read once, when
+         * first needed, gives the same decisions as reading it when the poll began (plus whatever
+         * arrived in between).
+         */
+        private boolean known(long s) {
+            if (s <= knownHighest || (refreshHighest() && s <= knownHighest)) {
+                return true;
+            }
+            ranOutOfKnown = true;
+            return false;
+        }
+
+        /** @return whether a first read in this poll found higher numbers than known */
+        private boolean refreshHighest() {
+            if (highestRefreshed) {
+                return false;
+            }
+            highestRefreshed = true;
+            long highest = ring.producerHighest();
+            if (highest == knownHighest) {
+                return false;
+            }
+            knownHighest = highest;
+            return true;
         }
 
         long playoutTimeNs(int rtpTimestamp) {
@@ -700,12 +781,12 @@ public final class SpscJitterBuffer {
          * packet is taken as the stream's first, and the numbers below it (never sent, as far as
          * anyone can tell) are skipped without counting them lost.
          */
-        private boolean confirmStreamStart(long nowNs, long highest, long offsetNs) {
+        private boolean confirmStreamStart(long nowNs, long offsetNs) {
             long lowest = head;
-            while (lowest <= highest && !ring.holds(lowest)) {
+            while (known(lowest) && !ring.holds(lowest)) {
                 lowest++;
             }
-            if (lowest > highest) {
+            if (!known(lowest)) {
                 return false;
             }
             if (isBoundary(lowest)) {
@@ -728,24 +809,18 @@ public final class SpscJitterBuffer {
          * Finds the run of held packets with one timestamp starting at {@code start}, points the
          * frame at it and asks the completeness check. Leaves the run's end in {@code runEnd}.
          */
-        private boolean isCompleteRun(long start, long highest, boolean startConfirmed, long offsetNs) {
+        private boolean isCompleteRun(long start, boolean startConfirmed, long offsetNs) {
             final long mediaNs = ring.mediaTimeNs(start);
             long s = start == openRunStart ? openRunEnd : start;
-            boolean closed = false;
+            boolean closed;
             while (true) {
-                if ((ring.flags(s) & SpscSlotRing.FLAG_MARKER) != 0) {
-                    closed = true;
+                long scan = ring.scanRun(s, knownHighest, mediaNs);
+                s = scan >> 1;
+                closed = (scan & 1) != 0;
+                // Open at the known highest number: look again if more arrived.
+                if (closed || s < knownHighest || !known(s + 1)) {
                     break;
                 }
-                long next = s + 1;
-                if (next > highest || !ring.holds(next)) {
-                    break;
-                }
-                if (isBoundary(next) || ring.mediaTimeNs(next) != mediaNs) {
-                    closed = true;
-                    break;
-                }
-                s = next;
             }
             runEnd = s;
             runClosed = closed;
@@ -754,6 +829,14 @@ public final class SpscJitterBuffer {
             } else {
                 openRunStart = start;
                 openRunEnd = s;
+            }
+            if (markerEndsFrame) {
+                // The default check needs no frame view: skip binding one for an open run.
+                if (!(startConfirmed && closed)) {
+                    return false;
+                }
+                frame.bind(start, (int) (s - start + 1), mediaNs + offsetNs, lossSinceLastFrame, startsStream);
+                return true;
             }
             frame.bind(start, (int) (s - start + 1), mediaNs + offsetNs, lossSinceLastFrame, startsStream);
             return completenessCheck.isComplete(frame, startConfirmed, closed);
@@ -764,9 +847,9 @@ public final class SpscJitterBuffer {
          * everything before it; if a stream boundary comes first, the gap can never fill, so give
          * up everything before the boundary at once.
          */
-        private boolean skipToNextPlayable(long nowNs, long highest, long offsetNs) {
+        private boolean skipToNextPlayable(long nowNs, long offsetNs) {
             long s = head + 1;
-            while (s <= highest) {
+            while (known(s)) {
                 if (!ring.holds(s)) {
                     s++;
                     continue;
@@ -786,7 +869,7 @@ public final class SpscJitterBuffer {
                     }
                     startConfirmed = true;
                 }
-                boolean complete = isCompleteRun(s, highest, startConfirmed, offsetNs);
+                boolean complete = isCompleteRun(s, startConfirmed, offsetNs);
                 long end = runEnd;
                 if (complete) {
                     if (nowNs - (ring.mediaTimeNs(s) + offsetNs) < 0) {
@@ -859,8 +942,10 @@ public final class SpscJitterBuffer {
         /**
          * Hands back the owners of the borrowed payloads held in [from, to). Runs before the
          * slots are released (the producer may overwrite them right after) and outside any
-         * statistics write, since the releaser is user code and may throw. Each owner is cleared
-         * as it is handed back, so none is ever handed back twice.
+         * statistics write, since the releaser is user code and may throw. Every caller moves the
+         * head to {@code to} afterwards even if the releaser throws, so the ranges never overlap
+         * and no owner is handed back twice (the slots' references are left for the producer to
+         * overwrite: see {@link SpscSlotRing}).
          */
         private void releaseBorrowed(long from, long to) {
             if (payloadReleaser == null) {
@@ -868,10 +953,23 @@ public final class SpscJitterBuffer {
             }
             for (long s = from; s < to; s++) {
                 if (ring.holds(s) && (ring.flags(s) & SpscSlotRing.FLAG_BORROWED) != 0) {
-                    Object owner = ring.takeBorrowedOwner(s);
-                    if (owner != null) {
-                        payloadReleaser.release(owner);
-                    }
+                    payloadReleaser.release(ring.borrowedOwner(s));
+                }
+            }
+        }
+
+        /**
+         * As {@link #releaseBorrowed}, for the packets of a frame just delivered: every slot in
+         * [from, to) is known to hold its packet (the frame was checked), so the slots are not
+         * acquired again.
+         */
+        private void releaseBorrowedFrame(long from, long to) {
+            if (payloadReleaser == null) {
+                return;
+            }
+            for (long s = from; s < to; s++) {
+                if ((ring.flags(s) & SpscSlotRing.FLAG_BORROWED) != 0) {
+                    payloadReleaser.release(ring.borrowedOwner(s));
                 }
             }
         }
@@ -885,7 +983,7 @@ public final class SpscJitterBuffer {
                 handler.onFrame(frame);
             } finally {
                 try {
-                    releaseBorrowed(head, end + 1);
+                    releaseBorrowedFrame(head, end + 1);
                 } finally {
                     completeDelivery(nowNs, end, packets, delayNs, closed);
                 }

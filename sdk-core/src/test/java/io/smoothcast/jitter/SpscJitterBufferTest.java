@@ -185,7 +185,7 @@ class SpscJitterBufferTest {
     void customCompletenessCheck_canAcceptRunWithUnknownStart() {
         SpscJitterBuffer buffer = Packets.fixed(100).clockRateHz(1000)
                 .completenessCheck((frame, startConfirmed, closed) -> closed
-                        && (startConfirmed || frame.payloadArray()[frame.payloadOffset(0) + 2] == (byte) 0xA5))
+                        && (startConfirmed || frame.payloadArray(0)[frame.payloadOffset(0) + 2] == (byte) 0xA5))
                 .build();
         RecordingHandler out = new RecordingHandler();
         offer(buffer, 0, 0, false, T0);

@@ -11,7 +11,7 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The relay command's {@code --video-payload-format} values. No sockets are opened. */
+/** The relay command's {@code --video-payload-format} and {@code --fan-out-threads} values. No sockets are opened. */
 class RelayCommandTest {
 
     @Test
@@ -41,5 +41,24 @@ class RelayCommandTest {
         RelayCommand command = new RelayCommand();
         new CommandLine(command).parseArgs("--video-payload-format", "96=h264", "--video-payload-format", "98=h265");
         assertEquals(java.util.List.of("96=h264", "98=h265"), command.videoPayloadFormats);
+    }
+
+    @Test
+    void fanOutThreads_isListedInTheHelp_andOutOfRangeValuesAreRefusedWithExitCode2() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = SmoothcastCli.newCommandLine();
+        cli.setOut(new PrintWriter(out));
+        assertEquals(0, cli.execute("relay", "--help"));
+        assertTrue(out.toString().contains("--fan-out-threads=N"), out.toString());
+
+        StringWriter err = new StringWriter();
+        CommandLine refusing = SmoothcastCli.newCommandLine();
+        refusing.setErr(new PrintWriter(err));
+        assertEquals(2, refusing.execute("relay", "--fan-out-threads", "0"));
+        assertTrue(err.toString().contains("--fan-out-threads"), err.toString());
+
+        RelayCommand command = new RelayCommand();
+        new CommandLine(command).parseArgs("--fan-out-threads", "3");
+        assertEquals(3, command.fanOutThreads);
     }
 }

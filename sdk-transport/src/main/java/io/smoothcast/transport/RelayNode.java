@@ -1,19 +1,15 @@
 package io.smoothcast.transport;
 
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.smoothcast.time.NanoClock;
-import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.UdpTransport;
 import io.smoothcast.security.TokenIssuer;
 import io.smoothcast.security.TokenVerifier;
 import io.smoothcast.transport.internal.relay.CascadeCredentials;
 import io.smoothcast.transport.internal.relay.PeerRateLimits;
 import io.smoothcast.transport.internal.relay.RelayAuthenticator;
+import io.smoothcast.transport.internal.relay.RelayChannels;
 import io.smoothcast.transport.internal.relay.RelayConfig;
 import io.smoothcast.transport.internal.relay.RelayCounters;
-import io.smoothcast.transport.internal.relay.RelayEngine;
 import io.smoothcast.transport.internal.relay.RelaySecurity;
 import io.smoothcast.transport.internal.relay.ReturnRoutability;
 import io.smoothcast.transport.internal.relay.SourceRateLimiter;
@@ -24,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A relay node: accepts publishers and subscribers of streams on one UDP port, forwards each
@@ -43,12 +38,12 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>Thread-safety: {@link #start()}, {@link #close()}, {@link #localAddress()} and
- * {@link #stats()} may be called from any thread. All protocol work runs on the node's single
- * I/O thread (epoll when available, NIO otherwise).
+ * {@link #stats()} may be called from any thread. All protocol work runs on the node's one
+ * owning I/O thread (epoll when available, NIO otherwise); with epoll, the copies of each
+ * forwarded packet can be written by {@linkplain Builder#fanOutThreads several threads} at once.
  */
 public final class RelayNode implements AutoCloseable {
 
-    private static final long TICK_INTERVAL_MS = 20;
     private static final int TRACKED_SOURCES_PER_HALF_OPEN_SESSION = 4;
 
     private final InetSocketAddress bindAddress;
@@ -58,10 +53,8 @@ public final class RelayNode implements AutoCloseable {
     private final UdpTransport transport;
     private final RelayCounters counters = new RelayCounters();
     private final Object lifecycleLock = new Object();
-    private EventLoopGroup group;
-    private Channel channel;
-    private RelayEngine engine;
-    private ScheduledFuture<?> ticker;
+    private final int fanOutThreads;
+    private RelayChannels channels;
     private boolean started;
     private boolean closed;
 
@@ -73,6 +66,7 @@ public final class RelayNode implements AutoCloseable {
                 builder.retransmissionCachePackets, builder.keyframeRequestIntervalMs, builder.maxSessions,
                 builder.maxSubscribersPerStream, builder.upstream, builder.members, builder.videoPayloadFormats);
         this.securityOptions = builder;
+        this.fanOutThreads = builder.fanOutThreads;
     }
 
     /** Lifetime of the tokens this node mints for its upstream subscriptions (one per subscription). */
@@ -113,19 +107,8 @@ public final class RelayNode implements AutoCloseable {
                 throw new IllegalStateException(closed ? "node is closed" : "node already started");
             }
             started = true;
-            group = transport.newGroup(1, "smoothcast-relay");
-            try {
-                RelaySecurity security = newSecurity();
-                DatagramHandler handler = new DatagramHandler(
-                        sender -> new RelayEngine(config, sender, counters, security), clock);
-                engine = (RelayEngine) handler.receiver();
-                channel = transport.bind(group, bindAddress, handler);
-                ticker = channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
-                        0, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
-            } catch (RuntimeException e) {
-                UdpTransport.shutdown(group);
-                throw e;
-            }
+            channels = RelayChannels.start(transport, bindAddress, fanOutThreads, clock, config, counters,
+                    newSecurity(), null);
             return this;
         }
     }
@@ -138,10 +121,10 @@ public final class RelayNode implements AutoCloseable {
      */
     public InetSocketAddress localAddress() {
         synchronized (lifecycleLock) {
-            if (channel == null) {
+            if (channels == null) {
                 throw new IllegalStateException("node not started");
             }
-            return (InetSocketAddress) channel.localAddress();
+            return channels.localAddress();
         }
     }
 
@@ -163,13 +146,26 @@ public final class RelayNode implements AutoCloseable {
     CompletableFuture<Map<String, Integer>> viewersByStream() {
         CompletableFuture<Map<String, Integer>> result = new CompletableFuture<>();
         synchronized (lifecycleLock) {
-            if (channel == null || closed) {
+            if (channels == null || closed) {
                 result.complete(Map.of());
                 return result;
             }
-            channel.eventLoop().execute(() -> result.complete(engine.subscribersByStream()));
+            RelayChannels running = channels;
+            running.ownerLoop().execute(() -> result.complete(running.engine().subscribersByStream()));
         }
         return result;
+    }
+
+    /**
+     * The threads that send the copies of forwarded packets ({@link Builder#fanOutThreads}).
+     *
+     * @return after {@link #start()}, the number in use (1 on NIO whatever was asked); before,
+     *     the number asked for
+     */
+    public int fanOutThreads() {
+        synchronized (lifecycleLock) {
+            return channels == null ? fanOutThreads : channels.fanOutThreads();
+        }
     }
 
     /**
@@ -192,23 +188,16 @@ public final class RelayNode implements AutoCloseable {
                 return;
             }
             closed = true;
-            if (group == null) {
-                return;
+            if (channels != null) {
+                channels.close();
             }
-            if (channel != null) {
-                channel.eventLoop().submit(() -> {
-                    ticker.cancel(false);
-                    engine.close();
-                }).awaitUninterruptibly(5, TimeUnit.SECONDS);
-                channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-            }
-            UdpTransport.shutdown(group);
         }
     }
 
     @Override
     public String toString() {
-        return "RelayNode[" + (channel == null ? bindAddress : channel.localAddress()) + ", " + transport + "]";
+        return "RelayNode[" + (channels == null ? bindAddress : channels.localAddress()) + ", " + transport
+                + (channels == null ? "" : ", " + channels.fanOutThreads() + " fan-out threads") + "]";
     }
 
     /**
@@ -232,6 +221,7 @@ public final class RelayNode implements AutoCloseable {
         private int maxSessions = 10_000;
         private int maxSubscribersPerStream = 5_000;
         private boolean forceNio;
+        private int fanOutThreads = Runtime.getRuntime().availableProcessors() >= 4 ? 2 : 1;
         private InetSocketAddress upstream;
         private java.util.List<NodeInfo> members = java.util.List.of();
         private final java.util.Map<Integer, VideoPayloadFormat> videoPayloadFormats = new java.util.HashMap<>();
@@ -512,6 +502,29 @@ public final class RelayNode implements AutoCloseable {
          */
         public Builder forceNio(boolean forceNio) {
             this.forceNio = forceNio;
+            return this;
+        }
+
+        /**
+         * How many threads send the copies of each packet. A packet's copies leave one after the
+         * other from one thread, about 3.5 us of kernel time each on loopback, so a 200-way
+         * fan-out keeps one thread busy for about 1 ms per packet: with more threads, each
+         * subscriber (chosen at its first subscription, the least loaded thread) gets its copies
+         * from one of several sockets sharing the node's port (SO_REUSEPORT), and the copies of
+         * a packet leave in parallel. Subscribers see the same source address and port whichever
+         * thread sends. All protocol state stays on the first thread; datagrams the kernel gives
+         * the other sockets are handed to it. Needs the epoll transport: with NIO the node uses
+         * one thread whatever is set here. More threads help only when they get a core each when
+         * a packet arrives: on a 2-core machine also busy with other work, the second thread
+         * waited for a core often enough to make the copies leave later, not sooner
+         * (BENCHMARKS.md, "Relay fan-out, session 4"). Default: 2 with at least 4 available
+         * processors, else 1.
+         *
+         * @param threads 1-64
+         * @return this builder
+         */
+        public Builder fanOutThreads(int threads) {
+            this.fanOutThreads = requireRange(threads, 1, 64, "threads");
             return this;
         }
 

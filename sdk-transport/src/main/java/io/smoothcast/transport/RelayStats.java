@@ -259,4 +259,12 @@ public final class RelayStats {
                 + ", downlinkProbeClimbs=" + downlinkProbeClimbs() + ", nacksBeforeLayerStart=" + nacksBeforeLayerStart()
                 + "]";
     }
+
+    /**
+     * @return copies the node's owning thread sent itself because the fan-out thread of their
+     *     subscriber had fallen far behind (see {@link RelayNode.Builder#fanOutThreads})
+     */
+    public long fanOutLaneBehind() {
+        return get(RelayCounter.FAN_OUT_LANE_BEHIND);
+    }
 }

@@ -52,16 +52,9 @@ public final class LockFreeBenchmarkBuffer implements BenchmarkJitterBuffer {
     }
 
     private void consume(JitterFrame frame) {
-        if (borrow) {
-            for (int i = 0; i < frame.packetCount(); i++) {
-                checksum += frame.payloadArray(i)[frame.payloadOffset(i)] + frame.payloadLength(i);
-            }
-        } else {
-            // Copied payloads all live in the buffer's pooled array, as the SDK's own readers assume.
-            byte[] memory = frame.payloadArray();
-            for (int i = 0; i < frame.packetCount(); i++) {
-                checksum += memory[frame.payloadOffset(i)] + frame.payloadLength(i);
-            }
+        // Per packet, borrowed or copied, as the SDK's own payload readers do.
+        for (int i = 0; i < frame.packetCount(); i++) {
+            checksum += frame.payloadArray(i)[frame.payloadOffset(i)] + frame.payloadLength(i);
         }
         delivered += frame.packetCount();
     }

@@ -5,17 +5,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.transport.MediaKind;
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.time.NanoClock;
-import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.ResidenceRecorder;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.transport.internal.relay.RelayChannels;
 import io.smoothcast.transport.internal.relay.RelayConfig;
 import io.smoothcast.transport.internal.relay.RelayCounter;
 import io.smoothcast.transport.internal.relay.RelayCounters;
-import io.smoothcast.transport.internal.relay.RelayEngine;
 import io.smoothcast.transport.internal.relay.RelaySecurity;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -57,10 +54,29 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.transport.RelayFanOutHarness \
- *     [subscribers=200] [packetsPerSecondIn=500] [seconds=10] [relay|relay-noext|gstreamer]
+ *     [subscribers=200] [packetsPerSecondIn=500] [seconds=10] [relay|relay-noext|gstreamer] [fanOutThreads]
  * </pre>
+ *
+ * <p>With {@code -Dharness.readerNice=N} (Linux, default 0: unchanged) the harness's reader
+ * thread, which stands in for the 200 subscribers on their own machines, runs at nice {@code N}
+ * so that on a 2-core machine it does not take a core from the relay's threads in the middle of
+ * a fan-out. It applies to every mode alike (GStreamer's too); the relay's residence and CPU
+ * figures are what it protects, the reader's own end-to-end latency figures get worse.
+ *
+ * <p>{@code fanOutThreads} is the relay's number of sending threads, as
+ * {@link io.smoothcast.transport.RelayNode.Builder#fanOutThreads} (default 1 here); "per
+ * CPU second" then divides by the CPU time of all of them, and the residence of a datagram is
+ * the time until the last of its copies on any thread was flushed.
  */
 public final class RelayFanOutHarness {
+
+    static {
+        // Before any other static field: initialising TRACK loads the control codec and with it
+        // Netty's ByteBuf classes, whose leak detector reads this property once. Set in main (as
+        // before), it came too late and the relay ran with the default SIMPLE detector: a touch
+        // per write and a tracked buffer per hundred, counted as relay CPU.
+        System.setProperty("io.netty.leakDetection.level", "disabled");
+    }
 
     private static final int PAYLOAD_BYTES = 1100;
     /**
@@ -68,6 +84,8 @@ public final class RelayFanOutHarness {
      * machine: a short timeout would expire the first ones before the media starts (the wire field is 16 bits).
      */
     private static final int SESSION_TIMEOUT_MS = 60_000;
+    /** Media sent before the measurement, not counted (see {@link #warmUp}). */
+    private static final int WARMUP_SECONDS = 2;
     private static final Track TRACK = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 8_000_000);
 
     private RelayFanOutHarness() {
@@ -77,43 +95,30 @@ public final class RelayFanOutHarness {
         int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int rateIn = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-        System.setProperty("io.netty.leakDetection.level", "disabled");
         if (args.length > 3 && args[3].equals("gstreamer")) {
             runGStreamer(subscribers, rateIn, seconds);
             return;
         }
         boolean transportSequence = !(args.length > 3 && args[3].equals("relay-noext"));
-        runRelay(subscribers, rateIn, seconds, transportSequence);
+        int fanOutThreads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        runRelay(subscribers, rateIn, seconds, transportSequence, fanOutThreads);
     }
 
     /**
-     * The relay: the same engine, handler and transport {@link io.smoothcast.transport.RelayNode}
-     * starts, assembled here so the handler can time each datagram's residence.
+     * The relay: the same {@link RelayChannels} (engine, handlers, sockets and fan-out threads)
+     * {@link io.smoothcast.transport.RelayNode} starts, with a recorder timing each datagram's
+     * residence.
      */
-    private static void runRelay(int subscribers, int rateIn, int seconds, boolean transportSequence)
-            throws Exception {
+    private static void runRelay(int subscribers, int rateIn, int seconds, boolean transportSequence,
+            int fanOutThreads) throws Exception {
         RelayCounters counters = new RelayCounters();
-        long[] residenceNs = new long[1 << 20];
-        int[] residenceCount = new int[1];
-        long[] undrained = new long[1];
-        ResidenceRecorder recorder = (ns, drained) -> {
-            if (residenceCount[0] < residenceNs.length) {
-                residenceNs[residenceCount[0]++] = ns;
-            }
-            if (!drained) {
-                undrained[0]++;
-            }
-        };
+        ResidenceLog residenceLog = new ResidenceLog(1 << 20);
         UdpTransport transport = UdpTransport.best();
-        EventLoopGroup group = transport.newGroup(1, "smoothcast-relay");
         RelayConfig config = new RelayConfig(1, 500, SESSION_TIMEOUT_MS, 1024, 200, 100_000, 100_000, null);
-        DatagramHandler handler = new DatagramHandler(
-                sender -> new RelayEngine(config, sender, counters, RelaySecurity.NONE), NanoClock.system(), recorder);
-        RelayEngine engine = (RelayEngine) handler.receiver();
-        Channel channel = transport.bind(group, new InetSocketAddress("127.0.0.1", 0), handler);
-        channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(System.nanoTime()), 0, 20, TimeUnit.MILLISECONDS);
+        RelayChannels relay = RelayChannels.start(transport, new InetSocketAddress("127.0.0.1", 0), fanOutThreads,
+                NanoClock.system(), config, counters, RelaySecurity.NONE, residenceLog);
         try {
-            InetSocketAddress node = (InetSocketAddress) channel.localAddress();
+            InetSocketAddress node = relay.localAddress();
             DatagramChannel publisher = open();
             request(publisher, node, new ControlMessage.Hello(1, 500));
             request(publisher, node, new ControlMessage.Publish("harness", List.of(TRACK)));
@@ -126,21 +131,23 @@ public final class RelayFanOutHarness {
                 sockets[i].configureBlocking(false);
                 sockets[i].register(selector, SelectionKey.OP_READ);
             }
+            long firstTimed = warmUp(selector, publisher, node, rateIn, transportSequence);
             long totalOut = (long) rateIn * seconds * subscribers;
             long[] latencyNs = new long[(int) Math.min(totalOut, 2_000_000)];
             long[] received = new long[1];
             AtomicBoolean reading = new AtomicBoolean(true);
             Thread reader = new Thread(() -> read(selector, latencyNs, received, reading), "harness-reader");
             reader.start();
+            ReaderPriority.lower(reader);
 
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-            // Setup traffic (joins) is not timed: start the residence record with the media.
-            channel.eventLoop().submit(() -> residenceCount[0] = 0).syncUninterruptibly();
+            // Setup traffic (joins) and the warm-up are not timed: start the residence record now.
+            residenceLog.clear();
             long relayCpuBefore = relayCpuNs(mx);
             long relayUserBefore = relayUserNs(mx);
             long forwardedBefore = counters.get(RelayCounter.PACKETS_FORWARDED);
             double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-            send(publisher, node, rateIn, seconds, transportSequence);
+            send(publisher, node, rateIn, seconds, firstTimed, transportSequence);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (received[0] < totalOut && System.nanoTime() - deadline < 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // drain what is in flight
@@ -155,15 +162,16 @@ public final class RelayFanOutHarness {
             int samples = (int) Math.min(received[0], latencyNs.length);
             long[] sorted = Arrays.copyOf(latencyNs, samples);
             Arrays.sort(sorted);
-            long[] residence = channel.eventLoop().submit(() -> Arrays.copyOf(residenceNs, residenceCount[0]))
-                    .syncUninterruptibly().getNow();
+            long[] residence = residenceLog.perDatagram();
             Arrays.sort(residence);
-            System.out.printf("relay subscribers=%d rateIn=%d pps seconds=%d transportSequence=%b transport=%s%n",
-                    subscribers, rateIn, seconds, transportSequence, transport);
-            System.out.printf("load average before=%.2f after=%.2f%n", loadBefore, loadAfter);
+            System.out.printf("relay subscribers=%d rateIn=%d pps seconds=%d transportSequence=%b transport=%s"
+                    + " fanOutThreads=%d%n", subscribers, rateIn, seconds, transportSequence, transport,
+                    relay.fanOutThreads());
+            System.out.printf("load average before=%.2f after=%.2f; Netty leak detection %s%n", loadBefore, loadAfter,
+                    io.netty.util.ResourceLeakDetector.getLevel());
             System.out.printf("forwarded=%d of %d offered, received=%d (%.2f %% lost on the host)%n", forwarded,
                     totalOut, received[0], 100.0 * (forwarded - received[0]) / Math.max(1, forwarded));
-            System.out.printf("relay I/O thread CPU=%.2f s -> %.0f packets forwarded per CPU second"
+            System.out.printf("relay I/O threads CPU=%.2f s -> %.0f packets forwarded per CPU second"
                     + " (%.2f us of relay CPU per packet out)%n",
                     relayCpuNs / 1e9, forwarded / (relayCpuNs / 1e9), relayCpuNs / 1e3 / Math.max(1, forwarded));
             System.out.printf("of which in user space=%.2f us per packet out, in the kernel (the sendmmsg and"
@@ -171,12 +179,15 @@ public final class RelayFanOutHarness {
                     (relayCpuNs - relayUserNs) / 1e3 / Math.max(1, forwarded));
             System.out.printf("forwarded per wall second=%.0f%n", forwarded / (double) seconds);
             if (residence.length > 0) {
-                System.out.printf("relay residence (read stamp -> end of the flush of its copies), %d datagrams:"
-                        + " p50=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms; flushes left queued: %d%n",
+                System.out.printf("relay residence (read stamp -> end of the last flush of its copies on any"
+                        + " thread), %d datagrams: p50=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms;"
+                        + " flushes left queued: %d; hand-offs dropped: %d; copies sent by the owner for a"
+                        + " lane behind: %d%n",
                         residence.length, residence[residence.length / 2] / 1e6,
                         residence[(int) (residence.length * 0.99)] / 1e6,
                         residence[(int) (residence.length * 0.999)] / 1e6, residence[residence.length - 1] / 1e6,
-                        undrained[0]);
+                        residenceLog.undrained(), relay.handOffDropped(),
+                        counters.get(RelayCounter.FAN_OUT_LANE_BEHIND));
             }
             if (samples > 0) {
                 System.out.printf("latency publisher->subscriber p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
@@ -188,9 +199,7 @@ public final class RelayFanOutHarness {
             publisher.close();
             selector.close();
         } finally {
-            channel.eventLoop().submit(engine::close).syncUninterruptibly();
-            channel.close().syncUninterruptibly();
-            UdpTransport.shutdown(group);
+            relay.close();
         }
     }
 
@@ -239,14 +248,16 @@ public final class RelayFanOutHarness {
                 }
             }
             ProcessHandle gstLaunch = gst.toHandle().descendants().findFirst().orElse(gst.toHandle());
+            long firstTimed = warmUp(selector, publisher, node, rateIn, false);
             long totalOut = (long) rateIn * seconds * subscribers;
             long[] latencyNs = new long[(int) Math.min(totalOut, 2_000_000)];
             long[] received = new long[1];
             AtomicBoolean reading = new AtomicBoolean(true);
             Thread reader = new Thread(() -> read(selector, latencyNs, received, reading), "harness-reader");
             reader.start();
+            ReaderPriority.lower(reader);
             long cpuBefore = processCpuNs(gstLaunch.pid());
-            send(publisher, node, rateIn, seconds, false);
+            send(publisher, node, rateIn, seconds, firstTimed, false);
             long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (received[0] < totalOut && System.nanoTime() - drainUntil < 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
@@ -315,17 +326,40 @@ public final class RelayFanOutHarness {
         }
     }
 
+    /**
+     * Sends {@link #WARMUP_SECONDS} of media that is not measured (its copies are read and
+     * dropped), so that every relay thread runs compiled code when the measurement starts: cold,
+     * the first packets of a run take the interpreter's time and queue up hundreds of ms of
+     * residence, more with more threads to warm. The baseline gets the same warm-up.
+     *
+     * @return the packet index the measured media starts at
+     */
+    private static long warmUp(Selector selector, DatagramChannel publisher, InetSocketAddress node, int rate,
+            boolean transportSequence) throws Exception {
+        long[] ignoredLatency = new long[1];
+        long[] ignoredCount = new long[1];
+        AtomicBoolean reading = new AtomicBoolean(true);
+        Thread reader = new Thread(() -> read(selector, ignoredLatency, ignoredCount, reading), "harness-warm-up");
+        reader.start();
+        send(publisher, node, rate, WARMUP_SECONDS, 0, transportSequence);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // let the last copies arrive
+        reading.set(false);
+        selector.wakeup();
+        reader.join();
+        return (long) rate * WARMUP_SECONDS;
+    }
+
     private static void send(DatagramChannel publisher, InetSocketAddress node, int rate, int seconds,
-            boolean transportSequence) throws IOException {
+            long firstIndex, boolean transportSequence) throws IOException {
         byte[] packet = new byte[1500];
         byte[] payload = new byte[PAYLOAD_BYTES];
         RtpPacketWriter writer = new RtpPacketWriter();
         ByteBuffer out = ByteBuffer.wrap(packet);
         long intervalNs = TimeUnit.SECONDS.toNanos(1) / rate;
         long start = System.nanoTime();
-        long total = (long) rate * seconds;
-        for (long i = 0; i < total; i++) {
-            long due = start + i * intervalNs;
+        long end = firstIndex + (long) rate * seconds;
+        for (long i = firstIndex; i < end; i++) {
+            long due = start + (i - firstIndex) * intervalNs;
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
@@ -387,6 +421,57 @@ public final class RelayFanOutHarness {
             offset += 4 + 4 * (packet.getShort(offset + 2) & 0xFFFF);
         }
         return offset <= length ? offset : -1;
+    }
+
+    /**
+     * Residence reports from every relay thread (several per datagram with several fan-out
+     * threads), merged per datagram after the run: its residence is the largest report for its
+     * read stamp.
+     */
+    private static final class ResidenceLog implements ResidenceRecorder {
+        private final long[] stampsNs;
+        private final long[] residencesNs;
+        private int size;
+        private long undrained;
+
+        ResidenceLog(int capacity) {
+            stampsNs = new long[capacity];
+            residencesNs = new long[capacity];
+        }
+
+        @Override
+        public synchronized void record(long readStampNs, long residenceNs, boolean drained) {
+            if (size < stampsNs.length) {
+                stampsNs[size] = readStampNs;
+                residencesNs[size] = residenceNs;
+                size++;
+            }
+            if (!drained) {
+                undrained++;
+            }
+        }
+
+        synchronized void clear() {
+            size = 0;
+            undrained = 0;
+        }
+
+        synchronized long undrained() {
+            return undrained;
+        }
+
+        synchronized long[] perDatagram() {
+            java.util.Map<Long, Long> largest = new java.util.HashMap<>();
+            for (int i = 0; i < size; i++) {
+                largest.merge(stampsNs[i], residencesNs[i], Math::max);
+            }
+            long[] result = new long[largest.size()];
+            int i = 0;
+            for (long residence : largest.values()) {
+                result[i++] = residence;
+            }
+            return result;
+        }
     }
 
     /** User-space CPU time of the relay's I/O threads, in ns (the rest of their CPU time is the kernel's). */

@@ -45,7 +45,9 @@ public final class FreezeDetector {
             totalPausesNs += intervalNs;
             return;
         }
-        if (count > 0) {
+        // An interval under the margin is no freeze unless the average is negative (a clock
+        // that went backwards): checked first, so the division is done only when it can matter.
+        if (count > 0 && (intervalNs >= FREEZE_MARGIN_NS || sumNs < 0)) {
             long averageNs = sumNs / count;
             if (intervalNs >= Math.max(3 * averageNs, averageNs + FREEZE_MARGIN_NS)) {
                 freezeCount++;

@@ -86,20 +86,11 @@ public final class PlayoutDelayEstimator {
      * @param mediaTimeNs the packet's RTP timestamp converted to nanoseconds
      */
     public void onPacket(long arrivalNs, long mediaTimeNs) {
+        // Kept small enough for the JIT to inline into the buffer's offer; the rarer or
+        // mode-specific parts are separate methods.
         final long transitNs = arrivalNs - mediaTimeNs;
         if (!started) {
-            started = true;
-            lastTransitNs = transitNs;
-            currentWindowMinNs = transitNs;
-            previousWindowMinNs = transitNs;
-            windowStartNs = arrivalNs;
-            lastQuantileAtNs = arrivalNs;
-            targetDelayNs = adaptive ? clamp(fixedOrInitialDelayNs) : fixedOrInitialDelayNs;
-            offsetNs = transitNs + targetDelayNs;
-            lastOffsetUpdateNs = arrivalNs;
-            if (adaptive) {
-                histogram.add(0);
-            }
+            start(arrivalNs, transitNs);
             return;
         }
         // RFC 3550 6.4.1: J += (|D| - J) / 16, kept scaled by 16 as in the RFC's appendix A.8.
@@ -115,43 +106,62 @@ public final class PlayoutDelayEstimator {
             currentWindowMinNs = transitNs;
         }
         final long baseNs = baseTransitNs();
-
         if (adaptive) {
-            histogram.add(transitNs - baseNs);
-            if (arrivalNs - lastQuantileAtNs >= QUANTILE_INTERVAL_NS) {
-                lastQuantileAtNs = arrivalNs;
-                quantileNs = histogram.quantileNs(quantile);
-            }
-            // The RFC 3550 jitter (a mean deviation) sets a floor: the quantile of a short or
-            // freshly forgotten history can undershoot the spread the stream still shows.
-            long wanted = Math.max(quantileNs, JITTER_FLOOR_FACTOR * (jitterNsTimes16 >> 4));
-            if (histogram.samples() < WARMUP_SAMPLES) {
-                wanted = Math.max(wanted, fixedOrInitialDelayNs);
-            }
-            if (retransmissionHeadroom && rttNs > 0) {
-                wanted += rttNs;
-            }
-            targetDelayNs = clamp(wanted);
+            updateAdaptiveTarget(arrivalNs, transitNs - baseNs);
         }
-
-        long desiredOffsetNs = baseNs + targetDelayNs;
         long elapsedNs = arrivalNs - lastOffsetUpdateNs;
         if (elapsedNs > 0) {
             lastOffsetUpdateNs = arrivalNs;
-            long step = desiredOffsetNs - offsetNs;
-            if (step == 0) {
-                // Already on target, the usual case on a steady path: skip the floating-point
-                // rate limit below, which costs more than the rest of this method.
-                return;
+            long step = baseNs + targetDelayNs - offsetNs;
+            // Usually 0 on a steady path: the floating-point rate limit costs more than the rest.
+            if (step != 0) {
+                moveOffset(step, elapsedNs);
             }
-            long maxStepNs = (long) (elapsedNs * maxChangeNsPerNs);
-            if (step > maxStepNs) {
-                step = maxStepNs;
-            } else if (step < -maxStepNs) {
-                step = -maxStepNs;
-            }
-            offsetNs += step;
         }
+    }
+
+    private void start(long arrivalNs, long transitNs) {
+        started = true;
+        lastTransitNs = transitNs;
+        currentWindowMinNs = transitNs;
+        previousWindowMinNs = transitNs;
+        windowStartNs = arrivalNs;
+        lastQuantileAtNs = arrivalNs;
+        targetDelayNs = adaptive ? clamp(fixedOrInitialDelayNs) : fixedOrInitialDelayNs;
+        offsetNs = transitNs + targetDelayNs;
+        lastOffsetUpdateNs = arrivalNs;
+        if (adaptive) {
+            histogram.add(0);
+        }
+    }
+
+    private void updateAdaptiveTarget(long arrivalNs, long relativeDelayNs) {
+        histogram.add(relativeDelayNs);
+        if (arrivalNs - lastQuantileAtNs >= QUANTILE_INTERVAL_NS) {
+            lastQuantileAtNs = arrivalNs;
+            quantileNs = histogram.quantileNs(quantile);
+        }
+        // The RFC 3550 jitter (a mean deviation) sets a floor: the quantile of a short or
+        // freshly forgotten history can undershoot the spread the stream still shows.
+        long wanted = Math.max(quantileNs, JITTER_FLOOR_FACTOR * (jitterNsTimes16 >> 4));
+        if (histogram.samples() < WARMUP_SAMPLES) {
+            wanted = Math.max(wanted, fixedOrInitialDelayNs);
+        }
+        if (retransmissionHeadroom && rttNs > 0) {
+            wanted += rttNs;
+        }
+        targetDelayNs = clamp(wanted);
+    }
+
+    /** Moves the offset by {@code step}, at most the configured rate over {@code elapsedNs}. */
+    private void moveOffset(long step, long elapsedNs) {
+        long maxStepNs = (long) (elapsedNs * maxChangeNsPerNs);
+        if (step > maxStepNs) {
+            step = maxStepNs;
+        } else if (step < -maxStepNs) {
+            step = -maxStepNs;
+        }
+        offsetNs += step;
     }
 
     private long clamp(long delayNs) {

@@ -9,16 +9,14 @@ abstract class SlotRingPadding0 {
     long p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
 }
 
-/** Fields written only by the producer thread and read by the consumer. */
+/**
+ * The field the producer writes for every packet, alone on its cache lines: the consumer reads it
+ * only when it has run out of known work, so every other field it reads per poll stays in its
+ * own cache.
+ */
 abstract class SlotRingProducerFields extends SlotRingPadding0 {
     /** Highest buffer sequence number stored, or -1. */
     volatile long producerHighest = -1;
-    /** The consumer must drop everything below this number (buffer overflow), or -1. */
-    volatile long flushBelow = -1;
-    /** Local playout time minus media time, in nanoseconds. */
-    volatile long playoutOffsetNs;
-    /** The target delay at the time of the last packet, in nanoseconds. */
-    volatile long targetDelayNs;
 }
 
 abstract class SlotRingPadding1 extends SlotRingProducerFields {
@@ -26,8 +24,26 @@ abstract class SlotRingPadding1 extends SlotRingProducerFields {
     long p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
 }
 
+/**
+ * Fields written by the producer only when they change (rarely in steady state) and read by the
+ * consumer on every poll.
+ */
+abstract class SlotRingProducerRareFields extends SlotRingPadding1 {
+    /** The consumer must drop everything below this number (buffer overflow), or -1. */
+    volatile long flushBelow = -1;
+    /** Local playout time minus media time, in nanoseconds. */
+    volatile long playoutOffsetNs;
+    /** The target delay at the time of the last change, in nanoseconds. */
+    volatile long targetDelayNs;
+}
+
+abstract class SlotRingPadding1b extends SlotRingProducerRareFields {
+    long p30, p31, p32, p33, p34, p35, p36, p37;
+    long p38, p39, p3a, p3b, p3c, p3d, p3e, p3f;
+}
+
 /** Fields written only by the consumer thread and read by the producer. */
-abstract class SlotRingConsumerFields extends SlotRingPadding1 {
+abstract class SlotRingConsumerFields extends SlotRingPadding1b {
     /** Next buffer sequence number the consumer will look at; all below are released. */
     volatile long consumerHead;
     /** Keyframe requests raised by the consumer. */
@@ -59,9 +75,11 @@ abstract class SlotRingPadding2 extends SlotRingConsumerFields {
  * producer reuses the chunks released last (still in cache) instead of walking through
  * {@code capacity x maxPayloadBytes} bytes of memory, which is larger than a core's cache.
  * A borrowed payload ({@link #writeBorrowed}) is not copied at all: the slot keeps a reference to
- * the caller's array and to an owner object, which the consumer clears (and hands back to the
- * caller) before it releases the slot, so the producer never sees a reference the consumer still
- * needs.
+ * the caller's array and to an owner object, which the consumer hands back to the caller before
+ * it releases the slot. The consumer only reads these references, never clears them: a store
+ * there would pull the line the producer is filling for the next slots over to the consumer's
+ * core. They stay until the slot is reused (at most {@code capacity} packets later); since the
+ * consumer's head only moves forward, each slot's owner is still handed back once.
  *
  * <p>Thread-safety: exactly one producer thread and one consumer thread, as described above.
  */
@@ -92,9 +110,9 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             PRODUCER_HIGHEST = lookup.findVarHandle(SlotRingProducerFields.class, "producerHighest", long.class);
-            FLUSH_BELOW = lookup.findVarHandle(SlotRingProducerFields.class, "flushBelow", long.class);
-            PLAYOUT_OFFSET = lookup.findVarHandle(SlotRingProducerFields.class, "playoutOffsetNs", long.class);
-            TARGET_DELAY = lookup.findVarHandle(SlotRingProducerFields.class, "targetDelayNs", long.class);
+            FLUSH_BELOW = lookup.findVarHandle(SlotRingProducerRareFields.class, "flushBelow", long.class);
+            PLAYOUT_OFFSET = lookup.findVarHandle(SlotRingProducerRareFields.class, "playoutOffsetNs", long.class);
+            TARGET_DELAY = lookup.findVarHandle(SlotRingProducerRareFields.class, "targetDelayNs", long.class);
             CONSUMER_HEAD = lookup.findVarHandle(SlotRingConsumerFields.class, "consumerHead", long.class);
             KEYFRAME_REQUESTS = lookup.findVarHandle(SlotRingConsumerFields.class, "keyframeRequests", long.class);
         } catch (ReflectiveOperationException e) {
@@ -113,7 +131,7 @@ public final class SpscSlotRing extends SlotRingPadding2 {
     /**
      * Borrowed payloads: for slot i, the caller's array at {@code 2 i} and its owner at
      * {@code 2 i + 1} (side by side, so a packet touches one line of this array). Written by the
-     * producer with the slot's other fields; cleared by the consumer before it releases the slot.
+     * producer with the slot's other fields; only read by the consumer.
      */
     private final Object[] borrowed;
 
@@ -186,7 +204,7 @@ public final class SpscSlotRing extends SlotRingPadding2 {
     /**
      * Fills slot {@code s} with a packet whose payload stays in the caller's array, and publishes
      * it. Producer thread only; the caller has checked that {@code s - consumerHead < capacity}.
-     * The consumer hands {@code owner} back through {@link #takeBorrowedOwner(long)}.
+     * The consumer hands {@code owner} back, read with {@link #borrowedOwner(long)}.
      */
     public void writeBorrowed(long s, long mediaNs, long arrival, int rtpTs, int wireSeq, int flagBits,
             byte[] src, int srcOffset, int srcLength, Object owner) {
@@ -296,6 +314,41 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         KEYFRAME_REQUESTS.setRelease(this, (long) KEYFRAME_REQUESTS.getOpaque(this) + 1);
     }
 
+    /**
+     * Walks a run of packets sharing one media time, from held number {@code from} up to
+     * {@code limit} at most. The run is closed by a packet with the marker bit, or by a held
+     * packet after it with another media time or a stream boundary; it stays open at a number
+     * not (yet) held or at {@code limit}. One method with the arrays in locals, so the JIT does
+     * not reload them after each slot's acquire. Consumer thread.
+     *
+     * @param from a number the consumer holds, in the run
+     * @param limit the highest number to look at (the producer's highest, as known)
+     * @param mediaNs the run's media time
+     * @return the run's last number times 2, plus 1 if the run is closed
+     */
+    public long scanRun(long from, long limit, long mediaNs) {
+        final long[] m = meta;
+        final int k = mask;
+        long s = from;
+        while (true) {
+            if ((m[((int) s & k) * STRIDE + FLAGS_FIELD] & FLAG_MARKER) != 0) {
+                return s << 1 | 1;
+            }
+            long next = s + 1;
+            if (next > limit) {
+                return s << 1;
+            }
+            int b = ((int) next & k) * STRIDE;
+            if ((long) SEQUENCE.getAcquire(m, b + SEQUENCE_FIELD) != next) {
+                return s << 1;
+            }
+            if ((m[b + FLAGS_FIELD] & FLAG_STREAM_BOUNDARY) != 0 || m[b + MEDIA_TIME_FIELD] != mediaNs) {
+                return s << 1 | 1;
+            }
+            s = next;
+        }
+    }
+
     /** Media time of slot {@code s}'s packet, in nanoseconds; read after {@link #holds}. */
     public long mediaTimeNs(long s) {
         return meta[base(s) + MEDIA_TIME_FIELD];
@@ -342,20 +395,10 @@ public final class SpscSlotRing extends SlotRingPadding2 {
     }
 
     /**
-     * Clears slot {@code s}'s borrowed payload and returns its owner, to be handed back, or null
-     * if it was already taken. Consumer thread, before it releases the slot; only for a slot with
-     * {@link #FLAG_BORROWED}.
+     * The owner of slot {@code s}'s borrowed payload, to be handed back. Consumer thread, before
+     * it releases the slot; only for a slot it {@link #holds} with {@link #FLAG_BORROWED}.
      */
-    public Object takeBorrowedOwner(long s) {
-        int r = ((int) s & mask) * 2;
-        Object owner = borrowed[r + 1];
-        borrowed[r] = null;
-        borrowed[r + 1] = null;
-        return owner;
-    }
-
-    /** The pooled payload memory of every slot whose payload was copied. */
-    public byte[] payloadArray() {
-        return payload;
+    public Object borrowedOwner(long s) {
+        return borrowed[((int) s & mask) * 2 + 1];
     }
 }

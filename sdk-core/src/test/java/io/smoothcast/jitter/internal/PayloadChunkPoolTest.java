@@ -92,7 +92,7 @@ class PayloadChunkPoolTest {
         assertEquals(0, chunk);
         assertEquals(0, ring.payloadOffset(2));
         assertEquals(16, ring.payloadOffset(1));
-        assertEquals(PAYLOAD[0], ring.payloadArray()[ring.payloadOffset(2)]);
+        assertEquals(PAYLOAD[0], ring.payloadArray(2)[ring.payloadOffset(2)]);
     }
 
     /**

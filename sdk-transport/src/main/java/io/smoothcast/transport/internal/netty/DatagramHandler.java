@@ -103,13 +103,50 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
         flush();
         if (batchSize > 0) {
             long flushedNs = clock.nanoTime();
-            io.netty.channel.ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
-            boolean drained = queued == null || queued.isEmpty();
+            boolean drained = isOutboundDrained();
             for (int i = 0; i < batchSize; i++) {
-                residence.record(flushedNs - batchStampsNs[i], drained);
+                residence.record(batchStampsNs[i], flushedNs - batchStampsNs[i], drained);
             }
             batchSize = 0;
         }
+    }
+
+    /**
+     * Handles a datagram another channel's thread read and handed to this handler's event loop
+     * (a relay's fan-out sockets share one port, and the kernel spreads what arrives over all of
+     * them; {@link InboundHandOff}). Works like a read batch of one: the receiver gets it, what
+     * it sent is flushed and the datagram's residence recorded. Event loop only.
+     *
+     * @param content the datagram; not released here
+     * @param sender where it came from
+     * @param readStampNs when the other thread read it, in nanoseconds of the handler's clock
+     */
+    public void deliver(ByteBuf content, InetSocketAddress sender, long readStampNs) {
+        try {
+            receiver.onDatagram(content, sender, readStampNs);
+        } catch (RuntimeException e) {
+            receiver.onHandlerFailure(e);
+            LOG.warn("datagram handling failed", e);
+        }
+        flush();
+        recordResidence(readStampNs);
+    }
+
+    private void recordResidence(long readStampNs) {
+        if (residence != null) {
+            residence.record(readStampNs, clock.nanoTime() - readStampNs, isOutboundDrained());
+        }
+    }
+
+    /**
+     * Whether everything written to the channel has gone to the kernel (false: some writes wait
+     * for the socket to become writable). Event loop only.
+     *
+     * @return true if nothing is queued
+     */
+    public boolean isOutboundDrained() {
+        io.netty.channel.ChannelOutboundBuffer queued = channel == null ? null : channel.unsafe().outboundBuffer();
+        return queued == null || queued.isEmpty();
     }
 
     @Override

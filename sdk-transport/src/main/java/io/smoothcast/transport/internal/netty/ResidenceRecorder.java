@@ -2,21 +2,26 @@ package io.smoothcast.transport.internal.netty;
 
 /**
  * Receives, for each datagram a {@link DatagramHandler} read, how long it stayed in the process:
- * from the time the handler stamped it on reading to the end of the flush that wrote what the
- * logic sent in answer to its read batch (for a relay: the time its last copy went to the kernel).
- * For measurement harnesses; production nodes set none.
+ * from the time it was stamped on reading to the end of a flush that wrote what the logic sent in
+ * answer to it. When a relay spreads a packet's copies over several fan-out threads
+ * ({@link FanOutLanes}), each thread that wrote copies of it reports its own flush, with the same
+ * read stamp: the datagram's residence (the time its last copy went to the kernel) is the largest
+ * of the values reported for that stamp. For measurement harnesses; production nodes set none.
  *
- * <p>Called on the channel's event loop only; implementations must not block or allocate.
+ * <p>Called on the event loops of the node (several at once when it has several fan-out
+ * threads); implementations must be thread-safe, must not block for long and should not allocate.
  */
 @FunctionalInterface
 public interface ResidenceRecorder {
 
     /**
-     * Records one datagram's residence.
+     * Records one flush's share of one datagram's residence.
      *
-     * @param residenceNs flush end minus receive stamp, in nanoseconds of the handler's clock
-     * @param drained whether the flush left nothing queued (false: part of the batch's writes
-     *     waited for the socket to become writable, so the real residence is longer)
+     * @param readStampNs when the datagram was read, in nanoseconds of the handler's clock: the
+     *     key that ties together the reports of the threads that wrote its copies
+     * @param residenceNs flush end minus read stamp, in nanoseconds
+     * @param drained whether the flush left nothing queued (false: part of the writes waited for
+     *     the socket to become writable, so the real residence is longer)
      */
-    void record(long residenceNs, boolean drained);
+    void record(long readStampNs, long residenceNs, boolean drained);
 }

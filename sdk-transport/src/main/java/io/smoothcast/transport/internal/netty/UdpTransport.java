@@ -11,6 +11,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -103,6 +104,40 @@ public final class UdpTransport {
      * @return the bind's future
      */
     public ChannelFuture bindAsync(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler) {
+        return bindAsync(group, localAddress, handler, false);
+    }
+
+    /**
+     * Whether several channels of this transport can bind the same address and port
+     * ({@link #bindShared}): epoll's SO_REUSEPORT; NIO channels here bind exclusively.
+     *
+     * @return true for epoll
+     */
+    public boolean supportsSharedPort() {
+        return epoll;
+    }
+
+    /**
+     * Binds a UDP channel with SO_REUSEPORT and waits for the bind: the first channel of a group
+     * sharing one port (port 0 picks a free one), or a further one bound to the first's address.
+     * The kernel then spreads incoming datagrams over the group by source address, and a
+     * datagram sent from any of them carries the same source address and port.
+     *
+     * @param group a group created by {@link #newGroup} (or one of its event loops)
+     * @param localAddress where to bind
+     * @param handler the channel's only handler
+     * @return the bound channel
+     * @throws IllegalStateException if this transport does not support it ({@link #supportsSharedPort})
+     */
+    public Channel bindShared(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler) {
+        if (!epoll) {
+            throw new IllegalStateException("a shared port needs the epoll transport");
+        }
+        return bindAsync(group, localAddress, handler, true).syncUninterruptibly().channel();
+    }
+
+    private ChannelFuture bindAsync(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler,
+            boolean reusePort) {
         Class<? extends DatagramChannel> channelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -112,6 +147,9 @@ public final class UdpTransport {
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 .handler(handler);
+        if (reusePort) {
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
         return bootstrap.bind(localAddress);
     }
 

@@ -110,5 +110,10 @@ public enum RelayCounter {
      * NACKed packets of a simulcast layer from before the subscriber's switch to it (not meant
      * for it, so not retransmitted).
      */
-    NACKS_BEFORE_LAYER_START
+    NACKS_BEFORE_LAYER_START,
+    /**
+     * Copies sent by the engine's own thread because the fan-out thread of their subscriber was
+     * {@link io.smoothcast.transport.internal.netty.FanOutLanes#BATCHES_PER_LANE} packets behind.
+     */
+    FAN_OUT_LANE_BEHIND
 }

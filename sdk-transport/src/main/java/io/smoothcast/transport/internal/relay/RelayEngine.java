@@ -17,6 +17,7 @@ import io.smoothcast.transport.internal.control.ErrorCode;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.DatagramReceiver;
 import io.smoothcast.transport.internal.netty.DatagramSender;
+import io.smoothcast.transport.internal.netty.FanOutLanes;
 import io.smoothcast.transport.internal.netty.UdpTransport;
 import io.smoothcast.rtp.NackWriter;
 import io.smoothcast.transport.internal.rtx.MissingPacketTracker;
@@ -74,6 +75,10 @@ public final class RelayEngine implements DatagramReceiver {
     private final RtpPacketView rtpView = new RtpPacketView();
     private int subscriptionCount;
     private int publisherCount;
+    /** The threads that send each packet's copies; lane 0 is this engine's own thread. */
+    private FanOutLanes lanes = FanOutLanes.single();
+    /** Subscribing sessions per lane, to put each new one on the least loaded. */
+    private int[] sessionsPerLane = new int[1];
     private long loadWindowStartNs;
     private boolean loadWindowStarted;
     private long loadWindowStartPackets;
@@ -138,6 +143,21 @@ public final class RelayEngine implements DatagramReceiver {
             case CONTROL -> onControl(datagram, sender, nowNs);
             default -> counters.increment(RelayCounter.UNKNOWN_DROPPED);
         }
+    }
+
+    /**
+     * Spreads the copies of every packet over these lanes: each session with a subscription is
+     * put on the lane with the fewest such sessions when it subscribes, and keeps it. Call once,
+     * before the first datagram (the default is {@link FanOutLanes#single()}).
+     *
+     * @param lanes the fan-out threads
+     */
+    public void useFanOutLanes(FanOutLanes lanes) {
+        if (subscriptionCount > 0 || this.lanes.laneCount() > 1) {
+            throw new IllegalStateException("fan-out lanes are set before the first subscription, once");
+        }
+        this.lanes = java.util.Objects.requireNonNull(lanes, "lanes");
+        this.sessionsPerLane = new int[lanes.laneCount()];
     }
 
     @Override
@@ -293,9 +313,27 @@ public final class RelayEngine implements DatagramReceiver {
                 RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID);
         List<Subscription> subscribers = stream.subscribers;
         long forwarded = 0;
+        if (lanes.laneCount() > 1) {
+            // The other lanes' copies first, so their threads send while this one sends its own.
+            lanes.begin(packet, transportOffset, nowNs);
+            for (int i = 0; i < subscribers.size(); i++) {
+                Subscription subscription = subscribers.get(i);
+                RelaySession session = subscription.session;
+                if (session.lane != 0 && subscription.wants(track, sequenceNumber, keyframeStart, marker)) {
+                    int transportSequence = transportOffset == TransportSequenceExtension.NOT_FOUND
+                            ? FanOutLanes.NO_SEQUENCE : downlinkOf(session).recordSent(length, nowNs);
+                    if (!lanes.add(session.lane, session.address, transportSequence)) {
+                        counters.increment(RelayCounter.FAN_OUT_LANE_BEHIND);
+                        sendCopy(session, packet, transportOffset, transportSequence);
+                    }
+                    forwarded++;
+                }
+            }
+            lanes.dispatch();
+        }
         for (int i = 0; i < subscribers.size(); i++) {
             Subscription subscription = subscribers.get(i);
-            if (subscription.wants(track, sequenceNumber, keyframeStart, marker)) {
+            if (subscription.session.lane == 0 && subscription.wants(track, sequenceNumber, keyframeStart, marker)) {
                 sendToSubscriber(subscription.session, packet, transportOffset, nowNs);
                 forwarded++;
             }
@@ -319,14 +357,25 @@ public final class RelayEngine implements DatagramReceiver {
      *     index, or {@link TransportSequenceExtension#NOT_FOUND}
      */
     private void sendToSubscriber(RelaySession session, ByteBuf packet, int transportOffset, long nowNs) {
-        if (transportOffset == TransportSequenceExtension.NOT_FOUND) {
+        int transportSequence = transportOffset == TransportSequenceExtension.NOT_FOUND
+                ? FanOutLanes.NO_SEQUENCE : downlinkOf(session).recordSent(packet.readableBytes(), nowNs);
+        sendCopy(session, packet, transportOffset, transportSequence);
+    }
+
+    /**
+     * Sends this thread's copy of a packet to a session, its transport-wide number (already
+     * recorded as sent) written in, or the shared packet itself when it has none.
+     */
+    private void sendCopy(RelaySession session, ByteBuf packet, int transportOffset, int transportSequence) {
+        if (transportSequence == FanOutLanes.NO_SEQUENCE) {
             out.send(packet.retainedDuplicate(), session.address);
             return;
         }
         int length = packet.readableBytes();
         ByteBuf copy = out.allocator().directBuffer(length);
         copy.writeBytes(packet, packet.readerIndex(), length);
-        sendOwnedToSubscriber(session, copy, transportOffset, nowNs);
+        copy.setShort(copy.readerIndex() + transportOffset, transportSequence);
+        out.send(copy, session.address);
     }
 
     /**
@@ -337,12 +386,17 @@ public final class RelayEngine implements DatagramReceiver {
      */
     void sendOwnedToSubscriber(RelaySession session, ByteBuf packet, int transportOffset, long nowNs) {
         if (transportOffset != TransportSequenceExtension.NOT_FOUND) {
-            if (session.downlink == null) {
-                session.downlink = new SubscriberDownlink(DEFAULT_DOWNLINK_START_BPS);
-            }
-            session.downlink.stamp(packet, transportOffset, nowNs);
+            downlinkOf(session).stamp(packet, transportOffset, nowNs);
         }
         out.send(packet, session.address);
+    }
+
+    /** The session's downlink, created with its first renumbered packet. */
+    private static SubscriberDownlink downlinkOf(RelaySession session) {
+        if (session.downlink == null) {
+            session.downlink = new SubscriberDownlink(DEFAULT_DOWNLINK_START_BPS);
+        }
+        return session.downlink;
     }
 
     /** Periodic downlink work: each controller's timers, layer targets and keyframe requests. */
@@ -909,6 +963,10 @@ public final class RelayEngine implements DatagramReceiver {
             subscription = new Subscription(session, stream, subscribe.maxSimulcastLayer(), subscribe.maxBitrateBps(),
                     keyframeRequestIntervalNs);
             stream.subscribers.add(subscription);
+            if (session.subscriptions.isEmpty()) {
+                session.lane = leastLoadedLane();
+                sessionsPerLane[session.lane]++;
+            }
             session.subscriptions.add(subscription);
             subscriptionCount++;
             authenticated(session);
@@ -924,6 +982,16 @@ public final class RelayEngine implements DatagramReceiver {
         }
         // A new viewer can decode nothing until the next keyframe: ask for one now.
         requestKeyframeForVideo(stream, nowNs);
+    }
+
+    private int leastLoadedLane() {
+        int best = 0;
+        for (int lane = 1; lane < sessionsPerLane.length; lane++) {
+            if (sessionsPerLane[lane] < sessionsPerLane[best]) {
+                best = lane;
+            }
+        }
+        return best;
     }
 
     /** The session's role request was accepted: it is no longer half-open. */
@@ -983,6 +1051,9 @@ public final class RelayEngine implements DatagramReceiver {
         RelayStream stream = subscription.stream;
         stream.subscribers.remove(subscription);
         subscription.session.subscriptions.remove(subscription);
+        if (subscription.session.subscriptions.isEmpty()) {
+            sessionsPerLane[subscription.session.lane]--;
+        }
         subscriptionCount--;
         if (stream.subscribers.isEmpty() && stream.upstream != null) {
             closeUpstream(stream, nowNs);

@@ -23,6 +23,11 @@ final class RelaySession {
      * {@link FeedbackHandler}); at or before now means a full burst is available.
      */
     long retransmissionTatNs;
+    /**
+     * The fan-out thread that sends this session its copies of forwarded packets (0: the
+     * engine's own), chosen at its first subscription.
+     */
+    int lane;
     /** The subscriptions of this session. */
     final List<Subscription> subscriptions = new ArrayList<>(2);
 

@@ -60,11 +60,22 @@ final class SubscriberDownlink {
      * @param nowNs the send time, in ns
      */
     void stamp(ByteBuf packet, int offset, long nowNs) {
+        packet.setShort(packet.readerIndex() + offset, recordSent(packet.readableBytes(), nowNs));
+    }
+
+    /**
+     * Takes this subscriber's next transport-wide sequence number for a packet about to be sent
+     * to it (by whichever fan-out thread writes it) and records the packet as sent.
+     *
+     * @param bytes the packet's size
+     * @param nowNs the send time, in ns
+     * @return the 16-bit number to write into the packet
+     */
+    int recordSent(int bytes, long nowNs) {
         long sequence = nextTransportSequence++;
-        packet.setShort(packet.readerIndex() + offset, (int) sequence);
-        int bytes = packet.readableBytes();
         controller.onPacketSent(sequence, bytes, nowNs, prober.sendingClusterId());
         prober.onSent(bytes);
+        return (int) sequence & 0xFFFF;
     }
 
     /**

@@ -1,0 +1,232 @@
+package io.smoothcast.transport.internal.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.smoothcast.time.NanoClock;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Spreads the copies of one packet over several sending threads ("lanes"), so that the kernel
+ * work of a large fan-out (about 3.5 us per datagram on loopback, BENCHMARKS.md) runs on several
+ * cores at once instead of one after the other. Lane 0 is the owning thread itself, which sends
+ * its share through its own channel; every other lane is a channel bound to the same address
+ * (SO_REUSEPORT) on its own event loop, so subscribers see one source address whichever lane
+ * sends.
+ *
+ * <p>Per packet, the owner calls {@link #begin}, then {@link #add} once per copy meant for a
+ * remote lane, then {@link #dispatch}: each lane with copies gets ONE task holding the shared
+ * packet (retained once), the recipients and, when the packet carries the transport-wide
+ * sequence number, each recipient's own number. The lane's thread makes the copies, writes
+ * them and flushes once ({@code sendmmsg} on epoll). The copies are allocated and freed on the
+ * lane's thread, so its pooled-buffer cache serves them.
+ *
+ * <p>Each lane has a ring of {@link #BATCHES_PER_LANE} reusable batches: nothing is allocated
+ * per packet once the batches have grown to the subscriber count. A lane that has fallen that
+ * many packets behind refuses more ({@link #add} returns false) and the owner sends those copies
+ * itself: the hand-off stays bounded whatever the load.
+ *
+ * <p>Thread-safety: {@link #begin}, {@link #add} and {@link #dispatch} on the owning thread only;
+ * the batches run on their lanes' threads and hand themselves back through a volatile flag.
+ */
+public final class FanOutLanes {
+
+    /** Packets a lane may be behind before the owner sends that lane's copies itself. */
+    public static final int BATCHES_PER_LANE = 16;
+
+    /** {@link #add}'s sequence argument for a packet without a transport-wide sequence number. */
+    public static final int NO_SEQUENCE = -1;
+
+    private final Lane[] remote;
+    private final NanoClock clock;
+    private final ResidenceRecorder residence;
+    private ByteBuf packet;
+    private int transportOffset;
+    private long readStampNs;
+
+    private FanOutLanes() {
+        this.remote = new Lane[0];
+        this.clock = null;
+        this.residence = null;
+    }
+
+    /**
+     * Creates lanes.
+     *
+     * @param senders the remote lanes' handlers (lane k is {@code senders.get(k - 1)}); each is
+     *     used only by tasks run on its executor
+     * @param executors the remote lanes' threads, one per sender (the event loop of its channel)
+     * @param clock the clock for residence reports
+     * @param residence reports each lane's flush of a packet's copies, or null for none
+     */
+    public FanOutLanes(List<DatagramHandler> senders, List<? extends Executor> executors, NanoClock clock,
+            ResidenceRecorder residence) {
+        if (senders.size() != executors.size()) {
+            throw new IllegalArgumentException("one executor per sender: " + senders.size() + " senders, "
+                    + executors.size() + " executors");
+        }
+        this.remote = new Lane[senders.size()];
+        for (int i = 0; i < remote.length; i++) {
+            remote[i] = new Lane(Objects.requireNonNull(senders.get(i), "sender"),
+                    Objects.requireNonNull(executors.get(i), "executor"));
+        }
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.residence = residence;
+    }
+
+    /**
+     * The owning thread alone: every copy is sent by the caller.
+     *
+     * @return new lanes with {@link #laneCount()} 1
+     */
+    public static FanOutLanes single() {
+        return new FanOutLanes();
+    }
+
+    /**
+     * Number of lanes, the owning thread's included.
+     *
+     * @return at least 1
+     */
+    public int laneCount() {
+        return remote.length + 1;
+    }
+
+    /**
+     * Starts the fan-out of one packet.
+     *
+     * @param packet the packet every copy is made of; not retained here (see {@link #dispatch})
+     * @param transportOffset where its transport-wide sequence number sits, from the reader index
+     *     (ignored for copies added with {@link #NO_SEQUENCE})
+     * @param readStampNs when the datagram it came from was read, for residence reports
+     */
+    public void begin(ByteBuf packet, int transportOffset, long readStampNs) {
+        this.packet = packet;
+        this.transportOffset = transportOffset;
+        this.readStampNs = readStampNs;
+    }
+
+    /**
+     * Queues one copy of the current packet on a remote lane.
+     *
+     * @param lane 1 to {@code laneCount() - 1}
+     * @param recipient where the copy goes
+     * @param transportSequence the 16-bit number to write at the transport offset, or
+     *     {@link #NO_SEQUENCE} to send the packet unchanged
+     * @return false if that lane is {@link #BATCHES_PER_LANE} packets behind: the caller sends
+     *     this copy itself
+     */
+    public boolean add(int lane, InetSocketAddress recipient, int transportSequence) {
+        Lane l = remote[lane - 1];
+        Batch batch = l.filling;
+        if (batch == null) {
+            Batch next = l.ring[l.next];
+            if (next.busy) {
+                return false;
+            }
+            l.filling = next;
+            batch = next;
+        }
+        batch.append(recipient, transportSequence);
+        return true;
+    }
+
+    /**
+     * Hands each remote lane its batch of the current packet (one task per lane), retaining the
+     * packet once per lane; the lane releases it.
+     */
+    public void dispatch() {
+        for (Lane l : remote) {
+            Batch batch = l.filling;
+            if (batch == null) {
+                continue;
+            }
+            l.filling = null;
+            l.next = (l.next + 1) % BATCHES_PER_LANE;
+            batch.packet = packet.retain();
+            batch.transportOffset = transportOffset;
+            batch.readStampNs = readStampNs;
+            batch.busy = true;
+            l.executor.execute(batch);
+        }
+        packet = null;
+    }
+
+    private final class Lane {
+        final DatagramHandler sender;
+        final Executor executor;
+        final Batch[] ring = new Batch[BATCHES_PER_LANE];
+        /** The batch being filled for the current packet, or null. */
+        Batch filling;
+        int next;
+
+        Lane(DatagramHandler sender, Executor executor) {
+            this.sender = sender;
+            this.executor = executor;
+            for (int i = 0; i < ring.length; i++) {
+                ring[i] = new Batch(this);
+            }
+        }
+    }
+
+    /** One packet's copies for one lane: filled by the owner, run (and freed) by the lane. */
+    private final class Batch implements Runnable {
+        final Lane lane;
+        InetSocketAddress[] recipients = new InetSocketAddress[16];
+        int[] sequences = new int[16];
+        int size;
+        ByteBuf packet;
+        int transportOffset;
+        long readStampNs;
+        /** Set by the owner when handed to the lane, cleared by the lane when done. */
+        volatile boolean busy;
+
+        Batch(Lane lane) {
+            this.lane = lane;
+        }
+
+        void append(InetSocketAddress recipient, int sequence) {
+            if (size == recipients.length) {
+                // Grows with the subscriber count, then stays: no allocation per packet.
+                recipients = Arrays.copyOf(recipients, size * 2);
+                sequences = Arrays.copyOf(sequences, size * 2);
+            }
+            recipients[size] = recipient;
+            sequences[size] = sequence;
+            size++;
+        }
+
+        @Override
+        public void run() {
+            DatagramHandler out = lane.sender;
+            ByteBuf shared = packet;
+            try {
+                int base = shared.readerIndex();
+                int length = shared.readableBytes();
+                for (int i = 0; i < size; i++) {
+                    ByteBuf copy;
+                    if (sequences[i] == NO_SEQUENCE) {
+                        copy = shared.retainedDuplicate();
+                    } else {
+                        copy = out.allocator().directBuffer(length);
+                        copy.writeBytes(shared, base, length);
+                        copy.setShort(copy.readerIndex() + transportOffset, sequences[i]);
+                    }
+                    out.send(copy, recipients[i]);
+                    recipients[i] = null;
+                }
+            } finally {
+                shared.release();
+                packet = null;
+                size = 0;
+                out.flush();
+                if (residence != null) {
+                    residence.record(readStampNs, clock.nanoTime() - readStampNs, out.isOutboundDrained());
+                }
+                busy = false;
+            }
+        }
+    }
+}

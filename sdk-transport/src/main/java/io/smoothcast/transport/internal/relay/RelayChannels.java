@@ -1,0 +1,181 @@
+package io.smoothcast.transport.internal.relay;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.smoothcast.time.NanoClock;
+import io.smoothcast.transport.internal.netty.DatagramHandler;
+import io.smoothcast.transport.internal.netty.FanOutLanes;
+import io.smoothcast.transport.internal.netty.InboundHandOff;
+import io.smoothcast.transport.internal.netty.ResidenceRecorder;
+import io.smoothcast.transport.internal.netty.UdpTransport;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sockets and threads of a running relay node: one event loop per fan-out thread, each with
+ * a UDP channel on the node's port. The first loop owns the {@link RelayEngine} (all protocol
+ * state) and its channel; with more than one fan-out thread the other channels share the port
+ * (SO_REUSEPORT, epoll only), send their share of each packet's copies ({@link FanOutLanes})
+ * and hand what the kernel gives them to read to the owner ({@link InboundHandOff}). On NIO
+ * there is one thread whatever is asked.
+ *
+ * <p>Thread-safety: {@link #start} and {@link #close} from any one thread at a time (the node's
+ * lifecycle lock); {@link #engine()} only on {@link #ownerLoop()}; the rest from any thread.
+ */
+public final class RelayChannels {
+
+    /** Interval of the engine's timer work, in ms. */
+    public static final long TICK_INTERVAL_MS = 20;
+
+    private final EventLoopGroup group;
+    private final Channel owner;
+    private final List<Channel> lanes;
+    private final List<InboundHandOff> handOffs;
+    private final RelayEngine engine;
+    private final ScheduledFuture<?> ticker;
+
+    private RelayChannels(EventLoopGroup group, Channel owner, List<Channel> lanes, List<InboundHandOff> handOffs,
+            RelayEngine engine, ScheduledFuture<?> ticker) {
+        this.group = group;
+        this.owner = owner;
+        this.lanes = lanes;
+        this.handOffs = handOffs;
+        this.engine = engine;
+        this.ticker = ticker;
+    }
+
+    /**
+     * Binds the node's channels, creates its engine and starts its timer.
+     *
+     * @param transport epoll or NIO
+     * @param bindAddress where to listen; port 0 picks a free port
+     * @param fanOutThreads threads (and sockets) that send the copies of each packet, >= 1; 1 on NIO
+     * @param clock the clock for the engine and the read stamps
+     * @param config the engine's settings
+     * @param counters where the engine counts
+     * @param security the engine's defences
+     * @param residence times each datagram's stay in the node (harnesses), or null
+     * @return the running channels
+     */
+    public static RelayChannels start(UdpTransport transport, InetSocketAddress bindAddress, int fanOutThreads,
+            NanoClock clock, RelayConfig config, RelayCounters counters, RelaySecurity security,
+            ResidenceRecorder residence) {
+        if (fanOutThreads < 1) {
+            throw new IllegalArgumentException("fanOutThreads must be >= 1: " + fanOutThreads);
+        }
+        int threads = transport.supportsSharedPort() ? fanOutThreads : 1;
+        EventLoopGroup group = transport.newGroup(threads, "smoothcast-relay");
+        List<Channel> bound = new ArrayList<>(threads);
+        try {
+            List<EventLoop> loops = new ArrayList<>(threads);
+            for (EventExecutor executor : group) {
+                loops.add((EventLoop) executor);
+            }
+            EventLoop ownerLoop = loops.get(0);
+            DatagramHandler ownerHandler = new DatagramHandler(
+                    sender -> new RelayEngine(config, sender, counters, security), clock, residence);
+            RelayEngine engine = (RelayEngine) ownerHandler.receiver();
+            List<DatagramHandler> laneHandlers = new ArrayList<>(threads - 1);
+            List<InboundHandOff> handOffs = new ArrayList<>(threads - 1);
+            for (int i = 1; i < threads; i++) {
+                InboundHandOff handOff = new InboundHandOff(ownerLoop, ownerHandler);
+                handOffs.add(handOff);
+                laneHandlers.add(new DatagramHandler(sender -> handOff, clock));
+            }
+            if (threads > 1) {
+                // Set before the owner's channel is registered: its event loop sees it from then on.
+                engine.useFanOutLanes(new FanOutLanes(laneHandlers, loops.subList(1, threads), clock, residence));
+            }
+            Channel owner = threads > 1 ? transport.bindShared(ownerLoop, bindAddress, ownerHandler)
+                    : transport.bind(ownerLoop, bindAddress, ownerHandler);
+            bound.add(owner);
+            InetSocketAddress local = (InetSocketAddress) owner.localAddress();
+            List<Channel> lanes = new ArrayList<>(threads - 1);
+            for (int i = 1; i < threads; i++) {
+                Channel lane = transport.bindShared(loops.get(i), local, laneHandlers.get(i - 1));
+                bound.add(lane);
+                lanes.add(lane);
+            }
+            ScheduledFuture<?> ticker = ownerLoop.scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
+                    0, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            return new RelayChannels(group, owner, List.copyOf(lanes), List.copyOf(handOffs), engine, ticker);
+        } catch (RuntimeException e) {
+            for (Channel channel : bound) {
+                channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+            UdpTransport.shutdown(group);
+            throw e;
+        }
+    }
+
+    /**
+     * The address the node listens on (with the port chosen when bound to port 0).
+     *
+     * @return the bound address
+     */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) owner.localAddress();
+    }
+
+    /**
+     * The thread that owns the engine.
+     *
+     * @return the owner channel's event loop
+     */
+    public EventLoop ownerLoop() {
+        return owner.eventLoop();
+    }
+
+    /**
+     * The protocol logic; use only on {@link #ownerLoop()}.
+     *
+     * @return the engine
+     */
+    public RelayEngine engine() {
+        return engine;
+    }
+
+    /**
+     * Threads (and sockets) sending the copies of each packet.
+     *
+     * @return 1 + the number of extra sockets sharing the port
+     */
+    public int fanOutThreads() {
+        return 1 + lanes.size();
+    }
+
+    /**
+     * Datagrams the extra sockets read but could not hand to the owner (it was far behind).
+     *
+     * @return the count since start
+     */
+    public long handOffDropped() {
+        long total = 0;
+        for (InboundHandOff handOff : handOffs) {
+            total += handOff.dropped();
+        }
+        return total;
+    }
+
+    /**
+     * Closes the extra sockets first (so nothing more is handed to the owner), then stops the
+     * timer and releases the engine's cached packets on the owner's thread (after the hand-offs
+     * already queued there), closes the owner's socket and stops the threads.
+     */
+    public void close() {
+        for (Channel lane : lanes) {
+            lane.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        owner.eventLoop().submit(() -> {
+            ticker.cancel(false);
+            engine.close();
+        }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        owner.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        UdpTransport.shutdown(group);
+    }
+}

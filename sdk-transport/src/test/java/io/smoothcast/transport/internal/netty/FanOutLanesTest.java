@@ -1,0 +1,199 @@
+package io.smoothcast.transport.internal.netty;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.smoothcast.time.ManualNanoClock;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import io.smoothcast.transport.NettyLeaks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class FanOutLanesTest {
+
+    private static final int TRANSPORT_OFFSET = 18;
+
+    private final ManualNanoClock clock = new ManualNanoClock(1_000_000);
+    private final ManualExecutor laneThread = new ManualExecutor();
+    private final DatagramHandler laneHandler = new DatagramHandler(sender -> new Ignore(), clock);
+    private final EmbeddedChannel laneChannel = new EmbeddedChannel(laneHandler);
+    private final List<long[]> residences = new ArrayList<>();
+    private final FanOutLanes lanes = new FanOutLanes(List.of(laneHandler), List.of(laneThread), clock,
+            (stampNs, residenceNs, drained) -> residences.add(new long[] {stampNs, residenceNs}));
+
+    @BeforeAll
+    static void watchLeaks() {
+        NettyLeaks.install();
+    }
+
+    @AfterEach
+    void close() {
+        laneChannel.finishAndReleaseAll();
+        NettyLeaks.assertNoLeaks();
+    }
+
+    private static InetSocketAddress viewer(int i) {
+        return new InetSocketAddress("127.0.0.1", 6000 + i);
+    }
+
+    private static ByteBuf packet(SplittableRandom random, int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return Unpooled.wrappedBuffer(bytes);
+    }
+
+    private List<DatagramPacket> sent() {
+        List<DatagramPacket> sent = new ArrayList<>();
+        DatagramPacket packet;
+        while ((packet = laneChannel.readOutbound()) != null) {
+            sent.add(packet);
+        }
+        return sent;
+    }
+
+    @Test
+    void eachCopyCarriesItsRecipientsNumber_everyOtherByteUnchanged_oneTaskPerPacket() {
+        SplittableRandom random = new SplittableRandom(7);
+        ByteBuf shared = packet(random, 1100);
+        byte[] original = ByteBufUtil.getBytes(shared);
+        lanes.begin(shared, TRANSPORT_OFFSET, 400_000);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(lanes.add(1, viewer(i), 0xFFFE + i));
+        }
+        lanes.dispatch();
+        assertEquals(1, laneThread.pending(), "one hand-off per packet and lane");
+        assertEquals(2, shared.refCnt(), "the lane holds one reference until it has made its copies");
+        assertEquals(List.of(), sent(), "nothing leaves before the lane's thread runs");
+
+        clock.advanceNs(250_000);
+        laneThread.runAll();
+        assertEquals(1, shared.refCnt(), "the lane released its reference");
+        List<DatagramPacket> sent = sent();
+        assertEquals(5, sent.size());
+        for (int i = 0; i < 5; i++) {
+            DatagramPacket copy = sent.get(i);
+            assertEquals(viewer(i), copy.recipient());
+            byte[] bytes = ByteBufUtil.getBytes(copy.content());
+            assertEquals((0xFFFE + i) & 0xFFFF, ((bytes[TRANSPORT_OFFSET] & 0xFF) << 8) | (bytes[TRANSPORT_OFFSET + 1] & 0xFF));
+            byte[] expected = original.clone();
+            expected[TRANSPORT_OFFSET] = bytes[TRANSPORT_OFFSET];
+            expected[TRANSPORT_OFFSET + 1] = bytes[TRANSPORT_OFFSET + 1];
+            assertArrayEquals(expected, bytes, "copy " + i);
+            copy.release();
+        }
+        assertArrayEquals(original, ByteBufUtil.getBytes(shared), "the shared packet is not written to");
+        assertEquals(1, residences.size(), "one residence report per packet and lane");
+        assertArrayEquals(new long[] {400_000, clock.nanoTime() - 400_000}, residences.get(0));
+        shared.release();
+    }
+
+    @Test
+    void withoutNumbers_theLaneSendsThePacketItself() {
+        ByteBuf shared = packet(new SplittableRandom(8), 300);
+        byte[] original = ByteBufUtil.getBytes(shared);
+        lanes.begin(shared, -1, 0);
+        lanes.add(1, viewer(1), FanOutLanes.NO_SEQUENCE);
+        lanes.add(1, viewer(2), FanOutLanes.NO_SEQUENCE);
+        lanes.dispatch();
+        laneThread.runAll();
+        List<DatagramPacket> sent = sent();
+        assertEquals(2, sent.size());
+        for (DatagramPacket copy : sent) {
+            assertArrayEquals(original, ByteBufUtil.getBytes(copy.content()));
+            copy.release();
+        }
+        assertEquals(1, shared.refCnt());
+        shared.release();
+    }
+
+    @Test
+    void aLaneFarBehind_refusesCopies_untilItCatchesUp() {
+        List<ByteBuf> packets = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(9);
+        for (int p = 0; p < FanOutLanes.BATCHES_PER_LANE; p++) {
+            ByteBuf shared = packet(random, 100);
+            packets.add(shared);
+            lanes.begin(shared, TRANSPORT_OFFSET, p);
+            assertTrue(lanes.add(1, viewer(1), p), "packet " + p);
+            lanes.dispatch();
+        }
+        ByteBuf late = packet(random, 100);
+        lanes.begin(late, TRANSPORT_OFFSET, 99);
+        assertFalse(lanes.add(1, viewer(1), 99), "the lane is a full ring behind: the owner sends this copy");
+        lanes.dispatch();
+        assertEquals(FanOutLanes.BATCHES_PER_LANE, laneThread.pending(), "no hand-off for a refused copy");
+        assertEquals(1, late.refCnt());
+
+        laneThread.runAll();
+        List<DatagramPacket> caughtUp = sent();
+        assertEquals(FanOutLanes.BATCHES_PER_LANE, caughtUp.size());
+        caughtUp.forEach(DatagramPacket::release);
+        lanes.begin(late, TRANSPORT_OFFSET, 100);
+        assertTrue(lanes.add(1, viewer(1), 100), "caught up");
+        lanes.dispatch();
+        laneThread.runAll();
+        sent().forEach(DatagramPacket::release);
+        for (ByteBuf shared : packets) {
+            assertEquals(1, shared.refCnt());
+            shared.release();
+        }
+        late.release();
+    }
+
+    @Test
+    void aBatchGrowsWithTheSubscribers_andIsReused() {
+        SplittableRandom random = new SplittableRandom(10);
+        for (int round = 0; round < 3 * FanOutLanes.BATCHES_PER_LANE; round++) {
+            int copies = 1 + random.nextInt(300);
+            ByteBuf shared = packet(random, 60);
+            lanes.begin(shared, TRANSPORT_OFFSET, round);
+            for (int i = 0; i < copies; i++) {
+                assertTrue(lanes.add(1, viewer(i), i));
+            }
+            lanes.dispatch();
+            laneThread.runAll();
+            List<DatagramPacket> sent = sent();
+            assertEquals(copies, sent.size(), "round " + round + " (seed 10)");
+            for (int i = 0; i < copies; i++) {
+                assertEquals(viewer(i), sent.get(i).recipient(), "round " + round + " (seed 10)");
+                sent.get(i).release();
+            }
+            shared.release();
+        }
+    }
+
+    @Test
+    void single_isTheOwnerAlone() {
+        assertEquals(1, FanOutLanes.single().laneCount());
+        assertEquals(2, lanes.laneCount());
+    }
+
+    @Test
+    void oneExecutorPerSender_isRequired() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new FanOutLanes(List.of(laneHandler), List.of(), clock, null));
+    }
+
+    /** The lane channel's own reads are not under test here. */
+    private static final class Ignore implements DatagramReceiver {
+        @Override
+        public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        }
+
+        @Override
+        public void onHandlerFailure(RuntimeException failure) {
+        }
+    }
+}

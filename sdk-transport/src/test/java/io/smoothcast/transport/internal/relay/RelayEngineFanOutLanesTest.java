@@ -1,0 +1,188 @@
+package io.smoothcast.transport.internal.relay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtpHeaderExtensionIds;
+import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.rtp.RtpPacketWriter;
+import io.smoothcast.time.ManualNanoClock;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.DatagramHandler;
+import io.smoothcast.transport.internal.netty.DatagramReceiver;
+import io.smoothcast.transport.internal.netty.FanOutLanes;
+import io.smoothcast.transport.internal.netty.ManualExecutor;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import io.smoothcast.transport.NettyLeaks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The engine spreading each packet's copies over two fan-out threads (its own and one more). */
+class RelayEngineFanOutLanesTest {
+
+    private static final Track VIDEO = new Track(0x2000, 0x2001, 96, 97, MediaKind.VIDEO, 0, 90_000, 300_000);
+    private static final InetSocketAddress PUBLISHER = address(5000);
+
+    private final ManualNanoClock clock = new ManualNanoClock(TimeUnit.SECONDS.toNanos(100));
+    private final RecordingSender out = new RecordingSender();
+    private final RelayCounters counters = new RelayCounters();
+    private final RelayEngine engine = new RelayEngine(new RelayConfig(7, 500, 5000, 64, 200, 100, 100, null), out,
+            counters, RelaySecurity.NONE);
+    private final ManualExecutor laneThread = new ManualExecutor();
+    private final DatagramHandler laneHandler = new DatagramHandler(sender -> new DatagramReceiver() {
+        @Override
+        public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        }
+
+        @Override
+        public void onHandlerFailure(RuntimeException failure) {
+        }
+    }, clock);
+    private final EmbeddedChannel laneChannel = new EmbeddedChannel(laneHandler);
+
+    RelayEngineFanOutLanesTest() {
+        engine.useFanOutLanes(new FanOutLanes(List.of(laneHandler), List.of(laneThread), clock, null));
+    }
+
+    @BeforeAll
+    static void watchLeaks() {
+        NettyLeaks.install();
+    }
+
+    @AfterEach
+    void close() {
+        engine.close();
+        laneChannel.finishAndReleaseAll();
+        NettyLeaks.assertNoLeaks();
+    }
+
+    private static InetSocketAddress address(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    private void control(InetSocketAddress from, ControlMessage message) {
+        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 1, new byte[0], message);
+        engine.onDatagram(buf, from, clock.nanoTime());
+        buf.release();
+        laneThread.runAll();
+        out.drain();
+    }
+
+    private void subscribe(InetSocketAddress viewer) {
+        control(viewer, new ControlMessage.Hello(viewer.getPort(), 500));
+        control(viewer, new ControlMessage.Subscribe("show", 2, 0));
+    }
+
+    private static byte[] rtp(int seq, int transportSequence) {
+        byte[] payload = new byte[200];
+        Arrays.fill(payload, (byte) seq);
+        byte[] packet = new byte[1500];
+        int length = new RtpPacketWriter().payloadType(96).sequenceNumber(seq).timestamp(seq * 3000).ssrc(VIDEO.ssrc())
+                .addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, transportSequence)
+                .write(packet, 0, packet.length, payload, 0, payload.length);
+        return Arrays.copyOf(packet, length);
+    }
+
+    /** Every datagram sent so far, by either thread: recipient to the RTP packets it got, in order. */
+    private final Map<InetSocketAddress, List<byte[]>> media = new HashMap<>();
+
+    private void collect() {
+        for (RecordingSender.Sent sent : out.drain()) {
+            media.computeIfAbsent(sent.recipient(), r -> new ArrayList<>()).add(sent.bytes());
+        }
+        DatagramPacket packet;
+        while ((packet = laneChannel.readOutbound()) != null) {
+            media.computeIfAbsent(packet.recipient(), r -> new ArrayList<>()).add(ByteBufUtil.getBytes(packet.content()));
+            packet.release();
+        }
+    }
+
+    private List<Integer> received(List<InetSocketAddress> viewers) {
+        return viewers.stream().map(v -> media.getOrDefault(v, List.of()).size()).toList();
+    }
+
+    private static int transportSequence(byte[] bytes) {
+        RtpPacketView view = new RtpPacketView();
+        assertEquals(ParseStatus.OK, view.wrap(bytes, 0, bytes.length));
+        return view.transportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID);
+    }
+
+    @Test
+    void subscribersAreSpreadOverTheLanes_eachGetsEveryPacketWithItsOwnNumbering() {
+        control(PUBLISHER, new ControlMessage.Hello(1, 500));
+        control(PUBLISHER, new ControlMessage.Publish("show", List.of(VIDEO)));
+        List<InetSocketAddress> viewers = List.of(address(6001), address(6002), address(6003), address(6004));
+        for (InetSocketAddress viewer : viewers) {
+            subscribe(viewer);
+        }
+        for (int seq = 0; seq < 5; seq++) {
+            ByteBuf packet = Unpooled.wrappedBuffer(rtp(100 + seq, 9000 + seq));
+            engine.onDatagram(packet, PUBLISHER, clock.nanoTime());
+            assertEquals(1, laneThread.pending(), "one hand-off per packet to the other lane");
+            collect();
+            assertEquals(List.of(seq + 1, seq, seq + 1, seq), received(viewers),
+                    "the owner's share (viewers 1 and 3) leaves at once");
+            laneThread.runAll();
+            collect();
+            assertEquals(List.of(seq + 1, seq + 1, seq + 1, seq + 1), received(viewers),
+                    "the other lane's share (viewers 2 and 4) after its thread ran");
+            packet.release();
+            clock.advanceNs(1_000_000);
+        }
+        for (InetSocketAddress viewer : viewers) {
+            List<byte[]> got = media.get(viewer);
+            assertEquals(5, got.size(), viewer.toString());
+            for (int i = 0; i < got.size(); i++) {
+                assertEquals(i, transportSequence(got.get(i)), "each subscriber's own numbering from 0: " + viewer);
+                byte[] expected = rtp(100 + i, i);
+                assertArrayEquals(expected, got.get(i), "the packet, renumbered, every other byte unchanged");
+            }
+        }
+        assertEquals(20, counters.get(RelayCounter.PACKETS_FORWARDED));
+        assertEquals(0, counters.get(RelayCounter.FAN_OUT_LANE_BEHIND));
+    }
+
+    @Test
+    void aSubscriberLeaving_freesItsLaneForTheNextOne() {
+        control(PUBLISHER, new ControlMessage.Hello(1, 500));
+        control(PUBLISHER, new ControlMessage.Publish("show", List.of(VIDEO)));
+        subscribe(address(6001)); // lane 0
+        subscribe(address(6002)); // lane 1
+        control(address(6002), new ControlMessage.Leave(""));
+        subscribe(address(6003)); // lane 1 again, the least loaded
+        ByteBuf packet = Unpooled.wrappedBuffer(rtp(1, 1));
+        engine.onDatagram(packet, PUBLISHER, clock.nanoTime());
+        packet.release();
+        collect();
+        assertEquals(List.of(address(6001)), List.copyOf(media.keySet()));
+        laneThread.runAll();
+        collect();
+        assertTrue(media.containsKey(address(6003)));
+        assertEquals(2, media.size());
+    }
+
+    @Test
+    void lanesAreSetOnce_beforeTheFirstSubscription() {
+        assertThrows(IllegalStateException.class, () -> engine.useFanOutLanes(FanOutLanes.single()));
+    }
+}
