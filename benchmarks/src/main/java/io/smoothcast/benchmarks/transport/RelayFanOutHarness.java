@@ -136,9 +136,12 @@ public final class RelayFanOutHarness {
             long[] latencyNs = new long[(int) Math.min(totalOut, 2_000_000)];
             long[] received = new long[1];
             AtomicBoolean reading = new AtomicBoolean(true);
-            Thread reader = new Thread(() -> read(selector, latencyNs, received, reading), "harness-reader");
+            Thread reader = new Thread(() -> {
+                ReaderPriority.lowerCurrentThread();
+                read(selector, latencyNs, received, reading);
+            }, "harness-reader");
+            reader.setDaemon(true); // never keeps the JVM alive after a failed run
             reader.start();
-            ReaderPriority.lower(reader);
 
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             // Setup traffic (joins) and the warm-up are not timed: start the residence record now.
@@ -253,9 +256,12 @@ public final class RelayFanOutHarness {
             long[] latencyNs = new long[(int) Math.min(totalOut, 2_000_000)];
             long[] received = new long[1];
             AtomicBoolean reading = new AtomicBoolean(true);
-            Thread reader = new Thread(() -> read(selector, latencyNs, received, reading), "harness-reader");
+            Thread reader = new Thread(() -> {
+                ReaderPriority.lowerCurrentThread();
+                read(selector, latencyNs, received, reading);
+            }, "harness-reader");
+            reader.setDaemon(true); // never keeps the JVM alive after a failed run
             reader.start();
-            ReaderPriority.lower(reader);
             long cpuBefore = processCpuNs(gstLaunch.pid());
             send(publisher, node, rateIn, seconds, firstTimed, false);
             long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
