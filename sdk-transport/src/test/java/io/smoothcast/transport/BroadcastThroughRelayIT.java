@@ -41,43 +41,54 @@ class BroadcastThroughRelayIT {
         // The viewers share two I/O threads, as many clients in one process would.
         try (SharedIoThreads ioThreads = SharedIoThreads.create(2);
                 RelayNode relay = RelayNode.builder().build().start()) {
-            List<FrameCollector> collectors = new ArrayList<>();
-            List<Viewer> viewers = new ArrayList<>();
-            try {
-                for (int i = 0; i < 3; i++) {
-                    FrameCollector collector = new FrameCollector(FRAMES - 1);
-                    collectors.add(collector);
-                    viewers.add(Viewer.builder().node(relay.localAddress()).streamId("it-show")
-                            .sharedIoThreads(ioThreads).listener(collector).build().start());
-                }
-                for (FrameCollector c : collectors) {
-                    FrameCollector.await(c.connected, 5, "viewer connected");
-                }
-                try (Broadcaster broadcaster = connectedBroadcaster(relay, new AtomicInteger())) {
-                    sendFrames(broadcaster, FRAMES, null);
-                    for (FrameCollector c : collectors) {
-                        FrameCollector.await(c.lastFrame, 10, "last frame at viewer");
-                    }
-                    List<Integer> expected = IntStream.range(0, FRAMES).boxed().toList();
-                    for (FrameCollector c : collectors) {
-                        assertEquals(0, c.corrupted(), "corrupted frames");
-                        assertEquals(expected, c.indices(), "every frame, in order, once");
-                    }
-                    BroadcasterStats sent = broadcaster.stats();
-                    assertEquals(FRAMES, sent.framesSent());
-                    RelayStats stats = relay.stats();
-                    assertEquals(sent.packetsSent(), stats.rtpReceived(), stats.toString());
-                    assertEquals(0, stats.malformedDropped(), stats.toString());
-                    assertEquals(0, stats.handlerFailures(), stats.toString());
-                    for (Viewer v : viewers) {
-                        assertEquals(0, v.stats().malformedDropped(), v.stats().toString());
-                    }
-                }
-            } finally {
-                viewers.forEach(Viewer::close);
-            }
+            watchEveryFrameIntact(relay, ioThreads, 3);
         }
         NettyLeaks.assertNoLeaks();
+    }
+
+    /**
+     * {@code viewerCount} viewers on {@code relay} (sharing {@code ioThreads}) watch a
+     * {@value #FRAMES}-frame broadcast: each gets every frame, in order, once and intact, the
+     * relay receives every packet sent, and nothing is dropped as malformed or left to the owner
+     * by a fan-out thread that fell behind. Also used by {@link RelayFanOutThreadsIT}.
+     */
+    static void watchEveryFrameIntact(RelayNode relay, SharedIoThreads ioThreads, int viewerCount) throws Exception {
+        List<FrameCollector> collectors = new ArrayList<>();
+        List<Viewer> viewers = new ArrayList<>();
+        try {
+            for (int i = 0; i < viewerCount; i++) {
+                FrameCollector collector = new FrameCollector(FRAMES - 1);
+                collectors.add(collector);
+                viewers.add(Viewer.builder().node(relay.localAddress()).streamId("it-show")
+                        .sharedIoThreads(ioThreads).listener(collector).build().start());
+            }
+            for (FrameCollector c : collectors) {
+                FrameCollector.await(c.connected, 5, "viewer connected");
+            }
+            try (Broadcaster broadcaster = connectedBroadcaster(relay, new AtomicInteger())) {
+                sendFrames(broadcaster, FRAMES, null);
+                for (FrameCollector c : collectors) {
+                    FrameCollector.await(c.lastFrame, 10, "last frame at viewer");
+                }
+                List<Integer> expected = IntStream.range(0, FRAMES).boxed().toList();
+                for (FrameCollector c : collectors) {
+                    assertEquals(0, c.corrupted(), "corrupted frames");
+                    assertEquals(expected, c.indices(), "every frame, in order, once");
+                }
+                BroadcasterStats sent = broadcaster.stats();
+                assertEquals(FRAMES, sent.framesSent());
+                RelayStats stats = relay.stats();
+                assertEquals(sent.packetsSent(), stats.rtpReceived(), stats.toString());
+                assertEquals(0, stats.malformedDropped(), stats.toString());
+                assertEquals(0, stats.handlerFailures(), stats.toString());
+                assertEquals(0, stats.fanOutLaneBehind(), stats.toString());
+                for (Viewer v : viewers) {
+                    assertEquals(0, v.stats().malformedDropped(), v.stats().toString());
+                }
+            }
+        } finally {
+            viewers.forEach(Viewer::close);
+        }
     }
 
     @Test
