@@ -482,20 +482,19 @@ public final class RelayFanOutHarness {
 
     /** User-space CPU time of the relay's I/O threads, in ns (the rest of their CPU time is the kernel's). */
     private static long relayUserNs(ThreadMXBean mx) {
-        long total = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("smoothcast-relay")) {
-                total += Math.max(0, mx.getThreadUserTime(t.getId()));
-            }
-        }
-        return total;
+        return sumOverRelayThreads(mx::getThreadUserTime);
     }
 
+    /** CPU time (user and kernel) of the relay's I/O threads, in ns. */
     private static long relayCpuNs(ThreadMXBean mx) {
+        return sumOverRelayThreads(mx::getThreadCpuTime);
+    }
+
+    private static long sumOverRelayThreads(java.util.function.LongUnaryOperator timeOfThreadId) {
         long total = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().startsWith("smoothcast-relay")) {
-                total += Math.max(0, mx.getThreadCpuTime(t.getId()));
+                total += Math.max(0, timeOfThreadId.applyAsLong(t.getId()));
             }
         }
         return total;

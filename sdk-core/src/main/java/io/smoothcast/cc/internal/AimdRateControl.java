@@ -234,8 +234,8 @@ public final class AimdRateControl {
             // flow from 1244 to 224 kbit/s and it came back audio-only. Only an estimate within
             // the capacity this flow measured itself is kept so (not one a probe lifted beyond
             // anything sent yet, which a ladder encoder's padding cap can leave unvalidated).
-            // Hold instead; once it sends
-            // at its estimate again, the next overuse decreases from what the path delivered.
+            // Hold instead; once it sends at its estimate again, the next overuse decreases from
+            // what the path delivered.
             // The increase cap already keeps its estimate from growing meanwhile.
             lastChangeNs = nowNs;
             state = State.HOLD;

@@ -188,17 +188,24 @@ public final class SpscSlotRing extends SlotRingPadding2 {
      */
     public void write(long s, long mediaNs, long arrival, int rtpTs, int wireSeq, int flagBits, int chunk,
             byte[] src, int srcOffset, int srcLength) {
+        int b = writeFields(s, mediaNs, arrival, rtpTs, wireSeq, srcLength, flagBits, chunk);
+        System.arraycopy(src, srcOffset, payload, chunk * maxPayloadBytes, srcLength);
+        // Release: the slot's fields above become visible before its sequence number.
+        SEQUENCE.setRelease(meta, b + SEQUENCE_FIELD, s);
+    }
+
+    /** Stores slot {@code s}'s fields except its sequence number (not yet published); returns its base. */
+    private int writeFields(long s, long mediaNs, long arrival, int rtpTs, int wireSeq, int length, int flags,
+            int chunkOrOffset) {
         int b = base(s);
         meta[b + MEDIA_TIME_FIELD] = mediaNs;
         meta[b + ARRIVAL_FIELD] = arrival;
         meta[b + RTP_TIMESTAMP_FIELD] = rtpTs;
         meta[b + WIRE_SEQUENCE_FIELD] = wireSeq;
-        meta[b + LENGTH_FIELD] = srcLength;
-        meta[b + FLAGS_FIELD] = flagBits;
-        meta[b + CHUNK_FIELD] = chunk;
-        System.arraycopy(src, srcOffset, payload, chunk * maxPayloadBytes, srcLength);
-        // Release: the slot's fields above become visible before its sequence number.
-        SEQUENCE.setRelease(meta, b + SEQUENCE_FIELD, s);
+        meta[b + LENGTH_FIELD] = length;
+        meta[b + FLAGS_FIELD] = flags;
+        meta[b + CHUNK_FIELD] = chunkOrOffset;
+        return b;
     }
 
     /**
@@ -208,14 +215,7 @@ public final class SpscSlotRing extends SlotRingPadding2 {
      */
     public void writeBorrowed(long s, long mediaNs, long arrival, int rtpTs, int wireSeq, int flagBits,
             byte[] src, int srcOffset, int srcLength, Object owner) {
-        int b = base(s);
-        meta[b + MEDIA_TIME_FIELD] = mediaNs;
-        meta[b + ARRIVAL_FIELD] = arrival;
-        meta[b + RTP_TIMESTAMP_FIELD] = rtpTs;
-        meta[b + WIRE_SEQUENCE_FIELD] = wireSeq;
-        meta[b + LENGTH_FIELD] = srcLength;
-        meta[b + FLAGS_FIELD] = flagBits | FLAG_BORROWED;
-        meta[b + CHUNK_FIELD] = srcOffset;
+        int b = writeFields(s, mediaNs, arrival, rtpTs, wireSeq, srcLength, flagBits | FLAG_BORROWED, srcOffset);
         int r = ((int) s & mask) * 2;
         borrowed[r] = src;
         borrowed[r + 1] = owner;

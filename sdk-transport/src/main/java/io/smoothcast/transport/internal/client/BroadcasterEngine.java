@@ -337,14 +337,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
     /** Only probe replies are expected from a node the broadcaster is not joined to. */
     private void onOtherNode(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
-        if (supervisor.isProbing(sender) && DatagramKind.classify(datagram) == DatagramKind.CONTROL) {
-            DecodeResult result = ControlCodec.decode(datagram);
-            if (result.ok() && result.message() instanceof ControlMessage.ProbeReply) {
-                supervisor.onControl(sender, result, nowNs);
-                return;
-            }
+        if (!supervisor.onOtherNodeDatagram(datagram, sender, nowNs)) {
+            counters.increment(MALFORMED_DROPPED);
         }
-        counters.increment(MALFORMED_DROPPED);
     }
 
     /** Queues RTX (RFC 4588) for every NACKed packet still in the sent-packet cache. */

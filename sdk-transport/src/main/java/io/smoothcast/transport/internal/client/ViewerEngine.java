@@ -264,14 +264,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
 
     /** Only probe replies are expected from a node the viewer is not joined to. */
     private void onOtherNode(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
-        if (supervisor.isProbing(sender) && DatagramKind.classify(datagram) == DatagramKind.CONTROL) {
-            DecodeResult result = ControlCodec.decode(datagram);
-            if (result.ok() && result.message() instanceof ControlMessage.ProbeReply) {
-                supervisor.onControl(sender, result, nowNs);
-                return;
-            }
+        if (!supervisor.onOtherNodeDatagram(datagram, sender, nowNs)) {
+            counters.increment(MALFORMED_DROPPED);
         }
-        counters.increment(MALFORMED_DROPPED);
     }
 
     private void onRtp(ByteBuf datagram, int slot, long nowNs) {

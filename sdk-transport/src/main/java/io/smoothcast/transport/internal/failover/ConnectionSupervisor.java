@@ -1,9 +1,12 @@
 package io.smoothcast.transport.internal.failover;
 
+import io.netty.buffer.ByteBuf;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.NodeSwitchReason;
+import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.client.ClientControl;
+import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.netty.DatagramSender;
@@ -338,6 +341,25 @@ public final class ConnectionSupervisor {
     /** Whether {@code sender} is a node being probed in the background (its PROBE_REPLYs are expected). */
     public boolean isProbing(InetSocketAddress sender) {
         return prober.isProbing(sender);
+    }
+
+    /**
+     * Takes a datagram from a node this client is not joined to, if it is what such a node may
+     * send: a PROBE_REPLY from a node being probed. Anything else is the caller's to drop and
+     * count.
+     *
+     * @param datagram the datagram; not released here
+     * @return true if it was taken
+     */
+    public boolean onOtherNodeDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        if (isProbing(sender) && DatagramKind.classify(datagram) == DatagramKind.CONTROL) {
+            DecodeResult result = ControlCodec.decode(datagram);
+            if (result.ok() && result.message() instanceof ControlMessage.ProbeReply) {
+                onControl(sender, result, nowNs);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Hands a decoded control message from {@code sender} to that node's conversation or the prober. */

@@ -86,15 +86,21 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
                 if (batchStampsNs != null && batchSize < batchStampsNs.length) {
                     batchStampsNs[batchSize++] = nowNs;
                 }
-                receiver.onDatagram(packet.content(), packet.sender(), nowNs);
+                handle(packet.content(), packet.sender(), nowNs);
             }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void handle(ByteBuf content, InetSocketAddress sender, long nowNs) {
+        try {
+            receiver.onDatagram(content, sender, nowNs);
         } catch (RuntimeException e) {
             // A bug in the logic must not kill the channel; the datagram is dropped and the
             // receiver counts it.
             receiver.onHandlerFailure(e);
             LOG.warn("datagram handling failed", e);
-        } finally {
-            ReferenceCountUtil.release(msg);
         }
     }
 
@@ -122,12 +128,7 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
      * @param readStampNs when the other thread read it, in nanoseconds of the handler's clock
      */
     public void deliver(ByteBuf content, InetSocketAddress sender, long readStampNs) {
-        try {
-            receiver.onDatagram(content, sender, readStampNs);
-        } catch (RuntimeException e) {
-            receiver.onHandlerFailure(e);
-            LOG.warn("datagram handling failed", e);
-        }
+        handle(content, sender, readStampNs);
         flush();
         recordResidence(readStampNs);
     }

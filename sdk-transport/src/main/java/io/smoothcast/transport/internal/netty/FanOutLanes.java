@@ -154,6 +154,26 @@ public final class FanOutLanes {
         packet = null;
     }
 
+    /**
+     * Sends one subscriber's copy of {@code packet}: the packet itself (a retained duplicate)
+     * for {@link #NO_SEQUENCE}, else a pooled direct copy with {@code transportSequence} written at
+     * {@code transportOffset}. Used by every lane and by the owner for its own share.
+     *
+     * @param packet the shared packet; not released here
+     */
+    public static void sendCopy(DatagramSender out, ByteBuf packet, int transportOffset, int transportSequence,
+            InetSocketAddress recipient) {
+        if (transportSequence == NO_SEQUENCE) {
+            out.send(packet.retainedDuplicate(), recipient);
+            return;
+        }
+        int length = packet.readableBytes();
+        ByteBuf copy = out.allocator().directBuffer(length);
+        copy.writeBytes(packet, packet.readerIndex(), length);
+        copy.setShort(copy.readerIndex() + transportOffset, transportSequence);
+        out.send(copy, recipient);
+    }
+
     private final class Lane {
         final DatagramHandler sender;
         final Executor executor;
@@ -203,18 +223,8 @@ public final class FanOutLanes {
             DatagramHandler out = lane.sender;
             ByteBuf shared = packet;
             try {
-                int base = shared.readerIndex();
-                int length = shared.readableBytes();
                 for (int i = 0; i < size; i++) {
-                    ByteBuf copy;
-                    if (sequences[i] == NO_SEQUENCE) {
-                        copy = shared.retainedDuplicate();
-                    } else {
-                        copy = out.allocator().directBuffer(length);
-                        copy.writeBytes(shared, base, length);
-                        copy.setShort(copy.readerIndex() + transportOffset, sequences[i]);
-                    }
-                    out.send(copy, recipients[i]);
+                    sendCopy(out, shared, transportOffset, sequences[i], recipients[i]);
                     recipients[i] = null;
                 }
             } finally {

@@ -324,7 +324,7 @@ public final class RelayEngine implements DatagramReceiver {
                             ? FanOutLanes.NO_SEQUENCE : downlinkOf(session).recordSent(length, nowNs);
                     if (!lanes.add(session.lane, session.address, transportSequence)) {
                         counters.increment(RelayCounter.FAN_OUT_LANE_BEHIND);
-                        sendCopy(session, packet, transportOffset, transportSequence);
+                        FanOutLanes.sendCopy(out, packet, transportOffset, transportSequence, session.address);
                     }
                     forwarded++;
                 }
@@ -359,25 +359,13 @@ public final class RelayEngine implements DatagramReceiver {
     private void sendToSubscriber(RelaySession session, ByteBuf packet, int transportOffset, long nowNs) {
         int transportSequence = transportOffset == TransportSequenceExtension.NOT_FOUND
                 ? FanOutLanes.NO_SEQUENCE : downlinkOf(session).recordSent(packet.readableBytes(), nowNs);
-        sendCopy(session, packet, transportOffset, transportSequence);
+        FanOutLanes.sendCopy(out, packet, transportOffset, transportSequence, session.address);
     }
 
     /**
      * Sends this thread's copy of a packet to a session, its transport-wide number (already
      * recorded as sent) written in, or the shared packet itself when it has none.
      */
-    private void sendCopy(RelaySession session, ByteBuf packet, int transportOffset, int transportSequence) {
-        if (transportSequence == FanOutLanes.NO_SEQUENCE) {
-            out.send(packet.retainedDuplicate(), session.address);
-            return;
-        }
-        int length = packet.readableBytes();
-        ByteBuf copy = out.allocator().directBuffer(length);
-        copy.writeBytes(packet, packet.readerIndex(), length);
-        copy.setShort(copy.readerIndex() + transportOffset, transportSequence);
-        out.send(copy, session.address);
-    }
-
     /**
      * Sends a packet this node built for one subscriber (an RTX), with the session's own
      * transport-wide sequence number written into it when it has the extension.
