@@ -257,14 +257,19 @@ public final class RelayStats {
                 + ", sourceRtxReceived=" + sourceRetransmissionsReceived()
                 + ", pliForwarded=" + keyframeRequestsForwarded() + ", downlinkProbes=" + downlinkProbes()
                 + ", downlinkProbeClimbs=" + downlinkProbeClimbs() + ", nacksBeforeLayerStart=" + nacksBeforeLayerStart()
+                + ", fanOutLaneDropped=" + fanOutLaneDropped()
                 + "]";
     }
 
     /**
-     * @return copies the node's owning thread sent itself because the fan-out thread of their
-     *     subscriber had fallen far behind (see {@link RelayNode.Builder#fanOutThreads})
+     * Copies of forwarded packets dropped because the fan-out thread of their subscriber had
+     * fallen 16 packets behind (see {@link RelayNode.Builder#fanOutThreads}); 0 with one fan-out
+     * thread. They are dropped rather than sent by another thread so that no subscriber's packets
+     * are reordered; the subscriber gets them back by NACK, as after any loss.
+     *
+     * @return copies dropped since the node started
      */
-    public long fanOutLaneBehind() {
+    public long fanOutLaneDropped() {
         return get(RelayCounter.FAN_OUT_LANE_BEHIND);
     }
 }

@@ -81,7 +81,7 @@ class BroadcastThroughRelayIT {
                 assertEquals(sent.packetsSent(), stats.rtpReceived(), stats.toString());
                 assertEquals(0, stats.malformedDropped(), stats.toString());
                 assertEquals(0, stats.handlerFailures(), stats.toString());
-                assertEquals(0, stats.fanOutLaneBehind(), stats.toString());
+                assertEquals(0, stats.fanOutLaneDropped(), stats.toString());
                 for (Viewer v : viewers) {
                     assertEquals(0, v.stats().malformedDropped(), v.stats().toString());
                 }
