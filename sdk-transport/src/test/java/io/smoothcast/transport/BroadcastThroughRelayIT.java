@@ -82,6 +82,7 @@ class BroadcastThroughRelayIT {
                 assertEquals(0, stats.malformedDropped(), stats.toString());
                 assertEquals(0, stats.handlerFailures(), stats.toString());
                 assertEquals(0, stats.fanOutLaneDropped(), stats.toString());
+                assertEquals(0, stats.handOffDropped(), stats.toString());
                 for (Viewer v : viewers) {
                     assertEquals(0, v.stats().malformedDropped(), v.stats().toString());
                 }
