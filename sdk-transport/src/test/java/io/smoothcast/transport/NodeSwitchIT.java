@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A viewer leaving a node that still answers, over real UDP sockets on 127.0.0.1: a lossy path
- * (a {@link NetworkEmulator} in front of one edge) and a node without the publisher.
+ * (a {@link NetworkEmulator} in front of one edge) and a node without the publisher. The clients
+ * allow 1 s of silence ({@link HostStalls}): a loaded machine stalled the test's threads for
+ * 273 ms once, and the 271 ms default allowance then made a failover of the switch under test.
  */
 class NodeSwitchIT {
 
@@ -40,8 +42,9 @@ class NodeSwitchIT {
             // The broadcaster first: with media flowing the lossy path never looks silent (with
             // keepalive answers alone, three lost in a row would count as a dead node).
             try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(origin,
-                    new java.util.concurrent.atomic.AtomicInteger())) {
+                    new java.util.concurrent.atomic.AtomicInteger(), HostStalls.tolerantPolicy().build())) {
                 try (Viewer viewer = Viewer.builder().nodes(List.of(viaLossyPath, edgeB.localAddress()))
+                        .failover(HostStalls.tolerantPolicy().build())
                         .streamId("it-show").listener(log).build().start()) {
                     FrameCollector.await(log.frames.connected, 5, "viewer connected");
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
@@ -66,7 +69,7 @@ class NodeSwitchIT {
     void nodeWithoutThePublisher_viewerMovesToTheNodeThatHasIt() throws Exception {
         try (RelayNode a = RelayNode.builder().build().start(); RelayNode b = RelayNode.builder().build().start()) {
             StateLog log = new StateLog(new FrameCollector(FRAMES / 5 - 1));
-            FailoverPolicy policy = FailoverPolicy.builder().noPublisherTimeoutMs(1000).build();
+            FailoverPolicy policy = HostStalls.tolerantPolicy().noPublisherTimeoutMs(1000).build();
             try (Viewer viewer = Viewer.builder().nodes(List.of(a.localAddress(), b.localAddress()))
                     .failover(policy).streamId("it-show").listener(log).build().start()) {
                 FrameCollector.await(log.frames.connected, 5, "viewer connected");
@@ -74,7 +77,7 @@ class NodeSwitchIT {
                 // The broadcaster only knows B (say it failed over there). It streams from the
                 // start: frames sent while the viewer is still on A are lost to it, the rest arrive.
                 try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(b,
-                        new java.util.concurrent.atomic.AtomicInteger())) {
+                        new java.util.concurrent.atomic.AtomicInteger(), policy)) {
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES / 5, null);
                     awaitLastFrame(log, viewer, 10);
                     assertEquals(List.of("NO_PUBLISHER"), log.switches().stream()
@@ -104,14 +107,15 @@ class NodeSwitchIT {
             StateLog broadcasterLog = new StateLog(null);
             // One viewer on A, where the broadcaster starts (over the lossy path); one on B, which
             // gets the stream from A by cascade until the broadcaster publishes on B itself.
+            FailoverPolicy policy = HostStalls.tolerantPolicy().build();
             try (Viewer viewerA = Viewer.builder().nodes(List.of(a.localAddress(), b.localAddress()))
-                    .streamId("it-show").listener(onA).build().start();
+                    .failover(policy).streamId("it-show").listener(onA).build().start();
                     Viewer viewerB = Viewer.builder().nodes(List.of(b.localAddress(), a.localAddress()))
-                            .streamId("it-show").listener(onB).build().start()) {
+                            .failover(policy).streamId("it-show").listener(onB).build().start()) {
                 FrameCollector.await(onA.frames.connected, 5, "viewer on A connected");
                 FrameCollector.await(onB.frames.connected, 5, "viewer on B connected");
                 try (Broadcaster broadcaster = Broadcaster.builder().nodes(List.of(viaLossyPath, b.localAddress()))
-                        .streamId("it-show").bitrateLimits(4_000_000, 5_000_000, 8_000_000)
+                        .streamId("it-show").bitrateLimits(4_000_000, 5_000_000, 8_000_000).failover(policy)
                         .listener(broadcasterLog).build().start()) {
                     FrameCollector.await(broadcasterLog.latch(ConnectionState.CONNECTED), 5, "broadcaster connected");
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
