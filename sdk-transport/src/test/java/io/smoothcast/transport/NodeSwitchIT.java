@@ -48,7 +48,8 @@ class NodeSwitchIT {
                         .streamId("it-show").listener(log).build().start()) {
                     FrameCollector.await(log.frames.connected, 5, "viewer connected");
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
-                    awaitLastFrame(log, viewer, 25);
+                    awaitLastFrame(log, viewer, 25, () -> "origin " + origin.stats() + "; edge A " + edgeA.stats()
+                            + "; edge B " + edgeB.stats() + "; " + broadcaster.stats() + "; " + lossy.stats());
                     List<String> switches = log.switches();
                     assertEquals(1, switches.size(), "one switch, never back: " + log.changes());
                     assertTrue(switches.get(0).startsWith("DEGRADED_PATH " + viaLossyPath + " -> "
@@ -79,7 +80,8 @@ class NodeSwitchIT {
                 try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(b,
                         new java.util.concurrent.atomic.AtomicInteger(), policy)) {
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES / 5, null);
-                    awaitLastFrame(log, viewer, 10);
+                    awaitLastFrame(log, viewer, 10, () -> "A " + a.stats() + "; B " + b.stats() + "; "
+                            + broadcaster.stats());
                     assertEquals(List.of("NO_PUBLISHER"), log.switches().stream()
                             .map(s -> s.substring(0, s.indexOf(' '))).toList(), log.changes().toString());
                     assertEquals(1, b.stats().subscribers());
@@ -119,8 +121,10 @@ class NodeSwitchIT {
                         .listener(broadcasterLog).build().start()) {
                     FrameCollector.await(broadcasterLog.latch(ConnectionState.CONNECTED), 5, "broadcaster connected");
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
-                    awaitLastFrame(onA, viewerA, 25);
-                    awaitLastFrame(onB, viewerB, 25);
+                    java.util.function.Supplier<String> nodes = () -> "A " + a.stats() + "; B " + b.stats() + "; "
+                            + broadcaster.stats() + "; " + lossyIngest.stats();
+                    awaitLastFrame(onA, viewerA, 25, nodes);
+                    awaitLastFrame(onB, viewerB, 25, nodes);
                     List<String> switches = broadcasterLog.switches();
                     assertEquals(1, switches.size(), "one switch, never back: " + broadcasterLog.changes());
                     assertTrue(switches.get(0).startsWith("DEGRADED_PATH " + viaLossyPath + " -> " + b.localAddress()),
@@ -152,11 +156,15 @@ class NodeSwitchIT {
         return longestNs / 1_000_000;
     }
 
-    /** Waits for the stream's last frame; on timeout the message carries the state log as it is then. */
-    private static void awaitLastFrame(StateLog log, Viewer viewer, long seconds) throws InterruptedException {
+    /**
+     * Waits for the stream's last frame; on timeout the message carries the state log, the
+     * viewer's stats and {@code context} (the nodes' and the broadcaster's) as they are then.
+     */
+    private static void awaitLastFrame(StateLog log, Viewer viewer, long seconds,
+            java.util.function.Supplier<String> context) throws InterruptedException {
         if (!log.frames.lastFrame.await(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
             throw new AssertionError("timed out after " + seconds + " s waiting for the last frame; "
-                    + log.changes() + "; " + viewer.stats());
+                    + log.changes() + "; " + viewer.stats() + "; " + context.get());
         }
     }
 }
