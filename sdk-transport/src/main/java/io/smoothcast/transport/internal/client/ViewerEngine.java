@@ -536,22 +536,26 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             keyframeWanted = true;
         }
         if (reply instanceof ControlMessage.SubscribeAck ack) {
-            announce(ack.tracks(), resumed || supervisor.connectedCount() > 1);
+            announce(ack.tracks());
         }
     }
 
     @Override
     public void onStreamInfo(InetSocketAddress node, ControlMessage.StreamInfo info, long nowNs) {
-        announce(info.tracks(), supervisor.connectedCount() > 1);
+        announce(info.tracks());
     }
 
     /**
-     * Applies a node's track list. An empty list while other copies of the stream may come
-     * (another redundant node, or a publisher that is failing over too) keeps the buffers, so the
-     * stream resumes in them without a restart.
+     * Applies a node's track list. An empty list (no publisher on that node now) keeps the
+     * buffers, even with a single node: the publisher has usually moved to another node or is
+     * failing over, and the viewer follows it there. Dropping the buffers would throw away the
+     * frames they still hold (a playout delay's worth, never played), and the stream, which
+     * comes back under the same tracks and numbering, would have to start afresh in new buffers
+     * (a wait for the start to settle and for a keyframe). A list with other tracks still
+     * replaces the buffers.
      */
-    private void announce(List<Track> announced, boolean keepOnEmpty) {
-        if (announced.isEmpty() && keepOnEmpty) {
+    private void announce(List<Track> announced) {
+        if (announced.isEmpty()) {
             return;
         }
         useTracks(announced);

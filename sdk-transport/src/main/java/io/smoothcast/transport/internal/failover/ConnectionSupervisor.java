@@ -417,6 +417,11 @@ public final class ConnectionSupervisor {
         if (nowNs - nextEvaluationNs >= 0) {
             nextEvaluationNs = nowNs + evaluationIntervalNs;
             evaluate(nowNs);
+        } else if (subscriber && candidate == null && streamSeen && nowNs - streamSeenNs < noPublisherNs) {
+            // The stream was alive a moment ago: a node that just lost the publisher (it moved to
+            // another node) is left at once, not at the next evaluation up to 250 ms later, each
+            // of those milliseconds being frames the viewer will not get.
+            searchPublisher(nowNs);
         }
         prober.onTick(nowNs);
         if (connectedCount == 0 && state != ConnectionState.FAILED && nowNs - withoutNodeSinceNs >= giveUpNs) {

@@ -1,6 +1,7 @@
 package io.smoothcast.transport.internal.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +44,8 @@ class ViewerNodeSwitchTest {
     private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long SEED = 0xC0FFEE;
+    /** The publisher's frame interval, 10 ms, in 90 kHz ticks: one frame per tick of {@link #run}. */
+    private static final int TICKS_PER_FRAME = 900;
 
     /** A scripted node: answers the control protocol and pings, sends media while subscribed. */
     private final class FakeNode {
@@ -52,7 +56,6 @@ class ViewerNodeSwitchTest {
         boolean dead;
         boolean subscribed;
         int transportSequence;
-        int mediaSequence;
         int pingsAnswered;
         int hellos;
         int leaves;
@@ -92,21 +95,32 @@ class ViewerNodeSwitchTest {
             }
         }
 
+        /**
+         * Forwards the publisher's frame of this tick: one packet, numbered by the publisher
+         * (so the numbering continues across nodes), a whole frame in {@link GenericPayload}.
+         */
         void sendMedia() {
             if (dead || !subscribed || tracks.isEmpty()) {
                 return;
             }
             int seq = transportSequence++;
-            int mediaSeq = mediaSequence++;
+            int frame = publisherFrame();
             if (random.nextDouble() < loss) {
                 return;
             }
             byte[] packet = new byte[200];
-            int length = new RtpPacketWriter().payloadType(96).sequenceNumber(mediaSeq).timestamp(mediaSeq * 3000)
-                    .ssrc(VIDEO.ssrc())
+            int length = new RtpPacketWriter().payloadType(96).sequenceNumber(frame & 0xFFFF)
+                    .timestamp(frame * TICKS_PER_FRAME).marker(true).ssrc(VIDEO.ssrc())
                     .addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, seq & 0xFFFF)
-                    .write(packet, 0, packet.length, new byte[] {1, 2, 3}, 0, 3);
+                    .write(packet, 0, packet.length, new byte[] {(byte) GenericPayload.START, 2, 3}, 0, 3);
             deliver(Arrays.copyOf(packet, length));
+        }
+
+        /** Tells the subscribed viewer the node's track list changed (empty: no publisher here now). */
+        void announceTracks() {
+            if (subscribed) {
+                answer(0, new ControlMessage.StreamInfo("show", tracks));
+            }
         }
 
         void answer(int requestId, ControlMessage message) {
@@ -131,6 +145,13 @@ class ViewerNodeSwitchTest {
     private final FakeNode c = new FakeNode(C, 20_000);
     private ViewerEngine engine;
     private long nowNs = 1_000 * MS;
+    /** The publisher's frames the playout side got from the viewer's buffers, in order. */
+    private final List<Integer> played = new ArrayList<>();
+
+    /** The publisher's frame number now: it sends one every 10 ms, whichever node carries it. */
+    private int publisherFrame() {
+        return (int) (nowNs / (10 * MS));
+    }
 
     private void start(FailoverPolicy policy) {
         start(policy, List.of(A, B));
@@ -178,6 +199,14 @@ class ViewerNodeSwitchTest {
             c.sendMedia();
             engine.onTick(nowNs);
             network();
+            play();
+        }
+    }
+
+    /** The playout thread's part: takes the frames due from every track's buffer. */
+    private void play() {
+        for (ReceiveTrack t : engine.tracks()) {
+            t.buffer().poll(nowNs, frame -> played.add(frame.rtpTimestamp() / TICKS_PER_FRAME));
         }
     }
 
@@ -240,6 +269,35 @@ class ViewerNodeSwitchTest {
         assertTrue(b.subscribed && !a.subscribed);
         run(500);
         assertTrue(engine.counters().get(ViewerEngine.PACKETS_RECEIVED) > 0);
+    }
+
+    @Test
+    void publisherMovesToAnotherNode_viewerFollows_playsTheFramesItHeld_andResumesInTheSameBuffer() {
+        // NodeSwitchIT's broadcaster leaving a lossy ingest path: its node tells the viewer the
+        // stream has no publisher now, and the viewer finds it on B, where it carries on.
+        start(FailoverPolicy.builder().noPublisherTimeoutMs(1000).build());
+        run(1000);
+        SpscJitterBuffer buffer = engine.tracks()[0].buffer();
+        int lastFromA = publisherFrame();
+        int firstPlayed = played.get(0);
+        a.tracks = List.of();
+        a.announceTracks();
+        run(1000);
+        assertEquals(List.of("CONNECTED", "NO_PUBLISHER 7001->7002"), events);
+        assertTrue(b.subscribed && !a.subscribed, "followed the publisher to B");
+        // The buffer held a playout delay's worth of A's frames when A lost the publisher: all play.
+        List<Integer> fromA = played.stream().filter(f -> f <= lastFromA).toList();
+        assertEquals(IntStream.rangeClosed(firstPlayed, lastFromA).boxed().toList(), fromA,
+                "every frame A delivered is played");
+        // Then B's, in order, from the first frame B sent on (only those sent while the viewer
+        // was joining B never reached it), up to the playout delay (100 ms) before now.
+        List<Integer> fromB = played.subList(fromA.size(), played.size());
+        assertTrue(fromB.size() > 50, "B's frames play: " + fromB);
+        assertTrue(fromB.get(0) - lastFromA <= 3, "frames missed while moving: " + (fromB.get(0) - lastFromA - 1));
+        assertEquals(IntStream.rangeClosed(fromB.get(0), fromB.get(fromB.size() - 1)).boxed().toList(), fromB);
+        assertTrue(fromB.get(fromB.size() - 1) >= publisherFrame() - 11, "playing B's frames: " + fromB);
+        assertSame(buffer, engine.tracks()[0].buffer(), "the stream resumed in the buffer it had");
+        assertEquals(0, engine.counters().get(ViewerEngine.RETIRED_FRAMES_DROPPED));
     }
 
     @Test
