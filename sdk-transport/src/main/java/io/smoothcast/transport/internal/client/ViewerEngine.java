@@ -62,7 +62,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     public static final int MALFORMED_DROPPED = 4;
     /** Gauge: smoothed RTT in ns. */
     public static final int RTT_NS = 5;
-    /** Packets lost in the jitter buffers of tracks that are gone (publisher left or changed). */
+    /** Packets lost in the jitter buffers of tracks that are gone (replaced by other tracks). */
     public static final int RETIRED_PACKETS_LOST = 6;
     /** Frames dropped in the jitter buffers of tracks that are gone. */
     public static final int RETIRED_FRAMES_DROPPED = 7;
