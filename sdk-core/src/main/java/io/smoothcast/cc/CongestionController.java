@@ -103,8 +103,6 @@ public final class CongestionController {
     private long lastProbeResultBps = -1;
     private int lastProbeResultClusterId = -1;
     private int lastRequestedClusterId = -1;
-    /** The newest recovery probe's cluster id, or -1: its result is not capped (probeCeiling). */
-    private int lastRecoveryClusterId = -1;
     private long unknownEntries;
     private long duplicateEntries;
     private long lostPackets;
@@ -300,17 +298,11 @@ public final class CongestionController {
      * probing (capacity still unknown) keeps the full result, for a fast ramp-up, and so does a
      * cluster the caller {@linkplain #requestProbeCluster requested}: the caller asked whether
      * the path carries a rate it is about to send (a higher simulcast layer), and with only its
-     * lower rate acknowledged the ceiling would hide the answer. A recovery probe (after a large
-     * drop, at 85 % of the rate before it) keeps its result for the same reason: it asks whether
-     * the path carries again a rate this flow itself carried a few seconds ago, while the
-     * acknowledged bitrate still shows the dip. Capped, a recovery probe on a cellular trace
-     * lifted 455 to 689 kbit/s where the path carried 1.5 Mbit/s, and additive increase took ten
-     * seconds to climb the rest (norway-car-2, 41-51 s).
+     * lower rate acknowledged the ceiling would hide the answer.
      */
     private long probeCeiling(long probeResultBps, long ackedBps) {
         if (aimd.linkCapacityBps() < 0 || ackedBps <= 0
-                || (lastRequestedClusterId >= 0 && lastProbeResultClusterId == lastRequestedClusterId)
-                || (lastRecoveryClusterId >= 0 && lastProbeResultClusterId == lastRecoveryClusterId)) {
+                || (lastRequestedClusterId >= 0 && lastProbeResultClusterId == lastRequestedClusterId)) {
             return probeResultBps;
         }
         return Math.min(probeResultBps, (long) (1.5 * ackedBps) + 10_000);
@@ -390,14 +382,10 @@ public final class CongestionController {
         if (!probeController.hasPending()) {
             return false;
         }
-        boolean recovery = probeController.nextIsRecovery();
         long bitrateBps = probeController.takePending();
         int id = nextProbeClusterId++;
         if (nextProbeClusterId < 0) {
             nextProbeClusterId = 0;
-        }
-        if (recovery) {
-            lastRecoveryClusterId = id;
         }
         long minBytes = Math.max(1, bitrateBps * MIN_PROBE_DURATION_NS / 8 / 1_000_000_000L);
         out.set(id, bitrateBps, MIN_PROBE_PACKETS, minBytes);

@@ -28,7 +28,6 @@ public final class ProbeController {
     private final boolean initialProbing;
     private final long maxBitrateBps;
     private final long[] pending = new long[MAX_PENDING];
-    private final boolean[] pendingIsRecovery = new boolean[MAX_PENDING];
     private int pendingHead;
     private int pendingCount;
 
@@ -61,8 +60,8 @@ public final class ProbeController {
         }
         started = true;
         if (initialProbing) {
-            request(3 * startBitrateBps, false, nowNs);
-            request(6 * startBitrateBps, false, nowNs);
+            request(3 * startBitrateBps, nowNs);
+            request(6 * startBitrateBps, nowNs);
             exponential = true;
         }
     }
@@ -80,7 +79,7 @@ public final class ProbeController {
             return;
         }
         if (resultBps >= CONTINUE_SHARE * clusterTargetBps && lastProbeBps < maxBitrateBps) {
-            request(Math.max(2 * resultBps, lastProbeBps + 1), false, nowNs);
+            request(Math.max(2 * resultBps, lastProbeBps + 1), nowNs);
         } else {
             exponential = false;
         }
@@ -108,7 +107,7 @@ public final class ProbeController {
             } else if (increasing && sinceDropNs >= RECOVERY_DELAY_NS) {
                 recoveryArmed = false;
                 if (newBps < recoveryTargetBps) {
-                    request(recoveryTargetBps, true, nowNs);
+                    request(recoveryTargetBps, nowNs);
                 }
             }
         }
@@ -128,13 +127,12 @@ public final class ProbeController {
         dropTimeNs = nowNs;
     }
 
-    private void request(long bitrateBps, boolean recovery, long nowNs) {
+    private void request(long bitrateBps, long nowNs) {
         long bps = Math.min(bitrateBps, maxBitrateBps);
         if (pendingCount == MAX_PENDING) {
             return;
         }
         pending[(pendingHead + pendingCount) % MAX_PENDING] = bps;
-        pendingIsRecovery[(pendingHead + pendingCount) % MAX_PENDING] = recovery;
         pendingCount++;
         lastProbeBps = bps;
         lastProbeRequestNs = nowNs;
@@ -143,14 +141,6 @@ public final class ProbeController {
     /** @return whether a probe is waiting to be handed out */
     public boolean hasPending() {
         return pendingCount > 0;
-    }
-
-    /**
-     * @return whether the probe {@link #takePending()} hands out next is a recovery probe (after
-     *     a large drop, at a share of the rate before it); only when {@link #hasPending()}
-     */
-    public boolean nextIsRecovery() {
-        return pendingIsRecovery[pendingHead];
     }
 
     /** @return the next probe bitrate in bit/s; only when {@link #hasPending()} */
