@@ -30,8 +30,9 @@ public final class Scenarios implements Callable<Integer> {
     static final int USAGE_ERROR = 2;
 
     static final class Source {
-        @Option(names = "--scenario", paramLabel = "NAME|all",
-                description = "A scenario name, or all. --list shows the names.")
+        @Option(names = "--scenario", paramLabel = "NAME|PREFIX*|all",
+                description = "A scenario name, a name prefix ending in * (e.g. norway-*), or all."
+                        + " --list shows the names.")
         String scenario;
 
         @Option(names = "--trace", paramLabel = "FILE",

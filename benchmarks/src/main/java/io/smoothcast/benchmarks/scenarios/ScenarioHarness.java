@@ -137,6 +137,18 @@ public final class ScenarioHarness {
         Map<String, ScenarioSpec> all = new ScenarioCatalog(options.tracesDir()).all();
         if (options.scenario().equals("all")) {
             selected.addAll(all.values());
+        } else if (options.scenario().endsWith("*")) {
+            // A prefix (e.g. "norway-*"): iterate on one family without running the whole set.
+            String prefix = options.scenario().substring(0, options.scenario().length() - 1);
+            all.forEach((name, spec) -> {
+                if (name.startsWith(prefix)) {
+                    selected.add(spec);
+                }
+            });
+            if (selected.isEmpty()) {
+                throw new IllegalArgumentException("no scenario starts with " + prefix
+                        + " (known: " + String.join(", ", all.keySet()) + ")");
+            }
         } else {
             ScenarioSpec spec = all.get(options.scenario());
             if (spec == null) {
