@@ -135,6 +135,8 @@ class NodeSwitchIT {
                     assertEquals(0, broadcaster.failoverCount(), "a switch is not a failover: " + broadcasterLog.changes());
                     for (StateLog log : List.of(onA, onB)) {
                         long gapMs = longestGapMs(log.frames.deliveryTimesNs());
+                        System.out.println("NodeSwitchIT viewer on " + (log == onA ? "A" : "B")
+                                + ": longest gap between frames " + gapMs + " ms; " + (log == onA ? viewerA : viewerB).stats());
                         assertTrue(gapMs <= 1000, "longest gap between frames " + gapMs + " ms (failover budget 1 s); "
                                 + log.changes() + "; broadcaster " + broadcasterLog.changes());
                         assertEquals(0, log.frames.corrupted());
