@@ -418,6 +418,10 @@ public final class SpscJitterBuffer {
         long keyframeRequestsSeen;
         /** A stream restart happened in this offer and is not yet in the statistics. */
         boolean uncountedRestart;
+        // Running totals of the statistics added to for every packet, so that their write is
+        // stores only.
+        long packetsReceived;
+        long bytesReceived;
 
         Producer(PlayoutDelayEstimator estimator, NackTracker nacks) {
             this.estimator = estimator;
@@ -530,10 +534,12 @@ public final class SpscJitterBuffer {
                 // After the slot: a consumer that sees this number finds its packet.
                 ring.publishHighest(s);
             }
+            final long received = ++packetsReceived;
+            final long bytes = bytesReceived += length;
             final SeqLockedCounters counters = this.counters;
             counters.beginWrite();
-            counters.add(JitterBufferStats.P_PACKETS_RECEIVED, 1);
-            counters.add(JitterBufferStats.P_BYTES_RECEIVED, length);
+            counters.put(JitterBufferStats.P_PACKETS_RECEIVED, received);
+            counters.put(JitterBufferStats.P_BYTES_RECEIVED, bytes);
             if (!advances) {
                 counters.add(JitterBufferStats.P_REORDERED, 1);
             }
@@ -602,9 +608,11 @@ public final class SpscJitterBuffer {
 
         /** Counts a packet that was not accepted, in {@code counter}; returns {@code result}. */
         private int count(int length, int counter, int result) {
+            final long received = ++packetsReceived;
+            final long bytes = bytesReceived += length;
             counters.beginWrite();
-            counters.add(JitterBufferStats.P_PACKETS_RECEIVED, 1);
-            counters.add(JitterBufferStats.P_BYTES_RECEIVED, length);
+            counters.put(JitterBufferStats.P_PACKETS_RECEIVED, received);
+            counters.put(JitterBufferStats.P_BYTES_RECEIVED, bytes);
             counters.add(counter, 1);
             if (uncountedRestart) {
                 uncountedRestart = false;
@@ -746,6 +754,15 @@ public final class SpscJitterBuffer {
          */
         long openRunStart = -1;
         long openRunEnd;
+        /** The open run's media time. */
+        long openRunMediaNs;
+        /** The producer's target delay as read at the start of this poll, in nanoseconds. */
+        long pollTargetNs;
+        // Running totals of the statistics this side adds to for every frame (see completeDelivery).
+        long framesReceived;
+        long packetsEmitted;
+        long delaySumNs;
+        long targetSumNs;
 
 
         int poll(long nowNs, FrameHandler handler) {
@@ -761,7 +778,12 @@ public final class SpscJitterBuffer {
                 ranOutOfKnown = false;
                 refreshHighest();
             }
+            if (head == openRunStart && markerEndsFrame && !streamStartPending && onlyExtendsOpenRun()) {
+                return 0;
+            }
             final long offsetNs = ring.playoutOffsetNs();
+            // Read next to the offset: two barriers in a row cost about one.
+            pollTargetNs = ring.targetDelayNs();
             int delivered = 0;
             while (known(head)) {
                 boolean held = ring.holds(head);
@@ -799,6 +821,34 @@ public final class SpscJitterBuffer {
                 }
             }
             return delivered;
+        }
+
+        /**
+         * The common poll while a frame is arriving: the head is the start of the open run
+         * recorded by the last poll (held, no boundary), and what arrived since only extends it.
+         * Scans the new packets of the run and, if it is still open at the producer's highest
+         * number, records how far it was checked, with the same end state as the full loop (which
+         * would find the open run incomplete and nothing beyond it to skip to) but without
+         * acquiring the head's slot again or reading the playout timing. Only for the default
+         * completeness check, which never calls an open run complete.
+         *
+         * @return true if the poll is over; false if the full loop must run (the run closed, or
+         *     packets are known beyond a gap after it)
+         */
+        private boolean onlyExtendsOpenRun() {
+            long s = openRunEnd;
+            while (true) {
+                long scan = ring.scanRun(s, knownHighest, openRunMediaNs);
+                s = scan >> 1;
+                if ((scan & 1) != 0 || s < knownHighest) {
+                    openRunEnd = s;
+                    return false;
+                }
+                if (!known(s + 1)) {
+                    openRunEnd = s;
+                    return true;
+                }
+            }
         }
 
         /**
@@ -902,6 +952,7 @@ public final class SpscJitterBuffer {
             } else {
                 openRunStart = start;
                 openRunEnd = s;
+                openRunMediaNs = mediaNs;
             }
             if (markerEndsFrame) {
                 // The default check needs no frame view: skip binding one for an open run.
@@ -1064,16 +1115,24 @@ public final class SpscJitterBuffer {
         }
 
         private void completeDelivery(long nowNs, long end, int packets, long delayNs, boolean closed) {
-            freezes.onFrame(nowNs);
+            final boolean freezeOrPause = freezes.onFrame(nowNs);
+            // The running totals are kept here too, so the statistics write is stores only.
+            final long frames = ++framesReceived;
+            final long emitted = packetsEmitted += packets;
+            final long delaySum = delaySumNs += delayNs;
+            final long targetSum = targetSumNs += pollTargetNs;
+            final SeqLockedCounters counters = this.counters;
             counters.beginWrite();
-            counters.add(JitterBufferStats.C_FRAMES_RECEIVED, 1);
-            counters.add(JitterBufferStats.C_PACKETS_EMITTED, packets);
-            counters.add(JitterBufferStats.C_DELAY_SUM_NS, delayNs);
-            counters.add(JitterBufferStats.C_TARGET_SUM_NS, ring.targetDelayNs());
-            counters.set(JitterBufferStats.C_FREEZES, freezes.freezeCount());
-            counters.set(JitterBufferStats.C_FREEZES_NS, freezes.totalFreezesDurationNs());
-            counters.set(JitterBufferStats.C_PAUSES, freezes.pauseCount());
-            counters.set(JitterBufferStats.C_PAUSES_NS, freezes.totalPausesDurationNs());
+            counters.put(JitterBufferStats.C_FRAMES_RECEIVED, frames);
+            counters.put(JitterBufferStats.C_PACKETS_EMITTED, emitted);
+            counters.put(JitterBufferStats.C_DELAY_SUM_NS, delaySum);
+            counters.put(JitterBufferStats.C_TARGET_SUM_NS, targetSum);
+            if (freezeOrPause) {
+                counters.put(JitterBufferStats.C_FREEZES, freezes.freezeCount());
+                counters.put(JitterBufferStats.C_FREEZES_NS, freezes.totalFreezesDurationNs());
+                counters.put(JitterBufferStats.C_PAUSES, freezes.pauseCount());
+                counters.put(JitterBufferStats.C_PAUSES_NS, freezes.totalPausesDurationNs());
+            }
             counters.endWrite();
             lossSinceLastFrame = false;
             startsStream = false;

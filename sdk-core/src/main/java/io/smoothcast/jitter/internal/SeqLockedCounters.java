@@ -100,6 +100,18 @@ public final class SeqLockedCounters {
     }
 
     /**
+     * Stores one counter, for a writer that keeps the running value itself (a store without the
+     * load of {@link #add} or {@link #set}); call between {@link #beginWrite()} and
+     * {@link #endWrite()}.
+     *
+     * @param index counter index
+     * @param value new value
+     */
+    public void put(int index, long value) {
+        values[index] = value;
+    }
+
+    /**
      * Adds to one counter; call between {@link #beginWrite()} and {@link #endWrite()}.
      *
      * @param index counter index
