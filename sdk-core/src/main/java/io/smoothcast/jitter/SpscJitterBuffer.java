@@ -716,6 +716,11 @@ public final class SpscJitterBuffer {
 
     // ==== consumer state ===================================================================
 
+    // Outcomes of Consumer.extendOpenRun.
+    private static final int RUN_NOT_CHECKED = 0;
+    private static final int RUN_STILL_OPEN = 1;
+    private static final int RUN_CLOSED = 2;
+
     /** State owned by the consumer thread. */
     private final class Consumer extends CacheLinePadding {
         // Copies of the buffer's settings, as in Producer.
@@ -778,13 +783,32 @@ public final class SpscJitterBuffer {
                 ranOutOfKnown = false;
                 refreshHighest();
             }
-            if (head == openRunStart && markerEndsFrame && !streamStartPending && onlyExtendsOpenRun()) {
+            final int openRun = head == openRunStart && markerEndsFrame && !streamStartPending
+                    ? extendOpenRun() : RUN_NOT_CHECKED;
+            if (openRun == RUN_STILL_OPEN) {
                 return 0;
             }
             final long offsetNs = ring.playoutOffsetNs();
             // Read next to the offset: two barriers in a row cost about one.
             pollTargetNs = ring.targetDelayNs();
             int delivered = 0;
+            if (openRun == RUN_CLOSED && headStartConfirmed) {
+                // The frame at the head just completed (for the default check, a closed run with
+                // a confirmed start): what the loop below would find first, without acquiring
+                // the head's slot again or scanning the run a second time.
+                final long start = head;
+                final long end = openRunEnd;
+                final long mediaNs = openRunMediaNs;
+                openRunStart = -1;
+                runEnd = end;
+                runClosed = true;
+                frame.bind(start, (int) (end - start + 1), mediaNs + offsetNs, lossSinceLastFrame, startsStream);
+                if (nowNs - (mediaNs + offsetNs) < 0) {
+                    return 0;
+                }
+                deliver(nowNs, handler);
+                delivered++;
+            }
             while (known(head)) {
                 boolean held = ring.holds(head);
                 if (held && isBoundary(head)) {
@@ -826,27 +850,31 @@ public final class SpscJitterBuffer {
         /**
          * The common poll while a frame is arriving: the head is the start of the open run
          * recorded by the last poll (held, no boundary), and what arrived since only extends it.
-         * Scans the new packets of the run and, if it is still open at the producer's highest
-         * number, records how far it was checked, with the same end state as the full loop (which
-         * would find the open run incomplete and nothing beyond it to skip to) but without
-         * acquiring the head's slot again or reading the playout timing. Only for the default
-         * completeness check, which never calls an open run complete.
+         * Scans the new packets of the run and records how far it was checked. If the run is
+         * still open at the producer's highest number, the poll ends with the same state as the
+         * full loop (which would find the run incomplete and nothing beyond it to skip to) but
+         * without acquiring the head's slot again or reading the playout timing; if it closed,
+         * the caller can deliver it at once. Only for the default completeness check, which
+         * never calls an open run complete.
          *
-         * @return true if the poll is over; false if the full loop must run (the run closed, or
-         *     packets are known beyond a gap after it)
+         * @return {@link #RUN_STILL_OPEN} if the poll is over; {@link #RUN_CLOSED} if the run
+         *     closed at {@code openRunEnd}; {@link #RUN_NOT_CHECKED} if packets are known beyond
+         *     a gap after it (the full loop decides)
          */
-        private boolean onlyExtendsOpenRun() {
+        private int extendOpenRun() {
             long s = openRunEnd;
             while (true) {
                 long scan = ring.scanRun(s, knownHighest, openRunMediaNs);
                 s = scan >> 1;
-                if ((scan & 1) != 0 || s < knownHighest) {
-                    openRunEnd = s;
-                    return false;
+                openRunEnd = s;
+                if ((scan & 1) != 0) {
+                    return RUN_CLOSED;
+                }
+                if (s < knownHighest) {
+                    return RUN_NOT_CHECKED;
                 }
                 if (!known(s + 1)) {
-                    openRunEnd = s;
-                    return true;
+                    return RUN_STILL_OPEN;
                 }
             }
         }
