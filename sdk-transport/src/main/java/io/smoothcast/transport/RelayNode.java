@@ -54,7 +54,8 @@ public final class RelayNode implements AutoCloseable {
     private final RelayCounters counters = new RelayCounters();
     private final Object lifecycleLock = new Object();
     private final int fanOutThreads;
-    private RelayChannels channels;
+    /** Set under {@link #lifecycleLock}; volatile for {@link #stats()}, which takes no lock. */
+    private volatile RelayChannels channels;
     private boolean started;
     private boolean closed;
 
@@ -134,7 +135,8 @@ public final class RelayNode implements AutoCloseable {
      * @return the snapshot; never null (all zero before start)
      */
     public RelayStats stats() {
-        return RelayStats.of(counters);
+        RelayChannels running = channels;
+        return RelayStats.of(counters, running == null ? 0 : running.handOffDropped());
     }
 
     /**
@@ -517,8 +519,10 @@ public final class RelayNode implements AutoCloseable {
          * one thread whatever is set here. More threads help only when they get a core each when
          * a packet arrives: on a 2-core machine also busy with other work, the second thread
          * waited for a core often enough to make the copies leave later, not sooner
-         * (BENCHMARKS.md, "Relay fan-out, session 4"). Default: 2 with at least 4 available
-         * processors, else 1.
+         * (BENCHMARKS.md, "Relay fan-out, session 4"). A thread 16 packets behind drops copies
+         * ({@link RelayStats#fanOutLaneDropped()}), and the first thread 1,024 handed-over
+         * datagrams behind drops those ({@link RelayStats#handOffDropped()}). Default: 2 with at
+         * least 4 available processors, else 1.
          *
          * @param threads 1-64
          * @return this builder
