@@ -54,7 +54,8 @@ public final class RelayNode implements AutoCloseable {
     private final RelayCounters counters = new RelayCounters();
     private final Object lifecycleLock = new Object();
     private final int fanOutThreads;
-    private RelayChannels channels;
+    /** Set under {@link #lifecycleLock}; volatile for {@link #stats()}, which takes no lock. */
+    private volatile RelayChannels channels;
     private boolean started;
     private boolean closed;
 
@@ -134,7 +135,8 @@ public final class RelayNode implements AutoCloseable {
      * @return the snapshot; never null (all zero before start)
      */
     public RelayStats stats() {
-        return RelayStats.of(counters);
+        RelayChannels running = channels;
+        return RelayStats.of(counters, running == null ? 0 : running.handOffDropped());
     }
 
     /**
@@ -521,7 +523,10 @@ public final class RelayNode implements AutoCloseable {
          * wake a fan-out thread on the CPU of the owning thread that handed it the packet, where it
          * waits until the owner has sent its own share; pinning the node's threads to cores of
          * their own (for example with {@code taskset}) rules that out (BENCHMARKS.md, "Relay
-         * fan-out, session 5"). Default: 2 with at least 4 available processors, else 1.
+         * fan-out, session 5"). A thread 16 packets behind drops copies
+         * ({@link RelayStats#fanOutLaneDropped()}), and the first thread 1,024 handed-over
+         * datagrams behind drops those ({@link RelayStats#handOffDropped()}). Default: 2 with at
+         * least 4 available processors, else 1.
          *
          * @param threads 1-64
          * @return this builder

@@ -14,18 +14,25 @@ import io.smoothcast.transport.internal.relay.RelayCounters;
 public final class RelayStats {
 
     private final long[] values;
+    private final long handOffDropped;
 
-    private RelayStats(long[] values) {
+    private RelayStats(long[] values, long handOffDropped) {
         this.values = values;
+        this.handOffDropped = handOffDropped;
     }
 
-    static RelayStats of(RelayCounters counters) {
+    /**
+     * @param counters the engine's counters
+     * @param handOffDropped datagrams the extra fan-out sockets dropped instead of handing them
+     *     to the engine's thread (counted on their own threads, so not among the engine's counters)
+     */
+    static RelayStats of(RelayCounters counters, long handOffDropped) {
         RelayCounter[] all = RelayCounter.values();
         long[] values = new long[all.length];
         for (RelayCounter counter : all) {
             values[counter.ordinal()] = counters.get(counter);
         }
-        return new RelayStats(values);
+        return new RelayStats(values, handOffDropped);
     }
 
     private long get(RelayCounter counter) {
@@ -257,14 +264,30 @@ public final class RelayStats {
                 + ", sourceRtxReceived=" + sourceRetransmissionsReceived()
                 + ", pliForwarded=" + keyframeRequestsForwarded() + ", downlinkProbes=" + downlinkProbes()
                 + ", downlinkProbeClimbs=" + downlinkProbeClimbs() + ", nacksBeforeLayerStart=" + nacksBeforeLayerStart()
+                + ", fanOutLaneDropped=" + fanOutLaneDropped() + ", handOffDropped=" + handOffDropped()
                 + "]";
     }
 
     /**
-     * @return copies the node's owning thread sent itself because the fan-out thread of their
-     *     subscriber had fallen far behind (see {@link RelayNode.Builder#fanOutThreads})
+     * Copies of forwarded packets dropped because the fan-out thread of their subscriber had
+     * fallen 16 packets behind (see {@link RelayNode.Builder#fanOutThreads}); 0 with one fan-out
+     * thread. They are dropped rather than sent by another thread so that no subscriber's packets
+     * are reordered; the subscriber gets them back by NACK, as after any loss.
+     *
+     * @return copies dropped since the node started
      */
-    public long fanOutLaneBehind() {
+    public long fanOutLaneDropped() {
         return get(RelayCounter.FAN_OUT_LANE_BEHIND);
+    }
+
+    /**
+     * Datagrams an extra fan-out socket read (the kernel spreads what arrives at the node's port
+     * over all its sockets) but dropped because the node's protocol thread was 1,024 datagrams
+     * behind, as a full socket buffer would drop them; 0 with one fan-out thread.
+     *
+     * @return datagrams dropped since the node started
+     */
+    public long handOffDropped() {
+        return handOffDropped;
     }
 }

@@ -81,7 +81,8 @@ class BroadcastThroughRelayIT {
                 assertEquals(sent.packetsSent(), stats.rtpReceived(), stats.toString());
                 assertEquals(0, stats.malformedDropped(), stats.toString());
                 assertEquals(0, stats.handlerFailures(), stats.toString());
-                assertEquals(0, stats.fanOutLaneBehind(), stats.toString());
+                assertEquals(0, stats.fanOutLaneDropped(), stats.toString());
+                assertEquals(0, stats.handOffDropped(), stats.toString());
                 for (Viewer v : viewers) {
                     assertEquals(0, v.stats().malformedDropped(), v.stats().toString());
                 }
@@ -238,11 +239,16 @@ class BroadcastThroughRelayIT {
     }
 
     static Broadcaster connectedBroadcaster(RelayNode relay, AtomicInteger keyframeRequests) throws InterruptedException {
+        return connectedBroadcaster(relay, keyframeRequests, FailoverPolicy.defaults());
+    }
+
+    static Broadcaster connectedBroadcaster(RelayNode relay, AtomicInteger keyframeRequests, FailoverPolicy failover)
+            throws InterruptedException {
         CountDownLatch connected = new CountDownLatch(1);
         // The synthetic source sends about 2.4 Mbps whatever the target: keep the controller above
         // it, so frames never wait in the pacer (rate adaptation has its own test).
         Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
-                .bitrateLimits(4_000_000, 5_000_000, 8_000_000)
+                .bitrateLimits(4_000_000, 5_000_000, 8_000_000).failover(failover)
                 .listener(new BroadcasterListener() {
                     @Override
                     public void onStateChanged(ConnectionState state, String reason) {

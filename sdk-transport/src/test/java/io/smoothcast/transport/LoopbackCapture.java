@@ -22,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class LoopbackCapture implements AutoCloseable {
 
+    /**
+     * Longest capture, in seconds: longer than a capturing test's own timeout. It was 60 s, which
+     * a test slowed by a loaded machine can outlast, and the capture then misses the end.
+     */
+    static final int MAX_CAPTURE_SECONDS = 200;
+
     private final Process dumpcap;
     private final Path pcap;
 
@@ -35,9 +41,14 @@ final class LoopbackCapture implements AutoCloseable {
         return onPath("dumpcap") && onPath("tshark") && onPath("timeout");
     }
 
-    /** Starts capturing {@code udpPort} on lo into {@code pcap} and waits until dumpcap says it captures. */
+    /**
+     * Starts capturing {@code udpPort} on lo into {@code pcap} and waits until dumpcap says it
+     * captures. dumpcap is bounded to {@link #MAX_CAPTURE_SECONDS} (so that it cannot outlive a
+     * JVM that died); a test must close the capture before that.
+     */
     static LoopbackCapture start(Path pcap, int udpPort) throws IOException, InterruptedException {
-        Process dumpcap = new ProcessBuilder("timeout", "-s", "INT", "60", "dumpcap", "-i", "lo", "-q",
+        Process dumpcap = new ProcessBuilder("timeout", "-s", "INT", String.valueOf(MAX_CAPTURE_SECONDS), "dumpcap",
+                "-i", "lo", "-q",
                 "-f", "udp port " + udpPort, "-w", pcap.toString()).redirectErrorStream(true).start();
         LoopbackCapture capture = new LoopbackCapture(dumpcap, pcap);
         try {
@@ -75,7 +86,7 @@ final class LoopbackCapture implements AutoCloseable {
         }, "dumpcap-output");
         reader.setDaemon(true);
         reader.start();
-        FrameCollector.await(capturing, 10, "dumpcap to start capturing");
+        FrameCollector.await(capturing, 30, "dumpcap to start capturing");
     }
 
     /** Stops dumpcap (SIGTERM, so that it flushes the file), bounded. */

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A viewer leaving a node that still answers, over real UDP sockets on 127.0.0.1: a lossy path
- * (a {@link NetworkEmulator} in front of one edge) and a node without the publisher.
+ * (a {@link NetworkEmulator} in front of one edge) and a node without the publisher. The clients
+ * allow 1 s of silence ({@link HostStalls}): a loaded machine stalled the test's threads for
+ * 273 ms once, and the 271 ms default allowance then made a failover of the switch under test.
  */
 class NodeSwitchIT {
 
@@ -40,12 +42,14 @@ class NodeSwitchIT {
             // The broadcaster first: with media flowing the lossy path never looks silent (with
             // keepalive answers alone, three lost in a row would count as a dead node).
             try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(origin,
-                    new java.util.concurrent.atomic.AtomicInteger())) {
+                    new java.util.concurrent.atomic.AtomicInteger(), HostStalls.tolerantPolicy().build())) {
                 try (Viewer viewer = Viewer.builder().nodes(List.of(viaLossyPath, edgeB.localAddress()))
+                        .failover(HostStalls.tolerantPolicy().build())
                         .streamId("it-show").listener(log).build().start()) {
                     FrameCollector.await(log.frames.connected, 5, "viewer connected");
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
-                    awaitLastFrame(log, viewer, 25);
+                    awaitLastFrame(log, viewer, 25, () -> "origin " + origin.stats() + "; edge A " + edgeA.stats()
+                            + "; edge B " + edgeB.stats() + "; " + broadcaster.stats() + "; " + lossy.stats());
                     List<String> switches = log.switches();
                     assertEquals(1, switches.size(), "one switch, never back: " + log.changes());
                     assertTrue(switches.get(0).startsWith("DEGRADED_PATH " + viaLossyPath + " -> "
@@ -66,7 +70,7 @@ class NodeSwitchIT {
     void nodeWithoutThePublisher_viewerMovesToTheNodeThatHasIt() throws Exception {
         try (RelayNode a = RelayNode.builder().build().start(); RelayNode b = RelayNode.builder().build().start()) {
             StateLog log = new StateLog(new FrameCollector(FRAMES / 5 - 1));
-            FailoverPolicy policy = FailoverPolicy.builder().noPublisherTimeoutMs(1000).build();
+            FailoverPolicy policy = HostStalls.tolerantPolicy().noPublisherTimeoutMs(1000).build();
             try (Viewer viewer = Viewer.builder().nodes(List.of(a.localAddress(), b.localAddress()))
                     .failover(policy).streamId("it-show").listener(log).build().start()) {
                 FrameCollector.await(log.frames.connected, 5, "viewer connected");
@@ -74,9 +78,10 @@ class NodeSwitchIT {
                 // The broadcaster only knows B (say it failed over there). It streams from the
                 // start: frames sent while the viewer is still on A are lost to it, the rest arrive.
                 try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(b,
-                        new java.util.concurrent.atomic.AtomicInteger())) {
+                        new java.util.concurrent.atomic.AtomicInteger(), policy)) {
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES / 5, null);
-                    awaitLastFrame(log, viewer, 10);
+                    awaitLastFrame(log, viewer, 10, () -> "A " + a.stats() + "; B " + b.stats() + "; "
+                            + broadcaster.stats());
                     assertEquals(List.of("NO_PUBLISHER"), log.switches().stream()
                             .map(s -> s.substring(0, s.indexOf(' '))).toList(), log.changes().toString());
                     assertEquals(1, b.stats().subscribers());
@@ -104,19 +109,22 @@ class NodeSwitchIT {
             StateLog broadcasterLog = new StateLog(null);
             // One viewer on A, where the broadcaster starts (over the lossy path); one on B, which
             // gets the stream from A by cascade until the broadcaster publishes on B itself.
+            FailoverPolicy policy = HostStalls.tolerantPolicy().build();
             try (Viewer viewerA = Viewer.builder().nodes(List.of(a.localAddress(), b.localAddress()))
-                    .streamId("it-show").listener(onA).build().start();
+                    .failover(policy).streamId("it-show").listener(onA).build().start();
                     Viewer viewerB = Viewer.builder().nodes(List.of(b.localAddress(), a.localAddress()))
-                            .streamId("it-show").listener(onB).build().start()) {
+                            .failover(policy).streamId("it-show").listener(onB).build().start()) {
                 FrameCollector.await(onA.frames.connected, 5, "viewer on A connected");
                 FrameCollector.await(onB.frames.connected, 5, "viewer on B connected");
                 try (Broadcaster broadcaster = Broadcaster.builder().nodes(List.of(viaLossyPath, b.localAddress()))
-                        .streamId("it-show").bitrateLimits(4_000_000, 5_000_000, 8_000_000)
+                        .streamId("it-show").bitrateLimits(4_000_000, 5_000_000, 8_000_000).failover(policy)
                         .listener(broadcasterLog).build().start()) {
                     FrameCollector.await(broadcasterLog.latch(ConnectionState.CONNECTED), 5, "broadcaster connected");
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
-                    awaitLastFrame(onA, viewerA, 25);
-                    awaitLastFrame(onB, viewerB, 25);
+                    java.util.function.Supplier<String> nodes = () -> "A " + a.stats() + "; B " + b.stats() + "; "
+                            + broadcaster.stats() + "; " + lossyIngest.stats();
+                    awaitLastFrame(onA, viewerA, 25, nodes);
+                    awaitLastFrame(onB, viewerB, 25, nodes);
                     List<String> switches = broadcasterLog.switches();
                     assertEquals(1, switches.size(), "one switch, never back: " + broadcasterLog.changes());
                     assertTrue(switches.get(0).startsWith("DEGRADED_PATH " + viaLossyPath + " -> " + b.localAddress()),
@@ -148,11 +156,15 @@ class NodeSwitchIT {
         return longestNs / 1_000_000;
     }
 
-    /** Waits for the stream's last frame; on timeout the message carries the state log as it is then. */
-    private static void awaitLastFrame(StateLog log, Viewer viewer, long seconds) throws InterruptedException {
+    /**
+     * Waits for the stream's last frame; on timeout the message carries the state log, the
+     * viewer's stats and {@code context} (the nodes' and the broadcaster's) as they are then.
+     */
+    private static void awaitLastFrame(StateLog log, Viewer viewer, long seconds,
+            java.util.function.Supplier<String> context) throws InterruptedException {
         if (!log.frames.lastFrame.await(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
             throw new AssertionError("timed out after " + seconds + " s waiting for the last frame; "
-                    + log.changes() + "; " + viewer.stats());
+                    + log.changes() + "; " + viewer.stats() + "; " + context.get());
         }
     }
 }

@@ -189,8 +189,8 @@ public final class RelayFanOutHarness {
             if (residence.length > 0) {
                 System.out.printf("relay residence (read stamp -> end of the last flush of its copies on any"
                         + " thread), %d datagrams: p50=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms;"
-                        + " flushes left queued: %d; hand-offs dropped: %d; copies sent by the owner for a"
-                        + " lane behind: %d%n",
+                        + " flushes left queued: %d; hand-offs dropped: %d; copies dropped for a lane"
+                        + " behind: %d%n",
                         residence.length, residence[residence.length / 2] / 1e6,
                         residence[(int) (residence.length * 0.99)] / 1e6,
                         residence[(int) (residence.length * 0.999)] / 1e6, residence[residence.length - 1] / 1e6,

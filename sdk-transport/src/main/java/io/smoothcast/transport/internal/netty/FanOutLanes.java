@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Spreads the copies of one packet over several sending threads ("lanes"), so that the kernel
@@ -25,15 +26,17 @@ import java.util.concurrent.Executor;
  *
  * <p>Each lane has a ring of {@link #BATCHES_PER_LANE} reusable batches: nothing is allocated
  * per packet once the batches have grown to the subscriber count. A lane that has fallen that
- * many packets behind refuses more ({@link #add} returns false) and the owner sends those copies
- * itself: the hand-off stays bounded whatever the load.
+ * many packets behind refuses more ({@link #add} returns false) and those copies are dropped, as
+ * a full socket send buffer would drop them: the hand-off stays bounded whatever the load, and
+ * no subscriber's packets are reordered (had the owner sent the refused copy itself, it would
+ * have left before the same subscriber's older copies still waiting in the lane).
  *
  * <p>Thread-safety: {@link #begin}, {@link #add} and {@link #dispatch} on the owning thread only;
  * the batches run on their lanes' threads and hand themselves back through a volatile flag.
  */
 public final class FanOutLanes {
 
-    /** Packets a lane may be behind before the owner sends that lane's copies itself. */
+    /** Packets a lane may be behind before further copies for it are dropped. */
     public static final int BATCHES_PER_LANE = 16;
 
     /** {@link #add}'s sequence argument for a packet without a transport-wide sequence number. */
@@ -115,8 +118,9 @@ public final class FanOutLanes {
      * @param recipient where the copy goes
      * @param transportSequence the 16-bit number to write at the transport offset, or
      *     {@link #NO_SEQUENCE} to send the packet unchanged
-     * @return false if that lane is {@link #BATCHES_PER_LANE} packets behind: the caller sends
-     *     this copy itself
+     * @return false if that lane is {@link #BATCHES_PER_LANE} packets behind: the copy is not
+     *     queued, and the caller drops it (sending it from another thread would overtake the
+     *     recipient's older copies still waiting in that lane)
      */
     public boolean add(int lane, InetSocketAddress recipient, int transportSequence) {
         Lane l = remote[lane - 1];
@@ -135,9 +139,14 @@ public final class FanOutLanes {
 
     /**
      * Hands each remote lane its batch of the current packet (one task per lane), retaining the
-     * packet once per lane; the lane releases it.
+     * packet once per lane; the lane releases it. A lane whose event loop refuses the task (it is
+     * shutting down) drops its batch here, reference included.
+     *
+     * @return copies added for this packet that were dropped because their lane's thread refused
+     *     them (0 unless shutting down)
      */
-    public void dispatch() {
+    public int dispatch() {
+        int refused = 0;
         for (Lane l : remote) {
             Batch batch = l.filling;
             if (batch == null) {
@@ -149,9 +158,15 @@ public final class FanOutLanes {
             batch.transportOffset = transportOffset;
             batch.readStampNs = readStampNs;
             batch.busy = true;
-            l.executor.execute(batch);
+            try {
+                l.executor.execute(batch);
+            } catch (RejectedExecutionException shuttingDown) {
+                refused += batch.size;
+                batch.discard();
+            }
         }
         packet = null;
+        return refused;
     }
 
     /**
@@ -216,6 +231,15 @@ public final class FanOutLanes {
             recipients[size] = recipient;
             sequences[size] = sequence;
             size++;
+        }
+
+        /** Frees a batch no thread will run: gives its packet reference back, sends nothing. */
+        void discard() {
+            packet.release();
+            packet = null;
+            Arrays.fill(recipients, 0, size, null);
+            size = 0;
+            busy = false;
         }
 
         @Override

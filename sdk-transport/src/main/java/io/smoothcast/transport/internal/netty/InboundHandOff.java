@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Bounded: a ring of {@link #CAPACITY} reusable hand-offs, nothing allocated per datagram. A
  * datagram arriving while the owner is that many behind is dropped and counted
- * ({@link #dropped()}), as a full socket buffer would drop it.
+ * ({@link #dropped()}), as a full socket buffer would drop it. So is a datagram the owner's
+ * event loop refuses because it is shutting down: its reference is given back at once, as no
+ * one will run the hand-off.
  *
  * <p>Thread-safety: {@link #onDatagram} on the reading socket's event loop only; the hand-offs
  * run on the owner's; {@link #dropped()} from any thread.
@@ -61,7 +64,12 @@ public final class InboundHandOff implements DatagramReceiver {
         handOff.sender = sender;
         handOff.readStampNs = nowNs;
         handOff.busy = true;
-        ownerExecutor.execute(handOff);
+        try {
+            ownerExecutor.execute(handOff);
+        } catch (RejectedExecutionException shuttingDown) {
+            handOff.clear();
+            dropped.lazySet(dropped.get() + 1);
+        }
     }
 
     @Override
@@ -70,8 +78,8 @@ public final class InboundHandOff implements DatagramReceiver {
     }
 
     /**
-     * Datagrams dropped because the owner was {@link #CAPACITY} behind (or, a defect, because
-     * handing one over failed).
+     * Datagrams dropped because the owner was {@link #CAPACITY} behind or its event loop was
+     * shutting down (or, a defect, because handing one over failed).
      *
      * @return the count since creation
      */
@@ -91,11 +99,16 @@ public final class InboundHandOff implements DatagramReceiver {
             try {
                 owner.deliver(content, sender, readStampNs);
             } finally {
-                content.release();
-                content = null;
-                sender = null;
-                busy = false;
+                clear();
             }
+        }
+
+        /** Gives the datagram's reference back and frees the hand-off for the next one. */
+        void clear() {
+            content.release();
+            content = null;
+            sender = null;
+            busy = false;
         }
     }
 }

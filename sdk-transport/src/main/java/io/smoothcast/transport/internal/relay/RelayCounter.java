@@ -112,8 +112,10 @@ public enum RelayCounter {
      */
     NACKS_BEFORE_LAYER_START,
     /**
-     * Copies sent by the engine's own thread because the fan-out thread of their subscriber was
-     * {@link io.smoothcast.transport.internal.netty.FanOutLanes#BATCHES_PER_LANE} packets behind.
+     * Copies dropped because the fan-out thread of their subscriber was
+     * {@link io.smoothcast.transport.internal.netty.FanOutLanes#BATCHES_PER_LANE} packets behind
+     * (or, at shutdown, refused them). Not sent from the engine's own thread instead: that copy
+     * would overtake the subscriber's older copies still waiting in the lane.
      */
     FAN_OUT_LANE_BEHIND
 }

@@ -322,14 +322,19 @@ public final class RelayEngine implements DatagramReceiver {
                 if (session.lane != 0 && subscription.wants(track, sequenceNumber, keyframeStart, marker)) {
                     int transportSequence = transportOffset == TransportSequenceExtension.NOT_FOUND
                             ? FanOutLanes.NO_SEQUENCE : downlinkOf(session).recordSent(length, nowNs);
-                    if (!lanes.add(session.lane, session.address, transportSequence)) {
+                    if (lanes.add(session.lane, session.address, transportSequence)) {
+                        forwarded++;
+                    } else {
+                        // Dropped, not sent from here: this thread's copy would overtake the
+                        // subscriber's older ones still waiting in its lane. Its transport-wide
+                        // number stays used, so the subscriber's controller sees the loss.
                         counters.increment(RelayCounter.FAN_OUT_LANE_BEHIND);
-                        FanOutLanes.sendCopy(out, packet, transportOffset, transportSequence, session.address);
                     }
-                    forwarded++;
                 }
             }
-            lanes.dispatch();
+            int refused = lanes.dispatch();
+            counters.add(RelayCounter.FAN_OUT_LANE_BEHIND, refused);
+            forwarded -= refused;
         }
         for (int i = 0; i < subscribers.size(); i++) {
             Subscription subscription = subscribers.get(i);
@@ -362,10 +367,6 @@ public final class RelayEngine implements DatagramReceiver {
         FanOutLanes.sendCopy(out, packet, transportOffset, transportSequence, session.address);
     }
 
-    /**
-     * Sends this thread's copy of a packet to a session, its transport-wide number (already
-     * recorded as sent) written in, or the shared packet itself when it has none.
-     */
     /**
      * Sends a packet this node built for one subscriber (an RTX), with the session's own
      * transport-wide sequence number written into it when it has the extension.

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.NtpTime;
-import io.smoothcast.transport.MediaKind;
-import io.smoothcast.transport.internal.control.Track;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -33,31 +30,14 @@ class LayerGateTest {
     private record Played(int layer, int index) {
     }
 
-    /** One layer: a real buffer with its own delay, and its own RTP timestamp origin. */
-    private static final class Layer {
-        final ReceiveTrack track;
-        final int timestampOrigin;
-        int sequence;
+    private static int rtpTimestamp(TestLayer layer, int index) {
+        return layer.timestampOrigin + index * 3000;
+    }
 
-        Layer(int layer, int delayMs, int timestampOrigin) {
-            Track t = new Track(0x1000 + layer, 0, 96, 0, MediaKind.VIDEO, layer, 90_000, 500_000);
-            SpscJitterBuffer buffer = SpscJitterBuffer.builder().clockRateHz(90_000)
-                    .completenessCheck(GenericPayload.COMPLETENESS).fixedDelayMs(delayMs).build();
-            this.track = new ReceiveTrack(t, buffer, new ReceptionStatistics(90_000), new CaptureAnchor(90_000));
-            this.timestampOrigin = timestampOrigin;
-        }
-
-        int rtpTimestamp(int index) {
-            return timestampOrigin + index * 3000;
-        }
-
-        /** Frame {@code index} in one packet, with its capture time stamped as the engine records it. */
-        void receive(int index, boolean keyframe, long arrivalNs) {
-            byte[] payload = {(byte) (GenericPayload.START | (keyframe ? GenericPayload.KEYFRAME : 0)), (byte) index};
-            track.captureAnchor().update(rtpTimestamp(index), captureUnixNs(index));
-            track.buffer().offer(track.track().ssrc(), sequence++ & 0xFFFF, rtpTimestamp(index), true, arrivalNs,
-                    payload, 0, payload.length);
-        }
+    /** Frame {@code index} in one packet, with its capture time stamped as the engine records it. */
+    private static void receive(TestLayer layer, int index, boolean keyframe, long arrivalNs) {
+        layer.track.captureAnchor().update(rtpTimestamp(layer, index), captureUnixNs(index));
+        layer.offer(index, rtpTimestamp(layer, index), true, keyframe, true, arrivalNs);
     }
 
     private static long captureUnixNs(int index) {
@@ -69,7 +49,7 @@ class LayerGateTest {
      * {@code keyframe[l]} says); polls the buffers in track order every millisecond, like the
      * viewer's playout loop, until all are drained.
      */
-    private static List<Played> play(Layer[] layers, boolean[][] sends, boolean[][] keyframes, LayerGate gate) {
+    private static List<Played> play(TestLayer[] layers, boolean[][] sends, boolean[][] keyframes, LayerGate gate) {
         List<Played> played = new ArrayList<>();
         long nowNs = 0;
         int next = 0;
@@ -78,18 +58,17 @@ class LayerGateTest {
             while (next < FRAMES && next * FRAME_NS + NETWORK_NS <= nowNs) {
                 for (int l = 0; l < layers.length; l++) {
                     if (sends[l][next]) {
-                        layers[l].receive(next, keyframes[l][next], nowNs);
+                        receive(layers[l], next, keyframes[l][next], nowNs);
                     }
                 }
                 next++;
             }
-            for (Layer layer : layers) {
+            for (TestLayer layer : layers) {
                 ReceiveTrack track = layer.track;
                 long pollNs = nowNs;
                 track.buffer().poll(pollNs, frame -> {
                     if (gate.admit(track, frame, pollNs)) {
-                        int index = frame.payloadArray(0)[frame.payloadOffset(0) + 1];
-                        played.add(new Played(track.track().simulcastLayer(), index));
+                        played.add(new Played(track.track().simulcastLayer(), TestLayer.frameIndex(frame)));
                     }
                 });
             }
@@ -99,11 +78,7 @@ class LayerGateTest {
     }
 
     private static boolean[] range(int from, int to) {
-        boolean[] b = new boolean[FRAMES];
-        for (int i = from; i < to; i++) {
-            b[i] = true;
-        }
-        return b;
+        return TestLayer.range(FRAMES, from, to);
     }
 
     /** Keyframes at 0 and at the switch frame. */
@@ -132,7 +107,7 @@ class LayerGateTest {
     @Test
     void switchDown_oldLayerDelayedLonger_olderOldFramesSkipped_newLayerFromItsKeyframe() {
         // the old layer's buffer at 250 ms, the new layer's just started at 100 ms
-        Layer[] layers = {new Layer(1, 100, 0x7FFF_F000), new Layer(2, 250, 12_345)};
+        TestLayer[] layers = {new TestLayer(1, 100, 0x7FFF_F000), new TestLayer(2, 250, 12_345)};
         LayerGate gate = new LayerGate();
         List<Played> played = play(layers, new boolean[][] {range(SWITCH_FRAME, FRAMES), range(0, SWITCH_FRAME)},
                 new boolean[][] {keyframesAt(SWITCH_FRAME), keyframesAt(0)}, gate);
@@ -155,7 +130,7 @@ class LayerGateTest {
 
     @Test
     void switchUp_newLayerDelayedLonger_everyFramePlays() {
-        Layer[] layers = {new Layer(0, 100, 5), new Layer(1, 250, 0xFFFF_FF00)};
+        TestLayer[] layers = {new TestLayer(0, 100, 5), new TestLayer(1, 250, 0xFFFF_FF00)};
         LayerGate gate = new LayerGate();
         List<Played> played = play(layers, new boolean[][] {range(0, SWITCH_FRAME), range(SWITCH_FRAME, FRAMES)},
                 new boolean[][] {keyframesAt(0), keyframesAt(SWITCH_FRAME)}, gate);
@@ -168,7 +143,7 @@ class LayerGateTest {
     @Test
     void twoLayersFlowingAtOnce_onlyOneIsPlayed_switchingAtTheOtherLayersKeyframe() {
         // e.g. two redundant nodes choosing different layers: layer 1 all along, layer 2 from frame 30
-        Layer[] layers = {new Layer(1, 250, 77), new Layer(2, 100, 99_999)};
+        TestLayer[] layers = {new TestLayer(1, 250, 77), new TestLayer(2, 100, 99_999)};
         LayerGate gate = new LayerGate();
         List<Played> played = play(layers, new boolean[][] {range(0, FRAMES), range(SWITCH_FRAME, FRAMES)},
                 new boolean[][] {keyframesAt(0), keyframesAt(SWITCH_FRAME)}, gate);

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.jitter.OfferResult;
-import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.NtpTime;
-import io.smoothcast.transport.MediaKind;
-import io.smoothcast.transport.internal.control.Track;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -35,27 +32,10 @@ class LayerPlayoutTest {
     private record Played(int layer, int index, long atNs) {
     }
 
-    /** One layer: a real buffer with its own fixed delay and its own RTP timestamp origin. */
-    private static final class Layer {
-        final ReceiveTrack track;
-        final int timestampOrigin;
-        /** How much later than the source's instant this layer's encoder stamps its frames. */
-        long captureOffsetNs;
-        int sequence;
-
-        Layer(int layer, int delayMs, int timestampOrigin) {
-            Track t = new Track(0x1000 + layer, 0, 96, 0, MediaKind.VIDEO, layer, 90_000, 500_000);
-            SpscJitterBuffer buffer = SpscJitterBuffer.builder().clockRateHz(90_000)
-                    .completenessCheck(GenericPayload.COMPLETENESS).fixedDelayMs(delayMs).build();
-            this.track = new ReceiveTrack(t, buffer, new ReceptionStatistics(90_000), new CaptureAnchor(90_000));
-            this.timestampOrigin = timestampOrigin;
-        }
-    }
-
     /** The source, the node's forwarding decisions and the network, run in virtual time. */
     private static final class Run {
         final long[] captureNs = new long[FRAMES];
-        final Layer[] layers;
+        final TestLayer[] layers;
         final ReceiveTrack[] tracks;
         final SharedPlayoutTimeline timeline = SharedPlayoutTimeline.fixed(SHARED_DELAY_MS);
         final WallClockMapping wallClock = WallClockMapping.offset(WALL_OFFSET_NS);
@@ -63,7 +43,7 @@ class LayerPlayoutTest {
         final LayerPlayout playout = new LayerPlayout(timeline, wallClock, gate);
         final List<Played> played = new ArrayList<>();
 
-        Run(SplittableRandom random, Layer... layers) {
+        Run(SplittableRandom random, TestLayer... layers) {
             this.layers = layers;
             this.tracks = new ReceiveTrack[layers.length];
             for (int l = 0; l < layers.length; l++) {
@@ -75,24 +55,20 @@ class LayerPlayoutTest {
             }
         }
 
-        int rtpTimestamp(Layer layer, int i) {
+        int rtpTimestamp(TestLayer layer, int i) {
             long sinceFirstNs = captureNs[i] + layer.captureOffsetNs - captureNs[0];
             return layer.timestampOrigin + (int) Math.floorDiv(sinceFirstNs * 90, 1_000_000L);
         }
 
         /** Frame i of a layer in {@code packets} packets, arriving 1 ms apart, fed as the engine does. */
-        void receive(Layer layer, int i, boolean keyframe, int packets, long arrivalNs) {
+        void receive(TestLayer layer, int i, boolean keyframe, int packets, long arrivalNs) {
             int rtp = rtpTimestamp(layer, i);
             long captureUnixNs = NtpTime.toUnixNanos(
                     NtpTime.fromUnixNanos(wallClock.unixNs(captureNs[i] + layer.captureOffsetNs)));
             layer.track.captureAnchor().update(rtp, captureUnixNs);
             for (int p = 0; p < packets; p++) {
-                int flags = p == 0 ? GenericPayload.START | (keyframe ? GenericPayload.KEYFRAME : 0) : 0;
-                byte[] payload = {(byte) flags, (byte) i};
                 long atNs = arrivalNs + p * MS;
-                int result = layer.track.buffer().offer(layer.track.track().ssrc(), layer.sequence++ & 0xFFFF, rtp,
-                        p == packets - 1, atNs, payload, 0, payload.length);
-                assertEquals(OfferResult.ACCEPTED, result);
+                assertEquals(OfferResult.ACCEPTED, layer.offer(i, rtp, p == 0, keyframe, p == packets - 1, atNs));
                 long capture = layer.track.captureAnchor().latestCaptureUnixNs(rtp);
                 timeline.onPacket(atNs, capture - wallClock.unixNs(0));
             }
@@ -116,7 +92,7 @@ class LayerPlayoutTest {
             for (long nowNs = captureNs[0]; nowNs < captureNs[FRAMES - 1] + 2_000 * MS; nowNs += tickNs) {
                 long atNs = nowNs;
                 playout.poll(tracks, nowNs, (track, frame) -> played.add(new Played(track.track().simulcastLayer(),
-                        frame.payloadArray(0)[frame.payloadOffset(0) + 1], atNs)));
+                        TestLayer.frameIndex(frame), atNs)));
             }
         }
 
@@ -127,11 +103,7 @@ class LayerPlayoutTest {
     }
 
     private static boolean[] range(int from, int to) {
-        boolean[] b = new boolean[FRAMES];
-        for (int i = from; i < to; i++) {
-            b[i] = true;
-        }
-        return b;
+        return TestLayer.range(FRAMES, from, to);
     }
 
     /** Every instant once, in order: the old layer up to the switch, the new layer from there. */
@@ -158,7 +130,7 @@ class LayerPlayoutTest {
         SplittableRandom random = new SplittableRandom(SEED);
         for (int r = 0; r < 20; r++) {
             String where = "seed " + SEED + ", run " + r;
-            Run run = new Run(random, new Layer(2, 250, random.nextInt()), new Layer(1, 100, random.nextInt()));
+            Run run = new Run(random, new TestLayer(2, 250, random.nextInt()), new TestLayer(1, 100, random.nextInt()));
             run.play(new boolean[][] {range(0, SWITCH), range(SWITCH, FRAMES)}, new int[] {0, SWITCH}, MS);
 
             assertWholeAndInOrder(run, 2, 1, where);
@@ -175,7 +147,7 @@ class LayerPlayoutTest {
         SplittableRandom random = new SplittableRandom(SEED + 1);
         for (int r = 0; r < 20; r++) {
             String where = "seed " + (SEED + 1) + ", run " + r;
-            Run run = new Run(random, new Layer(0, 100, random.nextInt()), new Layer(1, 250, random.nextInt()));
+            Run run = new Run(random, new TestLayer(0, 100, random.nextInt()), new TestLayer(1, 250, random.nextInt()));
             run.play(new boolean[][] {range(0, SWITCH + 1), range(SWITCH, FRAMES)}, new int[] {0, SWITCH}, MS);
 
             assertWholeAndInOrder(run, 0, 1, where);
@@ -191,9 +163,9 @@ class LayerPlayoutTest {
         SplittableRandom random = new SplittableRandom(SEED + 4);
         for (int r = 0; r < 20; r++) {
             String where = "seed " + (SEED + 4) + ", run " + r;
-            Layer newLayer = new Layer(1, 250, random.nextInt());
+            TestLayer newLayer = new TestLayer(1, 250, random.nextInt());
             newLayer.captureOffsetNs = random.nextLong(100_000L, 900_000L);
-            Run run = new Run(random, new Layer(0, 100, random.nextInt()), newLayer);
+            Run run = new Run(random, new TestLayer(0, 100, random.nextInt()), newLayer);
             run.play(new boolean[][] {range(0, SWITCH + 1), range(SWITCH, FRAMES)}, new int[] {0, SWITCH}, MS);
 
             assertWholeAndInOrder(run, 0, 1, where);
@@ -207,12 +179,12 @@ class LayerPlayoutTest {
         SplittableRandom random = new SplittableRandom(SEED + 2);
         for (int r = 0; r < 20; r++) {
             String where = "seed " + (SEED + 2) + ", run " + r;
-            Run down = new Run(random, new Layer(2, 300, random.nextInt()), new Layer(1, 40, random.nextInt()));
+            Run down = new Run(random, new TestLayer(2, 300, random.nextInt()), new TestLayer(1, 40, random.nextInt()));
             down.play(new boolean[][] {range(0, SWITCH), range(SWITCH, FRAMES)}, new int[] {0, SWITCH}, 70 * MS);
             assertWholeAndInOrder(down, 2, 1, "down, " + where);
             assertEquals(0, down.gate.framesSkipped(), "down, " + where);
 
-            Run up = new Run(random, new Layer(0, 40, random.nextInt()), new Layer(1, 300, random.nextInt()));
+            Run up = new Run(random, new TestLayer(0, 40, random.nextInt()), new TestLayer(1, 300, random.nextInt()));
             up.play(new boolean[][] {range(0, SWITCH + 1), range(SWITCH, FRAMES)}, new int[] {0, SWITCH}, 70 * MS);
             assertWholeAndInOrder(up, 0, 1, "up, " + where);
             assertEquals(1, up.gate.framesSkipped(), "up, " + where);
@@ -221,7 +193,7 @@ class LayerPlayoutTest {
 
     @Test
     void oneVideoLayer_playsOnItsOwnBuffersTimeline() {
-        Layer only = new Layer(0, 100, 12_345);
+        TestLayer only = new TestLayer(0, 100, 12_345);
         Run run = new Run(new SplittableRandom(SEED + 3), only);
         run.play(new boolean[][] {range(0, FRAMES)}, new int[] {0}, MS);
         assertEquals(FRAMES, run.played.size());

@@ -71,21 +71,19 @@ class GstreamerRtxInteropIT {
                     "b.send_rtcp_src_0", "!", "fakesink", "sync=false", "async=false");
             try (InteropProcess sender = InteropProcess.start(dir.resolve("gst-sender.log"), Map.of(), senderCommand)) {
                 InetSocketAddress target = receiver.localAddress();
-                long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                long lastArrivalNs = 0;
-                boolean started = false;
-                while (System.nanoTime() - deadlineNs < 0) {
+                // Until the sender has exited (timeout ends it after 30 s at most): only then can
+                // no retransmission come any more. (Waiting for 1.5 s without a datagram instead
+                // gave up on a sender starved of CPU while it still had NACKs to answer.)
+                long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(35);
+                boolean senderRunning = true;
+                while (senderRunning && System.nanoTime() - deadlineNs < 0) {
+                    senderRunning = sender.isRunning();
                     long nowNs = System.nanoTime();
-                    if (forwarder.pump(target) > 0) {
-                        started = true;
-                        lastArrivalNs = nowNs;
-                    }
+                    forwarder.pump(target); // after the exit check: all the sender ever sent
                     receiver.poll(nowNs);
-                    if (started && nowNs - lastArrivalNs > TimeUnit.MILLISECONDS.toNanos(1500)) {
-                        break; // the sender finished and the last retransmissions are in
-                    }
                     LockSupport.parkNanos(1_000_000); // a 1 ms tick: real-time media, not waiting for a condition
                 }
+                assertTrue(!senderRunning, "the sender did not end within 35 s");
                 long endNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
                 while (System.nanoTime() - endNs < 0) {
                     receiver.poll(System.nanoTime()); // play out what the jitter buffer still holds

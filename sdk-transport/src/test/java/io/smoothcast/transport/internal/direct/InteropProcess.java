@@ -109,6 +109,11 @@ final class InteropProcess implements AutoCloseable {
         return Files.readString(log, StandardCharsets.ISO_8859_1);
     }
 
+    /** @return whether the process has not exited yet */
+    boolean isRunning() {
+        return process.isAlive();
+    }
+
     /** Polls the log until it contains {@code text}; fails if the process exits first or the time runs out. */
     void awaitLog(String text, int timeoutSeconds) throws IOException {
         long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.smoothcast.time.ManualNanoClock;
@@ -16,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import io.smoothcast.transport.NettyLeaks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,8 +133,8 @@ class FanOutLanesTest {
         }
         ByteBuf late = packet(random, 100);
         lanes.begin(late, TRANSPORT_OFFSET, 99);
-        assertFalse(lanes.add(1, viewer(1), 99), "the lane is a full ring behind: the owner sends this copy");
-        lanes.dispatch();
+        assertFalse(lanes.add(1, viewer(1), 99), "the lane is a full ring behind: the copy is refused");
+        assertEquals(0, lanes.dispatch());
         assertEquals(FanOutLanes.BATCHES_PER_LANE, laneThread.pending(), "no hand-off for a refused copy");
         assertEquals(1, late.refCnt());
 
@@ -172,6 +174,25 @@ class FanOutLanesTest {
             }
             shared.release();
         }
+    }
+
+    @Test
+    void aLaneWhoseLoopIsShutDown_dropsItsBatch_andGivesThePacketsReferenceBack() {
+        DefaultEventLoop stopped = new DefaultEventLoop();
+        stopped.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        FanOutLanes toStopped = new FanOutLanes(List.of(laneHandler), List.of(stopped), clock, null);
+        SplittableRandom random = new SplittableRandom(11);
+        // More packets than the lane has batches: each refused batch is free again at once.
+        for (int p = 0; p < FanOutLanes.BATCHES_PER_LANE + 2; p++) {
+            ByteBuf shared = packet(random, 80);
+            toStopped.begin(shared, TRANSPORT_OFFSET, p);
+            assertTrue(toStopped.add(1, viewer(1), p), "packet " + p);
+            assertTrue(toStopped.add(1, viewer(2), p), "packet " + p);
+            assertEquals(2, toStopped.dispatch(), "both copies of packet " + p + " dropped, no exception");
+            assertEquals(1, shared.refCnt(), "the refused batch released its reference to packet " + p);
+            shared.release();
+        }
+        assertEquals(List.of(), sent());
     }
 
     @Test

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.smoothcast.time.ManualNanoClock;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import io.smoothcast.transport.NettyLeaks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,5 +101,21 @@ class InboundHandOffTest {
         ownerThread.runAll();
         assertEquals("again@5000@1", delivered.get(delivered.size() - 1), "room again once the owner caught up");
         assertEquals(10, handOff.dropped());
+    }
+
+    @Test
+    void anOwnerLoopShutDown_refusesTheHandOff_theDatagramIsReleasedAndCounted() {
+        DefaultEventLoop stopped = new DefaultEventLoop();
+        stopped.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        InboundHandOff toStopped = new InboundHandOff(stopped, owner);
+        // More than the ring holds: a refused hand-off is free again at once.
+        for (int i = 0; i < InboundHandOff.CAPACITY + 2; i++) {
+            ByteBuf read = datagram("d" + i);
+            toStopped.onDatagram(read, PEER, i);
+            read.release(); // what the reading channel's handler does after the call
+            assertEquals(0, read.refCnt(), "datagram " + i + " released, not held by a hand-off no one runs");
+        }
+        assertEquals(InboundHandOff.CAPACITY + 2, toStopped.dropped());
+        assertEquals(List.of(), delivered);
     }
 }

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.smoothcast.rtp.ParseStatus;
@@ -81,16 +82,29 @@ class RelayEngineFanOutLanesTest {
     }
 
     private void control(InetSocketAddress from, ControlMessage message) {
+        control(engine, from, message);
+    }
+
+    private void control(RelayEngine target, InetSocketAddress from, ControlMessage message) {
         ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 1, new byte[0], message);
-        engine.onDatagram(buf, from, clock.nanoTime());
+        target.onDatagram(buf, from, clock.nanoTime());
         buf.release();
         laneThread.runAll();
         out.drain();
     }
 
+    private void publish(RelayEngine target) {
+        control(target, PUBLISHER, new ControlMessage.Hello(1, 500));
+        control(target, PUBLISHER, new ControlMessage.Publish("show", List.of(VIDEO)));
+    }
+
+    private void subscribe(RelayEngine target, InetSocketAddress viewer) {
+        control(target, viewer, new ControlMessage.Hello(viewer.getPort(), 500));
+        control(target, viewer, new ControlMessage.Subscribe("show", 2, 0));
+    }
+
     private void subscribe(InetSocketAddress viewer) {
-        control(viewer, new ControlMessage.Hello(viewer.getPort(), 500));
-        control(viewer, new ControlMessage.Subscribe("show", 2, 0));
+        subscribe(engine, viewer);
     }
 
     private static byte[] rtp(int seq, int transportSequence) {
@@ -179,6 +193,69 @@ class RelayEngineFanOutLanesTest {
         collect();
         assertTrue(media.containsKey(address(6003)));
         assertEquals(2, media.size());
+    }
+
+    private static int rtpSequence(byte[] bytes) {
+        return ((bytes[2] & 0xFF) << 8) | (bytes[3] & 0xFF);
+    }
+
+    @Test
+    void aLaneFarBehind_dropsItsSubscribersCopies_neverReordersThem() {
+        control(PUBLISHER, new ControlMessage.Hello(1, 500));
+        control(PUBLISHER, new ControlMessage.Publish("show", List.of(VIDEO)));
+        InetSocketAddress own = address(6001); // lane 0
+        InetSocketAddress lagging = address(6002); // lane 1
+        subscribe(own);
+        subscribe(lagging);
+        int extra = 3;
+        // The lane's thread does not run while the ring fills and overflows.
+        for (int seq = 0; seq < FanOutLanes.BATCHES_PER_LANE + extra; seq++) {
+            ByteBuf packet = Unpooled.wrappedBuffer(rtp(seq, seq));
+            engine.onDatagram(packet, PUBLISHER, clock.nanoTime());
+            packet.release();
+            collect(); // what has left by now, in the order it left
+            clock.advanceNs(1_000_000);
+        }
+        laneThread.runAll();
+        collect();
+        ByteBuf next = Unpooled.wrappedBuffer(rtp(100, 100));
+        engine.onDatagram(next, PUBLISHER, clock.nanoTime());
+        next.release();
+        laneThread.runAll();
+        collect();
+
+        List<Integer> expected = new ArrayList<>();
+        for (int seq = 0; seq < FanOutLanes.BATCHES_PER_LANE; seq++) {
+            expected.add(seq);
+        }
+        expected.add(100);
+        assertEquals(expected, media.get(lagging).stream().map(RelayEngineFanOutLanesTest::rtpSequence).toList(),
+                "the lagging lane's subscriber: its queued copies in order, the refused ones dropped, then the next");
+        assertEquals(FanOutLanes.BATCHES_PER_LANE + extra + 1, media.get(own).size(), "the owner's subscriber gets all");
+        assertEquals(extra, counters.get(RelayCounter.FAN_OUT_LANE_BEHIND));
+        assertEquals(2L * (FanOutLanes.BATCHES_PER_LANE + extra + 1) - extra,
+                counters.get(RelayCounter.PACKETS_FORWARDED), "dropped copies are not counted as forwarded");
+    }
+
+    @Test
+    void aLaneWhoseLoopIsShutDown_itsCopiesAreDroppedAndCounted_thePacketReleased() {
+        DefaultEventLoop stopped = new DefaultEventLoop();
+        stopped.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        RelayEngine withStoppedLane = new RelayEngine(new RelayConfig(7, 500, 5000, 64, 200, 100, 100, null), out,
+                counters, RelaySecurity.NONE);
+        withStoppedLane.useFanOutLanes(new FanOutLanes(List.of(laneHandler), List.of(stopped), clock, null));
+        publish(withStoppedLane);
+        subscribe(withStoppedLane, address(6001)); // lane 0
+        subscribe(withStoppedLane, address(6002)); // lane 1, whose loop is shut down
+        ByteBuf packet = Unpooled.wrappedBuffer(rtp(1, 1));
+        withStoppedLane.onDatagram(packet, PUBLISHER, clock.nanoTime());
+        collect();
+        assertEquals(List.of(address(6001)), List.copyOf(media.keySet()), "the owner's share still leaves");
+        assertEquals(1, counters.get(RelayCounter.FAN_OUT_LANE_BEHIND), "the refused lane's copy is counted");
+        assertEquals(1, counters.get(RelayCounter.PACKETS_FORWARDED));
+        withStoppedLane.close();
+        assertEquals(1, packet.refCnt(), "no reference left behind by the refused lane");
+        packet.release();
     }
 
     @Test

@@ -1,0 +1,102 @@
+package io.smoothcast.transport.internal.relay;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.netty.channel.epoll.Epoll;
+import io.smoothcast.time.NanoClock;
+import io.smoothcast.transport.NettyLeaks;
+import io.smoothcast.transport.internal.netty.InboundHandOff;
+import io.smoothcast.transport.internal.netty.UdpTransport;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A relay's second socket on the node's port (SO_REUSEPORT) reading while the owning thread is
+ * stuck: it hands the owner at most {@link InboundHandOff#CAPACITY} datagrams, drops and counts
+ * the rest, and every buffer is released once the owner catches up.
+ */
+class RelayChannelsHandOffIT {
+
+    /**
+     * Source addresses: the kernel picks a socket per source address, so with this many about
+     * half of them land on the second socket, and its share ({@code SOURCES / 2 *
+     * DATAGRAMS_PER_SOURCE}, about 2,560) is well over the hand-off's capacity (it is under it
+     * only if 102 or more of the 128 hash to the owner's socket).
+     */
+    private static final int SOURCES = 128;
+    private static final int DATAGRAMS_PER_SOURCE = 40;
+    private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(20);
+
+    @BeforeAll
+    static void hookLeakDetector() {
+        NettyLeaks.install();
+    }
+
+    @Test
+    @Timeout(60)
+    void anOwnerFarBehind_theOtherSocketDropsBeyondTheHandOff_countsIt_andLeaksNothing() throws Exception {
+        assumeTrue(Epoll.isAvailable(), "sockets sharing a port need the epoll transport");
+        RelayCounters counters = new RelayCounters();
+        RelayChannels channels = RelayChannels.start(UdpTransport.best(), new InetSocketAddress("127.0.0.1", 0), 2,
+                NanoClock.system(), new RelayConfig(7, 500, 5000, 64, 200, 100, 100, null), counters,
+                RelaySecurity.NONE, null);
+        CountDownLatch ownerHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            channels.ownerLoop().execute(() -> {
+                ownerHeld.countDown();
+                awaitQuietly(release);
+            });
+            assertTrue(ownerHeld.await(10, TimeUnit.SECONDS), "the owner's thread took the blocking task");
+            List<DatagramSocket> sources = new ArrayList<>();
+            try {
+                for (int i = 0; i < SOURCES; i++) {
+                    sources.add(new DatagramSocket(new InetSocketAddress("127.0.0.1", 0)));
+                }
+                byte[] garbage = new byte[] {(byte) 0xFF, 1, 2, 3};
+                DatagramPacket datagram = new DatagramPacket(garbage, garbage.length, channels.localAddress());
+                for (int round = 0; round < DATAGRAMS_PER_SOURCE; round++) {
+                    for (DatagramSocket source : sources) {
+                        source.send(datagram);
+                    }
+                }
+            } finally {
+                sources.forEach(DatagramSocket::close);
+            }
+            waitFor(() -> channels.handOffDropped(), "datagrams dropped by the second socket");
+        } finally {
+            release.countDown();
+        }
+        // The owner now works through the hand-offs it was given (and what its own socket kept).
+        waitFor(() -> counters.get(RelayCounter.DATAGRAMS_RECEIVED) >= InboundHandOff.CAPACITY ? 1 : 0,
+                "the owner handled the handed-over datagrams");
+        channels.close();
+        NettyLeaks.assertNoLeaks();
+    }
+
+    private static void waitFor(LongSupplier positive, String what) throws InterruptedException {
+        long deadlineNs = System.nanoTime() + DEADLINE_NS;
+        while (positive.getAsLong() <= 0) {
+            assertTrue(System.nanoTime() < deadlineNs, what + " within " + TimeUnit.NANOSECONDS.toSeconds(DEADLINE_NS) + " s");
+            Thread.sleep(10);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
