@@ -416,6 +416,12 @@ public final class SpscJitterBuffer {
         long lastTicks;
         long lastTicksNs;
         long keyframeRequestsSeen;
+        /** A stream restart happened in this offer and is not yet in the statistics. */
+        boolean uncountedRestart;
+        // Running totals of the statistics added to for every packet, so that their write is
+        // stores only.
+        long packetsReceived;
+        long bytesReceived;
 
         Producer(PlayoutDelayEstimator estimator, NackTracker nacks) {
             this.estimator = estimator;
@@ -427,147 +433,221 @@ public final class SpscJitterBuffer {
             return new SequenceUnwrapper(SequenceUnwrapper.DEFAULT_MAX_DROPOUT, Math.min(capacity, 0x7FFF), 1);
         }
 
-        /** {@code owner} null: copy the payload; otherwise borrow it. */
+        /**
+         * {@code owner} null: copy the payload; otherwise borrow it. The common case (a packet
+         * of the current stream, accepted) runs straight through; every rare case (new stream,
+         * restart, jump, late, duplicate, overflow, gap) is a separate method, and the
+         * statistics are published once, after the stores the consumer reads.
+         */
         int offer(int packetSsrc, int sequenceNumber, int rtpTimestamp, boolean marker, long arrivalNs,
                 byte[] payload, int offset, int length, Object owner) {
-            counters.beginWrite();
-            try {
-                counters.add(JitterBufferStats.P_PACKETS_RECEIVED, 1);
-                counters.add(JitterBufferStats.P_BYTES_RECEIVED, length);
-                if (length > maxPayloadBytes) {
-                    counters.add(JitterBufferStats.P_INVALID, 1);
-                    return OfferResult.INVALID;
-                }
-                boolean newStream = false;
-                if (!haveSsrc || packetSsrc != ssrc) {
-                    if (havePreviousSsrc && packetSsrc == previousSsrc) {
-                        // A straggler from the stream we already left (e.g. the old failover path).
-                        counters.add(JitterBufferStats.P_DISCARDED_LATE, 1);
-                        return OfferResult.LATE;
-                    }
-                    if (haveSsrc) {
-                        sequences = newSequenceUnwrapper();
-                        havePreviousSsrc = true;
-                        previousSsrc = ssrc;
-                    }
-                    haveSsrc = true;
-                    ssrc = packetSsrc;
-                    newStream = true;
-                } else if (restartRequested) {
-                    sequences = newSequenceUnwrapper();
-                    newStream = true;
-                }
-                restartRequested = false;
-                int classification = sequences.update(sequenceNumber);
-                if (classification == SequenceUnwrapper.BAD_JUMP || classification == SequenceUnwrapper.PROBATION) {
-                    counters.add(JitterBufferStats.P_IGNORED_JUMPS, 1);
-                    return OfferResult.IGNORED_JUMP;
-                }
-                long extended = sequences.extendedSequence();
-                if (newStream || classification == SequenceUnwrapper.RESYNCHRONISED) {
-                    startStream(extended, arrivalNs, rtpTimestamp);
-                    newStream = true;
-                }
-                final long s = extended + shift;
-                long head = cachedConsumerHead;
-                // The consumer only moves beyond highest + 1 when it flushes, so an in-order
-                // packet at or above the last flush point cannot be late: the cached head is then
-                // enough, and the consumer's cache line is read only when it could matter, or
-                // when a batch of released payload chunks is due back.
-                if (s <= highest || s < flushRequested || s - head >= capacity || chunks.wantsReclaim()) {
-                    head = ring.consumerHead();
-                    cachedConsumerHead = head;
-                    chunks.reclaim(head);
-                }
-                if (s < head) {
-                    boolean duplicate = ring.producerHolds(s);
-                    counters.add(duplicate ? JitterBufferStats.P_DUPLICATED : JitterBufferStats.P_DISCARDED_LATE, 1);
-                    return duplicate ? OfferResult.DUPLICATE : OfferResult.LATE;
-                }
-                if (s - head >= capacity) {
-                    long flushTo = s - capacity + 1;
-                    if (flushTo > flushRequested) {
-                        flushRequested = flushTo;
-                        ring.requestFlushBelow(flushTo);
-                    }
-                    counters.add(JitterBufferStats.P_DISCARDED_OVERFLOW, 1);
-                    return OfferResult.OVERFLOW;
-                }
-                if (ring.producerHolds(s)) {
-                    counters.add(JitterBufferStats.P_DUPLICATED, 1);
-                    return OfferResult.DUPLICATE;
-                }
-                long mediaNs = mediaBaseNs + mediaOffsetNs(timestamps.unwrap(rtpTimestamp) - firstTicks);
-                if (estimator.started()) {
-                    long offTimelineNs = arrivalNs - mediaNs - estimator.baseTransitNs();
-                    if (offTimelineNs > timestampJumpNs || offTimelineNs < -timestampJumpNs) {
-                        if (s <= highest) {
-                            counters.add(JitterBufferStats.P_INVALID, 1);
-                            return OfferResult.INVALID;
-                        }
-                        // The sender's clock jumped: re-anchor the timeline on this packet.
-                        mediaBaseNs += offTimelineNs;
-                        mediaNs += offTimelineNs;
-                    }
-                }
-                // Accepted. All of the producer's own bookkeeping first, the stores the consumer
-                // reads last: each release store is a barrier after which the JIT loads every
-                // field again.
-                int chunk = owner == null ? chunks.take() : -1;
-                estimator.onPacket(arrivalNs, mediaNs);
-                long offsetNs = estimator.playoutOffsetNs();
-                long targetNs = estimator.targetDelayNs();
-                if (offsetNs != publishedOffsetNs || targetNs != publishedTargetNs) {
-                    // Only on change: the consumer reads these on every poll.
-                    publishedOffsetNs = offsetNs;
-                    publishedTargetNs = targetNs;
-                    ring.publishTiming(offsetNs, targetNs);
-                }
-                counters.set(JitterBufferStats.P_JITTER_NS, estimator.jitterNs());
-                counters.set(JitterBufferStats.P_TARGET_DELAY_NS, targetNs);
-                counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, estimator.playoutDelayNs());
-                final boolean advances = s > highest;
-                if (advances) {
-                    if (nackEnabled && !newStream && s > highest + 1) {
-                        long from = Math.max(highest + 1, head);
-                        nacks.addMissing(from, s - 1, (sequenceNumber - (int) (s - from)) & 0xFFFF, arrivalNs);
-                    }
-                    if (newStream) {
-                        lowestSinceStart = s;
-                    }
-                    highest = s;
-                } else {
-                    counters.add(JitterBufferStats.P_REORDERED, 1);
-                    if (s < lowestSinceStart) {
-                        if (nackEnabled && s + 1 < lowestSinceStart) {
-                            nacks.addMissing(s + 1, lowestSinceStart - 1, (sequenceNumber + 1) & 0xFFFF, arrivalNs);
-                        }
-                        lowestSinceStart = s;
-                    }
-                }
-                if (pendingBoundary >= 0) {
-                    // s - head < capacity and s > pendingBoundary, so the boundary fits too.
-                    if (pendingBoundary >= head) {
-                        ring.writeBoundary(pendingBoundary);
-                    }
-                    pendingBoundary = -1;
-                }
-                int flagBits = marker ? SpscSlotRing.FLAG_MARKER : 0;
-                if (owner == null) {
-                    ring.write(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits, chunk,
-                            payload, offset, length);
-                } else {
-                    ring.writeBorrowed(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits,
-                            payload, offset, length, owner);
-                }
-                if (advances) {
-                    // After the slot: a consumer that sees this number finds its packet.
-                    ring.publishHighest(s);
-                }
-                return OfferResult.ACCEPTED;
-            } finally {
-                counters.endWrite();
+            if (length > maxPayloadBytes) {
+                return count(length, JitterBufferStats.P_INVALID, OfferResult.INVALID);
             }
+            boolean newStream = false;
+            if (!haveSsrc || packetSsrc != ssrc || restartRequested) {
+                if (!beginNewStream(packetSsrc)) {
+                    // A straggler from the stream we already left (e.g. the old failover path).
+                    return count(length, JitterBufferStats.P_DISCARDED_LATE, OfferResult.LATE);
+                }
+                newStream = true;
+            }
+            final int classification = sequences.update(sequenceNumber);
+            if (classification != SequenceUnwrapper.VALID) {
+                if (classification != SequenceUnwrapper.RESYNCHRONISED) {
+                    return count(length, JitterBufferStats.P_IGNORED_JUMPS, OfferResult.IGNORED_JUMP);
+                }
+                newStream = true;
+            }
+            long extended = sequences.extendedSequence();
+            if (newStream) {
+                startStream(extended, arrivalNs, rtpTimestamp);
+            }
+            final long s = extended + shift;
+            long head = cachedConsumerHead;
+            // The consumer only moves beyond highest + 1 when it flushes, so an in-order packet at
+            // or above the last flush point cannot be late, and no slot above highest holds its
+            // packet yet: the cached head is then enough, and the consumer's cache line is read
+            // only when it could matter, or when a batch of released payload chunks is due back.
+            if (s <= highest || s < flushRequested || s - head >= capacity || chunks.wantsReclaim()) {
+                head = ring.consumerHead();
+                cachedConsumerHead = head;
+                chunks.reclaim(head);
+                int rejected = rejection(s, head);
+                if (rejected >= 0) {
+                    return countRejection(length, rejected);
+                }
+            }
+            long mediaNs = mediaBaseNs + mediaOffsetNs(timestamps.unwrap(rtpTimestamp) - firstTicks);
+            if (estimator.started()) {
+                long offTimelineNs = arrivalNs - mediaNs - estimator.baseTransitNs();
+                if (offTimelineNs > timestampJumpNs || offTimelineNs < -timestampJumpNs) {
+                    if (s <= highest) {
+                        return count(length, JitterBufferStats.P_INVALID, OfferResult.INVALID);
+                    }
+                    // The sender's clock jumped: re-anchor the timeline on this packet.
+                    mediaBaseNs += offTimelineNs;
+                    mediaNs += offTimelineNs;
+                }
+            }
+            // Accepted. All of the producer's own bookkeeping first, then the stores the consumer
+            // reads, then the statistics: each release store is a barrier after which the JIT
+            // loads every field again, so what the statistics need is kept in locals.
+            final int chunk = owner == null ? chunks.take() : -1;
+            final PlayoutDelayEstimator estimator = this.estimator;
+            estimator.onPacket(arrivalNs, mediaNs);
+            final long offsetNs = estimator.playoutOffsetNs();
+            final long targetNs = estimator.targetDelayNs();
+            final long jitterNs = estimator.jitterNs();
+            final long playoutDelayNs = estimator.playoutDelayNs();
+            final boolean advances = s > highest;
+            if (advances) {
+                if (s > highest + 1 && !newStream) {
+                    onGap(s, head, sequenceNumber, arrivalNs);
+                }
+                if (newStream) {
+                    lowestSinceStart = s;
+                }
+                highest = s;
+            } else if (s < lowestSinceStart) {
+                onOlderThanStreamStart(s, sequenceNumber, arrivalNs);
+            }
+            if (pendingBoundary >= 0) {
+                writePendingBoundary(head);
+            }
+            if (offsetNs != publishedOffsetNs || targetNs != publishedTargetNs) {
+                // Only on change: the consumer reads these on every poll.
+                publishedOffsetNs = offsetNs;
+                publishedTargetNs = targetNs;
+                ring.publishTiming(offsetNs, targetNs);
+            }
+            final SpscSlotRing ring = this.ring;
+            final int flagBits = marker ? SpscSlotRing.FLAG_MARKER : 0;
+            if (owner == null) {
+                ring.write(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits, chunk,
+                        payload, offset, length);
+            } else {
+                ring.writeBorrowed(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits,
+                        payload, offset, length, owner);
+            }
+            if (advances) {
+                // After the slot: a consumer that sees this number finds its packet.
+                ring.publishHighest(s);
+            }
+            final long received = ++packetsReceived;
+            final long bytes = bytesReceived += length;
+            final SeqLockedCounters counters = this.counters;
+            counters.beginWrite();
+            counters.put(JitterBufferStats.P_PACKETS_RECEIVED, received);
+            counters.put(JitterBufferStats.P_BYTES_RECEIVED, bytes);
+            if (!advances) {
+                counters.add(JitterBufferStats.P_REORDERED, 1);
+            }
+            if (uncountedRestart) {
+                uncountedRestart = false;
+                counters.add(JitterBufferStats.P_STREAM_RESTARTS, 1);
+            }
+            counters.set(JitterBufferStats.P_JITTER_NS, jitterNs);
+            counters.set(JitterBufferStats.P_TARGET_DELAY_NS, targetNs);
+            counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, playoutDelayNs);
+            counters.endWrite();
+            return OfferResult.ACCEPTED;
+        }
+
+        /**
+         * The packet's SSRC differs from the stream's, or a restart was requested: starts a new
+         * numbering, unless the SSRC is the one the stream just left.
+         *
+         * @return false for a straggler from the previous SSRC (nothing changed)
+         */
+        private boolean beginNewStream(int packetSsrc) {
+            if (!haveSsrc || packetSsrc != ssrc) {
+                if (havePreviousSsrc && packetSsrc == previousSsrc) {
+                    return false;
+                }
+                if (haveSsrc) {
+                    sequences = newSequenceUnwrapper();
+                    havePreviousSsrc = true;
+                    previousSsrc = ssrc;
+                }
+                haveSsrc = true;
+                ssrc = packetSsrc;
+            } else {
+                sequences = newSequenceUnwrapper();
+            }
+            restartRequested = false;
+            return true;
+        }
+
+        /** Rejections that need the consumer's fresh head, as an {@link OfferResult}, or -1 if none applies. */
+        private int rejection(long s, long head) {
+            if (s < head) {
+                return ring.producerHolds(s) ? OfferResult.DUPLICATE : OfferResult.LATE;
+            }
+            if (s - head >= capacity) {
+                long flushTo = s - capacity + 1;
+                if (flushTo > flushRequested) {
+                    flushRequested = flushTo;
+                    ring.requestFlushBelow(flushTo);
+                }
+                return OfferResult.OVERFLOW;
+            }
+            if (ring.producerHolds(s)) {
+                return OfferResult.DUPLICATE;
+            }
+            return -1;
+        }
+
+        private int countRejection(int length, int result) {
+            switch (result) {
+                case OfferResult.DUPLICATE: return count(length, JitterBufferStats.P_DUPLICATED, result);
+                case OfferResult.LATE: return count(length, JitterBufferStats.P_DISCARDED_LATE, result);
+                default: return count(length, JitterBufferStats.P_DISCARDED_OVERFLOW, result);
+            }
+        }
+
+        /** Counts a packet that was not accepted, in {@code counter}; returns {@code result}. */
+        private int count(int length, int counter, int result) {
+            final long received = ++packetsReceived;
+            final long bytes = bytesReceived += length;
+            counters.beginWrite();
+            counters.put(JitterBufferStats.P_PACKETS_RECEIVED, received);
+            counters.put(JitterBufferStats.P_BYTES_RECEIVED, bytes);
+            counters.add(counter, 1);
+            if (uncountedRestart) {
+                uncountedRestart = false;
+                counters.add(JitterBufferStats.P_STREAM_RESTARTS, 1);
+            }
+            counters.endWrite();
+            return result;
+        }
+
+        /** Packet {@code s} lies beyond {@code highest + 1}: the numbers between are missing. */
+        private void onGap(long s, long head, int sequenceNumber, long arrivalNs) {
+            if (nackEnabled) {
+                long from = Math.max(highest + 1, head);
+                nacks.addMissing(from, s - 1, (sequenceNumber - (int) (s - from)) & 0xFFFF, arrivalNs);
+            }
+        }
+
+        /**
+         * Packet {@code s} is older than every packet held since the stream started (it came by a
+         * slower path): the numbers between it and the lowest one were never seen as a gap.
+         */
+        private void onOlderThanStreamStart(long s, int sequenceNumber, long arrivalNs) {
+            if (nackEnabled && s + 1 < lowestSinceStart) {
+                nacks.addMissing(s + 1, lowestSinceStart - 1, (sequenceNumber + 1) & 0xFFFF, arrivalNs);
+            }
+            lowestSinceStart = s;
+        }
+
+        /** The first packet of a new stream was accepted: its boundary slot goes in first. */
+        private void writePendingBoundary(long head) {
+            // s - head < capacity and s > pendingBoundary, so the boundary fits too.
+            if (pendingBoundary >= head) {
+                ring.writeBoundary(pendingBoundary);
+            }
+            pendingBoundary = -1;
         }
 
         /**
@@ -578,7 +658,8 @@ public final class SpscJitterBuffer {
          */
         private void startStream(long extended, long arrivalNs, int rtpTimestamp) {
             if (highest >= 0) {
-                counters.add(JitterBufferStats.P_STREAM_RESTARTS, 1);
+                // Counted with this packet's other statistics, in one write.
+                uncountedRestart = true;
             }
             long boundary = Math.max(highest + 1, Math.max(flushRequested, ring.consumerHead()));
             pendingBoundary = boundary;
@@ -635,6 +716,11 @@ public final class SpscJitterBuffer {
 
     // ==== consumer state ===================================================================
 
+    // Outcomes of Consumer.extendOpenRun.
+    private static final int RUN_NOT_CHECKED = 0;
+    private static final int RUN_STILL_OPEN = 1;
+    private static final int RUN_CLOSED = 2;
+
     /** State owned by the consumer thread. */
     private final class Consumer extends CacheLinePadding {
         // Copies of the buffer's settings, as in Producer.
@@ -673,6 +759,15 @@ public final class SpscJitterBuffer {
          */
         long openRunStart = -1;
         long openRunEnd;
+        /** The open run's media time. */
+        long openRunMediaNs;
+        /** The producer's target delay as read at the start of this poll, in nanoseconds. */
+        long pollTargetNs;
+        // Running totals of the statistics this side adds to for every frame (see completeDelivery).
+        long framesReceived;
+        long packetsEmitted;
+        long delaySumNs;
+        long targetSumNs;
 
 
         int poll(long nowNs, FrameHandler handler) {
@@ -688,8 +783,33 @@ public final class SpscJitterBuffer {
                 ranOutOfKnown = false;
                 refreshHighest();
             }
+            final int openRun = head == openRunStart && markerEndsFrame && !streamStartPending
+                    ? extendOpenRun() : RUN_NOT_CHECKED;
+            if (openRun == RUN_STILL_OPEN) {
+                return 0;
+            }
             final long offsetNs = ring.playoutOffsetNs();
+            // Once per poll, next to the offset (same cache line), rather than once per frame
+            // between other accesses: each of these reads is a barrier to the JIT.
+            pollTargetNs = ring.targetDelayNs();
             int delivered = 0;
+            if (openRun == RUN_CLOSED && headStartConfirmed) {
+                // The frame at the head just completed (for the default check, a closed run with
+                // a confirmed start): what the loop below would find first, without acquiring
+                // the head's slot again or scanning the run a second time.
+                final long start = head;
+                final long end = openRunEnd;
+                final long mediaNs = openRunMediaNs;
+                openRunStart = -1;
+                runEnd = end;
+                runClosed = true;
+                frame.bind(start, (int) (end - start + 1), mediaNs + offsetNs, lossSinceLastFrame, startsStream);
+                if (nowNs - (mediaNs + offsetNs) < 0) {
+                    return 0;
+                }
+                deliver(nowNs, handler);
+                delivered++;
+            }
             while (known(head)) {
                 boolean held = ring.holds(head);
                 if (held && isBoundary(head)) {
@@ -726,6 +846,38 @@ public final class SpscJitterBuffer {
                 }
             }
             return delivered;
+        }
+
+        /**
+         * The common poll while a frame is arriving: the head is the start of the open run
+         * recorded by the last poll (held, no boundary), and what arrived since only extends it.
+         * Scans the new packets of the run and records how far it was checked. If the run is
+         * still open at the producer's highest number, the poll ends with the same state as the
+         * full loop (which would find the run incomplete and nothing beyond it to skip to) but
+         * without acquiring the head's slot again or reading the playout timing; if it closed,
+         * the caller can deliver it at once. Only for the default completeness check, which
+         * never calls an open run complete.
+         *
+         * @return {@link #RUN_STILL_OPEN} if the poll is over; {@link #RUN_CLOSED} if the run
+         *     closed at {@code openRunEnd}; {@link #RUN_NOT_CHECKED} if packets are known beyond
+         *     a gap after it (the full loop decides)
+         */
+        private int extendOpenRun() {
+            long s = openRunEnd;
+            while (true) {
+                long scan = ring.scanRun(s, knownHighest, openRunMediaNs);
+                s = scan >> 1;
+                openRunEnd = s;
+                if ((scan & 1) != 0) {
+                    return RUN_CLOSED;
+                }
+                if (s < knownHighest) {
+                    return RUN_NOT_CHECKED;
+                }
+                if (!known(s + 1)) {
+                    return RUN_STILL_OPEN;
+                }
+            }
         }
 
         /**
@@ -829,6 +981,7 @@ public final class SpscJitterBuffer {
             } else {
                 openRunStart = start;
                 openRunEnd = s;
+                openRunMediaNs = mediaNs;
             }
             if (markerEndsFrame) {
                 // The default check needs no frame view: skip binding one for an open run.
@@ -991,16 +1144,24 @@ public final class SpscJitterBuffer {
         }
 
         private void completeDelivery(long nowNs, long end, int packets, long delayNs, boolean closed) {
-            freezes.onFrame(nowNs);
+            final boolean freezeOrPause = freezes.onFrame(nowNs);
+            // The running totals are kept here too, so the statistics write is stores only.
+            final long frames = ++framesReceived;
+            final long emitted = packetsEmitted += packets;
+            final long delaySum = delaySumNs += delayNs;
+            final long targetSum = targetSumNs += pollTargetNs;
+            final SeqLockedCounters counters = this.counters;
             counters.beginWrite();
-            counters.add(JitterBufferStats.C_FRAMES_RECEIVED, 1);
-            counters.add(JitterBufferStats.C_PACKETS_EMITTED, packets);
-            counters.add(JitterBufferStats.C_DELAY_SUM_NS, delayNs);
-            counters.add(JitterBufferStats.C_TARGET_SUM_NS, ring.targetDelayNs());
-            counters.set(JitterBufferStats.C_FREEZES, freezes.freezeCount());
-            counters.set(JitterBufferStats.C_FREEZES_NS, freezes.totalFreezesDurationNs());
-            counters.set(JitterBufferStats.C_PAUSES, freezes.pauseCount());
-            counters.set(JitterBufferStats.C_PAUSES_NS, freezes.totalPausesDurationNs());
+            counters.put(JitterBufferStats.C_FRAMES_RECEIVED, frames);
+            counters.put(JitterBufferStats.C_PACKETS_EMITTED, emitted);
+            counters.put(JitterBufferStats.C_DELAY_SUM_NS, delaySum);
+            counters.put(JitterBufferStats.C_TARGET_SUM_NS, targetSum);
+            if (freezeOrPause) {
+                counters.put(JitterBufferStats.C_FREEZES, freezes.freezeCount());
+                counters.put(JitterBufferStats.C_FREEZES_NS, freezes.totalFreezesDurationNs());
+                counters.put(JitterBufferStats.C_PAUSES, freezes.pauseCount());
+                counters.put(JitterBufferStats.C_PAUSES_NS, freezes.totalPausesDurationNs());
+            }
             counters.endWrite();
             lossSinceLastFrame = false;
             startsStream = false;

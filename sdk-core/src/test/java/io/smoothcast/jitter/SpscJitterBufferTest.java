@@ -48,6 +48,41 @@ class SpscJitterBufferTest {
     }
 
     @Test
+    void pollAfterEveryPacket_eachFrameDeliveredOnceWhenCompleteAndDue() {
+        // Delay 0: a frame is due when its first packet arrives, so it leaves with its last one.
+        // Polls between a frame's packets find it open; a poll before its time finds it complete
+        // but not due.
+        SpscJitterBuffer buffer = Packets.fixed(0).clockRateHz(1000).build();
+        RecordingHandler out = new RecordingHandler();
+        int seq = 500;
+        for (int f = 0; f < 5; f++) {
+            long frameStart = T0 + 40 * f * MS;
+            for (int p = 0; p < 3; p++) {
+                long arrival = frameStart + p * MS;
+                assertEquals(OfferResult.ACCEPTED, offer(buffer, seq++, 40 * f, p == 2, arrival));
+                if (p < 2) {
+                    assertEquals(0, buffer.poll(arrival, out), "frame " + f + " open after packet " + p);
+                }
+            }
+            if (f == 3) {
+                assertEquals(0, buffer.poll(frameStart - MS, out), "frame 3 complete, due only at its start");
+            }
+            assertEquals(1, buffer.poll(frameStart + 2 * MS, out), "frame " + f);
+            assertEquals(0, buffer.poll(frameStart + 2 * MS, out), "frame " + f + " delivered once");
+        }
+        assertEquals(List.of(500, 503, 506, 509, 512), out.firstSequences());
+        for (RecordingHandler.Delivered d : out.frames) {
+            assertEquals(3, d.packetCount());
+        }
+        JitterBufferStats s = stats(buffer);
+        assertEquals(15, s.packetsReceived());
+        assertEquals(5, s.framesReceived());
+        assertEquals(5, s.jitterBufferEmittedCount());
+        assertEquals(15, s.packetsEmitted());
+        assertEquals(0, s.packetsLost());
+    }
+
+    @Test
     void multiPacketFrame_reorderedInside_deliveredOnceCompleteInSequenceOrder() {
         SpscJitterBuffer buffer = fixed100();
         RecordingHandler out = new RecordingHandler();

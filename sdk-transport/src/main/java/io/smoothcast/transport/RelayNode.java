@@ -519,7 +519,11 @@ public final class RelayNode implements AutoCloseable {
          * one thread whatever is set here. More threads help only when they get a core each when
          * a packet arrives: on a 2-core machine also busy with other work, the second thread
          * waited for a core often enough to make the copies leave later, not sooner
-         * (BENCHMARKS.md, "Relay fan-out, session 4"). A thread 16 packets behind drops copies
+         * (BENCHMARKS.md, "Relay fan-out, session 4"). When no core is idle, Linux tends to
+         * wake a fan-out thread on the CPU of the owning thread that handed it the packet, where it
+         * waits until the owner has sent its own share; pinning the node's threads to cores of
+         * their own (for example with {@code taskset}) rules that out (BENCHMARKS.md, "Relay
+         * fan-out, session 5"). A thread 16 packets behind drops copies
          * ({@link RelayStats#fanOutLaneDropped()}), and the first thread 1,024 handed-over
          * datagrams behind drops those ({@link RelayStats#handOffDropped()}). Default: 2 with at
          * least 4 available processors, else 1.

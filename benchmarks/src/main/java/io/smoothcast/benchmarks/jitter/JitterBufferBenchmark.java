@@ -40,7 +40,10 @@ import org.openjdk.jmh.annotations.State;
  *       when that says 512 are in flight, so the harness itself moves a cache line between the
  *       threads only about once per 512 packets instead of on every offer (session 4: before,
  *       that per-offer read capped the fastest implementation). The {@code packets} counter is
- *       delivered packets per second.</li>
+ *       delivered packets per second. Every implementation keeps its consumer-side counts
+ *       (checksum, delivered, handed back) in a padded {@link ConsumerTally} (session 5: the SDK's
+ *       adapter stored its per-poll count into the cache line holding the fields the producer
+ *       reads on every offer, a miss per poll the baselines did not pay).</li>
  * </ul>
  */
 @State(Scope.Benchmark)

@@ -10,10 +10,9 @@ public final class LockFreeBenchmarkBuffer implements BenchmarkJitterBuffer {
 
     private final SpscJitterBuffer buffer;
     private final boolean borrow;
+    /** The consumer's counts, away from the fields the producer reads on every offer. */
+    private final ConsumerTally tally = new ConsumerTally();
     private final FrameHandler handler = this::consume;
-    private long checksum;
-    private int delivered;
-    private long released;
 
     /**
      * @param capacityPackets ring slots
@@ -30,7 +29,8 @@ public final class LockFreeBenchmarkBuffer implements BenchmarkJitterBuffer {
                 .maxPayloadBytes(maxPayloadBytes).clockRateHz(clockRateHz).fixedDelayMs(fixedDelayMs);
         if (borrow) {
             // Only a borrowing buffer gets a releaser, as an application that only copies would.
-            builder.payloadReleaser(owner -> released++);
+            ConsumerTally t = tally;
+            builder.payloadReleaser(owner -> t.released++);
         }
         buffer = builder.build();
     }
@@ -46,26 +46,28 @@ public final class LockFreeBenchmarkBuffer implements BenchmarkJitterBuffer {
 
     @Override
     public int poll(long nowNs) {
-        delivered = 0;
+        ConsumerTally t = tally;
+        t.delivered = 0;
         buffer.poll(nowNs, handler);
-        return delivered;
+        return t.delivered;
     }
 
     private void consume(JitterFrame frame) {
         // Per packet, borrowed or copied, as the SDK's own payload readers do.
+        ConsumerTally t = tally;
         for (int i = 0; i < frame.packetCount(); i++) {
-            checksum += frame.payloadArray(i)[frame.payloadOffset(i)] + frame.payloadLength(i);
+            t.checksum += frame.payloadArray(i)[frame.payloadOffset(i)] + frame.payloadLength(i);
         }
-        delivered += frame.packetCount();
+        t.delivered += frame.packetCount();
     }
 
     @Override
     public long checksum() {
-        return checksum;
+        return tally.checksum;
     }
 
     @Override
     public long releasedPayloads() {
-        return released;
+        return tally.released;
     }
 }

@@ -63,6 +63,10 @@ import java.util.concurrent.locks.LockSupport;
  * a fan-out. It applies to every mode alike (GStreamer's too); the relay's residence and CPU
  * figures are what it protects, the reader's own end-to-end latency figures get worse.
  *
+ * <p>With {@code -Dharness.pinRelayThreads=true} (Linux) each relay thread is pinned to its own
+ * CPU before the warm-up ({@link RelayThreadPinning}), so that a second fan-out thread is not
+ * queued behind the first on one CPU; the reader and the publisher stay unpinned.
+ *
  * <p>{@code fanOutThreads} is the relay's number of sending threads, as
  * {@link io.smoothcast.transport.RelayNode.Builder#fanOutThreads} (default 1 here); "per
  * CPU second" then divides by the CPU time of all of them, and the residence of a datagram is
@@ -131,6 +135,7 @@ public final class RelayFanOutHarness {
                 sockets[i].configureBlocking(false);
                 sockets[i].register(selector, SelectionKey.OP_READ);
             }
+            RelayThreadPinning.pinIfAsked(); // every relay thread has started by now (the joins ran on them)
             long firstTimed = warmUp(selector, publisher, node, rateIn, transportSequence);
             long totalOut = (long) rateIn * seconds * subscribers;
             long[] latencyNs = new long[(int) Math.min(totalOut, 2_000_000)];
@@ -184,8 +189,8 @@ public final class RelayFanOutHarness {
             if (residence.length > 0) {
                 System.out.printf("relay residence (read stamp -> end of the last flush of its copies on any"
                         + " thread), %d datagrams: p50=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms;"
-                        + " flushes left queued: %d; hand-offs dropped: %d; copies sent by the owner for a"
-                        + " lane behind: %d%n",
+                        + " flushes left queued: %d; hand-offs dropped: %d; copies dropped for a lane"
+                        + " behind: %d%n",
                         residence.length, residence[residence.length / 2] / 1e6,
                         residence[(int) (residence.length * 0.99)] / 1e6,
                         residence[(int) (residence.length * 0.999)] / 1e6, residence[residence.length - 1] / 1e6,

@@ -31,27 +31,31 @@ public final class FreezeDetector {
      * Records that a frame was delivered.
      *
      * @param nowNs delivery time in nanoseconds
+     * @return whether the interval before this frame was counted as a freeze or a pause (the
+     *     only times the totals change)
      */
-    public void onFrame(long nowNs) {
+    public boolean onFrame(long nowNs) {
         if (!haveLast) {
             haveLast = true;
             lastNs = nowNs;
-            return;
+            return false;
         }
         long intervalNs = nowNs - lastNs;
         lastNs = nowNs;
         if (intervalNs >= PAUSE_NS) {
             pauseCount++;
             totalPausesNs += intervalNs;
-            return;
+            return true;
         }
         // An interval under the margin is no freeze unless the average is negative (a clock
         // that went backwards): checked first, so the division is done only when it can matter.
+        boolean freeze = false;
         if (count > 0 && (intervalNs >= FREEZE_MARGIN_NS || sumNs < 0)) {
             long averageNs = sumNs / count;
             if (intervalNs >= Math.max(3 * averageNs, averageNs + FREEZE_MARGIN_NS)) {
                 freezeCount++;
                 totalFreezesNs += intervalNs;
+                freeze = true;
             }
         }
         if (count == WINDOW) {
@@ -61,7 +65,8 @@ public final class FreezeDetector {
         }
         intervals[next] = intervalNs;
         sumNs += intervalNs;
-        next = (next + 1) % WINDOW;
+        next = next == WINDOW - 1 ? 0 : next + 1;
+        return freeze;
     }
 
     /** @return freezes so far */

@@ -46,6 +46,12 @@ public final class SeqLockedCounters {
     private final long[] values;
     @SuppressWarnings("unused") // accessed through VERSION
     private volatile long version;
+    /**
+     * The writer's own copy of {@link #version}, read with a plain load: the writer is the only
+     * thread that stores the version, and every access through {@code VERSION} is a barrier
+     * after which the JIT loads every field again, so reading the copy saves one per call.
+     */
+    private long writerVersion;
 
     /**
      * Creates a block of counters, all zero.
@@ -66,17 +72,17 @@ public final class SeqLockedCounters {
 
     /** Starts a group of changes: readers that overlap it will retry. Writer thread only. */
     public void beginWrite() {
-        long v = (long) VERSION.getOpaque(this);
-        VERSION.setOpaque(this, v + 1);
+        long v = ++writerVersion;
+        VERSION.setOpaque(this, v);
         // The odd version must be visible before any counter store that follows.
         VarHandle.storeStoreFence();
     }
 
     /** Ends a group of changes started by {@link #beginWrite()}. Writer thread only. */
     public void endWrite() {
-        long v = (long) VERSION.getOpaque(this);
+        long v = ++writerVersion;
         // Release: every counter store above happens-before a reader that acquires this version.
-        VERSION.setRelease(this, v + 1);
+        VERSION.setRelease(this, v);
     }
 
     /**
@@ -91,6 +97,18 @@ public final class SeqLockedCounters {
         if (values[index] != value) {
             values[index] = value;
         }
+    }
+
+    /**
+     * Stores one counter, for a writer that keeps the running value itself (a store without the
+     * load of {@link #add} or {@link #set}); call between {@link #beginWrite()} and
+     * {@link #endWrite()}.
+     *
+     * @param index counter index
+     * @param value new value
+     */
+    public void put(int index, long value) {
+        values[index] = value;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.smoothcast.jitter.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +37,25 @@ class FreezeDetectorTest {
         assertEquals(0, d.freezeCount());
         d.onFrame(t - 200 * MS + 550 * MS + 710 * MS); // average now 235 ms: 710 >= 705
         assertEquals(1, d.freezeCount());
+    }
+
+    @Test
+    void onFrame_saysWhenAFreezeOrPauseWasCounted() {
+        FreezeDetector d = new FreezeDetector();
+        long t = 0;
+        assertFalse(d.onFrame(t), "first frame");
+        for (int i = 0; i < 5; i++) {
+            t += 33 * MS;
+            assertFalse(d.onFrame(t), "steady interval " + i);
+        }
+        t += 400 * MS;
+        assertTrue(d.onFrame(t), "freeze");
+        t += 33 * MS;
+        assertFalse(d.onFrame(t));
+        t += 6_000 * MS;
+        assertTrue(d.onFrame(t), "pause");
+        assertEquals(1, d.freezeCount());
+        assertEquals(1, d.pauseCount());
     }
 
     @Test

@@ -23,4 +23,18 @@ class SeqLockedCountersTest {
         assertThrows(IllegalArgumentException.class, () -> c.read(new long[2]));
         assertThrows(IllegalArgumentException.class, () -> new SeqLockedCounters(0));
     }
+
+    @Test
+    void put_storesTheWritersRunningValue() {
+        SeqLockedCounters c = new SeqLockedCounters(2);
+        for (long total = 1; total <= 3; total++) {
+            c.beginWrite();
+            c.put(1, total * 10);
+            c.add(0, 1);
+            c.endWrite();
+        }
+        long[] into = new long[2];
+        c.read(into);
+        assertArrayEquals(new long[] {3, 30}, into);
+    }
 }

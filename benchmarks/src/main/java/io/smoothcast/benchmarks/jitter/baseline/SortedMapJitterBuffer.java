@@ -1,6 +1,7 @@
 package io.smoothcast.benchmarks.jitter.baseline;
 
 import io.smoothcast.benchmarks.jitter.BenchmarkJitterBuffer;
+import io.smoothcast.benchmarks.jitter.ConsumerTally;
 import io.smoothcast.jitter.internal.NackTracker;
 import io.smoothcast.jitter.internal.PlayoutDelayEstimator;
 import io.smoothcast.rtp.SequenceUnwrapper;
@@ -42,9 +43,8 @@ abstract class SortedMapJitterBuffer implements BenchmarkJitterBuffer {
     // Shared between the threads.
     private volatile long head = -1;
     private volatile long playoutOffsetNs;
-    // Consumer state.
-    private long checksum;
-    private long released;
+    // Consumer state, on lines of its own as for every implementation benchmarked.
+    private final ConsumerTally tally = new ConsumerTally();
 
     SortedMapJitterBuffer(NavigableMap<Long, BaselinePacket> packets, int capacity, int clockRateHz, int fixedDelayMs,
             boolean borrow) {
@@ -104,6 +104,7 @@ abstract class SortedMapJitterBuffer implements BenchmarkJitterBuffer {
 
     final int pollUnsynchronised(long nowNs) {
         final long offsetNs = playoutOffsetNs;
+        final ConsumerTally t = tally;
         int delivered = 0;
         while (true) {
             long start = head;
@@ -123,9 +124,9 @@ abstract class SortedMapJitterBuffer implements BenchmarkJitterBuffer {
             }
             for (long s = start; s <= end; s++) {
                 BaselinePacket p = packets.remove(s);
-                checksum += p.payload[p.offset] + p.length;
+                t.checksum += p.payload[p.offset] + p.length;
                 if (borrow) {
-                    released++;
+                    t.released++;
                 }
             }
             delivered += (int) (end - start + 1);
@@ -168,7 +169,7 @@ abstract class SortedMapJitterBuffer implements BenchmarkJitterBuffer {
                 }
                 NavigableMap<Long, BaselinePacket> givenUp = packets.headMap(s, false);
                 if (borrow) {
-                    released += givenUp.size();
+                    tally.released += givenUp.size();
                 }
                 givenUp.clear();
                 head = s;
@@ -181,12 +182,12 @@ abstract class SortedMapJitterBuffer implements BenchmarkJitterBuffer {
 
     @Override
     public final long checksum() {
-        return checksum;
+        return tally.checksum;
     }
 
     @Override
     public final long releasedPayloads() {
-        return released;
+        return tally.released;
     }
 
     /** @return packets rejected as duplicate, late or overflow (producer thread) */
