@@ -523,7 +523,7 @@ public final class RelayNode implements AutoCloseable {
          * wake a fan-out thread on the CPU of the owning thread that handed it the packet, where it
          * waits until the owner has sent its own share; pinning the node's threads to cores of
          * their own (for example with {@code taskset}) rules that out (BENCHMARKS.md, "Relay
-         * fan-out, session 5"). A thread 16 packets behind drops copies
+         * fan-out, session 5"). A thread 64 packets behind drops copies
          * ({@link RelayStats#fanOutLaneDropped()}), and the first thread 1,024 handed-over
          * datagrams behind drops those ({@link RelayStats#handOffDropped()}). Default: 2 with at
          * least 4 available processors, else 1.

@@ -270,7 +270,7 @@ public final class RelayStats {
 
     /**
      * Copies of forwarded packets dropped because the fan-out thread of their subscriber had
-     * fallen 16 packets behind (see {@link RelayNode.Builder#fanOutThreads}); 0 with one fan-out
+     * fallen 64 packets behind (see {@link RelayNode.Builder#fanOutThreads}); 0 with one fan-out
      * thread. They are dropped rather than sent by another thread so that no subscriber's packets
      * are reordered; the subscriber gets them back by NACK, as after any loss.
      *

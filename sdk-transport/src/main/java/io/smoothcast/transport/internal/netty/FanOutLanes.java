@@ -36,8 +36,14 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class FanOutLanes {
 
-    /** Packets a lane may be behind before further copies for it are dropped. */
-    public static final int BATCHES_PER_LANE = 16;
+    /**
+     * Packets a lane may be behind before further copies for it are dropped. 64 rides out a lane
+     * thread kept off its core for about 128 ms at 500 packets/s in (16, the first value, dropped
+     * copies in an idle-machine run of the fan-out harness, BENCHMARKS.md "Relay fan-out, session
+     * 5"); each batch grows to the lane's share of the subscribers, so the ring costs about 64 x
+     * 12 bytes per subscriber of the lane.
+     */
+    public static final int BATCHES_PER_LANE = 64;
 
     /** {@link #add}'s sequence argument for a packet without a transport-wide sequence number. */
     public static final int NO_SEQUENCE = -1;
