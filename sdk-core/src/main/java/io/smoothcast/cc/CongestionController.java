@@ -577,13 +577,13 @@ public final class CongestionController {
         }
 
         /**
-         * @param packets how many sent packets to remember for feedback; a power of two &gt;= 16
-         *     (default 8192; must cover a few RTTs of packets)
+         * @param packets how many sent packets to remember for feedback; a power of two from 16
+         *     to 2^26 (default 8192; must cover a few RTTs of packets; 24 bytes each)
          * @return this builder
          */
         public Builder historyCapacity(int packets) {
-            if (packets < 16 || Integer.bitCount(packets) != 1) {
-                throw new IllegalArgumentException("packets must be a power of two >= 16: " + packets);
+            if (packets < 16 || packets > 1 << 26 || Integer.bitCount(packets) != 1) {
+                throw new IllegalArgumentException("packets must be a power of two in [16, 2^26]: " + packets);
             }
             this.historyCapacity = packets;
             return this;
