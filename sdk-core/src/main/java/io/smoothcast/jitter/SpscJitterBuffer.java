@@ -534,18 +534,10 @@ public final class SpscJitterBuffer {
                 // After the slot: a consumer that sees this number finds its packet.
                 ring.publishHighest(s);
             }
-            final long received = ++packetsReceived;
-            final long bytes = bytesReceived += length;
             final SeqLockedCounters counters = this.counters;
-            counters.beginWrite();
-            counters.put(JitterBufferStats.P_PACKETS_RECEIVED, received);
-            counters.put(JitterBufferStats.P_BYTES_RECEIVED, bytes);
+            beginPacketStatistics(length);
             if (!advances) {
                 counters.add(JitterBufferStats.P_REORDERED, 1);
-            }
-            if (uncountedRestart) {
-                uncountedRestart = false;
-                counters.add(JitterBufferStats.P_STREAM_RESTARTS, 1);
             }
             counters.set(JitterBufferStats.P_JITTER_NS, jitterNs);
             counters.set(JitterBufferStats.P_TARGET_DELAY_NS, targetNs);
@@ -608,18 +600,28 @@ public final class SpscJitterBuffer {
 
         /** Counts a packet that was not accepted, in {@code counter}; returns {@code result}. */
         private int count(int length, int counter, int result) {
+            beginPacketStatistics(length);
+            counters.add(counter, 1);
+            counters.endWrite();
+            return result;
+        }
+
+        /**
+         * Opens the statistics write for one more received packet of {@code length} bytes
+         * (accepted or not) with what every packet changes: the received totals, and a stream
+         * restart this offer caused. The caller adds its own counters and ends the write.
+         */
+        private void beginPacketStatistics(int length) {
             final long received = ++packetsReceived;
             final long bytes = bytesReceived += length;
+            final SeqLockedCounters counters = this.counters;
             counters.beginWrite();
             counters.put(JitterBufferStats.P_PACKETS_RECEIVED, received);
             counters.put(JitterBufferStats.P_BYTES_RECEIVED, bytes);
-            counters.add(counter, 1);
             if (uncountedRestart) {
                 uncountedRestart = false;
                 counters.add(JitterBufferStats.P_STREAM_RESTARTS, 1);
             }
-            counters.endWrite();
-            return result;
         }
 
         /** Packet {@code s} lies beyond {@code highest + 1}: the numbers between are missing. */

@@ -41,8 +41,13 @@ class RenditionSelectorTest {
 
     /** Feeds a constant target every 100 ms over [fromMs, toMs). */
     private void feed(long targetBps, long fromMs, long toMs) {
+        feed(selector, targetBps, fromMs, toMs);
+    }
+
+    /** Feeds {@code into} a constant target every 100 ms over [fromMs, toMs). */
+    private static void feed(RenditionSelector into, long targetBps, long fromMs, long toMs) {
         for (long t = fromMs; t < toMs; t += 100) {
-            selector.update(targetBps, t * MS);
+            into.update(targetBps, t * MS);
         }
     }
 
@@ -335,17 +340,13 @@ class RenditionSelectorTest {
         // each episode stays under the 1 s budget and the duration rule's 2 s.
         long t = 0;
         for (int episode = 0; episode < 3; episode++) {
-            for (long end = t + 800; t < end; t += 100) {
-                ladder.update(200_000, t * MS);
-            }
-            for (long end = t + 500; t < end; t += 100) {
-                ladder.update(420_000, t * MS);
-            }
+            feed(ladder, 200_000, t, t + 800);
+            t += 800;
+            feed(ladder, 420_000, t, t + 500);
+            t += 500;
         }
         assertFalse(ladder.isAudioOnly());
-        for (long end = t + 1_200; t < end; t += 100) {
-            ladder.update(200_000, t * MS);
-        }
+        feed(ladder, 200_000, t, t + 1_200);
         assertTrue(ladder.isAudioOnly(), "1 s of overrun queue reached within one episode");
     }
 
@@ -431,12 +432,10 @@ class RenditionSelectorTest {
         // model alone would not drain: padding fills up to the target.) Were the budget shared,
         // the second dip would spend it.
         for (int cycle = 0; cycle < 5; cycle++) {
-            for (long end = t + 600; t < end; t += 100) {
-                ladder.update(760_000, t * MS);
-            }
-            for (long end = t + 1_400; t < end; t += 100) {
-                ladder.update(1_100_000, t * MS);
-            }
+            feed(ladder, 760_000, t, t + 600);
+            t += 600;
+            feed(ladder, 1_100_000, t, t + 1_400);
+            t += 1_400;
         }
         assertEquals("540p", ladder.current().name());
         assertEquals(1, ladder.switchCount(), events.events.toString());

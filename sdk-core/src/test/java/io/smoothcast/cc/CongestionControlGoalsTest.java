@@ -97,28 +97,7 @@ class CongestionControlGoalsTest {
         // result: the goal (min/max >= 0.75) holds on average over seeds 1-8 (mean 0.78) but
         // not for every seed (measured 0.66 to 0.90), so the test asserts the mean and a floor
         // of 0.6 per run. Other paths: GoalGrid in BENCHMARKS.md.
-        double sum = 0;
-        int runs = 0;
-        for (long seed = 1; seed <= 8; seed++) {
-            SimulatedPath path = new SimulatedPath(CapacitySchedule.constant(3_000_000), 50 * MS, QUEUE_LIMIT_NS,
-                    120 * S, seed);
-            for (int i = 0; i < 3; i++) {
-                path.addOurs("ours" + i, PacedMediaSender.withDefaults(300_000), i * 10 * S);
-            }
-            path.simulator.runUntil(120 * S);
-            double min = Double.MAX_VALUE;
-            double max = 0;
-            for (int flow = 0; flow < 3; flow++) {
-                double bps = path.throughputBps(flow, 60 * S, 120 * S);
-                min = Math.min(min, bps);
-                max = Math.max(max, bps);
-            }
-            double ratio = min / max;
-            assertTrue(ratio >= 0.6, "seed " + seed + ": min/max throughput ratio " + ratio);
-            sum += ratio;
-            runs++;
-        }
-        assertTrue(sum / runs >= 0.75, "mean min/max throughput ratio " + sum / runs);
+        assertThreeFlowShares(3_000_000, 10 * S, 60 * S);
     }
 
     @Test
@@ -130,18 +109,27 @@ class CongestionControlGoalsTest {
         // against 19-21 % in a trace of this case) and the gap stayed. Measured over seeds 1-8:
         // mean 0.74 (single seeds 0.58-0.84) with that base, 0.78 (0.65-0.88) now; the test
         // asserts the goal on the mean and a floor of 0.6 per seed, as the 10 s case above.
+        assertThreeFlowShares(3_500_000, 20 * S, 50 * S);
+    }
+
+    /**
+     * Three of our flows joining {@code joinGapNs} apart on a constant link, 100 ms RTT, 120 s,
+     * over seeds 1-8: the min/max throughput ratio from {@code fromNs} to the end is at least 0.6
+     * in every run and at least 0.75 on the mean.
+     */
+    private static void assertThreeFlowShares(long capacityBps, long joinGapNs, long fromNs) {
         double sum = 0;
         for (long seed = 1; seed <= 8; seed++) {
-            SimulatedPath path = new SimulatedPath(CapacitySchedule.constant(3_500_000), 50 * MS, QUEUE_LIMIT_NS,
+            SimulatedPath path = new SimulatedPath(CapacitySchedule.constant(capacityBps), 50 * MS, QUEUE_LIMIT_NS,
                     120 * S, seed);
             for (int i = 0; i < 3; i++) {
-                path.addOurs("ours" + i, PacedMediaSender.withDefaults(300_000), i * 20 * S);
+                path.addOurs("ours" + i, PacedMediaSender.withDefaults(300_000), i * joinGapNs);
             }
             path.simulator.runUntil(120 * S);
             double min = Double.MAX_VALUE;
             double max = 0;
             for (int flow = 0; flow < 3; flow++) {
-                double bps = path.throughputBps(flow, 50 * S, 120 * S);
+                double bps = path.throughputBps(flow, fromNs, 120 * S);
                 min = Math.min(min, bps);
                 max = Math.max(max, bps);
             }

@@ -101,22 +101,28 @@ class AimdRateControlTest {
 
     /** A flow whose capacity is known near {@code estimateBps}, grown back to it after a decrease. */
     private static long overuseWithAckedLagging(long estimateBps, long ackedBps) {
-        AimdRateControl aimd = new AimdRateControl(estimateBps, 30_000, 20_000_000);
-        aimd.setRttNs(100 * MS);
-        aimd.update(BandwidthUsage.OVERUSING, estimateBps, estimateBps, S);
-        aimd.setEstimate(estimateBps, 4 * S);
+        AimdRateControl aimd = afterCutAt(estimateBps, estimateBps);
         aimd.setQueueDelayNs(20 * MS);
         return aimd.update(BandwidthUsage.OVERUSING, ackedBps, estimateBps, 5 * S);
+    }
+
+    /**
+     * A flow (100 ms RTT) cut once at 1 s while carrying {@code carriedBps}, which measures the
+     * link's capacity there, and whose estimate is {@code estimateBps} again at 4 s.
+     */
+    private static AimdRateControl afterCutAt(long carriedBps, long estimateBps) {
+        AimdRateControl aimd = new AimdRateControl(carriedBps, 30_000, 20_000_000);
+        aimd.setRttNs(100 * MS);
+        aimd.update(BandwidthUsage.OVERUSING, carriedBps, carriedBps, S);
+        aimd.setEstimate(estimateBps, 4 * S);
+        return aimd;
     }
 
     @Test
     void overuseWhileApplicationLimited_withinMeasuredCapacity_holdsTheEstimate() {
         // A paused broadcast sends only padding (250 kbit/s of a 1.2 Mbit/s estimate it carried
         // before): others built the queue, and its rate before the pause is kept.
-        AimdRateControl aimd = new AimdRateControl(1_200_000, 30_000, 20_000_000);
-        aimd.setRttNs(100 * MS);
-        aimd.update(BandwidthUsage.OVERUSING, 1_200_000, 1_200_000, S);
-        aimd.setEstimate(1_200_000, 4 * S);
+        AimdRateControl aimd = afterCutAt(1_200_000, 1_200_000);
         aimd.setSentBitrateBps(250_000);
         assertEquals(1_200_000, aimd.update(BandwidthUsage.OVERUSING, 260_000, 400_000, 5 * S));
         aimd.setSentBitrateBps(1_150_000);
@@ -128,10 +134,7 @@ class AimdRateControlTest {
     void overuseWhileApplicationLimited_aboveMeasuredCapacity_decreasesFromAcked() {
         // A probe lifted the estimate to 3.3 Mbit/s, far beyond the 1.2 Mbit/s this flow ever
         // carried, and the sender never followed: nothing validates that estimate.
-        AimdRateControl aimd = new AimdRateControl(1_200_000, 30_000, 20_000_000);
-        aimd.setRttNs(100 * MS);
-        aimd.update(BandwidthUsage.OVERUSING, 1_200_000, 1_200_000, S);
-        aimd.setEstimate(3_300_000, 4 * S);
+        AimdRateControl aimd = afterCutAt(1_200_000, 3_300_000);
         aimd.setSentBitrateBps(1_050_000);
         assertEquals((long) (0.85 * 1_050_000), aimd.update(BandwidthUsage.OVERUSING, 1_050_000, 1_100_000, 5 * S));
     }
