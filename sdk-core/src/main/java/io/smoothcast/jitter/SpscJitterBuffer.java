@@ -740,6 +740,11 @@ public final class SpscJitterBuffer {
         long head;
         /** A number known to be at most the producer's highest (see {@link #known(long)}), or -1. */
         long knownHighest = -1;
+        /**
+         * A number this poll found beyond the producer's highest (its slot empty, above the jump
+         * mark), or {@code Long.MAX_VALUE}: a poll looks for the end of the known numbers once.
+         */
+        long endSeen = Long.MAX_VALUE;
         /** Whether the packet at head is known to begin a frame. */
         boolean headStartConfirmed;
         /** A stream boundary was passed and the new stream's first frame is not yet found. */
@@ -771,6 +776,7 @@ public final class SpscJitterBuffer {
 
 
         int poll(long nowNs, FrameHandler handler) {
+            endSeen = Long.MAX_VALUE;
             long flush = ring.flushBelow();
             if (flush > head) {
                 streamStartPending = false;
@@ -829,7 +835,8 @@ public final class SpscJitterBuffer {
                         delivered++;
                         continue;
                     }
-                    if (!known(runEnd + 1)) {
+                    // An open run's scan found the number after it empty.
+                    if (!(runClosed ? known(runEnd + 1) : knownEmpty(runEnd + 1))) {
                         // Nothing arrived beyond this frame yet, so there is nothing to skip to.
                         break;
                     }
@@ -865,8 +872,8 @@ public final class SpscJitterBuffer {
             if ((scan & 1) != 0) {
                 return RUN_CLOSED;
             }
-            // Open at s: s + 1 is not held. Known anyway, it is a gap with packets beyond it.
-            return known(s + 1) ? RUN_NOT_CHECKED : RUN_STILL_OPEN;
+            // Open at s: the scan found s + 1 empty. Known anyway, it is a gap with packets beyond it.
+            return knownEmpty(s + 1) ? RUN_NOT_CHECKED : RUN_STILL_OPEN;
         }
 
         /**
@@ -875,24 +882,42 @@ public final class SpscJitterBuffer {
          * mark (see {@link SpscSlotRing#jumpMark()}). The producer writes the slots for every
          * packet but the mark only when it skips numbers, so the consumer detects new packets
          * from the slot lines it must read anyway, and the mark's line stays in its cache.
+         * Once a poll has found the end (see {@link #endSeen}), numbers from there on are not
+         * looked up again in that poll: the poll's decisions are those of the producer's state
+         * at that moment.
          */
         private boolean known(long s) {
-            if (s <= knownHighest) {
-                return true;
-            }
+            return s <= knownHighest || (s < endSeen && knownBeyond(s));
+        }
+
+        /** {@link #known(long)} for a number beyond {@link #knownHighest}: kept out of the callers. */
+        private boolean knownBeyond(long s) {
             if (ring.holds(s)) {
                 knownHighest = s;
                 return true;
+            }
+            return knownEmpty(s);
+        }
+
+        /** As {@link #known(long)}, for a number whose slot was just found not to hold it. */
+        private boolean knownEmpty(long s) {
+            if (s <= knownHighest) {
+                return true;
+            }
+            if (s >= endSeen) {
+                return false;
             }
             final long mark = ring.jumpMark();
             if (s <= mark) {
                 knownHighest = mark;
                 return true;
             }
+            endSeen = s;
             return false;
         }
 
         long playoutTimeNs(int rtpTimestamp) {
+            endSeen = Long.MAX_VALUE;
             // Slots from head up are the consumer's until it releases them, so they are stable.
             for (long s = head; known(s); s++) {
                 if (ring.holds(s) && !isBoundary(s)) {
