@@ -115,8 +115,14 @@ def main():
     res_path, hist_path = sys.argv[1], sys.argv[2]
     top = float(sys.argv[3]) if len(sys.argv) > 3 else 0.01
     by_task, by_cpu, names, pids = load_runs(hist_path)
-    relay_tids = {t for t, n in names.items() if n.startswith(RELAY)}
-    harness_pid = pids[next(iter(relay_tids))]
+    # Other JVMs on the machine may run relays too (integration tests): keep the process whose
+    # relay threads ran most often, the harness.
+    runs_per_pid = collections.Counter()
+    for t, n in names.items():
+        if n.startswith(RELAY):
+            runs_per_pid[pids[t]] += len(by_task[t])
+    harness_pid = runs_per_pid.most_common(1)[0][0]
+    relay_tids = {t for t, n in names.items() if n.startswith(RELAY) and pids[t] == harness_pid}
     kinds = {t: kind(n, pids[t] == harness_pid) for t, n in names.items()}
     relay_runs = sorted(r for t in relay_tids for r in by_task[t])
     t0 = min(r[0] for r in relay_runs)
