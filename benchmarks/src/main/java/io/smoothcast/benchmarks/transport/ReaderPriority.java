@@ -17,7 +17,9 @@ import java.util.List;
  * <p>Nice 19 still gives the reader a weight (15 against the relay's 1024) and lets it take its
  * share of a busy CPU. {@code SCHED_IDLE} ({@code chrt --idle 0}) gives it CPU only when no
  * normal thread of the machine wants it: closer to a deployment, where the subscribers are
- * other machines and take no CPU from the relay (BENCHMARKS.md, "Relay fan-out, session 6").
+ * other machines and take no CPU from the relay, as long as the machine has CPU to spare. On a
+ * machine shared with other work the reader then loses a quarter to three quarters of the
+ * copies, so nice stays the default (BENCHMARKS.md, "Relay fan-out, session 6").
  * The loopback receive itself (skb to socket, the reader's wake-up) is kernel work in the
  * sender's softirq and stays on the sender's CPU either way.
  */

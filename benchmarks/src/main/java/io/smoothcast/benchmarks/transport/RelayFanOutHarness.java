@@ -69,7 +69,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>With {@code -Dharness.readerIdle=true} (Linux) the reader runs under {@code SCHED_IDLE}
  * instead ({@link ReaderPriority}): it gets only the CPU time nothing else wants, as remote
- * subscribers take none from the relay. It applies to the GStreamer mode alike.
+ * subscribers take none from the relay. It applies to the GStreamer mode alike. On a machine
+ * busy with other work the reader then loses copies, which the output reports.
  *
  * <p>With {@code -Dharness.relayFifo=N} (Linux, root) the relay's threads run under
  * {@code SCHED_FIFO} priority N ({@link RelayRealtimePriority}), as an operator would give them.
