@@ -39,9 +39,11 @@ class LossRecoveryIT {
     @Test
     @Timeout(90)
     void fivePercentLossAnd100msRtt_residualFrameLossAtMostOneInAThousand() throws Exception {
-        try (RelayNode relay = RelayNode.builder().build().start();
+        try (HostStallMonitor stalls = HostStallMonitor.start();
+                RelayNode relay = RelayNode.builder().build().start();
                 NetworkEmulator network = NetworkEmulator.builder().target(relay.localAddress())
                         .toTarget(lossyLink(1)).fromTarget(lossyLink(2)).build().start()) {
+            long startNs = System.nanoTime();
             FrameCollector collector = new FrameCollector(FRAMES - 1);
             // A NACK round (request and RTX both cross the lossy link) fails with probability
             // 1 - 0.95^2 = 9.75 %; the jitter buffer retries every 1.5 RTT (150 ms). 800 ms of
@@ -64,7 +66,8 @@ class LossRecoveryIT {
                 assertEquals(0, collector.corrupted());
                 int lost = FRAMES - delivered.size();
                 NetworkEmulatorStats net = network.stats();
-                String detail = "lost " + lost + " of " + FRAMES + " frames; " + net + "; " + stats + "; " + relay.stats();
+                String detail = "lost " + lost + " of " + FRAMES + " frames " + missing(delivered) + "; " + net + "; "
+                        + stats + "; " + relay.stats() + "; " + stalls.describe(startNs);
                 System.out.println("LossRecoveryIT: " + detail);
                 assertTrue(net.fromTargetLost() > 0 && net.toTargetLost() > 0, "the emulator did drop: " + detail);
                 assertTrue(stats.retransmissionsReceived() > 0, "recovery went through RTX: " + detail);
@@ -77,9 +80,11 @@ class LossRecoveryIT {
     @Test
     @Timeout(90)
     void fivePercentLossAnd100msRttOnTheBroadcasterUplink_relayRecoversFromTheBroadcaster() throws Exception {
-        try (RelayNode relay = RelayNode.builder().build().start();
+        try (HostStallMonitor stalls = HostStallMonitor.start();
+                RelayNode relay = RelayNode.builder().build().start();
                 NetworkEmulator uplink = NetworkEmulator.builder().target(relay.localAddress())
                         .toTarget(lossyLink(3)).fromTarget(lossyLink(4)).build().start()) {
+            long startNs = System.nanoTime();
             FrameCollector collector = new FrameCollector(FRAMES - 1);
             try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
                     .fixedPlayoutDelayMs(800).listener(collector).build().start()) {
@@ -103,8 +108,9 @@ class LossRecoveryIT {
                     FrameCollector.await(collector.lastFrame, 20, "last frame at the viewer");
                     List<Integer> delivered = collector.indices().stream().filter(i -> i < FRAMES).toList();
                     int lost = FRAMES - delivered.size();
-                    String detail = "lost " + lost + " of " + FRAMES + " frames; " + uplink.stats() + "; "
-                            + broadcaster.stats() + "; " + relay.stats();
+                    String detail = "lost " + lost + " of " + FRAMES + " frames " + missing(delivered) + "; "
+                            + uplink.stats() + "; " + broadcaster.stats() + "; " + relay.stats() + "; "
+                            + stalls.describe(startNs);
                     System.out.println("LossRecoveryIT uplink: " + detail);
                     assertEquals(0, collector.corrupted());
                     assertTrue(uplink.stats().toTargetLost() > 0, "the emulator did drop: " + detail);
@@ -115,5 +121,11 @@ class LossRecoveryIT {
             }
         }
         NettyLeaks.assertNoLeaks();
+    }
+
+    /** The frame indices below {@link #FRAMES} missing from {@code delivered} (in order), as a list. */
+    private static List<Integer> missing(List<Integer> delivered) {
+        java.util.Set<Integer> got = new java.util.HashSet<>(delivered);
+        return java.util.stream.IntStream.range(0, FRAMES).filter(i -> !got.contains(i)).boxed().toList();
     }
 }
