@@ -336,6 +336,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             }
         }
         counters.increment(MALFORMED_DROPPED);
+        // Media for no track we know: the node's track list for it (sent once) may have been lost.
+        supervisor.onMediaForUnknownTrack(slot, nowNs);
     }
 
     /** Whether the track is one of several video layers of the stream (simulcast). */

@@ -58,6 +58,7 @@ class ViewerNodeSwitchTest {
         int transportSequence;
         int pingsAnswered;
         int hellos;
+        int subscribes;
         int leaves;
 
         FakeNode(InetSocketAddress address, int firstTransportSequence) {
@@ -79,6 +80,7 @@ class ViewerNodeSwitchTest {
                 hellos++;
                 answer(request.requestId(), new ControlMessage.HelloAck(1, 500, 5000, 9));
             } else if (message instanceof ControlMessage.Subscribe) {
+                subscribes++;
                 subscribed = true;
                 answer(request.requestId(), new ControlMessage.SubscribeAck("show", tracks));
             } else if (message instanceof ControlMessage.Keepalive k) {
@@ -332,6 +334,23 @@ class ViewerNodeSwitchTest {
             assertTrue(played.get(i) > played.get(i - 1), "in order: " + played);
         }
         assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+    }
+
+    @Test
+    void streamInfoLost_mediaForAnUnknownTrack_viewerAsksTheNodeAgain_andPlays() {
+        // LossRecoveryIT under load: the viewer joined before the publisher, and the one
+        // STREAM_INFO telling it the tracks was lost on the lossy link; every packet after it
+        // was dropped as not ours (3098 of them) and nothing played.
+        a.tracks = List.of();
+        start(FailoverPolicy.builder().noPublisherTimeoutMs(1000).build(), List.of(A));
+        run(500);
+        a.tracks = List.of(VIDEO); // the publisher arrives; its STREAM_INFO is lost (not announced)
+        int firstSent = publisherFrame() + 1;
+        run(1000);
+        assertEquals(1, engine.tracks().length, "the tracks were asked for again");
+        assertEquals(1, a.subscribes - 1, "one renewed SUBSCRIBE");
+        assertTrue(played.size() > 50 && played.get(0) - firstSent <= 3, "plays from the start: " + played);
+        assertEquals(List.of("CONNECTED"), events);
     }
 
     private static String stats(SpscJitterBuffer buffer) {
