@@ -305,10 +305,11 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     t.reception().restartOnNextPacket();
                     counters.increment(LAYER_RESUMES);
                 } else if (t.reception().aheadOfHighest(rtp.sequenceNumber()) >= t.buffer().capacityPackets() / 2) {
-                    // Too many numbers skipped for the buffer to bridge: it would have to give up
-                    // its whole ring for this packet, and each packet after it would then find
-                    // the ring one slot short again, for good. Half the ring leaves the other half
-                    // for the frames it still holds. A restart plays those and goes on from here.
+                    // Too many numbers skipped for the buffer to bridge: it would give up its
+                    // whole ring for this packet (and, beyond a ring's length, this packet and
+                    // the frame after it too), and ask for every skipped number again. Half the
+                    // ring leaves the other half for the frames it still holds. A restart plays
+                    // those and goes on from this packet, with no NACK for numbers no node has.
                     t.buffer().restartOnNextPacket();
                     counters.increment(SEQUENCE_JUMP_RESTARTS);
                 }
