@@ -38,8 +38,10 @@ import io.smoothcast.rtp.TimestampUnwrapper;
  *   <li>Full buffer (a packet {@code capacity} or more numbers ahead of the consumer, because
  *       playout stalled or a burst of loss exceeds the ring): the packet is discarded
  *       ({@link OfferResult#OVERFLOW}) and the consumer is asked to drop its oldest packets so
- *       that newer ones fit again; the producer never blocks. The dropped frames are counted and
- *       a keyframe is requested.</li>
+ *       that newer ones fit again; the producer never blocks. When the packet is a ring's length
+ *       or more beyond every packet held (a forward gap wider than the ring, or a playout stall
+ *       of more than two ring lengths), everything below it is dropped, so the packets after it
+ *       fit at once. The dropped frames are counted and a keyframe is requested.</li>
  *   <li>Stream start and restart: frames of the old numbering still held play out normally; a
  *       boundary follows them in the ring (gaps before it are given up at once, since they can
  *       never fill), then room for the new stream's packets that were sent before its first
@@ -579,7 +581,12 @@ public final class SpscJitterBuffer {
                 return ring.producerHolds(s) ? OfferResult.DUPLICATE : OfferResult.LATE;
             }
             if (s - head >= capacity) {
-                long flushTo = s - capacity + 1;
+                // Room for exactly this packet is enough while older packets are still held: the
+                // consumer plays or gives them up and moves on. Once that room would lie beyond
+                // every held packet, the consumer would stop one number short of each following
+                // packet for good (a gap wider than the ring, or a stall twice its length), so
+                // it is asked to drop everything below this packet instead: the next one fits.
+                long flushTo = s - capacity + 1 > highest ? s : s - capacity + 1;
                 if (flushTo > flushRequested) {
                     flushRequested = flushTo;
                     ring.requestFlushBelow(flushTo);

@@ -278,6 +278,51 @@ class SpscJitterBufferTest {
     }
 
     @Test
+    void overflow_stallLongerThanTwoRings_resumesWithThePacketAfterTheFlush() {
+        // 16 slots. Before the fix each flush made room for exactly the packet that asked for
+        // it, which was already rejected, so every later packet was again one slot short.
+        SpscJitterBuffer buffer = Packets.fixed(0).clockRateHz(1000).capacityPackets(16).build();
+        RecordingHandler out = new RecordingHandler();
+        for (int k = 0; k < 60; k++) {
+            offer(buffer, k, 10 * k, true, T0 + 10 * k * MS);
+        }
+        buffer.poll(T0 + 600 * MS, out);
+        int before = out.frames.size();
+        for (int k = 60; k < 70; k++) {
+            assertEquals(OfferResult.ACCEPTED, offer(buffer, k, 10 * k, true, T0 + 10 * k * MS), "packet " + k);
+            buffer.poll(T0 + 10 * k * MS, out);
+        }
+        // 60 follows the flushed packets, so nothing tells where its frame starts (as for any
+        // first packet after a loss); from 61 on every frame plays.
+        assertEquals(List.of(61, 62, 63, 64, 65, 66, 67, 68, 69),
+                out.firstSequences().subList(before, out.frames.size()));
+        JitterBufferStats s = stats(buffer);
+        assertEquals(70, s.packetsEmitted() + s.packetsDiscardedOverflow() + s.packetsDroppedIncomplete(),
+                "every offered packet is delivered or counted: " + s);
+    }
+
+    @Test
+    void forwardGapWiderThanTheRing_sameStream_resumesAfterTwoPackets() {
+        // A gap of 40 numbers (a valid gap for RFC 3550's unwrapping, which resynchronises only
+        // beyond 3000) in a ring of 16.
+        SpscJitterBuffer buffer = Packets.fixed(0).clockRateHz(1000).capacityPackets(16).build();
+        RecordingHandler out = new RecordingHandler();
+        for (int k = 0; k < 5; k++) {
+            assertEquals(OfferResult.ACCEPTED, offer(buffer, k, 10 * k, true, T0 + 10 * k * MS));
+            buffer.poll(T0 + 10 * k * MS, out);
+        }
+        assertEquals(OfferResult.OVERFLOW, offer(buffer, 45, 450, true, T0 + 60 * MS));
+        buffer.poll(T0 + 60 * MS, out);
+        for (int k = 46; k < 50; k++) {
+            assertEquals(OfferResult.ACCEPTED, offer(buffer, k, 10 * k, true, T0 + (20 + 10 * k) * MS), "packet " + k);
+            buffer.poll(T0 + (20 + 10 * k) * MS, out);
+        }
+        // 45 is lost to the overflow, so 46's frame has no known start; 47 on play.
+        assertEquals(List.of(0, 1, 2, 3, 4, 47, 48, 49), out.firstSequences());
+        assertTrue(stats(buffer).keyframeRequests() >= 1, "a frame was lost to the overflow");
+    }
+
+    @Test
     void largeSequenceJump_confirmedByNextPacket_restartsCleanlyAfterOldFrames() {
         SpscJitterBuffer buffer = fixed100();
         RecordingHandler out = new RecordingHandler();

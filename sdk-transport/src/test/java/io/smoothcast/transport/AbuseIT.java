@@ -92,12 +92,12 @@ class AbuseIT {
             FrameCollector collector = new FrameCollector(frames - 1);
             // A stalled test thread once made a client take the node for dead (168 ms of silence
             // against 160), re-join, and lose its new half-open session to the flood: the
-            // clients allow 1 s (HostStalls).
+            // clients allow 1 s (StallTolerantFailover).
             try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
-                    .failover(HostStalls.tolerantPolicy().build()).listener(collector).build().start()) {
+                    .failover(StallTolerantFailover.tolerantPolicy().build()).listener(collector).build().start()) {
                 FrameCollector.await(collector.connected, 5, "viewer connected");
                 try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger(),
-                        HostStalls.tolerantPolicy().build())) {
+                        StallTolerantFailover.tolerantPolicy().build())) {
                     SplittableRandom random = new SplittableRandom(SEED);
                     long[] maxHalfOpen = new long[1];
                     long[] maxSessions = new long[1];

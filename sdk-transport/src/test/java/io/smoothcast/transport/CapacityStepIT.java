@@ -29,7 +29,7 @@ class CapacityStepIT {
     @Test
     @Timeout(60)
     void capacityStepFrom3To1Mbps_targetFollowsWithin3s_noFreezeOver500ms() throws Exception {
-        try (RelayNode relay = RelayNode.builder().build().start()) {
+        try (HostStallMonitor stalls = HostStallMonitor.start(); RelayNode relay = RelayNode.builder().build().start()) {
             long emulatorStartNs = System.nanoTime();
             try (NetworkEmulator uplink = SteppedLinkEmulator.uplinkStep(relay.localAddress(), 3_000_000L,
                     LOW_CAPACITY_BPS, STEP_AT_NS, 20_000_000L, 7)) {
@@ -65,7 +65,10 @@ class CapacityStepIT {
                                 : TimeUnit.NANOSECONDS.toMillis(followedNs) + " ms") + "; "
                                 + "longest gap between frames " + TimeUnit.NANOSECONDS.toMillis(maxGapNs) + " ms; "
                                 + "frames " + collector.indices().size() + "; " + broadcaster.stats() + "; "
-                                + uplink.stats() + "; targets " + describe(samples, emulatorStartNs);
+                                + uplink.stats() + "; targets " + describe(samples, emulatorStartNs) + "; "
+                                + stalls.describe(emulatorStartNs) + "; longest gap less host stalls "
+                                + TimeUnit.NANOSECONDS.toMillis(stalls.longestGapWithoutStallsNs(collector.deliveryTimesNs()))
+                                + " ms";
                         System.out.println("CapacityStepIT: " + detail);
                         assertTrue(followedNs >= 0 && followedNs <= TimeUnit.SECONDS.toNanos(3), detail);
                         assertTrue(maxGapNs <= TimeUnit.MILLISECONDS.toNanos(500), detail);

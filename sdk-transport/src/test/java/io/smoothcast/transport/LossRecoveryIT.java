@@ -19,8 +19,20 @@ import org.junit.jupiter.api.Timeout;
  */
 class LossRecoveryIT {
 
+    /**
+     * Frames of the stream's start, up to the second keyframe, sent before the measured ones and
+     * not counted: a receiver cannot ask again for packets sent before the first one it got, so
+     * a start whose first packet is lost is not a repair case. The emulator's seeded loss drops
+     * the 6th and 8th relay-to-viewer datagrams, which fall in the stream's first frame after the
+     * control replies: in every run seen (session 6) frame 0 was lost that way, with no packet
+     * counted lost and one keyframe request, and the 0.1 % bound was used up before any repair
+     * was measured.
+     */
+    private static final int JOIN_FRAMES = 30;
+    /** Frames measured: {@code JOIN_FRAMES} to {@code JOIN_FRAMES + FRAMES - 1}. */
     private static final int FRAMES = 1000;
     private static final int TAIL_FRAMES = 30;
+    private static final int LAST_MEASURED = JOIN_FRAMES + FRAMES - 1;
     private static final long ONE_WAY_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     @BeforeAll
@@ -39,10 +51,12 @@ class LossRecoveryIT {
     @Test
     @Timeout(90)
     void fivePercentLossAnd100msRtt_residualFrameLossAtMostOneInAThousand() throws Exception {
-        try (RelayNode relay = RelayNode.builder().build().start();
+        try (HostStallMonitor stalls = HostStallMonitor.start();
+                RelayNode relay = RelayNode.builder().build().start();
                 NetworkEmulator network = NetworkEmulator.builder().target(relay.localAddress())
                         .toTarget(lossyLink(1)).fromTarget(lossyLink(2)).build().start()) {
-            FrameCollector collector = new FrameCollector(FRAMES - 1);
+            long startNs = System.nanoTime();
+            FrameCollector collector = new FrameCollector(LAST_MEASURED);
             // A NACK round (request and RTX both cross the lossy link) fails with probability
             // 1 - 0.95^2 = 9.75 %; the jitter buffer retries every 1.5 RTT (150 ms). 800 ms of
             // playout delay leaves room for four rounds (a lost packet stays lost with
@@ -53,18 +67,21 @@ class LossRecoveryIT {
                 FrameCollector.await(collector.connected, 10, "viewer connected through the emulator");
                 ViewerStats stats;
                 try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger())) {
-                    BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES + TAIL_FRAMES, null);
-                    FrameCollector.await(collector.lastFrame, 20, "last frame at the viewer");
+                    BroadcastThroughRelayIT.sendFrames(broadcaster, JOIN_FRAMES + FRAMES + TAIL_FRAMES, null);
+                    awaitLastFrame(collector, () -> viewer.stats() + "; " + network.stats() + "; " + relay.stats() + "; "
+                            + stalls.describe(startNs));
                     stats = viewer.stats(); // before the broadcaster leaves and the tracks go
                 }
-                List<Integer> delivered = collector.indices().stream().filter(i -> i < FRAMES).toList();
-                for (int i = 1; i < delivered.size(); i++) {
-                    assertTrue(delivered.get(i) > delivered.get(i - 1), "in order, no duplicates: " + delivered);
+                List<Integer> all = collector.indices();
+                for (int i = 1; i < all.size(); i++) {
+                    assertTrue(all.get(i) > all.get(i - 1), "in order, no duplicates: " + all);
                 }
+                List<Integer> delivered = measured(all);
                 assertEquals(0, collector.corrupted());
                 int lost = FRAMES - delivered.size();
                 NetworkEmulatorStats net = network.stats();
-                String detail = "lost " + lost + " of " + FRAMES + " frames; " + net + "; " + stats + "; " + relay.stats();
+                String detail = "lost " + lost + " of " + FRAMES + " frames; missing " + missing(collector.indices()) + "; " + net + "; "
+                        + stats + "; " + relay.stats() + "; " + stalls.describe(startNs);
                 System.out.println("LossRecoveryIT: " + detail);
                 assertTrue(net.fromTargetLost() > 0 && net.toTargetLost() > 0, "the emulator did drop: " + detail);
                 assertTrue(stats.retransmissionsReceived() > 0, "recovery went through RTX: " + detail);
@@ -77,10 +94,12 @@ class LossRecoveryIT {
     @Test
     @Timeout(90)
     void fivePercentLossAnd100msRttOnTheBroadcasterUplink_relayRecoversFromTheBroadcaster() throws Exception {
-        try (RelayNode relay = RelayNode.builder().build().start();
+        try (HostStallMonitor stalls = HostStallMonitor.start();
+                RelayNode relay = RelayNode.builder().build().start();
                 NetworkEmulator uplink = NetworkEmulator.builder().target(relay.localAddress())
                         .toTarget(lossyLink(3)).fromTarget(lossyLink(4)).build().start()) {
-            FrameCollector collector = new FrameCollector(FRAMES - 1);
+            long startNs = System.nanoTime();
+            FrameCollector collector = new FrameCollector(LAST_MEASURED);
             try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
                     .fixedPlayoutDelayMs(800).listener(collector).build().start()) {
                 FrameCollector.await(collector.connected, 10, "viewer connected");
@@ -99,12 +118,14 @@ class LossRecoveryIT {
                             }
                         }).build().start()) {
                     FrameCollector.await(connected, 10, "broadcaster connected through the emulator");
-                    BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES + TAIL_FRAMES, null);
-                    FrameCollector.await(collector.lastFrame, 20, "last frame at the viewer");
-                    List<Integer> delivered = collector.indices().stream().filter(i -> i < FRAMES).toList();
+                    BroadcastThroughRelayIT.sendFrames(broadcaster, JOIN_FRAMES + FRAMES + TAIL_FRAMES, null);
+                    awaitLastFrame(collector, () -> viewer.stats() + "; " + uplink.stats() + "; " + broadcaster.stats()
+                            + "; " + relay.stats() + "; " + stalls.describe(startNs));
+                    List<Integer> delivered = measured(collector.indices());
                     int lost = FRAMES - delivered.size();
-                    String detail = "lost " + lost + " of " + FRAMES + " frames; " + uplink.stats() + "; "
-                            + broadcaster.stats() + "; " + relay.stats();
+                    String detail = "lost " + lost + " of " + FRAMES + " frames; missing " + missing(collector.indices()) + "; "
+                            + uplink.stats() + "; " + broadcaster.stats() + "; " + relay.stats() + "; "
+                            + stalls.describe(startNs);
                     System.out.println("LossRecoveryIT uplink: " + detail);
                     assertEquals(0, collector.corrupted());
                     assertTrue(uplink.stats().toTargetLost() > 0, "the emulator did drop: " + detail);
@@ -115,5 +136,27 @@ class LossRecoveryIT {
             }
         }
         NettyLeaks.assertNoLeaks();
+    }
+
+    /** The measured frames among the indices delivered. */
+    private static List<Integer> measured(List<Integer> delivered) {
+        return delivered.stream().filter(i -> i >= JOIN_FRAMES && i <= LAST_MEASURED).toList();
+    }
+
+    /** The frame indices up to {@link #LAST_MEASURED} missing from {@code delivered}, the join's included. */
+    private static List<Integer> missing(List<Integer> delivered) {
+        java.util.Set<Integer> got = new java.util.HashSet<>(delivered);
+        return java.util.stream.IntStream.rangeClosed(0, LAST_MEASURED).filter(i -> !got.contains(i)).boxed().toList();
+    }
+
+    /** Waits 20 s for the last frame; a timeout says what had arrived by then, and {@code context}. */
+    private static void awaitLastFrame(FrameCollector collector, java.util.function.Supplier<String> context)
+            throws InterruptedException {
+        if (!collector.lastFrame.await(20, TimeUnit.SECONDS)) {
+            List<Integer> indices = collector.indices();
+            throw new AssertionError("timed out after 20 s waiting for the last frame at the viewer; " + indices.size()
+                    + " frames, the last " + (indices.isEmpty() ? "none" : indices.get(indices.size() - 1))
+                    + ", missing " + missing(indices) + "; " + context.get());
+        }
     }
 }

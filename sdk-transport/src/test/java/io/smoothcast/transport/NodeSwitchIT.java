@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A viewer leaving a node that still answers, over real UDP sockets on 127.0.0.1: a lossy path
  * (a {@link NetworkEmulator} in front of one edge) and a node without the publisher. The clients
- * allow 1 s of silence ({@link HostStalls}): a loaded machine stalled the test's threads for
+ * allow 1 s of silence ({@link StallTolerantFailover}): a loaded machine stalled the test's threads for
  * 273 ms once, and the 271 ms default allowance then made a failover of the switch under test.
  */
 class NodeSwitchIT {
@@ -42,9 +42,9 @@ class NodeSwitchIT {
             // The broadcaster first: with media flowing the lossy path never looks silent (with
             // keepalive answers alone, three lost in a row would count as a dead node).
             try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(origin,
-                    new java.util.concurrent.atomic.AtomicInteger(), HostStalls.tolerantPolicy().build())) {
+                    new java.util.concurrent.atomic.AtomicInteger(), StallTolerantFailover.tolerantPolicy().build())) {
                 try (Viewer viewer = Viewer.builder().nodes(List.of(viaLossyPath, edgeB.localAddress()))
-                        .failover(HostStalls.tolerantPolicy().build())
+                        .failover(StallTolerantFailover.tolerantPolicy().build())
                         .streamId("it-show").listener(log).build().start()) {
                     FrameCollector.await(log.frames.connected, 5, "viewer connected");
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
@@ -70,7 +70,7 @@ class NodeSwitchIT {
     void nodeWithoutThePublisher_viewerMovesToTheNodeThatHasIt() throws Exception {
         try (RelayNode a = RelayNode.builder().build().start(); RelayNode b = RelayNode.builder().build().start()) {
             StateLog log = new StateLog(new FrameCollector(FRAMES / 5 - 1));
-            FailoverPolicy policy = HostStalls.tolerantPolicy().noPublisherTimeoutMs(1000).build();
+            FailoverPolicy policy = StallTolerantFailover.tolerantPolicy().noPublisherTimeoutMs(1000).build();
             try (Viewer viewer = Viewer.builder().nodes(List.of(a.localAddress(), b.localAddress()))
                     .failover(policy).streamId("it-show").listener(log).build().start()) {
                 FrameCollector.await(log.frames.connected, 5, "viewer connected");
@@ -109,7 +109,7 @@ class NodeSwitchIT {
             StateLog broadcasterLog = new StateLog(null);
             // One viewer on A, where the broadcaster starts (over the lossy path); one on B, which
             // gets the stream from A by cascade until the broadcaster publishes on B itself.
-            FailoverPolicy policy = HostStalls.tolerantPolicy().build();
+            FailoverPolicy policy = StallTolerantFailover.tolerantPolicy().build();
             try (Viewer viewerA = Viewer.builder().nodes(List.of(a.localAddress(), b.localAddress()))
                     .failover(policy).streamId("it-show").listener(onA).build().start();
                     Viewer viewerB = Viewer.builder().nodes(List.of(b.localAddress(), a.localAddress()))

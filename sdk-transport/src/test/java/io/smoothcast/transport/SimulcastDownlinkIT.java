@@ -53,7 +53,7 @@ class SimulcastDownlinkIT {
      * directly, the slow one through an emulated downlink of the given capacity schedule.
      */
     private static Run run(CapacitySchedule downlink, long runNs) throws Exception {
-        try (RelayNode relay = RelayNode.builder().build().start()) {
+        try (HostStallMonitor stalls = HostStallMonitor.start(); RelayNode relay = RelayNode.builder().build().start()) {
             long startNs = System.nanoTime();
             try (NetworkEmulator emulator = SteppedLinkEmulator.downlink(relay.localAddress(), downlink, 10_000_000L,
                     5)) {
@@ -78,7 +78,7 @@ class SimulcastDownlinkIT {
                                 + " skipped by the layer gate; fast " + describe(fast, startNs) + ", "
                                 + fastViewer.layerFramesSkipped() + " skipped by the layer gate"
                                 + "; slow viewer " + slowViewer.stats() + "; " + emulator.stats() + "; " + relayStats
-                                + "; load average " + loadAverage();
+                                + "; load average " + loadAverage() + "; " + stalls.describe(startNs);
                         return new Run(fast, slow, startNs, relayStats, detail);
                     }
                 }

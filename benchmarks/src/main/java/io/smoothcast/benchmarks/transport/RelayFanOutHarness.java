@@ -67,6 +67,14 @@ import java.util.concurrent.locks.LockSupport;
  * CPU before the warm-up ({@link RelayThreadPinning}), so that a second fan-out thread is not
  * queued behind the first on one CPU; the reader and the publisher stay unpinned.
  *
+ * <p>With {@code -Dharness.readerIdle=true} (Linux) the reader runs under {@code SCHED_IDLE}
+ * instead ({@link ReaderPriority}): it gets only the CPU time nothing else wants, as remote
+ * subscribers take none from the relay. It applies to the GStreamer mode alike. On a machine
+ * busy with other work the reader then loses copies, which the output reports.
+ *
+ * <p>With {@code -Dharness.relayFifo=N} (Linux, root) the relay's threads run under
+ * {@code SCHED_FIFO} priority N ({@link RelayRealtimePriority}), as an operator would give them.
+ *
  * <p>{@code fanOutThreads} is the relay's number of sending threads, as
  * {@link io.smoothcast.transport.RelayNode.Builder#fanOutThreads} (default 1 here); "per
  * CPU second" then divides by the CPU time of all of them, and the residence of a datagram is
@@ -90,6 +98,13 @@ public final class RelayFanOutHarness {
     private static final int SESSION_TIMEOUT_MS = 60_000;
     /** Media sent before the measurement, not counted (see {@link #warmUp}). */
     private static final int WARMUP_SECONDS = 2;
+    /**
+     * {@code -Dharness.residenceDump=FILE}: after a relay run, writes one line per datagram,
+     * "read stamp ns (System.nanoTime, CLOCK_MONOTONIC), residence ns", so that the slowest
+     * fan-outs can be matched against a {@code perf sched} trace recorded with
+     * {@code -k CLOCK_MONOTONIC} ({@code benchmarks/scripts/sched_slowest_fanouts.py}).
+     */
+    static final String RESIDENCE_DUMP_PROPERTY = "harness.residenceDump";
     private static final Track TRACK = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 8_000_000);
 
     private RelayFanOutHarness() {
@@ -136,6 +151,7 @@ public final class RelayFanOutHarness {
                 sockets[i].register(selector, SelectionKey.OP_READ);
             }
             RelayThreadPinning.pinIfAsked(); // every relay thread has started by now (the joins ran on them)
+            RelayRealtimePriority.applyIfAsked();
             long firstTimed = warmUp(selector, publisher, node, rateIn, transportSequence);
             long totalOut = (long) rateIn * seconds * subscribers;
             long[] latencyNs = new long[(int) Math.min(totalOut, 2_000_000)];
@@ -172,6 +188,10 @@ public final class RelayFanOutHarness {
             Arrays.sort(sorted);
             long[] residence = residenceLog.perDatagram();
             Arrays.sort(residence);
+            String dump = System.getProperty(RESIDENCE_DUMP_PROPERTY);
+            if (dump != null) {
+                residenceLog.writePerDatagram(java.nio.file.Path.of(dump));
+            }
             System.out.printf("relay subscribers=%d rateIn=%d pps seconds=%d transportSequence=%b transport=%s"
                     + " fanOutThreads=%d%n", subscribers, rateIn, seconds, transportSequence, transport,
                     relay.fanOutThreads());
@@ -472,16 +492,29 @@ public final class RelayFanOutHarness {
         }
 
         synchronized long[] perDatagram() {
-            java.util.Map<Long, Long> largest = new java.util.HashMap<>();
-            for (int i = 0; i < size; i++) {
-                largest.merge(stampsNs[i], residencesNs[i], Math::max);
-            }
+            java.util.Map<Long, Long> largest = largestPerStamp();
             long[] result = new long[largest.size()];
             int i = 0;
             for (long residence : largest.values()) {
                 result[i++] = residence;
             }
             return result;
+        }
+
+        /** Writes "read stamp ns, residence ns" per datagram, in read order. */
+        synchronized void writePerDatagram(java.nio.file.Path file) throws IOException {
+            java.util.Map<Long, Long> largest = new java.util.TreeMap<>(largestPerStamp());
+            StringBuilder lines = new StringBuilder();
+            largest.forEach((stamp, residence) -> lines.append(stamp).append(',').append(residence).append('\n'));
+            java.nio.file.Files.writeString(file, lines);
+        }
+
+        private java.util.Map<Long, Long> largestPerStamp() {
+            java.util.Map<Long, Long> largest = new java.util.HashMap<>();
+            for (int i = 0; i < size; i++) {
+                largest.merge(stampsNs[i], residencesNs[i], Math::max);
+            }
+            return largest;
         }
     }
 

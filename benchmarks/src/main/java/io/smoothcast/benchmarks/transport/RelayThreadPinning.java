@@ -29,6 +29,26 @@ final class RelayThreadPinning {
     private RelayThreadPinning() {
     }
 
+    /**
+     * The kernel task ids of the relay's I/O threads, in order of creation.
+     *
+     * @return task ids, ascending
+     * @throws IOException if {@code /proc/self/task} cannot be read
+     */
+    static List<Long> relayTasks() throws IOException {
+        List<Long> relayTasks = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).trim();
+                if (name.startsWith(THREAD_NAME_PREFIX)) {
+                    relayTasks.add(Long.parseLong(task.getFileName().toString()));
+                }
+            }
+        }
+        relayTasks.sort(null);
+        return relayTasks;
+    }
+
     /** Pins the relay threads if asked and says so on stdout (or why not on stderr). */
     static void pinIfAsked() {
         if (!Boolean.getBoolean(PROPERTY)) {
@@ -36,16 +56,7 @@ final class RelayThreadPinning {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         try {
-            List<Long> relayTasks = new ArrayList<>();
-            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-                for (Path task : (Iterable<Path>) tasks::iterator) {
-                    String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).trim();
-                    if (name.startsWith(THREAD_NAME_PREFIX)) {
-                        relayTasks.add(Long.parseLong(task.getFileName().toString()));
-                    }
-                }
-            }
-            relayTasks.sort(null);
+            List<Long> relayTasks = relayTasks();
             for (int k = 0; k < relayTasks.size(); k++) {
                 int cpu = k % cores;
                 Process taskset = new ProcessBuilder("taskset", "-pc", String.valueOf(cpu),

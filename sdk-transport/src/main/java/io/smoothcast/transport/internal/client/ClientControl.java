@@ -206,6 +206,10 @@ public final class ClientControl {
             outstanding = null;
             phase = Phase.ACTIVE;
             events.onAccepted(message, nowNs);
+        } else if (message instanceof ControlMessage.SubscribeAck ack && answersOutstanding && phase == Phase.ACTIVE) {
+            // The answer to a renewed SUBSCRIBE (see renewSubscription): the stream's tracks now.
+            outstanding = null;
+            events.onStreamInfo(new ControlMessage.StreamInfo(ack.streamId(), ack.tracks()), nowNs);
         } else if (message instanceof ControlMessage.StreamInfo info && phase == Phase.ACTIVE) {
             events.onStreamInfo(info, nowNs);
         } else if (message instanceof ControlMessage.KeepaliveAck ack && ack.sequence() == keepaliveInFlight) {
@@ -231,6 +235,23 @@ public final class ClientControl {
     private boolean isSessionLost(ControlMessage message) {
         return message instanceof ControlMessage.Error error && phase == Phase.ACTIVE
                 && error.failedType() == ControlMessage.KEEPALIVE && error.code() == ErrorCode.NOT_JOINED.value();
+    }
+
+    /**
+     * Sends the SUBSCRIBE again on an active subscriber conversation, to learn the stream's
+     * current tracks: a node answers a repeated SUBSCRIBE of a session with a SUBSCRIBE_ACK
+     * carrying them (it keeps one subscription per session and stream), and that answer reaches
+     * {@link Events#onStreamInfo} as the stream info it stands for. The STREAM_INFO a node sends
+     * when the publisher arrives or changes its tracks is sent once; when it is lost, media
+     * arrives for tracks the client does not know. Retransmitted like any request. Does nothing
+     * while a request is outstanding, before the conversation is active, or for a publisher.
+     *
+     * @param nowNs the current time
+     */
+    public void renewSubscription(long nowNs) {
+        if (phase == Phase.ACTIVE && outstanding == null && roleRequest instanceof ControlMessage.Subscribe) {
+            request(roleRequest, nowNs);
+        }
     }
 
     /** Retransmits unanswered requests and sends keepalives; call every 10-50 ms. */

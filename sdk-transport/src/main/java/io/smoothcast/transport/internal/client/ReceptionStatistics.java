@@ -88,6 +88,19 @@ public final class ReceptionStatistics {
     }
 
     /**
+     * How far a sequence number lies ahead of the highest one recorded, before recording it.
+     *
+     * @param sequenceNumber a 16-bit sequence number
+     * @return the forward distance, 1-32767; 0 if it is not ahead (or nothing was recorded yet)
+     */
+    public int aheadOfHighest(int sequenceNumber) {
+        if (!started) {
+            return 0;
+        }
+        return Math.max(0, SequenceNumbers.distance((int) highestExtended, sequenceNumber & 0xFFFF));
+    }
+
+    /**
      * Makes the next packet recorded the start of a new run of numbering: the numbers between the
      * highest so far and that packet's are not expected, so they do not count as lost. For a
      * source that stopped and resumed with its numbering moved on (numbers the receiver was never

@@ -78,7 +78,13 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     public static final int IMPLAUSIBLE_CAPTURE_TIMES = 12;
     /** Counter: simulcast layers the node sent again after a pause (their buffers restarted). */
     public static final int LAYER_RESUMES = 13;
-    private static final int COUNTER_COUNT = 14;
+    /**
+     * Counter: times a track's numbering jumped ahead by half its jitter buffer or more (the
+     * stream came back after a long silence, e.g. a publisher slow to reach the node the viewer
+     * followed it to); its buffer restarted on that packet.
+     */
+    public static final int SEQUENCE_JUMP_RESTARTS = 14;
+    private static final int COUNTER_COUNT = 15;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
@@ -298,6 +304,14 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     t.buffer().restartOnNextPacket();
                     t.reception().restartOnNextPacket();
                     counters.increment(LAYER_RESUMES);
+                } else if (t.reception().aheadOfHighest(rtp.sequenceNumber()) >= t.buffer().capacityPackets() / 2) {
+                    // Too many numbers skipped for the buffer to bridge: it would give up its
+                    // whole ring for this packet (and, beyond a ring's length, this packet and
+                    // the frame after it too), and ask for every skipped number again. Half the
+                    // ring leaves the other half for the frames it still holds. A restart plays
+                    // those and goes on from this packet, with no NACK for numbers no node has.
+                    t.buffer().restartOnNextPacket();
+                    counters.increment(SEQUENCE_JUMP_RESTARTS);
                 }
                 onCaptureTime(t, nowNs);
                 t.reception().onPacket(rtp.sequenceNumber(), rtp.timestamp(), nowNs, true);
@@ -323,6 +337,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             }
         }
         counters.increment(MALFORMED_DROPPED);
+        // Media for no track we know: the node's track list for it (sent once) may have been lost.
+        supervisor.onMediaForUnknownTrack(slot, nowNs);
     }
 
     /** Whether the track is one of several video layers of the stream (simulcast). */

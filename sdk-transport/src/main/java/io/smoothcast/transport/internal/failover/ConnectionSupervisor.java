@@ -81,6 +81,12 @@ public final class ConnectionSupervisor {
     /** LEAVE datagrams sent to a node the client moves away from while it still answers. */
     static final int LEAVE_COPIES = 3;
 
+    /**
+     * Shortest interval, in ns, between two requests to one node for its tracks while media for
+     * unknown tracks keeps coming (a renewed SUBSCRIBE and its answer, a few hundred bytes).
+     */
+    static final long TRACK_RENEWAL_INTERVAL_NS = 500_000_000L;
+
     /** A gap between ticks this long means the client's own thread stalled (ticks come every ~10 ms). */
     static final long CLIENT_STALL_NS = 50_000_000L;
 
@@ -163,6 +169,9 @@ public final class ConnectionSupervisor {
         /** Kept for a candidate, replayed to the client when it moves there. */
         ControlMessage acceptedReply;
         ControlMessage.StreamInfo latestInfo;
+        /** Whether, and when, the node was last asked for its tracks again (media for unknown tracks). */
+        boolean tracksRenewed;
+        long tracksRenewedNs;
 
         Path(InetSocketAddress node, long nowNs) {
             this.node = node;
@@ -302,6 +311,24 @@ public final class ConnectionSupervisor {
             return paths.length;
         }
         return -1;
+    }
+
+    /**
+     * Media came from the node of {@code slot} for a track the client does not know: the node's
+     * stream info (sent once, unacknowledged) was lost on the way. Asks that node for its tracks
+     * again, at most once per {@link #TRACK_RENEWAL_INTERVAL_NS}. Subscribers only.
+     *
+     * @param slot a slot from {@link #slotOf}
+     * @param nowNs the current time
+     */
+    public void onMediaForUnknownTrack(int slot, long nowNs) {
+        Path p = slot < paths.length ? paths[slot] : candidate;
+        if (subscriber && p != null && p.accepted
+                && (!p.tracksRenewed || nowNs - p.tracksRenewedNs >= TRACK_RENEWAL_INTERVAL_NS)) {
+            p.tracksRenewed = true;
+            p.tracksRenewedNs = nowNs;
+            p.control.renewSubscription(nowNs);
+        }
     }
 
     /** Number of slots: the paths, plus one for a candidate. */

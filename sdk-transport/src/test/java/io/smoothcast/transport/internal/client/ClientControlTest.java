@@ -12,6 +12,7 @@ import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.control.ErrorCode;
+import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -95,6 +96,29 @@ class ClientControlTest {
         assertEquals(List.of("accepted SubscribeAck"), events);
         control.onControl(reply(0, new ControlMessage.StreamInfo("show", List.of())), nowNs);
         assertEquals("info 0", events.get(1));
+    }
+
+    @Test
+    void renewedSubscription_resendsTheSubscribe_andItsAckIsTheStreamInfo() {
+        control.renewSubscription(nowNs);
+        assertEquals(0, out.sent.size(), "not joined yet: nothing to renew");
+        control.start(nowNs);
+        control.onControl(reply(lastSent().requestId(), new ControlMessage.HelloAck(42, 500, 5000, 1)), nowNs);
+        control.onControl(reply(lastSent().requestId(), new ControlMessage.SubscribeAck("show", List.of())), nowNs);
+        int sent = out.sent.size();
+        control.renewSubscription(nowNs);
+        DecodeResult renewed = lastSent();
+        assertEquals(sent + 1, out.sent.size());
+        assertEquals(new ControlMessage.Subscribe("show", 2, 0), renewed.message());
+        control.renewSubscription(nowNs);
+        assertEquals(sent + 1, out.sent.size(), "one request at a time");
+        control.onTick(nowNs + 200 * MS);
+        long copies = out.sent.stream().filter(d -> decode(d.bytes()).requestId() == renewed.requestId()).count();
+        assertEquals(2, copies, "retransmitted while unanswered");
+        Track video = new Track(0x1000, 0x1001, 96, 97, io.smoothcast.transport.MediaKind.VIDEO, 0, 90_000, 1_000_000);
+        control.onControl(reply(renewed.requestId(), new ControlMessage.SubscribeAck("show", List.of(video))), nowNs);
+        assertEquals(List.of("accepted SubscribeAck", "info 1"), events);
+        assertTrue(control.isActive());
     }
 
     @Test

@@ -112,4 +112,16 @@ class ReceptionStatisticsTest {
         assertEquals(1, view.cumulativeLost(0));
         assertEquals(12, view.extendedHighestSequence(0));
     }
+
+    @Test
+    void aheadOfHighest_isTheForwardDistance_acrossTheWrap_andZeroForOlderNumbers() {
+        assertEquals(0, stats.aheadOfHighest(5), "nothing recorded yet");
+        stats.onPacket(65530, 0, 0, true);
+        assertEquals(1, stats.aheadOfHighest(65531));
+        assertEquals(1030, stats.aheadOfHighest(1024), "across the wrap");
+        assertEquals(0, stats.aheadOfHighest(65530), "the highest itself");
+        assertEquals(0, stats.aheadOfHighest(65000), "older");
+        stats.onPacket(1024, 0, 10 * MS, true);
+        assertEquals(0, stats.aheadOfHighest(65531), "older once 1024 was recorded");
+    }
 }

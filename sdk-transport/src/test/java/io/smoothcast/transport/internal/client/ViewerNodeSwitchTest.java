@@ -58,6 +58,7 @@ class ViewerNodeSwitchTest {
         int transportSequence;
         int pingsAnswered;
         int hellos;
+        int subscribes;
         int leaves;
 
         FakeNode(InetSocketAddress address, int firstTransportSequence) {
@@ -79,6 +80,7 @@ class ViewerNodeSwitchTest {
                 hellos++;
                 answer(request.requestId(), new ControlMessage.HelloAck(1, 500, 5000, 9));
             } else if (message instanceof ControlMessage.Subscribe) {
+                subscribes++;
                 subscribed = true;
                 answer(request.requestId(), new ControlMessage.SubscribeAck("show", tracks));
             } else if (message instanceof ControlMessage.Keepalive k) {
@@ -96,24 +98,28 @@ class ViewerNodeSwitchTest {
         }
 
         /**
-         * Forwards the publisher's frame of this tick: one packet, numbered by the publisher
-         * (so the numbering continues across nodes), a whole frame in {@link GenericPayload}.
+         * Forwards the publisher's frame of this tick: {@link #packetsPerFrame} packets,
+         * numbered by the publisher (so the numbering continues across nodes), a frame in
+         * {@link GenericPayload}.
          */
         void sendMedia() {
             if (dead || !subscribed || tracks.isEmpty()) {
                 return;
             }
-            int seq = transportSequence++;
             int frame = publisherFrame();
-            if (random.nextDouble() < loss) {
-                return;
+            for (int i = 0; i < packetsPerFrame; i++) {
+                int seq = transportSequence++;
+                if (random.nextDouble() < loss) {
+                    continue;
+                }
+                byte[] packet = new byte[200];
+                int header = i == 0 ? GenericPayload.START : 0;
+                int length = new RtpPacketWriter().payloadType(96).sequenceNumber((frame * packetsPerFrame + i) & 0xFFFF)
+                        .timestamp(frame * TICKS_PER_FRAME).marker(i == packetsPerFrame - 1).ssrc(VIDEO.ssrc())
+                        .addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, seq & 0xFFFF)
+                        .write(packet, 0, packet.length, new byte[] {(byte) header, 2, 3}, 0, 3);
+                deliver(Arrays.copyOf(packet, length));
             }
-            byte[] packet = new byte[200];
-            int length = new RtpPacketWriter().payloadType(96).sequenceNumber(frame & 0xFFFF)
-                    .timestamp(frame * TICKS_PER_FRAME).marker(true).ssrc(VIDEO.ssrc())
-                    .addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, seq & 0xFFFF)
-                    .write(packet, 0, packet.length, new byte[] {(byte) GenericPayload.START, 2, 3}, 0, 3);
-            deliver(Arrays.copyOf(packet, length));
         }
 
         /** Tells the subscribed viewer the node's track list changed (empty: no publisher here now). */
@@ -137,6 +143,8 @@ class ViewerNodeSwitchTest {
     }
 
     private final SplittableRandom random = new SplittableRandom(SEED);
+    /** Packets the publisher sends per frame (one sequence number each); 1 unless a test says otherwise. */
+    private int packetsPerFrame = 1;
     private final RecordingSender out = new RecordingSender();
     private final List<String> events = new ArrayList<>();
     private final List<RecordingSender.Sent> feedback = new ArrayList<>();
@@ -298,6 +306,55 @@ class ViewerNodeSwitchTest {
         assertTrue(fromB.get(fromB.size() - 1) >= publisherFrame() - 11, "playing B's frames: " + fromB);
         assertSame(buffer, engine.tracks()[0].buffer(), "the stream resumed in the buffer it had");
         assertEquals(0, engine.counters().get(ViewerEngine.RETIRED_FRAMES_DROPPED));
+    }
+
+    @Test
+    void publisherMovesSlowly_numbersSkippedBeyondTheBufferSize_viewerResumesOnTheNewNode() {
+        // NodeSwitchIT under heavy load: the publisher took over a second to reach B, at 12
+        // packets a frame (about 10 Mbit/s): it used more sequence numbers meanwhile than the
+        // viewer's buffer has slots (1024). The buffer must not be left rejecting every packet.
+        packetsPerFrame = 12;
+        start(FailoverPolicy.builder().noPublisherTimeoutMs(1000).build());
+        run(1000);
+        SpscJitterBuffer buffer = engine.tracks()[0].buffer();
+        a.tracks = List.of();
+        a.announceTracks();
+        b.tracks = List.of(); // not there yet
+        run(1200);
+        int arrivedOnB = publisherFrame();
+        b.tracks = List.of(VIDEO);
+        b.announceTracks();
+        run(3000);
+        assertTrue(b.subscribed && !a.subscribed, "followed the publisher to B: " + events);
+        assertSame(buffer, engine.tracks()[0].buffer(), "the stream resumed in the buffer it had");
+        List<Integer> fromB = played.stream().filter(f -> f >= arrivedOnB).toList();
+        assertTrue(fromB.size() > 250, "B's frames play: " + fromB.size() + " of them; " + stats(buffer));
+        assertTrue(fromB.get(fromB.size() - 1) >= publisherFrame() - 11, "playing B's frames: " + fromB);
+        for (int i = 1; i < played.size(); i++) {
+            assertTrue(played.get(i) > played.get(i - 1), "in order: " + played);
+        }
+        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+    }
+
+    @Test
+    void streamInfoLost_mediaForAnUnknownTrack_viewerAsksTheNodeAgain_andPlays() {
+        // LossRecoveryIT under load: the viewer joined before the publisher, and the one
+        // STREAM_INFO telling it the tracks was lost on the lossy link; every packet after it
+        // was dropped as not ours (3098 of them) and nothing played.
+        a.tracks = List.of();
+        start(FailoverPolicy.builder().noPublisherTimeoutMs(1000).build(), List.of(A));
+        run(500);
+        a.tracks = List.of(VIDEO); // the publisher arrives; its STREAM_INFO is lost (not announced)
+        int firstSent = publisherFrame() + 1;
+        run(1000);
+        assertEquals(1, engine.tracks().length, "the tracks were asked for again");
+        assertEquals(1, a.subscribes - 1, "one renewed SUBSCRIBE");
+        assertTrue(played.size() > 50 && played.get(0) - firstSent <= 3, "plays from the start: " + played);
+        assertEquals(List.of("CONNECTED"), events);
+    }
+
+    private static String stats(SpscJitterBuffer buffer) {
+        return buffer.readStats(new io.smoothcast.jitter.JitterBufferStats()).toString();
     }
 
     @Test

@@ -11,12 +11,12 @@ package io.smoothcast.transport;
  * every failover and lost frame they assert against; dead-node detection itself is tested with
  * the defaults (FailoverIT).
  */
-final class HostStalls {
+final class StallTolerantFailover {
 
     /** Silence allowance on top of the heartbeat, in ms: both the floor and the budget. */
     static final int SILENCE_ALLOWANCE_MS = 1000;
 
-    private HostStalls() {
+    private StallTolerantFailover() {
     }
 
     /**
