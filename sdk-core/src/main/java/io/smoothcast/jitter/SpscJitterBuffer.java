@@ -505,7 +505,7 @@ public final class SpscJitterBuffer {
             final boolean advances = s > highest;
             final boolean jumps = s > highest + 1;
             if (advances) {
-                if (s > highest + 1 && !newStream) {
+                if (jumps && !newStream) {
                     onGap(s, head, sequenceNumber, arrivalNs);
                 }
                 if (newStream) {
