@@ -1,5 +1,6 @@
 package io.smoothcast.benchmarks.scenarios;
 
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -72,7 +73,24 @@ record TraceDraws(String trace, Map<ControllerKind, double[]> qoeLin, double[] o
         return base > 0 ? ourQoeMean() / base : Double.NaN;
     }
 
-    /** The draws in which ours reached {@code factor} x the best baseline of that draw. */
+    /**
+     * Our median over the highest of the baselines' medians; NaN when that median is not
+     * positive. Unlike the means, one collapsed draw of a baseline does not move it.
+     */
+    double ratioOfMedians() {
+        double base = Double.NEGATIVE_INFINITY;
+        for (Map.Entry<ControllerKind, double[]> e : qoeLin.entrySet()) {
+            if (e.getKey() != ControllerKind.SMOOTHCAST) {
+                base = Math.max(base, median(e.getValue()));
+            }
+        }
+        return base > 0 ? median(qoeLin.get(ControllerKind.SMOOTHCAST)) / base : Double.NaN;
+    }
+
+    /**
+     * The draws in which ours reached {@code factor} x the best baseline of that draw (or was
+     * positive where every baseline scored zero or less).
+     */
     int drawsAtRatio(double factor) {
         double[] ours = qoeLin.get(ControllerKind.SMOOTHCAST);
         int count = 0;
@@ -83,7 +101,8 @@ record TraceDraws(String trace, Map<ControllerKind, double[]> qoeLin, double[] o
                     best = Math.max(best, e.getValue()[k]);
                 }
             }
-            count += best > 0 && ours[k] >= factor * best ? 1 : 0;
+            // A baseline at or below zero in a draw is beaten by any positive score of ours.
+            count += (best > 0 ? ours[k] >= factor * best : ours[k] > 0) ? 1 : 0;
         }
         return count;
     }
@@ -115,6 +134,13 @@ record TraceDraws(String trace, Map<ControllerKind, double[]> qoeLin, double[] o
             sum += v;
         }
         return sum / values.length;
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static double min(double[] values) {

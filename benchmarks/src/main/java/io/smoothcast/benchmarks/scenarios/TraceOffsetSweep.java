@@ -46,6 +46,8 @@ public final class TraceOffsetSweep implements Callable<Integer> {
     static final double QOE_GOAL_RATIO = 1.15;
     /** The stall ratio the goal allows. */
     static final double STALL_GOAL = 0.01;
+    /** How much later each further round of offsets starts: past the last offset (39.1 ms). */
+    static final int ROUND_STEP_MS = 40;
 
     @Option(names = "--prefix", defaultValue = "norway-",
             description = "Scenario name prefix of the traces to sweep (default ${DEFAULT-VALUE}).")
@@ -58,6 +60,11 @@ public final class TraceOffsetSweep implements Callable<Integer> {
     @Option(names = "--offsets", defaultValue = "8",
             description = "How many of the start offsets to use, 1-8 (default ${DEFAULT-VALUE}).")
     int offsets;
+
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "Repeat the offsets this many times, each round " + ROUND_STEP_MS
+                    + " ms later than the previous one: K = offsets x rounds (default ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--traces-dir", paramLabel = "DIR", defaultValue = ScenarioHarness.DEFAULT_TRACES_DIR,
             description = "Directory of the traces (default ${DEFAULT-VALUE}).")
@@ -72,12 +79,13 @@ public final class TraceOffsetSweep implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        double[] all = StartOffsetSweep.offsetsS();
-        if (offsets < 1 || offsets > all.length) {
-            System.err.println("error: --offsets must be in 1-" + all.length + ": " + offsets);
+        int available = StartOffsetSweep.offsetsS().length;
+        if (offsets < 1 || offsets > available || rounds < 1 || rounds > 100) {
+            System.err.println("error: --offsets must be in 1-" + available + " and --rounds in 1-100: "
+                    + offsets + ", " + rounds);
             return 2;
         }
-        double[] offsetsS = Arrays.copyOf(all, offsets);
+        double[] offsetsS = offsetsS(offsets, rounds);
         List<ScenarioSpec> specs = new ArrayList<>();
         new ScenarioCatalog(tracesDir).all().forEach((name, spec) -> {
             if (name.startsWith(prefix)) {
@@ -115,6 +123,21 @@ public final class TraceOffsetSweep implements Callable<Integer> {
         System.out.println("draws written to " + json);
         System.err.printf(Locale.ROOT, "wall time %.0f s%n", (System.currentTimeMillis() - startMs) / 1000.0);
         return 0;
+    }
+
+    /**
+     * The first {@code perRound} of {@link StartOffsetSweep}'s offsets, then the same again
+     * {@link #ROUND_STEP_MS} later, {@code rounds} times in all.
+     */
+    static double[] offsetsS(int perRound, int rounds) {
+        double[] base = Arrays.copyOf(StartOffsetSweep.offsetsS(), perRound);
+        double[] all = new double[perRound * rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < perRound; i++) {
+                all[r * perRound + i] = base[i] + r * ROUND_STEP_MS / 1000.0;
+            }
+        }
+        return all;
     }
 
     /** Runs every controller on {@code spec} once per offset (the media flow starts that much later). */
@@ -171,27 +194,29 @@ public final class TraceOffsetSweep implements Callable<Integer> {
     static void printTable(PrintStream out, EncoderMode mode, int draws, List<TraceDraws> traces) {
         out.printf(Locale.ROOT, "%n%s, %d start offsets per trace and controller%n%n", mode, draws);
         out.println("| trace | ours QoE_lin mean / min | best baseline (by mean) | its mean | ratio of means "
-                + "| draws >= 1.15x | ours stall mean / max | draws stall > 1 % |");
-        out.println("|---|---|---|---:|---:|---:|---|---:|");
+                + "| ratio of medians | draws >= 1.15x | ours stall mean / max | draws stall > 1 % |");
+        out.println("|---|---|---|---:|---:|---:|---:|---|---:|");
         int atGoal = 0;
+        int medianAtGoal = 0;
         int stallMet = 0;
         double ratioSum = 0;
         double worstStall = 0;
         for (TraceDraws t : traces) {
             double ratio = t.ratioOfMeans();
             atGoal += ratio >= QOE_GOAL_RATIO ? 1 : 0;
+            medianAtGoal += t.ratioOfMedians() >= QOE_GOAL_RATIO ? 1 : 0;
             stallMet += t.ourStallMax() <= STALL_GOAL ? 1 : 0;
             ratioSum += ratio;
             worstStall = Math.max(worstStall, t.ourStallMax());
-            out.printf(Locale.ROOT, "| %s | %.3f / %.3f | %s | %.3f | %s%.3f%s | %d of %d | %.2f %% / %.2f %% | %d |%n",
+            out.printf(Locale.ROOT, "| %s | %.3f / %.3f | %s | %.3f | %s%.3f%s | %.3f | %d of %d | %.2f %% / %.2f %% | %d |%n",
                     t.trace(), t.ourQoeMean(), t.ourQoeMin(), t.bestBaseline().label(), t.bestBaselineMean(),
                     ratio >= QOE_GOAL_RATIO ? "" : "**", ratio, ratio >= QOE_GOAL_RATIO ? "" : "**",
-                    t.drawsAtRatio(QOE_GOAL_RATIO), t.draws(), 100 * t.ourStallMean(), 100 * t.ourStallMax(),
+                    t.ratioOfMedians(), t.drawsAtRatio(QOE_GOAL_RATIO), t.draws(), 100 * t.ourStallMean(), 100 * t.ourStallMax(),
                     t.drawsOverStall(STALL_GOAL));
         }
-        out.printf(Locale.ROOT, "%n%s: ratio of means >= %.2fx on %d of %d traces; mean of the per-trace ratios %.3f; "
+        out.printf(Locale.ROOT, "%n%s: ratio of means >= %.2fx on %d of %d traces (ratio of medians: %d); mean of the per-trace ratios %.3f; "
                 + "set mean %.3f vs %s %.3f: %.3fx; stall <= 1 %% in every draw on %d of %d traces (worst draw %.2f %%)%n",
-                mode, QOE_GOAL_RATIO, atGoal, traces.size(), ratioSum / traces.size(),
+                mode, QOE_GOAL_RATIO, atGoal, traces.size(), medianAtGoal, ratioSum / traces.size(),
                 setMean(traces, ControllerKind.SMOOTHCAST), bestBaselineOfSet(traces).label(),
                 setMean(traces, bestBaselineOfSet(traces)), setMeanRatio(traces), stallMet, traces.size(),
                 100 * worstStall);
@@ -220,6 +245,7 @@ public final class TraceOffsetSweep implements Callable<Integer> {
             trace.put("bestBaseline", t.bestBaseline().label());
             trace.put("bestBaselineMean", t.bestBaselineMean());
             trace.put("ratioOfMeans", t.ratioOfMeans());
+            trace.put("ratioOfMedians", t.ratioOfMedians());
             trace.put("drawsAtGoalRatio", t.drawsAtRatio(QOE_GOAL_RATIO));
             trace.put("ourStallMean", t.ourStallMean());
             trace.put("ourStallMax", t.ourStallMax());
