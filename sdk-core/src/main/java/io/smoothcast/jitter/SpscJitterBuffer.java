@@ -503,8 +503,9 @@ public final class SpscJitterBuffer {
             final long jitterNs = estimator.jitterNs();
             final long playoutDelayNs = estimator.playoutDelayNs();
             final boolean advances = s > highest;
+            final boolean jumps = s > highest + 1;
             if (advances) {
-                if (s > highest + 1 && !newStream) {
+                if (jumps && !newStream) {
                     onGap(s, head, sequenceNumber, arrivalNs);
                 }
                 if (newStream) {
@@ -532,9 +533,10 @@ public final class SpscJitterBuffer {
                 ring.writeBorrowed(s, mediaNs, arrivalNs, rtpTimestamp, sequenceNumber & 0xFFFF, flagBits,
                         payload, offset, length, owner);
             }
-            if (advances) {
-                // After the slot: a consumer that sees this number finds its packet.
-                ring.publishHighest(s);
+            if (jumps) {
+                // After the slot: a consumer that sees this mark finds its packet. A number right
+                // after the highest needs no store: the consumer finds it in its slot.
+                ring.publishJump(s);
             }
             final SeqLockedCounters counters = this.counters;
             beginPacketStatistics(length);
@@ -743,12 +745,13 @@ public final class SpscJitterBuffer {
         final FreezeDetector freezes = new FreezeDetector();
         final JitterFrame frame = new JitterFrame(ring);
         long head;
-        /** The producer's highest number as last read (see {@link #refreshHighest()}), or -1. */
+        /** A number known to be at most the producer's highest (see {@link #known(long)}), or -1. */
         long knownHighest = -1;
-        /** Whether this poll has read the producer's highest number already. */
-        boolean highestRefreshed;
-        /** A poll looked beyond the producer's highest number as known, after reading it. */
-        boolean ranOutOfKnown;
+        /**
+         * A number this poll found beyond the producer's highest (its slot empty, above the jump
+         * mark), or {@code Long.MAX_VALUE}: a poll looks for the end of the known numbers once.
+         */
+        long endSeen = Long.MAX_VALUE;
         /** Whether the packet at head is known to begin a frame. */
         boolean headStartConfirmed;
         /** A stream boundary was passed and the new stream's first frame is not yet found. */
@@ -780,17 +783,11 @@ public final class SpscJitterBuffer {
 
 
         int poll(long nowNs, FrameHandler handler) {
+            endSeen = Long.MAX_VALUE;
             long flush = ring.flushBelow();
             if (flush > head) {
                 streamStartPending = false;
                 giveUp(flush, JitterBufferStats.C_PACKETS_FLUSHED, true, false);
-            }
-            highestRefreshed = false;
-            if (ranOutOfKnown) {
-                // The last poll stopped at the known highest number: this one needs a fresh
-                // value anyway, so read it now rather than after scanning up to the old one.
-                ranOutOfKnown = false;
-                refreshHighest();
             }
             final int openRun = head == openRunStart && markerEndsFrame && !streamStartPending
                     ? extendOpenRun() : RUN_NOT_CHECKED;
@@ -845,7 +842,8 @@ public final class SpscJitterBuffer {
                         delivered++;
                         continue;
                     }
-                    if (!known(runEnd + 1)) {
+                    // An open run's scan found the number after it empty.
+                    if (!(runClosed ? known(runEnd + 1) : knownEmpty(runEnd + 1))) {
                         // Nothing arrived beyond this frame yet, so there is nothing to skip to.
                         break;
                     }
@@ -872,57 +870,63 @@ public final class SpscJitterBuffer {
          *     a gap after it (the full loop decides)
          */
         private int extendOpenRun() {
-            long s = openRunEnd;
-            while (true) {
-                long scan = ring.scanRun(s, knownHighest, openRunMediaNs);
-                s = scan >> 1;
-                openRunEnd = s;
-                if ((scan & 1) != 0) {
-                    return RUN_CLOSED;
-                }
-                if (s < knownHighest) {
-                    return RUN_NOT_CHECKED;
-                }
-                if (!known(s + 1)) {
-                    return RUN_STILL_OPEN;
-                }
+            final long scan = ring.scanRun(openRunEnd, openRunMediaNs);
+            final long s = scan >> 1;
+            openRunEnd = s;
+            if (s > knownHighest) {
+                knownHighest = s;
             }
+            if ((scan & 1) != 0) {
+                return RUN_CLOSED;
+            }
+            // Open at s: the scan found s + 1 empty. Known anyway, it is a gap with packets beyond it.
+            return knownEmpty(s + 1) ? RUN_NOT_CHECKED : RUN_STILL_OPEN;
         }
 
         /**
-         * Whether number {@code s} is at most the producer's highest stored number. The consumer
-         * reads that number again only when {@code s} lies beyond the value it knows, and at most
-         * once per poll: the producer writes that cache line for every packet, so reading it on
-         * every poll would move the line between the cores each time. A value read once, when
-         * first needed, gives the same decisions as reading it when the poll began (plus whatever
-         * arrived in between).
+         * Whether number {@code s} (at or above the head) is at most the producer's highest
+         * stored number: it is if its slot holds it, or if it is at most the producer's jump
+         * mark (see {@link SpscSlotRing#jumpMark()}). The producer writes the slots for every
+         * packet but the mark only when it skips numbers, so the consumer detects new packets
+         * from the slot lines it must read anyway, and the mark's line stays in its cache.
+         * Once a poll has found the end (see {@link #endSeen}), numbers from there on are not
+         * looked up again in that poll: the poll's decisions are those of the producer's state
+         * at that moment.
          */
         private boolean known(long s) {
-            if (s <= knownHighest || (refreshHighest() && s <= knownHighest)) {
+            return s <= knownHighest || (s < endSeen && knownBeyond(s));
+        }
+
+        /** {@link #known(long)} for a number beyond {@link #knownHighest}: kept out of the callers. */
+        private boolean knownBeyond(long s) {
+            if (ring.holds(s)) {
+                knownHighest = s;
                 return true;
             }
-            ranOutOfKnown = true;
+            return knownEmpty(s);
+        }
+
+        /** As {@link #known(long)}, for a number whose slot was just found not to hold it. */
+        private boolean knownEmpty(long s) {
+            if (s <= knownHighest) {
+                return true;
+            }
+            if (s >= endSeen) {
+                return false;
+            }
+            final long mark = ring.jumpMark();
+            if (s <= mark) {
+                knownHighest = mark;
+                return true;
+            }
+            endSeen = s;
             return false;
         }
 
-        /** @return whether a first read in this poll found higher numbers than known */
-        private boolean refreshHighest() {
-            if (highestRefreshed) {
-                return false;
-            }
-            highestRefreshed = true;
-            long highest = ring.producerHighest();
-            if (highest == knownHighest) {
-                return false;
-            }
-            knownHighest = highest;
-            return true;
-        }
-
         long playoutTimeNs(int rtpTimestamp) {
-            final long highest = ring.producerHighest();
+            endSeen = Long.MAX_VALUE;
             // Slots from head up are the consumer's until it releases them, so they are stable.
-            for (long s = head; s <= highest; s++) {
+            for (long s = head; known(s); s++) {
                 if (ring.holds(s) && !isBoundary(s)) {
                     long ticks = rtpTimestamp - ring.rtpTimestamp(s); // signed: across the wrap
                     return ring.mediaTimeNs(s) + ring.playoutOffsetNs() + ticks * NS_PER_SECOND / clockRateHz;
@@ -973,15 +977,11 @@ public final class SpscJitterBuffer {
         private boolean isCompleteRun(long start, boolean startConfirmed, long offsetNs) {
             final long mediaNs = ring.mediaTimeNs(start);
             long s = start == openRunStart ? openRunEnd : start;
-            boolean closed;
-            while (true) {
-                long scan = ring.scanRun(s, knownHighest, mediaNs);
-                s = scan >> 1;
-                closed = (scan & 1) != 0;
-                // Open at the known highest number: look again if more arrived.
-                if (closed || s < knownHighest || !known(s + 1)) {
-                    break;
-                }
+            final long scan = ring.scanRun(s, mediaNs);
+            s = scan >> 1;
+            final boolean closed = (scan & 1) != 0;
+            if (s > knownHighest) {
+                knownHighest = s;
             }
             runEnd = s;
             runClosed = closed;

@@ -10,13 +10,12 @@ abstract class SlotRingPadding0 {
 }
 
 /**
- * The field the producer writes for every packet, alone on its cache lines: the consumer reads it
- * only when it has run out of known work, so every other field it reads per poll stays in its
- * own cache.
+ * The field the producer writes when its highest number jumps over missing numbers (rarely in
+ * steady state), alone on its cache lines. The consumer reads it when it finds a slot empty.
  */
 abstract class SlotRingProducerFields extends SlotRingPadding0 {
-    /** Highest buffer sequence number stored, or -1. */
-    volatile long producerHighest = -1;
+    /** The last number stored above the producer's highest + 1 at the time, or -1 (see {@link SpscSlotRing#jumpMark()}). */
+    volatile long jumpMark = -1;
 }
 
 abstract class SlotRingPadding1 extends SlotRingProducerFields {
@@ -69,6 +68,14 @@ abstract class SlotRingPadding2 extends SlotRingConsumerFields {
  * slots; the producer reads {@code consumerHead} with acquire before reusing a slot. A slot
  * therefore never changes while the consumer can still read it.
  *
+ * <p>How the consumer learns which numbers exist. A slot it finds holding its number exists; a
+ * number {@code x} it finds empty lies below the producer's highest number exactly when
+ * {@code x <= jumpMark()}: the producer stores numbers above its highest one at a time, and
+ * publishes the jump mark (after the slot) only when a number skips over missing ones, so every
+ * number above the mark, up to the producer's highest, is held. The consumer therefore detects
+ * new packets from the slots it reads anyway; no field is written for every packet that the
+ * consumer must read on every poll (that line would move between the cores on each poll).
+ *
  * <p>Payload memory. A slot does not own payload memory: the producer stores each packet's payload
  * in a chunk of {@code maxPayloadBytes} bytes taken from a {@link PayloadChunkPool} and records
  * the chunk's number in the slot. A chunk goes back to the pool once its slot is released, so the
@@ -99,7 +106,7 @@ public final class SpscSlotRing extends SlotRingPadding2 {
     public static final int FLAG_BORROWED = 4;
 
     private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final VarHandle PRODUCER_HIGHEST;
+    private static final VarHandle JUMP_MARK;
     private static final VarHandle FLUSH_BELOW;
     private static final VarHandle PLAYOUT_OFFSET;
     private static final VarHandle TARGET_DELAY;
@@ -109,7 +116,7 @@ public final class SpscSlotRing extends SlotRingPadding2 {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            PRODUCER_HIGHEST = lookup.findVarHandle(SlotRingProducerFields.class, "producerHighest", long.class);
+            JUMP_MARK = lookup.findVarHandle(SlotRingProducerFields.class, "jumpMark", long.class);
             FLUSH_BELOW = lookup.findVarHandle(SlotRingProducerRareFields.class, "flushBelow", long.class);
             PLAYOUT_OFFSET = lookup.findVarHandle(SlotRingProducerRareFields.class, "playoutOffsetNs", long.class);
             TARGET_DELAY = lookup.findVarHandle(SlotRingProducerRareFields.class, "targetDelayNs", long.class);
@@ -249,9 +256,13 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         SEQUENCE.setRelease(meta, b + SEQUENCE_FIELD, s);
     }
 
-    /** Publishes the highest stored number (release, so its slot is visible first). */
-    public void publishHighest(long s) {
-        PRODUCER_HIGHEST.setRelease(this, s);
+    /**
+     * Publishes {@code s}, just stored above the producer's previous highest number + 1, as the
+     * jump mark (release, so its slot is visible first). Producer thread only; not needed for a
+     * number that is exactly the previous highest + 1.
+     */
+    public void publishJump(long s) {
+        JUMP_MARK.setRelease(this, s);
     }
 
     /** Asks the consumer to drop everything below {@code s}. */
@@ -283,9 +294,14 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         return (long) SEQUENCE.getAcquire(meta, base(s) + SEQUENCE_FIELD) == s;
     }
 
-    /** @return the producer's highest stored number (acquire), or -1 */
-    public long producerHighest() {
-        return (long) PRODUCER_HIGHEST.getAcquire(this);
+    /**
+     * The last number the producer stored above its highest + 1 at the time (acquire), or -1.
+     * Every number from here up to the producer's highest is either held or released by the
+     * consumer, so a number the consumer finds empty at or above its head exists (is below the
+     * producer's highest) only if it is at most this mark.
+     */
+    public long jumpMark() {
+        return (long) JUMP_MARK.getAcquire(this);
     }
 
     /** @return the pending flush point (acquire), or -1 */
@@ -315,18 +331,18 @@ public final class SpscSlotRing extends SlotRingPadding2 {
     }
 
     /**
-     * Walks a run of packets sharing one media time, from held number {@code from} up to
-     * {@code limit} at most. The run is closed by a packet with the marker bit, or by a held
-     * packet after it with another media time or a stream boundary; it stays open at a number
-     * not (yet) held or at {@code limit}. One method with the arrays in locals, so the JIT does
-     * not reload them after each slot's acquire. Consumer thread.
+     * Walks a run of packets sharing one media time, from held number {@code from}. The run is
+     * closed by a packet with the marker bit, or by a held packet after it with another media
+     * time or a stream boundary; it stays open at a number whose successor is not (yet) held.
+     * One method with the arrays in locals, so the JIT does not reload them after each slot's
+     * acquire. Consumer thread.
      *
      * @param from a number the consumer holds, in the run
-     * @param limit the highest number to look at (the producer's highest, as known)
      * @param mediaNs the run's media time
-     * @return the run's last number times 2, plus 1 if the run is closed
+     * @return the run's last number times 2, plus 1 if the run is closed; every number up to
+     *     the last is held
      */
-    public long scanRun(long from, long limit, long mediaNs) {
+    public long scanRun(long from, long mediaNs) {
         final long[] m = meta;
         final int k = mask;
         long s = from;
@@ -335,9 +351,6 @@ public final class SpscSlotRing extends SlotRingPadding2 {
                 return s << 1 | 1;
             }
             long next = s + 1;
-            if (next > limit) {
-                return s << 1;
-            }
             int b = ((int) next & k) * STRIDE;
             if ((long) SEQUENCE.getAcquire(m, b + SEQUENCE_FIELD) != next) {
                 return s << 1;
