@@ -22,6 +22,7 @@ import java.util.Locale;
  */
 public final class StartOffsetSweep {
 
+    /** The perturbations, seconds: uneven steps so that no two move a flow by whole frames. */
     private static final double[] OFFSETS_S = {
         0.0031, 0.0077, 0.0113, 0.0171, 0.0229, 0.0283, 0.0337, 0.0391};
     private static final double GOAL_RATIO = 0.75;
@@ -48,7 +49,7 @@ public final class StartOffsetSweep {
         double recoveryMax = 0;
         int recoveries = 0;
         for (double offsetS : OFFSETS_S) {
-            RunData data = ScenarioRunner.run(shifted(base, offsetS), ControllerKind.SMOOTHCAST, mode, 1);
+            RunData data = ScenarioRunner.run(shifted(base, 0, offsetS), ControllerKind.SMOOTHCAST, mode, 1);
             Double fairness = RunMetrics.fairnessMinRatio(data);
             Double recovery = RunMetrics.queueRecoveryMs(data);
             System.out.printf(Locale.ROOT, "offset %.1f ms: fairness %s, queue recovery %s ms%n", offsetS * 1000,
@@ -87,13 +88,24 @@ public final class StartOffsetSweep {
         throw new IllegalArgumentException("unknown scenario (RFC 8867 and goal scenarios only): " + name);
     }
 
-    /** The scenario with media flow {@code i} starting {@code i x offsetS} later. */
-    static ScenarioSpec shifted(ScenarioSpec spec, double offsetS) {
+    /** The sweep's start offsets, seconds (a copy). */
+    static double[] offsetsS() {
+        return OFFSETS_S.clone();
+    }
+
+    /**
+     * The scenario with media flow {@code i} (its index among all flows) starting
+     * {@code everyFlowOffsetS + i x perFlowOffsetS} later. The RFC sweep moves the flows apart
+     * ({@code everyFlowOffsetS = 0}); a single-flow trace moves its flow against the capacity
+     * trace ({@code perFlowOffsetS = 0}).
+     */
+    static ScenarioSpec shifted(ScenarioSpec spec, double everyFlowOffsetS, double perFlowOffsetS) {
         List<FlowSpec> flows = new ArrayList<>();
         for (int i = 0; i < spec.flows().size(); i++) {
             FlowSpec f = spec.flows().get(i);
+            double offsetS = everyFlowOffsetS + i * perFlowOffsetS;
             flows.add(f.kind() == FlowSpec.Kind.MEDIA
-                    ? new FlowSpec(f.kind(), f.startS() + i * offsetS, f.extraOneWayDelayMs(), f.pauseStartS(),
+                    ? new FlowSpec(f.kind(), f.startS() + offsetS, f.extraOneWayDelayMs(), f.pauseStartS(),
                             f.pauseEndS(), f.bytes())
                     : f);
         }
