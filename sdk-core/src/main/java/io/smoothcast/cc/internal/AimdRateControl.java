@@ -36,6 +36,21 @@ public final class AimdRateControl {
     private static final long DECREASE_SETTLE_NS = 250_000_000L;
     private static final long LARGE_QUEUE_NS = 100_000_000L;
     /**
+     * A standing queue this long is a capacity cliff the decreases have not caught up with (seen
+     * on norway-ferry-2, where the capacity halves within 100 ms and the queue fills to 300 ms
+     * before the first decrease): with the one-way delay it takes most of a 400 ms playout budget.
+     */
+    private static final long DEEP_QUEUE_NS = 200_000_000L;
+    /** The spacing of decreases on such a queue: two feedback intervals, about one base RTT. */
+    private static final long DEEP_QUEUE_SPACING_NS = 100_000_000L;
+    /**
+     * How long after the first decrease on a deep queue the short spacing lasts. Measured: 1 s
+     * made a TCP flow sharing the link finish later than CongestionControlGoalsTest allows;
+     * 300 ms and 1 s moved GoalGrid's three-flow ratio to 0.71-0.74 (goal 0.75); 500 ms held
+     * every goal column (BENCHMARKS.md, "Session 6, third pass").
+     */
+    private static final long DEEP_QUEUE_WINDOW_NS = 500_000_000L;
+    /**
      * Under this standing queue an overuse is a build-up of our own that has just begun, and the
      * newest acknowledged window shows what the path carries; above it the window's rate is
      * shaped by a queue (possibly others' traffic) and is no clean measurement.
@@ -86,6 +101,9 @@ public final class AimdRateControl {
     private double linkVarianceKbps = 0.4;
     private long rttNs = 200_000_000L;
     private long queueDelayNs;
+    /** Whether the standing queue is above DEEP_QUEUE_NS, and since when (first decrease). */
+    private boolean deepQueue;
+    private long deepQueueSinceNs;
     private long latestAckedSampleBps = -1;
     private long sentBps = -1;
     /** Whether a probe result raised the estimate since the last decrease. */
@@ -110,6 +128,9 @@ public final class AimdRateControl {
     /** @param queueDelayNs the latest estimate of the bottleneck's standing queue, &gt;= 0 */
     public void setQueueDelayNs(long queueDelayNs) {
         this.queueDelayNs = Math.max(0, queueDelayNs);
+        if (this.queueDelayNs <= DEEP_QUEUE_NS) {
+            deepQueue = false;
+        }
     }
 
     /**
@@ -222,7 +243,25 @@ public final class AimdRateControl {
         // At most one decrease per round trip, so one queue build-up is not punished twice.
         // A standing queue above LARGE_QUEUE_NS is no longer one build-up in progress: it must
         // go, so then the next decrease may come after one RTT.
-        long spacingNs = queueDelayNs > LARGE_QUEUE_NS ? rttNs : rttNs + DECREASE_SETTLE_NS;
+        // A standing queue above DEEP_QUEUE_NS leaves a frame too little of its playout budget,
+        // and the RTT is then mostly that queue (300 ms of queue: 400 ms RTT), so waiting an RTT
+        // would leave it standing that long: the next decrease may come DEEP_QUEUE_SPACING_NS on.
+        // Only during the first DEEP_QUEUE_WINDOW_NS of such a queue (from the first decrease
+        // that saw it): a cliff's queue is met by two to four quick decreases; one that stands
+        // longer may be a loss-based competitor's, which faster decreases would not drain (they
+        // would only hand it our share; CompetingFlowDetector handles that).
+        if (queueDelayNs > DEEP_QUEUE_NS && !deepQueue) {
+            deepQueue = true;
+            deepQueueSinceNs = nowNs;
+        }
+        long spacingNs;
+        if (deepQueue && nowNs - deepQueueSinceNs < DEEP_QUEUE_WINDOW_NS) {
+            spacingNs = Math.min(rttNs, DEEP_QUEUE_SPACING_NS);
+        } else if (queueDelayNs > LARGE_QUEUE_NS) {
+            spacingNs = rttNs;
+        } else {
+            spacingNs = rttNs + DECREASE_SETTLE_NS;
+        }
         if (haveDecreased && nowNs - lastDecreaseNs < spacingNs) {
             return;
         }

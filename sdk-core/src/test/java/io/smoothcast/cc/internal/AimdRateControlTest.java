@@ -151,6 +151,64 @@ class AimdRateControlTest {
     }
 
     @Test
+    void deepStandingQueue_nextDecreaseComesAfter100MsNotAfterTheInflatedRtt() {
+        AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
+        aimd.setRttNs(400 * MS); // 100 ms path + 300 ms of queue
+        aimd.setQueueDelayNs(250 * MS);
+        long first = aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
+        assertEquals(750_000, first); // drain 250 ms within 1 s
+        long held = aimd.update(BandwidthUsage.OVERUSING, 800_000, 800_000, S + 50 * MS);
+        assertEquals(750_000, held, "within 100 ms: no second decrease");
+        long lowered = aimd.update(BandwidthUsage.OVERUSING, 800_000, 800_000, S + 150 * MS);
+        assertEquals(600_000, lowered, "150 ms later, long before one 400 ms RTT");
+    }
+
+    @Test
+    void deepQueueStandingPastItsWindow_nextDecreaseWaitsOneRttAgain() {
+        // A queue still deep half a second after our first decrease on it may not be ours (a
+        // loss-based competitor keeps its buffer full): cutting every 100 ms would only hand it
+        // our share.
+        AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
+        aimd.setRttNs(400 * MS);
+        aimd.setQueueDelayNs(250 * MS);
+        aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
+        long second = aimd.update(BandwidthUsage.OVERUSING, 800_000, 800_000, S + 400 * MS);
+        assertEquals(600_000, second);
+        long held = aimd.update(BandwidthUsage.OVERUSING, 500_000, 500_000, S + 600 * MS);
+        assertEquals(600_000, held, "0.6 s into the deep queue: the spacing is one RTT again");
+        long lowered = aimd.update(BandwidthUsage.OVERUSING, 500_000, 500_000, S + 800 * MS);
+        assertEquals(375_000, lowered);
+    }
+
+    @Test
+    void queueFallingUnderTheDeepMark_startsANewWindowWhenItReturns() {
+        AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
+        aimd.setRttNs(400 * MS);
+        aimd.setQueueDelayNs(250 * MS);
+        aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
+        aimd.setQueueDelayNs(20 * MS);
+        aimd.update(BandwidthUsage.NORMAL, 750_000, 750_000, 2 * S);
+        aimd.setQueueDelayNs(250 * MS);
+        long first = aimd.update(BandwidthUsage.OVERUSING, 800_000, 800_000, 3 * S);
+        long second = aimd.update(BandwidthUsage.OVERUSING, 700_000, 700_000, 3 * S + 150 * MS);
+        assertEquals(600_000, first);
+        assertEquals(525_000, second, "a new deep queue: 150 ms spacing allowed again");
+    }
+
+    @Test
+    void largeButNotDeepQueue_nextDecreaseStillWaitsOneRtt() {
+        AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
+        aimd.setRttNs(300 * MS);
+        aimd.setQueueDelayNs(150 * MS);
+        long first = aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
+        assertEquals(850_000, first);
+        long held = aimd.update(BandwidthUsage.OVERUSING, 800_000, 800_000, S + 150 * MS);
+        assertEquals(850_000, held, "a 150 ms queue: the next decrease waits one RTT");
+        long lowered = aimd.update(BandwidthUsage.OVERUSING, 800_000, 800_000, S + 300 * MS);
+        assertEquals(680_000, lowered);
+    }
+
+    @Test
     void farFromKnownCapacity_increasesAbout8PercentPerSecond() {
         AimdRateControl aimd = new AimdRateControl(1_000_000, 30_000, 20_000_000);
         aimd.update(BandwidthUsage.NORMAL, -1, -1, 0);
