@@ -6,7 +6,9 @@ package io.smoothcast.cc.internal;
  * last known link capacity and additive (two packets per response time) near it; on overuse
  * the rate drops to {@code BETA} times the acknowledged bitrate, or lower when a large standing
  * queue has been measured: low enough to drain it within {@link #QUEUE_DRAIN_NS} (our addition to
- * GCC, so a sudden capacity drop does not leave seconds of queue behind). After a capacity drop
+ * GCC, so a sudden capacity drop does not leave seconds of queue behind); decreases come at most
+ * one per RTT, but on a standing queue over 200 ms (a capacity cliff) 100 ms apart for half a
+ * second, since that RTT is mostly the queue itself. After a capacity drop
  * and a recovery probe, the averaged acknowledged bitrate still mixes in the slow windows from
  * before the probe; when an overuse then finds the path changed (smooth average and newest window
  * both far below the known capacity) on a short queue, the decrease starts from the newest window
