@@ -150,11 +150,17 @@ class AimdRateControlTest {
         assertEquals(1_190_000, lowered);
     }
 
+    /** A controller whose RTT is 100 ms of path plus 300 ms of queue, standing at 250 ms now. */
+    private static AimdRateControl onDeepQueue() {
+        AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
+        aimd.setRttNs(400 * MS);
+        aimd.setQueueDelayNs(250 * MS);
+        return aimd;
+    }
+
     @Test
     void deepStandingQueue_nextDecreaseComesAfter100MsNotAfterTheInflatedRtt() {
-        AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
-        aimd.setRttNs(400 * MS); // 100 ms path + 300 ms of queue
-        aimd.setQueueDelayNs(250 * MS);
+        AimdRateControl aimd = onDeepQueue();
         long first = aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
         assertEquals(750_000, first); // drain 250 ms within 1 s
         long held = aimd.update(BandwidthUsage.OVERUSING, 800_000, 800_000, S + 50 * MS);
@@ -168,9 +174,7 @@ class AimdRateControlTest {
         // A queue still deep half a second after our first decrease on it may not be ours (a
         // loss-based competitor keeps its buffer full): cutting every 100 ms would only hand it
         // our share.
-        AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
-        aimd.setRttNs(400 * MS);
-        aimd.setQueueDelayNs(250 * MS);
+        AimdRateControl aimd = onDeepQueue();
         aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
         long second = aimd.update(BandwidthUsage.OVERUSING, 800_000, 800_000, S + 400 * MS);
         assertEquals(600_000, second);
@@ -182,9 +186,7 @@ class AimdRateControlTest {
 
     @Test
     void queueFallingUnderTheDeepMark_startsANewWindowWhenItReturns() {
-        AimdRateControl aimd = new AimdRateControl(2_000_000, 30_000, 20_000_000);
-        aimd.setRttNs(400 * MS);
-        aimd.setQueueDelayNs(250 * MS);
+        AimdRateControl aimd = onDeepQueue();
         aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
         aimd.setQueueDelayNs(20 * MS);
         aimd.update(BandwidthUsage.NORMAL, 750_000, 750_000, 2 * S);
