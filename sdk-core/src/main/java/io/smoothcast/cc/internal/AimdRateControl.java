@@ -46,10 +46,11 @@ public final class AimdRateControl {
     /** The spacing of decreases on such a queue: two feedback intervals, about one base RTT. */
     private static final long DEEP_QUEUE_SPACING_NS = 100_000_000L;
     /**
-     * How long after the first decrease on a deep queue the short spacing lasts. Measured: 1 s
-     * made a TCP flow sharing the link finish later than CongestionControlGoalsTest allows;
-     * 300 ms and 1 s moved GoalGrid's three-flow ratio to 0.71-0.74 (goal 0.75); 500 ms held
-     * every goal column (BENCHMARKS.md, "Session 6, third pass").
+     * How long after the first decrease on a deep queue the short spacing lasts. Measured
+     * (BENCHMARKS.md, "Session 6, third pass"): with no limit a TCP flow sharing the link
+     * finished later than CongestionControlGoalsTest allows; 300 ms failed its fairness case
+     * (seed 5); 1 s (on queues over 250 ms) put GoalGrid's three-flow ratio at 0.74 (goal 0.75);
+     * 500 ms held every goal column.
      */
     private static final long DEEP_QUEUE_WINDOW_NS = 500_000_000L;
     /**
