@@ -1,10 +1,8 @@
 package io.smoothcast.benchmarks.transport;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,12 +51,9 @@ final class ReaderPriority {
         try {
             Path task = Paths.get("/proc/thread-self").toRealPath();
             String tid = task.getFileName().toString();
-            List<String> withTask = new ArrayList<>(command);
-            withTask.add(tid);
-            Process change = new ProcessBuilder(withTask).redirectErrorStream(true).start();
-            String output = new String(change.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (change.waitFor() != 0) {
-                System.err.printf("%s stays at its priority: %s failed: %s%n", name, command.get(0), output);
+            String failure = TaskCommand.run(command, Long.parseLong(tid));
+            if (failure != null) {
+                System.err.printf("%s stays at its priority: %s failed: %s%n", name, command.get(0), failure);
                 return;
             }
             System.out.printf("%s (task %s) %s%n", name, tid, done);

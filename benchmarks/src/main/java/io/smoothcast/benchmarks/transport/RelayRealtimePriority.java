@@ -1,7 +1,6 @@
 package io.smoothcast.benchmarks.transport;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -32,11 +31,9 @@ final class RelayRealtimePriority {
         try {
             List<Long> relayTasks = RelayThreadPinning.relayTasks();
             for (long task : relayTasks) {
-                Process chrt = new ProcessBuilder("chrt", "-f", "-p", String.valueOf(priority), String.valueOf(task))
-                        .redirectErrorStream(true).start();
-                String output = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                if (chrt.waitFor() != 0) {
-                    System.err.printf("relay thread %d stays a normal thread: chrt failed: %s%n", task, output);
+                String failure = TaskCommand.run(List.of("chrt", "-f", "-p", String.valueOf(priority)), task);
+                if (failure != null) {
+                    System.err.printf("relay thread %d stays a normal thread: chrt failed: %s%n", task, failure);
                     return;
                 }
             }

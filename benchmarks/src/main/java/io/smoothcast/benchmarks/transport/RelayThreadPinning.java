@@ -59,11 +59,9 @@ final class RelayThreadPinning {
             List<Long> relayTasks = relayTasks();
             for (int k = 0; k < relayTasks.size(); k++) {
                 int cpu = k % cores;
-                Process taskset = new ProcessBuilder("taskset", "-pc", String.valueOf(cpu),
-                        String.valueOf(relayTasks.get(k))).redirectErrorStream(true).start();
-                String output = new String(taskset.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                if (taskset.waitFor() != 0) {
-                    System.err.printf("relay thread %d not pinned: %s%n", relayTasks.get(k), output);
+                String failure = TaskCommand.run(List.of("taskset", "-pc", String.valueOf(cpu)), relayTasks.get(k));
+                if (failure != null) {
+                    System.err.printf("relay thread %d not pinned: %s%n", relayTasks.get(k), failure);
                     return;
                 }
             }
