@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.netsim.LinkModel;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -145,12 +149,12 @@ class LossRecoveryIT {
 
     /** The frame indices up to {@link #LAST_MEASURED} missing from {@code delivered}, the join's included. */
     private static List<Integer> missing(List<Integer> delivered) {
-        java.util.Set<Integer> got = new java.util.HashSet<>(delivered);
-        return java.util.stream.IntStream.rangeClosed(0, LAST_MEASURED).filter(i -> !got.contains(i)).boxed().toList();
+        Set<Integer> got = new HashSet<>(delivered);
+        return IntStream.rangeClosed(0, LAST_MEASURED).filter(i -> !got.contains(i)).boxed().toList();
     }
 
     /** Waits 20 s for the last frame; a timeout says what had arrived by then, and {@code context}. */
-    private static void awaitLastFrame(FrameCollector collector, java.util.function.Supplier<String> context)
+    private static void awaitLastFrame(FrameCollector collector, Supplier<String> context)
             throws InterruptedException {
         if (!collector.lastFrame.await(20, TimeUnit.SECONDS)) {
             List<Integer> indices = collector.indices();

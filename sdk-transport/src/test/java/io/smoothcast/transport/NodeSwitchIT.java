@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.smoothcast.netsim.LinkModel;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +45,7 @@ class NodeSwitchIT {
             // The broadcaster first: with media flowing the lossy path never looks silent (with
             // keepalive answers alone, three lost in a row would count as a dead node).
             try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(origin,
-                    new java.util.concurrent.atomic.AtomicInteger(), StallTolerantFailover.tolerantPolicy().build())) {
+                    new AtomicInteger(), StallTolerantFailover.tolerantPolicy().build())) {
                 try (Viewer viewer = Viewer.builder().nodes(List.of(viaLossyPath, edgeB.localAddress()))
                         .failover(StallTolerantFailover.tolerantPolicy().build())
                         .streamId("it-show").listener(log).build().start()) {
@@ -78,7 +81,7 @@ class NodeSwitchIT {
                 // The broadcaster only knows B (say it failed over there). It streams from the
                 // start: frames sent while the viewer is still on A are lost to it, the rest arrive.
                 try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(b,
-                        new java.util.concurrent.atomic.AtomicInteger(), policy)) {
+                        new AtomicInteger(), policy)) {
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES / 5, null);
                     awaitLastFrame(log, viewer, 10, () -> "A " + a.stats() + "; B " + b.stats() + "; "
                             + broadcaster.stats());
@@ -121,7 +124,7 @@ class NodeSwitchIT {
                         .listener(broadcasterLog).build().start()) {
                     FrameCollector.await(broadcasterLog.latch(ConnectionState.CONNECTED), 5, "broadcaster connected");
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
-                    java.util.function.Supplier<String> nodes = () -> "A " + a.stats() + "; B " + b.stats() + "; "
+                    Supplier<String> nodes = () -> "A " + a.stats() + "; B " + b.stats() + "; "
                             + broadcaster.stats() + "; " + lossyIngest.stats();
                     awaitLastFrame(onA, viewerA, 25, nodes);
                     awaitLastFrame(onB, viewerB, 25, nodes);
@@ -163,8 +166,8 @@ class NodeSwitchIT {
      * viewer's stats and {@code context} (the nodes' and the broadcaster's) as they are then.
      */
     private static void awaitLastFrame(StateLog log, Viewer viewer, long seconds,
-            java.util.function.Supplier<String> context) throws InterruptedException {
-        if (!log.frames.lastFrame.await(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
+            Supplier<String> context) throws InterruptedException {
+        if (!log.frames.lastFrame.await(seconds, TimeUnit.SECONDS)) {
             throw new AssertionError("timed out after " + seconds + " s waiting for the last frame; "
                     + log.changes() + "; " + viewer.stats() + "; " + context.get());
         }
