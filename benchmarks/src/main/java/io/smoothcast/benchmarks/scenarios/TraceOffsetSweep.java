@@ -214,11 +214,12 @@ public final class TraceOffsetSweep implements Callable<Integer> {
                     t.ratioOfMedians(), t.drawsAtRatio(QOE_GOAL_RATIO), t.draws(), 100 * t.ourStallMean(), 100 * t.ourStallMax(),
                     t.drawsOverStall(STALL_GOAL));
         }
+        ControllerKind best = bestBaselineOfSet(traces);
         out.printf(Locale.ROOT, "%n%s: ratio of means >= %.2fx on %d of %d traces (ratio of medians: %d); mean of the per-trace ratios %.3f; "
                 + "set mean %.3f vs %s %.3f: %.3fx; stall <= 1 %% in every draw on %d of %d traces (worst draw %.2f %%)%n",
                 mode, QOE_GOAL_RATIO, atGoal, traces.size(), medianAtGoal, ratioSum / traces.size(),
-                setMean(traces, ControllerKind.SMOOTHCAST), bestBaselineOfSet(traces).label(),
-                setMean(traces, bestBaselineOfSet(traces)), setMeanRatio(traces), stallMet, traces.size(),
+                setMean(traces, ControllerKind.SMOOTHCAST), best.label(),
+                setMean(traces, best), setMeanRatio(traces), stallMet, traces.size(),
                 100 * worstStall);
     }
 
