@@ -25,6 +25,7 @@ import io.smoothcast.transport.internal.rtx.RtpHeaders;
 import io.smoothcast.transport.internal.rtx.RtxPackets;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -79,6 +80,10 @@ public final class RelayEngine implements DatagramReceiver {
     private FanOutLanes lanes = FanOutLanes.single();
     /** Subscribing sessions per lane, to put each new one on the least loaded. */
     private int[] sessionsPerLane = new int[1];
+    /** Lane 0's recipients of the packet being fanned out (cleared as they are sent). */
+    private InetSocketAddress[] ownRecipients = new InetSocketAddress[16];
+    /** Lane 0's transport-wide numbers of the packet being fanned out, by recipient. */
+    private int[] ownSequences = new int[16];
     private long loadWindowStartNs;
     private boolean loadWindowStarted;
     private long loadWindowStartPackets;
@@ -284,7 +289,15 @@ public final class RelayEngine implements DatagramReceiver {
     }
 
     /**
-     * Caches an accepted RTP packet for NACKs and sends it to every subscriber that wants it.
+     * Caches an accepted RTP packet for NACKs and sends it to every subscriber that wants it:
+     * a copy carrying the session's own transport-wide sequence number when the packet has the
+     * extension (so the node's controller for that downlink sees every packet), else the shared
+     * packet itself ({@link FanOutLanes#sendCopy}).
+     *
+     * <p>The copy is one pooled direct buffer, which the epoll transport hands to the kernel by
+     * address. A gather-write (a per-subscriber header in front of a shared payload slice) was
+     * measured slower on real sockets: Netty builds NIO buffer views of every composite it
+     * writes (BENCHMARKS.md, "Relay fan-out").
      *
      * @param restored whether the packet was rebuilt from a retransmission (late: it can carry
      *     no layer switch)
@@ -336,35 +349,34 @@ public final class RelayEngine implements DatagramReceiver {
             counters.add(RelayCounter.FAN_OUT_LANE_BEHIND, refused);
             forwarded -= refused;
         }
+        // This thread's own copies in two passes: first every subscriber's number and record,
+        // then the copies. Each record touches a few lines of that subscriber's state, which
+        // are mostly out of the cache by its next packet; in a tight loop of records the CPU
+        // has several of those misses in flight at once, where a copy and a write between two
+        // records kept it from reaching the next one.
+        int own = 0;
         for (int i = 0; i < subscribers.size(); i++) {
             Subscription subscription = subscribers.get(i);
-            if (subscription.session.lane == 0 && subscription.wants(track, sequenceNumber, keyframeStart, marker)) {
-                sendToSubscriber(subscription.session, packet, transportOffset, nowNs);
-                forwarded++;
+            RelaySession session = subscription.session;
+            if (session.lane == 0 && subscription.wants(track, sequenceNumber, keyframeStart, marker)) {
+                if (own == ownRecipients.length) {
+                    // Grows with the subscriber count, then stays: no allocation per packet.
+                    ownRecipients = Arrays.copyOf(ownRecipients, own * 2);
+                    ownSequences = Arrays.copyOf(ownSequences, own * 2);
+                }
+                ownRecipients[own] = session.address;
+                ownSequences[own] = transportOffset == TransportSequenceExtension.NOT_FOUND
+                        ? FanOutLanes.NO_SEQUENCE : downlinkOf(session).recordSent(length, nowNs);
+                own++;
             }
         }
+        for (int i = 0; i < own; i++) {
+            FanOutLanes.sendCopy(out, packet, transportOffset, ownSequences[i], ownRecipients[i]);
+            ownRecipients[i] = null;
+        }
+        forwarded += own;
         counters.add(RelayCounter.PACKETS_FORWARDED, forwarded);
         counters.add(RelayCounter.BYTES_FORWARDED, forwarded * length);
-    }
-
-    /**
-     * Sends a packet to a subscriber session: a copy carrying the session's own transport-wide
-     * sequence number when the packet has the extension (so the node's controller for that
-     * downlink sees every packet), else the shared packet itself.
-     *
-     * <p>The copy is one pooled direct buffer, which the epoll transport hands to the kernel by
-     * address (nothing allocated per packet on the event loop). A gather-write (a per-subscriber
-     * header in front of a shared payload slice) was measured slower on real sockets: Netty
-     * builds NIO buffer views of every composite it writes (BENCHMARKS.md, "Relay fan-out").
-     *
-     * @param packet the packet; not released here
-     * @param transportOffset where the transport-wide sequence number sits, from the reader
-     *     index, or {@link TransportSequenceExtension#NOT_FOUND}
-     */
-    private void sendToSubscriber(RelaySession session, ByteBuf packet, int transportOffset, long nowNs) {
-        int transportSequence = transportOffset == TransportSequenceExtension.NOT_FOUND
-                ? FanOutLanes.NO_SEQUENCE : downlinkOf(session).recordSent(packet.readableBytes(), nowNs);
-        FanOutLanes.sendCopy(out, packet, transportOffset, transportSequence, session.address);
     }
 
     /**

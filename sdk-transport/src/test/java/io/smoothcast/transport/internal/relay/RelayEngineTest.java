@@ -24,6 +24,7 @@ import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -235,6 +236,32 @@ class RelayEngineTest {
                 Arrays.fill(expected, offset, offset + 4, (byte) 0);
                 Arrays.fill(actual, offset, offset + 4, (byte) 0);
                 assertArrayEquals(expected, actual, "every other byte unchanged, size " + sizes[i]);
+            }
+        }
+    }
+
+    @Test
+    void moreSubscribersThanTheFirstFanOutArrays_eachGetsEveryPacketOnce_withItsOwnNumbers_inSubscriptionOrder() {
+        publish(List.of(VIDEO_LOW));
+        List<InetSocketAddress> viewers = new ArrayList<>();
+        for (int v = 0; v < 40; v++) {
+            InetSocketAddress viewer = address(7000 + v);
+            subscribe(viewer, 2);
+            viewers.add(viewer);
+        }
+        out.drain();
+        RtpPacketView view = new RtpPacketView();
+        for (int i = 0; i < 3; i++) {
+            receive(rtpWithTransportSequence(200 + i, 9000 + i, 300), PUBLISHER);
+            List<RecordingSender.Sent> copies = out.drain();
+            assertEquals(viewers.size(), copies.size(), "one copy per subscriber of packet " + i);
+            for (int v = 0; v < viewers.size(); v++) {
+                RecordingSender.Sent copy = copies.get(v);
+                assertEquals(viewers.get(v), copy.recipient(), "copy " + v + " of packet " + i);
+                assertEquals(ParseStatus.OK, view.wrap(copy.bytes(), 0, copy.bytes().length));
+                assertEquals(200 + i, view.sequenceNumber());
+                assertEquals(i, view.transportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID),
+                        "subscriber " + v + "'s own numbering of packet " + i);
             }
         }
     }
