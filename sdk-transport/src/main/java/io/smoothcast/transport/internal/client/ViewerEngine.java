@@ -91,7 +91,12 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * {@link #MALFORMED_DROPPED}.
      */
     public static final int STRAY_PACKETS_DROPPED = 15;
-    private static final int COUNTER_COUNT = 16;
+    /**
+     * Counter: RTP packets for no track the viewer knows (dropped; the viewer then asks the node
+     * for its track list again). Also counted in {@link #MALFORMED_DROPPED}.
+     */
+    public static final int UNKNOWN_TRACK_DROPPED = 16;
+    private static final int COUNTER_COUNT = 17;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
@@ -363,6 +368,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 return;
             }
         }
+        counters.increment(UNKNOWN_TRACK_DROPPED);
         counters.increment(MALFORMED_DROPPED);
         // Media for no track we know: the node's track list for it (sent once) may have been lost.
         supervisor.onMediaForUnknownTrack(slot, nowNs);

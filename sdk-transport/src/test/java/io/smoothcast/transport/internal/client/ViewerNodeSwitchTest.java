@@ -397,6 +397,9 @@ class ViewerNodeSwitchTest {
         run(1000);
         assertEquals(1, engine.tracks().length, "the tracks were asked for again");
         assertEquals(1, a.subscribes - 1, "one renewed SUBSCRIBE");
+        long unknown = engine.counters().get(ViewerEngine.UNKNOWN_TRACK_DROPPED);
+        assertTrue(unknown >= 1 && unknown <= 3, "dropped before the tracks came: " + unknown);
+        assertEquals(unknown, engine.counters().get(ViewerEngine.MALFORMED_DROPPED));
         assertTrue(played.size() > 50 && played.get(0) - firstSent <= 3, "plays from the start: " + played);
         assertEquals(List.of("CONNECTED"), events);
     }
