@@ -484,4 +484,115 @@ class RenditionSelectorTest {
             assertTrue(e.getMessage().contains("dipFloorFraction"), e.getMessage());
         }
     }
+
+    /** A continuous encoder that rises only after a 1 s hold, by at least 10 %. */
+    private static RenditionSelector heldRise() {
+        return RenditionSelector.builder(RenditionLadder.defaults())
+                .continuousUpHoldMs(1_000).continuousUpStepFraction(0.10).build();
+    }
+
+    @Test
+    void continuousUpHold_risesOnlyAfterTheHold_toTheLowestTargetOfTheHold() {
+        RenditionSelector s = heldRise();
+        s.update(1_000_000, 0);
+        assertEquals(400_000, s.encoderBitrateBps(), "starts at the lowest video rendition");
+        // A sawtooth between 1.0 and 1.2 Mbit/s: the encoder waits the hold, then takes its trough.
+        s.update(1_200_000, 500 * MS);
+        s.update(1_050_000, 700 * MS);
+        assertEquals(400_000, s.encoderBitrateBps());
+        s.update(1_100_000, 1_000 * MS);
+        assertEquals(1_000_000, s.encoderBitrateBps(), "the lowest target of the hold");
+        // The teeth above it are not followed: every later target is under 1.1 x 1.0M, or not held.
+        feed(s, 1_090_000, 1_100, 5_000);
+        assertEquals(1_000_000, s.encoderBitrateBps());
+        s.update(1_150_000, 5_000 * MS);
+        s.update(1_150_000, 5_900 * MS);
+        assertEquals(1_000_000, s.encoderBitrateBps(), "held 0.9 s only");
+        s.update(1_200_000, 6_000 * MS);
+        assertEquals(1_150_000, s.encoderBitrateBps(), "held 1 s above 1.1M");
+    }
+
+    @Test
+    void continuousUpHold_aTargetUnderTheStepRestartsTheHold_andFallsAreFollowedAtOnce() {
+        RenditionSelector s = heldRise();
+        feed(s, 1_000_000, 0, 1_100);
+        assertEquals(1_000_000, s.encoderBitrateBps());
+        s.update(1_500_000, 1_100 * MS);
+        s.update(1_050_000, 1_600 * MS); // under 1.1M: the hold starts again
+        s.update(1_500_000, 1_700 * MS);
+        s.update(1_500_000, 2_600 * MS);
+        assertEquals(1_000_000, s.encoderBitrateBps(), "0.9 s since the restart");
+        s.update(1_500_000, 2_700 * MS);
+        assertEquals(1_500_000, s.encoderBitrateBps());
+        s.update(900_000, 2_750 * MS);
+        assertEquals(900_000, s.encoderBitrateBps(), "never above the target");
+        s.update(1_500_000, 2_800 * MS);
+        assertEquals(900_000, s.encoderBitrateBps(), "the fall restarted the hold");
+    }
+
+    @Test
+    void continuousUpHold_theTopRenditionIsReachableThoughUnderAFullStep() {
+        RenditionSelector s = heldRise();
+        feed(s, 3_300_000, 0, 1_100);
+        assertEquals(3_300_000, s.encoderBitrateBps());
+        // 3.5M is only 6 % above 3.3M: the step is cut at the top.
+        feed(s, 9_000_000, 1_100, 2_200);
+        assertEquals(3_500_000, s.encoderBitrateBps());
+    }
+
+    @Test
+    void continuousUpHold_zeroHoldAndStep_followsEveryRise_asTheEncoderDid() {
+        RenditionSelector s = RenditionSelector.builder(RenditionLadder.defaults())
+                .continuousUpHoldMs(0).continuousUpStepFraction(0).build();
+        s.update(700_000, 0);
+        assertEquals(700_000, s.encoderBitrateBps());
+        s.update(701_000, MS);
+        assertEquals(701_000, s.encoderBitrateBps());
+    }
+
+    @Test
+    void continuousUpHold_randomTargets_neverAboveTheTarget_risesHeldAndSpaced() {
+        long seed = 0xC0FFEEL;
+        SplittableRandom random = new SplittableRandom(seed);
+        RenditionSelector s = heldRise();
+        long[] targets = new long[20_000];
+        long target = 1_000_000;
+        long previousBps = s.encoderBitrateBps();
+        long lastRiseMs = -1_000;
+        for (int step = 0; step < targets.length; step++) {
+            target = Math.max(0, target + random.nextLong(-60_000, 60_001));
+            if (random.nextInt(300) == 0) {
+                target = random.nextLong(300_000, 5_000_000);
+            }
+            targets[step] = target;
+            long nowMs = step * 50L;
+            s.update(target, nowMs * MS);
+            long bps = s.encoderBitrateBps();
+            String where = "seed=" + seed + " step=" + step + " target=" + target;
+            if (!s.isAudioOnly()) {
+                assertTrue(bps <= Math.max(target, s.audioOnlyFloorBps()), "above target, " + where);
+            }
+            if (bps > previousBps && !s.isAudioOnly() && previousBps != s.ladder().bitrateBps(0)) {
+                assertTrue(nowMs - lastRiseMs >= 1_000, "rises under a hold apart, " + where);
+                assertTrue(bps >= Math.min(3_500_000, previousBps * 1.10 - 1), "small rise, " + where);
+                for (int back = 0; back * 50 <= 1_000; back++) {
+                    assertTrue(targets[step - back] >= bps, "unheld rise, " + where);
+                }
+                lastRiseMs = nowMs;
+            }
+            previousBps = bps;
+        }
+    }
+
+    @Test
+    void builder_rejectsBadContinuousUpArgumentsNamingThem() {
+        RenditionSelector.Builder b = RenditionSelector.builder(RenditionLadder.defaults());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> b.continuousUpHoldMs(-1));
+        assertTrue(e.getMessage().contains("continuousUpHoldMs"), e.getMessage());
+        for (double bad : new double[] {-0.01, Double.NaN, Double.POSITIVE_INFINITY}) {
+            e = assertThrows(IllegalArgumentException.class, () -> b.continuousUpStepFraction(bad));
+            assertTrue(e.getMessage().contains("continuousUpStepFraction"), e.getMessage());
+        }
+    }
 }
