@@ -1,7 +1,6 @@
 package io.smoothcast.abr;
 
 import io.smoothcast.abr.internal.HeldAboveTracker;
-import io.smoothcast.abr.internal.HeldRise;
 import io.smoothcast.abr.internal.OverrunQueue;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -127,16 +126,6 @@ public final class RenditionSelector {
      * rides deep dips keeps the queue up for the others: RFC 8867 5.4 0.79 against 0.69).
      */
     public static final double DEFAULT_DIP_FLOOR_FRACTION = 0.8;
-    /**
-     * Default time, in milliseconds, a target above a {@link EncoderMode#CONTINUOUS} encoder's
-     * bitrate must hold before the bitrate rises (see {@link Builder#continuousUpHoldMs}).
-     */
-    public static final long DEFAULT_CONTINUOUS_UP_HOLD_MS = 0;
-    /**
-     * Default smallest rise of a {@link EncoderMode#CONTINUOUS} encoder's bitrate, as a fraction
-     * of it (see {@link Builder#continuousUpStepFraction}).
-     */
-    public static final double DEFAULT_CONTINUOUS_UP_STEP_FRACTION = 0;
 
     private final RenditionLadder ladder;
     private final double upSwitchMargin;
@@ -156,7 +145,6 @@ public final class RenditionSelector {
     private final double dipOverrunQueueNs;
     private final double dipFloorFraction;
     private final OverrunQueue dipQueue = new OverrunQueue();
-    private final HeldRise continuousRise;
 
     private int currentIndex;
     private boolean belowFloor;
@@ -197,8 +185,6 @@ public final class RenditionSelector {
                 : encoderMode == EncoderMode.LADDER ? DEFAULT_LADDER_DIP_OVERRUN_QUEUE_MS
                 : DEFAULT_CONTINUOUS_DIP_OVERRUN_QUEUE_MS;
         this.dipOverrunQueueNs = TimeUnit.MILLISECONDS.toNanos(dipMs);
-        this.continuousRise = new HeldRise(TimeUnit.MILLISECONDS.toNanos(b.continuousUpHoldMs),
-                b.continuousUpStepFraction);
         if (b.audioOnlyRecoveryBps > 0) {
             this.audioOnlyRecoveryBps = b.audioOnlyRecoveryBps;
         } else if (encoderMode == EncoderMode.LADDER) {
@@ -256,7 +242,7 @@ public final class RenditionSelector {
         this.targetBitrateBps = targetBitrateBps;
         heldAbove.update(targetBitrateBps, nowNs);
         trackFloor(targetBitrateBps, nowNs);
-        updateContinuous(targetBitrateBps, nowNs);
+        updateContinuous(targetBitrateBps);
 
         int lowestVideo = ladder.lowestVideoIndex();
         if (isAudioOnly()) {
@@ -267,7 +253,6 @@ public final class RenditionSelector {
             listener.onAudioOnlyRecovered(ladder.get(resumed), targetBitrateBps, nowNs);
             switchTo(resumed, nowNs);
             continuousBps = clampToLadder(targetBitrateBps);
-            continuousRise.restart();
             return ladder.get(currentIndex);
         }
         boolean ladderOverrun = encoderMode == EncoderMode.LADDER && belowLowest
@@ -305,18 +290,11 @@ public final class RenditionSelector {
                 && dipQueue.queueNs() < dipOverrunQueueNs;
     }
 
-    /**
-     * Follows a falling target at once unless the dip may be ridden out (see mayRideDip); rises
-     * after the up hold, in steps (see HeldRise).
-     */
-    private void updateContinuous(long targetBps, long nowNs) {
+    /** Follows a rising target at once; rides out a shallow, short dip (see mayRideDip). */
+    private void updateContinuous(long targetBps) {
         long clamped = clampToLadder(targetBps);
-        if (clamped >= continuousBps) {
-            continuousBps = continuousRise.next(continuousBps, clamped,
-                    ladder.bitrateBps(ladder.highestIndex()), nowNs);
-        } else if (!mayRideDip(continuousBps)) {
+        if (clamped >= continuousBps || !mayRideDip(continuousBps)) {
             continuousBps = clamped;
-            continuousRise.restart();
         }
     }
 
@@ -470,8 +448,6 @@ public final class RenditionSelector {
         /** Negative: the encoder mode's default. */
         private long dipOverrunQueueMs = -1;
         private double dipFloorFraction = DEFAULT_DIP_FLOOR_FRACTION;
-        private long continuousUpHoldMs = DEFAULT_CONTINUOUS_UP_HOLD_MS;
-        private double continuousUpStepFraction = DEFAULT_CONTINUOUS_UP_STEP_FRACTION;
         private AbrListener listener = AbrListener.NONE;
         private EncoderMode encoderMode = EncoderMode.CONTINUOUS;
 
@@ -609,36 +585,6 @@ public final class RenditionSelector {
                         + fraction);
             }
             this.dipFloorFraction = fraction;
-            return this;
-        }
-
-        /**
-         * @param holdMs time, in milliseconds (not negative), a target above a
-         *     {@link EncoderMode#CONTINUOUS} encoder's bitrate (by at least
-         *     {@code continuousUpStepFraction}) must hold before that bitrate rises; it then rises
-         *     to the lowest target of the hold. 0 with a step of 0 follows the target up at once.
-         *     Default {@link #DEFAULT_CONTINUOUS_UP_HOLD_MS} (no effect in
-         *     {@link EncoderMode#LADDER} mode)
-         * @return this builder
-         */
-        public Builder continuousUpHoldMs(long holdMs) {
-            this.continuousUpHoldMs = nonNegative(holdMs, "continuousUpHoldMs");
-            return this;
-        }
-
-        /**
-         * @param fraction the smallest rise of a {@link EncoderMode#CONTINUOUS} encoder's bitrate,
-         *     as a fraction (finite, not negative) of that bitrate: the target must stay at least
-         *     this far above it for {@code continuousUpHoldMs} (the highest rendition's bitrate
-         *     is always reachable). Default {@link #DEFAULT_CONTINUOUS_UP_STEP_FRACTION}
-         * @return this builder
-         */
-        public Builder continuousUpStepFraction(double fraction) {
-            if (!(fraction >= 0) || Double.isInfinite(fraction)) {
-                throw new IllegalArgumentException("continuousUpStepFraction must be finite and "
-                        + ">= 0: " + fraction);
-            }
-            this.continuousUpStepFraction = fraction;
             return this;
         }
 
