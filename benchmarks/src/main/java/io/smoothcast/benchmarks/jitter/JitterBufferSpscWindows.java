@@ -1,5 +1,7 @@
 package io.smoothcast.benchmarks.jitter;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -51,8 +53,9 @@ public final class JitterBufferSpscWindows {
         // Room for 40 M packets/s, twice the fastest rate seen; the run stops early if it fills.
         int maxWindows = (int) (seconds * 40_000_000L / WINDOW_PACKETS) + 1;
         long[] windowNs = new long[maxWindows];
-        // Written by the producer before it ends, read after join.
-        long[] producerWaits = new long[1];
+        // The producer's waits so far, at CELL: written (opaque) only when it waits, so the
+        // consumer can read it at the start and the end of the measured part.
+        long[] producerWaits = new long[2 * CELL + 1];
 
         Thread producer = new Thread(() -> {
             long offered = 0;
@@ -63,6 +66,7 @@ public final class JitterBufferSpscWindows {
                     consumedSeen = (long) CELLS.getAcquire(consumed, CELL);
                     if (offered - consumedSeen >= JitterBufferBenchmark.IN_FLIGHT_LIMIT) {
                         waits++;
+                        CELLS.setOpaque(producerWaits, CELL, waits);
                         Thread.yield();
                         continue;
                     }
@@ -70,33 +74,49 @@ public final class JitterBufferSpscWindows {
                 JitterBufferBenchmark.offerPacket(buffer, offered, payload);
                 offered++;
             }
-            producerWaits[0] = waits;
         }, "producer");
         producer.start();
 
         int windows = 0;
         long delivered = 0;
         long nextStamp = WINDOW_PACKETS;
-        long lastStampNs = 0;
         boolean measuring = false;
         long emptyPolls = 0;
+        long deliveringPolls = 0;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long producerId = producer.getId();
+        // Per window: what each thread did and how much CPU time it got (see WindowCounts).
+        WindowCounts counts = new WindowCounts(maxWindows);
+        long[] last = new long[WindowCounts.FIELDS];
+        long[] now = new long[WindowCounts.FIELDS];
         while (true) {
             int n = buffer.poll(JitterBufferBenchmark.FAR_FUTURE_NS);
             if (n > 0) {
+                deliveringPolls++;
                 delivered += n;
                 CELLS.setRelease(consumed, CELL, delivered);
                 if (delivered >= nextStamp) {
                     nextStamp += WINDOW_PACKETS;
-                    long now = System.nanoTime();
-                    if (now >= deadlineNs || windows == maxWindows) {
+                    long nowNs = System.nanoTime();
+                    if (nowNs >= deadlineNs || windows == maxWindows) {
                         break;
                     }
+                    now[WindowCounts.WALL_NS] = nowNs;
+                    now[WindowCounts.DELIVERED] = delivered;
+                    now[WindowCounts.DELIVERING_POLLS] = deliveringPolls;
+                    now[WindowCounts.EMPTY_POLLS] = emptyPolls;
+                    now[WindowCounts.PRODUCER_WAITS] = (long) CELLS.getOpaque(producerWaits, CELL);
+                    now[WindowCounts.PRODUCER_CPU_NS] = threads.getThreadCpuTime(producerId);
+                    now[WindowCounts.CONSUMER_CPU_NS] = threads.getCurrentThreadCpuTime();
                     if (measuring) {
-                        windowNs[windows++] = now - lastStampNs;
-                    } else if (now >= measureFromNs) {
+                        windowNs[windows] = nowNs - last[WindowCounts.WALL_NS];
+                        counts.record(windows++, last, now);
+                    } else if (nowNs >= measureFromNs) {
                         measuring = true;
                     }
-                    lastStampNs = now;
+                    long[] swap = last;
+                    last = now;
+                    now = swap;
                 }
             } else {
                 emptyPolls++;
@@ -109,11 +129,10 @@ public final class JitterBufferSpscWindows {
         long[] sorted = Arrays.copyOf(windowNs, windows);
         Arrays.sort(sorted);
         System.out.printf("impl=%s payload=%s: %d windows of %d delivered packets; packets/s at the window"
-                + " time percentiles p2 %.2f M, p5 %.2f M, p10 %.2f M, p50 %.2f M; per delivered packet: producer"
-                + " waits at the in-flight limit %.4f, consumer empty polls %.4f (checksum %d)%n",
+                + " time percentiles p2 %.2f M, p5 %.2f M, p10 %.2f M, p50 %.2f M (checksum %d)%n",
                 impl, payloadMode, windows, WINDOW_PACKETS, rate(sorted, 0.02), rate(sorted, 0.05), rate(sorted, 0.10),
-                rate(sorted, 0.50), producerWaits[0] / (double) delivered, emptyPolls / (double) delivered,
-                buffer.checksum());
+                rate(sorted, 0.50), buffer.checksum());
+        counts.print(windows);
     }
 
     /** Delivered packets per second, in millions, at quantile {@code q} of the window times. */
