@@ -20,7 +20,7 @@ import java.util.Arrays;
  * implementations and jars by runs alternated in the same minutes.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.jitter.JitterBufferSpscWindows [impl] [borrowed|copied] [seconds]
+ * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.jitter.JitterBufferSpscWindows [impl] [borrowed|copied] [seconds] [yield|spin]
  * </pre>
  *
  * <p>Not thread-safe; a command-line tool.
@@ -41,6 +41,9 @@ public final class JitterBufferSpscWindows {
         String impl = args.length > 0 ? args[0] : "lockfree";
         String payloadMode = args.length > 1 ? args[1] : "borrowed";
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        // Diagnostic only (not the benchmark's workload): "spin" makes the consumer spin instead
+        // of yielding after an empty poll, so it stays right behind the producer.
+        boolean consumerSpins = args.length > 3 && args[3].equals("spin");
         if (seconds < 1 || seconds > 600) {
             throw new IllegalArgumentException("seconds must be in [1, 600]: " + seconds);
         }
@@ -120,7 +123,11 @@ public final class JitterBufferSpscWindows {
                 }
             } else {
                 emptyPolls++;
-                Thread.yield();
+                if (consumerSpins) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             }
         }
         CELLS.setRelease(stop, CELL, 1L);
