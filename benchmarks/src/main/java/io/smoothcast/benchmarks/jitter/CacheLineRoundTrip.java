@@ -5,11 +5,12 @@ import java.util.Arrays;
 /**
  * Measures how long one cache line takes to go from one core to the other and back: two threads
  * take turns writing a counter, each on its own padded line, and the main thread times windows of
- * {@value #WINDOW} round trips. On this 2-vCPU VM the figure is bimodal and changes from minute
- * to minute with the same code: about 65-80 ns or about 370-400 ns per round trip (session 7).
- * The two-thread jitter-buffer runs fall into their slow mode exactly in the slow minutes, so
- * run this next to {@link JitterBufferSpscWindows} or JMH's {@code spsc} group to tell which
- * state the machine was in. Prints the 5th percentile and the median of the window times per run.
+ * {@value #WINDOW} round trips. On this 2-vCPU VM the figure is bimodal and changes every few
+ * seconds with the same code: about 65-80 ns or about 370-400 ns per round trip (session 7). The
+ * two-thread jitter-buffer runs fall into their slow mode mostly next to slow round trips, so run
+ * this before and after {@link JitterBufferSpscWindows} or JMH's {@code spsc} group to tell which
+ * state the machine was in. Prints the 5th percentile and the median of the window times per
+ * run.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.jitter.CacheLineRoundTrip [runs]
