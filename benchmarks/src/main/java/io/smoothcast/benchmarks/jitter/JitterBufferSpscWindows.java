@@ -1,9 +1,9 @@
 package io.smoothcast.benchmarks.jitter;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
@@ -17,7 +17,11 @@ import java.util.Arrays;
  * (the 2nd, 5th and 10th percentile of time per window, printed as delivered packets per second)
  * estimates what a quiet machine gives; the median and the window count show how disturbed the
  * run was (at load 10 on 2 cores, often fewer than one window in ten is undisturbed). Compare
- * implementations and jars by runs alternated in the same minutes.
+ * implementations and jars by runs alternated in the same minutes. Per window it also records what
+ * each thread did and how much CPU time it got, and prints those sums for the undisturbed windows
+ * of the slow and the fast mode ({@link WindowCounts}). The optional {@code spin} makes the
+ * consumer spin instead of yielding after an empty poll: a diagnostic, not the benchmark's
+ * workload.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.jitter.JitterBufferSpscWindows [impl] [borrowed|copied] [seconds] [yield|spin]
@@ -43,7 +47,11 @@ public final class JitterBufferSpscWindows {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         // Diagnostic only (not the benchmark's workload): "spin" makes the consumer spin instead
         // of yielding after an empty poll, so it stays right behind the producer.
-        boolean consumerSpins = args.length > 3 && args[3].equals("spin");
+        String wait = args.length > 3 ? args[3] : "yield";
+        if (!wait.equals("yield") && !wait.equals("spin")) {
+            throw new IllegalArgumentException("the consumer's wait must be yield or spin: " + wait);
+        }
+        boolean consumerSpins = wait.equals("spin");
         if (seconds < 1 || seconds > 600) {
             throw new IllegalArgumentException("seconds must be in [1, 600]: " + seconds);
         }
@@ -57,7 +65,7 @@ public final class JitterBufferSpscWindows {
         int maxWindows = (int) (seconds * 40_000_000L / WINDOW_PACKETS) + 1;
         long[] windowNs = new long[maxWindows];
         // The producer's waits so far, at CELL: written (opaque) only when it waits, so the
-        // consumer can read it at the start and the end of the measured part.
+        // consumer can read it at the end of each window.
         long[] producerWaits = new long[2 * CELL + 1];
 
         Thread producer = new Thread(() -> {
