@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class SequenceUnwrapperTest {
@@ -123,5 +124,43 @@ class SequenceUnwrapperTest {
         assertEquals(0x200, b - a);
         long c = t.unwrap(0xFFFFFFF0);
         assertEquals(-0x110, c - b);
+    }
+
+    /**
+     * In-order runs (the short path of {@code update}) mixed with losses, reordering and
+     * duplicates inside the misorder window (the general path), across several wraps: every
+     * valid packet's extended number is its true number plus one constant, and the counts agree.
+     */
+    @Test
+    void mixedArrivals_acrossWraps_extendTheTrueNumbers() {
+        for (long seed = 1; seed <= 20; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            SequenceUnwrapper u = new SequenceUnwrapper(3000, 100, 1);
+            long first = 0xFFFF - random.nextInt(64);
+            long offset = Long.MIN_VALUE;
+            long highestTrue = first;
+            long next = first;
+            for (int i = 0; i < 200_000; i++) {
+                long trueNumber;
+                double r = random.nextDouble();
+                if (r < 0.02 && next - 1 > first) {
+                    trueNumber = next - 1 - random.nextInt((int) Math.min(50, next - 1 - first)); // late or duplicate
+                } else {
+                    if (r > 0.99) {
+                        next += 1 + random.nextInt(20); // a loss burst
+                    }
+                    trueNumber = next++;
+                }
+                highestTrue = Math.max(highestTrue, trueNumber);
+                int result = u.update((int) (trueNumber & 0xFFFF));
+                assertEquals(SequenceUnwrapper.VALID, result, "seed " + seed + ", packet " + i);
+                if (offset == Long.MIN_VALUE) {
+                    offset = u.extendedSequence() - trueNumber;
+                }
+                assertEquals(trueNumber + offset, u.extendedSequence(), "seed " + seed + ", packet " + i);
+                assertEquals(highestTrue + offset, u.highestExtendedSequence(), "seed " + seed + ", packet " + i);
+            }
+            assertEquals((highestTrue >>> 16) - (first >>> 16), u.cycles(), "seed " + seed);
+        }
     }
 }

@@ -2,6 +2,8 @@ package io.smoothcast.benchmarks.jitter;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
@@ -15,10 +17,14 @@ import java.util.Arrays;
  * (the 2nd, 5th and 10th percentile of time per window, printed as delivered packets per second)
  * estimates what a quiet machine gives; the median and the window count show how disturbed the
  * run was (at load 10 on 2 cores, often fewer than one window in ten is undisturbed). Compare
- * implementations and jars by runs alternated in the same minutes.
+ * implementations and jars by runs alternated in the same minutes. Per window it also records what
+ * each thread did and how much CPU time it got, and prints those sums for the undisturbed windows
+ * of the slow and the fast mode ({@link WindowCounts}). The optional {@code spin} makes the
+ * consumer spin instead of yielding after an empty poll: a diagnostic, not the benchmark's
+ * workload.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.jitter.JitterBufferSpscWindows [impl] [borrowed|copied] [seconds]
+ * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.jitter.JitterBufferSpscWindows [impl] [borrowed|copied] [seconds] [yield|spin]
  * </pre>
  *
  * <p>Not thread-safe; a command-line tool.
@@ -39,6 +45,13 @@ public final class JitterBufferSpscWindows {
         String impl = args.length > 0 ? args[0] : "lockfree";
         String payloadMode = args.length > 1 ? args[1] : "borrowed";
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        // Diagnostic only (not the benchmark's workload): "spin" makes the consumer spin instead
+        // of yielding after an empty poll, so it stays right behind the producer.
+        String wait = args.length > 3 ? args[3] : "yield";
+        if (!wait.equals("yield") && !wait.equals("spin")) {
+            throw new IllegalArgumentException("the consumer's wait must be yield or spin: " + wait);
+        }
+        boolean consumerSpins = wait.equals("spin");
         if (seconds < 1 || seconds > 600) {
             throw new IllegalArgumentException("seconds must be in [1, 600]: " + seconds);
         }
@@ -51,8 +64,9 @@ public final class JitterBufferSpscWindows {
         // Room for 40 M packets/s, twice the fastest rate seen; the run stops early if it fills.
         int maxWindows = (int) (seconds * 40_000_000L / WINDOW_PACKETS) + 1;
         long[] windowNs = new long[maxWindows];
-        // Written by the producer before it ends, read after join.
-        long[] producerWaits = new long[1];
+        // The producer's waits so far, at CELL: written (opaque) only when it waits, so the
+        // consumer can read it at the end of each window.
+        long[] producerWaits = new long[2 * CELL + 1];
 
         Thread producer = new Thread(() -> {
             long offered = 0;
@@ -63,6 +77,7 @@ public final class JitterBufferSpscWindows {
                     consumedSeen = (long) CELLS.getAcquire(consumed, CELL);
                     if (offered - consumedSeen >= JitterBufferBenchmark.IN_FLIGHT_LIMIT) {
                         waits++;
+                        CELLS.setOpaque(producerWaits, CELL, waits);
                         Thread.yield();
                         continue;
                     }
@@ -70,37 +85,57 @@ public final class JitterBufferSpscWindows {
                 JitterBufferBenchmark.offerPacket(buffer, offered, payload);
                 offered++;
             }
-            producerWaits[0] = waits;
         }, "producer");
         producer.start();
 
         int windows = 0;
         long delivered = 0;
         long nextStamp = WINDOW_PACKETS;
-        long lastStampNs = 0;
         boolean measuring = false;
         long emptyPolls = 0;
+        long deliveringPolls = 0;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long producerId = producer.getId();
+        // Per window: what each thread did and how much CPU time it got (see WindowCounts).
+        WindowCounts counts = new WindowCounts(maxWindows);
+        long[] last = new long[WindowCounts.FIELDS];
+        long[] now = new long[WindowCounts.FIELDS];
         while (true) {
             int n = buffer.poll(JitterBufferBenchmark.FAR_FUTURE_NS);
             if (n > 0) {
+                deliveringPolls++;
                 delivered += n;
                 CELLS.setRelease(consumed, CELL, delivered);
                 if (delivered >= nextStamp) {
                     nextStamp += WINDOW_PACKETS;
-                    long now = System.nanoTime();
-                    if (now >= deadlineNs || windows == maxWindows) {
+                    long nowNs = System.nanoTime();
+                    if (nowNs >= deadlineNs || windows == maxWindows) {
                         break;
                     }
+                    now[WindowCounts.WALL_NS] = nowNs;
+                    now[WindowCounts.DELIVERED] = delivered;
+                    now[WindowCounts.DELIVERING_POLLS] = deliveringPolls;
+                    now[WindowCounts.EMPTY_POLLS] = emptyPolls;
+                    now[WindowCounts.PRODUCER_WAITS] = (long) CELLS.getOpaque(producerWaits, CELL);
+                    now[WindowCounts.PRODUCER_CPU_NS] = threads.getThreadCpuTime(producerId);
+                    now[WindowCounts.CONSUMER_CPU_NS] = threads.getCurrentThreadCpuTime();
                     if (measuring) {
-                        windowNs[windows++] = now - lastStampNs;
-                    } else if (now >= measureFromNs) {
+                        windowNs[windows] = nowNs - last[WindowCounts.WALL_NS];
+                        counts.record(windows++, last, now);
+                    } else if (nowNs >= measureFromNs) {
                         measuring = true;
                     }
-                    lastStampNs = now;
+                    long[] swap = last;
+                    last = now;
+                    now = swap;
                 }
             } else {
                 emptyPolls++;
-                Thread.yield();
+                if (consumerSpins) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             }
         }
         CELLS.setRelease(stop, CELL, 1L);
@@ -109,11 +144,10 @@ public final class JitterBufferSpscWindows {
         long[] sorted = Arrays.copyOf(windowNs, windows);
         Arrays.sort(sorted);
         System.out.printf("impl=%s payload=%s: %d windows of %d delivered packets; packets/s at the window"
-                + " time percentiles p2 %.2f M, p5 %.2f M, p10 %.2f M, p50 %.2f M; per delivered packet: producer"
-                + " waits at the in-flight limit %.4f, consumer empty polls %.4f (checksum %d)%n",
+                + " time percentiles p2 %.2f M, p5 %.2f M, p10 %.2f M, p50 %.2f M (checksum %d)%n",
                 impl, payloadMode, windows, WINDOW_PACKETS, rate(sorted, 0.02), rate(sorted, 0.05), rate(sorted, 0.10),
-                rate(sorted, 0.50), producerWaits[0] / (double) delivered, emptyPolls / (double) delivered,
-                buffer.checksum());
+                rate(sorted, 0.50), buffer.checksum());
+        counts.print(windows);
     }
 
     /** Delivered packets per second, in millions, at quantile {@code q} of the window times. */
