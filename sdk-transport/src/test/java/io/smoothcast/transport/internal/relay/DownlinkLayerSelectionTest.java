@@ -293,6 +293,39 @@ class DownlinkLayerSelectionTest {
         }
     }
 
+    /**
+     * The stalls do not blind the controller: a capacity drop while the relay keeps stalling
+     * still moves that subscriber down (within the 10 s the drop test without stalls allows),
+     * and only that one.
+     */
+    @Test
+    void capacityDrop_whileTheRelaysThreadKeepsStalling_stillMovesThatSubscriberDown() {
+        control(PUBLISHER, new ControlMessage.Hello(1, 500));
+        control(PUBLISHER, new ControlMessage.Publish("show", List.of(LAYERS)));
+        SimulatedViewer constrained = new SimulatedViewer(6001, 4_000_000);
+        SimulatedViewer wide = new SimulatedViewer(6002, 20_000_000);
+        List<SimulatedViewer> viewers = List.of(constrained, wide);
+        for (SimulatedViewer viewer : viewers) {
+            control(viewer.address, new ControlMessage.Hello(viewer.address.getPort(), 500));
+            control(viewer.address, new ControlMessage.Subscribe("show", 2, 0));
+        }
+        out.drain();
+        run(8_000, viewers);
+
+        constrained.capacityBps = 1_200_000; // below the 2 Mbps top layer
+        long[] stallsMs = {208, 60, 451, 130, 256, 90};
+        for (long stallMs : stallsMs) {
+            stallRelay(stallMs, viewers);
+            run(1_500, viewers);
+        }
+        int second = (int) (nowNs / 1_000_000_000L) - 1;
+        assertTrue(constrained.highestLayerIn(second) <= 1,
+                "the constrained subscriber moved down, got layer " + constrained.highestLayerIn(second));
+        assertEquals(2, wide.lowestLayerIn(second), "the other subscriber keeps the top layer");
+        constrained.assertSwitchesAtKeyframesAndFrameBoundaries();
+        wide.assertSwitchesAtKeyframesAndFrameBoundaries();
+    }
+
     @Test
     void capacityDropBelowTheTopLayer_movesThatSubscriberDown_atAKeyframe_whileTheOtherKeepsTheTop() {
         control(PUBLISHER, new ControlMessage.Hello(1, 500));
