@@ -157,16 +157,6 @@ final class SubscriberDownlink {
         return controller.lossFraction();
     }
 
-    /** Stalls of the relay's thread this downlink has seen. */
-    long relayStalls() {
-        return stallGuard.stalls();
-    }
-
-    /** Reported arrivals kept from the controller because a stall of the relay distorted their delay. */
-    long untrustedArrivals() {
-        return stallGuard.untrustedArrivals();
-    }
-
     /** The controller's target for this subscriber's downlink, in bps. */
     long estimateBps() {
         return controller.targetBitrateBps();
