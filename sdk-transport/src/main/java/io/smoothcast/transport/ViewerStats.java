@@ -22,7 +22,8 @@ package io.smoothcast.transport;
  * @param nacksSent NACK packets sent
  * @param keyframeRequestsSent PLIs sent
  * @param freezeCount video freezes counted by the jitter buffer
- * @param malformedDropped datagrams that could not be understood, or came from elsewhere
+ * @param malformedDropped datagrams that could not be understood, came from elsewhere, or were
+ *     numbered far ahead of their track with no packet near them after (strays)
  * @param playoutDelayNs the video's current playout delay above the path's base delay, in ns:
  *     its jitter buffer's, or with simulcast layers their shared timeline's
  * @param rttNs smoothed round-trip time to the node, in ns (0 until measured)

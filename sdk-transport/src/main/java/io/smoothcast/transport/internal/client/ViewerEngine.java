@@ -81,10 +81,22 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     /**
      * Counter: times a track's numbering jumped ahead by half its jitter buffer or more (the
      * stream came back after a long silence, e.g. a publisher slow to reach the node the viewer
-     * followed it to); its buffer restarted on that packet.
+     * followed it to) and the next packet confirmed it; its buffer restarted on the first packet
+     * of the jump.
      */
     public static final int SEQUENCE_JUMP_RESTARTS = 14;
-    private static final int COUNTER_COUNT = 15;
+    /**
+     * Counter: packets numbered half a jitter buffer or more ahead of their track that no packet
+     * near them followed (dropped; the buffer kept what it held). Also counted in
+     * {@link #MALFORMED_DROPPED}.
+     */
+    public static final int STRAY_PACKETS_DROPPED = 15;
+    /**
+     * Counter: RTP packets for no track the viewer knows (dropped; the viewer then asks the node
+     * for its track list again). Also counted in {@link #MALFORMED_DROPPED}.
+     */
+    public static final int UNKNOWN_TRACK_DROPPED = 16;
+    private static final int COUNTER_COUNT = 17;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
@@ -309,15 +321,35 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     // whole ring for this packet (and, beyond a ring's length, this packet and
                     // the frame after it too), and ask for every skipped number again. Half the
                     // ring leaves the other half for the frames it still holds. A restart plays
-                    // those and goes on from this packet, with no NACK for numbers no node has.
+                    // those and goes on from here, with no NACK for numbers no node has; but only
+                    // once a second packet near this one confirms the jump, so that one stray
+                    // packet cannot throw away what the buffer holds.
+                    SequenceJumpProbation probation = t.jumpProbation();
+                    if (!probation.confirms(rtp.sequenceNumber())) {
+                        if (!probation.isHeld(rtp.sequenceNumber())) {
+                            dropStray(probation);
+                            probation.hold(scratch, length, rtp.sequenceNumber());
+                        }
+                        return;
+                    }
                     t.buffer().restartOnNextPacket();
                     counters.increment(SEQUENCE_JUMP_RESTARTS);
+                    // Both packets, the lower number first: the buffer's new run starts there.
+                    boolean heldFirst = probation.isBefore(rtp.sequenceNumber());
+                    probation.release();
+                    if (!heldFirst) {
+                        acceptOriginal(t, scratch, nowNs);
+                    }
+                    rtp.wrap(probation.heldDatagram(), 0, probation.heldLength());
+                    acceptOriginal(t, probation.heldDatagram(), nowNs);
+                    if (heldFirst) {
+                        rtp.wrap(scratch, 0, length);
+                        acceptOriginal(t, scratch, nowNs);
+                    }
+                    return;
                 }
-                onCaptureTime(t, nowNs);
-                t.reception().onPacket(rtp.sequenceNumber(), rtp.timestamp(), nowNs, true);
-                int result = t.buffer().offer(ssrc, rtp.sequenceNumber(), rtp.timestamp(), rtp.marker(), nowNs,
-                        scratch, rtp.payloadOffset(), rtp.payloadLength());
-                onVideoArrival(t, result, rtp.timestamp(), nowNs);
+                dropStray(t.jumpProbation());
+                acceptOriginal(t, scratch, nowNs);
                 return;
             }
             if (track.hasRtx() && track.rtxSsrc() == ssrc) {
@@ -336,9 +368,31 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 return;
             }
         }
+        counters.increment(UNKNOWN_TRACK_DROPPED);
         counters.increment(MALFORMED_DROPPED);
         // Media for no track we know: the node's track list for it (sent once) may have been lost.
         supervisor.onMediaForUnknownTrack(slot, nowNs);
+    }
+
+    /**
+     * Records and offers an original (not RTX) packet of a track: {@link #rtp} wraps it in
+     * {@code datagram}.
+     */
+    private void acceptOriginal(ReceiveTrack t, byte[] datagram, long nowNs) {
+        onCaptureTime(t, nowNs);
+        t.reception().onPacket(rtp.sequenceNumber(), rtp.timestamp(), nowNs, true);
+        int result = t.buffer().offer(rtp.ssrc(), rtp.sequenceNumber(), rtp.timestamp(), rtp.marker(), nowNs,
+                datagram, rtp.payloadOffset(), rtp.payloadLength());
+        onVideoArrival(t, result, rtp.timestamp(), nowNs);
+    }
+
+    /** Drops a packet held on probation that no packet near it confirmed: a stray. */
+    private void dropStray(SequenceJumpProbation probation) {
+        if (probation.holding()) {
+            probation.release();
+            counters.increment(STRAY_PACKETS_DROPPED);
+            counters.increment(MALFORMED_DROPPED);
+        }
     }
 
     /** Whether the track is one of several video layers of the stream (simulcast). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.jitter.JitterBufferStats;
 import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
@@ -60,6 +61,10 @@ class ViewerNodeSwitchTest {
         int hellos;
         int subscribes;
         int leaves;
+        /** Added to the media's RTP sequence numbers: a jump in the numbering when it changes. */
+        int sequenceOffset;
+        /** Sends the next frame's packets in reverse order (once). */
+        boolean reverseNextFrame;
 
         FakeNode(InetSocketAddress address, int firstTransportSequence) {
             this.address = address;
@@ -107,18 +112,16 @@ class ViewerNodeSwitchTest {
                 return;
             }
             int frame = publisherFrame();
-            for (int i = 0; i < packetsPerFrame; i++) {
+            boolean reverse = reverseNextFrame;
+            reverseNextFrame = false;
+            for (int n = 0; n < packetsPerFrame; n++) {
+                int i = reverse ? packetsPerFrame - 1 - n : n;
                 int seq = transportSequence++;
                 if (random.nextDouble() < loss) {
                     continue;
                 }
-                byte[] packet = new byte[200];
-                int header = i == 0 ? GenericPayload.START : 0;
-                int length = new RtpPacketWriter().payloadType(96).sequenceNumber((frame * packetsPerFrame + i) & 0xFFFF)
-                        .timestamp(frame * TICKS_PER_FRAME).marker(i == packetsPerFrame - 1).ssrc(VIDEO.ssrc())
-                        .addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, seq & 0xFFFF)
-                        .write(packet, 0, packet.length, new byte[] {(byte) header, 2, 3}, 0, 3);
-                deliver(Arrays.copyOf(packet, length));
+                deliver(mediaPacket(frame * packetsPerFrame + i + sequenceOffset, frame, i == 0,
+                        i == packetsPerFrame - 1, seq));
             }
         }
 
@@ -155,6 +158,18 @@ class ViewerNodeSwitchTest {
     private long nowNs = 1_000 * MS;
     /** The publisher's frames the playout side got from the viewer's buffers, in order. */
     private final List<Integer> played = new ArrayList<>();
+
+    /** One video packet of the publisher's {@code frame}, in {@link GenericPayload}. */
+    private static byte[] mediaPacket(int sequenceNumber, int frame, boolean first, boolean last, int transportSequence) {
+        byte[] packet = new byte[200];
+        int header = first ? GenericPayload.START : 0;
+        int length = new RtpPacketWriter().payloadType(96).sequenceNumber(sequenceNumber & 0xFFFF)
+                .timestamp(frame * TICKS_PER_FRAME).marker(last).ssrc(VIDEO.ssrc())
+                .addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID,
+                        transportSequence & 0xFFFF)
+                .write(packet, 0, packet.length, new byte[] {(byte) header, 2, 3}, 0, 3);
+        return Arrays.copyOf(packet, length);
+    }
 
     /** The publisher's frame number now: it sends one every 10 ms, whichever node carries it. */
     private int publisherFrame() {
@@ -337,6 +352,39 @@ class ViewerNodeSwitchTest {
     }
 
     @Test
+    void oneStrayPacketFarAhead_isDropped_theBufferKeepsPlayingEveryFrame() {
+        // A single corrupted, forged or misrouted packet numbered far ahead must not make the
+        // viewer restart its buffer: the numbering goes on where it was.
+        start(FailoverPolicy.defaults());
+        run(1000);
+        int frame = publisherFrame();
+        a.deliver(mediaPacket(frame + 700, frame + 700, true, true, 60_000));
+        run(1000);
+        assertEquals(0, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+        assertEquals(1, engine.counters().get(ViewerEngine.STRAY_PACKETS_DROPPED));
+        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
+                "every frame plays, in order, up to the playout delay before now");
+        assertEquals(0, engine.tracks()[0].buffer().readStats(new JitterBufferStats()).packetsLost());
+    }
+
+    @Test
+    void numberingJumpsFarAhead_firstTwoPacketsSwapped_theBufferRestarts_andNoFrameIsLost() {
+        // A real jump (the stream resumed with its numbering moved on) is confirmed by the packet
+        // after it, here arriving first: the buffer restarts on the lower of the two and plays
+        // every frame, the one those two packets make included.
+        packetsPerFrame = 2;
+        start(FailoverPolicy.defaults());
+        run(1000);
+        a.sequenceOffset = 700;
+        a.reverseNextFrame = true;
+        run(1000);
+        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+        assertEquals(0, engine.counters().get(ViewerEngine.STRAY_PACKETS_DROPPED));
+        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
+                "every frame plays, in order, up to the playout delay before now");
+    }
+
+    @Test
     void streamInfoLost_mediaForAnUnknownTrack_viewerAsksTheNodeAgain_andPlays() {
         // LossRecoveryIT under load: the viewer joined before the publisher, and the one
         // STREAM_INFO telling it the tracks was lost on the lossy link; every packet after it
@@ -349,12 +397,15 @@ class ViewerNodeSwitchTest {
         run(1000);
         assertEquals(1, engine.tracks().length, "the tracks were asked for again");
         assertEquals(1, a.subscribes - 1, "one renewed SUBSCRIBE");
+        long unknown = engine.counters().get(ViewerEngine.UNKNOWN_TRACK_DROPPED);
+        assertTrue(unknown >= 1 && unknown <= 3, "dropped before the tracks came: " + unknown);
+        assertEquals(unknown, engine.counters().get(ViewerEngine.MALFORMED_DROPPED));
         assertTrue(played.size() > 50 && played.get(0) - firstSent <= 3, "plays from the start: " + played);
         assertEquals(List.of("CONNECTED"), events);
     }
 
     private static String stats(SpscJitterBuffer buffer) {
-        return buffer.readStats(new io.smoothcast.jitter.JitterBufferStats()).toString();
+        return buffer.readStats(new JitterBufferStats()).toString();
     }
 
     @Test

@@ -1,0 +1,99 @@
+package io.smoothcast.transport.internal.client;
+
+import io.smoothcast.rtp.SequenceNumbers;
+
+/**
+ * Holds back the first packet of a track whose numbering jumped far ahead until a second packet
+ * confirms the jump, as RFC 3550 appendix A.1 keeps a source on probation after a large jump.
+ *
+ * <p>A real jump (the stream came back after a long silence, e.g. a publisher slow to reach the
+ * node the viewer followed it to) goes on with packets numbered right after the first one; the
+ * viewer then restarts the track's jitter buffer and offers the held packet and the new one, so
+ * nothing is lost. A single stray packet far ahead (corrupted, forged or misrouted) is followed by
+ * packets of the old numbering instead; the held packet is then dropped and the buffer keeps
+ * everything it holds.
+ *
+ * <p>Not thread-safe: the receiving I/O thread only. Allocates its one datagram-sized array on
+ * the first hold, nothing afterwards.
+ */
+final class SequenceJumpProbation {
+
+    /**
+     * How far before the held packet a confirming packet may lie: the two packets after a jump can
+     * arrive swapped.
+     */
+    static final int CONFIRM_BEHIND = 16;
+    /** How far after the held packet a confirming packet may lie (a few lost in between). */
+    static final int CONFIRM_AHEAD = 64;
+
+    private final int maxDatagramBytes;
+    private byte[] held;
+    private int heldLength;
+    private int heldSequence;
+    private boolean holding;
+
+    /** @param maxDatagramBytes the longest datagram the viewer reads, in bytes */
+    SequenceJumpProbation(int maxDatagramBytes) {
+        this.maxDatagramBytes = maxDatagramBytes;
+    }
+
+    /** Whether a packet is held. */
+    boolean holding() {
+        return holding;
+    }
+
+    /**
+     * Whether a packet far ahead of the track's numbering confirms the held one: it lies near it
+     * (from {@value #CONFIRM_BEHIND} before to {@value #CONFIRM_AHEAD} after) and is not the held
+     * packet again.
+     */
+    boolean confirms(int sequenceNumber) {
+        if (!holding) {
+            return false;
+        }
+        int distance = SequenceNumbers.distance(heldSequence, sequenceNumber & 0xFFFF);
+        return distance != 0 && distance >= -CONFIRM_BEHIND && distance <= CONFIRM_AHEAD;
+    }
+
+    /** Whether the packet is the held one again (a duplicate of it). */
+    boolean isHeld(int sequenceNumber) {
+        return holding && heldSequence == (sequenceNumber & 0xFFFF);
+    }
+
+    /** Whether the held packet is numbered before the given one. */
+    boolean isBefore(int sequenceNumber) {
+        return SequenceNumbers.distance(heldSequence, sequenceNumber & 0xFFFF) > 0;
+    }
+
+    /**
+     * Holds a copy of a datagram (replacing any packet held before).
+     *
+     * @param datagram the datagram's bytes, from index 0
+     * @param length its length in bytes, at most the size given at construction
+     * @param sequenceNumber its RTP sequence number
+     */
+    void hold(byte[] datagram, int length, int sequenceNumber) {
+        if (held == null) {
+            held = new byte[maxDatagramBytes];
+        }
+        System.arraycopy(datagram, 0, held, 0, length);
+        heldLength = length;
+        heldSequence = sequenceNumber & 0xFFFF;
+        holding = true;
+    }
+
+    /** The held datagram's bytes, from index 0 ({@link #heldLength()} of them); valid until the next hold. */
+    byte[] heldDatagram() {
+        return held;
+    }
+
+    /** The held datagram's length in bytes. */
+    int heldLength() {
+        return heldLength;
+    }
+
+    /** Forgets the held packet (after it was offered, or when it proved a stray). */
+    void release() {
+        holding = false;
+    }
+}

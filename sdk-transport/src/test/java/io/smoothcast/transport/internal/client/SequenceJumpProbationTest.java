@@ -1,0 +1,48 @@
+package io.smoothcast.transport.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class SequenceJumpProbationTest {
+
+    private final SequenceJumpProbation probation = new SequenceJumpProbation(64);
+
+    @Test
+    void nothingHeld_nothingConfirms() {
+        assertFalse(probation.holding());
+        assertFalse(probation.confirms(1));
+        assertFalse(probation.isHeld(0));
+    }
+
+    @Test
+    void heldPacket_isCopied_andConfirmedOnlyByANeighbour() {
+        byte[] datagram = {1, 2, 3, 4, 5};
+        probation.hold(datagram, 5, 65_530);
+        datagram[0] = 9; // the caller's array is reused for the next datagram
+        assertTrue(probation.holding());
+        assertEquals(5, probation.heldLength());
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, Arrays.copyOf(probation.heldDatagram(), 5));
+        assertTrue(probation.isHeld(65_530));
+        assertFalse(probation.confirms(65_530), "the held packet again is a duplicate, not a confirmation");
+        assertTrue(probation.confirms(65_531));
+        assertTrue(probation.confirms((65_530 + SequenceJumpProbation.CONFIRM_AHEAD) & 0xFFFF), "across the wrap");
+        assertFalse(probation.confirms((65_530 + SequenceJumpProbation.CONFIRM_AHEAD + 1) & 0xFFFF));
+        assertTrue(probation.confirms(65_530 - SequenceJumpProbation.CONFIRM_BEHIND), "swapped with its successor");
+        assertFalse(probation.confirms(65_530 - SequenceJumpProbation.CONFIRM_BEHIND - 1));
+        assertTrue(probation.isBefore(3));
+        assertFalse(probation.isBefore(65_529));
+    }
+
+    @Test
+    void release_forgetsThePacket() {
+        probation.hold(new byte[] {1}, 1, 10);
+        probation.release();
+        assertFalse(probation.holding());
+        assertFalse(probation.confirms(11));
+    }
+}
