@@ -26,9 +26,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #MAX_TIMEOUT_HOLD_NS} after the settling ends), as the silence was the relay's.
  *
  * <p>A stall of the subscriber's side (its reader off the CPU) is not seen here, and not handled:
- * the backlog is stamped with one read time, and its first packet, sent within a group's 5 ms of
- * the last packet before the stall, joins that group and moves its last arrival on by the
- * stall's length (BENCHMARKS.md, "Relay downlink under CPU stalls").
+ * the backlog is stamped with one read time, and its first packet, sent within 5 ms of the
+ * first packet of the last group before the stall, joins that group and moves the group's last
+ * arrival on by the stall's length (BENCHMARKS.md, "Relay downlink under CPU stalls").
  *
  * <p>Time comes from the caller. Not thread-safe: the relay's I/O thread. Allocates nothing.
  */
