@@ -11,7 +11,10 @@ continuous one any bitrate from the 240k floor up to 3.5M (5 kbit/s grid). QoE_l
 is bitrate - |change from the previous segment|, in Mbit/s, averaged over the segments.
 
 usage (from the repo root, after building the benchmarks jar):
-  benchmarks/scripts/abr_bounds.py LADDER|CONTINUOUS norway-car-2 [more scenario names]
+  benchmarks/scripts/abr_bounds.py [--offset-ms MS] LADDER|CONTINUOUS norway-car-2 [more scenario names]
+--offset-ms starts the media flow that much later (one draw of TraceOffsetSweep; RunSeriesDump's
+fourth argument); the one-second segments then start at the 100 ms bin nearest the flow's start
+and the capacity segments are shifted by the offset.
 """
 import bisect
 import subprocess
@@ -23,7 +26,7 @@ FLOOR = 0.24
 JAR = 'benchmarks/target/benchmarks.jar'
 
 
-def capacity_segments(name, segments):
+def capacity_segments(name, segments, offset_s=0.0):
     rows = [l.split() for l in open('traces/norway/' + name.replace('-', '_'))
             if l.strip() and not l.startswith('#')]
     starts = [float(r[0]) for r in rows]
@@ -33,17 +36,19 @@ def capacity_segments(name, segments):
     for s in range(segments):
         total = 0.0
         for k in range(100):
-            t = (s + (k + 0.5) / 100) % length
+            t = (offset_s + s + (k + 0.5) / 100) % length
             total += mbps[bisect.bisect_right(starts, t) - 1]
         out.append(total / 100 * MEDIA_SHARE)
     return out
 
 
-def target_segments(name, encoder):
+def target_segments(name, encoder, offset_ms=0.0):
     lines = subprocess.run(['java', '-cp', JAR, 'io.smoothcast.benchmarks.scenarios.RunSeriesDump',
-                            name, 'smoothcast-gcc', encoder], capture_output=True, text=True,
-                           check=True).stdout.splitlines()
+                            name, 'smoothcast-gcc', encoder, str(offset_ms)], capture_output=True,
+                           text=True, check=True).stdout.splitlines()
+    first_bin = int(round(offset_ms / 100))
     targets = [float(l.split()[3]) / 1e6 * MEDIA_SHARE for l in lines if l.startswith('B ')]
+    targets = targets[first_bin:]
     frames = sum(1 for l in lines if l.startswith('F '))
     segments = min((frames + 15) // 30, len(targets) // 10)
     return [sum(targets[s * 10:(s + 1) * 10]) / 10 for s in range(segments)]
@@ -75,13 +80,18 @@ def continuous_bound(limits, step=0.005):
 
 
 def main():
-    encoder = sys.argv[1]
+    args = sys.argv[1:]
+    offset_ms = 0.0
+    if args and args[0] == '--offset-ms':
+        offset_ms = float(args[1])
+        args = args[2:]
+    encoder = args[0]
     bound = ladder_bound if encoder == 'LADDER' else continuous_bound
     print('| trace | encoder | bound over capacity | bound over our target | our mean target (media, Mbit/s) |')
     print('|---|---|---:|---:|---:|')
-    for name in sys.argv[2:]:
-        targets = target_segments(name, encoder)
-        capacity = capacity_segments(name, len(targets))
+    for name in args[1:]:
+        targets = target_segments(name, encoder, offset_ms)
+        capacity = capacity_segments(name, len(targets), offset_ms / 1000)
         print('| %s | %s | %.3f | %.3f | %.3f |' % (name, encoder, bound(capacity), bound(targets),
                                                     sum(targets) / len(targets)))
 

@@ -199,6 +199,8 @@ public final class TraceOffsetSweep implements Callable<Integer> {
         int atGoal = 0;
         int medianAtGoal = 0;
         int stallMet = 0;
+        int stallMeanMet = 0;
+        int ratios = 0;
         double ratioSum = 0;
         double worstStall = 0;
         for (TraceDraws t : traces) {
@@ -206,21 +208,37 @@ public final class TraceOffsetSweep implements Callable<Integer> {
             atGoal += ratio >= QOE_GOAL_RATIO ? 1 : 0;
             medianAtGoal += t.ratioOfMedians() >= QOE_GOAL_RATIO ? 1 : 0;
             stallMet += t.ourStallMax() <= STALL_GOAL ? 1 : 0;
-            ratioSum += ratio;
+            stallMeanMet += t.ourStallMean() <= STALL_GOAL ? 1 : 0;
+            if (!Double.isNaN(ratio)) {
+                ratios++;
+                ratioSum += ratio;
+            }
             worstStall = Math.max(worstStall, t.ourStallMax());
-            out.printf(Locale.ROOT, "| %s | %.3f / %.3f | %s | %.3f | %s%.3f%s | %.3f | %d of %d | %.2f %% / %.2f %% | %d |%n",
+            out.printf(Locale.ROOT, "| %s | %.3f / %.3f | %s | %.3f | %s | %s | %d of %d | %.2f %% / %.2f %% | %d |%n",
                     t.trace(), t.ourQoeMean(), t.ourQoeMin(), t.bestBaseline().label(), t.bestBaselineMean(),
-                    ratio >= QOE_GOAL_RATIO ? "" : "**", ratio, ratio >= QOE_GOAL_RATIO ? "" : "**",
-                    t.ratioOfMedians(), t.drawsAtRatio(QOE_GOAL_RATIO), t.draws(), 100 * t.ourStallMean(), 100 * t.ourStallMax(),
-                    t.drawsOverStall(STALL_GOAL));
+                    ratioCell(ratio, true), ratioCell(t.ratioOfMedians(), false), t.drawsAtRatio(QOE_GOAL_RATIO), t.draws(),
+                    100 * t.ourStallMean(), 100 * t.ourStallMax(), t.drawsOverStall(STALL_GOAL));
         }
         ControllerKind best = bestBaselineOfSet(traces);
-        out.printf(Locale.ROOT, "%n%s: ratio of means >= %.2fx on %d of %d traces (ratio of medians: %d); mean of the per-trace ratios %.3f; "
-                + "set mean %.3f vs %s %.3f: %.3fx; stall <= 1 %% in every draw on %d of %d traces (worst draw %.2f %%)%n",
-                mode, QOE_GOAL_RATIO, atGoal, traces.size(), medianAtGoal, ratioSum / traces.size(),
+        out.printf(Locale.ROOT, "%n%s: ratio of means >= %.2fx on %d of %d traces (ratio of medians: %d); mean of the per-trace ratios %.3f"
+                + " (over the %d traces whose best baseline scores above 0); set mean %.3f vs %s %.3f: %.3fx;"
+                + " our stall mean <= 1 %% on %d of %d traces, every draw <= 1 %% on %d (worst draw %.2f %%)%n",
+                mode, QOE_GOAL_RATIO, atGoal, traces.size(), medianAtGoal, ratios == 0 ? Double.NaN : ratioSum / ratios, ratios,
                 setMean(traces, ControllerKind.SMOOTHCAST), best.label(),
-                setMean(traces, best), setMeanRatio(traces), stallMet, traces.size(),
+                setMean(traces, best), setMeanRatio(traces), stallMeanMet, traces.size(), stallMet,
                 100 * worstStall);
+    }
+
+    /**
+     * A ratio for the table: bold under the goal when {@code markMiss}; "n/a" when the baseline
+     * scored 0 or less (a ratio of QoE_lin values means nothing then; compare the means instead).
+     */
+    private static String ratioCell(double ratio, boolean markMiss) {
+        if (Double.isNaN(ratio)) {
+            return "n/a";
+        }
+        String cell = String.format(Locale.ROOT, "%.3f", ratio);
+        return markMiss && ratio < QOE_GOAL_RATIO ? "**" + cell + "**" : cell;
     }
 
     static ObjectNode toJson(List<TraceDraws> traces) {

@@ -1,6 +1,7 @@
 package io.smoothcast.benchmarks.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,5 +24,14 @@ class RunSeriesDumpTest {
         assertEquals(List.of("B 0 1000000 500000 12.5", "B 1 2000000 450000 0.0",
                 "F 0 400000 0", "F 33333333 900000 1"),
                 bytes.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @Test
+    void startOffset_acceptsMillisecondsUpToOneSecond_andRejectsTheRest() {
+        assertEquals(39.1, RunSeriesDump.parseOffsetMs("39.1"));
+        assertEquals(0, RunSeriesDump.parseOffsetMs("0"));
+        for (String bad : new String[] {"-1", "1000.5", "NaN", "abc", ""}) {
+            assertTrue(Double.isNaN(RunSeriesDump.parseOffsetMs(bad)), bad);
+        }
     }
 }

@@ -119,7 +119,23 @@ class TraceOffsetSweepTest {
         assertTrue(table.contains("| a | 1.000 / 1.000 | loss-only | 0.900 | **1.111** |"), table);
         assertTrue(table.contains("| b | 0.600 / 0.600 | libjitsi-remb | 0.400 | 1.500 |"), table);
         assertTrue(table.contains("ratio of means >= 1.15x on 1 of 2 traces"), table);
+        assertTrue(table.contains("our stall mean <= 1 % on 2 of 2 traces, every draw <= 1 % on 2"), table);
         assertEquals(1, TraceOffsetSweep.toJson(set).get("tracesAtGoalRatio").asInt());
+    }
+
+    @Test
+    void table_aBaselineScoringBelowZero_hasNoRatio_andStaysOutOfTheMeanOfRatios() {
+        List<TraceDraws> set = List.of(
+                draws("a", new double[] {1.2}, new double[] {0.9}, new double[] {1.0}, new double[] {0.02}),
+                draws("b", new double[] {0.1}, new double[] {-0.3}, new double[] {-0.2}, new double[] {0}));
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TraceOffsetSweep.printTable(new PrintStream(bytes, true, StandardCharsets.UTF_8), EncoderMode.LADDER, 1, set);
+        String table = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("| b | 0.100 / 0.100 | libjitsi-remb | -0.200 | n/a | n/a |"), table);
+        assertTrue(table.contains("mean of the per-trace ratios 1.200 (over the 1 traces whose best baseline scores above 0)"),
+                table);
+        assertTrue(table.contains("our stall mean <= 1 % on 1 of 2 traces, every draw <= 1 % on 1"), table);
     }
 
     @Test
