@@ -5,6 +5,7 @@ import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.ProbeClusterRequest;
 import io.smoothcast.cc.TransportFeedback;
 import io.smoothcast.rtp.TransportCcFeedbackView;
+import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
 import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
 
 /**
@@ -15,6 +16,10 @@ import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
  *
  * <p>It also probes the downlink for the next simulcast layer up ({@link DownlinkProber}): while
  * a probe cluster is on, every packet sent to the subscriber is tagged with the cluster's id.
+ *
+ * <p>The relay's own stalls are kept out of the estimate ({@link RelayStallGuard}): arrivals
+ * whose delay a stall of this thread distorted are left out of the feedback the controller
+ * gets.
  *
  * <p>The estimate counts only after the first feedback: a subscriber that sends none (an older
  * client, a plain RTP tool) keeps its static layer cap instead of a controller that would back
@@ -31,6 +36,10 @@ final class SubscriberDownlink {
 
     private final CongestionController controller;
     private final TransportFeedbackConverter converter = new TransportFeedbackConverter();
+    private final RelayStallGuard stallGuard = new RelayStallGuard();
+    /** The converted feedback without the arrivals {@link #stallGuard} does not trust. */
+    private final TransportFeedback trusted =
+            new TransportFeedback(TransportFeedbackCollector.MAX_PACKETS_PER_FEEDBACK * 2);
     private final TransportCcFeedbackView view = new TransportCcFeedbackView();
     private final DownlinkProber prober = new DownlinkProber();
     private final ProbeClusterRequest probeRequest = new ProbeClusterRequest();
@@ -72,7 +81,9 @@ final class SubscriberDownlink {
      * @return the 16-bit number to write into the packet
      */
     int recordSent(int bytes, long nowNs) {
+        stallGuard.onEvent(nowNs, nextTransportSequence);
         long sequence = nextTransportSequence++;
+        stallGuard.onSent(sequence, nowNs);
         controller.onPacketSent(sequence, bytes, nowNs, prober.sendingClusterId());
         prober.onSent(bytes);
         return (int) sequence & 0xFFFF;
@@ -87,9 +98,21 @@ final class SubscriberDownlink {
         if (view.wrap(buffer, offset, length) != io.smoothcast.rtp.ParseStatus.OK) {
             return false;
         }
+        stallGuard.onEvent(nowNs, nextTransportSequence);
         TransportFeedback feedback = converter.convert(view, nextTransportSequence - 1);
-        if (feedback != null && feedback.size() > 0) {
-            controller.onFeedback(feedback, nowNs);
+        if (feedback == null || feedback.size() == 0) {
+            return true;
+        }
+        trusted.clear();
+        for (int i = 0; i < feedback.size(); i++) {
+            if (!feedback.isReceived(i)) {
+                trusted.addLost(feedback.sequence(i)); // a loss is a loss, stall or not
+            } else if (stallGuard.trustsArrival(feedback.sequence(i))) {
+                trusted.addReceived(feedback.sequence(i), feedback.receiveTimeNs(i));
+            }
+        }
+        if (trusted.size() > 0) {
+            controller.onFeedback(trusted, nowNs);
             feedbackSeen = true;
         }
         return true;
@@ -97,7 +120,10 @@ final class SubscriberDownlink {
 
     /** Timer work of the controller; every 20 ms. */
     void onTick(long nowNs) {
-        controller.onTick(nowNs);
+        stallGuard.onEvent(nowNs, nextTransportSequence);
+        if (stallGuard.timeoutMayRun(nowNs)) {
+            controller.onTick(nowNs); // its feedback timeout: not while a stall of ours explains the silence
+        }
     }
 
     /**

@@ -52,6 +52,8 @@ class DownlinkLayerSelectionTest {
     private long nowNs = TimeUnit.SECONDS.toNanos(50);
     private int publisherTransportSequence;
     private boolean keyframeRequested;
+    /** While the relay's thread is stalled: the datagrams waiting in its socket, with their senders. */
+    private List<Object[]> waitingInRelaySocket;
 
     @AfterEach
     void releaseCache() {
@@ -151,6 +153,10 @@ class DownlinkLayerSelectionTest {
     }
 
     private void receive(byte[] datagram, InetSocketAddress from) {
+        if (waitingInRelaySocket != null) {
+            waitingInRelaySocket.add(new Object[] {datagram, from});
+            return;
+        }
         ByteBuf buf = Unpooled.wrappedBuffer(datagram);
         engine.onDatagram(buf, from, nowNs);
         buf.release();
@@ -221,6 +227,103 @@ class DownlinkLayerSelectionTest {
                 route(viewers);
             }
         }
+    }
+
+    /**
+     * The relay's thread off the CPU for {@code stallMs} (a GC pause, a starved host) right after
+     * it numbered a frame's packets and before they left its socket: they leave when it runs
+     * again, and what the publisher and the viewers sent meanwhile waits in its socket and is
+     * read then, in one batch, followed by its late tick.
+     */
+    private void stallRelay(long stallMs, List<SimulatedViewer> viewers) {
+        sendFrame(false); // numbered and recorded as sent now, not routed: still in the relay's socket
+        waitingInRelaySocket = new ArrayList<>();
+        for (long ms = 0; ms < stallMs; ms++) {
+            nowNs += MS;
+            long tMs = nowNs / MS;
+            if (tMs % 33 == 0) {
+                sendFrame(false);
+            }
+            if (tMs % 20 == 0) {
+                for (SimulatedViewer viewer : viewers) {
+                    viewer.deliverFeedback();
+                }
+            }
+        }
+        List<Object[]> waiting = waitingInRelaySocket;
+        waitingInRelaySocket = null;
+        route(viewers);
+        for (Object[] datagram : waiting) {
+            receive((byte[]) datagram[0], (InetSocketAddress) datagram[1]);
+        }
+        engine.onTick(nowNs);
+        route(viewers);
+    }
+
+    @Test
+    void stallsOfTheRelaysThread_doNotMoveSubscribersWithCapacityToSpareDown() {
+        control(PUBLISHER, new ControlMessage.Hello(1, 500));
+        control(PUBLISHER, new ControlMessage.Publish("show", List.of(LAYERS)));
+        SimulatedViewer first = new SimulatedViewer(6001, 20_000_000);
+        SimulatedViewer second = new SimulatedViewer(6002, 20_000_000);
+        List<SimulatedViewer> viewers = List.of(first, second);
+        for (SimulatedViewer viewer : viewers) {
+            control(viewer.address, new ControlMessage.Hello(viewer.address.getPort(), 500));
+            control(viewer.address, new ControlMessage.Subscribe("show", 2, 0));
+        }
+        out.drain();
+        run(6_000, viewers);
+        int startSecond = (int) (nowNs / 1_000_000_000L);
+
+        // Stalls as SimulcastDownlinkIT's host showed them under a CPU hog: 50 to 450 ms, every second or two.
+        long[] stallsMs = {208, 60, 451, 130, 256, 90, 186, 400};
+        for (long stallMs : stallsMs) {
+            stallRelay(stallMs, viewers);
+            run(1_500, viewers);
+        }
+        run(3_000, viewers);
+
+        int lastSecond = (int) (nowNs / 1_000_000_000L) - 1;
+        for (SimulatedViewer viewer : viewers) {
+            for (int s = startSecond; s <= lastSecond; s++) {
+                assertEquals(2, viewer.lowestLayerIn(s), viewer.address + " left the top layer in second "
+                        + (s - startSecond) + " of the stalls although its downlink has 20 Mbps");
+            }
+            viewer.assertSwitchesAtKeyframesAndFrameBoundaries();
+        }
+    }
+
+    /**
+     * The stalls do not blind the controller: a capacity drop while the relay keeps stalling
+     * still moves that subscriber down (within the 10 s the drop test without stalls allows),
+     * and only that one.
+     */
+    @Test
+    void capacityDrop_whileTheRelaysThreadKeepsStalling_stillMovesThatSubscriberDown() {
+        control(PUBLISHER, new ControlMessage.Hello(1, 500));
+        control(PUBLISHER, new ControlMessage.Publish("show", List.of(LAYERS)));
+        SimulatedViewer constrained = new SimulatedViewer(6001, 4_000_000);
+        SimulatedViewer wide = new SimulatedViewer(6002, 20_000_000);
+        List<SimulatedViewer> viewers = List.of(constrained, wide);
+        for (SimulatedViewer viewer : viewers) {
+            control(viewer.address, new ControlMessage.Hello(viewer.address.getPort(), 500));
+            control(viewer.address, new ControlMessage.Subscribe("show", 2, 0));
+        }
+        out.drain();
+        run(8_000, viewers);
+
+        constrained.capacityBps = 1_200_000; // below the 2 Mbps top layer
+        long[] stallsMs = {208, 60, 451, 130, 256, 90};
+        for (long stallMs : stallsMs) {
+            stallRelay(stallMs, viewers);
+            run(1_500, viewers);
+        }
+        int second = (int) (nowNs / 1_000_000_000L) - 1;
+        assertTrue(constrained.highestLayerIn(second) <= 1,
+                "the constrained subscriber moved down, got layer " + constrained.highestLayerIn(second));
+        assertEquals(2, wide.lowestLayerIn(second), "the other subscriber keeps the top layer");
+        constrained.assertSwitchesAtKeyframesAndFrameBoundaries();
+        wide.assertSwitchesAtKeyframesAndFrameBoundaries();
     }
 
     @Test

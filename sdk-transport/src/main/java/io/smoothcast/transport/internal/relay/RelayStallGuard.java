@@ -1,0 +1,135 @@
+package io.smoothcast.transport.internal.relay;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps the relay's own stalls (its thread off the CPU: GC, a busy host, a noisy neighbour) out
+ * of one subscriber downlink's congestion signals, so that a briefly overloaded relay does not
+ * move its viewers down a layer for no network reason.
+ *
+ * <p>How a stall looks from the subscriber's feedback: a packet the relay numbered (and recorded
+ * as sent) just before the stall leaves the socket only when the relay runs again, so its
+ * one-way delay jumps by the stall's length, which the delay-based controller reads as a queue
+ * and answers with a deep decrease (measured: 5 Mbps to 82 kbps after a 208 ms stall, see
+ * BENCHMARKS.md, "Relay downlink under CPU stalls"). The packets read from the backlog after
+ * the stall go out in one burst, a queue the relay built itself, and the feedback that waited
+ * in the relay's socket gives an RTT inflated by the stall.
+ *
+ * <p>How it is recognised: the relay ticks every downlink every
+ * {@value RelayChannels#TICK_INTERVAL_MS} ms, and the downlink also sees every packet it
+ * numbers and every feedback it reads. A gap between two of these events longer than
+ * {@link #STALL_GAP_NS} means the relay's thread did not run in between. Then the delays of
+ * every packet numbered before the stall ended, and of the packets numbered within one stall
+ * length after it (the backlog's burst, at most {@link #MAX_SETTLE_NS}), are not trusted: the
+ * caller leaves their arrivals out of the controller's feedback (losses still count). The
+ * controller's feedback timeout is held until the first trusted arrival is reported (at most
+ * {@link #MAX_TIMEOUT_HOLD_NS} after the settling ends), as the silence was the relay's.
+ *
+ * <p>A stall of the subscriber's side (its reader off the CPU) is not seen here, and not handled:
+ * the backlog is stamped with one read time, and its first packet, sent within 5 ms of the
+ * first packet of the last group before the stall, joins that group and moves the group's last
+ * arrival on by the stall's length (BENCHMARKS.md, "Relay downlink under CPU stalls").
+ *
+ * <p>Time comes from the caller. Not thread-safe: the relay's I/O thread. Allocates nothing.
+ */
+final class RelayStallGuard {
+
+    /**
+     * A gap between two events of a downlink longer than this, in ns, is a stall of the relay:
+     * two tick intervals, so one late tick under load is not one.
+     */
+    static final long STALL_GAP_NS = 2 * TimeUnit.MILLISECONDS.toNanos(RelayChannels.TICK_INTERVAL_MS);
+    /**
+     * The longest time after a stall, in ns, whose packets are not trusted. A backlog of one
+     * stall's worth of media drains through a link that carries the media rate within one
+     * stall length; the bound keeps a long stall (a seconds-long GC pause) from blinding the
+     * controller for as long.
+     */
+    static final long MAX_SETTLE_NS = TimeUnit.MILLISECONDS.toNanos(500);
+    /**
+     * How long after the settling the controller's feedback timeout waits for a trusted
+     * arrival, in ns, before it runs again (the subscriber may really have gone silent).
+     */
+    static final long MAX_TIMEOUT_HOLD_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private boolean haveEvent;
+    private long lastEventNs;
+    /** Packets numbered below this are not trusted; 0 before any stall. */
+    private long firstTrustedSequence;
+    private boolean settling;
+    private long settleUntilNs;
+    private boolean holdingTimeout;
+    private long stalls;
+    private long untrustedArrivals;
+
+    /**
+     * An event of the downlink on the relay's thread: a tick, a packet numbered, a feedback read.
+     *
+     * @param nowNs the event's time, in ns
+     * @param nextSequence the unwrapped transport-wide sequence number the next packet will get
+     * @return whether this event ends a stall of the relay
+     */
+    boolean onEvent(long nowNs, long nextSequence) {
+        boolean stalled = haveEvent && nowNs - lastEventNs > STALL_GAP_NS;
+        if (stalled) {
+            stalls++;
+            firstTrustedSequence = nextSequence;
+            settling = true;
+            settleUntilNs = nowNs + Math.min(nowNs - lastEventNs, MAX_SETTLE_NS);
+            holdingTimeout = true;
+        }
+        if (!haveEvent || nowNs - lastEventNs > 0) {
+            lastEventNs = nowNs; // hand-offs may carry a slightly older read time: keep the newest
+        }
+        haveEvent = true;
+        return stalled;
+    }
+
+    /**
+     * A packet was numbered; within the settling after a stall it is not trusted.
+     *
+     * @param sequence its unwrapped transport-wide sequence number
+     * @param nowNs its send time, in ns
+     */
+    void onSent(long sequence, long nowNs) {
+        if (settling) {
+            if (nowNs - settleUntilNs < 0) {
+                firstTrustedSequence = sequence + 1;
+            } else {
+                settling = false;
+            }
+        }
+    }
+
+    /**
+     * Whether a reported arrival's delay can be used, and counts it if not.
+     *
+     * @param sequence the packet's unwrapped transport-wide sequence number
+     */
+    boolean trustsArrival(long sequence) {
+        if (sequence >= firstTrustedSequence) {
+            holdingTimeout = false;
+            return true;
+        }
+        untrustedArrivals++;
+        return false;
+    }
+
+    /** Whether the controller's feedback timeout may run now. */
+    boolean timeoutMayRun(long nowNs) {
+        if (holdingTimeout && nowNs - settleUntilNs > MAX_TIMEOUT_HOLD_NS) {
+            holdingTimeout = false;
+        }
+        return !holdingTimeout;
+    }
+
+    /** Stalls of the relay seen so far. */
+    long stalls() {
+        return stalls;
+    }
+
+    /** Reported arrivals left out of the controller because a stall made their delay meaningless. */
+    long untrustedArrivals() {
+        return untrustedArrivals;
+    }
+}
