@@ -43,8 +43,8 @@ import io.smoothcast.rtp.TimestampUnwrapper;
  *       of more than two ring lengths), everything below it is dropped, so the packets after it
  *       fit at once. The dropped frames are counted and a keyframe is requested.</li>
  *   <li>Stream start and restart: frames of the old numbering still held play out normally; a
- *       boundary follows them in the ring (gaps before it are given up at once, since they can
- *       never fill), then room for the new stream's packets that were sent before its first
+ *       boundary follows them in the ring (gaps before it, and a frame it cuts short, are given up
+ *       at once, since they can never fill), then room for the new stream's packets that were sent before its first
  *       arrival but arrive after it. The new stream's first frame is taken to start at its
  *       lowest held packet once that packet's playout time comes. Its media timeline is
  *       re-anchored on the current base delay so the playout delay carries over. Packets that
@@ -842,7 +842,8 @@ public final class SpscJitterBuffer {
                         delivered++;
                         continue;
                     }
-                    // An open run's scan found the number after it empty.
+                    // An open run's scan found the number after it empty or a stream boundary
+                    // (then known: the producer publishes its jump mark beyond the boundary).
                     if (!(runClosed ? known(runEnd + 1) : knownEmpty(runEnd + 1))) {
                         // Nothing arrived beyond this frame yet, so there is nothing to skip to.
                         break;
@@ -879,7 +880,8 @@ public final class SpscJitterBuffer {
             if ((scan & 1) != 0) {
                 return RUN_CLOSED;
             }
-            // Open at s: the scan found s + 1 empty. Known anyway, it is a gap with packets beyond it.
+            // Open at s: the scan found s + 1 empty or a boundary. Known anyway, it is a gap or a
+            // restart with packets beyond it.
             return knownEmpty(s + 1) ? RUN_NOT_CHECKED : RUN_STILL_OPEN;
         }
 

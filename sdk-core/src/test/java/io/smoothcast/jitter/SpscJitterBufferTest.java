@@ -385,6 +385,30 @@ class SpscJitterBufferTest {
     }
 
     @Test
+    void restartInTheMiddleOfAFrame_theFrameCutByTheBoundaryIsGivenUp_notDeliveredInPart() {
+        // Packets 100-101 of the frame at 40 ms arrive, then the stream restarts (a simulcast
+        // layer taken as resumed) on the frame's third packet: the first two, ended by the
+        // boundary rather than by a marker, are not a whole frame.
+        SpscJitterBuffer buffer = fixed100();
+        RecordingHandler out = new RecordingHandler();
+        offer(buffer, 99, 0, true, T0);
+        offer(buffer, 100, 40, false, T0 + 40 * MS);
+        offer(buffer, 101, 40, false, T0 + 41 * MS);
+        buffer.restartOnNextPacket();
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 102, 40, true, T0 + 400 * MS));
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 103, 80, true, T0 + 401 * MS));
+        buffer.poll(T0 + 10_000 * MS, out);
+        for (RecordingHandler.Delivered d : out.frames) {
+            assertFalse(d.firstSequence() == 100, "packets 100-101 delivered as a frame: " + out.firstSequences());
+        }
+        assertEquals(99, out.firstSequences().get(0));
+        assertEquals(103, out.firstSequences().get(out.frames.size() - 1), "the stream goes on after the restart");
+        JitterBufferStats s = stats(buffer);
+        assertEquals(2, s.packetsDroppedIncomplete(), "the cut frame's two packets are given up");
+        assertTrue(buffer.keyframeRequestCount() >= 1, "and a keyframe asked for");
+    }
+
+    @Test
     void senderTimestampJump_reanchorsInsteadOfStalling() {
         SpscJitterBuffer buffer = fixed100();
         RecordingHandler out = new RecordingHandler();

@@ -333,9 +333,13 @@ public final class SpscSlotRing extends SlotRingPadding2 {
     /**
      * Walks a run of packets sharing one media time, from held number {@code from}. The run is
      * closed by a packet with the marker bit, or by a held packet after it with another media
-     * time or a stream boundary; it stays open at a number whose successor is not (yet) held.
-     * One method with the arrays in locals, so the JIT does not reload them after each slot's
-     * acquire. Consumer thread.
+     * time; it stays open at a number whose successor is not (yet) held, and at a stream
+     * boundary. A boundary says nothing about where the frame ends: a stream restarted in the
+     * middle of a frame (a simulcast layer's numbering restarted on the first packet after a
+     * pause, which may be the frame's second) leaves the frame's first packets before the
+     * boundary and its rest after it, so a run cut by a boundary is only part of a frame and can
+     * never be completed (the consumer gives it up). One method with the arrays in locals, so
+     * the JIT does not reload them after each slot's acquire. Consumer thread.
      *
      * @param from a number the consumer holds, in the run
      * @param mediaNs the run's media time
@@ -355,7 +359,10 @@ public final class SpscSlotRing extends SlotRingPadding2 {
             if ((long) SEQUENCE.getAcquire(m, b + SEQUENCE_FIELD) != next) {
                 return s << 1;
             }
-            if ((m[b + FLAGS_FIELD] & FLAG_STREAM_BOUNDARY) != 0 || m[b + MEDIA_TIME_FIELD] != mediaNs) {
+            if ((m[b + FLAGS_FIELD] & FLAG_STREAM_BOUNDARY) != 0) {
+                return s << 1;
+            }
+            if (m[b + MEDIA_TIME_FIELD] != mediaNs) {
                 return s << 1 | 1;
             }
             s = next;

@@ -310,9 +310,13 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             Track track = t.track();
             if (track.ssrc() == ssrc) {
                 counters.increment(PACKETS_RECEIVED);
-                if (t.reception().silentForNs(nowNs) >= LayerGate.STOPPED_LAYER_NS && isSimulcastLayer(track, current)) {
+                if (t.reception().silentForNs(nowNs) >= LayerGate.STOPPED_LAYER_NS
+                        && t.reception().aheadOfHighest(rtp.sequenceNumber()) != 1 && isSimulcastLayer(track, current)) {
                     // The node switched this viewer away from the layer and now back to it: the
                     // numbers it skipped meanwhile are not losses to NACK, wait for or report.
+                    // The very next number after a silence is no resume but this thread (or the
+                    // path) stalling, with the packets queued meanwhile read now: a restart would
+                    // only cut the frame under way in two (never completed, a keyframe to wait for).
                     t.buffer().restartOnNextPacket();
                     t.reception().restartOnNextPacket();
                     counters.increment(LAYER_RESUMES);

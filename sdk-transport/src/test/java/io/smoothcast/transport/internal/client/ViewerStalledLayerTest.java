@@ -1,0 +1,158 @@
+package io.smoothcast.transport.internal.client;
+
+import static io.smoothcast.transport.internal.client.ViewerTestPackets.packetize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.smoothcast.jitter.SpscJitterBuffer;
+import io.smoothcast.transport.FailoverPolicy;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A viewer of simulcast layers whose I/O thread stalls (CPU starvation): the packets queued in
+ * the socket meanwhile are read late, in one burst, with their numbering unbroken. Every frame
+ * the viewer's buffers release must still be one whole frame as sent (the issue's contract:
+ * only complete frames are delivered), in virtual time against scripted packets.
+ */
+class ViewerStalledLayerTest {
+
+    private static final InetSocketAddress NODE = new InetSocketAddress("127.0.0.1", 7000);
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final Track LOW = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 100_000);
+    private static final Track HIGH = new Track(0x2000, 0x2001, 96, 97, MediaKind.VIDEO, 1, 90_000, 1_000_000);
+    private static final int TICKS_PER_FRAME = 3000; // 30 fps at 90 kHz
+
+    private final RecordingSender out = new RecordingSender();
+    private final ViewerEngine engine = new ViewerEngine(out, List.of(NODE), 1L, 0x7777,
+            new ControlMessage.Subscribe("show", 2, 0),
+            FailoverPolicy.builder().heartbeatIntervalMs(5000).latencyBudgetMs(10_000).build(),
+            track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).fixedDelayMs(100)
+                    .completenessCheck(GenericPayload.COMPLETENESS).build(),
+            (state, reason) -> {
+            });
+    private long nowNs = 1_000 * MS;
+    /** The frames sent on the high layer, by frame index. */
+    private final List<byte[]> sent = new ArrayList<>();
+    /** The packets of the high layer, in sending order (several per frame). */
+    private final List<byte[]> packets = new ArrayList<>();
+    /** Which frame each of {@link #packets} belongs to. */
+    private final List<Integer> packetFrames = new ArrayList<>();
+
+    @BeforeEach
+    void subscribe() {
+        engine.start(nowNs);
+        receive(out.replyToLast(new ControlMessage.HelloAck(1, 500, 5000, 9)));
+        receive(out.replyToLast(new ControlMessage.SubscribeAck("show", List.of(LOW, HIGH))));
+        assertEquals(2, engine.tracks().length);
+        out.drain();
+        SplittableRandom random = new SplittableRandom(0x5EED);
+        int seq = 1000;
+        for (int f = 0; f < 40; f++) {
+            byte[] frame = new byte[3000 + random.nextInt(2000)]; // 3 to 5 packets
+            random.nextBytes(frame);
+            sent.add(frame);
+            for (byte[] p : packetize(HIGH, frame, seq, 9000 + f * TICKS_PER_FRAME)) {
+                packets.add(p);
+                packetFrames.add(f);
+                seq++;
+            }
+        }
+    }
+
+    private void receive(byte[] bytes) {
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        engine.onDatagram(buf, NODE, nowNs);
+        buf.release();
+    }
+
+    /** Plays what the high layer's buffer releases by now; each frame must be one sent, whole. */
+    private void play(List<Integer> played) {
+        engine.tracks()[1].buffer().poll(nowNs, f -> {
+            ByteArrayOutputStream frame = new ByteArrayOutputStream();
+            for (int i = 0; i < f.packetCount(); i++) {
+                frame.write(f.payloadArray(i), f.payloadOffset(i) + 1, f.payloadLength(i) - 1);
+            }
+            byte[] bytes = frame.toByteArray();
+            int index = (f.rtpTimestamp() - 9000) / TICKS_PER_FRAME;
+            boolean intact = index >= 0 && index < sent.size() && Arrays.equals(sent.get(index), bytes);
+            played.add(intact ? index : -1 - index);
+        });
+    }
+
+    /**
+     * Sends the high layer's 40 frames, 33 ms apart, with the viewer's I/O thread stalled for
+     * 400 ms (more than a layer pause) right after the second packet of frame 10: the packets
+     * sent meanwhile queue up in the socket and are read in one burst. The playout thread goes
+     * on meanwhile, every 10 ms.
+     *
+     * @param loseFirstAfterStall whether the first packet after the stall is lost on the way
+     * @return the frames played, by index; a frame not delivered whole as {@code -1 - index}
+     */
+    private List<Integer> sendWithAStallInFrame10(boolean loseFirstAfterStall) {
+        List<Integer> played = new ArrayList<>();
+        long startNs = nowNs;
+        long stallEndNs = Long.MIN_VALUE;
+        int stalledAt = -1;
+        for (int p = 0; p < packets.size(); p++) {
+            int frame = packetFrames.get(p);
+            long sendNs = startNs + frame * 33 * MS;
+            while (nowNs < Math.max(sendNs, stallEndNs)) {
+                nowNs = Math.min(nowNs + 10 * MS, Math.max(sendNs, stallEndNs));
+                play(played);
+            }
+            if (loseFirstAfterStall && stalledAt >= 0 && p == stalledAt + 1) {
+                continue;
+            }
+            receive(packets.get(p));
+            if (frame == 10 && stalledAt < 0 && packetFrames.get(p - 1) == 10) {
+                stalledAt = p;
+                stallEndNs = nowNs + 400 * MS;
+            }
+        }
+        for (int t = 0; t < 100; t++) {
+            nowNs += 10 * MS;
+            play(played);
+        }
+        return played;
+    }
+
+    private static List<Integer> broken(List<Integer> played) {
+        return played.stream().filter(i -> i < 0).map(i -> -1 - i).toList();
+    }
+
+    @Test
+    void ioThreadStallsInTheMiddleOfAFrame_nothingLost_everyFramePlaysWhole_noLayerResume() {
+        List<Integer> played = sendWithAStallInFrame10(false);
+        assertEquals(List.of(), broken(played), "frames delivered not whole (by index), of " + played);
+        assertEquals(IntStream.range(0, 40).boxed().toList(), played, "nothing was lost: every frame plays");
+        assertEquals(0, engine.counters().get(ViewerEngine.LAYER_RESUMES),
+                "the numbering went on: a stall, not the node resuming the layer");
+    }
+
+    @Test
+    void ioThreadStallsInTheMiddleOfAFrame_nextPacketLost_theFrameCutInTwoIsNeverDelivered() {
+        // A silence followed by a gap looks like the node resuming the layer: the buffer restarts
+        // its numbering in the middle of frame 10, whose two parts can then never be joined.
+        List<Integer> played = sendWithAStallInFrame10(true);
+        assertEquals(1, engine.counters().get(ViewerEngine.LAYER_RESUMES));
+        assertEquals(List.of(), broken(played), "frames delivered not whole (by index), of " + played);
+        assertFalse(played.contains(10), "frame 10 lost a packet: " + played);
+        assertEquals(IntStream.range(0, 10).boxed().toList(), played.subList(0, 10), "the frames before it play");
+        assertEquals(39, played.get(played.size() - 1), "the stream plays on after the stall: " + played);
+    }
+}
