@@ -1,8 +1,10 @@
 package io.smoothcast.transport.internal.client;
 
 import static io.smoothcast.transport.internal.client.ViewerTestPackets.packetize;
+import static io.smoothcast.transport.internal.client.ViewerTestPackets.rtx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -60,10 +62,14 @@ class ViewerStalledLayerTest {
         receive(out.replyToLast(new ControlMessage.SubscribeAck("show", List.of(LOW, HIGH))));
         assertEquals(2, engine.tracks().length);
         out.drain();
+    }
+
+    /** Encodes the high layer's 40 frames, of {@code minBytes} to {@code maxBytes} (exclusive). */
+    private void encode(int minBytes, int maxBytes) {
         SplittableRandom random = new SplittableRandom(0x5EED);
         int seq = 1000;
         for (int f = 0; f < 40; f++) {
-            byte[] frame = new byte[3000 + random.nextInt(2000)]; // 3 to 5 packets
+            byte[] frame = new byte[minBytes + random.nextInt(maxBytes - minBytes)];
             random.nextBytes(frame);
             sent.add(frame);
             for (byte[] p : packetize(HIGH, frame, seq, 9000 + f * TICKS_PER_FRAME)) {
@@ -104,6 +110,7 @@ class ViewerStalledLayerTest {
      * @return the frames played, by index; a frame not delivered whole as {@code -1 - index}
      */
     private List<Integer> sendWithAStallInFrame10(boolean loseFirstAfterStall) {
+        encode(3000, 5000); // 3 to 5 packets a frame
         List<Integer> played = new ArrayList<>();
         long startNs = nowNs;
         long stallEndNs = Long.MIN_VALUE;
@@ -154,5 +161,43 @@ class ViewerStalledLayerTest {
         assertFalse(played.contains(10), "frame 10 lost a packet: " + played);
         assertEquals(IntStream.range(0, 10).boxed().toList(), played.subList(0, 10), "the frames before it play");
         assertEquals(39, played.get(played.size() - 1), "the stream plays on after the stall: " + played);
+    }
+
+    @Test
+    void ioThreadStalls_aRetransmissionOfAFrameGivenUpComesInTheBurst_neverPlayedBackInTime() {
+        // One packet a frame. Frame 8 is lost; frame 9 is played and frame 8 given up. The I/O
+        // thread then stalls after frame 10 for 400 ms; the retransmission of frame 8's packet,
+        // answering a NACK sent before, is read in the burst after frame 11.
+        encode(100, 1000);
+        List<Integer> played = new ArrayList<>();
+        long startNs = nowNs;
+        long stallEndNs = startNs + 10 * 33 * MS + 400 * MS;
+        for (int f = 0; f < 40; f++) {
+            long readNs = startNs + f * 33 * MS;
+            if (f > 10) {
+                readNs = Math.max(readNs, stallEndNs);
+            }
+            while (nowNs < readNs) {
+                nowNs = Math.min(nowNs + 10 * MS, readNs);
+                play(played);
+            }
+            if (f != 8) {
+                receive(packets.get(f));
+            }
+            if (f == 11) {
+                receive(rtx(HIGH, packets.get(8), 1));
+            }
+        }
+        for (int t = 0; t < 100; t++) {
+            nowNs += 10 * MS;
+            play(played);
+        }
+        assertEquals(List.of(), broken(played), "frames delivered not whole (by index), of " + played);
+        int newest = -1;
+        for (int index : played) {
+            assertTrue(index > newest, "frame " + index + " played after frame " + newest + ": " + played);
+            newest = index;
+        }
+        assertEquals(39, newest);
     }
 }

@@ -45,6 +45,11 @@ final class ViewerTestPackets {
 
     /** The RFC 4588 retransmission of a {@link #VIDEO} packet, with RTX sequence number {@code rtxSeq}. */
     static byte[] rtx(byte[] original, int rtxSeq) {
+        return rtx(VIDEO, original, rtxSeq);
+    }
+
+    /** The RFC 4588 retransmission of a packet of {@code track}, with RTX sequence number {@code rtxSeq}. */
+    static byte[] rtx(Track track, byte[] original, int rtxSeq) {
         RtpPacketView view = new RtpPacketView();
         view.wrap(original, 0, original.length);
         byte[] payload = new byte[view.payloadLength() + 2];
@@ -52,8 +57,8 @@ final class ViewerTestPackets {
         payload[1] = (byte) view.sequenceNumber();
         System.arraycopy(original, view.payloadOffset(), payload, 2, view.payloadLength());
         byte[] packet = new byte[1500];
-        int length = new RtpPacketWriter().payloadType(VIDEO.rtxPayloadType()).sequenceNumber(rtxSeq)
-                .timestamp(view.timestamp()).marker(view.marker()).ssrc(VIDEO.rtxSsrc())
+        int length = new RtpPacketWriter().payloadType(track.rtxPayloadType()).sequenceNumber(rtxSeq)
+                .timestamp(view.timestamp()).marker(view.marker()).ssrc(track.rtxSsrc())
                 .write(packet, 0, packet.length, payload, 0, payload.length);
         return Arrays.copyOf(packet, length);
     }
