@@ -260,18 +260,23 @@ class DownlinkLayerSelectionTest {
         route(viewers);
     }
 
-    @Test
-    void stallsOfTheRelaysThread_doNotMoveSubscribersWithCapacityToSpareDown() {
+    /** The publisher publishes {@link #LAYERS}; every viewer joins and subscribes to the top layer. */
+    private void publishAndSubscribe(List<SimulatedViewer> viewers) {
         control(PUBLISHER, new ControlMessage.Hello(1, 500));
         control(PUBLISHER, new ControlMessage.Publish("show", List.of(LAYERS)));
-        SimulatedViewer first = new SimulatedViewer(6001, 20_000_000);
-        SimulatedViewer second = new SimulatedViewer(6002, 20_000_000);
-        List<SimulatedViewer> viewers = List.of(first, second);
         for (SimulatedViewer viewer : viewers) {
             control(viewer.address, new ControlMessage.Hello(viewer.address.getPort(), 500));
             control(viewer.address, new ControlMessage.Subscribe("show", 2, 0));
         }
         out.drain();
+    }
+
+    @Test
+    void stallsOfTheRelaysThread_doNotMoveSubscribersWithCapacityToSpareDown() {
+        SimulatedViewer first = new SimulatedViewer(6001, 20_000_000);
+        SimulatedViewer second = new SimulatedViewer(6002, 20_000_000);
+        List<SimulatedViewer> viewers = List.of(first, second);
+        publishAndSubscribe(viewers);
         run(6_000, viewers);
         int startSecond = (int) (nowNs / 1_000_000_000L);
 
@@ -300,16 +305,10 @@ class DownlinkLayerSelectionTest {
      */
     @Test
     void capacityDrop_whileTheRelaysThreadKeepsStalling_stillMovesThatSubscriberDown() {
-        control(PUBLISHER, new ControlMessage.Hello(1, 500));
-        control(PUBLISHER, new ControlMessage.Publish("show", List.of(LAYERS)));
         SimulatedViewer constrained = new SimulatedViewer(6001, 4_000_000);
         SimulatedViewer wide = new SimulatedViewer(6002, 20_000_000);
         List<SimulatedViewer> viewers = List.of(constrained, wide);
-        for (SimulatedViewer viewer : viewers) {
-            control(viewer.address, new ControlMessage.Hello(viewer.address.getPort(), 500));
-            control(viewer.address, new ControlMessage.Subscribe("show", 2, 0));
-        }
-        out.drain();
+        publishAndSubscribe(viewers);
         run(8_000, viewers);
 
         constrained.capacityBps = 1_200_000; // below the 2 Mbps top layer
@@ -328,16 +327,10 @@ class DownlinkLayerSelectionTest {
 
     @Test
     void capacityDropBelowTheTopLayer_movesThatSubscriberDown_atAKeyframe_whileTheOtherKeepsTheTop() {
-        control(PUBLISHER, new ControlMessage.Hello(1, 500));
-        control(PUBLISHER, new ControlMessage.Publish("show", List.of(LAYERS)));
         SimulatedViewer constrained = new SimulatedViewer(6001, 4_000_000);
         SimulatedViewer wide = new SimulatedViewer(6002, 20_000_000);
         List<SimulatedViewer> viewers = List.of(constrained, wide);
-        for (SimulatedViewer viewer : viewers) {
-            control(viewer.address, new ControlMessage.Hello(viewer.address.getPort(), 500));
-            control(viewer.address, new ControlMessage.Subscribe("show", 2, 0));
-        }
-        out.drain();
+        publishAndSubscribe(viewers);
 
         run(8_000, viewers);
         int second = (int) (nowNs / 1_000_000_000L) - 1;
@@ -368,13 +361,9 @@ class DownlinkLayerSelectionTest {
 
     @Test
     void capacityBack_afterADrop_probesTheDownlinkAndClimbsBackToTheTopLayer() {
-        control(PUBLISHER, new ControlMessage.Hello(1, 500));
-        control(PUBLISHER, new ControlMessage.Publish("show", List.of(LAYERS)));
         SimulatedViewer viewer = new SimulatedViewer(6001, 4_000_000);
         List<SimulatedViewer> viewers = List.of(viewer);
-        control(viewer.address, new ControlMessage.Hello(viewer.address.getPort(), 500));
-        control(viewer.address, new ControlMessage.Subscribe("show", 2, 0));
-        out.drain();
+        publishAndSubscribe(viewers);
 
         run(6_000, viewers);
         viewer.capacityBps = 600_000; // only layer 0 (300 kbps) fits
