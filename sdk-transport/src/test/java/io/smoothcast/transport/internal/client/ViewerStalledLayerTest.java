@@ -50,7 +50,7 @@ class ViewerStalledLayerTest {
     private long nowNs = 1_000 * MS;
     /** The frames sent on the high layer, by frame index. */
     private final List<byte[]> sent = new ArrayList<>();
-    /** The packets of the high layer, in sending order (several per frame). */
+    /** The packets of the high layer, in sending order (one or more a frame). */
     private final List<byte[]> packets = new ArrayList<>();
     /** Which frame each of {@link #packets} belongs to. */
     private final List<Integer> packetFrames = new ArrayList<>();
