@@ -167,9 +167,10 @@ final class RelayCommand implements Callable<Integer> {
                 RunLoop.run(durationS, statusIntervalMs, elapsedNs -> {
                     RelayStats s = node.stats();
                     synchronized (out) {
-                        out.printf("[%s] sessions %d, publishers %d, subscribers %d, streams %d, %d pkt/s, %d kbps, rtx %d%n",
+                        out.printf("[%s] sessions %d, publishers %d, subscribers %d, streams %d, %d pkt/s, %d kbps, rtx %d,"
+                                + " I/O thread stalls %d%n",
                                 region, s.sessions(), s.publishers(), s.subscribers(), s.streams(), s.packetsPerSecond(),
-                                s.bitsPerSecond() / 1000, s.retransmissionsSent());
+                                s.bitsPerSecond() / 1000, s.retransmissionsSent(), s.ioThreadStalls());
                         out.flush();
                     }
                 });

@@ -254,6 +254,16 @@ public final class RelayStats {
         return get(RelayCounter.NACKS_BEFORE_LAYER_START);
     }
 
+    /**
+     * @return times the node's I/O thread ran its 20 ms timer more than 40 ms after the previous
+     *     run (off the CPU or overloaded: GC, a busy host). Subscribers' congestion control leaves
+     *     out the delays such a stall distorted; a count that keeps rising says the node needs
+     *     more CPU.
+     */
+    public long ioThreadStalls() {
+        return get(RelayCounter.IO_THREAD_STALLS);
+    }
+
     @Override
     public String toString() {
         return "RelayStats[sessions=" + sessions() + ", publishers=" + publishers() + ", subscribers=" + subscribers()
@@ -265,7 +275,7 @@ public final class RelayStats {
                 + ", pliForwarded=" + keyframeRequestsForwarded() + ", downlinkProbes=" + downlinkProbes()
                 + ", downlinkProbeClimbs=" + downlinkProbeClimbs() + ", nacksBeforeLayerStart=" + nacksBeforeLayerStart()
                 + ", fanOutLaneDropped=" + fanOutLaneDropped() + ", handOffDropped=" + handOffDropped()
-                + "]";
+                + ", ioThreadStalls=" + ioThreadStalls() + "]";
     }
 
     /**

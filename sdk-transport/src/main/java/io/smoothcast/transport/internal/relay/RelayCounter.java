@@ -117,5 +117,12 @@ public enum RelayCounter {
      * (or, at shutdown, refused them). Not sent from the engine's own thread instead: that copy
      * would overtake the subscriber's older copies still waiting in the lane.
      */
-    FAN_OUT_LANE_BEHIND
+    FAN_OUT_LANE_BEHIND,
+    /**
+     * Ticks that came more than {@code RelayStallGuard.STALL_GAP_NS} (40 ms) after the one before: the
+     * I/O thread was off the CPU or too busy to run its timer (GC, an overloaded host). Each
+     * subscriber's congestion control leaves the delays such a stall distorted out of its
+     * estimate ({@link RelayStallGuard}); a count that keeps rising says the node needs CPU.
+     */
+    IO_THREAD_STALLS
 }

@@ -84,6 +84,9 @@ public final class RelayEngine implements DatagramReceiver {
     private InetSocketAddress[] ownRecipients = new InetSocketAddress[16];
     /** Lane 0's transport-wide numbers of the packet being fanned out, by recipient. */
     private int[] ownSequences = new int[16];
+    /** When {@link #onTick} last ran, to count the I/O thread's stalls; 0 before the first tick. */
+    private long lastTickNs;
+    private boolean ticked;
     private long loadWindowStartNs;
     private boolean loadWindowStarted;
     private long loadWindowStartPackets;
@@ -1125,6 +1128,11 @@ public final class RelayEngine implements DatagramReceiver {
      * @param nowNs the current time, in nanoseconds
      */
     public void onTick(long nowNs) {
+        if (ticked && nowNs - lastTickNs > RelayStallGuard.STALL_GAP_NS) {
+            counters.increment(RelayCounter.IO_THREAD_STALLS);
+        }
+        ticked = true;
+        lastTickNs = nowNs;
         sendTransportFeedback();
         updateDownlinks(nowNs);
         askSourcesForMissingPackets(nowNs);

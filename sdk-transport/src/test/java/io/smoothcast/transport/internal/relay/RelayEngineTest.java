@@ -413,6 +413,21 @@ class RelayEngineTest {
     }
 
     @Test
+    void ticksFarApart_countAsStallsOfTheIoThread() {
+        engine.onTick(nowNs);
+        nowNs += TimeUnit.MILLISECONDS.toNanos(20);
+        engine.onTick(nowNs);
+        nowNs += TimeUnit.MILLISECONDS.toNanos(40); // late, but within two tick intervals
+        engine.onTick(nowNs);
+        assertEquals(0, counters.get(RelayCounter.IO_THREAD_STALLS));
+        nowNs += TimeUnit.MILLISECONDS.toNanos(250);
+        engine.onTick(nowNs);
+        nowNs += TimeUnit.MILLISECONDS.toNanos(20);
+        engine.onTick(nowNs);
+        assertEquals(1, counters.get(RelayCounter.IO_THREAD_STALLS));
+    }
+
+    @Test
     void silentSessions_expireAfterTheTimeout_andTheirSubscriptionsGo() {
         publish(List.of(AUDIO));
         subscribe(VIEWER_1, 0);
