@@ -310,8 +310,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             Track track = t.track();
             if (track.ssrc() == ssrc) {
                 counters.increment(PACKETS_RECEIVED);
-                if (t.reception().silentForNs(nowNs) >= LayerGate.STOPPED_LAYER_NS
-                        && t.reception().aheadOfHighest(rtp.sequenceNumber()) != 1 && isSimulcastLayer(track, current)) {
+                int ahead = t.reception().aheadOfHighest(rtp.sequenceNumber());
+                if (t.reception().silentForNs(nowNs) >= LayerGate.STOPPED_LAYER_NS && ahead != 1
+                        && isSimulcastLayer(track, current)) {
                     // The node switched this viewer away from the layer and now back to it: the
                     // numbers it skipped meanwhile are not losses to NACK, wait for or report.
                     // The very next number after a silence is no resume but this thread (or the
@@ -320,7 +321,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     t.buffer().restartOnNextPacket();
                     t.reception().restartOnNextPacket();
                     counters.increment(LAYER_RESUMES);
-                } else if (t.reception().aheadOfHighest(rtp.sequenceNumber()) >= t.buffer().capacityPackets() / 2) {
+                } else if (ahead >= t.buffer().capacityPackets() / 2) {
                     // Too many numbers skipped for the buffer to bridge: it would give up its
                     // whole ring for this packet (and, beyond a ring's length, this packet and
                     // the frame after it too), and ask for every skipped number again. Half the
@@ -339,6 +340,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     t.buffer().restartOnNextPacket();
                     counters.increment(SEQUENCE_JUMP_RESTARTS);
                     // Both packets, the lower number first: the buffer's new run starts there.
+                    // The held one is offered as arriving now (it waited one packet interval).
                     boolean heldFirst = probation.isBefore(rtp.sequenceNumber());
                     probation.release();
                     if (!heldFirst) {

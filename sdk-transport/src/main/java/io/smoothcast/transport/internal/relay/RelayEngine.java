@@ -84,7 +84,7 @@ public final class RelayEngine implements DatagramReceiver {
     private InetSocketAddress[] ownRecipients = new InetSocketAddress[16];
     /** Lane 0's transport-wide numbers of the packet being fanned out, by recipient. */
     private int[] ownSequences = new int[16];
-    /** When {@link #onTick} last ran, to count the I/O thread's stalls; 0 before the first tick. */
+    /** When {@link #onTick} last ran (once {@link #ticked}), to count the I/O thread's stalls. */
     private long lastTickNs;
     private boolean ticked;
     private long loadWindowStartNs;
