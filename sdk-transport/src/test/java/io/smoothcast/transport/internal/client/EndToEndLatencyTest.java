@@ -9,11 +9,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
-import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -42,13 +40,7 @@ class EndToEndLatencyTest {
     private static final long PLAYOUT_DELAY_NS = 100 * MS;
 
     private final RecordingSender out = new RecordingSender();
-    private final ViewerEngine engine = new ViewerEngine(out, List.of(NODE), 1L, 0x7777,
-            new ControlMessage.Subscribe("show", 2, 0),
-            FailoverPolicy.builder().heartbeatIntervalMs(5000).latencyBudgetMs(10_000).build(),
-            track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).fixedDelayMs(100)
-                    .completenessCheck(GenericPayload.COMPLETENESS).build(),
-            (state, reason) -> {
-            });
+    private final ViewerEngine engine = TestViewerEngines.oneNode(out, NODE);
     private final FramePacketizer packetizer = new FramePacketizer(VIDEO, 5, 100);
     private long nowNs = 1_000 * MS;
 

@@ -12,14 +12,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtcpNackView;
 import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtcpReportView;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.TransportCcFeedbackView;
-import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -39,14 +37,7 @@ class ViewerEngineTest {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final RecordingSender out = new RecordingSender();
-    private final ViewerEngine engine = new ViewerEngine(out, List.of(NODE), 1L, 0x7777,
-            new ControlMessage.Subscribe("show", 2, 0),
-            // These tests let seconds pass without a word from the node: it must not be taken for dead.
-            FailoverPolicy.builder().heartbeatIntervalMs(5000).latencyBudgetMs(10_000).build(),
-            track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).fixedDelayMs(100)
-                    .completenessCheck(GenericPayload.COMPLETENESS).build(),
-            (state, reason) -> {
-            });
+    private final ViewerEngine engine = TestViewerEngines.oneNode(out, NODE);
     private long nowNs = 1_000 * MS;
 
     private void receive(byte[] bytes, InetSocketAddress from) {

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.smoothcast.jitter.SpscJitterBuffer;
-import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
@@ -40,13 +38,7 @@ class ViewerStalledLayerTest {
     private static final int TICKS_PER_FRAME = 3000; // 30 fps at 90 kHz
 
     private final RecordingSender out = new RecordingSender();
-    private final ViewerEngine engine = new ViewerEngine(out, List.of(NODE), 1L, 0x7777,
-            new ControlMessage.Subscribe("show", 2, 0),
-            FailoverPolicy.builder().heartbeatIntervalMs(5000).latencyBudgetMs(10_000).build(),
-            track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).fixedDelayMs(100)
-                    .completenessCheck(GenericPayload.COMPLETENESS).build(),
-            (state, reason) -> {
-            });
+    private final ViewerEngine engine = TestViewerEngines.oneNode(out, NODE);
     private long nowNs = 1_000 * MS;
     /** The frames sent on the high layer, by frame index. */
     private final List<byte[]> sent = new ArrayList<>();

@@ -271,6 +271,14 @@ class DownlinkLayerSelectionTest {
         out.drain();
     }
 
+    /** Stalls the relay's thread for each of {@code stallsMs} in turn, with 1.5 s of normal running after each. */
+    private void stallsWithRunsBetween(long[] stallsMs, List<SimulatedViewer> viewers) {
+        for (long stallMs : stallsMs) {
+            stallRelay(stallMs, viewers);
+            run(1_500, viewers);
+        }
+    }
+
     @Test
     void stallsOfTheRelaysThread_doNotMoveSubscribersWithCapacityToSpareDown() {
         SimulatedViewer first = new SimulatedViewer(6001, 20_000_000);
@@ -281,11 +289,7 @@ class DownlinkLayerSelectionTest {
         int startSecond = (int) (nowNs / 1_000_000_000L);
 
         // Stalls as SimulcastDownlinkIT's host showed them under a CPU hog: 50 to 450 ms, every second or two.
-        long[] stallsMs = {208, 60, 451, 130, 256, 90, 186, 400};
-        for (long stallMs : stallsMs) {
-            stallRelay(stallMs, viewers);
-            run(1_500, viewers);
-        }
+        stallsWithRunsBetween(new long[] {208, 60, 451, 130, 256, 90, 186, 400}, viewers);
         run(3_000, viewers);
 
         int lastSecond = (int) (nowNs / 1_000_000_000L) - 1;
@@ -312,11 +316,7 @@ class DownlinkLayerSelectionTest {
         run(8_000, viewers);
 
         constrained.capacityBps = 1_200_000; // below the 2 Mbps top layer
-        long[] stallsMs = {208, 60, 451, 130, 256, 90};
-        for (long stallMs : stallsMs) {
-            stallRelay(stallMs, viewers);
-            run(1_500, viewers);
-        }
+        stallsWithRunsBetween(new long[] {208, 60, 451, 130, 256, 90}, viewers);
         int second = (int) (nowNs / 1_000_000_000L) - 1;
         assertTrue(constrained.highestLayerIn(second) <= 1,
                 "the constrained subscriber moved down, got layer " + constrained.highestLayerIn(second));
