@@ -55,12 +55,20 @@ final class SmoothcastGccController implements RateController {
             }
         }
         controller.onFeedback(feedback, nowNs);
+        ControllerStateLog log = ControllerStateLog.CURRENT.get();
+        if (log != null) {
+            log.add(nowNs, controller);
+        }
     }
 
     @Override
     public void onTick(long nowNs) {
         if (nextTickNs == Long.MIN_VALUE || nowNs - nextTickNs >= 0) {
             controller.onTick(nowNs);
+            ControllerStateLog log = ControllerStateLog.CURRENT.get();
+            if (log != null && controller.isFeedbackTimedOut()) {
+                log.add(nowNs, controller);
+            }
             nextTickNs = nowNs + TICK_INTERVAL_NS;
         }
     }
