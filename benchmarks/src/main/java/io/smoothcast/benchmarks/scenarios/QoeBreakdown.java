@@ -47,6 +47,8 @@ public final class QoeBreakdown {
     private static final int COMPETING = 2;
     private static final int FIRST_AGE = 3;
     private static final int CATEGORIES = FIRST_AGE + 2 * AGE_NAMES.length;
+    /** Per-second tables cover this many segments (trace runs are at most 300 s). */
+    private static final int MAX_SECONDS = 400;
 
     private QoeBreakdown() {
     }
@@ -90,14 +92,17 @@ public final class QoeBreakdown {
         double[] catLibTarget = new double[CATEGORIES];
         double[][] catDeficit = new double[CATEGORIES][3];
         double[] catMultiplicative = new double[CATEGORIES];
-        List<double[]> decreases = new ArrayList<>(); // ratio, queue ms, target after / capacity, spacing s
-        double[] perSecondDeficit = new double[400];
-        double[] perSecondCapacity = new double[400];
-        double[] perSecondOurs = new double[400];
-        double[] perSecondLib = new double[400];
-        double[] perSecondOurTarget = new double[400];
-        double[] perSecondLibTarget = new double[400];
-        int[] perSecondCount = new int[400];
+        // Per decrease: after / before, queue ms, target after / capacity, time since the previous
+        // one (s), target before / the capacity's mean over the second before, that second's
+        // lowest bin / its mean, seconds until the target is back at 0.9 x the capacity.
+        List<double[]> decreases = new ArrayList<>();
+        double[] perSecondDeficit = new double[MAX_SECONDS];
+        double[] perSecondCapacity = new double[MAX_SECONDS];
+        double[] perSecondOurs = new double[MAX_SECONDS];
+        double[] perSecondLib = new double[MAX_SECONDS];
+        double[] perSecondOurTarget = new double[MAX_SECONDS];
+        double[] perSecondLibTarget = new double[MAX_SECONDS];
+        int[] perSecondCount = new int[MAX_SECONDS];
         double durationS = 0;
         double[] ratioHist = new double[30];
         double[] gapBins = new double[3];
