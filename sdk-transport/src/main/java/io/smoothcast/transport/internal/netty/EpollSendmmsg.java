@@ -26,8 +26,8 @@ import java.util.Arrays;
  * ({@code NativeDatagramPacketArray.NativeDatagramPacket}) public, but a message can only be
  * built and filled in through package-private or private members (its outer class's
  * constructor, its fields; the outer class being package-private, even its name cannot be
- * written outside Netty's package), and the public {@code Native.sendmmsg} picks the address family from
- * the JVM's preference instead of the socket's. Those members are reached here through
+ * written outside Netty's package), and the public {@code Native.sendmmsg} picks the address
+ * family from the JVM's preference instead of the socket's. Those members are reached here through
  * {@link MethodHandles#privateLookupIn}, which works when Netty is on the class path (the
  * unnamed module); on a module path, or with a Netty whose members differ, the lookups fail,
  * {@link #isAvailable()} is false and callers keep Netty's ordinary write path. Nothing is
@@ -37,6 +37,10 @@ import java.util.Arrays;
  * length, native order), set once per slot, and a recipient, rewritten only when the recipient
  * of that slot changes: in a steady fan-out nothing is written per datagram through these
  * handles, and nothing is allocated.
+ *
+ * <p>The socket's file descriptor number is taken at creation: use an instance only while its
+ * channel is active, checked on the channel's event loop (where a close also runs), so that the
+ * number cannot have been closed and reused by another file in between.
  *
  * <p>Thread-safety: an instance is used by one thread (the channel's event loop) only.
  */
@@ -196,6 +200,8 @@ final class EpollSendmmsg implements DatagramBatch {
 
     /** The handles to Netty's members, resolved once; {@link #failure} says why not. */
     private static final class Linkage {
+        static final String MESSAGE_CLASS = "io.netty.channel.epoll.NativeDatagramPacketArray$NativeDatagramPacket";
+
         Class<?> messageClass;
         Constructor<?> outerConstructor;
         Constructor<?> messageConstructor;
@@ -226,8 +232,7 @@ final class EpollSendmmsg implements DatagramBatch {
                     throw new IllegalStateException("the kernel lacks sendmmsg");
                 }
                 MethodHandles.Lookup self = MethodHandles.lookup();
-                Class<?> message = Class.forName("io.netty.channel.epoll.NativeDatagramPacketArray$NativeDatagramPacket",
-                        false, Native.class.getClassLoader());
+                Class<?> message = Class.forName(MESSAGE_CLASS, false, Native.class.getClassLoader());
                 Class<?> outer = message.getDeclaringClass();
                 MethodHandles.Lookup inMessage = MethodHandles.privateLookupIn(message, self);
                 MethodHandles.Lookup inOuter = MethodHandles.privateLookupIn(outer, self);
@@ -240,10 +245,10 @@ final class EpollSendmmsg implements DatagramBatch {
                 linkage.messageConstructor = message.getConstructor(outer);
                 linkage.releaseOuter = inOuter.findVirtual(outer, "release", MethodType.methodType(void.class))
                         .asType(MethodType.methodType(void.class, Object.class));
-                linkage.sendmmsg = inNative.findStatic(Native.class, "sendmmsg",
-                                MethodType.methodType(int.class, int.class, boolean.class, messages, int.class, int.class))
-                        .asType(MethodType.methodType(int.class, int.class, boolean.class, Object[].class, int.class,
-                                int.class));
+                MethodType sendmmsg = MethodType.methodType(int.class, int.class, boolean.class, messages, int.class,
+                        int.class);
+                linkage.sendmmsg = inNative.findStatic(Native.class, "sendmmsg", sendmmsg)
+                        .asType(sendmmsg.changeParameterType(2, Object[].class));
                 linkage.getSocketIpv6 = inSocket.findGetter(Socket.class, "ipv6", boolean.class)
                         .asType(MethodType.methodType(boolean.class, Object.class));
                 linkage.setMemoryAddress = setter(inMessage, message, "memoryAddress", long.class);
