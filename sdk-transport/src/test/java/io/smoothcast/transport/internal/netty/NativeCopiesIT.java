@@ -48,8 +48,8 @@ class NativeCopiesIT {
         assertTrue(NativeCopyWriter.unavailableReason() == null,
                 "Netty's internals link on the class path: " + NativeCopyWriter.unavailableReason());
         // 1,200 bytes: every copy in one call; 14,000 bytes: several calls (the region holds 37).
-        assertTrue(fanOut(UdpTransport.best(), 1200, false), "the epoll handler used the native path");
-        assertTrue(fanOut(UdpTransport.best(), 14_000, false), "the epoll handler used the native path");
+        assertTrue(fanOut(UdpTransport.best(), 1200, false, true), "the epoll handler used the native path");
+        assertTrue(fanOut(UdpTransport.best(), 14_000, false, true), "the epoll handler used the native path");
         NettyLeaks.assertNoLeaks();
     }
 
@@ -57,14 +57,22 @@ class NativeCopiesIT {
     @Timeout(60)
     void epoll_aRecipientTheKernelRefuses_losesOnlyItsOwnCopy() throws Exception {
         assumeTrue(Epoll.isAvailable(), "the native path needs the epoll transport");
-        assertTrue(fanOut(UdpTransport.best(), 1200, true), "the epoll handler used the native path");
+        assertTrue(fanOut(UdpTransport.best(), 1200, true, true), "the epoll handler used the native path");
+        NettyLeaks.assertNoLeaks();
+    }
+
+    @Test
+    @Timeout(60)
+    void epoll_turnedOff_keepsTheOrdinaryPath_andDeliversTheSame() throws Exception {
+        assumeTrue(Epoll.isAvailable(), "the native path needs the epoll transport");
+        assertFalse(fanOut(UdpTransport.best(), 1200, false, false), "not asked for: no native path");
         NettyLeaks.assertNoLeaks();
     }
 
     @Test
     @Timeout(60)
     void nio_keepsTheOrdinaryPath_andDeliversTheSame() throws Exception {
-        assertFalse(fanOut(UdpTransport.nio(), 1200, false), "NIO has no native path");
+        assertFalse(fanOut(UdpTransport.nio(), 1200, false, true), "NIO has no native path");
         NettyLeaks.assertNoLeaks();
     }
 
@@ -73,9 +81,11 @@ class NativeCopiesIT {
      * reverse order, so that the handler's slots change recipients) and checks what each got.
      *
      * @param refuseOne whether a broadcast address (refused without SO_BROADCAST) sits among them
+     * @param nativeCopies whether the handler is allowed the native path
      * @return whether the handler sent through its native writer
      */
-    private static boolean fanOut(UdpTransport transport, int length, boolean refuseOne) throws Exception {
+    private static boolean fanOut(UdpTransport transport, int length, boolean refuseOne, boolean nativeCopies)
+            throws Exception {
         EventLoopGroup group = transport.newGroup(1, "native-copies-it");
         List<DatagramSocket> subscribers = new ArrayList<>();
         try {
@@ -88,7 +98,9 @@ class NativeCopiesIT {
                 public void onHandlerFailure(RuntimeException failure) {
                 }
             }, NanoClock.system());
-            handler.useNativeCopies();
+            if (nativeCopies) {
+                handler.useNativeCopies();
+            }
             Channel channel = transport.bind(group, new InetSocketAddress("127.0.0.1", 0), handler);
             int count = SUBSCRIBERS + (refuseOne ? 1 : 0);
             InetSocketAddress[] recipients = new InetSocketAddress[count];
