@@ -54,6 +54,7 @@ public final class RelayNode implements AutoCloseable {
     private final RelayCounters counters = new RelayCounters();
     private final Object lifecycleLock = new Object();
     private final int fanOutThreads;
+    private final boolean nativeFanOut;
     /** Set under {@link #lifecycleLock}; volatile for {@link #stats()}, which takes no lock. */
     private volatile RelayChannels channels;
     private boolean started;
@@ -68,6 +69,7 @@ public final class RelayNode implements AutoCloseable {
                 builder.maxSubscribersPerStream, builder.upstream, builder.members, builder.videoPayloadFormats);
         this.securityOptions = builder;
         this.fanOutThreads = builder.fanOutThreads;
+        this.nativeFanOut = builder.nativeFanOut;
     }
 
     /** Lifetime of the tokens this node mints for its upstream subscriptions (one per subscription). */
@@ -109,7 +111,7 @@ public final class RelayNode implements AutoCloseable {
             }
             started = true;
             channels = RelayChannels.start(transport, bindAddress, fanOutThreads, clock, config, counters,
-                    newSecurity(), null);
+                    newSecurity(), null, nativeFanOut);
             return this;
         }
     }
@@ -224,6 +226,7 @@ public final class RelayNode implements AutoCloseable {
         private int maxSubscribersPerStream = 5_000;
         private boolean forceNio;
         private int fanOutThreads = Runtime.getRuntime().availableProcessors() >= 4 ? 2 : 1;
+        private boolean nativeFanOut = RelayChannels.nativeFanOutByDefault();
         private InetSocketAddress upstream;
         private java.util.List<NodeInfo> members = java.util.List.of();
         private final java.util.Map<Integer, VideoPayloadFormat> videoPayloadFormats = new java.util.HashMap<>();
@@ -533,6 +536,24 @@ public final class RelayNode implements AutoCloseable {
          */
         public Builder fanOutThreads(int threads) {
             this.fanOutThreads = requireRange(threads, 1, 64, "threads");
+            return this;
+        }
+
+        /**
+         * Whether each fan-out thread sends a packet's copies the way GStreamer's multiudpsink
+         * does: all laid out in one native memory region of the thread's own and handed to the
+         * kernel in one {@code sendmmsg} call, with no Netty buffer or message per copy. Used
+         * only on the epoll transport and when this Netty version's internals it relies on are
+         * reachable (Netty on the class path); otherwise, or when off, each copy is a pooled
+         * buffer written through Netty. When a socket's send buffer is full, the copies the
+         * kernel did not take are queued the ordinary way, none dropped. Default: on, unless
+         * the system property {@code smoothcast.relay.nativeFanOut} is {@code false}.
+         *
+         * @param enabled false to write every copy through Netty
+         * @return this builder
+         */
+        public Builder nativeFanOut(boolean enabled) {
+            this.nativeFanOut = enabled;
             return this;
         }
 

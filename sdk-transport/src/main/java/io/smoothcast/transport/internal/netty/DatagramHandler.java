@@ -37,6 +37,10 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
     private int batchSize;
     private Channel channel;
     private boolean writesPending;
+    /** Whether {@link #sendCopies} may use {@link NativeCopyWriter} (set by the relay). */
+    private boolean nativeCopies;
+    /** Made at the first {@link #sendCopies} when {@link #nativeCopies}; null until then or if impossible. */
+    private NativeCopyWriter copyWriter;
 
     /**
      * Creates a handler.
@@ -169,6 +173,69 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
         }
         channel.write(new DatagramPacket(content, recipient), channel.voidPromise());
         writesPending = true;
+    }
+
+    /**
+     * Lets {@link #sendCopies} hand a packet's copies to the kernel in one {@code sendmmsg} from
+     * a native region of this handler's own ({@link NativeCopyWriter}) when the channel is epoll
+     * and Netty's internals link; otherwise (NIO, another Netty) it keeps the ordinary path.
+     * Call before the channel is registered.
+     */
+    public void useNativeCopies() {
+        nativeCopies = true;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With {@link #useNativeCopies()} on an epoll channel, the copies go out at once, in one
+     * {@code sendmmsg} per 1,024 copies (or per {@link NativeCopyWriter#DATA_BYTES}), with no
+     * Netty object per copy. While earlier writes still wait in the channel's outbound buffer
+     * (the socket was full), the copies take the ordinary path behind them, so that none
+     * overtakes an older copy to the same subscriber.
+     */
+    @Override
+    public void sendCopies(ByteBuf packet, int transportOffset, int[] transportSequences,
+            InetSocketAddress[] recipients, int count) {
+        NativeCopyWriter writer = copyWriter();
+        if (writer == null || !channel.isActive() || !isOutboundDrained()) {
+            DatagramSender.super.sendCopies(packet, transportOffset, transportSequences, recipients, count);
+            return;
+        }
+        writer.send(packet, transportOffset, transportSequences, recipients, count, this);
+    }
+
+    private NativeCopyWriter copyWriter() {
+        if (nativeCopies && copyWriter == null && channel != null) {
+            nativeCopies = false;
+            copyWriter = NativeCopyWriter.forChannel(channel);
+            if (copyWriter == null) {
+                LOG.info("relay copies take Netty's ordinary write path on {} ({})", channel,
+                        NativeCopyWriter.unavailableReason() == null ? "not an epoll channel"
+                                : NativeCopyWriter.unavailableReason().toString());
+            }
+        }
+        return copyWriter;
+    }
+
+    /**
+     * Whether {@link #sendCopies} sends through {@link NativeCopyWriter} (known after its first
+     * call). Event loop only.
+     *
+     * @return true once a native writer was made for this channel
+     */
+    public boolean sendsNativeCopies() {
+        return copyWriter != null;
+    }
+
+    /**
+     * Copies the kernel refused on the native path for a reason other than a full buffer
+     * (dropped, as Netty drops a failed datagram write). Event loop only.
+     *
+     * @return the count since the channel was bound
+     */
+    public long nativeCopiesRefused() {
+        return copyWriter == null ? 0 : copyWriter.refusedCopies();
     }
 
     @Override

@@ -20,8 +20,9 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Per packet, the owner calls {@link #begin}, then {@link #add} once per copy meant for a
  * remote lane, then {@link #dispatch}: each lane with copies gets ONE task holding the shared
  * packet (retained once), the recipients and, when the packet carries the transport-wide
- * sequence number, each recipient's own number. The lane's thread makes the copies, writes
- * them and flushes once ({@code sendmmsg} on epoll). The copies are allocated and freed on the
+ * sequence number, each recipient's own number. The lane's thread sends the copies
+ * ({@link DatagramSender#sendCopies}: on epoll one {@code sendmmsg} from a native region of its
+ * own, else pooled copies written through Netty) and flushes once. The copies are allocated and freed on the
  * lane's thread, so its pooled-buffer cache serves them.
  *
  * <p>Each lane has a ring of {@link #BATCHES_PER_LANE} reusable batches: nothing is allocated
@@ -176,9 +177,10 @@ public final class FanOutLanes {
     }
 
     /**
-     * Sends one subscriber's copy of {@code packet}: the packet itself (a retained duplicate)
-     * for {@link #NO_SEQUENCE}, else a pooled direct copy with {@code transportSequence} written at
-     * {@code transportOffset}. Used by every lane and by the owner for its own share.
+     * Sends one subscriber's copy of {@code packet} through Netty's ordinary path: the packet
+     * itself (a retained duplicate) for {@link #NO_SEQUENCE}, else a pooled direct copy with
+     * {@code transportSequence} written at {@code transportOffset}. The default of
+     * {@link DatagramSender#sendCopies}, and where the native path's overflow goes.
      *
      * @param packet the shared packet; not released here
      */
@@ -253,13 +255,11 @@ public final class FanOutLanes {
             DatagramHandler out = lane.sender;
             ByteBuf shared = packet;
             try {
-                for (int i = 0; i < size; i++) {
-                    sendCopy(out, shared, transportOffset, sequences[i], recipients[i]);
-                    recipients[i] = null;
-                }
+                out.sendCopies(shared, transportOffset, sequences, recipients, size);
             } finally {
                 shared.release();
                 packet = null;
+                Arrays.fill(recipients, 0, size, null);
                 size = 0;
                 out.flush();
                 if (residence != null) {

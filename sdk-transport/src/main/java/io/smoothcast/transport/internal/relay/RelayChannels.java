@@ -29,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RelayChannels {
 
+    /** System property that turns the native fan-out path off when {@code false}. */
+    public static final String NATIVE_FAN_OUT_PROPERTY = "smoothcast.relay.nativeFanOut";
+
     /** Interval of the engine's timer work, in ms. */
     public static final long TICK_INTERVAL_MS = 20;
 
@@ -65,6 +68,32 @@ public final class RelayChannels {
     public static RelayChannels start(UdpTransport transport, InetSocketAddress bindAddress, int fanOutThreads,
             NanoClock clock, RelayConfig config, RelayCounters counters, RelaySecurity security,
             ResidenceRecorder residence) {
+        return start(transport, bindAddress, fanOutThreads, clock, config, counters, security, residence,
+                nativeFanOutByDefault());
+    }
+
+    /**
+     * The default of the native fan-out path: on, unless the system property
+     * {@value #NATIVE_FAN_OUT_PROPERTY} is {@code false}.
+     *
+     * @return whether copies go out through one {@code sendmmsg} per packet where possible
+     */
+    public static boolean nativeFanOutByDefault() {
+        return !"false".equalsIgnoreCase(System.getProperty(NATIVE_FAN_OUT_PROPERTY, "true").trim());
+    }
+
+    /**
+     * As {@link #start(UdpTransport, InetSocketAddress, int, NanoClock, RelayConfig, RelayCounters,
+     * RelaySecurity, ResidenceRecorder)}, choosing the copies' write path.
+     *
+     * @param nativeFanOut whether each fan-out thread sends a packet's copies from a native
+     *     region of its own in one {@code sendmmsg} (epoll, when Netty's internals link; see
+     *     {@code DatagramHandler#useNativeCopies}); false keeps one Netty write per copy
+     * @return the running channels
+     */
+    public static RelayChannels start(UdpTransport transport, InetSocketAddress bindAddress, int fanOutThreads,
+            NanoClock clock, RelayConfig config, RelayCounters counters, RelaySecurity security,
+            ResidenceRecorder residence, boolean nativeFanOut) {
         if (fanOutThreads < 1) {
             throw new IllegalArgumentException("fanOutThreads must be >= 1: " + fanOutThreads);
         }
@@ -86,6 +115,10 @@ public final class RelayChannels {
                 InboundHandOff handOff = new InboundHandOff(ownerLoop, ownerHandler);
                 handOffs.add(handOff);
                 laneHandlers.add(new DatagramHandler(sender -> handOff, clock));
+            }
+            if (nativeFanOut) {
+                ownerHandler.useNativeCopies();
+                laneHandlers.forEach(DatagramHandler::useNativeCopies);
             }
             if (threads > 1) {
                 // Set before the owner's channel is registered: its event loop sees it from then on.

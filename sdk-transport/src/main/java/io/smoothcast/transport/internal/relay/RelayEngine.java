@@ -297,8 +297,11 @@ public final class RelayEngine implements DatagramReceiver {
      * extension (so the node's controller for that downlink sees every packet), else the shared
      * packet itself ({@link FanOutLanes#sendCopy}).
      *
-     * <p>The copy is one pooled direct buffer, which the epoll transport hands to the kernel by
-     * address. A gather-write (a per-subscriber header in front of a shared payload slice) was
+     * <p>On epoll the copies go out through {@link DatagramSender#sendCopies}: each laid out
+     * whole in the sending thread's native region and all handed to the kernel in one
+     * {@code sendmmsg}, with no Netty object per copy (BENCHMARKS.md, "Relay fan-out, session
+     * 8"); elsewhere each copy is one pooled direct buffer written through the channel. A
+     * gather-write through Netty (a per-subscriber header in front of a shared payload slice) was
      * measured slower on real sockets: Netty builds NIO buffer views of every composite it
      * writes (BENCHMARKS.md, "Relay fan-out").
      *
@@ -375,10 +378,8 @@ public final class RelayEngine implements DatagramReceiver {
                 own++;
             }
         }
-        for (int i = 0; i < own; i++) {
-            FanOutLanes.sendCopy(out, packet, transportOffset, ownSequences[i], ownRecipients[i]);
-            ownRecipients[i] = null;
-        }
+        out.sendCopies(packet, transportOffset, ownSequences, ownRecipients, own);
+        Arrays.fill(ownRecipients, 0, own, null);
         forwarded += own;
         counters.add(RelayCounter.PACKETS_FORWARDED, forwarded);
         counters.add(RelayCounter.BYTES_FORWARDED, forwarded * length);
