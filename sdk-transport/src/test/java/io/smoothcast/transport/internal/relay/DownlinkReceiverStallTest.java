@@ -10,9 +10,11 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
+import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
 import io.smoothcast.transport.internal.client.ReaderStallDetector;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -50,8 +52,9 @@ class DownlinkReceiverStallTest {
     private static final long[] STALLS_MS = {208, 60, 451, 130, 256, 90, 186, 400};
 
     private final RecordingSender out = new RecordingSender();
+    private final RelayCounters counters = new RelayCounters();
     private final RelayEngine engine = new RelayEngine(
-            new RelayConfig(0x0DE, 500, 60_000, 512, 200, 100, 100, null), out, new RelayCounters());
+            new RelayConfig(0x0DE, 500, 60_000, 512, 200, 100, 100, null), out, counters);
     private final RtpPacketWriter writer = new RtpPacketWriter();
     private final RtpPacketView view = new RtpPacketView();
     private final int[] publisherSequence = new int[LAYERS.length];
@@ -285,4 +288,24 @@ class DownlinkReceiverStallTest {
         int second = (int) (nowNs / 1_000_000_000L) - 1;
         assertTrue(viewer.highestLayerIn(second) <= 1, "moved down, got layer " + viewer.highestLayerIn(second));
     }
+
+    @Test
+    void malformedReports_areCounted_otherAppPackets_areIgnored() {
+        StallingViewer viewer = subscribedAndSettled(20_000_000, true, 6_000);
+        long malformedBefore = counters.get(RelayCounter.MALFORMED_RTCP_DROPPED);
+        byte[] packet = new byte[32];
+        int length = RtcpWriter.writeApp(packet, 0, packet.length, 0, 0x6001, 'X' << 24 | 'Y' << 16 | 'Z' << 8 | 'W',
+                new byte[4], 0, 4);
+        receive(Arrays.copyOf(packet, length), viewer.address);
+        assertEquals(malformedBefore, counters.get(RelayCounter.MALFORMED_RTCP_DROPPED), "someone else's APP");
+
+        length = RtcpWriter.writeApp(packet, 0, packet.length, 0, 0x6001, UntimedArrivalsReport.NAME,
+                new byte[] {0, 1, 0, 0}, 0, 4);
+        receive(Arrays.copyOf(packet, length), viewer.address);
+        assertEquals(malformedBefore + 1, counters.get(RelayCounter.MALFORMED_RTCP_DROPPED), "a report of 0 numbers");
+
+        run(2_000, viewer);
+        assertEquals(2, viewer.lowestLayerIn((int) (nowNs / 1_000_000_000L) - 1), "the downlink goes on");
+    }
 }
+
