@@ -321,13 +321,15 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             if (track.ssrc() == ssrc) {
                 counters.increment(PACKETS_RECEIVED);
                 int ahead = t.reception().aheadOfHighest(rtp.sequenceNumber());
-                if (t.reception().silentForNs(nowNs) >= LayerGate.STOPPED_LAYER_NS && ahead != 1
-                        && isSimulcastLayer(track, current)) {
+                long silentNs = t.reception().silentForNs(nowNs);
+                if (silentNs >= LayerGate.STOPPED_LAYER_NS && isSimulcastLayer(track, current)
+                        && LayerResumeRule.isResume(ahead, silentNs, t.reception().numbersPerSecond())) {
                     // The node switched this viewer away from the layer and now back to it: the
                     // numbers it skipped meanwhile are not losses to NACK, wait for or report.
-                    // The very next number after a silence is no resume but this thread (or the
-                    // path) stalling, with the packets queued meanwhile read now: a restart would
-                    // only cut the frame under way in two (never completed, a keyframe to wait for).
+                    // A numbering that went on across the silence (give or take a few losses) is
+                    // no resume but this thread (or the path) stalling, with the packets queued
+                    // meanwhile read now: a restart would only cut the frame under way in two
+                    // (never completed, a keyframe to wait for). LayerResumeRule tells them apart.
                     t.buffer().restartOnNextPacket();
                     t.reception().restartOnNextPacket();
                     counters.increment(LAYER_RESUMES);
