@@ -25,8 +25,8 @@ import io.smoothcast.rtp.RtcpWriter;
  * packets), and reads the feedback after it as before. Other subtypes are reserved for later
  * revisions and ignored.
  *
- * <p>Stateless; the reading side uses one {@link RtcpAppView} per thread, so not thread-safe.
- * Allocates nothing.
+ * <p>Not thread-safe: one instance per thread (it keeps the report read last and a scratch
+ * view). Allocates nothing after construction.
  */
 public final class UntimedArrivalsReport {
 
