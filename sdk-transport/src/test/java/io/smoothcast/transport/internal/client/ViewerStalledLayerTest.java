@@ -99,8 +99,8 @@ class ViewerStalledLayerTest {
      * playout thread goes on meanwhile, every 10 ms.
      *
      * @param lostAfterStall how many packets right after the stall never arrive
-     * @param repaired whether their retransmissions (answering the viewer's NACK) arrive right
-     *     after the burst
+     * @param repaired whether their retransmissions arrive right after the burst (the engine is
+     *     not ticked here, so no NACK is sent: the RTX stands for the node's answer to one)
      * @return the frames played, by index; a frame not delivered whole as {@code -1 - index}
      */
     private List<Integer> sendWithAStallInFrame10(int lostAfterStall, boolean repaired) {
@@ -169,8 +169,9 @@ class ViewerStalledLayerTest {
 
     @Test
     void aJumpLikeTheSilencesOwnNumbers_isALayerResume_theFrameCutInTwoIsNeverDelivered() {
-        // The node stopped sending the layer in the middle of frame 10 (the viewer's thread also
-        // stalled) and resumed it 400 ms later: the numbers in between were never sent to it.
+        // Nothing after frame 10's second packet reaches the viewer for 400 ms (the node paused
+        // the layer, or the path lost it all), and the numbering then goes on where the source
+        // is: the jump is what the silence would have carried, a resume, and frame 10 stays cut.
         encode(3000, 5000);
         int firstAfterPause = stallPoint() + 1;
         while (packetFrames.get(firstAfterPause) * 33 < 10 * 33 + 400) {
