@@ -2,9 +2,11 @@ package io.smoothcast.transport.internal.cc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtcpWriter;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class UntimedArrivalsReportTest {
@@ -50,4 +52,30 @@ class UntimedArrivalsReportTest {
                 () -> report.write(buffer, 0, 1, 0, 0));
         assertEquals(true, e.getMessage().startsWith("count"));
     }
+
+    @Test
+    void arbitraryBytes_neverThrow_andAReportReadIsWithinItsBounds() {
+        SplittableRandom random = new SplittableRandom(0x5C07);
+        byte[] datagram = new byte[48];
+        for (int i = 0; i < 100_000; i++) {
+            random.nextBytes(datagram);
+            if (random.nextBoolean()) {
+                datagram[0] = (byte) (0x80 | (datagram[0] & 0x3F)); // version 2 half the time
+                datagram[1] = (byte) 204;
+            }
+            if (random.nextBoolean()) {
+                datagram[8] = 'S';
+                datagram[9] = 'C';
+                datagram[10] = 'U';
+                datagram[11] = 'T';
+            }
+            int length = random.nextInt(datagram.length + 1);
+            if (report.read(datagram, 0, length) == ParseStatus.OK) {
+                assertTrue(report.count() >= 1 && report.count() <= UntimedArrivalsReport.MAX_COUNT,
+                        "seed 0x5C07, case " + i + ": count " + report.count());
+                assertTrue(length >= UntimedArrivalsReport.LENGTH, "seed 0x5C07, case " + i);
+            }
+        }
+    }
 }
+
