@@ -220,6 +220,23 @@ public final class Viewer implements AutoCloseable {
     }
 
     /**
+     * How many times this viewer's I/O thread was off the CPU for over 40 ms (a GC pause, a busy
+     * host), seen as a gap between its 10 ms ticks and reads. The packets read after such a
+     * stall are reported to the node as read late, so that it does not move the viewer down a
+     * layer for it; frequent stalls still delay playout and point at an overloaded machine. Any
+     * thread.
+     *
+     * @return the count; 0 before start
+     */
+    public long readerStallCount() {
+        ViewerEngine e;
+        synchronized (lifecycleLock) {
+            e = engine;
+        }
+        return e == null ? 0 : e.counters().get(ViewerEngine.READER_STALLS);
+    }
+
+    /**
      * The current connection state.
      *
      * @return the state; null before {@link #start()}

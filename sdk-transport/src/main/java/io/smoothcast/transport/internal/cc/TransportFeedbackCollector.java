@@ -13,6 +13,11 @@ import io.smoothcast.rtp.TransportCcFeedbackWriter;
  * two feedbacks, the oldest unreported numbers are skipped. A packet arriving after its number
  * was reported lost is not reported again.
  *
+ * <p>Arrivals recorded as untimed (read after a stall of the receiver's own reader, so their
+ * time is the read's, not the arrival's) are still reported as received, and the feedback that
+ * reports them is preceded, in the same datagram, by an {@link UntimedArrivalsReport} naming the
+ * range of numbers from the first to the last of them.
+ *
  * <p>Not thread-safe: the I/O thread that receives the sender's packets. Allocates nothing after
  * construction.
  */
@@ -29,6 +34,8 @@ public final class TransportFeedbackCollector {
 
     private final long[] arrivalUs = new long[WINDOW];
     private final long[] sequenceAt = new long[WINDOW];
+    private final boolean[] untimed = new boolean[WINDOW];
+    private final UntimedArrivalsReport untimedReport = new UntimedArrivalsReport();
     private final TransportCcFeedbackWriter writer = new TransportCcFeedbackWriter(MAX_PACKETS_PER_FEEDBACK);
     private boolean started;
     private long highest;
@@ -36,12 +43,24 @@ public final class TransportFeedbackCollector {
     private int feedbackCount;
 
     /**
-     * Records an arrival.
+     * Records an arrival whose time is the packet's arrival.
      *
      * @param transportSequence the 16-bit transport-wide sequence number from the packet
      * @param arrivalNs when it arrived, in ns of the receiver's clock
      */
     public void onPacket(int transportSequence, long arrivalNs) {
+        onPacket(transportSequence, arrivalNs, false);
+    }
+
+    /**
+     * Records an arrival.
+     *
+     * @param transportSequence the 16-bit transport-wide sequence number from the packet
+     * @param arrivalNs when it arrived (or was read), in ns of the receiver's clock
+     * @param readAfterStall whether the time is only when the receiver read it after a stall of
+     *     its own, not when it arrived
+     */
+    public void onPacket(int transportSequence, long arrivalNs, boolean readAfterStall) {
         long unwrapped;
         if (!started) {
             started = true;
@@ -57,6 +76,7 @@ public final class TransportFeedbackCollector {
         int slot = (int) (unwrapped & (WINDOW - 1));
         sequenceAt[slot] = unwrapped;
         arrivalUs[slot] = arrivalNs / 1000;
+        untimed[slot] = readAfterStall;
         if (unwrapped > highest) {
             highest = unwrapped;
             if (highest - nextToReport >= WINDOW) {
@@ -66,13 +86,15 @@ public final class TransportFeedbackCollector {
     }
 
     /**
-     * Writes the feedback for everything not reported yet.
+     * Writes the feedback for everything not reported yet, preceded by an
+     * {@link UntimedArrivalsReport} when it reports untimed arrivals.
      *
      * @param destination where to write; 1500 bytes from {@code offset} always suffice
      * @param offset index of the first byte
      * @param senderSsrc SSRC of the feedback's sender (the node)
      * @param mediaSsrc SSRC of the media sender
-     * @return the feedback's length in bytes, or 0 if there is nothing new to report
+     * @return the length in bytes of what was written (one RTCP datagram), or 0 if there is
+     *     nothing new to report
      */
     public int writeFeedback(byte[] destination, int offset, int senderSsrc, int mediaSsrc) {
         if (!started || nextToReport > highest) {
@@ -81,21 +103,36 @@ public final class TransportFeedbackCollector {
         writer.reset(senderSsrc, mediaSsrc, (int) (nextToReport & 0xFFFF), feedbackCount++);
         long s = nextToReport;
         long end = Math.min(highest, nextToReport + MAX_PACKETS_PER_FEEDBACK - 1);
+        long firstUntimed = -1;
+        long lastUntimed = -1;
         for (; s <= end; s++) {
             int slot = (int) (s & (WINDOW - 1));
-            boolean added = sequenceAt[slot] == s ? writer.addReceived(arrivalUs[slot]) : writer.addLost();
+            boolean received = sequenceAt[slot] == s;
+            boolean added = received ? writer.addReceived(arrivalUs[slot]) : writer.addLost();
             if (!added) {
                 break; // the rest goes in the next feedback
+            }
+            if (received && untimed[slot]) {
+                firstUntimed = firstUntimed < 0 ? s : firstUntimed;
+                lastUntimed = s;
             }
         }
         if (s == nextToReport) {
             return 0;
         }
-        int length = writer.write(destination, offset, destination.length - offset);
+        int reportLength = 0;
+        if (firstUntimed >= 0) {
+            reportLength = untimedReport.write(destination, offset, senderSsrc, (int) (firstUntimed & 0xFFFF),
+                    (int) (lastUntimed - firstUntimed + 1));
+            if (reportLength <= 0) {
+                return 0;
+            }
+        }
+        int length = writer.write(destination, offset + reportLength, destination.length - offset - reportLength);
         if (length <= 0) {
             return 0;
         }
         nextToReport = s;
-        return length;
+        return reportLength + length;
     }
 }

@@ -27,11 +27,24 @@ public final class TransportFeedbackSender {
      * @param arrivalNs when it arrived, in ns of the receiver's clock
      */
     public void onPacket(int transportSequence, long arrivalNs) {
-        collector.onPacket(transportSequence, arrivalNs);
+        collector.onPacket(transportSequence, arrivalNs, false);
     }
 
     /**
-     * Sends feedback for every arrival not reported yet (several packets if needed).
+     * Records an arrival that may have waited for the receiver's reader.
+     *
+     * @param transportSequence the 16-bit transport-wide sequence number from the packet
+     * @param arrivalNs when it arrived (or was read), in ns of the receiver's clock
+     * @param readAfterStall whether the time is only when the receiver read it after a stall of
+     *     its own (reported as such, see {@link UntimedArrivalsReport})
+     */
+    public void onPacket(int transportSequence, long arrivalNs, boolean readAfterStall) {
+        collector.onPacket(transportSequence, arrivalNs, readAfterStall);
+    }
+
+    /**
+     * Sends feedback for every arrival not reported yet (several datagrams if needed), each
+     * preceded by an {@link UntimedArrivalsReport} if it reports arrivals read after a stall.
      *
      * @param out where datagrams go (not flushed here)
      * @param to the media sender's address

@@ -37,6 +37,12 @@ public final class ReceptionStatistics {
     private long lastSrArrivalNs;
     private boolean srSeen;
     private long lastArrivalNs;
+    /** Where the numbering rate's current window starts: an extended number and its RTP timestamp. */
+    private boolean rateWindowStarted;
+    private long rateWindowExtended;
+    private int rateWindowTimestamp;
+    /** Sequence numbers per second of media time, measured over the last window; 0 before the first. */
+    private double numbersPerSecond;
 
     /**
      * @param clockRateHz the source's RTP clock rate, for the jitter's units
@@ -61,6 +67,7 @@ public final class ReceptionStatistics {
             highestExtended = seq;
         } else if (restartPending) {
             restartPending = false;
+            rateWindowStarted = false; // a new run of numbering: its rate is measured afresh
             expectedBeforeRestart = expected();
             // Always a step forward (whichever way the number moved), so that the extended highest
             // number never goes back and its low 16 bits are the number received.
@@ -71,6 +78,9 @@ public final class ReceptionStatistics {
             long extended = highestExtended + SequenceNumbers.distance((int) highestExtended, seq);
             if (extended > highestExtended) {
                 highestExtended = extended;
+                if (original) {
+                    measureNumberingRate(rtpTimestamp);
+                }
             }
         }
         received++;
@@ -85,6 +95,37 @@ public final class ReceptionStatistics {
             transitStarted = true;
             lastTransit = transit;
         }
+    }
+
+    /**
+     * Measures sequence numbers per second of media time, from RTP timestamps rather than
+     * arrival times (which a stall of the reader compresses), over windows of 0.1 to 2 s.
+     */
+    private void measureNumberingRate(int rtpTimestamp) {
+        if (!rateWindowStarted) {
+            rateWindowStarted = true;
+            rateWindowExtended = highestExtended;
+            rateWindowTimestamp = rtpTimestamp;
+            return;
+        }
+        int spanUnits = rtpTimestamp - rateWindowTimestamp;
+        if (spanUnits >= clockRateHz / 10) {
+            numbersPerSecond = (double) (highestExtended - rateWindowExtended) * clockRateHz / spanUnits;
+            if (spanUnits >= 2 * clockRateHz) {
+                rateWindowExtended = highestExtended;
+                rateWindowTimestamp = rtpTimestamp;
+            }
+        }
+    }
+
+    /**
+     * How many sequence numbers the source uses per second of its media time (lost packets
+     * included), over its last 0.1 to 2 s of in-order packets.
+     *
+     * @return the rate, or 0 before 0.1 s of media was seen
+     */
+    public double numbersPerSecond() {
+        return numbersPerSecond;
     }
 
     /**

@@ -40,7 +40,8 @@ import java.util.function.Function;
  * the feedback the jitter buffers ask for: generic NACKs for missing packets and PLIs when a
  * keyframe is needed, a receiver report every second, and transport-cc feedback for every
  * packet from the node (the node's per-subscriber congestion control picks the simulcast layer
- * from it). Feedback is per leg: each node that delivers packets (two in redundant mode, plus a
+ * from it; packets read after a stall of this thread are reported as read late,
+ * {@link ReaderStallDetector}). Feedback is per leg: each node that delivers packets (two in redundant mode, plus a
  * node being moved to) gets NACKs, PLIs and receiver reports, and transport-cc feedback about
  * exactly the packets it sent (transport-wide numbers are per node and per subscriber). Every
  * video packet accepted, of any simulcast layer, also feeds the layers' one
@@ -96,7 +97,13 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * for its track list again). Also counted in {@link #MALFORMED_DROPPED}.
      */
     public static final int UNKNOWN_TRACK_DROPPED = 16;
-    private static final int COUNTER_COUNT = 17;
+    /**
+     * Counter: stalls of this engine's I/O thread (over {@link ReaderStallDetector#STALL_GAP_NS}
+     * between two ticks or reads). The packets read after one are reported to the node as read
+     * late, so that it does not take the stall for congestion.
+     */
+    public static final int READER_STALLS = 17;
+    private static final int COUNTER_COUNT = 18;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
@@ -126,6 +133,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     private final JitterBufferStats retiredStats = new JitterBufferStats();
     private final RtcpReportView report = new RtcpReportView();
     private final RtcpReportWriter receiverReport = new RtcpReportWriter();
+    private final ReaderStallDetector readerStalls = new ReaderStallDetector();
     /**
      * Per supervisor slot (path or candidate): arrivals of that node's packets, reported back to
      * it so it can estimate its downlink to us, and the node they belong to.
@@ -255,6 +263,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
 
     @Override
     public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        onThreadEvent(nowNs);
         if (datagram.readableBytes() >= UdpTransport.RECEIVE_BUFFER_BYTES) {
             counters.increment(MALFORMED_DROPPED);
             return;
@@ -300,7 +309,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         if (transportSequence >= 0) {
             TransportFeedbackSender feedbackSender = feedbackFor(slot);
             if (feedbackSender != null) {
-                feedbackSender.onPacket(transportSequence, nowNs);
+                // read times after a stall of this thread are no arrival times: the node is told
+                feedbackSender.onPacket(transportSequence, nowNs, readerStalls.readTimeIsUntimed(nowNs));
             }
             supervisor.onTransportSequence(slot, transportSequence);
         }
@@ -311,13 +321,15 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             if (track.ssrc() == ssrc) {
                 counters.increment(PACKETS_RECEIVED);
                 int ahead = t.reception().aheadOfHighest(rtp.sequenceNumber());
-                if (t.reception().silentForNs(nowNs) >= LayerGate.STOPPED_LAYER_NS && ahead != 1
-                        && isSimulcastLayer(track, current)) {
+                long silentNs = t.reception().silentForNs(nowNs);
+                if (silentNs >= LayerGate.STOPPED_LAYER_NS && isSimulcastLayer(track, current)
+                        && LayerResumeRule.isResume(ahead, silentNs, t.reception().numbersPerSecond())) {
                     // The node switched this viewer away from the layer and now back to it: the
                     // numbers it skipped meanwhile are not losses to NACK, wait for or report.
-                    // The very next number after a silence is no resume but this thread (or the
-                    // path) stalling, with the packets queued meanwhile read now: a restart would
-                    // only cut the frame under way in two (never completed, a keyframe to wait for).
+                    // A numbering that went on across the silence (give or take a few losses) is
+                    // no resume but this thread (or the path) stalling, with the packets queued
+                    // meanwhile read now: a restart would only cut the frame under way in two
+                    // (never completed, a keyframe to wait for). LayerResumeRule tells them apart.
                     t.buffer().restartOnNextPacket();
                     t.reception().restartOnNextPacket();
                     counters.increment(LAYER_RESUMES);
@@ -480,6 +492,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
 
     /** Periodic work: retransmissions, keepalives, NACKs and keyframe requests. Every 10 ms. */
     public void onTick(long nowNs) {
+        onThreadEvent(nowNs);
         supervisor.onTick(nowNs);
         refreshCarryingNodes();
         long rttNs = supervisor.rttNs();
@@ -586,6 +599,13 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             out.send(buf, supervisor.connected(i));
         }
         return supervisor.isConnected();
+    }
+
+    /** Every tick and read: counts the stalls of this thread that the gap since the last one shows. */
+    private void onThreadEvent(long nowNs) {
+        if (readerStalls.onEvent(nowNs)) {
+            counters.increment(READER_STALLS);
+        }
     }
 
     /** Says goodbye to the node(s). */

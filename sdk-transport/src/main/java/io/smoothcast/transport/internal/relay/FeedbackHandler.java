@@ -9,6 +9,7 @@ import io.smoothcast.rtp.RtcpNackView;
 import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtcpPliView;
 import io.smoothcast.rtp.RtcpWriter;
+import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
 import io.smoothcast.transport.internal.netty.UdpTransport;
 import io.smoothcast.transport.internal.rtx.RtxPackets;
 
@@ -49,6 +50,7 @@ final class FeedbackHandler {
     private final RtcpCompoundReader reader = new RtcpCompoundReader();
     private final RtcpNackView nack = new RtcpNackView();
     private final RtcpPliView pli = new RtcpPliView();
+    private final UntimedArrivalsReport untimedArrivals = new UntimedArrivalsReport();
     private int loadedLength;
 
     FeedbackHandler(RelayEngine engine, RelayCounters counters) {
@@ -88,6 +90,14 @@ final class FeedbackHandler {
                 // Feeds the controller of this session's downlink (the layer choice).
                 if (session.downlink != null
                         && !session.downlink.onFeedback(scratch, reader.packetOffset(), reader.packetLength(), nowNs)) {
+                    counters.increment(RelayCounter.MALFORMED_RTCP_DROPPED);
+                }
+            } else if (type == RtcpPacketType.APP && session.downlink != null) {
+                // A subscriber's own stall: the feedback after it reports these numbers read late.
+                int status = untimedArrivals.read(scratch, reader.packetOffset(), reader.packetLength());
+                if (status == ParseStatus.OK) {
+                    session.downlink.onUntimedArrivals(untimedArrivals.firstSequence(), untimedArrivals.count());
+                } else if (status != ParseStatus.WRONG_PACKET_TYPE) {
                     counters.increment(RelayCounter.MALFORMED_RTCP_DROPPED);
                 }
             } else if (type == RtcpPacketType.PAYLOAD_FEEDBACK && format == RtcpPacketType.FMT_PLI) {

@@ -25,10 +25,12 @@ import java.util.concurrent.TimeUnit;
  * controller's feedback timeout is held until the first trusted arrival is reported (at most
  * {@link #MAX_TIMEOUT_HOLD_NS} after the settling ends), as the silence was the relay's.
  *
- * <p>A stall of the subscriber's side (its reader off the CPU) is not seen here, and not handled:
- * the backlog is stamped with one read time, and its first packet, sent within 5 ms of the
- * first packet of the last group before the stall, joins that group and moves the group's last
- * arrival on by the stall's length (BENCHMARKS.md, "Relay downlink under CPU stalls").
+ * <p>A stall of the subscriber's side (its reader off the CPU) cannot be seen here: the backlog
+ * it reads afterwards gets read times close together, which look like a queue that built up by
+ * the stall's length. The subscriber notices its own stalls and says which numbers it stamped
+ * late ({@link io.smoothcast.transport.internal.cc.UntimedArrivalsReport}, before the feedback
+ * that reports them); {@link #distrustReceiverStamps} takes that range, and those arrivals are
+ * left out like the ones around the relay's own stalls (losses still count).
  *
  * <p>Time comes from the caller. Not thread-safe: the relay's I/O thread. Allocates nothing.
  */
@@ -61,6 +63,9 @@ final class RelayStallGuard {
     private boolean holdingTimeout;
     private long stalls;
     private long untrustedArrivals;
+    /** The numbers the subscriber last said it stamped late: from the first to the last, inclusive. */
+    private long receiverUntimedFirst = -1;
+    private long receiverUntimedLast = -1;
 
     /**
      * An event of the downlink on the relay's thread: a tick, a packet numbered, a feedback read.
@@ -107,12 +112,25 @@ final class RelayStallGuard {
      * @param sequence the packet's unwrapped transport-wide sequence number
      */
     boolean trustsArrival(long sequence) {
-        if (sequence >= firstTrustedSequence) {
+        if (sequence >= firstTrustedSequence
+                && (sequence < receiverUntimedFirst || sequence > receiverUntimedLast)) {
             holdingTimeout = false;
             return true;
         }
         untrustedArrivals++;
         return false;
+    }
+
+    /**
+     * The subscriber's reader stalled: its reported arrivals of these numbers are read times,
+     * not arrival times, and are not trusted (the feedback reporting them follows).
+     *
+     * @param firstSequence the first unwrapped transport-wide number concerned
+     * @param lastSequence the last one, inclusive
+     */
+    void distrustReceiverStamps(long firstSequence, long lastSequence) {
+        receiverUntimedFirst = firstSequence;
+        receiverUntimedLast = lastSequence;
     }
 
     /** Whether the controller's feedback timeout may run now. */
@@ -128,7 +146,10 @@ final class RelayStallGuard {
         return stalls;
     }
 
-    /** Reported arrivals left out of the controller because a stall made their delay meaningless. */
+    /**
+     * Reported arrivals left out of the controller because a stall (the relay's, or one the
+     * subscriber reported) made their delay meaningless.
+     */
     long untrustedArrivals() {
         return untrustedArrivals;
     }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.ProbeClusterRequest;
 import io.smoothcast.cc.TransportFeedback;
+import io.smoothcast.rtp.SequenceNumbers;
 import io.smoothcast.rtp.TransportCcFeedbackView;
 import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
 import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
@@ -19,7 +20,8 @@ import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
  *
  * <p>The relay's own stalls are kept out of the estimate ({@link RelayStallGuard}): arrivals
  * whose delay a stall of this thread distorted are left out of the feedback the controller
- * gets.
+ * gets; so are the arrivals the subscriber says it stamped late after a stall of its own
+ * ({@link #onUntimedArrivals}).
  *
  * <p>The estimate counts only after the first feedback: a subscriber that sends none (an older
  * client, a plain RTP tool) keeps its static layer cap instead of a controller that would back
@@ -116,6 +118,23 @@ final class SubscriberDownlink {
             feedbackSeen = true;
         }
         return true;
+    }
+
+    /**
+     * The subscriber's report that it read a range of this downlink's packets late, after a
+     * stall of its own ({@link io.smoothcast.transport.internal.cc.UntimedArrivalsReport}); the
+     * feedback reporting them follows in the same datagram.
+     *
+     * @param firstSequence the first 16-bit transport-wide number concerned
+     * @param count how many consecutive numbers, at least 1
+     */
+    void onUntimedArrivals(int firstSequence, int count) {
+        long lastSent = nextTransportSequence - 1;
+        if (lastSent < 0) {
+            return;
+        }
+        long first = lastSent + SequenceNumbers.distance((int) lastSent, firstSequence);
+        stallGuard.distrustReceiverStamps(first, first + count - 1); // numbers never sent match no arrival
     }
 
     /** Timer work of the controller; every 20 ms. */

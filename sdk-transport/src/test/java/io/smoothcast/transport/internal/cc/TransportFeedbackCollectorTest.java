@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtcpCompoundReader;
+import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.TransportCcFeedbackView;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,5 +86,53 @@ class TransportFeedbackCollectorTest {
         }
         assertEquals(1200, total);
         assertEquals(3, feedbacks);
+    }
+
+    @Test
+    void arrivalsReadAfterAStall_areReported_behindAReportNamingTheirRange() {
+        collector.onPacket(65_530, 1_000_000_000L);
+        collector.onPacket(65_531, 1_200_000_000L, true);
+        collector.onPacket(65_533, 1_200_001_000L, true); // 65 532 lost: inside the range, still a loss
+        collector.onPacket(65_535, 1_200_002_000L, true);
+        collector.onPacket(0, 1_210_000_000L);
+        int length = collector.writeFeedback(buffer, 0, 1, 2);
+
+        RtcpCompoundReader compound = new RtcpCompoundReader();
+        assertEquals(ParseStatus.OK, compound.wrap(buffer, 0, length));
+        assertTrue(compound.next());
+        assertEquals(RtcpPacketType.APP, compound.packetType(), "the report comes first");
+        UntimedArrivalsReport untimed = new UntimedArrivalsReport();
+        assertEquals(ParseStatus.OK, untimed.read(buffer, compound.packetOffset(), compound.packetLength()));
+        assertEquals(65_531, untimed.firstSequence());
+        assertEquals(5, untimed.count(), "65 531 to 65 535");
+        assertTrue(compound.next());
+        assertEquals(RtcpPacketType.TRANSPORT_FEEDBACK, compound.packetType());
+        TransportCcFeedbackView view = new TransportCcFeedbackView();
+        assertEquals(ParseStatus.OK, view.wrap(buffer, compound.packetOffset(), compound.packetLength()));
+        int received = 0;
+        while (view.nextPacket()) {
+            received += view.packetReceived() ? 1 : 0;
+        }
+        assertEquals(5, received, "untimed arrivals are still reported received");
+        assertFalse(compound.next());
+        assertEquals(ParseStatus.OK, compound.status());
+
+        collector.onPacket(1, 1_220_000_000L);
+        assertEquals(List.of("1:1220000"), report(), "the next feedback, all timed, goes alone");
+    }
+
+    @Test
+    void untimedArrivalsBeyondOneFeedback_areReportedWithTheFeedbackThatCarriesThem() {
+        for (int s = 0; s < 600; s++) {
+            collector.onPacket(s, 1_000_000_000L + s * 1_000L, s >= 550);
+        }
+        assertEquals(TransportFeedbackCollector.MAX_PACKETS_PER_FEEDBACK, report().size(),
+                "the first feedback holds no untimed arrival, and goes alone");
+        int length = collector.writeFeedback(buffer, 0, 1, 2);
+        UntimedArrivalsReport untimed = new UntimedArrivalsReport();
+        assertEquals(ParseStatus.OK, untimed.read(buffer, 0, UntimedArrivalsReport.LENGTH));
+        assertEquals(550, untimed.firstSequence());
+        assertEquals(50, untimed.count());
+        assertTrue(length > UntimedArrivalsReport.LENGTH);
     }
 }

@@ -124,4 +124,23 @@ class ReceptionStatisticsTest {
         stats.onPacket(1024, 0, 10 * MS, true);
         assertEquals(0, stats.aheadOfHighest(65531), "older once 1024 was recorded");
     }
+
+    @Test
+    void numberingRate_isMeasuredOnMediaTime_lossesIncluded_andNotByArrivalTimes() {
+        assertEquals(0.0, stats.numbersPerSecond(), "nothing measured yet");
+        // 4 numbers a frame at 30 fps, one in ten lost, all read at the same instant (a stall's backlog)
+        int seq = 65_000;
+        for (int frame = 0; frame < 90; frame++) {
+            for (int i = 0; i < 4; i++, seq++) {
+                if (seq % 10 != 0) {
+                    stats.onPacket(seq & 0xFFFF, frame * 3000, 5_000 * MS, true);
+                }
+            }
+        }
+        assertEquals(120.0, stats.numbersPerSecond(), 4.0, "about 120 numbers a second of media");
+        stats.restartOnNextPacket();
+        stats.onPacket(40_000, 90 * 3000, 6_000 * MS, true);
+        assertEquals(120.0, stats.numbersPerSecond(), 4.0, "a restart keeps the last rate until a new one is measured");
+    }
 }
+

@@ -13,12 +13,14 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtcpCompoundReader;
 import io.smoothcast.rtp.RtcpNackView;
 import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtcpReportView;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.TransportCcFeedbackView;
 import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
@@ -139,6 +141,51 @@ class ViewerEngineTest {
         engine.onTick(nowNs + 10 * MS);
         assertTrue(out.drain().stream().noneMatch(s -> (s.bytes()[0] & 0x1F) == RtcpPacketType.FMT_TRANSPORT_CC
                 && (s.bytes()[1] & 0xFF) == 205), "nothing new, no feedback");
+    }
+
+    /** {@code packet} with its transport-wide number set to {@code transportSequence}. */
+    private static byte[] withTransportSequence(byte[] packet, int transportSequence) {
+        RtpPacketView view = new RtpPacketView();
+        view.wrap(packet, 0, packet.length);
+        int offset = view.extensionOffset(5);
+        packet[offset] = (byte) (transportSequence >> 8);
+        packet[offset + 1] = (byte) transportSequence;
+        return packet;
+    }
+
+    @Test
+    void packetsReadAfterAStallOfTheThread_areReportedAsReadLate_beforeTheirFeedback() {
+        List<byte[]> packets = packetize(new byte[6000], 100);
+        int backlog = packets.size() - 2;
+        for (int i = 0; i < 2; i++) {
+            receive(withTransportSequence(packets.get(i), 40 + i), NODE);
+            nowNs += MS;
+        }
+        engine.onTick(nowNs);
+        out.drain();
+        nowNs += 208 * MS; // the thread was off the CPU: no tick, no read
+        for (int i = 2; i < packets.size(); i++) {
+            receive(withTransportSequence(packets.get(i), 40 + i), NODE); // the backlog, read at once
+        }
+        engine.onTick(nowNs);
+
+        assertEquals(1, engine.counters().get(ViewerEngine.READER_STALLS));
+        List<RecordingSender.Sent> sent = out.drain().stream().filter(s -> (s.bytes()[1] & 0xFF) == RtcpPacketType.APP)
+                .toList();
+        assertEquals(1, sent.size(), "one feedback datagram, the report first");
+        byte[] bytes = sent.get(0).bytes();
+        RtcpCompoundReader compound = new RtcpCompoundReader();
+        assertEquals(ParseStatus.OK, compound.wrap(bytes, 0, bytes.length));
+        assertTrue(compound.next());
+        UntimedArrivalsReport report = new UntimedArrivalsReport();
+        assertEquals(ParseStatus.OK, report.read(bytes, compound.packetOffset(), compound.packetLength()));
+        assertEquals(42, report.firstSequence());
+        assertEquals(backlog, report.count());
+        assertTrue(compound.next());
+        TransportCcFeedbackView feedback = new TransportCcFeedbackView();
+        assertEquals(ParseStatus.OK, feedback.wrap(bytes, compound.packetOffset(), compound.packetLength()));
+        assertEquals(42, feedback.baseSequenceNumber());
+        assertEquals(backlog, feedback.receivedPacketCount(), "still reported received");
     }
 
     @Test

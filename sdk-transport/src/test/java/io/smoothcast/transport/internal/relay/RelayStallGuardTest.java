@@ -125,4 +125,19 @@ class RelayStallGuardTest {
         nowNs += 30 * MS;
         assertFalse(guard.onEvent(nowNs, nextSequence), "30 ms since the newest event, not 60");
     }
+
+    @Test
+    void numbersTheSubscriberStampedLate_areNotTrusted_theRestIs() {
+        runSteadily(1_000);
+        long first = nextSequence - 40;
+        long last = nextSequence - 10;
+        guard.distrustReceiverStamps(first, last);
+        for (long sequence = first - 5; sequence < nextSequence; sequence++) {
+            assertEquals(sequence < first || sequence > last, guard.trustsArrival(sequence), "number " + sequence);
+        }
+        assertEquals(last - first + 1, guard.untrustedArrivals());
+        assertEquals(0, guard.stalls(), "the subscriber's stall is not the relay's");
+        assertTrue(guard.timeoutMayRun(nowNs), "the relay's feedback timeout is not held for it");
+    }
 }
+
