@@ -44,11 +44,15 @@ import io.smoothcast.rtp.TimestampUnwrapper;
  *       fit at once. The dropped frames are counted and a keyframe is requested.</li>
  *   <li>Stream start and restart: frames of the old numbering still held play out normally; a
  *       boundary follows them in the ring (gaps before it, and a frame it cuts short, are given up
- *       at once, since they can never fill), then room for the new stream's packets that were sent before its first
- *       arrival but arrive after it. The new stream's first frame is taken to start at its
- *       lowest held packet once that packet's playout time comes. Its media timeline is
- *       re-anchored on the current base delay so the playout delay carries over. Packets that
- *       still arrive from the previous SSRC are discarded as late.</li>
+ *       at once, since they can never fill), then room for the new stream's packets that were
+ *       sent before its first arrival but arrive after it. The new stream's first frame is taken
+ *       to start at its lowest held packet once that packet's playout time comes, unless the
+ *       numbering of the same SSRC restarted and that packet carries the timestamp of the old
+ *       numbering's highest packet: then it is the tail of a frame the restart cut, and is given
+ *       up. Its media timeline is re-anchored on the current base delay so the playout delay
+ *       carries over. Packets that still arrive from the previous SSRC, or, after a restart of
+ *       the same SSRC, retransmissions of the old numbering's packets (a timestamp no later than
+ *       its highest packet's), are discarded as late.</li>
  * </ul>
  *
  * <h2>Memory</h2>
@@ -406,6 +410,19 @@ public final class SpscJitterBuffer {
         /** Where the current stream's boundary slot goes, or -1 once written. */
         long pendingBoundary = -1;
         /**
+         * The current stream's boundary number, or -1 before the first restart: a packet at or
+         * below it belongs to an older stream (more than the start room below the current
+         * stream's first packet) and is late.
+         */
+        long streamFloor = -1;
+        /**
+         * Whether the current stream restarted the numbering of the same SSRC (rather than
+         * starting a new source) with the previous stream's highest packet still known; then
+         * {@link #previousStreamTimestamp} is that packet's RTP timestamp.
+         */
+        boolean previousStreamTimestampKnown;
+        int previousStreamTimestamp;
+        /**
          * The lowest buffer sequence number held since the stream started. A packet older than
          * the stream's first (it came by a slower path, e.g. the second leg in redundant mode)
          * lands in the start reorder room; the numbers between it and this one were never seen
@@ -447,7 +464,9 @@ public final class SpscJitterBuffer {
                 return count(length, JitterBufferStats.P_INVALID, OfferResult.INVALID);
             }
             boolean newStream = false;
+            boolean sameSsrc = true;
             if (!haveSsrc || packetSsrc != ssrc || restartRequested) {
+                sameSsrc = haveSsrc && packetSsrc == ssrc;
                 if (!beginNewStream(packetSsrc)) {
                     // A straggler from the stream we already left (e.g. the old failover path).
                     return count(length, JitterBufferStats.P_DISCARDED_LATE, OfferResult.LATE);
@@ -463,7 +482,7 @@ public final class SpscJitterBuffer {
             }
             long extended = sequences.extendedSequence();
             if (newStream) {
-                startStream(extended, arrivalNs, rtpTimestamp);
+                startStream(extended, arrivalNs, rtpTimestamp, sameSsrc);
             }
             final long s = extended + shift;
             long head = cachedConsumerHead;
@@ -475,7 +494,7 @@ public final class SpscJitterBuffer {
                 head = ring.consumerHead();
                 cachedConsumerHead = head;
                 chunks.reclaim(head);
-                int rejected = rejection(s, head);
+                int rejected = rejection(s, head, rtpTimestamp);
                 if (rejected >= 0) {
                     return countRejection(length, rejected);
                 }
@@ -576,9 +595,12 @@ public final class SpscJitterBuffer {
         }
 
         /** Rejections that need the consumer's fresh head, as an {@link OfferResult}, or -1 if none applies. */
-        private int rejection(long s, long head) {
+        private int rejection(long s, long head, int rtpTimestamp) {
             if (s < head) {
                 return ring.producerHolds(s) ? OfferResult.DUPLICATE : OfferResult.LATE;
+            }
+            if (fromAnOlderStream(s, rtpTimestamp)) {
+                return OfferResult.LATE;
             }
             if (s - head >= capacity) {
                 // Room for exactly this packet is enough while older packets are still held: the
@@ -597,6 +619,24 @@ public final class SpscJitterBuffer {
                 return OfferResult.DUPLICATE;
             }
             return -1;
+        }
+
+        /**
+         * Whether packet {@code s} (at or above the consumer's head, below the current stream's
+         * highest) belongs to a stream before the current one, although the current numbering
+         * took it: it lies at or below the boundary (it would land among the older stream's
+         * slots), or, after a restart of the same SSRC's numbering, in the start room with a
+         * timestamp no later than the previous stream's highest packet's. The sender's timestamps
+         * only move forward, so the new stream's own packets sent before its first arrival are
+         * newer than that; such a packet is a retransmission or copy of the old stream's (its
+         * frame played, was given up or is still held there), and taking it as the new stream's
+         * start would play it again or back in time. A packet with that very timestamp belongs to
+         * the frame the restart cut, which cannot be played whole anyway.
+         */
+        private boolean fromAnOlderStream(long s, int rtpTimestamp) {
+            return s <= streamFloor
+                    || (s < lowestSinceStart && previousStreamTimestampKnown
+                            && rtpTimestamp - previousStreamTimestamp <= 0);
         }
 
         private int countRejection(int length, int result) {
@@ -656,7 +696,7 @@ public final class SpscJitterBuffer {
         private void writePendingBoundary(long head) {
             // s - head < capacity and s > pendingBoundary, so the boundary fits too.
             if (pendingBoundary >= head) {
-                ring.writeBoundary(pendingBoundary);
+                ring.writeBoundary(pendingBoundary, previousStreamTimestampKnown, previousStreamTimestamp);
             }
             pendingBoundary = -1;
         }
@@ -667,13 +707,17 @@ public final class SpscJitterBuffer {
          * then this packet. The media timeline is re-anchored so this packet sits on the current
          * base delay, and the playout offset (and frames still held from the old stream) carry on.
          */
-        private void startStream(long extended, long arrivalNs, int rtpTimestamp) {
+        private void startStream(long extended, long arrivalNs, int rtpTimestamp, boolean sameSsrc) {
             if (highest >= 0) {
                 // Counted with this packet's other statistics, in one write.
                 uncountedRestart = true;
             }
+            // Its slot still holds it unless the ring wrapped past it (a flush far ahead).
+            previousStreamTimestampKnown = sameSsrc && highest >= 0 && ring.producerHolds(highest);
+            previousStreamTimestamp = previousStreamTimestampKnown ? ring.rtpTimestamp(highest) : 0;
             long boundary = Math.max(highest + 1, Math.max(flushRequested, ring.consumerHead()));
             pendingBoundary = boundary;
+            streamFloor = boundary;
             shift = boundary + 1 + startReorderRoom - extended;
             nacks.clear();
             timestamps.reset();
@@ -758,6 +802,13 @@ public final class SpscJitterBuffer {
         boolean streamStartPending;
         /** The next frame delivered is the first of a stream. */
         boolean startsStream;
+        /**
+         * Read from the last boundary passed (see {@link SpscSlotRing#FLAG_PREVIOUS_TIMESTAMP}):
+         * the RTP timestamp of the previous stream's highest packet, if the new stream continues
+         * the same SSRC.
+         */
+        boolean previousStreamTimestampKnown;
+        int previousStreamTimestamp;
         boolean lossSinceLastFrame;
         // Result of the last isCompleteRun call.
         long runEnd;
@@ -819,6 +870,8 @@ public final class SpscJitterBuffer {
             while (known(head)) {
                 boolean held = ring.holds(head);
                 if (held && isBoundary(head)) {
+                    previousStreamTimestampKnown = (ring.flags(head) & SpscSlotRing.FLAG_PREVIOUS_TIMESTAMP) != 0;
+                    previousStreamTimestamp = ring.rtpTimestamp(head);
                     head++;
                     ring.releaseBelow(head);
                     streamStartPending = true;
@@ -947,6 +1000,17 @@ public final class SpscJitterBuffer {
          * held packet's playout time comes, those had the whole latency window to arrive: that
          * packet is taken as the stream's first, and the numbers below it (never sent, as far as
          * anyone can tell) are skipped without counting them lost.
+         *
+         * <p>Whether that packet begins a frame is decided by its RTP timestamp. A new SSRC is a
+         * new source (a publisher restart or failover), which begins with a frame, normally a
+         * keyframe that must not be lost. A restart of the same SSRC's numbering (a layer resumed,
+         * a sequence jump) may fall in the middle of a frame: then the new stream's first packets
+         * carry the timestamp of the previous stream's highest packet, since a frame's packets
+         * share one timestamp and the next frame's is later. Such a run is the tail of the frame
+         * the restart cut: its start is not confirmed, so the default check never plays it, and it
+         * is given up like any frame that cannot be completed. Any other timestamp began after
+         * the previous stream's highest packet, so the first held packet is taken as its start,
+         * as for a new source.
          */
         private boolean confirmStreamStart(long nowNs, long offsetNs) {
             long lowest = head;
@@ -968,7 +1032,7 @@ public final class SpscJitterBuffer {
             head = lowest;
             ring.releaseBelow(head);
             streamStartPending = false;
-            headStartConfirmed = true;
+            headStartConfirmed = !(previousStreamTimestampKnown && ring.rtpTimestamp(lowest) == previousStreamTimestamp);
             return true;
         }
 

@@ -104,6 +104,13 @@ public final class SpscSlotRing extends SlotRingPadding2 {
      * {@link #payloadArray(long)}), and its owner must be handed back once the slot is consumed.
      */
     public static final int FLAG_BORROWED = 4;
+    /**
+     * Boundary slot flag: the slot's RTP timestamp field holds the timestamp of the previous
+     * stream's highest-numbered packet, of the same SSRC as the new stream (a restart of the
+     * numbering, not a new source). Lets the consumer tell the tail of a frame cut by the restart
+     * from the new stream's first frame.
+     */
+    public static final int FLAG_PREVIOUS_TIMESTAMP = 8;
 
     private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle JUMP_MARK;
@@ -248,11 +255,18 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         return mask + 1;
     }
 
-    /** Publishes a stream boundary in slot {@code s} (see {@link #FLAG_STREAM_BOUNDARY}). */
-    public void writeBoundary(long s) {
+    /**
+     * Publishes a stream boundary in slot {@code s} (see {@link #FLAG_STREAM_BOUNDARY}).
+     *
+     * @param previousTimestampKnown whether {@code previousTimestamp} is meaningful (see
+     *     {@link #FLAG_PREVIOUS_TIMESTAMP})
+     * @param previousTimestamp the RTP timestamp of the previous stream's highest packet
+     */
+    public void writeBoundary(long s, boolean previousTimestampKnown, int previousTimestamp) {
         int b = base(s);
         meta[b + LENGTH_FIELD] = 0;
-        meta[b + FLAGS_FIELD] = FLAG_STREAM_BOUNDARY;
+        meta[b + RTP_TIMESTAMP_FIELD] = previousTimestamp;
+        meta[b + FLAGS_FIELD] = FLAG_STREAM_BOUNDARY | (previousTimestampKnown ? FLAG_PREVIOUS_TIMESTAMP : 0);
         SEQUENCE.setRelease(meta, b + SEQUENCE_FIELD, s);
     }
 
@@ -379,7 +393,10 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         return meta[base(s) + ARRIVAL_FIELD];
     }
 
-    /** RTP timestamp of slot {@code s}'s packet. */
+    /**
+     * RTP timestamp of slot {@code s}'s packet (for a boundary, see {@link #FLAG_PREVIOUS_TIMESTAMP}).
+     * Either thread, for a slot it may read.
+     */
     public int rtpTimestamp(long s) {
         return (int) meta[base(s) + RTP_TIMESTAMP_FIELD];
     }
