@@ -415,13 +415,15 @@ public final class SpscJitterBuffer {
          * stream's first packet) and is late.
          */
         long streamFloor = -1;
+        /** The current stream restarted the numbering of the same SSRC (not a new source). */
+        boolean sameSsrcRestart;
         /**
-         * Whether the current stream restarted the numbering of the same SSRC (rather than
-         * starting a new source) with the previous stream's highest packet still known; then
-         * {@link #previousStreamTimestamp} is that packet's RTP timestamp.
+         * After a {@link #sameSsrcRestart}: whether {@link #olderNumberingTimestamp} is known, the
+         * latest RTP timestamp seen of the numbering(s) before the current one: the previous
+         * highest packet's at the restart, raised by any later packet found to belong to them.
          */
-        boolean previousStreamTimestampKnown;
-        int previousStreamTimestamp;
+        boolean olderNumberingTimestampKnown;
+        int olderNumberingTimestamp;
         /**
          * The lowest buffer sequence number held since the stream started. A packet older than
          * the stream's first (it came by a slower path, e.g. the second leg in redundant mode)
@@ -596,11 +598,19 @@ public final class SpscJitterBuffer {
 
         /** Rejections that need the consumer's fresh head, as an {@link OfferResult}, or -1 if none applies. */
         private int rejection(long s, long head, int rtpTimestamp) {
+            if (fromAnOlderStream(s, rtpTimestamp)) {
+                if (sameSsrcRestart && (!olderNumberingTimestampKnown || rtpTimestamp - olderNumberingTimestamp > 0)) {
+                    // Perhaps the head of a frame the restart cut, arriving after its tail.
+                    olderNumberingTimestampKnown = true;
+                    olderNumberingTimestamp = rtpTimestamp;
+                    if (pendingBoundary < 0) {
+                        ring.updateBoundaryOlderTimestamp(streamFloor, SpscSlotRing.olderTimestamp(rtpTimestamp));
+                    }
+                }
+                return OfferResult.LATE;
+            }
             if (s < head) {
                 return ring.producerHolds(s) ? OfferResult.DUPLICATE : OfferResult.LATE;
-            }
-            if (fromAnOlderStream(s, rtpTimestamp)) {
-                return OfferResult.LATE;
             }
             if (s - head >= capacity) {
                 // Room for exactly this packet is enough while older packets are still held: the
@@ -626,7 +636,7 @@ public final class SpscJitterBuffer {
          * highest) belongs to a stream before the current one, although the current numbering
          * took it: it lies at or below the boundary (it would land among the older stream's
          * slots), or, after a restart of the same SSRC's numbering, in the start room with a
-         * timestamp no later than the previous stream's highest packet's. The sender's timestamps
+         * timestamp no later than the latest one seen of the older numbering. The sender's timestamps
          * only move forward, so the new stream's own packets sent before its first arrival are
          * newer than that; such a packet is a retransmission or copy of the old stream's (its
          * frame played, was given up or is still held there), and taking it as the new stream's
@@ -635,8 +645,8 @@ public final class SpscJitterBuffer {
          */
         private boolean fromAnOlderStream(long s, int rtpTimestamp) {
             return s <= streamFloor
-                    || (s < lowestSinceStart && previousStreamTimestampKnown
-                            && rtpTimestamp - previousStreamTimestamp <= 0);
+                    || (s < lowestSinceStart && olderNumberingTimestampKnown
+                            && rtpTimestamp - olderNumberingTimestamp <= 0);
         }
 
         private int countRejection(int length, int result) {
@@ -696,7 +706,8 @@ public final class SpscJitterBuffer {
         private void writePendingBoundary(long head) {
             // s - head < capacity and s > pendingBoundary, so the boundary fits too.
             if (pendingBoundary >= head) {
-                ring.writeBoundary(pendingBoundary, previousStreamTimestampKnown, previousStreamTimestamp);
+                ring.writeBoundary(pendingBoundary, olderNumberingTimestampKnown
+                        ? SpscSlotRing.olderTimestamp(olderNumberingTimestamp) : SpscSlotRing.NO_OLDER_TIMESTAMP);
             }
             pendingBoundary = -1;
         }
@@ -712,10 +723,11 @@ public final class SpscJitterBuffer {
                 // Counted with this packet's other statistics, in one write.
                 uncountedRestart = true;
             }
-            // Its slot still holds it unless the ring wrapped past it (a flush far ahead).
-            previousStreamTimestampKnown = sameSsrc && highest >= 0 && ring.producerHolds(highest);
-            previousStreamTimestamp = previousStreamTimestampKnown ? ring.rtpTimestamp(highest) : 0;
             long boundary = Math.max(highest + 1, Math.max(flushRequested, ring.consumerHead()));
+            sameSsrcRestart = sameSsrc && highest >= 0;
+            // The highest packet's slot still holds it unless the ring wrapped past it.
+            olderNumberingTimestampKnown = sameSsrcRestart && ring.producerHolds(highest);
+            olderNumberingTimestamp = olderNumberingTimestampKnown ? ring.rtpTimestamp(highest) : 0;
             pendingBoundary = boundary;
             streamFloor = boundary;
             shift = boundary + 1 + startReorderRoom - extended;
@@ -803,12 +815,10 @@ public final class SpscJitterBuffer {
         /** The next frame delivered is the first of a stream. */
         boolean startsStream;
         /**
-         * Read from the last boundary passed (see {@link SpscSlotRing#FLAG_PREVIOUS_TIMESTAMP}):
-         * the RTP timestamp of the previous stream's highest packet, if the new stream continues
-         * the same SSRC.
+         * The number of the last stream boundary passed. While {@link #streamStartPending}, its
+         * slot is not released: the producer may still update its note on the older numbering.
          */
-        boolean previousStreamTimestampKnown;
-        int previousStreamTimestamp;
+        long boundaryPassed = -1;
         boolean lossSinceLastFrame;
         // Result of the last isCompleteRun call.
         long runEnd;
@@ -870,10 +880,10 @@ public final class SpscJitterBuffer {
             while (known(head)) {
                 boolean held = ring.holds(head);
                 if (held && isBoundary(head)) {
-                    previousStreamTimestampKnown = (ring.flags(head) & SpscSlotRing.FLAG_PREVIOUS_TIMESTAMP) != 0;
-                    previousStreamTimestamp = ring.rtpTimestamp(head);
+                    boundaryPassed = head;
                     head++;
-                    ring.releaseBelow(head);
+                    // The boundary's slot stays ours until the new stream's start is decided.
+                    ring.releaseBelow(head - 1);
                     streamStartPending = true;
                     startsStream = true;
                     headStartConfirmed = false;
@@ -1005,12 +1015,14 @@ public final class SpscJitterBuffer {
          * new source (a publisher restart or failover), which begins with a frame, normally a
          * keyframe that must not be lost. A restart of the same SSRC's numbering (a layer resumed,
          * a sequence jump) may fall in the middle of a frame: then the new stream's first packets
-         * carry the timestamp of the previous stream's highest packet, since a frame's packets
-         * share one timestamp and the next frame's is later. Such a run is the tail of the frame
-         * the restart cut: its start is not confirmed, so the default check never plays it, and it
-         * is given up like any frame that cannot be completed. Any other timestamp began after
-         * the previous stream's highest packet, so the first held packet is taken as its start,
-         * as for a new source.
+         * carry the timestamp of the latest packet seen of the old numbering (its highest one at
+         * the restart, or one of the cut frame's first packets arriving after the restart, which
+         * the producer discards as late and publishes), since a frame's packets share one
+         * timestamp and the next frame's is later. Such a run is the tail of the frame the
+         * restart cut: its start is not confirmed, so the default check never plays it, and it is
+         * given up like any frame that cannot be completed. By now such packets had the whole
+         * latency window to arrive. Any other timestamp began after the old numbering's packets,
+         * so the first held packet is taken as its start, as for a new source.
          */
         private boolean confirmStreamStart(long nowNs, long offsetNs) {
             long lowest = head;
@@ -1032,7 +1044,8 @@ public final class SpscJitterBuffer {
             head = lowest;
             ring.releaseBelow(head);
             streamStartPending = false;
-            headStartConfirmed = !(previousStreamTimestampKnown && ring.rtpTimestamp(lowest) == previousStreamTimestamp);
+            headStartConfirmed = ring.boundaryOlderTimestamp(boundaryPassed)
+                    != SpscSlotRing.olderTimestamp(ring.rtpTimestamp(lowest));
             return true;
         }
 

@@ -455,7 +455,7 @@ class SpscJitterBufferTest {
         // 101 is lost, so 102's frame (start unknown) is given up with it and 103 plays; 104 is
         // held. The stream restarts under the same SSRC with a numbering just above (a simulcast
         // layer resumed). Retransmissions and copies of the old stream's packets then arrive:
-        // their numbers lie up to 64 below the new stream's first, in its start room.
+        // their numbers lie just below the new stream's first, in its start room or lower.
         SpscJitterBuffer buffer = fixed100();
         RecordingHandler out = new RecordingHandler();
         offer(buffer, 100, 0, true, T0);
@@ -469,9 +469,10 @@ class SpscJitterBufferTest {
         assertEquals(OfferResult.LATE, offer(buffer, 102, 80, true, T0 + 402 * MS), "given up before");
         assertEquals(OfferResult.LATE, offer(buffer, 103, 120, true, T0 + 402 * MS), "already played");
         assertEquals(OfferResult.LATE, offer(buffer, 104, 160, true, T0 + 403 * MS), "held, not yet played");
-        // 66 and more below the new first: at or below the boundary, in the old stream's room.
-        assertEquals(OfferResult.LATE, offer(buffer, 110 - 65, 0, true, T0 + 404 * MS));
-        assertEquals(OfferResult.LATE, offer(buffer, 110 - 70, 0, true, T0 + 405 * MS));
+        // The start room is 8 numbers here (capacity 64): 102-104 land in it, 101 on the
+        // boundary; these two land below it, among the old stream's slots.
+        assertEquals(OfferResult.LATE, offer(buffer, 99, 0, true, T0 + 404 * MS));
+        assertEquals(OfferResult.LATE, offer(buffer, 97, 0, true, T0 + 405 * MS));
         // A packet of the new stream overtaken by its first arrival still joins it.
         assertEquals(OfferResult.ACCEPTED, offer(buffer, 109, 360, true, T0 + 406 * MS));
         assertEquals(OfferResult.ACCEPTED, offer(buffer, 111, 440, true, T0 + 440 * MS));
