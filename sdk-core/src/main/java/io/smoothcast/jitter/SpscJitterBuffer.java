@@ -434,7 +434,8 @@ public final class SpscJitterBuffer {
         /** Media time = mediaBaseNs + (extended timestamp - firstTicks) in ns. */
         long mediaBaseNs;
         long firstTicks;
-        long lastTicks;
+        /** The last packet's RTP timestamp and its media offset (see {@link #mediaOffsetNs(int)}). */
+        int lastRtpTimestamp;
         long lastTicksNs;
         long keyframeRequestsSeen;
         /** A stream restart happened in this offer and is not yet in the statistics. */
@@ -501,7 +502,7 @@ public final class SpscJitterBuffer {
                     return countRejection(length, rejected);
                 }
             }
-            long mediaNs = mediaBaseNs + mediaOffsetNs(timestamps.unwrap(rtpTimestamp) - firstTicks);
+            long mediaNs = mediaBaseNs + mediaOffsetNs(rtpTimestamp);
             if (estimator.started()) {
                 long offTimelineNs = arrivalNs - mediaNs - estimator.baseTransitNs();
                 if (offTimelineNs > timestampJumpNs || offTimelineNs < -timestampJumpNs) {
@@ -734,19 +735,23 @@ public final class SpscJitterBuffer {
             nacks.clear();
             timestamps.reset();
             firstTicks = timestamps.unwrap(rtpTimestamp);
-            lastTicks = 0;
+            // This packet's media offset, 0, for mediaOffsetNs (the unwrapper has seen it).
+            lastRtpTimestamp = rtpTimestamp;
             lastTicksNs = 0;
             mediaBaseNs = estimator.started() ? arrivalNs - estimator.baseTransitNs() : arrivalNs;
         }
 
         /**
-         * Nanoseconds since the stream's first timestamp, exact and overflow-free for any
-         * realistic stream length. Packets of one frame share a timestamp, so the last result is
-         * reused rather than paying for the divisions again.
+         * Nanoseconds from the stream's first timestamp to {@code rtpTimestamp}, exact and
+         * overflow-free for any realistic stream length. Packets of one frame share a timestamp,
+         * so for the same timestamp as the last packet's the last result is reused, without
+         * unwrapping it again (its distance from the last is 0, so the unwrapper's state would
+         * not change) or paying for the divisions.
          */
-        private long mediaOffsetNs(long ticks) {
-            if (ticks != lastTicks) {
-                lastTicks = ticks;
+        private long mediaOffsetNs(int rtpTimestamp) {
+            if (rtpTimestamp != lastRtpTimestamp) {
+                lastRtpTimestamp = rtpTimestamp;
+                long ticks = timestamps.unwrap(rtpTimestamp) - firstTicks;
                 lastTicksNs = ticks / clockRateHz * NS_PER_SECOND + ticks % clockRateHz * NS_PER_SECOND / clockRateHz;
             }
             return lastTicksNs;
