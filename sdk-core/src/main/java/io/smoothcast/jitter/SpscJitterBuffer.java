@@ -855,8 +855,19 @@ public final class SpscJitterBuffer {
                 streamStartPending = false;
                 giveUp(flush, JitterBufferStats.C_PACKETS_FLUSHED, true, false);
             }
-            final int openRun = head == openRunStart && markerEndsFrame && !streamStartPending
-                    ? extendOpenRun() : RUN_NOT_CHECKED;
+            int openRun = RUN_NOT_CHECKED;
+            if (markerEndsFrame && !streamStartPending) {
+                if (head == openRunStart) {
+                    openRun = extendOpenRun();
+                } else if (headStartConfirmed && ring.holds(head) && !isBoundary(head)) {
+                    // The first packets of the frame after one just delivered: what the loop
+                    // below would scan first, taken as the open run from here on.
+                    openRunStart = head;
+                    openRunEnd = head;
+                    openRunMediaNs = ring.mediaTimeNs(head);
+                    openRun = extendOpenRun();
+                }
+            }
             if (openRun == RUN_STILL_OPEN) {
                 return 0;
             }
@@ -926,7 +937,8 @@ public final class SpscJitterBuffer {
 
         /**
          * The common poll while a frame is arriving: the head is the start of the open run
-         * recorded by the last poll (held, no boundary), and what arrived since only extends it.
+         * recorded by the last poll, or a held packet known to begin a frame (no boundary), and
+         * what arrived since only extends it.
          * Scans the new packets of the run and records how far it was checked. If the run is
          * still open at the producer's highest number, the poll ends with the same state as the
          * full loop (which would find the run incomplete and nothing beyond it to skip to) but
