@@ -435,6 +435,28 @@ class SpscJitterBufferTest {
     }
 
     @Test
+    void restartInTheMiddleOfAFrame_theFramesHeadArrivingAfterItsTail_tailStillGivenUp() {
+        // The frame at 40 ms: its last packet comes first, already in the new numbering (110: a
+        // layer resumed with 8 numbers skipped), and its first two, in the old numbering
+        // (100-101), arrive after it: the restart was taken on the first packet to arrive. When
+        // the tail's playout time comes, the late head has shown that the tail belongs to a frame
+        // cut by the restart.
+        SpscJitterBuffer buffer = fixed100();
+        RecordingHandler out = new RecordingHandler();
+        offer(buffer, 99, 0, true, T0);
+        buffer.restartOnNextPacket();
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 110, 40, true, T0 + 40 * MS));
+        assertEquals(OfferResult.LATE, offer(buffer, 100, 40, false, T0 + 41 * MS), "below the boundary");
+        assertEquals(OfferResult.LATE, offer(buffer, 101, 40, false, T0 + 42 * MS));
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 111, 80, true, T0 + 80 * MS));
+        for (long now = T0; now <= T0 + 1_000 * MS; now += MS) {
+            buffer.poll(now, out);
+        }
+        assertEquals(List.of(99, 111), out.firstSequences(), "the tail 110 is not a whole frame");
+        assertEquals(1, stats(buffer).packetsDroppedIncomplete());
+    }
+
+    @Test
     void newSsrcAfterACutFrame_itsFirstFrameIsKeptWhateverItsTimestamp() {
         // A publisher failover: the new stream's first packet begins its first frame (normally
         // a keyframe, which must not be lost), even if its timestamp equals the old one's.
