@@ -11,7 +11,8 @@ package io.smoothcast.jitter;
  * start is <em>confirmed</em> when the packet before it is held and ended a frame (marker bit or
  * another timestamp). At a stream start the buffer assumes the stream's lowest held packet
  * begins a frame once that packet's playout time has come (packets sent earlier had the whole
- * latency window to arrive). After a gap the start is unknown and only the payload can tell (an
+ * latency window to arrive), unless the same SSRC's numbering restarted in the middle of a frame
+ * (the packet carries the timestamp of the old numbering's highest packet). After a gap the start is unknown and only the payload can tell (an
  * H.264 FU-A start bit, for instance); a payload-aware check should also verify the start it is
  * told is confirmed, since the stream's real first packet may have been lost.
  *

@@ -44,11 +44,15 @@ import io.smoothcast.rtp.TimestampUnwrapper;
  *       fit at once. The dropped frames are counted and a keyframe is requested.</li>
  *   <li>Stream start and restart: frames of the old numbering still held play out normally; a
  *       boundary follows them in the ring (gaps before it, and a frame it cuts short, are given up
- *       at once, since they can never fill), then room for the new stream's packets that were sent before its first
- *       arrival but arrive after it. The new stream's first frame is taken to start at its
- *       lowest held packet once that packet's playout time comes. Its media timeline is
- *       re-anchored on the current base delay so the playout delay carries over. Packets that
- *       still arrive from the previous SSRC are discarded as late.</li>
+ *       at once, since they can never fill), then room for the new stream's packets that were
+ *       sent before its first arrival but arrive after it. The new stream's first frame is taken
+ *       to start at its lowest held packet once that packet's playout time comes, unless the
+ *       numbering of the same SSRC restarted and that packet carries the timestamp of the old
+ *       numbering's highest packet: then it is the tail of a frame the restart cut, and is given
+ *       up. Its media timeline is re-anchored on the current base delay so the playout delay
+ *       carries over. Packets that still arrive from the previous SSRC, or, after a restart of
+ *       the same SSRC, retransmissions of the old numbering's packets (a timestamp no later than
+ *       its highest packet's), are discarded as late.</li>
  * </ul>
  *
  * <h2>Memory</h2>
@@ -406,6 +410,21 @@ public final class SpscJitterBuffer {
         /** Where the current stream's boundary slot goes, or -1 once written. */
         long pendingBoundary = -1;
         /**
+         * The current stream's boundary number, or -1 before the first restart: a packet at or
+         * below it belongs to an older stream (more than the start room below the current
+         * stream's first packet) and is late.
+         */
+        long streamFloor = -1;
+        /** The current stream restarted the numbering of the same SSRC (not a new source). */
+        boolean sameSsrcRestart;
+        /**
+         * After a {@link #sameSsrcRestart}: whether {@link #olderNumberingTimestamp} is known, the
+         * latest RTP timestamp seen of the numbering(s) before the current one: the previous
+         * highest packet's at the restart, raised by any later packet found to belong to them.
+         */
+        boolean olderNumberingTimestampKnown;
+        int olderNumberingTimestamp;
+        /**
          * The lowest buffer sequence number held since the stream started. A packet older than
          * the stream's first (it came by a slower path, e.g. the second leg in redundant mode)
          * lands in the start reorder room; the numbers between it and this one were never seen
@@ -415,7 +434,8 @@ public final class SpscJitterBuffer {
         /** Media time = mediaBaseNs + (extended timestamp - firstTicks) in ns. */
         long mediaBaseNs;
         long firstTicks;
-        long lastTicks;
+        /** The last packet's RTP timestamp and its media offset (see {@link #mediaOffsetNs(int)}). */
+        int lastRtpTimestamp;
         long lastTicksNs;
         long keyframeRequestsSeen;
         /** A stream restart happened in this offer and is not yet in the statistics. */
@@ -447,7 +467,9 @@ public final class SpscJitterBuffer {
                 return count(length, JitterBufferStats.P_INVALID, OfferResult.INVALID);
             }
             boolean newStream = false;
+            boolean sameSsrc = true;
             if (!haveSsrc || packetSsrc != ssrc || restartRequested) {
+                sameSsrc = haveSsrc && packetSsrc == ssrc;
                 if (!beginNewStream(packetSsrc)) {
                     // A straggler from the stream we already left (e.g. the old failover path).
                     return count(length, JitterBufferStats.P_DISCARDED_LATE, OfferResult.LATE);
@@ -463,7 +485,7 @@ public final class SpscJitterBuffer {
             }
             long extended = sequences.extendedSequence();
             if (newStream) {
-                startStream(extended, arrivalNs, rtpTimestamp);
+                startStream(extended, arrivalNs, rtpTimestamp, sameSsrc);
             }
             final long s = extended + shift;
             long head = cachedConsumerHead;
@@ -475,12 +497,12 @@ public final class SpscJitterBuffer {
                 head = ring.consumerHead();
                 cachedConsumerHead = head;
                 chunks.reclaim(head);
-                int rejected = rejection(s, head);
+                int rejected = rejection(s, head, rtpTimestamp);
                 if (rejected >= 0) {
                     return countRejection(length, rejected);
                 }
             }
-            long mediaNs = mediaBaseNs + mediaOffsetNs(timestamps.unwrap(rtpTimestamp) - firstTicks);
+            long mediaNs = mediaBaseNs + mediaOffsetNs(rtpTimestamp);
             if (estimator.started()) {
                 long offTimelineNs = arrivalNs - mediaNs - estimator.baseTransitNs();
                 if (offTimelineNs > timestampJumpNs || offTimelineNs < -timestampJumpNs) {
@@ -576,7 +598,18 @@ public final class SpscJitterBuffer {
         }
 
         /** Rejections that need the consumer's fresh head, as an {@link OfferResult}, or -1 if none applies. */
-        private int rejection(long s, long head) {
+        private int rejection(long s, long head, int rtpTimestamp) {
+            if (fromAnOlderStream(s, rtpTimestamp)) {
+                if (sameSsrcRestart && (!olderNumberingTimestampKnown || rtpTimestamp - olderNumberingTimestamp > 0)) {
+                    // Perhaps the head of a frame the restart cut, arriving after its tail.
+                    olderNumberingTimestampKnown = true;
+                    olderNumberingTimestamp = rtpTimestamp;
+                    if (pendingBoundary < 0) {
+                        ring.updateBoundaryOlderTimestamp(streamFloor, SpscSlotRing.olderTimestamp(rtpTimestamp));
+                    }
+                }
+                return OfferResult.LATE;
+            }
             if (s < head) {
                 return ring.producerHolds(s) ? OfferResult.DUPLICATE : OfferResult.LATE;
             }
@@ -597,6 +630,24 @@ public final class SpscJitterBuffer {
                 return OfferResult.DUPLICATE;
             }
             return -1;
+        }
+
+        /**
+         * Whether packet {@code s} (at or above the consumer's head, below the current stream's
+         * highest) belongs to a stream before the current one, although the current numbering
+         * took it: it lies at or below the boundary (it would land among the older stream's
+         * slots), or, after a restart of the same SSRC's numbering, in the start room with a
+         * timestamp no later than the latest one seen of the older numbering. The sender's timestamps
+         * only move forward, so the new stream's own packets sent before its first arrival are
+         * newer than that; such a packet is a retransmission or copy of the old stream's (its
+         * frame played, was given up or is still held there), and taking it as the new stream's
+         * start would play it again or back in time. A packet with that very timestamp belongs to
+         * the frame the restart cut, which cannot be played whole anyway.
+         */
+        private boolean fromAnOlderStream(long s, int rtpTimestamp) {
+            return s <= streamFloor
+                    || (s < lowestSinceStart && olderNumberingTimestampKnown
+                            && rtpTimestamp - olderNumberingTimestamp <= 0);
         }
 
         private int countRejection(int length, int result) {
@@ -656,7 +707,8 @@ public final class SpscJitterBuffer {
         private void writePendingBoundary(long head) {
             // s - head < capacity and s > pendingBoundary, so the boundary fits too.
             if (pendingBoundary >= head) {
-                ring.writeBoundary(pendingBoundary);
+                ring.writeBoundary(pendingBoundary, olderNumberingTimestampKnown
+                        ? SpscSlotRing.olderTimestamp(olderNumberingTimestamp) : SpscSlotRing.NO_OLDER_TIMESTAMP);
             }
             pendingBoundary = -1;
         }
@@ -667,30 +719,39 @@ public final class SpscJitterBuffer {
          * then this packet. The media timeline is re-anchored so this packet sits on the current
          * base delay, and the playout offset (and frames still held from the old stream) carry on.
          */
-        private void startStream(long extended, long arrivalNs, int rtpTimestamp) {
+        private void startStream(long extended, long arrivalNs, int rtpTimestamp, boolean sameSsrc) {
             if (highest >= 0) {
                 // Counted with this packet's other statistics, in one write.
                 uncountedRestart = true;
             }
             long boundary = Math.max(highest + 1, Math.max(flushRequested, ring.consumerHead()));
+            sameSsrcRestart = sameSsrc && highest >= 0;
+            // The highest packet's slot still holds it unless the ring wrapped past it.
+            olderNumberingTimestampKnown = sameSsrcRestart && ring.producerHolds(highest);
+            olderNumberingTimestamp = olderNumberingTimestampKnown ? ring.rtpTimestamp(highest) : 0;
             pendingBoundary = boundary;
+            streamFloor = boundary;
             shift = boundary + 1 + startReorderRoom - extended;
             nacks.clear();
             timestamps.reset();
             firstTicks = timestamps.unwrap(rtpTimestamp);
-            lastTicks = 0;
+            // This packet's media offset, 0, for mediaOffsetNs (the unwrapper has seen it).
+            lastRtpTimestamp = rtpTimestamp;
             lastTicksNs = 0;
             mediaBaseNs = estimator.started() ? arrivalNs - estimator.baseTransitNs() : arrivalNs;
         }
 
         /**
-         * Nanoseconds since the stream's first timestamp, exact and overflow-free for any
-         * realistic stream length. Packets of one frame share a timestamp, so the last result is
-         * reused rather than paying for the divisions again.
+         * Nanoseconds from the stream's first timestamp to {@code rtpTimestamp}, exact and
+         * overflow-free for any realistic stream length. Packets of one frame share a timestamp,
+         * so for the same timestamp as the last packet's the last result is reused, without
+         * unwrapping it again (its distance from the last is 0, so the unwrapper's state would
+         * not change) or paying for the divisions.
          */
-        private long mediaOffsetNs(long ticks) {
-            if (ticks != lastTicks) {
-                lastTicks = ticks;
+        private long mediaOffsetNs(int rtpTimestamp) {
+            if (rtpTimestamp != lastRtpTimestamp) {
+                lastRtpTimestamp = rtpTimestamp;
+                long ticks = timestamps.unwrap(rtpTimestamp) - firstTicks;
                 lastTicksNs = ticks / clockRateHz * NS_PER_SECOND + ticks % clockRateHz * NS_PER_SECOND / clockRateHz;
             }
             return lastTicksNs;
@@ -758,6 +819,11 @@ public final class SpscJitterBuffer {
         boolean streamStartPending;
         /** The next frame delivered is the first of a stream. */
         boolean startsStream;
+        /**
+         * The number of the last stream boundary passed. While {@link #streamStartPending}, its
+         * slot is not released: the producer may still update its note on the older numbering.
+         */
+        long boundaryPassed = -1;
         boolean lossSinceLastFrame;
         // Result of the last isCompleteRun call.
         long runEnd;
@@ -789,8 +855,19 @@ public final class SpscJitterBuffer {
                 streamStartPending = false;
                 giveUp(flush, JitterBufferStats.C_PACKETS_FLUSHED, true, false);
             }
-            final int openRun = head == openRunStart && markerEndsFrame && !streamStartPending
-                    ? extendOpenRun() : RUN_NOT_CHECKED;
+            int openRun = RUN_NOT_CHECKED;
+            if (markerEndsFrame && !streamStartPending) {
+                if (head == openRunStart) {
+                    openRun = extendOpenRun();
+                } else if (headStartConfirmed && ring.holds(head) && !isBoundary(head)) {
+                    // The first packets of the frame after one just delivered: what the loop
+                    // below would scan first, taken as the open run from here on.
+                    openRunStart = head;
+                    openRunEnd = head;
+                    openRunMediaNs = ring.mediaTimeNs(head);
+                    openRun = extendOpenRun();
+                }
+            }
             if (openRun == RUN_STILL_OPEN) {
                 return 0;
             }
@@ -819,8 +896,10 @@ public final class SpscJitterBuffer {
             while (known(head)) {
                 boolean held = ring.holds(head);
                 if (held && isBoundary(head)) {
+                    boundaryPassed = head;
                     head++;
-                    ring.releaseBelow(head);
+                    // The boundary's slot stays ours until the new stream's start is decided.
+                    ring.releaseBelow(head - 1);
                     streamStartPending = true;
                     startsStream = true;
                     headStartConfirmed = false;
@@ -858,7 +937,8 @@ public final class SpscJitterBuffer {
 
         /**
          * The common poll while a frame is arriving: the head is the start of the open run
-         * recorded by the last poll (held, no boundary), and what arrived since only extends it.
+         * recorded by the last poll, or a held packet known to begin a frame (no boundary), and
+         * what arrived since only extends it.
          * Scans the new packets of the run and records how far it was checked. If the run is
          * still open at the producer's highest number, the poll ends with the same state as the
          * full loop (which would find the run incomplete and nothing beyond it to skip to) but
@@ -947,6 +1027,19 @@ public final class SpscJitterBuffer {
          * held packet's playout time comes, those had the whole latency window to arrive: that
          * packet is taken as the stream's first, and the numbers below it (never sent, as far as
          * anyone can tell) are skipped without counting them lost.
+         *
+         * <p>Whether that packet begins a frame is decided by its RTP timestamp. A new SSRC is a
+         * new source (a publisher restart or failover), which begins with a frame, normally a
+         * keyframe that must not be lost. A restart of the same SSRC's numbering (a layer resumed,
+         * a sequence jump) may fall in the middle of a frame: then the new stream's first packets
+         * carry the timestamp of the latest packet seen of the old numbering (its highest one at
+         * the restart, or one of the cut frame's first packets arriving after the restart, which
+         * the producer discards as late and publishes), since a frame's packets share one
+         * timestamp and the next frame's is later. Such a run is the tail of the frame the
+         * restart cut: its start is not confirmed, so the default check never plays it, and it is
+         * given up like any frame that cannot be completed. By now such packets had the whole
+         * latency window to arrive. Any other timestamp began after the old numbering's packets,
+         * so the first held packet is taken as its start, as for a new source.
          */
         private boolean confirmStreamStart(long nowNs, long offsetNs) {
             long lowest = head;
@@ -968,7 +1061,8 @@ public final class SpscJitterBuffer {
             head = lowest;
             ring.releaseBelow(head);
             streamStartPending = false;
-            headStartConfirmed = true;
+            headStartConfirmed = ring.boundaryOlderTimestamp(boundaryPassed)
+                    != SpscSlotRing.olderTimestamp(ring.rtpTimestamp(lowest));
             return true;
         }
 

@@ -404,8 +404,109 @@ class SpscJitterBufferTest {
         assertEquals(99, out.firstSequences().get(0));
         assertEquals(103, out.firstSequences().get(out.frames.size() - 1), "the stream goes on after the restart");
         JitterBufferStats s = stats(buffer);
-        assertEquals(2, s.packetsDroppedIncomplete(), "the cut frame's two packets are given up");
+        // 100-101 before the boundary and 102, the frame's tail after it (same timestamp).
+        assertEquals(3, s.packetsDroppedIncomplete(), "the cut frame's three packets are given up");
         assertTrue(buffer.keyframeRequestCount() >= 1, "and a keyframe asked for");
+    }
+
+    @Test
+    void restartInTheMiddleOfAFrame_theCutFramesTailAfterTheBoundaryIsGivenUpToo() {
+        // The frame at 40 ms: packets 100-101 in the old numbering, then the stream restarts
+        // (same SSRC, new numbering) and its last two packets, 5000-5001 (marker), follow.
+        // Neither part is a whole frame; the default check must deliver neither.
+        SpscJitterBuffer buffer = fixed100();
+        RecordingHandler out = new RecordingHandler();
+        offer(buffer, 99, 0, true, T0);
+        offer(buffer, 100, 40, false, T0 + 40 * MS);
+        offer(buffer, 101, 40, false, T0 + 41 * MS);
+        buffer.restartOnNextPacket();
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 5000, 40, false, T0 + 42 * MS));
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 5001, 40, true, T0 + 43 * MS));
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 5002, 80, true, T0 + 80 * MS));
+        for (long now = T0; now <= T0 + 1_000 * MS; now += MS) {
+            buffer.poll(now, out);
+        }
+        assertEquals(List.of(99, 5002), out.firstSequences(), "only whole frames are delivered");
+        assertTrue(out.frames.get(1).followsLoss());
+        JitterBufferStats s = stats(buffer);
+        assertEquals(2, s.framesDropped(), "the cut frame's head and its tail");
+        assertEquals(4, s.packetsDroppedIncomplete());
+        assertTrue(buffer.keyframeRequestCount() >= 1, "a keyframe is asked for");
+    }
+
+    @Test
+    void restartInTheMiddleOfAFrame_theFramesHeadArrivingAfterItsTail_tailStillGivenUp() {
+        // The frame at 40 ms: its last packet comes first, already in the new numbering (110: a
+        // layer resumed with 8 numbers skipped), and its first two, in the old numbering
+        // (100-101), arrive after it: the restart was taken on the first packet to arrive. When
+        // the tail's playout time comes, the late head has shown that the tail belongs to a frame
+        // cut by the restart.
+        SpscJitterBuffer buffer = fixed100();
+        RecordingHandler out = new RecordingHandler();
+        offer(buffer, 99, 0, true, T0);
+        buffer.restartOnNextPacket();
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 110, 40, true, T0 + 40 * MS));
+        assertEquals(OfferResult.LATE, offer(buffer, 100, 40, false, T0 + 41 * MS), "below the boundary");
+        assertEquals(OfferResult.LATE, offer(buffer, 101, 40, false, T0 + 42 * MS));
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 111, 80, true, T0 + 80 * MS));
+        for (long now = T0; now <= T0 + 1_000 * MS; now += MS) {
+            buffer.poll(now, out);
+        }
+        assertEquals(List.of(99, 111), out.firstSequences(), "the tail 110 is not a whole frame");
+        assertEquals(1, stats(buffer).packetsDroppedIncomplete());
+    }
+
+    @Test
+    void newSsrcAfterACutFrame_itsFirstFrameIsKeptWhateverItsTimestamp() {
+        // A publisher failover: the new stream's first packet begins its first frame (normally
+        // a keyframe, which must not be lost), even if its timestamp equals the old one's.
+        SpscJitterBuffer buffer = fixed100();
+        RecordingHandler out = new RecordingHandler();
+        offer(buffer, 99, 0, true, T0);
+        offer(buffer, 100, 40, false, T0 + 40 * MS);
+        assertEquals(OfferResult.ACCEPTED, Packets.offer(buffer, 7, 3000, 40, false, T0 + 42 * MS));
+        assertEquals(OfferResult.ACCEPTED, Packets.offer(buffer, 7, 3001, 40, true, T0 + 43 * MS));
+        assertEquals(OfferResult.ACCEPTED, Packets.offer(buffer, 7, 3002, 80, true, T0 + 80 * MS));
+        buffer.poll(T0 + 1_000 * MS, out);
+        assertEquals(List.of(99, 3000, 3002), out.firstSequences());
+        assertEquals(2, out.frames.get(1).packetCount());
+    }
+
+    @Test
+    void sameSsrcRestart_oldStreamsRetransmissionsBelowTheRestart_neverPlayTwiceOrBackInTime() {
+        // 101 is lost, so 102's frame (start unknown) is given up with it and 103 plays; 104 is
+        // held. The stream restarts under the same SSRC with a numbering just above (a simulcast
+        // layer resumed). Retransmissions and copies of the old stream's packets then arrive:
+        // their numbers lie just below the new stream's first, in its start room or lower.
+        SpscJitterBuffer buffer = fixed100();
+        RecordingHandler out = new RecordingHandler();
+        offer(buffer, 100, 0, true, T0);
+        offer(buffer, 102, 80, true, T0 + 80 * MS);
+        offer(buffer, 103, 120, true, T0 + 120 * MS);
+        offer(buffer, 104, 160, true, T0 + 160 * MS);
+        assertEquals(2, buffer.poll(T0 + 220 * MS, out), "100, then 103 once 101-102 are given up");
+        buffer.restartOnNextPacket();
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 110, 400, true, T0 + 400 * MS));
+        assertEquals(OfferResult.LATE, offer(buffer, 101, 40, true, T0 + 401 * MS), "given up before");
+        assertEquals(OfferResult.LATE, offer(buffer, 102, 80, true, T0 + 402 * MS), "given up before");
+        assertEquals(OfferResult.LATE, offer(buffer, 103, 120, true, T0 + 402 * MS), "already played");
+        assertEquals(OfferResult.LATE, offer(buffer, 104, 160, true, T0 + 403 * MS), "held, not yet played");
+        // The start room is 8 numbers here (capacity 64): 102-104 land in it, 101 on the
+        // boundary; these two land below it, among the old stream's slots.
+        assertEquals(OfferResult.LATE, offer(buffer, 99, 0, true, T0 + 404 * MS));
+        assertEquals(OfferResult.LATE, offer(buffer, 97, 0, true, T0 + 405 * MS));
+        // A packet of the new stream overtaken by its first arrival still joins it.
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 109, 360, true, T0 + 406 * MS));
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 111, 440, true, T0 + 440 * MS));
+        for (long now = T0 + 220 * MS; now <= T0 + 2_000 * MS; now += MS) {
+            buffer.poll(now, out);
+        }
+        assertEquals(List.of(100, 103, 104, 109, 110, 111), out.firstSequences());
+        for (int i = 1; i < out.frames.size(); i++) {
+            assertTrue(out.frames.get(i).playoutTimeNs() > out.frames.get(i - 1).playoutTimeNs(),
+                    "played back in time: " + out.frames);
+        }
+        assertEquals(6, stats(buffer).packetsDiscardedLate());
     }
 
     @Test

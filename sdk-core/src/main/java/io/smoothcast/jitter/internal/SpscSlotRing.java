@@ -248,12 +248,48 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         return mask + 1;
     }
 
-    /** Publishes a stream boundary in slot {@code s} (see {@link #FLAG_STREAM_BOUNDARY}). */
-    public void writeBoundary(long s) {
+    /**
+     * Publishes a stream boundary in slot {@code s} (see {@link #FLAG_STREAM_BOUNDARY}).
+     *
+     * @param olderTimestamp see {@link #boundaryOlderTimestamp(long)}
+     */
+    public void writeBoundary(long s, long olderTimestamp) {
         int b = base(s);
         meta[b + LENGTH_FIELD] = 0;
+        meta[b + RTP_TIMESTAMP_FIELD] = olderTimestamp;
         meta[b + FLAGS_FIELD] = FLAG_STREAM_BOUNDARY;
         SEQUENCE.setRelease(meta, b + SEQUENCE_FIELD, s);
+    }
+
+    /**
+     * Replaces the older numbering's timestamp of boundary {@code s}, if its slot still holds
+     * that boundary (release). Producer thread; the consumer keeps a boundary's slot until it has
+     * read this (see {@link #boundaryOlderTimestamp(long)}).
+     */
+    public void updateBoundaryOlderTimestamp(long s, long olderTimestamp) {
+        int b = base(s);
+        if (meta[b + SEQUENCE_FIELD] == s && (meta[b + FLAGS_FIELD] & FLAG_STREAM_BOUNDARY) != 0) {
+            SEQUENCE.setRelease(meta, b + RTP_TIMESTAMP_FIELD, olderTimestamp);
+        }
+    }
+
+    /**
+     * A boundary's note on the numbering the new stream restarted (same SSRC): the latest RTP
+     * timestamp seen of it, as {@link #olderTimestamp(int)}, or {@link #NO_OLDER_TIMESTAMP} (a
+     * new source, or nothing known). The producer may raise it while the stream after the
+     * boundary is its current one (acquire). Consumer thread, for a boundary slot it has not
+     * released.
+     */
+    public long boundaryOlderTimestamp(long s) {
+        return (long) SEQUENCE.getAcquire(meta, base(s) + RTP_TIMESTAMP_FIELD);
+    }
+
+    /** {@link #boundaryOlderTimestamp(long)} when nothing is known. */
+    public static final long NO_OLDER_TIMESTAMP = 0;
+
+    /** @return RTP timestamp {@code rtpTimestamp} as a boundary's older-numbering note */
+    public static long olderTimestamp(int rtpTimestamp) {
+        return 1L << 32 | (rtpTimestamp & 0xFFFF_FFFFL);
     }
 
     /**
@@ -379,7 +415,7 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         return meta[base(s) + ARRIVAL_FIELD];
     }
 
-    /** RTP timestamp of slot {@code s}'s packet. */
+    /** RTP timestamp of slot {@code s}'s packet. Either thread, for a slot it may read. */
     public int rtpTimestamp(long s) {
         return (int) meta[base(s) + RTP_TIMESTAMP_FIELD];
     }

@@ -59,7 +59,7 @@ class PayloadChunkPoolTest {
     @Test
     void missingPacketsAndStreamBoundaries_giveNoChunkBack() {
         writePacket(0);
-        ring.writeBoundary(1);
+        ring.writeBoundary(1, SpscSlotRing.NO_OLDER_TIMESTAMP);
         // 2 never arrived
         writePacket(3);
         pool.reclaim(4);
@@ -122,7 +122,7 @@ class PayloadChunkPoolTest {
             } else if (next - head < capacity) {
                 int kind = random.nextInt(10);
                 if (kind == 0) {
-                    ring.writeBoundary(next);
+                    ring.writeBoundary(next, SpscSlotRing.NO_OLDER_TIMESTAMP);
                 } else if (kind > 1) { // kind 1: the packet is lost
                     int chunk = pool.take();
                     assertTrue(chunk >= 0 && chunk < capacity, "seed " + seed + " step " + step);
