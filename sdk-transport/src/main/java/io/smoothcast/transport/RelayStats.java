@@ -255,13 +255,31 @@ public final class RelayStats {
     }
 
     /**
-     * @return times the node's I/O thread ran its 20 ms timer more than 40 ms after the previous
-     *     run (off the CPU or overloaded: GC, a busy host). Subscribers' congestion control leaves
-     *     out the delays such a stall distorted; a count that keeps rising says the node needs
-     *     more CPU.
+     * @return times the node's I/O thread went more than 40 ms without running its 20 ms timer or
+     *     reading a datagram (off the CPU: GC, a busy host). Subscribers' congestion control
+     *     leaves out the delays such a stall distorted, and publishers are told which of their
+     *     packets were read late ({@link #untimedArrivalReportsSent()}); a count that keeps rising
+     *     says the node needs more CPU.
      */
     public long ioThreadStalls() {
         return get(RelayCounter.IO_THREAD_STALLS);
+    }
+
+    /**
+     * @return stall reports ({@code SCUT}, PROTOCOL.md section 4, "Receiver stalls") received from
+     *     subscribers whose own reader stalled; the arrivals they name are left out of their
+     *     downlink's delay-based estimate
+     */
+    public long untimedArrivalReportsReceived() {
+        return get(RelayCounter.UNTIMED_ARRIVAL_REPORTS_RECEIVED);
+    }
+
+    /**
+     * @return stall reports ({@code SCUT}) sent to publishers with their transport-cc feedback,
+     *     naming the packets this node read late after a stall of its own I/O thread
+     */
+    public long untimedArrivalReportsSent() {
+        return get(RelayCounter.UNTIMED_ARRIVAL_REPORTS_SENT);
     }
 
     @Override
@@ -275,7 +293,8 @@ public final class RelayStats {
                 + ", pliForwarded=" + keyframeRequestsForwarded() + ", downlinkProbes=" + downlinkProbes()
                 + ", downlinkProbeClimbs=" + downlinkProbeClimbs() + ", nacksBeforeLayerStart=" + nacksBeforeLayerStart()
                 + ", fanOutLaneDropped=" + fanOutLaneDropped() + ", handOffDropped=" + handOffDropped()
-                + ", ioThreadStalls=" + ioThreadStalls() + "]";
+                + ", ioThreadStalls=" + ioThreadStalls() + ", untimedArrivalReportsReceived="
+                + untimedArrivalReportsReceived() + ", untimedArrivalReportsSent=" + untimedArrivalReportsSent() + "]";
     }
 
     /**

@@ -41,6 +41,7 @@ public final class TransportFeedbackCollector {
     private long highest;
     private long nextToReport;
     private int feedbackCount;
+    private long untimedReportsWritten;
 
     /**
      * Records an arrival whose time is the packet's arrival.
@@ -133,6 +134,12 @@ public final class TransportFeedbackCollector {
             return 0;
         }
         nextToReport = s;
+        untimedReportsWritten += reportLength > 0 ? 1 : 0;
         return reportLength + length;
+    }
+
+    /** How many {@link UntimedArrivalsReport}s {@link #writeFeedback} has written so far. */
+    public long untimedReportsWritten() {
+        return untimedReportsWritten;
     }
 }

@@ -42,6 +42,11 @@ public final class TransportFeedbackSender {
         collector.onPacket(transportSequence, arrivalNs, readAfterStall);
     }
 
+    /** How many {@link UntimedArrivalsReport}s went out (in front of feedback) so far. */
+    public long untimedReportsSent() {
+        return collector.untimedReportsWritten();
+    }
+
     /**
      * Sends feedback for every arrival not reported yet (several datagrams if needed), each
      * preceded by an {@link UntimedArrivalsReport} if it reports arrivals read after a stall.

@@ -21,6 +21,7 @@ import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.SingleWriterCounters;
+import io.smoothcast.transport.internal.cc.ReaderStallDetector;
 import io.smoothcast.transport.internal.cc.TransportFeedbackSender;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;

@@ -96,6 +96,7 @@ final class FeedbackHandler {
                 // A subscriber's own stall: the feedback after it reports these numbers read late.
                 int status = untimedArrivals.read(scratch, reader.packetOffset(), reader.packetLength());
                 if (status == ParseStatus.OK) {
+                    counters.increment(RelayCounter.UNTIMED_ARRIVAL_REPORTS_RECEIVED);
                     session.downlink.onUntimedArrivals(untimedArrivals.firstSequence(), untimedArrivals.count());
                 } else if (status != ParseStatus.WRONG_PACKET_TYPE) {
                     counters.increment(RelayCounter.MALFORMED_RTCP_DROPPED);

@@ -119,10 +119,23 @@ public enum RelayCounter {
      */
     FAN_OUT_LANE_BEHIND,
     /**
-     * Ticks that came more than {@code RelayStallGuard.STALL_GAP_NS} (40 ms) after the one before: the
-     * I/O thread was off the CPU or too busy to run its timer (GC, an overloaded host). Each
+     * Stalls of the I/O thread: more than
+     * {@link io.smoothcast.transport.internal.cc.ReaderStallDetector#STALL_GAP_NS} (40 ms) between
+     * two of its ticks or datagrams, so it was off the CPU (GC, an overloaded host). Each
      * subscriber's congestion control leaves the delays such a stall distorted out of its
-     * estimate ({@link RelayStallGuard}); a count that keeps rising says the node needs CPU.
+     * estimate ({@link RelayStallGuard}), and the publishers are told which of their packets were
+     * read late ({@link #UNTIMED_ARRIVAL_REPORTS_SENT}); a count that keeps rising says the node
+     * needs CPU.
      */
-    IO_THREAD_STALLS
+    IO_THREAD_STALLS,
+    /**
+     * {@code SCUT} reports ({@link io.smoothcast.transport.internal.cc.UntimedArrivalsReport})
+     * received from subscribers: their reader stalled and stamped some of their arrivals late.
+     */
+    UNTIMED_ARRIVAL_REPORTS_RECEIVED,
+    /**
+     * {@code SCUT} reports sent to publishers in front of their transport-cc feedback: the arrivals
+     * it reports were read late, after a stall of this node's I/O thread.
+     */
+    UNTIMED_ARRIVAL_REPORTS_SENT
 }

@@ -8,6 +8,7 @@ import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.security.TokenRole;
 import io.smoothcast.security.TokenStatus;
 import io.smoothcast.transport.internal.DatagramKind;
+import io.smoothcast.transport.internal.cc.ReaderStallDetector;
 import io.smoothcast.transport.internal.cc.TransportFeedbackSender;
 import io.smoothcast.transport.internal.client.ClientControl;
 import io.smoothcast.transport.internal.control.ControlCodec;
@@ -84,9 +85,12 @@ public final class RelayEngine implements DatagramReceiver {
     private InetSocketAddress[] ownRecipients = new InetSocketAddress[16];
     /** Lane 0's transport-wide numbers of the packet being fanned out, by recipient. */
     private int[] ownSequences = new int[16];
-    /** When {@link #onTick} last ran (once {@link #ticked}), to count the I/O thread's stalls. */
-    private long lastTickNs;
-    private boolean ticked;
+    /**
+     * Stalls of this engine's thread, seen in the gaps between its ticks and datagrams: they are
+     * counted, told to every subscriber downlink, and the publishers' packets read late after one
+     * are reported to them as such.
+     */
+    private final ReaderStallDetector threadStalls = new ReaderStallDetector();
     private long loadWindowStartNs;
     private boolean loadWindowStarted;
     private long loadWindowStartPackets;
@@ -127,6 +131,7 @@ public final class RelayEngine implements DatagramReceiver {
 
     @Override
     public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        onThreadEvent(nowNs);
         int length = datagram.readableBytes();
         counters.increment(RelayCounter.DATAGRAMS_RECEIVED);
         counters.add(RelayCounter.BYTES_RECEIVED, length);
@@ -248,7 +253,8 @@ public final class RelayEngine implements DatagramReceiver {
         if (session.transportFeedback == null) {
             session.transportFeedback = new TransportFeedbackSender();
         }
-        session.transportFeedback.onPacket(transportSequence, nowNs);
+        // read after a stall of this thread, the read time is no arrival time: the publisher is told
+        session.transportFeedback.onPacket(transportSequence, nowNs, threadStalls.readTimeIsUntimed(nowNs));
     }
 
     /** NACKs, to each stream's publisher or upstream node, the packets its stream skipped. */
@@ -285,9 +291,12 @@ public final class RelayEngine implements DatagramReceiver {
             if (publisher == null || publisher.transportFeedback == null || stream.tracks.length == 0) {
                 continue;
             }
+            long reportsBefore = publisher.transportFeedback.untimedReportsSent();
             int sent = publisher.transportFeedback.send(out, publisher.address, config.nodeId(),
                     stream.tracks[0].track.ssrc());
             counters.add(RelayCounter.TRANSPORT_FEEDBACK_SENT, sent);
+            counters.add(RelayCounter.UNTIMED_ARRIVAL_REPORTS_SENT,
+                    publisher.transportFeedback.untimedReportsSent() - reportsBefore);
         }
     }
 
@@ -1123,17 +1132,31 @@ public final class RelayEngine implements DatagramReceiver {
     // ---------------------------------------------------------------- timers and load
 
     /**
+     * Every tick and datagram, before anything else: a gap since the previous one over
+     * {@link ReaderStallDetector#STALL_GAP_NS} was a stall of this thread, which every subscriber
+     * downlink hears of before it numbers another packet or reads another feedback.
+     */
+    private void onThreadEvent(long nowNs) {
+        if (!threadStalls.onEvent(nowNs)) {
+            return;
+        }
+        counters.increment(RelayCounter.IO_THREAD_STALLS);
+        long stallNs = threadStalls.lastGapNs();
+        for (RelaySession session : sessions.values()) {
+            if (session.downlink != null) {
+                session.downlink.onRelayStall(nowNs, stallNs);
+            }
+        }
+    }
+
+    /**
      * Periodic work: transport-cc feedback, NACKs to sources, upstream links, session expiry and
      * the load window. Call every 20 ms.
      *
      * @param nowNs the current time, in nanoseconds
      */
     public void onTick(long nowNs) {
-        if (ticked && nowNs - lastTickNs > RelayStallGuard.STALL_GAP_NS) {
-            counters.increment(RelayCounter.IO_THREAD_STALLS);
-        }
-        ticked = true;
-        lastTickNs = nowNs;
+        onThreadEvent(nowNs);
         sendTransportFeedback();
         updateDownlinks(nowNs);
         askSourcesForMissingPackets(nowNs);

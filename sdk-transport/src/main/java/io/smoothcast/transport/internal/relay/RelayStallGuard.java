@@ -15,15 +15,17 @@ import java.util.concurrent.TimeUnit;
  * the stall go out in one burst, a queue the relay built itself, and the feedback that waited
  * in the relay's socket gives an RTT inflated by the stall.
  *
- * <p>How it is recognised: the relay ticks every downlink every
- * {@value RelayChannels#TICK_INTERVAL_MS} ms, and the downlink also sees every packet it
- * numbers and every feedback it reads. A gap between two of these events longer than
- * {@link #STALL_GAP_NS} means the relay's thread did not run in between. Then the delays of
- * every packet numbered before the stall ended, and of the packets numbered within one stall
- * length after it (the backlog's burst, at most {@link #MAX_SETTLE_NS}), are not trusted: the
- * caller leaves their arrivals out of the controller's feedback (losses still count). The
- * controller's feedback timeout is held until the first trusted arrival is reported (at most
- * {@link #MAX_TIMEOUT_HOLD_NS} after the settling ends), as the silence was the relay's.
+ * <p>How it is recognised: the relay's engine keeps one
+ * {@link io.smoothcast.transport.internal.cc.ReaderStallDetector} for its I/O thread, fed by its
+ * {@value RelayChannels#TICK_INTERVAL_MS} ms ticks and every datagram it handles; a gap over
+ * {@link io.smoothcast.transport.internal.cc.ReaderStallDetector#STALL_GAP_NS} means the thread
+ * did not run in between, and the engine tells every downlink ({@link #onRelayStall}) before it
+ * handles anything else. Then the delays of every packet numbered before the stall ended, and of
+ * the packets numbered within one stall length after it (the backlog's burst, at most
+ * {@link #MAX_SETTLE_NS}), are not trusted: the caller leaves their arrivals out of the
+ * controller's feedback (losses still count). The controller's feedback timeout is held until the
+ * first trusted arrival is reported (at most {@link #MAX_TIMEOUT_HOLD_NS} after the settling
+ * ends), as the silence was the relay's.
  *
  * <p>A stall of the subscriber's side (its reader off the CPU) cannot be seen here: the backlog
  * it reads afterwards gets read times close together, which look like a queue that built up by
@@ -37,11 +39,6 @@ import java.util.concurrent.TimeUnit;
 final class RelayStallGuard {
 
     /**
-     * A gap between two events of a downlink longer than this, in ns, is a stall of the relay:
-     * two tick intervals, so one late tick under load is not one.
-     */
-    static final long STALL_GAP_NS = 2 * TimeUnit.MILLISECONDS.toNanos(RelayChannels.TICK_INTERVAL_MS);
-    /**
      * The longest time after a stall, in ns, whose packets are not trusted. A backlog of one
      * stall's worth of media drains through a link that carries the media rate within one
      * stall length; the bound keeps a long stall (a seconds-long GC pause) from blinding the
@@ -54,8 +51,6 @@ final class RelayStallGuard {
      */
     static final long MAX_TIMEOUT_HOLD_NS = TimeUnit.SECONDS.toNanos(1);
 
-    private boolean haveEvent;
-    private long lastEventNs;
     /** Packets numbered below this are not trusted; 0 before any stall. */
     private long firstTrustedSequence;
     private boolean settling;
@@ -68,26 +63,18 @@ final class RelayStallGuard {
     private long receiverUntimedLast = -1;
 
     /**
-     * An event of the downlink on the relay's thread: a tick, a packet numbered, a feedback read.
+     * The relay's thread has just run again after a stall; nothing was numbered since.
      *
-     * @param nowNs the event's time, in ns
+     * @param nowNs when it ran again, in ns
+     * @param stallNs how long it was off, in ns
      * @param nextSequence the unwrapped transport-wide sequence number the next packet will get
-     * @return whether this event ends a stall of the relay
      */
-    boolean onEvent(long nowNs, long nextSequence) {
-        boolean stalled = haveEvent && nowNs - lastEventNs > STALL_GAP_NS;
-        if (stalled) {
-            stalls++;
-            firstTrustedSequence = nextSequence;
-            settling = true;
-            settleUntilNs = nowNs + Math.min(nowNs - lastEventNs, MAX_SETTLE_NS);
-            holdingTimeout = true;
-        }
-        if (!haveEvent || nowNs - lastEventNs > 0) {
-            lastEventNs = nowNs; // hand-offs may carry a slightly older read time: keep the newest
-        }
-        haveEvent = true;
-        return stalled;
+    void onRelayStall(long nowNs, long stallNs, long nextSequence) {
+        stalls++;
+        firstTrustedSequence = nextSequence;
+        settling = true;
+        settleUntilNs = nowNs + Math.min(stallNs, MAX_SETTLE_NS);
+        holdingTimeout = true;
     }
 
     /**

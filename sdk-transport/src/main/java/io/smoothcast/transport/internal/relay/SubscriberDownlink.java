@@ -83,7 +83,6 @@ final class SubscriberDownlink {
      * @return the 16-bit number to write into the packet
      */
     int recordSent(int bytes, long nowNs) {
-        stallGuard.onEvent(nowNs, nextTransportSequence);
         long sequence = nextTransportSequence++;
         stallGuard.onSent(sequence, nowNs);
         controller.onPacketSent(sequence, bytes, nowNs, prober.sendingClusterId());
@@ -100,7 +99,6 @@ final class SubscriberDownlink {
         if (view.wrap(buffer, offset, length) != io.smoothcast.rtp.ParseStatus.OK) {
             return false;
         }
-        stallGuard.onEvent(nowNs, nextTransportSequence);
         TransportFeedback feedback = converter.convert(view, nextTransportSequence - 1);
         if (feedback == null || feedback.size() == 0) {
             return true;
@@ -137,9 +135,19 @@ final class SubscriberDownlink {
         stallGuard.distrustReceiverStamps(first, first + count - 1); // numbers never sent match no arrival
     }
 
+    /**
+     * The relay's I/O thread has just run again after a stall (its engine's detector saw the
+     * gap), before it handles anything else.
+     *
+     * @param nowNs when it ran again, in ns
+     * @param stallNs how long it was off, in ns
+     */
+    void onRelayStall(long nowNs, long stallNs) {
+        stallGuard.onRelayStall(nowNs, stallNs, nextTransportSequence);
+    }
+
     /** Timer work of the controller; every 20 ms. */
     void onTick(long nowNs) {
-        stallGuard.onEvent(nowNs, nextTransportSequence);
         if (stallGuard.timeoutMayRun(nowNs)) {
             controller.onTick(nowNs); // its feedback timeout: not while a stall of ours explains the silence
         }

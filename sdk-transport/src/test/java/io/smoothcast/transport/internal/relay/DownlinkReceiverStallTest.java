@@ -15,7 +15,7 @@ import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
 import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
-import io.smoothcast.transport.internal.client.ReaderStallDetector;
+import io.smoothcast.transport.internal.cc.ReaderStallDetector;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;

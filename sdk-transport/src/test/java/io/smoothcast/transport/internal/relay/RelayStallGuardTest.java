@@ -4,16 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.transport.internal.cc.ReaderStallDetector;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@link RelayStallGuard} in virtual time: a downlink's events, a stall of the relay between them. */
+/**
+ * {@link RelayStallGuard} in virtual time: a downlink's events, a stall of the relay between them,
+ * seen as the engine sees it, by one {@link ReaderStallDetector} for the relay's thread.
+ */
 class RelayStallGuardTest {
 
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final RelayStallGuard guard = new RelayStallGuard();
+    private final ReaderStallDetector threadStalls = new ReaderStallDetector();
     private long nowNs = -TimeUnit.SECONDS.toNanos(30); // System.nanoTime may be negative
     private long nextSequence;
 
@@ -25,7 +30,7 @@ class RelayStallGuardTest {
                 send();
             }
             if (t % 20 == 0 || t == ms) {
-                assertFalse(guard.onEvent(nowNs, nextSequence), "a tick on time is no stall");
+                assertFalse(event(nowNs), "a tick on time is no stall");
             }
         }
     }
@@ -35,13 +40,22 @@ class RelayStallGuardTest {
         for (long t = 1; t <= ms; t++) {
             nowNs += MS;
             if (t % 20 == 0 || t == ms) {
-                assertFalse(guard.onEvent(nowNs, nextSequence), "a tick on time is no stall");
+                assertFalse(event(nowNs), "a tick on time is no stall");
             }
         }
     }
 
+    /** An event of the relay's thread, as the engine handles it: a stall it ends is told to the guard. */
+    private boolean event(long timeNs) {
+        if (!threadStalls.onEvent(timeNs)) {
+            return false;
+        }
+        guard.onRelayStall(timeNs, threadStalls.lastGapNs(), nextSequence);
+        return true;
+    }
+
     private long send() {
-        guard.onEvent(nowNs, nextSequence);
+        event(nowNs);
         long sequence = nextSequence++;
         guard.onSent(sequence, nowNs);
         return sequence;
@@ -62,8 +76,8 @@ class RelayStallGuardTest {
     void lateTicksUnderLoad_upToTwoTickIntervals_areNoStall() {
         SplittableRandom random = new SplittableRandom(0x57A11);
         for (int i = 0; i < 10_000; i++) {
-            nowNs += 1 + random.nextLong(RelayStallGuard.STALL_GAP_NS);
-            assertFalse(guard.onEvent(nowNs, nextSequence), "seed 0x57A11, event " + i);
+            nowNs += 1 + random.nextLong(ReaderStallDetector.STALL_GAP_NS);
+            assertFalse(event(nowNs), "seed 0x57A11, event " + i);
         }
         assertEquals(0, guard.stalls());
     }
@@ -73,7 +87,7 @@ class RelayStallGuardTest {
         runSteadily(1_000);
         long beforeStall = send(); // numbered, then the thread stops before the packet leaves
         nowNs += 200 * MS;
-        assertTrue(guard.onEvent(nowNs, nextSequence), "200 ms without an event is a stall");
+        assertTrue(event(nowNs), "200 ms without an event is a stall");
         long firstOfBurst = send();
         tick(199);
         long lastWithinSettle = send();
@@ -95,7 +109,7 @@ class RelayStallGuardTest {
     void aLongStall_distrustsAtMostMaxSettleAfterIt() {
         runSteadily(1_000);
         nowNs += TimeUnit.SECONDS.toNanos(3); // a long GC pause
-        assertTrue(guard.onEvent(nowNs, nextSequence));
+        assertTrue(event(nowNs));
         tick(RelayStallGuard.MAX_SETTLE_NS / MS - 1);
         long lastWithinSettle = send();
         tick(2);
@@ -108,12 +122,12 @@ class RelayStallGuardTest {
     void withoutATrustedArrival_theTimeoutRunsAgain_maxHoldAfterTheSettling() {
         runSteadily(1_000);
         nowNs += 100 * MS;
-        assertTrue(guard.onEvent(nowNs, nextSequence));
+        assertTrue(event(nowNs));
         long settleEndNs = nowNs + 100 * MS;
         while (nowNs - settleEndNs <= RelayStallGuard.MAX_TIMEOUT_HOLD_NS) {
             assertFalse(guard.timeoutMayRun(nowNs));
             nowNs += 20 * MS;
-            guard.onEvent(nowNs, nextSequence); // ticks go on; the subscriber has gone silent
+            event(nowNs); // ticks go on; the subscriber has gone silent
         }
         assertTrue(guard.timeoutMayRun(nowNs));
     }
@@ -121,9 +135,9 @@ class RelayStallGuardTest {
     @Test
     void anOlderEventTime_fromAnotherThreadsRead_doesNotMoveTheClockBack() {
         runSteadily(100);
-        guard.onEvent(nowNs - 30 * MS, nextSequence);
+        event(nowNs - 30 * MS);
         nowNs += 30 * MS;
-        assertFalse(guard.onEvent(nowNs, nextSequence), "30 ms since the newest event, not 60");
+        assertFalse(event(nowNs), "30 ms since the newest event, not 60");
     }
 
     @Test

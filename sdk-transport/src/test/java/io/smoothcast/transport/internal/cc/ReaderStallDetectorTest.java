@@ -1,4 +1,4 @@
-package io.smoothcast.transport.internal.client;
+package io.smoothcast.transport.internal.cc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,6 +32,7 @@ class ReaderStallDetectorTest {
         detector.onEvent(nowNs);
         nowNs += 208 * MS;
         assertTrue(detector.onEvent(nowNs), "208 ms without a tick or a read is a stall");
+        assertEquals(208 * MS, detector.lastGapNs());
         assertTrue(detector.readTimeIsUntimed(nowNs), "the backlog's first read");
         for (int ms = 1; ms < 208; ms++) {
             nowNs += MS;

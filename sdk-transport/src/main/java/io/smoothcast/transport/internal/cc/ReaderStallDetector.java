@@ -1,29 +1,32 @@
-package io.smoothcast.transport.internal.client;
+package io.smoothcast.transport.internal.cc;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * Notices when the viewer's own I/O thread was off the CPU (GC, a busy host), so that the read
- * times of the packets that waited in its socket meanwhile are not reported to the node as
- * arrival times.
+ * Notices when a receiver's own I/O thread was off the CPU (GC, a busy host), so that the read
+ * times of the packets that waited in its socket meanwhile are not reported to their sender as
+ * arrival times. The viewer keeps one for its node; the relay keeps one for its whole I/O thread,
+ * which marks its publishers' packets the same way and tells every subscriber downlink when a
+ * stall ended ({@code RelayStallGuard}).
  *
  * <p>Why it matters: Netty's epoll transport gives no kernel receive timestamp, so a packet's
  * arrival time is when the thread read it. After a stall the backlog is read in one go: packets
  * that arrived over the whole stall get read times a few microseconds apart, and their one-way
- * delays look like a queue that built up by the stall's length and drained at once. The node's
- * delay-based controller answers that with a deep cut (in virtual time a 208 ms stall took a
- * downlink estimate from 5.06 to 1.45 Mbit/s, BENCHMARKS.md "Viewer reader stalls"), and the
- * viewer is moved down a layer for no network reason.
+ * delays look like a queue that built up by the stall's length and drained at once. The
+ * sender's delay-based controller answers that with a deep cut (in virtual time a 208 ms stall
+ * of a viewer took a downlink estimate from 5.06 to 1.45 Mbit/s, BENCHMARKS.md "Viewer reader
+ * stalls"; a stall of the relay cuts its publisher's rate the same way, "Relay stalls on the
+ * publisher's uplink"), for no network reason.
  *
  * <p>How it is recognised: the thread ticks every 10 ms and reads every datagram; a gap over
  * {@link #STALL_GAP_NS} between two of these events means it did not run in between. Packets
  * read from then on, for one stall length (at most {@link #MAX_UNTIMED_NS}), are read times:
  * the backlog of one stall drains within one stall length when the reader is at least twice as
  * fast as the stream, and the bound keeps a seconds-long pause from hiding as long. The
- * viewer reports them as such ({@link io.smoothcast.transport.internal.cc.UntimedArrivalsReport}).
+ * receiver reports them as such ({@link io.smoothcast.transport.internal.cc.UntimedArrivalsReport}).
  *
  * <p>Stalls of {@link #STALL_GAP_NS} or less are not seen. Time comes from the caller. Not
- * thread-safe: the viewer's I/O thread. Allocates nothing.
+ * thread-safe: the receiver's I/O thread. Allocates nothing.
  */
 public final class ReaderStallDetector {
 
@@ -41,6 +44,7 @@ public final class ReaderStallDetector {
     private boolean untimedWindow;
     private long untimedUntilNs;
     private long stalls;
+    private long lastGapNs;
 
     /**
      * An event of the reader's thread: a tick or a datagram read.
@@ -52,6 +56,7 @@ public final class ReaderStallDetector {
         boolean stalled = haveEvent && nowNs - lastEventNs > STALL_GAP_NS;
         if (stalled) {
             stalls++;
+            lastGapNs = nowNs - lastEventNs;
             untimedWindow = true;
             untimedUntilNs = nowNs + Math.min(nowNs - lastEventNs, MAX_UNTIMED_NS);
         }
@@ -73,6 +78,11 @@ public final class ReaderStallDetector {
             untimedWindow = false;
         }
         return untimedWindow;
+    }
+
+    /** The length of the last stall seen (the gap between the events around it), in ns; 0 before any. */
+    public long lastGapNs() {
+        return lastGapNs;
     }
 
     /** Stalls seen so far. */
