@@ -374,6 +374,23 @@ public final class Broadcaster implements AutoCloseable {
     }
 
     /**
+     * How many times the node reported that its I/O thread had stalled (GC, a busy host) and that
+     * it read some of this broadcaster's packets late ({@code SCUT}, PROTOCOL.md section 4,
+     * "Receiver stalls"). Those arrivals are left out of the congestion controller's delay-based
+     * estimate, so that the node's stall does not cut the bitrate; a count that keeps rising
+     * points at an overloaded node. Any thread.
+     *
+     * @return the count; 0 before start
+     */
+    public long nodeStallReportCount() {
+        BroadcasterEngine e;
+        synchronized (lifecycleLock) {
+            e = engine;
+        }
+        return e == null ? 0 : e.counters().get(BroadcasterEngine.NODE_STALL_REPORTS);
+    }
+
+    /**
      * The current connection state.
      *
      * @return the state; null before {@link #start()}

@@ -12,11 +12,14 @@ import io.smoothcast.cc.Pacer;
 import io.smoothcast.cc.PacketPriority;
 import io.smoothcast.cc.TransportFeedback;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
+import io.smoothcast.rtp.SequenceNumbers;
 import io.smoothcast.rtp.TransportCcFeedbackView;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.NodeSwitchReason;
+import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
 import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
+import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.SingleWriterCounters;
 import io.smoothcast.transport.internal.control.ControlCodec;
@@ -38,7 +41,9 @@ import java.util.Queue;
  * The broadcaster's protocol logic on its I/O thread: the control conversation, packetizing
  * frames taken from the application's queue into the pacer, sending what the pacer releases at
  * the congestion controller's rate, feeding the controller with the node's transport-cc
- * feedback (which also measures the loss on the way to the node, for proactive switching),
+ * feedback (which also measures the loss on the way to the node, for proactive switching;
+ * arrivals the node says it read late after a stall of its own are left out of the delay-based
+ * estimate),
  * answering the node's NACKs with RTX from a cache of sent packets, and keyframe requests from
  * the node. The connection itself (failover, proactive switching, background probing of the
  * other nodes) is the {@link ConnectionSupervisor}'s.
@@ -75,7 +80,14 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     public static final int FAILOVERS = 12;
     /** 1 while the rendition ladder has fallen back to audio only, else 0 (gauge). */
     public static final int AUDIO_ONLY = 13;
-    private static final int COUNTER_COUNT = 14;
+    /**
+     * Stall reports ({@code SCUT}, {@link UntimedArrivalsReport}) received from the node whose
+     * feedback drives the controller: its I/O thread stalled and it read some of our packets late.
+     */
+    public static final int NODE_STALL_REPORTS = 14;
+    /** Reported arrivals left out of the delay-based estimate because a stall report named them. */
+    public static final int UNTIMED_ARRIVALS_IGNORED = 15;
+    private static final int COUNTER_COUNT = 16;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -122,6 +134,16 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private final RtcpPliView pli = new RtcpPliView();
     private final TransportCcFeedbackView transportCc = new TransportCcFeedbackView();
     private final TransportFeedbackConverter feedbackConverter = new TransportFeedbackConverter();
+    private final UntimedArrivalsReport untimedReport = new UntimedArrivalsReport();
+    /** The converted feedback without the arrivals the node said it read late. */
+    private final TransportFeedback timedFeedback =
+            new TransportFeedback(TransportFeedbackCollector.MAX_PACKETS_PER_FEEDBACK * 2);
+    /**
+     * The unwrapped transport-wide numbers, first to last inclusive, that a stall report in the
+     * datagram being read names as read late by the node; -1 when none.
+     */
+    private long untimedFirst = -1;
+    private long untimedLast = -1;
     private final CongestionController controller;
     private final Pacer pacer;
     private final RenditionSelector renditions;
@@ -392,7 +414,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
     /**
      * Counts a transport-cc feedback (16-bit numbers, receiver's clock) into its node's path loss
-     * and, from the node that drives the congestion controller, hands it to the controller.
+     * and, from the node that drives the congestion controller, hands it to the controller,
+     * without the arrivals a stall report in front of it named as read late (losses still
+     * count; PROTOCOL.md section 4, "Receiver stalls").
      */
     private void onTransportFeedback(InetSocketAddress sender, boolean fromPrimary, long nowNs) {
         counters.increment(TRANSPORT_FEEDBACK_RECEIVED);
@@ -405,10 +429,47 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             received += feedback.isReceived(i) ? 1 : 0;
         }
         supervisor.onFeedbackReport(sender, received, feedback.size() - received);
-        if (fromPrimary) {
-            controller.onFeedback(feedback, nowNs);
-            updateTarget(nowNs);
+        if (!fromPrimary) {
+            return;
         }
+        if (untimedFirst >= 0) {
+            feedback = withoutUntimedArrivals(feedback);
+            if (feedback.size() == 0) {
+                return; // every arrival was read late: nothing the delay-based estimate can use
+            }
+        }
+        controller.onFeedback(feedback, nowNs);
+        updateTarget(nowNs);
+    }
+
+    /** The feedback without the received packets the node said it read late (its losses kept). */
+    private TransportFeedback withoutUntimedArrivals(TransportFeedback feedback) {
+        timedFeedback.clear();
+        for (int i = 0; i < feedback.size(); i++) {
+            long sequence = feedback.sequence(i);
+            if (!feedback.isReceived(i)) {
+                timedFeedback.addLost(sequence); // a loss is a loss, stall or not
+            } else if (sequence < untimedFirst || sequence > untimedLast) {
+                timedFeedback.addReceived(sequence, feedback.receiveTimeNs(i));
+            } else {
+                counters.increment(UNTIMED_ARRIVALS_IGNORED);
+            }
+        }
+        return timedFeedback;
+    }
+
+    /**
+     * A stall report of the node whose feedback drives the controller: the feedback after it, in
+     * the same datagram, reports these numbers with read times, not arrival times.
+     */
+    private void onUntimedArrivals(int firstSequence, int count) {
+        counters.increment(NODE_STALL_REPORTS);
+        long lastSent = nextTransportSequence - 1;
+        if (lastSent < 0) {
+            return; // nothing sent yet: the report names no packet of ours
+        }
+        untimedFirst = lastSent + SequenceNumbers.distance((int) lastSent, firstSequence);
+        untimedLast = untimedFirst + count - 1; // numbers never sent match no arrival
     }
 
     private void updateTarget(long nowNs) {
@@ -455,6 +516,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             counters.increment(MALFORMED_DROPPED);
             return;
         }
+        untimedFirst = -1; // a stall report covers the feedback of its own datagram only
+        untimedLast = -1;
         while (rtcp.next()) {
             if (rtcp.packetType() == RtcpPacketType.PAYLOAD_FEEDBACK && rtcp.format() == RtcpPacketType.FMT_PLI
                     && pli.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK
@@ -469,6 +532,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                     && rtcp.format() == RtcpPacketType.FMT_TRANSPORT_CC
                     && transportCc.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
                 onTransportFeedback(sender, fromPrimary, nowNs);
+            } else if (rtcp.packetType() == RtcpPacketType.APP && fromPrimary) {
+                int status = untimedReport.read(scratch, rtcp.packetOffset(), rtcp.packetLength());
+                if (status == ParseStatus.OK) {
+                    onUntimedArrivals(untimedReport.firstSequence(), untimedReport.count());
+                } else if (status != ParseStatus.WRONG_PACKET_TYPE) { // another APP packet or subtype: ignored
+                    counters.increment(MALFORMED_DROPPED);
+                }
             }
         }
         if (rtcp.status() != ParseStatus.OK) {

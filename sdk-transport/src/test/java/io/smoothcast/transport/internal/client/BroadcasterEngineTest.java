@@ -18,6 +18,7 @@ import io.smoothcast.rtp.TransportCcFeedbackWriter;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
@@ -187,6 +188,70 @@ class BroadcasterEngineTest {
         assertEquals(2, engine.counters().get(BroadcasterEngine.TRANSPORT_FEEDBACK_RECEIVED));
         assertEquals(0, engine.counters().get(BroadcasterEngine.MALFORMED_DROPPED));
         assertTrue(engine.counters().get(BroadcasterEngine.TARGET_BITRATE_BPS) > 0);
+    }
+
+    /** Sends 20 video packets (transport-wide numbers 0 to 19) and forgets what went out. */
+    private void sendTwentyPackets() {
+        connect();
+        for (int i = 0; i < 20; i++) {
+            queue(0, 500);
+            engine.drain(nowNs);
+            nowNs += 20 * MS;
+            engine.onWake(nowNs);
+        }
+        out.drain();
+    }
+
+    /** A feedback on numbers 0 to 19, number 7 lost, the rest 20 ms apart, behind {@code prefix}. */
+    private static byte[] feedbackBehind(byte[] prefix) {
+        TransportCcFeedbackWriter writer = new TransportCcFeedbackWriter(100);
+        writer.reset(9, VIDEO.ssrc(), 0, 0);
+        for (int i = 0; i < 20; i++) {
+            if (i == 7) {
+                writer.addLost();
+            } else {
+                writer.addReceived(1_000_000L + i * 20_000L);
+            }
+        }
+        byte[] datagram = Arrays.copyOf(prefix, prefix.length + 200);
+        int length = writer.write(datagram, prefix.length, 200);
+        return Arrays.copyOf(datagram, prefix.length + length);
+    }
+
+    @Test
+    void nodeStallReport_inFrontOfTheFeedback_leavesThoseArrivalsOut_lossesStillCount() {
+        sendTwentyPackets();
+        byte[] report = new byte[UntimedArrivalsReport.LENGTH];
+        assertEquals(UntimedArrivalsReport.LENGTH, new UntimedArrivalsReport().write(report, 0, 9, 5, 5)); // 5 to 9
+
+        receive(feedbackBehind(report));
+
+        assertEquals(1, engine.counters().get(BroadcasterEngine.NODE_STALL_REPORTS));
+        assertEquals(4, engine.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_IGNORED), "5, 6, 8, 9; 7 was lost");
+        assertEquals(1, engine.counters().get(BroadcasterEngine.TRANSPORT_FEEDBACK_RECEIVED));
+        assertEquals(0, engine.counters().get(BroadcasterEngine.MALFORMED_DROPPED));
+
+        receive(feedbackBehind(new byte[0])); // a report covers its own datagram only
+        assertEquals(4, engine.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_IGNORED));
+    }
+
+    @Test
+    void otherAppPackets_areIgnored_malformedStallReportsCounted_theFeedbackBehindStillCounts() {
+        sendTwentyPackets();
+        byte[] other = new byte[16];
+        RtcpWriter.writeApp(other, 0, other.length, 0, 9, 'X' << 24 | 'Y' << 16 | 'Z' << 8 | 'W', new byte[4], 0, 4);
+        receive(feedbackBehind(other));
+        assertEquals(0, engine.counters().get(BroadcasterEngine.MALFORMED_DROPPED), "someone else's APP packet");
+
+        byte[] noNumbers = new byte[16];
+        RtcpWriter.writeApp(noNumbers, 0, noNumbers.length, UntimedArrivalsReport.SUBTYPE, 9,
+                UntimedArrivalsReport.NAME, new byte[] {0, 5, 0, 0}, 0, 4);
+        receive(feedbackBehind(noNumbers));
+        assertEquals(1, engine.counters().get(BroadcasterEngine.MALFORMED_DROPPED), "a report of 0 numbers");
+
+        assertEquals(0, engine.counters().get(BroadcasterEngine.NODE_STALL_REPORTS));
+        assertEquals(0, engine.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_IGNORED));
+        assertEquals(2, engine.counters().get(BroadcasterEngine.TRANSPORT_FEEDBACK_RECEIVED), "read on past the APP");
     }
 
     @Test

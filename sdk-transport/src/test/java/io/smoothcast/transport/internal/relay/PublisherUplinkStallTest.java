@@ -1,0 +1,317 @@
+package io.smoothcast.transport.internal.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.smoothcast.cc.CongestionController;
+import io.smoothcast.cc.Pacer;
+import io.smoothcast.rtp.NtpTime;
+import io.smoothcast.transport.ConnectionState;
+import io.smoothcast.transport.FailoverPolicy;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.client.BroadcasterEngine;
+import io.smoothcast.transport.internal.client.OutgoingFrame;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stalls of the RELAY's I/O thread as its publisher sees them, in virtual time: a real
+ * {@link BroadcasterEngine} publishes to a real {@link RelayEngine} over a simulated uplink (set
+ * capacity, 20 ms one way, 300 ms of buffer). While the relay's thread is stalled it reads
+ * nothing and does not tick; the datagrams that arrived meanwhile wait in its socket and are read
+ * at the stall's end, microseconds apart, as Netty's epoll transport (no receive timestamps)
+ * reads them. The relay's feedback goes back 20 ms one way.
+ *
+ * <p>"Not reported" is a revision-2 relay: the {@code SCUT} report in front of the feedback is
+ * taken out on the way back, the feedback itself is unchanged.
+ */
+class PublisherUplinkStallTest {
+
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long US = TimeUnit.MICROSECONDS.toNanos(1);
+    private static final long ONE_WAY_NS = 20 * MS;
+    private static final long TOP_BITRATE_BPS = 5_000_000;
+    private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, (int) TOP_BITRATE_BPS);
+    private static final InetSocketAddress RELAY = new InetSocketAddress("127.0.0.1", 7000);
+    private static final InetSocketAddress PUBLISHER = new InetSocketAddress("127.0.0.1", 5000);
+    /** Stalls as SimulcastDownlinkIT's hosts showed them under a CPU hog: 60 to 451 ms. */
+    private static final long[] STALLS_MS = {208, 60, 451, 130, 256, 90, 186, 400};
+    /**
+     * Waits 600 ms of silence before it takes the relay for dead: with the defaults, a silence of
+     * one 100 ms heartbeat plus about 90 ms (this path's RTT allowance) already counts as a dead
+     * node, so the longer stalls here would make the publisher fail over, which is another matter.
+     */
+    private static final FailoverPolicy PATIENT = FailoverPolicy.builder().silenceFloorMs(600).latencyBudgetMs(600)
+            .build();
+
+    private Uplink uplink;
+
+    /** A publisher, the uplink, the relay and the way back, in virtual time. */
+    private static final class Uplink {
+        private final RecordingSender relayOut = new RecordingSender();
+        private final RelayCounters relayCounters = new RelayCounters();
+        private final RelayEngine relay = new RelayEngine(
+                new RelayConfig(0x0DE, 500, 60_000, 512, 200, 100, 100, null), relayOut, relayCounters);
+        private final RecordingSender publisherOut = new RecordingSender();
+        private final Queue<OutgoingFrame> frames = new ArrayBlockingQueue<>(64);
+        private final BroadcasterEngine publisher;
+        /** Datagrams on their way to the relay: {arrival ns, bytes}. */
+        private final ArrayDeque<Object[]> uplink = new ArrayDeque<>();
+        /** Datagrams on their way back to the publisher, with their arrival times. */
+        private final ArrayDeque<Object[]> downlink = new ArrayDeque<>();
+        private final boolean relayReportsStalls;
+        private long nowNs = TimeUnit.SECONDS.toNanos(50);
+        private long uplinkCapacityBps = 20_000_000;
+        private long uplinkFreeNs;
+        /** The encoder's bitrate: it follows the controller's target, as an application's would. */
+        private long encoderBps = TOP_BITRATE_BPS;
+        private boolean relayStalled;
+        private long relayResumedNs;
+        private long relayLastReadNs;
+        private long lowestTargetBps = Long.MAX_VALUE;
+
+        Uplink(boolean relayReportsStalls) {
+            this.relayReportsStalls = relayReportsStalls;
+            this.publisher = new BroadcasterEngine(publisherOut, List.of(RELAY), 1L,
+                    new ControlMessage.Publish("show", List.of(VIDEO)), PATIENT, frames,
+                    new BroadcasterEngine.Listener() {
+                        @Override
+                        public void onStateChanged(ConnectionState state, String reason) {
+                        }
+
+                        @Override
+                        public void onKeyframeRequested() {
+                        }
+
+                        @Override
+                        public void onTargetBitrate(long bitrateBps) {
+                            encoderBps = Math.min(bitrateBps, TOP_BITRATE_BPS);
+                        }
+
+                        @Override
+                        public void wakeIn(long delayNs) {
+                            // woken every millisecond anyway
+                        }
+                    }, 3L,
+                    CongestionController.builder().startBitrateBps(TOP_BITRATE_BPS).maxBitrateBps(TOP_BITRATE_BPS)
+                            .initialProbing(false).build(),
+                    Pacer.builder().initialTargetBitrateBps(TOP_BITRATE_BPS).build(), null);
+        }
+
+        void close() {
+            publisher.close(nowNs);
+            relay.close();
+        }
+
+        /** The publisher's datagrams into the uplink: serialized at its capacity, tail-dropped over 300 ms. */
+        private void routeFromPublisher() {
+            for (RecordingSender.Sent sent : publisherOut.drain()) {
+                byte[] bytes = sent.bytes();
+                long departureNs = Math.max(nowNs, uplinkFreeNs) + bytes.length * 8L * 1_000_000_000L / uplinkCapacityBps;
+                if (departureNs - nowNs > 300 * MS) {
+                    continue;
+                }
+                uplinkFreeNs = departureNs;
+                uplink.add(new Object[] {departureNs + ONE_WAY_NS, bytes});
+            }
+        }
+
+        /** The relay's datagrams to the publisher (feedback, NACKs, control), sent at {@code sentNs}. */
+        private void routeFromRelay(long sentNs) {
+            for (RecordingSender.Sent sent : relayOut.drain()) {
+                if (sent.recipient().equals(PUBLISHER)) {
+                    byte[] bytes = relayReportsStalls ? sent.bytes() : withoutLeadingApp(sent.bytes());
+                    downlink.add(new Object[] {sentNs + ONE_WAY_NS, bytes});
+                }
+            }
+        }
+
+        /** A revision-2 relay's datagram: an RTCP compound without the APP packet in front. */
+        private static byte[] withoutLeadingApp(byte[] bytes) {
+            if (bytes.length < 4 || (bytes[0] & 0xC0) != 0x80 || (bytes[1] & 0xFF) != 204) {
+                return bytes;
+            }
+            int appLength = ((bytes[2] & 0xFF) << 8 | (bytes[3] & 0xFF)) * 4 + 4;
+            return Arrays.copyOfRange(bytes, appLength, bytes.length);
+        }
+
+        /** The relay reads what has arrived by now: at arrival while it runs, the backlog at once after a stall. */
+        private void relayReads() {
+            if (relayStalled) {
+                return;
+            }
+            while (!uplink.isEmpty() && (long) uplink.peek()[0] - nowNs <= 0) {
+                Object[] arrival = uplink.poll();
+                long readNs = Math.max((long) arrival[0], Math.max(relayResumedNs, relayLastReadNs + US));
+                relayLastReadNs = readNs;
+                ByteBuf buf = Unpooled.wrappedBuffer((byte[]) arrival[1]);
+                relay.onDatagram(buf, PUBLISHER, readNs);
+                buf.release();
+                routeFromRelay(readNs);
+            }
+        }
+
+        private void publisherReads() {
+            while (!downlink.isEmpty() && (long) downlink.peek()[0] - nowNs <= 0) {
+                ByteBuf buf = Unpooled.wrappedBuffer((byte[]) downlink.poll()[1]);
+                publisher.onDatagram(buf, RELAY, nowNs);
+                buf.release();
+            }
+        }
+
+        /**
+         * Runs virtual time: a frame every 33 ms at the encoder's bitrate, the publisher's pacer every
+         * millisecond and its ticks every 25 ms, the relay's ticks every 20 ms (none while stalled).
+         */
+        private void run(long durationMs) {
+            for (long ms = 0; ms < durationMs; ms++) {
+                nowNs += MS;
+                long tMs = nowNs / MS;
+                publisherReads();
+                if (tMs % 33 == 0) {
+                    int bytes = (int) (encoderBps / 30 / 8);
+                    frames.add(new OutgoingFrame(0, Unpooled.wrappedBuffer(new byte[bytes]), nowNs, NtpTime.UNKNOWN,
+                            tMs % 3000 < 33));
+                    publisher.drain(nowNs);
+                }
+                publisher.onWake(nowNs);
+                if (tMs % 25 == 0) {
+                    publisher.onTick(nowNs);
+                }
+                routeFromPublisher();
+                relayReads();
+                if (tMs % 20 == 0 && !relayStalled) {
+                    relay.onTick(nowNs);
+                    routeFromRelay(nowNs);
+                }
+                lowestTargetBps = Math.min(lowestTargetBps, target());
+            }
+        }
+
+        private void stallRelay(long stallMs) {
+            relayStalled = true;
+            run(stallMs);
+            relayStalled = false;
+            relayResumedNs = nowNs;
+        }
+
+        private long target() {
+            return publisher.counters().get(BroadcasterEngine.TARGET_BITRATE_BPS);
+        }
+
+        private void connectAndSettle() {
+            publisher.start(nowNs);
+            routeFromPublisher();
+            run(6_000);
+            assertEquals(1, relayCounters.get(RelayCounter.PUBLISHERS), "published");
+            assertTrue(target() >= TOP_BITRATE_BPS * 9 / 10, "settled near the top: " + target());
+        }
+    }
+
+    @AfterEach
+    void close() {
+        if (uplink != null) {
+            uplink.close();
+        }
+    }
+
+    private Uplink withRelayThat(boolean reportsStalls) {
+        uplink = new Uplink(reportsStalls);
+        return uplink;
+    }
+
+    @Test
+    void oneRelayStall_notReported_cutsThePublishersRate() {
+        Uplink t = withRelayThat(false);
+        t.connectAndSettle();
+        long beforeBps = t.target();
+        t.lowestTargetBps = Long.MAX_VALUE;
+
+        t.stallRelay(208);
+        t.run(1_500);
+
+        assertEquals(1, t.relayCounters.get(RelayCounter.IO_THREAD_STALLS));
+        assertEquals(0, t.publisher.counters().get(BroadcasterEngine.NODE_STALL_REPORTS));
+        assertTrue(t.lowestTargetBps < beforeBps / 2, "the backlog's read times look like a queue to the publisher"
+                + " (the case the report exists for): " + beforeBps + " -> " + t.lowestTargetBps);
+    }
+
+    @Test
+    void oneRelayStall_reported_leavesThePublishersRateAlone() {
+        Uplink t = withRelayThat(true);
+        t.connectAndSettle();
+        long beforeBps = t.target();
+        t.lowestTargetBps = Long.MAX_VALUE;
+
+        t.stallRelay(208);
+        t.run(1_500);
+
+        assertEquals(1, t.relayCounters.get(RelayCounter.IO_THREAD_STALLS));
+        assertTrue(t.relayCounters.get(RelayCounter.UNTIMED_ARRIVAL_REPORTS_SENT) >= 1);
+        assertEquals(t.relayCounters.get(RelayCounter.UNTIMED_ARRIVAL_REPORTS_SENT),
+                t.publisher.counters().get(BroadcasterEngine.NODE_STALL_REPORTS), "every report reached the publisher");
+        assertTrue(t.publisher.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_IGNORED) > 0);
+        assertEquals(0, t.publisher.counters().get(BroadcasterEngine.MALFORMED_DROPPED));
+        assertTrue(t.lowestTargetBps >= beforeBps * 9 / 10, "the relay's stall is no congestion of the uplink: "
+                + beforeBps + " -> " + t.lowestTargetBps);
+    }
+
+    @Test
+    void manyRelayStalls_notReported_cutThePublishersRate() {
+        Uplink t = withRelayThat(false);
+        t.connectAndSettle();
+        long beforeBps = t.target();
+        t.lowestTargetBps = Long.MAX_VALUE;
+
+        for (long stallMs : STALLS_MS) {
+            t.stallRelay(stallMs);
+            t.run(1_500);
+        }
+
+        assertTrue(t.lowestTargetBps < beforeBps / 2, beforeBps + " -> " + t.lowestTargetBps);
+    }
+
+    @Test
+    void manyRelayStalls_reported_keepThePublishersRate() {
+        Uplink t = withRelayThat(true);
+        t.connectAndSettle();
+        long beforeBps = t.target();
+        t.lowestTargetBps = Long.MAX_VALUE;
+
+        for (long stallMs : STALLS_MS) {
+            t.stallRelay(stallMs);
+            t.run(1_500);
+        }
+
+        assertEquals(STALLS_MS.length, t.relayCounters.get(RelayCounter.IO_THREAD_STALLS));
+        assertTrue(t.lowestTargetBps >= beforeBps * 9 / 10, beforeBps + " -> " + t.lowestTargetBps);
+    }
+
+    /** The reports do not blind the publisher: a real drop of the uplink during the stalls still cuts its rate. */
+    @Test
+    void uplinkCapacityDrop_whileTheRelayKeepsStalling_stillCutsThePublishersRate() {
+        Uplink t = withRelayThat(true);
+        t.connectAndSettle();
+
+        t.uplinkCapacityBps = 1_200_000;
+        for (long stallMs : new long[] {208, 60, 451, 130, 256, 90}) {
+            t.stallRelay(stallMs);
+            t.run(1_500);
+        }
+
+        assertTrue(t.publisher.counters().get(BroadcasterEngine.NODE_STALL_REPORTS) > 0, "the stalls were reported");
+        assertTrue(t.target() <= 1_200_000, "follows the uplink down to 1.2 Mbit/s: " + t.target());
+    }
+}
