@@ -3,26 +3,13 @@ package io.smoothcast.transport.internal.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.rtp.ParseStatus;
-import io.smoothcast.rtp.RtpHeaderExtensionIds;
-import io.smoothcast.rtp.RtpPacketView;
-import io.smoothcast.rtp.RtpPacketWriter;
-import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
-import io.smoothcast.transport.internal.control.ControlCodec;
-import io.smoothcast.transport.internal.control.ControlMessage;
-import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,68 +18,34 @@ import org.junit.jupiter.api.Test;
  * transport-cc feedback ({@link TransportFeedbackCollector}), and the engine's controllers,
  * selectors and switchers decide what each one gets.
  */
-class DownlinkLayerSelectionTest {
-
-    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final int TRANSPORT_ID = RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID;
-    private static final Track[] LAYERS = {
-        new Track(0x100, 0x101, 96, 97, MediaKind.VIDEO, 0, 90_000, 300_000),
-        new Track(0x200, 0x201, 96, 97, MediaKind.VIDEO, 1, 90_000, 800_000),
-        new Track(0x300, 0x301, 96, 97, MediaKind.VIDEO, 2, 90_000, 2_000_000),
-    };
-    private static final InetSocketAddress PUBLISHER = new InetSocketAddress("127.0.0.1", 5000);
-
-    private final RecordingSender out = new RecordingSender();
-    private final RelayCounters counters = new RelayCounters();
-    private final RelayEngine engine = new RelayEngine(
-            new RelayConfig(0x0DE, 500, 60_000, 512, 200, 100, 100, null), out, counters);
-    private final RtpPacketWriter writer = new RtpPacketWriter();
-    private final RtpPacketView view = new RtpPacketView();
-    private final int[] publisherSequence = new int[LAYERS.length];
-    private long nowNs = TimeUnit.SECONDS.toNanos(50);
-    private int publisherTransportSequence;
-    private boolean keyframeRequested;
-    /** While the relay's thread is stalled: the datagrams waiting in its socket, with their senders. */
-    private List<Object[]> waitingInRelaySocket;
-
-    @AfterEach
-    void releaseCache() {
-        engine.close();
-    }
+class DownlinkLayerSelectionTest extends SimulcastRelayHarness {
 
     /** A subscriber behind a bottleneck of settable capacity, 20 ms one way, 300 ms of buffer. */
     private final class SimulatedViewer {
         final InetSocketAddress address;
+        final Bottleneck link;
         final TransportFeedbackCollector collector = new TransportFeedbackCollector();
         final ArrayDeque<long[]> inFlight = new ArrayDeque<>(); // {transport sequence, arrival ns}
         final List<int[]> received = new ArrayList<>(); // {layer, keyframe start, marker, second}
-        long capacityBps;
-        long linkFreeNs;
 
         SimulatedViewer(int port, long capacityBps) {
             this.address = new InetSocketAddress("127.0.0.1", port);
-            this.capacityBps = capacityBps;
+            this.link = new Bottleneck(capacityBps);
         }
 
         void onPacket(byte[] bytes) {
             assertEquals(ParseStatus.OK, view.wrap(bytes, 0, bytes.length));
             int transportSequence = view.transportSequenceNumber(TRANSPORT_ID);
             assertTrue(transportSequence >= 0, "the node stamps every packet");
-            long departureNs = Math.max(nowNs, linkFreeNs) + bytes.length * 8L * 1_000_000_000L / capacityBps;
-            if (departureNs - nowNs > 300 * MS) {
+            long arrivalNs = link.arrivalNs(bytes.length, nowNs);
+            if (arrivalNs < 0) {
                 return; // tail drop
             }
-            linkFreeNs = departureNs;
-            inFlight.add(new long[] {transportSequence, departureNs + 20 * MS});
+            inFlight.add(new long[] {transportSequence, arrivalNs});
             if (view.payloadType() == LAYERS[0].rtxPayloadType()) {
                 return; // a retransmission or probe padding: it loads the link, it is not a layer's packet
             }
-            int layer = -1;
-            for (Track t : LAYERS) {
-                if (t.ssrc() == view.ssrc()) {
-                    layer = t.simulcastLayer();
-                }
-            }
+            int layer = layerOf(view.ssrc());
             int first = bytes[view.payloadOffset()] & 0xFF;
             received.add(new int[] {layer, (first & 0xC0) == 0xC0 ? 1 : 0, view.marker() ? 1 : 0,
                     (int) (nowNs / 1_000_000_000L)});
@@ -152,57 +105,14 @@ class DownlinkLayerSelectionTest {
         }
     }
 
-    private void receive(byte[] datagram, InetSocketAddress from) {
-        if (waitingInRelaySocket != null) {
-            waitingInRelaySocket.add(new Object[] {datagram, from});
-            return;
-        }
-        ByteBuf buf = Unpooled.wrappedBuffer(datagram);
-        engine.onDatagram(buf, from, nowNs);
-        buf.release();
-    }
-
-    private void control(InetSocketAddress from, ControlMessage message) {
-        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 1, new byte[0], message);
-        receive(ByteBufUtil.getBytes(buf), from);
-        buf.release();
-    }
-
-    private void sendFrame(boolean keyframe) {
-        for (int layer = 0; layer < LAYERS.length; layer++) {
-            Track track = LAYERS[layer];
-            int remaining = (int) (track.bitrateBps() / 30 / 8);
-            boolean first = true;
-            while (remaining > 0) {
-                int chunk = Math.min(1000, remaining);
-                remaining -= chunk;
-                byte[] payload = new byte[chunk];
-                payload[0] = (byte) ((first ? 0x80 : 0) | (keyframe ? 0x40 : 0));
-                byte[] packet = new byte[1200];
-                int length = writer.reset().payloadType(track.payloadType()).ssrc(track.ssrc())
-                        .sequenceNumber(publisherSequence[layer]++ & 0xFFFF).timestamp((int) (nowNs / 11_111))
-                        .marker(remaining == 0)
-                        .addTransportSequenceNumber(TRANSPORT_ID, publisherTransportSequence++ & 0xFFFF)
-                        .write(packet, 0, packet.length, payload, 0, payload.length);
-                receive(java.util.Arrays.copyOf(packet, length), PUBLISHER);
-                first = false;
-            }
-        }
-    }
-
     private void route(List<SimulatedViewer> viewers) {
         for (RecordingSender.Sent sent : out.drain()) {
-            byte[] bytes = sent.bytes();
-            if (sent.recipient().equals(PUBLISHER)) {
-                if (bytes.length >= 2 && (bytes[1] & 0xFF) == 206) {
-                    keyframeRequested = true; // PLI
-                }
+            if (isForPublisher(sent)) {
                 continue;
             }
             for (SimulatedViewer viewer : viewers) {
-                if (sent.recipient().equals(viewer.address) && bytes.length > 1 && (bytes[0] & 0xC0) == 0x80
-                        && ((bytes[1] & 0x7F) == 96 || (bytes[1] & 0x7F) == 97)) {
-                    viewer.onPacket(bytes);
+                if (sent.recipient().equals(viewer.address) && isMedia(sent.bytes())) {
+                    viewer.onPacket(sent.bytes());
                 }
             }
         }
@@ -213,11 +123,7 @@ class DownlinkLayerSelectionTest {
         for (long ms = 0; ms < durationMs; ms++) {
             nowNs += MS;
             long tMs = nowNs / MS;
-            if (tMs % 33 == 0) {
-                boolean keyframe = keyframeRequested || tMs % 3000 < 33;
-                keyframeRequested = false;
-                sendFrame(keyframe);
-            }
+            sendFrameIfDue();
             route(viewers);
             if (tMs % 20 == 0) {
                 for (SimulatedViewer viewer : viewers) {
@@ -262,13 +168,7 @@ class DownlinkLayerSelectionTest {
 
     /** The publisher publishes {@link #LAYERS}; every viewer joins and subscribes to the top layer. */
     private void publishAndSubscribe(List<SimulatedViewer> viewers) {
-        control(PUBLISHER, new ControlMessage.Hello(1, 500));
-        control(PUBLISHER, new ControlMessage.Publish("show", List.of(LAYERS)));
-        for (SimulatedViewer viewer : viewers) {
-            control(viewer.address, new ControlMessage.Hello(viewer.address.getPort(), 500));
-            control(viewer.address, new ControlMessage.Subscribe("show", 2, 0));
-        }
-        out.drain();
+        publishTo(viewers.stream().map(viewer -> viewer.address).toArray(InetSocketAddress[]::new));
     }
 
     /** Stalls the relay's thread for each of {@code stallsMs} in turn, with 1.5 s of normal running after each. */
@@ -289,7 +189,7 @@ class DownlinkLayerSelectionTest {
         int startSecond = (int) (nowNs / 1_000_000_000L);
 
         // Stalls as SimulcastDownlinkIT's host showed them under a CPU hog: 50 to 450 ms, every second or two.
-        stallsWithRunsBetween(new long[] {208, 60, 451, 130, 256, 90, 186, 400}, viewers);
+        stallsWithRunsBetween(STALLS_MS, viewers);
         run(3_000, viewers);
 
         int lastSecond = (int) (nowNs / 1_000_000_000L) - 1;
@@ -315,7 +215,7 @@ class DownlinkLayerSelectionTest {
         publishAndSubscribe(viewers);
         run(8_000, viewers);
 
-        constrained.capacityBps = 1_200_000; // below the 2 Mbps top layer
+        constrained.link.capacityBps = 1_200_000; // below the 2 Mbps top layer
         stallsWithRunsBetween(new long[] {208, 60, 451, 130, 256, 90}, viewers);
         int second = (int) (nowNs / 1_000_000_000L) - 1;
         assertTrue(constrained.highestLayerIn(second) <= 1,
@@ -338,7 +238,7 @@ class DownlinkLayerSelectionTest {
         assertEquals(2, constrained.lowestLayerIn(second), "and only the top layer");
         assertEquals(2, wide.lowestLayerIn(second));
 
-        constrained.capacityBps = 1_200_000; // below the 2 Mbps top layer
+        constrained.link.capacityBps = 1_200_000; // below the 2 Mbps top layer
         run(10_000, viewers);
         second = (int) (nowNs / 1_000_000_000L) - 1;
         assertTrue(constrained.highestLayerIn(second) <= 1,
@@ -366,7 +266,7 @@ class DownlinkLayerSelectionTest {
         publishAndSubscribe(viewers);
 
         run(6_000, viewers);
-        viewer.capacityBps = 600_000; // only layer 0 (300 kbps) fits
+        viewer.link.capacityBps = 600_000; // only layer 0 (300 kbps) fits
         run(12_000, viewers);
         int second = (int) (nowNs / 1_000_000_000L) - 1;
         assertEquals(0, viewer.highestLayerIn(second), "moved down to the layer that fits");
@@ -376,7 +276,7 @@ class DownlinkLayerSelectionTest {
         assertTrue(probesWhileNarrow <= 4, "failed probes back off: " + probesWhileNarrow + " probes");
         assertEquals(0, counters.get(RelayCounter.DOWNLINK_PROBE_CLIMBS), "no probe carried layer 1");
 
-        viewer.capacityBps = 4_000_000;
+        viewer.link.capacityBps = 4_000_000;
         int raisedAt = (int) (nowNs / 1_000_000_000L);
         run(20_000, viewers);
         int backOnTop = firstSecondOnlyOn(viewer, 2, raisedAt, (int) (nowNs / 1_000_000_000L) - 1);

@@ -3,22 +3,11 @@ package io.smoothcast.transport.internal.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.rtp.ParseStatus;
-import io.smoothcast.rtp.RtpHeaderExtensionIds;
-import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.RtcpWriter;
-import io.smoothcast.rtp.RtpPacketWriter;
-import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.cc.ReaderStallDetector;
 import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
 import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
-import io.smoothcast.transport.internal.cc.ReaderStallDetector;
-import io.smoothcast.transport.internal.control.ControlCodec;
-import io.smoothcast.transport.internal.control.ControlMessage;
-import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -26,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,35 +25,9 @@ import org.junit.jupiter.api.Test;
  * the viewer's {@link ReaderStallDetector} and reports them (or, for the "before" case, does
  * not) through the viewer's real {@link TransportFeedbackCollector}.
  */
-class DownlinkReceiverStallTest {
+class DownlinkReceiverStallTest extends SimulcastRelayHarness {
 
-    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long US = TimeUnit.MICROSECONDS.toNanos(1);
-    private static final int TRANSPORT_ID = RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID;
-    private static final Track[] LAYERS = {
-        new Track(0x100, 0x101, 96, 97, MediaKind.VIDEO, 0, 90_000, 300_000),
-        new Track(0x200, 0x201, 96, 97, MediaKind.VIDEO, 1, 90_000, 800_000),
-        new Track(0x300, 0x301, 96, 97, MediaKind.VIDEO, 2, 90_000, 2_000_000),
-    };
-    private static final InetSocketAddress PUBLISHER = new InetSocketAddress("127.0.0.1", 5000);
-    /** Stalls as SimulcastDownlinkIT's hosts showed them under a CPU hog: 60 to 451 ms. */
-    private static final long[] STALLS_MS = {208, 60, 451, 130, 256, 90, 186, 400};
-
-    private final RecordingSender out = new RecordingSender();
-    private final RelayCounters counters = new RelayCounters();
-    private final RelayEngine engine = new RelayEngine(
-            new RelayConfig(0x0DE, 500, 60_000, 512, 200, 100, 100, null), out, counters);
-    private final RtpPacketWriter writer = new RtpPacketWriter();
-    private final RtpPacketView view = new RtpPacketView();
-    private final int[] publisherSequence = new int[LAYERS.length];
-    private long nowNs = TimeUnit.SECONDS.toNanos(50);
-    private int publisherTransportSequence;
-    private boolean keyframeRequested;
-
-    @AfterEach
-    void releaseCache() {
-        engine.close();
-    }
 
     /**
      * A subscriber behind a bottleneck of settable capacity, 20 ms one way, 300 ms of buffer,
@@ -78,8 +40,7 @@ class DownlinkReceiverStallTest {
         final ArrayDeque<long[]> inFlight = new ArrayDeque<>(); // {transport sequence, arrival ns}
         final List<int[]> received = new ArrayList<>(); // {layer, second}
         final boolean reportsStalls;
-        long capacityBps;
-        long linkFreeNs;
+        final Bottleneck link;
         /** While the reader is stalled: nothing is read, no tick runs. */
         boolean stalled;
         /** When the reader ran again after its last stall, in ns. */
@@ -87,7 +48,7 @@ class DownlinkReceiverStallTest {
         long lastReadNs;
 
         StallingViewer(long capacityBps, boolean reportsStalls) {
-            this.capacityBps = capacityBps;
+            this.link = new Bottleneck(capacityBps);
             this.reportsStalls = reportsStalls;
         }
 
@@ -95,18 +56,14 @@ class DownlinkReceiverStallTest {
             assertEquals(ParseStatus.OK, view.wrap(bytes, 0, bytes.length));
             int transportSequence = view.transportSequenceNumber(TRANSPORT_ID);
             assertTrue(transportSequence >= 0, "the node stamps every packet");
-            long departureNs = Math.max(nowNs, linkFreeNs) + bytes.length * 8L * 1_000_000_000L / capacityBps;
-            if (departureNs - nowNs > 300 * MS) {
+            long arrivalNs = link.arrivalNs(bytes.length, nowNs);
+            if (arrivalNs < 0) {
                 return; // tail drop
             }
-            linkFreeNs = departureNs;
-            inFlight.add(new long[] {transportSequence, departureNs + 20 * MS});
-            if (view.payloadType() == LAYERS[0].payloadType()) {
-                for (Track t : LAYERS) {
-                    if (t.ssrc() == view.ssrc()) {
-                        received.add(new int[] {t.simulcastLayer(), (int) (nowNs / 1_000_000_000L)});
-                    }
-                }
+            inFlight.add(new long[] {transportSequence, arrivalNs});
+            int layer = layerOf(view.ssrc());
+            if (view.payloadType() == LAYERS[0].payloadType() && layer >= 0) {
+                received.add(new int[] {layer, (int) (nowNs / 1_000_000_000L)});
             }
         }
 
@@ -148,48 +105,10 @@ class DownlinkReceiverStallTest {
         }
     }
 
-    private void receive(byte[] datagram, InetSocketAddress from) {
-        ByteBuf buf = Unpooled.wrappedBuffer(datagram);
-        engine.onDatagram(buf, from, nowNs);
-        buf.release();
-    }
-
-    private void control(InetSocketAddress from, ControlMessage message) {
-        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 1, new byte[0], message);
-        receive(ByteBufUtil.getBytes(buf), from);
-        buf.release();
-    }
-
-    private void sendFrame(boolean keyframe) {
-        for (int layer = 0; layer < LAYERS.length; layer++) {
-            Track track = LAYERS[layer];
-            int remaining = (int) (track.bitrateBps() / 30 / 8);
-            boolean first = true;
-            while (remaining > 0) {
-                int chunk = Math.min(1000, remaining);
-                remaining -= chunk;
-                byte[] payload = new byte[chunk];
-                payload[0] = (byte) ((first ? 0x80 : 0) | (keyframe ? 0x40 : 0));
-                byte[] packet = new byte[1200];
-                int length = writer.reset().payloadType(track.payloadType()).ssrc(track.ssrc())
-                        .sequenceNumber(publisherSequence[layer]++ & 0xFFFF).timestamp((int) (nowNs / 11_111))
-                        .marker(remaining == 0)
-                        .addTransportSequenceNumber(TRANSPORT_ID, publisherTransportSequence++ & 0xFFFF)
-                        .write(packet, 0, packet.length, payload, 0, payload.length);
-                receive(Arrays.copyOf(packet, length), PUBLISHER);
-                first = false;
-            }
-        }
-    }
-
     private void route(StallingViewer viewer) {
         for (RecordingSender.Sent sent : out.drain()) {
-            byte[] bytes = sent.bytes();
-            if (sent.recipient().equals(PUBLISHER)) {
-                keyframeRequested |= bytes.length >= 2 && (bytes[1] & 0xFF) == 206; // PLI
-            } else if (sent.recipient().equals(viewer.address) && bytes.length > 1 && (bytes[0] & 0xC0) == 0x80
-                    && ((bytes[1] & 0x7F) == 96 || (bytes[1] & 0x7F) == 97)) {
-                viewer.onPacket(bytes);
+            if (!isForPublisher(sent) && sent.recipient().equals(viewer.address) && isMedia(sent.bytes())) {
+                viewer.onPacket(sent.bytes());
             }
         }
     }
@@ -199,11 +118,7 @@ class DownlinkReceiverStallTest {
         for (long ms = 0; ms < durationMs; ms++) {
             nowNs += MS;
             long tMs = nowNs / MS;
-            if (tMs % 33 == 0) {
-                boolean keyframe = keyframeRequested || tMs % 3000 < 33;
-                keyframeRequested = false;
-                sendFrame(keyframe);
-            }
+            sendFrameIfDue();
             route(viewer);
             viewer.read();
             if (tMs % 10 == 0) {
@@ -219,11 +134,7 @@ class DownlinkReceiverStallTest {
     /** Publishes {@link #LAYERS}, subscribes the viewer to the top layer and runs {@code ms}. */
     private StallingViewer subscribedAndSettled(long capacityBps, boolean reportsStalls, long ms) {
         StallingViewer viewer = new StallingViewer(capacityBps, reportsStalls);
-        control(PUBLISHER, new ControlMessage.Hello(1, 500));
-        control(PUBLISHER, new ControlMessage.Publish("show", List.of(LAYERS)));
-        control(viewer.address, new ControlMessage.Hello(viewer.address.getPort(), 500));
-        control(viewer.address, new ControlMessage.Subscribe("show", 2, 0));
-        out.drain();
+        publishTo(viewer.address);
         run(ms, viewer);
         int second = (int) (nowNs / 1_000_000_000L) - 1;
         assertEquals(2, viewer.lowestLayerIn(second), "settled on the top layer");
@@ -282,7 +193,7 @@ class DownlinkReceiverStallTest {
     void capacityDrop_whileTheReaderKeepsStalling_stillMovesTheViewerDown() {
         StallingViewer viewer = subscribedAndSettled(4_000_000, true, 8_000);
 
-        viewer.capacityBps = 1_200_000; // below the 2 Mbps top layer
+        viewer.link.capacityBps = 1_200_000; // below the 2 Mbps top layer
         readerStalls(new long[] {208, 60, 451, 130, 256, 90}, viewer);
 
         int second = (int) (nowNs / 1_000_000_000L) - 1;
