@@ -16,6 +16,7 @@ import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
@@ -425,6 +426,55 @@ class RelayEngineTest {
         nowNs += TimeUnit.MILLISECONDS.toNanos(20);
         engine.onTick(nowNs);
         assertEquals(1, counters.get(RelayCounter.IO_THREAD_STALLS));
+    }
+
+    /** The feedback datagrams sent to the publisher since the last call, each with a stall report in front or not. */
+    private List<byte[]> feedbackToPublisher() {
+        List<RecordingSender.Sent> sent = out.to(PUBLISHER);
+        out.sent.removeAll(sent);
+        return sent.stream().map(RecordingSender.Sent::bytes).toList();
+    }
+
+    @Test
+    void publisherPacketsReadAfterAStallOfTheIoThread_areReportedToThePublisherAsReadLate() {
+        publish(List.of(VIDEO_LOW));
+        engine.onTick(nowNs);
+        for (int i = 0; i < 10; i++) {
+            nowNs += TimeUnit.MILLISECONDS.toNanos(2);
+            receive(rtpWithTransportSequence(i, 100 + i, 100), PUBLISHER);
+        }
+        engine.onTick(nowNs);
+        UntimedArrivalsReport report = new UntimedArrivalsReport();
+        List<byte[]> feedback = feedbackToPublisher();
+        assertEquals(1, feedback.size());
+        assertEquals(ParseStatus.WRONG_PACKET_TYPE, report.read(feedback.get(0), 0, feedback.get(0).length),
+                "read on time: the feedback alone");
+
+        nowNs += TimeUnit.MILLISECONDS.toNanos(200); // the thread stalled; 110-119 waited in its socket
+        for (int i = 10; i < 20; i++) {
+            nowNs += TimeUnit.MICROSECONDS.toNanos(1);
+            receive(rtpWithTransportSequence(i, 100 + i, 100), PUBLISHER);
+        }
+        engine.onTick(nowNs);
+        feedback = feedbackToPublisher();
+        assertEquals(1, feedback.size());
+        assertEquals(ParseStatus.OK, report.read(feedback.get(0), 0, UntimedArrivalsReport.LENGTH),
+                "the stall report goes first");
+        assertEquals(110, report.firstSequence());
+        assertEquals(10, report.count());
+        assertEquals(1, counters.get(RelayCounter.IO_THREAD_STALLS));
+        assertEquals(1, counters.get(RelayCounter.UNTIMED_ARRIVAL_REPORTS_SENT));
+
+        for (int tick = 0; tick < 11; tick++) { // one stall length later, reads are arrival times again
+            nowNs += TimeUnit.MILLISECONDS.toNanos(20);
+            engine.onTick(nowNs);
+        }
+        receive(rtpWithTransportSequence(20, 120, 100), PUBLISHER);
+        engine.onTick(nowNs);
+        feedback = feedbackToPublisher();
+        assertEquals(1, feedback.size());
+        assertEquals(ParseStatus.WRONG_PACKET_TYPE, report.read(feedback.get(0), 0, feedback.get(0).length));
+        assertEquals(1, counters.get(RelayCounter.UNTIMED_ARRIVAL_REPORTS_SENT));
     }
 
     @Test
