@@ -161,6 +161,21 @@ public final class RelayNode implements AutoCloseable {
     }
 
     /**
+     * Runs a task on the node's I/O thread (its engine's), after the work already queued there;
+     * for tests that stall that thread as a GC pause or a starved host would. Does nothing when
+     * the node is not running.
+     *
+     * @param task what to run
+     */
+    void executeOnIoThread(Runnable task) {
+        synchronized (lifecycleLock) {
+            if (channels != null && !closed) {
+                channels.ownerLoop().execute(task);
+            }
+        }
+    }
+
+    /**
      * The threads that send the copies of forwarded packets ({@link Builder#fanOutThreads}).
      *
      * @return after {@link #start()}, the number in use (1 on NIO whatever was asked); before,
