@@ -478,6 +478,10 @@ public final class SpscJitterBuffer {
             }
             final int classification = sequences.update(sequenceNumber);
             if (classification != SequenceUnwrapper.VALID) {
+                if (classification == SequenceUnwrapper.PREVIOUS_NUMBERING) {
+                    // Late: never a way back to the numbering the last restart left.
+                    return count(length, JitterBufferStats.P_DISCARDED_LATE, OfferResult.LATE);
+                }
                 if (classification != SequenceUnwrapper.RESYNCHRONISED) {
                     return count(length, JitterBufferStats.P_IGNORED_JUMPS, OfferResult.IGNORED_JUMP);
                 }
@@ -591,7 +595,9 @@ public final class SpscJitterBuffer {
                 haveSsrc = true;
                 ssrc = packetSsrc;
             } else {
-                sequences = newSequenceUnwrapper();
+                // The unwrapper remembers the numbering left, so that its stragglers cannot
+                // take the stream back to it.
+                sequences.restartOnNextPacket();
             }
             restartRequested = false;
             return true;

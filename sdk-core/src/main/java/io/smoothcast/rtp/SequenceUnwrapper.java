@@ -20,7 +20,20 @@ package io.smoothcast.rtp;
  *       whose extended sequence continues beyond every number used before so that extended
  *       numbers never go backwards. Consumers should flush what they hold for the old
  *       numbering.</li>
+ *   <li>{@link #PREVIOUS_NUMBERING}: the packet belongs to the numbering the last restart left
+ *       (within {@code maxDropout} of its highest number, behind or ahead); it should be
+ *       treated as late.</li>
  * </ul>
+ *
+ * <p>Beyond A.1: a numbering just left does not win back by two stray packets. After a
+ * restart, retransmissions and late copies of the old numbering can arrive in sequence; A.1
+ * would take two of them as a second restart, back to the old numbering, and the new
+ * numbering's next packets as a third. A real second restart (the sender restarted again) picks
+ * a new numbering, far from both, and is confirmed by the next packet as A.1 says. Returning to
+ * the numbering just left needs {@value #RETURN_PROBATION} packets of it going on beyond its
+ * highest number with no packet of the current numbering in between: a sender that really went
+ * back to it, not a few stragglers among the current stream. (A change of SSRC is a new source
+ * and needs a new unwrapper; its stragglers are the caller's to recognise.)
  *
  * <p>Not thread-safe: one instance per stream, used by the thread that receives it. Allocates
  * nothing.
@@ -42,6 +55,14 @@ public final class SequenceUnwrapper {
     public static final int BAD_JUMP = 2;
     /** The jump was confirmed: numbering restarted at this packet, which is valid. */
     public static final int RESYNCHRONISED = 3;
+    /** The packet belongs to the numbering the last restart left: late, to be ignored. */
+    public static final int PREVIOUS_NUMBERING = 4;
+
+    /**
+     * Packets of the numbering just left, going on beyond its highest number with none of the
+     * current numbering in between, that take the stream back to it.
+     */
+    public static final int RETURN_PROBATION = 16;
 
     private final int maxDropout;
     private final int maxMisorder;
@@ -60,6 +81,16 @@ public final class SequenceUnwrapper {
     private long receivedPrior;
     private long lastExtended = -1;
     private long highestIssued = -1;
+    /** The next packet restarts the numbering at once ({@link #restartOnNextPacket()}). */
+    private boolean restartOnNext;
+    /** Whether a numbering was left by a restart; its highest 16-bit number then. */
+    private boolean hasPrevious;
+    private int previousHighest;
+    /** The run of packets of the numbering left going on beyond its highest: length, last number. */
+    private int returnRun;
+    private int returnRunLast;
+    /** {@link #received} when the run's last packet came: a packet of the current numbering since breaks the run. */
+    private long returnRunReceived;
 
     /** Creates an unwrapper with the RFC 3550 defaults. */
     public SequenceUnwrapper() {
@@ -99,6 +130,11 @@ public final class SequenceUnwrapper {
         final int seq = sequence & 0xFFFF;
         if (!initialised) {
             initialised = true;
+            if (restartOnNext) {
+                restartOnNext = false;
+                restart(seq, firstExtendedFor(seq));
+                return RESYNCHRONISED;
+            }
             maxSeq = seq;
             probation = minSequential - 1;
             badSeq = SequenceNumbers.SEQ_MOD + 1;
@@ -130,6 +166,12 @@ public final class SequenceUnwrapper {
             maxSeq = seq;
             issue(epochBase + cycles + seq);
         } else if (udelta <= SequenceNumbers.SEQ_MOD - maxMisorder) {
+            if (hasPrevious) {
+                int fromPrevious = SequenceNumbers.distance(previousHighest, seq);
+                if (fromPrevious > -maxDropout && fromPrevious < maxDropout) {
+                    return onPreviousNumbering(seq, fromPrevious);
+                }
+            }
             if (seq == badSeq) {
                 restart(seq, firstExtendedFor(seq));
                 return RESYNCHRONISED;
@@ -145,6 +187,39 @@ public final class SequenceUnwrapper {
         return VALID;
     }
 
+    /**
+     * Tells the unwrapper that the source restarted its numbering (the caller knows it, e.g. a
+     * stream resumed after a pause): the next packet starts a new numbering at once, without
+     * probation, and is classified {@link #RESYNCHRONISED}. The numbering left is remembered
+     * as after a confirmed jump.
+     */
+    public void restartOnNextPacket() {
+        if (initialised) {
+            initialised = false;
+            restartOnNext = true;
+        }
+    }
+
+    /**
+     * A packet within {@code maxDropout} of the numbering the last restart left: late (at or
+     * behind its highest), or that numbering going on, which takes the stream back to it after
+     * {@value #RETURN_PROBATION} such packets in a row.
+     */
+    private int onPreviousNumbering(int seq, int fromPrevious) {
+        if (fromPrevious > 0) {
+            boolean continues = returnRun > 0 && returnRunReceived == received
+                    && SequenceNumbers.distance(returnRunLast, seq) > 0;
+            returnRun = continues ? returnRun + 1 : 1;
+            returnRunLast = seq;
+            returnRunReceived = received;
+            if (returnRun >= RETURN_PROBATION) {
+                restart(seq, firstExtendedFor(seq));
+                return RESYNCHRONISED;
+            }
+        }
+        return PREVIOUS_NUMBERING;
+    }
+
     /** Where a new numbering starts for a first packet carrying {@code seq}. */
     private long firstExtendedFor(int seq) {
         if (highestIssued < 0) {
@@ -158,6 +233,10 @@ public final class SequenceUnwrapper {
     }
 
     private void restart(int seq, long firstExtended) {
+        // A numbering that was valid is the one left now; one still on probation never started.
+        hasPrevious = probation == 0 && highestIssued >= 0;
+        previousHighest = maxSeq;
+        returnRun = 0;
         epochBase = firstExtended - seq;
         cycles = 0;
         maxSeq = seq;
