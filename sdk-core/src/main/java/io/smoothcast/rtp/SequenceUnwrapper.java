@@ -1,5 +1,7 @@
 package io.smoothcast.rtp;
 
+import io.smoothcast.rtp.internal.SequenceJumpConfirmation;
+
 /**
  * Turns 16-bit RTP sequence numbers into 64-bit extended sequence numbers and validates the
  * source, following the algorithm of RFC 3550 appendix A.1 ({@code MAX_DROPOUT},
@@ -75,7 +77,8 @@ public final class SequenceUnwrapper {
     /** Added to cycles + seq; raised at each resynchronisation so numbers never go backwards. */
     private long epochBase;
     private long baseExtended;
-    private int badSeq;
+    /** A.1's {@code bad_seq}: a jump's packet waits for the very next number to confirm it. */
+    private final SequenceJumpConfirmation jump = new SequenceJumpConfirmation(0, 1);
     private long received;
     private long expectedPrior;
     private long receivedPrior;
@@ -137,7 +140,7 @@ public final class SequenceUnwrapper {
             }
             maxSeq = seq;
             probation = minSequential - 1;
-            badSeq = SequenceNumbers.SEQ_MOD + 1;
+            jump.clear();
             if (probation == 0) {
                 restart(seq, firstExtendedFor(seq));
                 return VALID;
@@ -172,11 +175,11 @@ public final class SequenceUnwrapper {
                     return onPreviousNumbering(seq, fromPrevious);
                 }
             }
-            if (seq == badSeq) {
+            if (jump.confirms(seq)) {
                 restart(seq, firstExtendedFor(seq));
                 return RESYNCHRONISED;
             }
-            badSeq = (seq + 1) & 0xFFFF;
+            jump.pend(seq);
             return BAD_JUMP;
         } else {
             // Duplicate or reordered: behind the highest sequence number by 1..maxMisorder (or equal).
@@ -240,7 +243,7 @@ public final class SequenceUnwrapper {
         epochBase = firstExtended - seq;
         cycles = 0;
         maxSeq = seq;
-        badSeq = SequenceNumbers.SEQ_MOD + 1;
+        jump.clear();
         baseExtended = firstExtended;
         issue(firstExtended);
         received = 1;
