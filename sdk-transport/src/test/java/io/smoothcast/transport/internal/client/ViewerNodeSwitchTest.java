@@ -407,6 +407,24 @@ class ViewerNodeSwitchTest {
     }
 
     @Test
+    void numberingJumpsFarAhead_thenTwoPacketsOfTheOldNumbering_areLate_theNewStreamPlaysOn() {
+        // The viewer's own probation confirms this jump and restarts the buffer; the old
+        // numbering's late copies then lie behind the new one and must not take it back.
+        start(FailoverPolicy.defaults());
+        run(1000);
+        a.sequenceOffset = 700;
+        run(300);
+        int old = publisherFrame() - 25;
+        a.deliver(mediaPacket(old, old, true, true, 61_000));
+        a.deliver(mediaPacket(old + 1, old + 1, true, true, 61_001));
+        run(1000);
+        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
+                "every frame once, in order");
+        assertEquals(2, engine.tracks()[0].buffer().readStats(new JitterBufferStats()).packetsDiscardedLate());
+    }
+
+    @Test
     void streamInfoLost_mediaForAnUnknownTrack_viewerAsksTheNodeAgain_andPlays() {
         // LossRecoveryIT under load: the viewer joined before the publisher, and the one
         // STREAM_INFO telling it the tracks was lost on the lossy link; every packet after it
