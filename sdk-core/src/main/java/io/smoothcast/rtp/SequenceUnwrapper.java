@@ -23,8 +23,9 @@ import io.smoothcast.rtp.internal.SequenceJumpConfirmation;
  *       numbers never go backwards. Consumers should flush what they hold for the old
  *       numbering.</li>
  *   <li>{@link #PREVIOUS_NUMBERING}: the packet belongs to the numbering the last restart left
- *       (within {@code maxDropout} of its highest number, behind or ahead); it should be
- *       treated as late.</li>
+ *       (where that numbering would have taken it: less than {@code maxMisorder} behind its
+ *       highest number or less than {@code maxDropout} ahead); it should be treated as
+ *       late.</li>
  * </ul>
  *
  * <p>Beyond A.1: a numbering just left does not win back by two stray packets. After a
@@ -127,7 +128,8 @@ public final class SequenceUnwrapper {
      * Accounts for one received packet.
      *
      * @param sequence the packet's 16-bit sequence number (only the low 16 bits are used)
-     * @return {@link #VALID}, {@link #PROBATION}, {@link #BAD_JUMP} or {@link #RESYNCHRONISED}
+     * @return {@link #VALID}, {@link #PROBATION}, {@link #BAD_JUMP}, {@link #RESYNCHRONISED} or
+     *     {@link #PREVIOUS_NUMBERING}
      */
     public int update(int sequence) {
         final int seq = sequence & 0xFFFF;
@@ -171,7 +173,7 @@ public final class SequenceUnwrapper {
         } else if (udelta <= SequenceNumbers.SEQ_MOD - maxMisorder) {
             if (hasPrevious) {
                 int fromPrevious = SequenceNumbers.distance(previousHighest, seq);
-                if (fromPrevious > -maxDropout && fromPrevious < maxDropout) {
+                if (fromPrevious > -maxMisorder && fromPrevious < maxDropout) {
                     return onPreviousNumbering(seq, fromPrevious);
                 }
             }
@@ -204,9 +206,11 @@ public final class SequenceUnwrapper {
     }
 
     /**
-     * A packet within {@code maxDropout} of the numbering the last restart left: late (at or
-     * behind its highest), or that numbering going on, which takes the stream back to it after
-     * {@value #RETURN_PROBATION} such packets in a row.
+     * A packet the numbering the last restart left would have taken: late (at or behind its
+     * highest), or that numbering going on, which takes the stream back to it after
+     * {@value #RETURN_PROBATION} such packets in a row. A new numbering that happens to start
+     * there costs up to that many packets (or, behind the highest, until it passes it): the price
+     * of stragglers never restarting the stream.
      */
     private int onPreviousNumbering(int seq, int fromPrevious) {
         if (fromPrevious > 0) {

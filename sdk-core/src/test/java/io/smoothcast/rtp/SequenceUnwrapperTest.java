@@ -156,6 +156,10 @@ class SequenceUnwrapperTest {
         assertEquals(SequenceUnwrapper.PREVIOUS_NUMBERING, u.update(40001));
         assertEquals(SequenceUnwrapper.BAD_JUMP, u.update(1001));
         assertEquals(SequenceUnwrapper.RESYNCHRONISED, u.update(1002));
+        // Further behind the numbering left than it would take a late packet (maxMisorder 100):
+        // a new numbering, confirmed as A.1 says.
+        assertEquals(SequenceUnwrapper.BAD_JUMP, u.update(20001 - 200));
+        assertEquals(SequenceUnwrapper.RESYNCHRONISED, u.update(20001 - 199));
     }
 
     @Test
