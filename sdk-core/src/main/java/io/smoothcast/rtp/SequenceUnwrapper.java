@@ -132,37 +132,15 @@ public final class SequenceUnwrapper {
      *     {@link #PREVIOUS_NUMBERING}
      */
     public int update(int sequence) {
+        // The rare cases are separate methods: this one stays small enough for the JIT to
+        // inline it into the jitter buffer's per-packet path.
         final int seq = sequence & 0xFFFF;
         if (!initialised) {
-            initialised = true;
-            if (restartOnNext) {
-                restartOnNext = false;
-                restart(seq, firstExtendedFor(seq));
-                return RESYNCHRONISED;
-            }
-            maxSeq = seq;
-            probation = minSequential - 1;
-            jump.clear();
-            if (probation == 0) {
-                restart(seq, firstExtendedFor(seq));
-                return VALID;
-            }
-            return PROBATION;
+            return onFirst(seq);
         }
         final int udelta = (seq - maxSeq) & 0xFFFF;
         if (probation > 0) {
-            if (seq == ((maxSeq + 1) & 0xFFFF)) {
-                probation--;
-                maxSeq = seq;
-                if (probation == 0) {
-                    restart(seq, firstExtendedFor(seq));
-                    return VALID;
-                }
-            } else {
-                probation = minSequential - 1;
-                maxSeq = seq;
-            }
-            return PROBATION;
+            return onProbation(seq);
         }
         if (udelta < maxDropout) {
             if (seq < maxSeq) {
@@ -171,18 +149,7 @@ public final class SequenceUnwrapper {
             maxSeq = seq;
             issue(epochBase + cycles + seq);
         } else if (udelta <= SequenceNumbers.SEQ_MOD - maxMisorder) {
-            if (hasPrevious) {
-                int fromPrevious = SequenceNumbers.distance(previousHighest, seq);
-                if (fromPrevious > -maxMisorder && fromPrevious < maxDropout) {
-                    return onPreviousNumbering(seq, fromPrevious);
-                }
-            }
-            if (jump.confirms(seq)) {
-                restart(seq, firstExtendedFor(seq));
-                return RESYNCHRONISED;
-            }
-            jump.pend(seq);
-            return BAD_JUMP;
+            return onJump(seq);
         } else {
             // Duplicate or reordered: behind the highest sequence number by 1..maxMisorder (or equal).
             long highest = epochBase + cycles + maxSeq;
@@ -190,6 +157,59 @@ public final class SequenceUnwrapper {
         }
         received++;
         return VALID;
+    }
+
+    /** The first packet, or the first after {@link #restartOnNextPacket()}. */
+    private int onFirst(int seq) {
+        initialised = true;
+        if (restartOnNext) {
+            restartOnNext = false;
+            restart(seq, firstExtendedFor(seq));
+            return RESYNCHRONISED;
+        }
+        maxSeq = seq;
+        probation = minSequential - 1;
+        jump.clear();
+        if (probation == 0) {
+            restart(seq, firstExtendedFor(seq));
+            return VALID;
+        }
+        return PROBATION;
+    }
+
+    /** A packet while a new source is on probation (A.1): it must follow the last one. */
+    private int onProbation(int seq) {
+        if (seq == ((maxSeq + 1) & 0xFFFF)) {
+            probation--;
+            maxSeq = seq;
+            if (probation == 0) {
+                restart(seq, firstExtendedFor(seq));
+                return VALID;
+            }
+        } else {
+            probation = minSequential - 1;
+            maxSeq = seq;
+        }
+        return PROBATION;
+    }
+
+    /**
+     * A jump too large to be loss or misordering: a packet of the numbering the last restart
+     * left, or the start of a new numbering, which the very next number confirms (A.1).
+     */
+    private int onJump(int seq) {
+        if (hasPrevious) {
+            int fromPrevious = SequenceNumbers.distance(previousHighest, seq);
+            if (fromPrevious > -maxMisorder && fromPrevious < maxDropout) {
+                return onPreviousNumbering(seq, fromPrevious);
+            }
+        }
+        if (jump.confirms(seq)) {
+            restart(seq, firstExtendedFor(seq));
+            return RESYNCHRONISED;
+        }
+        jump.pend(seq);
+        return BAD_JUMP;
     }
 
     /**
