@@ -478,12 +478,8 @@ public final class SpscJitterBuffer {
             }
             final int classification = sequences.update(sequenceNumber);
             if (classification != SequenceUnwrapper.VALID) {
-                if (classification == SequenceUnwrapper.PREVIOUS_NUMBERING) {
-                    // Late: never a way back to the numbering the last restart left.
-                    return count(length, JitterBufferStats.P_DISCARDED_LATE, OfferResult.LATE);
-                }
                 if (classification != SequenceUnwrapper.RESYNCHRONISED) {
-                    return count(length, JitterBufferStats.P_IGNORED_JUMPS, OfferResult.IGNORED_JUMP);
+                    return notTaken(length, classification);
                 }
                 newStream = true;
             }
@@ -574,6 +570,15 @@ public final class SpscJitterBuffer {
             counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, playoutDelayNs);
             counters.endWrite();
             return OfferResult.ACCEPTED;
+        }
+
+        /** A packet the sequence unwrapper did not take, counted and answered. */
+        private int notTaken(int length, int classification) {
+            if (classification == SequenceUnwrapper.PREVIOUS_NUMBERING) {
+                // Late: never a way back to the numbering the last restart left.
+                return count(length, JitterBufferStats.P_DISCARDED_LATE, OfferResult.LATE);
+            }
+            return count(length, JitterBufferStats.P_IGNORED_JUMPS, OfferResult.IGNORED_JUMP);
         }
 
         /**

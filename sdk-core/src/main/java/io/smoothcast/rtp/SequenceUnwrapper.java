@@ -87,14 +87,20 @@ public final class SequenceUnwrapper {
     private long highestIssued = -1;
     /** The next packet restarts the numbering at once ({@link #restartOnNextPacket()}). */
     private boolean restartOnNext;
-    /** Whether a numbering was left by a restart; its highest 16-bit number then. */
-    private boolean hasPrevious;
-    private int previousHighest;
-    /** The run of packets of the numbering left going on beyond its highest: length, last number. */
-    private int returnRun;
-    private int returnRunLast;
-    /** {@link #received} when the run's last packet came: a packet of the current numbering since breaks the run. */
-    private long returnRunReceived;
+    /** Kept apart so that the fields read for every packet stay together. */
+    private final LeftNumbering left = new LeftNumbering();
+
+    /** What is known of the numbering the last restart left. */
+    private static final class LeftNumbering {
+        /** Whether a numbering was left by a restart; its highest 16-bit number then. */
+        boolean known;
+        int highest;
+        /** The run of packets of it going on beyond its highest: length, last number. */
+        int run;
+        int runLast;
+        /** The unwrapper's {@code received} when the run's last packet came: a packet of the current numbering since breaks the run. */
+        long runReceived;
+    }
 
     /** Creates an unwrapper with the RFC 3550 defaults. */
     public SequenceUnwrapper() {
@@ -198,8 +204,8 @@ public final class SequenceUnwrapper {
      * left, or the start of a new numbering, which the very next number confirms (A.1).
      */
     private int onJump(int seq) {
-        if (hasPrevious) {
-            int fromPrevious = SequenceNumbers.distance(previousHighest, seq);
+        if (left.known) {
+            int fromPrevious = SequenceNumbers.distance(left.highest, seq);
             if (fromPrevious > -maxMisorder && fromPrevious < maxDropout) {
                 return onPreviousNumbering(seq, fromPrevious);
             }
@@ -234,12 +240,13 @@ public final class SequenceUnwrapper {
      */
     private int onPreviousNumbering(int seq, int fromPrevious) {
         if (fromPrevious > 0) {
-            boolean continues = returnRun > 0 && returnRunReceived == received
-                    && SequenceNumbers.distance(returnRunLast, seq) > 0;
-            returnRun = continues ? returnRun + 1 : 1;
-            returnRunLast = seq;
-            returnRunReceived = received;
-            if (returnRun >= RETURN_PROBATION) {
+            LeftNumbering left = this.left;
+            boolean continues = left.run > 0 && left.runReceived == received
+                    && SequenceNumbers.distance(left.runLast, seq) > 0;
+            left.run = continues ? left.run + 1 : 1;
+            left.runLast = seq;
+            left.runReceived = received;
+            if (left.run >= RETURN_PROBATION) {
                 restart(seq, firstExtendedFor(seq));
                 return RESYNCHRONISED;
             }
@@ -261,9 +268,9 @@ public final class SequenceUnwrapper {
 
     private void restart(int seq, long firstExtended) {
         // A numbering that was valid is the one left now; one still on probation never started.
-        hasPrevious = probation == 0 && highestIssued >= 0;
-        previousHighest = maxSeq;
-        returnRun = 0;
+        left.known = probation == 0 && highestIssued >= 0;
+        left.highest = maxSeq;
+        left.run = 0;
         epochBase = firstExtended - seq;
         cycles = 0;
         maxSeq = seq;
