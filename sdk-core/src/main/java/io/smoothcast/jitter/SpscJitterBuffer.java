@@ -479,7 +479,7 @@ public final class SpscJitterBuffer {
             final int classification = sequences.update(sequenceNumber);
             if (classification != SequenceUnwrapper.VALID) {
                 if (classification != SequenceUnwrapper.RESYNCHRONISED) {
-                    return count(length, JitterBufferStats.P_IGNORED_JUMPS, OfferResult.IGNORED_JUMP);
+                    return notTaken(length, classification);
                 }
                 newStream = true;
             }
@@ -572,6 +572,15 @@ public final class SpscJitterBuffer {
             return OfferResult.ACCEPTED;
         }
 
+        /** A packet the sequence unwrapper did not take, counted and answered. */
+        private int notTaken(int length, int classification) {
+            if (classification == SequenceUnwrapper.PREVIOUS_NUMBERING) {
+                // Late: never a way back to the numbering the last restart left.
+                return count(length, JitterBufferStats.P_DISCARDED_LATE, OfferResult.LATE);
+            }
+            return count(length, JitterBufferStats.P_IGNORED_JUMPS, OfferResult.IGNORED_JUMP);
+        }
+
         /**
          * The packet's SSRC differs from the stream's, or a restart was requested: starts a new
          * numbering, unless the SSRC is the one the stream just left.
@@ -591,7 +600,9 @@ public final class SpscJitterBuffer {
                 haveSsrc = true;
                 ssrc = packetSsrc;
             } else {
-                sequences = newSequenceUnwrapper();
+                // The unwrapper remembers the numbering left, so that its stragglers cannot
+                // take the stream back to it.
+                sequences.restartOnNextPacket();
             }
             restartRequested = false;
             return true;

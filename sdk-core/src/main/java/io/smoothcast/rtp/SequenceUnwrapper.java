@@ -1,5 +1,7 @@
 package io.smoothcast.rtp;
 
+import io.smoothcast.rtp.internal.SequenceJumpConfirmation;
+
 /**
  * Turns 16-bit RTP sequence numbers into 64-bit extended sequence numbers and validates the
  * source, following the algorithm of RFC 3550 appendix A.1 ({@code MAX_DROPOUT},
@@ -20,7 +22,21 @@ package io.smoothcast.rtp;
  *       whose extended sequence continues beyond every number used before so that extended
  *       numbers never go backwards. Consumers should flush what they hold for the old
  *       numbering.</li>
+ *   <li>{@link #PREVIOUS_NUMBERING}: the packet belongs to the numbering the last restart left
+ *       (where that numbering would have taken it: less than {@code maxMisorder} behind its
+ *       highest number or less than {@code maxDropout} ahead); it should be treated as
+ *       late.</li>
  * </ul>
+ *
+ * <p>Beyond A.1: a numbering just left does not win back by two stray packets. After a
+ * restart, retransmissions and late copies of the old numbering can arrive in sequence; A.1
+ * would take two of them as a second restart, back to the old numbering, and the new
+ * numbering's next packets as a third. A real second restart (the sender restarted again) picks
+ * a new numbering, far from both, and is confirmed by the next packet as A.1 says. Returning to
+ * the numbering just left needs {@value #RETURN_PROBATION} packets of it going on beyond its
+ * highest number with no packet of the current numbering in between: a sender that really went
+ * back to it, not a few stragglers among the current stream. (A change of SSRC is a new source
+ * and needs a new unwrapper; its stragglers are the caller's to recognise.)
  *
  * <p>Not thread-safe: one instance per stream, used by the thread that receives it. Allocates
  * nothing.
@@ -42,6 +58,14 @@ public final class SequenceUnwrapper {
     public static final int BAD_JUMP = 2;
     /** The jump was confirmed: numbering restarted at this packet, which is valid. */
     public static final int RESYNCHRONISED = 3;
+    /** The packet belongs to the numbering the last restart left: late, to be ignored. */
+    public static final int PREVIOUS_NUMBERING = 4;
+
+    /**
+     * Packets of the numbering just left, going on beyond its highest number with none of the
+     * current numbering in between, that take the stream back to it.
+     */
+    public static final int RETURN_PROBATION = 16;
 
     private final int maxDropout;
     private final int maxMisorder;
@@ -54,12 +78,29 @@ public final class SequenceUnwrapper {
     /** Added to cycles + seq; raised at each resynchronisation so numbers never go backwards. */
     private long epochBase;
     private long baseExtended;
-    private int badSeq;
+    /** A.1's {@code bad_seq}: a jump's packet waits for the very next number to confirm it. */
+    private final SequenceJumpConfirmation jump = new SequenceJumpConfirmation(0, 1);
     private long received;
     private long expectedPrior;
     private long receivedPrior;
     private long lastExtended = -1;
     private long highestIssued = -1;
+    /** The next packet restarts the numbering at once ({@link #restartOnNextPacket()}). */
+    private boolean restartOnNext;
+    /** Kept apart so that the fields read for every packet stay together. */
+    private final LeftNumbering left = new LeftNumbering();
+
+    /** What is known of the numbering the last restart left. */
+    private static final class LeftNumbering {
+        /** Whether a numbering was left by a restart; its highest 16-bit number then. */
+        boolean known;
+        int highest;
+        /** The run of packets of it going on beyond its highest: length, last number. */
+        int run;
+        int runLast;
+        /** The unwrapper's {@code received} when the run's last packet came: a packet of the current numbering since breaks the run. */
+        long runReceived;
+    }
 
     /** Creates an unwrapper with the RFC 3550 defaults. */
     public SequenceUnwrapper() {
@@ -93,35 +134,19 @@ public final class SequenceUnwrapper {
      * Accounts for one received packet.
      *
      * @param sequence the packet's 16-bit sequence number (only the low 16 bits are used)
-     * @return {@link #VALID}, {@link #PROBATION}, {@link #BAD_JUMP} or {@link #RESYNCHRONISED}
+     * @return {@link #VALID}, {@link #PROBATION}, {@link #BAD_JUMP}, {@link #RESYNCHRONISED} or
+     *     {@link #PREVIOUS_NUMBERING}
      */
     public int update(int sequence) {
+        // The rare cases are separate methods: this one stays small enough for the JIT to
+        // inline it into the jitter buffer's per-packet path.
         final int seq = sequence & 0xFFFF;
         if (!initialised) {
-            initialised = true;
-            maxSeq = seq;
-            probation = minSequential - 1;
-            badSeq = SequenceNumbers.SEQ_MOD + 1;
-            if (probation == 0) {
-                restart(seq, firstExtendedFor(seq));
-                return VALID;
-            }
-            return PROBATION;
+            return onFirst(seq);
         }
         final int udelta = (seq - maxSeq) & 0xFFFF;
         if (probation > 0) {
-            if (seq == ((maxSeq + 1) & 0xFFFF)) {
-                probation--;
-                maxSeq = seq;
-                if (probation == 0) {
-                    restart(seq, firstExtendedFor(seq));
-                    return VALID;
-                }
-            } else {
-                probation = minSequential - 1;
-                maxSeq = seq;
-            }
-            return PROBATION;
+            return onProbation(seq);
         }
         if (udelta < maxDropout) {
             if (seq < maxSeq) {
@@ -130,12 +155,7 @@ public final class SequenceUnwrapper {
             maxSeq = seq;
             issue(epochBase + cycles + seq);
         } else if (udelta <= SequenceNumbers.SEQ_MOD - maxMisorder) {
-            if (seq == badSeq) {
-                restart(seq, firstExtendedFor(seq));
-                return RESYNCHRONISED;
-            }
-            badSeq = (seq + 1) & 0xFFFF;
-            return BAD_JUMP;
+            return onJump(seq);
         } else {
             // Duplicate or reordered: behind the highest sequence number by 1..maxMisorder (or equal).
             long highest = epochBase + cycles + maxSeq;
@@ -143,6 +163,95 @@ public final class SequenceUnwrapper {
         }
         received++;
         return VALID;
+    }
+
+    /** The first packet, or the first after {@link #restartOnNextPacket()}. */
+    private int onFirst(int seq) {
+        initialised = true;
+        if (restartOnNext) {
+            restartOnNext = false;
+            restart(seq, firstExtendedFor(seq));
+            return RESYNCHRONISED;
+        }
+        maxSeq = seq;
+        probation = minSequential - 1;
+        jump.clear();
+        if (probation == 0) {
+            restart(seq, firstExtendedFor(seq));
+            return VALID;
+        }
+        return PROBATION;
+    }
+
+    /** A packet while a new source is on probation (A.1): it must follow the last one. */
+    private int onProbation(int seq) {
+        if (seq == ((maxSeq + 1) & 0xFFFF)) {
+            probation--;
+            maxSeq = seq;
+            if (probation == 0) {
+                restart(seq, firstExtendedFor(seq));
+                return VALID;
+            }
+        } else {
+            probation = minSequential - 1;
+            maxSeq = seq;
+        }
+        return PROBATION;
+    }
+
+    /**
+     * A jump too large to be loss or misordering: a packet of the numbering the last restart
+     * left, or the start of a new numbering, which the very next number confirms (A.1).
+     */
+    private int onJump(int seq) {
+        if (left.known) {
+            int fromPrevious = SequenceNumbers.distance(left.highest, seq);
+            if (fromPrevious > -maxMisorder && fromPrevious < maxDropout) {
+                return onPreviousNumbering(seq, fromPrevious);
+            }
+        }
+        if (jump.confirms(seq)) {
+            restart(seq, firstExtendedFor(seq));
+            return RESYNCHRONISED;
+        }
+        jump.pend(seq);
+        return BAD_JUMP;
+    }
+
+    /**
+     * Tells the unwrapper that the source restarted its numbering (the caller knows it, e.g. a
+     * stream resumed after a pause): the next packet starts a new numbering at once, without
+     * probation, and is classified {@link #RESYNCHRONISED}. The numbering left is remembered
+     * as after a confirmed jump.
+     */
+    public void restartOnNextPacket() {
+        if (initialised) {
+            initialised = false;
+            restartOnNext = true;
+        }
+    }
+
+    /**
+     * A packet the numbering the last restart left would have taken: late (at or behind its
+     * highest), or that numbering going on, which takes the stream back to it after
+     * {@value #RETURN_PROBATION} such packets in a row. A new numbering that happens to start
+     * there costs up to that many packets (or, behind the highest, until it passes it): the price
+     * of stragglers never restarting the stream.
+     */
+    private int onPreviousNumbering(int seq, int fromPrevious) {
+        if (fromPrevious > 0) {
+            LeftNumbering left = this.left;
+            boolean continues = left.run > 0 && left.runReceived == received
+                    && SequenceNumbers.distance(left.runLast, seq) > 0;
+            left.run = continues ? left.run + 1 : 1;
+            left.runLast = seq;
+            left.runReceived = received;
+            if (left.run >= RETURN_PROBATION) {
+                restart(seq, firstExtendedFor(seq));
+                return RESYNCHRONISED;
+            }
+        }
+        return PREVIOUS_NUMBERING;
     }
 
     /** Where a new numbering starts for a first packet carrying {@code seq}. */
@@ -158,10 +267,14 @@ public final class SequenceUnwrapper {
     }
 
     private void restart(int seq, long firstExtended) {
+        // A numbering that was valid is the one left now; one still on probation never started.
+        left.known = probation == 0 && highestIssued >= 0;
+        left.highest = maxSeq;
+        left.run = 0;
         epochBase = firstExtended - seq;
         cycles = 0;
         maxSeq = seq;
-        badSeq = SequenceNumbers.SEQ_MOD + 1;
+        jump.clear();
         baseExtended = firstExtended;
         issue(firstExtended);
         received = 1;

@@ -510,6 +510,61 @@ class SpscJitterBufferTest {
     }
 
     @Test
+    void confirmedJump_twoRetransmissionsOfTheOldNumbering_neitherRestartBackNorLoseTheNewStream() {
+        SpscJitterBuffer buffer = fixed100();
+        RecordingHandler out = new RecordingHandler();
+        for (int k = 0; k < 6; k++) {
+            offer(buffer, 100 + k, 40 * k, true, T0 + 40 * k * MS);
+        }
+        // The publisher restarted: a new numbering far away, confirmed by its next packet.
+        assertEquals(OfferResult.IGNORED_JUMP, offer(buffer, 30_000, 240, true, T0 + 240 * MS));
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 30_001, 280, true, T0 + 280 * MS));
+        // Retransmissions of the old numbering, in sequence (answers to old NACKs).
+        assertEquals(OfferResult.LATE, offer(buffer, 103, 120, true, T0 + 285 * MS));
+        assertEquals(OfferResult.LATE, offer(buffer, 104, 160, true, T0 + 286 * MS));
+        for (int k = 2; k < 6; k++) {
+            assertEquals(OfferResult.ACCEPTED, offer(buffer, 30_000 + k, 240 + 40 * k, true, T0 + (240 + 40 * k) * MS),
+                    "new numbering, packet " + k);
+        }
+        for (long now = T0; now <= T0 + 2_000 * MS; now += MS) {
+            buffer.poll(now, out);
+        }
+        assertEquals(List.of(100, 101, 102, 103, 104, 105, 30_001, 30_002, 30_003, 30_004, 30_005), out.firstSequences());
+        assertPlayedForwardInTime(out);
+        JitterBufferStats s = stats(buffer);
+        assertEquals(1, s.streamRestarts());
+        assertEquals(2, s.packetsDiscardedLate());
+    }
+
+    @Test
+    void requestedRestart_twoLatePacketsOfTheNumberingLeft_doNotTakeTheStreamBack() {
+        SpscJitterBuffer buffer = fixed100();
+        RecordingHandler out = new RecordingHandler();
+        for (int k = 0; k < 4; k++) {
+            offer(buffer, 100 + k, 40 * k, true, T0 + 40 * k * MS);
+        }
+        buffer.restartOnNextPacket();
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 20_000, 400, true, T0 + 400 * MS));
+        assertEquals(OfferResult.LATE, offer(buffer, 102, 80, true, T0 + 401 * MS));
+        assertEquals(OfferResult.LATE, offer(buffer, 103, 120, true, T0 + 402 * MS));
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 20_001, 440, true, T0 + 440 * MS));
+        assertEquals(OfferResult.ACCEPTED, offer(buffer, 20_002, 480, true, T0 + 480 * MS));
+        for (long now = T0; now <= T0 + 2_000 * MS; now += MS) {
+            buffer.poll(now, out);
+        }
+        assertEquals(List.of(100, 101, 102, 103, 20_000, 20_001, 20_002), out.firstSequences());
+        assertPlayedForwardInTime(out);
+        assertEquals(1, stats(buffer).streamRestarts());
+    }
+
+    private static void assertPlayedForwardInTime(RecordingHandler out) {
+        for (int i = 1; i < out.frames.size(); i++) {
+            assertTrue(out.frames.get(i).playoutTimeNs() > out.frames.get(i - 1).playoutTimeNs(),
+                    "played back in time: " + out.frames);
+        }
+    }
+
+    @Test
     void senderTimestampJump_reanchorsInsteadOfStalling() {
         SpscJitterBuffer buffer = fixed100();
         RecordingHandler out = new RecordingHandler();

@@ -1,6 +1,7 @@
 package io.smoothcast.transport.internal.client;
 
 import io.smoothcast.rtp.SequenceNumbers;
+import io.smoothcast.rtp.internal.SequenceJumpConfirmation;
 
 /**
  * Holds back the first packet of a track whose numbering jumped far ahead until a second packet
@@ -12,6 +13,11 @@ import io.smoothcast.rtp.SequenceNumbers;
  * nothing is lost. A single stray packet far ahead (corrupted, forged or misrouted) is followed by
  * packets of the old numbering instead; the held packet is then dropped and the buffer keeps
  * everything it holds.
+ *
+ * <p>Which packet confirms the held one is decided by sdk-core's {@link SequenceJumpConfirmation},
+ * the same probation the jitter buffer's sequence unwrapper runs with RFC 3550's window of one
+ * number; here the window is wider (see {@link #CONFIRM_BEHIND}, {@link #CONFIRM_AHEAD}), since
+ * the held packet is replayed whichever of the two came first.
  *
  * <p>Not thread-safe: the receiving I/O thread only. Allocates its one datagram-sized array on
  * the first hold, nothing afterwards.
@@ -27,10 +33,9 @@ final class SequenceJumpProbation {
     static final int CONFIRM_AHEAD = 64;
 
     private final int maxDatagramBytes;
+    private final SequenceJumpConfirmation jump = new SequenceJumpConfirmation(CONFIRM_BEHIND, CONFIRM_AHEAD);
     private byte[] held;
     private int heldLength;
-    private int heldSequence;
-    private boolean holding;
 
     /** @param maxDatagramBytes the longest datagram the viewer reads, in bytes */
     SequenceJumpProbation(int maxDatagramBytes) {
@@ -39,7 +44,7 @@ final class SequenceJumpProbation {
 
     /** Whether a packet is held. */
     boolean holding() {
-        return holding;
+        return jump.pending();
     }
 
     /**
@@ -48,21 +53,17 @@ final class SequenceJumpProbation {
      * packet again.
      */
     boolean confirms(int sequenceNumber) {
-        if (!holding) {
-            return false;
-        }
-        int distance = SequenceNumbers.distance(heldSequence, sequenceNumber & 0xFFFF);
-        return distance != 0 && distance >= -CONFIRM_BEHIND && distance <= CONFIRM_AHEAD;
+        return jump.confirms(sequenceNumber);
     }
 
     /** Whether the packet is the held one again (a duplicate of it). */
     boolean isHeld(int sequenceNumber) {
-        return holding && heldSequence == (sequenceNumber & 0xFFFF);
+        return jump.isPending(sequenceNumber);
     }
 
     /** Whether the held packet is numbered before the given one. */
     boolean isBefore(int sequenceNumber) {
-        return SequenceNumbers.distance(heldSequence, sequenceNumber & 0xFFFF) > 0;
+        return SequenceNumbers.distance(jump.pendingSequence(), sequenceNumber & 0xFFFF) > 0;
     }
 
     /**
@@ -78,8 +79,7 @@ final class SequenceJumpProbation {
         }
         System.arraycopy(datagram, 0, held, 0, length);
         heldLength = length;
-        heldSequence = sequenceNumber & 0xFFFF;
-        holding = true;
+        jump.pend(sequenceNumber);
     }
 
     /** The held datagram's bytes, from index 0 ({@link #heldLength()} of them); valid until the next hold. */
@@ -94,6 +94,6 @@ final class SequenceJumpProbation {
 
     /** Forgets the held packet (after it was offered, or when it proved a stray). */
     void release() {
-        holding = false;
+        jump.clear();
     }
 }

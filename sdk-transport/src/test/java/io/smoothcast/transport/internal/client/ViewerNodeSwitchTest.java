@@ -385,6 +385,46 @@ class ViewerNodeSwitchTest {
     }
 
     @Test
+    void numberingJumps_thenTwoPacketsOfTheOldNumbering_neitherReplayAnOldFrameNorCutTheNewStream() {
+        // The numbering moves far (into the half of the circle behind the old one, so the viewer's
+        // own jump check does not see it and the buffer's sequence unwrapper confirms it). Two
+        // late copies of the old numbering's packets then arrive in sequence: they are late, not a
+        // second restart back to the old numbering (which replayed an old frame and lost the new
+        // numbering's next one).
+        start(FailoverPolicy.defaults());
+        run(1000);
+        int jumpFrame = publisherFrame() + 1;
+        a.sequenceOffset = 40_000;
+        run(300);
+        int old = publisherFrame() - 25;
+        a.deliver(mediaPacket(old, old, true, true, 61_000));
+        a.deliver(mediaPacket(old + 1, old + 1, true, true, 61_001));
+        run(1000);
+        List<Integer> expected = IntStream.rangeClosed(played.get(0), publisherFrame() - 10)
+                .filter(frame -> frame != jumpFrame).boxed().toList();
+        assertEquals(expected, played, "every frame once, in order, but the jump's first (its confirmation waited for)");
+        assertEquals(2, engine.tracks()[0].buffer().readStats(new JitterBufferStats()).packetsDiscardedLate());
+    }
+
+    @Test
+    void numberingJumpsFarAhead_thenTwoPacketsOfTheOldNumbering_areLate_theNewStreamPlaysOn() {
+        // The viewer's own probation confirms this jump and restarts the buffer; the old
+        // numbering's late copies then lie behind the new one and must not take it back.
+        start(FailoverPolicy.defaults());
+        run(1000);
+        a.sequenceOffset = 700;
+        run(300);
+        int old = publisherFrame() - 25;
+        a.deliver(mediaPacket(old, old, true, true, 61_000));
+        a.deliver(mediaPacket(old + 1, old + 1, true, true, 61_001));
+        run(1000);
+        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
+                "every frame once, in order");
+        assertEquals(2, engine.tracks()[0].buffer().readStats(new JitterBufferStats()).packetsDiscardedLate());
+    }
+
+    @Test
     void streamInfoLost_mediaForAnUnknownTrack_viewerAsksTheNodeAgain_andPlays() {
         // LossRecoveryIT under load: the viewer joined before the publisher, and the one
         // STREAM_INFO telling it the tracks was lost on the lossy link; every packet after it
