@@ -8,7 +8,6 @@ import io.smoothcast.rtp.SequenceNumbers;
 import io.smoothcast.rtp.TransportCcFeedbackView;
 import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
 import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The relay's sending side towards one subscriber session: its own transport-wide sequence
@@ -36,8 +35,6 @@ final class SubscriberDownlink {
     static final long MIN_START_BITRATE_BPS = 300_000;
     private static final long MIN_BITRATE_BPS = 50_000;
     private static final long MAX_BITRATE_BPS = 100_000_000;
-    /** Downlinks made so far in this process: only to spread their batches' phases. */
-    private static final AtomicInteger CREATED = new AtomicInteger();
     /** Copies recorded in the controller together by default ({@link #pending}). */
     static final int PENDING_SENDS = 8;
 
@@ -66,15 +63,6 @@ final class SubscriberDownlink {
      */
     private final long[] pending;
     private int pendingSends;
-    /**
-     * Copies left before the next batch goes in. The first batch of each downlink is shorter by
-     * a phase that differs between downlinks ({@link #CREATED}), so that when every subscriber
-     * gets every packet, each packet's fan-out carries about one batch in
-     * {@value #PENDING_SENDS} rather than every {@value #PENDING_SENDS}th packet carrying all of
-     * them. A feedback or tick recording the batch early does not reset the count, so
-     * the phases stay spread.
-     */
-    private int untilBatch;
     /** Unwrapped transport-wide sequence number of the next packet to this subscriber. */
     private long nextTransportSequence;
     private boolean feedbackSeen;
@@ -97,7 +85,6 @@ final class SubscriberDownlink {
             throw new IllegalArgumentException("recordsPerBatch must be >= 1: " + recordsPerBatch);
         }
         this.pending = new long[2 * recordsPerBatch];
-        this.untilBatch = 1 + Math.floorMod(CREATED.getAndIncrement(), recordsPerBatch);
         this.controller = CongestionController.builder()
                 .maxBitrateBps(MAX_BITRATE_BPS)
                 .minBitrateBps(MIN_BITRATE_BPS)
@@ -133,9 +120,7 @@ final class SubscriberDownlink {
         int at = 2 * pendingSends;
         pending[at] = nowNs;
         pending[at + 1] = ((long) bytes << 32) | (prober.sendingClusterId() & 0xFFFF_FFFFL);
-        pendingSends++;
-        if (--untilBatch == 0) {
-            untilBatch = pending.length / 2;
+        if (++pendingSends == pending.length / 2) {
             recordPendingSends();
         }
         prober.onSent(bytes);
