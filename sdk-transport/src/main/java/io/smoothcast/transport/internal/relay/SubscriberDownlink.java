@@ -35,8 +35,6 @@ final class SubscriberDownlink {
     static final long MIN_START_BITRATE_BPS = 300_000;
     private static final long MIN_BITRATE_BPS = 50_000;
     private static final long MAX_BITRATE_BPS = 100_000_000;
-    /** Copies recorded in the controller together by default ({@link #pending}). */
-    static final int PENDING_SENDS = 8;
 
     private final CongestionController controller;
     private final TransportFeedbackConverter converter = new TransportFeedbackConverter();
@@ -47,22 +45,6 @@ final class SubscriberDownlink {
     private final TransportCcFeedbackView view = new TransportCcFeedbackView();
     private final DownlinkProber prober = new DownlinkProber();
     private final ProbeClusterRequest probeRequest = new ProbeClusterRequest();
-    /**
-     * Packets numbered but not yet recorded in {@link #controller}: for each, its send time in
-     * ns, then its size in the upper and its probe cluster id in the lower 32 bits of the next
-     * long. Their numbers are the {@link #pendingSends} just below {@link #nextTransportSequence}.
-     *
-     * <p>Why: recording a copy in the controller walks the controller, its sent-packet history,
-     * that history's array and its sent-bitrate window; with hundreds of subscribers those lines
-     * have left the cache by the subscriber's next packet, and the history's ring (8 192 slots,
-     * 192 KiB per subscriber) is written at a line that was last touched seconds ago. Here a
-     * copy writes 16 bytes into this small array instead, which stays in the cache. When it is
-     * full ({@value #PENDING_SENDS} copies by default), or before anything reads the controller,
-     * the records go in together, in the same order and with the same arguments as one by one,
-     * so the controller's state is the same whenever it is read (SubscriberDownlinkRecordBatchTest).
-     */
-    private final long[] pending;
-    private int pendingSends;
     /** Unwrapped transport-wide sequence number of the next packet to this subscriber. */
     private long nextTransportSequence;
     private boolean feedbackSeen;
@@ -72,19 +54,6 @@ final class SubscriberDownlink {
      *     the selector's hold time if feedback shows no congestion
      */
     SubscriberDownlink(long startBitrateBps) {
-        this(startBitrateBps, PENDING_SENDS);
-    }
-
-    /**
-     * @param startBitrateBps as in {@link #SubscriberDownlink(long)}
-     * @param recordsPerBatch copies recorded in the controller together, at least 1 (1: each
-     *     at once); a test compares batches with single records
-     */
-    SubscriberDownlink(long startBitrateBps, int recordsPerBatch) {
-        if (recordsPerBatch < 1) {
-            throw new IllegalArgumentException("recordsPerBatch must be >= 1: " + recordsPerBatch);
-        }
-        this.pending = new long[2 * recordsPerBatch];
         this.controller = CongestionController.builder()
                 .maxBitrateBps(MAX_BITRATE_BPS)
                 .minBitrateBps(MIN_BITRATE_BPS)
@@ -117,25 +86,9 @@ final class SubscriberDownlink {
         stallGuard.onEvent(nowNs, nextTransportSequence);
         long sequence = nextTransportSequence++;
         stallGuard.onSent(sequence, nowNs);
-        int at = 2 * pendingSends;
-        pending[at] = nowNs;
-        pending[at + 1] = ((long) bytes << 32) | (prober.sendingClusterId() & 0xFFFF_FFFFL);
-        if (++pendingSends == pending.length / 2) {
-            recordPendingSends();
-        }
+        controller.onPacketSent(sequence, bytes, nowNs, prober.sendingClusterId());
         prober.onSent(bytes);
         return (int) sequence & 0xFFFF;
-    }
-
-    /** Hands the copies numbered since the last call to the controller, oldest first. */
-    private void recordPendingSends() {
-        long firstSequence = nextTransportSequence - pendingSends;
-        for (int i = 0; i < pendingSends; i++) {
-            long sizeAndCluster = pending[2 * i + 1];
-            controller.onPacketSent(firstSequence + i, (int) (sizeAndCluster >>> 32), pending[2 * i],
-                    (int) sizeAndCluster);
-        }
-        pendingSends = 0;
     }
 
     /**
@@ -147,7 +100,6 @@ final class SubscriberDownlink {
         if (view.wrap(buffer, offset, length) != io.smoothcast.rtp.ParseStatus.OK) {
             return false;
         }
-        recordPendingSends();
         stallGuard.onEvent(nowNs, nextTransportSequence);
         TransportFeedback feedback = converter.convert(view, nextTransportSequence - 1);
         if (feedback == null || feedback.size() == 0) {
@@ -187,7 +139,6 @@ final class SubscriberDownlink {
 
     /** Timer work of the controller; every 20 ms. */
     void onTick(long nowNs) {
-        recordPendingSends();
         stallGuard.onEvent(nowNs, nextTransportSequence);
         if (stallGuard.timeoutMayRun(nowNs)) {
             controller.onTick(nowNs); // its feedback timeout: not while a stall of ours explains the silence
@@ -201,7 +152,6 @@ final class SubscriberDownlink {
      * @param neededBps the estimate the next layer up needs, in bps, or 0 if there is none
      */
     DownlinkProber.Action probeTick(long nowNs, long neededBps) {
-        recordPendingSends();
         DownlinkProber.Action action = prober.onTick(nowNs, controller.targetBitrateBps(), controller.lossFraction(),
                 neededBps, controller.lastProbeResultClusterId(), controller.lastProbeResultBps());
         if (action == DownlinkProber.Action.START_PROBE) {
@@ -223,13 +173,11 @@ final class SubscriberDownlink {
 
     /** The loss fraction of the latest feedback, in [0, 1]. */
     double lossFraction() {
-        recordPendingSends();
         return controller.lossFraction();
     }
 
     /** The controller's target for this subscriber's downlink, in bps. */
     long estimateBps() {
-        recordPendingSends();
         return controller.targetBitrateBps();
     }
 }
