@@ -112,10 +112,11 @@ final class ViewCommand implements Callable<Integer> {
                     ViewerMeter.Sample sample = meter.sample(System.nanoTime());
                     ViewerStats s = viewer.stats();
                     String line = String.format(Locale.ROOT,
-                            "%s %s %5.1fs  %s  latency %s  frames %d  lost %d  rtx %d  freezes %d  rtt %s",
+                            "%s %s %5.1fs  %s  latency %s  frames %d  lost %d  rtx %d  freezes %d  rtt %s  stalls %d",
                             Format.address(node), viewer.state(), elapsedNs / 1e9, Format.bitrate(sample.bitrateBps()),
                             Format.millis(sample.latencyMs()), s.framesDelivered(), s.packetsLost(),
-                            s.retransmissionsReceived(), s.freezeCount(), Format.millis(s.rttNs() / 1e6));
+                            s.retransmissionsReceived(), s.freezeCount(), Format.millis(s.rttNs() / 1e6),
+                            viewer.readerStallCount());
                     status.print(inPlace ? "\r" + line + "\u001b[K" : line + System.lineSeparator());
                     status.flush();
                     framesSeen[0] = meter.videoFrames();
