@@ -165,14 +165,7 @@ class BroadcasterEngineTest {
 
     @Test
     void transportFeedback_reachesTheController_andForgedNumbersAreIgnored() {
-        connect();
-        for (int i = 0; i < 20; i++) {
-            queue(0, 500);
-            engine.drain(nowNs);
-            nowNs += 20 * MS;
-            engine.onWake(nowNs);
-        }
-        out.drain();
+        sendTwentyPackets();
         TransportCcFeedbackWriter writer = new TransportCcFeedbackWriter(100);
         writer.reset(9, VIDEO.ssrc(), 0, 0);
         for (int i = 0; i < 20; i++) {

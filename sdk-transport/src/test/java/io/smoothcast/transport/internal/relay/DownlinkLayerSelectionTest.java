@@ -3,7 +3,6 @@ package io.smoothcast.transport.internal.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
@@ -34,14 +33,9 @@ class DownlinkLayerSelectionTest extends SimulcastRelayHarness {
         }
 
         void onPacket(byte[] bytes) {
-            assertEquals(ParseStatus.OK, view.wrap(bytes, 0, bytes.length));
-            int transportSequence = view.transportSequenceNumber(TRANSPORT_ID);
-            assertTrue(transportSequence >= 0, "the node stamps every packet");
-            long arrivalNs = link.arrivalNs(bytes.length, nowNs);
-            if (arrivalNs < 0) {
-                return; // tail drop
+            if (!intoBottleneck(bytes, link, inFlight)) {
+                return;
             }
-            inFlight.add(new long[] {transportSequence, arrivalNs});
             if (view.payloadType() == LAYERS[0].rtxPayloadType()) {
                 return; // a retransmission or probe padding: it loads the link, it is not a layer's packet
             }

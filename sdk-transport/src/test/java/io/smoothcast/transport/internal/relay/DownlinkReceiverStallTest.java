@@ -3,7 +3,6 @@ package io.smoothcast.transport.internal.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.transport.internal.cc.ReaderStallDetector;
 import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
@@ -53,14 +52,9 @@ class DownlinkReceiverStallTest extends SimulcastRelayHarness {
         }
 
         void onPacket(byte[] bytes) {
-            assertEquals(ParseStatus.OK, view.wrap(bytes, 0, bytes.length));
-            int transportSequence = view.transportSequenceNumber(TRANSPORT_ID);
-            assertTrue(transportSequence >= 0, "the node stamps every packet");
-            long arrivalNs = link.arrivalNs(bytes.length, nowNs);
-            if (arrivalNs < 0) {
-                return; // tail drop
+            if (!intoBottleneck(bytes, link, inFlight)) {
+                return;
             }
-            inFlight.add(new long[] {transportSequence, arrivalNs});
             int layer = layerOf(view.ssrc());
             if (view.payloadType() == LAYERS[0].payloadType() && layer >= 0) {
                 received.add(new int[] {layer, (int) (nowNs / 1_000_000_000L)});

@@ -1,9 +1,13 @@
 package io.smoothcast.transport.internal.relay;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.RtpPacketWriter;
@@ -13,6 +17,7 @@ import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +54,26 @@ abstract class SimulcastRelayHarness {
     private final int[] publisherSequence = new int[LAYERS.length];
     private int publisherTransportSequence;
     private boolean keyframeRequested;
+
+    /**
+     * A packet the relay sent a subscriber, into that subscriber's bottleneck: parsed into
+     * {@link #view} (its transport-wide number checked) and, unless the bottleneck drops it,
+     * queued in {@code inFlight} with its arrival time.
+     *
+     * @param inFlight the subscriber's packets on the way: {transport sequence, arrival ns}
+     * @return whether it got through (false: tail drop)
+     */
+    boolean intoBottleneck(byte[] bytes, Bottleneck link, ArrayDeque<long[]> inFlight) {
+        assertEquals(ParseStatus.OK, view.wrap(bytes, 0, bytes.length));
+        int transportSequence = view.transportSequenceNumber(TRANSPORT_ID);
+        assertTrue(transportSequence >= 0, "the node stamps every packet");
+        long arrivalNs = link.arrivalNs(bytes.length, nowNs);
+        if (arrivalNs < 0) {
+            return false; // tail drop
+        }
+        inFlight.add(new long[] {transportSequence, arrivalNs});
+        return true;
+    }
 
     @AfterEach
     void releaseCache() {
