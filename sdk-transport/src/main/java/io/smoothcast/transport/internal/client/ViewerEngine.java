@@ -348,8 +348,13 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     // once a second packet near this one confirms the jump, so that one stray
                     // packet cannot throw away what the buffer holds.
                     SequenceJumpProbation probation = t.jumpProbation();
-                    if (probation.isOfNumberingLeft(rtp.sequenceNumber(), t.buffer().capacityPackets(),
-                            SequenceUnwrapper.DEFAULT_MAX_DROPOUT)) {
+                    // A packet less than the unwrapper's dropout ahead would be its numbering
+                    // going on there (a gap of losses): a jump here, whatever numbering it lies
+                    // near. Further off, a packet of the numbering left is the unwrapper's to
+                    // judge (late, or that numbering coming back), as it judges it in that order.
+                    boolean inTheBuffersWindow = ahead > 0 && ahead < SequenceUnwrapper.DEFAULT_MAX_DROPOUT;
+                    if (!inTheBuffersWindow && probation.isOfNumberingLeft(rtp.sequenceNumber(),
+                            t.buffer().capacityPackets(), SequenceUnwrapper.DEFAULT_MAX_DROPOUT)) {
                         offerOfNumberingLeft(t, probation, nowNs);
                         return;
                     }

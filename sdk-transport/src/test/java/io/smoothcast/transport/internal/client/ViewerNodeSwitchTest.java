@@ -426,6 +426,23 @@ class ViewerNodeSwitchTest {
     }
 
     @Test
+    void numberingJumpsFarAheadTwice_bothJumpsRestartTheBuffer_andNoFrameIsLost() {
+        // The second jump lands less than the unwrapper's dropout ahead of the numbering the first
+        // left: still a jump for the viewer, not a packet of that numbering (the buffer would
+        // bridge it as a gap of losses).
+        start(FailoverPolicy.defaults());
+        run(1000);
+        a.sequenceOffset = 700;
+        run(500);
+        a.sequenceOffset = 1400;
+        run(1000);
+        assertEquals(2, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
+                "every frame once, in order");
+        assertEquals(0, engine.tracks()[0].reception().cumulativeLost());
+    }
+
+    @Test
     void oneStrayPacketFarBehind_isDropped_theBufferKeepsPlayingEveryFrame() {
         start(FailoverPolicy.defaults());
         run(1000);
