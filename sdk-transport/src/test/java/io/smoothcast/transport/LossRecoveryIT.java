@@ -128,8 +128,8 @@ class LossRecoveryIT {
                     List<Integer> delivered = measured(collector.indices());
                     int lost = FRAMES - delivered.size();
                     String detail = "lost " + lost + " of " + FRAMES + " frames; missing " + missing(collector.indices()) + "; "
-                            + uplink.stats() + "; " + broadcaster.stats() + "; " + relay.stats() + "; "
-                            + stalls.describe(startNs);
+                            + uplink.stats() + "; " + broadcaster.stats() + "; " + relay.stats() + "; " + viewer.stats()
+                            + "; " + stalls.describe(startNs);
                     System.out.println("LossRecoveryIT uplink: " + detail);
                     assertEquals(0, collector.corrupted());
                     assertTrue(uplink.stats().toTargetLost() > 0, "the emulator did drop: " + detail);
