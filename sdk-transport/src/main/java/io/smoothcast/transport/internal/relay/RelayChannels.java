@@ -206,10 +206,6 @@ public final class RelayChannels {
         }
         owner.eventLoop().submit(() -> {
             ticker.cancel(false);
-            // Stop reading before the sessions go: a keepalive read after engine.close() would be
-            // answered NOT_JOINED, and its client would take the closing node for a restarted one
-            // (FailoverIT saw that under load, when the close took longer than a keepalive interval).
-            owner.close();
             engine.close();
         }).awaitUninterruptibly(5, TimeUnit.SECONDS);
         owner.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
