@@ -27,25 +27,9 @@ import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
  * client, a plain RTP tool) keeps its static layer cap instead of a controller that would back
  * off for want of feedback.
  *
- * <p>What a copy touches is kept here, in the downlink itself: the next number, the prober's
- * sending cluster id (a copy of {@link DownlinkProber#sendingClusterId()}, refreshed whenever the
- * prober's state can change) and a small batch of (send time, size, cluster id) records. The
- * stall guard, the controller and the prober get the records only when something reads them
- * (feedback, tick, probe decision, estimate, loss, a stall, a full batch), with the same calls in
- * the same order as one by one, so every decision is the same. A copy then touches this object
- * and its batch array, not four more objects per subscriber, each mostly out of the cache by the
- * subscriber's next packet (BENCHMARKS.md, "Relay fan-out, session 9").
- *
  * <p>Not thread-safe: the relay's I/O thread. Allocates nothing after construction.
  */
 final class SubscriberDownlink {
-
-    /**
-     * Copies recorded per batch. While a subscriber gets fewer than {@value} packets between two
-     * of the relay's 20 ms ticks (800 packets/s), the batch is handed over by the tick, which
-     * touches the stall guard and the controller anyway.
-     */
-    static final int RECORD_BATCH = 16;
 
     /** Lowest start estimate, in bps, whatever the layers announce. */
     static final long MIN_START_BITRATE_BPS = 300_000;
@@ -63,12 +47,6 @@ final class SubscriberDownlink {
     private final ProbeClusterRequest probeRequest = new ProbeClusterRequest();
     /** Unwrapped transport-wide sequence number of the next packet to this subscriber. */
     private long nextTransportSequence;
-    /** {@link DownlinkProber#sendingClusterId()}, refreshed whenever the prober's state can change. */
-    private int sendingClusterId = -1;
-    /** Records not handed over yet, two longs each: send time in ns, then size << 32 | cluster id. */
-    private final long[] pendingRecords;
-    private final int recordBatch;
-    private int pendingCount;
     private boolean feedbackSeen;
 
     /**
@@ -76,20 +54,6 @@ final class SubscriberDownlink {
      *     the selector's hold time if feedback shows no congestion
      */
     SubscriberDownlink(long startBitrateBps) {
-        this(startBitrateBps, RECORD_BATCH);
-    }
-
-    /**
-     * @param startBitrateBps as in {@link #SubscriberDownlink(long)}
-     * @param recordBatch copies recorded per batch, at least 1; 1 hands every copy over at once
-     *     (the identity test's reference)
-     */
-    SubscriberDownlink(long startBitrateBps, int recordBatch) {
-        if (recordBatch < 1) {
-            throw new IllegalArgumentException("recordBatch must be >= 1: " + recordBatch);
-        }
-        this.recordBatch = recordBatch;
-        this.pendingRecords = new long[2 * recordBatch];
         this.controller = CongestionController.builder()
                 .maxBitrateBps(MAX_BITRATE_BPS)
                 .minBitrateBps(MIN_BITRATE_BPS)
@@ -120,35 +84,10 @@ final class SubscriberDownlink {
      */
     int recordSent(int bytes, long nowNs) {
         long sequence = nextTransportSequence++;
-        int slot = 2 * pendingCount;
-        pendingRecords[slot] = nowNs;
-        pendingRecords[slot + 1] = (long) bytes << 32 | (sendingClusterId & 0xFFFF_FFFFL);
-        if (++pendingCount == recordBatch) {
-            handOverRecords();
-        }
+        stallGuard.onSent(sequence, nowNs);
+        controller.onPacketSent(sequence, bytes, nowNs, prober.sendingClusterId());
+        prober.onSent(bytes);
         return (int) sequence & 0xFFFF;
-    }
-
-    /**
-     * Gives the stall guard, the controller and the prober the copies recorded since the last
-     * time, oldest first, with the calls {@link #recordSent} would have made one by one. Each of
-     * the three keeps its own order; none of them reads another's state.
-     */
-    private void handOverRecords() {
-        int count = pendingCount;
-        if (count == 0) {
-            return;
-        }
-        pendingCount = 0;
-        long sequence = nextTransportSequence - count;
-        for (int i = 0; i < count; i++, sequence++) {
-            long sentNs = pendingRecords[2 * i];
-            long sizeAndCluster = pendingRecords[2 * i + 1];
-            int bytes = (int) (sizeAndCluster >>> 32);
-            stallGuard.onSent(sequence, sentNs);
-            controller.onPacketSent(sequence, bytes, sentNs, (int) sizeAndCluster);
-            prober.onSent(bytes);
-        }
     }
 
     /**
@@ -160,7 +99,6 @@ final class SubscriberDownlink {
         if (view.wrap(buffer, offset, length) != io.smoothcast.rtp.ParseStatus.OK) {
             return false;
         }
-        handOverRecords();
         TransportFeedback feedback = converter.convert(view, nextTransportSequence - 1);
         if (feedback == null || feedback.size() == 0) {
             return true;
@@ -189,7 +127,6 @@ final class SubscriberDownlink {
      * @param count how many consecutive numbers, at least 1
      */
     void onUntimedArrivals(int firstSequence, int count) {
-        handOverRecords();
         long lastSent = nextTransportSequence - 1;
         if (lastSent < 0) {
             return;
@@ -206,13 +143,11 @@ final class SubscriberDownlink {
      * @param stallNs how long it was off, in ns
      */
     void onRelayStall(long nowNs, long stallNs) {
-        handOverRecords(); // the packets numbered before the stall end its settling's way
         stallGuard.onRelayStall(nowNs, stallNs, nextTransportSequence);
     }
 
     /** Timer work of the controller; every 20 ms. */
     void onTick(long nowNs) {
-        handOverRecords();
         if (stallGuard.timeoutMayRun(nowNs)) {
             controller.onTick(nowNs); // its feedback timeout: not while a stall of ours explains the silence
         }
@@ -225,20 +160,17 @@ final class SubscriberDownlink {
      * @param neededBps the estimate the next layer up needs, in bps, or 0 if there is none
      */
     DownlinkProber.Action probeTick(long nowNs, long neededBps) {
-        handOverRecords();
         DownlinkProber.Action action = prober.onTick(nowNs, controller.targetBitrateBps(), controller.lossFraction(),
                 neededBps, controller.lastProbeResultClusterId(), controller.lastProbeResultBps());
         if (action == DownlinkProber.Action.START_PROBE) {
             controller.requestProbeCluster(prober.probeRateBps(), DownlinkProber.PROBE_DURATION_NS, probeRequest);
             prober.started(probeRequest.clusterId(), probeRequest.minBytes(), nowNs);
         }
-        sendingClusterId = prober.sendingClusterId(); // only onTick and started change it
         return action;
     }
 
     /** Padding bytes to send now for the probe cluster in progress (0 if none). */
     long probePaddingDue(long nowNs) {
-        handOverRecords();
         return prober.paddingBytesDue(nowNs);
     }
 
@@ -249,13 +181,11 @@ final class SubscriberDownlink {
 
     /** The loss fraction of the latest feedback, in [0, 1]. */
     double lossFraction() {
-        handOverRecords();
         return controller.lossFraction();
     }
 
     /** The controller's target for this subscriber's downlink, in bps. */
     long estimateBps() {
-        handOverRecords();
         return controller.targetBitrateBps();
     }
 }
