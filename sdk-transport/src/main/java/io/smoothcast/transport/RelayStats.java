@@ -332,7 +332,7 @@ public final class RelayStats {
      * {@code EACCES}). Each such copy is dropped on its own, as Netty drops a failed datagram
      * write; the other copies of the packet go out. Always 0 on Netty's ordinary write path.
      *
-     * @return copies dropped so since the node started, summed over its fan-out threads
+     * @return those copies since the node started, summed over its fan-out threads
      */
     public long nativeCopiesRefused() {
         return nativeCopiesRefused;
