@@ -80,7 +80,12 @@ public final class HandOffQueue extends HandOffPadding3 implements BenchmarkJitt
         }
     }
 
-    private static final int STRIDE = 2;
+    /**
+     * Longs per slot record: 2 by default (four slots per cache line); the diagnostic
+     * {@code -Dfloor.handoff.stride=4} or {@code 8} spreads the same two fields over 32 or 64 bytes,
+     * to price the slot lines that move between the cores per packet.
+     */
+    private static final int STRIDE = Integer.getInteger("floor.handoff.stride", 2);
     private static final int SEQUENCE = 0;
     /** Length in the high 32 bits, offset in the low 32. */
     private static final int LENGTH_AND_OFFSET = 1;
@@ -94,6 +99,9 @@ public final class HandOffQueue extends HandOffPadding3 implements BenchmarkJitt
     public HandOffQueue(int capacity) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two >= 2: " + capacity);
+        }
+        if (STRIDE != 2 && STRIDE != 4 && STRIDE != 8) {
+            throw new IllegalArgumentException("floor.handoff.stride must be 2, 4 or 8: " + STRIDE);
         }
         this.mask = capacity - 1;
         this.meta = new long[capacity * STRIDE];

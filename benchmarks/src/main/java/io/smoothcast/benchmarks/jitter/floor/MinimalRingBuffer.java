@@ -139,7 +139,12 @@ public final class MinimalRingBuffer extends MinimalRingPadding4 implements Benc
         }
     }
 
-    private static final int STRIDE = 4;
+    /**
+     * Longs per slot record: 4 by default (32 bytes, two slots per cache line); the diagnostic
+     * {@code -Dfloor.ring.stride=8} spreads the same fields over 64 bytes, as the SDK's ring does,
+     * to price the slot lines that move between the cores per packet with two threads.
+     */
+    private static final int STRIDE = Integer.getInteger("floor.ring.stride", 4);
     private static final int SEQUENCE = 0;
     private static final int MEDIA = 1;
     /** Marker bit in bit 0, length above it. */
@@ -172,6 +177,9 @@ public final class MinimalRingBuffer extends MinimalRingPadding4 implements Benc
      * @param clockRateHz RTP clock rate
      */
     public MinimalRingBuffer(int capacity, int clockRateHz) {
+        if (STRIDE != 4 && STRIDE != 8) {
+            throw new IllegalArgumentException("floor.ring.stride must be 4 or 8: " + STRIDE);
+        }
         this.mask = capacity - 1;
         this.clockRateHz = clockRateHz;
         // The producer's objects (written per packet) are allocated before the slot arrays and
