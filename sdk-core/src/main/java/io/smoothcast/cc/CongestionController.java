@@ -40,7 +40,11 @@ import io.smoothcast.cc.internal.TrendlineEstimator;
  * clock); nothing reads a clock, nothing allocates after construction.
  *
  * <p>Untrusted feedback: entries for unknown or forgotten sequence numbers and duplicates are
- * counted and skipped; nonsensical receive times reset the delay estimator's grouping.
+ * counted and skipped; nonsensical receive times reset the delay estimator's grouping. Packets
+ * reported {@linkplain TransportFeedback#addReceivedUntimed received at an unknown time} (read
+ * late after a stall of the receiver's or a relay's thread) count as received in the loss share
+ * and in {@link #reportedReceivedPackets()}, and in nothing that needs an arrival time (delay
+ * gradient, acknowledged bitrate, probes, RTT).
  *
  * <p>Thread-safety: not thread-safe. One thread (the transport's I/O or pacing thread) owns it.
  */
@@ -170,6 +174,7 @@ public final class CongestionController {
             return;
         }
         int received = 0;
+        int untimed = 0;
         int lost = 0;
         boolean overuseSeen = false;
         long newestSendNs = 0;
@@ -193,6 +198,10 @@ public final class CongestionController {
                 continue;
             }
             received++;
+            if (!feedback.hasReceiveTime(i)) {
+                untimed++; // it arrived (the loss share counts it); when is unknown, so nothing else does
+                continue;
+            }
             long sendNs = history.sendTimeNs(slot);
             long arrivalNs = feedback.receiveTimeNs(i);
             int size = history.sizeBytes(slot);
@@ -221,8 +230,12 @@ public final class CongestionController {
         }
         receivedPackets += received;
         lostPackets += lost;
-        if (received + lost == 0) {
-            return; // nothing we knew about: not evidence that the path works
+        if (received - untimed + lost == 0) {
+            // Nothing we knew about, or only arrivals of unknown time: the delay-based side and
+            // the feedback timeout learn nothing from them (a stalled receiver or relay explains
+            // the silence, not the path); the loss share counts them with the next feedback.
+            lossBased.onReported(untimed, 0);
+            return;
         }
         haveFeedback = true;
         lastFeedbackNs = nowNs;

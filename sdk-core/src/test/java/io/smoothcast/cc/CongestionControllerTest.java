@@ -132,6 +132,79 @@ class CongestionControllerTest {
         assertEquals((long) (0.85 * before), probe.bitrateBps(), 1_000);
     }
 
+    /**
+     * After a stall of the receiver's reader, 229 of 250 packets are reported with read times that
+     * are not arrival times and 21 are lost (8.4 %). Untimed, they count as received: the loss
+     * share is 8.4 %, no cut. Left out (as the transport did before), the same feedback reads as 100 %
+     * loss and the loss-based limit halves the rate.
+     */
+    @Test
+    void untimedArrivals_countAsReceivedInTheLossShare_andInNothingTimed() {
+        CongestionController untimedCounted = controller(false);
+        CongestionController untimedLeftOut = controller(false);
+        TransportFeedback feedback = new TransportFeedback(64);
+        long now = sendAndAck(untimedCounted, feedback, 0, 0, 30);
+        sendAndAck(untimedLeftOut, feedback, 0, 0, 30);
+        long ackedBefore = untimedCounted.ackedBitrateBps();
+        long rttBefore = untimedCounted.rttNs();
+        long targetBefore = untimedCounted.targetBitrateBps();
+
+        TransportFeedback counted = new TransportFeedback(256);
+        TransportFeedback leftOut = new TransportFeedback(256);
+        for (int i = 0; i < 250; i++) {
+            long seq = 30 + i;
+            untimedCounted.onPacketSent(seq, 1000, now + i * 10 * MS, -1);
+            untimedLeftOut.onPacketSent(seq, 1000, now + i * 10 * MS, -1);
+            if (i % 12 == 5) {
+                counted.addLost(seq);
+                leftOut.addLost(seq);
+            } else {
+                counted.addReceivedUntimed(seq);
+            }
+        }
+        now += 2600 * MS;
+        untimedCounted.onFeedback(counted, now);
+        untimedLeftOut.onFeedback(leftOut, now);
+
+        assertEquals(21 / 250.0, untimedCounted.lossFraction(), 1e-9);
+        assertEquals(Long.MAX_VALUE, untimedCounted.lossBasedLimitBps(), "8 % loss on a short queue limits nothing");
+        assertTrue(untimedCounted.targetBitrateBps() >= targetBefore, "not cut: " + untimedCounted.targetBitrateBps());
+        assertEquals(30 + 229, untimedCounted.reportedReceivedPackets());
+        assertEquals(21, untimedCounted.reportedLostPackets());
+        assertEquals(ackedBefore, untimedCounted.ackedBitrateBps(), "no arrival time, no acknowledged bitrate");
+        assertEquals(rttBefore, untimedCounted.rttNs(), "no RTT sample from untimed arrivals");
+
+        assertEquals(1.0, untimedLeftOut.lossFraction(), 1e-9);
+        assertTrue(untimedLeftOut.targetBitrateBps() <= targetBefore / 2 + 1, "the old way: "
+                + untimedLeftOut.targetBitrateBps());
+
+        untimedCounted.onFeedback(counted, now + 10 * MS);
+        assertEquals(250, untimedCounted.duplicateFeedbackEntries(), "untimed entries are marked reported too");
+    }
+
+    /** Feedback of untimed arrivals alone is no evidence about the path's delay: the timeout keeps running. */
+    @Test
+    void untimedArrivalsAlone_touchNothingButTheLossCount() {
+        CongestionController cc = controller(false);
+        TransportFeedback feedback = new TransportFeedback(64);
+        long now = sendAndAck(cc, feedback, 0, 0, 10);
+        long seq = 10;
+        long before = cc.targetBitrateBps();
+        long lastFeedbackNs = cc.lastFeedbackTimeNs();
+        TransportFeedback untimed = new TransportFeedback(64);
+        for (long t = now; t < now + 3 * S; t += 20 * MS) {
+            cc.onPacketSent(seq, 1000, t, -1);
+            untimed.clear();
+            untimed.addReceivedUntimed(seq++);
+            cc.onFeedback(untimed, t + 40 * MS);
+            cc.onTick(t);
+        }
+        assertEquals(lastFeedbackNs, cc.lastFeedbackTimeNs());
+        assertTrue(cc.isFeedbackTimedOut(), "as before untimed arrivals were reported, the timeout ran");
+        assertTrue(cc.targetBitrateBps() < before);
+        assertEquals(seq, cc.reportedReceivedPackets());
+    }
+
     @Test
     void silenceWithoutSending_isNoTimeout() {
         CongestionController cc = controller(false);

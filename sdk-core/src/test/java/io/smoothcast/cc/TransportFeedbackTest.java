@@ -19,10 +19,23 @@ class TransportFeedbackTest {
         assertEquals(10, feedback.sequence(0));
         assertTrue(feedback.isReceived(0));
         assertEquals(5_000, feedback.receiveTimeNs(0));
+        assertTrue(feedback.hasReceiveTime(0));
         assertFalse(feedback.isReceived(1));
+        assertFalse(feedback.hasReceiveTime(1));
         feedback.clear();
         assertEquals(0, feedback.size());
         assertTrue(feedback.addReceived(12, 6_000));
+    }
+
+    @Test
+    void untimedArrival_isReceivedWithoutATime() {
+        TransportFeedback feedback = new TransportFeedback(2);
+        assertTrue(feedback.addReceivedUntimed(7));
+        assertTrue(feedback.isReceived(0));
+        assertFalse(feedback.hasReceiveTime(0));
+        assertEquals(0, feedback.receiveTimeNs(0));
+        assertFalse(feedback.addReceivedUntimed(-1));
+        assertEquals(1, feedback.size());
     }
 
     @Test

@@ -85,7 +85,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * feedback drives the controller: its I/O thread stalled and it read some of our packets late.
      */
     public static final int NODE_STALL_REPORTS = 14;
-    /** Reported arrivals left out of the delay-based estimate because a stall report named them. */
+    /**
+     * Reported arrivals whose times were left out of the controller because a stall report named
+     * them (they still count as received in its loss share).
+     */
     public static final int UNTIMED_ARRIVALS_IGNORED = 15;
     private static final int COUNTER_COUNT = 16;
 
@@ -433,17 +436,17 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             return;
         }
         if (untimedFirst >= 0) {
-            feedback = withoutUntimedArrivals(feedback);
-            if (feedback.size() == 0) {
-                return; // every arrival was read late: nothing the delay-based estimate can use
-            }
+            feedback = withUntimedArrivalsMarked(feedback);
         }
         controller.onFeedback(feedback, nowNs);
         updateTarget(nowNs);
     }
 
-    /** The feedback without the received packets the node said it read late (its losses kept). */
-    private TransportFeedback withoutUntimedArrivals(TransportFeedback feedback) {
+    /**
+     * The feedback with the received packets the node said it read late marked untimed: their
+     * times go nowhere, but they arrived, so the loss share counts them (losses are kept as well).
+     */
+    private TransportFeedback withUntimedArrivalsMarked(TransportFeedback feedback) {
         timedFeedback.clear();
         for (int i = 0; i < feedback.size(); i++) {
             long sequence = feedback.sequence(i);
@@ -452,6 +455,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             } else if (sequence < untimedFirst || sequence > untimedLast) {
                 timedFeedback.addReceived(sequence, feedback.receiveTimeNs(i));
             } else {
+                timedFeedback.addReceivedUntimed(sequence);
                 counters.increment(UNTIMED_ARRIVALS_IGNORED);
             }
         }

@@ -142,6 +142,24 @@ public final class ReceptionStatistics {
     }
 
     /**
+     * How far a sequence number lies behind the highest one recorded.
+     *
+     * @param sequenceNumber a 16-bit sequence number
+     * @return the backward distance, 1-32768; 0 if it is not behind (or nothing was recorded yet)
+     */
+    public int behindHighest(int sequenceNumber) {
+        if (!started) {
+            return 0;
+        }
+        return Math.max(0, -SequenceNumbers.distance((int) highestExtended, sequenceNumber & 0xFFFF));
+    }
+
+    /** The highest sequence number recorded (16 bits; meaningless before the first packet). */
+    public int highestSequenceNumber() {
+        return (int) highestExtended & 0xFFFF;
+    }
+
+    /**
      * Makes the next packet recorded the start of a new run of numbering: the numbers between the
      * highest so far and that packet's are not expected, so they do not count as lost. For a
      * source that stopped and resumed with its numbering moved on (numbers the receiver was never

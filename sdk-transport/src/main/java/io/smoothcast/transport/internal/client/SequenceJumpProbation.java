@@ -4,8 +4,9 @@ import io.smoothcast.rtp.SequenceNumbers;
 import io.smoothcast.rtp.internal.SequenceJumpConfirmation;
 
 /**
- * Holds back the first packet of a track whose numbering jumped far ahead until a second packet
- * confirms the jump, as RFC 3550 appendix A.1 keeps a source on probation after a large jump.
+ * Holds back the first packet of a track whose numbering jumped far (ahead, or behind: a new
+ * numbering in the half of the 16-bit circle behind the old one) until a second packet confirms
+ * the jump, as RFC 3550 appendix A.1 keeps a source on probation after a large jump.
  *
  * <p>A real jump (the stream came back after a long silence, e.g. a publisher slow to reach the
  * node the viewer followed it to) goes on with packets numbered right after the first one; the
@@ -13,6 +14,11 @@ import io.smoothcast.rtp.internal.SequenceJumpConfirmation;
  * nothing is lost. A single stray packet far ahead (corrupted, forged or misrouted) is followed by
  * packets of the old numbering instead; the held packet is then dropped and the buffer keeps
  * everything it holds.
+ *
+ * <p>After a confirmed jump it remembers the numbering the jump left, as the jitter buffer's
+ * sequence unwrapper does: late copies and retransmissions of that numbering lie far from the new
+ * one, and must not be held as the start of yet another jump (two of them in sequence would
+ * confirm it and take the track back); they go to the buffer, which counts them late.
  *
  * <p>Which packet confirms the held one is decided by sdk-core's {@link SequenceJumpConfirmation},
  * the same probation the jitter buffer's sequence unwrapper runs with RFC 3550's window of one
@@ -36,6 +42,8 @@ final class SequenceJumpProbation {
     private final SequenceJumpConfirmation jump = new SequenceJumpConfirmation(CONFIRM_BEHIND, CONFIRM_AHEAD);
     private byte[] held;
     private int heldLength;
+    private boolean leftKnown;
+    private int leftHighest;
 
     /** @param maxDatagramBytes the longest datagram the viewer reads, in bytes */
     SequenceJumpProbation(int maxDatagramBytes) {
@@ -90,6 +98,30 @@ final class SequenceJumpProbation {
     /** The held datagram's length in bytes. */
     int heldLength() {
         return heldLength;
+    }
+
+    /**
+     * A jump was confirmed (or the buffer went back to the numbering left before): remembers the
+     * numbering the track leaves.
+     *
+     * @param highestSequence the highest sequence number of the numbering left
+     */
+    void rememberNumberingLeft(int highestSequence) {
+        leftKnown = true;
+        leftHighest = highestSequence & 0xFFFF;
+    }
+
+    /**
+     * Whether a packet lies where the numbering the last confirmed jump left would have taken it:
+     * less than {@code maxMisorder} behind its highest, less than {@code maxDropout} ahead (the
+     * window of the jitter buffer's unwrapper, which judges these packets).
+     */
+    boolean isOfNumberingLeft(int sequenceNumber, int maxMisorder, int maxDropout) {
+        if (!leftKnown) {
+            return false;
+        }
+        int distance = SequenceNumbers.distance(leftHighest, sequenceNumber & 0xFFFF);
+        return distance > -maxMisorder && distance < maxDropout;
     }
 
     /** Forgets the held packet (after it was offered, or when it proved a stray). */

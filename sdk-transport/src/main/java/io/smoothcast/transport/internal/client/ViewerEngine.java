@@ -14,6 +14,7 @@ import io.smoothcast.rtp.RtcpReportWriter;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.rtp.SequenceUnwrapper;
 import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
@@ -334,15 +335,29 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     t.buffer().restartOnNextPacket();
                     t.reception().restartOnNextPacket();
                     counters.increment(LAYER_RESUMES);
-                } else if (ahead >= t.buffer().capacityPackets() / 2) {
+                } else if (ahead >= t.buffer().capacityPackets() / 2
+                        || t.reception().behindHighest(rtp.sequenceNumber()) > t.buffer().capacityPackets()) {
                     // Too many numbers skipped for the buffer to bridge: it would give up its
                     // whole ring for this packet (and, beyond a ring's length, this packet and
                     // the frame after it too), and ask for every skipped number again. Half the
-                    // ring leaves the other half for the frames it still holds. A restart plays
-                    // those and goes on from here, with no NACK for numbers no node has; but only
+                    // ring leaves the other half for the frames it still holds. Or a number
+                    // further behind than the buffer keeps late packets for: a new numbering in
+                    // the half of the circle behind the old one (the buffer's unwrapper would
+                    // drop its first packet to confirm it). A restart plays what the buffer holds
+                    // and goes on from here, with no NACK for numbers no node has; but only
                     // once a second packet near this one confirms the jump, so that one stray
                     // packet cannot throw away what the buffer holds.
                     SequenceJumpProbation probation = t.jumpProbation();
+                    // A packet less than the unwrapper's dropout ahead would be its numbering
+                    // going on there (a gap of losses): a jump here, whatever numbering it lies
+                    // near. Further off, a packet of the numbering left is the unwrapper's to
+                    // judge (late, or that numbering coming back), as it judges it in that order.
+                    boolean inTheBuffersWindow = ahead > 0 && ahead < SequenceUnwrapper.DEFAULT_MAX_DROPOUT;
+                    if (!inTheBuffersWindow && probation.isOfNumberingLeft(rtp.sequenceNumber(),
+                            t.buffer().capacityPackets(), SequenceUnwrapper.DEFAULT_MAX_DROPOUT)) {
+                        offerOfNumberingLeft(t, probation, nowNs);
+                        return;
+                    }
                     if (!probation.confirms(rtp.sequenceNumber())) {
                         if (!probation.isHeld(rtp.sequenceNumber())) {
                             dropStray(probation);
@@ -351,6 +366,10 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                         return;
                     }
                     t.buffer().restartOnNextPacket();
+                    // The numbers between the two numberings were never meant for this viewer:
+                    // not expected, not lost; the reports' highest follows the new numbering.
+                    probation.rememberNumberingLeft(t.reception().highestSequenceNumber());
+                    t.reception().restartOnNextPacket();
                     counters.increment(SEQUENCE_JUMP_RESTARTS);
                     // Both packets, the lower number first: the buffer's new run starts there.
                     // The held one is offered as arriving now (it waited one packet interval).
@@ -402,6 +421,25 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         t.reception().onPacket(rtp.sequenceNumber(), rtp.timestamp(), nowNs, true);
         int result = t.buffer().offer(rtp.ssrc(), rtp.sequenceNumber(), rtp.timestamp(), rtp.marker(), nowNs,
                 datagram, rtp.payloadOffset(), rtp.payloadLength());
+        onVideoArrival(t, result, rtp.timestamp(), nowNs);
+    }
+
+    /**
+     * Offers a packet of the numbering the last confirmed jump left ({@link #rtp} wraps it in
+     * {@link #scratch}): the buffer's unwrapper remembers that numbering too and counts a late
+     * copy or retransmission of it late. Its number says nothing about the current numbering, so
+     * the reception statistics do not record it, unless the buffer took it: then the numbering
+     * left has come back (the unwrapper's return probation), and the statistics follow it.
+     */
+    private void offerOfNumberingLeft(ReceiveTrack t, SequenceJumpProbation probation, long nowNs) {
+        int result = t.buffer().offer(rtp.ssrc(), rtp.sequenceNumber(), rtp.timestamp(), rtp.marker(), nowNs,
+                scratch, rtp.payloadOffset(), rtp.payloadLength());
+        if (result == OfferResult.ACCEPTED) {
+            probation.rememberNumberingLeft(t.reception().highestSequenceNumber());
+            t.reception().restartOnNextPacket();
+            onCaptureTime(t, nowNs);
+            t.reception().onPacket(rtp.sequenceNumber(), rtp.timestamp(), nowNs, true);
+        }
         onVideoArrival(t, result, rtp.timestamp(), nowNs);
     }
 

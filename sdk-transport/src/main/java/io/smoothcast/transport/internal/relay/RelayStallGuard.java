@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * did not run in between, and the engine tells every downlink ({@link #onRelayStall}) before it
  * handles anything else. Then the delays of every packet numbered before the stall ended, and of
  * the packets numbered within one stall length after it (the backlog's burst, at most
- * {@link #MAX_SETTLE_NS}), are not trusted: the caller leaves their arrivals out of the
- * controller's feedback (losses still count). The controller's feedback timeout is held until the
+ * {@link #MAX_SETTLE_NS}), are not trusted: the caller hands their arrivals to the controller
+ * without their times (they count as received in the loss share only; losses count as ever). The controller's feedback timeout is held until the
  * first trusted arrival is reported (at most {@link #MAX_TIMEOUT_HOLD_NS} after the settling
  * ends), as the silence was the relay's.
  *
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * the stall's length. The subscriber notices its own stalls and says which numbers it stamped
  * late ({@link io.smoothcast.transport.internal.cc.UntimedArrivalsReport}, before the feedback
  * that reports them); {@link #distrustReceiverStamps} takes that range, and those arrivals are
- * left out like the ones around the relay's own stalls (losses still count).
+ * treated like the ones around the relay's own stalls.
  *
  * <p>Time comes from the caller. Not thread-safe: the relay's I/O thread. Allocates nothing.
  */
@@ -134,8 +134,8 @@ final class RelayStallGuard {
     }
 
     /**
-     * Reported arrivals left out of the controller because a stall (the relay's, or one the
-     * subscriber reported) made their delay meaningless.
+     * Reported arrivals whose times the controller did not get because a stall (the relay's, or
+     * one the subscriber reported) made their delay meaningless.
      */
     long untrustedArrivals() {
         return untrustedArrivals;

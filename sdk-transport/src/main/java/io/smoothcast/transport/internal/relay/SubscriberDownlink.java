@@ -19,8 +19,9 @@ import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
  * a probe cluster is on, every packet sent to the subscriber is tagged with the cluster's id.
  *
  * <p>The relay's own stalls are kept out of the estimate ({@link RelayStallGuard}): arrivals
- * whose delay a stall of this thread distorted are left out of the feedback the controller
- * gets; so are the arrivals the subscriber says it stamped late after a stall of its own
+ * whose delay a stall of this thread distorted reach the controller without their times
+ * ({@link TransportFeedback#addReceivedUntimed}: received for the loss share, nothing else); so do
+ * the arrivals the subscriber says it stamped late after a stall of its own
  * ({@link #onUntimedArrivals}).
  *
  * <p>The estimate counts only after the first feedback: a subscriber that sends none (an older
@@ -104,17 +105,20 @@ final class SubscriberDownlink {
             return true;
         }
         trusted.clear();
+        boolean usable = false;
         for (int i = 0; i < feedback.size(); i++) {
             if (!feedback.isReceived(i)) {
                 trusted.addLost(feedback.sequence(i)); // a loss is a loss, stall or not
+                usable = true;
             } else if (stallGuard.trustsArrival(feedback.sequence(i))) {
                 trusted.addReceived(feedback.sequence(i), feedback.receiveTimeNs(i));
+                usable = true;
+            } else {
+                trusted.addReceivedUntimed(feedback.sequence(i)); // it arrived: the loss share counts it
             }
         }
-        if (trusted.size() > 0) {
-            controller.onFeedback(trusted, nowNs);
-            feedbackSeen = true;
-        }
+        controller.onFeedback(trusted, nowNs);
+        feedbackSeen |= usable;
         return true;
     }
 

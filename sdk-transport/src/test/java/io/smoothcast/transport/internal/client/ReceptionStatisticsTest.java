@@ -126,6 +126,30 @@ class ReceptionStatisticsTest {
     }
 
     @Test
+    void behindHighest_isTheBackwardDistance_acrossTheWrap_andZeroForNewerNumbers() {
+        assertEquals(0, stats.behindHighest(5), "nothing recorded yet");
+        stats.onPacket(3, 0, 0, true);
+        assertEquals(3, stats.highestSequenceNumber());
+        assertEquals(1, stats.behindHighest(2));
+        assertEquals(10, stats.behindHighest(65529), "across the wrap");
+        assertEquals(32768, stats.behindHighest(3 + 32768), "half the circle away counts as behind");
+        assertEquals(0, stats.behindHighest(3), "the highest itself");
+        assertEquals(0, stats.behindHighest(4), "newer");
+    }
+
+    @Test
+    void restart_behindTheHighest_movesTheHighestThere_withoutCountingLoss() {
+        stats.onPacket(40_000, 0, 0, true);
+        stats.onPacket(40_001, 0, 10 * MS, true);
+        stats.restartOnNextPacket();
+        stats.onPacket(10_000, 0, 20 * MS, true);
+        stats.onPacket(10_001, 0, 30 * MS, true);
+        assertEquals(10_001, stats.highestSequenceNumber());
+        assertEquals(0, stats.cumulativeLost());
+        assertEquals(1, stats.behindHighest(10_000));
+    }
+
+    @Test
     void numberingRate_isMeasuredOnMediaTime_lossesIncluded_andNotByArrivalTimes() {
         assertEquals(0.0, stats.numbersPerSecond(), "nothing measured yet");
         // 4 numbers a frame at 30 fps, one in ten lost, all read at the same instant (a stall's backlog)

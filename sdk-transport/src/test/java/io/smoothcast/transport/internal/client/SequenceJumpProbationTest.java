@@ -20,6 +20,19 @@ class SequenceJumpProbationTest {
     }
 
     @Test
+    void numberingLeft_isKnownOnlyAfterAJump_withinTheUnwrappersWindow() {
+        assertFalse(probation.isOfNumberingLeft(100, 1024, 3000), "no jump yet");
+        probation.rememberNumberingLeft(65_000);
+        assertTrue(probation.isOfNumberingLeft(65_000, 1024, 3000), "its highest");
+        assertTrue(probation.isOfNumberingLeft(65_000 - 1023, 1024, 3000), "a late copy");
+        assertFalse(probation.isOfNumberingLeft(65_000 - 1024, 1024, 3000));
+        assertTrue(probation.isOfNumberingLeft((65_000 + 2999) & 0xFFFF, 1024, 3000), "going on, across the wrap");
+        assertFalse(probation.isOfNumberingLeft((65_000 + 3000) & 0xFFFF, 1024, 3000));
+        probation.rememberNumberingLeft(20_000);
+        assertFalse(probation.isOfNumberingLeft(65_000, 1024, 3000), "only the numbering the last jump left");
+    }
+
+    @Test
     void heldPacket_isCopied_andConfirmedOnlyByANeighbour() {
         byte[] datagram = {1, 2, 3, 4, 5};
         probation.hold(datagram, 5, 65_530);

@@ -386,24 +386,74 @@ class ViewerNodeSwitchTest {
 
     @Test
     void numberingJumps_thenTwoPacketsOfTheOldNumbering_neitherReplayAnOldFrameNorCutTheNewStream() {
-        // The numbering moves far (into the half of the circle behind the old one, so the viewer's
-        // own jump check does not see it and the buffer's sequence unwrapper confirms it). Two
-        // late copies of the old numbering's packets then arrive in sequence: they are late, not a
-        // second restart back to the old numbering (which replayed an old frame and lost the new
-        // numbering's next one).
+        // The numbering moves far, into the half of the circle behind the old one: the viewer's
+        // jump check holds the new numbering's first packet until the next confirms it (before,
+        // only forward jumps were checked there, and the buffer's unwrapper dropped that packet
+        // to confirm the jump: its frame was lost). Two late copies of the old numbering's
+        // packets then arrive in sequence: they are late, not a second restart back to the old
+        // numbering (which replayed an old frame and lost the new numbering's next one).
         start(FailoverPolicy.defaults());
         run(1000);
-        int jumpFrame = publisherFrame() + 1;
         a.sequenceOffset = 40_000;
         run(300);
         int old = publisherFrame() - 25;
         a.deliver(mediaPacket(old, old, true, true, 61_000));
         a.deliver(mediaPacket(old + 1, old + 1, true, true, 61_001));
         run(1000);
-        List<Integer> expected = IntStream.rangeClosed(played.get(0), publisherFrame() - 10)
-                .filter(frame -> frame != jumpFrame).boxed().toList();
-        assertEquals(expected, played, "every frame once, in order, but the jump's first (its confirmation waited for)");
+        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
+                "every frame once, in order, the new numbering's first included");
+        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
         assertEquals(2, engine.tracks()[0].buffer().readStats(new JitterBufferStats()).packetsDiscardedLate());
+        ReceptionStatistics reception = engine.tracks()[0].reception();
+        assertEquals((publisherFrame() + 40_000) & 0xFFFF, reception.highestSequenceNumber(),
+                "the reports' highest number follows the new numbering");
+        assertEquals(0, reception.cumulativeLost(), "the numbers between the two numberings are not lost");
+    }
+
+    @Test
+    void numberingJumpsBehind_firstTwoPacketsSwapped_theBufferRestarts_andNoFrameIsLost() {
+        packetsPerFrame = 2;
+        start(FailoverPolicy.defaults());
+        run(1000);
+        a.sequenceOffset = 40_000;
+        a.reverseNextFrame = true;
+        run(1000);
+        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+        assertEquals(0, engine.counters().get(ViewerEngine.STRAY_PACKETS_DROPPED));
+        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
+                "every frame plays, in order, up to the playout delay before now");
+        assertEquals(0, engine.tracks()[0].reception().cumulativeLost());
+    }
+
+    @Test
+    void numberingJumpsFarAheadTwice_bothJumpsRestartTheBuffer_andNoFrameIsLost() {
+        // The second jump lands less than the unwrapper's dropout ahead of the numbering the first
+        // left: still a jump for the viewer, not a packet of that numbering (the buffer would
+        // bridge it as a gap of losses).
+        start(FailoverPolicy.defaults());
+        run(1000);
+        a.sequenceOffset = 700;
+        run(500);
+        a.sequenceOffset = 1400;
+        run(1000);
+        assertEquals(2, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
+                "every frame once, in order");
+        assertEquals(0, engine.tracks()[0].reception().cumulativeLost());
+    }
+
+    @Test
+    void oneStrayPacketFarBehind_isDropped_theBufferKeepsPlayingEveryFrame() {
+        start(FailoverPolicy.defaults());
+        run(1000);
+        int frame = publisherFrame();
+        a.deliver(mediaPacket(frame - 30_000, frame - 30_000, true, true, 60_000));
+        run(1000);
+        assertEquals(0, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+        assertEquals(1, engine.counters().get(ViewerEngine.STRAY_PACKETS_DROPPED));
+        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
+                "every frame plays, in order, up to the playout delay before now");
+        assertEquals((publisherFrame()) & 0xFFFF, engine.tracks()[0].reception().highestSequenceNumber());
     }
 
     @Test

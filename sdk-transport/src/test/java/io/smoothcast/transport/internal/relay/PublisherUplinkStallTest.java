@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
+import io.smoothcast.cc.internal.LossBasedController;
 import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
@@ -67,6 +68,8 @@ class PublisherUplinkStallTest {
         private final RecordingSender publisherOut = new RecordingSender();
         private final Queue<OutgoingFrame> frames = new ArrayBlockingQueue<>(64);
         private final BroadcasterEngine publisher;
+        private final CongestionController controller = CongestionController.builder()
+                .startBitrateBps(TOP_BITRATE_BPS).maxBitrateBps(TOP_BITRATE_BPS).initialProbing(false).build();
         /** Datagrams on their way to the relay: {arrival ns, bytes}. */
         private final ArrayDeque<Object[]> uplink = new ArrayDeque<>();
         /** Datagrams on their way back to the publisher, with their arrival times. */
@@ -81,6 +84,10 @@ class PublisherUplinkStallTest {
         private long relayResumedNs;
         private long relayLastReadNs;
         private long lowestTargetBps = Long.MAX_VALUE;
+        /** Every this many datagrams into the uplink one is lost on the way (0: none). */
+        private int lossEvery;
+        private long uplinkDatagrams;
+        private double highestLossFraction;
 
         Uplink(boolean relayReportsStalls) {
             this.relayReportsStalls = relayReportsStalls;
@@ -105,8 +112,7 @@ class PublisherUplinkStallTest {
                             // woken every millisecond anyway
                         }
                     }, 3L,
-                    CongestionController.builder().startBitrateBps(TOP_BITRATE_BPS).maxBitrateBps(TOP_BITRATE_BPS)
-                            .initialProbing(false).build(),
+                    controller,
                     Pacer.builder().initialTargetBitrateBps(TOP_BITRATE_BPS).build(), null);
         }
 
@@ -121,6 +127,9 @@ class PublisherUplinkStallTest {
                 byte[] bytes = sent.bytes();
                 long departureNs = Math.max(nowNs, uplinkFreeNs) + bytes.length * 8L * 1_000_000_000L / uplinkCapacityBps;
                 if (departureNs - nowNs > 300 * MS) {
+                    continue;
+                }
+                if (lossEvery > 0 && ++uplinkDatagrams % lossEvery == 0) {
                     continue;
                 }
                 uplinkFreeNs = departureNs;
@@ -197,6 +206,7 @@ class PublisherUplinkStallTest {
                     routeFromRelay(nowNs);
                 }
                 lowestTargetBps = Math.min(lowestTargetBps, target());
+                highestLossFraction = Math.max(highestLossFraction, controller.lossFraction());
             }
         }
 
@@ -313,5 +323,31 @@ class PublisherUplinkStallTest {
 
         assertTrue(t.publisher.counters().get(BroadcasterEngine.NODE_STALL_REPORTS) > 0, "the stalls were reported");
         assertTrue(t.target() <= 1_200_000, "follows the uplink down to 1.2 Mbit/s: " + t.target());
+    }
+
+    /**
+     * Packets the relay read late still arrived: on an uplink that loses 1 in 25, the loss share
+     * the publisher's controller sees stays near 4 % through the stalls instead of counting the
+     * losses against only the arrivals read on time.
+     */
+    @Test
+    void randomLoss_whileTheRelayKeepsStalling_isNotOverstated() {
+        Uplink t = withRelayThat(true);
+        t.lossEvery = 25;
+        t.connectAndSettle();
+        long beforeBps = t.target();
+        t.lowestTargetBps = Long.MAX_VALUE;
+        t.highestLossFraction = 0;
+
+        for (long stallMs : STALLS_MS) {
+            t.stallRelay(stallMs);
+            t.run(1_500);
+        }
+
+        assertTrue(t.publisher.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_IGNORED) > 0, "stalls reported");
+        // Counting only the arrivals read on time, one feedback after a stall showed 95 % loss.
+        assertTrue(t.highestLossFraction < LossBasedController.HIGH_LOSS,
+                "loss share after the stalls: " + t.highestLossFraction);
+        assertTrue(t.lowestTargetBps >= beforeBps * 9 / 10, beforeBps + " -> " + t.lowestTargetBps);
     }
 }
