@@ -107,4 +107,30 @@ class AdaptivePlayoutDelayTest {
         assertEquals(0, s.packetsDiscardedLate(), "60 ms of jitter fits in 120 ms");
         assertEquals(1000, s.framesReceived());
     }
+
+    /**
+     * A queue on the path (a relay starved of CPU under a flood, AbuseIT) grows by 800 ms per
+     * second for 5 s and then stays 4 s long: far faster than the delay may follow (100 ms/s). When
+     * the base windows roll over onto the long queue, the base rises above the playout timeline;
+     * the timeline must not stay seconds below it (every frame late, nothing repairable).
+     */
+    @Test
+    void queueGrowingFasterThanTheDelayMayFollow_delayNeverNegative() {
+        SpscJitterBuffer buffer = adaptive().build();
+        long lowestDelayNs = Long.MAX_VALUE;
+        long lastDelayNs = 0;
+        int frames = 15 * 50;
+        for (int k = 0; k < frames; k++) {
+            long sentNs = T0 + k * FRAME_NS;
+            long queueNs = Math.min(4000 * MS, Math.max(0, (k - 50) * FRAME_NS) * 8 / 10);
+            long arrival = sentNs + 30 * MS + queueNs;
+            byte[] p = Packets.payloadFor(k);
+            buffer.offer(Packets.SSRC, k & 0xFFFF, k * 20, true, arrival, p, 0, p.length);
+            buffer.poll(arrival, f -> { });
+            lastDelayNs = buffer.readStats(new JitterBufferStats()).playoutDelayNs();
+            lowestDelayNs = Math.min(lowestDelayNs, lastDelayNs);
+        }
+        assertTrue(lowestDelayNs >= 0, "playout delay went negative: " + lowestDelayNs / MS + " ms");
+        assertTrue(lastDelayNs <= SpscJitterBuffer.DEFAULT_MAX_DELAY_MS * MS, "delay " + lastDelayNs / MS + " ms");
+    }
 }

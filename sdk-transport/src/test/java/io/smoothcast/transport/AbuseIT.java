@@ -105,6 +105,11 @@ class AbuseIT {
                     SplittableRandom random = new SplittableRandom(SEED);
                     long[] maxHalfOpen = new long[1];
                     long[] maxSessions = new long[1];
+                    // The relay's socket receive queue, sampled every 10 frames: under a flood the
+                    // host cannot keep up with it holds seconds of datagrams, and when it is full
+                    // the kernel drops whatever comes, the stream's packets too.
+                    int relayPort = relay.localAddress().getPort();
+                    long[] maxRelayQueueBytes = new long[1];
                     BroadcastThroughRelayIT.sendFrames(broadcaster, frames, frameIndex -> {
                         // Each frame interval: HELLOs from 20 fresh ports, garbage from 20 more,
                         // and a burst of 30 HELLOs from one port.
@@ -122,10 +127,16 @@ class AbuseIT {
                         RelayStats now = relay.stats();
                         maxHalfOpen[0] = Math.max(maxHalfOpen[0], now.halfOpenSessions());
                         maxSessions[0] = Math.max(maxSessions[0], now.sessions());
+                        if (frameIndex % 10 == 0) { // the table read costs this (flooding) thread time
+                            maxRelayQueueBytes[0] = Math.max(maxRelayQueueBytes[0], KernelUdpDrops.ofPort(relayPort)[0]);
+                        }
                     });
                     boolean last = collector.lastFrame.await(15, TimeUnit.SECONDS);
                     String detail = viewer.stats() + "; " + broadcaster.stats() + "; " + relay.stats() + "; "
-                            + stalls.describe(startNs) + "; " + KernelUdpDrops.describeSince(kernelDropsBefore) + "; viewer " + viewer.state() + ", broadcaster "
+                            + stalls.describe(startNs) + "; " + KernelUdpDrops.describeSince(kernelDropsBefore)
+                            + "; relay socket: receive queue peaked at " + maxRelayQueueBytes[0] / 1024
+                            + " kB (sampled every 10 frames), datagrams dropped by the kernel "
+                            + KernelUdpDrops.ofPort(relayPort)[1] + "; viewer " + viewer.state() + ", broadcaster "
                             + broadcaster.state() + "; delivered " + collector.indices();
                     System.out.println("AbuseIT flood: " + detail);
                     assertTrue(last, "timed out after 15 s waiting for the last frame at the viewer: " + detail);

@@ -9,12 +9,16 @@ import java.util.List;
  * The kernel's count of UDP datagrams dropped because a socket's receive buffer was full
  * ({@code RcvbufErrors} in {@code /proc/net/snmp}). It is the whole network namespace's count, so
  * other processes' sockets add to it; a test reports the change over its run beside its own
- * counters, to tell whether datagrams were lost before any of its threads could read them.
+ * counters, to tell whether datagrams were lost before any of its threads could read them. Also
+ * the same for the sockets bound to one local port ({@link #ofPort}): the datagrams waiting in
+ * their receive queues and the ones they dropped, from the kernel's socket tables.
  * Thread-safe (stateless).
  */
 final class KernelUdpDrops {
 
     private static final Path SNMP = Path.of("/proc/net/snmp");
+    /** The kernel's socket tables: one line per socket, IPv4 and IPv6 (dual-stack sockets are here). */
+    private static final List<Path> SOCKET_TABLES = List.of(Path.of("/proc/net/udp"), Path.of("/proc/net/udp6"));
 
     private KernelUdpDrops() {
     }
@@ -47,5 +51,43 @@ final class KernelUdpDrops {
         long now = receiveBufferErrors();
         return before < 0 || now < 0 ? "kernel UDP receive-buffer drops unknown"
                 : "kernel UDP receive-buffer drops (whole machine) " + (now - before);
+    }
+
+    /**
+     * The receive queues of the sockets bound to a local port (all of them: a relay's fan-out
+     * sockets share its port), summed.
+     *
+     * @param localPort the port
+     * @return {@code {bytes waiting, datagrams dropped since the sockets were opened}}, or
+     *     {@code {-1, -1}} where the tables cannot be read
+     */
+    static long[] ofPort(int localPort) {
+        long queued = 0;
+        long dropped = 0;
+        try {
+            for (Path table : SOCKET_TABLES) {
+                if (!Files.exists(table)) {
+                    continue;
+                }
+                List<String> lines = Files.readAllLines(table);
+                for (int i = 1; i < lines.size(); i++) {
+                    // sl local_address rem_address st tx_queue:rx_queue tr tm->when retrnsmt uid timeout inode ref pointer drops
+                    String[] fields = lines.get(i).trim().split("\\s+");
+                    if (fields.length < 13) {
+                        continue;
+                    }
+                    String local = fields[1];
+                    if (Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16) != localPort) {
+                        continue;
+                    }
+                    String queues = fields[4];
+                    queued += Long.parseLong(queues.substring(queues.indexOf(':') + 1), 16);
+                    dropped += Long.parseLong(fields[12]);
+                }
+            }
+            return new long[] {queued, dropped};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {-1, -1};
+        }
     }
 }

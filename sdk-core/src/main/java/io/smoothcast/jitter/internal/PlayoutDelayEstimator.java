@@ -13,7 +13,7 @@ package io.smoothcast.jitter.internal;
  * [min, max]. In fixed mode it is a constant. The playout offset
  * (media time + offset = local playout time) then moves towards base + target, at most
  * {@code maxChangeNsPerNs} nanoseconds per nanosecond of arrival time, so playback speed never
- * jumps.
+ * jumps; but it never stays below the base transit (see {@link #playoutDelayNs()}).
  *
  * <p>Also keeps the RFC 3550 interarrival jitter (section 6.4.1) on the same transit values.
  *
@@ -118,6 +118,15 @@ public final class PlayoutDelayEstimator {
                 moveOffset(step, elapsedNs);
             }
         }
+        if (offsetNs < baseNs) {
+            // The base rose above the timeline (a queue on the path grew faster than the rate
+            // limit lets the delay follow, and a base window rolled over): not even the fastest
+            // packet of the base windows arrived by its playout time. Such a timeline smooths
+            // nothing: every frame plays late, on arrival, and a missing packet is given up
+            // before it can be asked for again. Raising it to the base holds back no packet
+            // (none arrived earlier than that), so the rate limit does not apply to this step.
+            offsetNs = baseNs;
+        }
     }
 
     private void start(long arrivalNs, long transitNs) {
@@ -188,7 +197,11 @@ public final class PlayoutDelayEstimator {
         return targetDelayNs;
     }
 
-    /** @return the delay currently applied above the base transit, in nanoseconds */
+    /**
+     * @return the delay currently applied above the base transit, in nanoseconds; never negative
+     *     (when the base rises above the offset, no packet arrives in time for such a timeline,
+     *     and the offset is raised to the base at once)
+     */
     public long playoutDelayNs() {
         return offsetNs - baseTransitNs();
     }
