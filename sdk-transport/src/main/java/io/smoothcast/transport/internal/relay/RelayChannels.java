@@ -217,9 +217,11 @@ public final class RelayChannels {
     }
 
     /**
-     * Closes the extra sockets first (so nothing more is handed to the owner), then stops the
-     * timer and releases the engine's cached packets on the owner's thread (after the hand-offs
-     * already queued there), closes the owner's socket and stops the threads.
+     * Closes the extra sockets first (so nothing more is handed to the owner), then, on the
+     * owner's thread (after the hand-offs already queued there), stops the timer, closes the
+     * owner's socket and only then releases the engine's sessions and cached packets, and stops
+     * the threads. A close is abrupt, as a crash would be: no datagram read after it began is
+     * answered from a half-cleared engine.
      */
     public void close() {
         for (Channel lane : lanes) {
@@ -227,6 +229,10 @@ public final class RelayChannels {
         }
         owner.eventLoop().submit(() -> {
             ticker.cancel(false);
+            // Stop reading before the sessions go: a keepalive read after engine.close() would be
+            // answered NOT_JOINED, and its client would take the closing node for a restarted
+            // one; a SUBSCRIBE read then would be accepted by an engine without the stream.
+            owner.close();
             engine.close();
         }).awaitUninterruptibly(5, TimeUnit.SECONDS);
         owner.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
