@@ -43,8 +43,9 @@ import io.smoothcast.cc.internal.TrendlineEstimator;
  * counted and skipped; nonsensical receive times reset the delay estimator's grouping. Packets
  * reported {@linkplain TransportFeedback#addReceivedUntimed received at an unknown time} (read
  * late after a stall of the receiver's or a relay's thread) count as received in the loss share
- * and in {@link #reportedReceivedPackets()}, and in nothing that needs an arrival time (delay
- * gradient, acknowledged bitrate, probes, RTT).
+ * and in {@link #reportedReceivedPackets()}; the acknowledged bitrate averages their bytes over
+ * the span between the timed arrivals around them (so it sees what the path carried during the
+ * stall); they count in nothing that needs their own arrival time (delay gradient, probes, RTT).
  *
  * <p>Thread-safety: not thread-safe. One thread (the transport's I/O or pacing thread) owns it.
  */
@@ -199,7 +200,13 @@ public final class CongestionController {
             }
             received++;
             if (!feedback.hasReceiveTime(i)) {
-                untimed++; // it arrived (the loss share counts it); when is unknown, so nothing else does
+                // It arrived (the loss share counts it), between the timed arrivals around it:
+                // the acknowledged bitrate averages its bytes over that span; nothing else that
+                // needs an arrival time counts it.
+                untimed++;
+                int size = history.sizeBytes(slot);
+                ackedBitrate.addUntimed(size);
+                smoothAckedBitrate.addUntimed(size);
                 continue;
             }
             long sendNs = history.sendTimeNs(slot);

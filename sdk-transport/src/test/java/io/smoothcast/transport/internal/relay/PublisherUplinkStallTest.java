@@ -326,6 +326,44 @@ class PublisherUplinkStallTest {
     }
 
     /**
+     * After the same drop during reported stalls the target climbs back as without stalls, within
+     * a factor. Before the acknowledged bitrate counted the untimed arrivals' bytes, the
+     * first stall hid the drop from it (no window closed across the stall and the arrivals read
+     * late), the first decrease kept the old 5 Mbit/s as its base (3.67 Mbit/s instead of 1.39),
+     * more was lost (1240 packets against 980) and the loss-based limit fell further: 5 s later
+     * 56.8 kbit/s against 118.7 without stalls (0.48x).
+     */
+    @Test
+    void uplinkCapacityDrop_whileTheRelayKeepsStalling_climbsBackAsWithoutStalls() {
+        long withoutStallsBps = targetFiveSecondsAfterADrop(false);
+        long reportedStallsBps = targetFiveSecondsAfterADrop(true);
+
+        assertTrue(reportedStallsBps >= withoutStallsBps * 55 / 100, "5 s after the drop: "
+                + reportedStallsBps + " with reported stalls, " + withoutStallsBps + " without stalls");
+    }
+
+    /** The uplink drops to 1.2 Mbit/s; six reported relay stalls (or none) 1.5 s apart; then 5 s. */
+    private long targetFiveSecondsAfterADrop(boolean relayStalls) {
+        Uplink t = withRelayThat(true);
+        t.connectAndSettle();
+        t.uplinkCapacityBps = 1_200_000;
+        for (long stallMs : new long[] {208, 60, 451, 130, 256, 90}) {
+            if (relayStalls) {
+                t.stallRelay(stallMs);
+            } else {
+                t.run(stallMs);
+            }
+            t.run(1_500);
+        }
+        t.run(5_000);
+        assertEquals(relayStalls ? 6 : 0, t.relayCounters.get(RelayCounter.IO_THREAD_STALLS));
+        long targetBps = t.target();
+        t.close();
+        uplink = null;
+        return targetBps;
+    }
+
+    /**
      * Packets the relay read late still arrived: on an uplink that loses 1 in 25, the loss share
      * the publisher's controller sees stays near 4 % through the stalls instead of counting the
      * losses against only the arrivals read on time.
