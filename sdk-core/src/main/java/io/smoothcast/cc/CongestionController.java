@@ -112,6 +112,9 @@ public final class CongestionController {
     private long duplicateEntries;
     private long lostPackets;
     private long receivedPackets;
+    private boolean senderStalled;
+    /** The first packet sent after the caller's last stall, until an arrival at or after it is acknowledged; or -1. */
+    private long firstSequenceAfterStall = -1;
 
     private CongestionController(Builder builder) {
         this.minBitrateBps = builder.minBitrateBps;
@@ -148,6 +151,10 @@ public final class CongestionController {
         }
         if (sizeBytes <= 0) {
             throw new IllegalArgumentException("sizeBytes must be > 0: " + sizeBytes);
+        }
+        if (senderStalled) {
+            senderStalled = false;
+            firstSequenceAfterStall = transportSequence;
         }
         history.add(transportSequence, sizeBytes, sendTimeNs, probeClusterId);
         sentBitrate.add(sendTimeNs, sizeBytes);
@@ -212,6 +219,12 @@ public final class CongestionController {
             long sendNs = history.sendTimeNs(slot);
             long arrivalNs = feedback.receiveTimeNs(i);
             int size = history.sizeBytes(slot);
+            if (firstSequenceAfterStall >= 0 && feedback.sequence(i) >= firstSequenceAfterStall) {
+                // The arrival gap before it is our own stall, not the path's.
+                firstSequenceAfterStall = -1;
+                ackedBitrate.skipIdleBefore(arrivalNs);
+                smoothAckedBitrate.skipIdleBefore(arrivalNs);
+            }
             ackedBitrate.add(arrivalNs, size);
             smoothAckedBitrate.add(arrivalNs, size);
             int clusterId = history.probeClusterId(slot);
@@ -347,6 +360,17 @@ public final class CongestionController {
         lastMinRttNs = minRttNs;
         haveQueueSample = true;
         aimd.setQueueDelayNs(queueDelayNs);
+    }
+
+    /**
+     * Tells the controller that the caller's thread did not run for a while (a stall: GC, a busy
+     * host) and sent nothing meanwhile. The gap before the next packet it sends is its own: the
+     * acknowledged bitrate leaves that gap's receive time out instead of reading the path's rate
+     * as the stall's trickle (a 100 ms stall at 5 Mbit/s on a 6 Mbit/s path made one 200 ms window
+     * read 2.6 Mbit/s, and the next decrease cut to 0.85 times that).
+     */
+    public void onSenderStalled() {
+        senderStalled = true;
     }
 
     /**

@@ -22,6 +22,10 @@ package io.smoothcast.cc.internal;
  * longer than {@value #MAX_UNTIMED_SPAN_WINDOWS} windows gives no sample (the sender may have
  * been idle in it).
  *
+ * <p>A span in which the sender sent nothing for reasons of its own (its thread stalled) is no
+ * measurement of the path: {@link #skipIdleBefore} takes the time since the previous timed
+ * arrival out of the current window, which then spans that much more receive time.
+ *
  * <p>Thread-safety: not thread-safe. Allocation-free.
  */
 public final class AckedBitrateEstimator {
@@ -36,6 +40,7 @@ public final class AckedBitrateEstimator {
     private long windowBytes;
     /** Bytes acknowledged without an arrival time since the last timed arrival. */
     private long untimedBytes;
+    private long lastArrivalNs;
     private boolean haveEstimate;
     private double estimateBps;
     private double lastSampleBps;
@@ -63,7 +68,11 @@ public final class AckedBitrateEstimator {
         if (!started) {
             started = true;
             windowStartNs = arrivalTimeNs;
+            lastArrivalNs = arrivalTimeNs;
             windowBytes = 0;
+        }
+        if (arrivalTimeNs - lastArrivalNs > 0) {
+            lastArrivalNs = arrivalTimeNs;
         }
         long elapsedNs = arrivalTimeNs - windowStartNs;
         if (untimedBytes > 0) {
@@ -92,6 +101,21 @@ public final class AckedBitrateEstimator {
     public void addUntimed(int sizeBytes) {
         if (started) {
             untimedBytes += sizeBytes;
+        }
+    }
+
+    /**
+     * Takes the time between the previous timed arrival and {@code arrivalTimeNs} out of the
+     * current window: the sender sent nothing then (its own stall), so the path was not observed.
+     * Call it before {@link #add} for that arrival.
+     *
+     * @param arrivalTimeNs the arrival time of the first packet sent after the sender's gap
+     *     (receiver clock)
+     */
+    public void skipIdleBefore(long arrivalTimeNs) {
+        if (started && arrivalTimeNs - lastArrivalNs > 0) {
+            windowStartNs += arrivalTimeNs - lastArrivalNs;
+            lastArrivalNs = arrivalTimeNs;
         }
     }
 

@@ -108,6 +108,30 @@ class EstimatorsTest {
         assertEquals(2_000_000, acked.bitrateBps());
     }
 
+    /**
+     * The sender stalls for 100 ms in the middle of a window at 2 Mbit/s: with the idle time
+     * taken out, the window still measures 2 Mbit/s (counted over the whole receive time it
+     * would read 1 Mbit/s).
+     */
+    @Test
+    void ackedBitrate_senderIdleTimeTakenOut_measuresThePathRate() {
+        AckedBitrateEstimator idleSkipped = new AckedBitrateEstimator(200 * MS, 1.0);
+        AckedBitrateEstimator idleCounted = new AckedBitrateEstimator(200 * MS, 1.0);
+        for (long t = 0; t < 250 * MS; t += MS) { // [0, 200) closes at 2 Mbit/s; [200, 250) open
+            idleSkipped.add(t, 250);
+            idleCounted.add(t, 250);
+        }
+        idleSkipped.skipIdleBefore(349 * MS); // the previous arrival was at 249 ms
+        for (long t = 349 * MS; t < 600 * MS; t += MS) {
+            idleSkipped.add(t, 250);
+            idleCounted.add(t, 250);
+        }
+
+        // The skipped gap (249 -> 349 ms) includes one ordinary 1 ms spacing: 201 packets in 200 ms.
+        assertEquals(2_010_000, idleSkipped.latestSampleBps());
+        assertEquals(1_010_000, idleCounted.latestSampleBps(), "the window [200, 400) holds 101 packets");
+    }
+
     @Test
     void probe_unsaturated_givesTheSentRate() {
         ProbeBitrateEstimator probes = new ProbeBitrateEstimator();
