@@ -168,9 +168,10 @@ final class RelayCommand implements Callable<Integer> {
                     RelayStats s = node.stats();
                     synchronized (out) {
                         out.printf("[%s] sessions %d, publishers %d, subscribers %d, streams %d, %d pkt/s, %d kbps, rtx %d,"
-                                + " I/O thread stalls %d%n",
+                                + " I/O thread stalls %d, copies refused %d%n",
                                 region, s.sessions(), s.publishers(), s.subscribers(), s.streams(), s.packetsPerSecond(),
-                                s.bitsPerSecond() / 1000, s.retransmissionsSent(), s.ioThreadStalls());
+                                s.bitsPerSecond() / 1000, s.retransmissionsSent(), s.ioThreadStalls(),
+                                s.nativeCopiesRefused());
                         out.flush();
                     }
                 });

@@ -138,7 +138,8 @@ public final class RelayNode implements AutoCloseable {
      */
     public RelayStats stats() {
         RelayChannels running = channels;
-        return RelayStats.of(counters, running == null ? 0 : running.handOffDropped());
+        return running == null ? RelayStats.of(counters, 0, 0)
+                : RelayStats.of(counters, running.handOffDropped(), running.nativeCopiesRefused());
     }
 
     /**

@@ -15,24 +15,28 @@ public final class RelayStats {
 
     private final long[] values;
     private final long handOffDropped;
+    private final long nativeCopiesRefused;
 
-    private RelayStats(long[] values, long handOffDropped) {
+    private RelayStats(long[] values, long handOffDropped, long nativeCopiesRefused) {
         this.values = values;
         this.handOffDropped = handOffDropped;
+        this.nativeCopiesRefused = nativeCopiesRefused;
     }
 
     /**
      * @param counters the engine's counters
      * @param handOffDropped datagrams the extra fan-out sockets dropped instead of handing them
      *     to the engine's thread (counted on their own threads, so not among the engine's counters)
+     * @param nativeCopiesRefused copies the kernel refused on the native fan-out path (counted by
+     *     each fan-out thread's writer)
      */
-    static RelayStats of(RelayCounters counters, long handOffDropped) {
+    static RelayStats of(RelayCounters counters, long handOffDropped, long nativeCopiesRefused) {
         RelayCounter[] all = RelayCounter.values();
         long[] values = new long[all.length];
         for (RelayCounter counter : all) {
             values[counter.ordinal()] = counters.get(counter);
         }
-        return new RelayStats(values, handOffDropped);
+        return new RelayStats(values, handOffDropped, nativeCopiesRefused);
     }
 
     private long get(RelayCounter counter) {
@@ -293,6 +297,7 @@ public final class RelayStats {
                 + ", pliForwarded=" + keyframeRequestsForwarded() + ", downlinkProbes=" + downlinkProbes()
                 + ", downlinkProbeClimbs=" + downlinkProbeClimbs() + ", nacksBeforeLayerStart=" + nacksBeforeLayerStart()
                 + ", fanOutLaneDropped=" + fanOutLaneDropped() + ", handOffDropped=" + handOffDropped()
+                + ", nativeCopiesRefused=" + nativeCopiesRefused()
                 + ", ioThreadStalls=" + ioThreadStalls() + ", untimedArrivalReportsReceived="
                 + untimedArrivalReportsReceived() + ", untimedArrivalReportsSent=" + untimedArrivalReportsSent() + "]";
     }
@@ -318,5 +323,18 @@ public final class RelayStats {
      */
     public long handOffDropped() {
         return handOffDropped;
+    }
+
+    /**
+     * Copies of forwarded packets the kernel refused when the node sent a packet's copies in one
+     * {@code sendmmsg} (the native fan-out path, on epoll), for a reason other than a full send
+     * buffer: for example a subscriber address the host may not send to (a broadcast address,
+     * {@code EACCES}). Each such copy is dropped on its own, as Netty drops a failed datagram
+     * write; the other copies of the packet go out. Always 0 on Netty's ordinary write path.
+     *
+     * @return those copies since the node started, summed over its fan-out threads
+     */
+    public long nativeCopiesRefused() {
+        return nativeCopiesRefused;
     }
 }

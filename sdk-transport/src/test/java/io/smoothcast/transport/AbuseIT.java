@@ -19,6 +19,7 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,8 +85,11 @@ class AbuseIT {
         int attackers = 200;
         int frames = 150;
         List<DatagramSocket> sockets = new ArrayList<>();
-        try (RelayNode relay = RelayNode.builder().maxHalfOpenSessions(halfOpenCap)
+        try (HostStallMonitor stalls = HostStallMonitor.start();
+                RelayNode relay = RelayNode.builder().maxHalfOpenSessions(halfOpenCap)
                 .unauthenticatedControlRate(50, 10).build().start()) {
+            long startNs = System.nanoTime();
+            long kernelDropsBefore = KernelUdpDrops.receiveBufferErrors();
             for (int i = 0; i < attackers; i++) {
                 sockets.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
             }
@@ -119,8 +123,13 @@ class AbuseIT {
                         maxHalfOpen[0] = Math.max(maxHalfOpen[0], now.halfOpenSessions());
                         maxSessions[0] = Math.max(maxSessions[0], now.sessions());
                     });
-                    FrameCollector.await(collector.lastFrame, 15, "last frame at viewer");
-                    assertEquals(IntStream.range(0, frames).boxed().toList(), collector.indices());
+                    boolean last = collector.lastFrame.await(15, TimeUnit.SECONDS);
+                    String detail = viewer.stats() + "; " + broadcaster.stats() + "; " + relay.stats() + "; "
+                            + stalls.describe(startNs) + "; " + KernelUdpDrops.describeSince(kernelDropsBefore) + "; viewer " + viewer.state() + ", broadcaster "
+                            + broadcaster.state() + "; delivered " + collector.indices();
+                    System.out.println("AbuseIT flood: " + detail);
+                    assertTrue(last, "timed out after 15 s waiting for the last frame at the viewer: " + detail);
+                    assertEquals(IntStream.range(0, frames).boxed().toList(), collector.indices(), detail);
                     assertEquals(0, collector.corrupted());
                     RelayStats stats = relay.stats();
                     assertTrue(maxHalfOpen[0] <= halfOpenCap, "half-open sessions " + maxHalfOpen[0]);

@@ -120,13 +120,22 @@ class FailoverIT {
             FrameCollector.await(failed, 5, "FAILED after the give-up time");
             assertEquals(1, recovered.getCount(), "no recovery while the node is down: " + log.changes());
             assertEquals(ConnectionState.FAILED, viewer.state());
+            List<String> changes;
             try (RelayNode again = RelayNode.builder().bindAddress(address).build().start()) {
                 FrameCollector.await(recovered, 5, "CONNECTED once the node is back");
                 assertEquals(ConnectionState.CONNECTED, viewer.state());
                 assertEquals(1, again.stats().subscribers());
+                changes = log.changes(); // while the node still runs: its close is no part of the test
             }
-            List<String> states = log.changes().stream().map(c -> c.substring(0, c.indexOf(':'))).toList();
-            assertEquals(List.of("CONNECTING", "CONNECTED", "RECONNECTING", "FAILED", "CONNECTED"), states, log.changes().toString());
+            List<String> states = changes.stream().map(c -> c.substring(0, c.indexOf(':'))).toList();
+            int firstConnected = states.indexOf("CONNECTED");
+            // A first join slower than the give-up time (a cold JVM on a loaded machine: session 9
+            // saw it in 1 of 12 runs) is reported FAILED before CONNECTED, as the policy says;
+            // what this test is about starts at the first CONNECTED.
+            assertTrue(states.subList(0, firstConnected).equals(List.of("CONNECTING"))
+                    || states.subList(0, firstConnected).equals(List.of("CONNECTING", "FAILED")), changes.toString());
+            assertEquals(List.of("CONNECTED", "RECONNECTING", "FAILED", "CONNECTED"),
+                    states.subList(firstConnected, states.size()), changes.toString());
         }
         NettyLeaks.assertNoLeaks();
     }

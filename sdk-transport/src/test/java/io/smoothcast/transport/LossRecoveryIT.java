@@ -38,6 +38,8 @@ class LossRecoveryIT {
     private static final int TAIL_FRAMES = 30;
     private static final int LAST_MEASURED = JOIN_FRAMES + FRAMES - 1;
     private static final long ONE_WAY_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** The viewers' fixed playout delay: a lost packet's whole repair window. */
+    private static final int PLAYOUT_DELAY_MS = 800;
 
     @BeforeAll
     static void hookLeakDetector() {
@@ -61,17 +63,18 @@ class LossRecoveryIT {
                         .toTarget(lossyLink(1)).fromTarget(lossyLink(2)).build().start()) {
             long startNs = System.nanoTime();
             FrameCollector collector = new FrameCollector(LAST_MEASURED);
+            SendTimes sent = new SendTimes(JOIN_FRAMES + FRAMES + TAIL_FRAMES);
             // A NACK round (request and RTX both cross the lossy link) fails with probability
             // 1 - 0.95^2 = 9.75 %; the jitter buffer retries every 1.5 RTT (150 ms). 800 ms of
             // playout delay leaves room for four rounds (a lost packet stays lost with
             // probability 0.0975^4 = 0.009 %) plus slack for timer delays on a loaded machine
             // (with 600 ms, runs at load average 12 on 2 cores lost 0 to 8 frames of 1000).
             try (Viewer viewer = Viewer.builder().node(network.localAddress()).streamId("it-show")
-                    .fixedPlayoutDelayMs(800).listener(collector).build().start()) {
+                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(collector).build().start()) {
                 FrameCollector.await(collector.connected, 10, "viewer connected through the emulator");
                 ViewerStats stats;
                 try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger())) {
-                    BroadcastThroughRelayIT.sendFrames(broadcaster, JOIN_FRAMES + FRAMES + TAIL_FRAMES, null);
+                    BroadcastThroughRelayIT.sendFrames(broadcaster, JOIN_FRAMES + FRAMES + TAIL_FRAMES, sent::record);
                     awaitLastFrame(collector, () -> viewer.stats() + "; " + network.stats() + "; " + relay.stats() + "; "
                             + stalls.describe(startNs));
                     stats = viewer.stats(); // before the broadcaster leaves and the tracks go
@@ -84,7 +87,8 @@ class LossRecoveryIT {
                 assertEquals(0, collector.corrupted());
                 int lost = FRAMES - delivered.size();
                 NetworkEmulatorStats net = network.stats();
-                String detail = "lost " + lost + " of " + FRAMES + " frames; missing " + missing(collector.indices()) + "; " + net + "; "
+                String detail = "lost " + lost + " of " + FRAMES + " frames; missing " + missing(collector.indices()) + "; "
+                        + sent.stallsInRepairWindows(missing(collector.indices()), stalls) + "; " + net + "; "
                         + stats + "; " + relay.stats() + "; " + stalls.describe(startNs);
                 System.out.println("LossRecoveryIT: " + detail);
                 assertTrue(net.fromTargetLost() > 0 && net.toTargetLost() > 0, "the emulator did drop: " + detail);
@@ -104,8 +108,9 @@ class LossRecoveryIT {
                         .toTarget(lossyLink(3)).fromTarget(lossyLink(4)).build().start()) {
             long startNs = System.nanoTime();
             FrameCollector collector = new FrameCollector(LAST_MEASURED);
+            SendTimes sent = new SendTimes(JOIN_FRAMES + FRAMES + TAIL_FRAMES);
             try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
-                    .fixedPlayoutDelayMs(800).listener(collector).build().start()) {
+                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(collector).build().start()) {
                 FrameCollector.await(collector.connected, 10, "viewer connected");
                 CountDownLatch connected = new CountDownLatch(1);
                 try (Broadcaster broadcaster = Broadcaster.builder().node(uplink.localAddress()).streamId("it-show")
@@ -122,14 +127,15 @@ class LossRecoveryIT {
                             }
                         }).build().start()) {
                     FrameCollector.await(connected, 10, "broadcaster connected through the emulator");
-                    BroadcastThroughRelayIT.sendFrames(broadcaster, JOIN_FRAMES + FRAMES + TAIL_FRAMES, null);
+                    BroadcastThroughRelayIT.sendFrames(broadcaster, JOIN_FRAMES + FRAMES + TAIL_FRAMES, sent::record);
                     awaitLastFrame(collector, () -> viewer.stats() + "; " + uplink.stats() + "; " + broadcaster.stats()
                             + "; " + relay.stats() + "; " + stalls.describe(startNs));
                     List<Integer> delivered = measured(collector.indices());
                     int lost = FRAMES - delivered.size();
                     String detail = "lost " + lost + " of " + FRAMES + " frames; missing " + missing(collector.indices()) + "; "
-                            + uplink.stats() + "; " + broadcaster.stats() + "; " + relay.stats() + "; "
-                            + stalls.describe(startNs);
+                            + sent.stallsInRepairWindows(missing(collector.indices()), stalls) + "; "
+                            + uplink.stats() + "; " + broadcaster.stats() + "; " + relay.stats() + "; " + viewer.stats()
+                            + "; " + stalls.describe(startNs);
                     System.out.println("LossRecoveryIT uplink: " + detail);
                     assertEquals(0, collector.corrupted());
                     assertTrue(uplink.stats().toTargetLost() > 0, "the emulator did drop: " + detail);
@@ -140,6 +146,42 @@ class LossRecoveryIT {
             }
         }
         NettyLeaks.assertNoLeaks();
+    }
+
+    /**
+     * When each frame was handed to the broadcaster, to tell how much of a lost frame's repair
+     * window the host took away: a frame's packets can be repaired from its sending until its
+     * playout, {@link #PLAYOUT_DELAY_MS} later; host stalls inside that window are time in which
+     * no NACK or RTX could move (session 9, branch flaky10: in the lost frames seen, the relay
+     * asked 130-430 ms late and the broadcaster answered 180-300 ms late, so the RTX came
+     * 0.6-0.9 s after the original). Written by the sending thread; read only after
+     * {@code sendFrames} returned, whose completion latch orders the writes before the reads.
+     */
+    private static final class SendTimes {
+        private final long[] sentNs;
+
+        SendTimes(int frames) {
+            sentNs = new long[frames];
+        }
+
+        void record(int frameIndex) {
+            sentNs[frameIndex] = System.nanoTime();
+        }
+
+        /** For each missing frame that was sent: its host-stall time within its repair window. */
+        String stallsInRepairWindows(List<Integer> missing, HostStallMonitor stalls) {
+            StringBuilder b = new StringBuilder("host stalls in each lost frame's ").append(PLAYOUT_DELAY_MS)
+                    .append(" ms repair window:");
+            long windowNs = TimeUnit.MILLISECONDS.toNanos(PLAYOUT_DELAY_MS);
+            for (int index : missing) {
+                if (index >= JOIN_FRAMES && index < sentNs.length && sentNs[index] != 0) {
+                    b.append(' ').append(index).append('=')
+                            .append(TimeUnit.NANOSECONDS.toMillis(stalls.stalledNs(sentNs[index], sentNs[index] + windowNs)))
+                            .append("ms");
+                }
+            }
+            return b.toString();
+        }
     }
 
     /** The measured frames among the indices delivered. */

@@ -2,6 +2,7 @@ package io.smoothcast.benchmarks.jitter;
 
 import io.smoothcast.benchmarks.jitter.baseline.LockedJitterBuffer;
 import io.smoothcast.benchmarks.jitter.baseline.SkipListJitterBuffer;
+import io.smoothcast.benchmarks.jitter.floor.HandOffQueue;
 import io.smoothcast.benchmarks.jitter.floor.MinimalRingBuffer;
 import io.smoothcast.benchmarks.jitter.floor.PassThroughBuffer;
 import java.lang.invoke.MethodHandles;
@@ -82,10 +83,22 @@ public class JitterBufferBenchmark {
             case "lockfree": return new LockFreeBenchmarkBuffer(CAPACITY, MAX_PAYLOAD_BYTES, CLOCK_RATE_HZ, 0, borrow);
             case "skiplist": return new SkipListJitterBuffer(CAPACITY, CLOCK_RATE_HZ, 0, borrow);
             case "locked": return new LockedJitterBuffer(CAPACITY, CLOCK_RATE_HZ, 0, borrow);
-            // The floor study's references (single-thread cases, borrowed only): see their Javadoc.
+            case "passthrough":
+            case "minimalring":
+            case "handoff":
+                break;
+            default: throw new IllegalArgumentException(
+                    "impl must be lockfree, skiplist, locked, passthrough, minimalring or handoff: " + impl);
+        }
+        if (!borrow) {
+            throw new IllegalArgumentException("the floor references take borrowed payloads only: " + impl);
+        }
+        switch (impl) {
+            // The floor studies' references (borrowed only): see their Javadoc.
             case "passthrough": return new PassThroughBuffer();
             case "minimalring": return new MinimalRingBuffer(CAPACITY, CLOCK_RATE_HZ);
-            default: throw new IllegalArgumentException("impl must be lockfree, skiplist or locked: " + impl);
+            // The two-thread floor (spsc group and JitterBufferSpscWindows).
+            default: return new HandOffQueue(CAPACITY);
         }
     }
 

@@ -55,14 +55,19 @@ public final class JitterBufferSpscWindows {
         if (seconds < 1 || seconds > 600) {
             throw new IllegalArgumentException("seconds must be in [1, 600]: " + seconds);
         }
+        if (impl.equals("passthrough")) {
+            // It keeps one packet in plain fields: single-thread only. The two-thread floor is handoff.
+            throw new IllegalArgumentException("passthrough is single-thread only; use handoff: " + impl);
+        }
         BenchmarkJitterBuffer buffer = JitterBufferBenchmark.create(impl, payloadMode);
         byte[] payload = JitterBufferBenchmark.payload(1200);
         long[] consumed = new long[2 * CELL + 1];
         long[] stop = new long[2 * CELL + 1];
         long deadlineNs = System.nanoTime() + (WARMUP_SECONDS + seconds) * 1_000_000_000L;
         long measureFromNs = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
-        // Room for 40 M packets/s, twice the fastest rate seen; the run stops early if it fills.
-        int maxWindows = (int) (seconds * 40_000_000L / WINDOW_PACKETS) + 1;
+        // Room for 160 M packets/s (the floor references run far faster than the buffers); the
+        // run stops early if it fills.
+        int maxWindows = (int) (seconds * 160_000_000L / WINDOW_PACKETS) + 1;
         long[] windowNs = new long[maxWindows];
         // The producer's waits so far, at CELL: written (opaque) only when it waits, so the
         // consumer can read it at the end of each window.

@@ -9,6 +9,75 @@ import io.smoothcast.rtp.TimestampUnwrapper;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+/** 128 bytes in front of the producer's fields of {@link MinimalRingBuffer}. */
+abstract class MinimalRingPadding0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+}
+
+/** Written and read by the producer only. */
+abstract class MinimalRingProducerFields extends MinimalRingPadding0 {
+    long highest = -1;
+    long cachedHead;
+    boolean started;
+    long firstTicks;
+    int lastRtpTimestamp;
+    long lastMediaNs;
+    long lastPublishedOffsetNs;
+    long received;
+    long bytes;
+    /** {@code floor.pollatmarker} only: a marker packet was offered since the last poll. */
+    boolean markerSeen;
+}
+
+/** 128 bytes between the producer's fields and the consumer's published head. */
+abstract class MinimalRingPadding1 extends MinimalRingProducerFields {
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+    long p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
+}
+
+/** Written by the consumer once per delivered frame, read by the producer when it looks full. */
+abstract class MinimalRingHeadField extends MinimalRingPadding1 {
+    @SuppressWarnings("unused") // through MinimalRingBuffer.HEAD
+    volatile long consumerHead;
+}
+
+/** 128 bytes between the published head and the published playout offset. */
+abstract class MinimalRingPadding2 extends MinimalRingHeadField {
+    long p20, p21, p22, p23, p24, p25, p26, p27;
+    long p28, p29, p2a, p2b, p2c, p2d, p2e, p2f;
+}
+
+/**
+ * Written by the producer when the playout offset changes (once at the start with a fixed
+ * delay), read by every poll: a line that stays in the consumer's cache.
+ */
+abstract class MinimalRingOffsetField extends MinimalRingPadding2 {
+    @SuppressWarnings("unused") // through MinimalRingBuffer.OFFSET
+    volatile long publishedOffsetNs;
+}
+
+/** 128 bytes between the published offset and the consumer's fields. */
+abstract class MinimalRingPadding3 extends MinimalRingOffsetField {
+    long p30, p31, p32, p33, p34, p35, p36, p37;
+    long p38, p39, p3a, p3b, p3c, p3d, p3e, p3f;
+}
+
+/** Written and read by the consumer only. */
+abstract class MinimalRingConsumerFields extends MinimalRingPadding3 {
+    long head;
+    long scanned = -1;
+    long frames;
+    long emitted;
+    long delaySumNs;
+}
+
+/** 128 bytes behind the consumer's fields. */
+abstract class MinimalRingPadding4 extends MinimalRingConsumerFields {
+    long p40, p41, p42, p43, p44, p45, p46, p47;
+    long p48, p49, p4a, p4b, p4c, p4d, p4e, p4f;
+}
+
 /**
  * A floor study, not a jitter buffer: the smallest single-producer single-consumer ring with the
  * skeleton of the SDK's contract, to tell how much of its cost per packet the architecture itself
@@ -40,10 +109,15 @@ import java.lang.invoke.VarHandle;
  *     io.smoothcast.benchmarks.jitter.JitterBufferCpuTime minimalring 1200 borrowed
  * </pre>
  *
- * <p>Thread-safety: one producer thread ({@link #offer}), one consumer thread ({@link #poll}),
- * though the study runs both on one.
+ * <p>Two threads (session 9, jitter11): the producer's fields, the consumer's published head, the
+ * published playout offset and the consumer's fields each sit on cache lines of their own
+ * (padding by inheritance, as the SDK's ring), and the consumer's tallies in a padded
+ * {@link ConsumerTally}, so the {@code spsc} workload can run it like the real buffers.
+ *
+ * <p>Thread-safety: one producer thread ({@link #offer}), one consumer thread ({@link #poll});
+ * the single-thread cases run both on one.
  */
-public final class MinimalRingBuffer implements BenchmarkJitterBuffer {
+public final class MinimalRingBuffer extends MinimalRingPadding4 implements BenchmarkJitterBuffer {
 
     static final boolean UNWRAP = Boolean.getBoolean("floor.unwrap");
     static final boolean STATS = Boolean.getBoolean("floor.stats");
@@ -58,14 +132,19 @@ public final class MinimalRingBuffer implements BenchmarkJitterBuffer {
 
     static {
         try {
-            HEAD = MethodHandles.lookup().findVarHandle(MinimalRingBuffer.class, "consumerHead", long.class);
-            OFFSET = MethodHandles.lookup().findVarHandle(MinimalRingBuffer.class, "publishedOffsetNs", long.class);
+            HEAD = MethodHandles.lookup().findVarHandle(MinimalRingHeadField.class, "consumerHead", long.class);
+            OFFSET = MethodHandles.lookup().findVarHandle(MinimalRingOffsetField.class, "publishedOffsetNs", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private static final int STRIDE = 4;
+    /**
+     * Longs per slot record: 4 by default (32 bytes, two slots per cache line); the diagnostic
+     * {@code -Dfloor.ring.stride=8} spreads the same fields over 64 bytes, as the SDK's ring does,
+     * to price the slot lines that move between the cores per packet with two threads.
+     */
+    private static final int STRIDE = Integer.getInteger("floor.ring.stride", 4);
     private static final int SEQUENCE = 0;
     private static final int MEDIA = 1;
     /** Marker bit in bit 0, length above it. */
@@ -84,32 +163,8 @@ public final class MinimalRingBuffer implements BenchmarkJitterBuffer {
     private final TimestampUnwrapper timestamps = new TimestampUnwrapper();
     private final SeqLockedCounters producerCounters = new SeqLockedCounters(8);
     private final PlayoutDelayEstimator estimator;
-    private long highest = -1;
-    private long cachedHead;
-    private boolean started;
-    private long firstTicks;
-    private int lastRtpTimestamp;
-    private long lastMediaNs;
-    private long fixedOffsetNs;
-    private long lastPublishedOffsetNs;
-    private long received;
-    private long bytes;
-    /** {@code floor.pollatmarker} only: a marker packet was offered since the last poll. */
-    private boolean markerSeen;
-
-    // shared
-    @SuppressWarnings("unused") // through HEAD
-    private volatile long consumerHead;
-    @SuppressWarnings("unused") // through OFFSET
-    private volatile long publishedOffsetNs;
-
     // consumer
-    private final SeqLockedCounters consumerCounters = new SeqLockedCounters(8);
-    private long head;
-    private long scanned = -1;
-    private long frames;
-    private long emitted;
-    private long delaySumNs;
+    private final SeqLockedCounters consumerCounters;
 
     /** Hands a borrowed owner back, as the SDK's {@code PayloadReleaser}. */
     @FunctionalInterface
@@ -122,8 +177,15 @@ public final class MinimalRingBuffer implements BenchmarkJitterBuffer {
      * @param clockRateHz RTP clock rate
      */
     public MinimalRingBuffer(int capacity, int clockRateHz) {
+        if (STRIDE != 4 && STRIDE != 8) {
+            throw new IllegalArgumentException("floor.ring.stride must be 4 or 8: " + STRIDE);
+        }
         this.mask = capacity - 1;
         this.clockRateHz = clockRateHz;
+        // The producer's objects (written per packet) are allocated before the slot arrays and
+        // the consumer's (written per frame) after them, so that none share a cache line.
+        this.estimator = new PlayoutDelayEstimator(false, 0, 0, 1_000_000_000L, 0.1, 0.98, 0.9995, 2_000_000L,
+                5_000_000_000L, true);
         this.meta = new long[capacity * STRIDE];
         for (int i = 0; i < capacity; i++) {
             meta[i * STRIDE + SEQUENCE] = -1;
@@ -131,8 +193,7 @@ public final class MinimalRingBuffer implements BenchmarkJitterBuffer {
         this.refs = new Object[capacity * 2];
         ConsumerTally t = tally;
         this.releaser = owner -> t.released++;
-        this.estimator = new PlayoutDelayEstimator(false, 0, 0, 1_000_000_000L, 0.1, 0.98, 0.9995, 2_000_000L,
-                5_000_000_000L, true);
+        this.consumerCounters = new SeqLockedCounters(8);
     }
 
     @Override
@@ -175,7 +236,9 @@ public final class MinimalRingBuffer implements BenchmarkJitterBuffer {
         final long mediaNs = lastMediaNs;
         if (!started) {
             started = true;
-            fixedOffsetNs = arrivalNs - mediaNs;
+            // The fixed offset (or the estimator's first), published before the first slot.
+            lastPublishedOffsetNs = arrivalNs - mediaNs;
+            OFFSET.setOpaque(this, lastPublishedOffsetNs);
         }
         if (ESTIMATOR) {
             estimator.onPacket(arrivalNs, mediaNs);
@@ -227,7 +290,6 @@ public final class MinimalRingBuffer implements BenchmarkJitterBuffer {
             }
             markerSeen = false;
         }
-        final long offsetNs = ESTIMATOR ? (long) OFFSET.getOpaque(this) : fixedOffsetNs;
         final long[] m = meta;
         final int k = mask;
         int delivered = 0;
@@ -237,6 +299,8 @@ public final class MinimalRingBuffer implements BenchmarkJitterBuffer {
                 return delivered;
             }
             final long mediaNs = m[((int) h & k) * STRIDE + MEDIA];
+            // Read after a slot's acquire, so never older than the first packet's publication.
+            final long offsetNs = (long) OFFSET.getOpaque(this);
             // The run's end: resumes where the last poll's scan of the same frame stopped.
             long e = scanned >= h ? scanned : h;
             boolean closed;

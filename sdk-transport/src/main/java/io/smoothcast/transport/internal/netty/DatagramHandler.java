@@ -39,8 +39,11 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
     private boolean writesPending;
     /** Whether {@link #sendCopies} may use {@link NativeCopyWriter} (set by the relay). */
     private boolean nativeCopies;
-    /** Made at the first {@link #sendCopies} when {@link #nativeCopies}; null until then or if impossible. */
-    private NativeCopyWriter copyWriter;
+    /**
+     * Made at the first {@link #sendCopies} when {@link #nativeCopies}; null until then or if
+     * impossible. Volatile for {@link #nativeCopiesRefused()} (one read per packet, not per copy).
+     */
+    private volatile NativeCopyWriter copyWriter;
 
     /**
      * Creates a handler.
@@ -206,16 +209,18 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private NativeCopyWriter copyWriter() {
-        if (nativeCopies && copyWriter == null && channel != null) {
+        NativeCopyWriter writer = copyWriter;
+        if (nativeCopies && writer == null && channel != null) {
             nativeCopies = false;
-            copyWriter = NativeCopyWriter.forChannel(channel);
-            if (copyWriter == null) {
+            writer = NativeCopyWriter.forChannel(channel);
+            copyWriter = writer;
+            if (writer == null) {
                 LOG.info("relay copies take Netty's ordinary write path on {} ({})", channel,
                         NativeCopyWriter.unavailableReason() == null ? "not an epoll channel"
                                 : NativeCopyWriter.unavailableReason().toString());
             }
         }
-        return copyWriter;
+        return writer;
     }
 
     /**
@@ -230,7 +235,8 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
 
     /**
      * Copies the kernel refused on the native path for a reason other than a full buffer
-     * (dropped, as Netty drops a failed datagram write). Event loop only.
+     * (dropped, as Netty drops a failed datagram write). Any thread: the count is written by
+     * the event loop only, and may be a few copies behind when read elsewhere.
      *
      * @return the count since the channel was bound
      */

@@ -48,7 +48,8 @@ final class NativeCopyWriter {
     private final long regionAddress;
     private final int dataStart;
     private final int dataBytes;
-    private long refusedCopies;
+    /** Written by the event loop only; volatile for {@link #refusedCopies()} from other threads. */
+    private volatile long refusedCopies;
 
     /**
      * A writer over {@code messages}, whose slot {@code i} sends the iovec at byte
@@ -199,7 +200,7 @@ final class NativeCopyWriter {
             } catch (IOException refused) {
                 // Only the first message of the call failed (sendmmsg reports an error only when
                 // it sent nothing): drop that one copy and go on with the rest.
-                refusedCopies++;
+                refusedCopies = refusedCopies + 1; // one writer: no lost update
                 LOG.debug("copy refused by the kernel", refused);
                 offset++;
             }
@@ -208,7 +209,7 @@ final class NativeCopyWriter {
     }
 
     /**
-     * Copies the kernel refused for a reason other than a full buffer, dropped.
+     * Copies the kernel refused for a reason other than a full buffer, dropped. Any thread.
      *
      * @return the count since creation
      */

@@ -39,15 +39,18 @@ public final class RelayChannels {
     private final Channel owner;
     private final List<Channel> lanes;
     private final List<InboundHandOff> handOffs;
+    /** The owner's handler, then each lane's: their native writers count refused copies. */
+    private final List<DatagramHandler> handlers;
     private final RelayEngine engine;
     private final ScheduledFuture<?> ticker;
 
     private RelayChannels(EventLoopGroup group, Channel owner, List<Channel> lanes, List<InboundHandOff> handOffs,
-            RelayEngine engine, ScheduledFuture<?> ticker) {
+            List<DatagramHandler> handlers, RelayEngine engine, ScheduledFuture<?> ticker) {
         this.group = group;
         this.owner = owner;
         this.lanes = lanes;
         this.handOffs = handOffs;
+        this.handlers = handlers;
         this.engine = engine;
         this.ticker = ticker;
     }
@@ -136,7 +139,11 @@ public final class RelayChannels {
             }
             ScheduledFuture<?> ticker = ownerLoop.scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
                     0, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
-            return new RelayChannels(group, owner, List.copyOf(lanes), List.copyOf(handOffs), engine, ticker);
+            List<DatagramHandler> handlers = new ArrayList<>(threads);
+            handlers.add(ownerHandler);
+            handlers.addAll(laneHandlers);
+            return new RelayChannels(group, owner, List.copyOf(lanes), List.copyOf(handOffs), List.copyOf(handlers),
+                    engine, ticker);
         } catch (RuntimeException e) {
             for (Channel channel : bound) {
                 channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -191,6 +198,20 @@ public final class RelayChannels {
         long total = 0;
         for (InboundHandOff handOff : handOffs) {
             total += handOff.dropped();
+        }
+        return total;
+    }
+
+    /**
+     * Copies the kernel refused on the native fan-out path for a reason other than a full buffer
+     * (for example a broadcast address), dropped; summed over the fan-out threads. Any thread.
+     *
+     * @return the count since start
+     */
+    public long nativeCopiesRefused() {
+        long total = 0;
+        for (DatagramHandler handler : handlers) {
+            total += handler.nativeCopiesRefused();
         }
         return total;
     }
