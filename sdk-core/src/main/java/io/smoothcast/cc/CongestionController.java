@@ -36,8 +36,9 @@ import io.smoothcast.cc.internal.TrendlineEstimator;
  * <p>Use: report every sent packet with {@link #onPacketSent}, every feedback batch with
  * {@link #onFeedback}, call {@link #onTick} every 25 to 100 ms, hand
  * {@linkplain #pollProbeCluster(ProbeClusterRequest) probe clusters} to the {@link Pacer}, and
- * read {@link #targetBitrateBps()}. Every method takes {@code nowNs} from the caller (sender
- * clock); nothing reads a clock, nothing allocates after construction.
+ * read {@link #targetBitrateBps()}. A caller whose own thread stalled calls
+ * {@link #onSenderStalled()} when it runs again. Every method takes {@code nowNs} from the caller
+ * (sender clock); nothing reads a clock, nothing allocates after construction.
  *
  * <p>Untrusted feedback: entries for unknown or forgotten sequence numbers and duplicates are
  * counted and skipped; nonsensical receive times reset the delay estimator's grouping. Packets
