@@ -13,5 +13,13 @@
  * <p>Tokens are signed, not encrypted, and are bearer credentials: carry them over an
  * encrypted channel and keep their lifetime short. Revocation before expiry is not supported;
  * retire a key to revoke every token it signed.
+ *
+ * <p>End-to-end frame encryption: SFrame (RFC 9605) with AES-GCM. A
+ * {@link io.smoothcast.security.FrameKey} is the stream's base key, which the application gives
+ * to the broadcaster and the viewers, never to relays; {@link io.smoothcast.security.SframeEncryptor}
+ * seals frames and {@link io.smoothcast.security.SframeDecryptor} opens them, refusing bad ones
+ * with an {@link io.smoothcast.security.SframeStatus} code. The transport uses them through
+ * {@code Broadcaster.Builder.frameEncryption} and {@code Viewer.Builder.frameDecryptionKey}
+ * (PROTOCOL.md section 4, SECURITY.md).
  */
 package io.smoothcast.security;

@@ -4,6 +4,11 @@
  * the packet index and rollover counter of RFC 3711 section 3.3.1, and a bitmap replay window
  * per SSRC.
  *
+ * <p><b>Not wired into the transport:</b> {@code Broadcaster}, {@code Viewer} and {@code RelayNode}
+ * do not use this package (SECURITY.md, "SRTP library"); end-to-end encryption of the media is
+ * SFrame ({@link io.smoothcast.security}). It is a building block for hop-by-hop encryption
+ * once a key exchange exists.
+ *
  * <p>{@link io.smoothcast.srtp.SrtpSender} protects what one side sends;
  * {@link io.smoothcast.srtp.SrtpReceiver} checks what it receives. Every packet gets a length or
  * a negative {@link io.smoothcast.srtp.SrtpStatus}; none causes an exception. Work happens in the
@@ -22,8 +27,8 @@
  *   <li>Replays are dropped: an index already accepted, or one behind the window.</li>
  * </ul>
  *
- * <h2>What a relay sees: hop-by-hop keys</h2>
- * Smoothcast encrypts per hop. Each leg (broadcaster to ingest node, node to node, node to
+ * <h2>What a relay would see: hop-by-hop keys</h2>
+ * The design is per hop. Each leg (broadcaster to ingest node, node to node, node to
  * viewer) has its own keys, one master key per direction. A relay node
  * <em>decrypts</em> what it receives from its upstream, so it sees the media in the clear, can
  * serve NACKs from its cache, rewrite headers for each viewer, and pick simulcast layers; it
@@ -33,13 +38,14 @@
  *       service or trusted parties; this is not end-to-end encryption.</li>
  *   <li>A compromised viewer key exposes only that viewer's leg, not the broadcaster's or other
  *       viewers' legs.</li>
- *   <li>End-to-end payload encryption that relays forward without decrypting (for instance
- *       SFrame) is not implemented.</li>
+ *   <li>End-to-end payload encryption that relays forward without decrypting is SFrame
+ *       (RFC 9605), in {@link io.smoothcast.security}, used by the transport's frame
+ *       encryption.</li>
  * </ul>
  *
  * <h2>Keys</h2>
- * The master key and salt of a leg come from the key exchange of the control protocol (not part
- * of this package). Each direction must have its own master key: GCM under one key must never
+ * The master key and salt of a leg must come from a key exchange (not part of this package; the
+ * control protocol has none yet: DTLS-SRTP is kept free on the port, PROTOCOL.md section 7). Each direction must have its own master key: GCM under one key must never
  * see the same IV twice, and the sender refuses to protect an index twice
  * ({@link io.smoothcast.srtp.SrtpStatus#REPLAYED}); retransmit with RTX (own SSRC and sequence
  * numbers). Key derivation rate is 0 and MKIs are not used. A key protects at most 2^48 SRTP and

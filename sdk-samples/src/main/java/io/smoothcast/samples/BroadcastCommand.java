@@ -24,15 +24,21 @@ import picocli.CommandLine.Spec;
 /** {@code smoothcast broadcast}: publishes a synthetic stream or ffmpeg-encoded H.264 to a node. */
 @Command(name = "broadcast", mixinStandardHelpOptions = true,
         description = {"Publish a stream to a relay node.",
-            "The default source is synthetic: frames that carry a sequence number, capture time and checksum,",
-            "sized to the congestion controller's target bitrate. '--source ffmpeg' encodes a test pattern",
-            "(or --input FILE) to H.264, plus a 440 Hz test tone to Opus, with an ffmpeg child process whose",
-            "bitrate (audio and video together) follows the target."},
+            "The default source is synthetic: frames that carry a sequence number, capture time and checksum,"
+                + " sized to the congestion controller's target bitrate. '--source ffmpeg' encodes a test pattern"
+                + " (or --input FILE) to H.264, plus a 440 Hz test tone to Opus, with an ffmpeg child process whose"
+                + " bitrate (audio and video together) follows the target.",
+            "Prints a status line every second: state, target bitrate, frames, packets, rtx (retransmissions"
+                + " sent), rtt, node stalls (stall reports from the node, PROTOCOL.md section 12) and, with"
+                + " --source ffmpeg, the encoder's bitrate."},
         footer = {"", "Examples:",
             "  smoothcast broadcast --node 127.0.0.1:7000 --stream show",
-            "  smoothcast broadcast --node relay.example:7000 --stream show --source ffmpeg --max-bitrate 3000000",
-            "  smoothcast broadcast --node 127.0.0.1:7000 --stream show --source ffmpeg --input clip.mp4 --duration 30",
-            "", "Exit codes: 0 ran until stopped, 1 could not connect or start the source, 2 bad arguments."})
+            "  smoothcast broadcast --node relay.example:7000 --stream show --source ffmpeg \\",
+            "      --max-bitrate 3000000",
+            "  smoothcast broadcast --node 127.0.0.1:7000 --stream show --source ffmpeg \\",
+            "      --input clip.mp4 --duration 30",
+            "", "Exit codes: 0 ran until stopped, 1 could not connect or start the source,"
+                + " 2 bad arguments."})
 final class BroadcastCommand implements Callable<Integer> {
 
     enum Source { synthetic, ffmpeg }

@@ -24,12 +24,12 @@ import picocli.CommandLine.Option;
  * JSON summary; exits 1 when an invariant broke.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-        description = {"Kill and restart relay nodes, inject loss bursts and capacity drops, on loopback;",
-            "check that every viewer recovers and gets every frame in order, once, intact."},
+        description = {"Kill and restart relay nodes and inject loss bursts and capacity drops on loopback.",
+            "Checks that every viewer recovers and gets every frame in order, once, intact."},
         footer = {"", "Exit status: 0 all invariants held, 1 an invariant broke, 2 bad arguments.", "",
             "Examples:",
-            "  java -jar smoothcast.jar chaos --duration 30 --json chaos.json",
-            "  java -jar smoothcast.jar chaos --duration 3600 --seed 7 --mode redundant"})
+            "  smoothcast chaos --duration 30 --json chaos.json",
+            "  smoothcast chaos --duration 3600 --seed 7 --mode redundant"})
 public final class ChaosCommand implements Callable<Integer> {
 
     /** Which failover modes to run. */
@@ -56,8 +56,8 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "Video bitrate in bits per second, 16000-10000000 (default ${DEFAULT-VALUE}).")
     long bitrateBps;
 
-    @Option(names = "--impair-all-paths", description = {"Loss bursts and capacity drops hit every node's downlink at once",
-        "(the viewers' own access network) instead of one node's (default: one)."})
+    @Option(names = "--impair-all-paths", description = "Loss bursts and capacity drops hit every node's downlink at once"
+        + " (the viewers' own access network) instead of one node's (default: one).")
     boolean impairAllPaths;
 
     @Option(names = "--kills-only", description = "Only node kills: no loss bursts, no capacity drops.")

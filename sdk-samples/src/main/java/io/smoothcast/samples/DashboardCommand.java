@@ -29,9 +29,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * prints raised and cleared alerts.
  */
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
-        description = {"Runs a local live demo and serves its dashboard (/), Prometheus metrics (/metrics)",
-                "and diagnostics bundle (/diag); prints alerts as they are raised and cleared."},
-        footer = {"", "Example:", "  java -jar smoothcast.jar dashboard --http 127.0.0.1:8080 --loss 0.08 --duration-s 120"})
+        description = {"Runs a local live setup and serves its dashboard, metrics and diagnostics.",
+                "A relay, a broadcaster, direct viewers and viewers behind a lossy link; serves the dashboard"
+                    + " (/), Prometheus metrics (/metrics) and the diagnostics bundle (/diag) and prints alerts"
+                    + " as they are raised and cleared."},
+        footer = {"", "Example:", "  smoothcast dashboard --http 127.0.0.1:8080 --loss 0.08 --duration-s 120"})
 public final class DashboardCommand implements Callable<Integer> {
 
     @Spec

@@ -63,13 +63,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run a whole broadcast in one process on loopback and show how each viewer fares.",
-            "Relays: ap-east (origin), eu-west and sa-east (cascading from ap-east). One synthetic broadcaster",
-            "publishes to ap-east. Viewers, each behind its own emulated network:",
+            "Relays: ap-east (origin), eu-west and sa-east (cascading from ap-east). One synthetic"
+                + " broadcaster publishes to ap-east. Viewers, each behind its own emulated network:",
             "  clean         eu-west, 20 ms RTT, no loss",
-            "  norway-3g     eu-west, 60 ms RTT, downlink capacity from a Norway HSDPA train trace",
+            "  norway-3g     eu-west, 60 ms RTT, downlink capacity from a Norway HSDPA trace",
             "  interconti    sa-east, 250 ms RTT, 2 %% loss",
-            "Every viewer knows all three nodes; at --kill-at (default: 40 %% of the run) the sa-east node is",
-            "shut down and the SDK's failover moves its viewer to eu-west."},
+            "Every viewer knows all three nodes; at --kill-at (default: 40 %% of the run) the sa-east node"
+                + " is shut down and the SDK's failover moves its viewer to eu-west."},
         footer = {"", "Examples:",
             "  smoothcast demo",
             "  smoothcast demo --duration 60",

@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "diag", mixinStandardHelpOptions = true,
         description = "Writes a diagnostics bundle (JSON, secrets redacted) for support.",
-        footer = {"", "Examples:", "  java -jar smoothcast.jar diag --from http://127.0.0.1:8080/ -o bundle.json",
-                "  java -jar smoothcast.jar diag --history ./history --config relay.properties --log relay.log -o bundle.json"})
+        footer = {"", "Examples:", "  smoothcast diag --from http://127.0.0.1:8080/ -o bundle.json",
+                "  smoothcast diag --history ./history --config relay.properties --log relay.log \\",
+                "      -o bundle.json"})
 public final class DiagCommand implements Callable<Integer> {
 
     @Spec

@@ -46,8 +46,10 @@ import picocli.CommandLine.Option;
  * the viewer application), the frames lost, the probe time and the ingest move's figures as JSON.
  */
 @Command(name = "failover-bench", mixinStandardHelpOptions = true,
-        description = "Kill and restart relay nodes under a live stream; measure resume time and frames lost;"
-                + " then move a broadcaster off a lossy ingest path.")
+        description = {"Kill and restart relay nodes under a live stream; measure resume time and frames lost.",
+            "Runs the kills in failover mode, then in redundant mode; then times a probe of five nodes; then"
+                + " puts a broadcaster on a 15 %% lossy path to its node and measures how soon it moves its"
+                + " stream to a clean node. --json writes every figure."})
 public final class FailoverBenchCommand implements Callable<Integer> {
 
     @Option(names = "--kills", defaultValue = "20", description = "Node kills per mode (default ${DEFAULT-VALUE}).")

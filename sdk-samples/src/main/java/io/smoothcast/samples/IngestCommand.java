@@ -18,14 +18,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code smoothcast ingest}: republishes plain RTP H.264 + Opus from ffmpeg or GStreamer. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Take plain RTP from ffmpeg or GStreamer (H.264, RFC 6184, and Opus, RFC 7587, told apart",
-            "by payload type) on a UDP port and publish it to a relay node as a Smoothcast stream."},
+        description = {"Take plain RTP from ffmpeg or GStreamer and publish it to a relay node.",
+            "H.264 (RFC 6184) and Opus (RFC 7587) arrive on one UDP port, told apart by payload type, and"
+                + " are published as a Smoothcast stream (PROTOCOL.md section 9)."},
         footer = {"", "Examples:",
             "  smoothcast ingest --listen 5004 --node 127.0.0.1:7000 --stream show",
-            "  ffmpeg -re -f lavfi -i testsrc2=rate=30 -c:v libx264 -tune zerolatency -bsf:v dump_extra \\",
-            "         -f rtp -payload_type 96 rtp://127.0.0.1:5004",
+            "  ffmpeg -re -f lavfi -i testsrc2=rate=30 -c:v libx264 -tune zerolatency \\",
+            "         -bsf:v dump_extra -f rtp -payload_type 96 rtp://127.0.0.1:5004",
             "  gst-launch-1.0 videotestsrc is-live=true ! openh264enc ! h264parse \\",
-            "         ! rtph264pay config-interval=-1 pt=96 ! udpsink host=127.0.0.1 port=5004",
+            "         ! rtph264pay config-interval=-1 pt=96 \\",
+            "         ! udpsink host=127.0.0.1 port=5004",
             "", "Exit codes: 0 ran until stopped, 1 could not bind or connect, 2 bad arguments."})
 final class IngestCommand implements Callable<Integer> {
 

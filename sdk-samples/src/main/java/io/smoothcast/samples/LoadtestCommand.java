@@ -31,19 +31,21 @@ import picocli.CommandLine.Option;
  * bits per second, loss, latency percentiles, freezes and errors.
  */
 @Command(name = "loadtest", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Load a relay node with synthetic publishers and viewers and report what it held:",
-            "packets and bits per second, loss, latency percentiles, freezes, errors.",
-            "Viewers are lightweight UDP clients speaking PROTOCOL.md (no retransmission requests),",
-            "so loss is what the node and the network dropped. Latency needs the publishers in this",
-            "process (use --publishers > 0); with --publishers 0 the viewers watch existing --stream(s)."},
+        description = {"Load a relay node with synthetic publishers and viewers and report what it held.",
+            "The report gives packets and bits per second, loss, latency percentiles, freezes and errors."
+                + " Viewers are lightweight UDP clients speaking PROTOCOL.md (no retransmission requests),"
+                + " so loss is what the node and the network dropped. Latency needs the publishers in this"
+                + " process (--publishers > 0); with --publishers 0 the viewers watch existing --stream(s)."},
         footer = {"", "Exit status: 0 run completed (read the report), 2 bad arguments.", "",
             "Examples:",
-            "  java -jar smoothcast.jar loadtest --node relay.example:7000 --publishers 2 --viewers 500 \\",
+            "  smoothcast loadtest --node relay.example:7000 --publishers 2 --viewers 500 \\",
             "      --ramp-up 10 --duration 60 --json load.json",
-            "  java -jar smoothcast.jar loadtest --node 127.0.0.1:7000 --publishers 0 --stream my-show --viewers 200",
-            "  java -jar smoothcast.jar loadtest --node relay.example:7000 --token-key k1=$SECRET_HEX --viewers 100", "",
-            "The report's \"window\" section is the measurement after the ramp-up (rates, loss, latency);",
-            "\"sinceStartIncludingRampUp\" holds the totals from the start, ramp-up included."})
+            "  smoothcast loadtest --node 127.0.0.1:7000 --publishers 0 --stream my-show \\",
+            "      --viewers 200",
+            "  smoothcast loadtest --node relay.example:7000 --token-key k1=$SECRET_HEX \\",
+            "      --viewers 100", "",
+            "The report's \"window\" section is the measurement after the ramp-up (rates, loss,"
+                + " latency); \"sinceStartIncludingRampUp\" holds the totals from the start, ramp-up included."})
 public final class LoadtestCommand implements Callable<Integer> {
 
     /** Tokens minted by {@code --token-key} outlive the planned run by this much, seconds. */
@@ -90,14 +92,14 @@ public final class LoadtestCommand implements Callable<Integer> {
     int freezeMs;
 
     @Option(names = "--token-key", paramLabel = "ID=HEX",
-            description = {"For nodes that require tokens: mint a PUBLISH token for each publisher's stream and a",
-                "SUBSCRIBE token for each watched stream with this key (the node's --token-key), valid for",
-                "the whole run plus an hour."})
+            description = "For nodes that require tokens: mint a PUBLISH token for each publisher's stream and a"
+                + " SUBSCRIBE token for each watched stream with this key (the node's --token-key), valid for"
+                + " the whole run plus an hour.")
     String tokenKey;
 
     @Option(names = "--token", paramLabel = "TOKEN",
-            description = {"For nodes that require tokens, without their key: the SUBSCRIBE token every viewer",
-                "sends (see the token command); only with --publishers 0 and one --stream."})
+            description = "For nodes that require tokens, without their key: the SUBSCRIBE token every viewer"
+                + " sends (see the token command); only with --publishers 0 and one --stream.")
     String token;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report to this JSON file.")

@@ -34,11 +34,13 @@ import picocli.CommandLine.Spec;
  * {@code --json} also writes the report as JSON.
  */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = {"Measure the path to each relay node (round trip, jitter, loss, bottleneck bandwidth, load),",
-            "rank the nodes and recommend one and a starting bitrate, as the SDK does before connecting."},
+        description = {"Measure the path to each relay node and recommend one and a starting bitrate.",
+            "Measures round trip, jitter, loss, bottleneck bandwidth and load of each node and ranks the"
+                + " nodes, as the SDK does before connecting."},
         footer = {"", "Examples:",
             "  smoothcast probe --node 10.0.0.1:7000 --node 10.0.0.2:7000",
-            "  smoothcast probe --node eu-west=10.0.0.1:7000,ap-east=10.0.1.1:7000 --json probe.json",
+            "  smoothcast probe --node eu-west=10.0.0.1:7000,ap-east=10.0.1.1:7000 \\",
+            "      --json probe.json",
             "  smoothcast probe --node 10.0.0.1:7000 --discover",
             "", "Exit codes: 0 a node was recommended, 1 no node answered, 2 bad arguments."})
 final class ProbeCommand implements Callable<Integer> {

@@ -31,10 +31,18 @@ import picocli.CommandLine.Model.CommandSpec;
             "  smoothcast relay --port 7000 --region eu-west",
             "  smoothcast relay --port 7001 --region sa-east --upstream 10.0.0.5:7000",
             "  smoothcast relay --bind 0.0.0.0 --port 7000 --duration 60",
-            "  smoothcast relay --port 7000 --token-key k1=$SECRET_HEX   (viewers and broadcasters need --token)",
-            "  smoothcast relay --port 7000 --http-port 9100   (dashboard http://127.0.0.1:9100/, scrape /metrics)",
-            "  smoothcast relay --port 7000 --video-payload-format 96=h264   (ingest of H.264 simulcast on payload type 96)",
-            "  smoothcast relay --port 7000 --fan-out-threads 2   (copies of each packet sent by two threads at once)",
+            "  smoothcast relay --port 7000 --token-key k1=$SECRET_HEX",
+            "      (viewers and broadcasters then need --token)",
+            "  smoothcast relay --port 7000 --http-port 9100",
+            "      (dashboard http://127.0.0.1:9100/, scrape /metrics)",
+            "  smoothcast relay --port 7000 --video-payload-format 96=h264",
+            "      (ingest of H.264 simulcast on payload type 96)",
+            "  smoothcast relay --port 7000 --fan-out-threads 2",
+            "      (copies of each packet sent by two threads at once)",
+            "",
+            "Status line, every --status-interval: sessions, publishers, subscribers, streams, pkt/s and kbps"
+                + " forwarded, rtx (retransmissions sent), I/O thread stalls (over 40 ms without a tick or a"
+                + " read) and copies refused (by the kernel on the native fan-out path).",
             "", "Exit codes: 0 ran until stopped, 1 could not start, 2 bad arguments."})
 final class RelayCommand implements Callable<Integer> {
 

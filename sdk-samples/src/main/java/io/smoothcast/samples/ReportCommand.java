@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Writes a self-contained HTML report from a statistics history directory.",
-        footer = {"", "Example:", "  java -jar smoothcast.jar report --history ./history -o report.html --ladder 300000,800000,2500000"})
+        footer = {"", "Example:", "  smoothcast report --history ./history -o report.html \\",
+            "      --ladder 300000,800000,2500000"})
 public final class ReportCommand implements Callable<Integer> {
 
     @Spec

@@ -33,7 +33,8 @@ import picocli.CommandLine.Command;
             TokenCommand.class,
             ProbeCommand.class,
         },
-        footer = {"", "Examples:", "  java -jar smoothcast.jar demo", "  java -jar smoothcast.jar relay --help", "  java -jar smoothcast.jar --version"})
+        footer = {"", "Examples:", "  java -jar smoothcast.jar demo", "  java -jar smoothcast.jar relay --help", "  java -jar smoothcast.jar --version", "",
+            "In the commands' examples, smoothcast stands for java -jar smoothcast.jar."})
 public final class SmoothcastCli implements Runnable {
 
     @CommandLine.Spec

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Mint a publish or subscribe token for a stream (HMAC-SHA256, SECURITY.md).",
         footer = {"", "Example:",
-            "  java -jar smoothcast.jar token --secret $(openssl rand -hex 32) --key-id k1 --stream show --role publish"})
+            "  smoothcast token --secret $(openssl rand -hex 32) --key-id k1 --stream show \\",
+            "      --role publish"})
 public final class TokenCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -28,16 +28,19 @@ import picocli.CommandLine.Spec;
 /** {@code smoothcast view}: watches a stream, writes it to a file or pipe, shows a live status line. */
 @Command(name = "view", mixinStandardHelpOptions = true,
         description = {"Watch a stream through a relay node.",
-            "Shows one status line (node, bitrate, latency, loss, freezes) that refreshes in place.",
-            "--output writes the received video frames when the broadcaster sends H.264 (--source ffmpeg or",
-            "ingest): an Annex-B .h264 file, a .mkv file (video and Opus audio, muxed by ffmpeg without",
-            "re-encoding when the view ends), or '-' for",
-            "standard output, to pipe into a player."},
+            "Shows one status line that refreshes in place: node, state, bitrate, latency, frames, lost"
+                + " (packets), rtx (retransmissions received), freezes, rtt and stalls (of this viewer's own"
+                + " I/O thread).",
+            "--output writes the received video frames when the broadcaster sends H.264 (--source ffmpeg or"
+                + " ingest): an Annex-B .h264 file, a .mkv file (video and Opus audio, muxed by ffmpeg without"
+                + " re-encoding when the view ends), or '-' for standard output, to pipe into a player."},
         footer = {"", "Examples:",
             "  smoothcast view --node 127.0.0.1:7000 --stream show",
-            "  smoothcast view --node 127.0.0.1:7000 --stream show --output show.h264 --duration 10",
+            "  smoothcast view --node 127.0.0.1:7000 --stream show --output show.h264 \\",
+            "      --duration 10",
             "  smoothcast view --node 127.0.0.1:7000 --stream show --output show.mkv",
-            "  smoothcast view --node 127.0.0.1:7000 --stream show --output - | ffplay -f h264 -",
+            "  smoothcast view --node 127.0.0.1:7000 --stream show --output - \\",
+            "      | ffplay -f h264 -",
             "", "Exit codes: 0 ran until stopped, 1 never received the stream, 2 bad arguments."})
 final class ViewCommand implements Callable<Integer> {
 

@@ -67,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * application decides: drop it, or ask its encoder for a lower bitrate); it is counted in
  * {@link BroadcasterStats#framesRejected()}. Frames sent before the node accepted the stream are
  * dropped and counted. {@link #start()}, {@link #close()} and {@link #stats()} are thread-safe.
- * Listener callbacks run on the I/O thread (see {@link BroadcasterListener}).
+ * Listener callbacks run on the I/O thread, but for the state changes that start() and close()
+ * report (see {@link BroadcasterListener}).
  *
  * <h2>Rate</h2>
  * Packets leave through a pacer (audio before video) at the rate set by a send-side congestion

@@ -4,9 +4,11 @@ package io.smoothcast.transport;
  * Events of a {@link Broadcaster}. Every method has a no-op default; implement only what you
  * need.
  *
- * <p>All callbacks run on the broadcaster's I/O thread: they must be quick (hand work to your
- * encoder's thread) and must not block or throw. An exception thrown by a callback is logged and
- * otherwise ignored.
+ * <p>Callbacks run on the broadcaster's I/O thread, except two calls of {@link #onStateChanged}:
+ * {@link ConnectionState#CONNECTING} runs on the thread calling {@link Broadcaster#start()} and
+ * {@link ConnectionState#CLOSED} on the thread calling {@link Broadcaster#close()}. They must be
+ * quick (hand work to your encoder's thread) and must not block or throw. An exception thrown by
+ * a callback is logged and otherwise ignored.
  */
 public interface BroadcasterListener {
 

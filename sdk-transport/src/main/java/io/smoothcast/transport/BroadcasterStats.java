@@ -3,6 +3,8 @@ package io.smoothcast.transport;
 /**
  * A snapshot of a {@link Broadcaster}'s counters since start.
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param framesSent frames packetized and sent
  * @param framesRejected frames refused by {@code send} because the queue was full
  * @param framesDroppedNotConnected frames dropped because the broadcaster was not connected yet

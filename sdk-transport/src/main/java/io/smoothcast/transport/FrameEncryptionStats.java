@@ -4,6 +4,8 @@ package io.smoothcast.transport;
  * Counters of end-to-end frame encryption (SFrame, RFC 9605) since start. A broadcaster fills the
  * first two, a viewer the others; all are zero without encryption.
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param framesEncrypted frames sealed by the broadcaster
  * @param encryptionFailed frames the broadcaster could not seal (not sent)
  * @param framesDecrypted frames that authenticated and were handed to the viewer's listener

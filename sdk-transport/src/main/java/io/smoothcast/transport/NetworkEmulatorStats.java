@@ -3,6 +3,8 @@ package io.smoothcast.transport;
 /**
  * A snapshot of a {@link NetworkEmulator}'s counters since start.
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param toTargetDelivered datagrams delivered to the target
  * @param toTargetLost datagrams towards the target dropped by random or burst loss
  * @param toTargetQueueDropped datagrams towards the target dropped by a full queue or an outage

@@ -46,7 +46,12 @@ import org.slf4j.LoggerFactory;
  * try (Viewer viewer = Viewer.builder()
  *         .node(new InetSocketAddress("relay.example", 7000))
  *         .streamId("my-show")
- *         .listener(frame -> decoder.decode(frame.toByteArray()))
+ *         .listener(new ViewerListener() {
+ *             @Override
+ *             public void onFrame(ReceivedFrame frame) {
+ *                 decoder.decode(frame.toByteArray());
+ *             }
+ *         })
  *         .build()) {
  *     viewer.start();
  *     ...

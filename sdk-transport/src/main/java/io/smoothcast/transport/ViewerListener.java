@@ -4,9 +4,11 @@ package io.smoothcast.transport;
  * Receives a {@link Viewer}'s frames and events. Every method has a no-op default.
  *
  * <p>{@link #onFrame} and {@link #onFrameRejected} run on the viewer's playout thread;
- * {@link #onStateChanged} and {@link #onNodeSwitched} on its I/O thread. All must be quick and
- * must not block or throw (an exception is logged and otherwise
- * ignored).
+ * {@link #onStateChanged} and {@link #onNodeSwitched} on its I/O thread, except two calls of
+ * {@link #onStateChanged}: {@link ConnectionState#CONNECTING} runs on the thread calling
+ * {@link Viewer#start()} and {@link ConnectionState#CLOSED} on the thread calling
+ * {@link Viewer#close()}. All must be quick and must not block or throw (an exception is logged
+ * and otherwise ignored).
  */
 public interface ViewerListener {
 

@@ -11,23 +11,29 @@ public enum ErrorCode {
     UNSUPPORTED_VERSION(2),
     /** The message type is unknown to this peer. */
     UNKNOWN_TYPE(3),
-    /** A header flag this peer does not implement (for example the reserved sealed flag). */
+    /**
+     * A known request using something this node does not offer (a second published stream on one
+     * session). Unknown header flags are not answered: the decoder drops them.
+     */
     UNSUPPORTED_FEATURE(4),
-    /** Reserved for the security work: the token is missing or does not verify. */
+    /** The token is missing, malformed, signed with an unknown key or forged. */
     UNAUTHORIZED(10),
-    /** Reserved for the security work: the token has expired. */
+    /** The token has expired (beyond the node's allowed clock skew). */
     TOKEN_EXPIRED(11),
-    /** Reserved for the security work: the token does not allow this role or stream. */
+    /** The token is for another role or stream, or limited to another region or node. */
     FORBIDDEN(12),
-    /** Publish or subscribe before a hello was accepted from this address. */
+    /**
+     * Publish or subscribe before a hello was accepted from this address or without the hello's
+     * cookie; a keepalive from an address without a session.
+     */
     NOT_JOINED(20),
-    /** The stream has no publisher on this node and no upstream node could be found. */
+    /** Reserved: version 1 nodes accept a subscription to any stream and wait for its publisher. */
     STREAM_NOT_FOUND(30),
     /** Another peer already publishes this stream. */
     STREAM_ALREADY_PUBLISHED(31),
-    /** Two tracks of the stream claim the same SSRC. */
+    /** A publish names an SSRC (media or RTX) twice, or one another stream on this node uses. */
     SSRC_CONFLICT(32),
-    /** The node has reached a configured limit (subscribers, streams or sessions). */
+    /** The node has reached a configured limit (sessions, or subscribers of one stream). */
     OVERLOADED(40),
     /** Anything else; the reason text says more. */
     INTERNAL(50);
