@@ -36,15 +36,17 @@ import io.smoothcast.cc.internal.TrendlineEstimator;
  * <p>Use: report every sent packet with {@link #onPacketSent}, every feedback batch with
  * {@link #onFeedback}, call {@link #onTick} every 25 to 100 ms, hand
  * {@linkplain #pollProbeCluster(ProbeClusterRequest) probe clusters} to the {@link Pacer}, and
- * read {@link #targetBitrateBps()}. Every method takes {@code nowNs} from the caller (sender
- * clock); nothing reads a clock, nothing allocates after construction.
+ * read {@link #targetBitrateBps()}. A caller whose own thread stalled calls
+ * {@link #onSenderStalled()} when it runs again. Every method takes {@code nowNs} from the caller
+ * (sender clock); nothing reads a clock, nothing allocates after construction.
  *
  * <p>Untrusted feedback: entries for unknown or forgotten sequence numbers and duplicates are
  * counted and skipped; nonsensical receive times reset the delay estimator's grouping. Packets
  * reported {@linkplain TransportFeedback#addReceivedUntimed received at an unknown time} (read
  * late after a stall of the receiver's or a relay's thread) count as received in the loss share
- * and in {@link #reportedReceivedPackets()}, and in nothing that needs an arrival time (delay
- * gradient, acknowledged bitrate, probes, RTT).
+ * and in {@link #reportedReceivedPackets()}; the acknowledged bitrate averages their bytes over
+ * the span between the timed arrivals around them (so it sees what the path carried during the
+ * stall); they count in nothing that needs their own arrival time (delay gradient, probes, RTT).
  *
  * <p>Thread-safety: not thread-safe. One thread (the transport's I/O or pacing thread) owns it.
  */
@@ -111,6 +113,9 @@ public final class CongestionController {
     private long duplicateEntries;
     private long lostPackets;
     private long receivedPackets;
+    private boolean senderStalled;
+    /** The first packet sent after the caller's last stall, until an arrival at or after it is acknowledged; or -1. */
+    private long firstSequenceAfterStall = -1;
 
     private CongestionController(Builder builder) {
         this.minBitrateBps = builder.minBitrateBps;
@@ -147,6 +152,10 @@ public final class CongestionController {
         }
         if (sizeBytes <= 0) {
             throw new IllegalArgumentException("sizeBytes must be > 0: " + sizeBytes);
+        }
+        if (senderStalled) {
+            senderStalled = false;
+            firstSequenceAfterStall = transportSequence;
         }
         history.add(transportSequence, sizeBytes, sendTimeNs, probeClusterId);
         sentBitrate.add(sendTimeNs, sizeBytes);
@@ -199,12 +208,24 @@ public final class CongestionController {
             }
             received++;
             if (!feedback.hasReceiveTime(i)) {
-                untimed++; // it arrived (the loss share counts it); when is unknown, so nothing else does
+                // It arrived (the loss share counts it), between the timed arrivals around it:
+                // the acknowledged bitrate averages its bytes over that span; nothing else that
+                // needs an arrival time counts it.
+                untimed++;
+                int size = history.sizeBytes(slot);
+                ackedBitrate.addUntimed(size);
+                smoothAckedBitrate.addUntimed(size);
                 continue;
             }
             long sendNs = history.sendTimeNs(slot);
             long arrivalNs = feedback.receiveTimeNs(i);
             int size = history.sizeBytes(slot);
+            if (firstSequenceAfterStall >= 0 && feedback.sequence(i) >= firstSequenceAfterStall) {
+                // The arrival gap before it is our own stall, not the path's.
+                firstSequenceAfterStall = -1;
+                ackedBitrate.skipIdleBefore(arrivalNs);
+                smoothAckedBitrate.skipIdleBefore(arrivalNs);
+            }
             ackedBitrate.add(arrivalNs, size);
             smoothAckedBitrate.add(arrivalNs, size);
             int clusterId = history.probeClusterId(slot);
@@ -340,6 +361,17 @@ public final class CongestionController {
         lastMinRttNs = minRttNs;
         haveQueueSample = true;
         aimd.setQueueDelayNs(queueDelayNs);
+    }
+
+    /**
+     * Tells the controller that the caller's thread did not run for a while (a stall: GC, a busy
+     * host) and sent nothing meanwhile. The gap before the next packet it sends is its own: the
+     * acknowledged bitrate leaves that gap's receive time out instead of reading the path's rate
+     * as the stall's trickle (a 100 ms stall at 5 Mbit/s on a 6 Mbit/s path made one 200 ms window
+     * read 2.6 Mbit/s, and the next decrease cut to 0.85 times that).
+     */
+    public void onSenderStalled() {
+        senderStalled = true;
     }
 
     /**

@@ -17,6 +17,7 @@ import io.smoothcast.rtp.TransportCcFeedbackView;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.NodeSwitchReason;
+import io.smoothcast.transport.internal.cc.ReaderStallDetector;
 import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
 import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
 import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
@@ -90,7 +91,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * them (they still count as received in its loss share).
      */
     public static final int UNTIMED_ARRIVALS_IGNORED = 15;
-    private static final int COUNTER_COUNT = 16;
+    /**
+     * Stalls of the broadcaster's own thread (over {@link ReaderStallDetector#STALL_GAP_NS}
+     * between two of its events): the controller is told, so the gap in sending is not taken
+     * for the path's rate.
+     */
+    public static final int OWN_STALLS = 16;
+    private static final int COUNTER_COUNT = 17;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -132,6 +139,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private final ConnectionSupervisor supervisor;
     private final Listener listener;
     private final SingleWriterCounters counters = new SingleWriterCounters(COUNTER_COUNT);
+    /** This thread's own stalls: it ticks every 10 ms, so a gap over 40 ms between its events is one. */
+    private final ReaderStallDetector ownStalls = new ReaderStallDetector();
     private final byte[] scratch = new byte[UdpTransport.RECEIVE_BUFFER_BYTES];
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
     private final RtcpPliView pli = new RtcpPliView();
@@ -255,6 +264,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * @param nowNs the current time
      */
     public void onWake(long nowNs) {
+        noteOwnActivity(nowNs);
         wakePending = false;
         sendDue(nowNs);
     }
@@ -341,6 +351,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
     @Override
     public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        noteOwnActivity(nowNs);
         if (!supervisor.accepts(sender, nowNs)) {
             onOtherNode(datagram, sender, nowNs);
             return;
@@ -570,6 +581,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * @param nowNs the current time
      */
     public void drain(long nowNs) {
+        noteOwnActivity(nowNs);
         currentNs = nowNs;
         OutgoingFrame frame;
         boolean queued = false;
@@ -597,6 +609,14 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         }
     }
 
+    /** Every entry point of this thread: a gap before it means the thread was stalled and sent nothing. */
+    private void noteOwnActivity(long nowNs) {
+        if (ownStalls.onEvent(nowNs)) {
+            counters.increment(OWN_STALLS);
+            controller.onSenderStalled();
+        }
+    }
+
     /** RTP timestamp of a capture time: the track's clock, anchored at its first frame. */
     private int rtpTimestamp(int trackIndex, long captureTimeNs) {
         if (!anchored[trackIndex]) {
@@ -610,6 +630,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
     /** Periodic work: request retransmission and keepalives. */
     public void onTick(long nowNs) {
+        noteOwnActivity(nowNs);
         supervisor.onTick(nowNs);
         counters.set(RTT_NS, supervisor.rttNs());
         counters.set(FAILOVERS, supervisor.failovers());

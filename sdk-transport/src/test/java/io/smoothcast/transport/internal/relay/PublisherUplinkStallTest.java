@@ -88,6 +88,12 @@ class PublisherUplinkStallTest {
         private int lossEvery;
         private long uplinkDatagrams;
         private double highestLossFraction;
+        /** While set, the publisher's own thread is stalled: the application's frames queue up, nothing else runs. */
+        private boolean publisherStalled;
+        /** Most bytes the publisher put on the uplink within any 10 ms since this was last reset. */
+        private long mostBytesIn10Ms;
+        private final long[] sentBytesLast10Ms = new long[10];
+        private boolean feedbackTimedOut;
 
         Uplink(boolean relayReportsStalls) {
             this.relayReportsStalls = relayReportsStalls;
@@ -133,6 +139,7 @@ class PublisherUplinkStallTest {
                     continue;
                 }
                 uplinkFreeNs = departureNs;
+                sentBytesLast10Ms[(int) (nowNs / MS % 10)] += bytes.length;
                 uplink.add(new Object[] {departureNs + ONE_WAY_NS, bytes});
             }
         }
@@ -188,18 +195,25 @@ class PublisherUplinkStallTest {
             for (long ms = 0; ms < durationMs; ms++) {
                 nowNs += MS;
                 long tMs = nowNs / MS;
-                publisherReads();
+                if (!publisherStalled) {
+                    publisherReads();
+                }
                 if (tMs % 33 == 0) {
                     int bytes = (int) (encoderBps / 30 / 8);
                     frames.add(new OutgoingFrame(0, Unpooled.wrappedBuffer(new byte[bytes]), nowNs, NtpTime.UNKNOWN,
                             tMs % 3000 < 33));
+                }
+                if (!publisherStalled) {
                     publisher.drain(nowNs);
+                    publisher.onWake(nowNs);
+                    if (tMs % 25 == 0) {
+                        publisher.onTick(nowNs);
+                    }
                 }
-                publisher.onWake(nowNs);
-                if (tMs % 25 == 0) {
-                    publisher.onTick(nowNs);
-                }
+                sentBytesLast10Ms[(int) (tMs % 10)] = 0;
                 routeFromPublisher();
+                mostBytesIn10Ms = Math.max(mostBytesIn10Ms, Arrays.stream(sentBytesLast10Ms).sum());
+                feedbackTimedOut |= controller.isFeedbackTimedOut();
                 relayReads();
                 if (tMs % 20 == 0 && !relayStalled) {
                     relay.onTick(nowNs);
@@ -215,6 +229,12 @@ class PublisherUplinkStallTest {
             run(stallMs);
             relayStalled = false;
             relayResumedNs = nowNs;
+        }
+
+        private void stallPublisher(long stallMs) {
+            publisherStalled = true;
+            run(stallMs);
+            publisherStalled = false;
         }
 
         private long target() {
@@ -323,6 +343,79 @@ class PublisherUplinkStallTest {
 
         assertTrue(t.publisher.counters().get(BroadcasterEngine.NODE_STALL_REPORTS) > 0, "the stalls were reported");
         assertTrue(t.target() <= 1_200_000, "follows the uplink down to 1.2 Mbit/s: " + t.target());
+    }
+
+    /**
+     * After the same drop during reported stalls the target climbs back as without stalls, within
+     * a factor. Before the acknowledged bitrate counted the untimed arrivals' bytes, the
+     * first stall hid the drop from it (no window closed across the stall and the arrivals read
+     * late), the first decrease kept the old 5 Mbit/s as its base (3.67 Mbit/s instead of 1.39),
+     * more was lost (1240 packets against 980) and the loss-based limit fell further: 5 s later
+     * 56.8 kbit/s against 118.7 without stalls (0.48x).
+     */
+    @Test
+    void uplinkCapacityDrop_whileTheRelayKeepsStalling_climbsBackAsWithoutStalls() {
+        long withoutStallsBps = targetFiveSecondsAfterADrop(false);
+        long reportedStallsBps = targetFiveSecondsAfterADrop(true);
+
+        assertTrue(reportedStallsBps >= withoutStallsBps * 55 / 100, "5 s after the drop: "
+                + reportedStallsBps + " with reported stalls, " + withoutStallsBps + " without stalls");
+    }
+
+    /** The uplink drops to 1.2 Mbit/s; six reported relay stalls (or none) 1.5 s apart; then 5 s. */
+    private long targetFiveSecondsAfterADrop(boolean relayStalls) {
+        Uplink t = withRelayThat(true);
+        t.connectAndSettle();
+        t.uplinkCapacityBps = 1_200_000;
+        for (long stallMs : new long[] {208, 60, 451, 130, 256, 90}) {
+            if (relayStalls) {
+                t.stallRelay(stallMs);
+            } else {
+                t.run(stallMs);
+            }
+            t.run(1_500);
+        }
+        t.run(5_000);
+        assertEquals(relayStalls ? 6 : 0, t.relayCounters.get(RelayCounter.IO_THREAD_STALLS));
+        long targetBps = t.target();
+        t.close();
+        uplink = null;
+        return targetBps;
+    }
+
+    /**
+     * Stalls of the PUBLISHER's own thread while the application keeps handing it frames, on an
+     * uplink with 20 % headroom (6 Mbit/s for 5 Mbit/s). After the stall the pacer sends the
+     * backlog within its burst allowance, no feedback timeout fires, and the target is cut only
+     * for the real queue the catch-up builds. Before the controller was told of the stall, the
+     * acknowledged-bitrate window over the stall read the stall's trickle as the path's rate, and
+     * the decrease that followed went from there: 5.00 -> 2.23 Mbit/s after 100 ms, 2.41 after
+     * 200 ms, 3.87 after 300 ms.
+     */
+    @Test
+    void publisherStalls_cutTheRateOnlyForTheQueueTheCatchUpBuilds() {
+        for (long stallMs : new long[] {100, 200, 300}) {
+            Uplink t = withRelayThat(true);
+            t.uplinkCapacityBps = 6_000_000;
+            t.connectAndSettle();
+            long beforeBps = t.target();
+            t.stallPublisher(stallMs);
+            t.lowestTargetBps = Long.MAX_VALUE;
+            t.mostBytesIn10Ms = 0;
+            t.feedbackTimedOut = false;
+
+            t.run(1_500);
+
+            assertEquals(1, t.publisher.counters().get(BroadcasterEngine.OWN_STALLS), stallMs + " ms");
+            // Pacer: 2.5 x the target with a 10 ms burst allowance, so at most 20 ms of its rate in 10 ms.
+            long pacerMostBytes = (long) (2.5 * beforeBps) * 20 / 1000 / 8;
+            assertTrue(t.mostBytesIn10Ms <= pacerMostBytes, stallMs + " ms: the backlog is paced, "
+                    + t.mostBytesIn10Ms + " bytes in 10 ms, allowance " + pacerMostBytes);
+            assertTrue(!t.feedbackTimedOut, stallMs + " ms: the feedback read after the stall is in time");
+            assertTrue(t.lowestTargetBps >= beforeBps * 8 / 10, stallMs + " ms: " + beforeBps + " -> " + t.lowestTargetBps);
+            t.close();
+            uplink = null;
+        }
     }
 
     /**
