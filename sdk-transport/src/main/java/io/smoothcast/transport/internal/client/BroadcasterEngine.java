@@ -31,6 +31,7 @@ import io.smoothcast.transport.internal.failover.ConnectionSupervisor;
 import io.smoothcast.transport.internal.netty.DatagramReceiver;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.transport.internal.rtx.RetransmissionBudget;
 import io.smoothcast.transport.internal.rtx.RetransmissionCache;
 import io.smoothcast.transport.internal.rtx.RtpHeaders;
 import io.smoothcast.transport.internal.rtx.RtxPackets;
@@ -97,10 +98,18 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * for the path's rate.
      */
     public static final int OWN_STALLS = 16;
-    private static final int COUNTER_COUNT = 17;
+    /**
+     * NACKed packets not retransmitted because the RTX bytes of the last second had used up the
+     * congestion controller's target ({@link RetransmissionBudget}); counted in
+     * {@link #NACKED_PACKETS} too, not in {@link #RTX_SENT}.
+     */
+    public static final int RTX_OVER_BUDGET = 17;
+    private static final int COUNTER_COUNT = 18;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
+    /** Window over which RTX bytes may not exceed the target (libwebrtc's is 1 s as well). */
+    private static final long RETRANSMISSION_BUDGET_WINDOW_NS = 1_000_000_000L;
 
     /** Ring of packets waiting in the pacer; covers the pacer's four classes of 1024. */
     private static final int PACED_RING = 4096;
@@ -166,6 +175,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /** Sent packets per track, to answer the node's NACKs with RTX. */
     private final RetransmissionCache[] sentPackets;
     private final int[] nextRtxSequence;
+    private final RetransmissionBudget retransmissionBudget = new RetransmissionBudget(RETRANSMISSION_BUDGET_WINDOW_NS);
     /** Where each track's packets carry the transport-wide sequence number (fixed layout). */
     private final int[] transportOffsets;
     private final RtcpNackView nack = new RtcpNackView();
@@ -378,7 +388,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         }
     }
 
-    /** Queues RTX (RFC 4588) for every NACKed packet still in the sent-packet cache. */
+    /**
+     * Queues RTX (RFC 4588) for every NACKed packet still in the sent-packet cache, as far as the
+     * retransmission budget allows (RTX bytes over the last second at most the current target).
+     */
     private void answerNack(long nowNs) {
         int trackIndex = -1;
         for (int i = 0; i < tracks.size(); i++) {
@@ -412,6 +425,11 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         if (original == null) {
             return false;
         }
+        int rtxBytes = original.readableBytes() + 2; // RFC 4588: the original sequence number in front
+        if (!retransmissionBudget.hasRoomFor(rtxBytes, controller.targetBitrateBps(), currentNs)) {
+            counters.increment(RTX_OVER_BUDGET);
+            return false;
+        }
         Track track = tracks.get(trackIndex);
         ByteBuf rtx = RtxPackets.toRtx(out.allocator(), original, track.rtxPayloadType(), track.rtxSsrc(),
                 nextRtxSequence[trackIndex]);
@@ -422,6 +440,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         if (!enqueuePacket(rtx, PacketPriority.RETRANSMISSION, -1, transportOffsets[trackIndex])) {
             return false;
         }
+        retransmissionBudget.record(rtxBytes, currentNs);
         counters.increment(RTX_SENT);
         return true;
     }

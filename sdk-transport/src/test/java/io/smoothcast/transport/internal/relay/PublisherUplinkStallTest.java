@@ -443,4 +443,31 @@ class PublisherUplinkStallTest {
                 "loss share after the stalls: " + t.highestLossFraction);
         assertTrue(t.lowestTargetBps >= beforeBps * 9 / 10, beforeBps + " -> " + t.lowestTargetBps);
     }
+
+    /**
+     * After a 5 -> 1.2 Mbit/s uplink drop (no stalls) the publisher's retransmissions stay within
+     * the target. Before RTX was budgeted, the NACKs for what the full 300 ms buffer dropped were
+     * all answered (779 RTX queued in the first 1.25 s), the pacer drained them at about
+     * 4 Mbit/s until 3 s after the drop (3.6 Mbit/s on average from 0.5 to 2.5 s), most were lost
+     * again, the loss share stayed at 65-70 % and the loss-based limit fell to 30 kbit/s: 5 s
+     * after the drop the target was 47 kbit/s.
+     */
+    @Test
+    void uplinkCapacityDrop_retransmissionsStayWithinTheTarget() {
+        Uplink t = withRelayThat(true);
+        t.connectAndSettle();
+        t.uplinkCapacityBps = 1_200_000;
+        t.run(500);
+        long bytesBefore = t.publisher.counters().get(BroadcasterEngine.BYTES_SENT);
+        t.run(2_000);
+        long sentBps = (t.publisher.counters().get(BroadcasterEngine.BYTES_SENT) - bytesBefore) * 8 / 2;
+        t.highestLossFraction = 0;
+        t.run(2_500);
+
+        assertTrue(sentBps <= 1_200_000, "sent from 0.5 to 2.5 s after the drop, bit/s: " + sentBps);
+        assertTrue(t.highestLossFraction < 0.1, "loss share from 2.5 to 5 s: " + t.highestLossFraction);
+        assertTrue(t.target() >= 500_000, "target 5 s after the drop: " + t.target());
+        assertTrue(t.publisher.counters().get(BroadcasterEngine.RTX_OVER_BUDGET) > 0, "some NACKs went unanswered");
+        assertTrue(t.publisher.counters().get(BroadcasterEngine.RTX_SENT) > 0, "others were answered");
+    }
 }

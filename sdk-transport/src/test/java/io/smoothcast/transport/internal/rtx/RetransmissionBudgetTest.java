@@ -1,0 +1,92 @@
+package io.smoothcast.transport.internal.rtx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RetransmissionBudgetTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long SECOND = 1_000 * MS;
+    /** 800 kbit/s: 100 000 bytes per second. */
+    private static final long TARGET_BPS = 800_000;
+
+    @Test
+    void allowsUpToTheTargetOverTheWindow() {
+        RetransmissionBudget budget = new RetransmissionBudget(SECOND);
+        long nowNs = 7 * SECOND;
+        for (int i = 0; i < 100; i++) {
+            assertTrue(budget.hasRoomFor(1000, TARGET_BPS, nowNs), "packet " + i);
+            budget.record(1000, nowNs);
+        }
+        assertFalse(budget.hasRoomFor(1, TARGET_BPS, nowNs), "the second's 100 000 bytes are used up");
+        assertTrue(budget.hasRoomFor(1, TARGET_BPS * 2, nowNs), "a higher target leaves room");
+    }
+
+    @Test
+    void bytesLeaveTheWindowAfterAboutOneSecond() {
+        RetransmissionBudget budget = new RetransmissionBudget(SECOND);
+        budget.record(100_000, 0);
+        assertFalse(budget.hasRoomFor(1000, TARGET_BPS, 940 * MS), "still in the window");
+        assertTrue(budget.hasRoomFor(1000, TARGET_BPS, SECOND), "out of it one window later");
+        assertEquals(0, budget.bytesInWindow());
+    }
+
+    @Test
+    void aLongSilenceEmptiesTheWindow() {
+        RetransmissionBudget budget = new RetransmissionBudget(SECOND);
+        budget.record(50_000, -3 * SECOND); // System.nanoTime may be negative
+        budget.record(50_000, -2500 * MS);
+        assertTrue(budget.hasRoomFor(100_000, TARGET_BPS, 60 * SECOND));
+    }
+
+    @Test
+    void aClockReadOutOfOrderCountsInTheNewestBucket() {
+        RetransmissionBudget budget = new RetransmissionBudget(SECOND);
+        budget.record(60_000, SECOND);
+        budget.record(40_000, SECOND - 200 * MS);
+        assertEquals(100_000, budget.bytesInWindow());
+        assertFalse(budget.hasRoomFor(1, TARGET_BPS, SECOND));
+    }
+
+    /** Whatever the pattern, what the budget lets through in any window stays within the target. */
+    @Test
+    void randomNacks_neverExceedTheTargetInAnyWindow() {
+        for (long seed = 1; seed <= 20; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            RetransmissionBudget budget = new RetransmissionBudget(SECOND);
+            long[] recordedAtMs = new long[10_000];
+            int[] sizes = new int[10_000];
+            int count = 0;
+            long nowMs = 0;
+            while (count < recordedAtMs.length && nowMs < 60_000) {
+                nowMs += random.nextInt(0, 30);
+                int size = random.nextInt(100, 1300);
+                if (budget.hasRoomFor(size, TARGET_BPS, nowMs * MS)) {
+                    budget.record(size, nowMs * MS);
+                    recordedAtMs[count] = nowMs;
+                    sizes[count++] = size;
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                long bytes = 0;
+                for (int j = i; j < count && recordedAtMs[j] < recordedAtMs[i] + 950; j++) {
+                    bytes += sizes[j];
+                }
+                assertTrue(bytes <= TARGET_BPS / 8, "seed " + seed + ": " + bytes + " bytes within 950 ms from "
+                        + recordedAtMs[i] + " ms");
+            }
+            assertTrue(count > 100, "seed " + seed + ": the budget let retransmissions through: " + count);
+        }
+    }
+
+    @Test
+    void rejectsAWindowShorterThanItsBuckets() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RetransmissionBudget(5));
+        assertTrue(e.getMessage().contains("windowNs"));
+    }
+}
