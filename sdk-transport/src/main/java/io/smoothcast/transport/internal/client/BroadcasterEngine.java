@@ -88,10 +88,11 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      */
     public static final int NODE_STALL_REPORTS = 14;
     /**
-     * Reported arrivals whose times were left out of the controller because a stall report named
-     * them (they still count as received in its loss share).
+     * Reported arrivals a stall report named, handed to the controller marked untimed: their
+     * reported times are used for nothing, but they count as received (loss share, acknowledged
+     * bitrate over the span around them).
      */
-    public static final int UNTIMED_ARRIVALS_IGNORED = 15;
+    public static final int UNTIMED_ARRIVALS_MARKED = 15;
     /**
      * Stalls of the broadcaster's own thread (over {@link ReaderStallDetector#STALL_GAP_NS}
      * between two of its events): the controller is told, so the gap in sending is not taken
@@ -156,8 +157,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private final TransportCcFeedbackView transportCc = new TransportCcFeedbackView();
     private final TransportFeedbackConverter feedbackConverter = new TransportFeedbackConverter();
     private final UntimedArrivalsReport untimedReport = new UntimedArrivalsReport();
-    /** The converted feedback without the arrivals the node said it read late. */
-    private final TransportFeedback timedFeedback =
+    /** The converted feedback with the arrivals the node said it read late marked untimed. */
+    private final TransportFeedback markedFeedback =
             new TransportFeedback(TransportFeedbackCollector.MAX_PACKETS_PER_FEEDBACK * 2);
     /**
      * The unwrapped transport-wide numbers, first to last inclusive, that a stall report in the
@@ -477,19 +478,19 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * times go nowhere, but they arrived, so the loss share counts them (losses are kept as well).
      */
     private TransportFeedback withUntimedArrivalsMarked(TransportFeedback feedback) {
-        timedFeedback.clear();
+        markedFeedback.clear();
         for (int i = 0; i < feedback.size(); i++) {
             long sequence = feedback.sequence(i);
             if (!feedback.isReceived(i)) {
-                timedFeedback.addLost(sequence); // a loss is a loss, stall or not
+                markedFeedback.addLost(sequence); // a loss is a loss, stall or not
             } else if (sequence < untimedFirst || sequence > untimedLast) {
-                timedFeedback.addReceived(sequence, feedback.receiveTimeNs(i));
+                markedFeedback.addReceived(sequence, feedback.receiveTimeNs(i));
             } else {
-                timedFeedback.addReceivedUntimed(sequence);
-                counters.increment(UNTIMED_ARRIVALS_IGNORED);
+                markedFeedback.addReceivedUntimed(sequence);
+                counters.increment(UNTIMED_ARRIVALS_MARKED);
             }
         }
-        return timedFeedback;
+        return markedFeedback;
     }
 
     /**

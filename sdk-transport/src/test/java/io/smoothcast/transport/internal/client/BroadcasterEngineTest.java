@@ -220,12 +220,12 @@ class BroadcasterEngineTest {
         receive(feedbackBehind(report));
 
         assertEquals(1, engine.counters().get(BroadcasterEngine.NODE_STALL_REPORTS));
-        assertEquals(4, engine.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_IGNORED), "5, 6, 8, 9; 7 was lost");
+        assertEquals(4, engine.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_MARKED), "5, 6, 8, 9; 7 was lost");
         assertEquals(1, engine.counters().get(BroadcasterEngine.TRANSPORT_FEEDBACK_RECEIVED));
         assertEquals(0, engine.counters().get(BroadcasterEngine.MALFORMED_DROPPED));
 
         receive(feedbackBehind(new byte[0])); // a report covers its own datagram only
-        assertEquals(4, engine.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_IGNORED));
+        assertEquals(4, engine.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_MARKED));
     }
 
     @Test
@@ -243,7 +243,7 @@ class BroadcasterEngineTest {
         assertEquals(1, engine.counters().get(BroadcasterEngine.MALFORMED_DROPPED), "a report of 0 numbers");
 
         assertEquals(0, engine.counters().get(BroadcasterEngine.NODE_STALL_REPORTS));
-        assertEquals(0, engine.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_IGNORED));
+        assertEquals(0, engine.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_MARKED));
         assertEquals(2, engine.counters().get(BroadcasterEngine.TRANSPORT_FEEDBACK_RECEIVED), "read on past the APP");
     }
 

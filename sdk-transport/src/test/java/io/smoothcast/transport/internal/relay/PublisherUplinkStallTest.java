@@ -292,7 +292,7 @@ class PublisherUplinkStallTest {
         assertTrue(t.relayCounters.get(RelayCounter.UNTIMED_ARRIVAL_REPORTS_SENT) >= 1);
         assertEquals(t.relayCounters.get(RelayCounter.UNTIMED_ARRIVAL_REPORTS_SENT),
                 t.publisher.counters().get(BroadcasterEngine.NODE_STALL_REPORTS), "every report reached the publisher");
-        assertTrue(t.publisher.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_IGNORED) > 0);
+        assertTrue(t.publisher.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_MARKED) > 0);
         assertEquals(0, t.publisher.counters().get(BroadcasterEngine.MALFORMED_DROPPED));
         assertTrue(t.lowestTargetBps >= beforeBps * 9 / 10, "the relay's stall is no congestion of the uplink: "
                 + beforeBps + " -> " + t.lowestTargetBps);
@@ -437,7 +437,7 @@ class PublisherUplinkStallTest {
             t.run(1_500);
         }
 
-        assertTrue(t.publisher.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_IGNORED) > 0, "stalls reported");
+        assertTrue(t.publisher.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_MARKED) > 0, "stalls reported");
         // Counting only the arrivals read on time, one feedback after a stall showed 95 % loss.
         assertTrue(t.highestLossFraction < LossBasedController.HIGH_LOSS,
                 "loss share after the stalls: " + t.highestLossFraction);
