@@ -403,12 +403,6 @@ public final class SpscJitterBuffer {
         long shift;
         long highest = -1;
         long flushRequested = -1;
-        /**
-         * {@code max(highest + 1, flushRequested)}, kept with both: a number below it is a
-         * duplicate, reordered or may be late, so its offer needs the consumer's fresh head. One
-         * field and one comparison on the common path instead of two of each.
-         */
-        long freshHeadBelow;
         /** The consumer's head as last read; it only grows, so it is a lower bound. */
         long cachedConsumerHead;
         long publishedOffsetNs;
@@ -498,9 +492,8 @@ public final class SpscJitterBuffer {
             // The consumer only moves beyond highest + 1 when it flushes, so an in-order packet at
             // or above the last flush point cannot be late, and no slot above highest holds its
             // packet yet: the cached head is then enough, and the consumer's cache line is read
-            // only when it could matter, or when a batch of released payload chunks is due back
-            // (only a copied packet takes a chunk, so only its offer asks the pool).
-            if (s < freshHeadBelow || s - head >= capacity || (owner == null && chunks.wantsReclaim())) {
+            // only when it could matter, or when a batch of released payload chunks is due back.
+            if (s <= highest || s < flushRequested || s - head >= capacity || chunks.wantsReclaim()) {
                 head = ring.consumerHead();
                 cachedConsumerHead = head;
                 chunks.reclaim(head);
@@ -541,7 +534,6 @@ public final class SpscJitterBuffer {
                     lowestSinceStart = s;
                 }
                 highest = s;
-                freshHeadBelow = Math.max(s + 1, flushRequested);
             } else if (s < lowestSinceStart) {
                 onOlderThanStreamStart(s, sequenceNumber, arrivalNs);
             }
@@ -641,7 +633,6 @@ public final class SpscJitterBuffer {
                 long flushTo = s - capacity + 1 > highest ? s : s - capacity + 1;
                 if (flushTo > flushRequested) {
                     flushRequested = flushTo;
-                    freshHeadBelow = Math.max(highest + 1, flushTo);
                     ring.requestFlushBelow(flushTo);
                 }
                 return OfferResult.OVERFLOW;
