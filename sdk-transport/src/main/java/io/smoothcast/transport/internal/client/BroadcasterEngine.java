@@ -183,7 +183,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private final RenditionSelector renditions;
     private final ByteBuf[] pacedPackets = new ByteBuf[PACED_RING];
     private final int[] pacedTransportOffsets = new int[PACED_RING];
-    /** Track of each paced packet, or -1 for a retransmission (not cached again). */
+    /**
+     * Track of each paced packet; -1 for a retransmission (not cached again); {@code -2 - t} for
+     * a tail loss probe of track {@code t} (not cached again, its number noted for the feedback).
+     */
     private final int[] pacedTracks = new int[PACED_RING];
     /** Sent packets per track, to answer the node's NACKs with RTX. */
     private final RetransmissionCache[] sentPackets;
@@ -193,6 +196,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private final TailLossProbe[] tailProbes;
     /** Per track: the unwrapped transport-wide number of its newest original packet sent. */
     private final long[] newestTransportSequence;
+    /** Per track: the unwrapped transport-wide number of its latest tail loss probe, -1 if none. */
+    private final long[] probeTransportSequence;
     /** Where each track's packets carry the transport-wide sequence number (fixed layout). */
     private final int[] transportOffsets;
     private final RtcpNackView nack = new RtcpNackView();
@@ -251,6 +256,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         this.transportOffsets = new int[tracks.size()];
         this.tailProbes = new TailLossProbe[tracks.size()];
         this.newestTransportSequence = new long[tracks.size()];
+        this.probeTransportSequence = new long[tracks.size()];
+        java.util.Arrays.fill(probeTransportSequence, -1);
         for (int i = 0; i < tracks.size(); i++) {
             sentPackets[i] = new RetransmissionCache(RETRANSMISSION_CACHE_PACKETS);
             tailProbes[i] = new TailLossProbe(TAIL_PROBES_PER_QUIET_PERIOD);
@@ -270,7 +277,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /**
      * Puts a packet in the pacer's queue.
      *
-     * @param trackIndex the track whose sent-packet cache keeps it once sent, or -1 (an RTX)
+     * @param trackIndex the track whose sent-packet cache keeps it once sent, -1 (an RTX) or
+     *     {@code -2 - t} (a tail loss probe of track {@code t})
      */
     private boolean enqueuePacket(ByteBuf packet, PacketPriority priority, int trackIndex, int transportSequenceOffset) {
         long handle = nextHandle;
@@ -315,6 +323,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                 sentPackets[trackIndex].put(sequenceNumber, packet);
                 tailProbes[trackIndex].onSent(sequenceNumber, nowNs);
                 newestTransportSequence[trackIndex] = transportSequence;
+            } else if (trackIndex <= -2) {
+                probeTransportSequence[-2 - trackIndex] = transportSequence;
             }
             controller.onPacketSent(transportSequence, size, nowNs, pacer.lastProbeClusterId());
             counters.increment(PACKETS_SENT);
@@ -436,7 +446,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                     continue;
                 }
                 counters.increment(NACKED_PACKETS);
-                if (retransmit(trackIndex, (pid + bit + 1) & 0xFFFF)) {
+                if (retransmit(trackIndex, (pid + bit + 1) & 0xFFFF, -1)) {
                     counters.increment(RTX_SENT);
                     queued = true;
                 }
@@ -450,9 +460,11 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /**
      * Queues one cached packet as RTX within the retransmission budget.
      *
+     * @param pacedAs the paced packet's track entry: -1 (an answer to a NACK) or {@code -2 -
+     *     trackIndex} (a tail loss probe)
      * @return whether it was queued
      */
-    private boolean retransmit(int trackIndex, int sequenceNumber) {
+    private boolean retransmit(int trackIndex, int sequenceNumber, int pacedAs) {
         ByteBuf original = sentPackets[trackIndex].get(sequenceNumber);
         if (original == null) {
             return false;
@@ -469,7 +481,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             return false;
         }
         nextRtxSequence[trackIndex] = (nextRtxSequence[trackIndex] + 1) & 0xFFFF;
-        if (!enqueuePacket(rtx, PacketPriority.RETRANSMISSION, -1, transportOffsets[trackIndex])) {
+        if (!enqueuePacket(rtx, PacketPriority.RETRANSMISSION, pacedAs, transportOffsets[trackIndex])) {
             return false;
         }
         retransmissionBudget.record(rtxBytes, currentNs);
@@ -504,14 +516,18 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         updateTarget(nowNs);
     }
 
-    /** Stops the tail loss probe of every track whose newest packet the feedback reports received. */
+    /**
+     * Stops the tail loss probes of every track whose newest packet, or a probe carrying it, the
+     * feedback reports received.
+     */
     private void acknowledgeTails(TransportFeedback feedback) {
         for (int i = 0; i < feedback.size(); i++) {
             if (!feedback.isReceived(i)) {
                 continue;
             }
+            long sequence = feedback.sequence(i);
             for (int t = 0; t < tailProbes.length; t++) {
-                if (feedback.sequence(i) == newestTransportSequence[t]) {
+                if (sequence == newestTransportSequence[t] || sequence == probeTransportSequence[t]) {
                     tailProbes[t].onNewestAcknowledged();
                 }
             }
@@ -533,7 +549,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             TailLossProbe probe = tailProbes[t];
             if (probe.isDue(nowNs, supervisor.rttNs())) {
                 probe.onProbed();
-                if (retransmit(t, probe.newestSequence())) {
+                if (retransmit(t, probe.newestSequence(), -2 - t)) {
                     counters.increment(TAIL_PROBES_SENT);
                     queued = true;
                 }
