@@ -244,10 +244,16 @@ class BroadcastThroughRelayIT {
 
     static Broadcaster connectedBroadcaster(RelayNode relay, AtomicInteger keyframeRequests, FailoverPolicy failover)
             throws InterruptedException {
+        return connectedBroadcaster(relay.localAddress(), keyframeRequests, failover);
+    }
+
+    /** As above, to any address (a node, or a network emulator in front of one). */
+    static Broadcaster connectedBroadcaster(java.net.InetSocketAddress node, AtomicInteger keyframeRequests,
+            FailoverPolicy failover) throws InterruptedException {
         CountDownLatch connected = new CountDownLatch(1);
         // The synthetic source sends about 2.4 Mbps whatever the target: keep the controller above
         // it, so frames never wait in the pacer (rate adaptation has its own test).
-        Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
+        Broadcaster broadcaster = Broadcaster.builder().node(node).streamId("it-show")
                 .bitrateLimits(4_000_000, 5_000_000, 8_000_000).failover(failover)
                 .listener(new BroadcasterListener() {
                     @Override

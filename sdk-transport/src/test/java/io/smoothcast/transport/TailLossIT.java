@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.smoothcast.netsim.CapacitySchedule;
 import io.smoothcast.netsim.LinkModel;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,19 +77,8 @@ class TailLossIT {
                             .streamId("it-show").failover(PATIENT).fixedPlayoutDelayMs(800).listener(collector)
                             .build().start()) {
                 FrameCollector.await(collector.connected, 10, "viewer connected");
-                CountDownLatch connected = new CountDownLatch(1);
-                try (Broadcaster broadcaster = Broadcaster.builder()
-                        .node(onUplink ? network.localAddress() : relay.localAddress()).streamId("it-show")
-                        .bitrateLimits(4_000_000, 5_000_000, 8_000_000).failover(PATIENT)
-                        .listener(new BroadcasterListener() {
-                            @Override
-                            public void onStateChanged(ConnectionState state, String reason) {
-                                if (state == ConnectionState.CONNECTED) {
-                                    connected.countDown();
-                                }
-                            }
-                        }).build().start()) {
-                    FrameCollector.await(connected, 10, "broadcaster connected");
+                try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(
+                        onUplink ? network.localAddress() : relay.localAddress(), new AtomicInteger(), PATIENT)) {
                     int last = sendUntilIntoTheOutage(broadcaster, startNs);
                     collector.expectLast(last);
                     boolean arrived = collector.lastFrame.await(10, TimeUnit.SECONDS);
