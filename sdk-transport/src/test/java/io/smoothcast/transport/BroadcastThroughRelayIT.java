@@ -78,7 +78,11 @@ class BroadcastThroughRelayIT {
                 BroadcasterStats sent = broadcaster.stats();
                 assertEquals(FRAMES, sent.framesSent());
                 RelayStats stats = relay.stats();
-                assertEquals(sent.packetsSent(), stats.rtpReceived(), stats.toString());
+                // Every packet sent reached the relay, except perhaps tail loss probes still on
+                // their way: on a loaded host the node's feedback can come more than 250 ms late,
+                // so the broadcaster may probe the stream's end while this reads its counters.
+                assertTrue(stats.rtpReceived() <= sent.packetsSent()
+                        && stats.rtpReceived() >= sent.packetsSent() - sent.tailProbesSent(), sent + "; " + stats);
                 assertEquals(0, stats.malformedDropped(), stats.toString());
                 assertEquals(0, stats.handlerFailures(), stats.toString());
                 assertEquals(0, stats.fanOutLaneDropped(), stats.toString());
