@@ -536,8 +536,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
     /**
      * Resends the newest packet of each track that has been quiet for a tail loss probe timeout
-     * without the node reporting that packet (PROTOCOL.md section 4, "Tail loss probes"): if the
-     * stream's last packets were lost, the node sees the gap in front of the probe and NACKs them.
+     * without the node reporting that packet (PROTOCOL.md section 3, step 3, "Tail loss probes"):
+     * if the stream's last packets were lost, the node sees the gap in front of the probe and
+     * NACKs them.
      */
     private void probeQuietTails(long nowNs) {
         if (!supervisor.isConnected()) {

@@ -288,9 +288,9 @@ public final class RelayEngine implements DatagramReceiver {
 
     /**
      * Resends, to every subscriber getting it, the newest packet of each track that has been quiet
-     * for {@link TailLossProbe#MIN_TIMEOUT_NS} (PROTOCOL.md section 4, "Tail loss probes"): a
-     * subscriber that lost the last packets before the pause sees the gap in front of the probe
-     * and NACKs them. Within each session's retransmission budget.
+     * for {@link TailLossProbe#MIN_TIMEOUT_NS} (PROTOCOL.md section 3, step 3, "Tail loss
+     * probes"): a subscriber that lost the last packets before the pause sees the gap in front of
+     * the probe and NACKs them. Within each session's retransmission budget.
      */
     private void probeQuietTails(long nowNs) {
         for (RelayStream stream : streams.values()) {
