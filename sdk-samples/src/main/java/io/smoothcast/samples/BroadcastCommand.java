@@ -139,9 +139,10 @@ final class BroadcastCommand implements Callable<Integer> {
                 RunLoop.run(durationS, 1000, elapsedNs -> {
                     BroadcasterStats s = broadcaster.stats();
                     everConnected[0] |= broadcaster.state() == ConnectionState.CONNECTED;
-                    out.printf("%s  %5.1fs  target %s  frames %d  packets %d  rtx %d  rtt %s  node stalls %d%s%n",
+                    out.printf("%s  %5.1fs  target %s  frames %d  packets %d  rtx %d  tail probes %d  rtt %s"
+                            + "  node stalls %d%s%n",
                             broadcaster.state(), elapsedNs / 1e9, Format.bitrate(s.targetBitrateBps()), s.framesSent(),
-                            s.packetsSent(), s.retransmissionsSent(), Format.millis(s.rttNs() / 1e6),
+                            s.packetsSent(), s.retransmissionsSent(), s.tailProbesSent(), Format.millis(s.rttNs() / 1e6),
                             broadcaster.nodeStallReportCount(),
                             encoder == null ? "" : "  encoder " + Format.bitrate(encoder.encoderBitrateBps())
                                     + " (" + encoder.encoderStarts() + " starts)  audio " + encoder.audioFramesQueued());

@@ -176,9 +176,10 @@ final class RelayCommand implements Callable<Integer> {
                     RelayStats s = node.stats();
                     synchronized (out) {
                         out.printf("[%s] sessions %d, publishers %d, subscribers %d, streams %d, %d pkt/s, %d kbps, rtx %d,"
+                                + " tail probes %d,"
                                 + " I/O thread stalls %d, copies refused %d%n",
                                 region, s.sessions(), s.publishers(), s.subscribers(), s.streams(), s.packetsPerSecond(),
-                                s.bitsPerSecond() / 1000, s.retransmissionsSent(), s.ioThreadStalls(),
+                                s.bitsPerSecond() / 1000, s.retransmissionsSent(), s.tailProbesSent(), s.ioThreadStalls(),
                                 s.nativeCopiesRefused());
                         out.flush();
                     }

@@ -16,8 +16,12 @@ package io.smoothcast.transport;
  * @param targetBitrateBps the congestion controller's current target, bits per second
  * @param packetsDroppedByPacer packets dropped because the pacer's queue was full
  * @param retransmissionsSent RTX packets sent in answer to the node's NACKs
+ * @param tailProbesSent tail loss probes sent: a track's newest packet resent as RTX after the
+ *     track had been quiet for max(2 x RTT, 250 ms) without the node reporting that packet, so
+ *     that the node finds a lost end of a burst (not in {@code retransmissionsSent})
  */
 public record BroadcasterStats(long framesSent, long framesRejected, long framesDroppedNotConnected,
         long packetsSent, long bytesSent, long keyframeRequests, long malformedDropped, long rttNs,
-        long targetBitrateBps, long packetsDroppedByPacer, long retransmissionsSent) {
+        long targetBitrateBps, long packetsDroppedByPacer, long retransmissionsSent,
+        long tailProbesSent) {
 }

@@ -152,6 +152,15 @@ public final class RelayStats {
         return get(RelayCounter.RTX_SENT);
     }
 
+    /**
+     * @return tail loss probes sent: a track's newest packet resent as RTX to each subscriber
+     *     once the track had been quiet for 250 ms, so that a subscriber that lost the end of a
+     *     burst NACKs it (not in {@link #retransmissionsSent()})
+     */
+    public long tailProbesSent() {
+        return get(RelayCounter.TAIL_PROBES_SENT);
+    }
+
     /** @return NACKed packets that were not in the retransmission cache */
     public long retransmissionMisses() {
         return get(RelayCounter.RTX_MISSES);
@@ -291,7 +300,8 @@ public final class RelayStats {
         return "RelayStats[sessions=" + sessions() + ", publishers=" + publishers() + ", subscribers=" + subscribers()
                 + ", received=" + datagramsReceived() + ", forwarded=" + packetsForwarded()
                 + ", malformedDropped=" + malformedDropped() + ", unsolicitedDropped=" + unsolicitedDropped()
-                + ", rtxSent=" + retransmissionsSent() + ", rtxMisses=" + retransmissionMisses()
+                + ", rtxSent=" + retransmissionsSent() + ", tailProbesSent=" + tailProbesSent()
+                + ", rtxMisses=" + retransmissionMisses()
                 + ", rtxPendingFromSource=" + retransmissionsPendingFromSource()
                 + ", sourceRtxReceived=" + sourceRetransmissionsReceived()
                 + ", pliForwarded=" + keyframeRequestsForwarded() + ", downlinkProbes=" + downlinkProbes()

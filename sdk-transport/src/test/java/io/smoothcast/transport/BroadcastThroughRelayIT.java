@@ -78,7 +78,11 @@ class BroadcastThroughRelayIT {
                 BroadcasterStats sent = broadcaster.stats();
                 assertEquals(FRAMES, sent.framesSent());
                 RelayStats stats = relay.stats();
-                assertEquals(sent.packetsSent(), stats.rtpReceived(), stats.toString());
+                // Every packet sent reached the relay, except perhaps tail loss probes still on
+                // their way: on a loaded host the node's feedback can come more than 250 ms late,
+                // so the broadcaster may probe the stream's end while this reads its counters.
+                assertTrue(stats.rtpReceived() <= sent.packetsSent()
+                        && stats.rtpReceived() >= sent.packetsSent() - sent.tailProbesSent(), sent + "; " + stats);
                 assertEquals(0, stats.malformedDropped(), stats.toString());
                 assertEquals(0, stats.handlerFailures(), stats.toString());
                 assertEquals(0, stats.fanOutLaneDropped(), stats.toString());
@@ -244,10 +248,16 @@ class BroadcastThroughRelayIT {
 
     static Broadcaster connectedBroadcaster(RelayNode relay, AtomicInteger keyframeRequests, FailoverPolicy failover)
             throws InterruptedException {
+        return connectedBroadcaster(relay.localAddress(), keyframeRequests, failover);
+    }
+
+    /** As above, to any address (a node, or a network emulator in front of one). */
+    static Broadcaster connectedBroadcaster(java.net.InetSocketAddress node, AtomicInteger keyframeRequests,
+            FailoverPolicy failover) throws InterruptedException {
         CountDownLatch connected = new CountDownLatch(1);
         // The synthetic source sends about 2.4 Mbps whatever the target: keep the controller above
         // it, so frames never wait in the pacer (rate adaptation has its own test).
-        Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
+        Broadcaster broadcaster = Broadcaster.builder().node(node).streamId("it-show")
                 .bitrateLimits(4_000_000, 5_000_000, 8_000_000).failover(failover)
                 .listener(new BroadcasterListener() {
                     @Override

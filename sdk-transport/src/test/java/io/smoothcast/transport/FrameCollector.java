@@ -14,7 +14,8 @@ final class FrameCollector implements ViewerListener {
     final CountDownLatch connected = new CountDownLatch(1);
     /** Opens when a frame with the last expected index (or a later one) is delivered. */
     final CountDownLatch lastFrame = new CountDownLatch(1);
-    private final int lastIndex;
+    /** Guarded by this. */
+    private int lastIndex;
     private final List<Integer> indices = new ArrayList<>();
     private final List<Long> arrivalNs = new ArrayList<>();
     private int corrupted;
@@ -52,6 +53,7 @@ final class FrameCollector implements ViewerListener {
             return;
         }
         int index = SyntheticFrames.verify(frame.toByteArray());
+        boolean last;
         synchronized (this) {
             if (index < 0) {
                 corrupted++;
@@ -59,8 +61,24 @@ final class FrameCollector implements ViewerListener {
             }
             indices.add(index);
             arrivalNs.add(System.nanoTime());
+            last = index >= lastIndex;
         }
-        if (index >= lastIndex) {
+        if (last) {
+            lastFrame.countDown();
+        }
+    }
+
+    /**
+     * Sets the last expected index once it is known (a test that sends until a time); opens
+     * {@link #lastFrame} at once if that frame was already delivered.
+     */
+    void expectLast(int index) {
+        boolean delivered;
+        synchronized (this) {
+            lastIndex = index;
+            delivered = indices.stream().anyMatch(i -> i >= index);
+        }
+        if (delivered) {
             lastFrame.countDown();
         }
     }

@@ -35,6 +35,7 @@ import io.smoothcast.transport.internal.rtx.RetransmissionBudget;
 import io.smoothcast.transport.internal.rtx.RetransmissionCache;
 import io.smoothcast.transport.internal.rtx.RtpHeaders;
 import io.smoothcast.transport.internal.rtx.RtxPackets;
+import io.smoothcast.transport.internal.rtx.TailLossProbe;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Queue;
@@ -100,15 +101,26 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      */
     public static final int OWN_STALLS = 16;
     /**
-     * NACKed packets not retransmitted because the RTX bytes of the last second had used up the
-     * congestion controller's target ({@link RetransmissionBudget}); counted in
-     * {@link #NACKED_PACKETS} too, not in {@link #RTX_SENT}.
+     * NACKed packets (counted in {@link #NACKED_PACKETS} too) and tail loss probes not
+     * retransmitted because the RTX bytes of the last second had used up the congestion
+     * controller's target ({@link RetransmissionBudget}); not in {@link #RTX_SENT}.
      */
     public static final int RTX_OVER_BUDGET = 17;
-    private static final int COUNTER_COUNT = 18;
+    /**
+     * Tail loss probes sent ({@link TailLossProbe}): a track's newest packet resent as RTX after
+     * the track went quiet without the node's feedback reporting that packet; not counted in
+     * {@link #RTX_SENT}.
+     */
+    public static final int TAIL_PROBES_SENT = 18;
+    private static final int COUNTER_COUNT = 19;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
+    /**
+     * Tail loss probes per quiet period of a track: the second, three timeouts after the newest
+     * packet, in case the first was lost too; feedback reporting the newest packet stops them.
+     */
+    private static final int TAIL_PROBES_PER_QUIET_PERIOD = 2;
     /** Window over which RTX bytes may not exceed the target (libwebrtc's is 1 s as well). */
     private static final long RETRANSMISSION_BUDGET_WINDOW_NS = 1_000_000_000L;
 
@@ -171,12 +183,21 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private final RenditionSelector renditions;
     private final ByteBuf[] pacedPackets = new ByteBuf[PACED_RING];
     private final int[] pacedTransportOffsets = new int[PACED_RING];
-    /** Track of each paced packet, or -1 for a retransmission (not cached again). */
+    /**
+     * Track of each paced packet; -1 for a retransmission (not cached again); {@code -2 - t} for
+     * a tail loss probe of track {@code t} (not cached again, its number noted for the feedback).
+     */
     private final int[] pacedTracks = new int[PACED_RING];
     /** Sent packets per track, to answer the node's NACKs with RTX. */
     private final RetransmissionCache[] sentPackets;
     private final int[] nextRtxSequence;
     private final RetransmissionBudget retransmissionBudget = new RetransmissionBudget(RETRANSMISSION_BUDGET_WINDOW_NS);
+    /** Per track with RTX: when its tail was last sent, to resend it if it may have been lost. */
+    private final TailLossProbe[] tailProbes;
+    /** Per track: the unwrapped transport-wide number of its newest original packet sent. */
+    private final long[] newestTransportSequence;
+    /** Per track: the unwrapped transport-wide number of its latest tail loss probe, -1 if none. */
+    private final long[] probeTransportSequence;
     /** Where each track's packets carry the transport-wide sequence number (fixed layout). */
     private final int[] transportOffsets;
     private final RtcpNackView nack = new RtcpNackView();
@@ -233,8 +254,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         this.sentPackets = new RetransmissionCache[tracks.size()];
         this.nextRtxSequence = new int[tracks.size()];
         this.transportOffsets = new int[tracks.size()];
+        this.tailProbes = new TailLossProbe[tracks.size()];
+        this.newestTransportSequence = new long[tracks.size()];
+        this.probeTransportSequence = new long[tracks.size()];
+        java.util.Arrays.fill(probeTransportSequence, -1);
         for (int i = 0; i < tracks.size(); i++) {
             sentPackets[i] = new RetransmissionCache(RETRANSMISSION_CACHE_PACKETS);
+            tailProbes[i] = new TailLossProbe(TAIL_PROBES_PER_QUIET_PERIOD);
             nextRtxSequence[i] = random.nextInt(1 << 16);
         }
         this.sink = (packet, sequenceNumber, transportSequenceOffset) -> {
@@ -251,7 +277,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /**
      * Puts a packet in the pacer's queue.
      *
-     * @param trackIndex the track whose sent-packet cache keeps it once sent, or -1 (an RTX)
+     * @param trackIndex the track whose sent-packet cache keeps it once sent, -1 (an RTX) or
+     *     {@code -2 - t} (a tail loss probe of track {@code t})
      */
     private boolean enqueuePacket(ByteBuf packet, PacketPriority priority, int trackIndex, int transportSequenceOffset) {
         long handle = nextHandle;
@@ -290,8 +317,14 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             long transportSequence = nextTransportSequence++;
             packet.setShort(packet.readerIndex() + pacedTransportOffsets[slot], (int) transportSequence);
             int size = packet.readableBytes();
-            if (pacedTracks[slot] >= 0 && tracks.get(pacedTracks[slot]).hasRtx()) {
-                sentPackets[pacedTracks[slot]].put(RtpHeaders.sequenceNumber(packet, packet.readerIndex()), packet);
+            int trackIndex = pacedTracks[slot];
+            if (trackIndex >= 0 && tracks.get(trackIndex).hasRtx()) {
+                int sequenceNumber = RtpHeaders.sequenceNumber(packet, packet.readerIndex());
+                sentPackets[trackIndex].put(sequenceNumber, packet);
+                tailProbes[trackIndex].onSent(sequenceNumber, nowNs);
+                newestTransportSequence[trackIndex] = transportSequence;
+            } else if (trackIndex <= -2) {
+                probeTransportSequence[-2 - trackIndex] = transportSequence;
             }
             controller.onPacketSent(transportSequence, size, nowNs, pacer.lastProbeClusterId());
             counters.increment(PACKETS_SENT);
@@ -412,7 +445,11 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                 if (bit >= 0 && (blp & (1 << bit)) == 0) {
                     continue;
                 }
-                queued |= retransmit(trackIndex, (pid + bit + 1) & 0xFFFF);
+                counters.increment(NACKED_PACKETS);
+                if (retransmit(trackIndex, (pid + bit + 1) & 0xFFFF, -1)) {
+                    counters.increment(RTX_SENT);
+                    queued = true;
+                }
             }
         }
         if (queued) {
@@ -420,8 +457,14 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         }
     }
 
-    private boolean retransmit(int trackIndex, int sequenceNumber) {
-        counters.increment(NACKED_PACKETS);
+    /**
+     * Queues one cached packet as RTX within the retransmission budget.
+     *
+     * @param pacedAs the paced packet's track entry: -1 (an answer to a NACK) or {@code -2 -
+     *     trackIndex} (a tail loss probe)
+     * @return whether it was queued
+     */
+    private boolean retransmit(int trackIndex, int sequenceNumber, int pacedAs) {
         ByteBuf original = sentPackets[trackIndex].get(sequenceNumber);
         if (original == null) {
             return false;
@@ -438,11 +481,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             return false;
         }
         nextRtxSequence[trackIndex] = (nextRtxSequence[trackIndex] + 1) & 0xFFFF;
-        if (!enqueuePacket(rtx, PacketPriority.RETRANSMISSION, -1, transportOffsets[trackIndex])) {
+        if (!enqueuePacket(rtx, PacketPriority.RETRANSMISSION, pacedAs, transportOffsets[trackIndex])) {
             return false;
         }
         retransmissionBudget.record(rtxBytes, currentNs);
-        counters.increment(RTX_SENT);
         return true;
     }
 
@@ -466,11 +508,57 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         if (!fromPrimary) {
             return;
         }
+        acknowledgeTails(feedback);
         if (untimedFirst >= 0) {
             feedback = withUntimedArrivalsMarked(feedback);
         }
         controller.onFeedback(feedback, nowNs);
         updateTarget(nowNs);
+    }
+
+    /**
+     * Stops the tail loss probes of every track whose newest packet, or a probe carrying it, the
+     * feedback reports received.
+     */
+    private void acknowledgeTails(TransportFeedback feedback) {
+        for (int i = 0; i < feedback.size(); i++) {
+            if (!feedback.isReceived(i)) {
+                continue;
+            }
+            long sequence = feedback.sequence(i);
+            for (int t = 0; t < tailProbes.length; t++) {
+                if (sequence == newestTransportSequence[t] || sequence == probeTransportSequence[t]) {
+                    tailProbes[t].onNewestAcknowledged();
+                }
+            }
+        }
+    }
+
+    /**
+     * Resends the newest packet of each track that has been quiet for a tail loss probe timeout
+     * without the node reporting that packet (PROTOCOL.md section 3, step 3, "Tail loss probes"):
+     * if the stream's last packets were lost, the node sees the gap in front of the probe and
+     * NACKs them.
+     */
+    private void probeQuietTails(long nowNs) {
+        if (!supervisor.isConnected()) {
+            return;
+        }
+        currentNs = nowNs;
+        boolean queued = false;
+        for (int t = 0; t < tailProbes.length; t++) {
+            TailLossProbe probe = tailProbes[t];
+            if (probe.isDue(nowNs, supervisor.rttNs())) {
+                probe.onProbed();
+                if (retransmit(t, probe.newestSequence(), -2 - t)) {
+                    counters.increment(TAIL_PROBES_SENT);
+                    queued = true;
+                }
+            }
+        }
+        if (queued) {
+            sendDue(nowNs);
+        }
     }
 
     /**
@@ -648,7 +736,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         return (int) ticks;
     }
 
-    /** Periodic work: request retransmission and keepalives. */
+    /** Periodic work: keepalives, the controller's timers and tail loss probes. */
     public void onTick(long nowNs) {
         noteOwnActivity(nowNs);
         supervisor.onTick(nowNs);
@@ -660,6 +748,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             controller.onTick(nowNs);
             updateTarget(nowNs);
         }
+        probeQuietTails(nowNs);
     }
 
     /** Says goodbye to the node and releases any frames still queued. */

@@ -148,7 +148,7 @@ final class FeedbackHandler {
      * Takes one retransmission from the session's budget (generic cell rate algorithm: one
      * theoretical arrival time per session, pushed on by one interval per retransmission).
      */
-    private static boolean withinRetransmissionBudget(RelaySession session, long nowNs) {
+    static boolean withinRetransmissionBudget(RelaySession session, long nowNs) {
         long base = session.retransmissionTatNs - nowNs > 0 ? session.retransmissionTatNs : nowNs;
         if (base - nowNs > RETRANSMISSION_BURST_NS) {
             return false;

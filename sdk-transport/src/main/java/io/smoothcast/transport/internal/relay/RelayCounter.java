@@ -137,5 +137,12 @@ public enum RelayCounter {
      * {@code SCUT} reports sent to publishers in front of their transport-cc feedback: the arrivals
      * it reports were read late, after a stall of this node's I/O thread.
      */
-    UNTIMED_ARRIVAL_REPORTS_SENT
+    UNTIMED_ARRIVAL_REPORTS_SENT,
+    /**
+     * Tail loss probes sent to subscribers ({@link io.smoothcast.transport.internal.rtx.TailLossProbe}):
+     * a track's newest packet resent as RTX to each subscriber getting the track, once per quiet
+     * period of at least 250 ms, so that a subscriber that lost the end of a burst sees the gap and
+     * NACKs it. Not in {@link #RTX_SENT}.
+     */
+    TAIL_PROBES_SENT
 }

@@ -24,6 +24,7 @@ import io.smoothcast.rtp.NackWriter;
 import io.smoothcast.transport.internal.rtx.MissingPacketTracker;
 import io.smoothcast.transport.internal.rtx.RtpHeaders;
 import io.smoothcast.transport.internal.rtx.RtxPackets;
+import io.smoothcast.transport.internal.rtx.TailLossProbe;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -285,6 +286,56 @@ public final class RelayEngine implements DatagramReceiver {
         }
     }
 
+    /**
+     * Resends, to every subscriber getting it, the newest packet of each track that has been quiet
+     * for {@link TailLossProbe#MIN_TIMEOUT_NS} (PROTOCOL.md section 3, step 3, "Tail loss
+     * probes"): a subscriber that lost the last packets before the pause sees the gap in front of
+     * the probe and NACKs them. Within each session's retransmission budget.
+     */
+    private void probeQuietTails(long nowNs) {
+        for (RelayStream stream : streams.values()) {
+            for (RelayTrack track : stream.tracks) {
+                if (!track.track.hasRtx() || !track.tailProbe.isDue(nowNs, 0)) {
+                    continue; // the node does not know each subscriber's RTT: the timeout's floor
+                }
+                track.tailProbe.onProbed();
+                int sequenceNumber = track.tailProbe.newestSequence();
+                ByteBuf original = track.cache.get(sequenceNumber);
+                if (original == null) {
+                    continue;
+                }
+                for (Subscription subscription : stream.subscribers) {
+                    if (getsTrack(subscription, track, sequenceNumber)
+                            && FeedbackHandler.withinRetransmissionBudget(subscription.session, nowNs)) {
+                        sendRtx(subscription.session, track, original, nowNs);
+                        counters.increment(RelayCounter.TAIL_PROBES_SENT);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sends one subscriber a cached packet as RTX, with the session's own transport-wide number. */
+    private void sendRtx(RelaySession session, RelayTrack track, ByteBuf original, long nowNs) {
+        ByteBuf rtx = RtxPackets.toRtx(out.allocator(), original, track.track.rtxPayloadType(), track.track.rtxSsrc(),
+                track.nextRtxSequence);
+        if (rtx == null) {
+            return; // the cache holds only packets whose header was checked on arrival
+        }
+        track.nextRtxSequence = (track.nextRtxSequence + 1) & 0xFFFF;
+        sendOwnedToSubscriber(session, rtx, TransportSequenceExtension.offsetOf(rtx, rtx.readerIndex(),
+                rtx.readableBytes(), RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID), nowNs);
+    }
+
+    /** Whether the subscriber is being sent this track, up to and including this packet. */
+    private static boolean getsTrack(Subscription subscription, RelayTrack track, int sequenceNumber) {
+        if (track.track.kind() != MediaKind.VIDEO) {
+            return true;
+        }
+        return subscription.stream.videoLayer(subscription.switcher.forwardedLayer()) == track
+                && !subscription.predatesLayerStart(track, sequenceNumber);
+    }
+
     private void sendTransportFeedback() {
         for (RelayStream stream : streams.values()) {
             RelaySession publisher = stream.publisher;
@@ -327,6 +378,7 @@ public final class RelayEngine implements DatagramReceiver {
             track.newestCachedSequence = sequenceNumber;
             track.cached = true;
             track.missing.onPacket(sequenceNumber, nowNs);
+            track.tailProbe.onSent(sequenceNumber, nowNs);
         }
         boolean keyframeStart = false;
         boolean marker = false;
@@ -1160,6 +1212,7 @@ public final class RelayEngine implements DatagramReceiver {
         sendTransportFeedback();
         updateDownlinks(nowNs);
         askSourcesForMissingPackets(nowNs);
+        probeQuietTails(nowNs);
         for (int i = upstreamLinks.size() - 1; i >= 0; i--) {
             upstreamLinks.get(i).control.onTick(nowNs); // may drop the link on failure
         }

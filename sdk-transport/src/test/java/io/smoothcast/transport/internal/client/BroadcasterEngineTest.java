@@ -11,6 +11,7 @@ import io.smoothcast.abr.RenditionLadder;
 import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
+import io.smoothcast.rtp.NackWriter;
 import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.rtp.RtpPacketView;
@@ -22,6 +23,7 @@ import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
+import io.smoothcast.transport.internal.rtx.TailLossProbe;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -292,5 +294,118 @@ class BroadcasterEngineTest {
         assertTrue(selector.isAudioOnly());
         assertEquals(1, withLadder.counters().get(BroadcasterEngine.AUDIO_ONLY));
         withLadder.close(nowNs);
+    }
+
+    /** RTP packets the engine sent, as the node would see them if none were lost. */
+    private final List<byte[]> rtpSent = new ArrayList<>();
+    /** Whether the test's node still answers keepalives. */
+    private boolean nodeAlive = true;
+
+    /** Advances 10 ms (or 11 ms), runs the engine's timers, answers its keepalives, collects its RTP. */
+    private void step(long ms) {
+        nowNs += ms * MS;
+        engine.onWake(nowNs);
+        engine.onTick(nowNs);
+        for (RecordingSender.Sent sent : out.drain()) {
+            if (io.smoothcast.transport.internal.DatagramKind.classify(Unpooled.wrappedBuffer(sent.bytes()))
+                    != io.smoothcast.transport.internal.DatagramKind.CONTROL) {
+                rtpSent.add(sent.bytes());
+                continue;
+            }
+            var request = io.smoothcast.transport.internal.control.ControlCodec.decode(Unpooled.wrappedBuffer(sent.bytes()));
+            if (nodeAlive && request.ok() && request.message() instanceof ControlMessage.Keepalive keepalive) {
+                out.sent.add(sent);
+                reply(new ControlMessage.KeepaliveAck(keepalive.sequence()));
+                out.sent.clear();
+            }
+        }
+    }
+
+    /** Video frames of 500 bytes (one packet each), one every 33 ms, the engine ticked every 11 ms. */
+    private void sendFramesAndTick(int frameCount) {
+        for (int f = 0; f < frameCount; f++) {
+            queue(0, 500);
+            engine.drain(nowNs);
+            for (int i = 0; i < 3; i++) {
+                step(11);
+            }
+        }
+    }
+
+    /** Ticks the engine every 10 ms for {@code durationMs}; returns {send ns, OSN, transport number} of each RTX. */
+    private List<long[]> tickQuietly(long durationMs) {
+        List<long[]> rtx = new ArrayList<>();
+        for (long t = 0; t < durationMs; t += 10) {
+            rtpSent.clear();
+            step(10);
+            for (byte[] b : rtpSent) {
+                RtpPacketView view = parse(b);
+                if (view.ssrc() == VIDEO.rtxSsrc()) {
+                    int osn = (b[view.payloadOffset()] & 0xFF) << 8 | b[view.payloadOffset() + 1] & 0xFF;
+                    rtx.add(new long[] {nowNs, osn, view.transportSequenceNumber(5)});
+                }
+            }
+        }
+        return rtx;
+    }
+
+    /** A feedback reporting transport-wide numbers {@code first} to {@code last} received. */
+    private void feedbackReceived(int first, int last) {
+        TransportCcFeedbackWriter writer = new TransportCcFeedbackWriter(400);
+        writer.reset(9, VIDEO.ssrc(), first, 0);
+        for (int i = first; i <= last; i++) {
+            writer.addReceived(1_000_000L + i * 20_000L);
+        }
+        byte[] feedback = new byte[600];
+        receive(Arrays.copyOf(feedback, writer.write(feedback, 0, feedback.length)));
+    }
+
+    @Test
+    void tailLossProbe_lastPacketsBeforeAPauseUnreported_newestResentAfterTheTimeout_theNodesNackRepairsTheRest() {
+        connect();
+        sendFramesAndTick(30); // a second of video, no feedback at all: never probed while it flows
+        assertEquals(30, rtpSent.size());
+        assertEquals(0, engine.counters().get(BroadcasterEngine.TAIL_PROBES_SENT), "no probe while media flows");
+        int newest = parse(rtpSent.get(29)).sequenceNumber();
+        long lastSentNs = nowNs - 33 * MS; // the frame's packet left at once, three steps ago
+        feedbackReceived(0, 27); // the node got all but the last two
+
+        List<long[]> rtx = tickQuietly(400);
+
+        assertEquals(1, rtx.size(), "one probe");
+        assertEquals(newest, rtx.get(0)[1], "the probe is the newest packet");
+        long waitedNs = rtx.get(0)[0] - lastSentNs;
+        assertTrue(waitedNs >= TailLossProbe.MIN_TIMEOUT_NS && waitedNs <= TailLossProbe.MIN_TIMEOUT_NS + 20 * MS,
+                "after the quiet timeout: " + waitedNs / MS + " ms");
+        assertEquals(1, engine.counters().get(BroadcasterEngine.TAIL_PROBES_SENT));
+        assertEquals(0, engine.counters().get(BroadcasterEngine.RTX_SENT), "a probe is not an answer to a NACK");
+
+        // The node now sees the gap in front of the probe and NACKs it: the normal path repairs it.
+        byte[] nack = new byte[64];
+        int length = NackWriter.writeLost(nack, 0, nack.length, 9, VIDEO.ssrc(), new int[] {(newest - 1) & 0xFFFF}, 1);
+        receive(Arrays.copyOf(nack, length));
+        feedbackReceived((int) rtx.get(0)[2], (int) rtx.get(0)[2]); // the probe arrived
+        List<long[]> repairs = tickQuietly(1000);
+        assertEquals(1, repairs.size(), "the NACKed packet, and no second probe once the probe was reported");
+        assertEquals((newest - 1) & 0xFFFF, repairs.get(0)[1]);
+        assertEquals(1, engine.counters().get(BroadcasterEngine.TAIL_PROBES_SENT));
+    }
+
+    @Test
+    void tailLossProbe_newestPacketReported_noProbe_noFeedback_twoBackedOff_nodeGone_noStorm() {
+        connect();
+        sendFramesAndTick(5);
+        feedbackReceived(0, 4);
+        assertEquals(0, tickQuietly(1000).size(), "the node has the tail: nothing to probe");
+
+        sendFramesAndTick(5); // the node answers keepalives, but its feedback never comes
+        List<long[]> rtx = tickQuietly(3000);
+        assertEquals(2, rtx.size(), "two probes per quiet period, no more");
+        assertTrue(rtx.get(1)[0] - rtx.get(0)[0] >= 2 * TailLossProbe.MIN_TIMEOUT_NS, "the second backed off");
+
+        nodeAlive = false; // the node is gone: the failure detector drops it, probes stay bounded
+        sendFramesAndTick(5);
+        assertTrue(tickQuietly(5000).size() <= 2, "no probe storm towards a dead node");
+        assertTrue(engine.counters().get(BroadcasterEngine.TAIL_PROBES_SENT) <= 4);
     }
 }

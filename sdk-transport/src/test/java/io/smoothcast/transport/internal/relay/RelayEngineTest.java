@@ -24,6 +24,7 @@ import io.smoothcast.transport.internal.control.ErrorCode;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
+import io.smoothcast.transport.internal.rtx.TailLossProbe;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -301,6 +302,71 @@ class RelayEngineTest {
         }
         assertEquals(2, counters.get(RelayCounter.RTX_SENT));
         assertEquals(0, counters.get(RelayCounter.RTX_MISSES));
+    }
+
+    /** The OSNs of the RTX packets sent to {@code viewer}, in order; drains them. */
+    private List<Integer> rtxOsnsTo(InetSocketAddress viewer, Track track) {
+        List<Integer> osns = new ArrayList<>();
+        for (RecordingSender.Sent sent : out.to(viewer)) {
+            byte[] bytes = sent.bytes();
+            RtpPacketView view = new RtpPacketView();
+            if (view.wrap(bytes, 0, bytes.length) == ParseStatus.OK && view.ssrc() == track.rtxSsrc()) {
+                int p = view.payloadOffset();
+                osns.add(((bytes[p] & 0xFF) << 8) | (bytes[p + 1] & 0xFF));
+            }
+        }
+        out.drain();
+        return osns;
+    }
+
+    @Test
+    void tailLossProbe_quietTrack_newestPacketResentOncePerQuietPeriodToEachSubscriber_neverWhileItFlows() {
+        publish(List.of(VIDEO_LOW, AUDIO));
+        subscribe(VIEWER_1, 2);
+        subscribe(VIEWER_2, 2);
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        // a second of video at 30 fps, ticked every 20 ms: no probe while it flows
+        for (int seq = 100; seq < 130; seq++) {
+            receive(rtp(VIDEO_LOW.ssrc(), seq, 96, payload(seq)), PUBLISHER);
+            for (int tick = 0; tick < 2; tick++) {
+                nowNs += 17 * ms;
+                engine.onTick(nowNs);
+            }
+        }
+        assertEquals(List.of(), rtxOsnsTo(VIEWER_1, VIDEO_LOW));
+        long lastNs = nowNs - 34 * ms;
+
+        // the pause: VIEWER_1 lost 127 to 129, which no later packet would reveal
+        long firstProbeNs = -1;
+        for (int tick = 0; tick < 100; tick++) { // 2 s
+            nowNs += 20 * ms;
+            engine.onTick(nowNs);
+            List<Integer> probes = rtxOsnsTo(VIEWER_1, VIDEO_LOW);
+            if (!probes.isEmpty()) {
+                assertEquals(List.of(129), probes, "the newest packet, once");
+                assertEquals(-1, firstProbeNs, "one probe per quiet period");
+                firstProbeNs = nowNs;
+            }
+        }
+        assertTrue(firstProbeNs - lastNs >= TailLossProbe.MIN_TIMEOUT_NS, "after the quiet timeout");
+        assertTrue(firstProbeNs - lastNs < TailLossProbe.MIN_TIMEOUT_NS + 20 * ms, "at the first tick after it");
+        assertEquals(2, counters.get(RelayCounter.TAIL_PROBES_SENT), "one to each subscriber");
+        assertEquals(0, counters.get(RelayCounter.RTX_SENT), "no NACK answered yet");
+
+        // the probe shows VIEWER_1 the gap: its NACK gets the rest through the normal path
+        byte[] nack = new byte[64];
+        int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO_LOW.ssrc(), new int[] {127, 128}, 2);
+        receive(Arrays.copyOf(nack, length), VIEWER_1);
+        assertEquals(List.of(127, 128), rtxOsnsTo(VIEWER_1, VIDEO_LOW));
+
+        // the next packet starts a new quiet period: probed once more
+        receive(rtp(VIDEO_LOW.ssrc(), 130, 96, payload(130)), PUBLISHER);
+        for (int tick = 0; tick < 50; tick++) {
+            nowNs += 20 * ms;
+            engine.onTick(nowNs);
+        }
+        assertEquals(List.of(130), rtxOsnsTo(VIEWER_1, VIDEO_LOW));
+        assertEquals(4, counters.get(RelayCounter.TAIL_PROBES_SENT));
     }
 
     @Test
