@@ -75,6 +75,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>With {@code -Dharness.relayFifo=N} (Linux, root) the relay's threads run under
  * {@code SCHED_FIFO} priority N ({@link RelayRealtimePriority}), as an operator would give them.
  *
+ * <p>With {@code -Dharness.relayBind=0.0.0.0} the relay binds the wildcard address instead of
+ * 127.0.0.1 (still reached at 127.0.0.1), as a production relay and GStreamer's multiudpsink
+ * socket are bound: a socket bound to one address makes the kernel check, per datagram sent,
+ * that the source address is local ({@code __ip_dev_find} in the route lookup; BENCHMARKS.md,
+ * "Relay fan-out, session 10").
+ *
  * <p>{@code fanOutThreads} is the relay's number of sending threads, as
  * {@link io.smoothcast.transport.RelayNode.Builder#fanOutThreads} (default 1 here); "per
  * CPU second" then divides by the CPU time of all of them, and the residence of a datagram is
@@ -134,10 +140,11 @@ public final class RelayFanOutHarness {
         ResidenceLog residenceLog = new ResidenceLog(1 << 20);
         UdpTransport transport = UdpTransport.best();
         RelayConfig config = new RelayConfig(1, 500, SESSION_TIMEOUT_MS, 1024, 200, 100_000, 100_000, null);
-        RelayChannels relay = RelayChannels.start(transport, new InetSocketAddress("127.0.0.1", 0), fanOutThreads,
+        String bind = System.getProperty("harness.relayBind", "127.0.0.1");
+        RelayChannels relay = RelayChannels.start(transport, new InetSocketAddress(bind, 0), fanOutThreads,
                 NanoClock.system(), config, counters, RelaySecurity.NONE, residenceLog);
         try {
-            InetSocketAddress node = relay.localAddress();
+            InetSocketAddress node = new InetSocketAddress("127.0.0.1", relay.localAddress().getPort());
             DatagramChannel publisher = open();
             request(publisher, node, new ControlMessage.Hello(1, 500));
             request(publisher, node, new ControlMessage.Publish("harness", List.of(TRACK)));
