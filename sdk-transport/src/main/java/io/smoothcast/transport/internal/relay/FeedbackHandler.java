@@ -11,6 +11,7 @@ import io.smoothcast.rtp.RtcpPliView;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.transport.internal.rtx.RetransmissionBudget;
 import io.smoothcast.transport.internal.rtx.RtxPackets;
 
 /**
@@ -20,9 +21,14 @@ import io.smoothcast.transport.internal.rtx.RtxPackets;
  * rate-limited keyframe requests to the publisher.
  *
  * <p>A NACK costs its sender a few bytes per 17 packets asked for, and each answer is a full
- * media packet: the answers are bounded per NACK ({@link #MAX_RETRANSMISSIONS_PER_NACK}) and per
- * subscriber session ({@link #RETRANSMISSIONS_PER_SECOND}, bursts of
- * {@link #RETRANSMISSION_BURST}); what is asked beyond them is counted, not answered.
+ * media packet: the cache look-ups are bounded per NACK ({@link #MAX_RETRANSMISSIONS_PER_NACK}),
+ * and the RTX bytes sent to a subscriber session over any second by what its downlink carries
+ * ({@link RetransmissionBudget} against the session's {@link SubscriberDownlink} estimate, as
+ * the broadcaster bounds its own RTX by its target): after a capacity drop the viewer NACKs
+ * everything its full bottleneck dropped, and answering all of it at the old rate would only
+ * be dropped again. A NACKed packet that is not in the cache spends nothing of the budget
+ * (after a failover the viewer asks its new node for the gap only the old node had). What is
+ * asked beyond either bound is counted, not answered.
  *
  * <p>The sdk-core RTCP views read a {@code byte[]}, so the datagram (at most one receive
  * buffer, usually under 100 bytes) is copied into a reused scratch array once.
@@ -36,12 +42,12 @@ final class FeedbackHandler {
      * burst at 8 Mbps), so a bigger ask is not ours to honour.
      */
     static final int MAX_RETRANSMISSIONS_PER_NACK = 256;
-    /** Sustained retransmissions per subscriber session per second (an 8 Mbps stream is ~850 packets/s). */
-    static final int RETRANSMISSIONS_PER_SECOND = 1_000;
-    /** Retransmissions a subscriber session may get at once, ahead of the sustained rate. */
-    static final int RETRANSMISSION_BURST = 512;
-    private static final long RETRANSMISSION_INTERVAL_NS = 1_000_000_000L / RETRANSMISSIONS_PER_SECOND;
-    private static final long RETRANSMISSION_BURST_NS = RETRANSMISSION_INTERVAL_NS * (RETRANSMISSION_BURST - 1);
+    /**
+     * What the budget of a session assumes its downlink carries, in bps, until the downlink has
+     * an estimate (no transport-cc feedback yet, or none ever: an older client, a plain RTP
+     * tool): the estimate the relay starts every downlink with.
+     */
+    static final long NO_ESTIMATE_RETRANSMISSION_BPS = RelayEngine.DEFAULT_DOWNLINK_START_BPS;
 
     private final RelayEngine engine;
     private final RelayCounters counters;
@@ -119,7 +125,7 @@ final class FeedbackHandler {
 
     private void answerNack(RelaySession session, long nowNs) {
         RelayTrack track = engine.subscribedTrack(session, nack.mediaSsrc());
-        int answered = 0;
+        int lookedUp = 0;
         for (int i = 0; i < nack.entryCount(); i++) {
             int pid = nack.packetId(i);
             int blp = nack.lostBitmask(i);
@@ -134,27 +140,14 @@ final class FeedbackHandler {
                     counters.increment(RelayCounter.NACKS_BEFORE_LAYER_START);
                     continue;
                 }
-                if (answered == MAX_RETRANSMISSIONS_PER_NACK || !withinRetransmissionBudget(session, nowNs)) {
+                if (lookedUp == MAX_RETRANSMISSIONS_PER_NACK) {
                     counters.increment(RelayCounter.NACK_RETRANSMISSIONS_LIMITED);
                     continue;
                 }
-                answered++;
+                lookedUp++;
                 retransmit(session, track, sequenceNumber, nowNs);
             }
         }
-    }
-
-    /**
-     * Takes one retransmission from the session's budget (generic cell rate algorithm: one
-     * theoretical arrival time per session, pushed on by one interval per retransmission).
-     */
-    private static boolean withinRetransmissionBudget(RelaySession session, long nowNs) {
-        long base = session.retransmissionTatNs - nowNs > 0 ? session.retransmissionTatNs : nowNs;
-        if (base - nowNs > RETRANSMISSION_BURST_NS) {
-            return false;
-        }
-        session.retransmissionTatNs = base + RETRANSMISSION_INTERVAL_NS;
-        return true;
     }
 
     private void retransmit(RelaySession session, RelayTrack track, int sequenceNumber, long nowNs) {
@@ -164,17 +157,32 @@ final class FeedbackHandler {
                     ? RelayCounter.RTX_PENDING_FROM_SOURCE : RelayCounter.RTX_MISSES);
             return;
         }
+        int rtxBytes = original.readableBytes() + 2; // RFC 4588: the original sequence number in front
+        if (session.retransmissions == null) {
+            session.retransmissions = new RetransmissionBudget(RetransmissionBudget.WINDOW_NS);
+        }
+        if (!session.retransmissions.hasRoomFor(rtxBytes, downlinkBoundBps(session), nowNs)) {
+            counters.increment(RelayCounter.NACK_RETRANSMISSIONS_LIMITED);
+            return;
+        }
         ByteBuf rtx = RtxPackets.toRtx(engine.sender().allocator(), original, track.track.rtxPayloadType(),
                 track.track.rtxSsrc(), track.nextRtxSequence);
         if (rtx == null) {
             counters.increment(RelayCounter.RTX_MISSES);
             return;
         }
+        session.retransmissions.record(rtxBytes, nowNs);
         track.nextRtxSequence = (track.nextRtxSequence + 1) & 0xFFFF;
         counters.increment(RelayCounter.RTX_SENT);
         // RTX keeps the original's extensions: it gets the session's own transport-wide number.
         engine.sendOwnedToSubscriber(session, rtx, TransportSequenceExtension.offsetOf(rtx, rtx.readerIndex(),
                 rtx.readableBytes(), RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID), nowNs);
+    }
+
+    /** What the session's downlink is believed to carry, in bps: the bound of its RTX. */
+    private static long downlinkBoundBps(RelaySession session) {
+        SubscriberDownlink downlink = session.downlink;
+        return downlink != null && downlink.hasEstimate() ? downlink.estimateBps() : NO_ESTIMATE_RETRANSMISSION_BPS;
     }
 
     /** A 12-byte PLI from this node to a publisher. */

@@ -54,7 +54,7 @@ public final class RelayEngine implements DatagramReceiver {
      * a usual ladder, so the layer a subscriber starts with (its cap) is kept until the feedback
      * shows congestion, which brings the estimate down.
      */
-    private static final long DEFAULT_DOWNLINK_START_BPS = 5_000_000;
+    static final long DEFAULT_DOWNLINK_START_BPS = 5_000_000;
 
     private final RelayConfig config;
     private final RelayAuthenticator authenticator;
