@@ -680,6 +680,12 @@ public final class RelayEngine implements DatagramReceiver {
         counters.add(RelayCounter.BYTES_FORWARDED, (long) subscribers.size() * packet.readableBytes());
     }
 
+    /** The target of the downlink to the session at an address, in bps, or -1 if it has none. */
+    long downlinkEstimateBps(InetSocketAddress subscriber) {
+        RelaySession session = sessions.get(subscriber);
+        return session == null || session.downlink == null ? -1 : session.downlink.estimateBps();
+    }
+
     /** Finds the published track an SSRC names among a session's subscriptions. */
     RelayTrack subscribedTrack(RelaySession session, int mediaSsrc) {
         for (int i = 0; i < session.subscriptions.size(); i++) {

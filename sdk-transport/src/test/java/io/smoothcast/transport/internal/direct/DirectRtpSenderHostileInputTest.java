@@ -158,6 +158,58 @@ class DirectRtpSenderHostileInputTest {
         assertTrue(sender.stats().packetsSent() <= sentBefore + s.rtxQueued(), sender.stats().toString());
     }
 
+    /**
+     * A peer that NACKs everything cached every 20 ms (a capacity drop seen as loss of all it was
+     * sent): the RTX queued over any second stays within the controller's target, the rest is
+     * counted, and repairs still go out.
+     */
+    @Test
+    void heavyNacks_queueRtxWithinTheTargetOverAnySecond() {
+        // 400 single-NAL frames of 1,100 bytes every 10 ms (about 0.9 Mbit/s): all cached.
+        byte[] accessUnit = new byte[4 + 1_100];
+        accessUnit[3] = 1;
+        accessUnit[4] = 0x65;
+        long nowNs = 0;
+        for (int f = 0; f < 400; f++) {
+            sender.sendAccessUnit(accessUnit, 0, accessUnit.length, f * 900, nowNs);
+            for (int ms = 0; ms < 10; ms++) {
+                nowNs += MS;
+                sender.poll(nowNs);
+            }
+        }
+        assertEquals(400, sender.stats().packetsSent(), sender.stats().toString());
+        int[] ids = new int[24];
+        int[] masks = new int[24];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i * 17;
+            masks[i] = 0xFFFF; // 408 numbers: every packet sent
+        }
+        byte[] everything = nack(SSRC, ids, masks);
+        int windows = 3_000;
+        long[] queuedAtMs = new long[windows];
+        for (int ms = 0; ms < windows; ms++) {
+            nowNs += MS;
+            long before = sender.stats().rtxQueued();
+            if (ms % 20 == 0) {
+                feed(everything, nowNs);
+            }
+            queuedAtMs[ms] = sender.stats().rtxQueued() - before;
+            sender.poll(nowNs);
+        }
+        // Each RTX is at least 1,100 bytes; the target never rises without feedback.
+        long mostPerWindow = START_BPS / 8 / 1_100;
+        for (int start = 0; start < windows; start++) {
+            long queued = 0;
+            for (int ms = start; ms < Math.min(windows, start + 950); ms++) {
+                queued += queuedAtMs[ms];
+            }
+            assertTrue(queued <= mostPerWindow, queued + " RTX within 950 ms from " + start + " ms: " + sender.stats());
+        }
+        DirectRtpSenderStats s = sender.stats();
+        assertTrue(s.rtxQueued() >= 2 * mostPerWindow / 3, "repairs still go out: " + s);
+        assertTrue(s.rtxOverBudget() > 0, s.toString());
+    }
+
     @Test
     void garbledTransportCcFeedback_neverThrows_andLeavesASaneTarget() {
         sendFrames(10, 0);
