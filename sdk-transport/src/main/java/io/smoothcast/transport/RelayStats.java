@@ -97,7 +97,7 @@ public final class RelayStats {
      * @return NACKed sequence numbers not answered because one NACK asked for more than 256
      *     packets, or because the retransmissions sent to its subscriber over the last second had
      *     reached what that subscriber's downlink carries (its congestion controller's estimate,
-     *     5 Mbit/s before its first transport-cc feedback); a packet the node does not have is
+     *     at most 10 Mbit/s; 5 Mbit/s before its first transport-cc feedback); a packet the node does not have is
      *     counted as a miss, never here
      */
     public long nackRetransmissionsLimited() {

@@ -25,8 +25,9 @@ import io.smoothcast.transport.internal.rtx.RtxPackets;
  * and the RTX bytes sent to a subscriber session over any second by what its downlink carries
  * ({@link RetransmissionBudget} against the session's {@link SubscriberDownlink} estimate, as
  * the broadcaster bounds its own RTX by its target): after a capacity drop the viewer NACKs
- * everything its full bottleneck dropped, and answering all of it at the old rate would only
- * be dropped again. A NACKed packet that is not in the cache spends nothing of the budget
+ * everything its full bottleneck dropped, and answering all of it at once would only be
+ * dropped again. The estimate is the subscriber's own report, so the budget never exceeds
+ * {@link #MAX_RETRANSMISSION_BPS} however high a client claims its downlink is. A NACKed packet that is not in the cache spends nothing of the budget
  * (after a failover the viewer asks its new node for the gap only the old node had). What is
  * asked beyond either bound is counted, not answered.
  *
@@ -48,6 +49,11 @@ final class FeedbackHandler {
      * tool): the estimate the relay starts every downlink with.
      */
     static final long NO_ESTIMATE_RETRANSMISSION_BPS = RelayEngine.DEFAULT_DOWNLINK_START_BPS;
+    /**
+     * Ceiling of any session's budget, in bps: a client's feedback can claim any downlink, and
+     * the node's egress is not its to spend (an 8 Mbps stream with 20 % loss needs 1.6).
+     */
+    static final long MAX_RETRANSMISSION_BPS = 10_000_000;
 
     private final RelayEngine engine;
     private final RelayCounters counters;
@@ -180,9 +186,10 @@ final class FeedbackHandler {
     }
 
     /** What the session's downlink is believed to carry, in bps: the bound of its RTX. */
-    private static long downlinkBoundBps(RelaySession session) {
+    static long downlinkBoundBps(RelaySession session) {
         SubscriberDownlink downlink = session.downlink;
-        return downlink != null && downlink.hasEstimate() ? downlink.estimateBps() : NO_ESTIMATE_RETRANSMISSION_BPS;
+        return downlink != null && downlink.hasEstimate()
+                ? Math.min(downlink.estimateBps(), MAX_RETRANSMISSION_BPS) : NO_ESTIMATE_RETRANSMISSION_BPS;
     }
 
     /** A 12-byte PLI from this node to a publisher. */

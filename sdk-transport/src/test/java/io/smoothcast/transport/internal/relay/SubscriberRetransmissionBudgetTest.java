@@ -1,5 +1,6 @@
 package io.smoothcast.transport.internal.relay;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.rtp.NackWriter;
@@ -121,5 +122,24 @@ class SubscriberRetransmissionBudgetTest extends SimulcastRelayHarness {
         }
         assertTrue(answeredAfterDrop > 0, "losses after the drop were still repaired");
         assertTrue(counters.get(RelayCounter.NACK_RETRANSMISSIONS_LIMITED) > 0, "some NACKs went over the budget");
+    }
+
+    /** A client's feedback can claim any downlink: the budget stops at a ceiling. */
+    @Test
+    void theBudgetNeverExceedsItsCeiling_whateverTheDownlinkClaims() {
+        RelaySession session = new RelaySession(VIEWER, 1, nowNs);
+        assertEquals(FeedbackHandler.NO_ESTIMATE_RETRANSMISSION_BPS, FeedbackHandler.downlinkBoundBps(session));
+        session.downlink = new SubscriberDownlink(80_000_000);
+        assertEquals(FeedbackHandler.NO_ESTIMATE_RETRANSMISSION_BPS, FeedbackHandler.downlinkBoundBps(session),
+                "no feedback yet: the start estimate is not the subscriber's word");
+        for (int i = 0; i < 20; i++) {
+            collector.onPacket(session.downlink.recordSent(1_200, nowNs), nowNs + 20 * MS);
+            nowNs += MS;
+        }
+        int length = collector.writeFeedback(buffer, 0, VIEWER.getPort(), LAYERS[0].ssrc());
+        assertTrue(session.downlink.onFeedback(buffer, 0, length, nowNs));
+        assertTrue(session.downlink.hasEstimate() && session.downlink.estimateBps() > FeedbackHandler.MAX_RETRANSMISSION_BPS,
+                "estimate " + session.downlink.estimateBps());
+        assertEquals(FeedbackHandler.MAX_RETRANSMISSION_BPS, FeedbackHandler.downlinkBoundBps(session));
     }
 }
