@@ -41,7 +41,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "      (copies of each packet sent by two threads at once)",
             "",
             "Status line, every --status-interval: sessions, publishers, subscribers, streams, pkt/s and kbps"
-                + " forwarded, rtx (retransmissions sent), I/O thread stalls (over 40 ms without a tick or a"
+                + " forwarded, rtx (retransmissions sent), rtx limited (NACKed packets not resent: over a"
+                + " subscriber's downlink estimate per second, or past 256 in one NACK), tail probes (a quiet"
+                + " track's newest packet resent so a lost end of a burst is noticed), I/O thread stalls (over 40 ms without a tick or a"
                 + " read) and copies refused (by the kernel on the native fan-out path).",
             "", "Exit codes: 0 ran until stopped, 1 could not start, 2 bad arguments."})
 final class RelayCommand implements Callable<Integer> {
@@ -176,10 +178,10 @@ final class RelayCommand implements Callable<Integer> {
                     RelayStats s = node.stats();
                     synchronized (out) {
                         out.printf("[%s] sessions %d, publishers %d, subscribers %d, streams %d, %d pkt/s, %d kbps, rtx %d,"
-                                + " tail probes %d,"
-                                + " I/O thread stalls %d, copies refused %d%n",
+                                + " rtx limited %d, tail probes %d, I/O thread stalls %d, copies refused %d%n",
                                 region, s.sessions(), s.publishers(), s.subscribers(), s.streams(), s.packetsPerSecond(),
-                                s.bitsPerSecond() / 1000, s.retransmissionsSent(), s.tailProbesSent(), s.ioThreadStalls(),
+                                s.bitsPerSecond() / 1000, s.retransmissionsSent(), s.nackRetransmissionsLimited(),
+                                s.tailProbesSent(), s.ioThreadStalls(),
                                 s.nativeCopiesRefused());
                         out.flush();
                     }

@@ -95,7 +95,10 @@ public final class RelayStats {
 
     /**
      * @return NACKed sequence numbers not answered because one NACK asked for more than 256
-     *     packets or its subscriber went over 1,000 retransmissions per second (bursts of 512)
+     *     packets, or because the retransmissions sent to its subscriber over the last second had
+     *     reached what that subscriber's downlink carries (its congestion controller's estimate,
+     *     at most 10 Mbit/s; 5 Mbit/s before its first transport-cc feedback); a packet the node does not have is
+     *     counted as a miss, never here
      */
     public long nackRetransmissionsLimited() {
         return get(RelayCounter.NACK_RETRANSMISSIONS_LIMITED);
@@ -301,7 +304,7 @@ public final class RelayStats {
                 + ", received=" + datagramsReceived() + ", forwarded=" + packetsForwarded()
                 + ", malformedDropped=" + malformedDropped() + ", unsolicitedDropped=" + unsolicitedDropped()
                 + ", rtxSent=" + retransmissionsSent() + ", tailProbesSent=" + tailProbesSent()
-                + ", rtxMisses=" + retransmissionMisses()
+                + ", rtxMisses=" + retransmissionMisses() + ", rtxLimited=" + nackRetransmissionsLimited()
                 + ", rtxPendingFromSource=" + retransmissionsPendingFromSource()
                 + ", sourceRtxReceived=" + sourceRetransmissionsReceived()
                 + ", pliForwarded=" + keyframeRequestsForwarded() + ", downlinkProbes=" + downlinkProbes()

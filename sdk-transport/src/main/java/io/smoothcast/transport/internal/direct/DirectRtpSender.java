@@ -15,6 +15,7 @@ import io.smoothcast.rtp.RtcpPacketType;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.rtp.TransportCcFeedbackView;
 import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
+import io.smoothcast.transport.internal.rtx.RetransmissionBudget;
 import io.smoothcast.transport.internal.rtx.RetransmissionCache;
 import io.smoothcast.transport.internal.rtx.RtpHeaders;
 import io.smoothcast.transport.internal.rtx.RtxPackets;
@@ -29,7 +30,10 @@ import java.nio.channels.DatagramChannel;
  * the peer's RTCP (transport-cc feedback, generic NACK) comes back to this sender's socket and
  * drives the same pieces as the broadcaster engine: the {@link CongestionController} sets the
  * {@link Pacer}'s rate, and NACKed packets are resent as RFC 4588 RTX from a
- * {@link RetransmissionCache}.
+ * {@link RetransmissionCache}, within a {@link RetransmissionBudget}: the RTX bytes queued over
+ * any second stay within the controller's target (a NACK over it is counted in
+ * {@link DirectRtpSenderStats#rtxOverBudget()}, not answered), so a capacity drop does not turn
+ * into a flood of resends the path cannot carry either.
  *
  * <p>Driven by one caller thread with its own clock: {@link #sendAccessUnit} queues a frame,
  * {@link #poll} reads pending RTCP and sends what the pacer allows. Not thread-safe.
@@ -53,6 +57,7 @@ public final class DirectRtpSender implements AutoCloseable {
     private final H264Packetizer packetizer = H264Packetizer.builder().maxPayloadBytes(1100).build();
     private final RtpPacketWriter writer = new RtpPacketWriter();
     private final RetransmissionCache sent = new RetransmissionCache(1024);
+    private final RetransmissionBudget retransmissionBudget = new RetransmissionBudget(RetransmissionBudget.WINDOW_NS);
     private final ByteBufAllocator allocator = UnpooledByteBufAllocator.DEFAULT;
     private final ByteBuf[] paced = new ByteBuf[PACED_RING];
     private final boolean[] pacedIsRtx = new boolean[PACED_RING];
@@ -260,12 +265,18 @@ public final class DirectRtpSender implements AutoCloseable {
         if (original == null) {
             return;
         }
+        int rtxBytes = original.readableBytes() + 2; // RFC 4588: the original sequence number in front
+        if (!retransmissionBudget.hasRoomFor(rtxBytes, controller.targetBitrateBps(), nowNs)) {
+            stats.rtxOverBudget++;
+            return;
+        }
         ByteBuf rtx = RtxPackets.toRtx(allocator, original, rtxPayloadType, rtxSsrc, nextRtxSequence);
         if (rtx == null) {
             return;
         }
         nextRtxSequence = (nextRtxSequence + 1) & 0xFFFF;
         if (enqueue(rtx, PacketPriority.RETRANSMISSION, true, nowNs)) {
+            retransmissionBudget.record(rtxBytes, nowNs);
             stats.rtxQueued++;
         }
     }

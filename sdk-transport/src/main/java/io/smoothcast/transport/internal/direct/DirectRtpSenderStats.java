@@ -19,6 +19,7 @@ public final class DirectRtpSenderStats {
     long nacksReceived;
     long nackedPackets;
     long rtxQueued;
+    long rtxOverBudget;
 
     DirectRtpSenderStats() {
     }
@@ -61,6 +62,14 @@ public final class DirectRtpSenderStats {
         return rtxQueued;
     }
 
+    /**
+     * @return NACKed packets still cached but not resent because the RTX bytes queued over the
+     *     last second had reached the congestion controller's target
+     */
+    public long rtxOverBudget() {
+        return rtxOverBudget;
+    }
+
     /** @return packets the pacer refused (queue full or too old) */
     public long pacerDropped() {
         return pacerDropped;
@@ -98,7 +107,7 @@ public final class DirectRtpSenderStats {
     public String toString() {
         return "packetsSent=" + packetsSent + " datagramsReceived=" + datagramsReceived + " rtcp=" + rtcpReceived + " malformedRtcp=" + malformedRtcp
                 + " transportCc=" + transportFeedbackReceived + " nacks=" + nacksReceived + " foreignNacks=" + foreignNacks + " nackedPackets="
-                + nackedPackets + " rtxQueued=" + rtxQueued + " pacerDropped=" + pacerDropped + " sendErrors="
+                + nackedPackets + " rtxQueued=" + rtxQueued + " rtxOverBudget=" + rtxOverBudget + " pacerDropped=" + pacerDropped + " sendErrors="
                 + sendErrors + " receiveErrors=" + receiveErrors;
     }
 }

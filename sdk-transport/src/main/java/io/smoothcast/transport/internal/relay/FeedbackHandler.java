@@ -11,6 +11,7 @@ import io.smoothcast.rtp.RtcpPliView;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.transport.internal.rtx.RetransmissionBudget;
 import io.smoothcast.transport.internal.rtx.RtxPackets;
 
 /**
@@ -20,9 +21,15 @@ import io.smoothcast.transport.internal.rtx.RtxPackets;
  * rate-limited keyframe requests to the publisher.
  *
  * <p>A NACK costs its sender a few bytes per 17 packets asked for, and each answer is a full
- * media packet: the answers are bounded per NACK ({@link #MAX_RETRANSMISSIONS_PER_NACK}) and per
- * subscriber session ({@link #RETRANSMISSIONS_PER_SECOND}, bursts of
- * {@link #RETRANSMISSION_BURST}); what is asked beyond them is counted, not answered.
+ * media packet: the cache look-ups are bounded per NACK ({@link #MAX_RETRANSMISSIONS_PER_NACK}),
+ * and the RTX bytes sent to a subscriber session over any second by what its downlink carries
+ * ({@link RetransmissionBudget} against the session's {@link SubscriberDownlink} estimate, as
+ * the broadcaster bounds its own RTX by its target): after a capacity drop the viewer NACKs
+ * everything its full bottleneck dropped, and answering all of it at once would only be
+ * dropped again. The estimate is the subscriber's own report, so the budget never exceeds
+ * {@link #MAX_RETRANSMISSION_BPS} however high a client claims its downlink is. A NACKed packet that is not in the cache spends nothing of the budget
+ * (after a failover the viewer asks its new node for the gap only the old node had). What is
+ * asked beyond either bound is counted, not answered.
  *
  * <p>The sdk-core RTCP views read a {@code byte[]}, so the datagram (at most one receive
  * buffer, usually under 100 bytes) is copied into a reused scratch array once.
@@ -36,12 +43,17 @@ final class FeedbackHandler {
      * burst at 8 Mbps), so a bigger ask is not ours to honour.
      */
     static final int MAX_RETRANSMISSIONS_PER_NACK = 256;
-    /** Sustained retransmissions per subscriber session per second (an 8 Mbps stream is ~850 packets/s). */
-    static final int RETRANSMISSIONS_PER_SECOND = 1_000;
-    /** Retransmissions a subscriber session may get at once, ahead of the sustained rate. */
-    static final int RETRANSMISSION_BURST = 512;
-    private static final long RETRANSMISSION_INTERVAL_NS = 1_000_000_000L / RETRANSMISSIONS_PER_SECOND;
-    private static final long RETRANSMISSION_BURST_NS = RETRANSMISSION_INTERVAL_NS * (RETRANSMISSION_BURST - 1);
+    /**
+     * What the budget of a session assumes its downlink carries, in bps, until the downlink has
+     * an estimate (no transport-cc feedback yet, or none ever: an older client, a plain RTP
+     * tool): the estimate the relay starts every downlink with.
+     */
+    static final long NO_ESTIMATE_RETRANSMISSION_BPS = RelayEngine.DEFAULT_DOWNLINK_START_BPS;
+    /**
+     * Ceiling of any session's budget, in bps: a client's feedback can claim any downlink, and
+     * the node's egress is not its to spend (an 8 Mbps stream with 20 % loss needs 1.6).
+     */
+    static final long MAX_RETRANSMISSION_BPS = 10_000_000;
 
     private final RelayEngine engine;
     private final RelayCounters counters;
@@ -119,7 +131,7 @@ final class FeedbackHandler {
 
     private void answerNack(RelaySession session, long nowNs) {
         RelayTrack track = engine.subscribedTrack(session, nack.mediaSsrc());
-        int answered = 0;
+        int lookedUp = 0;
         for (int i = 0; i < nack.entryCount(); i++) {
             int pid = nack.packetId(i);
             int blp = nack.lostBitmask(i);
@@ -134,27 +146,14 @@ final class FeedbackHandler {
                     counters.increment(RelayCounter.NACKS_BEFORE_LAYER_START);
                     continue;
                 }
-                if (answered == MAX_RETRANSMISSIONS_PER_NACK || !withinRetransmissionBudget(session, nowNs)) {
+                if (lookedUp == MAX_RETRANSMISSIONS_PER_NACK) {
                     counters.increment(RelayCounter.NACK_RETRANSMISSIONS_LIMITED);
                     continue;
                 }
-                answered++;
+                lookedUp++;
                 retransmit(session, track, sequenceNumber, nowNs);
             }
         }
-    }
-
-    /**
-     * Takes one retransmission from the session's budget (generic cell rate algorithm: one
-     * theoretical arrival time per session, pushed on by one interval per retransmission).
-     */
-    static boolean withinRetransmissionBudget(RelaySession session, long nowNs) {
-        long base = session.retransmissionTatNs - nowNs > 0 ? session.retransmissionTatNs : nowNs;
-        if (base - nowNs > RETRANSMISSION_BURST_NS) {
-            return false;
-        }
-        session.retransmissionTatNs = base + RETRANSMISSION_INTERVAL_NS;
-        return true;
     }
 
     private void retransmit(RelaySession session, RelayTrack track, int sequenceNumber, long nowNs) {
@@ -164,17 +163,48 @@ final class FeedbackHandler {
                     ? RelayCounter.RTX_PENDING_FROM_SOURCE : RelayCounter.RTX_MISSES);
             return;
         }
+        if (sendRtx(session, track, original, nowNs)) {
+            counters.increment(RelayCounter.RTX_SENT);
+        }
+    }
+
+    /**
+     * Sends one subscriber a cached packet as RTX (RFC 4588) with the session's own transport-wide
+     * number, within the session's budget: the RTX bytes sent to it over any second stay within
+     * {@link #downlinkBoundBps}. Serves NACK answers and the node's tail loss probes alike.
+     *
+     * @return whether it was sent; a refusal is counted in
+     *     {@link RelayCounter#NACK_RETRANSMISSIONS_LIMITED}, a packet that cannot be made RTX in
+     *     {@link RelayCounter#RTX_MISSES}
+     */
+    boolean sendRtx(RelaySession session, RelayTrack track, ByteBuf original, long nowNs) {
+        int rtxBytes = original.readableBytes() + 2; // RFC 4588: the original sequence number in front
+        if (session.retransmissions == null) {
+            session.retransmissions = new RetransmissionBudget(RetransmissionBudget.WINDOW_NS);
+        }
+        if (!session.retransmissions.hasRoomFor(rtxBytes, downlinkBoundBps(session), nowNs)) {
+            counters.increment(RelayCounter.NACK_RETRANSMISSIONS_LIMITED);
+            return false;
+        }
         ByteBuf rtx = RtxPackets.toRtx(engine.sender().allocator(), original, track.track.rtxPayloadType(),
                 track.track.rtxSsrc(), track.nextRtxSequence);
         if (rtx == null) {
             counters.increment(RelayCounter.RTX_MISSES);
-            return;
+            return false;
         }
+        session.retransmissions.record(rtxBytes, nowNs);
         track.nextRtxSequence = (track.nextRtxSequence + 1) & 0xFFFF;
-        counters.increment(RelayCounter.RTX_SENT);
         // RTX keeps the original's extensions: it gets the session's own transport-wide number.
         engine.sendOwnedToSubscriber(session, rtx, TransportSequenceExtension.offsetOf(rtx, rtx.readerIndex(),
                 rtx.readableBytes(), RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID), nowNs);
+        return true;
+    }
+
+    /** What the session's downlink is believed to carry, in bps: the bound of its RTX. */
+    static long downlinkBoundBps(RelaySession session) {
+        SubscriberDownlink downlink = session.downlink;
+        return downlink != null && downlink.hasEstimate()
+                ? Math.min(downlink.estimateBps(), MAX_RETRANSMISSION_BPS) : NO_ESTIMATE_RETRANSMISSION_BPS;
     }
 
     /** A 12-byte PLI from this node to a publisher. */

@@ -36,8 +36,9 @@ public enum RelayCounter {
     NACKED_PACKETS,
     /**
      * NACKed sequence numbers not answered because the NACK asked for more than
-     * {@code FeedbackHandler.MAX_RETRANSMISSIONS_PER_NACK} or the subscriber went over its
-     * retransmissions per second.
+     * {@code FeedbackHandler.MAX_RETRANSMISSIONS_PER_NACK} or the RTX bytes sent to the
+     * subscriber over the last second had reached its downlink estimate (a tail loss probe over
+     * that budget is counted here too).
      */
     NACK_RETRANSMISSIONS_LIMITED,
     /** RTX packets sent in answer to NACKs. */

@@ -55,7 +55,7 @@ public final class RelayEngine implements DatagramReceiver {
      * a usual ladder, so the layer a subscriber starts with (its cap) is kept until the feedback
      * shows congestion, which brings the estimate down.
      */
-    private static final long DEFAULT_DOWNLINK_START_BPS = 5_000_000;
+    static final long DEFAULT_DOWNLINK_START_BPS = 5_000_000;
 
     private final RelayConfig config;
     private final RelayAuthenticator authenticator;
@@ -306,25 +306,12 @@ public final class RelayEngine implements DatagramReceiver {
                 }
                 for (Subscription subscription : stream.subscribers) {
                     if (getsTrack(subscription, track, sequenceNumber)
-                            && FeedbackHandler.withinRetransmissionBudget(subscription.session, nowNs)) {
-                        sendRtx(subscription.session, track, original, nowNs);
+                            && feedback.sendRtx(subscription.session, track, original, nowNs)) {
                         counters.increment(RelayCounter.TAIL_PROBES_SENT);
                     }
                 }
             }
         }
-    }
-
-    /** Sends one subscriber a cached packet as RTX, with the session's own transport-wide number. */
-    private void sendRtx(RelaySession session, RelayTrack track, ByteBuf original, long nowNs) {
-        ByteBuf rtx = RtxPackets.toRtx(out.allocator(), original, track.track.rtxPayloadType(), track.track.rtxSsrc(),
-                track.nextRtxSequence);
-        if (rtx == null) {
-            return; // the cache holds only packets whose header was checked on arrival
-        }
-        track.nextRtxSequence = (track.nextRtxSequence + 1) & 0xFFFF;
-        sendOwnedToSubscriber(session, rtx, TransportSequenceExtension.offsetOf(rtx, rtx.readerIndex(),
-                rtx.readableBytes(), RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID), nowNs);
     }
 
     /** Whether the subscriber is being sent this track, up to and including this packet. */
@@ -730,6 +717,12 @@ public final class RelayEngine implements DatagramReceiver {
         }
         counters.add(RelayCounter.PACKETS_FORWARDED, subscribers.size());
         counters.add(RelayCounter.BYTES_FORWARDED, (long) subscribers.size() * packet.readableBytes());
+    }
+
+    /** The target of the downlink to the session at an address, in bps, or -1 if it has none. */
+    long downlinkEstimateBps(InetSocketAddress subscriber) {
+        RelaySession session = sessions.get(subscriber);
+        return session == null || session.downlink == null ? -1 : session.downlink.estimateBps();
     }
 
     /** Finds the published track an SSRC names among a session's subscriptions. */

@@ -1,5 +1,6 @@
 package io.smoothcast.transport.internal.relay;
 
+import io.smoothcast.transport.internal.rtx.RetransmissionBudget;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +20,10 @@ final class RelaySession {
     /** This session's position against the caps per authenticated peer; null until first needed. */
     SessionRateLimit rateLimit;
     /**
-     * When this session's retransmission budget is back to empty (generic cell rate algorithm,
-     * {@link FeedbackHandler}); at or before now means a full burst is available.
+     * The RTX bytes this node sent the session over the last second, bounded by its downlink
+     * ({@link FeedbackHandler}); null until its first retransmission.
      */
-    long retransmissionTatNs;
+    RetransmissionBudget retransmissions;
     /**
      * The fan-out thread that sends this session its copies of forwarded packets (0: the
      * engine's own), chosen at its first subscription.
@@ -35,7 +36,6 @@ final class RelaySession {
         this.address = address;
         this.sessionId = sessionId;
         this.lastHeardNs = nowNs;
-        this.retransmissionTatNs = nowNs;
     }
 
     Subscription subscriptionTo(RelayStream stream) {

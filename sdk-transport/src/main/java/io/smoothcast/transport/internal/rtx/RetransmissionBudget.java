@@ -3,8 +3,11 @@ package io.smoothcast.transport.internal.rtx;
 import java.util.Arrays;
 
 /**
- * Bounds a sender's retransmissions: the RTX bytes queued over a sliding window of about one
- * second may not exceed what the congestion controller's current target allows in that window.
+ * Bounds a sender's retransmissions: the RTX bytes queued (or sent) over a sliding window of
+ * about one second may not exceed what the congestion controller's current target for that path
+ * allows in that window. One instance per path: the broadcaster's to its node, the direct RTP
+ * sender's to its peer, and the relay's to each subscriber session (bounded by that
+ * subscriber's downlink estimate).
  *
  * <p>Why: retransmissions answer losses, and many losses mean the path is full. Without a bound,
  * a capacity drop makes the receiver NACK every packet the full bottleneck buffer dropped, the
@@ -12,13 +15,20 @@ import java.util.Arrays;
  * and most are lost again. libwebrtc bounds its retransmissions the same way (RTX rate over
  * 1 s at most the target bitrate).
  *
+ * <p>Only bytes that actually go out are {@linkplain #record recorded}: a NACKed packet that is
+ * no longer cached costs nothing, so a burst of unanswerable NACKs (a viewer asking its new node
+ * for what only the old one had) leaves the budget whole for real repairs.
+ *
  * <p>The window is kept as {@value #BUCKETS} buckets of {@code windowNs / BUCKETS}: a byte
  * leaves the window between {@code windowNs - bucket} and {@code windowNs} after it was counted.
  * Nothing is allocated after construction.
  *
- * <p>Not thread-safe: used by one broadcaster's I/O thread.
+ * <p>Not thread-safe: used by the one thread that answers its path's NACKs.
  */
 public final class RetransmissionBudget {
+
+    /** The window every sender uses: one second, as libwebrtc's retransmission rate limiter. */
+    public static final long WINDOW_NS = 1_000_000_000L;
 
     /** Buckets the window is split into. */
     static final int BUCKETS = 20;

@@ -158,6 +158,65 @@ class DirectRtpSenderHostileInputTest {
         assertTrue(sender.stats().packetsSent() <= sentBefore + s.rtxQueued(), sender.stats().toString());
     }
 
+    /**
+     * A peer that NACKs everything cached every 20 ms (a capacity drop seen as loss of all it was
+     * sent): the RTX queued over any second stays within the controller's target, the rest is
+     * counted, and repairs still go out.
+     */
+    @Test
+    void heavyNacks_queueRtxWithinTheTargetOverAnySecond() {
+        // 200 single-NAL frames of 1,100 bytes every 20 ms (about 450 kbit/s): all cached.
+        byte[] accessUnit = new byte[4 + 1_100];
+        Arrays.fill(accessUnit, (byte) 0x55); // no zero runs: the NAL unit is all of it
+        accessUnit[0] = 0;
+        accessUnit[1] = 0;
+        accessUnit[2] = 0;
+        accessUnit[3] = 1;
+        accessUnit[4] = 0x65;
+        long nowNs = 0;
+        for (int f = 0; f < 200; f++) {
+            sender.sendAccessUnit(accessUnit, 0, accessUnit.length, f * 1800, nowNs);
+            for (int ms = 0; ms < 20; ms++) {
+                nowNs += MS;
+                sender.poll(nowNs);
+            }
+        }
+        assertEquals(200, sender.stats().packetsSent(), sender.stats().toString());
+        int[] ids = new int[12];
+        int[] masks = new int[12];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i * 17;
+            masks[i] = 0xFFFF; // 204 numbers: every packet sent
+        }
+        byte[] everything = nack(SSRC, ids, masks);
+        int windows = 3_000;
+        long[] queuedAtMs = new long[windows];
+        long[] targetAtMs = new long[windows];
+        for (int ms = 0; ms < windows; ms++) {
+            nowNs += MS;
+            long before = sender.stats().rtxQueued();
+            targetAtMs[ms] = sender.targetBitrateBps();
+            if (ms % 20 == 0) {
+                feed(everything, nowNs);
+            }
+            queuedAtMs[ms] = sender.stats().rtxQueued() - before;
+            sender.poll(nowNs);
+        }
+        // Each RTX is more than 1,100 bytes; without feedback the target only falls, so the
+        // target at a window's start is the highest within it.
+        for (int start = 0; start < windows; start++) {
+            long queued = 0;
+            for (int ms = start; ms < Math.min(windows, start + 950); ms++) {
+                queued += queuedAtMs[ms];
+            }
+            assertTrue(queued * 1_100 * 8 <= targetAtMs[start], queued + " RTX within 950 ms from " + start
+                    + " ms, target " + targetAtMs[start] + " bps: " + sender.stats());
+        }
+        DirectRtpSenderStats s = sender.stats();
+        assertTrue(s.rtxQueued() >= 20, "repairs still go out: " + s);
+        assertTrue(s.rtxOverBudget() > 0, s.toString());
+    }
+
     @Test
     void garbledTransportCcFeedback_neverThrows_andLeavesASaneTarget() {
         sendFrames(10, 0);

@@ -416,28 +416,69 @@ class RelayEngineTest {
     }
 
     @Test
-    void nacksOfOneSubscriber_areBoundedPerSecond_otherSubscribersKeepTheirOwnBudget() {
+    void nacksOfOneSubscriber_areBoundedByItsDownlinkPerSecond_otherSubscribersKeepTheirOwnBudget() {
         publish(List.of(VIDEO_LOW));
         subscribe(VIEWER_1, 2);
         subscribe(VIEWER_2, 2);
-        receive(rtp(VIDEO_LOW.ssrc(), 7, 96, payload(7)), PUBLISHER);
+        byte[] original = rtp(VIDEO_LOW.ssrc(), 7, 96, payload(7));
+        receive(original, PUBLISHER);
         out.drain();
         byte[] nack = new byte[64];
         int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO_LOW.ssrc(), new int[] {7}, 1);
         byte[] one = Arrays.copyOf(nack, length);
-        for (int i = 0; i < 2 * FeedbackHandler.RETRANSMISSION_BURST; i++) {
+        // No transport-cc from these viewers: the budget assumes the downlink's start estimate.
+        long perSecond = FeedbackHandler.NO_ESTIMATE_RETRANSMISSION_BPS / 8 / (original.length + 2);
+        for (int i = 0; i < perSecond + 100; i++) {
             receive(one, VIEWER_1); // all at one instant
         }
-        assertEquals(FeedbackHandler.RETRANSMISSION_BURST, out.to(VIEWER_1).size());
-        assertEquals(FeedbackHandler.RETRANSMISSION_BURST, counters.get(RelayCounter.NACK_RETRANSMISSIONS_LIMITED));
+        assertEquals(perSecond, out.to(VIEWER_1).size());
+        assertEquals(100, counters.get(RelayCounter.NACK_RETRANSMISSIONS_LIMITED));
         receive(one, VIEWER_2);
         assertEquals(1, out.to(VIEWER_2).size(), "the budget is per subscriber");
         out.drain();
-        nowNs += TimeUnit.MILLISECONDS.toNanos(100); // 100 retransmissions at 1,000 per second
-        for (int i = 0; i < 200; i++) {
+        nowNs += TimeUnit.MILLISECONDS.toNanos(900);
+        receive(one, VIEWER_1);
+        assertEquals(0, out.to(VIEWER_1).size(), "the second's bytes are still in the window");
+        nowNs += TimeUnit.MILLISECONDS.toNanos(100);
+        for (int i = 0; i < perSecond + 100; i++) {
             receive(one, VIEWER_1);
         }
-        assertEquals(FeedbackHandler.RETRANSMISSIONS_PER_SECOND / 10, out.to(VIEWER_1).size());
+        assertEquals(perSecond, out.to(VIEWER_1).size(), "a second later, a second's worth again");
+    }
+
+    /**
+     * After a failover the viewer asks its new node for the gap only the old node had: thousands
+     * of misses. They spend nothing, so a real loss right after is still repaired.
+     */
+    @Test
+    void nacksTheNodeCannotAnswer_spendNoBudget_soALaterRealRepairGoesOut() {
+        publish(List.of(VIDEO_LOW));
+        subscribe(VIEWER_1, 2);
+        for (int seq = 0; seq < 64; seq++) {
+            receive(rtp(VIDEO_LOW.ssrc(), seq, 96, payload(seq)), PUBLISHER);
+        }
+        out.drain();
+        int entries = FeedbackHandler.MAX_RETRANSMISSIONS_PER_NACK / 17; // 255 numbers per NACK
+        int nacks = 40;
+        byte[] buffer = new byte[1500];
+        for (int n = 0; n < nacks; n++) {
+            int[] ids = new int[entries];
+            int[] masks = new int[entries];
+            for (int e = 0; e < entries; e++) {
+                ids[e] = 1_000 + (n * entries + e) * 17; // never seen by this node
+                masks[e] = 0xFFFF;
+            }
+            int length = NackWriter.write(buffer, 0, buffer.length, 0x5555, VIDEO_LOW.ssrc(), ids, masks, entries);
+            receive(Arrays.copyOf(buffer, length), VIEWER_1);
+        }
+        assertEquals((long) nacks * entries * 17, counters.get(RelayCounter.RTX_MISSES));
+        assertEquals(0, counters.get(RelayCounter.NACK_RETRANSMISSIONS_LIMITED));
+        assertEquals(0, out.to(VIEWER_1).size());
+
+        int length = NackWriter.writeLost(buffer, 0, buffer.length, 0x5555, VIDEO_LOW.ssrc(), new int[] {7}, 1);
+        receive(Arrays.copyOf(buffer, length), VIEWER_1);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "the real loss is repaired");
+        assertEquals(1, out.to(VIEWER_1).size());
     }
 
     @Test
