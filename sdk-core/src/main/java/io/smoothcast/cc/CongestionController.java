@@ -385,6 +385,7 @@ public final class CongestionController {
         }
         rttNs = rttNs < 0 ? sampleNs : (long) ((1 - RTT_SMOOTHING) * rttNs + RTT_SMOOTHING * sampleNs);
         aimd.setRttNs(rttNs);
+        lossBased.setRttNs(rttNs);
     }
 
     /**
