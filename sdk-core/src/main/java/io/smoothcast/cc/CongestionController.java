@@ -359,6 +359,9 @@ public final class CongestionController {
         lastQueueDelayNs = queueDelayNs;
         lastRttSampleNs = rttSampleNs;
         lastMinRttNs = minRttNs;
+        // The path's RTT without our queue spaces the loss-based cuts: with a full drop-tail queue
+        // the smoothed RTT (340 + 300 ms) let the sender overrun a collapsed uplink for 2 s.
+        lossBased.setRttNs(minRttNs);
         haveQueueSample = true;
         aimd.setQueueDelayNs(queueDelayNs);
     }
@@ -385,7 +388,6 @@ public final class CongestionController {
         }
         rttNs = rttNs < 0 ? sampleNs : (long) ((1 - RTT_SMOOTHING) * rttNs + RTT_SMOOTHING * sampleNs);
         aimd.setRttNs(rttNs);
-        lossBased.setRttNs(rttNs);
     }
 
     /**

@@ -87,7 +87,8 @@ public final class LossBasedController {
     /**
      * Sets the round-trip time that spaces decreases.
      *
-     * @param rttNs the smoothed RTT in ns; 0 (the start) until one is known
+     * @param rttNs the path's RTT in ns (the controller passes its minimum RTT, without the
+     *     standing queue); 0 (the start) until one is known
      */
     public void setRttNs(long rttNs) {
         this.rttNs = Math.max(0, rttNs);
