@@ -359,6 +359,9 @@ public final class CongestionController {
         lastQueueDelayNs = queueDelayNs;
         lastRttSampleNs = rttSampleNs;
         lastMinRttNs = minRttNs;
+        // The path's RTT without our queue spaces the loss-based cuts: with a full drop-tail queue
+        // the smoothed RTT (340 + 300 ms) let the sender overrun a collapsed uplink for 2 s.
+        lossBased.setRttNs(minRttNs);
         haveQueueSample = true;
         aimd.setQueueDelayNs(queueDelayNs);
     }

@@ -138,6 +138,46 @@ class CongestionControllerTest {
      * share is 8.4 %, no cut. Left out (as the transport did before), the same feedback reads as 100 %
      * loss and the loss-based limit halves the rate.
      */
+    /**
+     * On a 340 ms path the loss reported in the feedback after a loss-based decrease is still the
+     * loss from before it: the controller's own RTT spaces the decreases, so one episode costs one
+     * cut (every 300 ms, the limit fell to 35-90 kbit/s in PublisherUplinkStallTest).
+     */
+    @Test
+    void lossBasedDecreases_waitForTheControllersRttPlus300Ms() {
+        CongestionController cc = controller(false);
+        TransportFeedback feedback = new TransportFeedback(64);
+        long now = sendWithLoss(cc, feedback, 0, 0);
+        assertEquals(340 * MS, cc.rttNs());
+        long firstLimit = cc.lossBasedLimitBps();
+        assertTrue(firstLimit < Long.MAX_VALUE, "30 % loss cuts");
+
+        long secondStart = now + 10 * MS;
+        now = sendWithLoss(cc, feedback, 20, secondStart);
+        assertTrue(now - 530 * MS < 340 * MS + 300 * MS);
+        assertEquals(firstLimit, cc.lossBasedLimitBps(), "the same episode, reported 540 ms after the cut");
+
+        now = sendWithLoss(cc, feedback, 40, now + 10 * MS);
+        assertTrue(cc.lossBasedLimitBps() < firstLimit, "loss lasting past RTT + 300 ms cuts again");
+    }
+
+    /** Sends 20 packets 10 ms apart from {@code fromNs}, 3 in 10 lost, the rest 170 ms on the way; feedback 340 ms after the last. */
+    private static long sendWithLoss(CongestionController cc, TransportFeedback feedback, long firstSeq, long fromNs) {
+        feedback.clear();
+        for (int i = 0; i < 20; i++) {
+            long sendNs = fromNs + i * 10 * MS;
+            cc.onPacketSent(firstSeq + i, 1000, sendNs, -1);
+            if (i % 10 < 3) {
+                feedback.addLost(firstSeq + i);
+            } else {
+                feedback.addReceived(firstSeq + i, sendNs + 170 * MS);
+            }
+        }
+        long nowNs = fromNs + 190 * MS + 340 * MS;
+        cc.onFeedback(feedback, nowNs);
+        return nowNs;
+    }
+
     @Test
     void untimedArrivals_countAsReceivedInTheLossShare_andInNothingTimed() {
         CongestionController untimedCounted = controller(false);

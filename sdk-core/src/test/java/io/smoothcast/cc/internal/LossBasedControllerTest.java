@@ -60,6 +60,23 @@ class LossBasedControllerTest {
     }
 
     @Test
+    void decreases_areAnRttPlus300MsApart_soOneLossEpisodeIsCutOnce() {
+        LossBasedController loss = new LossBasedController();
+        loss.setRttNs(340 * MS);
+        loss.onReported(70, 30);
+        long first = loss.update(1_000_000, 1_000_000, 0, false);
+        assertEquals(850_000, first, "30 % loss: x (1 - 0.15)");
+        // The loss of the same episode, reported after the decrease but before its effect can
+        // show (one RTT): 300 ms alone would cut again here.
+        loss.onReported(70, 30);
+        assertEquals(first, loss.update(first, 1_000_000, 400 * MS, false), "within RTT + 300 ms");
+        loss.onReported(70, 30);
+        assertEquals(first, loss.update(first, 1_000_000, 639 * MS, false), "still within RTT + 300 ms");
+        loss.onReported(70, 30);
+        assertEquals(722_500, loss.update(first, 1_000_000, 640 * MS, false), "loss persisting past RTT + 300 ms");
+    }
+
+    @Test
     void probeResult_liftsTheLimitUnlessLossIsHigh() {
         LossBasedController loss = new LossBasedController();
         loss.onReported(70, 30);
