@@ -15,7 +15,13 @@ package io.smoothcast.transport;
  *
  * <p>Failover: the client joins the next node of its list (failed nodes last, each after a
  * backoff from {@link Builder#backoffBaseMs} doubling to {@link Builder#backoffMaxMs}), keeps its
- * session id, SSRCs and sequence numbering, and asks for a keyframe. While no node carries it the
+ * session id, SSRCs and sequence numbering, and asks for a keyframe. A node that failed (went
+ * silent, refused, or did not accept within the join timeout) is tried only after every node
+ * that has not failed, and among failed nodes the one that failed fewest times comes first (list
+ * order breaks ties). Its failures are forgotten only once it has carried the client for
+ * {@value #FAILURES_FORGOTTEN_AFTER_MS} ms, not when it merely accepts: a flapping node, which
+ * accepts and dies again, keeps counting failures, backs off longer each time and ranks behind
+ * a node that failed once. While no node carries it the
  * state is {@link ConnectionState#RECONNECTING}; after {@link Builder#giveUpMs} it becomes
  * {@link ConnectionState#FAILED}, yet the client keeps trying at the backoff cap and reports
  * {@link ConnectionState#CONNECTED} again when a node answers.
@@ -92,6 +98,12 @@ public final class FailoverPolicy {
     public static final int DEFAULT_BACKOFF_MAX_MS = 4000;
     /** Default time without any node before the state becomes FAILED, in ms. */
     public static final int DEFAULT_GIVE_UP_MS = 10_000;
+    /**
+     * How long a node that failed must then carry the client before its failures are forgotten
+     * (its next failure backs off from {@link Builder#backoffBaseMs} again), in ms. Longer than
+     * the default backoff cap, so that a node dying every few seconds keeps its longest backoff.
+     */
+    public static final int FAILURES_FORGOTTEN_AFTER_MS = 10_000;
 
     /** Default loss, from 0 to 1, at which a path counts as degraded. */
     public static final double DEFAULT_DEGRADED_LOSS_FRACTION = 0.05;

@@ -9,8 +9,10 @@ import java.util.Map;
 /**
  * The nodes a client may use, best first, and a memory of the ones that failed (the idea of
  * OkHttp's {@code RouteDatabase}): a failed node is tried only after every healthy one, and not
- * before its backoff has passed. The backoff starts at the base and doubles with each failure in
- * a row, up to the cap; a success forgets the node's failures.
+ * before its backoff has passed. The backoff starts at the base and doubles with each failure,
+ * up to the cap. A node's failures are forgotten ({@link #succeeded}) only once it has carried
+ * the client for a while, not when it merely accepts: a flapping node, accepting and dying again,
+ * keeps its failures and a growing backoff, so it ranks behind a node that failed less often.
  *
  * <p>Not thread-safe: the client's I/O thread only.
  */
@@ -122,12 +124,12 @@ public final class NodeRoster {
         failure.retryAtNs = nowNs + backoffNs;
     }
 
-    /** A node accepted the client: forget its failures. */
+    /** A node has carried the client long enough to be trusted again: forget its failures. */
     public void succeeded(InetSocketAddress node) {
         failures.remove(node);
     }
 
-    /** Failures in a row remembered for a node (0 when healthy). */
+    /** Failures remembered for a node, since it last carried the client for a while (0 when healthy). */
     public int failureCount(InetSocketAddress node) {
         Failure failure = failures.get(node);
         return failure == null ? 0 : failure.count;
