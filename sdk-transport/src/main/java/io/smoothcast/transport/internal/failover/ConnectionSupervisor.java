@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
  * joined: each path is a {@link ClientControl} conversation with one node plus a
  * {@link LinkSilenceDetector}. A path that goes silent, is refused or does not get accepted in
  * time is dropped, its node remembered as failed in the {@link NodeRoster}, and the next node
- * joined with the same session id and role request. A node's failures are forgotten once a path
- * on it has carried the client for {@link FailoverPolicy#FAILURES_FORGOTTEN_AFTER_MS}.
+ * joined with the same session id and role request. A failed node is held down (tried after the
+ * others) for {@link FailoverPolicy#FAILED_NODE_HOLD_DOWN_MS}, doubling with each further
+ * failure; its failures are forgotten once a path on it has carried the client for
+ * {@link FailoverPolicy#FAILURES_FORGOTTEN_AFTER_MS}.
  *
  * <p>States: CONNECTING until the first node accepts; CONNECTED while at least one path is
  * accepted; RECONNECTING when the last one is lost; FAILED when no path has been accepted for the
@@ -198,6 +200,7 @@ public final class ConnectionSupervisor {
             detector.forgetIntervals();
             hasTracks = reply instanceof ControlMessage.SubscribeAck ack && !ack.tracks().isEmpty();
             noTracksSinceNs = nowNs;
+            roster.accepted(node);
             if (candidate) {
                 candidateProgress(nowNs);
             } else {
@@ -266,7 +269,9 @@ public final class ConnectionSupervisor {
         this.events = events;
         this.nextRequestId = firstRequestId;
         this.roster = new NodeRoster(nodes, TimeUnit.MILLISECONDS.toNanos(policy.backoffBaseMs()),
-                TimeUnit.MILLISECONDS.toNanos(policy.backoffMaxMs()));
+                TimeUnit.MILLISECONDS.toNanos(policy.backoffMaxMs()),
+                TimeUnit.MILLISECONDS.toNanos(FailoverPolicy.FAILED_NODE_HOLD_DOWN_MS),
+                TimeUnit.MILLISECONDS.toNanos(FailoverPolicy.FAILED_NODE_HOLD_DOWN_MAX_MS));
         int pathCount = policy.redundant() && nodes.size() > 1 ? 2 : 1;
         this.paths = new Path[pathCount];
         this.connected = new InetSocketAddress[pathCount];
@@ -441,9 +446,9 @@ public final class ConnectionSupervisor {
                 p.failure = "not accepted within " + policy.joinTimeoutMs() + " ms";
             } else if (p.failure == null && p.accepted && !p.trusted && nowNs - p.carryingSinceNs >= trustAfterNs) {
                 // Only now, not at the acceptance: a node that accepts and dies again keeps its
-                // failures, so its backoff grows and it ranks behind nodes that failed less.
+                // failures, so its hold-down grows and it ranks behind nodes that failed less.
                 p.trusted = true;
-                roster.succeeded(p.node);
+                roster.trusted(p.node);
             }
         }
         checkFailures(nowNs);
