@@ -24,8 +24,8 @@ package io.smoothcast.transport;
  * client for {@value #FAILURES_FORGOTTEN_AFTER_MS} ms, not when it merely accepts: a flapping
  * node, which accepts and dies again, is held down longer each time and ranks behind a node that
  * failed once. (The backoff above only times the retries; it restarts from its base when a node
- * accepts, so a node that answered is tried again promptly when no other node is left.) While no node carries it the
- * state is {@link ConnectionState#RECONNECTING}; after {@link Builder#giveUpMs} it becomes
+ * accepts, so a node that answered is tried again promptly when no other node is left.) While no
+ * node carries it the state is {@link ConnectionState#RECONNECTING}; after {@link Builder#giveUpMs} it becomes
  * {@link ConnectionState#FAILED}, yet the client keeps trying at the backoff cap and reports
  * {@link ConnectionState#CONNECTED} again when a node answers.
  *
