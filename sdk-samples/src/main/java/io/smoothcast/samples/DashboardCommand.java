@@ -37,7 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "Examples:",
             "  smoothcast dashboard",
             "  smoothcast dashboard --http-port 8080 --loss 0.08 --duration 120",
-            "  smoothcast dashboard --http 192.168.1.20:8080   (another address; --http is the older spelling)",
+            "  smoothcast dashboard --http 192.168.1.20:8080   (older spelling, any address)",
             "", "Exit codes: 0 ran for --duration or until stopped, 1 could not start, 2 bad arguments."})
 public final class DashboardCommand implements Callable<Integer> {
 
@@ -57,16 +57,20 @@ public final class DashboardCommand implements Callable<Integer> {
                     + " another address). Not together with --http-port.")
     String http;
 
-    @Option(names = "--viewers", defaultValue = "2", description = "Viewers connected directly (default ${DEFAULT-VALUE}).")
+    @Option(names = "--viewers", defaultValue = "2", paramLabel = "N",
+            description = "Viewers connected directly. Default: ${DEFAULT-VALUE}.")
     int viewers;
 
-    @Option(names = "--lossy-viewers", defaultValue = "1", description = "Viewers behind a lossy 40 ms link (default ${DEFAULT-VALUE}).")
+    @Option(names = "--lossy-viewers", defaultValue = "1", paramLabel = "N",
+            description = "Viewers behind a lossy 40 ms link. Default: ${DEFAULT-VALUE}.")
     int lossyViewers;
 
-    @Option(names = "--loss", defaultValue = "0.05", description = "Loss towards the lossy viewers, 0-0.5 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--loss", defaultValue = "0.05", paramLabel = "FRACTION",
+            description = "Loss towards the lossy viewers, 0-0.5. Default: ${DEFAULT-VALUE}.")
     double loss;
 
-    @Option(names = "--bitrate", defaultValue = "1000000", description = "Synthetic video bitrate, bit/s (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bitrate", defaultValue = "1000000", paramLabel = "BPS",
+            description = "Synthetic video bitrate, bits/s. Default: ${DEFAULT-VALUE}.")
     long bitrateBps;
 
     @Option(names = {"--duration", "--duration-s"}, defaultValue = "0", paramLabel = "SECONDS",
@@ -74,7 +78,8 @@ public final class DashboardCommand implements Callable<Integer> {
                     + " still accepted). Default: ${DEFAULT-VALUE}.")
     long durationS;
 
-    @Option(names = "--history", description = "Directory to append statistics and alerts to (JSON lines).")
+    @Option(names = "--history", paramLabel = "DIR",
+            description = "Append statistics and alerts to rotating JSON-lines files in DIR (read them with `report`).")
     Path history;
 
     @Override
