@@ -19,8 +19,9 @@ package io.smoothcast.transport;
  * silent, refused, or did not accept within the join timeout) is <em>held down</em>: for
  * {@value #FAILED_NODE_HOLD_DOWN_MS} ms, doubling with each further failure up to
  * {@value #FAILED_NODE_HOLD_DOWN_MAX_MS} ms, it is tried only after every node that is not held
- * down, whatever its place in the list; among held-down nodes the one that failed fewest times
- * comes first (list order breaks ties). Its failures are forgotten only once it has carried the
+ * down, whatever its place in the list, and it is not probed as an alternative for proactive
+ * switching (below); among held-down nodes the one that failed fewest times comes first (list
+ * order breaks ties). Its failures are forgotten only once it has carried the
  * client for {@value #FAILURES_FORGOTTEN_AFTER_MS} ms, not when it merely accepts: a flapping
  * node, which accepts and dies again, is held down longer each time and ranks behind a node that
  * failed once. (The backoff above only times the retries; it restarts from its base when a node

@@ -670,8 +670,9 @@ public final class ConnectionSupervisor {
     }
 
     /**
-     * The nodes to probe: all but the current one and those recently found without the
-     * publisher, in the roster's order, at most {@link FailoverPolicy#MAX_PROBED_NODES}.
+     * The nodes to probe: all but the current one, those recently found without the publisher
+     * and those held down after a failure (a node that died a moment ago may answer pings well
+     * now and die again), in the roster's order, at most {@link FailoverPolicy#MAX_PROBED_NODES}.
      */
     private List<InetSocketAddress> alternatives(InetSocketAddress current, long nowNs) {
         for (int i = withoutPublisher.size() - 1; i >= 0; i--) {
@@ -682,7 +683,7 @@ public final class ConnectionSupervisor {
         }
         List<InetSocketAddress> nodes = new ArrayList<>(FailoverPolicy.MAX_PROBED_NODES);
         for (InetSocketAddress node : roster.nodes()) {
-            if (!node.equals(current) && !withoutPublisher.contains(node)
+            if (!node.equals(current) && !withoutPublisher.contains(node) && !roster.isHeldDown(node, nowNs)
                     && nodes.size() < FailoverPolicy.MAX_PROBED_NODES) {
                 nodes.add(node);
             }

@@ -171,6 +171,12 @@ public final class NodeRoster {
         failures.remove(node);
     }
 
+    /** Whether a node failed too recently to be tried before the others (its hold-down runs). */
+    public boolean isHeldDown(InetSocketAddress node, long nowNs) {
+        Failure failure = failures.get(node);
+        return failure != null && nowNs - failure.heldDownUntilNs < 0;
+    }
+
     /** Failures remembered for a node since it was last trusted (0 when healthy). */
     public int failureCount(InetSocketAddress node) {
         Failure failure = failures.get(node);
