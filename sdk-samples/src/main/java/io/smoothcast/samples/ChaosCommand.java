@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = {"Kill and restart relay nodes and inject loss bursts and capacity drops on loopback.",
             "Checks that every viewer recovers and gets every frame in order, once, intact."},
-        footer = {"", "Exit status: 0 all invariants held, 1 an invariant broke, 2 bad arguments.", "",
+        footer = {"", "Exit codes: 0 all invariants held, 1 an invariant broke, 2 bad arguments.", "",
             "Examples:",
             "  smoothcast chaos --duration 30 --json chaos.json",
             "  smoothcast chaos --duration 3600 --seed 7 --mode redundant"})

@@ -11,6 +11,7 @@ import io.smoothcast.samples.ops.RecentSnapshots;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -33,37 +34,59 @@ import picocli.CommandLine.Model.CommandSpec;
                 "A relay, a broadcaster, direct viewers and viewers behind a lossy link; serves the dashboard"
                     + " (/), Prometheus metrics (/metrics) and the diagnostics bundle (/diag) and prints alerts"
                     + " as they are raised and cleared."},
-        footer = {"", "Example:", "  smoothcast dashboard --http 127.0.0.1:8080 --loss 0.08 --duration-s 120"})
+        footer = {"", "Examples:",
+            "  smoothcast dashboard",
+            "  smoothcast dashboard --http-port 8080 --loss 0.08 --duration 120",
+            "  smoothcast dashboard --http 192.168.1.20:8080   (older spelling, any address)",
+            "", "Exit codes: 0 ran for --duration or until stopped, 1 could not start, 2 bad arguments."})
 public final class DashboardCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--http", defaultValue = "127.0.0.1:8080", description = "HTTP address host:port (default ${DEFAULT-VALUE}).")
+    /** The port served when neither {@code --http-port} nor {@code --http} is given. */
+    static final int DEFAULT_HTTP_PORT = 8080;
+
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve the dashboard (/), Prometheus metrics (/metrics) and diagnostics (/diag) on"
+                    + " 127.0.0.1:PORT (0 = any free port), as the other commands do. Default: " + DEFAULT_HTTP_PORT + ".")
+    Integer httpPort;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "Serve on HOST:PORT instead of 127.0.0.1 (the older spelling, still accepted; needed only for"
+                    + " another address). Not together with --http-port.")
     String http;
 
-    @Option(names = "--viewers", defaultValue = "2", description = "Viewers connected directly (default ${DEFAULT-VALUE}).")
+    @Option(names = "--viewers", defaultValue = "2", paramLabel = "N",
+            description = "Viewers connected directly. Default: ${DEFAULT-VALUE}.")
     int viewers;
 
-    @Option(names = "--lossy-viewers", defaultValue = "1", description = "Viewers behind a lossy 40 ms link (default ${DEFAULT-VALUE}).")
+    @Option(names = "--lossy-viewers", defaultValue = "1", paramLabel = "N",
+            description = "Viewers behind a lossy 40 ms link. Default: ${DEFAULT-VALUE}.")
     int lossyViewers;
 
-    @Option(names = "--loss", defaultValue = "0.05", description = "Loss towards the lossy viewers, 0-0.5 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--loss", defaultValue = "0.05", paramLabel = "FRACTION",
+            description = "Loss towards the lossy viewers, 0-0.5. Default: ${DEFAULT-VALUE}.")
     double loss;
 
-    @Option(names = "--bitrate", defaultValue = "1000000", description = "Synthetic video bitrate, bit/s (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bitrate", defaultValue = "1000000", paramLabel = "BPS",
+            description = "Synthetic video bitrate, bits/s. Default: ${DEFAULT-VALUE}.")
     long bitrateBps;
 
-    @Option(names = "--duration-s", defaultValue = "0", description = "Stop after this many seconds; 0 runs until interrupted.")
+    @Option(names = {"--duration", "--duration-s"}, defaultValue = "0", paramLabel = "SECONDS",
+            description = "Stop after this many seconds; 0 runs until interrupted (--duration-s is the older name,"
+                    + " still accepted). Default: ${DEFAULT-VALUE}.")
     long durationS;
 
-    @Option(names = "--history", description = "Directory to append statistics and alerts to (JSON lines).")
+    @Option(names = "--history", paramLabel = "DIR",
+            description = "Append statistics and alerts to rotating JSON-lines files in DIR (read them with `report`).")
     Path history;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        InetSocketAddress bind = parseHostPort(http);
+        InetSocketAddress bind = httpAddress();
+        Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0 seconds: " + durationS);
         if (history != null) {
             Arguments.writableDirectory(spec, history, "--history");
         }
@@ -72,7 +95,7 @@ public final class DashboardCommand implements Callable<Integer> {
                         BackgroundHistoryWriter.DEFAULT_CAPACITY, System::currentTimeMillis);
         AlertListener printer = new AlertPrinter(out);
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("http", http);
+        config.put("http", bind.getHostString() + ":" + bind.getPort());
         config.put("viewers", Integer.toString(viewers));
         config.put("lossyViewers", Integer.toString(lossyViewers));
         config.put("loss", Double.toString(loss));
@@ -105,15 +128,28 @@ public final class DashboardCommand implements Callable<Integer> {
         }
     }
 
-    static InetSocketAddress parseHostPort(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0 || colon == hostPort.length() - 1) {
-            throw new IllegalArgumentException("expected host:port, got " + hostPort);
+    /**
+     * The address to serve HTTP on, from {@code --http-port} (on 127.0.0.1, like the other
+     * commands) or the older {@code --http HOST:PORT}; a bad or doubled value is a usage error
+     * naming the option.
+     */
+    InetSocketAddress httpAddress() {
+        Arguments.check(spec, httpPort == null || http == null, "--http-port",
+                "give either --http-port PORT or --http HOST:PORT, not both");
+        if (http == null) {
+            int port = httpPort == null ? DEFAULT_HTTP_PORT : httpPort;
+            Arguments.check(spec, port >= 0 && port <= 65_535, "--http-port", "must be 0-65535: " + port);
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         }
-        int port = Integer.parseInt(hostPort.substring(colon + 1));
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
+        int colon = http.lastIndexOf(':');
+        Arguments.check(spec, colon > 0 && colon < http.length() - 1, "--http", "expected HOST:PORT, got " + http);
+        int port;
+        try {
+            port = Integer.parseInt(http.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
         }
-        return new InetSocketAddress(hostPort.substring(0, colon), port);
+        Arguments.check(spec, port >= 0 && port <= 65_535, "--http", "port must be 0-65535: " + http);
+        return new InetSocketAddress(http.substring(0, colon), port);
     }
 }

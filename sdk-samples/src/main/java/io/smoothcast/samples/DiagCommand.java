@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
         description = "Writes a diagnostics bundle (JSON, secrets redacted) for support.",
         footer = {"", "Examples:", "  smoothcast diag --from http://127.0.0.1:8080/ -o bundle.json",
                 "  smoothcast diag --history ./history --config relay.properties --log relay.log \\",
-                "      -o bundle.json"})
+                "      -o bundle.json",
+                "", "Exit codes: 0 bundle written, 1 could not fetch, read or write it, 2 bad arguments."})
 public final class DiagCommand implements Callable<Integer> {
 
     @Spec

@@ -49,7 +49,11 @@ import picocli.CommandLine.Option;
         description = {"Kill and restart relay nodes under a live stream; measure resume time and frames lost.",
             "Runs the kills in failover mode, then in redundant mode; then times a probe of five nodes; then"
                 + " puts a broadcaster on a 15 %% lossy path to its node and measures how soon it moves its"
-                + " stream to a clean node. --json writes every figure."})
+                + " stream to a clean node. --json writes every figure."},
+        footer = {"", "Examples:",
+            "  smoothcast failover-bench",
+            "  smoothcast failover-bench --kills 50 --json failover.json",
+            "", "Exit codes: 0 the bench ran (read its figures), 1 could not run, 2 bad arguments."})
 public final class FailoverBenchCommand implements Callable<Integer> {
 
     @Option(names = "--kills", defaultValue = "20", description = "Node kills per mode (default ${DEFAULT-VALUE}).")

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
                 + " Viewers are lightweight UDP clients speaking PROTOCOL.md (no retransmission requests),"
                 + " so loss is what the node and the network dropped. Latency needs the publishers in this"
                 + " process (--publishers > 0); with --publishers 0 the viewers watch existing --stream(s)."},
-        footer = {"", "Exit status: 0 run completed (read the report), 2 bad arguments.", "",
+        footer = {"", "Exit codes: 0 run completed (read the report), 2 bad arguments.", "",
             "Examples:",
             "  smoothcast loadtest --node relay.example:7000 --publishers 2 --viewers 500 \\",
             "      --ramp-up 10 --duration 60 --json load.json",

@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Writes a self-contained HTML report from a statistics history directory.",
-        footer = {"", "Example:", "  smoothcast report --history ./history -o report.html \\",
-            "      --ladder 300000,800000,2500000"})
+        footer = {"", "Examples:", "  smoothcast report --history ./history -o report.html \\",
+            "      --ladder 300000,800000,2500000",
+            "", "Exit codes: 0 report written, 1 could not read the history or write the file, 2 bad arguments."})
 public final class ReportCommand implements Callable<Integer> {
 
     @Spec

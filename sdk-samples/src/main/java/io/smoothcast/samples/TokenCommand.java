@@ -22,9 +22,10 @@ import picocli.CommandLine.Option;
         name = "token",
         mixinStandardHelpOptions = true,
         description = "Mint a publish or subscribe token for a stream (HMAC-SHA256, SECURITY.md).",
-        footer = {"", "Example:",
+        footer = {"", "Examples:",
             "  smoothcast token --secret $(openssl rand -hex 32) --key-id k1 --stream show \\",
-            "      --role publish"})
+            "      --role publish",
+            "", "Exit codes: 0 token printed, 2 bad arguments."})
 public final class TokenCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,9 @@ class CliArgumentsTest {
 
     @Test
     void everySubcommand_hasHelpWithExamples() {
-        for (String command : new String[] {"relay", "broadcast", "view", "demo", "ingest", "probe"}) {
+        java.util.Set<String> commands = SmoothcastCli.newCommandLine().getSubcommands().keySet();
+        assertEquals(13, commands.size(), commands.toString());
+        for (String command : commands) {
             out.getBuffer().setLength(0);
             assertEquals(0, run(command, "--help"), command);
             String help = out.toString();
@@ -71,6 +75,45 @@ class CliArgumentsTest {
         assertUsageError("--node", "probe", "--node", "127.0.0.1:7000,127.0.0.1:7000");
         assertUsageError("--pings", "probe", "--node", "7000", "--pings", "1");
         assertUsageError("--json", "probe", "--node", "7000", "--json", "/no/such/dir/p.json");
+    }
+
+    private static DashboardCommand parsedDashboard(String... args) {
+        CommandLine cli = SmoothcastCli.newCommandLine();
+        String[] all = new String[args.length + 1];
+        all[0] = "dashboard";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return (DashboardCommand) cli.parseArgs(all).subcommand().commandSpec().userObject();
+    }
+
+    @Test
+    void dashboard_takesTheOtherCommandsOptionNames_andStillItsOlderOnes() {
+        DashboardCommand common = parsedDashboard("--http-port", "9000", "--duration", "5");
+        assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9000), common.httpAddress());
+        assertEquals(5, common.durationS);
+
+        DashboardCommand older = parsedDashboard("--http", "127.0.0.1:9001", "--duration-s", "6");
+        assertEquals(new InetSocketAddress("127.0.0.1", 9001), older.httpAddress());
+        assertEquals(6, older.durationS);
+
+        DashboardCommand defaults = parsedDashboard();
+        assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), DashboardCommand.DEFAULT_HTTP_PORT),
+                defaults.httpAddress());
+        assertEquals(0, defaults.durationS, "runs until interrupted");
+
+        assertEquals(0, run("dashboard", "--help"));
+        String help = out.toString();
+        assertTrue(help.contains("--http-port=PORT") && help.contains("--http=HOST:PORT"), help);
+        assertTrue(help.contains("--duration, --duration-s=SECONDS"), help);
+    }
+
+    @Test
+    void dashboard_badOrDoubledHttpAddress_isAUsageError_beforeAnythingStarts() {
+        assertUsageError("--http-port", "dashboard", "--http-port", "8081", "--http", "127.0.0.1:8082");
+        assertUsageError("--http-port", "dashboard", "--http-port", "70000");
+        assertUsageError("--http", "dashboard", "--http", "8080");
+        assertUsageError("--http", "dashboard", "--http", "127.0.0.1:x");
+        assertUsageError("--duration", "dashboard", "--duration-s", "-1");
+        assertTrue(out.toString().isEmpty(), "nothing should have started: " + out);
     }
 
     @Test

@@ -42,16 +42,22 @@ class OpsWiringIT {
     private static final class Console extends Writer {
         final StringBuffer text = new StringBuffer();
         final CompletableFuture<String> url = new CompletableFuture<>();
+        private final Pattern urlLine;
         private final String statusMarker;
 
         Console(String statusMarker) {
+            this(HTTP_LINE, statusMarker);
+        }
+
+        Console(Pattern urlLine, String statusMarker) {
+            this.urlLine = urlLine;
             this.statusMarker = statusMarker;
         }
 
         @Override
         public void write(char[] buf, int off, int len) {
             text.append(buf, off, len);
-            Matcher m = HTTP_LINE.matcher(text);
+            Matcher m = urlLine.matcher(text);
             if (!url.isDone() && m.find() && text.indexOf(statusMarker, m.end()) >= 0) {
                 url.complete(m.group(1));
             }
@@ -114,6 +120,23 @@ class OpsWiringIT {
             assertTrue(broadcastMetrics.contains("smoothcast_stream_sent_packets_total{"), broadcastMetrics);
             assertEquals(0, broadcast.get(30, TimeUnit.SECONDS), broadcastOut.text + err.toString());
             assertEquals(0, view.get(30, TimeUnit.SECONDS), viewOut.text + err.toString());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void dashboard_servesWithTheCommonOptionNames_andWithTheOlderOnes() throws Exception {
+        Pattern dashboardLine = Pattern.compile("dashboard: (http://\\S+/)");
+        String[][] spellings = {{"--http-port", "0", "--duration", "6"}, {"--http", "127.0.0.1:0", "--duration-s", "6"}};
+        for (String[] spelling : spellings) {
+            Console out = new Console(dashboardLine, "diagnostics:");
+            StringWriter err = new StringWriter();
+            CompletableFuture<Integer> dashboard = start(out, err, "dashboard", "--viewers", "1", "--lossy-viewers", "0",
+                    spelling[0], spelling[1], spelling[2], spelling[3]);
+            String base = out.url.get(30, TimeUnit.SECONDS);
+            assertTrue(base.startsWith("http://127.0.0.1:"), base);
+            assertTrue(get(base + "metrics").contains("smoothcast_alerts_active{"), String.join(" ", spelling));
+            assertEquals(0, dashboard.get(30, TimeUnit.SECONDS), "stops after its duration: " + out.text + err);
         }
     }
 

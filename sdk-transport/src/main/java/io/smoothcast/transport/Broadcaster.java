@@ -118,7 +118,7 @@ public final class Broadcaster implements AutoCloseable {
     private final FrameKey frameKey;
     private volatile FrameSealer sealer;
     private final Object lifecycleLock = new Object();
-    private volatile ConnectionState state;
+    private volatile ConnectionState state = ConnectionState.NEW;
     private EventLoopGroup group;
     private Channel channel;
     private BroadcasterEngine engine;
@@ -340,7 +340,7 @@ public final class Broadcaster implements AutoCloseable {
         sendersInside.incrementAndGet();
         try {
             ConnectionState current = state;
-            if (closing || current == null || current == ConnectionState.FAILED) {
+            if (closing || current == ConnectionState.NEW || current == ConnectionState.FAILED) {
                 return false;
             }
             ByteBuf copy = PooledByteBufAllocator.DEFAULT.directBuffer(length);
@@ -392,9 +392,10 @@ public final class Broadcaster implements AutoCloseable {
     }
 
     /**
-     * The current connection state.
+     * The current connection state. Any thread.
      *
-     * @return the state; null before {@link #start()}
+     * @return the state, never null: {@link ConnectionState#NEW} before {@link #start()},
+     *     {@link ConnectionState#CLOSED} after {@link #close()} (also when closed without a start)
      */
     public ConnectionState state() {
         return state;

@@ -15,8 +15,18 @@ package io.smoothcast.transport;
  *
  * <p>Failover: the client joins the next node of its list (failed nodes last, each after a
  * backoff from {@link Builder#backoffBaseMs} doubling to {@link Builder#backoffMaxMs}), keeps its
- * session id, SSRCs and sequence numbering, and asks for a keyframe. While no node carries it the
- * state is {@link ConnectionState#RECONNECTING}; after {@link Builder#giveUpMs} it becomes
+ * session id, SSRCs and sequence numbering, and asks for a keyframe. A node that failed (went
+ * silent, refused, or did not accept within the join timeout) is <em>held down</em>: for
+ * {@value #FAILED_NODE_HOLD_DOWN_MS} ms, doubling with each further failure up to
+ * {@value #FAILED_NODE_HOLD_DOWN_MAX_MS} ms, it is tried only after every node that is not held
+ * down, whatever its place in the list, and it is not probed as an alternative for proactive
+ * switching (below); among held-down nodes the one that failed fewest times comes first (list
+ * order breaks ties). Its failures are forgotten only once it has carried the
+ * client for {@value #FAILURES_FORGOTTEN_AFTER_MS} ms, not when it merely accepts: a flapping
+ * node, which accepts and dies again, is held down longer each time and ranks behind a node that
+ * failed once. (The backoff above only times the retries; it restarts from its base when a node
+ * accepts, so a node that answered is tried again promptly when no other node is left.) While no
+ * node carries it the state is {@link ConnectionState#RECONNECTING}; after {@link Builder#giveUpMs} it becomes
  * {@link ConnectionState#FAILED}, yet the client keeps trying at the backoff cap and reports
  * {@link ConnectionState#CONNECTED} again when a node answers.
  *
@@ -92,6 +102,18 @@ public final class FailoverPolicy {
     public static final int DEFAULT_BACKOFF_MAX_MS = 4000;
     /** Default time without any node before the state becomes FAILED, in ms. */
     public static final int DEFAULT_GIVE_UP_MS = 10_000;
+    /**
+     * How long a node that failed is held down (tried only after the nodes that are not), in ms;
+     * doubled for each further failure before the node is trusted again.
+     */
+    public static final int FAILED_NODE_HOLD_DOWN_MS = 10_000;
+    /** Longest hold-down of a node that keeps failing, in ms. */
+    public static final int FAILED_NODE_HOLD_DOWN_MAX_MS = 120_000;
+    /**
+     * How long a node that failed must then carry the client before its failures are forgotten
+     * (its next failure is held down for {@link #FAILED_NODE_HOLD_DOWN_MS} again), in ms.
+     */
+    public static final int FAILURES_FORGOTTEN_AFTER_MS = 10_000;
 
     /** Default loss, from 0 to 1, at which a path counts as degraded. */
     public static final double DEFAULT_DEGRADED_LOSS_FRACTION = 0.05;

@@ -105,7 +105,7 @@ public final class Viewer implements AutoCloseable {
     private final List<FrameKey> frameKeys;
     private volatile FrameOpener opener;
     private final Object lifecycleLock = new Object();
-    private volatile ConnectionState state;
+    private volatile ConnectionState state = ConnectionState.NEW;
     private volatile boolean playing;
     private EventLoopGroup group;
     private Channel channel;
@@ -242,9 +242,10 @@ public final class Viewer implements AutoCloseable {
     }
 
     /**
-     * The current connection state.
+     * The current connection state. Any thread.
      *
-     * @return the state; null before {@link #start()}
+     * @return the state, never null: {@link ConnectionState#NEW} before {@link #start()},
+     *     {@link ConnectionState#CLOSED} after {@link #close()} (also when closed without a start)
      */
     public ConnectionState state() {
         return state;

@@ -40,9 +40,10 @@ public interface ViewerListener {
     }
 
     /**
-     * The connection changed state.
+     * The connection changed state: {@link ConnectionState#CONNECTING} first, {@link
+     * ConnectionState#CLOSED} last. Never {@link ConnectionState#NEW}, the state before start.
      *
-     * @param state the new state
+     * @param state the new state, never {@link ConnectionState#NEW}
      * @param reason why, in words
      */
     default void onStateChanged(ConnectionState state, String reason) {

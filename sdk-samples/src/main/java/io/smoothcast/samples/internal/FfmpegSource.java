@@ -56,7 +56,7 @@ public final class FfmpegSource implements BroadcasterListener, AutoCloseable {
     private final int framesPerSecond;
     private final long maxBitrateBps;
     private volatile long targetBitrateBps;
-    private volatile ConnectionState state = ConnectionState.CONNECTING;
+    private volatile ConnectionState state = ConnectionState.NEW;
     private volatile boolean running;
     private volatile boolean restartRequested;
     private volatile long framesQueued;

@@ -30,7 +30,7 @@ public final class SyntheticSource implements BroadcasterListener, AutoCloseable
     private Broadcaster broadcaster;
     private volatile long targetBitrateBps;
     private volatile boolean keyframeRequested = true;
-    private volatile ConnectionState state = ConnectionState.CONNECTING;
+    private volatile ConnectionState state = ConnectionState.NEW;
     private volatile long framesQueued;
 
     /**

@@ -34,7 +34,7 @@ public final class ViewerMeter implements ViewerListener {
     private final AtomicLong latencyCount = new AtomicLong();
     private final AtomicLong corruptFrames = new AtomicLong();
     private final AtomicLong framesWritten = new AtomicLong();
-    private volatile ConnectionState state = ConnectionState.CONNECTING;
+    private volatile ConnectionState state = ConnectionState.NEW;
     private volatile boolean outputBroken;
     private boolean seenKeyframe;
     /** Playout thread only. */
@@ -152,7 +152,7 @@ public final class ViewerMeter implements ViewerListener {
         state = newState;
     }
 
-    /** @return the last connection state a viewer reported to this meter */
+    /** @return the last connection state a viewer reported to this meter; {@code NEW} before the first */
     public ConnectionState state() {
         return state;
     }

@@ -20,7 +20,10 @@ import java.util.concurrent.TimeUnit;
  * joined: each path is a {@link ClientControl} conversation with one node plus a
  * {@link LinkSilenceDetector}. A path that goes silent, is refused or does not get accepted in
  * time is dropped, its node remembered as failed in the {@link NodeRoster}, and the next node
- * joined with the same session id and role request.
+ * joined with the same session id and role request. A failed node is held down (tried after the
+ * others) for {@link FailoverPolicy#FAILED_NODE_HOLD_DOWN_MS}, doubling with each further
+ * failure; its failures are forgotten once a path on it has carried the client for
+ * {@link FailoverPolicy#FAILURES_FORGOTTEN_AFTER_MS}.
  *
  * <p>States: CONNECTING until the first node accepts; CONNECTED while at least one path is
  * accepted; RECONNECTING when the last one is lost; FAILED when no path has been accepted for the
@@ -103,6 +106,8 @@ public final class ConnectionSupervisor {
     private final long budgetNs;
     private final long joinTimeoutNs;
     private final long giveUpNs;
+    /** How long a path must carry the client before its node's failures are forgotten. */
+    private final long trustAfterNs;
     /** Subscribers measure loss from the node's packets and look for the publisher. */
     private final boolean subscriber;
     private final long noPublisherNs;
@@ -172,6 +177,10 @@ public final class ConnectionSupervisor {
         /** Whether, and when, the node was last asked for its tracks again (media for unknown tracks). */
         boolean tracksRenewed;
         long tracksRenewedNs;
+        /** When this accepted path began to carry the client. */
+        long carryingSinceNs;
+        /** Whether it carried the client long enough for the roster to forget the node's failures. */
+        boolean trusted;
 
         Path(InetSocketAddress node, long nowNs) {
             this.node = node;
@@ -191,7 +200,7 @@ public final class ConnectionSupervisor {
             detector.forgetIntervals();
             hasTracks = reply instanceof ControlMessage.SubscribeAck ack && !ack.tracks().isEmpty();
             noTracksSinceNs = nowNs;
-            roster.succeeded(node);
+            roster.accepted(node);
             if (candidate) {
                 candidateProgress(nowNs);
             } else {
@@ -260,7 +269,9 @@ public final class ConnectionSupervisor {
         this.events = events;
         this.nextRequestId = firstRequestId;
         this.roster = new NodeRoster(nodes, TimeUnit.MILLISECONDS.toNanos(policy.backoffBaseMs()),
-                TimeUnit.MILLISECONDS.toNanos(policy.backoffMaxMs()));
+                TimeUnit.MILLISECONDS.toNanos(policy.backoffMaxMs()),
+                TimeUnit.MILLISECONDS.toNanos(FailoverPolicy.FAILED_NODE_HOLD_DOWN_MS),
+                TimeUnit.MILLISECONDS.toNanos(FailoverPolicy.FAILED_NODE_HOLD_DOWN_MAX_MS));
         int pathCount = policy.redundant() && nodes.size() > 1 ? 2 : 1;
         this.paths = new Path[pathCount];
         this.connected = new InetSocketAddress[pathCount];
@@ -269,6 +280,7 @@ public final class ConnectionSupervisor {
         this.budgetNs = TimeUnit.MILLISECONDS.toNanos(policy.latencyBudgetMs());
         this.joinTimeoutNs = TimeUnit.MILLISECONDS.toNanos(policy.joinTimeoutMs());
         this.giveUpNs = TimeUnit.MILLISECONDS.toNanos(policy.giveUpMs());
+        this.trustAfterNs = TimeUnit.MILLISECONDS.toNanos(FailoverPolicy.FAILURES_FORGOTTEN_AFTER_MS);
         this.subscriber = roleRequest instanceof ControlMessage.Subscribe;
         this.noPublisherNs = TimeUnit.MILLISECONDS.toNanos(policy.noPublisherTimeoutMs());
         this.evaluationIntervalNs = TimeUnit.MILLISECONDS.toNanos(FailoverPolicy.EVALUATION_INTERVAL_MS);
@@ -432,6 +444,11 @@ public final class ConnectionSupervisor {
                         + TimeUnit.NANOSECONDS.toMillis(p.detector.timeoutNs()) + " ms)";
             } else if (p.failure == null && !p.accepted && nowNs - p.joinStartedNs > joinTimeoutNs) {
                 p.failure = "not accepted within " + policy.joinTimeoutMs() + " ms";
+            } else if (p.failure == null && p.accepted && !p.trusted && nowNs - p.carryingSinceNs >= trustAfterNs) {
+                // Only now, not at the acceptance: a node that accepts and dies again keeps its
+                // failures, so its hold-down grows and it ranks behind nodes that failed less.
+                p.trusted = true;
+                roster.trusted(p.node);
             }
         }
         checkFailures(nowNs);
@@ -653,8 +670,9 @@ public final class ConnectionSupervisor {
     }
 
     /**
-     * The nodes to probe: all but the current one and those recently found without the
-     * publisher, in the roster's order, at most {@link FailoverPolicy#MAX_PROBED_NODES}.
+     * The nodes to probe: all but the current one, those recently found without the publisher
+     * and those held down after a failure (a node that died a moment ago may answer pings well
+     * now and die again), in the roster's order, at most {@link FailoverPolicy#MAX_PROBED_NODES}.
      */
     private List<InetSocketAddress> alternatives(InetSocketAddress current, long nowNs) {
         for (int i = withoutPublisher.size() - 1; i >= 0; i--) {
@@ -665,7 +683,7 @@ public final class ConnectionSupervisor {
         }
         List<InetSocketAddress> nodes = new ArrayList<>(FailoverPolicy.MAX_PROBED_NODES);
         for (InetSocketAddress node : roster.nodes()) {
-            if (!node.equals(current) && !withoutPublisher.contains(node)
+            if (!node.equals(current) && !withoutPublisher.contains(node) && !roster.isHeldDown(node, nowNs)
                     && nodes.size() < FailoverPolicy.MAX_PROBED_NODES) {
                 nodes.add(node);
             }
@@ -753,6 +771,7 @@ public final class ConnectionSupervisor {
         next.candidate = false;
         Path old = paths[candidateSlot];
         paths[candidateSlot] = next;
+        next.carryingSinceNs = nowNs;
         next.detector.inheritRecentGaps(old.detector);
         // The path left is often lossy: a lost goodbye would keep a publisher's stream "alive"
         // on the old node, and its viewers there waiting, until the node's session timeout.
@@ -776,6 +795,7 @@ public final class ConnectionSupervisor {
     }
 
     private void pathAccepted(Path path, ControlMessage reply, long nowNs) {
+        path.carryingSinceNs = nowNs;
         recountConnected();
         boolean resumed = everConnected;
         everConnected = true;

@@ -8,9 +8,20 @@ import java.util.Map;
 
 /**
  * The nodes a client may use, best first, and a memory of the ones that failed (the idea of
- * OkHttp's {@code RouteDatabase}): a failed node is tried only after every healthy one, and not
- * before its backoff has passed. The backoff starts at the base and doubles with each failure in
- * a row, up to the cap; a success forgets the node's failures.
+ * OkHttp's {@code RouteDatabase}). Two clocks per failed node:
+ * <ul>
+ *   <li>a <em>hold-down</em>: for a while after a failure the node is tried only after every node
+ *       that is not held down, whatever its place in the list; among held-down nodes the one
+ *       that failed fewest times comes first. The hold-down starts at its base and doubles with
+ *       each failure, up to its cap; the failures are forgotten ({@link #trusted}) only once the
+ *       node has carried the client for a while, not when it merely accepts, so a flapping node,
+ *       accepting and dying again, is held down longer each time and ranks behind a node that
+ *       failed less often;</li>
+ *   <li>a retry <em>backoff</em>: the node is not joined again before it has passed. It starts at
+ *       its base and doubles with each failure since the node last accepted the client, up to its
+ *       cap: it spares a dead node from a storm of joins, and a node that accepted is retried
+ *       promptly, should every other one be down too.</li>
+ * </ul>
  *
  * <p>Not thread-safe: the client's I/O thread only.
  */
@@ -18,26 +29,37 @@ public final class NodeRoster {
 
     private final long baseBackoffNs;
     private final long maxBackoffNs;
+    private final long baseHoldDownNs;
+    private final long maxHoldDownNs;
     private final List<InetSocketAddress> order = new ArrayList<>();
     private final Map<InetSocketAddress, Failure> failures = new HashMap<>();
 
     private static final class Failure {
+        /** Failures since the node was last trusted: ranks held-down nodes, lengthens the hold-down. */
         int count;
+        /** Failures since the node last accepted the client: lengthens the backoff. */
+        int sinceAccepted;
         long retryAtNs;
+        long heldDownUntilNs;
     }
 
     /**
      * @param nodes the nodes in order of preference; at least one, no duplicates
-     * @param baseBackoffNs the wait after a node's first failure, in ns
-     * @param maxBackoffNs the longest wait, in ns
+     * @param baseBackoffNs the retry backoff after a node's first failure, in ns
+     * @param maxBackoffNs the longest retry backoff, in ns
+     * @param baseHoldDownNs the hold-down after a node's first failure, in ns
+     * @param maxHoldDownNs the longest hold-down, in ns
      */
-    public NodeRoster(List<InetSocketAddress> nodes, long baseBackoffNs, long maxBackoffNs) {
+    public NodeRoster(List<InetSocketAddress> nodes, long baseBackoffNs, long maxBackoffNs, long baseHoldDownNs,
+            long maxHoldDownNs) {
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("nodes must not be empty");
         }
         order.addAll(nodes);
         this.baseBackoffNs = baseBackoffNs;
         this.maxBackoffNs = Math.max(baseBackoffNs, maxBackoffNs);
+        this.baseHoldDownNs = baseHoldDownNs;
+        this.maxHoldDownNs = Math.max(baseHoldDownNs, maxHoldDownNs);
     }
 
     /**
@@ -61,8 +83,9 @@ public final class NodeRoster {
     }
 
     /**
-     * The node to try next: the first healthy node in order, else the failed node whose backoff
-     * has passed and that failed least often; never one in {@code exclude}.
+     * The node to try next: the first node in order that is not held down, else the held-down
+     * node that failed fewest times (list order breaks ties); never one in {@code exclude}, nor
+     * one whose retry backoff has not passed.
      *
      * @param nowNs the current time
      * @param exclude nodes in use already (may be empty)
@@ -79,7 +102,13 @@ public final class NodeRoster {
             if (failure == null) {
                 return node;
             }
-            if (nowNs - failure.retryAtNs >= 0 && failure.count < bestCount) {
+            if (nowNs - failure.retryAtNs < 0) {
+                continue;
+            }
+            if (nowNs - failure.heldDownUntilNs >= 0) {
+                return node;
+            }
+            if (failure.count < bestCount) {
                 best = node;
                 bestCount = failure.count;
             }
@@ -110,24 +139,45 @@ public final class NodeRoster {
         return any ? earliest : Long.MAX_VALUE;
     }
 
-    /** A node failed (went silent, refused, or did not answer): remember it, with backoff. */
+    /** A node failed (went silent, refused, or did not answer): remember it, held down and backing off. */
     public void failed(InetSocketAddress node, long nowNs) {
         Failure failure = failures.computeIfAbsent(node, n -> new Failure());
         failure.count++;
-        int doublings = Math.min(failure.count - 1, 30);
-        long backoffNs = Math.min(maxBackoffNs, baseBackoffNs << doublings);
-        if (backoffNs < 0) {
-            backoffNs = maxBackoffNs;
-        }
-        failure.retryAtNs = nowNs + backoffNs;
+        failure.sinceAccepted++;
+        failure.retryAtNs = nowNs + doubled(baseBackoffNs, maxBackoffNs, failure.sinceAccepted);
+        failure.heldDownUntilNs = nowNs + doubled(baseHoldDownNs, maxHoldDownNs, failure.count);
     }
 
-    /** A node accepted the client: forget its failures. */
-    public void succeeded(InetSocketAddress node) {
+    /** {@code baseNs} doubled for each failure after the first, at most {@code maxNs}. */
+    private static long doubled(long baseNs, long maxNs, int failures) {
+        int doublings = Math.min(failures - 1, 30);
+        long ns = Math.min(maxNs, baseNs << doublings);
+        return ns < 0 ? maxNs : ns;
+    }
+
+    /**
+     * A node accepted the client: it is alive, so its retry backoff starts from the base again;
+     * its failures and hold-down stay until it has carried the client for a while ({@link #trusted}).
+     */
+    public void accepted(InetSocketAddress node) {
+        Failure failure = failures.get(node);
+        if (failure != null) {
+            failure.sinceAccepted = 0;
+        }
+    }
+
+    /** A node has carried the client long enough to be trusted again: forget its failures. */
+    public void trusted(InetSocketAddress node) {
         failures.remove(node);
     }
 
-    /** Failures in a row remembered for a node (0 when healthy). */
+    /** Whether a node failed too recently to be tried before the others (its hold-down runs). */
+    public boolean isHeldDown(InetSocketAddress node, long nowNs) {
+        Failure failure = failures.get(node);
+        return failure != null && nowNs - failure.heldDownUntilNs < 0;
+    }
+
+    /** Failures remembered for a node since it was last trusted (0 when healthy). */
     public int failureCount(InetSocketAddress node) {
         Failure failure = failures.get(node);
         return failure == null ? 0 : failure.count;

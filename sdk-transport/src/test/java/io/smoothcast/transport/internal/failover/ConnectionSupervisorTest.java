@@ -22,6 +22,7 @@ class ConnectionSupervisorTest {
     private static final long MS = 1_000_000L;
     private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 7001);
     private static final InetSocketAddress B = new InetSocketAddress("127.0.0.1", 7002);
+    private static final InetSocketAddress C = new InetSocketAddress("127.0.0.1", 7003);
     private static final long SESSION = 0x1234_5678_9ABCL;
 
     private final RecordingSender out = new RecordingSender();
@@ -133,7 +134,39 @@ class ConnectionSupervisorTest {
         }
         join(s, A);
         assertEquals(List.of("FAILED", "CONNECTED"), events.states);
-        assertEquals(0, s.roster().failureCount(A));
+        int failures = s.roster().failureCount(A);
+        assertTrue(failures >= 5, "accepting alone does not clear the failures: " + failures);
+        for (long ms = 0; ms < FailoverPolicy.FAILURES_FORGOTTEN_AFTER_MS - 100; ms += 100) {
+            advance(s, 100);
+            s.accepts(A, nowNs); // the node answers every keepalive
+        }
+        assertEquals(failures, s.roster().failureCount(A), "not yet carried for the whole time");
+        advance(s, 100);
+        s.accepts(A, nowNs);
+        assertEquals(0, s.roster().failureCount(A), "carried the client for a while: forgotten");
+        assertEquals(List.of("FAILED", "CONNECTED"), events.states);
+    }
+
+    @Test
+    void flappingNode_acceptingAndDyingAgain_keepsItsFailures_andRanksBehindANodeThatFailedOnce() {
+        ConnectionSupervisor s = supervisor(FailoverPolicy.defaults(), A, B, C);
+        s.start(nowNs);
+        join(s, A);
+        advance(s, 610); // A silent
+        advance(s, 1510); // B never answers
+        join(s, C);
+        advance(s, 610); // C silent: each node failed once
+        assertInstanceOf(ControlMessage.Hello.class, lastTo(A), "all failed once: list order, A");
+        join(s, A); // the flapping A accepts...
+        advance(s, 610); // ...and dies again
+        assertInstanceOf(ControlMessage.Hello.class, lastTo(B));
+        out.drain();
+        advance(s, 1510); // B never answers again
+
+        assertEquals(List.of(), out.to(A), "the flapping A is not tried for its place in the list");
+        assertInstanceOf(ControlMessage.Hello.class, lastTo(C), "C failed once only");
+        assertEquals(List.of(2, 2, 1), List.of(s.roster().failureCount(A), s.roster().failureCount(B),
+                s.roster().failureCount(C)), "an acceptance alone cleared no failure");
     }
 
     @Test

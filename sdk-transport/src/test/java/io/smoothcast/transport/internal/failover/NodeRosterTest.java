@@ -15,7 +15,9 @@ class NodeRosterTest {
     private static final InetSocketAddress B = new InetSocketAddress("127.0.0.1", 7002);
     private static final InetSocketAddress C = new InetSocketAddress("127.0.0.1", 7003);
 
-    private final NodeRoster roster = new NodeRoster(List.of(A, B, C), 100 * MS, 800 * MS);
+    private static final long SECOND = 1000 * MS;
+
+    private final NodeRoster roster = new NodeRoster(List.of(A, B, C), 100 * MS, 800 * MS, 10 * SECOND, 40 * SECOND);
 
     @Test
     void healthyNodes_inOrderOfPreference_skippingThoseInUse() {
@@ -35,7 +37,7 @@ class NodeRosterTest {
     }
 
     @Test
-    void backoffDoubles_upToTheCap_andSuccessForgets() {
+    void backoffDoubles_upToTheCap_andTrustForgets() {
         roster.failed(A, 0);
         assertNull(roster.pick(99 * MS, List.of(B, C)));
         assertEquals(A, roster.pick(100 * MS, List.of(B, C)));
@@ -46,9 +48,38 @@ class NodeRosterTest {
         }
         assertEquals(800 * MS, roster.nextRetryNs(0, List.of(B, C)), "capped");
         assertEquals(12, roster.failureCount(A));
-        roster.succeeded(A);
+        roster.trusted(A);
         assertEquals(0, roster.failureCount(A));
         assertEquals(A, roster.pick(0, List.of()));
+    }
+
+    @Test
+    void holdDown_endsAfterItsTime_thenListOrderAgain_andDoublesWithTheNextFailure() {
+        roster.failed(A, 0);
+        assertEquals(B, roster.pick(10 * SECOND - 1, List.of()), "A held down");
+        assertEquals(A, roster.pick(10 * SECOND, List.of()), "hold-down over: first in the list again");
+        roster.failed(A, 10 * SECOND); // second failure, not trusted in between: 20 s
+        assertEquals(B, roster.pick(30 * SECOND - 1, List.of()));
+        assertEquals(A, roster.pick(30 * SECOND, List.of()));
+        for (int i = 0; i < 5; i++) {
+            roster.failed(A, 0);
+        }
+        assertEquals(B, roster.pick(40 * SECOND - 1, List.of()), "capped at 40 s");
+        assertEquals(A, roster.pick(40 * SECOND, List.of()));
+    }
+
+    @Test
+    void acceptance_restartsTheBackoff_butKeepsTheFailuresAndTheHoldDown() {
+        roster.failed(A, 0);
+        roster.failed(A, 0);
+        roster.failed(A, 0); // backoff 400 ms
+        roster.accepted(A);
+        roster.failed(A, SECOND); // a flap: backoff from the base again, hold-down doubled again
+        assertEquals(SECOND + 100 * MS, roster.nextRetryNs(SECOND, List.of(B, C)), "retried promptly");
+        assertEquals(4, roster.failureCount(A));
+        roster.failed(B, SECOND);
+        assertEquals(C, roster.pick(2 * SECOND, List.of()), "C never failed");
+        assertEquals(B, roster.pick(2 * SECOND, List.of(C)), "B failed fewer times than A");
     }
 
     @Test
@@ -62,6 +93,6 @@ class NodeRosterTest {
 
     @Test
     void emptyList_isRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new NodeRoster(List.of(), MS, MS));
+        assertThrows(IllegalArgumentException.class, () -> new NodeRoster(List.of(), MS, MS, MS, MS));
     }
 }

@@ -50,6 +50,9 @@ class PublisherNodeSwitchTest {
     private record Link(double lossFraction, long rttMs) {
     }
 
+    /** A node that has died: it answers nothing and reports nothing (a rejoin is not scripted). */
+    private static final Link DEAD = new Link(1, 2);
+
     /**
      * Runs the publisher for {@code ms}, ticking every 10 ms. Every node that accepted the
      * publisher reports its 10 packets of each tick (some lost by the link's loss); every node
@@ -91,6 +94,9 @@ class PublisherNodeSwitchTest {
             for (int i = 0; i < s.connectedCount(); i++) {
                 InetSocketAddress node = s.connected(i);
                 Link link = node.equals(A) ? a : node.equals(B) ? b : c;
+                if (link == DEAD) {
+                    continue;
+                }
                 int lost = 0;
                 for (int p = 0; p < 10; p++) {
                     lost += random.nextDouble() < link.lossFraction() ? 1 : 0;
@@ -122,6 +128,25 @@ class PublisherNodeSwitchTest {
         assertEquals(1, events.switches.size(), "seed " + seed + ": never back");
         assertEquals(1, s.switches());
         assertFalse(s.prober().isActive(), "a clean path probes nothing");
+    }
+
+    @Test
+    void degradedPath_isNotLeftForANodeThatJustFailed_evenIfItAnswersBetterNow() {
+        long seed = 0x5EED_0603L;
+        SplittableRandom random = new SplittableRandom(seed);
+        ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B, C);
+        s.start(nowNs);
+        Link lossy = new Link(0.15, 2);
+        Link quick = new Link(0, 2);
+        Link slower = new Link(0, 40);
+        run(s, 500, quick, lossy, slower, random);
+        run(s, 1000, DEAD, lossy, slower, random); // A dies: the publisher fails over to B, lossy
+        assertEquals(B, s.connected(0), "seed " + seed);
+        assertEquals(1, s.roster().failureCount(A));
+        run(s, 6000, quick, lossy, slower, random); // A is back and the quickest, but held down
+
+        assertEquals(List.of("DEGRADED_PATH 7102 -> 7103"), events.switches, "seed " + seed);
+        assertEquals(C, s.connected(0));
     }
 
     @Test
