@@ -197,6 +197,9 @@ public final class Broadcaster implements AutoCloseable {
      *
      * @return this broadcaster
      * @throws IllegalStateException if already started or closed
+     * @throws java.io.UncheckedIOException if the local address cannot be bound. After this or any
+     *     other failure of the start the broadcaster is closed ({@link ConnectionState#CLOSED}, told to
+     *     the listener) with nothing left open; build a new one to try again
      */
     public Broadcaster start() {
         synchronized (lifecycleLock) {
@@ -231,9 +234,7 @@ public final class Broadcaster implements AutoCloseable {
                 ticker = channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
                         TICK_INTERVAL_MS, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
-                if (sharedIo == null) {
-                    UdpTransport.shutdown(group);
-                }
+                close(); // releases whatever the start had made (the channel may not exist)
                 throw e;
             }
             return this;
@@ -473,11 +474,15 @@ public final class Broadcaster implements AutoCloseable {
                 Thread.onSpinWait(); // a sender is between its state check and its offer: a few ns
             }
             if (group != null) {
-                channel.eventLoop().submit(() -> {
-                    ticker.cancel(false);
-                    engine.close(clock.nanoTime());
-                }).awaitUninterruptibly(5, TimeUnit.SECONDS);
-                channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                if (channel != null) { // null only when start() failed before its socket was bound
+                    channel.eventLoop().submit(() -> {
+                        if (ticker != null) {
+                            ticker.cancel(false);
+                        }
+                        engine.close(clock.nanoTime());
+                    }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                    channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                }
                 if (sharedIo == null) {
                     UdpTransport.shutdown(group);
                 }

@@ -78,6 +78,8 @@ public final class NetworkEmulator implements AutoCloseable {
      *
      * @return this emulator
      * @throws IllegalStateException if already started or closed
+     * @throws java.io.UncheckedIOException if the front socket cannot be bound (its I/O thread is
+     *     stopped again; {@code close()} may still be called)
      */
     public NetworkEmulator start() {
         synchronized (lifecycleLock) {
@@ -147,8 +149,10 @@ public final class NetworkEmulator implements AutoCloseable {
             }
             closed = true;
             if (group != null) {
-                channel.eventLoop().submit(engine::close).awaitUninterruptibly(5, TimeUnit.SECONDS);
-                channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                if (channel != null) { // null only when start() failed before its socket was bound
+                    channel.eventLoop().submit(engine::close).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                    channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                }
                 UdpTransport.shutdown(group);
             }
         }

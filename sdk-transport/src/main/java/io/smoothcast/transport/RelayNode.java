@@ -103,6 +103,8 @@ public final class RelayNode implements AutoCloseable {
      *
      * @return this node
      * @throws IllegalStateException if the node was already started or closed
+     * @throws java.io.UncheckedIOException if the socket cannot be bound (the address is taken):
+     *     the node's threads are stopped again; {@code close()} may still be called
      */
     public RelayNode start() {
         synchronized (lifecycleLock) {

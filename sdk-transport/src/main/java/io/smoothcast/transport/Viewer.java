@@ -150,6 +150,9 @@ public final class Viewer implements AutoCloseable {
      *
      * @return this viewer
      * @throws IllegalStateException if already started or closed
+     * @throws java.io.UncheckedIOException if the local address cannot be bound. After this or any
+     *     other failure of the start the viewer is closed ({@link ConnectionState#CLOSED}, told to
+     *     the listener) with nothing left open; build a new one to try again
      */
     public Viewer start() {
         synchronized (lifecycleLock) {
@@ -188,10 +191,7 @@ public final class Viewer implements AutoCloseable {
                 ticker = channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
                         TICK_INTERVAL_MS, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
-                playing = false;
-                if (sharedIo == null) {
-                    UdpTransport.shutdown(group);
-                }
+                close(); // releases whatever the start had made (the channel may not exist)
                 throw e;
             }
             return this;
@@ -372,19 +372,27 @@ public final class Viewer implements AutoCloseable {
             closed = true;
             if (group != null) {
                 playing = false;
-                LockSupport.unpark(playoutThread);
-                channel.eventLoop().submit(() -> {
-                    ticker.cancel(false);
-                    engine.close(clock.nanoTime());
-                }).awaitUninterruptibly(5, TimeUnit.SECONDS);
-                channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                if (playoutThread != null) {
+                    LockSupport.unpark(playoutThread);
+                }
+                if (channel != null) { // null only when start() failed before its socket was bound
+                    channel.eventLoop().submit(() -> {
+                        if (ticker != null) {
+                            ticker.cancel(false);
+                        }
+                        engine.close(clock.nanoTime());
+                    }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                    channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                }
                 if (sharedIo == null) {
                     UdpTransport.shutdown(group);
                 }
-                try {
-                    playoutThread.join(TimeUnit.SECONDS.toMillis(5));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (playoutThread != null) {
+                    try {
+                        playoutThread.join(TimeUnit.SECONDS.toMillis(5));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
             setState(ConnectionState.CLOSED, "close");

@@ -81,4 +81,31 @@ class ClientStateBeforeStartTest {
         };
         assertEquals("not started", line);
     }
+
+    @Test
+    void aStartThatCannotBind_leavesTheClientsClosed_andCloseIsHarmless() throws Exception {
+        // The local address is taken by another socket: binding fails inside start().
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress busy = new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort());
+            HeardByViewer heardByViewer = new HeardByViewer();
+            Viewer viewer = Viewer.builder().node(NODE).streamId("s").localAddress(busy).listener(heardByViewer)
+                    .build();
+            HeardByBroadcaster heardByBroadcaster = new HeardByBroadcaster();
+            Broadcaster broadcaster = Broadcaster.builder().node(NODE).streamId("s").localAddress(busy)
+                    .listener(heardByBroadcaster).build();
+
+            assertThrows(java.io.UncheckedIOException.class, viewer::start);
+            assertThrows(java.io.UncheckedIOException.class, broadcaster::start);
+
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+            assertEquals(ConnectionState.CLOSED, broadcaster.state());
+            assertEquals(List.of(ConnectionState.CLOSED), heardByViewer.states);
+            assertEquals(List.of(ConnectionState.CLOSED), heardByBroadcaster.states);
+            assertFalse(broadcaster.sendVideo(new byte[] {1, 2, 3}, 0, 3, 0, true), "closed: refused");
+            viewer.close(); // used to throw a NullPointerException: no channel was ever bound
+            broadcaster.close();
+            assertThrows(IllegalStateException.class, viewer::start);
+            assertThrows(IllegalStateException.class, broadcaster::start);
+        }
+    }
 }

@@ -18,6 +18,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -88,10 +90,34 @@ public final class UdpTransport {
      * @param localAddress where to bind; port 0 picks a free port
      * @param handler the channel's only handler
      * @return the bound channel
-     * @throws java.io.UncheckedIOException wrapped in the bind failure if the address is taken
+     * @throws java.io.UncheckedIOException if the socket cannot be bound (the address is taken or
+     *     not local), with the kernel's reason and the address in its message
      */
     public Channel bind(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler) {
-        return bindAsync(group, localAddress, handler).syncUninterruptibly().channel();
+        return awaitBound(bindAsync(group, localAddress, handler), localAddress);
+    }
+
+    /**
+     * Waits for a bind. Netty's {@code sync()} would rethrow the bind's checked IOException
+     * undeclared, past callers' catch blocks for unchecked exceptions (which release what a failed
+     * start had made): this turns it into an {@link UncheckedIOException}.
+     */
+    private static Channel awaitBound(ChannelFuture bind, InetSocketAddress localAddress) {
+        ChannelFuture bound = bind.awaitUninterruptibly();
+        if (bound.isSuccess()) {
+            return bound.channel();
+        }
+        Throwable cause = bound.cause();
+        if (cause instanceof IOException io) {
+            throw new UncheckedIOException("cannot bind UDP " + localAddress + ": " + io.getMessage(), io);
+        }
+        if (cause instanceof RuntimeException unchecked) {
+            throw unchecked;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        throw new IllegalStateException("cannot bind UDP " + localAddress, cause);
     }
 
     /**
@@ -128,12 +154,13 @@ public final class UdpTransport {
      * @param handler the channel's only handler
      * @return the bound channel
      * @throws IllegalStateException if this transport does not support it ({@link #supportsSharedPort})
+     * @throws java.io.UncheckedIOException if the socket cannot be bound
      */
     public Channel bindShared(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler) {
         if (!epoll) {
             throw new IllegalStateException("a shared port needs the epoll transport");
         }
-        return bindAsync(group, localAddress, handler, true).syncUninterruptibly().channel();
+        return awaitBound(bindAsync(group, localAddress, handler, true), localAddress);
     }
 
     private ChannelFuture bindAsync(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler,
