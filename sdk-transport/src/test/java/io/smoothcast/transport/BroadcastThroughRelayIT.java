@@ -67,32 +67,61 @@ class BroadcastThroughRelayIT {
             }
             try (Broadcaster broadcaster = connectedBroadcaster(relay, new AtomicInteger())) {
                 sendFrames(broadcaster, FRAMES, null);
-                for (FrameCollector c : collectors) {
-                    FrameCollector.await(c.lastFrame, 10, "last frame at viewer");
+                // Every failure below names the counters of all three parties: a frame missing at
+                // one viewer may come from the broadcaster, the relay or that viewer's threads.
+                java.util.function.Supplier<String> counters = () -> diagnosis(relay, broadcaster, viewers, collectors);
+                for (int i = 0; i < viewerCount; i++) {
+                    awaitOrExplain(collectors.get(i).lastFrame, 10, "last frame at viewer " + i, counters);
                 }
                 List<Integer> expected = IntStream.range(0, FRAMES).boxed().toList();
-                for (FrameCollector c : collectors) {
-                    assertEquals(0, c.corrupted(), "corrupted frames");
-                    assertEquals(expected, c.indices(), "every frame, in order, once");
+                for (int i = 0; i < viewerCount; i++) {
+                    FrameCollector c = collectors.get(i);
+                    String viewer = "viewer " + i + " of " + viewerCount;
+                    assertEquals(0, c.corrupted(), () -> viewer + ": corrupted frames; " + counters.get());
+                    assertEquals(expected, c.indices(), () -> viewer + ": every frame, in order, once; " + counters.get());
                 }
                 BroadcasterStats sent = broadcaster.stats();
-                assertEquals(FRAMES, sent.framesSent());
+                assertEquals(FRAMES, sent.framesSent(), counters);
                 RelayStats stats = relay.stats();
                 // Every packet sent reached the relay, except perhaps tail loss probes still on
                 // their way: on a loaded host the node's feedback can come more than 250 ms late,
                 // so the broadcaster may probe the stream's end while this reads its counters.
                 assertTrue(stats.rtpReceived() <= sent.packetsSent()
-                        && stats.rtpReceived() >= sent.packetsSent() - sent.tailProbesSent(), sent + "; " + stats);
-                assertEquals(0, stats.malformedDropped(), stats.toString());
-                assertEquals(0, stats.handlerFailures(), stats.toString());
-                assertEquals(0, stats.fanOutLaneDropped(), stats.toString());
-                assertEquals(0, stats.handOffDropped(), stats.toString());
+                        && stats.rtpReceived() >= sent.packetsSent() - sent.tailProbesSent(),
+                        () -> "relay rtpReceived=" + stats.rtpReceived() + "; " + counters.get());
+                assertEquals(0, stats.malformedDropped(), counters);
+                assertEquals(0, stats.handlerFailures(), counters);
+                assertEquals(0, stats.fanOutLaneDropped(), counters);
+                assertEquals(0, stats.handOffDropped(), counters);
                 for (Viewer v : viewers) {
-                    assertEquals(0, v.stats().malformedDropped(), v.stats().toString());
+                    assertEquals(0, v.stats().malformedDropped(), counters);
                 }
             }
         } finally {
             viewers.forEach(Viewer::close);
+        }
+    }
+
+    /** The counters of every party and each viewer's delivery, for failure messages. */
+    private static String diagnosis(RelayNode relay, Broadcaster broadcaster, List<Viewer> viewers,
+            List<FrameCollector> collectors) {
+        RelayStats relayStats = relay.stats();
+        StringBuilder b = new StringBuilder("counters at failure: ").append(broadcaster.stats()).append("; ")
+                .append(relayStats).append(" (rtpReceived=").append(relayStats.rtpReceived())
+                .append(", handlerFailures=").append(relayStats.handlerFailures()).append(')');
+        for (int i = 0; i < viewers.size(); i++) {
+            Viewer v = viewers.get(i);
+            b.append("; viewer ").append(i).append(": ").append(collectors.get(i).deliverySummary(FRAMES))
+                    .append(", readerStalls=").append(v.readerStallCount()).append(", ").append(v.stats());
+        }
+        return b.toString();
+    }
+
+    /** {@link FrameCollector#await}, with {@code counters} in the message if it times out. */
+    private static void awaitOrExplain(CountDownLatch latch, long seconds, String what,
+            java.util.function.Supplier<String> counters) throws InterruptedException {
+        if (!latch.await(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("timed out after " + seconds + " s waiting for " + what + "; " + counters.get());
         }
     }
 
