@@ -3,6 +3,9 @@ package io.smoothcast.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.jitter.JitterBufferStats;
+import io.smoothcast.transport.internal.client.ReceiveTrack;
+import io.smoothcast.transport.internal.client.ViewerEngine;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -112,7 +115,22 @@ class BroadcastThroughRelayIT {
         for (int i = 0; i < viewers.size(); i++) {
             Viewer v = viewers.get(i);
             b.append("; viewer ").append(i).append(": ").append(collectors.get(i).deliverySummary(FRAMES))
-                    .append(", readerStalls=").append(v.readerStallCount()).append(", ").append(v.stats());
+                    .append(", ").append(v.stats());
+            ViewerEngine engine = v.engineForStats();
+            if (engine != null) {
+                // The parts malformedDropped sums up, and what each jitter buffer gave up.
+                var c = engine.counters();
+                b.append(", readerStalls=").append(c.get(ViewerEngine.READER_STALLS))
+                        .append(", strays=").append(c.get(ViewerEngine.STRAY_PACKETS_DROPPED))
+                        .append(", unknownTrack=").append(c.get(ViewerEngine.UNKNOWN_TRACK_DROPPED))
+                        .append(", jumpRestarts=").append(c.get(ViewerEngine.SEQUENCE_JUMP_RESTARTS))
+                        .append(", layerResumes=").append(c.get(ViewerEngine.LAYER_RESUMES));
+                for (ReceiveTrack t : engine.tracks()) {
+                    JitterBufferStats jitter = new JitterBufferStats();
+                    t.buffer().readStats(jitter);
+                    b.append(", ").append(t.track().kind()).append(' ').append(jitter);
+                }
+            }
         }
         return b.toString();
     }
