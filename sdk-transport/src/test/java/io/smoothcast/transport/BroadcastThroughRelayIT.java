@@ -32,6 +32,12 @@ class BroadcastThroughRelayIT {
     private static final int FRAMES = 200;
     private static final int FRAME_INTERVAL_MS = 10;
     private static final int MAX_FRAME_BYTES = 6000;
+    /**
+     * These tests are about delivery, not dead-node detection: with the default policy a relay
+     * or viewer thread starved for about 300 ms on a loaded host made viewers declare their only
+     * node dead and re-join it seconds later, missing the frames in between (session 10).
+     */
+    private static final FailoverPolicy TOLERANT = StallTolerantFailover.tolerantPolicy().build();
 
     @BeforeAll
     static void hookLeakDetector() {
@@ -62,13 +68,13 @@ class BroadcastThroughRelayIT {
             for (int i = 0; i < viewerCount; i++) {
                 FrameCollector collector = new FrameCollector(FRAMES - 1);
                 collectors.add(collector);
-                viewers.add(Viewer.builder().node(relay.localAddress()).streamId("it-show")
+                viewers.add(Viewer.builder().node(relay.localAddress()).streamId("it-show").failover(TOLERANT)
                         .sharedIoThreads(ioThreads).listener(collector).build().start());
             }
             for (FrameCollector c : collectors) {
                 FrameCollector.await(c.connected, 5, "viewer connected");
             }
-            try (Broadcaster broadcaster = connectedBroadcaster(relay, new AtomicInteger())) {
+            try (Broadcaster broadcaster = connectedBroadcaster(relay, new AtomicInteger(), TOLERANT)) {
                 sendFrames(broadcaster, FRAMES, null);
                 // Every failure below names the counters of all three parties: a frame missing at
                 // one viewer may come from the broadcaster, the relay or that viewer's threads.
@@ -81,7 +87,8 @@ class BroadcastThroughRelayIT {
                     FrameCollector c = collectors.get(i);
                     String viewer = "viewer " + i + " of " + viewerCount;
                     assertEquals(0, c.corrupted(), () -> viewer + ": corrupted frames; " + counters.get());
-                    assertEquals(expected, c.indices(), () -> viewer + ": every frame, in order, once; " + counters.get());
+                    assertEquals(expected, c.indices(),
+                            () -> viewer + ": every frame, in order, once; " + counters.get());
                 }
                 BroadcasterStats sent = broadcaster.stats();
                 assertEquals(FRAMES, sent.framesSent(), counters);
@@ -149,10 +156,10 @@ class BroadcastThroughRelayIT {
         try (RelayNode relay = RelayNode.builder().build().start();
                 DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             FrameCollector collector = new FrameCollector(FRAMES - 1);
-            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show").failover(TOLERANT)
                     .listener(collector).build().start()) {
                 FrameCollector.await(collector.connected, 5, "viewer connected");
-                try (Broadcaster broadcaster = connectedBroadcaster(relay, new AtomicInteger())) {
+                try (Broadcaster broadcaster = connectedBroadcaster(relay, new AtomicInteger(), TOLERANT)) {
                     InetSocketAddress viewerAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(),
                             viewer.localAddress().getPort());
                     InetSocketAddress broadcasterAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(),
@@ -185,12 +192,12 @@ class BroadcastThroughRelayIT {
     void chatMessages_reachTheViewer_inOrder_alongsideTheVideo() throws Exception {
         try (RelayNode relay = RelayNode.builder().build().start()) {
             FrameCollector collector = new FrameCollector(FRAMES - 1, FRAMES / 4);
-            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show").failover(TOLERANT)
                     .listener(collector).build().start()) {
                 FrameCollector.await(collector.connected, 5, "viewer connected");
                 CountDownLatch connected = new CountDownLatch(1);
                 try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
-                        .messages(true).listener(new BroadcasterListener() {
+                        .failover(TOLERANT).messages(true).listener(new BroadcasterListener() {
                             @Override
                             public void onStateChanged(ConnectionState state, String reason) {
                                 if (state == ConnectionState.CONNECTED) {
@@ -228,15 +235,15 @@ class BroadcastThroughRelayIT {
         try (RelayNode relay = RelayNode.builder().build().start()) {
             FrameCollector low = new FrameCollector(frames - 1);
             FrameCollector high = new FrameCollector(layerOneOffset + frames - 1);
-            try (Viewer lowViewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+            try (Viewer lowViewer = Viewer.builder().node(relay.localAddress()).streamId("it-show").failover(TOLERANT)
                     .maxSimulcastLayer(0).listener(low).build().start();
                     Viewer highViewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
-                            .listener(high).build().start()) {
+                            .failover(TOLERANT).listener(high).build().start()) {
                 FrameCollector.await(low.connected, 5, "low viewer connected");
                 FrameCollector.await(high.connected, 5, "high viewer connected");
                 CountDownLatch connected = new CountDownLatch(1);
                 try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
-                        .simulcastLayers(2).listener(new BroadcasterListener() {
+                        .failover(TOLERANT).simulcastLayers(2).listener(new BroadcasterListener() {
                             @Override
                             public void onStateChanged(ConnectionState state, String reason) {
                                 if (state == ConnectionState.CONNECTED) {
