@@ -83,7 +83,8 @@ class BroadcastThroughRelayIT {
                 // one viewer may come from the broadcaster, the relay or that viewer's threads.
                 java.util.function.Supplier<String> counters = () -> diagnosis(relay, broadcaster, viewers, collectors);
                 for (int i = 0; i < viewerCount; i++) {
-                    awaitOrExplain(collectors.get(i).lastFrame, 10, "last frame at viewer " + i, counters);
+                    FrameCollector.await(collectors.get(i).lastFrame, 10, "last frame at viewer " + i,
+                            () -> "; " + counters.get());
                 }
                 List<Integer> expected = IntStream.range(0, FRAMES).boxed().toList();
                 for (int i = 0; i < viewerCount; i++) {
@@ -143,14 +144,6 @@ class BroadcastThroughRelayIT {
             }
         }
         return b.toString();
-    }
-
-    /** {@link FrameCollector#await}, with {@code counters} in the message if it times out. */
-    private static void awaitOrExplain(CountDownLatch latch, long seconds, String what,
-            java.util.function.Supplier<String> counters) throws InterruptedException {
-        if (!latch.await(seconds, TimeUnit.SECONDS)) {
-            throw new AssertionError("timed out after " + seconds + " s waiting for " + what + "; " + counters.get());
-        }
     }
 
     @Test

@@ -156,8 +156,14 @@ final class FrameCollector implements ViewerListener {
     }
 
     static void await(CountDownLatch latch, long seconds, String what) throws InterruptedException {
+        await(latch, seconds, what, () -> "");
+    }
+
+    /** As above, with {@code detail} (for example counters) appended to the message on a timeout. */
+    static void await(CountDownLatch latch, long seconds, String what, java.util.function.Supplier<String> detail)
+            throws InterruptedException {
         if (!latch.await(seconds, TimeUnit.SECONDS)) {
-            throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+            throw new AssertionError("timed out after " + seconds + " s waiting for " + what + detail.get());
         }
     }
 }
