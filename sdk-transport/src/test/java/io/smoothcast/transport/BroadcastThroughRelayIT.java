@@ -3,6 +3,9 @@ package io.smoothcast.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.jitter.JitterBufferStats;
+import io.smoothcast.transport.internal.client.ReceiveTrack;
+import io.smoothcast.transport.internal.client.ViewerEngine;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -29,6 +32,15 @@ class BroadcastThroughRelayIT {
     private static final int FRAMES = 200;
     private static final int FRAME_INTERVAL_MS = 10;
     private static final int MAX_FRAME_BYTES = 6000;
+    /**
+     * These tests are about delivery, not dead-node detection: with the default policy a relay
+     * or client thread starved for about 300 ms on a loaded host made a client declare its only
+     * node dead and re-join it seconds later, missing the frames in between; and a relay that
+     * answered a join after more than the default 1.5 s (still compiling, on a loaded host) had
+     * its late answers counted as malformed by the viewer, which had given that join up (session
+     * 10). The clients still wait at most 5 s to connect.
+     */
+    private static final FailoverPolicy TOLERANT = StallTolerantFailover.tolerantPolicy().joinTimeoutMs(4000).build();
 
     @BeforeAll
     static void hookLeakDetector() {
@@ -59,41 +71,79 @@ class BroadcastThroughRelayIT {
             for (int i = 0; i < viewerCount; i++) {
                 FrameCollector collector = new FrameCollector(FRAMES - 1);
                 collectors.add(collector);
-                viewers.add(Viewer.builder().node(relay.localAddress()).streamId("it-show")
+                viewers.add(Viewer.builder().node(relay.localAddress()).streamId("it-show").failover(TOLERANT)
                         .sharedIoThreads(ioThreads).listener(collector).build().start());
             }
             for (FrameCollector c : collectors) {
                 FrameCollector.await(c.connected, 5, "viewer connected");
             }
-            try (Broadcaster broadcaster = connectedBroadcaster(relay, new AtomicInteger())) {
+            try (Broadcaster broadcaster = connectedBroadcaster(relay, new AtomicInteger(), TOLERANT)) {
                 sendFrames(broadcaster, FRAMES, null);
-                for (FrameCollector c : collectors) {
-                    FrameCollector.await(c.lastFrame, 10, "last frame at viewer");
+                // Every failure below names the counters of all three parties: a frame missing at
+                // one viewer may come from the broadcaster, the relay or that viewer's threads.
+                java.util.function.Supplier<String> counters = () -> diagnosis(relay, broadcaster, viewers, collectors);
+                for (int i = 0; i < viewerCount; i++) {
+                    FrameCollector.await(collectors.get(i).lastFrame, 10, "last frame at viewer " + i,
+                            () -> "; " + counters.get());
                 }
                 List<Integer> expected = IntStream.range(0, FRAMES).boxed().toList();
-                for (FrameCollector c : collectors) {
-                    assertEquals(0, c.corrupted(), "corrupted frames");
-                    assertEquals(expected, c.indices(), "every frame, in order, once");
+                for (int i = 0; i < viewerCount; i++) {
+                    FrameCollector c = collectors.get(i);
+                    String viewer = "viewer " + i + " of " + viewerCount;
+                    assertEquals(0, c.corrupted(), () -> viewer + ": corrupted frames; " + counters.get());
+                    assertEquals(expected, c.indices(),
+                            () -> viewer + ": every frame, in order, once; " + counters.get());
                 }
                 BroadcasterStats sent = broadcaster.stats();
-                assertEquals(FRAMES, sent.framesSent());
+                assertEquals(FRAMES, sent.framesSent(), counters);
                 RelayStats stats = relay.stats();
                 // Every packet sent reached the relay, except perhaps tail loss probes still on
                 // their way: on a loaded host the node's feedback can come more than 250 ms late,
                 // so the broadcaster may probe the stream's end while this reads its counters.
                 assertTrue(stats.rtpReceived() <= sent.packetsSent()
-                        && stats.rtpReceived() >= sent.packetsSent() - sent.tailProbesSent(), sent + "; " + stats);
-                assertEquals(0, stats.malformedDropped(), stats.toString());
-                assertEquals(0, stats.handlerFailures(), stats.toString());
-                assertEquals(0, stats.fanOutLaneDropped(), stats.toString());
-                assertEquals(0, stats.handOffDropped(), stats.toString());
+                        && stats.rtpReceived() >= sent.packetsSent() - sent.tailProbesSent(),
+                        () -> "relay rtpReceived=" + stats.rtpReceived() + "; " + counters.get());
+                assertEquals(0, stats.malformedDropped(), counters);
+                assertEquals(0, stats.handlerFailures(), counters);
+                assertEquals(0, stats.fanOutLaneDropped(), counters);
+                assertEquals(0, stats.handOffDropped(), counters);
                 for (Viewer v : viewers) {
-                    assertEquals(0, v.stats().malformedDropped(), v.stats().toString());
+                    assertEquals(0, v.stats().malformedDropped(), counters);
                 }
             }
         } finally {
             viewers.forEach(Viewer::close);
         }
+    }
+
+    /** The counters of every party and each viewer's delivery, for failure messages. */
+    private static String diagnosis(RelayNode relay, Broadcaster broadcaster, List<Viewer> viewers,
+            List<FrameCollector> collectors) {
+        RelayStats relayStats = relay.stats();
+        StringBuilder b = new StringBuilder("counters at failure: ").append(broadcaster.stats()).append("; ")
+                .append(relayStats).append(" (rtpReceived=").append(relayStats.rtpReceived())
+                .append(", handlerFailures=").append(relayStats.handlerFailures()).append(')');
+        for (int i = 0; i < viewers.size(); i++) {
+            Viewer v = viewers.get(i);
+            b.append("; viewer ").append(i).append(": ").append(collectors.get(i).deliverySummary(FRAMES))
+                    .append(", ").append(v.stats());
+            ViewerEngine engine = v.engineForStats();
+            if (engine != null) {
+                // The parts malformedDropped sums up, and what each jitter buffer gave up.
+                var c = engine.counters();
+                b.append(", readerStalls=").append(c.get(ViewerEngine.READER_STALLS))
+                        .append(", strays=").append(c.get(ViewerEngine.STRAY_PACKETS_DROPPED))
+                        .append(", unknownTrack=").append(c.get(ViewerEngine.UNKNOWN_TRACK_DROPPED))
+                        .append(", jumpRestarts=").append(c.get(ViewerEngine.SEQUENCE_JUMP_RESTARTS))
+                        .append(", layerResumes=").append(c.get(ViewerEngine.LAYER_RESUMES));
+                for (ReceiveTrack t : engine.tracks()) {
+                    JitterBufferStats jitter = new JitterBufferStats();
+                    t.buffer().readStats(jitter);
+                    b.append(", ").append(t.track().kind()).append(' ').append(jitter);
+                }
+            }
+        }
+        return b.toString();
     }
 
     @Test
@@ -102,10 +152,10 @@ class BroadcastThroughRelayIT {
         try (RelayNode relay = RelayNode.builder().build().start();
                 DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             FrameCollector collector = new FrameCollector(FRAMES - 1);
-            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show").failover(TOLERANT)
                     .listener(collector).build().start()) {
                 FrameCollector.await(collector.connected, 5, "viewer connected");
-                try (Broadcaster broadcaster = connectedBroadcaster(relay, new AtomicInteger())) {
+                try (Broadcaster broadcaster = connectedBroadcaster(relay, new AtomicInteger(), TOLERANT)) {
                     InetSocketAddress viewerAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(),
                             viewer.localAddress().getPort());
                     InetSocketAddress broadcasterAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(),
@@ -138,12 +188,12 @@ class BroadcastThroughRelayIT {
     void chatMessages_reachTheViewer_inOrder_alongsideTheVideo() throws Exception {
         try (RelayNode relay = RelayNode.builder().build().start()) {
             FrameCollector collector = new FrameCollector(FRAMES - 1, FRAMES / 4);
-            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show").failover(TOLERANT)
                     .listener(collector).build().start()) {
                 FrameCollector.await(collector.connected, 5, "viewer connected");
                 CountDownLatch connected = new CountDownLatch(1);
                 try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
-                        .messages(true).listener(new BroadcasterListener() {
+                        .failover(TOLERANT).messages(true).listener(new BroadcasterListener() {
                             @Override
                             public void onStateChanged(ConnectionState state, String reason) {
                                 if (state == ConnectionState.CONNECTED) {
@@ -181,15 +231,15 @@ class BroadcastThroughRelayIT {
         try (RelayNode relay = RelayNode.builder().build().start()) {
             FrameCollector low = new FrameCollector(frames - 1);
             FrameCollector high = new FrameCollector(layerOneOffset + frames - 1);
-            try (Viewer lowViewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
+            try (Viewer lowViewer = Viewer.builder().node(relay.localAddress()).streamId("it-show").failover(TOLERANT)
                     .maxSimulcastLayer(0).listener(low).build().start();
                     Viewer highViewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
-                            .listener(high).build().start()) {
+                            .failover(TOLERANT).listener(high).build().start()) {
                 FrameCollector.await(low.connected, 5, "low viewer connected");
                 FrameCollector.await(high.connected, 5, "high viewer connected");
                 CountDownLatch connected = new CountDownLatch(1);
                 try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
-                        .simulcastLayers(2).listener(new BroadcasterListener() {
+                        .failover(TOLERANT).simulcastLayers(2).listener(new BroadcasterListener() {
                             @Override
                             public void onStateChanged(ConnectionState state, String reason) {
                                 if (state == ConnectionState.CONNECTED) {

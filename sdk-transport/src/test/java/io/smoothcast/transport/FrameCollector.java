@@ -20,6 +20,9 @@ final class FrameCollector implements ViewerListener {
     private final List<Long> arrivalNs = new ArrayList<>();
     private int corrupted;
     private final List<String> messages = new ArrayList<>();
+    private final long createdNs = System.nanoTime();
+    /** State changes after the first, as "STATE (reason) at N ms"; a reconnect explains a gap. */
+    private final List<String> stateChanges = new ArrayList<>();
 
     /** Opens when the expected number of messages has arrived. */
     final CountDownLatch allMessages;
@@ -37,6 +40,9 @@ final class FrameCollector implements ViewerListener {
     public void onStateChanged(ConnectionState state, String reason) {
         if (state == ConnectionState.CONNECTED) {
             connected.countDown();
+        }
+        synchronized (this) {
+            stateChanges.add(state + " (" + reason + ") at " + (System.nanoTime() - createdNs) / 1_000_000 + " ms");
         }
     }
 
@@ -99,9 +105,65 @@ final class FrameCollector implements ViewerListener {
         return corrupted;
     }
 
+    /**
+     * What went wrong in a delivery that should have been frames {@code 0..frames-1} in order,
+     * for failure messages: the missing ranges, duplicates and frames out of order, the longest
+     * pause between two deliveries (ms, and the frames around it), and the viewer's state changes.
+     */
+    synchronized String deliverySummary(int frames) {
+        boolean[] seen = new boolean[frames];
+        int duplicates = 0;
+        int outOfOrder = 0;
+        int previous = -1;
+        for (int index : indices) {
+            if (index >= 0 && index < frames) {
+                if (seen[index]) {
+                    duplicates++;
+                }
+                seen[index] = true;
+            }
+            if (index < previous) {
+                outOfOrder++;
+            }
+            previous = index;
+        }
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < frames; i++) {
+            if (!seen[i]) {
+                int end = i;
+                while (end + 1 < frames && !seen[end + 1]) {
+                    end++;
+                }
+                missing.add(i == end ? Integer.toString(i) : i + "-" + end);
+                i = end;
+            }
+        }
+        long longestGapNs = 0;
+        int gapAfter = -1;
+        for (int i = 1; i < arrivalNs.size(); i++) {
+            long gap = arrivalNs.get(i) - arrivalNs.get(i - 1);
+            if (gap > longestGapNs) {
+                longestGapNs = gap;
+                gapAfter = i - 1;
+            }
+        }
+        String gap = gapAfter < 0 ? "none"
+                : longestGapNs / 1_000_000 + " ms between frames " + indices.get(gapAfter) + " and "
+                        + indices.get(gapAfter + 1);
+        return "delivered " + indices.size() + " of " + frames + ", missing " + missing + ", duplicates " + duplicates
+                + ", out of order " + outOfOrder + ", corrupted " + corrupted + ", longest pause " + gap
+                + ", states " + stateChanges;
+    }
+
     static void await(CountDownLatch latch, long seconds, String what) throws InterruptedException {
+        await(latch, seconds, what, () -> "");
+    }
+
+    /** As above, with {@code detail} (for example counters) appended to the message on a timeout. */
+    static void await(CountDownLatch latch, long seconds, String what, java.util.function.Supplier<String> detail)
+            throws InterruptedException {
         if (!latch.await(seconds, TimeUnit.SECONDS)) {
-            throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+            throw new AssertionError("timed out after " + seconds + " s waiting for " + what + detail.get());
         }
     }
 }
