@@ -157,7 +157,8 @@ public final class RelayStats {
 
     /**
      * @return tail loss probes sent: a track's newest packet resent as RTX to each subscriber
-     *     once the track had been quiet for 250 ms, so that a subscriber that lost the end of a
+     *     whose transport-cc feedback had not reported it, once the track had been quiet for
+     *     250 ms, so that a subscriber that lost the end of a
      *     burst NACKs it (not in {@link #retransmissionsSent()})
      */
     public long tailProbesSent() {

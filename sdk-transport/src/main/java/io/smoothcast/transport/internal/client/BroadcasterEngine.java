@@ -121,8 +121,6 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * packet, in case the first was lost too; feedback reporting the newest packet stops them.
      */
     private static final int TAIL_PROBES_PER_QUIET_PERIOD = 2;
-    /** Window over which RTX bytes may not exceed the target (libwebrtc's is 1 s as well). */
-    private static final long RETRANSMISSION_BUDGET_WINDOW_NS = 1_000_000_000L;
 
     /** Ring of packets waiting in the pacer; covers the pacer's four classes of 1024. */
     private static final int PACED_RING = 4096;
@@ -191,7 +189,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /** Sent packets per track, to answer the node's NACKs with RTX. */
     private final RetransmissionCache[] sentPackets;
     private final int[] nextRtxSequence;
-    private final RetransmissionBudget retransmissionBudget = new RetransmissionBudget(RETRANSMISSION_BUDGET_WINDOW_NS);
+    private final RetransmissionBudget retransmissionBudget = new RetransmissionBudget(RetransmissionBudget.WINDOW_NS);
     /** Per track with RTX: when its tail was last sent, to resend it if it may have been lost. */
     private final TailLossProbe[] tailProbes;
     /** Per track: the unwrapped transport-wide number of its newest original packet sent. */

@@ -141,8 +141,9 @@ public enum RelayCounter {
     UNTIMED_ARRIVAL_REPORTS_SENT,
     /**
      * Tail loss probes sent to subscribers ({@link io.smoothcast.transport.internal.rtx.TailLossProbe}):
-     * a track's newest packet resent as RTX to each subscriber getting the track, once per quiet
-     * period of at least 250 ms, so that a subscriber that lost the end of a burst sees the gap and
+     * a track's newest packet resent as RTX to each subscriber getting the track whose
+     * transport-cc feedback has not reported it received, once per quiet period of at least
+     * 250 ms, so that a subscriber that lost the end of a burst sees the gap and
      * NACKs it. Not in {@link #RTX_SENT}.
      */
     TAIL_PROBES_SENT

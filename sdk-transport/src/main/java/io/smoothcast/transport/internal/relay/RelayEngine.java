@@ -287,10 +287,12 @@ public final class RelayEngine implements DatagramReceiver {
     }
 
     /**
-     * Resends, to every subscriber getting it, the newest packet of each track that has been quiet
-     * for {@link TailLossProbe#MIN_TIMEOUT_NS} (PROTOCOL.md section 3, step 3, "Tail loss
-     * probes"): a subscriber that lost the last packets before the pause sees the gap in front of
-     * the probe and NACKs them. Within each session's retransmission budget.
+     * Resends the newest packet of each track that has been quiet for
+     * {@link TailLossProbe#MIN_TIMEOUT_NS} (PROTOCOL.md section 3, step 3, "Tail loss probes") to
+     * every subscriber getting it whose transport-cc feedback has not reported it received: one
+     * that lost the last packets before the pause sees the gap in front of the probe and NACKs
+     * them. A subscriber that sends no feedback is always probed. Within each session's
+     * retransmission budget.
      */
     private void probeQuietTails(long nowNs) {
         for (RelayStream stream : streams.values()) {
@@ -304,14 +306,23 @@ public final class RelayEngine implements DatagramReceiver {
                 if (original == null) {
                     continue;
                 }
-                for (Subscription subscription : stream.subscribers) {
+                List<Subscription> subscribers = stream.subscribers;
+                for (int i = 0; i < subscribers.size(); i++) {
+                    Subscription subscription = subscribers.get(i);
                     if (getsTrack(subscription, track, sequenceNumber)
+                            && !reportedReceived(subscription.session, track.newestTransportSequence(i))
                             && feedback.sendRtx(subscription.session, track, original, nowNs)) {
                         counters.increment(RelayCounter.TAIL_PROBES_SENT);
                     }
                 }
             }
         }
+    }
+
+    /** Whether the session's transport-cc feedback reported the packet it was sent with this number. */
+    private static boolean reportedReceived(RelaySession session, int transportSequence) {
+        return transportSequence != FanOutLanes.NO_SEQUENCE && session.downlink != null
+                && session.downlink.reportedReceived(transportSequence);
     }
 
     /** Whether the subscriber is being sent this track, up to and including this packet. */
@@ -360,12 +371,18 @@ public final class RelayEngine implements DatagramReceiver {
         int length = packet.readableBytes();
         counters.increment(RelayCounter.RTP_RECEIVED);
         int sequenceNumber = RtpHeaders.sequenceNumber(packet, base);
+        List<Subscription> subscribers = stream.subscribers;
+        // Each subscriber's number for the track's newest packet, for the tail loss probe: one
+        // int store per copy, consecutive in one array. A repair behind the newest is not kept.
+        int[] newestSent = null;
         if (track.track.hasRtx()) {
             track.cache.put(sequenceNumber, packet);
             track.newestCachedSequence = sequenceNumber;
             track.cached = true;
             track.missing.onPacket(sequenceNumber, nowNs);
-            track.tailProbe.onSent(sequenceNumber, nowNs);
+            if (track.tailProbe.onSent(sequenceNumber, nowNs)) {
+                newestSent = track.newestTransportSequences(subscribers.size());
+            }
         }
         boolean keyframeStart = false;
         boolean marker = false;
@@ -378,7 +395,6 @@ public final class RelayEngine implements DatagramReceiver {
         }
         int transportOffset = TransportSequenceExtension.offsetOf(packet, base, length,
                 RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID);
-        List<Subscription> subscribers = stream.subscribers;
         long forwarded = 0;
         if (lanes.laneCount() > 1) {
             // The other lanes' copies first, so their threads send while this one sends its own.
@@ -389,6 +405,9 @@ public final class RelayEngine implements DatagramReceiver {
                 if (session.lane != 0 && subscription.wants(track, sequenceNumber, keyframeStart, marker)) {
                     int transportSequence = transportOffset == TransportSequenceExtension.NOT_FOUND
                             ? FanOutLanes.NO_SEQUENCE : downlinkOf(session).recordSent(length, nowNs);
+                    if (newestSent != null) {
+                        newestSent[i] = transportSequence;
+                    }
                     if (lanes.add(session.lane, session.address, transportSequence)) {
                         forwarded++;
                     } else {
@@ -421,9 +440,12 @@ public final class RelayEngine implements DatagramReceiver {
                     ownSequences = Arrays.copyOf(ownSequences, own * 2);
                 }
                 ownRecipients[own] = session.address;
-                ownSequences[own] = transportOffset == TransportSequenceExtension.NOT_FOUND
+                int transportSequence = transportOffset == TransportSequenceExtension.NOT_FOUND
                         ? FanOutLanes.NO_SEQUENCE : downlinkOf(session).recordSent(length, nowNs);
-                own++;
+                ownSequences[own++] = transportSequence;
+                if (newestSent != null) {
+                    newestSent[i] = transportSequence;
+                }
             }
         }
         out.sendCopies(packet, transportOffset, ownSequences, ownRecipients, own);
@@ -1023,7 +1045,7 @@ public final class RelayEngine implements DatagramReceiver {
             }
             subscription = new Subscription(session, stream, subscribe.maxSimulcastLayer(), subscribe.maxBitrateBps(),
                     keyframeRequestIntervalNs);
-            stream.subscribers.add(subscription);
+            stream.addSubscriber(subscription);
             if (session.subscriptions.isEmpty()) {
                 session.lane = leastLoadedLane();
                 sessionsPerLane[session.lane]++;
@@ -1110,7 +1132,7 @@ public final class RelayEngine implements DatagramReceiver {
 
     private void unsubscribe(Subscription subscription, long nowNs) {
         RelayStream stream = subscription.stream;
-        stream.subscribers.remove(subscription);
+        stream.removeSubscriber(subscription);
         subscription.session.subscriptions.remove(subscription);
         if (subscription.session.subscriptions.isEmpty()) {
             sessionsPerLane[subscription.session.lane]--;

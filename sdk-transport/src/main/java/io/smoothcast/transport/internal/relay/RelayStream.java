@@ -25,6 +25,28 @@ final class RelayStream {
         this.streamId = streamId;
     }
 
+    /** Adds a subscriber at the end of {@link #subscribers}. */
+    void addSubscriber(Subscription subscription) {
+        forgetSubscribersFrom(subscribers.size());
+        subscribers.add(subscription);
+    }
+
+    /** Removes a subscriber from {@link #subscribers}; the ones after it move up. */
+    void removeSubscriber(Subscription subscription) {
+        int index = subscribers.indexOf(subscription);
+        if (index >= 0) {
+            subscribers.remove(index);
+            forgetSubscribersFrom(index);
+        }
+    }
+
+    /** The tracks' numbers kept by subscriber index are stale from an index on. */
+    private void forgetSubscribersFrom(int index) {
+        for (RelayTrack t : tracks) {
+            t.forgetSubscribersFrom(index);
+        }
+    }
+
     RelayTrack trackBySsrc(int ssrc) {
         RelayTrack[] t = tracks;
         for (int i = 0; i < t.length; i++) {

@@ -5,7 +5,9 @@ import io.smoothcast.transport.VideoPayloadFormat;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.rtx.MissingPacketTracker;
 import io.smoothcast.transport.internal.rtx.RetransmissionCache;
+import io.smoothcast.transport.internal.netty.FanOutLanes;
 import io.smoothcast.transport.internal.rtx.TailLossProbe;
+import java.util.Arrays;
 
 /**
  * A published track with its retransmission cache, RTX sequence counter, the gaps still to be
@@ -24,9 +26,18 @@ final class RelayTrack {
     final MissingPacketTracker missing = new MissingPacketTracker(20_000_000L, 120_000_000L, 5);
     /**
      * When to resend the newest packet forwarded to the subscribers, the track having gone quiet:
-     * once per quiet period, as the node cannot tell which subscriber has the packet.
+     * once per quiet period, to each subscriber whose feedback has not reported that packet
+     * ({@link #newestTransportSequences}).
      */
     final TailLossProbe tailProbe = new TailLossProbe(1);
+    /**
+     * By a subscriber's index in its stream's subscriber list: the 16-bit transport-wide number
+     * of the newest packet of this track sent to it ({@link TailLossProbe#onSent}), or
+     * {@link FanOutLanes#NO_SEQUENCE} if unknown (none sent, the packet had no transport-wide
+     * number, or the list changed since). Kept here rather than in each {@link Subscription}:
+     * the fan-out writes it for each copy in subscriber order, consecutive stores to one array.
+     */
+    private int[] newestTransportSequences = new int[0];
 
     /** Where this video track's keyframes start; null for audio and data tracks. */
     final KeyframeStartDetector keyframes;
@@ -36,5 +47,35 @@ final class RelayTrack {
         this.keyframes = track.kind() == MediaKind.VIDEO ? new KeyframeStartDetector(payloadFormat) : null;
         this.cache = new RetransmissionCache(cachePackets);
         this.nextRtxSequence = firstRtxSequence & 0xFFFF;
+    }
+
+    /**
+     * The array of {@link #newestTransportSequences}, grown to hold a number for each of a list
+     * of subscribers (it grows with the subscriber count, then stays: no allocation per packet).
+     */
+    int[] newestTransportSequences(int subscriberCount) {
+        if (newestTransportSequences.length < subscriberCount) {
+            int grown = newestTransportSequences.length;
+            newestTransportSequences = Arrays.copyOf(newestTransportSequences, Math.max(subscriberCount, 2 * grown));
+            Arrays.fill(newestTransportSequences, grown, newestTransportSequences.length, FanOutLanes.NO_SEQUENCE);
+        }
+        return newestTransportSequences;
+    }
+
+    /**
+     * The transport-wide number of the newest packet sent to the subscriber at an index, or
+     * {@link FanOutLanes#NO_SEQUENCE} if unknown.
+     */
+    int newestTransportSequence(int subscriberIndex) {
+        return subscriberIndex < newestTransportSequences.length
+                ? newestTransportSequences[subscriberIndex] : FanOutLanes.NO_SEQUENCE;
+    }
+
+    /** The subscriber list changed from an index on: the numbers kept there are no one's now. */
+    void forgetSubscribersFrom(int subscriberIndex) {
+        if (subscriberIndex < newestTransportSequences.length) {
+            Arrays.fill(newestTransportSequences, subscriberIndex, newestTransportSequences.length,
+                    FanOutLanes.NO_SEQUENCE);
+        }
     }
 }

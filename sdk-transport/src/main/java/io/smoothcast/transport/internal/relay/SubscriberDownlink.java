@@ -46,6 +46,8 @@ final class SubscriberDownlink {
     private final TransportCcFeedbackView view = new TransportCcFeedbackView();
     private final DownlinkProber prober = new DownlinkProber();
     private final ProbeClusterRequest probeRequest = new ProbeClusterRequest();
+    /** The numbers the feedback reported received, for the tail loss probes. */
+    private final ReportedArrivals arrivals = new ReportedArrivals();
     /** Unwrapped transport-wide sequence number of the next packet to this subscriber. */
     private long nextTransportSequence;
     private boolean feedbackSeen;
@@ -110,7 +112,10 @@ final class SubscriberDownlink {
             if (!feedback.isReceived(i)) {
                 trusted.addLost(feedback.sequence(i)); // a loss is a loss, stall or not
                 usable = true;
-            } else if (stallGuard.trustsArrival(feedback.sequence(i))) {
+                continue;
+            }
+            arrivals.onReceived(feedback.sequence(i), nextTransportSequence - 1);
+            if (stallGuard.trustsArrival(feedback.sequence(i))) {
                 trusted.addReceived(feedback.sequence(i), feedback.receiveTimeNs(i));
                 usable = true;
             } else {
@@ -120,6 +125,19 @@ final class SubscriberDownlink {
         controller.onFeedback(trusted, nowNs);
         feedbackSeen |= usable;
         return true;
+    }
+
+    /**
+     * Whether the subscriber's feedback reported a packet received: then a tail loss probe of
+     * that packet would be a duplicate. False for a number not reported (yet), lost, or too old
+     * to be remembered ({@link ReportedArrivals#WINDOW}), and for any number before the first
+     * feedback.
+     *
+     * @param sequence the 16-bit number {@link #recordSent} gave the packet
+     */
+    boolean reportedReceived(int sequence) {
+        long lastSent = nextTransportSequence - 1;
+        return lastSent >= 0 && arrivals.isReceived(lastSent + SequenceNumbers.distance((int) lastSent, sequence));
     }
 
     /**

@@ -34,6 +34,8 @@ public final class TailLossProbe {
     private final int maxProbes;
     private long newestSentNs;
     private int newestSequence;
+    /** Whether a packet was sent, so {@link #newestSequence} is one. */
+    private boolean started;
     /** Whether a quiet period is open and not yet acknowledged or probed to the limit. */
     private boolean armed;
     private int probesSent;
@@ -49,22 +51,27 @@ public final class TailLossProbe {
     }
 
     /**
-     * A packet of the track left (an original, or a repair the receiver did not have): the quiet
-     * period starts again.
+     * A packet of the track left. If it is the newest (ahead of the kept one, the kept one again,
+     * the first, or far from the kept one: a restart) the quiet period starts again; an older
+     * one (a repair of a gap, a reordered packet) changes nothing: its receiver saw the gap
+     * in front of the newest packet and asks for it through its NACKs, so it needs no probe.
      *
-     * @param sequenceNumber its 16-bit RTP sequence number; kept if it is the newest (ahead of
-     *     the kept one, or far from it: a restart)
+     * @param sequenceNumber its 16-bit RTP sequence number
      * @param nowNs when it was sent
+     * @return whether it is the track's newest packet now, the one a probe would resend
      */
-    public void onSent(int sequenceNumber, long nowNs) {
+    public boolean onSent(int sequenceNumber, long nowNs) {
         int seq = sequenceNumber & 0xFFFF;
         int ahead = SequenceNumbers.distance(newestSequence, seq);
-        if (!armed || ahead > 0 || ahead < -MissingPacketTracker.MAX_GAP) {
-            newestSequence = seq;
+        if (started && ahead < 0 && ahead >= -MissingPacketTracker.MAX_GAP) {
+            return false;
         }
+        started = true;
+        newestSequence = seq;
         newestSentNs = nowNs;
         armed = true;
         probesSent = 0;
+        return true;
     }
 
     /** The receiver reported the newest packet as received: this quiet period needs no probe. */

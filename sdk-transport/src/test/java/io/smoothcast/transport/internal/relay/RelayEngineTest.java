@@ -16,6 +16,7 @@ import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
 import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -28,9 +29,12 @@ import io.smoothcast.transport.internal.rtx.TailLossProbe;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -367,6 +371,163 @@ class RelayEngineTest {
         }
         assertEquals(List.of(130), rtxOsnsTo(VIEWER_1, VIDEO_LOW));
         assertEquals(4, counters.get(RelayCounter.TAIL_PROBES_SENT));
+    }
+
+    /** An audio track with RTX, sparse as Opus DTX or chat messages. */
+    private static final Track SPARSE_AUDIO = new Track(0x4000, 0x4001, 111, 112, MediaKind.AUDIO, 0, 48_000, 32_000);
+
+    /** The viewers that send transport-cc feedback, each with what it has received. */
+    private final Map<InetSocketAddress, TransportFeedbackCollector> feedbackOf = new HashMap<>();
+    /** The OSNs of the RTX each viewer got, in order. */
+    private final Map<InetSocketAddress, List<Integer>> rtxTo = new HashMap<>();
+
+    /** A packet with the transport-wide number extension the node renumbers per subscriber. */
+    private static byte[] numberedRtp(int ssrc, int seq, int payloadType, byte[] payload) {
+        byte[] packet = new byte[1500];
+        int length = new RtpPacketWriter().payloadType(payloadType).sequenceNumber(seq).timestamp(seq * 3000)
+                .ssrc(ssrc).addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, seq)
+                .write(packet, 0, packet.length, payload, 0, payload.length);
+        return Arrays.copyOf(packet, length);
+    }
+
+    /** The publisher's RTX of one packet (RFC 4588: the OSN in front of the payload). */
+    private static byte[] publisherRtx(Track track, int rtxSeq, int osn) {
+        byte[] original = payload(osn);
+        byte[] payload = new byte[original.length + 2];
+        payload[0] = (byte) (osn >>> 8);
+        payload[1] = (byte) osn;
+        System.arraycopy(original, 0, payload, 2, original.length);
+        return numberedRtp(track.rtxSsrc(), rtxSeq, track.rtxPayloadType(), payload);
+    }
+
+    /**
+     * Everything the node sent to the viewers arrives, except the media packets {@code lost}
+     * drops; the viewers in {@link #feedbackOf} report what arrived in transport-cc feedback, and
+     * the RTX OSNs go to {@link #rtxTo}.
+     */
+    private void deliver(Track track, BiPredicate<InetSocketAddress, Integer> lost) {
+        RtpPacketView view = new RtpPacketView();
+        for (RecordingSender.Sent sent : out.drain()) {
+            byte[] bytes = sent.bytes();
+            if (view.wrap(bytes, 0, bytes.length) != ParseStatus.OK
+                    || (view.ssrc() != track.ssrc() && view.ssrc() != track.rtxSsrc())) {
+                continue;
+            }
+            boolean rtx = view.ssrc() == track.rtxSsrc();
+            if (rtx) {
+                int p = view.payloadOffset();
+                rtxTo.computeIfAbsent(sent.recipient(), r -> new ArrayList<>())
+                        .add(((bytes[p] & 0xFF) << 8) | (bytes[p + 1] & 0xFF));
+            } else if (lost.test(sent.recipient(), view.sequenceNumber())) {
+                continue;
+            }
+            TransportFeedbackCollector collector = feedbackOf.get(sent.recipient());
+            int transportSequence = view.transportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID);
+            if (collector != null && transportSequence >= 0) {
+                collector.onPacket(transportSequence, nowNs);
+            }
+        }
+        byte[] feedback = new byte[1500];
+        for (Map.Entry<InetSocketAddress, TransportFeedbackCollector> viewer : feedbackOf.entrySet()) {
+            int length;
+            while ((length = viewer.getValue().writeFeedback(feedback, 0, 0x7777, track.ssrc())) > 0) {
+                receive(Arrays.copyOf(feedback, length), viewer.getKey());
+            }
+        }
+    }
+
+    private List<Integer> rtxTo(InetSocketAddress viewer) {
+        return rtxTo.getOrDefault(viewer, List.of());
+    }
+
+    @Test
+    void tailLossProbe_skipsASubscriberWhoseFeedbackReportedTheNewestPacket_probesOneWhoseDidNot() {
+        publish(List.of(VIDEO_LOW));
+        subscribe(VIEWER_1, 2);
+        subscribe(VIEWER_2, 2);
+        feedbackOf.put(VIEWER_1, new TransportFeedbackCollector());
+        feedbackOf.put(VIEWER_2, new TransportFeedbackCollector());
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        // a second of video at 30 fps; VIEWER_2 loses the last three packets before the pause
+        for (int seq = 100; seq < 130; seq++) {
+            receive(numberedRtp(VIDEO_LOW.ssrc(), seq, 96, payload(seq)), PUBLISHER);
+            for (int tick = 0; tick < 2; tick++) {
+                nowNs += 17 * ms;
+                deliver(VIDEO_LOW, (viewer, s) -> viewer.equals(VIEWER_2) && s >= 127);
+                engine.onTick(nowNs);
+            }
+        }
+        for (int tick = 0; tick < 100; tick++) { // 2 s of pause
+            nowNs += 20 * ms;
+            engine.onTick(nowNs);
+            deliver(VIDEO_LOW, (viewer, s) -> false);
+        }
+        assertEquals(List.of(), rtxTo(VIEWER_1), "its feedback reported 129: a probe would be a duplicate");
+        assertEquals(List.of(129), rtxTo(VIEWER_2), "its feedback ends at 126: probed");
+        assertEquals(1, counters.get(RelayCounter.TAIL_PROBES_SENT));
+    }
+
+    @Test
+    void tailLossProbe_sparseTrack_noProbeToASubscriberWithFeedback_oneAMessageToOneWithout() {
+        publish(List.of(SPARSE_AUDIO));
+        subscribe(VIEWER_1, 2);
+        subscribe(VIEWER_2, 2); // sends no transport-cc (a plain RTP tool)
+        feedbackOf.put(VIEWER_1, new TransportFeedbackCollector());
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        for (int seq = 0; seq < 10; seq++) { // a message every 400 ms for 4 s (within VIEWER_2's session timeout)
+            receive(numberedRtp(SPARSE_AUDIO.ssrc(), seq, SPARSE_AUDIO.payloadType(), payload(seq)), PUBLISHER);
+            for (int tick = 0; tick < 20; tick++) {
+                nowNs += 20 * ms;
+                deliver(SPARSE_AUDIO, (viewer, s) -> false);
+                engine.onTick(nowNs);
+            }
+        }
+        deliver(SPARSE_AUDIO, (viewer, s) -> false);
+        assertEquals(List.of(), rtxTo(VIEWER_1));
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), rtxTo(VIEWER_2), "each message is the tail of its quiet period");
+        assertEquals(10, counters.get(RelayCounter.TAIL_PROBES_SENT));
+    }
+
+    /**
+     * A repair from the publisher behind the track's newest packet fills a gap the subscribers
+     * NACK themselves: it starts no quiet period and no probe. A repair ahead of it (the tail the
+     * uplink lost, brought by the publisher's own probe) is the subscribers' new tail: probed.
+     */
+    @Test
+    void tailLossProbe_publishersRepairBehindTheNewest_noSecondProbe_aRepairAheadOfIt_isTheNewTail() {
+        publish(List.of(VIDEO_LOW));
+        subscribe(VIEWER_1, 2); // no feedback: every tail is probed
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        for (int seq = 100; seq <= 110; seq++) {
+            if (seq != 105) { // lost on the uplink
+                receive(numberedRtp(VIDEO_LOW.ssrc(), seq, 96, payload(seq)), PUBLISHER);
+            }
+            nowNs += 33 * ms;
+            engine.onTick(nowNs);
+        }
+        for (int tick = 0; tick < 15; tick++) { // 300 ms: the probe of 110
+            nowNs += 20 * ms;
+            engine.onTick(nowNs);
+        }
+        deliver(VIDEO_LOW, (viewer, s) -> false);
+        assertEquals(List.of(110), rtxTo(VIEWER_1));
+
+        receive(publisherRtx(VIDEO_LOW, 7, 105), PUBLISHER); // the uplink's repair, forwarded
+        for (int tick = 0; tick < 100; tick++) {
+            nowNs += 20 * ms;
+            engine.onTick(nowNs);
+        }
+        deliver(VIDEO_LOW, (viewer, s) -> false);
+        assertEquals(List.of(110), rtxTo(VIEWER_1), "no second probe after a repair behind the newest");
+
+        receive(publisherRtx(VIDEO_LOW, 8, 112), PUBLISHER); // 111 and 112 lost upstream, 112 probed
+        for (int tick = 0; tick < 100; tick++) {
+            nowNs += 20 * ms;
+            engine.onTick(nowNs);
+        }
+        deliver(VIDEO_LOW, (viewer, s) -> false);
+        assertEquals(List.of(110, 112), rtxTo(VIEWER_1), "the repaired tail is the subscriber's tail");
+        assertEquals(2, counters.get(RelayCounter.TAIL_PROBES_SENT));
     }
 
     @Test

@@ -22,10 +22,10 @@ class TailLossProbeTest {
     void quietForTheTimeout_dueForTheNewestPacket_thenBackedOff_thenNoMore() {
         TailLossProbe probe = new TailLossProbe(2);
         long t0 = -5 * MS; // times may be negative: compared by subtraction
-        probe.onSent(65535, t0);
-        probe.onSent(0, t0 + MS); // wraps: still the newest
-        probe.onSent(65534, t0 + 2 * MS); // a late repair: the newest is kept
-        long last = t0 + 2 * MS;
+        assertTrue(probe.onSent(65535, t0));
+        assertTrue(probe.onSent(0, t0 + MS), "wraps: still the newest");
+        assertFalse(probe.onSent(65534, t0 + 2 * MS), "a late repair: the newest is kept");
+        long last = t0 + MS; // the repair is not the tail: the quiet period goes on
         assertFalse(probe.isDue(last + T - 1, 0));
         assertTrue(probe.isDue(last + T, 0));
         assertEquals(0, probe.newestSequence());
@@ -46,6 +46,19 @@ class TailLossProbeTest {
         probe.onProbed(); // the limit reached...
         probe.onSent(1000, 100_000 * MS); // ...and a new quiet period
         assertTrue(probe.isDue(100_000 * MS + T, 0));
+    }
+
+    @Test
+    void aRepairBehindTheNewest_afterTheProbe_neitherRearmsNorReplacesTheNewest() {
+        TailLossProbe probe = new TailLossProbe(1);
+        probe.onSent(110, 0);
+        assertTrue(probe.isDue(T, 0));
+        probe.onProbed();
+        assertFalse(probe.onSent(105, T + 50 * MS), "a gap the receiver NACKs itself");
+        assertEquals(110, probe.newestSequence());
+        assertFalse(probe.isDue(100 * T, 0), "no second probe for the repair");
+        assertTrue(probe.onSent(110, 100 * T), "the newest again (a duplicate of it) is a new tail");
+        assertTrue(probe.isDue(101 * T, 0));
     }
 
     @Test
