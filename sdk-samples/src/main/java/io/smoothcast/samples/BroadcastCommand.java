@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
                 + " (or --input FILE) to H.264, plus a 440 Hz test tone to Opus, with an ffmpeg child process whose"
                 + " bitrate (audio and video together) follows the target.",
             "Prints a status line every second: state, target bitrate, frames, packets, rtx (retransmissions"
-                + " sent), rtt, node stalls (stall reports from the node, PROTOCOL.md section 12) and, with"
+                + " sent), tail probes (a quiet track's newest packet resent so that the node notices a lost end of"
+                + " a burst), rtt, node stalls (stall reports from the node, PROTOCOL.md section 12) and, with"
                 + " --source ffmpeg, the encoder's bitrate."},
         footer = {"", "Examples:",
             "  smoothcast broadcast --node 127.0.0.1:7000 --stream show",

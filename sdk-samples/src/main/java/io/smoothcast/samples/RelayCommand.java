@@ -41,7 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "      (copies of each packet sent by two threads at once)",
             "",
             "Status line, every --status-interval: sessions, publishers, subscribers, streams, pkt/s and kbps"
-                + " forwarded, rtx (retransmissions sent), rtx limited (NACKed packets not resent: over a"
+                + " forwarded, rtx (retransmissions sent), rtx limited (NACKed packets and tail probes not resent: over a"
                 + " subscriber's downlink estimate per second, or past 256 in one NACK), tail probes (a quiet"
                 + " track's newest packet resent so a lost end of a burst is noticed), I/O thread stalls (over 40 ms without a tick or a"
                 + " read) and copies refused (by the kernel on the native fan-out path).",

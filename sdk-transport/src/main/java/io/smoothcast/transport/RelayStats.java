@@ -98,7 +98,8 @@ public final class RelayStats {
      *     packets, or because the retransmissions sent to its subscriber over the last second had
      *     reached what that subscriber's downlink carries (its congestion controller's estimate,
      *     at most 10 Mbit/s; 5 Mbit/s before its first transport-cc feedback); a packet the node does not have is
-     *     counted as a miss, never here
+     *     counted as a miss, never here. A tail loss probe that budget refused is counted here
+     *     too (it shares the budget; not in {@link #tailProbesSent()})
      */
     public long nackRetransmissionsLimited() {
         return get(RelayCounter.NACK_RETRANSMISSIONS_LIMITED);

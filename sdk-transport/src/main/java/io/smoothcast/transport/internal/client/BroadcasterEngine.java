@@ -194,8 +194,14 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private final TailLossProbe[] tailProbes;
     /** Per track: the unwrapped transport-wide number of its newest original packet sent. */
     private final long[] newestTransportSequence;
-    /** Per track: the unwrapped transport-wide number of its latest tail loss probe, -1 if none. */
+    /**
+     * Per track: the unwrapped transport-wide number of the latest tail loss probe that carried
+     * its newest packet, -1 if none since that packet left (a report of an older probe says
+     * nothing of the tail sent after it).
+     */
     private final long[] probeTransportSequence;
+    /** Per track: the RTP sequence number its latest queued tail loss probe carries. */
+    private final int[] probedSequence;
     /** Where each track's packets carry the transport-wide sequence number (fixed layout). */
     private final int[] transportOffsets;
     private final RtcpNackView nack = new RtcpNackView();
@@ -256,6 +262,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         this.newestTransportSequence = new long[tracks.size()];
         this.probeTransportSequence = new long[tracks.size()];
         java.util.Arrays.fill(probeTransportSequence, -1);
+        this.probedSequence = new int[tracks.size()];
         for (int i = 0; i < tracks.size(); i++) {
             sentPackets[i] = new RetransmissionCache(RETRANSMISSION_CACHE_PACKETS);
             tailProbes[i] = new TailLossProbe(TAIL_PROBES_PER_QUIET_PERIOD);
@@ -321,8 +328,14 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                 sentPackets[trackIndex].put(sequenceNumber, packet);
                 tailProbes[trackIndex].onSent(sequenceNumber, nowNs);
                 newestTransportSequence[trackIndex] = transportSequence;
+                probeTransportSequence[trackIndex] = -1;
             } else if (trackIndex <= -2) {
-                probeTransportSequence[-2 - trackIndex] = transportSequence;
+                int probed = -2 - trackIndex;
+                // A probe waits behind video in the pacer: one the track's next packet overtook
+                // carries an older tail, and its report must not stop the probes of the new one.
+                if (probedSequence[probed] == tailProbes[probed].newestSequence()) {
+                    probeTransportSequence[probed] = transportSequence;
+                }
             }
             controller.onPacketSent(transportSequence, size, nowNs, pacer.lastProbeClusterId());
             counters.increment(PACKETS_SENT);
@@ -549,6 +562,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             if (probe.isDue(nowNs, supervisor.rttNs())) {
                 probe.onProbed();
                 if (retransmit(t, probe.newestSequence(), -2 - t)) {
+                    probedSequence[t] = probe.newestSequence();
                     counters.increment(TAIL_PROBES_SENT);
                     queued = true;
                 }

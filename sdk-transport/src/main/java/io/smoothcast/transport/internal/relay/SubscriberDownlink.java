@@ -79,7 +79,8 @@ final class SubscriberDownlink {
 
     /**
      * Takes this subscriber's next transport-wide sequence number for a packet about to be sent
-     * to it (by whichever fan-out thread writes it) and records the packet as sent.
+     * to it and records the packet as sent. Called on the I/O thread, as everything here, also
+     * for a copy a fan-out thread will write: that thread gets only the number.
      *
      * @param bytes the packet's size
      * @param nowNs the send time, in ns

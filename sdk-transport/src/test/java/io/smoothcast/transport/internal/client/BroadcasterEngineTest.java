@@ -408,4 +408,22 @@ class BroadcasterEngineTest {
         assertTrue(tickQuietly(5000).size() <= 2, "no probe storm towards a dead node");
         assertTrue(engine.counters().get(BroadcasterEngine.TAIL_PROBES_SENT) <= 4);
     }
+
+    @Test
+    void tailLossProbe_lateReportOfAnEarlierProbe_doesNotSilenceTheNextQuietPeriod() {
+        connect();
+        sendFramesAndTick(5); // no feedback: the tail is probed once the track is quiet
+        List<long[]> first = tickQuietly(300);
+        assertEquals(1, first.size(), "the first quiet period's probe");
+        long probeTransport = first.get(0)[2];
+
+        rtpSent.clear();
+        sendFramesAndTick(3); // the track sends again: a new tail, nothing of it reported yet
+        int newest = parse(rtpSent.get(rtpSent.size() - 1)).sequenceNumber();
+        feedbackReceived((int) probeTransport, (int) probeTransport); // the old probe arrived, late
+
+        List<long[]> second = tickQuietly(300);
+        assertEquals(1, second.size(), "the new tail is probed: the old probe's report says nothing of it");
+        assertEquals(newest, second.get(0)[1]);
+    }
 }
