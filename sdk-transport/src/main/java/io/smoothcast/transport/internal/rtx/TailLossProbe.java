@@ -7,9 +7,10 @@ import io.smoothcast.rtp.SequenceNumbers;
  * loss probe of TCP (RFC 8985 section 7) for RTP.
  *
  * <p>Why: a receiver finds a lost packet only from the gap a later packet shows. When the last
- * packets before a pause (a frame before the stream goes quiet, the end of a broadcast, a period
- * without audio) are lost, no later packet comes, nobody NACKs them, and their frame never
- * arrives. A copy of the newest packet, sent when the track has been quiet for
+ * packets before a pause (a frame before the stream goes quiet while its publisher stays
+ * connected, a period without audio) are lost, no later packet comes, nobody NACKs them, and
+ * their frame never arrives. (Not the end of a broadcast: the publisher's LEAVE comes first,
+ * and its node drops the stream.) A copy of the newest packet, sent when the track has been quiet for
  * {@link #timeoutNs} and nothing says it arrived, shows the receiver the gap in front of it; the
  * receiver then NACKs the rest through its normal path. If the newest packet itself was lost,
  * the probe is the repair.
