@@ -181,9 +181,20 @@ public final class RelayStats {
         return get(RelayCounter.SOURCE_NACKED_PACKETS);
     }
 
-    /** @return retransmissions received from the source and forwarded as originals */
+    /**
+     * @return retransmissions received from the source; forwarded as originals unless counted in
+     *     {@link #sourceRetransmissionsAlreadyHeld()}
+     */
     public long sourceRetransmissionsReceived() {
         return get(RelayCounter.SOURCE_RTX_RECEIVED);
+    }
+
+    /**
+     * @return retransmissions from the source of a packet this node already held (a late repair,
+     *     or the source's tail loss probe of a packet that had arrived), not forwarded again
+     */
+    public long sourceRetransmissionsAlreadyHeld() {
+        return get(RelayCounter.SOURCE_RTX_ALREADY_HELD);
     }
 
     /** @return keyframe requests (PLI) received from subscribers */
@@ -309,6 +320,7 @@ public final class RelayStats {
                 + ", rtxMisses=" + retransmissionMisses() + ", rtxLimited=" + nackRetransmissionsLimited()
                 + ", rtxPendingFromSource=" + retransmissionsPendingFromSource()
                 + ", sourceRtxReceived=" + sourceRetransmissionsReceived()
+                + ", sourceRtxAlreadyHeld=" + sourceRetransmissionsAlreadyHeld()
                 + ", pliForwarded=" + keyframeRequestsForwarded() + ", downlinkProbes=" + downlinkProbes()
                 + ", downlinkProbeClimbs=" + downlinkProbeClimbs() + ", nacksBeforeLayerStart=" + nacksBeforeLayerStart()
                 + ", fanOutLaneDropped=" + fanOutLaneDropped() + ", handOffDropped=" + handOffDropped()

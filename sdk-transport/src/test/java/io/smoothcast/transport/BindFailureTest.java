@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,12 +24,12 @@ class BindFailureTest {
         try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             InetSocketAddress busy = new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort());
             RelayNode node = RelayNode.builder().bindAddress(busy).build();
-            long before = threadsNamed("smoothcast-relay"); // other tests' nodes, if any still run
+            Set<Thread> before = threadsNamed("smoothcast-relay"); // other tests' nodes, if any still run
 
             UncheckedIOException e = assertThrows(UncheckedIOException.class, node::start);
 
             assertTrue(e.getMessage().contains(String.valueOf(busy.getPort())), e.getMessage());
-            assertEquals(before, threadsNamed("smoothcast-relay"), "the node's I/O threads were stopped");
+            assertEquals(Set.of(), startedAndStillAlive("smoothcast-relay", before), "the node's I/O threads were stopped");
             node.close();
         }
     }
@@ -38,17 +40,33 @@ class BindFailureTest {
             InetSocketAddress busy = new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort());
             NetworkEmulator emulator = NetworkEmulator.builder()
                     .target(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)).bindAddress(busy).build();
-            long before = threadsNamed("smoothcast-emulator");
+            Set<Thread> before = threadsNamed("smoothcast-emulator");
 
             assertThrows(UncheckedIOException.class, emulator::start);
 
-            assertEquals(before, threadsNamed("smoothcast-emulator"), "the emulator's I/O thread was stopped");
+            assertEquals(Set.of(), startedAndStillAlive("smoothcast-emulator", before),
+                    "the emulator's I/O thread was stopped");
             emulator.close(); // used to throw a NullPointerException: no channel was ever bound
         }
     }
 
-    private static long threadsNamed(String prefix) {
+    private static Set<Thread> threadsNamed(String prefix) {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).collect(Collectors.toSet());
+    }
+
+    /**
+     * The threads with this prefix that were not there before and are still alive. A thread
+     * whose event loop has terminated may still be finishing its run() when the shutdown's future
+     * completes: each is joined (at most 5 s, which only a leaked thread would use up).
+     */
+    private static Set<Thread> startedAndStillAlive(String prefix, Set<Thread> before) throws InterruptedException {
+        Set<Thread> started = threadsNamed(prefix);
+        started.removeAll(before);
+        for (Thread t : started) {
+            t.join(5_000);
+        }
+        started.removeIf(t -> !t.isAlive());
+        return started;
     }
 }

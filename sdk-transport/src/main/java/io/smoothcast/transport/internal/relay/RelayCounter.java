@@ -54,6 +54,11 @@ public enum RelayCounter {
     SOURCE_NACKED_PACKETS,
     /** RTX packets received from sources and restored. */
     SOURCE_RTX_RECEIVED,
+    /**
+     * Of {@link #SOURCE_RTX_RECEIVED}, those of a packet this node already held (a late repair,
+     * or the source's tail loss probe of a packet that arrived): not forwarded again.
+     */
+    SOURCE_RTX_ALREADY_HELD,
     /** Keyframe requests (PLI) received from subscribers. */
     PLI_RECEIVED,
     /** Keyframe requests sent to publishers. */

@@ -221,7 +221,12 @@ public final class RelayEngine implements DatagramReceiver {
         restoreAndFanOut(stream, track, packet, nowNs);
     }
 
-    /** A retransmission this node asked its source for: forwarded as the original packet. */
+    /**
+     * A retransmission from the source (asked for by this node, or the source's tail loss probe):
+     * forwarded as the original packet, unless this node already has that packet. Then every
+     * subscriber was sent it already (or can NACK this node for it), and forwarding it again
+     * would cost one duplicate per subscriber: it is counted and dropped.
+     */
     private void restoreAndFanOut(RelayStream stream, RelayTrack track, ByteBuf rtx, long nowNs) {
         ByteBuf original = RtxPackets.fromRtx(out.allocator(), rtx, track.track.payloadType(), track.track.ssrc());
         if (original == null) {
@@ -230,6 +235,10 @@ public final class RelayEngine implements DatagramReceiver {
         }
         try {
             counters.increment(RelayCounter.SOURCE_RTX_RECEIVED);
+            if (track.cache.get(RtpHeaders.sequenceNumber(original, original.readerIndex())) != null) {
+                counters.increment(RelayCounter.SOURCE_RTX_ALREADY_HELD);
+                return;
+            }
             fanOut(stream, track, original, true, nowNs);
         } finally {
             original.release();

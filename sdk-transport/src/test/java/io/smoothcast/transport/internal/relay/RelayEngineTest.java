@@ -530,6 +530,47 @@ class RelayEngineTest {
         assertEquals(2, counters.get(RelayCounter.TAIL_PROBES_SENT));
     }
 
+    /**
+     * The publisher's RTX of a packet the node already holds (its tail loss probe when the node's
+     * feedback was late, or a second repair) would reach every subscriber a second time: counted
+     * and dropped. A repair of a packet the node lacks is still forwarded.
+     */
+    @Test
+    void sourceRtxOfAPacketTheNodeHolds_isNotForwardedAgain_aRepairOfAMissingOneIs() {
+        publish(List.of(VIDEO_LOW));
+        subscribe(VIEWER_1, 2);
+        subscribe(VIEWER_2, 2);
+        for (int seq = 100; seq <= 110; seq++) {
+            if (seq != 105) { // lost on the uplink
+                receive(numberedRtp(VIDEO_LOW.ssrc(), seq, 96, payload(seq)), PUBLISHER);
+            }
+        }
+        out.drain();
+
+        receive(publisherRtx(VIDEO_LOW, 7, 110), PUBLISHER); // a probe of the newest: already here
+        assertEquals(Map.of(), mediaSequencesSent(), "a duplicate would go to every subscriber");
+        receive(publisherRtx(VIDEO_LOW, 8, 105), PUBLISHER); // the repair of the lost packet
+        assertEquals(Map.of(VIEWER_1, List.of(105), VIEWER_2, List.of(105)), mediaSequencesSent());
+        receive(publisherRtx(VIDEO_LOW, 9, 105), PUBLISHER); // the same repair again
+        assertEquals(Map.of(), mediaSequencesSent());
+
+        assertEquals(3, counters.get(RelayCounter.SOURCE_RTX_RECEIVED));
+        assertEquals(2, counters.get(RelayCounter.SOURCE_RTX_ALREADY_HELD));
+    }
+
+    /** The sequence numbers of the VIDEO_LOW media packets the node sent, per viewer; drains all. */
+    private Map<InetSocketAddress, List<Integer>> mediaSequencesSent() {
+        Map<InetSocketAddress, List<Integer>> sequences = new HashMap<>();
+        RtpPacketView view = new RtpPacketView();
+        for (RecordingSender.Sent sent : out.drain()) {
+            byte[] bytes = sent.bytes();
+            if (view.wrap(bytes, 0, bytes.length) == ParseStatus.OK && view.ssrc() == VIDEO_LOW.ssrc()) {
+                sequences.computeIfAbsent(sent.recipient(), r -> new ArrayList<>()).add(view.sequenceNumber());
+            }
+        }
+        return sequences;
+    }
+
     @Test
     void nackForPacketsNoLongerCached_countsMisses() {
         publish(List.of(VIDEO_LOW));
