@@ -375,15 +375,8 @@ public final class Viewer implements AutoCloseable {
                 if (playoutThread != null) {
                     LockSupport.unpark(playoutThread);
                 }
-                if (channel != null) { // null only when start() failed before its socket was bound
-                    channel.eventLoop().submit(() -> {
-                        if (ticker != null) {
-                            ticker.cancel(false);
-                        }
-                        engine.close(clock.nanoTime());
-                    }).awaitUninterruptibly(5, TimeUnit.SECONDS);
-                    channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-                }
+                // channel is null when start() failed before its socket was bound
+                UdpTransport.closeClientChannel(channel, ticker, () -> engine.close(clock.nanoTime()));
                 if (sharedIo == null) {
                     UdpTransport.shutdown(group);
                 }
