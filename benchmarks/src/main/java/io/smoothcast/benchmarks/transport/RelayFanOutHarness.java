@@ -21,6 +21,7 @@ import io.smoothcast.transport.internal.control.Track;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -81,6 +82,16 @@ import java.util.concurrent.locks.LockSupport;
  * that the source address is local ({@code __ip_dev_find} in the route lookup; BENCHMARKS.md,
  * "Relay fan-out, session 10").
  *
+ * <p>With {@code -Dharness.sink=ifb} (or {@code ifb:A.B.C.D/N}, default subnet 10.213.0.0/24;
+ * Linux, root) the copies go to a network device that drops them ({@link SinkDevice}) instead of
+ * the subscriber sockets: the subscribers join from the subnet's second address, which is then
+ * removed from the machine, and the relay (bound to the wildcard, reached by them at the
+ * subnet's first address) sends every copy through the transmit path it would take towards a
+ * network card, without the loopback receive that otherwise runs on the sender's CPU for each
+ * copy. The harness has no reader then and measures no latency (the copies never arrive); it
+ * counts the datagrams the device dropped. GStreamer's mode sends to the same device. The
+ * device is deleted at the end of the run, also when it fails.
+ *
  * <p>{@code fanOutThreads} is the relay's number of sending threads, as
  * {@link io.smoothcast.transport.RelayNode.Builder#fanOutThreads} (default 1 here); "per
  * CPU second" then divides by the CPU time of all of them, and the residence of a datagram is
@@ -111,6 +122,8 @@ public final class RelayFanOutHarness {
      * {@code -k CLOCK_MONOTONIC} ({@code benchmarks/scripts/sched_slowest_fanouts.py}).
      */
     static final String RESIDENCE_DUMP_PROPERTY = "harness.residenceDump";
+    /** 127.0.0.1 (not {@code getLoopbackAddress()}, which is ::1 with java.net.preferIPv6Addresses). */
+    private static final InetAddress LOOPBACK = ipv4Loopback();
     private static final Track TRACK = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 8_000_000);
 
     private RelayFanOutHarness() {
@@ -140,22 +153,38 @@ public final class RelayFanOutHarness {
         ResidenceLog residenceLog = new ResidenceLog(1 << 20);
         UdpTransport transport = UdpTransport.best();
         RelayConfig config = new RelayConfig(1, 500, SESSION_TIMEOUT_MS, 1024, 200, 100_000, 100_000, null);
-        String bind = System.getProperty("harness.relayBind", "127.0.0.1");
-        RelayChannels relay = RelayChannels.start(transport, new InetSocketAddress(bind, 0), fanOutThreads,
-                NanoClock.system(), config, counters, RelaySecurity.NONE, residenceLog);
-        try {
-            InetSocketAddress node = new InetSocketAddress("127.0.0.1", relay.localAddress().getPort());
-            DatagramChannel publisher = open();
+        SinkDevice sink = SinkDevice.createIfAsked();
+        // Towards the sink the copies leave from the device's address: a socket bound to 127.0.0.1
+        // cannot send off loopback (the route lookup refuses a loopback source).
+        String bind = System.getProperty("harness.relayBind", sink == null ? "127.0.0.1" : "0.0.0.0");
+        if (sink != null && InetAddress.getByName(bind).isLoopbackAddress()) {
+            sink.close();
+            throw new IllegalArgumentException("-D" + SinkDevice.PROPERTY + " needs the relay bound to the wildcard"
+                    + " or the sink's address, not " + bind);
+        }
+        RelayChannels relay = null;
+        try (SinkDevice closedAtEnd = sink) {
+            relay = RelayChannels.start(transport, new InetSocketAddress(bind, 0), fanOutThreads,
+                    NanoClock.system(), config, counters, RelaySecurity.NONE, residenceLog);
+            int port = relay.localAddress().getPort();
+            InetSocketAddress node = new InetSocketAddress("127.0.0.1", port);
+            DatagramChannel publisher = open(LOOPBACK);
             request(publisher, node, new ControlMessage.Hello(1, 500));
             request(publisher, node, new ControlMessage.Publish("harness", List.of(TRACK)));
+            InetSocketAddress nodeForSubscribers = sink == null ? node : new InetSocketAddress(sink.nodeAddress(), port);
             DatagramChannel[] sockets = new DatagramChannel[subscribers];
             Selector selector = Selector.open();
             for (int i = 0; i < subscribers; i++) {
-                sockets[i] = open();
-                request(sockets[i], node, new ControlMessage.Hello(100 + i, 500));
-                request(sockets[i], node, new ControlMessage.Subscribe("harness", 2, 0));
+                sockets[i] = open(sink == null ? LOOPBACK : sink.subscriberAddress());
+                request(sockets[i], nodeForSubscribers, new ControlMessage.Hello(100 + i, 500));
+                request(sockets[i], nodeForSubscribers, new ControlMessage.Subscribe("harness", 2, 0));
                 sockets[i].configureBlocking(false);
-                sockets[i].register(selector, SelectionKey.OP_READ);
+                if (sink == null) {
+                    sockets[i].register(selector, SelectionKey.OP_READ);
+                }
+            }
+            if (sink != null) {
+                sink.detachSubscribers();
             }
             RelayThreadPinning.pinIfAsked(); // every relay thread has started by now (the joins ran on them)
             RelayRealtimePriority.applyIfAsked();
@@ -164,12 +193,7 @@ public final class RelayFanOutHarness {
             long[] latencyNs = new long[(int) Math.min(totalOut, 2_000_000)];
             long[] received = new long[1];
             AtomicBoolean reading = new AtomicBoolean(true);
-            Thread reader = new Thread(() -> {
-                ReaderPriority.lowerCurrentThread();
-                read(selector, latencyNs, received, reading);
-            }, "harness-reader");
-            reader.setDaemon(true); // never keeps the JVM alive after a failed run
-            reader.start();
+            Thread reader = startReader(sink == null, selector, latencyNs, received, reading);
 
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             // Setup traffic (joins) and the warm-up are not timed: start the residence record now.
@@ -177,15 +201,16 @@ public final class RelayFanOutHarness {
             long relayCpuBefore = relayCpuNs(mx);
             long relayUserBefore = relayUserNs(mx);
             long forwardedBefore = counters.get(RelayCounter.PACKETS_FORWARDED);
+            long droppedBefore = sink == null ? 0 : sink.dropped();
             double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             send(publisher, node, rateIn, seconds, firstTimed, transportSequence);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (received[0] < totalOut && System.nanoTime() - deadline < 0) {
+            while ((sink == null ? received[0] : counters.get(RelayCounter.PACKETS_FORWARDED) - forwardedBefore)
+                    < totalOut && System.nanoTime() - deadline < 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // drain what is in flight
             }
-            reading.set(false);
-            selector.wakeup();
-            reader.join();
+            stopReader(reader, selector, reading);
+            long sinkDropped = sink == null ? 0 : sink.dropped() - droppedBefore;
             long relayCpuNs = relayCpuNs(mx) - relayCpuBefore;
             long relayUserNs = relayUserNs(mx) - relayUserBefore;
             double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -204,13 +229,20 @@ public final class RelayFanOutHarness {
                     relay.fanOutThreads());
             System.out.printf("load average before=%.2f after=%.2f; Netty leak detection %s%n", loadBefore, loadAfter,
                     io.netty.util.ResourceLeakDetector.getLevel());
-            System.out.printf("forwarded=%d of %d offered, received=%d (%.2f %% lost on the host)%n", forwarded,
-                    totalOut, received[0], 100.0 * (forwarded - received[0]) / Math.max(1, forwarded));
+            if (sink == null) {
+                System.out.printf("forwarded=%d of %d offered, received=%d (%.2f %% lost on the host)%n", forwarded,
+                        totalOut, received[0], 100.0 * (forwarded - received[0]) / Math.max(1, forwarded));
+            } else {
+                System.out.printf("forwarded=%d of %d offered, to %s (bound %s); datagrams dropped by %s=%d%n",
+                        forwarded, totalOut, sink.subscriberAddress().getHostAddress(), bind, SinkDevice.DEVICE,
+                        sinkDropped);
+            }
             System.out.printf("relay I/O threads CPU=%.2f s -> %.0f packets forwarded per CPU second"
                     + " (%.2f us of relay CPU per packet out)%n",
                     relayCpuNs / 1e9, forwarded / (relayCpuNs / 1e9), relayCpuNs / 1e3 / Math.max(1, forwarded));
-            System.out.printf("of which in user space=%.2f us per packet out, in the kernel (the sendmmsg and"
-                    + " loopback delivery)=%.2f us%n", relayUserNs / 1e3 / Math.max(1, forwarded),
+            System.out.printf("of which in user space=%.2f us per packet out, in the kernel (%s)=%.2f us%n",
+                    relayUserNs / 1e3 / Math.max(1, forwarded),
+                    sink == null ? "the sendmmsg and loopback delivery" : "the sendmmsg to " + SinkDevice.DEVICE,
                     (relayCpuNs - relayUserNs) / 1e3 / Math.max(1, forwarded));
             System.out.printf("forwarded per wall second=%.0f%n", forwarded / (double) seconds);
             if (residence.length > 0) {
@@ -224,51 +256,107 @@ public final class RelayFanOutHarness {
                         residenceLog.undrained(), relay.handOffDropped(),
                         counters.get(RelayCounter.FAN_OUT_LANE_BEHIND));
             }
-            if (samples > 0) {
-                System.out.printf("latency publisher->subscriber p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
-                        sorted[samples / 2] / 1e6, sorted[(int) (samples * 0.99)] / 1e6, sorted[samples - 1] / 1e6);
-            }
+            printLatency(sink != null, sorted);
             for (DatagramChannel s : sockets) {
                 s.close();
             }
             publisher.close();
             selector.close();
         } finally {
-            relay.close();
+            if (relay != null) {
+                relay.close();
+            }
+        }
+    }
+
+    /**
+     * Starts the measured reader, or none towards the sink device (nothing arrives there).
+     *
+     * @return the reader, or {@code null}
+     */
+    private static Thread startReader(boolean subscribersReceive, Selector selector, long[] latencyNs,
+            long[] received, AtomicBoolean reading) {
+        if (!subscribersReceive) {
+            return null;
+        }
+        Thread reader = new Thread(() -> {
+            ReaderPriority.lowerCurrentThread();
+            read(selector, latencyNs, received, reading);
+        }, "harness-reader");
+        reader.setDaemon(true); // never keeps the JVM alive after a failed run
+        reader.start();
+        return reader;
+    }
+
+    private static void stopReader(Thread reader, Selector selector, AtomicBoolean reading)
+            throws InterruptedException {
+        if (reader != null) {
+            reading.set(false);
+            selector.wakeup();
+            reader.join();
+        }
+    }
+
+    private static void printLatency(boolean toSink, long[] sorted) {
+        int samples = sorted.length;
+        if (toSink) {
+            System.out.println("latency: not measured towards " + SinkDevice.DEVICE + " (the copies never arrive;"
+                    + " the loopback mode measures it)");
+        } else if (samples > 0) {
+            System.out.printf("latency publisher->subscriber p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
+                    sorted[samples / 2] / 1e6, sorted[(int) (samples * 0.99)] / 1e6, sorted[samples - 1] / 1e6);
         }
     }
 
     /** The baseline: GStreamer's multiudpsink fans the same packets out. */
     private static void runGStreamer(int subscribers, int rateIn, int seconds) throws Exception {
-        DatagramChannel probe = open();
+        try (SinkDevice sink = SinkDevice.createIfAsked()) {
+            runGStreamer(subscribers, rateIn, seconds, sink);
+        }
+    }
+
+    /**
+     * The baseline towards the subscriber sockets ({@code sink == null}) or towards the sink
+     * device: the subscribers' addresses and ports are the same either way, only the sink's are
+     * no longer local when gst-launch starts.
+     */
+    private static void runGStreamer(int subscribers, int rateIn, int seconds, SinkDevice sink) throws Exception {
+        DatagramChannel probe = open(LOOPBACK);
         int port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
         probe.close();
         InetSocketAddress node = new InetSocketAddress("127.0.0.1", port);
         DatagramChannel[] sockets = new DatagramChannel[subscribers];
         StringBuilder clients = new StringBuilder();
         Selector selector = Selector.open();
+        InetAddress subscriberAddress = sink == null ? LOOPBACK : sink.subscriberAddress();
         for (int i = 0; i < subscribers; i++) {
-            sockets[i] = open();
+            sockets[i] = open(subscriberAddress);
             sockets[i].configureBlocking(false);
-            sockets[i].register(selector, SelectionKey.OP_READ);
-            clients.append(i == 0 ? "" : ",").append("127.0.0.1:")
+            if (sink == null) {
+                sockets[i].register(selector, SelectionKey.OP_READ);
+            }
+            clients.append(i == 0 ? "" : ",").append(subscriberAddress.getHostAddress()).append(':')
                     .append(((InetSocketAddress) sockets[i].getLocalAddress()).getPort());
+        }
+        if (sink != null) {
+            sink.detachSubscribers();
         }
         Process gst = new ProcessBuilder("timeout", "-s", "KILL", String.valueOf(seconds + 30), "gst-launch-1.0", "-q",
                 "udpsrc", "address=127.0.0.1", "port=" + port, "buffer-size=4194304", "!",
                 "multiudpsink", "clients=" + clients, "sync=false", "async=false")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            DatagramChannel publisher = open();
+            DatagramChannel publisher = open(LOOPBACK);
             // Wait (at most 10 s) until the pipeline forwards: send probes until one arrives.
             ByteBuffer probeIn = ByteBuffer.allocate(2048);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             boolean ready = false;
+            long droppedBeforeProbes = sink == null ? 0 : sink.dropped();
             while (!ready && System.nanoTime() - deadline < 0) {
                 publisher.send(ByteBuffer.wrap(new byte[] {0}), node);
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                 probeIn.clear();
-                ready = sockets[0].receive(probeIn) != null;
+                ready = sink == null ? sockets[0].receive(probeIn) != null : sink.dropped() > droppedBeforeProbes;
             }
             if (!ready) {
                 throw new IllegalStateException("gst-launch-1.0 did not start forwarding");
@@ -288,34 +376,32 @@ public final class RelayFanOutHarness {
             long[] latencyNs = new long[(int) Math.min(totalOut, 2_000_000)];
             long[] received = new long[1];
             AtomicBoolean reading = new AtomicBoolean(true);
-            Thread reader = new Thread(() -> {
-                ReaderPriority.lowerCurrentThread();
-                read(selector, latencyNs, received, reading);
-            }, "harness-reader");
-            reader.setDaemon(true); // never keeps the JVM alive after a failed run
-            reader.start();
+            Thread reader = startReader(sink == null, selector, latencyNs, received, reading);
             long cpuBefore = processCpuNs(gstLaunch.pid());
+            long droppedBefore = sink == null ? 0 : sink.dropped();
             send(publisher, node, rateIn, seconds, firstTimed, false);
             long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (received[0] < totalOut && System.nanoTime() - drainUntil < 0) {
+            while ((sink == null ? received[0] : sink.dropped() - droppedBefore) < totalOut
+                    && System.nanoTime() - drainUntil < 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
             long cpuNs = processCpuNs(gstLaunch.pid()) - cpuBefore;
-            reading.set(false);
-            selector.wakeup();
-            reader.join();
+            long delivered = sink == null ? received[0] : sink.dropped() - droppedBefore;
+            stopReader(reader, selector, reading);
             int samples = (int) Math.min(received[0], latencyNs.length);
             long[] sorted = Arrays.copyOf(latencyNs, samples);
             Arrays.sort(sorted);
             System.out.printf("baseline gstreamer multiudpsink: subscribers=%d rateIn=%d pps seconds=%d%n",
                     subscribers, rateIn, seconds);
-            System.out.printf("received=%d of %d offered%n", received[0], totalOut);
-            System.out.printf("gst-launch CPU=%.2f s -> %.0f packets delivered per CPU second%n",
-                    cpuNs / 1e9, received[0] / (cpuNs / 1e9));
-            if (samples > 0) {
-                System.out.printf("latency publisher->subscriber p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
-                        sorted[samples / 2] / 1e6, sorted[(int) (samples * 0.99)] / 1e6, sorted[samples - 1] / 1e6);
+            if (sink == null) {
+                System.out.printf("received=%d of %d offered%n", received[0], totalOut);
+            } else {
+                System.out.printf("sent to %s, dropped by %s=%d of %d offered%n",
+                        sink.subscriberAddress().getHostAddress(), SinkDevice.DEVICE, delivered, totalOut);
             }
+            System.out.printf("gst-launch CPU=%.2f s -> %.0f packets %s per CPU second%n",
+                    cpuNs / 1e9, delivered / (cpuNs / 1e9), sink == null ? "delivered" : "sent");
+            printLatency(sink != null, sorted);
             publisher.close();
         } finally {
             gst.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
@@ -335,11 +421,19 @@ public final class RelayFanOutHarness {
         return ticks * 10_000_000L;
     }
 
-    private static DatagramChannel open() throws IOException {
+    private static DatagramChannel open(InetAddress address) throws IOException {
         DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
         channel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-        channel.bind(new InetSocketAddress("127.0.0.1", 0));
+        channel.bind(new InetSocketAddress(address, 0));
         return channel;
+    }
+
+    private static InetAddress ipv4Loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // not thrown for a 4-byte address
+        }
     }
 
     /** Sends a request and waits (blocking, 2 s at most) for the answer with the same id. */
