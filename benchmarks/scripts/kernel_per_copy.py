@@ -4,6 +4,9 @@ of runs of kernel_per_copy.sh, side by side (BENCHMARKS.md, "Relay fan-out, sess
 
 Usage: kernel_per_copy.py A1.data,A2.data B1.data,B2.data ...
 
+With -Dharness.sink=ifb the copies end in ifb_xmit (freed there) instead of loopback_xmit and the
+loopback receive (net_rx_action); BENCHMARKS.md, "Relay fan-out towards a dropping device".
+
 Each group's figure is the mean over its runs, in nanoseconds per copy: a sample is 1/4000 s and a
 run's 4 s window holds 400 000 copies, so one sample per run is 0.625 ns per copy.
 """
@@ -15,7 +18,8 @@ NS_PER_SAMPLE = 1e9 / 4000 / 400000
 INCLUSIVE = [
     '__sys_sendmmsg', 'udpv6_sendmsg', 'udp_sendmsg', 'copy_msghdr_from_user', 'move_addr_to_kernel',
     'ip_route_output_flow', '__ip_dev_find', 'ip_make_skb', '__alloc_skb', 'allocate_slab', '_copy_from_iter',
-    'udp_send_skb', 'loopback_xmit', 'sock_wfree', '__local_bh_enable_ip', 'net_rx_action', 'process_backlog',
+    'udp_send_skb', 'ip_finish_output2', '__dev_queue_xmit', 'sch_direct_xmit', 'ifb_xmit', 'loopback_xmit',
+    'sock_wfree', '__local_bh_enable_ip', 'net_rx_action', 'process_backlog',
     'skb_defer_free_flush', '__udp_enqueue_schedule_skb', 'sock_def_readable', 'do_epoll_wait', 'schedule']
 
 

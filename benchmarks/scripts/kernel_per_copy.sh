@@ -10,6 +10,9 @@
 # udpsrc0:src streaming thread, which also runs multiudpsink) at 4 kHz with call graphs from
 # 3.5 s to 7.5 s into the run: 400 000 copies. Keeps $OUT/TIME-LABEL-MODE.{data,txt}
 # (OUT defaults to /tmp/kernel-per-copy) and prints one line.
+# With -Dharness.sink=ifb among the JVM options (both modes) the copies go to a device that drops
+# them (RelayFanOutHarness's Javadoc); the harness deletes it at the end, and so does this script
+# if the run was killed before it could.
 set -uo pipefail
 label=$1
 jar=$2
@@ -41,6 +44,9 @@ if [ -z "$tid" ]; then
 fi
 perf record -q -g -e cpu-clock -F 4000 -t "$tid" -o "$out/$tag.data" -- sleep 4 > /dev/null 2>&1
 wait $jvm
+if [ -e /sys/class/net/sc-sink0 ]; then
+  ip link del sc-sink0 && echo "deleted sc-sink0, left by the run" >&2
+fi
 perf script -i "$out/$tag.data" -G -F ip 2> /dev/null | awk -v label="$label/$mode" '
   NF { n++; if (substr($1, 1, 4) == "ffff") k++ }
   END { printf "%s samples=%d kernel=%.3f us user=%.3f us per copy", label, n, k / 4000 / 400000 * 1e6,

@@ -40,6 +40,11 @@ final class SinkDevice implements AutoCloseable {
     static final String PROPERTY = "harness.sink";
     static final String DEVICE = "sc-sink0";
     private static final String DEFAULT_SUBNET = "10.213.0.0/24";
+    /**
+     * Held while the device is set up and while it is deleted: a SIGTERM in the middle of the
+     * set-up runs the shutdown hook, which then waits for the device to exist before deleting it.
+     */
+    private static final Object SETUP = new Object();
 
     private final Inet4Address nodeAddress;
     private final Inet4Address subscriberAddress;
@@ -77,12 +82,14 @@ final class SinkDevice implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(sink.deleteAtExit);
         try {
-            ip("link", "add", DEVICE, "type", "ifb");
-            // No IPv6 on it: router solicitations and MLD reports would be counted as copies.
-            Files.writeString(Path.of("/proc/sys/net/ipv6/conf", DEVICE, "disable_ipv6"), "1");
-            ip("link", "set", DEVICE, "up");
-            ip("addr", "add", sink.nodeAddress.getHostAddress() + "/" + sink.prefixLength, "dev", DEVICE);
-            ip("addr", "add", sink.subscriberAddress.getHostAddress() + "/32", "dev", DEVICE);
+            synchronized (SETUP) {
+                ip("link", "add", DEVICE, "type", "ifb");
+                // No IPv6 on it: router solicitations and MLD reports would be counted as copies.
+                Files.writeString(Path.of("/proc/sys/net/ipv6/conf", DEVICE, "disable_ipv6"), "1");
+                ip("link", "set", DEVICE, "up");
+                ip("addr", "add", sink.nodeAddress.getHostAddress() + "/" + sink.prefixLength, "dev", DEVICE);
+                ip("addr", "add", sink.subscriberAddress.getHostAddress() + "/32", "dev", DEVICE);
+            }
         } catch (IOException | RuntimeException | InterruptedException e) {
             sink.close();
             throw e;
@@ -149,7 +156,11 @@ final class SinkDevice implements AutoCloseable {
      * what it is sent and frees among its received-and-dropped packets).
      */
     long dropped() throws IOException {
-        return Long.parseLong(Files.readString(Path.of("/sys/class/net", DEVICE, "statistics", "rx_dropped")).trim());
+        Path counter = Path.of("/sys/class/net", DEVICE, "statistics", "rx_dropped");
+        if (!Files.exists(counter)) {
+            throw new IllegalStateException(DEVICE + " was deleted during the run (by another process?)");
+        }
+        return Long.parseLong(Files.readString(counter).trim());
     }
 
     /** Deletes the device, its addresses and its route. Idempotent. */
@@ -168,16 +179,18 @@ final class SinkDevice implements AutoCloseable {
     }
 
     private static void deleteDevice() {
-        if (!Files.exists(Path.of("/sys/class/net", DEVICE))) {
-            return;
-        }
-        try {
-            ip("link", "del", DEVICE);
-        } catch (IOException | RuntimeException e) {
-            System.err.printf("could not delete %s (delete it with: ip link del %s): %s%n", DEVICE, DEVICE, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            System.err.printf("interrupted deleting %s (delete it with: ip link del %s)%n", DEVICE, DEVICE);
+        synchronized (SETUP) {
+            if (!Files.exists(Path.of("/sys/class/net", DEVICE))) {
+                return;
+            }
+            try {
+                ip("link", "del", DEVICE);
+            } catch (IOException | RuntimeException e) {
+                System.err.printf("could not delete %s (delete it with: ip link del %s): %s%n", DEVICE, DEVICE, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                System.err.printf("interrupted deleting %s (delete it with: ip link del %s)%n", DEVICE, DEVICE);
+            }
         }
     }
 
