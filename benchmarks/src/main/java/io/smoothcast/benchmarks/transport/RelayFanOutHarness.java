@@ -54,7 +54,8 @@ import java.util.concurrent.locks.LockSupport;
  * to the end of the flush that wrote its copies.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.transport.RelayFanOutHarness \
+ * java [-Dharness.sink=ifb[:A.B.C.D/N]] [-Dharness.readerNice=N] [other -Dharness options below] \
+ *     -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.transport.RelayFanOutHarness \
  *     [subscribers=200] [packetsPerSecondIn=500] [seconds=10] [relay|relay-noext|gstreamer] [fanOutThreads]
  * </pre>
  *
