@@ -77,7 +77,8 @@ public final class RetransmissionBudget {
      * Whether {@code sizeBytes} more would stay within the budget; counts nothing.
      *
      * @param sizeBytes the retransmission's size in bytes
-     * @param targetBitrateBps the congestion controller's current target in bit/s
+     * @param targetBitrateBps the rate the retransmissions may use in bit/s: the congestion
+     *     controller's current target, or the share of it the sender gives them
      * @param nowNs the current time
      * @return true if the bytes of the window plus {@code sizeBytes} fit {@code targetBitrateBps}
      *     over the window, and one more packet fits {@link #maxPackets}
@@ -122,6 +123,17 @@ public final class RetransmissionBudget {
     /** @return the retransmitted bytes counted in the current window */
     public long bytesInWindow() {
         return bytesInWindow;
+    }
+
+    /**
+     * The rate of the retransmissions counted in the window, as of now.
+     *
+     * @param nowNs the current time
+     * @return their bytes over the window, in bit/s
+     */
+    public long bitrateBps(long nowNs) {
+        advance(nowNs);
+        return (long) (bytesInWindow * 8 * 1e9 / windowNs);
     }
 
     /** @return the retransmitted packets counted in the current window */
