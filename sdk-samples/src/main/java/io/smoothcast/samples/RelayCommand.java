@@ -178,11 +178,13 @@ final class RelayCommand implements Callable<Integer> {
                     RelayStats s = node.stats();
                     synchronized (out) {
                         out.printf("[%s] sessions %d, publishers %d, subscribers %d, streams %d, %d pkt/s, %d kbps, rtx %d,"
-                                + " rtx limited %d, tail probes %d, I/O thread stalls %d, copies refused %d%n",
+                                + " rtx limited %d, rtx misses %d, tail probes %d (limited %d), I/O thread stalls %d,"
+                                + " copies refused %d%s%n",
                                 region, s.sessions(), s.publishers(), s.subscribers(), s.streams(), s.packetsPerSecond(),
                                 s.bitsPerSecond() / 1000, s.retransmissionsSent(), s.nackRetransmissionsLimited(),
-                                s.tailProbesSent(), s.ioThreadStalls(),
-                                s.nativeCopiesRefused());
+                                s.retransmissionMisses(), s.tailProbesSent(), s.tailProbesLimited(), s.ioThreadStalls(),
+                                s.nativeCopiesRefused(), s.retransmissionBuildFailures() == 0 ? ""
+                                        : ", RTX BUILD FAILURES " + s.retransmissionBuildFailures());
                         out.flush();
                     }
                 });

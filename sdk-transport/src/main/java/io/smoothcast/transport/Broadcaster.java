@@ -72,9 +72,12 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Rate</h2>
  * Packets leave through a pacer (audio before video) at the rate set by a send-side congestion
- * controller (sdk-core, GCC family) fed with the node's transport-wide feedback. Its target is
- * reported through {@link BroadcasterListener#onTargetBitrate}: set the encoder so all tracks
- * together stay under it. Frames larger than the path allows wait in the pacer (at most about
+ * controller (sdk-core, GCC family) fed with the node's transport-wide feedback. Retransmissions
+ * (answers to the node's NACKs, tail loss probes) may use at most half of its target over any
+ * second; what they used over the last second is taken off the target before it is reported
+ * through {@link BroadcasterListener#onTargetBitrate} (and used to pick a rendition), so media
+ * plus retransmissions stay within the target: set the encoder so all tracks together stay
+ * under the reported rate. Frames larger than the path allows wait in the pacer (at most about
  * 2 s, then the pacer speeds up) and are dropped and counted when its queue is full.
  */
 public final class Broadcaster implements AutoCloseable {

@@ -33,10 +33,11 @@ public interface BroadcasterListener {
     }
 
     /**
-     * The congestion controller's target changed by 5 % or more: what the path to the node
-     * carries for all tracks together. Set the encoder(s) so their sum stays below it.
+     * The media target changed by 5 % or more: what the path to the node carries for all tracks
+     * together (the congestion controller's target) less what retransmissions used over the last
+     * second (at most half of it). Set the encoder(s) so their sum stays below it.
      *
-     * @param bitrateBps the new target, in bits per second
+     * @param bitrateBps the new media target, in bits per second
      */
     default void onTargetBitrate(long bitrateBps) {
     }

@@ -97,9 +97,11 @@ public final class RelayStats {
      * @return NACKed sequence numbers not answered because one NACK asked for more than 256
      *     packets, or because the retransmissions sent to its subscriber over the last second had
      *     reached what that subscriber's downlink carries (its congestion controller's estimate,
-     *     at most 10 Mbit/s; 5 Mbit/s before its first transport-cc feedback); a packet the node does not have is
-     *     counted as a miss, never here. A tail loss probe that budget refused is counted here
-     *     too (it shares the budget; not in {@link #tailProbesSent()})
+     *     at most 10 Mbit/s; 5 Mbit/s before its first transport-cc feedback), or its RTX
+     *     packets had reached the budget's packet cap (those bytes over 600, at least 50 a
+     *     second); a packet the node does not have is counted as a miss, never here. Tail loss
+     *     probes the budget refused are {@link #tailProbesLimited()}, not here (until session 11
+     *     they were counted here too)
      */
     public long nackRetransmissionsLimited() {
         return get(RelayCounter.NACK_RETRANSMISSIONS_LIMITED);
@@ -166,9 +168,30 @@ public final class RelayStats {
         return get(RelayCounter.TAIL_PROBES_SENT);
     }
 
-    /** @return NACKed packets that were not in the retransmission cache */
+    /**
+     * @return tail loss probes not sent to a subscriber because its retransmission budget (shared
+     *     with the NACK answers, see {@link #nackRetransmissionsLimited()}) was used up
+     */
+    public long tailProbesLimited() {
+        return get(RelayCounter.TAIL_PROBES_LIMITED);
+    }
+
+    /**
+     * @return NACKed packets that were not in the retransmission cache (a cached packet that
+     *     could not be made RTX is {@link #retransmissionBuildFailures()}, not here; until session
+     *     11 it was counted here)
+     */
     public long retransmissionMisses() {
         return get(RelayCounter.RTX_MISSES);
+    }
+
+    /**
+     * @return cached packets (NACK answers and tail loss probes) that could not be made RTX
+     *     because their RTP header or padding was malformed; the node checks both before caching,
+     *     so anything but 0 is a defect
+     */
+    public long retransmissionBuildFailures() {
+        return get(RelayCounter.RTX_BUILD_FAILED);
     }
 
     /** @return NACKed packets this node was itself still waiting for from its source */
@@ -317,7 +340,9 @@ public final class RelayStats {
                 + ", received=" + datagramsReceived() + ", forwarded=" + packetsForwarded()
                 + ", malformedDropped=" + malformedDropped() + ", unsolicitedDropped=" + unsolicitedDropped()
                 + ", rtxSent=" + retransmissionsSent() + ", tailProbesSent=" + tailProbesSent()
+                + ", tailProbesLimited=" + tailProbesLimited()
                 + ", rtxMisses=" + retransmissionMisses() + ", rtxLimited=" + nackRetransmissionsLimited()
+                + ", rtxBuildFailures=" + retransmissionBuildFailures()
                 + ", rtxPendingFromSource=" + retransmissionsPendingFromSource()
                 + ", sourceRtxReceived=" + sourceRetransmissionsReceived()
                 + ", sourceRtxAlreadyHeld=" + sourceRetransmissionsAlreadyHeld()

@@ -37,8 +37,10 @@ import io.smoothcast.transport.internal.rtx.RtpHeaders;
 import io.smoothcast.transport.internal.rtx.RtxPackets;
 import io.smoothcast.transport.internal.rtx.TailLossProbe;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
+import java.util.SplittableRandom;
 
 /**
  * The broadcaster's protocol logic on its I/O thread: the control conversation, packetizing
@@ -102,8 +104,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     public static final int OWN_STALLS = 16;
     /**
      * NACKed packets (counted in {@link #NACKED_PACKETS} too) and tail loss probes not
-     * retransmitted because the RTX bytes of the last second had used up the congestion
-     * controller's target ({@link RetransmissionBudget}); not in {@link #RTX_SENT}.
+     * retransmitted because the RTX of the last second had used up the retransmission budget
+     * ({@link RetransmissionBudget}: {@link #MAX_RETRANSMISSION_SHARE} of the controller's target,
+     * in bytes and packets); not in {@link #RTX_SENT}.
      */
     public static final int RTX_OVER_BUDGET = 17;
     /**
@@ -112,7 +115,22 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * {@link #RTX_SENT}.
      */
     public static final int TAIL_PROBES_SENT = 18;
-    private static final int COUNTER_COUNT = 19;
+    /**
+     * The media target reported to the application and the rendition selector, bps (gauge): the
+     * controller's target ({@link #TARGET_BITRATE_BPS}) less the rate of the retransmissions
+     * queued over the last second, at most {@link #MAX_RETRANSMISSION_SHARE} of it.
+     */
+    public static final int MEDIA_TARGET_BITRATE_BPS = 19;
+    private static final int COUNTER_COUNT = 20;
+
+    /**
+     * Largest share of the congestion controller's target that retransmissions (NACK answers and
+     * tail loss probes, over any second) may use. The media target is the target less what they
+     * used, so media plus retransmissions stay within the target instead of adding up to twice
+     * it under heavy loss. libwebrtc does the same: the encoder gets the target less the measured
+     * protection rate (NACK and FEC), that share capped at one half.
+     */
+    static final double MAX_RETRANSMISSION_SHARE = 0.5;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -121,6 +139,11 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * packet, in case the first was lost too; feedback reporting the newest packet stops them.
      */
     private static final int TAIL_PROBES_PER_QUIET_PERIOD = 2;
+
+    /** {@link #pacedTracks} entry of an answer to a NACK. */
+    private static final int PACED_RETRANSMISSION = -1;
+    /** {@link #pacedTracks} entries at or below this are tail loss probes ({@link #pacedProbe}). */
+    private static final int FIRST_PACED_PROBE = -2;
 
     /** Ring of packets waiting in the pacer; covers the pacer's four classes of 1024. */
     private static final int PACED_RING = 4096;
@@ -138,7 +161,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         /** A keyframe was requested. */
         void onKeyframeRequested();
 
-        /** The congestion controller's target changed by 5 % or more. */
+        /**
+         * The media target (the congestion controller's target less what retransmissions used
+         * over the last second) changed by 5 % or more.
+         */
         void onTargetBitrate(long bitrateBps);
 
         /** Asks for {@link #onWake} to be called in {@code delayNs} on the I/O thread. */
@@ -182,8 +208,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private final ByteBuf[] pacedPackets = new ByteBuf[PACED_RING];
     private final int[] pacedTransportOffsets = new int[PACED_RING];
     /**
-     * Track of each paced packet; -1 for a retransmission (not cached again); {@code -2 - t} for
-     * a tail loss probe of track {@code t} (not cached again, its number noted for the feedback).
+     * What each paced packet is: the index of its track (an original, cached once sent),
+     * {@link #PACED_RETRANSMISSION}, or {@link #pacedProbe} of a track (a tail loss probe; its
+     * transport-wide number is noted for the feedback). Neither RTX kind is cached again.
      */
     private final int[] pacedTracks = new int[PACED_RING];
     /** Sent packets per track, to answer the node's NACKs with RTX. */
@@ -247,7 +274,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         this.packetizers = new FramePacketizer[tracks.size()];
         this.firstCaptureNs = new long[tracks.size()];
         this.anchored = new boolean[tracks.size()];
-        java.util.SplittableRandom random = new java.util.SplittableRandom(randomSeed);
+        SplittableRandom random = new SplittableRandom(randomSeed);
         for (int i = 0; i < packetizers.length; i++) {
             packetizers[i] = new FramePacketizer(tracks.get(i),
                     RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, random.nextInt(1 << 16));
@@ -261,7 +288,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         this.tailProbes = new TailLossProbe[tracks.size()];
         this.newestTransportSequence = new long[tracks.size()];
         this.probeTransportSequence = new long[tracks.size()];
-        java.util.Arrays.fill(probeTransportSequence, -1);
+        Arrays.fill(probeTransportSequence, -1);
         this.probedSequence = new int[tracks.size()];
         for (int i = 0; i < tracks.size(); i++) {
             sentPackets[i] = new RetransmissionCache(RETRANSMISSION_CACHE_PACKETS);
@@ -279,11 +306,21 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         };
     }
 
+    /** The {@link #pacedTracks} entry of a tail loss probe of a track. */
+    private static int pacedProbe(int trackIndex) {
+        return FIRST_PACED_PROBE - trackIndex;
+    }
+
+    /** The track a {@link #pacedTracks} entry at or below {@link #FIRST_PACED_PROBE} probes. */
+    private static int probedTrack(int pacedEntry) {
+        return FIRST_PACED_PROBE - pacedEntry;
+    }
+
     /**
      * Puts a packet in the pacer's queue.
      *
-     * @param trackIndex the track whose sent-packet cache keeps it once sent, -1 (an RTX) or
-     *     {@code -2 - t} (a tail loss probe of track {@code t})
+     * @param trackIndex the track whose sent-packet cache keeps it once sent,
+     *     {@link #PACED_RETRANSMISSION} or {@link #pacedProbe} of a track
      */
     private boolean enqueuePacket(ByteBuf packet, PacketPriority priority, int trackIndex, int transportSequenceOffset) {
         long handle = nextHandle;
@@ -329,8 +366,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                 tailProbes[trackIndex].onSent(sequenceNumber, nowNs);
                 newestTransportSequence[trackIndex] = transportSequence;
                 probeTransportSequence[trackIndex] = -1;
-            } else if (trackIndex <= -2) {
-                int probed = -2 - trackIndex;
+            } else if (trackIndex <= FIRST_PACED_PROBE) {
+                int probed = probedTrack(trackIndex);
                 // A probe waits behind video in the pacer: one the track's next packet overtook
                 // carries an older tail, and its report must not stop the probes of the new one.
                 if (probedSequence[probed] == tailProbes[probed].newestSequence()) {
@@ -435,7 +472,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
     /**
      * Queues RTX (RFC 4588) for every NACKed packet still in the sent-packet cache, as far as the
-     * retransmission budget allows (RTX bytes over the last second at most the current target).
+     * retransmission budget allows (RTX over the last second at most
+     * {@link #MAX_RETRANSMISSION_SHARE} of the current target, in bytes and packets).
      */
     private void answerNack(long nowNs) {
         int trackIndex = -1;
@@ -457,7 +495,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                     continue;
                 }
                 counters.increment(NACKED_PACKETS);
-                if (retransmit(trackIndex, (pid + bit + 1) & 0xFFFF, -1)) {
+                if (retransmit(trackIndex, (pid + bit + 1) & 0xFFFF, PACED_RETRANSMISSION)) {
                     counters.increment(RTX_SENT);
                     queued = true;
                 }
@@ -471,8 +509,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /**
      * Queues one cached packet as RTX within the retransmission budget.
      *
-     * @param pacedAs the paced packet's track entry: -1 (an answer to a NACK) or {@code -2 -
-     *     trackIndex} (a tail loss probe)
+     * @param pacedAs the paced packet's {@link #pacedTracks} entry: {@link #PACED_RETRANSMISSION}
+     *     or {@link #pacedProbe} of the track
      * @return whether it was queued
      */
     private boolean retransmit(int trackIndex, int sequenceNumber, int pacedAs) {
@@ -481,7 +519,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             return false;
         }
         int rtxBytes = original.readableBytes() + 2; // RFC 4588: the original sequence number in front
-        if (!retransmissionBudget.hasRoomFor(rtxBytes, controller.targetBitrateBps(), currentNs)) {
+        long allowedBps = (long) (controller.targetBitrateBps() * MAX_RETRANSMISSION_SHARE);
+        if (!retransmissionBudget.hasRoomFor(rtxBytes, allowedBps, currentNs)) {
             counters.increment(RTX_OVER_BUDGET);
             return false;
         }
@@ -561,7 +600,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             TailLossProbe probe = tailProbes[t];
             if (probe.isDue(nowNs, supervisor.rttNs())) {
                 probe.onProbed();
-                if (retransmit(t, probe.newestSequence(), -2 - t)) {
+                if (retransmit(t, probe.newestSequence(), pacedProbe(t))) {
                     probedSequence[t] = probe.newestSequence();
                     counters.increment(TAIL_PROBES_SENT);
                     queued = true;
@@ -607,17 +646,26 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         untimedLast = untimedFirst + count - 1; // numbers never sent match no arrival
     }
 
+    /**
+     * Passes the controller's target to the pacer (which carries media and retransmissions alike)
+     * and the media target, the target less what retransmissions used over the last second
+     * ({@link #MAX_RETRANSMISSION_SHARE} at most), to the rendition selector and the application.
+     */
     private void updateTarget(long nowNs) {
         long target = controller.targetBitrateBps();
         pacer.setTargetBitrateBps(target);
         counters.set(TARGET_BITRATE_BPS, target);
+        long retransmissionBps = Math.min(retransmissionBudget.bitrateBps(nowNs),
+                (long) (target * MAX_RETRANSMISSION_SHARE));
+        long media = target - retransmissionBps;
+        counters.set(MEDIA_TARGET_BITRATE_BPS, media);
         if (renditions != null) {
-            renditions.update(target, nowNs); // calls the application's AbrListener on a change
+            renditions.update(media, nowNs); // calls the application's AbrListener on a change
             counters.set(AUDIO_ONLY, renditions.isAudioOnly() ? 1 : 0);
         }
-        if (reportedTargetBps < 0 || Math.abs(target - reportedTargetBps) >= REPORT_THRESHOLD * reportedTargetBps) {
-            reportedTargetBps = target;
-            listener.onTargetBitrate(target);
+        if (reportedTargetBps < 0 || Math.abs(media - reportedTargetBps) >= REPORT_THRESHOLD * reportedTargetBps) {
+            reportedTargetBps = media;
+            listener.onTargetBitrate(media);
         }
     }
 

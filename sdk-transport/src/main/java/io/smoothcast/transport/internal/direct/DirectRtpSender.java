@@ -31,7 +31,8 @@ import java.nio.channels.DatagramChannel;
  * drives the same pieces as the broadcaster engine: the {@link CongestionController} sets the
  * {@link Pacer}'s rate, and NACKed packets are resent as RFC 4588 RTX from a
  * {@link RetransmissionCache}, within a {@link RetransmissionBudget}: the RTX bytes queued over
- * any second stay within the controller's target (a NACK over it is counted in
+ * any second stay within the controller's target, and the RTX packets within the budget's
+ * packet cap (a NACK over either is counted in
  * {@link DirectRtpSenderStats#rtxOverBudget()}, not answered), so a capacity drop does not turn
  * into a flood of resends the path cannot carry either.
  *

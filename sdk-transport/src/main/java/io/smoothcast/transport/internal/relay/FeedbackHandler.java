@@ -24,7 +24,8 @@ import io.smoothcast.transport.internal.rtx.RtxPackets;
  * media packet: the cache look-ups are bounded per NACK ({@link #MAX_RETRANSMISSIONS_PER_NACK}),
  * and the RTX bytes sent to a subscriber session over any second by what its downlink carries
  * ({@link RetransmissionBudget} against the session's {@link SubscriberDownlink} estimate, as
- * the broadcaster bounds its own RTX by its target): after a capacity drop the viewer NACKs
+ * the broadcaster bounds its own RTX by its target; the budget caps the RTX packets too, so small
+ * packets do not go out at many times the rate of full-size ones): after a capacity drop the viewer NACKs
  * everything its full bottleneck dropped, and answering all of it at once would only be
  * dropped again. The estimate is the subscriber's own report, so the budget never exceeds
  * {@link #MAX_RETRANSMISSION_BPS} however high a client claims its downlink is. A NACKed packet that is not in the cache spends nothing of the budget
@@ -163,7 +164,7 @@ final class FeedbackHandler {
                     ? RelayCounter.RTX_PENDING_FROM_SOURCE : RelayCounter.RTX_MISSES);
             return;
         }
-        if (sendRtx(session, track, original, nowNs)) {
+        if (sendRtx(session, track, original, RelayCounter.NACK_RETRANSMISSIONS_LIMITED, nowNs)) {
             counters.increment(RelayCounter.RTX_SENT);
         }
     }
@@ -171,25 +172,27 @@ final class FeedbackHandler {
     /**
      * Sends one subscriber a cached packet as RTX (RFC 4588) with the session's own transport-wide
      * number, within the session's budget: the RTX bytes sent to it over any second stay within
-     * {@link #downlinkBoundBps}. Serves NACK answers and the node's tail loss probes alike.
+     * {@link #downlinkBoundBps}, and the RTX packets within the budget's packet cap. Serves NACK
+     * answers and the node's tail loss probes alike.
      *
-     * @return whether it was sent; a refusal is counted in
-     *     {@link RelayCounter#NACK_RETRANSMISSIONS_LIMITED}, a packet that cannot be made RTX in
-     *     {@link RelayCounter#RTX_MISSES}
+     * @param refusedAs where a refusal by the budget is counted: {@link
+     *     RelayCounter#NACK_RETRANSMISSIONS_LIMITED} or {@link RelayCounter#TAIL_PROBES_LIMITED}
+     * @return whether it was sent; a packet that cannot be made RTX is counted in
+     *     {@link RelayCounter#RTX_BUILD_FAILED}
      */
-    boolean sendRtx(RelaySession session, RelayTrack track, ByteBuf original, long nowNs) {
+    boolean sendRtx(RelaySession session, RelayTrack track, ByteBuf original, RelayCounter refusedAs, long nowNs) {
         int rtxBytes = original.readableBytes() + 2; // RFC 4588: the original sequence number in front
         if (session.retransmissions == null) {
             session.retransmissions = new RetransmissionBudget(RetransmissionBudget.WINDOW_NS);
         }
         if (!session.retransmissions.hasRoomFor(rtxBytes, downlinkBoundBps(session), nowNs)) {
-            counters.increment(RelayCounter.NACK_RETRANSMISSIONS_LIMITED);
+            counters.increment(refusedAs);
             return false;
         }
         ByteBuf rtx = RtxPackets.toRtx(engine.sender().allocator(), original, track.track.rtxPayloadType(),
                 track.track.rtxSsrc(), track.nextRtxSequence);
         if (rtx == null) {
-            counters.increment(RelayCounter.RTX_MISSES);
+            counters.increment(RelayCounter.RTX_BUILD_FAILED);
             return false;
         }
         session.retransmissions.record(rtxBytes, nowNs);

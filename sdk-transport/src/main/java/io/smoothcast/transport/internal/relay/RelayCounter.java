@@ -36,14 +36,17 @@ public enum RelayCounter {
     NACKED_PACKETS,
     /**
      * NACKed sequence numbers not answered because the NACK asked for more than
-     * {@code FeedbackHandler.MAX_RETRANSMISSIONS_PER_NACK} or the RTX bytes sent to the
-     * subscriber over the last second had reached its downlink estimate (a tail loss probe over
-     * that budget is counted here too).
+     * {@code FeedbackHandler.MAX_RETRANSMISSIONS_PER_NACK} or the subscriber's retransmission
+     * budget was used up (its RTX bytes or packets over the last second). Tail loss probes the
+     * budget refused are {@link #TAIL_PROBES_LIMITED}, not here.
      */
     NACK_RETRANSMISSIONS_LIMITED,
     /** RTX packets sent in answer to NACKs. */
     RTX_SENT,
-    /** NACKed packets that were no longer (or never) in the cache. */
+    /**
+     * NACKed packets that were no longer (or never) in the cache. A cached packet that could not
+     * be made RTX is {@link #RTX_BUILD_FAILED}, not here.
+     */
     RTX_MISSES,
     /**
      * NACKed packets the node is itself still asking its source for: not answered now, forwarded
@@ -151,5 +154,16 @@ public enum RelayCounter {
      * 250 ms, so that a subscriber that lost the end of a burst sees the gap and
      * NACKs it. Not in {@link #RTX_SENT}.
      */
-    TAIL_PROBES_SENT
+    TAIL_PROBES_SENT,
+    /**
+     * Tail loss probes not sent to a subscriber because its retransmission budget (RTX bytes or
+     * packets over the last second, shared with the NACK answers) was used up.
+     */
+    TAIL_PROBES_LIMITED,
+    /**
+     * Cached packets (NACK answers and tail loss probes) that could not be made RTX: their RTP
+     * header or padding was malformed. The node checks both before it caches a packet, so this
+     * stays 0 unless that check and the RTX builder disagree (a defect).
+     */
+    RTX_BUILD_FAILED
 }

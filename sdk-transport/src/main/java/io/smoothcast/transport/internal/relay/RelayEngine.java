@@ -320,7 +320,7 @@ public final class RelayEngine implements DatagramReceiver {
                     Subscription subscription = subscribers.get(i);
                     if (getsTrack(subscription, track, sequenceNumber)
                             && !reportedReceived(subscription.session, track.newestTransportSequence(i))
-                            && feedback.sendRtx(subscription.session, track, original, nowNs)) {
+                            && feedback.sendRtx(subscription.session, track, original, RelayCounter.TAIL_PROBES_LIMITED, nowNs)) {
                         counters.increment(RelayCounter.TAIL_PROBES_SENT);
                     }
                 }

@@ -5,7 +5,9 @@ import java.util.Arrays;
 /**
  * Bounds a sender's retransmissions: the RTX bytes queued (or sent) over a sliding window of
  * about one second may not exceed what the congestion controller's current target for that path
- * allows in that window. One instance per path: the broadcaster's to its node, the direct RTP
+ * allows in that window, and neither may the RTX packets exceed {@link #maxPackets}: the bytes
+ * allowed over {@value #PACKET_CAP_BYTES} bytes a packet, at least {@value #MIN_PACKETS_PER_SECOND}
+ * a second. One instance per path: the broadcaster's to its node, the direct RTP
  * sender's to its peer, and the relay's to each subscriber session (bounded by that
  * subscriber's downlink estimate).
  *
@@ -14,6 +16,15 @@ import java.util.Arrays;
  * answers queue up behind one another at far more than the new target, the pacer drains them,
  * and most are lost again. libwebrtc bounds its retransmissions the same way (RTX rate over
  * 1 s at most the target bitrate).
+ *
+ * <p>Why packets too: a byte budget alone lets small packets through at the packet rate of their
+ * size. A 5 Mbit/s budget is 520 full-size (1 200-byte) retransmissions a second, but 4 800 of
+ * 130-byte audio packets, and the cost of a retransmission (the NACK walk, a cache look-up, a
+ * buffer, a send call, and 28 bytes of IP and UDP the budget does not see) is per packet. The
+ * cap lets RTX through at most at twice the packet rate of full-size packets, so a flow of video
+ * packets averaging {@value #PACKET_CAP_BYTES} bytes or more is bounded by bytes alone; the floor
+ * keeps one 20 ms audio track repairable even at 100 % loss on a path whose target is tiny.
+ * libwebrtc bounds retransmissions by bytes only; the packet cap is this project's addition.
  *
  * <p>Only bytes that actually go out are {@linkplain #record recorded}: a NACKed packet that is
  * no longer cached costs nothing, so a burst of unanswerable NACKs (a viewer asking its new node
@@ -32,11 +43,21 @@ public final class RetransmissionBudget {
 
     /** Buckets the window is split into. */
     static final int BUCKETS = 20;
+    /**
+     * Bytes of budget per retransmitted packet the packet cap assumes: half a full-size packet
+     * (the packetizers' default payload bound is 1 200 bytes), so RTX packets go out at most at
+     * twice the rate full-size ones could.
+     */
+    public static final int PACKET_CAP_BYTES = 600;
+    /** Floor of the packet cap, per second of window: one audio track of 20 ms packets. */
+    public static final int MIN_PACKETS_PER_SECOND = 50;
 
     private final long windowNs;
     private final long bucketNs;
     private final long[] bucketBytes = new long[BUCKETS];
+    private final int[] bucketPackets = new int[BUCKETS];
     private long bytesInWindow;
+    private int packetsInWindow;
     /** Index in time ({@code nowNs / bucketNs}) of the newest bucket; valid once {@link #started}. */
     private long newestBucket;
     private boolean started;
@@ -56,15 +77,32 @@ public final class RetransmissionBudget {
      * Whether {@code sizeBytes} more would stay within the budget; counts nothing.
      *
      * @param sizeBytes the retransmission's size in bytes
-     * @param targetBitrateBps the congestion controller's current target in bit/s
+     * @param targetBitrateBps the rate the retransmissions may use in bit/s: the congestion
+     *     controller's current target, or the share of it the sender gives them
      * @param nowNs the current time
      * @return true if the bytes of the window plus {@code sizeBytes} fit {@code targetBitrateBps}
-     *     over the window
+     *     over the window, and one more packet fits {@link #maxPackets}
      */
     public boolean hasRoomFor(int sizeBytes, long targetBitrateBps, long nowNs) {
         advance(nowNs);
-        double allowedBytes = targetBitrateBps / 8.0 * windowNs / 1e9;
-        return bytesInWindow + sizeBytes <= allowedBytes;
+        return bytesInWindow + sizeBytes <= allowedBytes(targetBitrateBps)
+                && packetsInWindow < maxPackets(targetBitrateBps);
+    }
+
+    /**
+     * The packet cap: RTX packets allowed over the window at this target.
+     *
+     * @param targetBitrateBps the congestion controller's current target in bit/s
+     * @return the allowed bytes over {@value #PACKET_CAP_BYTES}, at least
+     *     {@value #MIN_PACKETS_PER_SECOND} per second of window
+     */
+    public long maxPackets(long targetBitrateBps) {
+        long floor = (long) (MIN_PACKETS_PER_SECOND * (windowNs / 1e9));
+        return Math.max(floor, (long) (allowedBytes(targetBitrateBps) / PACKET_CAP_BYTES));
+    }
+
+    private double allowedBytes(long targetBitrateBps) {
+        return targetBitrateBps / 8.0 * windowNs / 1e9;
     }
 
     /**
@@ -75,13 +113,32 @@ public final class RetransmissionBudget {
      */
     public void record(int sizeBytes, long nowNs) {
         advance(nowNs);
-        bucketBytes[(int) Math.floorMod(newestBucket, (long) BUCKETS)] += sizeBytes;
+        int slot = (int) Math.floorMod(newestBucket, (long) BUCKETS);
+        bucketBytes[slot] += sizeBytes;
+        bucketPackets[slot]++;
         bytesInWindow += sizeBytes;
+        packetsInWindow++;
     }
 
     /** @return the retransmitted bytes counted in the current window */
     public long bytesInWindow() {
         return bytesInWindow;
+    }
+
+    /**
+     * The rate of the retransmissions counted in the window, as of now.
+     *
+     * @param nowNs the current time
+     * @return their bytes over the window, in bit/s
+     */
+    public long bitrateBps(long nowNs) {
+        advance(nowNs);
+        return (long) (bytesInWindow * 8 * 1e9 / windowNs);
+    }
+
+    /** @return the retransmitted packets counted in the current window */
+    public int packetsInWindow() {
+        return packetsInWindow;
     }
 
     private void advance(long nowNs) {
@@ -97,7 +154,9 @@ public final class RetransmissionBudget {
         }
         if (steps >= BUCKETS) {
             Arrays.fill(bucketBytes, 0);
+            Arrays.fill(bucketPackets, 0);
             bytesInWindow = 0;
+            packetsInWindow = 0;
             newestBucket = bucket;
             return;
         }
@@ -105,7 +164,9 @@ public final class RetransmissionBudget {
             newestBucket++;
             int slot = (int) Math.floorMod(newestBucket, (long) BUCKETS);
             bytesInWindow -= bucketBytes[slot];
+            packetsInWindow -= bucketPackets[slot];
             bucketBytes[slot] = 0;
+            bucketPackets[slot] = 0;
         }
     }
 }

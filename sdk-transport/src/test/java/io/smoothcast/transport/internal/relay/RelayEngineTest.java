@@ -2,6 +2,7 @@ package io.smoothcast.transport.internal.relay;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,9 +24,11 @@ import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.control.ErrorCode;
 import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.VideoPayloadFormat;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import io.smoothcast.transport.internal.rtx.TailLossProbe;
+import io.smoothcast.transport.internal.rtx.RetransmissionBudget;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -617,8 +620,13 @@ class RelayEngineTest {
         assertEquals(FeedbackHandler.MAX_RETRANSMISSIONS_PER_NACK - 64, counters.get(RelayCounter.RTX_MISSES));
     }
 
+    /**
+     * The packets here are small (about 130 bytes): the bytes of the downlink's start estimate
+     * would let over 4 700 through a second, ten times the rate of full-size packets; the packet
+     * cap of the budget stops them at the bytes over {@link RetransmissionBudget#PACKET_CAP_BYTES}.
+     */
     @Test
-    void nacksOfOneSubscriber_areBoundedByItsDownlinkPerSecond_otherSubscribersKeepTheirOwnBudget() {
+    void nacksOfOneSubscriber_areBoundedByItsDownlinkPerSecond_inPacketsToo_otherSubscribersKeepTheirOwnBudget() {
         publish(List.of(VIDEO_LOW));
         subscribe(VIEWER_1, 2);
         subscribe(VIEWER_2, 2);
@@ -629,7 +637,9 @@ class RelayEngineTest {
         int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO_LOW.ssrc(), new int[] {7}, 1);
         byte[] one = Arrays.copyOf(nack, length);
         // No transport-cc from these viewers: the budget assumes the downlink's start estimate.
-        long perSecond = FeedbackHandler.NO_ESTIMATE_RETRANSMISSION_BPS / 8 / (original.length + 2);
+        long perSecond = FeedbackHandler.NO_ESTIMATE_RETRANSMISSION_BPS / 8 / RetransmissionBudget.PACKET_CAP_BYTES;
+        assertTrue(perSecond * 4 < FeedbackHandler.NO_ESTIMATE_RETRANSMISSION_BPS / 8 / (original.length + 2),
+                "the packet cap, not the bytes, bounds small packets");
         for (int i = 0; i < perSecond + 100; i++) {
             receive(one, VIEWER_1); // all at one instant
         }
@@ -640,12 +650,62 @@ class RelayEngineTest {
         out.drain();
         nowNs += TimeUnit.MILLISECONDS.toNanos(900);
         receive(one, VIEWER_1);
-        assertEquals(0, out.to(VIEWER_1).size(), "the second's bytes are still in the window");
+        assertEquals(0, out.to(VIEWER_1).size(), "the second's retransmissions are still in the window");
         nowNs += TimeUnit.MILLISECONDS.toNanos(100);
         for (int i = 0; i < perSecond + 100; i++) {
             receive(one, VIEWER_1);
         }
         assertEquals(perSecond, out.to(VIEWER_1).size(), "a second later, a second's worth again");
+    }
+
+    /**
+     * A tail loss probe the subscriber's budget refuses is counted apart from the NACKed packets
+     * it refused, so an operator can tell a probe-heavy node from a NACK-heavy one.
+     */
+    @Test
+    void tailProbeOverTheBudget_isCountedAsTailProbesLimited_notAsNackRetransmissionsLimited() {
+        publish(List.of(VIDEO_LOW));
+        subscribe(VIEWER_1, 2);
+        receive(rtp(VIDEO_LOW.ssrc(), 7, 96, payload(7)), PUBLISHER);
+        out.drain();
+        byte[] nack = new byte[64];
+        int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO_LOW.ssrc(), new int[] {7}, 1);
+        byte[] one = Arrays.copyOf(nack, length);
+        long perSecond = FeedbackHandler.NO_ESTIMATE_RETRANSMISSION_BPS / 8 / RetransmissionBudget.PACKET_CAP_BYTES;
+        for (int i = 0; i < perSecond + 3; i++) {
+            receive(one, VIEWER_1); // the second's budget used up by NACK answers
+        }
+        assertEquals(3, counters.get(RelayCounter.NACK_RETRANSMISSIONS_LIMITED));
+        out.drain();
+        for (int tick = 0; tick < 20; tick++) { // 400 ms: the track is quiet past the probe timeout
+            nowNs += TimeUnit.MILLISECONDS.toNanos(20);
+            engine.onTick(nowNs);
+        }
+        assertEquals(1, counters.get(RelayCounter.TAIL_PROBES_LIMITED), "the probe the budget refused");
+        assertEquals(0, counters.get(RelayCounter.TAIL_PROBES_SENT));
+        assertEquals(3, counters.get(RelayCounter.NACK_RETRANSMISSIONS_LIMITED), "NACK refusals only");
+        assertEquals(List.of(), rtxOsnsTo(VIEWER_1, VIDEO_LOW));
+    }
+
+    /**
+     * A cached packet that cannot be made RTX (the node's receive checks should make this
+     * impossible) is a build failure, not a miss: misses say the node did not have the packet.
+     */
+    @Test
+    void cachedPacketThatCannotBeMadeRtx_isCountedAsABuildFailure_notAsAMiss() {
+        FeedbackHandler handler = new FeedbackHandler(engine, counters);
+        RelaySession session = new RelaySession(VIEWER_1, 1, nowNs);
+        RelayTrack track = new RelayTrack(VIDEO_LOW, 64, 0, VideoPayloadFormat.GENERIC);
+        byte[] bytes = rtp(VIDEO_LOW.ssrc(), 7, 96, payload(7));
+        bytes[0] |= 0x20; // the P bit, and a padding count reaching into the header
+        bytes[bytes.length - 1] = (byte) 0xFF;
+        ByteBuf malformed = Unpooled.wrappedBuffer(bytes);
+        assertFalse(handler.sendRtx(session, track, malformed, RelayCounter.NACK_RETRANSMISSIONS_LIMITED, nowNs));
+        malformed.release();
+        assertEquals(1, counters.get(RelayCounter.RTX_BUILD_FAILED));
+        assertEquals(0, counters.get(RelayCounter.RTX_MISSES));
+        assertEquals(0, counters.get(RelayCounter.NACK_RETRANSMISSIONS_LIMITED));
+        assertEquals(0, out.sent.size());
     }
 
     /**

@@ -27,6 +27,38 @@ class RetransmissionBudgetTest {
         assertTrue(budget.hasRoomFor(1, TARGET_BPS * 2, nowNs), "a higher target leaves room");
     }
 
+    /**
+     * 100-byte packets: the 100 000 bytes a second would let 1 000 through, ten times the packet
+     * rate of full-size ones; the packet cap stops them at the bytes over 600.
+     */
+    @Test
+    void smallPackets_areCappedAtTwiceTheFullSizePacketRate_notOnlyByBytes() {
+        RetransmissionBudget budget = new RetransmissionBudget(SECOND);
+        long nowNs = 7 * SECOND;
+        int allowed = 0;
+        while (allowed < 2_000 && budget.hasRoomFor(100, TARGET_BPS, nowNs)) {
+            budget.record(100, nowNs);
+            allowed++;
+        }
+        assertEquals(100_000 / RetransmissionBudget.PACKET_CAP_BYTES, allowed);
+        assertEquals(allowed, budget.packetsInWindow());
+        assertTrue(budget.bytesInWindow() * 8 < TARGET_BPS / 5, "bytes were not what stopped them");
+        assertTrue(budget.hasRoomFor(100, TARGET_BPS, 8 * SECOND), "the packets leave the window too");
+    }
+
+    /** At a tiny target the cap keeps its floor: one 20 ms audio track stays repairable. */
+    @Test
+    void thePacketCap_hasAFloorOfOneAudioTrack() {
+        RetransmissionBudget budget = new RetransmissionBudget(SECOND);
+        assertEquals(RetransmissionBudget.MIN_PACKETS_PER_SECOND, budget.maxPackets(80_000));
+        int allowed = 0;
+        while (allowed < 2_000 && budget.hasRoomFor(20, 80_000, 0)) {
+            budget.record(20, 0);
+            allowed++;
+        }
+        assertEquals(RetransmissionBudget.MIN_PACKETS_PER_SECOND, allowed, "10 000 bytes would allow 500");
+    }
+
     @Test
     void bytesLeaveTheWindowAfterAboutOneSecond() {
         RetransmissionBudget budget = new RetransmissionBudget(SECOND);
