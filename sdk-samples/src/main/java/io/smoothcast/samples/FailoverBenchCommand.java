@@ -1,6 +1,7 @@
 package io.smoothcast.samples;
 
 import io.smoothcast.netsim.LinkModel;
+import io.smoothcast.samples.internal.NodePorts;
 import io.smoothcast.transport.Broadcaster;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
@@ -176,7 +177,8 @@ public final class FailoverBenchCommand implements Callable<Integer> {
         RelayNode[] nodes = new RelayNode[3];
         InetSocketAddress[] addresses = new InetSocketAddress[3];
         for (int i = 0; i < nodes.length; i++) {
-            nodes[i] = RelayNode.builder().build().start();
+            // Below the ephemeral range: a killed node is restarted on its port.
+            nodes[i] = NodePorts.startBelowEphemeralRange(RelayNode.builder());
             addresses[i] = nodes[i].localAddress();
         }
         List<InetSocketAddress> list = List.of(addresses);
@@ -230,7 +232,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
                             resumeMs[resumed - 1]);
                 }
                 log.flush();
-                nodes[victim] = RelayNode.builder().bindAddress(addresses[victim]).build().start();
+                nodes[victim] = NodePorts.restart(addresses[victim]);
             }
             Thread.sleep(settleMs);
             sender.shutdown();
