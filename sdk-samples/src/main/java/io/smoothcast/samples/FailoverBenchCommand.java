@@ -57,18 +57,18 @@ import picocli.CommandLine.Option;
             "", "Exit codes: 0 the bench ran (read its figures), 1 could not run, 2 bad arguments."})
 public final class FailoverBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--kills", defaultValue = "20", description = "Node kills per mode (default ${DEFAULT-VALUE}).")
+    @Option(names = "--kills", defaultValue = "20", description = "Node kills per mode, 1-1000 (default ${DEFAULT-VALUE}).")
     int kills;
 
     @Option(names = "--json", description = "Write the results to this JSON file.")
     Path json;
 
     @Option(names = "--frame-interval-ms", defaultValue = "10",
-            description = "Time between video frames in ms (default ${DEFAULT-VALUE}).")
+            description = "Time between video frames in ms, 1-200 (default ${DEFAULT-VALUE}).")
     int frameIntervalMs;
 
     @Option(names = "--settle-ms", defaultValue = "800",
-            description = "Steady streaming before each kill, in ms (default ${DEFAULT-VALUE}).")
+            description = "Steady streaming before each kill, in ms, 0-60000 (default ${DEFAULT-VALUE}).")
     int settleMs;
 
     @Option(names = "--verbose", description = "Print every connection state change.")
@@ -114,12 +114,9 @@ public final class FailoverBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (kills < 1 || kills > 1000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--kills must be 1-1000: " + kills);
-        }
-        if (frameIntervalMs < 1 || frameIntervalMs > 200) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--frame-interval-ms must be 1-200");
-        }
+        Arguments.requireRange(spec, "--kills", kills, 1, 1000);
+        Arguments.requireRange(spec, "--frame-interval-ms", frameIntervalMs, 1, 200);
+        Arguments.requireRange(spec, "--settle-ms", settleMs, 0, 60_000);
         PrintWriter out = spec.commandLine().getOut();
         ModeResult failover = run(FailoverPolicy.defaults(), out, "failover");
         ModeResult redundant = run(FailoverPolicy.builder().redundant(true).build(), out, "redundant");
