@@ -112,7 +112,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * {@link #RTX_SENT}.
      */
     public static final int TAIL_PROBES_SENT = 18;
-    private static final int COUNTER_COUNT = 19;
+    /**
+     * Well-formed control messages from a node of the list the broadcaster holds no
+     * conversation with, ignored: late answers, e.g. a HELLO_ACK for a join it gave up on
+     * (timed out) and moved on from. Not in {@link #MALFORMED_DROPPED}.
+     */
+    public static final int STALE_CONTROL_IGNORED = 19;
+    private static final int COUNTER_COUNT = 20;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -426,10 +432,12 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         }
     }
 
-    /** Only probe replies are expected from a node the broadcaster is not joined to. */
+    /** Only probe replies are expected from a node the broadcaster is not joined to (late answers aside). */
     private void onOtherNode(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
-        if (!supervisor.onOtherNodeDatagram(datagram, sender, nowNs)) {
-            counters.increment(MALFORMED_DROPPED);
+        switch (supervisor.onOtherNodeDatagram(datagram, sender, nowNs)) {
+            case STALE_CONTROL -> counters.increment(STALE_CONTROL_IGNORED);
+            case FOREIGN -> counters.increment(MALFORMED_DROPPED);
+            case PROBE_REPLY -> { } // taken by the prober
         }
     }
 
