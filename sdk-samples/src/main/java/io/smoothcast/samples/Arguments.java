@@ -18,6 +18,11 @@ final class Arguments {
         }
     }
 
+    /** A usage error naming {@code option} unless {@code min <= value <= max}. */
+    static void requireRange(CommandSpec spec, String option, long value, long min, long max) {
+        check(spec, value >= min && value <= max, option, "must be " + min + "-" + max + ": " + value);
+    }
+
     /**
      * Creates {@code dir} if needed and proves it takes new files (a probe file is created and
      * deleted), so a bad directory is a usage error before anything starts rather than an

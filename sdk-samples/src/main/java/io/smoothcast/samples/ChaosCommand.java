@@ -73,10 +73,10 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        requireRange("--duration", durationS, 15, 86_400);
-        requireRange("--viewers", viewers, 1, 200);
-        requireRange("--fps", fps, 1, 60);
-        requireRange("--bitrate", bitrateBps, 16_000, 10_000_000);
+        Arguments.requireRange(spec, "--duration", durationS, 15, 86_400);
+        Arguments.requireRange(spec, "--viewers", viewers, 1, 200);
+        Arguments.requireRange(spec, "--fps", fps, 1, 60);
+        Arguments.requireRange(spec, "--bitrate", bitrateBps, 16_000, 10_000_000);
         PrintWriter out = spec.commandLine().getOut();
         // Nominal downlink: ample for every viewer on one node; a drop leaves about 60 % of the load.
         long loadBps = viewers * bitrateBps * 12 / 10;
@@ -103,12 +103,5 @@ public final class ChaosCommand implements Callable<Integer> {
             mapper.writeValue(json.toFile(), result);
         }
         return held ? 0 : 1;
-    }
-
-    private void requireRange(String option, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    option + " must be " + min + "-" + max + ": " + value);
-        }
     }
 }

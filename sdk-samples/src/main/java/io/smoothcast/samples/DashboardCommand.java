@@ -58,19 +58,21 @@ public final class DashboardCommand implements Callable<Integer> {
     String http;
 
     @Option(names = "--viewers", defaultValue = "2", paramLabel = "N",
-            description = "Viewers connected directly. Default: ${DEFAULT-VALUE}.")
+            description = "Viewers connected directly, 0 or more. Default: ${DEFAULT-VALUE}.")
     int viewers;
 
     @Option(names = "--lossy-viewers", defaultValue = "1", paramLabel = "N",
-            description = "Viewers behind a lossy 40 ms link. Default: ${DEFAULT-VALUE}.")
+            description = "Viewers behind a lossy 40 ms link, 0 or more. Default: ${DEFAULT-VALUE}.")
     int lossyViewers;
 
     @Option(names = "--loss", defaultValue = "0.05", paramLabel = "FRACTION",
-            description = "Loss towards the lossy viewers, 0-0.5. Default: ${DEFAULT-VALUE}.")
+            description = "Loss towards the lossy viewers, a fraction 0-" + LiveDemo.MAX_LOSS + " (0.05 is 5 %%)."
+                    + " Default: ${DEFAULT-VALUE}.")
     double loss;
 
     @Option(names = "--bitrate", defaultValue = "1000000", paramLabel = "BPS",
-            description = "Synthetic video bitrate, bits/s. Default: ${DEFAULT-VALUE}.")
+            description = "Synthetic video bitrate, bits/s, " + LiveDemo.MIN_BITRATE_BPS + "-" + LiveDemo.MAX_BITRATE_BPS
+                    + ". Default: ${DEFAULT-VALUE}.")
     long bitrateBps;
 
     @Option(names = {"--duration", "--duration-s"}, defaultValue = "0", paramLabel = "SECONDS",
@@ -87,6 +89,11 @@ public final class DashboardCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         InetSocketAddress bind = httpAddress();
         Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0 seconds: " + durationS);
+        Arguments.check(spec, viewers >= 0, "--viewers", "must be >= 0: " + viewers);
+        Arguments.check(spec, lossyViewers >= 0, "--lossy-viewers", "must be >= 0: " + lossyViewers);
+        Arguments.check(spec, loss >= 0 && loss <= LiveDemo.MAX_LOSS, "--loss",
+                "must be a fraction 0-" + LiveDemo.MAX_LOSS + " (0.05 is 5 %): " + loss);
+        Arguments.requireRange(spec, "--bitrate", bitrateBps, LiveDemo.MIN_BITRATE_BPS, LiveDemo.MAX_BITRATE_BPS);
         if (history != null) {
             Arguments.writableDirectory(spec, history, "--history");
         }

@@ -80,9 +80,7 @@ public final class DiagCommand implements Callable<Integer> {
             }
             bundle = response.body();
         } else {
-            if (records < 1) {
-                throw new IllegalArgumentException("--records must be >= 1: " + records);
-            }
+            Arguments.check(spec, records >= 1, "--records", "must be >= 1: " + records);
             ArrayDeque<HistoryRecord> latest = new ArrayDeque<>();
             try (Stream<HistoryRecord> all = HistoryReader.of(source.history, HistoryWriter.DEFAULT_PREFIX).records()) {
                 all.forEach(r -> {

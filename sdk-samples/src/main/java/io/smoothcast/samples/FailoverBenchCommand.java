@@ -1,6 +1,7 @@
 package io.smoothcast.samples;
 
 import io.smoothcast.netsim.LinkModel;
+import io.smoothcast.samples.internal.NodePorts;
 import io.smoothcast.transport.Broadcaster;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
@@ -56,18 +57,18 @@ import picocli.CommandLine.Option;
             "", "Exit codes: 0 the bench ran (read its figures), 1 could not run, 2 bad arguments."})
 public final class FailoverBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--kills", defaultValue = "20", description = "Node kills per mode (default ${DEFAULT-VALUE}).")
+    @Option(names = "--kills", defaultValue = "20", description = "Node kills per mode, 1-1000 (default ${DEFAULT-VALUE}).")
     int kills;
 
     @Option(names = "--json", description = "Write the results to this JSON file.")
     Path json;
 
     @Option(names = "--frame-interval-ms", defaultValue = "10",
-            description = "Time between video frames in ms (default ${DEFAULT-VALUE}).")
+            description = "Time between video frames in ms, 1-200 (default ${DEFAULT-VALUE}).")
     int frameIntervalMs;
 
     @Option(names = "--settle-ms", defaultValue = "800",
-            description = "Steady streaming before each kill, in ms (default ${DEFAULT-VALUE}).")
+            description = "Steady streaming before each kill, in ms, 0-60000 (default ${DEFAULT-VALUE}).")
     int settleMs;
 
     @Option(names = "--verbose", description = "Print every connection state change.")
@@ -113,12 +114,9 @@ public final class FailoverBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (kills < 1 || kills > 1000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--kills must be 1-1000: " + kills);
-        }
-        if (frameIntervalMs < 1 || frameIntervalMs > 200) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--frame-interval-ms must be 1-200");
-        }
+        Arguments.requireRange(spec, "--kills", kills, 1, 1000);
+        Arguments.requireRange(spec, "--frame-interval-ms", frameIntervalMs, 1, 200);
+        Arguments.requireRange(spec, "--settle-ms", settleMs, 0, 60_000);
         PrintWriter out = spec.commandLine().getOut();
         ModeResult failover = run(FailoverPolicy.defaults(), out, "failover");
         ModeResult redundant = run(FailoverPolicy.builder().redundant(true).build(), out, "redundant");
@@ -176,7 +174,8 @@ public final class FailoverBenchCommand implements Callable<Integer> {
         RelayNode[] nodes = new RelayNode[3];
         InetSocketAddress[] addresses = new InetSocketAddress[3];
         for (int i = 0; i < nodes.length; i++) {
-            nodes[i] = RelayNode.builder().build().start();
+            // Below the ephemeral range: a killed node is restarted on its port.
+            nodes[i] = NodePorts.startBelowEphemeralRange(RelayNode.builder());
             addresses[i] = nodes[i].localAddress();
         }
         List<InetSocketAddress> list = List.of(addresses);
@@ -230,7 +229,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
                             resumeMs[resumed - 1]);
                 }
                 log.flush();
-                nodes[victim] = RelayNode.builder().bindAddress(addresses[victim]).build().start();
+                nodes[victim] = NodePorts.restart(addresses[victim]);
             }
             Thread.sleep(settleMs);
             sender.shutdown();

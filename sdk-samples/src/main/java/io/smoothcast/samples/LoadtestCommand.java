@@ -113,13 +113,13 @@ public final class LoadtestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        requireRange("--publishers", publishers, 0, 1000);
-        requireRange("--viewers", viewers, 1, 20_000);
-        requireRange("--ramp-up", rampUpS, 0, 3600);
-        requireRange("--duration", durationS, 1, 86_400);
-        requireRange("--fps", fps, 1, 120);
-        requireRange("--bitrate", bitrateBps, 16_000, 50_000_000);
-        requireRange("--freeze-ms", freezeMs, 1, 60_000);
+        Arguments.requireRange(spec, "--publishers", publishers, 0, 1000);
+        Arguments.requireRange(spec, "--viewers", viewers, 1, 20_000);
+        Arguments.requireRange(spec, "--ramp-up", rampUpS, 0, 3600);
+        Arguments.requireRange(spec, "--duration", durationS, 1, 86_400);
+        Arguments.requireRange(spec, "--fps", fps, 1, 120);
+        Arguments.requireRange(spec, "--bitrate", bitrateBps, 16_000, 50_000_000);
+        Arguments.requireRange(spec, "--freeze-ms", freezeMs, 1, 60_000);
         if (node.isUnresolved()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--node: cannot resolve " + node.getHostString());
         }
@@ -235,13 +235,6 @@ public final class LoadtestCommand implements Callable<Integer> {
         if (id.isEmpty() || id.length() > 64 || !id.matches("[A-Za-z0-9._~-]+")) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     option + " must give stream ids of 1-64 characters of A-Z a-z 0-9 . _ ~ -: " + id);
-        }
-    }
-
-    private void requireRange(String option, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    option + " must be " + min + "-" + max + ": " + value);
         }
     }
 }

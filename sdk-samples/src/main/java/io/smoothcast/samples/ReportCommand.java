@@ -40,6 +40,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Arguments.check(spec, ladderBps.stream().allMatch(bps -> bps > 0), "--ladder",
+                "steps must be > 0 bits/s: " + ladderBps);
         HistoryReport.Summary summary = HistoryReport.write(history, prefix, ladderBps, output);
         spec.commandLine().getOut().println("report written to " + output + ": " + summary.viewerSamples()
                 + " viewer samples, " + summary.incidents() + " incident(s), " + summary.advice() + " advice item(s)");

@@ -117,6 +117,34 @@ class CliArgumentsTest {
     }
 
     @Test
+    void dashboard_lossOutsideItsRange_isAUsageError_beforeAnythingStarts() {
+        // --http-port 0 and --duration 1: should a check be missing, the run ends by itself.
+        for (String loss : new String[] {"0.6", "5", "-0.01", "NaN"}) {
+            assertUsageError("--loss", "dashboard", "--http-port", "0", "--duration", "1", "--loss", loss);
+            assertTrue(err.toString().contains("0-0.5"), "the error gives the range: " + err);
+        }
+        assertUsageError("--viewers", "dashboard", "--http-port", "0", "--duration", "1", "--viewers", "-1");
+        assertUsageError("--lossy-viewers", "dashboard", "--http-port", "0", "--duration", "1", "--lossy-viewers", "-1");
+        assertUsageError("--bitrate", "dashboard", "--http-port", "0", "--duration", "1", "--bitrate", "0");
+        assertTrue(out.toString().isEmpty(), "nothing should have started: " + out);
+        assertEquals(0, run("dashboard", "--help"));
+        String help = out.toString().replaceAll("\\s+", " "); // as picocli wraps it
+        assertTrue(help.contains("a fraction 0-0.5 (0.05 is 5 %)"), help);
+    }
+
+    @Test
+    void numericOptionsOutOfRange_areUsageErrors_beforeAnythingStarts(@TempDir Path dir) {
+        String history = dir.toString();
+        String output = dir.resolve("out").toString();
+        assertUsageError("--records", "diag", "--history", history, "--records", "0", "-o", output);
+        assertUsageError("--ladder", "report", "--history", history, "--ladder", "500000,-1", "-o", output);
+        assertUsageError("--settle-ms", "failover-bench", "--kills", "1", "--settle-ms", "-1");
+        assertUsageError("--kills", "failover-bench", "--kills", "0");
+        assertUsageError("--frame-interval-ms", "failover-bench", "--frame-interval-ms", "0");
+        assertTrue(out.toString().isEmpty(), "nothing should have started: " + out);
+    }
+
+    @Test
     void historyInAnUnwritablePlace_isAUsageErrorNamingHistory_beforeAnythingStarts(@TempDir Path dir)
             throws IOException {
         // Below a regular file no directory can be made, even as root (chmod would not stop root).

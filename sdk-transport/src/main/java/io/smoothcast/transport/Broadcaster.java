@@ -416,7 +416,7 @@ public final class Broadcaster implements AutoCloseable {
             e = engine;
         }
         if (e == null) {
-            return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0, startBitrateBps, 0, 0, 0);
+            return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0, startBitrateBps, 0, 0, 0, 0);
         }
         var c = e.counters();
         return new BroadcasterStats(c.get(BroadcasterEngine.FRAMES_SENT), framesRejected.sum(),
@@ -424,7 +424,8 @@ public final class Broadcaster implements AutoCloseable {
                 c.get(BroadcasterEngine.BYTES_SENT), c.get(BroadcasterEngine.KEYFRAME_REQUESTS),
                 c.get(BroadcasterEngine.MALFORMED_DROPPED), c.get(BroadcasterEngine.RTT_NS),
                 Math.max(c.get(BroadcasterEngine.TARGET_BITRATE_BPS), 0), c.get(BroadcasterEngine.PACER_DROPPED),
-                c.get(BroadcasterEngine.RTX_SENT), c.get(BroadcasterEngine.TAIL_PROBES_SENT));
+                c.get(BroadcasterEngine.RTX_SENT), c.get(BroadcasterEngine.TAIL_PROBES_SENT),
+                c.get(BroadcasterEngine.STALE_CONTROL_IGNORED));
     }
 
     /**

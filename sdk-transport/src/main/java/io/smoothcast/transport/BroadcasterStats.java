@@ -19,9 +19,12 @@ package io.smoothcast.transport;
  * @param tailProbesSent tail loss probes sent: a track's newest packet resent as RTX after the
  *     track had been quiet for max(2 x RTT, 250 ms) without the node reporting that packet, so
  *     that the node finds a lost end of a burst (not in {@code retransmissionsSent})
+ * @param staleControlIgnored well-formed control messages from a listed node the broadcaster no
+ *     longer talks to, ignored: late answers, such as a HELLO_ACK for a join it gave up on and
+ *     moved on from (not in {@code malformedDropped})
  */
 public record BroadcasterStats(long framesSent, long framesRejected, long framesDroppedNotConnected,
         long packetsSent, long bytesSent, long keyframeRequests, long malformedDropped, long rttNs,
         long targetBitrateBps, long packetsDroppedByPacer, long retransmissionsSent,
-        long tailProbesSent) {
+        long tailProbesSent, long staleControlIgnored) {
 }

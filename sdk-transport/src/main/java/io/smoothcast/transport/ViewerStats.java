@@ -33,11 +33,14 @@ package io.smoothcast.transport;
  * @param endToEndLatencyCount frames whose capture-to-playout latency is in the total
  * @param totalReceiptLatencyNs sum over stamped packets of arrival minus capture, in ns
  * @param receiptLatencyCount packets whose capture-to-receipt latency is in the total
+ * @param staleControlIgnored well-formed control messages from a listed node the viewer no longer
+ *     talks to, ignored: late answers, such as a HELLO_ACK for a join it gave up on and moved on
+ *     from (not in {@code malformedDropped})
  */
 public record ViewerStats(long framesDelivered, long packetsReceived, long retransmissionsReceived,
         long packetsLost, long framesDropped, long nacksSent, long keyframeRequestsSent, long freezeCount,
         long malformedDropped, long playoutDelayNs, long rttNs, long failoverCount, long totalEndToEndLatencyNs,
-        long endToEndLatencyCount, long totalReceiptLatencyNs, long receiptLatencyCount) {
+        long endToEndLatencyCount, long totalReceiptLatencyNs, long receiptLatencyCount, long staleControlIgnored) {
 
     /** @return mean capture-to-playout latency since start, in ms; NaN before any was measured */
     public double meanEndToEndLatencyMs() {

@@ -1,12 +1,10 @@
 package io.smoothcast.transport;
 
+import static io.smoothcast.transport.ControlDatagrams.receiveAny;
+import static io.smoothcast.transport.ControlDatagrams.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
-import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.control.ErrorCode;
@@ -48,16 +46,17 @@ class AbuseIT {
                 DatagramSocket victim = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger())) {
             victim.setSoTimeout(5000);
+            InetSocketAddress node = relay.localAddress();
             // The spoofer's HELLO reaches the node "from" the victim; the HELLO_ACK goes to the
             // victim, so the spoofer must guess the cookie.
-            send(victim, relay, 1, new ControlMessage.Hello(7, 500));
-            long realCookie = ((ControlMessage.HelloAck) receiveControl(victim).message()).cookie();
+            send(victim, node, 1, new ControlMessage.Hello(7, 500));
+            long realCookie = ((ControlMessage.HelloAck) receiveAny(victim).message()).cookie();
             SplittableRandom random = new SplittableRandom(SEED);
             long[] guesses = {0, random.nextLong(), realCookie ^ 1};
             int requestId = 2;
             for (long guess : guesses) {
-                send(victim, relay, requestId, new ControlMessage.Subscribe("it-show", 2, 0, guess));
-                DecodeResult answer = receiveControl(victim);
+                send(victim, node, requestId, new ControlMessage.Subscribe("it-show", 2, 0, guess));
+                DecodeResult answer = receiveAny(victim);
                 assertEquals(ErrorCode.NOT_JOINED, ((ControlMessage.Error) answer.message()).knownCode(),
                         "guess " + guess);
                 requestId++;
@@ -70,8 +69,8 @@ class AbuseIT {
 
             // The same address with the cookie it really received does get the media: the check
             // above would have seen it.
-            send(victim, relay, requestId, new ControlMessage.Subscribe("it-show", 2, 0, realCookie));
-            assertEquals(ControlMessage.SubscribeAck.class, receiveControl(victim).message().getClass());
+            send(victim, node, requestId, new ControlMessage.Subscribe("it-show", 2, 0, realCookie));
+            assertEquals(ControlMessage.SubscribeAck.class, receiveAny(victim).message().getClass());
             BroadcastThroughRelayIT.sendFrames(broadcaster, 30, null);
             assertTrue(rtpPacketsUntilQuiet(victim) > 0, "subscriber with the right cookie got no media");
         }
@@ -108,21 +107,22 @@ class AbuseIT {
                     // The relay's socket receive queue, sampled every 10 frames: under a flood the
                     // host cannot keep up with it holds seconds of datagrams, and when it is full
                     // the kernel drops whatever comes, the stream's packets too.
-                    int relayPort = relay.localAddress().getPort();
+                    InetSocketAddress node = relay.localAddress();
+                    int relayPort = node.getPort();
                     long[] maxRelayQueueBytes = new long[1];
                     BroadcastThroughRelayIT.sendFrames(broadcaster, frames, frameIndex -> {
                         // Each frame interval: HELLOs from 20 fresh ports, garbage from 20 more,
                         // and a burst of 30 HELLOs from one port.
                         for (int k = 0; k < 20; k++) {
                             DatagramSocket socket = sockets.get(random.nextInt(attackers));
-                            send(socket, relay, frameIndex, new ControlMessage.Hello(random.nextLong(), 500));
+                            send(socket, node, frameIndex, new ControlMessage.Hello(random.nextLong(), 500));
                             byte[] garbage = new byte[random.nextInt(1, 200)];
                             random.nextBytes(garbage);
-                            sendRaw(sockets.get(random.nextInt(attackers)), garbage, relay.localAddress());
+                            sendRaw(sockets.get(random.nextInt(attackers)), garbage, node);
                         }
                         DatagramSocket blaster = sockets.get(0);
                         for (int k = 0; k < 30; k++) {
-                            send(blaster, relay, k + 1, new ControlMessage.Hello(1, 500));
+                            send(blaster, node, k + 1, new ControlMessage.Hello(1, 500));
                         }
                         RelayStats now = relay.stats();
                         maxHalfOpen[0] = Math.max(maxHalfOpen[0], now.halfOpenSessions());
@@ -177,33 +177,11 @@ class AbuseIT {
         }
     }
 
-    private static void send(DatagramSocket socket, RelayNode relay, int requestId, ControlMessage message) {
-        ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
-        try {
-            byte[] bytes = new byte[encoded.readableBytes()];
-            encoded.readBytes(bytes);
-            sendRaw(socket, bytes, relay.localAddress());
-        } finally {
-            encoded.release();
-        }
-    }
-
     private static void sendRaw(DatagramSocket socket, byte[] bytes, InetSocketAddress to) {
         try {
             socket.send(new DatagramPacket(bytes, bytes.length, to));
         } catch (IOException e) {
             throw new AssertionError(e);
-        }
-    }
-
-    /** The next control message, skipping media. */
-    private static DecodeResult receiveControl(DatagramSocket socket) throws IOException {
-        while (true) {
-            DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
-            socket.receive(packet);
-            if (packet.getData()[0] == 0x0A) {
-                return ControlCodec.decode(Unpooled.wrappedBuffer(packet.getData(), 0, packet.getLength()));
-            }
         }
     }
 }

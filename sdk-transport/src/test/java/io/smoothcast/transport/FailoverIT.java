@@ -112,7 +112,8 @@ class FailoverIT {
     void allNodesDown_failedAfterTheGiveUpTime_thenRecoversWhenTheNodeReturns() throws Exception {
         FailoverPolicy policy = FailoverPolicy.builder().giveUpMs(600).backoffBaseMs(50).backoffMaxMs(200)
                 .joinTimeoutMs(200).build();
-        RelayNode first = RelayNode.builder().build().start();
+        // Restarted on its port below: a port-0 bind's ephemeral port could be taken meanwhile.
+        RelayNode first = LoopbackNodePorts.startBelowEphemeralRange(RelayNode.builder());
         InetSocketAddress address = first.localAddress();
         StateLog log = new StateLog(new FrameCollector(Integer.MAX_VALUE));
         try (Viewer viewer = Viewer.builder().node(address).streamId("it-show").failover(policy).listener(log)
@@ -152,7 +153,9 @@ class FailoverIT {
         try (RelayNode origin = RelayNode.builder().build().start();
                 RelayNode edgeB = RelayNode.builder().upstream(origin.localAddress()).build().start();
                 RelayNode edgeC = RelayNode.builder().upstream(origin.localAddress()).build().start()) {
-            RelayNode edgeA = RelayNode.builder().upstream(origin.localAddress()).build().start();
+            // Restarted on its port below: a port-0 bind's ephemeral port could be taken meanwhile.
+            RelayNode edgeA = LoopbackNodePorts.startBelowEphemeralRange(
+                    RelayNode.builder().upstream(origin.localAddress()));
             InetSocketAddress addressA = edgeA.localAddress();
             StateLog log = new StateLog(new FrameCollector(FRAMES - 1));
             RelayNode[] flapping = {edgeA};

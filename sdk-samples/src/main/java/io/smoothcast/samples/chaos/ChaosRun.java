@@ -2,6 +2,7 @@ package io.smoothcast.samples.chaos;
 
 import io.smoothcast.netsim.LinkModel;
 import io.smoothcast.samples.internal.FramePacer;
+import io.smoothcast.samples.internal.NodePorts;
 import io.smoothcast.samples.internal.SyntheticFrames;
 import io.smoothcast.samples.internal.WallClock;
 import io.smoothcast.transport.Broadcaster;
@@ -16,8 +17,6 @@ import io.smoothcast.transport.SharedIoThreads;
 import io.smoothcast.transport.Viewer;
 import io.smoothcast.transport.ViewerStats;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,9 +41,6 @@ public final class ChaosRun {
     /** Longest wait for a viewer to get a frame sent after a fault began, ms. */
     static final long RECOVERY_GIVE_UP_MS = 10_000;
     private static final long CONNECT_TIMEOUT_MS = 15_000;
-    /** Nodes listen on loopback ports from here ({@link #startBelowEphemeralPorts}). */
-    private static final int FIRST_NODE_PORT = 20_000;
-    private static final int NODE_PORT_CHOICES = 12_000;
     private static final long PLAYOUT_DRAIN_MS = 1500;
     /** Missing frames listed per viewer in the summary. */
     private static final int MISSING_LISTED = 10;
@@ -106,9 +102,9 @@ public final class ChaosRun {
         SplittableRandom victims = new SplittableRandom(plan.seed() ^ 0x5DEECE66DL);
         try (SharedIoThreads io = SharedIoThreads.create(2)) {
             List<InetSocketAddress> emulatorAddresses = new ArrayList<>();
-            SplittableRandom ports = new SplittableRandom(); // apart from the seeded draws
             for (int i = 0; i < n; i++) {
-                nodes[i] = startBelowEphemeralPorts(ports);
+                // Below the ephemeral range: a killed node is restarted on its port.
+                nodes[i] = NodePorts.startBelowEphemeralRange(RelayNode.builder());
                 nodeAddresses[i] = nodes[i].localAddress();
             }
             for (int i = 0; i < n; i++) {
@@ -156,7 +152,7 @@ public final class ChaosRun {
                             entry.put("node", victim);
                             nodes[victim].close();
                             sleepUntil(startNs + TimeUnit.MILLISECONDS.toNanos(fault.durationMs()));
-                            nodes[victim] = restart(nodeAddresses[victim]);
+                            nodes[victim] = NodePorts.restart(nodeAddresses[victim]);
                         } else {
                             entry.put("node", fault.node() == ChaosPlan.ALL_NODES ? "all" : fault.node());
                             long droppedBefore = downlinkDropped(emulators, fault.node());
@@ -330,41 +326,6 @@ public final class ChaosRun {
             }
         }
         return carrying.isEmpty() ? planned : carrying.get(random.nextInt(carrying.size()));
-    }
-
-    /**
-     * A node on a loopback port below the kernel's ephemeral range (32768-60999 by default). A
-     * killed node is restarted on its port; had the port come from the ephemeral range (port 0),
-     * a socket bound to port 0 meanwhile (an emulator's socket towards a node, a client's probe)
-     * could be handed that very port and keep the node from coming back (seen once in CI).
-     */
-    private static RelayNode startBelowEphemeralPorts(SplittableRandom random) {
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int port = FIRST_NODE_PORT + random.nextInt(NODE_PORT_CHOICES);
-            try {
-                return RelayNode.builder().bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
-                        .build().start();
-            } catch (UncheckedIOException e) {
-                last = e; // taken by another program: try another
-            }
-        }
-        throw new IllegalStateException("no free loopback port for a node in " + FIRST_NODE_PORT + "-"
-                + (FIRST_NODE_PORT + NODE_PORT_CHOICES - 1), last);
-    }
-
-    /** A new node on the dead one's port; the port can stay busy for a moment after the close. */
-    private static RelayNode restart(InetSocketAddress address) throws InterruptedException {
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try {
-                return RelayNode.builder().bindAddress(address).build().start();
-            } catch (RuntimeException e) {
-                last = e;
-                Thread.sleep(20); // the old socket is still being released
-            }
-        }
-        throw new IllegalStateException("cannot restart the node on " + address, last);
     }
 
     /** Waits until every viewer played a frame: faults before that would test joining, not recovery. */

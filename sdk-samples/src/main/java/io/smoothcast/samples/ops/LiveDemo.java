@@ -34,6 +34,12 @@ public final class LiveDemo implements AutoCloseable {
     public static final String NODE_ID = "node-1";
     /** The relay's region in statistics. */
     public static final String REGION = "local";
+    /** Highest random loss towards the lossy viewers, as a fraction. */
+    public static final double MAX_LOSS = 0.5;
+    /** Lowest synthetic video bitrate, bits per second. */
+    public static final long MIN_BITRATE_BPS = 50_000;
+    /** Highest synthetic video bitrate, bits per second. */
+    public static final long MAX_BITRATE_BPS = 20_000_000;
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final OpsMonitor monitor;
@@ -104,10 +110,10 @@ public final class LiveDemo implements AutoCloseable {
         if (directViewers < 0 || lossyViewers < 0) {
             throw new IllegalArgumentException("viewer counts must be >= 0: " + directViewers + ", " + lossyViewers);
         }
-        if (!(lossFraction >= 0 && lossFraction <= 0.5)) {
+        if (!(lossFraction >= 0 && lossFraction <= MAX_LOSS)) {
             throw new IllegalArgumentException("lossFraction must be in [0, 0.5]: " + lossFraction);
         }
-        if (videoBitrateBps < 50_000 || videoBitrateBps > 20_000_000) {
+        if (videoBitrateBps < MIN_BITRATE_BPS || videoBitrateBps > MAX_BITRATE_BPS) {
             throw new IllegalArgumentException("videoBitrateBps must be in [50k, 20M]: " + videoBitrateBps);
         }
         if (alerts == null) {

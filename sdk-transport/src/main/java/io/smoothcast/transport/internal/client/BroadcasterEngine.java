@@ -121,7 +121,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * queued over the last second, at most {@link #MAX_RETRANSMISSION_SHARE} of it.
      */
     public static final int MEDIA_TARGET_BITRATE_BPS = 19;
-    private static final int COUNTER_COUNT = 20;
+    /**
+     * Well-formed control messages from a node of the list the broadcaster holds no
+     * conversation with, ignored: late answers, e.g. a HELLO_ACK for a join it gave up on
+     * (timed out) and moved on from. Not in {@link #MALFORMED_DROPPED}.
+     */
+    public static final int STALE_CONTROL_IGNORED = 20;
+    private static final int COUNTER_COUNT = 21;
 
     /**
      * Largest share of the congestion controller's target that retransmissions (NACK answers and
@@ -463,10 +469,12 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         }
     }
 
-    /** Only probe replies are expected from a node the broadcaster is not joined to. */
+    /** Only probe replies are expected from a node the broadcaster is not joined to (late answers aside). */
     private void onOtherNode(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
-        if (!supervisor.onOtherNodeDatagram(datagram, sender, nowNs)) {
-            counters.increment(MALFORMED_DROPPED);
+        switch (supervisor.onOtherNodeDatagram(datagram, sender, nowNs)) {
+            case STALE_CONTROL -> counters.increment(STALE_CONTROL_IGNORED);
+            case FOREIGN -> counters.increment(MALFORMED_DROPPED);
+            case PROBE_REPLY -> { } // taken by the prober
         }
     }
 

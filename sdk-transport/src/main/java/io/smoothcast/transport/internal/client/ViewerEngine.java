@@ -105,7 +105,13 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * late, so that it does not take the stall for congestion.
      */
     public static final int READER_STALLS = 17;
-    private static final int COUNTER_COUNT = 18;
+    /**
+     * Counter: well-formed control messages from a node of the list the viewer holds no
+     * conversation with, ignored: late answers, e.g. a HELLO_ACK for a join it gave up on
+     * (timed out) and moved on from. Not in {@link #MALFORMED_DROPPED}.
+     */
+    public static final int STALE_CONTROL_IGNORED = 18;
+    private static final int COUNTER_COUNT = 19;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
@@ -291,10 +297,12 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         }
     }
 
-    /** Only probe replies are expected from a node the viewer is not joined to. */
+    /** Only probe replies are expected from a node the viewer is not joined to (late answers aside). */
     private void onOtherNode(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
-        if (!supervisor.onOtherNodeDatagram(datagram, sender, nowNs)) {
-            counters.increment(MALFORMED_DROPPED);
+        switch (supervisor.onOtherNodeDatagram(datagram, sender, nowNs)) {
+            case STALE_CONTROL -> counters.increment(STALE_CONTROL_IGNORED);
+            case FOREIGN -> counters.increment(MALFORMED_DROPPED);
+            case PROBE_REPLY -> { } // taken by the prober
         }
     }
 

@@ -382,23 +382,41 @@ public final class ConnectionSupervisor {
         return prober.isProbing(sender);
     }
 
+    /** What a datagram from a node this client holds no path to turned out to be. */
+    public enum OtherNodeDatagram {
+        /** A PROBE_REPLY from a node being probed: taken. */
+        PROBE_REPLY,
+        /**
+         * A well-formed control message from a node of the client's list: a late answer to a
+         * conversation the client gave up or left (a join that timed out before the answer came,
+         * a node it moved away from). The caller counts it as stale and ignores it.
+         */
+        STALE_CONTROL,
+        /** Anything else (not control, not understood, or from a node not in the list): malformed. */
+        FOREIGN
+    }
+
     /**
-     * Takes a datagram from a node this client is not joined to, if it is what such a node may
-     * send: a PROBE_REPLY from a node being probed. Anything else is the caller's to drop and
-     * count.
+     * Takes a datagram from a node this client is not joined to if it is what such a node may
+     * send, a PROBE_REPLY from a node being probed, and otherwise tells the caller how to count
+     * the datagram it drops.
      *
      * @param datagram the datagram; not released here
-     * @return true if it was taken
+     * @return what the datagram was
      */
-    public boolean onOtherNodeDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
-        if (isProbing(sender) && DatagramKind.classify(datagram) == DatagramKind.CONTROL) {
-            DecodeResult result = ControlCodec.decode(datagram);
-            if (result.ok() && result.message() instanceof ControlMessage.ProbeReply) {
-                onControl(sender, result, nowNs);
-                return true;
-            }
+    public OtherNodeDatagram onOtherNodeDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {
+        if (DatagramKind.classify(datagram) != DatagramKind.CONTROL) {
+            return OtherNodeDatagram.FOREIGN;
         }
-        return false;
+        DecodeResult result = ControlCodec.decode(datagram);
+        if (!result.ok()) {
+            return OtherNodeDatagram.FOREIGN;
+        }
+        if (result.message() instanceof ControlMessage.ProbeReply && isProbing(sender)) {
+            onControl(sender, result, nowNs);
+            return OtherNodeDatagram.PROBE_REPLY;
+        }
+        return roster.contains(sender) ? OtherNodeDatagram.STALE_CONTROL : OtherNodeDatagram.FOREIGN;
     }
 
     /** Hands a decoded control message from {@code sender} to that node's conversation or the prober. */

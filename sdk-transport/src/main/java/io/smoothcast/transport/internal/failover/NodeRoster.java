@@ -77,6 +77,11 @@ public final class NodeRoster {
         failures.keySet().retainAll(nodes);
     }
 
+    /** Whether {@code node} is one of the nodes. */
+    public boolean contains(InetSocketAddress node) {
+        return order.contains(node);
+    }
+
     /** The nodes in order of preference (a copy). */
     public List<InetSocketAddress> nodes() {
         return List.copyOf(order);

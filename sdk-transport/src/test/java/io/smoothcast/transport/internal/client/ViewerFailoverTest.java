@@ -83,6 +83,31 @@ class ViewerFailoverTest {
     }
 
     @Test
+    void lateJoinAnswer_fromANodeGivenUpOn_isCountedStale_notMalformed() {
+        engine.start(nowNs);
+        assertTrue(out.to(B).isEmpty(), "the viewer asks A first");
+        for (int i = 0; i < 1000 && out.to(B).isEmpty(); i++) {
+            tick(10); // A answers nothing: the viewer gives its join up and asks B
+        }
+        assertTrue(!out.to(B).isEmpty(), "the viewer moved on to B");
+        byte[] lateHelloAck = out.replyToLast(A, new ControlMessage.HelloAck(1, 500, 5000, 9));
+        long malformedBefore = engine.counters().get(ViewerEngine.MALFORMED_DROPPED);
+
+        ByteBuf late = Unpooled.wrappedBuffer(lateHelloAck);
+        engine.onDatagram(late, A, nowNs);
+        late.release();
+        assertEquals(1, engine.counters().get(ViewerEngine.STALE_CONTROL_IGNORED));
+        assertEquals(malformedBefore, engine.counters().get(ViewerEngine.MALFORMED_DROPPED));
+
+        // The same message from a node not in the list is no late answer.
+        ByteBuf foreign = Unpooled.wrappedBuffer(lateHelloAck);
+        engine.onDatagram(foreign, new InetSocketAddress("127.0.0.1", 7999), nowNs);
+        foreign.release();
+        assertEquals(1, engine.counters().get(ViewerEngine.STALE_CONTROL_IGNORED));
+        assertEquals(malformedBefore + 1, engine.counters().get(ViewerEngine.MALFORMED_DROPPED));
+    }
+
+    @Test
     void datagramsFromTheDeadNode_areDroppedAfterTheSwitch() {
         engine.start(nowNs);
         subscribe(A, List.of(VIDEO));

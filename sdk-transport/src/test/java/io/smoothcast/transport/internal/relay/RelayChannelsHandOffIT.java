@@ -1,21 +1,17 @@
 package io.smoothcast.transport.internal.relay;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.smoothcast.transport.internal.relay.RelayChannelsFixture.waitFor;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.epoll.Epoll;
-import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.NettyLeaks;
 import io.smoothcast.transport.internal.netty.InboundHandOff;
-import io.smoothcast.transport.internal.netty.UdpTransport;
+import io.smoothcast.transport.internal.relay.RelayChannelsFixture.HeldOwner;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +31,6 @@ class RelayChannelsHandOffIT {
      */
     private static final int SOURCES = 128;
     private static final int DATAGRAMS_PER_SOURCE = 40;
-    private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(20);
 
     @BeforeAll
     static void hookLeakDetector() {
@@ -47,17 +42,8 @@ class RelayChannelsHandOffIT {
     void anOwnerFarBehind_theOtherSocketDropsBeyondTheHandOff_countsIt_andLeaksNothing() throws Exception {
         assumeTrue(Epoll.isAvailable(), "sockets sharing a port need the epoll transport");
         RelayCounters counters = new RelayCounters();
-        RelayChannels channels = RelayChannels.start(UdpTransport.best(), new InetSocketAddress("127.0.0.1", 0), 2,
-                NanoClock.system(), new RelayConfig(7, 500, 5000, 64, 200, 100, 100, null), counters,
-                RelaySecurity.NONE, null);
-        CountDownLatch ownerHeld = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        try {
-            channels.ownerLoop().execute(() -> {
-                ownerHeld.countDown();
-                awaitQuietly(release);
-            });
-            assertTrue(ownerHeld.await(10, TimeUnit.SECONDS), "the owner's thread took the blocking task");
+        RelayChannels channels = RelayChannelsFixture.start(2, counters);
+        try (HeldOwner held = HeldOwner.take(channels)) {
             List<DatagramSocket> sources = new ArrayList<>();
             try {
                 for (int i = 0; i < SOURCES; i++) {
@@ -73,30 +59,12 @@ class RelayChannelsHandOffIT {
             } finally {
                 sources.forEach(DatagramSocket::close);
             }
-            waitFor(() -> channels.handOffDropped(), "datagrams dropped by the second socket");
-        } finally {
-            release.countDown();
+            waitFor(channels::handOffDropped, "datagrams dropped by the second socket");
         }
         // The owner now works through the hand-offs it was given (and what its own socket kept).
         waitFor(() -> counters.get(RelayCounter.DATAGRAMS_RECEIVED) >= InboundHandOff.CAPACITY ? 1 : 0,
                 "the owner handled the handed-over datagrams");
         channels.close();
         NettyLeaks.assertNoLeaks();
-    }
-
-    private static void waitFor(LongSupplier positive, String what) throws InterruptedException {
-        long deadlineNs = System.nanoTime() + DEADLINE_NS;
-        while (positive.getAsLong() <= 0) {
-            assertTrue(System.nanoTime() < deadlineNs, what + " within " + TimeUnit.NANOSECONDS.toSeconds(DEADLINE_NS) + " s");
-            Thread.sleep(10);
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
