@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * Sends a packet's per-subscriber copies the way GStreamer's multiudpsink does: every copy
  * (the packet with that subscriber's transport-wide number written in) is laid out in one
  * reusable native memory region owned by the channel's thread, and the whole batch goes to the
- * kernel in one {@code sendmmsg(2)} on the channel's epoll socket ({@link EpollSendmmsg}). No
+ * kernel in one {@code sendmmsg(2)} ({@link EpollSendmmsg}), through a socket on the channel's
+ * address and port that no epoll watches ({@link SendOnlySocket}) when the channel is bound to one
+ * IPv4 address, else through the channel's own socket. No
  * Netty object is made per copy: no pooled buffer, no {@code DatagramPacket}, no outbound-buffer
  * entry, no free after the write.
  *
@@ -88,7 +90,8 @@ final class NativeCopyWriter {
     }
 
     /**
-     * A writer for an epoll channel's socket.
+     * A writer for an epoll channel (its {@link SendOnlySocket} when it can have one, else its
+     * own socket), made on the channel's event loop.
      *
      * @param channel the channel whose socket sends
      * @return the writer, or null when the channel is not epoll, Netty's internals did not link,
@@ -112,6 +115,15 @@ final class NativeCopyWriter {
         }
         EpollSendmmsg messages = EpollSendmmsg.forChannel(channel, iovAddresses);
         return messages == null ? null : new NativeCopyWriter(messages, region);
+    }
+
+    /**
+     * Whether the copies go out through the channel's {@link SendOnlySocket}.
+     *
+     * @return true if they do, false if through the channel's own socket
+     */
+    boolean sendsFromSendOnlySocket() {
+        return messages instanceof EpollSendmmsg epoll && epoll.sendOnlySocket();
     }
 
     /**
