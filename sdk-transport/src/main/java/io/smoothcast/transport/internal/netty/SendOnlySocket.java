@@ -59,7 +59,8 @@ final class SendOnlySocket {
         }
         LinuxSocket socket = LinuxSocket.newSocketDgram(SocketProtocolFamily.INET);
         try {
-            socket.setSendBufferSize(owner.getSendBufferSize());
+            // The channel's send buffer: Linux reports twice the size it was set to.
+            socket.setSendBufferSize(owner.getSendBufferSize() / 2);
             boolean ownerShares = owner.isReusePort();
             owner.setReusePort(true);
             try {
