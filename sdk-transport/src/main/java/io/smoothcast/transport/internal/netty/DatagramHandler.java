@@ -41,7 +41,8 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
     private boolean nativeCopies;
     /**
      * Made when the channel becomes active (or at the first {@link #sendCopies}) when
-     * {@link #nativeCopies}; null until then or if impossible. Volatile for {@link #nativeCopiesRefused()} (one read per packet, not per copy).
+     * {@link #nativeCopies}; null until then or if impossible. Volatile for
+     * {@link #nativeCopiesRefused()} (one read per packet, not per copy).
      */
     private volatile NativeCopyWriter copyWriter;
 

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * which queues them and writes them when the socket is writable again, as it does for every
  * write today: none is lost or counted as dropped for it, and until that queue has drained the
  * caller ({@link DatagramHandler#sendCopies}) sends every copy the ordinary way, so that no
- * subscriber's newer copy overtakes an older one. A copy the kernel refuses for another reason
+ * subscriber's newer copy overtakes an older one. (With a send-only socket, its buffer is the one
+ * that filled; the overflow goes through the channel's own socket, behind the copies already
+ * handed to the kernel.) A copy the kernel refuses for another reason
  * (an unreachable recipient) is dropped, as Netty's path drops a failed datagram write, and
  * counted in {@link #refusedCopies()}.
  *
