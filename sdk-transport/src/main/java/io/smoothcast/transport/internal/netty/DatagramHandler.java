@@ -40,8 +40,9 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
     /** Whether {@link #sendCopies} may use {@link NativeCopyWriter} (set by the relay). */
     private boolean nativeCopies;
     /**
-     * Made at the first {@link #sendCopies} when {@link #nativeCopies}; null until then or if
-     * impossible. Volatile for {@link #nativeCopiesRefused()} (one read per packet, not per copy).
+     * Made when the channel becomes active (or at the first {@link #sendCopies}) when
+     * {@link #nativeCopies}; null until then or if impossible. Volatile for
+     * {@link #nativeCopiesRefused()} (one read per packet, not per copy).
      */
     private volatile NativeCopyWriter copyWriter;
 
@@ -83,6 +84,17 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+    }
+
+    /**
+     * With {@link #useNativeCopies()}, makes the native writer (and with it the channel's
+     * {@link SendOnlySocket}) as soon as the channel is bound, rather than at the first copies,
+     * while a relay has no session yet.
+     */
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        copyWriter();
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -231,6 +243,17 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
      */
     public boolean sendsNativeCopies() {
         return copyWriter != null;
+    }
+
+    /**
+     * Whether the native path sends through the channel's {@link SendOnlySocket} (a socket on
+     * the channel's address and port that no epoll watches). Event loop only.
+     *
+     * @return true once a native writer sending through one was made
+     */
+    boolean sendsFromSendOnlySocket() {
+        NativeCopyWriter writer = copyWriter;
+        return writer != null && writer.sendsFromSendOnlySocket();
     }
 
     /**

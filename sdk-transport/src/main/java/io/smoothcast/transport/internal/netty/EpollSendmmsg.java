@@ -3,6 +3,7 @@ package io.smoothcast.transport.internal.netty;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.epoll.Native;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
@@ -38,9 +39,11 @@ import java.util.Arrays;
  * of that slot changes: in a steady fan-out nothing is written per datagram through these
  * handles, and nothing is allocated.
  *
- * <p>The socket's file descriptor number is taken at creation: use an instance only while its
- * channel is active, checked on the channel's event loop (where a close also runs), so that the
- * number cannot have been closed and reused by another file in between.
+ * <p>The datagrams go out through the channel's {@link SendOnlySocket} when it can have one (a
+ * socket no epoll watches, on the same address and port), else through the channel's own socket.
+ * The file descriptor number is taken at creation: use an instance only while its channel is
+ * active, checked on the channel's event loop (where a close, the send-only socket's included,
+ * also runs), so that the number cannot have been closed and reused by another file in between.
  *
  * <p>Thread-safety: an instance is used by one thread (the channel's event loop) only.
  */
@@ -62,8 +65,9 @@ final class EpollSendmmsg implements DatagramBatch {
     private final byte[][] recipientBytes;
     private final int fd;
     private final boolean ipv6;
+    private final boolean sendOnlySocket;
 
-    private EpollSendmmsg(long[] iovAddresses, int fd, boolean ipv6) throws Throwable {
+    private EpollSendmmsg(long[] iovAddresses, int fd, boolean ipv6, boolean sendOnlySocket) throws Throwable {
         int capacity = iovAddresses.length;
         this.messages = (Object[]) Array.newInstance(LINKAGE.messageClass, capacity);
         this.recipients = new InetSocketAddress[capacity];
@@ -83,6 +87,7 @@ final class EpollSendmmsg implements DatagramBatch {
         }
         this.fd = fd;
         this.ipv6 = ipv6;
+        this.sendOnlySocket = sendOnlySocket;
     }
 
     /**
@@ -106,7 +111,8 @@ final class EpollSendmmsg implements DatagramBatch {
     /**
      * Messages for an epoll datagram channel's socket, message {@code i} sending the one iovec at
      * {@code iovAddresses[i]} (16 bytes: base address and length, native order, which the caller
-     * fills in before each {@link #send}).
+     * fills in before each {@link #send}). On the channel's event loop, which also opens the
+     * channel's {@link SendOnlySocket} here when it can have one.
      *
      * @param channel the channel; must be an open {@link EpollDatagramChannel}
      * @param iovAddresses one iovec address per message, 1 to {@link #MAX_MESSAGES} of them
@@ -123,13 +129,30 @@ final class EpollSendmmsg implements DatagramBatch {
             if (!(epoll.fd() instanceof Socket socket)) {
                 return null;
             }
-            boolean ipv6 = (boolean) LINKAGE.getSocketIpv6.invokeExact((Object) socket);
-            return new EpollSendmmsg(iovAddresses.clone(), socket.intValue(), ipv6);
+            LinuxSocket sendOnly = SendOnlySocket.open(epoll);
+            if (sendOnly == null) {
+                boolean ipv6 = (boolean) LINKAGE.getSocketIpv6.invokeExact((Object) socket);
+                return new EpollSendmmsg(iovAddresses.clone(), socket.intValue(), ipv6, false);
+            }
+            // Closed with the channel, on its event loop: after the channel is inactive, which
+            // every send checks first.
+            epoll.closeFuture().addListener(closed -> SendOnlySocket.close(sendOnly));
+            return new EpollSendmmsg(iovAddresses.clone(), sendOnly.intValue(), false, true);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
             return null;
         }
+    }
+
+    /**
+     * Whether the datagrams go out through the channel's {@link SendOnlySocket} rather than its
+     * own socket.
+     *
+     * @return true when the channel is bound to one IPv4 address and the socket could be made
+     */
+    boolean sendOnlySocket() {
+        return sendOnlySocket;
     }
 
     /**

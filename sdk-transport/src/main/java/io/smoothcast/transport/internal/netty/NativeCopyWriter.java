@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * Sends a packet's per-subscriber copies the way GStreamer's multiudpsink does: every copy
  * (the packet with that subscriber's transport-wide number written in) is laid out in one
  * reusable native memory region owned by the channel's thread, and the whole batch goes to the
- * kernel in one {@code sendmmsg(2)} on the channel's epoll socket ({@link EpollSendmmsg}). No
+ * kernel in one {@code sendmmsg(2)} ({@link EpollSendmmsg}), through a socket on the channel's
+ * address and port that no epoll watches ({@link SendOnlySocket}) when the channel is bound to one
+ * IPv4 address, else through the channel's own socket. No
  * Netty object is made per copy: no pooled buffer, no {@code DatagramPacket}, no outbound-buffer
  * entry, no free after the write.
  *
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * which queues them and writes them when the socket is writable again, as it does for every
  * write today: none is lost or counted as dropped for it, and until that queue has drained the
  * caller ({@link DatagramHandler#sendCopies}) sends every copy the ordinary way, so that no
- * subscriber's newer copy overtakes an older one. A copy the kernel refuses for another reason
+ * subscriber's newer copy overtakes an older one. (With a send-only socket, its buffer is the one
+ * that filled; the overflow goes through the channel's own socket, behind the copies already
+ * handed to the kernel.) A copy the kernel refuses for another reason
  * (an unreachable recipient) is dropped, as Netty's path drops a failed datagram write, and
  * counted in {@link #refusedCopies()}.
  *
@@ -88,7 +92,8 @@ final class NativeCopyWriter {
     }
 
     /**
-     * A writer for an epoll channel's socket.
+     * A writer for an epoll channel (its {@link SendOnlySocket} when it can have one, else its
+     * own socket), made on the channel's event loop.
      *
      * @param channel the channel whose socket sends
      * @return the writer, or null when the channel is not epoll, Netty's internals did not link,
@@ -112,6 +117,15 @@ final class NativeCopyWriter {
         }
         EpollSendmmsg messages = EpollSendmmsg.forChannel(channel, iovAddresses);
         return messages == null ? null : new NativeCopyWriter(messages, region);
+    }
+
+    /**
+     * Whether the copies go out through the channel's {@link SendOnlySocket}.
+     *
+     * @return true if they do, false if through the channel's own socket
+     */
+    boolean sendsFromSendOnlySocket() {
+        return messages instanceof EpollSendmmsg epoll && epoll.sendOnlySocket();
     }
 
     /**

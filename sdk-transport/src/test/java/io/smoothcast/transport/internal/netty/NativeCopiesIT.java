@@ -139,6 +139,8 @@ class NativeCopiesIT {
                     DatagramSocket socket = subscribers.get(indexOf(subscribers, order[i]));
                     DatagramPacket received = new DatagramPacket(new byte[length + 1], length + 1);
                     socket.receive(received);
+                    assertEquals(channel.localAddress(), received.getSocketAddress(),
+                            "every copy comes from the channel's address and port");
                     byte[] expected = payload.clone();
                     expected[OFFSET] = (byte) (numbers[i] >>> 8);
                     expected[OFFSET + 1] = (byte) numbers[i];
@@ -147,6 +149,9 @@ class NativeCopiesIT {
                 }
             }
             boolean nativePath = channel.eventLoop().submit(handler::sendsNativeCopies).get(10, TimeUnit.SECONDS);
+            boolean sendOnly = channel.eventLoop().submit(handler::sendsFromSendOnlySocket).get(10, TimeUnit.SECONDS);
+            assertEquals(nativePath, sendOnly, "a channel bound to 127.0.0.1 sends its native copies from a"
+                    + " send-only socket");
             long refused = channel.eventLoop().submit(handler::nativeCopiesRefused).get(10, TimeUnit.SECONDS);
             if (nativePath) {
                 assertEquals(refuseOne ? 2 : 0, refused, "refused copies, one per round");
