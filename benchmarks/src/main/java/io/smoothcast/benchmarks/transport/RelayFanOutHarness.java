@@ -86,8 +86,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>With {@code -Dharness.sink=ifb} (or {@code ifb:A.B.C.D/N}, default subnet 10.213.0.0/24;
  * Linux, root) the copies go to a network device that drops them ({@link SinkDevice}) instead of
  * the subscriber sockets: the subscribers join from the subnet's second address, which is then
- * removed from the machine, and the relay (bound to the wildcard, reached by them at the
- * subnet's first address) sends every copy through the transmit path it would take towards a
+ * removed from the machine, and the relay (bound to the subnet's first address unless
+ * {@code harness.relayBind} says otherwise) sends every copy through the transmit path it would take towards a
  * network card, without the loopback receive that otherwise runs on the sender's CPU for each
  * copy. The harness has no reader then and measures no latency (the copies never arrive); it
  * counts the datagrams the device dropped. GStreamer's mode sends to the same device. The
@@ -156,8 +156,11 @@ public final class RelayFanOutHarness {
         RelayConfig config = new RelayConfig(1, 500, SESSION_TIMEOUT_MS, 1024, 200, 100_000, 100_000, null);
         SinkDevice sink = SinkDevice.createIfAsked();
         // Towards the sink the copies leave from the device's address: a socket bound to 127.0.0.1
-        // cannot send off loopback (the route lookup refuses a loopback source).
-        String bind = System.getProperty("harness.relayBind", sink == null ? "127.0.0.1" : "0.0.0.0");
+        // cannot send off loopback (the route lookup refuses a loopback source). Bound to that one
+        // address, as a host's relay bound to its own address, the relay sends from its send-only
+        // socket (README, "Relay fan-out"); the wildcard is allowed too.
+        String bind = System.getProperty("harness.relayBind",
+                sink == null ? "127.0.0.1" : sink.nodeAddress().getHostAddress());
         if (sink != null && InetAddress.getByName(bind).isLoopbackAddress()) {
             sink.close();
             throw new IllegalArgumentException("-D" + SinkDevice.PROPERTY + " needs the relay bound to the wildcard"
@@ -168,7 +171,8 @@ public final class RelayFanOutHarness {
             relay = RelayChannels.start(transport, new InetSocketAddress(bind, 0), fanOutThreads,
                     NanoClock.system(), config, counters, RelaySecurity.NONE, residenceLog);
             int port = relay.localAddress().getPort();
-            InetSocketAddress node = new InetSocketAddress("127.0.0.1", port);
+            InetAddress bound = relay.localAddress().getAddress();
+            InetSocketAddress node = new InetSocketAddress(bound.isAnyLocalAddress() ? LOOPBACK : bound, port);
             DatagramChannel publisher = open(LOOPBACK);
             request(publisher, node, new ControlMessage.Hello(1, 500));
             request(publisher, node, new ControlMessage.Publish("harness", List.of(TRACK)));
