@@ -31,6 +31,8 @@ import picocli.CommandLine;
 class OpsWiringIT {
 
     private static final Pattern HTTP_LINE = Pattern.compile("http: dashboard (http://\\S+/),");
+    /** How long the broadcast and view commands run, in s: long enough to be asked on a loaded host. */
+    private static final String COMMAND_DURATION_S = "15";
 
     @TempDir
     Path dir;
@@ -110,10 +112,13 @@ class OpsWiringIT {
             Console viewOut = new Console(" frames ");
             Console broadcastOut = new Console(" frames ");
             StringWriter err = new StringWriter();
+            // Each command serves its metrics only while it runs: under load (session 11) the
+            // test's first HTTP request took so long that a 4 s broadcast had already ended and
+            // closed its endpoint (ConnectException) when its metrics were asked for.
             CompletableFuture<Integer> view = start(viewOut, err, "view", "--node", node, "--stream", "ops",
-                    "--duration", "4", "--http-port", "0");
+                    "--duration", COMMAND_DURATION_S, "--http-port", "0");
             CompletableFuture<Integer> broadcast = start(broadcastOut, err, "broadcast", "--node", node, "--stream", "ops",
-                    "--duration", "4", "--http-port", "0");
+                    "--duration", COMMAND_DURATION_S, "--http-port", "0");
             String viewMetrics = get(viewOut.url.get(30, TimeUnit.SECONDS) + "metrics");
             String broadcastMetrics = get(broadcastOut.url.get(30, TimeUnit.SECONDS) + "metrics");
             assertTrue(viewMetrics.contains("smoothcast_stream_received_packets_total{"), viewMetrics);
