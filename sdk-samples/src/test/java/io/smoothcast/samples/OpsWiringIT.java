@@ -31,6 +31,9 @@ import picocli.CommandLine;
 class OpsWiringIT {
 
     private static final Pattern HTTP_LINE = Pattern.compile("http: dashboard (http://\\S+/),");
+    /** How long the broadcast and view commands run, in s: long enough to be asked on a loaded host. */
+    private static final String COMMAND_DURATION_S = "15";
+    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;
@@ -79,9 +82,15 @@ class OpsWiringIT {
         return CompletableFuture.supplyAsync(() -> cli.execute(args));
     }
 
+    /**
+     * One GET, given {@link #HTTP_TIMEOUT} to connect and to answer: on a loaded host (session 11)
+     * the client's own connect task started more than 5 s late, after its timer had closed the
+     * socket (ConnectException caused by ClosedChannelException in beginConnect: the connection was
+     * never tried, not refused).
+     */
     private static String get(String url) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+        HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(HTTP_TIMEOUT)
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), url);
         return response.body();
@@ -110,10 +119,12 @@ class OpsWiringIT {
             Console viewOut = new Console(" frames ");
             Console broadcastOut = new Console(" frames ");
             StringWriter err = new StringWriter();
+            // Each command serves its metrics only while it runs: with 4 s, a request slowed by a
+            // loaded host (see get) could come after the command had ended.
             CompletableFuture<Integer> view = start(viewOut, err, "view", "--node", node, "--stream", "ops",
-                    "--duration", "4", "--http-port", "0");
+                    "--duration", COMMAND_DURATION_S, "--http-port", "0");
             CompletableFuture<Integer> broadcast = start(broadcastOut, err, "broadcast", "--node", node, "--stream", "ops",
-                    "--duration", "4", "--http-port", "0");
+                    "--duration", COMMAND_DURATION_S, "--http-port", "0");
             String viewMetrics = get(viewOut.url.get(30, TimeUnit.SECONDS) + "metrics");
             String broadcastMetrics = get(broadcastOut.url.get(30, TimeUnit.SECONDS) + "metrics");
             assertTrue(viewMetrics.contains("smoothcast_stream_received_packets_total{"), viewMetrics);

@@ -12,6 +12,7 @@ import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.ReceivedFrame;
 import io.smoothcast.transport.RelayNode;
+import io.smoothcast.transport.StallTolerantFailover;
 import io.smoothcast.transport.Viewer;
 import io.smoothcast.transport.ViewerListener;
 import java.io.BufferedOutputStream;
@@ -106,7 +107,8 @@ class RtpIngestInteropIT {
                     }
                 }
             };
-            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("rtp-in").listener(counting).build();
+            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("rtp-in").listener(counting)
+                    .failover(StallTolerantFailover.POLICY).build();
                     Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("rtp-in")
                             .audio(true).listener(new BroadcasterListener() {
                                 @Override
@@ -115,7 +117,7 @@ class RtpIngestInteropIT {
                                         connected.countDown();
                                     }
                                 }
-                            }).build();
+                            }).failover(StallTolerantFailover.POLICY).build();
                     RtpIngest ingest = new RtpIngest(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                             broadcaster, 96, 111)) {
                 viewer.start();

@@ -36,12 +36,12 @@ class CapacityStepIT {
                 long stepNs = emulatorStartNs + STEP_AT_NS;
                 FrameCollector collector = new FrameCollector(Integer.MAX_VALUE);
                 try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
-                        .listener(collector).build().start()) {
+                        .listener(collector).failover(StallTolerantFailover.POLICY).build().start()) {
                     FrameCollector.await(collector.connected, 5, "viewer connected");
                     BroadcasterEvents events = new BroadcasterEvents(2_000_000L);
                     try (Broadcaster broadcaster = Broadcaster.builder().node(uplink.localAddress()).streamId("it-show")
                             .bitrateLimits(200_000L, 2_000_000L, 4_000_000L)
-                            .listener(events).build().start()) {
+                            .listener(events).failover(StallTolerantFailover.POLICY).build().start()) {
                         FrameCollector.await(events.connected, 5, "broadcaster connected through the emulator");
                         encodeUntil(broadcaster, events, emulatorStartNs + RUN_NS);
 

@@ -25,9 +25,10 @@ class CascadeIT {
                 RelayNode edge = RelayNode.builder().upstream(origin.localAddress()).build().start()) {
             FrameCollector collector = new FrameCollector(FRAMES - 1);
             try (Viewer viewer = Viewer.builder().node(edge.localAddress()).streamId("it-show")
-                    .listener(collector).build().start()) {
+                    .listener(collector).failover(StallTolerantFailover.POLICY).build().start()) {
                 FrameCollector.await(collector.connected, 5, "viewer connected to the edge");
-                try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(origin, new AtomicInteger())) {
+                try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(origin, new AtomicInteger(),
+                        StallTolerantFailover.POLICY)) {
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
                     FrameCollector.await(collector.lastFrame, 10, "last frame through two nodes");
                     assertEquals(0, collector.corrupted());

@@ -48,6 +48,7 @@ class CascadeTokenIT {
                     .bitrateLimits(4_000_000, 5_000_000, 8_000_000)
                     .token(new TokenIssuer(APP_KEY).issue(TokenClaims.builder(STREAM, TokenRole.PUBLISH,
                             System.currentTimeMillis() / 1000 + 3600).build()))
+                    .failover(StallTolerantFailover.POLICY)
                     .listener(new BroadcasterListener() {
                         @Override
                         public void onStateChanged(ConnectionState state, String reason) {
@@ -61,11 +62,11 @@ class CascadeTokenIT {
                 FrameCollector tokenless = new FrameCollector(0);
                 FrameCollector foreign = new FrameCollector(0);
                 try (Viewer viewer = Viewer.builder().node(trustedEdge.localAddress()).streamId(STREAM)
-                        .listener(served).build().start();
+                        .listener(served).failover(StallTolerantFailover.POLICY).build().start();
                         Viewer refused1 = Viewer.builder().node(tokenlessEdge.localAddress()).streamId(STREAM)
-                                .listener(tokenless).build().start();
+                                .listener(tokenless).failover(StallTolerantFailover.POLICY).build().start();
                         Viewer refused2 = Viewer.builder().node(foreignEdge.localAddress()).streamId(STREAM)
-                                .listener(foreign).build().start()) {
+                                .listener(foreign).failover(StallTolerantFailover.POLICY).build().start()) {
                     for (FrameCollector c : List.of(served, tokenless, foreign)) {
                         FrameCollector.await(c.connected, 10, "viewers connected to their edges");
                     }

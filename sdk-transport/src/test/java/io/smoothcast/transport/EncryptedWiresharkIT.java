@@ -45,7 +45,8 @@ class EncryptedWiresharkIT {
             try {
                 FrameCollector collector = new FrameCollector(FRAMES - 1);
                 try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-e2e-wire")
-                        .frameDecryptionKey(KEY).listener(collector).build().start()) {
+                        .frameDecryptionKey(KEY).listener(collector)
+                        .failover(StallTolerantFailover.POLICY).build().start()) {
                     FrameCollector.await(collector.connected, 30, "viewer connected");
                     CountDownLatch connected = new CountDownLatch(1);
                     try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress())
@@ -56,7 +57,7 @@ class EncryptedWiresharkIT {
                                         connected.countDown();
                                     }
                                 }
-                            }).build().start()) {
+                            }).failover(StallTolerantFailover.POLICY).build().start()) {
                         FrameCollector.await(connected, 30, "broadcaster connected");
                         for (int i = 0; i < FRAMES; i++) {
                             byte[] frame = SyntheticFrames.frame(SEED, i, 3000);

@@ -40,14 +40,16 @@ class EndToEndLatencyIT {
             FrameCollector directFrames = new FrameCollector(FRAMES - 1);
             FrameCollector delayedFrames = new FrameCollector(FRAMES - 1);
             try (Viewer direct = Viewer.builder().node(relay.localAddress()).localAddress(loopback).streamId("it-show")
-                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(directFrames).build().start();
+                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(directFrames)
+                    .failover(StallTolerantFailover.POLICY).build().start();
                     Viewer behindDelay = Viewer.builder().node(delayed.localAddress()).localAddress(loopback)
                             .streamId("it-show").fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(delayedFrames)
-                            .build().start()) {
+                            .failover(StallTolerantFailover.POLICY).build().start()) {
                 FrameCollector.await(directFrames.connected, 5, "direct viewer connected");
                 FrameCollector.await(delayedFrames.connected, 5, "delayed viewer connected");
                 ops.watch(behindDelay, new Subject("it-show", "delayed", "node-a", "eu-west"));
-                try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger())) {
+                try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger(),
+                        StallTolerantFailover.POLICY)) {
                     ops.sample(0);
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
                     FrameCollector.await(directFrames.lastFrame, 10, "last frame at the direct viewer");

@@ -127,15 +127,10 @@ final class FrameCollector implements ViewerListener {
             }
             previous = index;
         }
-        List<String> missing = new ArrayList<>();
+        List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < frames; i++) {
             if (!seen[i]) {
-                int end = i;
-                while (end + 1 < frames && !seen[end + 1]) {
-                    end++;
-                }
-                missing.add(i == end ? Integer.toString(i) : i + "-" + end);
-                i = end;
+                missing.add(i);
             }
         }
         long longestGapNs = 0;
@@ -150,9 +145,23 @@ final class FrameCollector implements ViewerListener {
         String gap = gapAfter < 0 ? "none"
                 : longestGapNs / 1_000_000 + " ms between frames " + indices.get(gapAfter) + " and "
                         + indices.get(gapAfter + 1);
-        return "delivered " + indices.size() + " of " + frames + ", missing " + missing + ", duplicates " + duplicates
-                + ", out of order " + outOfOrder + ", corrupted " + corrupted + ", longest pause " + gap
+        return "delivered " + indices.size() + " of " + frames + ", missing " + ranges(missing) + ", duplicates "
+                + duplicates                + ", out of order " + outOfOrder + ", corrupted " + corrupted + ", longest pause " + gap
                 + ", states " + stateChanges;
+    }
+
+    /** Ascending frame indices as runs, for failure messages: {@code [3, 7-9]}. */
+    static String ranges(List<Integer> ascending) {
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < ascending.size(); i++) {
+            int start = ascending.get(i);
+            while (i + 1 < ascending.size() && ascending.get(i + 1) == ascending.get(i) + 1) {
+                i++;
+            }
+            int end = ascending.get(i);
+            runs.add(start == end ? Integer.toString(start) : start + "-" + end);
+        }
+        return runs.toString();
     }
 
     static void await(CountDownLatch latch, long seconds, String what) throws InterruptedException {

@@ -54,16 +54,19 @@ class FrameEncryptionIT {
             RejectionLog otherKeyIdRejections = new RejectionLog();
             FrameCollector noKey = new FrameCollector(FRAMES - 1);
             try (Viewer goodViewer = Viewer.builder().node(proxy.address()).streamId(STREAM)
-                    .frameDecryptionKey(KEY).listener(goodRejections.wrapping(good)).build().start();
+                    .frameDecryptionKey(KEY).listener(goodRejections.wrapping(good))
+                    .failover(StallTolerantFailover.POLICY).build().start();
                     Viewer wrongSecretViewer = Viewer.builder().node(relay.localAddress()).streamId(STREAM)
                             .frameDecryptionKey(FrameKey.of(KEY.suite(), KEY.keyId(),
                                     "an-attacker-guessing-the-secret!".getBytes()))
-                            .listener(wrongSecretRejections.wrapping(wrongSecret)).build().start();
+                            .listener(wrongSecretRejections.wrapping(wrongSecret))
+                            .failover(StallTolerantFailover.POLICY).build().start();
                     Viewer otherKeyIdViewer = Viewer.builder().node(relay.localAddress()).streamId(STREAM)
                             .frameDecryptionKey(FrameKey.of(KEY.suite(), 8, SECRET))
-                            .listener(otherKeyIdRejections.wrapping(otherKeyId)).build().start();
+                            .listener(otherKeyIdRejections.wrapping(otherKeyId))
+                            .failover(StallTolerantFailover.POLICY).build().start();
                     Viewer noKeyViewer = Viewer.builder().node(relay.localAddress()).streamId(STREAM)
-                            .listener(noKey).build().start()) {
+                            .listener(noKey).failover(StallTolerantFailover.POLICY).build().start()) {
                 for (FrameCollector c : List.of(good, wrongSecret, otherKeyId, noKey)) {
                     FrameCollector.await(c.connected, 10, "viewers connected");
                 }
@@ -77,7 +80,7 @@ class FrameEncryptionIT {
                                     broadcasterConnected.countDown();
                                 }
                             }
-                        }).build().start()) {
+                        }).failover(StallTolerantFailover.POLICY).build().start()) {
                     FrameCollector.await(broadcasterConnected, 10, "broadcaster connected");
                     sendSmallFrames(broadcaster);
                     FrameCollector.await(good.lastFrame, 15, "last frame at the viewer with the key");

@@ -70,10 +70,12 @@ class LossRecoveryIT {
             // probability 0.0975^4 = 0.009 %) plus slack for timer delays on a loaded machine
             // (with 600 ms, runs at load average 12 on 2 cores lost 0 to 8 frames of 1000).
             try (Viewer viewer = Viewer.builder().node(network.localAddress()).streamId("it-show")
-                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(collector).build().start()) {
+                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(collector)
+                    .failover(StallTolerantFailover.POLICY).build().start()) {
                 FrameCollector.await(collector.connected, 10, "viewer connected through the emulator");
                 ViewerStats stats;
-                try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger())) {
+                try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger(),
+                        StallTolerantFailover.POLICY)) {
                     BroadcastThroughRelayIT.sendFrames(broadcaster, JOIN_FRAMES + FRAMES + TAIL_FRAMES, sent::record);
                     awaitLastFrame(collector, () -> viewer.stats() + "; " + network.stats() + "; " + relay.stats() + "; "
                             + stalls.describe(startNs));
@@ -110,7 +112,8 @@ class LossRecoveryIT {
             FrameCollector collector = new FrameCollector(LAST_MEASURED);
             SendTimes sent = new SendTimes(JOIN_FRAMES + FRAMES + TAIL_FRAMES);
             try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
-                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(collector).build().start()) {
+                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(collector)
+                    .failover(StallTolerantFailover.POLICY).build().start()) {
                 FrameCollector.await(collector.connected, 10, "viewer connected");
                 CountDownLatch connected = new CountDownLatch(1);
                 try (Broadcaster broadcaster = Broadcaster.builder().node(uplink.localAddress()).streamId("it-show")
@@ -125,7 +128,7 @@ class LossRecoveryIT {
                                     connected.countDown();
                                 }
                             }
-                        }).build().start()) {
+                        }).failover(StallTolerantFailover.POLICY).build().start()) {
                     FrameCollector.await(connected, 10, "broadcaster connected through the emulator");
                     BroadcastThroughRelayIT.sendFrames(broadcaster, JOIN_FRAMES + FRAMES + TAIL_FRAMES, sent::record);
                     awaitLastFrame(collector, () -> viewer.stats() + "; " + uplink.stats() + "; " + broadcaster.stats()

@@ -57,12 +57,13 @@ class OpsMonitorIT {
                 }).build()) {
             FrameCollector collector = new FrameCollector(FRAMES - 1);
             try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-show")
-                    .listener(collector).build().start()) {
+                    .listener(collector).failover(StallTolerantFailover.POLICY).build().start()) {
                 FrameCollector.await(collector.connected, 5, "viewer connected");
                 ops.watch(relay, "node-a", "eu-west");
                 ops.watch(viewer, new Subject("it-show", "viewer-1", "node-a", "eu-west"));
                 long t = 0;
-                try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger())) {
+                try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger(),
+                        StallTolerantFailover.POLICY)) {
                     ops.watch(broadcaster, new Subject("it-show", "broadcaster", "node-a", "eu-west"));
                     ops.sample(t); // baselines
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);

@@ -60,9 +60,9 @@ class SimulcastDownlinkIT {
                 FrameCollector fast = new FrameCollector(Integer.MAX_VALUE);
                 FrameCollector slow = new FrameCollector(Integer.MAX_VALUE);
                 try (Viewer fastViewer = Viewer.builder().node(relay.localAddress()).streamId("it-simulcast")
-                        .listener(fast).build().start();
+                        .listener(fast).failover(StallTolerantFailover.POLICY).build().start();
                         Viewer slowViewer = Viewer.builder().node(emulator.localAddress()).streamId("it-simulcast")
-                                .listener(slow).build().start()) {
+                                .listener(slow).failover(StallTolerantFailover.POLICY).build().start()) {
                     FrameCollector.await(fast.connected, 5, "fast viewer connected");
                     FrameCollector.await(slow.connected, 5, "slow viewer connected");
                     BroadcasterEvents events = new BroadcasterEvents(LAYER_BPS[2]);
@@ -70,7 +70,7 @@ class SimulcastDownlinkIT {
                             .streamId("it-simulcast").simulcastLayers(3).videoBitrateBps((int) LAYER_BPS[2])
                             // a non-adaptive source: keep the uplink pacer above its rate
                             .bitrateLimits(1_000_000L, 6_000_000L, 8_000_000L)
-                            .listener(events).build().start()) {
+                            .listener(events).failover(StallTolerantFailover.POLICY).build().start()) {
                         FrameCollector.await(events.connected, 5, "broadcaster connected");
                         encodeUntil(broadcaster, events.keyframeWanted, startNs + runNs);
                         RelayStats relayStats = relay.stats();

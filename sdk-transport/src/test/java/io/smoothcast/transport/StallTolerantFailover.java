@@ -9,12 +9,23 @@ package io.smoothcast.transport;
  * stall turned a node switch into a failover, or had a client re-join and be evicted by a flood
  * (session notes 2-4). These tests still fail on any silence longer than about 1.1 s, and on
  * every failover and lost frame they assert against; dead-node detection itself is tested with
- * the defaults (FailoverIT).
+ * the defaults (FailoverIT). Public for the samples' ITs, which get this module's test jar.
  */
-final class StallTolerantFailover {
+public final class StallTolerantFailover {
 
     /** Silence allowance on top of the heartbeat, in ms: both the floor and the budget. */
     static final int SILENCE_ALLOWANCE_MS = 1000;
+    /**
+     * Join timeout, in ms: a relay still compiling its code on a loaded machine answered a first
+     * join after more than the default 1.5 s; the client had given that join up, re-joined, and
+     * counted the late answers as malformed (session 10, BroadcastThroughRelayIT).
+     */
+    static final int JOIN_TIMEOUT_MS = 4000;
+    /**
+     * The policy for clients whose failure detection is not what their test is about: {@link
+     * #SILENCE_ALLOWANCE_MS} of silence and {@link #JOIN_TIMEOUT_MS} for a join. Immutable.
+     */
+    public static final FailoverPolicy POLICY = tolerantPolicy().joinTimeoutMs(JOIN_TIMEOUT_MS).build();
 
     private StallTolerantFailover() {
     }

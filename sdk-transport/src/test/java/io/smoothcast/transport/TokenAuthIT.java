@@ -57,13 +57,13 @@ class TokenAuthIT {
             // both keys are active during the rotation.
             try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId(STREAM)
                     .token(token(NEW_ISSUER, STREAM, TokenRole.SUBSCRIBE, inOneHour(), null))
-                    .listener(collector).build().start()) {
+                    .listener(collector).failover(StallTolerantFailover.POLICY).build().start()) {
                 FrameCollector.await(collector.connected, 5, "viewer connected");
                 StateRecorder states = new StateRecorder();
                 try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId(STREAM)
                         .bitrateLimits(4_000_000, 5_000_000, 8_000_000)
                         .token(token(OLD_ISSUER, STREAM, TokenRole.PUBLISH, inOneHour(), null))
-                        .listener(states).build().start()) {
+                        .listener(states).failover(StallTolerantFailover.POLICY).build().start()) {
                     FrameCollector.await(states.connected, 5, "broadcaster connected");
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
                     FrameCollector.await(collector.lastFrame, 10, "last frame at viewer");
@@ -85,7 +85,7 @@ class TokenAuthIT {
             try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId(STREAM)
                     .bitrateLimits(4_000_000, 5_000_000, 8_000_000)
                     .token(token(NEW_ISSUER, STREAM, TokenRole.PUBLISH, inOneHour(), null))
-                    .listener(states).build().start()) {
+                    .listener(states).failover(StallTolerantFailover.POLICY).build().start()) {
                 FrameCollector.await(states.connected, 5, "broadcaster connected");
                 List<BadToken> cases = badTokens(TokenRole.SUBSCRIBE);
                 for (BadToken bad : cases) {
@@ -102,7 +102,7 @@ class TokenAuthIT {
                                 public void onFrame(ReceivedFrame frame) {
                                     frames.incrementAndGet();
                                 }
-                            }).build().start()) {
+                            }).failover(StallTolerantFailover.POLICY).build().start()) {
                         FrameCollector.await(viewerStates.failed, 5, "viewer refused (" + bad.name + ")");
                         assertTrue(viewerStates.reason.contains(bad.expected.name()),
                                 bad.name + ": " + viewerStates.reason);
@@ -127,13 +127,13 @@ class TokenAuthIT {
             FrameCollector collector = new FrameCollector(0);
             try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId(STREAM)
                     .token(token(NEW_ISSUER, STREAM, TokenRole.SUBSCRIBE, inOneHour(), null))
-                    .listener(collector).build().start()) {
+                    .listener(collector).failover(StallTolerantFailover.POLICY).build().start()) {
                 FrameCollector.await(collector.connected, 5, "viewer connected");
                 List<BadToken> cases = badTokens(TokenRole.PUBLISH);
                 for (BadToken bad : cases) {
                     StateRecorder states = new StateRecorder();
                     try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId(STREAM)
-                            .token(bad.token).listener(states).build().start()) {
+                            .token(bad.token).listener(states).failover(StallTolerantFailover.POLICY).build().start()) {
                         FrameCollector.await(states.failed, 5, "broadcaster refused (" + bad.name + ")");
                         assertTrue(states.reason.contains(bad.expected.name()), bad.name + ": " + states.reason);
                         assertEquals(ConnectionState.FAILED, broadcaster.state());

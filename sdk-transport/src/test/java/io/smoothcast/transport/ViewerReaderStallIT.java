@@ -52,7 +52,7 @@ class ViewerReaderStallIT {
                 try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-stall")
                         .simulcastLayers(3).videoBitrateBps((int) LAYER_BPS[2])
                         .bitrateLimits(1_000_000L, 6_000_000L, 8_000_000L) // a non-adaptive source
-                        .listener(events).build().start()) {
+                        .listener(events).failover(StallTolerantFailover.POLICY).build().start()) {
                     FrameCollector.await(events.connected, 5, "broadcaster connected");
                     long startNs = System.nanoTime();
                     AtomicInteger stallsInjected = new AtomicInteger();

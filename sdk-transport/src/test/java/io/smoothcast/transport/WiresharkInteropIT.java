@@ -49,9 +49,11 @@ class WiresharkInteropIT {
                 FrameCollector collector = new FrameCollector(149);
                 int port;
                 try (Viewer viewer = Viewer.builder().node(lossy.localAddress()).streamId("it-show")
-                        .fixedPlayoutDelayMs(300).listener(collector).build().start()) {
+                        .fixedPlayoutDelayMs(300).listener(collector)
+                        .failover(StallTolerantFailover.POLICY).build().start()) {
                     FrameCollector.await(collector.connected, 10, "viewer connected");
-                    try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger())) {
+                    try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay,
+                            new AtomicInteger(), StallTolerantFailover.POLICY)) {
                         port = broadcaster.localAddress().getPort();
                         // A viewer joining a live stream makes the relay ask the publisher for a
                         // keyframe: a PLI on the wire whatever the loss pattern repairs or not. It
@@ -76,7 +78,8 @@ class WiresharkInteropIT {
                         FrameCollector.await(midStream, 30, "30 frames sent");
                         FrameCollector lateCollector = new FrameCollector(1);
                         try (Viewer late = Viewer.builder().node(relay.localAddress()).streamId("it-show")
-                                .fixedPlayoutDelayMs(300).listener(lateCollector).build().start()) {
+                                .fixedPlayoutDelayMs(300).listener(lateCollector)
+                                .failover(StallTolerantFailover.POLICY).build().start()) {
                             FrameCollector.await(lateCollector.connected, 10, "late viewer connected");
                             sender.join(TimeUnit.SECONDS.toMillis(40));
                             assertNull(sendFailure.get(), "sending frames");
