@@ -416,7 +416,8 @@ public final class Broadcaster implements AutoCloseable {
             e = engine;
         }
         if (e == null) {
-            return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0, startBitrateBps, 0, 0, 0, 0);
+            return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0, startBitrateBps, 0, 0, 0, 0,
+                    startBitrateBps, 0);
         }
         var c = e.counters();
         return new BroadcasterStats(c.get(BroadcasterEngine.FRAMES_SENT), framesRejected.sum(),
@@ -425,7 +426,9 @@ public final class Broadcaster implements AutoCloseable {
                 c.get(BroadcasterEngine.MALFORMED_DROPPED), c.get(BroadcasterEngine.RTT_NS),
                 Math.max(c.get(BroadcasterEngine.TARGET_BITRATE_BPS), 0), c.get(BroadcasterEngine.PACER_DROPPED),
                 c.get(BroadcasterEngine.RTX_SENT), c.get(BroadcasterEngine.TAIL_PROBES_SENT),
-                c.get(BroadcasterEngine.STALE_CONTROL_IGNORED));
+                c.get(BroadcasterEngine.STALE_CONTROL_IGNORED),
+                Math.max(c.get(BroadcasterEngine.MEDIA_TARGET_BITRATE_BPS), 0),
+                c.get(BroadcasterEngine.RTX_OVER_BUDGET));
     }
 
     /**

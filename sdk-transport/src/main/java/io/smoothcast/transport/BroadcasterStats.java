@@ -22,9 +22,17 @@ package io.smoothcast.transport;
  * @param staleControlIgnored well-formed control messages from a listed node the broadcaster no
  *     longer talks to, ignored: late answers, such as a HELLO_ACK for a join it gave up on and
  *     moved on from (not in {@code malformedDropped})
+ * @param mediaTargetBitrateBps the target given to the encoder ({@link BroadcasterListener#onTargetBitrate})
+ *     and the rendition ladder, bits per second: {@code targetBitrateBps} less the rate of the
+ *     retransmissions of the last second (at most half of it), so that media and repairs together
+ *     stay within the congestion controller's target
+ * @param retransmissionsOverBudget NACKed packets and tail loss probes not resent because the
+ *     retransmissions of the last second had used up their budget (half the target, in bytes and
+ *     packets)
  */
 public record BroadcasterStats(long framesSent, long framesRejected, long framesDroppedNotConnected,
         long packetsSent, long bytesSent, long keyframeRequests, long malformedDropped, long rttNs,
         long targetBitrateBps, long packetsDroppedByPacer, long retransmissionsSent,
-        long tailProbesSent, long staleControlIgnored) {
+        long tailProbesSent, long staleControlIgnored, long mediaTargetBitrateBps,
+        long retransmissionsOverBudget) {
 }

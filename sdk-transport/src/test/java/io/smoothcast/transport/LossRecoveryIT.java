@@ -143,6 +143,8 @@ class LossRecoveryIT {
                     assertEquals(0, collector.corrupted());
                     assertTrue(uplink.stats().toTargetLost() > 0, "the emulator did drop: " + detail);
                     assertTrue(broadcaster.stats().retransmissionsSent() > 0, "repaired by the broadcaster: " + detail);
+                    // Not compared with targetBitrateBps(): the two are read apart while the broadcaster runs.
+                    assertTrue(broadcaster.stats().mediaTargetBitrateBps() > 0, "a media target for the encoder: " + detail);
                     assertTrue(relay.stats().sourceRetransmissionsReceived() > 0, "restored by the relay: " + detail);
                     assertTrue(lost <= FRAMES / 1000, "residual frame loss <= 0.1 %: " + detail);
                 }
