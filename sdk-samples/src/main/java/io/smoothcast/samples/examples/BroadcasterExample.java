@@ -22,7 +22,7 @@ public final class BroadcasterExample {
         BroadcasterListener listener = new BroadcasterListener() {
             @Override
             public void onTargetBitrate(long bitrateBps) {
-                encoder.setBitrate(bitrateBps * 8 / 10); // leave room for headers and repairs
+                encoder.setBitrate(bitrateBps * 95 / 100); // RTP headers; repairs are already taken off
             }
 
             @Override
