@@ -166,7 +166,10 @@ public final class ConnectionSupervisor {
         final ReportedLossMeter reportedLoss = new ReportedLossMeter();
         /** Loss smoothed over the evaluation windows; NaN until a window had enough packets. */
         double smoothedLoss = Double.NaN;
-        /** Keepalive round trips, compared with the alternatives' pings by the same estimator. */
+        /**
+         * Keepalive round trips: compared with the alternatives' pings by the same estimator, and
+         * the source of {@link #pathRttNs}.
+         */
         final RttWindow rtt = new RttWindow();
         /** Whether the node's last track list for the stream was non-empty. */
         boolean hasTracks;
