@@ -168,7 +168,7 @@ public final class ConnectionSupervisor {
         double smoothedLoss = Double.NaN;
         /**
          * Keepalive round trips: compared with the alternatives' pings by the same estimator, and
-         * the source of {@link #pathRttNs}.
+         * the source of {@link ConnectionSupervisor#pathRttNs}.
          */
         final RttWindow rtt = new RttWindow();
         /** Whether the node's last track list for the stream was non-empty. */
