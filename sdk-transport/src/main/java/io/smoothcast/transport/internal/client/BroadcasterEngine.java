@@ -606,7 +606,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         boolean queued = false;
         for (int t = 0; t < tailProbes.length; t++) {
             TailLossProbe probe = tailProbes[t];
-            if (probe.isDue(nowNs, supervisor.rttNs())) {
+            if (probe.isDue(nowNs, supervisor.pathRttNs())) {
                 probe.onProbed();
                 if (retransmit(t, probe.newestSequence(), pacedProbe(t))) {
                     probedSequence[t] = probe.newestSequence();

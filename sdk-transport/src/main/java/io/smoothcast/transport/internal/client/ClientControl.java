@@ -23,6 +23,11 @@ public final class ClientControl {
     public static final int FIRST_RETRY_MS = 200;
     /** Attempts before a request is given up. */
     public static final int MAX_ATTEMPTS = 5;
+    /**
+     * Keepalives whose answers are awaited at once (a power of two): round trips up to this many
+     * keepalive intervals are measured (800 ms at the default 100 ms heartbeat).
+     */
+    private static final int KEEPALIVES_TRACKED = 8;
 
     private static final byte[] NO_TOKEN = new byte[0];
 
@@ -101,8 +106,17 @@ public final class ClientControl {
     /** The client's own upper bound on the keepalive interval (failure detection needs a heartbeat). */
     private long keepaliveIntervalCapNs = Long.MAX_VALUE;
     private int keepaliveSequence;
-    private int keepaliveInFlight = -1;
     private long keepaliveSentNs;
+    /**
+     * The last {@link #KEEPALIVES_TRACKED} keepalives by sequence (slot {@code sequence & mask}):
+     * the sequence, when it left, and whether its answer is still due. On a path whose round trip
+     * exceeds the keepalive interval (100 ms by default) every answer arrives after the next
+     * keepalive left; matching only the newest one took no RTT sample at all there (session 11:
+     * none in 11 s through a 100 ms round-trip emulator).
+     */
+    private final int[] keepaliveSequences = new int[KEEPALIVES_TRACKED];
+    private final long[] keepaliveSentAtNs = new long[KEEPALIVES_TRACKED];
+    private final boolean[] keepaliveDue = new boolean[KEEPALIVES_TRACKED];
     private long smoothedRttNs;
 
     /**
@@ -169,7 +183,7 @@ public final class ClientControl {
             return info.streamId().equals(streamId);
         }
         if (message instanceof ControlMessage.KeepaliveAck ack) {
-            return ack.sequence() == keepaliveInFlight;
+            return keepaliveDue(ack.sequence());
         }
         if (isSessionLost(message)) {
             return true; // the node forgot the whole session: any active conversation may take it
@@ -212,10 +226,11 @@ public final class ClientControl {
             events.onStreamInfo(new ControlMessage.StreamInfo(ack.streamId(), ack.tracks()), nowNs);
         } else if (message instanceof ControlMessage.StreamInfo info && phase == Phase.ACTIVE) {
             events.onStreamInfo(info, nowNs);
-        } else if (message instanceof ControlMessage.KeepaliveAck ack && ack.sequence() == keepaliveInFlight) {
-            long sampleNs = nowNs - keepaliveSentNs;
+        } else if (message instanceof ControlMessage.KeepaliveAck ack && keepaliveDue(ack.sequence())) {
+            int slot = ack.sequence() & (KEEPALIVES_TRACKED - 1);
+            long sampleNs = nowNs - keepaliveSentAtNs[slot];
             smoothedRttNs = smoothedRttNs == 0 ? sampleNs : (7 * smoothedRttNs + sampleNs) / 8;
-            keepaliveInFlight = -1;
+            keepaliveDue[slot] = false;
             events.onRttSample(sampleNs);
         } else if (isSessionLost(message)) {
             phase = Phase.FAILED;
@@ -229,6 +244,12 @@ public final class ClientControl {
             outstanding = null;
             events.onRefused(error.code(), reason);
         }
+    }
+
+    /** Whether {@code sequence} is one of the tracked keepalives, not answered yet. */
+    private boolean keepaliveDue(int sequence) {
+        int slot = sequence & (KEEPALIVES_TRACKED - 1);
+        return keepaliveDue[slot] && keepaliveSequences[slot] == sequence;
     }
 
     /** A NOT_JOINED answer to a keepalive while this conversation is active. */
@@ -268,8 +289,11 @@ public final class ClientControl {
         }
         if (phase == Phase.ACTIVE && nowNs - keepaliveSentNs >= keepaliveIntervalNs) {
             keepaliveSequence++;
-            keepaliveInFlight = keepaliveSequence;
             keepaliveSentNs = nowNs;
+            int slot = keepaliveSequence & (KEEPALIVES_TRACKED - 1);
+            keepaliveSequences[slot] = keepaliveSequence;
+            keepaliveSentAtNs[slot] = nowNs;
+            keepaliveDue[slot] = true;
             send(0, new ControlMessage.Keepalive(keepaliveSequence), nowNs);
         }
     }

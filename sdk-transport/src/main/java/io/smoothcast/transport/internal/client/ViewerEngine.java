@@ -542,8 +542,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         onThreadEvent(nowNs);
         supervisor.onTick(nowNs);
         refreshCarryingNodes();
-        long rttNs = supervisor.rttNs();
-        counters.set(RTT_NS, rttNs);
+        counters.set(RTT_NS, supervisor.rttNs());
+        // Retry and headroom timers follow the path's round trip, not this host's stalls.
+        long rttNs = supervisor.pathRttNs();
         timeline.rttNs(rttNs);
         counters.set(FAILOVERS, supervisor.failovers());
         boolean sent = false;

@@ -166,7 +166,10 @@ public final class ConnectionSupervisor {
         final ReportedLossMeter reportedLoss = new ReportedLossMeter();
         /** Loss smoothed over the evaluation windows; NaN until a window had enough packets. */
         double smoothedLoss = Double.NaN;
-        /** Keepalive round trips, compared with the alternatives' pings by the same estimator. */
+        /**
+         * Keepalive round trips: compared with the alternatives' pings by the same estimator, and
+         * the source of {@link ConnectionSupervisor#pathRttNs}.
+         */
         final RttWindow rtt = new RttWindow();
         /** Whether the node's last track list for the stream was non-empty. */
         boolean hasTracks;
@@ -864,14 +867,32 @@ public final class ConnectionSupervisor {
         return connectedCount > 0 && connected[0].equals(node);
     }
 
-    /** Smoothed RTT to the primary node in ns; 0 until measured or while no node carries the client. */
+    /**
+     * Smoothed RTT to the primary node in ns (the figure the stats report); 0 until measured or
+     * while no node carries the client.
+     */
     public long rttNs() {
+        Path p = primaryPath();
+        return p == null ? 0 : p.control.rttNs();
+    }
+
+    /**
+     * RTT to the primary node for timers that follow it, in ns: the minimum of its last keepalive
+     * round trips ({@link RttWindow#recentMinNs}), which a stall of this host does not inflate; 0
+     * until measured or while no node carries the client.
+     */
+    public long pathRttNs() {
+        Path p = primaryPath();
+        return p == null ? 0 : p.rtt.recentMinNs();
+    }
+
+    private Path primaryPath() {
         for (Path p : paths) {
             if (p != null && p.accepted) {
-                return p.control.rttNs();
+                return p;
             }
         }
-        return 0;
+        return null;
     }
 
     /** The current state. */

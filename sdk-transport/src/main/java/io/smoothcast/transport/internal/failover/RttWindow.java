@@ -19,6 +19,8 @@ public final class RttWindow {
     public static final int CAPACITY = 50;
     /** The percentile of the samples taken as the path's round trip. */
     static final int RTT_PERCENTILE = 20;
+    /** The newest samples {@link #recentMinNs} takes its minimum over. */
+    public static final int RECENT = 10;
 
     private final long[] samplesNs = new long[CAPACITY];
     private final long[] sortScratch = new long[CAPACITY];
@@ -54,6 +56,28 @@ public final class RttWindow {
         System.arraycopy(samplesNs, 0, sortScratch, 0, count);
         Arrays.sort(sortScratch, 0, count);
         return sortScratch[(count - 1) * RTT_PERCENTILE / 100] / 1e6;
+    }
+
+    /**
+     * The smallest of the newest {@value #RECENT} samples, in ns; 0 when there are none. This is
+     * the path's round trip as timers that follow it should see it (NACK retries, tail-loss
+     * probes, the playout headroom for one retransmission): a stall of this host delays the
+     * reading of an answer but cannot make one early, so the minimum over a short window ignores
+     * every sample a stall inflated as long as one in {@value #RECENT} was read on time (as QUIC's
+     * min_rtt, RFC 9002, and BBR's windowed minimum separate path delay from the host's jitter),
+     * yet a path that really got slower moves it within {@value #RECENT} samples (one second at the
+     * 100 ms heartbeat). A smoothed mean moves by an eighth of each late sample's excess instead,
+     * and a loaded host produces them every few samples.
+     */
+    public long recentMinNs() {
+        if (count == 0) {
+            return 0;
+        }
+        long min = Long.MAX_VALUE;
+        for (int k = 1; k <= Math.min(count, RECENT); k++) {
+            min = Math.min(min, samplesNs[(next - k + CAPACITY) % CAPACITY]);
+        }
+        return min;
     }
 
     /** The median absolute change between consecutive samples, in ms; 0 with fewer than two. */

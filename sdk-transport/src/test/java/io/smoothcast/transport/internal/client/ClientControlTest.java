@@ -152,6 +152,29 @@ class ClientControlTest {
     }
 
     @Test
+    void roundTripLongerThanTheKeepaliveInterval_isMeasured() {
+        control.capKeepaliveInterval(100 * MS);
+        control.start(nowNs);
+        control.onControl(reply(lastSent().requestId(), new ControlMessage.HelloAck(42, 300, 5000, 1)), nowNs);
+        control.onControl(reply(lastSent().requestId(), new ControlMessage.SubscribeAck("show", List.of())), nowNs);
+        out.drain();
+        // A 150 ms path: each keepalive's answer comes after the next keepalive left.
+        List<Integer> sequences = new ArrayList<>();
+        for (long t = 100; t <= 400; t += 100) {
+            control.onTick(nowNs + t * MS);
+            sequences.add(((ControlMessage.Keepalive) lastSent().message()).sequence());
+            if (sequences.size() >= 2) { // the previous keepalive (sent at t - 100) is answered at t + 50
+                DecodeResult ack = reply(0, new ControlMessage.KeepaliveAck(sequences.get(sequences.size() - 2)));
+                assertTrue(control.concerns(ack, "show"), "an answer to the previous keepalive is ours");
+                control.onControl(ack, nowNs + (t + 50) * MS);
+            }
+        }
+        assertEquals(150 * MS, control.rttNs());
+        DecodeResult again = reply(0, new ControlMessage.KeepaliveAck(sequences.get(0)));
+        assertFalse(control.concerns(again, "show"), "an answer already taken is not sampled twice");
+    }
+
+    @Test
     void leavingOneStream_sendsLeaveForThatStreamOnly() {
         control.start(nowNs);
         control.leave("show", nowNs);

@@ -53,15 +53,26 @@ class PublisherNodeSwitchTest {
     /** A node that has died: it answers nothing and reports nothing (a rejoin is not scripted). */
     private static final Link DEAD = new Link(1, 2);
 
+    /** An answer on its way back to the publisher. */
+    private record Answer(long atNs, InetSocketAddress from, byte[] datagram, boolean probeReply) {
+    }
+
+    /** Answers on their way, not delivered yet. */
+    private final List<Answer> inFlight = new ArrayList<>();
+    /** Extra delay of the next keepalive answer only (a one-off stall of the reading thread), ns. */
+    private long nextKeepaliveAnswerLateNs;
+
     /**
      * Runs the publisher for {@code ms}, ticking every 10 ms. Every node that accepted the
      * publisher reports its 10 packets of each tick (some lost by the link's loss); every node
      * answers HELLOs and PUBLISHes, and keepalives and pings unless the link's loss drops them,
-     * after the link's round trip.
+     * after the link's round trip: an answer reaches the publisher at its own time, before the
+     * first tick after it, so answers slower than the 100 ms heartbeat come after the next keepalive.
      */
     private void run(ConnectionSupervisor s, long ms, Link a, Link b, Link c, SplittableRandom random) {
         for (long t = 0; t < ms; t += 10) {
             nowNs += 10 * MS;
+            deliverAnswersDue(s);
             s.onTick(nowNs);
             for (RecordingSender.Sent sent : out.drain()) {
                 Link link = sent.recipient().equals(A) ? a : sent.recipient().equals(B) ? b : c;
@@ -83,12 +94,16 @@ class PublisherNodeSwitchTest {
                 if (reply != null) {
                     ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, request.requestId(),
                             new byte[0], reply);
-                    long lateNs = random.nextDouble() < lateAnswerFraction ? random.nextLong(50 * MS, 150 * MS) : 0;
-                    long answerNs = nowNs + link.rttMs() * MS + lateNs;
-                    if (reply instanceof ControlMessage.ProbeReply || s.accepts(sent.recipient(), answerNs)) {
-                        s.onControl(sent.recipient(), ControlCodec.decode(datagram), answerNs);
-                    }
+                    byte[] bytes = new byte[datagram.readableBytes()];
+                    datagram.readBytes(bytes);
                     datagram.release();
+                    long lateNs = random.nextDouble() < lateAnswerFraction ? random.nextLong(50 * MS, 150 * MS) : 0;
+                    if (reply instanceof ControlMessage.KeepaliveAck) {
+                        lateNs += nextKeepaliveAnswerLateNs;
+                        nextKeepaliveAnswerLateNs = 0;
+                    }
+                    inFlight.add(new Answer(nowNs + link.rttMs() * MS + lateNs, sent.recipient(), bytes,
+                            reply instanceof ControlMessage.ProbeReply));
                 }
             }
             for (int i = 0; i < s.connectedCount(); i++) {
@@ -103,6 +118,17 @@ class PublisherNodeSwitchTest {
                 }
                 s.accepts(node, nowNs);
                 s.onFeedbackReport(node, 10 - lost, lost);
+            }
+        }
+    }
+
+    /** Delivers the answers that arrived by now, oldest first, each at its arrival time. */
+    private void deliverAnswersDue(ConnectionSupervisor s) {
+        inFlight.sort(java.util.Comparator.comparingLong(Answer::atNs));
+        while (!inFlight.isEmpty() && inFlight.get(0).atNs() <= nowNs) {
+            Answer answer = inFlight.remove(0);
+            if (answer.probeReply() || s.accepts(answer.from(), answer.atNs())) {
+                s.onControl(answer.from(), ControlCodec.decode(Unpooled.wrappedBuffer(answer.datagram())), answer.atNs());
             }
         }
     }
@@ -204,5 +230,50 @@ class PublisherNodeSwitchTest {
         run(s, 15_000, new Link(0.10, 2), new Link(0, 2), new Link(0, 2), random);
         assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), events.switches, "seed " + seed);
         assertEquals(List.of("CONNECTED"), events.states, "seed " + seed);
+    }
+
+    @Test
+    void pathSlowerThanTheHeartbeat_itsRoundTripIsMeasured() {
+        SplittableRandom random = new SplittableRandom(51);
+        ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        run(s, 3000, new Link(0, 150), new Link(0, 2), new Link(0, 2), random);
+        assertEquals(A, s.connected(0));
+        assertEquals(150 * MS, s.pathRttNs(), "each answer comes after the next keepalive left");
+        assertEquals(150 * MS, s.rttNs());
+        assertEquals(List.of(), events.switches, "150 ms is below the degraded RTT");
+    }
+
+    @Test
+    void oneLateAnswer_onAQuickPath_movesNeitherThePathRttNorTheNode() {
+        SplittableRandom random = new SplittableRandom(52);
+        ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        Link quick = new Link(0, 4);
+        Link quicker = new Link(0, 2);
+        run(s, 2000, quick, quicker, quicker, random);
+        nextKeepaliveAnswerLateNs = 396 * MS; // one answer read 400 ms after its keepalive left (a host stall)
+        run(s, 500, quick, quicker, quicker, random);
+        assertTrue(s.rttNs() > 40 * MS, "the smoothed RTT (stats) took an eighth of the excess: " + s.rttNs());
+        assertEquals(4 * MS, s.pathRttNs(), "timers keep following the path");
+        run(s, 10_000, quick, quicker, quicker, random);
+        assertEquals(List.of(), events.switches);
+        assertEquals(0, s.prober().pingsSent(), "not degraded: nothing probed");
+    }
+
+    @Test
+    void sustainedRttRise_onTheIngestPath_movesToTheQuickNode() {
+        SplittableRandom random = new SplittableRandom(53);
+        ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
+        s.start(nowNs);
+        Link quick = new Link(0, 4);
+        run(s, 3000, quick, quick, quick, random);
+        Link slow = new Link(0, 400); // the path got slow (a queue built up on it), not this host
+        run(s, 1500, slow, quick, quick, random);
+        assertEquals(400 * MS, s.pathRttNs(), "timers follow once ten slow answers came back");
+        assertEquals(List.of(), events.switches, "not yet: 1.5 s of high RTT is not a degraded path");
+        run(s, 15_000, slow, quick, quick, random);
+        assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), events.switches);
+        assertEquals(B, s.connected(0));
     }
 }

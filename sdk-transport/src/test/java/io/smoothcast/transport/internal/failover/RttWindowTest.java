@@ -74,4 +74,25 @@ class RttWindowTest {
         assertTrue(sumMs / 50 > 10 && changeSumMs / 49 > 10,
                 "seed " + seed + ": the means would have moved: rtt " + sumMs / 50 + ", jitter " + changeSumMs / 49);
     }
+
+    @Test
+    void recentMinimum_ignoresStalledSamples_butFollowsASlowerPath() {
+        RttWindow w = new RttWindow();
+        assertEquals(0, w.recentMinNs());
+        for (int i = 0; i < RttWindow.CAPACITY; i++) {
+            w.add(4 * MS);
+        }
+        w.add(400 * MS);
+        assertEquals(4 * MS, w.recentMinNs(), "one answer read late by a stall");
+        for (int i = 0; i < RttWindow.RECENT - 2; i++) {
+            w.add((100 + i) * MS);
+        }
+        assertEquals(4 * MS, w.recentMinNs(), "one answer in the window read on time is enough");
+        w.add(300 * MS);
+        assertEquals(100 * MS, w.recentMinNs(), "the window holds only the newest samples");
+        for (int i = 0; i < RttWindow.RECENT; i++) {
+            w.add(300 * MS);
+        }
+        assertEquals(300 * MS, w.recentMinNs(), "the path got slower");
+    }
 }
