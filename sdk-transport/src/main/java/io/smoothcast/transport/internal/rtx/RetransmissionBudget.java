@@ -9,7 +9,7 @@ import java.util.Arrays;
  * allowed over {@value #PACKET_CAP_BYTES} bytes a packet, at least {@value #MIN_PACKETS_PER_SECOND}
  * a second. One instance per path: the broadcaster's to its node, the direct RTP
  * sender's to its peer, and the relay's to each subscriber session (bounded by that
- * subscriber's downlink estimate).
+ * subscriber's downlink estimate, {@link #MAX_SHARE} of it).
  *
  * <p>Why: retransmissions answer losses, and many losses mean the path is full. Without a bound,
  * a capacity drop makes the receiver NACK every packet the full bottleneck buffer dropped, the
