@@ -22,10 +22,12 @@ import io.smoothcast.transport.internal.rtx.RtxPackets;
  *
  * <p>A NACK costs its sender a few bytes per 17 packets asked for, and each answer is a full
  * media packet: the cache look-ups are bounded per NACK ({@link #MAX_RETRANSMISSIONS_PER_NACK}),
- * and the RTX bytes sent to a subscriber session over any second by what its downlink carries
- * ({@link RetransmissionBudget} against the session's {@link SubscriberDownlink} estimate, as
- * the broadcaster bounds its own RTX by its target; the budget caps the RTX packets too, so small
- * packets do not go out at many times the rate of full-size ones): after a capacity drop the viewer NACKs
+ * and the RTX bytes sent to a subscriber session over any second by half of what its downlink
+ * carries ({@link RetransmissionBudget#allowedBitrateBps} of the session's {@link SubscriberDownlink}
+ * estimate, as the broadcaster bounds its own RTX by half its target; the budget caps the RTX
+ * packets too, so small packets do not go out at many times the rate of full-size ones). The
+ * subscription's layer choice gets the estimate less that RTX ({@link Subscription#updateTarget}),
+ * so layer plus RTX stay within the estimate. After a capacity drop the viewer NACKs
  * everything its full bottleneck dropped, and answering all of it at once would only be
  * dropped again. The estimate is the subscriber's own report, so the budget never exceeds
  * {@link #MAX_RETRANSMISSION_BPS} however high a client claims its downlink is. A NACKed packet that is not in the cache spends nothing of the budget
@@ -45,11 +47,12 @@ final class FeedbackHandler {
      */
     static final int MAX_RETRANSMISSIONS_PER_NACK = 256;
     /**
-     * What the budget of a session assumes its downlink carries, in bps, until the downlink has
-     * an estimate (no transport-cc feedback yet, or none ever: an older client, a plain RTP
-     * tool): the estimate the relay starts every downlink with.
+     * The budget of a session, in bps, until its downlink has an estimate (no transport-cc
+     * feedback yet, or none ever: an older client, a plain RTP tool): the RTX share of the
+     * estimate the relay starts every downlink with.
      */
-    static final long NO_ESTIMATE_RETRANSMISSION_BPS = RelayEngine.DEFAULT_DOWNLINK_START_BPS;
+    static final long NO_ESTIMATE_RETRANSMISSION_BPS =
+            RetransmissionBudget.allowedBitrateBps(RelayEngine.DEFAULT_DOWNLINK_START_BPS);
     /**
      * Ceiling of any session's budget, in bps: a client's feedback can claim any downlink, and
      * the node's egress is not its to spend (an 8 Mbps stream with 20 % loss needs 1.6).
@@ -172,7 +175,7 @@ final class FeedbackHandler {
     /**
      * Sends one subscriber a cached packet as RTX (RFC 4588) with the session's own transport-wide
      * number, within the session's budget: the RTX bytes sent to it over any second stay within
-     * {@link #downlinkBoundBps}, and the RTX packets within the budget's packet cap. Serves NACK
+     * {@link #retransmissionBoundBps}, and the RTX packets within the budget's packet cap. Serves NACK
      * answers and the node's tail loss probes alike.
      *
      * @param refusedAs where a refusal by the budget is counted: {@link
@@ -185,7 +188,7 @@ final class FeedbackHandler {
         if (session.retransmissions == null) {
             session.retransmissions = new RetransmissionBudget(RetransmissionBudget.WINDOW_NS);
         }
-        if (!session.retransmissions.hasRoomFor(rtxBytes, downlinkBoundBps(session), nowNs)) {
+        if (!session.retransmissions.hasRoomFor(rtxBytes, retransmissionBoundBps(session), nowNs)) {
             counters.increment(refusedAs);
             return false;
         }
@@ -203,11 +206,15 @@ final class FeedbackHandler {
         return true;
     }
 
-    /** What the session's downlink is believed to carry, in bps: the bound of its RTX. */
-    static long downlinkBoundBps(RelaySession session) {
+    /**
+     * The bound of the session's RTX rate, in bps: the RTX share of what its downlink is believed
+     * to carry, at most {@link #MAX_RETRANSMISSION_BPS}.
+     */
+    static long retransmissionBoundBps(RelaySession session) {
         SubscriberDownlink downlink = session.downlink;
         return downlink != null && downlink.hasEstimate()
-                ? Math.min(downlink.estimateBps(), MAX_RETRANSMISSION_BPS) : NO_ESTIMATE_RETRANSMISSION_BPS;
+                ? Math.min(RetransmissionBudget.allowedBitrateBps(downlink.estimateBps()), MAX_RETRANSMISSION_BPS)
+                : NO_ESTIMATE_RETRANSMISSION_BPS;
     }
 
     /** A 12-byte PLI from this node to a publisher. */

@@ -6,6 +6,7 @@ import io.smoothcast.abr.RenditionLadder;
 import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.abr.SimulcastLayerSelector;
 import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.rtx.RetransmissionBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -111,7 +112,10 @@ final class Subscription {
     }
 
     /**
-     * Sets the target layer from this subscription's share of the session's downlink estimate.
+     * Sets the target layer from this subscription's share of the session's downlink estimate
+     * less the RTX the node sent the session over the last second (taken at most
+     * {@link RetransmissionBudget#MAX_SHARE} of the estimate, the share its RTX may use), so
+     * layer plus repairs stay within the estimate on a lossy downlink. Per tick, not per packet.
      *
      * @param downlink the session's downlink, or null
      * @param shareCount how many subscriptions share the downlink (at least 1)
@@ -122,7 +126,9 @@ final class Subscription {
             switcher.setTarget(capLayer);
             return;
         }
-        long estimateBps = downlink.estimateBps() / Math.max(1, shareCount);
+        long sessionBps = session.retransmissions == null ? downlink.estimateBps()
+                : session.retransmissions.mediaTargetBps(downlink.estimateBps(), nowNs);
+        long estimateBps = sessionBps / Math.max(1, shareCount);
         if (nowNs - climbFloorUntilNs < 0 && downlink.lossFraction() <= DownlinkProber.MAX_LOSS_FRACTION) {
             estimateBps = Math.max(estimateBps, climbFloorBps);
         }

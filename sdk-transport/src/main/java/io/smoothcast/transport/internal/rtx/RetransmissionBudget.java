@@ -9,7 +9,7 @@ import java.util.Arrays;
  * allowed over {@value #PACKET_CAP_BYTES} bytes a packet, at least {@value #MIN_PACKETS_PER_SECOND}
  * a second. One instance per path: the broadcaster's to its node, the direct RTP
  * sender's to its peer, and the relay's to each subscriber session (bounded by that
- * subscriber's downlink estimate).
+ * subscriber's downlink estimate, {@link #MAX_SHARE} of it).
  *
  * <p>Why: retransmissions answer losses, and many losses mean the path is full. Without a bound,
  * a capacity drop makes the receiver NACK every packet the full bottleneck buffer dropped, the
@@ -40,6 +40,15 @@ public final class RetransmissionBudget {
 
     /** The window every sender uses: one second, as libwebrtc's retransmission rate limiter. */
     public static final long WINDOW_NS = 1_000_000_000L;
+
+    /**
+     * Largest share of a path's target that its retransmissions may use, so media plus
+     * retransmissions stay within the target: the sender gives RTX at most this share
+     * ({@link #allowedBitrateBps}) and its media the rest, less what RTX used over the last
+     * window ({@link #mediaTargetBps}). libwebrtc's encoder gets the target less the measured
+     * protection rate (NACK and FEC), that share capped at one half.
+     */
+    public static final double MAX_SHARE = 0.5;
 
     /** Buckets the window is split into. */
     static final int BUCKETS = 20;
@@ -134,6 +143,30 @@ public final class RetransmissionBudget {
     public long bitrateBps(long nowNs) {
         advance(nowNs);
         return (long) (bytesInWindow * 8 * 1e9 / windowNs);
+    }
+
+    /**
+     * The rate a path's retransmissions may use: {@link #MAX_SHARE} of its target.
+     *
+     * @param targetBitrateBps the path's target (the congestion controller's, or its estimate of
+     *     the path) in bit/s
+     * @return the rate to pass to {@link #hasRoomFor}, in bit/s
+     */
+    public static long allowedBitrateBps(long targetBitrateBps) {
+        return (long) (targetBitrateBps * MAX_SHARE);
+    }
+
+    /**
+     * The media target of a path: its target less the rate of the retransmissions counted over
+     * the window, that rate taken at most {@link #allowedBitrateBps} of the target, so media
+     * plus retransmissions stay within the target and media keeps at least half of it.
+     *
+     * @param targetBitrateBps the path's target in bit/s
+     * @param nowNs the current time
+     * @return the rate left to media, in bit/s
+     */
+    public long mediaTargetBps(long targetBitrateBps, long nowNs) {
+        return targetBitrateBps - Math.min(bitrateBps(nowNs), allowedBitrateBps(targetBitrateBps));
     }
 
     /** @return the retransmitted packets counted in the current window */

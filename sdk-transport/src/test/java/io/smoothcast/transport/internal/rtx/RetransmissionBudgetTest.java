@@ -121,4 +121,16 @@ class RetransmissionBudgetTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RetransmissionBudget(5));
         assertTrue(e.getMessage().contains("windowNs"));
     }
+
+    @Test
+    void mediaTarget_isTheTargetLessTheWindowsRtx_theRtxTakenAtMostHalfTheTarget() {
+        RetransmissionBudget budget = new RetransmissionBudget(SECOND);
+        long nowNs = 7 * SECOND;
+        assertEquals(1_000_000, RetransmissionBudget.allowedBitrateBps(2_000_000));
+        assertEquals(2_000_000, budget.mediaTargetBps(2_000_000, nowNs), "no RTX: the whole target");
+        budget.record(25_000, nowNs); // 200 kbit within the window
+        assertEquals(1_800_000, budget.mediaTargetBps(2_000_000, nowNs + 100 * MS));
+        assertEquals(150_000, budget.mediaTargetBps(300_000, nowNs + 100 * MS), "RTX above half: half is left");
+        assertEquals(2_000_000, budget.mediaTargetBps(2_000_000, nowNs + 2 * SECOND), "the RTX left the window");
+    }
 }
