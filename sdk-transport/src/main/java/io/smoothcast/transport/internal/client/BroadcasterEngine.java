@@ -105,7 +105,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /**
      * NACKed packets (counted in {@link #NACKED_PACKETS} too) and tail loss probes not
      * retransmitted because the RTX of the last second had used up the retransmission budget
-     * ({@link RetransmissionBudget}: {@link #MAX_RETRANSMISSION_SHARE} of the controller's target,
+     * ({@link RetransmissionBudget}: {@link RetransmissionBudget#MAX_SHARE} of the controller's target,
      * in bytes and packets); not in {@link #RTX_SENT}.
      */
     public static final int RTX_OVER_BUDGET = 17;
@@ -118,7 +118,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /**
      * The media target reported to the application and the rendition selector, bps (gauge): the
      * controller's target ({@link #TARGET_BITRATE_BPS}) less the rate of the retransmissions
-     * queued over the last second, at most {@link #MAX_RETRANSMISSION_SHARE} of it.
+     * queued over the last second, at most {@link RetransmissionBudget#MAX_SHARE} of it.
      */
     public static final int MEDIA_TARGET_BITRATE_BPS = 19;
     /**
@@ -128,15 +128,6 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      */
     public static final int STALE_CONTROL_IGNORED = 20;
     private static final int COUNTER_COUNT = 21;
-
-    /**
-     * Largest share of the congestion controller's target that retransmissions (NACK answers and
-     * tail loss probes, over any second) may use. The media target is the target less what they
-     * used, so media plus retransmissions stay within the target instead of adding up to twice
-     * it under heavy loss. libwebrtc does the same: the encoder gets the target less the measured
-     * protection rate (NACK and FEC), that share capped at one half.
-     */
-    static final double MAX_RETRANSMISSION_SHARE = 0.5;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -481,7 +472,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /**
      * Queues RTX (RFC 4588) for every NACKed packet still in the sent-packet cache, as far as the
      * retransmission budget allows (RTX over the last second at most
-     * {@link #MAX_RETRANSMISSION_SHARE} of the current target, in bytes and packets).
+     * {@link RetransmissionBudget#MAX_SHARE} of the current target, in bytes and packets).
      */
     private void answerNack(long nowNs) {
         int trackIndex = -1;
@@ -527,7 +518,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             return false;
         }
         int rtxBytes = original.readableBytes() + 2; // RFC 4588: the original sequence number in front
-        long allowedBps = (long) (controller.targetBitrateBps() * MAX_RETRANSMISSION_SHARE);
+        long allowedBps = RetransmissionBudget.allowedBitrateBps(controller.targetBitrateBps());
         if (!retransmissionBudget.hasRoomFor(rtxBytes, allowedBps, currentNs)) {
             counters.increment(RTX_OVER_BUDGET);
             return false;
@@ -657,15 +648,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /**
      * Passes the controller's target to the pacer (which carries media and retransmissions alike)
      * and the media target, the target less what retransmissions used over the last second
-     * ({@link #MAX_RETRANSMISSION_SHARE} at most), to the rendition selector and the application.
+     * ({@link RetransmissionBudget#MAX_SHARE} at most), to the rendition selector and the application.
      */
     private void updateTarget(long nowNs) {
         long target = controller.targetBitrateBps();
         pacer.setTargetBitrateBps(target);
         counters.set(TARGET_BITRATE_BPS, target);
-        long retransmissionBps = Math.min(retransmissionBudget.bitrateBps(nowNs),
-                (long) (target * MAX_RETRANSMISSION_SHARE));
-        long media = target - retransmissionBps;
+        long media = retransmissionBudget.mediaTargetBps(target, nowNs);
         counters.set(MEDIA_TARGET_BITRATE_BPS, media);
         if (renditions != null) {
             renditions.update(media, nowNs); // calls the application's AbrListener on a change
