@@ -485,17 +485,30 @@ class ViewerNodeSwitchTest {
         assertEquals(2, engine.tracks()[0].buffer().readStats(new JitterBufferStats()).packetsDiscardedLate());
     }
 
+    /**
+     * The viewer joins A before the publisher; the publisher arrives 0.5 s later and the
+     * STREAM_INFO announcing it is lost, as are the next {@code answersLost} SUBSCRIBE answers;
+     * runs 1 s from there.
+     *
+     * @return the publisher's first frame after its arrival
+     */
+    private int publisherArrivesWithItsStreamInfoLost(int answersLost) {
+        a.tracks = List.of();
+        start(FailoverPolicy.builder().noPublisherTimeoutMs(1000).build(), List.of(A));
+        run(500);
+        a.tracks = List.of(VIDEO); // not announced: the STREAM_INFO is lost
+        a.subscribeAnswersToLose = answersLost;
+        int firstSent = publisherFrame() + 1;
+        run(1000);
+        return firstSent;
+    }
+
     @Test
     void streamInfoLost_mediaForAnUnknownTrack_viewerAsksTheNodeAgain_andPlays() {
         // LossRecoveryIT under load: the viewer joined before the publisher, and the one
         // STREAM_INFO telling it the tracks was lost on the lossy link; every packet after it
         // was dropped as not ours (3098 of them) and nothing played.
-        a.tracks = List.of();
-        start(FailoverPolicy.builder().noPublisherTimeoutMs(1000).build(), List.of(A));
-        run(500);
-        a.tracks = List.of(VIDEO); // the publisher arrives; its STREAM_INFO is lost (not announced)
-        int firstSent = publisherFrame() + 1;
-        run(1000);
+        int firstSent = publisherArrivesWithItsStreamInfoLost(0);
         assertEquals(1, engine.tracks().length, "the tracks were asked for again");
         assertEquals(1, a.subscribes - 1, "one renewed SUBSCRIBE");
         long early = engine.counters().get(ViewerEngine.UNKNOWN_TRACK_RECOVERED);
@@ -513,13 +526,7 @@ class ViewerNodeSwitchTest {
         // renewed SUBSCRIBE were lost; the viewer had dropped every packet until the request's
         // retransmission (200 ms later) was answered, then waited for that start to settle:
         // the stream's first 20+ frames never played.
-        a.tracks = List.of();
-        start(FailoverPolicy.builder().noPublisherTimeoutMs(1000).build(), List.of(A));
-        run(500);
-        a.tracks = List.of(VIDEO); // the publisher arrives; its STREAM_INFO is lost (not announced)
-        a.subscribeAnswersToLose = 1;
-        int firstSent = publisherFrame() + 1;
-        run(1000);
+        int firstSent = publisherArrivesWithItsStreamInfoLost(1);
         assertEquals(1, engine.tracks().length, "the tracks came with the retransmitted SUBSCRIBE's answer");
         assertEquals(2, a.subscribes - 1, "the renewed SUBSCRIBE and its retransmission");
         assertEquals(firstSent, played.get(0), "plays from the first frame sent: " + played);
