@@ -262,7 +262,7 @@ public final class Viewer implements AutoCloseable {
             e = engine;
         }
         if (e == null) {
-            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
         long lost = 0;
         long dropped = 0;
@@ -295,7 +295,8 @@ public final class Viewer implements AutoCloseable {
                 lost, dropped, c.get(ViewerEngine.NACKS_SENT), c.get(ViewerEngine.PLIS_SENT), freezes,
                 c.get(ViewerEngine.MALFORMED_DROPPED), playoutDelayNs, c.get(ViewerEngine.RTT_NS),
                 c.get(ViewerEngine.FAILOVERS), playout[LatencyTotals.TOTAL_NS], playout[LatencyTotals.COUNT],
-                receipt[LatencyTotals.TOTAL_NS], receipt[LatencyTotals.COUNT], c.get(ViewerEngine.STALE_CONTROL_IGNORED));
+                receipt[LatencyTotals.TOTAL_NS], receipt[LatencyTotals.COUNT], c.get(ViewerEngine.STALE_CONTROL_IGNORED),
+                c.get(ViewerEngine.UNKNOWN_TRACK_RECOVERED), c.get(ViewerEngine.UNKNOWN_TRACK_DROPPED));
     }
 
     /**

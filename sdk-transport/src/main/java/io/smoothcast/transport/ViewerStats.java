@@ -36,11 +36,17 @@ package io.smoothcast.transport;
  * @param staleControlIgnored well-formed control messages from a listed node the viewer no longer
  *     talks to, ignored: late answers, such as a HELLO_ACK for a join it gave up on and moved on
  *     from (not in {@code malformedDropped})
+ * @param earlyPacketsRecovered media packets that came before the node's track list naming their
+ *     track (it was lost, or still on its way), held and played once the list came
+ * @param unknownTrackDropped media packets for no track the node announced, or that waited for
+ *     the track list longer than the viewer holds them (1 s, at most 128 packets); not in
+ *     {@code malformedDropped}
  */
 public record ViewerStats(long framesDelivered, long packetsReceived, long retransmissionsReceived,
         long packetsLost, long framesDropped, long nacksSent, long keyframeRequestsSent, long freezeCount,
         long malformedDropped, long playoutDelayNs, long rttNs, long failoverCount, long totalEndToEndLatencyNs,
-        long endToEndLatencyCount, long totalReceiptLatencyNs, long receiptLatencyCount, long staleControlIgnored) {
+        long endToEndLatencyCount, long totalReceiptLatencyNs, long receiptLatencyCount, long staleControlIgnored,
+        long earlyPacketsRecovered, long unknownTrackDropped) {
 
     /** @return mean capture-to-playout latency since start, in ms; NaN before any was measured */
     public double meanEndToEndLatencyMs() {

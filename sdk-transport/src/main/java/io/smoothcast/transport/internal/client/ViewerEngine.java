@@ -95,8 +95,10 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      */
     public static final int STRAY_PACKETS_DROPPED = 15;
     /**
-     * Counter: RTP packets for no track the viewer knows (dropped; the viewer then asks the node
-     * for its track list again). Also counted in {@link #MALFORMED_DROPPED}.
+     * Counter: RTP packets for no track the viewer knows, dropped: the node's track list did not
+     * name their SSRC, did not come within {@link UnknownTrackHold#HOLD_NS}, or more than
+     * {@link UnknownTrackHold#CAPACITY} such packets came first (see
+     * {@link #UNKNOWN_TRACK_RECOVERED}). Not in {@link #MALFORMED_DROPPED}: they are well formed.
      */
     public static final int UNKNOWN_TRACK_DROPPED = 16;
     /**
@@ -111,7 +113,13 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * (timed out) and moved on from. Not in {@link #MALFORMED_DROPPED}.
      */
     public static final int STALE_CONTROL_IGNORED = 18;
-    private static final int COUNTER_COUNT = 19;
+    /**
+     * Counter: RTP packets that came before the track list naming their SSRC (a lost STREAM_INFO,
+     * or media overtaking the answer), held and fed to their track once the list came. The
+     * viewer asks the node for its track list again when such a packet arrives.
+     */
+    public static final int UNKNOWN_TRACK_RECOVERED = 19;
+    private static final int COUNTER_COUNT = 20;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
@@ -137,6 +145,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     private final byte[] feedback = new byte[1200];
     private final int[] lostSequenceNumbers = new int[256];
     private final RtpPacketView rtp = new RtpPacketView();
+    /** Packets of SSRCs not known yet, fed to their tracks when the track list comes. */
+    private final UnknownTrackHold unknownTrackHold = new UnknownTrackHold();
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
     private final JitterBufferStats retiredStats = new JitterBufferStats();
     private final RtcpReportView report = new RtcpReportView();
@@ -324,6 +334,23 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             }
             supervisor.onTransportSequence(slot, transportSequence);
         }
+        if (!placeOnTrack(length, nowNs)) {
+            // Media for no track we know: the node's track list for it (sent once) may have been
+            // lost, or the answer naming it is still on its way. Held until it comes.
+            if (unknownTrackHold.hold(scratch, length, nowNs)) {
+                counters.increment(UNKNOWN_TRACK_DROPPED);
+            }
+            supervisor.onMediaForUnknownTrack(slot, nowNs);
+        }
+    }
+
+    /**
+     * Offers the RTP packet {@link #rtp} wraps in {@link #scratch} ({@code length} bytes) to its
+     * track.
+     *
+     * @return false if no track the viewer knows has its SSRC (nothing was done with it)
+     */
+    private boolean placeOnTrack(int length, long nowNs) {
         int ssrc = rtp.ssrc();
         ReceiveTrack[] current = tracks;
         for (ReceiveTrack t : current) {
@@ -364,14 +391,14 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     if (!inTheBuffersWindow && probation.isOfNumberingLeft(rtp.sequenceNumber(),
                             t.buffer().capacityPackets(), SequenceUnwrapper.DEFAULT_MAX_DROPOUT)) {
                         offerOfNumberingLeft(t, probation, nowNs);
-                        return;
+                        return true;
                     }
                     if (!probation.confirms(rtp.sequenceNumber())) {
                         if (!probation.isHeld(rtp.sequenceNumber())) {
                             dropStray(probation);
                             probation.hold(scratch, length, rtp.sequenceNumber());
                         }
-                        return;
+                        return true;
                     }
                     t.buffer().restartOnNextPacket();
                     // The numbers between the two numberings were never meant for this viewer:
@@ -392,16 +419,16 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                         rtp.wrap(scratch, 0, length);
                         acceptOriginal(t, scratch, nowNs);
                     }
-                    return;
+                    return true;
                 }
                 dropStray(t.jumpProbation());
                 acceptOriginal(t, scratch, nowNs);
-                return;
+                return true;
             }
             if (track.hasRtx() && track.rtxSsrc() == ssrc) {
                 if (rtp.payloadLength() < 2) {
                     counters.increment(MALFORMED_DROPPED);
-                    return;
+                    return true;
                 }
                 int p = rtp.payloadOffset();
                 int originalSequence = ((scratch[p] & 0xFF) << 8) | (scratch[p + 1] & 0xFF);
@@ -411,13 +438,10 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 int result = t.buffer().offer(track.ssrc(), originalSequence, rtp.timestamp(), rtp.marker(), nowNs,
                         scratch, p + 2, rtp.payloadLength() - 2);
                 onVideoArrival(t, result, rtp.timestamp(), nowNs);
-                return;
+                return true;
             }
         }
-        counters.increment(UNKNOWN_TRACK_DROPPED);
-        counters.increment(MALFORMED_DROPPED);
-        // Media for no track we know: the node's track list for it (sent once) may have been lost.
-        supervisor.onMediaForUnknownTrack(slot, nowNs);
+        return false;
     }
 
     /**
@@ -542,9 +566,17 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         onThreadEvent(nowNs);
         supervisor.onTick(nowNs);
         refreshCarryingNodes();
+<<<<<<< HEAD
         counters.set(RTT_NS, supervisor.rttNs());
         // Retry and headroom timers follow the path's round trip, not this host's stalls.
         long rttNs = supervisor.pathRttNs();
+=======
+        if (unknownTrackHold.size() > 0) {
+            counters.add(UNKNOWN_TRACK_DROPPED, unknownTrackHold.expire(nowNs));
+        }
+        long rttNs = supervisor.rttNs();
+        counters.set(RTT_NS, rttNs);
+>>>>>>> join15
         timeline.rttNs(rttNs);
         counters.set(FAILOVERS, supervisor.failovers());
         boolean sent = false;
@@ -680,13 +712,13 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             keyframeWanted = true;
         }
         if (reply instanceof ControlMessage.SubscribeAck ack) {
-            announce(ack.tracks());
+            announce(ack.tracks(), nowNs);
         }
     }
 
     @Override
     public void onStreamInfo(InetSocketAddress node, ControlMessage.StreamInfo info, long nowNs) {
-        announce(info.tracks());
+        announce(info.tracks(), nowNs);
     }
 
     /**
@@ -698,11 +730,29 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * (a wait for the start to settle and for a keyframe). A list with other tracks still
      * replaces the buffers.
      */
-    private void announce(List<Track> announced) {
+    private void announce(List<Track> announced, long nowNs) {
         if (announced.isEmpty()) {
             return;
         }
         useTracks(announced);
+        feedHeldPackets(nowNs);
+    }
+
+    /**
+     * Offers the packets held for unknown SSRCs to the tracks now known, oldest first, as
+     * arriving when they did (their jitter buffer sees the stream's start as it came); drops
+     * the rest.
+     */
+    private void feedHeldPackets(long nowNs) {
+        UnknownTrackHold hold = unknownTrackHold;
+        counters.add(UNKNOWN_TRACK_DROPPED, hold.expire(nowNs));
+        for (int k = 0; k < hold.size(); k++) {
+            int length = hold.length(k);
+            System.arraycopy(hold.datagram(k), 0, scratch, 0, length);
+            rtp.wrap(scratch, 0, length); // parsed when it arrived
+            counters.increment(placeOnTrack(length, hold.arrivalNs(k)) ? UNKNOWN_TRACK_RECOVERED : UNKNOWN_TRACK_DROPPED);
+        }
+        hold.clear();
     }
 
     /** Keeps the buffers of tracks that did not change; builds buffers for new ones. */

@@ -65,6 +65,8 @@ class ViewerNodeSwitchTest {
         int sequenceOffset;
         /** Sends the next frame's packets in reverse order (once). */
         boolean reverseNextFrame;
+        /** Answers to SUBSCRIBE still to lose (the node takes the SUBSCRIBE; its answer is lost). */
+        int subscribeAnswersToLose;
 
         FakeNode(InetSocketAddress address, int firstTransportSequence) {
             this.address = address;
@@ -87,6 +89,10 @@ class ViewerNodeSwitchTest {
             } else if (message instanceof ControlMessage.Subscribe) {
                 subscribes++;
                 subscribed = true;
+                if (subscribeAnswersToLose > 0) {
+                    subscribeAnswersToLose--;
+                    return;
+                }
                 answer(request.requestId(), new ControlMessage.SubscribeAck("show", tracks));
             } else if (message instanceof ControlMessage.Keepalive k) {
                 answer(0, new ControlMessage.KeepaliveAck(k.sequence()));
@@ -161,10 +167,15 @@ class ViewerNodeSwitchTest {
 
     /** One video packet of the publisher's {@code frame}, in {@link GenericPayload}. */
     private static byte[] mediaPacket(int sequenceNumber, int frame, boolean first, boolean last, int transportSequence) {
+        return mediaPacket(sequenceNumber, frame, first, last, transportSequence, VIDEO.ssrc());
+    }
+
+    private static byte[] mediaPacket(int sequenceNumber, int frame, boolean first, boolean last, int transportSequence,
+            int ssrc) {
         byte[] packet = new byte[200];
         int header = first ? GenericPayload.START : 0;
         int length = new RtpPacketWriter().payloadType(96).sequenceNumber(sequenceNumber & 0xFFFF)
-                .timestamp(frame * TICKS_PER_FRAME).marker(last).ssrc(VIDEO.ssrc())
+                .timestamp(frame * TICKS_PER_FRAME).marker(last).ssrc(ssrc)
                 .addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID,
                         transportSequence & 0xFFFF)
                 .write(packet, 0, packet.length, new byte[] {(byte) header, 2, 3}, 0, 3);
@@ -474,24 +485,84 @@ class ViewerNodeSwitchTest {
         assertEquals(2, engine.tracks()[0].buffer().readStats(new JitterBufferStats()).packetsDiscardedLate());
     }
 
+    /**
+     * The viewer joins A before the publisher; the publisher arrives 0.5 s later and the
+     * STREAM_INFO announcing it is lost, as are the next {@code answersLost} SUBSCRIBE answers;
+     * runs 1 s from there.
+     *
+     * @return the publisher's first frame after its arrival
+     */
+    private int publisherArrivesWithItsStreamInfoLost(int answersLost) {
+        a.tracks = List.of();
+        start(FailoverPolicy.builder().noPublisherTimeoutMs(1000).build(), List.of(A));
+        run(500);
+        a.tracks = List.of(VIDEO); // not announced: the STREAM_INFO is lost
+        a.subscribeAnswersToLose = answersLost;
+        int firstSent = publisherFrame() + 1;
+        run(1000);
+        return firstSent;
+    }
+
     @Test
     void streamInfoLost_mediaForAnUnknownTrack_viewerAsksTheNodeAgain_andPlays() {
         // LossRecoveryIT under load: the viewer joined before the publisher, and the one
         // STREAM_INFO telling it the tracks was lost on the lossy link; every packet after it
         // was dropped as not ours (3098 of them) and nothing played.
-        a.tracks = List.of();
-        start(FailoverPolicy.builder().noPublisherTimeoutMs(1000).build(), List.of(A));
-        run(500);
-        a.tracks = List.of(VIDEO); // the publisher arrives; its STREAM_INFO is lost (not announced)
-        int firstSent = publisherFrame() + 1;
-        run(1000);
+        int firstSent = publisherArrivesWithItsStreamInfoLost(0);
         assertEquals(1, engine.tracks().length, "the tracks were asked for again");
         assertEquals(1, a.subscribes - 1, "one renewed SUBSCRIBE");
-        long unknown = engine.counters().get(ViewerEngine.UNKNOWN_TRACK_DROPPED);
-        assertTrue(unknown >= 1 && unknown <= 3, "dropped before the tracks came: " + unknown);
-        assertEquals(unknown, engine.counters().get(ViewerEngine.MALFORMED_DROPPED));
-        assertTrue(played.size() > 50 && played.get(0) - firstSent <= 3, "plays from the start: " + played);
+        long early = engine.counters().get(ViewerEngine.UNKNOWN_TRACK_RECOVERED);
+        assertTrue(early >= 1 && early <= 3, "held until the tracks came: " + early);
+        assertEquals(0, engine.counters().get(ViewerEngine.UNKNOWN_TRACK_DROPPED));
+        assertEquals(0, engine.counters().get(ViewerEngine.MALFORMED_DROPPED), "good media is not malformed");
+        assertEquals(firstSent, played.get(0), "plays from the first frame sent: " + played);
+        assertTrue(played.size() > 50, "plays on: " + played);
         assertEquals(List.of("CONNECTED"), events);
+    }
+
+    @Test
+    void streamInfoLost_andTheRenewedSubscribesAnswerLost_viewerStillPlaysFromTheFirstFrame() {
+        // LossRecoveryIT (5 % loss, 100 ms RTT): the STREAM_INFO and then the answer to the
+        // renewed SUBSCRIBE were lost; the viewer had dropped every packet until the request's
+        // retransmission (200 ms later) was answered, then waited for that start to settle:
+        // the stream's first 20+ frames never played.
+        int firstSent = publisherArrivesWithItsStreamInfoLost(1);
+        assertEquals(1, engine.tracks().length, "the tracks came with the retransmitted SUBSCRIBE's answer");
+        assertEquals(2, a.subscribes - 1, "the renewed SUBSCRIBE and its retransmission");
+        assertEquals(firstSent, played.get(0), "plays from the first frame sent: " + played);
+        assertEquals(IntStream.rangeClosed(firstSent, played.get(played.size() - 1)).boxed().toList(), played,
+                "every frame once, in order");
+        assertTrue(engine.counters().get(ViewerEngine.UNKNOWN_TRACK_RECOVERED) >= 20,
+                "held for the 200 ms until the answer: " + engine.counters().get(ViewerEngine.UNKNOWN_TRACK_RECOVERED));
+        assertEquals(0, engine.counters().get(ViewerEngine.UNKNOWN_TRACK_DROPPED));
+        assertEquals(0, engine.counters().get(ViewerEngine.MALFORMED_DROPPED));
+    }
+
+    @Test
+    void mediaOfATrackNeverAnnounced_isHeldOneSecond_thenCountedDropped_notMalformed() {
+        start(FailoverPolicy.defaults(), List.of(A));
+        run(500);
+        a.subscribeAnswersToLose = 100; // no track list comes
+        a.deliver(mediaPacket(5, 5, true, true, 60_000, 0x2000));
+        run(990);
+        assertEquals(0, engine.counters().get(ViewerEngine.UNKNOWN_TRACK_DROPPED), "still held");
+        run(10);
+        assertEquals(1, engine.counters().get(ViewerEngine.UNKNOWN_TRACK_DROPPED));
+        assertEquals(0, engine.counters().get(ViewerEngine.UNKNOWN_TRACK_RECOVERED));
+        assertEquals(0, engine.counters().get(ViewerEngine.MALFORMED_DROPPED));
+    }
+
+    @Test
+    void mediaOfATrackTheNodeDoesNotList_isDroppedWhenTheListComes_notMalformed() {
+        start(FailoverPolicy.defaults(), List.of(A));
+        run(500);
+        int subscribes = a.subscribes;
+        a.deliver(mediaPacket(5, 5, true, true, 60_000, 0x2000));
+        network();
+        assertEquals(subscribes + 1, a.subscribes, "the viewer asked for the track list again");
+        assertEquals(1, engine.counters().get(ViewerEngine.UNKNOWN_TRACK_DROPPED), "not in the list that came");
+        assertEquals(0, engine.counters().get(ViewerEngine.UNKNOWN_TRACK_RECOVERED));
+        assertEquals(0, engine.counters().get(ViewerEngine.MALFORMED_DROPPED));
     }
 
     private static String stats(SpscJitterBuffer buffer) {
