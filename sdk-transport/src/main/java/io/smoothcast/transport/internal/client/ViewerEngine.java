@@ -566,17 +566,12 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         onThreadEvent(nowNs);
         supervisor.onTick(nowNs);
         refreshCarryingNodes();
-<<<<<<< HEAD
-        counters.set(RTT_NS, supervisor.rttNs());
-        // Retry and headroom timers follow the path's round trip, not this host's stalls.
-        long rttNs = supervisor.pathRttNs();
-=======
         if (unknownTrackHold.size() > 0) {
             counters.add(UNKNOWN_TRACK_DROPPED, unknownTrackHold.expire(nowNs));
         }
-        long rttNs = supervisor.rttNs();
-        counters.set(RTT_NS, rttNs);
->>>>>>> join15
+        counters.set(RTT_NS, supervisor.rttNs());
+        // Retry and headroom timers follow the path's round trip, not this host's stalls.
+        long rttNs = supervisor.pathRttNs();
         timeline.rttNs(rttNs);
         counters.set(FAILOVERS, supervisor.failovers());
         boolean sent = false;
