@@ -49,6 +49,9 @@ public final class FanOutLanes {
     /** {@link #add}'s sequence argument for a packet without a transport-wide sequence number. */
     public static final int NO_SEQUENCE = -1;
 
+    /** A batch's read stamp when it carries no datagram read (a {@link #sendOwned} packet): no residence. */
+    private static final long NOT_READ = Long.MIN_VALUE;
+
     private final Lane[] remote;
     private final NanoClock clock;
     private final ResidenceRecorder residence;
@@ -177,6 +180,47 @@ public final class FanOutLanes {
     }
 
     /**
+     * Queues a packet the owner built for one recipient of a remote lane (an RTX: a NACK answer,
+     * a tail loss probe, probe padding) behind the copies already queued on that lane, so that it
+     * never overtakes the recipient's older packets: a tail probe sent from the owner's thread
+     * while the lane is behind would reach the subscriber before the very packet it probes for,
+     * which then arrives as a duplicate and shows its transport feedback a reordering. It takes
+     * one batch of the lane's ring, as a packet's copies do. Not between {@link #begin} and
+     * {@link #dispatch}. Owning thread only.
+     *
+     * @param lane 1 to {@code laneCount() - 1}
+     * @param packet the packet, sent unchanged; ownership passes here (released if not queued)
+     * @param recipient where it goes
+     * @return false if the lane is {@link #BATCHES_PER_LANE} packets behind or its thread refused
+     *     the task: the packet was dropped, as such a lane's copies are
+     */
+    public boolean sendOwned(int lane, ByteBuf packet, InetSocketAddress recipient) {
+        Lane l = remote[lane - 1];
+        if (l.filling != null) {
+            packet.release();
+            throw new IllegalStateException("sendOwned between begin and dispatch");
+        }
+        Batch batch = l.ring[l.next];
+        if (batch.busy) {
+            packet.release();
+            return false;
+        }
+        batch.append(recipient, NO_SEQUENCE);
+        l.next = (l.next + 1) % BATCHES_PER_LANE;
+        batch.packet = packet;
+        batch.transportOffset = 0;
+        batch.readStampNs = NOT_READ;
+        batch.busy = true;
+        try {
+            l.executor.execute(batch);
+            return true;
+        } catch (RejectedExecutionException shuttingDown) {
+            batch.discard();
+            return false;
+        }
+    }
+
+    /**
      * Sends one subscriber's copy of {@code packet} through Netty's ordinary path: the packet
      * itself (a retained duplicate) for {@link #NO_SEQUENCE}, else a pooled direct copy with
      * {@code transportSequence} written at {@code transportOffset}. The default of
@@ -262,7 +306,7 @@ public final class FanOutLanes {
                 Arrays.fill(recipients, 0, size, null);
                 size = 0;
                 out.flush();
-                if (residence != null) {
+                if (residence != null && readStampNs != NOT_READ) {
                     residence.record(readStampNs, clock.nanoTime() - readStampNs, out.isOutboundDrained());
                 }
                 busy = false;

@@ -466,7 +466,11 @@ public final class RelayEngine implements DatagramReceiver {
 
     /**
      * Sends a packet this node built for one subscriber (an RTX), with the session's own
-     * transport-wide sequence number written into it when it has the extension.
+     * transport-wide sequence number written into it when it has the extension, from the thread
+     * that sends the session's copies: sent from this one while that lane is behind, a tail
+     * probe or probe padding would overtake the copy of the very packet it repeats. A lane
+     * {@link FanOutLanes#BATCHES_PER_LANE} behind drops it ({@link RelayCounter#FAN_OUT_LANE_BEHIND}),
+     * as it drops copies; its transport-wide number stays used, so the controller sees the loss.
      *
      * @param packet the packet; ownership passes to the sender
      */
@@ -474,7 +478,11 @@ public final class RelayEngine implements DatagramReceiver {
         if (transportOffset != TransportSequenceExtension.NOT_FOUND) {
             downlinkOf(session).stamp(packet, transportOffset, nowNs);
         }
-        out.send(packet, session.address);
+        if (session.lane == 0) {
+            out.send(packet, session.address);
+        } else if (!lanes.sendOwned(session.lane, packet, session.address)) {
+            counters.increment(RelayCounter.FAN_OUT_LANE_BEHIND);
+        }
     }
 
     /** The session's downlink, created with its first renumbered packet. */
@@ -517,7 +525,8 @@ public final class RelayEngine implements DatagramReceiver {
      * probe carried that layer. The probe cluster is the subscriber's media plus padding, RTX
      * copies of the newest packet already forwarded on its layer (duplicates its jitter buffer
      * drops), numbered and recorded like media. One subscription of the session is probed for
-     * at a time; the needed rate counts every subscription sharing the downlink.
+     * at a time; the needed rate counts every subscription sharing the downlink and the
+     * session's recent RTX, as the layer choice does ({@link Subscription#probeNeededBps}).
      */
     private void probeForLayerAbove(RelaySession session, long nowNs) {
         Subscription climber = null;
@@ -530,11 +539,12 @@ public final class RelayEngine implements DatagramReceiver {
                 continue;
             }
             padding = padding == null ? forwarded : padding;
-            long needed = subscription.neededForLayerAboveBps();
-            if (climber == null && needed > 0) {
+            long needed = climber == null ? subscription.probeNeededBps(session.downlink,
+                    session.subscriptions.size(), nowNs) : 0;
+            if (needed > 0) {
                 climber = subscription;
                 padding = forwarded;
-                neededBps = needed * session.subscriptions.size();
+                neededBps = needed;
             }
         }
         SubscriberDownlink downlink = session.downlink;

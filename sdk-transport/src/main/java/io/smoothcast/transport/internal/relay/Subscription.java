@@ -126,9 +126,7 @@ final class Subscription {
             switcher.setTarget(capLayer);
             return;
         }
-        long sessionBps = session.retransmissions == null ? downlink.estimateBps()
-                : session.retransmissions.mediaTargetBps(downlink.estimateBps(), nowNs);
-        long estimateBps = sessionBps / Math.max(1, shareCount);
+        long estimateBps = mediaEstimateBps(session, downlink, nowNs) / Math.max(1, shareCount);
         if (nowNs - climbFloorUntilNs < 0 && downlink.lossFraction() <= DownlinkProber.MAX_LOSS_FRACTION) {
             estimateBps = Math.max(estimateBps, climbFloorBps);
         }
@@ -140,6 +138,20 @@ final class Subscription {
         }
         int index = selector.update(estimateBps, nowNs);
         switcher.setTarget(index == SimulcastLayerSelector.NO_LAYER ? capLayer : selectorLayers[index]);
+    }
+
+    /**
+     * What a session's downlink leaves to media: the estimate less the RTX the node sent the
+     * session over the last second, that RTX taken at most {@link RetransmissionBudget#MAX_SHARE}
+     * of the estimate. The one rule for the layer choice ({@link #updateTarget}) and the probe
+     * for the layer above (whose needed rate adds what this takes off the estimate).
+     *
+     * @param downlink the session's downlink, with an estimate
+     * @return in bps
+     */
+    static long mediaEstimateBps(RelaySession session, SubscriberDownlink downlink, long nowNs) {
+        return session.retransmissions == null ? downlink.estimateBps()
+                : session.retransmissions.mediaTargetBps(downlink.estimateBps(), nowNs);
     }
 
     /**
@@ -199,6 +211,23 @@ final class Subscription {
         long bitrateBps = above.track.bitrateBps();
         long neededBps = (long) Math.ceil(bitrateBps * RenditionSelector.DEFAULT_UP_SWITCH_MARGIN);
         return maxBitrateBps > 0 && neededBps > maxBitrateBps ? 0 : neededBps;
+    }
+
+    /**
+     * The downlink estimate, in bps, a probe for the layer above must show, by the rule the
+     * layer choice uses ({@link #mediaEstimateBps}): {@link #neededForLayerAboveBps} for each of
+     * the session's subscriptions sharing the downlink, plus the session's recent RTX that the
+     * layer choice takes off the estimate. Compared with the raw estimate alone, a downlink busy
+     * with repairs would look wide enough, no probe would start, and the selector would not
+     * climb either. 0 when there is nothing to climb to.
+     *
+     * @param downlink the session's downlink, with an estimate
+     * @param shareCount how many subscriptions share the downlink (at least 1)
+     */
+    long probeNeededBps(SubscriberDownlink downlink, int shareCount, long nowNs) {
+        long neededBps = neededForLayerAboveBps();
+        return neededBps == 0 ? 0
+                : neededBps * shareCount + downlink.estimateBps() - mediaEstimateBps(session, downlink, nowNs);
     }
 
     /**

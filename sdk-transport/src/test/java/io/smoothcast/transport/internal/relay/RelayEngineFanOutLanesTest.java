@@ -26,6 +26,7 @@ import io.smoothcast.transport.internal.netty.DatagramReceiver;
 import io.smoothcast.transport.internal.netty.FanOutLanes;
 import io.smoothcast.transport.internal.netty.ManualExecutor;
 import io.smoothcast.transport.internal.netty.RecordingSender;
+import io.smoothcast.transport.internal.rtx.TailLossProbe;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -256,6 +257,40 @@ class RelayEngineFanOutLanesTest {
         withStoppedLane.close();
         assertEquals(1, packet.refCnt(), "no reference left behind by the refused lane");
         packet.release();
+    }
+
+    @Test
+    void aTailProbeForALaggingLanesSubscriber_leavesAfterTheCopiesQueuedBeforeIt_neverOvertakesThem() {
+        publish(engine);
+        InetSocketAddress own = address(6001); // lane 0
+        InetSocketAddress lagging = address(6002); // lane 1
+        subscribe(own);
+        subscribe(lagging);
+        for (int seq = 0; seq < 3; seq++) {
+            ByteBuf packet = Unpooled.wrappedBuffer(rtp(seq, seq));
+            engine.onDatagram(packet, PUBLISHER, clock.nanoTime());
+            packet.release();
+            clock.advanceNs(1_000_000);
+        }
+        // The lane's thread stays off its core past the quiet timeout: the probe falls due
+        // while the lagging subscriber's three copies still wait in its lane.
+        clock.advanceNs(TailLossProbe.MIN_TIMEOUT_NS + 20_000_000);
+        engine.onTick(clock.nanoTime());
+        collect();
+        assertEquals(2, counters.get(RelayCounter.TAIL_PROBES_SENT), "one probe to each subscriber");
+        assertEquals(4, media.get(own).size(), "the owner's subscriber: three copies and its probe");
+        assertEquals(null, media.get(lagging), "nothing has left for the lagging lane's subscriber yet");
+
+        laneThread.runAll();
+        collect();
+        List<byte[]> got = media.get(lagging);
+        assertEquals(List.of(0, 1, 2), got.subList(0, 3).stream().map(RelayEngineFanOutLanesTest::rtpSequence).toList(),
+                "the copies first, in order");
+        assertEquals(4, got.size());
+        byte[] probe = got.get(3);
+        assertEquals(VIDEO.rtxPayloadType(), probe[1] & 0x7F, "then the probe, an RTX");
+        assertEquals(3, transportSequence(probe), "numbered after the copies it followed");
+        assertEquals(0, counters.get(RelayCounter.FAN_OUT_LANE_BEHIND));
     }
 
     @Test

@@ -78,4 +78,36 @@ class SubscriptionRetransmissionShareTest {
         ticks(500);
         assertEquals(1, subscription.switcher.pendingLayer(), "half of 2.2 Mbit/s carries the middle layer");
     }
+
+    @Test
+    void theProbeForTheLayerAbove_needsWhatTheLayerChoiceNeeds_theRtxIncluded() {
+        downlinkOf(1_500_000);
+        ticks(500);
+        assertEquals(1, subscription.switcher.pendingLayer(), "1.5 Mbit/s does not carry the 2 Mbit/s top layer");
+        assertTrue(subscription.wants(subscription.stream.videoLayer(1), 1, true, false), "layer 1's keyframe");
+        assertEquals(1, subscription.switcher.forwardedLayer());
+
+        downlinkOf(2_500_000); // the capacity came back, while repairs still take 400 kbit/s
+        long estimateBps = session.downlink.estimateBps();
+        assertTrue(estimateBps > 2_400_000 && estimateBps < 2_600_000, "estimate " + estimateBps);
+        session.retransmissions = new RetransmissionBudget(RetransmissionBudget.WINDOW_NS);
+        session.retransmissions.record(50_000, nowNs);
+        ticks(500);
+        assertEquals(LayerSwitcher.NONE, subscription.switcher.pendingLayer(),
+                "the estimate less the RTX does not carry the top layer: the selector stays");
+        long neededBps = subscription.probeNeededBps(session.downlink, 1, nowNs);
+        assertTrue(neededBps > estimateBps, "so a probe must show more than the estimate: needed " + neededBps
+                + " bps, estimate " + estimateBps + " bps; else no probe starts and the subscriber never climbs");
+        DownlinkProber prober = new DownlinkProber();
+        DownlinkProber.Action action = DownlinkProber.Action.NONE;
+        for (long ms = 0; ms <= DownlinkProber.STABLE_HOLD_NS / MS && action == DownlinkProber.Action.NONE; ms += 20) {
+            action = prober.onTick(nowNs + ms * MS, estimateBps, 0, neededBps, -1, 0);
+        }
+        assertEquals(DownlinkProber.Action.START_PROBE, action);
+        assertTrue(prober.probeRateBps() > estimateBps, "the probe covers layer and RTX");
+
+        session.retransmissions = new RetransmissionBudget(RetransmissionBudget.WINDOW_NS);
+        assertEquals(Math.ceil(2_000_000 * io.smoothcast.abr.RenditionSelector.DEFAULT_UP_SWITCH_MARGIN),
+                subscription.probeNeededBps(session.downlink, 1, nowNs), 0.0, "without RTX: the layer alone");
+    }
 }
