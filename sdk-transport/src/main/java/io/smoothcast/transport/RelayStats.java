@@ -138,7 +138,11 @@ public final class RelayStats {
         return get(RelayCounter.RTP_RECEIVED);
     }
 
-    /** @return packets (RTP and RTCP) sent to subscribers, RTX not included */
+    /**
+     * @return copies of sources' packets (RTP and RTCP) handed to the sockets for subscribers,
+     *     one per subscriber each goes to; the RTX the node builds (NACK answers, tail probes,
+     *     probe padding) not included
+     */
     public long packetsForwarded() {
         return get(RelayCounter.PACKETS_FORWARDED);
     }
@@ -355,9 +359,9 @@ public final class RelayStats {
     }
 
     /**
-     * Copies of forwarded packets dropped because the fan-out thread of their subscriber had
-     * fallen 64 packets behind (see {@link RelayNode.Builder#fanOutThreads}); 0 with one fan-out
-     * thread. They are dropped rather than sent by another thread so that no subscriber's packets
+     * Copies of forwarded packets, and RTX for the same subscribers, dropped because the fan-out
+     * thread of their subscriber had fallen 64 packets behind (see
+     * {@link RelayNode.Builder#fanOutThreads}); 0 with one fan-out thread. They are dropped rather than sent by another thread so that no subscriber's packets
      * are reordered; the subscriber gets them back by NACK, as after any loss.
      *
      * @return copies dropped since the node started

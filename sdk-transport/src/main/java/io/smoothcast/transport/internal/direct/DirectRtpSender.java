@@ -30,11 +30,13 @@ import java.nio.channels.DatagramChannel;
  * the peer's RTCP (transport-cc feedback, generic NACK) comes back to this sender's socket and
  * drives the same pieces as the broadcaster engine: the {@link CongestionController} sets the
  * {@link Pacer}'s rate, and NACKed packets are resent as RFC 4588 RTX from a
- * {@link RetransmissionCache}, within a {@link RetransmissionBudget}: the RTX bytes queued over
- * any second stay within the controller's target, and the RTX packets within the budget's
- * packet cap (a NACK over either is counted in
- * {@link DirectRtpSenderStats#rtxOverBudget()}, not answered), so a capacity drop does not turn
- * into a flood of resends the path cannot carry either.
+ * {@link RetransmissionCache}, within a {@link RetransmissionBudget}, by the broadcaster's rule:
+ * the RTX bytes queued over any second stay within {@link RetransmissionBudget#MAX_SHARE} (half)
+ * of the controller's target, and the RTX packets within the budget's packet cap (a NACK over
+ * either is counted in {@link DirectRtpSenderStats#rtxOverBudget()}, not answered), so a
+ * capacity drop does not turn into a flood of resends the path cannot carry either. The caller's
+ * encoder should follow {@link #mediaTargetBitrateBps}, the target less that RTX, so media plus
+ * repairs stay within the target.
  *
  * <p>Driven by one caller thread with its own clock: {@link #sendAccessUnit} queues a frame,
  * {@link #poll} reads pending RTCP and sends what the pacer allows. Not thread-safe.
@@ -116,6 +118,17 @@ public final class DirectRtpSender implements AutoCloseable {
     /** @return the congestion controller's current target, bits per second */
     public long targetBitrateBps() {
         return controller.targetBitrateBps();
+    }
+
+    /**
+     * The rate the caller's encoder should aim at: the controller's target less the RTX queued
+     * over the last second (at most half the target), as the broadcaster tells its application.
+     *
+     * @param nowNs the caller's clock
+     * @return bits per second, at least half of {@link #targetBitrateBps()}
+     */
+    public long mediaTargetBitrateBps(long nowNs) {
+        return retransmissionBudget.mediaTargetBps(controller.targetBitrateBps(), nowNs);
     }
 
     /** @return packets the peer's transport-cc feedback reported received, as the controller counted them */
@@ -267,7 +280,8 @@ public final class DirectRtpSender implements AutoCloseable {
             return;
         }
         int rtxBytes = original.readableBytes() + 2; // RFC 4588: the original sequence number in front
-        if (!retransmissionBudget.hasRoomFor(rtxBytes, controller.targetBitrateBps(), nowNs)) {
+        long allowedBps = RetransmissionBudget.allowedBitrateBps(controller.targetBitrateBps());
+        if (!retransmissionBudget.hasRoomFor(rtxBytes, allowedBps, nowNs)) {
             stats.rtxOverBudget++;
             return;
         }

@@ -28,9 +28,17 @@ public enum RelayCounter {
     ERRORS_SENT,
     /** RTP packets received from publishers and accepted. */
     RTP_RECEIVED,
-    /** Packets (RTP and RTCP) sent to subscribers. */
+    /**
+     * Copies of sources' packets handed to the sockets for subscribers, one per subscriber a
+     * packet goes to: RTP (a repair restored from a source's RTX included, as it is forwarded
+     * like the original) and RTCP (sender reports, SDES, BYE). Counted once when handed over, so
+     * a copy the socket later refuses is still counted, and a partial {@code sendmmsg} or a
+     * retry after EAGAIN is not counted again; copies dropped for a fan-out lane behind
+     * ({@link #FAN_OUT_LANE_BEHIND}) are not counted. The RTX the node builds itself are not
+     * here: {@link #RTX_SENT}, {@link #TAIL_PROBES_SENT}, {@link #DOWNLINK_PROBE_PADDING_PACKETS}.
+     */
     PACKETS_FORWARDED,
-    /** Bytes sent to subscribers. */
+    /** Bytes of the copies in {@link #PACKETS_FORWARDED}. */
     BYTES_FORWARDED,
     /** Sequence numbers asked for in generic NACKs. */
     NACKED_PACKETS,
@@ -121,10 +129,11 @@ public enum RelayCounter {
      */
     NACKS_BEFORE_LAYER_START,
     /**
-     * Copies dropped because the fan-out thread of their subscriber was
+     * Copies, and RTX the node built (NACK answers, tail probes, probe padding, already counted
+     * as sent in their own counters), dropped because the fan-out thread of their subscriber was
      * {@link io.smoothcast.transport.internal.netty.FanOutLanes#BATCHES_PER_LANE} packets behind
-     * (or, at shutdown, refused them). Not sent from the engine's own thread instead: that copy
-     * would overtake the subscriber's older copies still waiting in the lane.
+     * (or, at shutdown, refused them). Not sent from the engine's own thread instead: it would
+     * overtake the subscriber's older copies still waiting in the lane.
      */
     FAN_OUT_LANE_BEHIND,
     /**

@@ -164,7 +164,7 @@ class DirectRtpSenderHostileInputTest {
      * counted, and repairs still go out.
      */
     @Test
-    void heavyNacks_queueRtxWithinTheTargetOverAnySecond() {
+    void heavyNacks_queueRtxWithinHalfTheTargetOverAnySecond_theMediaTargetIsTheRest() {
         // 200 single-NAL frames of 1,100 bytes every 20 ms (about 450 kbit/s): all cached.
         byte[] accessUnit = new byte[4 + 1_100];
         Arrays.fill(accessUnit, (byte) 0x55); // no zero runs: the NAL unit is all of it
@@ -192,6 +192,7 @@ class DirectRtpSenderHostileInputTest {
         int windows = 3_000;
         long[] queuedAtMs = new long[windows];
         long[] targetAtMs = new long[windows];
+        long lowestMediaShare = Long.MAX_VALUE;
         for (int ms = 0; ms < windows; ms++) {
             nowNs += MS;
             long before = sender.stats().rtxQueued();
@@ -200,6 +201,9 @@ class DirectRtpSenderHostileInputTest {
                 feed(everything, nowNs);
             }
             queuedAtMs[ms] = sender.stats().rtxQueued() - before;
+            long media = sender.mediaTargetBitrateBps(nowNs);
+            assertTrue(2 * media >= sender.targetBitrateBps(), "media keeps at least half the target");
+            lowestMediaShare = Math.min(lowestMediaShare, 1000 * media / sender.targetBitrateBps());
             sender.poll(nowNs);
         }
         // Each RTX is more than 1,100 bytes; without feedback the target only falls, so the
@@ -209,12 +213,14 @@ class DirectRtpSenderHostileInputTest {
             for (int ms = start; ms < Math.min(windows, start + 950); ms++) {
                 queued += queuedAtMs[ms];
             }
-            assertTrue(queued * 1_100 * 8 <= targetAtMs[start], queued + " RTX within 950 ms from " + start
+            assertTrue(queued * 1_100 * 8 <= targetAtMs[start] / 2, queued + " RTX within 950 ms from " + start
                     + " ms, target " + targetAtMs[start] + " bps: " + sender.stats());
         }
         DirectRtpSenderStats s = sender.stats();
         assertTrue(s.rtxQueued() >= 20, "repairs still go out: " + s);
         assertTrue(s.rtxOverBudget() > 0, s.toString());
+        assertTrue(lowestMediaShare < 600, "the RTX is taken off the media target: down to "
+                + lowestMediaShare + " per mille of the target");
     }
 
     @Test
