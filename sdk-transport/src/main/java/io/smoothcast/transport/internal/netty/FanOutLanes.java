@@ -180,13 +180,27 @@ public final class FanOutLanes {
     }
 
     /**
+     * Whether a remote lane still holds copies handed to it: its thread has not finished the
+     * newest batch (batches run in the order they were handed over, so then none is left). The
+     * answer can only turn false meanwhile, as the owner alone hands batches over. Owning thread
+     * only.
+     *
+     * @param lane 1 to {@code laneCount() - 1}
+     */
+    public boolean holdsCopies(int lane) {
+        Lane l = remote[lane - 1];
+        return l.ring[(l.next + BATCHES_PER_LANE - 1) % BATCHES_PER_LANE].busy;
+    }
+
+    /**
      * Queues a packet the owner built for one recipient of a remote lane (an RTX: a NACK answer,
      * a tail loss probe, probe padding) behind the copies already queued on that lane, so that it
      * never overtakes the recipient's older packets: a tail probe sent from the owner's thread
      * while the lane is behind would reach the subscriber before the very packet it probes for,
      * which then arrives as a duplicate and shows its transport feedback a reordering. It takes
-     * one batch of the lane's ring, as a packet's copies do. Not between {@link #begin} and
-     * {@link #dispatch}. Owning thread only.
+     * one batch of the lane's ring, as a packet's copies do: for a lane that
+     * {@linkplain #holdsCopies holds no copies} the owner may as well send the packet itself. Not
+     * between {@link #begin} and {@link #dispatch}. Owning thread only.
      *
      * @param lane 1 to {@code laneCount() - 1}
      * @param packet the packet, sent unchanged; ownership passes here (released if not queued)

@@ -466,11 +466,13 @@ public final class RelayEngine implements DatagramReceiver {
 
     /**
      * Sends a packet this node built for one subscriber (an RTX), with the session's own
-     * transport-wide sequence number written into it when it has the extension, from the thread
-     * that sends the session's copies: sent from this one while that lane is behind, a tail
-     * probe or probe padding would overtake the copy of the very packet it repeats. A lane
-     * {@link FanOutLanes#BATCHES_PER_LANE} behind drops it ({@link RelayCounter#FAN_OUT_LANE_BEHIND}),
-     * as it drops copies; its transport-wide number stays used, so the controller sees the loss.
+     * transport-wide sequence number written into it when it has the extension. While the
+     * session's fan-out lane still holds copies for it, the packet goes through that lane,
+     * behind them: sent from this thread, a tail probe or probe padding would overtake the copy
+     * of the very packet it repeats. A lane {@link FanOutLanes#BATCHES_PER_LANE} behind drops it
+     * ({@link RelayCounter#FAN_OUT_LANE_BEHIND}), as it drops copies; its transport-wide number
+     * stays used, so the controller sees the loss. A drained lane's subscriber gets it from this
+     * thread at once (a burst of NACK answers then cannot fill the lane's ring).
      *
      * @param packet the packet; ownership passes to the sender
      */
@@ -478,7 +480,7 @@ public final class RelayEngine implements DatagramReceiver {
         if (transportOffset != TransportSequenceExtension.NOT_FOUND) {
             downlinkOf(session).stamp(packet, transportOffset, nowNs);
         }
-        if (session.lane == 0) {
+        if (session.lane == 0 || !lanes.holdsCopies(session.lane)) {
             out.send(packet, session.address);
         } else if (!lanes.sendOwned(session.lane, packet, session.address)) {
             counters.increment(RelayCounter.FAN_OUT_LANE_BEHIND);

@@ -291,6 +291,18 @@ class RelayEngineFanOutLanesTest {
         assertEquals(VIDEO.rtxPayloadType(), probe[1] & 0x7F, "then the probe, an RTX");
         assertEquals(3, transportSequence(probe), "numbered after the copies it followed");
         assertEquals(0, counters.get(RelayCounter.FAN_OUT_LANE_BEHIND));
+
+        // With the lane drained, the next quiet period's probe leaves from the engine's thread.
+        ByteBuf next = Unpooled.wrappedBuffer(rtp(3, 3));
+        engine.onDatagram(next, PUBLISHER, clock.nanoTime());
+        next.release();
+        laneThread.runAll();
+        clock.advanceNs(TailLossProbe.MIN_TIMEOUT_NS + 20_000_000);
+        engine.onTick(clock.nanoTime());
+        assertEquals(0, laneThread.pending(), "nothing handed to the idle lane");
+        collect();
+        assertEquals(6, media.get(lagging).size(), "packet 3, then its probe");
+        assertEquals(VIDEO.rtxPayloadType(), media.get(lagging).get(5)[1] & 0x7F);
     }
 
     @Test
