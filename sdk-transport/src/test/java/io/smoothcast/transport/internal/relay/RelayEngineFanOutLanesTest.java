@@ -297,6 +297,7 @@ class RelayEngineFanOutLanesTest {
         engine.onDatagram(next, PUBLISHER, clock.nanoTime());
         next.release();
         laneThread.runAll();
+        collect();
         clock.advanceNs(TailLossProbe.MIN_TIMEOUT_NS + 20_000_000);
         engine.onTick(clock.nanoTime());
         assertEquals(0, laneThread.pending(), "nothing handed to the idle lane");
