@@ -196,6 +196,40 @@ class FanOutLanesTest {
     }
 
     @Test
+    void anOwnedPacket_queuesBehindTheLanesCopies_takesARingSlot_noResidence_releasedWhenDroppedOrSent() {
+        SplittableRandom random = new SplittableRandom(11);
+        assertFalse(lanes.holdsCopies(1), "an idle lane");
+        ByteBuf shared = packet(random, 200);
+        lanes.begin(shared, TRANSPORT_OFFSET, 400_000);
+        assertTrue(lanes.add(1, viewer(0), 5));
+        lanes.dispatch();
+        assertTrue(lanes.holdsCopies(1));
+        ByteBuf owned = packet(random, 120);
+        byte[] ownedBytes = ByteBufUtil.getBytes(owned);
+        assertTrue(lanes.sendOwned(1, owned, viewer(0)));
+        assertEquals(2, laneThread.pending(), "a task of its own, after the copies'");
+        // The ring has room for BATCHES_PER_LANE - 2 more; then an owned packet is refused and freed.
+        for (int i = 0; i < FanOutLanes.BATCHES_PER_LANE - 2; i++) {
+            assertTrue(lanes.sendOwned(1, packet(random, 50), viewer(1)));
+        }
+        ByteBuf tooMany = packet(random, 50);
+        assertFalse(lanes.sendOwned(1, tooMany, viewer(1)), "the lane is a whole ring behind");
+        assertEquals(0, tooMany.refCnt(), "a refused packet is released");
+        laneThread.runAll();
+        assertFalse(lanes.holdsCopies(1), "drained");
+        List<DatagramPacket> sent = sent();
+        assertEquals(FanOutLanes.BATCHES_PER_LANE, sent.size());
+        assertEquals(200, sent.get(0).content().readableBytes(), "the copy first");
+        assertArrayEquals(ownedBytes, ByteBufUtil.getBytes(sent.get(1).content()), "then the owned packet, unchanged");
+        assertEquals(viewer(0), sent.get(1).recipient());
+        sent.forEach(DatagramPacket::release);
+        assertEquals(1, residences.size(), "only the copy's batch reports a residence");
+        assertEquals(1, shared.refCnt());
+        shared.release();
+        assertEquals(0, owned.refCnt(), "the owned packet was released by the lane");
+    }
+
+    @Test
     void single_isTheOwnerAlone() {
         assertEquals(1, FanOutLanes.single().laneCount());
         assertEquals(2, lanes.laneCount());
