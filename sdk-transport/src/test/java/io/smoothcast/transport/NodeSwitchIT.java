@@ -137,7 +137,10 @@ class NodeSwitchIT {
                             + broadcaster.stats() + "; " + lossyIngest.stats() + "; broadcaster " + broadcasterLog.changes()
                             + ", switched at " + seconds(broadcasterLog.switchTimesNs(), startNs) + " s; viewer on A switched at "
                             + seconds(onA.switchTimesNs(), startNs) + " s, on B at " + seconds(onB.switchTimesNs(), startNs)
-                            + " s (from the first frame sent); " + stalls.describe(startNs);
+                            + " s (from the first frame sent); " + stalls.describe(startNs) + "; kernel receive-buffer drops:"
+                            + socketDrops("viewer on A", viewerA.localAddress()) + socketDrops("viewer on B", viewerB.localAddress())
+                            + socketDrops("broadcaster", broadcaster.localAddress()) + socketDrops("A", a.localAddress())
+                            + socketDrops("B", b.localAddress());
                     awaitLastFrame(onA, viewerA, 25, nodes);
                     awaitLastFrame(onB, viewerB, 25, nodes);
                     List<String> switches = broadcasterLog.switches();
@@ -156,7 +159,7 @@ class NodeSwitchIT {
                                 + ": longest gap between frames " + gapMs + " ms; " + where + "; "
                                 + (log == onA ? viewerA : viewerB).stats());
                         assertTrue(gapMs <= 1000, "longest gap between frames " + gapMs + " ms (failover budget 1 s); "
-                                + where + "; " + log.changes() + "; broadcaster " + broadcasterLog.changes());
+                                + where + "; " + log.changes() + "; " + nodes.get());
                         assertEquals(0, log.frames.corrupted());
                     }
                     assertEquals(List.of("NO_PUBLISHER"), onA.switches().stream()
@@ -207,6 +210,11 @@ class NodeSwitchIT {
                 indices.get(at),
                 stalls.stalledNs(fromNs, toNs) / 1_000_000, seconds(broadcaster.switchTimesNs(), originNs),
                 seconds(viewerOnA.switchTimesNs(), originNs), stalls.describe(originNs));
+    }
+
+    /** A socket's kernel receive-buffer drops, for failure messages: " name N". */
+    private static String socketDrops(String name, InetSocketAddress local) {
+        return " " + name + " " + KernelUdpDrops.ofPort(local.getPort())[1];
     }
 
     private static String seconds(List<Long> timesNs, long originNs) {
