@@ -52,7 +52,7 @@ class NodeSwitchIT {
                         .failover(StallTolerantFailover.POLICY)
                         .streamId("it-show").listener(log).build().start()) {
                     FrameCollector.await(log.frames.connected, FrameCollector.CONNECT_WAIT_S, "viewer connected");
-                    assertJoined(log, viaLossyPath);
+                    assertJoined("viewer", log, viaLossyPath);
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
                     awaitLastFrame(log, viewer, 25, () -> "origin " + origin.stats() + "; edge A " + edgeA.stats()
                             + "; edge B " + edgeB.stats() + "; " + broadcaster.stats() + "; " + lossy.stats());
@@ -123,14 +123,14 @@ class NodeSwitchIT {
                             .failover(policy).streamId("it-show").listener(onB).build().start()) {
                 FrameCollector.await(onA.frames.connected, FrameCollector.CONNECT_WAIT_S, "viewer on A connected");
                 FrameCollector.await(onB.frames.connected, FrameCollector.CONNECT_WAIT_S, "viewer on B connected");
-                assertJoined(onA, a.localAddress());
-                assertJoined(onB, b.localAddress());
+                assertJoined("viewer on A", onA, a.localAddress());
+                assertJoined("viewer on B", onB, b.localAddress());
                 try (Broadcaster broadcaster = Broadcaster.builder().nodes(List.of(viaLossyPath, b.localAddress()))
                         .streamId("it-show").bitrateLimits(4_000_000, 5_000_000, 8_000_000).failover(policy)
                         .listener(broadcasterLog).build().start()) {
                     FrameCollector.await(broadcasterLog.latch(ConnectionState.CONNECTED), FrameCollector.CONNECT_WAIT_S,
                             "broadcaster connected");
-                    assertJoined(broadcasterLog, viaLossyPath);
+                    assertJoined("broadcaster", broadcasterLog, viaLossyPath);
                     long startNs = System.nanoTime();
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
                     Supplier<String> nodes = () -> "A " + a.stats() + "; B " + b.stats() + "; "
@@ -184,9 +184,9 @@ class NodeSwitchIT {
      * the default 1.5 s join timeout sent the "viewer on A" to B from the start (session 12), and
      * the case then failed on what followed, not on the switch it tests.
      */
-    private static void assertJoined(StateLog log, InetSocketAddress node) {
+    private static void assertJoined(String client, StateLog log, InetSocketAddress node) {
         assertTrue(log.changes().stream().anyMatch(c -> c.startsWith("CONNECTED: joined " + node + " ")),
-                "set-up: first joined " + node + ": " + log.changes());
+                "set-up: the " + client + " first joined " + node + ": " + log.changes());
     }
 
     /** Where the longest gap lies against the switches, and how much of it the host stalled. */
