@@ -164,6 +164,15 @@ final class FrameCollector implements ViewerListener {
         return runs.toString();
     }
 
+    /**
+     * How long, in s, an IT waits for a client to connect when connecting is its set-up, not its
+     * subject. Failover is off the table here: the clients' policies allow a join seconds (the
+     * default policy re-joins after 1.5 s), and a nice-19 JVM on a host at load 10-15 waited more
+     * than 5-10 s for its first join in session 11 (ViewerReaderStallIT, WiresharkInteropIT) while
+     * every later assertion passed. The test's own timeout still bounds the whole run.
+     */
+    static final long CONNECT_WAIT_S = 30;
+
     static void await(CountDownLatch latch, long seconds, String what) throws InterruptedException {
         await(latch, seconds, what, () -> "");
     }

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A viewer leaving a node that still answers, over real UDP sockets on 127.0.0.1: a lossy path
  * (a {@link NetworkEmulator} in front of one edge) and a node without the publisher. The clients
- * allow 1 s of silence ({@link StallTolerantFailover}): a loaded machine stalled the test's threads for
- * 273 ms once, and the 271 ms default allowance then made a failover of the switch under test.
+ * allow 1 s of silence and 4 s for a join ({@link StallTolerantFailover}): a loaded machine stalled
+ * the test's threads for 273 ms once, and the 271 ms default allowance then made a failover of the
+ * switch under test; a first join answered after the default 1.5 s put a client on its second node
+ * from the start.
  */
 class NodeSwitchIT {
 
@@ -45,11 +47,12 @@ class NodeSwitchIT {
             // The broadcaster first: with media flowing the lossy path never looks silent (with
             // keepalive answers alone, three lost in a row would count as a dead node).
             try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(origin,
-                    new AtomicInteger(), StallTolerantFailover.tolerantPolicy().build())) {
+                    new AtomicInteger(), StallTolerantFailover.POLICY)) {
                 try (Viewer viewer = Viewer.builder().nodes(List.of(viaLossyPath, edgeB.localAddress()))
-                        .failover(StallTolerantFailover.tolerantPolicy().build())
+                        .failover(StallTolerantFailover.POLICY)
                         .streamId("it-show").listener(log).build().start()) {
-                    FrameCollector.await(log.frames.connected, 5, "viewer connected");
+                    FrameCollector.await(log.frames.connected, FrameCollector.CONNECT_WAIT_S, "viewer connected");
+                    assertJoined("viewer", log, viaLossyPath);
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
                     awaitLastFrame(log, viewer, 25, () -> "origin " + origin.stats() + "; edge A " + edgeA.stats()
                             + "; edge B " + edgeB.stats() + "; " + broadcaster.stats() + "; " + lossy.stats());
@@ -73,10 +76,11 @@ class NodeSwitchIT {
     void nodeWithoutThePublisher_viewerMovesToTheNodeThatHasIt() throws Exception {
         try (RelayNode a = RelayNode.builder().build().start(); RelayNode b = RelayNode.builder().build().start()) {
             StateLog log = new StateLog(new FrameCollector(FRAMES / 5 - 1));
-            FailoverPolicy policy = StallTolerantFailover.tolerantPolicy().noPublisherTimeoutMs(1000).build();
+            FailoverPolicy policy = StallTolerantFailover.tolerantPolicy()
+                    .joinTimeoutMs(StallTolerantFailover.JOIN_TIMEOUT_MS).noPublisherTimeoutMs(1000).build();
             try (Viewer viewer = Viewer.builder().nodes(List.of(a.localAddress(), b.localAddress()))
                     .failover(policy).streamId("it-show").listener(log).build().start()) {
-                FrameCollector.await(log.frames.connected, 5, "viewer connected");
+                FrameCollector.await(log.frames.connected, FrameCollector.CONNECT_WAIT_S, "viewer connected");
                 assertEquals(1, a.stats().subscribers(), "on A, which has no publisher and no cascade");
                 // The broadcaster only knows B (say it failed over there). It streams from the
                 // start: frames sent while the viewer is still on A are lost to it, the rest arrive.
@@ -99,7 +103,7 @@ class NodeSwitchIT {
     @Test
     @Timeout(90)
     void lossyIngestPath_broadcasterMovesToTheCleanNode_viewersKeepReceiving_andItDoesNotMoveBack() throws Exception {
-        try (RelayNode a = RelayNode.builder().build().start();
+        try (HostStallMonitor stalls = HostStallMonitor.start(); RelayNode a = RelayNode.builder().build().start();
                 RelayNode b = RelayNode.builder().upstream(a.localAddress()).build().start();
                 NetworkEmulator lossyIngest = NetworkEmulator.builder().target(a.localAddress())
                         .toTarget(LinkModel.builder().propagationDelayNs(2_000_000).randomLoss(0.15)
@@ -112,20 +116,31 @@ class NodeSwitchIT {
             StateLog broadcasterLog = new StateLog(null);
             // One viewer on A, where the broadcaster starts (over the lossy path); one on B, which
             // gets the stream from A by cascade until the broadcaster publishes on B itself.
-            FailoverPolicy policy = StallTolerantFailover.tolerantPolicy().build();
+            FailoverPolicy policy = StallTolerantFailover.POLICY;
             try (Viewer viewerA = Viewer.builder().nodes(List.of(a.localAddress(), b.localAddress()))
                     .failover(policy).streamId("it-show").listener(onA).build().start();
                     Viewer viewerB = Viewer.builder().nodes(List.of(b.localAddress(), a.localAddress()))
                             .failover(policy).streamId("it-show").listener(onB).build().start()) {
-                FrameCollector.await(onA.frames.connected, 5, "viewer on A connected");
-                FrameCollector.await(onB.frames.connected, 5, "viewer on B connected");
+                FrameCollector.await(onA.frames.connected, FrameCollector.CONNECT_WAIT_S, "viewer on A connected");
+                FrameCollector.await(onB.frames.connected, FrameCollector.CONNECT_WAIT_S, "viewer on B connected");
+                assertJoined("viewer on A", onA, a.localAddress());
+                assertJoined("viewer on B", onB, b.localAddress());
                 try (Broadcaster broadcaster = Broadcaster.builder().nodes(List.of(viaLossyPath, b.localAddress()))
                         .streamId("it-show").bitrateLimits(4_000_000, 5_000_000, 8_000_000).failover(policy)
                         .listener(broadcasterLog).build().start()) {
-                    FrameCollector.await(broadcasterLog.latch(ConnectionState.CONNECTED), 5, "broadcaster connected");
+                    FrameCollector.await(broadcasterLog.latch(ConnectionState.CONNECTED), FrameCollector.CONNECT_WAIT_S,
+                            "broadcaster connected");
+                    assertJoined("broadcaster", broadcasterLog, viaLossyPath);
+                    long startNs = System.nanoTime();
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
                     Supplier<String> nodes = () -> "A " + a.stats() + "; B " + b.stats() + "; "
-                            + broadcaster.stats() + "; " + lossyIngest.stats();
+                            + broadcaster.stats() + "; " + lossyIngest.stats() + "; broadcaster " + broadcasterLog.changes()
+                            + ", switched at " + seconds(broadcasterLog.switchTimesNs(), startNs) + " s; viewer on A switched at "
+                            + seconds(onA.switchTimesNs(), startNs) + " s, on B at " + seconds(onB.switchTimesNs(), startNs)
+                            + " s (from the first frame sent); " + stalls.describe(startNs) + "; kernel receive-buffer drops:"
+                            + socketDrops("viewer on A", viewerA.localAddress()) + socketDrops("viewer on B", viewerB.localAddress())
+                            + socketDrops("broadcaster", broadcaster.localAddress()) + socketDrops("A", a.localAddress())
+                            + socketDrops("B", b.localAddress());
                     awaitLastFrame(onA, viewerA, 25, nodes);
                     awaitLastFrame(onB, viewerB, 25, nodes);
                     List<String> switches = broadcasterLog.switches();
@@ -137,11 +152,14 @@ class NodeSwitchIT {
                     assertEquals(ConnectionState.CONNECTED, broadcaster.state());
                     assertEquals(0, broadcaster.failoverCount(), "a switch is not a failover: " + broadcasterLog.changes());
                     for (StateLog log : List.of(onA, onB)) {
-                        long gapMs = longestGapMs(log.frames.deliveryTimesNs());
+                        List<Long> times = log.frames.deliveryTimesNs();
+                        long gapMs = longestGapMs(times);
+                        String where = gapDetail(log.frames, startNs, broadcasterLog, onA, stalls);
                         System.out.println("NodeSwitchIT viewer on " + (log == onA ? "A" : "B")
-                                + ": longest gap between frames " + gapMs + " ms; " + (log == onA ? viewerA : viewerB).stats());
+                                + ": longest gap between frames " + gapMs + " ms; " + where + "; "
+                                + (log == onA ? viewerA : viewerB).stats());
                         assertTrue(gapMs <= 1000, "longest gap between frames " + gapMs + " ms (failover budget 1 s); "
-                                + log.changes() + "; broadcaster " + broadcasterLog.changes());
+                                + where + "; " + log.changes() + "; " + nodes.get());
                         assertEquals(0, log.frames.corrupted());
                     }
                     assertEquals(List.of("NO_PUBLISHER"), onA.switches().stream()
@@ -159,6 +177,48 @@ class NodeSwitchIT {
             longestNs = Math.max(longestNs, deliveryTimesNs.get(i) - deliveryTimesNs.get(i - 1));
         }
         return longestNs / 1_000_000;
+    }
+
+    /**
+     * The set-up put the client where the case needs it: under load a first join answered after
+     * the default 1.5 s join timeout sent the "viewer on A" to B from the start (session 12), and
+     * the case then failed on what followed, not on the switch it tests.
+     */
+    private static void assertJoined(String client, StateLog log, InetSocketAddress node) {
+        assertTrue(log.changes().stream().anyMatch(c -> c.startsWith("CONNECTED: joined " + node + " ")),
+                "set-up: the " + client + " first joined " + node + ": " + log.changes());
+    }
+
+    /** Where the longest gap lies against the switches, and how much of it the host stalled. */
+    private static String gapDetail(FrameCollector frames, long originNs, StateLog broadcaster, StateLog viewerOnA,
+            HostStallMonitor stalls) {
+        List<Long> timesNs = frames.deliveryTimesNs();
+        List<Integer> indices = frames.indices();
+        int at = 1;
+        for (int i = 1; i < timesNs.size(); i++) {
+            if (timesNs.get(i) - timesNs.get(i - 1) > timesNs.get(at) - timesNs.get(at - 1)) {
+                at = i;
+            }
+        }
+        if (timesNs.size() < 2) {
+            return "fewer than two frames";
+        }
+        long fromNs = timesNs.get(at - 1);
+        long toNs = timesNs.get(at);
+        return String.format("gap from %.3f s to %.3f s (frames %d-%d), host stalled %d ms of it; broadcaster switched"
+                + " at %s s, viewer on A at %s s; %s", (fromNs - originNs) / 1e9, (toNs - originNs) / 1e9, indices.get(at - 1),
+                indices.get(at),
+                stalls.stalledNs(fromNs, toNs) / 1_000_000, seconds(broadcaster.switchTimesNs(), originNs),
+                seconds(viewerOnA.switchTimesNs(), originNs), stalls.describe(originNs));
+    }
+
+    /** A socket's kernel receive-buffer drops, for failure messages: " name N". */
+    private static String socketDrops(String name, InetSocketAddress local) {
+        return " " + name + " " + KernelUdpDrops.ofPort(local.getPort())[1];
+    }
+
+    private static String seconds(List<Long> timesNs, long originNs) {
+        return timesNs.stream().map(t -> String.format("%.3f", (t - originNs) / 1e9)).toList().toString();
     }
 
     /**

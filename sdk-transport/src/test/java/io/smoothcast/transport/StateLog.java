@@ -15,6 +15,7 @@ final class StateLog implements ViewerListener, BroadcasterListener {
     final FrameCollector frames;
     private final List<String> changes = new ArrayList<>();
     private final List<String> switches = new ArrayList<>();
+    private final List<Long> switchTimesNs = new ArrayList<>();
     private final CountDownLatch switched = new CountDownLatch(1);
     private final Map<ConnectionState, CountDownLatch> latches = new EnumMap<>(ConnectionState.class);
 
@@ -54,6 +55,7 @@ final class StateLog implements ViewerListener, BroadcasterListener {
             NodeSwitchReason reason, String detail) {
         synchronized (this) {
             switches.add(reason + " " + from + " -> " + to + ": " + detail);
+            switchTimesNs.add(System.nanoTime());
             changes.add("SWITCHED: " + reason + " " + from + " -> " + to + ": " + detail);
         }
         switched.countDown();
@@ -67,6 +69,11 @@ final class StateLog implements ViewerListener, BroadcasterListener {
     /** Every node switch: reason, from, to and the detail. */
     synchronized List<String> switches() {
         return List.copyOf(switches);
+    }
+
+    /** When each of {@link #switches()} was reported, on {@link System#nanoTime()}. */
+    synchronized List<Long> switchTimesNs() {
+        return List.copyOf(switchTimesNs);
     }
 
     @Override

@@ -39,7 +39,7 @@ class ViewerReaderStallIT {
     }
 
     @Test
-    @Timeout(60)
+    @Timeout(120)
     void stallsOfTheViewersThread_areCountedAndReported_theViewerKeepsTheTopLayer() throws Exception {
         long runNs = TimeUnit.SECONDS.toNanos(FIRST_STALL_FRAME / FPS + STALLS + 3);
         try (SharedIoThreads viewerThread = SharedIoThreads.create(1);
@@ -47,13 +47,15 @@ class ViewerReaderStallIT {
             FrameCollector frames = new FrameCollector(Integer.MAX_VALUE);
             try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-stall")
                     .sharedIoThreads(viewerThread).listener(frames).build().start()) {
-                FrameCollector.await(frames.connected, 5, "viewer connected");
+                FrameCollector.await(frames.connected, FrameCollector.CONNECT_WAIT_S, "viewer connected",
+                        () -> "; viewer " + viewer.stats() + ", relay " + relay.stats());
                 BroadcasterEvents events = new BroadcasterEvents(LAYER_BPS[2]);
                 try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-stall")
                         .simulcastLayers(3).videoBitrateBps((int) LAYER_BPS[2])
                         .bitrateLimits(1_000_000L, 6_000_000L, 8_000_000L) // a non-adaptive source
                         .listener(events).failover(StallTolerantFailover.POLICY).build().start()) {
-                    FrameCollector.await(events.connected, 5, "broadcaster connected");
+                    FrameCollector.await(events.connected, FrameCollector.CONNECT_WAIT_S, "broadcaster connected",
+                            () -> "; broadcaster " + broadcaster.stats() + ", relay " + relay.stats());
                     long startNs = System.nanoTime();
                     AtomicInteger stallsInjected = new AtomicInteger();
                     List<long[]> parks = Collections.synchronizedList(new ArrayList<>());

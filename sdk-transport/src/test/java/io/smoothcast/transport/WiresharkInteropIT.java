@@ -30,7 +30,7 @@ class WiresharkInteropIT {
     Path dir;
 
     @Test
-    @Timeout(90)
+    @Timeout(150)
     void everyPacketOnTheWire_decodesWithoutMalformedFlags() throws Exception {
         assumeTrue(LoopbackCapture.available(), "dumpcap and tshark are needed");
         Path pcap = dir.resolve("smoothcast.pcap");
@@ -51,7 +51,8 @@ class WiresharkInteropIT {
                 try (Viewer viewer = Viewer.builder().node(lossy.localAddress()).streamId("it-show")
                         .fixedPlayoutDelayMs(300).listener(collector)
                         .failover(StallTolerantFailover.POLICY).build().start()) {
-                    FrameCollector.await(collector.connected, 10, "viewer connected");
+                    FrameCollector.await(collector.connected, FrameCollector.CONNECT_WAIT_S, "viewer connected",
+                            () -> "; viewer " + viewer.stats() + ", relay " + relay.stats() + ", " + lossy.stats());
                     try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay,
                             new AtomicInteger(), StallTolerantFailover.POLICY)) {
                         port = broadcaster.localAddress().getPort();
@@ -80,7 +81,8 @@ class WiresharkInteropIT {
                         try (Viewer late = Viewer.builder().node(relay.localAddress()).streamId("it-show")
                                 .fixedPlayoutDelayMs(300).listener(lateCollector)
                                 .failover(StallTolerantFailover.POLICY).build().start()) {
-                            FrameCollector.await(lateCollector.connected, 10, "late viewer connected");
+                            FrameCollector.await(lateCollector.connected, FrameCollector.CONNECT_WAIT_S, "late viewer connected",
+                                    () -> "; late viewer " + late.stats() + ", relay " + relay.stats());
                             sender.join(TimeUnit.SECONDS.toMillis(40));
                             assertNull(sendFailure.get(), "sending frames");
                             FrameCollector.await(collector.lastFrame, 10, "last frame");
