@@ -639,7 +639,7 @@ public final class Broadcaster implements AutoCloseable {
          * @return this builder
          */
         public Builder node(InetSocketAddress node) {
-            return nodes(List.of(Objects.requireNonNull(node, "node")));
+            return nodes(List.of(NodeLists.requireReachable(node, "node")));
         }
 
         /**
