@@ -112,29 +112,29 @@ final class BroadcastCommand implements Callable<Integer> {
                 ? new SyntheticSource(framesPerSecond, startBitrateBps, maxBitrateBps) : null;
         FfmpegSource encoder = source == Source.ffmpeg
                 ? new FfmpegSource(ffmpeg, input, framesPerSecond, startBitrateBps, maxBitrateBps) : null;
-        BroadcasterListener source = synthetic != null ? synthetic : encoder;
+        BroadcasterListener media = synthetic != null ? synthetic : encoder;
         ConnectionOutcome outcome = new ConnectionOutcome();
         BroadcasterListener listener = new BroadcasterListener() {
             @Override
             public void onStateChanged(ConnectionState state, String reason) {
                 outcome.onStateChanged(state, reason);
-                source.onStateChanged(state, reason);
+                media.onStateChanged(state, reason);
             }
 
             @Override
             public void onKeyframeRequested() {
-                source.onKeyframeRequested();
+                media.onKeyframeRequested();
             }
 
             @Override
             public void onTargetBitrate(long bitrateBps) {
-                source.onTargetBitrate(bitrateBps);
+                media.onTargetBitrate(bitrateBps);
             }
 
             @Override
             public void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
                     String detail) {
-                source.onNodeSwitched(from, to, reason, detail);
+                media.onNodeSwitched(from, to, reason, detail);
             }
         };
         Broadcaster broadcaster;

@@ -38,7 +38,7 @@ final class IngestCommand implements Callable<Integer> {
             description = "UDP address the RTP sender sends to.")
     InetSocketAddress listen;
 
-    @Option(names = "--node", required = true, converter = HostPort.class, paramLabel = "HOST:PORT",
+    @Option(names = "--node", required = true, converter = HostPort.Remote.class, paramLabel = "HOST:PORT",
             description = "The relay node to publish to.")
     InetSocketAddress node;
 

@@ -60,7 +60,7 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--region", description = "Name shown in the status lines, e.g. eu-west. Default: ${DEFAULT-VALUE}.")
     String region = "local";
 
-    @Option(names = "--upstream", converter = HostPort.class, paramLabel = "HOST:PORT",
+    @Option(names = "--upstream", converter = HostPort.Remote.class, paramLabel = "HOST:PORT",
             description = "Cascade: fetch streams nobody publishes here from this node.")
     InetSocketAddress upstream;
 

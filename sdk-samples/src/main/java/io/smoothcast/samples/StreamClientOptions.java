@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  */
 final class StreamClientOptions {
 
-    @Option(names = "--node", required = true, converter = HostPort.class, paramLabel = "HOST:PORT",
+    @Option(names = "--node", required = true, converter = HostPort.Remote.class, paramLabel = "HOST:PORT",
             description = "The relay node to connect to.")
     InetSocketAddress node;
 
