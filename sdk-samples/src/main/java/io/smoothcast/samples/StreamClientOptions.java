@@ -20,7 +20,7 @@ final class StreamClientOptions {
             description = "The relay node to connect to.")
     InetSocketAddress node;
 
-    @Option(names = "--stream", description = "Stream id (letters, digits, . _ ~ -). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--stream", description = "Stream id, 1-64 characters from letters, digits and . _ ~ -. Default: ${DEFAULT-VALUE}.")
     String streamId = "demo";
 
     @Option(names = "--e2e-key", paramLabel = "ID=HEX",

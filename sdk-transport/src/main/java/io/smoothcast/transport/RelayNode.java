@@ -109,7 +109,7 @@ public final class RelayNode implements AutoCloseable {
     public RelayNode start() {
         synchronized (lifecycleLock) {
             if (started || closed) {
-                throw new IllegalStateException(closed ? "node is closed" : "node already started");
+                throw new IllegalStateException(closed ? "node is closed and cannot start again: build a new one" : "node already started");
             }
             started = true;
             channels = RelayChannels.start(transport, bindAddress, fanOutThreads, clock, config, counters,

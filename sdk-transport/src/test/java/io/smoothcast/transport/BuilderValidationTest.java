@@ -39,6 +39,23 @@ class BuilderValidationTest {
                 () -> RelayNode.builder().unauthenticatedControlRate(10, 0));
     }
 
+    @Test
+    void aClosedClient_saysItCannotStartAgain() {
+        InetSocketAddress node = new InetSocketAddress("127.0.0.1", 7000);
+        Viewer viewer = Viewer.builder().node(node).streamId("show").build();
+        viewer.close();
+        Broadcaster broadcaster = Broadcaster.builder().node(node).streamId("show").build();
+        broadcaster.close();
+
+        IllegalStateException v = assertThrows(IllegalStateException.class, viewer::start);
+        IllegalStateException b = assertThrows(IllegalStateException.class, broadcaster::start);
+
+        assertTrue(v.getMessage().endsWith("build a new one"), v.getMessage());
+        assertTrue(b.getMessage().endsWith("build a new one"), b.getMessage());
+        assertTrue(assertThrows(IllegalStateException.class, Viewer.builder().node(node).streamId("show").build()::localAddress)
+                .getMessage().contains("call start() first"));
+    }
+
     private static void assertMessage(String start, Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().startsWith(start), e.getMessage());
