@@ -617,7 +617,7 @@ public final class Broadcaster implements AutoCloseable {
         /**
          * The congestion controller's limits: it starts at {@code startBps}, then follows what the
          * path to the node carries (from the node's transport-wide feedback), never below
-         * {@code minBps} nor above {@code maxBps}. Defaults: 1 Mbps, 100 kbps, 8 Mbps.
+         * {@code minBps} nor above {@code maxBps}. Defaults: min 100 kbps, start 1 Mbps, max 8 Mbps.
          *
          * @param minBps lowest target, bits per second, > 0
          * @param startBps first target, bits per second, between min and max
@@ -626,7 +626,7 @@ public final class Broadcaster implements AutoCloseable {
          */
         public Builder bitrateLimits(long minBps, long startBps, long maxBps) {
             if (minBps <= 0 || startBps < minBps || maxBps < startBps) {
-                throw new IllegalArgumentException("bitrate limits must satisfy 0 < minBps <= startBps <= maxBps: "
+                throw new IllegalArgumentException("bitrateLimits must satisfy 0 < minBps <= startBps <= maxBps: "
                         + minBps + ", " + startBps + ", " + maxBps);
             }
             this.minBitrateBps = minBps;

@@ -31,6 +31,12 @@ class BuilderValidationTest {
     }
 
     @Test
+    void broadcaster_namesBitrateLimits() {
+        assertMessage("bitrateLimits must satisfy 0 < minBps <= startBps <= maxBps: 200000, 100000, 300000",
+                () -> Broadcaster.builder().bitrateLimits(200_000, 100_000, 300_000));
+    }
+
+    @Test
     void relayNode_namesTheOptionInRangeErrors() {
         assertMessage("fanOutThreads must be 1-64", () -> RelayNode.builder().fanOutThreads(0));
         assertMessage("unauthenticatedControlRate perSecond must be 1-1000000",
