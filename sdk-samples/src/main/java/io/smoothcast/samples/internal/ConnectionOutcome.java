@@ -60,6 +60,8 @@ public final class ConnectionOutcome {
         }
         if (lastState == ConnectionState.FAILED && !lastReason.startsWith("no node for")) {
             // The node answered with a refusal (a bad token, too many clients): its words say why.
+            // FAILED after the give-up time instead starts "no node for" (the SDK's
+            // ConnectionSupervisor words it so); that case falls through to "no relay answered".
             return "node " + address + " refused " + (publishing ? "to publish" : "to play") + " stream '" + streamId
                     + "' (" + last + ")";
         }
