@@ -33,7 +33,7 @@ class SmoothcastCliTest {
         CliRun.Result result = CliRun.run("view", "--node", "127.0.0.1:7000", "--stream", "my show");
 
         assertEquals(2, result.exitCode());
-        String[] lines = result.err().strip().split("\R");
+        String[] lines = result.err().strip().split("\\R");
         assertTrue(lines[0].startsWith("Invalid value for option '--stream': streamId must be 1 to 64 characters"),
                 result.err());
         assertEquals("Run 'smoothcast view --help' for the options and examples.", lines[lines.length - 1]);
