@@ -458,6 +458,7 @@ public final class RenditionSelector {
         /**
          * @param margin factor (at least 1.0) the target must exceed a higher rendition's bitrate
          *     by before switching up
+         *     (default {@value RenditionSelector#DEFAULT_UP_SWITCH_MARGIN})
          * @return this builder
          */
         public Builder upSwitchMargin(double margin) {
@@ -472,6 +473,7 @@ public final class RenditionSelector {
         /**
          * @param durationMs time, in milliseconds (not negative), the target must hold above a
          *     higher rendition before switching up
+         *     (default {@value RenditionSelector#DEFAULT_MIN_DURATION_FOR_QUALITY_INCREASE_MS})
          * @return this builder
          */
         public Builder minDurationForQualityIncreaseMs(long durationMs) {
@@ -522,6 +524,7 @@ public final class RenditionSelector {
         /**
          * @param durationMs time, in milliseconds (not negative), the target must stay under the
          *     floor before video stops
+         *     (default {@value RenditionSelector#DEFAULT_MIN_DURATION_BELOW_FLOOR_FOR_FALLBACK_MS})
          * @return this builder
          */
         public Builder minDurationBelowFloorForFallbackMs(long durationMs) {
@@ -534,6 +537,7 @@ public final class RenditionSelector {
          * @param durationMs time, in milliseconds (not negative), the target must stay under the
          *     lowest video rendition's bitrate before a {@link EncoderMode#LADDER} encoder stops
          *     video (no effect in {@link EncoderMode#CONTINUOUS} mode)
+         *     (default {@value RenditionSelector#DEFAULT_MIN_DURATION_BELOW_LOWEST_FOR_FALLBACK_MS})
          * @return this builder
          */
         public Builder minDurationBelowLowestForFallbackMs(long durationMs) {
@@ -591,6 +595,7 @@ public final class RenditionSelector {
         /**
          * @param durationMs time, in milliseconds (not negative), the target must hold above the
          *     recovery threshold before video resumes
+         *     (default {@value RenditionSelector#DEFAULT_MIN_DURATION_FOR_RECOVERY_MS})
          * @return this builder
          */
         public Builder minDurationForRecoveryMs(long durationMs) {
@@ -600,7 +605,7 @@ public final class RenditionSelector {
 
         /**
          * @param listener receives rendition and fallback events; see {@link AbrListener} for the
-         *     threading rules
+         *     threading rules; default {@link AbrListener#NONE}
          * @return this builder
          */
         public Builder listener(AbrListener listener) {

@@ -589,29 +589,29 @@ public final class CongestionController {
         }
 
         /**
-         * @param bitrateBps the first target, in bit/s, &gt; 0
+         * @param bitrateBps the first target, in bit/s, &gt; 0, between min and max (default 300 kbit/s)
          * @return this builder
          */
         public Builder startBitrateBps(long bitrateBps) {
-            this.startBitrateBps = requirePositive(bitrateBps, "bitrateBps");
+            this.startBitrateBps = requirePositive(bitrateBps, "startBitrateBps");
             return this;
         }
 
         /**
-         * @param bitrateBps the lowest target, in bit/s, &gt; 0
+         * @param bitrateBps the lowest target, in bit/s, &gt; 0 (default 30 kbit/s)
          * @return this builder
          */
         public Builder minBitrateBps(long bitrateBps) {
-            this.minBitrateBps = requirePositive(bitrateBps, "bitrateBps");
+            this.minBitrateBps = requirePositive(bitrateBps, "minBitrateBps");
             return this;
         }
 
         /**
-         * @param bitrateBps the highest target (and probe), in bit/s, &gt; 0
+         * @param bitrateBps the highest target (and probe), in bit/s, &gt; 0 (default 20 Mbit/s)
          * @return this builder
          */
         public Builder maxBitrateBps(long bitrateBps) {
-            this.maxBitrateBps = requirePositive(bitrateBps, "bitrateBps");
+            this.maxBitrateBps = requirePositive(bitrateBps, "maxBitrateBps");
             return this;
         }
 
@@ -631,7 +631,7 @@ public final class CongestionController {
          */
         public Builder historyCapacity(int packets) {
             if (packets < 16 || packets > 1 << 26 || Integer.bitCount(packets) != 1) {
-                throw new IllegalArgumentException("packets must be a power of two in [16, 2^26]: " + packets);
+                throw new IllegalArgumentException("historyCapacity must be a power of two in [16, 2^26]: " + packets);
             }
             this.historyCapacity = packets;
             return this;
@@ -643,7 +643,7 @@ public final class CongestionController {
          * @return this builder
          */
         public Builder feedbackTimeoutNs(long timeoutNs) {
-            this.feedbackTimeoutNs = requirePositive(timeoutNs, "timeoutNs");
+            this.feedbackTimeoutNs = requirePositive(timeoutNs, "feedbackTimeoutNs");
             return this;
         }
 
@@ -654,7 +654,8 @@ public final class CongestionController {
                         + maxBitrateBps);
             }
             if (startBitrateBps < minBitrateBps || startBitrateBps > maxBitrateBps) {
-                throw new IllegalArgumentException("startBitrateBps must be within [min, max]: " + startBitrateBps);
+                throw new IllegalArgumentException("startBitrateBps must be within [minBitrateBps, maxBitrateBps] = ["
+                        + minBitrateBps + ", " + maxBitrateBps + "]: " + startBitrateBps);
             }
             return new CongestionController(this);
         }

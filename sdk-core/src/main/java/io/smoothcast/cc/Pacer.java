@@ -378,13 +378,13 @@ public final class Pacer {
         }
 
         /**
-         * @param factor pacing rate over target bitrate, &gt;= 1 (default 2.5: a frame leaves
+         * @param factor pacing rate over target bitrate, 1 to 100 (default 2.5: a frame leaves
          *     well before the next one)
          * @return this builder
          */
         public Builder pacingFactor(double factor) {
             if (!(factor >= 1 && factor <= 100)) {
-                throw new IllegalArgumentException("factor must be in [1, 100]: " + factor);
+                throw new IllegalArgumentException("pacingFactor must be in [1, 100]: " + factor);
             }
             this.pacingFactor = factor;
             return this;
@@ -404,48 +404,50 @@ public final class Pacer {
         }
 
         /**
-         * @param timeNs longest the queue may take to drain before the rate is raised, &gt; 0
+         * @param timeNs longest the queue may take to drain before the rate is raised, in ns, &gt; 0
+         *     (default 2 s)
          * @return this builder
          */
         public Builder maxQueueTimeNs(long timeNs) {
             if (timeNs <= 0) {
-                throw new IllegalArgumentException("timeNs must be > 0: " + timeNs);
+                throw new IllegalArgumentException("maxQueueTimeNs must be > 0: " + timeNs);
             }
             this.maxQueueTimeNs = timeNs;
             return this;
         }
 
         /**
-         * @param packets ring capacity of each priority class; a power of two &gt;= 2
+         * @param packets ring capacity of each priority class; a power of two &gt;= 2 (default 1024)
          * @return this builder
          */
         public Builder queueCapacityPerClass(int packets) {
             if (packets < 2 || Integer.bitCount(packets) != 1) {
-                throw new IllegalArgumentException("packets must be a power of two >= 2: " + packets);
+                throw new IllegalArgumentException("queueCapacityPerClass must be a power of two >= 2: " + packets);
             }
             this.queueCapacityPerClass = packets;
             return this;
         }
 
         /**
-         * @param bytes largest padding packet the pacer asks for, 16 to 1500
+         * @param bytes largest padding packet the pacer asks for, 16 to 1500 (default 1200)
          * @return this builder
          */
         public Builder paddingPacketBytes(int bytes) {
             if (bytes < 16 || bytes > 1500) {
-                throw new IllegalArgumentException("bytes must be in [16, 1500]: " + bytes);
+                throw new IllegalArgumentException("paddingPacketBytes must be in [16, 1500]: " + bytes);
             }
             this.paddingPacketBytes = bytes;
             return this;
         }
 
         /**
-         * @param bitrateBps the target until {@link Pacer#setTargetBitrateBps(long)}, &gt; 0
+         * @param bitrateBps the target until {@link Pacer#setTargetBitrateBps(long)}, in bit/s, &gt; 0
+         *     (default 300 kbit/s)
          * @return this builder
          */
         public Builder initialTargetBitrateBps(long bitrateBps) {
             if (bitrateBps <= 0) {
-                throw new IllegalArgumentException("bitrateBps must be > 0: " + bitrateBps);
+                throw new IllegalArgumentException("initialTargetBitrateBps must be > 0: " + bitrateBps);
             }
             this.initialTargetBitrateBps = bitrateBps;
             return this;

@@ -244,7 +244,8 @@ public final class HistoryWriter implements Closeable {
         }
 
         /**
-         * @param v file name prefix: letters, digits, '.', '_' and '-' only; not empty
+         * @param v file name prefix: letters, digits, '.', '_' and '-' only; not empty; default
+         *     {@value HistoryWriter#DEFAULT_PREFIX}
          * @return this builder
          */
         public Builder filePrefix(String v) {
@@ -256,7 +257,8 @@ public final class HistoryWriter implements Closeable {
         }
 
         /**
-         * @param v largest file size, bytes; >= 1 (a longer line gets a file of its own)
+         * @param v largest file size, bytes; >= 1 (a longer line gets a file of its own); default
+         *     {@value HistoryWriter#DEFAULT_MAX_FILE_BYTES} (16 MiB)
          * @return this builder
          */
         public Builder maxFileBytes(long v) {
@@ -268,7 +270,8 @@ public final class HistoryWriter implements Closeable {
         }
 
         /**
-         * @param v longest span of one file, ms; > 0 (Long.MAX_VALUE: size only)
+         * @param v longest span of one file, ms; > 0 (Long.MAX_VALUE: size only); default
+         *     {@value HistoryWriter#DEFAULT_MAX_FILE_AGE_MS} (1 hour)
          * @return this builder
          */
         public Builder maxFileAgeMs(long v) {
@@ -280,7 +283,7 @@ public final class HistoryWriter implements Closeable {
         }
 
         /**
-         * @param v files kept, the current one included; >= 1
+         * @param v files kept, the current one included; >= 1; default {@value HistoryWriter#DEFAULT_MAX_FILES}
          * @return this builder
          */
         public Builder maxFiles(int v) {
@@ -293,7 +296,7 @@ public final class HistoryWriter implements Closeable {
 
         /**
          * @param v the wall clock, milliseconds since the epoch, for records appended without a
-         *     time (tests pass a manual one); not null
+         *     time (tests pass a manual one); not null; default the system clock
          * @return this builder
          */
         public Builder wallClockMs(LongSupplier v) {

@@ -1319,6 +1319,7 @@ public final class SpscJitterBuffer {
 
         /**
          * @param packets number of packet slots; a power of two in [16, 32768]
+         *     (default {@value SpscJitterBuffer#DEFAULT_CAPACITY_PACKETS})
          * @return this builder
          */
         public Builder capacityPackets(int packets) {
@@ -1332,6 +1333,7 @@ public final class SpscJitterBuffer {
         /**
          * @param bytes bytes reserved per packet; larger payloads are rejected as invalid; in
          *     [1, 65535]
+         *     (default {@value SpscJitterBuffer#DEFAULT_MAX_PAYLOAD_BYTES})
          * @return this builder
          */
         public Builder maxPayloadBytes(int bytes) {
@@ -1344,6 +1346,7 @@ public final class SpscJitterBuffer {
 
         /**
          * @param hz the RTP clock rate of the payload format (90000 for video, 48000 for Opus)
+         *     (default {@value SpscJitterBuffer#DEFAULT_CLOCK_RATE_HZ})
          * @return this builder
          */
         public Builder clockRateHz(int hz) {
@@ -1368,6 +1371,7 @@ public final class SpscJitterBuffer {
          * Fixed playout delay: a constant window above the path's base delay (SRT-style latency).
          *
          * @param delayMs the window, in milliseconds; in [0, 60000]
+         *     (default {@value SpscJitterBuffer#DEFAULT_FIXED_DELAY_MS})
          * @return this builder
          */
         public Builder fixedDelayMs(int delayMs) {
@@ -1381,6 +1385,7 @@ public final class SpscJitterBuffer {
 
         /**
          * @param delayMs lowest adaptive target delay, in milliseconds; >= 0
+         *     (default {@value SpscJitterBuffer#DEFAULT_MIN_DELAY_MS})
          * @return this builder
          */
         public Builder minDelayMs(int delayMs) {
@@ -1393,6 +1398,7 @@ public final class SpscJitterBuffer {
 
         /**
          * @param delayMs highest adaptive target delay, in milliseconds; in [1, 60000]
+         *     (default {@value SpscJitterBuffer#DEFAULT_MAX_DELAY_MS})
          * @return this builder
          */
         public Builder maxDelayMs(int delayMs) {
@@ -1405,6 +1411,7 @@ public final class SpscJitterBuffer {
 
         /**
          * @param delayMs adaptive delay before enough packets were measured, in milliseconds; >= 0
+         *     (default {@value SpscJitterBuffer#DEFAULT_INITIAL_DELAY_MS})
          * @return this builder
          */
         public Builder initialDelayMs(int delayMs) {
@@ -1418,6 +1425,7 @@ public final class SpscJitterBuffer {
         /**
          * @param msPerSecond how fast the playout delay may change, in milliseconds per second of
          *     stream time; in [1, 1000]
+         *     (default {@value SpscJitterBuffer#DEFAULT_MAX_DELAY_CHANGE_MS_PER_SECOND})
          * @return this builder
          */
         public Builder maxDelayChangeMsPerSecond(int msPerSecond) {
@@ -1431,6 +1439,7 @@ public final class SpscJitterBuffer {
         /**
          * @param quantile fraction of recent relative delays the adaptive target covers; in
          *     (0.5, 1]
+         *     (default {@value SpscJitterBuffer#DEFAULT_DELAY_QUANTILE})
          * @return this builder
          */
         public Builder delayQuantile(double quantile) {
@@ -1443,6 +1452,7 @@ public final class SpscJitterBuffer {
 
         /**
          * @param factor weight an old delay sample keeps per new packet; in (0.9, 1)
+         *     (default {@value SpscJitterBuffer#DEFAULT_FORGET_FACTOR})
          * @return this builder
          */
         public Builder forgetFactor(double factor) {
@@ -1465,6 +1475,7 @@ public final class SpscJitterBuffer {
 
         /**
          * @param retries requests per missing packet at most; in [1, 100]
+         *     (default {@value SpscJitterBuffer#DEFAULT_NACK_MAX_RETRIES})
          * @return this builder
          */
         public Builder nackMaxRetries(int retries) {
@@ -1477,6 +1488,7 @@ public final class SpscJitterBuffer {
 
         /**
          * @param waitMs delay before a missing packet is first requested, in milliseconds; >= 0
+         *     (default {@value SpscJitterBuffer#DEFAULT_NACK_REORDER_WAIT_MS})
          * @return this builder
          */
         public Builder nackReorderWaitMs(int waitMs) {
@@ -1490,6 +1502,7 @@ public final class SpscJitterBuffer {
         /**
          * @param intervalMs shortest interval between two requests of one packet, in
          *     milliseconds; >= 1 (the interval is otherwise 1.5 x RTT)
+         *     (default {@value SpscJitterBuffer#DEFAULT_NACK_MIN_RETRY_INTERVAL_MS})
          * @return this builder
          */
         public Builder nackMinRetryIntervalMs(int intervalMs) {
@@ -1502,6 +1515,7 @@ public final class SpscJitterBuffer {
 
         /**
          * @param entries most missing packets tracked for NACK; a power of two in [16, 32768]
+         *     (default {@value SpscJitterBuffer#DEFAULT_NACK_LIST_CAPACITY})
          * @return this builder
          */
         public Builder nackListCapacity(int entries) {

@@ -288,7 +288,7 @@ public final class LinkModel {
         }
 
         /**
-         * @param schedule the capacity over time
+         * @param schedule the capacity over time (default a constant 1 Mbit/s)
          * @return this builder
          */
         public Builder capacity(CapacitySchedule schedule) {
@@ -297,7 +297,7 @@ public final class LinkModel {
         }
 
         /**
-         * @param bitrateBps a constant capacity in bit/s, &gt;= 0
+         * @param bitrateBps a constant capacity in bit/s, &gt;= 0 (default 1 Mbit/s)
          * @return this builder
          */
         public Builder constantCapacityBps(long bitrateBps) {
@@ -314,16 +314,17 @@ public final class LinkModel {
         }
 
         /**
-         * @param delayNs fixed one-way propagation delay in ns, &gt;= 0
+         * @param delayNs fixed one-way propagation delay in ns, &gt;= 0 (default 0)
          * @return this builder
          */
         public Builder propagationDelayNs(long delayNs) {
-            this.propagationDelayNs = requireNonNegative(delayNs, "delayNs");
+            this.propagationDelayNs = requireNonNegative(delayNs, "propagationDelayNs");
             return this;
         }
 
         /**
          * @param jitterNs the largest extra delay in ns (uniform in {@code [0, jitterNs]}), &gt;= 0
+         *     (default 0)
          * @return this builder
          */
         public Builder jitterNs(long jitterNs) {
@@ -341,16 +342,16 @@ public final class LinkModel {
         }
 
         /**
-         * @param probability independent loss probability per packet, in [0, 1]
+         * @param probability independent loss probability per packet, in [0, 1] (default 0)
          * @return this builder
          */
         public Builder randomLoss(double probability) {
-            this.randomLossProbability = requireProbability(probability, "probability");
+            this.randomLossProbability = requireProbability(probability, "randomLoss");
             return this;
         }
 
         /**
-         * Enables Gilbert-Elliott bursty loss (applied after random loss).
+         * Enables Gilbert-Elliott bursty loss (applied after random loss). Default: off.
          *
          * @param goodToBad probability per packet of moving from the good to the bad state
          * @param badToGood probability per packet of moving from the bad to the good state
@@ -368,12 +369,13 @@ public final class LinkModel {
         }
 
         /**
-         * @param limitBytes drop-tail limit on the bytes waiting or in serialization, &gt; 0
+         * @param limitBytes drop-tail limit on the bytes waiting or in serialization, &gt; 0 (replaces
+         *     the default limit of 300 ms, {@link #queueLimitNs})
          * @return this builder
          */
         public Builder queueLimitBytes(long limitBytes) {
             if (limitBytes <= 0) {
-                throw new IllegalArgumentException("limitBytes must be > 0: " + limitBytes);
+                throw new IllegalArgumentException("queueLimitBytes must be > 0: " + limitBytes);
             }
             this.queueLimitBytes = limitBytes;
             this.queueLimitNs = -1;
@@ -386,13 +388,13 @@ public final class LinkModel {
          * @return this builder
          */
         public Builder queueLimitNs(long limitNs) {
-            this.queueLimitNs = requireNonNegative(limitNs, "limitNs");
+            this.queueLimitNs = requireNonNegative(limitNs, "queueLimitNs");
             this.queueLimitBytes = -1;
             return this;
         }
 
         /**
-         * @param seed seed of the link's random numbers
+         * @param seed seed of the link's random numbers (default 1: runs repeat exactly)
          * @return this builder
          */
         public Builder seed(long seed) {

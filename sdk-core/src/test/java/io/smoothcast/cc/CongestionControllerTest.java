@@ -353,6 +353,23 @@ class CongestionControllerTest {
     }
 
     @Test
+    void builder_namesTheOptionItRejects() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CongestionController.builder().startBitrateBps(0))
+                .getMessage().startsWith("startBitrateBps"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CongestionController.builder().minBitrateBps(0))
+                .getMessage().startsWith("minBitrateBps"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CongestionController.builder().maxBitrateBps(0))
+                .getMessage().startsWith("maxBitrateBps"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CongestionController.builder().historyCapacity(100))
+                .getMessage().startsWith("historyCapacity"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CongestionController.builder().feedbackTimeoutNs(0))
+                .getMessage().startsWith("feedbackTimeoutNs"));
+        String range = assertThrows(IllegalArgumentException.class, () -> CongestionController.builder()
+                .minBitrateBps(100_000).maxBitrateBps(200_000).startBitrateBps(300_000).build()).getMessage();
+        assertTrue(range.contains("[100000, 200000]: 300000"), range);
+    }
+
+    @Test
     void badArguments_areRejectedByName() {
         CongestionController cc = controller(false);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cc.onPacketSent(-1, 100, 0, -1));

@@ -157,4 +157,18 @@ class PacerTest {
         assertThrows(IllegalArgumentException.class, () -> Pacer.builder().queueCapacityPerClass(100));
         assertThrows(IllegalArgumentException.class, () -> pacer.startProbeCluster(new ProbeClusterRequest(), 0));
     }
+
+    @Test
+    void builder_namesTheOptionItRejects() {
+        assertBuilderMessage("pacingFactor", () -> Pacer.builder().pacingFactor(0.5));
+        assertBuilderMessage("maxQueueTimeNs", () -> Pacer.builder().maxQueueTimeNs(0));
+        assertBuilderMessage("queueCapacityPerClass", () -> Pacer.builder().queueCapacityPerClass(3));
+        assertBuilderMessage("paddingPacketBytes", () -> Pacer.builder().paddingPacketBytes(8));
+        assertBuilderMessage("initialTargetBitrateBps", () -> Pacer.builder().initialTargetBitrateBps(0));
+    }
+
+    private static void assertBuilderMessage(String option, org.junit.jupiter.api.function.Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().startsWith(option), e.getMessage());
+    }
 }

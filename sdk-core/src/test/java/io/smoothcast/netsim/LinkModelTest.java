@@ -142,8 +142,13 @@ class LinkModelTest {
         assertTrue(backwards.getMessage().contains("nowNs"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LinkModel.builder().randomLoss(1.5));
-        assertTrue(e.getMessage().contains("probability"));
-        assertThrows(IllegalArgumentException.class, () -> LinkModel.builder().propagationDelayNs(-1));
+        assertTrue(e.getMessage().startsWith("randomLoss must be in [0, 1]"), e.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LinkModel.builder().propagationDelayNs(-1))
+                .getMessage().startsWith("propagationDelayNs"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LinkModel.builder().queueLimitBytes(0))
+                .getMessage().startsWith("queueLimitBytes"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LinkModel.builder().queueLimitNs(-1))
+                .getMessage().startsWith("queueLimitNs"));
     }
 
     private static LinkModel lossyJitteryLink(long seed) {

@@ -1,6 +1,7 @@
 package io.smoothcast.samples;
 
 import io.smoothcast.alert.Subject;
+import io.smoothcast.samples.internal.ConnectionOutcome;
 import io.smoothcast.samples.internal.FfmpegSource;
 import io.smoothcast.samples.internal.Format;
 import io.smoothcast.samples.internal.OpsEndpoint;
@@ -11,6 +12,7 @@ import io.smoothcast.transport.Broadcaster;
 import io.smoothcast.transport.BroadcasterListener;
 import io.smoothcast.transport.BroadcasterStats;
 import io.smoothcast.transport.ConnectionState;
+import io.smoothcast.transport.NodeSwitchReason;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -110,7 +112,31 @@ final class BroadcastCommand implements Callable<Integer> {
                 ? new SyntheticSource(framesPerSecond, startBitrateBps, maxBitrateBps) : null;
         FfmpegSource encoder = source == Source.ffmpeg
                 ? new FfmpegSource(ffmpeg, input, framesPerSecond, startBitrateBps, maxBitrateBps) : null;
-        BroadcasterListener listener = synthetic != null ? synthetic : encoder;
+        BroadcasterListener media = synthetic != null ? synthetic : encoder;
+        ConnectionOutcome outcome = new ConnectionOutcome();
+        BroadcasterListener listener = new BroadcasterListener() {
+            @Override
+            public void onStateChanged(ConnectionState state, String reason) {
+                outcome.onStateChanged(state, reason);
+                media.onStateChanged(state, reason);
+            }
+
+            @Override
+            public void onKeyframeRequested() {
+                media.onKeyframeRequested();
+            }
+
+            @Override
+            public void onTargetBitrate(long bitrateBps) {
+                media.onTargetBitrate(bitrateBps);
+            }
+
+            @Override
+            public void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
+                    String detail) {
+                media.onNodeSwitched(from, to, reason, detail);
+            }
+        };
         Broadcaster broadcaster;
         try {
             Broadcaster.Builder builder = Broadcaster.builder().node(node).streamId(streamId).listener(listener)
@@ -155,8 +181,7 @@ final class BroadcastCommand implements Callable<Integer> {
                 return 1;
             }
             if (!everConnected[0]) {
-                spec.commandLine().getErr().println("broadcast: node " + node + " never accepted stream '" + streamId
-                        + "' (state " + broadcaster.state() + ")");
+                spec.commandLine().getErr().println("broadcast: " + outcome.describe(node, streamId, true));
                 return 1;
             }
             return 0;

@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * prints raised and cleared alerts.
  */
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
-        description = {"Runs a local live setup and serves its dashboard, metrics and diagnostics.",
+        description = {"Run a local live setup and serve its dashboard, metrics and diagnostics.",
                 "A relay, a broadcaster, direct viewers and viewers behind a lossy link; serves the dashboard"
                     + " (/), Prometheus metrics (/metrics) and the diagnostics bundle (/diag) and prints alerts"
                     + " as they are raised and cleared."},

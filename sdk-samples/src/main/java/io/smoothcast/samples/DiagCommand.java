@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  * a history directory, a configuration file and a log file.
  */
 @Command(name = "diag", mixinStandardHelpOptions = true,
-        description = "Writes a diagnostics bundle (JSON, secrets redacted) for support.",
+        description = "Write a diagnostics bundle (JSON, secrets redacted) for support.",
         footer = {"", "Examples:", "  smoothcast diag --from http://127.0.0.1:8080/ -o bundle.json",
                 "  smoothcast diag --history ./history --config relay.properties --log relay.log \\",
                 "      -o bundle.json",

@@ -38,11 +38,11 @@ final class IngestCommand implements Callable<Integer> {
             description = "UDP address the RTP sender sends to.")
     InetSocketAddress listen;
 
-    @Option(names = "--node", required = true, converter = HostPort.class, paramLabel = "HOST:PORT",
+    @Option(names = "--node", required = true, converter = HostPort.Remote.class, paramLabel = "HOST:PORT",
             description = "The relay node to publish to.")
     InetSocketAddress node;
 
-    @Option(names = "--stream", description = "Stream id. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--stream", description = "Stream id, 1-64 characters from letters, digits and . _ ~ -. Default: ${DEFAULT-VALUE}.")
     String streamId = "demo";
 
     @Option(names = "--video-pt", description = "RTP payload type of H.264. Default: ${DEFAULT-VALUE}.")

@@ -52,7 +52,7 @@ public final class LoadtestCommand implements Callable<Integer> {
     private static final long TOKEN_MARGIN_S = 3600;
     private static final LoadReport.Publishers NO_PUBLISHERS = new LoadReport.Publishers(0, 0, 0, 0, 0, 0);
 
-    @Option(names = "--node", required = true, converter = HostPort.class, paramLabel = "HOST:PORT",
+    @Option(names = "--node", required = true, converter = HostPort.Remote.class, paramLabel = "HOST:PORT",
             description = "The node under test.")
     InetSocketAddress node;
 

@@ -124,13 +124,11 @@ final class ProbeCommand implements Callable<Integer> {
                     "region must be 0-" + NodeInfo.MAX_REGION_LENGTH + " characters from A-Z a-z 0-9 . _ -: " + text);
             InetSocketAddress address;
             try {
-                address = HostPort.parse(text.substring(eq + 1));
+                address = HostPort.parseRemote(text.substring(eq + 1));
             } catch (CommandLine.TypeConversionException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "Invalid value for option '--node': " + e.getMessage());
             }
-            Arguments.check(spec, !address.isUnresolved(), "--node", "cannot resolve host of '" + text + "'");
-            Arguments.check(spec, address.getPort() != 0, "--node", "port must be 1-65535: " + text);
             Arguments.check(spec, seen.add(address), "--node", "listed twice: " + text);
             nodes.add(new NodeInfo(address, region));
         }

@@ -41,10 +41,12 @@ import picocli.CommandLine.Model.CommandSpec;
             "      (copies of each packet sent by two threads at once)",
             "",
             "Status line, every --status-interval: sessions, publishers, subscribers, streams, pkt/s and kbps"
-                + " forwarded, rtx (retransmissions sent), rtx limited (NACKed packets and tail probes not resent: over a"
-                + " subscriber's downlink estimate per second, or past 256 in one NACK), tail probes (a quiet"
-                + " track's newest packet resent so a lost end of a burst is noticed), I/O thread stalls (over 40 ms without a tick or a"
-                + " read) and copies refused (by the kernel on the native fan-out path).",
+                + " forwarded, rtx (retransmissions sent), rtx limited (NACKed packets not resent: over the"
+                + " subscriber's budget, half its downlink estimate per second, or past 256 in one NACK), rtx misses"
+                + " (NACKed packets no longer cached), tail probes (a quiet track's newest packet resent so a lost end"
+                + " of a burst is noticed; limited: refused by that budget), I/O thread stalls (over 40 ms without a"
+                + " tick or a read) and copies refused (by the kernel on the native fan-out path); RTX BUILD FAILURES"
+                + " only when not 0 (PROTOCOL.md section 3).",
             "", "Exit codes: 0 ran until stopped, 1 could not start, 2 bad arguments."})
 final class RelayCommand implements Callable<Integer> {
 
@@ -60,7 +62,7 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--region", description = "Name shown in the status lines, e.g. eu-west. Default: ${DEFAULT-VALUE}.")
     String region = "local";
 
-    @Option(names = "--upstream", converter = HostPort.class, paramLabel = "HOST:PORT",
+    @Option(names = "--upstream", converter = HostPort.Remote.class, paramLabel = "HOST:PORT",
             description = "Cascade: fetch streams nobody publishes here from this node.")
     InetSocketAddress upstream;
 
@@ -189,6 +191,12 @@ final class RelayCommand implements Callable<Integer> {
                     }
                 });
             }
+        } catch (java.io.UncheckedIOException e) {
+            // start() throws this only when the socket cannot be bound: say what to change.
+            spec.commandLine().getErr().println("relay: cannot listen on " + bind + ":" + port + ": " + e.getMessage()
+                    + " (another relay or program may use that port: choose another --port, or --port 0 for any"
+                    + " free one; --bind must be an address of this host)");
+            return 1;
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println("relay: could not run on " + bind + ":" + port + ": " + e.getMessage());
             return 1;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * against their targets, advice).
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Writes a self-contained HTML report from a statistics history directory.",
+        description = "Write a self-contained HTML report from a statistics history directory.",
         footer = {"", "Examples:", "  smoothcast report --history ./history -o report.html \\",
             "      --ladder 300000,800000,2500000",
             "", "Exit codes: 0 report written, 1 could not read the history or write the file, 2 bad arguments."})

@@ -51,7 +51,24 @@ public final class SmoothcastCli implements Runnable {
 
     /** @return the configured picocli command line (also used by tests) */
     public static CommandLine newCommandLine() {
-        return new CommandLine(new SmoothcastCli());
+        CommandLine cli = new CommandLine(new SmoothcastCli());
+        cli.setParameterExceptionHandler(SmoothcastCli::reportBadArguments);
+        return cli;
+    }
+
+    /**
+     * A bad argument: the message (it names the option) and where to read more. picocli's own
+     * handler prints the whole usage after the message, which pushed the one line that matters
+     * off the top of the screen.
+     */
+    private static int reportBadArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println(e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for the options and examples.");
+        err.flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     @Override

@@ -16,11 +16,11 @@ import picocli.CommandLine.Option;
  */
 final class StreamClientOptions {
 
-    @Option(names = "--node", required = true, converter = HostPort.class, paramLabel = "HOST:PORT",
+    @Option(names = "--node", required = true, converter = HostPort.Remote.class, paramLabel = "HOST:PORT",
             description = "The relay node to connect to.")
     InetSocketAddress node;
 
-    @Option(names = "--stream", description = "Stream id (letters, digits, . _ ~ -). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--stream", description = "Stream id, 1-64 characters from letters, digits and . _ ~ -. Default: ${DEFAULT-VALUE}.")
     String streamId = "demo";
 
     @Option(names = "--e2e-key", paramLabel = "ID=HEX",

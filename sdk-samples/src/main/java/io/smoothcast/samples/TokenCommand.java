@@ -66,9 +66,16 @@ public final class TokenCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "--role must be publish or subscribe: " + role);
         };
+        byte[] secret = null;
+        try {
+            secret = parseSecret(secretHex);
+        } catch (IllegalArgumentException e) {
+            // Shared with --token-key and --upstream-token-key: the option is named here.
+            Arguments.check(spec, false, "--secret", e.getMessage());
+        }
         TokenKey key;
         try {
-            key = TokenKey.of(keyId, parseSecret(secretHex));
+            key = TokenKey.of(keyId, secret);
             TokenClaims.Builder claims = TokenClaims.builder(streamId, tokenRole,
                     System.currentTimeMillis() / 1000 + ttlSeconds);
             if (region != null) {
@@ -97,10 +104,10 @@ public final class TokenCommand implements Callable<Integer> {
         try {
             secret = HexFormat.of().parseHex(hex);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--secret must be hex digits (an even number of 0-9 a-f)");
+            throw new IllegalArgumentException("the secret must be hex digits (an even number of 0-9 a-f)");
         }
         if (secret.length < TokenKey.MIN_SECRET_BYTES || secret.length > TokenKey.MAX_SECRET_BYTES) {
-            throw new IllegalArgumentException("--secret must be " + TokenKey.MIN_SECRET_BYTES + "-"
+            throw new IllegalArgumentException("the secret must be " + TokenKey.MIN_SECRET_BYTES + "-"
                     + TokenKey.MAX_SECRET_BYTES + " bytes (" + 2 * TokenKey.MIN_SECRET_BYTES + "-"
                     + 2 * TokenKey.MAX_SECRET_BYTES + " hex digits): " + secret.length + " bytes");
         }

@@ -7,7 +7,6 @@ import io.smoothcast.samples.internal.OpsEndpoint;
 import io.smoothcast.samples.internal.RunLoop;
 import io.smoothcast.samples.internal.ViewerMeter;
 import io.smoothcast.security.FrameKey;
-import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.Viewer;
 import io.smoothcast.transport.ViewerStats;
 import java.io.BufferedOutputStream;
@@ -146,8 +145,7 @@ final class ViewCommand implements Callable<Integer> {
             status.flush();
         }
         if (framesSeen[0] == 0) {
-            spec.commandLine().getErr().println("view: no video from " + node + " for stream '" + streamId
-                    + "' (state " + (meter.state() == ConnectionState.FAILED ? "FAILED" : viewer.state()) + ")");
+            spec.commandLine().getErr().println("view: " + meter.outcome().describe(node, streamId, false));
             return 1;
         }
         return 0;

@@ -61,4 +61,15 @@ class RelayCommandTest {
         new CommandLine(command).parseArgs("--fan-out-threads", "3");
         assertEquals(3, command.fanOutThreads);
     }
+
+    @Test
+    void aPortInUse_exitsWith1_andSaysWhatToChange() throws Exception {
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            CliRun.Result result = CliRun.run("relay", "--port", String.valueOf(taken.getLocalPort()), "--duration", "1");
+
+            assertEquals(1, result.exitCode(), result.err());
+            assertTrue(result.err().startsWith("relay: cannot listen on 127.0.0.1:" + taken.getLocalPort()), result.err());
+            assertTrue(result.err().contains("choose another --port, or --port 0 for any free one"), result.err());
+        }
+    }
 }

@@ -207,7 +207,7 @@ public final class Broadcaster implements AutoCloseable {
     public Broadcaster start() {
         synchronized (lifecycleLock) {
             if (started || closed) {
-                throw new IllegalStateException(closed ? "broadcaster is closed" : "broadcaster already started");
+                throw new IllegalStateException(closed ? "broadcaster is closed and cannot start again: build a new one" : "broadcaster already started");
             }
             started = true;
             group = sharedIo != null ? sharedIo.group() : transport.newGroup(1, "smoothcast-broadcaster");
@@ -253,7 +253,8 @@ public final class Broadcaster implements AutoCloseable {
      * @param captureTimeNs when the frame was captured, in nanoseconds of this broadcaster's clock
      *     (spacing between frames becomes the RTP timestamp spacing)
      * @param keyframe whether the frame is decodable on its own
-     * @return true if queued; false if the queue is full or the broadcaster is not running
+     * @return true if queued; false if the queue is full, or before {@link #start()}, after
+     *     {@link #close()} or while {@link ConnectionState#FAILED} (no node accepts the stream)
      * @throws IllegalArgumentException if {@code frame} is null or the range lies outside it
      */
     public boolean sendVideo(byte[] frame, int offset, int length, long captureTimeNs, boolean keyframe) {
@@ -272,7 +273,8 @@ public final class Broadcaster implements AutoCloseable {
      * @param length the frame's length in bytes, >= 1
      * @param captureTimeNs when the frame was captured, in nanoseconds of this broadcaster's clock
      * @param keyframe whether the frame is decodable on its own
-     * @return true if queued; false if the queue is full or the broadcaster is not running
+     * @return true if queued; false if the queue is full, or before {@link #start()}, after
+     *     {@link #close()} or while {@link ConnectionState#FAILED} (no node accepts the stream)
      * @throws IllegalArgumentException if the layer or the range is bad
      */
     public boolean sendVideoLayer(int layer, byte[] frame, int offset, int length, long captureTimeNs,
@@ -290,7 +292,8 @@ public final class Broadcaster implements AutoCloseable {
      * @param offset index of the frame's first byte
      * @param length the frame's length in bytes, >= 1
      * @param captureTimeNs when the frame was captured, in nanoseconds of this broadcaster's clock
-     * @return true if queued; false if the queue is full or the broadcaster is not running
+     * @return true if queued; false if the queue is full, or before {@link #start()}, after
+     *     {@link #close()} or while {@link ConnectionState#FAILED} (no node accepts the stream)
      * @throws IllegalArgumentException if the range is bad
      * @throws IllegalStateException if the broadcaster was built without audio
      */
@@ -311,7 +314,8 @@ public final class Broadcaster implements AutoCloseable {
      * @param offset index of the first byte
      * @param length 1 to {@value #MAX_MESSAGE_BYTES} bytes
      * @param sendTimeNs when it was sent, in nanoseconds of this broadcaster's clock
-     * @return true if queued; false if the queue is full or the broadcaster is not running
+     * @return true if queued; false if the queue is full, or before {@link #start()}, after
+     *     {@link #close()} or while {@link ConnectionState#FAILED} (no node accepts the stream)
      * @throws IllegalArgumentException if the range is bad or the message too long
      * @throws IllegalStateException if the broadcaster was built without messages
      */
@@ -462,7 +466,7 @@ public final class Broadcaster implements AutoCloseable {
     public InetSocketAddress localAddress() {
         synchronized (lifecycleLock) {
             if (channel == null) {
-                throw new IllegalStateException("broadcaster not started");
+                throw new IllegalStateException("broadcaster not started: call start() first");
             }
             return (InetSocketAddress) channel.localAddress();
         }
@@ -613,7 +617,7 @@ public final class Broadcaster implements AutoCloseable {
         /**
          * The congestion controller's limits: it starts at {@code startBps}, then follows what the
          * path to the node carries (from the node's transport-wide feedback), never below
-         * {@code minBps} nor above {@code maxBps}. Defaults: 1 Mbps, 100 kbps, 8 Mbps.
+         * {@code minBps} nor above {@code maxBps}. Defaults: min 100 kbps, start 1 Mbps, max 8 Mbps.
          *
          * @param minBps lowest target, bits per second, > 0
          * @param startBps first target, bits per second, between min and max
@@ -622,7 +626,7 @@ public final class Broadcaster implements AutoCloseable {
          */
         public Builder bitrateLimits(long minBps, long startBps, long maxBps) {
             if (minBps <= 0 || startBps < minBps || maxBps < startBps) {
-                throw new IllegalArgumentException("bitrate limits must satisfy 0 < minBps <= startBps <= maxBps: "
+                throw new IllegalArgumentException("bitrateLimits must satisfy 0 < minBps <= startBps <= maxBps: "
                         + minBps + ", " + startBps + ", " + maxBps);
             }
             this.minBitrateBps = minBps;
@@ -639,7 +643,7 @@ public final class Broadcaster implements AutoCloseable {
          * @return this builder
          */
         public Builder node(InetSocketAddress node) {
-            return nodes(List.of(Objects.requireNonNull(node, "node")));
+            return nodes(List.of(NodeLists.requireReachable(node, "node")));
         }
 
         /**

@@ -314,49 +314,69 @@ public final class FailoverPolicy {
         private Builder() {
         }
 
-        /** @param ms keepalive interval while connected, 10-5000 ms @return this builder */
+        /** @param ms keepalive interval while connected, 10-5000 ms; default {@value FailoverPolicy#DEFAULT_HEARTBEAT_INTERVAL_MS} @return this builder */
         public Builder heartbeatIntervalMs(int ms) {
             this.heartbeatIntervalMs = check(ms, 10, 5000, "heartbeatIntervalMs");
             return this;
         }
 
-        /** @param ms lower clamp of the round-trip allowance, 1-10000 ms @return this builder */
+        /**
+         * @param ms lower clamp of the round-trip allowance, 1-10000 ms, at most {@link #latencyBudgetMs};
+         *     default {@value FailoverPolicy#DEFAULT_SILENCE_FLOOR_MS}
+         * @return this builder
+         */
         public Builder silenceFloorMs(int ms) {
             this.silenceFloorMs = check(ms, 1, 10_000, "silenceFloorMs");
             return this;
         }
 
-        /** @param ms upper clamp of the round-trip allowance, 1-10000 ms @return this builder */
+        /**
+         * @param ms upper clamp of the round-trip allowance, 1-10000 ms, at least {@link #silenceFloorMs};
+         *     default {@value FailoverPolicy#DEFAULT_LATENCY_BUDGET_MS}
+         * @return this builder
+         */
         public Builder latencyBudgetMs(int ms) {
             this.latencyBudgetMs = check(ms, 1, 10_000, "latencyBudgetMs");
             return this;
         }
 
-        /** @param ms time a node has to accept the client, 50-60000 ms @return this builder */
+        /** @param ms time a node has to accept the client, 50-60000 ms; default {@value FailoverPolicy#DEFAULT_JOIN_TIMEOUT_MS} @return this builder */
         public Builder joinTimeoutMs(int ms) {
             this.joinTimeoutMs = check(ms, 50, 60_000, "joinTimeoutMs");
             return this;
         }
 
-        /** @param ms first backoff of a failed node, 1-60000 ms @return this builder */
+        /**
+         * @param ms first backoff of a failed node, 1-60000 ms, at most {@link #backoffMaxMs}; default
+         *     {@value FailoverPolicy#DEFAULT_BACKOFF_BASE_MS}
+         * @return this builder
+         */
         public Builder backoffBaseMs(int ms) {
             this.backoffBaseMs = check(ms, 1, 60_000, "backoffBaseMs");
             return this;
         }
 
-        /** @param ms longest backoff of a failed node, 1-600000 ms @return this builder */
+        /**
+         * @param ms longest backoff of a failed node, 1-600000 ms, at least {@link #backoffBaseMs}; default
+         *     {@value FailoverPolicy#DEFAULT_BACKOFF_MAX_MS}
+         * @return this builder
+         */
         public Builder backoffMaxMs(int ms) {
             this.backoffMaxMs = check(ms, 1, 600_000, "backoffMaxMs");
             return this;
         }
 
-        /** @param ms time without a node before FAILED, 100-3600000 ms @return this builder */
+        /** @param ms time without a node before FAILED, 100-3600000 ms; default {@value FailoverPolicy#DEFAULT_GIVE_UP_MS} @return this builder */
         public Builder giveUpMs(int ms) {
             this.giveUpMs = check(ms, 100, 3_600_000, "giveUpMs");
             return this;
         }
 
-        /** @param redundant true to stay joined to two nodes at once (needs two nodes) @return this builder */
+        /**
+         * @param redundant true to stay joined to two nodes at once; a client given a single node
+         *     stays on one path. Default false
+         * @return this builder
+         */
         public Builder redundant(boolean redundant) {
             this.redundant = redundant;
             return this;
@@ -433,11 +453,19 @@ public final class FailoverPolicy {
             return this;
         }
 
-        /** @return the policy */
+        /**
+         * @return the policy
+         * @throws IllegalStateException if {@code silenceFloorMs} exceeds {@code latencyBudgetMs} or
+         *     {@code backoffBaseMs} exceeds {@code backoffMaxMs}
+         */
         public FailoverPolicy build() {
             if (silenceFloorMs > latencyBudgetMs) {
                 throw new IllegalStateException("silenceFloorMs (" + silenceFloorMs
                         + ") must not exceed latencyBudgetMs (" + latencyBudgetMs + ")");
+            }
+            if (backoffBaseMs > backoffMaxMs) {
+                throw new IllegalStateException("backoffBaseMs (" + backoffBaseMs
+                        + ") must not exceed backoffMaxMs (" + backoffMaxMs + ")");
             }
             return new FailoverPolicy(this);
         }

@@ -30,12 +30,31 @@ final class NodeLists {
         if (nodes.isEmpty() || nodes.size() > MAX_NODES) {
             throw new IllegalArgumentException(name + " must hold 1-" + MAX_NODES + " addresses: " + nodes.size());
         }
+        for (InetSocketAddress node : nodes) {
+            requireReachable(node, name);
+        }
         if (new HashSet<>(nodes).size() != nodes.size()) {
             throw new IllegalArgumentException(name + " must not repeat an address: " + nodes);
         }
-        for (InetSocketAddress node : nodes) {
-            Objects.requireNonNull(node, name + " element");
-        }
         return List.copyOf(nodes);
+    }
+
+    /**
+     * A node address a client can send to: resolved (an unresolved address would leave the
+     * client CONNECTING without a word, every datagram failing to leave) and with a port.
+     *
+     * @throws NullPointerException if {@code node} is null
+     * @throws IllegalArgumentException naming {@code name} otherwise
+     */
+    static InetSocketAddress requireReachable(InetSocketAddress node, String name) {
+        Objects.requireNonNull(node, name + " element");
+        if (node.isUnresolved()) {
+            throw new IllegalArgumentException(name + ": host '" + node.getHostString()
+                    + "' did not resolve to an address (check the name and DNS): " + node);
+        }
+        if (node.getPort() == 0) {
+            throw new IllegalArgumentException(name + ": port must be 1-65535: " + node);
+        }
+        return node;
     }
 }

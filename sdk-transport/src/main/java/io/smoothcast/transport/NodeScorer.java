@@ -122,56 +122,57 @@ public final class NodeScorer {
         private Builder() {
         }
 
-        /** @param weight per ms of RTT, 0-1000 @return this builder */
+        /** @param weight score per ms of RTT, 0-1000; default {@value NodeScorer#DEFAULT_RTT_WEIGHT} @return this builder */
         public Builder rttWeight(double weight) {
             this.rttWeight = weight(weight, "rttWeight");
             return this;
         }
 
-        /** @param weight per ms of jitter, 0-1000 @return this builder */
+        /** @param weight score per ms of jitter, 0-1000; default {@value NodeScorer#DEFAULT_JITTER_WEIGHT} @return this builder */
         public Builder jitterWeight(double weight) {
             this.jitterWeight = weight(weight, "jitterWeight");
             return this;
         }
 
-        /** @param weight per percent of loss, 0-1000 @return this builder */
+        /** @param weight score per percent of loss, 0-1000; default {@value NodeScorer#DEFAULT_LOSS_WEIGHT} @return this builder */
         public Builder lossWeight(double weight) {
             this.lossWeight = weight(weight, "lossWeight");
             return this;
         }
 
-        /** @param weight per connected client, 0-1000 @return this builder */
+        /** @param weight score per connected client, 0-1000; default {@value NodeScorer#DEFAULT_LOAD_WEIGHT} @return this builder */
         public Builder loadWeight(double weight) {
             this.loadWeight = weight(weight, "loadWeight");
             return this;
         }
 
         /**
-         * @param region the region to favour (a {@link NodeInfo} label), empty for none
-         * @param bonusMs score bonus of its nodes, 0-1000 ms
+         * @param region the region to favour (a {@link NodeInfo} label), empty for none (the default)
+         * @param bonusMs score bonus of its nodes, 0-1000 ms; default {@value NodeScorer#DEFAULT_REGION_BONUS_MS}
          * @return this builder
          */
         public Builder preferredRegion(String region, double bonusMs) {
             if (region == null || !NodeInfo.isValidRegion(region)) {
-                throw new IllegalArgumentException("region must be a valid NodeInfo region: " + region);
+                throw new IllegalArgumentException("preferredRegion region must be 0-" + NodeInfo.MAX_REGION_LENGTH
+                        + " characters from A-Z a-z 0-9 . _ -: " + region);
             }
             this.preferredRegion = region;
-            this.regionBonusMs = weight(bonusMs, "bonusMs");
+            this.regionBonusMs = weight(bonusMs, "preferredRegion bonusMs");
             return this;
         }
 
         /**
-         * @param share of the measured bandwidth to start with, 0.05-1
-         * @param minBps lowest starting bitrate, bps (> 0)
-         * @param maxBps highest starting bitrate, bps (>= minBps)
+         * @param share of the measured bandwidth to start with, 0.05-1; default {@value NodeScorer#DEFAULT_BANDWIDTH_SHARE}
+         * @param minBps lowest starting bitrate, bps (&gt; 0); default {@value NodeScorer#DEFAULT_MIN_START_BITRATE_BPS}
+         * @param maxBps highest starting bitrate, bps (&gt;= minBps); default {@value NodeScorer#DEFAULT_MAX_START_BITRATE_BPS}
          * @return this builder
          */
         public Builder startBitrate(double share, long minBps, long maxBps) {
             if (!(share >= 0.05 && share <= 1)) {
-                throw new IllegalArgumentException("share must be 0.05-1: " + share);
+                throw new IllegalArgumentException("startBitrate share must be 0.05-1: " + share);
             }
             if (minBps <= 0 || maxBps < minBps) {
-                throw new IllegalArgumentException("need 0 < minBps <= maxBps: " + minBps + ", " + maxBps);
+                throw new IllegalArgumentException("startBitrate needs 0 < minBps <= maxBps: " + minBps + ", " + maxBps);
             }
             this.bandwidthShare = share;
             this.minStartBitrateBps = minBps;

@@ -430,7 +430,8 @@ public final class OpsMonitor implements AutoCloseable {
         }
 
         /**
-         * @param v an alert listener (may be called several times to add more)
+         * @param v an alert listener, called on the sampling thread (may be called several times to
+         *     add more); default none
          * @return this builder
          */
         public Builder alertListener(AlertListener v) {
@@ -439,7 +440,8 @@ public final class OpsMonitor implements AutoCloseable {
         }
 
         /**
-         * @param v a snapshot listener (may be called several times to add more)
+         * @param v a snapshot listener, called on the sampling thread after each sample (may be called
+         *     several times to add more); default none
          * @return this builder
          */
         public Builder snapshotListener(Consumer<OpsSnapshot> v) {

@@ -109,7 +109,7 @@ public final class RelayNode implements AutoCloseable {
     public RelayNode start() {
         synchronized (lifecycleLock) {
             if (started || closed) {
-                throw new IllegalStateException(closed ? "node is closed" : "node already started");
+                throw new IllegalStateException(closed ? "node is closed and cannot start again: build a new one" : "node already started");
             }
             started = true;
             channels = RelayChannels.start(transport, bindAddress, fanOutThreads, clock, config, counters,
@@ -511,8 +511,8 @@ public final class RelayNode implements AutoCloseable {
          * @return this builder
          */
         public Builder unauthenticatedControlRate(int perSecond, int burst) {
-            this.controlPerSecond = requireRange(perSecond, 1, 1_000_000, "perSecond");
-            this.controlBurst = requireRange(burst, 1, 100_000, "burst");
+            this.controlPerSecond = requireRange(perSecond, 1, 1_000_000, "unauthenticatedControlRate perSecond");
+            this.controlBurst = requireRange(burst, 1, 100_000, "unauthenticatedControlRate burst");
             return this;
         }
 
@@ -553,7 +553,7 @@ public final class RelayNode implements AutoCloseable {
          * @return this builder
          */
         public Builder fanOutThreads(int threads) {
-            this.fanOutThreads = requireRange(threads, 1, 64, "threads");
+            this.fanOutThreads = requireRange(threads, 1, 64, "fanOutThreads");
             return this;
         }
 

@@ -157,7 +157,7 @@ public final class Viewer implements AutoCloseable {
     public Viewer start() {
         synchronized (lifecycleLock) {
             if (started || closed) {
-                throw new IllegalStateException(closed ? "viewer is closed" : "viewer already started");
+                throw new IllegalStateException(closed ? "viewer is closed and cannot start again: build a new one" : "viewer already started");
             }
             started = true;
             group = sharedIo != null ? sharedIo.group() : transport.newGroup(1, "smoothcast-viewer");
@@ -357,7 +357,7 @@ public final class Viewer implements AutoCloseable {
     public InetSocketAddress localAddress() {
         synchronized (lifecycleLock) {
             if (channel == null) {
-                throw new IllegalStateException("viewer not started");
+                throw new IllegalStateException("viewer not started: call start() first");
             }
             return (InetSocketAddress) channel.localAddress();
         }
@@ -525,7 +525,7 @@ public final class Viewer implements AutoCloseable {
          * @return this builder
          */
         public Builder node(InetSocketAddress node) {
-            return nodes(List.of(Objects.requireNonNull(node, "node")));
+            return nodes(List.of(NodeLists.requireReachable(node, "node")));
         }
 
         /**

@@ -37,6 +37,15 @@ class FailoverPolicyTest {
     }
 
     @Test
+    void backoffBaseAboveBackoffMax_isRejectedNamingBoth() {
+        FailoverPolicy.Builder b = FailoverPolicy.builder().backoffBaseMs(5000).backoffMaxMs(4000);
+        IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
+        assertTrue(e.getMessage().contains("backoffBaseMs (5000)") && e.getMessage().contains("backoffMaxMs (4000)"),
+                e.getMessage());
+        assertEquals(5000, b.backoffMaxMs(5000).build().backoffMaxMs());
+    }
+
+    @Test
     void noPublisherSearch_canBeTurnedOff() {
         assertEquals(0, FailoverPolicy.builder().noPublisherTimeoutMs(0).build().noPublisherTimeoutMs());
     }

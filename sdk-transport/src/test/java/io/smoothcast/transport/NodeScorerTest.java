@@ -54,4 +54,20 @@ class NodeScorerTest {
         assertThrows(IllegalArgumentException.class, () -> NodeScorer.builder().preferredRegion("eu west", 1));
         assertThrows(IllegalArgumentException.class, () -> NodeScorer.builder().startBitrate(0.5, 10, 5));
     }
+
+    @Test
+    void builder_namesTheOptionAndTheAllowedValues() {
+        String region = assertThrows(IllegalArgumentException.class,
+                () -> NodeScorer.builder().preferredRegion("eu west", 10)).getMessage();
+        assertTrue(region.startsWith("preferredRegion region must be 0-32 characters"), region);
+        String bonus = assertThrows(IllegalArgumentException.class,
+                () -> NodeScorer.builder().preferredRegion("eu-west", -1)).getMessage();
+        assertTrue(bonus.startsWith("preferredRegion bonusMs must be 0-1000"), bonus);
+        String share = assertThrows(IllegalArgumentException.class,
+                () -> NodeScorer.builder().startBitrate(0, 100_000, 200_000)).getMessage();
+        assertTrue(share.startsWith("startBitrate share"), share);
+        String limits = assertThrows(IllegalArgumentException.class,
+                () -> NodeScorer.builder().startBitrate(0.5, 300_000, 200_000)).getMessage();
+        assertTrue(limits.startsWith("startBitrate needs 0 < minBps <= maxBps"), limits);
+    }
 }

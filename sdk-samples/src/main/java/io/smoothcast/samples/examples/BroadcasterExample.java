@@ -39,7 +39,7 @@ public final class BroadcasterExample {
             broadcaster.start();
             VideoEncoder.EncodedFrame frame;
             while ((frame = encoder.next()) != null) {
-                // false = queue full: drop this frame, the encoder is already being slowed down
+                // false = not taken (queue full, or no node accepts the stream): drop this frame and go on
                 broadcaster.sendVideo(frame.data(), 0, frame.data().length, frame.captureTimeNs(), frame.keyframe());
             }
         }

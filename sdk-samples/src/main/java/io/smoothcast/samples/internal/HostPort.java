@@ -19,8 +19,8 @@ public final class HostPort implements CommandLine.ITypeConverter<InetSocketAddr
 
     /**
      * @param value {@code host:port}, {@code [v6-address]:port} or {@code port}
-     * @return the unresolved-if-needed address
-     * @throws CommandLine.TypeConversionException if the text is not an address
+     * @return the resolved address
+     * @throws CommandLine.TypeConversionException if the text is not an address or its host does not resolve
      */
     public static InetSocketAddress parse(String value) {
         String host;
@@ -49,6 +49,34 @@ public final class HostPort implements CommandLine.ITypeConverter<InetSocketAddr
         if (port < 0 || port > 65_535) {
             throw new CommandLine.TypeConversionException("'" + value + "': port must be 0-65535");
         }
-        return new InetSocketAddress(host, port);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new CommandLine.TypeConversionException("'" + value + "': host '" + host
+                    + "' did not resolve to an address (check the name and DNS)");
+        }
+        return address;
+    }
+
+    /**
+     * Like {@link #parse}, for an address to send to (a node), where port 0 means nothing.
+     *
+     * @param value {@code host:port}, {@code [v6-address]:port} or {@code port}
+     * @return the address
+     * @throws CommandLine.TypeConversionException if the text is not an address or the port is 0
+     */
+    public static InetSocketAddress parseRemote(String value) {
+        InetSocketAddress address = parse(value);
+        if (address.getPort() == 0) {
+            throw new CommandLine.TypeConversionException("'" + value + "': port must be 1-65535 (the node's port)");
+        }
+        return address;
+    }
+
+    /** Converts an address to send to ({@link #parseRemote}). Stateless; thread-safe. */
+    public static final class Remote implements CommandLine.ITypeConverter<InetSocketAddress> {
+        @Override
+        public InetSocketAddress convert(String value) {
+            return parseRemote(value);
+        }
     }
 }

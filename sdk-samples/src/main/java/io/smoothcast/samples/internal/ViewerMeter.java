@@ -35,6 +35,7 @@ public final class ViewerMeter implements ViewerListener {
     private final AtomicLong corruptFrames = new AtomicLong();
     private final AtomicLong framesWritten = new AtomicLong();
     private volatile ConnectionState state = ConnectionState.NEW;
+    private final ConnectionOutcome outcome = new ConnectionOutcome();
     private volatile boolean outputBroken;
     private boolean seenKeyframe;
     /** Playout thread only. */
@@ -150,6 +151,12 @@ public final class ViewerMeter implements ViewerListener {
     @Override
     public void onStateChanged(ConnectionState newState, String reason) {
         state = newState;
+        outcome.onStateChanged(newState, reason);
+    }
+
+    /** @return how the viewer's connection went, for a command's closing message */
+    public ConnectionOutcome outcome() {
+        return outcome;
     }
 
     /** @return the last connection state a viewer reported to this meter; {@code NEW} before the first */

@@ -1,0 +1,71 @@
+package io.smoothcast.samples.internal;
+
+import io.smoothcast.transport.ConnectionState;
+import java.net.InetSocketAddress;
+
+/**
+ * Remembers how a client's connection went, for the one line a command prints when it ends
+ * without having done its job. The client's state after {@code close()} is always
+ * {@code CLOSED}, which says nothing; what helps is the last state before it (with the SDK's
+ * reason) and whether any node ever accepted the client.
+ *
+ * <p>Thread-safe: the client's threads report, the command's thread reads.
+ */
+public final class ConnectionOutcome {
+
+    private volatile ConnectionState lastState = ConnectionState.NEW;
+    private volatile String lastReason = "";
+    private volatile boolean everConnected;
+
+    /**
+     * Records a state change (from the client's listener); {@code CLOSED} is ignored.
+     *
+     * @param state the new state
+     * @param reason the SDK's reason
+     */
+    public void onStateChanged(ConnectionState state, String reason) {
+        if (state == ConnectionState.CLOSED) {
+            return;
+        }
+        if (state == ConnectionState.CONNECTED) {
+            everConnected = true;
+        }
+        lastReason = reason == null ? "" : reason;
+        lastState = state;
+    }
+
+    /** @return whether a node accepted the client at least once */
+    public boolean everConnected() {
+        return everConnected;
+    }
+
+    /**
+     * What went wrong, in words, with what to check next.
+     *
+     * @param node the node the client was given
+     * @param streamId the stream
+     * @param publishing true for a broadcaster, false for a viewer
+     * @return e.g. {@code "no relay answered at 127.0.0.1:7999 (state FAILED: ...); is a relay
+     *     running there ...?"}
+     */
+    public String describe(InetSocketAddress node, String streamId, boolean publishing) {
+        String address = Format.address(node);
+        String last = "state " + lastState + (lastReason.isEmpty() ? "" : ": " + lastReason);
+        if (everConnected) {
+            return publishing
+                    ? "node " + address + " accepted stream '" + streamId + "' but the stream did not stay up (" + last + ")"
+                    : "node " + address + " accepted the viewer but sent no video for stream '" + streamId + "' ("
+                            + last + "); is a broadcaster publishing '" + streamId + "' to this node or one it"
+                            + " cascades from (relay --upstream)?";
+        }
+        if (lastState == ConnectionState.FAILED && !lastReason.startsWith("no node for")) {
+            // The node answered with a refusal (a bad token, too many clients): its words say why.
+            // FAILED after the give-up time instead starts "no node for" (the SDK's
+            // ConnectionSupervisor words it so); that case falls through to "no relay answered".
+            return "node " + address + " refused " + (publishing ? "to publish" : "to play") + " stream '" + streamId
+                    + "' (" + last + ")";
+        }
+        return "no relay answered at " + address + " (" + last + "); is a relay running there (smoothcast relay"
+                + " --port " + node.getPort() + ") and is UDP port " + node.getPort() + " reachable from here?";
+    }
+}

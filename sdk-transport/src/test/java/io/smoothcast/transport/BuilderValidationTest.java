@@ -1,0 +1,69 @@
+package io.smoothcast.transport;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Bad builder values a new user meets first are refused at once, with the option's name. */
+class BuilderValidationTest {
+
+    private static final InetSocketAddress UNRESOLVED = InetSocketAddress.createUnresolved("relay.example", 7000);
+    private static final InetSocketAddress PORT_ZERO = new InetSocketAddress("127.0.0.1", 0);
+
+    @Test
+    void clients_refuseAnUnresolvedNode_insteadOfStayingConnectingSilently() {
+        assertMessage("node: host 'relay.example' did not resolve", () -> Viewer.builder().node(UNRESOLVED));
+        assertMessage("node: host 'relay.example' did not resolve", () -> Broadcaster.builder().node(UNRESOLVED));
+        assertMessage("nodes: host 'relay.example' did not resolve",
+                () -> Viewer.builder().nodes(List.of(new InetSocketAddress("127.0.0.1", 7000), UNRESOLVED)));
+        assertMessage("nodes: host 'relay.example' did not resolve",
+                () -> Broadcaster.builder().nodes(List.of(UNRESOLVED)));
+    }
+
+    @Test
+    void clients_refuseANodeWithoutAPort() {
+        assertMessage("node: port must be 1-65535", () -> Viewer.builder().node(PORT_ZERO));
+        assertMessage("nodes: port must be 1-65535", () -> Broadcaster.builder().nodes(List.of(PORT_ZERO)));
+    }
+
+    @Test
+    void broadcaster_namesBitrateLimits() {
+        assertMessage("bitrateLimits must satisfy 0 < minBps <= startBps <= maxBps: 200000, 100000, 300000",
+                () -> Broadcaster.builder().bitrateLimits(200_000, 100_000, 300_000));
+    }
+
+    @Test
+    void relayNode_namesTheOptionInRangeErrors() {
+        assertMessage("fanOutThreads must be 1-64", () -> RelayNode.builder().fanOutThreads(0));
+        assertMessage("unauthenticatedControlRate perSecond must be 1-1000000",
+                () -> RelayNode.builder().unauthenticatedControlRate(0, 10));
+        assertMessage("unauthenticatedControlRate burst must be 1-100000",
+                () -> RelayNode.builder().unauthenticatedControlRate(10, 0));
+    }
+
+    @Test
+    void aClosedClient_saysItCannotStartAgain() {
+        InetSocketAddress node = new InetSocketAddress("127.0.0.1", 7000);
+        Viewer viewer = Viewer.builder().node(node).streamId("show").build();
+        viewer.close();
+        Broadcaster broadcaster = Broadcaster.builder().node(node).streamId("show").build();
+        broadcaster.close();
+
+        IllegalStateException v = assertThrows(IllegalStateException.class, viewer::start);
+        IllegalStateException b = assertThrows(IllegalStateException.class, broadcaster::start);
+
+        assertTrue(v.getMessage().endsWith("build a new one"), v.getMessage());
+        assertTrue(b.getMessage().endsWith("build a new one"), b.getMessage());
+        assertTrue(assertThrows(IllegalStateException.class, Viewer.builder().node(node).streamId("show").build()::localAddress)
+                .getMessage().contains("call start() first"));
+    }
+
+    private static void assertMessage(String start, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().startsWith(start), e.getMessage());
+    }
+}
