@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.transport.FailoverPolicy;
+import io.smoothcast.transport.NodeScorer;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -168,5 +169,18 @@ class RequestRetryOnPathRttTest {
         long firstMs = Long.parseLong(renewal.get(0).substring("SUBSCRIBE@".length()));
         long againMs = Long.parseLong(renewal.get(1).substring("SUBSCRIBE@".length()));
         assertEquals(50, againMs - firstMs, "2 x 10 + 20 ms, at the 50 ms floor: " + renewal);
+    }
+
+    @Test
+    void theBackgroundProbersRoundTrip_isTheKnownRoundTripOfANodeBeingPinged() {
+        AlternativeProber prober = new AlternativeProber(out, 100 * MS, NodeScorer.defaults());
+        assertEquals(0, prober.rttNs(A), "not probed");
+        prober.probe(List.of(A), nowNs);
+        prober.onTick(nowNs);
+        assertEquals(0, prober.rttNs(A), "no answer yet");
+        ControlMessage.Probe ping = (ControlMessage.Probe) ControlCodec
+                .decode(Unpooled.wrappedBuffer(out.drain().get(0).bytes())).message();
+        prober.onReply(A, new ControlMessage.ProbeReply(ping.sequence(), ping.sendTimeNs(), 20), nowNs + 120 * MS);
+        assertEquals(120 * MS, prober.rttNs(A));
     }
 }
