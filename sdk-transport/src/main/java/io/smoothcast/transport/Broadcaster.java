@@ -673,7 +673,7 @@ public final class Broadcaster implements AutoCloseable {
          */
         public Builder nodes(ProbeReport report) {
             nodes(Objects.requireNonNull(report, "report").rankedAddresses());
-            this.probedRttNs = NodeLists.probedRtts(report);
+            this.probedRttNs = report.roundTripsNs();
             return this;
         }
 

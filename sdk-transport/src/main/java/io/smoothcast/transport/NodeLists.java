@@ -1,12 +1,9 @@
 package io.smoothcast.transport;
 
 import java.net.InetSocketAddress;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /** Checks the node lists the client builders take. */
 final class NodeLists {
@@ -40,16 +37,5 @@ final class NodeLists {
             Objects.requireNonNull(node, name + " element");
         }
         return List.copyOf(nodes);
-    }
-
-    /** The round trips a probe measured to the nodes that answered, in ns. */
-    static Map<InetSocketAddress, Long> probedRtts(ProbeReport report) {
-        Map<InetSocketAddress, Long> rttNs = new HashMap<>();
-        for (ProbeResult result : report.ranked()) {
-            if (result.reachable() && result.rttMs() >= 0) { // NaN when no ping came back
-                rttNs.put(result.node().address(), (long) (result.rttMs() * TimeUnit.MILLISECONDS.toNanos(1)));
-            }
-        }
-        return Map.copyOf(rttNs);
     }
 }

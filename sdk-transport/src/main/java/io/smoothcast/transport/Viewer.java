@@ -560,7 +560,7 @@ public final class Viewer implements AutoCloseable {
          */
         public Builder nodes(ProbeReport report) {
             nodes(Objects.requireNonNull(report, "report").rankedAddresses());
-            this.probedRttNs = NodeLists.probedRtts(report);
+            this.probedRttNs = report.roundTripsNs();
             return this;
         }
 

@@ -23,7 +23,7 @@ class ProbedNodeRttsTest {
 
     @Test
     void reachableNodes_giveTheirRoundTripInNanoseconds_unreachableOnesNone() {
-        assertEquals(Map.of(B, 4_500_000L, A, 480_000_000L), NodeLists.probedRtts(REPORT));
+        assertEquals(Map.of(B, 4_500_000L, A, 480_000_000L), REPORT.roundTripsNs());
     }
 
     @Test
