@@ -27,6 +27,7 @@ import io.smoothcast.transport.internal.netty.UdpTransport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +91,8 @@ public final class Broadcaster implements AutoCloseable {
     public static final int MAX_MESSAGE_BYTES = 1000;
 
     private final List<InetSocketAddress> nodes;
+    /** Round trips a node probe measured, by node, in ns. */
+    private final Map<InetSocketAddress, Long> probedRttNs;
     private final FailoverPolicy failover;
     private final String streamId;
     private final NanoClock clock;
@@ -131,6 +134,7 @@ public final class Broadcaster implements AutoCloseable {
 
     private Broadcaster(Builder builder) {
         this.nodes = builder.nodes;
+        this.probedRttNs = builder.probedRttNs;
         this.failover = builder.failover;
         this.streamId = builder.streamId;
         this.clock = builder.clock;
@@ -224,6 +228,7 @@ public final class Broadcaster implements AutoCloseable {
                         ThreadLocalRandom.current().nextLong(), controller, pacer, renditions), clock);
                 engine = (BroadcasterEngine) handler.receiver();
                 engine.useToken(token);
+                probedRttNs.forEach(engine.supervisor()::knowRtt);
                 if (frameKey != null) {
                     // A fresh counter start per session (wall clock): a restart never reuses a nonce.
                     sealer = new FrameSealer(frameKey.newEncryptor(System.currentTimeMillis()));
@@ -591,6 +596,7 @@ public final class Broadcaster implements AutoCloseable {
     /** Builds a {@link Broadcaster}. Not thread-safe; build on one thread. */
     public static final class Builder {
         private List<InetSocketAddress> nodes;
+        private Map<InetSocketAddress, Long> probedRttNs = Map.of();
         private FailoverPolicy failover = FailoverPolicy.defaults();
         private String streamId;
         private NanoClock clock = NanoClock.system();
@@ -655,6 +661,23 @@ public final class Broadcaster implements AutoCloseable {
          */
         public Builder nodes(List<InetSocketAddress> nodes) {
             this.nodes = NodeLists.require(nodes, "nodes");
+            this.probedRttNs = Map.of();
+            return this;
+        }
+
+        /**
+         * The nodes a {@link NodeProbe} ranked, as {@code nodes(report.rankedAddresses())}; the
+         * round trip the probe measured to each node that answered also sets how long the
+         * broadcaster waits for that node's answers before sending a request again (about twice
+         * the round trip, PROTOCOL.md section 5), from its first request on. Without it the first
+         * requests to a node follow a fixed schedule (0.2 s, doubling) until answered.
+         *
+         * @param report a probe of 1-16 nodes
+         * @return this builder
+         */
+        public Builder nodes(ProbeReport report) {
+            nodes(Objects.requireNonNull(report, "report").rankedAddresses());
+            this.probedRttNs = report.roundTripsNs();
             return this;
         }
 

@@ -1,7 +1,10 @@
 package io.smoothcast.transport;
 
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link NodeProbe}'s answer: every node ranked best first, the recommended node and a starting
@@ -35,5 +38,16 @@ public record ProbeReport(List<ProbeResult> ranked, long startBitrateBps, long d
      */
     public List<InetSocketAddress> rankedAddresses() {
         return ranked.stream().map(r -> r.node().address()).toList();
+    }
+
+    /** The round trips measured to the nodes that answered, in ns, for the client builders. */
+    Map<InetSocketAddress, Long> roundTripsNs() {
+        Map<InetSocketAddress, Long> rttNs = new HashMap<>();
+        for (ProbeResult result : ranked) {
+            if (result.reachable() && result.rttMs() >= 0) { // NaN when no ping came back
+                rttNs.put(result.node().address(), (long) (result.rttMs() * TimeUnit.MILLISECONDS.toNanos(1)));
+            }
+        }
+        return Map.copyOf(rttNs);
     }
 }

@@ -29,6 +29,7 @@ import io.smoothcast.transport.internal.netty.UdpTransport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,8 @@ public final class Viewer implements AutoCloseable {
     private static final long TICK_INTERVAL_MS = 10;
 
     private final List<InetSocketAddress> nodes;
+    /** Round trips a node probe measured, by node, in ns. */
+    private final Map<InetSocketAddress, Long> probedRttNs;
     private final FailoverPolicy failover;
     private final String streamId;
     private final NanoClock clock;
@@ -120,6 +123,7 @@ public final class Viewer implements AutoCloseable {
 
     private Viewer(Builder builder) {
         this.nodes = builder.nodes;
+        this.probedRttNs = builder.probedRttNs;
         this.failover = builder.failover;
         this.streamId = builder.streamId;
         this.clock = builder.clock;
@@ -170,6 +174,7 @@ public final class Viewer implements AutoCloseable {
                         clock);
                 engine = (ViewerEngine) handler.receiver();
                 engine.useToken(token);
+                probedRttNs.forEach(engine.supervisor()::knowRtt);
                 if (!frameKeys.isEmpty()) {
                     SframeDecryptor decryptor = new SframeDecryptor(frameKeys.get(0).suite(),
                             SframeDecryptor.DEFAULT_REPLAY_WINDOW_FRAMES);
@@ -502,6 +507,7 @@ public final class Viewer implements AutoCloseable {
     /** Builds a {@link Viewer}. Not thread-safe; build on one thread. */
     public static final class Builder {
         private List<InetSocketAddress> nodes;
+        private Map<InetSocketAddress, Long> probedRttNs = Map.of();
         private FailoverPolicy failover = FailoverPolicy.defaults();
         private String streamId;
         private NanoClock clock = NanoClock.system();
@@ -538,6 +544,23 @@ public final class Viewer implements AutoCloseable {
          */
         public Builder nodes(List<InetSocketAddress> nodes) {
             this.nodes = NodeLists.require(nodes, "nodes");
+            this.probedRttNs = Map.of();
+            return this;
+        }
+
+        /**
+         * The nodes a {@link NodeProbe} ranked, as {@code nodes(report.rankedAddresses())}; the
+         * round trip the probe measured to each node that answered also sets how long the
+         * viewer waits for that node's answers before sending a request again (about twice
+         * the round trip, PROTOCOL.md section 5), from its first request on. Without it the first
+         * requests to a node follow a fixed schedule (0.2 s, doubling) until answered.
+         *
+         * @param report a probe of 1-16 nodes
+         * @return this builder
+         */
+        public Builder nodes(ProbeReport report) {
+            nodes(Objects.requireNonNull(report, "report").rankedAddresses());
+            this.probedRttNs = report.roundTripsNs();
             return this;
         }
 

@@ -12,15 +12,28 @@ import java.util.concurrent.TimeUnit;
 /**
  * A client's control conversation with one node (PROTOCOL.md section 3): HELLO, then the role
  * request (PUBLISH or SUBSCRIBE), each retransmitted with the same request id until answered
- * (first after {@value #FIRST_RETRY_MS} ms, doubling, {@value #MAX_ATTEMPTS} attempts); then
- * a keepalive every keepalive interval, whose answer measures the round-trip time.
+ * ({@value #MAX_ATTEMPTS} attempts, the delay doubling; see {@link #firstRetryNs} for the first
+ * delay, which follows the path's round trip once one is known); then a keepalive every
+ * keepalive interval, whose answer measures the round-trip time.
  *
  * <p>Not thread-safe: the client's I/O thread only. Time comes from the caller.
  */
 public final class ClientControl {
 
-    /** First retransmission delay of an unanswered request, in milliseconds. */
+    /** First retransmission delay of an unanswered request while no round trip is known, in milliseconds. */
     public static final int FIRST_RETRY_MS = 200;
+    /**
+     * Added to twice the known round trip for the first retransmission delay, in milliseconds:
+     * the node's and this client's handling of the request and its answer, and their ticks.
+     */
+    public static final int RETRY_MARGIN_MS = 20;
+    /** The shortest first retransmission delay, in milliseconds (a few of the client's 10 ms ticks). */
+    public static final int MIN_RETRY_MS = 50;
+    /**
+     * The longest delay between two attempts, in milliseconds: the fixed schedule's last (the
+     * wait after its fifth attempt); a slow path's doubling stops here.
+     */
+    public static final int MAX_RETRY_MS = 3200;
     /** Attempts before a request is given up. */
     public static final int MAX_ATTEMPTS = 5;
     /**
@@ -102,14 +115,18 @@ public final class ClientControl {
     private int attempts;
     private long nextRetryNs;
     private long retryIntervalNs;
+    /** When the outstanding request was first sent: an answer to it alone measures the round trip. */
+    private long requestSentNs;
+    /** The path's round trip the retransmission delays follow, in ns; 0 while unknown. */
+    private long pathRttNs;
     private long keepaliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(500);
     /** The client's own upper bound on the keepalive interval (failure detection needs a heartbeat). */
     private long keepaliveIntervalCapNs = Long.MAX_VALUE;
     private int keepaliveSequence;
-    private long keepaliveSentNs;
     /**
      * The last {@link #KEEPALIVES_TRACKED} keepalives by sequence (slot {@code sequence & mask}):
-     * the sequence, when it left, and whether its answer is still due. On a path whose round trip
+     * the sequence, when it left (the newest slot, {@code keepaliveSequence}'s, holds when the
+     * last one left), and whether its answer is still due. On a path whose round trip
      * exceeds the keepalive interval (100 ms by default) every answer arrives after the next
      * keepalive left; matching only the newest one took no RTT sample at all there (session 11:
      * none in 11 s through a 100 ms round-trip emulator).
@@ -148,6 +165,37 @@ public final class ClientControl {
     public void capKeepaliveInterval(long intervalNs) {
         keepaliveIntervalCapNs = intervalNs;
         keepaliveIntervalNs = Math.min(keepaliveIntervalNs, intervalNs);
+    }
+
+    /**
+     * Sets the path's round trip that the retransmission delays of requests follow (see
+     * {@link #firstRetryNs}): a probe's measurement of the node before joining, or the
+     * keepalives' path RTT later. A request already outstanding keeps its schedule. An answer to
+     * a request's first attempt measures the round trip itself and replaces the figure.
+     *
+     * @param rttNs the round trip in ns; 0 or less for unknown (the fixed schedule)
+     */
+    public void useRttEstimate(long rttNs) {
+        pathRttNs = Math.max(0, rttNs);
+    }
+
+    /**
+     * The delay before an unanswered request's first retransmission: twice the path's round
+     * trip plus {@value #RETRY_MARGIN_MS} ms, at least {@value #MIN_RETRY_MS} ms and at most
+     * {@value #MAX_RETRY_MS} ms, or {@value #FIRST_RETRY_MS} ms while no round trip is known.
+     * Twice the round trip: a retransmission sent before the answer could be back only brings
+     * a duplicate answer, and one round trip leaves no room for the node's and this host's
+     * variation; on a fast path, waiting the fixed 200 ms would only delay the join.
+     *
+     * @return the delay in ns
+     */
+    public long firstRetryNs() {
+        if (pathRttNs == 0) {
+            return TimeUnit.MILLISECONDS.toNanos(FIRST_RETRY_MS);
+        }
+        long retryNs = 2 * pathRttNs + TimeUnit.MILLISECONDS.toNanos(RETRY_MARGIN_MS);
+        return Math.min(TimeUnit.MILLISECONDS.toNanos(MAX_RETRY_MS),
+                Math.max(TimeUnit.MILLISECONDS.toNanos(MIN_RETRY_MS), retryNs));
     }
 
     /**
@@ -205,6 +253,11 @@ public final class ClientControl {
     public void onControl(DecodeResult result, long nowNs) {
         ControlMessage message = result.message();
         boolean answersOutstanding = outstanding != null && result.requestId() == outstandingRequestId;
+        if (answersOutstanding && attempts == 1) {
+            // Only an answer to a request sent once tells its round trip (Karn): with several
+            // copies out, it may answer any of them.
+            pathRttNs = Math.max(1, nowNs - requestSentNs);
+        }
         if (message instanceof ControlMessage.HelloAck ack && answersOutstanding && phase == Phase.JOINING) {
             keepaliveIntervalNs = Math.min(keepaliveIntervalCapNs, TimeUnit.MILLISECONDS.toNanos(ack.keepaliveIntervalMs()));
             phase = Phase.REQUESTING;
@@ -284,12 +337,12 @@ public final class ClientControl {
             }
             send(outstandingRequestId, outstanding, nowNs);
             attempts++;
-            retryIntervalNs *= 2;
+            retryIntervalNs = Math.min(2 * retryIntervalNs, TimeUnit.MILLISECONDS.toNanos(MAX_RETRY_MS));
             nextRetryNs = nowNs + retryIntervalNs;
         }
-        if (phase == Phase.ACTIVE && nowNs - keepaliveSentNs >= keepaliveIntervalNs) {
+        int newest = keepaliveSequence & (KEEPALIVES_TRACKED - 1);
+        if (phase == Phase.ACTIVE && nowNs - keepaliveSentAtNs[newest] >= keepaliveIntervalNs) {
             keepaliveSequence++;
-            keepaliveSentNs = nowNs;
             int slot = keepaliveSequence & (KEEPALIVES_TRACKED - 1);
             keepaliveSequences[slot] = keepaliveSequence;
             keepaliveSentAtNs[slot] = nowNs;
@@ -342,7 +395,8 @@ public final class ClientControl {
             outstandingRequestId = nextRequestId++; // 0 marks unsolicited messages
         }
         attempts = 1;
-        retryIntervalNs = TimeUnit.MILLISECONDS.toNanos(FIRST_RETRY_MS);
+        requestSentNs = nowNs;
+        retryIntervalNs = firstRetryNs();
         nextRetryNs = nowNs + retryIntervalNs;
         send(outstandingRequestId, message, nowNs);
     }

@@ -106,6 +106,15 @@ public final class AlternativeProber {
         return !targets.isEmpty();
     }
 
+    /**
+     * The round trip to a node being probed: the minimum of its last answers
+     * ({@link RttWindow#recentMinNs}), in ns; 0 if it is not probed or has not answered.
+     */
+    public long rttNs(InetSocketAddress node) {
+        Target t = find(node);
+        return t == null ? 0 : t.answers.recentMinNs();
+    }
+
     /** Pings sent since this prober was made. */
     public long pingsSent() {
         return pingsSent;

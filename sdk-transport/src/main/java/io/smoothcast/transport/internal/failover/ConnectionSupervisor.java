@@ -12,7 +12,9 @@ import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -134,6 +136,8 @@ public final class ConnectionSupervisor {
     private boolean streamSeen;
     private long nextEvaluationNs;
     private long switches;
+    /** Round trips to nodes measured before joining them (a node probe), in ns. */
+    private final Map<InetSocketAddress, Long> probedRttNs = new HashMap<>();
     /** Sent with the role request on every node this client joins; empty for none. */
     private byte[] token = new byte[0];
     /** The latest refusal not yet reported, or null. */
@@ -154,6 +158,8 @@ public final class ConnectionSupervisor {
         final ClientControl control;
         final LinkSilenceDetector detector;
         final long joinStartedNs;
+        /** How long the node has to accept the client, from {@link #joinStartedNs}. */
+        final long joinTimeoutNs;
         boolean accepted;
         String failure;
         /** The node answered with an error (not silence). */
@@ -194,6 +200,13 @@ public final class ConnectionSupervisor {
             this.control = new ClientControl(out, node, sessionId, roleRequest, requestId, this);
             control.capKeepaliveInterval(heartbeatNs);
             control.useToken(token);
+            long knownRttNs = knownRttNs(node);
+            control.useRttEstimate(knownRttNs);
+            // A slow path's join (two round trips, and a retransmission delay that follows the
+            // round trip) may need longer than the policy's timeout, which suits paths of tens of
+            // milliseconds: room for one retransmission of either request, and a round trip to spare.
+            this.joinTimeoutNs = knownRttNs == 0 ? ConnectionSupervisor.this.joinTimeoutNs
+                    : Math.max(ConnectionSupervisor.this.joinTimeoutNs, control.firstRetryNs() + 3 * knownRttNs);
         }
 
         @Override
@@ -241,7 +254,33 @@ public final class ConnectionSupervisor {
         public void onRttSample(long rttNs) {
             detector.onRttSample(rttNs);
             rtt.add(rttNs);
+            control.useRttEstimate(Math.max(1, rtt.recentMinNs())); // measured: 0 would mean unknown
         }
+    }
+
+    /**
+     * Tells the round trip to a node measured before joining it (a node probe): the node's
+     * request retransmissions then follow it from the first HELLO, rather than a fixed schedule
+     * (ClientControl#firstRetryNs). Call before {@link #start}.
+     *
+     * @param node one of the nodes
+     * @param rttNs the round trip in ns; 0 or less for unknown
+     */
+    public void knowRtt(InetSocketAddress node, long rttNs) {
+        if (rttNs > 0) {
+            probedRttNs.put(node, rttNs);
+        } else {
+            probedRttNs.remove(node);
+        }
+    }
+
+    /**
+     * The best round trip to {@code node} known before joining it, in ns: the background prober's
+     * while it pings the node (fresher), else the one told by {@link #knowRtt}; 0 if none.
+     */
+    private long knownRttNs(InetSocketAddress node) {
+        long probingNs = prober.rttNs(node);
+        return probingNs > 0 ? probingNs : probedRttNs.getOrDefault(node, 0L);
     }
 
     /**
@@ -463,8 +502,8 @@ public final class ConnectionSupervisor {
             if (p.failure == null && p.accepted && p.detector.isSilent(nowNs)) {
                 p.failure = "silent for " + TimeUnit.NANOSECONDS.toMillis(p.detector.silenceNs(nowNs)) + " ms (timeout "
                         + TimeUnit.NANOSECONDS.toMillis(p.detector.timeoutNs()) + " ms)";
-            } else if (p.failure == null && !p.accepted && nowNs - p.joinStartedNs > joinTimeoutNs) {
-                p.failure = "not accepted within " + policy.joinTimeoutMs() + " ms";
+            } else if (p.failure == null && !p.accepted && nowNs - p.joinStartedNs > p.joinTimeoutNs) {
+                p.failure = "not accepted within " + TimeUnit.NANOSECONDS.toMillis(p.joinTimeoutNs) + " ms";
             } else if (p.failure == null && p.accepted && !p.trusted && nowNs - p.carryingSinceNs >= trustAfterNs) {
                 // Only now, not at the acceptance: a node that accepts and dies again keeps its
                 // failures, so its hold-down grows and it ranks behind nodes that failed less.
@@ -763,7 +802,7 @@ public final class ConnectionSupervisor {
             searched.clear();
             return;
         }
-        boolean timedOut = nowNs - c.joinStartedNs > joinTimeoutNs;
+        boolean timedOut = nowNs - c.joinStartedNs > c.joinTimeoutNs;
         if (c.failure != null || (!c.accepted && timedOut)) {
             candidate = null;
             c.control.leave(nowNs);
