@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A client's control conversation with one node (PROTOCOL.md section 3): HELLO, then the role
  * request (PUBLISH or SUBSCRIBE), each retransmitted with the same request id until answered
- * ({@value #MAX_ATTEMPTS} attempts, the delay doubling; see {@link #firstRetryNs} for the first
- * delay, which follows the path's round trip once one is known); then a keepalive every
+ * (the delay doubling; see {@link #firstRetryNs} for the first delay, which follows the path's
+ * round trip once one is known; given up after at least {@value #MAX_ATTEMPTS} attempts and
+ * {@value #GIVE_UP_MS} ms); then a keepalive every
  * keepalive interval, whose answer measures the round-trip time.
  *
  * <p>Not thread-safe: the client's I/O thread only. Time comes from the caller.
@@ -34,8 +35,16 @@ public final class ClientControl {
      * wait after its fifth attempt); a slow path's doubling stops here.
      */
     public static final int MAX_RETRY_MS = 3200;
-    /** Attempts before a request is given up. */
+    /** Attempts before a request is given up (at the least: see {@link #GIVE_UP_MS}). */
     public static final int MAX_ATTEMPTS = 5;
+    /**
+     * The shortest time from a request's first attempt to its failure, in milliseconds: the fixed
+     * schedule's (attempts at 0, 0.2, 0.6, 1.4 and 3 s, failure at 6.2 s). A fast path's short
+     * retransmission delays send more attempts in that time rather than fail sooner: a renewed
+     * SUBSCRIBE on a 4 ms path would otherwise fail the node after 1.55 s of a stalled host or a
+     * lossy second, which the fixed schedule rode out.
+     */
+    public static final int GIVE_UP_MS = 6200;
     /**
      * Keepalives whose answers are awaited at once (a power of two): round trips up to this many
      * keepalive intervals are measured (800 ms at the default 100 ms heartbeat).
@@ -331,7 +340,7 @@ public final class ClientControl {
     /** Retransmits unanswered requests and sends keepalives; call every 10-50 ms. */
     public void onTick(long nowNs) {
         if (outstanding != null && nowNs - nextRetryNs >= 0) {
-            if (attempts >= MAX_ATTEMPTS) {
+            if (attempts >= MAX_ATTEMPTS && nowNs - requestSentNs >= TimeUnit.MILLISECONDS.toNanos(GIVE_UP_MS)) {
                 fail(describe(outstanding) + " unanswered after " + attempts + " attempts");
                 return;
             }

@@ -81,6 +81,31 @@ class ClientControlTest {
     }
 
     @Test
+    void fastPath_unansweredRequest_isResentSooner_butGivenUpNoSoonerThanTheFixedSchedule() {
+        control.start(nowNs);
+        DecodeResult hello = lastSent();
+        // The HELLO's answer 4 ms later measures the path: retries start at 50 ms.
+        control.onControl(reply(hello.requestId(), new ControlMessage.HelloAck(42, 500, 5000, 1)), nowNs + 4 * MS);
+        int subscribeId = lastSent().requestId();
+        List<Long> sendTimesMs = new ArrayList<>(List.of(4L));
+        for (long t = 10; t <= 7_000; t += 10) {
+            int before = out.sent.size();
+            control.onTick(nowNs + t * MS);
+            if (out.sent.size() > before) {
+                assertEquals(subscribeId, lastSent().requestId());
+                sendTimesMs.add(t);
+            }
+            if (t == 1_600) {
+                assertEquals(List.of(), events, "still asking after 1.6 s");
+            }
+        }
+        // Retries after 50, 100, 200, 400, 800, 1600 ms; given up at 6.36 s, the first wait past 6.2 s.
+        assertEquals(List.of(4L, 60L, 160L, 360L, 760L, 1560L, 3160L), sendTimesMs);
+        assertEquals(1, events.size(), events.toString());
+        assertTrue(events.get(0).startsWith("failed SUBSCRIBE unanswered"), events.toString());
+    }
+
+    @Test
     void helloAck_leadsToTheRoleRequest_andItsAckToAccepted() {
         control.start(nowNs);
         DecodeResult hello = lastSent();
