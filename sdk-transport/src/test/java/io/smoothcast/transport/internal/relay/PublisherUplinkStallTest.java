@@ -9,10 +9,10 @@ import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
 import io.smoothcast.cc.internal.LossBasedController;
 import io.smoothcast.rtp.NtpTime;
-import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.client.BroadcasterEngine;
+import io.smoothcast.transport.internal.client.IgnoringBroadcasterListener;
 import io.smoothcast.transport.internal.client.OutgoingFrame;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
@@ -99,23 +99,10 @@ class PublisherUplinkStallTest {
             this.relayReportsStalls = relayReportsStalls;
             this.publisher = new BroadcasterEngine(publisherOut, List.of(RELAY), 1L,
                     new ControlMessage.Publish("show", List.of(VIDEO)), PATIENT, frames,
-                    new BroadcasterEngine.Listener() {
-                        @Override
-                        public void onStateChanged(ConnectionState state, String reason) {
-                        }
-
-                        @Override
-                        public void onKeyframeRequested() {
-                        }
-
+                    new IgnoringBroadcasterListener() {
                         @Override
                         public void onTargetBitrate(long bitrateBps) {
                             encoderBps = Math.min(bitrateBps, TOP_BITRATE_BPS);
-                        }
-
-                        @Override
-                        public void wakeIn(long delayNs) {
-                            // woken every millisecond anyway
                         }
                     }, 3L,
                     controller,
