@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
@@ -95,11 +93,7 @@ class PublisherNodeSwitchTest {
                     reply = new ControlMessage.ProbeReply(p.sequence(), p.sendTimeNs(), 20);
                 }
                 if (reply != null) {
-                    ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, request.requestId(),
-                            new byte[0], reply);
-                    byte[] bytes = new byte[datagram.readableBytes()];
-                    datagram.readBytes(bytes);
-                    datagram.release();
+                    byte[] bytes = RecordingSender.controlDatagram(request.requestId(), reply);
                     long lateNs = random.nextDouble() < lateAnswerFraction ? random.nextLong(50 * MS, 150 * MS) : 0;
                     if (reply instanceof ControlMessage.KeepaliveAck) {
                         lateNs += nextKeepaliveAnswerLateNs;
