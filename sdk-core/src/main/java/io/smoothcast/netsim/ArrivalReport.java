@@ -1,5 +1,7 @@
 package io.smoothcast.netsim;
 
+import io.smoothcast.cc.TransportFeedback;
+
 /**
  * The content of one feedback packet sent by {@link ArrivalFeedbackReceiver}: for each sequence
  * number in {@code [baseSequence, baseSequence + count)}, whether it arrived and when, the way a
@@ -51,5 +53,25 @@ public final class ArrivalReport {
      */
     public long arrivalTimeNs(int index) {
         return arrivalTimeNs[index];
+    }
+
+    /**
+     * Writes this report into {@code feedback} for a congestion controller, replacing what it
+     * held: each covered sequence number as received at its arrival time (virtual ns), or as lost.
+     * {@code feedback} should have room for {@link #count()} packets
+     * ({@link ArrivalFeedbackReceiver#MAX_PACKETS_PER_REPORT} is enough); what does not fit is left out.
+     *
+     * @param feedback the feedback to fill; touched only by the calling thread
+     */
+    public void copyTo(TransportFeedback feedback) {
+        feedback.clear();
+        for (int i = 0; i < received.length; i++) {
+            long sequence = baseSequence + i;
+            if (received[i]) {
+                feedback.addReceived(sequence, arrivalTimeNs[i]);
+            } else {
+                feedback.addLost(sequence);
+            }
+        }
     }
 }

@@ -190,15 +190,7 @@ public final class PacedMediaSender implements SimEndpoint {
             return;
         }
         ArrivalReport report = (ArrivalReport) packet.payload();
-        feedback.clear();
-        for (int i = 0; i < report.count(); i++) {
-            long sequence = report.baseSequence() + i;
-            if (report.received(i)) {
-                feedback.addReceived(sequence, report.arrivalTimeNs(i));
-            } else {
-                feedback.addLost(sequence);
-            }
-        }
+        report.copyTo(feedback);
         controller.onFeedback(feedback, nowNs);
         applyController(nowNs);
         sendDue(nowNs);

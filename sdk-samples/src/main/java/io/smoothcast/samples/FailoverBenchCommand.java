@@ -1,7 +1,6 @@
 package io.smoothcast.samples;
 
 import io.smoothcast.netsim.LinkModel;
-import io.smoothcast.samples.internal.NodePorts;
 import io.smoothcast.transport.Broadcaster;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
@@ -16,6 +15,7 @@ import io.smoothcast.transport.RelayNode;
 import io.smoothcast.transport.RelayStats;
 import io.smoothcast.transport.Viewer;
 import io.smoothcast.transport.ViewerListener;
+import io.smoothcast.transport.internal.LoopbackNodePorts;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -175,7 +175,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
         InetSocketAddress[] addresses = new InetSocketAddress[3];
         for (int i = 0; i < nodes.length; i++) {
             // Below the ephemeral range: a killed node is restarted on its port.
-            nodes[i] = NodePorts.startBelowEphemeralRange(RelayNode.builder());
+            nodes[i] = LoopbackNodePorts.startBelowEphemeralRange(RelayNode.builder());
             addresses[i] = nodes[i].localAddress();
         }
         List<InetSocketAddress> list = List.of(addresses);
@@ -229,7 +229,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
                             resumeMs[resumed - 1]);
                 }
                 log.flush();
-                nodes[victim] = NodePorts.restart(addresses[victim]);
+                nodes[victim] = LoopbackNodePorts.restart(addresses[victim]);
             }
             Thread.sleep(settleMs);
             sender.shutdown();

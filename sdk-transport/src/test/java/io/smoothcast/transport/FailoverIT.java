@@ -3,6 +3,7 @@ package io.smoothcast.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.transport.internal.LoopbackNodePorts;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
 
 /**
  * Turns a {@link RunData} into a {@link Summary}. Pure functions, no simulator needed.
@@ -183,20 +184,32 @@ final class RunMetrics {
             return null;
         }
         int window = binsPerSecond(d);
+        return worstSettlingMs(d, events, true, window, b -> {
+            double sent = 0;
+            double available = 0;
+            for (int k = b; k < b + window; k++) {
+                sent += forwardMediaSentBits(d, k);
+                available += Math.min(d.capacityBps()[k],
+                        activeForwardMedia(d, k) * maxMediaWireBps) * d.binS();
+            }
+            return available > 0 && Math.abs(sent - available) <= CONVERGENCE_TOLERANCE * available;
+        });
+    }
+
+    /**
+     * How long the slowest event takes to settle: for each event bin, the ms from it to the first
+     * {@code window} bins from which {@code settledFrom} holds, searched up to the run's end (or,
+     * with {@code untilNextEvent}, up to the next event). Null if one event never settles.
+     */
+    private static Double worstSettlingMs(RunData d, List<Integer> events, boolean untilNextEvent, int window,
+            IntPredicate settledFrom) {
         double worstMs = 0;
         for (int i = 0; i < events.size(); i++) {
             int from = events.get(i);
-            int to = i + 1 < events.size() ? events.get(i + 1) : d.bins();
+            int to = untilNextEvent && i + 1 < events.size() ? events.get(i + 1) : d.bins();
             Double found = null;
             for (int b = from; b + window <= to; b++) {
-                double sent = 0;
-                double available = 0;
-                for (int k = b; k < b + window; k++) {
-                    sent += forwardMediaSentBits(d, k);
-                    available += Math.min(d.capacityBps()[k],
-                            activeForwardMedia(d, k) * maxMediaWireBps) * d.binS();
-                }
-                if (available > 0 && Math.abs(sent - available) <= CONVERGENCE_TOLERANCE * available) {
+                if (settledFrom.test(b)) {
                     found = (b - from) * d.binS() * 1000;
                     break;
                 }
@@ -237,25 +250,14 @@ final class RunMetrics {
             return null;
         }
         int window = binsPerSecond(d);
-        double worstMs = 0;
-        for (int from : drops) {
-            Double found = null;
-            for (int b = from; b + window <= d.bins(); b++) {
-                boolean under = true;
-                for (int k = b; k < b + window && under; k++) {
-                    under = d.queueDelayMs()[k] < QUEUE_RECOVERED_MS;
-                }
-                if (under) {
-                    found = (b - from) * d.binS() * 1000;
-                    break;
+        return worstSettlingMs(d, drops, false, window, b -> {
+            for (int k = b; k < b + window; k++) {
+                if (!(d.queueDelayMs()[k] < QUEUE_RECOVERED_MS)) {
+                    return false;
                 }
             }
-            if (found == null) {
-                return null;
-            }
-            worstMs = Math.max(worstMs, found);
-        }
-        return worstMs;
+            return true;
+        });
     }
 
     static Double fairnessMinRatio(RunData d) {

@@ -45,15 +45,7 @@ final class SmoothcastGccController implements RateController {
         if (!(payload instanceof ArrivalReport report)) {
             return;
         }
-        feedback.clear();
-        for (int i = 0; i < report.count(); i++) {
-            long sequence = report.baseSequence() + i;
-            if (report.received(i)) {
-                feedback.addReceived(sequence, report.arrivalTimeNs(i));
-            } else {
-                feedback.addLost(sequence);
-            }
-        }
+        report.copyTo(feedback);
         controller.onFeedback(feedback, nowNs);
         ControllerStateLog log = ControllerStateLog.CURRENT.get();
         if (log != null) {

@@ -2,7 +2,6 @@ package io.smoothcast.samples.chaos;
 
 import io.smoothcast.netsim.LinkModel;
 import io.smoothcast.samples.internal.FramePacer;
-import io.smoothcast.samples.internal.NodePorts;
 import io.smoothcast.samples.internal.SyntheticFrames;
 import io.smoothcast.samples.internal.WallClock;
 import io.smoothcast.transport.Broadcaster;
@@ -16,6 +15,7 @@ import io.smoothcast.transport.RelayNode;
 import io.smoothcast.transport.SharedIoThreads;
 import io.smoothcast.transport.Viewer;
 import io.smoothcast.transport.ViewerStats;
+import io.smoothcast.transport.internal.LoopbackNodePorts;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -104,7 +104,7 @@ public final class ChaosRun {
             List<InetSocketAddress> emulatorAddresses = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 // Below the ephemeral range: a killed node is restarted on its port.
-                nodes[i] = NodePorts.startBelowEphemeralRange(RelayNode.builder());
+                nodes[i] = LoopbackNodePorts.startBelowEphemeralRange(RelayNode.builder());
                 nodeAddresses[i] = nodes[i].localAddress();
             }
             for (int i = 0; i < n; i++) {
@@ -152,7 +152,7 @@ public final class ChaosRun {
                             entry.put("node", victim);
                             nodes[victim].close();
                             sleepUntil(startNs + TimeUnit.MILLISECONDS.toNanos(fault.durationMs()));
-                            nodes[victim] = NodePorts.restart(nodeAddresses[victim]);
+                            nodes[victim] = LoopbackNodePorts.restart(nodeAddresses[victim]);
                         } else {
                             entry.put("node", fault.node() == ChaosPlan.ALL_NODES ? "all" : fault.node());
                             long droppedBefore = downlinkDropped(emulators, fault.node());

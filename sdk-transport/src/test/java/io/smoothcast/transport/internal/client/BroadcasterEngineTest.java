@@ -40,24 +40,6 @@ class BroadcasterEngineTest {
     private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
     private static final Track AUDIO = new Track(0x2000, 0, 111, 0, MediaKind.AUDIO, 0, 48_000, 64_000);
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
-    /** For engines whose events a test does not look at. */
-    private static final BroadcasterEngine.Listener IGNORING = new BroadcasterEngine.Listener() {
-        @Override
-        public void onStateChanged(ConnectionState state, String reason) {
-        }
-
-        @Override
-        public void onKeyframeRequested() {
-        }
-
-        @Override
-        public void onTargetBitrate(long bitrateBps) {
-        }
-
-        @Override
-        public void wakeIn(long delayNs) {
-        }
-    };
 
     private final RecordingSender out = new RecordingSender();
     private final Queue<OutgoingFrame> frames = new ArrayBlockingQueue<>(64);
@@ -264,7 +246,7 @@ class BroadcasterEngineTest {
         BroadcasterEngine withLadder = new BroadcasterEngine(out, List.of(NODE), 1L,
                 new ControlMessage.Publish("show2", List.of(VIDEO)), FailoverPolicy.defaults(),
                 new ArrayBlockingQueue<>(4),
-                IGNORING, 3L, CongestionController.builder().startBitrateBps(400_000).initialProbing(false).build(),
+                IgnoringBroadcasterListener.INSTANCE, 3L, CongestionController.builder().startBitrateBps(400_000).initialProbing(false).build(),
                 Pacer.builder().initialTargetBitrateBps(400_000).build(), selector);
         // 400 kbps is above 300 kbps x 1.15: after the selector's 2 s hold, it switches up.
         for (int i = 0; i < 120; i++) {
@@ -282,7 +264,7 @@ class BroadcasterEngineTest {
         BroadcasterEngine withLadder = new BroadcasterEngine(out, List.of(NODE), 1L,
                 new ControlMessage.Publish("show3", List.of(VIDEO)), FailoverPolicy.defaults(),
                 new ArrayBlockingQueue<>(4),
-                IGNORING, 3L, CongestionController.builder().minBitrateBps(50_000).startBitrateBps(100_000)
+                IgnoringBroadcasterListener.INSTANCE, 3L, CongestionController.builder().minBitrateBps(50_000).startBitrateBps(100_000)
                         .initialProbing(false).build(),
                 Pacer.builder().initialTargetBitrateBps(100_000).build(), selector);
         assertEquals(0, withLadder.counters().get(BroadcasterEngine.AUDIO_ONLY));

@@ -9,7 +9,6 @@ import io.smoothcast.cc.Pacer;
 import io.smoothcast.rtp.NackWriter;
 import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.rtp.RtpPacketView;
-import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.DatagramKind;
@@ -48,23 +47,10 @@ class BroadcasterRetransmissionShareTest {
     private long encoderBps = TARGET_BPS;
     private final BroadcasterEngine engine = new BroadcasterEngine(out, List.of(NODE), 1L,
             new ControlMessage.Publish("show", List.of(VIDEO)), FailoverPolicy.defaults(), frames,
-            new BroadcasterEngine.Listener() {
-                @Override
-                public void onStateChanged(ConnectionState state, String reason) {
-                }
-
-                @Override
-                public void onKeyframeRequested() {
-                }
-
+            new IgnoringBroadcasterListener() {
                 @Override
                 public void onTargetBitrate(long bitrateBps) {
                     encoderBps = bitrateBps;
-                }
-
-                @Override
-                public void wakeIn(long delayNs) {
-                    // woken every millisecond anyway
                 }
             }, 3L,
             CongestionController.builder().minBitrateBps(TARGET_BPS).startBitrateBps(TARGET_BPS)

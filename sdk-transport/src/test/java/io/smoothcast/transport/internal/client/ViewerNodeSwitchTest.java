@@ -362,19 +362,67 @@ class ViewerNodeSwitchTest {
         assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
     }
 
+    /** Every frame from the first played up to the playout delay (100 ms) before now was played once, in order. */
+    private void assertEveryFramePlayedOnceInOrder() {
+        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
+                "every frame once, in order, up to the playout delay before now");
+    }
+
+    /**
+     * One packet numbered {@code offset} from the stream's numbering comes alone, a second into
+     * the stream: it is counted stray and dropped, and the stream plays on without a restart.
+     */
+    private void oneStrayPacket(int offset) {
+        start(FailoverPolicy.defaults());
+        run(1000);
+        int frame = publisherFrame();
+        a.deliver(mediaPacket(frame + offset, frame + offset, true, true, 60_000));
+        run(1000);
+        assertEquals(0, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+        assertEquals(1, engine.counters().get(ViewerEngine.STRAY_PACKETS_DROPPED));
+        assertEveryFramePlayedOnceInOrder();
+    }
+
+    /**
+     * At two packets a frame, the numbering moves by {@code offset} a second into the stream, and
+     * the new numbering's first two packets arrive swapped: one restart, nothing stray, no frame lost.
+     */
+    private void jumpWithTheFirstTwoPacketsSwapped(int offset) {
+        packetsPerFrame = 2;
+        start(FailoverPolicy.defaults());
+        run(1000);
+        a.sequenceOffset = offset;
+        a.reverseNextFrame = true;
+        run(1000);
+        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+        assertEquals(0, engine.counters().get(ViewerEngine.STRAY_PACKETS_DROPPED));
+        assertEveryFramePlayedOnceInOrder();
+    }
+
+    /**
+     * The numbering moves by {@code offset} a second into the stream; 300 ms later two late copies
+     * of the old numbering's packets arrive in sequence: they are discarded late, the one restart
+     * stays the only one, and every frame plays once.
+     */
+    private void jumpThenTwoLateCopiesOfTheOldNumbering(int offset) {
+        start(FailoverPolicy.defaults());
+        run(1000);
+        a.sequenceOffset = offset;
+        run(300);
+        int old = publisherFrame() - 25;
+        a.deliver(mediaPacket(old, old, true, true, 61_000));
+        a.deliver(mediaPacket(old + 1, old + 1, true, true, 61_001));
+        run(1000);
+        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+        assertEveryFramePlayedOnceInOrder();
+        assertEquals(2, engine.tracks()[0].buffer().readStats(new JitterBufferStats()).packetsDiscardedLate());
+    }
+
     @Test
     void oneStrayPacketFarAhead_isDropped_theBufferKeepsPlayingEveryFrame() {
         // A single corrupted, forged or misrouted packet numbered far ahead must not make the
         // viewer restart its buffer: the numbering goes on where it was.
-        start(FailoverPolicy.defaults());
-        run(1000);
-        int frame = publisherFrame();
-        a.deliver(mediaPacket(frame + 700, frame + 700, true, true, 60_000));
-        run(1000);
-        assertEquals(0, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
-        assertEquals(1, engine.counters().get(ViewerEngine.STRAY_PACKETS_DROPPED));
-        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
-                "every frame plays, in order, up to the playout delay before now");
+        oneStrayPacket(700);
         assertEquals(0, engine.tracks()[0].buffer().readStats(new JitterBufferStats()).packetsLost());
     }
 
@@ -383,16 +431,7 @@ class ViewerNodeSwitchTest {
         // A real jump (the stream resumed with its numbering moved on) is confirmed by the packet
         // after it, here arriving first: the buffer restarts on the lower of the two and plays
         // every frame, the one those two packets make included.
-        packetsPerFrame = 2;
-        start(FailoverPolicy.defaults());
-        run(1000);
-        a.sequenceOffset = 700;
-        a.reverseNextFrame = true;
-        run(1000);
-        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
-        assertEquals(0, engine.counters().get(ViewerEngine.STRAY_PACKETS_DROPPED));
-        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
-                "every frame plays, in order, up to the playout delay before now");
+        jumpWithTheFirstTwoPacketsSwapped(700);
     }
 
     @Test
@@ -403,18 +442,7 @@ class ViewerNodeSwitchTest {
         // to confirm the jump: its frame was lost). Two late copies of the old numbering's
         // packets then arrive in sequence: they are late, not a second restart back to the old
         // numbering (which replayed an old frame and lost the new numbering's next one).
-        start(FailoverPolicy.defaults());
-        run(1000);
-        a.sequenceOffset = 40_000;
-        run(300);
-        int old = publisherFrame() - 25;
-        a.deliver(mediaPacket(old, old, true, true, 61_000));
-        a.deliver(mediaPacket(old + 1, old + 1, true, true, 61_001));
-        run(1000);
-        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
-                "every frame once, in order, the new numbering's first included");
-        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
-        assertEquals(2, engine.tracks()[0].buffer().readStats(new JitterBufferStats()).packetsDiscardedLate());
+        jumpThenTwoLateCopiesOfTheOldNumbering(40_000);
         ReceptionStatistics reception = engine.tracks()[0].reception();
         assertEquals((publisherFrame() + 40_000) & 0xFFFF, reception.highestSequenceNumber(),
                 "the reports' highest number follows the new numbering");
@@ -423,16 +451,7 @@ class ViewerNodeSwitchTest {
 
     @Test
     void numberingJumpsBehind_firstTwoPacketsSwapped_theBufferRestarts_andNoFrameIsLost() {
-        packetsPerFrame = 2;
-        start(FailoverPolicy.defaults());
-        run(1000);
-        a.sequenceOffset = 40_000;
-        a.reverseNextFrame = true;
-        run(1000);
-        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
-        assertEquals(0, engine.counters().get(ViewerEngine.STRAY_PACKETS_DROPPED));
-        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
-                "every frame plays, in order, up to the playout delay before now");
+        jumpWithTheFirstTwoPacketsSwapped(40_000);
         assertEquals(0, engine.tracks()[0].reception().cumulativeLost());
     }
 
@@ -448,41 +467,21 @@ class ViewerNodeSwitchTest {
         a.sequenceOffset = 1400;
         run(1000);
         assertEquals(2, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
-        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
-                "every frame once, in order");
+        assertEveryFramePlayedOnceInOrder();
         assertEquals(0, engine.tracks()[0].reception().cumulativeLost());
     }
 
     @Test
     void oneStrayPacketFarBehind_isDropped_theBufferKeepsPlayingEveryFrame() {
-        start(FailoverPolicy.defaults());
-        run(1000);
-        int frame = publisherFrame();
-        a.deliver(mediaPacket(frame - 30_000, frame - 30_000, true, true, 60_000));
-        run(1000);
-        assertEquals(0, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
-        assertEquals(1, engine.counters().get(ViewerEngine.STRAY_PACKETS_DROPPED));
-        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
-                "every frame plays, in order, up to the playout delay before now");
-        assertEquals((publisherFrame()) & 0xFFFF, engine.tracks()[0].reception().highestSequenceNumber());
+        oneStrayPacket(-30_000);
+        assertEquals(publisherFrame() & 0xFFFF, engine.tracks()[0].reception().highestSequenceNumber());
     }
 
     @Test
     void numberingJumpsFarAhead_thenTwoPacketsOfTheOldNumbering_areLate_theNewStreamPlaysOn() {
         // The viewer's own probation confirms this jump and restarts the buffer; the old
         // numbering's late copies then lie behind the new one and must not take it back.
-        start(FailoverPolicy.defaults());
-        run(1000);
-        a.sequenceOffset = 700;
-        run(300);
-        int old = publisherFrame() - 25;
-        a.deliver(mediaPacket(old, old, true, true, 61_000));
-        a.deliver(mediaPacket(old + 1, old + 1, true, true, 61_001));
-        run(1000);
-        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
-        assertEquals(IntStream.rangeClosed(played.get(0), publisherFrame() - 10).boxed().toList(), played,
-                "every frame once, in order");
-        assertEquals(2, engine.tracks()[0].buffer().readStats(new JitterBufferStats()).packetsDiscardedLate());
+        jumpThenTwoLateCopiesOfTheOldNumbering(700);
     }
 
     /**

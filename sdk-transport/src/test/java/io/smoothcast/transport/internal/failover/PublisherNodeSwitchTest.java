@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
@@ -41,9 +39,12 @@ class PublisherNodeSwitchTest {
     private double lateAnswerFraction;
     private long nowNs = 1_000 * MS;
 
+    /** The publisher's supervisor over {@code nodes}, started now. */
     private ConnectionSupervisor publisher(FailoverPolicy policy, InetSocketAddress... nodes) {
-        return new ConnectionSupervisor(out, List.of(nodes), SESSION, new ControlMessage.Publish("show", List.of(VIDEO)),
-                9, policy, events);
+        ConnectionSupervisor s = new ConnectionSupervisor(out, List.of(nodes), SESSION,
+                new ControlMessage.Publish("show", List.of(VIDEO)), 9, policy, events);
+        s.start(nowNs);
+        return s;
     }
 
     /** How the scripted network treats one node: loss of the publisher's packets, and round trip. */
@@ -75,7 +76,7 @@ class PublisherNodeSwitchTest {
             deliverAnswersDue(s);
             s.onTick(nowNs);
             for (RecordingSender.Sent sent : out.drain()) {
-                Link link = sent.recipient().equals(A) ? a : sent.recipient().equals(B) ? b : c;
+                Link link = linkTo(sent.recipient(), a, b, c);
                 DecodeResult request = ControlCodec.decode(Unpooled.wrappedBuffer(sent.bytes()));
                 ControlMessage m = request.message();
                 wire.add(sent.recipient().getPort() + " " + m.getClass().getSimpleName());
@@ -92,11 +93,7 @@ class PublisherNodeSwitchTest {
                     reply = new ControlMessage.ProbeReply(p.sequence(), p.sendTimeNs(), 20);
                 }
                 if (reply != null) {
-                    ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, request.requestId(),
-                            new byte[0], reply);
-                    byte[] bytes = new byte[datagram.readableBytes()];
-                    datagram.readBytes(bytes);
-                    datagram.release();
+                    byte[] bytes = RecordingSender.controlDatagram(request.requestId(), reply);
                     long lateNs = random.nextDouble() < lateAnswerFraction ? random.nextLong(50 * MS, 150 * MS) : 0;
                     if (reply instanceof ControlMessage.KeepaliveAck) {
                         lateNs += nextKeepaliveAnswerLateNs;
@@ -108,7 +105,7 @@ class PublisherNodeSwitchTest {
             }
             for (int i = 0; i < s.connectedCount(); i++) {
                 InetSocketAddress node = s.connected(i);
-                Link link = node.equals(A) ? a : node.equals(B) ? b : c;
+                Link link = linkTo(node, a, b, c);
                 if (link == DEAD) {
                     continue;
                 }
@@ -120,6 +117,10 @@ class PublisherNodeSwitchTest {
                 s.onFeedbackReport(node, 10 - lost, lost);
             }
         }
+    }
+
+    private static Link linkTo(InetSocketAddress node, Link a, Link b, Link c) {
+        return node.equals(A) ? a : node.equals(B) ? b : c;
     }
 
     /** Delivers the answers that arrived by now, oldest first, each at its arrival time. */
@@ -138,7 +139,6 @@ class PublisherNodeSwitchTest {
         long seed = 0x5EED_0601L;
         SplittableRandom random = new SplittableRandom(seed);
         ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
-        s.start(nowNs);
         Link lossy = new Link(0.15, 2);
         Link clean = new Link(0, 2);
         run(s, 500, lossy, clean, clean, random);
@@ -161,7 +161,6 @@ class PublisherNodeSwitchTest {
         long seed = 0x5EED_0603L;
         SplittableRandom random = new SplittableRandom(seed);
         ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B, C);
-        s.start(nowNs);
         Link lossy = new Link(0.15, 2);
         Link quick = new Link(0, 2);
         Link slower = new Link(0, 40);
@@ -178,7 +177,6 @@ class PublisherNodeSwitchTest {
     @Test
     void theOldNodeIsLeft_onlyAfterTheNewOneAcceptedThePublish() {
         ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
-        s.start(nowNs);
         run(s, 8000, new Link(0.2, 2), new Link(0, 2), new Link(0, 2), new SplittableRandom(11));
         assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), events.switches);
         int publishOnB = wire.indexOf("7102 Publish");
@@ -193,7 +191,6 @@ class PublisherNodeSwitchTest {
     void everyNodeLossy_noSwitch() {
         SplittableRandom random = new SplittableRandom(21);
         ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B, C);
-        s.start(nowNs);
         Link lossy = new Link(0.15, 2);
         run(s, 10_000, lossy, new Link(0.15, 2), new Link(0.15, 2), random);
         assertEquals(List.of(), events.switches);
@@ -204,7 +201,6 @@ class PublisherNodeSwitchTest {
     void proactiveSwitchingOff_staysOnTheLossyNode() {
         SplittableRandom random = new SplittableRandom(31);
         ConnectionSupervisor s = publisher(FailoverPolicy.builder().proactiveSwitching(false).build(), A, B);
-        s.start(nowNs);
         run(s, 8000, new Link(0.3, 2), new Link(0, 2), new Link(0, 2), random);
         assertEquals(List.of(), events.switches);
         assertEquals(0, s.prober().pingsSent());
@@ -214,7 +210,6 @@ class PublisherNodeSwitchTest {
     void cleanIngestPath_withASlightlyFasterAlternative_isNeverLeft() {
         SplittableRandom random = new SplittableRandom(41);
         ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
-        s.start(nowNs);
         run(s, 8000, new Link(0.01, 20), new Link(0, 2), new Link(0, 2), random);
         assertEquals(List.of(), events.switches, "1 % loss is not degraded");
         assertEquals(0, s.prober().pingsSent());
@@ -226,7 +221,6 @@ class PublisherNodeSwitchTest {
         SplittableRandom random = new SplittableRandom(seed);
         lateAnswerFraction = 0.2;
         ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
-        s.start(nowNs);
         run(s, 15_000, new Link(0.10, 2), new Link(0, 2), new Link(0, 2), random);
         assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), events.switches, "seed " + seed);
         assertEquals(List.of("CONNECTED"), events.states, "seed " + seed);
@@ -236,7 +230,6 @@ class PublisherNodeSwitchTest {
     void pathSlowerThanTheHeartbeat_itsRoundTripIsMeasured() {
         SplittableRandom random = new SplittableRandom(51);
         ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
-        s.start(nowNs);
         run(s, 3000, new Link(0, 150), new Link(0, 2), new Link(0, 2), random);
         assertEquals(A, s.connected(0));
         assertEquals(150 * MS, s.pathRttNs(), "each answer comes after the next keepalive left");
@@ -248,7 +241,6 @@ class PublisherNodeSwitchTest {
     void oneLateAnswer_onAQuickPath_movesNeitherThePathRttNorTheNode() {
         SplittableRandom random = new SplittableRandom(52);
         ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
-        s.start(nowNs);
         Link quick = new Link(0, 4);
         Link quicker = new Link(0, 2);
         run(s, 2000, quick, quicker, quicker, random);
@@ -265,7 +257,6 @@ class PublisherNodeSwitchTest {
     void sustainedRttRise_onTheIngestPath_movesToTheQuickNode() {
         SplittableRandom random = new SplittableRandom(53);
         ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), A, B);
-        s.start(nowNs);
         Link quick = new Link(0, 4);
         run(s, 3000, quick, quick, quick, random);
         Link slow = new Link(0, 400); // the path got slow (a queue built up on it), not this host

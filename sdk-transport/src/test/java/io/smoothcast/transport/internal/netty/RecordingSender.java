@@ -7,11 +7,15 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A sender for unit tests: copies every datagram's bytes, releases the buffer, keeps a list. */
+/**
+ * A sender for unit tests: copies every datagram's bytes, releases the buffer, keeps a list. Also
+ * encodes and decodes the control datagrams the tests exchange with it.
+ */
 public final class RecordingSender implements DatagramSender {
 
     /** One datagram sent. */
@@ -65,12 +69,36 @@ public final class RecordingSender implements DatagramSender {
             throw new IllegalStateException("nothing was sent to reply to");
         }
         int requestId = ControlCodec.decode(Unpooled.wrappedBuffer(requests.get(requests.size() - 1).bytes())).requestId();
-        ByteBuf reply = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+        return controlDatagram(requestId, message);
+    }
+
+    /** {@code message} under {@code requestId}, without a token, encoded as a datagram. */
+    public static byte[] controlDatagram(int requestId, ControlMessage message) {
+        ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
         try {
-            return ByteBufUtil.getBytes(reply);
+            return ByteBufUtil.getBytes(encoded);
         } finally {
-            reply.release();
+            encoded.release();
         }
+    }
+
+    /**
+     * The one datagram sent to {@code recipient}, which must be a control message that decodes;
+     * it is forgotten, the datagrams to others are kept.
+     *
+     * @throws AssertionError if not exactly one datagram went there, or it does not decode
+     */
+    public ControlMessage takeOnlyReplyTo(InetSocketAddress recipient) {
+        List<Sent> replies = to(recipient);
+        if (replies.size() != 1) {
+            throw new AssertionError("replies to " + recipient + ": expected 1, got " + replies.size());
+        }
+        sent.removeAll(replies);
+        DecodeResult result = ControlCodec.decode(Unpooled.wrappedBuffer(replies.get(0).bytes()));
+        if (!result.ok()) {
+            throw new AssertionError("reply decodes: " + result.error());
+        }
+        return result.message();
     }
 
     /** Returns and forgets everything sent so far. */

@@ -9,10 +9,10 @@ import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
 import io.smoothcast.cc.internal.LossBasedController;
 import io.smoothcast.rtp.NtpTime;
-import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.client.BroadcasterEngine;
+import io.smoothcast.transport.internal.client.IgnoringBroadcasterListener;
 import io.smoothcast.transport.internal.client.OutgoingFrame;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
@@ -99,23 +99,10 @@ class PublisherUplinkStallTest {
             this.relayReportsStalls = relayReportsStalls;
             this.publisher = new BroadcasterEngine(publisherOut, List.of(RELAY), 1L,
                     new ControlMessage.Publish("show", List.of(VIDEO)), PATIENT, frames,
-                    new BroadcasterEngine.Listener() {
-                        @Override
-                        public void onStateChanged(ConnectionState state, String reason) {
-                        }
-
-                        @Override
-                        public void onKeyframeRequested() {
-                        }
-
+                    new IgnoringBroadcasterListener() {
                         @Override
                         public void onTargetBitrate(long bitrateBps) {
                             encoderBps = Math.min(bitrateBps, TOP_BITRATE_BPS);
-                        }
-
-                        @Override
-                        public void wakeIn(long delayNs) {
-                            // woken every millisecond anyway
                         }
                     }, 3L,
                     controller,
@@ -231,6 +218,14 @@ class PublisherUplinkStallTest {
             relayResumedNs = nowNs;
         }
 
+        /** Stalls the relay for each of {@code stallsMs} in turn, each stall followed by 1.5 s of running. */
+        private void stallRelayRepeatedly(long... stallsMs) {
+            for (long stallMs : stallsMs) {
+                stallRelay(stallMs);
+                run(1_500);
+            }
+        }
+
         private void stallPublisher(long stallMs) {
             publisherStalled = true;
             run(stallMs);
@@ -239,6 +234,12 @@ class PublisherUplinkStallTest {
 
         private long target() {
             return publisher.counters().get(BroadcasterEngine.TARGET_BITRATE_BPS);
+        }
+
+        /** The target now; {@link #lowestTargetBps} tracks the lowest from here on. */
+        private long targetBeforeStalls() {
+            lowestTargetBps = Long.MAX_VALUE;
+            return target();
         }
 
         private void connectAndSettle() {
@@ -266,11 +267,9 @@ class PublisherUplinkStallTest {
     void oneRelayStall_notReported_cutsThePublishersRate() {
         Uplink t = withRelayThat(false);
         t.connectAndSettle();
-        long beforeBps = t.target();
-        t.lowestTargetBps = Long.MAX_VALUE;
+        long beforeBps = t.targetBeforeStalls();
 
-        t.stallRelay(208);
-        t.run(1_500);
+        t.stallRelayRepeatedly(208);
 
         assertEquals(1, t.relayCounters.get(RelayCounter.IO_THREAD_STALLS));
         assertEquals(0, t.publisher.counters().get(BroadcasterEngine.NODE_STALL_REPORTS));
@@ -282,11 +281,9 @@ class PublisherUplinkStallTest {
     void oneRelayStall_reported_leavesThePublishersRateAlone() {
         Uplink t = withRelayThat(true);
         t.connectAndSettle();
-        long beforeBps = t.target();
-        t.lowestTargetBps = Long.MAX_VALUE;
+        long beforeBps = t.targetBeforeStalls();
 
-        t.stallRelay(208);
-        t.run(1_500);
+        t.stallRelayRepeatedly(208);
 
         assertEquals(1, t.relayCounters.get(RelayCounter.IO_THREAD_STALLS));
         assertTrue(t.relayCounters.get(RelayCounter.UNTIMED_ARRIVAL_REPORTS_SENT) >= 1);
@@ -302,13 +299,9 @@ class PublisherUplinkStallTest {
     void manyRelayStalls_notReported_cutThePublishersRate() {
         Uplink t = withRelayThat(false);
         t.connectAndSettle();
-        long beforeBps = t.target();
-        t.lowestTargetBps = Long.MAX_VALUE;
+        long beforeBps = t.targetBeforeStalls();
 
-        for (long stallMs : STALLS_MS) {
-            t.stallRelay(stallMs);
-            t.run(1_500);
-        }
+        t.stallRelayRepeatedly(STALLS_MS);
 
         assertTrue(t.lowestTargetBps < beforeBps / 2, beforeBps + " -> " + t.lowestTargetBps);
     }
@@ -317,13 +310,9 @@ class PublisherUplinkStallTest {
     void manyRelayStalls_reported_keepThePublishersRate() {
         Uplink t = withRelayThat(true);
         t.connectAndSettle();
-        long beforeBps = t.target();
-        t.lowestTargetBps = Long.MAX_VALUE;
+        long beforeBps = t.targetBeforeStalls();
 
-        for (long stallMs : STALLS_MS) {
-            t.stallRelay(stallMs);
-            t.run(1_500);
-        }
+        t.stallRelayRepeatedly(STALLS_MS);
 
         assertEquals(STALLS_MS.length, t.relayCounters.get(RelayCounter.IO_THREAD_STALLS));
         assertTrue(t.lowestTargetBps >= beforeBps * 9 / 10, beforeBps + " -> " + t.lowestTargetBps);
@@ -336,10 +325,7 @@ class PublisherUplinkStallTest {
         t.connectAndSettle();
 
         t.uplinkCapacityBps = 1_200_000;
-        for (long stallMs : new long[] {208, 60, 451, 130, 256, 90}) {
-            t.stallRelay(stallMs);
-            t.run(1_500);
-        }
+        t.stallRelayRepeatedly(208, 60, 451, 130, 256, 90);
 
         assertTrue(t.publisher.counters().get(BroadcasterEngine.NODE_STALL_REPORTS) > 0, "the stalls were reported");
         assertTrue(t.target() <= 1_200_000, "follows the uplink down to 1.2 Mbit/s: " + t.target());
@@ -428,14 +414,10 @@ class PublisherUplinkStallTest {
         Uplink t = withRelayThat(true);
         t.lossEvery = 25;
         t.connectAndSettle();
-        long beforeBps = t.target();
-        t.lowestTargetBps = Long.MAX_VALUE;
+        long beforeBps = t.targetBeforeStalls();
         t.highestLossFraction = 0;
 
-        for (long stallMs : STALLS_MS) {
-            t.stallRelay(stallMs);
-            t.run(1_500);
-        }
+        t.stallRelayRepeatedly(STALLS_MS);
 
         assertTrue(t.publisher.counters().get(BroadcasterEngine.UNTIMED_ARRIVALS_MARKED) > 0, "stalls reported");
         // Counting only the arrivals read on time, one feedback after a stall showed 95 % loss.

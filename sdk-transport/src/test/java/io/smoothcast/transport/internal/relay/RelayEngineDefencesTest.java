@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
-import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
-import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.control.ErrorCode;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -145,20 +140,11 @@ class RelayEngineDefencesTest {
     }
 
     private void control(InetSocketAddress from, int requestId, ControlMessage message) {
-        ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
-        ByteBuf datagram = Unpooled.wrappedBuffer(ByteBufUtil.getBytes(encoded));
-        encoded.release();
-        engine.onDatagram(datagram, from, nowNs);
-        datagram.release();
+        receive(RecordingSender.controlDatagram(requestId, message), from);
     }
 
     private ControlMessage onlyReplyTo(InetSocketAddress to) {
-        List<RecordingSender.Sent> replies = out.to(to);
-        assertEquals(1, replies.size(), "replies to " + to);
-        out.sent.removeAll(replies);
-        DecodeResult result = ControlCodec.decode(Unpooled.wrappedBuffer(replies.get(0).bytes()));
-        assertTrue(result.ok(), "reply decodes: " + result.error());
-        return result.message();
+        return out.takeOnlyReplyTo(to);
     }
 
     private static InetSocketAddress address(int port) {

@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.transport.MediaKind;
-import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
-import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
@@ -122,17 +118,10 @@ class RelayEngineRateCapsTest {
     }
 
     private void control(InetSocketAddress from, int requestId, ControlMessage message) {
-        ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
-        receive(ByteBufUtil.getBytes(encoded), from);
-        encoded.release();
+        receive(RecordingSender.controlDatagram(requestId, message), from);
     }
 
     private ControlMessage onlyReplyTo(InetSocketAddress to) {
-        List<RecordingSender.Sent> replies = out.to(to);
-        assertEquals(1, replies.size(), "replies to " + to);
-        out.sent.removeAll(replies);
-        DecodeResult result = ControlCodec.decode(Unpooled.wrappedBuffer(replies.get(0).bytes()));
-        assertTrue(result.ok(), "reply decodes: " + result.error());
-        return result.message();
+        return out.takeOnlyReplyTo(to);
     }
 }

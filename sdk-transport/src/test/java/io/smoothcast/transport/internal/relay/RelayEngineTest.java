@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.rtp.NackWriter;
@@ -76,9 +75,7 @@ class RelayEngineTest {
     }
 
     private void control(InetSocketAddress from, int requestId, ControlMessage message) {
-        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
-        receive(ByteBufUtil.getBytes(buf), from);
-        buf.release();
+        receive(RecordingSender.controlDatagram(requestId, message), from);
     }
 
     private static DecodeResult decode(byte[] bytes) {
@@ -86,12 +83,7 @@ class RelayEngineTest {
     }
 
     private ControlMessage onlyReplyTo(InetSocketAddress to) {
-        List<RecordingSender.Sent> replies = out.to(to);
-        assertEquals(1, replies.size(), "replies to " + to);
-        out.sent.removeAll(replies);
-        DecodeResult result = decode(replies.get(0).bytes());
-        assertTrue(result.ok(), "reply decodes: " + result.error());
-        return result.message();
+        return out.takeOnlyReplyTo(to);
     }
 
     private void join(InetSocketAddress client) {
@@ -962,12 +954,7 @@ class RelayEngineTest {
                 edge.onDatagram(buf, from, nowNs);
                 buf.release();
             };
-            java.util.function.BiFunction<Integer, ControlMessage, byte[]> encode = (requestId, message) -> {
-                ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
-                byte[] bytes = ByteBufUtil.getBytes(buf);
-                buf.release();
-                return bytes;
-            };
+            java.util.function.BiFunction<Integer, ControlMessage, byte[]> encode = RecordingSender::controlDatagram;
             receive.accept(encode.apply(1, new ControlMessage.Hello(1, 500)), VIEWER_1);
             receive.accept(encode.apply(2, new ControlMessage.Subscribe("show", 2, 0)), VIEWER_1);
             // The edge joins the origin as an ordinary client...

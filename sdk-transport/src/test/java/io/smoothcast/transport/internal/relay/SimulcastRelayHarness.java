@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.transport.MediaKind;
-import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
@@ -115,9 +112,7 @@ abstract class SimulcastRelayHarness {
     }
 
     void control(InetSocketAddress from, ControlMessage message) {
-        ByteBuf buf = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 1, new byte[0], message);
-        receive(ByteBufUtil.getBytes(buf), from);
-        buf.release();
+        receive(RecordingSender.controlDatagram(1, message), from);
     }
 
     /** The publisher publishes {@link #LAYERS}; each subscriber joins and subscribes to the top layer. */

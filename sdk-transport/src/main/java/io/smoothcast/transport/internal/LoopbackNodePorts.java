@@ -1,4 +1,4 @@
-package io.smoothcast.samples.internal;
+package io.smoothcast.transport.internal;
 
 import io.smoothcast.transport.RelayNode;
 import java.io.UncheckedIOException;
@@ -8,18 +8,18 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Starts relay nodes on loopback ports below the kernel's ephemeral range (32768-60999 by
- * default), for commands that kill a node and restart it on its port. Had the port come from the
+ * default), for runs that kill a node and restart it on its port: the samples' chaos and
+ * failover-bench commands, and the transport's failover tests. Had the port come from the
  * ephemeral range (port 0), a socket bound to port 0 while the node was dead (an emulator's socket
  * towards a node, a client's probe) could be handed that very port and keep the node from coming
  * back ("Address already in use", seen once in CI).
  *
- * <p>sdk-transport's integration tests hold the same few lines (its test fixture
- * {@code LoopbackNodePorts}): the test code cannot see this module, and the SDK library is no
- * place for a test aid.
+ * <p>It lives in the library, not in a test fixture, because the samples need it at run time and
+ * the transport's tests cannot see the samples; one copy keeps the port range one rule.
  *
  * <p>Thread-safe (stateless).
  */
-public final class NodePorts {
+public final class LoopbackNodePorts {
 
     /** The lowest port tried. */
     public static final int FIRST_PORT = 20_000;
@@ -27,7 +27,7 @@ public final class NodePorts {
     public static final int LAST_PORT = 31_999;
     private static final int ATTEMPTS = 100;
 
-    private NodePorts() {
+    private LoopbackNodePorts() {
     }
 
     /**
@@ -55,6 +55,7 @@ public final class NodePorts {
      * stay busy for a moment after the close.
      *
      * @throws IllegalStateException if the address stayed taken
+     * @throws InterruptedException if interrupted while waiting to retry
      */
     public static RelayNode restart(InetSocketAddress address) throws InterruptedException {
         RuntimeException last = null;

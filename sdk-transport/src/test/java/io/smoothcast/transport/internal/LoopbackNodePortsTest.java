@@ -1,4 +1,4 @@
-package io.smoothcast.samples.internal;
+package io.smoothcast.transport.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,18 +7,18 @@ import io.smoothcast.transport.RelayNode;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 
-class NodePortsTest {
+class LoopbackNodePortsTest {
 
     @Test
     void startBelowEphemeralRange_listensOnLoopbackBelowTheEphemeralPorts_andRestartsThere() throws Exception {
         InetSocketAddress address;
-        try (RelayNode node = NodePorts.startBelowEphemeralRange(RelayNode.builder())) {
+        try (RelayNode node = LoopbackNodePorts.startBelowEphemeralRange(RelayNode.builder())) {
             address = node.localAddress();
         }
         assertTrue(address.getAddress().isLoopbackAddress(), address.toString());
-        assertTrue(address.getPort() >= NodePorts.FIRST_PORT && address.getPort() <= NodePorts.LAST_PORT,
+        assertTrue(address.getPort() >= LoopbackNodePorts.FIRST_PORT && address.getPort() <= LoopbackNodePorts.LAST_PORT,
                 address.toString());
-        try (RelayNode again = NodePorts.restart(address)) {
+        try (RelayNode again = LoopbackNodePorts.restart(address)) {
             assertEquals(address, again.localAddress());
         }
     }
