@@ -173,6 +173,15 @@ public final class RelayStats {
     }
 
     /**
+     * @return STREAM_INFO messages sent again to subscribers, 0.2, 0.6 and 1.4 s after the change
+     *     of a stream's tracks they announce (the publisher arrived, changed its tracks or left;
+     *     STREAM_INFO is not acknowledged, so each change is told three more times)
+     */
+    public long streamInfoRepeated() {
+        return get(RelayCounter.STREAM_INFO_REPEATED);
+    }
+
+    /**
      * @return tail loss probes not sent to a subscriber because its retransmission budget (shared
      *     with the NACK answers, see {@link #nackRetransmissionsLimited()}) was used up
      */
@@ -344,7 +353,7 @@ public final class RelayStats {
                 + ", received=" + datagramsReceived() + ", forwarded=" + packetsForwarded()
                 + ", malformedDropped=" + malformedDropped() + ", unsolicitedDropped=" + unsolicitedDropped()
                 + ", rtxSent=" + retransmissionsSent() + ", tailProbesSent=" + tailProbesSent()
-                + ", tailProbesLimited=" + tailProbesLimited()
+                + ", tailProbesLimited=" + tailProbesLimited() + ", streamInfoRepeated=" + streamInfoRepeated()
                 + ", rtxMisses=" + retransmissionMisses() + ", rtxLimited=" + nackRetransmissionsLimited()
                 + ", rtxBuildFailures=" + retransmissionBuildFailures()
                 + ", rtxPendingFromSource=" + retransmissionsPendingFromSource()

@@ -170,6 +170,12 @@ public enum RelayCounter {
      */
     TAIL_PROBES_LIMITED,
     /**
+     * STREAM_INFO datagrams sent again to a subscriber after the change they announce (at 0.2,
+     * 0.6 and 1.4 s): STREAM_INFO is not acknowledged, so a subscriber that lost the first one
+     * (the publisher left, or changed its tracks) still learns it.
+     */
+    STREAM_INFO_REPEATED,
+    /**
      * Cached packets (NACK answers and tail loss probes) that could not be made RTX: their RTP
      * header or padding was malformed. The node checks both before it caches a packet, so this
      * stays 0 unless that check and the RTX builder disagree (a defect).

@@ -51,6 +51,14 @@ public final class RelayEngine implements DatagramReceiver {
     private static final byte[] NO_TOKEN = new byte[0];
     private static final long LOAD_WINDOW_NS = TimeUnit.SECONDS.toNanos(1);
     /**
+     * When a STREAM_INFO is sent again, after the change it announces: the schedule of the
+     * clients' request retransmission (PROTOCOL.md section 5). STREAM_INFO is not acknowledged,
+     * and a subscriber that missed one that said "no publisher here" or "other tracks" would
+     * otherwise learn it only when something else happened.
+     */
+    private static final long[] ANNOUNCEMENT_REPEAT_AFTER_NS = {
+        TimeUnit.MILLISECONDS.toNanos(200), TimeUnit.MILLISECONDS.toNanos(600), TimeUnit.MILLISECONDS.toNanos(1400)};
+    /**
      * First downlink estimate of a subscriber session, in bps: high enough for the top layer of
      * a usual ladder, so the layer a subscriber starts with (its cap) is kept until the feedback
      * shows congestion, which brings the estimate down.
@@ -70,6 +78,8 @@ public final class RelayEngine implements DatagramReceiver {
     private final Map<InetSocketAddress, RelaySession> sessions = new HashMap<>();
     private final Map<String, RelayStream> streams = new HashMap<>();
     private final List<UpstreamLink> upstreamLinks = new ArrayList<>(4);
+    /** Streams whose last announcement still has repeats due, oldest announcement first. */
+    private final List<RelayStream> repeatingAnnouncements = new ArrayList<>();
     private final long upstreamSessionId;
     private int nextUpstreamRequestId;
     private final byte[] rtpScratch = new byte[UdpTransport.RECEIVE_BUFFER_BYTES];
@@ -92,6 +102,8 @@ public final class RelayEngine implements DatagramReceiver {
      * are reported to them as such.
      */
     private final ReaderStallDetector threadStalls = new ReaderStallDetector();
+    /** The time of the datagram or tick being handled (set first thing by {@link #onThreadEvent}). */
+    private long eventNs;
     private long loadWindowStartNs;
     private boolean loadWindowStarted;
     private long loadWindowStartPackets;
@@ -712,8 +724,8 @@ public final class RelayEngine implements DatagramReceiver {
     /** The upstream node announced the stream's tracks. */
     void upstreamTracks(UpstreamLink link, List<Track> tracks, long nowNs) {
         RelayStream stream = link.stream;
-        if (stream.upstream != link) {
-            return;
+        if (stream.upstream != link || tracks.equals(stream.trackList())) {
+            return; // the upstream node's repeat of a list this node already has and announced
         }
         replaceTracks(stream, tracks);
         announce(stream);
@@ -1181,11 +1193,48 @@ public final class RelayEngine implements DatagramReceiver {
         updateGauges();
     }
 
-    /** Tells every subscriber of a stream its current tracks. */
+    /**
+     * Tells every subscriber of a stream its current tracks, now and again after each of
+     * {@link #ANNOUNCEMENT_REPEAT_AFTER_NS} (a new change starts the schedule over).
+     */
     private void announce(RelayStream stream) {
+        if (sendStreamInfo(stream) == 0) {
+            return; // a later subscriber learns the tracks from its SUBSCRIBE_ACK
+        }
+        stream.announcedNs = eventNs;
+        stream.announcementRepeats = 0;
+        if (!stream.announcementRepeating) {
+            stream.announcementRepeating = true;
+            repeatingAnnouncements.add(stream);
+        }
+    }
+
+    /** @return the number of STREAM_INFO datagrams sent */
+    private int sendStreamInfo(RelayStream stream) {
         ControlMessage.StreamInfo info = new ControlMessage.StreamInfo(stream.streamId, stream.trackList());
         for (Subscription subscription : stream.subscribers) {
             out.send(ControlCodec.encode(out.allocator(), 0, NO_TOKEN, info), subscription.session.address);
+        }
+        return stream.subscribers.size();
+    }
+
+    /**
+     * Sends the announcements that are due again: the stream's current tracks (the same as
+     * announced, or a change would have started the schedule over) to its current subscribers.
+     * A subscriber that joined since has them from its SUBSCRIBE_ACK and gets a harmless copy.
+     */
+    private void repeatAnnouncements(long nowNs) {
+        for (int i = repeatingAnnouncements.size() - 1; i >= 0; i--) {
+            RelayStream stream = repeatingAnnouncements.get(i);
+            if (nowNs - (stream.announcedNs + ANNOUNCEMENT_REPEAT_AFTER_NS[stream.announcementRepeats]) < 0) {
+                continue;
+            }
+            counters.add(RelayCounter.STREAM_INFO_REPEATED, sendStreamInfo(stream));
+            stream.announcementRepeats++;
+            if (stream.announcementRepeats == ANNOUNCEMENT_REPEAT_AFTER_NS.length || stream.subscribers.isEmpty()) {
+                stream.announcementRepeating = false;
+                repeatingAnnouncements.remove(i);
+            }
         }
     }
 
@@ -1225,6 +1274,7 @@ public final class RelayEngine implements DatagramReceiver {
      * downlink hears of before it numbers another packet or reads another feedback.
      */
     private void onThreadEvent(long nowNs) {
+        eventNs = nowNs;
         if (!threadStalls.onEvent(nowNs)) {
             return;
         }
@@ -1249,6 +1299,7 @@ public final class RelayEngine implements DatagramReceiver {
         updateDownlinks(nowNs);
         askSourcesForMissingPackets(nowNs);
         probeQuietTails(nowNs);
+        repeatAnnouncements(nowNs);
         for (int i = upstreamLinks.size() - 1; i >= 0; i--) {
             upstreamLinks.get(i).control.onTick(nowNs); // may drop the link on failure
         }
@@ -1333,6 +1384,7 @@ public final class RelayEngine implements DatagramReceiver {
     /** Releases every cached packet; call once when the node stops. */
     public void close() {
         upstreamLinks.clear();
+        repeatingAnnouncements.clear();
         for (RelayStream stream : streams.values()) {
             for (RelayTrack track : stream.tracks) {
                 track.cache.clear();

@@ -20,6 +20,14 @@ final class RelayStream {
     /** When the last PLI went to the publisher; valid only if {@link #pliForwarded}. */
     long lastPliForwardNs;
     boolean pliForwarded;
+    /**
+     * When the node last announced the stream's tracks (STREAM_INFO), and how many of that
+     * announcement's repeats it has sent ({@link RelayEngine}); valid while
+     * {@link #announcementRepeating}.
+     */
+    long announcedNs;
+    int announcementRepeats;
+    boolean announcementRepeating;
 
     RelayStream(String streamId) {
         this.streamId = streamId;

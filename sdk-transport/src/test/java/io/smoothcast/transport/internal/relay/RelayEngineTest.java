@@ -864,6 +864,77 @@ class RelayEngineTest {
         assertEquals(1, counters.get(RelayCounter.SESSIONS));
     }
 
+    /**
+     * Ticks every 20 ms for {@code ms} and returns, per STREAM_INFO sent to {@code viewer}
+     * meanwhile, the milliseconds since the start at which it went out.
+     */
+    private List<Long> streamInfoTimesMs(InetSocketAddress viewer, ControlMessage.StreamInfo expected, long ms) {
+        long startNs = nowNs;
+        List<Long> times = new ArrayList<>();
+        for (long t = 20; t <= ms; t += 20) {
+            nowNs = startNs + TimeUnit.MILLISECONDS.toNanos(t);
+            engine.onTick(nowNs);
+            for (RecordingSender.Sent sent : out.to(viewer)) {
+                assertEquals(expected, decode(sent.bytes()).message(), "a repeat carries the current tracks");
+                times.add(t);
+            }
+            out.drain();
+        }
+        return times;
+    }
+
+    @Test
+    void publisherLeaving_theStreamInfoSayingSoIsLost_theSubscriberHearsItAgain200msLater_thenTwiceMore() {
+        publish(List.of(AUDIO));
+        subscribe(VIEWER_1, 0);
+        subscribe(VIEWER_2, 0);
+        out.drain();
+        control(PUBLISHER, 9, new ControlMessage.Leave("show"));
+        ControlMessage.StreamInfo empty = new ControlMessage.StreamInfo("show", List.of());
+        assertEquals(empty, onlyReplyTo(VIEWER_1)); // lost on the way
+        out.drain();
+
+        assertEquals(List.of(200L, 600L, 1400L), streamInfoTimesMs(VIEWER_1, empty, 3000));
+        assertEquals(6, counters.get(RelayCounter.STREAM_INFO_REPEATED), "three repeats to each of two subscribers");
+    }
+
+    @Test
+    void tracksChanged_theStreamInfoIsLost_theSubscriberHearsTheNewTracks200msLater() {
+        publish(List.of(VIDEO_LOW, AUDIO));
+        subscribe(VIEWER_1, 0);
+        out.drain();
+        control(PUBLISHER, 4, new ControlMessage.Publish("show", List.of(VIDEO_HIGH, VIDEO_LOW, AUDIO)));
+        ControlMessage.StreamInfo changed = new ControlMessage.StreamInfo("show", List.of(VIDEO_HIGH, VIDEO_LOW, AUDIO));
+        assertEquals(changed, onlyReplyTo(VIEWER_1)); // lost on the way
+        out.drain();
+
+        List<Long> times = streamInfoTimesMs(VIEWER_1, changed, 300);
+        assertEquals(List.of(200L), times);
+        // A second change starts the schedule over, and only the newest list is repeated.
+        control(PUBLISHER, 5, new ControlMessage.Publish("show", List.of(AUDIO)));
+        ControlMessage.StreamInfo second = new ControlMessage.StreamInfo("show", List.of(AUDIO));
+        assertEquals(second, onlyReplyTo(VIEWER_1));
+        out.drain();
+        assertEquals(List.of(200L, 600L, 1400L), streamInfoTimesMs(VIEWER_1, second, 3000));
+        assertEquals(4, counters.get(RelayCounter.STREAM_INFO_REPEATED));
+    }
+
+    @Test
+    void streamInfoRepeats_stopWhenTheLastSubscriberLeaves_andNoneGoToAStreamWithoutSubscribers() {
+        publish(List.of(AUDIO));
+        subscribe(VIEWER_1, 0);
+        out.drain();
+        control(PUBLISHER, 9, new ControlMessage.Leave("show"));
+        control(VIEWER_1, 8, new ControlMessage.Leave("show"));
+        out.drain();
+        assertEquals(List.of(), streamInfoTimesMs(VIEWER_1, null, 3000));
+        join(VIEWER_2); // a stream nobody subscribes to announces nothing, so repeats nothing
+        control(PUBLISHER, 10, new ControlMessage.Publish("show", List.of(AUDIO)));
+        out.drain();
+        assertEquals(List.of(), streamInfoTimesMs(VIEWER_2, null, 3000));
+        assertEquals(0, counters.get(RelayCounter.STREAM_INFO_REPEATED));
+    }
+
     @Test
     void secondPublisherOfAStream_orAReusedSsrc_isRefused() {
         publish(List.of(AUDIO));
@@ -971,6 +1042,12 @@ class RelayEngineTest {
                     decode(edgeOut.to(VIEWER_1).get(0).bytes()).message());
             assertEquals(1, edgeOut.to(origin).size(), "keyframe request for the waiting viewer goes upstream");
             edgeOut.drain();
+            // The origin repeats the announcement (lost announcements are repeated): the edge has the
+            // list already, so it announces nothing again and asks for no keyframe.
+            nowNs += TimeUnit.MILLISECONDS.toNanos(300);
+            receive.accept(encode.apply(0, new ControlMessage.StreamInfo("show", List.of(VIDEO_LOW))), origin);
+            assertEquals(List.of(), edgeOut.sent, "nothing sent for a repeated announcement");
+            assertEquals(0, edgeCounters.get(RelayCounter.STREAM_INFO_REPEATED));
 
             byte[] packet = rtp(VIDEO_LOW.ssrc(), 500, 96, payload(500));
             receive.accept(packet, origin);
