@@ -6,6 +6,7 @@ import io.smoothcast.netsim.LinkModel;
 import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.internal.SingleWriterCounters;
 import io.smoothcast.transport.internal.emulator.EmulatorEngine;
+import io.smoothcast.transport.internal.emulator.ForwardLateness;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.UdpTransport;
 import java.net.InetAddress;
@@ -121,7 +122,8 @@ public final class NetworkEmulator implements AutoCloseable {
     }
 
     /**
-     * A snapshot of the counters.
+     * A snapshot of the counters, and of how late the emulator forwarded
+     * ({@link NetworkEmulatorStats#lateDatagrams()}).
      *
      * @return the snapshot (zeros before start)
      */
@@ -131,13 +133,15 @@ public final class NetworkEmulator implements AutoCloseable {
             e = engine;
         }
         if (e == null) {
-            return new NetworkEmulatorStats(0, 0, 0, 0, 0, 0, 0);
+            return new NetworkEmulatorStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
         SingleWriterCounters c = e.counters();
+        ForwardLateness late = e.lateness();
         return new NetworkEmulatorStats(c.get(EmulatorEngine.TO_TARGET_DELIVERED), c.get(EmulatorEngine.TO_TARGET_LOST),
                 c.get(EmulatorEngine.TO_TARGET_QUEUE_DROPPED), c.get(EmulatorEngine.FROM_TARGET_DELIVERED),
                 c.get(EmulatorEngine.FROM_TARGET_LOST), c.get(EmulatorEngine.FROM_TARGET_QUEUE_DROPPED),
-                c.get(EmulatorEngine.CLIENTS_REFUSED));
+                c.get(EmulatorEngine.CLIENTS_REFUSED), late.lateCount(), late.meanNs() / 1_000,
+                late.quantileBoundNs(0.99) / 1_000, late.maxNs() / 1_000);
     }
 
     /** Stops forwarding; datagrams still in flight are dropped. Idempotent. */
