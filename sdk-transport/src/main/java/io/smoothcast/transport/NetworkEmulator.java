@@ -36,11 +36,10 @@ import java.util.concurrent.TimeUnit;
  * apart as usual. Capacity schedules start when {@link #start()} is called. The links are shared
  * by all clients, like one bottleneck.
  *
- * <p>Delivery times are kept by one event loop thread and its timer: on an idle machine a
- * datagram leaves within a few hundred microseconds of the time the link model gave it. When the
- * machine is short of CPU that thread, like every other, waits to be scheduled, and each datagram
- * leaves late by that wait (measured in session 12 with one core hogged on a 2-core host: 3 to
- * 22 ms late on average, the worst 0.13 to 0.32 s). The emulator cannot make that time up; it
+ * <p>Delivery times are kept by one event loop thread and its timer. When the machine is short
+ * of CPU that thread, like every other, waits to be scheduled, and each datagram leaves late by
+ * that wait (measured on a loaded 2-core host: 1 to 2.6 ms late on average, 89 ms at worst; with
+ * one core also hogged, 3 to 22 ms on average, 0.32 s at worst). The emulator cannot make that time up; it
  * counts it instead ({@link NetworkEmulatorStats#lateDatagrams()},
  * {@link NetworkEmulatorStats#maxLatenessUs()}), so check those before trusting a result. Not
  * counted: time a datagram waits in the kernel before the thread reads it, which grows with the
