@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One direction of the emulator: asks the link model what happens to each datagram, holds the
  * survivors (a retained duplicate each) in arrival order and hands them to their destination when
- * their arrival time comes, using one event loop timer.
+ * their arrival time comes, using one event loop timer. How late each leaves against that time
+ * goes into a shared {@link ForwardLateness}.
  *
  * <p>Not thread-safe: the emulator's event loop only. Buffer ownership: {@link #offer} takes its
  * own reference; the line releases it after delivery or in {@link #close()}.
