@@ -74,12 +74,14 @@ class LossRecoveryIT {
                     .failover(StallTolerantFailover.POLICY).build().start()) {
                 FrameCollector.await(collector.connected, 10, "viewer connected through the emulator");
                 ViewerStats stats;
+                BroadcasterStats broadcasterStats;
                 try (Broadcaster broadcaster = BroadcastThroughRelayIT.connectedBroadcaster(relay, new AtomicInteger(),
                         StallTolerantFailover.POLICY)) {
                     BroadcastThroughRelayIT.sendFrames(broadcaster, JOIN_FRAMES + FRAMES + TAIL_FRAMES, sent::record);
                     awaitLastFrame(collector, () -> viewer.stats() + "; " + network.stats() + "; " + relay.stats() + "; "
-                            + stalls.describe(startNs));
+                            + broadcaster.stats() + "; " + stalls.describe(startNs));
                     stats = viewer.stats(); // before the broadcaster leaves and the tracks go
+                    broadcasterStats = broadcaster.stats();
                 }
                 List<Integer> all = collector.indices();
                 for (int i = 1; i < all.size(); i++) {
@@ -91,7 +93,7 @@ class LossRecoveryIT {
                 NetworkEmulatorStats net = network.stats();
                 String detail = "lost " + lost + " of " + FRAMES + " frames; missing " + missing(collector.indices()) + "; "
                         + backlog(stats) + "; " + sent.stallsInRepairWindows(missing(collector.indices()), stalls) + "; " + net + "; "
-                        + stats + "; " + relay.stats() + "; " + stalls.describe(startNs);
+                        + stats + "; " + relay.stats() + "; " + broadcasterStats + "; " + stalls.describe(startNs);
                 System.out.println("LossRecoveryIT: " + detail);
                 assertTrue(net.fromTargetLost() > 0 && net.toTargetLost() > 0, "the emulator did drop: " + detail);
                 assertTrue(stats.retransmissionsReceived() > 0, "recovery went through RTX: " + detail);

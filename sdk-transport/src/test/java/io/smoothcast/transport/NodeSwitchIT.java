@@ -157,7 +157,7 @@ class NodeSwitchIT {
                         String where = gapDetail(log.frames, startNs, broadcasterLog, onA, stalls);
                         System.out.println("NodeSwitchIT viewer on " + (log == onA ? "A" : "B")
                                 + ": longest gap between frames " + gapMs + " ms; " + where + "; "
-                                + (log == onA ? viewerA : viewerB).stats());
+                                + (log == onA ? viewerA : viewerB).stats() + "; " + lossyIngest.stats());
                         assertTrue(gapMs <= 1000, "longest gap between frames " + gapMs + " ms (failover budget 1 s); "
                                 + where + "; " + log.changes() + "; " + nodes.get());
                         assertEquals(0, log.frames.corrupted());

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One direction of the emulator: asks the link model what happens to each datagram, holds the
  * survivors (a retained duplicate each) in arrival order and hands them to their destination when
- * their arrival time comes, using one event loop timer.
+ * their arrival time comes, using one event loop timer. How late each leaves against that time
+ * goes into a shared {@link ForwardLateness}.
  *
  * <p>Not thread-safe: the emulator's event loop only. Buffer ownership: {@link #offer} takes its
  * own reference; the line releases it after delivery or in {@link #close()}.
@@ -33,6 +34,7 @@ final class DelayLine {
     private final int deliveredCounter;
     private final int lostCounter;
     private final int queueDropCounter;
+    private final ForwardLateness lateness;
     private final PriorityQueue<Delivery> held = new PriorityQueue<>((a, b) -> {
         long d = a.arrivalNs - b.arrivalNs;
         return d != 0 ? (d < 0 ? -1 : 1) : Long.compare(a.order, b.order);
@@ -44,7 +46,7 @@ final class DelayLine {
     private boolean closed;
 
     DelayLine(LinkModel link, EventLoop loop, NanoClock clock, SingleWriterCounters counters,
-            int deliveredCounter, int lostCounter, int queueDropCounter) {
+            int deliveredCounter, int lostCounter, int queueDropCounter, ForwardLateness lateness) {
         this.link = link;
         this.loop = loop;
         this.clock = clock;
@@ -52,6 +54,7 @@ final class DelayLine {
         this.deliveredCounter = deliveredCounter;
         this.lostCounter = lostCounter;
         this.queueDropCounter = queueDropCounter;
+        this.lateness = lateness;
     }
 
     /** Offers a datagram to the link; if it survives, holds it until its arrival time. */
@@ -90,7 +93,9 @@ final class DelayLine {
         while ((head = held.peek()) != null && head.arrivalNs - nowNs <= 0) {
             held.poll();
             counters.increment(deliveredCounter);
+            lateness.record(nowNs - head.arrivalNs);
             head.destination.deliver(head.content);
+            nowNs = clock.nanoTime(); // sends take time: the next datagram's lateness starts here
         }
         if (head != null) {
             schedule(head.arrivalNs, nowNs);

@@ -56,6 +56,7 @@ public final class EmulatorEngine implements DatagramReceiver {
     private final NanoClock clock;
     private final int maxClients;
     private final SingleWriterCounters counters = new SingleWriterCounters(COUNTER_COUNT);
+    private final ForwardLateness lateness = new ForwardLateness();
     private final Map<InetSocketAddress, ClientPath> paths = new HashMap<>();
     private final LinkModel toTargetLink;
     private final LinkModel fromTargetLink;
@@ -90,12 +91,17 @@ public final class EmulatorEngine implements DatagramReceiver {
         return counters;
     }
 
+    /** How late both directions forwarded; readable from any thread. */
+    public ForwardLateness lateness() {
+        return lateness;
+    }
+
     private void ensureLines(Channel frontChannel) {
         if (toTarget == null) {
             toTarget = new DelayLine(toTargetLink, frontChannel.eventLoop(), clock, counters,
-                    TO_TARGET_DELIVERED, TO_TARGET_LOST, TO_TARGET_QUEUE_DROPPED);
+                    TO_TARGET_DELIVERED, TO_TARGET_LOST, TO_TARGET_QUEUE_DROPPED, lateness);
             fromTarget = new DelayLine(fromTargetLink, frontChannel.eventLoop(), clock, counters,
-                    FROM_TARGET_DELIVERED, FROM_TARGET_LOST, FROM_TARGET_QUEUE_DROPPED);
+                    FROM_TARGET_DELIVERED, FROM_TARGET_LOST, FROM_TARGET_QUEUE_DROPPED, lateness);
         }
     }
 

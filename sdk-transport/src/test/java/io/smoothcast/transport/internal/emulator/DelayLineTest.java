@@ -2,6 +2,7 @@ package io.smoothcast.transport.internal.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -26,6 +27,7 @@ class DelayLineTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final ManualNanoClock clock = new ManualNanoClock();
     private final SingleWriterCounters counters = new SingleWriterCounters(3);
+    private final ForwardLateness lateness = new ForwardLateness();
     private final List<String> delivered = new ArrayList<>();
     private final DelayLine.Destination destination = content -> {
         delivered.add(content.toString(java.nio.charset.StandardCharsets.US_ASCII) + "@" + clock.nanoTime() / MS);
@@ -42,7 +44,7 @@ class DelayLineTest {
     }
 
     private DelayLine line(LinkModel.Builder link) {
-        return new DelayLine(link.build(), channel.eventLoop(), clock, counters, 0, 1, 2);
+        return new DelayLine(link.build(), channel.eventLoop(), clock, counters, 0, 1, 2, lateness);
     }
 
     private void advance(long ns) {
@@ -71,6 +73,24 @@ class DelayLineTest {
         advance(10 * MS);
         assertEquals(List.of("a@51", "b@61"), delivered);
         assertEquals(2, counters.get(0));
+        // Each was sent within 1 ms of its time: the test's 1 ms steps, not lateness to report.
+        assertEquals(0, lateness.lateCount());
+        assertTrue(lateness.maxNs() < MS);
+    }
+
+    @Test
+    void aWakeUpThatComesLate_isRecordedAsLatenessOfEveryDatagramItSends() {
+        DelayLine line = line(LinkModel.builder().constantCapacityBps(1_000_000_000L).propagationDelayNs(50 * MS));
+        offer(line, "a");
+        advance(5 * MS);
+        offer(line, "b");
+        // A starved forwarding thread: the timer set for 50 ms runs at 90 ms.
+        advance(90 * MS);
+        assertEquals(List.of("a@95", "b@95"), delivered);
+        assertEquals(2, lateness.count());
+        assertEquals(2, lateness.lateCount());
+        assertEquals(45 * MS, lateness.maxNs(), 1_000); // a: due at 50 ms (+8 ns), sent at 95 ms
+        assertEquals(42_500 * 1_000L, lateness.meanNs(), 1_000); // (45 + 40) / 2 ms
     }
 
     @Test
