@@ -70,12 +70,18 @@ public final class RelayStats {
         return get(RelayCounter.OVERSIZED_DROPPED);
     }
 
-    /** @return PUBLISH and SUBSCRIBE requests whose token verified (0 without a token verifier) */
+    /**
+     * @return PUBLISH and SUBSCRIBE requests whose token verified (0 without a token verifier);
+     *     a client's retransmission of the same request counts once
+     */
     public long tokensAccepted() {
         return get(RelayCounter.TOKENS_ACCEPTED);
     }
 
-    /** @return PUBLISH and SUBSCRIBE requests refused for a missing, forged, expired or unfitting token */
+    /**
+     * @return PUBLISH and SUBSCRIBE requests refused for a missing, forged, expired or unfitting
+     *     token; a client's retransmission of the same request counts once
+     */
     public long tokensRejected() {
         return get(RelayCounter.TOKENS_REJECTED);
     }

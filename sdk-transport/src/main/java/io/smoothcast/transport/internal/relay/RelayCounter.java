@@ -98,9 +98,15 @@ public enum RelayCounter {
     PACKETS_PER_SECOND,
     /** Gauge: bits forwarded per second over the last full window. */
     BITS_PER_SECOND,
-    /** PUBLISH or SUBSCRIBE requests whose token verified (only with a token verifier). */
+    /**
+     * PUBLISH or SUBSCRIBE requests whose token verified (only with a token verifier); a
+     * retransmission of a request (same session, same request id) is not counted again.
+     */
     TOKENS_ACCEPTED,
-    /** PUBLISH or SUBSCRIBE requests refused for their token (missing, forged, expired, wrong role, out of scope). */
+    /**
+     * PUBLISH or SUBSCRIBE requests refused for their token (missing, forged, expired, wrong role,
+     * out of scope); a retransmission of a request is answered again but not counted again.
+     */
     TOKENS_REJECTED,
     /** PUBLISH or SUBSCRIBE without the cookie of this node's HELLO_ACK for that address (return routability). */
     ROUTABILITY_FAILED,

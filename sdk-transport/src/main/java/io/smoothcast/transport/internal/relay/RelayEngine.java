@@ -921,11 +921,19 @@ public final class RelayEngine implements DatagramReceiver {
             return true;
         }
         TokenStatus status = authenticator.check(request.token(), streamId, role);
+        // A retransmission (the same request id again: the client's answer was lost or late) is
+        // checked and answered again, but the counters count requests, not their copies.
+        boolean counted = request.requestId() != session.tokenCheckedRequestId;
+        session.tokenCheckedRequestId = request.requestId();
         if (status == TokenStatus.OK) {
-            counters.increment(RelayCounter.TOKENS_ACCEPTED);
+            if (counted) {
+                counters.increment(RelayCounter.TOKENS_ACCEPTED);
+            }
             return true;
         }
-        counters.increment(RelayCounter.TOKENS_REJECTED);
+        if (counted) {
+            counters.increment(RelayCounter.TOKENS_REJECTED);
+        }
         error(sender, request.requestId(), RelayAuthenticator.errorCode(status), type,
                 RelayAuthenticator.reason(status), requestLength, false);
         return false;

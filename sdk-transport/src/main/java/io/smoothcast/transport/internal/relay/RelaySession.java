@@ -11,6 +11,11 @@ final class RelaySession {
     final InetSocketAddress address;
     long sessionId;
     long lastHeardNs;
+    /**
+     * The request id of the last role request whose token was checked (0: none; 0 is never a
+     * request's id), so that its retransmissions are not counted again.
+     */
+    int tokenCheckedRequestId;
     /** The stream this session publishes, or null. */
     RelayStream published;
     /** Arrivals of this publisher's packets, for transport-cc feedback; null unless publishing. */
