@@ -202,9 +202,11 @@ public final class ClientControl {
         if (pathRttNs == 0) {
             return TimeUnit.MILLISECONDS.toNanos(FIRST_RETRY_MS);
         }
-        long retryNs = 2 * pathRttNs + TimeUnit.MILLISECONDS.toNanos(RETRY_MARGIN_MS);
-        return Math.min(TimeUnit.MILLISECONDS.toNanos(MAX_RETRY_MS),
-                Math.max(TimeUnit.MILLISECONDS.toNanos(MIN_RETRY_MS), retryNs));
+        long maxNs = TimeUnit.MILLISECONDS.toNanos(MAX_RETRY_MS);
+        // The round trip capped first: a caller's figure (a ProbeReport anyone can build) near
+        // Long.MAX_VALUE would overflow the doubling and come out as the 50 ms floor.
+        long retryNs = 2 * Math.min(pathRttNs, maxNs) + TimeUnit.MILLISECONDS.toNanos(RETRY_MARGIN_MS);
+        return Math.min(maxNs, Math.max(TimeUnit.MILLISECONDS.toNanos(MIN_RETRY_MS), retryNs));
     }
 
     /**

@@ -206,7 +206,7 @@ public final class ConnectionSupervisor {
             // round trip) may need longer than the policy's timeout, which suits paths of tens of
             // milliseconds: room for one retransmission of either request, and a round trip to spare.
             this.joinTimeoutNs = knownRttNs == 0 ? ConnectionSupervisor.this.joinTimeoutNs
-                    : Math.max(ConnectionSupervisor.this.joinTimeoutNs, control.firstRetryNs() + 3 * knownRttNs);
+                    : Math.max(ConnectionSupervisor.this.joinTimeoutNs, slowPathJoinNs(control.firstRetryNs(), knownRttNs));
         }
 
         @Override
@@ -256,6 +256,15 @@ public final class ConnectionSupervisor {
             rtt.add(rttNs);
             control.useRttEstimate(Math.max(1, rtt.recentMinNs())); // measured: 0 would mean unknown
         }
+    }
+
+    /**
+     * The first retransmission delay plus three round trips, saturating at {@link Long#MAX_VALUE}
+     * (no join timeout: the requests' own give-up still ends the join) rather than overflowing to
+     * a negative figure, which had left an absurd told round trip the policy's short timeout.
+     */
+    private static long slowPathJoinNs(long firstRetryNs, long rttNs) {
+        return rttNs > (Long.MAX_VALUE - firstRetryNs) / 3 ? Long.MAX_VALUE : firstRetryNs + 3 * rttNs;
     }
 
     /**

@@ -32,7 +32,8 @@ import java.util.concurrent.RejectedExecutionException;
  * no subscriber's packets are reordered (had the owner sent the refused copy itself, it would
  * have left before the same subscriber's older copies still waiting in the lane).
  *
- * <p>Thread-safety: {@link #begin}, {@link #add} and {@link #dispatch} on the owning thread only;
+ * <p>Thread-safety: {@link #begin}, {@link #add}, {@link #dispatch}, {@link #holdsCopies} and
+ * {@link #sendOwned} on the owning thread only;
  * the batches run on their lanes' threads and hand themselves back through a volatile flag.
  */
 public final class FanOutLanes {

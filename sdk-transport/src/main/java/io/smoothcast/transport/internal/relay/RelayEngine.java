@@ -78,7 +78,7 @@ public final class RelayEngine implements DatagramReceiver {
     private final Map<InetSocketAddress, RelaySession> sessions = new HashMap<>();
     private final Map<String, RelayStream> streams = new HashMap<>();
     private final List<UpstreamLink> upstreamLinks = new ArrayList<>(4);
-    /** Streams whose last announcement still has repeats due, oldest announcement first. */
+    /** Streams whose last announcement still has repeats due (in no particular order: a new announcement keeps its place). */
     private final List<RelayStream> repeatingAnnouncements = new ArrayList<>();
     private final long upstreamSessionId;
     private int nextUpstreamRequestId;

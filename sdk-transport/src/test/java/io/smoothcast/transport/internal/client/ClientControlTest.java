@@ -106,6 +106,17 @@ class ClientControlTest {
     }
 
     @Test
+    void firstRetry_followsTheRoundTrip_withinItsBounds_evenForAnAbsurdFigure() {
+        assertEquals(200 * MS, control.firstRetryNs(), "no round trip known");
+        control.useRttEstimate(100 * MS);
+        assertEquals(220 * MS, control.firstRetryNs());
+        control.useRttEstimate(4 * MS);
+        assertEquals(50 * MS, control.firstRetryNs(), "floor");
+        control.useRttEstimate(Long.MAX_VALUE / 2); // doubled, it overflowed to the floor
+        assertEquals(3_200 * MS, control.firstRetryNs(), "ceiling");
+    }
+
+    @Test
     void helloAck_leadsToTheRoleRequest_andItsAckToAccepted() {
         control.start(nowNs);
         DecodeResult hello = lastSent();

@@ -123,6 +123,20 @@ class RequestRetryOnPathRttTest {
     }
 
     @Test
+    void absurdToldRoundTrip_waitsTheLongestDelay_withoutOverflowingIntoShortRetriesOrAShortJoinTimeout() {
+        // A ProbeReport anyone can build: an infinite rttMs becomes Long.MAX_VALUE ns. Doubled,
+        // it overflowed to the 50 ms floor, and first retry + 3 x RTT to a negative join timeout
+        // (so the policy's 1.5 s): HELLOs every few tens of ms, the node failed at 1.5 s.
+        supervisor.knowRtt(A, Long.MAX_VALUE);
+        helloAnswersToLose = Integer.MAX_VALUE;
+        start();
+        run(4000);
+        // Not failed and joined again at 1.5 s (a new HELLO after the backoff): the same HELLO
+        // resent after the 3.2 s ceiling.
+        assertEquals(List.of("HELLO@0", "HELLO@3200"), requests);
+    }
+
+    @Test
     void pathMeasuredByTheHello_subscribeNotSentAgainBeforeTwiceTheRoundTrip() {
         // No probe: the HELLO's answer to its only attempt measures the round trip (150 ms),
         // and the SUBSCRIBE's schedule follows it, not the fixed 200 ms (which would send it
