@@ -40,8 +40,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "  smoothcast relay --port 7000 --fan-out-threads 2",
             "      (copies of each packet sent by two threads at once)",
             "",
-            "Status line, every --status-interval: sessions, publishers, subscribers, streams, pkt/s and kbps"
-                + " forwarded, rtx (retransmissions sent), rtx limited (NACKed packets not resent: over the"
+            "Status line, every --status-interval: sessions, publishers, subscribers, streams (info repeats:"
+                + " STREAM_INFO messages told subscribers again, three times per change of a stream's tracks, as"
+                + " they are not acknowledged), pkt/s and kbps forwarded, rtx (retransmissions sent), rtx limited (NACKed packets not resent: over the"
                 + " subscriber's budget, half its downlink estimate per second, or past 256 in one NACK), rtx misses"
                 + " (NACKed packets no longer cached), tail probes (a quiet track's newest packet resent so a lost end"
                 + " of a burst is noticed; limited: refused by that budget), I/O thread stalls (over 40 ms without a"
@@ -179,10 +180,11 @@ final class RelayCommand implements Callable<Integer> {
                 RunLoop.run(durationS, statusIntervalMs, elapsedNs -> {
                     RelayStats s = node.stats();
                     synchronized (out) {
-                        out.printf("[%s] sessions %d, publishers %d, subscribers %d, streams %d, %d pkt/s, %d kbps, rtx %d,"
-                                + " rtx limited %d, rtx misses %d, tail probes %d (limited %d), I/O thread stalls %d,"
-                                + " copies refused %d%s%n",
-                                region, s.sessions(), s.publishers(), s.subscribers(), s.streams(), s.packetsPerSecond(),
+                        out.printf("[%s] sessions %d, publishers %d, subscribers %d, streams %d (info repeats %d), %d pkt/s,"
+                                + " %d kbps, rtx %d, rtx limited %d, rtx misses %d, tail probes %d (limited %d), I/O thread"
+                                + " stalls %d, copies refused %d%s%n",
+                                region, s.sessions(), s.publishers(), s.subscribers(), s.streams(), s.streamInfoRepeated(),
+                                s.packetsPerSecond(),
                                 s.bitsPerSecond() / 1000, s.retransmissionsSent(), s.nackRetransmissionsLimited(),
                                 s.retransmissionMisses(), s.tailProbesSent(), s.tailProbesLimited(), s.ioThreadStalls(),
                                 s.nativeCopiesRefused(), s.retransmissionBuildFailures() == 0 ? ""

@@ -3,11 +3,14 @@ package io.smoothcast.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.security.TokenKey;
+import io.smoothcast.security.TokenVerifier;
 import io.smoothcast.transport.RelayNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,6 +69,24 @@ class CliEndToEndIT {
                     "--duration", "1");
             assertEquals(1, viewed.exitCode(), viewed.out());
             assertTrue(viewed.err().contains("no video") && viewed.err().contains("nobody"), viewed.err());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void view_refusedForAMissingToken_saysSoNamingTheNodeOnce() {
+        // ConnectionOutcome reads the SDK's refusal reason: this keeps the two wordings in step.
+        TokenVerifier verifier = TokenVerifier.builder()
+                .addKey(TokenKey.of("k1", HexFormat.of().parseHex("00112233445566778899aabbccddeeff"
+                        + "00112233445566778899aabbccddeeff")))
+                .build();
+        try (RelayNode relay = RelayNode.builder().tokenVerifier(verifier).build().start()) {
+            String node = "127.0.0.1:" + relay.localAddress().getPort();
+            Run viewed = run("view", "--node", node, "--stream", "show", "--duration", "2");
+            assertEquals(1, viewed.exitCode(), viewed.out());
+            assertTrue(viewed.err().contains("view: node " + node + " refused to play stream 'show' (SUBSCRIBE: code 10"
+                    + " UNAUTHORIZED "), viewed.err());
+            assertEquals(viewed.err().indexOf("node "), viewed.err().lastIndexOf("node "), viewed.err());
         }
     }
 

@@ -63,6 +63,15 @@ class RelayCommandTest {
     }
 
     @Test
+    void statusLine_showsTheStreamInfoRepeats_nextToTheStreams_andTheHelpExplainsThem() {
+        CliRun.Result result = CliRun.run("relay", "--port", "0", "--duration", "0.3", "--status-interval", "100");
+
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains(", streams 0 (info repeats 0), 0 pkt/s,"), result.out());
+        assertTrue(CliRun.run("relay", "--help").out().contains("streams (info repeats:"), "help");
+    }
+
+    @Test
     void aPortInUse_exitsWith1_andSaysWhatToChange() throws Exception {
         try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             CliRun.Result result = CliRun.run("relay", "--port", String.valueOf(taken.getLocalPort()), "--duration", "1");

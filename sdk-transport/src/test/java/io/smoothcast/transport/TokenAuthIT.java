@@ -106,6 +106,7 @@ class TokenAuthIT {
                         FrameCollector.await(viewerStates.failed, 5, "viewer refused (" + bad.name + ")");
                         assertTrue(viewerStates.reason.contains(bad.expected.name()),
                                 bad.name + ": " + viewerStates.reason);
+                        assertReadsOnce(viewerStates.reason, relay, "SUBSCRIBE");
                         assertEquals(ConnectionState.FAILED, viewer.state());
                         BroadcastThroughRelayIT.sendFrames(broadcaster, 10, null);
                         assertEquals(0, frames.get(), bad.name + ": frames reached a refused viewer");
@@ -136,6 +137,7 @@ class TokenAuthIT {
                             .token(bad.token).listener(states).failover(StallTolerantFailover.POLICY).build().start()) {
                         FrameCollector.await(states.failed, 5, "broadcaster refused (" + bad.name + ")");
                         assertTrue(states.reason.contains(bad.expected.name()), bad.name + ": " + states.reason);
+                        assertReadsOnce(states.reason, relay, "PUBLISH");
                         assertEquals(ConnectionState.FAILED, broadcaster.state());
                     }
                 }
@@ -186,6 +188,12 @@ class TokenAuthIT {
     }
 
     private record BadToken(String name, String token, ErrorCode expected) {
+    }
+
+    /** The refusal names the node once, then the request and its code (it once said "node" twice). */
+    private static void assertReadsOnce(String reason, RelayNode relay, String request) {
+        assertTrue(reason.startsWith("node " + relay.localAddress() + " refused " + request + ": code "), reason);
+        assertEquals(reason.indexOf("node "), reason.lastIndexOf("node "), reason);
     }
 
     /** One token per refusal reason, for the given role's request. */

@@ -62,8 +62,12 @@ public final class ConnectionOutcome {
             // The node answered with a refusal (a bad token, too many clients): its words say why.
             // FAILED after the give-up time instead starts "no node for" (the SDK's
             // ConnectionSupervisor words it so); that case falls through to "no relay answered".
+            // The SDK's reason for this node's refusal starts "node <address> refused ", which
+            // this line has said already: only the request and the code follow.
+            String sdkPrefix = "node " + node + " refused ";
+            String detail = lastReason.startsWith(sdkPrefix) ? lastReason.substring(sdkPrefix.length()) : last;
             return "node " + address + " refused " + (publishing ? "to publish" : "to play") + " stream '" + streamId
-                    + "' (" + last + ")";
+                    + "' (" + detail + ")";
         }
         return "no relay answered at " + address + " (" + last + "); is a relay running there (smoothcast relay"
                 + " --port " + node.getPort() + ") and is UDP port " + node.getPort() + " reachable from here?";

@@ -1,5 +1,6 @@
 package io.smoothcast.samples.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,15 +33,28 @@ class ConnectionOutcomeTest {
     }
 
     @Test
-    void aRefusal_isReportedInTheNodesWords() {
+    void aRefusal_isReportedInTheNodesWords_namingTheNodeOnce() {
         ConnectionOutcome outcome = new ConnectionOutcome();
         outcome.onStateChanged(ConnectionState.CONNECTING, "start");
-        outcome.onStateChanged(ConnectionState.FAILED, "node /127.0.0.1:7999 refused: UNAUTHORIZED token missing");
+        // The SDK's wording (ConnectionSupervisor naming the node, ClientControl the refusal).
+        outcome.onStateChanged(ConnectionState.FAILED,
+                "node /127.0.0.1:7999 refused PUBLISH: code 10 UNAUTHORIZED token missing");
 
         String line = outcome.describe(NODE, "show", true);
 
-        assertTrue(line.startsWith("node 127.0.0.1:7999 refused to publish stream 'show'"), line);
-        assertTrue(line.contains("UNAUTHORIZED token missing"), line);
+        assertEquals("node 127.0.0.1:7999 refused to publish stream 'show' (PUBLISH: code 10 UNAUTHORIZED token"
+                + " missing)", line);
+    }
+
+    @Test
+    void aRefusalWordedOtherwise_keepsTheWholeReason() {
+        ConnectionOutcome outcome = new ConnectionOutcome();
+        outcome.onStateChanged(ConnectionState.FAILED, "node /127.0.0.9:7000 refused SUBSCRIBE: code 40 OVERLOADED full");
+
+        String line = outcome.describe(NODE, "show", false);
+
+        assertEquals("node 127.0.0.1:7999 refused to play stream 'show' (state FAILED: node /127.0.0.9:7000 refused"
+                + " SUBSCRIBE: code 40 OVERLOADED full)", line);
     }
 
     @Test

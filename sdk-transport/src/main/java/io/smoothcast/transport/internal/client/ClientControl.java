@@ -53,7 +53,12 @@ public final class ClientControl {
 
     private static final byte[] NO_TOKEN = new byte[0];
 
-    /** What the conversation reports to its client. */
+    /**
+     * What the conversation reports to its client. Reasons are worded as a predicate of the
+     * node ("refused SUBSCRIBE: code 11 TOKEN_EXPIRED token expired", "does not know the
+     * session ...", "HELLO unanswered after 5 attempts"): the client that shows one names the
+     * node in front of it, once (ConnectionSupervisor: "node /127.0.0.1:7000 refused ...").
+     */
     public interface Events {
         /** The node accepted the role request (PUBLISH_ACK or SUBSCRIBE_ACK). */
         void onAccepted(ControlMessage reply, long nowNs);
@@ -299,10 +304,10 @@ public final class ClientControl {
         } else if (isSessionLost(message)) {
             phase = Phase.FAILED;
             outstanding = null;
-            events.onSessionLost("node does not know the session (restarted or expired it)", nowNs);
+            events.onSessionLost("does not know the session (restarted or expired it)", nowNs);
         } else if (message instanceof ControlMessage.Error error && answersOutstanding) {
             ErrorCode known = error.knownCode();
-            String reason = "node refused " + describe(outstanding) + ": code " + error.code()
+            String reason = "refused " + describe(outstanding) + ": code " + error.code()
                     + (known == null ? "" : " " + known.name()) + " " + error.reason();
             phase = Phase.FAILED;
             outstanding = null;

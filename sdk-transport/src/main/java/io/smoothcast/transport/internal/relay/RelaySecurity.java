@@ -8,7 +8,7 @@ package io.smoothcast.transport.internal.relay;
  *
  * @param authenticator checks PUBLISH and SUBSCRIBE tokens, or null to accept requests without one
  * @param routability requires the HELLO_ACK cookie in PUBLISH and SUBSCRIBE, or null not to
- * @param rateLimiter limits control messages from unauthenticated sources, or null for no limit
+ * @param rateLimiter limits datagrams of any kind from unauthenticated sources, or null for no limit
  * @param maxHalfOpenSessions most half-open sessions at once, at least 1
  * @param peerLimits caps per authenticated session, or null for none
  * @param cascade mints the token for subscriptions to the upstream node, or null to send none

@@ -165,7 +165,7 @@ class ClientControlTest {
         DecodeResult subscribe = lastSent();
         control.onControl(reply(subscribe.requestId(),
                 new ControlMessage.Error(ErrorCode.OVERLOADED, ControlMessage.SUBSCRIBE, "full")), nowNs);
-        assertEquals(List.of("failed node refused SUBSCRIBE: code 40 OVERLOADED full"), events);
+        assertEquals(List.of("failed refused SUBSCRIBE: code 40 OVERLOADED full"), events);
         int sent = out.sent.size();
         control.onTick(nowNs + 10_000 * MS);
         assertEquals(sent, out.sent.size(), "a failed conversation sends nothing more");

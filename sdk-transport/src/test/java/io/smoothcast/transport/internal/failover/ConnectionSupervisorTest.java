@@ -111,6 +111,9 @@ class ConnectionSupervisorTest {
         answer(s, A, new ControlMessage.HelloAck(SESSION, 500, 5000, 1));
         answer(s, A, new ControlMessage.Error(30, 0x03, "no such stream"));
         assertEquals(List.of("FAILED"), events.states, "the refusal is the answer; no give-up wait");
+        // The node is named once, by the supervisor; ClientControl's reason reads on from it.
+        assertEquals(List.of("node /127.0.0.1:7001 refused SUBSCRIBE: code 30 STREAM_NOT_FOUND no such stream"),
+                events.reasons);
         assertEquals(1, s.roster().failureCount(A));
     }
 
@@ -198,6 +201,7 @@ class ConnectionSupervisorTest {
         // A restarted at the same address: it answers, but with NOT_JOINED (PROTOCOL.md 3).
         answer(s, A, new ControlMessage.Error(20, ControlMessage.KEEPALIVE, ""));
         assertEquals(List.of("CONNECTED", "RECONNECTING"), events.states);
+        assertEquals("node /127.0.0.1:7001 does not know the session (restarted or expired it)", events.reasons.get(1));
         assertEquals(new ControlMessage.Hello(SESSION, 100), lastTo(B));
     }
 

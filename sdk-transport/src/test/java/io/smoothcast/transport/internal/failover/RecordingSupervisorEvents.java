@@ -12,6 +12,8 @@ final class RecordingSupervisorEvents implements ConnectionSupervisor.Events {
 
     /** Each state entered, by name. */
     final List<String> states = new ArrayList<>();
+    /** The reason given with each state entered, in the same order as {@link #states}. */
+    final List<String> reasons = new ArrayList<>();
     /** Each node that accepted the client: "port joined" or "port resumed". */
     final List<String> accepted = new ArrayList<>();
     /** Each node switch: "REASON fromPort -> toPort". */
@@ -20,6 +22,7 @@ final class RecordingSupervisorEvents implements ConnectionSupervisor.Events {
     @Override
     public void onStateChanged(ConnectionState state, String reason) {
         states.add(state.name());
+        reasons.add(reason);
     }
 
     @Override
