@@ -359,7 +359,7 @@ public final class Broadcaster implements AutoCloseable {
             ByteBuf copy = PooledByteBufAllocator.DEFAULT.directBuffer(length);
             copy.writeBytes(frame, offset, length);
             if (!frames.offer(new OutgoingFrame(trackIndex, copy, captureTimeNs, captureTimeNtp(captureTimeNs),
-                    keyframe))) {
+                    keyframe, clock.nanoTime()))) {
                 copy.release();
                 framesRejected.increment();
                 return false;
@@ -426,7 +426,7 @@ public final class Broadcaster implements AutoCloseable {
         }
         if (e == null) {
             return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0, startBitrateBps, 0, 0, 0, 0,
-                    startBitrateBps, 0);
+                    startBitrateBps, 0, 0);
         }
         var c = e.counters();
         return new BroadcasterStats(c.get(BroadcasterEngine.FRAMES_SENT), framesRejected.sum(),
@@ -437,7 +437,8 @@ public final class Broadcaster implements AutoCloseable {
                 c.get(BroadcasterEngine.RTX_SENT), c.get(BroadcasterEngine.TAIL_PROBES_SENT),
                 c.get(BroadcasterEngine.STALE_CONTROL_IGNORED),
                 Math.max(c.get(BroadcasterEngine.MEDIA_TARGET_BITRATE_BPS), 0),
-                c.get(BroadcasterEngine.RTX_OVER_BUDGET));
+                c.get(BroadcasterEngine.RTX_OVER_BUDGET),
+                TimeUnit.NANOSECONDS.toMillis(c.get(BroadcasterEngine.SEND_DELAY_MAX_NS)));
     }
 
     /**

@@ -29,10 +29,18 @@ package io.smoothcast.transport;
  * @param retransmissionsOverBudget NACKed packets and tail loss probes not resent because the
  *     retransmissions of the last second had used up their budget (half the target, in bytes and
  *     packets)
+ * @param sendDelayMaxMs the broadcaster's own send backlog, milliseconds: the longest time from
+ *     {@code send...()} (the frame handed in) to one of that frame's packets leaving the pacer for
+ *     the socket, over the last one to two seconds; 0 when nothing has left in that time. It is
+ *     the wait in the broadcaster's queue and pacer, not the network: near 0 while the broadcaster
+ *     keeps up, growing while its I/O thread is starved of CPU or the pacer's rate is below what
+ *     the application hands in (the pacer then drains its queue in about 2 s at most by raising
+ *     its rate). Measured as packets leave: while the I/O thread does not run at all the figure
+ *     holds its last value. Audio, messages and video count; retransmissions do not
  */
 public record BroadcasterStats(long framesSent, long framesRejected, long framesDroppedNotConnected,
         long packetsSent, long bytesSent, long keyframeRequests, long malformedDropped, long rttNs,
         long targetBitrateBps, long packetsDroppedByPacer, long retransmissionsSent,
         long tailProbesSent, long staleControlIgnored, long mediaTargetBitrateBps,
-        long retransmissionsOverBudget) {
+        long retransmissionsOverBudget, long sendDelayMaxMs) {
 }

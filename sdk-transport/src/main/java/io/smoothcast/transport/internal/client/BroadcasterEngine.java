@@ -127,7 +127,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * (timed out) and moved on from. Not in {@link #MALFORMED_DROPPED}.
      */
     public static final int STALE_CONTROL_IGNORED = 20;
-    private static final int COUNTER_COUNT = 21;
+    /**
+     * The broadcaster's own send backlog, ns (gauge): the longest time from {@code send()} to a
+     * packet of that frame leaving the pacer, over the last one to two seconds (see
+     * {@link #sendDelay}). Retransmissions and probes are not in it.
+     */
+    public static final int SEND_DELAY_MAX_NS = 21;
+    private static final int COUNTER_COUNT = 22;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -145,6 +151,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /** Ring of packets waiting in the pacer; covers the pacer's four classes of 1024. */
     private static final int PACED_RING = 4096;
     private static final long CONTROLLER_TICK_NS = 25_000_000L;
+    /** Window of the send-delay maximum: long enough to catch a burst, short enough to clear after it. */
+    private static final long SEND_DELAY_WINDOW_NS = 1_000_000_000L;
     private static final int FEEDBACK_SOURCE_SILENCE_MS = 60;
     private static final long FEEDBACK_SOURCE_SILENCE_NS = FEEDBACK_SOURCE_SILENCE_MS * 1_000_000L;
     /** Target changes smaller than this fraction are not reported to the application. */
@@ -210,6 +218,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * transport-wide number is noted for the feedback). Neither RTX kind is cached again.
      */
     private final int[] pacedTracks = new int[PACED_RING];
+    /** When the application handed in the frame of each paced original packet (its {@code send()}). */
+    private final long[] pacedQueuedNs = new long[PACED_RING];
+    /** Time from {@code send()} to each original packet leaving; published as {@link #SEND_DELAY_MAX_NS}. */
+    private final WindowedMax sendDelay = new WindowedMax(SEND_DELAY_WINDOW_NS);
     /** Sent packets per track, to answer the node's NACKs with RTX. */
     private final RetransmissionCache[] sentPackets;
     private final int[] nextRtxSequence;
@@ -243,6 +255,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private long currentNs;
     /** The track of the frame being packetized (read by the packet sink). */
     private int currentTrackIndex;
+    /** When the frame being packetized was handed to {@code send()} (read by the packet sink). */
+    private long currentQueuedNs;
     private final FramePacketizer.PacketSink sink;
     /** Seals frames end to end before packetizing, or null without encryption. */
     private FrameSealer sealer;
@@ -331,6 +345,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         pacedPackets[slot] = packet;
         pacedTransportOffsets[slot] = transportSequenceOffset;
         pacedTracks[slot] = trackIndex;
+        pacedQueuedNs[slot] = currentQueuedNs;
         return true;
     }
 
@@ -363,6 +378,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                 tailProbes[trackIndex].onSent(sequenceNumber, nowNs);
                 newestTransportSequence[trackIndex] = transportSequence;
                 probeTransportSequence[trackIndex] = -1;
+            }
+            if (trackIndex >= 0) {
+                sendDelay.add(nowNs - pacedQueuedNs[slot], nowNs);
+                counters.set(SEND_DELAY_MAX_NS, sendDelay.max(nowNs));
             } else if (trackIndex <= FIRST_PACED_PROBE) {
                 int probed = probedTrack(trackIndex);
                 // A probe waits behind video in the pacer: one the track's next packet overtook
@@ -755,6 +774,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                 if (supervisor.isConnected()) {
                     int i = frame.trackIndex();
                     currentTrackIndex = i;
+                    currentQueuedNs = frame.queuedNs();
                     ByteBuf data = sealer == null ? frame.data() : sealer.seal(frame.data());
                     if (data != null) { // null: could not be sealed (counted by the sealer), never sent in clear
                         packetizers[i].packetize(data, rtpTimestamp(i, frame.captureTimeNs()), frame.captureTimeNtp(),
@@ -799,6 +819,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         supervisor.onTick(nowNs);
         counters.set(RTT_NS, supervisor.rttNs());
         counters.set(FAILOVERS, supervisor.failovers());
+        // Lets the figure fall back once a backlog has gone and no packet has left since.
+        counters.set(SEND_DELAY_MAX_NS, sendDelay.max(nowNs));
         if (!controllerTicked || nowNs - lastControllerTickNs >= CONTROLLER_TICK_NS) {
             controllerTicked = true;
             lastControllerTickNs = nowNs;

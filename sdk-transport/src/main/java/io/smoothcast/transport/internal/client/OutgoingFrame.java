@@ -12,6 +12,9 @@ import io.netty.buffer.ByteBuf;
  * @param captureTimeNtp the same instant in wall-clock time, as a 64-bit NTP timestamp (stamped as
  *     abs-capture-time), or {@link io.smoothcast.rtp.NtpTime#UNKNOWN}
  * @param keyframe whether the frame is decodable on its own
+ * @param queuedNs when the application handed it in ({@code send()}), in ns of the client's clock:
+ *     the start of the broadcaster's own send delay
  */
-public record OutgoingFrame(int trackIndex, ByteBuf data, long captureTimeNs, long captureTimeNtp, boolean keyframe) {
+public record OutgoingFrame(int trackIndex, ByteBuf data, long captureTimeNs, long captureTimeNtp, boolean keyframe,
+        long queuedNs) {
 }

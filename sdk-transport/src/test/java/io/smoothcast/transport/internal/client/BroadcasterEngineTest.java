@@ -88,7 +88,7 @@ class BroadcasterEngineTest {
     }
 
     private void queue(int track, int bytes) {
-        frames.add(new OutgoingFrame(track, Unpooled.wrappedBuffer(new byte[bytes]), nowNs, NtpTime.UNKNOWN, false));
+        frames.add(new OutgoingFrame(track, Unpooled.wrappedBuffer(new byte[bytes]), nowNs, NtpTime.UNKNOWN, false, nowNs));
     }
 
     private void connect() {
@@ -276,6 +276,56 @@ class BroadcasterEngineTest {
         assertTrue(selector.isAudioOnly());
         assertEquals(1, withLadder.counters().get(BroadcasterEngine.AUDIO_ONLY));
         withLadder.close(nowNs);
+    }
+
+    /**
+     * Hands in one video frame of {@code bytes} every 33 ms for {@code durationMs}, waking the
+     * engine every millisecond as its I/O thread would (no controller ticks: the pacer keeps its
+     * 400 kbps x 2.5 rate); returns the send-delay figure at each 500 ms.
+     */
+    private List<Long> sendFramesEveryMs(int bytes, long durationMs) {
+        List<Long> delaysMs = new ArrayList<>();
+        for (long t = 0; t < durationMs; t++) {
+            if (t % 33 == 0) {
+                queue(0, bytes);
+                engine.drain(nowNs);
+            }
+            nowNs += MS;
+            engine.onWake(nowNs);
+            out.drain();
+            if ((t + 1) % 500 == 0) {
+                delaysMs.add(engine.counters().get(BroadcasterEngine.SEND_DELAY_MAX_NS) / MS);
+            }
+        }
+        return delaysMs;
+    }
+
+    @Test
+    void sendDelay_paceBelowTheSource_grows_thenFallsBackOnceDrained() {
+        connect();
+        // 2 Mbps of video (8.3 kB every 33 ms) into a pacer that sends 1 Mbps: the frames handed
+        // in wait longer and longer before they leave.
+        List<Long> delaysMs = sendFramesEveryMs(8_333, 1_500);
+        assertTrue(delaysMs.get(0) > 150, "backlog after 0.5 s: " + delaysMs);
+        assertTrue(delaysMs.get(2) > delaysMs.get(0) + 300, "backlog grows: " + delaysMs);
+        // Nothing handed in any more: the pacer drains, and two windows later the figure is 0.
+        for (int i = 0; i < 400; i++) {
+            nowNs += 10 * MS;
+            engine.onWake(nowNs);
+            engine.onTick(nowNs);
+            out.drain();
+        }
+        assertEquals(0, engine.counters().get(BroadcasterEngine.SEND_DELAY_MAX_NS));
+    }
+
+    @Test
+    void sendDelay_paceAboveTheSource_staysNearZero() {
+        connect();
+        // 200 kbps (one 833-byte packet every 33 ms) through the same 1 Mbps pacer.
+        List<Long> delaysMs = sendFramesEveryMs(833, 1_500);
+        for (long delayMs : delaysMs) {
+            assertTrue(delayMs <= 10, "a broadcaster that keeps up has no backlog: " + delaysMs);
+        }
     }
 
     /** RTP packets the engine sent, as the node would see them if none were lost. */

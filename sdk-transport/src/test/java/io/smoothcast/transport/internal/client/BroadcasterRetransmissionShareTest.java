@@ -130,7 +130,7 @@ class BroadcasterRetransmissionShareTest {
             if (ms % 33 == 0) {
                 int size = (int) (encoderBps / 8 / 30);
                 frames.add(new OutgoingFrame(0, Unpooled.wrappedBuffer(new byte[size]), nowNs, NtpTime.UNKNOWN,
-                        false));
+                        false, nowNs));
                 engine.drain(nowNs);
             }
             if (ms % 20 == 0) {

@@ -188,7 +188,7 @@ class PublisherUplinkStallTest {
                 if (tMs % 33 == 0) {
                     int bytes = (int) (encoderBps / 30 / 8);
                     frames.add(new OutgoingFrame(0, Unpooled.wrappedBuffer(new byte[bytes]), nowNs, NtpTime.UNKNOWN,
-                            tMs % 3000 < 33));
+                            tMs % 3000 < 33, nowNs));
                 }
                 if (!publisherStalled) {
                     publisher.drain(nowNs);
