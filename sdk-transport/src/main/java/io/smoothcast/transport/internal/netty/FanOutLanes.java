@@ -164,20 +164,35 @@ public final class FanOutLanes {
                 continue;
             }
             l.filling = null;
-            l.next = (l.next + 1) % BATCHES_PER_LANE;
-            batch.packet = packet.retain();
-            batch.transportOffset = transportOffset;
-            batch.readStampNs = readStampNs;
-            batch.busy = true;
-            try {
-                l.executor.execute(batch);
-            } catch (RejectedExecutionException shuttingDown) {
-                refused += batch.size;
-                batch.discard();
+            int copies = batch.size;
+            if (!handOver(l, batch, packet.retain(), transportOffset, readStampNs)) {
+                refused += copies;
             }
         }
         packet = null;
         return refused;
+    }
+
+    /**
+     * Hands a batch, filled at the lane's next ring slot, to the lane's thread, with the packet
+     * it sends (whose reference passes to the batch).
+     *
+     * @return false if the thread refused it (shutting down): the batch was discarded and the
+     *     packet released
+     */
+    private static boolean handOver(Lane l, Batch batch, ByteBuf packet, int transportOffset, long readStampNs) {
+        l.next = (l.next + 1) % BATCHES_PER_LANE;
+        batch.packet = packet;
+        batch.transportOffset = transportOffset;
+        batch.readStampNs = readStampNs;
+        batch.busy = true;
+        try {
+            l.executor.execute(batch);
+            return true;
+        } catch (RejectedExecutionException shuttingDown) {
+            batch.discard();
+            return false;
+        }
     }
 
     /**
@@ -221,18 +236,7 @@ public final class FanOutLanes {
             return false;
         }
         batch.append(recipient, NO_SEQUENCE);
-        l.next = (l.next + 1) % BATCHES_PER_LANE;
-        batch.packet = packet;
-        batch.transportOffset = 0;
-        batch.readStampNs = NOT_READ;
-        batch.busy = true;
-        try {
-            l.executor.execute(batch);
-            return true;
-        } catch (RejectedExecutionException shuttingDown) {
-            batch.discard();
-            return false;
-        }
+        return handOver(l, batch, packet, 0, NOT_READ);
     }
 
     /**
