@@ -1,7 +1,7 @@
 package io.smoothcast.transport.internal.emulator;
 
+import io.smoothcast.transport.internal.SingleWriterCounters;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * How late the emulator forwards: for each datagram, the time it was actually handed to its
@@ -14,9 +14,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * count of datagrams later than {@link #LATE_THRESHOLD_NS}: a few array stores per datagram, no
  * allocation.
  *
- * <p>Thread-safety: {@link #record} from the emulator's event loop only (single writer: plain
- * read, ordered store, as {@link io.smoothcast.transport.internal.SingleWriterCounters}); the
- * readers from any thread. A reader may see the fields of one datagram partly applied.
+ * <p>Thread-safety: {@link #record} from the emulator's event loop only (the single writer of its
+ * {@link SingleWriterCounters}); the readers from any thread. A reader may see the fields of one datagram partly applied.
  */
 public final class ForwardLateness {
 
@@ -31,7 +30,7 @@ public final class ForwardLateness {
     private static final int MAX_NS = BUCKETS + 2;
     private static final int LATE = BUCKETS + 3;
 
-    private final AtomicLongArray values = new AtomicLongArray(BUCKETS + 4);
+    private final SingleWriterCounters values = new SingleWriterCounters(BUCKETS + 4);
 
     /**
      * Records one forwarded datagram.
@@ -42,15 +41,14 @@ public final class ForwardLateness {
     public void record(long latenessNs) {
         long ns = Math.max(0, latenessNs);
         int bucket = bucketOf(ns);
-        // Single writer: a plain read and an ordered store are enough (no fence on x86).
-        values.lazySet(bucket, values.get(bucket) + 1);
-        values.lazySet(COUNT, values.get(COUNT) + 1);
-        values.lazySet(SUM_NS, values.get(SUM_NS) + ns);
+        values.increment(bucket);
+        values.increment(COUNT);
+        values.add(SUM_NS, ns);
         if (ns > values.get(MAX_NS)) {
-            values.lazySet(MAX_NS, ns);
+            values.set(MAX_NS, ns);
         }
         if (ns > LATE_THRESHOLD_NS) {
-            values.lazySet(LATE, values.get(LATE) + 1);
+            values.increment(LATE);
         }
     }
 
