@@ -650,7 +650,7 @@ public final class Broadcaster implements AutoCloseable {
          * @return this builder
          */
         public Builder node(InetSocketAddress node) {
-            return nodes(List.of(NodeLists.requireReachable(node, "node")));
+            return nodes(List.of(NodeLists.requireResolvedWithPort(node, "node")));
         }
 
         /**

@@ -31,7 +31,7 @@ final class NodeLists {
             throw new IllegalArgumentException(name + " must hold 1-" + MAX_NODES + " addresses: " + nodes.size());
         }
         for (InetSocketAddress node : nodes) {
-            requireReachable(node, name);
+            requireResolvedWithPort(node, name);
         }
         if (new HashSet<>(nodes).size() != nodes.size()) {
             throw new IllegalArgumentException(name + " must not repeat an address: " + nodes);
@@ -40,13 +40,14 @@ final class NodeLists {
     }
 
     /**
-     * A node address a client can send to: resolved (an unresolved address would leave the
+     * Checks that a node address can be sent to at all (says nothing about reachability):
+     * resolved (an unresolved address would leave the
      * client CONNECTING without a word, every datagram failing to leave) and with a port.
      *
      * @throws NullPointerException if {@code node} is null
      * @throws IllegalArgumentException naming {@code name} otherwise
      */
-    static InetSocketAddress requireReachable(InetSocketAddress node, String name) {
+    static InetSocketAddress requireResolvedWithPort(InetSocketAddress node, String name) {
         Objects.requireNonNull(node, name + " element");
         if (node.isUnresolved()) {
             throw new IllegalArgumentException(name + ": host '" + node.getHostString()

@@ -531,7 +531,7 @@ public final class Viewer implements AutoCloseable {
          * @return this builder
          */
         public Builder node(InetSocketAddress node) {
-            return nodes(List.of(NodeLists.requireReachable(node, "node")));
+            return nodes(List.of(NodeLists.requireResolvedWithPort(node, "node")));
         }
 
         /**
