@@ -40,9 +40,9 @@ final class NodeLists {
     }
 
     /**
-     * Checks that a node address can be sent to at all (says nothing about reachability):
-     * resolved (an unresolved address would leave the
-     * client CONNECTING without a word, every datagram failing to leave) and with a port.
+     * Checks that a node address can be sent to at all (it says nothing about reachability):
+     * resolved (an unresolved address would leave the client CONNECTING without a word, every
+     * datagram failing to leave) and with a port.
      *
      * @throws NullPointerException if {@code node} is null
      * @throws IllegalArgumentException naming {@code name} otherwise
