@@ -300,18 +300,15 @@ public final class CongestionController {
             }
         } else if (competingFlows.isDrainChecking()) {
             // Waiting to see whether our decrease drains the queue: neither cut again nor grow.
-            aimd.hold(nowNs);
+            aimd.update(BandwidthUsage.UNDERUSING, ackedBps, smoothAckedBps, nowNs);
         } else if (probeCeiling(probeResultBps, ackedBps) > aimd.estimateBps()) {
             aimd.setEstimate(probeCeiling(probeResultBps, ackedBps), nowNs);
-        } else if (detector.state() == BandwidthUsage.OVERUSING && !competing) {
+        } else {
             // A hypothesis still reading "overusing" from an earlier feedback is not a new
             // detection: hold rather than decrease again, so one queue build-up costs each flow
             // one decrease (flows sharing a bottleneck then converge to equal shares).
-            aimd.hold(nowNs);
-        } else {
-            // While competing, delay is no brake: a standing "overusing" reads as normal.
             BandwidthUsage usage = detector.state() == BandwidthUsage.OVERUSING
-                    ? BandwidthUsage.NORMAL : detector.state();
+                    ? (competing ? BandwidthUsage.NORMAL : BandwidthUsage.UNDERUSING) : detector.state();
             aimd.update(usage, ackedBps, smoothAckedBps, nowNs);
         }
         if (haveQueueSample && competingFlows.update(lastRttSampleNs, lastMinRttNs, nowNs)) {

@@ -17,10 +17,7 @@ package io.smoothcast.cc.internal;
  * so flows sharing a bottleneck all lose the same fraction (see {@code lagsTheEstimate}). The
  * increase never takes the rate above 1.5 times the acknowledged bitrate plus 10 kbit/s, so
  * application-limited periods do not inflate the estimate; and a flow sending under half its
- * (measured) estimate does not decrease on overuse: it did not build the queue. An underuse
- * holds the rate only while it can be the drain of our own last decrease (one RTT plus the
- * acknowledged bitrate's lag after it, or before any decrease); later it means the path got
- * faster, and the increase goes on (GCC holds on every underuse).
+ * (measured) estimate does not decrease on overuse: it did not build the queue.
  *
  * <p>Thread-safety: not thread-safe. Allocation-free.
  */
@@ -180,14 +177,6 @@ public final class AimdRateControl {
      * @return the new estimate in bit/s
      */
     public long update(BandwidthUsage usage, long ackedBps, long smoothAckedBps, long nowNs) {
-        if (usage == BandwidthUsage.UNDERUSING && !drainIsOurs(nowNs)) {
-            // A queue draining long after our last decrease drains because the path got faster
-            // (the capacity rose, or another flow left): holding would leave the new capacity
-            // unused until the queue is gone. On the Norway traces most of the shortfall under
-            // the capacity comes after such rises (BENCHMARKS.md, session 8, cc13); growing on
-            // through them raised QoE_lin on 22 of 24 trace and encoder pairs (session 13, cc20).
-            usage = BandwidthUsage.NORMAL;
-        }
         switch (usage) {
             case OVERUSING:
                 if (state != State.DECREASE) {
@@ -221,27 +210,6 @@ public final class AimdRateControl {
                 break;
         }
         return currentBps;
-    }
-
-    /**
-     * Holds the estimate (neither increase nor decrease): for a caller that waits to see what
-     * a decrease did, or that reads an earlier overuse still standing.
-     *
-     * @param nowNs the current time
-     */
-    public void hold(long nowNs) {
-        state = State.HOLD;
-        lastChangeNs = nowNs;
-        haveLastChange = true;
-    }
-
-    /**
-     * Whether a queue draining now may be the drain of our own last decrease: within one RTT
-     * plus the acknowledged bitrate's lag of it (the decrease's effect reaches the receiver
-     * and comes back that late), or before any decrease (the ramp-up's probes drain too).
-     */
-    private boolean drainIsOurs(long nowNs) {
-        return !haveDecreased || nowNs - lastDecreaseNs <= rttNs + ACKED_LAG_NS;
     }
 
     private void increase(long ackedBps, long smoothAckedBps, long nowNs) {

@@ -255,31 +255,6 @@ class AimdRateControlTest {
     }
 
     @Test
-    void underuseRightAfterOurDecrease_holds_laterItIsAFasterPathAndTheIncreaseGoesOn() {
-        AimdRateControl aimd = new AimdRateControl(1_000_000, 30_000, 20_000_000);
-        aimd.setRttNs(100 * MS);
-        long cut = aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
-        assertEquals(850_000, cut);
-        // Within RTT + 500 ms of the decrease the queue drains because of it: hold.
-        assertEquals(cut, aimd.update(BandwidthUsage.UNDERUSING, 1_000_000, 1_000_000, S + 300 * MS));
-        assertEquals(cut, aimd.update(BandwidthUsage.UNDERUSING, 1_000_000, 1_000_000, S + 600 * MS));
-        // Later the queue drains because the path got faster: keep growing through it.
-        long rate = aimd.update(BandwidthUsage.UNDERUSING, 1_000_000, 1_000_000, S + 700 * MS);
-        rate = aimd.update(BandwidthUsage.UNDERUSING, 1_000_000, 1_000_000, 2 * S);
-        assertTrue(rate > cut, "an underuse 1 s after the decrease grows the estimate: " + rate);
-    }
-
-    @Test
-    void hold_keepsTheEstimateAtAnyTime() {
-        AimdRateControl aimd = new AimdRateControl(1_000_000, 30_000, 20_000_000);
-        aimd.setRttNs(100 * MS);
-        long cut = aimd.update(BandwidthUsage.OVERUSING, 1_000_000, 1_000_000, S);
-        aimd.hold(3 * S);
-        aimd.hold(4 * S);
-        assertEquals(cut, aimd.estimateBps());
-    }
-
-    @Test
     void estimate_staysWithinBounds() {
         AimdRateControl aimd = new AimdRateControl(100_000, 50_000, 200_000);
         assertEquals(50_000, aimd.update(BandwidthUsage.OVERUSING, 10_000, 10_000, S));
