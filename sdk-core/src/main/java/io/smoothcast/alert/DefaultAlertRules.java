@@ -24,6 +24,10 @@ import java.util.List;
  *       at BAD or worse</td><td>fewer than 10 % (or fewer than 2) are</td></tr>
  *   <tr><td>stream-some-degraded</td><td>P2</td><td>at least 2 viewers and 10 % of a stream are
  *       at BAD or worse</td><td>fewer than 5 % (or fewer than 2) are</td></tr>
+ *   <tr><td>send-backlog</td><td>P2</td><td>a broadcaster's frames waited more than 500 ms in
+ *       its own send queue and pacer in 3 of 5 samples (it hands in more than the path carries,
+ *       or its I/O thread is starved): every viewer is that much behind, or, at its send-delay
+ *       limit, loses frames</td><td>at or below 200 ms in 3 samples in a row</td></tr>
  *   <tr><td>jitter-elevated</td><td>P3</td><td>20 % of the viewers in a region have jitter above
  *       30 ms in 3 of 5 samples</td><td>fewer than 10 % (a viewer recovers at or below 20 ms)</td></tr>
  *   <tr><td>rtt-elevated</td><td>P3</td><td>20 % of the viewers in a region have RTT above
@@ -44,6 +48,13 @@ public final class DefaultAlertRules {
     public static final double STALL_RATE_CLEAR = 0.02;
     /** Quality level from which a viewer counts as degraded. */
     public static final QualityLevel DEGRADED_LEVEL = QualityLevel.BAD;
+    /**
+     * P2: a broadcaster's send backlog above which it is behind, ms: half the broadcaster's
+     * default send-delay limit (1 s), so the alert comes before frames are dropped for their age.
+     */
+    public static final double SEND_BACKLOG_THRESHOLD_MS = 500;
+    /** P2: send backlog at or below which the broadcaster has caught up, ms. */
+    public static final double SEND_BACKLOG_CLEAR_MS = 200;
     /** P3: jitter above which a viewer's jitter is elevated, ms. */
     public static final double JITTER_THRESHOLD_MS = 30;
     /** P3: jitter at or below which it is back to normal, ms. */
@@ -68,6 +79,9 @@ public final class DefaultAlertRules {
                 .clearThreshold(RTT_CLEAR_MS).kOfN(3, 5).sources(SampleSource.RECEIVE).build();
         AlertCondition audioOnly = AlertCondition.when(Metric.AUDIO_ONLY, Comparison.AT_OR_ABOVE, 1)
                 .clearThreshold(1).clearCount(2).sources(SampleSource.SEND).build();
+        AlertCondition sendBacklog = AlertCondition.when(Metric.SEND_DELAY_MAX_MS, Comparison.ABOVE,
+                SEND_BACKLOG_THRESHOLD_MS).clearThreshold(SEND_BACKLOG_CLEAR_MS).kOfN(3, 5).clearCount(3)
+                .sources(SampleSource.SEND).build();
         return List.of(
                 NoMediaRule.of("stream-down", Severity.P0, STREAM_DOWN_NO_MEDIA_NS),
                 GroupRule.builder("stall-rate-high", Severity.P1, stalling).groupBy(GroupBy.STREAM)
@@ -84,6 +98,8 @@ public final class DefaultAlertRules {
                 GroupRule.builder("stream-some-degraded", Severity.P2, degraded).groupBy(GroupBy.STREAM)
                         .raiseFraction(0.10).clearFraction(0.05).minDegraded(2)
                         .description("some viewers of a stream at quality BAD or worse").build(),
+                ThresholdRule.of("send-backlog", Severity.P2, sendBacklog,
+                        "the broadcaster's frames wait in its own send queue and pacer"),
                 GroupRule.builder("jitter-elevated", Severity.P3, jitter).groupBy(GroupBy.REGION)
                         .raiseFraction(0.2).clearFraction(0.1)
                         .description("elevated jitter among the viewers of a region").build(),

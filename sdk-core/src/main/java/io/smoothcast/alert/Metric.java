@@ -58,6 +58,12 @@ public final class Metric {
     /** 1 while the endpoint fell back to audio only, else 0 (receive and send). */
     public static final Metric AUDIO_ONLY = builder("audio_only", "flag")
             .receive(s -> s.audioOnly() ? 1 : 0).send(s -> s.audioOnly() ? 1 : 0).build();
+    /**
+     * A broadcaster's own send backlog: the longest wait of a frame in its send queue and pacer
+     * over the last one to two seconds, milliseconds (send; not measured by relays).
+     */
+    public static final Metric SEND_DELAY_MAX_MS = builder("send_delay_max_ms", "ms")
+            .send(SendStreamStats::sendDelayMaxMs).build();
     /** Node changes so far (receive and send). */
     public static final Metric FAILOVER_COUNT = builder("failover_count", "count")
             .receive(s -> s.failoverCount()).send(s -> s.failoverCount()).build();

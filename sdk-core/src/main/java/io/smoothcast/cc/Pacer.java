@@ -196,6 +196,16 @@ public final class Pacer {
         return handle;
     }
 
+    /**
+     * Gives back the budget of the packet {@link #poll(long)} last returned, which the caller
+     * dropped instead of sending (a frame too old to be worth sending): the next packet may leave
+     * in its place, so dropping frees the path for the newer ones. A running probe cluster still
+     * counts the packet; the congestion controller, told of sent packets only, never sees it.
+     */
+    public void refundLast() {
+        tokensBits += lastSizeBytes * 8.0;
+    }
+
     private long pollProbe(long nowNs) {
         if (clusterTimingStarted && clusterNextSendNs - nowNs > 0) {
             return NO_PACKET;

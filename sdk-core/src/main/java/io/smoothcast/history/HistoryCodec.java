@@ -72,7 +72,8 @@ final class HistoryCodec {
                 .field("targetBitrateBps", s.targetBitrateBps()).field("framesPerSecond", s.framesPerSecond())
                 .field("jitterMs", s.jitterMs()).field("roundTripTimeMs", s.roundTripTimeMs());
         instant(w, "lastFeedbackReceivedNs", s.lastFeedbackReceivedNs());
-        w.field("failoverCount", s.failoverCount()).field("audioOnly", s.audioOnly());
+        w.field("failoverCount", s.failoverCount()).field("audioOnly", s.audioOnly())
+                .field("sendDelayMaxMs", s.sendDelayMaxMs()).field("framesDroppedStale", s.framesDroppedStale());
     }
 
     private static void writeNode(JsonObjectWriter w, NodeStats n) {
@@ -152,6 +153,7 @@ final class HistoryCodec {
                 .jitterMs(f.number("jitterMs")).roundTripTimeMs(f.number("roundTripTimeMs"))
                 .lastFeedbackReceivedNs(f.longOr("lastFeedbackReceivedNs", StatsTimes.NEVER))
                 .failoverCount(f.longOr("failoverCount", 0)).audioOnly(f.bool("audioOnly"))
+                .sendDelayMaxMs(f.number("sendDelayMaxMs")).framesDroppedStale(f.longOr("framesDroppedStale", 0))
                 .build();
     }
 

@@ -45,6 +45,11 @@ import static io.smoothcast.stats.StatsChecks.requireText;
  *     nanoseconds, or {@link StatsTimes#NEVER}
  * @param failoverCount node changes since the stream started at this endpoint
  * @param audioOnly true while the endpoint sends audio only (video fallback)
+ * @param sendDelayMaxMs a broadcaster's own send backlog: the longest time, over the last one to
+ *     two seconds, from a frame handed to it to one of that frame's packets leaving its pacer,
+ *     milliseconds; NaN when not measured (a relay)
+ * @param framesDroppedStale frames a broadcaster dropped whole because they had waited longer
+ *     than its send-delay limit, and video frames dropped behind them until a keyframe, cumulative
  */
 public record SendStreamStats(
         long timestampNs,
@@ -66,7 +71,9 @@ public record SendStreamStats(
         double roundTripTimeMs,
         long lastFeedbackReceivedNs,
         long failoverCount,
-        boolean audioOnly) implements StreamStats {
+        boolean audioOnly,
+        double sendDelayMaxMs,
+        long framesDroppedStale) implements StreamStats {
 
     /**
      * Validates every component; see the class description for the ranges.
@@ -91,6 +98,8 @@ public record SendStreamStats(
      * @param lastFeedbackReceivedNs when the last receiver report or feedback arrived, monotonic nanoseconds, or {@link StatsTimes#NEVER}
      * @param failoverCount node changes since the stream started at this endpoint
      * @param audioOnly true while the endpoint sends audio only (video fallback)
+     * @param sendDelayMaxMs a broadcaster's own send backlog, milliseconds; NaN when not measured
+     * @param framesDroppedStale frames a broadcaster dropped for their age (and video behind them), cumulative
      */
     public SendStreamStats {
         requireId(streamId, "streamId");
@@ -110,6 +119,8 @@ public record SendStreamStats(
         requireMeasure(jitterMs, "jitterMs");
         requireMeasure(roundTripTimeMs, "roundTripTimeMs");
         requireCount(failoverCount, "failoverCount");
+        requireMeasure(sendDelayMaxMs, "sendDelayMaxMs");
+        requireCount(framesDroppedStale, "framesDroppedStale");
     }
 
     @Override
@@ -150,6 +161,8 @@ public record SendStreamStats(
         b.lastFeedbackReceivedNs = lastFeedbackReceivedNs;
         b.failoverCount = failoverCount;
         b.audioOnly = audioOnly;
+        b.sendDelayMaxMs = sendDelayMaxMs;
+        b.framesDroppedStale = framesDroppedStale;
         return b;
     }
 
@@ -180,6 +193,8 @@ public record SendStreamStats(
         private long lastFeedbackReceivedNs = StatsTimes.NEVER;
         private long failoverCount;
         private boolean audioOnly;
+        private double sendDelayMaxMs = Double.NaN;
+        private long framesDroppedStale;
 
         private Builder(String streamId) {
             this.streamId = streamId;
@@ -281,6 +296,18 @@ public record SendStreamStats(
          */
         public Builder audioOnly(boolean v) { audioOnly = v; return this; }
 
+        /**
+         * @param v a broadcaster's own send backlog, milliseconds
+         * @return this builder
+         */
+        public Builder sendDelayMaxMs(double v) { sendDelayMaxMs = v; return this; }
+
+        /**
+         * @param v frames dropped for their age (and video behind them), cumulative
+         * @return this builder
+         */
+        public Builder framesDroppedStale(long v) { framesDroppedStale = v; return this; }
+
         long bytesSent() { return bytesSent; }
         long framesEncoded() { return framesEncoded; }
 
@@ -292,7 +319,8 @@ public record SendStreamStats(
             return new SendStreamStats(timestampNs, streamId, endpointId, nodeId, region, ssrc,
                     packetsSent, bytesSent, retransmittedPacketsSent, framesEncoded, packetsLost,
                     lossFraction, bitrateOutBps, targetBitrateBps, framesPerSecond, jitterMs,
-                    roundTripTimeMs, lastFeedbackReceivedNs, failoverCount, audioOnly);
+                    roundTripTimeMs, lastFeedbackReceivedNs, failoverCount, audioOnly, sendDelayMaxMs,
+                    framesDroppedStale);
         }
     }
 }

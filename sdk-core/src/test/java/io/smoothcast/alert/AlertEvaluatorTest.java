@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.stats.NodeStats;
 import io.smoothcast.stats.ReceiveStreamStats;
+import io.smoothcast.stats.SendStreamStats;
 import io.smoothcast.time.ManualNanoClock;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -346,6 +347,22 @@ class AlertEvaluatorTest {
                 .map(e -> e.severity() + " " + e.ruleId() + " " + e.streamId() + e.region()).toList();
         assertEquals(List.of("P2 region-some-degraded ap", "P2 stream-some-degraded live", "P1 region-all-degraded ap"),
                 raised);
+    }
+
+    @Test
+    void defaultRules_gradeABroadcastersSendBacklogP2_clearedOnceItCatchesUp() {
+        AlertEvaluator ev = AlertEvaluator.builder().rules(DefaultAlertRules.create()).listener(listener).build();
+        double[] backlogMs = {300, 900, 1000, 450, 1000, 600, 150, 100, 300, 150, 100, 50};
+        for (double ms : backlogMs) {
+            ev.onStats(SendStreamStats.builder("live").endpointId("cam").nodeId("node-eu").region("eu")
+                    .timestampNs(clock.nanoTime()).sendDelayMaxMs(ms).build());
+            clock.advanceNs(INTERVAL_NS);
+            ev.tick(clock.nanoTime());
+        }
+        // raised at the third sample over 500 ms (the fifth), cleared after three in a row at or below 200 ms
+        assertEquals(List.of("RAISED send-backlog liveeu", "CLEARED send-backlog liveeu"), listener.summaries());
+        assertEquals(listener.events.get(0).incidentId(), listener.events.get(1).incidentId());
+        assertEquals(Severity.P2, listener.events.get(0).severity());
     }
 
     @Test

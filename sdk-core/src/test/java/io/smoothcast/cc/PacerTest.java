@@ -52,6 +52,32 @@ class PacerTest {
     }
 
     @Test
+    void refundLast_packetsDroppedByTheCallerCostNoBudget() {
+        // 1 Mbit/s without burst: the bucket holds one 1500-byte packet's worth.
+        Pacer pacer = Pacer.builder().initialTargetBitrateBps(400_000).pacingFactor(2.5).burstNs(0).build();
+        for (int i = 0; i < 4; i++) {
+            assertTrue(pacer.enqueue(PacketPriority.VIDEO, i, 1250, 0));
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i, pacer.poll(0));
+            pacer.refundLast(); // dropped, not sent
+        }
+        assertEquals(3, pacer.poll(0));
+        assertEquals(Pacer.NO_PACKET, pacer.poll(0), "only what was sent used the budget");
+    }
+
+    @Test
+    void withoutRefund_theSameBudgetLetsTwoOut() {
+        Pacer pacer = Pacer.builder().initialTargetBitrateBps(400_000).pacingFactor(2.5).burstNs(0).build();
+        for (int i = 0; i < 4; i++) {
+            assertTrue(pacer.enqueue(PacketPriority.VIDEO, i, 1250, 0));
+        }
+        assertEquals(0, pacer.poll(0));
+        assertEquals(1, pacer.poll(0));
+        assertEquals(Pacer.NO_PACKET, pacer.poll(0));
+    }
+
+    @Test
     void burstLimit_letsThatMuchOutAtOnce() {
         Pacer pacer = Pacer.builder().initialTargetBitrateBps(4_000_000).pacingFactor(1).burstNs(30 * MS).build();
         for (int i = 0; i < 50; i++) {

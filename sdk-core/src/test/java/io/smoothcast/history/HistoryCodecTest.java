@@ -28,7 +28,7 @@ class HistoryCodecTest {
         return SendStreamStats.builder("live").timestampNs(10).endpointId("cam").nodeId("n").region("eu")
                 .packetsSent(1_000).bytesSent(1_200_000).retransmittedPacketsSent(20).framesEncoded(300)
                 .packetsLost(15).lossFraction(0.015).bitrateOutBps(3e6).targetBitrateBps(3.2e6).framesPerSecond(30)
-                .jitterMs(3).roundTripTimeMs(180).build();
+                .jitterMs(3).roundTripTimeMs(180).sendDelayMaxMs(420).framesDroppedStale(9).build();
     }
 
     static NodeStats node() {

@@ -11,6 +11,7 @@ import io.smoothcast.abr.RenditionLadder;
 import io.smoothcast.abr.RenditionSelector;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
+import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.security.FrameKey;
 import io.smoothcast.time.NanoClock;
@@ -25,6 +26,7 @@ import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.UdpTransport;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,12 +82,42 @@ import org.slf4j.LoggerFactory;
  * plus retransmissions stay within the target: set the encoder so all tracks together stay
  * under the reported rate. Frames larger than the path allows wait in the pacer (at most about
  * 2 s, then the pacer speeds up) and are dropped and counted when its queue is full.
+ *
+ * <h2>Send delay limit</h2>
+ * A frame that is still waiting {@link Builder#maxSendDelay} after its {@code send...()} call
+ * (default {@link #DEFAULT_MAX_SEND_DELAY}) is dropped whole instead of sent late: when the
+ * application hands in more than the path carries, or the I/O thread is starved of CPU, viewers
+ * get the newest frames, not seconds-old ones. A frame is never cut: the check is made when it
+ * leaves the send queue and when its first packet is to leave the pacer. After a video frame is
+ * dropped, the later frames of its track (simulcast layer) are dropped too until a keyframe,
+ * which the broadcaster asks for through {@link BroadcasterListener#onKeyframeRequested} (at most
+ * once per 200 ms). Audio frames are dropped alone; messages ({@link #sendMessage}) never. RTP
+ * sequence numbers stay contiguous, so viewers do not ask for what was never sent. Counted in
+ * {@link BroadcasterStats#framesDroppedStale()} and
+ * {@link BroadcasterStats#videoFramesSkippedToKeyframe()}.
  */
 public final class Broadcaster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Broadcaster.class);
     private static final long TICK_INTERVAL_MS = 10;
     private static final int VIDEO_TRACK = 0;
+
+    /**
+     * Default of {@link Builder#maxSendDelay}: 1 s, the viewer's default largest playout delay
+     * ({@link io.smoothcast.jitter.SpscJitterBuffer#DEFAULT_MAX_DELAY_MS}). A viewer with default
+     * settings absorbs a delay step of up to that much by raising its own delay; a frame held
+     * back longer than that has missed its playout at every such viewer before it leaves, and
+     * each frame behind it too. It is well inside the relay's retransmission cache (about 3 s of
+     * 3 Mbps video by default), so the frames sent still get repaired, and it stays below the
+     * 2 s the pacer allows its own queue before it speeds up.
+     */
+    public static final Duration DEFAULT_MAX_SEND_DELAY = Duration.ofMillis(SpscJitterBuffer.DEFAULT_MAX_DELAY_MS);
+    /** {@link Builder#maxSendDelay} that turns the limit off: every frame is sent, however late. */
+    public static final Duration NO_SEND_DELAY_LIMIT = Duration.ZERO;
+    /** Smallest limit {@link Builder#maxSendDelay} takes: below it, a keyframe's burst alone would be dropped. */
+    private static final Duration MIN_SEND_DELAY_LIMIT = Duration.ofMillis(100);
+    /** Largest limit {@link Builder#maxSendDelay} takes. */
+    private static final Duration MAX_SEND_DELAY_LIMIT = Duration.ofSeconds(60);
 
     /** Longest message {@link #sendMessage} takes, in bytes (one packet). */
     public static final int MAX_MESSAGE_BYTES = 1000;
@@ -112,6 +144,8 @@ public final class Broadcaster implements AutoCloseable {
     private final long maxBitrateBps;
     private final RenditionLadder ladder;
     private final AbrListener abrListener;
+    /** {@link Builder#maxSendDelay} in ns, 0 for none. */
+    private final long maxSendDelayNs;
     private final MpscArrayQueue<OutgoingFrame> frames;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final LongAdder framesRejected = new LongAdder();
@@ -145,6 +179,7 @@ public final class Broadcaster implements AutoCloseable {
         this.transport = sharedIo != null ? sharedIo.transport()
                 : builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
         this.frames = new MpscArrayQueue<>(builder.sendQueueFrames);
+        this.maxSendDelayNs = builder.maxSendDelay.toNanos();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         List<Track> list = new ArrayList<>(5);
         java.util.Set<Integer> usedSsrcs = new java.util.HashSet<>();
@@ -228,6 +263,7 @@ public final class Broadcaster implements AutoCloseable {
                         ThreadLocalRandom.current().nextLong(), controller, pacer, renditions), clock);
                 engine = (BroadcasterEngine) handler.receiver();
                 engine.useToken(token);
+                engine.limitSendDelay(maxSendDelayNs);
                 probedRttNs.forEach(engine.supervisor()::knowRtt);
                 if (frameKey != null) {
                     // A fresh counter start per session (wall clock): a restart never reuses a nonce.
@@ -426,7 +462,7 @@ public final class Broadcaster implements AutoCloseable {
         }
         if (e == null) {
             return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0, startBitrateBps, 0, 0, 0, 0,
-                    startBitrateBps, 0, 0);
+                    startBitrateBps, 0, 0, 0, 0);
         }
         var c = e.counters();
         return new BroadcasterStats(c.get(BroadcasterEngine.FRAMES_SENT), framesRejected.sum(),
@@ -438,7 +474,8 @@ public final class Broadcaster implements AutoCloseable {
                 c.get(BroadcasterEngine.STALE_CONTROL_IGNORED),
                 Math.max(c.get(BroadcasterEngine.MEDIA_TARGET_BITRATE_BPS), 0),
                 c.get(BroadcasterEngine.RTX_OVER_BUDGET),
-                TimeUnit.NANOSECONDS.toMillis(c.get(BroadcasterEngine.SEND_DELAY_MAX_NS)));
+                TimeUnit.NANOSECONDS.toMillis(c.get(BroadcasterEngine.SEND_DELAY_MAX_NS)),
+                c.get(BroadcasterEngine.FRAMES_DROPPED_STALE), c.get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME));
     }
 
     /**
@@ -608,6 +645,7 @@ public final class Broadcaster implements AutoCloseable {
         private boolean messages;
         private int simulcastLayers = 1;
         private int sendQueueFrames = 256;
+        private Duration maxSendDelay = DEFAULT_MAX_SEND_DELAY;
         private boolean forceNio;
         private byte[] token = new byte[0];
         private FrameKey frameKey;
@@ -823,6 +861,26 @@ public final class Broadcaster implements AutoCloseable {
                 throw new IllegalArgumentException("sendQueueFrames must be 2-65536: " + frames);
             }
             this.sendQueueFrames = frames;
+            return this;
+        }
+
+        /**
+         * How long a frame may wait in the broadcaster (its send queue and pacer) before it is
+         * dropped whole rather than sent late; see "Send delay limit" in the class description.
+         * Default {@link #DEFAULT_MAX_SEND_DELAY} (1 s).
+         *
+         * @param maxDelay 100 ms to 60 s, or {@link #NO_SEND_DELAY_LIMIT} ({@link Duration#ZERO})
+         *     to send every frame however late
+         * @return this builder
+         */
+        public Builder maxSendDelay(Duration maxDelay) {
+            Objects.requireNonNull(maxDelay, "maxSendDelay");
+            if (!maxDelay.isZero()
+                    && (maxDelay.compareTo(MIN_SEND_DELAY_LIMIT) < 0 || maxDelay.compareTo(MAX_SEND_DELAY_LIMIT) > 0)) {
+                throw new IllegalArgumentException(
+                        "maxSendDelay must be 100 ms to 60 s, or Duration.ZERO for no limit: " + maxDelay);
+            }
+            this.maxSendDelay = maxDelay;
             return this;
         }
 

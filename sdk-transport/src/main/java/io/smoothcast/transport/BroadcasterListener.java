@@ -27,7 +27,9 @@ public interface BroadcasterListener {
     }
 
     /**
-     * A viewer (through the node) needs a keyframe: encode the next frame as one.
+     * A viewer (through the node) needs a keyframe, or the broadcaster dropped a video frame that
+     * had waited longer than {@link Broadcaster.Builder#maxSendDelay} and skips the track's later
+     * frames until a keyframe: encode the next frame as one.
      */
     default void onKeyframeRequested() {
     }

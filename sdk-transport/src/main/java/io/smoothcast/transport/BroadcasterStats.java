@@ -36,11 +36,20 @@ package io.smoothcast.transport;
  *     keeps up, growing while its I/O thread is starved of CPU or the pacer's rate is below what
  *     the application hands in (the pacer then drains its queue in about 2 s at most by raising
  *     its rate). Measured as packets leave: while the I/O thread does not run at all the figure
- *     holds its last value. Audio, messages and video count; retransmissions do not
+ *     holds its last value. Audio, messages and video count; retransmissions do not. With the
+ *     send delay limit on ({@link Broadcaster.Builder#maxSendDelay}) it stays near that limit
+ *     (frames older than it are dropped, not sent)
+ * @param framesDroppedStale audio and video frames dropped whole because they had waited longer
+ *     than {@link Broadcaster.Builder#maxSendDelay} in the broadcaster (send queue or pacer);
+ *     those taken from the pacer are in {@code framesSent} too (counted when packetized)
+ * @param videoFramesSkippedToKeyframe video frames dropped, not for their own age, but because
+ *     an earlier frame of their track was ({@code framesDroppedStale}): they could not be
+ *     decoded, so the track waits for its next keyframe; in {@code framesSent} too
  */
 public record BroadcasterStats(long framesSent, long framesRejected, long framesDroppedNotConnected,
         long packetsSent, long bytesSent, long keyframeRequests, long malformedDropped, long rttNs,
         long targetBitrateBps, long packetsDroppedByPacer, long retransmissionsSent,
         long tailProbesSent, long staleControlIgnored, long mediaTargetBitrateBps,
-        long retransmissionsOverBudget, long sendDelayMaxMs) {
+        long retransmissionsOverBudget, long sendDelayMaxMs, long framesDroppedStale,
+        long videoFramesSkippedToKeyframe) {
 }

@@ -50,7 +50,9 @@ final class BroadcasterStatsSource {
                 .roundTripTimeMs(totals.rttNs() > 0 ? totals.rttNs() / 1e6 : Double.NaN)
                 .lastFeedbackReceivedNs(lastFeedbackNs)
                 .failoverCount(broadcaster.failoverCount())
-                .audioOnly(engine != null && engine.counters().get(BroadcasterEngine.AUDIO_ONLY) != 0);
+                .audioOnly(engine != null && engine.counters().get(BroadcasterEngine.AUDIO_ONLY) != 0)
+                .sendDelayMaxMs(totals.sendDelayMaxMs())
+                .framesDroppedStale(totals.framesDroppedStale() + totals.videoFramesSkippedToKeyframe());
         return sampler.sample(counters, nowNs);
     }
 }

@@ -239,7 +239,11 @@ class BroadcastThroughRelayIT {
                 FrameCollector.await(high.connected, 5, "high viewer connected");
                 CountDownLatch connected = new CountDownLatch(1);
                 try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
-                        .failover(TOLERANT).simulcastLayers(2).listener(new BroadcasterListener() {
+                        .failover(TOLERANT).simulcastLayers(2)
+                        // Every frame must arrive, though the two layers hand in far more than the
+                        // 1 Mbps start target (the pacer catches up by speeding up): no send-delay limit.
+                        .maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
+                        .listener(new BroadcasterListener() {
                             @Override
                             public void onStateChanged(ConnectionState state, String reason) {
                                 if (state == ConnectionState.CONNECTED) {

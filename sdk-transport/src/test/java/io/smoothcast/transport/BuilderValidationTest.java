@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -34,6 +35,18 @@ class BuilderValidationTest {
     void broadcaster_namesBitrateLimits() {
         assertMessage("bitrateLimits must satisfy 0 < minBps <= startBps <= maxBps: 200000, 100000, 300000",
                 () -> Broadcaster.builder().bitrateLimits(200_000, 100_000, 300_000));
+    }
+
+    @Test
+    void broadcaster_namesTheSendDelayLimit_zeroTurnsItOff() {
+        assertMessage("maxSendDelay must be 100 ms to 60 s, or Duration.ZERO for no limit: PT0.05S",
+                () -> Broadcaster.builder().maxSendDelay(Duration.ofMillis(50)));
+        assertMessage("maxSendDelay must be 100 ms to 60 s", () -> Broadcaster.builder().maxSendDelay(Duration.ofMillis(-1)));
+        assertMessage("maxSendDelay must be 100 ms to 60 s", () -> Broadcaster.builder().maxSendDelay(Duration.ofSeconds(61)));
+        assertTrue(assertThrows(NullPointerException.class, () -> Broadcaster.builder().maxSendDelay(null))
+                .getMessage().contains("maxSendDelay"));
+        Broadcaster.builder().maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT).maxSendDelay(Duration.ofMillis(100))
+                .maxSendDelay(Duration.ofSeconds(60));
     }
 
     @Test

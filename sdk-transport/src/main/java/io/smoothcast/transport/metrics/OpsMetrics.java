@@ -41,6 +41,10 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_stream_sent_bytes_total, _sent_packets_total, _retransmitted_packets_total</td>
  *       <td>counter</td><td>broadcaster side</td></tr>
  *   <tr><td>smoothcast_stream_send_bytes_per_second, _target_bytes_per_second</td><td>gauge</td><td>broadcaster side</td></tr>
+ *   <tr><td>smoothcast_stream_send_delay_max_seconds</td><td>gauge</td><td>the broadcaster's own send
+ *       backlog (longest over the stream's broadcasters)</td></tr>
+ *   <tr><td>smoothcast_stream_stale_frames_dropped_total</td><td>counter</td><td>frames the broadcaster
+ *       dropped for their age, and video frames behind them</td></tr>
  *   <tr><td>smoothcast_node_viewers (node, region, stream)</td><td>gauge</td><td>concurrent viewers</td></tr>
  *   <tr><td>smoothcast_node_received_packets_total, _sent_packets_total, _dropped_packets_total (node, region)</td>
  *       <td>counter</td><td>relay traffic</td></tr>
@@ -122,6 +126,12 @@ public final class OpsMetrics {
                 tx, l -> sum(SendStreamStats::bitrateOutBps).applyAsDouble(l) / 8));
         out.add(gauge("smoothcast_stream_target_bytes_per_second", "Congestion controller's target rate.",
                 tx, l -> sum(SendStreamStats::targetBitrateBps).applyAsDouble(l) / 8));
+        out.add(gauge("smoothcast_stream_send_delay_max_seconds",
+                "Longest wait of a frame in the broadcaster (send queue and pacer) over the last 1-2 s.",
+                tx, l -> max(SendStreamStats::sendDelayMaxMs).applyAsDouble(l) / 1000));
+        out.add(counter("smoothcast_stream_stale_frames_dropped_total",
+                "Frames the broadcaster dropped for waiting longer than its send-delay limit, and video behind them.",
+                tx, sum(SendStreamStats::framesDroppedStale)));
         nodeFamilies(snapshot.nodes(), out);
         out.add(alerts(snapshot.activeAlerts()));
         return out;
@@ -281,6 +291,20 @@ public final class OpsMetrics {
                 total += field.applyAsDouble(item);
             }
             return total;
+        };
+    }
+
+    /** Largest value of the items that measured it; NaN if none did. */
+    private static <T> ToDoubleFunction<List<T>> max(ToDoubleFunction<T> field) {
+        return list -> {
+            double largest = Double.NaN;
+            for (T item : list) {
+                double v = field.applyAsDouble(item);
+                if (!Double.isNaN(v) && (Double.isNaN(largest) || v > largest)) {
+                    largest = v;
+                }
+            }
+            return largest;
         };
     }
 

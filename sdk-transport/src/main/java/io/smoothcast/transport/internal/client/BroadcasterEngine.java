@@ -16,6 +16,7 @@ import io.smoothcast.rtp.SequenceNumbers;
 import io.smoothcast.rtp.TransportCcFeedbackView;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
+import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.internal.cc.ReaderStallDetector;
 import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
@@ -133,7 +134,18 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * {@link #sendDelay}). Retransmissions and probes are not in it.
      */
     public static final int SEND_DELAY_MAX_NS = 21;
-    private static final int COUNTER_COUNT = 22;
+    /**
+     * Audio and video frames dropped whole because they were older than the send-delay limit
+     * ({@link #limitSendDelay}) when taken from the application's queue or when their first
+     * packet was to leave the pacer.
+     */
+    public static final int FRAMES_DROPPED_STALE = 22;
+    /**
+     * Video frames, not stale themselves, dropped because an earlier frame of their track was
+     * ({@link #FRAMES_DROPPED_STALE}): they refer to it, so the track waits for its next keyframe.
+     */
+    public static final int VIDEO_FRAMES_SKIPPED_TO_KEYFRAME = 23;
+    private static final int COUNTER_COUNT = 24;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -151,6 +163,11 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /** Ring of packets waiting in the pacer; covers the pacer's four classes of 1024. */
     private static final int PACED_RING = 4096;
     private static final long CONTROLLER_TICK_NS = 25_000_000L;
+    /**
+     * Smallest interval between the keyframe requests this engine raises itself after dropping
+     * stale video: the relay's default interval for the viewers' requests (200 ms).
+     */
+    private static final long STALE_KEYFRAME_REQUEST_INTERVAL_NS = 200_000_000L;
     /** Window of the send-delay maximum: long enough to catch a burst, short enough to clear after it. */
     private static final long SEND_DELAY_WINDOW_NS = 1_000_000_000L;
     private static final int FEEDBACK_SOURCE_SILENCE_MS = 60;
@@ -220,6 +237,34 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private final int[] pacedTracks = new int[PACED_RING];
     /** When the application handed in the frame of each paced original packet (its {@code send()}). */
     private final long[] pacedQueuedNs = new long[PACED_RING];
+    /** Per paced original packet: the number of its frame within its track (see {@link #frameNumbers}). */
+    private final int[] pacedFrames = new int[PACED_RING];
+    /** Per paced original packet: whether its frame is a keyframe. */
+    private final boolean[] pacedKeyframes = new boolean[PACED_RING];
+    /**
+     * Frames older than this, in ns, when taken from the application's queue or when their first
+     * packet is to leave the pacer are dropped ({@link #limitSendDelay}); 0: never.
+     */
+    private long maxSendDelayNs;
+    /** Per track: the number the next packetized frame gets. */
+    private final int[] frameNumbers;
+    /** Per track: the frame whose first packet left the pacer (or was dropped) last, -1 before any. */
+    private final int[] leavingFrames;
+    /** Per track: whether the packets of {@link #leavingFrames} are dropped. */
+    private final boolean[] droppingLeavingFrame;
+    /** Per video track: a frame was dropped, so every later one is until a keyframe leaves. */
+    private final boolean[] awaitingKeyframe;
+    /**
+     * Per track: original packets dropped in the pacer so far. The RTP sequence numbers of the
+     * packets sent after them are lowered by this many (mod 2^16), so that viewers see no gap to
+     * NACK for packets that were never sent.
+     */
+    private final int[] droppedPackets;
+    /** When this engine last asked the application for a keyframe after a stale drop. */
+    private long staleKeyframeRequestNs;
+    private boolean staleKeyframeRequested;
+    /** A request held back by {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS}, raised on a later tick. */
+    private boolean staleKeyframeRequestPending;
     /** Time from {@code send()} to each original packet leaving; published as {@link #SEND_DELAY_MAX_NS}. */
     private final WindowedMax sendDelay = new WindowedMax(SEND_DELAY_WINDOW_NS);
     /** Sent packets per track, to answer the node's NACKs with RTX. */
@@ -257,6 +302,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private int currentTrackIndex;
     /** When the frame being packetized was handed to {@code send()} (read by the packet sink). */
     private long currentQueuedNs;
+    /** The frame being packetized: its number within its track and whether it is a keyframe (read by the sink). */
+    private int currentFrame;
+    private boolean currentKeyframe;
     private final FramePacketizer.PacketSink sink;
     /** Seals frames end to end before packetizing, or null without encryption. */
     private FrameSealer sealer;
@@ -301,6 +349,12 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         this.probeTransportSequence = new long[tracks.size()];
         Arrays.fill(probeTransportSequence, -1);
         this.probedSequence = new int[tracks.size()];
+        this.frameNumbers = new int[tracks.size()];
+        this.leavingFrames = new int[tracks.size()];
+        Arrays.fill(leavingFrames, -1);
+        this.droppingLeavingFrame = new boolean[tracks.size()];
+        this.awaitingKeyframe = new boolean[tracks.size()];
+        this.droppedPackets = new int[tracks.size()];
         for (int i = 0; i < tracks.size(); i++) {
             sentPackets[i] = new RetransmissionCache(RETRANSMISSION_CACHE_PACKETS);
             tailProbes[i] = new TailLossProbe(TAIL_PROBES_PER_QUIET_PERIOD);
@@ -346,6 +400,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         pacedTransportOffsets[slot] = transportSequenceOffset;
         pacedTracks[slot] = trackIndex;
         pacedQueuedNs[slot] = currentQueuedNs;
+        pacedFrames[slot] = currentFrame;
+        pacedKeyframes[slot] = currentKeyframe;
         return true;
     }
 
@@ -368,10 +424,20 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             int slot = (int) (handle & (PACED_RING - 1));
             ByteBuf packet = pacedPackets[slot];
             pacedPackets[slot] = null;
+            int trackIndex = pacedTracks[slot];
+            if (trackIndex >= 0 && dropsLeavingPacket(slot, trackIndex, nowNs)) {
+                pacer.refundLast(); // the path's time goes to the newer frames behind it
+                packet.release();
+                droppedPackets[trackIndex]++;
+                continue;
+            }
+            if (trackIndex >= 0 && droppedPackets[trackIndex] != 0) {
+                int sequenceAt = packet.readerIndex() + 2;
+                packet.setShort(sequenceAt, packet.getUnsignedShort(sequenceAt) - droppedPackets[trackIndex]);
+            }
             long transportSequence = nextTransportSequence++;
             packet.setShort(packet.readerIndex() + pacedTransportOffsets[slot], (int) transportSequence);
             int size = packet.readableBytes();
-            int trackIndex = pacedTracks[slot];
             if (trackIndex >= 0 && tracks.get(trackIndex).hasRtx()) {
                 int sequenceNumber = RtpHeaders.sequenceNumber(packet, packet.readerIndex());
                 sentPackets[trackIndex].put(sequenceNumber, packet);
@@ -771,10 +837,16 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         boolean queued = false;
         while ((frame = frames.poll()) != null) {
             try {
-                if (supervisor.isConnected()) {
+                if (!supervisor.isConnected()) {
+                    counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
+                } else if (isStale(frame.trackIndex(), frame.keyframe(), frame.queuedNs(), nowNs)) {
+                    // it waited too long in the application's queue (a starved I/O thread)
+                } else {
                     int i = frame.trackIndex();
                     currentTrackIndex = i;
                     currentQueuedNs = frame.queuedNs();
+                    currentFrame = frameNumbers[i]++;
+                    currentKeyframe = frame.keyframe();
                     ByteBuf data = sealer == null ? frame.data() : sealer.seal(frame.data());
                     if (data != null) { // null: could not be sealed (counted by the sealer), never sent in clear
                         packetizers[i].packetize(data, rtpTimestamp(i, frame.captureTimeNs()), frame.captureTimeNtp(),
@@ -782,8 +854,6 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                         counters.increment(FRAMES_SENT);
                         queued = true;
                     }
-                } else {
-                    counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
                 }
             } finally {
                 frame.data().release();
@@ -792,6 +862,75 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         if (queued) {
             sendDue(nowNs);
         }
+    }
+
+    /**
+     * Whether the packets of a track leaving the pacer are dropped: decided once per frame, when
+     * its first packet is to leave, so a frame is sent or dropped whole.
+     */
+    private boolean dropsLeavingPacket(int slot, int trackIndex, long nowNs) {
+        if (pacedFrames[slot] != leavingFrames[trackIndex]) {
+            leavingFrames[trackIndex] = pacedFrames[slot];
+            boolean keyframe = pacedKeyframes[slot];
+            boolean drop = isStale(trackIndex, keyframe, pacedQueuedNs[slot], nowNs);
+            if (!drop && awaitingKeyframe[trackIndex]) {
+                if (keyframe) {
+                    awaitingKeyframe[trackIndex] = false;
+                } else {
+                    counters.increment(VIDEO_FRAMES_SKIPPED_TO_KEYFRAME);
+                    drop = true;
+                }
+            }
+            droppingLeavingFrame[trackIndex] = drop;
+        }
+        return droppingLeavingFrame[trackIndex];
+    }
+
+    /**
+     * Whether an audio or video frame handed in at {@code queuedNs} is older than the send-delay
+     * limit; if so it is counted, and a video track waits for a keyframe, asked of the
+     * application. Messages are never stale: the application decides what they are worth.
+     * Frames wait in order, so every frame of the track older than this one is stale as well.
+     */
+    private boolean isStale(int trackIndex, boolean keyframe, long queuedNs, long nowNs) {
+        MediaKind kind = tracks.get(trackIndex).kind();
+        if (maxSendDelayNs == 0 || kind == MediaKind.DATA || nowNs - queuedNs - maxSendDelayNs <= 0) {
+            return false;
+        }
+        counters.increment(FRAMES_DROPPED_STALE);
+        if (kind == MediaKind.VIDEO && (!awaitingKeyframe[trackIndex] || keyframe)) {
+            // a new episode, or the keyframe that would have ended it is lost too
+            awaitingKeyframe[trackIndex] = true;
+            requestKeyframe(nowNs);
+        }
+        return true;
+    }
+
+    /** Asks the application for a keyframe, at most once per {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS}. */
+    private void requestKeyframe(long nowNs) {
+        if (staleKeyframeRequested && nowNs - staleKeyframeRequestNs < STALE_KEYFRAME_REQUEST_INTERVAL_NS) {
+            staleKeyframeRequestPending = true;
+            return;
+        }
+        staleKeyframeRequested = true;
+        staleKeyframeRequestNs = nowNs;
+        staleKeyframeRequestPending = false;
+        listener.onKeyframeRequested();
+    }
+
+    /**
+     * Drops, from now on, audio and video frames older than {@code maxDelayNs} when taken from the
+     * application's queue or when their first packet is to leave the pacer (a video drop makes
+     * its track skip to the next keyframe and asks the application for one); call before
+     * {@link #start}.
+     *
+     * @param maxDelayNs the limit in ns, &gt; 0, or 0 to send every frame however late
+     */
+    public void limitSendDelay(long maxDelayNs) {
+        if (maxDelayNs < 0) {
+            throw new IllegalArgumentException("maxDelayNs must be >= 0: " + maxDelayNs);
+        }
+        this.maxSendDelayNs = maxDelayNs;
     }
 
     /** Every entry point of this thread: a gap before it means the thread was stalled and sent nothing. */
@@ -826,6 +965,15 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             lastControllerTickNs = nowNs;
             controller.onTick(nowNs);
             updateTarget(nowNs);
+        }
+        if (staleKeyframeRequestPending) {
+            staleKeyframeRequestPending = false;
+            for (boolean awaiting : awaitingKeyframe) {
+                if (awaiting) { // still needed: no keyframe has ended the episode since
+                    requestKeyframe(nowNs);
+                    break;
+                }
+            }
         }
         probeQuietTails(nowNs);
     }

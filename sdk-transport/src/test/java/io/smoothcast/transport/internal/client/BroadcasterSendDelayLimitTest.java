@@ -1,0 +1,288 @@
+package io.smoothcast.transport.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.smoothcast.cc.CongestionController;
+import io.smoothcast.cc.Pacer;
+import io.smoothcast.rtp.NtpTime;
+import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.transport.ConnectionState;
+import io.smoothcast.transport.FailoverPolicy;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.DatagramKind;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The send-delay limit ({@link BroadcasterEngine#limitSendDelay}) in virtual time: an application
+ * that hands in more than the pacer sends (2 Mbps of video into 400 kbps x 2.5), one that does
+ * not, a starved I/O thread, and what audio and messages get.
+ */
+class BroadcasterSendDelayLimitTest {
+
+    private static final InetSocketAddress NODE = new InetSocketAddress("127.0.0.1", 7000);
+    private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
+    private static final Track AUDIO = new Track(0x2000, 0, 111, 0, MediaKind.AUDIO, 0, 48_000, 64_000);
+    private static final Track DATA = new Track(0x3000, 0x3001, 98, 99, MediaKind.DATA, 0, 1000, 16_000);
+    private static final int VIDEO_TRACK = 0;
+    private static final int AUDIO_TRACK = 1;
+    private static final int DATA_TRACK = 2;
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long LIMIT_NS = 400 * MS;
+    /** One video frame every 33 ms: 90 kHz ticks between two frames. */
+    private static final int FRAME_TICKS = 33 * 90;
+
+    private final RecordingSender out = new RecordingSender();
+    private final Queue<OutgoingFrame> frames = new ArrayBlockingQueue<>(256);
+    /** Keyframe requests the engine raised. */
+    private int keyframeRequests;
+    /** The application's encoder: the next video frame is a keyframe. */
+    private boolean keyframeWanted = true;
+    private final BroadcasterEngine engine = new BroadcasterEngine(out, List.of(NODE), 1L,
+            new ControlMessage.Publish("show", List.of(VIDEO, AUDIO, DATA)), FailoverPolicy.defaults(), frames,
+            new BroadcasterEngine.Listener() {
+                @Override
+                public void onStateChanged(ConnectionState state, String reason) {
+                }
+
+                @Override
+                public void onKeyframeRequested() {
+                    keyframeRequests++;
+                    keyframeWanted = true;
+                }
+
+                @Override
+                public void onTargetBitrate(long bitrateBps) {
+                }
+
+                @Override
+                public void wakeIn(long delayNs) {
+                }
+            }, 3L,
+            CongestionController.builder().startBitrateBps(400_000).initialProbing(false).build(),
+            Pacer.builder().initialTargetBitrateBps(400_000).burstNs(0).build(), null);
+    private long nowNs = 1_000 * MS;
+    /** RTP packets sent, by track. */
+    private final List<RtpPacketView> videoSent = new ArrayList<>();
+    private final List<RtpPacketView> audioSent = new ArrayList<>();
+    private final List<RtpPacketView> dataSent = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        engine.close(nowNs);
+    }
+
+    private void connect() {
+        engine.start(nowNs);
+        receive(out.replyToLast(new ControlMessage.HelloAck(1, 500, 5000, 9)));
+        receive(out.replyToLast(new ControlMessage.PublishAck("show")));
+        out.drain();
+    }
+
+    private void receive(byte[] bytes) {
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        engine.onDatagram(buf, NODE, nowNs);
+        buf.release();
+    }
+
+    private void queue(int track, int bytes, boolean keyframe) {
+        frames.add(new OutgoingFrame(track, Unpooled.wrappedBuffer(new byte[bytes]), nowNs, NtpTime.UNKNOWN, keyframe,
+                nowNs));
+    }
+
+    /**
+     * Hands in a video frame of {@code videoBytes} every 33 ms (a keyframe when one was asked
+     * for), and, when {@code withAudioAndMessages}, a 160-byte audio frame every 20 ms and a
+     * 100-byte message every 100 ms, for {@code durationMs}; the I/O thread drains the queue when
+     * frames arrive and wakes every millisecond. Returns the send-delay figure, ms, every 500 ms.
+     */
+    private List<Long> run(int videoBytes, long durationMs, boolean withAudioAndMessages) {
+        List<Long> delaysMs = new ArrayList<>();
+        for (long t = 0; t < durationMs; t++) {
+            if (t % 33 == 0) {
+                queue(VIDEO_TRACK, videoBytes, keyframeWanted);
+                keyframeWanted = false;
+            }
+            if (withAudioAndMessages && t % 20 == 0) {
+                queue(AUDIO_TRACK, 160, false);
+            }
+            if (withAudioAndMessages && t % 100 == 0) {
+                queue(DATA_TRACK, 100, false);
+            }
+            engine.drain(nowNs);
+            nowNs += MS;
+            engine.onWake(nowNs);
+            collect();
+            if ((t + 1) % 500 == 0) {
+                delaysMs.add(engine.counters().get(BroadcasterEngine.SEND_DELAY_MAX_NS) / MS);
+            }
+        }
+        return delaysMs;
+    }
+
+    private void collect() {
+        for (RecordingSender.Sent sent : out.drain()) {
+            if (DatagramKind.classify(Unpooled.wrappedBuffer(sent.bytes())) != DatagramKind.RTP) {
+                continue;
+            }
+            RtpPacketView view = new RtpPacketView();
+            view.wrap(sent.bytes(), 0, sent.bytes().length);
+            if (view.ssrc() == VIDEO.ssrc()) {
+                videoSent.add(view);
+            } else if (view.ssrc() == AUDIO.ssrc()) {
+                audioSent.add(view);
+            } else if (view.ssrc() == DATA.ssrc()) {
+                dataSent.add(view);
+            }
+        }
+    }
+
+    private static boolean startsFrame(RtpPacketView packet) {
+        return (packet.buffer()[packet.payloadOffset()] & GenericPayload.START) != 0;
+    }
+
+    private static boolean isKeyframe(RtpPacketView packet) {
+        return (packet.buffer()[packet.payloadOffset()] & GenericPayload.KEYFRAME) != 0;
+    }
+
+    @Test
+    void withoutTheLimit_paceBelowTheSource_theBacklogGrowsPastTheLimit_nothingIsDropped() {
+        connect();
+        List<Long> delaysMs = run(8_333, 4_000, false);
+        assertTrue(delaysMs.get(delaysMs.size() - 1) > 2 * LIMIT_NS / MS, "old behaviour: " + delaysMs);
+        assertEquals(0, engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE));
+        assertEquals(0, keyframeRequests);
+    }
+
+    @Test
+    void paceBelowTheSource_delayStaysNearTheLimit_framesDroppedWhole_keyframeAfterEachDrop_oneRequestPerEpisode() {
+        engine.limitSendDelay(LIMIT_NS);
+        connect();
+        List<Long> delaysMs = run(8_333, 4_000, false);
+
+        for (int i = 1; i < delaysMs.size(); i++) {
+            // the first packet leaves within the limit; the frame's last one up to a frame's
+            // transmission later (8.3 kB at 1 Mbps: 67 ms)
+            assertTrue(delaysMs.get(i) <= LIMIT_NS / MS + 80, "send delay bounded: " + delaysMs);
+        }
+        long stale = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE);
+        long skipped = engine.counters().get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME);
+        assertTrue(stale > 0, "frames dropped for their age");
+
+        // Frames arrive whole (every sent frame has all its packets, ending in the marker), RTP
+        // sequence numbers have no gap, and after every gap in the frames the first one sent is a
+        // keyframe; one keyframe request per such episode.
+        int packetsPerFrame = -1;
+        int inFrame = 0;
+        int episodes = 0;
+        int previousTimestamp = Integer.MIN_VALUE;
+        int framesSent = 0;
+        for (int i = 0; i < videoSent.size(); i++) {
+            RtpPacketView p = videoSent.get(i);
+            if (i > 0) {
+                assertEquals((videoSent.get(i - 1).sequenceNumber() + 1) & 0xFFFF, p.sequenceNumber(),
+                        "no sequence gap at packet " + i);
+            }
+            if (startsFrame(p)) {
+                assertEquals(0, inFrame, "a frame cut at packet " + i);
+                framesSent++;
+                if (previousTimestamp != Integer.MIN_VALUE && p.timestamp() - previousTimestamp > FRAME_TICKS + 90) {
+                    episodes++;
+                    assertTrue(isKeyframe(p), "the first frame after a drop is a keyframe, packet " + i);
+                }
+                previousTimestamp = p.timestamp();
+            }
+            inFrame++;
+            if (p.marker()) {
+                if (packetsPerFrame < 0) {
+                    packetsPerFrame = inFrame;
+                }
+                assertEquals(packetsPerFrame, inFrame, "every frame whole");
+                inFrame = 0;
+            }
+        }
+        assertTrue(episodes > 0, "frames were skipped");
+        // the first keyframe request is the application's own start (keyframeWanted), not counted
+        assertEquals(episodes, keyframeRequests, "one request per episode, " + episodes + " episodes");
+        int handedIn = 4_000 / 33 + 1;
+        assertTrue(framesSent + stale + skipped >= handedIn - 20, "every frame accounted for: sent " + framesSent
+                + ", stale " + stale + ", skipped " + skipped + " of " + handedIn);
+    }
+
+    @Test
+    void paceAboveTheSource_nothingDropped() {
+        engine.limitSendDelay(LIMIT_NS);
+        connect();
+        run(833, 4_000, true);
+        assertEquals(0, engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE));
+        assertEquals(0, engine.counters().get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME));
+        assertEquals(0, keyframeRequests);
+        assertEquals(4_000 / 33 + 1, videoSent.size());
+    }
+
+    @Test
+    void starvedIoThread_staleAudioDroppedAlone_staleVideoSkipsToAKeyframe_messagesAllSent() {
+        engine.limitSendDelay(LIMIT_NS);
+        connect();
+        run(833, 200, true);
+        for (int i = 0; i < 20; i++) { // the pacer empties
+            nowNs += MS;
+            engine.onWake(nowNs);
+            collect();
+        }
+        int audioBefore = audioSent.size();
+        int dataBefore = dataSent.size();
+        // The I/O thread does not run for 1.5 s: the application keeps handing frames in.
+        for (long t = 0; t < 1_500; t++) {
+            if (t % 33 == 0) {
+                queue(VIDEO_TRACK, 833, false);
+            }
+            if (t % 20 == 0) {
+                queue(AUDIO_TRACK, 160, false);
+            }
+            if (t % 100 == 0) {
+                queue(DATA_TRACK, 100, false);
+            }
+            nowNs += MS;
+        }
+        // Then it runs again (and the application answers the keyframe request).
+        run(833, 1_000, true);
+
+        // Audio handed in more than 400 ms before the thread woke up is dropped (55 of 75); the
+        // rest is sent and no later audio frame is lost.
+        long staleAudio = 1_100 / 20;
+        int audioAfter = audioSent.size() - audioBefore;
+        assertEquals(75 - staleAudio + 1_000 / 20, audioAfter, "audio sent after the stall");
+        // Messages are never dropped for their age.
+        assertEquals(15 + 10, dataSent.size() - dataBefore);
+        // Video: the 34 frames over 400 ms old are dropped at the drain, and the next one as its
+        // first packet is to leave (it waits behind the backlog's audio, messages and 12 other
+        // frames); the younger ones, and the first frame handed in after the stall, are skipped
+        // until the keyframe the engine asked for (once).
+        long staleVideo = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE) - staleAudio;
+        long skipped = engine.counters().get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME);
+        assertEquals(35, staleVideo);
+        assertEquals(1_500 / 33 + 1 + 1, staleVideo + skipped, "every frame of the stall, and the next, dropped");
+        assertEquals(1, keyframeRequests);
+        RtpPacketView firstAfter = null;
+        for (RtpPacketView p : videoSent) {
+            if (p.timestamp() > videoSent.get(0).timestamp() + 300 * 90) {
+                firstAfter = p;
+                break;
+            }
+        }
+        assertTrue(firstAfter != null && isKeyframe(firstAfter), "video resumes with a keyframe");
+    }
+}
