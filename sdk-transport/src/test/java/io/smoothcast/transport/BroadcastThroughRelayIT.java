@@ -310,9 +310,13 @@ class BroadcastThroughRelayIT {
             FailoverPolicy failover) throws InterruptedException {
         CountDownLatch connected = new CountDownLatch(1);
         // The synthetic source sends about 2.4 Mbps whatever the target: keep the controller above
-        // it, so frames never wait in the pacer (rate adaptation has its own test).
+        // it, so frames never wait in the pacer (rate adaptation has its own test). These tests
+        // count every frame the network could lose, so a starved I/O thread on a loaded host
+        // must not turn into frames the broadcaster chose to drop (the send-delay limit has its
+        // own tests, BroadcasterSendDelayLimitTest).
         Broadcaster broadcaster = Broadcaster.builder().node(node).streamId("it-show")
                 .bitrateLimits(4_000_000, 5_000_000, 8_000_000).failover(failover)
+                .maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
                 .listener(new BroadcasterListener() {
                     @Override
                     public void onStateChanged(ConnectionState state, String reason) {

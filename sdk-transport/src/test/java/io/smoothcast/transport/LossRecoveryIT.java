@@ -123,6 +123,7 @@ class LossRecoveryIT {
                         // (about 2.4 Mbps), so the controller is kept above it; otherwise a back-off
                         // under machine load queues frames in the pacer past the playout delay.
                         .bitrateLimits(4_000_000, 5_000_000, 8_000_000)
+                        .maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT) // counts every frame, as connectedBroadcaster
                         .listener(new BroadcasterListener() {
                             @Override
                             public void onStateChanged(ConnectionState state, String reason) {
