@@ -487,8 +487,10 @@ public final class RelayEngine implements DatagramReceiver {
      * thread at once (a burst of NACK answers then cannot fill the lane's ring).
      *
      * @param packet the packet; ownership passes to the sender
+     * @return false if the lane dropped it (counted here, in {@link RelayCounter#FAN_OUT_LANE_BEHIND}
+     *     only: the caller does not count it as sent)
      */
-    void sendOwnedToSubscriber(RelaySession session, ByteBuf packet, int transportOffset, long nowNs) {
+    boolean sendOwnedToSubscriber(RelaySession session, ByteBuf packet, int transportOffset, long nowNs) {
         if (transportOffset != TransportSequenceExtension.NOT_FOUND) {
             downlinkOf(session).stamp(packet, transportOffset, nowNs);
         }
@@ -496,7 +498,9 @@ public final class RelayEngine implements DatagramReceiver {
             out.send(packet, session.address);
         } else if (!lanes.sendOwned(session.lane, packet, session.address)) {
             counters.increment(RelayCounter.FAN_OUT_LANE_BEHIND);
+            return false;
         }
+        return true;
     }
 
     /** The session's downlink, created with its first renumbered packet. */
@@ -589,8 +593,9 @@ public final class RelayEngine implements DatagramReceiver {
             }
             padding.nextRtxSequence = (padding.nextRtxSequence + 1) & 0xFFFF;
             dueBytes -= rtx.readableBytes();
-            sendOwnedToSubscriber(session, rtx, transportOffset, nowNs);
-            counters.increment(RelayCounter.DOWNLINK_PROBE_PADDING_PACKETS);
+            if (sendOwnedToSubscriber(session, rtx, transportOffset, nowNs)) {
+                counters.increment(RelayCounter.DOWNLINK_PROBE_PADDING_PACKETS);
+            }
         }
     }
 
