@@ -1082,75 +1082,74 @@ class RelayEngineTest {
         }
     }
 
-    /** An edge whose VIEWER_1 subscribed to "show": the edge has sent its HELLO to {@code origin}. */
-    private RelayEngine edgeWithViewer(InetSocketAddress origin, RecordingSender edgeOut, RelayCounters edgeCounters) {
-        RelayEngine edge = new RelayEngine(new RelayConfig(NODE_ID, 500, 5000, 64, 200, 100, 100, origin),
-                edgeOut, edgeCounters);
-        for (ControlMessage message : List.of(new ControlMessage.Hello(1, 500), new ControlMessage.Subscribe("show", 2, 0))) {
-            ByteBuf buf = Unpooled.wrappedBuffer(RecordingSender.controlDatagram(1, message));
-            edge.onDatagram(buf, VIEWER_1, nowNs);
+    /** An edge node of the origin at port 7000, whose VIEWER_1 subscribed to "show": its HELLO to the origin is out. */
+    private final class Edge implements AutoCloseable {
+        final InetSocketAddress origin = address(7000);
+        final RecordingSender out = new RecordingSender();
+        final RelayCounters counters = new RelayCounters();
+        final RelayEngine engine = new RelayEngine(new RelayConfig(NODE_ID, 500, 5000, 64, 200, 100, 100, origin),
+                out, counters);
+
+        Edge() {
+            for (ControlMessage message : List.of(new ControlMessage.Hello(1, 500), new ControlMessage.Subscribe("show", 2, 0))) {
+                receive(RecordingSender.controlDatagram(1, message), VIEWER_1);
+            }
+        }
+
+        void receive(byte[] datagram, InetSocketAddress from) {
+            ByteBuf buf = Unpooled.wrappedBuffer(datagram);
+            engine.onDatagram(buf, from, nowNs);
             buf.release();
         }
-        return edge;
-    }
 
-    private void answerLast(RelayEngine edge, RecordingSender edgeOut, InetSocketAddress origin, ControlMessage answer) {
-        ByteBuf buf = Unpooled.wrappedBuffer(edgeOut.replyToLast(origin, answer));
-        edgeOut.drain();
-        edge.onDatagram(buf, origin, nowNs);
-        buf.release();
+        /** The origin's answer to the edge's last datagram to it. */
+        void originAnswers(ControlMessage answer) {
+            byte[] datagram = out.replyToLast(origin, answer);
+            out.drain();
+            receive(datagram, origin);
+        }
+
+        @Override
+        public void close() {
+            engine.close();
+        }
     }
 
     @Test
     void cascade_upstreamRefusesTheSubscription_viewerToldNoTracks_repeatedFromTheRefusal() {
-        InetSocketAddress origin = address(7000);
-        RecordingSender edgeOut = new RecordingSender();
-        RelayCounters edgeCounters = new RelayCounters();
-        RelayEngine edge = edgeWithViewer(origin, edgeOut, edgeCounters);
-        try {
-            answerLast(edge, edgeOut, origin, new ControlMessage.HelloAck(1, 500, 5000, 9));
+        try (Edge edge = new Edge()) {
+            edge.originAnswers(new ControlMessage.HelloAck(1, 500, 5000, 9));
             nowNs += TimeUnit.MILLISECONDS.toNanos(70); // the refusal comes between two ticks
-            answerLast(edge, edgeOut, origin, new ControlMessage.Error(ErrorCode.FORBIDDEN.value(),
+            edge.originAnswers(new ControlMessage.Error(ErrorCode.FORBIDDEN.value(),
                     ControlMessage.SUBSCRIBE, "no"));
             ControlMessage.StreamInfo none = new ControlMessage.StreamInfo("show", List.of());
-            assertEquals(none, decode(edgeOut.to(VIEWER_1).get(0).bytes()).message());
-            assertEquals(1, edgeCounters.get(RelayCounter.UPSTREAM_FAILURES));
-            assertEquals(0, edgeCounters.get(RelayCounter.UPSTREAM_STREAMS));
-            edgeOut.drain();
-            assertEquals(List.of(200L, 600L, 1400L), streamInfoTimesMs(edge, edgeOut, VIEWER_1, none, 2000),
+            assertEquals(none, decode(edge.out.to(VIEWER_1).get(0).bytes()).message());
+            assertEquals(1, edge.counters.get(RelayCounter.UPSTREAM_FAILURES));
+            assertEquals(0, edge.counters.get(RelayCounter.UPSTREAM_STREAMS));
+            edge.out.drain();
+            assertEquals(List.of(200L, 600L, 1400L), streamInfoTimesMs(edge.engine, edge.out, VIEWER_1, none, 2000),
                     "repeats timed from the refusal's datagram");
-        } finally {
-            edge.close();
         }
     }
 
     @Test
     void cascade_upstreamNeverAnswers_viewerToldNoTracks_repeatedFromTheTickThatGaveUp() {
-        InetSocketAddress origin = address(7000);
-        RecordingSender edgeOut = new RecordingSender();
-        RelayCounters edgeCounters = new RelayCounters();
-        RelayEngine edge = edgeWithViewer(origin, edgeOut, edgeCounters);
-        try {
+        try (Edge edge = new Edge()) {
             // The viewer keeps its session alive while the edge retries (the give-up takes 6.2 s).
-            for (int tick = 1; edgeCounters.get(RelayCounter.UPSTREAM_FAILURES) == 0; tick++) {
+            for (int tick = 1; edge.counters.get(RelayCounter.UPSTREAM_FAILURES) == 0; tick++) {
                 assertTrue(tick < 1000, "the edge gave up on the silent origin");
-                edgeOut.drain();
+                edge.out.drain();
                 nowNs += TimeUnit.MILLISECONDS.toNanos(20);
                 if (tick % 50 == 0) {
-                    ByteBuf keepalive = Unpooled.wrappedBuffer(
-                            RecordingSender.controlDatagram(0, new ControlMessage.Keepalive(tick)));
-                    edge.onDatagram(keepalive, VIEWER_1, nowNs);
-                    keepalive.release();
+                    edge.receive(RecordingSender.controlDatagram(0, new ControlMessage.Keepalive(tick)), VIEWER_1);
                 }
-                edge.onTick(nowNs);
+                edge.engine.onTick(nowNs);
             }
             ControlMessage.StreamInfo none = new ControlMessage.StreamInfo("show", List.of());
-            assertEquals(none, decode(edgeOut.to(VIEWER_1).get(0).bytes()).message());
-            edgeOut.drain();
-            assertEquals(List.of(200L, 600L, 1400L), streamInfoTimesMs(edge, edgeOut, VIEWER_1, none, 2000));
-            assertEquals(0, edgeCounters.get(RelayCounter.UPSTREAM_STREAMS));
-        } finally {
-            edge.close();
+            assertEquals(none, decode(edge.out.to(VIEWER_1).get(0).bytes()).message());
+            edge.out.drain();
+            assertEquals(List.of(200L, 600L, 1400L), streamInfoTimesMs(edge.engine, edge.out, VIEWER_1, none, 2000));
+            assertEquals(0, edge.counters.get(RelayCounter.UPSTREAM_STREAMS));
         }
     }
 
@@ -1167,25 +1166,19 @@ class RelayEngineTest {
      */
     @Test
     void cascade_restartedOrigin_sameTracksAgain_theEdgeAsksForAKeyframe() {
-        InetSocketAddress origin = address(7000);
-        RecordingSender edgeOut = new RecordingSender();
-        RelayCounters edgeCounters = new RelayCounters();
-        RelayEngine edge = edgeWithViewer(origin, edgeOut, edgeCounters);
-        try {
-            answerLast(edge, edgeOut, origin, new ControlMessage.HelloAck(1, 500, 5000, 9));
-            answerLast(edge, edgeOut, origin, new ControlMessage.SubscribeAck("show", List.of(VIDEO_LOW)));
-            assertTrue(edgeOut.to(origin).stream().anyMatch(s -> isPli(s.bytes())), "the first keyframe request");
-            edgeOut.drain();
+        try (Edge edge = new Edge()) {
+            edge.originAnswers(new ControlMessage.HelloAck(1, 500, 5000, 9));
+            edge.originAnswers(new ControlMessage.SubscribeAck("show", List.of(VIDEO_LOW)));
+            assertTrue(edge.out.to(edge.origin).stream().anyMatch(s -> isPli(s.bytes())), "the first keyframe request");
+            edge.out.drain();
             nowNs += TimeUnit.MILLISECONDS.toNanos(600);
-            edge.onTick(nowNs); // a keepalive: the restarted origin does not know the session
-            answerLast(edge, edgeOut, origin, new ControlMessage.Error(ErrorCode.NOT_JOINED.value(),
+            edge.engine.onTick(nowNs); // a keepalive: the restarted origin does not know the session
+            edge.originAnswers(new ControlMessage.Error(ErrorCode.NOT_JOINED.value(),
                     ControlMessage.KEEPALIVE, ""));
-            answerLast(edge, edgeOut, origin, new ControlMessage.HelloAck(1, 500, 5000, 9));
-            answerLast(edge, edgeOut, origin, new ControlMessage.SubscribeAck("show", List.of(VIDEO_LOW)));
-            assertTrue(edgeOut.to(origin).stream().anyMatch(s -> isPli(s.bytes())),
+            edge.originAnswers(new ControlMessage.HelloAck(1, 500, 5000, 9));
+            edge.originAnswers(new ControlMessage.SubscribeAck("show", List.of(VIDEO_LOW)));
+            assertTrue(edge.out.to(edge.origin).stream().anyMatch(s -> isPli(s.bytes())),
                     "the same tracks from a restarted origin: a keyframe for the viewer");
-        } finally {
-            edge.close();
         }
     }
 
