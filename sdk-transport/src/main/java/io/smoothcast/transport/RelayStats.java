@@ -163,7 +163,10 @@ public final class RelayStats {
         return get(RelayCounter.NACKED_PACKETS);
     }
 
-    /** @return RTX packets sent in answer to NACKs */
+    /**
+     * @return RTX packets sent in answer to NACKs; those dropped because the subscriber's fan-out
+     *     thread was behind are counted in {@link #fanOutLaneDropped()} instead
+     */
     public long retransmissionsSent() {
         return get(RelayCounter.RTX_SENT);
     }
@@ -374,7 +377,9 @@ public final class RelayStats {
     }
 
     /**
-     * Copies of forwarded packets, and RTX for the same subscribers, dropped because the fan-out
+     * Copies of forwarded packets, and RTX for the same subscribers (NACK answers, tail probes,
+     * probe padding: then not counted as sent in {@link #retransmissionsSent()},
+     * {@link #tailProbesSent()} or {@link #downlinkProbePaddingPackets()}), dropped because the fan-out
      * thread of their subscriber had fallen 64 packets behind (see
      * {@link RelayNode.Builder#fanOutThreads}); 0 with one fan-out thread. They are dropped rather than sent by another thread so that no subscriber's packets
      * are reordered; the subscriber gets them back by NACK, as after any loss.

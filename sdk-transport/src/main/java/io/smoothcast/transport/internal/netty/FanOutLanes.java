@@ -197,15 +197,17 @@ public final class FanOutLanes {
 
     /**
      * Whether a remote lane still holds copies handed to it: its thread has not finished the
-     * newest batch (batches run in the order they were handed over, so then none is left). The
-     * answer can only turn false meanwhile, as the owner alone hands batches over. Owning thread
-     * only.
+     * newest batch (batches run in the order they were handed over, so then none is left), or
+     * has finished it but some of its writes still wait in the lane channel's outbound buffer
+     * because the socket was full (EAGAIN), to leave when it drains. A packet the owner sent
+     * from its own socket meanwhile would overtake them. The answer can only turn false
+     * meanwhile, as the owner alone hands batches over. Owning thread only; no allocation.
      *
      * @param lane 1 to {@code laneCount() - 1}
      */
     public boolean holdsCopies(int lane) {
         Lane l = remote[lane - 1];
-        return l.ring[(l.next + BATCHES_PER_LANE - 1) % BATCHES_PER_LANE].busy;
+        return l.ring[(l.next + BATCHES_PER_LANE - 1) % BATCHES_PER_LANE].busy || l.sender.hasQueuedWrites();
     }
 
     /**

@@ -181,7 +181,9 @@ final class FeedbackHandler {
      * @param refusedAs where a refusal by the budget is counted: {@link
      *     RelayCounter#NACK_RETRANSMISSIONS_LIMITED} or {@link RelayCounter#TAIL_PROBES_LIMITED}
      * @return whether it was sent; a packet that cannot be made RTX is counted in
-     *     {@link RelayCounter#RTX_BUILD_FAILED}
+     *     {@link RelayCounter#RTX_BUILD_FAILED}, one its fan-out lane dropped in
+     *     {@link RelayCounter#FAN_OUT_LANE_BEHIND} (its budget and numbers stay used, as for an
+     *     RTX lost on the way)
      */
     boolean sendRtx(RelaySession session, RelayTrack track, ByteBuf original, RelayCounter refusedAs, long nowNs) {
         int rtxBytes = original.readableBytes() + 2; // RFC 4588: the original sequence number in front
@@ -201,9 +203,8 @@ final class FeedbackHandler {
         session.retransmissions.record(rtxBytes, nowNs);
         track.nextRtxSequence = (track.nextRtxSequence + 1) & 0xFFFF;
         // RTX keeps the original's extensions: it gets the session's own transport-wide number.
-        engine.sendOwnedToSubscriber(session, rtx, TransportSequenceExtension.offsetOf(rtx, rtx.readerIndex(),
+        return engine.sendOwnedToSubscriber(session, rtx, TransportSequenceExtension.offsetOf(rtx, rtx.readerIndex(),
                 rtx.readableBytes(), RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID), nowNs);
-        return true;
     }
 
     /**

@@ -49,7 +49,10 @@ public enum RelayCounter {
      * budget refused are {@link #TAIL_PROBES_LIMITED}, not here.
      */
     NACK_RETRANSMISSIONS_LIMITED,
-    /** RTX packets sent in answer to NACKs. */
+    /**
+     * RTX packets sent in answer to NACKs; one a fan-out lane behind dropped is
+     * {@link #FAN_OUT_LANE_BEHIND} instead.
+     */
     RTX_SENT,
     /**
      * NACKed packets that were no longer (or never) in the cache. A cached packet that could not
@@ -135,8 +138,9 @@ public enum RelayCounter {
      */
     NACKS_BEFORE_LAYER_START,
     /**
-     * Copies, and RTX the node built (NACK answers, tail probes, probe padding, already counted
-     * as sent in their own counters), dropped because the fan-out thread of their subscriber was
+     * Copies, and RTX the node built (NACK answers, tail probes, probe padding, then not counted
+     * as sent in {@link #RTX_SENT}, {@link #TAIL_PROBES_SENT} or
+     * {@link #DOWNLINK_PROBE_PADDING_PACKETS}), dropped because the fan-out thread of their subscriber was
      * {@link io.smoothcast.transport.internal.netty.FanOutLanes#BATCHES_PER_LANE} packets behind
      * (or, at shutdown, refused them). Not sent from the engine's own thread instead: it would
      * overtake the subscriber's older copies still waiting in the lane.

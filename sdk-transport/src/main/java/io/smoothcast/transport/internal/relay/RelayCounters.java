@@ -1,30 +1,29 @@
 package io.smoothcast.transport.internal.relay;
 
-import java.util.concurrent.atomic.AtomicLongArray;
+import io.smoothcast.transport.internal.SingleWriterCounters;
 
 /**
- * Counters written by the relay's single I/O thread and read by any thread. A single writer
- * needs no atomic read-modify-write: a plain read and an ordered ({@code lazySet}, release) store
- * is enough for readers to see every update in order, and costs no fence on x86.
+ * The relay's counters, written by its single I/O thread and read by any thread: a
+ * {@link SingleWriterCounters} indexed by {@link RelayCounter}, so that callers name a counter
+ * instead of passing a bare index.
  *
  * <p>Thread-safety: {@link #increment}, {@link #add} and {@link #set} only on the owning I/O
  * thread; {@link #get} from any thread.
  */
 public final class RelayCounters {
 
-    private final AtomicLongArray values = new AtomicLongArray(RelayCounter.values().length);
+    private final SingleWriterCounters values = new SingleWriterCounters(RelayCounter.values().length);
 
     void increment(RelayCounter counter) {
-        add(counter, 1);
+        values.increment(counter.ordinal());
     }
 
     void add(RelayCounter counter, long delta) {
-        int i = counter.ordinal();
-        values.lazySet(i, values.get(i) + delta);
+        values.add(counter.ordinal(), delta);
     }
 
     void set(RelayCounter counter, long value) {
-        values.lazySet(counter.ordinal(), value);
+        values.set(counter.ordinal(), value);
     }
 
     /**

@@ -102,8 +102,6 @@ public final class RelayEngine implements DatagramReceiver {
      * are reported to them as such.
      */
     private final ReaderStallDetector threadStalls = new ReaderStallDetector();
-    /** The time of the datagram or tick being handled (set first thing by {@link #onThreadEvent}). */
-    private long eventNs;
     private long loadWindowStartNs;
     private boolean loadWindowStarted;
     private long loadWindowStartPackets;
@@ -487,8 +485,10 @@ public final class RelayEngine implements DatagramReceiver {
      * thread at once (a burst of NACK answers then cannot fill the lane's ring).
      *
      * @param packet the packet; ownership passes to the sender
+     * @return false if the lane dropped it (counted here, in {@link RelayCounter#FAN_OUT_LANE_BEHIND}
+     *     only: the caller does not count it as sent)
      */
-    void sendOwnedToSubscriber(RelaySession session, ByteBuf packet, int transportOffset, long nowNs) {
+    boolean sendOwnedToSubscriber(RelaySession session, ByteBuf packet, int transportOffset, long nowNs) {
         if (transportOffset != TransportSequenceExtension.NOT_FOUND) {
             downlinkOf(session).stamp(packet, transportOffset, nowNs);
         }
@@ -496,7 +496,9 @@ public final class RelayEngine implements DatagramReceiver {
             out.send(packet, session.address);
         } else if (!lanes.sendOwned(session.lane, packet, session.address)) {
             counters.increment(RelayCounter.FAN_OUT_LANE_BEHIND);
+            return false;
         }
+        return true;
     }
 
     /** The session's downlink, created with its first renumbered packet. */
@@ -589,8 +591,9 @@ public final class RelayEngine implements DatagramReceiver {
             }
             padding.nextRtxSequence = (padding.nextRtxSequence + 1) & 0xFFFF;
             dueBytes -= rtx.readableBytes();
-            sendOwnedToSubscriber(session, rtx, transportOffset, nowNs);
-            counters.increment(RelayCounter.DOWNLINK_PROBE_PADDING_PACKETS);
+            if (sendOwnedToSubscriber(session, rtx, transportOffset, nowNs)) {
+                counters.increment(RelayCounter.DOWNLINK_PROBE_PADDING_PACKETS);
+            }
         }
     }
 
@@ -633,6 +636,9 @@ public final class RelayEngine implements DatagramReceiver {
                     UpstreamLink link = upstreamLinks.get(i);
                     if (link.control.concerns(result, link.stream.streamId)) {
                         link.control.onControl(result, nowNs);
+                        if (link.failed) {
+                            upstreamFailed(link, nowNs);
+                        }
                         return;
                     }
                 }
@@ -728,18 +734,23 @@ public final class RelayEngine implements DatagramReceiver {
             return; // the upstream node's repeat of a list this node already has and announced
         }
         replaceTracks(stream, tracks);
-        announce(stream);
+        announce(stream, nowNs);
         if (!tracks.isEmpty() && !stream.subscribers.isEmpty()) {
             requestKeyframeForVideo(stream, nowNs);
         }
     }
 
-    /** The upstream node refused or never answered: local subscribers keep waiting. */
-    void upstreamFailed(UpstreamLink link, String reason) {
+    /**
+     * The upstream node refused or never answered (the link's conversation has stopped): local
+     * subscribers keep waiting. Called after the {@code onControl} or {@code onTick} call that
+     * stopped it, which reports it through {@link UpstreamLink#failed} since the conversation
+     * tells its failure without the time.
+     */
+    private void upstreamFailed(UpstreamLink link, long nowNs) {
         counters.increment(RelayCounter.UPSTREAM_FAILURES);
         if (link.stream.upstream == link) {
             dropUpstream(link);
-            announce(link.stream);
+            announce(link.stream, nowNs);
         }
     }
 
@@ -760,7 +771,7 @@ public final class RelayEngine implements DatagramReceiver {
             if (!stream.subscribers.isEmpty() && stream.publisher == null) {
                 openUpstream(stream, nowNs);
             } else {
-                announce(stream);
+                announce(stream, nowNs);
             }
         }
     }
@@ -1012,7 +1023,7 @@ public final class RelayEngine implements DatagramReceiver {
         replaceTracks(stream, publish.tracks());
         updateGauges();
         reply(sender, requestId, new ControlMessage.PublishAck(stream.streamId), requestLength, true);
-        announce(stream);
+        announce(stream, nowNs);
         if (!stream.subscribers.isEmpty()) {
             // Subscribers were waiting: they need a keyframe to start.
             requestKeyframeForVideo(stream, nowNs);
@@ -1147,7 +1158,7 @@ public final class RelayEngine implements DatagramReceiver {
             return;
         }
         if (stream.publisher == session) {
-            unpublish(session);
+            unpublish(session, nowNs);
         }
         Subscription subscription = session.subscriptionTo(stream);
         if (subscription != null) {
@@ -1156,7 +1167,7 @@ public final class RelayEngine implements DatagramReceiver {
         updateGauges();
     }
 
-    private void unpublish(RelaySession session) {
+    private void unpublish(RelaySession session, long nowNs) {
         RelayStream stream = session.published;
         session.published = null;
         stream.publisher = null;
@@ -1165,7 +1176,7 @@ public final class RelayEngine implements DatagramReceiver {
             track.cache.clear();
         }
         stream.tracks = new RelayTrack[0];
-        announce(stream);
+        announce(stream, nowNs);
         if (stream.isIdle()) {
             streams.remove(stream.streamId);
         }
@@ -1189,7 +1200,7 @@ public final class RelayEngine implements DatagramReceiver {
 
     private void removeSession(RelaySession session, long nowNs) {
         if (session.published != null) {
-            unpublish(session);
+            unpublish(session, nowNs);
         }
         while (!session.subscriptions.isEmpty()) {
             unsubscribe(session.subscriptions.get(session.subscriptions.size() - 1), nowNs);
@@ -1205,11 +1216,18 @@ public final class RelayEngine implements DatagramReceiver {
      * Tells every subscriber of a stream its current tracks, now and again after each of
      * {@link #ANNOUNCEMENT_REPEAT_AFTER_NS} (a new change starts the schedule over).
      */
-    private void announce(RelayStream stream) {
-        if (sendStreamInfo(stream) == 0) {
+    private void announce(RelayStream stream, long nowNs) {
+        if (stream.subscribers.isEmpty()) {
             return; // a later subscriber learns the tracks from its SUBSCRIBE_ACK
         }
-        stream.announcedNs = eventNs;
+        if (stream.announcement != null) {
+            stream.announcement.release(); // the previous change's, whose repeats this one replaces
+        }
+        // One encoding per change, however many subscribers and repeats: every copy is the same.
+        stream.announcement = ControlCodec.encode(out.allocator(), 0, NO_TOKEN,
+                new ControlMessage.StreamInfo(stream.streamId, stream.trackList()));
+        sendStreamInfo(stream);
+        stream.announcedNs = nowNs;
         stream.announcementRepeats = 0;
         if (!stream.announcementRepeating) {
             stream.announcementRepeating = true;
@@ -1217,19 +1235,24 @@ public final class RelayEngine implements DatagramReceiver {
         }
     }
 
-    /** @return the number of STREAM_INFO datagrams sent */
+    /**
+     * Sends the stream's {@link RelayStream#announcement} to each of its subscribers.
+     *
+     * @return the number of STREAM_INFO datagrams sent
+     */
     private int sendStreamInfo(RelayStream stream) {
-        ControlMessage.StreamInfo info = new ControlMessage.StreamInfo(stream.streamId, stream.trackList());
         for (Subscription subscription : stream.subscribers) {
-            out.send(ControlCodec.encode(out.allocator(), 0, NO_TOKEN, info), subscription.session.address);
+            out.send(stream.announcement.retainedDuplicate(), subscription.session.address);
         }
         return stream.subscribers.size();
     }
 
     /**
-     * Sends the announcements that are due again: the stream's current tracks (the same as
-     * announced, or a change would have started the schedule over) to its current subscribers.
-     * A subscriber that joined since has them from its SUBSCRIBE_ACK and gets a harmless copy.
+     * Sends the announcements that are due again, as announced, to the streams' current
+     * subscribers (a change since would have started the schedule over; the one change not
+     * announced, an edge's upstream session lost and joined again, leaves its subscribers
+     * believing in the tracks they were told). A subscriber that joined since has the tracks from
+     * its SUBSCRIBE_ACK and gets a harmless copy.
      */
     private void repeatAnnouncements(long nowNs) {
         for (int i = repeatingAnnouncements.size() - 1; i >= 0; i--) {
@@ -1240,10 +1263,16 @@ public final class RelayEngine implements DatagramReceiver {
             counters.add(RelayCounter.STREAM_INFO_REPEATED, sendStreamInfo(stream));
             stream.announcementRepeats++;
             if (stream.announcementRepeats == ANNOUNCEMENT_REPEAT_AFTER_NS.length || stream.subscribers.isEmpty()) {
-                stream.announcementRepeating = false;
+                stopRepeating(stream);
                 repeatingAnnouncements.remove(i);
             }
         }
+    }
+
+    private static void stopRepeating(RelayStream stream) {
+        stream.announcementRepeating = false;
+        stream.announcement.release();
+        stream.announcement = null;
     }
 
     private void reply(InetSocketAddress to, int requestId, ControlMessage message, int requestLength, boolean joined) {
@@ -1282,7 +1311,6 @@ public final class RelayEngine implements DatagramReceiver {
      * downlink hears of before it numbers another packet or reads another feedback.
      */
     private void onThreadEvent(long nowNs) {
-        eventNs = nowNs;
         if (!threadStalls.onEvent(nowNs)) {
             return;
         }
@@ -1309,7 +1337,11 @@ public final class RelayEngine implements DatagramReceiver {
         probeQuietTails(nowNs);
         repeatAnnouncements(nowNs);
         for (int i = upstreamLinks.size() - 1; i >= 0; i--) {
-            upstreamLinks.get(i).control.onTick(nowNs); // may drop the link on failure
+            UpstreamLink link = upstreamLinks.get(i);
+            link.control.onTick(nowNs);
+            if (link.failed) {
+                upstreamFailed(link, nowNs); // drops the link: the loop runs backwards
+            }
         }
         Iterator<RelaySession> it = sessions.values().iterator();
         List<RelaySession> expired = null;
@@ -1392,6 +1424,7 @@ public final class RelayEngine implements DatagramReceiver {
     /** Releases every cached packet; call once when the node stops. */
     public void close() {
         upstreamLinks.clear();
+        repeatingAnnouncements.forEach(RelayEngine::stopRepeating);
         repeatingAnnouncements.clear();
         for (RelayStream stream : streams.values()) {
             for (RelayTrack track : stream.tracks) {

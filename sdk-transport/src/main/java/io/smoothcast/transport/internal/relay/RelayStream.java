@@ -1,5 +1,6 @@
 package io.smoothcast.transport.internal.relay;
 
+import io.netty.buffer.ByteBuf;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.Track;
 import java.util.ArrayList;
@@ -28,6 +29,11 @@ final class RelayStream {
     long announcedNs;
     int announcementRepeats;
     boolean announcementRepeating;
+    /**
+     * That announcement's STREAM_INFO datagram, encoded once and sent to every subscriber, each
+     * time, as a retained duplicate; held (one reference) while {@link #announcementRepeating}.
+     */
+    ByteBuf announcement;
 
     RelayStream(String streamId) {
         this.streamId = streamId;

@@ -14,6 +14,12 @@ final class UpstreamLink implements ClientControl.Events {
     final RelayStream stream;
     final ClientControl control;
     private final RelayEngine engine;
+    /**
+     * Set when the conversation stopped on a refusal or no answer ({@link #onFailed}, which
+     * carries no time): the engine handles it right after the call that stopped it, with that
+     * call's time.
+     */
+    boolean failed;
 
     UpstreamLink(RelayEngine engine, RelayStream stream, ClientControl.Factory controls) {
         this.engine = engine;
@@ -35,7 +41,7 @@ final class UpstreamLink implements ClientControl.Events {
 
     @Override
     public void onFailed(String reason) {
-        engine.upstreamFailed(this, reason);
+        failed = true;
     }
 
     @Override

@@ -242,6 +242,30 @@ class FanOutLanesTest {
     }
 
     /** The lane channel's own reads are not under test here. */
+    @Test
+    void copiesTheFullSocketHasNotTakenYet_areStillHeldByTheLane_untilItDrains() {
+        DatagramHandler handler = new DatagramHandler(sender -> new Ignore(), clock);
+        FullSocketChannel channel = new FullSocketChannel(handler);
+        FanOutLanes full = new FanOutLanes(List.of(handler), List.of(laneThread), clock, null);
+        try {
+            channel.fillSocket();
+            ByteBuf shared = packet(new SplittableRandom(3), 300);
+            full.begin(shared, TRANSPORT_OFFSET, 400_000);
+            assertTrue(full.add(1, viewer(0), 9));
+            full.dispatch();
+            shared.release();
+            laneThread.runAll();
+            assertTrue(full.holdsCopies(1), "the batch has run, but its copy waits for the socket");
+            channel.drain();
+            assertFalse(full.holdsCopies(1), "the socket took it");
+            DatagramPacket sent = channel.readOutbound();
+            assertEquals(viewer(0), sent.recipient());
+            sent.release();
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
     private static final class Ignore implements DatagramReceiver {
         @Override
         public void onDatagram(ByteBuf datagram, InetSocketAddress sender, long nowNs) {

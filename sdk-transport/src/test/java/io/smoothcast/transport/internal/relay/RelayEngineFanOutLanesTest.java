@@ -10,8 +10,8 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.DefaultEventLoop;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.smoothcast.rtp.NackWriter;
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketView;
@@ -24,6 +24,7 @@ import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.DatagramReceiver;
 import io.smoothcast.transport.internal.netty.FanOutLanes;
+import io.smoothcast.transport.internal.netty.FullSocketChannel;
 import io.smoothcast.transport.internal.netty.ManualExecutor;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import io.smoothcast.transport.internal.rtx.TailLossProbe;
@@ -60,7 +61,7 @@ class RelayEngineFanOutLanesTest {
         public void onHandlerFailure(RuntimeException failure) {
         }
     }, clock);
-    private final EmbeddedChannel laneChannel = new EmbeddedChannel(laneHandler);
+    private final FullSocketChannel laneChannel = new FullSocketChannel(laneHandler);
 
     RelayEngineFanOutLanesTest() {
         engine.useFanOutLanes(new FanOutLanes(List.of(laneHandler), List.of(laneThread), clock, null));
@@ -304,6 +305,78 @@ class RelayEngineFanOutLanesTest {
         collect();
         assertEquals(6, media.get(lagging).size(), "packet 3, then its probe");
         assertEquals(VIDEO.rtxPayloadType(), media.get(lagging).get(5)[1] & 0x7F);
+    }
+
+    @Test
+    void aTailProbe_queuesBehindCopiesTheLanesSocketStillHolds_afterItsBatchesRan() {
+        publish(engine);
+        InetSocketAddress own = address(6001); // lane 0
+        InetSocketAddress lagging = address(6002); // lane 1
+        subscribe(own);
+        subscribe(lagging);
+        laneChannel.fillSocket(); // EAGAIN: the lane's writes wait in its outbound buffer
+        for (int seq = 0; seq < 3; seq++) {
+            ByteBuf packet = Unpooled.wrappedBuffer(rtp(seq, seq));
+            engine.onDatagram(packet, PUBLISHER, clock.nanoTime());
+            packet.release();
+            clock.advanceNs(1_000_000);
+        }
+        laneThread.runAll(); // every batch has run: the ring is idle, the socket is not
+        clock.advanceNs(TailLossProbe.MIN_TIMEOUT_NS + 20_000_000);
+        engine.onTick(clock.nanoTime());
+        collect();
+        assertEquals(null, media.get(lagging), "the probe did not leave from the engine's socket ahead of the copies");
+
+        laneThread.runAll();
+        laneChannel.drain();
+        collect();
+        List<byte[]> got = media.get(lagging);
+        assertEquals(List.of(0, 1, 2), got.subList(0, 3).stream().map(RelayEngineFanOutLanesTest::rtpSequence).toList());
+        assertEquals(4, got.size());
+        assertEquals(VIDEO.rtxPayloadType(), got.get(3)[1] & 0x7F, "the probe last");
+    }
+
+    /** Fills lane 1's ring: the lane's thread does not run while BATCHES_PER_LANE packets go out. */
+    private void fillLaggingLane() {
+        for (int seq = 0; seq < FanOutLanes.BATCHES_PER_LANE; seq++) {
+            ByteBuf packet = Unpooled.wrappedBuffer(rtp(seq, seq));
+            engine.onDatagram(packet, PUBLISHER, clock.nanoTime());
+            packet.release();
+            clock.advanceNs(1_000_000);
+        }
+        assertEquals(0, counters.get(RelayCounter.FAN_OUT_LANE_BEHIND));
+    }
+
+    @Test
+    void aNackAnswerALaneBehindDrops_isCountedOnce_asDropped_notAsSent() {
+        publish(engine);
+        InetSocketAddress lagging = address(6002); // lane 1
+        subscribe(address(6001));
+        subscribe(lagging);
+        fillLaggingLane();
+        byte[] nack = new byte[64];
+        int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO.ssrc(), new int[] {5}, 1);
+        ByteBuf datagram = Unpooled.wrappedBuffer(nack, 0, length);
+        engine.onDatagram(datagram, lagging, clock.nanoTime());
+        datagram.release();
+        assertEquals(1, counters.get(RelayCounter.FAN_OUT_LANE_BEHIND), "dropped");
+        assertEquals(0, counters.get(RelayCounter.RTX_SENT), "not sent");
+        laneThread.runAll();
+        collect();
+    }
+
+    @Test
+    void tailProbesALaneBehindDrops_areCountedOnce_asDropped_notAsSent() {
+        publish(engine);
+        subscribe(address(6001)); // lane 0: its probe leaves
+        subscribe(address(6002)); // lane 1: a whole ring behind
+        fillLaggingLane();
+        clock.advanceNs(TailLossProbe.MIN_TIMEOUT_NS + 20_000_000);
+        engine.onTick(clock.nanoTime());
+        assertEquals(1, counters.get(RelayCounter.TAIL_PROBES_SENT), "the owner's subscriber's probe");
+        assertEquals(1, counters.get(RelayCounter.FAN_OUT_LANE_BEHIND), "the lagging one's, dropped");
+        laneThread.runAll();
+        collect();
     }
 
     @Test

@@ -869,11 +869,17 @@ class RelayEngineTest {
      * meanwhile, the milliseconds since the start at which it went out.
      */
     private List<Long> streamInfoTimesMs(InetSocketAddress viewer, ControlMessage.StreamInfo expected, long ms) {
+        return streamInfoTimesMs(engine, out, viewer, expected, ms);
+    }
+
+    /** As {@link #streamInfoTimesMs(InetSocketAddress, ControlMessage.StreamInfo, long)}, of another node. */
+    private List<Long> streamInfoTimesMs(RelayEngine node, RecordingSender out, InetSocketAddress viewer,
+            ControlMessage.StreamInfo expected, long ms) {
         long startNs = nowNs;
         List<Long> times = new ArrayList<>();
         for (long t = 20; t <= ms; t += 20) {
             nowNs = startNs + TimeUnit.MILLISECONDS.toNanos(t);
-            engine.onTick(nowNs);
+            node.onTick(nowNs);
             for (RecordingSender.Sent sent : out.to(viewer)) {
                 assertEquals(expected, decode(sent.bytes()).message(), "a repeat carries the current tracks");
                 times.add(t);
@@ -1074,6 +1080,123 @@ class RelayEngineTest {
         } finally {
             edge.close();
         }
+    }
+
+    /** An edge node of the origin at port 7000, whose VIEWER_1 subscribed to "show": its HELLO to the origin is out. */
+    private final class Edge implements AutoCloseable {
+        final InetSocketAddress origin = address(7000);
+        final RecordingSender out = new RecordingSender();
+        final RelayCounters counters = new RelayCounters();
+        final RelayEngine engine = new RelayEngine(new RelayConfig(NODE_ID, 500, 5000, 64, 200, 100, 100, origin),
+                out, counters);
+
+        Edge() {
+            for (ControlMessage message : List.of(new ControlMessage.Hello(1, 500), new ControlMessage.Subscribe("show", 2, 0))) {
+                receive(RecordingSender.controlDatagram(1, message), VIEWER_1);
+            }
+        }
+
+        void receive(byte[] datagram, InetSocketAddress from) {
+            ByteBuf buf = Unpooled.wrappedBuffer(datagram);
+            engine.onDatagram(buf, from, nowNs);
+            buf.release();
+        }
+
+        /** The origin's answer to the edge's last datagram to it. */
+        void originAnswers(ControlMessage answer) {
+            byte[] datagram = out.replyToLast(origin, answer);
+            out.drain();
+            receive(datagram, origin);
+        }
+
+        @Override
+        public void close() {
+            engine.close();
+        }
+    }
+
+    @Test
+    void cascade_upstreamRefusesTheSubscription_viewerToldNoTracks_repeatedFromTheRefusal() {
+        try (Edge edge = new Edge()) {
+            edge.originAnswers(new ControlMessage.HelloAck(1, 500, 5000, 9));
+            nowNs += TimeUnit.MILLISECONDS.toNanos(70); // the refusal comes between two ticks
+            edge.originAnswers(new ControlMessage.Error(ErrorCode.FORBIDDEN.value(),
+                    ControlMessage.SUBSCRIBE, "no"));
+            ControlMessage.StreamInfo none = new ControlMessage.StreamInfo("show", List.of());
+            assertEquals(none, decode(edge.out.to(VIEWER_1).get(0).bytes()).message());
+            assertEquals(1, edge.counters.get(RelayCounter.UPSTREAM_FAILURES));
+            assertEquals(0, edge.counters.get(RelayCounter.UPSTREAM_STREAMS));
+            edge.out.drain();
+            assertEquals(List.of(200L, 600L, 1400L), streamInfoTimesMs(edge.engine, edge.out, VIEWER_1, none, 2000),
+                    "repeats timed from the refusal's datagram");
+        }
+    }
+
+    @Test
+    void cascade_upstreamNeverAnswers_viewerToldNoTracks_repeatedFromTheTickThatGaveUp() {
+        try (Edge edge = new Edge()) {
+            // The viewer keeps its session alive while the edge retries (the give-up takes 6.2 s).
+            for (int tick = 1; edge.counters.get(RelayCounter.UPSTREAM_FAILURES) == 0; tick++) {
+                assertTrue(tick < 1000, "the edge gave up on the silent origin");
+                edge.out.drain();
+                nowNs += TimeUnit.MILLISECONDS.toNanos(20);
+                if (tick % 50 == 0) {
+                    edge.receive(RecordingSender.controlDatagram(0, new ControlMessage.Keepalive(tick)), VIEWER_1);
+                }
+                edge.engine.onTick(nowNs);
+            }
+            ControlMessage.StreamInfo none = new ControlMessage.StreamInfo("show", List.of());
+            assertEquals(none, decode(edge.out.to(VIEWER_1).get(0).bytes()).message());
+            edge.out.drain();
+            assertEquals(List.of(200L, 600L, 1400L), streamInfoTimesMs(edge.engine, edge.out, VIEWER_1, none, 2000));
+            assertEquals(0, edge.counters.get(RelayCounter.UPSTREAM_STREAMS));
+        }
+    }
+
+    private static boolean isPli(byte[] datagram) {
+        return datagram.length >= 12 && (datagram[1] & 0xFF) == 206 && (datagram[0] & 0x1F) == 1;
+    }
+
+    /**
+     * The decision on an upstream answer with the tracks the edge already has: it is ignored
+     * (no STREAM_INFO, no keyframe request), which is right because the edge holds the same tracks
+     * only while its subscription upstream lives on. An origin that restarted answers the edge's
+     * keepalive NOT_JOINED: the edge drops its tracks, joins again, and the SUBSCRIBE_ACK with the
+     * same tracks as before is a change again, with a keyframe request for the waiting viewers.
+     */
+    @Test
+    void cascade_restartedOrigin_sameTracksAgain_theEdgeAsksForAKeyframe() {
+        try (Edge edge = new Edge()) {
+            edge.originAnswers(new ControlMessage.HelloAck(1, 500, 5000, 9));
+            edge.originAnswers(new ControlMessage.SubscribeAck("show", List.of(VIDEO_LOW)));
+            assertTrue(edge.out.to(edge.origin).stream().anyMatch(s -> isPli(s.bytes())), "the first keyframe request");
+            edge.out.drain();
+            nowNs += TimeUnit.MILLISECONDS.toNanos(600);
+            edge.engine.onTick(nowNs); // a keepalive: the restarted origin does not know the session
+            edge.originAnswers(new ControlMessage.Error(ErrorCode.NOT_JOINED.value(),
+                    ControlMessage.KEEPALIVE, ""));
+            edge.originAnswers(new ControlMessage.HelloAck(1, 500, 5000, 9));
+            edge.originAnswers(new ControlMessage.SubscribeAck("show", List.of(VIDEO_LOW)));
+            assertTrue(edge.out.to(edge.origin).stream().anyMatch(s -> isPli(s.bytes())),
+                    "the same tracks from a restarted origin: a keyframe for the viewer");
+        }
+    }
+
+    /**
+     * The other restart, of the origin's publisher with the same tracks, needs no request from an
+     * edge that missed the STREAM_INFO saying the publisher had gone (and so ignores the new one
+     * as a repeat): the origin asks the new publisher for a keyframe itself, for its waiting
+     * subscribers, an edge being one.
+     */
+    @Test
+    void publisherRestartsWithTheSameTracks_theOriginAsksItForAKeyframe_forTheEdgesAmongItsSubscribers() {
+        publish(List.of(VIDEO_LOW));
+        subscribe(VIEWER_1, 2); // an edge, to this node
+        nowNs += TimeUnit.SECONDS.toNanos(1);
+        control(PUBLISHER, 4, new ControlMessage.Leave("show"));
+        out.drain();
+        control(PUBLISHER, 5, new ControlMessage.Publish("show", List.of(VIDEO_LOW)));
+        assertTrue(out.to(PUBLISHER).stream().anyMatch(s -> isPli(s.bytes())));
     }
 
     @Test
