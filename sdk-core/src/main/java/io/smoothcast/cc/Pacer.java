@@ -365,6 +365,15 @@ public final class Pacer {
         return counts[priority.ordinal()];
     }
 
+    /**
+     * @param priority a class
+     * @return packets that class's ring still takes: a caller that queues a frame's packets
+     *     together checks this first, so a frame is queued whole or not at all
+     */
+    public int room(PacketPriority priority) {
+        return mask + 1 - counts[priority.ordinal()];
+    }
+
     /** @return packets refused because their class's ring was full */
     public long rejectedPackets() {
         return rejectedPackets;

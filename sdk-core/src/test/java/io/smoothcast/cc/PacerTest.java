@@ -101,8 +101,11 @@ class PacerTest {
     void fullRing_refusesWithoutGrowing() {
         Pacer pacer = Pacer.builder().queueCapacityPerClass(4).build();
         for (int i = 0; i < 4; i++) {
+            assertEquals(4 - i, pacer.room(PacketPriority.VIDEO));
             assertTrue(pacer.enqueue(PacketPriority.VIDEO, i, 100, 0));
         }
+        assertEquals(0, pacer.room(PacketPriority.VIDEO));
+        assertEquals(4, pacer.room(PacketPriority.AUDIO));
         assertFalse(pacer.enqueue(PacketPriority.VIDEO, 9, 100, 0));
         assertTrue(pacer.enqueue(PacketPriority.AUDIO, 10, 100, 0), "other classes have their own ring");
         assertEquals(1, pacer.rejectedPackets());
