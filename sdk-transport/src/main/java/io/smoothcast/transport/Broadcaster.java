@@ -462,7 +462,7 @@ public final class Broadcaster implements AutoCloseable {
         }
         if (e == null) {
             return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0, startBitrateBps, 0, 0, 0, 0,
-                    startBitrateBps, 0, 0, 0, 0);
+                    startBitrateBps, 0, 0, 0, 0, 0);
         }
         var c = e.counters();
         return new BroadcasterStats(c.get(BroadcasterEngine.FRAMES_SENT), framesRejected.sum(),
@@ -475,7 +475,8 @@ public final class Broadcaster implements AutoCloseable {
                 Math.max(c.get(BroadcasterEngine.MEDIA_TARGET_BITRATE_BPS), 0),
                 c.get(BroadcasterEngine.RTX_OVER_BUDGET),
                 TimeUnit.NANOSECONDS.toMillis(c.get(BroadcasterEngine.SEND_DELAY_MAX_NS)),
-                c.get(BroadcasterEngine.FRAMES_DROPPED_STALE), c.get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME));
+                c.get(BroadcasterEngine.FRAMES_DROPPED_STALE), c.get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME),
+                c.get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL));
     }
 
     /**

@@ -5,7 +5,14 @@ package io.smoothcast.transport;
  *
  * <p>Immutable; thread-safe.
  *
- * @param framesSent frames packetized and sent
+ * <p>Every frame {@code send...()} accepted is, once its packets have left, in exactly one of
+ * {@code framesSent}, {@code framesDroppedNotConnected}, {@code framesDroppedStale},
+ * {@code videoFramesSkippedToKeyframe}, {@code framesDroppedPacerFull} or
+ * {@link Broadcaster#encryptionStats()}'s frames that could not be sealed; frames still in the
+ * send queue or the pacer are in none yet.
+ *
+ * @param framesSent frames that left the broadcaster: counted when their first packet leaves the
+ *     pacer for the socket (a frame is sent whole or dropped whole)
  * @param framesRejected frames refused by {@code send} because the queue was full
  * @param framesDroppedNotConnected frames dropped because the broadcaster was not connected yet
  * @param packetsSent RTP packets sent
@@ -14,7 +21,8 @@ package io.smoothcast.transport;
  * @param malformedDropped datagrams from the node that could not be understood
  * @param rttNs smoothed round-trip time to the node in nanoseconds, 0 until measured
  * @param targetBitrateBps the congestion controller's current target, bits per second
- * @param packetsDroppedByPacer packets dropped because the pacer's queue was full
+ * @param packetsDroppedByPacer packets dropped because the pacer's queue was full: retransmissions,
+ *     and the packets of the frames in {@code framesDroppedPacerFull}
  * @param retransmissionsSent RTX packets sent in answer to the node's NACKs
  * @param tailProbesSent tail loss probes sent: a track's newest packet resent as RTX after the
  *     track had been quiet for max(2 x RTT, 250 ms) without the node reporting that packet, so
@@ -40,16 +48,19 @@ package io.smoothcast.transport;
  *     send delay limit on ({@link Broadcaster.Builder#maxSendDelay}) it stays near that limit
  *     (frames older than it are dropped, not sent)
  * @param framesDroppedStale audio and video frames dropped whole because they had waited longer
- *     than {@link Broadcaster.Builder#maxSendDelay} in the broadcaster (send queue or pacer);
- *     those taken from the pacer are in {@code framesSent} too (counted when packetized)
+ *     than {@link Broadcaster.Builder#maxSendDelay} in the broadcaster (send queue or pacer)
  * @param videoFramesSkippedToKeyframe video frames dropped, not for their own age, but because
- *     an earlier frame of their track was ({@code framesDroppedStale}): they could not be
- *     decoded, so the track waits for its next keyframe; in {@code framesSent} too
+ *     an earlier frame of their track was ({@code framesDroppedStale}, {@code framesDroppedPacerFull}):
+ *     they could not be decoded, so the track waits for its next keyframe
+ * @param framesDroppedPacerFull frames dropped whole, never cut, because the pacer's queue had no
+ *     room for all their packets (the application hands in far more than the path carries, or
+ *     one huge frame); a video drop makes its track skip to the next keyframe, which the
+ *     broadcaster asks for through {@link BroadcasterListener#onKeyframeRequested()}
  */
 public record BroadcasterStats(long framesSent, long framesRejected, long framesDroppedNotConnected,
         long packetsSent, long bytesSent, long keyframeRequests, long malformedDropped, long rttNs,
         long targetBitrateBps, long packetsDroppedByPacer, long retransmissionsSent,
         long tailProbesSent, long staleControlIgnored, long mediaTargetBitrateBps,
         long retransmissionsOverBudget, long sendDelayMaxMs, long framesDroppedStale,
-        long videoFramesSkippedToKeyframe) {
+        long videoFramesSkippedToKeyframe, long framesDroppedPacerFull) {
 }

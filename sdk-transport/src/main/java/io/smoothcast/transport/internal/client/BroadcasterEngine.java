@@ -58,7 +58,13 @@ import java.util.SplittableRandom;
  */
 public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupervisor.Events {
 
-    /** Counter indexes. */
+    /**
+     * Counter indexes. Frames that left the broadcaster: counted as their first packet leaves the
+     * pacer (a frame is sent or dropped whole). Every frame taken from the application's queue
+     * ends in exactly one of this, {@link #FRAMES_DROPPED_NOT_CONNECTED},
+     * {@link #FRAMES_DROPPED_STALE}, {@link #VIDEO_FRAMES_SKIPPED_TO_KEYFRAME},
+     * {@link #FRAMES_DROPPED_PACER_FULL} or the sealer's failures, once its packets have left.
+     */
     public static final int FRAMES_SENT = 0;
     /** Frames dropped because the broadcaster was not connected. */
     public static final int FRAMES_DROPPED_NOT_CONNECTED = 1;
@@ -74,7 +80,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     public static final int RTT_NS = 6;
     /** Target bitrate of the congestion controller, bps (gauge). */
     public static final int TARGET_BITRATE_BPS = 7;
-    /** Packets refused by the pacer because its queue was full. */
+    /**
+     * Packets refused by the pacer because its queue was full: retransmissions, and the packets
+     * of the frames dropped whole for it ({@link #FRAMES_DROPPED_PACER_FULL}).
+     */
     public static final int PACER_DROPPED = 8;
     /** Transport-cc feedback packets received. */
     public static final int TRANSPORT_FEEDBACK_RECEIVED = 9;
@@ -142,10 +151,18 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     public static final int FRAMES_DROPPED_STALE = 22;
     /**
      * Video frames, not stale themselves, dropped because an earlier frame of their track was
-     * ({@link #FRAMES_DROPPED_STALE}): they refer to it, so the track waits for its next keyframe.
+     * ({@link #FRAMES_DROPPED_STALE}, {@link #FRAMES_DROPPED_PACER_FULL}): they refer to it, so
+     * the track waits for its next keyframe.
      */
     public static final int VIDEO_FRAMES_SKIPPED_TO_KEYFRAME = 23;
-    private static final int COUNTER_COUNT = 24;
+    /**
+     * Frames dropped whole, before packetizing, because the pacer's queue (its ring for the
+     * frame's class, or the engine's {@link #PACED_RING}) had no room for all their packets:
+     * a cut frame is worth nothing to a viewer. A video drop makes the track skip to its next
+     * keyframe, asked of the application, as a stale drop does.
+     */
+    public static final int FRAMES_DROPPED_PACER_FULL = 24;
+    private static final int COUNTER_COUNT = 25;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -165,7 +182,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private static final long CONTROLLER_TICK_NS = 25_000_000L;
     /**
      * Smallest interval between the keyframe requests this engine raises itself after dropping
-     * stale video: the relay's default interval for the viewers' requests (200 ms).
+     * video (stale, or refused by a full pacer): the relay's default interval for the viewers' requests (200 ms).
      */
     private static final long STALE_KEYFRAME_REQUEST_INTERVAL_NS = 200_000_000L;
     /** Window of the send-delay maximum: long enough to catch a burst, short enough to clear after it. */
@@ -255,12 +272,19 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /** Per video track: a frame was dropped, so every later one is until a keyframe leaves. */
     private final boolean[] awaitingKeyframe;
     /**
+     * Per video track: a frame was dropped before packetizing (the pacer was full), so every
+     * later one is too until a keyframe is taken from the application's queue. Unlike
+     * {@link #awaitingKeyframe} this applies at once: the frames of the track already in the
+     * pacer are older than the dropped one and do not refer to it.
+     */
+    private final boolean[] skippingToKeyframeAtDrain;
+    /**
      * Per track: original packets dropped in the pacer so far. The RTP sequence numbers of the
      * packets sent after them are lowered by this many (mod 2^16), so that viewers see no gap to
      * NACK for packets that were never sent.
      */
     private final int[] droppedPackets;
-    /** When this engine last asked the application for a keyframe after a stale drop. */
+    /** When this engine last asked the application for a keyframe after dropping video. */
     private long staleKeyframeRequestNs;
     private boolean staleKeyframeRequested;
     /** A request held back by {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS}, raised on a later tick. */
@@ -354,6 +378,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         Arrays.fill(leavingFrames, -1);
         this.droppingLeavingFrame = new boolean[tracks.size()];
         this.awaitingKeyframe = new boolean[tracks.size()];
+        this.skippingToKeyframeAtDrain = new boolean[tracks.size()];
         this.droppedPackets = new int[tracks.size()];
         for (int i = 0; i < tracks.size(); i++) {
             sentPackets[i] = new RetransmissionCache(RETRANSMISSION_CACHE_PACKETS);
@@ -362,13 +387,33 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         }
         this.sink = (packet, sequenceNumber, transportSequenceOffset) -> {
             transportOffsets[currentTrackIndex] = transportSequenceOffset;
-            PacketPriority priority = switch (tracks.get(currentTrackIndex).kind()) {
-                case AUDIO -> PacketPriority.AUDIO;
-                case DATA -> PacketPriority.INTERACTIVE;
-                case VIDEO -> PacketPriority.VIDEO;
-            };
-            enqueuePacket(packet, priority, currentTrackIndex, transportSequenceOffset);
+            enqueuePacket(packet, priority(currentTrackIndex), currentTrackIndex, transportSequenceOffset);
         };
+    }
+
+    private PacketPriority priority(int trackIndex) {
+        return switch (tracks.get(trackIndex).kind()) {
+            case AUDIO -> PacketPriority.AUDIO;
+            case DATA -> PacketPriority.INTERACTIVE;
+            case VIDEO -> PacketPriority.VIDEO;
+        };
+    }
+
+    /**
+     * Whether the pacer takes {@code packets} more packets of a track: its class's ring has room
+     * and the engine's slots for the next handles are free (a packet starved in a lower class can
+     * hold one while newer ones pass).
+     */
+    private boolean pacerHasRoom(int trackIndex, int packets) {
+        if (packets > pacer.room(priority(trackIndex))) {
+            return false;
+        }
+        for (long handle = nextHandle; handle < nextHandle + packets; handle++) {
+            if (pacedPackets[(int) (handle & (PACED_RING - 1))] != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The {@link #pacedTracks} entry of a tail loss probe of a track. */
@@ -841,17 +886,23 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                     counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
                 } else if (isStale(frame.trackIndex(), frame.keyframe(), frame.queuedNs(), nowNs)) {
                     // it waited too long in the application's queue (a starved I/O thread)
+                } else if (skipsToKeyframeAtDrain(frame.trackIndex(), frame.keyframe())) {
+                    // an earlier frame of its track found the pacer full: it refers to that one
                 } else {
                     int i = frame.trackIndex();
-                    currentTrackIndex = i;
-                    currentQueuedNs = frame.queuedNs();
-                    currentFrame = frameNumbers[i]++;
-                    currentKeyframe = frame.keyframe();
                     ByteBuf data = sealer == null ? frame.data() : sealer.seal(frame.data());
-                    if (data != null) { // null: could not be sealed (counted by the sealer), never sent in clear
+                    int packets = data == null ? 0 : FramePacketizer.packetCount(data.readableBytes());
+                    if (data == null) {
+                        // could not be sealed (counted by the sealer), never sent in clear
+                    } else if (!pacerHasRoom(i, packets)) {
+                        dropForFullPacer(i, packets, nowNs);
+                    } else {
+                        currentTrackIndex = i;
+                        currentQueuedNs = frame.queuedNs();
+                        currentFrame = frameNumbers[i]++;
+                        currentKeyframe = frame.keyframe();
                         packetizers[i].packetize(data, rtpTimestamp(i, frame.captureTimeNs()), frame.captureTimeNtp(),
                                 frame.keyframe(), out.allocator(), sink);
-                        counters.increment(FRAMES_SENT);
                         queued = true;
                     }
                 }
@@ -882,8 +933,42 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                 }
             }
             droppingLeavingFrame[trackIndex] = drop;
+            if (!drop) {
+                counters.increment(FRAMES_SENT);
+            }
         }
         return droppingLeavingFrame[trackIndex];
+    }
+
+    /**
+     * Drops a frame the pacer has no room for, whole and before packetizing (so no RTP sequence
+     * number is spent on it); a video track then skips to its next keyframe, asked of the
+     * application (at most once per {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS}).
+     */
+    private void dropForFullPacer(int trackIndex, int packets, long nowNs) {
+        counters.increment(FRAMES_DROPPED_PACER_FULL);
+        counters.add(PACER_DROPPED, packets);
+        if (tracks.get(trackIndex).kind() == MediaKind.VIDEO) {
+            // a new episode, or the keyframe that would have ended one (later frames are skipped first)
+            skippingToKeyframeAtDrain[trackIndex] = true;
+            requestKeyframe(nowNs);
+        }
+    }
+
+    /**
+     * Whether a frame taken from the application's queue is dropped because an earlier frame of
+     * its track found the pacer full ({@link #skippingToKeyframeAtDrain}); a keyframe ends that.
+     */
+    private boolean skipsToKeyframeAtDrain(int trackIndex, boolean keyframe) {
+        if (!skippingToKeyframeAtDrain[trackIndex]) {
+            return false;
+        }
+        if (keyframe) {
+            skippingToKeyframeAtDrain[trackIndex] = false;
+            return false;
+        }
+        counters.increment(VIDEO_FRAMES_SKIPPED_TO_KEYFRAME);
+        return true;
     }
 
     /**
@@ -968,8 +1053,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         }
         if (staleKeyframeRequestPending) {
             staleKeyframeRequestPending = false;
-            for (boolean awaiting : awaitingKeyframe) {
-                if (awaiting) { // still needed: no keyframe has ended the episode since
+            for (int t = 0; t < tracks.size(); t++) {
+                if (awaitingKeyframe[t] || skippingToKeyframeAtDrain[t]) { // still needed: no keyframe has ended it
                     requestKeyframe(nowNs);
                     break;
                 }

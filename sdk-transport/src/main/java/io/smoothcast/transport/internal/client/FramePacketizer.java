@@ -22,6 +22,8 @@ public final class FramePacketizer {
 
     /** Largest RTP payload per packet, in bytes (keeps datagrams under a 1280-byte path MTU). */
     public static final int MAX_PAYLOAD_BYTES = 1180;
+    /** Frame bytes per packet: the payload less the payload header. */
+    private static final int CHUNK_BYTES = MAX_PAYLOAD_BYTES - GenericPayload.HEADER_LENGTH;
 
     private final Track track;
     private final int transportSequenceExtensionId;
@@ -61,6 +63,14 @@ public final class FramePacketizer {
         this.transportSequenceExtensionId = transportSequenceExtensionId;
         this.captureTimeExtensionId = captureTimeExtensionId;
         this.nextSequenceNumber = firstSequenceNumber & 0xFFFF;
+    }
+
+    /**
+     * @param frameBytes a frame's size in bytes, &gt;= 0
+     * @return how many packets {@link #packetize} makes of it (an empty frame is one packet)
+     */
+    public static int packetCount(int frameBytes) {
+        return Math.max(1, (frameBytes + CHUNK_BYTES - 1) / CHUNK_BYTES);
     }
 
     /** Receives each packet of a frame, in order. */
@@ -106,11 +116,10 @@ public final class FramePacketizer {
             ByteBufAllocator allocator, PacketSink sink) {
         int remaining = frame.readableBytes();
         int index = frame.readerIndex();
-        int chunkMax = MAX_PAYLOAD_BYTES - GenericPayload.HEADER_LENGTH;
         int packets = 0;
         boolean first = true;
         do {
-            int chunk = Math.min(chunkMax, remaining);
+            int chunk = Math.min(CHUNK_BYTES, remaining);
             payload[0] = (byte) ((first ? GenericPayload.START : 0) | (keyframe ? GenericPayload.KEYFRAME : 0));
             frame.getBytes(index, payload, GenericPayload.HEADER_LENGTH, chunk);
             index += chunk;
