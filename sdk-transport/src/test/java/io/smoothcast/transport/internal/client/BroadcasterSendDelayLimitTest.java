@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The send-delay limit ({@link BroadcasterEngine#limitSendDelay}) in virtual time: an application
  * that hands in more than the pacer sends (2 Mbps of video into 400 kbps x 2.5), one that does
- * not, a starved I/O thread, and what audio and messages get.
+ * not, a starved I/O thread, and what audio and messages get; and the pacer's full queue, which
+ * drops frames whole as well, and how the frame counters add up.
  */
 class BroadcasterSendDelayLimitTest {
 
@@ -50,34 +51,38 @@ class BroadcasterSendDelayLimitTest {
     private int keyframeRequests;
     /** The application's encoder: the next video frame is a keyframe. */
     private boolean keyframeWanted = true;
-    private final BroadcasterEngine engine = new BroadcasterEngine(out, List.of(NODE), 1L,
-            new ControlMessage.Publish("show", List.of(VIDEO, AUDIO, DATA)), FailoverPolicy.defaults(), frames,
-            new BroadcasterEngine.Listener() {
-                @Override
-                public void onStateChanged(ConnectionState state, String reason) {
-                }
-
-                @Override
-                public void onKeyframeRequested() {
-                    keyframeRequests++;
-                    keyframeWanted = true;
-                }
-
-                @Override
-                public void onTargetBitrate(long bitrateBps) {
-                }
-
-                @Override
-                public void wakeIn(long delayNs) {
-                }
-            }, 3L,
-            CongestionController.builder().startBitrateBps(400_000).initialProbing(false).build(),
-            Pacer.builder().initialTargetBitrateBps(400_000).burstNs(0).build(), null);
+    private BroadcasterEngine engine = newEngine(Pacer.builder().initialTargetBitrateBps(400_000).burstNs(0).build());
     private long nowNs = 1_000 * MS;
     /** RTP packets sent, by track. */
     private final List<RtpPacketView> videoSent = new ArrayList<>();
     private final List<RtpPacketView> audioSent = new ArrayList<>();
     private final List<RtpPacketView> dataSent = new ArrayList<>();
+
+    /** An engine on 400 kbps whose pacer is {@code pacer}. */
+    private BroadcasterEngine newEngine(Pacer pacer) {
+        return new BroadcasterEngine(out, List.of(NODE), 1L,
+                new ControlMessage.Publish("show", List.of(VIDEO, AUDIO, DATA)), FailoverPolicy.defaults(), frames,
+                new BroadcasterEngine.Listener() {
+                    @Override
+                    public void onStateChanged(ConnectionState state, String reason) {
+                    }
+
+                    @Override
+                    public void onKeyframeRequested() {
+                        keyframeRequests++;
+                        keyframeWanted = true;
+                    }
+
+                    @Override
+                    public void onTargetBitrate(long bitrateBps) {
+                    }
+
+                    @Override
+                    public void wakeIn(long delayNs) {
+                    }
+                }, 3L,
+                CongestionController.builder().startBitrateBps(400_000).initialProbing(false).build(), pacer, null);
+    }
 
     @AfterEach
     void close() {
@@ -106,7 +111,7 @@ class BroadcasterSendDelayLimitTest {
      * Hands in a video frame of {@code videoBytes} every 33 ms (a keyframe when one was asked
      * for), and, when {@code withAudioAndMessages}, a 160-byte audio frame every 20 ms and a
      * 100-byte message every 100 ms, for {@code durationMs}; the I/O thread drains the queue when
-     * frames arrive and wakes every millisecond. Returns the send-delay figure, ms, every 500 ms.
+     * frames arrive, wakes every millisecond and ticks every 10. Returns the send-delay figure, ms, every 500 ms.
      */
     private List<Long> run(int videoBytes, long durationMs, boolean withAudioAndMessages) {
         List<Long> delaysMs = new ArrayList<>();
@@ -124,6 +129,9 @@ class BroadcasterSendDelayLimitTest {
             engine.drain(nowNs);
             nowNs += MS;
             engine.onWake(nowNs);
+            if (t % 10 == 0) {
+                engine.onTick(nowNs); // as the I/O thread: raises held-back keyframe requests
+            }
             collect();
             if ((t + 1) % 500 == 0) {
                 delaysMs.add(engine.counters().get(BroadcasterEngine.SEND_DELAY_MAX_NS) / MS);
@@ -181,9 +189,25 @@ class BroadcasterSendDelayLimitTest {
         long skipped = engine.counters().get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME);
         assertTrue(stale > 0, "frames dropped for their age");
 
-        // Frames arrive whole (every sent frame has all its packets, ending in the marker), RTP
-        // sequence numbers have no gap, and after every gap in the frames the first one sent is a
-        // keyframe; one keyframe request per such episode.
+        int[] episodesAndFrames = assertVideoWholeAndResumingOnKeyframes();
+        int episodes = episodesAndFrames[0];
+        int framesSent = episodesAndFrames[1];
+        assertTrue(episodes > 0, "frames were skipped");
+        // the first keyframe request is the application's own start (keyframeWanted), not counted
+        assertEquals(episodes, keyframeRequests, "one request per episode, " + episodes + " episodes");
+        int handedIn = 4_000 / 33 + 1;
+        assertTrue(framesSent + stale + skipped >= handedIn - 20, "every frame accounted for: sent " + framesSent
+                + ", stale " + stale + ", skipped " + skipped + " of " + handedIn);
+    }
+
+    /**
+     * Checks the video sent: frames arrive whole (every sent frame has all its packets, ending in
+     * the marker; all frames are the same size), RTP sequence numbers have no gap, and after every
+     * gap in the frames the first one sent is a keyframe.
+     *
+     * @return the number of such gaps (episodes) and the number of frames sent
+     */
+    private int[] assertVideoWholeAndResumingOnKeyframes() {
         int packetsPerFrame = -1;
         int inFrame = 0;
         int episodes = 0;
@@ -213,12 +237,7 @@ class BroadcasterSendDelayLimitTest {
                 inFrame = 0;
             }
         }
-        assertTrue(episodes > 0, "frames were skipped");
-        // the first keyframe request is the application's own start (keyframeWanted), not counted
-        assertEquals(episodes, keyframeRequests, "one request per episode, " + episodes + " episodes");
-        int handedIn = 4_000 / 33 + 1;
-        assertTrue(framesSent + stale + skipped >= handedIn - 20, "every frame accounted for: sent " + framesSent
-                + ", stale " + stale + ", skipped " + skipped + " of " + handedIn);
+        return new int[] {episodes, framesSent};
     }
 
     @Test
@@ -284,5 +303,123 @@ class BroadcasterSendDelayLimitTest {
             }
         }
         assertTrue(firstAfter != null && isKeyframe(firstAfter), "video resumes with a keyframe");
+    }
+
+    /** A pacer like the default one with room for 64 packets per class (about 8 video frames of 8.3 kB). */
+    private static Pacer smallPacer() {
+        return Pacer.builder().initialTargetBitrateBps(400_000).burstNs(0).queueCapacityPerClass(64).build();
+    }
+
+    @Test
+    void fullPacer_framesDroppedWhole_videoSkipsToAKeyframe_noSequenceGap_audioAndMessagesUntouched() {
+        engine = newEngine(smallPacer()); // and no send-delay limit: the pacer's queue alone decides
+        connect();
+        run(8_333, 4_000, true);
+
+        long pacerFull = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL);
+        assertTrue(pacerFull > 0, "frames refused by the full pacer");
+        int[] episodesAndFrames = assertVideoWholeAndResumingOnKeyframes();
+        assertTrue(episodesAndFrames[0] > 0, "video skipped to keyframes");
+        assertTrue(keyframeRequests >= episodesAndFrames[0], keyframeRequests + " requests, "
+                + episodesAndFrames[0] + " episodes");
+        assertEquals(pacerFull * FramePacketizer.packetCount(8_333),
+                engine.counters().get(BroadcasterEngine.PACER_DROPPED), "every packet of those frames, none else");
+        assertEquals(0, engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE));
+        // audio and messages have rings of their own, and go first
+        assertEquals(4_000 / 20, audioSent.size());
+        assertEquals(4_000 / 100, dataSent.size());
+    }
+
+    @Test
+    void frameCounters_addUpToTheFramesHandedIn_sentCountedAsTheyLeave() {
+        engine = newEngine(smallPacer());
+        engine.limitSendDelay(LIMIT_NS);
+        queue(VIDEO_TRACK, 833, true); // before the broadcaster is connected
+        queue(AUDIO_TRACK, 160, false);
+        engine.drain(nowNs);
+        connect();
+        run(8_333, 4_000, true);
+        for (int i = 0; i < 3_000; i++) { // the pacer empties
+            nowNs += MS;
+            engine.onWake(nowNs);
+            collect();
+        }
+
+        long sent = engine.counters().get(BroadcasterEngine.FRAMES_SENT);
+        long notConnected = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_NOT_CONNECTED);
+        long stale = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE);
+        long skipped = engine.counters().get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME);
+        long pacerFull = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL);
+        String counts = "sent " + sent + ", not connected " + notConnected + ", stale " + stale + ", skipped "
+                + skipped + ", pacer full " + pacerFull;
+        assertTrue(notConnected == 2 && stale > 0 && skipped > 0 && pacerFull > 0, "every way out taken: " + counts);
+        int handedIn = 2 + 4_000 / 33 + 1 + 4_000 / 20 + 4_000 / 100;
+        assertEquals(handedIn, sent + notConnected + stale + skipped + pacerFull, counts);
+        int framesOnTheWire = 0;
+        for (List<RtpPacketView> track : List.of(videoSent, audioSent, dataSent)) {
+            for (RtpPacketView p : track) {
+                framesOnTheWire += startsFrame(p) ? 1 : 0;
+            }
+        }
+        assertEquals(framesOnTheWire, sent, "framesSent: the frames that left");
+    }
+
+    /** Hands in a video frame of 833 bytes and lets the I/O thread run for {@code ms}. */
+    private void sendVideo(boolean keyframe, long ms) {
+        queue(VIDEO_TRACK, 833, keyframe);
+        engine.drain(nowNs);
+        for (long t = 0; t < ms; t++) {
+            nowNs += MS;
+            engine.onWake(nowNs);
+        }
+        collect();
+    }
+
+    /** A video frame handed in 60 ms ago, 10 ms over a 50 ms limit, taken from the queue now. */
+    private void staleVideoFrame() {
+        queue(VIDEO_TRACK, 833, false);
+        nowNs += 60 * MS;
+        engine.drain(nowNs);
+    }
+
+    @Test
+    void secondEpisodeWithin200ms_itsKeyframeRequestIsHeldBack_andRaisedOnTheFirstTick200msAfterTheFirst() {
+        engine.limitSendDelay(50 * MS);
+        connect();
+        sendVideo(true, 10);
+        staleVideoFrame();
+        assertEquals(1, keyframeRequests, "the first episode asks at once");
+        long firstRequestNs = nowNs;
+        sendVideo(true, 10); // the application answers: the episode ends
+        staleVideoFrame(); // 80 ms after the first request
+        assertEquals(1, keyframeRequests, "held back");
+        while (nowNs - firstRequestNs < 195 * MS) {
+            nowNs += 10 * MS;
+            engine.onTick(nowNs);
+            assertEquals(1, keyframeRequests, "not before 200 ms, at " + (nowNs - firstRequestNs) / MS + " ms");
+        }
+        nowNs = firstRequestNs + 200 * MS;
+        engine.onTick(nowNs);
+        assertEquals(2, keyframeRequests, "raised 200 ms after the first");
+        nowNs += 10 * MS;
+        engine.onTick(nowNs);
+        assertEquals(2, keyframeRequests, "once");
+    }
+
+    @Test
+    void heldBackKeyframeRequest_notRaised_whenAKeyframeHasEndedTheEpisodeMeanwhile() {
+        engine.limitSendDelay(50 * MS);
+        connect();
+        sendVideo(true, 10);
+        staleVideoFrame();
+        long firstRequestNs = nowNs;
+        sendVideo(true, 10);
+        staleVideoFrame();
+        sendVideo(true, 10); // the encoder's own keyframe, before the held-back request is due
+        for (nowNs = firstRequestNs; nowNs - firstRequestNs <= 400 * MS; nowNs += 10 * MS) {
+            engine.onTick(nowNs);
+        }
+        assertEquals(1, keyframeRequests, "no request once no track waits for a keyframe");
+        assertEquals(2, engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE));
     }
 }
