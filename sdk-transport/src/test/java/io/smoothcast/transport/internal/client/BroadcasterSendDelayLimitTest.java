@@ -13,6 +13,7 @@ import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.DatagramKind;
+import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
@@ -53,6 +54,12 @@ class BroadcasterSendDelayLimitTest {
     private boolean keyframeWanted = true;
     private BroadcasterEngine engine = newEngine(Pacer.builder().initialTargetBitrateBps(400_000).burstNs(0).build());
     private long nowNs = 1_000 * MS;
+    /**
+     * Whether {@link #run} ticks the engine every 10 ms, as the I/O thread does: that raises the
+     * keyframe requests held back by the 200 ms interval, and lets the congestion controller,
+     * without feedback, lower its target (the other tests keep the pacer's rate fixed).
+     */
+    private boolean ticking;
     /** RTP packets sent, by track. */
     private final List<RtpPacketView> videoSent = new ArrayList<>();
     private final List<RtpPacketView> audioSent = new ArrayList<>();
@@ -111,7 +118,7 @@ class BroadcasterSendDelayLimitTest {
      * Hands in a video frame of {@code videoBytes} every 33 ms (a keyframe when one was asked
      * for), and, when {@code withAudioAndMessages}, a 160-byte audio frame every 20 ms and a
      * 100-byte message every 100 ms, for {@code durationMs}; the I/O thread drains the queue when
-     * frames arrive, wakes every millisecond and ticks every 10. Returns the send-delay figure, ms, every 500 ms.
+     * frames arrive, wakes every millisecond and, if {@link #ticking}, ticks every 10. Returns the send-delay figure, ms, every 500 ms.
      */
     private List<Long> run(int videoBytes, long durationMs, boolean withAudioAndMessages) {
         List<Long> delaysMs = new ArrayList<>();
@@ -129,8 +136,8 @@ class BroadcasterSendDelayLimitTest {
             engine.drain(nowNs);
             nowNs += MS;
             engine.onWake(nowNs);
-            if (t % 10 == 0) {
-                engine.onTick(nowNs); // as the I/O thread: raises held-back keyframe requests
+            if (ticking && t % 10 == 0) {
+                engine.onTick(nowNs);
             }
             collect();
             if ((t + 1) % 500 == 0) {
@@ -140,9 +147,18 @@ class BroadcasterSendDelayLimitTest {
         return delaysMs;
     }
 
+    /** Takes what the engine sent: keeps its RTP, answers its keepalives (the node is alive). */
     private void collect() {
         for (RecordingSender.Sent sent : out.drain()) {
-            if (DatagramKind.classify(Unpooled.wrappedBuffer(sent.bytes())) != DatagramKind.RTP) {
+            DatagramKind kind = DatagramKind.classify(Unpooled.wrappedBuffer(sent.bytes()));
+            if (kind == DatagramKind.CONTROL
+                    && ControlCodec.decode(Unpooled.wrappedBuffer(sent.bytes())).message()
+                            instanceof ControlMessage.Keepalive keepalive) {
+                out.sent.add(sent);
+                receive(out.replyToLast(new ControlMessage.KeepaliveAck(keepalive.sequence())));
+                out.sent.clear();
+            }
+            if (kind != DatagramKind.RTP) {
                 continue;
             }
             RtpPacketView view = new RtpPacketView();
@@ -313,6 +329,7 @@ class BroadcasterSendDelayLimitTest {
     @Test
     void fullPacer_framesDroppedWhole_videoSkipsToAKeyframe_noSequenceGap_audioAndMessagesUntouched() {
         engine = newEngine(smallPacer()); // and no send-delay limit: the pacer's queue alone decides
+        ticking = true;
         connect();
         run(8_333, 4_000, true);
 
@@ -334,6 +351,7 @@ class BroadcasterSendDelayLimitTest {
     void frameCounters_addUpToTheFramesHandedIn_sentCountedAsTheyLeave() {
         engine = newEngine(smallPacer());
         engine.limitSendDelay(LIMIT_NS);
+        ticking = true;
         queue(VIDEO_TRACK, 833, true); // before the broadcaster is connected
         queue(AUDIO_TRACK, 160, false);
         engine.drain(nowNs);
@@ -393,7 +411,7 @@ class BroadcasterSendDelayLimitTest {
         sendVideo(true, 10); // the application answers: the episode ends
         staleVideoFrame(); // 80 ms after the first request
         assertEquals(1, keyframeRequests, "held back");
-        while (nowNs - firstRequestNs < 195 * MS) {
+        while (nowNs + 10 * MS - firstRequestNs < 200 * MS) {
             nowNs += 10 * MS;
             engine.onTick(nowNs);
             assertEquals(1, keyframeRequests, "not before 200 ms, at " + (nowNs - firstRequestNs) / MS + " ms");
