@@ -162,8 +162,11 @@ class NodeSwitchIT {
                                 + where + "; " + log.changes() + "; " + nodes.get());
                         assertEquals(0, log.frames.corrupted());
                     }
-                    assertEquals(List.of("NO_PUBLISHER"), onA.switches().stream()
-                            .map(s -> s.substring(0, s.indexOf(' '))).toList(),
+                    // A announces that its publisher left (NO_PUBLISHER), or, if that news is late
+                    // (a lost LEAVE waits for A's session timeout), the viewer finds A silent and
+                    // the stream on B first (MEDIA_SILENCE): either way one move, to B.
+                    List<String> moves = onA.switches().stream().map(s -> s.substring(0, s.indexOf(' '))).toList();
+                    assertTrue(moves.equals(List.of("NO_PUBLISHER")) || moves.equals(List.of("MEDIA_SILENCE")),
                             "the viewer on A followed the publisher to B: " + onA.changes());
                 }
             }
