@@ -156,7 +156,7 @@ class NodeSwitchIT {
                         long gapMs = longestGapMs(times);
                         String where = gapDetail(log.frames, startNs, broadcasterLog, onA, stalls);
                         System.out.println("NodeSwitchIT viewer on " + (log == onA ? "A" : "B")
-                                + ": longest gap between frames " + gapMs + " ms; " + where + "; "
+                                + ": longest gap between frames " + gapMs + " ms; switches " + log.switches() + "; " + where + "; "
                                 + (log == onA ? viewerA : viewerB).stats() + "; " + lossyIngest.stats());
                         assertTrue(gapMs <= 1000, "longest gap between frames " + gapMs + " ms (failover budget 1 s); "
                                 + where + "; " + log.changes() + "; " + nodes.get());
