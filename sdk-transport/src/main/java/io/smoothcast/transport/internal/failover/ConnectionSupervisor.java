@@ -377,6 +377,7 @@ public final class ConnectionSupervisor {
     public void start(long nowNs) {
         withoutNodeSinceNs = nowNs;
         nextEvaluationNs = nowNs + evaluationIntervalNs;
+        silenceResumeNs = nowNs; // a clock's origin is arbitrary: 0 may lie in the future
         fill(nowNs);
     }
 
