@@ -913,7 +913,8 @@ public final class ConnectionSupervisor {
      * or that was joined to look for the publisher which has since appeared on the current path
      * (a cascading node fetched the stream a moment after the search began). A media-silence
      * candidate is dropped once media returns on the current path, or when it has delivered none
-     * by the join timeout.
+     * by the join timeout; if the current node announces meanwhile that its publisher left, it
+     * becomes the publisher search's candidate.
      */
     private void checkCandidate(long nowNs) {
         Path c = candidate;
@@ -927,10 +928,17 @@ public final class ConnectionSupervisor {
             searched.clear();
             return;
         }
-        if (candidateReason == NodeSwitchReason.MEDIA_SILENCE && current != null
-                && (!mediaSilent(current, nowNs) || !current.hasTracks)) {
-            // Media came back where the client is (a publisher's pause ended), or the node now
-            // says the publisher left (the publisher search takes over): stay, end the trial.
+        if (candidateReason == NodeSwitchReason.MEDIA_SILENCE && current != null && !current.hasTracks) {
+            // The silent node now says its publisher left (its late news): the node on trial is
+            // the publisher search's candidate, already joined, rather than left and joined again.
+            candidateReason = NodeSwitchReason.NO_PUBLISHER;
+            candidateDetail = "no publisher on " + current.node + " (silent before that); " + c.node + " has one";
+            silenceTried.clear();
+            candidateProgress(nowNs);
+            return;
+        }
+        if (candidateReason == NodeSwitchReason.MEDIA_SILENCE && current != null && !mediaSilent(current, nowNs)) {
+            // Media came back where the client is (a publisher's pause ended): stay, end the trial.
             candidate = null;
             c.control.leave(nowNs);
             silenceTried.clear();

@@ -364,6 +364,24 @@ class ViewerNodeSwitchTest {
     }
 
     @Test
+    void silentNodeAnnouncesThePublisherLeftDuringTheTrial_viewerMovesToTheTrialNodeWithoutJoiningItAgain() {
+        FailoverPolicy policy = FailoverPolicy.defaults();
+        start(policy);
+        run(1000);
+        a.mediaSilent = true;
+        b.mediaSilent = true; // B lists the stream, its media not there yet
+        run(policy.mediaSilenceTimeoutMs() + FailoverPolicy.EVALUATION_INTERVAL_MS + 20);
+        assertTrue(b.subscribed, "the trial on B runs");
+        a.tracks = List.of();
+        a.announceTracks(); // A's late news: its publisher left
+        b.mediaSilent = false;
+        run(20);
+        assertEquals(List.of("CONNECTED", "NO_PUBLISHER 7001->7002"), events);
+        assertTrue(b.subscribed && !a.subscribed);
+        assertEquals(1, b.hellos, "B was joined once, for the trial");
+    }
+
+    @Test
     void publisherPaused_everyNodeSilent_viewerStaysWithoutFlapping_andTrialsThinOut() {
         FailoverPolicy policy = FailoverPolicy.defaults();
         start(policy, List.of(A, B, C));
