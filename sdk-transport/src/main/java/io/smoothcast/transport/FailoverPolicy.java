@@ -71,6 +71,22 @@ package io.smoothcast.transport;
  * at the next evaluation instead (asking costs a join and a leave; a node without tracks is
  * never moved to).
  *
+ * <p>Media silence ({@link #mediaSilenceTimeoutMs()}): a node learns that its publisher left
+ * from the publisher's LEAVE, or after its session timeout (5 s) when that LEAVE is lost; until
+ * then it keeps listing the stream's tracks although the publisher sends them elsewhere. So a
+ * viewer whose node answers and lists tracks but has delivered no original media packet of the
+ * stream (retransmissions and probe padding do not count) for that long tries the other nodes,
+ * one at a time, by the make-before-break join above: it moves
+ * ({@link NodeSwitchReason#MEDIA_SILENCE}) only once media of the stream arrives from the other
+ * node while its own node is still silent. A publisher that merely paused is silent on every
+ * node, so the trial finds nothing and the viewer stays: it leaves a node that delivers no media
+ * within {@link Builder#joinTimeoutMs} of being joined, and stays on its own node if media
+ * resumes there meanwhile. After asking every node in vain it waits before the next round,
+ * first the media-silence timeout, doubling with each fruitless round up to
+ * {@value #MEDIA_SILENCE_BACKOFF_MAX_FACTOR} times it; media on its node starts the wait over
+ * from the timeout. A long pause thus costs one join, a few keepalives and a leave per other
+ * node per round, rounds further and further apart.
+ *
  * <p>A viewer in redundant mode runs the same publisher search for each of its two paths, one
  * path at a time, never onto the node of its other path: a path on a node without the publisher
  * covers nothing. While its other path has the stream the publisher is alive elsewhere, so such
@@ -131,6 +147,11 @@ public final class FailoverPolicy {
     public static final int DEFAULT_SWITCH_DWELL_MS = 20_000;
     /** Default time without a publisher on the node before a viewer asks the others, in ms. */
     public static final int DEFAULT_NO_PUBLISHER_TIMEOUT_MS = 3000;
+    /**
+     * Longest wait between two rounds of media-silence trials, as a multiple of
+     * {@link #mediaSilenceTimeoutMs()}.
+     */
+    public static final int MEDIA_SILENCE_BACKOFF_MAX_FACTOR = 8;
     /** How often a viewer measures its path for proactive switching, in ms. */
     public static final int EVALUATION_INTERVAL_MS = 250;
     /** Most alternatives pinged at once while the path is degraded. */
@@ -271,6 +292,20 @@ public final class FailoverPolicy {
     /** Time without a publisher on the node before a viewer asks the others, in ms; 0 when off. */
     public int noPublisherTimeoutMs() {
         return noPublisherTimeoutMs;
+    }
+
+    /**
+     * Time a viewer's node may list the stream's tracks without delivering any media for it
+     * before the viewer tries the other nodes ({@link NodeSwitchReason#MEDIA_SILENCE}), in ms; 0
+     * when the publisher search is off ({@link #noPublisherTimeoutMs()} 0). Derived, not set:
+     * half the no-publisher timeout (a node that lists a stream it does not deliver is as useless
+     * as one without it, and trying another node never moves the viewer unless media flows
+     * there), but at least one heartbeat plus the latency budget, the silence the dead-node
+     * detector itself tolerates (a shorter gap is a hiccup of the path, not a stale publisher).
+     * Default {@value #DEFAULT_NO_PUBLISHER_TIMEOUT_MS} / 2 = 1500 ms.
+     */
+    public int mediaSilenceTimeoutMs() {
+        return noPublisherTimeoutMs == 0 ? 0 : Math.max(noPublisherTimeoutMs / 2, heartbeatIntervalMs + latencyBudgetMs);
     }
 
     /** Scores the current path and the alternatives for proactive switching. */

@@ -156,14 +156,17 @@ class NodeSwitchIT {
                         long gapMs = longestGapMs(times);
                         String where = gapDetail(log.frames, startNs, broadcasterLog, onA, stalls);
                         System.out.println("NodeSwitchIT viewer on " + (log == onA ? "A" : "B")
-                                + ": longest gap between frames " + gapMs + " ms; " + where + "; "
+                                + ": longest gap between frames " + gapMs + " ms; switches " + log.switches() + "; " + where + "; "
                                 + (log == onA ? viewerA : viewerB).stats() + "; " + lossyIngest.stats());
                         assertTrue(gapMs <= 1000, "longest gap between frames " + gapMs + " ms (failover budget 1 s); "
                                 + where + "; " + log.changes() + "; " + nodes.get());
                         assertEquals(0, log.frames.corrupted());
                     }
-                    assertEquals(List.of("NO_PUBLISHER"), onA.switches().stream()
-                            .map(s -> s.substring(0, s.indexOf(' '))).toList(),
+                    // A announces that its publisher left (NO_PUBLISHER), or, if that news is late
+                    // (a lost LEAVE waits for A's session timeout), the viewer finds A silent and
+                    // the stream on B first (MEDIA_SILENCE): either way one move, to B.
+                    List<String> moves = onA.switches().stream().map(s -> s.substring(0, s.indexOf(' '))).toList();
+                    assertTrue(moves.equals(List.of("NO_PUBLISHER")) || moves.equals(List.of("MEDIA_SILENCE")),
                             "the viewer on A followed the publisher to B: " + onA.changes());
                 }
             }

@@ -25,7 +25,7 @@ import java.util.Map;
  * @param worstRecoveryMs longest fault start to recovery at any viewer, ms
  * @param viewerFailovers failovers the viewers reported in total
  * @param viewerSwitches moves of the viewers between nodes that still answered, in total, by
- *     reason ({@code DEGRADED_PATH}, {@code NO_PUBLISHER})
+ *     reason ({@code DEGRADED_PATH}, {@code NO_PUBLISHER}, {@code MEDIA_SILENCE})
  * @param faultLog one entry per fault (kind, time, node, duration, publishers per node when it
  *     began, effect)
  * @param viewersBehind viewers that had not played the last frame sent when the run ended: index,

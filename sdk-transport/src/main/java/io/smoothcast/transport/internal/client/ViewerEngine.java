@@ -334,6 +334,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             }
             supervisor.onTransportSequence(slot, transportSequence);
         }
+        if (!isRepair(rtp.ssrc())) {
+            supervisor.onStreamMedia(slot, nowNs);
+        }
         if (!placeOnTrack(length, nowNs)) {
             // Media for no track we know: the node's track list for it (sent once) may have been
             // lost, or the answer naming it is still on its way. Held until it comes.
@@ -342,6 +345,20 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             }
             supervisor.onMediaForUnknownTrack(slot, nowNs);
         }
+    }
+
+    /**
+     * Whether {@code ssrc} is the RTX SSRC of a known track: a node sends those (NACK answers,
+     * tail loss probes, probe padding) with no new media from the publisher, so they do not
+     * show that the stream flows. A packet of a track not known yet counts as media.
+     */
+    private boolean isRepair(int ssrc) {
+        for (ReceiveTrack t : tracks) {
+            if (t.track().hasRtx() && t.track().rtxSsrc() == ssrc) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -43,7 +43,10 @@ import java.util.concurrent.TimeUnit;
  * {@link FailoverPolicy}). A publisher moves as soon as the candidate accepted the PUBLISH: from
  * then on the stream is on the new node, and the old node's viewers find it there when the old
  * node announces that its publisher left. A subscriber never moves to a node without the
- * publisher for a better path: the move would trade a lossy stream for none.
+ * publisher for a better path: the move would trade a lossy stream for none. Nor does it move
+ * off a node that lists the stream but has gone silent (the publisher moved and the node has not
+ * noticed yet, {@link NodeSwitchReason#MEDIA_SILENCE}) before the candidate has delivered media
+ * of the stream: a publisher that merely paused is silent on every node.
  *
  * <p>Not thread-safe: the client's I/O thread only. Time comes from the caller.
  */
@@ -92,6 +95,15 @@ public final class ConnectionSupervisor {
      */
     static final long TRACK_RENEWAL_INTERVAL_NS = 500_000_000L;
 
+    /**
+     * How long a media-silence candidate must have delivered media, while the current node
+     * delivered none, before the client moves there, in ns: several packet intervals of audio or
+     * video, so that a paused publisher that resumes, its packets reaching the candidate a few
+     * ms before the current node, does not move the client. Its media plays meanwhile (the
+     * candidate's packets go to the same jitter buffers), so the wait costs no frame.
+     */
+    static final long MEDIA_TRIAL_CONFIRM_NS = 100_000_000L;
+
     /** A gap between ticks this long means the client's own thread stalled (ticks come every ~10 ms). */
     static final long CLIENT_STALL_NS = 50_000_000L;
 
@@ -113,6 +125,13 @@ public final class ConnectionSupervisor {
     /** Subscribers measure loss from the node's packets and look for the publisher. */
     private final boolean subscriber;
     private final long noPublisherNs;
+    /** Silence of a node that lists the stream before it is tried elsewhere, in ns; 0 when off. */
+    private final long mediaSilenceNs;
+    /** Nodes that delivered no media either, in this round of media-silence trials. */
+    private final List<InetSocketAddress> silenceTried = new ArrayList<>();
+    /** When the next media-silence trial may start, and the wait after the next fruitless round. */
+    private long silenceResumeNs;
+    private long silenceBackoffNs;
     private final long evaluationIntervalNs;
     private final PathSwitchDecider decider;
     private final AlternativeProber prober;
@@ -180,6 +199,13 @@ public final class ConnectionSupervisor {
         /** Whether the node's last track list for the stream was non-empty. */
         boolean hasTracks;
         long noTracksSinceNs;
+        /**
+         * When the node last delivered an original media packet of the stream, or began to list
+         * its tracks if later (the media-silence rule's origin); whether it delivered any.
+         */
+        long lastMediaNs;
+        boolean mediaSeen;
+        long firstMediaNs;
         /** Kept for a candidate, replayed to the client when it moves there. */
         ControlMessage acceptedReply;
         ControlMessage.StreamInfo latestInfo;
@@ -216,6 +242,9 @@ public final class ConnectionSupervisor {
             detector.forgetIntervals();
             hasTracks = reply instanceof ControlMessage.SubscribeAck ack && !ack.tracks().isEmpty();
             noTracksSinceNs = nowNs;
+            if (!mediaSeen) {
+                lastMediaNs = nowNs; // (media that came before the answer counts as it is)
+            }
             roster.accepted(node);
             if (candidate) {
                 candidateProgress(nowNs);
@@ -230,6 +259,8 @@ public final class ConnectionSupervisor {
             hasTracks = !info.tracks().isEmpty();
             if (had && !hasTracks) {
                 noTracksSinceNs = nowNs;
+            } else if (!had && hasTracks) {
+                lastMediaNs = nowNs; // the publisher just came: its silence counts from now
             }
             if (candidate) {
                 latestInfo = info;
@@ -334,6 +365,8 @@ public final class ConnectionSupervisor {
         this.trustAfterNs = TimeUnit.MILLISECONDS.toNanos(FailoverPolicy.FAILURES_FORGOTTEN_AFTER_MS);
         this.subscriber = roleRequest instanceof ControlMessage.Subscribe;
         this.noPublisherNs = TimeUnit.MILLISECONDS.toNanos(policy.noPublisherTimeoutMs());
+        this.mediaSilenceNs = TimeUnit.MILLISECONDS.toNanos(policy.mediaSilenceTimeoutMs());
+        this.silenceBackoffNs = mediaSilenceNs;
         this.evaluationIntervalNs = TimeUnit.MILLISECONDS.toNanos(FailoverPolicy.EVALUATION_INTERVAL_MS);
         this.decider = new PathSwitchDecider(policy);
         this.prober = new AlternativeProber(out, TimeUnit.MILLISECONDS.toNanos(policy.probeIntervalMs()),
@@ -344,6 +377,7 @@ public final class ConnectionSupervisor {
     public void start(long nowNs) {
         withoutNodeSinceNs = nowNs;
         nextEvaluationNs = nowNs + evaluationIntervalNs;
+        silenceResumeNs = nowNs; // a clock's origin is arbitrary: 0 may lie in the future
         fill(nowNs);
     }
 
@@ -391,6 +425,28 @@ public final class ConnectionSupervisor {
             p.tracksRenewed = true;
             p.tracksRenewedNs = nowNs;
             p.control.renewSubscription(nowNs);
+        }
+    }
+
+    /**
+     * An original media packet of the stream (not a retransmission or probe padding) came from
+     * the node of {@code slot}: that node is not silent. Subscribers only.
+     *
+     * @param slot a slot from {@link #slotOf}
+     * @param nowNs the current time
+     */
+    public void onStreamMedia(int slot, long nowNs) {
+        Path p = slot < paths.length ? paths[slot] : candidate;
+        if (p == null) {
+            return;
+        }
+        if (!p.mediaSeen) {
+            p.mediaSeen = true;
+            p.firstMediaNs = nowNs;
+        }
+        p.lastMediaNs = nowNs;
+        if (!p.candidate) {
+            silenceBackoffNs = mediaSilenceNs; // the stream flows: a later silence is a new one
         }
     }
 
@@ -641,7 +697,7 @@ public final class ConnectionSupervisor {
      * Every {@link FailoverPolicy#EVALUATION_INTERVAL_MS}: on a single path, measures it, probes
      * the alternatives while it is degraded, and starts a move when it is clearly worse than an
      * alternative; for a subscriber on any path, starts a move when its node has had no
-     * publisher for the timeout.
+     * publisher for the timeout, or a trial when it lists the stream but delivers no media.
      */
     private void evaluate(long nowNs) {
         if (candidate != null) {
@@ -672,7 +728,57 @@ public final class ConnectionSupervisor {
         }
         if (subscriber) {
             searchPublisher(nowNs);
+            if (candidate == null) {
+                trySilentPathElsewhere(nowNs);
+            }
         }
+    }
+
+    /**
+     * The media-silence trial: the first accepted path whose node lists the stream's tracks but
+     * has delivered no media of it for {@link FailoverPolicy#mediaSilenceTimeoutMs()} gets a
+     * candidate, the next node not yet tried in this round (and not carrying another path). The
+     * candidate is moved to only if it delivers media while the path is still silent
+     * ({@link #candidateProgress}); otherwise it is left at the join timeout, or as soon as
+     * media returns on the path ({@link #checkCandidate}). A round that finds no node with media
+     * (a publisher that paused is silent everywhere) waits {@link #silenceBackoffNs} before the
+     * next, doubling up to {@link FailoverPolicy#MEDIA_SILENCE_BACKOFF_MAX_FACTOR} times the
+     * timeout; media on a path resets that wait ({@link #onStreamMedia}).
+     */
+    private void trySilentPathElsewhere(long nowNs) {
+        if (mediaSilenceNs == 0 || nowNs - silenceResumeNs < 0) {
+            return;
+        }
+        int slot = -1;
+        for (int i = 0; i < paths.length && slot < 0; i++) {
+            Path p = paths[i];
+            if (p != null && p.accepted && p.hasTracks && mediaSilent(p, nowNs)) {
+                slot = i;
+            }
+        }
+        if (slot < 0) {
+            silenceTried.clear();
+            return;
+        }
+        List<InetSocketAddress> exclude = new ArrayList<>(silenceTried);
+        exclude.addAll(inUse());
+        InetSocketAddress next = roster.pick(nowNs, exclude);
+        if (next == null) {
+            silenceTried.clear(); // every node tried (or backing off after a failure): wait, then again
+            silenceResumeNs = nowNs + silenceBackoffNs;
+            silenceBackoffNs = Math.min(2 * silenceBackoffNs,
+                    FailoverPolicy.MEDIA_SILENCE_BACKOFF_MAX_FACTOR * mediaSilenceNs);
+            return;
+        }
+        Path p = paths[slot];
+        startCandidate(next, slot, NodeSwitchReason.MEDIA_SILENCE, "no media from " + p.node + " for "
+                + TimeUnit.NANOSECONDS.toMillis(nowNs - p.lastMediaNs) + " ms although it lists the stream; "
+                + next + " delivers it", nowNs);
+    }
+
+    /** Whether a path has delivered no media of the stream for the media-silence timeout. */
+    private boolean mediaSilent(Path p, long nowNs) {
+        return nowNs - p.lastMediaNs >= mediaSilenceNs;
     }
 
     /**
@@ -775,7 +881,9 @@ public final class ConnectionSupervisor {
      * means the stream is on the new node); a subscriber moves there if it has the publisher (a
      * cascading node announces the tracks a moment after accepting), or if it was joined for a
      * better path and the path it would replace has no publisher either. A candidate still
-     * without tracks at the join timeout is given up in {@link #checkCandidate}.
+     * without tracks at the join timeout is given up in {@link #checkCandidate}. A media-silence
+     * candidate is moved to once it has delivered media for {@link #MEDIA_TRIAL_CONFIRM_NS}
+     * while the current path stayed silent (checked on every tick).
      */
     private void candidateProgress(long nowNs) {
         Path c = candidate;
@@ -789,7 +897,13 @@ public final class ConnectionSupervisor {
         if (candidateReason == NodeSwitchReason.NO_PUBLISHER && current.hasTracks) {
             return; // the publisher appeared where the client is: checkCandidate drops the candidate
         }
-        if (!subscriber || c.hasTracks || (candidateReason == NodeSwitchReason.DEGRADED_PATH && !current.hasTracks)) {
+        if (candidateReason == NodeSwitchReason.MEDIA_SILENCE) {
+            // Only media proves the stream is there: a cascading node lists the tracks of a
+            // silent origin, and a paused publisher is silent everywhere.
+            if (c.mediaSeen && nowNs - c.firstMediaNs >= MEDIA_TRIAL_CONFIRM_NS && mediaSilent(current, nowNs)) {
+                promoteCandidate(nowNs);
+            }
+        } else if (!subscriber || c.hasTracks || (candidateReason == NodeSwitchReason.DEGRADED_PATH && !current.hasTracks)) {
             promoteCandidate(nowNs);
         }
     }
@@ -797,7 +911,10 @@ public final class ConnectionSupervisor {
     /**
      * Drops a candidate that failed, that has no publisher either once the join timeout passed,
      * or that was joined to look for the publisher which has since appeared on the current path
-     * (a cascading node fetched the stream a moment after the search began).
+     * (a cascading node fetched the stream a moment after the search began). A media-silence
+     * candidate is dropped once media returns on the current path, or when it has delivered none
+     * by the join timeout; if the current node announces meanwhile that its publisher left, it
+     * becomes the publisher search's candidate.
      */
     private void checkCandidate(long nowNs) {
         Path c = candidate;
@@ -811,6 +928,22 @@ public final class ConnectionSupervisor {
             searched.clear();
             return;
         }
+        if (candidateReason == NodeSwitchReason.MEDIA_SILENCE && current != null && !current.hasTracks) {
+            // The silent node now says its publisher left (its late news): the node on trial is
+            // the publisher search's candidate, already joined, rather than left and joined again.
+            candidateReason = NodeSwitchReason.NO_PUBLISHER;
+            candidateDetail = "no publisher on " + current.node + " (silent before that); " + c.node + " has one";
+            silenceTried.clear();
+            candidateProgress(nowNs);
+            return;
+        }
+        if (candidateReason == NodeSwitchReason.MEDIA_SILENCE && current != null && !mediaSilent(current, nowNs)) {
+            // Media came back where the client is (a publisher's pause ended): stay, end the trial.
+            candidate = null;
+            c.control.leave(nowNs);
+            silenceTried.clear();
+            return;
+        }
         boolean timedOut = nowNs - c.joinStartedNs > c.joinTimeoutNs;
         if (c.failure != null || (!c.accepted && timedOut)) {
             candidate = null;
@@ -819,6 +952,15 @@ public final class ConnectionSupervisor {
             decider.onCandidateFailed();
             if (candidateReason == NodeSwitchReason.NO_PUBLISHER) {
                 searched.add(c.node);
+            } else if (candidateReason == NodeSwitchReason.MEDIA_SILENCE) {
+                silenceTried.add(c.node);
+            }
+        } else if (candidateReason == NodeSwitchReason.MEDIA_SILENCE) {
+            candidateProgress(nowNs); // moves once its media has flowed for MEDIA_TRIAL_CONFIRM_NS
+            if (candidate == c && c.accepted && timedOut && !c.mediaSeen) {
+                candidate = null; // silent there too: the publisher paused, or is not there
+                c.control.leave(nowNs);
+                silenceTried.add(c.node);
             }
         } else if (c.accepted && timedOut && !c.hasTracks) {
             candidate = null; // a healthy node without the publisher: not a failure, just not here
@@ -856,6 +998,7 @@ public final class ConnectionSupervisor {
         prober.stop();
         decider.onSwitched(nowNs, candidateReason == NodeSwitchReason.DEGRADED_PATH);
         searched.clear();
+        silenceTried.clear();
         events.onNodeAccepted(next.node, next.acceptedReply, true, nowNs);
         if (next.latestInfo != null) {
             events.onStreamInfo(next.node, next.latestInfo, nowNs);

@@ -173,10 +173,10 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
      * Whether writes wait in the channel's outbound buffer, written or flushed but not yet taken
      * by the kernel (the socket was full). Unlike {@link #isOutboundDrained()}, any thread: it
      * reads the buffer's pending byte count, which Netty publishes (volatile) for writability
-     * checks; a datagram counts its content's bytes, so an empty datagram would not show. The
-     * channel reference itself is a plain field: a thread that has seen, through a volatile read,
-     * something this channel's event loop did after registering it (a finished
-     * {@link FanOutLanes} batch) sees it too; before that nothing can be queued.
+     * checks; each write counts its content's bytes plus Netty's per-entry overhead, so even an
+     * empty datagram shows. The channel reference itself is a plain field: a thread that has
+     * seen, through a volatile read, something this channel's event loop did after registering
+     * it (a finished {@link FanOutLanes} batch) sees it too; before that nothing can be queued.
      *
      * @return true while some are queued; false before the channel is registered or once closed
      */

@@ -1218,6 +1218,11 @@ public final class RelayEngine implements DatagramReceiver {
      */
     private void announce(RelayStream stream, long nowNs) {
         if (stream.subscribers.isEmpty()) {
+            if (stream.announcementRepeating) {
+                // The repeats due would tell a later subscriber the old tracks after its SUBSCRIBE_ACK.
+                stopRepeating(stream);
+                repeatingAnnouncements.remove(stream);
+            }
             return; // a later subscriber learns the tracks from its SUBSCRIBE_ACK
         }
         if (stream.announcement != null) {

@@ -1,5 +1,6 @@
 package io.smoothcast.transport.internal.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
+import io.smoothcast.rtp.NackWriter;
 import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.transport.ConnectionState;
@@ -19,6 +21,7 @@ import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -64,6 +67,7 @@ class BroadcasterSendDelayLimitTest {
     private final List<RtpPacketView> videoSent = new ArrayList<>();
     private final List<RtpPacketView> audioSent = new ArrayList<>();
     private final List<RtpPacketView> dataSent = new ArrayList<>();
+    private final List<RtpPacketView> videoRtxSent = new ArrayList<>();
 
     /** An engine on 400 kbps whose pacer is {@code pacer}. */
     private BroadcasterEngine newEngine(Pacer pacer) {
@@ -169,6 +173,8 @@ class BroadcasterSendDelayLimitTest {
                 audioSent.add(view);
             } else if (view.ssrc() == DATA.ssrc()) {
                 dataSent.add(view);
+            } else if (view.ssrc() == VIDEO.rtxSsrc()) {
+                videoRtxSent.add(view);
             }
         }
     }
@@ -439,5 +445,45 @@ class BroadcasterSendDelayLimitTest {
         }
         assertEquals(1, keyframeRequests, "no request once no track waits for a keyframe");
         assertEquals(2, engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE));
+    }
+
+    @Test
+    void afterPacerDrops_aNackedPacketIsResentAsItWasSent_underItsRenumberedSequenceNumber() {
+        engine.limitSendDelay(LIMIT_NS);
+        connect();
+        run(8_333, 3_000, false);
+        for (int i = 0; i < 2_000; i++) { // no more frames: the pacer empties
+            nowNs += MS;
+            engine.onWake(nowNs);
+            collect();
+        }
+        assertTrue(engine.counters().get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME) > 0, "dropped in the pacer");
+        int n = videoSent.size();
+        RtpPacketView[] asked = {videoSent.get(n / 2), videoSent.get(n - 2), videoSent.get(n - 1)};
+        int[] lost = new int[asked.length];
+        for (int i = 0; i < asked.length; i++) {
+            lost[i] = asked[i].sequenceNumber();
+        }
+        byte[] nack = new byte[64];
+        receive(Arrays.copyOf(nack, NackWriter.writeLost(nack, 0, nack.length, 9, VIDEO.ssrc(), lost, lost.length)));
+        for (int i = 0; i < 50; i++) {
+            nowNs += MS;
+            engine.onWake(nowNs);
+            collect();
+        }
+
+        assertEquals(asked.length, videoRtxSent.size(), "every NACKed packet resent");
+        for (int i = 0; i < asked.length; i++) {
+            RtpPacketView rtx = videoRtxSent.get(i);
+            byte[] r = rtx.buffer();
+            int osn = ((r[rtx.payloadOffset()] & 0xFF) << 8) | (r[rtx.payloadOffset() + 1] & 0xFF);
+            assertEquals(lost[i], osn, "RTX " + i + " carries the number the packet was sent with");
+            RtpPacketView original = asked[i];
+            assertEquals(original.timestamp(), rtx.timestamp());
+            assertArrayEquals(Arrays.copyOfRange(original.buffer(), original.payloadOffset(),
+                    original.payloadOffset() + original.payloadLength()),
+                    Arrays.copyOfRange(r, rtx.payloadOffset() + 2, rtx.payloadOffset() + rtx.payloadLength()),
+                    "RTX " + i + " carries the packet sent under that number");
+        }
     }
 }

@@ -55,6 +55,8 @@ class ViewerNodeSwitchTest {
         double loss;
         /** A dead node answers nothing and sends nothing. */
         boolean dead;
+        /** The node answers and lists its tracks but forwards no media (its publisher is silent or gone). */
+        boolean mediaSilent;
         boolean subscribed;
         int transportSequence;
         int pingsAnswered;
@@ -114,7 +116,7 @@ class ViewerNodeSwitchTest {
          * {@link GenericPayload}.
          */
         void sendMedia() {
-            if (dead || !subscribed || tracks.isEmpty()) {
+            if (dead || mediaSilent || !subscribed || tracks.isEmpty()) {
                 return;
             }
             int frame = publisherFrame();
@@ -332,6 +334,107 @@ class ViewerNodeSwitchTest {
         assertTrue(fromB.get(fromB.size() - 1) >= publisherFrame() - 11, "playing B's frames: " + fromB);
         assertSame(buffer, engine.tracks()[0].buffer(), "the stream resumed in the buffer it had");
         assertEquals(0, engine.counters().get(ViewerEngine.RETIRED_FRAMES_DROPPED));
+    }
+
+    @Test
+    void nodeListsTheStreamButDeliversNoMedia_publisherMovedToB_viewerIsOnBWithinTheSilenceTimeoutAndOneRound() {
+        // NodeSwitchIT's lossy-ingest case under load: the broadcaster moved to B, but A never
+        // got (or has not yet timed out) its LEAVE, so A still lists the tracks and sends nothing.
+        FailoverPolicy policy = FailoverPolicy.defaults();
+        start(policy);
+        run(1000);
+        assertEquals(0, b.hellos);
+        a.mediaSilent = true;
+        int lastFromA = publisherFrame();
+        run(policy.mediaSilenceTimeoutMs() - 20);
+        assertEquals(0, b.hellos, "nothing asked of B before the silence timeout");
+        // One evaluation interval to notice, then the trial on B must deliver media for
+        // MEDIA_TRIAL_CONFIRM_NS (100 ms), with a tick on either side.
+        run(20 + FailoverPolicy.EVALUATION_INTERVAL_MS + 100 + 20);
+        assertEquals(List.of("CONNECTED", "MEDIA_SILENCE 7001->7002"), events);
+        assertTrue(b.subscribed && !a.subscribed, "joined B, then left A");
+        assertEquals(B, engine.supervisor().connected(0));
+        assertEquals(1, engine.supervisor().switches());
+        assertEquals(0, engine.counters().get(ViewerEngine.FAILOVERS), "a switch is not a failover");
+        run(1000);
+        List<Integer> fromB = played.stream().filter(f -> f > lastFromA).toList();
+        assertTrue(fromB.size() > 50 && fromB.get(fromB.size() - 1) >= publisherFrame() - 11, "B's frames play: " + fromB);
+        run(30_000);
+        assertEquals(2, events.size(), "no move back: " + events);
+    }
+
+    @Test
+    void silentNodeAnnouncesThePublisherLeftDuringTheTrial_viewerMovesToTheTrialNodeWithoutJoiningItAgain() {
+        FailoverPolicy policy = FailoverPolicy.defaults();
+        start(policy);
+        run(1000);
+        a.mediaSilent = true;
+        b.mediaSilent = true; // B lists the stream, its media not there yet
+        run(policy.mediaSilenceTimeoutMs() + FailoverPolicy.EVALUATION_INTERVAL_MS + 20);
+        assertTrue(b.subscribed, "the trial on B runs");
+        a.tracks = List.of();
+        a.announceTracks(); // A's late news: its publisher left
+        b.mediaSilent = false;
+        run(20);
+        assertEquals(List.of("CONNECTED", "NO_PUBLISHER 7001->7002"), events);
+        assertTrue(b.subscribed && !a.subscribed);
+        assertEquals(1, b.hellos, "B was joined once, for the trial");
+    }
+
+    @Test
+    void publisherPaused_everyNodeSilent_viewerStaysWithoutFlapping_andTrialsThinOut() {
+        FailoverPolicy policy = FailoverPolicy.defaults();
+        start(policy, List.of(A, B, C));
+        run(1000);
+        a.mediaSilent = true;
+        b.mediaSilent = true;
+        c.mediaSilent = true;
+        run(60_000);
+        assertEquals(List.of("CONNECTED"), events, "never left A");
+        assertTrue(a.subscribed);
+        assertEquals(0, a.leaves);
+        int trials = b.subscribes + c.subscribes;
+        assertTrue(trials >= 2, "the other nodes were tried: " + trials);
+        // Rounds of one trial per other node, 1.5 s apart, then 3, 6 and 12 s at most:
+        // 12 in 60 s; a trial every evaluation would be over a hundred.
+        assertTrue(trials <= 12, "trials in 60 s: " + trials);
+        assertEquals(b.subscribes, b.leaves + (b.subscribed ? 1 : 0), "every trial on B ended with a LEAVE");
+        assertEquals(c.subscribes, c.leaves + (c.subscribed ? 1 : 0), "every trial on C ended with a LEAVE");
+        int before = b.subscribes + c.subscribes;
+        run(60_000);
+        assertTrue(b.subscribes + c.subscribes - before <= 2 * 5, "at most one round per 12 s: "
+                + (b.subscribes + c.subscribes - before));
+        // The publisher resumes: the viewer plays on from A.
+        a.mediaSilent = false;
+        b.mediaSilent = false;
+        c.mediaSilent = false;
+        run(2000);
+        assertEquals(List.of("CONNECTED"), events);
+        assertTrue(a.subscribed && !b.subscribed && !c.subscribed, "only A carries the viewer");
+    }
+
+    @Test
+    void publisherResumesDuringTheTrial_viewerStaysOnItsNode() {
+        FailoverPolicy policy = FailoverPolicy.defaults();
+        start(policy);
+        run(1000);
+        a.mediaSilent = true;
+        b.mediaSilent = true; // paused everywhere
+        run(policy.mediaSilenceTimeoutMs() + FailoverPolicy.EVALUATION_INTERVAL_MS + 20);
+        assertTrue(b.subscribed, "the trial on B runs");
+        int lastBeforePause = played.get(played.size() - 1);
+        // The publisher resumes; both nodes forward it again, B a tick (10 ms) before A: the
+        // first packets after a pause decide nothing.
+        b.mediaSilent = false;
+        run(10);
+        assertTrue(b.subscribed);
+        a.mediaSilent = false;
+        run(20);
+        assertTrue(!b.subscribed && b.leaves == 1, "the trial on B ended as soon as A delivered media again");
+        run(3000);
+        assertEquals(List.of("CONNECTED"), events, "stayed on A");
+        assertTrue(a.subscribed && engine.supervisor().connected(0).equals(A));
+        assertTrue(played.get(played.size() - 1) > lastBeforePause + 250, "A's frames play again");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.smoothcast.transport.internal.relay;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
@@ -15,6 +16,7 @@ import io.smoothcast.transport.internal.netty.DatagramSender;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class StreamInfoEncodingTest {
 
     private static final Track AUDIO = new Track(0x3000, 0, 111, 0, MediaKind.AUDIO, 0, 48_000, 64_000);
+    private static final Track VIDEO = new Track(0x3100, 0x3101, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
     private static final InetSocketAddress PUBLISHER = new InetSocketAddress("127.0.0.1", 5000);
     private static final List<InetSocketAddress> VIEWERS = List.of(new InetSocketAddress("127.0.0.1", 6001),
             new InetSocketAddress("127.0.0.1", 6002), new InetSocketAddress("127.0.0.1", 6003));
@@ -110,5 +113,34 @@ class StreamInfoEncodingTest {
             }
         }
         assertEquals(0, allocated.get(0).refCnt(), "freed after the last repeat");
+    }
+
+    @Test
+    void aChangeWhileNoOneSubscribes_endsTheRepeatsOfTheOldTracks_soALaterSubscriberIsNotToldThem() {
+        control(PUBLISHER, 1, new ControlMessage.Hello(1, 500));
+        control(PUBLISHER, 2, new ControlMessage.Publish("show", List.of(AUDIO)));
+        InetSocketAddress first = VIEWERS.get(0);
+        control(first, 1, new ControlMessage.Hello(first.getPort(), 500));
+        control(first, 2, new ControlMessage.Subscribe("show", 0, 0));
+        control(PUBLISHER, 3, new ControlMessage.Publish("show", List.of(AUDIO, VIDEO))); // announced, repeats due
+        control(first, 3, new ControlMessage.Leave("show"));
+        control(PUBLISHER, 4, new ControlMessage.Publish("show", List.of(AUDIO))); // no one to tell
+        InetSocketAddress later = VIEWERS.get(1);
+        control(later, 1, new ControlMessage.Hello(later.getPort(), 500));
+        control(later, 2, new ControlMessage.Subscribe("show", 0, 0)); // its SUBSCRIBE_ACK names AUDIO
+        recorded.drain();
+
+        for (int tick = 0; tick < 100; tick++) {
+            nowNs += TimeUnit.MILLISECONDS.toNanos(20);
+            engine.onTick(nowNs);
+        }
+
+        byte[] withVideo = RecordingSender.controlDatagram(0, new ControlMessage.StreamInfo("show", List.of(AUDIO, VIDEO)));
+        for (RecordingSender.Sent sent : recorded.to(later)) {
+            assertFalse(Arrays.equals(withVideo, sent.bytes()), "told the tracks of a change before it subscribed");
+        }
+        for (ByteBuf buf : allocated) {
+            assertEquals(0, buf.refCnt(), "every encoding freed");
+        }
     }
 }
