@@ -354,6 +354,24 @@ class BroadcasterSendDelayLimitTest {
     }
 
     @Test
+    void keyframeLargerThanThePacersRing_droppedWhole_deltasSkipped_untilAKeyframeThatFits() {
+        engine = newEngine(smallPacer());
+        connect();
+        int huge = 65 * 1_179; // 65 packets: more than the 64 the video ring holds
+        sendVideo(true, huge, 10);
+        sendVideo(false, 833, 10);
+        assertEquals(0, videoSent.size(), "nothing of the huge keyframe, nor the frame after it");
+        assertEquals(1, engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL));
+        assertEquals(FramePacketizer.packetCount(huge), engine.counters().get(BroadcasterEngine.PACER_DROPPED));
+        assertEquals(1, engine.counters().get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME));
+        assertEquals(1, keyframeRequests);
+        sendVideo(true, 833, 10);
+        assertEquals(1, videoSent.size());
+        assertTrue(isKeyframe(videoSent.get(0)), "video resumes with the keyframe that fits");
+        assertEquals(1, engine.counters().get(BroadcasterEngine.FRAMES_SENT));
+    }
+
+    @Test
     void frameCounters_addUpToTheFramesHandedIn_sentCountedAsTheyLeave() {
         engine = newEngine(smallPacer());
         engine.limitSendDelay(LIMIT_NS);
@@ -390,7 +408,12 @@ class BroadcasterSendDelayLimitTest {
 
     /** Hands in a video frame of 833 bytes and lets the I/O thread run for {@code ms}. */
     private void sendVideo(boolean keyframe, long ms) {
-        queue(VIDEO_TRACK, 833, keyframe);
+        sendVideo(keyframe, 833, ms);
+    }
+
+    /** Hands in a video frame of {@code bytes} and lets the I/O thread run for {@code ms}. */
+    private void sendVideo(boolean keyframe, int bytes, long ms) {
+        queue(VIDEO_TRACK, bytes, keyframe);
         engine.drain(nowNs);
         for (long t = 0; t < ms; t++) {
             nowNs += MS;
