@@ -122,7 +122,8 @@ class BroadcasterSendDelayLimitTest {
      * Hands in a video frame of {@code videoBytes} every 33 ms (a keyframe when one was asked
      * for), and, when {@code withAudioAndMessages}, a 160-byte audio frame every 20 ms and a
      * 100-byte message every 100 ms, for {@code durationMs}; the I/O thread drains the queue when
-     * frames arrive, wakes every millisecond and, if {@link #ticking}, ticks every 10. Returns the send-delay figure, ms, every 500 ms.
+     * frames arrive, wakes every millisecond and, if {@link #ticking}, ticks every 10. Returns the
+     * send-delay figure, ms, every 500 ms.
      */
     private List<Long> run(int videoBytes, long durationMs, boolean withAudioAndMessages) {
         List<Long> delaysMs = new ArrayList<>();
