@@ -152,6 +152,15 @@ class BroadcasterSendDelayLimitTest {
         return delaysMs;
     }
 
+    /** Lets the I/O thread wake every millisecond for {@code ms}, taking what it sends. */
+    private void wakeEveryMs(int ms) {
+        for (int i = 0; i < ms; i++) {
+            nowNs += MS;
+            engine.onWake(nowNs);
+            collect();
+        }
+    }
+
     /** Takes what the engine sent: keeps its RTP, answers its keepalives (the node is alive). */
     private void collect() {
         for (RecordingSender.Sent sent : out.drain()) {
@@ -279,11 +288,7 @@ class BroadcasterSendDelayLimitTest {
         engine.limitSendDelay(LIMIT_NS);
         connect();
         run(833, 200, true);
-        for (int i = 0; i < 20; i++) { // the pacer empties
-            nowNs += MS;
-            engine.onWake(nowNs);
-            collect();
-        }
+        wakeEveryMs(20); // the pacer empties
         int audioBefore = audioSent.size();
         int dataBefore = dataSent.size();
         // The I/O thread does not run for 1.5 s: the application keeps handing frames in.
@@ -382,11 +387,7 @@ class BroadcasterSendDelayLimitTest {
         engine.drain(nowNs);
         connect();
         run(8_333, 4_000, true);
-        for (int i = 0; i < 3_000; i++) { // the pacer empties
-            nowNs += MS;
-            engine.onWake(nowNs);
-            collect();
-        }
+        wakeEveryMs(3_000); // the pacer empties
 
         long sent = engine.counters().get(BroadcasterEngine.FRAMES_SENT);
         long notConnected = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_NOT_CONNECTED);
@@ -476,11 +477,7 @@ class BroadcasterSendDelayLimitTest {
         engine.limitSendDelay(LIMIT_NS);
         connect();
         run(8_333, 3_000, false);
-        for (int i = 0; i < 2_000; i++) { // no more frames: the pacer empties
-            nowNs += MS;
-            engine.onWake(nowNs);
-            collect();
-        }
+        wakeEveryMs(2_000); // no more frames: the pacer empties
         assertTrue(engine.counters().get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME) > 0, "dropped in the pacer");
         int n = videoSent.size();
         RtpPacketView[] asked = {videoSent.get(n / 2), videoSent.get(n - 2), videoSent.get(n - 1)};
@@ -490,11 +487,7 @@ class BroadcasterSendDelayLimitTest {
         }
         byte[] nack = new byte[64];
         receive(Arrays.copyOf(nack, NackWriter.writeLost(nack, 0, nack.length, 9, VIDEO.ssrc(), lost, lost.length)));
-        for (int i = 0; i < 50; i++) {
-            nowNs += MS;
-            engine.onWake(nowNs);
-            collect();
-        }
+        wakeEveryMs(50);
 
         assertEquals(asked.length, videoRtxSent.size(), "every NACKed packet resent");
         for (int i = 0; i < asked.length; i++) {
