@@ -49,7 +49,7 @@ public final class LoadReport {
      *
      * @param publishers publishers started
      * @param connected publishers connected right now
-     * @param framesSent frames the broadcasters accepted
+     * @param framesSent frames that left the broadcasters ({@link io.smoothcast.transport.BroadcasterStats#framesSent})
      * @param framesRefused frames refused (queue full or not connected)
      * @param packetsSent RTP packets sent, retransmissions included
      * @param bytesSent bytes sent
