@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
                 + " sent), tail probes (a quiet track's newest packet resent so that the node notices a lost end of"
                 + " a burst), rtt, node stalls (stall reports from the node, PROTOCOL.md section 12), send delay"
                 + " (the longest wait of a frame in the broadcaster itself over the last 1-2 s) with the frames"
-                + " dropped for waiting longer than 1 s (stale, and video skipped to the next keyframe) and, with"
+                + " dropped for waiting longer than 1 s (stale), for want of room in the pacer (pacer full), and video"
+                + " skipped to the next keyframe behind them and, with"
                 + " --source ffmpeg, the encoder's bitrate."},
         footer = {"", "Examples:",
             "  smoothcast broadcast --node 127.0.0.1:7000 --stream show",
@@ -169,11 +170,11 @@ final class BroadcastCommand implements Callable<Integer> {
                     BroadcasterStats s = broadcaster.stats();
                     everConnected[0] |= broadcaster.state() == ConnectionState.CONNECTED;
                     out.printf("%s  %5.1fs  target %s  frames %d  packets %d  rtx %d  tail probes %d  rtt %s"
-                            + "  node stalls %d  send delay %d ms (stale %d, skipped %d)%s%n",
+                            + "  node stalls %d  send delay %d ms (stale %d, pacer full %d, skipped %d)%s%n",
                             broadcaster.state(), elapsedNs / 1e9, Format.bitrate(s.targetBitrateBps()), s.framesSent(),
                             s.packetsSent(), s.retransmissionsSent(), s.tailProbesSent(), Format.millis(s.rttNs() / 1e6),
                             broadcaster.nodeStallReportCount(), s.sendDelayMaxMs(), s.framesDroppedStale(),
-                            s.videoFramesSkippedToKeyframe(),
+                            s.framesDroppedPacerFull(), s.videoFramesSkippedToKeyframe(),
                             encoder == null ? "" : "  encoder " + Format.bitrate(encoder.encoderBitrateBps())
                                     + " (" + encoder.encoderStarts() + " starts)  audio " + encoder.audioFramesQueued());
                     out.flush();
