@@ -328,7 +328,7 @@ public final class RenditionSelector {
                 belowLowest = true;
                 belowLowestSinceNs = nowNs;
                 overrunQueueNs = 0;
-            } else if (haveLastUpdate && nowNs > lastUpdateNs) {
+            } else if (haveLastUpdate && nowNs - lastUpdateNs > 0) { // a difference: nanoTime may wrap
                 // The lowest rendition is sent whatever the target: at a bottleneck carrying the
                 // target, the excess queues for (rendition - target) / target of the elapsed time.
                 overrunQueueNs += (nowNs - lastUpdateNs) * (double) (lowestVideoBps - targetBitrateBps)

@@ -28,7 +28,7 @@ public final class OverrunQueue {
      * @param nowNs the caller's time, in nanoseconds (monotonic)
      */
     public void advance(long sentBps, long targetBps, long nowNs) {
-        if (started && nowNs > lastNs) {
+        if (started && nowNs - lastNs > 0) { // a difference: nanoTime may wrap
             double change = (nowNs - lastNs) * (double) (sentBps - targetBps)
                     / Math.max(1, targetBps);
             queueNs = Math.max(0, queueNs + change);

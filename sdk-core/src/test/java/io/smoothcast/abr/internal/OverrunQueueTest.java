@@ -46,6 +46,15 @@ class OverrunQueueTest {
     }
 
     @Test
+    void aClockThatWrapsPastLongMaxValue_keepsCounting() {
+        OverrunQueue q = new OverrunQueue();
+        long startNs = Long.MAX_VALUE - 100 * MS; // nanoTime's origin is arbitrary: it may wrap
+        q.advance(900_000, 600_000, startNs);
+        q.advance(900_000, 600_000, startNs + 400 * MS); // 50 % over for 0.4 s: 200 ms
+        assertEquals(200 * MS, q.queueNs(), 1);
+    }
+
+    @Test
     void randomRates_queueStaysFiniteAndNotNegative_evenWithAZeroTarget() {
         long seed = 20261128L;
         SplittableRandom random = new SplittableRandom(seed);

@@ -148,6 +148,8 @@ public final class ClientControl {
     private final int[] keepaliveSequences = new int[KEEPALIVES_TRACKED];
     private final long[] keepaliveSentAtNs = new long[KEEPALIVES_TRACKED];
     private final boolean[] keepaliveDue = new boolean[KEEPALIVES_TRACKED];
+    /** Whether a keepalive left yet: before that, the send times above mean nothing (any clock origin). */
+    private boolean keepaliveSent;
     private long smoothedRttNs;
 
     /**
@@ -357,7 +359,8 @@ public final class ClientControl {
             nextRetryNs = nowNs + retryIntervalNs;
         }
         int newest = keepaliveSequence & (KEEPALIVES_TRACKED - 1);
-        if (phase == Phase.ACTIVE && nowNs - keepaliveSentAtNs[newest] >= keepaliveIntervalNs) {
+        if (phase == Phase.ACTIVE && (!keepaliveSent || nowNs - keepaliveSentAtNs[newest] >= keepaliveIntervalNs)) {
+            keepaliveSent = true;
             keepaliveSequence++;
             int slot = keepaliveSequence & (KEEPALIVES_TRACKED - 1);
             keepaliveSequences[slot] = keepaliveSequence;

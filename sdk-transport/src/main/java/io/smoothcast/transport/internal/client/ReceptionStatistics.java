@@ -31,6 +31,11 @@ public final class ReceptionStatistics {
     private long expectedPrior;
     private long receivedPrior;
     private boolean transitStarted;
+    /**
+     * The first packet's arrival: arrivals count in RTP units from it, so that their scaling
+     * cannot overflow wherever the receiver's clock has its origin.
+     */
+    private long arrivalOriginNs;
     private long lastTransit;
     private double jitter;
     private int lastSrMiddle;
@@ -63,6 +68,7 @@ public final class ReceptionStatistics {
         int seq = sequenceNumber & 0xFFFF;
         if (!started) {
             started = true;
+            arrivalOriginNs = arrivalNs;
             baseExtended = seq;
             highestExtended = seq;
         } else if (restartPending) {
@@ -86,7 +92,7 @@ public final class ReceptionStatistics {
         received++;
         lastArrivalNs = arrivalNs;
         if (original) {
-            long arrivalUnits = Math.floorDiv(arrivalNs * (clockRateHz / 1000), 1_000_000L);
+            long arrivalUnits = Math.floorDiv((arrivalNs - arrivalOriginNs) * (clockRateHz / 1000), 1_000_000L);
             long transit = arrivalUnits - (rtpTimestamp & 0xFFFFFFFFL);
             if (transitStarted) {
                 long d = Math.abs(transit - lastTransit);

@@ -59,6 +59,8 @@ public final class DirectRtpReceiver implements AutoCloseable {
     private IOException writeFailure;
     private int mediaSsrc;
     private boolean haveMedia;
+    /** Whether a report left: until then {@link #lastReportNs} means nothing (any clock origin). */
+    private boolean reported;
     private long lastReportNs;
 
     /**
@@ -172,7 +174,7 @@ public final class DirectRtpReceiver implements AutoCloseable {
             return;
         }
         int lost = jitter.pollNacks(nowNs, nackList);
-        if (lost == 0 && nowNs - lastReportNs < REPORT_INTERVAL_NS) {
+        if (lost == 0 && reported && nowNs - lastReportNs < REPORT_INTERVAL_NS) {
             return;
         }
         report.startReceiverReport(ownSsrc);
@@ -195,6 +197,7 @@ public final class DirectRtpReceiver implements AutoCloseable {
         } catch (IOException e) {
             stats.sendErrors++;
         }
+        reported = true;
         lastReportNs = nowNs;
     }
 

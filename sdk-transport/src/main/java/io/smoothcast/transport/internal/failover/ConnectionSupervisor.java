@@ -377,7 +377,9 @@ public final class ConnectionSupervisor {
     public void start(long nowNs) {
         withoutNodeSinceNs = nowNs;
         nextEvaluationNs = nowNs + evaluationIntervalNs;
-        silenceResumeNs = nowNs; // a clock's origin is arbitrary: 0 may lie in the future
+        // A clock's origin is arbitrary: 0 may lie in the future.
+        silenceResumeNs = nowNs;
+        searchResumeNs = nowNs;
         fill(nowNs);
     }
 

@@ -98,6 +98,9 @@ final class DownlinkProber {
         boolean falling = estimateBps < FALL_SHARE * lastEstimateBps;
         boolean lossy = lossFraction > MAX_LOSS_FRACTION;
         lastEstimateBps = estimateBps;
+        if (!haveStable) {
+            nextProbeAllowedNs = nowNs; // a clock's origin is arbitrary: 0 may lie in the future
+        }
         if (!haveStable || falling || lossy) {
             haveStable = true;
             stableSinceNs = nowNs;

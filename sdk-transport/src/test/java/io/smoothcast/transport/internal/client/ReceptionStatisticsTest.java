@@ -44,6 +44,17 @@ class ReceptionStatisticsTest {
     }
 
     @Test
+    void perfectlyPacedStream_hasNoJitter_whereverTheReceiversClockStands() {
+        // nanoTime's origin is arbitrary: the arrival times' scaling to 90 kHz units must not
+        // overflow, here where the arrival time in ns times 90 passes Long.MAX_VALUE.
+        long startNs = Long.MAX_VALUE / 90 - 500 * MS;
+        for (int i = 0; i < 50; i++) {
+            stats.onPacket(i, i * 3000, startNs + i * 33_333_333L, true);
+        }
+        assertEquals(0, stats.jitterUnits());
+    }
+
+    @Test
     void perfectlyPacedStream_hasNoJitter_andSteadyDelayChangesCountAsJitter() {
         for (int i = 0; i < 50; i++) {
             stats.onPacket(i, i * 3000, i * 33_333_333L, true); // 3000 ticks = 33.3 ms at 90 kHz

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Hostile datagrams fed straight into {@link DirectRtpReceiver#onDatagram} in virtual time: each
  * is counted exactly once and dropped without an exception, and a clean stream around them still
- * plays out byte for byte.
+ * plays out byte for byte. (Also the receiver's first report, which needs the same fixture.)
  */
 class DirectRtpReceiverHostileInputTest {
 
@@ -65,6 +65,14 @@ class DirectRtpReceiverHostileInputTest {
         DirectRtpReceiverStats s = receiver.stats();
         assertEquals(s.datagrams(), s.packetsReceived() + s.malformed() + s.unknownPayloadType() + s.unknownSsrc(),
                 s.toString());
+    }
+
+    @Test
+    void firstReceiverReport_leavesWithTheFirstMedia_whateverTheClocksOrigin() throws IOException {
+        long nowNs = -3_600_000 * MS; // nanoTime's origin is arbitrary: its values may be negative
+        feed(media(1, SSRC, PT), nowNs);
+        receiver.poll(nowNs);
+        assertEquals(1, receiver.stats().reportsSent());
     }
 
     @Test
