@@ -185,6 +185,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * video (stale, or refused by a full pacer): the relay's default interval for the viewers' requests (200 ms).
      */
     private static final long STALE_KEYFRAME_REQUEST_INTERVAL_NS = 200_000_000L;
+    /**
+     * Interval at which the engine repeats its keyframe request while a video track still waits
+     * for a keyframe and none was handed in since the last request (1 s): an encoder that missed
+     * the request, busy or reconfiguring, would otherwise leave the viewers frozen until its own
+     * next keyframe, seconds later. Long enough for an encoder that did hear it to answer.
+     */
+    private static final long KEYFRAME_REQUEST_REPEAT_NS = 1_000_000_000L;
     /** Window of the send-delay maximum: long enough to catch a burst, short enough to clear after it. */
     private static final long SEND_DELAY_WINDOW_NS = 1_000_000_000L;
     private static final int FEEDBACK_SOURCE_SILENCE_MS = 60;
@@ -278,6 +285,12 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * pacer are older than the dropped one and do not refer to it.
      */
     private final boolean[] skippingToKeyframeAtDrain;
+    /**
+     * Per track: a keyframe was taken from the application's queue into the pacer since this
+     * engine last asked for one and since the track began waiting: it is on its way, so the
+     * request is not repeated ({@link #KEYFRAME_REQUEST_REPEAT_NS}).
+     */
+    private final boolean[] keyframeQueuedSinceRequest;
     /**
      * Per track: original packets dropped in the pacer so far. The RTP sequence numbers of the
      * packets sent after them are lowered by this many (mod 2^16), so that viewers see no gap to
@@ -379,6 +392,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         this.droppingLeavingFrame = new boolean[tracks.size()];
         this.awaitingKeyframe = new boolean[tracks.size()];
         this.skippingToKeyframeAtDrain = new boolean[tracks.size()];
+        this.keyframeQueuedSinceRequest = new boolean[tracks.size()];
         this.droppedPackets = new int[tracks.size()];
         for (int i = 0; i < tracks.size(); i++) {
             sentPackets[i] = new RetransmissionCache(RETRANSMISSION_CACHE_PACKETS);
@@ -901,6 +915,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                         currentQueuedNs = frame.queuedNs();
                         currentFrame = frameNumbers[i]++;
                         currentKeyframe = frame.keyframe();
+                        keyframeQueuedSinceRequest[i] |= frame.keyframe();
                         packetizers[i].packetize(data, rtpTimestamp(i, frame.captureTimeNs()), frame.captureTimeNtp(),
                                 frame.keyframe(), out.allocator(), sink);
                         queued = true;
@@ -986,6 +1001,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         if (kind == MediaKind.VIDEO && (!awaitingKeyframe[trackIndex] || keyframe)) {
             // a new episode, or the keyframe that would have ended it is lost too
             awaitingKeyframe[trackIndex] = true;
+            keyframeQueuedSinceRequest[trackIndex] = false;
             requestKeyframe(nowNs);
         }
         return true;
@@ -1000,7 +1016,21 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         staleKeyframeRequested = true;
         staleKeyframeRequestNs = nowNs;
         staleKeyframeRequestPending = false;
+        Arrays.fill(keyframeQueuedSinceRequest, false);
         listener.onKeyframeRequested();
+    }
+
+    /**
+     * Whether a video track still waits for a keyframe that is not on its way: one skipping at
+     * the drain, or one skipping in the pacer with no keyframe queued since the last request.
+     */
+    private boolean waitsForKeyframe() {
+        for (int t = 0; t < tracks.size(); t++) {
+            if (skippingToKeyframeAtDrain[t] || awaitingKeyframe[t] && !keyframeQueuedSinceRequest[t]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -1051,13 +1081,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             controller.onTick(nowNs);
             updateTarget(nowNs);
         }
-        if (staleKeyframeRequestPending) {
+        // A request held back by the 200 ms interval, or the repeat of one the application may
+        // have missed: raised only if still needed (no keyframe has ended the wait or is on its way).
+        if (staleKeyframeRequestPending
+                || staleKeyframeRequested && nowNs - staleKeyframeRequestNs >= KEYFRAME_REQUEST_REPEAT_NS) {
             staleKeyframeRequestPending = false;
-            for (int t = 0; t < tracks.size(); t++) {
-                if (awaitingKeyframe[t] || skippingToKeyframeAtDrain[t]) { // still needed: no keyframe has ended it
-                    requestKeyframe(nowNs);
-                    break;
-                }
+            if (waitsForKeyframe()) {
+                requestKeyframe(nowNs);
             }
         }
         probeQuietTails(nowNs);

@@ -472,6 +472,110 @@ class BroadcasterSendDelayLimitTest {
         assertEquals(2, engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE));
     }
 
+    /**
+     * Hands in a video frame every 33 ms for {@code ms}, a keyframe only when {@code keyframeAt}
+     * ms have passed (the first frame from then; -1: never), the I/O thread draining at once,
+     * waking every millisecond and ticking every 10: an application that ignores the engine's
+     * keyframe requests until then.
+     */
+    private void runIgnoringRequests(long ms, long keyframeAt) {
+        for (long t = 0; t < ms; t++) {
+            if (t % 33 == 0) {
+                boolean keyframe = keyframeAt >= 0 && t >= keyframeAt && t - 33 < keyframeAt;
+                queue(VIDEO_TRACK, 833, keyframe);
+                engine.drain(nowNs);
+            }
+            stepTicking(t);
+        }
+    }
+
+    /** Millisecond {@code t} of the I/O thread: it wakes, ticks every 10 ms, and the node answers its keepalives. */
+    private void stepTicking(long t) {
+        nowNs += MS;
+        engine.onWake(nowNs);
+        if (t % 10 == 0) {
+            engine.onTick(nowNs);
+        }
+        collect();
+    }
+
+    @Test
+    void applicationIgnoresTheKeyframeRequest_repeatedAfter1s_andNoMoreOnceAKeyframeHasLeft() {
+        engine.limitSendDelay(50 * MS);
+        connect();
+        sendVideo(true, 10);
+        staleVideoFrame();
+        assertEquals(1, keyframeRequests, "asked at once");
+        long firstRequestNs = nowNs;
+        runIgnoringRequests(990, -1);
+        assertEquals(1, keyframeRequests, "not repeated before 1 s");
+        runIgnoringRequests(20, -1);
+        assertEquals(2, keyframeRequests, "repeated 1 s after the first");
+        assertTrue(nowNs - firstRequestNs <= 1_020 * MS);
+        runIgnoringRequests(1_000, -1);
+        assertEquals(3, keyframeRequests, "and every second while the track waits");
+        int sentBefore = videoSent.size();
+        runIgnoringRequests(3_000, 100); // the encoder's keyframe, 100 ms later
+        assertEquals(3, keyframeRequests, "none once a keyframe has left");
+        assertTrue(videoSent.size() > sentBefore, "video resumed");
+        assertTrue(isKeyframe(videoSent.get(sentBefore)), "with the keyframe");
+        assertEquals(0, engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE) - 1, "only the first frame stale");
+    }
+
+    @Test
+    void applicationAnswersTheKeyframeRequestAtOnce_exactlyOneRequest() {
+        engine.limitSendDelay(50 * MS);
+        ticking = true;
+        connect();
+        run(833, 100, false);
+        keyframeWanted = false;
+        staleVideoFrame();
+        assertEquals(1, keyframeRequests);
+        run(833, 3_000, false); // its next frame is the keyframe
+        assertEquals(1, keyframeRequests, "no repeat: the keyframe left");
+        assertEquals(1, engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE));
+    }
+
+    @Test
+    void keyframeAnsweredAtOnce_stillWaitingInThePacerAfter1s_requestNotRepeated() {
+        engine.limitSendDelay(2_000 * MS);
+        connect();
+        sendVideo(true, 10);
+        queue(VIDEO_TRACK, 833, false);
+        for (int t = 0; t < 2_010; t++) { // the frame waits in the application's queue
+            stepTicking(t);
+        }
+        engine.drain(nowNs);
+        assertEquals(1, keyframeRequests);
+        // The encoder answers at once, but behind 70 kB of messages (about 1.4 s at 400 kbps).
+        for (int i = 0; i < 70; i++) {
+            queue(DATA_TRACK, 1_000, false);
+        }
+        queue(VIDEO_TRACK, 833, true);
+        engine.drain(nowNs);
+        runIgnoringRequests(1_200, -1);
+        assertTrue(videoSent.size() == 1, "the keyframe still waits in the pacer");
+        runIgnoringRequests(2_000, -1);
+        assertEquals(1, keyframeRequests, "not repeated: the keyframe was on its way");
+        assertTrue(videoSent.size() > 1 && isKeyframe(videoSent.get(1)), "video resumes with that keyframe");
+    }
+
+    @Test
+    void fullPacer_applicationIgnoresTheKeyframeRequest_repeatedAfter1s() {
+        engine = newEngine(smallPacer());
+        connect();
+        int huge = 65 * 1_179; // more than the 64 packets the video ring holds
+        sendVideo(true, huge, 10);
+        assertEquals(1, keyframeRequests);
+        runIgnoringRequests(990, -1);
+        assertEquals(1, keyframeRequests, "not repeated before 1 s");
+        runIgnoringRequests(20, -1);
+        assertEquals(2, keyframeRequests, "repeated 1 s after the first");
+        runIgnoringRequests(3_000, 100);
+        assertEquals(2, keyframeRequests, "none once a keyframe was taken into the pacer");
+        assertTrue(!videoSent.isEmpty() && isKeyframe(videoSent.get(0)), "video resumes with the keyframe");
+    }
+
     @Test
     void afterPacerDrops_aNackedPacketIsResentAsItWasSent_underItsRenumberedSequenceNumber() {
         engine.limitSendDelay(LIMIT_NS);
