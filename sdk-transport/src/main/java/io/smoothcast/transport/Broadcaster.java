@@ -91,9 +91,11 @@ import org.slf4j.LoggerFactory;
  * leaves the send queue and when its first packet is to leave the pacer. After a video frame is
  * dropped, the later frames of its track (simulcast layer) are dropped too until a keyframe,
  * which the broadcaster asks for through {@link BroadcasterListener#onKeyframeRequested} (at most
- * once per 200 ms). Audio frames are dropped alone; messages ({@link #sendMessage}) never. RTP
+ * once per 200 ms, and again every second while the track still waits and no keyframe was handed
+ * in since). A frame the pacer has no room for is dropped whole the same way. Audio frames are
+ * dropped alone; messages ({@link #sendMessage}) never. RTP
  * sequence numbers stay contiguous, so viewers do not ask for what was never sent. Counted in
- * {@link BroadcasterStats#framesDroppedStale()} and
+ * {@link BroadcasterStats#framesDroppedStale()}, {@link BroadcasterStats#framesDroppedPacerFull()} and
  * {@link BroadcasterStats#videoFramesSkippedToKeyframe()}.
  */
 public final class Broadcaster implements AutoCloseable {

@@ -27,9 +27,11 @@ public interface BroadcasterListener {
     }
 
     /**
-     * A viewer (through the node) needs a keyframe, or the broadcaster dropped a video frame that
-     * had waited longer than {@link Broadcaster.Builder#maxSendDelay} and skips the track's later
-     * frames until a keyframe: encode the next frame as one.
+     * A viewer (through the node) needs a keyframe, or the broadcaster dropped a video frame (it
+     * had waited longer than {@link Broadcaster.Builder#maxSendDelay}, or the pacer had no room
+     * for it) and skips the track's later frames until a keyframe: encode the next frame as one.
+     * The broadcaster repeats its own request every second while the track still waits and no
+     * keyframe was handed in since, so a missed call costs at most a second of frozen video.
      */
     default void onKeyframeRequested() {
     }
