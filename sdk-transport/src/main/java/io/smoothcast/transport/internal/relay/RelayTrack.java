@@ -1,5 +1,7 @@
 package io.smoothcast.transport.internal.relay;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.VideoPayloadFormat;
 import io.smoothcast.transport.internal.control.Track;
@@ -22,8 +24,11 @@ final class RelayTrack {
     /** Sequence number of the newest packet put in {@link #cache}; valid if {@link #cached}. */
     int newestCachedSequence;
     boolean cached;
-    /** Packets the source's stream skipped, to NACK (20 ms reorder wait, every 120 ms, 5 times). */
-    final MissingPacketTracker missing = new MissingPacketTracker(20_000_000L, 120_000_000L, 5);
+    /**
+     * Packets the source's stream skipped, to NACK (20 ms reorder wait, every 120 ms, 5 times);
+     * replaced when the source restarts its numbering ({@link #forgetSourceRestarted}).
+     */
+    MissingPacketTracker missing = newMissingPacketTracker();
     /**
      * When to resend the newest packet forwarded to the subscribers, the track having gone quiet:
      * once per quiet period, to each subscriber whose feedback has not reported that packet
@@ -47,6 +52,38 @@ final class RelayTrack {
         this.keyframes = track.kind() == MediaKind.VIDEO ? new KeyframeStartDetector(payloadFormat) : null;
         this.cache = new RetransmissionCache(cachePackets);
         this.nextRtxSequence = firstRtxSequence & 0xFFFF;
+    }
+
+    private static MissingPacketTracker newMissingPacketTracker() {
+        return new MissingPacketTracker(20_000_000L, 120_000_000L, 5);
+    }
+
+    /**
+     * Whether an original packet (not one rebuilt from a retransmission) shows that the source
+     * started its sequence numbering again: the cache holds a packet under its sequence number
+     * whose bytes differ. A network duplicate has the same bytes; a source keeps one packet per
+     * number (its own repairs come as RTX). Different bytes under a reused number mean a new
+     * publisher session with the same SSRCs (an edge that lost the origin's empty STREAM_INFO
+     * in between never saw the old one end). Costs a comparison only when the slot holds that
+     * very number: in an ordinary stream it holds the number {@code capacity} packets older.
+     *
+     * @param sequenceNumber the packet's 16-bit RTP sequence number
+     */
+    boolean restartedBy(int sequenceNumber, ByteBuf packet) {
+        ByteBuf cachedPacket = cache.get(sequenceNumber);
+        return cachedPacket != null && !ByteBufUtil.equals(cachedPacket, packet);
+    }
+
+    /**
+     * Forgets what the source's previous numbering left: its cached packets (a NACK for a reused
+     * number would be answered with the old session's bytes, a corrupt frame to the viewer, and
+     * the source's own repair of it would be dropped as already held) and its gaps (numbered in
+     * the old sequence: a restart behind the old highest number would hide the new losses).
+     */
+    void forgetSourceRestarted() {
+        cache.clear();
+        cached = false;
+        missing = newMissingPacketTracker();
     }
 
     /**
