@@ -32,9 +32,9 @@ final class RelayTrack {
     /**
      * When to resend the newest packet forwarded to the subscribers, the track having gone quiet:
      * once per quiet period, to each subscriber whose feedback has not reported that packet
-     * ({@link #newestTransportSequences}).
+     * ({@link #newestTransportSequences}); replaced when the source restarts its numbering.
      */
-    final TailLossProbe tailProbe = new TailLossProbe(1);
+    TailLossProbe tailProbe = new TailLossProbe(1);
     /**
      * By a subscriber's index in its stream's subscriber list: the 16-bit transport-wide number
      * of the newest packet of this track sent to it ({@link TailLossProbe#onSent}), or
@@ -77,13 +77,16 @@ final class RelayTrack {
     /**
      * Forgets what the source's previous numbering left: its cached packets (a NACK for a reused
      * number would be answered with the old session's bytes, a corrupt frame to the viewer, and
-     * the source's own repair of it would be dropped as already held) and its gaps (numbered in
-     * the old sequence: a restart behind the old highest number would hide the new losses).
+     * the source's own repair of it would be dropped as already held), its gaps and its newest
+     * packet (numbered in the old sequence: after a restart behind the old highest number the
+     * new losses would go unasked, and the tail probe would wait for the old newest number).
      */
     void forgetSourceRestarted() {
         cache.clear();
         cached = false;
         missing = newMissingPacketTracker();
+        tailProbe = new TailLossProbe(1);
+        Arrays.fill(newestTransportSequences, FanOutLanes.NO_SEQUENCE);
     }
 
     /**

@@ -161,6 +161,19 @@ class PublisherRestartSameSsrcsTest {
         assertTrue(viewerGotPayload(payload(2, 102)), "and answered from the cache with the new bytes");
     }
 
+    @Test
+    void theNewSessionsTailIsProbed_notTheOldSessionsNewestPacket() {
+        oldSessionThenTheRestartedOne();
+        out.drain();
+        for (int tick = 0; tick < 30; tick++) { // the stream goes quiet for 300 ms
+            nowNs += 10 * MS;
+            edge.onTick(nowNs);
+        }
+        assertEquals(1, counters.get(RelayCounter.TAIL_PROBES_SENT));
+        assertTrue(viewerGotPayload(payload(2, 103)), "the probe resends the new session's newest, 103");
+        assertFalse(viewerGotPayload(payload(1, 105)), "not the old session's 105");
+    }
+
     /** The guard's other side: a network duplicate (same bytes) is no restart, the cache stays. */
     @Test
     void aDuplicatedPacket_keepsTheCache() {
