@@ -6,6 +6,7 @@ import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.VideoPayloadFormat;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.rtx.MissingPacketTracker;
+import io.smoothcast.transport.internal.rtx.RtpHeaders;
 import io.smoothcast.transport.internal.rtx.RetransmissionCache;
 import io.smoothcast.transport.internal.netty.FanOutLanes;
 import io.smoothcast.transport.internal.rtx.TailLossProbe;
@@ -61,17 +62,37 @@ final class RelayTrack {
     /**
      * Whether an original packet (not one rebuilt from a retransmission) shows that the source
      * started its sequence numbering again: the cache holds a packet under its sequence number
-     * whose bytes differ. A network duplicate has the same bytes; a source keeps one packet per
-     * number (its own repairs come as RTX). Different bytes under a reused number mean a new
-     * publisher session with the same SSRCs (an edge that lost the origin's empty STREAM_INFO
-     * in between never saw the old one end). Costs a comparison only when the slot holds that
-     * very number: in an ordinary stream it holds the number {@code capacity} packets older.
+     * with another RTP timestamp or payload. A network duplicate carries the same media, and so
+     * does a late original after the copy rebuilt from its repair (whose header extensions, the
+     * transport-wide number among them, are the RTX packet's, hence only timestamp and payload
+     * are compared); a source keeps one packet per number (its own repairs come as RTX). Other
+     * media under a reused number means a new publisher session with the same SSRCs (an edge that
+     * lost the origin's empty STREAM_INFO in between never saw the old one end). Costs a
+     * comparison only when the slot holds that very number: in an ordinary stream it holds the
+     * number {@code capacity} packets older.
      *
      * @param sequenceNumber the packet's 16-bit RTP sequence number
+     * @param packet a well-formed RTP packet (its header and padding were checked)
      */
     boolean restartedBy(int sequenceNumber, ByteBuf packet) {
         ByteBuf cachedPacket = cache.get(sequenceNumber);
-        return cachedPacket != null && !ByteBufUtil.equals(cachedPacket, packet);
+        return cachedPacket != null && !sameMedia(cachedPacket, packet);
+    }
+
+    /** Same RTP timestamp and payload (padding and header extensions aside). */
+    private static boolean sameMedia(ByteBuf a, ByteBuf b) {
+        int aBase = a.readerIndex();
+        int bBase = b.readerIndex();
+        if (a.getInt(aBase + 4) != b.getInt(bBase + 4)) {
+            return false;
+        }
+        int aLength = a.readableBytes();
+        int bLength = b.readableBytes();
+        int aHeader = RtpHeaders.headerLength(a, aBase, aLength);
+        int bHeader = RtpHeaders.headerLength(b, bBase, bLength);
+        int aPayload = aLength - aHeader - RtpHeaders.paddingLength(a, aBase, aLength, aHeader);
+        int bPayload = bLength - bHeader - RtpHeaders.paddingLength(b, bBase, bLength, bHeader);
+        return aPayload == bPayload && ByteBufUtil.equals(a, aBase + aHeader, b, bBase + bHeader, aPayload);
     }
 
     /**

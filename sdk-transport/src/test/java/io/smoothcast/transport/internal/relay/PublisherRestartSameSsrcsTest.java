@@ -79,9 +79,17 @@ class PublisherRestartSameSsrcsTest {
 
     /** A packet of a publisher session: each session has its own RTP timestamp base. */
     private static byte[] rtp(int ssrc, int payloadType, int session, int seq, byte[] payload) {
+        return rtp(ssrc, payloadType, session, seq, seq, payload);
+    }
+
+    /**
+     * As above, with the timestamp of the packet numbered {@code mediaSeq} (an RTX packet carries
+     * its original's) and the transport-wide number {@code seq}.
+     */
+    private static byte[] rtp(int ssrc, int payloadType, int session, int seq, int mediaSeq, byte[] payload) {
         byte[] packet = new byte[1500];
         int length = new RtpPacketWriter().payloadType(payloadType).sequenceNumber(seq)
-                .timestamp(session * 1_000_000 + seq * 3000).ssrc(ssrc)
+                .timestamp(session * 1_000_000 + mediaSeq * 3000).ssrc(ssrc)
                 .addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, seq)
                 .write(packet, 0, packet.length, payload, 0, payload.length);
         return Arrays.copyOf(packet, length);
@@ -98,7 +106,7 @@ class PublisherRestartSameSsrcsTest {
         payload[0] = (byte) (osn >>> 8);
         payload[1] = (byte) osn;
         System.arraycopy(original, 0, payload, 2, original.length);
-        return rtp(VIDEO.rtxSsrc(), VIDEO.rtxPayloadType(), session, rtxSeq, payload);
+        return rtp(VIDEO.rtxSsrc(), VIDEO.rtxPayloadType(), session, rtxSeq, osn, payload);
     }
 
     /** The origin forwards these packets of a session, 10 ms apart, the edge ticking. */
@@ -185,5 +193,20 @@ class PublisherRestartSameSsrcsTest {
         byte[] rtx = out.to(VIEWER).get(0).bytes();
         byte[] expected = payload(1, 100);
         assertArrayEquals(expected, Arrays.copyOfRange(rtx, rtx.length - expected.length, rtx.length));
+    }
+
+    /**
+     * A late original after its repair: the copy rebuilt from the RTX carries the RTX packet's
+     * header extensions (another transport-wide number), the same timestamp and payload. No
+     * restart: the cache stays.
+     */
+    @Test
+    void aLateOriginalAfterItsRepair_keepsTheCache() {
+        originSends(1, 100, 101, 103);
+        receive(originRtx(1, 7, 102), ORIGIN);
+        receive(media(1, 102), ORIGIN);
+        out.drain();
+        viewerNacks(100);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "100 still cached after the late original of 102");
     }
 }
