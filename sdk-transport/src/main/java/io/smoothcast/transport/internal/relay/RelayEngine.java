@@ -395,6 +395,9 @@ public final class RelayEngine implements DatagramReceiver {
         // int store per copy, consecutive in one array. A repair behind the newest is not kept.
         int[] newestSent = null;
         if (track.track.hasRtx()) {
+            if (!restored && track.restartedBy(sequenceNumber, packet)) {
+                track.forgetSourceRestarted();
+            }
             track.cache.put(sequenceNumber, packet);
             track.newestCachedSequence = sequenceNumber;
             track.cached = true;

@@ -1,9 +1,12 @@
 package io.smoothcast.transport.internal.relay;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.VideoPayloadFormat;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.rtx.MissingPacketTracker;
+import io.smoothcast.transport.internal.rtx.RtpHeaders;
 import io.smoothcast.transport.internal.rtx.RetransmissionCache;
 import io.smoothcast.transport.internal.netty.FanOutLanes;
 import io.smoothcast.transport.internal.rtx.TailLossProbe;
@@ -22,14 +25,17 @@ final class RelayTrack {
     /** Sequence number of the newest packet put in {@link #cache}; valid if {@link #cached}. */
     int newestCachedSequence;
     boolean cached;
-    /** Packets the source's stream skipped, to NACK (20 ms reorder wait, every 120 ms, 5 times). */
-    final MissingPacketTracker missing = new MissingPacketTracker(20_000_000L, 120_000_000L, 5);
+    /**
+     * Packets the source's stream skipped, to NACK (20 ms reorder wait, every 120 ms, 5 times);
+     * replaced when the source restarts its numbering ({@link #forgetSourceRestarted}).
+     */
+    MissingPacketTracker missing = newMissingPacketTracker();
     /**
      * When to resend the newest packet forwarded to the subscribers, the track having gone quiet:
      * once per quiet period, to each subscriber whose feedback has not reported that packet
-     * ({@link #newestTransportSequences}).
+     * ({@link #newestTransportSequences}); replaced when the source restarts its numbering.
      */
-    final TailLossProbe tailProbe = new TailLossProbe(1);
+    TailLossProbe tailProbe = new TailLossProbe(1);
     /**
      * By a subscriber's index in its stream's subscriber list: the 16-bit transport-wide number
      * of the newest packet of this track sent to it ({@link TailLossProbe#onSent}), or
@@ -47,6 +53,61 @@ final class RelayTrack {
         this.keyframes = track.kind() == MediaKind.VIDEO ? new KeyframeStartDetector(payloadFormat) : null;
         this.cache = new RetransmissionCache(cachePackets);
         this.nextRtxSequence = firstRtxSequence & 0xFFFF;
+    }
+
+    private static MissingPacketTracker newMissingPacketTracker() {
+        return new MissingPacketTracker(20_000_000L, 120_000_000L, 5);
+    }
+
+    /**
+     * Whether an original packet (not one rebuilt from a retransmission) shows that the source
+     * started its sequence numbering again: the cache holds a packet under its sequence number
+     * with another RTP timestamp or payload. A network duplicate carries the same media, and so
+     * does a late original after the copy rebuilt from its repair (whose header extensions, the
+     * transport-wide number among them, are the RTX packet's, hence only timestamp and payload
+     * are compared); a source keeps one packet per number (its own repairs come as RTX). Other
+     * media under a reused number means a new publisher session with the same SSRCs (an edge that
+     * lost the origin's empty STREAM_INFO in between never saw the old one end). Costs a
+     * comparison only when the slot holds that very number: in an ordinary stream it holds the
+     * number {@code capacity} packets older.
+     *
+     * @param sequenceNumber the packet's 16-bit RTP sequence number
+     * @param packet a well-formed RTP packet (its header and padding were checked)
+     */
+    boolean restartedBy(int sequenceNumber, ByteBuf packet) {
+        ByteBuf cachedPacket = cache.get(sequenceNumber);
+        return cachedPacket != null && !sameMedia(cachedPacket, packet);
+    }
+
+    /** Same RTP timestamp and payload (padding and header extensions aside). */
+    private static boolean sameMedia(ByteBuf a, ByteBuf b) {
+        int aBase = a.readerIndex();
+        int bBase = b.readerIndex();
+        if (a.getInt(aBase + 4) != b.getInt(bBase + 4)) {
+            return false;
+        }
+        int aLength = a.readableBytes();
+        int bLength = b.readableBytes();
+        int aHeader = RtpHeaders.headerLength(a, aBase, aLength);
+        int bHeader = RtpHeaders.headerLength(b, bBase, bLength);
+        int aPayload = aLength - aHeader - RtpHeaders.paddingLength(a, aBase, aLength, aHeader);
+        int bPayload = bLength - bHeader - RtpHeaders.paddingLength(b, bBase, bLength, bHeader);
+        return aPayload == bPayload && ByteBufUtil.equals(a, aBase + aHeader, b, bBase + bHeader, aPayload);
+    }
+
+    /**
+     * Forgets what the source's previous numbering left: its cached packets (a NACK for a reused
+     * number would be answered with the old session's bytes, a corrupt frame to the viewer, and
+     * the source's own repair of it would be dropped as already held), its gaps and its newest
+     * packet (numbered in the old sequence: after a restart behind the old highest number the
+     * new losses would go unasked, and the tail probe would wait for the old newest number).
+     */
+    void forgetSourceRestarted() {
+        cache.clear();
+        cached = false;
+        missing = newMissingPacketTracker();
+        tailProbe = new TailLossProbe(1);
+        Arrays.fill(newestTransportSequences, FanOutLanes.NO_SEQUENCE);
     }
 
     /**

@@ -1,0 +1,212 @@
+package io.smoothcast.transport.internal.relay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.smoothcast.rtp.NackWriter;
+import io.smoothcast.rtp.RtpHeaderExtensionIds;
+import io.smoothcast.rtp.RtpPacketWriter;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An edge (a real {@link RelayEngine} with an upstream node), in virtual time, whose origin's
+ * publisher restarted with the same SSRCs and started its sequence numbers again, the edge having
+ * lost the empty STREAM_INFO that said the old publisher left: the next STREAM_INFO carries the
+ * same track list, which the edge takes for a repeat, so nothing in the control protocol tells it
+ * the old session's cached packets are no longer the stream's. The SDK's own broadcaster draws new
+ * random SSRCs for each instance and keeps its numbering across a failover, so this takes a
+ * publisher of its own making (PROTOCOL.md lets any RTP sender publish).
+ */
+class PublisherRestartSameSsrcsTest {
+
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final Track VIDEO = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
+    private static final InetSocketAddress ORIGIN = new InetSocketAddress("127.0.0.1", 7000);
+    private static final InetSocketAddress VIEWER = new InetSocketAddress("127.0.0.1", 6001);
+
+    private final RecordingSender out = new RecordingSender();
+    private final RelayCounters counters = new RelayCounters();
+    private final RelayEngine edge = new RelayEngine(new RelayConfig(1, 500, 5000, 64, 200, 100, 100, ORIGIN), out,
+            counters);
+    private long nowNs = 100_000 * MS;
+
+    @BeforeEach
+    void viewerWatchesTheOriginsStreamOnTheEdge() {
+        receive(RecordingSender.controlDatagram(1, new ControlMessage.Hello(1, 500)), VIEWER);
+        receive(RecordingSender.controlDatagram(2, new ControlMessage.Subscribe("show", 2, 0)), VIEWER);
+        originAnswers(new ControlMessage.HelloAck(1, 500, 5000, 9));
+        originAnswers(new ControlMessage.SubscribeAck("show", List.of(VIDEO)));
+        out.drain();
+    }
+
+    @AfterEach
+    void close() {
+        edge.close();
+    }
+
+    private void receive(byte[] datagram, InetSocketAddress from) {
+        ByteBuf buf = Unpooled.wrappedBuffer(datagram);
+        edge.onDatagram(buf, from, nowNs);
+        buf.release();
+    }
+
+    private void originAnswers(ControlMessage answer) {
+        byte[] datagram = out.replyToLast(ORIGIN, answer);
+        out.drain();
+        receive(datagram, ORIGIN);
+    }
+
+    /** A session's payload of a packet: different bytes for each session under one number. */
+    private static byte[] payload(int session, int seq) {
+        byte[] payload = new byte[100];
+        Arrays.fill(payload, (byte) (session * 16 + seq));
+        return payload;
+    }
+
+    /** A packet of a publisher session: each session has its own RTP timestamp base. */
+    private static byte[] rtp(int ssrc, int payloadType, int session, int seq, byte[] payload) {
+        return rtp(ssrc, payloadType, session, seq, seq, payload);
+    }
+
+    /**
+     * As above, with the timestamp of the packet numbered {@code mediaSeq} (an RTX packet carries
+     * its original's) and the transport-wide number {@code seq}.
+     */
+    private static byte[] rtp(int ssrc, int payloadType, int session, int seq, int mediaSeq, byte[] payload) {
+        byte[] packet = new byte[1500];
+        int length = new RtpPacketWriter().payloadType(payloadType).sequenceNumber(seq)
+                .timestamp(session * 1_000_000 + mediaSeq * 3000).ssrc(ssrc)
+                .addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, seq)
+                .write(packet, 0, packet.length, payload, 0, payload.length);
+        return Arrays.copyOf(packet, length);
+    }
+
+    private static byte[] media(int session, int seq) {
+        return rtp(VIDEO.ssrc(), VIDEO.payloadType(), session, seq, payload(session, seq));
+    }
+
+    /** The origin's RTX of a session's packet (RFC 4588: the original number in front). */
+    private static byte[] originRtx(int session, int rtxSeq, int osn) {
+        byte[] original = payload(session, osn);
+        byte[] payload = new byte[original.length + 2];
+        payload[0] = (byte) (osn >>> 8);
+        payload[1] = (byte) osn;
+        System.arraycopy(original, 0, payload, 2, original.length);
+        return rtp(VIDEO.rtxSsrc(), VIDEO.rtxPayloadType(), session, rtxSeq, osn, payload);
+    }
+
+    /** The origin forwards these packets of a session, 10 ms apart, the edge ticking. */
+    private void originSends(int session, int... sequenceNumbers) {
+        for (int seq : sequenceNumbers) {
+            nowNs += 10 * MS;
+            receive(media(session, seq), ORIGIN);
+            edge.onTick(nowNs);
+        }
+    }
+
+    private void viewerNacks(int seq) {
+        byte[] nack = new byte[64];
+        int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO.ssrc(), new int[] {seq}, 1);
+        receive(Arrays.copyOf(nack, length), VIEWER);
+    }
+
+    /** Whether the viewer was sent a packet ending in these payload bytes. */
+    private boolean viewerGotPayload(byte[] payload) {
+        return out.to(VIEWER).stream().anyMatch(sent -> sent.bytes().length > payload.length
+                && Arrays.equals(payload, Arrays.copyOfRange(sent.bytes(), sent.bytes().length - payload.length,
+                        sent.bytes().length)));
+    }
+
+    private void oldSessionThenTheRestartedOne() {
+        originSends(1, 100, 101, 102, 103, 104, 105);
+        out.drain();
+        // The old publisher leaves and a new one publishes the same tracks at once: the origin's
+        // empty STREAM_INFO is lost on the way here, and its next one names the tracks the edge has.
+        nowNs += 50 * MS;
+        receive(RecordingSender.controlDatagram(0, new ControlMessage.StreamInfo("show", List.of(VIDEO))), ORIGIN);
+        assertEquals(List.of(), out.drain(), "the same list again: nothing to announce");
+        // The new session numbers from 100 again; its 102 is lost between the origin and the edge.
+        originSends(2, 100, 101, 103);
+    }
+
+    @Test
+    void aViewersNackForAReusedNumber_isNotAnsweredWithTheOldSessionsPacket() {
+        oldSessionThenTheRestartedOne();
+        out.drain();
+        viewerNacks(102);
+        assertEquals(0, counters.get(RelayCounter.RTX_SENT), "no RTX of the old session's 102");
+        assertFalse(viewerGotPayload(payload(1, 102)), "the old session's bytes never reach the viewer");
+    }
+
+    @Test
+    void theEdgeAsksTheOriginForTheNewSessionsLoss_andForwardsItsRepair() {
+        oldSessionThenTheRestartedOne();
+        // 103 showed the gap at 102: after the 20 ms reorder wait the edge asks the origin.
+        nowNs += 20 * MS;
+        edge.onTick(nowNs);
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "102 of the new session asked for");
+        out.drain();
+        receive(originRtx(2, 7, 102), ORIGIN);
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RTX_ALREADY_HELD), "not mistaken for the old 102");
+        assertTrue(viewerGotPayload(payload(2, 102)), "the new session's 102 forwarded to the viewer");
+        out.drain();
+        viewerNacks(102);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT));
+        assertTrue(viewerGotPayload(payload(2, 102)), "and answered from the cache with the new bytes");
+    }
+
+    @Test
+    void theNewSessionsTailIsProbed_notTheOldSessionsNewestPacket() {
+        oldSessionThenTheRestartedOne();
+        out.drain();
+        for (int tick = 0; tick < 30; tick++) { // the stream goes quiet for 300 ms
+            nowNs += 10 * MS;
+            edge.onTick(nowNs);
+        }
+        assertEquals(1, counters.get(RelayCounter.TAIL_PROBES_SENT));
+        assertTrue(viewerGotPayload(payload(2, 103)), "the probe resends the new session's newest, 103");
+        assertFalse(viewerGotPayload(payload(1, 105)), "not the old session's 105");
+    }
+
+    /** The guard's other side: a network duplicate (same bytes) is no restart, the cache stays. */
+    @Test
+    void aDuplicatedPacket_keepsTheCache() {
+        originSends(1, 100, 101, 102, 103);
+        receive(media(1, 101), ORIGIN);
+        out.drain();
+        viewerNacks(100);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "100 still cached after the duplicate of 101");
+        byte[] rtx = out.to(VIEWER).get(0).bytes();
+        byte[] expected = payload(1, 100);
+        assertArrayEquals(expected, Arrays.copyOfRange(rtx, rtx.length - expected.length, rtx.length));
+    }
+
+    /**
+     * A late original after its repair: the copy rebuilt from the RTX carries the RTX packet's
+     * header extensions (another transport-wide number), the same timestamp and payload. No
+     * restart: the cache stays.
+     */
+    @Test
+    void aLateOriginalAfterItsRepair_keepsTheCache() {
+        originSends(1, 100, 101, 103);
+        receive(originRtx(1, 7, 102), ORIGIN);
+        receive(media(1, 102), ORIGIN);
+        out.drain();
+        viewerNacks(100);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "100 still cached after the late original of 102");
+    }
+}
