@@ -2,9 +2,6 @@ package io.smoothcast.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.smoothcast.abr.AbrListener;
 import io.smoothcast.abr.Rendition;
 import io.smoothcast.abr.RenditionLadder;
@@ -15,21 +12,17 @@ import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.security.FrameKey;
 import io.smoothcast.time.NanoClock;
-import io.smoothcast.transport.internal.client.TokenBytes;
 import io.smoothcast.transport.internal.client.BroadcasterEngine;
 import io.smoothcast.transport.internal.client.FrameSealer;
 import io.smoothcast.transport.internal.client.OutgoingFrame;
 import io.smoothcast.transport.internal.client.WallClockMapping;
 import io.smoothcast.transport.internal.control.ControlMessage;
-import io.smoothcast.transport.internal.control.StreamIds;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
-import io.smoothcast.transport.internal.netty.UdpTransport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -101,7 +94,6 @@ import org.slf4j.LoggerFactory;
 public final class Broadcaster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Broadcaster.class);
-    private static final long TICK_INTERVAL_MS = 10;
     private static final int VIDEO_TRACK = 0;
 
     /**
@@ -124,19 +116,11 @@ public final class Broadcaster implements AutoCloseable {
     /** Longest message {@link #sendMessage} takes, in bytes (one packet). */
     public static final int MAX_MESSAGE_BYTES = 1000;
 
-    private final List<InetSocketAddress> nodes;
-    /** Round trips a node probe measured, by node, in ns. */
-    private final Map<InetSocketAddress, Long> probedRttNs;
-    private final FailoverPolicy failover;
-    private final String streamId;
+    private final ClientOptions.Settled settings;
     private final NanoClock clock;
     /** Maps capture times to wall-clock time for the abs-capture-time stamps. */
     private final WallClockMapping wallClock;
     private final BroadcasterListener listener;
-    private final InetSocketAddress localAddress;
-    private final UdpTransport transport;
-    /** The shared pool the client runs on, or null when it owns its I/O thread. */
-    private final SharedIoThreads sharedIo;
     private final List<Track> tracks;
     private final int audioTrackIndex;
     private final int videoLayers;
@@ -155,31 +139,21 @@ public final class Broadcaster implements AutoCloseable {
     private volatile boolean closing;
     private final Runnable drainTask;
     private final Runnable paceTask;
-    private final byte[] token;
     /** The stream's end-to-end key, or null to send frames unencrypted. */
     private final FrameKey frameKey;
     private volatile FrameSealer sealer;
     private final Object lifecycleLock = new Object();
+    private final Lifecycle lifecycle = new Lifecycle("broadcaster");
+    private final ClientIo io;
     private volatile ConnectionState state = ConnectionState.NEW;
-    private EventLoopGroup group;
-    private Channel channel;
     private BroadcasterEngine engine;
-    private ScheduledFuture<?> ticker;
-    private boolean started;
-    private boolean closed;
 
     private Broadcaster(Builder builder) {
-        this.nodes = builder.nodes;
-        this.probedRttNs = builder.probedRttNs;
-        this.failover = builder.failover;
-        this.streamId = builder.streamId;
-        this.clock = builder.clock;
+        this.settings = builder.options.settle();
+        this.clock = settings.clock();
         this.wallClock = WallClockMapping.forClock(clock);
         this.listener = builder.listener;
-        this.localAddress = builder.localAddress;
-        this.sharedIo = builder.sharedIo;
-        this.transport = sharedIo != null ? sharedIo.transport()
-                : builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
+        this.io = new ClientIo(settings, "broadcaster");
         this.frames = new MpscArrayQueue<>(builder.sendQueueFrames);
         this.maxSendDelayNs = builder.maxSendDelay.toNanos();
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -216,7 +190,6 @@ public final class Broadcaster implements AutoCloseable {
         this.maxBitrateBps = builder.maxBitrateBps;
         this.ladder = builder.ladder;
         this.abrListener = builder.abrListener;
-        this.token = builder.token;
         this.frameKey = builder.frameKey;
         this.paceTask = () -> engine.onWake(clock.nanoTime());
         this.drainTask = () -> {
@@ -247,38 +220,33 @@ public final class Broadcaster implements AutoCloseable {
      */
     public Broadcaster start() {
         synchronized (lifecycleLock) {
-            if (started || closed) {
-                throw new IllegalStateException(closed ? "broadcaster is closed and cannot start again: build a new one" : "broadcaster already started");
-            }
-            started = true;
-            group = sharedIo != null ? sharedIo.group() : transport.newGroup(1, "smoothcast-broadcaster");
+            lifecycle.start();
+            io.open();
             try {
-                ControlMessage.Publish publish = new ControlMessage.Publish(streamId, tracks);
+                ControlMessage.Publish publish = new ControlMessage.Publish(settings.streamId(), tracks);
                 CongestionController controller = CongestionController.builder()
                         .startBitrateBps(startBitrateBps).minBitrateBps(minBitrateBps).maxBitrateBps(maxBitrateBps)
                         .initialProbing(false).build();
                 Pacer pacer = Pacer.builder().initialTargetBitrateBps(startBitrateBps).build();
                 RenditionSelector renditions = ladder == null ? null
                         : RenditionSelector.builder(ladder).listener(new SafeAbrListener(abrListener)).build();
-                DatagramHandler handler = new DatagramHandler(sender -> new BroadcasterEngine(sender, nodes,
-                        ThreadLocalRandom.current().nextLong(), publish, failover, frames, new EngineListener(),
+                DatagramHandler handler = new DatagramHandler(sender -> new BroadcasterEngine(sender, settings.nodes(),
+                        ThreadLocalRandom.current().nextLong(), publish, settings.failover(), frames, new EngineListener(),
                         ThreadLocalRandom.current().nextLong(), controller, pacer, renditions), clock);
                 engine = (BroadcasterEngine) handler.receiver();
-                engine.useToken(token);
+                engine.useToken(settings.token());
                 engine.limitSendDelay(maxSendDelayNs);
-                probedRttNs.forEach(engine.supervisor()::knowRtt);
+                settings.probedRttNs().forEach(engine.supervisor()::knowRtt);
                 if (frameKey != null) {
                     // A fresh counter start per session (wall clock): a restart never reuses a nonce.
                     sealer = new FrameSealer(frameKey.newEncryptor(System.currentTimeMillis()));
                     engine.useEncryption(sealer);
                 }
-                channel = transport.bind(group, localAddress, handler);
+                io.bind(handler);
                 // Set after the channel exists (a sender who sees the state also sees the channel)
                 // and before the HELLO leaves (the answer finds the state CONNECTING).
                 setState(ConnectionState.CONNECTING, "start");
-                channel.eventLoop().execute(() -> engine.start(clock.nanoTime()));
-                ticker = channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
-                        TICK_INTERVAL_MS, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                io.run(() -> engine.start(clock.nanoTime()), () -> engine.onTick(clock.nanoTime()));
             } catch (RuntimeException e) {
                 close(); // releases whatever the start had made (the channel may not exist)
                 throw e;
@@ -403,7 +371,7 @@ public final class Broadcaster implements AutoCloseable {
                 return false;
             }
             if (drainScheduled.compareAndSet(false, true)) {
-                channel.eventLoop().execute(drainTask);
+                io.channel().eventLoop().execute(drainTask);
             }
             return true;
         } finally {
@@ -511,10 +479,7 @@ public final class Broadcaster implements AutoCloseable {
      */
     public InetSocketAddress localAddress() {
         synchronized (lifecycleLock) {
-            if (channel == null) {
-                throw new IllegalStateException("broadcaster not started: call start() first");
-            }
-            return (InetSocketAddress) channel.localAddress();
+            return io.localAddress();
         }
     }
 
@@ -522,20 +487,15 @@ public final class Broadcaster implements AutoCloseable {
     @Override
     public void close() {
         synchronized (lifecycleLock) {
-            if (closed) {
+            if (!lifecycle.close()) {
                 return;
             }
-            closed = true;
             closing = true;
             while (sendersInside.get() != 0) {
                 Thread.onSpinWait(); // a sender is between its state check and its offer: a few ns
             }
-            if (group != null) {
-                // channel is null when start() failed before its socket was bound
-                UdpTransport.closeClientChannel(channel, ticker, () -> engine.close(clock.nanoTime()));
-                if (sharedIo == null) {
-                    UdpTransport.shutdown(group);
-                }
+            if (io.opened()) {
+                io.close(() -> engine.close(clock.nanoTime()));
                 // Frames offered while closing were never drained: release them here.
                 OutgoingFrame frame;
                 while ((frame = frames.poll()) != null) {
@@ -560,7 +520,7 @@ public final class Broadcaster implements AutoCloseable {
         @Override
         public void onStateChanged(ConnectionState next, String reason) {
             if (state != ConnectionState.CLOSED) {
-                setState(next, reason + " (stream " + streamId + ")");
+                setState(next, reason + " (stream " + settings.streamId() + ")");
             }
         }
 
@@ -594,7 +554,7 @@ public final class Broadcaster implements AutoCloseable {
 
         @Override
         public void wakeIn(long delayNs) {
-            channel.eventLoop().schedule(paceTask, delayNs, TimeUnit.NANOSECONDS);
+            io.channel().eventLoop().schedule(paceTask, delayNs, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -636,23 +596,16 @@ public final class Broadcaster implements AutoCloseable {
 
     /** Builds a {@link Broadcaster}. Not thread-safe; build on one thread. */
     public static final class Builder {
-        private List<InetSocketAddress> nodes;
-        private Map<InetSocketAddress, Long> probedRttNs = Map.of();
-        private FailoverPolicy failover = FailoverPolicy.defaults();
-        private String streamId;
-        private NanoClock clock = NanoClock.system();
+        /** The settings every client has, validated there. */
+        private final ClientOptions options = new ClientOptions();
         private BroadcasterListener listener = BroadcasterListener.NONE;
-        private InetSocketAddress localAddress = new InetSocketAddress(0);
         private int videoBitrateBps = 2_500_000;
         private boolean audio;
         private boolean messages;
         private int simulcastLayers = 1;
         private int sendQueueFrames = 256;
         private Duration maxSendDelay = DEFAULT_MAX_SEND_DELAY;
-        private boolean forceNio;
-        private byte[] token = new byte[0];
         private FrameKey frameKey;
-        private SharedIoThreads sharedIo;
         private long startBitrateBps = 1_000_000L;
         private long minBitrateBps = 100_000L;
         private long maxBitrateBps = 8_000_000L;
@@ -691,7 +644,8 @@ public final class Broadcaster implements AutoCloseable {
          * @return this builder
          */
         public Builder node(InetSocketAddress node) {
-            return nodes(List.of(NodeLists.requireResolvedWithPort(node, "node")));
+            options.node(node);
+            return this;
         }
 
         /**
@@ -702,8 +656,7 @@ public final class Broadcaster implements AutoCloseable {
          * @return this builder
          */
         public Builder nodes(List<InetSocketAddress> nodes) {
-            this.nodes = NodeLists.require(nodes, "nodes");
-            this.probedRttNs = Map.of();
+            options.nodes(nodes);
             return this;
         }
 
@@ -718,8 +671,7 @@ public final class Broadcaster implements AutoCloseable {
          * @return this builder
          */
         public Builder nodes(ProbeReport report) {
-            nodes(Objects.requireNonNull(report, "report").rankedAddresses());
-            this.probedRttNs = report.roundTripsNs();
+            options.nodes(report);
             return this;
         }
 
@@ -731,7 +683,7 @@ public final class Broadcaster implements AutoCloseable {
          * @return this builder
          */
         public Builder failover(FailoverPolicy policy) {
-            this.failover = Objects.requireNonNull(policy, "policy");
+            options.failover(policy);
             return this;
         }
 
@@ -742,7 +694,7 @@ public final class Broadcaster implements AutoCloseable {
          * @return this builder
          */
         public Builder streamId(String streamId) {
-            this.streamId = StreamIds.require(streamId, "streamId");
+            options.streamId(streamId);
             return this;
         }
 
@@ -756,7 +708,7 @@ public final class Broadcaster implements AutoCloseable {
          * @return this builder
          */
         public Builder clock(NanoClock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            options.clock(clock);
             return this;
         }
 
@@ -778,7 +730,7 @@ public final class Broadcaster implements AutoCloseable {
          * @return this builder
          */
         public Builder localAddress(InetSocketAddress localAddress) {
-            this.localAddress = Objects.requireNonNull(localAddress, "localAddress");
+            options.localAddress(localAddress);
             return this;
         }
 
@@ -895,7 +847,7 @@ public final class Broadcaster implements AutoCloseable {
          * @return this builder
          */
         public Builder sharedIoThreads(SharedIoThreads threads) {
-            this.sharedIo = Objects.requireNonNull(threads, "threads");
+            options.sharedIoThreads(threads);
             return this;
         }
 
@@ -911,7 +863,7 @@ public final class Broadcaster implements AutoCloseable {
          * @throws IllegalArgumentException if the token is longer than 512 characters or not printable ASCII
          */
         public Builder token(String token) {
-            this.token = TokenBytes.of(token);
+            options.token(token);
             return this;
         }
 
@@ -942,7 +894,7 @@ public final class Broadcaster implements AutoCloseable {
          * @return this builder
          */
         public Builder forceNio(boolean forceNio) {
-            this.forceNio = forceNio;
+            options.forceNio(forceNio);
             return this;
         }
 
@@ -953,12 +905,6 @@ public final class Broadcaster implements AutoCloseable {
          * @throws IllegalStateException if the node or the stream id is missing
          */
         public Broadcaster build() {
-            if (nodes == null) {
-                throw new IllegalStateException("node or nodes is required");
-            }
-            if (streamId == null) {
-                throw new IllegalStateException("streamId is required");
-            }
             return new Broadcaster(this);
         }
     }

@@ -58,11 +58,10 @@ public final class NetworkEmulator implements AutoCloseable {
     private final UdpTransport transport;
     private final NanoClock clock = NanoClock.system();
     private final Object lifecycleLock = new Object();
+    private final Lifecycle lifecycle = new Lifecycle("emulator");
     private EventLoopGroup group;
     private Channel channel;
     private EmulatorEngine engine;
-    private boolean started;
-    private boolean closed;
 
     private NetworkEmulator(Builder builder) {
         this.target = builder.target;
@@ -92,10 +91,7 @@ public final class NetworkEmulator implements AutoCloseable {
      */
     public NetworkEmulator start() {
         synchronized (lifecycleLock) {
-            if (started || closed) {
-                throw new IllegalStateException(closed ? "emulator is closed" : "emulator already started");
-            }
-            started = true;
+            lifecycle.start();
             group = transport.newGroup(1, "smoothcast-emulator");
             try {
                 long originNs = clock.nanoTime();
@@ -156,10 +152,9 @@ public final class NetworkEmulator implements AutoCloseable {
     @Override
     public void close() {
         synchronized (lifecycleLock) {
-            if (closed) {
+            if (!lifecycle.close()) {
                 return;
             }
-            closed = true;
             if (group != null) {
                 if (channel != null) { // null only when start() failed before its socket was bound
                     channel.eventLoop().submit(engine::close).awaitUninterruptibly(5, TimeUnit.SECONDS);

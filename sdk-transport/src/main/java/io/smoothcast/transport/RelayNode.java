@@ -53,12 +53,11 @@ public final class RelayNode implements AutoCloseable {
     private final UdpTransport transport;
     private final RelayCounters counters = new RelayCounters();
     private final Object lifecycleLock = new Object();
+    private final Lifecycle lifecycle = new Lifecycle("node");
     private final int fanOutThreads;
     private final boolean nativeFanOut;
     /** Set under {@link #lifecycleLock}; volatile for {@link #stats()}, which takes no lock. */
     private volatile RelayChannels channels;
-    private boolean started;
-    private boolean closed;
 
     private RelayNode(Builder builder) {
         this.bindAddress = builder.bindAddress;
@@ -108,10 +107,7 @@ public final class RelayNode implements AutoCloseable {
      */
     public RelayNode start() {
         synchronized (lifecycleLock) {
-            if (started || closed) {
-                throw new IllegalStateException(closed ? "node is closed and cannot start again: build a new one" : "node already started");
-            }
-            started = true;
+            lifecycle.start();
             channels = RelayChannels.start(transport, bindAddress, fanOutThreads, clock, config, counters,
                     newSecurity(), null, nativeFanOut);
             return this;
@@ -153,7 +149,7 @@ public final class RelayNode implements AutoCloseable {
     CompletableFuture<Map<String, Integer>> viewersByStream() {
         CompletableFuture<Map<String, Integer>> result = new CompletableFuture<>();
         synchronized (lifecycleLock) {
-            if (channels == null || closed) {
+            if (channels == null || lifecycle.closed()) {
                 result.complete(Map.of());
                 return result;
             }
@@ -172,7 +168,7 @@ public final class RelayNode implements AutoCloseable {
      */
     void executeOnIoThread(Runnable task) {
         synchronized (lifecycleLock) {
-            if (channels != null && !closed) {
+            if (channels != null && !lifecycle.closed()) {
                 channels.ownerLoop().execute(task);
             }
         }
@@ -206,10 +202,9 @@ public final class RelayNode implements AutoCloseable {
     @Override
     public void close() {
         synchronized (lifecycleLock) {
-            if (closed) {
+            if (!lifecycle.close()) {
                 return;
             }
-            closed = true;
             if (channels != null) {
                 channels.close();
             }

@@ -1,8 +1,5 @@
 package io.smoothcast.transport;
 
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.smoothcast.jitter.FrameHandler;
 import io.smoothcast.jitter.JitterBufferStats;
 import io.smoothcast.jitter.SpscJitterBuffer;
@@ -10,7 +7,6 @@ import io.smoothcast.security.FrameKey;
 import io.smoothcast.security.SframeDecryptor;
 import io.smoothcast.security.SframeStatus;
 import io.smoothcast.time.NanoClock;
-import io.smoothcast.transport.internal.client.TokenBytes;
 import io.smoothcast.transport.internal.client.FrameOpener;
 import io.smoothcast.transport.internal.client.GenericPayload;
 import io.smoothcast.transport.internal.client.ReceiveTrack;
@@ -22,14 +18,11 @@ import io.smoothcast.transport.internal.client.LayerPlayout;
 import io.smoothcast.transport.internal.client.SharedPlayoutTimeline;
 import io.smoothcast.transport.internal.client.WallClockMapping;
 import io.smoothcast.transport.internal.control.ControlMessage;
-import io.smoothcast.transport.internal.control.StreamIds;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
-import io.smoothcast.transport.internal.netty.UdpTransport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -86,56 +79,36 @@ public final class Viewer implements AutoCloseable {
     public static final int PLAYOUT_TICK_MS = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(Viewer.class);
-    private static final long TICK_INTERVAL_MS = 10;
 
-    private final List<InetSocketAddress> nodes;
-    /** Round trips a node probe measured, by node, in ns. */
-    private final Map<InetSocketAddress, Long> probedRttNs;
-    private final FailoverPolicy failover;
-    private final String streamId;
+    private final ClientOptions.Settled settings;
     private final NanoClock clock;
     /** Maps the clock to wall-clock time, to compare with the broadcaster's capture times. */
     private final WallClockMapping wallClock;
     private final ViewerListener listener;
-    private final InetSocketAddress localAddress;
-    private final UdpTransport transport;
-    /** The shared pool the client runs on, or null when it owns its I/O thread. */
-    private final SharedIoThreads sharedIo;
     private final int maxSimulcastLayer;
     private final int fixedPlayoutDelayMs;
-    private final byte[] token;
     /** The stream's end-to-end keys (empty: frames are delivered as received). */
     private final List<FrameKey> frameKeys;
     private volatile FrameOpener opener;
     private final Object lifecycleLock = new Object();
+    private final Lifecycle lifecycle = new Lifecycle("viewer");
+    private final ClientIo io;
     private volatile ConnectionState state = ConnectionState.NEW;
     private volatile boolean playing;
-    private EventLoopGroup group;
-    private Channel channel;
     private ViewerEngine engine;
-    private ScheduledFuture<?> ticker;
     private Thread playoutThread;
     private volatile long framesDelivered;
     /** The playout thread's layer gate, set at start (its skip count is readable from any thread). */
     private volatile LayerGate layerGate;
-    private boolean started;
-    private boolean closed;
 
     private Viewer(Builder builder) {
-        this.nodes = builder.nodes;
-        this.probedRttNs = builder.probedRttNs;
-        this.failover = builder.failover;
-        this.streamId = builder.streamId;
-        this.clock = builder.clock;
+        this.settings = builder.options.settle();
+        this.clock = settings.clock();
         this.wallClock = WallClockMapping.forClock(clock);
         this.listener = builder.listener;
-        this.localAddress = builder.localAddress;
-        this.sharedIo = builder.sharedIo;
-        this.transport = sharedIo != null ? sharedIo.transport()
-                : builder.forceNio ? UdpTransport.nio() : UdpTransport.best();
+        this.io = new ClientIo(settings, "viewer");
         this.maxSimulcastLayer = builder.maxSimulcastLayer;
         this.fixedPlayoutDelayMs = builder.fixedPlayoutDelayMs;
-        this.token = builder.token;
         this.frameKeys = List.copyOf(builder.frameKeys);
     }
 
@@ -160,21 +133,19 @@ public final class Viewer implements AutoCloseable {
      */
     public Viewer start() {
         synchronized (lifecycleLock) {
-            if (started || closed) {
-                throw new IllegalStateException(closed ? "viewer is closed and cannot start again: build a new one" : "viewer already started");
-            }
-            started = true;
-            group = sharedIo != null ? sharedIo.group() : transport.newGroup(1, "smoothcast-viewer");
+            lifecycle.start();
+            io.open();
             try {
-                ControlMessage.Subscribe subscribe = new ControlMessage.Subscribe(streamId, maxSimulcastLayer, 0);
+                ControlMessage.Subscribe subscribe = new ControlMessage.Subscribe(settings.streamId(),
+                        maxSimulcastLayer, 0);
                 ThreadLocalRandom random = ThreadLocalRandom.current();
-                DatagramHandler handler = new DatagramHandler(sender -> new ViewerEngine(sender, nodes,
-                        random.nextLong(), random.nextInt(), subscribe, failover, this::newJitterBuffer,
+                DatagramHandler handler = new DatagramHandler(sender -> new ViewerEngine(sender, settings.nodes(),
+                        random.nextLong(), random.nextInt(), subscribe, settings.failover(), this::newJitterBuffer,
                         new EngineListener()),
                         clock);
                 engine = (ViewerEngine) handler.receiver();
-                engine.useToken(token);
-                probedRttNs.forEach(engine.supervisor()::knowRtt);
+                engine.useToken(settings.token());
+                settings.probedRttNs().forEach(engine.supervisor()::knowRtt);
                 if (!frameKeys.isEmpty()) {
                     SframeDecryptor decryptor = new SframeDecryptor(frameKeys.get(0).suite(),
                             SframeDecryptor.DEFAULT_REPLAY_WINDOW_FRAMES);
@@ -186,15 +157,13 @@ public final class Viewer implements AutoCloseable {
                 engine.useWallClock(wallClock);
                 engine.useTimeline(fixedPlayoutDelayMs >= 0 ? SharedPlayoutTimeline.fixed(fixedPlayoutDelayMs)
                         : SharedPlayoutTimeline.adaptive());
-                channel = transport.bind(group, localAddress, handler);
+                io.bind(handler);
                 playing = true;
                 playoutThread = new Thread(new PlayoutLoop(engine, opener), "smoothcast-playout");
                 playoutThread.setDaemon(true);
                 playoutThread.start();
                 setState(ConnectionState.CONNECTING, "start");
-                channel.eventLoop().execute(() -> engine.start(clock.nanoTime()));
-                ticker = channel.eventLoop().scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
-                        TICK_INTERVAL_MS, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                io.run(() -> engine.start(clock.nanoTime()), () -> engine.onTick(clock.nanoTime()));
             } catch (RuntimeException e) {
                 close(); // releases whatever the start had made (the channel may not exist)
                 throw e;
@@ -361,10 +330,7 @@ public final class Viewer implements AutoCloseable {
      */
     public InetSocketAddress localAddress() {
         synchronized (lifecycleLock) {
-            if (channel == null) {
-                throw new IllegalStateException("viewer not started: call start() first");
-            }
-            return (InetSocketAddress) channel.localAddress();
+            return io.localAddress();
         }
     }
 
@@ -372,20 +338,15 @@ public final class Viewer implements AutoCloseable {
     @Override
     public void close() {
         synchronized (lifecycleLock) {
-            if (closed) {
+            if (!lifecycle.close()) {
                 return;
             }
-            closed = true;
-            if (group != null) {
+            if (io.opened()) {
                 playing = false;
                 if (playoutThread != null) {
                     LockSupport.unpark(playoutThread);
                 }
-                // channel is null when start() failed before its socket was bound
-                UdpTransport.closeClientChannel(channel, ticker, () -> engine.close(clock.nanoTime()));
-                if (sharedIo == null) {
-                    UdpTransport.shutdown(group);
-                }
+                io.close(() -> engine.close(clock.nanoTime()));
                 if (playoutThread != null) {
                     try {
                         playoutThread.join(TimeUnit.SECONDS.toMillis(5));
@@ -486,7 +447,7 @@ public final class Viewer implements AutoCloseable {
         @Override
         public void onStateChanged(ConnectionState next, String reason) {
             if (state != ConnectionState.CLOSED) {
-                setState(next, reason + " (stream " + streamId + ")");
+                setState(next, reason + " (stream " + settings.streamId() + ")");
             }
         }
 
@@ -506,19 +467,12 @@ public final class Viewer implements AutoCloseable {
 
     /** Builds a {@link Viewer}. Not thread-safe; build on one thread. */
     public static final class Builder {
-        private List<InetSocketAddress> nodes;
-        private Map<InetSocketAddress, Long> probedRttNs = Map.of();
-        private FailoverPolicy failover = FailoverPolicy.defaults();
-        private String streamId;
-        private NanoClock clock = NanoClock.system();
+        /** The settings every client has, validated there. */
+        private final ClientOptions options = new ClientOptions();
         private ViewerListener listener = ViewerListener.NONE;
-        private InetSocketAddress localAddress = new InetSocketAddress(0);
         private int maxSimulcastLayer = Track.MAX_SIMULCAST_LAYER;
         private int fixedPlayoutDelayMs = -1;
-        private boolean forceNio;
-        private byte[] token = new byte[0];
         private final List<FrameKey> frameKeys = new ArrayList<>();
-        private SharedIoThreads sharedIo;
 
         private Builder() {
         }
@@ -531,7 +485,8 @@ public final class Viewer implements AutoCloseable {
          * @return this builder
          */
         public Builder node(InetSocketAddress node) {
-            return nodes(List.of(NodeLists.requireResolvedWithPort(node, "node")));
+            options.node(node);
+            return this;
         }
 
         /**
@@ -543,8 +498,7 @@ public final class Viewer implements AutoCloseable {
          * @return this builder
          */
         public Builder nodes(List<InetSocketAddress> nodes) {
-            this.nodes = NodeLists.require(nodes, "nodes");
-            this.probedRttNs = Map.of();
+            options.nodes(nodes);
             return this;
         }
 
@@ -559,8 +513,7 @@ public final class Viewer implements AutoCloseable {
          * @return this builder
          */
         public Builder nodes(ProbeReport report) {
-            nodes(Objects.requireNonNull(report, "report").rankedAddresses());
-            this.probedRttNs = report.roundTripsNs();
+            options.nodes(report);
             return this;
         }
 
@@ -572,7 +525,7 @@ public final class Viewer implements AutoCloseable {
          * @return this builder
          */
         public Builder failover(FailoverPolicy policy) {
-            this.failover = Objects.requireNonNull(policy, "policy");
+            options.failover(policy);
             return this;
         }
 
@@ -583,7 +536,7 @@ public final class Viewer implements AutoCloseable {
          * @return this builder
          */
         public Builder streamId(String streamId) {
-            this.streamId = StreamIds.require(streamId, "streamId");
+            options.streamId(streamId);
             return this;
         }
 
@@ -594,7 +547,7 @@ public final class Viewer implements AutoCloseable {
          * @return this builder
          */
         public Builder clock(NanoClock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            options.clock(clock);
             return this;
         }
 
@@ -616,7 +569,7 @@ public final class Viewer implements AutoCloseable {
          * @return this builder
          */
         public Builder localAddress(InetSocketAddress localAddress) {
-            this.localAddress = Objects.requireNonNull(localAddress, "localAddress");
+            options.localAddress(localAddress);
             return this;
         }
 
@@ -657,7 +610,7 @@ public final class Viewer implements AutoCloseable {
          * @return this builder
          */
         public Builder sharedIoThreads(SharedIoThreads threads) {
-            this.sharedIo = Objects.requireNonNull(threads, "threads");
+            options.sharedIoThreads(threads);
             return this;
         }
 
@@ -673,7 +626,7 @@ public final class Viewer implements AutoCloseable {
          * @throws IllegalArgumentException if the token is longer than 512 characters or not printable ASCII
          */
         public Builder token(String token) {
-            this.token = TokenBytes.of(token);
+            options.token(token);
             return this;
         }
 
@@ -712,7 +665,7 @@ public final class Viewer implements AutoCloseable {
          * @return this builder
          */
         public Builder forceNio(boolean forceNio) {
-            this.forceNio = forceNio;
+            options.forceNio(forceNio);
             return this;
         }
 
@@ -723,12 +676,6 @@ public final class Viewer implements AutoCloseable {
          * @throws IllegalStateException if the node or the stream id is missing
          */
         public Viewer build() {
-            if (nodes == null) {
-                throw new IllegalStateException("node or nodes is required");
-            }
-            if (streamId == null) {
-                throw new IllegalStateException("streamId is required");
-            }
             return new Viewer(this);
         }
     }
