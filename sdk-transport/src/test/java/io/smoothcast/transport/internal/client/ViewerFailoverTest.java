@@ -32,10 +32,7 @@ class ViewerFailoverTest {
 
     private final RecordingSender out = new RecordingSender();
     private final List<String> states = new ArrayList<>();
-    private final ViewerEngine engine = new ViewerEngine(out, List.of(A, B), 1L, 0x7777,
-            new ControlMessage.Subscribe("show", 2, 0), FailoverPolicy.defaults(),
-            track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).fixedDelayMs(100)
-                    .completenessCheck(GenericPayload.COMPLETENESS).build(),
+    private final ViewerEngine engine = TestViewerEngines.onNodes(out, List.of(A, B), FailoverPolicy.defaults(),
             (state, reason) -> states.add(state.name()));
     private long nowNs = 1_000 * MS;
 

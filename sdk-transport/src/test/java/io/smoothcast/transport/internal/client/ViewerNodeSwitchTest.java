@@ -13,10 +13,8 @@ import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.rtp.TransportCcFeedbackView;
-import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
-import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -202,21 +200,7 @@ class ViewerNodeSwitchTest {
     }
 
     private void start(FailoverPolicy policy, List<InetSocketAddress> nodes) {
-        engine = new ViewerEngine(out, nodes, 1L, 0x7777, new ControlMessage.Subscribe("show", 2, 0), policy,
-                track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).fixedDelayMs(100)
-                        .completenessCheck(GenericPayload.COMPLETENESS).build(),
-                new ViewerEngine.Listener() {
-                    @Override
-                    public void onStateChanged(ConnectionState state, String reason) {
-                        events.add(state.name());
-                    }
-
-                    @Override
-                    public void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
-                            String detail) {
-                        events.add(reason + " " + from.getPort() + "->" + to.getPort());
-                    }
-                });
+        engine = TestViewerEngines.onNodes(out, nodes, policy, TestViewerEngines.recording(events, () -> ""));
         engine.start(nowNs);
         network();
     }

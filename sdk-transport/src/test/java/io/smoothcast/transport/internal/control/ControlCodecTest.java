@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -47,16 +46,11 @@ class ControlCodecTest {
     }
 
     private static byte[] encode(int requestId, byte[] token, ControlMessage message) {
-        ByteBuf out = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, token, message);
-        try {
-            return ByteBufUtil.getBytes(out);
-        } finally {
-            out.release();
-        }
+        return ControlBytes.encode(requestId, token, message);
     }
 
     private static DecodeResult decode(byte[] bytes) {
-        return ControlCodec.decode(Unpooled.wrappedBuffer(bytes));
+        return ControlBytes.decode(bytes);
     }
 
     @Test

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.transport.NodeInfo;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,16 +15,11 @@ import org.junit.jupiter.api.Test;
 class MembersCodecTest {
 
     private static byte[] encode(ControlMessage message) {
-        ByteBuf out = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 9, new byte[0], message);
-        try {
-            return ByteBufUtil.getBytes(out);
-        } finally {
-            out.release();
-        }
+        return ControlBytes.encode(9, new byte[0], message);
     }
 
     private static DecodeResult decode(byte[] bytes) {
-        return ControlCodec.decode(Unpooled.wrappedBuffer(bytes));
+        return ControlBytes.decode(bytes);
     }
 
     @Test

@@ -7,15 +7,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketWriter;
-import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
-import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.client.GenericPayload;
+import io.smoothcast.transport.internal.client.TestViewerEngines;
 import io.smoothcast.transport.internal.client.ViewerEngine;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
@@ -54,22 +52,9 @@ class LostStreamInfoTest {
     private final RelayEngine relayB = new RelayEngine(new RelayConfig(2, 500, 5000, 64, 200, 100, 100, null), outB,
             new RelayCounters());
     private final List<String> events = new ArrayList<>();
-    private final ViewerEngine viewer = new ViewerEngine(viewerOut, List.of(A, B), 1L, 0x7777,
-            new ControlMessage.Subscribe("show", 2, 0), FailoverPolicy.builder().noPublisherTimeoutMs(1000).build(),
-            track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).fixedDelayMs(100)
-                    .completenessCheck(GenericPayload.COMPLETENESS).build(),
-            new ViewerEngine.Listener() {
-                @Override
-                public void onStateChanged(ConnectionState state, String reason) {
-                    events.add(state.name());
-                }
-
-                @Override
-                public void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
-                        String detail) {
-                    events.add(reason + " " + from.getPort() + "->" + to.getPort() + " at " + nowMs());
-                }
-            });
+    private final ViewerEngine viewer = TestViewerEngines.onNodes(viewerOut, List.of(A, B),
+            FailoverPolicy.builder().noPublisherTimeoutMs(1000).build(),
+            TestViewerEngines.recording(events, () -> " at " + nowMs()));
     private long nowNs = 1_000 * MS;
     /** The node the publisher sends its media to; null while it has none. */
     private InetSocketAddress publisherNode;
