@@ -116,6 +116,7 @@ public final class Broadcaster implements AutoCloseable {
     /** Longest message {@link #sendMessage} takes, in bytes (one packet). */
     public static final int MAX_MESSAGE_BYTES = 1000;
 
+    /** Nodes, stream id, failover policy, token and the other settings every client has. */
     private final ClientOptions.Settled settings;
     private final NanoClock clock;
     /** Maps capture times to wall-clock time for the abs-capture-time stamps. */
@@ -144,6 +145,7 @@ public final class Broadcaster implements AutoCloseable {
     private volatile FrameSealer sealer;
     private final Object lifecycleLock = new Object();
     private final Lifecycle lifecycle = new Lifecycle("broadcaster");
+    /** Socket, I/O thread and tick; guarded by {@link #lifecycleLock}, like {@link #lifecycle}. */
     private final ClientIo io;
     private volatile ConnectionState state = ConnectionState.NEW;
     private BroadcasterEngine engine;

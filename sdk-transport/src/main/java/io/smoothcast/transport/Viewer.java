@@ -80,6 +80,7 @@ public final class Viewer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Viewer.class);
 
+    /** Nodes, stream id, failover policy, token and the other settings every client has. */
     private final ClientOptions.Settled settings;
     private final NanoClock clock;
     /** Maps the clock to wall-clock time, to compare with the broadcaster's capture times. */
@@ -92,6 +93,7 @@ public final class Viewer implements AutoCloseable {
     private volatile FrameOpener opener;
     private final Object lifecycleLock = new Object();
     private final Lifecycle lifecycle = new Lifecycle("viewer");
+    /** Socket, I/O thread and tick; guarded by {@link #lifecycleLock}, like {@link #lifecycle}. */
     private final ClientIo io;
     private volatile ConnectionState state = ConnectionState.NEW;
     private volatile boolean playing;
