@@ -5,6 +5,7 @@ import io.smoothcast.alert.Severity;
 import io.smoothcast.history.internal.JsonObjectWriter;
 import io.smoothcast.history.internal.JsonParser;
 import io.smoothcast.stats.NodeStats;
+import io.smoothcast.stats.NodeSwitchCounts;
 import io.smoothcast.stats.ReceiveStreamStats;
 import io.smoothcast.stats.SendStreamStats;
 import io.smoothcast.stats.StatsTimes;
@@ -60,6 +61,7 @@ final class HistoryCodec {
                 .field("stallRate", r.stallRate());
         instant(w, "lastPacketReceivedNs", r.lastPacketReceivedNs());
         w.field("failoverCount", r.failoverCount()).field("audioOnly", r.audioOnly());
+        writeSwitches(w, r.nodeSwitches());
     }
 
     private static void writeSend(JsonObjectWriter w, SendStreamStats s) {
@@ -74,6 +76,12 @@ final class HistoryCodec {
         instant(w, "lastFeedbackReceivedNs", s.lastFeedbackReceivedNs());
         w.field("failoverCount", s.failoverCount()).field("audioOnly", s.audioOnly())
                 .field("sendDelayMaxMs", s.sendDelayMaxMs()).field("framesDroppedStale", s.framesDroppedStale());
+        writeSwitches(w, s.nodeSwitches());
+    }
+
+    private static void writeSwitches(JsonObjectWriter w, NodeSwitchCounts c) {
+        w.field("nodeSwitchesDegradedPath", c.degradedPath()).field("nodeSwitchesNoPublisher", c.noPublisher())
+                .field("nodeSwitchesMediaSilence", c.mediaSilence());
     }
 
     private static void writeNode(JsonObjectWriter w, NodeStats n) {
@@ -138,6 +146,7 @@ final class HistoryCodec {
                 .freezeCount(f.longOr("freezeCount", 0)).totalFreezesDurationMs(f.longOr("totalFreezesDurationMs", 0))
                 .stallRate(f.number("stallRate")).lastPacketReceivedNs(f.longOr("lastPacketReceivedNs", StatsTimes.NEVER))
                 .failoverCount(f.longOr("failoverCount", 0)).audioOnly(f.bool("audioOnly"))
+                .nodeSwitches(readSwitches(f))
                 .build();
     }
 
@@ -154,7 +163,14 @@ final class HistoryCodec {
                 .lastFeedbackReceivedNs(f.longOr("lastFeedbackReceivedNs", StatsTimes.NEVER))
                 .failoverCount(f.longOr("failoverCount", 0)).audioOnly(f.bool("audioOnly"))
                 .sendDelayMaxMs(f.number("sendDelayMaxMs")).framesDroppedStale(f.longOr("framesDroppedStale", 0))
+                .nodeSwitches(readSwitches(f))
                 .build();
+    }
+
+    /** Files written before the per-reason counts existed have none: they read as no moves. */
+    private static NodeSwitchCounts readSwitches(Fields f) {
+        return new NodeSwitchCounts(f.longOr("nodeSwitchesDegradedPath", 0), f.longOr("nodeSwitchesNoPublisher", 0),
+                f.longOr("nodeSwitchesMediaSilence", 0));
     }
 
     private static NodeStats readNode(Fields f) {

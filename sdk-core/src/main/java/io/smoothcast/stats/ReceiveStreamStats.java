@@ -57,6 +57,8 @@ import static io.smoothcast.stats.StatsChecks.requireText;
  *     {@code lastPacketReceivedTimestamp}), monotonic nanoseconds, or {@link StatsTimes#NEVER}
  * @param failoverCount node changes since the stream started at this endpoint
  * @param audioOnly true while the endpoint receives audio only (video fallback)
+ * @param nodeSwitches moves to another node while the node still answered, per reason,
+ *     cumulative (not in {@code failoverCount})
  */
 public record ReceiveStreamStats(
         long timestampNs,
@@ -84,7 +86,8 @@ public record ReceiveStreamStats(
         double stallRate,
         long lastPacketReceivedNs,
         long failoverCount,
-        boolean audioOnly) implements StreamStats {
+        boolean audioOnly,
+        NodeSwitchCounts nodeSwitches) implements StreamStats {
 
     /**
      * Validates every component; see the class description for the ranges.
@@ -115,6 +118,7 @@ public record ReceiveStreamStats(
      * @param lastPacketReceivedNs when the last media packet arrived (W3C {@code lastPacketReceivedTimestamp}), monotonic nanoseconds, or {@link StatsTimes#NEVER}
      * @param failoverCount node changes since the stream started at this endpoint
      * @param audioOnly true while the endpoint receives audio only (video fallback)
+     * @param nodeSwitches moves to another node while the node still answered, per reason, cumulative; not null
      */
     public ReceiveStreamStats {
         requireId(streamId, "streamId");
@@ -144,6 +148,7 @@ public record ReceiveStreamStats(
         requireCount(totalFreezesDurationMs, "totalFreezesDurationMs");
         requireFraction(stallRate, "stallRate");
         requireCount(failoverCount, "failoverCount");
+        StatsChecks.requireNonNull(nodeSwitches, "nodeSwitches");
     }
 
     @Override
@@ -190,6 +195,7 @@ public record ReceiveStreamStats(
         b.lastPacketReceivedNs = lastPacketReceivedNs;
         b.failoverCount = failoverCount;
         b.audioOnly = audioOnly;
+        b.nodeSwitches = nodeSwitches;
         return b;
     }
 
@@ -226,6 +232,7 @@ public record ReceiveStreamStats(
         private long lastPacketReceivedNs = StatsTimes.NEVER;
         private long failoverCount;
         private boolean audioOnly;
+        private NodeSwitchCounts nodeSwitches = NodeSwitchCounts.NONE;
 
         private Builder(String streamId) {
             this.streamId = streamId;
@@ -356,6 +363,11 @@ public record ReceiveStreamStats(
          * @return this builder
          */
         public Builder audioOnly(boolean v) { audioOnly = v; return this; }
+        /**
+         * @param v moves while the node still answered, per reason, cumulative
+         * @return this builder
+         */
+        public Builder nodeSwitches(NodeSwitchCounts v) { nodeSwitches = v; return this; }
 
         long bytesReceived() { return bytesReceived; }
         long packetsReceived() { return packetsReceived; }
@@ -373,7 +385,8 @@ public record ReceiveStreamStats(
                     packetsReceived, bytesReceived, packetsLost, packetsLostAfterRecovery, framesDecoded,
                     lossFractionBeforeRecovery, lossFractionAfterRecovery, bitrateInBps, framesPerSecond,
                     jitterMs, roundTripTimeMs, endToEndLatencyMs, captureToReceiptLatencyMs, jitterBufferDelayMs, freezeCount,
-                    totalFreezesDurationMs, stallRate, lastPacketReceivedNs, failoverCount, audioOnly);
+                    totalFreezesDurationMs, stallRate, lastPacketReceivedNs, failoverCount, audioOnly,
+                    nodeSwitches);
         }
     }
 }

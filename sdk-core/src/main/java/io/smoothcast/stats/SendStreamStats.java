@@ -50,6 +50,8 @@ import static io.smoothcast.stats.StatsChecks.requireText;
  *     milliseconds; NaN when not measured (a relay)
  * @param framesDroppedStale frames a broadcaster dropped whole because they had waited longer
  *     than its send-delay limit, and video frames dropped behind them until a keyframe, cumulative
+ * @param nodeSwitches moves to another node while the node still answered, per reason,
+ *     cumulative (not in {@code failoverCount})
  */
 public record SendStreamStats(
         long timestampNs,
@@ -73,7 +75,8 @@ public record SendStreamStats(
         long failoverCount,
         boolean audioOnly,
         double sendDelayMaxMs,
-        long framesDroppedStale) implements StreamStats {
+        long framesDroppedStale,
+        NodeSwitchCounts nodeSwitches) implements StreamStats {
 
     /**
      * Validates every component; see the class description for the ranges.
@@ -100,6 +103,7 @@ public record SendStreamStats(
      * @param audioOnly true while the endpoint sends audio only (video fallback)
      * @param sendDelayMaxMs a broadcaster's own send backlog, milliseconds; NaN when not measured
      * @param framesDroppedStale frames a broadcaster dropped for their age (and video behind them), cumulative
+     * @param nodeSwitches moves to another node while the node still answered, per reason, cumulative; not null
      */
     public SendStreamStats {
         requireId(streamId, "streamId");
@@ -121,6 +125,7 @@ public record SendStreamStats(
         requireCount(failoverCount, "failoverCount");
         requireMeasure(sendDelayMaxMs, "sendDelayMaxMs");
         requireCount(framesDroppedStale, "framesDroppedStale");
+        StatsChecks.requireNonNull(nodeSwitches, "nodeSwitches");
     }
 
     @Override
@@ -163,6 +168,7 @@ public record SendStreamStats(
         b.audioOnly = audioOnly;
         b.sendDelayMaxMs = sendDelayMaxMs;
         b.framesDroppedStale = framesDroppedStale;
+        b.nodeSwitches = nodeSwitches;
         return b;
     }
 
@@ -195,6 +201,7 @@ public record SendStreamStats(
         private boolean audioOnly;
         private double sendDelayMaxMs = Double.NaN;
         private long framesDroppedStale;
+        private NodeSwitchCounts nodeSwitches = NodeSwitchCounts.NONE;
 
         private Builder(String streamId) {
             this.streamId = streamId;
@@ -308,6 +315,12 @@ public record SendStreamStats(
          */
         public Builder framesDroppedStale(long v) { framesDroppedStale = v; return this; }
 
+        /**
+         * @param v moves while the node still answered, per reason, cumulative
+         * @return this builder
+         */
+        public Builder nodeSwitches(NodeSwitchCounts v) { nodeSwitches = v; return this; }
+
         long bytesSent() { return bytesSent; }
         long framesEncoded() { return framesEncoded; }
 
@@ -320,7 +333,7 @@ public record SendStreamStats(
                     packetsSent, bytesSent, retransmittedPacketsSent, framesEncoded, packetsLost,
                     lossFraction, bitrateOutBps, targetBitrateBps, framesPerSecond, jitterMs,
                     roundTripTimeMs, lastFeedbackReceivedNs, failoverCount, audioOnly, sendDelayMaxMs,
-                    framesDroppedStale);
+                    framesDroppedStale, nodeSwitches);
         }
     }
 }

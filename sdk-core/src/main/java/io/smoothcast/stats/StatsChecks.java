@@ -20,6 +20,13 @@ final class StatsChecks {
         return value;
     }
 
+    static <T> T requireNonNull(T value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
+    }
+
     static long requireCount(long value, String name) {
         if (value < 0) {
             throw new IllegalArgumentException(name + " must be >= 0: " + value);

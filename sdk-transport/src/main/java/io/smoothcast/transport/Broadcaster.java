@@ -11,6 +11,7 @@ import io.smoothcast.cc.Pacer;
 import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.security.FrameKey;
+import io.smoothcast.stats.NodeSwitchCounts;
 import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.internal.client.BroadcasterEngine;
 import io.smoothcast.transport.internal.client.FrameSealer;
@@ -145,6 +146,8 @@ public final class Broadcaster implements AutoCloseable {
     private volatile FrameSealer sealer;
     private final Object lifecycleLock = new Object();
     private final Lifecycle lifecycle = new Lifecycle("broadcaster");
+    /** Moves between nodes, for {@link OpsMonitor}'s event log without a listener of the application. */
+    final NodeSwitchLog switchLog = new NodeSwitchLog();
     /** Socket, I/O thread and tick; guarded by {@link #lifecycleLock}, like {@link #lifecycle}. */
     private final ClientIo io;
     private volatile ConnectionState state = ConnectionState.NEW;
@@ -434,7 +437,7 @@ public final class Broadcaster implements AutoCloseable {
         }
         if (e == null) {
             return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0, startBitrateBps, 0, 0, 0, 0,
-                    startBitrateBps, 0, 0, 0, 0, 0);
+                    startBitrateBps, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE);
         }
         var c = e.counters();
         return new BroadcasterStats(c.get(BroadcasterEngine.FRAMES_SENT), framesRejected.sum(),
@@ -448,7 +451,8 @@ public final class Broadcaster implements AutoCloseable {
                 c.get(BroadcasterEngine.RTX_OVER_BUDGET),
                 TimeUnit.NANOSECONDS.toMillis(c.get(BroadcasterEngine.SEND_DELAY_MAX_NS)),
                 c.get(BroadcasterEngine.FRAMES_DROPPED_STALE), c.get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME),
-                c.get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL));
+                c.get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL),
+                NodeSwitchReason.read(c, BroadcasterEngine.NODE_SWITCHES));
     }
 
     /**
@@ -547,6 +551,7 @@ public final class Broadcaster implements AutoCloseable {
         @Override
         public void onNodeSwitched(java.net.InetSocketAddress from, java.net.InetSocketAddress to,
                 NodeSwitchReason reason, String detail) {
+            switchLog.append(from, to, reason, detail);
             try {
                 listener.onNodeSwitched(from, to, reason, detail);
             } catch (RuntimeException e) {

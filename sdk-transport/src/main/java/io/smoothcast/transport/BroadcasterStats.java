@@ -1,5 +1,7 @@
 package io.smoothcast.transport;
 
+import io.smoothcast.stats.NodeSwitchCounts;
+
 /**
  * A snapshot of a {@link Broadcaster}'s counters since start.
  *
@@ -56,11 +58,24 @@ package io.smoothcast.transport;
  *     room for all their packets (the application hands in far more than the path carries, or
  *     one huge frame); a video drop makes its track skip to the next keyframe, which the
  *     broadcaster asks for through {@link BroadcasterListener#onKeyframeRequested()}
+ * @param nodeSwitches moves to another node while the node still answered, per
+ *     {@link NodeSwitchReason} (only {@link NodeSwitchReason#DEGRADED_PATH} for a broadcaster; see
+ *     {@link #nodeSwitches(NodeSwitchReason)}); failovers after a lost node are in
+ *     {@link Broadcaster#failoverCount()} instead
  */
 public record BroadcasterStats(long framesSent, long framesRejected, long framesDroppedNotConnected,
         long packetsSent, long bytesSent, long keyframeRequests, long malformedDropped, long rttNs,
         long targetBitrateBps, long packetsDroppedByPacer, long retransmissionsSent,
         long tailProbesSent, long staleControlIgnored, long mediaTargetBitrateBps,
         long retransmissionsOverBudget, long sendDelayMaxMs, long framesDroppedStale,
-        long videoFramesSkippedToKeyframe, long framesDroppedPacerFull) {
+        long videoFramesSkippedToKeyframe, long framesDroppedPacerFull, NodeSwitchCounts nodeSwitches) {
+
+    /**
+     * @param reason why the client moved; not null
+     * @return the moves to another node for that reason while the node still answered (see
+     *     {@link FailoverPolicy}); failovers after a lost node are not among them
+     */
+    public long nodeSwitches(NodeSwitchReason reason) {
+        return reason.countIn(nodeSwitches);
+    }
 }

@@ -1,10 +1,12 @@
 package io.smoothcast.transport;
 
 import io.smoothcast.alert.Subject;
+import io.smoothcast.stats.Direction;
 import io.smoothcast.stats.SendStatsSampler;
 import io.smoothcast.stats.SendStreamStats;
 import io.smoothcast.stats.StatsTimes;
 import io.smoothcast.transport.internal.client.BroadcasterEngine;
+import java.util.function.Consumer;
 
 /**
  * Turns a {@link Broadcaster}'s counters into {@link SendStreamStats} snapshots for
@@ -23,6 +25,7 @@ final class BroadcasterStatsSource {
     private final SendStreamStats.Builder counters;
     private long lastFeedbackCount = 0;
     private long lastFeedbackNs = StatsTimes.NEVER;
+    private long nextSwitch;
 
     BroadcasterStatsSource(Broadcaster broadcaster, Subject subject, long intervalNs) {
         this.broadcaster = broadcaster;
@@ -50,9 +53,15 @@ final class BroadcasterStatsSource {
                 .roundTripTimeMs(totals.rttNs() > 0 ? totals.rttNs() / 1e6 : Double.NaN)
                 .lastFeedbackReceivedNs(lastFeedbackNs)
                 .failoverCount(broadcaster.failoverCount())
+                .nodeSwitches(totals.nodeSwitches())
                 .audioOnly(engine != null && engine.counters().get(BroadcasterEngine.AUDIO_ONLY) != 0)
                 .sendDelayMaxMs(totals.sendDelayMaxMs())
                 .framesDroppedStale(totals.framesDroppedStale() + totals.videoFramesSkippedToKeyframe());
         return sampler.sample(counters, nowNs);
+    }
+
+    /** Hands the broadcaster's moves between nodes since the last call to {@code sink}. */
+    void switches(long nowNs, Consumer<NodeSwitchEvent> sink) {
+        nextSwitch = broadcaster.switchLog.readFrom(nextSwitch, nowNs, Direction.SEND, subject, sink);
     }
 }

@@ -1,5 +1,9 @@
 package io.smoothcast.transport;
 
+import io.smoothcast.stats.NodeSwitchCounts;
+import io.smoothcast.transport.internal.SingleWriterCounters;
+import java.util.Locale;
+
 /**
  * Why a {@link Viewer} or {@link Broadcaster} moved to another node while its node still answered (see
  * {@link FailoverPolicy}). Moves after a node failed go through
@@ -18,5 +22,33 @@ public enum NodeSwitchReason {
      * trial subscription (viewers only): typically the publisher moved and the old node has not
      * noticed yet.
      */
-    MEDIA_SILENCE
+    MEDIA_SILENCE;
+
+    /**
+     * @param counts moves per reason; not null
+     * @return the moves for this reason
+     */
+    public long countIn(NodeSwitchCounts counts) {
+        return switch (this) {
+            case DEGRADED_PATH -> counts.degradedPath();
+            case NO_PUBLISHER -> counts.noPublisher();
+            case MEDIA_SILENCE -> counts.mediaSilence();
+        };
+    }
+
+    /** @return the name in lower case, as in Prometheus labels and status lines ("degraded_path") */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Reads an engine's per-reason move counters, laid out from {@code first} in reason order.
+     *
+     * @param counters the engine's counters
+     * @param first the index of the counter of the first reason
+     */
+    static NodeSwitchCounts read(SingleWriterCounters counters, int first) {
+        return new NodeSwitchCounts(counters.get(first + DEGRADED_PATH.ordinal()),
+                counters.get(first + NO_PUBLISHER.ordinal()), counters.get(first + MEDIA_SILENCE.ordinal()));
+    }
 }

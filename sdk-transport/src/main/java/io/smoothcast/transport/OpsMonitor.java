@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Operability for viewers, broadcasters and relay nodes of one process: samples their counters at
  * a fixed interval into immutable statistics snapshots, grades quality every 2 s, evaluates the
- * P0-P3 alert rules, optionally appends everything to a history, and publishes an
+ * P0-P3 alert rules, logs the watched clients' moves between nodes ({@link NodeSwitchEvent}: read
+ * from the clients themselves, no listener of the application needed), optionally appends the
+ * statistics and alerts to a history, and publishes an
  * {@link OpsSnapshot} that exporters (Prometheus, Micrometer, a dashboard) read.
  *
  * <p>Sampling reads only counters the media threads already publish for other threads, plus one
@@ -76,6 +78,8 @@ public final class OpsMonitor implements AutoCloseable {
     private final List<RelayStatsSource> relays = new CopyOnWriteArrayList<>();
     /** Written and read on the sampling thread only. */
     private final ArrayDeque<AlertEvent> recentEvents = new ArrayDeque<>();
+    /** Written and read on the sampling thread only. */
+    private final ArrayDeque<NodeSwitchEvent> recentSwitches = new ArrayDeque<>();
     private final Object lifecycleLock = new Object();
     private ScheduledExecutorService executor;
     private boolean closed;
@@ -223,10 +227,12 @@ public final class OpsMonitor implements AutoCloseable {
         List<ReceiveStreamStats> receive = new ArrayList<>(viewers.size());
         for (ViewerStatsSource s : viewers) {
             receive.add(s.sample(nowNs));
+            s.switches(nowNs, this::recordSwitch);
         }
         List<SendStreamStats> send = new ArrayList<>(broadcasters.size());
         for (BroadcasterStatsSource s : broadcasters) {
             send.add(s.sample(nowNs));
+            s.switches(nowNs, this::recordSwitch);
         }
         List<NodeStats> nodes = new ArrayList<>(relays.size());
         for (RelayStatsSource s : relays) {
@@ -263,7 +269,7 @@ public final class OpsMonitor implements AutoCloseable {
                     quality.level(s.streamId(), s.endpointId(), Direction.SEND)));
         }
         OpsSnapshot snapshot = new OpsSnapshot(nowNs, wallClockMs.getAsLong(), receive, send, nodes, levels,
-                alerts.activeAlerts(), new ArrayList<>(recentEvents));
+                alerts.activeAlerts(), new ArrayList<>(recentEvents), new ArrayList<>(recentSwitches));
         latest = snapshot;
         for (Consumer<OpsSnapshot> l : snapshotListeners) {
             try {
@@ -273,6 +279,17 @@ public final class OpsMonitor implements AutoCloseable {
             }
         }
         return snapshot;
+    }
+
+    private void recordSwitch(NodeSwitchEvent event) {
+        keepRecent(recentSwitches, event);
+    }
+
+    private <T> void keepRecent(ArrayDeque<T> recent, T event) {
+        recent.addLast(event);
+        while (recent.size() > recentEventCapacity) {
+            recent.removeFirst();
+        }
     }
 
     /** Stops the sampling thread and closes the history (if one was given). Idempotent. */
@@ -344,10 +361,7 @@ public final class OpsMonitor implements AutoCloseable {
         }
 
         private void record(AlertEvent event) {
-            recentEvents.addLast(event);
-            while (recentEvents.size() > recentEventCapacity) {
-                recentEvents.removeFirst();
-            }
+            keepRecent(recentEvents, event);
             if (history != null) {
                 history.offer(event);
             }
@@ -459,7 +473,8 @@ public final class OpsMonitor implements AutoCloseable {
         }
 
         /**
-         * @param v alert events kept in snapshots, >= 1; default {@link OpsMonitor#DEFAULT_RECENT_EVENTS}
+         * @param v alert events kept in snapshots, >= 1, and as many moves between nodes
+         *     ({@link OpsSnapshot#recentNodeSwitches()}); default {@link OpsMonitor#DEFAULT_RECENT_EVENTS}
          * @return this builder
          */
         public Builder recentEvents(int v) {

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Everything an {@link OpsMonitor} knows at one sampling instant: the latest statistics of every
  * watched viewer, broadcaster and relay node, the quality levels, the alerts that are active and
- * the most recent alert events (raised and cleared, oldest first).
+ * the most recent alert events (raised and cleared, oldest first) and the most recent moves of
+ * watched clients between nodes.
  *
  * <p>Immutable record (the lists are unmodifiable copies); thread-safe.
  *
@@ -23,6 +24,8 @@ import java.util.List;
  * @param qualities the current quality level of every watched stream endpoint
  * @param activeAlerts alerts raised and not yet cleared
  * @param recentEvents the latest alert events, oldest first, bounded
+ * @param recentNodeSwitches the latest moves of watched viewers and broadcasters to another node
+ *     while their node still answered, oldest first, bounded like {@code recentEvents}
  */
 public record OpsSnapshot(
         long timestampNs,
@@ -32,11 +35,12 @@ public record OpsSnapshot(
         List<NodeStats> nodes,
         List<StreamQuality> qualities,
         List<AlertEvent> activeAlerts,
-        List<AlertEvent> recentEvents) {
+        List<AlertEvent> recentEvents,
+        List<NodeSwitchEvent> recentNodeSwitches) {
 
     /** The empty snapshot a monitor holds before its first sample. */
     public static final OpsSnapshot EMPTY = new OpsSnapshot(0, 0, List.of(), List.of(), List.of(), List.of(),
-            List.of(), List.of());
+            List.of(), List.of(), List.of());
 
     /**
      * Copies the lists.
@@ -49,6 +53,7 @@ public record OpsSnapshot(
      * @param qualities quality levels; not null
      * @param activeAlerts active alerts; not null
      * @param recentEvents recent events, oldest first; not null
+     * @param recentNodeSwitches recent moves between nodes, oldest first; not null
      */
     public OpsSnapshot {
         receive = List.copyOf(receive);
@@ -57,6 +62,7 @@ public record OpsSnapshot(
         qualities = List.copyOf(qualities);
         activeAlerts = List.copyOf(activeAlerts);
         recentEvents = List.copyOf(recentEvents);
+        recentNodeSwitches = List.copyOf(recentNodeSwitches);
     }
 
     /**

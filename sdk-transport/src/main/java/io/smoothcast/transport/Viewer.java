@@ -6,6 +6,7 @@ import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.security.FrameKey;
 import io.smoothcast.security.SframeDecryptor;
 import io.smoothcast.security.SframeStatus;
+import io.smoothcast.stats.NodeSwitchCounts;
 import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.internal.client.FrameOpener;
 import io.smoothcast.transport.internal.client.GenericPayload;
@@ -93,6 +94,8 @@ public final class Viewer implements AutoCloseable {
     private volatile FrameOpener opener;
     private final Object lifecycleLock = new Object();
     private final Lifecycle lifecycle = new Lifecycle("viewer");
+    /** Moves between nodes, for {@link OpsMonitor}'s event log without a listener of the application. */
+    final NodeSwitchLog switchLog = new NodeSwitchLog();
     /** Socket, I/O thread and tick; guarded by {@link #lifecycleLock}, like {@link #lifecycle}. */
     private final ClientIo io;
     private volatile ConnectionState state = ConnectionState.NEW;
@@ -238,7 +241,7 @@ public final class Viewer implements AutoCloseable {
             e = engine;
         }
         if (e == null) {
-            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE);
         }
         long lost = 0;
         long dropped = 0;
@@ -272,7 +275,8 @@ public final class Viewer implements AutoCloseable {
                 c.get(ViewerEngine.MALFORMED_DROPPED), playoutDelayNs, c.get(ViewerEngine.RTT_NS),
                 c.get(ViewerEngine.FAILOVERS), playout[LatencyTotals.TOTAL_NS], playout[LatencyTotals.COUNT],
                 receipt[LatencyTotals.TOTAL_NS], receipt[LatencyTotals.COUNT], c.get(ViewerEngine.STALE_CONTROL_IGNORED),
-                c.get(ViewerEngine.UNKNOWN_TRACK_RECOVERED), c.get(ViewerEngine.UNKNOWN_TRACK_DROPPED));
+                c.get(ViewerEngine.UNKNOWN_TRACK_RECOVERED), c.get(ViewerEngine.UNKNOWN_TRACK_DROPPED),
+                NodeSwitchReason.read(c, ViewerEngine.NODE_SWITCHES));
     }
 
     /**
@@ -459,6 +463,7 @@ public final class Viewer implements AutoCloseable {
             if (state == ConnectionState.CLOSED) {
                 return;
             }
+            switchLog.append(from, to, reason, detail);
             try {
                 listener.onNodeSwitched(from, to, reason, detail);
             } catch (RuntimeException e) {

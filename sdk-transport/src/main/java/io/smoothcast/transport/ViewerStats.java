@@ -1,5 +1,7 @@
 package io.smoothcast.transport;
 
+import io.smoothcast.stats.NodeSwitchCounts;
+
 /**
  * A snapshot of a {@link Viewer}'s counters since start, summed over its tracks (including
  * tracks that have ended, for example when the broadcaster left, except for the latency totals,
@@ -27,7 +29,8 @@ package io.smoothcast.transport;
  * @param playoutDelayNs the video's current playout delay above the path's base delay, in ns:
  *     its jitter buffer's, or with simulcast layers their shared timeline's
  * @param rttNs smoothed round-trip time to the node, in ns (0 until measured)
- * @param failoverCount times the viewer resumed on another node after losing its node
+ * @param failoverCount times the viewer resumed on another node after losing its node (moves
+ *     while the node still answered are in {@code nodeSwitches} instead)
  * @param totalEndToEndLatencyNs sum over delivered frames of hand-off to the listener minus
  *     capture, in ns
  * @param endToEndLatencyCount frames whose capture-to-playout latency is in the total
@@ -41,12 +44,23 @@ package io.smoothcast.transport;
  * @param unknownTrackDropped media packets for no track the node announced, or that waited for
  *     the track list longer than the viewer holds them (1 s, at most 128 packets); not in
  *     {@code malformedDropped}
+ * @param nodeSwitches moves to another node while the node still answered, per
+ *     {@link NodeSwitchReason} (see {@link #nodeSwitches(NodeSwitchReason)})
  */
 public record ViewerStats(long framesDelivered, long packetsReceived, long retransmissionsReceived,
         long packetsLost, long framesDropped, long nacksSent, long keyframeRequestsSent, long freezeCount,
         long malformedDropped, long playoutDelayNs, long rttNs, long failoverCount, long totalEndToEndLatencyNs,
         long endToEndLatencyCount, long totalReceiptLatencyNs, long receiptLatencyCount, long staleControlIgnored,
-        long earlyPacketsRecovered, long unknownTrackDropped) {
+        long earlyPacketsRecovered, long unknownTrackDropped, NodeSwitchCounts nodeSwitches) {
+
+    /**
+     * @param reason why the client moved; not null
+     * @return the moves to another node for that reason while the node still answered (see
+     *     {@link FailoverPolicy}); failovers after a lost node are not among them
+     */
+    public long nodeSwitches(NodeSwitchReason reason) {
+        return reason.countIn(nodeSwitches);
+    }
 
     /** @return mean capture-to-playout latency since start, in ms; NaN before any was measured */
     public double meanEndToEndLatencyMs() {

@@ -2,11 +2,13 @@ package io.smoothcast.transport;
 
 import io.smoothcast.alert.Subject;
 import io.smoothcast.jitter.JitterBufferStats;
+import io.smoothcast.stats.Direction;
 import io.smoothcast.stats.IntervalCounter;
 import io.smoothcast.stats.ReceiveStatsSampler;
 import io.smoothcast.stats.ReceiveStreamStats;
 import io.smoothcast.transport.internal.client.ReceiveTrack;
 import io.smoothcast.transport.internal.client.ViewerEngine;
+import java.util.function.Consumer;
 
 /**
  * Turns a {@link Viewer}'s counters into {@link ReceiveStreamStats} snapshots for
@@ -38,6 +40,7 @@ final class ViewerStatsSource {
     private final IntervalCounter receiptPackets = new IntervalCounter();
     private long lastPacketsReceived = -1;
     private long lastPacketNs = io.smoothcast.stats.StatsTimes.NEVER;
+    private long nextSwitch;
 
     ViewerStatsSource(Viewer viewer, Subject subject, long intervalNs) {
         this.viewer = viewer;
@@ -104,10 +107,16 @@ final class ViewerStatsSource {
                 .endToEndLatencyMs(latencyMs)
                 .captureToReceiptLatencyMs(receiptMs)
                 .failoverCount(totals.failoverCount())
+                .nodeSwitches(totals.nodeSwitches())
                 .freezeCount(totals.freezeCount())
                 .totalFreezesDurationMs(frozenMs)
                 .lastPacketReceivedNs(lastPacketNs);
         return sampler.sample(counters, nowNs);
+    }
+
+    /** Hands the viewer's moves between nodes since the last call to {@code sink}. */
+    void switches(long nowNs, Consumer<NodeSwitchEvent> sink) {
+        nextSwitch = viewer.switchLog.readFrom(nextSwitch, nowNs, Direction.RECEIVE, subject, sink);
     }
 
     private static double nonNegative(double v) {

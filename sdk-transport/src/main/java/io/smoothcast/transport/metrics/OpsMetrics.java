@@ -6,6 +6,7 @@ import io.smoothcast.stats.Direction;
 import io.smoothcast.stats.NodeStats;
 import io.smoothcast.stats.ReceiveStreamStats;
 import io.smoothcast.stats.SendStreamStats;
+import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.OpsSnapshot;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -37,7 +38,11 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_stream_jitter_buffer_delay_seconds</td><td>gauge</td><td>mean time in the jitter buffer</td></tr>
  *   <tr><td>smoothcast_stream_receive_bytes_per_second</td><td>gauge</td><td>mean received rate per viewer</td></tr>
  *   <tr><td>smoothcast_stream_quality_level{direction}</td><td>gauge</td><td>worst level, 0-6</td></tr>
- *   <tr><td>smoothcast_stream_failovers_total{direction}</td><td>counter</td><td>node changes</td></tr>
+ *   <tr><td>smoothcast_stream_failovers_total{direction}</td><td>counter</td><td>resumes on another node
+ *       after losing the node</td></tr>
+ *   <tr><td>smoothcast_node_switches_total{direction, reason}</td><td>counter</td><td>moves to another node
+ *       while the node still answered; reason degraded_path, no_publisher or media_silence (labels
+ *       stream, node, region as watched: node is where the endpoint was put, not the node left)</td></tr>
  *   <tr><td>smoothcast_stream_sent_bytes_total, _sent_packets_total, _retransmitted_packets_total</td>
  *       <td>counter</td><td>broadcaster side</td></tr>
  *   <tr><td>smoothcast_stream_send_bytes_per_second, _target_bytes_per_second</td><td>gauge</td><td>broadcaster side</td></tr>
@@ -115,6 +120,7 @@ public final class OpsMetrics {
         out.add(byDirection("smoothcast_stream_failovers_total", MetricFamily.Type.COUNTER,
                 "Node changes of the stream's endpoints.", rx, tx,
                 sum(ReceiveStreamStats::failoverCount), sum(SendStreamStats::failoverCount)));
+        out.add(nodeSwitches(rx, tx));
         out.add(qualityLevels(snapshot, rx, tx));
         out.add(counter("smoothcast_stream_sent_bytes_total", "Bytes sent by the broadcaster.",
                 tx, sum(SendStreamStats::bytesSent)));
@@ -228,6 +234,20 @@ public final class OpsMetrics {
         rx.forEach((k, l) -> samples.add(new MetricFamily.Sample(names, append(k, "receive"), rxValue.applyAsDouble(l))));
         tx.forEach((k, l) -> samples.add(new MetricFamily.Sample(names, append(k, "send"), txValue.applyAsDouble(l))));
         return new MetricFamily(name, type, help, samples);
+    }
+
+    private static MetricFamily nodeSwitches(Map<List<String>, List<ReceiveStreamStats>> rx,
+            Map<List<String>, List<SendStreamStats>> tx) {
+        List<String> names = List.of("stream", "node", "region", "direction", "reason");
+        List<MetricFamily.Sample> samples = new ArrayList<>();
+        for (NodeSwitchReason reason : NodeSwitchReason.values()) {
+            rx.forEach((k, l) -> samples.add(new MetricFamily.Sample(names, append(append(k, "receive"), reason.label()),
+                    sum((ReceiveStreamStats r) -> reason.countIn(r.nodeSwitches())).applyAsDouble(l))));
+            tx.forEach((k, l) -> samples.add(new MetricFamily.Sample(names, append(append(k, "send"), reason.label()),
+                    sum((SendStreamStats s) -> reason.countIn(s.nodeSwitches())).applyAsDouble(l))));
+        }
+        return new MetricFamily("smoothcast_node_switches_total", MetricFamily.Type.COUNTER,
+                "Moves of the stream's endpoints to another node while their node still answered, by reason.", samples);
     }
 
     private static <T> MetricFamily withExtraLabel(String name, MetricFamily.Type type, String help,

@@ -9,6 +9,7 @@ import io.smoothcast.alert.Severity;
 import io.smoothcast.quality.QualityLevel;
 import io.smoothcast.stats.Direction;
 import io.smoothcast.stats.NodeStats;
+import io.smoothcast.stats.NodeSwitchCounts;
 import io.smoothcast.stats.ReceiveStreamStats;
 import io.smoothcast.stats.SendStreamStats;
 import io.smoothcast.transport.OpsSnapshot;
@@ -33,12 +34,14 @@ class OpsMetricsTest {
                 .packetsLostAfterRecovery(2).framesDecoded(300).lossFractionBeforeRecovery(0.03)
                 .lossFractionAfterRecovery(0.002).bitrateInBps(2_000_000).jitterMs(10).roundTripTimeMs(80)
                 .jitterBufferDelayMs(60).freezeCount(1).totalFreezesDurationMs(500).stallRate(0.1)
-                .lastPacketReceivedNs(5).build();
+                .lastPacketReceivedNs(5).nodeSwitches(new NodeSwitchCounts(1, 2, 0)).build();
         ReceiveStreamStats b = a.toBuilder().endpointId("v2").bytesReceived(500_000).jitterMs(30)
+                .nodeSwitches(new NodeSwitchCounts(0, 1, 4))
                 .roundTripTimeMs(Double.NaN).stallRate(0.0).totalFreezesDurationMs(0).freezeCount(0).build();
         SendStreamStats tx = SendStreamStats.builder("match").endpointId("cam").nodeId("fra").region("eu")
                 .packetsSent(2000).bytesSent(2_400_000).targetBitrateBps(2_500_000).bitrateOutBps(2_400_000)
-                .roundTripTimeMs(40).sendDelayMaxMs(450).framesDroppedStale(12).build();
+                .roundTripTimeMs(40).sendDelayMaxMs(450).framesDroppedStale(12)
+                .nodeSwitches(new NodeSwitchCounts(3, 0, 0)).build();
         NodeStats node = NodeStats.builder("fra").region("eu").viewers("match", 2).viewers("quiz \"2\"", 0)
                 .packetsReceived(2100).packetsSent(4000).packetsDropped(3).bitrateInBps(2_400_000)
                 .bitrateOutBps(4_800_000).build();
@@ -48,7 +51,7 @@ class OpsMetricsTest {
                 List.of(new OpsSnapshot.StreamQuality("match", "v1", Direction.RECEIVE, QualityLevel.GOOD),
                         new OpsSnapshot.StreamQuality("match", "v2", Direction.RECEIVE, QualityLevel.POOR),
                         new OpsSnapshot.StreamQuality("match", "cam", Direction.SEND, QualityLevel.EXCELLENT)),
-                List.of(p3), List.of(p3));
+                List.of(p3), List.of(p3), List.of());
     }
 
     /** Parses exposition text into "name{sorted labels}" -> value, checking HELP/TYPE come first. */
@@ -109,6 +112,13 @@ class OpsMetricsTest {
         assertEquals(2.0, m.get("smoothcast_node_viewers{node=fra,region=eu,stream=match,}"));
         assertEquals(600_000.0, m.get("smoothcast_node_send_bytes_per_second{node=fra,region=eu,}"));
         assertEquals(1.0, m.get("smoothcast_alerts_active{severity=P3,}"));
+        // moves per reason, summed over the stream's viewers, per direction
+        String switches = "smoothcast_node_switches_total{direction=";
+        assertEquals(1.0, m.get(switches + "receive,node=fra,reason=degraded_path,region=eu,stream=match,}"));
+        assertEquals(3.0, m.get(switches + "receive,node=fra,reason=no_publisher,region=eu,stream=match,}"));
+        assertEquals(4.0, m.get(switches + "receive,node=fra,reason=media_silence,region=eu,stream=match,}"));
+        assertEquals(3.0, m.get(switches + "send,node=fra,reason=degraded_path,region=eu,stream=match,}"));
+        assertEquals(0.0, m.get(switches + "send,node=fra,reason=no_publisher,region=eu,stream=match,}"));
         assertEquals(0.0, m.get("smoothcast_alerts_active{severity=P0,}"));
         // no label carries an endpoint (user) id
         assertTrue(m.keySet().stream().noneMatch(k -> k.contains("v1") || k.contains("cam")), m.keySet().toString());

@@ -162,7 +162,12 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * keyframe, asked of the application, as a stale drop does.
      */
     public static final int FRAMES_DROPPED_PACER_FULL = 24;
-    private static final int COUNTER_COUNT = 25;
+    /**
+     * Counters: moves to another node while the node still answered, one per
+     * {@link NodeSwitchReason}, at this index plus the reason's ordinal (not in {@link #FAILOVERS}).
+     */
+    public static final int NODE_SWITCHES = 25;
+    private static final int COUNTER_COUNT = NODE_SWITCHES + NodeSwitchReason.values().length;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -1134,6 +1139,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
     @Override
     public void onSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason, String detail) {
+        // before the listener hears of it, so that the count it may read includes it
+        counters.increment(NODE_SWITCHES + reason.ordinal());
         listener.onNodeSwitched(from, to, reason, detail);
     }
 }

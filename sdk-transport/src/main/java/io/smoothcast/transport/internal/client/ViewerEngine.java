@@ -119,7 +119,12 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * viewer asks the node for its track list again when such a packet arrives.
      */
     public static final int UNKNOWN_TRACK_RECOVERED = 19;
-    private static final int COUNTER_COUNT = 20;
+    /**
+     * Counters: moves to another node while the node still answered, one per
+     * {@link NodeSwitchReason}, at this index plus the reason's ordinal (not in {@link #FAILOVERS}).
+     */
+    public static final int NODE_SWITCHES = 20;
+    private static final int COUNTER_COUNT = NODE_SWITCHES + NodeSwitchReason.values().length;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
@@ -715,6 +720,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
 
     @Override
     public void onSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason, String detail) {
+        // before the listener hears of it, so that the count it may read includes it
+        counters.increment(NODE_SWITCHES + reason.ordinal());
         listener.onNodeSwitched(from, to, reason, detail);
     }
 
