@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.smoothcast.alert.AlertEvent;
 import io.smoothcast.alert.Severity;
 import io.smoothcast.stats.NodeStats;
+import io.smoothcast.stats.NodeSwitchCounts;
 import io.smoothcast.stats.ReceiveStreamStats;
 import io.smoothcast.stats.SendStreamStats;
 import io.smoothcast.stats.StatsTimes;
@@ -21,14 +22,16 @@ class HistoryCodecTest {
                 .bitrateInBps(2.5e6).framesPerSecond(29.97).jitterMs(4.25).roundTripTimeMs(231.5)
                 .endToEndLatencyMs(1830).captureToReceiptLatencyMs(1417.5).jitterBufferDelayMs(412.125)
                 .freezeCount(2).totalFreezesDurationMs(640)
-                .stallRate(0.03).lastPacketReceivedNs(-7).failoverCount(1).audioOnly(true).build();
+                .stallRate(0.03).lastPacketReceivedNs(-7).failoverCount(1).audioOnly(true)
+                .nodeSwitches(new NodeSwitchCounts(3, 2, 1)).build();
     }
 
     static SendStreamStats send() {
         return SendStreamStats.builder("live").timestampNs(10).endpointId("cam").nodeId("n").region("eu")
                 .packetsSent(1_000).bytesSent(1_200_000).retransmittedPacketsSent(20).framesEncoded(300)
                 .packetsLost(15).lossFraction(0.015).bitrateOutBps(3e6).targetBitrateBps(3.2e6).framesPerSecond(30)
-                .jitterMs(3).roundTripTimeMs(180).sendDelayMaxMs(420).framesDroppedStale(9).build();
+                .jitterMs(3).roundTripTimeMs(180).sendDelayMaxMs(420).framesDroppedStale(9)
+                .nodeSwitches(new NodeSwitchCounts(4, 0, 0)).build();
     }
 
     static NodeStats node() {
@@ -49,6 +52,39 @@ class HistoryCodecTest {
             assertTrue(line.indexOf('\n') < 0, "one line: " + line);
             assertEquals(record, HistoryCodec.decode(line));
         }
+    }
+
+    /** Lines as the writer of session 13 (before the per-reason node switches) wrote them. */
+    private static final String OLD_RECEIVE_LINE = "{\"type\":\"receive\",\"wallTimeMs\":1795000000123,\"timestampNs\":-5,"
+            + "\"streamId\":\"live \\\"main\\\"\",\"endpointId\":\"viewer\\n1\",\"nodeId\":\"n\","
+            + "\"region\":\"ap-東京\",\"ssrc\":4294967295,\"packetsReceived\":900,"
+            + "\"bytesReceived\":1099511627776,\"packetsLost\":12,\"packetsLostAfterRecovery\":1,"
+            + "\"framesDecoded\":300,\"lossFractionBeforeRecovery\":0.013,\"lossFractionAfterRecovery\":null,"
+            + "\"bitrateInBps\":2500000.0,\"framesPerSecond\":29.97,\"jitterMs\":4.25,"
+            + "\"roundTripTimeMs\":231.5,\"endToEndLatencyMs\":1830.0,\"captureToReceiptLatencyMs\":1417.5,"
+            + "\"jitterBufferDelayMs\":412.125,\"freezeCount\":2,\"totalFreezesDurationMs\":640,"
+            + "\"stallRate\":0.03,\"lastPacketReceivedNs\":-7,\"failoverCount\":1,\"audioOnly\":true}";
+    private static final String OLD_SEND_LINE = "{\"type\":\"send\",\"wallTimeMs\":1795000000123,\"timestampNs\":10,\"streamId\":\"live\","
+            + "\"endpointId\":\"cam\",\"nodeId\":\"n\",\"region\":\"eu\",\"ssrc\":-1,\"packetsSent\":1000,"
+            + "\"bytesSent\":1200000,\"retransmittedPacketsSent\":20,\"framesEncoded\":300,\"packetsLost\":15,"
+            + "\"lossFraction\":0.015,\"bitrateOutBps\":3000000.0,\"targetBitrateBps\":3200000.0,"
+            + "\"framesPerSecond\":30.0,\"jitterMs\":3.0,\"roundTripTimeMs\":180.0,"
+            + "\"lastFeedbackReceivedNs\":null,\"failoverCount\":0,\"audioOnly\":false,"
+            + "\"sendDelayMaxMs\":420.0,\"framesDroppedStale\":9}";
+
+    @Test
+    void linesWrittenBeforeNodeSwitchesExisted_readWithNoMoves() {
+        assertEquals(new HistoryRecord(1_795_000_000_123L, receive().toBuilder().nodeSwitches(NodeSwitchCounts.NONE).build()),
+                HistoryCodec.decode(OLD_RECEIVE_LINE));
+        assertEquals(new HistoryRecord(1_795_000_000_123L, send().toBuilder().nodeSwitches(NodeSwitchCounts.NONE).build()),
+                HistoryCodec.decode(OLD_SEND_LINE));
+    }
+
+    @Test
+    void nodeSwitchesAreWrittenPerReason() {
+        String line = HistoryCodec.encode(new HistoryRecord(1, receive()));
+        assertTrue(line.contains("\"nodeSwitchesDegradedPath\":3,\"nodeSwitchesNoPublisher\":2,"
+                + "\"nodeSwitchesMediaSilence\":1"), line);
     }
 
     @Test

@@ -3,7 +3,11 @@ package io.smoothcast.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.alert.Subject;
 import io.smoothcast.netsim.LinkModel;
+import io.smoothcast.stats.ReceiveStreamStats;
+import io.smoothcast.transport.metrics.OpsMetrics;
+import io.smoothcast.transport.metrics.PrometheusText;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +69,7 @@ class NodeSwitchIT {
                     assertEquals(ConnectionState.CONNECTED, viewer.state());
                     assertEquals(0, viewer.failoverCount(), "a switch is not a failover: " + log.changes());
                     assertEquals(0, log.frames.corrupted());
+                    assertOpsSeeOneMove(viewer, NodeSwitchReason.DEGRADED_PATH, viaLossyPath, edgeB.localAddress());
                 }
             }
         }
@@ -94,6 +99,7 @@ class NodeSwitchIT {
                     assertEquals(1, b.stats().subscribers());
                     assertEquals(0, a.stats().subscribers());
                     assertEquals(ConnectionState.CONNECTED, viewer.state());
+                    assertOpsSeeOneMove(viewer, NodeSwitchReason.NO_PUBLISHER, a.localAddress(), b.localAddress());
                 }
             }
         }
@@ -151,6 +157,8 @@ class NodeSwitchIT {
                     assertEquals(0, a.stats().publishers(), "left the lossy one");
                     assertEquals(ConnectionState.CONNECTED, broadcaster.state());
                     assertEquals(0, broadcaster.failoverCount(), "a switch is not a failover: " + broadcasterLog.changes());
+                    assertEquals(1, broadcaster.stats().nodeSwitches(NodeSwitchReason.DEGRADED_PATH),
+                            broadcaster.stats().toString());
                     for (StateLog log : List.of(onA, onB)) {
                         List<Long> times = log.frames.deliveryTimesNs();
                         long gapMs = longestGapMs(times);
@@ -190,6 +198,34 @@ class NodeSwitchIT {
     private static void assertJoined(String client, StateLog log, InetSocketAddress node) {
         assertTrue(log.changes().stream().anyMatch(c -> c.startsWith("CONNECTED: joined " + node + " ")),
                 "set-up: the " + client + " first joined " + node + ": " + log.changes());
+    }
+
+    /**
+     * The viewer's one move, seen as an operator sees it with no listener of the application: in
+     * its stats, in an {@link OpsMonitor}'s statistics and event log, and in the Prometheus text.
+     */
+    private static void assertOpsSeeOneMove(Viewer viewer, NodeSwitchReason reason, InetSocketAddress from,
+            InetSocketAddress to) {
+        for (NodeSwitchReason r : NodeSwitchReason.values()) {
+            assertEquals(r == reason ? 1 : 0, viewer.stats().nodeSwitches(r), r + ": " + viewer.stats());
+        }
+        assertEquals(0, viewer.failoverCount());
+        try (OpsMonitor ops = OpsMonitor.builder().build()) {
+            ops.watch(viewer, new Subject("it-show", "viewer-1", "edge", "eu-west"));
+            OpsSnapshot snapshot = ops.sample(0);
+            ReceiveStreamStats rx = snapshot.receive().get(0);
+            assertEquals(1, reason.countIn(rx.nodeSwitches()), rx.toString());
+            assertEquals(1, rx.nodeSwitches().total(), rx.toString());
+            assertEquals(1, snapshot.recentNodeSwitches().size(), snapshot.recentNodeSwitches().toString());
+            NodeSwitchEvent event = snapshot.recentNodeSwitches().get(0);
+            assertEquals(List.of(reason, from.getHostString() + ":" + from.getPort(), to.getHostString() + ":" + to.getPort()),
+                    List.of(event.reason(), event.from(), event.to()), event.toString());
+            assertTrue(!event.detail().isEmpty(), event.toString());
+            String scrape = PrometheusText.write(OpsMetrics.of(snapshot));
+            String line = "smoothcast_node_switches_total{stream=\"it-show\",node=\"edge\",region=\"eu-west\","
+                    + "direction=\"receive\",reason=\"" + reason.label() + "\"} 1";
+            assertTrue(scrape.lines().anyMatch(line::equals), line + " in\n" + scrape);
+        }
     }
 
     /** Where the longest gap lies against the switches, and how much of it the host stalled. */

@@ -79,6 +79,50 @@ class OpsMonitorTest {
         }
     }
 
+    private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 7001);
+    private static final InetSocketAddress B = new InetSocketAddress("127.0.0.1", 7002);
+
+    @Test
+    void movesBetweenNodes_areLoggedOnce_withFromToReasonAndDetail_withoutAnApplicationListener() {
+        try (OpsMonitor ops = OpsMonitor.builder().build()) {
+            Viewer viewer = idleViewer();
+            Broadcaster broadcaster = Broadcaster.builder().node(A).streamId("quiet").build();
+            ops.watch(viewer, new Subject("quiet", "v1", "n1", "eu"));
+            ops.watch(broadcaster, new Subject("quiet", "cam", "n1", "eu"));
+            assertEquals(List.of(), ops.sample(0).recentNodeSwitches());
+            // what the clients' I/O threads append as the engines report the moves
+            viewer.switchLog.append(A, B, NodeSwitchReason.NO_PUBLISHER, "no tracks on A for 3000 ms");
+            broadcaster.switchLog.append(A, B, NodeSwitchReason.DEGRADED_PATH, "loss 0.20 on A");
+            viewer.switchLog.append(B, A, NodeSwitchReason.DEGRADED_PATH, "rtt 300 ms on B");
+            List<NodeSwitchEvent> seen = ops.sample(SECOND_NS).recentNodeSwitches();
+            assertEquals(List.of(
+                    new NodeSwitchEvent(SECOND_NS, Direction.RECEIVE, "quiet", "v1", "127.0.0.1:7001",
+                            "127.0.0.1:7002", NodeSwitchReason.NO_PUBLISHER, "no tracks on A for 3000 ms"),
+                    new NodeSwitchEvent(SECOND_NS, Direction.RECEIVE, "quiet", "v1", "127.0.0.1:7002",
+                            "127.0.0.1:7001", NodeSwitchReason.DEGRADED_PATH, "rtt 300 ms on B"),
+                    new NodeSwitchEvent(SECOND_NS, Direction.SEND, "quiet", "cam", "127.0.0.1:7001",
+                            "127.0.0.1:7002", NodeSwitchReason.DEGRADED_PATH, "loss 0.20 on A")), seen);
+            assertEquals(seen, ops.sample(2 * SECOND_NS).recentNodeSwitches(), "each move is logged once");
+            assertTrue(seen.get(0).summary().contains("127.0.0.1:7001 -> 127.0.0.1:7002 (no_publisher)"),
+                    seen.get(0).summary());
+        }
+    }
+
+    @Test
+    void movesBetweenNodes_keepTheLatest_whenTheMonitorFallsBehindOrItsListIsFull() {
+        try (OpsMonitor ops = OpsMonitor.builder().recentEvents(5).build()) {
+            Viewer viewer = idleViewer();
+            ops.watch(viewer, new Subject("quiet", "v1", "", ""));
+            int moves = NodeSwitchLog.CAPACITY + 10;
+            for (int i = 0; i < moves; i++) {
+                viewer.switchLog.append(A, B, NodeSwitchReason.DEGRADED_PATH, "move " + i);
+            }
+            List<NodeSwitchEvent> seen = ops.sample(0).recentNodeSwitches();
+            assertEquals(List.of("move 37", "move 38", "move 39", "move 40", "move 41"),
+                    seen.stream().map(NodeSwitchEvent::detail).toList());
+        }
+    }
+
     @Test
     void badArgumentsAreRejectedWithTheirName() {
         OpsMonitor.Builder b = OpsMonitor.builder();

@@ -14,6 +14,7 @@ import io.smoothcast.rtp.RtpHeaderExtensionIds;
 import io.smoothcast.rtp.RtpPacketWriter;
 import io.smoothcast.rtp.TransportCcFeedbackView;
 import io.smoothcast.transport.FailoverPolicy;
+import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
@@ -264,6 +265,13 @@ class ViewerNodeSwitchTest {
         assertEquals(2, events.size(), events.toString());
         assertEquals(pings, b.pingsAnswered + a.pingsAnswered, "no probing while the path is good");
         assertEquals(0, engine.counters().get(ViewerEngine.FAILOVERS), "a switch is not a failover");
+        assertSwitchCounts(1, 0, 0);
+    }
+
+    /** The engine's per-reason move counters, in {@link NodeSwitchReason} order. */
+    private void assertSwitchCounts(long degradedPath, long noPublisher, long mediaSilence) {
+        assertEquals(List.of(degradedPath, noPublisher, mediaSilence), java.util.Arrays.stream(NodeSwitchReason.values())
+                .map(r -> engine.counters().get(ViewerEngine.NODE_SWITCHES + r.ordinal())).toList(), events.toString());
     }
 
     @Test
@@ -297,6 +305,8 @@ class ViewerNodeSwitchTest {
         assertTrue(b.subscribed && !a.subscribed);
         run(500);
         assertTrue(engine.counters().get(ViewerEngine.PACKETS_RECEIVED) > 0);
+        assertSwitchCounts(0, 1, 0);
+        assertEquals(0, engine.counters().get(ViewerEngine.FAILOVERS), "a switch is not a failover");
     }
 
     @Test
@@ -348,6 +358,7 @@ class ViewerNodeSwitchTest {
         assertEquals(B, engine.supervisor().connected(0));
         assertEquals(1, engine.supervisor().switches());
         assertEquals(0, engine.counters().get(ViewerEngine.FAILOVERS), "a switch is not a failover");
+        assertSwitchCounts(0, 0, 1);
         run(1000);
         List<Integer> fromB = played.stream().filter(f -> f > lastFromA).toList();
         assertTrue(fromB.size() > 50 && fromB.get(fromB.size() - 1) >= publisherFrame() - 11, "B's frames play: " + fromB);
