@@ -55,7 +55,8 @@ import static io.smoothcast.stats.StatsChecks.requireText;
  * @param stallRate share of the interval spent frozen, 0-1
  * @param lastPacketReceivedNs when the last media packet arrived (W3C
  *     {@code lastPacketReceivedTimestamp}), monotonic nanoseconds, or {@link StatsTimes#NEVER}
- * @param failoverCount node changes since the stream started at this endpoint
+ * @param failoverCount resumes on a node after losing every node, since the stream started at
+ *     this endpoint (moves while the node still answered are in {@code nodeSwitches})
  * @param audioOnly true while the endpoint receives audio only (video fallback)
  * @param nodeSwitches moves to another node while the node still answered, per reason,
  *     cumulative (not in {@code failoverCount})
@@ -116,7 +117,7 @@ public record ReceiveStreamStats(
      * @param totalFreezesDurationMs total time frozen (W3C {@code totalFreezesDuration}), milliseconds, cumulative
      * @param stallRate share of the interval spent frozen, 0-1
      * @param lastPacketReceivedNs when the last media packet arrived (W3C {@code lastPacketReceivedTimestamp}), monotonic nanoseconds, or {@link StatsTimes#NEVER}
-     * @param failoverCount node changes since the stream started at this endpoint
+     * @param failoverCount resumes on a node after losing every node, since the stream started at this endpoint
      * @param audioOnly true while the endpoint receives audio only (video fallback)
      * @param nodeSwitches moves to another node while the node still answered, per reason, cumulative; not null
      */

@@ -43,7 +43,8 @@ import static io.smoothcast.stats.StatsChecks.requireText;
  * @param roundTripTimeMs round-trip time from RTCP (W3C {@code roundTripTime}), milliseconds
  * @param lastFeedbackReceivedNs when the last receiver report or feedback arrived, monotonic
  *     nanoseconds, or {@link StatsTimes#NEVER}
- * @param failoverCount node changes since the stream started at this endpoint
+ * @param failoverCount resumes on a node after losing every node, since the stream started at
+ *     this endpoint (moves while the node still answered are in {@code nodeSwitches})
  * @param audioOnly true while the endpoint sends audio only (video fallback)
  * @param sendDelayMaxMs a broadcaster's own send backlog: the longest time, over the last one to
  *     two seconds, from a frame handed to it to one of that frame's packets leaving its pacer,
@@ -99,7 +100,7 @@ public record SendStreamStats(
      * @param jitterMs the receiver's reported interarrival jitter, milliseconds
      * @param roundTripTimeMs round-trip time from RTCP (W3C {@code roundTripTime}), milliseconds
      * @param lastFeedbackReceivedNs when the last receiver report or feedback arrived, monotonic nanoseconds, or {@link StatsTimes#NEVER}
-     * @param failoverCount node changes since the stream started at this endpoint
+     * @param failoverCount resumes on a node after losing every node, since the stream started at this endpoint
      * @param audioOnly true while the endpoint sends audio only (video fallback)
      * @param sendDelayMaxMs a broadcaster's own send backlog, milliseconds; NaN when not measured
      * @param framesDroppedStale frames a broadcaster dropped for their age (and video behind them), cumulative

@@ -29,8 +29,14 @@ public sealed interface StreamStats permits SendStreamStats, ReceiveStreamStats 
     /** @return {@link Direction#SEND} or {@link Direction#RECEIVE} */
     Direction direction();
 
-    /** @return node changes (failovers) of this endpoint since the stream started */
+    /**
+     * @return failovers of this endpoint since the stream started: resumes on a node after losing
+     *     every node (not the moves while the node still answered, see {@link #nodeSwitches()})
+     */
     long failoverCount();
+
+    /** @return moves of this endpoint to another node while its node still answered, per reason */
+    NodeSwitchCounts nodeSwitches();
 
     /** @return true while the endpoint has fallen back to audio only */
     boolean audioOnly();

@@ -330,20 +330,21 @@ final class DemoCommand implements Callable<Integer> {
     private static void printSummary(PrintWriter out, List<DemoViewer> viewers, long nowNs) {
         out.println();
         out.println("Summary");
-        out.printf(Locale.ROOT, "  %-11s %-22s %11s %12s %8s %7s %10s %12s %9s %8s%n",
+        out.printf(Locale.ROOT, "  %-11s %-22s %11s %12s %8s %7s %10s %12s %9s %8s  %s%n",
                 "viewer", "network", "bitrate", "mean latency", "freezes", "stalls", "resume", "longest gap", "failovers",
-                "corrupt");
+                "corrupt", "switches");
         for (DemoViewer v : viewers) {
-            out.printf(Locale.ROOT, "  %-11s %-22s %11s %12s %8d %7d %10s %12s %9d %8d%n", v.name(), v.path(),
+            out.printf(Locale.ROOT, "  %-11s %-22s %11s %12s %8d %7d %10s %12s %9d %8d  %s%n", v.name(), v.path(),
                     Format.bitrate(v.meanBitrateBps(nowNs)), Format.millis(v.meter().meanLatencyMs()), v.freezes(),
                     v.meter().stalls(), Format.millis(v.longestResumeMs()), Format.millis(v.meter().longestGapMs()),
-                    v.failovers(), v.meter().corruptFrames());
+                    v.failovers(), v.meter().corruptFrames(), Format.nodeSwitches(v.nodeSwitches()));
         }
         out.println();
         out.println("  freezes: counted by the viewers' jitter buffers; stalls: pauses of 500 ms or more between");
         out.println("  played video frames (switching nodes included); latency: capture to playout.");
         out.println("  failovers and resume: from the SDK's connection events (RECONNECTING, then CONNECTED on");
         out.println("  another node); resume is the longest such wait, after the SDK noticed its node was gone.");
+        out.println("  switches: moves to another node while the node still answered, by reason (not failovers).");
         out.flush();
     }
 }

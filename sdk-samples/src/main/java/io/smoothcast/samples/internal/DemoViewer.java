@@ -1,6 +1,7 @@
 package io.smoothcast.samples.internal;
 
 import io.smoothcast.netsim.LinkModel;
+import io.smoothcast.stats.NodeSwitchCounts;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.NetworkEmulator;
@@ -161,6 +162,11 @@ public final class DemoViewer implements AutoCloseable {
     /** @return retransmissions received */
     public long retransmissions() {
         return viewer.stats().retransmissionsReceived();
+    }
+
+    /** @return moves to another node while the node still answered, per reason (not failovers) */
+    public NodeSwitchCounts nodeSwitches() {
+        return viewer.stats().nodeSwitches();
     }
 
     /** @return failovers: the SDK's connection events, RECONNECTING (or FAILED) then CONNECTED again */

@@ -1,5 +1,7 @@
 package io.smoothcast.samples.internal;
 
+import io.smoothcast.stats.NodeSwitchCounts;
+import io.smoothcast.transport.NodeSwitchReason;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 
@@ -38,5 +40,21 @@ public final class Format {
      */
     public static String address(InetSocketAddress address) {
         return address.getHostString() + ":" + address.getPort();
+    }
+
+    /**
+     * @param switches moves to another node while the node still answered, per reason
+     * @return the reasons that occurred with their counts, for example
+     *     {@code "degraded_path 1, no_publisher 2"}, or {@code "0"} without any move
+     */
+    public static String nodeSwitches(NodeSwitchCounts switches) {
+        StringBuilder sb = new StringBuilder();
+        for (NodeSwitchReason reason : NodeSwitchReason.values()) {
+            long n = reason.countIn(switches);
+            if (n > 0) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(reason.label()).append(' ').append(n);
+            }
+        }
+        return sb.length() == 0 ? "0" : sb.toString();
     }
 }

@@ -97,6 +97,9 @@ final class DashboardView {
         root.put("nodes", nodes);
         root.put("activeAlerts", alerts(snapshot.activeAlerts()));
         root.put("recentEvents", alerts(snapshot.recentEvents()));
+        List<String> switches = new ArrayList<>();
+        snapshot.recentNodeSwitches().forEach(e -> switches.add(e.summary()));
+        root.put("recentNodeSwitches", switches);
         return root;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.smoothcast.alert.AlertEvent;
 import io.smoothcast.history.HistoryRecord;
+import io.smoothcast.transport.NodeSwitchEvent;
 import io.smoothcast.transport.OpsSnapshot;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -135,6 +136,7 @@ public final class DiagnosticsBundle {
             List<Map<String, Object>> stats = new ArrayList<>();
             List<AlertEvent> active = List.of();
             List<AlertEvent> events = List.of();
+            List<NodeSwitchEvent> switches = List.of();
             for (OpsSnapshot s : snapshots) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("wallTimeMs", s.wallTimeMs());
@@ -145,10 +147,17 @@ public final class DiagnosticsBundle {
                 stats.add(m);
                 active = s.activeAlerts();
                 events = s.recentEvents();
+                switches = s.recentNodeSwitches();
             }
             root.put("recentStats", stats);
             root.put("activeAlerts", redactedEvents(active));
             root.put("recentEvents", redactedEvents(events));
+            List<NodeSwitchEvent> redactedSwitches = new ArrayList<>(switches.size());
+            for (NodeSwitchEvent e : switches) {
+                redactedSwitches.add(new NodeSwitchEvent(e.timeNs(), e.direction(), e.streamId(), e.endpointId(), e.from(),
+                        e.to(), e.reason(), Redaction.text(e.detail())));
+            }
+            root.put("recentNodeSwitches", redactedSwitches);
             List<Map<String, Object>> history = new ArrayList<>();
             for (HistoryRecord r : historyRecords) {
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -118,7 +118,7 @@ public final class OpsMetrics {
                 l -> mean(ReceiveStreamStats::roundTripTimeMs).applyAsDouble(l) / 1000,
                 l -> mean(SendStreamStats::roundTripTimeMs).applyAsDouble(l) / 1000));
         out.add(byDirection("smoothcast_stream_failovers_total", MetricFamily.Type.COUNTER,
-                "Node changes of the stream's endpoints.", rx, tx,
+                "Resumes of the stream's endpoints on a node after losing their node.", rx, tx,
                 sum(ReceiveStreamStats::failoverCount), sum(SendStreamStats::failoverCount)));
         out.add(nodeSwitches(rx, tx));
         out.add(qualityLevels(snapshot, rx, tx));
