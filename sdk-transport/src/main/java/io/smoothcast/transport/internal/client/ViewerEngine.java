@@ -170,6 +170,11 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     private volatile ReceiveTrack[] tracks = NO_TRACKS;
     /** The nodes carrying the viewer, primary first; replaced as a whole on a change (any thread reads). */
     private volatile List<InetSocketAddress> carryingNodes = List.of();
+    /**
+     * The node whose path the playout delay estimates describe, while one node carries the
+     * viewer; null before the first. In redundant mode the estimates span both paths and stay.
+     */
+    private InetSocketAddress delayPathNode;
     /** Set when the viewer moved to a node: the next tick asks for a keyframe on every video track. */
     private boolean keyframeWanted;
 
@@ -722,6 +727,18 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     public void onNodeAccepted(InetSocketAddress node, ControlMessage reply, boolean resumed, long nowNs) {
         if (resumed) {
             keyframeWanted = true;
+        }
+        if (supervisor.connectedCount() == 1) {
+            if (delayPathNode != null && !delayPathNode.equals(node)) {
+                // The stream now comes over another path: the old one's playout delay (up to the
+                // buffers' 1 s maximum after a lossy, queued path) would otherwise hold back the
+                // resume by as much and fade at 100 ms per second only (NodeSwitchIT, session 14).
+                for (ReceiveTrack t : tracks) {
+                    t.buffer().restartDelayEstimate();
+                }
+                timeline.restartDelayEstimate();
+            }
+            delayPathNode = node;
         }
         if (reply instanceof ControlMessage.SubscribeAck ack) {
             announce(ack.tracks(), nowNs);
