@@ -27,15 +27,11 @@ public final class OpusDepacketizer {
         Arguments.checkRange(payload, offset, length, "payload");
         Arguments.checkOutput(out, outOffset);
         lastPacketSamples = 0;
-        int frames = OpusPackets.parse(payload, offset, length);
-        if (frames < 0) {
-            return frames;
+        int samples = OpusPackets.copyChecked(payload, offset, length, out, outOffset);
+        if (samples < 0) {
+            return samples;
         }
-        if (length > out.length - outOffset) {
-            return PayloadErrors.OUTPUT_TOO_SMALL;
-        }
-        System.arraycopy(payload, offset, out, outOffset, length);
-        lastPacketSamples = frames * OpusPackets.samplesPerFrame(payload[offset]);
+        lastPacketSamples = samples;
         return length;
     }
 

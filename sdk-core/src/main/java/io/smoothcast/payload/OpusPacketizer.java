@@ -57,15 +57,11 @@ public final class OpusPacketizer {
         if (length > maxPayloadBytes) {
             return PayloadErrors.PAYLOAD_TOO_LARGE;
         }
-        int frames = OpusPackets.parse(opusPacket, offset, length);
-        if (frames < 0) {
-            return frames;
+        int samples = OpusPackets.copyChecked(opusPacket, offset, length, out, outOffset);
+        if (samples < 0) {
+            return samples;
         }
-        if (length > out.length - outOffset) {
-            return PayloadErrors.OUTPUT_TOO_SMALL;
-        }
-        System.arraycopy(opusPacket, offset, out, outOffset, length);
-        lastPacketSamples = frames * OpusPackets.samplesPerFrame(opusPacket[offset]);
+        lastPacketSamples = samples;
         return length;
     }
 
