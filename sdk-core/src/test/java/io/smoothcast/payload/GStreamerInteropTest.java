@@ -77,27 +77,7 @@ class GStreamerInteropTest {
         Path source = tools.encodeTestPattern("src.h264", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30",
                 "-bf", "0", "-f", "h264");
         H264Packetizer packetizer = H264Packetizer.builder().maxPayloadBytes(MTU).build();
-        Path rtp = packetizeAll(source, AccessUnitSplitter.forH264(), new Packetizer() {
-            @Override
-            public int setAccessUnit(byte[] au, int offset, int length) {
-                return packetizer.setAccessUnit(au, offset, length);
-            }
-
-            @Override
-            public boolean hasNext() {
-                return packetizer.hasNext();
-            }
-
-            @Override
-            public int next(byte[] out) {
-                return packetizer.next(out, 0);
-            }
-
-            @Override
-            public boolean marker() {
-                return packetizer.marker();
-            }
-        });
+        Path rtp = packetizeAll(source, AccessUnitSplitter.forH264(), packetizer);
         Path received = dir.resolve("gst.h264");
         tools.run("timeout", "30", "gst-launch-1.0", "-q", "filesrc", "location=" + rtp, "!",
                 "application/x-rtp-stream,media=video,clock-rate=90000,encoding-name=H264,payload=96", "!",
@@ -135,27 +115,7 @@ class GStreamerInteropTest {
         assumeElements("rtpstreamdepay", "rtph265depay", "h265parse");
         Path source = encodeH265();
         H265Packetizer packetizer = H265Packetizer.builder().maxPayloadBytes(MTU).build();
-        Path rtp = packetizeAll(source, AccessUnitSplitter.forH265(), new Packetizer() {
-            @Override
-            public int setAccessUnit(byte[] au, int offset, int length) {
-                return packetizer.setAccessUnit(au, offset, length);
-            }
-
-            @Override
-            public boolean hasNext() {
-                return packetizer.hasNext();
-            }
-
-            @Override
-            public int next(byte[] out) {
-                return packetizer.next(out, 0);
-            }
-
-            @Override
-            public boolean marker() {
-                return packetizer.marker();
-            }
-        });
+        Path rtp = packetizeAll(source, AccessUnitSplitter.forH265(), packetizer);
         Path received = dir.resolve("gst.h265");
         tools.run("timeout", "30", "gst-launch-1.0", "-q", "filesrc", "location=" + rtp, "!",
                 "application/x-rtp-stream,media=video,clock-rate=90000,encoding-name=H265,payload=96", "!",
@@ -174,20 +134,10 @@ class GStreamerInteropTest {
     }
 
     /** The H.264 / H.265 packetizer calls used here. */
-    private interface Packetizer {
-        int setAccessUnit(byte[] au, int offset, int length);
-
-        boolean hasNext();
-
-        int next(byte[] out);
-
-        boolean marker();
-    }
-
     private final byte[] out = new byte[1 << 20];
 
     /** Splits the file into access units, packetizes each at 30 fps timestamps, writes an RFC 4571 file. */
-    private Path packetizeAll(Path source, AccessUnitSplitter splitter, Packetizer packetizer) throws Exception {
+    private Path packetizeAll(Path source, AccessUnitSplitter splitter, AnnexBPacketizer packetizer) throws Exception {
         byte[] stream = Files.readAllBytes(source);
         RtpStreamFile file = new RtpStreamFile();
         byte[] payload = new byte[MTU];
@@ -199,7 +149,7 @@ class GStreamerInteropTest {
             int auEnd = end < 0 ? stream.length : end;
             assertTrue(packetizer.setAccessUnit(stream, at, auEnd - at) > 0, "access unit " + frames);
             while (packetizer.hasNext()) {
-                int n = packetizer.next(payload);
+                int n = packetizer.next(payload, 0);
                 file.add(96, sequence++ & 0xFFFF, frames * 3000, packetizer.marker(), payload, 0, n);
             }
             frames++;
