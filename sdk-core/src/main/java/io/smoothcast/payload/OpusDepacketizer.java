@@ -26,13 +26,9 @@ public final class OpusDepacketizer {
     public int depacketize(byte[] payload, int offset, int length, byte[] out, int outOffset) {
         Arguments.checkRange(payload, offset, length, "payload");
         Arguments.checkOutput(out, outOffset);
-        lastPacketSamples = 0;
         int samples = OpusPackets.copyChecked(payload, offset, length, out, outOffset);
-        if (samples < 0) {
-            return samples;
-        }
-        lastPacketSamples = samples;
-        return length;
+        lastPacketSamples = Math.max(samples, 0);
+        return samples < 0 ? samples : length;
     }
 
     /** @return the duration of the last packet depacketized, in 48 kHz samples (0 after an error) */

@@ -58,11 +58,8 @@ public final class OpusPacketizer {
             return PayloadErrors.PAYLOAD_TOO_LARGE;
         }
         int samples = OpusPackets.copyChecked(opusPacket, offset, length, out, outOffset);
-        if (samples < 0) {
-            return samples;
-        }
-        lastPacketSamples = samples;
-        return length;
+        lastPacketSamples = Math.max(samples, 0);
+        return samples < 0 ? samples : length;
     }
 
     /** @return the duration of the last packet packetized, in 48 kHz samples (0 after an error) */
