@@ -4,8 +4,7 @@ import static io.smoothcast.stats.StatsChecks.requireCount;
 import static io.smoothcast.stats.StatsChecks.requireFraction;
 import static io.smoothcast.stats.StatsChecks.requireId;
 import static io.smoothcast.stats.StatsChecks.requireMeasure;
-import static io.smoothcast.stats.StatsChecks.requireSsrc;
-import static io.smoothcast.stats.StatsChecks.requireText;
+import static io.smoothcast.stats.StatsChecks.requireStreamIdentity;
 
 /**
  * Snapshot of one sent stream at one endpoint (a broadcaster, or a relay forwarding to a
@@ -102,11 +101,7 @@ public record SendStreamStats(
      * @param framesDroppedStale frames a broadcaster dropped for their age (and video behind them), cumulative
      */
     public SendStreamStats {
-        requireId(streamId, "streamId");
-        requireText(endpointId, "endpointId");
-        requireText(nodeId, "nodeId");
-        requireText(region, "region");
-        requireSsrc(ssrc, "ssrc");
+        requireStreamIdentity(streamId, endpointId, nodeId, region, ssrc);
         requireCount(packetsSent, "packetsSent");
         requireCount(bytesSent, "bytesSent");
         requireCount(retransmittedPacketsSent, "retransmittedPacketsSent");
