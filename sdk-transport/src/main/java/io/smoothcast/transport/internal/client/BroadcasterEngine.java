@@ -297,10 +297,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * NACK for packets that were never sent.
      */
     private final int[] droppedPackets;
-    /** When this engine last asked the application for a keyframe after dropping video. */
+    /** When the application was last asked for a keyframe, for any reason ({@link #askForKeyframe}). */
     private long staleKeyframeRequestNs;
     private boolean staleKeyframeRequested;
-    /** A request held back by {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS}, raised on a later tick. */
+    /**
+     * A request held back by {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS} or while not connected,
+     * raised on a later tick if still needed.
+     */
     private boolean staleKeyframeRequestPending;
     /** Time from {@code send()} to each original packet leaving; published as {@link #SEND_DELAY_MAX_NS}. */
     private final WindowedMax sendDelay = new WindowedMax(SEND_DELAY_WINDOW_NS);
@@ -847,7 +850,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                     && pli.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK
                     && isOwnSsrc(pli.mediaSsrc())) {
                 counters.increment(KEYFRAME_REQUESTS);
-                listener.onKeyframeRequested();
+                askForKeyframe(nowNs);
             } else if (rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
                     && rtcp.format() == RtcpPacketType.FMT_GENERIC_NACK
                     && nack.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
@@ -1007,16 +1010,34 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         return true;
     }
 
-    /** Asks the application for a keyframe, at most once per {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS}. */
+    /**
+     * Asks the application for a keyframe, at most once per {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS}
+     * since the last request of any source. While not connected the request is held back (the
+     * frames are dropped as not connected, so a keyframe now would be spent on nobody): the
+     * resume asks for one anyway ({@link #onNodeAccepted}), and a later tick raises it if the
+     * connection came back without that.
+     */
     private void requestKeyframe(long nowNs) {
-        if (staleKeyframeRequested && nowNs - staleKeyframeRequestNs < STALE_KEYFRAME_REQUEST_INTERVAL_NS) {
+        if (!supervisor.isConnected()
+                || staleKeyframeRequested && nowNs - staleKeyframeRequestNs < STALE_KEYFRAME_REQUEST_INTERVAL_NS) {
             staleKeyframeRequestPending = true;
             return;
         }
+        Arrays.fill(keyframeQueuedSinceRequest, false);
+        askForKeyframe(nowNs);
+    }
+
+    /**
+     * Asks the application for a keyframe at once: the node relayed a viewer's request, or the
+     * stream resumed on a node whose viewers need a decodable start, or {@link #requestKeyframe}.
+     * Every source counts as this engine's request: its own repeat ({@link #KEYFRAME_REQUEST_REPEAT_NS})
+     * and held-back request wait from here, so the encoder is not asked twice within moments.
+     * A keyframe already on its way ({@link #keyframeQueuedSinceRequest}) still answers it.
+     */
+    private void askForKeyframe(long nowNs) {
         staleKeyframeRequested = true;
         staleKeyframeRequestNs = nowNs;
         staleKeyframeRequestPending = false;
-        Arrays.fill(keyframeQueuedSinceRequest, false);
         listener.onKeyframeRequested();
     }
 
@@ -1083,8 +1104,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         }
         // A request held back by the 200 ms interval, or the repeat of one the application may
         // have missed: raised only if still needed (no keyframe has ended the wait or is on its way).
-        if (staleKeyframeRequestPending
-                || staleKeyframeRequested && nowNs - staleKeyframeRequestNs >= KEYFRAME_REQUEST_REPEAT_NS) {
+        // Paused while not connected: the frames are dropped as not connected until the resume,
+        // which asks for a keyframe itself.
+        if (supervisor.isConnected() && (staleKeyframeRequestPending
+                || staleKeyframeRequested && nowNs - staleKeyframeRequestNs >= KEYFRAME_REQUEST_REPEAT_NS)) {
             staleKeyframeRequestPending = false;
             if (waitsForKeyframe()) {
                 requestKeyframe(nowNs);
@@ -1123,7 +1146,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     public void onNodeAccepted(InetSocketAddress node, ControlMessage reply, boolean resumed, long nowNs) {
         if (resumed || supervisor.connectedCount() > 1) {
             // The new node's viewers need a decodable start.
-            listener.onKeyframeRequested();
+            askForKeyframe(nowNs);
         }
     }
 
