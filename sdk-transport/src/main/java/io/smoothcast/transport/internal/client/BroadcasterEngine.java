@@ -66,7 +66,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * {@link #FRAMES_DROPPED_PACER_FULL} or the sealer's failures, once its packets have left.
      */
     public static final int FRAMES_SENT = 0;
-    /** Frames dropped because the broadcaster was not connected. */
+    /**
+     * Frames dropped because the broadcaster was not connected, including those still queued
+     * (in the application's queue or the pacer, no packet of theirs sent) when it was closed.
+     */
     public static final int FRAMES_DROPPED_NOT_CONNECTED = 1;
     /** RTP packets sent. */
     public static final int PACKETS_SENT = 2;
@@ -1116,18 +1119,31 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         probeQuietTails(nowNs);
     }
 
-    /** Says goodbye to the node and releases any frames still queued. */
+    /**
+     * Says goodbye to the node and releases any frames still queued, counting them in
+     * {@link #FRAMES_DROPPED_NOT_CONNECTED} (a frame part of which has left is counted already).
+     */
     public void close(long nowNs) {
         supervisor.leave(nowNs);
         OutgoingFrame frame;
         while ((frame = frames.poll()) != null) {
+            counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
             frame.data().release();
         }
-        for (int i = 0; i < PACED_RING; i++) {
-            if (pacedPackets[i] != null) {
-                pacedPackets[i].release();
-                pacedPackets[i] = null;
+        // In handle order: a track's packets, hence its frames, are queued in order, so each
+        // frame not yet counted shows up as a change of frame number within its track.
+        for (long handle = nextHandle - PACED_RING; handle < nextHandle; handle++) {
+            int slot = (int) (handle & (PACED_RING - 1));
+            if (pacedPackets[slot] == null) {
+                continue;
             }
+            int trackIndex = pacedTracks[slot];
+            if (trackIndex >= 0 && pacedFrames[slot] != leavingFrames[trackIndex]) {
+                leavingFrames[trackIndex] = pacedFrames[slot];
+                counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
+            }
+            pacedPackets[slot].release();
+            pacedPackets[slot] = null;
         }
         for (RetransmissionCache cache : sentPackets) {
             cache.clear();

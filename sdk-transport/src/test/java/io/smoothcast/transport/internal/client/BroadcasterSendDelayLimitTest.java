@@ -417,6 +417,31 @@ class BroadcasterSendDelayLimitTest {
         assertEquals(framesOnTheWire, sent, "framesSent: the frames that left");
     }
 
+    @Test
+    void frameCounters_addUpToTheFramesHandedIn_afterCloseWithFramesStillQueued() {
+        engine = newEngine(smallPacer());
+        engine.limitSendDelay(LIMIT_NS);
+        ticking = true;
+        connect();
+        run(8_333, 2_000, true); // the pacer holds a backlog
+        queue(VIDEO_TRACK, 833, false); // and the application's queue some frames, never drained
+        queue(AUDIO_TRACK, 160, false);
+        queue(DATA_TRACK, 100, false);
+        assertTrue(engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL) > 0, "the pacer was full");
+        engine.close(nowNs);
+
+        long sent = engine.counters().get(BroadcasterEngine.FRAMES_SENT);
+        long notConnected = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_NOT_CONNECTED);
+        long stale = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE);
+        long skipped = engine.counters().get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME);
+        long pacerFull = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL);
+        String counts = "sent " + sent + ", not connected or closed " + notConnected + ", stale " + stale
+                + ", skipped " + skipped + ", pacer full " + pacerFull;
+        int handedIn = 2_000 / 33 + 1 + 2_000 / 20 + 2_000 / 100 + 3;
+        assertEquals(handedIn, sent + notConnected + stale + skipped + pacerFull, counts);
+        assertTrue(notConnected > 3, "frames in the pacer and the queue counted at close: " + counts);
+    }
+
     /** Hands in a video frame of 833 bytes and lets the I/O thread run for {@code ms}. */
     private void sendVideo(boolean keyframe, long ms) {
         sendVideo(keyframe, 833, ms);
