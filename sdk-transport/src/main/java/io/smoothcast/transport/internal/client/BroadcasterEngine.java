@@ -909,23 +909,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                 } else if (skipsToKeyframeAtDrain(frame.trackIndex(), frame.keyframe())) {
                     // an earlier frame of its track found the pacer full: it refers to that one
                 } else {
-                    int i = frame.trackIndex();
+                    // null: could not be sealed (counted by the sealer), never sent in clear
                     ByteBuf data = sealer == null ? frame.data() : sealer.seal(frame.data());
-                    int packets = data == null ? 0 : FramePacketizer.packetCount(data.readableBytes());
-                    if (data == null) {
-                        // could not be sealed (counted by the sealer), never sent in clear
-                    } else if (!pacerHasRoom(i, packets)) {
-                        dropForFullPacer(i, packets, nowNs);
-                    } else {
-                        currentTrackIndex = i;
-                        currentQueuedNs = frame.queuedNs();
-                        currentFrame = frameNumbers[i]++;
-                        currentKeyframe = frame.keyframe();
-                        keyframeQueuedSinceRequest[i] |= frame.keyframe();
-                        packetizers[i].packetize(data, rtpTimestamp(i, frame.captureTimeNs()), frame.captureTimeNtp(),
-                                frame.keyframe(), out.allocator(), sink);
-                        queued = true;
-                    }
+                    queued |= data != null && queueFrame(frame, data, nowNs);
                 }
             } finally {
                 frame.data().release();
@@ -934,6 +920,30 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         if (queued) {
             sendDue(nowNs);
         }
+    }
+
+    /**
+     * Packetizes a frame into the pacer, or drops it whole if the pacer has no room for all its
+     * packets.
+     *
+     * @param data the frame's bytes, sealed if encryption is on
+     * @return whether it was queued
+     */
+    private boolean queueFrame(OutgoingFrame frame, ByteBuf data, long nowNs) {
+        int i = frame.trackIndex();
+        int packets = FramePacketizer.packetCount(data.readableBytes());
+        if (!pacerHasRoom(i, packets)) {
+            dropForFullPacer(i, packets, nowNs);
+            return false;
+        }
+        currentTrackIndex = i;
+        currentQueuedNs = frame.queuedNs();
+        currentFrame = frameNumbers[i]++;
+        currentKeyframe = frame.keyframe();
+        keyframeQueuedSinceRequest[i] |= frame.keyframe();
+        packetizers[i].packetize(data, rtpTimestamp(i, frame.captureTimeNs()), frame.captureTimeNtp(),
+                frame.keyframe(), out.allocator(), sink);
+        return true;
     }
 
     /**
