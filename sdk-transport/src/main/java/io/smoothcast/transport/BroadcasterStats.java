@@ -65,4 +65,15 @@ public record BroadcasterStats(long framesSent, long framesRejected, long frames
         long tailProbesSent, long staleControlIgnored, long mediaTargetBitrateBps,
         long retransmissionsOverBudget, long sendDelayMaxMs, long framesDroppedStale,
         long videoFramesSkippedToKeyframe, long framesDroppedPacerFull) {
+
+    /**
+     * Frames dropped because the broadcaster could not send them in time: {@code framesDroppedStale
+     * + framesDroppedPacerFull + videoFramesSkippedToKeyframe}. This is what {@code OpsMonitor}
+     * reports as {@code SendStreamStats.framesDroppedBacklog}.
+     *
+     * @return the sum, cumulative since start
+     */
+    public long framesDroppedBacklog() {
+        return framesDroppedStale + framesDroppedPacerFull + videoFramesSkippedToKeyframe;
+    }
 }
