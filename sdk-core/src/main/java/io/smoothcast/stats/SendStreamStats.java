@@ -47,8 +47,9 @@ import static io.smoothcast.stats.StatsChecks.requireStreamIdentity;
  * @param sendDelayMaxMs a broadcaster's own send backlog: the longest time, over the last one to
  *     two seconds, from a frame handed to it to one of that frame's packets leaving its pacer,
  *     milliseconds; NaN when not measured (a relay)
- * @param framesDroppedStale frames a broadcaster dropped whole because they had waited longer
- *     than its send-delay limit, and video frames dropped behind them until a keyframe, cumulative
+ * @param framesDroppedBacklog frames a broadcaster dropped whole because it could not send them
+ *     in time: they had waited longer than its send-delay limit, or its pacer had no room for
+ *     them, and the video frames dropped behind either until a keyframe; cumulative
  */
 public record SendStreamStats(
         long timestampNs,
@@ -72,7 +73,7 @@ public record SendStreamStats(
         long failoverCount,
         boolean audioOnly,
         double sendDelayMaxMs,
-        long framesDroppedStale) implements StreamStats {
+        long framesDroppedBacklog) implements StreamStats {
 
     /**
      * Validates every component; see the class description for the ranges.
@@ -98,7 +99,8 @@ public record SendStreamStats(
      * @param failoverCount node changes since the stream started at this endpoint
      * @param audioOnly true while the endpoint sends audio only (video fallback)
      * @param sendDelayMaxMs a broadcaster's own send backlog, milliseconds; NaN when not measured
-     * @param framesDroppedStale frames a broadcaster dropped for their age (and video behind them), cumulative
+     * @param framesDroppedBacklog frames a broadcaster dropped for their age or for a full pacer (and
+     *     video behind them), cumulative
      */
     public SendStreamStats {
         requireStreamIdentity(streamId, endpointId, nodeId, region, ssrc);
@@ -115,7 +117,7 @@ public record SendStreamStats(
         requireMeasure(roundTripTimeMs, "roundTripTimeMs");
         requireCount(failoverCount, "failoverCount");
         requireMeasure(sendDelayMaxMs, "sendDelayMaxMs");
-        requireCount(framesDroppedStale, "framesDroppedStale");
+        requireCount(framesDroppedBacklog, "framesDroppedBacklog");
     }
 
     @Override
@@ -157,7 +159,7 @@ public record SendStreamStats(
         b.failoverCount = failoverCount;
         b.audioOnly = audioOnly;
         b.sendDelayMaxMs = sendDelayMaxMs;
-        b.framesDroppedStale = framesDroppedStale;
+        b.framesDroppedBacklog = framesDroppedBacklog;
         return b;
     }
 
@@ -189,7 +191,7 @@ public record SendStreamStats(
         private long failoverCount;
         private boolean audioOnly;
         private double sendDelayMaxMs = Double.NaN;
-        private long framesDroppedStale;
+        private long framesDroppedBacklog;
 
         private Builder(String streamId) {
             this.streamId = streamId;
@@ -301,7 +303,7 @@ public record SendStreamStats(
          * @param v frames dropped for their age (and video behind them), cumulative
          * @return this builder
          */
-        public Builder framesDroppedStale(long v) { framesDroppedStale = v; return this; }
+        public Builder framesDroppedBacklog(long v) { framesDroppedBacklog = v; return this; }
 
         long bytesSent() { return bytesSent; }
         long framesEncoded() { return framesEncoded; }
@@ -315,7 +317,7 @@ public record SendStreamStats(
                     packetsSent, bytesSent, retransmittedPacketsSent, framesEncoded, packetsLost,
                     lossFraction, bitrateOutBps, targetBitrateBps, framesPerSecond, jitterMs,
                     roundTripTimeMs, lastFeedbackReceivedNs, failoverCount, audioOnly, sendDelayMaxMs,
-                    framesDroppedStale);
+                    framesDroppedBacklog);
         }
     }
 }

@@ -52,7 +52,7 @@ final class BroadcasterStatsSource {
                 .failoverCount(broadcaster.failoverCount())
                 .audioOnly(engine != null && engine.counters().get(BroadcasterEngine.AUDIO_ONLY) != 0)
                 .sendDelayMaxMs(totals.sendDelayMaxMs())
-                .framesDroppedStale(totals.framesDroppedStale() + totals.videoFramesSkippedToKeyframe());
+                .framesDroppedBacklog(totals.framesDroppedBacklog());
         return sampler.sample(counters, nowNs);
     }
 }
