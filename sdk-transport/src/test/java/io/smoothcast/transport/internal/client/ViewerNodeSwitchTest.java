@@ -384,6 +384,35 @@ class ViewerNodeSwitchTest {
     }
 
     @Test
+    void redundantViewerLeftOnTheSlowLeg_resumesOnTheFirstNode_playsAtItsPathsDelay_notTheSlowLegs() {
+        // The delay estimates describe the node(s) that last carried the viewer, not the first
+        // one it joined: after A died, B's slow path (400 ms of queue) alone fed the buffers for
+        // long enough to set their timeline; when B dies too and A takes the viewer back, that
+        // is a move to another path, as a switch is. (Quick detection and retries: after a long
+        // outage the rate limit alone would have let the delay come down meanwhile.)
+        b.transitNs = 400 * MS;
+        start(FailoverPolicy.builder().redundant(true).heartbeatIntervalMs(50).silenceFloorMs(100)
+                .latencyBudgetMs(200).backoffBaseMs(20).backoffMaxMs(50).build());
+        run(1000);
+        assertEquals(List.of(A, B), engine.carryingNodes());
+        a.dead = true;
+        run(15_000); // A's path dropped; B's alone, long enough for both base windows to forget A's
+        assertEquals(List.of(B), engine.carryingNodes());
+        b.dead = true;
+        while (!engine.carryingNodes().isEmpty()) {
+            run(10);
+        }
+        a.dead = false;
+        a.subscribed = false; // A restarted
+        int resumedAt = played.size();
+        run(1000);
+        assertEquals(List.of(A), engine.carryingNodes());
+        assertTrue(played.size() > resumedAt, "A's frames are played");
+        long lateNs = playedAtNs.get(resumedAt) - (originNs() + played.get(resumedAt) * 10 * MS);
+        assertTrue(lateNs <= 120 * MS, "A's first frame played " + lateNs / MS + " ms after capture");
+    }
+
+    @Test
     void nodeListsTheStreamButDeliversNoMedia_publisherMovedToB_viewerIsOnBWithinTheSilenceTimeoutAndOneRound() {
         // NodeSwitchIT's lossy-ingest case under load: the broadcaster moved to B, but A never
         // got (or has not yet timed out) its LEAVE, so A still lists the tracks and sends nothing.
