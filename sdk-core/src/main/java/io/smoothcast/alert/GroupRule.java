@@ -24,10 +24,8 @@ package io.smoothcast.alert;
  *
  * <p>Immutable; thread-safe. Build with {@link #builder(String, Severity, AlertCondition)}.
  */
-public final class GroupRule implements AlertRule {
+public final class GroupRule extends RuleIdentity implements AlertRule {
 
-    private final String id;
-    private final Severity severity;
     private final AlertCondition condition;
     private final String description;
     private final GroupBy groupBy;
@@ -37,8 +35,7 @@ public final class GroupRule implements AlertRule {
     private final int minDegraded;
 
     private GroupRule(Builder b) {
-        this.id = b.id;
-        this.severity = b.severity;
+        super(b.id, b.severity);
         this.condition = b.condition;
         this.description = b.description;
         this.groupBy = b.groupBy;
@@ -59,16 +56,6 @@ public final class GroupRule implements AlertRule {
      */
     public static Builder builder(String id, Severity severity, AlertCondition condition) {
         return new Builder(id, severity, condition);
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public Severity severity() {
-        return severity;
     }
 
     @Override
@@ -126,7 +113,7 @@ public final class GroupRule implements AlertRule {
 
     @Override
     public String toString() {
-        return "GroupRule[" + id + ", " + severity + ", by " + groupBy + ", raise at " + raiseFraction
+        return "GroupRule[" + id() + ", " + severity() + ", by " + groupBy + ", raise at " + raiseFraction
                 + ", clear below " + clearFraction + ", " + condition + "]";
     }
 

@@ -14,18 +14,15 @@ package io.smoothcast.alert;
  *
  * <p>Immutable; thread-safe.
  */
-public final class NoMediaRule implements AlertRule {
+public final class NoMediaRule extends RuleIdentity implements AlertRule {
 
     /** Default time without media before a stream is down: 5 s. */
     public static final long DEFAULT_NO_MEDIA_NS = 5_000_000_000L;
 
-    private final String id;
-    private final Severity severity;
     private final long noMediaNs;
 
     private NoMediaRule(String id, Severity severity, long noMediaNs) {
-        this.id = RuleChecks.requireId(id);
-        this.severity = RuleChecks.requireNonNull(severity, "severity");
+        super(id, severity);
         if (noMediaNs <= 0) {
             throw new IllegalArgumentException("noMediaNs must be > 0: " + noMediaNs);
         }
@@ -43,16 +40,6 @@ public final class NoMediaRule implements AlertRule {
     }
 
     @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public Severity severity() {
-        return severity;
-    }
-
-    @Override
     public String description() {
         return "no media for " + noMediaNs / 1_000_000 + " ms";
     }
@@ -64,6 +51,6 @@ public final class NoMediaRule implements AlertRule {
 
     @Override
     public String toString() {
-        return "NoMediaRule[" + id + ", " + severity + ", " + description() + "]";
+        return "NoMediaRule[" + id() + ", " + severity() + ", " + description() + "]";
     }
 }

@@ -9,16 +9,13 @@ package io.smoothcast.alert;
  *
  * <p>Immutable; thread-safe.
  */
-public final class ThresholdRule implements AlertRule {
+public final class ThresholdRule extends RuleIdentity implements AlertRule {
 
-    private final String id;
-    private final Severity severity;
     private final AlertCondition condition;
     private final String description;
 
     private ThresholdRule(String id, Severity severity, AlertCondition condition, String description) {
-        this.id = RuleChecks.requireId(id);
-        this.severity = RuleChecks.requireNonNull(severity, "severity");
+        super(id, severity);
         this.condition = RuleChecks.requireNonNull(condition, "condition");
         this.description = RuleChecks.requireNonNull(description, "description");
     }
@@ -35,16 +32,6 @@ public final class ThresholdRule implements AlertRule {
     }
 
     @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public Severity severity() {
-        return severity;
-    }
-
-    @Override
     public String description() {
         return description;
     }
@@ -56,6 +43,6 @@ public final class ThresholdRule implements AlertRule {
 
     @Override
     public String toString() {
-        return "ThresholdRule[" + id + ", " + severity + ", " + condition + "]";
+        return "ThresholdRule[" + id() + ", " + severity() + ", " + condition + "]";
     }
 }

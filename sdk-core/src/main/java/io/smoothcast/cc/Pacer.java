@@ -67,6 +67,18 @@ public final class Pacer {
     private long clusterSentBytes;
     private long clusterNextSendNs;
     private boolean clusterTimingStarted;
+    /**
+     * The probe state before the last {@link #poll(long)}, if that poll sent a packet of a
+     * cluster: {@link #refundLast()} puts it back, so a dropped packet neither counts towards the
+     * cluster nor uses its slot in the cluster's timing.
+     */
+    private boolean lastPollProbed;
+    private int undoClusterHead;
+    private int undoClusterCount;
+    private int undoClusterSentPackets;
+    private long undoClusterSentBytes;
+    private long undoClusterNextSendNs;
+    private boolean undoClusterTimingStarted;
 
     private int lastSizeBytes;
     private int lastProbeClusterId = -1;
@@ -184,6 +196,7 @@ public final class Pacer {
      */
     public long poll(long nowNs) {
         refill(nowNs);
+        lastPollProbed = false;
         if (clusterCount > 0) {
             return pollProbe(nowNs);
         }
@@ -199,11 +212,23 @@ public final class Pacer {
     /**
      * Gives back the budget of the packet {@link #poll(long)} last returned, which the caller
      * dropped instead of sending (a frame too old to be worth sending): the next packet may leave
-     * in its place, so dropping frees the path for the newer ones. A running probe cluster still
-     * counts the packet; the congestion controller, told of sent packets only, never sees it.
+     * in its place, so dropping frees the path for the newer ones. A packet of a probe cluster is
+     * taken back from the cluster too (its count, and its slot in the cluster's timing: the next
+     * packet is the probe's in its place), so the probe is made of sent packets only, as the
+     * congestion controller, told of sent packets only, expects. Call it right after that poll,
+     * at most once.
      */
     public void refundLast() {
         tokensBits += lastSizeBytes * 8.0;
+        if (lastPollProbed) {
+            lastPollProbed = false;
+            clusterHead = undoClusterHead;
+            clusterCount = undoClusterCount;
+            clusterSentPackets = undoClusterSentPackets;
+            clusterSentBytes = undoClusterSentBytes;
+            clusterNextSendNs = undoClusterNextSendNs;
+            clusterTimingStarted = undoClusterTimingStarted;
+        }
     }
 
     private long pollProbe(long nowNs) {
@@ -211,6 +236,13 @@ public final class Pacer {
             return NO_PACKET;
         }
         int slot = clusterHead;
+        lastPollProbed = true;
+        undoClusterHead = clusterHead;
+        undoClusterCount = clusterCount;
+        undoClusterSentPackets = clusterSentPackets;
+        undoClusterSentBytes = clusterSentBytes;
+        undoClusterNextSendNs = clusterNextSendNs;
+        undoClusterTimingStarted = clusterTimingStarted;
         long handle;
         if (queuedPackets > 0) {
             handle = dequeueHighest();

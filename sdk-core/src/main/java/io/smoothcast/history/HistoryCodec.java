@@ -75,7 +75,7 @@ final class HistoryCodec {
                 .field("jitterMs", s.jitterMs()).field("roundTripTimeMs", s.roundTripTimeMs());
         instant(w, "lastFeedbackReceivedNs", s.lastFeedbackReceivedNs());
         w.field("failoverCount", s.failoverCount()).field("audioOnly", s.audioOnly())
-                .field("sendDelayMaxMs", s.sendDelayMaxMs()).field("framesDroppedStale", s.framesDroppedStale());
+                .field("sendDelayMaxMs", s.sendDelayMaxMs()).field("framesDroppedBacklog", s.framesDroppedBacklog());
         writeSwitches(w, s.nodeSwitches());
     }
 
@@ -162,7 +162,8 @@ final class HistoryCodec {
                 .jitterMs(f.number("jitterMs")).roundTripTimeMs(f.number("roundTripTimeMs"))
                 .lastFeedbackReceivedNs(f.longOr("lastFeedbackReceivedNs", StatsTimes.NEVER))
                 .failoverCount(f.longOr("failoverCount", 0)).audioOnly(f.bool("audioOnly"))
-                .sendDelayMaxMs(f.number("sendDelayMaxMs")).framesDroppedStale(f.longOr("framesDroppedStale", 0))
+                .sendDelayMaxMs(f.number("sendDelayMaxMs"))
+                .framesDroppedBacklog(f.longOr("framesDroppedBacklog", f.longOr("framesDroppedStale", 0)))
                 .nodeSwitches(readSwitches(f))
                 .build();
     }

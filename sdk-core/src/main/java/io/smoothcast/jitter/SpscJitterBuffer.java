@@ -253,6 +253,18 @@ public final class SpscJitterBuffer {
     }
 
     /**
+     * Tells the buffer that its packets now come over another network path (the receiver moved
+     * to another node): the delays learned on the old path say nothing about the new one. The
+     * next packet starts the playout delay estimate afresh, as the stream's first packet did: its
+     * transit is the base, the delay is the initial (or fixed) one, the delay history is empty.
+     * Frames still held play by the new timeline, sooner if the old path was slower. The
+     * numbering carries on. Producer thread only.
+     */
+    public void restartDelayEstimate() {
+        producer.estimator.restart();
+    }
+
+    /**
      * Collects the sequence numbers due for a NACK now, oldest first, and counts them. Producer
      * thread only. Numbers past their playout deadline, already received or out of retries are
      * no longer returned. Always 0 when NACK is disabled.

@@ -1,6 +1,5 @@
 package io.smoothcast.payload;
 
-import io.smoothcast.payload.internal.NalDepacketizer;
 import io.smoothcast.payload.internal.NalFormat;
 
 /**
@@ -23,13 +22,10 @@ import io.smoothcast.payload.internal.NalFormat;
  *
  * <p>Not thread-safe: one instance per received stream, used by one thread at a time.
  */
-public final class H264Depacketizer {
+public final class H264Depacketizer extends AnnexBDepacketizer {
 
     /** Default largest NAL unit reassembled from fragments, in bytes (2 MiB). */
     public static final int DEFAULT_MAX_NAL_UNIT_BYTES = 2 * 1024 * 1024;
-
-    private final NalDepacketizer depacketizer;
-    private final int maxNalUnitBytes;
 
     /** A depacketizer reassembling NAL units up to {@link #DEFAULT_MAX_NAL_UNIT_BYTES}. */
     public H264Depacketizer() {
@@ -42,50 +38,6 @@ public final class H264Depacketizer {
      * @throws IllegalArgumentException if out of range
      */
     public H264Depacketizer(int maxNalUnitBytes) {
-        this.maxNalUnitBytes = Arguments.checkBetween(maxNalUnitBytes, 16, 256 * 1024 * 1024, "maxNalUnitBytes");
-        this.depacketizer = new NalDepacketizer(NalFormat.H264, maxNalUnitBytes);
-    }
-
-    /**
-     * Depacketizes one RTP payload.
-     *
-     * @param sequenceNumber the packet's 16-bit RTP sequence number (fragments must be consecutive)
-     * @param payload array holding the RTP payload (after the RTP header, extensions and padding)
-     * @param offset first payload byte in {@code payload}
-     * @param length payload length, in bytes
-     * @param out destination for Annex-B bytes
-     * @param outOffset where to write in {@code out}
-     * @return the number of bytes written at {@code outOffset}: one or more complete NAL units,
-     *     each behind a start code, or 0 while a fragmented NAL unit is still open; or a negative
-     *     {@link PayloadErrors} code, after which the bytes in {@code out} are meaningless
-     * @throws IllegalArgumentException if an array is null or a range lies outside its array
-     */
-    public int depacketize(int sequenceNumber, byte[] payload, int offset, int length, byte[] out, int outOffset) {
-        Arguments.checkRange(payload, offset, length, "payload");
-        Arguments.checkOutput(out, outOffset);
-        return depacketizer.depacketize(sequenceNumber, payload, offset, length, out, outOffset);
-    }
-
-    /**
-     * Forgets the open fragmented NAL unit, if any (counted as abandoned), and the previous
-     * sequence number: call it when the stream restarts or packets were given up.
-     */
-    public void reset() {
-        depacketizer.reset();
-    }
-
-    /** @return whether a fragmented NAL unit has started and not yet ended */
-    public boolean hasOpenFragment() {
-        return depacketizer.hasOpenFragment();
-    }
-
-    /** @return fragmented NAL units given up so far (sequence gap, bad fragment, {@link #reset()}) */
-    public long abandonedFragmentedNalUnits() {
-        return depacketizer.abandonedFragmentedNalUnits();
-    }
-
-    /** @return the largest NAL unit reassembled from fragments, in bytes */
-    public int maxNalUnitBytes() {
-        return maxNalUnitBytes;
+        super(NalFormat.H264, maxNalUnitBytes);
     }
 }

@@ -1,7 +1,6 @@
 package io.smoothcast.payload;
 
 import io.smoothcast.payload.internal.NalFormat;
-import io.smoothcast.payload.internal.NalPacketizer;
 
 /**
  * Packetizes H.264 access units for RTP (RFC 6184, packetization-mode 1): from an Annex-B access
@@ -29,7 +28,7 @@ import io.smoothcast.payload.internal.NalPacketizer;
  *
  * <p>Not thread-safe: one instance per outgoing stream, used by one thread at a time.
  */
-public final class H264Packetizer {
+public final class H264Packetizer extends AnnexBPacketizer {
 
     /** Default largest payload, in bytes: leaves room for RTP, SRTP and header extensions in a 1500-byte MTU. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1200;
@@ -40,74 +39,13 @@ public final class H264Packetizer {
     /** Default largest number of NAL units in one access unit. */
     public static final int DEFAULT_MAX_NAL_UNITS = 1024;
 
-    private final NalPacketizer packetizer;
-    private final int maxPayloadBytes;
-
     private H264Packetizer(Builder builder) {
-        this.maxPayloadBytes = builder.maxPayloadBytes;
-        this.packetizer = new NalPacketizer(NalFormat.H264, builder.maxPayloadBytes, builder.aggregation,
-                builder.maxNalUnits);
+        super(NalFormat.H264, builder.maxPayloadBytes, builder.aggregation, builder.maxNalUnits);
     }
 
     /** @return a builder with the defaults */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * Starts packetizing an access unit, dropping whatever was left of the previous one.
-     *
-     * @param accessUnit Annex-B bytes: start codes ({@code 00 00 01} or {@code 00 00 00 01}), each
-     *     followed by a NAL unit; only zero bytes may come before the first start code
-     * @param offset first byte of the access unit in {@code accessUnit}
-     * @param length access unit length, in bytes
-     * @return the number of NAL units found (at least 1), or a negative {@link PayloadErrors} code
-     *     ({@link PayloadErrors#NO_NAL_UNITS}, {@link PayloadErrors#NOT_ANNEX_B},
-     *     {@link PayloadErrors#TOO_MANY_NAL_UNITS}, {@link PayloadErrors#TRUNCATED_PACKET} for a NAL
-     *     unit shorter than its header); after an error {@link #hasNext()} is false
-     * @throws IllegalArgumentException if {@code accessUnit} is null or the range lies outside it
-     */
-    public int setAccessUnit(byte[] accessUnit, int offset, int length) {
-        Arguments.checkRange(accessUnit, offset, length, "accessUnit");
-        return packetizer.setAccessUnit(accessUnit, offset, length);
-    }
-
-    /** @return true while the current access unit has packets left */
-    public boolean hasNext() {
-        return packetizer.hasNext();
-    }
-
-    /**
-     * Writes the next RTP payload of the current access unit.
-     *
-     * @param out destination; must have at least {@link #maxPayloadBytes()} bytes from {@code offset}
-     * @param offset where the payload starts in {@code out} (typically after the RTP header)
-     * @return the payload length, in bytes (1 to {@link #maxPayloadBytes()})
-     * @throws IllegalStateException if {@link #hasNext()} is false
-     * @throws IllegalArgumentException if {@code out} is null or too small from {@code offset}
-     */
-    public int next(byte[] out, int offset) {
-        if (!packetizer.hasNext()) {
-            throw new IllegalStateException("no packet left: call setAccessUnit first");
-        }
-        if (out == null) {
-            throw new IllegalArgumentException("out must not be null");
-        }
-        if (offset < 0 || offset > out.length - maxPayloadBytes) {
-            throw new IllegalArgumentException("out must hold maxPayloadBytes=" + maxPayloadBytes
-                    + " bytes from offset " + offset + ", but its length is " + out.length);
-        }
-        return packetizer.next(out, offset);
-    }
-
-    /** @return whether the payload last returned by {@link #next} ends the access unit (RTP marker bit) */
-    public boolean marker() {
-        return packetizer.marker();
-    }
-
-    /** @return the largest payload this packetizer writes, in bytes */
-    public int maxPayloadBytes() {
-        return maxPayloadBytes;
     }
 
     /** Options for {@link H264Packetizer}. Not thread-safe. */

@@ -26,17 +26,9 @@ public final class OpusDepacketizer {
     public int depacketize(byte[] payload, int offset, int length, byte[] out, int outOffset) {
         Arguments.checkRange(payload, offset, length, "payload");
         Arguments.checkOutput(out, outOffset);
-        lastPacketSamples = 0;
-        int frames = OpusPackets.parse(payload, offset, length);
-        if (frames < 0) {
-            return frames;
-        }
-        if (length > out.length - outOffset) {
-            return PayloadErrors.OUTPUT_TOO_SMALL;
-        }
-        System.arraycopy(payload, offset, out, outOffset, length);
-        lastPacketSamples = frames * OpusPackets.samplesPerFrame(payload[offset]);
-        return length;
+        int samples = OpusPackets.copyChecked(payload, offset, length, out, outOffset);
+        lastPacketSamples = Math.max(samples, 0);
+        return samples < 0 ? samples : length;
     }
 
     /** @return the duration of the last packet depacketized, in 48 kHz samples (0 after an error) */

@@ -57,16 +57,9 @@ public final class OpusPacketizer {
         if (length > maxPayloadBytes) {
             return PayloadErrors.PAYLOAD_TOO_LARGE;
         }
-        int frames = OpusPackets.parse(opusPacket, offset, length);
-        if (frames < 0) {
-            return frames;
-        }
-        if (length > out.length - outOffset) {
-            return PayloadErrors.OUTPUT_TOO_SMALL;
-        }
-        System.arraycopy(opusPacket, offset, out, outOffset, length);
-        lastPacketSamples = frames * OpusPackets.samplesPerFrame(opusPacket[offset]);
-        return length;
+        int samples = OpusPackets.copyChecked(opusPacket, offset, length, out, outOffset);
+        lastPacketSamples = Math.max(samples, 0);
+        return samples < 0 ? samples : length;
     }
 
     /** @return the duration of the last packet packetized, in 48 kHz samples (0 after an error) */

@@ -74,8 +74,34 @@ public final class OpusPackets {
      */
     public static int samplesPerPacket(byte[] packet, int offset, int length) {
         Arguments.checkRange(packet, offset, length, "packet");
-        int frames = parse(packet, offset, length);
-        return frames < 0 ? frames : frames * samplesPerFrame(packet[offset]);
+        return duration(packet, offset, length);
+    }
+
+    /** Duration in 48 kHz samples or error code; the range is already validated. */
+    static int duration(byte[] p, int offset, int length) {
+        int frames = parse(p, offset, length);
+        return frames < 0 ? frames : frames * samplesPerFrame(p[offset]);
+    }
+
+    /**
+     * Checks an Opus packet and copies it unchanged: the packetizer and the depacketizer do the
+     * same, since an Opus RTP payload is exactly one Opus packet (RFC 7587 section 4.2). Ranges are
+     * already validated.
+     *
+     * @return the packet's duration in 48 kHz samples (at least 120), or a negative
+     *     {@link PayloadErrors} code (an invalid packet, or {@link PayloadErrors#OUTPUT_TOO_SMALL}),
+     *     in which case nothing was copied
+     */
+    static int copyChecked(byte[] src, int offset, int length, byte[] out, int outOffset) {
+        int samples = duration(src, offset, length);
+        if (samples < 0) {
+            return samples;
+        }
+        if (length > out.length - outOffset) {
+            return PayloadErrors.OUTPUT_TOO_SMALL;
+        }
+        System.arraycopy(src, offset, out, outOffset, length);
+        return samples;
     }
 
     /** Frame count or error code; the range is already validated. */

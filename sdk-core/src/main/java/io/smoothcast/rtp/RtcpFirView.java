@@ -1,7 +1,7 @@
 package io.smoothcast.rtp;
 
 import io.smoothcast.rtp.internal.Bytes;
-import io.smoothcast.rtp.internal.RtcpHeaders;
+import io.smoothcast.rtp.internal.FeedbackEntries;
 
 /**
  * Allocation-free view of a full intra request (FIR, RFC 5104 section 4.3.1): payload-specific
@@ -13,12 +13,9 @@ import io.smoothcast.rtp.internal.RtcpHeaders;
  */
 public final class RtcpFirView {
 
-    private static final int FCI_OFFSET = 12;
     private static final int ENTRY_LENGTH = 8;
 
-    private byte[] buffer;
-    private int offset;
-    private int entryCount;
+    private final FeedbackEntries entries = new FeedbackEntries(ENTRY_LENGTH);
 
     /**
      * @param buffer the bytes; referenced, not copied
@@ -30,34 +27,17 @@ public final class RtcpFirView {
      * @throws IllegalArgumentException if {@code buffer} is null or the region lies outside it
      */
     public int wrap(byte[] buffer, int offset, int length) {
-        Bytes.checkRegion(buffer, offset, length, "length");
-        this.buffer = buffer;
-        this.offset = offset;
-        this.entryCount = 0;
-        int content = RtcpHeaders.contentLengthOfType(buffer, offset, length,
-            RtcpPacketType.PAYLOAD_FEEDBACK, RtcpPacketType.FMT_FIR);
-        if (content < 0) {
-            return content;
-        }
-        if (content < FCI_OFFSET) {
-            return ParseStatus.TRUNCATED_PACKET;
-        }
-        int entries = (content - FCI_OFFSET) / ENTRY_LENGTH;
-        if (entries == 0) {
-            return ParseStatus.EMPTY_FCI;
-        }
-        entryCount = entries;
-        return ParseStatus.OK;
+        return entries.wrap(buffer, offset, length, RtcpPacketType.PAYLOAD_FEEDBACK, RtcpPacketType.FMT_FIR);
     }
 
     /** @return the SSRC of the packet's sender */
     public int senderSsrc() {
-        return Bytes.i32(buffer, offset + 4);
+        return entries.senderSsrc();
     }
 
     /** @return the number of FCI entries, 1 or more */
     public int entryCount() {
-        return entryCount;
+        return entries.entryCount();
     }
 
     /**
@@ -65,7 +45,7 @@ public final class RtcpFirView {
      * @return the SSRC of the media sender asked for a decoder refresh
      */
     public int ssrc(int index) {
-        return Bytes.i32(buffer, entry(index));
+        return Bytes.i32(entries.buffer(), entries.entry(index));
     }
 
     /**
@@ -73,13 +53,6 @@ public final class RtcpFirView {
      * @return the command sequence number, 0 to 255
      */
     public int commandSequenceNumber(int index) {
-        return buffer[entry(index) + 4] & 0xFF;
-    }
-
-    private int entry(int index) {
-        if (index < 0 || index >= entryCount) {
-            throw new IllegalArgumentException("index must be in [0, " + entryCount + "): " + index);
-        }
-        return offset + FCI_OFFSET + ENTRY_LENGTH * index;
+        return entries.buffer()[entries.entry(index) + 4] & 0xFF;
     }
 }

@@ -1,7 +1,7 @@
 package io.smoothcast.rtp;
 
 import io.smoothcast.rtp.internal.Bytes;
-import io.smoothcast.rtp.internal.RtcpHeaders;
+import io.smoothcast.rtp.internal.FeedbackEntries;
 
 /**
  * Allocation-free view of a generic NACK (RFC 4585 section 6.2.1): transport-layer feedback
@@ -21,11 +21,7 @@ import io.smoothcast.rtp.internal.RtcpHeaders;
  */
 public final class RtcpNackView {
 
-    private static final int FCI_OFFSET = 12;
-
-    private byte[] buffer;
-    private int offset;
-    private int entryCount;
+    private final FeedbackEntries entries = new FeedbackEntries(4);
 
     /**
      * @param buffer the bytes; referenced, not copied
@@ -37,39 +33,23 @@ public final class RtcpNackView {
      * @throws IllegalArgumentException if {@code buffer} is null or the region lies outside it
      */
     public int wrap(byte[] buffer, int offset, int length) {
-        Bytes.checkRegion(buffer, offset, length, "length");
-        this.buffer = buffer;
-        this.offset = offset;
-        this.entryCount = 0;
-        int content = RtcpHeaders.contentLengthOfType(buffer, offset, length,
+        return entries.wrap(buffer, offset, length,
             RtcpPacketType.TRANSPORT_FEEDBACK, RtcpPacketType.FMT_GENERIC_NACK);
-        if (content < 0) {
-            return content;
-        }
-        if (content < FCI_OFFSET) {
-            return ParseStatus.TRUNCATED_PACKET;
-        }
-        int entries = (content - FCI_OFFSET) / 4;
-        if (entries == 0) {
-            return ParseStatus.EMPTY_FCI;
-        }
-        entryCount = entries;
-        return ParseStatus.OK;
     }
 
     /** @return the SSRC of the packet's sender */
     public int senderSsrc() {
-        return Bytes.i32(buffer, offset + 4);
+        return entries.senderSsrc();
     }
 
     /** @return the SSRC of the media source the NACK is about */
     public int mediaSsrc() {
-        return Bytes.i32(buffer, offset + 8);
+        return entries.mediaSsrc();
     }
 
     /** @return the number of FCI entries, 1 or more */
     public int entryCount() {
-        return entryCount;
+        return entries.entryCount();
     }
 
     /**
@@ -77,7 +57,7 @@ public final class RtcpNackView {
      * @return the sequence number of a lost packet (PID)
      */
     public int packetId(int index) {
-        return Bytes.u16(buffer, entry(index));
+        return Bytes.u16(entries.buffer(), entries.entry(index));
     }
 
     /**
@@ -85,13 +65,6 @@ public final class RtcpNackView {
      * @return the bitmask of following lost packets (BLP); bit i means PID + i + 1
      */
     public int lostBitmask(int index) {
-        return Bytes.u16(buffer, entry(index) + 2);
-    }
-
-    private int entry(int index) {
-        if (index < 0 || index >= entryCount) {
-            throw new IllegalArgumentException("index must be in [0, " + entryCount + "): " + index);
-        }
-        return offset + FCI_OFFSET + 4 * index;
+        return Bytes.u16(entries.buffer(), entries.entry(index) + 2);
     }
 }

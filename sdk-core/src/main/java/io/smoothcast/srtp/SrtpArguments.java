@@ -1,5 +1,6 @@
 package io.smoothcast.srtp;
 
+import io.smoothcast.srtp.internal.RolloverCounter;
 import io.smoothcast.srtp.internal.StreamState;
 
 /** Argument checks and state updates shared by {@link SrtpSender} and {@link SrtpReceiver}. Stateless. */
@@ -53,6 +54,26 @@ final class SrtpArguments {
             throw new IllegalArgumentException("window packets must be a power of two in [64, 32768]: " + packets);
         }
         return packets;
+    }
+
+    /**
+     * Estimates the RFC 3711 packet index of {@code seq} in a stream seen before and refuses one
+     * this side must not process again: the same rules protect a sender from repeating a GCM IV
+     * and a receiver from a replay.
+     *
+     * @return the index (48 bits, {@code >= 0}), or a negative {@link SrtpStatus}:
+     *     {@link SrtpStatus#TOO_OLD}, {@link SrtpStatus#INDEX_EXHAUSTED} or {@link SrtpStatus#REPLAYED}
+     */
+    static long knownStreamIndex(StreamState state, int seq) {
+        long index = RolloverCounter.estimateIndex(state.highestSeq, state.roc, seq);
+        if (index < 0) {
+            return SrtpStatus.TOO_OLD;
+        }
+        if ((index >>> 16) > RolloverCounter.MAX_ROC) {
+            return SrtpStatus.INDEX_EXHAUSTED;
+        }
+        int seen = state.window.check(index);
+        return seen != 0 ? seen : index;
     }
 
     /** Records an authenticated (or protected) index and moves the rollover state forward. */

@@ -1,7 +1,6 @@
 package io.smoothcast.srtp;
 
 import io.smoothcast.srtp.internal.Bytes;
-import io.smoothcast.srtp.internal.RolloverCounter;
 import io.smoothcast.srtp.internal.SessionKeys;
 import io.smoothcast.srtp.internal.SrtpPackets;
 import io.smoothcast.srtp.internal.StreamState;
@@ -47,9 +46,9 @@ public final class SrtpReceiver {
     private long acceptedRtcp;
 
     private SrtpReceiver(Builder builder) {
-        this.keys = SessionKeys.derive(builder.profile, builder.masterKey, builder.masterSalt);
-        this.rtpStreams = new StreamTable(builder.maxStreams, builder.windowPackets);
-        this.rtcpStreams = new StreamTable(builder.maxStreams, builder.windowPackets);
+        this.keys = builder.keying.deriveOnce();
+        this.rtpStreams = builder.keying.newStreamTable();
+        this.rtcpStreams = builder.keying.newStreamTable();
     }
 
     /**
@@ -109,16 +108,9 @@ public final class SrtpReceiver {
             }
             index = seq;
         } else {
-            index = RolloverCounter.estimateIndex(state.highestSeq, state.roc, seq);
+            index = SrtpArguments.knownStreamIndex(state, seq);
             if (index < 0) {
-                return drop(SrtpStatus.TOO_OLD);
-            }
-            if ((index >>> 16) > RolloverCounter.MAX_ROC) {
-                return drop(SrtpStatus.INDEX_EXHAUSTED);
-            }
-            int seen = state.window.check(index);
-            if (seen != 0) {
-                return drop(seen);
+                return drop((int) index);
             }
         }
         int result = keys.rtp.openRtp(src, srcOff, len, headerLen, ssrc, index >>> 16, seq, dst, dstOff);
@@ -237,18 +229,10 @@ public final class SrtpReceiver {
 
     /** Builder for {@link SrtpReceiver}. Not thread-safe. */
     public static final class Builder {
-        private final SrtpProfile profile;
-        private final byte[] masterKey;
-        private final byte[] masterSalt;
-        private int maxStreams = SrtpArguments.DEFAULT_MAX_STREAMS;
-        private int windowPackets = SrtpArguments.DEFAULT_WINDOW_PACKETS;
-        private boolean built;
+        private final SrtpKeying keying;
 
         private Builder(SrtpProfile profile, byte[] masterKey, byte[] masterSalt) {
-            SrtpArguments.checkKeys(profile, masterKey, masterSalt);
-            this.profile = profile;
-            this.masterKey = masterKey.clone();
-            this.masterSalt = masterSalt.clone();
+            this.keying = new SrtpKeying(profile, masterKey, masterSalt);
         }
 
         /**
@@ -258,7 +242,7 @@ public final class SrtpReceiver {
          * @throws IllegalArgumentException if out of range
          */
         public Builder maxStreams(int maxStreams) {
-            this.maxStreams = SrtpArguments.checkMaxStreams(maxStreams);
+            keying.maxStreams = SrtpArguments.checkMaxStreams(maxStreams);
             return this;
         }
 
@@ -268,7 +252,7 @@ public final class SrtpReceiver {
          * @throws IllegalArgumentException if out of range
          */
         public Builder replayWindowPackets(int packets) {
-            this.windowPackets = SrtpArguments.checkWindow(packets);
+            keying.windowPackets = SrtpArguments.checkWindow(packets);
             return this;
         }
 
@@ -279,16 +263,7 @@ public final class SrtpReceiver {
          * @throws IllegalStateException if called a second time
          */
         public SrtpReceiver build() {
-            if (built) {
-                throw new IllegalStateException("build() may be called once: the master key copy was wiped");
-            }
-            built = true;
-            try {
-                return new SrtpReceiver(this);
-            } finally {
-                java.util.Arrays.fill(masterKey, (byte) 0);
-                java.util.Arrays.fill(masterSalt, (byte) 0);
-            }
+            return new SrtpReceiver(this);
         }
     }
 }

@@ -4,8 +4,7 @@ import static io.smoothcast.stats.StatsChecks.requireCount;
 import static io.smoothcast.stats.StatsChecks.requireFraction;
 import static io.smoothcast.stats.StatsChecks.requireId;
 import static io.smoothcast.stats.StatsChecks.requireMeasure;
-import static io.smoothcast.stats.StatsChecks.requireSsrc;
-import static io.smoothcast.stats.StatsChecks.requireText;
+import static io.smoothcast.stats.StatsChecks.requireStreamIdentity;
 
 /**
  * Snapshot of one received stream at one endpoint (a viewer, or a relay ingesting from a
@@ -122,11 +121,7 @@ public record ReceiveStreamStats(
      * @param nodeSwitches moves to another node while the node still answered, per reason, cumulative; not null
      */
     public ReceiveStreamStats {
-        requireId(streamId, "streamId");
-        requireText(endpointId, "endpointId");
-        requireText(nodeId, "nodeId");
-        requireText(region, "region");
-        requireSsrc(ssrc, "ssrc");
+        requireStreamIdentity(streamId, endpointId, nodeId, region, ssrc);
         requireCount(packetsReceived, "packetsReceived");
         requireCount(bytesReceived, "bytesReceived");
         requireCount(packetsLost, "packetsLost");

@@ -4,8 +4,7 @@ import static io.smoothcast.stats.StatsChecks.requireCount;
 import static io.smoothcast.stats.StatsChecks.requireFraction;
 import static io.smoothcast.stats.StatsChecks.requireId;
 import static io.smoothcast.stats.StatsChecks.requireMeasure;
-import static io.smoothcast.stats.StatsChecks.requireSsrc;
-import static io.smoothcast.stats.StatsChecks.requireText;
+import static io.smoothcast.stats.StatsChecks.requireStreamIdentity;
 
 /**
  * Snapshot of one sent stream at one endpoint (a broadcaster, or a relay forwarding to a
@@ -49,8 +48,9 @@ import static io.smoothcast.stats.StatsChecks.requireText;
  * @param sendDelayMaxMs a broadcaster's own send backlog: the longest time, over the last one to
  *     two seconds, from a frame handed to it to one of that frame's packets leaving its pacer,
  *     milliseconds; NaN when not measured (a relay)
- * @param framesDroppedStale frames a broadcaster dropped whole because they had waited longer
- *     than its send-delay limit, and video frames dropped behind them until a keyframe, cumulative
+ * @param framesDroppedBacklog frames a broadcaster dropped whole because it could not send them
+ *     in time: they had waited longer than its send-delay limit, or its pacer had no room for
+ *     them, and the video frames dropped behind either until a keyframe; cumulative
  * @param nodeSwitches moves to another node while the node still answered, per reason,
  *     cumulative (not in {@code failoverCount})
  */
@@ -76,7 +76,7 @@ public record SendStreamStats(
         long failoverCount,
         boolean audioOnly,
         double sendDelayMaxMs,
-        long framesDroppedStale,
+        long framesDroppedBacklog,
         NodeSwitchCounts nodeSwitches) implements StreamStats {
 
     /**
@@ -103,15 +103,12 @@ public record SendStreamStats(
      * @param failoverCount resumes on a node after losing every node, since the stream started at this endpoint
      * @param audioOnly true while the endpoint sends audio only (video fallback)
      * @param sendDelayMaxMs a broadcaster's own send backlog, milliseconds; NaN when not measured
-     * @param framesDroppedStale frames a broadcaster dropped for their age (and video behind them), cumulative
+     * @param framesDroppedBacklog frames a broadcaster dropped for their age or for a full pacer (and
+     *     video behind them), cumulative
      * @param nodeSwitches moves to another node while the node still answered, per reason, cumulative; not null
      */
     public SendStreamStats {
-        requireId(streamId, "streamId");
-        requireText(endpointId, "endpointId");
-        requireText(nodeId, "nodeId");
-        requireText(region, "region");
-        requireSsrc(ssrc, "ssrc");
+        requireStreamIdentity(streamId, endpointId, nodeId, region, ssrc);
         requireCount(packetsSent, "packetsSent");
         requireCount(bytesSent, "bytesSent");
         requireCount(retransmittedPacketsSent, "retransmittedPacketsSent");
@@ -125,7 +122,7 @@ public record SendStreamStats(
         requireMeasure(roundTripTimeMs, "roundTripTimeMs");
         requireCount(failoverCount, "failoverCount");
         requireMeasure(sendDelayMaxMs, "sendDelayMaxMs");
-        requireCount(framesDroppedStale, "framesDroppedStale");
+        requireCount(framesDroppedBacklog, "framesDroppedBacklog");
         StatsChecks.requireNonNull(nodeSwitches, "nodeSwitches");
     }
 
@@ -168,7 +165,7 @@ public record SendStreamStats(
         b.failoverCount = failoverCount;
         b.audioOnly = audioOnly;
         b.sendDelayMaxMs = sendDelayMaxMs;
-        b.framesDroppedStale = framesDroppedStale;
+        b.framesDroppedBacklog = framesDroppedBacklog;
         b.nodeSwitches = nodeSwitches;
         return b;
     }
@@ -201,7 +198,7 @@ public record SendStreamStats(
         private long failoverCount;
         private boolean audioOnly;
         private double sendDelayMaxMs = Double.NaN;
-        private long framesDroppedStale;
+        private long framesDroppedBacklog;
         private NodeSwitchCounts nodeSwitches = NodeSwitchCounts.NONE;
 
         private Builder(String streamId) {
@@ -314,7 +311,7 @@ public record SendStreamStats(
          * @param v frames dropped for their age (and video behind them), cumulative
          * @return this builder
          */
-        public Builder framesDroppedStale(long v) { framesDroppedStale = v; return this; }
+        public Builder framesDroppedBacklog(long v) { framesDroppedBacklog = v; return this; }
 
         /**
          * @param v moves while the node still answered, per reason, cumulative
@@ -334,7 +331,7 @@ public record SendStreamStats(
                     packetsSent, bytesSent, retransmittedPacketsSent, framesEncoded, packetsLost,
                     lossFraction, bitrateOutBps, targetBitrateBps, framesPerSecond, jitterMs,
                     roundTripTimeMs, lastFeedbackReceivedNs, failoverCount, audioOnly, sendDelayMaxMs,
-                    framesDroppedStale, nodeSwitches);
+                    framesDroppedBacklog, nodeSwitches);
         }
     }
 }

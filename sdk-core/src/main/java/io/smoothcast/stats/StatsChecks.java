@@ -13,6 +13,18 @@ final class StatsChecks {
         return value;
     }
 
+    /**
+     * Checks the components that say which stream a {@link StreamStats} snapshot belongs to; the
+     * same rules hold for both directions.
+     */
+    static void requireStreamIdentity(String streamId, String endpointId, String nodeId, String region, long ssrc) {
+        requireId(streamId, "streamId");
+        requireText(endpointId, "endpointId");
+        requireText(nodeId, "nodeId");
+        requireText(region, "region");
+        requireSsrc(ssrc, "ssrc");
+    }
+
     static String requireText(String value, String name) {
         if (value == null) {
             throw new IllegalArgumentException(name + " must not be null (use \"\" when unknown)");

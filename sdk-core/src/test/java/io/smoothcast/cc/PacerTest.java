@@ -157,6 +157,34 @@ class PacerTest {
     }
 
     @Test
+    void refundLast_duringAProbe_theDroppedPacketIsNotProbeTraffic_andTheNextTakesItsSlot() {
+        Pacer pacer = Pacer.builder().initialTargetBitrateBps(300_000).build();
+        for (int i = 0; i < 10; i++) {
+            pacer.enqueue(PacketPriority.VIDEO, i, 1000, 0);
+        }
+        // 3 packets, 3000 bytes at 1.6 Mbit/s: 5 ms apart.
+        pacer.startProbeCluster(new ProbeClusterRequest().set(7, 1_600_000, 3, 3000), 0);
+        assertEquals(0, pacer.poll(0));
+        pacer.refundLast(); // too old: dropped
+        assertEquals(1, pacer.poll(0), "the next packet leaves in the dropped one's slot");
+        assertEquals(7, pacer.lastProbeClusterId());
+        pacer.refundLast(); // dropped as well, just as the cluster started
+        long now = 0;
+        int probePackets = 0;
+        while (pacer.isProbing()) {
+            long handle = pacer.poll(now);
+            if (handle == Pacer.NO_PACKET) {
+                now = pacer.nextSendTimeNs(now);
+                continue;
+            }
+            assertEquals(7, pacer.lastProbeClusterId());
+            probePackets++;
+        }
+        assertEquals(3, probePackets, "the cluster is made of the packets sent");
+        assertEquals(10 * MS, now, "sent 5 ms apart from the first sent one");
+    }
+
+    @Test
     void longQueue_raisesTheRateToDrainWithinTheLimit() {
         Pacer pacer = Pacer.builder().initialTargetBitrateBps(100_000).pacingFactor(1).burstNs(0)
                 .maxQueueTimeNs(S).build();

@@ -30,7 +30,7 @@ class HistoryCodecTest {
         return SendStreamStats.builder("live").timestampNs(10).endpointId("cam").nodeId("n").region("eu")
                 .packetsSent(1_000).bytesSent(1_200_000).retransmittedPacketsSent(20).framesEncoded(300)
                 .packetsLost(15).lossFraction(0.015).bitrateOutBps(3e6).targetBitrateBps(3.2e6).framesPerSecond(30)
-                .jitterMs(3).roundTripTimeMs(180).sendDelayMaxMs(420).framesDroppedStale(9)
+                .jitterMs(3).roundTripTimeMs(180).sendDelayMaxMs(420).framesDroppedBacklog(9)
                 .nodeSwitches(new NodeSwitchCounts(4, 0, 0)).build();
     }
 
@@ -85,6 +85,14 @@ class HistoryCodecTest {
         String line = HistoryCodec.encode(new HistoryRecord(1, receive()));
         assertTrue(line.contains("\"nodeSwitchesDegradedPath\":3,\"nodeSwitchesNoPublisher\":2,"
                 + "\"nodeSwitchesMediaSilence\":1"), line);
+    }
+
+    @Test
+    void sendRecordOfAnEarlierVersion_itsStaleFrameCountIsReadAsTheBacklogDrops() {
+        String line = HistoryCodec.encode(new HistoryRecord(1, send()));
+        assertTrue(line.contains("\"framesDroppedBacklog\":9"), line);
+        String earlier = line.replace("\"framesDroppedBacklog\"", "\"framesDroppedStale\"");
+        assertEquals(9, HistoryCodec.decode(earlier).as(SendStreamStats.class).framesDroppedBacklog());
     }
 
     @Test

@@ -51,6 +51,25 @@ class AdaptivePlayoutDelayTest {
     }
 
     @Test
+    void restartDelayEstimate_theNextPathStartsAtTheInitialDelay_notAtTheOldPathsLearnedOne() {
+        SpscJitterBuffer buffer = adaptive().initialDelayMs(50).build();
+        run(buffer, 20, 5, 600, null); // a path with up to 600 ms of jitter
+        long learnedNs = buffer.readStats(new JitterBufferStats()).targetDelayNs();
+        assertTrue(learnedNs > 400 * MS, "learned on the jittery path: " + learnedNs / MS + " ms");
+        buffer.restartDelayEstimate();
+        // The stream carries on, numbering and timestamps continuing, over a steady path.
+        for (int k = 1200; k < 1220; k++) {
+            long arrival = T0 + k * FRAME_NS + 5 * MS;
+            byte[] p = Packets.payloadFor(k);
+            buffer.offer(Packets.SSRC, k & 0xFFFF, k * 20, true, arrival, p, 0, p.length);
+            buffer.poll(arrival, f -> { });
+        }
+        JitterBufferStats s = buffer.readStats(new JitterBufferStats());
+        assertEquals(50 * MS, s.targetDelayNs(), "the initial delay until the new path has history");
+        assertEquals(50 * MS, s.playoutDelayNs(), "applied at once, not faded from the old path's");
+    }
+
+    @Test
     void jitteryArrivals_targetCoversTheSpread_fewLatePackets() {
         SpscJitterBuffer buffer = adaptive().initialDelayMs(0).build();
         JitterBufferStats s = run(buffer, 60, 7, 80, null);

@@ -384,17 +384,26 @@ class SpscJitterBufferTest {
         assertEquals(0, stats(plain).streamRestarts());
     }
 
+    /**
+     * A buffer that received frame 99 (timestamp 0, whole) and the first two packets, 100-101, of
+     * the frame at 40 ms, and was then told the stream restarts on the next packet.
+     */
+    private SpscJitterBuffer restartAfterTheHeadOfAFrame() {
+        SpscJitterBuffer buffer = fixed100();
+        offer(buffer, 99, 0, true, T0);
+        offer(buffer, 100, 40, false, T0 + 40 * MS);
+        offer(buffer, 101, 40, false, T0 + 41 * MS);
+        buffer.restartOnNextPacket();
+        return buffer;
+    }
+
     @Test
     void restartInTheMiddleOfAFrame_theFrameCutByTheBoundaryIsGivenUp_notDeliveredInPart() {
         // Packets 100-101 of the frame at 40 ms arrive, then the stream restarts (a simulcast
         // layer taken as resumed) on the frame's third packet: the first two, ended by the
         // boundary rather than by a marker, are not a whole frame.
-        SpscJitterBuffer buffer = fixed100();
+        SpscJitterBuffer buffer = restartAfterTheHeadOfAFrame();
         RecordingHandler out = new RecordingHandler();
-        offer(buffer, 99, 0, true, T0);
-        offer(buffer, 100, 40, false, T0 + 40 * MS);
-        offer(buffer, 101, 40, false, T0 + 41 * MS);
-        buffer.restartOnNextPacket();
         assertEquals(OfferResult.ACCEPTED, offer(buffer, 102, 40, true, T0 + 400 * MS));
         assertEquals(OfferResult.ACCEPTED, offer(buffer, 103, 80, true, T0 + 401 * MS));
         buffer.poll(T0 + 10_000 * MS, out);
@@ -414,12 +423,8 @@ class SpscJitterBufferTest {
         // The frame at 40 ms: packets 100-101 in the old numbering, then the stream restarts
         // (same SSRC, new numbering) and its last two packets, 5000-5001 (marker), follow.
         // Neither part is a whole frame; the default check must deliver neither.
-        SpscJitterBuffer buffer = fixed100();
+        SpscJitterBuffer buffer = restartAfterTheHeadOfAFrame();
         RecordingHandler out = new RecordingHandler();
-        offer(buffer, 99, 0, true, T0);
-        offer(buffer, 100, 40, false, T0 + 40 * MS);
-        offer(buffer, 101, 40, false, T0 + 41 * MS);
-        buffer.restartOnNextPacket();
         assertEquals(OfferResult.ACCEPTED, offer(buffer, 5000, 40, false, T0 + 42 * MS));
         assertEquals(OfferResult.ACCEPTED, offer(buffer, 5001, 40, true, T0 + 43 * MS));
         assertEquals(OfferResult.ACCEPTED, offer(buffer, 5002, 80, true, T0 + 80 * MS));

@@ -41,15 +41,31 @@ class FfmpegInteropTest {
         tools = new MediaTools(dir);
     }
 
-    private interface Codec {
-        int packetize(byte[] accessUnit, int offset, int length, byte[] out, List<byte[]> payloads,
-                List<Boolean> markers);
-
-        int depacketize(int sequence, byte[] payload, int offset, int length, byte[] out);
-
+    private interface Classifier {
         KeyframeKind classify(byte[] accessUnit, int offset, int length);
+    }
 
-        FrameCompletenessCheck completeness();
+    /** One codec's pieces: packetizer, depacketizer, keyframe classifier and completeness check. */
+    private record Codec(AnnexBPacketizer packetizer, AnnexBDepacketizer depacketizer, Classifier classifier,
+            FrameCompletenessCheck completeness) {
+
+        int packetize(byte[] au, int offset, int length, byte[] out, List<byte[]> payloads, List<Boolean> markers) {
+            int nals = packetizer.setAccessUnit(au, offset, length);
+            while (packetizer.hasNext()) {
+                int n = packetizer.next(out, 0);
+                payloads.add(Arrays.copyOf(out, n));
+                markers.add(packetizer.marker());
+            }
+            return nals;
+        }
+
+        int depacketize(int sequence, byte[] payload, int offset, int length, byte[] out) {
+            return depacketizer.depacketize(sequence, payload, offset, length, out, 0);
+        }
+
+        KeyframeKind classify(byte[] au, int offset, int length) {
+            return classifier.classify(au, offset, length);
+        }
     }
 
     @Test
@@ -57,37 +73,9 @@ class FfmpegInteropTest {
         assumeFfmpeg();
         Path source = tools.encodeTestPattern("out.h264", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30",
                 "-bf", "0", "-f", "h264");
-        roundTrip(source, "h264", AccessUnitSplitter.forH264(), new Codec() {
-            final H264Packetizer packetizer = H264Packetizer.builder().maxPayloadBytes(MTU).build();
-            final H264Depacketizer depacketizer = new H264Depacketizer();
-
-            @Override
-            public int packetize(byte[] au, int offset, int length, byte[] out, List<byte[]> payloads,
-                    List<Boolean> markers) {
-                int nals = packetizer.setAccessUnit(au, offset, length);
-                while (packetizer.hasNext()) {
-                    int n = packetizer.next(out, 0);
-                    payloads.add(Arrays.copyOf(out, n));
-                    markers.add(packetizer.marker());
-                }
-                return nals;
-            }
-
-            @Override
-            public int depacketize(int sequence, byte[] payload, int offset, int length, byte[] out) {
-                return depacketizer.depacketize(sequence, payload, offset, length, out, 0);
-            }
-
-            @Override
-            public KeyframeKind classify(byte[] au, int offset, int length) {
-                return H264Keyframes.classifyAccessUnit(au, offset, length);
-            }
-
-            @Override
-            public FrameCompletenessCheck completeness() {
-                return H264FrameCompletenessCheck.INSTANCE;
-            }
-        });
+        Codec h264 = new Codec(H264Packetizer.builder().maxPayloadBytes(MTU).build(), new H264Depacketizer(),
+                H264Keyframes::classifyAccessUnit, H264FrameCompletenessCheck.INSTANCE);
+        roundTrip(source, "h264", AccessUnitSplitter.forH264(), h264);
     }
 
     @Test
@@ -97,37 +85,9 @@ class FfmpegInteropTest {
                 "this ffmpeg has no libx265 encoder; H.265 interop skipped");
         Path source = tools.encodeTestPattern("out.h265", "-c:v", "libx265", "-preset", "ultrafast",
                 "-x265-params", "keyint=30:bframes=0:log-level=error", "-f", "hevc");
-        roundTrip(source, "hevc", AccessUnitSplitter.forH265(), new Codec() {
-            final H265Packetizer packetizer = H265Packetizer.builder().maxPayloadBytes(MTU).build();
-            final H265Depacketizer depacketizer = new H265Depacketizer();
-
-            @Override
-            public int packetize(byte[] au, int offset, int length, byte[] out, List<byte[]> payloads,
-                    List<Boolean> markers) {
-                int nals = packetizer.setAccessUnit(au, offset, length);
-                while (packetizer.hasNext()) {
-                    int n = packetizer.next(out, 0);
-                    payloads.add(Arrays.copyOf(out, n));
-                    markers.add(packetizer.marker());
-                }
-                return nals;
-            }
-
-            @Override
-            public int depacketize(int sequence, byte[] payload, int offset, int length, byte[] out) {
-                return depacketizer.depacketize(sequence, payload, offset, length, out, 0);
-            }
-
-            @Override
-            public KeyframeKind classify(byte[] au, int offset, int length) {
-                return H265Keyframes.classifyAccessUnit(au, offset, length);
-            }
-
-            @Override
-            public FrameCompletenessCheck completeness() {
-                return H265FrameCompletenessCheck.INSTANCE;
-            }
-        });
+        Codec h265 = new Codec(H265Packetizer.builder().maxPayloadBytes(MTU).build(), new H265Depacketizer(),
+                H265Keyframes::classifyAccessUnit, H265FrameCompletenessCheck.INSTANCE);
+        roundTrip(source, "hevc", AccessUnitSplitter.forH265(), h265);
     }
 
     private void roundTrip(Path source, String format, AccessUnitSplitter splitter, Codec codec) throws Exception {

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,16 +54,9 @@ class GStreamerInteropTest {
         assumeElements("h264parse", "rtph264pay", "rtpstreampay");
         Path source = tools.encodeTestPattern("src.h264", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30",
                 "-bf", "0", "-f", "h264");
-        Path rtp = dir.resolve("gst.rtpstream");
-        tools.run("timeout", "30", "gst-launch-1.0", "-q", "filesrc", "location=" + source, "!", "h264parse", "!",
-                "video/x-h264,stream-format=byte-stream,alignment=au", "!", "rtph264pay", "mtu=" + MTU, "pt=96",
-                "aggregate-mode=zero-latency", "!", "rtpstreampay", "!", "filesink", "location=" + rtp);
-
-        List<RtpStreamFile.Packet> packets = RtpStreamFile.parse(Files.readAllBytes(rtp));
-        H264Depacketizer depacketizer = new H264Depacketizer();
+        List<RtpStreamFile.Packet> packets = gstreamerPacketized(source, "h264");
         Map<Integer, Integer> packetTypes = new TreeMap<>();
-        Path received = depacketizeAll(packets, packetTypes, "recv.h264",
-                p -> depacketizer.depacketize(p.sequenceNumber(), p.payload(), 0, p.payload().length, out, 0),
+        Path received = depacketizeAll(packets, packetTypes, "recv.h264", new H264Depacketizer(),
                 p -> p.payload()[0] & 0x1F);
 
         assertTrue(packetTypes.containsKey(24) && packetTypes.containsKey(28),
@@ -77,32 +71,8 @@ class GStreamerInteropTest {
         Path source = tools.encodeTestPattern("src.h264", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30",
                 "-bf", "0", "-f", "h264");
         H264Packetizer packetizer = H264Packetizer.builder().maxPayloadBytes(MTU).build();
-        Path rtp = packetizeAll(source, AccessUnitSplitter.forH264(), new Packetizer() {
-            @Override
-            public int setAccessUnit(byte[] au, int offset, int length) {
-                return packetizer.setAccessUnit(au, offset, length);
-            }
-
-            @Override
-            public boolean hasNext() {
-                return packetizer.hasNext();
-            }
-
-            @Override
-            public int next(byte[] out) {
-                return packetizer.next(out, 0);
-            }
-
-            @Override
-            public boolean marker() {
-                return packetizer.marker();
-            }
-        });
-        Path received = dir.resolve("gst.h264");
-        tools.run("timeout", "30", "gst-launch-1.0", "-q", "filesrc", "location=" + rtp, "!",
-                "application/x-rtp-stream,media=video,clock-rate=90000,encoding-name=H264,payload=96", "!",
-                "rtpstreamdepay", "!", "rtph264depay", "!", "h264parse", "!",
-                "video/x-h264,stream-format=byte-stream", "!", "filesink", "location=" + received);
+        Path rtp = packetizeAll(source, AccessUnitSplitter.forH264(), packetizer);
+        Path received = gstreamerDepacketized(rtp, "h264");
 
         assertEquals(FRAMES, tools.countFrames(received));
         assertEquals(tools.frameMd5(source), tools.frameMd5(received), "the same pictures decode");
@@ -112,16 +82,9 @@ class GStreamerInteropTest {
     void h265_gstreamerPacketizes_weDepacketize() throws Exception {
         assumeElements("h265parse", "rtph265pay", "rtpstreampay");
         Path source = encodeH265();
-        Path rtp = dir.resolve("gst265.rtpstream");
-        tools.run("timeout", "30", "gst-launch-1.0", "-q", "filesrc", "location=" + source, "!", "h265parse", "!",
-                "video/x-h265,stream-format=byte-stream,alignment=au", "!", "rtph265pay", "mtu=" + MTU, "pt=96",
-                "aggregate-mode=zero-latency", "!", "rtpstreampay", "!", "filesink", "location=" + rtp);
-
-        List<RtpStreamFile.Packet> packets = RtpStreamFile.parse(Files.readAllBytes(rtp));
-        H265Depacketizer depacketizer = new H265Depacketizer();
+        List<RtpStreamFile.Packet> packets = gstreamerPacketized(source, "h265");
         Map<Integer, Integer> packetTypes = new TreeMap<>();
-        Path received = depacketizeAll(packets, packetTypes, "recv.h265",
-                p -> depacketizer.depacketize(p.sequenceNumber(), p.payload(), 0, p.payload().length, out, 0),
+        Path received = depacketizeAll(packets, packetTypes, "recv.h265", new H265Depacketizer(),
                 p -> (p.payload()[0] >> 1) & 0x3F);
 
         assertTrue(packetTypes.containsKey(48) && packetTypes.containsKey(49),
@@ -135,32 +98,8 @@ class GStreamerInteropTest {
         assumeElements("rtpstreamdepay", "rtph265depay", "h265parse");
         Path source = encodeH265();
         H265Packetizer packetizer = H265Packetizer.builder().maxPayloadBytes(MTU).build();
-        Path rtp = packetizeAll(source, AccessUnitSplitter.forH265(), new Packetizer() {
-            @Override
-            public int setAccessUnit(byte[] au, int offset, int length) {
-                return packetizer.setAccessUnit(au, offset, length);
-            }
-
-            @Override
-            public boolean hasNext() {
-                return packetizer.hasNext();
-            }
-
-            @Override
-            public int next(byte[] out) {
-                return packetizer.next(out, 0);
-            }
-
-            @Override
-            public boolean marker() {
-                return packetizer.marker();
-            }
-        });
-        Path received = dir.resolve("gst.h265");
-        tools.run("timeout", "30", "gst-launch-1.0", "-q", "filesrc", "location=" + rtp, "!",
-                "application/x-rtp-stream,media=video,clock-rate=90000,encoding-name=H265,payload=96", "!",
-                "rtpstreamdepay", "!", "rtph265depay", "!", "h265parse", "!",
-                "video/x-h265,stream-format=byte-stream", "!", "filesink", "location=" + received);
+        Path rtp = packetizeAll(source, AccessUnitSplitter.forH265(), packetizer);
+        Path received = gstreamerDepacketized(rtp, "h265");
 
         assertEquals(FRAMES, tools.countFrames(received));
         assertEquals(tools.frameMd5(source), tools.frameMd5(received), "the same pictures decode");
@@ -174,20 +113,31 @@ class GStreamerInteropTest {
     }
 
     /** The H.264 / H.265 packetizer calls used here. */
-    private interface Packetizer {
-        int setAccessUnit(byte[] au, int offset, int length);
-
-        boolean hasNext();
-
-        int next(byte[] out);
-
-        boolean marker();
-    }
-
     private final byte[] out = new byte[1 << 20];
 
+    /** GStreamer's payloader for {@code codec} ("h264" or "h265") packetizes the file; returns its packets. */
+    private List<RtpStreamFile.Packet> gstreamerPacketized(Path source, String codec) throws Exception {
+        Path rtp = dir.resolve("gst-" + codec + ".rtpstream");
+        tools.run("timeout", "30", "gst-launch-1.0", "-q", "filesrc", "location=" + source, "!", codec + "parse", "!",
+                "video/x-" + codec + ",stream-format=byte-stream,alignment=au", "!", "rtp" + codec + "pay",
+                "mtu=" + MTU, "pt=96", "aggregate-mode=zero-latency", "!", "rtpstreampay", "!", "filesink",
+                "location=" + rtp);
+        return RtpStreamFile.parse(Files.readAllBytes(rtp));
+    }
+
+    /** GStreamer's depayloader for {@code codec} ("h264" or "h265") turns our RTP file back into Annex-B. */
+    private Path gstreamerDepacketized(Path rtp, String codec) throws Exception {
+        Path received = dir.resolve("gst." + codec);
+        tools.run("timeout", "30", "gst-launch-1.0", "-q", "filesrc", "location=" + rtp, "!",
+                "application/x-rtp-stream,media=video,clock-rate=90000,encoding-name=" + codec.toUpperCase(Locale.ROOT)
+                        + ",payload=96", "!",
+                "rtpstreamdepay", "!", "rtp" + codec + "depay", "!", codec + "parse", "!",
+                "video/x-" + codec + ",stream-format=byte-stream", "!", "filesink", "location=" + received);
+        return received;
+    }
+
     /** Splits the file into access units, packetizes each at 30 fps timestamps, writes an RFC 4571 file. */
-    private Path packetizeAll(Path source, AccessUnitSplitter splitter, Packetizer packetizer) throws Exception {
+    private Path packetizeAll(Path source, AccessUnitSplitter splitter, AnnexBPacketizer packetizer) throws Exception {
         byte[] stream = Files.readAllBytes(source);
         RtpStreamFile file = new RtpStreamFile();
         byte[] payload = new byte[MTU];
@@ -199,7 +149,7 @@ class GStreamerInteropTest {
             int auEnd = end < 0 ? stream.length : end;
             assertTrue(packetizer.setAccessUnit(stream, at, auEnd - at) > 0, "access unit " + frames);
             while (packetizer.hasNext()) {
-                int n = packetizer.next(payload);
+                int n = packetizer.next(payload, 0);
                 file.add(96, sequence++ & 0xFFFF, frames * 3000, packetizer.marker(), payload, 0, n);
             }
             frames++;
@@ -217,12 +167,12 @@ class GStreamerInteropTest {
 
     /** Depacketizes every packet into one Annex-B file, counting packet types and checking markers. */
     private Path depacketizeAll(List<RtpStreamFile.Packet> packets, Map<Integer, Integer> packetTypes, String name,
-            PacketFunction depacketize, PacketFunction packetType) throws Exception {
+            AnnexBDepacketizer depacketizer, PacketFunction packetType) throws Exception {
         ByteArrayOutputStream annexB = new ByteArrayOutputStream();
         int markers = 0;
         for (RtpStreamFile.Packet p : packets) {
             packetTypes.merge(packetType.apply(p), 1, Integer::sum);
-            int n = depacketize.apply(p);
+            int n = depacketizer.depacketize(p.sequenceNumber(), p.payload(), 0, p.payload().length, out, 0);
             assertTrue(n >= 0, "packet " + p.sequenceNumber() + ": " + PayloadErrors.name(n));
             annexB.write(out, 0, n);
             markers += p.marker() ? 1 : 0;

@@ -204,32 +204,11 @@ class H265PayloadTest {
 
     @Test
     void hostileBytes_neverThrowAndOnlyReturnKnownCodes() {
-        long seed = 0xBAD_265L;
-        SplittableRandom random = new SplittableRandom(seed);
-        H265Depacketizer d = new H265Depacketizer(4096);
-        byte[] payload = new byte[300];
-        byte[] sink = new byte[8192];
-        int sequence = 0;
-        int accepted = 0;
-        for (int i = 0; i < 200_000; i++) {
-            int length = random.nextInt(payload.length + 1);
-            for (int j = 0; j < length; j++) {
-                payload[j] = (byte) random.nextInt(256);
-            }
+        NalUnits.assertSurvivesHostilePayloads(new H265Depacketizer(4096), 0xBAD_265L, (random, payload, length) -> {
             if (length > 1 && random.nextBoolean()) {
                 payload[0] = (byte) ((random.nextBoolean() ? AP : FU) << 1);
                 payload[1] = (byte) (1 + random.nextInt(7));
             }
-            sequence += random.nextInt(10) == 0 ? random.nextInt(5) : 1;
-            int outOffset = random.nextInt(sink.length);
-            int result = d.depacketize(sequence, payload, 0, length, sink, outOffset);
-            String context = "seed=" + seed + " iteration=" + i;
-            assertFalse(PayloadErrors.name(result).startsWith("UNKNOWN"), context + ": " + result);
-            assertTrue(result <= sink.length - outOffset, context);
-            if (result > 0) {
-                accepted++;
-            }
-        }
-        assertTrue(accepted > 1000, "enough valid packets exercised the writing paths: " + accepted);
+        });
     }
 }

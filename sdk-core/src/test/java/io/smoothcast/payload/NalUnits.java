@@ -1,11 +1,17 @@
 package io.smoothcast.payload;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Test fixture: builds H.264 / H.265 NAL units, Annex-B access units and RTP payloads. */
+/**
+ * Test fixture: builds H.264 / H.265 NAL units, Annex-B access units and RTP payloads, and runs
+ * either codec's packetizer or depacketizer the same way.
+ */
 final class NalUnits {
 
     private NalUnits() {
@@ -102,8 +108,11 @@ final class NalUnits {
     record Packet(byte[] payload, boolean marker) {
     }
 
-    /** Runs an H.264 packetizer over one access unit and records every payload. */
-    static List<Packet> packetize(H264Packetizer packetizer, byte[] accessUnit) {
+    /**
+     * Runs an H.264 or H.265 packetizer over one access unit and records every payload; payloads
+     * are written at a nonzero offset, as behind an RTP header.
+     */
+    static List<Packet> packetize(AnnexBPacketizer packetizer, byte[] accessUnit) {
         int nals = packetizer.setAccessUnit(accessUnit, 0, accessUnit.length);
         if (nals <= 0) {
             throw new AssertionError("setAccessUnit returned " + PayloadErrors.name(nals));
@@ -119,20 +128,38 @@ final class NalUnits {
         return packets;
     }
 
-    /** Runs an H.265 packetizer over one access unit and records every payload. */
-    static List<Packet> packetize(H265Packetizer packetizer, byte[] accessUnit) {
-        int nals = packetizer.setAccessUnit(accessUnit, 0, accessUnit.length);
-        if (nals <= 0) {
-            throw new AssertionError("setAccessUnit returned " + PayloadErrors.name(nals));
+    /** Rewrites some random payloads towards the packet types whose parsing is worth hitting. */
+    interface Bias {
+        void apply(SplittableRandom random, byte[] payload, int length);
+    }
+
+    /**
+     * Feeds an H.264 or H.265 depacketizer 200,000 random payloads (with sequence gaps and random
+     * output offsets) and checks that it never throws, only returns known codes, never claims to
+     * write past the output, and accepts enough of them to exercise the writing paths.
+     */
+    static void assertSurvivesHostilePayloads(AnnexBDepacketizer d, long seed, Bias bias) {
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] payload = new byte[300];
+        byte[] sink = new byte[8192];
+        int sequence = 0;
+        int accepted = 0;
+        for (int i = 0; i < 200_000; i++) {
+            int length = random.nextInt(payload.length + 1);
+            for (int j = 0; j < length; j++) {
+                payload[j] = (byte) random.nextInt(256);
+            }
+            bias.apply(random, payload, length);
+            sequence += random.nextInt(10) == 0 ? random.nextInt(5) : 1;
+            int outOffset = random.nextInt(sink.length);
+            int result = d.depacketize(sequence, payload, 0, length, sink, outOffset);
+            String context = "seed=" + seed + " iteration=" + i;
+            assertFalse(PayloadErrors.name(result).startsWith("UNKNOWN"), context + ": " + result);
+            assertTrue(result <= sink.length - outOffset, context);
+            if (result > 0) {
+                accepted++;
+            }
         }
-        List<Packet> packets = new ArrayList<>();
-        byte[] scratch = new byte[packetizer.maxPayloadBytes()];
-        while (packetizer.hasNext()) {
-            int length = packetizer.next(scratch, 0);
-            byte[] payload = new byte[length];
-            System.arraycopy(scratch, 0, payload, 0, length);
-            packets.add(new Packet(payload, packetizer.marker()));
-        }
-        return packets;
+        assertTrue(accepted > 1000, "enough valid packets exercised the writing paths: " + accepted);
     }
 }

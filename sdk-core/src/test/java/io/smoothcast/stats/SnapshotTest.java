@@ -52,6 +52,16 @@ class SnapshotTest {
     }
 
     @Test
+    void streamIdentity_isCheckedTheSameInBothDirections() {
+        assertMessage("endpointId", () -> ReceiveStreamStats.builder("s").endpointId(null).build());
+        assertMessage("nodeId", () -> SendStreamStats.builder("s").nodeId(null).build());
+        assertMessage("region", () -> ReceiveStreamStats.builder("s").region(null).build());
+        assertMessage("region", () -> SendStreamStats.builder("s").region(null).build());
+        assertMessage("ssrc", () -> ReceiveStreamStats.builder("s").ssrc(-2).build());
+        assertMessage("streamId", () -> SendStreamStats.builder(""));
+    }
+
+    @Test
     void nodeStats_sumsViewersAndIsImmutable() {
         NodeStats n = NodeStats.builder("n1").region("ap").viewers("b", 3).viewers("a", 4).build();
         assertEquals(7, n.concurrentViewers());

@@ -86,7 +86,8 @@ import org.slf4j.LoggerFactory;
  * dropped, the later frames of its track (simulcast layer) are dropped too until a keyframe,
  * which the broadcaster asks for through {@link BroadcasterListener#onKeyframeRequested} (at most
  * once per 200 ms, and again every second while the track still waits and no keyframe was handed
- * in since). A frame the pacer has no room for is dropped whole the same way. Audio frames are
+ * in since; a viewer's request or a resume's counts as the last request, and nothing is asked
+ * while not connected). A frame the pacer has no room for is dropped whole the same way. Audio frames are
  * dropped alone; messages ({@link #sendMessage}) never. RTP
  * sequence numbers stay contiguous, so viewers do not ask for what was never sent. Counted in
  * {@link BroadcasterStats#framesDroppedStale()}, {@link BroadcasterStats#framesDroppedPacerFull()} and

@@ -31,7 +31,9 @@ public interface BroadcasterListener {
      * had waited longer than {@link Broadcaster.Builder#maxSendDelay}, or the pacer had no room
      * for it) and skips the track's later frames until a keyframe: encode the next frame as one.
      * The broadcaster repeats its own request every second while the track still waits and no
-     * keyframe was handed in since, so a missed call costs at most a second of frozen video.
+     * keyframe was handed in since, so a missed call costs at most a second of frozen video; the
+     * second counts from the last call of any cause, and the repeat pauses while the broadcaster
+     * is not connected (the resume calls this anyway).
      */
     default void onKeyframeRequested() {
     }

@@ -11,12 +11,14 @@ import io.smoothcast.stats.NodeSwitchCounts;
  * {@code framesSent}, {@code framesDroppedNotConnected}, {@code framesDroppedStale},
  * {@code videoFramesSkippedToKeyframe}, {@code framesDroppedPacerFull} or
  * {@link Broadcaster#encryptionStats()}'s frames that could not be sealed; frames still in the
- * send queue or the pacer are in none yet.
+ * send queue or the pacer are in none yet, and in {@code framesDroppedNotConnected} once
+ * {@link Broadcaster#close()} has dropped them.
  *
  * @param framesSent frames that left the broadcaster: counted when their first packet leaves the
  *     pacer for the socket (a frame is sent whole or dropped whole)
  * @param framesRejected frames refused by {@code send} because the queue was full
- * @param framesDroppedNotConnected frames dropped because the broadcaster was not connected yet
+ * @param framesDroppedNotConnected frames dropped because the broadcaster was not connected (yet,
+ *     or during an outage), or was closed with them still queued (no packet of theirs sent)
  * @param packetsSent RTP packets sent
  * @param bytesSent RTP bytes sent (headers included)
  * @param keyframeRequests keyframe requests received from the node
@@ -69,6 +71,17 @@ public record BroadcasterStats(long framesSent, long framesRejected, long frames
         long tailProbesSent, long staleControlIgnored, long mediaTargetBitrateBps,
         long retransmissionsOverBudget, long sendDelayMaxMs, long framesDroppedStale,
         long videoFramesSkippedToKeyframe, long framesDroppedPacerFull, NodeSwitchCounts nodeSwitches) {
+
+    /**
+     * Frames dropped because the broadcaster could not send them in time: {@code framesDroppedStale
+     * + framesDroppedPacerFull + videoFramesSkippedToKeyframe}. This is what {@code OpsMonitor}
+     * reports as {@code SendStreamStats.framesDroppedBacklog}.
+     *
+     * @return the sum, cumulative since start
+     */
+    public long framesDroppedBacklog() {
+        return framesDroppedStale + framesDroppedPacerFull + videoFramesSkippedToKeyframe;
+    }
 
     /**
      * @param reason why the client moved; not null

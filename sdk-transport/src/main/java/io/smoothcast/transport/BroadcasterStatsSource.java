@@ -56,7 +56,7 @@ final class BroadcasterStatsSource {
                 .nodeSwitches(totals.nodeSwitches())
                 .audioOnly(engine != null && engine.counters().get(BroadcasterEngine.AUDIO_ONLY) != 0)
                 .sendDelayMaxMs(totals.sendDelayMaxMs())
-                .framesDroppedStale(totals.framesDroppedStale() + totals.videoFramesSkippedToKeyframe());
+                .framesDroppedBacklog(totals.framesDroppedBacklog());
         return sampler.sample(counters, nowNs);
     }
 

@@ -1,5 +1,7 @@
 package io.smoothcast.jitter.internal;
 
+import java.util.Arrays;
+
 /**
  * A histogram of relative packet delays with exponential forgetting, from which a quantile gives
  * the playout delay that covers that fraction of recent packets (the NetEq approach).
@@ -90,7 +92,15 @@ public final class DelayHistogram {
         return weights.length * bucketWidthNs;
     }
 
-    /** @return how many samples were added since construction */
+    /** Forgets every sample, as if just constructed; allocates nothing. */
+    public void clear() {
+        Arrays.fill(weights, 0.0);
+        nextWeight = 1.0;
+        totalWeight = 0;
+        samples = 0;
+    }
+
+    /** @return how many samples were added since construction or the last {@link #clear} */
     public long samples() {
         return samples;
     }

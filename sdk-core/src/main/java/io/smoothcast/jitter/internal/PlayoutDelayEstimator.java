@@ -177,6 +177,22 @@ public final class PlayoutDelayEstimator {
         return Math.max(minDelayNs, Math.min(maxDelayNs, delayNs));
     }
 
+    /**
+     * Forgets the path: the next packet starts the estimate as the first one did (its transit
+     * the base, the initial delay, an empty delay history and jitter). For packets that now come
+     * over another path, whose delays the old path's say nothing about: without this, a move from
+     * a slow path to a fast one kept the slow path's offset, lowered at the rate limit only, and
+     * its delay history for as long as the forget factor takes. The round trip set is kept.
+     */
+    public void restart() {
+        started = false;
+        jitterNsTimes16 = 0;
+        quantileNs = 0;
+        if (adaptive) {
+            histogram.clear();
+        }
+    }
+
     /** @return the lowest transit of the current and previous window, in nanoseconds */
     public long baseTransitNs() {
         return Math.min(currentWindowMinNs, previousWindowMinNs);

@@ -48,8 +48,9 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_stream_send_bytes_per_second, _target_bytes_per_second</td><td>gauge</td><td>broadcaster side</td></tr>
  *   <tr><td>smoothcast_stream_send_delay_max_seconds</td><td>gauge</td><td>the broadcaster's own send
  *       backlog (longest over the stream's broadcasters)</td></tr>
- *   <tr><td>smoothcast_stream_stale_frames_dropped_total</td><td>counter</td><td>frames the broadcaster
- *       dropped for their age, and video frames behind them</td></tr>
+ *   <tr><td>smoothcast_stream_backlog_frames_dropped_total</td><td>counter</td><td>frames the broadcaster
+ *       dropped because it could not send them in time (older than its send-delay limit, or no
+ *       room in its pacer), and video frames behind them</td></tr>
  *   <tr><td>smoothcast_node_viewers (node, region, stream)</td><td>gauge</td><td>concurrent viewers</td></tr>
  *   <tr><td>smoothcast_node_received_packets_total, _sent_packets_total, _dropped_packets_total (node, region)</td>
  *       <td>counter</td><td>relay traffic</td></tr>
@@ -135,9 +136,9 @@ public final class OpsMetrics {
         out.add(gauge("smoothcast_stream_send_delay_max_seconds",
                 "Longest wait of a frame in the broadcaster (send queue and pacer) over the last 1-2 s.",
                 tx, l -> max(SendStreamStats::sendDelayMaxMs).applyAsDouble(l) / 1000));
-        out.add(counter("smoothcast_stream_stale_frames_dropped_total",
-                "Frames the broadcaster dropped for waiting longer than its send-delay limit, and video behind them.",
-                tx, sum(SendStreamStats::framesDroppedStale)));
+        out.add(counter("smoothcast_stream_backlog_frames_dropped_total",
+                "Frames the broadcaster dropped as too old for its send-delay limit or for a full pacer, and video behind them.",
+                tx, sum(SendStreamStats::framesDroppedBacklog)));
         nodeFamilies(snapshot.nodes(), out);
         out.add(alerts(snapshot.activeAlerts()));
         return out;

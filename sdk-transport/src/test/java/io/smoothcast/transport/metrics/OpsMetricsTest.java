@@ -40,7 +40,7 @@ class OpsMetricsTest {
                 .roundTripTimeMs(Double.NaN).stallRate(0.0).totalFreezesDurationMs(0).freezeCount(0).build();
         SendStreamStats tx = SendStreamStats.builder("match").endpointId("cam").nodeId("fra").region("eu")
                 .packetsSent(2000).bytesSent(2_400_000).targetBitrateBps(2_500_000).bitrateOutBps(2_400_000)
-                .roundTripTimeMs(40).sendDelayMaxMs(450).framesDroppedStale(12)
+                .roundTripTimeMs(40).sendDelayMaxMs(450).framesDroppedBacklog(12)
                 .nodeSwitches(new NodeSwitchCounts(3, 0, 0)).build();
         NodeStats node = NodeStats.builder("fra").region("eu").viewers("match", 2).viewers("quiz \"2\"", 0)
                 .packetsReceived(2100).packetsSent(4000).packetsDropped(3).bitrateInBps(2_400_000)
@@ -106,7 +106,7 @@ class OpsMetricsTest {
         assertEquals(250_000.0, m.get("smoothcast_stream_receive_bytes_per_second{" + where + "}"), 1e-6);
         assertEquals(312_500.0, m.get("smoothcast_stream_target_bytes_per_second{" + where + "}"), 1e-6);
         assertEquals(0.45, m.get("smoothcast_stream_send_delay_max_seconds{" + where + "}"), 1e-9);
-        assertEquals(12.0, m.get("smoothcast_stream_stale_frames_dropped_total{" + where + "}"));
+        assertEquals(12.0, m.get("smoothcast_stream_backlog_frames_dropped_total{" + where + "}"));
         assertEquals(3.0, m.get("smoothcast_stream_quality_level{direction=receive," + where + "}"));
         assertEquals(1.0, m.get("smoothcast_stream_quality_level{direction=send," + where + "}"));
         assertEquals(2.0, m.get("smoothcast_node_viewers{node=fra,region=eu,stream=match,}"));

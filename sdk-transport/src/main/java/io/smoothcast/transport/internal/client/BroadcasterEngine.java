@@ -66,7 +66,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * {@link #FRAMES_DROPPED_PACER_FULL} or the sealer's failures, once its packets have left.
      */
     public static final int FRAMES_SENT = 0;
-    /** Frames dropped because the broadcaster was not connected. */
+    /**
+     * Frames dropped because the broadcaster was not connected, including those still queued
+     * (in the application's queue or the pacer, no packet of theirs sent) when it was closed.
+     */
     public static final int FRAMES_DROPPED_NOT_CONNECTED = 1;
     /** RTP packets sent. */
     public static final int PACKETS_SENT = 2;
@@ -302,10 +305,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * NACK for packets that were never sent.
      */
     private final int[] droppedPackets;
-    /** When this engine last asked the application for a keyframe after dropping video. */
+    /** When the application was last asked for a keyframe, for any reason ({@link #askForKeyframe}). */
     private long staleKeyframeRequestNs;
     private boolean staleKeyframeRequested;
-    /** A request held back by {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS}, raised on a later tick. */
+    /**
+     * A request held back by {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS} or while not connected,
+     * raised on a later tick if still needed.
+     */
     private boolean staleKeyframeRequestPending;
     /** Time from {@code send()} to each original packet leaving; published as {@link #SEND_DELAY_MAX_NS}. */
     private final WindowedMax sendDelay = new WindowedMax(SEND_DELAY_WINDOW_NS);
@@ -852,7 +858,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                     && pli.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK
                     && isOwnSsrc(pli.mediaSsrc())) {
                 counters.increment(KEYFRAME_REQUESTS);
-                listener.onKeyframeRequested();
+                askForKeyframe(nowNs);
             } else if (rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
                     && rtcp.format() == RtcpPacketType.FMT_GENERIC_NACK
                     && nack.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
@@ -908,23 +914,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                 } else if (skipsToKeyframeAtDrain(frame.trackIndex(), frame.keyframe())) {
                     // an earlier frame of its track found the pacer full: it refers to that one
                 } else {
-                    int i = frame.trackIndex();
+                    // null: could not be sealed (counted by the sealer), never sent in clear
                     ByteBuf data = sealer == null ? frame.data() : sealer.seal(frame.data());
-                    int packets = data == null ? 0 : FramePacketizer.packetCount(data.readableBytes());
-                    if (data == null) {
-                        // could not be sealed (counted by the sealer), never sent in clear
-                    } else if (!pacerHasRoom(i, packets)) {
-                        dropForFullPacer(i, packets, nowNs);
-                    } else {
-                        currentTrackIndex = i;
-                        currentQueuedNs = frame.queuedNs();
-                        currentFrame = frameNumbers[i]++;
-                        currentKeyframe = frame.keyframe();
-                        keyframeQueuedSinceRequest[i] |= frame.keyframe();
-                        packetizers[i].packetize(data, rtpTimestamp(i, frame.captureTimeNs()), frame.captureTimeNtp(),
-                                frame.keyframe(), out.allocator(), sink);
-                        queued = true;
-                    }
+                    queued |= data != null && queueFrame(frame, data, nowNs);
                 }
             } finally {
                 frame.data().release();
@@ -933,6 +925,30 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         if (queued) {
             sendDue(nowNs);
         }
+    }
+
+    /**
+     * Packetizes a frame into the pacer, or drops it whole if the pacer has no room for all its
+     * packets.
+     *
+     * @param data the frame's bytes, sealed if encryption is on
+     * @return whether it was queued
+     */
+    private boolean queueFrame(OutgoingFrame frame, ByteBuf data, long nowNs) {
+        int i = frame.trackIndex();
+        int packets = FramePacketizer.packetCount(data.readableBytes());
+        if (!pacerHasRoom(i, packets)) {
+            dropForFullPacer(i, packets, nowNs);
+            return false;
+        }
+        currentTrackIndex = i;
+        currentQueuedNs = frame.queuedNs();
+        currentFrame = frameNumbers[i]++;
+        currentKeyframe = frame.keyframe();
+        keyframeQueuedSinceRequest[i] |= frame.keyframe();
+        packetizers[i].packetize(data, rtpTimestamp(i, frame.captureTimeNs()), frame.captureTimeNtp(),
+                frame.keyframe(), out.allocator(), sink);
+        return true;
     }
 
     /**
@@ -1012,16 +1028,34 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         return true;
     }
 
-    /** Asks the application for a keyframe, at most once per {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS}. */
+    /**
+     * Asks the application for a keyframe, at most once per {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS}
+     * since the last request of any source. While not connected the request is held back (the
+     * frames are dropped as not connected, so a keyframe now would be spent on nobody): the
+     * resume asks for one anyway ({@link #onNodeAccepted}), and a later tick raises it if the
+     * connection came back without that.
+     */
     private void requestKeyframe(long nowNs) {
-        if (staleKeyframeRequested && nowNs - staleKeyframeRequestNs < STALE_KEYFRAME_REQUEST_INTERVAL_NS) {
+        if (!supervisor.isConnected()
+                || staleKeyframeRequested && nowNs - staleKeyframeRequestNs < STALE_KEYFRAME_REQUEST_INTERVAL_NS) {
             staleKeyframeRequestPending = true;
             return;
         }
+        Arrays.fill(keyframeQueuedSinceRequest, false);
+        askForKeyframe(nowNs);
+    }
+
+    /**
+     * Asks the application for a keyframe at once: the node relayed a viewer's request, or the
+     * stream resumed on a node whose viewers need a decodable start, or {@link #requestKeyframe}.
+     * Every source counts as this engine's request: its own repeat ({@link #KEYFRAME_REQUEST_REPEAT_NS})
+     * and held-back request wait from here, so the encoder is not asked twice within moments.
+     * A keyframe already on its way ({@link #keyframeQueuedSinceRequest}) still answers it.
+     */
+    private void askForKeyframe(long nowNs) {
         staleKeyframeRequested = true;
         staleKeyframeRequestNs = nowNs;
         staleKeyframeRequestPending = false;
-        Arrays.fill(keyframeQueuedSinceRequest, false);
         listener.onKeyframeRequested();
     }
 
@@ -1088,8 +1122,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         }
         // A request held back by the 200 ms interval, or the repeat of one the application may
         // have missed: raised only if still needed (no keyframe has ended the wait or is on its way).
-        if (staleKeyframeRequestPending
-                || staleKeyframeRequested && nowNs - staleKeyframeRequestNs >= KEYFRAME_REQUEST_REPEAT_NS) {
+        // Paused while not connected: the frames are dropped as not connected until the resume,
+        // which asks for a keyframe itself.
+        if (supervisor.isConnected() && (staleKeyframeRequestPending
+                || staleKeyframeRequested && nowNs - staleKeyframeRequestNs >= KEYFRAME_REQUEST_REPEAT_NS)) {
             staleKeyframeRequestPending = false;
             if (waitsForKeyframe()) {
                 requestKeyframe(nowNs);
@@ -1098,18 +1134,31 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         probeQuietTails(nowNs);
     }
 
-    /** Says goodbye to the node and releases any frames still queued. */
+    /**
+     * Says goodbye to the node and releases any frames still queued, counting them in
+     * {@link #FRAMES_DROPPED_NOT_CONNECTED} (a frame part of which has left is counted already).
+     */
     public void close(long nowNs) {
         supervisor.leave(nowNs);
         OutgoingFrame frame;
         while ((frame = frames.poll()) != null) {
+            counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
             frame.data().release();
         }
-        for (int i = 0; i < PACED_RING; i++) {
-            if (pacedPackets[i] != null) {
-                pacedPackets[i].release();
-                pacedPackets[i] = null;
+        // In handle order: a track's packets, hence its frames, are queued in order, so each
+        // frame not yet counted shows up as a change of frame number within its track.
+        for (long handle = nextHandle - PACED_RING; handle < nextHandle; handle++) {
+            int slot = (int) (handle & (PACED_RING - 1));
+            if (pacedPackets[slot] == null) {
+                continue;
             }
+            int trackIndex = pacedTracks[slot];
+            if (trackIndex >= 0 && pacedFrames[slot] != leavingFrames[trackIndex]) {
+                leavingFrames[trackIndex] = pacedFrames[slot];
+                counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
+            }
+            pacedPackets[slot].release();
+            pacedPackets[slot] = null;
         }
         for (RetransmissionCache cache : sentPackets) {
             cache.clear();
@@ -1128,7 +1177,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     public void onNodeAccepted(InetSocketAddress node, ControlMessage reply, boolean resumed, long nowNs) {
         if (resumed || supervisor.connectedCount() > 1) {
             // The new node's viewers need a decodable start.
-            listener.onKeyframeRequested();
+            askForKeyframe(nowNs);
         }
     }
 

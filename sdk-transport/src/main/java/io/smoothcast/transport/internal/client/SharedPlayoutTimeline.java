@@ -106,6 +106,15 @@ public final class SharedPlayoutTimeline {
     }
 
     /**
+     * The packets now come over another path (the viewer moved to another node): the next one
+     * starts the delay estimate afresh, as {@link SpscJitterBuffer#restartDelayEstimate} does for
+     * the layers' buffers. I/O thread only.
+     */
+    public void restartDelayEstimate() {
+        estimator = newEstimator();
+    }
+
+    /**
      * Sets the round trip to the node, added to the adaptive delay as retransmission headroom.
      * I/O thread only.
      *

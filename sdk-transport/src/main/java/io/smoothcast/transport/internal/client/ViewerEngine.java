@@ -175,6 +175,12 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     private volatile ReceiveTrack[] tracks = NO_TRACKS;
     /** The nodes carrying the viewer, primary first; replaced as a whole on a change (any thread reads). */
     private volatile List<InetSocketAddress> carryingNodes = List.of();
+    /**
+     * The nodes whose paths the playout delay estimates describe: those that carried the viewer
+     * last, kept while none does; empty before the first. In redundant mode the estimates span
+     * both legs' paths, or the one leg left. I/O thread only.
+     */
+    private List<InetSocketAddress> delayPathNodes = List.of();
     /** Set when the viewer moved to a node: the next tick asks for a keyframe on every video track. */
     private boolean keyframeWanted;
 
@@ -276,6 +282,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 nodes[i] = supervisor.connected(i);
             }
             carryingNodes = List.of(nodes);
+            if (n > 0) {
+                delayPathNodes = carryingNodes;
+            }
         }
     }
 
@@ -729,6 +738,20 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     public void onNodeAccepted(InetSocketAddress node, ControlMessage reply, boolean resumed, long nowNs) {
         if (resumed) {
             keyframeWanted = true;
+        }
+        // Not refreshed yet: the nodes that carried the viewer before this one. A leg joining a
+        // redundant viewer beside another adds a path to those the estimates span (they learn it
+        // as it comes); a resume on the one node they describe is no move.
+        List<InetSocketAddress> before = delayPathNodes;
+        boolean samePath = before.size() == 1 && before.get(0).equals(node);
+        if (supervisor.connectedCount() == 1 && !before.isEmpty() && !samePath) {
+            // The stream now comes over another path: the old one's playout delay (up to the
+            // buffers' 1 s maximum after a lossy, queued path) would otherwise hold back the
+            // resume by as much and fade at 100 ms per second only (NodeSwitchIT, session 14).
+            for (ReceiveTrack t : tracks) {
+                t.buffer().restartDelayEstimate();
+            }
+            timeline.restartDelayEstimate();
         }
         if (reply instanceof ControlMessage.SubscribeAck ack) {
             announce(ack.tracks(), nowNs);

@@ -10,6 +10,7 @@ import io.smoothcast.cc.CongestionController;
 import io.smoothcast.cc.Pacer;
 import io.smoothcast.rtp.NackWriter;
 import io.smoothcast.rtp.NtpTime;
+import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
@@ -68,6 +69,8 @@ class BroadcasterSendDelayLimitTest {
     private final List<RtpPacketView> audioSent = new ArrayList<>();
     private final List<RtpPacketView> dataSent = new ArrayList<>();
     private final List<RtpPacketView> videoRtxSent = new ArrayList<>();
+    /** Whether the test's node answers the engine's control requests (keepalives, joins). */
+    private boolean nodeAlive = true;
 
     /** An engine on 400 kbps whose pacer is {@code pacer}. */
     private BroadcasterEngine newEngine(Pacer pacer) {
@@ -165,12 +168,18 @@ class BroadcasterSendDelayLimitTest {
     private void collect() {
         for (RecordingSender.Sent sent : out.drain()) {
             DatagramKind kind = DatagramKind.classify(Unpooled.wrappedBuffer(sent.bytes()));
-            if (kind == DatagramKind.CONTROL
-                    && ControlCodec.decode(Unpooled.wrappedBuffer(sent.bytes())).message()
-                            instanceof ControlMessage.Keepalive keepalive) {
-                out.sent.add(sent);
-                receive(out.replyToLast(new ControlMessage.KeepaliveAck(keepalive.sequence())));
-                out.sent.clear();
+            if (kind == DatagramKind.CONTROL && nodeAlive) {
+                ControlMessage request = ControlCodec.decode(Unpooled.wrappedBuffer(sent.bytes())).message();
+                ControlMessage reply = request instanceof ControlMessage.Keepalive keepalive
+                        ? new ControlMessage.KeepaliveAck(keepalive.sequence())
+                        : request instanceof ControlMessage.Hello ? new ControlMessage.HelloAck(1, 500, 5000, 9)
+                        : request instanceof ControlMessage.Publish ? new ControlMessage.PublishAck("show")
+                        : null;
+                if (reply != null) {
+                    out.sent.add(sent);
+                    receive(out.replyToLast(reply));
+                    out.sent.clear();
+                }
             }
             if (kind != DatagramKind.RTP) {
                 continue;
@@ -408,6 +417,31 @@ class BroadcasterSendDelayLimitTest {
         assertEquals(framesOnTheWire, sent, "framesSent: the frames that left");
     }
 
+    @Test
+    void frameCounters_addUpToTheFramesHandedIn_afterCloseWithFramesStillQueued() {
+        engine = newEngine(smallPacer());
+        engine.limitSendDelay(LIMIT_NS);
+        ticking = true;
+        connect();
+        run(8_333, 2_000, true); // the pacer holds a backlog
+        queue(VIDEO_TRACK, 833, false); // and the application's queue some frames, never drained
+        queue(AUDIO_TRACK, 160, false);
+        queue(DATA_TRACK, 100, false);
+        assertTrue(engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL) > 0, "the pacer was full");
+        engine.close(nowNs);
+
+        long sent = engine.counters().get(BroadcasterEngine.FRAMES_SENT);
+        long notConnected = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_NOT_CONNECTED);
+        long stale = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE);
+        long skipped = engine.counters().get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME);
+        long pacerFull = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL);
+        String counts = "sent " + sent + ", not connected or closed " + notConnected + ", stale " + stale
+                + ", skipped " + skipped + ", pacer full " + pacerFull;
+        int handedIn = 2_000 / 33 + 1 + 2_000 / 20 + 2_000 / 100 + 3;
+        assertEquals(handedIn, sent + notConnected + stale + skipped + pacerFull, counts);
+        assertTrue(notConnected > 3, "frames in the pacer and the queue counted at close: " + counts);
+    }
+
     /** Hands in a video frame of 833 bytes and lets the I/O thread run for {@code ms}. */
     private void sendVideo(boolean keyframe, long ms) {
         sendVideo(keyframe, 833, ms);
@@ -606,5 +640,79 @@ class BroadcasterSendDelayLimitTest {
                     Arrays.copyOfRange(r, rtx.payloadOffset() + 2, rtx.payloadOffset() + rtx.payloadLength()),
                     "RTX " + i + " carries the packet sent under that number");
         }
+    }
+    /** A viewer's keyframe request, relayed by the node as a PLI for the video track. */
+    private void pliFromTheNode() {
+        byte[] pli = new byte[12];
+        RtcpWriter.writePli(pli, 0, 12, 9, VIDEO.ssrc());
+        receive(pli);
+    }
+
+    @Test
+    void viewersPliCallsTheApplication_andCountsAsARequest_theRepeatWaits1sFromIt() {
+        engine.limitSendDelay(50 * MS);
+        connect();
+        sendVideo(true, 10);
+        staleVideoFrame();
+        assertEquals(1, keyframeRequests, "asked at once");
+        runIgnoringRequests(800, -1);
+        pliFromTheNode();
+        assertEquals(2, keyframeRequests, "the viewer's request reaches the application at once");
+        long pliNs = nowNs;
+        runIgnoringRequests(980, -1);
+        assertEquals(2, keyframeRequests, "no repeat within 1 s of the PLI's call, at "
+                + (nowNs - pliNs) / MS + " ms after it");
+        runIgnoringRequests(40, -1);
+        assertEquals(3, keyframeRequests, "repeated 1 s after the PLI's call: the track still waits");
+    }
+
+    @Test
+    void staleDropJustAfterAPli_itsRequestIsHeldBack200msFromThePli_notRaisedOnceTheKeyframeIsOnItsWay() {
+        engine.limitSendDelay(50 * MS);
+        connect();
+        sendVideo(true, 10);
+        pliFromTheNode();
+        assertEquals(1, keyframeRequests);
+        staleVideoFrame(); // 60 ms after the PLI's call
+        assertEquals(1, keyframeRequests, "held back: the application was asked 60 ms ago");
+        sendVideo(true, 10); // the answer to the PLI
+        for (int t = 0; t < 400; t += 10) {
+            nowNs += 10 * MS;
+            engine.onTick(nowNs);
+        }
+        assertEquals(1, keyframeRequests, "a keyframe is on its way: no second request");
+    }
+
+    @Test
+    void outage_theRepeatPauses_whileNotConnected_andResumesAfterTheResumesOwnRequest() {
+        engine.limitSendDelay(50 * MS);
+        connect();
+        sendVideo(true, 10);
+        staleVideoFrame();
+        assertEquals(1, keyframeRequests);
+        nodeAlive = false;
+        long t = 0;
+        while (engine.supervisor().isConnected()) {
+            runIgnoringRequests(10, -1);
+            assertTrue(++t < 1_000, "the failure detector drops the node");
+        }
+        int beforeOutage = keyframeRequests;
+        runIgnoringRequests(3_000, -1);
+        assertEquals(beforeOutage, keyframeRequests, "no keyframe asked for while frames are dropped as not connected");
+        assertTrue(engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_NOT_CONNECTED) > 0);
+
+        nodeAlive = true;
+        t = 0;
+        while (!engine.supervisor().isConnected()) {
+            runIgnoringRequests(10, -1);
+            assertTrue(++t < 3_000, "the broadcaster resumes on the node");
+        }
+        assertEquals(beforeOutage + 1, keyframeRequests, "the resume asks for one keyframe, once");
+        long resumedNs = nowNs;
+        runIgnoringRequests(950, -1);
+        assertEquals(beforeOutage + 1, keyframeRequests, "the repeat waits 1 s from the resume's request");
+        runIgnoringRequests(100, -1);
+        assertEquals(beforeOutage + 2, keyframeRequests,
+                "the track still waits: the repeat resumes, " + (nowNs - resumedNs) / MS + " ms after the resume");
     }
 }

@@ -68,6 +68,11 @@ class ViewerNodeSwitchTest {
         boolean reverseNextFrame;
         /** Answers to SUBSCRIBE still to lose (the node takes the SUBSCRIBE; its answer is lost). */
         int subscribeAnswersToLose;
+        /** How long the node's media takes to reach the viewer, in ns (a queue on the path); 0: at once. */
+        long transitNs;
+        /** Media on its way (with {@link #transitNs}), and when each datagram arrives. */
+        final List<byte[]> inFlight = new ArrayList<>();
+        final List<Long> arrivesAtNs = new ArrayList<>();
 
         FakeNode(InetSocketAddress address, int firstTransportSequence) {
             this.address = address;
@@ -127,8 +132,25 @@ class ViewerNodeSwitchTest {
                 if (random.nextDouble() < loss) {
                     continue;
                 }
-                deliver(mediaPacket(frame * packetsPerFrame + i + sequenceOffset, frame, i == 0,
-                        i == packetsPerFrame - 1, seq));
+                byte[] packet = mediaPacket(frame * packetsPerFrame + i + sequenceOffset, frame, i == 0,
+                        i == packetsPerFrame - 1, seq);
+                if (transitNs == 0) {
+                    deliver(packet);
+                } else {
+                    inFlight.add(packet);
+                    arrivesAtNs.add(nowNs + transitNs);
+                }
+            }
+        }
+
+        /** Delivers the media in flight whose transit has passed, while the viewer is subscribed. */
+        void deliverArrived() {
+            while (!inFlight.isEmpty() && nowNs - arrivesAtNs.get(0) >= 0) {
+                byte[] packet = inFlight.remove(0);
+                arrivesAtNs.remove(0);
+                if (subscribed && !dead) {
+                    deliver(packet);
+                }
             }
         }
 
@@ -173,6 +195,8 @@ class ViewerNodeSwitchTest {
     private long nowNs = originNs() + 1_000 * MS;
     /** The publisher's frames the playout side got from the viewer's buffers, in order. */
     private final List<Integer> played = new ArrayList<>();
+    /** When each of {@link #played} was played. */
+    private final List<Long> playedAtNs = new ArrayList<>();
 
     /** One video packet of the publisher's {@code frame}, in {@link GenericPayload}. */
     private static byte[] mediaPacket(int sequenceNumber, int frame, boolean first, boolean last, int transportSequence) {
@@ -223,6 +247,9 @@ class ViewerNodeSwitchTest {
     private void run(long ms) {
         for (long t = 0; t < ms; t += 10) {
             nowNs += 10 * MS;
+            a.deliverArrived();
+            b.deliverArrived();
+            c.deliverArrived();
             a.sendMedia();
             b.sendMedia();
             c.sendMedia();
@@ -235,7 +262,10 @@ class ViewerNodeSwitchTest {
     /** The playout thread's part: takes the frames due from every track's buffer. */
     private void play() {
         for (ReceiveTrack t : engine.tracks()) {
-            t.buffer().poll(nowNs, frame -> played.add(frame.rtpTimestamp() / TICKS_PER_FRAME));
+            t.buffer().poll(nowNs, frame -> {
+                played.add(frame.rtpTimestamp() / TICKS_PER_FRAME);
+                playedAtNs.add(nowNs);
+            });
         }
     }
 
@@ -336,6 +366,60 @@ class ViewerNodeSwitchTest {
         assertTrue(fromB.get(fromB.size() - 1) >= publisherFrame() - 11, "playing B's frames: " + fromB);
         assertSame(buffer, engine.tracks()[0].buffer(), "the stream resumed in the buffer it had");
         assertEquals(0, engine.counters().get(ViewerEngine.RETIRED_FRAMES_DROPPED));
+    }
+
+    @Test
+    void publisherLeavesASlowPath_viewerFollowsToAFastOne_andPlaysItAtThatPathsDelay_notTheOldOnes() {
+        // NodeSwitchIT's lossy ingest on a loaded host: the media reached the viewer through A
+        // 600 ms late (queues), so it played 700 ms after capture. B's path has no queue: once
+        // there, its frames play at the buffer's 100 ms, not at A's 700 ms fading by 100 ms a second.
+        a.transitNs = 600 * MS;
+        start(FailoverPolicy.builder().noPublisherTimeoutMs(1000).build());
+        run(3000);
+        int lastFromA = publisherFrame();
+        a.tracks = List.of(); // the publisher moved to B: A forwards nothing new
+        run(600); // what A had in flight still arrives, then A's news
+        a.announceTracks();
+        run(1000);
+        assertEquals(List.of("CONNECTED", "NO_PUBLISHER 7001->7002"), events);
+        int firstFromB = played.indexOf(played.stream().filter(f -> f > lastFromA).findFirst().orElseThrow());
+        assertEquals(IntStream.rangeClosed(played.get(0), lastFromA).boxed().toList(), played.subList(0, firstFromB),
+                "every frame A delivered is played");
+        long capturedNs = originNs() + played.get(firstFromB) * 10 * MS;
+        long lateNs = playedAtNs.get(firstFromB) - capturedNs;
+        assertTrue(lateNs <= 120 * MS, "B's first frame played " + lateNs / MS + " ms after capture");
+        int lastIndex = played.size() - 1;
+        long lastLateNs = playedAtNs.get(lastIndex) - (originNs() + played.get(lastIndex) * 10 * MS);
+        assertTrue(lastLateNs <= 120 * MS, "B's frames play " + lastLateNs / MS + " ms after capture");
+    }
+
+    @Test
+    void redundantViewerLeftOnTheSlowLeg_resumesOnTheFirstNode_playsAtItsPathsDelay_notTheSlowLegs() {
+        // The delay estimates describe the node(s) that last carried the viewer, not the first
+        // one it joined: after A died, B's slow path (400 ms of queue) alone fed the buffers for
+        // long enough to set their timeline; when B dies too and A takes the viewer back, that
+        // is a move to another path, as a switch is. (Quick detection and retries: after a long
+        // outage the rate limit alone would have let the delay come down meanwhile.)
+        b.transitNs = 400 * MS;
+        start(FailoverPolicy.builder().redundant(true).heartbeatIntervalMs(50).silenceFloorMs(100)
+                .latencyBudgetMs(200).backoffBaseMs(20).backoffMaxMs(50).build());
+        run(1000);
+        assertEquals(List.of(A, B), engine.carryingNodes());
+        a.dead = true;
+        run(15_000); // A's path dropped; B's alone, long enough for both base windows to forget A's
+        assertEquals(List.of(B), engine.carryingNodes());
+        b.dead = true;
+        while (!engine.carryingNodes().isEmpty()) {
+            run(10);
+        }
+        a.dead = false;
+        a.subscribed = false; // A restarted
+        int resumedAt = played.size();
+        run(1000);
+        assertEquals(List.of(A), engine.carryingNodes());
+        assertTrue(played.size() > resumedAt, "A's frames are played");
+        long lateNs = playedAtNs.get(resumedAt) - (originNs() + played.get(resumedAt) * 10 * MS);
+        assertTrue(lateNs <= 120 * MS, "A's first frame played " + lateNs / MS + " ms after capture");
     }
 
     @Test
