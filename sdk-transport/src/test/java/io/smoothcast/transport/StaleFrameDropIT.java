@@ -71,6 +71,7 @@ class StaleFrameDropIT {
                         .fromTarget(LinkModel.builder().constantCapacityBps(10_000_000L)
                                 .propagationDelayNs(TimeUnit.MILLISECONDS.toNanos(10)))
                         .build().start()) {
+            long kernelDropsBefore = KernelUdpDrops.receiveBufferErrors();
             FrameCollector collector = new FrameCollector(Integer.MAX_VALUE);
             try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-stale")
                     .listener(collector).failover(StallTolerantFailover.POLICY).build().start()) {
@@ -118,16 +119,21 @@ class StaleFrameDropIT {
                 BroadcasterStats sent = broadcaster.stats();
                 ViewerStats received = viewer.stats();
                 NetworkEmulatorStats path = uplink.stats();
+                // Datagrams the path lost: in the emulator's queue, or in a full socket buffer of
+                // a thread starved on a loaded host (the namespace's count: other processes' drops
+                // only loosen the bounds below).
+                long kernelDrops = Math.max(0, KernelUdpDrops.receiveBufferErrors() - kernelDropsBefore);
+                long pathDrops = path.toTargetLost() + path.toTargetQueueDropped() + kernelDrops;
                 List<Integer> delivered = collector.indices();
                 String detail = "accepted " + accepted.get() + " (last " + lastAccepted.get() + ", light from "
                         + firstLightIndex.get() + "); keyframe requests "
-                        + events.keyframeRequests.get() + "; " + sent + "; " + received + "; " + path + "; "
+                        + events.keyframeRequests.get() + "; " + sent + "; " + received + "; " + path + "; " + KernelUdpDrops.describeSince(kernelDropsBefore) + "; "
                         + collector.deliverySummary(lastAccepted.get() + 1) + "; delivered " + delivered;
                 System.out.println("StaleFrameDropIT: " + detail);
 
                 assertEquals(0, collector.corrupted(), () -> "corrupted frames; " + detail);
                 // Every frame once and in order; the gaps are frames the broadcaster dropped (or,
-                // if the emulator's queue overflowed, the network lost).
+                // if a datagram was lost or a frame came too late to play, frames the viewer lost).
                 int gaps = 0;
                 int gapsAfterNetworkLoss = 0;
                 int previous = -1;
@@ -154,10 +160,10 @@ class StaleFrameDropIT {
                 }
                 int finalGaps = gaps;
                 int finalGapsAfterNetworkLoss = gapsAfterNetworkLoss;
+                assertTrue(gapsAfterNetworkLoss == 0 || pathDrops + received.framesDropped() > 0,
+                        () -> finalGapsAfterNetworkLoss + " of " + finalGaps
+                                + " gaps follow a loss, but nothing was lost on the way; " + detail);
                 assertTrue(gaps - gapsAfterNetworkLoss > 0, () -> "no drop episode seen by the viewer; " + detail);
-                long networkDrops = path.toTargetLost() + path.toTargetQueueDropped();
-                assertTrue(gapsAfterNetworkLoss == 0 || networkDrops > 0, () -> finalGapsAfterNetworkLoss
-                        + " of " + finalGaps + " gaps follow a loss, but the emulator dropped nothing; " + detail);
 
                 assertTrue(sent.framesDroppedStale() + sent.framesDroppedPacerFull() > 0,
                         () -> "no frame dropped for its age or a full pacer; " + detail);
@@ -171,11 +177,10 @@ class StaleFrameDropIT {
                 assertTrue(delivered.size() <= sent.framesSent(), () -> "more delivered than sent; " + detail);
 
                 // The dropped frames took no sequence numbers: the viewer NACKs only what the path
-                // lost. Each datagram the emulator dropped may cost a NACK from the relay to the
-                // broadcaster and, if the repair is not there first, a few from the viewer (first
-                // request and two retries); the broadcaster's drops, hundreds of packets, must add
-                // none.
-                long nackBound = 3 * networkDrops + 3;
+                // lost. Each datagram lost may cost the viewer a few NACKs (the first request and
+                // retries until the repair comes); the broadcaster's drops, some 90 frames and a few
+                // hundred packets, must add none (without the renumbering the viewer sent 48 NACKs).
+                long nackBound = 3 * pathDrops + 3;
                 assertTrue(received.nacksSent() <= nackBound,
                         () -> "viewer NACKs " + received.nacksSent() + " > " + nackBound + "; " + detail);
                 assertEquals(0, received.malformedDropped(), () -> "viewer malformed; " + detail);
