@@ -21,6 +21,8 @@ final class BroadcasterEvents implements BroadcasterListener {
 
     final CountDownLatch connected = new CountDownLatch(1);
     final AtomicBoolean keyframeWanted = new AtomicBoolean(true);
+    /** Calls of {@link #onKeyframeRequested()}. */
+    final AtomicLong keyframeRequests = new AtomicLong();
     private final AtomicLong targetBps;
     private final List<TargetSample> targets = new ArrayList<>();
 
@@ -38,6 +40,7 @@ final class BroadcasterEvents implements BroadcasterListener {
 
     @Override
     public void onKeyframeRequested() {
+        keyframeRequests.incrementAndGet();
         keyframeWanted.set(true);
     }
 

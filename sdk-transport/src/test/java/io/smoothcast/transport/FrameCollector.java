@@ -18,6 +18,9 @@ final class FrameCollector implements ViewerListener {
     private int lastIndex;
     private final List<Integer> indices = new ArrayList<>();
     private final List<Long> arrivalNs = new ArrayList<>();
+    /** Indices of the delivered frames marked as keyframes, and of those that followed a loss. */
+    private final java.util.Set<Integer> keyframes = new java.util.HashSet<>();
+    private final java.util.Set<Integer> afterLoss = new java.util.HashSet<>();
     private int corrupted;
     private final List<String> messages = new ArrayList<>();
     private final long createdNs = System.nanoTime();
@@ -67,6 +70,12 @@ final class FrameCollector implements ViewerListener {
             }
             indices.add(index);
             arrivalNs.add(System.nanoTime());
+            if (frame.keyframe()) {
+                keyframes.add(index);
+            }
+            if (frame.followsLoss()) {
+                afterLoss.add(index);
+            }
             last = index >= lastIndex;
         }
         if (last) {
@@ -91,6 +100,16 @@ final class FrameCollector implements ViewerListener {
 
     synchronized List<Integer> indices() {
         return List.copyOf(indices);
+    }
+
+    /** @return whether frame {@code index} was delivered marked as a keyframe */
+    synchronized boolean deliveredAsKeyframe(int index) {
+        return keyframes.contains(index);
+    }
+
+    /** @return whether frame {@code index} was delivered flagged {@link ReceivedFrame#followsLoss()} */
+    synchronized boolean deliveredAfterLoss(int index) {
+        return afterLoss.contains(index);
     }
 
     synchronized List<Long> deliveryTimesNs() {
