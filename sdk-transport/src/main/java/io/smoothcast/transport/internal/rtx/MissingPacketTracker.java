@@ -14,10 +14,12 @@ import io.smoothcast.rtp.SequenceNumbers;
  * early repeat would add a datagram to it). The tracker measures how long repairs take, from a
  * number's first request to its arrival, smooths that as TCP does its RTT (RFC 6298: mean plus
  * four mean deviations) and waits at least that long, at most {@value #MAX_RETRY_INTERVAL_MS}
- * ms, between requests for one number. The first request is timed rather than the last (whose
- * answer is the one that can arrive early): the source answers every request, so the first
- * answer to arrive is the first request's unless that RTX was lost, and a late sample then only
- * errs towards fewer repeats. A jump of more than {@value #MAX_GAP} numbers is treated as a
+ * ms, between requests for one number. Which request a repair answers is known only for a
+ * number asked once; for one asked again, the source answers every request, so the first
+ * answer to arrive is the first request's when the repeats came before the time repairs were
+ * believed to take (that belief was too short: timed from the first request), and the last
+ * request's when they came later (the earlier answers were lost: timed from the last request,
+ * so a lost RTX does not make the next waits longer). A jump of more than {@value #MAX_GAP} numbers is treated as a
  * restart of the stream, not as loss. At most {@value #CAPACITY} numbers are tracked; the oldest
  * are forgotten first.
  *
@@ -36,8 +38,9 @@ public final class MissingPacketTracker {
     private final int[] sequenceNumbers = new int[CAPACITY];
     private final long[] dueNs = new long[CAPACITY];
     private final int[] attempts = new int[CAPACITY];
-    /** When each number was first asked for; valid once its attempts are above zero. */
+    /** When each number was first and last asked for; valid once its attempts are above zero. */
     private final long[] firstAskedNs = new long[CAPACITY];
+    private final long[] lastAskedNs = new long[CAPACITY];
     private final long reorderWaitNs;
     private final long retryIntervalNs;
     private final int maxAttempts;
@@ -106,6 +109,7 @@ public final class MissingPacketTracker {
                 if (attempts[i] == 0) {
                     firstAskedNs[i] = nowNs;
                 }
+                lastAskedNs[i] = nowNs;
                 attempts[i]++;
                 dueNs[i] = nowNs + retryInterval;
                 keep = attempts[i] < maxAttempts;
@@ -115,6 +119,7 @@ public final class MissingPacketTracker {
                 dueNs[kept] = dueNs[i];
                 attempts[kept] = attempts[i];
                 firstAskedNs[kept] = firstAskedNs[i];
+                lastAskedNs[kept] = lastAskedNs[i];
                 kept++;
             }
         }
@@ -163,6 +168,7 @@ public final class MissingPacketTracker {
             System.arraycopy(dueNs, 1, dueNs, 0, CAPACITY - 1);
             System.arraycopy(attempts, 1, attempts, 0, CAPACITY - 1);
             System.arraycopy(firstAskedNs, 1, firstAskedNs, 0, CAPACITY - 1);
+            System.arraycopy(lastAskedNs, 1, lastAskedNs, 0, CAPACITY - 1);
             size--;
         }
         sequenceNumbers[size] = seq;
@@ -175,12 +181,14 @@ public final class MissingPacketTracker {
         for (int i = 0; i < size; i++) {
             if (sequenceNumbers[i] == seq) {
                 if (attempts[i] > 0) {
-                    onRepairTime(nowNs - firstAskedNs[i]);
+                    boolean repeatedEarly = !repairTimed || lastAskedNs[i] - firstAskedNs[i] < smoothedRepairNs;
+                    onRepairTime(nowNs - (repeatedEarly ? firstAskedNs[i] : lastAskedNs[i]));
                 }
                 System.arraycopy(sequenceNumbers, i + 1, sequenceNumbers, i, size - i - 1);
                 System.arraycopy(dueNs, i + 1, dueNs, i, size - i - 1);
                 System.arraycopy(attempts, i + 1, attempts, i, size - i - 1);
                 System.arraycopy(firstAskedNs, i + 1, firstAskedNs, i, size - i - 1);
+                System.arraycopy(lastAskedNs, i + 1, lastAskedNs, i, size - i - 1);
                 size--;
                 return;
             }
