@@ -26,7 +26,8 @@ final class RelayTrack {
     int newestCachedSequence;
     boolean cached;
     /**
-     * Packets the source's stream skipped, to NACK (20 ms reorder wait, every 120 ms, 5 times);
+     * Packets the source's stream skipped, to NACK (20 ms reorder wait, then every 120 ms or
+     * the time repairs have been taking if longer, 5 times);
      * replaced when the source restarts its numbering ({@link #forgetSourceRestarted}).
      */
     MissingPacketTracker missing = newMissingPacketTracker();

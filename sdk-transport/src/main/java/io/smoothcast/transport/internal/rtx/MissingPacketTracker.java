@@ -6,7 +6,20 @@ import io.smoothcast.rtp.SequenceNumbers;
  * Gaps in one incoming RTP stream, for a node that asks its source (a publisher or an upstream
  * node) to retransmit: every missing sequence number is due for a NACK after a short reorder
  * wait, then again every retry interval, until it arrives or has been asked for
- * {@code maxAttempts} times. A jump of more than {@value #MAX_GAP} numbers is treated as a
+ * {@code maxAttempts} times.
+ *
+ * <p>The retry interval is the configured one, or longer when repairs take longer: a request
+ * repeated before its answer could be back only brings a duplicate RTX (and the source's answer
+ * may be sitting in this node's own receive queue, which a busy node makes longer still: each
+ * early repeat would add a datagram to it). The tracker measures how long repairs take, from a
+ * number's first request to its arrival, smooths that as TCP does its RTT (RFC 6298: mean plus
+ * four mean deviations) and waits at least that long, at most {@value #MAX_RETRY_INTERVAL_MS}
+ * ms, between requests for one number. Which request a repair answers is known only for a
+ * number asked once; for one asked again, the source answers every request, so the first
+ * answer to arrive is the first request's when the repeats came before the time repairs were
+ * believed to take (that belief was too short: timed from the first request), and the last
+ * request's when they came later (the earlier answers were lost: timed from the last request,
+ * so a lost RTX does not make the next waits longer). A jump of more than {@value #MAX_GAP} numbers is treated as a
  * restart of the stream, not as loss. At most {@value #CAPACITY} numbers are tracked; the oldest
  * are forgotten first.
  *
@@ -18,16 +31,26 @@ public final class MissingPacketTracker {
     public static final int CAPACITY = 256;
     /** Largest gap treated as loss. */
     public static final int MAX_GAP = 200;
+    /** Longest wait between requests for one number, in ms, however slow repairs have been. */
+    public static final long MAX_RETRY_INTERVAL_MS = 1000;
+    private static final long MAX_RETRY_INTERVAL_NS = MAX_RETRY_INTERVAL_MS * 1_000_000L;
 
     private final int[] sequenceNumbers = new int[CAPACITY];
     private final long[] dueNs = new long[CAPACITY];
     private final int[] attempts = new int[CAPACITY];
+    /** When each number was first and last asked for; valid once its attempts are above zero. */
+    private final long[] firstAskedNs = new long[CAPACITY];
+    private final long[] lastAskedNs = new long[CAPACITY];
     private final long reorderWaitNs;
     private final long retryIntervalNs;
     private final int maxAttempts;
     private int size;
     private boolean started;
     private int highest;
+    /** Smoothed repair time and its mean deviation, in ns; valid if {@link #repairTimed}. */
+    private long smoothedRepairNs;
+    private long repairDeviationNs;
+    private boolean repairTimed;
 
     /**
      * @param reorderWaitNs wait before the first request, in ns (reordering is normal)
@@ -55,7 +78,7 @@ public final class MissingPacketTracker {
         }
         int ahead = SequenceNumbers.distance(highest, seq);
         if (ahead <= 0) {
-            remove(seq); // late or retransmitted
+            remove(seq, nowNs); // late or retransmitted
             return;
         }
         if (ahead > MAX_GAP) {
@@ -78,18 +101,25 @@ public final class MissingPacketTracker {
     public int collectDue(long nowNs, int[] out) {
         int written = 0;
         int kept = 0;
+        long retryInterval = retryIntervalNs();
         for (int i = 0; i < size; i++) {
             boolean keep = true;
             if (written < out.length && dueNs[i] - nowNs <= 0) {
                 out[written++] = sequenceNumbers[i];
+                if (attempts[i] == 0) {
+                    firstAskedNs[i] = nowNs;
+                }
+                lastAskedNs[i] = nowNs;
                 attempts[i]++;
-                dueNs[i] = nowNs + retryIntervalNs;
+                dueNs[i] = nowNs + retryInterval;
                 keep = attempts[i] < maxAttempts;
             }
             if (keep) {
                 sequenceNumbers[kept] = sequenceNumbers[i];
                 dueNs[kept] = dueNs[i];
                 attempts[kept] = attempts[i];
+                firstAskedNs[kept] = firstAskedNs[i];
+                lastAskedNs[kept] = lastAskedNs[i];
                 kept++;
             }
         }
@@ -113,6 +143,20 @@ public final class MissingPacketTracker {
         return false;
     }
 
+    /**
+     * The wait between two requests for one number now: the configured retry interval, or the
+     * time repairs have been taking (smoothed, plus four mean deviations) if longer, at most
+     * {@value #MAX_RETRY_INTERVAL_MS} ms.
+     *
+     * @return the interval, in ns
+     */
+    public long retryIntervalNs() {
+        if (!repairTimed) {
+            return retryIntervalNs;
+        }
+        return Math.max(retryIntervalNs, Math.min(MAX_RETRY_INTERVAL_NS, smoothedRepairNs + 4 * repairDeviationNs));
+    }
+
     /** @return numbers tracked as missing now */
     public int missingCount() {
         return size;
@@ -123,6 +167,8 @@ public final class MissingPacketTracker {
             System.arraycopy(sequenceNumbers, 1, sequenceNumbers, 0, CAPACITY - 1);
             System.arraycopy(dueNs, 1, dueNs, 0, CAPACITY - 1);
             System.arraycopy(attempts, 1, attempts, 0, CAPACITY - 1);
+            System.arraycopy(firstAskedNs, 1, firstAskedNs, 0, CAPACITY - 1);
+            System.arraycopy(lastAskedNs, 1, lastAskedNs, 0, CAPACITY - 1);
             size--;
         }
         sequenceNumbers[size] = seq;
@@ -131,15 +177,34 @@ public final class MissingPacketTracker {
         size++;
     }
 
-    private void remove(int seq) {
+    private void remove(int seq, long nowNs) {
         for (int i = 0; i < size; i++) {
             if (sequenceNumbers[i] == seq) {
+                if (attempts[i] > 0) {
+                    boolean repeatedEarly = !repairTimed || lastAskedNs[i] - firstAskedNs[i] < smoothedRepairNs;
+                    onRepairTime(nowNs - (repeatedEarly ? firstAskedNs[i] : lastAskedNs[i]));
+                }
                 System.arraycopy(sequenceNumbers, i + 1, sequenceNumbers, i, size - i - 1);
                 System.arraycopy(dueNs, i + 1, dueNs, i, size - i - 1);
                 System.arraycopy(attempts, i + 1, attempts, i, size - i - 1);
+                System.arraycopy(firstAskedNs, i + 1, firstAskedNs, i, size - i - 1);
+                System.arraycopy(lastAskedNs, i + 1, lastAskedNs, i, size - i - 1);
                 size--;
                 return;
             }
         }
+    }
+
+    /** RFC 6298 section 2 smoothing (gains 1/8 and 1/4) of one repair time. */
+    private void onRepairTime(long sampleNs) {
+        long sample = Math.max(0, Math.min(sampleNs, MAX_RETRY_INTERVAL_NS));
+        if (!repairTimed) {
+            repairTimed = true;
+            smoothedRepairNs = sample;
+            repairDeviationNs = sample / 2;
+            return;
+        }
+        repairDeviationNs += (Math.abs(smoothedRepairNs - sample) - repairDeviationNs) / 4;
+        smoothedRepairNs += (sample - smoothedRepairNs) / 8;
     }
 }

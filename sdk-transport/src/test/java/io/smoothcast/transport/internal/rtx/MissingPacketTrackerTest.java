@@ -2,8 +2,11 @@ package io.smoothcast.transport.internal.rtx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class MissingPacketTrackerTest {
@@ -21,14 +24,88 @@ class MissingPacketTrackerTest {
         tracker.onPacket(65534, 0);
         tracker.onPacket(2, 0); // 65535, 0, 1 missing, across the wrap
         assertArrayEquals(new int[0], due(19 * MS));
-        org.junit.jupiter.api.Assertions.assertTrue(tracker.isMissing(0));
+        assertTrue(tracker.isMissing(0));
         assertArrayEquals(new int[] {65535, 0, 1}, due(20 * MS));
+        tracker.onPacket(0, 21 * MS); // arrived (a retransmission, 1 ms after its request)
         assertArrayEquals(new int[0], due(119 * MS));
-        tracker.onPacket(0, 120 * MS); // arrived (a retransmission)
         assertArrayEquals(new int[] {65535, 1}, due(120 * MS));
         assertArrayEquals(new int[] {65535, 1}, due(220 * MS));
         assertArrayEquals(new int[0], due(320 * MS), "given up after 3 attempts");
         assertEquals(0, tracker.missingCount());
+    }
+
+    /**
+     * Repairs take 400 ms (a slow path, or the node's own receive queue backed up): a number
+     * asked every 100 ms regardless would be asked 4 times before its first answer could be back,
+     * and the source would send 4 RTX of it. The tracker learns how long repairs take and asks
+     * again only after that.
+     */
+    @Test
+    void slowRepairs_numbersAreNotAskedAgainBeforeTheirAnswerCouldBeBack() {
+        MissingPacketTracker slow = new MissingPacketTracker(20 * MS, 100 * MS, 5);
+        double perLoss = requestsPerLostPacket(slow, 400, false);
+        assertTrue(perLoss < 1.1, "requests per lost packet: " + perLoss);
+        assertTrue(slow.retryIntervalNs() > 400 * MS, "retry after " + slow.retryIntervalNs());
+        assertTrue(slow.retryIntervalNs() <= MissingPacketTracker.MAX_RETRY_INTERVAL_MS * MS);
+    }
+
+    /**
+     * 15 % of the repairs are lost too, and asked for again: those arrive a retry interval or
+     * more after the first request, which is no measure of the repair time (timing them from it
+     * would lengthen the waits, which would lengthen those samples, and so on).
+     */
+    @Test
+    void lostRepairs_doNotLengthenTheWait() {
+        MissingPacketTracker tracker = new MissingPacketTracker(20 * MS, 100 * MS, 5);
+        requestsPerLostPacket(tracker, 150, true);
+        assertTrue(tracker.retryIntervalNs() < 200 * MS, "retry after " + tracker.retryIntervalNs());
+    }
+
+    /**
+     * 500 packets/s for 40 s, 15 % lost at random, a tick every 20 ms; the source answers each
+     * request after {@code answerMs}, and 15 % of its answers are lost too if {@code lossyRepairs}.
+     */
+    private static double requestsPerLostPacket(MissingPacketTracker tracker, long answerMs, boolean lossyRepairs) {
+        SplittableRandom random = new SplittableRandom(1);
+        ArrayDeque<long[]> answers = new ArrayDeque<>(); // {arrival ns, number}
+        int[] asked = new int[64];
+        long requests = 0;
+        long lost = 0;
+        for (int seq = 0; seq < 20_000; seq++) {
+            long nowNs = seq * 2 * MS;
+            while (!answers.isEmpty() && answers.peekFirst()[0] <= nowNs) {
+                tracker.onPacket((int) answers.pollFirst()[1], nowNs);
+            }
+            if (seq % 10 == 0) {
+                int count = tracker.collectDue(nowNs, asked);
+                requests += count;
+                for (int i = 0; i < count; i++) {
+                    if (!lossyRepairs || random.nextInt(100) >= 15) {
+                        answers.addLast(new long[] {nowNs + answerMs * MS, asked[i]});
+                    }
+                }
+            }
+            if (random.nextInt(100) < 15) {
+                lost++;
+            } else {
+                tracker.onPacket(seq & 0xFFFF, nowNs);
+            }
+        }
+        return (double) requests / lost;
+    }
+
+    /** A repair that is lost is asked for again after the (learnt) repair time: it is not given up. */
+    @Test
+    void slowRepairs_aLostRepairIsAskedAgainAfterTheRepairTime() {
+        tracker.onPacket(0, 0);
+        tracker.onPacket(2, 0); // 1 missing
+        assertArrayEquals(new int[] {1}, due(20 * MS));
+        tracker.onPacket(1, 420 * MS); // answered after 400 ms
+        tracker.onPacket(5, 420 * MS); // 3, 4 missing
+        assertArrayEquals(new int[] {3, 4}, due(440 * MS));
+        tracker.onPacket(3, 840 * MS); // 4's repair is lost
+        assertArrayEquals(new int[0], due(839 * MS), "not before its answer could be back");
+        assertArrayEquals(new int[] {4}, due(840 * MS + tracker.retryIntervalNs()));
     }
 
     @Test
