@@ -25,10 +25,12 @@ final class BroadcasterStatsSource {
     private final SendStreamStats.Builder counters;
     private long lastFeedbackCount = 0;
     private long lastFeedbackNs = StatsTimes.NEVER;
+    /** The first move not logged yet; moves from before the watch began are not logged. */
     private long nextSwitch;
 
     BroadcasterStatsSource(Broadcaster broadcaster, Subject subject, long intervalNs) {
         this.broadcaster = broadcaster;
+        this.nextSwitch = broadcaster.switchLog.end();
         this.subject = subject;
         this.sampler = new SendStatsSampler(intervalNs);
         this.counters = SendStreamStats.builder(subject.streamId())

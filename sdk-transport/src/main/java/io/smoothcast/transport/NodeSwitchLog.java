@@ -35,9 +35,17 @@ final class NodeSwitchLog {
     }
 
     /**
+     * @return the sequence number the next move will get: where a reader that starts now begins,
+     *     so that it does not take earlier moves for new ones
+     */
+    long end() {
+        return written;
+    }
+
+    /**
      * Hands the moves appended since {@code next} to {@code sink} as events, oldest first.
      *
-     * @param next the sequence number of the first move not read yet (0 at first)
+     * @param next the sequence number of the first move not read yet ({@link #end()} when the reader began)
      * @param nowNs the reader's current instant, the events' time
      * @param direction receive for a viewer, send for a broadcaster
      * @param subject the client as watched

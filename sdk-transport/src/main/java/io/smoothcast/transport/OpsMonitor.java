@@ -105,7 +105,8 @@ public final class OpsMonitor implements AutoCloseable {
     }
 
     /**
-     * Watches a viewer.
+     * Watches a viewer. Its moves between nodes are logged from now on (earlier ones are not:
+     * an event's time is when the monitor saw the move).
      *
      * @param viewer the viewer; not null
      * @param subject its stream, endpoint, serving node and region; not null, stream not empty
@@ -117,7 +118,8 @@ public final class OpsMonitor implements AutoCloseable {
     }
 
     /**
-     * Watches a broadcaster.
+     * Watches a broadcaster. Its moves between nodes are logged from now on (earlier ones are not:
+     * an event's time is when the monitor saw the move).
      *
      * @param broadcaster the broadcaster; not null
      * @param subject its stream, endpoint, ingest node and region; not null, stream not empty

@@ -40,10 +40,12 @@ final class ViewerStatsSource {
     private final IntervalCounter receiptPackets = new IntervalCounter();
     private long lastPacketsReceived = -1;
     private long lastPacketNs = io.smoothcast.stats.StatsTimes.NEVER;
+    /** The first move not logged yet; moves from before the watch began are not logged. */
     private long nextSwitch;
 
     ViewerStatsSource(Viewer viewer, Subject subject, long intervalNs) {
         this.viewer = viewer;
+        this.nextSwitch = viewer.switchLog.end();
         this.subject = subject;
         this.sampler = new ReceiveStatsSampler(intervalNs);
         this.counters = ReceiveStreamStats.builder(subject.streamId())

@@ -54,7 +54,8 @@ class NodeSwitchIT {
                     new AtomicInteger(), StallTolerantFailover.POLICY)) {
                 try (Viewer viewer = Viewer.builder().nodes(List.of(viaLossyPath, edgeB.localAddress()))
                         .failover(StallTolerantFailover.POLICY)
-                        .streamId("it-show").listener(log).build().start()) {
+                        .streamId("it-show").listener(log).build().start();
+                        OpsMonitor ops = watching(viewer)) {
                     FrameCollector.await(log.frames.connected, FrameCollector.CONNECT_WAIT_S, "viewer connected");
                     assertJoined("viewer", log, viaLossyPath);
                     BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, null);
@@ -69,7 +70,7 @@ class NodeSwitchIT {
                     assertEquals(ConnectionState.CONNECTED, viewer.state());
                     assertEquals(0, viewer.failoverCount(), "a switch is not a failover: " + log.changes());
                     assertEquals(0, log.frames.corrupted());
-                    assertOpsSeeOneMove(viewer, NodeSwitchReason.DEGRADED_PATH, viaLossyPath, edgeB.localAddress());
+                    assertOpsSeeOneMove(ops, viewer, NodeSwitchReason.DEGRADED_PATH, viaLossyPath, edgeB.localAddress());
                 }
             }
         }
@@ -84,7 +85,8 @@ class NodeSwitchIT {
             FailoverPolicy policy = StallTolerantFailover.tolerantPolicy()
                     .joinTimeoutMs(StallTolerantFailover.JOIN_TIMEOUT_MS).noPublisherTimeoutMs(1000).build();
             try (Viewer viewer = Viewer.builder().nodes(List.of(a.localAddress(), b.localAddress()))
-                    .failover(policy).streamId("it-show").listener(log).build().start()) {
+                    .failover(policy).streamId("it-show").listener(log).build().start();
+                    OpsMonitor ops = watching(viewer)) {
                 FrameCollector.await(log.frames.connected, FrameCollector.CONNECT_WAIT_S, "viewer connected");
                 assertEquals(1, a.stats().subscribers(), "on A, which has no publisher and no cascade");
                 // The broadcaster only knows B (say it failed over there). It streams from the
@@ -99,7 +101,7 @@ class NodeSwitchIT {
                     assertEquals(1, b.stats().subscribers());
                     assertEquals(0, a.stats().subscribers());
                     assertEquals(ConnectionState.CONNECTED, viewer.state());
-                    assertOpsSeeOneMove(viewer, NodeSwitchReason.NO_PUBLISHER, a.localAddress(), b.localAddress());
+                    assertOpsSeeOneMove(ops, viewer, NodeSwitchReason.NO_PUBLISHER, a.localAddress(), b.localAddress());
                 }
             }
         }
@@ -200,32 +202,36 @@ class NodeSwitchIT {
                 "set-up: the " + client + " first joined " + node + ": " + log.changes());
     }
 
+    /** A monitor, sampled by hand, watching the viewer before it can move (moves are logged from the watch on). */
+    private static OpsMonitor watching(Viewer viewer) {
+        OpsMonitor ops = OpsMonitor.builder().build();
+        ops.watch(viewer, new Subject("it-show", "viewer-1", "edge", "eu-west"));
+        return ops;
+    }
+
     /**
      * The viewer's one move, seen as an operator sees it with no listener of the application: in
      * its stats, in an {@link OpsMonitor}'s statistics and event log, and in the Prometheus text.
      */
-    private static void assertOpsSeeOneMove(Viewer viewer, NodeSwitchReason reason, InetSocketAddress from,
-            InetSocketAddress to) {
+    private static void assertOpsSeeOneMove(OpsMonitor ops, Viewer viewer, NodeSwitchReason reason,
+            InetSocketAddress from, InetSocketAddress to) {
         for (NodeSwitchReason r : NodeSwitchReason.values()) {
             assertEquals(r == reason ? 1 : 0, viewer.stats().nodeSwitches(r), r + ": " + viewer.stats());
         }
         assertEquals(0, viewer.failoverCount());
-        try (OpsMonitor ops = OpsMonitor.builder().build()) {
-            ops.watch(viewer, new Subject("it-show", "viewer-1", "edge", "eu-west"));
-            OpsSnapshot snapshot = ops.sample(0);
-            ReceiveStreamStats rx = snapshot.receive().get(0);
-            assertEquals(1, reason.countIn(rx.nodeSwitches()), rx.toString());
-            assertEquals(1, rx.nodeSwitches().total(), rx.toString());
-            assertEquals(1, snapshot.recentNodeSwitches().size(), snapshot.recentNodeSwitches().toString());
-            NodeSwitchEvent event = snapshot.recentNodeSwitches().get(0);
-            assertEquals(List.of(reason, from.getHostString() + ":" + from.getPort(), to.getHostString() + ":" + to.getPort()),
-                    List.of(event.reason(), event.from(), event.to()), event.toString());
-            assertTrue(!event.detail().isEmpty(), event.toString());
-            String scrape = PrometheusText.write(OpsMetrics.of(snapshot));
-            String line = "smoothcast_node_switches_total{stream=\"it-show\",node=\"edge\",region=\"eu-west\","
-                    + "direction=\"receive\",reason=\"" + reason.label() + "\"} 1";
-            assertTrue(scrape.lines().anyMatch(line::equals), line + " in\n" + scrape);
-        }
+        OpsSnapshot snapshot = ops.sample(0);
+        ReceiveStreamStats rx = snapshot.receive().get(0);
+        assertEquals(1, reason.countIn(rx.nodeSwitches()), rx.toString());
+        assertEquals(1, rx.nodeSwitches().total(), rx.toString());
+        assertEquals(1, snapshot.recentNodeSwitches().size(), snapshot.recentNodeSwitches().toString());
+        NodeSwitchEvent event = snapshot.recentNodeSwitches().get(0);
+        assertEquals(List.of(reason, from.getHostString() + ":" + from.getPort(), to.getHostString() + ":" + to.getPort()),
+                List.of(event.reason(), event.from(), event.to()), event.toString());
+        assertTrue(!event.detail().isEmpty(), event.toString());
+        String scrape = PrometheusText.write(OpsMetrics.of(snapshot));
+        String line = "smoothcast_stream_node_switches_total{stream=\"it-show\",node=\"edge\",region=\"eu-west\","
+                + "direction=\"receive\",reason=\"" + reason.label() + "\"} 1";
+        assertTrue(scrape.lines().anyMatch(line::equals), line + " in\n" + scrape);
     }
 
     /** Where the longest gap lies against the switches, and how much of it the host stalled. */

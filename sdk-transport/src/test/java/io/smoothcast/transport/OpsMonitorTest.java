@@ -109,6 +109,23 @@ class OpsMonitorTest {
     }
 
     @Test
+    void movesBeforeTheClientWasWatched_areNotLoggedAsIfTheyHadJustHappened() {
+        try (OpsMonitor ops = OpsMonitor.builder().build()) {
+            Viewer viewer = idleViewer();
+            Broadcaster broadcaster = Broadcaster.builder().node(A).streamId("quiet").build();
+            viewer.switchLog.append(A, B, NodeSwitchReason.NO_PUBLISHER, "before the watch");
+            broadcaster.switchLog.append(A, B, NodeSwitchReason.DEGRADED_PATH, "before the watch");
+            ops.watch(viewer, new Subject("quiet", "v1", "", ""));
+            ops.watch(broadcaster, new Subject("quiet", "cam", "", ""));
+            // an event's time says the move happened within the sampling interval before it
+            assertEquals(List.of(), ops.sample(10 * SECOND_NS).recentNodeSwitches());
+            viewer.switchLog.append(B, A, NodeSwitchReason.DEGRADED_PATH, "after the watch");
+            assertEquals(List.of("after the watch"),
+                    ops.sample(11 * SECOND_NS).recentNodeSwitches().stream().map(NodeSwitchEvent::detail).toList());
+        }
+    }
+
+    @Test
     void movesBetweenNodes_keepTheLatest_whenTheMonitorFallsBehindOrItsListIsFull() {
         try (OpsMonitor ops = OpsMonitor.builder().recentEvents(5).build()) {
             Viewer viewer = idleViewer();

@@ -40,7 +40,7 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_stream_quality_level{direction}</td><td>gauge</td><td>worst level, 0-6</td></tr>
  *   <tr><td>smoothcast_stream_failovers_total{direction}</td><td>counter</td><td>resumes on another node
  *       after losing the node</td></tr>
- *   <tr><td>smoothcast_node_switches_total{direction, reason}</td><td>counter</td><td>moves to another node
+ *   <tr><td>smoothcast_stream_node_switches_total{direction, reason}</td><td>counter</td><td>moves to another node
  *       while the node still answered; reason degraded_path, no_publisher or media_silence (labels
  *       stream, node, region as watched: node is where the endpoint was put, not the node left)</td></tr>
  *   <tr><td>smoothcast_stream_sent_bytes_total, _sent_packets_total, _retransmitted_packets_total</td>
@@ -247,7 +247,7 @@ public final class OpsMetrics {
             tx.forEach((k, l) -> samples.add(new MetricFamily.Sample(names, append(append(k, "send"), reason.label()),
                     sum((SendStreamStats s) -> reason.countIn(s.nodeSwitches())).applyAsDouble(l))));
         }
-        return new MetricFamily("smoothcast_node_switches_total", MetricFamily.Type.COUNTER,
+        return new MetricFamily("smoothcast_stream_node_switches_total", MetricFamily.Type.COUNTER,
                 "Moves of the stream's endpoints to another node while their node still answered, by reason.", samples);
     }
 

@@ -113,7 +113,7 @@ class OpsMetricsTest {
         assertEquals(600_000.0, m.get("smoothcast_node_send_bytes_per_second{node=fra,region=eu,}"));
         assertEquals(1.0, m.get("smoothcast_alerts_active{severity=P3,}"));
         // moves per reason, summed over the stream's viewers, per direction
-        String switches = "smoothcast_node_switches_total{direction=";
+        String switches = "smoothcast_stream_node_switches_total{direction=";
         assertEquals(1.0, m.get(switches + "receive,node=fra,reason=degraded_path,region=eu,stream=match,}"));
         assertEquals(3.0, m.get(switches + "receive,node=fra,reason=no_publisher,region=eu,stream=match,}"));
         assertEquals(4.0, m.get(switches + "receive,node=fra,reason=media_silence,region=eu,stream=match,}"));
@@ -122,6 +122,18 @@ class OpsMetricsTest {
         assertEquals(0.0, m.get("smoothcast_alerts_active{severity=P0,}"));
         // no label carries an endpoint (user) id
         assertTrue(m.keySet().stream().noneMatch(k -> k.contains("v1") || k.contains("cam")), m.keySet().toString());
+    }
+
+    @Test
+    void familiesOfTheEndpointsStatsAreNamedStream_andNodeFamiliesAreTheRelaysOwn() {
+        // smoothcast_node_* are what relay nodes count (NodeStats); whatever viewers and
+        // broadcasters count, per direction, is a smoothcast_stream_* family
+        for (MetricFamily f : OpsMetrics.of(sampleSnapshot())) {
+            boolean perDirection = f.samples().stream().anyMatch(s -> s.labelNames().contains("direction"));
+            if (perDirection) {
+                assertTrue(f.name().startsWith("smoothcast_stream_"), f.name());
+            }
+        }
     }
 
     @Test

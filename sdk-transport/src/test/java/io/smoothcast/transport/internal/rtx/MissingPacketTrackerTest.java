@@ -108,6 +108,39 @@ class MissingPacketTrackerTest {
         assertArrayEquals(new int[] {4}, due(840 * MS + tracker.retryIntervalNs()));
     }
 
+    /** The engines run from any clock origin (clock21): the repair times are learnt alike across a wrap of nowNs. */
+    @Test
+    void repairTimes_doNotDependOnTheClockOrigin() {
+        long[] intervals = new long[3];
+        long[] origins = {0, Long.MAX_VALUE - 300 * MS, Long.MIN_VALUE};
+        for (int k = 0; k < origins.length; k++) {
+            long t0 = origins[k];
+            MissingPacketTracker t = new MissingPacketTracker(20 * MS, 100 * MS, 3);
+            t.onPacket(0, t0);
+            t.onPacket(2, t0); // 1 missing
+            assertArrayEquals(new int[] {1}, Arrays.copyOf(out, t.collectDue(t0 + 20 * MS, out)));
+            t.onPacket(1, t0 + 170 * MS); // answered after 150 ms
+            intervals[k] = t.retryIntervalNs();
+        }
+        assertEquals(150 * MS + 4 * 75 * MS, intervals[0]); // RFC 6298's first sample: deviation half of it
+        assertArrayEquals(new long[] {intervals[0], intervals[0], intervals[0]}, intervals);
+    }
+
+    /** Past its capacity the oldest numbers are forgotten; the times kept beside the numbers stay theirs. */
+    @Test
+    void capacityEviction_keepsEachNumbersRequestTime() {
+        tracker.onPacket(0, 0);
+        tracker.onPacket(2, 0); // 1 missing, due at 20 ms
+        assertArrayEquals(new int[] {1}, due(20 * MS));
+        tracker.onPacket(200, 30 * MS); // 3..199 missing
+        tracker.onPacket(300, 30 * MS); // 201..299 too: 297 numbers, the 41 oldest are forgotten
+        assertTrue(!tracker.isMissing(1) && !tracker.isMissing(42) && tracker.isMissing(43));
+        int[] all = new int[MissingPacketTracker.CAPACITY];
+        assertEquals(MissingPacketTracker.CAPACITY, tracker.collectDue(50 * MS, all));
+        tracker.onPacket(100, 250 * MS); // its first request was at 50 ms, not 1's at 20 ms: 200 ms
+        assertEquals(200 * MS + 4 * 100 * MS, tracker.retryIntervalNs());
+    }
+
     @Test
     void hugeJump_isARestartNotLoss() {
         tracker.onPacket(100, 0);
