@@ -258,10 +258,30 @@ public final class SpscJitterBuffer {
      * next packet starts the playout delay estimate afresh, as the stream's first packet did: its
      * transit is the base, the delay is the initial (or fixed) one, the delay history is empty.
      * Frames still held play by the new timeline, sooner if the old path was slower. The
-     * numbering carries on. Producer thread only.
+     * numbering carries on; the first packet that advances it starts the estimate (a
+     * retransmission or reordered packet before it does not). Producer thread only.
      */
     public void restartDelayEstimate() {
         producer.estimator.restart();
+    }
+
+    /**
+     * Tells the buffer that another network path's copy of a packet it was already offered has
+     * arrived (redundant reception: the same stream over two nodes; {@link #offer} answered
+     * {@link OfferResult#DUPLICATE} or {@link OfferResult#LATE} for it). In adaptive mode the
+     * copy's delay counts towards the playout delay as a packet's does, so that the delay
+     * covers the slower path too and that path alone plays without loss if the faster one
+     * fails: the price is the paths' differential in added latency, up to the maximum delay
+     * (a larger differential is covered up to the maximum only). Fixed mode ignores copies.
+     * Offer only copies of packets of the current stream; a copy far off the timeline (more than
+     * the timestamp jump threshold) is ignored. Producer thread only; allocates nothing.
+     *
+     * @param ssrc the copy's SSRC
+     * @param rtpTimestamp its RTP timestamp
+     * @param arrivalNs when it arrived, in the caller's nanosecond clock
+     */
+    public void onRedundantCopy(int ssrc, int rtpTimestamp, long arrivalNs) {
+        producer.onRedundantCopy(ssrc, rtpTimestamp, arrivalNs);
     }
 
     /**
@@ -531,13 +551,17 @@ public final class SpscJitterBuffer {
             // loads every field again, so what the statistics need is kept in locals.
             final int chunk = owner == null ? chunks.take() : -1;
             final PlayoutDelayEstimator estimator = this.estimator;
-            estimator.onPacket(arrivalNs, mediaNs);
+            final boolean advances = s > highest;
+            final boolean jumps = s > highest + 1;
+            // A restarted estimate starts on a packet that advances the stream only: the transit
+            // of a retransmission or a reordered packet is no base for the new path's timeline.
+            if (advances || estimator.started()) {
+                estimator.onPacket(arrivalNs, mediaNs);
+            }
             final long offsetNs = estimator.playoutOffsetNs();
             final long targetNs = estimator.targetDelayNs();
             final long jitterNs = estimator.jitterNs();
             final long playoutDelayNs = estimator.playoutDelayNs();
-            final boolean advances = s > highest;
-            final boolean jumps = s > highest + 1;
             if (advances) {
                 if (jumps && !newStream) {
                     onGap(s, head, sequenceNumber, arrivalNs);
@@ -582,6 +606,29 @@ public final class SpscJitterBuffer {
             counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, playoutDelayNs);
             counters.endWrite();
             return OfferResult.ACCEPTED;
+        }
+
+        void onRedundantCopy(int packetSsrc, int rtpTimestamp, long arrivalNs) {
+            if (!haveSsrc || packetSsrc != ssrc || restartRequested || !estimator.started()) {
+                return;
+            }
+            long mediaNs = mediaBaseNs + mediaOffsetNs(rtpTimestamp);
+            long offTimelineNs = arrivalNs - mediaNs - estimator.baseTransitNs();
+            if (offTimelineNs > timestampJumpNs || offTimelineNs < -timestampJumpNs) {
+                return; // not a copy of this stream's timeline (a stray or a clock jump)
+            }
+            estimator.onCopy(arrivalNs, mediaNs);
+            long offsetNs = estimator.playoutOffsetNs();
+            long targetNs = estimator.targetDelayNs();
+            if (offsetNs != publishedOffsetNs || targetNs != publishedTargetNs) {
+                publishedOffsetNs = offsetNs;
+                publishedTargetNs = targetNs;
+                ring.publishTiming(offsetNs, targetNs);
+            }
+            counters.beginWrite();
+            counters.set(JitterBufferStats.P_TARGET_DELAY_NS, targetNs);
+            counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, estimator.playoutDelayNs());
+            counters.endWrite();
         }
 
         /** A packet the sequence unwrapper did not take, counted and answered. */

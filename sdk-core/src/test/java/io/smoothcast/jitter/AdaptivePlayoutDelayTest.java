@@ -70,6 +70,32 @@ class AdaptivePlayoutDelayTest {
     }
 
     @Test
+    void restartDelayEstimate_aReorderedOrRetransmittedPacketDoesNotStartTheNewTimeline() {
+        SpscJitterBuffer buffer = adaptive().initialDelayMs(50).build();
+        // Frames 0-49 over a 30 ms path, 47 lost; nothing played yet, so 47 still fits.
+        for (int k = 0; k < 50; k++) {
+            if (k != 47) {
+                byte[] p = Packets.payloadFor(k);
+                buffer.offer(Packets.SSRC, k, k * 20, true, T0 + k * FRAME_NS + 30 * MS, p, 0, p.length);
+            }
+        }
+        buffer.restartDelayEstimate();
+        // The new path delivers 47's retransmission first (60 ms after it was sent), then the
+        // stream's next frames over a 5 ms path.
+        byte[] retransmission = Packets.payloadFor(47);
+        buffer.offer(Packets.SSRC, 47, 47 * 20, true, T0 + 47 * FRAME_NS + 60 * MS, retransmission, 0,
+                retransmission.length);
+        for (int k = 50; k < 60; k++) {
+            byte[] p = Packets.payloadFor(k);
+            buffer.offer(Packets.SSRC, k, k * 20, true, T0 + k * FRAME_NS + 5 * MS, p, 0, p.length);
+        }
+        JitterBufferStats s = buffer.readStats(new JitterBufferStats());
+        // Started on frame 50: the initial 50 ms above its 5 ms transit. Started on the
+        // retransmission, the timeline would lie at 60 + 50 ms and fade towards 55 at 100 ms/s.
+        assertEquals(50 * MS, s.playoutDelayNs(), "delay above the base: " + s.playoutDelayNs() / MS + " ms");
+    }
+
+    @Test
     void jitteryArrivals_targetCoversTheSpread_fewLatePackets() {
         SpscJitterBuffer buffer = adaptive().initialDelayMs(0).build();
         JitterBufferStats s = run(buffer, 60, 7, 80, null);

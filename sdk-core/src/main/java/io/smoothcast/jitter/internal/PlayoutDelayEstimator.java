@@ -98,13 +98,7 @@ public final class PlayoutDelayEstimator {
         lastTransitNs = transitNs;
         jitterNsTimes16 += Math.abs(d) - ((jitterNsTimes16 + 8) >> 4);
 
-        if (arrivalNs - windowStartNs >= baseWindowNs) {
-            previousWindowMinNs = currentWindowMinNs;
-            currentWindowMinNs = transitNs;
-            windowStartNs = arrivalNs;
-        } else if (transitNs < currentWindowMinNs) {
-            currentWindowMinNs = transitNs;
-        }
+        updateBase(arrivalNs, transitNs);
         final long baseNs = baseTransitNs();
         if (adaptive) {
             updateAdaptiveTarget(arrivalNs, transitNs - baseNs);
@@ -127,6 +121,37 @@ public final class PlayoutDelayEstimator {
             // (none arrived earlier than that), so the rate limit does not apply to this step.
             offsetNs = baseNs;
         }
+    }
+
+    private void updateBase(long arrivalNs, long transitNs) {
+        if (arrivalNs - windowStartNs >= baseWindowNs) {
+            previousWindowMinNs = currentWindowMinNs;
+            currentWindowMinNs = transitNs;
+            windowStartNs = arrivalNs;
+        } else if (transitNs < currentWindowMinNs) {
+            currentWindowMinNs = transitNs;
+        }
+    }
+
+    /**
+     * Accounts for another path's copy of a packet already passed to {@link #onPacket} (redundant
+     * reception: every packet over two paths, the first copy kept). In adaptive mode its delay
+     * above the base (the faster path's) enters the delay history, so that the target covers the
+     * slower path too and that path alone plays without loss when the faster one dies: the added
+     * latency is the paths' differential, capped by the maximum delay. The interarrival jitter
+     * is left alone (alternating between two paths is not jitter), and so is the offset until the
+     * next {@link #onPacket}. Does nothing before the first packet or in fixed mode.
+     *
+     * @param arrivalNs when the copy arrived, in the caller's nanosecond clock
+     * @param mediaTimeNs its RTP timestamp converted to nanoseconds
+     */
+    public void onCopy(long arrivalNs, long mediaTimeNs) {
+        if (!started || !adaptive) {
+            return;
+        }
+        long transitNs = arrivalNs - mediaTimeNs;
+        updateBase(arrivalNs, transitNs);
+        updateAdaptiveTarget(arrivalNs, transitNs - baseTransitNs());
     }
 
     private void start(long arrivalNs, long transitNs) {

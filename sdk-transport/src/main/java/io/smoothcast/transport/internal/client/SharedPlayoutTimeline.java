@@ -88,13 +88,19 @@ public final class SharedPlayoutTimeline {
      * @param arrivalNs when it arrived, on the caller's nanosecond clock
      * @param captureNs when its frame was captured, on the same clock (abs-capture-time mapped
      *     through the client's wall-clock mapping)
+     * @param advancesStream whether it is the newest of its layer yet (not a retransmission or a
+     *     reordered packet): only such a packet starts a fresh or restarted estimate, whose base
+     *     the others' longer transit would set too high
      */
-    public void onPacket(long arrivalNs, long captureNs) {
+    public void onPacket(long arrivalNs, long captureNs, boolean advancesStream) {
         if (estimator.started()) {
             long offBaseNs = arrivalNs - captureNs - estimator.baseTransitNs();
             if (offBaseNs > CLOCK_STEP_NS || offBaseNs < -CLOCK_STEP_NS) {
                 estimator = newEstimator();
             }
+        }
+        if (!estimator.started() && !advancesStream) {
+            return;
         }
         estimator.onPacket(arrivalNs, captureNs);
         long offset = estimator.playoutOffsetNs();
@@ -102,6 +108,24 @@ public final class SharedPlayoutTimeline {
             published = offset;
             delayAboveBaseNs = estimator.playoutDelayNs();
             offsetNs = offset;
+        }
+    }
+
+    /**
+     * Another node's copy of a video packet already passed to {@link #onPacket} arrived
+     * (redundant mode): as {@link SpscJitterBuffer#onRedundantCopy}, its delay counts towards
+     * the adaptive delay, so that the slower leg alone plays on time. I/O thread only.
+     *
+     * @param arrivalNs when the copy arrived, on the caller's nanosecond clock
+     * @param captureNs when its frame was captured, on the same clock
+     */
+    public void onCopy(long arrivalNs, long captureNs) {
+        if (!estimator.started()) {
+            return;
+        }
+        long offBaseNs = arrivalNs - captureNs - estimator.baseTransitNs();
+        if (offBaseNs <= CLOCK_STEP_NS && offBaseNs >= -CLOCK_STEP_NS) {
+            estimator.onCopy(arrivalNs, captureNs);
         }
     }
 

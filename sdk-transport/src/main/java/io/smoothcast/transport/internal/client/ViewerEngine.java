@@ -167,6 +167,11 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     private final LatencyTotals latency = new LatencyTotals();
     /** Turns arrival times into wall-clock time, to compare with the stamped capture times. */
     private WallClockMapping wallClock = WallClockMapping.forClock(NanoClock.system());
+    /**
+     * Redundant mode: the copies the buffers do not keep (the slower leg's) feed their playout
+     * delay too, so that it covers the slower leg and the faster leg's death loses no frame.
+     */
+    private final boolean redundant;
     /** The video layers' one playout timeline, fed with every video packet accepted. */
     private SharedPlayoutTimeline timeline = SharedPlayoutTimeline.adaptive();
     private long lastReceiverReportNs;
@@ -201,6 +206,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         this.ownSsrc = ownSsrc;
         this.bufferFactory = bufferFactory;
         this.listener = listener;
+        this.redundant = policy.redundant();
         this.supervisor = new ConnectionSupervisor(out, nodes, sessionId, subscribe, (int) sessionId, policy, this);
         this.transportFeedback = new TransportFeedbackSender[supervisor.slotCount()];
         this.feedbackNodes = new InetSocketAddress[supervisor.slotCount()];
@@ -468,7 +474,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 t.reception().onPacket(originalSequence, rtp.timestamp(), nowNs, false);
                 int result = t.buffer().offer(track.ssrc(), originalSequence, rtp.timestamp(), rtp.marker(), nowNs,
                         scratch, p + 2, rtp.payloadLength() - 2);
-                onVideoArrival(t, result, rtp.timestamp(), nowNs);
+                onVideoArrival(t, result, rtp.timestamp(), nowNs, false);
                 return true;
             }
         }
@@ -481,10 +487,29 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      */
     private void acceptOriginal(ReceiveTrack t, byte[] datagram, long nowNs) {
         onCaptureTime(t, nowNs);
+        boolean advances = t.reception().behindHighest(rtp.sequenceNumber()) == 0;
         t.reception().onPacket(rtp.sequenceNumber(), rtp.timestamp(), nowNs, true);
         int result = t.buffer().offer(rtp.ssrc(), rtp.sequenceNumber(), rtp.timestamp(), rtp.marker(), nowNs,
                 datagram, rtp.payloadOffset(), rtp.payloadLength());
-        onVideoArrival(t, result, rtp.timestamp(), nowNs);
+        if (redundant && (result == OfferResult.DUPLICATE || result == OfferResult.LATE)) {
+            onRedundantCopy(t, nowNs);
+        } else {
+            onVideoArrival(t, result, rtp.timestamp(), nowNs, advances);
+        }
+    }
+
+    /**
+     * The other leg's copy of a packet a buffer already had (or played): its arrival counts
+     * towards the playout delays as the first copy's did (see {@link #redundant}).
+     */
+    private void onRedundantCopy(ReceiveTrack t, long nowNs) {
+        t.buffer().onRedundantCopy(rtp.ssrc(), rtp.timestamp(), nowNs);
+        if (t.track().kind() == MediaKind.VIDEO) {
+            long captureUnixNs = t.captureAnchor().latestCaptureUnixNs(rtp.timestamp());
+            if (captureUnixNs != CaptureAnchor.UNKNOWN) {
+                timeline.onCopy(nowNs, captureUnixNs - wallClock.unixNs(0));
+            }
+        }
     }
 
     /**
@@ -503,7 +528,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             onCaptureTime(t, nowNs);
             t.reception().onPacket(rtp.sequenceNumber(), rtp.timestamp(), nowNs, true);
         }
-        onVideoArrival(t, result, rtp.timestamp(), nowNs);
+        onVideoArrival(t, result, rtp.timestamp(), nowNs, true);
     }
 
     /** Drops a packet held on probation that no packet near it confirmed: a stray. */
@@ -533,13 +558,13 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * Feeds the layers' shared timeline with a video packet its buffer accepted (the packets a
      * buffer's own delay estimator sees: retransmissions included, duplicates not).
      */
-    private void onVideoArrival(ReceiveTrack t, int offerResult, int rtpTimestamp, long nowNs) {
+    private void onVideoArrival(ReceiveTrack t, int offerResult, int rtpTimestamp, long nowNs, boolean advances) {
         if (offerResult != OfferResult.ACCEPTED || t.track().kind() != MediaKind.VIDEO) {
             return;
         }
         long captureUnixNs = t.captureAnchor().latestCaptureUnixNs(rtpTimestamp);
         if (captureUnixNs != CaptureAnchor.UNKNOWN) {
-            timeline.onPacket(nowNs, captureUnixNs - wallClock.unixNs(0));
+            timeline.onPacket(nowNs, captureUnixNs - wallClock.unixNs(0), advances);
         }
     }
 

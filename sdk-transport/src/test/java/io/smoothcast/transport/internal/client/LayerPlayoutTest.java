@@ -70,7 +70,7 @@ class LayerPlayoutTest {
                 long atNs = arrivalNs + p * MS;
                 assertEquals(OfferResult.ACCEPTED, layer.offer(i, rtp, p == 0, keyframe, p == packets - 1, atNs));
                 long capture = layer.track.captureAnchor().latestCaptureUnixNs(rtp);
-                timeline.onPacket(atNs, capture - wallClock.unixNs(0));
+                timeline.onPacket(atNs, capture - wallClock.unixNs(0), true);
             }
         }
 

@@ -19,9 +19,9 @@ class SharedPlayoutTimelineTest {
     @Test
     void fixedDelay_playsAtCapturePlusBaseTransitPlusDelay_whicheverLayerThePacketsCameFrom() {
         SharedPlayoutTimeline timeline = SharedPlayoutTimeline.fixed(150);
-        timeline.onPacket(1_020 * MS, 1_000 * MS); // transit 20 ms (say layer 2)
+        timeline.onPacket(1_020 * MS, 1_000 * MS, true); // transit 20 ms (say layer 2)
         assertEquals(5_000 * MS + 170 * MS, timeline.playoutTimeNs(5_000 * MS));
-        timeline.onPacket(1_068 * MS, 1_033 * MS); // 35 ms: jitter above the base (say layer 1's big keyframe)
+        timeline.onPacket(1_068 * MS, 1_033 * MS, true); // 35 ms: jitter above the base (say layer 1's big keyframe)
         assertEquals(5_000 * MS + 170 * MS, timeline.playoutTimeNs(5_000 * MS), "the base is the lowest transit");
         assertEquals(150 * MS, timeline.playoutDelayNs());
     }
@@ -33,7 +33,7 @@ class SharedPlayoutTimelineTest {
         for (int i = 0; i < 900; i++, captureNs += 33 * MS) {
             // every third packet (another layer's larger frames) arrives 120 ms late
             long transitNs = 20 * MS + (i % 3 == 0 ? 120 * MS : 0);
-            timeline.onPacket(captureNs + transitNs, captureNs);
+            timeline.onPacket(captureNs + transitNs, captureNs, true);
         }
         long delayNs = timeline.playoutTimeNs(captureNs) - captureNs - 20 * MS;
         // the 98 % quantile (120 ms), raised to 3x the RFC 3550 jitter (about 80 ms here)
@@ -43,12 +43,36 @@ class SharedPlayoutTimelineTest {
     @Test
     void captureClockStep_startsTheTimelineAfresh() {
         SharedPlayoutTimeline timeline = SharedPlayoutTimeline.fixed(100);
-        timeline.onPacket(1_020 * MS, 1_000 * MS);
+        timeline.onPacket(1_020 * MS, 1_000 * MS, true);
         // a new publisher whose wall clock is 30 s behind: transit jumps by 30 s
-        timeline.onPacket(1_060 * MS, 1_040 * MS - 30_000 * MS);
+        timeline.onPacket(1_060 * MS, 1_040 * MS - 30_000 * MS, true);
         long captureNs = 2_000 * MS - 30_000 * MS;
         assertEquals(captureNs + 30_020 * MS + 100 * MS, timeline.playoutTimeNs(captureNs),
                 "on the new clock's transit at once, not 30 s away and rate-limited");
+    }
+
+    @Test
+    void afterARestart_onlyAPacketThatAdvancesTheStreamStartsTheNewEstimate() {
+        SharedPlayoutTimeline timeline = SharedPlayoutTimeline.fixed(100);
+        timeline.onPacket(1_020 * MS, 1_000 * MS, true);
+        timeline.restartDelayEstimate();
+        // a retransmission of an old frame (transit 300 ms), then the new path's next packet (20 ms)
+        timeline.onPacket(1_340 * MS, 1_040 * MS, false);
+        timeline.onPacket(1_080 * MS + 20 * MS, 1_080 * MS, true);
+        assertEquals(5_000 * MS + 120 * MS, timeline.playoutTimeNs(5_000 * MS),
+                "on the advancing packet's transit, not the retransmission's 300 ms");
+    }
+
+    @Test
+    void redundantCopies_theAdaptiveDelayCoversTheSlowerLeg() {
+        SharedPlayoutTimeline timeline = SharedPlayoutTimeline.adaptive();
+        long captureNs = 0;
+        for (int i = 0; i < 300; i++, captureNs += 33 * MS) {
+            timeline.onPacket(captureNs + 20 * MS, captureNs, true); // the fast leg's copy, kept
+            timeline.onCopy(captureNs + 150 * MS, captureNs); // the slow leg's, 130 ms later
+        }
+        long delayNs = timeline.playoutTimeNs(captureNs) - captureNs - 20 * MS;
+        assertTrue(delayNs >= 130 * MS && delayNs <= 160 * MS, "covers the slow leg: " + delayNs / MS + " ms");
     }
 
     @Test

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.jitter.JitterBufferStats;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.smoothcast.jitter.SpscJitterBuffer;
@@ -19,6 +21,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -100,5 +103,45 @@ class ViewerRedundantLegsTest {
         assertEquals(B, engine.supervisor().connected(0));
         assertEquals(List.of(B), engine.carryingNodes());
         assertTrue(states.stream().noneMatch(s -> s == ConnectionState.RECONNECTING), states.toString());
+    }
+
+    @Test
+    void legsOfDifferentDelay_bothCopiesFeedTheAdaptiveDelay_soItCoversTheSlowerLeg() {
+        ViewerEngine adaptive = new ViewerEngine(out, List.of(A, B), 1L, 0x7777,
+                new ControlMessage.Subscribe("show", 2, 0), FailoverPolicy.builder().redundant(true).build(),
+                track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).adaptive().initialDelayMs(0)
+                        .completenessCheck(GenericPayload.COMPLETENESS).build(),
+                (state, reason) -> states.add(state));
+        adaptive.start(nowNs);
+        for (InetSocketAddress node : List.of(A, B)) {
+            ByteBuf hello = Unpooled.wrappedBuffer(out.replyToLast(node, new ControlMessage.HelloAck(1, 500, 5000, 9)));
+            adaptive.onDatagram(hello, node, nowNs);
+            hello.release();
+            ByteBuf ack = Unpooled.wrappedBuffer(
+                    out.replyToLast(node, new ControlMessage.SubscribeAck("show", List.of(VIDEO))));
+            adaptive.onDatagram(ack, node, nowNs);
+            ack.release();
+        }
+        // 10 s of one-packet frames every 20 ms: A delivers each 20 ms after sending, B 150 ms.
+        List<long[]> arrivals = new ArrayList<>(); // {arrival, frame, leg}
+        for (int k = 0; k < 500; k++) {
+            long sentNs = nowNs + k * 20 * MS;
+            arrivals.add(new long[] {sentNs + 20 * MS, k, 0});
+            arrivals.add(new long[] {sentNs + 150 * MS, k, 1});
+        }
+        arrivals.sort(Comparator.comparingLong(a -> a[0]));
+        byte[] frame = {1, 2, 3, 9};
+        for (long[] a : arrivals) {
+            int k = (int) a[1];
+            byte[] packet = packetize(VIDEO, frame, 1000 + k, 9000 + k * 1800).get(0);
+            ByteBuf buf = Unpooled.wrappedBuffer(packet);
+            adaptive.onDatagram(buf, a[2] == 0 ? A : B, a[0]);
+            buf.release();
+            adaptive.tracks()[0].buffer().poll(a[0], f -> { });
+        }
+        JitterBufferStats s = adaptive.tracks()[0].buffer().readStats(new JitterBufferStats());
+        // The differential is 130 ms: B alone plays on time once A dies.
+        assertTrue(s.targetDelayNs() >= 130 * MS, "target " + s.targetDelayNs() / MS + " ms: " + s);
+        assertTrue(s.playoutDelayNs() >= 130 * MS, "applied " + s.playoutDelayNs() / MS + " ms");
     }
 }
