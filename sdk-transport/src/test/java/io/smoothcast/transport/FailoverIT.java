@@ -253,9 +253,11 @@ class FailoverIT {
                     .fixedPlayoutDelayMs(800).build().start()) {
                 FrameCollector.await(log.frames.connected, 5, "viewer connected");
                 StateLog broadcasterLog = new StateLog(null);
-                // Above the synthetic source's 2.4 Mbps, as in the test above.
+                // Every frame counted, as connectedBroadcaster: above the 2.4 Mbps synthetic
+                // source, and no send-delay limit, so a stall of a loaded host or the kill's back-off
+                // cannot turn into frames the broadcaster chose to drop.
                 try (Broadcaster broadcaster = Broadcaster.builder().nodes(nodes).failover(redundant)
-                        .bitrateLimits(4_000_000, 5_000_000, 8_000_000)
+                        .bitrateLimits(4_000_000, 5_000_000, 8_000_000).maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
                         .streamId("it-show").listener(broadcasterLog).build().start()) {
                     FrameCollector.await(broadcasterLog.latch(ConnectionState.CONNECTED), 5, "broadcaster connected");
                     waitUntil(() -> a.stats().publishers() == 1 && b.stats().publishers() == 1
