@@ -49,6 +49,8 @@ public final class Pacer {
     private long queuedBytes;
     private int queuedPackets;
 
+    /** Whether the rate is raised to drain the queue within {@link #maxQueueTimeNs}. */
+    private boolean queueDrainSpeedUp = true;
     private long pacingRateBps;
     /** The rate in force since the last refill: the pacing rate, or more to drain a long queue. */
     private long currentRateBps;
@@ -114,6 +116,19 @@ public final class Pacer {
         }
         this.pacingRateBps = Math.max(1, (long) (bitrateBps * pacingFactor));
         this.currentRateBps = pacingRateBps;
+    }
+
+    /**
+     * Turns the queue-time speed-up (the rate raised so that the queue drains before its oldest
+     * packet has waited {@code maxQueueTimeNs}) on or off; on by default. A caller that drops
+     * packets too old to be worth sending ({@link #refundLast()}) turns it off: the speed-up would
+     * count them and send the queue, whatever the source hands in, up to the source's rate, above
+     * the target the path was measured to carry, instead of letting them age out.
+     *
+     * @param enabled whether the rate may be raised above the pacing rate to drain the queue
+     */
+    public void setQueueDrainSpeedUp(boolean enabled) {
+        this.queueDrainSpeedUp = enabled;
     }
 
     /** @return the pacing rate in bit/s before any queue-time boost */
@@ -312,7 +327,7 @@ public final class Pacer {
     }
 
     private long effectiveRateBps(long nowNs) {
-        if (queuedPackets == 0) {
+        if (queuedPackets == 0 || !queueDrainSpeedUp) {
             return pacingRateBps;
         }
         // What is queued must be out before the oldest packet has waited maxQueueTimeNs.

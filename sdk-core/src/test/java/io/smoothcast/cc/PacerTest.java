@@ -202,6 +202,27 @@ class PacerTest {
     }
 
     @Test
+    void longQueue_withoutTheSpeedUp_leavesAtThePacingRate() {
+        Pacer pacer = Pacer.builder().initialTargetBitrateBps(100_000).pacingFactor(1).burstNs(0)
+                .maxQueueTimeNs(S).build();
+        pacer.setQueueDrainSpeedUp(false); // the caller drops what waits too long
+        for (int i = 0; i < 250; i++) {
+            pacer.enqueue(PacketPriority.VIDEO, i, 1000, 0);
+        }
+        long now = 0;
+        int sent = 0;
+        while (now <= 2 * S) {
+            if (pacer.poll(now) == Pacer.NO_PACKET) {
+                now = pacer.nextSendTimeNs(now);
+            } else {
+                sent++;
+            }
+        }
+        // 100 kbit/s for 2 s = 25 000 bytes, plus the first packet's bucket.
+        assertEquals(26, sent, 1);
+    }
+
+    @Test
     void badArguments_areRejectedByName() {
         Pacer pacer = Pacer.builder().build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

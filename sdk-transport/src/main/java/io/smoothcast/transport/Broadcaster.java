@@ -74,8 +74,10 @@ import org.slf4j.LoggerFactory;
  * second; what they used over the last second is taken off the target before it is reported
  * through {@link BroadcasterListener#onTargetBitrate} (and used to pick a rendition), so media
  * plus retransmissions stay within the target: set the encoder so all tracks together stay
- * under the reported rate. Frames larger than the path allows wait in the pacer (at most about
- * 2 s, then the pacer speeds up) and are dropped and counted when its queue is full.
+ * under the reported rate. Frames larger than the path allows wait in the pacer, which keeps its
+ * pace (2.5 x the target): the send-delay limit below drops what waits too long, so the path is
+ * not sent more than it was measured to carry. With the limit off the pacer speeds up instead once
+ * its queue would wait more than about 2 s. Frames are dropped and counted when its queue is full.
  *
  * <h2>Send delay limit</h2>
  * A frame that is still waiting {@link Builder#maxSendDelay} after its {@code send...()} call
@@ -104,8 +106,7 @@ public final class Broadcaster implements AutoCloseable {
      * settings absorbs a delay step of up to that much by raising its own delay; a frame held
      * back longer than that has missed its playout at every such viewer before it leaves, and
      * each frame behind it too. It is well inside the relay's retransmission cache (about 3 s of
-     * 3 Mbps video by default), so the frames sent still get repaired, and it stays below the
-     * 2 s the pacer allows its own queue before it speeds up.
+     * 3 Mbps video by default), so the frames sent still get repaired.
      */
     public static final Duration DEFAULT_MAX_SEND_DELAY = Duration.ofMillis(SpscJitterBuffer.DEFAULT_MAX_DELAY_MS);
     /** {@link Builder#maxSendDelay} that turns the limit off: every frame is sent, however late. */
@@ -833,7 +834,8 @@ public final class Broadcaster implements AutoCloseable {
          * Default {@link #DEFAULT_MAX_SEND_DELAY} (1 s).
          *
          * @param maxDelay 100 ms to 60 s, or {@link #NO_SEND_DELAY_LIMIT} ({@link Duration#ZERO})
-         *     to send every frame however late
+         *     to send every frame however late (the pacer then speeds up past its pace to drain
+         *     a queue that would wait more than about 2 s)
          * @return this builder
          */
         public Builder maxSendDelay(Duration maxDelay) {

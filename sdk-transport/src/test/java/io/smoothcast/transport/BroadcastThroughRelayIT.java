@@ -192,7 +192,11 @@ class BroadcastThroughRelayIT {
                     .listener(collector).build().start()) {
                 FrameCollector.await(collector.connected, 5, "viewer connected");
                 CountDownLatch connected = new CountDownLatch(1);
+                // Every frame counted, as connectedBroadcaster: the 2.4 Mbps source above a 1 Mbps
+                // default start target would wait in a pacer that, under the send-delay limit,
+                // keeps the controller's pace, and go stale.
                 try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId("it-show")
+                        .bitrateLimits(4_000_000, 5_000_000, 8_000_000).maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
                         .failover(TOLERANT).messages(true).listener(new BroadcasterListener() {
                             @Override
                             public void onStateChanged(ConnectionState state, String reason) {

@@ -79,7 +79,11 @@ class FailoverIT {
                     FrameCollector.await(log.frames.connected, 5, "viewer connected");
                 }
                 StateLog broadcasterLog = new StateLog(null);
+                // The 2.4 Mbps synthetic source ignores the target: start (and stay) above it, or
+                // frames wait in the pacer at the controller's pace and the send-delay limit,
+                // kept at its default here, drops them.
                 try (Broadcaster broadcaster = Broadcaster.builder().nodes(nodes).streamId("it-show")
+                        .bitrateLimits(4_000_000, 5_000_000, 8_000_000)
                         .listener(broadcasterLog).build().start()) {
                     FrameCollector.await(broadcasterLog.latch(ConnectionState.CONNECTED), 5, "broadcaster connected");
                     var reconnected = broadcasterLog.expect(ConnectionState.CONNECTED);
@@ -249,7 +253,11 @@ class FailoverIT {
                     .fixedPlayoutDelayMs(800).build().start()) {
                 FrameCollector.await(log.frames.connected, 5, "viewer connected");
                 StateLog broadcasterLog = new StateLog(null);
+                // Every frame counted, as connectedBroadcaster: above the 2.4 Mbps synthetic
+                // source, and no send-delay limit, so a stall of a loaded host or the kill's back-off
+                // cannot turn into frames the broadcaster chose to drop.
                 try (Broadcaster broadcaster = Broadcaster.builder().nodes(nodes).failover(redundant)
+                        .bitrateLimits(4_000_000, 5_000_000, 8_000_000).maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
                         .streamId("it-show").listener(broadcasterLog).build().start()) {
                     FrameCollector.await(broadcasterLog.latch(ConnectionState.CONNECTED), 5, "broadcaster connected");
                     waitUntil(() -> a.stats().publishers() == 1 && b.stats().publishers() == 1

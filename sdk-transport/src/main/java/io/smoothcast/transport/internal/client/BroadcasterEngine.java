@@ -1085,6 +1085,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             throw new IllegalArgumentException("maxDelayNs must be >= 0: " + maxDelayNs);
         }
         this.maxSendDelayNs = maxDelayNs;
+        // With the limit the backlog is bounded by dropping what is too old; the pacer's own
+        // speed-up would count those frames too and send at up to the source's rate, above the
+        // controller's target (BroadcasterSendDelayLimitTest, source far above the path).
+        pacer.setQueueDrainSpeedUp(maxDelayNs == 0);
     }
 
     /** Every entry point of this thread: a gap before it means the thread was stalled and sent nothing. */

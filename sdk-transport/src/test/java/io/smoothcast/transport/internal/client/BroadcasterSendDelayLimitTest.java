@@ -442,6 +442,28 @@ class BroadcasterSendDelayLimitTest {
         assertTrue(notConnected > 3, "frames in the pacer and the queue counted at close: " + counts);
     }
 
+    /** Bytes of the video packets sent from index {@code from} on (RTP header included). */
+    private long videoBytesSentFrom(int from) {
+        long bytes = 0;
+        for (int i = from; i < videoSent.size(); i++) {
+            bytes += videoSent.get(i).payloadOffset() + videoSent.get(i).payloadLength();
+        }
+        return bytes;
+    }
+
+    @Test
+    void sourceFarAbovePaceRate_defaultLimit_thePacerDoesNotSpeedUpForFramesItWillDrop_staleFramesDropped() {
+        engine.limitSendDelay(1_000 * MS); // the broadcaster's default
+        connect();
+        run(33_333, 2_000, false); // 8 Mbps of video into 400 kbps x 2.5 = 1 Mbps
+        int from = videoSent.size();
+        run(33_333, 4_000, false);
+        long sentKbps = videoBytesSentFrom(from) * 8 / 4 / 1_000;
+        assertTrue(sentKbps <= 1_100, "the pacer's rate (1 Mbps), not the source's (8 Mbps): " + sentKbps + " kbps");
+        assertTrue(engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_STALE) > 0, "the limit drops what is too old");
+        assertTrue(isKeyframe(videoSent.get(0)));
+    }
+
     /** Hands in a video frame of 833 bytes and lets the I/O thread run for {@code ms}. */
     private void sendVideo(boolean keyframe, long ms) {
         sendVideo(keyframe, 833, ms);
