@@ -189,10 +189,11 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private static final int PACED_RING = 4096;
     private static final long CONTROLLER_TICK_NS = 25_000_000L;
     /**
-     * Smallest interval between the keyframe requests this engine raises itself after dropping
-     * video (stale, or refused by a full pacer): the relay's default interval for the viewers' requests (200 ms).
+     * Smallest interval between a keyframe request of any source (a viewer's, a resume) and one
+     * this engine raises itself after dropping video (stale, or refused by a full pacer): the
+     * relay's default interval for the viewers' requests (200 ms).
      */
-    private static final long STALE_KEYFRAME_REQUEST_INTERVAL_NS = 200_000_000L;
+    private static final long KEYFRAME_REQUEST_INTERVAL_NS = 200_000_000L;
     /**
      * Interval at which the engine repeats its keyframe request while a video track still waits
      * for a keyframe and none was handed in since the last request (1 s): an encoder that missed
@@ -306,13 +307,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      */
     private final int[] droppedPackets;
     /** When the application was last asked for a keyframe, for any reason ({@link #askForKeyframe}). */
-    private long staleKeyframeRequestNs;
-    private boolean staleKeyframeRequested;
+    private long lastKeyframeRequestNs;
+    private boolean keyframeRequested;
     /**
-     * A request held back by {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS} or while not connected,
+     * A request held back by {@link #KEYFRAME_REQUEST_INTERVAL_NS} or while not connected,
      * raised on a later tick if still needed.
      */
-    private boolean staleKeyframeRequestPending;
+    private boolean keyframeRequestPending;
     /** Time from {@code send()} to each original packet leaving; published as {@link #SEND_DELAY_MAX_NS}. */
     private final WindowedMax sendDelay = new WindowedMax(SEND_DELAY_WINDOW_NS);
     /** Sent packets per track, to answer the node's NACKs with RTX. */
@@ -979,7 +980,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     /**
      * Drops a frame the pacer has no room for, whole and before packetizing (so no RTP sequence
      * number is spent on it); a video track then skips to its next keyframe, asked of the
-     * application (at most once per {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS}).
+     * application (at most once per {@link #KEYFRAME_REQUEST_INTERVAL_NS}).
      */
     private void dropForFullPacer(int trackIndex, int packets, long nowNs) {
         counters.increment(FRAMES_DROPPED_PACER_FULL);
@@ -1029,7 +1030,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     }
 
     /**
-     * Asks the application for a keyframe, at most once per {@link #STALE_KEYFRAME_REQUEST_INTERVAL_NS}
+     * Asks the application for a keyframe, at most once per {@link #KEYFRAME_REQUEST_INTERVAL_NS}
      * since the last request of any source. While not connected the request is held back (the
      * frames are dropped as not connected, so a keyframe now would be spent on nobody): the
      * resume asks for one anyway ({@link #onNodeAccepted}), and a later tick raises it if the
@@ -1037,8 +1038,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      */
     private void requestKeyframe(long nowNs) {
         if (!supervisor.isConnected()
-                || staleKeyframeRequested && nowNs - staleKeyframeRequestNs < STALE_KEYFRAME_REQUEST_INTERVAL_NS) {
-            staleKeyframeRequestPending = true;
+                || keyframeRequested && nowNs - lastKeyframeRequestNs < KEYFRAME_REQUEST_INTERVAL_NS) {
+            keyframeRequestPending = true;
             return;
         }
         Arrays.fill(keyframeQueuedSinceRequest, false);
@@ -1053,9 +1054,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * A keyframe already on its way ({@link #keyframeQueuedSinceRequest}) still answers it.
      */
     private void askForKeyframe(long nowNs) {
-        staleKeyframeRequested = true;
-        staleKeyframeRequestNs = nowNs;
-        staleKeyframeRequestPending = false;
+        keyframeRequested = true;
+        lastKeyframeRequestNs = nowNs;
+        keyframeRequestPending = false;
         listener.onKeyframeRequested();
     }
 
@@ -1128,9 +1129,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         // have missed: raised only if still needed (no keyframe has ended the wait or is on its way).
         // Paused while not connected: the frames are dropped as not connected until the resume,
         // which asks for a keyframe itself.
-        if (supervisor.isConnected() && (staleKeyframeRequestPending
-                || staleKeyframeRequested && nowNs - staleKeyframeRequestNs >= KEYFRAME_REQUEST_REPEAT_NS)) {
-            staleKeyframeRequestPending = false;
+        if (supervisor.isConnected() && (keyframeRequestPending
+                || keyframeRequested && nowNs - lastKeyframeRequestNs >= KEYFRAME_REQUEST_REPEAT_NS)) {
+            keyframeRequestPending = false;
             if (waitsForKeyframe()) {
                 requestKeyframe(nowNs);
             }
