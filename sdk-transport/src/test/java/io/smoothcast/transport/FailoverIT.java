@@ -207,7 +207,12 @@ class FailoverIT {
                                 healthyLeft[0] = edgeB;
                             } else if (i == LAST_KILL_LATEST_FRAME) {
                                 problems.add("by frame " + i + " the viewer had not settled on one healthy node: on "
-                                        + carrying + ", states " + log.changes() + ", frames " + log.frames.indices());
+                                        + carrying + " (A=" + addressA + " B=" + edgeB.localAddress() + " C="
+                                        + edgeC.localAddress() + "), states " + log.changes() + ", frames "
+                                        + log.frames.indices()
+                                        + "; viewer " + viewer.stats() + "; broadcaster " + broadcaster.state() + " "
+                                        + broadcaster.stats() + "; origin " + origin.stats() + "; B " + edgeB.stats()
+                                        + "; C " + edgeC.stats());
                             }
                             if (killed[0] != null) {
                                 failoversBeforeLastKill.set(viewer.failoverCount());
@@ -220,7 +225,9 @@ class FailoverIT {
                     java.util.function.Supplier<String> context = () -> "A=" + addressA + " B=" + edgeB.localAddress()
                             + " C=" + edgeC.localAddress() + ", killed last: " + killed[0].localAddress()
                             + "; states " + log.changes() + "; viewer " + viewer.stats() + "; A " + flapping[0].stats()
-                            + "; B " + edgeB.stats() + "; C " + edgeC.stats() + "; frames " + log.frames.indices();
+                            + "; B " + edgeB.stats() + "; C " + edgeC.stats() + "; origin " + origin.stats()
+                            + "; broadcaster " + broadcaster.state() + " " + broadcaster.stats() + "; frames "
+                            + log.frames.indices();
                     assertTrue(log.frames.lastFrame.await(10, java.util.concurrent.TimeUnit.SECONDS),
                             () -> "no last frame within 10 s after two failovers; " + context.get());
                     assertResumed(log, killNs.get());
