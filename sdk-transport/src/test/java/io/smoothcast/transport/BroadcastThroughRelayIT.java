@@ -341,13 +341,26 @@ class BroadcastThroughRelayIT {
     /** Sends frames at a steady rate from a scheduler thread; returns when all are handed over. */
     static void sendFrames(Broadcaster broadcaster, int frames, java.util.function.IntConsumer betweenFrames)
             throws Exception {
+        sendFrames(broadcaster, frames, betweenFrames, true);
+    }
+
+    /**
+     * Sends frames from a scheduler thread; returns when all are handed over.
+     *
+     * @param catchUp true: a steady rate on average, the frames a stalled sending thread missed
+     *     sent at once when it runs again; false: at least {@code FRAME_INTERVAL_MS} between two
+     *     frames whatever happened, so that a frame index also stands for a time since the
+     *     previous ones (for tests that schedule events by frame index)
+     */
+    static void sendFrames(Broadcaster broadcaster, int frames, java.util.function.IntConsumer betweenFrames,
+            boolean catchUp) throws Exception {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger next = new AtomicInteger();
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<Integer> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
         try {
-            ScheduledFuture<?> task = scheduler.scheduleAtFixedRate(() -> {
+            Runnable send = () -> {
                 int i = next.getAndIncrement();
                 if (i >= frames) {
                     done.countDown();
@@ -364,7 +377,10 @@ class BroadcastThroughRelayIT {
                 } catch (Throwable t) {
                     failures.add(t);
                 }
-            }, 0, FRAME_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            };
+            ScheduledFuture<?> task = catchUp
+                    ? scheduler.scheduleAtFixedRate(send, 0, FRAME_INTERVAL_MS, TimeUnit.MILLISECONDS)
+                    : scheduler.scheduleWithFixedDelay(send, 0, FRAME_INTERVAL_MS, TimeUnit.MILLISECONDS);
             FrameCollector.await(done, 30, "all frames handed to the broadcaster");
             task.cancel(false);
         } finally {
