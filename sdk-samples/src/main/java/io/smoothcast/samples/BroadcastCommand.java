@@ -113,7 +113,6 @@ final class BroadcastCommand implements Callable<Integer> {
             Arguments.check(spec, problem == null, "--ffmpeg", "cannot run '" + ffmpeg + "': " + problem);
         }
         List<InetSocketAddress> nodes = streamClient.nodes;
-        InetSocketAddress node = nodes.get(0);
         String streamId = streamClient.streamId;
         PrintWriter out = spec.commandLine().getOut();
         SyntheticSource synthetic = source == Source.synthetic
@@ -170,7 +169,7 @@ final class BroadcastCommand implements Callable<Integer> {
             out.flush();
             boolean[] everConnected = {false};
             try (OpsEndpoint.Running ops = OpsEndpoint.monitorIfAsked(streamClient.httpPort,
-                    m -> m.watch(broadcaster, new Subject(streamId, "broadcaster", Format.address(node), "")),
+                    m -> m.watch(broadcaster, new Subject(streamId, "broadcaster", Format.address(nodes.get(0)), "")),
                     Map.of("node", Format.nodes(nodes), "stream", streamId, "source", source.name()), out)) {
                 RunLoop.run(durationS, 1000, elapsedNs -> {
                     BroadcasterStats s = broadcaster.stats();
@@ -192,7 +191,7 @@ final class BroadcastCommand implements Callable<Integer> {
                 return 1;
             }
             if (!everConnected[0]) {
-                spec.commandLine().getErr().println("broadcast: " + outcome.describe(node, streamId, true));
+                spec.commandLine().getErr().println("broadcast: " + outcome.describe(nodes, streamId, true));
                 return 1;
             }
             return 0;

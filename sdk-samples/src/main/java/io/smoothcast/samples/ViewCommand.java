@@ -70,7 +70,6 @@ final class ViewCommand implements Callable<Integer> {
         Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0: " + durationS);
         Arguments.check(spec, framesPerSecond >= 1 && framesPerSecond <= 120, "--fps", "must be 1-120: " + framesPerSecond);
         List<InetSocketAddress> nodes = streamClient.nodes;
-        InetSocketAddress node = nodes.get(0);
         String streamId = streamClient.streamId;
         boolean toStdout = "-".equals(output);
         // With media on standard output, the status line goes to standard error.
@@ -112,7 +111,7 @@ final class ViewCommand implements Callable<Integer> {
         try (viewer) {
             viewer.start();
             try (OpsEndpoint.Running ops = OpsEndpoint.monitorIfAsked(streamClient.httpPort,
-                    m -> m.watch(viewer, new Subject(streamId, "viewer", Format.address(node), "")),
+                    m -> m.watch(viewer, new Subject(streamId, "viewer", Format.address(nodes.get(0)), "")),
                     Map.of("node", Format.nodes(nodes), "stream", streamId), status)) {
                 RunLoop.run(durationS, 1000, elapsedNs -> {
                     ViewerMeter.Sample sample = meter.sample(System.nanoTime());
@@ -150,7 +149,7 @@ final class ViewCommand implements Callable<Integer> {
             status.flush();
         }
         if (framesSeen[0] == 0) {
-            spec.commandLine().getErr().println("view: " + meter.outcome().describe(node, streamId, false));
+            spec.commandLine().getErr().println("view: " + meter.outcome().describe(nodes, streamId, false));
             return 1;
         }
         return 0;
