@@ -15,6 +15,7 @@ import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.NodeSwitchReason;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,15 +31,18 @@ import picocli.CommandLine.Spec;
                 + " sized to the congestion controller's target bitrate. '--source ffmpeg' encodes a test pattern"
                 + " (or --input FILE) to H.264, plus a 440 Hz test tone to Opus, with an ffmpeg child process whose"
                 + " bitrate (audio and video together) follows the target.",
-            "Prints a status line every second: state, target bitrate, frames, packets, rtx (retransmissions"
+            "Prints a status line every second: the node carrying the broadcaster now ('-' while reconnecting),"
+                + " state, target bitrate, frames, packets, rtx (retransmissions"
                 + " sent), tail probes (a quiet track's newest packet resent so that the node notices a lost end of"
                 + " a burst), rtt, node stalls (stall reports from the node, PROTOCOL.md section 12), send delay"
                 + " (the longest wait of a frame in the broadcaster itself over the last 1-2 s) with the frames"
                 + " dropped for waiting longer than 1 s (stale), for want of room in the pacer (pacer full), and video"
                 + " skipped to the next keyframe behind them and, with"
-                + " --source ffmpeg, the encoder's bitrate."},
+                + " --source ffmpeg, the encoder's bitrate; then failovers and moves (to another node while the"
+                + " node still answered: degraded_path, the only reason a broadcaster moves for)."},
         footer = {"", "Examples:",
             "  smoothcast broadcast --node 127.0.0.1:7000 --stream show",
+            "  smoothcast broadcast --node 127.0.0.1:7000 --node 127.0.0.1:7001 --stream show",
             "  smoothcast broadcast --node relay.example:7000 --stream show --source ffmpeg \\",
             "      --max-bitrate 3000000",
             "  smoothcast broadcast --node 127.0.0.1:7000 --stream show --source ffmpeg \\",
@@ -108,7 +112,7 @@ final class BroadcastCommand implements Callable<Integer> {
             String problem = cannotRun(ffmpeg);
             Arguments.check(spec, problem == null, "--ffmpeg", "cannot run '" + ffmpeg + "': " + problem);
         }
-        InetSocketAddress node = streamClient.node;
+        List<InetSocketAddress> nodes = streamClient.nodes;
         String streamId = streamClient.streamId;
         PrintWriter out = spec.commandLine().getOut();
         SyntheticSource synthetic = source == Source.synthetic
@@ -142,7 +146,7 @@ final class BroadcastCommand implements Callable<Integer> {
         };
         Broadcaster broadcaster;
         try {
-            Broadcaster.Builder builder = Broadcaster.builder().node(node).streamId(streamId).listener(listener)
+            Broadcaster.Builder builder = Broadcaster.builder().nodes(nodes).streamId(streamId).listener(listener)
                     .token(streamClient.token).bitrateLimits(Math.min(100_000, startBitrateBps), startBitrateBps, maxBitrateBps)
                     .videoBitrateBps((int) Math.min(Integer.MAX_VALUE, maxBitrateBps)).audio(encoder != null);
             for (FrameKey key : streamClient.frameKeys(spec)) {
@@ -150,7 +154,7 @@ final class BroadcastCommand implements Callable<Integer> {
             }
             broadcaster = builder.build();
         } catch (IllegalArgumentException e) {
-            Arguments.check(spec, false, "--stream", e.getMessage());
+            Arguments.check(spec, false, e.getMessage().startsWith("node") ? "--node" : "--stream", e.getMessage());
             return 2;
         }
         try (broadcaster; AutoCloseable ignored = synthetic != null ? synthetic : encoder) {
@@ -160,21 +164,23 @@ final class BroadcastCommand implements Callable<Integer> {
             } else {
                 encoder.start(broadcaster);
             }
-            out.printf("broadcasting '%s' to %s (%s source)%n", streamId, Format.address(node), source);
+            out.printf("broadcasting '%s' to %s (%s source)%n", streamId, nodes.stream().map(Format::address)
+                    .collect(java.util.stream.Collectors.joining(", ")), source);
             out.flush();
             boolean[] everConnected = {false};
             try (OpsEndpoint.Running ops = OpsEndpoint.monitorIfAsked(streamClient.httpPort,
-                    m -> m.watch(broadcaster, new Subject(streamId, "broadcaster", Format.address(node), "")),
-                    Map.of("node", Format.address(node), "stream", streamId, "source", source.name()), out)) {
+                    m -> m.watch(broadcaster, new Subject(streamId, "broadcaster", Format.address(nodes.get(0)), "")),
+                    Map.of("node", Format.nodes(nodes), "stream", streamId, "source", source.name()), out)) {
                 RunLoop.run(durationS, 1000, elapsedNs -> {
                     BroadcasterStats s = broadcaster.stats();
                     everConnected[0] |= broadcaster.state() == ConnectionState.CONNECTED;
-                    out.printf("%s  %5.1fs  target %s  frames %d  packets %d  rtx %d  tail probes %d  rtt %s"
-                            + "  node stalls %d  send delay %d ms (stale %d, pacer full %d, skipped %d)%s%n",
-                            broadcaster.state(), elapsedNs / 1e9, Format.bitrate(s.targetBitrateBps()), s.framesSent(),
+                    out.printf("%s %s  %5.1fs  target %s  frames %d  packets %d  rtx %d  tail probes %d  rtt %s"
+                            + "  node stalls %d  send delay %d ms (stale %d, pacer full %d, skipped %d)  %s%s%n",
+                            Format.nodes(broadcaster.carryingNodes()), broadcaster.state(), elapsedNs / 1e9, Format.bitrate(s.targetBitrateBps()), s.framesSent(),
                             s.packetsSent(), s.retransmissionsSent(), s.tailProbesSent(), Format.millis(s.rttNs() / 1e6),
                             broadcaster.nodeStallReportCount(), s.sendDelayMaxMs(), s.framesDroppedStale(),
                             s.framesDroppedPacerFull(), s.videoFramesSkippedToKeyframe(),
+                            Format.moves(broadcaster.failoverCount(), s.nodeSwitches()),
                             encoder == null ? "" : "  encoder " + Format.bitrate(encoder.encoderBitrateBps())
                                     + " (" + encoder.encoderStarts() + " starts)  audio " + encoder.audioFramesQueued());
                     out.flush();
@@ -185,7 +191,7 @@ final class BroadcastCommand implements Callable<Integer> {
                 return 1;
             }
             if (!everConnected[0]) {
-                spec.commandLine().getErr().println("broadcast: " + outcome.describe(node, streamId, true));
+                spec.commandLine().getErr().println("broadcast: " + outcome.describe(nodes, streamId, true));
                 return 1;
             }
             return 0;

@@ -44,7 +44,8 @@ public final class ReportCommand implements Callable<Integer> {
                 "steps must be > 0 bits/s: " + ladderBps);
         HistoryReport.Summary summary = HistoryReport.write(history, prefix, ladderBps, output);
         spec.commandLine().getOut().println("report written to " + output + ": " + summary.viewerSamples()
-                + " viewer samples, " + summary.incidents() + " incident(s), " + summary.advice() + " advice item(s)");
+                + " viewer samples, " + summary.incidents() + " incident(s), " + summary.failovers() + " failover(s), "
+                + summary.moves() + " node move(s), " + summary.advice() + " advice item(s)");
         return 0;
     }
 }

@@ -9,16 +9,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
- * The options shared by the commands that join one stream on a relay node ({@code broadcast} and
+ * The options shared by the commands that join one stream on relay nodes ({@code broadcast} and
  * {@code view}), declared once as a picocli mixin so both commands spell and explain them alike.
  *
  * <p>Not thread-safe: picocli fills it, then the command's thread reads it.
  */
 final class StreamClientOptions {
 
-    @Option(names = "--node", required = true, converter = HostPort.Remote.class, paramLabel = "HOST:PORT",
-            description = "The relay node to connect to.")
-    InetSocketAddress node;
+    @Option(names = "--node", required = true, split = ",", converter = HostPort.Remote.class, paramLabel = "HOST:PORT",
+            description = "The relay node to connect to. Several (repeat the option, or separate them by commas),"
+                    + " best first, up to 16: the client fails over to the next when its node dies, and moves to"
+                    + " another while its node still answers (a degraded path; for view also no publisher, or no"
+                    + " media).")
+    List<InetSocketAddress> nodes;
 
     @Option(names = "--stream", description = "Stream id, 1-64 characters from letters, digits and . _ ~ -. Default: ${DEFAULT-VALUE}.")
     String streamId = "demo";
@@ -46,6 +49,8 @@ final class StreamClientOptions {
      * @param maxE2eKeys how many {@code --e2e-key} options the command takes
      */
     void check(CommandSpec spec, int maxE2eKeys) {
+        Arguments.check(spec, nodes.size() <= 16, "--node", "at most 16 nodes: " + nodes.size());
+        Arguments.check(spec, nodes.stream().distinct().count() == nodes.size(), "--node", "a node given twice: " + nodes);
         Arguments.check(spec, e2eKeys.size() <= maxE2eKeys, "--e2e-key",
                 "at most " + maxE2eKeys + (maxE2eKeys == 1 ? " key: " : " keys: ") + e2eKeys.size());
         Arguments.check(spec, token == null || token.matches("[A-Za-z0-9_.-]{1,512}"), "--token",

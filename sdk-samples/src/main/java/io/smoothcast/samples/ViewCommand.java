@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -27,14 +28,16 @@ import picocli.CommandLine.Spec;
 /** {@code smoothcast view}: watches a stream, writes it to a file or pipe, shows a live status line. */
 @Command(name = "view", mixinStandardHelpOptions = true,
         description = {"Watch a stream through a relay node.",
-            "Shows one status line that refreshes in place: node, state, bitrate, latency, frames, lost"
-                + " (packets), rtx (retransmissions received), freezes, rtt and stalls (of this viewer's own"
-                + " I/O thread).",
+            "Shows one status line that refreshes in place: the node carrying the viewer now (two joined by"
+                + " '+' in redundant mode, '-' while reconnecting), state, bitrate, latency, frames, lost (packets),"
+                + " rtx (retransmissions received), freezes, rtt, stalls (of this viewer's own I/O thread),"
+                + " failovers and moves (to another node while the node still answered, by reason).",
             "--output writes the received video frames when the broadcaster sends H.264 (--source ffmpeg or"
                 + " ingest): an Annex-B .h264 file, a .mkv file (video and Opus audio, muxed by ffmpeg without"
                 + " re-encoding when the view ends), or '-' for standard output, to pipe into a player."},
         footer = {"", "Examples:",
             "  smoothcast view --node 127.0.0.1:7000 --stream show",
+            "  smoothcast view --node 127.0.0.1:7000,127.0.0.1:7001 --stream show",
             "  smoothcast view --node 127.0.0.1:7000 --stream show --output show.h264 \\",
             "      --duration 10",
             "  smoothcast view --node 127.0.0.1:7000 --stream show --output show.mkv",
@@ -66,7 +69,7 @@ final class ViewCommand implements Callable<Integer> {
         streamClient.check(spec, 4);
         Arguments.check(spec, durationS >= 0, "--duration", "must be >= 0: " + durationS);
         Arguments.check(spec, framesPerSecond >= 1 && framesPerSecond <= 120, "--fps", "must be 1-120: " + framesPerSecond);
-        InetSocketAddress node = streamClient.node;
+        List<InetSocketAddress> nodes = streamClient.nodes;
         String streamId = streamClient.streamId;
         boolean toStdout = "-".equals(output);
         // With media on standard output, the status line goes to standard error.
@@ -92,14 +95,14 @@ final class ViewCommand implements Callable<Integer> {
         ViewerMeter meter = new ViewerMeter(sink, mkv, e -> status.println("view: output closed: " + e.getMessage()));
         Viewer viewer;
         try {
-            Viewer.Builder builder = Viewer.builder().node(node).streamId(streamId).listener(meter)
+            Viewer.Builder builder = Viewer.builder().nodes(nodes).streamId(streamId).listener(meter)
                     .token(streamClient.token);
             for (FrameKey key : streamClient.frameKeys(spec)) {
                 builder.frameDecryptionKey(key);
             }
             viewer = builder.build();
         } catch (IllegalArgumentException e) {
-            Arguments.check(spec, false, "--stream", e.getMessage());
+            Arguments.check(spec, false, e.getMessage().startsWith("node") ? "--node" : "--stream", e.getMessage());
             return 2;
         }
         // Refresh in place on a terminal; one line per second otherwise (logs, tests).
@@ -108,17 +111,18 @@ final class ViewCommand implements Callable<Integer> {
         try (viewer) {
             viewer.start();
             try (OpsEndpoint.Running ops = OpsEndpoint.monitorIfAsked(streamClient.httpPort,
-                    m -> m.watch(viewer, new Subject(streamId, "viewer", Format.address(node), "")),
-                    Map.of("node", Format.address(node), "stream", streamId), status)) {
+                    m -> m.watch(viewer, new Subject(streamId, "viewer", Format.address(nodes.get(0)), "")),
+                    Map.of("node", Format.nodes(nodes), "stream", streamId), status)) {
                 RunLoop.run(durationS, 1000, elapsedNs -> {
                     ViewerMeter.Sample sample = meter.sample(System.nanoTime());
                     ViewerStats s = viewer.stats();
                     String line = String.format(Locale.ROOT,
-                            "%s %s %5.1fs  %s  latency %s  frames %d  lost %d  rtx %d  freezes %d  rtt %s  stalls %d",
-                            Format.address(node), viewer.state(), elapsedNs / 1e9, Format.bitrate(sample.bitrateBps()),
+                            "%s %s %5.1fs  %s  latency %s  frames %d  lost %d  rtx %d  freezes %d  rtt %s  stalls %d  %s",
+                            Format.nodes(viewer.carryingNodes()), viewer.state(), elapsedNs / 1e9,
+                            Format.bitrate(sample.bitrateBps()),
                             Format.millis(sample.latencyMs()), s.framesDelivered(), s.packetsLost(),
                             s.retransmissionsReceived(), s.freezeCount(), Format.millis(s.rttNs() / 1e6),
-                            viewer.readerStallCount());
+                            viewer.readerStallCount(), Format.moves(s.failoverCount(), s.nodeSwitches()));
                     status.print(inPlace ? "\r" + line + "\u001b[K" : line + System.lineSeparator());
                     status.flush();
                     framesSeen[0] = meter.videoFrames();
@@ -145,7 +149,7 @@ final class ViewCommand implements Callable<Integer> {
             status.flush();
         }
         if (framesSeen[0] == 0) {
-            spec.commandLine().getErr().println("view: " + meter.outcome().describe(node, streamId, false));
+            spec.commandLine().getErr().println("view: " + meter.outcome().describe(nodes, streamId, false));
             return 1;
         }
         return 0;

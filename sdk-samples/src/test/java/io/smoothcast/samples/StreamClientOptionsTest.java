@@ -25,13 +25,24 @@ class StreamClientOptionsTest {
                     "--token", "tok.en-1", "--http-port", "0");
             CommandLine sub = cli.getSubcommands().get(command);
             StreamClientOptions options = streamClient(sub.getCommand());
-            assertEquals(new InetSocketAddress("127.0.0.1", 7000), options.node, command);
+            assertEquals(List.of(new InetSocketAddress("127.0.0.1", 7000)), options.nodes, command);
             assertEquals("show", options.streamId, command);
             assertEquals("tok.en-1", options.token, command);
             assertEquals(0, options.httpPort, command);
             List<FrameKey> keys = options.frameKeys(sub.getCommandSpec());
             assertEquals(1, keys.size(), command);
             assertEquals(7, keys.get(0).keyId(), command);
+        }
+    }
+
+    @Test
+    void broadcastAndView_takeSeveralNodes_repeatedOrCommaSeparated_bestFirst() {
+        for (String command : new String[] {"broadcast", "view"}) {
+            CommandLine cli = SmoothcastCli.newCommandLine();
+            cli.parseArgs(command, "--node", "127.0.0.1:7000,127.0.0.1:7001", "--node", "127.0.0.1:7002");
+            StreamClientOptions options = streamClient(cli.getSubcommands().get(command).getCommand());
+            assertEquals(List.of(new InetSocketAddress("127.0.0.1", 7000), new InetSocketAddress("127.0.0.1", 7001),
+                    new InetSocketAddress("127.0.0.1", 7002)), options.nodes, command);
         }
     }
 
@@ -57,6 +68,7 @@ class StreamClientOptionsTest {
             assertUsageError("--http-port", command, "--node", "7000", "--http-port", "70000");
             assertUsageError("--token", command, "--node", "7000", "--token", "has space");
             assertUsageError("--e2e-key", command, "--node", "7000", "--e2e-key", "1=00");
+            assertUsageError("--node", command, "--node", "7000", "--node", "7000");
         }
         assertUsageError("--e2e-key", "broadcast", "--node", "7000", "--e2e-key", KEY, "--e2e-key", KEY);
         assertUsageError("--e2e-key", "view", "--node", "7000", "--e2e-key", KEY, "--e2e-key", KEY,

@@ -401,6 +401,21 @@ public final class Broadcaster implements AutoCloseable {
     }
 
     /**
+     * The nodes that accepted this broadcaster and carry its stream now, primary first: one, or two
+     * in redundant mode while both paths are up; empty while reconnecting or before start. Any
+     * thread; a snapshot renewed by the I/O thread at least every 10 ms.
+     *
+     * @return the nodes, as given to the builder (an unmodifiable list)
+     */
+    public List<InetSocketAddress> carryingNodes() {
+        BroadcasterEngine e;
+        synchronized (lifecycleLock) {
+            e = engine;
+        }
+        return e == null ? List.of() : e.carryingNodes();
+    }
+
+    /**
      * How many times the node reported that its I/O thread had stalled (GC, a busy host) and that
      * it read some of this broadcaster's packets late ({@code SCUT}, PROTOCOL.md section 4,
      * "Receiver stalls"). Those arrivals are left out of the congestion controller's delay-based

@@ -119,7 +119,7 @@ public final class NetworkEmulator implements AutoCloseable {
     public InetSocketAddress localAddress() {
         synchronized (lifecycleLock) {
             if (channel == null) {
-                throw new IllegalStateException("emulator not started");
+                throw new IllegalStateException("network emulator not started: call start() first");
             }
             return (InetSocketAddress) channel.localAddress();
         }

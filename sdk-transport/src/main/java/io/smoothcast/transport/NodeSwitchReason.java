@@ -36,6 +36,15 @@ public enum NodeSwitchReason {
         };
     }
 
+    /**
+     * @return whether only a {@link Viewer} moves for this reason ({@link #NO_PUBLISHER},
+     *     {@link #MEDIA_SILENCE}); a {@link Broadcaster} moves only for {@link #DEGRADED_PATH}, so
+     *     its counts for the others are always 0
+     */
+    public boolean viewersOnly() {
+        return this != DEGRADED_PATH;
+    }
+
     /** @return the name in lower case, as in Prometheus labels and status lines ("degraded_path") */
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -123,7 +123,7 @@ public final class RelayNode implements AutoCloseable {
     public InetSocketAddress localAddress() {
         synchronized (lifecycleLock) {
             if (channels == null) {
-                throw new IllegalStateException("node not started");
+                throw new IllegalStateException("relay node not started: call start() first");
             }
             return channels.localAddress();
         }

@@ -1,5 +1,6 @@
 package io.smoothcast.transport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +74,19 @@ class BuilderValidationTest {
         assertTrue(b.getMessage().endsWith("build a new one"), b.getMessage());
         assertTrue(assertThrows(IllegalStateException.class, Viewer.builder().node(node).streamId("show").build()::localAddress)
                 .getMessage().contains("call start() first"));
+    }
+
+    @Test
+    void everyEndpoint_beforeStart_saysToCallStartFirst() {
+        InetSocketAddress node = new InetSocketAddress("127.0.0.1", 7000);
+        List<Executable> calls = List.of(Viewer.builder().node(node).streamId("show").build()::localAddress,
+                Broadcaster.builder().node(node).streamId("show").build()::localAddress,
+                RelayNode.builder().build()::localAddress, NetworkEmulator.builder().target(node).build()::localAddress);
+        List<String> expected = List.of("viewer", "broadcaster", "relay node", "network emulator");
+        for (int i = 0; i < calls.size(); i++) {
+            assertEquals(expected.get(i) + " not started: call start() first",
+                    assertThrows(IllegalStateException.class, calls.get(i)).getMessage());
+        }
     }
 
     private static void assertMessage(String start, Executable call) {

@@ -158,6 +158,7 @@ class NodeSwitchIT {
                     assertEquals(1, b.stats().publishers(), "publishing on the clean node");
                     assertEquals(0, a.stats().publishers(), "left the lossy one");
                     assertEquals(ConnectionState.CONNECTED, broadcaster.state());
+                    assertEquals(List.of(b.localAddress()), broadcaster.carryingNodes(), "the node moved to carries it");
                     assertEquals(0, broadcaster.failoverCount(), "a switch is not a failover: " + broadcasterLog.changes());
                     assertEquals(1, broadcaster.stats().nodeSwitches(NodeSwitchReason.DEGRADED_PATH),
                             broadcaster.stats().toString());

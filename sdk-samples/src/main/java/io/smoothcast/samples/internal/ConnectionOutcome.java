@@ -2,6 +2,7 @@ package io.smoothcast.samples.internal;
 
 import io.smoothcast.transport.ConnectionState;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * Remembers how a client's connection went, for the one line a command prints when it ends
@@ -40,6 +41,44 @@ public final class ConnectionOutcome {
     }
 
     /**
+     * What went wrong for a client given several nodes: as {@link #describe(InetSocketAddress,
+     * String, boolean)} for the node the SDK's last reason names (the one that refused, accepted or
+     * was lost; the first if none), or, when no node answered at all, naming every node.
+     *
+     * @param nodes the nodes the client was given, best first; not empty
+     * @param streamId the stream
+     * @param publishing true for a broadcaster, false for a viewer
+     * @return the line
+     */
+    public String describe(List<InetSocketAddress> nodes, String streamId, boolean publishing) {
+        if (nodes.size() > 1 && !everConnected && !refused()) {
+            StringBuilder addresses = new StringBuilder();
+            for (InetSocketAddress node : nodes) {
+                addresses.append(addresses.length() == 0 ? "" : ", ").append(Format.address(node));
+            }
+            return "no relay answered at " + addresses + " (" + last() + "); is a relay running at each of them"
+                    + " (smoothcast relay --port PORT) and is its UDP port reachable from here?";
+        }
+        for (InetSocketAddress node : nodes) {
+            if (lastReason.contains(node.toString())) {
+                return describe(node, streamId, publishing);
+            }
+        }
+        return describe(nodes.get(0), streamId, publishing);
+    }
+
+    /** Whether the client ended refused by a node (its words say why), not after the give-up time. */
+    private boolean refused() {
+        // FAILED after the give-up time starts "no node for" (the SDK's ConnectionSupervisor words
+        // it so); that case is "no relay answered".
+        return lastState == ConnectionState.FAILED && !lastReason.startsWith("no node for");
+    }
+
+    private String last() {
+        return "state " + lastState + (lastReason.isEmpty() ? "" : ": " + lastReason);
+    }
+
+    /**
      * What went wrong, in words, with what to check next.
      *
      * @param node the node the client was given
@@ -50,7 +89,7 @@ public final class ConnectionOutcome {
      */
     public String describe(InetSocketAddress node, String streamId, boolean publishing) {
         String address = Format.address(node);
-        String last = "state " + lastState + (lastReason.isEmpty() ? "" : ": " + lastReason);
+        String last = last();
         if (everConnected) {
             return publishing
                     ? "node " + address + " accepted stream '" + streamId + "' but the stream did not stay up (" + last + ")"
@@ -58,10 +97,8 @@ public final class ConnectionOutcome {
                             + last + "); is a broadcaster publishing '" + streamId + "' to this node or one it"
                             + " cascades from (relay --upstream)?";
         }
-        if (lastState == ConnectionState.FAILED && !lastReason.startsWith("no node for")) {
+        if (refused()) {
             // The node answered with a refusal (a bad token, too many clients): its words say why.
-            // FAILED after the give-up time instead starts "no node for" (the SDK's
-            // ConnectionSupervisor words it so); that case falls through to "no relay answered".
             // The SDK's reason for this node's refusal starts "node <address> refused ", which
             // this line has said already: only the request and the code follow.
             String sdkPrefix = "node " + node + " refused ";

@@ -3,6 +3,7 @@ package io.smoothcast.samples.internal;
 import io.smoothcast.stats.NodeSwitchCounts;
 import io.smoothcast.transport.NodeSwitchReason;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -56,5 +57,32 @@ public final class Format {
             }
         }
         return sb.length() == 0 ? "0" : sb.toString();
+    }
+
+    /**
+     * @param nodes the nodes carrying a client now, primary first
+     * @return for example {@code "127.0.0.1:7001"}, both legs joined by {@code "+"} in redundant
+     *     mode, or {@code "-"} while no node carries the client
+     */
+    public static String nodes(List<InetSocketAddress> nodes) {
+        if (nodes.isEmpty()) {
+            return "-";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (InetSocketAddress node : nodes) {
+            sb.append(sb.length() == 0 ? "" : "+").append(address(node));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The end of a client's status line: how often it left its node.
+     *
+     * @param failovers resumes on another node after losing the node
+     * @param switches moves while the node still answered, per reason
+     * @return for example {@code "failovers 1  moves no_publisher 2"} or {@code "failovers 0  moves 0"}
+     */
+    public static String moves(long failovers, NodeSwitchCounts switches) {
+        return "failovers " + failovers + "  moves " + nodeSwitches(switches);
     }
 }

@@ -3,6 +3,7 @@ package io.smoothcast.samples.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smoothcast.history.HistoryReader;
+import io.smoothcast.stats.NodeSwitchCounts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ final class HistoryData {
     /** One viewer sample. */
     record Receive(long wallTimeMs, String streamId, String endpointId, String nodeId, String region,
             double stallRate, double endToEndLatencyMs, double jitterBufferDelayMs, double roundTripTimeMs,
-            double lossBeforeRecovery, double lossAfterRecovery, double bitrateInBps, long failoverCount) {
+            double lossBeforeRecovery, double lossAfterRecovery, double bitrateInBps, long failoverCount,
+            NodeSwitchCounts nodeSwitches) {
 
         /**
          * @return the capture-to-playout latency when measured, otherwise the estimate jitter buffer
@@ -40,7 +42,7 @@ final class HistoryData {
 
     /** One broadcaster sample. */
     record Send(long wallTimeMs, String streamId, String endpointId, String nodeId, String region,
-            double bitrateOutBps, double targetBitrateBps, long failoverCount) {
+            double bitrateOutBps, double targetBitrateBps, long failoverCount, NodeSwitchCounts nodeSwitches) {
     }
 
     /** One relay node sample. */
@@ -106,13 +108,13 @@ final class HistoryData {
                         text(n, "region"), number(n, "stallRate"), number(n, "endToEndLatencyMs"),
                         number(n, "jitterBufferDelayMs"), number(n, "roundTripTimeMs"),
                         number(n, "lossFractionBeforeRecovery"), number(n, "lossFractionAfterRecovery"),
-                        number(n, "bitrateInBps"), n.path("failoverCount").asLong(0));
+                        number(n, "bitrateInBps"), n.path("failoverCount").asLong(0), nodeSwitches(n));
                 latencyMeasured |= !Double.isNaN(r.endToEndLatencyMs());
                 receive.add(r);
             }
             case "send" -> send.add(new Send(wallTimeMs, text(n, "streamId"), text(n, "endpointId"),
                     text(n, "nodeId"), text(n, "region"), number(n, "bitrateOutBps"), number(n, "targetBitrateBps"),
-                    n.path("failoverCount").asLong(0)));
+                    n.path("failoverCount").asLong(0), nodeSwitches(n)));
             case "node" -> {
                 long viewers = 0;
                 JsonNode byStream = n.path("viewersByStream");
@@ -132,6 +134,19 @@ final class HistoryData {
             }
             default -> skippedLines++;
         }
+    }
+
+    /**
+     * The endpoint's moves per reason (files written before they were counted have none: no
+     * moves); a count that is not a non-negative number reads as 0.
+     */
+    private static NodeSwitchCounts nodeSwitches(JsonNode n) {
+        return new NodeSwitchCounts(count(n, "nodeSwitchesDegradedPath"), count(n, "nodeSwitchesNoPublisher"),
+                count(n, "nodeSwitchesMediaSilence"));
+    }
+
+    private static long count(JsonNode n, String field) {
+        return Math.max(0, n.path(field).asLong(0));
     }
 
     private static String text(JsonNode n, String field) {

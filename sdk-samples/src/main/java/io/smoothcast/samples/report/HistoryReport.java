@@ -19,8 +19,10 @@ public final class HistoryReport {
      * @param viewerSamples viewer snapshots read
      * @param incidents incidents found
      * @param advice advice items given
+     * @param failovers failovers of viewers and broadcasters seen in the history
+     * @param moves their moves to another node while the node still answered, every reason
      */
-    public record Summary(int viewerSamples, int incidents, int advice) {
+    public record Summary(int viewerSamples, int incidents, int advice, long failovers, long moves) {
     }
 
     private HistoryReport() {
@@ -42,6 +44,8 @@ public final class HistoryReport {
         HistoryData data = HistoryData.read(historyDirectory, filePrefix);
         ReportModel model = new ReportModel(data, ladderBps);
         Files.writeString(output, ReportHtml.render(model), StandardCharsets.UTF_8);
-        return new Summary(data.receive.size(), model.incidents.size(), model.advice.size());
+        return new Summary(data.receive.size(), model.incidents.size(), model.advice.size(),
+                model.failovers.stream().mapToLong(ReportModel.Failover::count).sum(),
+                model.moves.stream().mapToLong(ReportModel.Move::count).sum());
     }
 }

@@ -2,6 +2,7 @@ package io.smoothcast.samples.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smoothcast.transport.NodeSwitchReason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,6 +27,9 @@ final class ReportHtml {
     private static final String UPLOT_DIR = "META-INF/resources/webjars/uplot/1.6.30/dist/";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
+
+    /** Moves listed one by one at most (the latest); the table per stream counts them all. */
+    static final int MOVES_LISTED = 200;
 
     private ReportHtml() {
     }
@@ -105,12 +109,62 @@ final class ReportHtml {
                     .append(inc.open() ? "-" : String.format("%.1f min", inc.timeToRecoverMs() / 60_000.0))
                     .append("</td><td>").append(escape(inc.detail())).append("</td></tr>\n");
         }
-        h.append("</table>\n<p>").append(m.failovers.size()).append(" failover(s).</p>\n");
+        h.append("</table>\n<p>").append(m.failovers.stream().mapToLong(ReportModel.Failover::count).sum())
+                .append(" failover(s).</p>\n");
+        moves(h, m);
 
         h.append("<script>\n").append(resource(UPLOT_DIR + "uPlot.iife.min.js")).append("\n</script>\n");
         h.append("<script>\nconst REPORT = ").append(json(chartData(m))).append(";\n").append(CHART_SCRIPT)
                 .append("</script>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /**
+     * Failovers and moves per reason of each stream's viewers and broadcasters, then the moves
+     * themselves (at most {@link #MOVES_LISTED}, the latest).
+     */
+    private static void moves(StringBuilder h, ReportModel m) {
+        h.append("<h2>Node moves by stream</h2>\n<p class=\"note\">Failovers: resumed on another node after losing"
+                + " the node. Moves: to another node while the node still answered, by reason (degraded_path: a lossy"
+                + " or slow path; no_publisher, media_silence: viewers only).</p>\n");
+        if (m.movesByStream.isEmpty()) {
+            h.append("<p>No endpoint was sampled twice.</p>\n");
+            return;
+        }
+        h.append("<table><tr><th>stream</th><th>endpoints</th><th>failovers</th>");
+        for (NodeSwitchReason reason : NodeSwitchReason.values()) {
+            h.append("<th>").append(reason.label()).append("</th>");
+        }
+        h.append("</tr>\n");
+        for (ReportModel.StreamMoves s : m.movesByStream) {
+            boolean send = s.direction().equals("send");
+            h.append("<tr><td>").append(escape(s.streamId())).append("</td><td>")
+                    .append(send ? "broadcasters" : "viewers").append("</td><td>").append(s.failovers()).append("</td>");
+            for (NodeSwitchReason reason : NodeSwitchReason.values()) {
+                h.append("<td>").append(send && reason.viewersOnly() ? "-" : reason.countIn(s.switches())).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+        if (m.moves.isEmpty()) {
+            h.append("<p>No move.</p>\n");
+            return;
+        }
+        List<ReportModel.Move> listed = m.moves.subList(Math.max(0, m.moves.size() - MOVES_LISTED), m.moves.size());
+        if (listed.size() < m.moves.size()) {
+            h.append("<p>The latest ").append(listed.size()).append(" of ").append(m.moves.size())
+                    .append(" sampled moves:</p>\n");
+        }
+        h.append("<table><tr><th>sampled</th><th>stream</th><th>endpoints</th><th>now on node</th><th>region</th>"
+                + "<th>reason</th><th>moves</th></tr>\n");
+        for (ReportModel.Move v : listed) {
+            h.append("<tr><td>").append(time(v.wallTimeMs())).append("</td><td>").append(escape(v.streamId()))
+                    .append("</td><td>").append(v.direction().equals("send") ? "broadcasters" : "viewers")
+                    .append("</td><td>").append(escape(v.nodeId())).append("</td><td>").append(escape(v.region()))
+                    .append("</td><td>").append(v.reason().label()).append("</td><td>").append(v.count())
+                    .append("</td></tr>\n");
+        }
+        h.append("</table>\n");
     }
 
     private static Map<String, Object> chartData(ReportModel m) {
@@ -143,7 +197,7 @@ final class ReportHtml {
         // timeline: per hour, failovers and raised alerts by grade
         Map<Long, long[]> perHour = new java.util.TreeMap<>();
         for (ReportModel.Failover f : m.failovers) {
-            perHour.computeIfAbsent(f.wallTimeMs() / 3_600_000 * 3600, k -> new long[5])[4]++;
+            perHour.computeIfAbsent(f.wallTimeMs() / 3_600_000 * 3600, k -> new long[5])[4] += f.count();
         }
         for (ReportModel.Incident inc : m.incidents) {
             int grade = inc.severity().charAt(1) - '0';

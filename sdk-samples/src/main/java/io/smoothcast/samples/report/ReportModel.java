@@ -1,6 +1,8 @@
 package io.smoothcast.samples.report;
 
 import io.smoothcast.alert.Severity;
+import io.smoothcast.stats.NodeSwitchCounts;
+import io.smoothcast.transport.NodeSwitchReason;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -26,8 +28,12 @@ import java.util.TreeMap;
  *       the forecast fits a least-squares line to the per-hour peaks and projects it
  *       {@link #FORECAST_HORIZON_HOURS} hours past the last one; the peak need is the larger of
  *       the projection and the observed peak, times {@link #HEADROOM}.</li>
- *   <li>Failovers: every increase of a viewer's or a broadcaster's failover count, by node and
- *       region.</li>
+ *   <li>Failovers and node moves: every increase of a viewer's or a broadcaster's failover count
+ *       and of its move counts per reason (moves to another node while the node still answered),
+ *       between two of its samples, with the node it was on after it and that node's region; summed
+ *       per stream and direction. An endpoint's first sample is its baseline (what it counted
+ *       before is not the history's); a count that fell (the endpoint restarted under the same
+ *       id) rose by its whole new value.</li>
  *   <li>Incidents: raised and cleared alert events paired by incident, rule and place; counted per
  *       grade, with time to recover against the grade's restore target.</li>
  *   <li>Advice, only where the data supports it (see {@link #advice}).</li>
@@ -63,8 +69,24 @@ final class ReportModel {
     record GradeSummary(Severity severity, int count, int open, int metTarget, double meanTimeToRecoverMin) {
     }
 
-    /** A failover seen in the history. */
-    record Failover(long wallTimeMs, String streamId, String nodeId, String region) {
+    /** Failovers seen in the history: {@code count} of them between an endpoint's two samples. */
+    record Failover(long wallTimeMs, String streamId, String nodeId, String region, long count) {
+    }
+
+    /**
+     * Moves to another node while the node still answered, seen in the history: {@code count} of
+     * them for {@code reason} between an endpoint's two samples; {@code nodeId} is the node it was
+     * on after them.
+     */
+    record Move(long wallTimeMs, String streamId, String direction, String nodeId, String region,
+            NodeSwitchReason reason, long count) {
+    }
+
+    /**
+     * Failovers and moves per reason of one stream's viewers ({@code direction} "receive") or
+     * broadcasters ("send") over the history.
+     */
+    record StreamMoves(String streamId, String direction, long failovers, NodeSwitchCounts switches) {
     }
 
     final long fromMs;
@@ -79,6 +101,8 @@ final class ReportModel {
     final double observedPeakBps;
     final double peakNeedBps;
     final List<Failover> failovers;
+    final List<Move> moves;
+    final List<StreamMoves> movesByStream;
     final List<Incident> incidents;
     final List<GradeSummary> grades;
     final List<String> advice;
@@ -167,22 +191,26 @@ final class ReportModel {
         }
 
         failovers = new ArrayList<>();
-        Map<String, Long> lastCount = new HashMap<>();
+        moves = new ArrayList<>();
+        Map<String, long[]> lastCounts = new HashMap<>();
+        Map<String, long[]> perStream = new TreeMap<>();
         for (HistoryData.Receive r : data.receive) {
-            String key = r.streamId() + "\u0000" + r.endpointId();
-            Long previous = lastCount.put(key, r.failoverCount());
-            if (previous != null && r.failoverCount() > previous) {
-                failovers.add(new Failover(r.wallTimeMs(), r.streamId(), r.nodeId(), r.region()));
-            }
+            countMoves(r.wallTimeMs(), r.streamId(), r.endpointId(), "receive", r.nodeId(), r.region(),
+                    r.failoverCount(), r.nodeSwitches(), lastCounts, perStream);
         }
         for (HistoryData.Send s : data.send) {
-            String key = "send\u0000" + s.streamId() + "\u0000" + s.endpointId();
-            Long previous = lastCount.put(key, s.failoverCount());
-            if (previous != null && s.failoverCount() > previous) {
-                failovers.add(new Failover(s.wallTimeMs(), s.streamId(), s.nodeId(), s.region()));
-            }
+            countMoves(s.wallTimeMs(), s.streamId(), s.endpointId(), "send", s.nodeId(), s.region(),
+                    s.failoverCount(), s.nodeSwitches(), lastCounts, perStream);
         }
-        failovers.sort(java.util.Comparator.comparingLong(Failover::wallTimeMs));
+        failovers.sort(Comparator.comparingLong(Failover::wallTimeMs));
+        moves.sort(Comparator.comparingLong(Move::wallTimeMs));
+        movesByStream = new ArrayList<>();
+        perStream.forEach((key, total) -> {
+            String[] parts = key.split("\u0000", 2);
+            movesByStream.add(new StreamMoves(parts[0], parts[1], total[0], new NodeSwitchCounts(
+                    total[1 + NodeSwitchReason.DEGRADED_PATH.ordinal()], total[1 + NodeSwitchReason.NO_PUBLISHER.ordinal()],
+                    total[1 + NodeSwitchReason.MEDIA_SILENCE.ordinal()])));
+        });
 
         incidents = pair(data.alerts);
         grades = new ArrayList<>();
@@ -210,6 +238,39 @@ final class ReportModel {
             grades.add(new GradeSummary(s, count, open, met, closed == 0 ? Double.NaN : ttrSum / closed / 60_000));
         }
         advice = advice(data, ladderBps);
+    }
+
+    /**
+     * Adds what one endpoint sample's cumulative counts (failovers, then moves per reason) rose by
+     * since the endpoint's previous sample to {@link #failovers}, {@link #moves} and the stream's
+     * totals (failovers, then moves per reason, keyed stream NUL direction).
+     */
+    private void countMoves(long wallTimeMs, String streamId, String endpointId, String direction, String nodeId,
+            String region, long failoverCount, NodeSwitchCounts switches, Map<String, long[]> lastCounts,
+            Map<String, long[]> perStream) {
+        NodeSwitchReason[] reasons = NodeSwitchReason.values();
+        long[] counts = new long[1 + reasons.length];
+        counts[0] = Math.max(0, failoverCount);
+        for (NodeSwitchReason reason : reasons) {
+            counts[1 + reason.ordinal()] = reason.countIn(switches);
+        }
+        long[] previous = lastCounts.put(direction + "\u0000" + streamId + "\u0000" + endpointId, counts);
+        if (previous == null) {
+            return; // the baseline
+        }
+        long[] total = perStream.computeIfAbsent(streamId + "\u0000" + direction, k -> new long[counts.length]);
+        for (int i = 0; i < counts.length; i++) {
+            long rise = counts[i] >= previous[i] ? counts[i] - previous[i] : counts[i];
+            if (rise == 0) {
+                continue;
+            }
+            total[i] += rise;
+            if (i == 0) {
+                failovers.add(new Failover(wallTimeMs, streamId, nodeId, region, rise));
+            } else {
+                moves.add(new Move(wallTimeMs, streamId, direction, nodeId, region, reasons[i - 1], rise));
+            }
+        }
     }
 
     private static Quality quality(String key, List<HistoryData.Receive> samples) {
@@ -333,9 +394,9 @@ final class ReportModel {
             out.add(String.format("%.1f %% of packets are still missing after retransmission: raise the jitter buffer's"
                     + " delay or add FEC.", lossAfter * 100));
         }
-        Map<String, Integer> failoversByNode = new TreeMap<>();
+        Map<String, Long> failoversByNode = new TreeMap<>();
         for (Failover f : failovers) {
-            failoversByNode.merge(f.nodeId().isEmpty() ? "(unknown)" : f.nodeId(), 1, Integer::sum);
+            failoversByNode.merge(f.nodeId().isEmpty() ? "(unknown)" : f.nodeId(), f.count(), Long::sum);
         }
         failoversByNode.forEach((node, n) -> {
             if (n >= 3) {

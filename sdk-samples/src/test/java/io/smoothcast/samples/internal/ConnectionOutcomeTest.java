@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.transport.ConnectionState;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionOutcomeTest {
 
     private static final InetSocketAddress NODE = new InetSocketAddress("127.0.0.1", 7999);
+    private static final InetSocketAddress OTHER = new InetSocketAddress("127.0.0.1", 7998);
 
     @Test
     void noNodeAnswered_namesTheAddress_theLastStateAndReason_andWhatToCheck() {
@@ -69,5 +71,27 @@ class ConnectionOutcomeTest {
         assertTrue(outcome.everConnected());
         assertTrue(line.contains("accepted the viewer but sent no video for stream 'show'"), line);
         assertTrue(line.contains("is a broadcaster publishing 'show'"), line);
+    }
+
+    @Test
+    void severalNodes_noneAnswered_namesEach() {
+        ConnectionOutcome outcome = new ConnectionOutcome();
+        outcome.onStateChanged(ConnectionState.FAILED,
+                "no node for 10000 ms; still retrying [/127.0.0.1:7999, /127.0.0.1:7998]");
+
+        String line = outcome.describe(List.of(NODE, OTHER), "show", false);
+
+        assertTrue(line.startsWith("no relay answered at 127.0.0.1:7999, 127.0.0.1:7998 (state FAILED: no node for"),
+                line);
+    }
+
+    @Test
+    void severalNodes_aRefusal_namesTheNodeThatRefused() {
+        ConnectionOutcome outcome = new ConnectionOutcome();
+        outcome.onStateChanged(ConnectionState.FAILED,
+                "node /127.0.0.1:7998 refused SUBSCRIBE: code 10 UNAUTHORIZED token missing");
+
+        assertEquals("node 127.0.0.1:7998 refused to play stream 'show' (SUBSCRIBE: code 10 UNAUTHORIZED token"
+                + " missing)", outcome.describe(List.of(NODE, OTHER), "show", false));
     }
 }

@@ -3,6 +3,8 @@ package io.smoothcast.samples.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.smoothcast.stats.NodeSwitchCounts;
+import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FormatTest {
@@ -12,5 +14,19 @@ class FormatTest {
         assertEquals("0", Format.nodeSwitches(NodeSwitchCounts.NONE));
         assertEquals("degraded_path 1", Format.nodeSwitches(new NodeSwitchCounts(1, 0, 0)));
         assertEquals("no_publisher 2, media_silence 1", Format.nodeSwitches(new NodeSwitchCounts(0, 2, 1)));
+    }
+
+    @Test
+    void nodes_primaryFirst_legsJoinedByPlus_dashWhileNone() {
+        assertEquals("-", Format.nodes(List.of()));
+        assertEquals("127.0.0.1:7001", Format.nodes(List.of(new InetSocketAddress("127.0.0.1", 7001))));
+        assertEquals("127.0.0.1:7001+127.0.0.1:7002", Format.nodes(List.of(new InetSocketAddress("127.0.0.1", 7001),
+                new InetSocketAddress("127.0.0.1", 7002))));
+    }
+
+    @Test
+    void moves_failoversThenMovesByReason() {
+        assertEquals("failovers 0  moves 0", Format.moves(0, NodeSwitchCounts.NONE));
+        assertEquals("failovers 1  moves no_publisher 2", Format.moves(1, new NodeSwitchCounts(0, 2, 0)));
     }
 }

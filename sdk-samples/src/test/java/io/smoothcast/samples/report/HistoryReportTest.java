@@ -9,6 +9,7 @@ import io.smoothcast.alert.Severity;
 import io.smoothcast.history.HistoryWriter;
 import io.smoothcast.samples.SmoothcastCli;
 import io.smoothcast.stats.NodeStats;
+import io.smoothcast.stats.NodeSwitchCounts;
 import io.smoothcast.stats.ReceiveStreamStats;
 import io.smoothcast.stats.SendStreamStats;
 import java.io.PrintWriter;
@@ -137,7 +138,7 @@ class HistoryReportTest {
         int code = SmoothcastCli.newCommandLine().setOut(new PrintWriter(stdout)).execute("report", "--history",
                 history.toString(), "-o", out.toString(), "--ladder", "800000,2500000,4000000");
         assertEquals(0, code, stdout.toString());
-        assertTrue(stdout.toString().contains("3 incident(s)"), stdout.toString());
+        assertTrue(stdout.toString().contains("3 incident(s), 4 failover(s), 0 node move(s)"), stdout.toString());
         String html = Files.readString(out, StandardCharsets.UTF_8);
         assertTrue(html.startsWith("<!DOCTYPE html>"));
         assertTrue(html.contains("<meta charset=\"utf-8\">"));
@@ -174,6 +175,49 @@ class HistoryReportTest {
         assertTrue(eu.p50LatencyMs() >= 150 && eu.p50LatencyMs() <= 151, eu.toString());
         assertTrue(eu.p99LatencyMs() >= 199 && eu.p99LatencyMs() <= 200, eu.toString());
         assertFalse(ReportHtml.render(m).contains("not measured"), "no estimate note when measured");
+    }
+
+    @Test
+    void movesPerReasonPerStream_areTheRisesBetweenAnEndpointsSamples_andOldFilesReadAsNoMoves() throws Exception {
+        Path moves = dir.resolve("moves");
+        long[] wallMs = {START_MS};
+        // the viewer's cumulative counts per sample: failovers, then degraded_path, no_publisher, media_silence
+        long[][] viewer = {{0, 1, 0, 0}, {0, 1, 1, 0}, {2, 2, 1, 2}, {2, 2, 1, 2}};
+        try (HistoryWriter w = HistoryWriter.builder(moves).wallClockMs(() -> wallMs[0]).build()) {
+            for (int i = 0; i < viewer.length; i++) {
+                wallMs[0] = START_MS + i * 60_000L;
+                long ns = i * 60_000_000_000L;
+                w.append(ReceiveStreamStats.builder("match").endpointId("v1").nodeId(i < 2 ? "fra" : "sgp")
+                        .region(i < 2 ? "eu" : "ap").timestampNs(ns).failoverCount(viewer[i][0])
+                        .nodeSwitches(new NodeSwitchCounts(viewer[i][1], viewer[i][2], viewer[i][3])).build());
+                w.append(SendStreamStats.builder("match").endpointId("cam").nodeId("fra").region("eu").timestampNs(ns)
+                        .nodeSwitches(new NodeSwitchCounts(i < 3 ? 0 : 1, 0, 0)).build());
+            }
+            w.flush();
+            // a viewer of a file written before moves were counted: no nodeSwitches fields
+            String old = "{\"type\":\"receive\",\"wallTimeMs\":%d,\"streamId\":\"quiz\",\"endpointId\":\"o\","
+                    + "\"nodeId\":\"fra\",\"region\":\"eu\",\"failoverCount\":%d}\n";
+            Files.writeString(w.currentFile(), String.format(old, START_MS, 0) + String.format(old, START_MS + 60_000, 1),
+                    StandardOpenOption.APPEND);
+        }
+        ReportModel m = new ReportModel(HistoryData.read(moves, HistoryWriter.DEFAULT_PREFIX), List.of());
+
+        assertEquals(List.of(
+                new ReportModel.StreamMoves("match", "receive", 2, new NodeSwitchCounts(1, 1, 2)),
+                new ReportModel.StreamMoves("match", "send", 0, new NodeSwitchCounts(1, 0, 0)),
+                new ReportModel.StreamMoves("quiz", "receive", 1, NodeSwitchCounts.NONE)), m.movesByStream,
+                "the viewer's first sample is its baseline: its degraded_path move before the history is not counted");
+        assertEquals(List.of("no_publisher 1 at fra", "degraded_path 1 at sgp", "media_silence 2 at sgp",
+                "degraded_path 1 at fra"), m.moves.stream().map(v -> v.reason().label() + " " + v.count() + " at "
+                        + v.nodeId()).toList());
+        assertEquals(3, m.failovers.stream().mapToLong(ReportModel.Failover::count).sum(), "a rise of 2 is 2 failovers");
+
+        String html = ReportHtml.render(m);
+        assertTrue(html.contains("<h2>Node moves by stream</h2>"), html);
+        assertTrue(html.contains("<tr><td>match</td><td>viewers</td><td>2</td><td>1</td><td>1</td><td>2</td></tr>"), html);
+        assertTrue(html.contains("<tr><td>match</td><td>broadcasters</td><td>0</td><td>1</td><td>-</td><td>-</td></tr>"),
+                "a broadcaster never moves for the viewer-only reasons: " + html);
+        assertTrue(html.contains("<td>sgp</td><td>ap</td><td>media_silence</td><td>2</td>"), html);
     }
 
     @Test

@@ -41,8 +41,9 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_stream_failovers_total{direction}</td><td>counter</td><td>resumes on another node
  *       after losing the node</td></tr>
  *   <tr><td>smoothcast_stream_node_switches_total{direction, reason}</td><td>counter</td><td>moves to another node
- *       while the node still answered; reason degraded_path, no_publisher or media_silence (labels
- *       stream, node, region as watched: node is where the endpoint was put, not the node left)</td></tr>
+ *       while the node still answered; reason degraded_path, no_publisher or media_silence for
+ *       direction receive, degraded_path only for send (labels stream, node, region as watched:
+ *       node is where the endpoint was put, not the node left)</td></tr>
  *   <tr><td>smoothcast_stream_sent_bytes_total, _sent_packets_total, _retransmitted_packets_total</td>
  *       <td>counter</td><td>broadcaster side</td></tr>
  *   <tr><td>smoothcast_stream_send_bytes_per_second, _target_bytes_per_second</td><td>gauge</td><td>broadcaster side</td></tr>
@@ -244,6 +245,9 @@ public final class OpsMetrics {
         for (NodeSwitchReason reason : NodeSwitchReason.values()) {
             rx.forEach((k, l) -> samples.add(new MetricFamily.Sample(names, append(append(k, "receive"), reason.label()),
                     sum((ReceiveStreamStats r) -> reason.countIn(r.nodeSwitches())).applyAsDouble(l))));
+            if (reason.viewersOnly()) {
+                continue; // a broadcaster never moves for it: a series always 0 would only cost storage
+            }
             tx.forEach((k, l) -> samples.add(new MetricFamily.Sample(names, append(append(k, "send"), reason.label()),
                     sum((SendStreamStats s) -> reason.countIn(s.nodeSwitches())).applyAsDouble(l))));
         }

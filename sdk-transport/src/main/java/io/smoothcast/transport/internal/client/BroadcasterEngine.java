@@ -240,6 +240,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private final ConnectionSupervisor supervisor;
     private final Listener listener;
     private final SingleWriterCounters counters = new SingleWriterCounters(COUNTER_COUNT);
+    private final CarryingNodes carryingNodes = new CarryingNodes();
     /** This thread's own stalls: it ticks every 10 ms, so a gap over 40 ms between its events is one. */
     private final ReaderStallDetector ownStalls = new ReaderStallDetector();
     private final byte[] scratch = new byte[UdpTransport.RECEIVE_BUFFER_BYTES];
@@ -589,6 +590,15 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         this.sealer = frameSealer;
     }
 
+    /**
+     * The nodes carrying the broadcaster now, primary first (two in redundant mode while both
+     * paths are up; empty while reconnecting); any thread. Renewed after every control message
+     * and tick.
+     */
+    public List<InetSocketAddress> carryingNodes() {
+        return carryingNodes.nodes();
+    }
+
     /** The counters, readable from any thread. */
     public SingleWriterCounters counters() {
         return counters;
@@ -606,6 +616,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                 DecodeResult result = ControlCodec.decode(datagram);
                 if (result.ok()) {
                     supervisor.onControl(sender, result, nowNs);
+                    carryingNodes.refresh(supervisor);
                     counters.set(RTT_NS, supervisor.rttNs());
                 } else {
                     counters.increment(MALFORMED_DROPPED);
@@ -1115,6 +1126,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     public void onTick(long nowNs) {
         noteOwnActivity(nowNs);
         supervisor.onTick(nowNs);
+        carryingNodes.refresh(supervisor);
         counters.set(RTT_NS, supervisor.rttNs());
         counters.set(FAILOVERS, supervisor.failovers());
         // Lets the figure fall back once a backlog has gone and no packet has left since.

@@ -469,6 +469,51 @@ class ViewerNodeSwitchTest {
     }
 
     @Test
+    void nodeDiesWhileAnAcceptedTrialNodeWaits_theTrialNodeCarriesTheViewer_countedOnceAsAFailover_notAsASwitch() {
+        FailoverPolicy policy = FailoverPolicy.defaults();
+        start(policy);
+        run(1000);
+        a.mediaSilent = true;
+        b.mediaSilent = true; // B accepts the trial and lists the stream, no media yet: the trial waits
+        run(policy.mediaSilenceTimeoutMs() + FailoverPolicy.EVALUATION_INTERVAL_MS + 20);
+        assertTrue(b.subscribed && a.subscribed, "the trial on B runs next to A");
+        a.dead = true;
+        run(policy.latencyBudgetMs() + 200);
+        assertEquals(List.of("CONNECTED", "RECONNECTING", "CONNECTED"), events);
+        assertEquals(B, engine.supervisor().connected(0));
+        assertEquals(1, b.hellos, "the trial's conversation carries on: B was not joined again");
+        assertMoveCounts(1, 0, 0, 0);
+        b.mediaSilent = false;
+        run(30_000);
+        assertMoveCounts(1, 0, 0, 0); // no move later either (B delivers)
+    }
+
+    @Test
+    void nodeDiesWhileAnAcceptedNodeWithoutTracksYetWaits_countedOnceAsAFailover_notAsASwitch() {
+        a.tracks = List.of();
+        b.tracks = List.of(); // B accepts at once and fetches the stream a moment later (a cascade)
+        start(FailoverPolicy.builder().noPublisherTimeoutMs(1000).build());
+        run(1000 + FailoverPolicy.EVALUATION_INTERVAL_MS + 20);
+        assertTrue(b.subscribed && a.subscribed, "B is the publisher search's candidate");
+        a.dead = true;
+        run(FailoverPolicy.DEFAULT_LATENCY_BUDGET_MS + 200);
+        b.tracks = List.of(VIDEO);
+        b.announceTracks();
+        run(20);
+        assertEquals(List.of("CONNECTED", "RECONNECTING", "CONNECTED"), events);
+        assertEquals(1, engine.tracks().length, "B's tracks are used");
+        assertMoveCounts(1, 0, 0, 0);
+    }
+
+    /** The engine's failovers, then its per-reason move counters in {@link NodeSwitchReason} order. */
+    private void assertMoveCounts(long failovers, long degradedPath, long noPublisher, long mediaSilence) {
+        assertEquals(failovers, engine.counters().get(ViewerEngine.FAILOVERS), "failovers: " + events);
+        assertSwitchCounts(degradedPath, noPublisher, mediaSilence);
+        assertEquals(failovers, engine.supervisor().failovers());
+        assertEquals(degradedPath + noPublisher + mediaSilence, engine.supervisor().switches());
+    }
+
+    @Test
     void publisherPaused_everyNodeSilent_viewerStaysWithoutFlapping_andTrialsThinOut() {
         FailoverPolicy policy = FailoverPolicy.defaults();
         start(policy, List.of(A, B, C));
