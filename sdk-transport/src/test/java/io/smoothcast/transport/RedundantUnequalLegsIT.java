@@ -23,10 +23,17 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A redundant viewer on two legs of unequal delay, over real UDP sockets on 127.0.0.1: the
  * broadcaster publishes on relays A and B, the viewer takes the stream from both through a
- * {@link NetworkEmulator} each (A 20 ms each way, B 150 ms each way), and the fast leg's emulator
+ * {@link NetworkEmulator} each (A 20 ms each way, B 300 ms each way), and the fast leg's emulator
  * is closed mid stream. The viewer's adaptive playout delay (the default) must already cover
  * the slow leg then, so that it alone plays every frame on time (FailoverIT's redundant case has
  * equal legs and a fixed 800 ms delay, which hides this).
+ *
+ * <p>The differential is 280 ms, not the 130 ms of the virtual-time tests: on a loaded loopback
+ * host the delay over the fast leg alone already came to about 150 ms (the 40 ms round trip as
+ * retransmission headroom, and the host's own jitter), so with the slow leg's copies not fed to
+ * the estimates a 130 ms differential lost no frame, and this test could not tell. With 280 ms
+ * it counted 77 frames late (150-226, 1.5 s, 2 freezes), until the leg's death restarted the
+ * estimate on the slow leg.
  */
 class RedundantUnequalLegsIT {
 
@@ -42,7 +49,7 @@ class RedundantUnequalLegsIT {
      */
     private static final int LATE_COUNTED_FROM_FRAME = 50;
     private static final long FAST_ONE_WAY_NS = 20_000_000L;
-    private static final long SLOW_ONE_WAY_NS = 150_000_000L;
+    private static final long SLOW_ONE_WAY_NS = 300_000_000L;
 
     @BeforeAll
     static void hookLeakDetector() {
