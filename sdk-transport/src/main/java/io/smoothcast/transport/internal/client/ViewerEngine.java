@@ -304,10 +304,12 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * slower one (copies fed them), and the faster one's base transit. Kept, they added that
      * differential for as long as the base windows (5-10 s) and the delay histogram's forget
      * factor (tens of seconds) take: with the faster leg dead, the slower leg's transit then
-     * became the base and the delay above it still held the differential (20 / 150 ms legs:
-     * 282 ms from capture to playout 20 s after the death instead of about 250); with the slower
-     * dead, the faster leg kept it too (152 instead of about 120). A restart costs no frame: the
-     * new timeline starts at the remaining leg's transit plus the initial delay.
+     * became the base and the delay above it still held the differential (20 / 150 ms legs in
+     * virtual time, ViewerRedundantLegsTest: 282 ms from capture to playout 20 s after the death
+     * instead of 152); with the slower dead, the faster leg kept it too (152 ms instead of 22).
+     * A restart costs no frame: the new timeline starts at the remaining leg's transit plus the
+     * initial delay, later than the old one after the faster leg's death (a pause of about
+     * 100 ms, no freeze), sooner after the slower leg's (the frames held play at once).
      */
     private void restartDelayEstimates() {
         for (ReceiveTrack t : tracks) {

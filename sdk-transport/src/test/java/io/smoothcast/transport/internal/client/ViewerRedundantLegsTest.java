@@ -152,7 +152,7 @@ class ViewerRedundantLegsTest {
      * arrival and tick.
      */
     private record LegDeath(long played, long late, long meanLatencyLast5sMs, long maxLatencyLast5sMs,
-            long maxLatencyAfterDeathMs) { }
+            long maxLatencyAfterDeathMs, JitterBufferStats stats) { }
 
     private LegDeath legDies(InetSocketAddress dying) {
         ViewerEngine adaptive = new ViewerEngine(out, List.of(A, B), 1L, 0x7777,
@@ -225,7 +225,7 @@ class ViewerRedundantLegsTest {
         }
         assertEquals(List.of(dying.equals(A) ? B : A), adaptive.carryingNodes(), "the dead leg was dropped");
         return new LegDeath(outcome[0], outcome[1], outcome[2] / outcome[3] / MS, outcome[4] / MS,
-                maxAfterDeath[0] / MS);
+                maxAfterDeath[0] / MS, adaptive.tracks()[0].buffer().readStats(new JitterBufferStats()));
     }
 
     @Test
@@ -234,6 +234,7 @@ class ViewerRedundantLegsTest {
         System.out.println("ViewerRedundantLegsTest fast leg dies: " + o);
         assertEquals(1500, o.played(), o.toString());
         assertEquals(0, o.late(), o.toString());
+        assertEquals(0, o.stats().freezeCount(), o.toString());
         // 150 ms transit plus the slow leg's own delay, not the 130 ms differential on top
         assertTrue(o.maxLatencyLast5sMs() < 150 + 100, o.toString());
     }
@@ -244,6 +245,7 @@ class ViewerRedundantLegsTest {
         System.out.println("ViewerRedundantLegsTest slow leg dies: " + o);
         assertEquals(1500, o.played(), o.toString());
         assertEquals(0, o.late(), o.toString());
+        assertEquals(0, o.stats().freezeCount(), o.toString());
         // 20 ms transit plus the fast leg's own delay, not the 130 ms differential
         assertTrue(o.maxLatencyLast5sMs() < 20 + 100, o.toString());
     }
