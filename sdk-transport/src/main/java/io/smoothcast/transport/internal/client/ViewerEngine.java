@@ -288,6 +288,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 nodes[i] = supervisor.connected(i);
             }
             carryingNodes = List.of(nodes);
+            // One of a redundant viewer's legs died: the estimates still describe both paths.
             if (n == 1 && current.size() > 1 && current.contains(nodes[0])) {
                 restartDelayEstimates();
             }
