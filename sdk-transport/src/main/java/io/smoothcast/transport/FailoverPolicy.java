@@ -32,7 +32,14 @@ package io.smoothcast.transport;
  *
  * <p>Redundancy ({@link Builder#redundant}): the client stays joined to two nodes at once
  * (SMPTE ST 2022-7 style); a broadcaster sends every packet to both, a viewer merges both copies
- * in its jitter buffers, which drop duplicates, so losing one node loses no frame.
+ * in its jitter buffers, which drop duplicates, so losing one node loses no frame. A viewer's
+ * adaptive playout delay counts the arrival of the copy it drops too, so it covers the slower
+ * leg (adding the legs' difference in delay, up to the 1 s maximum) and that leg alone plays
+ * every frame on time when the faster one dies; when either leg dies the delay starts afresh
+ * on the leg left. A fixed playout delay does not adapt: it stays above the faster leg, and the
+ * slower leg alone is on time only if it exceeds the legs' difference plus that leg's jitter.
+ * The dropped copies count as duplicates in the jitter buffers' statistics, or as packets
+ * discarded late when they come after their frame played.
  *
  * <p>Proactive switching (viewers and broadcasters on a single path,
  * {@link Builder#proactiveSwitching}): a node that still answers but delivers badly is left for a

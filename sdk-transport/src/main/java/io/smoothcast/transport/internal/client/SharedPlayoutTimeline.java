@@ -18,7 +18,8 @@ import io.smoothcast.jitter.internal.PlayoutDelayEstimator;
  *
  * <p>Thread-safety: {@link #onPacket} and {@link #rttNs} belong to the I/O thread;
  * {@link #playoutTimeNs} and {@link #playoutDelayNs} may be called from any thread (each value
- * is published as one volatile long). Allocates nothing per packet (a restart allocates one estimator).
+ * is published as one volatile long). Allocates nothing after construction (a restart reuses the
+ * estimator).
  */
 public final class SharedPlayoutTimeline {
 
@@ -33,10 +34,7 @@ public final class SharedPlayoutTimeline {
     private static final long BUCKET_WIDTH_NS = 2 * NS_PER_MS;
     private static final long BASE_WINDOW_NS = 5_000_000_000L;
 
-    private final boolean adaptive;
-    private final long delayNs;
-    private PlayoutDelayEstimator estimator;
-    private long rttNs;
+    private final PlayoutDelayEstimator estimator;
     private long published = NOT_STARTED;
     /** Playout time minus capture time, ns; {@link #NOT_STARTED} before the first packet. */
     private volatile long offsetNs = NOT_STARTED;
@@ -44,9 +42,10 @@ public final class SharedPlayoutTimeline {
     private volatile long delayAboveBaseNs;
 
     private SharedPlayoutTimeline(boolean adaptive, long delayNs) {
-        this.adaptive = adaptive;
-        this.delayNs = delayNs;
-        this.estimator = newEstimator();
+        this.estimator = new PlayoutDelayEstimator(adaptive, delayNs,
+                SpscJitterBuffer.DEFAULT_MIN_DELAY_MS * NS_PER_MS, SpscJitterBuffer.DEFAULT_MAX_DELAY_MS * NS_PER_MS,
+                SpscJitterBuffer.DEFAULT_MAX_DELAY_CHANGE_MS_PER_SECOND / 1000.0, SpscJitterBuffer.DEFAULT_DELAY_QUANTILE,
+                SpscJitterBuffer.DEFAULT_FORGET_FACTOR, BUCKET_WIDTH_NS, BASE_WINDOW_NS, true);
     }
 
     /**
@@ -73,15 +72,6 @@ public final class SharedPlayoutTimeline {
         return new SharedPlayoutTimeline(false, delayMs * NS_PER_MS);
     }
 
-    private PlayoutDelayEstimator newEstimator() {
-        PlayoutDelayEstimator e = new PlayoutDelayEstimator(adaptive, delayNs,
-                SpscJitterBuffer.DEFAULT_MIN_DELAY_MS * NS_PER_MS, SpscJitterBuffer.DEFAULT_MAX_DELAY_MS * NS_PER_MS,
-                SpscJitterBuffer.DEFAULT_MAX_DELAY_CHANGE_MS_PER_SECOND / 1000.0, SpscJitterBuffer.DEFAULT_DELAY_QUANTILE,
-                SpscJitterBuffer.DEFAULT_FORGET_FACTOR, BUCKET_WIDTH_NS, BASE_WINDOW_NS, true);
-        e.rttNs(rttNs);
-        return e;
-    }
-
     /**
      * One video packet of any layer arrived. I/O thread only.
      *
@@ -96,7 +86,7 @@ public final class SharedPlayoutTimeline {
         if (estimator.started()) {
             long offBaseNs = arrivalNs - captureNs - estimator.baseTransitNs();
             if (offBaseNs > CLOCK_STEP_NS || offBaseNs < -CLOCK_STEP_NS) {
-                estimator = newEstimator();
+                estimator.restart();
             }
         }
         if (!estimator.started() && !advancesStream) {
@@ -135,7 +125,7 @@ public final class SharedPlayoutTimeline {
      * the layers' buffers. I/O thread only.
      */
     public void restartDelayEstimate() {
-        estimator = newEstimator();
+        estimator.restart();
     }
 
     /**
@@ -145,7 +135,6 @@ public final class SharedPlayoutTimeline {
      * @param rttNs the round-trip time, ns; 0 or less = unknown
      */
     public void rttNs(long rttNs) {
-        this.rttNs = rttNs;
         estimator.rttNs(rttNs);
     }
 

@@ -288,10 +288,35 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 nodes[i] = supervisor.connected(i);
             }
             carryingNodes = List.of(nodes);
+            // One of a redundant viewer's legs died: the estimates still describe both paths.
+            if (n == 1 && current.size() > 1 && current.contains(nodes[0])) {
+                restartDelayEstimates();
+            }
             if (n > 0) {
                 delayPathNodes = carryingNodes;
             }
         }
+    }
+
+    /**
+     * The stream now comes over another path, or one of a redundant viewer's legs died: the
+     * estimates start afresh on the next packet (see {@link SpscJitterBuffer#restartDelayEstimate}).
+     * After a leg's death the old estimates still covered both legs: the differential to the
+     * slower one (copies fed them), and the faster one's base transit. Kept, they added that
+     * differential for as long as the base windows (5-10 s) and the delay histogram's forget
+     * factor (tens of seconds) take: with the faster leg dead, the slower leg's transit then
+     * became the base and the delay above it still held the differential (20 / 150 ms legs in
+     * virtual time, ViewerRedundantLegsTest: 282 ms from capture to playout 20 s after the death
+     * instead of 152); with the slower dead, the faster leg kept it too (152 ms instead of 22).
+     * A restart costs no frame: the new timeline starts at the remaining leg's transit plus the
+     * initial delay, later than the old one after the faster leg's death (a pause of about
+     * 100 ms, no freeze), sooner after the slower leg's (the frames held play at once).
+     */
+    private void restartDelayEstimates() {
+        for (ReceiveTrack t : tracks) {
+            t.buffer().restartDelayEstimate();
+        }
+        timeline.restartDelayEstimate();
     }
 
     /** The counters, readable from any thread. */
@@ -773,10 +798,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             // The stream now comes over another path: the old one's playout delay (up to the
             // buffers' 1 s maximum after a lossy, queued path) would otherwise hold back the
             // resume by as much and fade at 100 ms per second only (NodeSwitchIT, session 14).
-            for (ReceiveTrack t : tracks) {
-                t.buffer().restartDelayEstimate();
-            }
-            timeline.restartDelayEstimate();
+            restartDelayEstimates();
         }
         if (reply instanceof ControlMessage.SubscribeAck ack) {
             announce(ack.tracks(), nowNs);

@@ -80,4 +80,31 @@ class SharedPlayoutTimelineTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SharedPlayoutTimeline.fixed(-1));
         assertTrue(e.getMessage().contains("delayMs"), e.getMessage());
     }
+
+    @Test
+    void restartDelayEstimate_allocatesNothing_theEstimatorIsReused() {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean sun
+                && sun.isThreadAllocatedMemorySupported(), "this JVM cannot count allocated bytes per thread");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        long thread = Thread.currentThread().getId();
+        SharedPlayoutTimeline timeline = SharedPlayoutTimeline.adaptive();
+        long captureNs = 1_000 * MS;
+        for (int round = 0; round < 2; round++) { // the first round warms up (class loading, JIT)
+            long before = threads.getThreadAllocatedBytes(thread);
+            for (int move = 0; move < 200; move++) {
+                timeline.restartDelayEstimate();
+                for (int i = 0; i < 5; i++, captureNs += 33 * MS) {
+                    timeline.onPacket(captureNs + 20 * MS, captureNs, true);
+                }
+            }
+            long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            if (round == 1) {
+                // a fresh estimator per move, with its delay histogram, was about 4 KB each
+                assertTrue(allocated < 4096, allocated + " bytes allocated for 200 restarts");
+            }
+        }
+        assertEquals(captureNs - 33 * MS + 20 * MS + 100 * MS, timeline.playoutTimeNs(captureNs - 33 * MS),
+                "the last restart started on the last move's first packet: its transit plus the initial delay");
+    }
 }

@@ -144,4 +144,109 @@ class ViewerRedundantLegsTest {
         assertTrue(s.targetDelayNs() >= 130 * MS, "target " + s.targetDelayNs() / MS + " ms: " + s);
         assertTrue(s.playoutDelayNs() >= 130 * MS, "applied " + s.playoutDelayNs() / MS + " ms");
     }
+
+    /**
+     * What a viewer on a 20 ms leg (A) and a 150 ms leg (B) plays when one leg dies after 10 s
+     * and the other carries on alone for 20 s: one-packet frames every 20 ms, the adaptive
+     * defaults (no round trip known: no retransmission headroom), the buffer polled at each
+     * arrival and tick.
+     */
+    private record LegDeath(long played, long late, long meanLatencyLast5sMs, long maxLatencyLast5sMs,
+            long maxLatencyAfterDeathMs, JitterBufferStats stats) { }
+
+    private LegDeath legDies(InetSocketAddress dying) {
+        ViewerEngine adaptive = new ViewerEngine(out, List.of(A, B), 1L, 0x7777,
+                new ControlMessage.Subscribe("show", 2, 0), FailoverPolicy.builder().redundant(true).build(),
+                track -> SpscJitterBuffer.builder().clockRateHz(track.clockRateHz()).adaptive()
+                        .completenessCheck(GenericPayload.COMPLETENESS).build(),
+                (state, reason) -> states.add(state));
+        long startNs = nowNs;
+        adaptive.start(startNs);
+        for (InetSocketAddress node : List.of(A, B)) {
+            for (ControlMessage reply : List.of(new ControlMessage.HelloAck(1, 500, 5000, 9),
+                    new ControlMessage.SubscribeAck("show", List.of(VIDEO)))) {
+                ByteBuf buf = Unpooled.wrappedBuffer(out.replyToLast(node, reply));
+                adaptive.onDatagram(buf, node, startNs);
+                buf.release();
+            }
+        }
+        int bothFrames = 500;
+        int frames = 1500;
+        long deathNs = startNs + bothFrames * 20 * MS;
+        List<long[]> events = new ArrayList<>(); // {time, frame (-1: tick), leg}
+        for (int k = 0; k < frames; k++) {
+            long sentNs = startNs + k * 20 * MS;
+            if (k < bothFrames || !A.equals(dying)) {
+                events.add(new long[] {sentNs + 20 * MS, k, 0});
+            }
+            if (k < bothFrames || !B.equals(dying)) {
+                events.add(new long[] {sentNs + 150 * MS, k, 1});
+            }
+        }
+        for (long t = startNs; t < startNs + (frames + 20) * 20 * MS; t += 10 * MS) {
+            events.add(new long[] {t, -1, 0});
+        }
+        events.sort(Comparator.comparingLong(e -> e[0]));
+        long[] outcome = new long[5]; // played, late, latency sum last 5 s, count, max last 5 s
+        long[] maxAfterDeath = new long[1];
+        long lastFiveSecondsNs = startNs + (frames - 250) * 20 * MS;
+        byte[] frame = {1, 2, 3, 9};
+        for (long[] e : events) {
+            long atNs = e[0];
+            if (e[1] < 0) {
+                adaptive.onTick(atNs);
+                out.drain();
+            } else {
+                int k = (int) e[1];
+                byte[] packet = packetize(VIDEO, frame, 1000 + k, 9000 + k * 1800).get(0);
+                ByteBuf buf = Unpooled.wrappedBuffer(packet);
+                adaptive.onDatagram(buf, e[2] == 0 ? A : B, atNs);
+                buf.release();
+            }
+            if (adaptive.tracks().length == 0) {
+                continue;
+            }
+            adaptive.tracks()[0].buffer().poll(atNs, f -> {
+                outcome[0]++;
+                if (f.firstArrivalNs() > f.playoutTimeNs()) {
+                    outcome[1]++;
+                }
+                long sentNs = startNs + (f.rtpTimestamp() - 9000) / 90 * MS;
+                long latencyNs = f.playoutTimeNs() - sentNs;
+                if (sentNs >= deathNs) {
+                    maxAfterDeath[0] = Math.max(maxAfterDeath[0], latencyNs);
+                }
+                if (sentNs >= lastFiveSecondsNs) {
+                    outcome[2] += latencyNs;
+                    outcome[3]++;
+                    outcome[4] = Math.max(outcome[4], latencyNs);
+                }
+            });
+        }
+        assertEquals(List.of(dying.equals(A) ? B : A), adaptive.carryingNodes(), "the dead leg was dropped");
+        return new LegDeath(outcome[0], outcome[1], outcome[2] / outcome[3] / MS, outcome[4] / MS,
+                maxAfterDeath[0] / MS, adaptive.tracks()[0].buffer().readStats(new JitterBufferStats()));
+    }
+
+    @Test
+    void fastLegDies_theSlowLegPlaysEveryFrameOnTime_andTheDelaySettlesOnItsOwnPath() {
+        LegDeath o = legDies(A);
+        System.out.println("ViewerRedundantLegsTest fast leg dies: " + o);
+        assertEquals(1500, o.played(), o.toString());
+        assertEquals(0, o.late(), o.toString());
+        assertEquals(0, o.stats().freezeCount(), o.toString());
+        // 150 ms transit plus the slow leg's own delay, not the 130 ms differential on top
+        assertTrue(o.maxLatencyLast5sMs() < 150 + 100, o.toString());
+    }
+
+    @Test
+    void slowLegDies_theFastLegPlaysEveryFrameOnTime_andTheDelaySettlesOnItsOwnPath() {
+        LegDeath o = legDies(B);
+        System.out.println("ViewerRedundantLegsTest slow leg dies: " + o);
+        assertEquals(1500, o.played(), o.toString());
+        assertEquals(0, o.late(), o.toString());
+        assertEquals(0, o.stats().freezeCount(), o.toString());
+        // 20 ms transit plus the fast leg's own delay, not the 130 ms differential
+        assertTrue(o.maxLatencyLast5sMs() < 20 + 100, o.toString());
+    }
 }
