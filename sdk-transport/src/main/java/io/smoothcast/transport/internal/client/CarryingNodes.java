@@ -20,8 +20,9 @@ public final class CarryingNodes {
      * Publishes the supervisor's carrying nodes if they changed.
      *
      * @param supervisor the client's supervisor
+     * @return whether they changed (then {@link #nodes} returns a new list)
      */
-    public void refresh(ConnectionSupervisor supervisor) {
+    public boolean refresh(ConnectionSupervisor supervisor) {
         List<InetSocketAddress> current = nodes;
         int n = supervisor.connectedCount();
         boolean same = current.size() == n;
@@ -35,6 +36,7 @@ public final class CarryingNodes {
             }
             nodes = List.of(now);
         }
+        return !same;
     }
 
     /** @return the nodes, primary first (an unmodifiable list); empty while none carries the client */

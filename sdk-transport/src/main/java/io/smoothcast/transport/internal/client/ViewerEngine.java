@@ -178,8 +178,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     private boolean receiverReportSent;
     /** Written by the I/O thread, read by the playout thread: replaced as a whole, never mutated. */
     private volatile ReceiveTrack[] tracks = NO_TRACKS;
-    /** The nodes carrying the viewer, primary first; replaced as a whole on a change (any thread reads). */
-    private volatile List<InetSocketAddress> carryingNodes = List.of();
+    /** The nodes carrying the viewer, primary first (any thread reads). */
+    private final CarryingNodes carryingNodes = new CarryingNodes();
     /**
      * The nodes whose paths the playout delay estimates describe: those that carried the viewer
      * last, kept while none does; empty before the first. In redundant mode the estimates span
@@ -271,29 +271,20 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * mode while both legs are up); any thread. Renewed after every control message and tick.
      */
     public List<InetSocketAddress> carryingNodes() {
-        return carryingNodes;
+        return carryingNodes.nodes();
     }
 
-    /** Publishes the supervisor's carrying nodes when they changed; allocates only then. */
+    /** Publishes the supervisor's carrying nodes when they changed (allocates only then) and follows a change. */
     private void refreshCarryingNodes() {
-        List<InetSocketAddress> current = carryingNodes;
-        int n = supervisor.connectedCount();
-        boolean same = current.size() == n;
-        for (int i = 0; same && i < n; i++) {
-            same = current.get(i).equals(supervisor.connected(i));
-        }
-        if (!same) {
-            InetSocketAddress[] nodes = new InetSocketAddress[n];
-            for (int i = 0; i < n; i++) {
-                nodes[i] = supervisor.connected(i);
-            }
-            carryingNodes = List.of(nodes);
+        List<InetSocketAddress> before = carryingNodes.nodes();
+        if (carryingNodes.refresh(supervisor)) {
+            List<InetSocketAddress> now = carryingNodes.nodes();
             // One of a redundant viewer's legs died: the estimates still describe both paths.
-            if (n == 1 && current.size() > 1 && current.contains(nodes[0])) {
+            if (now.size() == 1 && before.size() > 1 && before.contains(now.get(0))) {
                 restartDelayEstimates();
             }
-            if (n > 0) {
-                delayPathNodes = carryingNodes;
+            if (!now.isEmpty()) {
+                delayPathNodes = now;
             }
         }
     }
