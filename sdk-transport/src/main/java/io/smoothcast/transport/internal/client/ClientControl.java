@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A client's control conversation with one node (PROTOCOL.md section 3): HELLO, then the role
- * request (PUBLISH or SUBSCRIBE), each retransmitted until answered (the HELLO's copies each with
- * a request id of their own, the role request's with the same one: see {@link #request}; the delay doubling; see {@link #firstRetryNs} for the first delay, which follows the path's
- * round trip once one is known; given up after at least {@value #MAX_ATTEMPTS} attempts and
- * {@value #GIVE_UP_MS} ms); then a keepalive every
- * keepalive interval, whose answer measures the round-trip time.
+ * request (PUBLISH or SUBSCRIBE), each retransmitted until answered (each copy of the HELLO with
+ * a request id of its own, the role request's copies with one id; the delay doubling; see
+ * {@link #firstRetryNs} for the first delay, which follows the path's round trip once one is
+ * known; given up after at least {@value #MAX_ATTEMPTS} attempts and {@value #GIVE_UP_MS} ms);
+ * then a keepalive every keepalive interval, whose answer measures the round-trip time.
  *
  * <p>Not thread-safe: the client's I/O thread only. Time comes from the caller.
  */
@@ -131,7 +131,7 @@ public final class ClientControl {
     private Phase phase = Phase.IDLE;
     private int nextRequestId;
     private ControlMessage outstanding;
-    /** Whether each copy of the outstanding request carries a request id of its own (see {@link #request}). */
+    /** Whether each copy of the outstanding request carries a request id of its own (the HELLO's). */
     private boolean idPerCopy;
     /**
      * The outstanding request's copies by attempt (slot {@code (attempt - 1) & mask}): the request
@@ -200,8 +200,9 @@ public final class ClientControl {
     /**
      * Sets the path's round trip that the retransmission delays of requests follow (see
      * {@link #firstRetryNs}): a probe's measurement of the node before joining, or the
-     * keepalives' path RTT later. A request already outstanding keeps its schedule. An answer to
-     * a request's first attempt measures the round trip itself and replaces the figure.
+     * keepalives' path RTT later. A request already outstanding keeps its schedule. An answer
+     * that tells which copy it answers (any copy of a HELLO, a role request sent once) measures
+     * the round trip itself and replaces the figure.
      *
      * @param rttNs the round trip in ns; 0 or less for unknown (the fixed schedule)
      */
