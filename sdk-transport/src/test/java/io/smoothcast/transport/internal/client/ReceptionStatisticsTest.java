@@ -64,6 +64,7 @@ class ReceptionStatisticsTest {
         assertEquals(0, stats.jitterUnits());
         report(2000 * MS);
         assertEquals(0, view.interarrivalJitter(0));
+        assertEquals(30.0, stats.numbersPerSecond(), 0.01, "the numbering rate's media time spans the wrap too");
     }
 
     @Test
