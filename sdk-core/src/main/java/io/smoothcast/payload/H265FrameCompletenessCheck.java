@@ -1,9 +1,6 @@
 package io.smoothcast.payload;
 
-import io.smoothcast.jitter.FrameCompletenessCheck;
-import io.smoothcast.jitter.JitterFrame;
 import io.smoothcast.payload.internal.NalFormat;
-import io.smoothcast.payload.internal.NalFrames;
 
 /**
  * The jitter buffer's frame-completeness hook for H.265 (RFC 7798): a candidate run of packets is
@@ -28,17 +25,12 @@ import io.smoothcast.payload.internal.NalFrames;
  *
  * <p>Stateless; thread-safe; one instance may be shared by any number of buffers.
  */
-public final class H265FrameCompletenessCheck implements FrameCompletenessCheck {
+public final class H265FrameCompletenessCheck extends NalFrameCompletenessCheck {
 
     /** The shared instance. */
     public static final H265FrameCompletenessCheck INSTANCE = new H265FrameCompletenessCheck();
 
     private H265FrameCompletenessCheck() {
-    }
-
-    /** {@inheritDoc} The payload is checked whether or not {@code startConfirmed} is set. */
-    @Override
-    public boolean isComplete(JitterFrame candidate, boolean startConfirmed, boolean closed) {
-        return NalFrames.isComplete(NalFormat.H265, candidate, closed);
+        super(NalFormat.H265);
     }
 }

@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A client's control conversation with one node (PROTOCOL.md section 3): HELLO, then the role
- * request (PUBLISH or SUBSCRIBE), each retransmitted with the same request id until answered
- * (the delay doubling; see {@link #firstRetryNs} for the first delay, which follows the path's
- * round trip once one is known; given up after at least {@value #MAX_ATTEMPTS} attempts and
- * {@value #GIVE_UP_MS} ms); then a keepalive every
- * keepalive interval, whose answer measures the round-trip time.
+ * request (PUBLISH or SUBSCRIBE), each retransmitted until answered (each copy of the HELLO with
+ * a request id of its own, the role request's copies with one id; the delay doubling; see
+ * {@link #firstRetryNs} for the first delay, which follows the path's round trip once one is
+ * known; given up after at least {@value #MAX_ATTEMPTS} attempts and {@value #GIVE_UP_MS} ms);
+ * then a keepalive every keepalive interval, whose answer measures the round-trip time.
  *
  * <p>Not thread-safe: the client's I/O thread only. Time comes from the caller.
  */
@@ -50,6 +50,12 @@ public final class ClientControl {
      * keepalive intervals are measured (800 ms at the default 100 ms heartbeat).
      */
     private static final int KEEPALIVES_TRACKED = 8;
+    /**
+     * Copies of the outstanding request whose request ids and send times are kept (a power of
+     * two): more than a request ever has (at the {@value #MIN_RETRY_MS} ms floor, 7 leave before
+     * it is given up).
+     */
+    private static final int COPIES_TRACKED = 8;
 
     private static final byte[] NO_TOKEN = new byte[0];
 
@@ -124,12 +130,20 @@ public final class ClientControl {
     private byte[] roleToken = NO_TOKEN;
     private Phase phase = Phase.IDLE;
     private int nextRequestId;
-    private int outstandingRequestId;
     private ControlMessage outstanding;
+    /** Whether each copy of the outstanding request carries a request id of its own (the HELLO's). */
+    private boolean idPerCopy;
+    /**
+     * The outstanding request's copies by attempt (slot {@code (attempt - 1) & mask}): the request
+     * id each carried and when it left, so that an answer to a copy of its own id measures the
+     * round trip from that copy.
+     */
+    private final int[] copyRequestIds = new int[COPIES_TRACKED];
+    private final long[] copySentNs = new long[COPIES_TRACKED];
     private int attempts;
     private long nextRetryNs;
     private long retryIntervalNs;
-    /** When the outstanding request was first sent: an answer to it alone measures the round trip. */
+    /** When the outstanding request was first sent (its give-up counts from there). */
     private long requestSentNs;
     /** The path's round trip the retransmission delays follow, in ns; 0 while unknown. */
     private long pathRttNs;
@@ -186,8 +200,9 @@ public final class ClientControl {
     /**
      * Sets the path's round trip that the retransmission delays of requests follow (see
      * {@link #firstRetryNs}): a probe's measurement of the node before joining, or the
-     * keepalives' path RTT later. A request already outstanding keeps its schedule. An answer to
-     * a request's first attempt measures the round trip itself and replaces the figure.
+     * keepalives' path RTT later. A request already outstanding keeps its schedule. An answer
+     * that tells which copy it answers (any copy of a HELLO, a role request sent once) measures
+     * the round trip itself and replaces the figure.
      *
      * @param rttNs the round trip in ns; 0 or less for unknown (the fixed schedule)
      */
@@ -254,7 +269,25 @@ public final class ClientControl {
         if (isSessionLost(message)) {
             return true; // the node forgot the whole session: any active conversation may take it
         }
-        return outstanding != null && result.requestId() == outstandingRequestId;
+        return answeredCopy(result.requestId()) >= 0;
+    }
+
+    /**
+     * Which copy of the outstanding request an answer with {@code requestId} answers.
+     *
+     * @return its slot in {@link #copyRequestIds}, the first copy's for a request whose copies
+     *     share their id; -1 if none (or nothing is outstanding)
+     */
+    private int answeredCopy(int requestId) {
+        if (outstanding == null) {
+            return -1;
+        }
+        for (int i = 0; i < Math.min(attempts, COPIES_TRACKED); i++) {
+            if (copyRequestIds[i] == requestId) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Whether the node accepted the role request and media may flow. */
@@ -270,11 +303,12 @@ public final class ClientControl {
     /** Handles a decoded control message from the node. */
     public void onControl(DecodeResult result, long nowNs) {
         ControlMessage message = result.message();
-        boolean answersOutstanding = outstanding != null && result.requestId() == outstandingRequestId;
-        if (answersOutstanding && attempts == 1) {
-            // Only an answer to a request sent once tells its round trip (Karn): with several
-            // copies out, it may answer any of them.
-            pathRttNs = Math.max(1, nowNs - requestSentNs);
+        int copy = answeredCopy(result.requestId());
+        boolean answersOutstanding = copy >= 0;
+        if (answersOutstanding && (idPerCopy || attempts == 1)) {
+            // An answer tells its round trip only if it tells which copy it answers (Karn): by
+            // the copy's own request id, or as the answer to a request sent once.
+            pathRttNs = Math.max(1, nowNs - copySentNs[copy]);
         }
         if (message instanceof ControlMessage.HelloAck ack && answersOutstanding && phase == Phase.JOINING) {
             keepaliveIntervalNs = Math.min(keepaliveIntervalCapNs, TimeUnit.MILLISECONDS.toNanos(ack.keepaliveIntervalMs()));
@@ -353,10 +387,7 @@ public final class ClientControl {
                 fail(describe(outstanding) + " unanswered after " + attempts + " attempts");
                 return;
             }
-            send(outstandingRequestId, outstanding, nowNs);
-            attempts++;
-            retryIntervalNs = Math.min(2 * retryIntervalNs, TimeUnit.MILLISECONDS.toNanos(MAX_RETRY_MS));
-            nextRetryNs = nowNs + retryIntervalNs;
+            sendCopy(nowNs);
         }
         int newest = keepaliveSequence & (KEEPALIVES_TRACKED - 1);
         if (phase == Phase.ACTIVE && (!keepaliveSent || nowNs - keepaliveSentAtNs[newest] >= keepaliveIntervalNs)) {
@@ -407,17 +438,39 @@ public final class ClientControl {
         outstanding = null;
     }
 
+    /**
+     * Sends a request and schedules its retransmissions. A HELLO's copies each carry a new
+     * request id: the HELLO_ACK then tells which copy it answers, so a join over a path whose
+     * round trip exceeds the first retransmission delay (no round trip known yet: 200 ms) still
+     * measures it, and the role request that follows waits for its answer that long rather than
+     * go out twice. A node answers any HELLO of the session alike. The role request's copies
+     * keep one id: a node counts the token checks of a request once, whatever its copies.
+     */
     private void request(ControlMessage message, long nowNs) {
         outstanding = message;
-        outstandingRequestId = nextRequestId++;
-        if (outstandingRequestId == 0) {
-            outstandingRequestId = nextRequestId++; // 0 marks unsolicited messages
-        }
-        attempts = 1;
+        idPerCopy = message instanceof ControlMessage.Hello;
+        attempts = 0;
         requestSentNs = nowNs;
         retryIntervalNs = firstRetryNs();
+        sendCopy(nowNs);
+    }
+
+    /** Sends the outstanding request's next copy and schedules the one after. */
+    private void sendCopy(long nowNs) {
+        int slot = attempts & (COPIES_TRACKED - 1);
+        copyRequestIds[slot] = attempts == 0 || idPerCopy ? newRequestId() : copyRequestIds[0];
+        copySentNs[slot] = nowNs;
+        attempts++;
+        if (attempts > 1) {
+            retryIntervalNs = Math.min(2 * retryIntervalNs, TimeUnit.MILLISECONDS.toNanos(MAX_RETRY_MS));
+        }
         nextRetryNs = nowNs + retryIntervalNs;
-        send(outstandingRequestId, message, nowNs);
+        send(copyRequestIds[slot], outstanding, nowNs);
+    }
+
+    private int newRequestId() {
+        int id = nextRequestId++;
+        return id != 0 ? id : nextRequestId++; // 0 marks unsolicited messages
     }
 
     private void send(int requestId, ControlMessage message, long nowNs) {

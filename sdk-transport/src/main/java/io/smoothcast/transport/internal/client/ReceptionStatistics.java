@@ -36,7 +36,7 @@ public final class ReceptionStatistics {
      * cannot overflow wherever the receiver's clock has its origin.
      */
     private long arrivalOriginNs;
-    private long lastTransit;
+    private int lastTransit;
     private double jitter;
     private int lastSrMiddle;
     private long lastSrArrivalNs;
@@ -93,9 +93,11 @@ public final class ReceptionStatistics {
         lastArrivalNs = arrivalNs;
         if (original) {
             long arrivalUnits = Math.floorDiv((arrivalNs - arrivalOriginNs) * (clockRateHz / 1000), 1_000_000L);
-            long transit = arrivalUnits - (rtpTimestamp & 0xFFFFFFFFL);
+            // Modulo 2^32 like the RTP timestamp (RFC 3550 A.8): its wrap, which a random initial
+            // timestamp can bring minutes into a stream, must not look like a 2^32-unit delay change.
+            int transit = (int) arrivalUnits - rtpTimestamp;
             if (transitStarted) {
-                long d = Math.abs(transit - lastTransit);
+                long d = Math.abs((long) (transit - lastTransit));
                 jitter += (d - jitter) / 16.0;
             }
             transitStarted = true;

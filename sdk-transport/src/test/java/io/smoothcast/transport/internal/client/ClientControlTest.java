@@ -16,7 +16,9 @@ import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -70,15 +72,16 @@ class ClientControlTest {
     }
 
     @Test
-    void unansweredHello_isResentWithTheSameRequestId_doubling_thenGivenUp() {
+    void unansweredHello_isResentEachCopyWithItsOwnRequestId_doubling_thenGivenUp() {
         control.start(nowNs);
-        int requestId = lastSent().requestId();
+        Set<Integer> requestIds = new HashSet<>(Set.of(lastSent().requestId()));
         List<Long> sendTimesMs = new ArrayList<>(List.of(0L));
         for (long t = 0; t <= 7_000; t += 10) {
             int before = out.sent.size();
             control.onTick(nowNs + t * MS);
             if (out.sent.size() > before) {
-                assertEquals(requestId, lastSent().requestId());
+                assertInstanceOf(ControlMessage.Hello.class, lastSent().message());
+                assertTrue(requestIds.add(lastSent().requestId()), "a new request id per copy");
                 sendTimesMs.add(t);
             }
         }
@@ -111,6 +114,46 @@ class ClientControlTest {
         assertEquals(List.of(4L, 60L, 160L, 360L, 760L, 1560L, 3160L), sendTimesMs);
         assertEquals(1, events.size(), events.toString());
         assertTrue(events.get(0).startsWith("failed SUBSCRIBE unanswered"), events.toString());
+    }
+
+    /**
+     * A 300 ms path and no round trip known before the join: the HELLO goes out again at 200 ms,
+     * before its answer could be back. The answer to the first copy (its request id tells which)
+     * still measures the path, so the SUBSCRIBE waits 2 x 300 + 20 ms for its answer instead of
+     * the unknown path's 200 ms and goes out once. With one request id for all copies (Karn's
+     * rule: no sample) the SUBSCRIBE went out twice, and the node handled it twice.
+     */
+    @Test
+    void longPath_helloSentTwice_stillMeasuresTheRoundTrip_andTheRoleRequestGoesOutOnce() {
+        long roundTripNs = 300 * MS;
+        List<long[]> answersDue = new ArrayList<>(); // {when the answer arrives, index in out.sent}
+        int scheduled = 0;
+        control.start(nowNs);
+        for (long t = 0; t <= 2_000 * MS; t += 10 * MS) {
+            long now = nowNs + t;
+            for (long[] due : answersDue) {
+                DecodeResult request = decode(out.sent.get((int) due[1]).bytes());
+                ControlMessage answer = request.message() instanceof ControlMessage.Hello
+                        ? new ControlMessage.HelloAck(42, 500, 5000, 1)
+                        : new ControlMessage.SubscribeAck("show", List.of());
+                if (due[0] == now && request.requestId() != 0
+                        && control.concerns(reply(request.requestId(), answer), "show")) {
+                    control.onControl(reply(request.requestId(), answer), now);
+                }
+            }
+            control.onTick(now);
+            for (; scheduled < out.sent.size(); scheduled++) {
+                answersDue.add(new long[] {now + roundTripNs, scheduled});
+            }
+        }
+        List<String> kinds = new ArrayList<>();
+        for (var datagram : out.sent) {
+            kinds.add(decode(datagram.bytes()).message().getClass().getSimpleName());
+        }
+        assertEquals(List.of("Hello", "Hello", "Subscribe"), kinds.subList(0, 3));
+        assertEquals(1, kinds.stream().filter("Subscribe"::equals).count(), kinds.toString());
+        assertEquals(List.of("accepted SubscribeAck"), events);
+        assertEquals(620 * MS, control.firstRetryNs(), "the HELLO's first copy measured 300 ms");
     }
 
     @Test

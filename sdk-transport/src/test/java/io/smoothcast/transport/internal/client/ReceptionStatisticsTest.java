@@ -55,6 +55,19 @@ class ReceptionStatisticsTest {
     }
 
     @Test
+    void perfectlyPacedStream_hasNoJitter_acrossTheRtpTimestampWrap() {
+        // A random initial timestamp (RFC 3550) can put the 32-bit wrap anywhere in a stream.
+        int firstTimestamp = (int) (0x1_0000_0000L - 20 * 3000);
+        for (int i = 0; i < 50; i++) {
+            stats.onPacket(i, firstTimestamp + i * 3000, i * 33_333_333L, true);
+        }
+        assertEquals(0, stats.jitterUnits());
+        report(2000 * MS);
+        assertEquals(0, view.interarrivalJitter(0));
+        assertEquals(30.0, stats.numbersPerSecond(), 0.01, "the numbering rate's media time spans the wrap too");
+    }
+
+    @Test
     void perfectlyPacedStream_hasNoJitter_andSteadyDelayChangesCountAsJitter() {
         for (int i = 0; i < 50; i++) {
             stats.onPacket(i, i * 3000, i * 33_333_333L, true); // 3000 ticks = 33.3 ms at 90 kHz

@@ -75,7 +75,9 @@ class PublisherUplinkStallTest {
         /** Datagrams on their way back to the publisher, with their arrival times. */
         private final ArrayDeque<Object[]> downlink = new ArrayDeque<>();
         private final boolean relayReportsStalls;
-        private long nowNs = TimeUnit.SECONDS.toNanos(50);
+        /** The virtual clock's origin: the schedule below counts from it, whatever its sign. */
+        private final long originNs;
+        private long nowNs;
         private long uplinkCapacityBps = 20_000_000;
         private long uplinkFreeNs;
         /** The encoder's bitrate: it follows the controller's target, as an application's would. */
@@ -95,8 +97,15 @@ class PublisherUplinkStallTest {
         private final long[] sentBytesLast10Ms = new long[10];
         private boolean feedbackTimedOut;
 
-        Uplink(boolean relayReportsStalls) {
+        Uplink(boolean relayReportsStalls, long originNs) {
             this.relayReportsStalls = relayReportsStalls;
+            this.originNs = originNs;
+            this.nowNs = originNs + TimeUnit.SECONDS.toNanos(50);
+            // Times, not zero: from a negative origin a zero lay an hour ahead, so the uplink
+            // seemed busy for an hour (everything tail-dropped) and the relay read at time 0.
+            this.uplinkFreeNs = nowNs;
+            this.relayResumedNs = nowNs;
+            this.relayLastReadNs = nowNs;
             this.publisher = new BroadcasterEngine(publisherOut, List.of(RELAY), 1L,
                     new ControlMessage.Publish("show", List.of(VIDEO)), PATIENT, frames,
                     new IgnoringBroadcasterListener() {
@@ -126,7 +135,7 @@ class PublisherUplinkStallTest {
                     continue;
                 }
                 uplinkFreeNs = departureNs;
-                sentBytesLast10Ms[(int) (nowNs / MS % 10)] += bytes.length;
+                sentBytesLast10Ms[(int) (msSinceOrigin() % 10)] += bytes.length;
                 uplink.add(new Object[] {departureNs + ONE_WAY_NS, bytes});
             }
         }
@@ -175,13 +184,21 @@ class PublisherUplinkStallTest {
         }
 
         /**
+         * Milliseconds since the clock's origin: never negative, so that it serves as an index and
+         * as the schedule's phase (a negative {@code nowNs / MS % 10} indexed out of the array).
+         */
+        private long msSinceOrigin() {
+            return (nowNs - originNs) / MS;
+        }
+
+        /**
          * Runs virtual time: a frame every 33 ms at the encoder's bitrate, the publisher's pacer every
          * millisecond and its ticks every 25 ms, the relay's ticks every 20 ms (none while stalled).
          */
         private void run(long durationMs) {
             for (long ms = 0; ms < durationMs; ms++) {
                 nowNs += MS;
-                long tMs = nowNs / MS;
+                long tMs = msSinceOrigin();
                 if (!publisherStalled) {
                     publisherReads();
                 }
@@ -258,8 +275,16 @@ class PublisherUplinkStallTest {
         }
     }
 
+    /**
+     * Where the virtual clock starts. The engines must work whatever the origin of
+     * {@code System.nanoTime()}; a subclass runs every test again from a negative origin.
+     */
+    long originNs() {
+        return 0;
+    }
+
     private Uplink withRelayThat(boolean reportsStalls) {
-        uplink = new Uplink(reportsStalls);
+        uplink = new Uplink(reportsStalls, originNs());
         return uplink;
     }
 
