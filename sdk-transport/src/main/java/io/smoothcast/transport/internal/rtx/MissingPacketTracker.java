@@ -1,6 +1,7 @@
 package io.smoothcast.transport.internal.rtx;
 
 import io.smoothcast.rtp.SequenceNumbers;
+import java.util.Arrays;
 
 /**
  * Gaps in one incoming RTP stream, for a node that asks its source (a publisher or an upstream
@@ -23,6 +24,10 @@ import io.smoothcast.rtp.SequenceNumbers;
  * restart of the stream, not as loss. At most {@value #CAPACITY} numbers are tracked; the oldest
  * are forgotten first.
  *
+ * <p>It also remembers which of the last {@value #ASKED_MEMORY} numbers it asked for, after
+ * they arrived ({@link #wasAsked}): a retransmission of a number never asked for is the source's
+ * own (its tail loss probe), not a late or repeated answer to a request of this node.
+ *
  * <p>Not thread-safe: the receiving I/O thread only. Allocates nothing after construction.
  */
 public final class MissingPacketTracker {
@@ -34,6 +39,12 @@ public final class MissingPacketTracker {
     /** Longest wait between requests for one number, in ms, however slow repairs have been. */
     public static final long MAX_RETRY_INTERVAL_MS = 1000;
     private static final long MAX_RETRY_INTERVAL_NS = MAX_RETRY_INTERVAL_MS * 1_000_000L;
+    /**
+     * Numbers whose requests are remembered after their arrival: as many as a relay's
+     * retransmission cache holds, so that any RTX of a packet still held can be told apart.
+     */
+    public static final int ASKED_MEMORY = 1024;
+    private static final int NOT_ASKED = -1;
 
     private final int[] sequenceNumbers = new int[CAPACITY];
     private final long[] dueNs = new long[CAPACITY];
@@ -41,6 +52,11 @@ public final class MissingPacketTracker {
     /** When each number was first and last asked for; valid once its attempts are above zero. */
     private final long[] firstAskedNs = new long[CAPACITY];
     private final long[] lastAskedNs = new long[CAPACITY];
+    /**
+     * By number modulo {@link #ASKED_MEMORY}: the number asked for in that slot since it last
+     * appeared in the stream, or {@link #NOT_ASKED}.
+     */
+    private final int[] askedSequences = new int[ASKED_MEMORY];
     private final long reorderWaitNs;
     private final long retryIntervalNs;
     private final int maxAttempts;
@@ -61,6 +77,7 @@ public final class MissingPacketTracker {
         this.reorderWaitNs = reorderWaitNs;
         this.retryIntervalNs = retryIntervalNs;
         this.maxAttempts = maxAttempts;
+        Arrays.fill(askedSequences, NOT_ASKED);
     }
 
     /**
@@ -74,6 +91,7 @@ public final class MissingPacketTracker {
         if (!started) {
             started = true;
             highest = seq;
+            forgetAsked(seq);
             return;
         }
         int ahead = SequenceNumbers.distance(highest, seq);
@@ -85,10 +103,13 @@ public final class MissingPacketTracker {
             size = 0; // a restart, not loss
         } else {
             for (int missing = 1; missing < ahead; missing++) {
-                add((highest + missing) & 0xFFFF, nowNs + reorderWaitNs);
+                int missingSeq = (highest + missing) & 0xFFFF;
+                add(missingSeq, nowNs + reorderWaitNs);
+                forgetAsked(missingSeq);
             }
         }
         highest = seq;
+        forgetAsked(seq);
     }
 
     /**
@@ -110,6 +131,7 @@ public final class MissingPacketTracker {
                     firstAskedNs[i] = nowNs;
                 }
                 lastAskedNs[i] = nowNs;
+                askedSequences[sequenceNumbers[i] & (ASKED_MEMORY - 1)] = sequenceNumbers[i];
                 attempts[i]++;
                 dueNs[i] = nowNs + retryInterval;
                 keep = attempts[i] < maxAttempts;
@@ -144,6 +166,20 @@ public final class MissingPacketTracker {
     }
 
     /**
+     * Whether this tracker asked for a number (it was due in {@link #collectDue}) since the number
+     * last appeared in the stream (as a new highest number or as a gap), whether or not it has
+     * arrived since. Exact for the last {@value #ASKED_MEMORY} numbers; an older request may be
+     * forgotten.
+     *
+     * @param sequenceNumber a 16-bit sequence number
+     * @return true if it was asked for
+     */
+    public boolean wasAsked(int sequenceNumber) {
+        int seq = sequenceNumber & 0xFFFF;
+        return askedSequences[seq & (ASKED_MEMORY - 1)] == seq;
+    }
+
+    /**
      * The wait between two requests for one number now: the configured retry interval, or the
      * time repairs have been taking (smoothed, plus four mean deviations) if longer, at most
      * {@value #MAX_RETRY_INTERVAL_MS} ms.
@@ -160,6 +196,11 @@ public final class MissingPacketTracker {
     /** @return numbers tracked as missing now */
     public int missingCount() {
         return size;
+    }
+
+    /** A number (re)appears: a request for the number ASKED_MEMORY (or 65536) before it is forgotten. */
+    private void forgetAsked(int seq) {
+        askedSequences[seq & (ASKED_MEMORY - 1)] = NOT_ASKED;
     }
 
     private void add(int seq, long due) {

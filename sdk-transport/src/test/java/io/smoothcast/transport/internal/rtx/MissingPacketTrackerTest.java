@@ -35,6 +35,32 @@ class MissingPacketTrackerTest {
     }
 
     /**
+     * A node tells a repair it asked for (and may get twice) from a retransmission it never asked
+     * for (its source's tail loss probe), also after the repair arrived and the number is no
+     * longer missing, for {@link MissingPacketTracker#ASKED_MEMORY} numbers.
+     */
+    @Test
+    void wasAsked_remembersRequestsAfterTheirRepair_forTheLengthOfItsMemory() {
+        tracker.onPacket(65534, 0);
+        tracker.onPacket(2, 0); // 65535, 0, 1 missing
+        assertEquals(false, tracker.wasAsked(0), "missing, not yet asked");
+        assertArrayEquals(new int[] {65535, 0, 1}, due(20 * MS));
+        tracker.onPacket(0, 21 * MS); // repaired
+        assertTrue(tracker.wasAsked(0));
+        assertTrue(tracker.wasAsked(65535));
+        assertEquals(false, tracker.wasAsked(2), "arrived in order: a retransmission of it was not asked for");
+        assertEquals(false, tracker.wasAsked(0 + MissingPacketTracker.ASKED_MEMORY), "another number in the same slot");
+        for (int seq = 3; seq < MissingPacketTracker.ASKED_MEMORY - 1; seq++) {
+            tracker.onPacket(seq, 30 * MS);
+        }
+        assertTrue(tracker.wasAsked(0), "within the memory");
+        assertTrue(tracker.wasAsked(65535), "within the memory");
+        tracker.onPacket(MissingPacketTracker.ASKED_MEMORY, 30 * MS); // and ASKED_MEMORY - 1 missing
+        assertEquals(false, tracker.wasAsked(0), "the memory's length later: forgotten");
+        assertEquals(false, tracker.wasAsked(65535), "the memory's length later: forgotten");
+    }
+
+    /**
      * Repairs take 400 ms (a slow path, or the node's own receive queue backed up): a number
      * asked every 100 ms regardless would be asked 4 times before its first answer could be back,
      * and the source would send 4 RTX of it. The tracker learns how long repairs take and asks
