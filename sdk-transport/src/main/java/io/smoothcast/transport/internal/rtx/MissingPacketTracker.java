@@ -20,7 +20,9 @@ import java.util.Arrays;
  * answer to arrive is the first request's when the repeats came before the time repairs were
  * believed to take (that belief was too short: timed from the first request), and the last
  * request's when they came later (the earlier answers were lost: timed from the last request,
- * so a lost RTX does not make the next waits longer). A jump of more than {@value #MAX_GAP} numbers is treated as a
+ * so a lost RTX does not make the next waits longer). A repair that comes after its number was
+ * given up is timed too, from the last request: else repairs slower than all the requests of a
+ * number would never be learnt. A jump of more than {@value #MAX_GAP} numbers is treated as a
  * restart of the stream, not as loss. At most {@value #CAPACITY} numbers are tracked; the oldest
  * are forgotten first.
  *
@@ -57,6 +59,12 @@ public final class MissingPacketTracker {
      * appeared in the stream, or {@link #NOT_ASKED}.
      */
     private final int[] askedSequences = new int[ASKED_MEMORY];
+    /**
+     * By number modulo {@link #ASKED_MEMORY}: a number given up (asked {@code maxAttempts} times)
+     * whose first repair has not arrived, or {@link #NOT_ASKED}; and when it was last asked for.
+     */
+    private final int[] givenUpSequences = new int[ASKED_MEMORY];
+    private final long[] givenUpLastAskedNs = new long[ASKED_MEMORY];
     private final long reorderWaitNs;
     private final long retryIntervalNs;
     private final int maxAttempts;
@@ -78,6 +86,7 @@ public final class MissingPacketTracker {
         this.retryIntervalNs = retryIntervalNs;
         this.maxAttempts = maxAttempts;
         Arrays.fill(askedSequences, NOT_ASKED);
+        Arrays.fill(givenUpSequences, NOT_ASKED);
     }
 
     /**
@@ -96,7 +105,9 @@ public final class MissingPacketTracker {
         }
         int ahead = SequenceNumbers.distance(highest, seq);
         if (ahead <= 0) {
-            remove(seq, nowNs); // late or retransmitted
+            if (!remove(seq, nowNs)) { // late or retransmitted
+                onGivenUpRepair(seq, nowNs);
+            }
             return;
         }
         if (ahead > MAX_GAP) {
@@ -135,6 +146,10 @@ public final class MissingPacketTracker {
                 attempts[i]++;
                 dueNs[i] = nowNs + retryInterval;
                 keep = attempts[i] < maxAttempts;
+                if (!keep) {
+                    givenUpSequences[sequenceNumbers[i] & (ASKED_MEMORY - 1)] = sequenceNumbers[i];
+                    givenUpLastAskedNs[sequenceNumbers[i] & (ASKED_MEMORY - 1)] = nowNs;
+                }
             }
             if (keep) {
                 sequenceNumbers[kept] = sequenceNumbers[i];
@@ -201,6 +216,7 @@ public final class MissingPacketTracker {
     /** A number (re)appears: a request for the number ASKED_MEMORY (or 65536) before it is forgotten. */
     private void forgetAsked(int seq) {
         askedSequences[seq & (ASKED_MEMORY - 1)] = NOT_ASKED;
+        givenUpSequences[seq & (ASKED_MEMORY - 1)] = NOT_ASKED;
     }
 
     private void add(int seq, long due) {
@@ -218,7 +234,23 @@ public final class MissingPacketTracker {
         size++;
     }
 
-    private void remove(int seq, long nowNs) {
+    /**
+     * The first repair of a number already given up: timed too, from its last request (the
+     * earlier answers may have been lost). Without it, repairs slower than all the requests of
+     * one number (reorder wait plus {@code maxAttempts - 1} retry intervals: 500 ms for a relay)
+     * were never timed, the wait stayed at its floor, and every lost packet was asked for
+     * {@code maxAttempts} times: as many RTX, all but one of them duplicates.
+     */
+    private void onGivenUpRepair(int seq, long nowNs) {
+        int slot = seq & (ASKED_MEMORY - 1);
+        if (givenUpSequences[slot] == seq) {
+            givenUpSequences[slot] = NOT_ASKED;
+            onRepairTime(nowNs - givenUpLastAskedNs[slot]);
+        }
+    }
+
+    /** @return whether the number was tracked as missing (and is no longer) */
+    private boolean remove(int seq, long nowNs) {
         for (int i = 0; i < size; i++) {
             if (sequenceNumbers[i] == seq) {
                 if (attempts[i] > 0) {
@@ -231,9 +263,10 @@ public final class MissingPacketTracker {
                 System.arraycopy(firstAskedNs, i + 1, firstAskedNs, i, size - i - 1);
                 System.arraycopy(lastAskedNs, i + 1, lastAskedNs, i, size - i - 1);
                 size--;
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /** RFC 6298 section 2 smoothing (gains 1/8 and 1/4) of one repair time. */

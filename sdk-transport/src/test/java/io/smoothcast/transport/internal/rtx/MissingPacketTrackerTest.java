@@ -76,6 +76,20 @@ class MissingPacketTrackerTest {
     }
 
     /**
+     * Repairs take 800 ms, longer than all five requests of one number (20 ms, then every
+     * 100 ms: the last at 420 ms): each first repair arrives after its number was given up. It
+     * is timed all the same, or the wait would never grow and every lost packet would be asked
+     * for five times (five RTX, four of them duplicates: NodeSwitchIT's lossy ingest under load).
+     */
+    @Test
+    void repairsSlowerThanAllTheRequests_areStillTimed() {
+        MissingPacketTracker slow = new MissingPacketTracker(20 * MS, 100 * MS, 5);
+        double perLoss = requestsPerLostPacket(slow, 800, false);
+        assertTrue(perLoss < 1.5, "requests per lost packet: " + perLoss);
+        assertTrue(slow.retryIntervalNs() > 800 * MS, "retry after " + slow.retryIntervalNs());
+    }
+
+    /**
      * 15 % of the repairs are lost too, and asked for again: those arrive a retry interval or
      * more after the first request, which is no measure of the repair time (timing them from it
      * would lengthen the waits, which would lengthen those samples, and so on).
