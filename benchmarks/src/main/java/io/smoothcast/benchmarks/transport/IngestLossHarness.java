@@ -37,10 +37,10 @@ import java.util.SplittableRandom;
  * included, and not a relay measurement.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.transport.IngestLossHarness [rounds=3]
+ * java -cp benchmarks/target/benchmarks.jar io.smoothcast.benchmarks.transport.IngestLossHarness [rounds=3] [repairMs...]
  * </pre>
  *
- * Each round runs loss 0 and 15 % with repairs after 5 and 400 ms. Not thread-safe: one thread.
+ * Each round runs loss 0 and 15 % with repairs after each given time (default 5 and 400 ms). Not thread-safe: one thread.
  */
 public final class IngestLossHarness {
 
@@ -63,9 +63,11 @@ public final class IngestLossHarness {
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        long[] repairsMs = args.length > 1
+                ? Arrays.stream(args, 1, args.length).mapToLong(Long::parseLong).toArray() : new long[] {5, 400};
         for (int round = 0; round < rounds; round++) {
             for (double loss : new double[] {0, 0.15}) {
-                for (long repairMs : new long[] {5, 400}) {
+                for (long repairMs : repairsMs) {
                     new IngestLossHarness().run(loss, repairMs);
                 }
             }

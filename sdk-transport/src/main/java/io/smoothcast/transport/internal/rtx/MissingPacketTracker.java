@@ -26,8 +26,8 @@ import java.util.Arrays;
  * restart of the stream, not as loss. At most {@value #CAPACITY} numbers are tracked; the oldest
  * are forgotten first.
  *
- * <p>It also remembers which of the last {@value #ASKED_MEMORY} numbers it asked for, after
- * they arrived ({@link #wasAsked}): a retransmission of a number never asked for is the source's
+ * <p>It also remembers the numbers it asked for after they arrived, one per number modulo
+ * {@value #ASKED_MEMORY} ({@link #wasAsked}): a retransmission of a number never asked for is the source's
  * own (its tail loss probe), not a late or repeated answer to a request of this node.
  *
  * <p>Not thread-safe: the receiving I/O thread only. Allocates nothing after construction.
@@ -42,10 +42,11 @@ public final class MissingPacketTracker {
     public static final long MAX_RETRY_INTERVAL_MS = 1000;
     private static final long MAX_RETRY_INTERVAL_NS = MAX_RETRY_INTERVAL_MS * 1_000_000L;
     /**
-     * Numbers whose requests are remembered after their arrival: as many as a relay's
-     * retransmission cache holds, so that any RTX of a packet still held can be told apart.
+     * Numbers whose requests are remembered after their arrival: more than a relay's
+     * retransmission cache holds (1024 by default), so that an RTX of a packet still held (the
+     * cache keeps a packet until the number a cache length later arrives) can be told apart.
      */
-    public static final int ASKED_MEMORY = 1024;
+    public static final int ASKED_MEMORY = 4096;
     private static final int NOT_ASKED = -1;
 
     private final int[] sequenceNumbers = new int[CAPACITY];
@@ -183,8 +184,8 @@ public final class MissingPacketTracker {
     /**
      * Whether this tracker asked for a number (it was due in {@link #collectDue}) since the number
      * last appeared in the stream (as a new highest number or as a gap), whether or not it has
-     * arrived since. Exact for the last {@value #ASKED_MEMORY} numbers; an older request may be
-     * forgotten.
+     * arrived since. Kept until another number of its slot (a multiple of
+     * {@value #ASKED_MEMORY} away) is asked for.
      *
      * @param sequenceNumber a 16-bit sequence number
      * @return true if it was asked for
@@ -213,10 +214,18 @@ public final class MissingPacketTracker {
         return size;
     }
 
-    /** A number (re)appears: a request for the number ASKED_MEMORY (or 65536) before it is forgotten. */
+    /**
+     * A number (re)appears: a request for the same number 65536 earlier is forgotten. A request
+     * for another number of the slot is kept until this one is asked for.
+     */
     private void forgetAsked(int seq) {
-        askedSequences[seq & (ASKED_MEMORY - 1)] = NOT_ASKED;
-        givenUpSequences[seq & (ASKED_MEMORY - 1)] = NOT_ASKED;
+        int slot = seq & (ASKED_MEMORY - 1);
+        if (askedSequences[slot] == seq) {
+            askedSequences[slot] = NOT_ASKED;
+        }
+        if (givenUpSequences[slot] == seq) {
+            givenUpSequences[slot] = NOT_ASKED;
+        }
     }
 
     private void add(int seq, long due) {

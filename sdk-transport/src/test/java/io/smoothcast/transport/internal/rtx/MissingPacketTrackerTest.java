@@ -37,10 +37,10 @@ class MissingPacketTrackerTest {
     /**
      * A node tells a repair it asked for (and may get twice) from a retransmission it never asked
      * for (its source's tail loss probe), also after the repair arrived and the number is no
-     * longer missing, for {@link MissingPacketTracker#ASKED_MEMORY} numbers.
+     * longer missing, until another number of its slot is asked for.
      */
     @Test
-    void wasAsked_remembersRequestsAfterTheirRepair_forTheLengthOfItsMemory() {
+    void wasAsked_remembersRequestsAfterTheirRepair_untilTheirSlotIsReused() {
         tracker.onPacket(65534, 0);
         tracker.onPacket(2, 0); // 65535, 0, 1 missing
         assertEquals(false, tracker.wasAsked(0), "missing, not yet asked");
@@ -55,9 +55,11 @@ class MissingPacketTrackerTest {
         }
         assertTrue(tracker.wasAsked(0), "within the memory");
         assertTrue(tracker.wasAsked(65535), "within the memory");
-        tracker.onPacket(MissingPacketTracker.ASKED_MEMORY, 30 * MS); // and ASKED_MEMORY - 1 missing
-        assertEquals(false, tracker.wasAsked(0), "the memory's length later: forgotten");
-        assertEquals(false, tracker.wasAsked(65535), "the memory's length later: forgotten");
+        tracker.onPacket(MissingPacketTracker.ASKED_MEMORY + 1, 30 * MS); // the numbers of their slots missing
+        assertTrue(tracker.wasAsked(0), "kept until another number of the slot is asked for");
+        assertArrayEquals(new int[] {MissingPacketTracker.ASKED_MEMORY - 1, MissingPacketTracker.ASKED_MEMORY}, due(50 * MS));
+        assertEquals(false, tracker.wasAsked(0), "replaced");
+        assertEquals(false, tracker.wasAsked(65535), "replaced");
     }
 
     /**
