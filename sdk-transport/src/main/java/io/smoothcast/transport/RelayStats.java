@@ -228,18 +228,26 @@ public final class RelayStats {
 
     /**
      * @return retransmissions received from the source; forwarded as originals unless counted in
-     *     {@link #sourceRetransmissionsAlreadyHeld()}
+     *     {@link #sourceRetransmissionsAlreadyHeld()} or {@link #sourceProbesAlreadyHeld()}
      */
     public long sourceRetransmissionsReceived() {
         return get(RelayCounter.SOURCE_RTX_RECEIVED);
     }
 
     /**
-     * @return retransmissions from the source of a packet this node already held (a late repair,
-     *     or the source's tail loss probe of a packet that had arrived), not forwarded again
+     * @return retransmissions from the source of a packet this node already held and had asked
+     *     for (a repair that came twice, or after the packet itself), not forwarded again
      */
     public long sourceRetransmissionsAlreadyHeld() {
         return get(RelayCounter.SOURCE_RTX_ALREADY_HELD);
+    }
+
+    /**
+     * @return retransmissions from the source of a packet this node already held and never asked
+     *     for (the source's tail loss probes of packets that had arrived), not forwarded again
+     */
+    public long sourceProbesAlreadyHeld() {
+        return get(RelayCounter.SOURCE_PROBES_ALREADY_HELD);
     }
 
     /** @return keyframe requests (PLI) received from subscribers */
@@ -368,6 +376,7 @@ public final class RelayStats {
                 + ", rtxPendingFromSource=" + retransmissionsPendingFromSource()
                 + ", sourceRtxReceived=" + sourceRetransmissionsReceived()
                 + ", sourceRtxAlreadyHeld=" + sourceRetransmissionsAlreadyHeld()
+                + ", sourceProbesAlreadyHeld=" + sourceProbesAlreadyHeld()
                 + ", pliForwarded=" + keyframeRequestsForwarded() + ", downlinkProbes=" + downlinkProbes()
                 + ", downlinkProbeClimbs=" + downlinkProbeClimbs() + ", nacksBeforeLayerStart=" + nacksBeforeLayerStart()
                 + ", fanOutLaneDropped=" + fanOutLaneDropped() + ", handOffDropped=" + handOffDropped()

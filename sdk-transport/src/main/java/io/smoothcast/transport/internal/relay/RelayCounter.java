@@ -69,10 +69,15 @@ public enum RelayCounter {
     /** RTX packets received from sources and restored. */
     SOURCE_RTX_RECEIVED,
     /**
-     * Of {@link #SOURCE_RTX_RECEIVED}, those of a packet this node already held (a late repair,
-     * or the source's tail loss probe of a packet that arrived): not forwarded again.
+     * Of {@link #SOURCE_RTX_RECEIVED}, those of a packet this node already held and had asked the
+     * source for (a repair that came twice, or came after the packet itself): not forwarded again.
      */
     SOURCE_RTX_ALREADY_HELD,
+    /**
+     * Of {@link #SOURCE_RTX_RECEIVED}, those of a packet this node already held and never asked
+     * for: the source's tail loss probe of a packet that arrived. Not forwarded again.
+     */
+    SOURCE_PROBES_ALREADY_HELD,
     /** Keyframe requests (PLI) received from subscribers. */
     PLI_RECEIVED,
     /** Keyframe requests sent to publishers. */

@@ -245,8 +245,11 @@ public final class RelayEngine implements DatagramReceiver {
         }
         try {
             counters.increment(RelayCounter.SOURCE_RTX_RECEIVED);
-            if (track.cache.get(RtpHeaders.sequenceNumber(original, original.readerIndex())) != null) {
-                counters.increment(RelayCounter.SOURCE_RTX_ALREADY_HELD);
+            int sequenceNumber = RtpHeaders.sequenceNumber(original, original.readerIndex());
+            if (track.cache.get(sequenceNumber) != null) {
+                // Told apart so that "already held" counts only repairs this node paid for twice.
+                counters.increment(track.missing.wasAsked(sequenceNumber)
+                        ? RelayCounter.SOURCE_RTX_ALREADY_HELD : RelayCounter.SOURCE_PROBES_ALREADY_HELD);
                 return;
             }
             fanOut(stream, track, original, true, nowNs);

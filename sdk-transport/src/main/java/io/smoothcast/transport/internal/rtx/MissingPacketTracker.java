@@ -1,6 +1,7 @@
 package io.smoothcast.transport.internal.rtx;
 
 import io.smoothcast.rtp.SequenceNumbers;
+import java.util.Arrays;
 
 /**
  * Gaps in one incoming RTP stream, for a node that asks its source (a publisher or an upstream
@@ -19,9 +20,15 @@ import io.smoothcast.rtp.SequenceNumbers;
  * answer to arrive is the first request's when the repeats came before the time repairs were
  * believed to take (that belief was too short: timed from the first request), and the last
  * request's when they came later (the earlier answers were lost: timed from the last request,
- * so a lost RTX does not make the next waits longer). A jump of more than {@value #MAX_GAP} numbers is treated as a
+ * so a lost RTX does not make the next waits longer). A repair that comes after its number was
+ * given up is timed too, from the last request: else repairs slower than all the requests of a
+ * number would never be learnt. A jump of more than {@value #MAX_GAP} numbers is treated as a
  * restart of the stream, not as loss. At most {@value #CAPACITY} numbers are tracked; the oldest
  * are forgotten first.
+ *
+ * <p>It also remembers the numbers it asked for after they arrived, one per number modulo
+ * {@value #ASKED_MEMORY} ({@link #wasAsked}): a retransmission of a number never asked for is the source's
+ * own (its tail loss probe), not a late or repeated answer to a request of this node.
  *
  * <p>Not thread-safe: the receiving I/O thread only. Allocates nothing after construction.
  */
@@ -34,6 +41,13 @@ public final class MissingPacketTracker {
     /** Longest wait between requests for one number, in ms, however slow repairs have been. */
     public static final long MAX_RETRY_INTERVAL_MS = 1000;
     private static final long MAX_RETRY_INTERVAL_NS = MAX_RETRY_INTERVAL_MS * 1_000_000L;
+    /**
+     * Numbers whose requests are remembered after their arrival: more than a relay's
+     * retransmission cache holds (1024 by default), so that an RTX of a packet still held (the
+     * cache keeps a packet until the number a cache length later arrives) can be told apart.
+     */
+    public static final int ASKED_MEMORY = 4096;
+    private static final int NOT_ASKED = -1;
 
     private final int[] sequenceNumbers = new int[CAPACITY];
     private final long[] dueNs = new long[CAPACITY];
@@ -41,6 +55,17 @@ public final class MissingPacketTracker {
     /** When each number was first and last asked for; valid once its attempts are above zero. */
     private final long[] firstAskedNs = new long[CAPACITY];
     private final long[] lastAskedNs = new long[CAPACITY];
+    /**
+     * By number modulo {@link #ASKED_MEMORY}: the number asked for in that slot since it last
+     * appeared in the stream, or {@link #NOT_ASKED}.
+     */
+    private final int[] askedSequences = new int[ASKED_MEMORY];
+    /**
+     * By number modulo {@link #ASKED_MEMORY}: a number given up (asked {@code maxAttempts} times)
+     * whose first repair has not arrived, or {@link #NOT_ASKED}; and when it was last asked for.
+     */
+    private final int[] givenUpSequences = new int[ASKED_MEMORY];
+    private final long[] givenUpLastAskedNs = new long[ASKED_MEMORY];
     private final long reorderWaitNs;
     private final long retryIntervalNs;
     private final int maxAttempts;
@@ -61,6 +86,8 @@ public final class MissingPacketTracker {
         this.reorderWaitNs = reorderWaitNs;
         this.retryIntervalNs = retryIntervalNs;
         this.maxAttempts = maxAttempts;
+        Arrays.fill(askedSequences, NOT_ASKED);
+        Arrays.fill(givenUpSequences, NOT_ASKED);
     }
 
     /**
@@ -74,21 +101,27 @@ public final class MissingPacketTracker {
         if (!started) {
             started = true;
             highest = seq;
+            forgetAsked(seq);
             return;
         }
         int ahead = SequenceNumbers.distance(highest, seq);
         if (ahead <= 0) {
-            remove(seq, nowNs); // late or retransmitted
+            if (!remove(seq, nowNs)) { // late or retransmitted
+                onGivenUpRepair(seq, nowNs);
+            }
             return;
         }
         if (ahead > MAX_GAP) {
             size = 0; // a restart, not loss
         } else {
             for (int missing = 1; missing < ahead; missing++) {
-                add((highest + missing) & 0xFFFF, nowNs + reorderWaitNs);
+                int missingSeq = (highest + missing) & 0xFFFF;
+                add(missingSeq, nowNs + reorderWaitNs);
+                forgetAsked(missingSeq);
             }
         }
         highest = seq;
+        forgetAsked(seq);
     }
 
     /**
@@ -110,9 +143,14 @@ public final class MissingPacketTracker {
                     firstAskedNs[i] = nowNs;
                 }
                 lastAskedNs[i] = nowNs;
+                askedSequences[sequenceNumbers[i] & (ASKED_MEMORY - 1)] = sequenceNumbers[i];
                 attempts[i]++;
                 dueNs[i] = nowNs + retryInterval;
                 keep = attempts[i] < maxAttempts;
+                if (!keep) {
+                    givenUpSequences[sequenceNumbers[i] & (ASKED_MEMORY - 1)] = sequenceNumbers[i];
+                    givenUpLastAskedNs[sequenceNumbers[i] & (ASKED_MEMORY - 1)] = nowNs;
+                }
             }
             if (keep) {
                 sequenceNumbers[kept] = sequenceNumbers[i];
@@ -144,6 +182,20 @@ public final class MissingPacketTracker {
     }
 
     /**
+     * Whether this tracker asked for a number (it was due in {@link #collectDue}) since the number
+     * last appeared in the stream (as a new highest number or as a gap), whether or not it has
+     * arrived since. Kept until another number of its slot (a multiple of
+     * {@value #ASKED_MEMORY} away) is asked for.
+     *
+     * @param sequenceNumber a 16-bit sequence number
+     * @return true if it was asked for
+     */
+    public boolean wasAsked(int sequenceNumber) {
+        int seq = sequenceNumber & 0xFFFF;
+        return askedSequences[seq & (ASKED_MEMORY - 1)] == seq;
+    }
+
+    /**
      * The wait between two requests for one number now: the configured retry interval, or the
      * time repairs have been taking (smoothed, plus four mean deviations) if longer, at most
      * {@value #MAX_RETRY_INTERVAL_MS} ms.
@@ -162,6 +214,20 @@ public final class MissingPacketTracker {
         return size;
     }
 
+    /**
+     * A number (re)appears: a request for the same number 65536 earlier is forgotten. A request
+     * for another number of the slot is kept until this one is asked for.
+     */
+    private void forgetAsked(int seq) {
+        int slot = seq & (ASKED_MEMORY - 1);
+        if (askedSequences[slot] == seq) {
+            askedSequences[slot] = NOT_ASKED;
+        }
+        if (givenUpSequences[slot] == seq) {
+            givenUpSequences[slot] = NOT_ASKED;
+        }
+    }
+
     private void add(int seq, long due) {
         if (size == CAPACITY) {
             System.arraycopy(sequenceNumbers, 1, sequenceNumbers, 0, CAPACITY - 1);
@@ -177,7 +243,23 @@ public final class MissingPacketTracker {
         size++;
     }
 
-    private void remove(int seq, long nowNs) {
+    /**
+     * The first repair of a number already given up: timed too, from its last request (the
+     * earlier answers may have been lost). Without it, repairs slower than all the requests of
+     * one number (reorder wait plus {@code maxAttempts - 1} retry intervals: 500 ms for a relay)
+     * were never timed, the wait stayed at its floor, and every lost packet was asked for
+     * {@code maxAttempts} times: as many RTX, all but one of them duplicates.
+     */
+    private void onGivenUpRepair(int seq, long nowNs) {
+        int slot = seq & (ASKED_MEMORY - 1);
+        if (givenUpSequences[slot] == seq) {
+            givenUpSequences[slot] = NOT_ASKED;
+            onRepairTime(nowNs - givenUpLastAskedNs[slot]);
+        }
+    }
+
+    /** @return whether the number was tracked as missing (and is no longer) */
+    private boolean remove(int seq, long nowNs) {
         for (int i = 0; i < size; i++) {
             if (sequenceNumbers[i] == seq) {
                 if (attempts[i] > 0) {
@@ -190,9 +272,10 @@ public final class MissingPacketTracker {
                 System.arraycopy(firstAskedNs, i + 1, firstAskedNs, i, size - i - 1);
                 System.arraycopy(lastAskedNs, i + 1, lastAskedNs, i, size - i - 1);
                 size--;
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /** RFC 6298 section 2 smoothing (gains 1/8 and 1/4) of one repair time. */

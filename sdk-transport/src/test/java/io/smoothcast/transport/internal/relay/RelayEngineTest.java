@@ -536,7 +536,9 @@ class RelayEngineTest {
     /**
      * The publisher's RTX of a packet the node already holds (its tail loss probe when the node's
      * feedback was late, or a second repair) would reach every subscriber a second time: counted
-     * and dropped. A repair of a packet the node lacks is still forwarded.
+     * and dropped. A repair of a packet the node lacks is still forwarded. An RTX the node never
+     * asked for (the probe) is counted apart from a repair it asked for and got twice, so that
+     * the latter counts only duplicates its own requests cost.
      */
     @Test
     void sourceRtxOfAPacketTheNodeHolds_isNotForwardedAgain_aRepairOfAMissingOneIs() {
@@ -548,6 +550,9 @@ class RelayEngineTest {
                 receive(numberedRtp(VIDEO_LOW.ssrc(), seq, 96, payload(seq)), PUBLISHER);
             }
         }
+        nowNs += TimeUnit.MILLISECONDS.toNanos(30);
+        engine.onTick(nowNs); // NACKs 105
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS));
         out.drain();
 
         receive(publisherRtx(VIDEO_LOW, 7, 110), PUBLISHER); // a probe of the newest: already here
@@ -558,7 +563,8 @@ class RelayEngineTest {
         assertEquals(Map.of(), mediaSequencesSent());
 
         assertEquals(3, counters.get(RelayCounter.SOURCE_RTX_RECEIVED));
-        assertEquals(2, counters.get(RelayCounter.SOURCE_RTX_ALREADY_HELD));
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RTX_ALREADY_HELD), "105 twice");
+        assertEquals(1, counters.get(RelayCounter.SOURCE_PROBES_ALREADY_HELD), "110, never asked for");
     }
 
     /** The sequence numbers of the VIDEO_LOW media packets the node sent, per viewer; drains all. */

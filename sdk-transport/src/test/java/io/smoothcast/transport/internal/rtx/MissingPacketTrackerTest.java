@@ -35,6 +35,34 @@ class MissingPacketTrackerTest {
     }
 
     /**
+     * A node tells a repair it asked for (and may get twice) from a retransmission it never asked
+     * for (its source's tail loss probe), also after the repair arrived and the number is no
+     * longer missing, until another number of its slot is asked for.
+     */
+    @Test
+    void wasAsked_remembersRequestsAfterTheirRepair_untilTheirSlotIsReused() {
+        tracker.onPacket(65534, 0);
+        tracker.onPacket(2, 0); // 65535, 0, 1 missing
+        assertEquals(false, tracker.wasAsked(0), "missing, not yet asked");
+        assertArrayEquals(new int[] {65535, 0, 1}, due(20 * MS));
+        tracker.onPacket(0, 21 * MS); // repaired
+        assertTrue(tracker.wasAsked(0));
+        assertTrue(tracker.wasAsked(65535));
+        assertEquals(false, tracker.wasAsked(2), "arrived in order: a retransmission of it was not asked for");
+        assertEquals(false, tracker.wasAsked(0 + MissingPacketTracker.ASKED_MEMORY), "another number in the same slot");
+        for (int seq = 3; seq < MissingPacketTracker.ASKED_MEMORY - 1; seq++) {
+            tracker.onPacket(seq, 30 * MS);
+        }
+        assertTrue(tracker.wasAsked(0), "within the memory");
+        assertTrue(tracker.wasAsked(65535), "within the memory");
+        tracker.onPacket(MissingPacketTracker.ASKED_MEMORY + 1, 30 * MS); // the numbers of their slots missing
+        assertTrue(tracker.wasAsked(0), "kept until another number of the slot is asked for");
+        assertArrayEquals(new int[] {MissingPacketTracker.ASKED_MEMORY - 1, MissingPacketTracker.ASKED_MEMORY}, due(50 * MS));
+        assertEquals(false, tracker.wasAsked(0), "replaced");
+        assertEquals(false, tracker.wasAsked(65535), "replaced");
+    }
+
+    /**
      * Repairs take 400 ms (a slow path, or the node's own receive queue backed up): a number
      * asked every 100 ms regardless would be asked 4 times before its first answer could be back,
      * and the source would send 4 RTX of it. The tracker learns how long repairs take and asks
@@ -47,6 +75,20 @@ class MissingPacketTrackerTest {
         assertTrue(perLoss < 1.1, "requests per lost packet: " + perLoss);
         assertTrue(slow.retryIntervalNs() > 400 * MS, "retry after " + slow.retryIntervalNs());
         assertTrue(slow.retryIntervalNs() <= MissingPacketTracker.MAX_RETRY_INTERVAL_MS * MS);
+    }
+
+    /**
+     * Repairs take 800 ms, longer than all five requests of one number (20 ms, then every
+     * 100 ms: the last at 420 ms): each first repair arrives after its number was given up. It
+     * is timed all the same, or the wait would never grow and every lost packet would be asked
+     * for five times (five RTX, four of them duplicates: NodeSwitchIT's lossy ingest under load).
+     */
+    @Test
+    void repairsSlowerThanAllTheRequests_areStillTimed() {
+        MissingPacketTracker slow = new MissingPacketTracker(20 * MS, 100 * MS, 5);
+        double perLoss = requestsPerLostPacket(slow, 800, false);
+        assertTrue(perLoss < 1.5, "requests per lost packet: " + perLoss);
+        assertTrue(slow.retryIntervalNs() > 800 * MS, "retry after " + slow.retryIntervalNs());
     }
 
     /**
