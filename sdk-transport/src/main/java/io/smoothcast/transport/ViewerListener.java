@@ -4,14 +4,13 @@ package io.smoothcast.transport;
  * Receives a {@link Viewer}'s frames and events. Every method has a no-op default.
  *
  * <p>{@link #onFrame} and {@link #onFrameRejected} run on the viewer's playout thread;
- * {@link #onStateChanged}, {@link #onNodeSwitched}, {@link #onTokenRefused} and
- * {@link #onTokenExpiring} on its I/O thread, except two calls of
+ * {@link #onStateChanged}, {@link #onNodeSwitched} and the {@link TokenListener} callbacks on its I/O thread, except two calls of
  * {@link #onStateChanged}: {@link ConnectionState#CONNECTING} runs on the thread calling
  * {@link Viewer#start()} and {@link ConnectionState#CLOSED} on the thread calling
  * {@link Viewer#close()}. All must be quick and must not block or throw (an exception is logged
  * and otherwise ignored).
  */
-public interface ViewerListener {
+public interface ViewerListener extends TokenListener {
 
     /** A listener that ignores everything. */
     ViewerListener NONE = new ViewerListener() {
@@ -65,35 +64,4 @@ public interface ViewerListener {
             NodeSwitchReason reason, String detail) {
     }
 
-    /**
-     * A node refused this viewer's token (SUBSCRIBE: code 10 {@code UNAUTHORIZED}, 11
-     * {@code TOKEN_EXPIRED} or 12 {@code FORBIDDEN}): the way to tell a token refusal from
-     * every other failure without reading the state's reason text. Comes before the state change
-     * the refusal causes, if any ({@link ConnectionState#FAILED} when no other node carries the
-     * viewer, its reason naming the code). The viewer keeps retrying its nodes at
-     * their backoff with the same token, which they will refuse again: hand it a new one with
-     * {@link Viewer#renewToken}, and it asks the nodes that refused at once. Called for each
-     * refusal of the current token (a retry refused again is called again), never for the
-     * refusal of a token replaced since. Runs on the I/O thread.
-     *
-     * @param node the node that refused
-     * @param refusal its error code
-     */
-    default void onTokenRefused(java.net.InetSocketAddress node, TokenRefusal refusal) {
-    }
-
-    /**
-     * The viewer's token expires soon: {@link Viewer.Builder#tokenExpiryWarning} (default
-     * 30 s) before the expiry written in the token, once per token (the builder's, then each
-     * renewal's; at once for a token handed in with less time left, even an expired one). Fetch a
-     * new token and hand it to {@link Viewer#renewToken}: nodes check the token with each SUBSCRIBE
-     * (the next failover's, for example), so an expired token is refused there. Never called for a
-     * token whose expiry cannot be read (none, or not issued by
-     * {@code io.smoothcast.security.TokenIssuer}). The time is this viewer's clock mapped
-     * to wall-clock time, as nodes compare the expiry with theirs. Runs on the I/O thread.
-     *
-     * @param expiresAtEpochSeconds the token's expiry, in Unix seconds (UTC)
-     */
-    default void onTokenExpiring(long expiresAtEpochSeconds) {
-    }
 }
