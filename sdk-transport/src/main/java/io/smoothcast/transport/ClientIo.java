@@ -67,16 +67,6 @@ final class ClientIo {
                 TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Runs {@code task} on the I/O thread, after what it has queued already. Only after
-     * {@link #run} and before {@link #close}.
-     *
-     * @param task the work
-     */
-    void execute(Runnable task) {
-        channel.eventLoop().execute(task);
-    }
-
     /** @return the bound socket, null before {@link #bind} */
     Channel channel() {
         return channel;

@@ -103,8 +103,8 @@ public final class Viewer implements AutoCloseable {
     private volatile ConnectionState state = ConnectionState.NEW;
     private volatile boolean playing;
     private ViewerEngine engine;
-    /** The token to start with: the builder's, or a renewal before the start. Guarded by {@link #lifecycleLock}. */
-    private byte[] token;
+    /** Tokens handed to {@link #renewToken}, for the start or the I/O thread's next tick. */
+    private final TokenRenewal tokenRenewal = new TokenRenewal();
     private Thread playoutThread;
     private volatile long framesDelivered;
     /** The playout thread's layer gate, set at start (its skip count is readable from any thread). */
@@ -115,7 +115,6 @@ public final class Viewer implements AutoCloseable {
         this.clock = settings.clock();
         this.wallClock = WallClockMapping.forClock(clock);
         this.listener = builder.listener;
-        this.token = settings.token();
         this.io = new ClientIo(settings, "viewer");
         this.maxSimulcastLayer = builder.maxSimulcastLayer;
         this.fixedPlayoutDelayMs = builder.fixedPlayoutDelayMs;
@@ -154,7 +153,8 @@ public final class Viewer implements AutoCloseable {
                         new EngineListener()),
                         clock);
                 engine = (ViewerEngine) handler.receiver();
-                engine.useToken(token);
+                byte[] renewed = tokenRenewal.take();
+                engine.useToken(renewed != null ? renewed : settings.token());
                 engine.supervisor().watchTokenExpiry(wallClock, settings.tokenExpiryWarningNs());
                 settings.probedRttNs().forEach(engine.supervisor()::knowRtt);
                 if (!frameKeys.isEmpty()) {
@@ -174,7 +174,14 @@ public final class Viewer implements AutoCloseable {
                 playoutThread.setDaemon(true);
                 playoutThread.start();
                 setState(ConnectionState.CONNECTING, "start");
-                io.run(() -> engine.start(clock.nanoTime()), () -> engine.onTick(clock.nanoTime()));
+                io.run(() -> engine.start(clock.nanoTime()), () -> {
+                    long nowNs = clock.nanoTime();
+                    byte[] token = tokenRenewal.take();
+                    if (token != null) {
+                        engine.supervisor().renewToken(token, nowNs);
+                    }
+                    engine.onTick(nowNs);
+                });
             } catch (RuntimeException e) {
                 close(); // releases whatever the start had made (the channel may not exist)
                 throw e;
@@ -352,28 +359,23 @@ public final class Viewer implements AutoCloseable {
      * Every SUBSCRIBE sent from now on carries the new one: the next node after a failover, a
      * redundant path, a join again after a node forgot the session, and the SUBSCRIBE a viewer sends again to ask its node for the stream's tracks when their announcement was lost (a node checks that one's token too, and a refusal there makes the viewer leave the node). A node whose last
      * answer was a refusal of the old token is asked again at once, not after its retry backoff,
-     * so a viewer that is {@link ConnectionState#FAILED} for its token reconnects within a
-     * round trip. Nodes that carry the viewer now are sent nothing: a node checks a token
+     * so a viewer that is {@link ConnectionState#FAILED} for its token reconnects within a tick
+     * and a round trip. Nodes that carry the viewer now are sent nothing: a node checks a token
      * only when it receives a SUBSCRIBE, never while the client merely stays, so a token that expires
      * during a show matters for the next SUBSCRIBE only. Before {@link #start()} this replaces the
      * builder's token; after {@link #close()} it does nothing. Its own expiry warning comes in
      * turn.
      *
-     * <p>Thread-safe: may be called from any thread, a listener callback included; takes effect on
-     * the I/O thread, after what that thread is doing.
+     * <p>Thread-safe and non-blocking: may be called from any thread, a listener callback
+     * included; takes effect on the I/O thread at its next 10 ms tick (several calls in between:
+     * the last one).
      *
      * @param token the new token text (base64url and one dot, at most 512 characters), or null for none
      * @throws IllegalArgumentException if the token is longer than 512 characters or not printable ASCII
      *     (the builder's checks); the current token is then kept
      */
     public void renewToken(String token) {
-        byte[] bytes = TokenBytes.of(token);
-        synchronized (lifecycleLock) {
-            this.token = bytes;
-            if (state != ConnectionState.NEW && !lifecycle.closed()) {
-                io.execute(() -> engine.supervisor().renewToken(bytes, clock.nanoTime()));
-            }
-        }
+        tokenRenewal.offer(token);
     }
 
     /** Tells the node goodbye and stops both threads. Idempotent. */
