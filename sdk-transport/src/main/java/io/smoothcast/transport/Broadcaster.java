@@ -157,12 +157,16 @@ public final class Broadcaster implements AutoCloseable {
     private BroadcasterEngine engine;
     /** Tokens handed to {@link #renewToken}, for the start or the I/O thread's next tick. */
     private final TokenRenewal tokenRenewal = new TokenRenewal();
+    /** The listener's token callbacks, guarded as its others are. */
+    private final SafeTokenListener tokenEvents;
 
     private Broadcaster(Builder builder) {
         this.settings = builder.options.settle();
         this.clock = settings.clock();
         this.wallClock = WallClockMapping.forClock(clock);
         this.listener = builder.listener;
+        this.tokenEvents = new SafeTokenListener(listener, "BroadcasterListener",
+                () -> state == ConnectionState.CLOSED);
         this.io = new ClientIo(settings, "broadcaster");
         this.frames = new MpscArrayQueue<>(builder.sendQueueFrames);
         this.maxSendDelayNs = builder.maxSendDelay.toNanos();
@@ -615,26 +619,12 @@ public final class Broadcaster implements AutoCloseable {
 
         @Override
         public void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
-            if (state == ConnectionState.CLOSED) {
-                return;
-            }
-            try {
-                listener.onTokenRefused(node, refusal);
-            } catch (RuntimeException e) {
-                LOG.warn("BroadcasterListener.onTokenRefused threw", e);
-            }
+            tokenEvents.onTokenRefused(node, refusal);
         }
 
         @Override
         public void onTokenExpiring(long expiresAtEpochSeconds) {
-            if (state == ConnectionState.CLOSED) {
-                return;
-            }
-            try {
-                listener.onTokenExpiring(expiresAtEpochSeconds);
-            } catch (RuntimeException e) {
-                LOG.warn("BroadcasterListener.onTokenExpiring threw", e);
-            }
+            tokenEvents.onTokenExpiring(expiresAtEpochSeconds);
         }
 
         @Override

@@ -105,6 +105,8 @@ public final class Viewer implements AutoCloseable {
     private ViewerEngine engine;
     /** Tokens handed to {@link #renewToken}, for the start or the I/O thread's next tick. */
     private final TokenRenewal tokenRenewal = new TokenRenewal();
+    /** The listener's token callbacks, guarded as its others are. */
+    private final SafeTokenListener tokenEvents;
     private Thread playoutThread;
     private volatile long framesDelivered;
     /** The playout thread's layer gate, set at start (its skip count is readable from any thread). */
@@ -115,6 +117,8 @@ public final class Viewer implements AutoCloseable {
         this.clock = settings.clock();
         this.wallClock = WallClockMapping.forClock(clock);
         this.listener = builder.listener;
+        this.tokenEvents = new SafeTokenListener(listener, "ViewerListener",
+                () -> state == ConnectionState.CLOSED);
         this.io = new ClientIo(settings, "viewer");
         this.maxSimulcastLayer = builder.maxSimulcastLayer;
         this.fixedPlayoutDelayMs = builder.fixedPlayoutDelayMs;
@@ -511,26 +515,12 @@ public final class Viewer implements AutoCloseable {
 
         @Override
         public void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
-            if (state == ConnectionState.CLOSED) {
-                return;
-            }
-            try {
-                listener.onTokenRefused(node, refusal);
-            } catch (RuntimeException e) {
-                LOG.warn("ViewerListener.onTokenRefused threw", e);
-            }
+            tokenEvents.onTokenRefused(node, refusal);
         }
 
         @Override
         public void onTokenExpiring(long expiresAtEpochSeconds) {
-            if (state == ConnectionState.CLOSED) {
-                return;
-            }
-            try {
-                listener.onTokenExpiring(expiresAtEpochSeconds);
-            } catch (RuntimeException e) {
-                LOG.warn("ViewerListener.onTokenExpiring threw", e);
-            }
+            tokenEvents.onTokenExpiring(expiresAtEpochSeconds);
         }
     }
 

@@ -51,6 +51,11 @@ import java.util.concurrent.TimeUnit;
  * noticed yet, {@link NodeSwitchReason#MEDIA_SILENCE}) before the candidate has delivered media
  * of the stream: a publisher that merely paused is silent on every node.
  *
+ * <p>Tokens: every role request carries the current token, which {@link #renewToken} replaces
+ * at any time. A node that refuses the token ({@link TokenRefusal}) is failed like any refusing
+ * node, and told to the client ({@link Events#onTokenRefused}); a renewal asks it again at once.
+ * {@link Events#onTokenExpiring} warns once per token before the expiry written in it.
+ *
  * <p>Not thread-safe: the client's I/O thread only. Time comes from the caller.
  */
 public final class ConnectionSupervisor {
