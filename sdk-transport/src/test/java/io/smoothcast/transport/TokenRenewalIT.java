@@ -71,7 +71,8 @@ class TokenRenewalIT {
                             new Thread(a::close).start();
                         }
                     });
-                    FrameCollector.await(events.frames.lastFrame, 10, "last frame on node B after the renewal");
+                    FrameCollector.await(events.frames.lastFrame, 10, "last frame on node B after the renewal",
+                            () -> detail(events, events.frames, viewer.state(), b));
                     assertEquals(List.of(b.localAddress() + " TOKEN_EXPIRED"), events.refusals);
                     assertEquals(ConnectionState.CONNECTED, viewer.state());
                     assertEquals(1, b.stats().subscribers(), b.stats().toString());
@@ -109,7 +110,8 @@ class TokenRenewalIT {
                             new Thread(a::close).start();
                         }
                     });
-                    FrameCollector.await(frames.lastFrame, 10, "last frame at the viewer on B");
+                    FrameCollector.await(frames.lastFrame, 10, "last frame at the viewer on B",
+                            () -> detail(events, frames, broadcaster.state(), b) + "; " + broadcaster.stats());
                     assertEquals(List.of(b.localAddress() + " TOKEN_EXPIRED"), events.refusals);
                     assertEquals(ConnectionState.CONNECTED, broadcaster.state());
                     assertEquals(1, b.stats().publishers(), b.stats().toString());
@@ -149,6 +151,11 @@ class TokenRenewalIT {
             scheduler.shutdownNow();
         }
         return refused.get();
+    }
+
+    private static String detail(TokenEvents events, FrameCollector frames, ConnectionState state, RelayNode b) {
+        return ": refusals " + events.refusals + ", client " + state + ", viewer "
+                + frames.deliverySummary(FRAMES) + ", node B " + b.stats();
     }
 
     /** Records token events; renews the token when a node refuses it, from the I/O thread. */
