@@ -16,6 +16,7 @@ import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.internal.client.BroadcasterEngine;
 import io.smoothcast.transport.internal.client.FrameSealer;
 import io.smoothcast.transport.internal.client.OutgoingFrame;
+import io.smoothcast.transport.internal.client.TokenBytes;
 import io.smoothcast.transport.internal.client.WallClockMapping;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
@@ -154,12 +155,18 @@ public final class Broadcaster implements AutoCloseable {
     private final ClientIo io;
     private volatile ConnectionState state = ConnectionState.NEW;
     private BroadcasterEngine engine;
+    /** Tokens handed to {@link #renewToken}, for the start or the I/O thread's next tick. */
+    private final TokenRenewal tokenRenewal = new TokenRenewal();
+    /** The listener's token callbacks, guarded as its others are. */
+    private final SafeTokenListener tokenEvents;
 
     private Broadcaster(Builder builder) {
         this.settings = builder.options.settle();
         this.clock = settings.clock();
         this.wallClock = WallClockMapping.forClock(clock);
         this.listener = builder.listener;
+        this.tokenEvents = new SafeTokenListener(listener, "BroadcasterListener",
+                () -> state == ConnectionState.CLOSED);
         this.io = new ClientIo(settings, "broadcaster");
         this.frames = new MpscArrayQueue<>(builder.sendQueueFrames);
         this.maxSendDelayNs = builder.maxSendDelay.toNanos();
@@ -241,7 +248,9 @@ public final class Broadcaster implements AutoCloseable {
                         ThreadLocalRandom.current().nextLong(), publish, settings.failover(), frames, new EngineListener(),
                         ThreadLocalRandom.current().nextLong(), controller, pacer, renditions), clock);
                 engine = (BroadcasterEngine) handler.receiver();
-                engine.useToken(settings.token());
+                byte[] renewed = tokenRenewal.take();
+                engine.useToken(renewed != null ? renewed : settings.token());
+                engine.supervisor().watchTokenExpiry(wallClock, settings.tokenExpiryWarningNs());
                 engine.limitSendDelay(maxSendDelayNs);
                 settings.probedRttNs().forEach(engine.supervisor()::knowRtt);
                 if (frameKey != null) {
@@ -253,13 +262,45 @@ public final class Broadcaster implements AutoCloseable {
                 // Set after the channel exists (a sender who sees the state also sees the channel)
                 // and before the HELLO leaves (the answer finds the state CONNECTING).
                 setState(ConnectionState.CONNECTING, "start");
-                io.run(() -> engine.start(clock.nanoTime()), () -> engine.onTick(clock.nanoTime()));
+                io.run(() -> engine.start(clock.nanoTime()), () -> {
+                    long nowNs = clock.nanoTime();
+                    byte[] token = tokenRenewal.take();
+                    if (token != null) {
+                        engine.supervisor().renewToken(token, nowNs);
+                    }
+                    engine.onTick(nowNs);
+                });
             } catch (RuntimeException e) {
                 close(); // releases whatever the start had made (the channel may not exist)
                 throw e;
             }
             return this;
         }
+    }
+
+    /**
+     * Replaces the publish token (see {@link Builder#token}), for example one about to expire
+     * ({@link BroadcasterListener#onTokenExpiring}) or one a node refused ({@link BroadcasterListener#onTokenRefused}).
+     * Every PUBLISH sent from now on carries the new one: the next node after a failover, a
+     * redundant path, a join again after a node forgot the session. A node whose last
+     * answer was a refusal of the old token is asked again at once, not after its retry backoff,
+     * so a broadcaster that is {@link ConnectionState#FAILED} for its token reconnects within a tick
+     * and a round trip. Nodes that carry the broadcaster now are sent nothing: a node checks a token
+     * only when it receives a PUBLISH, never while the client merely stays, so a token that expires
+     * during a show matters for the next PUBLISH only. Before {@link #start()} this replaces the
+     * builder's token; after {@link #close()} it does nothing. Its own expiry warning comes in
+     * turn.
+     *
+     * <p>Thread-safe and non-blocking: may be called from any thread, a listener callback
+     * included; takes effect on the I/O thread at its next 10 ms tick (several calls in between:
+     * the last one).
+     *
+     * @param token the new token text (base64url and one dot, at most 512 characters), or null for none
+     * @throws IllegalArgumentException if the token is longer than 512 characters or not printable ASCII
+     *     (the builder's checks); the current token is then kept
+     */
+    public void renewToken(String token) {
+        tokenRenewal.offer(token);
     }
 
     /**
@@ -577,6 +618,16 @@ public final class Broadcaster implements AutoCloseable {
         }
 
         @Override
+        public void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
+            tokenEvents.onTokenRefused(node, refusal);
+        }
+
+        @Override
+        public void onTokenExpiring(long expiresAtEpochSeconds) {
+            tokenEvents.onTokenExpiring(expiresAtEpochSeconds);
+        }
+
+        @Override
         public void wakeIn(long delayNs) {
             io.channel().eventLoop().schedule(paceTask, delayNs, TimeUnit.NANOSECONDS);
         }
@@ -881,7 +932,9 @@ public final class Broadcaster implements AutoCloseable {
          * {@code io.smoothcast.security.TokenIssuer}), sent with the PUBLISH request to nodes
          * that require tokens. A node that refuses it makes this broadcaster {@code FAILED} with a
          * reason naming the error code ({@code UNAUTHORIZED}, {@code TOKEN_EXPIRED} or
-         * {@code FORBIDDEN}). Default: no token.
+         * {@code FORBIDDEN}) and calls {@link BroadcasterListener#onTokenRefused}; {@link Broadcaster#renewToken}
+         * replaces the token at any time, and {@link BroadcasterListener#onTokenExpiring} warns before it
+         * expires. Default: no token.
          *
          * @param token the token text (base64url and one dot, at most 512 characters), or null for none
          * @return this builder
@@ -889,6 +942,24 @@ public final class Broadcaster implements AutoCloseable {
          */
         public Builder token(String token) {
             options.token(token);
+            return this;
+        }
+
+        /**
+         * How long before its token's expiry the broadcaster calls
+         * {@link BroadcasterListener#onTokenExpiring}: time for the application to fetch a new token
+         * from its server and hand it to {@link Broadcaster#renewToken}. The expiry is read from the
+         * token itself (without checking its signature, which only nodes can); a token the
+         * broadcaster cannot read (not issued by {@code io.smoothcast.security.TokenIssuer})
+         * gets no warning. Default: 30 s.
+         *
+         * @param lead the time before the expiry, 0 to 24 hours ({@link Duration#ZERO}: at the expiry)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code lead} is negative or longer than 24 hours
+         * @throws NullPointerException if {@code lead} is null
+         */
+        public Builder tokenExpiryWarning(Duration lead) {
+            options.tokenExpiryWarning(lead);
             return this;
         }
 

@@ -4,13 +4,13 @@ package io.smoothcast.transport;
  * Events of a {@link Broadcaster}. Every method has a no-op default; implement only what you
  * need.
  *
- * <p>Callbacks run on the broadcaster's I/O thread, except two calls of {@link #onStateChanged}:
+ * <p>Callbacks (the {@link TokenListener} ones too) run on the broadcaster's I/O thread, except two calls of {@link #onStateChanged}:
  * {@link ConnectionState#CONNECTING} runs on the thread calling {@link Broadcaster#start()} and
  * {@link ConnectionState#CLOSED} on the thread calling {@link Broadcaster#close()}. They must be
  * quick (hand work to your encoder's thread) and must not block or throw. An exception thrown by
  * a callback is logged and otherwise ignored.
  */
-public interface BroadcasterListener {
+public interface BroadcasterListener extends TokenListener {
 
     /** A listener that ignores every event. */
     BroadcasterListener NONE = new BroadcasterListener() {
@@ -62,4 +62,5 @@ public interface BroadcasterListener {
     default void onNodeSwitched(java.net.InetSocketAddress from, java.net.InetSocketAddress to,
             NodeSwitchReason reason, String detail) {
     }
+
 }

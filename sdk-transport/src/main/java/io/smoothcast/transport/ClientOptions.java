@@ -2,9 +2,11 @@ package io.smoothcast.transport;
 
 import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.internal.client.TokenBytes;
+import io.smoothcast.transport.internal.client.TokenExpiryWatch;
 import io.smoothcast.transport.internal.control.StreamIds;
 import io.smoothcast.transport.internal.netty.UdpTransport;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +18,11 @@ import java.util.Objects;
  * client is checked the same way whichever side it is. Not thread-safe: a builder's.
  */
 final class ClientOptions {
+    /** Default of the builders' {@code tokenExpiryWarning}. */
+    static final Duration DEFAULT_TOKEN_EXPIRY_WARNING = Duration.ofNanos(TokenExpiryWatch.DEFAULT_LEAD_NS);
+    /** Longest {@code tokenExpiryWarning}. */
+    static final Duration MAX_TOKEN_EXPIRY_WARNING = Duration.ofHours(24);
+
     private List<InetSocketAddress> nodes;
     private Map<InetSocketAddress, Long> probedRttNs = Map.of();
     private FailoverPolicy failover = FailoverPolicy.defaults();
@@ -24,6 +31,7 @@ final class ClientOptions {
     private InetSocketAddress localAddress = new InetSocketAddress(0);
     private boolean forceNio;
     private byte[] token = new byte[0];
+    private long tokenExpiryWarningNs = DEFAULT_TOKEN_EXPIRY_WARNING.toNanos();
     private SharedIoThreads sharedIo;
 
     void node(InetSocketAddress node) {
@@ -64,6 +72,14 @@ final class ClientOptions {
         this.token = TokenBytes.of(text);
     }
 
+    void tokenExpiryWarning(Duration lead) {
+        Objects.requireNonNull(lead, "lead");
+        if (lead.isNegative() || lead.compareTo(MAX_TOKEN_EXPIRY_WARNING) > 0) {
+            throw new IllegalArgumentException("lead must be 0 to 24 hours: " + lead);
+        }
+        this.tokenExpiryWarningNs = lead.toNanos();
+    }
+
     void sharedIoThreads(SharedIoThreads threads) {
         this.sharedIo = Objects.requireNonNull(threads, "threads");
     }
@@ -83,7 +99,8 @@ final class ClientOptions {
         }
         UdpTransport transport = sharedIo != null ? sharedIo.transport()
                 : forceNio ? UdpTransport.nio() : UdpTransport.best();
-        return new Settled(nodes, probedRttNs, failover, streamId, clock, localAddress, transport, sharedIo, token);
+        return new Settled(nodes, probedRttNs, failover, streamId, clock, localAddress, transport, sharedIo, token,
+                tokenExpiryWarningNs);
     }
 
     /**
@@ -98,9 +115,10 @@ final class ClientOptions {
      * @param transport epoll or NIO; the shared pool's when there is one
      * @param sharedIo the shared pool the client runs on, or null when it owns its I/O thread
      * @param token the token's bytes, empty for none (never written)
+     * @param tokenExpiryWarningNs how long before its token's expiry a client warns, in ns
      */
     record Settled(List<InetSocketAddress> nodes, Map<InetSocketAddress, Long> probedRttNs, FailoverPolicy failover,
             String streamId, NanoClock clock, InetSocketAddress localAddress, UdpTransport transport,
-            SharedIoThreads sharedIo, byte[] token) {
+            SharedIoThreads sharedIo, byte[] token, long tokenExpiryWarningNs) {
     }
 }

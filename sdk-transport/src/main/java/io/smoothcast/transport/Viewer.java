@@ -18,10 +18,12 @@ import io.smoothcast.transport.internal.client.LayerGate;
 import io.smoothcast.transport.internal.client.LayerPlayout;
 import io.smoothcast.transport.internal.client.SharedPlayoutTimeline;
 import io.smoothcast.transport.internal.client.WallClockMapping;
+import io.smoothcast.transport.internal.client.TokenBytes;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -101,6 +103,10 @@ public final class Viewer implements AutoCloseable {
     private volatile ConnectionState state = ConnectionState.NEW;
     private volatile boolean playing;
     private ViewerEngine engine;
+    /** Tokens handed to {@link #renewToken}, for the start or the I/O thread's next tick. */
+    private final TokenRenewal tokenRenewal = new TokenRenewal();
+    /** The listener's token callbacks, guarded as its others are. */
+    private final SafeTokenListener tokenEvents;
     private Thread playoutThread;
     private volatile long framesDelivered;
     /** The playout thread's layer gate, set at start (its skip count is readable from any thread). */
@@ -111,6 +117,8 @@ public final class Viewer implements AutoCloseable {
         this.clock = settings.clock();
         this.wallClock = WallClockMapping.forClock(clock);
         this.listener = builder.listener;
+        this.tokenEvents = new SafeTokenListener(listener, "ViewerListener",
+                () -> state == ConnectionState.CLOSED);
         this.io = new ClientIo(settings, "viewer");
         this.maxSimulcastLayer = builder.maxSimulcastLayer;
         this.fixedPlayoutDelayMs = builder.fixedPlayoutDelayMs;
@@ -149,7 +157,9 @@ public final class Viewer implements AutoCloseable {
                         new EngineListener()),
                         clock);
                 engine = (ViewerEngine) handler.receiver();
-                engine.useToken(settings.token());
+                byte[] renewed = tokenRenewal.take();
+                engine.useToken(renewed != null ? renewed : settings.token());
+                engine.supervisor().watchTokenExpiry(wallClock, settings.tokenExpiryWarningNs());
                 settings.probedRttNs().forEach(engine.supervisor()::knowRtt);
                 if (!frameKeys.isEmpty()) {
                     SframeDecryptor decryptor = new SframeDecryptor(frameKeys.get(0).suite(),
@@ -168,7 +178,14 @@ public final class Viewer implements AutoCloseable {
                 playoutThread.setDaemon(true);
                 playoutThread.start();
                 setState(ConnectionState.CONNECTING, "start");
-                io.run(() -> engine.start(clock.nanoTime()), () -> engine.onTick(clock.nanoTime()));
+                io.run(() -> engine.start(clock.nanoTime()), () -> {
+                    long nowNs = clock.nanoTime();
+                    byte[] token = tokenRenewal.take();
+                    if (token != null) {
+                        engine.supervisor().renewToken(token, nowNs);
+                    }
+                    engine.onTick(nowNs);
+                });
             } catch (RuntimeException e) {
                 close(); // releases whatever the start had made (the channel may not exist)
                 throw e;
@@ -340,6 +357,31 @@ public final class Viewer implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the subscribe token (see {@link Builder#token}), for example one about to expire
+     * ({@link ViewerListener#onTokenExpiring}) or one a node refused ({@link ViewerListener#onTokenRefused}).
+     * Every SUBSCRIBE sent from now on carries the new one: the next node after a failover, a
+     * redundant path, a join again after a node forgot the session, and the SUBSCRIBE a viewer sends again to ask its node for the stream's tracks when their announcement was lost (a node checks that one's token too, and a refusal there makes the viewer leave the node). A node whose last
+     * answer was a refusal of the old token is asked again at once, not after its retry backoff,
+     * so a viewer that is {@link ConnectionState#FAILED} for its token reconnects within a tick
+     * and a round trip. Nodes that carry the viewer now are sent nothing: a node checks a token
+     * only when it receives a SUBSCRIBE, never while the client merely stays, so a token that expires
+     * during a show matters for the next SUBSCRIBE only. Before {@link #start()} this replaces the
+     * builder's token; after {@link #close()} it does nothing. Its own expiry warning comes in
+     * turn.
+     *
+     * <p>Thread-safe and non-blocking: may be called from any thread, a listener callback
+     * included; takes effect on the I/O thread at its next 10 ms tick (several calls in between:
+     * the last one).
+     *
+     * @param token the new token text (base64url and one dot, at most 512 characters), or null for none
+     * @throws IllegalArgumentException if the token is longer than 512 characters or not printable ASCII
+     *     (the builder's checks); the current token is then kept
+     */
+    public void renewToken(String token) {
+        tokenRenewal.offer(token);
+    }
+
     /** Tells the node goodbye and stops both threads. Idempotent. */
     @Override
     public void close() {
@@ -469,6 +511,16 @@ public final class Viewer implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("ViewerListener.onNodeSwitched threw", e);
             }
+        }
+
+        @Override
+        public void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
+            tokenEvents.onTokenRefused(node, refusal);
+        }
+
+        @Override
+        public void onTokenExpiring(long expiresAtEpochSeconds) {
+            tokenEvents.onTokenExpiring(expiresAtEpochSeconds);
         }
     }
 
@@ -626,7 +678,9 @@ public final class Viewer implements AutoCloseable {
          * {@code io.smoothcast.security.TokenIssuer}), sent with the SUBSCRIBE request to nodes
          * that require tokens. A node that refuses it makes this viewer {@code FAILED} with a
          * reason naming the error code ({@code UNAUTHORIZED}, {@code TOKEN_EXPIRED} or
-         * {@code FORBIDDEN}). Default: no token.
+         * {@code FORBIDDEN}) and calls {@link ViewerListener#onTokenRefused}; {@link Viewer#renewToken}
+         * replaces the token at any time, and {@link ViewerListener#onTokenExpiring} warns before it
+         * expires. Default: no token.
          *
          * @param token the token text (base64url and one dot, at most 512 characters), or null for none
          * @return this builder
@@ -634,6 +688,24 @@ public final class Viewer implements AutoCloseable {
          */
         public Builder token(String token) {
             options.token(token);
+            return this;
+        }
+
+        /**
+         * How long before its token's expiry the viewer calls
+         * {@link ViewerListener#onTokenExpiring}: time for the application to fetch a new token
+         * from its server and hand it to {@link Viewer#renewToken}. The expiry is read from the
+         * token itself (without checking its signature, which only nodes can); a token the
+         * viewer cannot read (not issued by {@code io.smoothcast.security.TokenIssuer})
+         * gets no warning. Default: 30 s.
+         *
+         * @param lead the time before the expiry, 0 to 24 hours ({@link Duration#ZERO}: at the expiry)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code lead} is negative or longer than 24 hours
+         * @throws NullPointerException if {@code lead} is null
+         */
+        public Builder tokenExpiryWarning(Duration lead) {
+            options.tokenExpiryWarning(lead);
             return this;
         }
 

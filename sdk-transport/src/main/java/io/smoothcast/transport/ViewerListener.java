@@ -4,13 +4,13 @@ package io.smoothcast.transport;
  * Receives a {@link Viewer}'s frames and events. Every method has a no-op default.
  *
  * <p>{@link #onFrame} and {@link #onFrameRejected} run on the viewer's playout thread;
- * {@link #onStateChanged} and {@link #onNodeSwitched} on its I/O thread, except two calls of
+ * {@link #onStateChanged}, {@link #onNodeSwitched} and the {@link TokenListener} callbacks on its I/O thread, except two calls of
  * {@link #onStateChanged}: {@link ConnectionState#CONNECTING} runs on the thread calling
  * {@link Viewer#start()} and {@link ConnectionState#CLOSED} on the thread calling
  * {@link Viewer#close()}. All must be quick and must not block or throw (an exception is logged
  * and otherwise ignored).
  */
-public interface ViewerListener {
+public interface ViewerListener extends TokenListener {
 
     /** A listener that ignores everything. */
     ViewerListener NONE = new ViewerListener() {
@@ -63,4 +63,5 @@ public interface ViewerListener {
     default void onNodeSwitched(java.net.InetSocketAddress from, java.net.InetSocketAddress to,
             NodeSwitchReason reason, String detail) {
     }
+
 }

@@ -150,6 +150,25 @@ public final class TokenFormat {
             region.isEmpty() ? null : region, nodeId.isEmpty() ? null : nodeId);
     }
 
+    /**
+     * Reads a token's payload without checking its MAC: what a client may learn from the token it
+     * holds (its expiry, to warn before it runs out), never a basis for trusting the token.
+     *
+     * @param token the token text (untrusted), or null
+     * @return the payload's fields, or null if the text is not structurally a version 1 token
+     */
+    public static DecodedPayload readUnverified(String token) {
+        if (token == null || token.length() > MAX_TOKEN_CHARS) {
+            return null;
+        }
+        int dot = token.indexOf('.');
+        if (dot <= 0 || dot != token.lastIndexOf('.')) {
+            return null;
+        }
+        byte[] payload = Base64Url.decode(token, 0, dot);
+        return payload == null ? null : decodePayload(payload);
+    }
+
     /** Reads one length-prefixed UTF-8 field; null when it overruns, is too long or is not valid UTF-8. */
     private static String readField(byte[] payload, int[] cursor, int maxBytes) {
         int at = cursor[0];

@@ -18,6 +18,7 @@ import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.NodeSwitchReason;
+import io.smoothcast.transport.TokenRefusal;
 import io.smoothcast.transport.internal.cc.ReaderStallDetector;
 import io.smoothcast.transport.internal.cc.TransportFeedbackCollector;
 import io.smoothcast.transport.internal.cc.TransportFeedbackConverter;
@@ -228,6 +229,14 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         /** The stream moved to another node while the old one still answered. Default: ignored. */
         default void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
                 String detail) {
+        }
+
+        /** A node refused the current token (see {@link ConnectionSupervisor.Events#onTokenRefused}). Default: ignored. */
+        default void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
+        }
+
+        /** The current token is about to expire, in Unix seconds (once per token). Default: ignored. */
+        default void onTokenExpiring(long expiresAtEpochSeconds) {
         }
     }
 
@@ -1208,5 +1217,15 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         // before the listener hears of it, so that the count it may read includes it
         counters.increment(NODE_SWITCHES + reason.ordinal());
         listener.onNodeSwitched(from, to, reason, detail);
+    }
+
+    @Override
+    public void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
+        listener.onTokenRefused(node, refusal);
+    }
+
+    @Override
+    public void onTokenExpiring(long expiresAtEpochSeconds) {
+        listener.onTokenExpiring(expiresAtEpochSeconds);
     }
 }

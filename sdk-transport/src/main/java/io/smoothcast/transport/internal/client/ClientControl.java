@@ -233,7 +233,8 @@ public final class ClientControl {
 
     /**
      * Sets the token sent in the token section of the role request (PUBLISH or SUBSCRIBE);
-     * other messages carry none. Call before {@link #start}.
+     * other messages carry none. May be called at any time (a renewed token): every copy of the
+     * role request sent from then on carries it, a renewed SUBSCRIBE's too.
      *
      * @param token the token's ASCII bytes, at most {@link ControlCodec#MAX_TOKEN_LENGTH}; empty for none
      */

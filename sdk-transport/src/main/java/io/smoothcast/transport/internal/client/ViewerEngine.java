@@ -20,6 +20,7 @@ import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.NodeSwitchReason;
+import io.smoothcast.transport.TokenRefusal;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.SingleWriterCounters;
 import io.smoothcast.transport.internal.cc.ReaderStallDetector;
@@ -137,6 +138,14 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         /** The viewer moved to another node while its node still answered. Default: ignored. */
         default void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
                 String detail) {
+        }
+
+        /** A node refused the current token (see {@link ConnectionSupervisor.Events#onTokenRefused}). Default: ignored. */
+        default void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
+        }
+
+        /** The current token is about to expire, in Unix seconds (once per token). Default: ignored. */
+        default void onTokenExpiring(long expiresAtEpochSeconds) {
         }
     }
 
@@ -773,6 +782,16 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         // before the listener hears of it, so that the count it may read includes it
         counters.increment(NODE_SWITCHES + reason.ordinal());
         listener.onNodeSwitched(from, to, reason, detail);
+    }
+
+    @Override
+    public void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
+        listener.onTokenRefused(node, refusal);
+    }
+
+    @Override
+    public void onTokenExpiring(long expiresAtEpochSeconds) {
+        listener.onTokenExpiring(expiresAtEpochSeconds);
     }
 
     @Override

@@ -4,8 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.NodeSwitchReason;
+import io.smoothcast.transport.TokenRefusal;
 import io.smoothcast.transport.internal.DatagramKind;
 import io.smoothcast.transport.internal.client.ClientControl;
+import io.smoothcast.transport.internal.client.TokenExpiryWatch;
+import io.smoothcast.transport.internal.client.WallClockMapping;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
@@ -48,6 +51,11 @@ import java.util.concurrent.TimeUnit;
  * noticed yet, {@link NodeSwitchReason#MEDIA_SILENCE}) before the candidate has delivered media
  * of the stream: a publisher that merely paused is silent on every node.
  *
+ * <p>Tokens: every role request carries the current token, which {@link #renewToken} replaces
+ * at any time. A node that refuses the token ({@link TokenRefusal}) is failed like any refusing
+ * node, and told to the client ({@link Events#onTokenRefused}); a renewal asks it again at once.
+ * {@link Events#onTokenExpiring} warns once per token before the expiry written in it.
+ *
  * <p>Not thread-safe: the client's I/O thread only. Time comes from the caller.
  */
 public final class ConnectionSupervisor {
@@ -80,6 +88,26 @@ public final class ConnectionSupervisor {
          * @param detail the measurements behind the decision, in words
          */
         default void onSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason, String detail) {
+        }
+
+        /**
+         * A node refused the client's current token (see {@link #renewToken}); comes before the
+         * state change the refusal causes, if any. Not called for a refusal of a token replaced
+         * since the request left. Default: ignored.
+         *
+         * @param node the node
+         * @param refusal the node's error code
+         */
+        default void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
+        }
+
+        /**
+         * The current token expires within the warning lead (see {@link #watchTokenExpiry}):
+         * once per token. Default: ignored.
+         *
+         * @param expiresAtEpochSeconds the expiry written in the token, in Unix seconds
+         */
+        default void onTokenExpiring(long expiresAtEpochSeconds) {
         }
     }
 
@@ -159,6 +187,16 @@ public final class ConnectionSupervisor {
     private final Map<InetSocketAddress, Long> probedRttNs = new HashMap<>();
     /** Sent with the role request on every node this client joins; empty for none. */
     private byte[] token = new byte[0];
+    /** Counts the tokens handed in: a path knows which one its node refused. */
+    private int tokenGeneration;
+    private final TokenExpiryWatch tokenExpiry = new TokenExpiryWatch();
+    /**
+     * Nodes whose last failure was a refusal of the current token: a renewed token is tried on
+     * them at once, not after their backoff (the refusal said nothing about the node's health).
+     */
+    private final List<InetSocketAddress> refusedToken = new ArrayList<>();
+    /** Set by {@link #leave}: nothing is joined any more. */
+    private boolean left;
     /** The latest refusal not yet reported, or null. */
     private String lastRefusal;
     private int connectedCount;
@@ -181,8 +219,11 @@ public final class ConnectionSupervisor {
         final long joinTimeoutNs;
         boolean accepted;
         String failure;
-        /** The node answered with an error (not silence). */
+        /** The node answered with an error (not silence), and its code. */
         boolean refused;
+        int refusalCode;
+        /** The token this path's requests carried, by {@link ConnectionSupervisor#tokenGeneration}. */
+        int tokenGeneration = ConnectionSupervisor.this.tokenGeneration;
         /** Joined to move to, not yet carrying the client. */
         boolean candidate;
         /** Loss of the node's packets to a subscriber, from their transport-wide numbers. */
@@ -278,6 +319,7 @@ public final class ConnectionSupervisor {
         @Override
         public void onRefused(int code, String reason) {
             refused = true;
+            refusalCode = code;
             failure = reason;
         }
 
@@ -331,6 +373,72 @@ public final class ConnectionSupervisor {
      */
     public void useToken(byte[] token) {
         this.token = token.clone();
+        tokenExpiry.watch(this.token);
+    }
+
+    /**
+     * Sets how this supervisor's time maps to wall-clock time (token expiries are Unix seconds)
+     * and how long before the token's expiry {@link Events#onTokenExpiring} comes; call before
+     * {@link #start}. Default: the system clock's mapping, {@link TokenExpiryWatch#DEFAULT_LEAD_NS}.
+     *
+     * @param wallClock the mapping of the clock that drives this supervisor
+     * @param warningLeadNs the lead, in ns, at least 0
+     */
+    public void watchTokenExpiry(WallClockMapping wallClock, long warningLeadNs) {
+        tokenExpiry.configure(wallClock, warningLeadNs);
+    }
+
+    /**
+     * Replaces the token: every role request sent from now on carries it (the next node joined,
+     * a path still joining, a renewed SUBSCRIBE on an accepted path, which a node checks like the
+     * first). Nodes whose last answer was a refusal of the old token are joined again at once
+     * rather than after their backoff. Nodes that carry the client are not sent anything: they
+     * check a token only with a request, never while the client merely stays. The new token's
+     * own expiry warning is still to come.
+     *
+     * @param newToken the token's ASCII bytes, empty for none
+     * @param nowNs the current time
+     */
+    public void renewToken(byte[] newToken, long nowNs) {
+        useToken(newToken);
+        tokenGeneration++;
+        if (left) {
+            return;
+        }
+        for (Path p : paths) {
+            if (p != null) {
+                p.control.useToken(token);
+            }
+        }
+        if (candidate != null) {
+            candidate.control.useToken(token);
+        }
+        for (InetSocketAddress node : refusedToken) {
+            roster.retryNow(node, nowNs);
+        }
+        refusedToken.clear();
+        fill(nowNs);
+    }
+
+    /**
+     * After a node that refused {@code p}'s token was marked failed: reports a refusal of the
+     * current token and remembers the node for a renewal; a node that refused a token replaced
+     * since is tried again at once with the new one.
+     */
+    private void onTokenRefusal(Path p, long nowNs) {
+        TokenRefusal refusal = p.refused ? TokenRefusal.ofCode(p.refusalCode) : null;
+        if (refusal == null) {
+            refusedToken.remove(p.node);
+            return;
+        }
+        if (p.tokenGeneration != tokenGeneration) {
+            roster.retryNow(p.node, nowNs);
+            return;
+        }
+        if (!refusedToken.contains(p.node)) {
+            refusedToken.add(p.node);
+        }
+        events.onTokenRefused(p.node, refusal);
     }
 
     /**
@@ -595,6 +703,10 @@ public final class ConnectionSupervisor {
             searchPublisher(nowNs);
         }
         prober.onTick(nowNs);
+        long expiringAtEpochSeconds = tokenExpiry.due(nowNs);
+        if (expiringAtEpochSeconds != 0) {
+            events.onTokenExpiring(expiringAtEpochSeconds);
+        }
         if (connectedCount == 0 && state != ConnectionState.FAILED && nowNs - withoutNodeSinceNs >= giveUpNs) {
             setState(ConnectionState.FAILED, "no node for " + policy.giveUpMs() + " ms; still retrying "
                     + roster.nodes());
@@ -637,6 +749,7 @@ public final class ConnectionSupervisor {
         decider.onSwitched(nowNs, false);
         p.control.leave(nowNs); // best effort: a live node that refused or was slow forgets us sooner
         roster.failed(p.node, nowNs);
+        onTokenRefusal(p, nowNs);
         nodeFailures++;
         if (p.accepted) {
             recountConnected();
@@ -951,6 +1064,7 @@ public final class ConnectionSupervisor {
             candidate = null;
             c.control.leave(nowNs);
             roster.failed(c.node, nowNs);
+            onTokenRefusal(c, nowNs);
             decider.onCandidateFailed();
             if (candidateReason == NodeSwitchReason.NO_PUBLISHER) {
                 searched.add(c.node);
@@ -1120,6 +1234,7 @@ public final class ConnectionSupervisor {
 
     /** Says goodbye to every node. */
     public void leave(long nowNs) {
+        left = true;
         for (int i = 0; i < paths.length; i++) {
             if (paths[i] != null) {
                 paths[i].control.leave(nowNs);

@@ -176,6 +176,21 @@ public final class NodeRoster {
         failures.remove(node);
     }
 
+    /**
+     * The node's last failure was no fault of its own (it refused a token the client has since
+     * replaced): it may be tried at once, held down no longer. Its failure count stays.
+     *
+     * @param node the node
+     * @param nowNs the current time
+     */
+    public void retryNow(InetSocketAddress node, long nowNs) {
+        Failure failure = failures.get(node);
+        if (failure != null) {
+            failure.retryAtNs = nowNs;
+            failure.heldDownUntilNs = nowNs;
+        }
+    }
+
     /** Whether a node failed too recently to be tried before the others (its hold-down runs). */
     public boolean isHeldDown(InetSocketAddress node, long nowNs) {
         Failure failure = failures.get(node);

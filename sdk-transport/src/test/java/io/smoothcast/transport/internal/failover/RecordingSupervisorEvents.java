@@ -2,6 +2,7 @@ package io.smoothcast.transport.internal.failover;
 
 import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.NodeSwitchReason;
+import io.smoothcast.transport.TokenRefusal;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -18,6 +19,10 @@ final class RecordingSupervisorEvents implements ConnectionSupervisor.Events {
     final List<String> accepted = new ArrayList<>();
     /** Each node switch: "REASON fromPort -> toPort". */
     final List<String> switches = new ArrayList<>();
+    /** Each token refusal: "port CODE". */
+    final List<String> tokenRefusals = new ArrayList<>();
+    /** Each expiry warning: the expiry in Unix seconds. */
+    final List<Long> tokenExpiring = new ArrayList<>();
 
     @Override
     public void onStateChanged(ConnectionState state, String reason) {
@@ -37,5 +42,15 @@ final class RecordingSupervisorEvents implements ConnectionSupervisor.Events {
     @Override
     public void onSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason, String detail) {
         switches.add(reason + " " + from.getPort() + " -> " + to.getPort());
+    }
+
+    @Override
+    public void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
+        tokenRefusals.add(node.getPort() + " " + refusal);
+    }
+
+    @Override
+    public void onTokenExpiring(long expiresAtEpochSeconds) {
+        tokenExpiring.add(expiresAtEpochSeconds);
     }
 }

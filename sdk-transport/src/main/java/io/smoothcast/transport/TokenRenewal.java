@@ -1,0 +1,27 @@
+package io.smoothcast.transport;
+
+import io.smoothcast.transport.internal.client.TokenBytes;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A token handed to a client's {@code renewToken}, on its way to the I/O thread: taken by the
+ * start, or by the I/O thread at its next tick (every 10 ms). Lock-free, so that a listener
+ * callback on the I/O thread may renew while another thread holds the client's lifecycle lock
+ * (a {@code close()} waiting for that very thread). Thread-safe.
+ */
+final class TokenRenewal {
+    private final AtomicReference<byte[]> pending = new AtomicReference<>();
+
+    /**
+     * @param token the new token text, or null for none
+     * @throws IllegalArgumentException if the builder's {@code token} would refuse it
+     */
+    void offer(String token) {
+        pending.set(TokenBytes.of(token));
+    }
+
+    /** @return the latest token offered since the last call, or null if none */
+    byte[] take() {
+        return pending.getAndSet(null);
+    }
+}
