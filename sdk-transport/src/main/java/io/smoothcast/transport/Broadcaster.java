@@ -154,6 +154,8 @@ public final class Broadcaster implements AutoCloseable {
     private final ClientIo io;
     private volatile ConnectionState state = ConnectionState.NEW;
     private BroadcasterEngine engine;
+    /** Every track's first RTP timestamp, or null for random ones; guarded by {@link #lifecycleLock}. */
+    private Integer firstRtpTimestamp;
 
     private Broadcaster(Builder builder) {
         this.settings = builder.options.settle();
@@ -243,6 +245,9 @@ public final class Broadcaster implements AutoCloseable {
                 engine = (BroadcasterEngine) handler.receiver();
                 engine.useToken(settings.token());
                 engine.limitSendDelay(maxSendDelayNs);
+                if (firstRtpTimestamp != null) {
+                    engine.firstRtpTimestamp(firstRtpTimestamp);
+                }
                 settings.probedRttNs().forEach(engine.supervisor()::knowRtt);
                 if (frameKey != null) {
                     // A fresh counter start per session (wall clock): a restart never reuses a nonce.
@@ -485,6 +490,20 @@ public final class Broadcaster implements AutoCloseable {
         }
         return new FrameEncryptionStats(s.counters().get(FrameSealer.FRAMES_SEALED),
                 s.counters().get(FrameSealer.SEAL_FAILED), 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * Test hook: every track's first RTP timestamp instead of a random one (a stream started just
+     * before the 32-bit wrap crosses it within seconds); call before {@link #start}.
+     *
+     * @param timestamp the first frame's RTP timestamp (unsigned, in an int)
+     * @return this broadcaster
+     */
+    Broadcaster firstRtpTimestamp(int timestamp) {
+        synchronized (lifecycleLock) {
+            firstRtpTimestamp = timestamp;
+            return this;
+        }
     }
 
     /** @return the engine while running (null before start), for {@link OpsMonitor}'s reads */
