@@ -1,0 +1,304 @@
+package io.smoothcast.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.jitter.JitterBufferStats;
+import io.smoothcast.rtp.ParseStatus;
+import io.smoothcast.rtp.RtpPacketView;
+import io.smoothcast.transport.internal.client.ReceiveTrack;
+import io.smoothcast.transport.internal.client.ViewerEngine;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Video and audio across the 32-bit RTP timestamp wrap, broadcaster → relay → viewer over real
+ * UDP: the broadcaster's first timestamp is set 1 s of the 90 kHz clock before the wrap (1.875 s
+ * of the 48 kHz one), so both tracks wrap within the 3 s sent. Two proxies drop the first
+ * transmission of every video packet of the first frame after the wrap, one on the broadcaster's
+ * uplink (the relay asks the broadcaster again) and one in front of the viewer (the relay's
+ * retransmission cache answers), so repair runs across the wrap too.
+ */
+class RtpTimestampWrapIT {
+
+    private static final long SEED = 20261129L;
+    /** 10 ms apart: 3 s of video, 150 audio frames every 20 ms. */
+    private static final int FRAMES = 300;
+    private static final int AUDIO_FRAMES = FRAMES / 2;
+    /** 1 s of 90 kHz before 2^32. */
+    private static final int FIRST_TIMESTAMP = -90_000;
+    /**
+     * Room for repair: with 400 ms, runs that started from 1 000 000 instead (no wrap) lost the
+     * two dropped frames just the same (the viewer's round-trip estimate, 340 ms early on, left
+     * no time to ask), so the wrap was not to blame.
+     */
+    private static final int PLAYOUT_DELAY_MS = 800;
+    private static final int VIDEO_PAYLOAD_TYPE = 96;
+
+    @BeforeAll
+    static void hookLeakDetector() {
+        NettyLeaks.install();
+    }
+
+    @Test
+    @Timeout(60)
+    void videoAndAudio_crossTheWrap_everyFrameIntactInOrderAndOnTime_repairedAcrossIt() throws Exception {
+        try (RelayNode relay = RelayNode.builder().build().start();
+                WrapFrameDropper uplink = new WrapFrameDropper(relay.localAddress(), true);
+                WrapFrameDropper downlink = new WrapFrameDropper(relay.localAddress(), false)) {
+            Frames received = new Frames();
+            try (Viewer viewer = Viewer.builder().node(downlink.address()).streamId("it-show")
+                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(received)
+                    .failover(StallTolerantFailover.POLICY).build().start()) {
+                FrameCollector.await(received.connected, 10, "viewer connected through the proxy");
+                CountDownLatch connected = new CountDownLatch(1);
+                Broadcaster broadcaster = Broadcaster.builder().node(uplink.address()).streamId("it-show").audio(true)
+                        .bitrateLimits(4_000_000, 5_000_000, 8_000_000).maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
+                        .listener(new BroadcasterListener() {
+                            @Override
+                            public void onStateChanged(ConnectionState state, String reason) {
+                                if (state == ConnectionState.CONNECTED) {
+                                    connected.countDown();
+                                }
+                            }
+                        }).failover(StallTolerantFailover.POLICY).build().firstRtpTimestamp(FIRST_TIMESTAMP);
+                try (broadcaster) {
+                    broadcaster.start();
+                    FrameCollector.await(connected, 10, "broadcaster connected through the proxy");
+                    BroadcastThroughRelayIT.sendFrames(broadcaster, FRAMES, i -> {
+                        if (i % 2 == 0) {
+                            byte[] audio = SyntheticFrames.frame(SEED, i / 2, 200);
+                            if (!broadcaster.sendAudio(audio, 0, audio.length, System.nanoTime())) {
+                                throw new AssertionError("audio frame " + i / 2 + " refused");
+                            }
+                        }
+                    });
+                    java.util.function.Supplier<String> context = () -> "; " + viewer.stats() + "; " + relay.stats()
+                            + "; " + broadcaster.stats() + "; " + trackStats(viewer);
+                    FrameCollector.await(received.lastVideo, 10, "last video frame", context);
+                    FrameCollector.await(received.lastAudio, 10, "last audio frame", context);
+                    ViewerStats stats = viewer.stats(); // before the broadcaster leaves and the tracks go
+                    String detail = stats + "; " + relay.stats() + "; " + broadcaster.stats() + "; "
+                            + trackStats(viewer);
+                    received.assertEveryFrameInOrderAcrossTheWrap(detail);
+                    assertTrue(uplink.dropped() > 0 && downlink.dropped() > 0, "the proxies dropped: " + detail);
+                    assertTrue(broadcaster.stats().retransmissionsSent() > 0, "the broadcaster repaired: " + detail);
+                    assertTrue(relay.stats().retransmissionsSent() > 0, "the relay's cache repaired: " + detail);
+                    assertTrue(stats.retransmissionsReceived() > 0, detail);
+                    // Capture to playout, from abs-capture-time: a wrap misread would be off by hours.
+                    assertEquals(FRAMES, stats.endToEndLatencyCount(), detail);
+                    assertTrue(stats.meanEndToEndLatencyMs() >= PLAYOUT_DELAY_MS
+                            && stats.meanEndToEndLatencyMs() < PLAYOUT_DELAY_MS + 300, detail);
+                    assertPlayedOnTime(viewer, detail);
+                }
+            }
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    /**
+     * Each track's jitter buffer played everything at its time (no frame late, dropped or frozen
+     * on, no timestamp taken for a jump or a restart), and its interarrival jitter stayed that of
+     * loopback (a 2^32-unit step at the wrap would leave it at hours).
+     */
+    private static void assertPlayedOnTime(Viewer viewer, String detail) {
+        ViewerEngine engine = viewer.engineForStats();
+        assertEquals(2, engine.tracks().length, detail);
+        for (ReceiveTrack t : engine.tracks()) {
+            JitterBufferStats s = new JitterBufferStats();
+            t.buffer().readStats(s);
+            String what = t.track().kind() + " " + s + "; " + detail;
+            assertEquals(0, s.packetsDiscardedLate(), what);
+            assertEquals(0, s.framesDropped(), what);
+            assertEquals(0, s.freezeCount(), what);
+            assertEquals(0, s.packetsIgnoredJump(), what);
+            assertEquals(0, s.streamRestarts(), what);
+            long jitterMs = t.reception().jitterUnits() * 1000 / t.track().clockRateHz();
+            assertTrue(jitterMs < 100, "jitter " + jitterMs + " ms: " + what);
+        }
+    }
+
+    private static String trackStats(Viewer viewer) {
+        StringBuilder b = new StringBuilder();
+        for (ReceiveTrack t : viewer.engineForStats().tracks()) {
+            JitterBufferStats s = new JitterBufferStats();
+            t.buffer().readStats(s);
+            b.append(t.track().kind()).append(' ').append(s).append(" jitterUnits=")
+                    .append(t.reception().jitterUnits()).append("; ");
+        }
+        return b.toString();
+    }
+
+    /** Records both tracks' frames: index (checksum verified), RTP timestamp, playout time. */
+    private static final class Frames implements ViewerListener {
+        final CountDownLatch connected = new CountDownLatch(1);
+        final CountDownLatch lastVideo = new CountDownLatch(1);
+        final CountDownLatch lastAudio = new CountDownLatch(1);
+        /** Per kind (0 video, 1 audio): index, RTP timestamp. Guarded by this. */
+        private final List<List<int[]>> frames = List.of(new ArrayList<>(), new ArrayList<>());
+        private int corrupted;
+
+        @Override
+        public void onStateChanged(ConnectionState state, String reason) {
+            if (state == ConnectionState.CONNECTED) {
+                connected.countDown();
+            }
+        }
+
+        @Override
+        public void onFrame(ReceivedFrame frame) {
+            if (frame.kind() == MediaKind.DATA) {
+                return;
+            }
+            boolean video = frame.kind() == MediaKind.VIDEO;
+            int index = SyntheticFrames.verify(frame.toByteArray());
+            synchronized (this) {
+                if (index < 0) {
+                    corrupted++;
+                    return;
+                }
+                frames.get(video ? 0 : 1).add(new int[] {index, frame.rtpTimestamp()});
+            }
+            if (video && index == FRAMES - 1) {
+                lastVideo.countDown();
+            } else if (!video && index == AUDIO_FRAMES - 1) {
+                lastAudio.countDown();
+            }
+        }
+
+        synchronized void assertEveryFrameInOrderAcrossTheWrap(String detail) {
+            assertEquals(0, corrupted, detail);
+            assertTrack("video", frames.get(0), FRAMES, 90, detail);
+            assertTrack("audio", frames.get(1), AUDIO_FRAMES, 48, detail);
+        }
+
+        /** Every frame once, in order, its timestamp forward modulo 2^32, wrapping once. */
+        private static void assertTrack(String kind, List<int[]> got, int count, int ticksPerMs, String detail) {
+            assertEquals(IntStream.range(0, count).boxed().toList(), got.stream().map(f -> f[0]).toList(),
+                    kind + ": every frame, in order, once; " + detail);
+            assertEquals(FIRST_TIMESTAMP, got.get(0)[1], kind + " starts at the chosen timestamp");
+            int wraps = 0;
+            for (int i = 1; i < got.size(); i++) {
+                int step = got.get(i)[1] - got.get(i - 1)[1];
+                // Capture times are the sending thread's clock: steps vary, but stay forward and short.
+                assertTrue(step > 0 && step < 1000 * ticksPerMs, kind + " frame " + i + " steps " + step);
+                if (Integer.compareUnsigned(got.get(i)[1], got.get(i - 1)[1]) < 0) {
+                    wraps++;
+                }
+            }
+            assertEquals(1, wraps, kind + " crosses the wrap once");
+        }
+    }
+
+    /**
+     * A UDP proxy for one client in front of a node that drops the first transmission of every
+     * video packet (payload type 96; RTX has its own) of the first frame whose timestamp lies
+     * after the wrap (below 2^31 once the stream began above it), in the direction the media
+     * flows: from the client when it is a broadcaster, to it when it is a viewer. Two threads.
+     */
+    private static final class WrapFrameDropper implements AutoCloseable {
+        private final DatagramSocket front;
+        private final DatagramSocket back;
+        private final InetSocketAddress node;
+        private volatile InetSocketAddress client;
+        private volatile boolean running = true;
+        private final AtomicInteger dropped = new AtomicInteger();
+        private final Thread up;
+        private final Thread down;
+        /** Touched by the media direction's thread only. */
+        private final RtpPacketView rtp = new RtpPacketView();
+        private boolean droppingFrame;
+        private boolean done;
+        private int droppedTimestamp;
+
+        WrapFrameDropper(InetSocketAddress node, boolean mediaFromClient) throws IOException {
+            this.node = node;
+            this.front = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            this.back = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            front.setSoTimeout(100);
+            back.setSoTimeout(100);
+            up = new Thread(() -> forward(true, mediaFromClient), "wrap-dropper-up");
+            down = new Thread(() -> forward(false, !mediaFromClient), "wrap-dropper-down");
+            up.start();
+            down.start();
+        }
+
+        InetSocketAddress address() {
+            return (InetSocketAddress) front.getLocalSocketAddress();
+        }
+
+        int dropped() {
+            return dropped.get();
+        }
+
+        private void forward(boolean fromClient, boolean media) {
+            byte[] buffer = new byte[2048];
+            DatagramSocket in = fromClient ? front : back;
+            DatagramSocket out = fromClient ? back : front;
+            while (running) {
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                try {
+                    in.receive(packet);
+                } catch (SocketTimeoutException e) {
+                    continue;
+                } catch (IOException e) {
+                    return; // closed
+                }
+                if (fromClient) {
+                    client = (InetSocketAddress) packet.getSocketAddress();
+                }
+                InetSocketAddress to = fromClient ? node : client;
+                if (to == null || (media && drops(buffer, packet.getLength()))) {
+                    continue;
+                }
+                try {
+                    out.send(new DatagramPacket(buffer, packet.getLength(), to));
+                } catch (IOException e) {
+                    return; // closed while forwarding: the test is over
+                }
+            }
+        }
+
+        private boolean drops(byte[] buffer, int length) {
+            boolean isRtp = (buffer[0] & 0xC0) == 0x80 && ((buffer[1] & 0xFF) < 192 || (buffer[1] & 0xFF) > 223)
+                    && rtp.wrap(buffer, 0, length) == ParseStatus.OK;
+            if (done || !isRtp || rtp.payloadType() != VIDEO_PAYLOAD_TYPE) {
+                return false;
+            }
+            int timestamp = rtp.timestamp();
+            if (!droppingFrame && timestamp >= 0) {
+                droppingFrame = true;
+                droppedTimestamp = timestamp;
+            }
+            if (droppingFrame && timestamp != droppedTimestamp) {
+                done = true;
+                return false;
+            }
+            if (droppingFrame) {
+                dropped.incrementAndGet();
+            }
+            return droppingFrame;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            up.join(2000);
+            down.join(2000);
+            front.close();
+            back.close();
+        }
+    }
+}
