@@ -197,9 +197,9 @@ class RtpTimestampWrapIT {
         /**
          * Every frame once, in order, intact, its timestamp forward modulo 2^32, wrapping once;
          * of the frames the proxies dropped ({@code dropped}, their timestamps) none, one or both
-         * may be missing, where a loaded host delayed their repair past the playout time (runs
-         * without the wrap, from timestamp 1 000 000, lost them just the same: see the report of
-         * session 15, branch rtp28). Returns how many are missing.
+         * may be missing, where a loaded host delayed their repair past the playout time (session
+         * 15, load average 6-8 on 2 cores: runs started from timestamp 1 000 000, without the
+         * wrap, lost them as well, their retransmissions counted late). Returns how many are missing.
          */
         private static int assertTrack(String kind, List<int[]> got, int count, int ticksPerMs, int[] dropped,
                 String detail) {
