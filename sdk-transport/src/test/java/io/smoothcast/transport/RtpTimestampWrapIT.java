@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.jitter.JitterBufferStats;
-import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.transport.internal.client.ReceiveTrack;
 import io.smoothcast.transport.internal.client.ViewerEngine;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -237,19 +232,13 @@ class RtpTimestampWrapIT {
      * A UDP proxy for one client in front of a node that drops the first transmission of every
      * video packet (payload type 96; RTX has its own) of the first frame whose timestamp is
      * {@code dropFrom} or later (modulo 2^32), in the direction the media flows: from the client
-     * when it is a broadcaster, to it when it is a viewer. Two threads.
+     * when it is a broadcaster, to it when it is a viewer.
      */
     private static final class WrapFrameDropper implements AutoCloseable {
-        private final DatagramSocket front;
-        private final DatagramSocket back;
-        private final InetSocketAddress node;
+        private final ClientProxy proxy;
         private final int dropFrom;
-        private volatile InetSocketAddress client;
-        private volatile boolean running = true;
         private final AtomicInteger dropped = new AtomicInteger();
-        private final Thread up;
-        private final Thread down;
-        /** Touched by the media direction's thread only. */
+        /** The media direction's thread's state. */
         private final RtpPacketView rtp = new RtpPacketView();
         private boolean droppingFrame;
         private boolean done;
@@ -257,23 +246,14 @@ class RtpTimestampWrapIT {
         private volatile int droppedTimestamp;
 
         WrapFrameDropper(InetSocketAddress node, boolean mediaFromClient, int dropFrom) throws IOException {
-            this.node = node;
             this.dropFrom = dropFrom;
-            this.front = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            this.back = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            front.setSoTimeout(100);
-            back.setSoTimeout(100);
-            // Room for the stream while a loaded host keeps a forwarding thread off the CPU.
-            front.setReceiveBufferSize(1 << 22);
-            back.setReceiveBufferSize(1 << 22);
-            up = new Thread(() -> forward(true, mediaFromClient), "wrap-dropper-up");
-            down = new Thread(() -> forward(false, !mediaFromClient), "wrap-dropper-down");
-            up.start();
-            down.start();
+            ClientProxy.Rewrite drop = (buffer, length) -> drops(buffer, length) ? -1 : length;
+            this.proxy = mediaFromClient ? new ClientProxy(node, drop, ClientProxy.FORWARD)
+                    : new ClientProxy(node, ClientProxy.FORWARD, drop);
         }
 
         InetSocketAddress address() {
-            return (InetSocketAddress) front.getLocalSocketAddress();
+            return proxy.address();
         }
 
         int dropped() {
@@ -285,38 +265,8 @@ class RtpTimestampWrapIT {
             return droppedTimestamp;
         }
 
-        private void forward(boolean fromClient, boolean media) {
-            byte[] buffer = new byte[2048];
-            DatagramSocket in = fromClient ? front : back;
-            DatagramSocket out = fromClient ? back : front;
-            while (running) {
-                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                try {
-                    in.receive(packet);
-                } catch (SocketTimeoutException e) {
-                    continue;
-                } catch (IOException e) {
-                    return; // closed
-                }
-                if (fromClient) {
-                    client = (InetSocketAddress) packet.getSocketAddress();
-                }
-                InetSocketAddress to = fromClient ? node : client;
-                if (to == null || (media && drops(buffer, packet.getLength()))) {
-                    continue;
-                }
-                try {
-                    out.send(new DatagramPacket(buffer, packet.getLength(), to));
-                } catch (IOException e) {
-                    return; // closed while forwarding: the test is over
-                }
-            }
-        }
-
         private boolean drops(byte[] buffer, int length) {
-            boolean isRtp = (buffer[0] & 0xC0) == 0x80 && ((buffer[1] & 0xFF) < 192 || (buffer[1] & 0xFF) > 223)
-                    && rtp.wrap(buffer, 0, length) == ParseStatus.OK;
-            if (done || !isRtp || rtp.payloadType() != VIDEO_PAYLOAD_TYPE) {
+            if (done || !ClientProxy.isRtp(buffer, length, rtp) || rtp.payloadType() != VIDEO_PAYLOAD_TYPE) {
                 return false;
             }
             int timestamp = rtp.timestamp();
@@ -336,11 +286,7 @@ class RtpTimestampWrapIT {
 
         @Override
         public void close() throws InterruptedException {
-            running = false;
-            up.join(2000);
-            down.join(2000);
-            front.close();
-            back.close();
+            proxy.close();
         }
     }
 }
