@@ -147,6 +147,8 @@ public final class Broadcaster implements AutoCloseable {
     private final FrameKey frameKey;
     private volatile FrameSealer sealer;
     private final Object lifecycleLock = new Object();
+    /** Every track's first RTP timestamp, or null for random ones; guarded by {@link #lifecycleLock}. */
+    private Integer firstRtpTimestamp;
     private final Lifecycle lifecycle = new Lifecycle("broadcaster");
     /** Moves between nodes, for {@link OpsMonitor}'s event log without a listener of the application. */
     final NodeSwitchLog switchLog = new NodeSwitchLog();
@@ -154,8 +156,6 @@ public final class Broadcaster implements AutoCloseable {
     private final ClientIo io;
     private volatile ConnectionState state = ConnectionState.NEW;
     private BroadcasterEngine engine;
-    /** Every track's first RTP timestamp, or null for random ones; guarded by {@link #lifecycleLock}. */
-    private Integer firstRtpTimestamp;
 
     private Broadcaster(Builder builder) {
         this.settings = builder.options.settle();
