@@ -148,6 +148,8 @@ public final class Broadcaster implements AutoCloseable {
     private final FrameKey frameKey;
     private volatile FrameSealer sealer;
     private final Object lifecycleLock = new Object();
+    /** Every track's first RTP timestamp, or null for random ones; guarded by {@link #lifecycleLock}. */
+    private Integer firstRtpTimestamp;
     private final Lifecycle lifecycle = new Lifecycle("broadcaster");
     /** Moves between nodes, for {@link OpsMonitor}'s event log without a listener of the application. */
     final NodeSwitchLog switchLog = new NodeSwitchLog();
@@ -252,6 +254,9 @@ public final class Broadcaster implements AutoCloseable {
                 engine.useToken(renewed != null ? renewed : settings.token());
                 engine.supervisor().watchTokenExpiry(wallClock, settings.tokenExpiryWarningNs());
                 engine.limitSendDelay(maxSendDelayNs);
+                if (firstRtpTimestamp != null) {
+                    engine.firstRtpTimestamp(firstRtpTimestamp);
+                }
                 settings.probedRttNs().forEach(engine.supervisor()::knowRtt);
                 if (frameKey != null) {
                     // A fresh counter start per session (wall clock): a restart never reuses a nonce.
@@ -526,6 +531,20 @@ public final class Broadcaster implements AutoCloseable {
         }
         return new FrameEncryptionStats(s.counters().get(FrameSealer.FRAMES_SEALED),
                 s.counters().get(FrameSealer.SEAL_FAILED), 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * Test hook: every track's first RTP timestamp instead of a random one (a stream started just
+     * before the 32-bit wrap crosses it within seconds); call before {@link #start}.
+     *
+     * @param timestamp the first frame's RTP timestamp (unsigned, in an int)
+     * @return this broadcaster
+     */
+    Broadcaster firstRtpTimestamp(int timestamp) {
+        synchronized (lifecycleLock) {
+            firstRtpTimestamp = timestamp;
+            return this;
+        }
     }
 
     /** @return the engine while running (null before start), for {@link OpsMonitor}'s reads */

@@ -54,7 +54,11 @@ public final class ReceivedFrame {
         return ssrc;
     }
 
-    /** @return the frame's RTP timestamp (unsigned 32-bit value carried in an int) */
+    /**
+     * @return the frame's RTP timestamp (unsigned 32-bit value carried in an int): a
+     *     Smoothcast broadcaster starts each track at a random value, so it wraps past 2^32 at any
+     *     time; compare two frames of one track by the {@code int} difference of their timestamps
+     */
     public int rtpTimestamp() {
         return frame.rtpTimestamp();
     }

@@ -245,6 +245,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     private final FramePacketizer[] packetizers;
     private final long[] firstCaptureNs;
     private final boolean[] anchored;
+    /**
+     * Per track: the RTP timestamp of its first frame, random (RFC 3550 5.1: harder known-plaintext
+     * attacks on encrypted streams) and drawn once per engine, so it holds across failover and
+     * rendition changes. Tracks differ: receivers compare timestamps within a track only and
+     * line tracks up by capture time.
+     */
+    private final int[] firstTimestamps;
     private final Queue<OutgoingFrame> frames;
     private final ConnectionSupervisor supervisor;
     private final Listener listener;
@@ -376,7 +383,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * @param policy failure detection, failover and redundancy settings
      * @param frames the application's queue (MPSC; this engine is its only consumer)
      * @param listener callbacks to the public object
-     * @param randomSeed seeds the first sequence numbers
+     * @param randomSeed seeds the first sequence numbers and RTP timestamps
      * @param controller the congestion controller (owned by this engine from now on)
      * @param pacer the pacer (owned by this engine from now on)
      * @param renditions picks the rendition from each new target, or null without a ladder
@@ -420,6 +427,11 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             sentPackets[i] = new RetransmissionCache(RETRANSMISSION_CACHE_PACKETS);
             tailProbes[i] = new TailLossProbe(TAIL_PROBES_PER_QUIET_PERIOD);
             nextRtxSequence[i] = random.nextInt(1 << 16);
+        }
+        // Drawn after the sequence numbers, which so stay what they were for a given seed.
+        this.firstTimestamps = new int[tracks.size()];
+        for (int i = 0; i < tracks.size(); i++) {
+            firstTimestamps[i] = random.nextInt();
         }
         this.sink = (packet, sequenceNumber, transportSequenceOffset) -> {
             transportOffsets[currentTrackIndex] = transportSequenceOffset;
@@ -588,6 +600,16 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      */
     public void useToken(byte[] token) {
         supervisor.useToken(token);
+    }
+
+    /**
+     * Sets the RTP timestamp of every track's first frame instead of the random one (tests take
+     * the stream across the 32-bit wrap with it); call before {@link #start}.
+     *
+     * @param timestamp the first frame's RTP timestamp (unsigned, in an int)
+     */
+    public void firstRtpTimestamp(int timestamp) {
+        Arrays.fill(firstTimestamps, timestamp);
     }
 
     /**
@@ -1120,7 +1142,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         }
     }
 
-    /** RTP timestamp of a capture time: the track's clock, anchored at its first frame. */
+    /**
+     * RTP timestamp of a capture time: the track's clock, at its random first timestamp for its
+     * first frame, modulo 2^32.
+     */
     private int rtpTimestamp(int trackIndex, long captureTimeNs) {
         if (!anchored[trackIndex]) {
             anchored[trackIndex] = true;
@@ -1128,7 +1153,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         }
         long elapsedNs = captureTimeNs - firstCaptureNs[trackIndex];
         long ticks = Math.floorDiv(elapsedNs * (tracks.get(trackIndex).clockRateHz() / 1000), 1_000_000L);
-        return (int) ticks;
+        return firstTimestamps[trackIndex] + (int) ticks;
     }
 
     /** Periodic work: keepalives, the controller's timers and tail loss probes. */

@@ -144,6 +144,51 @@ class BroadcasterEngineTest {
         }
     }
 
+    /** Sends whatever the pacer holds; the RTP timestamps of the packets of one SSRC. */
+    private List<Integer> sentTimestamps(int ssrc) {
+        for (int i = 0; i < 50; i++) {
+            nowNs += 5 * MS;
+            engine.onWake(nowNs);
+        }
+        return out.sent.stream().map(s -> parse(s.bytes())).filter(p -> p.ssrc() == ssrc)
+                .map(RtpPacketView::timestamp).toList();
+    }
+
+    private void queueCapturedAt(int track, long captureTimeNs) {
+        frames.add(new OutgoingFrame(track, Unpooled.wrappedBuffer(new byte[100]), captureTimeNs, NtpTime.UNKNOWN,
+                false, nowNs));
+    }
+
+    @Test
+    void rtpTimestamps_startAtARandomValuePerTrack_thenFollowEachTracksClock() {
+        connect();
+        for (int frame = 0; frame < 2; frame++) {
+            queueCapturedAt(0, nowNs + frame * 40 * MS);
+            queueCapturedAt(1, nowNs + frame * 40 * MS);
+        }
+        engine.drain(nowNs);
+        List<Integer> video = sentTimestamps(VIDEO.ssrc());
+        List<Integer> audio = sentTimestamps(AUDIO.ssrc());
+        // Drawn from the seed (the same for every run of this test), not 0, not shared by the tracks.
+        assertEquals(2, video.size());
+        assertEquals(2, audio.size());
+        assertTrue(video.get(0) != 0 && audio.get(0) != 0 && !audio.get(0).equals(video.get(0)),
+                "first timestamps: video " + video.get(0) + ", audio " + audio.get(0));
+        assertEquals(video.get(0) + 3600, video.get(1));
+        assertEquals(audio.get(0) + 1920, audio.get(1));
+    }
+
+    @Test
+    void rtpTimestamps_chosenJustBeforeTheWrap_crossItModulo2To32() {
+        engine.firstRtpTimestamp(-1800); // 0xFFFFF8F8: the wrap comes 20 ms after the first frame
+        connect();
+        for (int frame = 0; frame < 3; frame++) {
+            queueCapturedAt(0, nowNs + frame * 20 * MS);
+        }
+        engine.drain(nowNs);
+        assertEquals(List.of(0xFFFFF8F8, 0, 1800), sentTimestamps(VIDEO.ssrc()));
+    }
+
     @Test
     void keyframeRequestForOwnSsrc_reachesTheListener() {
         connect();
