@@ -40,7 +40,7 @@ class RedundantUnequalLegsIT {
     private static final int FRAMES = 400;
     private static final long FRAME_INTERVAL_MS = 20;
     private static final long FRAME_SEED = 27;
-    /** 3 s in: the delay has had time to rise over the 130 ms differential at 100 ms/s. */
+    /** 3 s in: the delay has had time to rise over the 280 ms differential at 100 ms/s. */
     private static final int KILL_AT_FRAME = 150;
     /**
      * Late frames count from here on: at the start the delay begins at its initial 100 ms and

@@ -106,6 +106,18 @@ class ViewerRedundantLegsTest {
     }
 
     @Test
+    void carryingNodes_bothLegs_noneAfterClose() {
+        engine.start(nowNs);
+        for (InetSocketAddress node : List.of(A, B)) {
+            reply(node, new ControlMessage.HelloAck(1, 500, 5000, 9));
+            reply(node, new ControlMessage.SubscribeAck("show", List.of(VIDEO)));
+        }
+        assertEquals(List.of(A, B), engine.carryingNodes());
+        engine.close(nowNs);
+        assertEquals(List.of(), engine.carryingNodes(), "left on close: no node carries it any more");
+    }
+
+    @Test
     void legsOfDifferentDelay_bothCopiesFeedTheAdaptiveDelay_soItCoversTheSlowerLeg() {
         ViewerEngine adaptive = new ViewerEngine(out, List.of(A, B), 1L, 0x7777,
                 new ControlMessage.Subscribe("show", 2, 0), FailoverPolicy.builder().redundant(true).build(),
