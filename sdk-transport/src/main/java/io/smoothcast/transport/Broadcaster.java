@@ -448,8 +448,8 @@ public final class Broadcaster implements AutoCloseable {
 
     /**
      * The nodes that accepted this broadcaster and carry its stream now, primary first: one, or two
-     * in redundant mode while both paths are up; empty while reconnecting or before start. Any
-     * thread; a snapshot renewed by the I/O thread at least every 10 ms.
+     * in redundant mode while both paths are up; empty while reconnecting, before start and after
+     * close. Any thread; a snapshot renewed by the I/O thread at least every 10 ms.
      *
      * @return the nodes, as given to the builder (an unmodifiable list)
      */

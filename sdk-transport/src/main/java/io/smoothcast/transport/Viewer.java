@@ -325,8 +325,8 @@ public final class Viewer implements AutoCloseable {
 
     /**
      * The nodes that accepted this viewer and carry its stream now, primary first: one, or two in
-     * redundant mode while both legs are up; empty while reconnecting or before start. Any
-     * thread; a snapshot renewed by the I/O thread at least every 10 ms.
+     * redundant mode while both legs are up; empty while reconnecting, before start and after
+     * close. Any thread; a snapshot renewed by the I/O thread at least every 10 ms.
      *
      * @return the nodes, as given to the builder (an unmodifiable list)
      */

@@ -60,11 +60,26 @@ public final class ConnectionOutcome {
                     + " (smoothcast relay --port PORT) and is its UDP port reachable from here?";
         }
         for (InetSocketAddress node : nodes) {
-            if (lastReason.contains(node.toString())) {
+            if (names(lastReason, node)) {
                 return describe(node, streamId, publishing);
             }
         }
         return describe(nodes.get(0), streamId, publishing);
+    }
+
+    /**
+     * Whether {@code reason} names {@code node}: its address not followed by another digit, so
+     * that port 700 is not taken for port 7001.
+     */
+    private static boolean names(String reason, InetSocketAddress node) {
+        String address = node.toString();
+        for (int i = reason.indexOf(address); i >= 0; i = reason.indexOf(address, i + 1)) {
+            int end = i + address.length();
+            if (end == reason.length() || !Character.isDigit(reason.charAt(end))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the client ended refused by a node (its words say why), not after the give-up time. */

@@ -32,8 +32,8 @@ import java.util.TreeMap;
  *       and of its move counts per reason (moves to another node while the node still answered),
  *       between two of its samples, with the node it was on after it and that node's region; summed
  *       per stream and direction. An endpoint's first sample is its baseline (what it counted
- *       before is not the history's); a count that fell (the endpoint restarted under the same
- *       id) rose by its whole new value.</li>
+ *       before is not the history's); when any count fell (the endpoint restarted under the same
+ *       id), every count rose by its whole new value.</li>
  *   <li>Incidents: raised and cleared alert events paired by incident, rule and place; counted per
  *       grade, with time to recover against the grade's restore target.</li>
  *   <li>Advice, only where the data supports it (see {@link #advice}).</li>
@@ -259,8 +259,14 @@ final class ReportModel {
             return; // the baseline
         }
         long[] total = perStream.computeIfAbsent(streamId + "\u0000" + direction, k -> new long[counts.length]);
+        // The counts are cumulative since the endpoint started: one that fell says it restarted,
+        // and then each of them counts from 0 again, also one that happens to be as high as before.
+        boolean restarted = false;
         for (int i = 0; i < counts.length; i++) {
-            long rise = counts[i] >= previous[i] ? counts[i] - previous[i] : counts[i];
+            restarted |= counts[i] < previous[i];
+        }
+        for (int i = 0; i < counts.length; i++) {
+            long rise = restarted ? counts[i] : counts[i] - previous[i];
             if (rise == 0) {
                 continue;
             }

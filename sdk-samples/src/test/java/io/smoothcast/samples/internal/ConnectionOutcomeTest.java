@@ -94,4 +94,16 @@ class ConnectionOutcomeTest {
         assertEquals("node 127.0.0.1:7998 refused to play stream 'show' (SUBSCRIBE: code 10 UNAUTHORIZED token"
                 + " missing)", outcome.describe(List.of(NODE, OTHER), "show", false));
     }
+
+    @Test
+    void severalNodes_aRefusal_namesTheNodeThatRefused_notOneWhosePortIsAPrefixOfItsPort() {
+        InetSocketAddress port700 = new InetSocketAddress("127.0.0.1", 700);
+        InetSocketAddress port7001 = new InetSocketAddress("127.0.0.1", 7001);
+        ConnectionOutcome outcome = new ConnectionOutcome();
+        outcome.onStateChanged(ConnectionState.FAILED,
+                "node /127.0.0.1:7001 refused SUBSCRIBE: code 10 UNAUTHORIZED token missing");
+
+        assertEquals("node 127.0.0.1:7001 refused to play stream 'show' (SUBSCRIBE: code 10 UNAUTHORIZED token"
+                + " missing)", outcome.describe(List.of(port700, port7001), "show", false));
+    }
 }

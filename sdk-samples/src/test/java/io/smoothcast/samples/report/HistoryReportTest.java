@@ -220,6 +220,32 @@ class HistoryReportTest {
         assertTrue(html.contains("<td>sgp</td><td>ap</td><td>media_silence</td><td>2</td>"), html);
     }
 
+    /**
+     * A viewer restarted under the same endpoint id between two samples: its failover count fell
+     * (3 to 1), so its counts start from 0 again, also its degraded_path count, back at 1 by
+     * coincidence: that is one move since the restart, not none.
+     */
+    @Test
+    void anEndpointThatRestarted_countsEveryCountFromZero_alsoOneAsHighAsBefore() throws Exception {
+        Path restart = dir.resolve("restart");
+        long[] wallMs = {START_MS};
+        long[][] viewer = {{3, 1, 0, 0}, {1, 1, 0, 0}};
+        try (HistoryWriter w = HistoryWriter.builder(restart).wallClockMs(() -> wallMs[0]).build()) {
+            for (int i = 0; i < viewer.length; i++) {
+                wallMs[0] = START_MS + i * 60_000L;
+                w.append(ReceiveStreamStats.builder("match").endpointId("v1").nodeId("fra").region("eu")
+                        .timestampNs(i * 60_000_000_000L).failoverCount(viewer[i][0])
+                        .nodeSwitches(new NodeSwitchCounts(viewer[i][1], viewer[i][2], viewer[i][3])).build());
+            }
+        }
+        ReportModel m = new ReportModel(HistoryData.read(restart, HistoryWriter.DEFAULT_PREFIX), List.of());
+
+        assertEquals(List.of(new ReportModel.StreamMoves("match", "receive", 1, new NodeSwitchCounts(1, 0, 0))),
+                m.movesByStream);
+        assertEquals(List.of("degraded_path 1 at fra"),
+                m.moves.stream().map(v -> v.reason().label() + " " + v.count() + " at " + v.nodeId()).toList());
+    }
+
     @Test
     void textFromTheHistoryIsEscaped() {
         assertEquals("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;",

@@ -1191,6 +1191,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      */
     public void close(long nowNs) {
         supervisor.leave(nowNs);
+        carryingNodes.refresh(supervisor); // none: no tick follows to renew them
         OutgoingFrame frame;
         while ((frame = frames.poll()) != null) {
             counters.increment(FRAMES_DROPPED_NOT_CONNECTED);

@@ -74,6 +74,9 @@ public final class ReceptionStatistics {
         } else if (restartPending) {
             restartPending = false;
             rateWindowStarted = false; // a new run of numbering: its rate is measured afresh
+            // and its timestamps may have a new random origin (a publisher that started again):
+            // the step from the old run's transit is no delay change of the path.
+            transitStarted = false;
             expectedBeforeRestart = expected();
             // Always a step forward (whichever way the number moved), so that the extended highest
             // number never goes back and its low 16 bits are the number received.

@@ -767,6 +767,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     /** Says goodbye to the node(s). */
     public void close(long nowNs) {
         supervisor.leave(nowNs);
+        carryingNodes.refresh(supervisor); // none: no tick follows to renew them
         out.flush();
     }
 

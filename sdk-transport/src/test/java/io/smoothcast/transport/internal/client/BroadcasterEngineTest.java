@@ -113,6 +113,15 @@ class BroadcasterEngineTest {
     }
 
     @Test
+    void carryingNodes_theNodeWhileItCarries_noneAfterClose() {
+        assertEquals(List.of(), engine.carryingNodes(), "before start");
+        connect();
+        assertEquals(List.of(NODE), engine.carryingNodes());
+        engine.close(nowNs);
+        assertEquals(List.of(), engine.carryingNodes(), "left on close: no node carries it any more");
+    }
+
+    @Test
     void framesBeforeTheNodeAccepts_areDroppedAndCounted() {
         engine.start(nowNs);
         queue(0, 100);

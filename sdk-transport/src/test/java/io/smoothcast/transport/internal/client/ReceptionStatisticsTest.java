@@ -67,6 +67,25 @@ class ReceptionStatisticsTest {
         assertEquals(30.0, stats.numbersPerSecond(), 0.01, "the numbering rate's media time spans the wrap too");
     }
 
+    /**
+     * A publisher that started again resumes with new numbers and a new random timestamp origin
+     * (RFC 3550): the restarted statistics take its first packet as a new transit origin, not as
+     * a delay change of 2^30 units (about 3.3 hours at 90 kHz) that the jitter would take hundreds
+     * of packets to forget.
+     */
+    @Test
+    void restartedNumbering_withANewTimestampOrigin_addsNoJitter() {
+        for (int i = 0; i < 50; i++) {
+            stats.onPacket(i, i * 3000, i * 33_333_333L, true);
+        }
+        stats.restartOnNextPacket();
+        int origin = 0x4000_0000;
+        for (int i = 0; i < 50; i++) {
+            stats.onPacket(30_000 + i, origin + i * 3000, (50 + i) * 33_333_333L, true);
+        }
+        assertEquals(0, stats.jitterUnits());
+    }
+
     @Test
     void perfectlyPacedStream_hasNoJitter_andSteadyDelayChangesCountAsJitter() {
         for (int i = 0; i < 50; i++) {

@@ -57,13 +57,18 @@ class ViewerRedundantLegsTest {
         receive(out.replyToLast(node, message), node);
     }
 
-    @Test
-    void legDiesWithAPacketTheOtherLegLost_nackReachesTheSurvivor_andItsRtxCompletesTheFrame() {
+    /** Starts {@link #engine}; A and B accept it. */
+    private void joinBothLegs() {
         engine.start(nowNs);
         for (InetSocketAddress node : List.of(A, B)) {
             reply(node, new ControlMessage.HelloAck(1, 500, 5000, 9));
             reply(node, new ControlMessage.SubscribeAck("show", List.of(VIDEO)));
         }
+    }
+
+    @Test
+    void legDiesWithAPacketTheOtherLegLost_nackReachesTheSurvivor_andItsRtxCompletesTheFrame() {
+        joinBothLegs();
         assertEquals(2, engine.supervisor().connectedCount(), "both legs up");
         out.drain();
 
@@ -103,6 +108,14 @@ class ViewerRedundantLegsTest {
         assertEquals(B, engine.supervisor().connected(0));
         assertEquals(List.of(B), engine.carryingNodes());
         assertTrue(states.stream().noneMatch(s -> s == ConnectionState.RECONNECTING), states.toString());
+    }
+
+    @Test
+    void carryingNodes_bothLegs_noneAfterClose() {
+        joinBothLegs();
+        assertEquals(List.of(A, B), engine.carryingNodes());
+        engine.close(nowNs);
+        assertEquals(List.of(), engine.carryingNodes(), "left on close: no node carries it any more");
     }
 
     @Test
