@@ -42,7 +42,11 @@ public enum NodeSwitchReason {
      *     its counts for the others are always 0
      */
     public boolean viewersOnly() {
-        return this != DEGRADED_PATH;
+        // A switch with no default: a new reason must say which clients it applies to.
+        return switch (this) {
+            case DEGRADED_PATH -> false;
+            case NO_PUBLISHER, MEDIA_SILENCE -> true;
+        };
     }
 
     /** @return the name in lower case, as in Prometheus labels and status lines ("degraded_path") */

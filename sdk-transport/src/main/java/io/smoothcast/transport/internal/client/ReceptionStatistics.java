@@ -95,7 +95,7 @@ public final class ReceptionStatistics {
         received++;
         lastArrivalNs = arrivalNs;
         if (original) {
-            long arrivalUnits = Math.floorDiv((arrivalNs - arrivalOriginNs) * (clockRateHz / 1000), 1_000_000L);
+            long arrivalUnits = clockUnits(arrivalNs - arrivalOriginNs);
             // Modulo 2^32 like the RTP timestamp (RFC 3550 A.8): its wrap, which a random initial
             // timestamp can bring minutes into a stream, must not look like a 2^32-unit delay change.
             int transit = (int) arrivalUnits - rtpTimestamp;
@@ -241,5 +241,16 @@ public final class ReceptionStatistics {
     /** Packets expected so far (RFC 3550 A.3), over all runs of numbering. */
     private long expected() {
         return expectedBeforeRestart + highestExtended - baseExtended + 1;
+    }
+
+    /**
+     * A time span in units of the RTP clock, exact for any clock rate (44.1 kHz too: the rate is
+     * not rounded to whole kHz) and without overflow for spans of decades: whole seconds and the
+     * rest are converted apart.
+     */
+    private long clockUnits(long spanNs) {
+        long seconds = Math.floorDiv(spanNs, 1_000_000_000L);
+        long restNs = Math.floorMod(spanNs, 1_000_000_000L);
+        return seconds * clockRateHz + restNs * clockRateHz / 1_000_000_000L;
     }
 }

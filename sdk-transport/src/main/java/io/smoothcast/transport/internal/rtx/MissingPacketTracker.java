@@ -43,8 +43,11 @@ public final class MissingPacketTracker {
     private static final long MAX_RETRY_INTERVAL_NS = MAX_RETRY_INTERVAL_MS * 1_000_000L;
     /**
      * Numbers whose requests are remembered after their arrival: more than a relay's
-     * retransmission cache holds (1024 by default), so that an RTX of a packet still held (the
-     * cache keeps a packet until the number a cache length later arrives) can be told apart.
+     * retransmission cache holds by default (1024), so that an RTX of a packet still held (the
+     * cache keeps a packet until the number a cache length later arrives) can be told apart. A
+     * relay built with a larger cache ({@code RelayNode.Builder.retransmissionCachePackets}, up to
+     * 32768) may count a late second repair of an old number as a probe: only the two counters'
+     * split is affected, and 64 KB per track was judged enough.
      */
     public static final int ASKED_MEMORY = 4096;
     private static final int NOT_ASKED = -1;

@@ -68,6 +68,20 @@ class ReceptionStatisticsTest {
     }
 
     /**
+     * A clock rate that is not a whole number of kHz (44.1 kHz): arrival times were converted at
+     * 44 kHz, so a perfectly paced stream showed jitter (9 units at a packet per 100 ms).
+     */
+    @Test
+    void perfectlyPacedStream_hasNoJitter_atAClockRateOfNoWholeKilohertz() {
+        ReceptionStatistics cd = new ReceptionStatistics(44_100);
+        for (int i = 0; i < 200; i++) {
+            // 4410 units = 100 ms
+            cd.onPacket(i, 5_000 + i * 4410, 3 * MS + i * 100 * MS, true);
+        }
+        assertEquals(0, cd.jitterUnits());
+    }
+
+    /**
      * A publisher that started again resumes with new numbers and a new random timestamp origin
      * (RFC 3550): the restarted statistics take its first packet as a new transit origin, not as
      * a delay change of 2^30 units (about 3.3 hours at 90 kHz) that the jitter would take hundreds
