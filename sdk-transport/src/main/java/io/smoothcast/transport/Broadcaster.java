@@ -16,7 +16,6 @@ import io.smoothcast.time.NanoClock;
 import io.smoothcast.transport.internal.client.BroadcasterEngine;
 import io.smoothcast.transport.internal.client.FrameSealer;
 import io.smoothcast.transport.internal.client.OutgoingFrame;
-import io.smoothcast.transport.internal.client.TokenBytes;
 import io.smoothcast.transport.internal.client.WallClockMapping;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
@@ -250,8 +249,7 @@ public final class Broadcaster implements AutoCloseable {
                         ThreadLocalRandom.current().nextLong(), publish, settings.failover(), frames, new EngineListener(),
                         ThreadLocalRandom.current().nextLong(), controller, pacer, renditions), clock);
                 engine = (BroadcasterEngine) handler.receiver();
-                byte[] renewed = tokenRenewal.take();
-                engine.useToken(renewed != null ? renewed : settings.token());
+                engine.useToken(tokenRenewal.takeOr(settings.token()));
                 engine.supervisor().watchTokenExpiry(wallClock, settings.tokenExpiryWarningNs());
                 engine.limitSendDelay(maxSendDelayNs);
                 if (firstRtpTimestamp != null) {
@@ -269,10 +267,7 @@ public final class Broadcaster implements AutoCloseable {
                 setState(ConnectionState.CONNECTING, "start");
                 io.run(() -> engine.start(clock.nanoTime()), () -> {
                     long nowNs = clock.nanoTime();
-                    byte[] token = tokenRenewal.take();
-                    if (token != null) {
-                        engine.supervisor().renewToken(token, nowNs);
-                    }
+                    tokenRenewal.deliverTo(engine.supervisor(), nowNs);
                     engine.onTick(nowNs);
                 });
             } catch (RuntimeException e) {

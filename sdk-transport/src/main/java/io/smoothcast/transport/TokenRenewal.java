@@ -1,6 +1,7 @@
 package io.smoothcast.transport;
 
 import io.smoothcast.transport.internal.client.TokenBytes;
+import io.smoothcast.transport.internal.failover.ConnectionSupervisor;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -20,8 +21,28 @@ final class TokenRenewal {
         pending.set(TokenBytes.of(token));
     }
 
-    /** @return the latest token offered since the last call, or null if none */
-    byte[] take() {
-        return pending.getAndSet(null);
+    /**
+     * At the start: the latest token offered before it, else the builder's.
+     *
+     * @param builderToken the builder's token bytes
+     * @return the token the client starts with
+     */
+    byte[] takeOr(byte[] builderToken) {
+        byte[] renewed = pending.getAndSet(null);
+        return renewed != null ? renewed : builderToken;
+    }
+
+    /**
+     * On the I/O thread's tick: hands the latest token offered since the last call, if any, to
+     * the client's supervisor.
+     *
+     * @param supervisor the running client's supervisor
+     * @param nowNs the current time
+     */
+    void deliverTo(ConnectionSupervisor supervisor, long nowNs) {
+        byte[] renewed = pending.getAndSet(null);
+        if (renewed != null) {
+            supervisor.renewToken(renewed, nowNs);
+        }
     }
 }

@@ -18,7 +18,6 @@ import io.smoothcast.transport.internal.client.LayerGate;
 import io.smoothcast.transport.internal.client.LayerPlayout;
 import io.smoothcast.transport.internal.client.SharedPlayoutTimeline;
 import io.smoothcast.transport.internal.client.WallClockMapping;
-import io.smoothcast.transport.internal.client.TokenBytes;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
@@ -157,8 +156,7 @@ public final class Viewer implements AutoCloseable {
                         new EngineListener()),
                         clock);
                 engine = (ViewerEngine) handler.receiver();
-                byte[] renewed = tokenRenewal.take();
-                engine.useToken(renewed != null ? renewed : settings.token());
+                engine.useToken(tokenRenewal.takeOr(settings.token()));
                 engine.supervisor().watchTokenExpiry(wallClock, settings.tokenExpiryWarningNs());
                 settings.probedRttNs().forEach(engine.supervisor()::knowRtt);
                 if (!frameKeys.isEmpty()) {
@@ -180,10 +178,7 @@ public final class Viewer implements AutoCloseable {
                 setState(ConnectionState.CONNECTING, "start");
                 io.run(() -> engine.start(clock.nanoTime()), () -> {
                     long nowNs = clock.nanoTime();
-                    byte[] token = tokenRenewal.take();
-                    if (token != null) {
-                        engine.supervisor().renewToken(token, nowNs);
-                    }
+                    tokenRenewal.deliverTo(engine.supervisor(), nowNs);
                     engine.onTick(nowNs);
                 });
             } catch (RuntimeException e) {

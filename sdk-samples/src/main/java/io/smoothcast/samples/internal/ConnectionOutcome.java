@@ -3,6 +3,7 @@ package io.smoothcast.samples.internal;
 import io.smoothcast.transport.ConnectionState;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Remembers how a client's connection went, for the one line a command prints when it ends
@@ -52,10 +53,7 @@ public final class ConnectionOutcome {
      */
     public String describe(List<InetSocketAddress> nodes, String streamId, boolean publishing) {
         if (nodes.size() > 1 && !everConnected && !refused()) {
-            StringBuilder addresses = new StringBuilder();
-            for (InetSocketAddress node : nodes) {
-                addresses.append(addresses.length() == 0 ? "" : ", ").append(Format.address(node));
-            }
+            String addresses = nodes.stream().map(Format::address).collect(Collectors.joining(", "));
             return "no relay answered at " + addresses + " (" + last() + "); is a relay running at each of them"
                     + " (smoothcast relay --port PORT) and is its UDP port reachable from here?";
         }

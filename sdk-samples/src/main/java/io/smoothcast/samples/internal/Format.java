@@ -5,6 +5,7 @@ import io.smoothcast.transport.NodeSwitchReason;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Formats numbers for the terminal.
@@ -65,14 +66,7 @@ public final class Format {
      *     mode, or {@code "-"} while no node carries the client
      */
     public static String nodes(List<InetSocketAddress> nodes) {
-        if (nodes.isEmpty()) {
-            return "-";
-        }
-        StringBuilder sb = new StringBuilder();
-        for (InetSocketAddress node : nodes) {
-            sb.append(sb.length() == 0 ? "" : "+").append(address(node));
-        }
-        return sb.toString();
+        return nodes.isEmpty() ? "-" : nodes.stream().map(Format::address).collect(Collectors.joining("+"));
     }
 
     /**
