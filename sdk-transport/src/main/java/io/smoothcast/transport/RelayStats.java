@@ -86,6 +86,15 @@ public final class RelayStats {
         return get(RelayCounter.TOKENS_REJECTED);
     }
 
+    /**
+     * @return repeated PUBLISH and SUBSCRIBE requests of a session that already held that role on
+     *     that stream, accepted although their otherwise valid token had expired (also in
+     *     {@link #tokensAccepted})
+     */
+    public long tokensExpiredRoleKept() {
+        return get(RelayCounter.TOKENS_EXPIRED_ROLE_KEPT);
+    }
+
     /** @return PUBLISH and SUBSCRIBE requests without this node's return-routability cookie */
     public long routabilityFailures() {
         return get(RelayCounter.ROUTABILITY_FAILED);

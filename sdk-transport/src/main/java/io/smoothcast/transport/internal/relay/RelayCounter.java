@@ -116,6 +116,12 @@ public enum RelayCounter {
      * out of scope); a retransmission of a request is answered again but not counted again.
      */
     TOKENS_REJECTED,
+    /**
+     * Repeated PUBLISH or SUBSCRIBE requests accepted although their token had expired: the
+     * session already held that role on that stream, granted since its last HELLO, and the
+     * token was otherwise valid (PROTOCOL.md section 7). Also counted in {@link #TOKENS_ACCEPTED}.
+     */
+    TOKENS_EXPIRED_ROLE_KEPT,
     /** PUBLISH or SUBSCRIBE without the cookie of this node's HELLO_ACK for that address (return routability). */
     ROUTABILITY_FAILED,
     /**

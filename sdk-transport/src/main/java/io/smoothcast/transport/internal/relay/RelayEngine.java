@@ -938,6 +938,15 @@ public final class RelayEngine implements DatagramReceiver {
             return true;
         }
         TokenStatus status = authenticator.check(request.token(), streamId, role);
+        boolean keptRole = false;
+        if (status == TokenStatus.EXPIRED && holdsRoleInThisJoin(session, streamId, role)) {
+            // A repeat of a granted request (its answer lost, new tracks, a renewed SUBSCRIBE for
+            // the track list) only restates a role the session keeps anyway once its token
+            // expires: refusing it would cost the client a node that carries its stream. The
+            // token must still be genuine and name this stream and role.
+            status = authenticator.checkIgnoringExpiry(request.token(), streamId, role);
+            keptRole = status == TokenStatus.OK;
+        }
         // A retransmission (the same request id again: the client's answer was lost or late) is
         // checked and answered again, but the counters count requests, not their copies.
         boolean counted = request.requestId() != session.tokenCheckedRequestId;
@@ -945,6 +954,12 @@ public final class RelayEngine implements DatagramReceiver {
         if (status == TokenStatus.OK) {
             if (counted) {
                 counters.increment(RelayCounter.TOKENS_ACCEPTED);
+                if (keptRole) {
+                    counters.increment(RelayCounter.TOKENS_EXPIRED_ROLE_KEPT);
+                }
+            }
+            if (!keptRole) {
+                grantedInThisJoin(session, streamId, role);
             }
             return true;
         }
@@ -954,6 +969,41 @@ public final class RelayEngine implements DatagramReceiver {
         error(sender, request.requestId(), RelayAuthenticator.errorCode(status), type,
                 RelayAuthenticator.reason(status), requestLength, false);
         return false;
+    }
+
+    /**
+     * Whether the session holds {@code role} on the stream by a request accepted since its
+     * latest HELLO. A HELLO starts a new join (the client lost its session, or this node, and
+     * comes back), which must present a valid token like a first one.
+     */
+    private boolean holdsRoleInThisJoin(RelaySession session, String streamId, TokenRole role) {
+        RelayStream stream = streams.get(streamId);
+        if (stream == null) {
+            return false;
+        }
+        if (role == TokenRole.PUBLISH) {
+            return stream.publisher == session && session.published == stream && session.publishJoin == session.joins;
+        }
+        Subscription subscription = session.subscriptionTo(stream);
+        return subscription != null && subscription.grantedJoin == session.joins;
+    }
+
+    /** A role request presented a valid token: the role it holds, if any, is held in this join. */
+    private void grantedInThisJoin(RelaySession session, String streamId, TokenRole role) {
+        RelayStream stream = streams.get(streamId);
+        if (stream == null) {
+            return;
+        }
+        if (role == TokenRole.PUBLISH) {
+            if (stream.publisher == session) {
+                session.publishJoin = session.joins;
+            }
+            return;
+        }
+        Subscription subscription = session.subscriptionTo(stream);
+        if (subscription != null) {
+            subscription.grantedJoin = session.joins;
+        }
     }
 
     private static long requestCookie(ControlMessage request) {
@@ -985,6 +1035,7 @@ public final class RelayEngine implements DatagramReceiver {
             counters.set(RelayCounter.SESSIONS, sessions.size());
         }
         session.sessionId = hello.sessionId();
+        session.joins++;
         // HELLO is padded to the size of a HELLO_ACK with its cookie: no amplification.
         long cookie = security.routability() == null ? 0 : security.routability().cookie(sender, hello.sessionId());
         reply(sender, requestId, new ControlMessage.HelloAck(hello.sessionId(), config.keepaliveIntervalMs(),
@@ -1022,6 +1073,9 @@ public final class RelayEngine implements DatagramReceiver {
         }
         if (stream.publisher == null) {
             publisherCount++;
+        }
+        if (stream.publisher != session) {
+            session.publishJoin = session.joins;
         }
         stream.publisher = session;
         session.published = stream;
@@ -1103,6 +1157,7 @@ public final class RelayEngine implements DatagramReceiver {
             }
             subscription = new Subscription(session, stream, subscribe.maxSimulcastLayer(), subscribe.maxBitrateBps(),
                     keyframeRequestIntervalNs);
+            subscription.grantedJoin = session.joins;
             stream.addSubscriber(subscription);
             if (session.subscriptions.isEmpty()) {
                 session.lane = leastLoadedLane();

@@ -16,8 +16,15 @@ final class RelaySession {
      * request's id), so that its retransmissions are not counted again.
      */
     int tokenCheckedRequestId;
+    /**
+     * HELLOs received for this session: a role is held across a token's expiry only within the
+     * join that was granted it (PROTOCOL.md section 7), and a HELLO opens a new join.
+     */
+    int joins;
     /** The stream this session publishes, or null. */
     RelayStream published;
+    /** The join ({@link #joins}) in which the PUBLISH of {@link #published} last presented a valid token. */
+    int publishJoin;
     /** Arrivals of this publisher's packets, for transport-cc feedback; null unless publishing. */
     io.smoothcast.transport.internal.cc.TransportFeedbackSender transportFeedback;
     /** This node's sending side towards the session, for its subscriptions; null until one. */

@@ -36,6 +36,8 @@ final class Subscription {
     final RelaySession session;
     final RelayStream stream;
     int maxSimulcastLayer;
+    /** The session's join ({@link RelaySession#joins}) in which this subscription's SUBSCRIBE last presented a valid token. */
+    int grantedJoin;
     int maxBitrateBps;
     final LayerSwitcher switcher;
     /** The highest available video layer not above {@link #maxSimulcastLayer}. */
