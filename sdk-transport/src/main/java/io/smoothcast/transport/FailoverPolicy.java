@@ -25,7 +25,10 @@ package io.smoothcast.transport;
  * client for {@value #FAILURES_FORGOTTEN_AFTER_MS} ms, not when it merely accepts: a flapping
  * node, which accepts and dies again, is held down longer each time and ranks behind a node that
  * failed once. (The backoff above only times the retries; it restarts from its base when a node
- * accepts, so a node that answered is tried again promptly when no other node is left.) While no
+ * accepts, so a node that answered is tried again promptly when no other node is left.) A node
+ * that refused the client's token (UNAUTHORIZED, TOKEN_EXPIRED, FORBIDDEN) did not fail: it is
+ * neither held down nor ranked lower for it, only asked again with the same token after a backoff
+ * that grows to {@value #TOKEN_REFUSAL_BACKOFF_MAX_MS} ms, and at once after a renewal. While no
  * node carries it the state is {@link ConnectionState#RECONNECTING}; after {@link Builder#giveUpMs} it becomes
  * {@link ConnectionState#FAILED}, yet the client keeps trying at the backoff cap and reports
  * {@link ConnectionState#CONNECTED} again when a node answers.
@@ -132,6 +135,14 @@ public final class FailoverPolicy {
     public static final int FAILED_NODE_HOLD_DOWN_MS = 10_000;
     /** Longest hold-down of a node that keeps failing, in ms. */
     public static final int FAILED_NODE_HOLD_DOWN_MAX_MS = 120_000;
+    /**
+     * Longest wait before a node that refused the client's token is asked again with the same
+     * token, in ms (the wait starts at {@link Builder#backoffBaseMs} and doubles with each
+     * refusal; a {@link Builder#backoffMaxMs} above it wins): with the same token a node refuses
+     * again until an operator changes it, so a refused client asks each node about twice a
+     * minute rather than fifteen times. A renewed token is sent at once.
+     */
+    public static final int TOKEN_REFUSAL_BACKOFF_MAX_MS = 30_000;
     /**
      * How long a node that failed must then carry the client before its failures are forgotten
      * (its next failure is held down for {@link #FAILED_NODE_HOLD_DOWN_MS} again), in ms.

@@ -190,11 +190,6 @@ public final class ConnectionSupervisor {
     /** Counts the tokens handed in: a path knows which one its node refused. */
     private int tokenGeneration;
     private final TokenExpiryWatch tokenExpiry = new TokenExpiryWatch();
-    /**
-     * Nodes whose last failure was a refusal of the current token: a renewed token is tried on
-     * them at once, not after their backoff (the refusal said nothing about the node's health).
-     */
-    private final List<InetSocketAddress> refusedToken = new ArrayList<>();
     /** Set by {@link #leave}: nothing is joined any more. */
     private boolean left;
     /** The latest refusal not yet reported, or null. */
@@ -208,6 +203,7 @@ public final class ConnectionSupervisor {
     private long withoutNodeSinceNs;
     private long failovers;
     private long nodeFailures;
+    private long tokenRefusals;
 
     /** One conversation with one node. */
     private final class Path implements ClientControl.Events {
@@ -413,32 +409,25 @@ public final class ConnectionSupervisor {
         if (candidate != null) {
             candidate.control.useToken(token);
         }
-        for (InetSocketAddress node : refusedToken) {
-            roster.retryNow(node, nowNs);
-        }
-        refusedToken.clear();
+        roster.tokenRenewed();
         fill(nowNs);
     }
 
     /**
-     * After a node that refused {@code p}'s token was marked failed: reports a refusal of the
-     * current token and remembers the node for a renewal; a node that refused a token replaced
-     * since is tried again at once with the new one.
+     * Tells the roster that {@code p}'s node failed it. A refusal of the token is no failure of
+     * the node (its ranking and hold-down stay as they were): a refusal of the current token is
+     * reported and delays the node's next join by the token backoff, until a renewal; a node that
+     * refused a token replaced since is tried again at once with the new one.
      */
-    private void onTokenRefusal(Path p, long nowNs) {
+    private void nodeFailed(Path p, long nowNs) {
         TokenRefusal refusal = p.refused ? TokenRefusal.ofCode(p.refusalCode) : null;
         if (refusal == null) {
-            refusedToken.remove(p.node);
-            return;
+            roster.failed(p.node, nowNs);
+        } else if (p.tokenGeneration == tokenGeneration) {
+            tokenRefusals++;
+            roster.refusedToken(p.node, nowNs);
+            events.onTokenRefused(p.node, refusal);
         }
-        if (p.tokenGeneration != tokenGeneration) {
-            roster.retryNow(p.node, nowNs);
-            return;
-        }
-        if (!refusedToken.contains(p.node)) {
-            refusedToken.add(p.node);
-        }
-        events.onTokenRefused(p.node, refusal);
     }
 
     /**
@@ -461,7 +450,8 @@ public final class ConnectionSupervisor {
         this.roster = new NodeRoster(nodes, TimeUnit.MILLISECONDS.toNanos(policy.backoffBaseMs()),
                 TimeUnit.MILLISECONDS.toNanos(policy.backoffMaxMs()),
                 TimeUnit.MILLISECONDS.toNanos(FailoverPolicy.FAILED_NODE_HOLD_DOWN_MS),
-                TimeUnit.MILLISECONDS.toNanos(FailoverPolicy.FAILED_NODE_HOLD_DOWN_MAX_MS));
+                TimeUnit.MILLISECONDS.toNanos(FailoverPolicy.FAILED_NODE_HOLD_DOWN_MAX_MS),
+                TimeUnit.MILLISECONDS.toNanos(Math.max(policy.backoffMaxMs(), FailoverPolicy.TOKEN_REFUSAL_BACKOFF_MAX_MS)));
         int pathCount = policy.redundant() && nodes.size() > 1 ? 2 : 1;
         this.paths = new Path[pathCount];
         this.connected = new InetSocketAddress[pathCount];
@@ -748,8 +738,7 @@ public final class ConnectionSupervisor {
         prober.stop();
         decider.onSwitched(nowNs, false);
         p.control.leave(nowNs); // best effort: a live node that refused or was slow forgets us sooner
-        roster.failed(p.node, nowNs);
-        onTokenRefusal(p, nowNs);
+        nodeFailed(p, nowNs);
         nodeFailures++;
         if (p.accepted) {
             recountConnected();
@@ -1063,8 +1052,7 @@ public final class ConnectionSupervisor {
         if (c.failure != null || (!c.accepted && timedOut)) {
             candidate = null;
             c.control.leave(nowNs);
-            roster.failed(c.node, nowNs);
-            onTokenRefusal(c, nowNs);
+            nodeFailed(c, nowNs);
             decider.onCandidateFailed();
             if (candidateReason == NodeSwitchReason.NO_PUBLISHER) {
                 searched.add(c.node);
@@ -1225,6 +1213,11 @@ public final class ConnectionSupervisor {
     /** Paths dropped (silent, refused or not accepted in time). */
     public long nodeFailures() {
         return nodeFailures;
+    }
+
+    /** Refusals of the current token ({@link Events#onTokenRefused}), each retry's too. */
+    public long tokenRefusals() {
+        return tokenRefusals;
     }
 
     /** The roster (for ranking after a probe). */

@@ -22,6 +22,11 @@ import java.util.Map;
  *       cap: it spares a dead node from a storm of joins, and a node that accepted is retried
  *       promptly, should every other one be down too.</li>
  * </ul>
+ * A node that refused the client's token ({@link #refusedToken}) is no bad node: the refusal
+ * neither counts as a failure nor holds the node down, so the ranking stays as it was. It only
+ * delays the node's next join, by a backoff of its own that starts at the same base but grows to
+ * a longer cap (the same token is refused again until the application renews it, or an operator
+ * fixes the node), and a renewal ({@link #tokenRenewed}) ends that wait.
  *
  * <p>Not thread-safe: the client's I/O thread only.
  */
@@ -31,6 +36,7 @@ public final class NodeRoster {
     private final long maxBackoffNs;
     private final long baseHoldDownNs;
     private final long maxHoldDownNs;
+    private final long maxTokenBackoffNs;
     private final List<InetSocketAddress> order = new ArrayList<>();
     private final Map<InetSocketAddress, Failure> failures = new HashMap<>();
 
@@ -41,6 +47,9 @@ public final class NodeRoster {
         int sinceAccepted;
         long retryAtNs;
         long heldDownUntilNs;
+        /** Refusals of the token since the node last accepted the client or the token was renewed. */
+        int tokenRefusals;
+        long tokenRetryAtNs;
     }
 
     /**
@@ -49,9 +58,10 @@ public final class NodeRoster {
      * @param maxBackoffNs the longest retry backoff, in ns
      * @param baseHoldDownNs the hold-down after a node's first failure, in ns
      * @param maxHoldDownNs the longest hold-down, in ns
+     * @param maxTokenBackoffNs the longest retry backoff after token refusals, in ns
      */
     public NodeRoster(List<InetSocketAddress> nodes, long baseBackoffNs, long maxBackoffNs, long baseHoldDownNs,
-            long maxHoldDownNs) {
+            long maxHoldDownNs, long maxTokenBackoffNs) {
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("nodes must not be empty");
         }
@@ -60,6 +70,7 @@ public final class NodeRoster {
         this.maxBackoffNs = Math.max(baseBackoffNs, maxBackoffNs);
         this.baseHoldDownNs = baseHoldDownNs;
         this.maxHoldDownNs = Math.max(baseHoldDownNs, maxHoldDownNs);
+        this.maxTokenBackoffNs = Math.max(baseBackoffNs, maxTokenBackoffNs);
     }
 
     /**
@@ -107,10 +118,10 @@ public final class NodeRoster {
             if (failure == null) {
                 return node;
             }
-            if (nowNs - failure.retryAtNs < 0) {
+            if (nowNs - retryAtNs(failure) < 0) {
                 continue;
             }
-            if (nowNs - failure.heldDownUntilNs >= 0) {
+            if (!isHeldDown(failure, nowNs)) {
                 return node;
             }
             if (failure.count < bestCount) {
@@ -136,8 +147,9 @@ public final class NodeRoster {
             if (failure == null) {
                 return nowNs;
             }
-            if (!any || failure.retryAtNs - earliest < 0) {
-                earliest = failure.retryAtNs;
+            long retryAtNs = retryAtNs(failure);
+            if (!any || retryAtNs - earliest < 0) {
+                earliest = retryAtNs;
                 any = true;
             }
         }
@@ -151,6 +163,35 @@ public final class NodeRoster {
         failure.sinceAccepted++;
         failure.retryAtNs = nowNs + doubled(baseBackoffNs, maxBackoffNs, failure.sinceAccepted);
         failure.heldDownUntilNs = nowNs + doubled(baseHoldDownNs, maxHoldDownNs, failure.count);
+    }
+
+    /**
+     * A node refused the client's token: it is not joined again before a backoff has passed,
+     * which doubles with each refusal from the base backoff up to the token backoff's cap. Its
+     * failures, hold-down and ranking stay as they were: the refusal says nothing of its health.
+     *
+     * @param node the node
+     * @param nowNs the current time
+     */
+    public void refusedToken(InetSocketAddress node, long nowNs) {
+        Failure failure = failures.computeIfAbsent(node, n -> new Failure());
+        failure.tokenRefusals++;
+        failure.tokenRetryAtNs = nowNs + doubled(baseBackoffNs, maxTokenBackoffNs, failure.tokenRefusals);
+    }
+
+    /** When a failed node may be joined again: after its failure backoff and its token backoff. */
+    private static long retryAtNs(Failure failure) {
+        if (failure.count == 0) {
+            return failure.tokenRetryAtNs;
+        }
+        if (failure.tokenRefusals == 0) {
+            return failure.retryAtNs;
+        }
+        return failure.tokenRetryAtNs - failure.retryAtNs > 0 ? failure.tokenRetryAtNs : failure.retryAtNs;
+    }
+
+    private static boolean isHeldDown(Failure failure, long nowNs) {
+        return failure.count > 0 && nowNs - failure.heldDownUntilNs < 0;
     }
 
     /** {@code baseNs} doubled for each failure after the first, at most {@code maxNs}. */
@@ -168,6 +209,10 @@ public final class NodeRoster {
         Failure failure = failures.get(node);
         if (failure != null) {
             failure.sinceAccepted = 0;
+            failure.tokenRefusals = 0;
+            if (failure.count == 0) {
+                failures.remove(node);
+            }
         }
     }
 
@@ -177,27 +222,27 @@ public final class NodeRoster {
     }
 
     /**
-     * The node's last failure was no fault of its own (it refused a token the client has since
-     * replaced): it may be tried at once, held down no longer. Its failure count stays.
-     *
-     * @param node the node
-     * @param nowNs the current time
+     * The client replaced its token: every node's token refusals are forgotten, so each may be
+     * joined as soon as its failures (if any) allow, as if it had never refused.
      */
-    public void retryNow(InetSocketAddress node, long nowNs) {
-        Failure failure = failures.get(node);
-        if (failure != null) {
-            failure.retryAtNs = nowNs;
-            failure.heldDownUntilNs = nowNs;
-        }
+    public void tokenRenewed() {
+        failures.values().forEach(failure -> failure.tokenRefusals = 0);
+        failures.values().removeIf(failure -> failure.count == 0);
     }
 
     /** Whether a node failed too recently to be tried before the others (its hold-down runs). */
     public boolean isHeldDown(InetSocketAddress node, long nowNs) {
         Failure failure = failures.get(node);
-        return failure != null && nowNs - failure.heldDownUntilNs < 0;
+        return failure != null && isHeldDown(failure, nowNs);
     }
 
-    /** Failures remembered for a node since it was last trusted (0 when healthy). */
+    /** Token refusals remembered for a node (since it last accepted the client or the token was renewed). */
+    public int tokenRefusals(InetSocketAddress node) {
+        Failure failure = failures.get(node);
+        return failure == null ? 0 : failure.tokenRefusals;
+    }
+
+    /** Failures remembered for a node since it was last trusted (0 when healthy; token refusals are none). */
     public int failureCount(InetSocketAddress node) {
         Failure failure = failures.get(node);
         return failure == null ? 0 : failure.count;

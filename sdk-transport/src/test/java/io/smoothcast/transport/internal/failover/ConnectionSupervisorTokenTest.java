@@ -1,6 +1,7 @@
 package io.smoothcast.transport.internal.failover;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -203,6 +204,74 @@ class ConnectionSupervisorTokenTest {
         s.leave(nowNs);
         s.renewToken(ascii("new-token"), nowNs);
         assertEquals(1, hellosTo(A));
+    }
+
+    @Test
+    void tokenRefusals_leaveTheNodesRanking_asIfTheyHadNotHappened_onceRenewed() {
+        ConnectionSupervisor s = supervisor(A, B);
+        s.start(nowNs);
+        helloAck(s, A);
+        refuseToken(s, A);
+        assertEquals(0, s.roster().failureCount(A), "a refusal of the token is no failure of the node");
+        assertFalse(s.roster().isHeldDown(A, nowNs));
+        helloAck(s, B); // B was tried meanwhile
+        refuseToken(s, B);
+        assertEquals(2, s.tokenRefusals());
+        s.renewToken(ascii("new-token"), nowNs);
+        join(s, A);
+        assertEquals(List.of(0, 0), List.of(s.roster().failureCount(A), s.roster().failureCount(B)));
+        advance(s, 1000); // A goes silent: its first real failure, held down for the base time only
+        assertEquals(1, s.roster().failureCount(A));
+        assertTrue(s.roster().isHeldDown(A, nowNs));
+        assertFalse(s.roster().isHeldDown(A, nowNs + FailoverPolicy.FAILED_NODE_HOLD_DOWN_MS * MS), "not doubled");
+    }
+
+    /**
+     * A node that keeps refusing the same token, answering at once: the client's requests per
+     * minute to it. The node would refuse every one of them until the token is renewed.
+     */
+    @Test
+    void aRefusedClient_asksItsNodeAboutTwiceAMinute_notFifteenTimes() {
+        ConnectionSupervisor s = supervisor(A);
+        s.start(nowNs);
+        long firstMinuteHellos = refusingFor(s, 60_000);
+        long secondMinuteHellos = refusingFor(s, 60_000);
+        assertEquals(2, secondMinuteHellos, "at the token backoff's cap, 30 s");
+        assertTrue(firstMinuteHellos <= 10, "the backoff from 250 ms doubles: " + firstMinuteHellos);
+        assertEquals(firstMinuteHellos + secondMinuteHellos, s.tokenRefusals(), "each refusal counted");
+        assertEquals(s.tokenRefusals(), events.tokenRefusals.size(), "and told");
+        s.renewToken(ascii("new-token"), nowNs);
+        assertEquals("new-token", answerHelloAndTakeSubscribeToken(s));
+    }
+
+    /** Lets the node refuse every SUBSCRIBE for {@code ms}; returns the HELLOs it got meanwhile. */
+    private long refusingFor(ConnectionSupervisor s, long ms) {
+        long hellos = 0;
+        long endNs = nowNs + ms * MS;
+        while (nowNs - endNs < 0) {
+            if (out.to(A).isEmpty()) {
+                nowNs += 10 * MS;
+                s.onTick(nowNs);
+                continue;
+            }
+            ControlMessage last = lastTo(A).message();
+            ControlMessage reply = last instanceof ControlMessage.Hello ? new ControlMessage.HelloAck(SESSION, 500, 5000, 1)
+                    : last instanceof ControlMessage.Subscribe ? new ControlMessage.Error(ErrorCode.TOKEN_EXPIRED.value(),
+                            ControlMessage.SUBSCRIBE, "token expired") : null;
+            byte[] answer = reply == null ? null : out.replyToLast(A, reply);
+            out.drain(); // a LEAVE after the refusal needs no answer
+            if (answer != null) {
+                hellos += last instanceof ControlMessage.Hello ? 1 : 0;
+                s.onControl(A, ControlCodec.decode(Unpooled.wrappedBuffer(answer)), nowNs);
+            }
+        }
+        return hellos;
+    }
+
+    private String answerHelloAndTakeSubscribeToken(ConnectionSupervisor s) {
+        assertInstanceOf(ControlMessage.Hello.class, lastTo(A).message());
+        helloAck(s, A);
+        return lastSubscribeToken(A);
     }
 
     // ---------------------------------------------------------------------- expiry warning

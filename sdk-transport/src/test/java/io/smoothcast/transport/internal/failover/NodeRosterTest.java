@@ -1,8 +1,10 @@
 package io.smoothcast.transport.internal.failover;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -17,7 +19,8 @@ class NodeRosterTest {
 
     private static final long SECOND = 1000 * MS;
 
-    private final NodeRoster roster = new NodeRoster(List.of(A, B, C), 100 * MS, 800 * MS, 10 * SECOND, 40 * SECOND);
+    private final NodeRoster roster = new NodeRoster(List.of(A, B, C), 100 * MS, 800 * MS, 10 * SECOND, 40 * SECOND,
+            3200 * MS);
 
     @Test
     void healthyNodes_inOrderOfPreference_skippingThoseInUse() {
@@ -92,7 +95,47 @@ class NodeRosterTest {
     }
 
     @Test
+    void tokenRefusal_delaysTheNodeByItsOwnBackoff_butNeitherCountsNorHoldsItDown() {
+        roster.refusedToken(A, 0);
+        assertEquals(0, roster.failureCount(A));
+        assertFalse(roster.isHeldDown(A, 0));
+        assertEquals(B, roster.pick(0, List.of()), "A waits for its backoff");
+        assertEquals(A, roster.pick(100 * MS, List.of()), "then comes first again: not held down");
+        for (int i = 1; i < 8; i++) {
+            roster.refusedToken(A, 0);
+        }
+        assertEquals(3200 * MS, roster.nextRetryNs(0, List.of(B, C)), "capped by the token backoff, past 800 ms");
+        assertEquals(8, roster.tokenRefusals(A));
+    }
+
+    @Test
+    void renewal_leavesTheRankingAsIfTheRefusalsHadNotHappened() {
+        roster.failed(A, 0); // a real failure: held down for 10 s, backoff 100 ms
+        roster.refusedToken(A, 0);
+        roster.refusedToken(A, 100 * MS);
+        roster.refusedToken(B, 0);
+        assertNull(roster.pick(50 * MS, List.of(C)), "both wait for their token backoff");
+        roster.tokenRenewed();
+        assertEquals(B, roster.pick(50 * MS, List.of(C)), "B never failed: first again");
+        assertNull(roster.pick(50 * MS, List.of(B, C)), "A's own failure backoff still runs");
+        assertEquals(A, roster.pick(100 * MS, List.of(B, C)), "and ends at its time, not the token backoff's");
+        assertEquals(1, roster.failureCount(A));
+        assertTrue(roster.isHeldDown(A, 100 * MS), "its real failure still holds it down");
+        assertEquals(0, roster.failureCount(B));
+        assertEquals(0, roster.tokenRefusals(A));
+    }
+
+    @Test
+    void acceptance_endsTheTokenBackoff() {
+        roster.refusedToken(A, 0);
+        roster.refusedToken(A, 0);
+        roster.accepted(A);
+        assertEquals(A, roster.pick(0, List.of()));
+        assertEquals(0, roster.tokenRefusals(A));
+    }
+
+    @Test
     void emptyList_isRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new NodeRoster(List.of(), MS, MS, MS, MS));
+        assertThrows(IllegalArgumentException.class, () -> new NodeRoster(List.of(), MS, MS, MS, MS, MS));
     }
 }
