@@ -495,7 +495,7 @@ public final class Broadcaster implements AutoCloseable {
         }
         if (e == null) {
             return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0, startBitrateBps, 0, 0, 0, 0,
-                    startBitrateBps, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE);
+                    startBitrateBps, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE, 0);
         }
         var c = e.counters();
         return new BroadcasterStats(c.get(BroadcasterEngine.FRAMES_SENT), framesRejected.sum(),
@@ -510,7 +510,7 @@ public final class Broadcaster implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(c.get(BroadcasterEngine.SEND_DELAY_MAX_NS)),
                 c.get(BroadcasterEngine.FRAMES_DROPPED_STALE), c.get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME),
                 c.get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL),
-                NodeSwitchReason.read(c, BroadcasterEngine.NODE_SWITCHES));
+                NodeSwitchReason.read(c, BroadcasterEngine.NODE_SWITCHES), c.get(BroadcasterEngine.TOKEN_REFUSALS));
     }
 
     /**

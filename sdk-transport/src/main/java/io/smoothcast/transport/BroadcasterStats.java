@@ -64,13 +64,16 @@ import io.smoothcast.stats.NodeSwitchCounts;
  *     {@link NodeSwitchReason} (only {@link NodeSwitchReason#DEGRADED_PATH} for a broadcaster; see
  *     {@link #nodeSwitches(NodeSwitchReason)}); failovers after a lost node are in
  *     {@link Broadcaster#failoverCount()} instead
+ * @param tokenRefusals refusals of the current token by a node (UNAUTHORIZED, TOKEN_EXPIRED,
+ *     FORBIDDEN), each retry's too: each one {@code onTokenRefused} was called for
  */
 public record BroadcasterStats(long framesSent, long framesRejected, long framesDroppedNotConnected,
         long packetsSent, long bytesSent, long keyframeRequests, long malformedDropped, long rttNs,
         long targetBitrateBps, long packetsDroppedByPacer, long retransmissionsSent,
         long tailProbesSent, long staleControlIgnored, long mediaTargetBitrateBps,
         long retransmissionsOverBudget, long sendDelayMaxMs, long framesDroppedStale,
-        long videoFramesSkippedToKeyframe, long framesDroppedPacerFull, NodeSwitchCounts nodeSwitches) {
+        long videoFramesSkippedToKeyframe, long framesDroppedPacerFull, NodeSwitchCounts nodeSwitches,
+        long tokenRefusals) {
 
     /**
      * Frames dropped because the broadcaster could not send them in time: {@code framesDroppedStale

@@ -253,7 +253,7 @@ public final class Viewer implements AutoCloseable {
             e = engine;
         }
         if (e == null) {
-            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE);
+            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE, 0);
         }
         long lost = 0;
         long dropped = 0;
@@ -288,7 +288,7 @@ public final class Viewer implements AutoCloseable {
                 c.get(ViewerEngine.FAILOVERS), playout[LatencyTotals.TOTAL_NS], playout[LatencyTotals.COUNT],
                 receipt[LatencyTotals.TOTAL_NS], receipt[LatencyTotals.COUNT], c.get(ViewerEngine.STALE_CONTROL_IGNORED),
                 c.get(ViewerEngine.UNKNOWN_TRACK_RECOVERED), c.get(ViewerEngine.UNKNOWN_TRACK_DROPPED),
-                NodeSwitchReason.read(c, ViewerEngine.NODE_SWITCHES));
+                NodeSwitchReason.read(c, ViewerEngine.NODE_SWITCHES), c.get(ViewerEngine.TOKEN_REFUSALS));
     }
 
     /**

@@ -46,12 +46,14 @@ import io.smoothcast.stats.NodeSwitchCounts;
  *     {@code malformedDropped}
  * @param nodeSwitches moves to another node while the node still answered, per
  *     {@link NodeSwitchReason} (see {@link #nodeSwitches(NodeSwitchReason)})
+ * @param tokenRefusals refusals of the current token by a node (UNAUTHORIZED, TOKEN_EXPIRED,
+ *     FORBIDDEN), each retry's too: each one {@code onTokenRefused} was called for
  */
 public record ViewerStats(long framesDelivered, long packetsReceived, long retransmissionsReceived,
         long packetsLost, long framesDropped, long nacksSent, long keyframeRequestsSent, long freezeCount,
         long malformedDropped, long playoutDelayNs, long rttNs, long failoverCount, long totalEndToEndLatencyNs,
         long endToEndLatencyCount, long totalReceiptLatencyNs, long receiptLatencyCount, long staleControlIgnored,
-        long earlyPacketsRecovered, long unknownTrackDropped, NodeSwitchCounts nodeSwitches) {
+        long earlyPacketsRecovered, long unknownTrackDropped, NodeSwitchCounts nodeSwitches, long tokenRefusals) {
 
     /**
      * @param reason why the client moved; not null

@@ -78,6 +78,7 @@ class TokenRenewalIT {
                     FrameCollector.await(events.frames.lastFrame, 10, "last frame on node B after the renewal",
                             () -> detail(events, events.frames, viewer.state(), b));
                     assertEquals(List.of(b.localAddress() + " TOKEN_EXPIRED"), events.refusals);
+                    assertEquals(1, viewer.stats().tokenRefusals(), viewer.stats().toString());
                     assertEquals(ConnectionState.CONNECTED, viewer.state());
                     assertEquals(1, b.stats().subscribers(), b.stats().toString());
                     assertEquals(1, b.stats().tokensRejected(), "the expired token, once: " + b.stats());
@@ -117,6 +118,7 @@ class TokenRenewalIT {
                     FrameCollector.await(frames.lastFrame, 10, "last frame at the viewer on B",
                             () -> detail(events, frames, broadcaster.state(), b) + "; " + broadcaster.stats());
                     assertEquals(List.of(b.localAddress() + " TOKEN_EXPIRED"), events.refusals);
+                    assertEquals(1, broadcaster.stats().tokenRefusals(), broadcaster.stats().toString());
                     assertEquals(ConnectionState.CONNECTED, broadcaster.state());
                     assertEquals(1, b.stats().publishers(), b.stats().toString());
                     assertEquals(1, b.stats().tokensRejected(), b.stats().toString());

@@ -171,7 +171,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * {@link NodeSwitchReason}, at this index plus the reason's ordinal (not in {@link #FAILOVERS}).
      */
     public static final int NODE_SWITCHES = 25;
-    private static final int COUNTER_COUNT = NODE_SWITCHES + NodeSwitchReason.values().length;
+    /** Counter: refusals of the current token by a node (see {@link ConnectionSupervisor#tokenRefusals}). */
+    public static final int TOKEN_REFUSALS = NODE_SWITCHES + NodeSwitchReason.values().length;
+    private static final int COUNTER_COUNT = TOKEN_REFUSALS + 1;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -1247,6 +1249,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
     @Override
     public void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
+        counters.set(TOKEN_REFUSALS, supervisor.tokenRefusals());
         listener.onTokenRefused(node, refusal);
     }
 

@@ -125,7 +125,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * {@link NodeSwitchReason}, at this index plus the reason's ordinal (not in {@link #FAILOVERS}).
      */
     public static final int NODE_SWITCHES = 20;
-    private static final int COUNTER_COUNT = NODE_SWITCHES + NodeSwitchReason.values().length;
+    /** Counter: refusals of the current token by a node (see {@link ConnectionSupervisor#tokenRefusals}). */
+    public static final int TOKEN_REFUSALS = NODE_SWITCHES + NodeSwitchReason.values().length;
+    private static final int COUNTER_COUNT = TOKEN_REFUSALS + 1;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
@@ -787,6 +789,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
 
     @Override
     public void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
+        counters.set(TOKEN_REFUSALS, supervisor.tokenRefusals());
         listener.onTokenRefused(node, refusal);
     }
 
