@@ -16,11 +16,17 @@ public interface TokenListener {
      * {@code UNAUTHORIZED}, 11 {@code TOKEN_EXPIRED} or 12 {@code FORBIDDEN}): the way to tell a
      * token refusal from every other failure without reading the state's reason text. Comes
      * before the state change the refusal causes, if any ({@link ConnectionState#FAILED} when no
-     * other node carries the client, its reason naming the code). The client keeps retrying its
-     * nodes at their backoff with the same token, which they will refuse again: hand it a new
-     * one with {@link Broadcaster#renewToken} or {@link Viewer#renewToken}, and it asks the nodes
-     * that refused at once. Called for each refusal of the current token (a retry refused again
-     * is called again), never for a refusal of a token replaced since.
+     * other node carries the client, its reason naming the code). A refusing node is not taken
+     * for a bad one: its ranking and hold-down stay as they were. The client keeps asking it
+     * with the same token, which it will most likely refuse again (a node's clock, keys or scope
+     * may be fixed by its operator), at a backoff of its own that starts at
+     * {@link FailoverPolicy.Builder#backoffBaseMs} and doubles up to
+     * {@link FailoverPolicy#TOKEN_REFUSAL_BACKOFF_MAX_MS} (30 s: about two requests a minute per
+     * node); hand it a new token with {@link Broadcaster#renewToken} or {@link Viewer#renewToken},
+     * and it asks the nodes that refused at once. Called for each refusal of the current token (a
+     * retry refused again is called again; {@code stats().tokenRefusals()} counts them), never
+     * for a refusal of a token replaced since. A node that already carries the client does not
+     * refuse a repeat of its request for an expired token (PROTOCOL.md section 7).
      *
      * @param node the node that refused
      * @param refusal its error code

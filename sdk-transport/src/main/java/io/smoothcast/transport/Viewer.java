@@ -356,7 +356,10 @@ public final class Viewer implements AutoCloseable {
      * Replaces the subscribe token (see {@link Builder#token}), for example one about to expire
      * ({@link ViewerListener#onTokenExpiring}) or one a node refused ({@link ViewerListener#onTokenRefused}).
      * Every SUBSCRIBE sent from now on carries the new one: the next node after a failover, a
-     * redundant path, a join again after a node forgot the session, and the SUBSCRIBE a viewer sends again to ask its node for the stream's tracks when their announcement was lost (a node checks that one's token too, and a refusal there makes the viewer leave the node). A node whose last
+     * redundant path, a join again after a node forgot the session. A SUBSCRIBE the viewer sends
+     * again to a node that already carries it (to ask for the stream's tracks when their
+     * announcement was lost, or a copy whose answer was lost) is accepted there even with an
+     * expired token (PROTOCOL.md section 7). A node whose last
      * answer was a refusal of the old token is asked again at once, not after its retry backoff,
      * so a viewer that is {@link ConnectionState#FAILED} for its token reconnects within a tick
      * and a round trip. Nodes that carry the viewer now are sent nothing: a node checks a token
