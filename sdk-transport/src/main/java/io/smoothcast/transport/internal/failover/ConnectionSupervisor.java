@@ -52,8 +52,11 @@ import java.util.concurrent.TimeUnit;
  * of the stream: a publisher that merely paused is silent on every node.
  *
  * <p>Tokens: every role request carries the current token, which {@link #renewToken} replaces
- * at any time. A node that refuses the token ({@link TokenRefusal}) is failed like any refusing
- * node, and told to the client ({@link Events#onTokenRefused}); a renewal asks it again at once.
+ * at any time. A node that refuses the token ({@link TokenRefusal}) is left like any refusing
+ * node and told to the client ({@link Events#onTokenRefused}), but not counted as failed in the
+ * roster: it is asked again after a token backoff of its own (up to
+ * {@link FailoverPolicy#TOKEN_REFUSAL_BACKOFF_MAX_MS}), and at once after a renewal. Until then
+ * it is no alternative to probe either.
  * {@link Events#onTokenExpiring} warns once per token before the expiry written in it.
  *
  * <p>Not thread-safe: the client's I/O thread only. Time comes from the caller.
@@ -951,7 +954,9 @@ public final class ConnectionSupervisor {
     /**
      * The nodes to probe: all but the current one, those recently found without the publisher
      * and those held down after a failure (a node that died a moment ago may answer pings well
-     * now and die again), in the roster's order, at most {@link FailoverPolicy#MAX_PROBED_NODES}.
+     * now and die again) or that refused the current token (the best path is worth nothing if the
+     * node will not take the client), in the roster's order, at most
+     * {@link FailoverPolicy#MAX_PROBED_NODES}.
      */
     private List<InetSocketAddress> alternatives(InetSocketAddress current, long nowNs) {
         for (int i = withoutPublisher.size() - 1; i >= 0; i--) {
@@ -963,7 +968,7 @@ public final class ConnectionSupervisor {
         List<InetSocketAddress> nodes = new ArrayList<>(FailoverPolicy.MAX_PROBED_NODES);
         for (InetSocketAddress node : roster.nodes()) {
             if (!node.equals(current) && !withoutPublisher.contains(node) && !roster.isHeldDown(node, nowNs)
-                    && nodes.size() < FailoverPolicy.MAX_PROBED_NODES) {
+                    && roster.tokenRefusals(node) == 0 && nodes.size() < FailoverPolicy.MAX_PROBED_NODES) {
                 nodes.add(node);
             }
         }

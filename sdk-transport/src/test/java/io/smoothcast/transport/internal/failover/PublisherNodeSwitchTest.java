@@ -10,6 +10,7 @@ import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.ErrorCode;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
@@ -60,6 +61,8 @@ class PublisherNodeSwitchTest {
 
     /** Answers on their way, not delivered yet. */
     private final List<Answer> inFlight = new ArrayList<>();
+    /** Nodes that refuse the publisher's token (TOKEN_EXPIRED to every PUBLISH). */
+    private final List<InetSocketAddress> refusingToken = new ArrayList<>();
     /** Extra delay of the next keepalive answer only (a one-off stall of the reading thread), ns. */
     private long nextKeepaliveAnswerLateNs;
 
@@ -84,7 +87,9 @@ class PublisherNodeSwitchTest {
                 if (m instanceof ControlMessage.Hello) {
                     reply = new ControlMessage.HelloAck(SESSION, 500, 5000, 1);
                 } else if (m instanceof ControlMessage.Publish) {
-                    reply = new ControlMessage.PublishAck("show");
+                    reply = refusingToken.contains(sent.recipient())
+                            ? new ControlMessage.Error(ErrorCode.TOKEN_EXPIRED.value(), ControlMessage.PUBLISH, "token expired")
+                            : new ControlMessage.PublishAck("show");
                 } else if (random.nextDouble() < link.lossFraction()) {
                     reply = null; // a keepalive or ping lost on the lossy path
                 } else if (m instanceof ControlMessage.Keepalive k) {
@@ -172,6 +177,30 @@ class PublisherNodeSwitchTest {
 
         assertEquals(List.of("DEGRADED_PATH 7102 -> 7103"), events.switches, "seed " + seed);
         assertEquals(C, s.connected(0));
+    }
+
+    @Test
+    void degradedPath_isNotLeftForANodeThatRefusedTheToken_untilTheTokenIsRenewed() {
+        long seed = 0x5EED_0604L;
+        SplittableRandom random = new SplittableRandom(seed);
+        refusingToken.add(B);
+        ConnectionSupervisor s = publisher(FailoverPolicy.defaults(), B, A);
+        Link lossy = new Link(0.15, 2);
+        Link clean = new Link(0, 2);
+        run(s, 500, lossy, clean, clean, random); // B refuses, A takes the publisher
+        assertEquals(A, s.connected(0));
+        assertEquals(0, s.roster().failureCount(B), "no failure of B");
+        run(s, 15_000, lossy, clean, clean, random); // past a failure's 10 s hold-down
+        assertEquals(List.of(), events.switches, "seed " + seed);
+        assertEquals(List.of("7102 Hello", "7102 Publish"),
+                wire.stream().filter(w -> w.startsWith("7102")).toList(),
+                "B, better but refusing the token, is neither probed nor joined again");
+
+        refusingToken.clear();
+        s.renewToken("renewed".getBytes(java.nio.charset.StandardCharsets.US_ASCII), nowNs);
+        run(s, 6000, lossy, clean, clean, random);
+        assertEquals(List.of("DEGRADED_PATH 7101 -> 7102"), events.switches, "seed " + seed);
+        assertEquals(B, s.connected(0));
     }
 
     @Test
