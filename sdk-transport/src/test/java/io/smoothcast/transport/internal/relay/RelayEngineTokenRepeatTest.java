@@ -57,10 +57,7 @@ class RelayEngineTokenRepeatTest {
     @Test
     void aSubscribedViewer_repeatsItsSubscribeAfterExpiry_andKeepsTheNode() {
         byte[] token = token(KEY, "show", TokenRole.SUBSCRIBE);
-        join(VIEWER);
-        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, token, subscribe("show")));
-
-        nowSeconds = EXPIRY_SECONDS + 1;
+        subscribedUntilExpired(token);
         assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, token, subscribe("show")));
         assertEquals(2, counters.get(RelayCounter.TOKENS_ACCEPTED));
         assertEquals(1, counters.get(RelayCounter.TOKENS_EXPIRED_ROLE_KEPT));
@@ -80,10 +77,7 @@ class RelayEngineTokenRepeatTest {
 
     @Test
     void anExpiredRepeat_stillHasToBeGenuine_andFitTheStreamAndRole() {
-        join(VIEWER);
-        assertInstanceOf(ControlMessage.SubscribeAck.class,
-                request(VIEWER, token(KEY, "show", TokenRole.SUBSCRIBE), subscribe("show")));
-        nowSeconds = EXPIRY_SECONDS + 1;
+        subscribedUntilExpired(token(KEY, "show", TokenRole.SUBSCRIBE));
 
         assertEquals(ErrorCode.UNAUTHORIZED.value(),
                 code(request(VIEWER, token(OTHER_KEY, "show", TokenRole.SUBSCRIBE), subscribe("show"))));
@@ -102,9 +96,7 @@ class RelayEngineTokenRepeatTest {
     @Test
     void aNewJoin_needsAValidToken_andRegainsTheRepeatRuleWithIt() {
         byte[] token = token(KEY, "show", TokenRole.SUBSCRIBE);
-        join(VIEWER);
-        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, token, subscribe("show")));
-        nowSeconds = EXPIRY_SECONDS + 1;
+        subscribedUntilExpired(token);
 
         join(VIEWER); // the client lost its session here and comes back: a fresh join
         assertEquals(ErrorCode.TOKEN_EXPIRED.value(), code(request(VIEWER, token, subscribe("show"))));
@@ -115,6 +107,13 @@ class RelayEngineTokenRepeatTest {
         nowSeconds = renewedExpiry + 1;
         assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, renewed, subscribe("show")));
         assertEquals(1, counters.get(RelayCounter.TOKENS_EXPIRED_ROLE_KEPT));
+    }
+
+    /** The viewer joins and subscribes to "show" with {@code token}, which then expires. */
+    private void subscribedUntilExpired(byte[] token) {
+        join(VIEWER);
+        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, token, subscribe("show")));
+        nowSeconds = EXPIRY_SECONDS + 1;
     }
 
     private void join(InetSocketAddress client) {
