@@ -68,8 +68,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      */
     public static final int FRAMES_SENT = 0;
     /**
-     * Frames dropped because the broadcaster was not connected, including those still queued
-     * (in the application's queue or the pacer, no packet of theirs sent) when it was closed.
+     * Frames dropped because the broadcaster was not connected: taken from the application's
+     * queue, or their first packet due to leave the pacer, while no node carried it; and those
+     * still queued (in the application's queue or the pacer, no packet of theirs sent) when it
+     * was closed.
      */
     public static final int FRAMES_DROPPED_NOT_CONNECTED = 1;
     /** RTP packets sent. */
@@ -996,12 +998,24 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
     /**
      * Whether the packets of a track leaving the pacer are dropped: decided once per frame, when
-     * its first packet is to leave, so a frame is sent or dropped whole.
+     * its first packet is to leave, so a frame is sent or dropped whole. While no node carries the
+     * broadcaster a frame is dropped as not connected, as {@link #drain} drops the frames it takes
+     * then: its packets would go nowhere, and dropped here they spend no sequence number, no
+     * transport-wide number for the controller to count as lost, and none of the pacer's budget.
+     * The resume asks for a keyframe ({@link #onNodeAccepted}). A frame whose first packet left
+     * before the connection dropped is sent: its last packets are lost to the outage.
      */
     private boolean dropsLeavingPacket(int slot, int trackIndex, long nowNs) {
         if (pacedFrames[slot] != leavingFrames[trackIndex]) {
             leavingFrames[trackIndex] = pacedFrames[slot];
             boolean keyframe = pacedKeyframes[slot];
+            if (!supervisor.isConnected()) {
+                counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
+                // a keyframe that never left answers no request: a waiting track keeps asking
+                keyframeQueuedSinceRequest[trackIndex] &= !keyframe;
+                droppingLeavingFrame[trackIndex] = true;
+                return true;
+            }
             boolean drop = isStale(trackIndex, keyframe, pacedQueuedNs[slot], nowNs);
             if (!drop && awaitingKeyframe[trackIndex]) {
                 if (keyframe) {
