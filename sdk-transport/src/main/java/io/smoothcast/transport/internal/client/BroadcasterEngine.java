@@ -1200,12 +1200,24 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     }
 
     /**
-     * Says goodbye to the node and releases any frames still queued, counting them in
-     * {@link #FRAMES_DROPPED_NOT_CONNECTED} (a frame part of which has left is counted already).
+     * Says goodbye to the node and releases any frames still queued ({@link #dropQueued}).
      */
     public void close(long nowNs) {
         supervisor.leave(nowNs);
         carryingNodes.refresh(supervisor); // none: no tick follows to renew them
+        dropQueued();
+        out.flush();
+    }
+
+    /**
+     * Releases the frames still queued, in the application's queue and in the pacer, counting
+     * them in {@link #FRAMES_DROPPED_NOT_CONNECTED} (a frame part of which has left is counted
+     * already), and empties the retransmission caches; sends nothing. The I/O thread's, or that
+     * of a thread the engine was handed over to for good (no call of the I/O thread runs on it
+     * afterwards, so the counters keep a single writer), once the application's queue takes no
+     * more frames.
+     */
+    public void dropQueued() {
         OutgoingFrame frame;
         while ((frame = frames.poll()) != null) {
             counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
@@ -1229,7 +1241,6 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         for (RetransmissionCache cache : sentPackets) {
             cache.clear();
         }
-        out.flush();
     }
 
     @Override
