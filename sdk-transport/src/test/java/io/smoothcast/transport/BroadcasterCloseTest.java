@@ -45,7 +45,7 @@ class BroadcasterCloseTest {
     }
 
     @Test
-    void ioThreadHeldInsideTheEngine_itsQueuedCloseCountsTheFrames_theClosingThreadTouchesNothing() throws Exception {
+    void ioThreadHeldInsideTheEngine_theClosingThreadTouchesNothing_framesCountedOnceTheCallReturns() throws Exception {
         try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket silentNode = silentNode()) {
             CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
@@ -65,9 +65,9 @@ class BroadcasterCloseTest {
             assertEquals(0, counted, "still queued: the engine is the held thread's");
 
             release.countDown();
-            io.group().submit(() -> { }).await();
-            assertAddsUp(broadcaster, "once the held call returned and the queued close ran");
-            assertEquals(FRAMES, broadcaster.stats().framesDroppedNotConnected(), "counted by the engine's close");
+            io.group().submit(() -> { }).await(); // the drain and the close queued behind the held call
+            assertAddsUp(broadcaster, "once the held call returned");
+            assertEquals(FRAMES, broadcaster.stats().framesDroppedNotConnected(), "dropped by the I/O thread");
         }
     }
 
