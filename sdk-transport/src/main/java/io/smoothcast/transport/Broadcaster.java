@@ -156,6 +156,8 @@ public final class Broadcaster implements AutoCloseable {
     private final ClientIo io;
     private volatile ConnectionState state = ConnectionState.NEW;
     private BroadcasterEngine engine;
+    /** Hands the engine from the I/O thread to a closing thread that could not wait for it. */
+    private final EngineTurns turns = new EngineTurns();
     /** Tokens handed to {@link #renewToken}, for the start or the I/O thread's next tick. */
     private final TokenRenewal tokenRenewal = new TokenRenewal();
     /** The listener's token callbacks, guarded as its others are. */
@@ -206,10 +208,12 @@ public final class Broadcaster implements AutoCloseable {
         this.ladder = builder.ladder;
         this.abrListener = builder.abrListener;
         this.frameKey = builder.frameKey;
-        this.paceTask = () -> engine.onWake(clock.nanoTime());
+        Runnable wake = () -> engine.onWake(clock.nanoTime());
+        this.paceTask = () -> turns.run(wake);
+        Runnable drain = () -> engine.drain(clock.nanoTime());
         this.drainTask = () -> {
             drainScheduled.set(false);
-            engine.drain(clock.nanoTime());
+            turns.run(drain);
         };
     }
 
@@ -245,10 +249,12 @@ public final class Broadcaster implements AutoCloseable {
                 Pacer pacer = Pacer.builder().initialTargetBitrateBps(startBitrateBps).build();
                 RenditionSelector renditions = ladder == null ? null
                         : RenditionSelector.builder(ladder).listener(new SafeAbrListener(abrListener)).build();
-                DatagramHandler handler = new DatagramHandler(sender -> new BroadcasterEngine(sender, settings.nodes(),
-                        ThreadLocalRandom.current().nextLong(), publish, settings.failover(), frames, new EngineListener(),
-                        ThreadLocalRandom.current().nextLong(), controller, pacer, renditions), clock);
-                engine = (BroadcasterEngine) handler.receiver();
+                DatagramHandler handler = new DatagramHandler(sender -> {
+                    engine = new BroadcasterEngine(sender, settings.nodes(), ThreadLocalRandom.current().nextLong(),
+                            publish, settings.failover(), frames, new EngineListener(),
+                            ThreadLocalRandom.current().nextLong(), controller, pacer, renditions);
+                    return turns.guard(engine);
+                }, clock);
                 engine.useToken(tokenRenewal.takeOr(settings.token()));
                 engine.supervisor().watchTokenExpiry(wallClock, settings.tokenExpiryWarningNs());
                 engine.limitSendDelay(maxSendDelayNs);
@@ -265,11 +271,12 @@ public final class Broadcaster implements AutoCloseable {
                 // Set after the channel exists (a sender who sees the state also sees the channel)
                 // and before the HELLO leaves (the answer finds the state CONNECTING).
                 setState(ConnectionState.CONNECTING, "start");
-                io.run(() -> engine.start(clock.nanoTime()), () -> {
+                Runnable tick = () -> {
                     long nowNs = clock.nanoTime();
                     tokenRenewal.deliverTo(engine.supervisor(), nowNs);
                     engine.onTick(nowNs);
-                });
+                };
+                io.run(() -> turns.run(() -> engine.start(clock.nanoTime())), () -> turns.run(tick));
             } catch (RuntimeException e) {
                 close(); // releases whatever the start had made (the channel may not exist)
                 throw e;
@@ -561,7 +568,14 @@ public final class Broadcaster implements AutoCloseable {
         }
     }
 
-    /** Tells the node goodbye, stops the I/O thread and releases queued frames. Idempotent. */
+    /**
+     * Tells the node goodbye, stops the I/O thread and releases queued frames, counted in
+     * {@link BroadcasterStats#framesDroppedNotConnected()}. Idempotent. Waits up to 5 s for the
+     * I/O thread; if that does not run the close by then (held by other work on a shared
+     * thread), this thread drops and counts the queued frames itself, without the goodbye; if the
+     * I/O thread is held inside the broadcaster (a listener callback that blocks), they are
+     * dropped and counted when that callback returns.
+     */
     @Override
     public void close() {
         synchronized (lifecycleLock) {
@@ -573,11 +587,14 @@ public final class Broadcaster implements AutoCloseable {
                 Thread.onSpinWait(); // a sender is between its state check and its offer: a few ns
             }
             if (io.opened()) {
-                io.close(() -> engine.close(clock.nanoTime()));
-                // Frames offered while closing were never drained: release them here.
-                OutgoingFrame frame;
-                while ((frame = frames.poll()) != null) {
-                    frame.data().release();
+                io.close(() -> turns.close(() -> engine.close(clock.nanoTime())));
+                // The I/O thread did not run the engine's close within io.close's wait (held
+                // elsewhere): take the engine over, so that no call of that thread runs on it
+                // again, and drop and count what is still queued from here (no goodbye: the
+                // socket is the I/O thread's). If a call of the engine is running, the close
+                // queued behind it does that when it returns.
+                if (engine != null && turns.take()) {
+                    engine.dropQueued();
                 }
             }
             setState(ConnectionState.CLOSED, "close");

@@ -18,7 +18,8 @@ import io.smoothcast.stats.NodeSwitchCounts;
  *     pacer for the socket (a frame is sent whole or dropped whole)
  * @param framesRejected frames refused by {@code send} because the queue was full
  * @param framesDroppedNotConnected frames dropped because the broadcaster was not connected (yet,
- *     or during an outage), or was closed with them still queued (no packet of theirs sent)
+ *     or during an outage) when they left the send queue or their first packet was due to leave
+ *     the pacer, or was closed with them still queued (no packet of theirs sent)
  * @param packetsSent RTP packets sent
  * @param bytesSent RTP bytes sent (headers included)
  * @param keyframeRequests keyframe requests received from the node

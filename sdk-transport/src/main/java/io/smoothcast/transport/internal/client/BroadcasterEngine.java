@@ -68,8 +68,10 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      */
     public static final int FRAMES_SENT = 0;
     /**
-     * Frames dropped because the broadcaster was not connected, including those still queued
-     * (in the application's queue or the pacer, no packet of theirs sent) when it was closed.
+     * Frames dropped because the broadcaster was not connected: taken from the application's
+     * queue, or their first packet due to leave the pacer, while no node carried it; and those
+     * still queued (in the application's queue or the pacer, no packet of theirs sent) when it
+     * was closed.
      */
     public static final int FRAMES_DROPPED_NOT_CONNECTED = 1;
     /** RTP packets sent. */
@@ -998,12 +1000,24 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
     /**
      * Whether the packets of a track leaving the pacer are dropped: decided once per frame, when
-     * its first packet is to leave, so a frame is sent or dropped whole.
+     * its first packet is to leave, so a frame is sent or dropped whole. While no node carries the
+     * broadcaster a frame is dropped as not connected, as {@link #drain} drops the frames it takes
+     * then: its packets would go nowhere, and dropped here they spend no sequence number, no
+     * transport-wide number for the controller to count as lost, and none of the pacer's budget.
+     * The resume asks for a keyframe ({@link #onNodeAccepted}). A frame whose first packet left
+     * before the connection dropped is sent: its last packets are lost to the outage.
      */
     private boolean dropsLeavingPacket(int slot, int trackIndex, long nowNs) {
         if (pacedFrames[slot] != leavingFrames[trackIndex]) {
             leavingFrames[trackIndex] = pacedFrames[slot];
             boolean keyframe = pacedKeyframes[slot];
+            if (!supervisor.isConnected()) {
+                counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
+                // a keyframe that never left answers no request: a waiting track keeps asking
+                keyframeQueuedSinceRequest[trackIndex] &= !keyframe;
+                droppingLeavingFrame[trackIndex] = true;
+                return true;
+            }
             boolean drop = isStale(trackIndex, keyframe, pacedQueuedNs[slot], nowNs);
             if (!drop && awaitingKeyframe[trackIndex]) {
                 if (keyframe) {
@@ -1188,12 +1202,24 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     }
 
     /**
-     * Says goodbye to the node and releases any frames still queued, counting them in
-     * {@link #FRAMES_DROPPED_NOT_CONNECTED} (a frame part of which has left is counted already).
+     * Says goodbye to the node and releases any frames still queued ({@link #dropQueued}).
      */
     public void close(long nowNs) {
         supervisor.leave(nowNs);
         carryingNodes.refresh(supervisor); // none: no tick follows to renew them
+        dropQueued();
+        out.flush();
+    }
+
+    /**
+     * Releases the frames still queued, in the application's queue and in the pacer, counting
+     * them in {@link #FRAMES_DROPPED_NOT_CONNECTED} (a frame part of which has left is counted
+     * already), and empties the retransmission caches; sends nothing. The I/O thread's, or that
+     * of a thread the engine was handed over to for good (no call of the I/O thread runs on it
+     * afterwards, so the counters keep a single writer), once the application's queue takes no
+     * more frames.
+     */
+    public void dropQueued() {
         OutgoingFrame frame;
         while ((frame = frames.poll()) != null) {
             counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
@@ -1217,7 +1243,6 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         for (RetransmissionCache cache : sentPackets) {
             cache.clear();
         }
-        out.flush();
     }
 
     @Override

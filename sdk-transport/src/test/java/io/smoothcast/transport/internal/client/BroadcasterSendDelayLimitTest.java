@@ -69,6 +69,8 @@ class BroadcasterSendDelayLimitTest {
     private final List<RtpPacketView> audioSent = new ArrayList<>();
     private final List<RtpPacketView> dataSent = new ArrayList<>();
     private final List<RtpPacketView> videoRtxSent = new ArrayList<>();
+    /** Frames handed to the engine's queue. */
+    private int handedIn;
     /** Whether the test's node answers the engine's control requests (keepalives, joins). */
     private boolean nodeAlive = true;
 
@@ -117,6 +119,7 @@ class BroadcasterSendDelayLimitTest {
     }
 
     private void queue(int track, int bytes, boolean keyframe) {
+        handedIn++;
         frames.add(new OutgoingFrame(track, Unpooled.wrappedBuffer(new byte[bytes]), nowNs, NtpTime.UNKNOWN, keyframe,
                 nowNs));
     }
@@ -440,6 +443,49 @@ class BroadcasterSendDelayLimitTest {
         int handedIn = 2_000 / 33 + 1 + 2_000 / 20 + 2_000 / 100 + 3;
         assertEquals(handedIn, sent + notConnected + stale + skipped + pacerFull, counts);
         assertTrue(notConnected > 3, "frames in the pacer and the queue counted at close: " + counts);
+    }
+
+    @Test
+    void outage_framesWhosePacketsAreDueWhileNotConnected_countedAsNotConnected_notAsSent() {
+        ticking = true;
+        connect();
+        run(8_333, 2_000, true); // 2 Mbps into the pacer's 1 Mbps: a backlog, no limit to drop it
+        nodeAlive = false;
+        long t = 0;
+        while (engine.supervisor().isConnected()) {
+            run(8_333, 10, true);
+            assertTrue(++t < 1_000, "the failure detector drops the node");
+        }
+        long notConnectedAtDrop = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_NOT_CONNECTED);
+        long sentAtDrop = engine.counters().get(BroadcasterEngine.FRAMES_SENT);
+        long packetsAtDrop = engine.counters().get(BroadcasterEngine.PACKETS_SENT);
+        wakeEveryMs(200); // the backlog's packets come due with no node to take them
+        long sentInOutage = engine.counters().get(BroadcasterEngine.FRAMES_SENT) - sentAtDrop;
+        long droppedInOutage = engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_NOT_CONNECTED)
+                - notConnectedAtDrop;
+        assertEquals(0, sentInOutage, "nothing leaves while not connected");
+        assertTrue(droppedInOutage > 0, "the pacer's frames dropped as not connected: " + droppedInOutage);
+        long packetsInOutage = engine.counters().get(BroadcasterEngine.PACKETS_SENT) - packetsAtDrop;
+        assertTrue(packetsInOutage < 7, "at most the rest of the frame that was leaving (7 packets) goes into nothing: "
+                + packetsInOutage);
+
+        nodeAlive = true;
+        t = 0;
+        while (!engine.supervisor().isConnected()) {
+            run(8_333, 10, true);
+            assertTrue(++t < 3_000, "the broadcaster resumes on the node");
+        }
+        wakeEveryMs(4_000); // the pacer empties
+        long sent = engine.counters().get(BroadcasterEngine.FRAMES_SENT);
+        assertEquals(handedIn, sent + engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_NOT_CONNECTED)
+                + engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL), "the counters add up");
+        int framesOnTheWire = 0;
+        for (List<RtpPacketView> track : List.of(videoSent, audioSent, dataSent)) {
+            for (RtpPacketView p : track) {
+                framesOnTheWire += startsFrame(p) ? 1 : 0;
+            }
+        }
+        assertEquals(framesOnTheWire, sent, "framesSent: the frames that left");
     }
 
     /** Bytes of the video packets sent from index {@code from} on (RTP header included). */
