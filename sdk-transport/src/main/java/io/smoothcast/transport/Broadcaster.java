@@ -460,7 +460,9 @@ public final class Broadcaster implements AutoCloseable {
         synchronized (lifecycleLock) {
             e = engine;
         }
-        return e == null ? List.of() : e.carryingNodes();
+        // After a close none carries it, even when the closing thread took the engine over
+        // without the I/O thread's goodbye (close()).
+        return e == null || state == ConnectionState.CLOSED ? List.of() : e.carryingNodes();
     }
 
     /**
