@@ -576,12 +576,7 @@ public final class SpscJitterBuffer {
             if (pendingBoundary >= 0) {
                 writePendingBoundary(head);
             }
-            if (offsetNs != publishedOffsetNs || targetNs != publishedTargetNs) {
-                // Only on change: the consumer reads these on every poll.
-                publishedOffsetNs = offsetNs;
-                publishedTargetNs = targetNs;
-                ring.publishTiming(offsetNs, targetNs);
-            }
+            publishTiming(offsetNs, targetNs);
             final SpscSlotRing ring = this.ring;
             final int flagBits = marker ? SpscSlotRing.FLAG_MARKER : 0;
             if (owner == null) {
@@ -601,9 +596,7 @@ public final class SpscJitterBuffer {
             if (!advances) {
                 counters.add(JitterBufferStats.P_REORDERED, 1);
             }
-            counters.set(JitterBufferStats.P_JITTER_NS, jitterNs);
-            counters.set(JitterBufferStats.P_TARGET_DELAY_NS, targetNs);
-            counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, playoutDelayNs);
+            setDelayStatistics(jitterNs, targetNs, playoutDelayNs);
             counters.endWrite();
             return OfferResult.ACCEPTED;
         }
@@ -618,17 +611,28 @@ public final class SpscJitterBuffer {
                 return; // not a copy of this stream's timeline (a stray or a clock jump)
             }
             estimator.onCopy(arrivalNs, mediaNs);
-            long offsetNs = estimator.playoutOffsetNs();
-            long targetNs = estimator.targetDelayNs();
+            final long targetNs = estimator.targetDelayNs();
+            publishTiming(estimator.playoutOffsetNs(), targetNs);
+            counters.beginWrite();
+            setDelayStatistics(estimator.jitterNs(), targetNs, estimator.playoutDelayNs());
+            counters.endWrite();
+        }
+
+        /** Hands the estimator's timing to the consumer, only on change: it reads it on every poll. */
+        private void publishTiming(long offsetNs, long targetNs) {
             if (offsetNs != publishedOffsetNs || targetNs != publishedTargetNs) {
                 publishedOffsetNs = offsetNs;
                 publishedTargetNs = targetNs;
                 ring.publishTiming(offsetNs, targetNs);
             }
-            counters.beginWrite();
+        }
+
+        /** The estimator's figures, into a statistics write the caller has open. */
+        private void setDelayStatistics(long jitterNs, long targetNs, long playoutDelayNs) {
+            final SeqLockedCounters counters = this.counters;
+            counters.set(JitterBufferStats.P_JITTER_NS, jitterNs);
             counters.set(JitterBufferStats.P_TARGET_DELAY_NS, targetNs);
-            counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, estimator.playoutDelayNs());
-            counters.endWrite();
+            counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, playoutDelayNs);
         }
 
         /** A packet the sequence unwrapper did not take, counted and answered. */
