@@ -269,10 +269,15 @@ public final class SpscJitterBuffer {
      * Tells the buffer that another network path's copy of a packet it was already offered has
      * arrived (redundant reception: the same stream over two nodes; {@link #offer} answered
      * {@link OfferResult#DUPLICATE} or {@link OfferResult#LATE} for it). In adaptive mode the
-     * copy's delay counts towards the playout delay as a packet's does, so that the delay
-     * covers the slower path too and that path alone plays without loss if the faster one
-     * fails: the price is the paths' differential in added latency, up to the maximum delay
-     * (a larger differential is covered up to the maximum only). Fixed mode ignores copies.
+     * copy's delay counts towards the playout delay, so that the delay covers the slower path too,
+     * at the {@link Builder#delayQuantile delay quantile} of that path's packets as a buffer fed
+     * by it alone would (the tail the quantile leaves out is a share of the packets, not of
+     * packets and copies together, which would leave twice as much of the slower path out), and
+     * that path alone plays without loss if the faster one fails: the price is the paths'
+     * differential plus the slower path's spread in added latency, up to the maximum delay (a
+     * larger differential is covered up to the maximum only). With paths of about the same
+     * delay, each is covered at a higher quantile (two equal paths: 1 - (1 - q) / 2), a little
+     * more latency than one path needs. Fixed mode ignores copies.
      * Offer only copies of packets of the current stream; a copy far off the timeline (more than
      * the timestamp jump threshold) is ignored. Producer thread only; allocates nothing.
      *
@@ -576,12 +581,7 @@ public final class SpscJitterBuffer {
             if (pendingBoundary >= 0) {
                 writePendingBoundary(head);
             }
-            if (offsetNs != publishedOffsetNs || targetNs != publishedTargetNs) {
-                // Only on change: the consumer reads these on every poll.
-                publishedOffsetNs = offsetNs;
-                publishedTargetNs = targetNs;
-                ring.publishTiming(offsetNs, targetNs);
-            }
+            publishTiming(offsetNs, targetNs);
             final SpscSlotRing ring = this.ring;
             final int flagBits = marker ? SpscSlotRing.FLAG_MARKER : 0;
             if (owner == null) {
@@ -601,9 +601,7 @@ public final class SpscJitterBuffer {
             if (!advances) {
                 counters.add(JitterBufferStats.P_REORDERED, 1);
             }
-            counters.set(JitterBufferStats.P_JITTER_NS, jitterNs);
-            counters.set(JitterBufferStats.P_TARGET_DELAY_NS, targetNs);
-            counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, playoutDelayNs);
+            setDelayStatistics(jitterNs, targetNs, playoutDelayNs);
             counters.endWrite();
             return OfferResult.ACCEPTED;
         }
@@ -618,17 +616,28 @@ public final class SpscJitterBuffer {
                 return; // not a copy of this stream's timeline (a stray or a clock jump)
             }
             estimator.onCopy(arrivalNs, mediaNs);
-            long offsetNs = estimator.playoutOffsetNs();
-            long targetNs = estimator.targetDelayNs();
+            final long targetNs = estimator.targetDelayNs();
+            publishTiming(estimator.playoutOffsetNs(), targetNs);
+            counters.beginWrite();
+            setDelayStatistics(estimator.jitterNs(), targetNs, estimator.playoutDelayNs());
+            counters.endWrite();
+        }
+
+        /** Hands the estimator's timing to the consumer, only on change: it reads it on every poll. */
+        private void publishTiming(long offsetNs, long targetNs) {
             if (offsetNs != publishedOffsetNs || targetNs != publishedTargetNs) {
                 publishedOffsetNs = offsetNs;
                 publishedTargetNs = targetNs;
                 ring.publishTiming(offsetNs, targetNs);
             }
-            counters.beginWrite();
+        }
+
+        /** The estimator's figures, into a statistics write the caller has open. */
+        private void setDelayStatistics(long jitterNs, long targetNs, long playoutDelayNs) {
+            final SeqLockedCounters counters = this.counters;
+            counters.set(JitterBufferStats.P_JITTER_NS, jitterNs);
             counters.set(JitterBufferStats.P_TARGET_DELAY_NS, targetNs);
-            counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, estimator.playoutDelayNs());
-            counters.endWrite();
+            counters.set(JitterBufferStats.P_PLAYOUT_DELAY_NS, playoutDelayNs);
         }
 
         /** A packet the sequence unwrapper did not take, counted and answered. */
@@ -1497,7 +1506,8 @@ public final class SpscJitterBuffer {
 
         /**
          * @param quantile fraction of recent relative delays the adaptive target covers; in
-         *     (0.5, 1]
+         *     (0.5, 1]; with {@link SpscJitterBuffer#onRedundantCopy redundant copies}, the
+         *     fraction of each path's packets it covers
          *     (default {@value SpscJitterBuffer#DEFAULT_DELAY_QUANTILE})
          * @return this builder
          */

@@ -37,7 +37,8 @@ package io.smoothcast.transport;
  * (SMPTE ST 2022-7 style); a broadcaster sends every packet to both, a viewer merges both copies
  * in its jitter buffers, which drop duplicates, so losing one node loses no frame. A viewer's
  * adaptive playout delay counts the arrival of the copy it drops too, so it covers the slower
- * leg (adding the legs' difference in delay, up to the 1 s maximum) and that leg alone plays
+ * leg as a viewer on that leg alone would, at the delay quantile of its packets (adding the
+ * legs' difference in delay and the slower leg's jitter, up to the 1 s maximum) and that leg alone plays
  * every frame on time when the faster one dies; when either leg dies the delay starts afresh
  * on the leg left. A fixed playout delay does not adapt: it stays above the faster leg, and the
  * slower leg alone is on time only if it exceeds the legs' difference plus that leg's jitter.

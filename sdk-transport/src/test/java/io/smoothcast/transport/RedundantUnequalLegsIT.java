@@ -116,9 +116,9 @@ class RedundantUnequalLegsIT {
                     assertEquals(IntStream.range(first, FRAMES).boxed().toList(), indices,
                             "every frame from the first on exactly once, in order, across the kill: " + context);
                     assertEquals(0, log.frames.corrupted(), context);
-                    // The delay covers the copies' delays at its quantile (98 % of all samples, so
-                    // about 96 % of the slow leg's), 40-55 ms above the slow leg's usual arrival
-                    // here. A loaded host's emulator can hold a slow-leg datagram longer than that
+                    // The delay covers the slow leg at its quantile (98 % of that leg's packets),
+                    // 40-55 ms above the slow leg's usual arrival here (legs27, when it was 98 %
+                    // of both legs' samples pooled, about 96 % of the slow leg's). A loaded host's emulator can hold a slow-leg datagram longer than that
                     // (lateness up to 94 ms in a CI run: frames 162-164 late), as it would for a
                     // viewer on that path alone; a few such frames are the host's. What this test
                     // guards against is the delay not covering the slow leg at all: 77 late frames

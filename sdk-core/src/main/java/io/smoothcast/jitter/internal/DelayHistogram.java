@@ -12,6 +12,15 @@ import java.util.Arrays;
  * only when the weight grows large. So {@link #add(long)} is O(1) and {@link #quantileNs(double)}
  * is O(buckets).
  *
+ * <p>Redundant reception (every packet over two or more paths, the first copy kept) adds the
+ * copies the buffer did not keep with {@link #addCopy(long)}. The quantile then bounds the
+ * weight above it by {@code 1 - quantile} of the packets' weight (first copies only), not of all
+ * samples: with k paths carrying equal numbers of packets, the pooled samples are 1/k each
+ * path's, so every path on its own is covered at the quantile at least (the slowest exactly when
+ * the paths' delays do not overlap), as a single-path receiver on it would be; plain
+ * {@code quantile} of the pooled samples covered the slower of two paths only at about
+ * {@code 1 - 2 (1 - quantile)}. Without copies it is the plain quantile.
+ *
  * <p>Not thread-safe; owned by the producer thread. Allocates nothing after construction.
  */
 public final class DelayHistogram {
@@ -23,6 +32,8 @@ public final class DelayHistogram {
     private final double growth;
     private double nextWeight = 1.0;
     private double totalWeight;
+    /** The part of {@link #totalWeight} added by {@link #addCopy}. */
+    private double copyWeight;
     private long samples;
 
     /**
@@ -51,6 +62,21 @@ public final class DelayHistogram {
      * @param delayNs the delay above the reference, in nanoseconds; negative values count as 0
      */
     public void add(long delayNs) {
+        addWeighted(delayNs);
+    }
+
+    /**
+     * Records the delay of another path's copy of a packet already {@link #add added}
+     * (redundant reception; see the class comment).
+     *
+     * @param delayNs the copy's delay above the reference, in nanoseconds; negative values count as 0
+     */
+    public void addCopy(long delayNs) {
+        copyWeight += nextWeight;
+        addWeighted(delayNs);
+    }
+
+    private void addWeighted(long delayNs) {
         int bucket = delayNs <= 0 ? 0 : (int) Math.min(weights.length - 1, delayNs / bucketWidthNs);
         weights[bucket] += nextWeight;
         totalWeight += nextWeight;
@@ -67,12 +93,15 @@ public final class DelayHistogram {
             weights[i] *= scale;
         }
         totalWeight *= scale;
+        copyWeight *= scale;
         nextWeight = 1.0;
     }
 
     /**
-     * The smallest delay that at least {@code quantile} of the (weighted) samples do not exceed,
-     * rounded up to a bucket edge.
+     * The smallest delay, rounded up to a bucket edge, that the (weighted) samples above it
+     * exceed by at most {@code 1 - quantile} of the packets' weight: without copies, the delay
+     * that at least {@code quantile} of the samples do not exceed; with copies, see the class
+     * comment.
      *
      * @param quantile in (0, 1]
      * @return the delay in nanoseconds, or 0 when no sample has been added
@@ -81,7 +110,8 @@ public final class DelayHistogram {
         if (samples == 0) {
             return 0;
         }
-        double threshold = quantile * totalWeight;
+        // total - (1 - q) * (total - copies); exactly q * total without copies.
+        double threshold = quantile * totalWeight + (1 - quantile) * copyWeight;
         double cumulative = 0;
         for (int i = 0; i < weights.length; i++) {
             cumulative += weights[i];
@@ -97,6 +127,7 @@ public final class DelayHistogram {
         Arrays.fill(weights, 0.0);
         nextWeight = 1.0;
         totalWeight = 0;
+        copyWeight = 0;
         samples = 0;
     }
 

@@ -101,7 +101,8 @@ public final class PlayoutDelayEstimator {
         updateBase(arrivalNs, transitNs);
         final long baseNs = baseTransitNs();
         if (adaptive) {
-            updateAdaptiveTarget(arrivalNs, transitNs - baseNs);
+            histogram.add(transitNs - baseNs);
+            updateAdaptiveTarget(arrivalNs);
         }
         long elapsedNs = arrivalNs - lastOffsetUpdateNs;
         if (elapsedNs > 0) {
@@ -136,9 +137,11 @@ public final class PlayoutDelayEstimator {
     /**
      * Accounts for another path's copy of a packet already passed to {@link #onPacket} (redundant
      * reception: every packet over two paths, the first copy kept). In adaptive mode its delay
-     * above the base (the faster path's) enters the delay history, so that the target covers the
-     * slower path too and that path alone plays without loss when the faster one dies: the added
-     * latency is the paths' differential, capped by the maximum delay. The interarrival jitter
+     * above the base (the faster path's) enters the delay history as a copy, so that the target
+     * covers the slower path too, at the configured quantile as a receiver on that path alone
+     * would (see {@link DelayHistogram}), and that path alone plays without loss when the faster
+     * one dies: the added latency is the paths' differential plus the slower path's spread at
+     * the quantile, capped by the maximum delay. The interarrival jitter
      * is left alone (alternating between two paths is not jitter), and so is the offset until the
      * next {@link #onPacket}. Does nothing before the first packet or in fixed mode.
      *
@@ -151,7 +154,8 @@ public final class PlayoutDelayEstimator {
         }
         long transitNs = arrivalNs - mediaTimeNs;
         updateBase(arrivalNs, transitNs);
-        updateAdaptiveTarget(arrivalNs, transitNs - baseTransitNs());
+        histogram.addCopy(transitNs - baseTransitNs());
+        updateAdaptiveTarget(arrivalNs);
     }
 
     private void start(long arrivalNs, long transitNs) {
@@ -169,8 +173,8 @@ public final class PlayoutDelayEstimator {
         }
     }
 
-    private void updateAdaptiveTarget(long arrivalNs, long relativeDelayNs) {
-        histogram.add(relativeDelayNs);
+    /** After a sample entered the histogram. */
+    private void updateAdaptiveTarget(long arrivalNs) {
         if (arrivalNs - lastQuantileAtNs >= QUANTILE_INTERVAL_NS) {
             lastQuantileAtNs = arrivalNs;
             quantileNs = histogram.quantileNs(quantile);

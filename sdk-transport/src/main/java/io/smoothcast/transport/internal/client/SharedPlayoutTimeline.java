@@ -104,7 +104,8 @@ public final class SharedPlayoutTimeline {
     /**
      * Another node's copy of a video packet already passed to {@link #onPacket} arrived
      * (redundant mode): as {@link SpscJitterBuffer#onRedundantCopy}, its delay counts towards
-     * the adaptive delay, so that the slower leg alone plays on time. I/O thread only.
+     * the adaptive delay, so that the slower leg alone plays on time (at the delay quantile of that
+     * leg's packets). I/O thread only.
      *
      * @param arrivalNs when the copy arrived, on the caller's nanosecond clock
      * @param captureNs when its frame was captured, on the same clock

@@ -180,7 +180,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     private WallClockMapping wallClock = WallClockMapping.forClock(NanoClock.system());
     /**
      * Redundant mode: the copies the buffers do not keep (the slower leg's) feed their playout
-     * delay too, so that it covers the slower leg and the faster leg's death loses no frame.
+     * delay too, so that it covers the slower leg (at the delay quantile of that leg's packets,
+     * as for a viewer on it alone) and the faster leg's death loses no frame.
      */
     private final boolean redundant;
     /** The video layers' one playout timeline, fed with every video packet accepted. */

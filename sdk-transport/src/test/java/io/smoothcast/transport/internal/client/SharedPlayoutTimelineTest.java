@@ -76,6 +76,20 @@ class SharedPlayoutTimelineTest {
     }
 
     @Test
+    void redundantCopies_theSlowerLegIsCoveredAtTheQuantileOfItsOwnPackets() {
+        SharedPlayoutTimeline timeline = SharedPlayoutTimeline.adaptive();
+        long captureNs = 0;
+        for (int i = 0; i < 900; i++, captureNs += 33 * MS) {
+            timeline.onPacket(captureNs + 20 * MS, captureNs, true);
+            // every 33rd of the slow leg's copies (3 %) 60 ms later still: within its 0.98
+            // quantile, beyond the 0.98 quantile of both legs' arrivals pooled (its 0.96)
+            timeline.onCopy(captureNs + 150 * MS + (i % 33 == 0 ? 60 * MS : 0), captureNs);
+        }
+        long delayNs = timeline.playoutTimeNs(captureNs) - captureNs - 20 * MS;
+        assertTrue(delayNs >= 190 * MS && delayNs <= 200 * MS, "covers the slow leg's tail: " + delayNs / MS + " ms");
+    }
+
+    @Test
     void badDelay_rejectedNamingIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SharedPlayoutTimeline.fixed(-1));
         assertTrue(e.getMessage().contains("delayMs"), e.getMessage());
