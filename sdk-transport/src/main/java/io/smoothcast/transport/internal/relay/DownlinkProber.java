@@ -18,6 +18,13 @@ import java.util.concurrent.TimeUnit;
  * {@link #FIRST_BACKOFF_NS} to at most {@link #MAX_BACKOFF_NS}; a climb kept that long resets it. A probe that failed only stops the next one for the backoff time, never for good:
  * capacity can come back at any time.
  *
+ * <p>A probe whose packets came back without their arrival times (the relay or the subscriber
+ * stalled while they arrived: {@link RelayStallGuard}, untimed-arrivals reports) can have no
+ * result: the controller measures a cluster only from timed arrivals. Such a probe is no
+ * evidence about the path, so it neither fails nor backs off; the next one waits a new
+ * {@link #STABLE_HOLD_NS}. (Counted as failures, on a host that stalled every few seconds each
+ * such probe doubled the wait, and the climb back took 8 s longer: session 16.)
+ *
  * <p>Only the decision and the padding budget live here; the caller sends the packets and
  * tells the controller. Time comes from the caller. Not thread-safe: the relay's I/O thread.
  * Allocates nothing.
@@ -74,11 +81,17 @@ final class DownlinkProber {
     private long sendingEndedNs;
     private long clusterBytes;
     private long clusterMinBytes;
+    /** Transport-wide numbers of the cluster's first and last packet, or -1 before its first. */
+    private long clusterFirstSequence = -1;
+    private long clusterLastSequence = -1;
+    /** Whether an arrival of the cluster's came back without its time. */
+    private boolean clusterArrivalUntimed;
     private long climbNeededBps;
     private long climbAtNs;
     private long probes;
     private long climbs;
     private long climbFailures;
+    private long unanswerable;
 
     /**
      * Periodic decision, every relay tick.
@@ -124,7 +137,10 @@ final class DownlinkProber {
                 if (resultClusterId == clusterId) {
                     return finish(resultBps, nowNs);
                 }
-                return nowNs - sendingEndedNs > RESULT_TIMEOUT_NS ? fail(nowNs) : Action.NONE;
+                if (nowNs - sendingEndedNs <= RESULT_TIMEOUT_NS) {
+                    return Action.NONE;
+                }
+                return clusterArrivalUntimed ? unanswerable(nowNs) : fail(nowNs);
             }
             default -> {
                 if (climbFailed(neededBps, nowNs) || neededBps <= 0 || estimateBps >= neededBps || nowNs - stableSinceNs < STABLE_HOLD_NS
@@ -149,6 +165,9 @@ final class DownlinkProber {
         clusterId = id;
         clusterMinBytes = minBytes;
         clusterBytes = 0;
+        clusterFirstSequence = -1;
+        clusterLastSequence = -1;
+        clusterArrivalUntimed = false;
         probeStartNs = nowNs;
         probes++;
     }
@@ -192,6 +211,14 @@ final class DownlinkProber {
         return false;
     }
 
+    /** The probe's result never came and its timing was lost: give it up without a verdict. */
+    private Action unanswerable(long nowNs) {
+        state = State.IDLE;
+        stableSinceNs = nowNs;
+        unanswerable++;
+        return Action.NONE;
+    }
+
     private Action fail(long nowNs) {
         state = State.IDLE;
         backoffNs = backoffNs == 0 ? FIRST_BACKOFF_NS : Math.min(MAX_BACKOFF_NS, 2 * backoffNs);
@@ -209,10 +236,32 @@ final class DownlinkProber {
         return state == State.SENDING ? clusterId : -1;
     }
 
-    /** Notes a packet sent to the subscriber (media or padding). */
-    void onSent(int bytes) {
+    /**
+     * Notes a packet sent to the subscriber (media or padding).
+     *
+     * @param sequence its unwrapped transport-wide number
+     * @param bytes its size
+     */
+    void onSent(long sequence, int bytes) {
         if (state == State.SENDING) {
             clusterBytes += bytes;
+            if (clusterFirstSequence < 0) {
+                clusterFirstSequence = sequence;
+            }
+            clusterLastSequence = sequence;
+        }
+    }
+
+    /**
+     * Notes a packet the subscriber reported received whose arrival time is not to be trusted
+     * (so the controller did not measure it).
+     *
+     * @param sequence its unwrapped transport-wide number
+     */
+    void onArrivalUntimed(long sequence) {
+        if (state != State.IDLE && clusterFirstSequence >= 0 && sequence >= clusterFirstSequence
+                && sequence <= clusterLastSequence) {
+            clusterArrivalUntimed = true;
         }
     }
 
@@ -247,6 +296,11 @@ final class DownlinkProber {
     /** Climbs the subscriber fell back from within {@link #CLIMB_VERIFY_NS}. */
     long climbFailures() {
         return climbFailures;
+    }
+
+    /** Probes given up without a verdict: no result, and some of their arrivals came back untimed. */
+    long unanswerable() {
+        return unanswerable;
     }
 
     /** The current wait after a failed probe, in ns (0 after a success or before any probe). */

@@ -90,7 +90,7 @@ final class SubscriberDownlink {
         long sequence = nextTransportSequence++;
         stallGuard.onSent(sequence, nowNs);
         controller.onPacketSent(sequence, bytes, nowNs, prober.sendingClusterId());
-        prober.onSent(bytes);
+        prober.onSent(sequence, bytes);
         return (int) sequence & 0xFFFF;
     }
 
@@ -121,6 +121,7 @@ final class SubscriberDownlink {
                 usable = true;
             } else {
                 trusted.addReceivedUntimed(feedback.sequence(i)); // it arrived: the loss share counts it
+                prober.onArrivalUntimed(feedback.sequence(i));
             }
         }
         controller.onFeedback(trusted, nowNs);

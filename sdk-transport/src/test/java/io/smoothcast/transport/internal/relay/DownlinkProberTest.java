@@ -27,6 +27,8 @@ class DownlinkProberTest {
     private int nextClusterId;
     private int resultClusterId = -1;
     private long resultBps = -1;
+    /** The transport-wide number of the next packet sent. */
+    private long nextSequence;
 
     private Action tick(long estimateBps, double loss, long neededBps) {
         nowNs += TICK_NS;
@@ -53,7 +55,7 @@ class DownlinkProberTest {
     private Action sendClusterAndAnswer(long estimateBps, long measuredBps) {
         Action action = Action.NONE;
         for (int i = 0; i < 50 && prober.sendingClusterId() >= 0; i++) {
-            prober.onSent((int) prober.paddingBytesDue(nowNs));
+            prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
             action = tick(estimateBps, 0, NEEDED_BPS);
         }
         assertEquals(Action.NONE, action, "the cluster ends without a verdict before its result");
@@ -130,7 +132,7 @@ class DownlinkProberTest {
     void aProbeWhoseResultNeverComes_failsAfterTheTimeout() {
         assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
         while (prober.sendingClusterId() >= 0) {
-            prober.onSent((int) prober.paddingBytesDue(nowNs));
+            prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
             tick(500_000, 0, NEEDED_BPS);
         }
         Action action = Action.NONE;
@@ -143,6 +145,47 @@ class DownlinkProberTest {
     }
 
     @Test
+    void aProbeWhoseArrivalsCameBackUntimed_andNoResult_isNoFailure_theNextWaitsAStableHoldNotABackoff() {
+        assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
+        long firstOfCluster = nextSequence;
+        while (prober.sendingClusterId() >= 0) {
+            prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
+            tick(500_000, 0, NEEDED_BPS);
+        }
+        prober.onArrivalUntimed(firstOfCluster + 1); // a stall while the cluster arrived: no result can come
+        long endedNs = nowNs;
+        while (nowNs - endedNs <= DownlinkProber.RESULT_TIMEOUT_NS + TICK_NS) {
+            assertEquals(Action.NONE, tick(500_000, 0, NEEDED_BPS));
+        }
+        assertEquals(1, prober.unanswerable());
+        assertEquals(0, prober.backoffNs(), "no backoff for a probe without a verdict");
+        assertTrue(ticksUntilProbe(500_000, 20_000 * MS) >= 0);
+        long waitedNs = nowNs - endedNs;
+        assertTrue(waitedNs <= DownlinkProber.RESULT_TIMEOUT_NS + DownlinkProber.STABLE_HOLD_NS + 3 * TICK_NS,
+                "next probe " + waitedNs / MS + " ms after the cluster");
+    }
+
+    @Test
+    void anUntimedArrivalOutsideTheCluster_doesNotExcuseAProbeWithoutResult() {
+        prober.onSent(nextSequence++, 1_000);
+        long beforeCluster = nextSequence - 1;
+        assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
+        while (prober.sendingClusterId() >= 0) {
+            prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
+            tick(500_000, 0, NEEDED_BPS);
+        }
+        prober.onArrivalUntimed(beforeCluster);
+        prober.onArrivalUntimed(nextSequence + 1); // a number after the cluster
+        Action action = Action.NONE;
+        while (action == Action.NONE) {
+            action = tick(500_000, 0, NEEDED_BPS);
+        }
+        assertEquals(Action.FAILED, action);
+        assertEquals(0, prober.unanswerable());
+        assertEquals(DownlinkProber.FIRST_BACKOFF_NS, prober.backoffNs());
+    }
+
+    @Test
     void padding_fillsTheClusterAtItsRate_countingMedia_withoutBursts() {
         assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
         long rateBps = prober.probeRateBps();
@@ -151,13 +194,13 @@ class DownlinkProberTest {
         long sent = 0;
         int ticks = 0;
         while (prober.sendingClusterId() >= 0) {
-            prober.onSent(1_000); // a media packet this tick counts towards the cluster
+            prober.onSent(nextSequence++, 1_000); // a media packet this tick counts towards the cluster
             sent += 1_000;
             long due = prober.paddingBytesDue(nowNs);
             long elapsedNs = nowNs - startNs + DownlinkProber.TICK_AHEAD_NS;
             assertTrue(sent + due <= rateBps / 8.0 * elapsedNs / 1e9 + 1_000,
                     "ahead of the rate at " + (nowNs - startNs) / MS + " ms");
-            prober.onSent((int) due);
+            prober.onSent(nextSequence++, (int) due);
             sent += due;
             tick(500_000, 0, NEEDED_BPS);
             ticks++;

@@ -93,4 +93,60 @@ class SubscriberDownlinkTest {
         assertTrue(highestLossFraction < 0.10, "loss share after the stall: " + highestLossFraction);
         assertTrue(lowestEstimateBps >= estimateBefore, estimateBefore + " -> " + lowestEstimateBps);
     }
+
+    /**
+     * A probe for a layer above the estimate whose whole cluster the viewer reads late, after a
+     * 300 ms stall of its reader that begins as the probe does: the arrivals come back untimed,
+     * the controller cannot measure the cluster, and the probe has no result. That is no verdict
+     * on the path: no failed probe, and the next probe comes (session 16: on a host that stalled
+     * every few seconds such probes were counted as failures, each doubling the wait).
+     */
+    @Test
+    void aProbeClusterTheViewerReadLateAfterAStall_isNotAFailedProbe() {
+        run(3_000, Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
+        long neededBps = 10_000_000; // far above the estimate: a probe after the stable hold
+        long stallMs = 300;
+        long firstProbeMs = -1;
+        long secondProbeMs = -1;
+        int failed = 0;
+        for (long t = 1; t <= 10_000 && secondProbeMs < 0; t++) {
+            nowNs += MS;
+            if (t % 5 == 0) {
+                send();
+            }
+            boolean stalled = firstProbeMs >= 0 && t >= firstProbeMs && t < firstProbeMs + stallMs;
+            boolean readLate = firstProbeMs >= 0 && t >= firstProbeMs + stallMs && t < firstProbeMs + 2 * stallMs;
+            while (!stalled && !waiting.isEmpty() && waiting.peek()[1] <= nowNs) {
+                viewer.onPacket((int) waiting.poll()[0], nowNs, readLate);
+            }
+            if (t % 50 == 0 && !stalled) {
+                feedbackToTheNode();
+                downlink.onTick(nowNs);
+            }
+            if (t % 20 == 0) {
+                switch (downlink.probeTick(nowNs, neededBps)) {
+                    case START_PROBE -> {
+                        if (firstProbeMs < 0) {
+                            firstProbeMs = t;
+                        } else {
+                            secondProbeMs = t;
+                        }
+                    }
+                    case FAILED -> failed++;
+                    default -> {
+                    }
+                }
+                for (long due = downlink.probePaddingDue(nowNs); due > 0; due -= PACKET_BYTES) {
+                    send(); // padding, as the relay sends it on its tick
+                }
+            }
+        }
+        assertTrue(firstProbeMs > 0, "probed");
+        assertEquals(0, failed, "probes counted as failed (first at " + firstProbeMs + " ms)");
+        assertTrue(secondProbeMs > 0, "probed again");
+    }
+
+    private void send() {
+        waiting.add(new long[] {downlink.recordSent(PACKET_BYTES, nowNs), nowNs + 20 * MS});
+    }
 }
