@@ -11,6 +11,9 @@ import io.netty.buffer.ByteBuf;
  */
 public final class RetransmissionCache {
 
+    /** Set in a slot's {@link #sequenceNumbers} entry above the 16-bit number: see {@link #wasRequested}. */
+    private static final int REQUESTED = 1 << 16;
+
     private final ByteBuf[] packets;
     private final int[] sequenceNumbers;
     private final int mask;
@@ -34,13 +37,25 @@ public final class RetransmissionCache {
      * @param packet the packet; the cache takes its own reference, the caller keeps theirs
      */
     public void put(int sequenceNumber, ByteBuf packet) {
+        put(sequenceNumber, packet, false);
+    }
+
+    /**
+     * Stores a packet, replacing whatever had the same slot, with whether its holder had asked for
+     * it to be retransmitted ({@link #wasRequested}).
+     *
+     * @param sequenceNumber its 16-bit RTP sequence number
+     * @param packet the packet; the cache takes its own reference, the caller keeps theirs
+     * @param requested whether the holder asked its source for this packet before it arrived
+     */
+    public void put(int sequenceNumber, ByteBuf packet, boolean requested) {
         int slot = sequenceNumber & mask;
         ByteBuf old = packets[slot];
         if (old != null) {
             old.release();
         }
         packets[slot] = packet.retainedSlice();
-        sequenceNumbers[slot] = sequenceNumber;
+        sequenceNumbers[slot] = (sequenceNumber & 0xFFFF) | (requested ? REQUESTED : 0);
     }
 
     /**
@@ -53,7 +68,20 @@ public final class RetransmissionCache {
     public ByteBuf get(int sequenceNumber) {
         int slot = sequenceNumber & mask;
         ByteBuf packet = packets[slot];
-        return packet != null && sequenceNumbers[slot] == (sequenceNumber & 0xFFFF) ? packet : null;
+        return packet != null && (sequenceNumbers[slot] & 0xFFFF) == (sequenceNumber & 0xFFFF) ? packet : null;
+    }
+
+    /**
+     * Whether a packet is held and was stored as asked for ({@link #put(int, ByteBuf, boolean)}).
+     * Kept with the packet, for exactly as long as it is held, whatever the capacity: a relay tells
+     * a second repair of a packet it asked for from its source's probe of one it never missed.
+     *
+     * @param sequenceNumber its 16-bit RTP sequence number
+     * @return true if the packet is cached and was asked for
+     */
+    public boolean wasRequested(int sequenceNumber) {
+        int slot = sequenceNumber & mask;
+        return packets[slot] != null && sequenceNumbers[slot] == ((sequenceNumber & 0xFFFF) | REQUESTED);
     }
 
     /** Releases every cached packet. */
