@@ -62,22 +62,36 @@ final class RelayTrack {
 
     /**
      * Whether an original packet (not one rebuilt from a retransmission) shows that the source
-     * started its sequence numbering again: the cache holds a packet under its sequence number
-     * with another RTP timestamp or payload. A network duplicate carries the same media, and so
-     * does a late original after the copy rebuilt from its repair (whose header extensions, the
-     * transport-wide number among them, are the RTX packet's, hence only timestamp and payload
-     * are compared); a source keeps one packet per number (its own repairs come as RTX). Other
-     * media under a reused number means a new publisher session with the same SSRCs (an edge that
-     * lost the origin's empty STREAM_INFO in between never saw the old one end). Costs a
-     * comparison only when the slot holds that very number: in an ordinary stream it holds the
-     * number {@code capacity} packets older.
+     * started its sequence numbering again behind its old numbers: a new publisher session with
+     * the same SSRCs (an edge that lost the origin's empty STREAM_INFO in between never saw the
+     * old one end). Either
+     * <ul>
+     * <li>the cache holds a packet under its sequence number with another RTP timestamp or
+     *     payload. A network duplicate carries the same media, and so does a late original after
+     *     the copy rebuilt from its repair (whose header extensions, the transport-wide number
+     *     among them, are the RTX packet's, hence only timestamp and payload are compared); a
+     *     source keeps one packet per number (its own repairs come as RTX). Or
+     * <li>the packet is a cache length or more behind one held in its slot, and this node never
+     *     asked for it: a restart further behind than the cache reaches (else the new session's
+     *     losses would go unasked, taken for late packets, until its numbers reached the old
+     *     ones, and the tail probe would resend the old session's newest packet). A packet this
+     *     node asked for is a repair, late or not: an upstream node forwards the repairs it gets
+     *     as originals, and they may come seconds late.
+     * </ul>
+     * Costs one slot look-up per packet; a comparison only when the slot holds that very number
+     * (in an ordinary stream it holds the number {@code capacity} packets older), and a look at
+     * the tracker only for a packet a cache length late.
      *
      * @param sequenceNumber the packet's 16-bit RTP sequence number
      * @param packet a well-formed RTP packet (its header and padding were checked)
      */
     boolean restartedBy(int sequenceNumber, ByteBuf packet) {
         ByteBuf cachedPacket = cache.get(sequenceNumber);
-        return cachedPacket != null && !sameMedia(cachedPacket, packet);
+        if (cachedPacket != null) {
+            return !sameMedia(cachedPacket, packet);
+        }
+        return cache.holdsNewer(sequenceNumber) && !missing.isMissing(sequenceNumber)
+                && !missing.wasAsked(sequenceNumber);
     }
 
     /** Same RTP timestamp and payload (padding and header extensions aside). */

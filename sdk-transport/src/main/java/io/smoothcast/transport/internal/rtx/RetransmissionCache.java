@@ -1,6 +1,7 @@
 package io.smoothcast.transport.internal.rtx;
 
 import io.netty.buffer.ByteBuf;
+import io.smoothcast.rtp.SequenceNumbers;
 
 /**
  * The last {@code capacity} RTP packets of one track, indexed by sequence number, kept so NACKs
@@ -82,6 +83,22 @@ public final class RetransmissionCache {
     public boolean wasRequested(int sequenceNumber) {
         int slot = sequenceNumber & mask;
         return packets[slot] != null && sequenceNumbers[slot] == ((sequenceNumber & 0xFFFF) | REQUESTED);
+    }
+
+    /**
+     * Whether the slot of a number holds a packet numbered ahead of it (16-bit serial order): the
+     * number is a multiple of the capacity older than a packet held.
+     *
+     * @param sequenceNumber a 16-bit RTP sequence number
+     * @return true if a packet at least a cache length newer is held in its place
+     */
+    public boolean holdsNewer(int sequenceNumber) {
+        int slot = sequenceNumber & mask;
+        if (packets[slot] == null) {
+            return false;
+        }
+        int held = sequenceNumbers[slot] & 0xFFFF;
+        return SequenceNumbers.distance(sequenceNumber & 0xFFFF, held) > 0;
     }
 
     /** Releases every cached packet. */

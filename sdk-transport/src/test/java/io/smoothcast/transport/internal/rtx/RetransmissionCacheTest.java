@@ -55,4 +55,15 @@ class RetransmissionCacheTest {
         cache.clear();
         assertFalse(cache.wasRequested(0xFFFF), "cleared");
     }
+
+    @Test
+    void holdsNewer_whenTheSlotHoldsANumberAheadInSerialOrder() {
+        assertFalse(cache.holdsNewer(3), "empty");
+        cache.put(19, packet(19));
+        assertTrue(cache.holdsNewer(3), "19 is ahead of 3");
+        assertFalse(cache.holdsNewer(19), "the number itself");
+        assertFalse(cache.holdsNewer(35), "19 is behind 35");
+        cache.put(1, packet(1), true);
+        assertTrue(cache.holdsNewer(0xFFF1), "1 is ahead of 65521, across the wrap");
+    }
 }
