@@ -237,6 +237,23 @@ class PublisherRestartSameSsrcsTest {
         assertTrue(counters.get(RelayCounter.SOURCE_NACKED_PACKETS) > asked, "105 still asked for");
     }
 
+    /**
+     * A network duplicate of a packet the cache no longer holds, a cache length late, alone
+     * proves nothing: no restart, the cache stays.
+     */
+    @Test
+    void oneStrayPacketACacheLengthLate_isNoRestart() {
+        for (int seq = 100; seq <= 180; seq++) { // 174 is in 110's slot
+            nowNs += MS;
+            receive(media(1, seq), ORIGIN);
+        }
+        originSends(1, 110, 181);
+        out.drain();
+        viewerNacks(150);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "150 still cached");
+        assertTrue(viewerGotPayload(payload(1, 150)));
+    }
+
     /** The guard's other side: a network duplicate (same bytes) is no restart, the cache stays. */
     @Test
     void aDuplicatedPacket_keepsTheCache() {
