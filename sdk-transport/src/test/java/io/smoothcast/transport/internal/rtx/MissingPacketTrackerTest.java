@@ -183,6 +183,15 @@ class MissingPacketTrackerTest {
         assertEquals(200 * MS + 4 * 100 * MS, tracker.retryIntervalNs());
     }
 
+    /** 1 is missing, asked for 3 times and given up; never repaired. */
+    private void oneAskedForAndGivenUp() {
+        tracker.onPacket(0, 0);
+        tracker.onPacket(2, 0); // 1 missing
+        assertArrayEquals(new int[] {1}, due(20 * MS));
+        assertArrayEquals(new int[] {1}, due(120 * MS));
+        assertArrayEquals(new int[] {1}, due(220 * MS)); // given up
+    }
+
     /**
      * 1 was asked for and given up, never repaired; a lap of the 16-bit space later a jump skips
      * it. Its request of the lap before must not outlive the jump: the new 1 arriving late (the
@@ -191,11 +200,7 @@ class MissingPacketTrackerTest {
      */
     @Test
     void numbersSkippedByAJump_forgetTheirRequestsOfTheLapBefore() {
-        tracker.onPacket(0, 0);
-        tracker.onPacket(2, 0); // 1 missing
-        assertArrayEquals(new int[] {1}, due(20 * MS));
-        assertArrayEquals(new int[] {1}, due(120 * MS));
-        assertArrayEquals(new int[] {1}, due(220 * MS)); // given up
+        oneAskedForAndGivenUp();
         for (int seq = 3; seq <= 0xFFFF; seq++) {
             tracker.onPacket(seq, 300 * MS);
         }
@@ -210,11 +215,7 @@ class MissingPacketTrackerTest {
     /** Without a jump the number's appearance in the next lap forgets the request (the same check). */
     @Test
     void aNumberAppearingAgainALapLater_forgetsItsRequest() {
-        tracker.onPacket(0, 0);
-        tracker.onPacket(2, 0); // 1 missing
-        assertArrayEquals(new int[] {1}, due(20 * MS));
-        assertArrayEquals(new int[] {1}, due(120 * MS));
-        assertArrayEquals(new int[] {1}, due(220 * MS)); // given up
+        oneAskedForAndGivenUp();
         for (int seq = 3; seq <= 0xFFFF + 2; seq++) {
             tracker.onPacket(seq, 300 * MS);
         }
