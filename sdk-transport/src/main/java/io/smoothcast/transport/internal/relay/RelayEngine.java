@@ -248,7 +248,7 @@ public final class RelayEngine implements DatagramReceiver {
             int sequenceNumber = RtpHeaders.sequenceNumber(original, original.readerIndex());
             if (track.cache.get(sequenceNumber) != null) {
                 // Told apart so that "already held" counts only repairs this node paid for twice.
-                counters.increment(track.missing.wasAsked(sequenceNumber)
+                counters.increment(track.cache.wasRequested(sequenceNumber)
                         ? RelayCounter.SOURCE_RTX_ALREADY_HELD : RelayCounter.SOURCE_PROBES_ALREADY_HELD);
                 return;
             }
@@ -401,10 +401,12 @@ public final class RelayEngine implements DatagramReceiver {
             if (!restored && track.restartedBy(sequenceNumber, packet)) {
                 track.forgetSourceRestarted();
             }
-            track.cache.put(sequenceNumber, packet);
+            track.missing.onPacket(sequenceNumber, nowNs);
+            // Whether it was asked for is kept with the packet for as long as it is held: the
+            // tracker's memory of requests is shorter than the largest cache.
+            track.cache.put(sequenceNumber, packet, track.missing.wasAsked(sequenceNumber));
             track.newestCachedSequence = sequenceNumber;
             track.cached = true;
-            track.missing.onPacket(sequenceNumber, nowNs);
             if (track.tailProbe.onSent(sequenceNumber, nowNs)) {
                 newestSent = track.newestTransportSequences(subscribers.size());
             }

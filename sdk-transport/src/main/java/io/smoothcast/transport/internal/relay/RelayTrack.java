@@ -18,6 +18,8 @@ import java.util.Arrays;
  */
 final class RelayTrack {
 
+    private static final int NO_CANDIDATE = -1;
+
     final Track track;
     final RetransmissionCache cache;
     /** Next sequence number of the RTX stream this node generates for the track. */
@@ -46,6 +48,12 @@ final class RelayTrack {
      */
     private int[] newestTransportSequences = new int[0];
 
+    /**
+     * The number after the last original if it was a cache length behind the packet held in its
+     * slot and never asked for ({@link #restartedBy}), else {@link #NO_CANDIDATE}.
+     */
+    private int farBehindNext = NO_CANDIDATE;
+
     /** Where this video track's keyframes start; null for audio and data tracks. */
     final KeyframeStartDetector keyframes;
 
@@ -62,22 +70,40 @@ final class RelayTrack {
 
     /**
      * Whether an original packet (not one rebuilt from a retransmission) shows that the source
-     * started its sequence numbering again: the cache holds a packet under its sequence number
-     * with another RTP timestamp or payload. A network duplicate carries the same media, and so
-     * does a late original after the copy rebuilt from its repair (whose header extensions, the
-     * transport-wide number among them, are the RTX packet's, hence only timestamp and payload
-     * are compared); a source keeps one packet per number (its own repairs come as RTX). Other
-     * media under a reused number means a new publisher session with the same SSRCs (an edge that
-     * lost the origin's empty STREAM_INFO in between never saw the old one end). Costs a
-     * comparison only when the slot holds that very number: in an ordinary stream it holds the
-     * number {@code capacity} packets older.
+     * started its sequence numbering again behind its old numbers: a new publisher session with
+     * the same SSRCs (an edge that lost the origin's empty STREAM_INFO in between never saw the
+     * old one end). Either
+     * <ul>
+     * <li>the cache holds a packet under its sequence number with another RTP timestamp or
+     *     payload. A network duplicate carries the same media, and so does a late original after
+     *     the copy rebuilt from its repair (whose header extensions, the transport-wide number
+     *     among them, are the RTX packet's, hence only timestamp and payload are compared); a
+     *     source keeps one packet per number (its own repairs come as RTX). Or
+     * <li>this packet and the one before it (consecutive numbers, arriving one after the other)
+     *     are each a cache length or more behind the packet held in their slot, and this node
+     *     never asked for them: a restart further behind than the cache reaches (else the new
+     *     session's losses would go unasked, taken for late packets, until its numbers reached
+     *     the old ones, and the tail probe would resend the old session's newest packet). A
+     *     packet this node asked for is a repair, late or not: an upstream node forwards the
+     *     repairs it gets as originals, and they may come seconds late. Two are needed because
+     *     the tracker forgets a request once it asks for a number 4096 away (a repair answering
+     *     a fifth request can come later than that at high packet rates), and a network
+     *     duplicate can come that late too: one such packet alone proves nothing.
+     * </ul>
+     * Costs one slot look-up per packet; a comparison only when the slot holds that very number
+     * (in an ordinary stream it holds the number {@code capacity} packets older), and a look at
+     * the tracker only for a packet a cache length late.
      *
      * @param sequenceNumber the packet's 16-bit RTP sequence number
      * @param packet a well-formed RTP packet (its header and padding were checked)
      */
     boolean restartedBy(int sequenceNumber, ByteBuf packet) {
         ByteBuf cachedPacket = cache.get(sequenceNumber);
-        return cachedPacket != null && !sameMedia(cachedPacket, packet);
+        boolean farBehind = cachedPacket == null && cache.holdsNewer(sequenceNumber)
+                && !missing.isMissing(sequenceNumber) && !missing.wasAsked(sequenceNumber);
+        boolean second = farBehind && sequenceNumber == farBehindNext;
+        farBehindNext = farBehind && !second ? (sequenceNumber + 1) & 0xFFFF : NO_CANDIDATE;
+        return cachedPacket != null ? !sameMedia(cachedPacket, packet) : second;
     }
 
     /** Same RTP timestamp and payload (padding and header extensions aside). */

@@ -23,12 +23,12 @@ import java.util.Arrays;
  * so a lost RTX does not make the next waits longer). A repair that comes after its number was
  * given up is timed too, from the last request: else repairs slower than all the requests of a
  * number would never be learnt. A jump of more than {@value #MAX_GAP} numbers is treated as a
- * restart of the stream, not as loss. At most {@value #CAPACITY} numbers are tracked; the oldest
- * are forgotten first.
+ * restart of the stream, not as loss: the numbers it skips are forgotten with their requests. At
+ * most {@value #CAPACITY} numbers are tracked; the oldest are forgotten first.
  *
  * <p>It also remembers the numbers it asked for after they arrived, one per number modulo
- * {@value #ASKED_MEMORY} ({@link #wasAsked}): a retransmission of a number never asked for is the source's
- * own (its tail loss probe), not a late or repeated answer to a request of this node.
+ * {@value #ASKED_MEMORY} ({@link #wasAsked}): a retransmission of a number never asked for is the
+ * source's own (its tail loss probe), not a late or repeated answer to a request of this node.
  *
  * <p>Not thread-safe: the receiving I/O thread only. Allocates nothing after construction.
  */
@@ -42,12 +42,14 @@ public final class MissingPacketTracker {
     public static final long MAX_RETRY_INTERVAL_MS = 1000;
     private static final long MAX_RETRY_INTERVAL_NS = MAX_RETRY_INTERVAL_MS * 1_000_000L;
     /**
-     * Numbers whose requests are remembered after their arrival: more than a relay's
-     * retransmission cache holds by default (1024), so that an RTX of a packet still held (the
-     * cache keeps a packet until the number a cache length later arrives) can be told apart. A
-     * relay built with a larger cache ({@code RelayNode.Builder.retransmissionCachePackets}, up to
-     * 32768) may count a late second repair of an old number as a probe: only the two counters'
-     * split is affected, and 64 KB per track was judged enough.
+     * Numbers whose requests are remembered: a request is kept until another number of its slot
+     * (a multiple of this away) is asked for. What a relay must remember is which numbers were
+     * asked for from their first request to their first arrival: it keeps that with the packet
+     * in its retransmission cache ({@code RetransmissionCache#wasRequested}), held as long as the
+     * packet whatever the cache's size. Numbers are asked for within 20 ms + 4 x 1 s of their gap
+     * (reorder wait, retries at the 1 s cap) and only while at most {@value #CAPACITY} are
+     * missing, so a first repair is remembered as asked for unless the stream moves this many
+     * numbers on before it arrives (4 s at 1000 packets per second). 64 KB per track.
      */
     public static final int ASKED_MEMORY = 4096;
     private static final int NOT_ASKED = -1;
@@ -116,6 +118,7 @@ public final class MissingPacketTracker {
         }
         if (ahead > MAX_GAP) {
             size = 0; // a restart, not loss
+            forgetAskedBetween(highest, ahead);
         } else {
             for (int missing = 1; missing < ahead; missing++) {
                 int missingSeq = (highest + missing) & 0xFFFF;
@@ -229,6 +232,33 @@ public final class MissingPacketTracker {
         if (givenUpSequences[slot] == seq) {
             givenUpSequences[slot] = NOT_ASKED;
         }
+    }
+
+    /**
+     * A jump of {@code ahead} numbers from {@code from}: the numbers skipped do not appear, so the
+     * requests of the same numbers 65536 earlier would outlive them. One of them arriving after
+     * the jump (a late packet of a burst loss taken for a restart, the source's probe) would be
+     * taken for a repair this node asked for, and the first arrival of one given up then would be
+     * timed from a request 65536 numbers old (a repair time of seconds: the wait between requests
+     * for every later loss at its 1 s cap). Looks at each slot once, however long the jump.
+     */
+    private void forgetAskedBetween(int from, int ahead) {
+        for (int slot = 0; slot < ASKED_MEMORY; slot++) {
+            if (skipped(askedSequences[slot], from, ahead)) {
+                askedSequences[slot] = NOT_ASKED;
+            }
+            if (skipped(givenUpSequences[slot], from, ahead)) {
+                givenUpSequences[slot] = NOT_ASKED;
+            }
+        }
+    }
+
+    private static boolean skipped(int seq, int from, int ahead) {
+        if (seq == NOT_ASKED) {
+            return false;
+        }
+        int distance = (seq - from) & 0xFFFF;
+        return distance > 0 && distance < ahead;
     }
 
     private void add(int seq, long due) {

@@ -182,6 +182,78 @@ class PublisherRestartSameSsrcsTest {
         assertFalse(viewerGotPayload(payload(1, 105)), "not the old session's 105");
     }
 
+    /**
+     * The new session numbers from further behind than the edge's cache (64 packets) reaches: the
+     * slot of each of its numbers holds a newer packet of the old session, never the same number,
+     * so no comparison of bytes can tell. Its losses must still be asked for, and the tail probe
+     * must resend its newest packet, not the old session's.
+     */
+    @Test
+    void aRestartFurtherBehindThanTheCache_isStillARestart() {
+        int[] old = new int[201];
+        for (int i = 0; i < old.length; i++) {
+            old[i] = 100 + i;
+        }
+        originSends(1, old); // 100..300: the cache holds 237..300
+        nowNs += 50 * MS;
+        receive(RecordingSender.controlDatagram(0, new ControlMessage.StreamInfo("show", List.of(VIDEO))), ORIGIN);
+        out.drain();
+        originSends(2, 200, 201, 203); // 100 behind the old newest; 202 lost on the way here
+        nowNs += 20 * MS;
+        edge.onTick(nowNs);
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 202 asked for");
+        out.drain();
+        for (int tick = 0; tick < 30; tick++) { // the stream goes quiet for 300 ms
+            nowNs += 10 * MS;
+            edge.onTick(nowNs);
+        }
+        assertTrue(viewerGotPayload(payload(2, 203)), "the probe resends the new session's newest, 203");
+        assertFalse(viewerGotPayload(payload(1, 300)), "not the old session's 300");
+    }
+
+    /**
+     * The guard's other side: a repair the edge asked for, forwarded by the origin as an original
+     * more than a cache length late (a slow ingest), is no restart: the cache and the other
+     * requests stay.
+     */
+    @Test
+    void aRepairAskedForArrivingACacheLengthLate_isNoRestart() {
+        originSends(1, 100, 101, 103, 104, 106); // 102 and 105 lost
+        nowNs += 20 * MS;
+        edge.onTick(nowNs);
+        assertEquals(2, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "102 and 105 asked for");
+        for (int seq = 107; seq <= 186; seq++) { // 166 is in 102's slot
+            nowNs += MS;
+            receive(media(1, seq), ORIGIN);
+        }
+        originSends(1, 102); // the origin's forwarded repair, 84 packets late
+        out.drain();
+        viewerNacks(150);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "150 still cached");
+        assertTrue(viewerGotPayload(payload(1, 150)));
+        long asked = counters.get(RelayCounter.SOURCE_NACKED_PACKETS);
+        nowNs += 1000 * MS;
+        edge.onTick(nowNs);
+        assertTrue(counters.get(RelayCounter.SOURCE_NACKED_PACKETS) > asked, "105 still asked for");
+    }
+
+    /**
+     * A network duplicate of a packet the cache no longer holds, a cache length late, alone
+     * proves nothing: no restart, the cache stays.
+     */
+    @Test
+    void oneStrayPacketACacheLengthLate_isNoRestart() {
+        for (int seq = 100; seq <= 180; seq++) { // 174 is in 110's slot
+            nowNs += MS;
+            receive(media(1, seq), ORIGIN);
+        }
+        originSends(1, 110, 181);
+        out.drain();
+        viewerNacks(150);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "150 still cached");
+        assertTrue(viewerGotPayload(payload(1, 150)));
+    }
+
     /** The guard's other side: a network duplicate (same bytes) is no restart, the cache stays. */
     @Test
     void aDuplicatedPacket_keepsTheCache() {

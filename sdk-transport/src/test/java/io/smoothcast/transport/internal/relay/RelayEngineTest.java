@@ -26,6 +26,7 @@ import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.VideoPayloadFormat;
 import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
+import io.smoothcast.transport.internal.rtx.MissingPacketTracker;
 import io.smoothcast.transport.internal.rtx.TailLossProbe;
 import io.smoothcast.transport.internal.rtx.RetransmissionBudget;
 import java.net.InetSocketAddress;
@@ -54,7 +55,8 @@ class RelayEngineTest {
 
     private final RecordingSender out = new RecordingSender();
     private final RelayCounters counters = new RelayCounters();
-    private final RelayEngine engine = new RelayEngine(
+    /** Replaced by a test that needs another configuration. */
+    private RelayEngine engine = new RelayEngine(
             new RelayConfig(NODE_ID, 500, 5000, 64, 200, 100, 100, null), out, counters);
     /**
      * Where the virtual clock starts. The engines must work whatever the origin of {@code System.nanoTime()};
@@ -565,6 +567,41 @@ class RelayEngineTest {
         assertEquals(3, counters.get(RelayCounter.SOURCE_RTX_RECEIVED));
         assertEquals(1, counters.get(RelayCounter.SOURCE_RTX_ALREADY_HELD), "105 twice");
         assertEquals(1, counters.get(RelayCounter.SOURCE_PROBES_ALREADY_HELD), "110, never asked for");
+    }
+
+    /**
+     * A cache larger than the tracker's memory of requests ({@link
+     * io.smoothcast.transport.internal.rtx.MissingPacketTracker#ASKED_MEMORY}): the node asked
+     * for 5, got it, then asked for 4101 (the same slot of that memory); a late second repair of
+     * 5, still held, is a repair it asked for, not its source's probe.
+     */
+    @Test
+    void secondRepairOfAnOldNumber_withACacheLargerThanTheRequestMemory_isARepairAskedFor() {
+        engine.close();
+        engine = new RelayEngine(new RelayConfig(NODE_ID, 500, 5000, 8192, 200, 100, 100, null), out, counters);
+        publish(List.of(VIDEO_LOW));
+        subscribe(VIEWER_1, 2);
+        int reused = 5 + MissingPacketTracker.ASKED_MEMORY;
+        for (int seq = 1; seq <= reused + 1; seq++) {
+            if (seq != 5 && seq != reused) { // lost on the uplink
+                receive(numberedRtp(VIDEO_LOW.ssrc(), seq, 96, payload(seq)), PUBLISHER);
+            }
+            if (seq == 10) {
+                nowNs += TimeUnit.MILLISECONDS.toNanos(30);
+                engine.onTick(nowNs); // NACKs 5
+                receive(publisherRtx(VIDEO_LOW, 1, 5), PUBLISHER);
+            }
+            out.drain();
+        }
+        nowNs += TimeUnit.MILLISECONDS.toNanos(30);
+        engine.onTick(nowNs); // NACKs 4101
+        assertEquals(2, counters.get(RelayCounter.SOURCE_NACKED_PACKETS));
+        out.drain();
+
+        receive(publisherRtx(VIDEO_LOW, 2, 5), PUBLISHER); // the first request's late second answer
+        assertEquals(Map.of(), mediaSequencesSent(), "5 is still held: not forwarded again");
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RTX_ALREADY_HELD), "5 twice");
+        assertEquals(0, counters.get(RelayCounter.SOURCE_PROBES_ALREADY_HELD), "5 was asked for");
     }
 
     /** The sequence numbers of the VIDEO_LOW media packets the node sent, per viewer; drains all. */

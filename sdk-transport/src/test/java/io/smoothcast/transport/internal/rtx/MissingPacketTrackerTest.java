@@ -183,6 +183,47 @@ class MissingPacketTrackerTest {
         assertEquals(200 * MS + 4 * 100 * MS, tracker.retryIntervalNs());
     }
 
+    /** 1 is missing, asked for 3 times and given up; never repaired. */
+    private void oneAskedForAndGivenUp() {
+        tracker.onPacket(0, 0);
+        tracker.onPacket(2, 0); // 1 missing
+        assertArrayEquals(new int[] {1}, due(20 * MS));
+        assertArrayEquals(new int[] {1}, due(120 * MS));
+        assertArrayEquals(new int[] {1}, due(220 * MS)); // given up
+    }
+
+    /**
+     * 1 was asked for and given up, never repaired; a lap of the 16-bit space later a jump skips
+     * it. Its request of the lap before must not outlive the jump: the new 1 arriving late (the
+     * source's probe, a late packet) was never asked for, and timing it from a request a lap old
+     * would put the wait between requests for every later loss at its 1 s cap.
+     */
+    @Test
+    void numbersSkippedByAJump_forgetTheirRequestsOfTheLapBefore() {
+        oneAskedForAndGivenUp();
+        for (int seq = 3; seq <= 0xFFFF; seq++) {
+            tracker.onPacket(seq, 300 * MS);
+        }
+        tracker.onPacket(0, 300 * MS);
+        assertTrue(tracker.wasAsked(1), "not yet passed in this lap");
+        tracker.onPacket(MissingPacketTracker.MAX_GAP + 2, 300 * MS); // a jump over 1
+        assertEquals(false, tracker.wasAsked(1), "skipped: the request was for the 1 a lap ago");
+        tracker.onPacket(1, 10_000 * MS);
+        assertEquals(100 * MS, tracker.retryIntervalNs(), "no repair time from a request a lap old");
+    }
+
+    /** Without a jump the number's appearance in the next lap forgets the request (the same check). */
+    @Test
+    void aNumberAppearingAgainALapLater_forgetsItsRequest() {
+        oneAskedForAndGivenUp();
+        for (int seq = 3; seq <= 0xFFFF + 2; seq++) {
+            tracker.onPacket(seq, 300 * MS);
+        }
+        assertEquals(false, tracker.wasAsked(1));
+        tracker.onPacket(1, 10_000 * MS); // a duplicate of the new 1
+        assertEquals(100 * MS, tracker.retryIntervalNs());
+    }
+
     @Test
     void hugeJump_isARestartNotLoss() {
         tracker.onPacket(100, 0);
