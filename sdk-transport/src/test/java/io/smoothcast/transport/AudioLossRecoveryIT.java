@@ -3,7 +3,11 @@ package io.smoothcast.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.jitter.JitterBufferStats;
 import io.smoothcast.netsim.LinkModel;
+import io.smoothcast.transport.internal.client.ReceiveTrack;
+import io.smoothcast.transport.internal.client.ViewerEngine;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -45,6 +49,12 @@ class AudioLossRecoveryIT {
     /** As {@link LossRecoveryIT}'s: room for four repair rounds on a loaded machine. */
     private static final int PLAYOUT_DELAY_MS = 800;
 
+    /**
+     * How far audio's adaptive playout delay may lie above video's: one 20 ms audio frame (the
+     * two estimates see different packets and move in 2 ms steps).
+     */
+    private static final long DELAY_SLACK_NS = TimeUnit.MILLISECONDS.toNanos(20);
+
     @BeforeAll
     static void hookLeakDetector() {
         NettyLeaks.install();
@@ -71,18 +81,7 @@ class AudioLossRecoveryIT {
                     .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(received)
                     .failover(StallTolerantFailover.POLICY).build().start()) {
                 FrameCollector.await(received.connected, 10, "viewer connected through the emulator");
-                CountDownLatch connected = new CountDownLatch(1);
-                try (Broadcaster broadcaster = Broadcaster.builder().node(uplink.localAddress()).streamId("it-audio")
-                        .audio(true).maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
-                        .listener(new BroadcasterListener() {
-                            @Override
-                            public void onStateChanged(ConnectionState state, String reason) {
-                                if (state == ConnectionState.CONNECTED) {
-                                    connected.countDown();
-                                }
-                            }
-                        }).failover(StallTolerantFailover.POLICY).build().start()) {
-                    FrameCollector.await(connected, 10, "broadcaster connected through the emulator");
+                try (Broadcaster broadcaster = connectedAudioBroadcaster(uplink.localAddress())) {
                     sendAudio(broadcaster, JOIN_FRAMES + FRAMES + TAIL_FRAMES);
                     String context = "; " + viewer.stats() + "; uplink " + uplink.stats() + "; downlink "
                             + downlink.stats() + "; " + relay.stats() + "; " + broadcaster.stats();
@@ -106,6 +105,83 @@ class AudioLossRecoveryIT {
             }
         }
         NettyLeaks.assertNoLeaks();
+    }
+
+    /**
+     * Audio and video over a lossy downlink (5 % each way, 100 ms round trip) to a viewer with
+     * the default adaptive playout delay: audio's own buffer plays at a delay no longer than the
+     * video's timeline (both have one round trip of repair headroom; audio's repairs must not
+     * make audio wait longer than the video it plays beside).
+     */
+    @Test
+    @Timeout(60)
+    void audioAndVideo_adaptiveDelay_audioRepairsAddNoDelayBeyondVideos() throws Exception {
+        try (RelayNode relay = RelayNode.builder().build().start();
+                NetworkEmulator downlink = NetworkEmulator.builder().target(relay.localAddress())
+                        .toTarget(lossyLink(15)).fromTarget(lossyLink(16)).build().start()) {
+            AudioFrames received = new AudioFrames();
+            try (Viewer viewer = Viewer.builder().node(downlink.localAddress()).streamId("it-audio")
+                    .listener(received).failover(StallTolerantFailover.POLICY).build().start()) {
+                FrameCollector.await(received.connected, 10, "viewer connected through the emulator");
+                try (Broadcaster broadcaster = connectedAudioBroadcaster(relay.localAddress())) {
+                    // 10 ms video frames, audio every second one: 6 s, 300 audio frames.
+                    BroadcastThroughRelayIT.sendFrames(broadcaster, 2 * (JOIN_FRAMES + FRAMES + TAIL_FRAMES), i -> {
+                        if (i % 2 == 0) {
+                            byte[] audio = SyntheticFrames.frame(SEED, i / 2, FRAME_BYTES);
+                            if (!broadcaster.sendAudio(audio, 0, audio.length, System.nanoTime())) {
+                                throw new AssertionError("audio frame " + i / 2 + " refused");
+                            }
+                        }
+                    });
+                    FrameCollector.await(received.pastMeasured, 20, "an audio frame after the measured ones",
+                            () -> received.indices() + "; " + viewer.stats() + "; " + relay.stats());
+                    ViewerEngine engine = viewer.engineForStats();
+                    long videoDelayNs = engine.timeline().playoutDelayNs();
+                    long audioDelayNs = -1;
+                    for (ReceiveTrack t : engine.tracks()) {
+                        if (t.track().kind() == MediaKind.AUDIO) {
+                            JitterBufferStats s = new JitterBufferStats();
+                            t.buffer().readStats(s);
+                            audioDelayNs = s.playoutDelayNs();
+                        }
+                    }
+                    List<Integer> missing = received.missingMeasured();
+                    String detail = "audio playout delay " + audioDelayNs / 1_000_000 + " ms, video "
+                            + videoDelayNs / 1_000_000 + " ms; audio lost " + missing.size() + " of " + FRAMES + " "
+                            + missing + "; " + viewer.stats() + "; " + downlink.stats() + "; " + relay.stats();
+                    System.out.println("AudioLossRecoveryIT adaptive: " + detail);
+                    received.assertInOrderIntact(detail);
+                    assertTrue(audioDelayNs > 0 && videoDelayNs > 0, detail);
+                    assertTrue(audioDelayNs <= videoDelayNs + DELAY_SLACK_NS, detail);
+                }
+            }
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    /**
+     * A broadcaster with audio (and its always-announced video track), connected to {@code node};
+     * bitrate limits and no send-delay limit as {@link BroadcastThroughRelayIT#connectedBroadcaster}.
+     */
+    private static Broadcaster connectedAudioBroadcaster(InetSocketAddress node) throws InterruptedException {
+        CountDownLatch connected = new CountDownLatch(1);
+        Broadcaster broadcaster = Broadcaster.builder().node(node).streamId("it-audio").audio(true)
+                .bitrateLimits(4_000_000, 5_000_000, 8_000_000).maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
+                .listener(new BroadcasterListener() {
+                    @Override
+                    public void onStateChanged(ConnectionState state, String reason) {
+                        if (state == ConnectionState.CONNECTED) {
+                            connected.countDown();
+                        }
+                    }
+                }).failover(StallTolerantFailover.POLICY).build().start();
+        try {
+            FrameCollector.await(connected, 10, "broadcaster connected");
+        } catch (AssertionError | InterruptedException e) {
+            broadcaster.close();
+            throw e;
+        }
+        return broadcaster;
     }
 
     /** Sends {@code frames} audio frames, one every 20 ms, from a scheduler thread; returns when all went. */
