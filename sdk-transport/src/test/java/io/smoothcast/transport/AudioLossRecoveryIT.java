@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.jitter.JitterBufferStats;
-import io.smoothcast.netsim.LinkModel;
 import io.smoothcast.transport.internal.client.ReceiveTrack;
 import io.smoothcast.transport.internal.client.ViewerEngine;
 import java.net.InetSocketAddress;
@@ -46,7 +45,6 @@ class AudioLossRecoveryIT {
     /** An Opus frame at 64 kbps is 160 bytes; each synthetic frame is one packet. */
     private static final int FRAME_BYTES = 200;
     private static final int VIDEO_FRAME_BYTES = 2000;
-    private static final long ONE_WAY_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(50);
     /** As {@link LossRecoveryIT}'s: room for four repair rounds on a loaded machine. */
     private static final int PLAYOUT_DELAY_MS = 800;
 
@@ -61,22 +59,14 @@ class AudioLossRecoveryIT {
         NettyLeaks.install();
     }
 
-    private static LinkModel.Builder lossyLink(long seed) {
-        return LinkModel.builder()
-                .constantCapacityBps(50_000_000L)
-                .propagationDelayNs(ONE_WAY_DELAY_NS)
-                .randomLoss(0.05)
-                .seed(seed);
-    }
-
     @Test
     @Timeout(60)
     void audioOnly_fivePercentLossOnBothLegs_repairedByBroadcasterAndRelay() throws Exception {
         try (RelayNode relay = RelayNode.builder().build().start();
                 NetworkEmulator uplink = NetworkEmulator.builder().target(relay.localAddress())
-                        .toTarget(lossyLink(11)).fromTarget(lossyLink(12)).build().start();
+                        .toTarget(LossRecoveryIT.lossyLink(11)).fromTarget(LossRecoveryIT.lossyLink(12)).build().start();
                 NetworkEmulator downlink = NetworkEmulator.builder().target(relay.localAddress())
-                        .toTarget(lossyLink(13)).fromTarget(lossyLink(14)).build().start()) {
+                        .toTarget(LossRecoveryIT.lossyLink(13)).fromTarget(LossRecoveryIT.lossyLink(14)).build().start()) {
             AudioFrames received = new AudioFrames();
             try (Viewer viewer = Viewer.builder().node(downlink.localAddress()).streamId("it-audio")
                     .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(received)
@@ -120,7 +110,7 @@ class AudioLossRecoveryIT {
     void audioAndVideo_adaptiveDelay_audioRepairsAddNoDelayBeyondVideos() throws Exception {
         try (RelayNode relay = RelayNode.builder().build().start();
                 NetworkEmulator downlink = NetworkEmulator.builder().target(relay.localAddress())
-                        .toTarget(lossyLink(15)).fromTarget(lossyLink(16)).build().start()) {
+                        .toTarget(LossRecoveryIT.lossyLink(15)).fromTarget(LossRecoveryIT.lossyLink(16)).build().start()) {
             AudioFrames received = new AudioFrames();
             try (Viewer viewer = Viewer.builder().node(downlink.localAddress()).streamId("it-audio")
                     .listener(received).failover(StallTolerantFailover.POLICY).build().start()) {
