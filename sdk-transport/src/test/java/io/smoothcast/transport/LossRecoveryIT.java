@@ -46,7 +46,8 @@ class LossRecoveryIT {
         NettyLeaks.install();
     }
 
-    private static LinkModel.Builder lossyLink(long seed) {
+    /** 50 Mbit/s, 50 ms one way, 5 % random loss, seeded (also {@link AudioLossRecoveryIT}'s). */
+    static LinkModel.Builder lossyLink(long seed) {
         return LinkModel.builder()
                 .constantCapacityBps(50_000_000L)
                 .propagationDelayNs(ONE_WAY_DELAY_NS)

@@ -732,7 +732,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             return false;
         }
         nextRtxSequence[trackIndex] = (nextRtxSequence[trackIndex] + 1) & 0xFFFF;
-        if (!enqueuePacket(rtx, PacketPriority.RETRANSMISSION, pacedAs, transportOffsets[trackIndex])) {
+        // An audio repair rides in the audio class, ahead of video: it is about 100 bytes, comes
+        // at most at the audio's own packet rate, and is due within the round trip the viewer's
+        // audio buffer waits; behind a keyframe's queue in the retransmission class it would come
+        // after its playout time. Other repairs stay below video.
+        PacketPriority priority = track.kind() == MediaKind.AUDIO ? PacketPriority.AUDIO
+                : PacketPriority.RETRANSMISSION;
+        if (!enqueuePacket(rtx, priority, pacedAs, transportOffsets[trackIndex])) {
             return false;
         }
         retransmissionBudget.record(rtxBytes, currentNs);
