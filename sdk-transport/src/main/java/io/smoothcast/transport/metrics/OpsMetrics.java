@@ -40,6 +40,9 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_stream_quality_level{direction}</td><td>gauge</td><td>worst level, 0-6</td></tr>
  *   <tr><td>smoothcast_stream_failovers_total{direction}</td><td>counter</td><td>resumes on another node
  *       after losing the node</td></tr>
+ *   <tr><td>smoothcast_stream_token_refusals_total{direction}</td><td>counter</td><td>refusals of the
+ *       endpoints' current token by a node (unauthorized, expired, forbidden): a rise over many
+ *       endpoints is mass token expiry or a key mix-up</td></tr>
  *   <tr><td>smoothcast_stream_node_switches_total{direction, reason}</td><td>counter</td><td>moves to another node
  *       while the node still answered; reason degraded_path, no_publisher or media_silence for
  *       direction receive, degraded_path only for send (labels stream, node, region as watched:
@@ -55,6 +58,14 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_node_viewers (node, region, stream)</td><td>gauge</td><td>concurrent viewers</td></tr>
  *   <tr><td>smoothcast_node_received_packets_total, _sent_packets_total, _dropped_packets_total (node, region)</td>
  *       <td>counter</td><td>relay traffic</td></tr>
+ *   <tr><td>smoothcast_node_tokens_accepted_total, _tokens_rejected_total (node, region)</td>
+ *       <td>counter</td><td>PUBLISH and SUBSCRIBE requests whose token the node accepted / refused</td></tr>
+ *   <tr><td>smoothcast_node_tokens_expired_role_kept_total (node, region)</td><td>counter</td><td>repeats
+ *       of a role a session already held, accepted with an expired token (also in _tokens_accepted_total)</td></tr>
+ *   <tr><td>smoothcast_node_source_retransmissions_already_held_total,
+ *       _source_probes_already_held_total (node, region)</td><td>counter</td><td>retransmissions from
+ *       the source of packets the node already held, dropped: repairs it had asked for and got twice /
+ *       the source's tail loss probes it never asked for</td></tr>
  *   <tr><td>smoothcast_node_receive_bytes_per_second, _send_bytes_per_second (node, region)</td><td>gauge</td><td>relay rates</td></tr>
  *   <tr><td>smoothcast_alerts_active (severity)</td><td>gauge</td><td>alerts raised and not cleared</td></tr>
  * </table>
@@ -122,6 +133,9 @@ public final class OpsMetrics {
         out.add(byDirection("smoothcast_stream_failovers_total", MetricFamily.Type.COUNTER,
                 "Resumes of the stream's endpoints on a node after losing their node.", rx, tx,
                 sum(ReceiveStreamStats::failoverCount), sum(SendStreamStats::failoverCount)));
+        out.add(byDirection("smoothcast_stream_token_refusals_total", MetricFamily.Type.COUNTER,
+                "Refusals of the current token of the stream's endpoints by a node (unauthorized, expired, forbidden).",
+                rx, tx, sum(ReceiveStreamStats::tokenRefusals), sum(SendStreamStats::tokenRefusals)));
         out.add(nodeSwitches(rx, tx));
         out.add(qualityLevels(snapshot, rx, tx));
         out.add(counter("smoothcast_stream_sent_bytes_total", "Bytes sent by the broadcaster.",
@@ -161,6 +175,20 @@ public final class OpsMetrics {
                 "Packets sent to viewers and peer nodes.", nodes, n -> n.packetsSent()));
         out.add(nodeFamily("smoothcast_node_dropped_packets_total", MetricFamily.Type.COUNTER,
                 "Malformed or unsolicited datagrams dropped.", nodes, n -> n.packetsDropped()));
+        out.add(nodeFamily("smoothcast_node_tokens_accepted_total", MetricFamily.Type.COUNTER,
+                "PUBLISH and SUBSCRIBE requests whose token the node accepted.", nodes, n -> n.tokensAccepted()));
+        out.add(nodeFamily("smoothcast_node_tokens_rejected_total", MetricFamily.Type.COUNTER,
+                "PUBLISH and SUBSCRIBE requests refused for a missing, forged, expired or unfitting token.",
+                nodes, n -> n.tokensRejected()));
+        out.add(nodeFamily("smoothcast_node_tokens_expired_role_kept_total", MetricFamily.Type.COUNTER,
+                "Repeats of a role a session already held, accepted with an expired token (also counted as accepted).",
+                nodes, n -> n.tokensExpiredRoleKept()));
+        out.add(nodeFamily("smoothcast_node_source_retransmissions_already_held_total", MetricFamily.Type.COUNTER,
+                "Retransmissions from the source of packets the node already held and had asked for, dropped.",
+                nodes, n -> n.sourceRetransmissionsAlreadyHeld()));
+        out.add(nodeFamily("smoothcast_node_source_probes_already_held_total", MetricFamily.Type.COUNTER,
+                "Tail loss probes from the source of packets the node already held, dropped.",
+                nodes, n -> n.sourceProbesAlreadyHeld()));
         out.add(nodeFamily("smoothcast_node_receive_bytes_per_second", MetricFamily.Type.GAUGE,
                 "Ingress rate over the last interval.", nodes, n -> n.bitrateInBps() / 8));
         out.add(nodeFamily("smoothcast_node_send_bytes_per_second", MetricFamily.Type.GAUGE,
