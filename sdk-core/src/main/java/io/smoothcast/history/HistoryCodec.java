@@ -95,7 +95,9 @@ final class HistoryCodec {
                 .field("tokensAccepted", n.tokensAccepted()).field("tokensRejected", n.tokensRejected())
                 .field("tokensExpiredRoleKept", n.tokensExpiredRoleKept())
                 .field("sourceRetransmissionsAlreadyHeld", n.sourceRetransmissionsAlreadyHeld())
-                .field("sourceProbesAlreadyHeld", n.sourceProbesAlreadyHeld());
+                .field("sourceProbesAlreadyHeld", n.sourceProbesAlreadyHeld())
+                .field("rateLimitedDropped", n.rateLimitedDropped()).field("publisherRateLimited", n.publisherRateLimited())
+                .field("handlerFailures", n.handlerFailures());
     }
 
     private static void writeAlert(JsonObjectWriter w, AlertEvent e) {
@@ -189,7 +191,10 @@ final class HistoryCodec {
                 .tokensAccepted(f.longOr("tokensAccepted", 0)).tokensRejected(f.longOr("tokensRejected", 0))
                 .tokensExpiredRoleKept(f.longOr("tokensExpiredRoleKept", 0))
                 .sourceRetransmissionsAlreadyHeld(f.longOr("sourceRetransmissionsAlreadyHeld", 0))
-                .sourceProbesAlreadyHeld(f.longOr("sourceProbesAlreadyHeld", 0));
+                .sourceProbesAlreadyHeld(f.longOr("sourceProbesAlreadyHeld", 0))
+                .rateLimitedDropped(f.longOr("rateLimitedDropped", 0))
+                .publisherRateLimited(f.longOr("publisherRateLimited", 0))
+                .handlerFailures(f.longOr("handlerFailures", 0));
         for (Map.Entry<String, Object> e : f.object("viewersByStream").entrySet()) {
             if (!(e.getValue() instanceof Long count) || count < 0 || count > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("viewersByStream[" + e.getKey() + "] must be a count: "

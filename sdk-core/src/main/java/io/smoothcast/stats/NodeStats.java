@@ -30,6 +30,9 @@ import java.util.TreeMap;
  * @param tokensExpiredRoleKept repeats of a role the session already held, accepted with an expired token (also in tokensAccepted), cumulative
  * @param sourceRetransmissionsAlreadyHeld retransmissions from the source of packets the node already held and had asked for (a repair that came twice, or after the packet itself), dropped, cumulative
  * @param sourceProbesAlreadyHeld retransmissions from the source of packets the node already held and never asked for (the source's tail loss probes), dropped, cumulative
+ * @param rateLimitedDropped datagrams from sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit, cumulative
+ * @param publisherRateLimited RTP packets dropped because their publisher exceeded its packet or bit rate cap, cumulative
+ * @param handlerFailures failures of the node's own handling code (anything but 0 is a defect), cumulative
  */
 public record NodeStats(
         long timestampNs,
@@ -45,7 +48,10 @@ public record NodeStats(
         long tokensRejected,
         long tokensExpiredRoleKept,
         long sourceRetransmissionsAlreadyHeld,
-        long sourceProbesAlreadyHeld) {
+        long sourceProbesAlreadyHeld,
+        long rateLimitedDropped,
+        long publisherRateLimited,
+        long handlerFailures) {
 
     /**
      * Validates and copies; see the class description for the ranges.
@@ -64,6 +70,9 @@ public record NodeStats(
      * @param tokensExpiredRoleKept repeats of a role the session already held, accepted with an expired token (also in tokensAccepted), cumulative
      * @param sourceRetransmissionsAlreadyHeld retransmissions from the source of packets the node already held and had asked for (a repair that came twice, or after the packet itself), dropped, cumulative
      * @param sourceProbesAlreadyHeld retransmissions from the source of packets the node already held and never asked for (the source's tail loss probes), dropped, cumulative
+     * @param rateLimitedDropped datagrams from sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit, cumulative
+     * @param publisherRateLimited RTP packets dropped because their publisher exceeded its packet or bit rate cap, cumulative
+     * @param handlerFailures failures of the node's own handling code (anything but 0 is a defect), cumulative
      */
     public NodeStats {
         requireId(nodeId, "nodeId");
@@ -91,6 +100,9 @@ public record NodeStats(
         requireCount(tokensExpiredRoleKept, "tokensExpiredRoleKept");
         requireCount(sourceRetransmissionsAlreadyHeld, "sourceRetransmissionsAlreadyHeld");
         requireCount(sourceProbesAlreadyHeld, "sourceProbesAlreadyHeld");
+        requireCount(rateLimitedDropped, "rateLimitedDropped");
+        requireCount(publisherRateLimited, "publisherRateLimited");
+        requireCount(handlerFailures, "handlerFailures");
     }
 
     /** @return concurrent viewers over all streams of this node */
@@ -160,6 +172,9 @@ public record NodeStats(
         private long tokensExpiredRoleKept;
         private long sourceRetransmissionsAlreadyHeld;
         private long sourceProbesAlreadyHeld;
+        private long rateLimitedDropped;
+        private long publisherRateLimited;
+        private long handlerFailures;
 
         private Builder(String nodeId) {
             this.nodeId = nodeId;
@@ -236,6 +251,21 @@ public record NodeStats(
          * @return this builder
          */
         public Builder sourceProbesAlreadyHeld(long v) { sourceProbesAlreadyHeld = v; return this; }
+        /**
+         * @param v datagrams from sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit, cumulative
+         * @return this builder
+         */
+        public Builder rateLimitedDropped(long v) { rateLimitedDropped = v; return this; }
+        /**
+         * @param v RTP packets dropped because their publisher exceeded its packet or bit rate cap, cumulative
+         * @return this builder
+         */
+        public Builder publisherRateLimited(long v) { publisherRateLimited = v; return this; }
+        /**
+         * @param v failures of the node's own handling code (anything but 0 is a defect), cumulative
+         * @return this builder
+         */
+        public Builder handlerFailures(long v) { handlerFailures = v; return this; }
 
         /**
          * @return the snapshot
@@ -244,7 +274,8 @@ public record NodeStats(
         public NodeStats build() {
             return new NodeStats(timestampNs, nodeId, region, viewersByStream, packetsReceived,
                     packetsSent, packetsDropped, bitrateInBps, bitrateOutBps, tokensAccepted, tokensRejected,
-                    tokensExpiredRoleKept, sourceRetransmissionsAlreadyHeld, sourceProbesAlreadyHeld);
+                    tokensExpiredRoleKept, sourceRetransmissionsAlreadyHeld, sourceProbesAlreadyHeld,
+                    rateLimitedDropped, publisherRateLimited, handlerFailures);
         }
     }
 }

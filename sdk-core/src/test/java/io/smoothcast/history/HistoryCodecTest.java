@@ -39,7 +39,7 @@ class HistoryCodecTest {
         return NodeStats.builder("relay-1").timestampNs(11).region("eu").viewers("live", 120).viewers("b", 0)
                 .packetsReceived(5).packetsSent(500).packetsDropped(2).bitrateInBps(3e6).tokensAccepted(130)
                 .tokensRejected(7).tokensExpiredRoleKept(3).sourceRetransmissionsAlreadyHeld(8).sourceProbesAlreadyHeld(12)
-                .build();
+                .rateLimitedDropped(13).publisherRateLimited(14).handlerFailures(1).build();
     }
 
     static AlertEvent alert() {
@@ -58,8 +58,8 @@ class HistoryCodecTest {
     }
 
     /**
-     * Lines as the writer of session 13 (before the per-reason node switches, and before the token
-     * and held-retransmission counts of session 16) wrote them.
+     * Lines as the writer of session 13 (before the per-reason node switches, and before the token,
+     * held-retransmission, rate-limit and handler-failure counts of session 16) wrote them.
      */
     private static final String OLD_RECEIVE_LINE = "{\"type\":\"receive\",\"wallTimeMs\":1795000000123,\"timestampNs\":-5,"
             + "\"streamId\":\"live \\\"main\\\"\",\"endpointId\":\"viewer\\n1\",\"nodeId\":\"n\","
@@ -93,20 +93,22 @@ class HistoryCodecTest {
     }
 
     @Test
-    void nodeLinesWrittenBeforeTheTokenAndHeldRetransmissionCounts_readWithNone() {
+    void nodeLinesWrittenBeforeTheTokenHeldRetransmissionAndAbuseCounts_readWithNone() {
         NodeStats n = HistoryCodec.decode(OLD_NODE_LINE).as(NodeStats.class);
         assertEquals(120, n.concurrentViewers());
-        assertEquals(List.of(0L, 0L, 0L, 0L, 0L), List.of(n.tokensAccepted(), n.tokensRejected(),
-                n.tokensExpiredRoleKept(), n.sourceRetransmissionsAlreadyHeld(), n.sourceProbesAlreadyHeld()));
+        assertEquals(List.of(0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L), List.of(n.tokensAccepted(), n.tokensRejected(),
+                n.tokensExpiredRoleKept(), n.sourceRetransmissionsAlreadyHeld(), n.sourceProbesAlreadyHeld(),
+                n.rateLimitedDropped(), n.publisherRateLimited(), n.handlerFailures()));
     }
 
     @Test
-    void tokenAndHeldRetransmissionCountsAreWritten() {
+    void tokenHeldRetransmissionAndAbuseCountsAreWritten() {
         assertTrue(HistoryCodec.encode(new HistoryRecord(1, receive())).contains("\"tokenRefusals\":4"));
         assertTrue(HistoryCodec.encode(new HistoryRecord(1, send())).contains("\"tokenRefusals\":6"));
         String node = HistoryCodec.encode(new HistoryRecord(1, node()));
         assertTrue(node.contains("\"tokensAccepted\":130,\"tokensRejected\":7,\"tokensExpiredRoleKept\":3,"
-                + "\"sourceRetransmissionsAlreadyHeld\":8,\"sourceProbesAlreadyHeld\":12"), node);
+                + "\"sourceRetransmissionsAlreadyHeld\":8,\"sourceProbesAlreadyHeld\":12,\"rateLimitedDropped\":13,"
+                + "\"publisherRateLimited\":14,\"handlerFailures\":1"), node);
     }
 
     @Test

@@ -55,7 +55,10 @@ final class RelayStatsSource {
                 .tokensRejected(totals.tokensRejected())
                 .tokensExpiredRoleKept(totals.tokensExpiredRoleKept())
                 .sourceRetransmissionsAlreadyHeld(totals.sourceRetransmissionsAlreadyHeld())
-                .sourceProbesAlreadyHeld(totals.sourceProbesAlreadyHeld());
+                .sourceProbesAlreadyHeld(totals.sourceProbesAlreadyHeld())
+                .rateLimitedDropped(totals.rateLimitedDropped())
+                .publisherRateLimited(totals.publisherRateLimited())
+                .handlerFailures(totals.handlerFailures());
         for (Map.Entry<String, Integer> e : viewers.entrySet()) {
             if (!e.getKey().isEmpty()) {
                 b.viewers(e.getKey(), e.getValue());

@@ -66,6 +66,12 @@ import java.util.function.ToDoubleFunction;
  *       _source_probes_already_held_total (node, region)</td><td>counter</td><td>retransmissions from
  *       the source of packets the node already held, dropped: repairs it had asked for and got twice /
  *       the source's tail loss probes it never asked for</td></tr>
+ *   <tr><td>smoothcast_node_rate_limited_dropped_packets_total (node, region)</td><td>counter</td><td>datagrams
+ *       of sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit (a flood)</td></tr>
+ *   <tr><td>smoothcast_node_publisher_rate_limited_packets_total (node, region)</td><td>counter</td><td>RTP
+ *       packets dropped over their publisher's packet or bit rate cap (its viewers lose them)</td></tr>
+ *   <tr><td>smoothcast_node_handler_failures_total (node, region)</td><td>counter</td><td>failures of the
+ *       node's own handling code: anything but 0 is a defect</td></tr>
  *   <tr><td>smoothcast_node_receive_bytes_per_second, _send_bytes_per_second (node, region)</td><td>gauge</td><td>relay rates</td></tr>
  *   <tr><td>smoothcast_alerts_active (severity)</td><td>gauge</td><td>alerts raised and not cleared</td></tr>
  * </table>
@@ -189,6 +195,14 @@ public final class OpsMetrics {
         out.add(nodeFamily("smoothcast_node_source_probes_already_held_total", MetricFamily.Type.COUNTER,
                 "Tail loss probes from the source of packets the node already held, dropped.",
                 nodes, n -> n.sourceProbesAlreadyHeld()));
+        out.add(nodeFamily("smoothcast_node_rate_limited_dropped_packets_total", MetricFamily.Type.COUNTER,
+                "Datagrams of sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit.",
+                nodes, n -> n.rateLimitedDropped()));
+        out.add(nodeFamily("smoothcast_node_publisher_rate_limited_packets_total", MetricFamily.Type.COUNTER,
+                "RTP packets dropped because their publisher exceeded its packet or bit rate cap.",
+                nodes, n -> n.publisherRateLimited()));
+        out.add(nodeFamily("smoothcast_node_handler_failures_total", MetricFamily.Type.COUNTER,
+                "Failures of the node's own handling code; anything but 0 is a defect.", nodes, n -> n.handlerFailures()));
         out.add(nodeFamily("smoothcast_node_receive_bytes_per_second", MetricFamily.Type.GAUGE,
                 "Ingress rate over the last interval.", nodes, n -> n.bitrateInBps() / 8));
         out.add(nodeFamily("smoothcast_node_send_bytes_per_second", MetricFamily.Type.GAUGE,

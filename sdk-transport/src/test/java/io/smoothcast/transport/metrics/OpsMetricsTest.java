@@ -46,7 +46,8 @@ class OpsMetricsTest {
         NodeStats node = NodeStats.builder("fra").region("eu").viewers("match", 2).viewers("quiz \"2\"", 0)
                 .packetsReceived(2100).packetsSent(4000).packetsDropped(3).bitrateInBps(2_400_000)
                 .bitrateOutBps(4_800_000).tokensAccepted(40).tokensRejected(7).tokensExpiredRoleKept(5)
-                .sourceRetransmissionsAlreadyHeld(9).sourceProbesAlreadyHeld(11).build();
+                .sourceRetransmissionsAlreadyHeld(9).sourceProbesAlreadyHeld(11).rateLimitedDropped(13)
+                .publisherRateLimited(17).handlerFailures(1).build();
         AlertEvent p3 = new AlertEvent(AlertEvent.Type.RAISED, 1, "jitter-elevated", Severity.P3, "jitter_ms", 30,
                 30, "", "", "", "eu", 5, 5, 1, 2, "jitter high");
         return new OpsSnapshot(5, 1_700_000_000_000L, List.of(a, b), List.of(tx), List.of(node),
@@ -133,6 +134,9 @@ class OpsMetricsTest {
         assertEquals(5.0, m.get("smoothcast_node_tokens_expired_role_kept_total" + node));
         assertEquals(9.0, m.get("smoothcast_node_source_retransmissions_already_held_total" + node));
         assertEquals(11.0, m.get("smoothcast_node_source_probes_already_held_total" + node));
+        assertEquals(13.0, m.get("smoothcast_node_rate_limited_dropped_packets_total" + node));
+        assertEquals(17.0, m.get("smoothcast_node_publisher_rate_limited_packets_total" + node));
+        assertEquals(1.0, m.get("smoothcast_node_handler_failures_total" + node));
         // no label carries an endpoint (user) id
         assertTrue(m.keySet().stream().noneMatch(k -> k.contains("v1") || k.contains("cam")), m.keySet().toString());
     }

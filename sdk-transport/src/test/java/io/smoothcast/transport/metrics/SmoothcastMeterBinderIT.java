@@ -29,7 +29,8 @@ class SmoothcastMeterBinderIT {
             assertEquals(0.0, received.count());
             for (String name : new String[] {"smoothcast.node.tokens.accepted", "smoothcast.node.tokens.rejected",
                     "smoothcast.node.tokens.expired.role.kept", "smoothcast.node.source.retransmissions.already.held",
-                    "smoothcast.node.source.probes.already.held"}) {
+                    "smoothcast.node.source.probes.already.held", "smoothcast.node.rate.limited.dropped.packets",
+                    "smoothcast.node.publisher.rate.limited.packets", "smoothcast.node.handler.failures"}) {
                 FunctionCounter c = registry.find(name).tag("node", "fra-1").tag("region", "eu-central").functionCounter();
                 assertNotNull(c, name + ": " + registry.getMetersAsString());
                 assertEquals(0.0, c.count(), name);
