@@ -82,6 +82,40 @@ public final class OpsMetrics {
 
     private static final List<String> STREAM_LABELS = List.of("stream", "node", "region");
 
+    /** A relay node's own cumulative count, exported as one counter family labelled node and region. */
+    private record NodeCounter(String name, String help, ToDoubleFunction<NodeStats> value) {
+    }
+
+    private static final List<NodeCounter> NODE_COUNTERS = List.of(
+            new NodeCounter("smoothcast_node_received_packets_total", "Datagrams received by the node.",
+                    NodeStats::packetsReceived),
+            new NodeCounter("smoothcast_node_sent_packets_total", "Packets sent to viewers and peer nodes.",
+                    NodeStats::packetsSent),
+            new NodeCounter("smoothcast_node_dropped_packets_total", "Malformed or unsolicited datagrams dropped.",
+                    NodeStats::packetsDropped),
+            new NodeCounter("smoothcast_node_tokens_accepted_total",
+                    "PUBLISH and SUBSCRIBE requests whose token the node accepted.", NodeStats::tokensAccepted),
+            new NodeCounter("smoothcast_node_tokens_rejected_total",
+                    "PUBLISH and SUBSCRIBE requests refused for a missing, forged, expired or unfitting token.",
+                    NodeStats::tokensRejected),
+            new NodeCounter("smoothcast_node_tokens_expired_role_kept_total",
+                    "Repeats of a role a session already held, accepted with an expired token (also counted as accepted).",
+                    NodeStats::tokensExpiredRoleKept),
+            new NodeCounter("smoothcast_node_source_retransmissions_already_held_total",
+                    "Retransmissions from the source of packets the node already held and had asked for, dropped.",
+                    NodeStats::sourceRetransmissionsAlreadyHeld),
+            new NodeCounter("smoothcast_node_source_probes_already_held_total",
+                    "Tail loss probes from the source of packets the node already held, dropped.",
+                    NodeStats::sourceProbesAlreadyHeld),
+            new NodeCounter("smoothcast_node_rate_limited_dropped_packets_total",
+                    "Datagrams of sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit.",
+                    NodeStats::rateLimitedDropped),
+            new NodeCounter("smoothcast_node_publisher_rate_limited_packets_total",
+                    "RTP packets dropped because their publisher exceeded its packet or bit rate cap.",
+                    NodeStats::publisherRateLimited),
+            new NodeCounter("smoothcast_node_handler_failures_total",
+                    "Failures of the node's own handling code; anything but 0 is a defect.", NodeStats::handlerFailures));
+
     private OpsMetrics() {
     }
 
@@ -175,34 +209,9 @@ public final class OpsMetrics {
         }
         out.add(new MetricFamily("smoothcast_node_viewers", MetricFamily.Type.GAUGE,
                 "Concurrent viewers of a stream on a node.", viewers));
-        out.add(nodeFamily("smoothcast_node_received_packets_total", MetricFamily.Type.COUNTER,
-                "Datagrams received by the node.", nodes, n -> n.packetsReceived()));
-        out.add(nodeFamily("smoothcast_node_sent_packets_total", MetricFamily.Type.COUNTER,
-                "Packets sent to viewers and peer nodes.", nodes, n -> n.packetsSent()));
-        out.add(nodeFamily("smoothcast_node_dropped_packets_total", MetricFamily.Type.COUNTER,
-                "Malformed or unsolicited datagrams dropped.", nodes, n -> n.packetsDropped()));
-        out.add(nodeFamily("smoothcast_node_tokens_accepted_total", MetricFamily.Type.COUNTER,
-                "PUBLISH and SUBSCRIBE requests whose token the node accepted.", nodes, n -> n.tokensAccepted()));
-        out.add(nodeFamily("smoothcast_node_tokens_rejected_total", MetricFamily.Type.COUNTER,
-                "PUBLISH and SUBSCRIBE requests refused for a missing, forged, expired or unfitting token.",
-                nodes, n -> n.tokensRejected()));
-        out.add(nodeFamily("smoothcast_node_tokens_expired_role_kept_total", MetricFamily.Type.COUNTER,
-                "Repeats of a role a session already held, accepted with an expired token (also counted as accepted).",
-                nodes, n -> n.tokensExpiredRoleKept()));
-        out.add(nodeFamily("smoothcast_node_source_retransmissions_already_held_total", MetricFamily.Type.COUNTER,
-                "Retransmissions from the source of packets the node already held and had asked for, dropped.",
-                nodes, n -> n.sourceRetransmissionsAlreadyHeld()));
-        out.add(nodeFamily("smoothcast_node_source_probes_already_held_total", MetricFamily.Type.COUNTER,
-                "Tail loss probes from the source of packets the node already held, dropped.",
-                nodes, n -> n.sourceProbesAlreadyHeld()));
-        out.add(nodeFamily("smoothcast_node_rate_limited_dropped_packets_total", MetricFamily.Type.COUNTER,
-                "Datagrams of sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit.",
-                nodes, n -> n.rateLimitedDropped()));
-        out.add(nodeFamily("smoothcast_node_publisher_rate_limited_packets_total", MetricFamily.Type.COUNTER,
-                "RTP packets dropped because their publisher exceeded its packet or bit rate cap.",
-                nodes, n -> n.publisherRateLimited()));
-        out.add(nodeFamily("smoothcast_node_handler_failures_total", MetricFamily.Type.COUNTER,
-                "Failures of the node's own handling code; anything but 0 is a defect.", nodes, n -> n.handlerFailures()));
+        for (NodeCounter c : NODE_COUNTERS) {
+            out.add(nodeFamily(c.name(), MetricFamily.Type.COUNTER, c.help(), nodes, c.value()));
+        }
         out.add(nodeFamily("smoothcast_node_receive_bytes_per_second", MetricFamily.Type.GAUGE,
                 "Ingress rate over the last interval.", nodes, n -> n.bitrateInBps() / 8));
         out.add(nodeFamily("smoothcast_node_send_bytes_per_second", MetricFamily.Type.GAUGE,
