@@ -62,6 +62,7 @@ final class HistoryCodec {
         instant(w, "lastPacketReceivedNs", r.lastPacketReceivedNs());
         w.field("failoverCount", r.failoverCount()).field("audioOnly", r.audioOnly());
         writeSwitches(w, r.nodeSwitches());
+        w.field("tokenRefusals", r.tokenRefusals());
     }
 
     private static void writeSend(JsonObjectWriter w, SendStreamStats s) {
@@ -77,6 +78,7 @@ final class HistoryCodec {
         w.field("failoverCount", s.failoverCount()).field("audioOnly", s.audioOnly())
                 .field("sendDelayMaxMs", s.sendDelayMaxMs()).field("framesDroppedBacklog", s.framesDroppedBacklog());
         writeSwitches(w, s.nodeSwitches());
+        w.field("tokenRefusals", s.tokenRefusals());
     }
 
     private static void writeSwitches(JsonObjectWriter w, NodeSwitchCounts c) {
@@ -89,7 +91,13 @@ final class HistoryCodec {
                 .field("concurrentViewers", n.concurrentViewers()).field("viewersByStream", n.viewersByStream())
                 .field("packetsReceived", n.packetsReceived()).field("packetsSent", n.packetsSent())
                 .field("packetsDropped", n.packetsDropped()).field("bitrateInBps", n.bitrateInBps())
-                .field("bitrateOutBps", n.bitrateOutBps());
+                .field("bitrateOutBps", n.bitrateOutBps())
+                .field("tokensAccepted", n.tokensAccepted()).field("tokensRejected", n.tokensRejected())
+                .field("tokensExpiredRoleKept", n.tokensExpiredRoleKept())
+                .field("sourceRetransmissionsAlreadyHeld", n.sourceRetransmissionsAlreadyHeld())
+                .field("sourceProbesAlreadyHeld", n.sourceProbesAlreadyHeld())
+                .field("rateLimitedDropped", n.rateLimitedDropped()).field("publisherRateLimited", n.publisherRateLimited())
+                .field("handlerFailures", n.handlerFailures());
     }
 
     private static void writeAlert(JsonObjectWriter w, AlertEvent e) {
@@ -146,7 +154,7 @@ final class HistoryCodec {
                 .freezeCount(f.longOr("freezeCount", 0)).totalFreezesDurationMs(f.longOr("totalFreezesDurationMs", 0))
                 .stallRate(f.number("stallRate")).lastPacketReceivedNs(f.longOr("lastPacketReceivedNs", StatsTimes.NEVER))
                 .failoverCount(f.longOr("failoverCount", 0)).audioOnly(f.bool("audioOnly"))
-                .nodeSwitches(readSwitches(f))
+                .nodeSwitches(readSwitches(f)).tokenRefusals(f.longOr("tokenRefusals", 0))
                 .build();
     }
 
@@ -164,7 +172,7 @@ final class HistoryCodec {
                 .failoverCount(f.longOr("failoverCount", 0)).audioOnly(f.bool("audioOnly"))
                 .sendDelayMaxMs(f.number("sendDelayMaxMs"))
                 .framesDroppedBacklog(f.longOr("framesDroppedBacklog", f.longOr("framesDroppedStale", 0)))
-                .nodeSwitches(readSwitches(f))
+                .nodeSwitches(readSwitches(f)).tokenRefusals(f.longOr("tokenRefusals", 0))
                 .build();
     }
 
@@ -179,7 +187,14 @@ final class HistoryCodec {
                 .timestampNs(f.requiredLong("timestampNs")).region(f.string("region"))
                 .packetsReceived(f.longOr("packetsReceived", 0)).packetsSent(f.longOr("packetsSent", 0))
                 .packetsDropped(f.longOr("packetsDropped", 0)).bitrateInBps(f.number("bitrateInBps"))
-                .bitrateOutBps(f.number("bitrateOutBps"));
+                .bitrateOutBps(f.number("bitrateOutBps"))
+                .tokensAccepted(f.longOr("tokensAccepted", 0)).tokensRejected(f.longOr("tokensRejected", 0))
+                .tokensExpiredRoleKept(f.longOr("tokensExpiredRoleKept", 0))
+                .sourceRetransmissionsAlreadyHeld(f.longOr("sourceRetransmissionsAlreadyHeld", 0))
+                .sourceProbesAlreadyHeld(f.longOr("sourceProbesAlreadyHeld", 0))
+                .rateLimitedDropped(f.longOr("rateLimitedDropped", 0))
+                .publisherRateLimited(f.longOr("publisherRateLimited", 0))
+                .handlerFailures(f.longOr("handlerFailures", 0));
         for (Map.Entry<String, Object> e : f.object("viewersByStream").entrySet()) {
             if (!(e.getValue() instanceof Long count) || count < 0 || count > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("viewersByStream[" + e.getKey() + "] must be a count: "

@@ -25,6 +25,14 @@ import java.util.TreeMap;
  * @param packetsDropped malformed or unauthenticated packets dropped, cumulative
  * @param bitrateInBps ingress bitrate over the interval, bits per second
  * @param bitrateOutBps egress bitrate over the interval, bits per second
+ * @param tokensAccepted PUBLISH and SUBSCRIBE requests whose token the node accepted, cumulative
+ * @param tokensRejected PUBLISH and SUBSCRIBE requests the node refused for a missing, forged, expired or unfitting token, cumulative
+ * @param tokensExpiredRoleKept repeats of a role the session already held, accepted with an expired token (also in tokensAccepted), cumulative
+ * @param sourceRetransmissionsAlreadyHeld retransmissions from the source of packets the node already held and had asked for (a repair that came twice, or after the packet itself), dropped, cumulative
+ * @param sourceProbesAlreadyHeld retransmissions from the source of packets the node already held and never asked for (the source's tail loss probes), dropped, cumulative
+ * @param rateLimitedDropped datagrams from sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit, cumulative
+ * @param publisherRateLimited RTP packets dropped because their publisher exceeded its packet or bit rate cap, cumulative
+ * @param handlerFailures failures of the node's own handling code (anything but 0 is a defect), cumulative
  */
 public record NodeStats(
         long timestampNs,
@@ -35,7 +43,15 @@ public record NodeStats(
         long packetsSent,
         long packetsDropped,
         double bitrateInBps,
-        double bitrateOutBps) {
+        double bitrateOutBps,
+        long tokensAccepted,
+        long tokensRejected,
+        long tokensExpiredRoleKept,
+        long sourceRetransmissionsAlreadyHeld,
+        long sourceProbesAlreadyHeld,
+        long rateLimitedDropped,
+        long publisherRateLimited,
+        long handlerFailures) {
 
     /**
      * Validates and copies; see the class description for the ranges.
@@ -49,6 +65,14 @@ public record NodeStats(
      * @param packetsDropped malformed or unauthenticated packets dropped, cumulative
      * @param bitrateInBps ingress bitrate over the interval, bits per second
      * @param bitrateOutBps egress bitrate over the interval, bits per second
+     * @param tokensAccepted PUBLISH and SUBSCRIBE requests whose token the node accepted, cumulative
+     * @param tokensRejected PUBLISH and SUBSCRIBE requests the node refused for a missing, forged, expired or unfitting token, cumulative
+     * @param tokensExpiredRoleKept repeats of a role the session already held, accepted with an expired token (also in tokensAccepted), cumulative
+     * @param sourceRetransmissionsAlreadyHeld retransmissions from the source of packets the node already held and had asked for (a repair that came twice, or after the packet itself), dropped, cumulative
+     * @param sourceProbesAlreadyHeld retransmissions from the source of packets the node already held and never asked for (the source's tail loss probes), dropped, cumulative
+     * @param rateLimitedDropped datagrams from sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit, cumulative
+     * @param publisherRateLimited RTP packets dropped because their publisher exceeded its packet or bit rate cap, cumulative
+     * @param handlerFailures failures of the node's own handling code (anything but 0 is a defect), cumulative
      */
     public NodeStats {
         requireId(nodeId, "nodeId");
@@ -71,6 +95,14 @@ public record NodeStats(
         requireCount(packetsDropped, "packetsDropped");
         requireMeasure(bitrateInBps, "bitrateInBps");
         requireMeasure(bitrateOutBps, "bitrateOutBps");
+        requireCount(tokensAccepted, "tokensAccepted");
+        requireCount(tokensRejected, "tokensRejected");
+        requireCount(tokensExpiredRoleKept, "tokensExpiredRoleKept");
+        requireCount(sourceRetransmissionsAlreadyHeld, "sourceRetransmissionsAlreadyHeld");
+        requireCount(sourceProbesAlreadyHeld, "sourceProbesAlreadyHeld");
+        requireCount(rateLimitedDropped, "rateLimitedDropped");
+        requireCount(publisherRateLimited, "publisherRateLimited");
+        requireCount(handlerFailures, "handlerFailures");
     }
 
     /** @return concurrent viewers over all streams of this node */
@@ -135,6 +167,14 @@ public record NodeStats(
         private long packetsDropped;
         private double bitrateInBps = Double.NaN;
         private double bitrateOutBps = Double.NaN;
+        private long tokensAccepted;
+        private long tokensRejected;
+        private long tokensExpiredRoleKept;
+        private long sourceRetransmissionsAlreadyHeld;
+        private long sourceProbesAlreadyHeld;
+        private long rateLimitedDropped;
+        private long publisherRateLimited;
+        private long handlerFailures;
 
         private Builder(String nodeId) {
             this.nodeId = nodeId;
@@ -186,6 +226,46 @@ public record NodeStats(
          * @return this builder
          */
         public Builder bitrateOutBps(double v) { bitrateOutBps = v; return this; }
+        /**
+         * @param v PUBLISH and SUBSCRIBE requests whose token the node accepted, cumulative
+         * @return this builder
+         */
+        public Builder tokensAccepted(long v) { tokensAccepted = v; return this; }
+        /**
+         * @param v PUBLISH and SUBSCRIBE requests the node refused for a missing, forged, expired or unfitting token, cumulative
+         * @return this builder
+         */
+        public Builder tokensRejected(long v) { tokensRejected = v; return this; }
+        /**
+         * @param v repeats of a role the session already held, accepted with an expired token (also in tokensAccepted), cumulative
+         * @return this builder
+         */
+        public Builder tokensExpiredRoleKept(long v) { tokensExpiredRoleKept = v; return this; }
+        /**
+         * @param v retransmissions from the source of packets the node already held and had asked for (a repair that came twice, or after the packet itself), dropped, cumulative
+         * @return this builder
+         */
+        public Builder sourceRetransmissionsAlreadyHeld(long v) { sourceRetransmissionsAlreadyHeld = v; return this; }
+        /**
+         * @param v retransmissions from the source of packets the node already held and never asked for (the source's tail loss probes), dropped, cumulative
+         * @return this builder
+         */
+        public Builder sourceProbesAlreadyHeld(long v) { sourceProbesAlreadyHeld = v; return this; }
+        /**
+         * @param v datagrams from sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit, cumulative
+         * @return this builder
+         */
+        public Builder rateLimitedDropped(long v) { rateLimitedDropped = v; return this; }
+        /**
+         * @param v RTP packets dropped because their publisher exceeded its packet or bit rate cap, cumulative
+         * @return this builder
+         */
+        public Builder publisherRateLimited(long v) { publisherRateLimited = v; return this; }
+        /**
+         * @param v failures of the node's own handling code (anything but 0 is a defect), cumulative
+         * @return this builder
+         */
+        public Builder handlerFailures(long v) { handlerFailures = v; return this; }
 
         /**
          * @return the snapshot
@@ -193,7 +273,9 @@ public record NodeStats(
          */
         public NodeStats build() {
             return new NodeStats(timestampNs, nodeId, region, viewersByStream, packetsReceived,
-                    packetsSent, packetsDropped, bitrateInBps, bitrateOutBps);
+                    packetsSent, packetsDropped, bitrateInBps, bitrateOutBps, tokensAccepted, tokensRejected,
+                    tokensExpiredRoleKept, sourceRetransmissionsAlreadyHeld, sourceProbesAlreadyHeld,
+                    rateLimitedDropped, publisherRateLimited, handlerFailures);
         }
     }
 }

@@ -59,6 +59,9 @@ import static io.smoothcast.stats.StatsChecks.requireStreamIdentity;
  * @param audioOnly true while the endpoint receives audio only (video fallback)
  * @param nodeSwitches moves to another node while the node still answered, per reason,
  *     cumulative (not in {@code failoverCount})
+ * @param tokenRefusals refusals of the endpoint's current token by a node (UNAUTHORIZED,
+ *     TOKEN_EXPIRED, FORBIDDEN), cumulative; a rise across many endpoints is the sign of mass
+ *     token expiry or a key mix-up
  */
 public record ReceiveStreamStats(
         long timestampNs,
@@ -87,7 +90,8 @@ public record ReceiveStreamStats(
         long lastPacketReceivedNs,
         long failoverCount,
         boolean audioOnly,
-        NodeSwitchCounts nodeSwitches) implements StreamStats {
+        NodeSwitchCounts nodeSwitches,
+        long tokenRefusals) implements StreamStats {
 
     /**
      * Validates every component; see the class description for the ranges.
@@ -119,6 +123,7 @@ public record ReceiveStreamStats(
      * @param failoverCount resumes on a node after losing every node, since the stream started at this endpoint
      * @param audioOnly true while the endpoint receives audio only (video fallback)
      * @param nodeSwitches moves to another node while the node still answered, per reason, cumulative; not null
+     * @param tokenRefusals refusals of the endpoint's current token by a node, cumulative
      */
     public ReceiveStreamStats {
         requireStreamIdentity(streamId, endpointId, nodeId, region, ssrc);
@@ -145,6 +150,7 @@ public record ReceiveStreamStats(
         requireFraction(stallRate, "stallRate");
         requireCount(failoverCount, "failoverCount");
         StatsChecks.requireNonNull(nodeSwitches, "nodeSwitches");
+        requireCount(tokenRefusals, "tokenRefusals");
     }
 
     @Override
@@ -192,6 +198,7 @@ public record ReceiveStreamStats(
         b.failoverCount = failoverCount;
         b.audioOnly = audioOnly;
         b.nodeSwitches = nodeSwitches;
+        b.tokenRefusals = tokenRefusals;
         return b;
     }
 
@@ -229,6 +236,7 @@ public record ReceiveStreamStats(
         private long failoverCount;
         private boolean audioOnly;
         private NodeSwitchCounts nodeSwitches = NodeSwitchCounts.NONE;
+        private long tokenRefusals;
 
         private Builder(String streamId) {
             this.streamId = streamId;
@@ -365,6 +373,12 @@ public record ReceiveStreamStats(
          */
         public Builder nodeSwitches(NodeSwitchCounts v) { nodeSwitches = v; return this; }
 
+        /**
+         * @param v refusals of the endpoint's current token by a node, cumulative
+         * @return this builder
+         */
+        public Builder tokenRefusals(long v) { tokenRefusals = v; return this; }
+
         long bytesReceived() { return bytesReceived; }
         long packetsReceived() { return packetsReceived; }
         long packetsLost() { return packetsLost; }
@@ -382,7 +396,7 @@ public record ReceiveStreamStats(
                     lossFractionBeforeRecovery, lossFractionAfterRecovery, bitrateInBps, framesPerSecond,
                     jitterMs, roundTripTimeMs, endToEndLatencyMs, captureToReceiptLatencyMs, jitterBufferDelayMs, freezeCount,
                     totalFreezesDurationMs, stallRate, lastPacketReceivedNs, failoverCount, audioOnly,
-                    nodeSwitches);
+                    nodeSwitches, tokenRefusals);
         }
     }
 }

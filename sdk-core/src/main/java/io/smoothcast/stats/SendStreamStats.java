@@ -53,6 +53,9 @@ import static io.smoothcast.stats.StatsChecks.requireStreamIdentity;
  *     them, and the video frames dropped behind either until a keyframe; cumulative
  * @param nodeSwitches moves to another node while the node still answered, per reason,
  *     cumulative (not in {@code failoverCount})
+ * @param tokenRefusals refusals of the endpoint's current token by a node (UNAUTHORIZED,
+ *     TOKEN_EXPIRED, FORBIDDEN), cumulative; a rise across many endpoints is the sign of mass
+ *     token expiry or a key mix-up
  */
 public record SendStreamStats(
         long timestampNs,
@@ -77,7 +80,8 @@ public record SendStreamStats(
         boolean audioOnly,
         double sendDelayMaxMs,
         long framesDroppedBacklog,
-        NodeSwitchCounts nodeSwitches) implements StreamStats {
+        NodeSwitchCounts nodeSwitches,
+        long tokenRefusals) implements StreamStats {
 
     /**
      * Validates every component; see the class description for the ranges.
@@ -106,6 +110,7 @@ public record SendStreamStats(
      * @param framesDroppedBacklog frames a broadcaster dropped for their age or for a full pacer (and
      *     video behind them), cumulative
      * @param nodeSwitches moves to another node while the node still answered, per reason, cumulative; not null
+     * @param tokenRefusals refusals of the endpoint's current token by a node, cumulative
      */
     public SendStreamStats {
         requireStreamIdentity(streamId, endpointId, nodeId, region, ssrc);
@@ -124,6 +129,7 @@ public record SendStreamStats(
         requireMeasure(sendDelayMaxMs, "sendDelayMaxMs");
         requireCount(framesDroppedBacklog, "framesDroppedBacklog");
         StatsChecks.requireNonNull(nodeSwitches, "nodeSwitches");
+        requireCount(tokenRefusals, "tokenRefusals");
     }
 
     @Override
@@ -167,6 +173,7 @@ public record SendStreamStats(
         b.sendDelayMaxMs = sendDelayMaxMs;
         b.framesDroppedBacklog = framesDroppedBacklog;
         b.nodeSwitches = nodeSwitches;
+        b.tokenRefusals = tokenRefusals;
         return b;
     }
 
@@ -200,6 +207,7 @@ public record SendStreamStats(
         private double sendDelayMaxMs = Double.NaN;
         private long framesDroppedBacklog;
         private NodeSwitchCounts nodeSwitches = NodeSwitchCounts.NONE;
+        private long tokenRefusals;
 
         private Builder(String streamId) {
             this.streamId = streamId;
@@ -319,6 +327,12 @@ public record SendStreamStats(
          */
         public Builder nodeSwitches(NodeSwitchCounts v) { nodeSwitches = v; return this; }
 
+        /**
+         * @param v refusals of the endpoint's current token by a node, cumulative
+         * @return this builder
+         */
+        public Builder tokenRefusals(long v) { tokenRefusals = v; return this; }
+
         long bytesSent() { return bytesSent; }
         long framesEncoded() { return framesEncoded; }
 
@@ -331,7 +345,7 @@ public record SendStreamStats(
                     packetsSent, bytesSent, retransmittedPacketsSent, framesEncoded, packetsLost,
                     lossFraction, bitrateOutBps, targetBitrateBps, framesPerSecond, jitterMs,
                     roundTripTimeMs, lastFeedbackReceivedNs, failoverCount, audioOnly, sendDelayMaxMs,
-                    framesDroppedBacklog, nodeSwitches);
+                    framesDroppedBacklog, nodeSwitches, tokenRefusals);
         }
     }
 }

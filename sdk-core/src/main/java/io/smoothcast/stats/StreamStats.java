@@ -38,6 +38,12 @@ public sealed interface StreamStats permits SendStreamStats, ReceiveStreamStats 
     /** @return moves of this endpoint to another node while its node still answered, per reason */
     NodeSwitchCounts nodeSwitches();
 
+    /**
+     * @return refusals of this endpoint's current token by a node (UNAUTHORIZED, TOKEN_EXPIRED,
+     *     FORBIDDEN) since the stream started; 0 for endpoints that show no token
+     */
+    long tokenRefusals();
+
     /** @return true while the endpoint has fallen back to audio only */
     boolean audioOnly();
 }

@@ -11,6 +11,7 @@ import io.smoothcast.stats.NodeSwitchCounts;
 import io.smoothcast.stats.ReceiveStreamStats;
 import io.smoothcast.stats.SendStreamStats;
 import io.smoothcast.stats.StatsTimes;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HistoryCodecTest {
@@ -23,7 +24,7 @@ class HistoryCodecTest {
                 .endToEndLatencyMs(1830).captureToReceiptLatencyMs(1417.5).jitterBufferDelayMs(412.125)
                 .freezeCount(2).totalFreezesDurationMs(640)
                 .stallRate(0.03).lastPacketReceivedNs(-7).failoverCount(1).audioOnly(true)
-                .nodeSwitches(new NodeSwitchCounts(3, 2, 1)).build();
+                .nodeSwitches(new NodeSwitchCounts(3, 2, 1)).tokenRefusals(4).build();
     }
 
     static SendStreamStats send() {
@@ -31,12 +32,14 @@ class HistoryCodecTest {
                 .packetsSent(1_000).bytesSent(1_200_000).retransmittedPacketsSent(20).framesEncoded(300)
                 .packetsLost(15).lossFraction(0.015).bitrateOutBps(3e6).targetBitrateBps(3.2e6).framesPerSecond(30)
                 .jitterMs(3).roundTripTimeMs(180).sendDelayMaxMs(420).framesDroppedBacklog(9)
-                .nodeSwitches(new NodeSwitchCounts(4, 0, 0)).build();
+                .nodeSwitches(new NodeSwitchCounts(4, 0, 0)).tokenRefusals(6).build();
     }
 
     static NodeStats node() {
         return NodeStats.builder("relay-1").timestampNs(11).region("eu").viewers("live", 120).viewers("b", 0)
-                .packetsReceived(5).packetsSent(500).packetsDropped(2).bitrateInBps(3e6).build();
+                .packetsReceived(5).packetsSent(500).packetsDropped(2).bitrateInBps(3e6).tokensAccepted(130)
+                .tokensRejected(7).tokensExpiredRoleKept(3).sourceRetransmissionsAlreadyHeld(8).sourceProbesAlreadyHeld(12)
+                .rateLimitedDropped(13).publisherRateLimited(14).handlerFailures(1).build();
     }
 
     static AlertEvent alert() {
@@ -54,7 +57,10 @@ class HistoryCodecTest {
         }
     }
 
-    /** Lines as the writer of session 13 (before the per-reason node switches) wrote them. */
+    /**
+     * Lines as the writer of session 13 (before the per-reason node switches, and before the token,
+     * held-retransmission, rate-limit and handler-failure counts of session 16) wrote them.
+     */
     private static final String OLD_RECEIVE_LINE = "{\"type\":\"receive\",\"wallTimeMs\":1795000000123,\"timestampNs\":-5,"
             + "\"streamId\":\"live \\\"main\\\"\",\"endpointId\":\"viewer\\n1\",\"nodeId\":\"n\","
             + "\"region\":\"ap-東京\",\"ssrc\":4294967295,\"packetsReceived\":900,"
@@ -71,13 +77,38 @@ class HistoryCodecTest {
             + "\"framesPerSecond\":30.0,\"jitterMs\":3.0,\"roundTripTimeMs\":180.0,"
             + "\"lastFeedbackReceivedNs\":null,\"failoverCount\":0,\"audioOnly\":false,"
             + "\"sendDelayMaxMs\":420.0,\"framesDroppedStale\":9}";
+    private static final String OLD_NODE_LINE = "{\"type\":\"node\",\"wallTimeMs\":1795000000123,\"timestampNs\":11,"
+            + "\"nodeId\":\"relay-1\",\"region\":\"eu\",\"concurrentViewers\":120,\"viewersByStream\":{\"b\":0,\"live\":120},"
+            + "\"packetsReceived\":5,\"packetsSent\":500,\"packetsDropped\":2,\"bitrateInBps\":3000000.0,"
+            + "\"bitrateOutBps\":null}";
 
     @Test
     void linesWrittenBeforeNodeSwitchesExisted_readWithNoMoves() {
-        assertEquals(new HistoryRecord(1_795_000_000_123L, receive().toBuilder().nodeSwitches(NodeSwitchCounts.NONE).build()),
+        assertEquals(new HistoryRecord(1_795_000_000_123L,
+                receive().toBuilder().nodeSwitches(NodeSwitchCounts.NONE).tokenRefusals(0).build()),
                 HistoryCodec.decode(OLD_RECEIVE_LINE));
-        assertEquals(new HistoryRecord(1_795_000_000_123L, send().toBuilder().nodeSwitches(NodeSwitchCounts.NONE).build()),
+        assertEquals(new HistoryRecord(1_795_000_000_123L,
+                send().toBuilder().nodeSwitches(NodeSwitchCounts.NONE).tokenRefusals(0).build()),
                 HistoryCodec.decode(OLD_SEND_LINE));
+    }
+
+    @Test
+    void nodeLinesWrittenBeforeTheTokenHeldRetransmissionAndAbuseCounts_readWithNone() {
+        NodeStats n = HistoryCodec.decode(OLD_NODE_LINE).as(NodeStats.class);
+        assertEquals(120, n.concurrentViewers());
+        assertEquals(List.of(0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L), List.of(n.tokensAccepted(), n.tokensRejected(),
+                n.tokensExpiredRoleKept(), n.sourceRetransmissionsAlreadyHeld(), n.sourceProbesAlreadyHeld(),
+                n.rateLimitedDropped(), n.publisherRateLimited(), n.handlerFailures()));
+    }
+
+    @Test
+    void tokenHeldRetransmissionAndAbuseCountsAreWritten() {
+        assertTrue(HistoryCodec.encode(new HistoryRecord(1, receive())).contains("\"tokenRefusals\":4"));
+        assertTrue(HistoryCodec.encode(new HistoryRecord(1, send())).contains("\"tokenRefusals\":6"));
+        String node = HistoryCodec.encode(new HistoryRecord(1, node()));
+        assertTrue(node.contains("\"tokensAccepted\":130,\"tokensRejected\":7,\"tokensExpiredRoleKept\":3,"
+                + "\"sourceRetransmissionsAlreadyHeld\":8,\"sourceProbesAlreadyHeld\":12,\"rateLimitedDropped\":13,"
+                + "\"publisherRateLimited\":14,\"handlerFailures\":1"), node);
     }
 
     @Test

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
                 + " dropped for waiting longer than 1 s (stale), for want of room in the pacer (pacer full), and video"
                 + " skipped to the next keyframe behind them and, with"
                 + " --source ffmpeg, the encoder's bitrate; then failovers and moves (to another node while the"
-                + " node still answered: degraded_path, the only reason a broadcaster moves for)."},
+                + " node still answered: degraded_path, the only reason a broadcaster moves for) and token refusals"
+                + " (the broadcaster's current token refused by a node)."},
         footer = {"", "Examples:",
             "  smoothcast broadcast --node 127.0.0.1:7000 --stream show",
             "  smoothcast broadcast --node 127.0.0.1:7000 --node 127.0.0.1:7001 --stream show",
@@ -180,7 +181,7 @@ final class BroadcastCommand implements Callable<Integer> {
                             s.packetsSent(), s.retransmissionsSent(), s.tailProbesSent(), Format.millis(s.rttNs() / 1e6),
                             broadcaster.nodeStallReportCount(), s.sendDelayMaxMs(), s.framesDroppedStale(),
                             s.framesDroppedPacerFull(), s.videoFramesSkippedToKeyframe(),
-                            Format.moves(broadcaster.failoverCount(), s.nodeSwitches()),
+                            Format.moves(broadcaster.failoverCount(), s.nodeSwitches(), s.tokenRefusals()),
                             encoder == null ? "" : "  encoder " + Format.bitrate(encoder.encoderBitrateBps())
                                     + " (" + encoder.encoderStarts() + " starts)  audio " + encoder.audioFramesQueued());
                     out.flush();

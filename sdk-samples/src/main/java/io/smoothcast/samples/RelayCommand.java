@@ -46,7 +46,12 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " subscriber's budget, half its downlink estimate per second, or past 256 in one NACK), rtx misses"
                 + " (NACKed packets no longer cached), tail probes (a quiet track's newest packet resent so a lost end"
                 + " of a burst is noticed; limited: refused by that budget), I/O thread stalls (over 40 ms without a"
-                + " tick or a read) and copies refused (by the kernel on the native fan-out path); RTX BUILD FAILURES"
+                + " tick or a read), copies refused (by the kernel on the native fan-out path), tokens accepted"
+                + " (expired, role kept: a repeat of a role the session held, accepted with an expired token) and"
+                + " rejected (with --token-key), and retransmissions from the source of packets already held: ones"
+                + " the node asked for (source rtx) and tail loss probes it did not (source probes), rate limited"
+                + " (datagrams of sources without an accepted PUBLISH or SUBSCRIBE over the per-source limit; publishers"
+                + " over their cap: their RTP packets dropped); HANDLER FAILURES (a defect of the node) and RTX BUILD FAILURES"
                 + " only when not 0 (PROTOCOL.md section 3).",
             "", "Exit codes: 0 ran until stopped, 1 could not start, 2 bad arguments."})
 final class RelayCommand implements Callable<Integer> {
@@ -182,12 +187,18 @@ final class RelayCommand implements Callable<Integer> {
                     synchronized (out) {
                         out.printf("[%s] sessions %d, publishers %d, subscribers %d, streams %d (info repeats %d), %d pkt/s,"
                                 + " %d kbps, rtx %d, rtx limited %d, rtx misses %d, tail probes %d (limited %d), I/O thread"
-                                + " stalls %d, copies refused %d%s%n",
+                                + " stalls %d, copies refused %d, tokens accepted %d (expired, role kept %d) rejected %d,"
+                                + " source rtx already held %d, source probes already held %d, rate limited %d (publishers"
+                                + " over their cap %d)%s%s%n",
                                 region, s.sessions(), s.publishers(), s.subscribers(), s.streams(), s.streamInfoRepeated(),
                                 s.packetsPerSecond(),
                                 s.bitsPerSecond() / 1000, s.retransmissionsSent(), s.nackRetransmissionsLimited(),
                                 s.retransmissionMisses(), s.tailProbesSent(), s.tailProbesLimited(), s.ioThreadStalls(),
-                                s.nativeCopiesRefused(), s.retransmissionBuildFailures() == 0 ? ""
+                                s.nativeCopiesRefused(), s.tokensAccepted(), s.tokensExpiredRoleKept(), s.tokensRejected(),
+                                s.sourceRetransmissionsAlreadyHeld(), s.sourceProbesAlreadyHeld(), s.rateLimitedDropped(),
+                                s.publisherRateLimited(),
+                                s.handlerFailures() == 0 ? "" : ", HANDLER FAILURES " + s.handlerFailures(),
+                                s.retransmissionBuildFailures() == 0 ? ""
                                         : ", RTX BUILD FAILURES " + s.retransmissionBuildFailures());
                         out.flush();
                     }

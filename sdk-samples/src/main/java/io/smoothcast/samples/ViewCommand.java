@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
             "Shows one status line that refreshes in place: the node carrying the viewer now (two joined by"
                 + " '+' in redundant mode, '-' while reconnecting), state, bitrate, latency, frames, lost (packets),"
                 + " rtx (retransmissions received), freezes, rtt, stalls (of this viewer's own I/O thread),"
-                + " failovers and moves (to another node while the node still answered, by reason).",
+                + " failovers, moves (to another node while the node still answered, by reason) and token refusals"
+                + " (the viewer's current token refused by a node).",
             "--output writes the received video frames when the broadcaster sends H.264 (--source ffmpeg or"
                 + " ingest): an Annex-B .h264 file, a .mkv file (video and Opus audio, muxed by ffmpeg without"
                 + " re-encoding when the view ends), or '-' for standard output, to pipe into a player."},
@@ -122,7 +123,7 @@ final class ViewCommand implements Callable<Integer> {
                             Format.bitrate(sample.bitrateBps()),
                             Format.millis(sample.latencyMs()), s.framesDelivered(), s.packetsLost(),
                             s.retransmissionsReceived(), s.freezeCount(), Format.millis(s.rttNs() / 1e6),
-                            viewer.readerStallCount(), Format.moves(s.failoverCount(), s.nodeSwitches()));
+                            viewer.readerStallCount(), Format.moves(s.failoverCount(), s.nodeSwitches(), s.tokenRefusals()));
                     status.print(inPlace ? "\r" + line + "\u001b[K" : line + System.lineSeparator());
                     status.flush();
                     framesSeen[0] = meter.videoFrames();

@@ -107,6 +107,12 @@ class OpsWiringIT {
         String metrics = get(base + "metrics");
         assertTrue(metrics.contains("smoothcast_node_received_packets_total{node=\"0000002a\",region=\"it-eu\"}"), metrics);
         assertTrue(metrics.contains("smoothcast_alerts_active{severity=\"P0\"} 0"), metrics);
+        for (String family : new String[] {"tokens_accepted", "tokens_rejected", "tokens_expired_role_kept",
+                "source_retransmissions_already_held", "source_probes_already_held", "rate_limited_dropped_packets",
+                "publisher_rate_limited_packets", "handler_failures"}) {
+            assertTrue(metrics.contains("smoothcast_node_" + family + "_total{node=\"0000002a\",region=\"it-eu\"} 0"),
+                    family + ": " + metrics);
+        }
         assertTrue(get(base).contains("uPlot"), "dashboard page");
         assertEquals(0, relay.get(30, TimeUnit.SECONDS), out.text + err.toString());
     }
@@ -129,8 +135,14 @@ class OpsWiringIT {
             String broadcastMetrics = get(broadcastOut.url.get(30, TimeUnit.SECONDS) + "metrics");
             assertTrue(viewMetrics.contains("smoothcast_stream_received_packets_total{"), viewMetrics);
             assertTrue(broadcastMetrics.contains("smoothcast_stream_sent_packets_total{"), broadcastMetrics);
+            assertTrue(Pattern.compile("smoothcast_stream_token_refusals_total\\{[^}]*direction=\"receive\"} 0")
+                    .matcher(viewMetrics).find(), viewMetrics);
+            assertTrue(Pattern.compile("smoothcast_stream_token_refusals_total\\{[^}]*direction=\"send\"} 0")
+                    .matcher(broadcastMetrics).find(), broadcastMetrics);
             assertEquals(0, broadcast.get(30, TimeUnit.SECONDS), broadcastOut.text + err.toString());
             assertEquals(0, view.get(30, TimeUnit.SECONDS), viewOut.text + err.toString());
+            assertTrue(viewOut.text.toString().contains("  token refusals 0"), viewOut.text.toString());
+            assertTrue(broadcastOut.text.toString().contains("  token refusals 0"), broadcastOut.text.toString());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.smoothcast.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,9 @@ class RelayCommandTest {
 
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.out().contains(", streams 0 (info repeats 0), 0 pkt/s,"), result.out());
+        assertTrue(result.out().contains(", tokens accepted 0 (expired, role kept 0) rejected 0, source rtx already held 0,"
+                + " source probes already held 0, rate limited 0 (publishers over their cap 0)"), result.out());
+        assertFalse(result.out().contains("HANDLER FAILURES"), "only when not 0: " + result.out());
         assertTrue(CliRun.run("relay", "--help").out().contains("streams (info repeats:"), "help");
     }
 

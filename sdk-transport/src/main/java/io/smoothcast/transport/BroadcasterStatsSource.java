@@ -56,6 +56,7 @@ final class BroadcasterStatsSource {
                 .lastFeedbackReceivedNs(lastFeedbackNs)
                 .failoverCount(broadcaster.failoverCount())
                 .nodeSwitches(totals.nodeSwitches())
+                .tokenRefusals(totals.tokenRefusals())
                 .audioOnly(engine != null && engine.counters().get(BroadcasterEngine.AUDIO_ONLY) != 0)
                 .sendDelayMaxMs(totals.sendDelayMaxMs())
                 .framesDroppedBacklog(totals.framesDroppedBacklog());

@@ -378,6 +378,8 @@ public final class RelayStats {
         return "RelayStats[sessions=" + sessions() + ", publishers=" + publishers() + ", subscribers=" + subscribers()
                 + ", received=" + datagramsReceived() + ", forwarded=" + packetsForwarded()
                 + ", malformedDropped=" + malformedDropped() + ", unsolicitedDropped=" + unsolicitedDropped()
+                + ", tokensAccepted=" + tokensAccepted() + ", tokensRejected=" + tokensRejected()
+                + ", tokensExpiredRoleKept=" + tokensExpiredRoleKept()
                 + ", rtxSent=" + retransmissionsSent() + ", tailProbesSent=" + tailProbesSent()
                 + ", tailProbesLimited=" + tailProbesLimited() + ", streamInfoRepeated=" + streamInfoRepeated()
                 + ", rtxMisses=" + retransmissionMisses() + ", rtxLimited=" + nackRetransmissionsLimited()

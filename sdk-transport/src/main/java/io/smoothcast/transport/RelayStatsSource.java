@@ -50,7 +50,15 @@ final class RelayStatsSource {
                 .packetsSent(totals.packetsForwarded() + totals.retransmissionsSent())
                 .packetsDropped(totals.malformedDropped() + totals.unsolicitedDropped())
                 .bitrateInBps(measured ? bytesIn.perSecond() * 8 : Double.NaN)
-                .bitrateOutBps(measured ? bytesOut.perSecond() * 8 : Double.NaN);
+                .bitrateOutBps(measured ? bytesOut.perSecond() * 8 : Double.NaN)
+                .tokensAccepted(totals.tokensAccepted())
+                .tokensRejected(totals.tokensRejected())
+                .tokensExpiredRoleKept(totals.tokensExpiredRoleKept())
+                .sourceRetransmissionsAlreadyHeld(totals.sourceRetransmissionsAlreadyHeld())
+                .sourceProbesAlreadyHeld(totals.sourceProbesAlreadyHeld())
+                .rateLimitedDropped(totals.rateLimitedDropped())
+                .publisherRateLimited(totals.publisherRateLimited())
+                .handlerFailures(totals.handlerFailures());
         for (Map.Entry<String, Integer> e : viewers.entrySet()) {
             if (!e.getKey().isEmpty()) {
                 b.viewers(e.getKey(), e.getValue());

@@ -110,6 +110,7 @@ final class ViewerStatsSource {
                 .captureToReceiptLatencyMs(receiptMs)
                 .failoverCount(totals.failoverCount())
                 .nodeSwitches(totals.nodeSwitches())
+                .tokenRefusals(totals.tokenRefusals())
                 .freezeCount(totals.freezeCount())
                 .totalFreezesDurationMs(frozenMs)
                 .lastPacketReceivedNs(lastPacketNs);

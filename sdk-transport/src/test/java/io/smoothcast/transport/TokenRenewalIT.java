@@ -3,6 +3,7 @@ package io.smoothcast.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.alert.Subject;
 import io.smoothcast.security.TokenClaims;
 import io.smoothcast.security.TokenIssuer;
 import io.smoothcast.security.TokenKey;
@@ -82,6 +83,9 @@ class TokenRenewalIT {
                     assertEquals(ConnectionState.CONNECTED, viewer.state());
                     assertEquals(1, b.stats().subscribers(), b.stats().toString());
                     assertEquals(1, b.stats().tokensRejected(), "the expired token, once: " + b.stats());
+                    OpsSnapshot seen = opsSnapshot(ops -> ops.watch(viewer, new Subject(STREAM, "v1", "b", "eu")), b);
+                    assertEquals(1, seen.receive().get(0).tokenRefusals(), "what operators see: " + seen);
+                    assertEquals(1, seen.nodes().get(0).tokensRejected(), "what operators see: " + seen);
                     assertEquals(List.of(expiry), events.expiries, "no warning yet for the renewed token");
                 }
             }
@@ -122,11 +126,23 @@ class TokenRenewalIT {
                     assertEquals(ConnectionState.CONNECTED, broadcaster.state());
                     assertEquals(1, b.stats().publishers(), b.stats().toString());
                     assertEquals(1, b.stats().tokensRejected(), b.stats().toString());
+                    OpsSnapshot seen = opsSnapshot(ops -> ops.watch(broadcaster, new Subject(STREAM, "cam", "b", "eu")), b);
+                    assertEquals(1, seen.send().get(0).tokenRefusals(), "what operators see: " + seen);
+                    assertEquals(1, seen.nodes().get(0).tokensRejected(), "what operators see: " + seen);
                     assertTrue(refused < FRAMES - KILL_AT_FRAME, "frames refused while FAILED: " + refused);
                 }
             }
         }
         NettyLeaks.assertNoLeaks();
+    }
+
+    /** One sample of an ops monitor watching a client (as {@code watchClient} says) and {@code node}. */
+    private static OpsSnapshot opsSnapshot(java.util.function.Consumer<OpsMonitor> watchClient, RelayNode node) {
+        try (OpsMonitor ops = OpsMonitor.builder().build()) {
+            watchClient.accept(ops);
+            ops.watch(node, "b", "eu");
+            return ops.sample(0);
+        }
     }
 
     /**

@@ -70,13 +70,16 @@ public final class Format {
     }
 
     /**
-     * The end of a client's status line: how often it left its node.
+     * The end of a client's status line: how often it left its node, and how often a node refused
+     * its token (beside the failovers: a refused client is without a node until it renews).
      *
      * @param failovers resumes on another node after losing the node
      * @param switches moves while the node still answered, per reason
-     * @return for example {@code "failovers 1  moves no_publisher 2"} or {@code "failovers 0  moves 0"}
+     * @param tokenRefusals refusals of the client's current token by a node
+     * @return for example {@code "failovers 1  moves no_publisher 2  token refusals 0"} or
+     *     {@code "failovers 0  moves 0  token refusals 0"}
      */
-    public static String moves(long failovers, NodeSwitchCounts switches) {
-        return "failovers " + failovers + "  moves " + nodeSwitches(switches);
+    public static String moves(long failovers, NodeSwitchCounts switches, long tokenRefusals) {
+        return "failovers " + failovers + "  moves " + nodeSwitches(switches) + "  token refusals " + tokenRefusals;
     }
 }

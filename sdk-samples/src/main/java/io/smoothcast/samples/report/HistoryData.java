@@ -26,7 +26,7 @@ final class HistoryData {
     record Receive(long wallTimeMs, String streamId, String endpointId, String nodeId, String region,
             double stallRate, double endToEndLatencyMs, double jitterBufferDelayMs, double roundTripTimeMs,
             double lossBeforeRecovery, double lossAfterRecovery, double bitrateInBps, long failoverCount,
-            NodeSwitchCounts nodeSwitches) {
+            NodeSwitchCounts nodeSwitches, long tokenRefusals) {
 
         /**
          * @return the capture-to-playout latency when measured, otherwise the estimate jitter buffer
@@ -42,7 +42,8 @@ final class HistoryData {
 
     /** One broadcaster sample. */
     record Send(long wallTimeMs, String streamId, String endpointId, String nodeId, String region,
-            double bitrateOutBps, double targetBitrateBps, long failoverCount, NodeSwitchCounts nodeSwitches) {
+            double bitrateOutBps, double targetBitrateBps, long failoverCount, NodeSwitchCounts nodeSwitches,
+            long tokenRefusals) {
     }
 
     /** One relay node sample. */
@@ -108,13 +109,14 @@ final class HistoryData {
                         text(n, "region"), number(n, "stallRate"), number(n, "endToEndLatencyMs"),
                         number(n, "jitterBufferDelayMs"), number(n, "roundTripTimeMs"),
                         number(n, "lossFractionBeforeRecovery"), number(n, "lossFractionAfterRecovery"),
-                        number(n, "bitrateInBps"), n.path("failoverCount").asLong(0), nodeSwitches(n));
+                        number(n, "bitrateInBps"), n.path("failoverCount").asLong(0), nodeSwitches(n),
+                        tokenRefusals(n));
                 latencyMeasured |= !Double.isNaN(r.endToEndLatencyMs());
                 receive.add(r);
             }
             case "send" -> send.add(new Send(wallTimeMs, text(n, "streamId"), text(n, "endpointId"),
                     text(n, "nodeId"), text(n, "region"), number(n, "bitrateOutBps"), number(n, "targetBitrateBps"),
-                    n.path("failoverCount").asLong(0), nodeSwitches(n)));
+                    n.path("failoverCount").asLong(0), nodeSwitches(n), tokenRefusals(n)));
             case "node" -> {
                 long viewers = 0;
                 JsonNode byStream = n.path("viewersByStream");
@@ -134,6 +136,11 @@ final class HistoryData {
             }
             default -> skippedLines++;
         }
+    }
+
+    /** Files written before session 16 did not count token refusals: they read as none. */
+    private static long tokenRefusals(JsonNode n) {
+        return Math.max(0, n.path("tokenRefusals").asLong(0));
     }
 
     /**

@@ -126,7 +126,8 @@ final class ReportHtml {
     private static void moves(StringBuilder h, ReportModel m) {
         h.append("<h2>Node moves by stream</h2>\n<p class=\"note\">Failovers: resumed on another node after losing"
                 + " the node. Moves: to another node while the node still answered, by reason (degraded_path: a lossy"
-                + " or slow path; no_publisher, media_silence: viewers only).</p>\n");
+                + " or slow path; no_publisher, media_silence: viewers only). Token refusals: the endpoints' current"
+                + " token refused by a node (many at once: tokens expired en masse, or a key mix-up).</p>\n");
         if (m.movesByStream.isEmpty()) {
             h.append("<p>No endpoint was sampled twice.</p>\n");
             return;
@@ -135,7 +136,7 @@ final class ReportHtml {
         for (NodeSwitchReason reason : NodeSwitchReason.values()) {
             h.append("<th>").append(reason.label()).append("</th>");
         }
-        h.append("</tr>\n");
+        h.append("<th>token refusals</th></tr>\n");
         for (ReportModel.StreamMoves s : m.movesByStream) {
             boolean send = s.direction().equals("send");
             h.append("<tr><td>").append(escape(s.streamId())).append("</td><td>")
@@ -143,7 +144,7 @@ final class ReportHtml {
             for (NodeSwitchReason reason : NodeSwitchReason.values()) {
                 h.append("<td>").append(send && reason.viewersOnly() ? "-" : reason.countIn(s.switches())).append("</td>");
             }
-            h.append("</tr>\n");
+            h.append("<td>").append(s.tokenRefusals()).append("</td></tr>\n");
         }
         h.append("</table>\n");
         if (m.moves.isEmpty()) {

@@ -31,7 +31,8 @@ import java.util.TreeMap;
  *   <li>Failovers and node moves: every increase of a viewer's or a broadcaster's failover count
  *       and of its move counts per reason (moves to another node while the node still answered),
  *       between two of its samples, with the node it was on after it and that node's region; summed
- *       per stream and direction. An endpoint's first sample is its baseline (what it counted
+ *       per stream and direction, beside the rises of its token refusals (its current token refused
+ *       by a node). An endpoint's first sample is its baseline (what it counted
  *       before is not the history's); when any count fell (the endpoint restarted under the same
  *       id), every count rose by its whole new value.</li>
  *   <li>Incidents: raised and cleared alert events paired by incident, rule and place; counted per
@@ -83,10 +84,11 @@ final class ReportModel {
     }
 
     /**
-     * Failovers and moves per reason of one stream's viewers ({@code direction} "receive") or
-     * broadcasters ("send") over the history.
+     * Failovers, moves per reason and token refusals of one stream's viewers ({@code direction}
+     * "receive") or broadcasters ("send") over the history.
      */
-    record StreamMoves(String streamId, String direction, long failovers, NodeSwitchCounts switches) {
+    record StreamMoves(String streamId, String direction, long failovers, NodeSwitchCounts switches,
+            long tokenRefusals) {
     }
 
     final long fromMs;
@@ -196,11 +198,11 @@ final class ReportModel {
         Map<String, long[]> perStream = new TreeMap<>();
         for (HistoryData.Receive r : data.receive) {
             countMoves(r.wallTimeMs(), r.streamId(), r.endpointId(), "receive", r.nodeId(), r.region(),
-                    r.failoverCount(), r.nodeSwitches(), lastCounts, perStream);
+                    r.failoverCount(), r.nodeSwitches(), r.tokenRefusals(), lastCounts, perStream);
         }
         for (HistoryData.Send s : data.send) {
             countMoves(s.wallTimeMs(), s.streamId(), s.endpointId(), "send", s.nodeId(), s.region(),
-                    s.failoverCount(), s.nodeSwitches(), lastCounts, perStream);
+                    s.failoverCount(), s.nodeSwitches(), s.tokenRefusals(), lastCounts, perStream);
         }
         failovers.sort(Comparator.comparingLong(Failover::wallTimeMs));
         moves.sort(Comparator.comparingLong(Move::wallTimeMs));
@@ -209,7 +211,7 @@ final class ReportModel {
             String[] parts = key.split("\u0000", 2);
             movesByStream.add(new StreamMoves(parts[0], parts[1], total[0], new NodeSwitchCounts(
                     total[1 + NodeSwitchReason.DEGRADED_PATH.ordinal()], total[1 + NodeSwitchReason.NO_PUBLISHER.ordinal()],
-                    total[1 + NodeSwitchReason.MEDIA_SILENCE.ordinal()])));
+                    total[1 + NodeSwitchReason.MEDIA_SILENCE.ordinal()]), total[total.length - 1]));
         });
 
         incidents = pair(data.alerts);
@@ -241,19 +243,21 @@ final class ReportModel {
     }
 
     /**
-     * Adds what one endpoint sample's cumulative counts (failovers, then moves per reason) rose by
-     * since the endpoint's previous sample to {@link #failovers}, {@link #moves} and the stream's
-     * totals (failovers, then moves per reason, keyed stream NUL direction).
+     * Adds what one endpoint sample's cumulative counts (failovers, then moves per reason, then
+     * token refusals) rose by since the endpoint's previous sample to {@link #failovers},
+     * {@link #moves} and the stream's totals (in that order, keyed stream NUL direction).
      */
     private void countMoves(long wallTimeMs, String streamId, String endpointId, String direction, String nodeId,
-            String region, long failoverCount, NodeSwitchCounts switches, Map<String, long[]> lastCounts,
-            Map<String, long[]> perStream) {
+            String region, long failoverCount, NodeSwitchCounts switches, long tokenRefusals,
+            Map<String, long[]> lastCounts, Map<String, long[]> perStream) {
         NodeSwitchReason[] reasons = NodeSwitchReason.values();
-        long[] counts = new long[1 + reasons.length];
+        long[] counts = new long[2 + reasons.length];
         counts[0] = Math.max(0, failoverCount);
         for (NodeSwitchReason reason : reasons) {
             counts[1 + reason.ordinal()] = reason.countIn(switches);
         }
+        int refusals = counts.length - 1;
+        counts[refusals] = tokenRefusals;
         long[] previous = lastCounts.put(direction + "\u0000" + streamId + "\u0000" + endpointId, counts);
         if (previous == null) {
             return; // the baseline
@@ -273,7 +277,7 @@ final class ReportModel {
             total[i] += rise;
             if (i == 0) {
                 failovers.add(new Failover(wallTimeMs, streamId, nodeId, region, rise));
-            } else {
+            } else if (i < refusals) {
                 moves.add(new Move(wallTimeMs, streamId, direction, nodeId, region, reasons[i - 1], rise));
             }
         }

@@ -25,8 +25,9 @@ class FormatTest {
     }
 
     @Test
-    void moves_failoversThenMovesByReason() {
-        assertEquals("failovers 0  moves 0", Format.moves(0, NodeSwitchCounts.NONE));
-        assertEquals("failovers 1  moves no_publisher 2", Format.moves(1, new NodeSwitchCounts(0, 2, 0)));
+    void moves_failoversThenMovesByReason_thenTokenRefusals() {
+        assertEquals("failovers 0  moves 0  token refusals 0", Format.moves(0, NodeSwitchCounts.NONE, 0));
+        assertEquals("failovers 1  moves no_publisher 2  token refusals 3",
+                Format.moves(1, new NodeSwitchCounts(0, 2, 0), 3));
     }
 }

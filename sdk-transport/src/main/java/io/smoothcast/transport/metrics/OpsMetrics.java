@@ -40,6 +40,9 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_stream_quality_level{direction}</td><td>gauge</td><td>worst level, 0-6</td></tr>
  *   <tr><td>smoothcast_stream_failovers_total{direction}</td><td>counter</td><td>resumes on another node
  *       after losing the node</td></tr>
+ *   <tr><td>smoothcast_stream_token_refusals_total{direction}</td><td>counter</td><td>refusals of the
+ *       endpoints' current token by a node (unauthorized, expired, forbidden): a rise over many
+ *       endpoints is mass token expiry or a key mix-up</td></tr>
  *   <tr><td>smoothcast_stream_node_switches_total{direction, reason}</td><td>counter</td><td>moves to another node
  *       while the node still answered; reason degraded_path, no_publisher or media_silence for
  *       direction receive, degraded_path only for send (labels stream, node, region as watched:
@@ -55,6 +58,20 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_node_viewers (node, region, stream)</td><td>gauge</td><td>concurrent viewers</td></tr>
  *   <tr><td>smoothcast_node_received_packets_total, _sent_packets_total, _dropped_packets_total (node, region)</td>
  *       <td>counter</td><td>relay traffic</td></tr>
+ *   <tr><td>smoothcast_node_tokens_accepted_total, _tokens_rejected_total (node, region)</td>
+ *       <td>counter</td><td>PUBLISH and SUBSCRIBE requests whose token the node accepted / refused</td></tr>
+ *   <tr><td>smoothcast_node_tokens_expired_role_kept_total (node, region)</td><td>counter</td><td>repeats
+ *       of a role a session already held, accepted with an expired token (also in _tokens_accepted_total)</td></tr>
+ *   <tr><td>smoothcast_node_source_retransmissions_already_held_total,
+ *       _source_probes_already_held_total (node, region)</td><td>counter</td><td>retransmissions from
+ *       the source of packets the node already held, dropped: repairs it had asked for and got twice /
+ *       the source's tail loss probes it never asked for</td></tr>
+ *   <tr><td>smoothcast_node_rate_limited_dropped_packets_total (node, region)</td><td>counter</td><td>datagrams
+ *       of sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit (a flood)</td></tr>
+ *   <tr><td>smoothcast_node_publisher_rate_limited_packets_total (node, region)</td><td>counter</td><td>RTP
+ *       packets dropped over their publisher's packet or bit rate cap (its viewers lose them)</td></tr>
+ *   <tr><td>smoothcast_node_handler_failures_total (node, region)</td><td>counter</td><td>failures of the
+ *       node's own handling code: anything but 0 is a defect</td></tr>
  *   <tr><td>smoothcast_node_receive_bytes_per_second, _send_bytes_per_second (node, region)</td><td>gauge</td><td>relay rates</td></tr>
  *   <tr><td>smoothcast_alerts_active (severity)</td><td>gauge</td><td>alerts raised and not cleared</td></tr>
  * </table>
@@ -64,6 +81,40 @@ import java.util.function.ToDoubleFunction;
 public final class OpsMetrics {
 
     private static final List<String> STREAM_LABELS = List.of("stream", "node", "region");
+
+    /** A relay node's own cumulative count, exported as one counter family labelled node and region. */
+    private record NodeCounter(String name, String help, ToDoubleFunction<NodeStats> value) {
+    }
+
+    private static final List<NodeCounter> NODE_COUNTERS = List.of(
+            new NodeCounter("smoothcast_node_received_packets_total", "Datagrams received by the node.",
+                    NodeStats::packetsReceived),
+            new NodeCounter("smoothcast_node_sent_packets_total", "Packets sent to viewers and peer nodes.",
+                    NodeStats::packetsSent),
+            new NodeCounter("smoothcast_node_dropped_packets_total", "Malformed or unsolicited datagrams dropped.",
+                    NodeStats::packetsDropped),
+            new NodeCounter("smoothcast_node_tokens_accepted_total",
+                    "PUBLISH and SUBSCRIBE requests whose token the node accepted.", NodeStats::tokensAccepted),
+            new NodeCounter("smoothcast_node_tokens_rejected_total",
+                    "PUBLISH and SUBSCRIBE requests refused for a missing, forged, expired or unfitting token.",
+                    NodeStats::tokensRejected),
+            new NodeCounter("smoothcast_node_tokens_expired_role_kept_total",
+                    "Repeats of a role a session already held, accepted with an expired token (also counted as accepted).",
+                    NodeStats::tokensExpiredRoleKept),
+            new NodeCounter("smoothcast_node_source_retransmissions_already_held_total",
+                    "Retransmissions from the source of packets the node already held and had asked for, dropped.",
+                    NodeStats::sourceRetransmissionsAlreadyHeld),
+            new NodeCounter("smoothcast_node_source_probes_already_held_total",
+                    "Tail loss probes from the source of packets the node already held, dropped.",
+                    NodeStats::sourceProbesAlreadyHeld),
+            new NodeCounter("smoothcast_node_rate_limited_dropped_packets_total",
+                    "Datagrams of sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit.",
+                    NodeStats::rateLimitedDropped),
+            new NodeCounter("smoothcast_node_publisher_rate_limited_packets_total",
+                    "RTP packets dropped because their publisher exceeded its packet or bit rate cap.",
+                    NodeStats::publisherRateLimited),
+            new NodeCounter("smoothcast_node_handler_failures_total",
+                    "Failures of the node's own handling code; anything but 0 is a defect.", NodeStats::handlerFailures));
 
     private OpsMetrics() {
     }
@@ -122,6 +173,9 @@ public final class OpsMetrics {
         out.add(byDirection("smoothcast_stream_failovers_total", MetricFamily.Type.COUNTER,
                 "Resumes of the stream's endpoints on a node after losing their node.", rx, tx,
                 sum(ReceiveStreamStats::failoverCount), sum(SendStreamStats::failoverCount)));
+        out.add(byDirection("smoothcast_stream_token_refusals_total", MetricFamily.Type.COUNTER,
+                "Refusals of the current token of the stream's endpoints by a node (unauthorized, expired, forbidden).",
+                rx, tx, sum(ReceiveStreamStats::tokenRefusals), sum(SendStreamStats::tokenRefusals)));
         out.add(nodeSwitches(rx, tx));
         out.add(qualityLevels(snapshot, rx, tx));
         out.add(counter("smoothcast_stream_sent_bytes_total", "Bytes sent by the broadcaster.",
@@ -155,12 +209,9 @@ public final class OpsMetrics {
         }
         out.add(new MetricFamily("smoothcast_node_viewers", MetricFamily.Type.GAUGE,
                 "Concurrent viewers of a stream on a node.", viewers));
-        out.add(nodeFamily("smoothcast_node_received_packets_total", MetricFamily.Type.COUNTER,
-                "Datagrams received by the node.", nodes, n -> n.packetsReceived()));
-        out.add(nodeFamily("smoothcast_node_sent_packets_total", MetricFamily.Type.COUNTER,
-                "Packets sent to viewers and peer nodes.", nodes, n -> n.packetsSent()));
-        out.add(nodeFamily("smoothcast_node_dropped_packets_total", MetricFamily.Type.COUNTER,
-                "Malformed or unsolicited datagrams dropped.", nodes, n -> n.packetsDropped()));
+        for (NodeCounter c : NODE_COUNTERS) {
+            out.add(nodeFamily(c.name(), MetricFamily.Type.COUNTER, c.help(), nodes, c.value()));
+        }
         out.add(nodeFamily("smoothcast_node_receive_bytes_per_second", MetricFamily.Type.GAUGE,
                 "Ingress rate over the last interval.", nodes, n -> n.bitrateInBps() / 8));
         out.add(nodeFamily("smoothcast_node_send_bytes_per_second", MetricFamily.Type.GAUGE,

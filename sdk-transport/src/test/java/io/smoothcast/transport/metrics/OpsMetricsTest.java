@@ -35,17 +35,19 @@ class OpsMetricsTest {
                 .packetsLostAfterRecovery(2).framesDecoded(300).lossFractionBeforeRecovery(0.03)
                 .lossFractionAfterRecovery(0.002).bitrateInBps(2_000_000).jitterMs(10).roundTripTimeMs(80)
                 .jitterBufferDelayMs(60).freezeCount(1).totalFreezesDurationMs(500).stallRate(0.1)
-                .lastPacketReceivedNs(5).nodeSwitches(new NodeSwitchCounts(1, 2, 0)).build();
+                .lastPacketReceivedNs(5).nodeSwitches(new NodeSwitchCounts(1, 2, 0)).tokenRefusals(2).build();
         ReceiveStreamStats b = a.toBuilder().endpointId("v2").bytesReceived(500_000).jitterMs(30)
-                .nodeSwitches(new NodeSwitchCounts(0, 1, 4))
+                .nodeSwitches(new NodeSwitchCounts(0, 1, 4)).tokenRefusals(3)
                 .roundTripTimeMs(Double.NaN).stallRate(0.0).totalFreezesDurationMs(0).freezeCount(0).build();
         SendStreamStats tx = SendStreamStats.builder("match").endpointId("cam").nodeId("fra").region("eu")
                 .packetsSent(2000).bytesSent(2_400_000).targetBitrateBps(2_500_000).bitrateOutBps(2_400_000)
                 .roundTripTimeMs(40).sendDelayMaxMs(450).framesDroppedBacklog(12)
-                .nodeSwitches(new NodeSwitchCounts(3, 0, 0)).build();
+                .nodeSwitches(new NodeSwitchCounts(3, 0, 0)).tokenRefusals(1).build();
         NodeStats node = NodeStats.builder("fra").region("eu").viewers("match", 2).viewers("quiz \"2\"", 0)
                 .packetsReceived(2100).packetsSent(4000).packetsDropped(3).bitrateInBps(2_400_000)
-                .bitrateOutBps(4_800_000).build();
+                .bitrateOutBps(4_800_000).tokensAccepted(40).tokensRejected(7).tokensExpiredRoleKept(5)
+                .sourceRetransmissionsAlreadyHeld(9).sourceProbesAlreadyHeld(11).rateLimitedDropped(13)
+                .publisherRateLimited(17).handlerFailures(1).build();
         AlertEvent p3 = new AlertEvent(AlertEvent.Type.RAISED, 1, "jitter-elevated", Severity.P3, "jitter_ms", 30,
                 30, "", "", "", "eu", 5, 5, 1, 2, "jitter high");
         return new OpsSnapshot(5, 1_700_000_000_000L, List.of(a, b), List.of(tx), List.of(node),
@@ -123,6 +125,18 @@ class OpsMetricsTest {
         assertFalse(m.containsKey(switches + "send,node=fra,reason=no_publisher,region=eu,stream=match,}"));
         assertFalse(m.containsKey(switches + "send,node=fra,reason=media_silence,region=eu,stream=match,}"));
         assertEquals(0.0, m.get("smoothcast_alerts_active{severity=P0,}"));
+        // token refusals beside the failovers: summed over the stream's endpoints, per direction
+        assertEquals(5.0, m.get("smoothcast_stream_token_refusals_total{direction=receive," + where + "}"));
+        assertEquals(1.0, m.get("smoothcast_stream_token_refusals_total{direction=send," + where + "}"));
+        String node = "{node=fra,region=eu,}";
+        assertEquals(40.0, m.get("smoothcast_node_tokens_accepted_total" + node));
+        assertEquals(7.0, m.get("smoothcast_node_tokens_rejected_total" + node));
+        assertEquals(5.0, m.get("smoothcast_node_tokens_expired_role_kept_total" + node));
+        assertEquals(9.0, m.get("smoothcast_node_source_retransmissions_already_held_total" + node));
+        assertEquals(11.0, m.get("smoothcast_node_source_probes_already_held_total" + node));
+        assertEquals(13.0, m.get("smoothcast_node_rate_limited_dropped_packets_total" + node));
+        assertEquals(17.0, m.get("smoothcast_node_publisher_rate_limited_packets_total" + node));
+        assertEquals(1.0, m.get("smoothcast_node_handler_failures_total" + node));
         // no label carries an endpoint (user) id
         assertTrue(m.keySet().stream().noneMatch(k -> k.contains("v1") || k.contains("cam")), m.keySet().toString());
     }

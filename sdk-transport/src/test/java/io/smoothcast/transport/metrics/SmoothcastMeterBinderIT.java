@@ -27,6 +27,14 @@ class SmoothcastMeterBinderIT {
                     .tag("node", "fra-1").tag("region", "eu-central").functionCounter();
             assertNotNull(received, registry.getMetersAsString());
             assertEquals(0.0, received.count());
+            for (String name : new String[] {"smoothcast.node.tokens.accepted", "smoothcast.node.tokens.rejected",
+                    "smoothcast.node.tokens.expired.role.kept", "smoothcast.node.source.retransmissions.already.held",
+                    "smoothcast.node.source.probes.already.held", "smoothcast.node.rate.limited.dropped.packets",
+                    "smoothcast.node.publisher.rate.limited.packets", "smoothcast.node.handler.failures"}) {
+                FunctionCounter c = registry.find(name).tag("node", "fra-1").tag("region", "eu-central").functionCounter();
+                assertNotNull(c, name + ": " + registry.getMetersAsString());
+                assertEquals(0.0, c.count(), name);
+            }
             Gauge p0 = registry.find("smoothcast.alerts.active").tag("severity", "P0").gauge();
             assertNotNull(p0, registry.getMetersAsString());
             assertEquals(0.0, p0.value());
