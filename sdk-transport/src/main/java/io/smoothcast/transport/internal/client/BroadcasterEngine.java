@@ -157,7 +157,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     public static final int FRAMES_DROPPED_STALE = 22;
     /**
      * Video frames, not stale themselves, dropped because an earlier frame of their track was
-     * ({@link #FRAMES_DROPPED_STALE}, {@link #FRAMES_DROPPED_PACER_FULL}): they refer to it, so
+     * ({@link #FRAMES_DROPPED_STALE}, {@link #FRAMES_DROPPED_PACER_FULL},
+     * {@link #FRAMES_DROPPED_NOT_CONNECTED}): they refer to it, so
      * the track waits for its next keyframe.
      */
     public static final int VIDEO_FRAMES_SKIPPED_TO_KEYFRAME = 23;
