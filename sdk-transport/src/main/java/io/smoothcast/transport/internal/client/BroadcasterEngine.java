@@ -957,10 +957,12 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             try {
                 if (!supervisor.isConnected()) {
                     counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
-                    if (tracks.get(frame.trackIndex()).kind() == MediaKind.VIDEO) {
+                    if (tracks.get(frame.trackIndex()).kind() == MediaKind.VIDEO && frameNumbers[frame.trackIndex()] > 0) {
                         // Never packetized, it spends no sequence number: no gap would tell the
                         // viewers that the next frames refer to one they never got. The track
                         // waits for a keyframe, as after a full pacer (asked once connected).
+                        // Before the track's first frame left there is no such viewer: one
+                        // starts at a keyframe anyway.
                         skippingToKeyframeAtDrain[frame.trackIndex()] = true;
                         requestKeyframe(nowNs);
                     }
