@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * <b>When the queue is full</b> the call returns {@code false} and the frame is not taken (the
  * application decides: drop it, or ask its encoder for a lower bitrate); it is counted in
  * {@link BroadcasterStats#framesRejected()}. Frames sent before the node accepted the stream are
- * dropped and counted. {@link #start()}, {@link #close()} and {@link #stats()} are thread-safe.
+ * dropped and counted; after an outage that dropped frames a video track resumes at a keyframe.
+ * {@link #start()}, {@link #close()} and {@link #stats()} are thread-safe.
  * Listener callbacks run on the I/O thread, but for the state changes that start() and close()
  * report (see {@link BroadcasterListener}).
  *

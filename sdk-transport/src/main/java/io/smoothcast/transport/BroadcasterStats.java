@@ -55,7 +55,8 @@ import io.smoothcast.stats.NodeSwitchCounts;
  * @param framesDroppedStale audio and video frames dropped whole because they had waited longer
  *     than {@link Broadcaster.Builder#maxSendDelay} in the broadcaster (send queue or pacer)
  * @param videoFramesSkippedToKeyframe video frames dropped, not for their own age, but because
- *     an earlier frame of their track was ({@code framesDroppedStale}, {@code framesDroppedPacerFull}):
+ *     an earlier frame of their track was ({@code framesDroppedStale}, {@code framesDroppedPacerFull},
+ *     {@code framesDroppedNotConnected}):
  *     they could not be decoded, so the track waits for its next keyframe
  * @param framesDroppedPacerFull frames dropped whole, never cut, because the pacer's queue had no
  *     room for all their packets (the application hands in far more than the path carries, or

@@ -157,7 +157,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     public static final int FRAMES_DROPPED_STALE = 22;
     /**
      * Video frames, not stale themselves, dropped because an earlier frame of their track was
-     * ({@link #FRAMES_DROPPED_STALE}, {@link #FRAMES_DROPPED_PACER_FULL}): they refer to it, so
+     * ({@link #FRAMES_DROPPED_STALE}, {@link #FRAMES_DROPPED_PACER_FULL},
+     * {@link #FRAMES_DROPPED_NOT_CONNECTED}): they refer to it, so
      * the track waits for its next keyframe.
      */
     public static final int VIDEO_FRAMES_SKIPPED_TO_KEYFRAME = 23;
@@ -962,6 +963,15 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             try {
                 if (!supervisor.isConnected()) {
                     counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
+                    if (tracks.get(frame.trackIndex()).kind() == MediaKind.VIDEO && frameNumbers[frame.trackIndex()] > 0) {
+                        // Never packetized, it spends no sequence number: no gap would tell the
+                        // viewers that the next frames refer to one they never got. The track
+                        // waits for a keyframe, as after a full pacer (asked once connected).
+                        // Before the track's first frame left there is no such viewer: one
+                        // starts at a keyframe anyway.
+                        skippingToKeyframeAtDrain[frame.trackIndex()] = true;
+                        requestKeyframe(nowNs);
+                    }
                 } else if (isStale(frame.trackIndex(), frame.keyframe(), frame.queuedNs(), nowNs)) {
                     // it waited too long in the application's queue (a starved I/O thread)
                 } else if (skipsToKeyframeAtDrain(frame.trackIndex(), frame.keyframe())) {
@@ -1010,7 +1020,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * broadcaster a frame is dropped as not connected, as {@link #drain} drops the frames it takes
      * then: its packets would go nowhere, and dropped here they spend no sequence number, no
      * transport-wide number for the controller to count as lost, and none of the pacer's budget.
-     * The resume asks for a keyframe ({@link #onNodeAccepted}). A frame whose first packet left
+     * A video track then waits for a keyframe (the later frames refer to the dropped one, and no
+     * sequence gap tells the viewers so), which the resume asks for ({@link #onNodeAccepted}). A frame whose first packet left
      * before the connection dropped is sent: its last packets are lost to the outage.
      */
     private boolean dropsLeavingPacket(int slot, int trackIndex, long nowNs) {
@@ -1021,6 +1032,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
                 counters.increment(FRAMES_DROPPED_NOT_CONNECTED);
                 // a keyframe that never left answers no request: a waiting track keeps asking
                 keyframeQueuedSinceRequest[trackIndex] &= !keyframe;
+                if (tracks.get(trackIndex).kind() == MediaKind.VIDEO) {
+                    // Its sequence numbers are taken back (droppedPackets): the later frames, which
+                    // refer to it, would reach the viewers with no gap before them. They wait for
+                    // a keyframe, as after a stale frame (asked once connected).
+                    awaitingKeyframe[trackIndex] = true;
+                    requestKeyframe(nowNs);
+                }
                 droppingLeavingFrame[trackIndex] = true;
                 return true;
             }

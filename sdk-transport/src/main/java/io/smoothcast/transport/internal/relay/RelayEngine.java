@@ -1036,8 +1036,18 @@ public final class RelayEngine implements DatagramReceiver {
             counters.set(RelayCounter.HALF_OPEN_SESSIONS, halfOpen.size());
             counters.set(RelayCounter.SESSIONS, sessions.size());
         }
+        // A copy of the HELLO that began this join can reach us after the role request its
+        // answer released (a copy sent just before that answer arrived, reordered on the way):
+        // numbered below the role request (a client numbers its requests upward and sends the
+        // role request after its HELLO's copies), it starts no new join, or the client's next
+        // repeat would need a valid token for no reason of its own. Another session id from
+        // this address is another client: always a new join.
+        boolean lateCopy = session.joins > 0 && hello.sessionId() == session.sessionId
+                && session.tokenCheckedRequestId != 0 && requestId - session.tokenCheckedRequestId < 0;
         session.sessionId = hello.sessionId();
-        session.joins++;
+        if (!lateCopy) {
+            session.joins++;
+        }
         // HELLO is padded to the size of a HELLO_ACK with its cookie: no amplification.
         long cookie = security.routability() == null ? 0 : security.routability().cookie(sender, hello.sessionId());
         reply(sender, requestId, new ControlMessage.HelloAck(hello.sessionId(), config.keepaliveIntervalMs(),

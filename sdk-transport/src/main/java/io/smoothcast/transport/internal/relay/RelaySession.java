@@ -18,7 +18,8 @@ final class RelaySession {
     int tokenCheckedRequestId;
     /**
      * HELLOs received for this session: a role is held across a token's expiry only within the
-     * join that was granted it (PROTOCOL.md section 7), and a HELLO opens a new join.
+     * join that was granted it (PROTOCOL.md section 7), and a HELLO opens a new join (not a late
+     * copy of the HELLO that began this one: numbered below {@link #tokenCheckedRequestId}).
      */
     int joins;
     /** The stream this session publishes, or null. */

@@ -446,6 +446,72 @@ class BroadcasterSendDelayLimitTest {
     }
 
     @Test
+    void outage_withABacklogDroppedInThePacer_videoResumesOnAKeyframe() {
+        ticking = true;
+        connect();
+        run(8_333, 2_000, true); // a backlog in the pacer: its frames are dropped as not connected
+        assertFirstVideoAfterAnOutageIsAKeyframe(true, false); // none handed in until the resume
+    }
+
+    @Test
+    void outage_withFramesDroppedFromTheQueueOnly_videoResumesOnAKeyframe() {
+        ticking = true;
+        connect();
+        run(833, 2_000, true);
+        // none handed in while the node dies, so the pacer is empty: the outage's frames are
+        // dropped when taken from the queue, none in the pacer
+        assertFirstVideoAfterAnOutageIsAKeyframe(false, true);
+    }
+
+    /**
+     * The node goes silent until the broadcaster drops it, then comes back; the application
+     * sends only deltas meanwhile and its keyframe 300 ms after the resume. The frames dropped
+     * in the outage spent no sequence numbers, so the first video frame the viewers get after
+     * it must not refer to them: it is a keyframe, and the deltas before it are skipped.
+     *
+     * @param framesWhileTheNodeDies whether frames are handed in until the node is dropped
+     * @param framesWhileDisconnected whether frames are handed in from then until the resume
+     */
+    private void assertFirstVideoAfterAnOutageIsAKeyframe(boolean framesWhileTheNodeDies,
+            boolean framesWhileDisconnected) {
+        nodeAlive = false;
+        long t = 0;
+        while (engine.supervisor().isConnected()) {
+            tenMs(framesWhileTheNodeDies);
+            assertTrue(++t < 1_000, "the failure detector drops the node");
+        }
+        wakeEveryMs(200);
+        nodeAlive = true;
+        t = 0;
+        while (!engine.supervisor().isConnected()) {
+            tenMs(framesWhileDisconnected);
+            assertTrue(++t < 3_000, "the broadcaster resumes on the node");
+        }
+        collect();
+        int resumedAt = videoSent.size();
+        runIgnoringRequests(600, 300);
+        wakeEveryMs(2_000);
+        RtpPacketView first = videoSent.stream().skip(resumedAt).filter(p -> startsFrame(p)).findFirst().orElseThrow();
+        assertTrue(isKeyframe(first), "the first frame after the outage is a keyframe");
+        assertTrue(engine.counters().get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME) > 0, "the deltas before it skipped");
+        assertEquals(handedIn, engine.counters().get(BroadcasterEngine.FRAMES_SENT)
+                + engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_NOT_CONNECTED)
+                + engine.counters().get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME)
+                + engine.counters().get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL), "the counters add up");
+    }
+
+    /** 10 ms of the I/O thread, with a delta frame handed in at their start or none. */
+    private void tenMs(boolean withAFrame) {
+        if (withAFrame) {
+            runIgnoringRequests(10, -1);
+            return;
+        }
+        for (int ms = 0; ms < 10; ms++) {
+            stepTicking(ms);
+        }
+    }
+
+    @Test
     void outage_framesWhosePacketsAreDueWhileNotConnected_countedAsNotConnected_notAsSent() {
         ticking = true;
         connect();

@@ -109,6 +109,32 @@ class RelayEngineTokenRepeatTest {
         assertEquals(1, counters.get(RelayCounter.TOKENS_EXPIRED_ROLE_KEPT));
     }
 
+    @Test
+    void aLateCopyOfTheJoinsHello_overtakenByTheSubscribe_startsNoNewJoin() {
+        // The client's HELLO went out as copies 1 and 2, the answer to copy 1 released the
+        // SUBSCRIBE (3), and copy 2 arrived after it (reordered on a slow path).
+        byte[] token = token(KEY, "show", TokenRole.SUBSCRIBE);
+        assertInstanceOf(ControlMessage.HelloAck.class, request(VIEWER, 1, new byte[0], hello(VIEWER)));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, 3, token, subscribe("show")));
+        assertInstanceOf(ControlMessage.HelloAck.class, request(VIEWER, 2, new byte[0], hello(VIEWER)));
+
+        nowSeconds = EXPIRY_SECONDS + 1;
+        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, 4, token, subscribe("show")));
+        assertEquals(1, counters.get(RelayCounter.TOKENS_EXPIRED_ROLE_KEPT));
+
+        // A HELLO numbered above the granted request is a new join, and so is one of another
+        // session id (another client at this address), whatever its number.
+        assertInstanceOf(ControlMessage.HelloAck.class, request(VIEWER, 5, new byte[0], hello(VIEWER)));
+        assertEquals(ErrorCode.TOKEN_EXPIRED.value(), code(request(VIEWER, 6, token, subscribe("show"))));
+        byte[] renewed = token(KEY, "show", TokenRole.SUBSCRIBE, nowSeconds + 60);
+        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, 8, renewed, subscribe("show")));
+        assertInstanceOf(ControlMessage.HelloAck.class,
+                request(VIEWER, 7, new byte[0], new ControlMessage.Hello(VIEWER.getPort() + 1, 500)));
+        nowSeconds += 61;
+        assertEquals(ErrorCode.TOKEN_EXPIRED.value(), code(request(VIEWER, 9, renewed, subscribe("show"))));
+        assertEquals(1, counters.get(RelayCounter.TOKENS_EXPIRED_ROLE_KEPT));
+    }
+
     /** The viewer joins and subscribes to "show" with {@code token}, which then expires. */
     private void subscribedUntilExpired(byte[] token) {
         join(VIEWER);
@@ -122,10 +148,18 @@ class RelayEngineTokenRepeatTest {
     }
 
     private ControlMessage request(InetSocketAddress client, byte[] token, ControlMessage message) {
-        ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId++, token, message);
+        return request(client, requestId++, token, message);
+    }
+
+    private ControlMessage request(InetSocketAddress client, int id, byte[] token, ControlMessage message) {
+        ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, id, token, message);
         engine.onDatagram(datagram, client, nowNs);
         datagram.release();
         return out.takeOnlyReplyTo(client);
+    }
+
+    private static ControlMessage.Hello hello(InetSocketAddress client) {
+        return new ControlMessage.Hello(client.getPort(), 500);
     }
 
     private static ControlMessage.Subscribe subscribe(String streamId) {
