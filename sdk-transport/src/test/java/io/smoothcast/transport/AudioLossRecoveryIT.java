@@ -148,8 +148,8 @@ class AudioLossRecoveryIT {
      * to a viewer over clean real UDP: every audio frame arrives intact and in order, the viewer
      * counts the end-to-end latency of audio and reports audio's playout delay, and nobody asks
      * for a keyframe. Announcing a video track and never sending it (the only way before session
-     * 16) made the viewer ask the relay for a keyframe as it joined, the relay pass that on to
-     * the broadcaster, and the viewer count no latency and report no playout delay: all for the
+     * 16) made the relay ask the broadcaster for a keyframe as the viewer joined, and the viewer
+     * count no latency (neither to playout nor to receipt) and report no playout delay: all for the
      * video that never came.
      */
     @Test
