@@ -184,7 +184,7 @@ public final class Broadcaster implements AutoCloseable {
             } while (ssrc == 0 || !usedSsrcs.add(ssrc)); // 0 means "no RTX" in a track
             return ssrc;
         };
-        this.videoLayers = builder.simulcastLayers;
+        this.videoLayers = builder.video ? builder.simulcastLayers : 0;
         for (int layer = 0; layer < videoLayers; layer++) {
             // Simulcast layers share the payload types; the SSRC tells them apart. Each lower layer
             // announces a quarter of the bitrate of the one above it.
@@ -326,8 +326,10 @@ public final class Broadcaster implements AutoCloseable {
      * @return true if queued; false if the queue is full, or before {@link #start()}, after
      *     {@link #close()} or while {@link ConnectionState#FAILED} (no node accepts the stream)
      * @throws IllegalArgumentException if {@code frame} is null or the range lies outside it
+     * @throws IllegalStateException if the broadcaster was built without video ({@link Builder#video})
      */
     public boolean sendVideo(byte[] frame, int offset, int length, long captureTimeNs, boolean keyframe) {
+        requireVideo();
         return enqueue(VIDEO_TRACK, frame, offset, length, captureTimeNs, keyframe);
     }
 
@@ -346,13 +348,21 @@ public final class Broadcaster implements AutoCloseable {
      * @return true if queued; false if the queue is full, or before {@link #start()}, after
      *     {@link #close()} or while {@link ConnectionState#FAILED} (no node accepts the stream)
      * @throws IllegalArgumentException if the layer or the range is bad
+     * @throws IllegalStateException if the broadcaster was built without video ({@link Builder#video})
      */
     public boolean sendVideoLayer(int layer, byte[] frame, int offset, int length, long captureTimeNs,
             boolean keyframe) {
+        requireVideo();
         if (layer < 0 || layer >= videoLayers) {
             throw new IllegalArgumentException("layer must be 0-" + (videoLayers - 1) + ": " + layer);
         }
         return enqueue(VIDEO_TRACK + layer, frame, offset, length, captureTimeNs, keyframe);
+    }
+
+    private void requireVideo() {
+        if (videoLayers == 0) {
+            throw new IllegalStateException("built without video: Builder.video(false) announced no video track");
+        }
     }
 
     /**
@@ -712,6 +722,7 @@ public final class Broadcaster implements AutoCloseable {
         private final ClientOptions options = new ClientOptions();
         private BroadcasterListener listener = BroadcasterListener.NONE;
         private int videoBitrateBps = 2_500_000;
+        private boolean video = true;
         private boolean audio;
         private boolean messages;
         private int simulcastLayers = 1;
@@ -857,6 +868,25 @@ public final class Broadcaster implements AutoCloseable {
                 throw new IllegalArgumentException("bitrateBps must be >= 0: " + bitrateBps);
             }
             this.videoBitrateBps = bitrateBps;
+            return this;
+        }
+
+        /**
+         * Whether the stream has video tracks ({@link #simulcastLayers} of them). Default true.
+         * False makes an audio-only stream (radio, podcasts, voice rooms): no video track is
+         * announced, so relays and viewers wait for no keyframe, ask for none, and count the
+         * end-to-end latency and playout delay of the audio; {@link Broadcaster#sendVideo} and
+         * {@link Broadcaster#sendVideoLayer} then throw. Such a stream needs {@link #audio(boolean)
+         * audio(true)} or {@link #messages(boolean) messages(true)}, takes no {@link #renditions}
+         * (there is no video bitrate to adapt) and no more than one simulcast layer. (Announcing
+         * video and never sending it is not the same: viewers then count latency for the video
+         * that never comes.)
+         *
+         * @param video false for a stream without video
+         * @return this builder
+         */
+        public Builder video(boolean video) {
+            this.video = video;
             return this;
         }
 
@@ -1035,9 +1065,22 @@ public final class Broadcaster implements AutoCloseable {
          * Builds the broadcaster (not started).
          *
          * @return a new broadcaster
-         * @throws IllegalStateException if the node or the stream id is missing
+         * @throws IllegalStateException if the node or the stream id is missing, or if
+         *     {@link #video video(false)} leaves the stream without any track (neither audio nor
+         *     messages) or comes with {@link #renditions} or more than one simulcast layer
          */
         public Broadcaster build() {
+            if (!video) {
+                if (!audio && !messages) {
+                    throw new IllegalStateException("video(false) needs audio(true) or messages(true): a stream needs a track");
+                }
+                if (ladder != null) {
+                    throw new IllegalStateException("video(false) takes no renditions: they adapt the video's bitrate");
+                }
+                if (simulcastLayers != 1) {
+                    throw new IllegalStateException("video(false) takes no simulcast layers: " + simulcastLayers);
+                }
+            }
             return new Broadcaster(this);
         }
     }

@@ -33,7 +33,8 @@ public interface BroadcasterListener extends TokenListener {
      * The broadcaster repeats its own request every second while the track still waits and no
      * keyframe was handed in since, so a missed call costs at most a second of frozen video; the
      * second counts from the last call of any cause, and the repeat pauses while the broadcaster
-     * is not connected (the resume calls this anyway).
+     * is not connected (the resume calls this anyway). Never called for a stream without video
+     * ({@link Broadcaster.Builder#video video(false)}).
      */
     default void onKeyframeRequested() {
     }

@@ -259,6 +259,7 @@ public final class Viewer implements AutoCloseable {
         long dropped = 0;
         long freezes = 0;
         long playoutDelayNs = 0;
+        long audioDelayNs = 0;
         int videoTracks = 0;
         JitterBufferStats jitter = new JitterBufferStats();
         for (ReceiveTrack t : e.tracks()) {
@@ -269,9 +270,13 @@ public final class Viewer implements AutoCloseable {
             if (t.track().kind() == MediaKind.VIDEO) {
                 playoutDelayNs = jitter.playoutDelayNs();
                 videoTracks++;
+            } else if (t.track().kind() == MediaKind.AUDIO) {
+                audioDelayNs = jitter.playoutDelayNs();
             }
         }
-        if (videoTracks > 1) {
+        if (videoTracks == 0) {
+            playoutDelayNs = audioDelayNs; // an audio-only stream: the delay the listener hears
+        } else if (videoTracks > 1) {
             playoutDelayNs = e.timeline().playoutDelayNs(); // the layers play on their shared timeline
         }
         var c = e.counters();

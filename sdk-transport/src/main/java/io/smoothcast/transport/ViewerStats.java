@@ -27,7 +27,8 @@ import io.smoothcast.stats.NodeSwitchCounts;
  * @param malformedDropped datagrams that could not be understood, came from elsewhere, or were
  *     numbered far ahead of their track with no packet near them after (strays)
  * @param playoutDelayNs the video's current playout delay above the path's base delay, in ns:
- *     its jitter buffer's, or with simulcast layers their shared timeline's
+ *     its jitter buffer's, or with simulcast layers their shared timeline's; in a stream without
+ *     video tracks (an audio-only broadcast), the audio's
  * @param rttNs smoothed round-trip time to the node, in ns (0 until measured)
  * @param failoverCount times the viewer resumed on another node after losing its node (moves
  *     while the node still answered are in {@code nodeSwitches} instead)

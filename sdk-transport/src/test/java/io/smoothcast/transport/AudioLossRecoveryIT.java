@@ -144,12 +144,62 @@ class AudioLossRecoveryIT {
     }
 
     /**
-     * A broadcaster with audio (and its always-announced video track), connected to {@code node};
+     * A true audio-only broadcast ({@code video(false)}: no video track announced) through a relay
+     * to a viewer over clean real UDP: every audio frame arrives intact and in order, the viewer
+     * counts the end-to-end latency of audio and reports audio's playout delay, and nobody asks
+     * for a keyframe. Announcing a video track and never sending it (the only way before session
+     * 16) made the relay ask the broadcaster for a keyframe as the viewer joined, and the viewer
+     * count no latency (neither to playout nor to receipt) and report no playout delay: all for the
+     * video that never came.
+     */
+    @Test
+    @Timeout(60)
+    void audioOnly_noVideoTrack_everyFrameArrives_latencyCounted_noKeyframeRequested() throws Exception {
+        int frames = 150;
+        try (RelayNode relay = RelayNode.builder().build().start()) {
+            AudioFrames received = new AudioFrames();
+            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-audio")
+                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(received)
+                    .failover(StallTolerantFailover.POLICY).build().start()) {
+                FrameCollector.await(received.connected, 10, "viewer connected");
+                try (Broadcaster broadcaster = connectedAudioBroadcaster(relay.localAddress(), false)) {
+                    sendAudio(broadcaster, frames, false);
+                    FrameCollector.await(received.frameArrived(frames - 1), 20, "the last audio frame",
+                            () -> received.indices() + "; " + viewer.stats() + "; " + relay.stats());
+                    ViewerStats stats = viewer.stats(); // before the broadcaster leaves and the tracks go
+                    String detail = received.indices().size() + " audio frames; " + stats + "; " + relay.stats()
+                            + "; " + broadcaster.stats();
+                    System.out.println("AudioLossRecoveryIT audio-only: " + detail);
+                    received.assertInOrderIntact(detail);
+                    assertEquals(IntStream.range(0, frames).boxed().toList(), received.indices(), detail);
+                    assertEquals(0, received.videoFrames(), detail);
+                    assertEquals(frames, stats.endToEndLatencyCount(), "latency of every audio frame: " + detail);
+                    assertTrue(stats.totalEndToEndLatencyNs() > 0, detail);
+                    assertTrue(stats.playoutDelayNs() > 0, "audio's playout delay: " + detail);
+                    assertEquals(0, stats.keyframeRequestsSent(), "the viewer asked for no keyframe: " + detail);
+                    assertEquals(0, stats.packetsLost() + stats.framesDropped() + stats.freezeCount(), detail);
+                    assertEquals(0, relay.stats().keyframeRequestsReceived() + relay.stats().keyframeRequestsForwarded(),
+                            "the relay asked for no keyframe: " + detail);
+                    assertEquals(0, broadcaster.stats().keyframeRequests(), detail);
+                    assertEquals(frames, broadcaster.stats().framesSent(), detail);
+                }
+            }
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    private static Broadcaster connectedAudioBroadcaster(InetSocketAddress node) throws InterruptedException {
+        return connectedAudioBroadcaster(node, true);
+    }
+
+    /**
+     * A broadcaster with audio (with {@code video}, also its video track), connected to {@code node};
      * bitrate limits and no send-delay limit as {@link BroadcastThroughRelayIT#connectedBroadcaster}.
      */
-    private static Broadcaster connectedAudioBroadcaster(InetSocketAddress node) throws InterruptedException {
+    private static Broadcaster connectedAudioBroadcaster(InetSocketAddress node, boolean video)
+            throws InterruptedException {
         CountDownLatch connected = new CountDownLatch(1);
-        Broadcaster broadcaster = Broadcaster.builder().node(node).streamId("it-audio").audio(true)
+        Broadcaster broadcaster = Broadcaster.builder().node(node).streamId("it-audio").audio(true).video(video)
                 .bitrateLimits(4_000_000, 5_000_000, 8_000_000).maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
                 .listener(new BroadcasterListener() {
                     @Override
@@ -214,6 +264,9 @@ class AudioLossRecoveryIT {
         private final List<Integer> indices = new ArrayList<>();
         private int corrupted;
         private int videoFrames;
+        /** The frame {@link #arrivalLatch} waits for; guarded by this. */
+        private int arrivalWatch = -1;
+        private CountDownLatch arrivalLatch;
 
         @Override
         public void onStateChanged(ConnectionState state, String reason) {
@@ -236,10 +289,26 @@ class AudioLossRecoveryIT {
                     return;
                 }
                 indices.add(index);
+                if (index == arrivalWatch) {
+                    arrivalLatch.countDown();
+                }
             }
             if (index > LAST_MEASURED) {
                 pastMeasured.countDown();
             }
+        }
+
+        /** Opens when the audio frame {@code index} is played. */
+        CountDownLatch frameArrived(int index) {
+            CountDownLatch latch = new CountDownLatch(1);
+            synchronized (this) {
+                arrivalWatch = index;
+                arrivalLatch = latch;
+                if (indices.contains(index)) {
+                    latch.countDown();
+                }
+            }
+            return latch;
         }
 
         synchronized List<Integer> indices() {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.abr.AbrListener;
+import io.smoothcast.abr.RenditionLadder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -87,6 +89,29 @@ class BuilderValidationTest {
             assertEquals(expected.get(i) + " not started: call start() first",
                     assertThrows(IllegalStateException.class, calls.get(i)).getMessage());
         }
+    }
+
+    @Test
+    void broadcaster_withoutVideo_needsAnotherTrack_andRefusesVideoFrames() {
+        InetSocketAddress node = new InetSocketAddress("127.0.0.1", 7000);
+        assertStateMessage("video(false) needs audio(true) or messages(true)",
+                () -> Broadcaster.builder().node(node).streamId("show").video(false).build());
+        assertStateMessage("video(false) takes no simulcast layers: 2",
+                () -> Broadcaster.builder().node(node).streamId("show").video(false).audio(true).simulcastLayers(2).build());
+        assertStateMessage("video(false) takes no renditions", () -> Broadcaster.builder().node(node).streamId("show")
+                .video(false).audio(true).renditions(RenditionLadder.defaults(),
+                        AbrListener.NONE).build());
+        Broadcaster.builder().node(node).streamId("show").video(false).messages(true).build().close();
+        Broadcaster broadcaster = Broadcaster.builder().node(node).streamId("show").video(false).audio(true).build();
+        byte[] frame = new byte[10];
+        assertStateMessage("built without video", () -> broadcaster.sendVideo(frame, 0, 10, 0, true));
+        assertStateMessage("built without video", () -> broadcaster.sendVideoLayer(0, frame, 0, 10, 0, true));
+        broadcaster.close();
+    }
+
+    private static void assertStateMessage(String start, Executable call) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, call);
+        assertTrue(e.getMessage().startsWith(start), e.getMessage());
     }
 
     private static void assertMessage(String start, Executable call) {

@@ -247,6 +247,8 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
 
     private final DatagramSender out;
     private final List<Track> tracks;
+    /** Whether any track is video: an audio-only stream has no keyframe to ask the application for. */
+    private final boolean hasVideo;
     private final FramePacketizer[] packetizers;
     private final long[] firstCaptureNs;
     private final boolean[] anchored;
@@ -398,6 +400,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
             long randomSeed, CongestionController controller, Pacer pacer, RenditionSelector renditions) {
         this.out = out;
         this.tracks = publish.tracks();
+        this.hasVideo = tracks.stream().anyMatch(t -> t.kind() == MediaKind.VIDEO);
         this.frames = frames;
         this.listener = listener;
         this.supervisor = new ConnectionSupervisor(out, nodes, sessionId, publish, (int) randomSeed, policy, this);
@@ -1136,6 +1139,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
      * A keyframe already on its way ({@link #keyframeQueuedSinceRequest}) still answers it.
      */
     private void askForKeyframe(long nowNs) {
+        if (!hasVideo) {
+            return; // a resume or a node's PLI: an audio-only stream's every frame is a start
+        }
         keyframeRequested = true;
         lastKeyframeRequestNs = nowNs;
         keyframeRequestPending = false;

@@ -16,7 +16,6 @@ import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.rtp.RtcpWriter;
 import io.smoothcast.rtp.RtpPacketView;
 import io.smoothcast.rtp.TransportCcFeedbackWriter;
-import io.smoothcast.transport.ConnectionState;
 import io.smoothcast.transport.FailoverPolicy;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.cc.UntimedArrivalsReport;
@@ -43,31 +42,11 @@ class BroadcasterEngineTest {
 
     private final RecordingSender out = new RecordingSender();
     private final Queue<OutgoingFrame> frames = new ArrayBlockingQueue<>(64);
-    private final List<String> events = new ArrayList<>();
-    private final List<Long> wakeDelaysNs = new ArrayList<>();
+    private final RecordingBroadcasterListener listener = new RecordingBroadcasterListener();
+    private final List<String> events = listener.events;
+    private final List<Long> wakeDelaysNs = listener.wakeDelaysNs;
     private final BroadcasterEngine engine = new BroadcasterEngine(out, List.of(NODE), 1L,
-            new ControlMessage.Publish("show", List.of(VIDEO, AUDIO)), FailoverPolicy.defaults(), frames,
-            new BroadcasterEngine.Listener() {
-                @Override
-                public void onStateChanged(ConnectionState state, String reason) {
-                    events.add(state.name().toLowerCase(java.util.Locale.ROOT));
-                }
-
-                @Override
-                public void onKeyframeRequested() {
-                    events.add("keyframe");
-                }
-
-                @Override
-                public void onTargetBitrate(long bitrateBps) {
-                    events.add("target " + bitrateBps);
-                }
-
-                @Override
-                public void wakeIn(long delayNs) {
-                    wakeDelaysNs.add(delayNs);
-                }
-            }, 3L,
+            new ControlMessage.Publish("show", List.of(VIDEO, AUDIO)), FailoverPolicy.defaults(), frames, listener, 3L,
             CongestionController.builder().startBitrateBps(400_000).initialProbing(false).build(),
             Pacer.builder().initialTargetBitrateBps(400_000).burstNs(0).build(), null);
     /**
