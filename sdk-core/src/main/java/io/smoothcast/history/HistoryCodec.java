@@ -62,7 +62,8 @@ final class HistoryCodec {
         instant(w, "lastPacketReceivedNs", r.lastPacketReceivedNs());
         w.field("failoverCount", r.failoverCount()).field("audioOnly", r.audioOnly());
         writeSwitches(w, r.nodeSwitches());
-        w.field("tokenRefusals", r.tokenRefusals());
+        w.field("tokenRefusals", r.tokenRefusals()).field("malformedDropped", r.malformedDropped())
+                .field("framesDropped", r.framesDropped());
     }
 
     private static void writeSend(JsonObjectWriter w, SendStreamStats s) {
@@ -78,7 +79,9 @@ final class HistoryCodec {
         w.field("failoverCount", s.failoverCount()).field("audioOnly", s.audioOnly())
                 .field("sendDelayMaxMs", s.sendDelayMaxMs()).field("framesDroppedBacklog", s.framesDroppedBacklog());
         writeSwitches(w, s.nodeSwitches());
-        w.field("tokenRefusals", s.tokenRefusals());
+        w.field("tokenRefusals", s.tokenRefusals()).field("malformedDropped", s.malformedDropped())
+                .field("framesDroppedNotConnected", s.framesDroppedNotConnected())
+                .field("framesRejected", s.framesRejected());
     }
 
     private static void writeSwitches(JsonObjectWriter w, NodeSwitchCounts c) {
@@ -97,7 +100,13 @@ final class HistoryCodec {
                 .field("sourceRetransmissionsAlreadyHeld", n.sourceRetransmissionsAlreadyHeld())
                 .field("sourceProbesAlreadyHeld", n.sourceProbesAlreadyHeld())
                 .field("rateLimitedDropped", n.rateLimitedDropped()).field("publisherRateLimited", n.publisherRateLimited())
-                .field("handlerFailures", n.handlerFailures());
+                .field("handlerFailures", n.handlerFailures())
+                .field("routabilityFailures", n.routabilityFailures()).field("halfOpenEvicted", n.halfOpenEvicted())
+                .field("halfOpenSessions", n.halfOpenSessions())
+                .field("amplificationSuppressed", n.amplificationSuppressed())
+                .field("peerControlRateLimited", n.peerControlRateLimited())
+                .field("sessionsExpired", n.sessionsExpired()).field("fanOutLaneDropped", n.fanOutLaneDropped())
+                .field("handOffDropped", n.handOffDropped());
     }
 
     private static void writeAlert(JsonObjectWriter w, AlertEvent e) {
@@ -155,6 +164,7 @@ final class HistoryCodec {
                 .stallRate(f.number("stallRate")).lastPacketReceivedNs(f.longOr("lastPacketReceivedNs", StatsTimes.NEVER))
                 .failoverCount(f.longOr("failoverCount", 0)).audioOnly(f.bool("audioOnly"))
                 .nodeSwitches(readSwitches(f)).tokenRefusals(f.longOr("tokenRefusals", 0))
+                .malformedDropped(f.longOr("malformedDropped", 0)).framesDropped(f.longOr("framesDropped", 0))
                 .build();
     }
 
@@ -173,6 +183,9 @@ final class HistoryCodec {
                 .sendDelayMaxMs(f.number("sendDelayMaxMs"))
                 .framesDroppedBacklog(f.longOr("framesDroppedBacklog", f.longOr("framesDroppedStale", 0)))
                 .nodeSwitches(readSwitches(f)).tokenRefusals(f.longOr("tokenRefusals", 0))
+                .malformedDropped(f.longOr("malformedDropped", 0))
+                .framesDroppedNotConnected(f.longOr("framesDroppedNotConnected", 0))
+                .framesRejected(f.longOr("framesRejected", 0))
                 .build();
     }
 
@@ -194,7 +207,13 @@ final class HistoryCodec {
                 .sourceProbesAlreadyHeld(f.longOr("sourceProbesAlreadyHeld", 0))
                 .rateLimitedDropped(f.longOr("rateLimitedDropped", 0))
                 .publisherRateLimited(f.longOr("publisherRateLimited", 0))
-                .handlerFailures(f.longOr("handlerFailures", 0));
+                .handlerFailures(f.longOr("handlerFailures", 0))
+                .routabilityFailures(f.longOr("routabilityFailures", 0))
+                .halfOpenEvicted(f.longOr("halfOpenEvicted", 0)).halfOpenSessions(f.longOr("halfOpenSessions", 0))
+                .amplificationSuppressed(f.longOr("amplificationSuppressed", 0))
+                .peerControlRateLimited(f.longOr("peerControlRateLimited", 0))
+                .sessionsExpired(f.longOr("sessionsExpired", 0)).fanOutLaneDropped(f.longOr("fanOutLaneDropped", 0))
+                .handOffDropped(f.longOr("handOffDropped", 0));
         for (Map.Entry<String, Object> e : f.object("viewersByStream").entrySet()) {
             if (!(e.getValue() instanceof Long count) || count < 0 || count > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("viewersByStream[" + e.getKey() + "] must be a count: "
