@@ -10,7 +10,10 @@ import io.smoothcast.stats.ReceiveStreamStats;
 import io.smoothcast.stats.SendStreamStats;
 import io.smoothcast.stats.StatsTimes;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.ObjLongConsumer;
+import java.util.function.ToLongFunction;
 
 /**
  * Encodes history records as one-line JSON objects and decodes them back. Field names are the
@@ -62,7 +65,8 @@ final class HistoryCodec {
         instant(w, "lastPacketReceivedNs", r.lastPacketReceivedNs());
         w.field("failoverCount", r.failoverCount()).field("audioOnly", r.audioOnly());
         writeSwitches(w, r.nodeSwitches());
-        w.field("tokenRefusals", r.tokenRefusals());
+        w.field("tokenRefusals", r.tokenRefusals()).field("malformedDropped", r.malformedDropped())
+                .field("framesDropped", r.framesDropped());
     }
 
     private static void writeSend(JsonObjectWriter w, SendStreamStats s) {
@@ -78,7 +82,9 @@ final class HistoryCodec {
         w.field("failoverCount", s.failoverCount()).field("audioOnly", s.audioOnly())
                 .field("sendDelayMaxMs", s.sendDelayMaxMs()).field("framesDroppedBacklog", s.framesDroppedBacklog());
         writeSwitches(w, s.nodeSwitches());
-        w.field("tokenRefusals", s.tokenRefusals());
+        w.field("tokenRefusals", s.tokenRefusals()).field("malformedDropped", s.malformedDropped())
+                .field("framesDroppedNotConnected", s.framesDroppedNotConnected())
+                .field("framesRejected", s.framesRejected());
     }
 
     private static void writeSwitches(JsonObjectWriter w, NodeSwitchCounts c) {
@@ -86,18 +92,47 @@ final class HistoryCodec {
                 .field("nodeSwitchesMediaSilence", c.mediaSilence());
     }
 
+    /**
+     * A node's counts added from session 16 on, one entry each: written under their name, and read
+     * as 0 from lines written before they existed.
+     */
+    private record NodeCount(String field, ToLongFunction<NodeStats> get, ObjLongConsumer<NodeStats.Builder> set) {
+    }
+
+    private static final List<NodeCount> NODE_COUNTS = List.of(
+            new NodeCount("tokensAccepted", NodeStats::tokensAccepted, NodeStats.Builder::tokensAccepted),
+            new NodeCount("tokensRejected", NodeStats::tokensRejected, NodeStats.Builder::tokensRejected),
+            new NodeCount("tokensExpiredRoleKept", NodeStats::tokensExpiredRoleKept,
+                    NodeStats.Builder::tokensExpiredRoleKept),
+            new NodeCount("sourceRetransmissionsAlreadyHeld", NodeStats::sourceRetransmissionsAlreadyHeld,
+                    NodeStats.Builder::sourceRetransmissionsAlreadyHeld),
+            new NodeCount("sourceProbesAlreadyHeld", NodeStats::sourceProbesAlreadyHeld,
+                    NodeStats.Builder::sourceProbesAlreadyHeld),
+            new NodeCount("rateLimitedDropped", NodeStats::rateLimitedDropped, NodeStats.Builder::rateLimitedDropped),
+            new NodeCount("publisherRateLimited", NodeStats::publisherRateLimited,
+                    NodeStats.Builder::publisherRateLimited),
+            new NodeCount("handlerFailures", NodeStats::handlerFailures, NodeStats.Builder::handlerFailures),
+            new NodeCount("routabilityFailures", NodeStats::routabilityFailures,
+                    NodeStats.Builder::routabilityFailures),
+            new NodeCount("halfOpenEvicted", NodeStats::halfOpenEvicted, NodeStats.Builder::halfOpenEvicted),
+            new NodeCount("halfOpenSessions", NodeStats::halfOpenSessions, NodeStats.Builder::halfOpenSessions),
+            new NodeCount("amplificationSuppressed", NodeStats::amplificationSuppressed,
+                    NodeStats.Builder::amplificationSuppressed),
+            new NodeCount("peerControlRateLimited", NodeStats::peerControlRateLimited,
+                    NodeStats.Builder::peerControlRateLimited),
+            new NodeCount("sessionsExpired", NodeStats::sessionsExpired, NodeStats.Builder::sessionsExpired),
+            new NodeCount("fanOutLaneDropped", NodeStats::fanOutLaneDropped, NodeStats.Builder::fanOutLaneDropped),
+            new NodeCount("handOffDropped", NodeStats::handOffDropped, NodeStats.Builder::handOffDropped));
+
     private static void writeNode(JsonObjectWriter w, NodeStats n) {
         w.field("timestampNs", n.timestampNs()).field("nodeId", n.nodeId()).field("region", n.region())
                 .field("concurrentViewers", n.concurrentViewers()).field("viewersByStream", n.viewersByStream())
                 .field("packetsReceived", n.packetsReceived()).field("packetsSent", n.packetsSent())
                 .field("packetsDropped", n.packetsDropped()).field("bitrateInBps", n.bitrateInBps())
-                .field("bitrateOutBps", n.bitrateOutBps())
-                .field("tokensAccepted", n.tokensAccepted()).field("tokensRejected", n.tokensRejected())
-                .field("tokensExpiredRoleKept", n.tokensExpiredRoleKept())
-                .field("sourceRetransmissionsAlreadyHeld", n.sourceRetransmissionsAlreadyHeld())
-                .field("sourceProbesAlreadyHeld", n.sourceProbesAlreadyHeld())
-                .field("rateLimitedDropped", n.rateLimitedDropped()).field("publisherRateLimited", n.publisherRateLimited())
-                .field("handlerFailures", n.handlerFailures());
+                .field("bitrateOutBps", n.bitrateOutBps());
+        for (NodeCount c : NODE_COUNTS) {
+            w.field(c.field(), c.get().applyAsLong(n));
+        }
     }
 
     private static void writeAlert(JsonObjectWriter w, AlertEvent e) {
@@ -155,6 +190,7 @@ final class HistoryCodec {
                 .stallRate(f.number("stallRate")).lastPacketReceivedNs(f.longOr("lastPacketReceivedNs", StatsTimes.NEVER))
                 .failoverCount(f.longOr("failoverCount", 0)).audioOnly(f.bool("audioOnly"))
                 .nodeSwitches(readSwitches(f)).tokenRefusals(f.longOr("tokenRefusals", 0))
+                .malformedDropped(f.longOr("malformedDropped", 0)).framesDropped(f.longOr("framesDropped", 0))
                 .build();
     }
 
@@ -173,6 +209,9 @@ final class HistoryCodec {
                 .sendDelayMaxMs(f.number("sendDelayMaxMs"))
                 .framesDroppedBacklog(f.longOr("framesDroppedBacklog", f.longOr("framesDroppedStale", 0)))
                 .nodeSwitches(readSwitches(f)).tokenRefusals(f.longOr("tokenRefusals", 0))
+                .malformedDropped(f.longOr("malformedDropped", 0))
+                .framesDroppedNotConnected(f.longOr("framesDroppedNotConnected", 0))
+                .framesRejected(f.longOr("framesRejected", 0))
                 .build();
     }
 
@@ -187,14 +226,10 @@ final class HistoryCodec {
                 .timestampNs(f.requiredLong("timestampNs")).region(f.string("region"))
                 .packetsReceived(f.longOr("packetsReceived", 0)).packetsSent(f.longOr("packetsSent", 0))
                 .packetsDropped(f.longOr("packetsDropped", 0)).bitrateInBps(f.number("bitrateInBps"))
-                .bitrateOutBps(f.number("bitrateOutBps"))
-                .tokensAccepted(f.longOr("tokensAccepted", 0)).tokensRejected(f.longOr("tokensRejected", 0))
-                .tokensExpiredRoleKept(f.longOr("tokensExpiredRoleKept", 0))
-                .sourceRetransmissionsAlreadyHeld(f.longOr("sourceRetransmissionsAlreadyHeld", 0))
-                .sourceProbesAlreadyHeld(f.longOr("sourceProbesAlreadyHeld", 0))
-                .rateLimitedDropped(f.longOr("rateLimitedDropped", 0))
-                .publisherRateLimited(f.longOr("publisherRateLimited", 0))
-                .handlerFailures(f.longOr("handlerFailures", 0));
+                .bitrateOutBps(f.number("bitrateOutBps"));
+        for (NodeCount c : NODE_COUNTS) {
+            c.set().accept(b, f.longOr(c.field(), 0));
+        }
         for (Map.Entry<String, Object> e : f.object("viewersByStream").entrySet()) {
             if (!(e.getValue() instanceof Long count) || count < 0 || count > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("viewersByStream[" + e.getKey() + "] must be a count: "

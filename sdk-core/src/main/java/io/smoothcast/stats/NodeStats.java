@@ -33,6 +33,14 @@ import java.util.TreeMap;
  * @param rateLimitedDropped datagrams from sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit, cumulative
  * @param publisherRateLimited RTP packets dropped because their publisher exceeded its packet or bit rate cap, cumulative
  * @param handlerFailures failures of the node's own handling code (anything but 0 is a defect), cumulative
+ * @param routabilityFailures PUBLISH and SUBSCRIBE requests without the node's return-routability cookie (spoofed sources, or clients that lost the cookie), cumulative
+ * @param halfOpenEvicted half-open sessions (a HELLO without an accepted PUBLISH or SUBSCRIBE) evicted by newer ones when the table was full, cumulative
+ * @param halfOpenSessions half-open sessions now (a gauge, not cumulative)
+ * @param amplificationSuppressed replies and errors not sent because they would have been larger than the request, cumulative
+ * @param peerControlRateLimited RTCP and control messages of accepted sessions dropped over their per-session cap, cumulative
+ * @param sessionsExpired sessions dropped after the session timeout, cumulative
+ * @param fanOutLaneDropped copies of forwarded packets (and RTX for the same subscribers) dropped because the subscriber's fan-out thread was 64 packets behind, cumulative
+ * @param handOffDropped datagrams an extra fan-out socket read but dropped because the node's protocol thread was 1,024 datagrams behind, cumulative
  */
 public record NodeStats(
         long timestampNs,
@@ -51,7 +59,15 @@ public record NodeStats(
         long sourceProbesAlreadyHeld,
         long rateLimitedDropped,
         long publisherRateLimited,
-        long handlerFailures) {
+        long handlerFailures,
+        long routabilityFailures,
+        long halfOpenEvicted,
+        long halfOpenSessions,
+        long amplificationSuppressed,
+        long peerControlRateLimited,
+        long sessionsExpired,
+        long fanOutLaneDropped,
+        long handOffDropped) {
 
     /**
      * Validates and copies; see the class description for the ranges.
@@ -73,6 +89,14 @@ public record NodeStats(
      * @param rateLimitedDropped datagrams from sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit, cumulative
      * @param publisherRateLimited RTP packets dropped because their publisher exceeded its packet or bit rate cap, cumulative
      * @param handlerFailures failures of the node's own handling code (anything but 0 is a defect), cumulative
+     * @param routabilityFailures PUBLISH and SUBSCRIBE requests without the node's return-routability cookie (spoofed sources, or clients that lost the cookie), cumulative
+     * @param halfOpenEvicted half-open sessions (a HELLO without an accepted PUBLISH or SUBSCRIBE) evicted by newer ones when the table was full, cumulative
+     * @param halfOpenSessions half-open sessions now (a gauge, not cumulative)
+     * @param amplificationSuppressed replies and errors not sent because they would have been larger than the request, cumulative
+     * @param peerControlRateLimited RTCP and control messages of accepted sessions dropped over their per-session cap, cumulative
+     * @param sessionsExpired sessions dropped after the session timeout, cumulative
+     * @param fanOutLaneDropped copies of forwarded packets (and RTX for the same subscribers) dropped because the subscriber's fan-out thread was 64 packets behind, cumulative
+     * @param handOffDropped datagrams an extra fan-out socket read but dropped because the node's protocol thread was 1,024 datagrams behind, cumulative
      */
     public NodeStats {
         requireId(nodeId, "nodeId");
@@ -103,6 +127,14 @@ public record NodeStats(
         requireCount(rateLimitedDropped, "rateLimitedDropped");
         requireCount(publisherRateLimited, "publisherRateLimited");
         requireCount(handlerFailures, "handlerFailures");
+        requireCount(routabilityFailures, "routabilityFailures");
+        requireCount(halfOpenEvicted, "halfOpenEvicted");
+        requireCount(halfOpenSessions, "halfOpenSessions");
+        requireCount(amplificationSuppressed, "amplificationSuppressed");
+        requireCount(peerControlRateLimited, "peerControlRateLimited");
+        requireCount(sessionsExpired, "sessionsExpired");
+        requireCount(fanOutLaneDropped, "fanOutLaneDropped");
+        requireCount(handOffDropped, "handOffDropped");
     }
 
     /** @return concurrent viewers over all streams of this node */
@@ -175,6 +207,14 @@ public record NodeStats(
         private long rateLimitedDropped;
         private long publisherRateLimited;
         private long handlerFailures;
+        private long routabilityFailures;
+        private long halfOpenEvicted;
+        private long halfOpenSessions;
+        private long amplificationSuppressed;
+        private long peerControlRateLimited;
+        private long sessionsExpired;
+        private long fanOutLaneDropped;
+        private long handOffDropped;
 
         private Builder(String nodeId) {
             this.nodeId = nodeId;
@@ -266,6 +306,46 @@ public record NodeStats(
          * @return this builder
          */
         public Builder handlerFailures(long v) { handlerFailures = v; return this; }
+        /**
+         * @param v PUBLISH and SUBSCRIBE requests without the node's return-routability cookie (spoofed sources, or clients that lost the cookie), cumulative
+         * @return this builder
+         */
+        public Builder routabilityFailures(long v) { routabilityFailures = v; return this; }
+        /**
+         * @param v half-open sessions (a HELLO without an accepted PUBLISH or SUBSCRIBE) evicted by newer ones when the table was full, cumulative
+         * @return this builder
+         */
+        public Builder halfOpenEvicted(long v) { halfOpenEvicted = v; return this; }
+        /**
+         * @param v half-open sessions now (a gauge, not cumulative)
+         * @return this builder
+         */
+        public Builder halfOpenSessions(long v) { halfOpenSessions = v; return this; }
+        /**
+         * @param v replies and errors not sent because they would have been larger than the request, cumulative
+         * @return this builder
+         */
+        public Builder amplificationSuppressed(long v) { amplificationSuppressed = v; return this; }
+        /**
+         * @param v RTCP and control messages of accepted sessions dropped over their per-session cap, cumulative
+         * @return this builder
+         */
+        public Builder peerControlRateLimited(long v) { peerControlRateLimited = v; return this; }
+        /**
+         * @param v sessions dropped after the session timeout, cumulative
+         * @return this builder
+         */
+        public Builder sessionsExpired(long v) { sessionsExpired = v; return this; }
+        /**
+         * @param v copies of forwarded packets (and RTX for the same subscribers) dropped because the subscriber's fan-out thread was 64 packets behind, cumulative
+         * @return this builder
+         */
+        public Builder fanOutLaneDropped(long v) { fanOutLaneDropped = v; return this; }
+        /**
+         * @param v datagrams an extra fan-out socket read but dropped because the node's protocol thread was 1,024 datagrams behind, cumulative
+         * @return this builder
+         */
+        public Builder handOffDropped(long v) { handOffDropped = v; return this; }
 
         /**
          * @return the snapshot
@@ -275,7 +355,8 @@ public record NodeStats(
             return new NodeStats(timestampNs, nodeId, region, viewersByStream, packetsReceived,
                     packetsSent, packetsDropped, bitrateInBps, bitrateOutBps, tokensAccepted, tokensRejected,
                     tokensExpiredRoleKept, sourceRetransmissionsAlreadyHeld, sourceProbesAlreadyHeld,
-                    rateLimitedDropped, publisherRateLimited, handlerFailures);
+                    rateLimitedDropped, publisherRateLimited, handlerFailures,
+                    routabilityFailures, halfOpenEvicted, halfOpenSessions, amplificationSuppressed, peerControlRateLimited, sessionsExpired, fanOutLaneDropped, handOffDropped);
         }
     }
 }

@@ -62,6 +62,8 @@ import static io.smoothcast.stats.StatsChecks.requireStreamIdentity;
  * @param tokenRefusals refusals of the endpoint's current token by a node (UNAUTHORIZED,
  *     TOKEN_EXPIRED, FORBIDDEN), cumulative; a rise across many endpoints is the sign of mass
  *     token expiry or a key mix-up
+ * @param malformedDropped datagrams the endpoint dropped as not understood, from an address it does not talk to, or numbered far ahead of their track (strays), cumulative
+ * @param framesDropped frames the endpoint's jitter buffers gave up on (incomplete at their playout deadline, or dropped to make room; W3C framesDropped), cumulative
  */
 public record ReceiveStreamStats(
         long timestampNs,
@@ -91,7 +93,9 @@ public record ReceiveStreamStats(
         long failoverCount,
         boolean audioOnly,
         NodeSwitchCounts nodeSwitches,
-        long tokenRefusals) implements StreamStats {
+        long tokenRefusals,
+        long malformedDropped,
+        long framesDropped) implements StreamStats {
 
     /**
      * Validates every component; see the class description for the ranges.
@@ -124,6 +128,8 @@ public record ReceiveStreamStats(
      * @param audioOnly true while the endpoint receives audio only (video fallback)
      * @param nodeSwitches moves to another node while the node still answered, per reason, cumulative; not null
      * @param tokenRefusals refusals of the endpoint's current token by a node, cumulative
+     * @param malformedDropped datagrams the endpoint dropped as not understood, from an address it does not talk to, or numbered far ahead of their track (strays), cumulative
+     * @param framesDropped frames the endpoint's jitter buffers gave up on (incomplete at their playout deadline, or dropped to make room; W3C framesDropped), cumulative
      */
     public ReceiveStreamStats {
         requireStreamIdentity(streamId, endpointId, nodeId, region, ssrc);
@@ -151,6 +157,8 @@ public record ReceiveStreamStats(
         requireCount(failoverCount, "failoverCount");
         StatsChecks.requireNonNull(nodeSwitches, "nodeSwitches");
         requireCount(tokenRefusals, "tokenRefusals");
+        requireCount(malformedDropped, "malformedDropped");
+        requireCount(framesDropped, "framesDropped");
     }
 
     @Override
@@ -199,6 +207,8 @@ public record ReceiveStreamStats(
         b.audioOnly = audioOnly;
         b.nodeSwitches = nodeSwitches;
         b.tokenRefusals = tokenRefusals;
+        b.malformedDropped = malformedDropped;
+        b.framesDropped = framesDropped;
         return b;
     }
 
@@ -237,6 +247,8 @@ public record ReceiveStreamStats(
         private boolean audioOnly;
         private NodeSwitchCounts nodeSwitches = NodeSwitchCounts.NONE;
         private long tokenRefusals;
+        private long malformedDropped;
+        private long framesDropped;
 
         private Builder(String streamId) {
             this.streamId = streamId;
@@ -378,6 +390,16 @@ public record ReceiveStreamStats(
          * @return this builder
          */
         public Builder tokenRefusals(long v) { tokenRefusals = v; return this; }
+        /**
+         * @param v datagrams the endpoint dropped as not understood, from an address it does not talk to, or numbered far ahead of their track (strays), cumulative
+         * @return this builder
+         */
+        public Builder malformedDropped(long v) { malformedDropped = v; return this; }
+        /**
+         * @param v frames the endpoint's jitter buffers gave up on (incomplete at their playout deadline, or dropped to make room; W3C framesDropped), cumulative
+         * @return this builder
+         */
+        public Builder framesDropped(long v) { framesDropped = v; return this; }
 
         long bytesReceived() { return bytesReceived; }
         long packetsReceived() { return packetsReceived; }
@@ -396,7 +418,8 @@ public record ReceiveStreamStats(
                     lossFractionBeforeRecovery, lossFractionAfterRecovery, bitrateInBps, framesPerSecond,
                     jitterMs, roundTripTimeMs, endToEndLatencyMs, captureToReceiptLatencyMs, jitterBufferDelayMs, freezeCount,
                     totalFreezesDurationMs, stallRate, lastPacketReceivedNs, failoverCount, audioOnly,
-                    nodeSwitches, tokenRefusals);
+                    nodeSwitches, tokenRefusals,
+                    malformedDropped, framesDropped);
         }
     }
 }

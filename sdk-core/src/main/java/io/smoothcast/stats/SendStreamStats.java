@@ -56,6 +56,9 @@ import static io.smoothcast.stats.StatsChecks.requireStreamIdentity;
  * @param tokenRefusals refusals of the endpoint's current token by a node (UNAUTHORIZED,
  *     TOKEN_EXPIRED, FORBIDDEN), cumulative; a rise across many endpoints is the sign of mass
  *     token expiry or a key mix-up
+ * @param malformedDropped datagrams from the node the endpoint could not understand, dropped, cumulative
+ * @param framesDroppedNotConnected frames dropped because the broadcaster was not connected (yet, or during an outage) or was closed with them queued, cumulative
+ * @param framesRejected frames the application handed in that the broadcaster refused because its send queue was full, cumulative
  */
 public record SendStreamStats(
         long timestampNs,
@@ -81,7 +84,10 @@ public record SendStreamStats(
         double sendDelayMaxMs,
         long framesDroppedBacklog,
         NodeSwitchCounts nodeSwitches,
-        long tokenRefusals) implements StreamStats {
+        long tokenRefusals,
+        long malformedDropped,
+        long framesDroppedNotConnected,
+        long framesRejected) implements StreamStats {
 
     /**
      * Validates every component; see the class description for the ranges.
@@ -111,6 +117,9 @@ public record SendStreamStats(
      *     video behind them), cumulative
      * @param nodeSwitches moves to another node while the node still answered, per reason, cumulative; not null
      * @param tokenRefusals refusals of the endpoint's current token by a node, cumulative
+     * @param malformedDropped datagrams from the node the endpoint could not understand, dropped, cumulative
+     * @param framesDroppedNotConnected frames dropped because the broadcaster was not connected (yet, or during an outage) or was closed with them queued, cumulative
+     * @param framesRejected frames the application handed in that the broadcaster refused because its send queue was full, cumulative
      */
     public SendStreamStats {
         requireStreamIdentity(streamId, endpointId, nodeId, region, ssrc);
@@ -130,6 +139,9 @@ public record SendStreamStats(
         requireCount(framesDroppedBacklog, "framesDroppedBacklog");
         StatsChecks.requireNonNull(nodeSwitches, "nodeSwitches");
         requireCount(tokenRefusals, "tokenRefusals");
+        requireCount(malformedDropped, "malformedDropped");
+        requireCount(framesDroppedNotConnected, "framesDroppedNotConnected");
+        requireCount(framesRejected, "framesRejected");
     }
 
     @Override
@@ -174,6 +186,9 @@ public record SendStreamStats(
         b.framesDroppedBacklog = framesDroppedBacklog;
         b.nodeSwitches = nodeSwitches;
         b.tokenRefusals = tokenRefusals;
+        b.malformedDropped = malformedDropped;
+        b.framesDroppedNotConnected = framesDroppedNotConnected;
+        b.framesRejected = framesRejected;
         return b;
     }
 
@@ -208,6 +223,9 @@ public record SendStreamStats(
         private long framesDroppedBacklog;
         private NodeSwitchCounts nodeSwitches = NodeSwitchCounts.NONE;
         private long tokenRefusals;
+        private long malformedDropped;
+        private long framesDroppedNotConnected;
+        private long framesRejected;
 
         private Builder(String streamId) {
             this.streamId = streamId;
@@ -332,6 +350,21 @@ public record SendStreamStats(
          * @return this builder
          */
         public Builder tokenRefusals(long v) { tokenRefusals = v; return this; }
+        /**
+         * @param v datagrams from the node the endpoint could not understand, dropped, cumulative
+         * @return this builder
+         */
+        public Builder malformedDropped(long v) { malformedDropped = v; return this; }
+        /**
+         * @param v frames dropped because the broadcaster was not connected (yet, or during an outage) or was closed with them queued, cumulative
+         * @return this builder
+         */
+        public Builder framesDroppedNotConnected(long v) { framesDroppedNotConnected = v; return this; }
+        /**
+         * @param v frames the application handed in that the broadcaster refused because its send queue was full, cumulative
+         * @return this builder
+         */
+        public Builder framesRejected(long v) { framesRejected = v; return this; }
 
         long bytesSent() { return bytesSent; }
         long framesEncoded() { return framesEncoded; }
@@ -345,7 +378,8 @@ public record SendStreamStats(
                     packetsSent, bytesSent, retransmittedPacketsSent, framesEncoded, packetsLost,
                     lossFraction, bitrateOutBps, targetBitrateBps, framesPerSecond, jitterMs,
                     roundTripTimeMs, lastFeedbackReceivedNs, failoverCount, audioOnly, sendDelayMaxMs,
-                    framesDroppedBacklog, nodeSwitches, tokenRefusals);
+                    framesDroppedBacklog, nodeSwitches, tokenRefusals,
+                    malformedDropped, framesDroppedNotConnected, framesRejected);
         }
     }
 }

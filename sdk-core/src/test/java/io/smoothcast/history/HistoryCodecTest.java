@@ -11,6 +11,7 @@ import io.smoothcast.stats.NodeSwitchCounts;
 import io.smoothcast.stats.ReceiveStreamStats;
 import io.smoothcast.stats.SendStreamStats;
 import io.smoothcast.stats.StatsTimes;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class HistoryCodecTest {
                 .endToEndLatencyMs(1830).captureToReceiptLatencyMs(1417.5).jitterBufferDelayMs(412.125)
                 .freezeCount(2).totalFreezesDurationMs(640)
                 .stallRate(0.03).lastPacketReceivedNs(-7).failoverCount(1).audioOnly(true)
-                .nodeSwitches(new NodeSwitchCounts(3, 2, 1)).tokenRefusals(4).build();
+                .nodeSwitches(new NodeSwitchCounts(3, 2, 1)).tokenRefusals(4).malformedDropped(15).framesDropped(16).build();
     }
 
     static SendStreamStats send() {
@@ -32,14 +33,17 @@ class HistoryCodecTest {
                 .packetsSent(1_000).bytesSent(1_200_000).retransmittedPacketsSent(20).framesEncoded(300)
                 .packetsLost(15).lossFraction(0.015).bitrateOutBps(3e6).targetBitrateBps(3.2e6).framesPerSecond(30)
                 .jitterMs(3).roundTripTimeMs(180).sendDelayMaxMs(420).framesDroppedBacklog(9)
-                .nodeSwitches(new NodeSwitchCounts(4, 0, 0)).tokenRefusals(6).build();
+                .nodeSwitches(new NodeSwitchCounts(4, 0, 0)).tokenRefusals(6).malformedDropped(17)
+                .framesDroppedNotConnected(18).framesRejected(19).build();
     }
 
     static NodeStats node() {
         return NodeStats.builder("relay-1").timestampNs(11).region("eu").viewers("live", 120).viewers("b", 0)
                 .packetsReceived(5).packetsSent(500).packetsDropped(2).bitrateInBps(3e6).tokensAccepted(130)
                 .tokensRejected(7).tokensExpiredRoleKept(3).sourceRetransmissionsAlreadyHeld(8).sourceProbesAlreadyHeld(12)
-                .rateLimitedDropped(13).publisherRateLimited(14).handlerFailures(1).build();
+                .rateLimitedDropped(13).publisherRateLimited(14).handlerFailures(1).routabilityFailures(21).halfOpenEvicted(22)
+                .halfOpenSessions(23).amplificationSuppressed(24).peerControlRateLimited(25).sessionsExpired(26)
+                .fanOutLaneDropped(27).handOffDropped(28).build();
     }
 
     static AlertEvent alert() {
@@ -59,7 +63,7 @@ class HistoryCodecTest {
 
     /**
      * Lines as the writer of session 13 (before the per-reason node switches, and before the token,
-     * held-retransmission, rate-limit and handler-failure counts of session 16) wrote them.
+     * held-retransmission, rate-limit, handler-failure, abuse and drop counts of session 16) wrote them.
      */
     private static final String OLD_RECEIVE_LINE = "{\"type\":\"receive\",\"wallTimeMs\":1795000000123,\"timestampNs\":-5,"
             + "\"streamId\":\"live \\\"main\\\"\",\"endpointId\":\"viewer\\n1\",\"nodeId\":\"n\","
@@ -85,10 +89,12 @@ class HistoryCodecTest {
     @Test
     void linesWrittenBeforeNodeSwitchesExisted_readWithNoMoves() {
         assertEquals(new HistoryRecord(1_795_000_000_123L,
-                receive().toBuilder().nodeSwitches(NodeSwitchCounts.NONE).tokenRefusals(0).build()),
+                receive().toBuilder().nodeSwitches(NodeSwitchCounts.NONE).tokenRefusals(0).malformedDropped(0)
+                        .framesDropped(0).build()),
                 HistoryCodec.decode(OLD_RECEIVE_LINE));
         assertEquals(new HistoryRecord(1_795_000_000_123L,
-                send().toBuilder().nodeSwitches(NodeSwitchCounts.NONE).tokenRefusals(0).build()),
+                send().toBuilder().nodeSwitches(NodeSwitchCounts.NONE).tokenRefusals(0).malformedDropped(0)
+                        .framesDroppedNotConnected(0).framesRejected(0).build()),
                 HistoryCodec.decode(OLD_SEND_LINE));
     }
 
@@ -96,19 +102,26 @@ class HistoryCodecTest {
     void nodeLinesWrittenBeforeTheTokenHeldRetransmissionAndAbuseCounts_readWithNone() {
         NodeStats n = HistoryCodec.decode(OLD_NODE_LINE).as(NodeStats.class);
         assertEquals(120, n.concurrentViewers());
-        assertEquals(List.of(0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L), List.of(n.tokensAccepted(), n.tokensRejected(),
+        assertEquals(Collections.nCopies(16, 0L), List.of(n.tokensAccepted(), n.tokensRejected(),
                 n.tokensExpiredRoleKept(), n.sourceRetransmissionsAlreadyHeld(), n.sourceProbesAlreadyHeld(),
-                n.rateLimitedDropped(), n.publisherRateLimited(), n.handlerFailures()));
+                n.rateLimitedDropped(), n.publisherRateLimited(), n.handlerFailures(), n.routabilityFailures(),
+                n.halfOpenEvicted(), n.halfOpenSessions(), n.amplificationSuppressed(), n.peerControlRateLimited(),
+                n.sessionsExpired(), n.fanOutLaneDropped(), n.handOffDropped()));
     }
 
     @Test
     void tokenHeldRetransmissionAndAbuseCountsAreWritten() {
-        assertTrue(HistoryCodec.encode(new HistoryRecord(1, receive())).contains("\"tokenRefusals\":4"));
-        assertTrue(HistoryCodec.encode(new HistoryRecord(1, send())).contains("\"tokenRefusals\":6"));
+        String receive = HistoryCodec.encode(new HistoryRecord(1, receive()));
+        assertTrue(receive.contains("\"tokenRefusals\":4,\"malformedDropped\":15,\"framesDropped\":16"), receive);
+        String send = HistoryCodec.encode(new HistoryRecord(1, send()));
+        assertTrue(send.contains("\"tokenRefusals\":6,\"malformedDropped\":17,\"framesDroppedNotConnected\":18,"
+                + "\"framesRejected\":19"), send);
         String node = HistoryCodec.encode(new HistoryRecord(1, node()));
         assertTrue(node.contains("\"tokensAccepted\":130,\"tokensRejected\":7,\"tokensExpiredRoleKept\":3,"
                 + "\"sourceRetransmissionsAlreadyHeld\":8,\"sourceProbesAlreadyHeld\":12,\"rateLimitedDropped\":13,"
-                + "\"publisherRateLimited\":14,\"handlerFailures\":1"), node);
+                + "\"publisherRateLimited\":14,\"handlerFailures\":1,\"routabilityFailures\":21,\"halfOpenEvicted\":22,"
+                + "\"halfOpenSessions\":23,\"amplificationSuppressed\":24,\"peerControlRateLimited\":25,"
+                + "\"sessionsExpired\":26,\"fanOutLaneDropped\":27,\"handOffDropped\":28"), node);
     }
 
     @Test

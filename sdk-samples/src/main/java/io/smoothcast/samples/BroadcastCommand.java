@@ -32,9 +32,11 @@ import picocli.CommandLine.Spec;
                 + " (or --input FILE) to H.264, plus a 440 Hz test tone to Opus, with an ffmpeg child process whose"
                 + " bitrate (audio and video together) follows the target.",
             "Prints a status line every second: the node carrying the broadcaster now ('-' while reconnecting),"
-                + " state, target bitrate, frames, packets, rtx (retransmissions"
+                + " state, target bitrate, frames (sent; dropped while not connected; rejected: the send queue was"
+                + " full), packets, rtx (retransmissions"
                 + " sent), tail probes (a quiet track's newest packet resent so that the node notices a lost end of"
-                + " a burst), rtt, node stalls (stall reports from the node, PROTOCOL.md section 12), send delay"
+                + " a burst), rtt, node stalls (stall reports from the node, PROTOCOL.md section 12), malformed"
+                + " (datagrams from the node not understood), send delay"
                 + " (the longest wait of a frame in the broadcaster itself over the last 1-2 s) with the frames"
                 + " dropped for waiting longer than 1 s (stale), for want of room in the pacer (pacer full), and video"
                 + " skipped to the next keyframe behind them and, with"
@@ -175,11 +177,12 @@ final class BroadcastCommand implements Callable<Integer> {
                 RunLoop.run(durationS, 1000, elapsedNs -> {
                     BroadcasterStats s = broadcaster.stats();
                     everConnected[0] |= broadcaster.state() == ConnectionState.CONNECTED;
-                    out.printf("%s %s  %5.1fs  target %s  frames %d  packets %d  rtx %d  tail probes %d  rtt %s"
-                            + "  node stalls %d  send delay %d ms (stale %d, pacer full %d, skipped %d)  %s%s%n",
+                    out.printf("%s %s  %5.1fs  target %s  frames %d (not connected %d, rejected %d)  packets %d  rtx %d"
+                            + "  tail probes %d  rtt %s  node stalls %d  malformed %d  send delay %d ms (stale %d, pacer full %d, skipped %d)  %s%s%n",
                             Format.nodes(broadcaster.carryingNodes()), broadcaster.state(), elapsedNs / 1e9, Format.bitrate(s.targetBitrateBps()), s.framesSent(),
-                            s.packetsSent(), s.retransmissionsSent(), s.tailProbesSent(), Format.millis(s.rttNs() / 1e6),
-                            broadcaster.nodeStallReportCount(), s.sendDelayMaxMs(), s.framesDroppedStale(),
+                            s.framesDroppedNotConnected(), s.framesRejected(), s.packetsSent(), s.retransmissionsSent(),
+                            s.tailProbesSent(), Format.millis(s.rttNs() / 1e6), broadcaster.nodeStallReportCount(),
+                            s.malformedDropped(), s.sendDelayMaxMs(), s.framesDroppedStale(),
                             s.framesDroppedPacerFull(), s.videoFramesSkippedToKeyframe(),
                             Format.moves(broadcaster.failoverCount(), s.nodeSwitches(), s.tokenRefusals()),
                             encoder == null ? "" : "  encoder " + Format.bitrate(encoder.encoderBitrateBps())

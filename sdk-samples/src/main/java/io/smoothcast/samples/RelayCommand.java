@@ -13,6 +13,7 @@ import io.smoothcast.transport.VideoPayloadFormat;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,10 +52,19 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " rejected (with --token-key), and retransmissions from the source of packets already held: ones"
                 + " the node asked for (source rtx) and tail loss probes it did not (source probes), rate limited"
                 + " (datagrams of sources without an accepted PUBLISH or SUBSCRIBE over the per-source limit; publishers"
-                + " over their cap: their RTP packets dropped); HANDLER FAILURES (a defect of the node) and RTX BUILD FAILURES"
-                + " only when not 0 (PROTOCOL.md section 3).",
+                + " over their cap: their RTP packets dropped); only when not 0: ABUSE (PUBLISH and SUBSCRIBE without"
+                + " the return-routability cookie, half-open sessions evicted by newer ones, replies suppressed as"
+                + " larger than their request, control messages of sessions over their cap), OVERLOAD (copies dropped"
+                + " for a fan-out thread 64 packets behind, datagrams dropped for a protocol thread 1,024 behind),"
+                + " HANDLER FAILURES (a defect of the node) and RTX BUILD FAILURES (PROTOCOL.md section 3).",
             "", "Exit codes: 0 ran until stopped, 1 could not start, 2 bad arguments."})
 final class RelayCommand implements Callable<Integer> {
+
+    /** Names of the status line's ABUSE part, in the order of its counts. */
+    private static final List<String> ABUSE_PARTS = List.of("routability failures", "half-open evicted",
+            "amplification suppressed", "peer control limited");
+    /** Names of the status line's OVERLOAD part, in the order of its counts. */
+    private static final List<String> OVERLOAD_PARTS = List.of("fan-out lane dropped", "hand-off dropped");
 
     @Spec
     CommandSpec spec;
@@ -189,7 +199,7 @@ final class RelayCommand implements Callable<Integer> {
                                 + " %d kbps, rtx %d, rtx limited %d, rtx misses %d, tail probes %d (limited %d), I/O thread"
                                 + " stalls %d, copies refused %d, tokens accepted %d (expired, role kept %d) rejected %d,"
                                 + " source rtx already held %d, source probes already held %d, rate limited %d (publishers"
-                                + " over their cap %d)%s%s%n",
+                                + " over their cap %d)%s%s%s%s%n",
                                 region, s.sessions(), s.publishers(), s.subscribers(), s.streams(), s.streamInfoRepeated(),
                                 s.packetsPerSecond(),
                                 s.bitsPerSecond() / 1000, s.retransmissionsSent(), s.nackRetransmissionsLimited(),
@@ -197,6 +207,10 @@ final class RelayCommand implements Callable<Integer> {
                                 s.nativeCopiesRefused(), s.tokensAccepted(), s.tokensExpiredRoleKept(), s.tokensRejected(),
                                 s.sourceRetransmissionsAlreadyHeld(), s.sourceProbesAlreadyHeld(), s.rateLimitedDropped(),
                                 s.publisherRateLimited(),
+                                Format.whenAnyNonZero("ABUSE", ABUSE_PARTS, s.routabilityFailures(),
+                                        s.halfOpenEvicted(), s.amplificationSuppressed(), s.peerControlRateLimited()),
+                                Format.whenAnyNonZero("OVERLOAD", OVERLOAD_PARTS, s.fanOutLaneDropped(),
+                                        s.handOffDropped()),
                                 s.handlerFailures() == 0 ? "" : ", HANDLER FAILURES " + s.handlerFailures(),
                                 s.retransmissionBuildFailures() == 0 ? ""
                                         : ", RTX BUILD FAILURES " + s.retransmissionBuildFailures());

@@ -29,8 +29,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "view", mixinStandardHelpOptions = true,
         description = {"Watch a stream through a relay node.",
             "Shows one status line that refreshes in place: the node carrying the viewer now (two joined by"
-                + " '+' in redundant mode, '-' while reconnecting), state, bitrate, latency, frames, lost (packets),"
-                + " rtx (retransmissions received), freezes, rtt, stalls (of this viewer's own I/O thread),"
+                + " '+' in redundant mode, '-' while reconnecting), state, bitrate, latency, frames (played; dropped:"
+                + " given up by the jitter buffer, incomplete at their deadline), lost (packets),"
+                + " rtx (retransmissions received), freezes, rtt, stalls (of this viewer's own I/O thread), malformed"
+                + " (datagrams dropped: not understood, from elsewhere, or strays),"
                 + " failovers, moves (to another node while the node still answered, by reason) and token refusals"
                 + " (the viewer's current token refused by a node).",
             "--output writes the received video frames when the broadcaster sends H.264 (--source ffmpeg or"
@@ -118,12 +120,13 @@ final class ViewCommand implements Callable<Integer> {
                     ViewerMeter.Sample sample = meter.sample(System.nanoTime());
                     ViewerStats s = viewer.stats();
                     String line = String.format(Locale.ROOT,
-                            "%s %s %5.1fs  %s  latency %s  frames %d  lost %d  rtx %d  freezes %d  rtt %s  stalls %d  %s",
+                            "%s %s %5.1fs  %s  latency %s  frames %d (dropped %d)  lost %d  rtx %d  freezes %d  rtt %s"
+                                    + "  stalls %d  malformed %d  %s",
                             Format.nodes(viewer.carryingNodes()), viewer.state(), elapsedNs / 1e9,
                             Format.bitrate(sample.bitrateBps()),
-                            Format.millis(sample.latencyMs()), s.framesDelivered(), s.packetsLost(),
+                            Format.millis(sample.latencyMs()), s.framesDelivered(), s.framesDropped(), s.packetsLost(),
                             s.retransmissionsReceived(), s.freezeCount(), Format.millis(s.rttNs() / 1e6),
-                            viewer.readerStallCount(), Format.moves(s.failoverCount(), s.nodeSwitches(), s.tokenRefusals()));
+                            viewer.readerStallCount(), s.malformedDropped(), Format.moves(s.failoverCount(), s.nodeSwitches(), s.tokenRefusals()));
                     status.print(inPlace ? "\r" + line + "\u001b[K" : line + System.lineSeparator());
                     status.flush();
                     framesSeen[0] = meter.videoFrames();

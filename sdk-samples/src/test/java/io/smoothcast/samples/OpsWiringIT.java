@@ -109,10 +109,14 @@ class OpsWiringIT {
         assertTrue(metrics.contains("smoothcast_alerts_active{severity=\"P0\"} 0"), metrics);
         for (String family : new String[] {"tokens_accepted", "tokens_rejected", "tokens_expired_role_kept",
                 "source_retransmissions_already_held", "source_probes_already_held", "rate_limited_dropped_packets",
-                "publisher_rate_limited_packets", "handler_failures"}) {
+                "publisher_rate_limited_packets", "handler_failures", "routability_failures",
+                "half_open_sessions_evicted", "amplification_suppressed_replies", "peer_control_rate_limited_messages",
+                "sessions_expired", "fan_out_lane_dropped_packets", "hand_off_dropped_datagrams"}) {
             assertTrue(metrics.contains("smoothcast_node_" + family + "_total{node=\"0000002a\",region=\"it-eu\"} 0"),
                     family + ": " + metrics);
         }
+        assertTrue(metrics.contains("# TYPE smoothcast_node_half_open_sessions gauge\n"
+                + "smoothcast_node_half_open_sessions{node=\"0000002a\",region=\"it-eu\"} 0"), metrics);
         assertTrue(get(base).contains("uPlot"), "dashboard page");
         assertEquals(0, relay.get(30, TimeUnit.SECONDS), out.text + err.toString());
     }
@@ -139,10 +143,21 @@ class OpsWiringIT {
                     .matcher(viewMetrics).find(), viewMetrics);
             assertTrue(Pattern.compile("smoothcast_stream_token_refusals_total\\{[^}]*direction=\"send\"} 0")
                     .matcher(broadcastMetrics).find(), broadcastMetrics);
+            assertTrue(Pattern.compile("smoothcast_stream_malformed_datagrams_dropped_total\\{[^}]*direction=\"receive\"} 0")
+                    .matcher(viewMetrics).find(), viewMetrics);
+            assertTrue(Pattern.compile("smoothcast_stream_malformed_datagrams_dropped_total\\{[^}]*direction=\"send\"} 0")
+                    .matcher(broadcastMetrics).find(), broadcastMetrics);
+            assertTrue(viewMetrics.contains("smoothcast_stream_jitter_buffer_frames_dropped_total{"), viewMetrics);
+            assertTrue(broadcastMetrics.contains("smoothcast_stream_not_connected_frames_dropped_total{"), broadcastMetrics);
+            assertTrue(broadcastMetrics.contains("smoothcast_stream_queue_full_frames_rejected_total{"), broadcastMetrics);
             assertEquals(0, broadcast.get(30, TimeUnit.SECONDS), broadcastOut.text + err.toString());
             assertEquals(0, view.get(30, TimeUnit.SECONDS), viewOut.text + err.toString());
             assertTrue(viewOut.text.toString().contains("  token refusals 0"), viewOut.text.toString());
             assertTrue(broadcastOut.text.toString().contains("  token refusals 0"), broadcastOut.text.toString());
+            assertTrue(Pattern.compile(" frames \\d+ \\(dropped \\d+\\) .*  malformed 0  ").matcher(viewOut.text).find(),
+                    viewOut.text.toString());
+            assertTrue(Pattern.compile(" frames \\d+ \\(not connected \\d+, rejected 0\\) .*  malformed 0  ")
+                    .matcher(broadcastOut.text).find(), broadcastOut.text.toString());
         }
     }
 

@@ -72,7 +72,11 @@ class RelayCommandTest {
         assertTrue(result.out().contains(", tokens accepted 0 (expired, role kept 0) rejected 0, source rtx already held 0,"
                 + " source probes already held 0, rate limited 0 (publishers over their cap 0)"), result.out());
         assertFalse(result.out().contains("HANDLER FAILURES"), "only when not 0: " + result.out());
-        assertTrue(CliRun.run("relay", "--help").out().contains("streams (info repeats:"), "help");
+        assertFalse(result.out().contains("ABUSE"), "only when not 0: " + result.out());
+        assertFalse(result.out().contains("OVERLOAD"), "only when not 0: " + result.out());
+        String help = CliRun.run("relay", "--help").out();
+        assertTrue(help.contains("streams (info repeats:"), help);
+        assertTrue(help.contains("ABUSE") && help.contains("OVERLOAD"), help);
     }
 
     @Test

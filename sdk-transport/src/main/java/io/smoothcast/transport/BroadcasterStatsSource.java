@@ -57,6 +57,9 @@ final class BroadcasterStatsSource {
                 .failoverCount(broadcaster.failoverCount())
                 .nodeSwitches(totals.nodeSwitches())
                 .tokenRefusals(totals.tokenRefusals())
+                .malformedDropped(totals.malformedDropped())
+                .framesDroppedNotConnected(totals.framesDroppedNotConnected())
+                .framesRejected(totals.framesRejected())
                 .audioOnly(engine != null && engine.counters().get(BroadcasterEngine.AUDIO_ONLY) != 0)
                 .sendDelayMaxMs(totals.sendDelayMaxMs())
                 .framesDroppedBacklog(totals.framesDroppedBacklog());

@@ -58,7 +58,15 @@ final class RelayStatsSource {
                 .sourceProbesAlreadyHeld(totals.sourceProbesAlreadyHeld())
                 .rateLimitedDropped(totals.rateLimitedDropped())
                 .publisherRateLimited(totals.publisherRateLimited())
-                .handlerFailures(totals.handlerFailures());
+                .handlerFailures(totals.handlerFailures())
+                .routabilityFailures(totals.routabilityFailures())
+                .halfOpenEvicted(totals.halfOpenEvicted())
+                .halfOpenSessions(totals.halfOpenSessions())
+                .amplificationSuppressed(totals.amplificationSuppressed())
+                .peerControlRateLimited(totals.peerControlRateLimited())
+                .sessionsExpired(totals.sessionsExpired())
+                .fanOutLaneDropped(totals.fanOutLaneDropped())
+                .handOffDropped(totals.handOffDropped());
         for (Map.Entry<String, Integer> e : viewers.entrySet()) {
             if (!e.getKey().isEmpty()) {
                 b.viewers(e.getKey(), e.getValue());

@@ -111,6 +111,8 @@ final class ViewerStatsSource {
                 .failoverCount(totals.failoverCount())
                 .nodeSwitches(totals.nodeSwitches())
                 .tokenRefusals(totals.tokenRefusals())
+                .malformedDropped(totals.malformedDropped())
+                .framesDropped(totals.framesDropped())
                 .freezeCount(totals.freezeCount())
                 .totalFreezesDurationMs(frozenMs)
                 .lastPacketReceivedNs(lastPacketNs);

@@ -5,6 +5,7 @@ import static io.smoothcast.transport.ControlDatagrams.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.stats.NodeStats;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.DecodeResult;
 import io.smoothcast.transport.internal.control.ErrorCode;
@@ -65,6 +66,8 @@ class AbuseIT {
             assertEquals(0, rtpPacketsUntilQuiet(victim), "media reached an address that never proved it");
             RelayStats stats = relay.stats();
             assertEquals(guesses.length, stats.routabilityFailures(), stats.toString());
+            NodeStats seen = operatorsView(relay);
+            assertEquals(guesses.length, seen.routabilityFailures(), "what operators see: " + seen);
             assertEquals(0, stats.subscribers(), stats.toString());
 
             // The same address with the cookie it really received does get the media: the check
@@ -147,6 +150,9 @@ class AbuseIT {
                     assertTrue(maxSessions[0] <= halfOpenCap + 2, "sessions " + maxSessions[0]);
                     assertTrue(stats.halfOpenEvicted() >= attackers - halfOpenCap, stats.toString());
                     assertTrue(stats.rateLimitedDropped() > 0, stats.toString());
+                    NodeStats seen = operatorsView(relay);
+                    assertTrue(seen.halfOpenEvicted() >= attackers - halfOpenCap, "what operators see: " + seen);
+                    assertTrue(seen.rateLimitedDropped() > 0, "what operators see: " + seen);
                     assertEquals(0, stats.handlerFailures(), stats.toString());
                     assertEquals(2, stats.sessions() - stats.halfOpenSessions(), "both real clients kept: " + stats);
                 }
@@ -155,6 +161,14 @@ class AbuseIT {
             sockets.forEach(DatagramSocket::close);
         }
         NettyLeaks.assertNoLeaks();
+    }
+
+    /** The node's counts as an ops monitor watching it exports them. */
+    private static NodeStats operatorsView(RelayNode relay) {
+        try (OpsMonitor ops = OpsMonitor.builder().build()) {
+            ops.watch(relay, "abuse-it", "eu");
+            return ops.sample(0).nodes().get(0);
+        }
     }
 
     /** Counts RTP/RTCP datagrams arriving until none came for 300 ms. */

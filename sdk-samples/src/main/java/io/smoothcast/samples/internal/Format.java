@@ -3,6 +3,7 @@ package io.smoothcast.samples.internal;
 import io.smoothcast.stats.NodeSwitchCounts;
 import io.smoothcast.transport.NodeSwitchReason;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -81,5 +82,29 @@ public final class Format {
      */
     public static String moves(long failovers, NodeSwitchCounts switches, long tokenRefusals) {
         return "failovers " + failovers + "  moves " + nodeSwitches(switches) + "  token refusals " + tokenRefusals;
+    }
+
+    /**
+     * A part of a status line shown only while something is wrong, so that a healthy line stays
+     * short and a bad one stands out.
+     *
+     * @param label the part's name, in capitals
+     * @param names the counts' names
+     * @param counts the counts, one per name
+     * @return {@code ""} while every count is 0, else for example
+     *     {@code ", ABUSE routability failures 3, half-open evicted 0"}
+     */
+    public static String whenAnyNonZero(String label, List<String> names, long... counts) {
+        if (names.size() != counts.length) {
+            throw new IllegalArgumentException(names.size() + " names for " + counts.length + " counts");
+        }
+        if (Arrays.stream(counts).allMatch(n -> n == 0)) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(", ").append(label);
+        for (int i = 0; i < counts.length; i++) {
+            sb.append(i == 0 ? " " : ", ").append(names.get(i)).append(' ').append(counts[i]);
+        }
+        return sb.toString();
     }
 }

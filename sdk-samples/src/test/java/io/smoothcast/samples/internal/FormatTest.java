@@ -25,6 +25,12 @@ class FormatTest {
     }
 
     @Test
+    void whenAnyNonZero_emptyWhileAllAreZero_elseEveryCountNamed() {
+        assertEquals("", Format.whenAnyNonZero("ABUSE", List.of("a", "b"), 0, 0));
+        assertEquals(", ABUSE a 0, b 2", Format.whenAnyNonZero("ABUSE", List.of("a", "b"), 0, 2));
+    }
+
+    @Test
     void moves_failoversThenMovesByReason_thenTokenRefusals() {
         assertEquals("failovers 0  moves 0  token refusals 0", Format.moves(0, NodeSwitchCounts.NONE, 0));
         assertEquals("failovers 1  moves no_publisher 2  token refusals 3",

@@ -43,10 +43,15 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_stream_token_refusals_total{direction}</td><td>counter</td><td>refusals of the
  *       endpoints' current token by a node (unauthorized, expired, forbidden): a rise over many
  *       endpoints is mass token expiry or a key mix-up</td></tr>
+ *   <tr><td>smoothcast_stream_malformed_datagrams_dropped_total{direction}</td><td>counter</td><td>datagrams
+ *       the endpoints dropped as not understood (viewers also: from an address they do not talk to,
+ *       or strays numbered far ahead of their track): a rise is an attack on clients or a broken node</td></tr>
  *   <tr><td>smoothcast_stream_node_switches_total{direction, reason}</td><td>counter</td><td>moves to another node
  *       while the node still answered; reason degraded_path, no_publisher or media_silence for
  *       direction receive, degraded_path only for send (labels stream, node, region as watched:
  *       node is where the endpoint was put, not the node left)</td></tr>
+ *   <tr><td>smoothcast_stream_jitter_buffer_frames_dropped_total</td><td>counter</td><td>frames the
+ *       viewers' jitter buffers gave up on (incomplete at their playout deadline, or dropped to make room)</td></tr>
  *   <tr><td>smoothcast_stream_sent_bytes_total, _sent_packets_total, _retransmitted_packets_total</td>
  *       <td>counter</td><td>broadcaster side</td></tr>
  *   <tr><td>smoothcast_stream_send_bytes_per_second, _target_bytes_per_second</td><td>gauge</td><td>broadcaster side</td></tr>
@@ -55,6 +60,10 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_stream_backlog_frames_dropped_total</td><td>counter</td><td>frames the broadcaster
  *       dropped because it could not send them in time (older than its send-delay limit, or no
  *       room in its pacer), and video frames behind them</td></tr>
+ *   <tr><td>smoothcast_stream_not_connected_frames_dropped_total</td><td>counter</td><td>frames the
+ *       broadcaster dropped because it was not connected (yet, or during an outage)</td></tr>
+ *   <tr><td>smoothcast_stream_queue_full_frames_rejected_total</td><td>counter</td><td>frames the
+ *       broadcaster refused at {@code send} because its send queue was full</td></tr>
  *   <tr><td>smoothcast_node_viewers (node, region, stream)</td><td>gauge</td><td>concurrent viewers</td></tr>
  *   <tr><td>smoothcast_node_received_packets_total, _sent_packets_total, _dropped_packets_total (node, region)</td>
  *       <td>counter</td><td>relay traffic</td></tr>
@@ -72,6 +81,21 @@ import java.util.function.ToDoubleFunction;
  *       packets dropped over their publisher's packet or bit rate cap (its viewers lose them)</td></tr>
  *   <tr><td>smoothcast_node_handler_failures_total (node, region)</td><td>counter</td><td>failures of the
  *       node's own handling code: anything but 0 is a defect</td></tr>
+ *   <tr><td>smoothcast_node_routability_failures_total (node, region)</td><td>counter</td><td>PUBLISH and
+ *       SUBSCRIBE requests without the node's return-routability cookie (spoofed sources)</td></tr>
+ *   <tr><td>smoothcast_node_half_open_sessions_evicted_total (node, region)</td><td>counter</td><td>half-open
+ *       sessions (HELLO without an accepted PUBLISH or SUBSCRIBE) evicted by newer ones: a HELLO flood</td></tr>
+ *   <tr><td>smoothcast_node_half_open_sessions (node, region)</td><td>gauge</td><td>half-open sessions now</td></tr>
+ *   <tr><td>smoothcast_node_amplification_suppressed_replies_total (node, region)</td><td>counter</td><td>replies
+ *       and errors not sent because they would have been larger than the request</td></tr>
+ *   <tr><td>smoothcast_node_peer_control_rate_limited_messages_total (node, region)</td><td>counter</td><td>RTCP
+ *       and control messages of accepted sessions dropped over their per-session cap</td></tr>
+ *   <tr><td>smoothcast_node_sessions_expired_total (node, region)</td><td>counter</td><td>sessions dropped after
+ *       the session timeout</td></tr>
+ *   <tr><td>smoothcast_node_fan_out_lane_dropped_packets_total (node, region)</td><td>counter</td><td>copies
+ *       dropped because their subscriber's fan-out thread was 64 packets behind (overload)</td></tr>
+ *   <tr><td>smoothcast_node_hand_off_dropped_datagrams_total (node, region)</td><td>counter</td><td>datagrams an
+ *       extra fan-out socket dropped because the protocol thread was 1,024 behind (overload)</td></tr>
  *   <tr><td>smoothcast_node_receive_bytes_per_second, _send_bytes_per_second (node, region)</td><td>gauge</td><td>relay rates</td></tr>
  *   <tr><td>smoothcast_alerts_active (severity)</td><td>gauge</td><td>alerts raised and not cleared</td></tr>
  * </table>
@@ -114,7 +138,27 @@ public final class OpsMetrics {
                     "RTP packets dropped because their publisher exceeded its packet or bit rate cap.",
                     NodeStats::publisherRateLimited),
             new NodeCounter("smoothcast_node_handler_failures_total",
-                    "Failures of the node's own handling code; anything but 0 is a defect.", NodeStats::handlerFailures));
+                    "Failures of the node's own handling code; anything but 0 is a defect.", NodeStats::handlerFailures),
+            new NodeCounter("smoothcast_node_routability_failures_total",
+                    "PUBLISH and SUBSCRIBE requests without the node's return-routability cookie.",
+                    NodeStats::routabilityFailures),
+            new NodeCounter("smoothcast_node_half_open_sessions_evicted_total",
+                    "Half-open sessions (HELLO without an accepted PUBLISH or SUBSCRIBE) evicted by newer ones.",
+                    NodeStats::halfOpenEvicted),
+            new NodeCounter("smoothcast_node_amplification_suppressed_replies_total",
+                    "Replies and errors not sent because they would have been larger than the request.",
+                    NodeStats::amplificationSuppressed),
+            new NodeCounter("smoothcast_node_peer_control_rate_limited_messages_total",
+                    "RTCP and control messages of accepted sessions dropped over their per-session cap.",
+                    NodeStats::peerControlRateLimited),
+            new NodeCounter("smoothcast_node_sessions_expired_total", "Sessions dropped after the session timeout.",
+                    NodeStats::sessionsExpired),
+            new NodeCounter("smoothcast_node_fan_out_lane_dropped_packets_total",
+                    "Copies dropped because their subscriber's fan-out thread was 64 packets behind.",
+                    NodeStats::fanOutLaneDropped),
+            new NodeCounter("smoothcast_node_hand_off_dropped_datagrams_total",
+                    "Datagrams an extra fan-out socket dropped because the protocol thread was 1,024 behind.",
+                    NodeStats::handOffDropped));
 
     private OpsMetrics() {
     }
@@ -176,8 +220,14 @@ public final class OpsMetrics {
         out.add(byDirection("smoothcast_stream_token_refusals_total", MetricFamily.Type.COUNTER,
                 "Refusals of the current token of the stream's endpoints by a node (unauthorized, expired, forbidden).",
                 rx, tx, sum(ReceiveStreamStats::tokenRefusals), sum(SendStreamStats::tokenRefusals)));
+        out.add(byDirection("smoothcast_stream_malformed_datagrams_dropped_total", MetricFamily.Type.COUNTER,
+                "Datagrams the stream's endpoints dropped as not understood (viewers: also from elsewhere, or strays).",
+                rx, tx, sum(ReceiveStreamStats::malformedDropped), sum(SendStreamStats::malformedDropped)));
         out.add(nodeSwitches(rx, tx));
         out.add(qualityLevels(snapshot, rx, tx));
+        out.add(counter("smoothcast_stream_jitter_buffer_frames_dropped_total",
+                "Frames the viewers' jitter buffers gave up on (incomplete at their playout deadline, or dropped to make room).",
+                rx, sum(ReceiveStreamStats::framesDropped)));
         out.add(counter("smoothcast_stream_sent_bytes_total", "Bytes sent by the broadcaster.",
                 tx, sum(SendStreamStats::bytesSent)));
         out.add(counter("smoothcast_stream_sent_packets_total", "RTP packets sent by the broadcaster.",
@@ -194,6 +244,12 @@ public final class OpsMetrics {
         out.add(counter("smoothcast_stream_backlog_frames_dropped_total",
                 "Frames the broadcaster dropped as too old for its send-delay limit or for a full pacer, and video behind them.",
                 tx, sum(SendStreamStats::framesDroppedBacklog)));
+        out.add(counter("smoothcast_stream_not_connected_frames_dropped_total",
+                "Frames the broadcaster dropped because it was not connected (yet, or during an outage).",
+                tx, sum(SendStreamStats::framesDroppedNotConnected)));
+        out.add(counter("smoothcast_stream_queue_full_frames_rejected_total",
+                "Frames the broadcaster refused at send because its send queue was full.",
+                tx, sum(SendStreamStats::framesRejected)));
         nodeFamilies(snapshot.nodes(), out);
         out.add(alerts(snapshot.activeAlerts()));
         return out;
@@ -212,6 +268,9 @@ public final class OpsMetrics {
         for (NodeCounter c : NODE_COUNTERS) {
             out.add(nodeFamily(c.name(), MetricFamily.Type.COUNTER, c.help(), nodes, c.value()));
         }
+        out.add(nodeFamily("smoothcast_node_half_open_sessions", MetricFamily.Type.GAUGE,
+                "Half-open sessions (HELLO without an accepted PUBLISH or SUBSCRIBE) now.", nodes,
+                NodeStats::halfOpenSessions));
         out.add(nodeFamily("smoothcast_node_receive_bytes_per_second", MetricFamily.Type.GAUGE,
                 "Ingress rate over the last interval.", nodes, n -> n.bitrateInBps() / 8));
         out.add(nodeFamily("smoothcast_node_send_bytes_per_second", MetricFamily.Type.GAUGE,

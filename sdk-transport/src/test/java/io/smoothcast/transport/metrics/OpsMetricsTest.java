@@ -35,19 +35,23 @@ class OpsMetricsTest {
                 .packetsLostAfterRecovery(2).framesDecoded(300).lossFractionBeforeRecovery(0.03)
                 .lossFractionAfterRecovery(0.002).bitrateInBps(2_000_000).jitterMs(10).roundTripTimeMs(80)
                 .jitterBufferDelayMs(60).freezeCount(1).totalFreezesDurationMs(500).stallRate(0.1)
-                .lastPacketReceivedNs(5).nodeSwitches(new NodeSwitchCounts(1, 2, 0)).tokenRefusals(2).build();
+                .lastPacketReceivedNs(5).nodeSwitches(new NodeSwitchCounts(1, 2, 0)).tokenRefusals(2).malformedDropped(4)
+                .framesDropped(6).build();
         ReceiveStreamStats b = a.toBuilder().endpointId("v2").bytesReceived(500_000).jitterMs(30)
-                .nodeSwitches(new NodeSwitchCounts(0, 1, 4)).tokenRefusals(3)
+                .nodeSwitches(new NodeSwitchCounts(0, 1, 4)).tokenRefusals(3).malformedDropped(5).framesDropped(7)
                 .roundTripTimeMs(Double.NaN).stallRate(0.0).totalFreezesDurationMs(0).freezeCount(0).build();
         SendStreamStats tx = SendStreamStats.builder("match").endpointId("cam").nodeId("fra").region("eu")
                 .packetsSent(2000).bytesSent(2_400_000).targetBitrateBps(2_500_000).bitrateOutBps(2_400_000)
                 .roundTripTimeMs(40).sendDelayMaxMs(450).framesDroppedBacklog(12)
-                .nodeSwitches(new NodeSwitchCounts(3, 0, 0)).tokenRefusals(1).build();
+                .nodeSwitches(new NodeSwitchCounts(3, 0, 0)).tokenRefusals(1).malformedDropped(8)
+                .framesDroppedNotConnected(14).framesRejected(15).build();
         NodeStats node = NodeStats.builder("fra").region("eu").viewers("match", 2).viewers("quiz \"2\"", 0)
                 .packetsReceived(2100).packetsSent(4000).packetsDropped(3).bitrateInBps(2_400_000)
                 .bitrateOutBps(4_800_000).tokensAccepted(40).tokensRejected(7).tokensExpiredRoleKept(5)
                 .sourceRetransmissionsAlreadyHeld(9).sourceProbesAlreadyHeld(11).rateLimitedDropped(13)
-                .publisherRateLimited(17).handlerFailures(1).build();
+                .publisherRateLimited(17).handlerFailures(1).routabilityFailures(19).halfOpenEvicted(23)
+                .halfOpenSessions(29).amplificationSuppressed(31).peerControlRateLimited(37).sessionsExpired(41)
+                .fanOutLaneDropped(43).handOffDropped(47).build();
         AlertEvent p3 = new AlertEvent(AlertEvent.Type.RAISED, 1, "jitter-elevated", Severity.P3, "jitter_ms", 30,
                 30, "", "", "", "eu", 5, 5, 1, 2, "jitter high");
         return new OpsSnapshot(5, 1_700_000_000_000L, List.of(a, b), List.of(tx), List.of(node),
@@ -93,7 +97,8 @@ class OpsMetricsTest {
 
     @Test
     void viewersAreAggregatedPerStreamNodeAndRegion_inBaseUnits() {
-        Map<String, Double> m = parse(PrometheusText.write(OpsMetrics.of(sampleSnapshot())));
+        String text = PrometheusText.write(OpsMetrics.of(sampleSnapshot()));
+        Map<String, Double> m = parse(text);
         String where = "node=fra,region=eu,stream=match,";
         assertEquals(2.0, m.get("smoothcast_stream_viewers{" + where + "}"));
         assertEquals(1_500_000.0, m.get("smoothcast_stream_received_bytes_total{" + where + "}"));
@@ -137,6 +142,22 @@ class OpsMetricsTest {
         assertEquals(13.0, m.get("smoothcast_node_rate_limited_dropped_packets_total" + node));
         assertEquals(17.0, m.get("smoothcast_node_publisher_rate_limited_packets_total" + node));
         assertEquals(1.0, m.get("smoothcast_node_handler_failures_total" + node));
+        // signs of attack or overload
+        assertEquals(19.0, m.get("smoothcast_node_routability_failures_total" + node));
+        assertEquals(23.0, m.get("smoothcast_node_half_open_sessions_evicted_total" + node));
+        assertEquals(29.0, m.get("smoothcast_node_half_open_sessions" + node));
+        assertEquals(31.0, m.get("smoothcast_node_amplification_suppressed_replies_total" + node));
+        assertEquals(37.0, m.get("smoothcast_node_peer_control_rate_limited_messages_total" + node));
+        assertEquals(41.0, m.get("smoothcast_node_sessions_expired_total" + node));
+        assertEquals(43.0, m.get("smoothcast_node_fan_out_lane_dropped_packets_total" + node));
+        assertEquals(47.0, m.get("smoothcast_node_hand_off_dropped_datagrams_total" + node));
+        assertTrue(text.contains("# TYPE smoothcast_node_half_open_sessions gauge\n"), text);
+        // the endpoints' own drops: summed over the stream's endpoints
+        assertEquals(9.0, m.get("smoothcast_stream_malformed_datagrams_dropped_total{direction=receive," + where + "}"));
+        assertEquals(8.0, m.get("smoothcast_stream_malformed_datagrams_dropped_total{direction=send," + where + "}"));
+        assertEquals(13.0, m.get("smoothcast_stream_jitter_buffer_frames_dropped_total{" + where + "}"));
+        assertEquals(14.0, m.get("smoothcast_stream_not_connected_frames_dropped_total{" + where + "}"));
+        assertEquals(15.0, m.get("smoothcast_stream_queue_full_frames_rejected_total{" + where + "}"));
         // no label carries an endpoint (user) id
         assertTrue(m.keySet().stream().noneMatch(k -> k.contains("v1") || k.contains("cam")), m.keySet().toString());
     }
