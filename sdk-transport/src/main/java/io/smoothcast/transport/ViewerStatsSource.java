@@ -63,13 +63,21 @@ final class ViewerStatsSource {
         long frozenMs = 0;
         double jitterMs = Double.NaN;
         if (engine != null) {
+            // The picture's figures come from the video tracks; a stream without any (an
+            // audio-only broadcast) is judged by its audio, what its listeners hear.
+            MediaKind judged = MediaKind.AUDIO;
+            for (ReceiveTrack track : engine.tracks()) {
+                if (track.track().kind() == MediaKind.VIDEO) {
+                    judged = MediaKind.VIDEO;
+                }
+            }
             for (ReceiveTrack track : engine.tracks()) {
                 track.buffer().readStats(scratch);
                 bytes += scratch.bytesReceived();
-                if (track.track().kind() == MediaKind.VIDEO || Double.isNaN(jitterMs)) {
+                if (track.track().kind() == judged || Double.isNaN(jitterMs)) {
                     jitterMs = scratch.jitterSeconds() * 1000;
                 }
-                if (track.track().kind() == MediaKind.VIDEO) {
+                if (track.track().kind() == judged) {
                     delaySumUs += Math.round(scratch.jitterBufferDelaySeconds() * 1e6);
                     emitted += scratch.jitterBufferEmittedCount();
                     frozenMs += Math.round(scratch.totalFreezesDurationSeconds() * 1000);

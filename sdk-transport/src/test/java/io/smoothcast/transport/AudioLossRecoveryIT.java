@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.jitter.JitterBufferStats;
+import io.smoothcast.stats.ReceiveStreamStats;
 import io.smoothcast.transport.internal.client.ReceiveTrack;
 import io.smoothcast.transport.internal.client.ViewerEngine;
 import java.net.InetSocketAddress;
@@ -162,10 +163,17 @@ class AudioLossRecoveryIT {
                     .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(received)
                     .failover(StallTolerantFailover.POLICY).build().start()) {
                 FrameCollector.await(received.connected, 10, "viewer connected");
+                // What an operator's OpsMonitor samples: the interval from here to the last frame.
+                ViewerStatsSource ops = new ViewerStatsSource(viewer,
+                        new io.smoothcast.alert.Subject("it-audio", "viewer-1", "node-1", "local"), 1_000_000_000L);
+                ops.sample(System.nanoTime());
                 try (Broadcaster broadcaster = connectedAudioBroadcaster(relay.localAddress(), false)) {
                     sendAudio(broadcaster, frames, false);
                     FrameCollector.await(received.frameArrived(frames - 1), 20, "the last audio frame",
                             () -> received.indices() + "; " + viewer.stats() + "; " + relay.stats());
+                    ReceiveStreamStats sampled = ops.sample(System.nanoTime());
+                    assertTrue(sampled.jitterBufferDelayMs() > 0,
+                            "the ops snapshot's buffer delay is audio's, not NaN or 0: " + sampled);
                     ViewerStats stats = viewer.stats(); // before the broadcaster leaves and the tracks go
                     String detail = received.indices().size() + " audio frames; " + stats + "; " + relay.stats()
                             + "; " + broadcaster.stats();
