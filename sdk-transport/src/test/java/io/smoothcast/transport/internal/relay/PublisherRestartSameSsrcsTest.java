@@ -212,6 +212,26 @@ class PublisherRestartSameSsrcsTest {
     }
 
     /**
+     * A restart further behind than the cache is seen at the new session's second packet; its
+     * first, cached before, is of the new session too and stays held: a viewer that lost it on
+     * its downlink still gets it repaired.
+     */
+    @Test
+    void aRestartFurtherBehindThanTheCache_keepsTheNewSessionsFirstPacket() {
+        int[] old = new int[201];
+        for (int i = 0; i < old.length; i++) {
+            old[i] = 100 + i;
+        }
+        originSends(1, old); // 100..300: the cache holds 237..300
+        nowNs += 50 * MS;
+        receive(RecordingSender.controlDatagram(0, new ControlMessage.StreamInfo("show", List.of(VIDEO))), ORIGIN);
+        originSends(2, 200, 201, 202);
+        out.drain();
+        viewerNacks(200);
+        assertTrue(viewerGotPayload(payload(2, 200)), "the new session's first packet, 200, repaired");
+    }
+
+    /**
      * The guard's other side: a repair the edge asked for, forwarded by the origin as an original
      * more than a cache length late (a slow ingest), is no restart: the cache and the other
      * requests stay.
