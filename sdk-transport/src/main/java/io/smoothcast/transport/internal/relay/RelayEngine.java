@@ -399,7 +399,7 @@ public final class RelayEngine implements DatagramReceiver {
         int[] newestSent = null;
         if (track.track.hasRtx()) {
             if (!restored && track.restartedBy(sequenceNumber, packet)) {
-                track.forgetSourceRestarted();
+                track.forgetSourceRestarted(nowNs);
             }
             track.missing.onPacket(sequenceNumber, nowNs);
             // Whether it was asked for is kept with the packet for as long as it is held: the

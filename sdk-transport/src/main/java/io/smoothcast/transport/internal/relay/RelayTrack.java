@@ -54,6 +54,13 @@ final class RelayTrack {
      */
     private int farBehindNext = NO_CANDIDATE;
 
+    /**
+     * The new session's first packet when the last restart {@link #restartedBy} saw was one
+     * further behind than the cache (seen at the second packet: the first, cached already, is of
+     * the new session), else {@link #NO_CANDIDATE}.
+     */
+    private int restartFirst = NO_CANDIDATE;
+
     /** Where this video track's keyframes start; null for audio and data tracks. */
     final KeyframeStartDetector keyframes;
 
@@ -103,6 +110,7 @@ final class RelayTrack {
                 && !missing.isMissing(sequenceNumber) && !missing.wasAsked(sequenceNumber);
         boolean second = farBehind && sequenceNumber == farBehindNext;
         farBehindNext = farBehind && !second ? (sequenceNumber + 1) & 0xFFFF : NO_CANDIDATE;
+        restartFirst = second ? (sequenceNumber - 1) & 0xFFFF : NO_CANDIDATE;
         return cachedPacket != null ? !sameMedia(cachedPacket, packet) : second;
     }
 
@@ -128,13 +136,32 @@ final class RelayTrack {
      * the source's own repair of it would be dropped as already held), its gaps and its newest
      * packet (numbered in the old sequence: after a restart behind the old highest number the
      * new losses would go unasked, and the tail probe would wait for the old newest number).
+     * A restart further behind than the cache is seen at the new session's second packet: its
+     * first stays held and counted as arrived, or a subscriber that lost it could not have it
+     * repaired.
+     *
+     * @param nowNs the current time
      */
-    void forgetSourceRestarted() {
+    void forgetSourceRestarted(long nowNs) {
+        ByteBuf first = restartFirst == NO_CANDIDATE ? null : cache.get(restartFirst);
+        if (first != null) {
+            first.retain(); // the cache's own reference goes with the clear
+        }
         cache.clear();
         cached = false;
         missing = newMissingPacketTracker();
         tailProbe = new TailLossProbe(1);
         Arrays.fill(newestTransportSequences, FanOutLanes.NO_SEQUENCE);
+        if (first != null) {
+            try {
+                cache.put(restartFirst, first, false); // never asked for: else no restart
+                newestCachedSequence = restartFirst;
+                cached = true;
+                missing.onPacket(restartFirst, nowNs);
+            } finally {
+                first.release();
+            }
+        }
     }
 
     /**

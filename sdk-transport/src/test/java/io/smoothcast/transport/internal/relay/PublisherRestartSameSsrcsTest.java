@@ -131,6 +131,20 @@ class PublisherRestartSameSsrcsTest {
                         sent.bytes().length)));
     }
 
+    /**
+     * The old session sends 100..300 (the cache holds 237..300), then the origin's next
+     * STREAM_INFO names the same tracks (its empty one, the old publisher leaving, was lost).
+     */
+    private void oldSessionUpTo300() {
+        int[] old = new int[201];
+        for (int i = 0; i < old.length; i++) {
+            old[i] = 100 + i;
+        }
+        originSends(1, old);
+        nowNs += 50 * MS;
+        receive(RecordingSender.controlDatagram(0, new ControlMessage.StreamInfo("show", List.of(VIDEO))), ORIGIN);
+    }
+
     private void oldSessionThenTheRestartedOne() {
         originSends(1, 100, 101, 102, 103, 104, 105);
         out.drain();
@@ -190,13 +204,7 @@ class PublisherRestartSameSsrcsTest {
      */
     @Test
     void aRestartFurtherBehindThanTheCache_isStillARestart() {
-        int[] old = new int[201];
-        for (int i = 0; i < old.length; i++) {
-            old[i] = 100 + i;
-        }
-        originSends(1, old); // 100..300: the cache holds 237..300
-        nowNs += 50 * MS;
-        receive(RecordingSender.controlDatagram(0, new ControlMessage.StreamInfo("show", List.of(VIDEO))), ORIGIN);
+        oldSessionUpTo300();
         out.drain();
         originSends(2, 200, 201, 203); // 100 behind the old newest; 202 lost on the way here
         nowNs += 20 * MS;
@@ -209,6 +217,20 @@ class PublisherRestartSameSsrcsTest {
         }
         assertTrue(viewerGotPayload(payload(2, 203)), "the probe resends the new session's newest, 203");
         assertFalse(viewerGotPayload(payload(1, 300)), "not the old session's 300");
+    }
+
+    /**
+     * A restart further behind than the cache is seen at the new session's second packet; its
+     * first, cached before, is of the new session too and stays held: a viewer that lost it on
+     * its downlink still gets it repaired.
+     */
+    @Test
+    void aRestartFurtherBehindThanTheCache_keepsTheNewSessionsFirstPacket() {
+        oldSessionUpTo300();
+        originSends(2, 200, 201, 202);
+        out.drain();
+        viewerNacks(200);
+        assertTrue(viewerGotPayload(payload(2, 200)), "the new session's first packet, 200, repaired");
     }
 
     /**
