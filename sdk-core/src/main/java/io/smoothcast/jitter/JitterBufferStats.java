@@ -196,17 +196,28 @@ public final class JitterBufferStats {
         return consumer[C_FRAMES_DROPPED];
     }
 
-    /** @return W3C freezeCount: inter-frame intervals >= max(3 x average, average + 150 ms) */
+    /**
+     * The buffer classifies the gaps between whatever frames it delivers; W3C defines freezes and
+     * pauses for video only. In an audio buffer the same gaps are loss concealment or an encoder's
+     * discontinuous transmission (silence sent sparsely), which no W3C counter calls a freeze.
+     *
+     * @return W3C freezeCount: inter-frame intervals >= max(3 x average, average + 150 ms)
+     */
     public long freezeCount() {
         return consumer[C_FREEZES];
     }
 
-    /** @return W3C totalFreezesDuration, in seconds */
+    /** @return W3C totalFreezesDuration, in seconds (see {@link #freezeCount()}) */
     public double totalFreezesDurationSeconds() {
         return consumer[C_FREEZES_NS] / NS_PER_SECOND;
     }
 
-    /** @return W3C pauseCount: inter-frame intervals of 5 s or more */
+    /** @return W3C totalFreezesDuration, in nanoseconds (see {@link #freezeCount()}) */
+    public long totalFreezesDurationNs() {
+        return consumer[C_FREEZES_NS];
+    }
+
+    /** @return W3C pauseCount: inter-frame intervals of 5 s or more (see {@link #freezeCount()}) */
     public long pauseCount() {
         return consumer[C_PAUSES];
     }

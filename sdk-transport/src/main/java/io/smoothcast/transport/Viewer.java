@@ -1,7 +1,6 @@
 package io.smoothcast.transport;
 
 import io.smoothcast.jitter.FrameHandler;
-import io.smoothcast.jitter.JitterBufferStats;
 import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.security.FrameKey;
 import io.smoothcast.security.SframeDecryptor;
@@ -12,6 +11,7 @@ import io.smoothcast.transport.internal.client.FrameOpener;
 import io.smoothcast.transport.internal.client.GenericPayload;
 import io.smoothcast.transport.internal.client.ReceiveTrack;
 import io.smoothcast.transport.internal.client.ViewerEngine;
+import io.smoothcast.transport.internal.client.ViewerMediaTotals;
 import io.smoothcast.transport.internal.client.CaptureAnchor;
 import io.smoothcast.transport.internal.client.LatencyTotals;
 import io.smoothcast.transport.internal.client.LayerGate;
@@ -253,43 +253,19 @@ public final class Viewer implements AutoCloseable {
             e = engine;
         }
         if (e == null) {
-            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE, 0);
+            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE, 0);
         }
-        long lost = 0;
-        long dropped = 0;
-        long freezes = 0;
-        long playoutDelayNs = 0;
-        long audioDelayNs = 0;
-        int videoTracks = 0;
-        JitterBufferStats jitter = new JitterBufferStats();
-        for (ReceiveTrack t : e.tracks()) {
-            t.buffer().readStats(jitter);
-            lost += jitter.packetsLost();
-            dropped += jitter.framesDropped();
-            freezes += jitter.freezeCount();
-            if (t.track().kind() == MediaKind.VIDEO) {
-                playoutDelayNs = jitter.playoutDelayNs();
-                videoTracks++;
-            } else if (t.track().kind() == MediaKind.AUDIO) {
-                audioDelayNs = jitter.playoutDelayNs();
-            }
-        }
-        if (videoTracks == 0) {
-            playoutDelayNs = audioDelayNs; // an audio-only stream: the delay the listener hears
-        } else if (videoTracks > 1) {
-            playoutDelayNs = e.timeline().playoutDelayNs(); // the layers play on their shared timeline
-        }
+        ViewerMediaTotals media = new ViewerMediaTotals();
+        media.read(e);
         var c = e.counters();
-        lost += c.get(ViewerEngine.RETIRED_PACKETS_LOST);
-        dropped += c.get(ViewerEngine.RETIRED_FRAMES_DROPPED);
-        freezes += c.get(ViewerEngine.RETIRED_FREEZES);
         long[] receipt = new long[LatencyTotals.SIZE];
         long[] playout = new long[LatencyTotals.SIZE];
         e.latency().readReceipt(receipt);
         e.latency().readPlayout(playout);
         return new ViewerStats(framesDelivered, c.get(ViewerEngine.PACKETS_RECEIVED), c.get(ViewerEngine.RTX_RECEIVED),
-                lost, dropped, c.get(ViewerEngine.NACKS_SENT), c.get(ViewerEngine.PLIS_SENT), freezes,
-                c.get(ViewerEngine.MALFORMED_DROPPED), playoutDelayNs, c.get(ViewerEngine.RTT_NS),
+                media.packetsLost(), media.framesDropped(), c.get(ViewerEngine.NACKS_SENT), c.get(ViewerEngine.PLIS_SENT),
+                media.freezeCount(), media.totalFreezesDurationNs(), c.get(ViewerEngine.MALFORMED_DROPPED),
+                media.playoutDelayNs(), c.get(ViewerEngine.RTT_NS),
                 c.get(ViewerEngine.FAILOVERS), playout[LatencyTotals.TOTAL_NS], playout[LatencyTotals.COUNT],
                 receipt[LatencyTotals.TOTAL_NS], receipt[LatencyTotals.COUNT], c.get(ViewerEngine.STALE_CONTROL_IGNORED),
                 c.get(ViewerEngine.UNKNOWN_TRACK_RECOVERED), c.get(ViewerEngine.UNKNOWN_TRACK_DROPPED),

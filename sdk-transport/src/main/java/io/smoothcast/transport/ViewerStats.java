@@ -9,9 +9,10 @@ import io.smoothcast.stats.NodeSwitchCounts;
  *
  * <p>End-to-end latency comes from the capture time the broadcaster stamps on each frame's first
  * packet (abs-capture-time, wall-clock), over the video frames (the audio frames of an audio-only
- * stream), the same frames as the jitter-buffer delay: like W3C webrtc-stats' {@code jitterBufferDelay} over
- * {@code jitterBufferEmittedCount}, each latency is a total over a count, so the mean of an
- * interval is the difference of two snapshots' totals over the difference of their counts.
+ * stream; none in a stream of messages only), the same frames as the jitter-buffer delay: like
+ * W3C webrtc-stats' {@code jitterBufferDelay} over {@code jitterBufferEmittedCount}, each latency
+ * is a total over a count, so the mean of an interval is the difference of two snapshots' totals
+ * over the difference of their counts.
  * Across machines the values include the offset between their UTC clocks.
  *
  * <p>Immutable; thread-safe.
@@ -23,12 +24,19 @@ import io.smoothcast.stats.NodeSwitchCounts;
  * @param framesDropped frames the jitter buffers could not complete in time
  * @param nacksSent NACK packets sent
  * @param keyframeRequestsSent PLIs sent
- * @param freezeCount video freezes counted by the jitter buffer
+ * @param freezeCount video freezes (W3C {@code freezeCount}: a gap between the frames a video
+ *     track's jitter buffer delivers of at least max(3 x the average frame interval, average + 150 ms), under 5 s),
+ *     over the video tracks, those gone included; 0 in a stream without video (an audio gap is
+ *     loss concealment, not a freeze, and its buffer cannot tell one from an encoder's
+ *     discontinuous transmission)
+ * @param totalFreezesDurationNs summed length of the same freezes (W3C
+ *     {@code totalFreezesDuration}), in ns; 0 in a stream without video
  * @param malformedDropped datagrams that could not be understood, came from elsewhere, or were
  *     numbered far ahead of their track with no packet near them after (strays)
  * @param playoutDelayNs the video's current playout delay above the path's base delay, in ns:
  *     its jitter buffer's, or with simulcast layers their shared timeline's; in a stream without
- *     video tracks (an audio-only broadcast), the audio's
+ *     video tracks (an audio-only broadcast), the audio's; 0 in a stream of messages only (no
+ *     audio or video: not measured, as before the tracks are known)
  * @param rttNs smoothed round-trip time to the node, in ns (0 until measured)
  * @param failoverCount times the viewer resumed on another node after losing its node (moves
  *     while the node still answered are in {@code nodeSwitches} instead)
@@ -52,9 +60,9 @@ import io.smoothcast.stats.NodeSwitchCounts;
  */
 public record ViewerStats(long framesDelivered, long packetsReceived, long retransmissionsReceived,
         long packetsLost, long framesDropped, long nacksSent, long keyframeRequestsSent, long freezeCount,
-        long malformedDropped, long playoutDelayNs, long rttNs, long failoverCount, long totalEndToEndLatencyNs,
-        long endToEndLatencyCount, long totalReceiptLatencyNs, long receiptLatencyCount, long staleControlIgnored,
-        long earlyPacketsRecovered, long unknownTrackDropped, NodeSwitchCounts nodeSwitches, long tokenRefusals) {
+        long totalFreezesDurationNs, long malformedDropped, long playoutDelayNs, long rttNs, long failoverCount,
+        long totalEndToEndLatencyNs, long endToEndLatencyCount, long totalReceiptLatencyNs, long receiptLatencyCount,
+        long staleControlIgnored, long earlyPacketsRecovered, long unknownTrackDropped, NodeSwitchCounts nodeSwitches, long tokenRefusals) {
 
     /**
      * @param reason why the client moved; not null

@@ -1,13 +1,12 @@
 package io.smoothcast.transport;
 
 import io.smoothcast.alert.Subject;
-import io.smoothcast.jitter.JitterBufferStats;
 import io.smoothcast.stats.Direction;
 import io.smoothcast.stats.IntervalCounter;
 import io.smoothcast.stats.ReceiveStatsSampler;
 import io.smoothcast.stats.ReceiveStreamStats;
-import io.smoothcast.transport.internal.client.ReceiveTrack;
 import io.smoothcast.transport.internal.client.ViewerEngine;
+import io.smoothcast.transport.internal.client.ViewerMediaTotals;
 import java.util.function.Consumer;
 
 /**
@@ -19,7 +18,10 @@ import java.util.function.Consumer;
  * retransmissions received (each one repaired a packet the network lost). The end-to-end latency
  * is the interval's mean capture-to-playout latency and the capture-to-receipt latency that of the
  * stamped packets' arrivals (from the abs-capture-time stamps, see {@link ViewerStats}); each is NaN
- * in an interval without a measurement.
+ * in an interval without a measurement. The jitter, jitter-buffer delay and latencies are the
+ * video's, the audio's in an audio-only stream; a stream of messages only has none of them (NaN,
+ * not measured). The freezes and their duration are the video's only, as in {@link ViewerStats}
+ * (0 without video, and so is the stall rate).
  * {@code lastPacketReceivedNs} has the resolution of the sampling interval: it is the sample time
  * at which the packet counter was last seen to move.
  *
@@ -31,7 +33,7 @@ final class ViewerStatsSource {
     final Subject subject;
     private final ReceiveStatsSampler sampler;
     private final ReceiveStreamStats.Builder counters;
-    private final JitterBufferStats scratch = new JitterBufferStats();
+    private final ViewerMediaTotals media = new ViewerMediaTotals();
     private final IntervalCounter bufferDelayUs = new IntervalCounter();
     private final IntervalCounter emittedFrames = new IntervalCounter();
     private final IntervalCounter latencyTotalNs = new IntervalCounter();
@@ -60,29 +62,15 @@ final class ViewerStatsSource {
         long bytes = 0;
         long delaySumUs = 0;
         long emitted = 0;
-        long frozenMs = 0;
         double jitterMs = Double.NaN;
         if (engine != null) {
-            // The picture's figures come from the video tracks; a stream without any (an
-            // audio-only broadcast) is judged by its audio, what its listeners hear.
-            MediaKind judged = MediaKind.AUDIO;
-            for (ReceiveTrack track : engine.tracks()) {
-                if (track.track().kind() == MediaKind.VIDEO) {
-                    judged = MediaKind.VIDEO;
-                }
-            }
-            for (ReceiveTrack track : engine.tracks()) {
-                track.buffer().readStats(scratch);
-                bytes += scratch.bytesReceived();
-                if (track.track().kind() == judged || Double.isNaN(jitterMs)) {
-                    jitterMs = scratch.jitterSeconds() * 1000;
-                }
-                if (track.track().kind() == judged) {
-                    delaySumUs += Math.round(scratch.jitterBufferDelaySeconds() * 1e6);
-                    emitted += scratch.jitterBufferEmittedCount();
-                    frozenMs += Math.round(scratch.totalFreezesDurationSeconds() * 1000);
-                }
-            }
+            // By the rule Viewer.stats() reads the buffers with: the video's figures, the audio's
+            // in an audio-only stream, none in a stream of messages only.
+            media.read(engine);
+            bytes = media.bytesReceived();
+            delaySumUs = media.jitterBufferDelayUs();
+            emitted = media.emittedFrames();
+            jitterMs = media.jitterSeconds() * 1000;
         }
         long firstTransmissions = Math.max(0, totals.packetsReceived() - totals.retransmissionsReceived());
         if (totals.packetsReceived() != lastPacketsReceived) {
@@ -122,7 +110,7 @@ final class ViewerStatsSource {
                 .malformedDropped(totals.malformedDropped())
                 .framesDropped(totals.framesDropped())
                 .freezeCount(totals.freezeCount())
-                .totalFreezesDurationMs(frozenMs)
+                .totalFreezesDurationMs(totals.totalFreezesDurationNs() / 1_000_000)
                 .lastPacketReceivedNs(lastPacketNs);
         return sampler.sample(counters, nowNs);
     }

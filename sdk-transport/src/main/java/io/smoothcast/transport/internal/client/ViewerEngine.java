@@ -70,7 +70,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     public static final int RETIRED_PACKETS_LOST = 6;
     /** Frames dropped in the jitter buffers of tracks that are gone. */
     public static final int RETIRED_FRAMES_DROPPED = 7;
-    /** Freezes counted by the jitter buffers of tracks that are gone. */
+    /** Freezes counted by the jitter buffers of video tracks that are gone (see {@link ViewerMediaTotals}). */
     public static final int RETIRED_FREEZES = 8;
     /** Counter: receiver reports sent. */
     public static final int RECEIVER_REPORTS_SENT = 9;
@@ -127,7 +127,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     public static final int NODE_SWITCHES = 20;
     /** Counter: refusals of the current token by a node (see {@link ConnectionSupervisor#tokenRefusals}). */
     public static final int TOKEN_REFUSALS = NODE_SWITCHES + NodeSwitchReason.values().length;
-    private static final int COUNTER_COUNT = TOKEN_REFUSALS + 1;
+    /** The summed length of {@link #RETIRED_FREEZES}, in ns. */
+    public static final int RETIRED_FREEZES_NS = TOKEN_REFUSALS + 1;
+    private static final int COUNTER_COUNT = RETIRED_FREEZES_NS + 1;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
@@ -875,13 +877,10 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     : new ReceiveTrack(track, bufferFactory.apply(track), new ReceptionStatistics(track.clockRateHz()),
                             new CaptureAnchor(track.clockRateHz()));
         }
-        boolean hasVideo = false;
+        // The latency is the judged kind's, as the other figures (ViewerMediaTotals).
+        MediaKind judged = ViewerMediaTotals.judgedKind(next);
         for (ReceiveTrack t : next) {
-            hasVideo |= t.track().kind() == MediaKind.VIDEO;
-        }
-        for (ReceiveTrack t : next) {
-            MediaKind kind = t.track().kind();
-            t.captureAnchor().latencyCounted(kind == MediaKind.VIDEO || (kind == MediaKind.AUDIO && !hasVideo));
+            t.captureAnchor().latencyCounted(t.track().kind() == judged);
         }
         tracks = next;
         // Keep what the dropped buffers counted, so the viewer's totals never go backwards.
@@ -894,7 +893,10 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 old.buffer().readStats(retiredStats);
                 counters.add(RETIRED_PACKETS_LOST, retiredStats.packetsLost());
                 counters.add(RETIRED_FRAMES_DROPPED, retiredStats.framesDropped());
-                counters.add(RETIRED_FREEZES, retiredStats.freezeCount());
+                if (ViewerMediaTotals.countsFreezes(old.track().kind())) {
+                    counters.add(RETIRED_FREEZES, retiredStats.freezeCount());
+                    counters.add(RETIRED_FREEZES_NS, retiredStats.totalFreezesDurationNs());
+                }
             }
         }
     }
