@@ -1,0 +1,188 @@
+package io.smoothcast.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.alert.Subject;
+import io.smoothcast.jitter.JitterBufferStats;
+import io.smoothcast.stats.ReceiveStreamStats;
+import io.smoothcast.transport.internal.client.ReceiveTrack;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What a viewer's stats and its ops snapshots say about a stream without video, over real UDP
+ * (broadcaster, relay, viewer on 127.0.0.1): frames every 20 ms with one 400 ms gap, a freeze by
+ * W3C's rule in the buffer that carries them. A messages-only stream reports no media figures
+ * (no playout delay, jitter, buffer delay or latency) and an audio-only stream the audio's; in
+ * neither do the gaps count as freezes (W3C counts freezes of video only).
+ */
+class StatsWithoutVideoIT {
+
+    private static final int FRAMES = 60;
+    /** Frames not sent: 400 ms of silence in the middle. */
+    private static final int GAP_FROM = 25;
+    private static final int GAP_TO = 45;
+    private static final int SENT = FRAMES - (GAP_TO - GAP_FROM);
+    private static final int FRAME_INTERVAL_MS = 20;
+    private static final int PLAYOUT_DELAY_MS = 300;
+
+    @BeforeAll
+    static void hookLeakDetector() {
+        NettyLeaks.install();
+    }
+
+    @Test
+    @Timeout(60)
+    void messagesOnly_noPlayoutDelayJitterBufferDelayOrLatency_andTheirGapIsNoFreeze() throws Exception {
+        ViewedStream seen = watch(false);
+        String detail = seen.detail();
+        assertTrue(seen.bufferFreezes >= 1, "the messages' buffer counted the gap: " + detail);
+        assertEquals(SENT, seen.stats.framesDelivered(), detail);
+        assertEquals(0, seen.stats.playoutDelayNs(), "no media: 0, as before the tracks are known: " + detail);
+        assertEquals(0, seen.stats.endToEndLatencyCount() + seen.stats.receiptLatencyCount(), detail);
+        assertEquals(0, seen.stats.freezeCount(), detail);
+        assertEquals(0, seen.stats.totalFreezesDurationNs(), detail);
+        ReceiveStreamStats sampled = seen.sampled;
+        assertTrue(Double.isNaN(sampled.jitterMs()), "no media, no jitter: " + detail);
+        assertTrue(Double.isNaN(sampled.jitterBufferDelayMs()), detail);
+        assertTrue(Double.isNaN(sampled.endToEndLatencyMs()), detail);
+        assertTrue(Double.isNaN(sampled.captureToReceiptLatencyMs()), detail);
+        assertEquals(0, sampled.freezeCount(), detail);
+        assertEquals(0, sampled.totalFreezesDurationMs(), detail);
+        assertEquals(0.0, sampled.stallRate(), detail);
+    }
+
+    @Test
+    @Timeout(60)
+    void audioOnly_theAudiosFigures_butItsGapIsNoFreeze() throws Exception {
+        ViewedStream seen = watch(true);
+        String detail = seen.detail();
+        assertTrue(seen.bufferFreezes >= 1, "the audio's buffer counted the gap: " + detail);
+        assertEquals(SENT, seen.stats.framesDelivered(), detail);
+        assertTrue(seen.stats.playoutDelayNs() > 0, "the audio's playout delay: " + detail);
+        assertEquals(SENT, seen.stats.endToEndLatencyCount(), detail);
+        assertEquals(0, seen.stats.freezeCount(), "an audio gap is concealment, not a freeze: " + detail);
+        assertEquals(0, seen.stats.totalFreezesDurationNs(), detail);
+        ReceiveStreamStats sampled = seen.sampled;
+        assertTrue(sampled.jitterBufferDelayMs() > 0, "the audio's buffer delay: " + detail);
+        assertTrue(sampled.jitterMs() >= 0, "the audio's jitter: " + detail);
+        assertEquals(0, sampled.freezeCount(), detail);
+        assertEquals(0, sampled.totalFreezesDurationMs(), detail);
+    }
+
+    /** The viewer's stats and an ops sample once every frame was played, and its buffer's freezes. */
+    private record ViewedStream(ViewerStats stats, ReceiveStreamStats sampled, long bufferFreezes) {
+        String detail() {
+            return "buffer freezes " + bufferFreezes + "; " + stats + "; " + sampled;
+        }
+    }
+
+    /** Broadcasts audio (or messages) with the gap, without video, and watches it through a relay. */
+    private static ViewedStream watch(boolean audio) throws Exception {
+        try (RelayNode relay = RelayNode.builder().build().start()) {
+            CountDownLatch connected = new CountDownLatch(1);
+            CountDownLatch lastFrame = new CountDownLatch(1);
+            AtomicInteger played = new AtomicInteger();
+            ViewerListener listener = new ViewerListener() {
+                @Override
+                public void onStateChanged(ConnectionState state, String reason) {
+                    if (state == ConnectionState.CONNECTED) {
+                        connected.countDown();
+                    }
+                }
+
+                @Override
+                public void onFrame(ReceivedFrame frame) {
+                    if (played.incrementAndGet() == SENT) {
+                        lastFrame.countDown();
+                    }
+                }
+            };
+            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-novideo")
+                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(listener)
+                    .failover(StallTolerantFailover.POLICY).build().start()) {
+                FrameCollector.await(connected, 10, "viewer connected");
+                ViewerStatsSource ops = new ViewerStatsSource(viewer,
+                        new Subject("it-novideo", "viewer-1", "node-1", "local"), 1_000_000_000L);
+                ops.sample(System.nanoTime());
+                try (Broadcaster broadcaster = connectedBroadcaster(relay.localAddress(), audio)) {
+                    send(broadcaster, audio);
+                    FrameCollector.await(lastFrame, 20, "the last frame",
+                            () -> played.get() + " played; " + viewer.stats() + "; " + relay.stats());
+                    // before the broadcaster leaves and the tracks go
+                    ReceiveStreamStats sampled = ops.sample(System.nanoTime());
+                    ViewerStats stats = viewer.stats();
+                    long bufferFreezes = 0;
+                    JitterBufferStats buffer = new JitterBufferStats();
+                    for (ReceiveTrack t : viewer.engineForStats().tracks()) {
+                        t.buffer().readStats(buffer);
+                        bufferFreezes += buffer.freezeCount();
+                    }
+                    return new ViewedStream(stats, sampled, bufferFreezes);
+                }
+            }
+        } finally {
+            NettyLeaks.assertNoLeaks();
+        }
+    }
+
+    private static Broadcaster connectedBroadcaster(InetSocketAddress node, boolean audio) throws InterruptedException {
+        CountDownLatch connected = new CountDownLatch(1);
+        Broadcaster broadcaster = Broadcaster.builder().node(node).streamId("it-novideo").video(false).audio(audio)
+                .messages(!audio).maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
+                .listener(new BroadcasterListener() {
+                    @Override
+                    public void onStateChanged(ConnectionState state, String reason) {
+                        if (state == ConnectionState.CONNECTED) {
+                            connected.countDown();
+                        }
+                    }
+                }).failover(StallTolerantFailover.POLICY).build().start();
+        try {
+            FrameCollector.await(connected, 10, "broadcaster connected");
+        } catch (AssertionError | InterruptedException e) {
+            broadcaster.close();
+            throw e;
+        }
+        return broadcaster;
+    }
+
+    /** Sends the frames, one every 20 ms but for the gap, from a scheduler thread; returns when all went. */
+    private static void send(Broadcaster broadcaster, boolean audio) throws InterruptedException {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        try {
+            scheduler.scheduleAtFixedRate(() -> {
+                int i = next.getAndIncrement();
+                if (i >= FRAMES) {
+                    done.countDown();
+                    return;
+                }
+                if (i >= GAP_FROM && i < GAP_TO) {
+                    return;
+                }
+                byte[] frame = new byte[160];
+                frame[0] = (byte) i;
+                boolean taken = audio ? broadcaster.sendAudio(frame, 0, frame.length, System.nanoTime())
+                        : broadcaster.sendMessage(frame, 0, frame.length, System.nanoTime());
+                if (!taken) {
+                    refused.incrementAndGet();
+                }
+            }, 0, FRAME_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            FrameCollector.await(done, 30, "all frames handed over");
+        } finally {
+            scheduler.shutdownNow();
+        }
+        assertEquals(0, refused.get(), "frames the broadcaster refused");
+    }
+}
