@@ -206,17 +206,22 @@ class AudioLossRecoveryIT {
      */
     private static Broadcaster connectedAudioBroadcaster(InetSocketAddress node, boolean video)
             throws InterruptedException {
-        CountDownLatch connected = new CountDownLatch(1);
-        Broadcaster broadcaster = Broadcaster.builder().node(node).streamId("it-audio").audio(true).video(video)
+        return startConnected(Broadcaster.builder().node(node).streamId("it-audio").audio(true).video(video)
                 .bitrateLimits(4_000_000, 5_000_000, 8_000_000).maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
-                .listener(new BroadcasterListener() {
-                    @Override
-                    public void onStateChanged(ConnectionState state, String reason) {
-                        if (state == ConnectionState.CONNECTED) {
-                            connected.countDown();
-                        }
-                    }
-                }).failover(StallTolerantFailover.POLICY).build().start();
+                .failover(StallTolerantFailover.POLICY));
+    }
+
+    /** Builds and starts a broadcaster (its listener replaced) and returns it once connected. */
+    static Broadcaster startConnected(Broadcaster.Builder builder) throws InterruptedException {
+        CountDownLatch connected = new CountDownLatch(1);
+        Broadcaster broadcaster = builder.listener(new BroadcasterListener() {
+            @Override
+            public void onStateChanged(ConnectionState state, String reason) {
+                if (state == ConnectionState.CONNECTED) {
+                    connected.countDown();
+                }
+            }
+        }).build().start();
         try {
             FrameCollector.await(connected, 10, "broadcaster connected");
         } catch (AssertionError | InterruptedException e) {

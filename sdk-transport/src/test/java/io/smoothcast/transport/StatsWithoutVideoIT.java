@@ -135,24 +135,9 @@ class StatsWithoutVideoIT {
     }
 
     private static Broadcaster connectedBroadcaster(InetSocketAddress node, boolean audio) throws InterruptedException {
-        CountDownLatch connected = new CountDownLatch(1);
-        Broadcaster broadcaster = Broadcaster.builder().node(node).streamId("it-novideo").video(false).audio(audio)
-                .messages(!audio).maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
-                .listener(new BroadcasterListener() {
-                    @Override
-                    public void onStateChanged(ConnectionState state, String reason) {
-                        if (state == ConnectionState.CONNECTED) {
-                            connected.countDown();
-                        }
-                    }
-                }).failover(StallTolerantFailover.POLICY).build().start();
-        try {
-            FrameCollector.await(connected, 10, "broadcaster connected");
-        } catch (AssertionError | InterruptedException e) {
-            broadcaster.close();
-            throw e;
-        }
-        return broadcaster;
+        return AudioLossRecoveryIT.startConnected(Broadcaster.builder().node(node).streamId("it-novideo").video(false)
+                .audio(audio).messages(!audio).maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
+                .failover(StallTolerantFailover.POLICY));
     }
 
     /** Sends the frames, one every 20 ms but for the gap, from a scheduler thread; returns when all went. */
