@@ -395,9 +395,9 @@ public final class Viewer implements AutoCloseable {
      * I/O thread. Idempotent; the state is {@link ConnectionState#CLOSED} when it returns.
      *
      * <p>May be called from any thread, a listener callback included (closing on a state change
-     * or in {@link ViewerListener#onFrame} is fine): on the I/O thread, the goodbye and the
-     * socket's close run right after the callback returns; on the playout thread, that thread
-     * stops once the callback returns; this returns at once.
+     * or in {@link ViewerListener#onFrame} is fine): on the I/O thread this returns at once, and
+     * the goodbye and the socket's close run right after the callback returns; on the playout
+     * thread this waits for the I/O thread only, and that thread stops once the callback returns.
      *
      * <p>From any other thread it waits for the I/O thread and the playout thread at most 5 s in
      * all. If the I/O thread does not run the close by then (held by other work on a shared
