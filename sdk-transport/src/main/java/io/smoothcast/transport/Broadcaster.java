@@ -271,6 +271,8 @@ public final class Broadcaster implements AutoCloseable {
                     sealer = new FrameSealer(frameKey.newEncryptor(System.currentTimeMillis()));
                     engine.useEncryption(sealer);
                 }
+                // Bound only now, with the engine made and configured: the I/O thread can read
+                // no datagram before (the engine's start, the PUBLISH's HELLO, follows the bind).
                 io.bind(handler);
                 // Set after the channel exists (a sender who sees the state also sees the channel)
                 // and before the HELLO leaves (the answer finds the state CONNECTING).

@@ -99,6 +99,11 @@ final class ClientIo {
         closeWaitNs = waitNs;
     }
 
+    /** @return whether the caller runs on the socket's I/O thread (false before {@link #bind}) */
+    boolean onIoThread() {
+        return channel != null && channel.eventLoop().inEventLoop();
+    }
+
     /** @return how long {@link #close} waits for the I/O thread, in total, nanoseconds */
     long closeWaitNs() {
         return closeWaitNs;
@@ -144,7 +149,7 @@ final class ClientIo {
                 }
             }
         };
-        if (channel.eventLoop().inEventLoop()) {
+        if (onIoThread()) {
             channel.eventLoop().execute(task);
             return true;
         }

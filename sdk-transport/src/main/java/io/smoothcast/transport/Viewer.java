@@ -172,6 +172,8 @@ public final class Viewer implements AutoCloseable {
                 engine.useWallClock(wallClock);
                 engine.useTimeline(fixedPlayoutDelayMs >= 0 ? SharedPlayoutTimeline.fixed(fixedPlayoutDelayMs)
                         : SharedPlayoutTimeline.adaptive());
+                // Bound only now, with the engine made and configured: the I/O thread can read
+                // no datagram before (the engine's start, the SUBSCRIBE's HELLO, follows the bind).
                 io.bind(handler);
                 playing = true;
                 playoutThread = new Thread(new PlayoutLoop(engine, opener), "smoothcast-playout");
@@ -418,12 +420,15 @@ public final class Viewer implements AutoCloseable {
                     LockSupport.unpark(playoutThread);
                 }
                 long deadlineNs = System.nanoTime() + io.closeWaitNs();
+                // Called on the I/O or the playout thread (a callback): waits for neither; the
+                // playout thread stops on its own once its callback returns.
+                boolean mayWait = !io.onIoThread() && playoutThread != Thread.currentThread();
                 if (!io.close(() -> turns.close(() -> engine.close(clock.nanoTime())))) {
                     // Held elsewhere past the wait: no call of the I/O thread runs on the engine
                     // again (unless one runs now: the close queued behind it follows it).
                     turns.take();
                 }
-                if (playoutThread != null && playoutThread != Thread.currentThread()) {
+                if (playoutThread != null && mayWait) {
                     try {
                         TimeUnit.NANOSECONDS.timedJoin(playoutThread, Math.max(0, deadlineNs - System.nanoTime()));
                     } catch (InterruptedException e) {

@@ -30,15 +30,9 @@ class BroadcasterCloseTest {
 
     @Test
     void ioThreadBusyElsewhere_closeTakesTheEngineOver_framesStillQueuedCountedAsNotConnected() throws Exception {
-        try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket silentNode = silentNode()) {
+        try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket silentNode = CloseFixtures.silentNode()) {
             Broadcaster broadcaster = broadcaster(io, silentNode, BroadcasterListener.NONE);
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            io.group().execute(() -> {
-                held.countDown();
-                awaitQuietly(release);
-            });
-            held.await();
+            CountDownLatch release = CloseFixtures.hold(io);
             handIn(broadcaster);
 
             broadcaster.close(); // the engine's close waits behind the held thread
@@ -54,7 +48,7 @@ class BroadcasterCloseTest {
 
     @Test
     void ioThreadHeldInsideTheEngine_theClosingThreadTouchesNothing_framesCountedOnceTheCallReturns() throws Exception {
-        try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket silentNode = silentNode()) {
+        try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket silentNode = CloseFixtures.silentNode()) {
             CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Broadcaster broadcaster = broadcaster(io, silentNode, blockingFirstTick(held, release));
@@ -80,7 +74,7 @@ class BroadcasterCloseTest {
      */
     @Test
     void ownIoThreadHeldInACallback_closeReturnsAfterItsWait_theGoodbyeLeavesOnceTheCallbackReturns() throws Exception {
-        try (DatagramSocket silentNode = silentNode()) {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
             CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Broadcaster broadcaster = broadcaster(null, silentNode, blockingFirstTick(held, release));
@@ -101,7 +95,7 @@ class BroadcasterCloseTest {
      */
     @Test
     void closeFromACallbackOnTheIoThread_closesWithoutWaiting_goodbyeAndDropFollow() throws Exception {
-        try (DatagramSocket silentNode = silentNode()) {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
             AtomicReference<Broadcaster> self = new AtomicReference<>();
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             CountDownLatch closedInCallback = new CountDownLatch(1);
@@ -113,7 +107,7 @@ class BroadcasterCloseTest {
                         return;
                     }
                     try {
-                        awaitQuietly(framesHandedIn);
+                        CloseFixtures.awaitQuietly(framesHandedIn);
                         self.get().close();
                     } catch (Throwable t) {
                         thrown.set(t);
@@ -142,24 +136,9 @@ class BroadcasterCloseTest {
             @Override
             public void onTargetBitrate(long bitrateBps) { // the engine's first tick calls it
                 held.countDown();
-                awaitQuietly(release);
+                CloseFixtures.awaitQuietly(release);
             }
         };
-    }
-
-    /** Holds the I/O thread until released (an interrupt, e.g. the pool's shutdown, ends it too). */
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static DatagramSocket silentNode() throws Exception {
-        DatagramSocket node = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        node.setSoTimeout(10_000);
-        return node;
     }
 
     /** @param io a shared pool, or null for a thread of the broadcaster's own */

@@ -37,7 +37,7 @@ class ViewerCloseTest {
 
     @Test
     void closeFromACallbackOnTheIoThread_closesWithoutWaiting_theGoodbyeFollows() throws Exception {
-        try (DatagramSocket silentNode = silentNode()) {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
             AtomicReference<Viewer> self = new AtomicReference<>();
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             AtomicReference<Thread> callbackThread = new AtomicReference<>();
@@ -74,15 +74,9 @@ class ViewerCloseTest {
      */
     @Test
     void ioThreadBusyElsewhere_closeTakesTheEngineOver_theFreedThreadRunsNothingOnIt() throws Exception {
-        try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket silentNode = silentNode()) {
+        try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket silentNode = CloseFixtures.silentNode()) {
             Viewer viewer = viewer(io, silentNode, ViewerListener.NONE, true);
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            io.group().execute(() -> {
-                held.countDown();
-                awaitQuietly(release);
-            });
-            held.await();
+            CountDownLatch release = CloseFixtures.hold(io);
 
             viewer.close(); // the engine's close waits behind the held thread
             assertEquals(ConnectionState.CLOSED, viewer.state());
@@ -99,14 +93,14 @@ class ViewerCloseTest {
     /** Held inside the viewer (a callback that blocks) past the wait: the goodbye follows the callback. */
     @Test
     void ioThreadHeldInACallback_closeReturnsAfterItsWait_theGoodbyeLeavesOnceTheCallbackReturns() throws Exception {
-        try (DatagramSocket silentNode = silentNode()) {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
             CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             ViewerListener blocking = new ViewerListener() {
                 @Override
                 public void onTokenExpiring(long expiresAtEpochSeconds) {
                     held.countDown();
-                    awaitQuietly(release);
+                    CloseFixtures.awaitQuietly(release);
                 }
             };
             Viewer viewer = viewer(null, silentNode, blocking, false);
@@ -119,21 +113,6 @@ class ViewerCloseTest {
             release.countDown();
             assertNotNull(ControlDatagrams.receive(silentNode, ControlMessage.Leave.class), "the goodbye");
         }
-    }
-
-    /** Holds the I/O thread until released (an interrupt, e.g. the pool's shutdown, ends it too). */
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static DatagramSocket silentNode() throws Exception {
-        DatagramSocket node = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        node.setSoTimeout(10_000);
-        return node;
     }
 
     /**
