@@ -112,9 +112,9 @@ final class ClientIo {
     /**
      * Closes as far as the start got, in one task on the I/O thread, in this order: stops the
      * tick, runs {@code closeEngine} (the engine's goodbye), closes the socket, then stops the
-     * client's own I/O thread. One task, so the goodbye always leaves through the open socket
-     * and the thread stops only after both (stopping it first would close the socket before the
-     * task ran). Only after {@link #open()}.
+     * client's own I/O thread. One task, so that the goodbye always leaves through the open
+     * socket and the thread stops only after both, whatever else waits in the thread's queue and
+     * however late the task runs. Only after {@link #open()}.
      *
      * <p>Called from any other thread, waits for all of it at most the close wait (5 s) in
      * total. Called on the I/O thread itself (a listener callback closing the client), queues
