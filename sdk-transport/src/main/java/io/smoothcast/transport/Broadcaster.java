@@ -271,6 +271,8 @@ public final class Broadcaster implements AutoCloseable {
                     sealer = new FrameSealer(frameKey.newEncryptor(System.currentTimeMillis()));
                     engine.useEncryption(sealer);
                 }
+                // Bound only now, with the engine made and configured: the I/O thread can read
+                // no datagram before (the engine's start, the PUBLISH's HELLO, follows the bind).
                 io.bind(handler);
                 // Set after the channel exists (a sender who sees the state also sees the channel)
                 // and before the HELLO leaves (the answer finds the state CONNECTING).
@@ -518,7 +520,7 @@ public final class Broadcaster implements AutoCloseable {
         }
         if (e == null) {
             return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0, startBitrateBps, 0, 0, 0, 0,
-                    startBitrateBps, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE, 0);
+                    startBitrateBps, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE, 0, 0);
         }
         var c = e.counters();
         return new BroadcasterStats(c.get(BroadcasterEngine.FRAMES_SENT), framesRejected.sum(),
@@ -533,7 +535,8 @@ public final class Broadcaster implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(c.get(BroadcasterEngine.SEND_DELAY_MAX_NS)),
                 c.get(BroadcasterEngine.FRAMES_DROPPED_STALE), c.get(BroadcasterEngine.VIDEO_FRAMES_SKIPPED_TO_KEYFRAME),
                 c.get(BroadcasterEngine.FRAMES_DROPPED_PACER_FULL),
-                NodeSwitchReason.read(c, BroadcasterEngine.NODE_SWITCHES), c.get(BroadcasterEngine.TOKEN_REFUSALS));
+                NodeSwitchReason.read(c, BroadcasterEngine.NODE_SWITCHES), c.get(BroadcasterEngine.TOKEN_REFUSALS),
+                c.get(BroadcasterEngine.KEYFRAME_REQUESTS_IGNORED));
     }
 
     /**
@@ -585,12 +588,21 @@ public final class Broadcaster implements AutoCloseable {
     }
 
     /**
-     * Tells the node goodbye, stops the I/O thread and releases queued frames, counted in
-     * {@link BroadcasterStats#framesDroppedNotConnected()}. Idempotent. Waits up to 5 s for the
-     * I/O thread; if that does not run the close by then (held by other work on a shared
-     * thread), this thread drops and counts the queued frames itself, without the goodbye; if the
-     * I/O thread is held inside the broadcaster (a listener callback that blocks), they are
-     * dropped and counted when that callback returns.
+     * Tells the node goodbye, closes the socket, stops the broadcaster's own I/O thread and
+     * releases queued frames, counted in {@link BroadcasterStats#framesDroppedNotConnected()}.
+     * Idempotent; the state is {@link ConnectionState#CLOSED} when it returns, and no frame is
+     * taken after it.
+     *
+     * <p>May be called from any thread, a listener callback on the I/O thread included (closing
+     * on a state change is fine): the goodbye, the socket's close and the drop of queued frames
+     * then run right after the callback returns, and this returns at once.
+     *
+     * <p>From any other thread it waits for the I/O thread at most 5 s in all. If that does not
+     * run the close by then (held by other work on a shared thread), this thread drops and counts
+     * the queued frames itself, without the goodbye, and the I/O thread closes the socket
+     * whenever it is free; if the I/O thread is held inside the broadcaster (a listener callback
+     * that blocks), the goodbye and the drop follow when that callback returns. The goodbye
+     * always leaves before the socket closes.
      */
     @Override
     public void close() {
@@ -602,18 +614,30 @@ public final class Broadcaster implements AutoCloseable {
             while (sendersInside.get() != 0) {
                 Thread.onSpinWait(); // a sender is between its state check and its offer: a few ns
             }
-            if (io.opened()) {
-                io.close(() -> turns.close(() -> engine.close(clock.nanoTime())));
-                // The I/O thread did not run the engine's close within io.close's wait (held
-                // elsewhere): take the engine over, so that no call of that thread runs on it
-                // again, and drop and count what is still queued from here (no goodbye: the
-                // socket is the I/O thread's). If a call of the engine is running, the close
-                // queued behind it does that when it returns.
-                if (engine != null && turns.take()) {
-                    engine.dropQueued();
-                }
+            if (io.opened() && !io.close(() -> turns.close(() -> engine.close(clock.nanoTime())))
+                    && turns.take()) {
+                // The I/O thread did not run the engine's close within the wait (held elsewhere):
+                // take the engine over, so that no call of that thread runs on it again, and drop
+                // and count what is still queued from here (no goodbye: the socket is the I/O
+                // thread's). If a call of the engine is running, the close queued behind it does
+                // that when it returns.
+                engine.dropQueued();
             }
             setState(ConnectionState.CLOSED, "close");
+        }
+    }
+
+    /**
+     * Test hook: how long {@link #close()} waits for the I/O thread (default 5 s), so that tests
+     * of a held I/O thread wait less.
+     *
+     * @param wait the wait, > 0
+     * @return this broadcaster
+     */
+    Broadcaster closeWait(Duration wait) {
+        synchronized (lifecycleLock) {
+            io.closeWait(wait.toNanos());
+            return this;
         }
     }
 

@@ -8,7 +8,9 @@ package io.smoothcast.transport;
  * {@link ConnectionState#CONNECTING} runs on the thread calling {@link Broadcaster#start()} and
  * {@link ConnectionState#CLOSED} on the thread calling {@link Broadcaster#close()}. They must be
  * quick (hand work to your encoder's thread) and must not block or throw. An exception thrown by
- * a callback is logged and otherwise ignored.
+ * a callback is logged and otherwise ignored. A callback may call {@link Broadcaster#close()}: it
+ * returns at once (then {@code onStateChanged(CLOSED)} runs inside it), and the close completes
+ * on the I/O thread as the callback returns.
  */
 public interface BroadcasterListener extends TokenListener {
 

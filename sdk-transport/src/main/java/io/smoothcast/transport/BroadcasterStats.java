@@ -22,7 +22,8 @@ import io.smoothcast.stats.NodeSwitchCounts;
  *     the pacer, or was closed with them still queued (no packet of theirs sent)
  * @param packetsSent RTP packets sent
  * @param bytesSent RTP bytes sent (headers included)
- * @param keyframeRequests keyframe requests received from the node
+ * @param keyframeRequests keyframe requests (PLI) received from the node for a video track; each
+ *     one is passed on to {@link BroadcasterListener#onKeyframeRequested()}
  * @param malformedDropped datagrams from the node that could not be understood
  * @param rttNs smoothed round-trip time to the node in nanoseconds, 0 until measured
  * @param targetBitrateBps the congestion controller's current target, bits per second
@@ -68,6 +69,9 @@ import io.smoothcast.stats.NodeSwitchCounts;
  *     {@link Broadcaster#failoverCount()} instead
  * @param tokenRefusals refusals of the current token by a node (UNAUTHORIZED, TOKEN_EXPIRED,
  *     FORBIDDEN), each retry's too: each one {@code onTokenRefused} was called for
+ * @param keyframeRequestsIgnored keyframe requests (PLI) received from the node that name no
+ *     video track of this broadcaster (its audio or message track, or an unknown SSRC): only
+ *     video needs keyframes, so the application is not asked
  */
 public record BroadcasterStats(long framesSent, long framesRejected, long framesDroppedNotConnected,
         long packetsSent, long bytesSent, long keyframeRequests, long malformedDropped, long rttNs,
@@ -75,7 +79,7 @@ public record BroadcasterStats(long framesSent, long framesRejected, long frames
         long tailProbesSent, long staleControlIgnored, long mediaTargetBitrateBps,
         long retransmissionsOverBudget, long sendDelayMaxMs, long framesDroppedStale,
         long videoFramesSkippedToKeyframe, long framesDroppedPacerFull, NodeSwitchCounts nodeSwitches,
-        long tokenRefusals) {
+        long tokenRefusals, long keyframeRequestsIgnored) {
 
     /**
      * Frames dropped because the broadcaster could not send them in time: {@code framesDroppedStale

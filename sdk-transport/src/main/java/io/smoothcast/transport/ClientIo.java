@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClientIo {
     private static final long TICK_INTERVAL_MS = 10;
+    /** How long {@link #close} waits for the I/O thread by default, in total: 5 s. */
+    static final long DEFAULT_CLOSE_WAIT_NS = TimeUnit.SECONDS.toNanos(5);
 
     private final UdpTransport transport;
     /** The shared pool, or null when the client owns its I/O thread. */
@@ -27,6 +29,7 @@ final class ClientIo {
     private EventLoopGroup group;
     private Channel channel;
     private ScheduledFuture<?> ticker;
+    private long closeWaitNs = DEFAULT_CLOSE_WAIT_NS;
 
     ClientIo(ClientOptions.Settled settings, String name) {
         this.transport = settings.transport();
@@ -84,16 +87,82 @@ final class ClientIo {
     }
 
     /**
-     * Stops the tick, runs {@code closeEngine} on the I/O thread, closes the socket (each as far as
-     * the start got) and stops the client's own I/O thread. Only after {@link #open()}.
+     * Sets how long {@link #close} waits for the I/O thread, in total (default
+     * {@link #DEFAULT_CLOSE_WAIT_NS}); a test seam, so that tests of a held I/O thread wait less.
      *
-     * @param closeEngine the engine's goodbye
+     * @param waitNs the wait, nanoseconds, > 0
      */
-    void close(Runnable closeEngine) {
-        // channel is null when start() failed before its socket was bound
-        UdpTransport.closeClientChannel(channel, ticker, closeEngine);
-        if (sharedIo == null) {
-            UdpTransport.shutdown(group);
+    void closeWait(long waitNs) {
+        if (waitNs <= 0) {
+            throw new IllegalArgumentException("waitNs must be > 0: " + waitNs);
         }
+        closeWaitNs = waitNs;
+    }
+
+    /** @return whether the caller runs on the socket's I/O thread (false before {@link #bind}) */
+    boolean onIoThread() {
+        return channel != null && channel.eventLoop().inEventLoop();
+    }
+
+    /** @return how long {@link #close} waits for the I/O thread, in total, nanoseconds */
+    long closeWaitNs() {
+        return closeWaitNs;
+    }
+
+    /**
+     * Closes as far as the start got, in one task on the I/O thread, in this order: stops the
+     * tick, runs {@code closeEngine} (the engine's goodbye), closes the socket, then stops the
+     * client's own I/O thread. One task, so that the goodbye always leaves through the open
+     * socket and the thread stops only after both, whatever else waits in the thread's queue and
+     * however late the task runs. Only after {@link #open()}.
+     *
+     * <p>Called from any other thread, waits for all of it at most the close wait (5 s) in
+     * total. Called on the I/O thread itself (a listener callback closing the client), queues
+     * the task to run once the current call returns and does not wait: the thread cannot wait
+     * for itself (Netty would throw {@code BlockingOperationException}), and the engine's close
+     * must not run inside one of the engine's own calls.
+     *
+     * @param closeEngine the engine's goodbye, run on the I/O thread
+     * @return true if the task ran within the wait, or was queued by the I/O thread itself (it
+     *     runs next, before any other call of that thread on the engine); false if the wait ran
+     *     out with the task still queued behind whatever holds the I/O thread
+     */
+    boolean close(Runnable closeEngine) {
+        long deadlineNs = System.nanoTime() + closeWaitNs;
+        if (channel == null) { // the start failed before its socket was bound: nothing runs there
+            if (sharedIo == null) {
+                group.shutdownGracefully(0, closeWaitNs, TimeUnit.NANOSECONDS)
+                        .awaitUninterruptibly(closeWaitNs, TimeUnit.NANOSECONDS);
+            }
+            return true;
+        }
+        Runnable task = () -> {
+            try {
+                if (ticker != null) {
+                    ticker.cancel(false);
+                }
+                closeEngine.run();
+            } finally {
+                channel.close();
+                if (sharedIo == null) {
+                    group.shutdownGracefully(0, closeWaitNs, TimeUnit.NANOSECONDS);
+                }
+            }
+        };
+        if (onIoThread()) {
+            channel.eventLoop().execute(task);
+            return true;
+        }
+        if (!channel.eventLoop().submit(task).awaitUninterruptibly(remainingNs(deadlineNs), TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        if (sharedIo == null) { // the task started the thread's stop: wait for its end (its last tasks)
+            group.terminationFuture().awaitUninterruptibly(remainingNs(deadlineNs), TimeUnit.NANOSECONDS);
+        }
+        return true;
+    }
+
+    private static long remainingNs(long deadlineNs) {
+        return Math.max(0, deadlineNs - System.nanoTime());
     }
 }

@@ -102,6 +102,8 @@ public final class Viewer implements AutoCloseable {
     private volatile ConnectionState state = ConnectionState.NEW;
     private volatile boolean playing;
     private ViewerEngine engine;
+    /** Hands the engine from the I/O thread to a closing thread that could not wait for it. */
+    private final EngineTurns turns = new EngineTurns();
     /** Tokens handed to {@link #renewToken}, for the start or the I/O thread's next tick. */
     private final TokenRenewal tokenRenewal = new TokenRenewal();
     /** The listener's token callbacks, guarded as its others are. */
@@ -151,11 +153,11 @@ public final class Viewer implements AutoCloseable {
                 ControlMessage.Subscribe subscribe = new ControlMessage.Subscribe(settings.streamId(),
                         maxSimulcastLayer, 0);
                 ThreadLocalRandom random = ThreadLocalRandom.current();
-                DatagramHandler handler = new DatagramHandler(sender -> new ViewerEngine(sender, settings.nodes(),
-                        random.nextLong(), random.nextInt(), subscribe, settings.failover(), this::newJitterBuffer,
-                        new EngineListener()),
-                        clock);
-                engine = (ViewerEngine) handler.receiver();
+                DatagramHandler handler = new DatagramHandler(sender -> {
+                    engine = new ViewerEngine(sender, settings.nodes(), random.nextLong(), random.nextInt(), subscribe,
+                            settings.failover(), this::newJitterBuffer, new EngineListener());
+                    return turns.guard(engine);
+                }, clock);
                 engine.useToken(tokenRenewal.takeOr(settings.token()));
                 engine.supervisor().watchTokenExpiry(wallClock, settings.tokenExpiryWarningNs());
                 settings.probedRttNs().forEach(engine.supervisor()::knowRtt);
@@ -170,17 +172,20 @@ public final class Viewer implements AutoCloseable {
                 engine.useWallClock(wallClock);
                 engine.useTimeline(fixedPlayoutDelayMs >= 0 ? SharedPlayoutTimeline.fixed(fixedPlayoutDelayMs)
                         : SharedPlayoutTimeline.adaptive());
+                // Bound only now, with the engine made and configured: the I/O thread can read
+                // no datagram before (the engine's start, the SUBSCRIBE's HELLO, follows the bind).
                 io.bind(handler);
                 playing = true;
                 playoutThread = new Thread(new PlayoutLoop(engine, opener), "smoothcast-playout");
                 playoutThread.setDaemon(true);
                 playoutThread.start();
                 setState(ConnectionState.CONNECTING, "start");
-                io.run(() -> engine.start(clock.nanoTime()), () -> {
+                Runnable tick = () -> {
                     long nowNs = clock.nanoTime();
                     tokenRenewal.deliverTo(engine.supervisor(), nowNs);
                     engine.onTick(nowNs);
-                });
+                };
+                io.run(() -> turns.run(() -> engine.start(clock.nanoTime())), () -> turns.run(tick));
             } catch (RuntimeException e) {
                 close(); // releases whatever the start had made (the channel may not exist)
                 throw e;
@@ -311,7 +316,9 @@ public final class Viewer implements AutoCloseable {
         synchronized (lifecycleLock) {
             e = engine;
         }
-        return e == null ? List.of() : e.carryingNodes();
+        // After a close none carries it, even when the closing thread took the engine over
+        // without the I/O thread's goodbye (close()).
+        return e == null || state == ConnectionState.CLOSED ? List.of() : e.carryingNodes();
     }
 
     /** @return the engine while running (null before start), for {@link OpsMonitor}'s reads */
@@ -361,7 +368,22 @@ public final class Viewer implements AutoCloseable {
         tokenRenewal.offer(token);
     }
 
-    /** Tells the node goodbye and stops both threads. Idempotent. */
+    /**
+     * Tells the node goodbye, closes the socket and stops the playout thread and the viewer's own
+     * I/O thread. Idempotent; the state is {@link ConnectionState#CLOSED} when it returns.
+     *
+     * <p>May be called from any thread, a listener callback included (closing on a state change
+     * or in {@link ViewerListener#onFrame} is fine): on the I/O thread this returns at once, and
+     * the goodbye and the socket's close run right after the callback returns; on the playout
+     * thread this waits for the I/O thread only, and that thread stops once the callback returns.
+     *
+     * <p>From any other thread it waits for the I/O thread and the playout thread at most 5 s in
+     * all. If the I/O thread does not run the close by then (held by other work on a shared
+     * thread), this thread takes the viewer over without the goodbye: that thread handles none of
+     * its datagrams afterwards and closes the socket whenever it is free; if the I/O thread is
+     * held inside the viewer (a listener callback that blocks), the goodbye follows when that
+     * callback returns. The goodbye always leaves before the socket closes.
+     */
     @Override
     public void close() {
         synchronized (lifecycleLock) {
@@ -373,16 +395,38 @@ public final class Viewer implements AutoCloseable {
                 if (playoutThread != null) {
                     LockSupport.unpark(playoutThread);
                 }
-                io.close(() -> engine.close(clock.nanoTime()));
-                if (playoutThread != null) {
+                long deadlineNs = System.nanoTime() + io.closeWaitNs();
+                // Called on the I/O or the playout thread (a callback): waits for neither; the
+                // playout thread stops on its own once its callback returns.
+                boolean mayWait = !io.onIoThread() && playoutThread != Thread.currentThread();
+                if (!io.close(() -> turns.close(() -> engine.close(clock.nanoTime())))) {
+                    // Held elsewhere past the wait: no call of the I/O thread runs on the engine
+                    // again (unless one runs now: the close queued behind it follows it).
+                    turns.take();
+                }
+                if (playoutThread != null && mayWait) {
                     try {
-                        playoutThread.join(TimeUnit.SECONDS.toMillis(5));
+                        TimeUnit.NANOSECONDS.timedJoin(playoutThread, Math.max(0, deadlineNs - System.nanoTime()));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
                 }
             }
             setState(ConnectionState.CLOSED, "close");
+        }
+    }
+
+    /**
+     * Test hook: how long {@link #close()} waits for the I/O and playout threads (default 5 s),
+     * so that tests of a held I/O thread wait less.
+     *
+     * @param wait the wait, > 0
+     * @return this viewer
+     */
+    Viewer closeWait(Duration wait) {
+        synchronized (lifecycleLock) {
+            io.closeWait(wait.toNanos());
+            return this;
         }
     }
 

@@ -8,7 +8,10 @@ package io.smoothcast.transport;
  * {@link #onStateChanged}: {@link ConnectionState#CONNECTING} runs on the thread calling
  * {@link Viewer#start()} and {@link ConnectionState#CLOSED} on the thread calling
  * {@link Viewer#close()}. All must be quick and must not block or throw (an exception is logged
- * and otherwise ignored).
+ * and otherwise ignored). Any callback may call {@link Viewer#close()} (then
+ * {@code onStateChanged(CLOSED)} runs inside it): on the I/O thread it returns at once and the
+ * close completes as the callback returns; on the playout thread it waits for the I/O thread as
+ * from any thread, and the playout thread stops as the callback returns.
  */
 public interface ViewerListener extends TokenListener {
 

@@ -1,36 +1,38 @@
 package io.smoothcast.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.transport.internal.control.ControlMessage;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link Broadcaster#close()} when the I/O thread does not run the engine's close within the
- * close's wait (5 s, twice: the engine's close and the socket's): the frame counters still add
- * up to the frames handed in, whether the thread is busy elsewhere (a shared thread held by
- * other work) or held inside the engine (an application callback that blocks). Real socket on
- * 127.0.0.1, a node that never answers; each case waits out the close's 10 s.
+ * close's wait (shortened to 300 ms here through the test hook): the frame counters still add up
+ * to the frames handed in, whether the thread is busy elsewhere (a shared thread held by other
+ * work) or held inside the engine (an application callback that blocks), and the goodbye leaves
+ * before the socket closes; and a close called from a listener callback, on the I/O thread
+ * itself. Real socket on 127.0.0.1, a node that never answers.
  */
 class BroadcasterCloseTest {
 
     private static final int FRAMES = 20;
+    private static final Duration CLOSE_WAIT = Duration.ofMillis(300);
 
     @Test
     void ioThreadBusyElsewhere_closeTakesTheEngineOver_framesStillQueuedCountedAsNotConnected() throws Exception {
-        try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket silentNode = silentNode()) {
+        try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket silentNode = CloseFixtures.silentNode()) {
             Broadcaster broadcaster = broadcaster(io, silentNode, BroadcasterListener.NONE);
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            io.group().execute(() -> {
-                held.countDown();
-                awaitQuietly(release);
-            });
-            held.await();
+            CountDownLatch release = CloseFixtures.hold(io);
             handIn(broadcaster);
 
             broadcaster.close(); // the engine's close waits behind the held thread
@@ -46,17 +48,10 @@ class BroadcasterCloseTest {
 
     @Test
     void ioThreadHeldInsideTheEngine_theClosingThreadTouchesNothing_framesCountedOnceTheCallReturns() throws Exception {
-        try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket silentNode = silentNode()) {
+        try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket silentNode = CloseFixtures.silentNode()) {
             CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            BroadcasterListener blocking = new BroadcasterListener() {
-                @Override
-                public void onTargetBitrate(long bitrateBps) { // the engine's first tick calls it
-                    held.countDown();
-                    awaitQuietly(release);
-                }
-            };
-            Broadcaster broadcaster = broadcaster(io, silentNode, blocking);
+            Broadcaster broadcaster = broadcaster(io, silentNode, blockingFirstTick(held, release));
             held.await();
             handIn(broadcaster);
 
@@ -71,27 +66,91 @@ class BroadcasterCloseTest {
         }
     }
 
-    /** Holds the I/O thread until released (an interrupt, e.g. the pool's shutdown, ends it too). */
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * Its own I/O thread held in a callback past the close's wait: the close returns after that
+     * one wait, and once the callback returns the goodbye still reaches the node, before the
+     * socket closes and the thread stops (stopping the thread first closed the socket under the
+     * late goodbye).
+     */
+    @Test
+    void ownIoThreadHeldInACallback_closeReturnsAfterItsWait_theGoodbyeLeavesOnceTheCallbackReturns() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Broadcaster broadcaster = broadcaster(null, silentNode, blockingFirstTick(held, release));
+            held.await();
+
+            broadcaster.close();
+            assertEquals(ConnectionState.CLOSED, broadcaster.state());
+
+            release.countDown();
+            assertNotNull(ControlDatagrams.receive(silentNode, ControlMessage.Leave.class), "the goodbye");
         }
     }
 
-    private static DatagramSocket silentNode() throws Exception {
-        return new DatagramSocket(0, InetAddress.getLoopbackAddress());
+    /**
+     * The application closes from a callback on the I/O thread (a close on a state change or a
+     * token refusal): it returns at once, closed, and the goodbye and the drop of the queued
+     * frames follow as the callback returns.
+     */
+    @Test
+    void closeFromACallbackOnTheIoThread_closesWithoutWaiting_goodbyeAndDropFollow() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            AtomicReference<Broadcaster> self = new AtomicReference<>();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            CountDownLatch closedInCallback = new CountDownLatch(1);
+            CountDownLatch framesHandedIn = new CountDownLatch(1);
+            BroadcasterListener closing = new BroadcasterListener() {
+                @Override
+                public void onTargetBitrate(long bitrateBps) { // the engine's first tick calls it
+                    if (closedInCallback.getCount() == 0) {
+                        return;
+                    }
+                    try {
+                        CloseFixtures.awaitQuietly(framesHandedIn);
+                        self.get().close();
+                    } catch (Throwable t) {
+                        thrown.set(t);
+                    }
+                    closedInCallback.countDown();
+                }
+            };
+            Broadcaster broadcaster = broadcaster(null, silentNode, closing);
+            self.set(broadcaster);
+            handIn(broadcaster);
+            framesHandedIn.countDown();
+
+            assertTrue(closedInCallback.await(10, TimeUnit.SECONDS), "the callback's close returned");
+            assertNull(thrown.get(), "the callback's close threw");
+            assertEquals(ConnectionState.CLOSED, broadcaster.state());
+            assertNotNull(ControlDatagrams.receive(silentNode, ControlMessage.Leave.class), "the goodbye");
+            broadcaster.close(); // idempotent
+            assertAddsUp(broadcaster, "after the goodbye");
+            assertEquals(FRAMES, broadcaster.stats().framesDroppedNotConnected(), "dropped by the I/O thread");
+        }
     }
 
+    /** Holds the I/O thread in the engine's first tick until released. */
+    private static BroadcasterListener blockingFirstTick(CountDownLatch held, CountDownLatch release) {
+        return new BroadcasterListener() {
+            @Override
+            public void onTargetBitrate(long bitrateBps) { // the engine's first tick calls it
+                held.countDown();
+                CloseFixtures.awaitQuietly(release);
+            }
+        };
+    }
+
+    /** @param io a shared pool, or null for a thread of the broadcaster's own */
     private static Broadcaster broadcaster(SharedIoThreads io, DatagramSocket node, BroadcasterListener listener) {
-        return Broadcaster.builder()
+        Broadcaster.Builder builder = Broadcaster.builder()
                 .node(new InetSocketAddress(InetAddress.getLoopbackAddress(), node.getLocalPort()))
                 .streamId("close")
-                .sharedIoThreads(io)
-                .listener(listener)
-                .build()
-                .start();
+                .listener(listener);
+        if (io != null) {
+            builder.sharedIoThreads(io);
+        }
+        return builder.build().closeWait(CLOSE_WAIT).start();
     }
 
     private static void handIn(Broadcaster broadcaster) {

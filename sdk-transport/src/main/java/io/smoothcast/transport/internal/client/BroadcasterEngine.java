@@ -78,7 +78,7 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     public static final int PACKETS_SENT = 2;
     /** RTP bytes sent. */
     public static final int BYTES_SENT = 3;
-    /** PLIs received. */
+    /** PLIs received that name a video track (see {@link #KEYFRAME_REQUESTS_IGNORED} for the others). */
     public static final int KEYFRAME_REQUESTS = 4;
     /** Datagrams not understood. */
     public static final int MALFORMED_DROPPED = 5;
@@ -176,7 +176,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
     public static final int NODE_SWITCHES = 25;
     /** Counter: refusals of the current token by a node (see {@link ConnectionSupervisor#tokenRefusals}). */
     public static final int TOKEN_REFUSALS = NODE_SWITCHES + NodeSwitchReason.values().length;
-    private static final int COUNTER_COUNT = TOKEN_REFUSALS + 1;
+    /**
+     * Counter: keyframe requests (PLI) from a node that name no video track of this broadcaster
+     * (its audio or message track, or an SSRC not its own): only a video decoder needs a
+     * keyframe, so the application is not asked.
+     */
+    public static final int KEYFRAME_REQUESTS_IGNORED = TOKEN_REFUSALS + 1;
+    private static final int COUNTER_COUNT = KEYFRAME_REQUESTS_IGNORED + 1;
 
     /** Sent packets kept per track for retransmission (about 1.5 s of 8 Mbps video). */
     private static final int RETRANSMISSION_CACHE_PACKETS = 1024;
@@ -912,10 +918,13 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         untimedLast = -1;
         while (rtcp.next()) {
             if (rtcp.packetType() == RtcpPacketType.PAYLOAD_FEEDBACK && rtcp.format() == RtcpPacketType.FMT_PLI
-                    && pli.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK
-                    && isOwnSsrc(pli.mediaSsrc())) {
-                counters.increment(KEYFRAME_REQUESTS);
-                askForKeyframe(nowNs);
+                    && pli.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
+                if (isVideoSsrc(pli.mediaSsrc())) {
+                    counters.increment(KEYFRAME_REQUESTS);
+                    askForKeyframe(nowNs);
+                } else {
+                    counters.increment(KEYFRAME_REQUESTS_IGNORED);
+                }
             } else if (rtcp.packetType() == RtcpPacketType.TRANSPORT_FEEDBACK
                     && rtcp.format() == RtcpPacketType.FMT_GENERIC_NACK
                     && nack.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
@@ -938,9 +947,9 @@ public final class BroadcasterEngine implements DatagramReceiver, ConnectionSupe
         }
     }
 
-    private boolean isOwnSsrc(int ssrc) {
+    private boolean isVideoSsrc(int ssrc) {
         for (Track track : tracks) {
-            if (track.ssrc() == ssrc) {
+            if (track.ssrc() == ssrc && track.kind() == MediaKind.VIDEO) {
                 return true;
             }
         }

@@ -21,7 +21,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -179,28 +178,6 @@ public final class UdpTransport {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
         return bootstrap.bind(localAddress);
-    }
-
-    /**
-     * Stops a client's channel: on its event loop, cancels the client's ticker and runs
-     * {@code closeOnLoop} (the engine's goodbye), then closes the channel; waits up to 5 s for
-     * each step. Does nothing for a channel that was never bound.
-     *
-     * @param channel the client's channel, or null if its start failed before binding
-     * @param ticker the client's periodic tick on that loop, or null if never scheduled
-     * @param closeOnLoop what to run on the channel's event loop before it closes
-     */
-    public static void closeClientChannel(Channel channel, ScheduledFuture<?> ticker, Runnable closeOnLoop) {
-        if (channel == null) {
-            return;
-        }
-        channel.eventLoop().submit(() -> {
-            if (ticker != null) {
-                ticker.cancel(false);
-            }
-            closeOnLoop.run();
-        }).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     /**

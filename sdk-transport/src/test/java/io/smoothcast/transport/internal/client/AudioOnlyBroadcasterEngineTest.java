@@ -53,7 +53,9 @@ class AudioOnlyBroadcasterEngineTest {
         byte[] pli = new byte[12];
         RtcpWriter.writePli(pli, 0, 12, 9, AUDIO.ssrc());
         receive(pli);
-        assertEquals(1, engine.counters().get(BroadcasterEngine.KEYFRAME_REQUESTS), "the PLI was read");
+        assertEquals(1, engine.counters().get(BroadcasterEngine.KEYFRAME_REQUESTS_IGNORED),
+                "the PLI was read, and names no video track");
+        assertEquals(0, engine.counters().get(BroadcasterEngine.KEYFRAME_REQUESTS));
 
         // The node restarted: it answers a keepalive with NOT_JOINED, and the broadcaster joins again.
         for (int i = 0; i < 1000 && lastSentOf(ControlMessage.Keepalive.class) == null; i++) {

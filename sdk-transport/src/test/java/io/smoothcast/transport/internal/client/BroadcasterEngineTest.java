@@ -178,14 +178,21 @@ class BroadcasterEngineTest {
     }
 
     @Test
-    void keyframeRequestForOwnSsrc_reachesTheListener() {
+    void keyframeRequest_onlyForAVideoSsrc_reachesTheListener_audiosAndStrangersCountedAsIgnored() {
         connect();
         byte[] pli = new byte[12];
-        RtcpWriter.writePli(pli, 0, 12, 9, VIDEO.ssrc());
+        RtcpWriter.writePli(pli, 0, 12, 9, AUDIO.ssrc());
         receive(pli);
         RtcpWriter.writePli(pli, 0, 12, 9, 0xBAD);
         receive(pli);
-        assertEquals(1, events.stream().filter("keyframe"::equals).count());
+        assertEquals(0, events.stream().filter("keyframe"::equals).count(), "audio needs no keyframe");
+        assertEquals(0, engine.counters().get(BroadcasterEngine.KEYFRAME_REQUESTS));
+        assertEquals(2, engine.counters().get(BroadcasterEngine.KEYFRAME_REQUESTS_IGNORED), "audio's and a stranger's");
+
+        RtcpWriter.writePli(pli, 0, 12, 9, VIDEO.ssrc());
+        receive(pli);
+        assertEquals(1, events.stream().filter("keyframe"::equals).count(), "the video's is passed on");
+        assertEquals(1, engine.counters().get(BroadcasterEngine.KEYFRAME_REQUESTS));
     }
 
     @Test

@@ -1,0 +1,143 @@
+package io.smoothcast.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.security.TokenClaims;
+import io.smoothcast.security.TokenIssuer;
+import io.smoothcast.security.TokenKey;
+import io.smoothcast.security.TokenRole;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Viewer#close()} from a listener callback on the I/O thread, and when the I/O thread
+ * does not run the engine's close within the close's wait (shortened to 300 ms here through the
+ * test hook). Real socket on 127.0.0.1, a node that never answers. The callback on the I/O thread
+ * is the token expiry warning: the viewer's token expires within the warning's lead, so its
+ * first tick gives it.
+ */
+class ViewerCloseTest {
+
+    private static final Duration CLOSE_WAIT = Duration.ofMillis(300);
+    private static final String STREAM = "close";
+
+    @Test
+    void closeFromACallbackOnTheIoThread_closesWithoutWaiting_theGoodbyeFollows() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            AtomicReference<Viewer> self = new AtomicReference<>();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicReference<Thread> callbackThread = new AtomicReference<>();
+            CountDownLatch closedInCallback = new CountDownLatch(1);
+            ViewerListener closing = new ViewerListener() {
+                @Override
+                public void onTokenExpiring(long expiresAtEpochSeconds) {
+                    callbackThread.set(Thread.currentThread());
+                    try {
+                        self.get().close();
+                    } catch (Throwable t) {
+                        thrown.set(t);
+                    }
+                    closedInCallback.countDown();
+                }
+            };
+            Viewer viewer = viewer(null, silentNode, closing, false);
+            self.set(viewer);
+            viewer.start();
+
+            assertTrue(closedInCallback.await(10, TimeUnit.SECONDS), "the callback's close returned");
+            assertNull(thrown.get(), "the callback's close threw");
+            assertNotEquals(Thread.currentThread(), callbackThread.get(), "called on the I/O thread");
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+            assertNotNull(ControlDatagrams.receive(silentNode, ControlMessage.Leave.class), "the goodbye");
+            viewer.close(); // idempotent
+        }
+    }
+
+    /**
+     * A shared I/O thread held by other work past the close's wait: the closing thread takes the
+     * engine over, so the held thread, once free, runs nothing on it (no late goodbye after the
+     * close returned) and only closes the socket.
+     */
+    @Test
+    void ioThreadBusyElsewhere_closeTakesTheEngineOver_theFreedThreadRunsNothingOnIt() throws Exception {
+        try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            Viewer viewer = viewer(io, silentNode, ViewerListener.NONE, true);
+            CountDownLatch release = CloseFixtures.hold(io);
+
+            viewer.close(); // the engine's close waits behind the held thread
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+            assertTrue(viewer.carryingNodes().isEmpty());
+
+            release.countDown();
+            io.group().submit(() -> { }).await(); // the close queued meanwhile has run
+            silentNode.setSoTimeout(200); // loopback: a datagram sent before the await is there already
+            assertThrows(SocketTimeoutException.class,
+                    () -> ControlDatagrams.receive(silentNode, ControlMessage.Leave.class), "no late goodbye");
+        }
+    }
+
+    /** Held inside the viewer (a callback that blocks) past the wait: the goodbye follows the callback. */
+    @Test
+    void ioThreadHeldInACallback_closeReturnsAfterItsWait_theGoodbyeLeavesOnceTheCallbackReturns() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            ViewerListener blocking = new ViewerListener() {
+                @Override
+                public void onTokenExpiring(long expiresAtEpochSeconds) {
+                    held.countDown();
+                    CloseFixtures.awaitQuietly(release);
+                }
+            };
+            Viewer viewer = viewer(null, silentNode, blocking, false);
+            viewer.start();
+            held.await();
+
+            viewer.close();
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+
+            release.countDown();
+            assertNotNull(ControlDatagrams.receive(silentNode, ControlMessage.Leave.class), "the goodbye");
+        }
+    }
+
+    /**
+     * @param io a shared pool, or null for a thread of the viewer's own
+     * @param started whether to start it here
+     */
+    private static Viewer viewer(SharedIoThreads io, DatagramSocket node, ViewerListener listener, boolean started) {
+        Viewer.Builder builder = Viewer.builder()
+                .node(new InetSocketAddress(InetAddress.getLoopbackAddress(), node.getLocalPort()))
+                .streamId(STREAM)
+                .token(expiringToken())
+                .listener(listener);
+        if (io != null) {
+            builder.sharedIoThreads(io);
+        }
+        Viewer viewer = builder.build().closeWait(CLOSE_WAIT);
+        return started ? viewer.start() : viewer;
+    }
+
+    /** A token that expires within the expiry warning's default lead (30 s). */
+    private static String expiringToken() {
+        byte[] secret = new byte[32];
+        Arrays.fill(secret, (byte) 7);
+        long expiry = System.currentTimeMillis() / 1000 + 10;
+        return new TokenIssuer(TokenKey.of("k1", secret))
+                .issue(TokenClaims.builder(STREAM, TokenRole.SUBSCRIBE, expiry).build());
+    }
+}
