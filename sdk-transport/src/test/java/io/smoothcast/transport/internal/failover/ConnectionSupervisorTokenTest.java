@@ -199,11 +199,8 @@ class ConnectionSupervisorTokenTest {
         assertEquals("new-token", lastSubscribeToken(A));
         refuseToken(s, A); // the new token is refused too
 
-        assertEquals(List.of("7001 TOKEN_EXPIRED"), events.tokenRefusals);
-        assertEquals(1, s.tokenRefusals());
         assertEquals(List.of("FAILED"), events.states);
-        advance(s, 50);
-        assertEquals(1, hellosTo(A), "held off by the token backoff, not asked again at once");
+        assertReportedOnce_andHeldOff(s, "7001 TOKEN_EXPIRED");
     }
 
     @Test
@@ -214,10 +211,8 @@ class ConnectionSupervisorTokenTest {
         s.renewToken(ascii("new-token"), nowNs);
         refuseToken(s, A); // the answer to the new token's copy
 
-        assertEquals(List.of("7001 TOKEN_EXPIRED"), events.tokenRefusals);
         assertEquals(List.of("FAILED"), events.states);
-        advance(s, 50);
-        assertEquals(1, hellosTo(A), "held off by the token backoff, not asked again at once");
+        assertReportedOnce_andHeldOff(s, "7001 TOKEN_EXPIRED");
     }
 
     @Test
@@ -231,7 +226,13 @@ class ConnectionSupervisorTokenTest {
         answer(s, A, new ControlMessage.Error(ErrorCode.FORBIDDEN.value(), ControlMessage.SUBSCRIBE,
                 "another stream"));
 
-        assertEquals(List.of("7001 FORBIDDEN"), events.tokenRefusals);
+        assertReportedOnce_andHeldOff(s, "7001 FORBIDDEN");
+    }
+
+    /** A refusal of the current token: told, counted, and A is not asked again at once. */
+    private void assertReportedOnce_andHeldOff(ConnectionSupervisor s, String refusal) {
+        assertEquals(List.of(refusal), events.tokenRefusals);
+        assertEquals(1, s.tokenRefusals());
         advance(s, 50);
         assertEquals(1, hellosTo(A), "held off by the token backoff, not asked again at once");
     }

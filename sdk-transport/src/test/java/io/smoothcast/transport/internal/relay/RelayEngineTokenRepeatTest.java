@@ -138,9 +138,7 @@ class RelayEngineTokenRepeatTest {
     @Test
     void aLateSubscribeCopy_afterTheSessionLeftTheStream_bringsNoSubscriberBack() {
         byte[] token = token(KEY, "show", TokenRole.SUBSCRIBE); // still valid throughout
-        assertInstanceOf(ControlMessage.HelloAck.class, request(VIEWER, 1, new byte[0], hello(VIEWER)));
-        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, 2, token, subscribe("show")));
-        send(VIEWER, 0, new ControlMessage.Leave("show"));
+        subscribedThenLeft(1, token);
         assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS));
 
         send(VIEWER, 2, token, subscribe("show")); // a retransmission overtaken by the LEAVE
@@ -193,14 +191,19 @@ class RelayEngineTokenRepeatTest {
     @Test
     void anotherClientAtTheAddress_numbersItsRequestsAfresh() {
         byte[] token = token(KEY, "show", TokenRole.SUBSCRIBE);
-        assertInstanceOf(ControlMessage.HelloAck.class, request(VIEWER, 100, new byte[0], hello(VIEWER)));
-        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, 101, token, subscribe("show")));
-        send(VIEWER, 0, new ControlMessage.Leave("show"));
+        subscribedThenLeft(100, token);
 
         assertInstanceOf(ControlMessage.HelloAck.class,
                 request(VIEWER, 5, new byte[0], new ControlMessage.Hello(VIEWER.getPort() + 1, 500)));
         assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, 6, token, subscribe("show")));
         assertEquals(0, counters.get(RelayCounter.UNEXPECTED_CONTROL_DROPPED));
+    }
+
+    /** The viewer joins (HELLO {@code helloId}), subscribes to "show" (the next id), then leaves it. */
+    private void subscribedThenLeft(int helloId, byte[] token) {
+        assertInstanceOf(ControlMessage.HelloAck.class, request(VIEWER, helloId, new byte[0], hello(VIEWER)));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, helloId + 1, token, subscribe("show")));
+        send(VIEWER, 0, new ControlMessage.Leave("show"));
     }
 
     /** The viewer joins and subscribes to "show" with {@code token}, which then expires. */
