@@ -405,9 +405,9 @@ public final class ConnectionSupervisor {
      * first); a role request awaiting its answer is sent again at once with it, under a new
      * request id, so a refusal that comes later is one of the new token, reported and backed off
      * like any, and never taken for the old one's. Nodes whose last answer was a refusal of the
-     * old token are joined again at once rather than after their backoff. Nodes that carry the client are not sent anything: they
-     * check a token only with a request, never while the client merely stays. The new token's
-     * own expiry warning is still to come.
+     * old token are joined again at once rather than after their backoff. Nodes that carry the
+     * client are not sent anything: they check a token only with a request, never while the
+     * client merely stays. The new token's own expiry warning is still to come.
      *
      * @param newToken the token's ASCII bytes, empty for none
      * @param nowNs the current time

@@ -923,7 +923,7 @@ public final class RelayEngine implements DatagramReceiver {
      * Whether a PUBLISH or SUBSCRIBE is a late copy of one the session sent before it left that
      * stream (a retransmission overtaken by the LEAVE): dropped without an answer and counted,
      * or it would bring back a publisher or subscriber the client no longer wants, whose token
-     * may well still be valid. Notes the request's id otherwise.
+     * may well still be valid.
      */
     private boolean sentBeforeLeave(RelaySession session, String streamId, int requestId) {
         if (session == null) {
@@ -933,7 +933,6 @@ public final class RelayEngine implements DatagramReceiver {
             counters.increment(RelayCounter.UNEXPECTED_CONTROL_DROPPED);
             return true;
         }
-        session.requestReceived(requestId);
         return false;
     }
 
@@ -956,6 +955,8 @@ public final class RelayEngine implements DatagramReceiver {
                     requestLength, false);
             return false;
         }
+        // Noted only from the session's own address: a spoofed id could hold back its later requests.
+        session.requestReceived(request.requestId());
         if (authenticator == null) {
             return true;
         }

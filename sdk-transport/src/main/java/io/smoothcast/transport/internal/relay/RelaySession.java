@@ -3,8 +3,7 @@ package io.smoothcast.transport.internal.relay;
 import io.smoothcast.transport.internal.rtx.RetransmissionBudget;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,9 +49,9 @@ final class RelaySession {
     /**
      * Streams this session left (a LEAVE naming the stream, while it held a role on it), each
      * with the highest request id the session had used by then; null until the first such LEAVE.
-     * At most {@link #LEFT_STREAMS_REMEMBERED}: the longest-known is forgotten first.
+     * At most {@link #LEFT_STREAMS_REMEMBERED}, in the order left: the earliest is forgotten first.
      */
-    private Map<String, Integer> leftAtRequestId;
+    private LinkedHashMap<String, Integer> leftAtRequestId;
     /** The highest id of the session's HELLOs, PUBLISHes and SUBSCRIBEs; valid once {@link #requestSeen}. */
     private int latestRequestId;
     private boolean requestSeen;
@@ -92,25 +91,15 @@ final class RelaySession {
             return;
         }
         if (leftAtRequestId == null) {
-            leftAtRequestId = new HashMap<>();
+            leftAtRequestId = new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                    return size() > LEFT_STREAMS_REMEMBERED;
+                }
+            };
         }
-        leftAtRequestId.remove(streamId);
-        if (leftAtRequestId.size() >= LEFT_STREAMS_REMEMBERED) {
-            forgetOldestLeave();
-        }
+        leftAtRequestId.remove(streamId); // to the end of the order
         leftAtRequestId.put(streamId, latestRequestId);
-    }
-
-    private void forgetOldestLeave() {
-        Iterator<Map.Entry<String, Integer>> it = leftAtRequestId.entrySet().iterator();
-        Map.Entry<String, Integer> oldest = it.next();
-        while (it.hasNext()) {
-            Map.Entry<String, Integer> e = it.next();
-            if (e.getValue() - oldest.getValue() < 0) {
-                oldest = e;
-            }
-        }
-        leftAtRequestId.remove(oldest.getKey());
     }
 
     /**
