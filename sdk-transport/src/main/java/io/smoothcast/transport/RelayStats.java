@@ -142,7 +142,11 @@ public final class RelayStats {
         return get(RelayCounter.HALF_OPEN_SESSIONS);
     }
 
-    /** @return well-formed media from addresses that publish nothing, or with unannounced SSRCs */
+    /**
+     * @return well-formed media from addresses that publish nothing, or with unannounced SSRCs;
+     *     control messages a node does not expect from a client (acks, stream info, a PUBLISH or
+     *     SUBSCRIBE sent before the session's LEAVE of that stream)
+     */
     public long unsolicitedDropped() {
         return get(RelayCounter.UNSOLICITED_MEDIA_DROPPED) + get(RelayCounter.UNKNOWN_SSRC_DROPPED)
                 + get(RelayCounter.UNEXPECTED_CONTROL_DROPPED);

@@ -9,7 +9,20 @@ import io.smoothcast.security.TokenIssuer;
 import io.smoothcast.security.TokenKey;
 import io.smoothcast.security.TokenRole;
 import io.smoothcast.security.TokenVerifier;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
+import io.smoothcast.transport.internal.control.ErrorCode;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -178,6 +191,66 @@ class TokenRenewalIT {
     private static String detail(TokenEvents events, FrameCollector frames, ConnectionState state, RelayNode b) {
         return ": refusals " + events.refusals + ", client " + state + ", viewer "
                 + frames.deliverySummary(FRAMES) + ", node B " + b.stats();
+    }
+
+    /**
+     * The expired-token repeat rule (PROTOCOL.md section 7) over a real socket, with a scripted
+     * viewer: a SUBSCRIBE repeated after its token expired restates the role the session holds
+     * and is accepted; the same token in a fresh join (after a HELLO) is refused.
+     */
+    @Test
+    @Timeout(30)
+    void aSubscribeRepeatedAfterItsTokenExpired_isAccepted_butAFreshJoinWithThatTokenIsRefused() throws Exception {
+        try (RelayNode relay = secureRelay();
+                DatagramSocket viewer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            viewer.setSoTimeout(5000);
+            long expiry = inSeconds(2); // valid 1-2 s: whole seconds, no skew allowed
+            byte[] token = token(TokenRole.SUBSCRIBE, expiry).getBytes(StandardCharsets.US_ASCII);
+            long cookie = helloAck(viewer, relay, 1);
+            assertTrue(request(viewer, relay, 2, token, new ControlMessage.Subscribe(STREAM, 2, 0, cookie))
+                    instanceof ControlMessage.SubscribeAck, "subscribed while the token is valid");
+
+            // The node reads the wall clock: nothing to wait for but the token's second.
+            Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(expiry) - System.currentTimeMillis()) + 50);
+            ControlMessage repeat = request(viewer, relay, 3, token, new ControlMessage.Subscribe(STREAM, 2, 0, cookie));
+            assertTrue(repeat instanceof ControlMessage.SubscribeAck, "the repeat keeps the role: " + repeat);
+            assertEquals(1, relay.stats().tokensExpiredRoleKept(), relay.stats().toString());
+
+            cookie = helloAck(viewer, relay, 4); // a fresh join
+            ControlMessage refusal = request(viewer, relay, 5, token, new ControlMessage.Subscribe(STREAM, 2, 0, cookie));
+            assertTrue(refusal instanceof ControlMessage.Error error && error.knownCode() == ErrorCode.TOKEN_EXPIRED,
+                    "refused: " + refusal);
+            assertEquals(1, relay.stats().tokensExpiredRoleKept());
+            assertEquals(1, relay.stats().tokensRejected());
+        }
+        NettyLeaks.assertNoLeaks();
+    }
+
+    /** Sends a HELLO under {@code requestId}, returns the cookie of its HELLO_ACK. */
+    private static long helloAck(DatagramSocket client, RelayNode relay, int requestId) throws IOException {
+        ControlMessage reply = request(client, relay, requestId, new byte[0], new ControlMessage.Hello(42, 500));
+        assertTrue(reply instanceof ControlMessage.HelloAck, "HELLO answered: " + reply);
+        return ((ControlMessage.HelloAck) reply).cookie();
+    }
+
+    /** Sends a control request and returns the node's answer to it (anything else it sent is skipped). */
+    private static ControlMessage request(DatagramSocket client, RelayNode relay, int requestId, byte[] token,
+            ControlMessage message) throws IOException {
+        ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, token, message);
+        try {
+            byte[] bytes = ByteBufUtil.getBytes(encoded);
+            client.send(new DatagramPacket(bytes, bytes.length, relay.localAddress()));
+        } finally {
+            encoded.release();
+        }
+        while (true) {
+            DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+            client.receive(packet); // the socket's timeout bounds the wait
+            DecodeResult answer = ControlCodec.decode(Unpooled.wrappedBuffer(packet.getData(), 0, packet.getLength()));
+            if (answer.ok() && answer.requestId() == requestId) {
+                return answer.message();
+            }
+        }
     }
 
     /** Records token events; renews the token when a node refuses it, from the I/O thread. */

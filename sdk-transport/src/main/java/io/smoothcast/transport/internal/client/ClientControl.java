@@ -245,6 +245,23 @@ public final class ClientControl {
         this.roleToken = token.clone();
     }
 
+    /**
+     * Replaces the token (a renewal), as {@link #useToken}; a role request outstanding with the
+     * old token is sent again at once with the new one, under a new request id. The node's
+     * answers to the old copies then no longer answer this conversation ({@link #concerns}), so
+     * a refusal that reaches {@link Events#onRefused} is always one of the new token: a client
+     * must not take a refusal of its current token for one of the token it replaced.
+     *
+     * @param token the token's ASCII bytes, at most {@link ControlCodec#MAX_TOKEN_LENGTH}; empty for none
+     * @param nowNs the current time
+     */
+    public void renewToken(byte[] token, long nowNs) {
+        useToken(token);
+        if (outstanding != null && outstanding == roleRequest) {
+            request(roleRequest, nowNs);
+        }
+    }
+
     /** Sends the HELLO. */
     public void start(long nowNs) {
         phase = Phase.JOINING;

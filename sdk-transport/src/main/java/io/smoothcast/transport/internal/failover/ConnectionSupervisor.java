@@ -275,6 +275,18 @@ public final class ConnectionSupervisor {
                     : Math.max(ConnectionSupervisor.this.joinTimeoutNs, slowPathJoinNs(control.firstRetryNs(), knownRttNs));
         }
 
+        /**
+         * From now on this path's role requests carry the current token (one outstanding is sent
+         * again with it), so its next refusal is one of that token: reported and backed off. A
+         * refusal already received stays one of the token it answered.
+         */
+        void renewToken(long nowNs) {
+            if (!refused) {
+                control.renewToken(token, nowNs);
+                tokenGeneration = ConnectionSupervisor.this.tokenGeneration;
+            }
+        }
+
         @Override
         public void onAccepted(ControlMessage reply, long nowNs) {
             accepted = true;
@@ -390,10 +402,12 @@ public final class ConnectionSupervisor {
     /**
      * Replaces the token: every role request sent from now on carries it (the next node joined,
      * a path still joining, a renewed SUBSCRIBE on an accepted path, which a node checks like the
-     * first). Nodes whose last answer was a refusal of the old token are joined again at once
-     * rather than after their backoff. Nodes that carry the client are not sent anything: they
-     * check a token only with a request, never while the client merely stays. The new token's
-     * own expiry warning is still to come.
+     * first); a role request awaiting its answer is sent again at once with it, under a new
+     * request id, so a refusal that comes later is one of the new token, reported and backed off
+     * like any, and never taken for the old one's. Nodes whose last answer was a refusal of the
+     * old token are joined again at once rather than after their backoff. Nodes that carry the
+     * client are not sent anything: they check a token only with a request, never while the
+     * client merely stays. The new token's own expiry warning is still to come.
      *
      * @param newToken the token's ASCII bytes, empty for none
      * @param nowNs the current time
@@ -406,11 +420,11 @@ public final class ConnectionSupervisor {
         }
         for (Path p : paths) {
             if (p != null) {
-                p.control.useToken(token);
+                p.renewToken(nowNs);
             }
         }
         if (candidate != null) {
-            candidate.control.useToken(token);
+            candidate.renewToken(nowNs);
         }
         roster.tokenRenewed();
         fill(nowNs);

@@ -20,7 +20,10 @@ public enum RelayCounter {
     UNSOLICITED_MEDIA_DROPPED,
     /** RTP from a publisher with an SSRC it did not announce. */
     UNKNOWN_SSRC_DROPPED,
-    /** Control messages a node does not expect from a client (acks, stream info). */
+    /**
+     * Control messages a node does not expect from a client (acks, stream info), and late copies
+     * of a PUBLISH or SUBSCRIBE sent before the session's LEAVE of that stream (PROTOCOL.md section 3).
+     */
     UNEXPECTED_CONTROL_DROPPED,
     /** Replies and errors not sent because they would have been larger than the request. */
     AMPLIFICATION_SUPPRESSED,

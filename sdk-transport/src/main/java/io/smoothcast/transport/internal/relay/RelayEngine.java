@@ -885,12 +885,14 @@ public final class RelayEngine implements DatagramReceiver {
         if (message instanceof ControlMessage.Hello hello) {
             onHello(hello, session, sender, requestId, requestLength, nowNs);
         } else if (message instanceof ControlMessage.Publish publish) {
-            if (authorized(result, publish.streamId(), TokenRole.PUBLISH, ControlMessage.PUBLISH, session, sender,
+            if (!sentBeforeLeave(session, publish.streamId(), requestId)
+                    && authorized(result, publish.streamId(), TokenRole.PUBLISH, ControlMessage.PUBLISH, session, sender,
                     requestLength)) {
                 onPublish(publish, session, sender, requestId, requestLength, nowNs);
             }
         } else if (message instanceof ControlMessage.Subscribe subscribe) {
-            if (authorized(result, subscribe.streamId(), TokenRole.SUBSCRIBE, ControlMessage.SUBSCRIBE, session,
+            if (!sentBeforeLeave(session, subscribe.streamId(), requestId)
+                    && authorized(result, subscribe.streamId(), TokenRole.SUBSCRIBE, ControlMessage.SUBSCRIBE, session,
                     sender, requestLength)) {
                 onSubscribe(subscribe, session, sender, requestId, requestLength, nowNs);
             }
@@ -918,6 +920,23 @@ public final class RelayEngine implements DatagramReceiver {
     }
 
     /**
+     * Whether a PUBLISH or SUBSCRIBE is a late copy of one the session sent before it left that
+     * stream (a retransmission overtaken by the LEAVE): dropped without an answer and counted,
+     * or it would bring back a publisher or subscriber the client no longer wants, whose token
+     * may well still be valid.
+     */
+    private boolean sentBeforeLeave(RelaySession session, String streamId, int requestId) {
+        if (session == null) {
+            return false; // refused as NOT_JOINED by the request's handler
+        }
+        if (session.precedesLeaveOf(streamId, requestId)) {
+            counters.increment(RelayCounter.UNEXPECTED_CONTROL_DROPPED);
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Checks the token of a role request when this node requires tokens. A refusal is answered
      * with its error code under the no-amplification rule (the peer is not authenticated), and
      * the request has no effect: no publication, no subscription, no media.
@@ -936,6 +955,8 @@ public final class RelayEngine implements DatagramReceiver {
                     requestLength, false);
             return false;
         }
+        // Noted only from the session's own address: a spoofed id could hold back its later requests.
+        session.requestReceived(request.requestId());
         if (authenticator == null) {
             return true;
         }
@@ -1041,10 +1062,17 @@ public final class RelayEngine implements DatagramReceiver {
         // numbered below the role request (a client numbers its requests upward and sends the
         // role request after its HELLO's copies), it starts no new join, or the client's next
         // repeat would need a valid token for no reason of its own. Another session id from
-        // this address is another client: always a new join.
+        // this address is another client: always a new join. A cascading node's upstream links
+        // share one session here, so one link's HELLO starts a new join for the others as well;
+        // harmless, as a link repeats its SUBSCRIBE only within its own join's seconds, with a
+        // token minted for it and valid an hour, and never renews it (PROTOCOL.md section 7).
         boolean lateCopy = session.joins > 0 && hello.sessionId() == session.sessionId
                 && session.tokenCheckedRequestId != 0 && requestId - session.tokenCheckedRequestId < 0;
+        if (hello.sessionId() != session.sessionId) {
+            session.forgetRequests();
+        }
         session.sessionId = hello.sessionId();
+        session.requestReceived(requestId);
         if (!lateCopy) {
             session.joins++;
         }
@@ -1230,10 +1258,13 @@ public final class RelayEngine implements DatagramReceiver {
         if (stream == null) {
             return;
         }
+        Subscription subscription = session.subscriptionTo(stream);
+        if (stream.publisher == session || subscription != null) {
+            session.leftStream(stream.streamId);
+        }
         if (stream.publisher == session) {
             unpublish(session, nowNs);
         }
-        Subscription subscription = session.subscriptionTo(stream);
         if (subscription != null) {
             unsubscribe(subscription, nowNs);
         }

@@ -3,7 +3,9 @@ package io.smoothcast.transport.internal.relay;
 import io.smoothcast.transport.internal.rtx.RetransmissionBudget;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** One client address that sent an accepted HELLO. I/O thread only. */
 final class RelaySession {
@@ -44,6 +46,21 @@ final class RelaySession {
     int lane;
     /** The subscriptions of this session. */
     final List<Subscription> subscriptions = new ArrayList<>(2);
+    /**
+     * Streams this session left (a LEAVE naming the stream, while it held a role on it), each
+     * with the highest request id the session had used by then; null until the first such LEAVE.
+     * At most {@link #LEFT_STREAMS_REMEMBERED}, in the order left: the earliest is forgotten first.
+     */
+    private LinkedHashMap<String, Integer> leftAtRequestId;
+    /** The highest id of the session's HELLOs, PUBLISHes and SUBSCRIBEs; valid once {@link #requestSeen}. */
+    private int latestRequestId;
+    private boolean requestSeen;
+
+    /**
+     * How many left streams a session remembers: a bound on what a peer can make a node keep.
+     * A cascading node's session leaves streams as its last viewers go, rarely many at once.
+     */
+    static final int LEFT_STREAMS_REMEMBERED = 16;
 
     RelaySession(InetSocketAddress address, long sessionId, long nowNs) {
         this.address = address;
@@ -58,5 +75,54 @@ final class RelaySession {
             }
         }
         return null;
+    }
+
+    /** Notes the id of a HELLO, PUBLISH or SUBSCRIBE of this session (compared as serial numbers). */
+    void requestReceived(int requestId) {
+        if (!requestSeen || requestId - latestRequestId > 0) {
+            latestRequestId = requestId;
+            requestSeen = true;
+        }
+    }
+
+    /** The session left a stream it held a role on: its requests sent before cannot bring it back. */
+    void leftStream(String streamId) {
+        if (!requestSeen) {
+            return;
+        }
+        if (leftAtRequestId == null) {
+            leftAtRequestId = new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                    return size() > LEFT_STREAMS_REMEMBERED;
+                }
+            };
+        }
+        leftAtRequestId.remove(streamId); // to the end of the order
+        leftAtRequestId.put(streamId, latestRequestId);
+    }
+
+    /**
+     * Whether a PUBLISH or SUBSCRIBE for {@code streamId} was sent before this session's LEAVE of
+     * that stream: numbered at or below the highest id the session had used when it left (a
+     * client numbers its requests upward), so a late copy, not a request to come back. A request
+     * numbered above comes from after the LEAVE and ends the rule for that stream.
+     */
+    boolean precedesLeaveOf(String streamId, int requestId) {
+        Integer leftAt = leftAtRequestId == null ? null : leftAtRequestId.get(streamId);
+        if (leftAt == null) {
+            return false;
+        }
+        if (requestId - leftAt <= 0) {
+            return true;
+        }
+        leftAtRequestId.remove(streamId);
+        return false;
+    }
+
+    /** Another client (another session id) now uses this address: its request ids are its own. */
+    void forgetRequests() {
+        leftAtRequestId = null;
+        requestSeen = false;
     }
 }

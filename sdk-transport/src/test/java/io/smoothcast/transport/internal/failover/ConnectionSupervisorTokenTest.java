@@ -169,17 +169,72 @@ class ConnectionSupervisorTokenTest {
     }
 
     @Test
-    void refusalOfAReplacedToken_isRetriedAtOnceWithTheNewOne_andNotReported() {
+    void refusalOfAReplacedToken_isNotReported_theSubscribeGoesAgainAtOnceWithTheNewOne() {
+        ConnectionSupervisor s = supervisor(A);
+        s.start(nowNs);
+        helloAck(s, A); // the SUBSCRIBE with the old token is out
+        DecodeResult oldCopy = lastTo(A);
+        s.renewToken(ascii("new-token"), nowNs);
+        assertEquals("new-token", lastSubscribeToken(A), "sent again at once");
+        assertTrue(lastTo(A).requestId() != oldCopy.requestId(), "under a new request id");
+
+        // The node's answer to the old token's copy answers nothing the client still asks.
+        assertTrue(s.accepts(A, nowNs));
+        s.onControl(A, ControlCodec.decode(Unpooled.wrappedBuffer(RecordingSender.controlDatagram(
+                oldCopy.requestId(), new ControlMessage.Error(ErrorCode.TOKEN_EXPIRED.value(),
+                        ControlMessage.SUBSCRIBE, "token expired")))), nowNs);
+        assertEquals(List.of(), events.tokenRefusals, "the app already replaced that token");
+        assertEquals(List.of(), events.states, "not stuck");
+        assertEquals(1, hellosTo(A), "the join goes on");
+        answer(s, A, new ControlMessage.SubscribeAck("show", List.of()));
+        assertEquals(List.of("CONNECTED"), events.states);
+    }
+
+    @Test
+    void refusalOfTheNewToken_afterARenewalDuringTheJoin_isReported_andBackedOff() {
+        ConnectionSupervisor s = supervisor(A);
+        s.start(nowNs);
+        s.renewToken(ascii("new-token"), nowNs); // the HELLO is out, the SUBSCRIBE not yet
+        helloAck(s, A);
+        assertEquals("new-token", lastSubscribeToken(A));
+        refuseToken(s, A); // the new token is refused too
+
+        assertEquals(List.of("FAILED"), events.states);
+        assertReportedOnce_andHeldOff(s, "7001 TOKEN_EXPIRED");
+    }
+
+    @Test
+    void refusalOfTheNewToken_afterARenewalWhileTheSubscribeWasOut_isReported_andBackedOff() {
         ConnectionSupervisor s = supervisor(A);
         s.start(nowNs);
         helloAck(s, A); // the SUBSCRIBE with the old token is out
         s.renewToken(ascii("new-token"), nowNs);
-        refuseToken(s, A); // the node's answer to the old token's copy
-        assertEquals(List.of(), events.tokenRefusals, "the app already replaced that token");
-        assertEquals(List.of(), events.states, "retried at once: not stuck");
-        assertEquals(2, hellosTo(A));
-        helloAck(s, A);
+        refuseToken(s, A); // the answer to the new token's copy
+
+        assertEquals(List.of("FAILED"), events.states);
+        assertReportedOnce_andHeldOff(s, "7001 TOKEN_EXPIRED");
+    }
+
+    @Test
+    void refusalOfTheNewToken_inARenewedSubscribe_onTheNodeThatCarriesTheClient_isReported() {
+        ConnectionSupervisor s = supervisor(A);
+        s.start(nowNs);
+        join(s, A);
+        s.onMediaForUnknownTrack(0, nowNs); // a renewed SUBSCRIBE, with the old token, is out
+        s.renewToken(ascii("new-token"), nowNs);
         assertEquals("new-token", lastSubscribeToken(A));
+        answer(s, A, new ControlMessage.Error(ErrorCode.FORBIDDEN.value(), ControlMessage.SUBSCRIBE,
+                "another stream"));
+
+        assertReportedOnce_andHeldOff(s, "7001 FORBIDDEN");
+    }
+
+    /** A refusal of the current token: told, counted, and A is not asked again at once. */
+    private void assertReportedOnce_andHeldOff(ConnectionSupervisor s, String refusal) {
+        assertEquals(List.of(refusal), events.tokenRefusals);
+        assertEquals(1, s.tokenRefusals());
+        advance(s, 50);
+        assertEquals(1, hellosTo(A), "held off by the token backoff, not asked again at once");
     }
 
     @Test

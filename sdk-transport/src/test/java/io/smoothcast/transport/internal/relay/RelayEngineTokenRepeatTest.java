@@ -135,6 +135,77 @@ class RelayEngineTokenRepeatTest {
         assertEquals(1, counters.get(RelayCounter.TOKENS_EXPIRED_ROLE_KEPT));
     }
 
+    @Test
+    void aLateSubscribeCopy_afterTheSessionLeftTheStream_bringsNoSubscriberBack() {
+        byte[] token = token(KEY, "show", TokenRole.SUBSCRIBE); // still valid throughout
+        subscribedThenLeft(1, token);
+        assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS));
+
+        send(VIEWER, 2, token, subscribe("show")); // a retransmission overtaken by the LEAVE
+
+        assertEquals(List.of(), out.to(VIEWER), "no answer");
+        assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS), "no ghost subscriber");
+        assertEquals(1, counters.get(RelayCounter.UNEXPECTED_CONTROL_DROPPED));
+        assertEquals(1, counters.get(RelayCounter.TOKENS_ACCEPTED), "its token is not checked");
+        // Sent after the LEAVE (numbered above it): the client wants the stream again.
+        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, 3, token, subscribe("show")));
+        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
+    }
+
+    @Test
+    void aLatePublishCopy_afterTheSessionLeftTheStream_bringsNoPublisherBack() {
+        byte[] token = token(KEY, "show", TokenRole.PUBLISH);
+        assertInstanceOf(ControlMessage.HelloAck.class, request(PUBLISHER, 10, new byte[0], hello(PUBLISHER)));
+        assertInstanceOf(ControlMessage.PublishAck.class, request(PUBLISHER, 11, token, publish("show")));
+        send(PUBLISHER, 0, new ControlMessage.Leave("show"));
+
+        send(PUBLISHER, 11, token, publish("show"));
+
+        assertEquals(List.of(), out.to(PUBLISHER));
+        assertEquals(0, counters.get(RelayCounter.PUBLISHERS), "no ghost publisher");
+        assertEquals(1, counters.get(RelayCounter.UNEXPECTED_CONTROL_DROPPED));
+    }
+
+    @Test
+    void aSessionSharedByACascadingNodesLinks_leavingOneStream_keepsTheOthers_andCanComeBack() {
+        // A downstream node's links share its session here, each numbering from its own range,
+        // each range above the last one's (UpstreamLink).
+        byte[] show = token(KEY, "show", TokenRole.SUBSCRIBE);
+        byte[] other = token(KEY, "other", TokenRole.SUBSCRIBE);
+        assertInstanceOf(ControlMessage.HelloAck.class, request(VIEWER, 0x1_0000, new byte[0], hello(VIEWER)));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, 0x1_0001, show, subscribe("show")));
+        assertInstanceOf(ControlMessage.HelloAck.class, request(VIEWER, 0x2_0000, new byte[0], hello(VIEWER)));
+        send(VIEWER, 0, new ControlMessage.Leave("show"));
+        // The second link's SUBSCRIBE reaches the node after the first link's LEAVE.
+        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, 0x2_0001, other, subscribe("other")));
+
+        send(VIEWER, 0x1_0001, show, subscribe("show"));
+        assertEquals(List.of(), out.to(VIEWER));
+        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS), "the other stream's only");
+
+        assertInstanceOf(ControlMessage.HelloAck.class, request(VIEWER, 0x3_0000, new byte[0], hello(VIEWER)));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, 0x3_0001, show, subscribe("show")));
+        assertEquals(2, counters.get(RelayCounter.SUBSCRIBERS));
+    }
+
+    @Test
+    void anotherClientAtTheAddress_numbersItsRequestsAfresh() {
+        byte[] token = token(KEY, "show", TokenRole.SUBSCRIBE);
+        subscribedThenLeft(100, token);
+
+        assertInstanceOf(ControlMessage.HelloAck.class,
+                request(VIEWER, 5, new byte[0], new ControlMessage.Hello(VIEWER.getPort() + 1, 500)));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, 6, token, subscribe("show")));
+        assertEquals(0, counters.get(RelayCounter.UNEXPECTED_CONTROL_DROPPED));
+    }
+
+    /** The viewer joins (HELLO {@code helloId}), subscribes to "show" (the next id), then leaves it. */
+    private void subscribedThenLeft(int helloId, byte[] token) {
+        assertInstanceOf(ControlMessage.HelloAck.class, request(VIEWER, helloId, new byte[0], hello(VIEWER)));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, request(VIEWER, helloId + 1, token, subscribe("show")));
+        send(VIEWER, 0, new ControlMessage.Leave("show"));
+    }
+
     /** The viewer joins and subscribes to "show" with {@code token}, which then expires. */
     private void subscribedUntilExpired(byte[] token) {
         join(VIEWER);
@@ -152,10 +223,19 @@ class RelayEngineTokenRepeatTest {
     }
 
     private ControlMessage request(InetSocketAddress client, int id, byte[] token, ControlMessage message) {
+        send(client, id, token, message);
+        return out.takeOnlyReplyTo(client);
+    }
+
+    /** Sends a message that gets no answer. */
+    private void send(InetSocketAddress client, int id, ControlMessage message) {
+        send(client, id, new byte[0], message);
+    }
+
+    private void send(InetSocketAddress client, int id, byte[] token, ControlMessage message) {
         ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, id, token, message);
         engine.onDatagram(datagram, client, nowNs);
         datagram.release();
-        return out.takeOnlyReplyTo(client);
     }
 
     private static ControlMessage.Hello hello(InetSocketAddress client) {
