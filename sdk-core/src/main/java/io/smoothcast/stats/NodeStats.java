@@ -41,6 +41,21 @@ import java.util.TreeMap;
  * @param sessionsExpired sessions dropped after the session timeout, cumulative
  * @param fanOutLaneDropped copies of forwarded packets (and RTX for the same subscribers) dropped because the subscriber's fan-out thread was 64 packets behind, cumulative
  * @param handOffDropped datagrams an extra fan-out socket read but dropped because the node's protocol thread was 1,024 datagrams behind, cumulative
+ * @param rtpReceived RTP packets accepted from publishers, cumulative
+ * @param nackedPackets sequence numbers subscribers requested by generic NACKs, cumulative
+ * @param retransmissionMisses NACKed packets that were not in the node's retransmission cache, cumulative
+ * @param nackRetransmissionsLimited NACKed packets not resent because the subscriber's retransmission budget was used up, cumulative
+ * @param retransmissionBuildFailures cached packets that could not be made RTX because their header or padding was malformed (anything but 0 is a defect), cumulative
+ * @param tailProbesSent tail loss probes sent to subscribers, cumulative
+ * @param tailProbesLimited tail loss probes not sent because the subscriber's retransmission budget was used up, cumulative
+ * @param sourceNackedPackets packets the node asked its source (publisher or upstream node) for by NACK, cumulative
+ * @param sourceRetransmissionsReceived retransmissions received from the source, cumulative
+ * @param keyframeRequestsReceived keyframe requests (PLI) received from subscribers, cumulative
+ * @param keyframeRequestsForwarded keyframe requests sent to publishers, cumulative
+ * @param keyframeRequestsSuppressed keyframe requests dropped by the node's rate limit instead of sent to the publisher, cumulative
+ * @param downlinkProbePaddingPackets padding packets (RTX copies of forwarded packets) sent inside downlink probes, cumulative
+ * @param ioThreadStalls stalls of the node's I/O thread before reading a datagram (off the CPU: GC, a busy host), cumulative
+ * @param nativeCopiesRefused copies of forwarded packets the kernel refused on the native fan-out path (not a full buffer), cumulative
  */
 public record NodeStats(
         long timestampNs,
@@ -67,7 +82,22 @@ public record NodeStats(
         long peerControlRateLimited,
         long sessionsExpired,
         long fanOutLaneDropped,
-        long handOffDropped) {
+        long handOffDropped,
+        long rtpReceived,
+        long nackedPackets,
+        long retransmissionMisses,
+        long nackRetransmissionsLimited,
+        long retransmissionBuildFailures,
+        long tailProbesSent,
+        long tailProbesLimited,
+        long sourceNackedPackets,
+        long sourceRetransmissionsReceived,
+        long keyframeRequestsReceived,
+        long keyframeRequestsForwarded,
+        long keyframeRequestsSuppressed,
+        long downlinkProbePaddingPackets,
+        long ioThreadStalls,
+        long nativeCopiesRefused) {
 
     /**
      * Validates and copies; see the class description for the ranges.
@@ -97,6 +127,21 @@ public record NodeStats(
      * @param sessionsExpired sessions dropped after the session timeout, cumulative
      * @param fanOutLaneDropped copies of forwarded packets (and RTX for the same subscribers) dropped because the subscriber's fan-out thread was 64 packets behind, cumulative
      * @param handOffDropped datagrams an extra fan-out socket read but dropped because the node's protocol thread was 1,024 datagrams behind, cumulative
+     * @param rtpReceived RTP packets accepted from publishers, cumulative
+     * @param nackedPackets sequence numbers subscribers requested by generic NACKs, cumulative
+     * @param retransmissionMisses NACKed packets that were not in the node's retransmission cache, cumulative
+     * @param nackRetransmissionsLimited NACKed packets not resent because the subscriber's retransmission budget was used up, cumulative
+     * @param retransmissionBuildFailures cached packets that could not be made RTX because their header or padding was malformed (anything but 0 is a defect), cumulative
+     * @param tailProbesSent tail loss probes sent to subscribers, cumulative
+     * @param tailProbesLimited tail loss probes not sent because the subscriber's retransmission budget was used up, cumulative
+     * @param sourceNackedPackets packets the node asked its source (publisher or upstream node) for by NACK, cumulative
+     * @param sourceRetransmissionsReceived retransmissions received from the source, cumulative
+     * @param keyframeRequestsReceived keyframe requests (PLI) received from subscribers, cumulative
+     * @param keyframeRequestsForwarded keyframe requests sent to publishers, cumulative
+     * @param keyframeRequestsSuppressed keyframe requests dropped by the node's rate limit instead of sent to the publisher, cumulative
+     * @param downlinkProbePaddingPackets padding packets (RTX copies of forwarded packets) sent inside downlink probes, cumulative
+     * @param ioThreadStalls stalls of the node's I/O thread before reading a datagram (off the CPU: GC, a busy host), cumulative
+     * @param nativeCopiesRefused copies of forwarded packets the kernel refused on the native fan-out path (not a full buffer), cumulative
      */
     public NodeStats {
         requireId(nodeId, "nodeId");
@@ -135,6 +180,21 @@ public record NodeStats(
         requireCount(sessionsExpired, "sessionsExpired");
         requireCount(fanOutLaneDropped, "fanOutLaneDropped");
         requireCount(handOffDropped, "handOffDropped");
+        requireCount(rtpReceived, "rtpReceived");
+        requireCount(nackedPackets, "nackedPackets");
+        requireCount(retransmissionMisses, "retransmissionMisses");
+        requireCount(nackRetransmissionsLimited, "nackRetransmissionsLimited");
+        requireCount(retransmissionBuildFailures, "retransmissionBuildFailures");
+        requireCount(tailProbesSent, "tailProbesSent");
+        requireCount(tailProbesLimited, "tailProbesLimited");
+        requireCount(sourceNackedPackets, "sourceNackedPackets");
+        requireCount(sourceRetransmissionsReceived, "sourceRetransmissionsReceived");
+        requireCount(keyframeRequestsReceived, "keyframeRequestsReceived");
+        requireCount(keyframeRequestsForwarded, "keyframeRequestsForwarded");
+        requireCount(keyframeRequestsSuppressed, "keyframeRequestsSuppressed");
+        requireCount(downlinkProbePaddingPackets, "downlinkProbePaddingPackets");
+        requireCount(ioThreadStalls, "ioThreadStalls");
+        requireCount(nativeCopiesRefused, "nativeCopiesRefused");
     }
 
     /** @return concurrent viewers over all streams of this node */
@@ -215,6 +275,21 @@ public record NodeStats(
         private long sessionsExpired;
         private long fanOutLaneDropped;
         private long handOffDropped;
+        private long rtpReceived;
+        private long nackedPackets;
+        private long retransmissionMisses;
+        private long nackRetransmissionsLimited;
+        private long retransmissionBuildFailures;
+        private long tailProbesSent;
+        private long tailProbesLimited;
+        private long sourceNackedPackets;
+        private long sourceRetransmissionsReceived;
+        private long keyframeRequestsReceived;
+        private long keyframeRequestsForwarded;
+        private long keyframeRequestsSuppressed;
+        private long downlinkProbePaddingPackets;
+        private long ioThreadStalls;
+        private long nativeCopiesRefused;
 
         private Builder(String nodeId) {
             this.nodeId = nodeId;
@@ -346,6 +421,81 @@ public record NodeStats(
          * @return this builder
          */
         public Builder handOffDropped(long v) { handOffDropped = v; return this; }
+        /**
+         * @param v RTP packets accepted from publishers, cumulative
+         * @return this builder
+         */
+        public Builder rtpReceived(long v) { rtpReceived = v; return this; }
+        /**
+         * @param v sequence numbers subscribers requested by generic NACKs, cumulative
+         * @return this builder
+         */
+        public Builder nackedPackets(long v) { nackedPackets = v; return this; }
+        /**
+         * @param v NACKed packets that were not in the node's retransmission cache, cumulative
+         * @return this builder
+         */
+        public Builder retransmissionMisses(long v) { retransmissionMisses = v; return this; }
+        /**
+         * @param v NACKed packets not resent because the subscriber's retransmission budget was used up, cumulative
+         * @return this builder
+         */
+        public Builder nackRetransmissionsLimited(long v) { nackRetransmissionsLimited = v; return this; }
+        /**
+         * @param v cached packets that could not be made RTX because their header or padding was malformed (anything but 0 is a defect), cumulative
+         * @return this builder
+         */
+        public Builder retransmissionBuildFailures(long v) { retransmissionBuildFailures = v; return this; }
+        /**
+         * @param v tail loss probes sent to subscribers, cumulative
+         * @return this builder
+         */
+        public Builder tailProbesSent(long v) { tailProbesSent = v; return this; }
+        /**
+         * @param v tail loss probes not sent because the subscriber's retransmission budget was used up, cumulative
+         * @return this builder
+         */
+        public Builder tailProbesLimited(long v) { tailProbesLimited = v; return this; }
+        /**
+         * @param v packets the node asked its source (publisher or upstream node) for by NACK, cumulative
+         * @return this builder
+         */
+        public Builder sourceNackedPackets(long v) { sourceNackedPackets = v; return this; }
+        /**
+         * @param v retransmissions received from the source, cumulative
+         * @return this builder
+         */
+        public Builder sourceRetransmissionsReceived(long v) { sourceRetransmissionsReceived = v; return this; }
+        /**
+         * @param v keyframe requests (PLI) received from subscribers, cumulative
+         * @return this builder
+         */
+        public Builder keyframeRequestsReceived(long v) { keyframeRequestsReceived = v; return this; }
+        /**
+         * @param v keyframe requests sent to publishers, cumulative
+         * @return this builder
+         */
+        public Builder keyframeRequestsForwarded(long v) { keyframeRequestsForwarded = v; return this; }
+        /**
+         * @param v keyframe requests dropped by the node's rate limit instead of sent to the publisher, cumulative
+         * @return this builder
+         */
+        public Builder keyframeRequestsSuppressed(long v) { keyframeRequestsSuppressed = v; return this; }
+        /**
+         * @param v padding packets (RTX copies of forwarded packets) sent inside downlink probes, cumulative
+         * @return this builder
+         */
+        public Builder downlinkProbePaddingPackets(long v) { downlinkProbePaddingPackets = v; return this; }
+        /**
+         * @param v stalls of the node's I/O thread before reading a datagram (off the CPU: GC, a busy host), cumulative
+         * @return this builder
+         */
+        public Builder ioThreadStalls(long v) { ioThreadStalls = v; return this; }
+        /**
+         * @param v copies of forwarded packets the kernel refused on the native fan-out path (not a full buffer), cumulative
+         * @return this builder
+         */
+        public Builder nativeCopiesRefused(long v) { nativeCopiesRefused = v; return this; }
 
         /**
          * @return the snapshot
@@ -356,7 +506,7 @@ public record NodeStats(
                     packetsSent, packetsDropped, bitrateInBps, bitrateOutBps, tokensAccepted, tokensRejected,
                     tokensExpiredRoleKept, sourceRetransmissionsAlreadyHeld, sourceProbesAlreadyHeld,
                     rateLimitedDropped, publisherRateLimited, handlerFailures,
-                    routabilityFailures, halfOpenEvicted, halfOpenSessions, amplificationSuppressed, peerControlRateLimited, sessionsExpired, fanOutLaneDropped, handOffDropped);
+                    routabilityFailures, halfOpenEvicted, halfOpenSessions, amplificationSuppressed, peerControlRateLimited, sessionsExpired, fanOutLaneDropped, handOffDropped, rtpReceived, nackedPackets, retransmissionMisses, nackRetransmissionsLimited, retransmissionBuildFailures, tailProbesSent, tailProbesLimited, sourceNackedPackets, sourceRetransmissionsReceived, keyframeRequestsReceived, keyframeRequestsForwarded, keyframeRequestsSuppressed, downlinkProbePaddingPackets, ioThreadStalls, nativeCopiesRefused);
         }
     }
 }
