@@ -184,7 +184,22 @@ final class HistoryCodec {
             new Count<>("downlinkProbePaddingPackets", NodeStats::downlinkProbePaddingPackets,
                     NodeStats.Builder::downlinkProbePaddingPackets),
             new Count<>("ioThreadStalls", NodeStats::ioThreadStalls, NodeStats.Builder::ioThreadStalls),
-            new Count<>("nativeCopiesRefused", NodeStats::nativeCopiesRefused, NodeStats.Builder::nativeCopiesRefused));
+            new Count<>("nativeCopiesRefused", NodeStats::nativeCopiesRefused, NodeStats.Builder::nativeCopiesRefused),
+            new Count<>("retransmissionsPendingFromSource", NodeStats::retransmissionsPendingFromSource,
+                    NodeStats.Builder::retransmissionsPendingFromSource),
+            new Count<>("nacksBeforeLayerStart", NodeStats::nacksBeforeLayerStart,
+                    NodeStats.Builder::nacksBeforeLayerStart),
+            new Count<>("streamInfoRepeated", NodeStats::streamInfoRepeated, NodeStats.Builder::streamInfoRepeated),
+            new Count<>("downlinkProbes", NodeStats::downlinkProbes, NodeStats.Builder::downlinkProbes),
+            new Count<>("downlinkProbeClimbs", NodeStats::downlinkProbeClimbs, NodeStats.Builder::downlinkProbeClimbs),
+            new Count<>("untimedArrivalReportsReceived", NodeStats::untimedArrivalReportsReceived,
+                    NodeStats.Builder::untimedArrivalReportsReceived),
+            new Count<>("untimedArrivalReportsSent", NodeStats::untimedArrivalReportsSent,
+                    NodeStats.Builder::untimedArrivalReportsSent),
+            new Count<>("sessions", NodeStats::sessions, NodeStats.Builder::sessions),
+            new Count<>("publishers", NodeStats::publishers, NodeStats.Builder::publishers),
+            new Count<>("subscribers", NodeStats::subscribers, NodeStats.Builder::subscribers),
+            new Count<>("streams", NodeStats::streams, NodeStats.Builder::streams));
 
     private static void writeNode(JsonObjectWriter w, NodeStats n) {
         w.field("timestampNs", n.timestampNs()).field("nodeId", n.nodeId()).field("region", n.region())

@@ -56,6 +56,17 @@ import java.util.TreeMap;
  * @param downlinkProbePaddingPackets padding packets (RTX copies of forwarded packets) sent inside downlink probes, cumulative
  * @param ioThreadStalls stalls of the node's I/O thread before reading a datagram (off the CPU: GC, a busy host), cumulative
  * @param nativeCopiesRefused copies of forwarded packets the kernel refused on the native fan-out path (not a full buffer), cumulative
+ * @param retransmissionsPendingFromSource NACKed packets the node was itself still waiting for from its source, cumulative
+ * @param nacksBeforeLayerStart NACKed packets not resent because they came before the subscriber's switch to its simulcast layer, cumulative
+ * @param streamInfoRepeated STREAM_INFO messages sent again to subscribers after a change of a stream's tracks (each change is told three more times), cumulative
+ * @param downlinkProbes probe clusters sent to subscribers held below a layer their cap allows, cumulative
+ * @param downlinkProbeClimbs downlink probes whose result moved their subscriber up a layer, cumulative
+ * @param untimedArrivalReportsReceived stall reports (SCUT) received from subscribers whose own reader stalled, cumulative
+ * @param untimedArrivalReportsSent stall reports (SCUT) sent to publishers after a stall of the node's own I/O thread, cumulative
+ * @param sessions sessions open now (a gauge, not cumulative)
+ * @param publishers publishers now (a gauge, not cumulative)
+ * @param subscribers subscriptions now (a gauge, not cumulative)
+ * @param streams streams with a publisher or a subscriber now (a gauge, not cumulative)
  */
 public record NodeStats(
         long timestampNs,
@@ -97,7 +108,18 @@ public record NodeStats(
         long keyframeRequestsSuppressed,
         long downlinkProbePaddingPackets,
         long ioThreadStalls,
-        long nativeCopiesRefused) {
+        long nativeCopiesRefused,
+        long retransmissionsPendingFromSource,
+        long nacksBeforeLayerStart,
+        long streamInfoRepeated,
+        long downlinkProbes,
+        long downlinkProbeClimbs,
+        long untimedArrivalReportsReceived,
+        long untimedArrivalReportsSent,
+        long sessions,
+        long publishers,
+        long subscribers,
+        long streams) {
 
     /**
      * Validates and copies; see the class description for the ranges.
@@ -142,6 +164,17 @@ public record NodeStats(
      * @param downlinkProbePaddingPackets padding packets (RTX copies of forwarded packets) sent inside downlink probes, cumulative
      * @param ioThreadStalls stalls of the node's I/O thread before reading a datagram (off the CPU: GC, a busy host), cumulative
      * @param nativeCopiesRefused copies of forwarded packets the kernel refused on the native fan-out path (not a full buffer), cumulative
+     * @param retransmissionsPendingFromSource NACKed packets the node was itself still waiting for from its source, cumulative
+     * @param nacksBeforeLayerStart NACKed packets not resent because they came before the subscriber's switch to its simulcast layer, cumulative
+     * @param streamInfoRepeated STREAM_INFO messages sent again to subscribers after a change of a stream's tracks (each change is told three more times), cumulative
+     * @param downlinkProbes probe clusters sent to subscribers held below a layer their cap allows, cumulative
+     * @param downlinkProbeClimbs downlink probes whose result moved their subscriber up a layer, cumulative
+     * @param untimedArrivalReportsReceived stall reports (SCUT) received from subscribers whose own reader stalled, cumulative
+     * @param untimedArrivalReportsSent stall reports (SCUT) sent to publishers after a stall of the node's own I/O thread, cumulative
+     * @param sessions sessions open now (a gauge, not cumulative)
+     * @param publishers publishers now (a gauge, not cumulative)
+     * @param subscribers subscriptions now (a gauge, not cumulative)
+     * @param streams streams with a publisher or a subscriber now (a gauge, not cumulative)
      */
     public NodeStats {
         requireId(nodeId, "nodeId");
@@ -195,6 +228,17 @@ public record NodeStats(
         requireCount(downlinkProbePaddingPackets, "downlinkProbePaddingPackets");
         requireCount(ioThreadStalls, "ioThreadStalls");
         requireCount(nativeCopiesRefused, "nativeCopiesRefused");
+        requireCount(retransmissionsPendingFromSource, "retransmissionsPendingFromSource");
+        requireCount(nacksBeforeLayerStart, "nacksBeforeLayerStart");
+        requireCount(streamInfoRepeated, "streamInfoRepeated");
+        requireCount(downlinkProbes, "downlinkProbes");
+        requireCount(downlinkProbeClimbs, "downlinkProbeClimbs");
+        requireCount(untimedArrivalReportsReceived, "untimedArrivalReportsReceived");
+        requireCount(untimedArrivalReportsSent, "untimedArrivalReportsSent");
+        requireCount(sessions, "sessions");
+        requireCount(publishers, "publishers");
+        requireCount(subscribers, "subscribers");
+        requireCount(streams, "streams");
     }
 
     /** @return concurrent viewers over all streams of this node */
@@ -290,6 +334,17 @@ public record NodeStats(
         private long downlinkProbePaddingPackets;
         private long ioThreadStalls;
         private long nativeCopiesRefused;
+        private long retransmissionsPendingFromSource;
+        private long nacksBeforeLayerStart;
+        private long streamInfoRepeated;
+        private long downlinkProbes;
+        private long downlinkProbeClimbs;
+        private long untimedArrivalReportsReceived;
+        private long untimedArrivalReportsSent;
+        private long sessions;
+        private long publishers;
+        private long subscribers;
+        private long streams;
 
         private Builder(String nodeId) {
             this.nodeId = nodeId;
@@ -496,6 +551,61 @@ public record NodeStats(
          * @return this builder
          */
         public Builder nativeCopiesRefused(long v) { nativeCopiesRefused = v; return this; }
+        /**
+         * @param v NACKed packets the node was itself still waiting for from its source, cumulative
+         * @return this builder
+         */
+        public Builder retransmissionsPendingFromSource(long v) { retransmissionsPendingFromSource = v; return this; }
+        /**
+         * @param v NACKed packets not resent because they came before the subscriber's switch to its simulcast layer, cumulative
+         * @return this builder
+         */
+        public Builder nacksBeforeLayerStart(long v) { nacksBeforeLayerStart = v; return this; }
+        /**
+         * @param v STREAM_INFO messages sent again to subscribers after a change of a stream's tracks (each change is told three more times), cumulative
+         * @return this builder
+         */
+        public Builder streamInfoRepeated(long v) { streamInfoRepeated = v; return this; }
+        /**
+         * @param v probe clusters sent to subscribers held below a layer their cap allows, cumulative
+         * @return this builder
+         */
+        public Builder downlinkProbes(long v) { downlinkProbes = v; return this; }
+        /**
+         * @param v downlink probes whose result moved their subscriber up a layer, cumulative
+         * @return this builder
+         */
+        public Builder downlinkProbeClimbs(long v) { downlinkProbeClimbs = v; return this; }
+        /**
+         * @param v stall reports (SCUT) received from subscribers whose own reader stalled, cumulative
+         * @return this builder
+         */
+        public Builder untimedArrivalReportsReceived(long v) { untimedArrivalReportsReceived = v; return this; }
+        /**
+         * @param v stall reports (SCUT) sent to publishers after a stall of the node's own I/O thread, cumulative
+         * @return this builder
+         */
+        public Builder untimedArrivalReportsSent(long v) { untimedArrivalReportsSent = v; return this; }
+        /**
+         * @param v sessions open now (a gauge, not cumulative)
+         * @return this builder
+         */
+        public Builder sessions(long v) { sessions = v; return this; }
+        /**
+         * @param v publishers now (a gauge, not cumulative)
+         * @return this builder
+         */
+        public Builder publishers(long v) { publishers = v; return this; }
+        /**
+         * @param v subscriptions now (a gauge, not cumulative)
+         * @return this builder
+         */
+        public Builder subscribers(long v) { subscribers = v; return this; }
+        /**
+         * @param v streams with a publisher or a subscriber now (a gauge, not cumulative)
+         * @return this builder
+         */
+        public Builder streams(long v) { streams = v; return this; }
 
         /**
          * @return the snapshot
@@ -506,7 +616,7 @@ public record NodeStats(
                     packetsSent, packetsDropped, bitrateInBps, bitrateOutBps, tokensAccepted, tokensRejected,
                     tokensExpiredRoleKept, sourceRetransmissionsAlreadyHeld, sourceProbesAlreadyHeld,
                     rateLimitedDropped, publisherRateLimited, handlerFailures,
-                    routabilityFailures, halfOpenEvicted, halfOpenSessions, amplificationSuppressed, peerControlRateLimited, sessionsExpired, fanOutLaneDropped, handOffDropped, rtpReceived, nackedPackets, retransmissionMisses, nackRetransmissionsLimited, retransmissionBuildFailures, tailProbesSent, tailProbesLimited, sourceNackedPackets, sourceRetransmissionsReceived, keyframeRequestsReceived, keyframeRequestsForwarded, keyframeRequestsSuppressed, downlinkProbePaddingPackets, ioThreadStalls, nativeCopiesRefused);
+                    routabilityFailures, halfOpenEvicted, halfOpenSessions, amplificationSuppressed, peerControlRateLimited, sessionsExpired, fanOutLaneDropped, handOffDropped, rtpReceived, nackedPackets, retransmissionMisses, nackRetransmissionsLimited, retransmissionBuildFailures, tailProbesSent, tailProbesLimited, sourceNackedPackets, sourceRetransmissionsReceived, keyframeRequestsReceived, keyframeRequestsForwarded, keyframeRequestsSuppressed, downlinkProbePaddingPackets, ioThreadStalls, nativeCopiesRefused, retransmissionsPendingFromSource, nacksBeforeLayerStart, streamInfoRepeated, downlinkProbes, downlinkProbeClimbs, untimedArrivalReportsReceived, untimedArrivalReportsSent, sessions, publishers, subscribers, streams);
         }
     }
 }

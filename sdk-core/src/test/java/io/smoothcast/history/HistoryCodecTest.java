@@ -50,7 +50,10 @@ class HistoryCodecTest {
                 .nackRetransmissionsLimited(64).retransmissionBuildFailures(65).tailProbesSent(66).tailProbesLimited(67)
                 .sourceNackedPackets(68).sourceRetransmissionsReceived(69).keyframeRequestsReceived(70)
                 .keyframeRequestsForwarded(71).keyframeRequestsSuppressed(72).downlinkProbePaddingPackets(73)
-                .ioThreadStalls(74).nativeCopiesRefused(75).build();
+                .ioThreadStalls(74).nativeCopiesRefused(75).retransmissionsPendingFromSource(76)
+                .nacksBeforeLayerStart(77).streamInfoRepeated(78).downlinkProbes(79).downlinkProbeClimbs(80)
+                .untimedArrivalReportsReceived(81).untimedArrivalReportsSent(82).sessions(83).publishers(84)
+                .subscribers(85).streams(86).build();
     }
 
     static AlertEvent alert() {
@@ -112,7 +115,7 @@ class HistoryCodecTest {
     void nodeLinesWrittenBeforeTheTokenHeldRetransmissionAndAbuseCounts_readWithNone() {
         NodeStats n = HistoryCodec.decode(OLD_NODE_LINE).as(NodeStats.class);
         assertEquals(120, n.concurrentViewers());
-        assertEquals(Collections.nCopies(31, 0L), List.of(n.tokensAccepted(), n.tokensRejected(),
+        assertEquals(Collections.nCopies(42, 0L), List.of(n.tokensAccepted(), n.tokensRejected(),
                 n.tokensExpiredRoleKept(), n.sourceRetransmissionsAlreadyHeld(), n.sourceProbesAlreadyHeld(),
                 n.rateLimitedDropped(), n.publisherRateLimited(), n.handlerFailures(), n.routabilityFailures(),
                 n.halfOpenEvicted(), n.halfOpenSessions(), n.amplificationSuppressed(), n.peerControlRateLimited(),
@@ -120,7 +123,10 @@ class HistoryCodecTest {
                 n.retransmissionMisses(), n.nackRetransmissionsLimited(), n.retransmissionBuildFailures(),
                 n.tailProbesSent(), n.tailProbesLimited(), n.sourceNackedPackets(), n.sourceRetransmissionsReceived(),
                 n.keyframeRequestsReceived(), n.keyframeRequestsForwarded(), n.keyframeRequestsSuppressed(),
-                n.downlinkProbePaddingPackets(), n.ioThreadStalls(), n.nativeCopiesRefused()));
+                n.downlinkProbePaddingPackets(), n.ioThreadStalls(), n.nativeCopiesRefused(),
+                n.retransmissionsPendingFromSource(), n.nacksBeforeLayerStart(), n.streamInfoRepeated(),
+                n.downlinkProbes(), n.downlinkProbeClimbs(), n.untimedArrivalReportsReceived(),
+                n.untimedArrivalReportsSent(), n.sessions(), n.publishers(), n.subscribers(), n.streams()));
     }
 
     @Test

@@ -91,6 +91,17 @@ final class RelayStatsSource {
                 .keyframeRequestsSuppressed(totals.keyframeRequestsSuppressed())
                 .downlinkProbePaddingPackets(totals.downlinkProbePaddingPackets())
                 .ioThreadStalls(totals.ioThreadStalls())
-                .nativeCopiesRefused(totals.nativeCopiesRefused());
+                .nativeCopiesRefused(totals.nativeCopiesRefused())
+                .retransmissionsPendingFromSource(totals.retransmissionsPendingFromSource())
+                .nacksBeforeLayerStart(totals.nacksBeforeLayerStart())
+                .streamInfoRepeated(totals.streamInfoRepeated())
+                .downlinkProbes(totals.downlinkProbes())
+                .downlinkProbeClimbs(totals.downlinkProbeClimbs())
+                .untimedArrivalReportsReceived(totals.untimedArrivalReportsReceived())
+                .untimedArrivalReportsSent(totals.untimedArrivalReportsSent())
+                .sessions(totals.sessions())
+                .publishers(totals.publishers())
+                .subscribers(totals.subscribers())
+                .streams(totals.streams());
     }
 }

@@ -66,7 +66,10 @@ class StatsSourceCountsTest {
                 t.retransmissionMisses(), t.nackRetransmissionsLimited(), t.retransmissionBuildFailures(),
                 t.tailProbesSent(), t.tailProbesLimited(), t.sourceNackedPackets(), t.sourceRetransmissionsReceived(),
                 t.keyframeRequestsReceived(), t.keyframeRequestsForwarded(), t.keyframeRequestsSuppressed(),
-                t.downlinkProbePaddingPackets(), t.ioThreadStalls(), t.nativeCopiesRefused());
+                t.downlinkProbePaddingPackets(), t.ioThreadStalls(), t.nativeCopiesRefused(),
+                t.retransmissionsPendingFromSource(), t.nacksBeforeLayerStart(), t.streamInfoRepeated(),
+                t.downlinkProbes(), t.downlinkProbeClimbs(), t.untimedArrivalReportsReceived(),
+                t.untimedArrivalReportsSent(), t.sessions(), t.publishers(), t.subscribers(), t.streams());
         assertDistinctNonZero(expected);
         assertEquals(expected, List.of(n.packetsReceived(), n.packetsSent(), n.packetsDropped(), n.tokensAccepted(),
                 n.tokensRejected(), n.tokensExpiredRoleKept(), n.sourceRetransmissionsAlreadyHeld(),
@@ -77,7 +80,9 @@ class StatsSourceCountsTest {
                 n.retransmissionBuildFailures(), n.tailProbesSent(), n.tailProbesLimited(), n.sourceNackedPackets(),
                 n.sourceRetransmissionsReceived(), n.keyframeRequestsReceived(), n.keyframeRequestsForwarded(),
                 n.keyframeRequestsSuppressed(), n.downlinkProbePaddingPackets(), n.ioThreadStalls(),
-                n.nativeCopiesRefused()));
+                n.nativeCopiesRefused(), n.retransmissionsPendingFromSource(), n.nacksBeforeLayerStart(),
+                n.streamInfoRepeated(), n.downlinkProbes(), n.downlinkProbeClimbs(), n.untimedArrivalReportsReceived(),
+                n.untimedArrivalReportsSent(), n.sessions(), n.publishers(), n.subscribers(), n.streams()));
     }
 
     private static void assertDistinctNonZero(List<Long> values) {

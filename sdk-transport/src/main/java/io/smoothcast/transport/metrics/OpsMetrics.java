@@ -126,6 +126,15 @@ import java.util.function.ToDoubleFunction;
  *       before a read: a count that keeps rising says the node needs more CPU</td></tr>
  *   <tr><td>smoothcast_node_native_copies_refused_total (node, region)</td><td>counter</td><td>copies the kernel
  *       refused on the native fan-out path (not a full buffer)</td></tr>
+ *   <tr><td>smoothcast_node_retransmissions_pending_from_source_total, _nacks_before_layer_start_total (node, region)</td>
+ *       <td>counter</td><td>NACKed packets the node still waited for from its source; NACKed packets from
+ *       before the subscriber's switch to its simulcast layer, not resent</td></tr>
+ *   <tr><td>smoothcast_node_stream_info_repeated_total, _downlink_probes_total, _downlink_probe_climbs_total,
+ *       _stall_reports_received_total, _stall_reports_sent_total (node, region)</td><td>counter</td>
+ *       <td>STREAM_INFO repeats; downlink probes and those that moved a subscriber up a layer; stall reports
+ *       (SCUT) from subscribers and to publishers</td></tr>
+ *   <tr><td>smoothcast_node_sessions, _publishers, _subscribers, _streams (node, region)</td><td>gauge</td>
+ *       <td>sessions, publishers, subscriptions and streams now</td></tr>
  *   <tr><td>smoothcast_node_receive_bytes_per_second, _send_bytes_per_second (node, region)</td><td>gauge</td><td>relay rates</td></tr>
  *   <tr><td>smoothcast_alerts_active (severity)</td><td>gauge</td><td>alerts raised and not cleared</td></tr>
  * </table>
@@ -226,7 +235,26 @@ public final class OpsMetrics {
                     NodeStats::ioThreadStalls),
             new NodeCounter("smoothcast_node_native_copies_refused_total",
                     "Copies of forwarded packets the kernel refused on the native fan-out path.",
-                    NodeStats::nativeCopiesRefused));
+                    NodeStats::nativeCopiesRefused),
+            new NodeCounter("smoothcast_node_retransmissions_pending_from_source_total",
+                    "NACKed packets the node was itself still waiting for from its source.",
+                    NodeStats::retransmissionsPendingFromSource),
+            new NodeCounter("smoothcast_node_nacks_before_layer_start_total",
+                    "NACKed packets not resent: they came before the subscriber's switch to its simulcast layer.",
+                    NodeStats::nacksBeforeLayerStart),
+            new NodeCounter("smoothcast_node_stream_info_repeated_total",
+                    "STREAM_INFO messages sent again to subscribers after a change of a stream's tracks.",
+                    NodeStats::streamInfoRepeated),
+            new NodeCounter("smoothcast_node_downlink_probes_total",
+                    "Probe clusters sent to subscribers held below a layer their cap allows.", NodeStats::downlinkProbes),
+            new NodeCounter("smoothcast_node_downlink_probe_climbs_total",
+                    "Downlink probes whose result moved their subscriber up a layer.", NodeStats::downlinkProbeClimbs),
+            new NodeCounter("smoothcast_node_stall_reports_received_total",
+                    "Stall reports received from subscribers whose own reader stalled.",
+                    NodeStats::untimedArrivalReportsReceived),
+            new NodeCounter("smoothcast_node_stall_reports_sent_total",
+                    "Stall reports sent to publishers after a stall of the node's own I/O thread.",
+                    NodeStats::untimedArrivalReportsSent));
 
     private OpsMetrics() {
     }
@@ -360,6 +388,14 @@ public final class OpsMetrics {
         for (NodeCounter c : NODE_COUNTERS) {
             out.add(nodeFamily(c.name(), MetricFamily.Type.COUNTER, c.help(), nodes, c.value()));
         }
+        out.add(nodeFamily("smoothcast_node_sessions", MetricFamily.Type.GAUGE, "Sessions open now.", nodes,
+                NodeStats::sessions));
+        out.add(nodeFamily("smoothcast_node_publishers", MetricFamily.Type.GAUGE, "Publishers now.", nodes,
+                NodeStats::publishers));
+        out.add(nodeFamily("smoothcast_node_subscribers", MetricFamily.Type.GAUGE, "Subscriptions now.", nodes,
+                NodeStats::subscribers));
+        out.add(nodeFamily("smoothcast_node_streams", MetricFamily.Type.GAUGE,
+                "Streams with a publisher or a subscriber now.", nodes, NodeStats::streams));
         out.add(nodeFamily("smoothcast_node_half_open_sessions", MetricFamily.Type.GAUGE,
                 "Half-open sessions (HELLO without an accepted PUBLISH or SUBSCRIBE) now.", nodes,
                 NodeStats::halfOpenSessions));

@@ -57,7 +57,10 @@ class OpsMetricsTest {
                 .nackRetransmissionsLimited(104).retransmissionBuildFailures(105).tailProbesSent(106)
                 .tailProbesLimited(107).sourceNackedPackets(108).sourceRetransmissionsReceived(109)
                 .keyframeRequestsReceived(110).keyframeRequestsForwarded(111).keyframeRequestsSuppressed(112)
-                .downlinkProbePaddingPackets(113).ioThreadStalls(114).nativeCopiesRefused(115).build();
+                .downlinkProbePaddingPackets(113).ioThreadStalls(114).nativeCopiesRefused(115)
+                .retransmissionsPendingFromSource(116).nacksBeforeLayerStart(117).streamInfoRepeated(118)
+                .downlinkProbes(119).downlinkProbeClimbs(120).untimedArrivalReportsReceived(121)
+                .untimedArrivalReportsSent(122).sessions(123).publishers(124).subscribers(125).streams(126).build();
         AlertEvent p3 = new AlertEvent(AlertEvent.Type.RAISED, 1, "jitter-elevated", Severity.P3, "jitter_ms", 30,
                 30, "", "", "", "eu", 5, 5, 1, 2, "jitter high");
         return new OpsSnapshot(5, 1_700_000_000_000L, List.of(a, b), List.of(tx), List.of(node),
@@ -190,6 +193,18 @@ class OpsMetricsTest {
         assertEquals(113.0, m.get("smoothcast_node_probe_padding_packets_total" + node));
         assertEquals(114.0, m.get("smoothcast_node_io_thread_stalls_total" + node));
         assertEquals(115.0, m.get("smoothcast_node_native_copies_refused_total" + node));
+        assertEquals(116.0, m.get("smoothcast_node_retransmissions_pending_from_source_total" + node));
+        assertEquals(117.0, m.get("smoothcast_node_nacks_before_layer_start_total" + node));
+        assertEquals(118.0, m.get("smoothcast_node_stream_info_repeated_total" + node));
+        assertEquals(119.0, m.get("smoothcast_node_downlink_probes_total" + node));
+        assertEquals(120.0, m.get("smoothcast_node_downlink_probe_climbs_total" + node));
+        assertEquals(121.0, m.get("smoothcast_node_stall_reports_received_total" + node));
+        assertEquals(122.0, m.get("smoothcast_node_stall_reports_sent_total" + node));
+        assertEquals(123.0, m.get("smoothcast_node_sessions" + node));
+        assertEquals(124.0, m.get("smoothcast_node_publishers" + node));
+        assertEquals(125.0, m.get("smoothcast_node_subscribers" + node));
+        assertEquals(126.0, m.get("smoothcast_node_streams" + node));
+        assertTrue(text.contains("# TYPE smoothcast_node_streams gauge\n"), text);
         // no label carries an endpoint (user) id
         assertTrue(m.keySet().stream().noneMatch(k -> k.contains("v1") || k.contains("cam")), m.keySet().toString());
     }
