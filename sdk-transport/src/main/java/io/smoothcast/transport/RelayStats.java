@@ -17,7 +17,8 @@ public final class RelayStats {
     private final long handOffDropped;
     private final long nativeCopiesRefused;
 
-    private RelayStats(long[] values, long handOffDropped, long nativeCopiesRefused) {
+    /** Package-private so that tests can give every counter its own value. */
+    RelayStats(long[] values, long handOffDropped, long nativeCopiesRefused) {
         this.values = values;
         this.handOffDropped = handOffDropped;
         this.nativeCopiesRefused = nativeCopiesRefused;
