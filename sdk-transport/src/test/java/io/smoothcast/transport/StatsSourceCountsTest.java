@@ -21,7 +21,7 @@ class StatsSourceCountsTest {
     @Test
     void broadcasterCounts_eachReachItsOwnField() {
         BroadcasterStats t = new BroadcasterStats(1, 2, 3, 4, 5, 6, 7, 8_000_000, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-                18, 19, new NodeSwitchCounts(20, 0, 0), 23);
+                18, 19, new NodeSwitchCounts(20, 0, 0), 23, 24);
         SendStreamStats s = BroadcasterStatsSource.copyCounts(t, SendStreamStats.builder("s")).build();
         List<Long> expected = List.of(t.packetsSent(), t.bytesSent(), t.retransmissionsSent(), t.framesSent(),
                 t.targetBitrateBps(), t.rttNs() / 1_000_000, t.tokenRefusals(), t.malformedDropped(),
@@ -39,8 +39,8 @@ class StatsSourceCountsTest {
 
     @Test
     void viewerDiagnostics_eachReachItsOwnField() {
-        ViewerStats t = new ViewerStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
-                NodeSwitchCounts.NONE, 20);
+        ViewerStats t = new ViewerStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                NodeSwitchCounts.NONE, 21);
         ReceiveStreamStats r = ViewerStatsSource.copyDiagnostics(t, ReceiveStreamStats.builder("s")).build();
         List<Long> expected = List.of(t.nacksSent(), t.keyframeRequestsSent(), t.staleControlIgnored(),
                 t.earlyPacketsRecovered(), t.unknownTrackDropped());
