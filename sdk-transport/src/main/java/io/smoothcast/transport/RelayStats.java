@@ -259,6 +259,17 @@ public final class RelayStats {
         return get(RelayCounter.SOURCE_PROBES_ALREADY_HELD);
     }
 
+    /**
+     * @return times a track's source was seen numbering its packets from scratch again, behind
+     *     its old numbers (a publisher that restarted with the same SSRCs, seen by an original
+     *     packet under a cached number with other media, or by two consecutive ones further
+     *     behind than the cache: PROTOCOL.md, "Source restarts"); each time the node forgot that
+     *     track's cached packets, its gaps to ask for and its tail probe. One per track
+     */
+    public long sourceRestarts() {
+        return get(RelayCounter.SOURCE_RESTARTS);
+    }
+
     /** @return keyframe requests (PLI) received from subscribers */
     public long keyframeRequestsReceived() {
         return get(RelayCounter.PLI_RECEIVED);

@@ -78,6 +78,11 @@ public enum RelayCounter {
      * for: the source's tail loss probe of a packet that arrived. Not forwarded again.
      */
     SOURCE_PROBES_ALREADY_HELD,
+    /**
+     * Tracks whose source was seen numbering from scratch again (a publisher restarted with the
+     * same SSRCs behind its old numbers): the track's cache, gaps and tail probe forgotten.
+     */
+    SOURCE_RESTARTS,
     /** Keyframe requests (PLI) received from subscribers. */
     PLI_RECEIVED,
     /** Keyframe requests sent to publishers. */

@@ -400,13 +400,15 @@ public final class RelayEngine implements DatagramReceiver {
         if (track.track.hasRtx()) {
             if (!restored && track.restartedBy(sequenceNumber, packet)) {
                 track.forgetSourceRestarted(nowNs);
+                counters.increment(RelayCounter.SOURCE_RESTARTS);
             }
             track.missing.onPacket(sequenceNumber, nowNs);
             // Whether it was asked for is kept with the packet for as long as it is held: the
             // tracker's memory of requests is shorter than the largest cache.
+            // A packet a cache length or more behind the newest (a repair or a late original
+            // that came that late) is forwarded but not kept: its slot holds a newer packet,
+            // which a subscriber may still ask for.
             track.cache.put(sequenceNumber, packet, track.missing.wasAsked(sequenceNumber));
-            track.newestCachedSequence = sequenceNumber;
-            track.cached = true;
             if (track.tailProbe.onSent(sequenceNumber, nowNs)) {
                 newestSent = track.newestTransportSequences(subscribers.size());
             }
@@ -559,7 +561,7 @@ public final class RelayEngine implements DatagramReceiver {
         for (int i = 0; i < session.subscriptions.size(); i++) {
             Subscription subscription = session.subscriptions.get(i);
             RelayTrack forwarded = subscription.stream.videoLayer(subscription.switcher.forwardedLayer());
-            if (forwarded == null || !forwarded.track.hasRtx() || !forwarded.cached) {
+            if (forwarded == null || !forwarded.track.hasRtx() || forwarded.cache.isEmpty()) {
                 continue;
             }
             padding = padding == null ? forwarded : padding;
@@ -585,7 +587,7 @@ public final class RelayEngine implements DatagramReceiver {
         }
         long dueBytes = downlink.probePaddingDue(nowNs);
         while (padding != null && dueBytes > 0) {
-            ByteBuf original = padding.cache.get(padding.newestCachedSequence);
+            ByteBuf original = padding.cache.get(padding.cache.newestSequence());
             ByteBuf rtx = original == null ? null : RtxPackets.toRtx(out.allocator(), original,
                     padding.track.rtxPayloadType(), padding.track.rtxSsrc(), padding.nextRtxSequence);
             if (rtx == null) {
