@@ -108,18 +108,19 @@ final class RelayTrack {
      * <li>this packet and the one before it (consecutive numbers, arriving one after the other)
      *     are each a cache length or more (at most {@value #MAX_RESTART_DISTANCE}) behind the
      *     newest cached packet, neither is held, and this node never asked for them, whatever
-     *     their slots hold (a newer packet, an older one, nothing): a restart further behind than
-     *     the cache reaches (else the new
-     *     session's losses would go unasked, taken for late packets, until its numbers reached
-     *     the old ones, and the tail probe would resend the old session's newest packet). A
+     *     their slots hold (a newer packet, an older one, nothing: until session 17 only a
+     *     newer one counted, so a restart onto empty slots went unseen): a restart further
+     *     behind than the cache reaches (else the new session's losses would go unasked, taken
+     *     for late packets, until its numbers reached the old ones, and the tail probe would
+     *     resend the old session's newest packet). A
      *     packet this node asked for is a repair, late or not: an upstream node forwards the
      *     repairs it gets as originals, and they may come seconds late. Two are needed because
      *     the tracker forgets a request once it asks for a number 4096 away (a repair answering
      *     a fifth request can come later than that at high packet rates), and a network
      *     duplicate can come that late too: one such packet alone proves nothing.
      * </ul>
-     * Costs one slot look-up per packet; a comparison only when the slot holds that very number
-     * (in an ordinary stream it holds the number {@code capacity} packets older), and a look at
+     * Costs one slot look-up per packet; a comparison only when the cache holds that very number
+     * (in an ordinary stream its slot holds the number {@code capacity} packets older), and a look at
      * the tracker and a copy of the packet only for a packet a cache length late.
      *
      * @param sequenceNumber the packet's 16-bit RTP sequence number

@@ -136,6 +136,20 @@ class PublisherRestartSameSsrcsTest {
         }
     }
 
+    /** The edge ticks through the 20 ms reorder wait of its gap tracker. */
+    private void afterTheReorderWait() {
+        nowNs += 20 * MS;
+        edge.onTick(nowNs);
+    }
+
+    /** The stream goes quiet for 300 ms, the edge ticking: its tail probe is due. */
+    private void streamGoesQuiet() {
+        for (int tick = 0; tick < 30; tick++) {
+            nowNs += 10 * MS;
+            edge.onTick(nowNs);
+        }
+    }
+
     private void viewerNacks(int seq) {
         byte[] nack = new byte[64];
         int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO.ssrc(), new int[] {seq}, 1);
@@ -188,8 +202,7 @@ class PublisherRestartSameSsrcsTest {
     void theEdgeAsksTheOriginForTheNewSessionsLoss_andForwardsItsRepair() {
         oldSessionThenTheRestartedOne();
         // 103 showed the gap at 102: after the 20 ms reorder wait the edge asks the origin.
-        nowNs += 20 * MS;
-        edge.onTick(nowNs);
+        afterTheReorderWait();
         assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "102 of the new session asked for");
         out.drain();
         receive(originRtx(2, 7, 102), ORIGIN);
@@ -205,10 +218,7 @@ class PublisherRestartSameSsrcsTest {
     void theNewSessionsTailIsProbed_notTheOldSessionsNewestPacket() {
         oldSessionThenTheRestartedOne();
         out.drain();
-        for (int tick = 0; tick < 30; tick++) { // the stream goes quiet for 300 ms
-            nowNs += 10 * MS;
-            edge.onTick(nowNs);
-        }
+        streamGoesQuiet();
         assertEquals(1, counters.get(RelayCounter.TAIL_PROBES_SENT));
         assertTrue(viewerGotPayload(payload(2, 103)), "the probe resends the new session's newest, 103");
         assertFalse(viewerGotPayload(payload(1, 105)), "not the old session's 105");
@@ -225,14 +235,10 @@ class PublisherRestartSameSsrcsTest {
         oldSessionUpTo300();
         out.drain();
         originSends(2, 200, 201, 203); // 100 behind the old newest; 202 lost on the way here
-        nowNs += 20 * MS;
-        edge.onTick(nowNs);
+        afterTheReorderWait();
         assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 202 asked for");
         out.drain();
-        for (int tick = 0; tick < 30; tick++) { // the stream goes quiet for 300 ms
-            nowNs += 10 * MS;
-            edge.onTick(nowNs);
-        }
+        streamGoesQuiet();
         assertTrue(viewerGotPayload(payload(2, 203)), "the probe resends the new session's newest, 203");
         assertFalse(viewerGotPayload(payload(1, 300)), "not the old session's 300");
     }
@@ -259,8 +265,7 @@ class PublisherRestartSameSsrcsTest {
     @Test
     void aRepairAskedForArrivingACacheLengthLate_isNoRestart() {
         originSends(1, 100, 101, 103, 104, 106); // 102 and 105 lost
-        nowNs += 20 * MS;
-        edge.onTick(nowNs);
+        afterTheReorderWait();
         assertEquals(2, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "102 and 105 asked for");
         for (int seq = 107; seq <= 186; seq++) { // 166 is in 102's slot
             nowNs += MS;
@@ -333,18 +338,14 @@ class PublisherRestartSameSsrcsTest {
         largestCache();
         originSendsQuickly(1, 40000, 40100);
         originSends(2, 10000, 10001, 10003); // 10002 lost on the way here
-        nowNs += 20 * MS;
-        edge.onTick(nowNs);
+        afterTheReorderWait();
         assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 10002 asked for");
         assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS));
         out.drain();
         viewerNacks(10000);
         assertTrue(viewerGotPayload(payload(2, 10000)), "the new session's first packet kept");
         out.drain();
-        for (int tick = 0; tick < 30; tick++) { // the stream goes quiet for 300 ms
-            nowNs += 10 * MS;
-            edge.onTick(nowNs);
-        }
+        streamGoesQuiet();
         assertTrue(viewerGotPayload(payload(2, 10003)), "the probe resends the new session's newest, 10003");
         assertFalse(viewerGotPayload(payload(1, 40100)), "not the old session's 40100");
     }
@@ -364,8 +365,7 @@ class PublisherRestartSameSsrcsTest {
         originSendsQuickly(1, 40000, 40010);
         originSendsQuickly(2, 7000, 7198);
         originSends(2, 7200, 7201); // 7199 lost on the way here
-        nowNs += 20 * MS;
-        edge.onTick(nowNs);
+        afterTheReorderWait();
         assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 7199 asked for");
         out.drain();
         viewerNacks(7100);
@@ -384,8 +384,7 @@ class PublisherRestartSameSsrcsTest {
     @Test
     void aRepairMoreThanACacheLengthLate_keepsTheNewerPacketOfItsSlot() {
         originSends(1, 100, 101, 103); // 102 lost
-        nowNs += 20 * MS;
-        edge.onTick(nowNs);
+        afterTheReorderWait();
         assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "102 asked for");
         originSendsQuickly(1, 104, 170); // 166 is in 102's slot
         receive(originRtx(1, 7, 102), ORIGIN);
@@ -395,10 +394,7 @@ class PublisherRestartSameSsrcsTest {
         assertEquals(1, counters.get(RelayCounter.RTX_SENT), "166 still cached");
         assertTrue(viewerGotPayload(payload(1, 166)));
         out.drain();
-        for (int tick = 0; tick < 30; tick++) { // the stream goes quiet for 300 ms
-            nowNs += 10 * MS;
-            edge.onTick(nowNs);
-        }
+        streamGoesQuiet();
         assertTrue(viewerGotPayload(payload(1, 170)), "the tail probe resends the newest, 170");
         assertFalse(viewerGotPayload(payload(1, 102)), "not the late repair");
     }
@@ -415,8 +411,7 @@ class PublisherRestartSameSsrcsTest {
         assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS));
         out.drain();
         originSends(3, 100, 101, 103); // 120 behind, on empty slots 36..39; 102 lost
-        nowNs += 20 * MS;
-        edge.onTick(nowNs);
+        afterTheReorderWait();
         assertEquals(2, counters.get(RelayCounter.SOURCE_RESTARTS));
         assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the third session's 102 asked for");
         out.drain();
