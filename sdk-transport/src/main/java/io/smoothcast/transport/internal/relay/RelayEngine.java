@@ -404,10 +404,9 @@ public final class RelayEngine implements DatagramReceiver {
             }
             track.missing.onPacket(sequenceNumber, nowNs);
             // Whether it was asked for is kept with the packet for as long as it is held: the
-            // tracker's memory of requests is shorter than the largest cache.
-            // A packet a cache length or more behind the newest (a repair or a late original
-            // that came that late) is forwarded but not kept: its slot holds a newer packet,
-            // which a subscriber may still ask for.
+            // tracker's memory of requests is shorter than the largest cache. A packet a cache
+            // length or more behind the newest (a repair or a late original that came that late)
+            // is forwarded but not kept: its slot holds a newer packet a subscriber may still NACK.
             track.cache.put(sequenceNumber, packet, track.missing.wasAsked(sequenceNumber));
             if (track.tailProbe.onSent(sequenceNumber, nowNs)) {
                 newestSent = track.newestTransportSequences(subscribers.size());
