@@ -245,7 +245,8 @@ public final class RelayStats {
 
     /**
      * @return retransmissions from the source of a packet this node already held and had asked
-     *     for (a repair that came twice, or after the packet itself), not forwarded again
+     *     for (a repair that came twice, or after the packet itself), or had forwarded once
+     *     already more than a cache length late (too late to be kept), not forwarded again
      */
     public long sourceRetransmissionsAlreadyHeld() {
         return get(RelayCounter.SOURCE_RTX_ALREADY_HELD);

@@ -70,7 +70,8 @@ public enum RelayCounter {
     SOURCE_RTX_RECEIVED,
     /**
      * Of {@link #SOURCE_RTX_RECEIVED}, those of a packet this node already held and had asked the
-     * source for (a repair that came twice, or came after the packet itself): not forwarded again.
+     * source for (a repair that came twice, or came after the packet itself), or had forwarded
+     * once already more than a cache length late (too late to be kept): not forwarded again.
      */
     SOURCE_RTX_ALREADY_HELD,
     /**

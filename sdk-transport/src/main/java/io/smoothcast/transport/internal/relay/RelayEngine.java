@@ -252,6 +252,13 @@ public final class RelayEngine implements DatagramReceiver {
                         ? RelayCounter.SOURCE_RTX_ALREADY_HELD : RelayCounter.SOURCE_PROBES_ALREADY_HELD);
                 return;
             }
+            if (track.cache.isBehindNewest(sequenceNumber, track.cache.capacity())
+                    && !track.missing.isAwaited(sequenceNumber)) {
+                // A cache length late and arrived before: the cache could not keep the first
+                // repair (a newer packet holds its slot), the subscribers were sent it then.
+                counters.increment(RelayCounter.SOURCE_RTX_ALREADY_HELD);
+                return;
+            }
             fanOut(stream, track, original, true, nowNs);
         } finally {
             original.release();

@@ -390,6 +390,9 @@ class PublisherRestartSameSsrcsTest {
         receive(originRtx(1, 7, 102), ORIGIN);
         assertTrue(viewerGotPayload(payload(1, 102)), "the repair forwarded");
         out.drain();
+        receive(originRtx(1, 8, 102), ORIGIN); // the answer to a second request, later still
+        assertEquals(List.of(), out.to(VIEWER), "not forwarded again");
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RTX_ALREADY_HELD));
         viewerNacks(166);
         assertEquals(1, counters.get(RelayCounter.RTX_SENT), "166 still cached");
         assertTrue(viewerGotPayload(payload(1, 166)));
