@@ -252,10 +252,9 @@ public final class RelayEngine implements DatagramReceiver {
                         ? RelayCounter.SOURCE_RTX_ALREADY_HELD : RelayCounter.SOURCE_PROBES_ALREADY_HELD);
                 return;
             }
-            if (track.cache.isBehindNewest(sequenceNumber, track.cache.capacity())
-                    && !track.missing.isAwaited(sequenceNumber)) {
-                // A cache length late and arrived before: the cache could not keep the first
-                // repair (a newer packet holds its slot), the subscribers were sent it then.
+            if (track.forwardedTooLate(sequenceNumber)) {
+                // Its first repair came a cache length late: forwarded, not kept (a newer packet
+                // holds its slot). Every subscriber was sent it then.
                 counters.increment(RelayCounter.SOURCE_RTX_ALREADY_HELD);
                 return;
             }
@@ -414,7 +413,9 @@ public final class RelayEngine implements DatagramReceiver {
             // tracker's memory of requests is shorter than the largest cache. A packet a cache
             // length or more behind the newest (a repair or a late original that came that late)
             // is forwarded but not kept: its slot holds a newer packet a subscriber may still NACK.
-            track.cache.put(sequenceNumber, packet, track.missing.wasAsked(sequenceNumber));
+            if (!track.cache.put(sequenceNumber, packet, track.missing.wasAsked(sequenceNumber))) {
+                track.onForwardedTooLate(sequenceNumber);
+            }
             if (track.tailProbe.onSent(sequenceNumber, nowNs)) {
                 newestSent = track.newestTransportSequences(subscribers.size());
             }

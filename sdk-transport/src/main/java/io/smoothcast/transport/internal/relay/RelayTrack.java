@@ -79,6 +79,15 @@ final class RelayTrack {
      */
     private int restartFirst = NO_CANDIDATE;
 
+    /** Numbers {@link #forwardedTooLate} remembers: 1 KB per track. */
+    static final int TOO_LATE_MEMORY = 256;
+
+    /**
+     * By number modulo {@link #TOO_LATE_MEMORY}: the last number forwarded but not cached, a
+     * cache length behind the newest, or {@link #NO_CANDIDATE}.
+     */
+    private final int[] tooLateSequences = new int[TOO_LATE_MEMORY];
+
     /** Where this video track's keyframes start; null for audio and data tracks. */
     final KeyframeStartDetector keyframes;
 
@@ -88,6 +97,28 @@ final class RelayTrack {
         this.cache = new RetransmissionCache(cachePackets);
         this.restartDistance = Math.min(cachePackets, MAX_RESTART_DISTANCE);
         this.nextRtxSequence = firstRtxSequence & 0xFFFF;
+        Arrays.fill(tooLateSequences, NO_CANDIDATE);
+    }
+
+    /**
+     * A packet was forwarded but not cached: it came a cache length or more behind the newest.
+     *
+     * @param sequenceNumber its 16-bit RTP sequence number
+     */
+    void onForwardedTooLate(int sequenceNumber) {
+        tooLateSequences[sequenceNumber & (TOO_LATE_MEMORY - 1)] = sequenceNumber & 0xFFFF;
+    }
+
+    /**
+     * Whether a packet was forwarded too late to be cached ({@link #onForwardedTooLate}), as one
+     * of the last {@value #TOO_LATE_MEMORY} numbers such: a second repair of it (the answer to a
+     * repeated request, later still) is a duplicate for every subscriber. The cache cannot say:
+     * it does not keep a packet that late (a newer one holds its slot).
+     *
+     * @param sequenceNumber a 16-bit RTP sequence number
+     */
+    boolean forwardedTooLate(int sequenceNumber) {
+        return tooLateSequences[sequenceNumber & (TOO_LATE_MEMORY - 1)] == (sequenceNumber & 0xFFFF);
     }
 
     private static MissingPacketTracker newMissingPacketTracker() {
@@ -177,6 +208,7 @@ final class RelayTrack {
      */
     void forgetSourceRestarted(long nowNs) {
         cache.clear();
+        Arrays.fill(tooLateSequences, NO_CANDIDATE);
         missing = newMissingPacketTracker();
         tailProbe = new TailLossProbe(1);
         Arrays.fill(newestTransportSequences, FanOutLanes.NO_SEQUENCE);

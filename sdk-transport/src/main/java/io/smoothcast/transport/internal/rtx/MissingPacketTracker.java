@@ -188,19 +188,6 @@ public final class MissingPacketTracker {
     }
 
     /**
-     * Whether a number has not arrived since it was seen missing: still tracked, or given up
-     * and its first repair not yet come. False once it arrived (a second repair is not awaited),
-     * for a number never missing, and for one pushed out of the {@value #CAPACITY} tracked.
-     *
-     * @param sequenceNumber a 16-bit sequence number
-     * @return true if its first arrival is still to come
-     */
-    public boolean isAwaited(int sequenceNumber) {
-        int seq = sequenceNumber & 0xFFFF;
-        return isMissing(seq) || givenUpSequences[seq & (ASKED_MEMORY - 1)] == seq;
-    }
-
-    /**
      * Whether this tracker asked for a number (it was due in {@link #collectDue}) since the number
      * last appeared in the stream (as a new highest number or as a gap), whether or not it has
      * arrived since. Kept until another number of its slot (a multiple of

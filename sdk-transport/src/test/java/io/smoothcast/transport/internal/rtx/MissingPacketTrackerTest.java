@@ -2,7 +2,6 @@ package io.smoothcast.transport.internal.rtx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayDeque;
@@ -232,24 +231,5 @@ class MissingPacketTrackerTest {
         assertEquals(0, tracker.missingCount());
         tracker.onPacket(99, 0); // old packet, nothing to do
         assertEquals(0, tracker.missingCount());
-    }
-
-    /** Awaited from the gap to the first arrival, through give-up; a second copy is not. */
-    @Test
-    void isAwaited_untilTheFirstArrival_evenAfterGivingUp() {
-        tracker.onPacket(10, 0);
-        tracker.onPacket(13, 0); // 11 and 12 missing
-        assertTrue(tracker.isAwaited(11));
-        assertFalse(tracker.isAwaited(10), "arrived");
-        assertFalse(tracker.isAwaited(14), "never missing");
-        tracker.onPacket(11, 5 * MS);
-        assertFalse(tracker.isAwaited(11), "its first copy arrived");
-        for (long now = 20 * MS; now <= 300 * MS; now += 100 * MS) {
-            tracker.collectDue(now, out); // 12 asked 3 times: given up
-        }
-        assertEquals(0, tracker.missingCount());
-        assertTrue(tracker.isAwaited(12), "given up, its repair not come");
-        tracker.onPacket(12, 400 * MS);
-        assertFalse(tracker.isAwaited(12), "its first repair came");
     }
 }
