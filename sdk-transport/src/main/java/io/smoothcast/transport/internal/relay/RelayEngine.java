@@ -252,9 +252,11 @@ public final class RelayEngine implements DatagramReceiver {
                         ? RelayCounter.SOURCE_RTX_ALREADY_HELD : RelayCounter.SOURCE_PROBES_ALREADY_HELD);
                 return;
             }
-            if (track.forwardedTooLate(sequenceNumber)) {
-                // Its first repair came a cache length late: forwarded, not kept (a newer packet
-                // holds its slot). Every subscriber was sent it then.
+            if (track.cache.isBehindNewest(sequenceNumber, track.cache.capacity())
+                    && track.forwardedTooLate(sequenceNumber)) {
+                // Its first repair came a cache length late too: forwarded, not kept (a newer
+                // packet holds its slot). Every subscriber was sent it then. (A number remembered
+                // from a lap of numbers before is not looked up for a repair within the cache.)
                 counters.increment(RelayCounter.SOURCE_RTX_ALREADY_HELD);
                 return;
             }
