@@ -128,6 +128,23 @@ class RelayEngineDefencesTest {
         assertEquals(100, counters.get(RelayCounter.PLI_RECEIVED));
     }
 
+    @Test
+    void aSpoofedRequestWithoutTheCookie_doesNotLetALateCopyBringALeftSubscriberBack() {
+        InetSocketAddress viewer = address(6000);
+        long cookie = hello(viewer);
+        control(viewer, 2, new ControlMessage.Subscribe("show", 2, 0, cookie));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, onlyReplyTo(viewer));
+        control(viewer, 0, new ControlMessage.Leave("show"));
+        // From the viewer's address, numbered above its LEAVE, but never saw the HELLO_ACK.
+        control(viewer, 1000, new ControlMessage.Subscribe("show", 2, 0, cookie + 1));
+        assertEquals(ErrorCode.NOT_JOINED.value(), ((ControlMessage.Error) onlyReplyTo(viewer)).code());
+
+        control(viewer, 2, new ControlMessage.Subscribe("show", 2, 0, cookie)); // overtaken by the LEAVE
+
+        assertEquals(0, out.to(viewer).size(), "no answer");
+        assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS), "no ghost subscriber");
+    }
+
     private void receive(byte[] bytes, InetSocketAddress from) {
         ByteBuf datagram = Unpooled.wrappedBuffer(bytes);
         engine.onDatagram(datagram, from, nowNs);
