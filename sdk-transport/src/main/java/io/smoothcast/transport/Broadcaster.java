@@ -234,6 +234,8 @@ public final class Broadcaster implements AutoCloseable {
      * Binds a local UDP socket and starts joining the node. Returns at once; the connection
      * completes in the background and is reported through
      * {@link BroadcasterListener#onStateChanged}.
+     * A listener may close it in the {@code onStateChanged(CONNECTING)} that runs inside this
+     * call: the start then ends there, {@link ConnectionState#CLOSED}, having sent nothing.
      *
      * @return this broadcaster
      * @throws IllegalStateException if already started or closed
@@ -277,6 +279,11 @@ public final class Broadcaster implements AutoCloseable {
                 // Set after the channel exists (a sender who sees the state also sees the channel)
                 // and before the HELLO leaves (the answer finds the state CONNECTING).
                 setState(ConnectionState.CONNECTING, "start");
+                if (state == ConnectionState.CLOSED) {
+                    // The listener closed the broadcaster in that callback: its I/O thread, if its own,
+                    // has stopped, and a shared one must not be left ticking for it.
+                    return this;
+                }
                 Runnable tick = () -> {
                     long nowNs = clock.nanoTime();
                     tokenRenewal.deliverTo(engine.supervisor(), nowNs);

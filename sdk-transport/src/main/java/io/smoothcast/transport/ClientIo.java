@@ -120,12 +120,14 @@ final class ClientIo {
      * total. Called on the I/O thread itself (a listener callback closing the client), queues
      * the task to run once the current call returns and does not wait: the thread cannot wait
      * for itself (Netty would throw {@code BlockingOperationException}), and the engine's close
-     * must not run inside one of the engine's own calls.
+     * must not run inside one of the engine's own calls. The datagrams Netty read in the same
+     * batch as the one being handled still reach the engine first (a batch is handed over before
+     * queued tasks run), as do tasks queued before this one (a broadcaster's drain).
      *
      * @param closeEngine the engine's goodbye, run on the I/O thread
      * @return true if the task ran within the wait, or was queued by the I/O thread itself (it
-     *     runs next, before any other call of that thread on the engine); false if the wait ran
-     *     out with the task still queued behind whatever holds the I/O thread
+     *     runs once the current read batch and the tasks queued before it are done); false if the
+     *     wait ran out with the task still queued behind whatever holds the I/O thread
      */
     boolean close(Runnable closeEngine) {
         long deadlineNs = System.nanoTime() + closeWaitNs;

@@ -138,6 +138,8 @@ public final class Viewer implements AutoCloseable {
     /**
      * Binds a local UDP socket, starts the playout thread and starts subscribing. Returns at
      * once; the connection is reported through {@link ViewerListener#onStateChanged}.
+     * A listener may close it in the {@code onStateChanged(CONNECTING)} that runs inside this
+     * call: the start then ends there, {@link ConnectionState#CLOSED}, having sent nothing.
      *
      * @return this viewer
      * @throws IllegalStateException if already started or closed
@@ -180,6 +182,11 @@ public final class Viewer implements AutoCloseable {
                 playoutThread.setDaemon(true);
                 playoutThread.start();
                 setState(ConnectionState.CONNECTING, "start");
+                if (state == ConnectionState.CLOSED) {
+                    // The listener closed the viewer in that callback: its I/O thread, if its own,
+                    // has stopped, and a shared one must not be left ticking for it.
+                    return this;
+                }
                 Runnable tick = () -> {
                     long nowNs = clock.nanoTime();
                     tokenRenewal.deliverTo(engine.supervisor(), nowNs);

@@ -3,12 +3,15 @@ package io.smoothcast.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.transport.internal.control.ControlMessage;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -127,6 +130,38 @@ class BroadcasterCloseTest {
             broadcaster.close(); // idempotent
             assertAddsUp(broadcaster, "after the goodbye");
             assertEquals(FRAMES, broadcaster.stats().framesDroppedNotConnected(), "dropped by the I/O thread");
+        }
+    }
+
+    /**
+     * Closed by its CONNECTING callback, which runs inside {@link Broadcaster#start()} on the
+     * starting thread, before the engine's start: the start returns, closed, and sends nothing.
+     */
+    @Test
+    void closeFromTheConnectingCallback_startReturnsClosed_noHelloLeaves() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            AtomicReference<Broadcaster> self = new AtomicReference<>();
+            BroadcasterListener closing = new BroadcasterListener() {
+                @Override
+                public void onStateChanged(ConnectionState state, String reason) {
+                    if (state == ConnectionState.CONNECTING) {
+                        self.get().close();
+                    }
+                }
+            };
+            Broadcaster broadcaster = Broadcaster.builder()
+                    .node(new InetSocketAddress(InetAddress.getLoopbackAddress(), silentNode.getLocalPort()))
+                    .streamId("close")
+                    .listener(closing)
+                    .build()
+                    .closeWait(CLOSE_WAIT);
+            self.set(broadcaster);
+
+            assertSame(broadcaster, broadcaster.start()); // had thrown RejectedExecutionException
+            assertEquals(ConnectionState.CLOSED, broadcaster.state());
+            silentNode.setSoTimeout(200);
+            assertThrows(SocketTimeoutException.class,
+                    () -> ControlDatagrams.receive(silentNode, ControlMessage.Hello.class), "no HELLO");
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +88,33 @@ class ViewerCloseTest {
             silentNode.setSoTimeout(200); // loopback: a datagram sent before the await is there already
             assertThrows(SocketTimeoutException.class,
                     () -> ControlDatagrams.receive(silentNode, ControlMessage.Leave.class), "no late goodbye");
+        }
+    }
+
+    /**
+     * Closed by its CONNECTING callback, which runs inside {@link Viewer#start()} on the starting
+     * thread, before the engine's start: the start returns, closed, and sends nothing.
+     */
+    @Test
+    void closeFromTheConnectingCallback_startReturnsClosed_noHelloLeaves() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            AtomicReference<Viewer> self = new AtomicReference<>();
+            ViewerListener closing = new ViewerListener() {
+                @Override
+                public void onStateChanged(ConnectionState state, String reason) {
+                    if (state == ConnectionState.CONNECTING) {
+                        self.get().close();
+                    }
+                }
+            };
+            Viewer viewer = viewer(null, silentNode, closing, false);
+            self.set(viewer);
+
+            assertSame(viewer, viewer.start()); // had thrown RejectedExecutionException (its I/O thread stopped)
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+            silentNode.setSoTimeout(200);
+            assertThrows(SocketTimeoutException.class,
+                    () -> ControlDatagrams.receive(silentNode, ControlMessage.Hello.class), "no HELLO");
         }
     }
 

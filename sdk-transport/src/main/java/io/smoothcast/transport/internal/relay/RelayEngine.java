@@ -967,7 +967,7 @@ public final class RelayEngine implements DatagramReceiver {
             return false;
         }
         // Noted only from the session's own address: a spoofed id could hold back its later requests.
-        session.requestReceived(request.requestId());
+        session.roleRequestReceived(streamId, request.requestId());
         if (authenticator == null) {
             return true;
         }

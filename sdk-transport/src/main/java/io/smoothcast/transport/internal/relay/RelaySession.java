@@ -61,6 +61,12 @@ final class RelaySession {
      * A cascading node's session leaves streams as its last viewers go, rarely many at once.
      */
     static final int LEFT_STREAMS_REMEMBERED = 16;
+    /**
+     * How far the session's ids may move past a left stream's before it is forgotten: a quarter
+     * of the id space. A late copy comes within a request's give-up, a few conversations later;
+     * half way round, serial comparison would take every new request for the stream for an old one.
+     */
+    private static final int LEFT_STREAM_ID_SPAN = 1 << 30;
 
     RelaySession(InetSocketAddress address, long sessionId, long nowNs) {
         this.address = address;
@@ -82,6 +88,21 @@ final class RelaySession {
         if (!requestSeen || requestId - latestRequestId > 0) {
             latestRequestId = requestId;
             requestSeen = true;
+            if (leftAtRequestId != null) {
+                leftAtRequestId.values().removeIf(leftAt -> requestId - leftAt > LEFT_STREAM_ID_SPAN);
+            }
+        }
+    }
+
+    /**
+     * Notes the id of a PUBLISH or SUBSCRIBE that passed the session's checks of its address (not
+     * a late copy: see {@link #precedesLeaveOf}): the session wants the stream again, so its
+     * LEAVE of it no longer holds back anything.
+     */
+    void roleRequestReceived(String streamId, int requestId) {
+        requestReceived(requestId);
+        if (leftAtRequestId != null) {
+            leftAtRequestId.remove(streamId);
         }
     }
 
@@ -106,18 +127,12 @@ final class RelaySession {
      * Whether a PUBLISH or SUBSCRIBE for {@code streamId} was sent before this session's LEAVE of
      * that stream: numbered at or below the highest id the session had used when it left (a
      * client numbers its requests upward), so a late copy, not a request to come back. A request
-     * numbered above comes from after the LEAVE and ends the rule for that stream.
+     * numbered above comes from after the LEAVE; once its address is checked it ends the rule for
+     * that stream ({@link #roleRequestReceived}), not before: a spoofed one must not.
      */
     boolean precedesLeaveOf(String streamId, int requestId) {
         Integer leftAt = leftAtRequestId == null ? null : leftAtRequestId.get(streamId);
-        if (leftAt == null) {
-            return false;
-        }
-        if (requestId - leftAt <= 0) {
-            return true;
-        }
-        leftAtRequestId.remove(streamId);
-        return false;
+        return leftAt != null && requestId - leftAt <= 0;
     }
 
     /** Another client (another session id) now uses this address: its request ids are its own. */

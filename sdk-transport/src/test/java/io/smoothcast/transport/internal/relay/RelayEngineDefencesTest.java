@@ -37,9 +37,7 @@ class RelayEngineDefencesTest {
     @Test
     void helloFlood_evictsOnlyHalfOpenSessions_oldestFirst() {
         InetSocketAddress viewer = address(6000);
-        long cookie = hello(viewer);
-        control(viewer, 2, new ControlMessage.Subscribe("show", 2, 0, cookie));
-        assertInstanceOf(ControlMessage.SubscribeAck.class, onlyReplyTo(viewer));
+        subscribed(viewer);
         long[] cookies = new long[100];
         for (int port = 7000; port < 7100; port++) {
             cookies[port - 7000] = hello(address(port)); // each gets its HELLO_ACK
@@ -83,9 +81,7 @@ class RelayEngineDefencesTest {
         assertEquals(1, out.to(stranger).size(), "one more after 1/rate");
 
         InetSocketAddress viewer = address(6000);
-        long cookie = hello(viewer);
-        control(viewer, 2, new ControlMessage.Subscribe("show", 2, 0, cookie));
-        onlyReplyTo(viewer);
+        subscribed(viewer);
         for (int i = 0; i < 50; i++) {
             control(viewer, 0, new ControlMessage.Keepalive(i));
         }
@@ -117,15 +113,28 @@ class RelayEngineDefencesTest {
     @Test
     void authenticatedSubscriber_isNotChargedToThePerSourceLimit() {
         InetSocketAddress viewer = address(6000);
-        long cookie = hello(viewer);
-        control(viewer, 2, new ControlMessage.Subscribe("show", 2, 0, cookie));
-        onlyReplyTo(viewer);
+        subscribed(viewer);
         byte[] pli = {(byte) 0x81, (byte) 206, 0, 2, 0, 0, 0, 1, 0, 0, 0x10, 0};
         for (int i = 0; i < 100; i++) {
             receive(pli, viewer);
         }
         assertEquals(0, counters.get(RelayCounter.RATE_LIMITED_DROPPED));
         assertEquals(100, counters.get(RelayCounter.PLI_RECEIVED));
+    }
+
+    @Test
+    void aSpoofedRequestWithoutTheCookie_doesNotLetALateCopyBringALeftSubscriberBack() {
+        InetSocketAddress viewer = address(6000);
+        long cookie = subscribed(viewer);
+        control(viewer, 0, new ControlMessage.Leave("show"));
+        // From the viewer's address, numbered above its LEAVE, but never saw the HELLO_ACK.
+        control(viewer, 1000, new ControlMessage.Subscribe("show", 2, 0, cookie + 1));
+        assertEquals(ErrorCode.NOT_JOINED.value(), ((ControlMessage.Error) onlyReplyTo(viewer)).code());
+
+        control(viewer, 2, new ControlMessage.Subscribe("show", 2, 0, cookie)); // overtaken by the LEAVE
+
+        assertEquals(0, out.to(viewer).size(), "no answer");
+        assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS), "no ghost subscriber");
     }
 
     private void receive(byte[] bytes, InetSocketAddress from) {
@@ -137,6 +146,14 @@ class RelayEngineDefencesTest {
     private long hello(InetSocketAddress client) {
         control(client, 1, new ControlMessage.Hello(client.getPort(), 500));
         return ((ControlMessage.HelloAck) onlyReplyTo(client)).cookie();
+    }
+
+    /** The client joins and subscribes to "show" (request id 2). @return its cookie */
+    private long subscribed(InetSocketAddress client) {
+        long cookie = hello(client);
+        control(client, 2, new ControlMessage.Subscribe("show", 2, 0, cookie));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, onlyReplyTo(client));
+        return cookie;
     }
 
     private void control(InetSocketAddress from, int requestId, ControlMessage message) {

@@ -38,6 +38,22 @@ class RelaySessionLeftStreamsTest {
         session.requestReceived(10);
         session.leftStream("show");
         assertFalse(session.precedesLeaveOf("show", 11));
+        assertTrue(session.precedesLeaveOf("show", 9), "only checked: its address is not yet");
+        session.roleRequestReceived("show", 11);
         assertFalse(session.precedesLeaveOf("show", 9), "the stream was joined again since");
+    }
+
+    @Test
+    void aStreamLeftLongAgo_isForgotten_beforeItsIdsCouldPassForOlderOnes() {
+        int id = 10;
+        session.requestReceived(id);
+        session.leftStream("show");
+        // A cascading node's links share its session, each numbering from a range 2^16 above the
+        // last one's: 2^15 of them carry the ids half way round, where serial comparison flips.
+        for (int link = 0; link < 1 << 15; link++) {
+            id += 1 << 16;
+            session.requestReceived(id);
+        }
+        assertFalse(session.precedesLeaveOf("show", id + (1 << 16)), "a new link's SUBSCRIBE, not a late copy");
     }
 }
