@@ -6,14 +6,15 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.UdpTransport;
 import java.net.InetSocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The socket of a {@link Broadcaster} or {@link Viewer} and the I/O thread it runs on: one of the
  * client's own, or a thread of a {@link SharedIoThreads} pool, which closing the client leaves
  * running. Also runs the engine's 10 ms tick. Not thread-safe: used under the client's lifecycle
- * lock, but for {@link #channel()}, which application threads may read once they saw the state
- * the client set after {@link #bind} (a volatile write).
+ * lock, but for {@link #channel()} and {@link #localAddress()}, which any thread may call (the
+ * channel is set once, volatile).
  */
 final class ClientIo {
     private static final long TICK_INTERVAL_MS = 10;
@@ -27,7 +28,7 @@ final class ClientIo {
     /** Name of the client's own I/O thread, and in messages. */
     private final String name;
     private EventLoopGroup group;
-    private Channel channel;
+    private volatile Channel channel;
     private ScheduledFuture<?> ticker;
     private long closeWaitNs = DEFAULT_CLOSE_WAIT_NS;
 
@@ -80,10 +81,11 @@ final class ClientIo {
      * @throws IllegalStateException if not bound
      */
     InetSocketAddress localAddress() {
-        if (channel == null) {
+        Channel c = channel;
+        if (c == null) {
             throw new IllegalStateException(name + " not started: call start() first");
         }
-        return (InetSocketAddress) channel.localAddress();
+        return (InetSocketAddress) c.localAddress();
     }
 
     /**
@@ -125,7 +127,8 @@ final class ClientIo {
      * @param closeEngine the engine's goodbye, run on the I/O thread
      * @return true if the task ran within the wait, or was queued by the I/O thread itself (it
      *     runs next, before any other call of that thread on the engine); false if the wait ran
-     *     out with the task still queued behind whatever holds the I/O thread
+     *     out with the task still queued behind whatever holds the I/O thread, or if the thread
+     *     refused it (a shared pool closed before its clients: the task never runs)
      */
     boolean close(Runnable closeEngine) {
         long deadlineNs = System.nanoTime() + closeWaitNs;
@@ -149,11 +152,18 @@ final class ClientIo {
                 }
             }
         };
-        if (onIoThread()) {
-            channel.eventLoop().execute(task);
-            return true;
-        }
-        if (!channel.eventLoop().submit(task).awaitUninterruptibly(remainingNs(deadlineNs), TimeUnit.NANOSECONDS)) {
+        try {
+            if (onIoThread()) {
+                channel.eventLoop().execute(task);
+                return true;
+            }
+            if (!channel.eventLoop().submit(task).awaitUninterruptibly(remainingNs(deadlineNs),
+                    TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        } catch (RejectedExecutionException e) {
+            // The shared pool was closed before the client: its shutdown closed the socket, and
+            // no call of its threads runs on the engine again.
             return false;
         }
         if (sharedIo == null) { // the task started the thread's stop: wait for its end (its last tasks)

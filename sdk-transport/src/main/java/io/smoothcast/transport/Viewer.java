@@ -72,8 +72,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  * Datagrams are handled on the viewer's I/O thread, the only producer of each jitter buffer;
  * frames are delivered on the viewer's playout thread, their only consumer (lock-free SPSC
- * hand-off). The playout thread wakes every {@value #PLAYOUT_TICK_MS} ms. {@link #start()},
- * {@link #close()} and {@link #stats()} are thread-safe.
+ * hand-off). The playout thread wakes every {@value #PLAYOUT_TICK_MS} ms.
+ * {@link #start()}, {@link #close()} and {@link #stats()} are thread-safe; the readers
+ * ({@link #stats()}, {@link #state()}, {@link #carryingNodes()}, {@link #failoverCount()}, the other
+ * counters) never block, not even while another thread's {@link #close()} waits for the I/O thread.
  */
 public final class Viewer implements AutoCloseable {
 
@@ -101,7 +103,13 @@ public final class Viewer implements AutoCloseable {
     private final ClientIo io;
     private volatile ConnectionState state = ConnectionState.NEW;
     private volatile boolean playing;
-    private ViewerEngine engine;
+    /**
+     * Set once, by the start (under {@link #lifecycleLock}); volatile so that the readers of
+     * counters ({@link #stats()}, {@link #carryingNodes()}, ...) take no lock: a close holds the
+     * lock while it waits for the I/O thread, and a listener callback on that thread reading the
+     * stats would otherwise hold the close (and its goodbye) up until the wait ran out.
+     */
+    private volatile ViewerEngine engine;
     /** Hands the engine from the I/O thread to a closing thread that could not wait for it. */
     private final EngineTurns turns = new EngineTurns();
     /** Tokens handed to {@link #renewToken}, for the start or the I/O thread's next tick. */
@@ -213,10 +221,7 @@ public final class Viewer implements AutoCloseable {
      * @return the count; 0 before start
      */
     public long failoverCount() {
-        ViewerEngine e;
-        synchronized (lifecycleLock) {
-            e = engine;
-        }
+        ViewerEngine e = engine;
         return e == null ? 0 : e.counters().get(ViewerEngine.FAILOVERS);
     }
 
@@ -230,10 +235,7 @@ public final class Viewer implements AutoCloseable {
      * @return the count; 0 before start
      */
     public long readerStallCount() {
-        ViewerEngine e;
-        synchronized (lifecycleLock) {
-            e = engine;
-        }
+        ViewerEngine e = engine;
         return e == null ? 0 : e.counters().get(ViewerEngine.READER_STALLS);
     }
 
@@ -253,10 +255,7 @@ public final class Viewer implements AutoCloseable {
      * @return the snapshot (zeros before start)
      */
     public ViewerStats stats() {
-        ViewerEngine e;
-        synchronized (lifecycleLock) {
-            e = engine;
-        }
+        ViewerEngine e = engine;
         if (e == null) {
             return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE, 0);
         }
@@ -312,10 +311,7 @@ public final class Viewer implements AutoCloseable {
      * @return the nodes, as given to the builder (an unmodifiable list)
      */
     public List<InetSocketAddress> carryingNodes() {
-        ViewerEngine e;
-        synchronized (lifecycleLock) {
-            e = engine;
-        }
+        ViewerEngine e = engine;
         // After a close none carries it, even when the closing thread took the engine over
         // without the I/O thread's goodbye (close()).
         return e == null || state == ConnectionState.CLOSED ? List.of() : e.carryingNodes();
@@ -323,9 +319,7 @@ public final class Viewer implements AutoCloseable {
 
     /** @return the engine while running (null before start), for {@link OpsMonitor}'s reads */
     ViewerEngine engineForStats() {
-        synchronized (lifecycleLock) {
-            return engine;
-        }
+        return engine;
     }
 
     /**
@@ -335,9 +329,7 @@ public final class Viewer implements AutoCloseable {
      * @throws IllegalStateException if not started
      */
     public InetSocketAddress localAddress() {
-        synchronized (lifecycleLock) {
-            return io.localAddress();
-        }
+        return io.localAddress(); // no lock, like the stats: a close may hold it for its wait
     }
 
     /**

@@ -130,6 +130,75 @@ class BroadcasterCloseTest {
         }
     }
 
+    /**
+     * A callback on the I/O thread reads the broadcaster's stats while another thread closes it:
+     * the reads do not wait for the close (which held the lifecycle lock for its whole wait for
+     * that very thread, here 20 s), and the goodbye and the drop follow as the callback returns.
+     */
+    @Test
+    void callbackReadsTheStatsWhileAnotherThreadCloses_readsAtOnce_theCloseAndGoodbyeFollow() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch closing = new CountDownLatch(1);
+            CountDownLatch read = new CountDownLatch(1);
+            AtomicReference<Broadcaster> self = new AtomicReference<>();
+            BroadcasterListener reading = new BroadcasterListener() {
+                @Override
+                public void onTargetBitrate(long bitrateBps) { // the engine's first tick calls it
+                    if (held.getCount() == 0) {
+                        return;
+                    }
+                    held.countDown();
+                    CloseFixtures.awaitQuietly(closing);
+                    Broadcaster b = self.get();
+                    b.stats();
+                    b.failoverCount();
+                    b.carryingNodes();
+                    b.nodeStallReportCount();
+                    b.localAddress();
+                    read.countDown();
+                }
+            };
+            Broadcaster broadcaster = Broadcaster.builder()
+                    .node(new InetSocketAddress(InetAddress.getLoopbackAddress(), silentNode.getLocalPort()))
+                    .streamId("close").listener(reading).build().closeWait(Duration.ofSeconds(20));
+            self.set(broadcaster);
+            broadcaster.start();
+            held.await();
+            handIn(broadcaster);
+            Thread closer = CloseFixtures.startThread("closer", broadcaster::close);
+            CloseFixtures.awaitWaiting(closer); // inside close(), waiting for the held I/O thread
+            closing.countDown();
+
+            assertTrue(read.await(10, TimeUnit.SECONDS), "the callback's reads returned during the close");
+            closer.join(10_000);
+            assertEquals(Thread.State.TERMINATED, closer.getState(), "the close returned");
+            assertEquals(ConnectionState.CLOSED, broadcaster.state());
+            assertNotNull(ControlDatagrams.receive(silentNode, ControlMessage.Leave.class), "the goodbye");
+            assertAddsUp(broadcaster, "after the close");
+        }
+    }
+
+    /**
+     * The shared pool closed before the broadcaster: its close still ends CLOSED, without
+     * throwing, and counts the frames left queued.
+     */
+    @Test
+    void closedAfterItsSharedPool_closesWithoutThrowing_framesStillQueuedCounted() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            Broadcaster broadcaster = broadcaster(io, silentNode, BroadcasterListener.NONE);
+            handIn(broadcaster);
+            io.close();
+
+            broadcaster.close(); // threw RejectedExecutionException, the broadcaster left short of CLOSED
+            assertEquals(ConnectionState.CLOSED, broadcaster.state());
+            assertAddsUp(broadcaster, "after the close");
+            assertEquals(FRAMES, broadcaster.stats().framesDroppedNotConnected(), "counted by the close");
+            broadcaster.close(); // idempotent
+        }
+    }
+
     /** Holds the I/O thread in the engine's first tick until released. */
     private static BroadcasterListener blockingFirstTick(CountDownLatch held, CountDownLatch release) {
         return new BroadcasterListener() {

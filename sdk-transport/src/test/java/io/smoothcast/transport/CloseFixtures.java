@@ -4,6 +4,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.SocketException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Test fixture for the close tests: a node on 127.0.0.1 that never answers (a plain socket whose
@@ -28,6 +29,33 @@ final class CloseFixtures {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Waits until {@code thread} waits (parked, in a timed wait, or for a monitor): for a thread
+     * of the test that called into a client, that it reached the wait inside. Spins, 10 s at most.
+     */
+    static void awaitWaiting(Thread thread) {
+        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Thread.State s;
+        while ((s = thread.getState()) == Thread.State.NEW || s == Thread.State.RUNNABLE) {
+            if (System.nanoTime() > deadlineNs) {
+                throw new AssertionError(thread.getName() + " still " + s + " after 10 s");
+            }
+            Thread.yield();
+        }
+    }
+
+    /**
+     * Runs {@code call} on a new daemon thread of the test.
+     *
+     * @return the started thread
+     */
+    static Thread startThread(String name, Runnable call) {
+        Thread t = new Thread(call, name);
+        t.setDaemon(true); // a client deadlocked by the old code does not hold the test JVM
+        t.start();
+        return t;
     }
 
     /**

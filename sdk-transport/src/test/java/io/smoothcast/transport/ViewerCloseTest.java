@@ -116,6 +116,63 @@ class ViewerCloseTest {
     }
 
     /**
+     * A callback on the I/O thread reads the viewer's stats while another thread closes it: the
+     * reads do not wait for the close (which held the lifecycle lock for its whole wait for that
+     * very thread, here 20 s), and the goodbye leaves as the callback returns.
+     */
+    @Test
+    void callbackReadsTheStatsWhileAnotherThreadCloses_readsAtOnce_theCloseAndGoodbyeFollow() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch closing = new CountDownLatch(1);
+            CountDownLatch read = new CountDownLatch(1);
+            AtomicReference<Viewer> self = new AtomicReference<>();
+            ViewerListener reading = new ViewerListener() {
+                @Override
+                public void onTokenExpiring(long expiresAtEpochSeconds) {
+                    held.countDown();
+                    CloseFixtures.awaitQuietly(closing);
+                    Viewer v = self.get();
+                    v.stats();
+                    v.failoverCount();
+                    v.carryingNodes();
+                    v.readerStallCount();
+                    v.localAddress();
+                    read.countDown();
+                }
+            };
+            Viewer viewer = viewer(null, silentNode, reading, false).closeWait(Duration.ofSeconds(20));
+            self.set(viewer);
+            viewer.start();
+            held.await();
+            Thread closer = CloseFixtures.startThread("closer", viewer::close);
+            CloseFixtures.awaitWaiting(closer); // inside close(), waiting for the held I/O thread
+            closing.countDown();
+
+            assertTrue(read.await(10, TimeUnit.SECONDS), "the callback's reads returned during the close");
+            closer.join(10_000);
+            assertEquals(Thread.State.TERMINATED, closer.getState(), "the close returned");
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+            assertNotNull(ControlDatagrams.receive(silentNode, ControlMessage.Leave.class), "the goodbye");
+        }
+    }
+
+    /** The shared pool closed before the viewer: its close still ends CLOSED, without throwing. */
+    @Test
+    void closedAfterItsSharedPool_closesWithoutThrowing() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            Viewer viewer = viewer(io, silentNode, ViewerListener.NONE, true);
+            io.close();
+
+            viewer.close(); // threw RejectedExecutionException, the viewer left short of CLOSED
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+            assertTrue(viewer.carryingNodes().isEmpty());
+            viewer.close(); // idempotent
+        }
+    }
+
+    /**
      * @param io a shared pool, or null for a thread of the viewer's own
      * @param started whether to start it here
      */
