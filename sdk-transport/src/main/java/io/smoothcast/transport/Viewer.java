@@ -117,7 +117,10 @@ public final class Viewer implements AutoCloseable {
     /** The listener's token callbacks, guarded as its others are. */
     private final SafeTokenListener tokenEvents;
     private Thread playoutThread;
+    /** Frames handed to the listener (only the playout thread writes them): all, then video, audio. */
     private volatile long framesDelivered;
+    private volatile long videoFramesDelivered;
+    private volatile long audioFramesDelivered;
     /** The playout thread's layer gate, set at start (its skip count is readable from any thread). */
     private volatile LayerGate layerGate;
 
@@ -257,7 +260,7 @@ public final class Viewer implements AutoCloseable {
     public ViewerStats stats() {
         ViewerEngine e = engine;
         if (e == null) {
-            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE, 0);
+            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE, 0, 0);
         }
         ViewerMediaTotals media = new ViewerMediaTotals();
         media.read(e);
@@ -273,7 +276,8 @@ public final class Viewer implements AutoCloseable {
                 c.get(ViewerEngine.FAILOVERS), playout[LatencyTotals.TOTAL_NS], playout[LatencyTotals.COUNT],
                 receipt[LatencyTotals.TOTAL_NS], receipt[LatencyTotals.COUNT], c.get(ViewerEngine.STALE_CONTROL_IGNORED),
                 c.get(ViewerEngine.UNKNOWN_TRACK_RECOVERED), c.get(ViewerEngine.UNKNOWN_TRACK_DROPPED),
-                NodeSwitchReason.read(c, ViewerEngine.NODE_SWITCHES), c.get(ViewerEngine.TOKEN_REFUSALS));
+                NodeSwitchReason.read(c, ViewerEngine.NODE_SWITCHES), c.get(ViewerEngine.TOKEN_REFUSALS),
+                ViewerMediaTotals.framesDecoded(media.judged(), videoFramesDelivered, audioFramesDelivered));
     }
 
     /**
@@ -493,6 +497,12 @@ public final class Viewer implements AutoCloseable {
                         frameOpener.takeRefusalBefore(current.track().ssrc()));
             }
             framesDelivered++; // only this thread writes
+            MediaKind kind = current.track().kind();
+            if (kind == MediaKind.VIDEO) {
+                videoFramesDelivered++;
+            } else if (kind == MediaKind.AUDIO) {
+                audioFramesDelivered++;
+            }
             long captureUnixNs = current.captureAnchor().captureUnixNs(frame.rtpTimestamp());
             if (captureUnixNs != CaptureAnchor.UNKNOWN && current.captureAnchor().latencyCounted()) {
                 source.latency().onPlayout(wallClock.unixNs(handOffNs) - captureUnixNs);
