@@ -50,13 +50,17 @@ final class ClientIo {
     }
 
     /**
-     * Binds the client's socket on the I/O thread taken by {@link #open()}.
+     * Binds the client's socket on the I/O thread taken by {@link #open()}, waiting for it at most
+     * the close wait (5 s): the start waits under the client's lifecycle lock, and a shared I/O
+     * thread may be inside another client's callback that closes this one (waiting for that
+     * lock), so an endless wait would deadlock both.
      *
      * @param handler the socket's handler
      * @throws java.io.UncheckedIOException if the local address cannot be bound
+     * @throws IllegalStateException if the I/O thread did not bind within the wait
      */
     void bind(DatagramHandler handler) {
-        channel = transport.bind(group, localAddress, handler);
+        channel = transport.bind(group, localAddress, handler, closeWaitNs);
     }
 
     /**
@@ -89,8 +93,9 @@ final class ClientIo {
     }
 
     /**
-     * Sets how long {@link #close} waits for the I/O thread, in total (default
-     * {@link #DEFAULT_CLOSE_WAIT_NS}); a test seam, so that tests of a held I/O thread wait less.
+     * Sets how long {@link #close} waits for the I/O thread, in total, and {@link #bind} for the
+     * bind (default {@link #DEFAULT_CLOSE_WAIT_NS}); a test seam, so that tests of a held I/O
+     * thread wait less.
      *
      * @param waitNs the wait, nanoseconds, > 0
      */

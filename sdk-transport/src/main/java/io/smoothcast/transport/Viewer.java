@@ -151,7 +151,9 @@ public final class Viewer implements AutoCloseable {
      * once; the connection is reported through {@link ViewerListener#onStateChanged}.
      *
      * @return this viewer
-     * @throws IllegalStateException if already started or closed
+     * @throws IllegalStateException if already started or closed, or if the I/O thread did not
+     *     bind the socket within 5 s (a shared I/O thread held by other work, or by a listener
+     *     callback of another client that waits for this one, such as its {@link #close()})
      * @throws java.io.UncheckedIOException if the local address cannot be bound. After this or any
      *     other failure of the start the viewer is closed ({@link ConnectionState#CLOSED}, told to
      *     the listener) with nothing left open; build a new one to try again
@@ -414,7 +416,7 @@ public final class Viewer implements AutoCloseable {
 
     /**
      * Test hook: how long {@link #close()} waits for the I/O and playout threads (default 5 s),
-     * so that tests of a held I/O thread wait less.
+     * and {@link #start()} for the bind, so that tests of a held I/O thread wait less.
      *
      * @param wait the wait, > 0
      * @return this viewer
