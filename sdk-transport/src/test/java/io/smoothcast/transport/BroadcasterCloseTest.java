@@ -138,25 +138,19 @@ class BroadcasterCloseTest {
     @Test
     void callbackReadsTheStatsWhileAnotherThreadCloses_readsAtOnce_theCloseAndGoodbyeFollow() throws Exception {
         try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch closing = new CountDownLatch(1);
-            CountDownLatch read = new CountDownLatch(1);
+            CloseFixtures.ReadingCallback callback = new CloseFixtures.ReadingCallback();
             AtomicReference<Broadcaster> self = new AtomicReference<>();
             BroadcasterListener reading = new BroadcasterListener() {
                 @Override
                 public void onTargetBitrate(long bitrateBps) { // the engine's first tick calls it
-                    if (held.getCount() == 0) {
-                        return;
-                    }
-                    held.countDown();
-                    CloseFixtures.awaitQuietly(closing);
-                    Broadcaster b = self.get();
-                    b.stats();
-                    b.failoverCount();
-                    b.carryingNodes();
-                    b.nodeStallReportCount();
-                    b.localAddress();
-                    read.countDown();
+                    callback.holdThenRead(() -> {
+                        Broadcaster b = self.get();
+                        b.stats();
+                        b.failoverCount();
+                        b.carryingNodes();
+                        b.nodeStallReportCount();
+                        b.localAddress();
+                    });
                 }
             };
             Broadcaster broadcaster = Broadcaster.builder()
@@ -164,17 +158,9 @@ class BroadcasterCloseTest {
                     .streamId("close").listener(reading).build().closeWait(Duration.ofSeconds(20));
             self.set(broadcaster);
             broadcaster.start();
-            held.await();
+            callback.held.await();
             handIn(broadcaster);
-            Thread closer = CloseFixtures.startThread("closer", broadcaster::close);
-            CloseFixtures.awaitWaiting(closer); // inside close(), waiting for the held I/O thread
-            closing.countDown();
-
-            assertTrue(read.await(10, TimeUnit.SECONDS), "the callback's reads returned during the close");
-            closer.join(10_000);
-            assertEquals(Thread.State.TERMINATED, closer.getState(), "the close returned");
-            assertEquals(ConnectionState.CLOSED, broadcaster.state());
-            assertNotNull(ControlDatagrams.receive(silentNode, ControlMessage.Leave.class), "the goodbye");
+            callback.closeWhileReading(broadcaster::close, broadcaster::state, silentNode);
             assertAddsUp(broadcaster, "after the close");
         }
     }

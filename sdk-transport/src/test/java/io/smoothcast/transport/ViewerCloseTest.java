@@ -123,37 +123,25 @@ class ViewerCloseTest {
     @Test
     void callbackReadsTheStatsWhileAnotherThreadCloses_readsAtOnce_theCloseAndGoodbyeFollow() throws Exception {
         try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch closing = new CountDownLatch(1);
-            CountDownLatch read = new CountDownLatch(1);
+            CloseFixtures.ReadingCallback callback = new CloseFixtures.ReadingCallback();
             AtomicReference<Viewer> self = new AtomicReference<>();
             ViewerListener reading = new ViewerListener() {
                 @Override
                 public void onTokenExpiring(long expiresAtEpochSeconds) {
-                    held.countDown();
-                    CloseFixtures.awaitQuietly(closing);
-                    Viewer v = self.get();
-                    v.stats();
-                    v.failoverCount();
-                    v.carryingNodes();
-                    v.readerStallCount();
-                    v.localAddress();
-                    read.countDown();
+                    callback.holdThenRead(() -> {
+                        Viewer v = self.get();
+                        v.stats();
+                        v.failoverCount();
+                        v.carryingNodes();
+                        v.readerStallCount();
+                        v.localAddress();
+                    });
                 }
             };
             Viewer viewer = viewer(null, silentNode, reading, false).closeWait(Duration.ofSeconds(20));
             self.set(viewer);
             viewer.start();
-            held.await();
-            Thread closer = CloseFixtures.startThread("closer", viewer::close);
-            CloseFixtures.awaitWaiting(closer); // inside close(), waiting for the held I/O thread
-            closing.countDown();
-
-            assertTrue(read.await(10, TimeUnit.SECONDS), "the callback's reads returned during the close");
-            closer.join(10_000);
-            assertEquals(Thread.State.TERMINATED, closer.getState(), "the close returned");
-            assertEquals(ConnectionState.CLOSED, viewer.state());
-            assertNotNull(ControlDatagrams.receive(silentNode, ControlMessage.Leave.class), "the goodbye");
+            callback.closeWhileReading(viewer::close, viewer::state, silentNode);
         }
     }
 
