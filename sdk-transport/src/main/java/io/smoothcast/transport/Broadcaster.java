@@ -64,7 +64,9 @@ import org.slf4j.LoggerFactory;
  * application decides: drop it, or ask its encoder for a lower bitrate); it is counted in
  * {@link BroadcasterStats#framesRejected()}. Frames sent before the node accepted the stream are
  * dropped and counted; after an outage that dropped frames a video track resumes at a keyframe.
- * {@link #start()}, {@link #close()} and {@link #stats()} are thread-safe.
+ * {@link #start()}, {@link #close()} and {@link #stats()} are thread-safe; the readers
+ * ({@link #stats()}, {@link #state()}, {@link #carryingNodes()}, {@link #failoverCount()}, the other
+ * counters) never block, not even while another thread's {@link #close()} waits for the I/O thread.
  * Listener callbacks run on the I/O thread, but for the state changes that start() and close()
  * report (see {@link BroadcasterListener}).
  *
@@ -156,7 +158,13 @@ public final class Broadcaster implements AutoCloseable {
     /** Socket, I/O thread and tick; guarded by {@link #lifecycleLock}, like {@link #lifecycle}. */
     private final ClientIo io;
     private volatile ConnectionState state = ConnectionState.NEW;
-    private BroadcasterEngine engine;
+    /**
+     * Set once, by the start (under {@link #lifecycleLock}); volatile so that the readers of
+     * counters ({@link #stats()}, {@link #carryingNodes()}, ...) take no lock: a close holds the
+     * lock while it waits for the I/O thread, and a listener callback on that thread reading the
+     * stats would otherwise hold the close (and its goodbye) up until the wait ran out.
+     */
+    private volatile BroadcasterEngine engine;
     /** Hands the engine from the I/O thread to a closing thread that could not wait for it. */
     private final EngineTurns turns = new EngineTurns();
     /** Tokens handed to {@link #renewToken}, for the start or the I/O thread's next tick. */
@@ -238,7 +246,9 @@ public final class Broadcaster implements AutoCloseable {
      * call: the start then ends there, {@link ConnectionState#CLOSED}, having sent nothing.
      *
      * @return this broadcaster
-     * @throws IllegalStateException if already started or closed
+     * @throws IllegalStateException if already started or closed, or if the I/O thread did not
+     *     bind the socket within 5 s (a shared I/O thread held by other work, or by a listener
+     *     callback of another client that waits for this one, such as its {@link #close()})
      * @throws java.io.UncheckedIOException if the local address cannot be bound. After this or any
      *     other failure of the start the broadcaster is closed ({@link ConnectionState#CLOSED}, told to
      *     the listener) with nothing left open; build a new one to try again
@@ -464,10 +474,7 @@ public final class Broadcaster implements AutoCloseable {
      * @return the count; 0 before start
      */
     public long failoverCount() {
-        BroadcasterEngine e;
-        synchronized (lifecycleLock) {
-            e = engine;
-        }
+        BroadcasterEngine e = engine;
         return e == null ? 0 : e.counters().get(BroadcasterEngine.FAILOVERS);
     }
 
@@ -479,10 +486,7 @@ public final class Broadcaster implements AutoCloseable {
      * @return the nodes, as given to the builder (an unmodifiable list)
      */
     public List<InetSocketAddress> carryingNodes() {
-        BroadcasterEngine e;
-        synchronized (lifecycleLock) {
-            e = engine;
-        }
+        BroadcasterEngine e = engine;
         // After a close none carries it, even when the closing thread took the engine over
         // without the I/O thread's goodbye (close()).
         return e == null || state == ConnectionState.CLOSED ? List.of() : e.carryingNodes();
@@ -498,10 +502,7 @@ public final class Broadcaster implements AutoCloseable {
      * @return the count; 0 before start
      */
     public long nodeStallReportCount() {
-        BroadcasterEngine e;
-        synchronized (lifecycleLock) {
-            e = engine;
-        }
+        BroadcasterEngine e = engine;
         return e == null ? 0 : e.counters().get(BroadcasterEngine.NODE_STALL_REPORTS);
     }
 
@@ -521,10 +522,7 @@ public final class Broadcaster implements AutoCloseable {
      * @return the snapshot (zeros before start)
      */
     public BroadcasterStats stats() {
-        BroadcasterEngine e;
-        synchronized (lifecycleLock) {
-            e = engine;
-        }
+        BroadcasterEngine e = engine;
         if (e == null) {
             return new BroadcasterStats(0, framesRejected.sum(), 0, 0, 0, 0, 0, 0, startBitrateBps, 0, 0, 0, 0,
                     startBitrateBps, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE, 0, 0);
@@ -577,9 +575,7 @@ public final class Broadcaster implements AutoCloseable {
 
     /** @return the engine while running (null before start), for {@link OpsMonitor}'s reads */
     BroadcasterEngine engineForStats() {
-        synchronized (lifecycleLock) {
-            return engine;
-        }
+        return engine;
     }
 
     /**
@@ -589,9 +585,7 @@ public final class Broadcaster implements AutoCloseable {
      * @throws IllegalStateException if not started
      */
     public InetSocketAddress localAddress() {
-        synchronized (lifecycleLock) {
-            return io.localAddress();
-        }
+        return io.localAddress(); // no lock, like the stats: a close may hold it for its wait
     }
 
     /**
@@ -635,8 +629,8 @@ public final class Broadcaster implements AutoCloseable {
     }
 
     /**
-     * Test hook: how long {@link #close()} waits for the I/O thread (default 5 s), so that tests
-     * of a held I/O thread wait less.
+     * Test hook: how long {@link #close()} waits for the I/O thread (default 5 s), and
+     * {@link #start()} for the bind, so that tests of a held I/O thread wait less.
      *
      * @param wait the wait, > 0
      * @return this broadcaster

@@ -6,14 +6,15 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.UdpTransport;
 import java.net.InetSocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The socket of a {@link Broadcaster} or {@link Viewer} and the I/O thread it runs on: one of the
  * client's own, or a thread of a {@link SharedIoThreads} pool, which closing the client leaves
  * running. Also runs the engine's 10 ms tick. Not thread-safe: used under the client's lifecycle
- * lock, but for {@link #channel()}, which application threads may read once they saw the state
- * the client set after {@link #bind} (a volatile write).
+ * lock, but for {@link #channel()} and {@link #localAddress()}, which any thread may call (the
+ * channel is set once, volatile).
  */
 final class ClientIo {
     private static final long TICK_INTERVAL_MS = 10;
@@ -27,7 +28,7 @@ final class ClientIo {
     /** Name of the client's own I/O thread, and in messages. */
     private final String name;
     private EventLoopGroup group;
-    private Channel channel;
+    private volatile Channel channel;
     private ScheduledFuture<?> ticker;
     private long closeWaitNs = DEFAULT_CLOSE_WAIT_NS;
 
@@ -49,13 +50,17 @@ final class ClientIo {
     }
 
     /**
-     * Binds the client's socket on the I/O thread taken by {@link #open()}.
+     * Binds the client's socket on the I/O thread taken by {@link #open()}, waiting for it at most
+     * the close wait (5 s): the start waits under the client's lifecycle lock, and a shared I/O
+     * thread may be inside another client's callback that closes this one (waiting for that
+     * lock), so an endless wait would deadlock both.
      *
      * @param handler the socket's handler
      * @throws java.io.UncheckedIOException if the local address cannot be bound
+     * @throws IllegalStateException if the I/O thread did not bind within the wait
      */
     void bind(DatagramHandler handler) {
-        channel = transport.bind(group, localAddress, handler);
+        channel = transport.bind(group, localAddress, handler, closeWaitNs);
     }
 
     /**
@@ -80,15 +85,17 @@ final class ClientIo {
      * @throws IllegalStateException if not bound
      */
     InetSocketAddress localAddress() {
-        if (channel == null) {
+        Channel c = channel;
+        if (c == null) {
             throw new IllegalStateException(name + " not started: call start() first");
         }
-        return (InetSocketAddress) channel.localAddress();
+        return (InetSocketAddress) c.localAddress();
     }
 
     /**
-     * Sets how long {@link #close} waits for the I/O thread, in total (default
-     * {@link #DEFAULT_CLOSE_WAIT_NS}); a test seam, so that tests of a held I/O thread wait less.
+     * Sets how long {@link #close} waits for the I/O thread, in total, and {@link #bind} for the
+     * bind (default {@link #DEFAULT_CLOSE_WAIT_NS}); a test seam, so that tests of a held I/O
+     * thread wait less.
      *
      * @param waitNs the wait, nanoseconds, > 0
      */
@@ -127,7 +134,8 @@ final class ClientIo {
      * @param closeEngine the engine's goodbye, run on the I/O thread
      * @return true if the task ran within the wait, or was queued by the I/O thread itself (it
      *     runs once the current read batch and the tasks queued before it are done); false if the
-     *     wait ran out with the task still queued behind whatever holds the I/O thread
+     *     wait ran out with the task still queued behind whatever holds the I/O thread, or if the
+     *     thread refused it (a shared pool closed before its clients: the task never runs)
      */
     boolean close(Runnable closeEngine) {
         long deadlineNs = System.nanoTime() + closeWaitNs;
@@ -151,11 +159,18 @@ final class ClientIo {
                 }
             }
         };
-        if (onIoThread()) {
-            channel.eventLoop().execute(task);
-            return true;
-        }
-        if (!channel.eventLoop().submit(task).awaitUninterruptibly(remainingNs(deadlineNs), TimeUnit.NANOSECONDS)) {
+        try {
+            if (onIoThread()) {
+                channel.eventLoop().execute(task);
+                return true;
+            }
+            if (!channel.eventLoop().submit(task).awaitUninterruptibly(remainingNs(deadlineNs),
+                    TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        } catch (RejectedExecutionException e) {
+            // The shared pool was closed before the client: its shutdown closed the socket, and
+            // no call of its threads runs on the engine again.
             return false;
         }
         if (sharedIo == null) { // the task started the thread's stop: wait for its end (its last tasks)

@@ -72,8 +72,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  * Datagrams are handled on the viewer's I/O thread, the only producer of each jitter buffer;
  * frames are delivered on the viewer's playout thread, their only consumer (lock-free SPSC
- * hand-off). The playout thread wakes every {@value #PLAYOUT_TICK_MS} ms. {@link #start()},
- * {@link #close()} and {@link #stats()} are thread-safe.
+ * hand-off). The playout thread wakes every {@value #PLAYOUT_TICK_MS} ms.
+ * {@link #start()}, {@link #close()} and {@link #stats()} are thread-safe; the readers
+ * ({@link #stats()}, {@link #state()}, {@link #carryingNodes()}, {@link #failoverCount()}, the other
+ * counters) never block, not even while another thread's {@link #close()} waits for the I/O thread.
  */
 public final class Viewer implements AutoCloseable {
 
@@ -101,7 +103,13 @@ public final class Viewer implements AutoCloseable {
     private final ClientIo io;
     private volatile ConnectionState state = ConnectionState.NEW;
     private volatile boolean playing;
-    private ViewerEngine engine;
+    /**
+     * Set once, by the start (under {@link #lifecycleLock}); volatile so that the readers of
+     * counters ({@link #stats()}, {@link #carryingNodes()}, ...) take no lock: a close holds the
+     * lock while it waits for the I/O thread, and a listener callback on that thread reading the
+     * stats would otherwise hold the close (and its goodbye) up until the wait ran out.
+     */
+    private volatile ViewerEngine engine;
     /** Hands the engine from the I/O thread to a closing thread that could not wait for it. */
     private final EngineTurns turns = new EngineTurns();
     /** Tokens handed to {@link #renewToken}, for the start or the I/O thread's next tick. */
@@ -109,7 +117,10 @@ public final class Viewer implements AutoCloseable {
     /** The listener's token callbacks, guarded as its others are. */
     private final SafeTokenListener tokenEvents;
     private Thread playoutThread;
+    /** Frames handed to the listener (only the playout thread writes them): all, then video, audio. */
     private volatile long framesDelivered;
+    private volatile long videoFramesDelivered;
+    private volatile long audioFramesDelivered;
     /** The playout thread's layer gate, set at start (its skip count is readable from any thread). */
     private volatile LayerGate layerGate;
 
@@ -142,7 +153,9 @@ public final class Viewer implements AutoCloseable {
      * call: the start then ends there, {@link ConnectionState#CLOSED}, having sent nothing.
      *
      * @return this viewer
-     * @throws IllegalStateException if already started or closed
+     * @throws IllegalStateException if already started or closed, or if the I/O thread did not
+     *     bind the socket within 5 s (a shared I/O thread held by other work, or by a listener
+     *     callback of another client that waits for this one, such as its {@link #close()})
      * @throws java.io.UncheckedIOException if the local address cannot be bound. After this or any
      *     other failure of the start the viewer is closed ({@link ConnectionState#CLOSED}, told to
      *     the listener) with nothing left open; build a new one to try again
@@ -220,10 +233,7 @@ public final class Viewer implements AutoCloseable {
      * @return the count; 0 before start
      */
     public long failoverCount() {
-        ViewerEngine e;
-        synchronized (lifecycleLock) {
-            e = engine;
-        }
+        ViewerEngine e = engine;
         return e == null ? 0 : e.counters().get(ViewerEngine.FAILOVERS);
     }
 
@@ -237,10 +247,7 @@ public final class Viewer implements AutoCloseable {
      * @return the count; 0 before start
      */
     public long readerStallCount() {
-        ViewerEngine e;
-        synchronized (lifecycleLock) {
-            e = engine;
-        }
+        ViewerEngine e = engine;
         return e == null ? 0 : e.counters().get(ViewerEngine.READER_STALLS);
     }
 
@@ -260,12 +267,9 @@ public final class Viewer implements AutoCloseable {
      * @return the snapshot (zeros before start)
      */
     public ViewerStats stats() {
-        ViewerEngine e;
-        synchronized (lifecycleLock) {
-            e = engine;
-        }
+        ViewerEngine e = engine;
         if (e == null) {
-            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE, 0);
+            return new ViewerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NodeSwitchCounts.NONE, 0, 0);
         }
         ViewerMediaTotals media = new ViewerMediaTotals();
         media.read(e);
@@ -281,7 +285,8 @@ public final class Viewer implements AutoCloseable {
                 c.get(ViewerEngine.FAILOVERS), playout[LatencyTotals.TOTAL_NS], playout[LatencyTotals.COUNT],
                 receipt[LatencyTotals.TOTAL_NS], receipt[LatencyTotals.COUNT], c.get(ViewerEngine.STALE_CONTROL_IGNORED),
                 c.get(ViewerEngine.UNKNOWN_TRACK_RECOVERED), c.get(ViewerEngine.UNKNOWN_TRACK_DROPPED),
-                NodeSwitchReason.read(c, ViewerEngine.NODE_SWITCHES), c.get(ViewerEngine.TOKEN_REFUSALS));
+                NodeSwitchReason.read(c, ViewerEngine.NODE_SWITCHES), c.get(ViewerEngine.TOKEN_REFUSALS),
+                ViewerMediaTotals.framesDecoded(media.judged(), videoFramesDelivered, audioFramesDelivered));
     }
 
     /**
@@ -319,10 +324,7 @@ public final class Viewer implements AutoCloseable {
      * @return the nodes, as given to the builder (an unmodifiable list)
      */
     public List<InetSocketAddress> carryingNodes() {
-        ViewerEngine e;
-        synchronized (lifecycleLock) {
-            e = engine;
-        }
+        ViewerEngine e = engine;
         // After a close none carries it, even when the closing thread took the engine over
         // without the I/O thread's goodbye (close()).
         return e == null || state == ConnectionState.CLOSED ? List.of() : e.carryingNodes();
@@ -330,9 +332,7 @@ public final class Viewer implements AutoCloseable {
 
     /** @return the engine while running (null before start), for {@link OpsMonitor}'s reads */
     ViewerEngine engineForStats() {
-        synchronized (lifecycleLock) {
-            return engine;
-        }
+        return engine;
     }
 
     /**
@@ -342,9 +342,7 @@ public final class Viewer implements AutoCloseable {
      * @throws IllegalStateException if not started
      */
     public InetSocketAddress localAddress() {
-        synchronized (lifecycleLock) {
-            return io.localAddress();
-        }
+        return io.localAddress(); // no lock, like the stats: a close may hold it for its wait
     }
 
     /**
@@ -425,7 +423,7 @@ public final class Viewer implements AutoCloseable {
 
     /**
      * Test hook: how long {@link #close()} waits for the I/O and playout threads (default 5 s),
-     * so that tests of a held I/O thread wait less.
+     * and {@link #start()} for the bind, so that tests of a held I/O thread wait less.
      *
      * @param wait the wait, > 0
      * @return this viewer
@@ -508,6 +506,12 @@ public final class Viewer implements AutoCloseable {
                         frameOpener.takeRefusalBefore(current.track().ssrc()));
             }
             framesDelivered++; // only this thread writes
+            MediaKind kind = current.track().kind();
+            if (kind == MediaKind.VIDEO) {
+                videoFramesDelivered++;
+            } else if (kind == MediaKind.AUDIO) {
+                audioFramesDelivered++;
+            }
             long captureUnixNs = current.captureAnchor().captureUnixNs(frame.rtpTimestamp());
             if (captureUnixNs != CaptureAnchor.UNKNOWN && current.captureAnchor().latencyCounted()) {
                 source.latency().onPlayout(wallClock.unixNs(handOffNs) - captureUnixNs);

@@ -17,7 +17,8 @@ import io.smoothcast.stats.NodeSwitchCounts;
  *
  * <p>Immutable; thread-safe.
  *
- * @param framesDelivered frames handed to the listener
+ * @param framesDelivered frames handed to the listener, of every kind: video (every simulcast
+ *     layer's), audio and messages; for the video frame rate see {@code framesDecoded}
  * @param packetsReceived RTP packets received (retransmissions included)
  * @param retransmissionsReceived RTX packets received
  * @param packetsLost packets given up as lost by the jitter buffers
@@ -57,12 +58,17 @@ import io.smoothcast.stats.NodeSwitchCounts;
  *     {@link NodeSwitchReason} (see {@link #nodeSwitches(NodeSwitchReason)})
  * @param tokenRefusals refusals of the current token by a node (UNAUTHORIZED, TOKEN_EXPIRED,
  *     FORBIDDEN), each retry's too: each one {@code onTokenRefused} was called for
+ * @param framesDecoded the frames among {@code framesDelivered} of the kind the stream's figures
+ *     come from (W3C {@code framesDecoded}, defined on video): its video frames, the audio frames
+ *     of a stream without video, 0 in a stream of messages only; video frames once any were
+ *     delivered, also after the tracks ended
  */
 public record ViewerStats(long framesDelivered, long packetsReceived, long retransmissionsReceived,
         long packetsLost, long framesDropped, long nacksSent, long keyframeRequestsSent, long freezeCount,
         long totalFreezesDurationNs, long malformedDropped, long playoutDelayNs, long rttNs, long failoverCount,
         long totalEndToEndLatencyNs, long endToEndLatencyCount, long totalReceiptLatencyNs, long receiptLatencyCount,
-        long staleControlIgnored, long earlyPacketsRecovered, long unknownTrackDropped, NodeSwitchCounts nodeSwitches, long tokenRefusals) {
+        long staleControlIgnored, long earlyPacketsRecovered, long unknownTrackDropped, NodeSwitchCounts nodeSwitches, long tokenRefusals,
+        long framesDecoded) {
 
     /**
      * @param reason why the client moved; not null

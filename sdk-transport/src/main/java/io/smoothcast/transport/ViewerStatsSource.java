@@ -98,7 +98,7 @@ final class ViewerStatsSource {
                 .bytesReceived(bytes)
                 .packetsLost(totals.packetsLost() + totals.retransmissionsReceived())
                 .packetsLostAfterRecovery(totals.packetsLost())
-                .framesDecoded(totals.framesDelivered())
+                .framesDecoded(totals.framesDecoded())
                 .jitterMs(nonNegative(jitterMs))
                 .roundTripTimeMs(totals.rttNs() > 0 ? totals.rttNs() / 1e6 : Double.NaN)
                 .jitterBufferDelayMs(bufferDelayMs)

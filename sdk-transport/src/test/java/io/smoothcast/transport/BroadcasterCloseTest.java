@@ -165,6 +165,61 @@ class BroadcasterCloseTest {
         }
     }
 
+    /**
+     * A callback on the I/O thread reads the broadcaster's stats while another thread closes it:
+     * the reads do not wait for the close (which held the lifecycle lock for its whole wait for
+     * that very thread, here 20 s), and the goodbye and the drop follow as the callback returns.
+     */
+    @Test
+    void callbackReadsTheStatsWhileAnotherThreadCloses_readsAtOnce_theCloseAndGoodbyeFollow() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            CloseFixtures.ReadingCallback callback = new CloseFixtures.ReadingCallback();
+            AtomicReference<Broadcaster> self = new AtomicReference<>();
+            BroadcasterListener reading = new BroadcasterListener() {
+                @Override
+                public void onTargetBitrate(long bitrateBps) { // the engine's first tick calls it
+                    callback.holdThenRead(() -> {
+                        Broadcaster b = self.get();
+                        b.stats();
+                        b.failoverCount();
+                        b.carryingNodes();
+                        b.nodeStallReportCount();
+                        b.localAddress();
+                    });
+                }
+            };
+            Broadcaster broadcaster = Broadcaster.builder()
+                    .node(new InetSocketAddress(InetAddress.getLoopbackAddress(), silentNode.getLocalPort()))
+                    .streamId("close").listener(reading).build().closeWait(Duration.ofSeconds(20));
+            self.set(broadcaster);
+            broadcaster.start();
+            callback.held.await();
+            handIn(broadcaster);
+            callback.closeWhileReading(broadcaster::close, broadcaster::state, silentNode);
+            assertAddsUp(broadcaster, "after the close");
+        }
+    }
+
+    /**
+     * The shared pool closed before the broadcaster: its close still ends CLOSED, without
+     * throwing, and counts the frames left queued.
+     */
+    @Test
+    void closedAfterItsSharedPool_closesWithoutThrowing_framesStillQueuedCounted() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            Broadcaster broadcaster = broadcaster(io, silentNode, BroadcasterListener.NONE);
+            handIn(broadcaster);
+            io.close();
+
+            broadcaster.close(); // threw RejectedExecutionException, the broadcaster left short of CLOSED
+            assertEquals(ConnectionState.CLOSED, broadcaster.state());
+            assertAddsUp(broadcaster, "after the close");
+            assertEquals(FRAMES, broadcaster.stats().framesDroppedNotConnected(), "counted by the close");
+            broadcaster.close(); // idempotent
+        }
+    }
+
     /** Holds the I/O thread in the engine's first tick until released. */
     private static BroadcasterListener blockingFirstTick(CountDownLatch held, CountDownLatch release) {
         return new BroadcasterListener() {

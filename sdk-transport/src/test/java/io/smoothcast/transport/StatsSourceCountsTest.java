@@ -40,7 +40,7 @@ class StatsSourceCountsTest {
     @Test
     void viewerDiagnostics_eachReachItsOwnField() {
         ViewerStats t = new ViewerStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
-                NodeSwitchCounts.NONE, 21);
+                NodeSwitchCounts.NONE, 21, 22);
         ReceiveStreamStats r = ViewerStatsSource.copyDiagnostics(t, ReceiveStreamStats.builder("s")).build();
         List<Long> expected = List.of(t.nacksSent(), t.keyframeRequestsSent(), t.staleControlIgnored(),
                 t.earlyPacketsRecovered(), t.unknownTrackDropped());

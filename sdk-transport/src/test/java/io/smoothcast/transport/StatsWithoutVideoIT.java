@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Timeout;
  * (broadcaster, relay, viewer on 127.0.0.1): frames every 20 ms with one 400 ms gap, a freeze by
  * W3C's rule in the buffer that carries them. A messages-only stream reports no media figures
  * (no playout delay, jitter, buffer delay or latency) and an audio-only stream the audio's; in
- * neither do the gaps count as freezes (W3C counts freezes of video only).
+ * neither do the gaps count as freezes (W3C counts freezes of video only). W3C's
+ * {@code framesDecoded} counts the audio's frames without video, none in a stream of messages only,
+ * and the video's only in a stream of video and audio.
  */
 class StatsWithoutVideoIT {
 
@@ -42,10 +44,12 @@ class StatsWithoutVideoIT {
     @Test
     @Timeout(60)
     void messagesOnly_noPlayoutDelayJitterBufferDelayOrLatency_andTheirGapIsNoFreeze() throws Exception {
-        ViewedStream seen = watch(false);
+        ViewedStream seen = watch(false, false);
         String detail = seen.detail();
         assertTrue(seen.bufferFreezes >= 1, "the messages' buffer counted the gap: " + detail);
         assertEquals(SENT, seen.stats.framesDelivered(), detail);
+        assertEquals(0, seen.stats.framesDecoded(), "no media, nothing decoded: " + detail);
+        assertEquals(0, seen.sampled.framesDecoded(), detail);
         assertEquals(0, seen.stats.playoutDelayNs(), "no media: 0, as before the tracks are known: " + detail);
         assertEquals(0, seen.stats.endToEndLatencyCount() + seen.stats.receiptLatencyCount(), detail);
         assertEquals(0, seen.stats.freezeCount(), detail);
@@ -63,10 +67,12 @@ class StatsWithoutVideoIT {
     @Test
     @Timeout(60)
     void audioOnly_theAudiosFigures_butItsGapIsNoFreeze() throws Exception {
-        ViewedStream seen = watch(true);
+        ViewedStream seen = watch(true, false);
         String detail = seen.detail();
         assertTrue(seen.bufferFreezes >= 1, "the audio's buffer counted the gap: " + detail);
         assertEquals(SENT, seen.stats.framesDelivered(), detail);
+        assertEquals(SENT, seen.stats.framesDecoded(), "the audio's frames: " + detail);
+        assertEquals(SENT, seen.sampled.framesDecoded(), detail);
         assertTrue(seen.stats.playoutDelayNs() > 0, "the audio's playout delay: " + detail);
         assertEquals(SENT, seen.stats.endToEndLatencyCount(), detail);
         assertEquals(0, seen.stats.freezeCount(), "an audio gap is concealment, not a freeze: " + detail);
@@ -78,15 +84,33 @@ class StatsWithoutVideoIT {
         assertEquals(0, sampled.totalFreezesDurationMs(), detail);
     }
 
-    /** The viewer's stats and an ops sample once every frame was played, and its buffer's freezes. */
+    /**
+     * With video beside the audio, W3C's {@code framesDecoded} counts the video frames only (every
+     * delivered frame, audio included, made the snapshots' frame rate about the video's + 50).
+     */
+    @Test
+    @Timeout(60)
+    void videoAndAudio_framesDecodedCountsTheVideoFrames_framesDeliveredEveryFrame() throws Exception {
+        ViewedStream seen = watch(true, true);
+        String detail = seen.detail();
+        assertEquals(2 * SENT, seen.stats.framesDelivered(), "video and audio: " + detail);
+        assertEquals(SENT, seen.stats.framesDecoded(), "the video's frames: " + detail);
+        assertEquals(SENT, seen.sampled.framesDecoded(), detail);
+    }
+
+    /** The viewer's stats and an ops sample once every frame was played, and its buffers' freezes. */
     private record ViewedStream(ViewerStats stats, ReceiveStreamStats sampled, long bufferFreezes) {
         String detail() {
             return "buffer freezes " + bufferFreezes + "; " + stats + "; " + sampled;
         }
     }
 
-    /** Broadcasts audio (or messages) with the gap, without video, and watches it through a relay. */
-    private static ViewedStream watch(boolean audio) throws Exception {
+    /**
+     * Broadcasts audio (or messages) with the gap, with or without video (its frames beside the
+     * others'), and watches it through a relay.
+     */
+    private static ViewedStream watch(boolean audio, boolean video) throws Exception {
+        int expected = video ? 2 * SENT : SENT;
         try (RelayNode relay = RelayNode.builder().build().start()) {
             CountDownLatch connected = new CountDownLatch(1);
             CountDownLatch lastFrame = new CountDownLatch(1);
@@ -101,7 +125,7 @@ class StatsWithoutVideoIT {
 
                 @Override
                 public void onFrame(ReceivedFrame frame) {
-                    if (played.incrementAndGet() == SENT) {
+                    if (played.incrementAndGet() == expected) {
                         lastFrame.countDown();
                     }
                 }
@@ -113,8 +137,8 @@ class StatsWithoutVideoIT {
                 ViewerStatsSource ops = new ViewerStatsSource(viewer,
                         new Subject("it-novideo", "viewer-1", "node-1", "local"), 1_000_000_000L);
                 ops.sample(System.nanoTime());
-                try (Broadcaster broadcaster = connectedBroadcaster(relay.localAddress(), audio)) {
-                    send(broadcaster, audio);
+                try (Broadcaster broadcaster = connectedBroadcaster(relay.localAddress(), audio, video)) {
+                    send(broadcaster, audio, video);
                     FrameCollector.await(lastFrame, 20, "the last frame",
                             () -> played.get() + " played; " + viewer.stats() + "; " + relay.stats());
                     // before the broadcaster leaves and the tracks go
@@ -134,14 +158,15 @@ class StatsWithoutVideoIT {
         }
     }
 
-    private static Broadcaster connectedBroadcaster(InetSocketAddress node, boolean audio) throws InterruptedException {
-        return AudioLossRecoveryIT.startConnected(Broadcaster.builder().node(node).streamId("it-novideo").video(false)
+    private static Broadcaster connectedBroadcaster(InetSocketAddress node, boolean audio, boolean video)
+            throws InterruptedException {
+        return AudioLossRecoveryIT.startConnected(Broadcaster.builder().node(node).streamId("it-novideo").video(video)
                 .audio(audio).messages(!audio).maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
                 .failover(StallTolerantFailover.POLICY));
     }
 
     /** Sends the frames, one every 20 ms but for the gap, from a scheduler thread; returns when all went. */
-    private static void send(Broadcaster broadcaster, boolean audio) throws InterruptedException {
+    private static void send(Broadcaster broadcaster, boolean audio, boolean video) throws InterruptedException {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger next = new AtomicInteger();
@@ -160,6 +185,9 @@ class StatsWithoutVideoIT {
                 frame[0] = (byte) i;
                 boolean taken = audio ? broadcaster.sendAudio(frame, 0, frame.length, System.nanoTime())
                         : broadcaster.sendMessage(frame, 0, frame.length, System.nanoTime());
+                if (video && !broadcaster.sendVideo(frame, 0, frame.length, System.nanoTime(), i == 0)) {
+                    taken = false;
+                }
                 if (!taken) {
                     refused.incrementAndGet();
                 }

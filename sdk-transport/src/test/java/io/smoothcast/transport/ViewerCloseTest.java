@@ -144,6 +144,98 @@ class ViewerCloseTest {
     }
 
     /**
+     * A callback on the I/O thread reads the viewer's stats while another thread closes it: the
+     * reads do not wait for the close (which held the lifecycle lock for its whole wait for that
+     * very thread, here 20 s), and the goodbye leaves as the callback returns.
+     */
+    @Test
+    void callbackReadsTheStatsWhileAnotherThreadCloses_readsAtOnce_theCloseAndGoodbyeFollow() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            CloseFixtures.ReadingCallback callback = new CloseFixtures.ReadingCallback();
+            AtomicReference<Viewer> self = new AtomicReference<>();
+            ViewerListener reading = new ViewerListener() {
+                @Override
+                public void onTokenExpiring(long expiresAtEpochSeconds) {
+                    callback.holdThenRead(() -> {
+                        Viewer v = self.get();
+                        v.stats();
+                        v.failoverCount();
+                        v.carryingNodes();
+                        v.readerStallCount();
+                        v.localAddress();
+                    });
+                }
+            };
+            Viewer viewer = viewer(null, silentNode, reading, false).closeWait(Duration.ofSeconds(20));
+            self.set(viewer);
+            viewer.start();
+            callback.closeWhileReading(viewer::close, viewer::state, silentNode);
+        }
+    }
+
+    /** The shared pool closed before the viewer: its close still ends CLOSED, without throwing. */
+    @Test
+    void closedAfterItsSharedPool_closesWithoutThrowing() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            Viewer viewer = viewer(io, silentNode, ViewerListener.NONE, true);
+            io.close();
+
+            viewer.close(); // threw RejectedExecutionException, the viewer left short of CLOSED
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+            assertTrue(viewer.carryingNodes().isEmpty());
+            viewer.close(); // idempotent
+        }
+    }
+
+    /**
+     * A start waiting for its bind on a shared I/O thread that is held by work closing this very
+     * viewer (another client's callback): the start held the lifecycle lock across an endless
+     * wait for the bind, the held thread waited for that lock in the close, and neither ever
+     * returned. Now the start gives up after the wait (the test hook's 300 ms) and fails, closed,
+     * and the held thread's close returns.
+     */
+    @Test
+    void startWaitingForABindOnAThreadThatClosesTheViewer_failsClosedAfterItsWait_noDeadlock() throws Exception {
+        try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            Viewer viewer = viewer(io, silentNode, ViewerListener.NONE, false);
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch startWaiting = new CountDownLatch(1);
+            CountDownLatch closed = new CountDownLatch(1);
+            AtomicReference<Throwable> closeFailure = new AtomicReference<>();
+            io.group().execute(() -> { // another client's callback on the shared thread
+                held.countDown();
+                CloseFixtures.awaitQuietly(startWaiting);
+                try {
+                    viewer.close();
+                } catch (Throwable t) {
+                    closeFailure.set(t);
+                }
+                closed.countDown();
+            });
+            held.await();
+            AtomicReference<Throwable> startFailure = new AtomicReference<>();
+            Thread starter = CloseFixtures.startThread("starter", () -> {
+                try {
+                    viewer.start();
+                } catch (Throwable t) {
+                    startFailure.set(t);
+                }
+            });
+            CloseFixtures.awaitWaiting(starter); // in start(), waiting for the bind
+            startWaiting.countDown();
+
+            assertTrue(closed.await(10, TimeUnit.SECONDS), "the held thread's close returned: no deadlock");
+            starter.join(10_000);
+            assertEquals(Thread.State.TERMINATED, starter.getState(), "the start returned");
+            assertNull(closeFailure.get(), "the held thread's close threw");
+            assertTrue(startFailure.get() instanceof IllegalStateException, "the start failed: " + startFailure.get());
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+            io.group().submit(() -> { }).await(); // the late bind ran, and the close it was given
+        }
+    }
+
+    /**
      * @param io a shared pool, or null for a thread of the viewer's own
      * @param started whether to start it here
      */

@@ -56,6 +56,21 @@ public final class ViewerMediaTotals {
     }
 
     /**
+     * W3C {@code framesDecoded} (defined on video) by the judged kind: the video frames delivered,
+     * the audio frames in a stream without video, none in a stream of messages only. Once video
+     * frames were delivered they are the count, also after the tracks ended (then no kind is
+     * judged), so that it never goes back.
+     *
+     * @param judged the judged kind ({@link #judged()}), or null
+     * @param videoFrames video frames delivered to the listener
+     * @param audioFrames audio frames delivered to the listener
+     * @return the frames decoded
+     */
+    public static long framesDecoded(MediaKind judged, long videoFrames, long audioFrames) {
+        return judged == MediaKind.VIDEO || videoFrames > 0 ? videoFrames : audioFrames;
+    }
+
+    /**
      * Reads the engine's tracks and the counters of those gone.
      *
      * @param engine the viewer's engine; not null

@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -95,6 +96,31 @@ public final class UdpTransport {
      */
     public Channel bind(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler) {
         return awaitBound(bindAsync(group, localAddress, handler), localAddress);
+    }
+
+    /**
+     * Binds a UDP channel and waits for the bind to finish, at most {@code timeoutNs}: for a
+     * caller that holds a lock a task on the channel's event loop may wait for (a client's start,
+     * whose shared I/O thread may be inside a callback closing that client), so that neither
+     * waits for the other for ever.
+     *
+     * @param group a group created by {@link #newGroup}
+     * @param localAddress where to bind; port 0 picks a free port
+     * @param handler the channel's only handler
+     * @param timeoutNs how long to wait, nanoseconds
+     * @return the bound channel
+     * @throws java.io.UncheckedIOException if the socket cannot be bound (as {@link #bind})
+     * @throws IllegalStateException if the event loop did not run the bind within the wait: the
+     *     channel is closed as soon as it does
+     */
+    public Channel bind(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler, long timeoutNs) {
+        ChannelFuture bind = bindAsync(group, localAddress, handler);
+        if (!bind.awaitUninterruptibly(timeoutNs, TimeUnit.NANOSECONDS)) {
+            bind.addListener(ChannelFutureListener.CLOSE); // nobody will use it
+            throw new IllegalStateException("cannot bind UDP " + localAddress + ": its I/O thread did not run the bind within "
+                    + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms (held by other work, or by a callback waiting for this client)");
+        }
+        return awaitBound(bind, localAddress);
     }
 
     /**
