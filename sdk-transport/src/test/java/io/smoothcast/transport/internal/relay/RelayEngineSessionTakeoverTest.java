@@ -51,9 +51,7 @@ class RelayEngineSessionTakeoverTest {
     void spoofedHello_withAnotherSessionId_doesNotCutOffAJoinedViewer() {
         engine = engine(true);
         byte[] token = token(START_SECONDS + 60);
-        long cookie = hello(1, VIEWER_SESSION);
-        control(2, token, new ControlMessage.Subscribe("show", 2, 0, cookie));
-        assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(VIEWER));
+        long cookie = subscribed(1, token);
 
         // The spoofer never sees the HELLO_ACK: it goes to the viewer, which ignores it.
         long spoofedCookie = hello(0x7000, SPOOFED_SESSION);
@@ -78,9 +76,7 @@ class RelayEngineSessionTakeoverTest {
     @Test
     void clientRestartedOnTheSameAddress_getsInWithTheCookieOfItsNewSession() {
         engine = engine(true);
-        long oldCookie = hello(1, VIEWER_SESSION);
-        control(2, token(START_SECONDS + 60), new ControlMessage.Subscribe("show", 2, 0, oldCookie));
-        assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(VIEWER));
+        long oldCookie = subscribed(1, token(START_SECONDS + 60));
 
         // The new process numbers its requests its own way, here below the old one's.
         long newCookie = hello(1, 7777);
@@ -101,9 +97,7 @@ class RelayEngineSessionTakeoverTest {
     @Test
     void clientRestartedAfterLeavingAStream_isNotTakenForALateCopy() {
         engine = engine(true);
-        long oldCookie = hello(50, VIEWER_SESSION);
-        control(51, token(START_SECONDS + 60), new ControlMessage.Subscribe("show", 2, 0, oldCookie));
-        assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(VIEWER));
+        subscribed(50, token(START_SECONDS + 60));
         control(52, new byte[0], new ControlMessage.Leave("show"));
 
         long newCookie = hello(1, 7777);
@@ -116,9 +110,7 @@ class RelayEngineSessionTakeoverTest {
     void withoutCookies_theAddressIsTheOnlyProof_andAnotherSessionIdStartsANewJoinAtOnce() {
         engine = engine(false);
         byte[] token = token(START_SECONDS + 60);
-        hello(1, VIEWER_SESSION);
-        control(2, token, new ControlMessage.Subscribe("show", 2, 0));
-        assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(VIEWER));
+        subscribed(1, token);
         hello(0x7000, SPOOFED_SESSION);
         nowSeconds += 120;
         control(3, token, new ControlMessage.Subscribe("show", 2, 0));
@@ -131,6 +123,14 @@ class RelayEngineSessionTakeoverTest {
         return new RelayEngine(new RelayConfig(7, 500, 5000, 64, 200, 10, 100, null), out, counters,
                 new RelaySecurity(new RelayAuthenticator(TokenVerifier.builder().addKey(KEY).build(), () -> nowSeconds),
                         cookies ? new ReturnRoutability(new SecureRandom()) : null, null, Integer.MAX_VALUE));
+    }
+
+    /** The viewer joins (HELLO, then SUBSCRIBE with the next request id): returns its cookie (0 without cookies). */
+    private long subscribed(int helloRequestId, byte[] token) {
+        long cookie = hello(helloRequestId, VIEWER_SESSION);
+        control(helloRequestId + 1, token, new ControlMessage.Subscribe("show", 2, 0, cookie));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(VIEWER));
+        return cookie;
     }
 
     private long hello(int requestId, long sessionId) {
