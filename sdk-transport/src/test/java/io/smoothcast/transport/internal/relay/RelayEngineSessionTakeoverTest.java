@@ -55,6 +55,7 @@ class RelayEngineSessionTakeoverTest {
 
         // The spoofer never sees the HELLO_ACK: it goes to the viewer, which ignores it.
         long spoofedCookie = hello(0x7000, SPOOFED_SESSION);
+        hello(0x7001, SPOOFED_SESSION); // its copy: one id held, counted once
 
         // The token expired meanwhile: the viewer's repeat still restates the role of its join.
         nowSeconds += 120;
@@ -65,7 +66,7 @@ class RelayEngineSessionTakeoverTest {
         assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
 
         // A spoofer guessing the cookie of its own HELLO gets nowhere either.
-        control(0x7001, token(START_SECONDS + 600), new ControlMessage.Subscribe("other", 2, 0, spoofedCookie + 1));
+        control(0x7002, token(START_SECONDS + 600), new ControlMessage.Subscribe("other", 2, 0, spoofedCookie + 1));
         assertEquals(ErrorCode.NOT_JOINED.value(), ((ControlMessage.Error) out.takeOnlyReplyTo(VIEWER)).code());
         assertEquals(0, counters.get(RelayCounter.SESSION_TAKEOVERS));
         control(4, token, new ControlMessage.Subscribe("show", 2, 0, cookie));
