@@ -67,6 +67,9 @@ final class HistoryCodec {
         writeSwitches(w, r.nodeSwitches());
         w.field("tokenRefusals", r.tokenRefusals()).field("malformedDropped", r.malformedDropped())
                 .field("framesDropped", r.framesDropped());
+        for (Count<ReceiveStreamStats, ReceiveStreamStats.Builder> c : RECEIVE_COUNTS) {
+            c.write(w, r);
+        }
     }
 
     private static void writeSend(JsonObjectWriter w, SendStreamStats s) {
@@ -85,6 +88,9 @@ final class HistoryCodec {
         w.field("tokenRefusals", s.tokenRefusals()).field("malformedDropped", s.malformedDropped())
                 .field("framesDroppedNotConnected", s.framesDroppedNotConnected())
                 .field("framesRejected", s.framesRejected());
+        for (Count<SendStreamStats, SendStreamStats.Builder> c : SEND_COUNTS) {
+            c.write(w, s);
+        }
     }
 
     private static void writeSwitches(JsonObjectWriter w, NodeSwitchCounts c) {
@@ -93,36 +99,107 @@ final class HistoryCodec {
     }
 
     /**
-     * A node's counts added from session 16 on, one entry each: written under their name, and read
-     * as 0 from lines written before they existed.
+     * A count added from session 16 on (a node's), or session 17 on (an endpoint's), one entry each:
+     * written under its name, and read as 0 from lines written before it existed.
+     *
+     * @param <T> the snapshot type
+     * @param <B> its builder
      */
-    private record NodeCount(String field, ToLongFunction<NodeStats> get, ObjLongConsumer<NodeStats.Builder> set) {
+    private record Count<T, B>(String field, ToLongFunction<T> get, ObjLongConsumer<B> set) {
+
+        void write(JsonObjectWriter w, T snapshot) {
+            w.field(field, get.applyAsLong(snapshot));
+        }
+
+        void read(Fields f, B builder) {
+            set.accept(builder, f.longOr(field, 0));
+        }
     }
 
-    private static final List<NodeCount> NODE_COUNTS = List.of(
-            new NodeCount("tokensAccepted", NodeStats::tokensAccepted, NodeStats.Builder::tokensAccepted),
-            new NodeCount("tokensRejected", NodeStats::tokensRejected, NodeStats.Builder::tokensRejected),
-            new NodeCount("tokensExpiredRoleKept", NodeStats::tokensExpiredRoleKept,
+    private static final List<Count<ReceiveStreamStats, ReceiveStreamStats.Builder>> RECEIVE_COUNTS = List.of(
+            new Count<>("nacksSent", ReceiveStreamStats::nacksSent, ReceiveStreamStats.Builder::nacksSent),
+            new Count<>("keyframeRequestsSent", ReceiveStreamStats::keyframeRequestsSent,
+                    ReceiveStreamStats.Builder::keyframeRequestsSent),
+            new Count<>("staleControlIgnored", ReceiveStreamStats::staleControlIgnored,
+                    ReceiveStreamStats.Builder::staleControlIgnored),
+            new Count<>("earlyPacketsRecovered", ReceiveStreamStats::earlyPacketsRecovered,
+                    ReceiveStreamStats.Builder::earlyPacketsRecovered),
+            new Count<>("unknownTrackDropped", ReceiveStreamStats::unknownTrackDropped,
+                    ReceiveStreamStats.Builder::unknownTrackDropped));
+
+    private static final List<Count<SendStreamStats, SendStreamStats.Builder>> SEND_COUNTS = List.of(
+            new Count<>("keyframeRequestsReceived", SendStreamStats::keyframeRequestsReceived,
+                    SendStreamStats.Builder::keyframeRequestsReceived),
+            new Count<>("packetsDroppedByPacer", SendStreamStats::packetsDroppedByPacer,
+                    SendStreamStats.Builder::packetsDroppedByPacer),
+            new Count<>("retransmissionsOverBudget", SendStreamStats::retransmissionsOverBudget,
+                    SendStreamStats.Builder::retransmissionsOverBudget),
+            new Count<>("tailProbesSent", SendStreamStats::tailProbesSent, SendStreamStats.Builder::tailProbesSent),
+            new Count<>("staleControlIgnored", SendStreamStats::staleControlIgnored,
+                    SendStreamStats.Builder::staleControlIgnored));
+
+    private static final List<Count<NodeStats, NodeStats.Builder>> NODE_COUNTS = List.of(
+            new Count<>("tokensAccepted", NodeStats::tokensAccepted, NodeStats.Builder::tokensAccepted),
+            new Count<>("tokensRejected", NodeStats::tokensRejected, NodeStats.Builder::tokensRejected),
+            new Count<>("tokensExpiredRoleKept", NodeStats::tokensExpiredRoleKept,
                     NodeStats.Builder::tokensExpiredRoleKept),
-            new NodeCount("sourceRetransmissionsAlreadyHeld", NodeStats::sourceRetransmissionsAlreadyHeld,
+            new Count<>("sourceRetransmissionsAlreadyHeld", NodeStats::sourceRetransmissionsAlreadyHeld,
                     NodeStats.Builder::sourceRetransmissionsAlreadyHeld),
-            new NodeCount("sourceProbesAlreadyHeld", NodeStats::sourceProbesAlreadyHeld,
+            new Count<>("sourceProbesAlreadyHeld", NodeStats::sourceProbesAlreadyHeld,
                     NodeStats.Builder::sourceProbesAlreadyHeld),
-            new NodeCount("rateLimitedDropped", NodeStats::rateLimitedDropped, NodeStats.Builder::rateLimitedDropped),
-            new NodeCount("publisherRateLimited", NodeStats::publisherRateLimited,
+            new Count<>("rateLimitedDropped", NodeStats::rateLimitedDropped, NodeStats.Builder::rateLimitedDropped),
+            new Count<>("publisherRateLimited", NodeStats::publisherRateLimited,
                     NodeStats.Builder::publisherRateLimited),
-            new NodeCount("handlerFailures", NodeStats::handlerFailures, NodeStats.Builder::handlerFailures),
-            new NodeCount("routabilityFailures", NodeStats::routabilityFailures,
+            new Count<>("handlerFailures", NodeStats::handlerFailures, NodeStats.Builder::handlerFailures),
+            new Count<>("routabilityFailures", NodeStats::routabilityFailures,
                     NodeStats.Builder::routabilityFailures),
-            new NodeCount("halfOpenEvicted", NodeStats::halfOpenEvicted, NodeStats.Builder::halfOpenEvicted),
-            new NodeCount("halfOpenSessions", NodeStats::halfOpenSessions, NodeStats.Builder::halfOpenSessions),
-            new NodeCount("amplificationSuppressed", NodeStats::amplificationSuppressed,
+            new Count<>("halfOpenEvicted", NodeStats::halfOpenEvicted, NodeStats.Builder::halfOpenEvicted),
+            new Count<>("halfOpenSessions", NodeStats::halfOpenSessions, NodeStats.Builder::halfOpenSessions),
+            new Count<>("amplificationSuppressed", NodeStats::amplificationSuppressed,
                     NodeStats.Builder::amplificationSuppressed),
-            new NodeCount("peerControlRateLimited", NodeStats::peerControlRateLimited,
+            new Count<>("peerControlRateLimited", NodeStats::peerControlRateLimited,
                     NodeStats.Builder::peerControlRateLimited),
-            new NodeCount("sessionsExpired", NodeStats::sessionsExpired, NodeStats.Builder::sessionsExpired),
-            new NodeCount("fanOutLaneDropped", NodeStats::fanOutLaneDropped, NodeStats.Builder::fanOutLaneDropped),
-            new NodeCount("handOffDropped", NodeStats::handOffDropped, NodeStats.Builder::handOffDropped));
+            new Count<>("sessionsExpired", NodeStats::sessionsExpired, NodeStats.Builder::sessionsExpired),
+            new Count<>("fanOutLaneDropped", NodeStats::fanOutLaneDropped, NodeStats.Builder::fanOutLaneDropped),
+            new Count<>("handOffDropped", NodeStats::handOffDropped, NodeStats.Builder::handOffDropped),
+            new Count<>("rtpReceived", NodeStats::rtpReceived, NodeStats.Builder::rtpReceived),
+            new Count<>("nackedPackets", NodeStats::nackedPackets, NodeStats.Builder::nackedPackets),
+            new Count<>("retransmissionMisses", NodeStats::retransmissionMisses,
+                    NodeStats.Builder::retransmissionMisses),
+            new Count<>("nackRetransmissionsLimited", NodeStats::nackRetransmissionsLimited,
+                    NodeStats.Builder::nackRetransmissionsLimited),
+            new Count<>("retransmissionBuildFailures", NodeStats::retransmissionBuildFailures,
+                    NodeStats.Builder::retransmissionBuildFailures),
+            new Count<>("tailProbesSent", NodeStats::tailProbesSent, NodeStats.Builder::tailProbesSent),
+            new Count<>("tailProbesLimited", NodeStats::tailProbesLimited, NodeStats.Builder::tailProbesLimited),
+            new Count<>("sourceNackedPackets", NodeStats::sourceNackedPackets, NodeStats.Builder::sourceNackedPackets),
+            new Count<>("sourceRetransmissionsReceived", NodeStats::sourceRetransmissionsReceived,
+                    NodeStats.Builder::sourceRetransmissionsReceived),
+            new Count<>("keyframeRequestsReceived", NodeStats::keyframeRequestsReceived,
+                    NodeStats.Builder::keyframeRequestsReceived),
+            new Count<>("keyframeRequestsForwarded", NodeStats::keyframeRequestsForwarded,
+                    NodeStats.Builder::keyframeRequestsForwarded),
+            new Count<>("keyframeRequestsSuppressed", NodeStats::keyframeRequestsSuppressed,
+                    NodeStats.Builder::keyframeRequestsSuppressed),
+            new Count<>("downlinkProbePaddingPackets", NodeStats::downlinkProbePaddingPackets,
+                    NodeStats.Builder::downlinkProbePaddingPackets),
+            new Count<>("ioThreadStalls", NodeStats::ioThreadStalls, NodeStats.Builder::ioThreadStalls),
+            new Count<>("nativeCopiesRefused", NodeStats::nativeCopiesRefused, NodeStats.Builder::nativeCopiesRefused),
+            new Count<>("retransmissionsPendingFromSource", NodeStats::retransmissionsPendingFromSource,
+                    NodeStats.Builder::retransmissionsPendingFromSource),
+            new Count<>("nacksBeforeLayerStart", NodeStats::nacksBeforeLayerStart,
+                    NodeStats.Builder::nacksBeforeLayerStart),
+            new Count<>("streamInfoRepeated", NodeStats::streamInfoRepeated, NodeStats.Builder::streamInfoRepeated),
+            new Count<>("downlinkProbes", NodeStats::downlinkProbes, NodeStats.Builder::downlinkProbes),
+            new Count<>("downlinkProbeClimbs", NodeStats::downlinkProbeClimbs, NodeStats.Builder::downlinkProbeClimbs),
+            new Count<>("untimedArrivalReportsReceived", NodeStats::untimedArrivalReportsReceived,
+                    NodeStats.Builder::untimedArrivalReportsReceived),
+            new Count<>("untimedArrivalReportsSent", NodeStats::untimedArrivalReportsSent,
+                    NodeStats.Builder::untimedArrivalReportsSent),
+            new Count<>("sessions", NodeStats::sessions, NodeStats.Builder::sessions),
+            new Count<>("publishers", NodeStats::publishers, NodeStats.Builder::publishers),
+            new Count<>("subscribers", NodeStats::subscribers, NodeStats.Builder::subscribers),
+            new Count<>("streams", NodeStats::streams, NodeStats.Builder::streams));
 
     private static void writeNode(JsonObjectWriter w, NodeStats n) {
         w.field("timestampNs", n.timestampNs()).field("nodeId", n.nodeId()).field("region", n.region())
@@ -130,8 +207,8 @@ final class HistoryCodec {
                 .field("packetsReceived", n.packetsReceived()).field("packetsSent", n.packetsSent())
                 .field("packetsDropped", n.packetsDropped()).field("bitrateInBps", n.bitrateInBps())
                 .field("bitrateOutBps", n.bitrateOutBps());
-        for (NodeCount c : NODE_COUNTS) {
-            w.field(c.field(), c.get().applyAsLong(n));
+        for (Count<NodeStats, NodeStats.Builder> c : NODE_COUNTS) {
+            c.write(w, n);
         }
     }
 
@@ -172,7 +249,7 @@ final class HistoryCodec {
     }
 
     private static ReceiveStreamStats readReceive(Fields f) {
-        return ReceiveStreamStats.builder(f.requiredString("streamId"))
+        ReceiveStreamStats.Builder b = ReceiveStreamStats.builder(f.requiredString("streamId"))
                 .timestampNs(f.requiredLong("timestampNs")).endpointId(f.string("endpointId"))
                 .nodeId(f.string("nodeId")).region(f.string("region")).ssrc(f.longOr("ssrc", -1))
                 .packetsReceived(f.longOr("packetsReceived", 0)).bytesReceived(f.longOr("bytesReceived", 0))
@@ -190,12 +267,15 @@ final class HistoryCodec {
                 .stallRate(f.number("stallRate")).lastPacketReceivedNs(f.longOr("lastPacketReceivedNs", StatsTimes.NEVER))
                 .failoverCount(f.longOr("failoverCount", 0)).audioOnly(f.bool("audioOnly"))
                 .nodeSwitches(readSwitches(f)).tokenRefusals(f.longOr("tokenRefusals", 0))
-                .malformedDropped(f.longOr("malformedDropped", 0)).framesDropped(f.longOr("framesDropped", 0))
-                .build();
+                .malformedDropped(f.longOr("malformedDropped", 0)).framesDropped(f.longOr("framesDropped", 0));
+        for (Count<ReceiveStreamStats, ReceiveStreamStats.Builder> c : RECEIVE_COUNTS) {
+            c.read(f, b);
+        }
+        return b.build();
     }
 
     private static SendStreamStats readSend(Fields f) {
-        return SendStreamStats.builder(f.requiredString("streamId"))
+        SendStreamStats.Builder b = SendStreamStats.builder(f.requiredString("streamId"))
                 .timestampNs(f.requiredLong("timestampNs")).endpointId(f.string("endpointId"))
                 .nodeId(f.string("nodeId")).region(f.string("region")).ssrc(f.longOr("ssrc", -1))
                 .packetsSent(f.longOr("packetsSent", 0)).bytesSent(f.longOr("bytesSent", 0))
@@ -211,8 +291,11 @@ final class HistoryCodec {
                 .nodeSwitches(readSwitches(f)).tokenRefusals(f.longOr("tokenRefusals", 0))
                 .malformedDropped(f.longOr("malformedDropped", 0))
                 .framesDroppedNotConnected(f.longOr("framesDroppedNotConnected", 0))
-                .framesRejected(f.longOr("framesRejected", 0))
-                .build();
+                .framesRejected(f.longOr("framesRejected", 0));
+        for (Count<SendStreamStats, SendStreamStats.Builder> c : SEND_COUNTS) {
+            c.read(f, b);
+        }
+        return b.build();
     }
 
     /** Files written before the per-reason counts existed have none: they read as no moves. */
@@ -227,8 +310,8 @@ final class HistoryCodec {
                 .packetsReceived(f.longOr("packetsReceived", 0)).packetsSent(f.longOr("packetsSent", 0))
                 .packetsDropped(f.longOr("packetsDropped", 0)).bitrateInBps(f.number("bitrateInBps"))
                 .bitrateOutBps(f.number("bitrateOutBps"));
-        for (NodeCount c : NODE_COUNTS) {
-            c.set().accept(b, f.longOr(c.field(), 0));
+        for (Count<NodeStats, NodeStats.Builder> c : NODE_COUNTS) {
+            c.read(f, b);
         }
         for (Map.Entry<String, Object> e : f.object("viewersByStream").entrySet()) {
             if (!(e.getValue() instanceof Long count) || count < 0 || count > Integer.MAX_VALUE) {

@@ -41,6 +41,32 @@ import java.util.TreeMap;
  * @param sessionsExpired sessions dropped after the session timeout, cumulative
  * @param fanOutLaneDropped copies of forwarded packets (and RTX for the same subscribers) dropped because the subscriber's fan-out thread was 64 packets behind, cumulative
  * @param handOffDropped datagrams an extra fan-out socket read but dropped because the node's protocol thread was 1,024 datagrams behind, cumulative
+ * @param rtpReceived RTP packets accepted from publishers, cumulative
+ * @param nackedPackets sequence numbers subscribers requested by generic NACKs, cumulative
+ * @param retransmissionMisses NACKed packets that were not in the node's retransmission cache, cumulative
+ * @param nackRetransmissionsLimited NACKed packets not resent because the subscriber's retransmission budget was used up, cumulative
+ * @param retransmissionBuildFailures cached packets that could not be made RTX because their header or padding was malformed (anything but 0 is a defect), cumulative
+ * @param tailProbesSent tail loss probes sent to subscribers, cumulative
+ * @param tailProbesLimited tail loss probes not sent because the subscriber's retransmission budget was used up, cumulative
+ * @param sourceNackedPackets packets the node asked its source (publisher or upstream node) for by NACK, cumulative
+ * @param sourceRetransmissionsReceived retransmissions received from the source, cumulative
+ * @param keyframeRequestsReceived keyframe requests (PLI) received from subscribers, cumulative
+ * @param keyframeRequestsForwarded keyframe requests sent to publishers, cumulative
+ * @param keyframeRequestsSuppressed keyframe requests dropped by the node's rate limit instead of sent to the publisher, cumulative
+ * @param downlinkProbePaddingPackets padding packets (RTX copies of forwarded packets) sent inside downlink probes, cumulative
+ * @param ioThreadStalls stalls of the node's I/O thread before reading a datagram (off the CPU: GC, a busy host), cumulative
+ * @param nativeCopiesRefused copies of forwarded packets the kernel refused on the native fan-out path (not a full buffer), cumulative
+ * @param retransmissionsPendingFromSource NACKed packets the node was itself still waiting for from its source, cumulative
+ * @param nacksBeforeLayerStart NACKed packets not resent because they came before the subscriber's switch to its simulcast layer, cumulative
+ * @param streamInfoRepeated STREAM_INFO messages sent again to subscribers after a change of a stream's tracks (each change is told three more times), cumulative
+ * @param downlinkProbes probe clusters sent to subscribers held below a layer their cap allows, cumulative
+ * @param downlinkProbeClimbs downlink probes whose result moved their subscriber up a layer, cumulative
+ * @param untimedArrivalReportsReceived stall reports (SCUT) received from subscribers whose own reader stalled, cumulative
+ * @param untimedArrivalReportsSent stall reports (SCUT) sent to publishers after a stall of the node's own I/O thread, cumulative
+ * @param sessions sessions open now (a gauge, not cumulative)
+ * @param publishers publishers now (a gauge, not cumulative)
+ * @param subscribers subscriptions now (a gauge, not cumulative)
+ * @param streams streams with a publisher or a subscriber now (a gauge, not cumulative)
  */
 public record NodeStats(
         long timestampNs,
@@ -67,7 +93,33 @@ public record NodeStats(
         long peerControlRateLimited,
         long sessionsExpired,
         long fanOutLaneDropped,
-        long handOffDropped) {
+        long handOffDropped,
+        long rtpReceived,
+        long nackedPackets,
+        long retransmissionMisses,
+        long nackRetransmissionsLimited,
+        long retransmissionBuildFailures,
+        long tailProbesSent,
+        long tailProbesLimited,
+        long sourceNackedPackets,
+        long sourceRetransmissionsReceived,
+        long keyframeRequestsReceived,
+        long keyframeRequestsForwarded,
+        long keyframeRequestsSuppressed,
+        long downlinkProbePaddingPackets,
+        long ioThreadStalls,
+        long nativeCopiesRefused,
+        long retransmissionsPendingFromSource,
+        long nacksBeforeLayerStart,
+        long streamInfoRepeated,
+        long downlinkProbes,
+        long downlinkProbeClimbs,
+        long untimedArrivalReportsReceived,
+        long untimedArrivalReportsSent,
+        long sessions,
+        long publishers,
+        long subscribers,
+        long streams) {
 
     /**
      * Validates and copies; see the class description for the ranges.
@@ -97,6 +149,32 @@ public record NodeStats(
      * @param sessionsExpired sessions dropped after the session timeout, cumulative
      * @param fanOutLaneDropped copies of forwarded packets (and RTX for the same subscribers) dropped because the subscriber's fan-out thread was 64 packets behind, cumulative
      * @param handOffDropped datagrams an extra fan-out socket read but dropped because the node's protocol thread was 1,024 datagrams behind, cumulative
+     * @param rtpReceived RTP packets accepted from publishers, cumulative
+     * @param nackedPackets sequence numbers subscribers requested by generic NACKs, cumulative
+     * @param retransmissionMisses NACKed packets that were not in the node's retransmission cache, cumulative
+     * @param nackRetransmissionsLimited NACKed packets not resent because the subscriber's retransmission budget was used up, cumulative
+     * @param retransmissionBuildFailures cached packets that could not be made RTX because their header or padding was malformed (anything but 0 is a defect), cumulative
+     * @param tailProbesSent tail loss probes sent to subscribers, cumulative
+     * @param tailProbesLimited tail loss probes not sent because the subscriber's retransmission budget was used up, cumulative
+     * @param sourceNackedPackets packets the node asked its source (publisher or upstream node) for by NACK, cumulative
+     * @param sourceRetransmissionsReceived retransmissions received from the source, cumulative
+     * @param keyframeRequestsReceived keyframe requests (PLI) received from subscribers, cumulative
+     * @param keyframeRequestsForwarded keyframe requests sent to publishers, cumulative
+     * @param keyframeRequestsSuppressed keyframe requests dropped by the node's rate limit instead of sent to the publisher, cumulative
+     * @param downlinkProbePaddingPackets padding packets (RTX copies of forwarded packets) sent inside downlink probes, cumulative
+     * @param ioThreadStalls stalls of the node's I/O thread before reading a datagram (off the CPU: GC, a busy host), cumulative
+     * @param nativeCopiesRefused copies of forwarded packets the kernel refused on the native fan-out path (not a full buffer), cumulative
+     * @param retransmissionsPendingFromSource NACKed packets the node was itself still waiting for from its source, cumulative
+     * @param nacksBeforeLayerStart NACKed packets not resent because they came before the subscriber's switch to its simulcast layer, cumulative
+     * @param streamInfoRepeated STREAM_INFO messages sent again to subscribers after a change of a stream's tracks (each change is told three more times), cumulative
+     * @param downlinkProbes probe clusters sent to subscribers held below a layer their cap allows, cumulative
+     * @param downlinkProbeClimbs downlink probes whose result moved their subscriber up a layer, cumulative
+     * @param untimedArrivalReportsReceived stall reports (SCUT) received from subscribers whose own reader stalled, cumulative
+     * @param untimedArrivalReportsSent stall reports (SCUT) sent to publishers after a stall of the node's own I/O thread, cumulative
+     * @param sessions sessions open now (a gauge, not cumulative)
+     * @param publishers publishers now (a gauge, not cumulative)
+     * @param subscribers subscriptions now (a gauge, not cumulative)
+     * @param streams streams with a publisher or a subscriber now (a gauge, not cumulative)
      */
     public NodeStats {
         requireId(nodeId, "nodeId");
@@ -135,6 +213,32 @@ public record NodeStats(
         requireCount(sessionsExpired, "sessionsExpired");
         requireCount(fanOutLaneDropped, "fanOutLaneDropped");
         requireCount(handOffDropped, "handOffDropped");
+        requireCount(rtpReceived, "rtpReceived");
+        requireCount(nackedPackets, "nackedPackets");
+        requireCount(retransmissionMisses, "retransmissionMisses");
+        requireCount(nackRetransmissionsLimited, "nackRetransmissionsLimited");
+        requireCount(retransmissionBuildFailures, "retransmissionBuildFailures");
+        requireCount(tailProbesSent, "tailProbesSent");
+        requireCount(tailProbesLimited, "tailProbesLimited");
+        requireCount(sourceNackedPackets, "sourceNackedPackets");
+        requireCount(sourceRetransmissionsReceived, "sourceRetransmissionsReceived");
+        requireCount(keyframeRequestsReceived, "keyframeRequestsReceived");
+        requireCount(keyframeRequestsForwarded, "keyframeRequestsForwarded");
+        requireCount(keyframeRequestsSuppressed, "keyframeRequestsSuppressed");
+        requireCount(downlinkProbePaddingPackets, "downlinkProbePaddingPackets");
+        requireCount(ioThreadStalls, "ioThreadStalls");
+        requireCount(nativeCopiesRefused, "nativeCopiesRefused");
+        requireCount(retransmissionsPendingFromSource, "retransmissionsPendingFromSource");
+        requireCount(nacksBeforeLayerStart, "nacksBeforeLayerStart");
+        requireCount(streamInfoRepeated, "streamInfoRepeated");
+        requireCount(downlinkProbes, "downlinkProbes");
+        requireCount(downlinkProbeClimbs, "downlinkProbeClimbs");
+        requireCount(untimedArrivalReportsReceived, "untimedArrivalReportsReceived");
+        requireCount(untimedArrivalReportsSent, "untimedArrivalReportsSent");
+        requireCount(sessions, "sessions");
+        requireCount(publishers, "publishers");
+        requireCount(subscribers, "subscribers");
+        requireCount(streams, "streams");
     }
 
     /** @return concurrent viewers over all streams of this node */
@@ -215,6 +319,32 @@ public record NodeStats(
         private long sessionsExpired;
         private long fanOutLaneDropped;
         private long handOffDropped;
+        private long rtpReceived;
+        private long nackedPackets;
+        private long retransmissionMisses;
+        private long nackRetransmissionsLimited;
+        private long retransmissionBuildFailures;
+        private long tailProbesSent;
+        private long tailProbesLimited;
+        private long sourceNackedPackets;
+        private long sourceRetransmissionsReceived;
+        private long keyframeRequestsReceived;
+        private long keyframeRequestsForwarded;
+        private long keyframeRequestsSuppressed;
+        private long downlinkProbePaddingPackets;
+        private long ioThreadStalls;
+        private long nativeCopiesRefused;
+        private long retransmissionsPendingFromSource;
+        private long nacksBeforeLayerStart;
+        private long streamInfoRepeated;
+        private long downlinkProbes;
+        private long downlinkProbeClimbs;
+        private long untimedArrivalReportsReceived;
+        private long untimedArrivalReportsSent;
+        private long sessions;
+        private long publishers;
+        private long subscribers;
+        private long streams;
 
         private Builder(String nodeId) {
             this.nodeId = nodeId;
@@ -346,6 +476,136 @@ public record NodeStats(
          * @return this builder
          */
         public Builder handOffDropped(long v) { handOffDropped = v; return this; }
+        /**
+         * @param v RTP packets accepted from publishers, cumulative
+         * @return this builder
+         */
+        public Builder rtpReceived(long v) { rtpReceived = v; return this; }
+        /**
+         * @param v sequence numbers subscribers requested by generic NACKs, cumulative
+         * @return this builder
+         */
+        public Builder nackedPackets(long v) { nackedPackets = v; return this; }
+        /**
+         * @param v NACKed packets that were not in the node's retransmission cache, cumulative
+         * @return this builder
+         */
+        public Builder retransmissionMisses(long v) { retransmissionMisses = v; return this; }
+        /**
+         * @param v NACKed packets not resent because the subscriber's retransmission budget was used up, cumulative
+         * @return this builder
+         */
+        public Builder nackRetransmissionsLimited(long v) { nackRetransmissionsLimited = v; return this; }
+        /**
+         * @param v cached packets that could not be made RTX because their header or padding was malformed (anything but 0 is a defect), cumulative
+         * @return this builder
+         */
+        public Builder retransmissionBuildFailures(long v) { retransmissionBuildFailures = v; return this; }
+        /**
+         * @param v tail loss probes sent to subscribers, cumulative
+         * @return this builder
+         */
+        public Builder tailProbesSent(long v) { tailProbesSent = v; return this; }
+        /**
+         * @param v tail loss probes not sent because the subscriber's retransmission budget was used up, cumulative
+         * @return this builder
+         */
+        public Builder tailProbesLimited(long v) { tailProbesLimited = v; return this; }
+        /**
+         * @param v packets the node asked its source (publisher or upstream node) for by NACK, cumulative
+         * @return this builder
+         */
+        public Builder sourceNackedPackets(long v) { sourceNackedPackets = v; return this; }
+        /**
+         * @param v retransmissions received from the source, cumulative
+         * @return this builder
+         */
+        public Builder sourceRetransmissionsReceived(long v) { sourceRetransmissionsReceived = v; return this; }
+        /**
+         * @param v keyframe requests (PLI) received from subscribers, cumulative
+         * @return this builder
+         */
+        public Builder keyframeRequestsReceived(long v) { keyframeRequestsReceived = v; return this; }
+        /**
+         * @param v keyframe requests sent to publishers, cumulative
+         * @return this builder
+         */
+        public Builder keyframeRequestsForwarded(long v) { keyframeRequestsForwarded = v; return this; }
+        /**
+         * @param v keyframe requests dropped by the node's rate limit instead of sent to the publisher, cumulative
+         * @return this builder
+         */
+        public Builder keyframeRequestsSuppressed(long v) { keyframeRequestsSuppressed = v; return this; }
+        /**
+         * @param v padding packets (RTX copies of forwarded packets) sent inside downlink probes, cumulative
+         * @return this builder
+         */
+        public Builder downlinkProbePaddingPackets(long v) { downlinkProbePaddingPackets = v; return this; }
+        /**
+         * @param v stalls of the node's I/O thread before reading a datagram (off the CPU: GC, a busy host), cumulative
+         * @return this builder
+         */
+        public Builder ioThreadStalls(long v) { ioThreadStalls = v; return this; }
+        /**
+         * @param v copies of forwarded packets the kernel refused on the native fan-out path (not a full buffer), cumulative
+         * @return this builder
+         */
+        public Builder nativeCopiesRefused(long v) { nativeCopiesRefused = v; return this; }
+        /**
+         * @param v NACKed packets the node was itself still waiting for from its source, cumulative
+         * @return this builder
+         */
+        public Builder retransmissionsPendingFromSource(long v) { retransmissionsPendingFromSource = v; return this; }
+        /**
+         * @param v NACKed packets not resent because they came before the subscriber's switch to its simulcast layer, cumulative
+         * @return this builder
+         */
+        public Builder nacksBeforeLayerStart(long v) { nacksBeforeLayerStart = v; return this; }
+        /**
+         * @param v STREAM_INFO messages sent again to subscribers after a change of a stream's tracks (each change is told three more times), cumulative
+         * @return this builder
+         */
+        public Builder streamInfoRepeated(long v) { streamInfoRepeated = v; return this; }
+        /**
+         * @param v probe clusters sent to subscribers held below a layer their cap allows, cumulative
+         * @return this builder
+         */
+        public Builder downlinkProbes(long v) { downlinkProbes = v; return this; }
+        /**
+         * @param v downlink probes whose result moved their subscriber up a layer, cumulative
+         * @return this builder
+         */
+        public Builder downlinkProbeClimbs(long v) { downlinkProbeClimbs = v; return this; }
+        /**
+         * @param v stall reports (SCUT) received from subscribers whose own reader stalled, cumulative
+         * @return this builder
+         */
+        public Builder untimedArrivalReportsReceived(long v) { untimedArrivalReportsReceived = v; return this; }
+        /**
+         * @param v stall reports (SCUT) sent to publishers after a stall of the node's own I/O thread, cumulative
+         * @return this builder
+         */
+        public Builder untimedArrivalReportsSent(long v) { untimedArrivalReportsSent = v; return this; }
+        /**
+         * @param v sessions open now (a gauge, not cumulative)
+         * @return this builder
+         */
+        public Builder sessions(long v) { sessions = v; return this; }
+        /**
+         * @param v publishers now (a gauge, not cumulative)
+         * @return this builder
+         */
+        public Builder publishers(long v) { publishers = v; return this; }
+        /**
+         * @param v subscriptions now (a gauge, not cumulative)
+         * @return this builder
+         */
+        public Builder subscribers(long v) { subscribers = v; return this; }
+        /**
+         * @param v streams with a publisher or a subscriber now (a gauge, not cumulative)
+         * @return this builder
+         */
+        public Builder streams(long v) { streams = v; return this; }
 
         /**
          * @return the snapshot
@@ -356,7 +616,7 @@ public record NodeStats(
                     packetsSent, packetsDropped, bitrateInBps, bitrateOutBps, tokensAccepted, tokensRejected,
                     tokensExpiredRoleKept, sourceRetransmissionsAlreadyHeld, sourceProbesAlreadyHeld,
                     rateLimitedDropped, publisherRateLimited, handlerFailures,
-                    routabilityFailures, halfOpenEvicted, halfOpenSessions, amplificationSuppressed, peerControlRateLimited, sessionsExpired, fanOutLaneDropped, handOffDropped);
+                    routabilityFailures, halfOpenEvicted, halfOpenSessions, amplificationSuppressed, peerControlRateLimited, sessionsExpired, fanOutLaneDropped, handOffDropped, rtpReceived, nackedPackets, retransmissionMisses, nackRetransmissionsLimited, retransmissionBuildFailures, tailProbesSent, tailProbesLimited, sourceNackedPackets, sourceRetransmissionsReceived, keyframeRequestsReceived, keyframeRequestsForwarded, keyframeRequestsSuppressed, downlinkProbePaddingPackets, ioThreadStalls, nativeCopiesRefused, retransmissionsPendingFromSource, nacksBeforeLayerStart, streamInfoRepeated, downlinkProbes, downlinkProbeClimbs, untimedArrivalReportsReceived, untimedArrivalReportsSent, sessions, publishers, subscribers, streams);
         }
     }
 }

@@ -64,6 +64,11 @@ import static io.smoothcast.stats.StatsChecks.requireStreamIdentity;
  *     token expiry or a key mix-up
  * @param malformedDropped datagrams the endpoint dropped as not understood, from an address it does not talk to, or numbered far ahead of their track (strays), cumulative
  * @param framesDropped frames the endpoint's jitter buffers gave up on (incomplete at their playout deadline, or dropped to make room; W3C framesDropped), cumulative
+ * @param nacksSent NACK packets the endpoint sent to ask for retransmissions, cumulative
+ * @param keyframeRequestsSent keyframe requests (PLI) the endpoint sent, cumulative
+ * @param staleControlIgnored well-formed control messages from a node the endpoint no longer talks to, ignored (late answers), cumulative
+ * @param earlyPacketsRecovered media packets that came before the node's track list naming their track, held and played once the list came, cumulative
+ * @param unknownTrackDropped media packets for no track the node announced, or that waited too long for the track list, dropped, cumulative
  */
 public record ReceiveStreamStats(
         long timestampNs,
@@ -95,7 +100,12 @@ public record ReceiveStreamStats(
         NodeSwitchCounts nodeSwitches,
         long tokenRefusals,
         long malformedDropped,
-        long framesDropped) implements StreamStats {
+        long framesDropped,
+        long nacksSent,
+        long keyframeRequestsSent,
+        long staleControlIgnored,
+        long earlyPacketsRecovered,
+        long unknownTrackDropped) implements StreamStats {
 
     /**
      * Validates every component; see the class description for the ranges.
@@ -130,6 +140,11 @@ public record ReceiveStreamStats(
      * @param tokenRefusals refusals of the endpoint's current token by a node, cumulative
      * @param malformedDropped datagrams the endpoint dropped as not understood, from an address it does not talk to, or numbered far ahead of their track (strays), cumulative
      * @param framesDropped frames the endpoint's jitter buffers gave up on (incomplete at their playout deadline, or dropped to make room; W3C framesDropped), cumulative
+     * @param nacksSent NACK packets the endpoint sent to ask for retransmissions, cumulative
+     * @param keyframeRequestsSent keyframe requests (PLI) the endpoint sent, cumulative
+     * @param staleControlIgnored well-formed control messages from a node the endpoint no longer talks to, ignored (late answers), cumulative
+     * @param earlyPacketsRecovered media packets that came before the node's track list naming their track, held and played once the list came, cumulative
+     * @param unknownTrackDropped media packets for no track the node announced, or that waited too long for the track list, dropped, cumulative
      */
     public ReceiveStreamStats {
         requireStreamIdentity(streamId, endpointId, nodeId, region, ssrc);
@@ -159,6 +174,11 @@ public record ReceiveStreamStats(
         requireCount(tokenRefusals, "tokenRefusals");
         requireCount(malformedDropped, "malformedDropped");
         requireCount(framesDropped, "framesDropped");
+        requireCount(nacksSent, "nacksSent");
+        requireCount(keyframeRequestsSent, "keyframeRequestsSent");
+        requireCount(staleControlIgnored, "staleControlIgnored");
+        requireCount(earlyPacketsRecovered, "earlyPacketsRecovered");
+        requireCount(unknownTrackDropped, "unknownTrackDropped");
     }
 
     @Override
@@ -209,6 +229,11 @@ public record ReceiveStreamStats(
         b.tokenRefusals = tokenRefusals;
         b.malformedDropped = malformedDropped;
         b.framesDropped = framesDropped;
+        b.nacksSent = nacksSent;
+        b.keyframeRequestsSent = keyframeRequestsSent;
+        b.staleControlIgnored = staleControlIgnored;
+        b.earlyPacketsRecovered = earlyPacketsRecovered;
+        b.unknownTrackDropped = unknownTrackDropped;
         return b;
     }
 
@@ -249,6 +274,11 @@ public record ReceiveStreamStats(
         private long tokenRefusals;
         private long malformedDropped;
         private long framesDropped;
+        private long nacksSent;
+        private long keyframeRequestsSent;
+        private long staleControlIgnored;
+        private long earlyPacketsRecovered;
+        private long unknownTrackDropped;
 
         private Builder(String streamId) {
             this.streamId = streamId;
@@ -400,6 +430,31 @@ public record ReceiveStreamStats(
          * @return this builder
          */
         public Builder framesDropped(long v) { framesDropped = v; return this; }
+        /**
+         * @param v NACK packets the endpoint sent to ask for retransmissions, cumulative
+         * @return this builder
+         */
+        public Builder nacksSent(long v) { nacksSent = v; return this; }
+        /**
+         * @param v keyframe requests (PLI) the endpoint sent, cumulative
+         * @return this builder
+         */
+        public Builder keyframeRequestsSent(long v) { keyframeRequestsSent = v; return this; }
+        /**
+         * @param v well-formed control messages from a node the endpoint no longer talks to, ignored (late answers), cumulative
+         * @return this builder
+         */
+        public Builder staleControlIgnored(long v) { staleControlIgnored = v; return this; }
+        /**
+         * @param v media packets that came before the node's track list naming their track, held and played once the list came, cumulative
+         * @return this builder
+         */
+        public Builder earlyPacketsRecovered(long v) { earlyPacketsRecovered = v; return this; }
+        /**
+         * @param v media packets for no track the node announced, or that waited too long for the track list, dropped, cumulative
+         * @return this builder
+         */
+        public Builder unknownTrackDropped(long v) { unknownTrackDropped = v; return this; }
 
         long bytesReceived() { return bytesReceived; }
         long packetsReceived() { return packetsReceived; }
@@ -419,7 +474,7 @@ public record ReceiveStreamStats(
                     jitterMs, roundTripTimeMs, endToEndLatencyMs, captureToReceiptLatencyMs, jitterBufferDelayMs, freezeCount,
                     totalFreezesDurationMs, stallRate, lastPacketReceivedNs, failoverCount, audioOnly,
                     nodeSwitches, tokenRefusals,
-                    malformedDropped, framesDropped);
+                    malformedDropped, framesDropped, nacksSent, keyframeRequestsSent, staleControlIgnored, earlyPacketsRecovered, unknownTrackDropped);
         }
     }
 }

@@ -59,6 +59,11 @@ import static io.smoothcast.stats.StatsChecks.requireStreamIdentity;
  * @param malformedDropped datagrams from the node the endpoint could not understand, dropped, cumulative
  * @param framesDroppedNotConnected frames dropped because the broadcaster was not connected (yet, or during an outage) or was closed with them queued, cumulative
  * @param framesRejected frames the application handed in that the broadcaster refused because its send queue was full, cumulative
+ * @param keyframeRequestsReceived keyframe requests received from the node, cumulative
+ * @param packetsDroppedByPacer packets dropped because the pacer's queue was full (retransmissions, and the packets of frames dropped whole), cumulative
+ * @param retransmissionsOverBudget NACKed packets and tail loss probes not resent because the retransmissions of the last second had used up their budget, cumulative
+ * @param tailProbesSent tail loss probes sent (a quiet track's newest packet resent as RTX), cumulative
+ * @param staleControlIgnored well-formed control messages from a node the endpoint no longer talks to, ignored (late answers), cumulative
  */
 public record SendStreamStats(
         long timestampNs,
@@ -87,7 +92,12 @@ public record SendStreamStats(
         long tokenRefusals,
         long malformedDropped,
         long framesDroppedNotConnected,
-        long framesRejected) implements StreamStats {
+        long framesRejected,
+        long keyframeRequestsReceived,
+        long packetsDroppedByPacer,
+        long retransmissionsOverBudget,
+        long tailProbesSent,
+        long staleControlIgnored) implements StreamStats {
 
     /**
      * Validates every component; see the class description for the ranges.
@@ -120,6 +130,11 @@ public record SendStreamStats(
      * @param malformedDropped datagrams from the node the endpoint could not understand, dropped, cumulative
      * @param framesDroppedNotConnected frames dropped because the broadcaster was not connected (yet, or during an outage) or was closed with them queued, cumulative
      * @param framesRejected frames the application handed in that the broadcaster refused because its send queue was full, cumulative
+     * @param keyframeRequestsReceived keyframe requests received from the node, cumulative
+     * @param packetsDroppedByPacer packets dropped because the pacer's queue was full (retransmissions, and the packets of frames dropped whole), cumulative
+     * @param retransmissionsOverBudget NACKed packets and tail loss probes not resent because the retransmissions of the last second had used up their budget, cumulative
+     * @param tailProbesSent tail loss probes sent (a quiet track's newest packet resent as RTX), cumulative
+     * @param staleControlIgnored well-formed control messages from a node the endpoint no longer talks to, ignored (late answers), cumulative
      */
     public SendStreamStats {
         requireStreamIdentity(streamId, endpointId, nodeId, region, ssrc);
@@ -142,6 +157,11 @@ public record SendStreamStats(
         requireCount(malformedDropped, "malformedDropped");
         requireCount(framesDroppedNotConnected, "framesDroppedNotConnected");
         requireCount(framesRejected, "framesRejected");
+        requireCount(keyframeRequestsReceived, "keyframeRequestsReceived");
+        requireCount(packetsDroppedByPacer, "packetsDroppedByPacer");
+        requireCount(retransmissionsOverBudget, "retransmissionsOverBudget");
+        requireCount(tailProbesSent, "tailProbesSent");
+        requireCount(staleControlIgnored, "staleControlIgnored");
     }
 
     @Override
@@ -189,6 +209,11 @@ public record SendStreamStats(
         b.malformedDropped = malformedDropped;
         b.framesDroppedNotConnected = framesDroppedNotConnected;
         b.framesRejected = framesRejected;
+        b.keyframeRequestsReceived = keyframeRequestsReceived;
+        b.packetsDroppedByPacer = packetsDroppedByPacer;
+        b.retransmissionsOverBudget = retransmissionsOverBudget;
+        b.tailProbesSent = tailProbesSent;
+        b.staleControlIgnored = staleControlIgnored;
         return b;
     }
 
@@ -226,6 +251,11 @@ public record SendStreamStats(
         private long malformedDropped;
         private long framesDroppedNotConnected;
         private long framesRejected;
+        private long keyframeRequestsReceived;
+        private long packetsDroppedByPacer;
+        private long retransmissionsOverBudget;
+        private long tailProbesSent;
+        private long staleControlIgnored;
 
         private Builder(String streamId) {
             this.streamId = streamId;
@@ -365,6 +395,31 @@ public record SendStreamStats(
          * @return this builder
          */
         public Builder framesRejected(long v) { framesRejected = v; return this; }
+        /**
+         * @param v keyframe requests received from the node, cumulative
+         * @return this builder
+         */
+        public Builder keyframeRequestsReceived(long v) { keyframeRequestsReceived = v; return this; }
+        /**
+         * @param v packets dropped because the pacer's queue was full (retransmissions, and the packets of frames dropped whole), cumulative
+         * @return this builder
+         */
+        public Builder packetsDroppedByPacer(long v) { packetsDroppedByPacer = v; return this; }
+        /**
+         * @param v NACKed packets and tail loss probes not resent because the retransmissions of the last second had used up their budget, cumulative
+         * @return this builder
+         */
+        public Builder retransmissionsOverBudget(long v) { retransmissionsOverBudget = v; return this; }
+        /**
+         * @param v tail loss probes sent (a quiet track's newest packet resent as RTX), cumulative
+         * @return this builder
+         */
+        public Builder tailProbesSent(long v) { tailProbesSent = v; return this; }
+        /**
+         * @param v well-formed control messages from a node the endpoint no longer talks to, ignored (late answers), cumulative
+         * @return this builder
+         */
+        public Builder staleControlIgnored(long v) { staleControlIgnored = v; return this; }
 
         long bytesSent() { return bytesSent; }
         long framesEncoded() { return framesEncoded; }
@@ -379,7 +434,7 @@ public record SendStreamStats(
                     lossFraction, bitrateOutBps, targetBitrateBps, framesPerSecond, jitterMs,
                     roundTripTimeMs, lastFeedbackReceivedNs, failoverCount, audioOnly, sendDelayMaxMs,
                     framesDroppedBacklog, nodeSwitches, tokenRefusals,
-                    malformedDropped, framesDroppedNotConnected, framesRejected);
+                    malformedDropped, framesDroppedNotConnected, framesRejected, keyframeRequestsReceived, packetsDroppedByPacer, retransmissionsOverBudget, tailProbesSent, staleControlIgnored);
         }
     }
 }

@@ -25,7 +25,9 @@ class HistoryCodecTest {
                 .endToEndLatencyMs(1830).captureToReceiptLatencyMs(1417.5).jitterBufferDelayMs(412.125)
                 .freezeCount(2).totalFreezesDurationMs(640)
                 .stallRate(0.03).lastPacketReceivedNs(-7).failoverCount(1).audioOnly(true)
-                .nodeSwitches(new NodeSwitchCounts(3, 2, 1)).tokenRefusals(4).malformedDropped(15).framesDropped(16).build();
+                .nodeSwitches(new NodeSwitchCounts(3, 2, 1)).tokenRefusals(4).malformedDropped(15).framesDropped(16)
+                .nacksSent(41).keyframeRequestsSent(42).staleControlIgnored(43).earlyPacketsRecovered(44)
+                .unknownTrackDropped(45).build();
     }
 
     static SendStreamStats send() {
@@ -34,7 +36,8 @@ class HistoryCodecTest {
                 .packetsLost(15).lossFraction(0.015).bitrateOutBps(3e6).targetBitrateBps(3.2e6).framesPerSecond(30)
                 .jitterMs(3).roundTripTimeMs(180).sendDelayMaxMs(420).framesDroppedBacklog(9)
                 .nodeSwitches(new NodeSwitchCounts(4, 0, 0)).tokenRefusals(6).malformedDropped(17)
-                .framesDroppedNotConnected(18).framesRejected(19).build();
+                .framesDroppedNotConnected(18).framesRejected(19).keyframeRequestsReceived(51).packetsDroppedByPacer(52)
+                .retransmissionsOverBudget(53).tailProbesSent(54).staleControlIgnored(55).build();
     }
 
     static NodeStats node() {
@@ -43,7 +46,14 @@ class HistoryCodecTest {
                 .tokensRejected(7).tokensExpiredRoleKept(3).sourceRetransmissionsAlreadyHeld(8).sourceProbesAlreadyHeld(12)
                 .rateLimitedDropped(13).publisherRateLimited(14).handlerFailures(1).routabilityFailures(21).halfOpenEvicted(22)
                 .halfOpenSessions(23).amplificationSuppressed(24).peerControlRateLimited(25).sessionsExpired(26)
-                .fanOutLaneDropped(27).handOffDropped(28).build();
+                .fanOutLaneDropped(27).handOffDropped(28).rtpReceived(61).nackedPackets(62).retransmissionMisses(63)
+                .nackRetransmissionsLimited(64).retransmissionBuildFailures(65).tailProbesSent(66).tailProbesLimited(67)
+                .sourceNackedPackets(68).sourceRetransmissionsReceived(69).keyframeRequestsReceived(70)
+                .keyframeRequestsForwarded(71).keyframeRequestsSuppressed(72).downlinkProbePaddingPackets(73)
+                .ioThreadStalls(74).nativeCopiesRefused(75).retransmissionsPendingFromSource(76)
+                .nacksBeforeLayerStart(77).streamInfoRepeated(78).downlinkProbes(79).downlinkProbeClimbs(80)
+                .untimedArrivalReportsReceived(81).untimedArrivalReportsSent(82).sessions(83).publishers(84)
+                .subscribers(85).streams(86).build();
     }
 
     static AlertEvent alert() {
@@ -90,11 +100,14 @@ class HistoryCodecTest {
     void linesWrittenBeforeNodeSwitchesExisted_readWithNoMoves() {
         assertEquals(new HistoryRecord(1_795_000_000_123L,
                 receive().toBuilder().nodeSwitches(NodeSwitchCounts.NONE).tokenRefusals(0).malformedDropped(0)
-                        .framesDropped(0).build()),
+                        .framesDropped(0).nacksSent(0).keyframeRequestsSent(0).staleControlIgnored(0)
+                        .earlyPacketsRecovered(0).unknownTrackDropped(0).build()),
                 HistoryCodec.decode(OLD_RECEIVE_LINE));
         assertEquals(new HistoryRecord(1_795_000_000_123L,
                 send().toBuilder().nodeSwitches(NodeSwitchCounts.NONE).tokenRefusals(0).malformedDropped(0)
-                        .framesDroppedNotConnected(0).framesRejected(0).build()),
+                        .framesDroppedNotConnected(0).framesRejected(0).keyframeRequestsReceived(0)
+                        .packetsDroppedByPacer(0).retransmissionsOverBudget(0).tailProbesSent(0).staleControlIgnored(0)
+                        .build()),
                 HistoryCodec.decode(OLD_SEND_LINE));
     }
 
@@ -102,11 +115,18 @@ class HistoryCodecTest {
     void nodeLinesWrittenBeforeTheTokenHeldRetransmissionAndAbuseCounts_readWithNone() {
         NodeStats n = HistoryCodec.decode(OLD_NODE_LINE).as(NodeStats.class);
         assertEquals(120, n.concurrentViewers());
-        assertEquals(Collections.nCopies(16, 0L), List.of(n.tokensAccepted(), n.tokensRejected(),
+        assertEquals(Collections.nCopies(42, 0L), List.of(n.tokensAccepted(), n.tokensRejected(),
                 n.tokensExpiredRoleKept(), n.sourceRetransmissionsAlreadyHeld(), n.sourceProbesAlreadyHeld(),
                 n.rateLimitedDropped(), n.publisherRateLimited(), n.handlerFailures(), n.routabilityFailures(),
                 n.halfOpenEvicted(), n.halfOpenSessions(), n.amplificationSuppressed(), n.peerControlRateLimited(),
-                n.sessionsExpired(), n.fanOutLaneDropped(), n.handOffDropped()));
+                n.sessionsExpired(), n.fanOutLaneDropped(), n.handOffDropped(), n.rtpReceived(), n.nackedPackets(),
+                n.retransmissionMisses(), n.nackRetransmissionsLimited(), n.retransmissionBuildFailures(),
+                n.tailProbesSent(), n.tailProbesLimited(), n.sourceNackedPackets(), n.sourceRetransmissionsReceived(),
+                n.keyframeRequestsReceived(), n.keyframeRequestsForwarded(), n.keyframeRequestsSuppressed(),
+                n.downlinkProbePaddingPackets(), n.ioThreadStalls(), n.nativeCopiesRefused(),
+                n.retransmissionsPendingFromSource(), n.nacksBeforeLayerStart(), n.streamInfoRepeated(),
+                n.downlinkProbes(), n.downlinkProbeClimbs(), n.untimedArrivalReportsReceived(),
+                n.untimedArrivalReportsSent(), n.sessions(), n.publishers(), n.subscribers(), n.streams()));
     }
 
     @Test

@@ -111,7 +111,13 @@ class OpsWiringIT {
                 "source_retransmissions_already_held", "source_probes_already_held", "rate_limited_dropped_packets",
                 "publisher_rate_limited_packets", "handler_failures", "routability_failures",
                 "half_open_sessions_evicted", "amplification_suppressed_replies", "peer_control_rate_limited_messages",
-                "sessions_expired", "fan_out_lane_dropped_packets", "hand_off_dropped_datagrams"}) {
+                "sessions_expired", "fan_out_lane_dropped_packets", "hand_off_dropped_datagrams",
+                "received_rtp_packets", "nacked_packets", "retransmission_misses", "retransmissions_limited",
+                "retransmission_build_failures", "tail_probes_sent", "tail_probes_limited", "source_nacked_packets",
+                "source_retransmissions_received", "keyframe_requests_received", "keyframe_requests_forwarded",
+                "keyframe_requests_suppressed", "probe_padding_packets", "io_thread_stalls", "native_copies_refused",
+                "retransmissions_pending_from_source", "nacks_before_layer_start", "stream_info_repeated",
+                "downlink_probes", "downlink_probe_climbs", "stall_reports_received", "stall_reports_sent"}) {
             assertTrue(metrics.contains("smoothcast_node_" + family + "_total{node=\"0000002a\",region=\"it-eu\"} 0"),
                     family + ": " + metrics);
         }
@@ -150,6 +156,17 @@ class OpsWiringIT {
             assertTrue(viewMetrics.contains("smoothcast_stream_jitter_buffer_frames_dropped_total{"), viewMetrics);
             assertTrue(broadcastMetrics.contains("smoothcast_stream_not_connected_frames_dropped_total{"), broadcastMetrics);
             assertTrue(broadcastMetrics.contains("smoothcast_stream_queue_full_frames_rejected_total{"), broadcastMetrics);
+            for (String family : new String[] {"nacks_sent", "keyframe_requests_sent", "early_packets_recovered",
+                    "unknown_track_packets_dropped"}) {
+                assertTrue(viewMetrics.contains("smoothcast_stream_" + family + "_total{"), family + ": " + viewMetrics);
+            }
+            for (String family : new String[] {"keyframe_requests_received", "pacer_dropped_packets",
+                    "retransmissions_over_budget", "tail_probes_sent"}) {
+                assertTrue(broadcastMetrics.contains("smoothcast_stream_" + family + "_total{"),
+                        family + ": " + broadcastMetrics);
+            }
+            assertTrue(Pattern.compile("smoothcast_stream_stale_control_messages_ignored_total\\{[^}]*direction=\"send\"}")
+                    .matcher(broadcastMetrics).find(), broadcastMetrics);
             assertEquals(0, broadcast.get(30, TimeUnit.SECONDS), broadcastOut.text + err.toString());
             assertEquals(0, view.get(30, TimeUnit.SECONDS), viewOut.text + err.toString());
             assertTrue(viewOut.text.toString().contains("  token refusals 0"), viewOut.text.toString());

@@ -47,23 +47,33 @@ final class BroadcasterStatsSource {
             lastFeedbackCount = feedback;
             lastFeedbackNs = nowNs;
         }
-        counters.packetsSent(totals.packetsSent())
+        copyCounts(totals, counters)
+                .lastFeedbackReceivedNs(lastFeedbackNs)
+                .failoverCount(broadcaster.failoverCount())
+                .audioOnly(engine != null && engine.counters().get(BroadcasterEngine.AUDIO_ONLY) != 0);
+        return sampler.sample(counters, nowNs);
+    }
+
+    /** Copies what {@code totals} holds as it is (counts, target, round trip) into {@code b}. */
+    static SendStreamStats.Builder copyCounts(BroadcasterStats totals, SendStreamStats.Builder b) {
+        return b.packetsSent(totals.packetsSent())
                 .bytesSent(totals.bytesSent())
                 .retransmittedPacketsSent(totals.retransmissionsSent())
                 .framesEncoded(totals.framesSent())
                 .targetBitrateBps(totals.targetBitrateBps())
                 .roundTripTimeMs(totals.rttNs() > 0 ? totals.rttNs() / 1e6 : Double.NaN)
-                .lastFeedbackReceivedNs(lastFeedbackNs)
-                .failoverCount(broadcaster.failoverCount())
                 .nodeSwitches(totals.nodeSwitches())
                 .tokenRefusals(totals.tokenRefusals())
                 .malformedDropped(totals.malformedDropped())
                 .framesDroppedNotConnected(totals.framesDroppedNotConnected())
                 .framesRejected(totals.framesRejected())
-                .audioOnly(engine != null && engine.counters().get(BroadcasterEngine.AUDIO_ONLY) != 0)
                 .sendDelayMaxMs(totals.sendDelayMaxMs())
-                .framesDroppedBacklog(totals.framesDroppedBacklog());
-        return sampler.sample(counters, nowNs);
+                .framesDroppedBacklog(totals.framesDroppedBacklog())
+                .keyframeRequestsReceived(totals.keyframeRequests())
+                .packetsDroppedByPacer(totals.packetsDroppedByPacer())
+                .retransmissionsOverBudget(totals.retransmissionsOverBudget())
+                .tailProbesSent(totals.tailProbesSent())
+                .staleControlIgnored(totals.staleControlIgnored());
     }
 
     /** Hands the broadcaster's moves between nodes since the last call to {@code sink}. */

@@ -17,7 +17,8 @@ public final class RelayStats {
     private final long handOffDropped;
     private final long nativeCopiesRefused;
 
-    private RelayStats(long[] values, long handOffDropped, long nativeCopiesRefused) {
+    /** Package-private so that tests can give every counter its own value. */
+    RelayStats(long[] values, long handOffDropped, long nativeCopiesRefused) {
         this.values = values;
         this.handOffDropped = handOffDropped;
         this.nativeCopiesRefused = nativeCopiesRefused;
@@ -267,7 +268,8 @@ public final class RelayStats {
 
     /**
      * @return retransmissions from the source of a packet this node already held and had asked
-     *     for (a repair that came twice, or after the packet itself), not forwarded again
+     *     for (a repair that came twice, or after the packet itself), or had forwarded once
+     *     already more than a cache length late (too late to be kept), not forwarded again
      */
     public long sourceRetransmissionsAlreadyHeld() {
         return get(RelayCounter.SOURCE_RTX_ALREADY_HELD);
@@ -279,6 +281,17 @@ public final class RelayStats {
      */
     public long sourceProbesAlreadyHeld() {
         return get(RelayCounter.SOURCE_PROBES_ALREADY_HELD);
+    }
+
+    /**
+     * @return times a track's source was seen numbering its packets from scratch again, behind
+     *     its old numbers (a publisher that restarted with the same SSRCs, seen by an original
+     *     packet under a cached number with other media, or by two consecutive ones further
+     *     behind than the cache: PROTOCOL.md, "Source restarts"); each time the node forgot that
+     *     track's cached packets, its gaps to ask for and its tail probe. One per track
+     */
+    public long sourceRestarts() {
+        return get(RelayCounter.SOURCE_RESTARTS);
     }
 
     /** @return keyframe requests (PLI) received from subscribers */

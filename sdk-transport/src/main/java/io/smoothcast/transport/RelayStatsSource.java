@@ -43,14 +43,24 @@ final class RelayStatsSource {
         }
         boolean measured = bytesIn.update(totals.bytesReceived(), nowNs);
         bytesOut.update(totals.bytesForwarded(), nowNs);
-        NodeStats.Builder b = NodeStats.builder(nodeId)
+        NodeStats.Builder b = copyCounts(totals, NodeStats.builder(nodeId))
                 .timestampNs(nowNs)
                 .region(region)
-                .packetsReceived(totals.datagramsReceived())
+                .bitrateInBps(measured ? bytesIn.perSecond() * 8 : Double.NaN)
+                .bitrateOutBps(measured ? bytesOut.perSecond() * 8 : Double.NaN);
+        for (Map.Entry<String, Integer> e : viewers.entrySet()) {
+            if (!e.getKey().isEmpty()) {
+                b.viewers(e.getKey(), e.getValue());
+            }
+        }
+        return b.build();
+    }
+
+    /** Copies the node's counts and gauges (all but the rates and the audience) into {@code b}. */
+    static NodeStats.Builder copyCounts(RelayStats totals, NodeStats.Builder b) {
+        return b.packetsReceived(totals.datagramsReceived())
                 .packetsSent(totals.packetsForwarded() + totals.retransmissionsSent())
                 .packetsDropped(totals.malformedDropped() + totals.unsolicitedDropped())
-                .bitrateInBps(measured ? bytesIn.perSecond() * 8 : Double.NaN)
-                .bitrateOutBps(measured ? bytesOut.perSecond() * 8 : Double.NaN)
                 .tokensAccepted(totals.tokensAccepted())
                 .tokensRejected(totals.tokensRejected())
                 .tokensExpiredRoleKept(totals.tokensExpiredRoleKept())
@@ -66,12 +76,32 @@ final class RelayStatsSource {
                 .peerControlRateLimited(totals.peerControlRateLimited())
                 .sessionsExpired(totals.sessionsExpired())
                 .fanOutLaneDropped(totals.fanOutLaneDropped())
-                .handOffDropped(totals.handOffDropped());
-        for (Map.Entry<String, Integer> e : viewers.entrySet()) {
-            if (!e.getKey().isEmpty()) {
-                b.viewers(e.getKey(), e.getValue());
-            }
-        }
-        return b.build();
+                .handOffDropped(totals.handOffDropped())
+                .rtpReceived(totals.rtpReceived())
+                .nackedPackets(totals.nackedPackets())
+                .retransmissionMisses(totals.retransmissionMisses())
+                .nackRetransmissionsLimited(totals.nackRetransmissionsLimited())
+                .retransmissionBuildFailures(totals.retransmissionBuildFailures())
+                .tailProbesSent(totals.tailProbesSent())
+                .tailProbesLimited(totals.tailProbesLimited())
+                .sourceNackedPackets(totals.sourceNackedPackets())
+                .sourceRetransmissionsReceived(totals.sourceRetransmissionsReceived())
+                .keyframeRequestsReceived(totals.keyframeRequestsReceived())
+                .keyframeRequestsForwarded(totals.keyframeRequestsForwarded())
+                .keyframeRequestsSuppressed(totals.keyframeRequestsSuppressed())
+                .downlinkProbePaddingPackets(totals.downlinkProbePaddingPackets())
+                .ioThreadStalls(totals.ioThreadStalls())
+                .nativeCopiesRefused(totals.nativeCopiesRefused())
+                .retransmissionsPendingFromSource(totals.retransmissionsPendingFromSource())
+                .nacksBeforeLayerStart(totals.nacksBeforeLayerStart())
+                .streamInfoRepeated(totals.streamInfoRepeated())
+                .downlinkProbes(totals.downlinkProbes())
+                .downlinkProbeClimbs(totals.downlinkProbeClimbs())
+                .untimedArrivalReportsReceived(totals.untimedArrivalReportsReceived())
+                .untimedArrivalReportsSent(totals.untimedArrivalReportsSent())
+                .sessions(totals.sessions())
+                .publishers(totals.publishers())
+                .subscribers(totals.subscribers())
+                .streams(totals.streams());
     }
 }

@@ -112,7 +112,20 @@ final class ViewerStatsSource {
                 .freezeCount(totals.freezeCount())
                 .totalFreezesDurationMs(totals.totalFreezesDurationNs() / 1_000_000)
                 .lastPacketReceivedNs(lastPacketNs);
+        copyDiagnostics(totals, counters);
         return sampler.sample(counters, nowNs);
+    }
+
+    /**
+     * Copies the counters kept for diagnosis (repair requests sent, late control messages ignored,
+     * early or unknown media packets) into {@code b}.
+     */
+    static ReceiveStreamStats.Builder copyDiagnostics(ViewerStats totals, ReceiveStreamStats.Builder b) {
+        return b.nacksSent(totals.nacksSent())
+                .keyframeRequestsSent(totals.keyframeRequestsSent())
+                .staleControlIgnored(totals.staleControlIgnored())
+                .earlyPacketsRecovered(totals.earlyPacketsRecovered())
+                .unknownTrackDropped(totals.unknownTrackDropped());
     }
 
     /** Hands the viewer's moves between nodes since the last call to {@code sink}. */

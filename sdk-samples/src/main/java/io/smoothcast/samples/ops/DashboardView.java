@@ -12,10 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
  * What one server-sent event of the live dashboard carries: per stream (viewers aggregated, as in
- * the Prometheus export) and per node, plus the active alerts and the recent alert events. Unknown
+ * the Prometheus export; failovers and token refusals of its viewers and broadcasters summed; frames
+ * its broadcasters dropped while not connected or too late to send, and its viewers' jitter buffers
+ * gave up on, cumulative) and per node, plus the active alerts, the recent alert events and the
+ * recent moves between nodes. Unknown
  * values are {@code null} (JSON has no NaN), which uPlot draws as gaps.
  *
  * <p>Stateless; thread-safe.
@@ -66,17 +70,20 @@ final class DashboardView {
             s.put("stallRate", mean(list, ReceiveStreamStats::stallRate));
             s.put("lossBeforeRecovery", mean(list, ReceiveStreamStats::lossFractionBeforeRecovery));
             s.put("lossAfterRecovery", mean(list, ReceiveStreamStats::lossFractionAfterRecovery));
-            long freezes = 0;
-            for (ReceiveStreamStats r : list) {
-                freezes += r.freezeCount();
-            }
-            s.put("freezes", freezes);
+            s.put("freezes", sum(list, ReceiveStreamStats::freezeCount));
+            s.put("framesDroppedAtPlayout", sum(list, ReceiveStreamStats::framesDropped));
+            addCount(s, "failovers", sum(list, ReceiveStreamStats::failoverCount));
+            addCount(s, "tokenRefusals", sum(list, ReceiveStreamStats::tokenRefusals));
             s.put("quality", worstByStreamNode.getOrDefault(stream, QualityLevel.UNKNOWN).value());
         });
         for (SendStreamStats t : snapshot.send()) {
             Map<String, Object> s = streams.computeIfAbsent(t.streamId(), DashboardView::newStream);
             s.put("sendBitrateBps", number(t.bitrateOutBps()));
             s.put("targetBitrateBps", number(t.targetBitrateBps()));
+            addCount(s, "failovers", t.failoverCount());
+            addCount(s, "tokenRefusals", t.tokenRefusals());
+            addCount(s, "framesDroppedNotConnected", t.framesDroppedNotConnected());
+            addCount(s, "framesDroppedLate", t.framesDroppedBacklog());
         }
         root.put("streams", new ArrayList<>(streams.values()));
 
@@ -103,11 +110,32 @@ final class DashboardView {
         return root;
     }
 
+    /**
+     * A stream's cumulative counts start at 0 so that a stream with viewers only, or a broadcaster
+     * only, still carries each; its viewers' and broadcasters' counts add up.
+     */
     private static Map<String, Object> newStream(String id) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("stream", id);
         s.put("viewers", 0);
+        s.put("failovers", 0L);
+        s.put("tokenRefusals", 0L);
+        s.put("framesDroppedNotConnected", 0L);
+        s.put("framesDroppedLate", 0L);
+        s.put("framesDroppedAtPlayout", 0L);
         return s;
+    }
+
+    private static void addCount(Map<String, Object> stream, String key, long count) {
+        stream.merge(key, count, (a, b) -> (Long) a + (Long) b);
+    }
+
+    private static <T> long sum(List<T> list, ToLongFunction<T> field) {
+        long sum = 0;
+        for (T item : list) {
+            sum += field.applyAsLong(item);
+        }
+        return sum;
     }
 
     private static List<Map<String, Object>> alerts(List<AlertEvent> events) {

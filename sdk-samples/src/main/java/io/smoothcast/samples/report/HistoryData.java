@@ -22,11 +22,15 @@ import java.util.List;
  */
 final class HistoryData {
 
-    /** One viewer sample. */
+    /**
+     * One viewer sample; {@code framesDropped} are the frames its jitter buffers gave up on,
+     * {@code packetsRepaired} the packets lost on the network that retransmissions replaced
+     * (lost before recovery less lost after), both cumulative.
+     */
     record Receive(long wallTimeMs, String streamId, String endpointId, String nodeId, String region,
             double stallRate, double endToEndLatencyMs, double jitterBufferDelayMs, double roundTripTimeMs,
             double lossBeforeRecovery, double lossAfterRecovery, double bitrateInBps, long failoverCount,
-            NodeSwitchCounts nodeSwitches, long tokenRefusals) {
+            NodeSwitchCounts nodeSwitches, long tokenRefusals, long framesDropped, long packetsRepaired) {
 
         /**
          * @return the capture-to-playout latency when measured, otherwise the estimate jitter buffer
@@ -40,10 +44,14 @@ final class HistoryData {
         }
     }
 
-    /** One broadcaster sample. */
+    /**
+     * One broadcaster sample; {@code framesDroppedNotConnected}, {@code framesDroppedBacklog} (too
+     * late to send: older than the send-delay limit, or no room in the pacer) and
+     * {@code retransmissionsSent} are cumulative.
+     */
     record Send(long wallTimeMs, String streamId, String endpointId, String nodeId, String region,
             double bitrateOutBps, double targetBitrateBps, long failoverCount, NodeSwitchCounts nodeSwitches,
-            long tokenRefusals) {
+            long tokenRefusals, long framesDroppedNotConnected, long framesDroppedBacklog, long retransmissionsSent) {
     }
 
     /** One relay node sample. */
@@ -110,13 +118,17 @@ final class HistoryData {
                         number(n, "jitterBufferDelayMs"), number(n, "roundTripTimeMs"),
                         number(n, "lossFractionBeforeRecovery"), number(n, "lossFractionAfterRecovery"),
                         number(n, "bitrateInBps"), n.path("failoverCount").asLong(0), nodeSwitches(n),
-                        tokenRefusals(n));
+                        tokenRefusals(n), count(n, "framesDropped"),
+                        Math.max(0, count(n, "packetsLost") - count(n, "packetsLostAfterRecovery")));
                 latencyMeasured |= !Double.isNaN(r.endToEndLatencyMs());
                 receive.add(r);
             }
             case "send" -> send.add(new Send(wallTimeMs, text(n, "streamId"), text(n, "endpointId"),
                     text(n, "nodeId"), text(n, "region"), number(n, "bitrateOutBps"), number(n, "targetBitrateBps"),
-                    n.path("failoverCount").asLong(0), nodeSwitches(n), tokenRefusals(n)));
+                    n.path("failoverCount").asLong(0), nodeSwitches(n), tokenRefusals(n),
+                    count(n, "framesDroppedNotConnected"),
+                    n.has("framesDroppedBacklog") ? count(n, "framesDroppedBacklog") : count(n, "framesDroppedStale"),
+                    count(n, "retransmittedPacketsSent")));
             case "node" -> {
                 long viewers = 0;
                 JsonNode byStream = n.path("viewersByStream");
@@ -140,7 +152,7 @@ final class HistoryData {
 
     /** Files written before session 16 did not count token refusals: they read as none. */
     private static long tokenRefusals(JsonNode n) {
-        return Math.max(0, n.path("tokenRefusals").asLong(0));
+        return count(n, "tokenRefusals");
     }
 
     /**
@@ -152,6 +164,7 @@ final class HistoryData {
                 count(n, "nodeSwitchesMediaSilence"));
     }
 
+    /** A cumulative count; one missing (files written before it was counted) or not a count reads as 0. */
     private static long count(JsonNode n, String field) {
         return Math.max(0, n.path(field).asLong(0));
     }

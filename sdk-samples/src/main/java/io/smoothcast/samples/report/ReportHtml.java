@@ -120,14 +120,19 @@ final class ReportHtml {
     }
 
     /**
-     * Failovers and moves per reason of each stream's viewers and broadcasters, then the moves
-     * themselves (at most {@link #MOVES_LISTED}, the latest).
+     * Failovers, moves per reason, token refusals, frames dropped and repairs of each stream's
+     * viewers and broadcasters, then the moves themselves (at most {@link #MOVES_LISTED}, the latest).
      */
     private static void moves(StringBuilder h, ReportModel m) {
-        h.append("<h2>Node moves by stream</h2>\n<p class=\"note\">Failovers: resumed on another node after losing"
-                + " the node. Moves: to another node while the node still answered, by reason (degraded_path: a lossy"
-                + " or slow path; no_publisher, media_silence: viewers only). Token refusals: the endpoints' current"
-                + " token refused by a node (many at once: tokens expired en masse, or a key mix-up).</p>\n");
+        h.append("<h2>Node moves, drops and repairs by stream</h2>\n<p class=\"note\">Failovers: resumed on another"
+                + " node after losing the node. Moves: to another node while the node still answered, by reason"
+                + " (degraded_path: a lossy or slow path; no_publisher, media_silence: viewers only). Token refusals:"
+                + " the endpoints' current token refused by a node (many at once: tokens expired en masse, or a key"
+                + " mix-up). Frames dropped not connected: a broadcaster's, while it had no node (an outage, a slow"
+                + " join). Frames dropped late: a broadcaster's too late to send (its send-delay limit, a full pacer:"
+                + " too little CPU or uplink), a viewer's its jitter buffer gave up on (the picture froze or skipped)."
+                + " Repairs: retransmissions a broadcaster sent; packets lost on the way to a viewer that a"
+                + " retransmission replaced (many: a lossy path).</p>\n");
         if (m.movesByStream.isEmpty()) {
             h.append("<p>No endpoint was sampled twice.</p>\n");
             return;
@@ -136,7 +141,8 @@ final class ReportHtml {
         for (NodeSwitchReason reason : NodeSwitchReason.values()) {
             h.append("<th>").append(reason.label()).append("</th>");
         }
-        h.append("<th>token refusals</th></tr>\n");
+        h.append("<th>token refusals</th><th>frames dropped not connected</th><th>frames dropped late</th>"
+                + "<th>repairs</th></tr>\n");
         for (ReportModel.StreamMoves s : m.movesByStream) {
             boolean send = s.direction().equals("send");
             h.append("<tr><td>").append(escape(s.streamId())).append("</td><td>")
@@ -144,7 +150,9 @@ final class ReportHtml {
             for (NodeSwitchReason reason : NodeSwitchReason.values()) {
                 h.append("<td>").append(send && reason.viewersOnly() ? "-" : reason.countIn(s.switches())).append("</td>");
             }
-            h.append("<td>").append(s.tokenRefusals()).append("</td></tr>\n");
+            h.append("<td>").append(s.tokenRefusals()).append("</td><td>")
+                    .append(send ? String.valueOf(s.framesDroppedNotConnected()) : "-").append("</td><td>")
+                    .append(s.framesDroppedLate()).append("</td><td>").append(s.repairs()).append("</td></tr>\n");
         }
         h.append("</table>\n");
         if (m.moves.isEmpty()) {

@@ -32,7 +32,9 @@ import java.util.TreeMap;
  *       and of its move counts per reason (moves to another node while the node still answered),
  *       between two of its samples, with the node it was on after it and that node's region; summed
  *       per stream and direction, beside the rises of its token refusals (its current token refused
- *       by a node). An endpoint's first sample is its baseline (what it counted
+ *       by a node), its frames dropped (a broadcaster's while not connected, and too late to send; a
+ *       viewer's given up by its jitter buffer) and its repairs (retransmissions a broadcaster sent;
+ *       packets they replaced at a viewer). An endpoint's first sample is its baseline (what it counted
  *       before is not the history's); when any count fell (the endpoint restarted under the same
  *       id), every count rose by its whole new value.</li>
  *   <li>Incidents: raised and cleared alert events paired by incident, rule and place; counted per
@@ -84,11 +86,15 @@ final class ReportModel {
     }
 
     /**
-     * Failovers, moves per reason and token refusals of one stream's viewers ({@code direction}
-     * "receive") or broadcasters ("send") over the history.
+     * Failovers, moves per reason, token refusals, frames dropped and packets repaired of one
+     * stream's viewers ({@code direction} "receive") or broadcasters ("send") over the history.
+     * {@code framesDroppedLate}: viewers' frames their jitter buffers gave up on, broadcasters' frames
+     * too late to send (send-delay limit, full pacer); {@code framesDroppedNotConnected}: broadcasters
+     * only (0 for viewers); {@code repairs}: packets retransmissions replaced at the viewers, or
+     * retransmissions the broadcasters sent.
      */
     record StreamMoves(String streamId, String direction, long failovers, NodeSwitchCounts switches,
-            long tokenRefusals) {
+            long tokenRefusals, long framesDroppedNotConnected, long framesDroppedLate, long repairs) {
     }
 
     final long fromMs;
@@ -198,20 +204,24 @@ final class ReportModel {
         Map<String, long[]> perStream = new TreeMap<>();
         for (HistoryData.Receive r : data.receive) {
             countMoves(r.wallTimeMs(), r.streamId(), r.endpointId(), "receive", r.nodeId(), r.region(),
-                    r.failoverCount(), r.nodeSwitches(), r.tokenRefusals(), lastCounts, perStream);
+                    r.failoverCount(), r.nodeSwitches(), new long[] {r.tokenRefusals(), 0, r.framesDropped(),
+                            r.packetsRepaired()}, lastCounts, perStream);
         }
         for (HistoryData.Send s : data.send) {
             countMoves(s.wallTimeMs(), s.streamId(), s.endpointId(), "send", s.nodeId(), s.region(),
-                    s.failoverCount(), s.nodeSwitches(), s.tokenRefusals(), lastCounts, perStream);
+                    s.failoverCount(), s.nodeSwitches(), new long[] {s.tokenRefusals(), s.framesDroppedNotConnected(),
+                            s.framesDroppedBacklog(), s.retransmissionsSent()}, lastCounts, perStream);
         }
         failovers.sort(Comparator.comparingLong(Failover::wallTimeMs));
         moves.sort(Comparator.comparingLong(Move::wallTimeMs));
         movesByStream = new ArrayList<>();
         perStream.forEach((key, total) -> {
             String[] parts = key.split("\u0000", 2);
+            int rest = 1 + NodeSwitchReason.values().length;
             movesByStream.add(new StreamMoves(parts[0], parts[1], total[0], new NodeSwitchCounts(
                     total[1 + NodeSwitchReason.DEGRADED_PATH.ordinal()], total[1 + NodeSwitchReason.NO_PUBLISHER.ordinal()],
-                    total[1 + NodeSwitchReason.MEDIA_SILENCE.ordinal()]), total[total.length - 1]));
+                    total[1 + NodeSwitchReason.MEDIA_SILENCE.ordinal()]), total[rest], total[rest + 1], total[rest + 2],
+                    total[rest + 3]));
         });
 
         incidents = pair(data.alerts);
@@ -244,20 +254,21 @@ final class ReportModel {
 
     /**
      * Adds what one endpoint sample's cumulative counts (failovers, then moves per reason, then
-     * token refusals) rose by since the endpoint's previous sample to {@link #failovers},
-     * {@link #moves} and the stream's totals (in that order, keyed stream NUL direction).
+     * {@code others}: token refusals, frames dropped not connected and late, repairs) rose by since
+     * the endpoint's previous sample to {@link #failovers}, {@link #moves} and the stream's totals
+     * (in that order, keyed stream NUL direction).
      */
     private void countMoves(long wallTimeMs, String streamId, String endpointId, String direction, String nodeId,
-            String region, long failoverCount, NodeSwitchCounts switches, long tokenRefusals,
+            String region, long failoverCount, NodeSwitchCounts switches, long[] others,
             Map<String, long[]> lastCounts, Map<String, long[]> perStream) {
         NodeSwitchReason[] reasons = NodeSwitchReason.values();
-        long[] counts = new long[2 + reasons.length];
+        int firstOther = 1 + reasons.length;
+        long[] counts = new long[firstOther + others.length];
         counts[0] = Math.max(0, failoverCount);
         for (NodeSwitchReason reason : reasons) {
             counts[1 + reason.ordinal()] = reason.countIn(switches);
         }
-        int refusals = counts.length - 1;
-        counts[refusals] = tokenRefusals;
+        System.arraycopy(others, 0, counts, firstOther, others.length);
         long[] previous = lastCounts.put(direction + "\u0000" + streamId + "\u0000" + endpointId, counts);
         if (previous == null) {
             return; // the baseline
@@ -277,7 +288,7 @@ final class ReportModel {
             total[i] += rise;
             if (i == 0) {
                 failovers.add(new Failover(wallTimeMs, streamId, nodeId, region, rise));
-            } else if (i < refusals) {
+            } else if (i < firstOther) {
                 moves.add(new Move(wallTimeMs, streamId, direction, nodeId, region, reasons[i - 1], rise));
             }
         }

@@ -182,8 +182,9 @@ class HistoryReportTest {
         Path moves = dir.resolve("moves");
         long[] wallMs = {START_MS};
         // the viewer's cumulative counts per sample: failovers, then degraded_path, no_publisher, media_silence,
-        // then token refusals
-        long[][] viewer = {{0, 1, 0, 0, 1}, {0, 1, 1, 0, 1}, {2, 2, 1, 2, 4}, {2, 2, 1, 2, 4}};
+        // then token refusals, frames dropped by the jitter buffer, packets lost before and after recovery
+        long[][] viewer = {{0, 1, 0, 0, 1, 5, 10, 1}, {0, 1, 1, 0, 1, 6, 20, 1}, {2, 2, 1, 2, 4, 9, 40, 5},
+                {2, 2, 1, 2, 4, 9, 40, 5}};
         try (HistoryWriter w = HistoryWriter.builder(moves).wallClockMs(() -> wallMs[0]).build()) {
             for (int i = 0; i < viewer.length; i++) {
                 wallMs[0] = START_MS + i * 60_000L;
@@ -191,9 +192,12 @@ class HistoryReportTest {
                 w.append(ReceiveStreamStats.builder("match").endpointId("v1").nodeId(i < 2 ? "fra" : "sgp")
                         .region(i < 2 ? "eu" : "ap").timestampNs(ns).failoverCount(viewer[i][0])
                         .nodeSwitches(new NodeSwitchCounts(viewer[i][1], viewer[i][2], viewer[i][3]))
-                        .tokenRefusals(viewer[i][4]).build());
+                        .tokenRefusals(viewer[i][4]).framesDropped(viewer[i][5]).packetsLost(viewer[i][6])
+                        .packetsLostAfterRecovery(viewer[i][7]).build());
                 w.append(SendStreamStats.builder("match").endpointId("cam").nodeId("fra").region("eu").timestampNs(ns)
-                        .nodeSwitches(new NodeSwitchCounts(i < 3 ? 0 : 1, 0, 0)).tokenRefusals(i).build());
+                        .nodeSwitches(new NodeSwitchCounts(i < 3 ? 0 : 1, 0, 0)).tokenRefusals(i)
+                        .framesDroppedNotConnected(7 * i).framesDroppedBacklog(11 * i).retransmittedPacketsSent(13 * i)
+                        .build());
             }
             w.flush();
             // a viewer of a file written before moves were counted: no nodeSwitches fields
@@ -205,21 +209,25 @@ class HistoryReportTest {
         ReportModel m = new ReportModel(HistoryData.read(moves, HistoryWriter.DEFAULT_PREFIX), List.of());
 
         assertEquals(List.of(
-                new ReportModel.StreamMoves("match", "receive", 2, new NodeSwitchCounts(1, 1, 2), 3),
-                new ReportModel.StreamMoves("match", "send", 0, new NodeSwitchCounts(1, 0, 0), 3),
-                new ReportModel.StreamMoves("quiz", "receive", 1, NodeSwitchCounts.NONE, 0)), m.movesByStream,
-                "the viewer's first sample is its baseline: its degraded_path move and token refusal before the"
-                        + " history are not counted; old files read as no refusals");
+                new ReportModel.StreamMoves("match", "receive", 2, new NodeSwitchCounts(1, 1, 2), 3, 0, 4, 26),
+                new ReportModel.StreamMoves("match", "send", 0, new NodeSwitchCounts(1, 0, 0), 3, 21, 33, 39),
+                new ReportModel.StreamMoves("quiz", "receive", 1, NodeSwitchCounts.NONE, 0, 0, 0, 0)), m.movesByStream,
+                "the viewer's first sample is its baseline: its degraded_path move, token refusal, dropped frames"
+                        + " and repairs before the history are not counted; old files read as no refusals, drops"
+                        + " or repairs");
         assertEquals(List.of("no_publisher 1 at fra", "degraded_path 1 at sgp", "media_silence 2 at sgp",
                 "degraded_path 1 at fra"), m.moves.stream().map(v -> v.reason().label() + " " + v.count() + " at "
                         + v.nodeId()).toList());
         assertEquals(3, m.failovers.stream().mapToLong(ReportModel.Failover::count).sum(), "a rise of 2 is 2 failovers");
 
         String html = ReportHtml.render(m);
-        assertTrue(html.contains("<h2>Node moves by stream</h2>"), html);
-        assertTrue(html.contains("<tr><td>match</td><td>viewers</td><td>2</td><td>1</td><td>1</td><td>2</td><td>3</td></tr>"), html);
-        assertTrue(html.contains("<tr><td>match</td><td>broadcasters</td><td>0</td><td>1</td><td>-</td><td>-</td><td>3</td></tr>"),
-                "a broadcaster never moves for the viewer-only reasons: " + html);
+        assertTrue(html.contains("<h2>Node moves, drops and repairs by stream</h2>"), html);
+        assertTrue(html.contains("<th>token refusals</th><th>frames dropped not connected</th><th>frames dropped late</th>"
+                + "<th>repairs</th></tr>"), html);
+        assertTrue(html.contains("<tr><td>match</td><td>viewers</td><td>2</td><td>1</td><td>1</td><td>2</td><td>3</td>"
+                + "<td>-</td><td>4</td><td>26</td></tr>"), "a viewer is never dropped frames as not connected: " + html);
+        assertTrue(html.contains("<tr><td>match</td><td>broadcasters</td><td>0</td><td>1</td><td>-</td><td>-</td><td>3</td>"
+                + "<td>21</td><td>33</td><td>39</td></tr>"), "a broadcaster never moves for the viewer-only reasons: " + html);
         assertTrue(html.contains("<td>sgp</td><td>ap</td><td>media_silence</td><td>2</td>"), html);
     }
 
@@ -243,7 +251,7 @@ class HistoryReportTest {
         }
         ReportModel m = new ReportModel(HistoryData.read(restart, HistoryWriter.DEFAULT_PREFIX), List.of());
 
-        assertEquals(List.of(new ReportModel.StreamMoves("match", "receive", 1, new NodeSwitchCounts(1, 0, 0), 0)),
+        assertEquals(List.of(new ReportModel.StreamMoves("match", "receive", 1, new NodeSwitchCounts(1, 0, 0), 0, 0, 0, 0)),
                 m.movesByStream);
         assertEquals(List.of("degraded_path 1 at fra"),
                 m.moves.stream().map(v -> v.reason().label() + " " + v.count() + " at " + v.nodeId()).toList());

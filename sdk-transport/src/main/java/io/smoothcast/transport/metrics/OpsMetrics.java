@@ -46,12 +46,19 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_stream_malformed_datagrams_dropped_total{direction}</td><td>counter</td><td>datagrams
  *       the endpoints dropped as not understood (viewers also: from an address they do not talk to,
  *       or strays numbered far ahead of their track): a rise is an attack on clients or a broken node</td></tr>
+ *   <tr><td>smoothcast_stream_stale_control_messages_ignored_total{direction}</td><td>counter</td><td>well-formed
+ *       control messages from a node the endpoints no longer talk to (late answers), ignored</td></tr>
  *   <tr><td>smoothcast_stream_node_switches_total{direction, reason}</td><td>counter</td><td>moves to another node
  *       while the node still answered; reason degraded_path, no_publisher or media_silence for
  *       direction receive, degraded_path only for send (labels stream, node, region as watched:
  *       node is where the endpoint was put, not the node left)</td></tr>
  *   <tr><td>smoothcast_stream_jitter_buffer_frames_dropped_total</td><td>counter</td><td>frames the
  *       viewers' jitter buffers gave up on (incomplete at their playout deadline, or dropped to make room)</td></tr>
+ *   <tr><td>smoothcast_stream_nacks_sent_total, _keyframe_requests_sent_total</td><td>counter</td><td>NACK
+ *       packets and keyframe requests (PLI) the viewers sent</td></tr>
+ *   <tr><td>smoothcast_stream_early_packets_recovered_total, _unknown_track_packets_dropped_total</td>
+ *       <td>counter</td><td>media packets that came before the track list naming their track, held and
+ *       played; media for no announced track (or that waited too long for the list), dropped</td></tr>
  *   <tr><td>smoothcast_stream_sent_bytes_total, _sent_packets_total, _retransmitted_packets_total</td>
  *       <td>counter</td><td>broadcaster side</td></tr>
  *   <tr><td>smoothcast_stream_send_bytes_per_second, _target_bytes_per_second</td><td>gauge</td><td>broadcaster side</td></tr>
@@ -64,6 +71,13 @@ import java.util.function.ToDoubleFunction;
  *       broadcaster dropped because it was not connected (yet, or during an outage)</td></tr>
  *   <tr><td>smoothcast_stream_queue_full_frames_rejected_total</td><td>counter</td><td>frames the
  *       broadcaster refused at {@code send} because its send queue was full</td></tr>
+ *   <tr><td>smoothcast_stream_keyframe_requests_received_total</td><td>counter</td><td>keyframe requests the
+ *       broadcaster received from its node</td></tr>
+ *   <tr><td>smoothcast_stream_pacer_dropped_packets_total</td><td>counter</td><td>packets the broadcaster dropped
+ *       because its pacer's queue was full (retransmissions, and the packets of whole frames dropped)</td></tr>
+ *   <tr><td>smoothcast_stream_retransmissions_over_budget_total, _tail_probes_sent_total</td><td>counter</td>
+ *       <td>repairs the broadcaster did not send because its retransmission budget was used up; tail loss
+ *       probes it sent</td></tr>
  *   <tr><td>smoothcast_node_viewers (node, region, stream)</td><td>gauge</td><td>concurrent viewers</td></tr>
  *   <tr><td>smoothcast_node_received_packets_total, _sent_packets_total, _dropped_packets_total (node, region)</td>
  *       <td>counter</td><td>relay traffic</td></tr>
@@ -96,6 +110,31 @@ import java.util.function.ToDoubleFunction;
  *       dropped because their subscriber's fan-out thread was 64 packets behind (overload)</td></tr>
  *   <tr><td>smoothcast_node_hand_off_dropped_datagrams_total (node, region)</td><td>counter</td><td>datagrams an
  *       extra fan-out socket dropped because the protocol thread was 1,024 behind (overload)</td></tr>
+ *   <tr><td>smoothcast_node_received_rtp_packets_total, _nacked_packets_total, _retransmission_misses_total,
+ *       _retransmissions_limited_total, _retransmission_build_failures_total, _tail_probes_sent_total,
+ *       _tail_probes_limited_total (node, region)</td><td>counter</td><td>RTP accepted from publishers, and
+ *       the repairs of the node's subscribers: sequence numbers NACKed, those not in the cache, those over
+ *       the subscriber's retransmission budget, cached packets that could not be made RTX (a defect), tail
+ *       loss probes sent and refused by the budget</td></tr>
+ *   <tr><td>smoothcast_node_source_nacked_packets_total, _source_retransmissions_received_total (node, region)</td>
+ *       <td>counter</td><td>repairs the node asked of its source (publisher or upstream node), and got</td></tr>
+ *   <tr><td>smoothcast_node_keyframe_requests_received_total, _forwarded_total, _suppressed_total (node, region)</td>
+ *       <td>counter</td><td>PLIs from subscribers, sent on to publishers, dropped by the rate limit</td></tr>
+ *   <tr><td>smoothcast_node_probe_padding_packets_total (node, region)</td><td>counter</td><td>padding packets sent
+ *       inside downlink probes</td></tr>
+ *   <tr><td>smoothcast_node_io_thread_stalls_total (node, region)</td><td>counter</td><td>stalls of the I/O thread
+ *       before a read: a count that keeps rising says the node needs more CPU</td></tr>
+ *   <tr><td>smoothcast_node_native_copies_refused_total (node, region)</td><td>counter</td><td>copies the kernel
+ *       refused on the native fan-out path (not a full buffer)</td></tr>
+ *   <tr><td>smoothcast_node_retransmissions_pending_from_source_total, _nacks_before_layer_start_total (node, region)</td>
+ *       <td>counter</td><td>NACKed packets the node still waited for from its source; NACKed packets from
+ *       before the subscriber's switch to its simulcast layer, not resent</td></tr>
+ *   <tr><td>smoothcast_node_stream_info_repeated_total, _downlink_probes_total, _downlink_probe_climbs_total,
+ *       _stall_reports_received_total, _stall_reports_sent_total (node, region)</td><td>counter</td>
+ *       <td>STREAM_INFO repeats; downlink probes and those that moved a subscriber up a layer; stall reports
+ *       (SCUT) from subscribers and to publishers</td></tr>
+ *   <tr><td>smoothcast_node_sessions, _publishers, _subscribers, _streams (node, region)</td><td>gauge</td>
+ *       <td>sessions, publishers, subscriptions and streams now</td></tr>
  *   <tr><td>smoothcast_node_receive_bytes_per_second, _send_bytes_per_second (node, region)</td><td>gauge</td><td>relay rates</td></tr>
  *   <tr><td>smoothcast_alerts_active (severity)</td><td>gauge</td><td>alerts raised and not cleared</td></tr>
  * </table>
@@ -158,7 +197,64 @@ public final class OpsMetrics {
                     NodeStats::fanOutLaneDropped),
             new NodeCounter("smoothcast_node_hand_off_dropped_datagrams_total",
                     "Datagrams an extra fan-out socket dropped because the protocol thread was 1,024 behind.",
-                    NodeStats::handOffDropped));
+                    NodeStats::handOffDropped),
+            new NodeCounter("smoothcast_node_received_rtp_packets_total", "RTP packets accepted from publishers.",
+                    NodeStats::rtpReceived),
+            new NodeCounter("smoothcast_node_nacked_packets_total", "Sequence numbers subscribers asked for by NACK.",
+                    NodeStats::nackedPackets),
+            new NodeCounter("smoothcast_node_retransmission_misses_total",
+                    "NACKed packets that were not in the node's retransmission cache.", NodeStats::retransmissionMisses),
+            new NodeCounter("smoothcast_node_retransmissions_limited_total",
+                    "NACKed packets not resent because the subscriber's retransmission budget was used up.",
+                    NodeStats::nackRetransmissionsLimited),
+            new NodeCounter("smoothcast_node_retransmission_build_failures_total",
+                    "Cached packets that could not be made RTX; anything but 0 is a defect.",
+                    NodeStats::retransmissionBuildFailures),
+            new NodeCounter("smoothcast_node_tail_probes_sent_total", "Tail loss probes sent to subscribers.",
+                    NodeStats::tailProbesSent),
+            new NodeCounter("smoothcast_node_tail_probes_limited_total",
+                    "Tail loss probes not sent because the subscriber's retransmission budget was used up.",
+                    NodeStats::tailProbesLimited),
+            new NodeCounter("smoothcast_node_source_nacked_packets_total",
+                    "Packets the node asked its source (publisher or upstream node) to retransmit.",
+                    NodeStats::sourceNackedPackets),
+            new NodeCounter("smoothcast_node_source_retransmissions_received_total",
+                    "Retransmissions the node received from its source.", NodeStats::sourceRetransmissionsReceived),
+            new NodeCounter("smoothcast_node_keyframe_requests_received_total",
+                    "Keyframe requests (PLI) received from subscribers.", NodeStats::keyframeRequestsReceived),
+            new NodeCounter("smoothcast_node_keyframe_requests_forwarded_total", "Keyframe requests sent to publishers.",
+                    NodeStats::keyframeRequestsForwarded),
+            new NodeCounter("smoothcast_node_keyframe_requests_suppressed_total",
+                    "Keyframe requests dropped by the node's rate limit instead of sent to the publisher.",
+                    NodeStats::keyframeRequestsSuppressed),
+            new NodeCounter("smoothcast_node_probe_padding_packets_total",
+                    "Padding packets (RTX copies of forwarded packets) sent inside downlink probes.",
+                    NodeStats::downlinkProbePaddingPackets),
+            new NodeCounter("smoothcast_node_io_thread_stalls_total",
+                    "Stalls of the node's I/O thread before reading a datagram (GC, a busy host).",
+                    NodeStats::ioThreadStalls),
+            new NodeCounter("smoothcast_node_native_copies_refused_total",
+                    "Copies of forwarded packets the kernel refused on the native fan-out path.",
+                    NodeStats::nativeCopiesRefused),
+            new NodeCounter("smoothcast_node_retransmissions_pending_from_source_total",
+                    "NACKed packets the node was itself still waiting for from its source.",
+                    NodeStats::retransmissionsPendingFromSource),
+            new NodeCounter("smoothcast_node_nacks_before_layer_start_total",
+                    "NACKed packets not resent: they came before the subscriber's switch to its simulcast layer.",
+                    NodeStats::nacksBeforeLayerStart),
+            new NodeCounter("smoothcast_node_stream_info_repeated_total",
+                    "STREAM_INFO messages sent again to subscribers after a change of a stream's tracks.",
+                    NodeStats::streamInfoRepeated),
+            new NodeCounter("smoothcast_node_downlink_probes_total",
+                    "Probe clusters sent to subscribers held below a layer their cap allows.", NodeStats::downlinkProbes),
+            new NodeCounter("smoothcast_node_downlink_probe_climbs_total",
+                    "Downlink probes whose result moved their subscriber up a layer.", NodeStats::downlinkProbeClimbs),
+            new NodeCounter("smoothcast_node_stall_reports_received_total",
+                    "Stall reports received from subscribers whose own reader stalled.",
+                    NodeStats::untimedArrivalReportsReceived),
+            new NodeCounter("smoothcast_node_stall_reports_sent_total",
+                    "Stall reports sent to publishers after a stall of the node's own I/O thread.",
+                    NodeStats::untimedArrivalReportsSent));
 
     private OpsMetrics() {
     }
@@ -223,11 +319,24 @@ public final class OpsMetrics {
         out.add(byDirection("smoothcast_stream_malformed_datagrams_dropped_total", MetricFamily.Type.COUNTER,
                 "Datagrams the stream's endpoints dropped as not understood (viewers: also from elsewhere, or strays).",
                 rx, tx, sum(ReceiveStreamStats::malformedDropped), sum(SendStreamStats::malformedDropped)));
+        out.add(byDirection("smoothcast_stream_stale_control_messages_ignored_total", MetricFamily.Type.COUNTER,
+                "Well-formed control messages from a node the endpoints no longer talk to (late answers), ignored.",
+                rx, tx, sum(ReceiveStreamStats::staleControlIgnored), sum(SendStreamStats::staleControlIgnored)));
         out.add(nodeSwitches(rx, tx));
         out.add(qualityLevels(snapshot, rx, tx));
         out.add(counter("smoothcast_stream_jitter_buffer_frames_dropped_total",
                 "Frames the viewers' jitter buffers gave up on (incomplete at their playout deadline, or dropped to make room).",
                 rx, sum(ReceiveStreamStats::framesDropped)));
+        out.add(counter("smoothcast_stream_nacks_sent_total", "NACK packets the viewers sent to ask for retransmissions.",
+                rx, sum(ReceiveStreamStats::nacksSent)));
+        out.add(counter("smoothcast_stream_keyframe_requests_sent_total", "Keyframe requests (PLI) the viewers sent.",
+                rx, sum(ReceiveStreamStats::keyframeRequestsSent)));
+        out.add(counter("smoothcast_stream_early_packets_recovered_total",
+                "Media packets that came before the track list naming their track, held and played once it came.",
+                rx, sum(ReceiveStreamStats::earlyPacketsRecovered)));
+        out.add(counter("smoothcast_stream_unknown_track_packets_dropped_total",
+                "Media packets for no announced track, or that waited too long for the track list, dropped by the viewers.",
+                rx, sum(ReceiveStreamStats::unknownTrackDropped)));
         out.add(counter("smoothcast_stream_sent_bytes_total", "Bytes sent by the broadcaster.",
                 tx, sum(SendStreamStats::bytesSent)));
         out.add(counter("smoothcast_stream_sent_packets_total", "RTP packets sent by the broadcaster.",
@@ -250,6 +359,17 @@ public final class OpsMetrics {
         out.add(counter("smoothcast_stream_queue_full_frames_rejected_total",
                 "Frames the broadcaster refused at send because its send queue was full.",
                 tx, sum(SendStreamStats::framesRejected)));
+        out.add(counter("smoothcast_stream_keyframe_requests_received_total",
+                "Keyframe requests the broadcaster received from its node.",
+                tx, sum(SendStreamStats::keyframeRequestsReceived)));
+        out.add(counter("smoothcast_stream_pacer_dropped_packets_total",
+                "Packets the broadcaster dropped because its pacer's queue was full (retransmissions, whole frames).",
+                tx, sum(SendStreamStats::packetsDroppedByPacer)));
+        out.add(counter("smoothcast_stream_retransmissions_over_budget_total",
+                "NACKed packets and tail loss probes the broadcaster did not resend: its retransmission budget was used up.",
+                tx, sum(SendStreamStats::retransmissionsOverBudget)));
+        out.add(counter("smoothcast_stream_tail_probes_sent_total", "Tail loss probes the broadcaster sent.",
+                tx, sum(SendStreamStats::tailProbesSent)));
         nodeFamilies(snapshot.nodes(), out);
         out.add(alerts(snapshot.activeAlerts()));
         return out;
@@ -268,6 +388,14 @@ public final class OpsMetrics {
         for (NodeCounter c : NODE_COUNTERS) {
             out.add(nodeFamily(c.name(), MetricFamily.Type.COUNTER, c.help(), nodes, c.value()));
         }
+        out.add(nodeFamily("smoothcast_node_sessions", MetricFamily.Type.GAUGE, "Sessions open now.", nodes,
+                NodeStats::sessions));
+        out.add(nodeFamily("smoothcast_node_publishers", MetricFamily.Type.GAUGE, "Publishers now.", nodes,
+                NodeStats::publishers));
+        out.add(nodeFamily("smoothcast_node_subscribers", MetricFamily.Type.GAUGE, "Subscriptions now.", nodes,
+                NodeStats::subscribers));
+        out.add(nodeFamily("smoothcast_node_streams", MetricFamily.Type.GAUGE,
+                "Streams with a publisher or a subscriber now.", nodes, NodeStats::streams));
         out.add(nodeFamily("smoothcast_node_half_open_sessions", MetricFamily.Type.GAUGE,
                 "Half-open sessions (HELLO without an accepted PUBLISH or SUBSCRIBE) now.", nodes,
                 NodeStats::halfOpenSessions));

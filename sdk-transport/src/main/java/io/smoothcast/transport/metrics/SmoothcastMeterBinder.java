@@ -50,7 +50,8 @@ public final class SmoothcastMeterBinder implements MeterBinder {
         update(monitor.latest());
     }
 
-    private void update(OpsSnapshot snapshot) {
+    /** Takes the values of {@code snapshot}; package-private so that tests can hand in their own. */
+    void update(OpsSnapshot snapshot) {
         java.util.Set<MeterKey> seen = new java.util.HashSet<>();
         for (MetricFamily family : OpsMetrics.of(snapshot)) {
             for (MetricFamily.Sample sample : family.samples()) {

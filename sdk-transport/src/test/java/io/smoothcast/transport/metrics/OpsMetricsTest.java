@@ -36,7 +36,8 @@ class OpsMetricsTest {
                 .lossFractionAfterRecovery(0.002).bitrateInBps(2_000_000).jitterMs(10).roundTripTimeMs(80)
                 .jitterBufferDelayMs(60).freezeCount(1).totalFreezesDurationMs(500).stallRate(0.1)
                 .lastPacketReceivedNs(5).nodeSwitches(new NodeSwitchCounts(1, 2, 0)).tokenRefusals(2).malformedDropped(4)
-                .framesDropped(6).build();
+                .framesDropped(6).nacksSent(51).keyframeRequestsSent(53).staleControlIgnored(57)
+                .earlyPacketsRecovered(59).unknownTrackDropped(61).build();
         ReceiveStreamStats b = a.toBuilder().endpointId("v2").bytesReceived(500_000).jitterMs(30)
                 .nodeSwitches(new NodeSwitchCounts(0, 1, 4)).tokenRefusals(3).malformedDropped(5).framesDropped(7)
                 .roundTripTimeMs(Double.NaN).stallRate(0.0).totalFreezesDurationMs(0).freezeCount(0).build();
@@ -44,14 +45,22 @@ class OpsMetricsTest {
                 .packetsSent(2000).bytesSent(2_400_000).targetBitrateBps(2_500_000).bitrateOutBps(2_400_000)
                 .roundTripTimeMs(40).sendDelayMaxMs(450).framesDroppedBacklog(12)
                 .nodeSwitches(new NodeSwitchCounts(3, 0, 0)).tokenRefusals(1).malformedDropped(8)
-                .framesDroppedNotConnected(14).framesRejected(15).build();
+                .framesDroppedNotConnected(14).framesRejected(15).keyframeRequestsReceived(67).packetsDroppedByPacer(71)
+                .retransmissionsOverBudget(73).tailProbesSent(79).staleControlIgnored(83).build();
         NodeStats node = NodeStats.builder("fra").region("eu").viewers("match", 2).viewers("quiz \"2\"", 0)
                 .packetsReceived(2100).packetsSent(4000).packetsDropped(3).bitrateInBps(2_400_000)
                 .bitrateOutBps(4_800_000).tokensAccepted(40).tokensRejected(7).tokensExpiredRoleKept(5)
                 .sourceRetransmissionsAlreadyHeld(9).sourceProbesAlreadyHeld(11).rateLimitedDropped(13)
                 .publisherRateLimited(17).handlerFailures(1).routabilityFailures(19).halfOpenEvicted(23)
                 .halfOpenSessions(29).amplificationSuppressed(31).peerControlRateLimited(37).sessionsExpired(41)
-                .fanOutLaneDropped(43).handOffDropped(47).build();
+                .fanOutLaneDropped(43).handOffDropped(47).rtpReceived(101).nackedPackets(102).retransmissionMisses(103)
+                .nackRetransmissionsLimited(104).retransmissionBuildFailures(105).tailProbesSent(106)
+                .tailProbesLimited(107).sourceNackedPackets(108).sourceRetransmissionsReceived(109)
+                .keyframeRequestsReceived(110).keyframeRequestsForwarded(111).keyframeRequestsSuppressed(112)
+                .downlinkProbePaddingPackets(113).ioThreadStalls(114).nativeCopiesRefused(115)
+                .retransmissionsPendingFromSource(116).nacksBeforeLayerStart(117).streamInfoRepeated(118)
+                .downlinkProbes(119).downlinkProbeClimbs(120).untimedArrivalReportsReceived(121)
+                .untimedArrivalReportsSent(122).sessions(123).publishers(124).subscribers(125).streams(126).build();
         AlertEvent p3 = new AlertEvent(AlertEvent.Type.RAISED, 1, "jitter-elevated", Severity.P3, "jitter_ms", 30,
                 30, "", "", "", "eu", 5, 5, 1, 2, "jitter high");
         return new OpsSnapshot(5, 1_700_000_000_000L, List.of(a, b), List.of(tx), List.of(node),
@@ -158,6 +167,44 @@ class OpsMetricsTest {
         assertEquals(13.0, m.get("smoothcast_stream_jitter_buffer_frames_dropped_total{" + where + "}"));
         assertEquals(14.0, m.get("smoothcast_stream_not_connected_frames_dropped_total{" + where + "}"));
         assertEquals(15.0, m.get("smoothcast_stream_queue_full_frames_rejected_total{" + where + "}"));
+        // diagnostic counters: the endpoints' summed over the stream's endpoints (both viewers have the same)
+        assertEquals(102.0, m.get("smoothcast_stream_nacks_sent_total{" + where + "}"));
+        assertEquals(106.0, m.get("smoothcast_stream_keyframe_requests_sent_total{" + where + "}"));
+        assertEquals(114.0, m.get("smoothcast_stream_stale_control_messages_ignored_total{direction=receive," + where + "}"));
+        assertEquals(83.0, m.get("smoothcast_stream_stale_control_messages_ignored_total{direction=send," + where + "}"));
+        assertEquals(118.0, m.get("smoothcast_stream_early_packets_recovered_total{" + where + "}"));
+        assertEquals(122.0, m.get("smoothcast_stream_unknown_track_packets_dropped_total{" + where + "}"));
+        assertEquals(67.0, m.get("smoothcast_stream_keyframe_requests_received_total{" + where + "}"));
+        assertEquals(71.0, m.get("smoothcast_stream_pacer_dropped_packets_total{" + where + "}"));
+        assertEquals(73.0, m.get("smoothcast_stream_retransmissions_over_budget_total{" + where + "}"));
+        assertEquals(79.0, m.get("smoothcast_stream_tail_probes_sent_total{" + where + "}"));
+        assertEquals(101.0, m.get("smoothcast_node_received_rtp_packets_total" + node));
+        assertEquals(102.0, m.get("smoothcast_node_nacked_packets_total" + node));
+        assertEquals(103.0, m.get("smoothcast_node_retransmission_misses_total" + node));
+        assertEquals(104.0, m.get("smoothcast_node_retransmissions_limited_total" + node));
+        assertEquals(105.0, m.get("smoothcast_node_retransmission_build_failures_total" + node));
+        assertEquals(106.0, m.get("smoothcast_node_tail_probes_sent_total" + node));
+        assertEquals(107.0, m.get("smoothcast_node_tail_probes_limited_total" + node));
+        assertEquals(108.0, m.get("smoothcast_node_source_nacked_packets_total" + node));
+        assertEquals(109.0, m.get("smoothcast_node_source_retransmissions_received_total" + node));
+        assertEquals(110.0, m.get("smoothcast_node_keyframe_requests_received_total" + node));
+        assertEquals(111.0, m.get("smoothcast_node_keyframe_requests_forwarded_total" + node));
+        assertEquals(112.0, m.get("smoothcast_node_keyframe_requests_suppressed_total" + node));
+        assertEquals(113.0, m.get("smoothcast_node_probe_padding_packets_total" + node));
+        assertEquals(114.0, m.get("smoothcast_node_io_thread_stalls_total" + node));
+        assertEquals(115.0, m.get("smoothcast_node_native_copies_refused_total" + node));
+        assertEquals(116.0, m.get("smoothcast_node_retransmissions_pending_from_source_total" + node));
+        assertEquals(117.0, m.get("smoothcast_node_nacks_before_layer_start_total" + node));
+        assertEquals(118.0, m.get("smoothcast_node_stream_info_repeated_total" + node));
+        assertEquals(119.0, m.get("smoothcast_node_downlink_probes_total" + node));
+        assertEquals(120.0, m.get("smoothcast_node_downlink_probe_climbs_total" + node));
+        assertEquals(121.0, m.get("smoothcast_node_stall_reports_received_total" + node));
+        assertEquals(122.0, m.get("smoothcast_node_stall_reports_sent_total" + node));
+        assertEquals(123.0, m.get("smoothcast_node_sessions" + node));
+        assertEquals(124.0, m.get("smoothcast_node_publishers" + node));
+        assertEquals(125.0, m.get("smoothcast_node_subscribers" + node));
+        assertEquals(126.0, m.get("smoothcast_node_streams" + node));
+        assertTrue(text.contains("# TYPE smoothcast_node_streams gauge\n"), text);
         // no label carries an endpoint (user) id
         assertTrue(m.keySet().stream().noneMatch(k -> k.contains("v1") || k.contains("cam")), m.keySet().toString());
     }

@@ -20,10 +20,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A probe whose packets came back without their arrival times (the relay or the subscriber
  * stalled while they arrived: {@link RelayStallGuard}, untimed-arrivals reports) can have no
- * result: the controller measures a cluster only from timed arrivals. Such a probe is no
- * evidence about the path, so it neither fails nor backs off; the next one waits a new
- * {@link #STABLE_HOLD_NS}. (Counted as failures, on a host that stalled every few seconds each
- * such probe doubled the wait, and the climb back took 8 s longer: session 16.)
+ * result: the controller measures a cluster only from timed arrivals, and only once
+ * {@value #MEASURED_SHARE} of it arrived. If with the untimed arrivals that share of the
+ * cluster's packets was reported arrived, the missing times are what left it without a
+ * result: such a probe is no evidence about the path, so it neither fails nor backs off; the
+ * next one waits a new {@link #STABLE_HOLD_NS}. (Counted as failures, on a host that stalled
+ * every few seconds each such probe doubled the wait, and the climb back took 8 s longer:
+ * session 16.) If less arrived, timed or not, the path lost the cluster: it failed and backs
+ * off, stall or not (else a path too narrow for the layer above, under a relay that stalls now
+ * and then, was probed every {@link #STABLE_HOLD_NS}: session 17).
  *
  * <p>Only the decision and the padding budget live here; the caller sends the packets and
  * tells the controller. Time comes from the caller. Not thread-safe: the relay's I/O thread.
@@ -41,6 +46,11 @@ final class DownlinkProber {
     /** Bounds how late a climb starts after capacity returns, and how often a narrow link is probed. */
     static final long MAX_BACKOFF_NS = TimeUnit.SECONDS.toNanos(8);
     static final double MAX_LOSS_FRACTION = 0.02;
+    /**
+     * The share of a cluster's packets (and bytes) that must arrive, timed, for the controller's
+     * probe estimator to measure it ({@code ProbeBitrateEstimator} in sdk-core).
+     */
+    static final double MEASURED_SHARE = 0.8;
     /** A layer reached by a probe must be kept this long for the climb to count as a success. */
     static final long CLIMB_VERIFY_NS = TimeUnit.SECONDS.toNanos(5);
     /** The probe rate over the rate the next layer needs, so a probe that gets through measures enough. */
@@ -84,6 +94,12 @@ final class DownlinkProber {
     /** Transport-wide numbers of the cluster's first and last packet, or -1 before its first. */
     private long clusterFirstSequence = -1;
     private long clusterLastSequence = -1;
+    /** Packets sent in the cluster. */
+    private int clusterPackets;
+    /** The cluster's packets reported arrived, timed or not ({@link #onArrival}). */
+    private int clusterArrivals;
+    /** The newest arrival counted: a number reported again is not counted twice. */
+    private long newestArrival = -1;
     /** Whether an arrival of the cluster's came back without its time. */
     private boolean clusterArrivalUntimed;
     private long climbNeededBps;
@@ -140,7 +156,8 @@ final class DownlinkProber {
                 if (nowNs - sendingEndedNs <= RESULT_TIMEOUT_NS) {
                     return Action.NONE;
                 }
-                return clusterArrivalUntimed ? unanswerable(nowNs) : fail(nowNs);
+                return clusterArrivalUntimed && clusterArrivals >= MEASURED_SHARE * clusterPackets
+                        ? unanswerable(nowNs) : fail(nowNs);
             }
             default -> {
                 if (climbFailed(neededBps, nowNs) || neededBps <= 0 || estimateBps >= neededBps || nowNs - stableSinceNs < STABLE_HOLD_NS
@@ -168,6 +185,8 @@ final class DownlinkProber {
         clusterFirstSequence = -1;
         clusterLastSequence = -1;
         clusterArrivalUntimed = false;
+        clusterPackets = 0;
+        clusterArrivals = 0;
         probeStartNs = nowNs;
         probes++;
     }
@@ -245,6 +264,7 @@ final class DownlinkProber {
     void onSent(long sequence, int bytes) {
         if (state == State.SENDING) {
             clusterBytes += bytes;
+            clusterPackets++;
             if (clusterFirstSequence < 0) {
                 clusterFirstSequence = sequence;
             }
@@ -253,15 +273,21 @@ final class DownlinkProber {
     }
 
     /**
-     * Notes a packet the subscriber reported received whose arrival time is not to be trusted
-     * (so the controller did not measure it).
+     * Notes a packet the subscriber reported received.
      *
      * @param sequence its unwrapped transport-wide number
+     * @param timed whether its arrival time is to be trusted (else the controller did not
+     *     measure it)
      */
-    void onArrivalUntimed(long sequence) {
+    void onArrival(long sequence, boolean timed) {
+        if (sequence <= newestArrival) {
+            return; // reported before
+        }
+        newestArrival = sequence;
         if (state != State.IDLE && clusterFirstSequence >= 0 && sequence >= clusterFirstSequence
                 && sequence <= clusterLastSequence) {
-            clusterArrivalUntimed = true;
+            clusterArrivals++;
+            clusterArrivalUntimed |= !timed;
         }
     }
 

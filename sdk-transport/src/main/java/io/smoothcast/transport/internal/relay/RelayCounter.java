@@ -73,7 +73,8 @@ public enum RelayCounter {
     SOURCE_RTX_RECEIVED,
     /**
      * Of {@link #SOURCE_RTX_RECEIVED}, those of a packet this node already held and had asked the
-     * source for (a repair that came twice, or came after the packet itself): not forwarded again.
+     * source for (a repair that came twice, or came after the packet itself), or had forwarded
+     * once already more than a cache length late (too late to be kept): not forwarded again.
      */
     SOURCE_RTX_ALREADY_HELD,
     /**
@@ -81,6 +82,11 @@ public enum RelayCounter {
      * for: the source's tail loss probe of a packet that arrived. Not forwarded again.
      */
     SOURCE_PROBES_ALREADY_HELD,
+    /**
+     * Tracks whose source was seen numbering from scratch again (a publisher restarted with the
+     * same SSRCs behind its old numbers): the track's cache, gaps and tail probe forgotten.
+     */
+    SOURCE_RESTARTS,
     /** Keyframe requests (PLI) received from subscribers. */
     PLI_RECEIVED,
     /** Keyframe requests sent to publishers. */

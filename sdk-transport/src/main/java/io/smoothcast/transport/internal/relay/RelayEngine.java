@@ -252,6 +252,14 @@ public final class RelayEngine implements DatagramReceiver {
                         ? RelayCounter.SOURCE_RTX_ALREADY_HELD : RelayCounter.SOURCE_PROBES_ALREADY_HELD);
                 return;
             }
+            if (track.cache.isBehindNewest(sequenceNumber, track.cache.capacity())
+                    && track.forwardedTooLate(sequenceNumber)) {
+                // Its first repair came a cache length late too: forwarded, not kept (a newer
+                // packet holds its slot). Every subscriber was sent it then. (A number remembered
+                // from a lap of numbers before is not looked up for a repair within the cache.)
+                counters.increment(RelayCounter.SOURCE_RTX_ALREADY_HELD);
+                return;
+            }
             fanOut(stream, track, original, true, nowNs);
         } finally {
             original.release();
@@ -400,13 +408,16 @@ public final class RelayEngine implements DatagramReceiver {
         if (track.track.hasRtx()) {
             if (!restored && track.restartedBy(sequenceNumber, packet)) {
                 track.forgetSourceRestarted(nowNs);
+                counters.increment(RelayCounter.SOURCE_RESTARTS);
             }
             track.missing.onPacket(sequenceNumber, nowNs);
             // Whether it was asked for is kept with the packet for as long as it is held: the
-            // tracker's memory of requests is shorter than the largest cache.
-            track.cache.put(sequenceNumber, packet, track.missing.wasAsked(sequenceNumber));
-            track.newestCachedSequence = sequenceNumber;
-            track.cached = true;
+            // tracker's memory of requests is shorter than the largest cache. A packet a cache
+            // length or more behind the newest (a repair or a late original that came that late)
+            // is forwarded but not kept: its slot holds a newer packet a subscriber may still NACK.
+            if (!track.cache.put(sequenceNumber, packet, track.missing.wasAsked(sequenceNumber))) {
+                track.onForwardedTooLate(sequenceNumber);
+            }
             if (track.tailProbe.onSent(sequenceNumber, nowNs)) {
                 newestSent = track.newestTransportSequences(subscribers.size());
             }
@@ -559,7 +570,7 @@ public final class RelayEngine implements DatagramReceiver {
         for (int i = 0; i < session.subscriptions.size(); i++) {
             Subscription subscription = session.subscriptions.get(i);
             RelayTrack forwarded = subscription.stream.videoLayer(subscription.switcher.forwardedLayer());
-            if (forwarded == null || !forwarded.track.hasRtx() || !forwarded.cached) {
+            if (forwarded == null || !forwarded.track.hasRtx() || forwarded.cache.isEmpty()) {
                 continue;
             }
             padding = padding == null ? forwarded : padding;
@@ -585,7 +596,7 @@ public final class RelayEngine implements DatagramReceiver {
         }
         long dueBytes = downlink.probePaddingDue(nowNs);
         while (padding != null && dueBytes > 0) {
-            ByteBuf original = padding.cache.get(padding.newestCachedSequence);
+            ByteBuf original = padding.cache.get(padding.cache.newestSequence());
             ByteBuf rtx = original == null ? null : RtxPackets.toRtx(out.allocator(), original,
                     padding.track.rtxPayloadType(), padding.track.rtxSsrc(), padding.nextRtxSequence);
             if (rtx == null) {

@@ -2,6 +2,7 @@ package io.smoothcast.transport.internal.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.VideoPayloadFormat;
 import io.smoothcast.transport.internal.control.Track;
@@ -24,9 +25,6 @@ final class RelayTrack {
     final RetransmissionCache cache;
     /** Next sequence number of the RTX stream this node generates for the track. */
     int nextRtxSequence;
-    /** Sequence number of the newest packet put in {@link #cache}; valid if {@link #cached}. */
-    int newestCachedSequence;
-    boolean cached;
     /**
      * Packets the source's stream skipped, to NACK (20 ms reorder wait, then every 120 ms or
      * the time repairs have been taking if longer, 5 times);
@@ -49,17 +47,46 @@ final class RelayTrack {
     private int[] newestTransportSequences = new int[0];
 
     /**
-     * The number after the last original if it was a cache length behind the packet held in its
-     * slot and never asked for ({@link #restartedBy}), else {@link #NO_CANDIDATE}.
+     * How far behind the newest cached packet an original not held must be to count towards a
+     * restart further behind than the cache ({@link #restartedBy}): a cache length, and at most a
+     * quarter of the 16-bit number space. With the largest cache (32768) a cache length behind
+     * is half the space, as far ahead as behind: such a restart cannot be told from a jump ahead
+     * (and is handled as one: the tracker starts again, the cache's window moves on).
+     */
+    static final int MAX_RESTART_DISTANCE = 16384;
+
+    private final int restartDistance;
+
+    /**
+     * The number after the last original if it was {@link #restartDistance} behind the newest
+     * cached packet, not held and never asked for ({@link #restartedBy}), else
+     * {@link #NO_CANDIDATE}; that original's bytes are kept in {@link #candidateBytes}.
      */
     private int farBehindNext = NO_CANDIDATE;
 
     /**
+     * A copy of the last original {@link #farBehindNext} follows (the new session's first packet
+     * if the next one shows a restart): the cache does not keep a packet that far behind its
+     * newest. Grown to the largest such packet, then reused.
+     */
+    private byte[] candidateBytes = new byte[0];
+    private int candidateLength;
+
+    /**
      * The new session's first packet when the last restart {@link #restartedBy} saw was one
-     * further behind than the cache (seen at the second packet: the first, cached already, is of
-     * the new session), else {@link #NO_CANDIDATE}.
+     * further behind than the cache (seen at the second packet: the first, in
+     * {@link #candidateBytes}, is of the new session), else {@link #NO_CANDIDATE}.
      */
     private int restartFirst = NO_CANDIDATE;
+
+    /** Numbers {@link #forwardedTooLate} remembers: 1 KB per track. */
+    static final int TOO_LATE_MEMORY = 256;
+
+    /**
+     * By number modulo {@link #TOO_LATE_MEMORY}: the last number forwarded but not cached, a
+     * cache length behind the newest, or {@link #NO_CANDIDATE}.
+     */
+    private final int[] tooLateSequences = new int[TOO_LATE_MEMORY];
 
     /** Where this video track's keyframes start; null for audio and data tracks. */
     final KeyframeStartDetector keyframes;
@@ -68,7 +95,30 @@ final class RelayTrack {
         this.track = track;
         this.keyframes = track.kind() == MediaKind.VIDEO ? new KeyframeStartDetector(payloadFormat) : null;
         this.cache = new RetransmissionCache(cachePackets);
+        this.restartDistance = Math.min(cachePackets, MAX_RESTART_DISTANCE);
         this.nextRtxSequence = firstRtxSequence & 0xFFFF;
+        Arrays.fill(tooLateSequences, NO_CANDIDATE);
+    }
+
+    /**
+     * A packet was forwarded but not cached: it came a cache length or more behind the newest.
+     *
+     * @param sequenceNumber its 16-bit RTP sequence number
+     */
+    void onForwardedTooLate(int sequenceNumber) {
+        tooLateSequences[sequenceNumber & (TOO_LATE_MEMORY - 1)] = sequenceNumber & 0xFFFF;
+    }
+
+    /**
+     * Whether a packet was forwarded too late to be cached ({@link #onForwardedTooLate}), as one
+     * of the last {@value #TOO_LATE_MEMORY} numbers such: a second repair of it (the answer to a
+     * repeated request, later still) is a duplicate for every subscriber. The cache cannot say:
+     * it does not keep a packet that late (a newer one holds its slot).
+     *
+     * @param sequenceNumber a 16-bit RTP sequence number
+     */
+    boolean forwardedTooLate(int sequenceNumber) {
+        return tooLateSequences[sequenceNumber & (TOO_LATE_MEMORY - 1)] == (sequenceNumber & 0xFFFF);
     }
 
     private static MissingPacketTracker newMissingPacketTracker() {
@@ -87,31 +137,45 @@ final class RelayTrack {
      *     among them, are the RTX packet's, hence only timestamp and payload are compared); a
      *     source keeps one packet per number (its own repairs come as RTX). Or
      * <li>this packet and the one before it (consecutive numbers, arriving one after the other)
-     *     are each a cache length or more behind the packet held in their slot, and this node
-     *     never asked for them: a restart further behind than the cache reaches (else the new
-     *     session's losses would go unasked, taken for late packets, until its numbers reached
-     *     the old ones, and the tail probe would resend the old session's newest packet). A
+     *     are each a cache length or more (at most {@value #MAX_RESTART_DISTANCE}) behind the
+     *     newest cached packet, neither is held, and this node never asked for them, whatever
+     *     their slots hold (a newer packet, an older one, nothing: until session 17 only a
+     *     newer one counted, so a restart onto empty slots went unseen): a restart further
+     *     behind than the cache reaches (else the new session's losses would go unasked, taken
+     *     for late packets, until its numbers reached the old ones, and the tail probe would
+     *     resend the old session's newest packet). A
      *     packet this node asked for is a repair, late or not: an upstream node forwards the
      *     repairs it gets as originals, and they may come seconds late. Two are needed because
      *     the tracker forgets a request once it asks for a number 4096 away (a repair answering
      *     a fifth request can come later than that at high packet rates), and a network
      *     duplicate can come that late too: one such packet alone proves nothing.
      * </ul>
-     * Costs one slot look-up per packet; a comparison only when the slot holds that very number
-     * (in an ordinary stream it holds the number {@code capacity} packets older), and a look at
-     * the tracker only for a packet a cache length late.
+     * Costs one slot look-up per packet; a comparison only when the cache holds that very number
+     * (in an ordinary stream its slot holds the number {@code capacity} packets older), and a look at
+     * the tracker and a copy of the packet only for a packet a cache length late.
      *
      * @param sequenceNumber the packet's 16-bit RTP sequence number
      * @param packet a well-formed RTP packet (its header and padding were checked)
      */
     boolean restartedBy(int sequenceNumber, ByteBuf packet) {
         ByteBuf cachedPacket = cache.get(sequenceNumber);
-        boolean farBehind = cachedPacket == null && cache.holdsNewer(sequenceNumber)
+        boolean farBehind = cachedPacket == null && cache.isBehindNewest(sequenceNumber, restartDistance)
                 && !missing.isMissing(sequenceNumber) && !missing.wasAsked(sequenceNumber);
         boolean second = farBehind && sequenceNumber == farBehindNext;
-        farBehindNext = farBehind && !second ? (sequenceNumber + 1) & 0xFFFF : NO_CANDIDATE;
         restartFirst = second ? (sequenceNumber - 1) & 0xFFFF : NO_CANDIDATE;
+        farBehindNext = farBehind && !second ? (sequenceNumber + 1) & 0xFFFF : NO_CANDIDATE;
+        if (farBehindNext != NO_CANDIDATE) {
+            keepCandidate(packet);
+        }
         return cachedPacket != null ? !sameMedia(cachedPacket, packet) : second;
+    }
+
+    private void keepCandidate(ByteBuf packet) {
+        candidateLength = packet.readableBytes();
+        if (candidateBytes.length < candidateLength) {
+            candidateBytes = new byte[candidateLength];
+        }
+        packet.getBytes(packet.readerIndex(), candidateBytes, 0, candidateLength);
     }
 
     /** Same RTP timestamp and payload (padding and header extensions aside). */
@@ -143,20 +207,16 @@ final class RelayTrack {
      * @param nowNs the current time
      */
     void forgetSourceRestarted(long nowNs) {
-        ByteBuf first = restartFirst == NO_CANDIDATE ? null : cache.get(restartFirst);
-        if (first != null) {
-            first.retain(); // the cache's own reference goes with the clear
-        }
         cache.clear();
-        cached = false;
+        Arrays.fill(tooLateSequences, NO_CANDIDATE);
         missing = newMissingPacketTracker();
         tailProbe = new TailLossProbe(1);
         Arrays.fill(newestTransportSequences, FanOutLanes.NO_SEQUENCE);
-        if (first != null) {
+        if (restartFirst != NO_CANDIDATE) {
+            // A copy: the candidate's array is reused for the next one. Once per restart.
+            ByteBuf first = Unpooled.copiedBuffer(candidateBytes, 0, candidateLength);
             try {
                 cache.put(restartFirst, first, false); // never asked for: else no restart
-                newestCachedSequence = restartFirst;
-                cached = true;
                 missing.onPacket(restartFirst, nowNs);
             } finally {
                 first.release();

@@ -116,13 +116,14 @@ final class SubscriberDownlink {
                 continue;
             }
             arrivals.onReceived(feedback.sequence(i), nextTransportSequence - 1);
-            if (stallGuard.trustsArrival(feedback.sequence(i))) {
+            boolean timed = stallGuard.trustsArrival(feedback.sequence(i));
+            if (timed) {
                 trusted.addReceived(feedback.sequence(i), feedback.receiveTimeNs(i));
                 usable = true;
             } else {
                 trusted.addReceivedUntimed(feedback.sequence(i)); // it arrived: the loss share counts it
-                prober.onArrivalUntimed(feedback.sequence(i));
             }
+            prober.onArrival(feedback.sequence(i), timed);
         }
         controller.onFeedback(trusted, nowNs);
         feedbackSeen |= usable;

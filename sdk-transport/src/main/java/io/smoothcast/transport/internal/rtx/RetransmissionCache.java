@@ -8,16 +8,33 @@ import io.smoothcast.rtp.SequenceNumbers;
  * can be answered without going back to the publisher. Holds its own reference to each buffer
  * (a retained slice) and releases it when the slot is reused or the cache is cleared.
  *
+ * <p>The cache holds a window: the newest number put and the {@code capacity - 1} before it. A
+ * packet older than that is not stored (it would replace a newer packet in its slot) and the
+ * newest number never moves back, however late a packet comes. Each slot keeps its packet's
+ * number extended past the 16-bit wrap (counted from the first packet), so a packet left in
+ * its slot from a lap of numbers before (every later packet of that slot lost) is never taken
+ * for the packet of the same 16-bit number now: with a 32768-packet cache that is the very next
+ * packet of the slot, one lost packet would do.
+ *
  * <p>Not thread-safe: used only by one I/O thread (the relay's, or a broadcaster's).
  */
 public final class RetransmissionCache {
 
-    /** Set in a slot's {@link #sequenceNumbers} entry above the 16-bit number: see {@link #wasRequested}. */
-    private static final int REQUESTED = 1 << 16;
+    /** Set in a slot's {@link #entries} value (bit 0): see {@link #wasRequested}. */
+    private static final int REQUESTED = 1;
 
     private final ByteBuf[] packets;
-    private final int[] sequenceNumbers;
+    /**
+     * By slot: the held packet's extended number (the low 31 bits, shifted left by one) and
+     * {@link #REQUESTED}. 31 bits wrap after 2^31 packets (8 days at 3000 packets per second);
+     * a slot is reused every {@code capacity} numbers.
+     */
+    private final int[] entries;
     private final int mask;
+    private final int capacity;
+    /** The newest number put, extended past the wrap; valid unless {@link #empty}. */
+    private long newestExtended;
+    private boolean empty = true;
 
     /**
      * @param capacity number of packets kept; a power of two between 16 and 32768
@@ -27,8 +44,9 @@ public final class RetransmissionCache {
             throw new IllegalArgumentException("capacity must be a power of two in 16-32768: " + capacity);
         }
         packets = new ByteBuf[capacity];
-        sequenceNumbers = new int[capacity];
+        entries = new int[capacity];
         mask = capacity - 1;
+        this.capacity = capacity;
     }
 
     /**
@@ -36,27 +54,47 @@ public final class RetransmissionCache {
      *
      * @param sequenceNumber its 16-bit RTP sequence number
      * @param packet the packet; the cache takes its own reference, the caller keeps theirs
+     * @return whether it was stored: false if it is a cache length or more behind the newest
      */
-    public void put(int sequenceNumber, ByteBuf packet) {
-        put(sequenceNumber, packet, false);
+    public boolean put(int sequenceNumber, ByteBuf packet) {
+        return put(sequenceNumber, packet, false);
     }
 
     /**
      * Stores a packet, replacing whatever had the same slot, with whether its holder had asked for
-     * it to be retransmitted ({@link #wasRequested}).
+     * it to be retransmitted ({@link #wasRequested}). A packet ahead of the newest becomes the
+     * newest; one a cache length or more behind it is not stored (its slot holds a newer one,
+     * or is due to).
      *
      * @param sequenceNumber its 16-bit RTP sequence number
      * @param packet the packet; the cache takes its own reference, the caller keeps theirs
      * @param requested whether the holder asked its source for this packet before it arrived
+     * @return whether it was stored
      */
-    public void put(int sequenceNumber, ByteBuf packet, boolean requested) {
+    public boolean put(int sequenceNumber, ByteBuf packet, boolean requested) {
+        long extended;
+        if (empty) {
+            extended = sequenceNumber & 0xFFFF;
+            newestExtended = extended;
+            empty = false;
+        } else {
+            int ahead = aheadOfNewest(sequenceNumber);
+            if (ahead <= -capacity) {
+                return false;
+            }
+            extended = newestExtended + ahead;
+            if (ahead > 0) {
+                newestExtended = extended;
+            }
+        }
         int slot = sequenceNumber & mask;
         ByteBuf old = packets[slot];
         if (old != null) {
             old.release();
         }
         packets[slot] = packet.retainedSlice();
-        sequenceNumbers[slot] = (sequenceNumber & 0xFFFF) | (requested ? REQUESTED : 0);
+        entries[slot] = entry(extended) | (requested ? REQUESTED : 0);
+        return true;
     }
 
     /**
@@ -68,8 +106,7 @@ public final class RetransmissionCache {
      */
     public ByteBuf get(int sequenceNumber) {
         int slot = sequenceNumber & mask;
-        ByteBuf packet = packets[slot];
-        return packet != null && (sequenceNumbers[slot] & 0xFFFF) == (sequenceNumber & 0xFFFF) ? packet : null;
+        return holds(sequenceNumber, slot) ? packets[slot] : null;
     }
 
     /**
@@ -82,26 +119,50 @@ public final class RetransmissionCache {
      */
     public boolean wasRequested(int sequenceNumber) {
         int slot = sequenceNumber & mask;
-        return packets[slot] != null && sequenceNumbers[slot] == ((sequenceNumber & 0xFFFF) | REQUESTED);
+        return holds(sequenceNumber, slot) && (entries[slot] & REQUESTED) != 0;
+    }
+
+    /** Whether the slot holds the packet of this number within the window. */
+    private boolean holds(int sequenceNumber, int slot) {
+        if (empty || packets[slot] == null) {
+            return false;
+        }
+        int ahead = aheadOfNewest(sequenceNumber);
+        return ahead <= 0 && ahead > -capacity
+                && (entries[slot] & ~REQUESTED) == entry(newestExtended + ahead);
     }
 
     /**
-     * Whether the slot of a number holds a packet numbered ahead of it (16-bit serial order): the
-     * number is a multiple of the capacity older than a packet held.
+     * Whether a number lies at least this many numbers behind the newest packet put (16-bit
+     * serial order: a number exactly half the number space away counts as behind).
      *
      * @param sequenceNumber a 16-bit RTP sequence number
-     * @return true if a packet at least a cache length newer is held in its place
+     * @param packets how far behind, at most 32768
+     * @return true if the cache holds a packet and the number is that far behind its newest
      */
-    public boolean holdsNewer(int sequenceNumber) {
-        int slot = sequenceNumber & mask;
-        if (packets[slot] == null) {
-            return false;
-        }
-        int held = sequenceNumbers[slot] & 0xFFFF;
-        return SequenceNumbers.distance(sequenceNumber & 0xFFFF, held) > 0;
+    public boolean isBehindNewest(int sequenceNumber, int packets) {
+        return !empty && aheadOfNewest(sequenceNumber) <= -packets;
     }
 
-    /** Releases every cached packet. */
+    /** Whether no packet has been put since the cache was made or cleared. */
+    public boolean isEmpty() {
+        return empty;
+    }
+
+    /**
+     * @return the 16-bit number of the newest packet put (none older ever replaced it); valid
+     *     unless {@link #isEmpty}
+     */
+    public int newestSequence() {
+        return (int) newestExtended & 0xFFFF;
+    }
+
+    /** @return the number of packets kept */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Releases every cached packet and forgets the newest number. */
     public void clear() {
         for (int i = 0; i < packets.length; i++) {
             if (packets[i] != null) {
@@ -109,5 +170,15 @@ public final class RetransmissionCache {
                 packets[i] = null;
             }
         }
+        empty = true;
+    }
+
+    /** Signed 16-bit distance from the newest number to this one, in [-32768, 32767]. */
+    private int aheadOfNewest(int sequenceNumber) {
+        return SequenceNumbers.distance((int) newestExtended, sequenceNumber);
+    }
+
+    private static int entry(long extended) {
+        return (int) (extended << 1);
     }
 }

@@ -152,7 +152,10 @@ class DownlinkProberTest {
             prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
             tick(500_000, 0, NEEDED_BPS);
         }
-        prober.onArrivalUntimed(firstOfCluster + 1); // a stall while the cluster arrived: no result can come
+        for (long sequence = firstOfCluster; sequence < nextSequence; sequence++) {
+            // all of it arrived, one packet during a stall: no result can come
+            prober.onArrival(sequence, sequence != firstOfCluster + 1);
+        }
         long endedNs = nowNs;
         while (nowNs - endedNs <= DownlinkProber.RESULT_TIMEOUT_NS + TICK_NS) {
             assertEquals(Action.NONE, tick(500_000, 0, NEEDED_BPS));
@@ -174,8 +177,8 @@ class DownlinkProberTest {
             prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
             tick(500_000, 0, NEEDED_BPS);
         }
-        prober.onArrivalUntimed(beforeCluster);
-        prober.onArrivalUntimed(nextSequence + 1); // a number after the cluster
+        prober.onArrival(beforeCluster, false);
+        prober.onArrival(nextSequence + 1, false); // a number after the cluster
         Action action = Action.NONE;
         while (action == Action.NONE) {
             action = tick(500_000, 0, NEEDED_BPS);
@@ -183,6 +186,37 @@ class DownlinkProberTest {
         assertEquals(Action.FAILED, action);
         assertEquals(0, prober.unanswerable());
         assertEquals(DownlinkProber.FIRST_BACKOFF_NS, prober.backoffNs());
+    }
+
+    /**
+     * A path too narrow for the layer above loses half of each probe; the relay stalls now and
+     * then, so one of the arrivals comes back untimed. The controller could not have measured
+     * the cluster anyway (too little arrived): each probe failed and the waits double, as they
+     * do without the stall, instead of a probe every stable hold.
+     */
+    @Test
+    void aProbeMostlyLost_withOneUntimedArrival_failsAndBacksOff() {
+        long[] expectedBackoffNs = {2_000 * MS, 4_000 * MS, 8_000 * MS};
+        assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
+        for (long backoffNs : expectedBackoffNs) {
+            long firstOfCluster = nextSequence;
+            while (prober.sendingClusterId() >= 0) {
+                prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
+                tick(500_000, 0, NEEDED_BPS);
+            }
+            for (long sequence = firstOfCluster; sequence < nextSequence; sequence += 2) {
+                prober.onArrival(sequence, sequence != firstOfCluster); // every other one lost
+            }
+            Action action = Action.NONE;
+            while (action == Action.NONE) {
+                action = tick(500_000, 0, NEEDED_BPS);
+            }
+            assertEquals(Action.FAILED, action);
+            assertEquals(backoffNs, prober.backoffNs());
+            long waitedNs = ticksUntilProbe(500_000, 20_000 * MS);
+            assertTrue(waitedNs >= backoffNs, "next probe " + waitedNs / MS + " ms after a failure");
+        }
+        assertEquals(0, prober.unanswerable());
     }
 
     @Test

@@ -40,8 +40,7 @@ class PublisherRestartSameSsrcsTest {
 
     private final RecordingSender out = new RecordingSender();
     private final RelayCounters counters = new RelayCounters();
-    private final RelayEngine edge = new RelayEngine(new RelayConfig(1, 500, 5000, 64, 200, 100, 100, ORIGIN), out,
-            counters);
+    private RelayEngine edge = edgeWithCache(64);
     private long nowNs = 100_000 * MS;
 
     @BeforeEach
@@ -56,6 +55,25 @@ class PublisherRestartSameSsrcsTest {
     @AfterEach
     void close() {
         edge.close();
+    }
+
+    private RelayEngine edgeWithCache(int packets) {
+        return new RelayEngine(new RelayConfig(1, 500, 5000, packets, 200, 100, 100, ORIGIN), out, counters);
+    }
+
+    /** Replaces the edge by one with the largest cache (32768 packets), the viewer watching. */
+    private void largestCache() {
+        edge.close();
+        edge = edgeWithCache(32768);
+        viewerWatchesTheOriginsStreamOnTheEdge();
+    }
+
+    /** The origin forwards a session's packets {@code from..to}, 0.1 ms apart, the edge not ticking. */
+    private void originSendsQuickly(int session, int from, int to) {
+        for (int seq = from; seq <= to; seq++) {
+            nowNs += MS / 10;
+            receive(media(session, seq & 0xFFFF), ORIGIN);
+        }
     }
 
     private void receive(byte[] datagram, InetSocketAddress from) {
@@ -118,6 +136,20 @@ class PublisherRestartSameSsrcsTest {
         }
     }
 
+    /** The edge ticks through the 20 ms reorder wait of its gap tracker. */
+    private void afterTheReorderWait() {
+        nowNs += 20 * MS;
+        edge.onTick(nowNs);
+    }
+
+    /** The stream goes quiet for 300 ms, the edge ticking: its tail probe is due. */
+    private void streamGoesQuiet() {
+        for (int tick = 0; tick < 30; tick++) {
+            nowNs += 10 * MS;
+            edge.onTick(nowNs);
+        }
+    }
+
     private void viewerNacks(int seq) {
         byte[] nack = new byte[64];
         int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO.ssrc(), new int[] {seq}, 1);
@@ -170,8 +202,7 @@ class PublisherRestartSameSsrcsTest {
     void theEdgeAsksTheOriginForTheNewSessionsLoss_andForwardsItsRepair() {
         oldSessionThenTheRestartedOne();
         // 103 showed the gap at 102: after the 20 ms reorder wait the edge asks the origin.
-        nowNs += 20 * MS;
-        edge.onTick(nowNs);
+        afterTheReorderWait();
         assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "102 of the new session asked for");
         out.drain();
         receive(originRtx(2, 7, 102), ORIGIN);
@@ -187,10 +218,7 @@ class PublisherRestartSameSsrcsTest {
     void theNewSessionsTailIsProbed_notTheOldSessionsNewestPacket() {
         oldSessionThenTheRestartedOne();
         out.drain();
-        for (int tick = 0; tick < 30; tick++) { // the stream goes quiet for 300 ms
-            nowNs += 10 * MS;
-            edge.onTick(nowNs);
-        }
+        streamGoesQuiet();
         assertEquals(1, counters.get(RelayCounter.TAIL_PROBES_SENT));
         assertTrue(viewerGotPayload(payload(2, 103)), "the probe resends the new session's newest, 103");
         assertFalse(viewerGotPayload(payload(1, 105)), "not the old session's 105");
@@ -207,14 +235,10 @@ class PublisherRestartSameSsrcsTest {
         oldSessionUpTo300();
         out.drain();
         originSends(2, 200, 201, 203); // 100 behind the old newest; 202 lost on the way here
-        nowNs += 20 * MS;
-        edge.onTick(nowNs);
+        afterTheReorderWait();
         assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 202 asked for");
         out.drain();
-        for (int tick = 0; tick < 30; tick++) { // the stream goes quiet for 300 ms
-            nowNs += 10 * MS;
-            edge.onTick(nowNs);
-        }
+        streamGoesQuiet();
         assertTrue(viewerGotPayload(payload(2, 203)), "the probe resends the new session's newest, 203");
         assertFalse(viewerGotPayload(payload(1, 300)), "not the old session's 300");
     }
@@ -241,8 +265,7 @@ class PublisherRestartSameSsrcsTest {
     @Test
     void aRepairAskedForArrivingACacheLengthLate_isNoRestart() {
         originSends(1, 100, 101, 103, 104, 106); // 102 and 105 lost
-        nowNs += 20 * MS;
-        edge.onTick(nowNs);
+        afterTheReorderWait();
         assertEquals(2, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "102 and 105 asked for");
         for (int seq = 107; seq <= 186; seq++) { // 166 is in 102's slot
             nowNs += MS;
@@ -302,5 +325,100 @@ class PublisherRestartSameSsrcsTest {
         out.drain();
         viewerNacks(100);
         assertEquals(1, counters.get(RelayCounter.RTX_SENT), "100 still cached after the late original of 102");
+    }
+
+    /**
+     * The largest cache (32768 packets) is half the number space: a slot's next number is the
+     * number it held before, a lap on, so "a cache length behind the packet in its slot" never
+     * held and no restart further behind than the cache was ever seen. Here the old session was
+     * short (its packets fill few slots) and the new one starts 30100 behind it, on empty slots.
+     */
+    @Test
+    void largestCache_aRestartFarBehindOnEmptySlots_isARestart() {
+        largestCache();
+        originSendsQuickly(1, 40000, 40100);
+        originSends(2, 10000, 10001, 10003); // 10002 lost on the way here
+        afterTheReorderWait();
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 10002 asked for");
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS));
+        out.drain();
+        viewerNacks(10000);
+        assertTrue(viewerGotPayload(payload(2, 10000)), "the new session's first packet kept");
+        out.drain();
+        streamGoesQuiet();
+        assertTrue(viewerGotPayload(payload(2, 10003)), "the probe resends the new session's newest, 10003");
+        assertFalse(viewerGotPayload(payload(1, 40100)), "not the old session's 40100");
+    }
+
+    /**
+     * With the largest cache, a restart 33010 behind the old newest (as far ahead: 32526) is
+     * taken for a jump ahead; the new session's numbers then reach the old session's still
+     * cached under the same 16-bit numbers (the old session jumped from 7300 to 40000: its
+     * 7200..7300 are in the window). Those are behind the window now that the new session's
+     * numbers lead it: no comparison with them clears the new session's cached packets and its
+     * gaps, and no NACK is answered with them.
+     */
+    @Test
+    void largestCache_aRestartThatLooksLikeAJumpAhead_keepsTheNewSessionsPacketsAndGaps() {
+        largestCache();
+        originSendsQuickly(1, 7200, 7300);
+        originSendsQuickly(1, 40000, 40010);
+        originSendsQuickly(2, 7000, 7198);
+        originSends(2, 7200, 7201); // 7199 lost on the way here
+        afterTheReorderWait();
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 7199 asked for");
+        out.drain();
+        viewerNacks(7100);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "the new session's 7100 still cached");
+        assertTrue(viewerGotPayload(payload(2, 7100)));
+        out.drain();
+        viewerNacks(7290);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "nothing for 7290: the new session's has not arrived");
+        assertFalse(viewerGotPayload(payload(1, 7290)), "the old session's 7290 is not sent");
+    }
+
+    /**
+     * A repair the edge asked for that comes more than a cache length late is forwarded, but
+     * does not replace the newer packet of its slot, nor become the newest packet.
+     */
+    @Test
+    void aRepairMoreThanACacheLengthLate_keepsTheNewerPacketOfItsSlot() {
+        originSends(1, 100, 101, 103); // 102 lost
+        afterTheReorderWait();
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "102 asked for");
+        originSendsQuickly(1, 104, 170); // 166 is in 102's slot
+        receive(originRtx(1, 7, 102), ORIGIN);
+        assertTrue(viewerGotPayload(payload(1, 102)), "the repair forwarded");
+        out.drain();
+        receive(originRtx(1, 8, 102), ORIGIN); // the answer to a second request, later still
+        assertEquals(List.of(), out.to(VIEWER), "not forwarded again");
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RTX_ALREADY_HELD));
+        viewerNacks(166);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "166 still cached");
+        assertTrue(viewerGotPayload(payload(1, 166)));
+        out.drain();
+        streamGoesQuiet();
+        assertTrue(viewerGotPayload(payload(1, 170)), "the tail probe resends the newest, 170");
+        assertFalse(viewerGotPayload(payload(1, 102)), "not the late repair");
+    }
+
+    /**
+     * A restart further behind than the cache whose first packets land on slots nothing was put
+     * in since the last restart (that session was short): it is still a restart.
+     */
+    @Test
+    void aRestartFurtherBehindThanTheCache_ontoEmptySlots_isARestart() {
+        oldSessionUpTo300();
+        originSends(2, 200, 201); // a restart: the cache then holds 200..220 only
+        originSendsQuickly(2, 202, 220);
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS));
+        out.drain();
+        originSends(3, 100, 101, 103); // 120 behind, on empty slots 36..39; 102 lost
+        afterTheReorderWait();
+        assertEquals(2, counters.get(RelayCounter.SOURCE_RESTARTS));
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the third session's 102 asked for");
+        out.drain();
+        viewerNacks(100);
+        assertTrue(viewerGotPayload(payload(3, 100)), "its first packet kept");
     }
 }

@@ -49,6 +49,7 @@ class RetransmissionCacheTest {
         assertEquals(21, cache.get(21).getInt(0));
         assertEquals(1, asked.refCnt(), "the cache's reference to the replaced packet released");
 
+        cache.clear();
         cache.put(0xFFFF, packet(7), true);
         assertTrue(cache.wasRequested(0xFFFF), "the mark does not disturb the 16-bit number");
         assertEquals(7, cache.get(0xFFFF).getInt(0));
@@ -56,14 +57,66 @@ class RetransmissionCacheTest {
         assertFalse(cache.wasRequested(0xFFFF), "cleared");
     }
 
+    /**
+     * A packet a cache length late would replace the newer packet of its slot: it is not stored,
+     * and the newest number stays.
+     */
     @Test
-    void holdsNewer_whenTheSlotHoldsANumberAheadInSerialOrder() {
-        assertFalse(cache.holdsNewer(3), "empty");
-        cache.put(19, packet(19));
-        assertTrue(cache.holdsNewer(3), "19 is ahead of 3");
-        assertFalse(cache.holdsNewer(19), "the number itself");
-        assertFalse(cache.holdsNewer(35), "19 is behind 35");
-        cache.put(1, packet(1), true);
-        assertTrue(cache.holdsNewer(0xFFF1), "1 is ahead of 65521, across the wrap");
+    void aPacketACacheLengthBehindTheNewest_isNotStored_andTheNewestStays() {
+        for (int seq = 100; seq <= 140; seq++) {
+            assertTrue(cache.put(seq, packet(seq)));
+        }
+        ByteBuf late = packet(124);
+        assertFalse(cache.put(124, late, true), "16 behind 140: 140 holds its slot");
+        assertEquals(140, cache.get(140).getInt(0), "the newer packet is still there");
+        assertEquals(1, late.refCnt(), "not retained");
+        assertEquals(140, cache.newestSequence());
+        assertTrue(cache.put(125, packet(-125)), "15 behind: within the window");
+        assertEquals(-125, cache.get(125).getInt(0));
+        assertEquals(140, cache.newestSequence(), "the newest never moves back");
+        assertNull(cache.get(141), "ahead of the newest: not held");
+    }
+
+    @Test
+    void isBehindNewest_countsFromTheNewestNumber_acrossTheWrap() {
+        assertTrue(cache.isEmpty());
+        assertFalse(cache.isBehindNewest(3, 16), "empty");
+        cache.put(5, packet(5));
+        assertFalse(cache.isEmpty());
+        assertTrue(cache.isBehindNewest(0xFFF5, 16), "16 behind 5, across the wrap");
+        assertFalse(cache.isBehindNewest(0xFFF6, 16), "15 behind");
+        assertFalse(cache.isBehindNewest(6, 1), "ahead");
+        assertTrue(cache.isBehindNewest(5 + 32768, 32768), "half the space away counts as behind");
+        cache.clear();
+        assertFalse(cache.isBehindNewest(0xFFF5, 16), "cleared");
+    }
+
+    /**
+     * At the largest capacity a slot's next number is the same 16-bit number as the one it held
+     * before (65536 apart): with one packet of the slot lost, the packet a lap older is still
+     * there under the number asked for. It is not that packet.
+     */
+    @Test
+    void atTheLargestCapacity_aPacketALapOld_isNotTakenForTheOneOfItsNumberNow() {
+        RetransmissionCache largest = new RetransmissionCache(32768);
+        try {
+            ByteBuf lapOld = packet(-1);
+            largest.put(5, lapOld);
+            ByteBuf other = packet(0);
+            for (int seq = 6; seq < 5 + 65536; seq++) {
+                if (seq != 5 + 32768) { // lost: the slot keeps 5
+                    largest.put(seq & 0xFFFF, other);
+                }
+            }
+            assertEquals(4, largest.newestSequence());
+            assertNull(largest.get(5), "5 of this lap has not arrived; the one a lap old is not it");
+            assertFalse(largest.wasRequested(5));
+            assertEquals(0, largest.get(4).getInt(0));
+            largest.put(5, packet(5));
+            assertEquals(5, largest.get(5).getInt(0));
+            assertEquals(1, lapOld.refCnt(), "the lap-old packet released when its slot was reused");
+        } finally {
+            largest.clear();
+        }
     }
 }
