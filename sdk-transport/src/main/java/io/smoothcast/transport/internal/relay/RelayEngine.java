@@ -1109,11 +1109,11 @@ public final class RelayEngine implements DatagramReceiver {
         // numbered below the role request (a client numbers its requests upward and sends the
         // role request after its HELLO's copies), it starts no new join, or the client's next
         // repeat would need a valid token for no reason of its own. Another session id from
-        // this address is another client: a new join once it takes the session over (below).
-        // A cascading node's upstream links
-        // share one session here, so one link's HELLO starts a new join for the others as well;
-        // harmless, as a link repeats its SUBSCRIBE only within its own join's seconds, with a
-        // token minted for it and valid an hour, and never renews it (PROTOCOL.md section 7).
+        // this address is another client: a new join once it takes the session over (below). A
+        // cascading node's upstream links share one session here, so one link's HELLO starts a
+        // new join for the others as well; harmless, as a link repeats its SUBSCRIBE only within
+        // its own join's seconds, with a token minted for it and valid an hour, and never renews
+        // it (PROTOCOL.md section 7).
         if (hello.sessionId() != session.sessionId && security.routability() != null) {
             // Another session id from this address: a client restarted on it (a new process, a
             // NAT mapping reused), or a blind spoofer's one datagram. Only the first can echo the
