@@ -102,6 +102,24 @@ public final class RelayStats {
     }
 
     /**
+     * @return HELLOs from a session's address with another session id, held pending instead of
+     *     replacing the session's id (return routability on): a blind spoofer's HELLO stays there,
+     *     harmless; each pending id counted once, not its copies
+     */
+    public long sessionTakeoversHeld() {
+        return get(RelayCounter.SESSION_TAKEOVERS_HELD);
+    }
+
+    /**
+     * @return sessions taken over by another session id from the same address (a client restarted
+     *     on that address and port): with return routability on once a PUBLISH or SUBSCRIBE echoed
+     *     the cookie of that id, without at its HELLO
+     */
+    public long sessionTakeovers() {
+        return get(RelayCounter.SESSION_TAKEOVERS);
+    }
+
+    /**
      * @return datagrams of any kind (control, RTP, RTCP) from sources without an accepted PUBLISH or
      *     SUBSCRIBE dropped by the per-source rate limit, before any other work was done for them
      */

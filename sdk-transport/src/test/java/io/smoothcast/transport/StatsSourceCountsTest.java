@@ -9,6 +9,7 @@ import io.smoothcast.stats.SendStreamStats;
 import io.smoothcast.transport.internal.relay.RelayCounter;
 import java.util.HashSet;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,11 +52,15 @@ class StatsSourceCountsTest {
 
     @Test
     void relayCounts_eachReachItsOwnField() {
+        // Random values from a fixed seed, not one bit each: the counters and the two counts kept
+        // beside them outnumber a long's 64 bits. A sum of counters equalling another value would
+        // be a chance of about 2^-50, and assertDistinctNonZero would show it, every run alike.
+        SplittableRandom random = new SplittableRandom(17);
         long[] values = new long[RelayCounter.values().length];
         for (int i = 0; i < values.length; i++) {
-            values[i] = 1L << i; // a power of two each: a sum of several counters equals no other one
+            values[i] = random.nextLong(1, 1L << 58);
         }
-        RelayStats t = new RelayStats(values, 1L << 60, 1L << 61);
+        RelayStats t = new RelayStats(values, random.nextLong(1, 1L << 58), random.nextLong(1, 1L << 58));
         NodeStats n = RelayStatsSource.copyCounts(t, NodeStats.builder("relay")).build();
         List<Long> expected = List.of(t.datagramsReceived(), t.packetsForwarded() + t.retransmissionsSent(),
                 t.malformedDropped() + t.unsolicitedDropped(), t.tokensAccepted(), t.tokensRejected(),

@@ -134,6 +134,19 @@ public enum RelayCounter {
     /** PUBLISH or SUBSCRIBE without the cookie of this node's HELLO_ACK for that address (return routability). */
     ROUTABILITY_FAILED,
     /**
+     * HELLOs with another session id from the address of a session, held pending instead of
+     * replacing the session's id (return routability on): the new id takes the session over only
+     * once a PUBLISH or SUBSCRIBE echoes its HELLO_ACK cookie ({@link #SESSION_TAKEOVERS}); one
+     * that never does (a blind spoofer's) changes nothing. Each pending id counted once, not its copies.
+     */
+    SESSION_TAKEOVERS_HELD,
+    /**
+     * Sessions taken over by another session id from the same address (a client restarted on
+     * that address and port): with return routability on, once that id proved it receives there;
+     * without, at its HELLO.
+     */
+    SESSION_TAKEOVERS,
+    /**
      * Datagrams of any kind from sources without an accepted PUBLISH or SUBSCRIBE dropped by the
      * per-source rate limit (before they were classified or decoded).
      */

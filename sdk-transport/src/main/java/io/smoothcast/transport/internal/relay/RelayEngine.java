@@ -896,13 +896,15 @@ public final class RelayEngine implements DatagramReceiver {
         if (message instanceof ControlMessage.Hello hello) {
             onHello(hello, session, sender, requestId, requestLength, nowNs);
         } else if (message instanceof ControlMessage.Publish publish) {
-            if (!sentBeforeLeave(session, publish.streamId(), requestId)
+            if (routable(result, session, sender, ControlMessage.PUBLISH, requestLength)
+                    && !sentBeforeLeave(session, publish.streamId(), requestId)
                     && authorized(result, publish.streamId(), TokenRole.PUBLISH, ControlMessage.PUBLISH, session, sender,
                     requestLength)) {
                 onPublish(publish, session, sender, requestId, requestLength, nowNs);
             }
         } else if (message instanceof ControlMessage.Subscribe subscribe) {
-            if (!sentBeforeLeave(session, subscribe.streamId(), requestId)
+            if (routable(result, session, sender, ControlMessage.SUBSCRIBE, requestLength)
+                    && !sentBeforeLeave(session, subscribe.streamId(), requestId)
                     && authorized(result, subscribe.streamId(), TokenRole.SUBSCRIBE, ControlMessage.SUBSCRIBE, session,
                     sender, requestLength)) {
                 onSubscribe(subscribe, session, sender, requestId, requestLength, nowNs);
@@ -948,23 +950,58 @@ public final class RelayEngine implements DatagramReceiver {
     }
 
     /**
-     * Checks the token of a role request when this node requires tokens. A refusal is answered
-     * with its error code under the no-amplification rule (the peer is not authenticated), and
-     * the request has no effect: no publication, no subscription, no media.
+     * Checks the return-routability cookie of a role request when this node requires cookies,
+     * before anything else about the request: it tells which client sent it. The cookie of a
+     * session id held pending ({@link RelaySession#pendingSessionId}) hands the session over to
+     * that id, a client that restarted on the address. A refusal is answered with NOT_JOINED
+     * under the no-amplification rule, and the request has no effect.
+     */
+    private boolean routable(DecodeResult request, RelaySession session, InetSocketAddress sender, int type,
+            int requestLength) {
+        ReturnRoutability routability = security.routability();
+        if (session == null || routability == null) {
+            return true; // without a session, refused as NOT_JOINED by the request's handler
+        }
+        long cookie = requestCookie(request.message());
+        if (routability.verify(sender, session.sessionId, cookie)) {
+            return true;
+        }
+        if (session.takeoverPending && routability.verify(sender, session.pendingSessionId, cookie)) {
+            takeOver(session, session.pendingSessionId);
+            return true;
+        }
+        // Whoever sent this never saw our HELLO_ACK at this address: maybe a spoofed source
+        // aiming media at a victim. The short error goes to that address, no larger than the request.
+        counters.increment(RelayCounter.ROUTABILITY_FAILED);
+        error(sender, request.requestId(), ErrorCode.NOT_JOINED, type, "echo the HELLO_ACK cookie",
+                requestLength, false);
+        return false;
+    }
+
+    /**
+     * Another client (another session id) uses the session's address from now on: a new join,
+     * with request ids of its own. The roles the session holds stay with it (the client at the
+     * address asks again for those it wants).
+     */
+    private void takeOver(RelaySession session, long sessionId) {
+        session.forgetRequests();
+        session.forgetTokenChecks();
+        session.sessionId = sessionId;
+        session.takeoverPending = false;
+        session.joins++;
+        counters.increment(RelayCounter.SESSION_TAKEOVERS);
+    }
+
+    /**
+     * Checks the token of a role request when this node requires tokens (after its cookie,
+     * {@link #routable}). A refusal is answered with its error code under the no-amplification
+     * rule (the peer is not authenticated), and the request has no effect: no publication, no
+     * subscription, no media.
      */
     private boolean authorized(DecodeResult request, String streamId, TokenRole role, int type,
             RelaySession session, InetSocketAddress sender, int requestLength) {
         if (session == null) {
             return true; // refused as NOT_JOINED by the request's handler
-        }
-        if (security.routability() != null
-                && !security.routability().verify(sender, session.sessionId, requestCookie(request.message()))) {
-            // Whoever sent this never saw our HELLO_ACK at this address: maybe a spoofed source
-            // aiming media at a victim. The short error goes to that address, no larger than the request.
-            counters.increment(RelayCounter.ROUTABILITY_FAILED);
-            error(sender, request.requestId(), ErrorCode.NOT_JOINED, type, "echo the HELLO_ACK cookie",
-                    requestLength, false);
-            return false;
         }
         // Noted only from the session's own address: a spoofed id could hold back its later requests.
         session.roleRequestReceived(streamId, request.requestId());
@@ -983,8 +1020,7 @@ public final class RelayEngine implements DatagramReceiver {
         }
         // A retransmission (the same request id again: the client's answer was lost or late) is
         // checked and answered again, but the counters count requests, not their copies.
-        boolean counted = request.requestId() != session.tokenCheckedRequestId;
-        session.tokenCheckedRequestId = request.requestId();
+        boolean counted = session.firstTokenCheck(request.requestId());
         if (status == TokenStatus.OK) {
             if (counted) {
                 counters.increment(RelayCounter.TOKENS_ACCEPTED);
@@ -1073,19 +1109,32 @@ public final class RelayEngine implements DatagramReceiver {
         // numbered below the role request (a client numbers its requests upward and sends the
         // role request after its HELLO's copies), it starts no new join, or the client's next
         // repeat would need a valid token for no reason of its own. Another session id from
-        // this address is another client: always a new join. A cascading node's upstream links
-        // share one session here, so one link's HELLO starts a new join for the others as well;
-        // harmless, as a link repeats its SUBSCRIBE only within its own join's seconds, with a
-        // token minted for it and valid an hour, and never renews it (PROTOCOL.md section 7).
-        boolean lateCopy = session.joins > 0 && hello.sessionId() == session.sessionId
-                && session.tokenCheckedRequestId != 0 && requestId - session.tokenCheckedRequestId < 0;
-        if (hello.sessionId() != session.sessionId) {
-            session.forgetRequests();
-        }
-        session.sessionId = hello.sessionId();
-        session.requestReceived(requestId);
-        if (!lateCopy) {
-            session.joins++;
+        // this address is another client: a new join once it takes the session over (below). A
+        // cascading node's upstream links share one session here, so one link's HELLO starts a
+        // new join for the others as well; harmless, as a link repeats its SUBSCRIBE only within
+        // its own join's seconds, with a token minted for it and valid an hour, and never renews
+        // it (PROTOCOL.md section 7).
+        if (hello.sessionId() != session.sessionId && security.routability() != null) {
+            // Another session id from this address: a client restarted on it (a new process, a
+            // NAT mapping reused), or a blind spoofer's one datagram. Only the first can echo the
+            // cookie of this HELLO_ACK, so the id takes the session over then (routable); until
+            // then the session, its id and its roles are the client's that proved the address.
+            if (!session.takeoverPending || session.pendingSessionId != hello.sessionId()) {
+                session.pendingSessionId = hello.sessionId();
+                session.takeoverPending = true;
+                counters.increment(RelayCounter.SESSION_TAKEOVERS_HELD);
+            }
+        } else if (hello.sessionId() != session.sessionId) {
+            // Without cookies the address is the only proof, and another session id is another client.
+            takeOver(session, hello.sessionId());
+            session.requestReceived(requestId);
+        } else {
+            boolean lateCopy = session.joins > 0 && session.tokenCheckedRequestId != 0
+                    && requestId - session.tokenCheckedRequestId < 0;
+            session.requestReceived(requestId);
+            if (!lateCopy) {
+                session.joins++;
+            }
         }
         // HELLO is padded to the size of a HELLO_ACK with its cookie: no amplification.
         long cookie = security.routability() == null ? 0 : security.routability().cookie(sender, hello.sessionId());

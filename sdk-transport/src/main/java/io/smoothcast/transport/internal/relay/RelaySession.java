@@ -3,6 +3,7 @@ package io.smoothcast.transport.internal.relay;
 import io.smoothcast.transport.internal.rtx.RetransmissionBudget;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,20 @@ final class RelaySession {
      * request's id), so that its retransmissions are not counted again.
      */
     int tokenCheckedRequestId;
+    /**
+     * The request ids of the session's latest role requests whose token was checked (0: empty),
+     * oldest overwritten first; null until the first. Several, not one: a cascading node's
+     * upstream links share one session here and their copies interleave while they join.
+     */
+    private int[] tokenCheckedRequestIds;
+    private int nextTokenCheckSlot;
+    /**
+     * Another session id that a HELLO from this address announced while return routability is
+     * checked: it replaces {@link #sessionId} only once a request echoes its cookie, since a
+     * HELLO's source address can be spoofed blindly. Valid while {@link #takeoverPending}.
+     */
+    long pendingSessionId;
+    boolean takeoverPending;
     /**
      * HELLOs received for this session: a role is held across a token's expiry only within the
      * join that was granted it (PROTOCOL.md section 7), and a HELLO opens a new join (not a late
@@ -67,6 +82,12 @@ final class RelaySession {
      * half way round, serial comparison would take every new request for the stream for an old one.
      */
     private static final int LEFT_STREAM_ID_SPAN = 1 << 30;
+
+    /**
+     * How many role requests a session remembers as token-checked: more upstream links than this
+     * joining at once (each repeats its request for up to 6.2 s) can have a copy counted again.
+     */
+    static final int TOKEN_CHECKS_REMEMBERED = 8;
 
     RelaySession(InetSocketAddress address, long sessionId, long nowNs) {
         this.address = address;
@@ -133,6 +154,37 @@ final class RelaySession {
     boolean precedesLeaveOf(String streamId, int requestId) {
         Integer leftAt = leftAtRequestId == null ? null : leftAtRequestId.get(streamId);
         return leftAt != null && requestId - leftAt <= 0;
+    }
+
+    /**
+     * Notes that a role request's token is checked, and tells whether this is its first check
+     * rather than that of a copy (same request id) of one of the last
+     * {@value #TOKEN_CHECKS_REMEMBERED}: the token counters count requests, not copies.
+     */
+    boolean firstTokenCheck(int requestId) {
+        tokenCheckedRequestId = requestId;
+        if (requestId == 0) {
+            return true; // marks no request (clients never use it): each copy is counted
+        }
+        if (tokenCheckedRequestIds == null) {
+            tokenCheckedRequestIds = new int[TOKEN_CHECKS_REMEMBERED];
+        }
+        for (int checked : tokenCheckedRequestIds) {
+            if (checked == requestId) {
+                return false;
+            }
+        }
+        tokenCheckedRequestIds[nextTokenCheckSlot] = requestId;
+        nextTokenCheckSlot = (nextTokenCheckSlot + 1) % TOKEN_CHECKS_REMEMBERED;
+        return true;
+    }
+
+    /** Another client (another session id) now uses this address: the token checks were of the other's requests. */
+    void forgetTokenChecks() {
+        tokenCheckedRequestId = 0;
+        if (tokenCheckedRequestIds != null) {
+            Arrays.fill(tokenCheckedRequestIds, 0);
+        }
     }
 
     /** Another client (another session id) now uses this address: its request ids are its own. */

@@ -67,6 +67,32 @@ class RelayEngineTokenCountTest {
         assertEquals(1, counters.get(RelayCounter.TOKENS_ACCEPTED));
     }
 
+    @Test
+    void interleavedCopiesOfTwoRequests_areCountedOncePerRequest() {
+        // A cascading node's upstream links share one session here, each with its own request
+        // ids, and their copies interleave while they join.
+        InetSocketAddress edge = new InetSocketAddress("127.0.0.1", 6001);
+        byte[] show = token("show");
+        byte[] news = token("news");
+        control(edge, 1, new byte[0], new ControlMessage.Hello(6001, 500));
+        out.takeOnlyReplyTo(edge);
+        for (int copy = 0; copy < 3; copy++) {
+            control(edge, 0x10000, show, new ControlMessage.Subscribe("show", 2, 0));
+            assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(edge));
+            control(edge, 0x20000, news, new ControlMessage.Subscribe("news", 2, 0));
+            assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(edge));
+            control(edge, 0x30000, new byte[0], new ControlMessage.Subscribe("other", 2, 0));
+            assertEquals(ErrorCode.UNAUTHORIZED.value(), ((ControlMessage.Error) out.takeOnlyReplyTo(edge)).code());
+        }
+        assertEquals(2, counters.get(RelayCounter.TOKENS_ACCEPTED));
+        assertEquals(1, counters.get(RelayCounter.TOKENS_REJECTED));
+    }
+
+    private static byte[] token(String streamId) {
+        return new TokenIssuer(KEY).issue(TokenClaims.builder(streamId, TokenRole.SUBSCRIBE, NOW_SECONDS + 60)
+                .build()).getBytes(StandardCharsets.US_ASCII);
+    }
+
     private void control(InetSocketAddress from, int requestId, byte[] token, ControlMessage message) {
         ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, token, message);
         engine.onDatagram(datagram, from, nowNs);
