@@ -136,7 +136,9 @@ final class HistoryCodec {
                     SendStreamStats.Builder::retransmissionsOverBudget),
             new Count<>("tailProbesSent", SendStreamStats::tailProbesSent, SendStreamStats.Builder::tailProbesSent),
             new Count<>("staleControlIgnored", SendStreamStats::staleControlIgnored,
-                    SendStreamStats.Builder::staleControlIgnored));
+                    SendStreamStats.Builder::staleControlIgnored),
+            new Count<>("keyframeRequestsIgnored", SendStreamStats::keyframeRequestsIgnored,
+                    SendStreamStats.Builder::keyframeRequestsIgnored));
 
     private static final List<Count<NodeStats, NodeStats.Builder>> NODE_COUNTS = List.of(
             new Count<>("tokensAccepted", NodeStats::tokensAccepted, NodeStats.Builder::tokensAccepted),
@@ -199,7 +201,8 @@ final class HistoryCodec {
             new Count<>("sessions", NodeStats::sessions, NodeStats.Builder::sessions),
             new Count<>("publishers", NodeStats::publishers, NodeStats.Builder::publishers),
             new Count<>("subscribers", NodeStats::subscribers, NodeStats.Builder::subscribers),
-            new Count<>("streams", NodeStats::streams, NodeStats.Builder::streams));
+            new Count<>("streams", NodeStats::streams, NodeStats.Builder::streams),
+            new Count<>("sourceRestarts", NodeStats::sourceRestarts, NodeStats.Builder::sourceRestarts));
 
     private static void writeNode(JsonObjectWriter w, NodeStats n) {
         w.field("timestampNs", n.timestampNs()).field("nodeId", n.nodeId()).field("region", n.region())

@@ -67,6 +67,7 @@ import java.util.TreeMap;
  * @param publishers publishers now (a gauge, not cumulative)
  * @param subscribers subscriptions now (a gauge, not cumulative)
  * @param streams streams with a publisher or a subscriber now (a gauge, not cumulative)
+ * @param sourceRestarts tracks whose source was seen numbering its packets from scratch again, behind its old numbers (a publisher restarted with the same SSRCs): the node forgot that track's cached packets, gaps and tail probe, cumulative
  */
 public record NodeStats(
         long timestampNs,
@@ -119,7 +120,8 @@ public record NodeStats(
         long sessions,
         long publishers,
         long subscribers,
-        long streams) {
+        long streams,
+        long sourceRestarts) {
 
     /**
      * Validates and copies; see the class description for the ranges.
@@ -175,6 +177,7 @@ public record NodeStats(
      * @param publishers publishers now (a gauge, not cumulative)
      * @param subscribers subscriptions now (a gauge, not cumulative)
      * @param streams streams with a publisher or a subscriber now (a gauge, not cumulative)
+     * @param sourceRestarts tracks whose source was seen numbering its packets from scratch again, behind its old numbers (a publisher restarted with the same SSRCs): the node forgot that track's cached packets, gaps and tail probe, cumulative
      */
     public NodeStats {
         requireId(nodeId, "nodeId");
@@ -239,6 +242,7 @@ public record NodeStats(
         requireCount(publishers, "publishers");
         requireCount(subscribers, "subscribers");
         requireCount(streams, "streams");
+        requireCount(sourceRestarts, "sourceRestarts");
     }
 
     /** @return concurrent viewers over all streams of this node */
@@ -345,6 +349,7 @@ public record NodeStats(
         private long publishers;
         private long subscribers;
         private long streams;
+        private long sourceRestarts;
 
         private Builder(String nodeId) {
             this.nodeId = nodeId;
@@ -606,6 +611,11 @@ public record NodeStats(
          * @return this builder
          */
         public Builder streams(long v) { streams = v; return this; }
+        /**
+         * @param v tracks whose source was seen numbering its packets from scratch again, behind its old numbers (a publisher restarted with the same SSRCs): the node forgot that track's cached packets, gaps and tail probe, cumulative
+         * @return this builder
+         */
+        public Builder sourceRestarts(long v) { sourceRestarts = v; return this; }
 
         /**
          * @return the snapshot
@@ -616,7 +626,8 @@ public record NodeStats(
                     packetsSent, packetsDropped, bitrateInBps, bitrateOutBps, tokensAccepted, tokensRejected,
                     tokensExpiredRoleKept, sourceRetransmissionsAlreadyHeld, sourceProbesAlreadyHeld,
                     rateLimitedDropped, publisherRateLimited, handlerFailures,
-                    routabilityFailures, halfOpenEvicted, halfOpenSessions, amplificationSuppressed, peerControlRateLimited, sessionsExpired, fanOutLaneDropped, handOffDropped, rtpReceived, nackedPackets, retransmissionMisses, nackRetransmissionsLimited, retransmissionBuildFailures, tailProbesSent, tailProbesLimited, sourceNackedPackets, sourceRetransmissionsReceived, keyframeRequestsReceived, keyframeRequestsForwarded, keyframeRequestsSuppressed, downlinkProbePaddingPackets, ioThreadStalls, nativeCopiesRefused, retransmissionsPendingFromSource, nacksBeforeLayerStart, streamInfoRepeated, downlinkProbes, downlinkProbeClimbs, untimedArrivalReportsReceived, untimedArrivalReportsSent, sessions, publishers, subscribers, streams);
+                    routabilityFailures, halfOpenEvicted, halfOpenSessions, amplificationSuppressed, peerControlRateLimited, sessionsExpired, fanOutLaneDropped, handOffDropped, rtpReceived, nackedPackets, retransmissionMisses, nackRetransmissionsLimited, retransmissionBuildFailures, tailProbesSent, tailProbesLimited, sourceNackedPackets, sourceRetransmissionsReceived, keyframeRequestsReceived, keyframeRequestsForwarded, keyframeRequestsSuppressed, downlinkProbePaddingPackets, ioThreadStalls, nativeCopiesRefused, retransmissionsPendingFromSource, nacksBeforeLayerStart, streamInfoRepeated, downlinkProbes, downlinkProbeClimbs, untimedArrivalReportsReceived, untimedArrivalReportsSent, sessions, publishers, subscribers, streams,
+                    sourceRestarts);
         }
     }
 }

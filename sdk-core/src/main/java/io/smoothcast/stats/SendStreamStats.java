@@ -64,6 +64,7 @@ import static io.smoothcast.stats.StatsChecks.requireStreamIdentity;
  * @param retransmissionsOverBudget NACKed packets and tail loss probes not resent because the retransmissions of the last second had used up their budget, cumulative
  * @param tailProbesSent tail loss probes sent (a quiet track's newest packet resent as RTX), cumulative
  * @param staleControlIgnored well-formed control messages from a node the endpoint no longer talks to, ignored (late answers), cumulative
+ * @param keyframeRequestsIgnored keyframe requests (PLI) received from the node naming no video track of the broadcaster (its audio or message track, or an unknown SSRC), not passed on to the application, cumulative
  */
 public record SendStreamStats(
         long timestampNs,
@@ -97,7 +98,8 @@ public record SendStreamStats(
         long packetsDroppedByPacer,
         long retransmissionsOverBudget,
         long tailProbesSent,
-        long staleControlIgnored) implements StreamStats {
+        long staleControlIgnored,
+        long keyframeRequestsIgnored) implements StreamStats {
 
     /**
      * Validates every component; see the class description for the ranges.
@@ -135,6 +137,7 @@ public record SendStreamStats(
      * @param retransmissionsOverBudget NACKed packets and tail loss probes not resent because the retransmissions of the last second had used up their budget, cumulative
      * @param tailProbesSent tail loss probes sent (a quiet track's newest packet resent as RTX), cumulative
      * @param staleControlIgnored well-formed control messages from a node the endpoint no longer talks to, ignored (late answers), cumulative
+     * @param keyframeRequestsIgnored keyframe requests (PLI) received from the node naming no video track of the broadcaster (its audio or message track, or an unknown SSRC), not passed on to the application, cumulative
      */
     public SendStreamStats {
         requireStreamIdentity(streamId, endpointId, nodeId, region, ssrc);
@@ -162,6 +165,7 @@ public record SendStreamStats(
         requireCount(retransmissionsOverBudget, "retransmissionsOverBudget");
         requireCount(tailProbesSent, "tailProbesSent");
         requireCount(staleControlIgnored, "staleControlIgnored");
+        requireCount(keyframeRequestsIgnored, "keyframeRequestsIgnored");
     }
 
     @Override
@@ -214,6 +218,7 @@ public record SendStreamStats(
         b.retransmissionsOverBudget = retransmissionsOverBudget;
         b.tailProbesSent = tailProbesSent;
         b.staleControlIgnored = staleControlIgnored;
+        b.keyframeRequestsIgnored = keyframeRequestsIgnored;
         return b;
     }
 
@@ -256,6 +261,7 @@ public record SendStreamStats(
         private long retransmissionsOverBudget;
         private long tailProbesSent;
         private long staleControlIgnored;
+        private long keyframeRequestsIgnored;
 
         private Builder(String streamId) {
             this.streamId = streamId;
@@ -420,6 +426,11 @@ public record SendStreamStats(
          * @return this builder
          */
         public Builder staleControlIgnored(long v) { staleControlIgnored = v; return this; }
+        /**
+         * @param v keyframe requests (PLI) received from the node naming no video track of the broadcaster (its audio or message track, or an unknown SSRC), not passed on to the application, cumulative
+         * @return this builder
+         */
+        public Builder keyframeRequestsIgnored(long v) { keyframeRequestsIgnored = v; return this; }
 
         long bytesSent() { return bytesSent; }
         long framesEncoded() { return framesEncoded; }
@@ -434,7 +445,8 @@ public record SendStreamStats(
                     lossFraction, bitrateOutBps, targetBitrateBps, framesPerSecond, jitterMs,
                     roundTripTimeMs, lastFeedbackReceivedNs, failoverCount, audioOnly, sendDelayMaxMs,
                     framesDroppedBacklog, nodeSwitches, tokenRefusals,
-                    malformedDropped, framesDroppedNotConnected, framesRejected, keyframeRequestsReceived, packetsDroppedByPacer, retransmissionsOverBudget, tailProbesSent, staleControlIgnored);
+                    malformedDropped, framesDroppedNotConnected, framesRejected, keyframeRequestsReceived, packetsDroppedByPacer, retransmissionsOverBudget, tailProbesSent, staleControlIgnored,
+                    keyframeRequestsIgnored);
         }
     }
 }

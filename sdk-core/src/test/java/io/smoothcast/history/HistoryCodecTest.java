@@ -37,7 +37,8 @@ class HistoryCodecTest {
                 .jitterMs(3).roundTripTimeMs(180).sendDelayMaxMs(420).framesDroppedBacklog(9)
                 .nodeSwitches(new NodeSwitchCounts(4, 0, 0)).tokenRefusals(6).malformedDropped(17)
                 .framesDroppedNotConnected(18).framesRejected(19).keyframeRequestsReceived(51).packetsDroppedByPacer(52)
-                .retransmissionsOverBudget(53).tailProbesSent(54).staleControlIgnored(55).build();
+                .retransmissionsOverBudget(53).tailProbesSent(54).staleControlIgnored(55).keyframeRequestsIgnored(56)
+                .build();
     }
 
     static NodeStats node() {
@@ -53,7 +54,7 @@ class HistoryCodecTest {
                 .ioThreadStalls(74).nativeCopiesRefused(75).retransmissionsPendingFromSource(76)
                 .nacksBeforeLayerStart(77).streamInfoRepeated(78).downlinkProbes(79).downlinkProbeClimbs(80)
                 .untimedArrivalReportsReceived(81).untimedArrivalReportsSent(82).sessions(83).publishers(84)
-                .subscribers(85).streams(86).build();
+                .subscribers(85).streams(86).sourceRestarts(87).build();
     }
 
     static AlertEvent alert() {
@@ -107,7 +108,7 @@ class HistoryCodecTest {
                 send().toBuilder().nodeSwitches(NodeSwitchCounts.NONE).tokenRefusals(0).malformedDropped(0)
                         .framesDroppedNotConnected(0).framesRejected(0).keyframeRequestsReceived(0)
                         .packetsDroppedByPacer(0).retransmissionsOverBudget(0).tailProbesSent(0).staleControlIgnored(0)
-                        .build()),
+                        .keyframeRequestsIgnored(0).build()),
                 HistoryCodec.decode(OLD_SEND_LINE));
     }
 
@@ -115,7 +116,7 @@ class HistoryCodecTest {
     void nodeLinesWrittenBeforeTheTokenHeldRetransmissionAndAbuseCounts_readWithNone() {
         NodeStats n = HistoryCodec.decode(OLD_NODE_LINE).as(NodeStats.class);
         assertEquals(120, n.concurrentViewers());
-        assertEquals(Collections.nCopies(42, 0L), List.of(n.tokensAccepted(), n.tokensRejected(),
+        assertEquals(Collections.nCopies(43, 0L), List.of(n.tokensAccepted(), n.tokensRejected(),
                 n.tokensExpiredRoleKept(), n.sourceRetransmissionsAlreadyHeld(), n.sourceProbesAlreadyHeld(),
                 n.rateLimitedDropped(), n.publisherRateLimited(), n.handlerFailures(), n.routabilityFailures(),
                 n.halfOpenEvicted(), n.halfOpenSessions(), n.amplificationSuppressed(), n.peerControlRateLimited(),
@@ -126,7 +127,8 @@ class HistoryCodecTest {
                 n.downlinkProbePaddingPackets(), n.ioThreadStalls(), n.nativeCopiesRefused(),
                 n.retransmissionsPendingFromSource(), n.nacksBeforeLayerStart(), n.streamInfoRepeated(),
                 n.downlinkProbes(), n.downlinkProbeClimbs(), n.untimedArrivalReportsReceived(),
-                n.untimedArrivalReportsSent(), n.sessions(), n.publishers(), n.subscribers(), n.streams()));
+                n.untimedArrivalReportsSent(), n.sessions(), n.publishers(), n.subscribers(), n.streams(),
+                n.sourceRestarts()));
     }
 
     @Test

@@ -117,7 +117,8 @@ class OpsWiringIT {
                 "source_retransmissions_received", "keyframe_requests_received", "keyframe_requests_forwarded",
                 "keyframe_requests_suppressed", "probe_padding_packets", "io_thread_stalls", "native_copies_refused",
                 "retransmissions_pending_from_source", "nacks_before_layer_start", "stream_info_repeated",
-                "downlink_probes", "downlink_probe_climbs", "stall_reports_received", "stall_reports_sent"}) {
+                "downlink_probes", "downlink_probe_climbs", "stall_reports_received", "stall_reports_sent",
+                "source_restarts"}) {
             assertTrue(metrics.contains("smoothcast_node_" + family + "_total{node=\"0000002a\",region=\"it-eu\"} 0"),
                     family + ": " + metrics);
         }
@@ -160,8 +161,8 @@ class OpsWiringIT {
                     "unknown_track_packets_dropped"}) {
                 assertTrue(viewMetrics.contains("smoothcast_stream_" + family + "_total{"), family + ": " + viewMetrics);
             }
-            for (String family : new String[] {"keyframe_requests_received", "pacer_dropped_packets",
-                    "retransmissions_over_budget", "tail_probes_sent"}) {
+            for (String family : new String[] {"keyframe_requests_received", "keyframe_requests_ignored",
+                    "pacer_dropped_packets", "retransmissions_over_budget", "tail_probes_sent"}) {
                 assertTrue(broadcastMetrics.contains("smoothcast_stream_" + family + "_total{"),
                         family + ": " + broadcastMetrics);
             }

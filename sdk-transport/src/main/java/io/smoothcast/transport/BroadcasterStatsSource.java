@@ -73,7 +73,8 @@ final class BroadcasterStatsSource {
                 .packetsDroppedByPacer(totals.packetsDroppedByPacer())
                 .retransmissionsOverBudget(totals.retransmissionsOverBudget())
                 .tailProbesSent(totals.tailProbesSent())
-                .staleControlIgnored(totals.staleControlIgnored());
+                .staleControlIgnored(totals.staleControlIgnored())
+                .keyframeRequestsIgnored(totals.keyframeRequestsIgnored());
     }
 
     /** Hands the broadcaster's moves between nodes since the last call to {@code sink}. */

@@ -102,6 +102,7 @@ final class RelayStatsSource {
                 .sessions(totals.sessions())
                 .publishers(totals.publishers())
                 .subscribers(totals.subscribers())
-                .streams(totals.streams());
+                .streams(totals.streams())
+                .sourceRestarts(totals.sourceRestarts());
     }
 }

@@ -28,14 +28,14 @@ class StatsSourceCountsTest {
                 t.targetBitrateBps(), t.rttNs() / 1_000_000, t.tokenRefusals(), t.malformedDropped(),
                 t.framesDroppedNotConnected(), t.framesRejected(), t.sendDelayMaxMs(), t.framesDroppedBacklog(),
                 t.keyframeRequests(), t.packetsDroppedByPacer(), t.retransmissionsOverBudget(), t.tailProbesSent(),
-                t.staleControlIgnored(), t.nodeSwitches().degradedPath());
+                t.staleControlIgnored(), t.keyframeRequestsIgnored(), t.nodeSwitches().degradedPath());
         assertDistinctNonZero(expected);
         assertEquals(expected, List.of(s.packetsSent(), s.bytesSent(), s.retransmittedPacketsSent(),
                 s.framesEncoded(), (long) s.targetBitrateBps(), (long) s.roundTripTimeMs(), s.tokenRefusals(),
                 s.malformedDropped(), s.framesDroppedNotConnected(), s.framesRejected(), (long) s.sendDelayMaxMs(),
                 s.framesDroppedBacklog(), s.keyframeRequestsReceived(), s.packetsDroppedByPacer(),
                 s.retransmissionsOverBudget(), s.tailProbesSent(), s.staleControlIgnored(),
-                s.nodeSwitches().degradedPath()));
+                s.keyframeRequestsIgnored(), s.nodeSwitches().degradedPath()));
     }
 
     @Test
@@ -74,7 +74,8 @@ class StatsSourceCountsTest {
                 t.downlinkProbePaddingPackets(), t.ioThreadStalls(), t.nativeCopiesRefused(),
                 t.retransmissionsPendingFromSource(), t.nacksBeforeLayerStart(), t.streamInfoRepeated(),
                 t.downlinkProbes(), t.downlinkProbeClimbs(), t.untimedArrivalReportsReceived(),
-                t.untimedArrivalReportsSent(), t.sessions(), t.publishers(), t.subscribers(), t.streams());
+                t.untimedArrivalReportsSent(), t.sessions(), t.publishers(), t.subscribers(), t.streams(),
+                t.sourceRestarts());
         assertDistinctNonZero(expected);
         assertEquals(expected, List.of(n.packetsReceived(), n.packetsSent(), n.packetsDropped(), n.tokensAccepted(),
                 n.tokensRejected(), n.tokensExpiredRoleKept(), n.sourceRetransmissionsAlreadyHeld(),
@@ -87,7 +88,8 @@ class StatsSourceCountsTest {
                 n.keyframeRequestsSuppressed(), n.downlinkProbePaddingPackets(), n.ioThreadStalls(),
                 n.nativeCopiesRefused(), n.retransmissionsPendingFromSource(), n.nacksBeforeLayerStart(),
                 n.streamInfoRepeated(), n.downlinkProbes(), n.downlinkProbeClimbs(), n.untimedArrivalReportsReceived(),
-                n.untimedArrivalReportsSent(), n.sessions(), n.publishers(), n.subscribers(), n.streams()));
+                n.untimedArrivalReportsSent(), n.sessions(), n.publishers(), n.subscribers(), n.streams(),
+                n.sourceRestarts()));
     }
 
     private static void assertDistinctNonZero(List<Long> values) {

@@ -73,6 +73,8 @@ import java.util.function.ToDoubleFunction;
  *       broadcaster refused at {@code send} because its send queue was full</td></tr>
  *   <tr><td>smoothcast_stream_keyframe_requests_received_total</td><td>counter</td><td>keyframe requests the
  *       broadcaster received from its node</td></tr>
+ *   <tr><td>smoothcast_stream_keyframe_requests_ignored_total</td><td>counter</td><td>keyframe requests from
+ *       the node that named no video track of the broadcaster, not passed on to the application</td></tr>
  *   <tr><td>smoothcast_stream_pacer_dropped_packets_total</td><td>counter</td><td>packets the broadcaster dropped
  *       because its pacer's queue was full (retransmissions, and the packets of whole frames dropped)</td></tr>
  *   <tr><td>smoothcast_stream_retransmissions_over_budget_total, _tail_probes_sent_total</td><td>counter</td>
@@ -133,6 +135,8 @@ import java.util.function.ToDoubleFunction;
  *       _stall_reports_received_total, _stall_reports_sent_total (node, region)</td><td>counter</td>
  *       <td>STREAM_INFO repeats; downlink probes and those that moved a subscriber up a layer; stall reports
  *       (SCUT) from subscribers and to publishers</td></tr>
+ *   <tr><td>smoothcast_node_source_restarts_total (node, region)</td><td>counter</td><td>tracks whose source
+ *       restarted its numbering behind its old numbers (a publisher restarted with the same SSRCs)</td></tr>
  *   <tr><td>smoothcast_node_sessions, _publishers, _subscribers, _streams (node, region)</td><td>gauge</td>
  *       <td>sessions, publishers, subscriptions and streams now</td></tr>
  *   <tr><td>smoothcast_node_receive_bytes_per_second, _send_bytes_per_second (node, region)</td><td>gauge</td><td>relay rates</td></tr>
@@ -254,7 +258,11 @@ public final class OpsMetrics {
                     NodeStats::untimedArrivalReportsReceived),
             new NodeCounter("smoothcast_node_stall_reports_sent_total",
                     "Stall reports sent to publishers after a stall of the node's own I/O thread.",
-                    NodeStats::untimedArrivalReportsSent));
+                    NodeStats::untimedArrivalReportsSent),
+            new NodeCounter("smoothcast_node_source_restarts_total",
+                    "Tracks whose source restarted its numbering behind its old numbers (a publisher restarted "
+                            + "with the same SSRCs): their cached packets, gaps and tail probe forgotten.",
+                    NodeStats::sourceRestarts));
 
     private OpsMetrics() {
     }
@@ -362,6 +370,9 @@ public final class OpsMetrics {
         out.add(counter("smoothcast_stream_keyframe_requests_received_total",
                 "Keyframe requests the broadcaster received from its node.",
                 tx, sum(SendStreamStats::keyframeRequestsReceived)));
+        out.add(counter("smoothcast_stream_keyframe_requests_ignored_total",
+                "Keyframe requests from the node naming no video track of the broadcaster, not passed on.",
+                tx, sum(SendStreamStats::keyframeRequestsIgnored)));
         out.add(counter("smoothcast_stream_pacer_dropped_packets_total",
                 "Packets the broadcaster dropped because its pacer's queue was full (retransmissions, whole frames).",
                 tx, sum(SendStreamStats::packetsDroppedByPacer)));

@@ -46,7 +46,8 @@ class OpsMetricsTest {
                 .roundTripTimeMs(40).sendDelayMaxMs(450).framesDroppedBacklog(12)
                 .nodeSwitches(new NodeSwitchCounts(3, 0, 0)).tokenRefusals(1).malformedDropped(8)
                 .framesDroppedNotConnected(14).framesRejected(15).keyframeRequestsReceived(67).packetsDroppedByPacer(71)
-                .retransmissionsOverBudget(73).tailProbesSent(79).staleControlIgnored(83).build();
+                .retransmissionsOverBudget(73).tailProbesSent(79).staleControlIgnored(83).keyframeRequestsIgnored(89)
+                .build();
         NodeStats node = NodeStats.builder("fra").region("eu").viewers("match", 2).viewers("quiz \"2\"", 0)
                 .packetsReceived(2100).packetsSent(4000).packetsDropped(3).bitrateInBps(2_400_000)
                 .bitrateOutBps(4_800_000).tokensAccepted(40).tokensRejected(7).tokensExpiredRoleKept(5)
@@ -60,7 +61,8 @@ class OpsMetricsTest {
                 .downlinkProbePaddingPackets(113).ioThreadStalls(114).nativeCopiesRefused(115)
                 .retransmissionsPendingFromSource(116).nacksBeforeLayerStart(117).streamInfoRepeated(118)
                 .downlinkProbes(119).downlinkProbeClimbs(120).untimedArrivalReportsReceived(121)
-                .untimedArrivalReportsSent(122).sessions(123).publishers(124).subscribers(125).streams(126).build();
+                .untimedArrivalReportsSent(122).sessions(123).publishers(124).subscribers(125).streams(126)
+                .sourceRestarts(127).build();
         AlertEvent p3 = new AlertEvent(AlertEvent.Type.RAISED, 1, "jitter-elevated", Severity.P3, "jitter_ms", 30,
                 30, "", "", "", "eu", 5, 5, 1, 2, "jitter high");
         return new OpsSnapshot(5, 1_700_000_000_000L, List.of(a, b), List.of(tx), List.of(node),
@@ -175,6 +177,7 @@ class OpsMetricsTest {
         assertEquals(118.0, m.get("smoothcast_stream_early_packets_recovered_total{" + where + "}"));
         assertEquals(122.0, m.get("smoothcast_stream_unknown_track_packets_dropped_total{" + where + "}"));
         assertEquals(67.0, m.get("smoothcast_stream_keyframe_requests_received_total{" + where + "}"));
+        assertEquals(89.0, m.get("smoothcast_stream_keyframe_requests_ignored_total{" + where + "}"));
         assertEquals(71.0, m.get("smoothcast_stream_pacer_dropped_packets_total{" + where + "}"));
         assertEquals(73.0, m.get("smoothcast_stream_retransmissions_over_budget_total{" + where + "}"));
         assertEquals(79.0, m.get("smoothcast_stream_tail_probes_sent_total{" + where + "}"));
@@ -200,6 +203,7 @@ class OpsMetricsTest {
         assertEquals(120.0, m.get("smoothcast_node_downlink_probe_climbs_total" + node));
         assertEquals(121.0, m.get("smoothcast_node_stall_reports_received_total" + node));
         assertEquals(122.0, m.get("smoothcast_node_stall_reports_sent_total" + node));
+        assertEquals(127.0, m.get("smoothcast_node_source_restarts_total" + node));
         assertEquals(123.0, m.get("smoothcast_node_sessions" + node));
         assertEquals(124.0, m.get("smoothcast_node_publishers" + node));
         assertEquals(125.0, m.get("smoothcast_node_subscribers" + node));
