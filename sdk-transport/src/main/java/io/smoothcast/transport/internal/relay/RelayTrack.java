@@ -79,14 +79,19 @@ final class RelayTrack {
      */
     private int restartFirst = NO_CANDIDATE;
 
-    /** Numbers {@link #forwardedTooLate} remembers: 1 KB per track. */
+    /** Numbers {@link #forwardedTooLate} remembers: 2 KB per track. */
     static final int TOO_LATE_MEMORY = 256;
+
+    /** A {@link #tooLateNumbers} entry that holds no number. */
+    private static final long NO_NUMBER = Long.MIN_VALUE;
 
     /**
      * By number modulo {@link #TOO_LATE_MEMORY}: the last number forwarded but not cached, a
-     * cache length behind the newest, or {@link #NO_CANDIDATE}.
+     * cache length behind the newest, or {@link #NO_NUMBER}. Extended as the cache counts
+     * ({@link RetransmissionCache#extendedNumber}): an entry left from a lap of numbers before
+     * (65536 back: a minute at 1000 packets per second) is not taken for the number now.
      */
-    private final int[] tooLateSequences = new int[TOO_LATE_MEMORY];
+    private final long[] tooLateNumbers = new long[TOO_LATE_MEMORY];
 
     /** Where this video track's keyframes start; null for audio and data tracks. */
     final KeyframeStartDetector keyframes;
@@ -97,7 +102,7 @@ final class RelayTrack {
         this.cache = new RetransmissionCache(cachePackets);
         this.restartDistance = Math.min(cachePackets, MAX_RESTART_DISTANCE);
         this.nextRtxSequence = firstRtxSequence & 0xFFFF;
-        Arrays.fill(tooLateSequences, NO_CANDIDATE);
+        Arrays.fill(tooLateNumbers, NO_NUMBER);
     }
 
     /**
@@ -106,7 +111,7 @@ final class RelayTrack {
      * @param sequenceNumber its 16-bit RTP sequence number
      */
     void onForwardedTooLate(int sequenceNumber) {
-        tooLateSequences[sequenceNumber & (TOO_LATE_MEMORY - 1)] = sequenceNumber & 0xFFFF;
+        tooLateNumbers[sequenceNumber & (TOO_LATE_MEMORY - 1)] = cache.extendedNumber(sequenceNumber);
     }
 
     /**
@@ -118,7 +123,8 @@ final class RelayTrack {
      * @param sequenceNumber a 16-bit RTP sequence number
      */
     boolean forwardedTooLate(int sequenceNumber) {
-        return tooLateSequences[sequenceNumber & (TOO_LATE_MEMORY - 1)] == (sequenceNumber & 0xFFFF);
+        return !cache.isEmpty()
+                && tooLateNumbers[sequenceNumber & (TOO_LATE_MEMORY - 1)] == cache.extendedNumber(sequenceNumber);
     }
 
     private static MissingPacketTracker newMissingPacketTracker() {
@@ -208,7 +214,7 @@ final class RelayTrack {
      */
     void forgetSourceRestarted(long nowNs) {
         cache.clear();
-        Arrays.fill(tooLateSequences, NO_CANDIDATE);
+        Arrays.fill(tooLateNumbers, NO_NUMBER);
         missing = newMissingPacketTracker();
         tailProbe = new TailLossProbe(1);
         Arrays.fill(newestTransportSequences, FanOutLanes.NO_SEQUENCE);

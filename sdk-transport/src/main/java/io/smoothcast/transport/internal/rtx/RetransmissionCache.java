@@ -144,6 +144,19 @@ public final class RetransmissionCache {
         return !empty && aheadOfNewest(sequenceNumber) <= -packets;
     }
 
+    /**
+     * A number extended past the 16-bit wrap as this cache counts its packets: the one within half
+     * the number space of the newest (exactly half way counts as behind). The same for one packet
+     * for as long as it is less than half the space behind the newest, different for numbers a
+     * lap apart; counted again from the first packet put after {@link #clear}.
+     *
+     * @param sequenceNumber a 16-bit RTP sequence number
+     * @return its extended number; valid unless {@link #isEmpty}
+     */
+    public long extendedNumber(int sequenceNumber) {
+        return newestExtended + aheadOfNewest(sequenceNumber);
+    }
+
     /** Whether no packet has been put since the cache was made or cleared. */
     public boolean isEmpty() {
         return empty;

@@ -403,6 +403,30 @@ class PublisherRestartSameSsrcsTest {
     }
 
     /**
+     * The memory of packets forwarded too late to be cached holds numbers of past laps too: a
+     * repair of 102 that came a cache length late, then a lap of 65536 numbers later another
+     * number 102, lost, whose first repair also comes a cache length late. That repair is a
+     * packet no subscriber has had: forwarded, not dropped as the old 102's second repair. (The
+     * lap is run in a few jumps ahead, each less than half the number space, to keep the test
+     * short: the cache's window and the memory see the same numbers as in a stream sending all.)
+     */
+    @Test
+    void aFirstRepairACacheLengthLate_aLapAfterAnotherOfItsNumber_isForwarded() {
+        originSends(1, 100, 101, 103); // 102 lost
+        originSendsQuickly(1, 104, 170);
+        receive(originRtx(1, 7, 102), ORIGIN); // forwarded, too late to be cached
+        assertTrue(viewerGotPayload(payload(1, 102)));
+        for (int from = 16_000; from < 65536; from += 16_000) {
+            originSendsQuickly(1, from, from + 9);
+        }
+        originSendsQuickly(1, 65536 + 103, 65536 + 170); // the new lap's 102 lost
+        out.drain();
+        receive(originRtx(3, 8, 102), ORIGIN); // its first repair (other bytes), a cache length late
+        assertTrue(viewerGotPayload(payload(3, 102)), "the new lap's 102 forwarded");
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RTX_ALREADY_HELD), "not taken for the old 102's repair");
+    }
+
+    /**
      * A restart further behind than the cache whose first packets land on slots nothing was put
      * in since the last restart (that session was short): it is still a restart.
      */
