@@ -202,7 +202,10 @@ final class HistoryCodec {
             new Count<>("publishers", NodeStats::publishers, NodeStats.Builder::publishers),
             new Count<>("subscribers", NodeStats::subscribers, NodeStats.Builder::subscribers),
             new Count<>("streams", NodeStats::streams, NodeStats.Builder::streams),
-            new Count<>("sourceRestarts", NodeStats::sourceRestarts, NodeStats.Builder::sourceRestarts));
+            new Count<>("sourceRestarts", NodeStats::sourceRestarts, NodeStats.Builder::sourceRestarts),
+            new Count<>("sessionTakeoversHeld", NodeStats::sessionTakeoversHeld,
+                    NodeStats.Builder::sessionTakeoversHeld),
+            new Count<>("sessionTakeovers", NodeStats::sessionTakeovers, NodeStats.Builder::sessionTakeovers));
 
     private static void writeNode(JsonObjectWriter w, NodeStats n) {
         w.field("timestampNs", n.timestampNs()).field("nodeId", n.nodeId()).field("region", n.region())

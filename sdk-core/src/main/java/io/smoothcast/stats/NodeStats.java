@@ -68,6 +68,8 @@ import java.util.TreeMap;
  * @param subscribers subscriptions now (a gauge, not cumulative)
  * @param streams streams with a publisher or a subscriber now (a gauge, not cumulative)
  * @param sourceRestarts tracks whose source was seen numbering its packets from scratch again, behind its old numbers (a publisher restarted with the same SSRCs): the node forgot that track's cached packets, gaps and tail probe, cumulative
+ * @param sessionTakeoversHeld HELLOs from a joined session's address with another session id, held pending until a PUBLISH or SUBSCRIBE echoes that id's cookie (return routability on; each pending id once): rising without {@code sessionTakeovers} means someone spoofs clients' addresses, cumulative
+ * @param sessionTakeovers sessions taken over by another session id from the same address (a client restarted on that address and port): with return routability on once a PUBLISH or SUBSCRIBE echoed that id's cookie, without at its HELLO, cumulative
  */
 public record NodeStats(
         long timestampNs,
@@ -121,7 +123,9 @@ public record NodeStats(
         long publishers,
         long subscribers,
         long streams,
-        long sourceRestarts) {
+        long sourceRestarts,
+        long sessionTakeoversHeld,
+        long sessionTakeovers) {
 
     /**
      * Validates and copies; see the class description for the ranges.
@@ -178,6 +182,8 @@ public record NodeStats(
      * @param subscribers subscriptions now (a gauge, not cumulative)
      * @param streams streams with a publisher or a subscriber now (a gauge, not cumulative)
      * @param sourceRestarts tracks whose source was seen numbering its packets from scratch again, behind its old numbers (a publisher restarted with the same SSRCs): the node forgot that track's cached packets, gaps and tail probe, cumulative
+     * @param sessionTakeoversHeld HELLOs from a joined session's address with another session id, held pending until a PUBLISH or SUBSCRIBE echoes that id's cookie (return routability on; each pending id once): rising without {@code sessionTakeovers} means someone spoofs clients' addresses, cumulative
+     * @param sessionTakeovers sessions taken over by another session id from the same address (a client restarted on that address and port): with return routability on once a PUBLISH or SUBSCRIBE echoed that id's cookie, without at its HELLO, cumulative
      */
     public NodeStats {
         requireId(nodeId, "nodeId");
@@ -243,6 +249,8 @@ public record NodeStats(
         requireCount(subscribers, "subscribers");
         requireCount(streams, "streams");
         requireCount(sourceRestarts, "sourceRestarts");
+        requireCount(sessionTakeoversHeld, "sessionTakeoversHeld");
+        requireCount(sessionTakeovers, "sessionTakeovers");
     }
 
     /** @return concurrent viewers over all streams of this node */
@@ -350,6 +358,8 @@ public record NodeStats(
         private long subscribers;
         private long streams;
         private long sourceRestarts;
+        private long sessionTakeoversHeld;
+        private long sessionTakeovers;
 
         private Builder(String nodeId) {
             this.nodeId = nodeId;
@@ -616,6 +626,16 @@ public record NodeStats(
          * @return this builder
          */
         public Builder sourceRestarts(long v) { sourceRestarts = v; return this; }
+        /**
+         * @param v HELLOs from a joined session's address with another session id, held pending until a PUBLISH or SUBSCRIBE echoes that id's cookie (return routability on; each pending id once): rising without {@code sessionTakeovers} means someone spoofs clients' addresses, cumulative
+         * @return this builder
+         */
+        public Builder sessionTakeoversHeld(long v) { sessionTakeoversHeld = v; return this; }
+        /**
+         * @param v sessions taken over by another session id from the same address (a client restarted on that address and port): with return routability on once a PUBLISH or SUBSCRIBE echoed that id's cookie, without at its HELLO, cumulative
+         * @return this builder
+         */
+        public Builder sessionTakeovers(long v) { sessionTakeovers = v; return this; }
 
         /**
          * @return the snapshot
@@ -627,7 +647,7 @@ public record NodeStats(
                     tokensExpiredRoleKept, sourceRetransmissionsAlreadyHeld, sourceProbesAlreadyHeld,
                     rateLimitedDropped, publisherRateLimited, handlerFailures,
                     routabilityFailures, halfOpenEvicted, halfOpenSessions, amplificationSuppressed, peerControlRateLimited, sessionsExpired, fanOutLaneDropped, handOffDropped, rtpReceived, nackedPackets, retransmissionMisses, nackRetransmissionsLimited, retransmissionBuildFailures, tailProbesSent, tailProbesLimited, sourceNackedPackets, sourceRetransmissionsReceived, keyframeRequestsReceived, keyframeRequestsForwarded, keyframeRequestsSuppressed, downlinkProbePaddingPackets, ioThreadStalls, nativeCopiesRefused, retransmissionsPendingFromSource, nacksBeforeLayerStart, streamInfoRepeated, downlinkProbes, downlinkProbeClimbs, untimedArrivalReportsReceived, untimedArrivalReportsSent, sessions, publishers, subscribers, streams,
-                    sourceRestarts);
+                    sourceRestarts, sessionTakeoversHeld, sessionTakeovers);
         }
     }
 }

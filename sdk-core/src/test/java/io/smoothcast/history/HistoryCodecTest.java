@@ -54,7 +54,8 @@ class HistoryCodecTest {
                 .ioThreadStalls(74).nativeCopiesRefused(75).retransmissionsPendingFromSource(76)
                 .nacksBeforeLayerStart(77).streamInfoRepeated(78).downlinkProbes(79).downlinkProbeClimbs(80)
                 .untimedArrivalReportsReceived(81).untimedArrivalReportsSent(82).sessions(83).publishers(84)
-                .subscribers(85).streams(86).sourceRestarts(87).build();
+                .subscribers(85).streams(86).sourceRestarts(87).sessionTakeoversHeld(88)
+                .sessionTakeovers(89).build();
     }
 
     static AlertEvent alert() {
@@ -116,7 +117,7 @@ class HistoryCodecTest {
     void nodeLinesWrittenBeforeTheTokenHeldRetransmissionAndAbuseCounts_readWithNone() {
         NodeStats n = HistoryCodec.decode(OLD_NODE_LINE).as(NodeStats.class);
         assertEquals(120, n.concurrentViewers());
-        assertEquals(Collections.nCopies(43, 0L), List.of(n.tokensAccepted(), n.tokensRejected(),
+        assertEquals(Collections.nCopies(45, 0L), List.of(n.tokensAccepted(), n.tokensRejected(),
                 n.tokensExpiredRoleKept(), n.sourceRetransmissionsAlreadyHeld(), n.sourceProbesAlreadyHeld(),
                 n.rateLimitedDropped(), n.publisherRateLimited(), n.handlerFailures(), n.routabilityFailures(),
                 n.halfOpenEvicted(), n.halfOpenSessions(), n.amplificationSuppressed(), n.peerControlRateLimited(),
@@ -128,7 +129,7 @@ class HistoryCodecTest {
                 n.retransmissionsPendingFromSource(), n.nacksBeforeLayerStart(), n.streamInfoRepeated(),
                 n.downlinkProbes(), n.downlinkProbeClimbs(), n.untimedArrivalReportsReceived(),
                 n.untimedArrivalReportsSent(), n.sessions(), n.publishers(), n.subscribers(), n.streams(),
-                n.sourceRestarts()));
+                n.sourceRestarts(), n.sessionTakeoversHeld(), n.sessionTakeovers()));
     }
 
     @Test

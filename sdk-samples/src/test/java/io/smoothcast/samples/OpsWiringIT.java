@@ -118,7 +118,7 @@ class OpsWiringIT {
                 "keyframe_requests_suppressed", "probe_padding_packets", "io_thread_stalls", "native_copies_refused",
                 "retransmissions_pending_from_source", "nacks_before_layer_start", "stream_info_repeated",
                 "downlink_probes", "downlink_probe_climbs", "stall_reports_received", "stall_reports_sent",
-                "source_restarts"}) {
+                "source_restarts", "session_takeovers_held", "session_takeovers"}) {
             assertTrue(metrics.contains("smoothcast_node_" + family + "_total{node=\"0000002a\",region=\"it-eu\"} 0"),
                     family + ": " + metrics);
         }

@@ -103,6 +103,8 @@ final class RelayStatsSource {
                 .publishers(totals.publishers())
                 .subscribers(totals.subscribers())
                 .streams(totals.streams())
-                .sourceRestarts(totals.sourceRestarts());
+                .sourceRestarts(totals.sourceRestarts())
+                .sessionTakeoversHeld(totals.sessionTakeoversHeld())
+                .sessionTakeovers(totals.sessionTakeovers());
     }
 }

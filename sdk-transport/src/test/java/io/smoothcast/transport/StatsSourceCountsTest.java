@@ -75,7 +75,7 @@ class StatsSourceCountsTest {
                 t.retransmissionsPendingFromSource(), t.nacksBeforeLayerStart(), t.streamInfoRepeated(),
                 t.downlinkProbes(), t.downlinkProbeClimbs(), t.untimedArrivalReportsReceived(),
                 t.untimedArrivalReportsSent(), t.sessions(), t.publishers(), t.subscribers(), t.streams(),
-                t.sourceRestarts());
+                t.sourceRestarts(), t.sessionTakeoversHeld(), t.sessionTakeovers());
         assertDistinctNonZero(expected);
         assertEquals(expected, List.of(n.packetsReceived(), n.packetsSent(), n.packetsDropped(), n.tokensAccepted(),
                 n.tokensRejected(), n.tokensExpiredRoleKept(), n.sourceRetransmissionsAlreadyHeld(),
@@ -89,7 +89,7 @@ class StatsSourceCountsTest {
                 n.nativeCopiesRefused(), n.retransmissionsPendingFromSource(), n.nacksBeforeLayerStart(),
                 n.streamInfoRepeated(), n.downlinkProbes(), n.downlinkProbeClimbs(), n.untimedArrivalReportsReceived(),
                 n.untimedArrivalReportsSent(), n.sessions(), n.publishers(), n.subscribers(), n.streams(),
-                n.sourceRestarts()));
+                n.sourceRestarts(), n.sessionTakeoversHeld(), n.sessionTakeovers()));
     }
 
     private static void assertDistinctNonZero(List<Long> values) {

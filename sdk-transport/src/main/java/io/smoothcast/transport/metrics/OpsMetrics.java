@@ -137,6 +137,10 @@ import java.util.function.ToDoubleFunction;
  *       (SCUT) from subscribers and to publishers</td></tr>
  *   <tr><td>smoothcast_node_source_restarts_total (node, region)</td><td>counter</td><td>tracks whose source
  *       restarted its numbering behind its old numbers (a publisher restarted with the same SSRCs)</td></tr>
+ *   <tr><td>smoothcast_node_session_takeovers_held_total, _session_takeovers_total (node, region)</td>
+ *       <td>counter</td><td>HELLOs from a joined session's address with another session id, held pending
+ *       until that id's cookie is echoed (rising alone: someone spoofs clients' addresses); sessions taken
+ *       over by another session id from the same address (a client restarted there)</td></tr>
  *   <tr><td>smoothcast_node_sessions, _publishers, _subscribers, _streams (node, region)</td><td>gauge</td>
  *       <td>sessions, publishers, subscriptions and streams now</td></tr>
  *   <tr><td>smoothcast_node_receive_bytes_per_second, _send_bytes_per_second (node, region)</td><td>gauge</td><td>relay rates</td></tr>
@@ -262,7 +266,14 @@ public final class OpsMetrics {
             new NodeCounter("smoothcast_node_source_restarts_total",
                     "Tracks whose source restarted its numbering behind its old numbers (a publisher restarted "
                             + "with the same SSRCs): their cached packets, gaps and tail probe forgotten.",
-                    NodeStats::sourceRestarts));
+                    NodeStats::sourceRestarts),
+            new NodeCounter("smoothcast_node_session_takeovers_held_total",
+                    "HELLOs from a joined session's address with another session id, held until that id's cookie "
+                            + "is echoed; rising without session takeovers: someone spoofs clients' addresses.",
+                    NodeStats::sessionTakeoversHeld),
+            new NodeCounter("smoothcast_node_session_takeovers_total",
+                    "Sessions taken over by another session id from the same address (a client restarted there).",
+                    NodeStats::sessionTakeovers));
 
     private OpsMetrics() {
     }

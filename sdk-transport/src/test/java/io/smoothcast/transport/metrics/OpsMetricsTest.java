@@ -62,7 +62,7 @@ class OpsMetricsTest {
                 .retransmissionsPendingFromSource(116).nacksBeforeLayerStart(117).streamInfoRepeated(118)
                 .downlinkProbes(119).downlinkProbeClimbs(120).untimedArrivalReportsReceived(121)
                 .untimedArrivalReportsSent(122).sessions(123).publishers(124).subscribers(125).streams(126)
-                .sourceRestarts(127).build();
+                .sourceRestarts(127).sessionTakeoversHeld(128).sessionTakeovers(129).build();
         AlertEvent p3 = new AlertEvent(AlertEvent.Type.RAISED, 1, "jitter-elevated", Severity.P3, "jitter_ms", 30,
                 30, "", "", "", "eu", 5, 5, 1, 2, "jitter high");
         return new OpsSnapshot(5, 1_700_000_000_000L, List.of(a, b), List.of(tx), List.of(node),
@@ -204,6 +204,8 @@ class OpsMetricsTest {
         assertEquals(121.0, m.get("smoothcast_node_stall_reports_received_total" + node));
         assertEquals(122.0, m.get("smoothcast_node_stall_reports_sent_total" + node));
         assertEquals(127.0, m.get("smoothcast_node_source_restarts_total" + node));
+        assertEquals(128.0, m.get("smoothcast_node_session_takeovers_held_total" + node));
+        assertEquals(129.0, m.get("smoothcast_node_session_takeovers_total" + node));
         assertEquals(123.0, m.get("smoothcast_node_sessions" + node));
         assertEquals(124.0, m.get("smoothcast_node_publishers" + node));
         assertEquals(125.0, m.get("smoothcast_node_subscribers" + node));
