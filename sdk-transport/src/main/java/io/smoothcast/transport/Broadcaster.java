@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -169,16 +170,14 @@ public final class Broadcaster implements AutoCloseable {
     private final EngineTurns turns = new EngineTurns();
     /** Tokens handed to {@link #renewToken}, for the start or the I/O thread's next tick. */
     private final TokenRenewal tokenRenewal = new TokenRenewal();
-    /** The listener's token callbacks, guarded as its others are. */
-    private final SafeTokenListener tokenEvents;
+    /** Runs every callback but onStateChanged: none after CLOSED, a throw logged. */
+    private final ListenerCalls callbacks = new ListenerCalls(() -> state == ConnectionState.CLOSED);
 
     private Broadcaster(Builder builder) {
         this.settings = builder.options.settle();
         this.clock = settings.clock();
         this.wallClock = WallClockMapping.forClock(clock);
         this.listener = builder.listener;
-        this.tokenEvents = new SafeTokenListener(listener, "BroadcasterListener",
-                () -> state == ConnectionState.CLOSED);
         this.io = new ClientIo(settings, "broadcaster");
         this.frames = new MpscArrayQueue<>(builder.sendQueueFrames);
         this.maxSendDelayNs = builder.maxSendDelay.toNanos();
@@ -459,7 +458,14 @@ public final class Broadcaster implements AutoCloseable {
                 return false;
             }
             if (drainScheduled.compareAndSet(false, true)) {
-                io.channel().eventLoop().execute(drainTask);
+                try {
+                    io.channel().eventLoop().execute(drainTask);
+                } catch (RejectedExecutionException e) {
+                    // The shared pool was closed before this client: nothing drains the queue any
+                    // more. The frame stays queued (drainScheduled stays set, so later sends only
+                    // queue, then are rejected once it is full), and close() counts it in
+                    // framesDroppedNotConnected: it was taken, so it ends in that counter.
+                }
             }
             return true;
         } finally {
@@ -655,48 +661,39 @@ public final class Broadcaster implements AutoCloseable {
     private final class EngineListener implements BroadcasterEngine.Listener {
         @Override
         public void onStateChanged(ConnectionState next, String reason) {
-            if (state != ConnectionState.CLOSED) {
+            if (callbacks.open()) {
                 setState(next, reason + " (stream " + settings.streamId() + ")");
             }
         }
 
         @Override
         public void onKeyframeRequested() {
-            try {
-                listener.onKeyframeRequested();
-            } catch (RuntimeException e) {
-                LOG.warn("BroadcasterListener.onKeyframeRequested threw", e);
-            }
+            callbacks.call("BroadcasterListener.onKeyframeRequested", listener::onKeyframeRequested);
         }
 
         @Override
         public void onTargetBitrate(long bitrateBps) {
-            try {
-                listener.onTargetBitrate(bitrateBps);
-            } catch (RuntimeException e) {
-                LOG.warn("BroadcasterListener.onTargetBitrate threw", e);
-            }
+            callbacks.call("BroadcasterListener.onTargetBitrate", () -> listener.onTargetBitrate(bitrateBps));
         }
 
         @Override
         public void onNodeSwitched(java.net.InetSocketAddress from, java.net.InetSocketAddress to,
                 NodeSwitchReason reason, String detail) {
-            switchLog.append(from, to, reason, detail);
-            try {
-                listener.onNodeSwitched(from, to, reason, detail);
-            } catch (RuntimeException e) {
-                LOG.warn("BroadcasterListener.onNodeSwitched threw", e);
+            if (!callbacks.open()) {
+                return; // nor in the event log after CLOSED, as the viewer's
             }
+            switchLog.append(from, to, reason, detail);
+            callbacks.call("BroadcasterListener.onNodeSwitched", () -> listener.onNodeSwitched(from, to, reason, detail));
         }
 
         @Override
         public void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
-            tokenEvents.onTokenRefused(node, refusal);
+            callbacks.call("BroadcasterListener.onTokenRefused", () -> listener.onTokenRefused(node, refusal));
         }
 
         @Override
         public void onTokenExpiring(long expiresAtEpochSeconds) {
-            tokenEvents.onTokenExpiring(expiresAtEpochSeconds);
+            callbacks.call("BroadcasterListener.onTokenExpiring", () -> listener.onTokenExpiring(expiresAtEpochSeconds));
         }
 
         @Override
@@ -705,8 +702,8 @@ public final class Broadcaster implements AutoCloseable {
         }
     }
 
-    /** Keeps a throwing application listener from disturbing the I/O thread. */
-    private static final class SafeAbrListener implements AbrListener {
+    /** Hands the rendition selector's events to the application's ABR listener through {@link #callbacks}. */
+    private final class SafeAbrListener implements AbrListener {
         private final AbrListener delegate;
 
         SafeAbrListener(AbrListener delegate) {
@@ -715,29 +712,19 @@ public final class Broadcaster implements AutoCloseable {
 
         @Override
         public void onRenditionChanged(Rendition previous, Rendition current, long targetBitrateBps, long nowNs) {
-            try {
-                delegate.onRenditionChanged(previous, current, targetBitrateBps, nowNs);
-            } catch (RuntimeException e) {
-                LOG.warn("AbrListener.onRenditionChanged threw", e);
-            }
+            callbacks.call("AbrListener.onRenditionChanged",
+                    () -> delegate.onRenditionChanged(previous, current, targetBitrateBps, nowNs));
         }
 
         @Override
         public void onAudioOnlyFallback(long targetBitrateBps, long nowNs) {
-            try {
-                delegate.onAudioOnlyFallback(targetBitrateBps, nowNs);
-            } catch (RuntimeException e) {
-                LOG.warn("AbrListener.onAudioOnlyFallback threw", e);
-            }
+            callbacks.call("AbrListener.onAudioOnlyFallback", () -> delegate.onAudioOnlyFallback(targetBitrateBps, nowNs));
         }
 
         @Override
         public void onAudioOnlyRecovered(Rendition resumed, long targetBitrateBps, long nowNs) {
-            try {
-                delegate.onAudioOnlyRecovered(resumed, targetBitrateBps, nowNs);
-            } catch (RuntimeException e) {
-                LOG.warn("AbrListener.onAudioOnlyRecovered threw", e);
-            }
+            callbacks.call("AbrListener.onAudioOnlyRecovered",
+                    () -> delegate.onAudioOnlyRecovered(resumed, targetBitrateBps, nowNs));
         }
     }
 
@@ -1011,7 +998,11 @@ public final class Broadcaster implements AutoCloseable {
          * Runs on a shared pool of I/O threads instead of a thread of its own (then
          * {@link #forceNio} is ignored: the pool decides). Default: own thread.
          *
-         * @param threads the pool; must outlive this client
+         * @param threads the pool; must outlive this client. If it is closed first, the
+         *     broadcaster sends nothing more: {@code send...()} calls still return without
+         *     throwing, queue their frames until the queue is full (then reject them, counted in
+         *     {@link BroadcasterStats#framesRejected()}), and {@link Broadcaster#close()} counts the
+         *     queued ones in {@link BroadcasterStats#framesDroppedNotConnected()}
          * @return this builder
          */
         public Builder sharedIoThreads(SharedIoThreads threads) {

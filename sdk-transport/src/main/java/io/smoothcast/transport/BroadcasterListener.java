@@ -11,6 +11,12 @@ package io.smoothcast.transport;
  * a callback is logged and otherwise ignored. A callback may call {@link Broadcaster#close()}: it
  * returns at once (then {@code onStateChanged(CLOSED)} runs inside it), and the close completes
  * on the I/O thread as the callback returns.
+ *
+ * <p>{@code onStateChanged(CLOSED)} is the last call (the {@code AbrListener} of
+ * {@link Broadcaster.Builder#renditions} included): no callback starts after it, not even for
+ * the events of the same tick or the datagrams already read when a callback closed the
+ * broadcaster. One running on the I/O thread while another thread's close gave up waiting for
+ * it (5 s) may still be finishing.
  */
 public interface BroadcasterListener extends TokenListener {
 

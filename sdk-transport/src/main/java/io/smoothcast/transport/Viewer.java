@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,8 +115,8 @@ public final class Viewer implements AutoCloseable {
     private final EngineTurns turns = new EngineTurns();
     /** Tokens handed to {@link #renewToken}, for the start or the I/O thread's next tick. */
     private final TokenRenewal tokenRenewal = new TokenRenewal();
-    /** The listener's token callbacks, guarded as its others are. */
-    private final SafeTokenListener tokenEvents;
+    /** Runs every callback but onStateChanged: none after CLOSED, a throw logged. */
+    private final ListenerCalls callbacks = new ListenerCalls(() -> state == ConnectionState.CLOSED);
     private Thread playoutThread;
     /** Frames handed to the listener (only the playout thread writes them): all, then video, audio. */
     private volatile long framesDelivered;
@@ -129,8 +130,6 @@ public final class Viewer implements AutoCloseable {
         this.clock = settings.clock();
         this.wallClock = WallClockMapping.forClock(clock);
         this.listener = builder.listener;
-        this.tokenEvents = new SafeTokenListener(listener, "ViewerListener",
-                () -> state == ConnectionState.CLOSED);
         this.io = new ClientIo(settings, "viewer");
         this.maxSimulcastLayer = builder.maxSimulcastLayer;
         this.fixedPlayoutDelayMs = builder.fixedPlayoutDelayMs;
@@ -450,6 +449,8 @@ public final class Viewer implements AutoCloseable {
         /** Decrypts frames before delivery, or null without keys. */
         private final FrameOpener frameOpener;
         private final ReceivedFrame view = new ReceivedFrame();
+        /** The listener's onFrame, bound once: no lambda per frame. */
+        private final Consumer<ReceivedFrame> deliver = listener::onFrame;
         /** The simulcast layers: one timeline, one layer at a time, in capture order. */
         private final LayerPlayout layers;
         private ReceiveTrack current;
@@ -489,17 +490,20 @@ public final class Viewer implements AutoCloseable {
 
         @Override
         public void onFrame(ReceiveTrack track, io.smoothcast.jitter.JitterFrame frame) {
+            if (!callbacks.open()) {
+                // Closed during this pass (from a callback, or by the I/O thread): the frames
+                // still due are neither handed out nor counted as delivered.
+                return;
+            }
             current = track;
             ReceivedFrame delivered = view.bind(frame, current.track().kind(), current.track().ssrc());
             if (frameOpener != null) {
                 int length = frameOpener.open(frame);
                 if (length < 0) { // refused and counted: never handed out as media
                     frameOpener.noteRefusal(current.track().ssrc());
-                    try {
-                        listener.onFrameRejected(current.track().ssrc(), SframeStatus.name(length));
-                    } catch (RuntimeException e) {
-                        LOG.warn("ViewerListener.onFrameRejected threw", e);
-                    }
+                    int ssrc = current.track().ssrc();
+                    callbacks.call("ViewerListener.onFrameRejected",
+                            () -> listener.onFrameRejected(ssrc, SframeStatus.name(length)));
                     return;
                 }
                 delivered.useDecrypted(frameOpener.plaintext(), length,
@@ -516,11 +520,7 @@ public final class Viewer implements AutoCloseable {
             if (captureUnixNs != CaptureAnchor.UNKNOWN && current.captureAnchor().latencyCounted()) {
                 source.latency().onPlayout(wallClock.unixNs(handOffNs) - captureUnixNs);
             }
-            try {
-                listener.onFrame(delivered);
-            } catch (RuntimeException e) {
-                LOG.warn("ViewerListener.onFrame threw", e);
-            }
+            callbacks.call("ViewerListener.onFrame", deliver, delivered);
         }
     }
 
@@ -528,7 +528,7 @@ public final class Viewer implements AutoCloseable {
     private final class EngineListener implements ViewerEngine.Listener {
         @Override
         public void onStateChanged(ConnectionState next, String reason) {
-            if (state != ConnectionState.CLOSED) {
+            if (callbacks.open()) {
                 setState(next, reason + " (stream " + settings.streamId() + ")");
             }
         }
@@ -536,25 +536,21 @@ public final class Viewer implements AutoCloseable {
         @Override
         public void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
                 String detail) {
-            if (state == ConnectionState.CLOSED) {
-                return;
+            if (!callbacks.open()) {
+                return; // nor in the event log after CLOSED
             }
             switchLog.append(from, to, reason, detail);
-            try {
-                listener.onNodeSwitched(from, to, reason, detail);
-            } catch (RuntimeException e) {
-                LOG.warn("ViewerListener.onNodeSwitched threw", e);
-            }
+            callbacks.call("ViewerListener.onNodeSwitched", () -> listener.onNodeSwitched(from, to, reason, detail));
         }
 
         @Override
         public void onTokenRefused(InetSocketAddress node, TokenRefusal refusal) {
-            tokenEvents.onTokenRefused(node, refusal);
+            callbacks.call("ViewerListener.onTokenRefused", () -> listener.onTokenRefused(node, refusal));
         }
 
         @Override
         public void onTokenExpiring(long expiresAtEpochSeconds) {
-            tokenEvents.onTokenExpiring(expiresAtEpochSeconds);
+            callbacks.call("ViewerListener.onTokenExpiring", () -> listener.onTokenExpiring(expiresAtEpochSeconds));
         }
     }
 

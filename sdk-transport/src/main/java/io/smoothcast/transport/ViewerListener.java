@@ -12,6 +12,10 @@ package io.smoothcast.transport;
  * {@code onStateChanged(CLOSED)} runs inside it): on the I/O thread it returns at once and the
  * close completes as the callback returns; on the playout thread it waits for the I/O thread as
  * from any thread, and the playout thread stops as the callback returns.
+ *
+ * <p>{@code onStateChanged(CLOSED)} is the last call: no callback starts after it, not even for
+ * the datagrams and frames already in hand when a callback closed the viewer. One already running
+ * on the other thread when the close began may still be finishing.
  */
 public interface ViewerListener extends TokenListener {
 

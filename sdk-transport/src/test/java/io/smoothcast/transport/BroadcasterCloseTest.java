@@ -7,14 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smoothcast.security.TokenClaims;
+import io.smoothcast.security.TokenIssuer;
+import io.smoothcast.security.TokenKey;
+import io.smoothcast.security.TokenRole;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -218,6 +226,98 @@ class BroadcasterCloseTest {
             assertEquals(FRAMES, broadcaster.stats().framesDroppedNotConnected(), "counted by the close");
             broadcaster.close(); // idempotent
         }
+    }
+
+    /**
+     * Closed from a callback in the middle of an engine call: the first tick warns of the expiring
+     * token (the close returns at once, CLOSED told), then reports the target bitrate. Nothing
+     * reaches the listener after {@code onStateChanged(CLOSED)} (the old code still called
+     * {@code onTargetBitrate}).
+     */
+    @Test
+    void closeFromACallback_theRestOfTheEngineCallReachesNoListener() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            AtomicReference<Broadcaster> self = new AtomicReference<>();
+            AtomicBoolean toldClosed = new AtomicBoolean();
+            List<String> afterClosed = new CopyOnWriteArrayList<>();
+            BroadcasterListener closing = new BroadcasterListener() {
+                @Override
+                public void onStateChanged(ConnectionState state, String reason) {
+                    note("onStateChanged " + state);
+                    toldClosed.compareAndSet(false, state == ConnectionState.CLOSED);
+                }
+
+                @Override
+                public void onTokenExpiring(long expiresAtEpochSeconds) { // the first tick, before its target
+                    note("onTokenExpiring");
+                    self.get().close();
+                }
+
+                @Override
+                public void onTargetBitrate(long bitrateBps) {
+                    note("onTargetBitrate");
+                }
+
+                @Override
+                public void onKeyframeRequested() {
+                    note("onKeyframeRequested");
+                }
+
+                @Override
+                public void onNodeSwitched(InetSocketAddress from, InetSocketAddress to, NodeSwitchReason reason,
+                        String detail) {
+                    note("onNodeSwitched");
+                }
+
+                private void note(String callback) {
+                    if (toldClosed.get()) {
+                        afterClosed.add(callback);
+                    }
+                }
+            };
+            Broadcaster broadcaster = Broadcaster.builder()
+                    .node(new InetSocketAddress(InetAddress.getLoopbackAddress(), silentNode.getLocalPort()))
+                    .streamId("close")
+                    .token(expiringToken("close"))
+                    .listener(closing)
+                    .build();
+            self.set(broadcaster);
+            broadcaster.start();
+
+            // The goodbye leaves in the close queued behind the tick: the tick has returned by then.
+            assertNotNull(ControlDatagrams.receive(silentNode, ControlMessage.Leave.class), "the goodbye");
+            assertTrue(toldClosed.get(), "closed from the token warning");
+            assertEquals(List.of(), afterClosed, "callbacks after onStateChanged(CLOSED)");
+        }
+    }
+
+    /**
+     * Frames handed in after the shared pool was closed, before the broadcaster: each send
+     * returns without throwing (it threw RejectedExecutionException from the drain's scheduling),
+     * and the close counts them as dropped, not connected.
+     */
+    @Test
+    void sendAfterItsSharedPoolClosed_doesNotThrow_framesCountedByTheClose() throws Exception {
+        try (DatagramSocket silentNode = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            Broadcaster broadcaster = broadcaster(io, silentNode, BroadcasterListener.NONE);
+            io.close();
+
+            handIn(broadcaster);
+            broadcaster.close();
+            assertEquals(ConnectionState.CLOSED, broadcaster.state());
+            assertAddsUp(broadcaster, "after the close");
+            assertEquals(FRAMES, broadcaster.stats().framesDroppedNotConnected(), "counted by the close");
+        }
+    }
+
+    /** A publish token for {@code stream} that expires within the expiry warning's default lead (30 s). */
+    private static String expiringToken(String stream) {
+        byte[] secret = new byte[32];
+        Arrays.fill(secret, (byte) 7);
+        long expiry = System.currentTimeMillis() / 1000 + 10;
+        return new TokenIssuer(TokenKey.of("k1", secret))
+                .issue(TokenClaims.builder(stream, TokenRole.PUBLISH, expiry).build());
     }
 
     /** Holds the I/O thread in the engine's first tick until released. */
