@@ -64,6 +64,16 @@ class DownlinkProberTest {
         return tick(estimateBps, 0, NEEDED_BPS);
     }
 
+    /** Sends the cluster's padding every tick (no media) until it has its size; returns its first number. */
+    private long sendCluster() {
+        long firstOfCluster = nextSequence;
+        while (prober.sendingClusterId() >= 0) {
+            prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
+            tick(500_000, 0, NEEDED_BPS);
+        }
+        return firstOfCluster;
+    }
+
     @Test
     void steadyEstimateShortOfTheLayerAbove_probesAfterTheStableHold_atTheNeededRateWithMargin() {
         long waitedNs = ticksUntilProbe(500_000, 10_000 * MS);
@@ -147,11 +157,7 @@ class DownlinkProberTest {
     @Test
     void aProbeWhoseArrivalsCameBackUntimed_andNoResult_isNoFailure_theNextWaitsAStableHoldNotABackoff() {
         assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
-        long firstOfCluster = nextSequence;
-        while (prober.sendingClusterId() >= 0) {
-            prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
-            tick(500_000, 0, NEEDED_BPS);
-        }
+        long firstOfCluster = sendCluster();
         for (long sequence = firstOfCluster; sequence < nextSequence; sequence++) {
             // all of it arrived, one packet during a stall: no result can come
             prober.onArrival(sequence, sequence != firstOfCluster + 1);
@@ -196,11 +202,7 @@ class DownlinkProberTest {
     @Test
     void aProbeWhoseReportsCameReordered_countsEveryArrival_andIsNoFailure() {
         assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
-        long firstOfCluster = nextSequence;
-        while (prober.sendingClusterId() >= 0) {
-            prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
-            tick(500_000, 0, NEEDED_BPS);
-        }
+        long firstOfCluster = sendCluster();
         long half = firstOfCluster + (nextSequence - firstOfCluster) / 2;
         assertTrue(half - firstOfCluster >= 2, "a cluster of " + (nextSequence - firstOfCluster) + " packets");
         for (long sequence = half; sequence < nextSequence; sequence++) {
@@ -245,11 +247,7 @@ class DownlinkProberTest {
     @Test
     void arrivalsReportedTwice_countOnce_aProbeMostlyLostStillFails() {
         assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
-        long firstOfCluster = nextSequence;
-        while (prober.sendingClusterId() >= 0) {
-            prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
-            tick(500_000, 0, NEEDED_BPS);
-        }
+        long firstOfCluster = sendCluster();
         long packets = nextSequence - firstOfCluster;
         long arrived = firstOfCluster + packets * 6 / 10;
         for (int report = 0; report < 2; report++) {
@@ -276,11 +274,7 @@ class DownlinkProberTest {
         long[] expectedBackoffNs = {2_000 * MS, 4_000 * MS, 8_000 * MS};
         assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
         for (long backoffNs : expectedBackoffNs) {
-            long firstOfCluster = nextSequence;
-            while (prober.sendingClusterId() >= 0) {
-                prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
-                tick(500_000, 0, NEEDED_BPS);
-            }
+            long firstOfCluster = sendCluster();
             for (long sequence = firstOfCluster; sequence < nextSequence; sequence += 2) {
                 prober.onArrival(sequence, sequence != firstOfCluster); // every other one lost
             }
