@@ -1,5 +1,6 @@
 package io.smoothcast.transport.internal.relay;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Only the decision and the padding budget live here; the caller sends the packets and
  * tells the controller. Time comes from the caller. Not thread-safe: the relay's I/O thread.
- * Allocates nothing.
+ * Allocates only when a cluster has more packets than every one before (its arrival bitmap
+ * grows); never per packet or report.
  */
 final class DownlinkProber {
 
@@ -98,8 +100,12 @@ final class DownlinkProber {
     private int clusterPackets;
     /** The cluster's packets reported arrived, timed or not ({@link #onArrival}). */
     private int clusterArrivals;
-    /** The newest arrival counted: a number reported again is not counted twice. */
-    private long newestArrival = -1;
+    /**
+     * Bit {@code i}: the cluster's {@code i}-th packet was counted in {@link #clusterArrivals}.
+     * A bitmap, not the newest number reported: feedback datagrams can come reordered (an older
+     * report after a newer one still carries arrivals), and a packet can be reported twice.
+     */
+    private long[] clusterArrived = new long[16];
     /** Whether an arrival of the cluster's came back without its time. */
     private boolean clusterArrivalUntimed;
     private long climbNeededBps;
@@ -187,6 +193,7 @@ final class DownlinkProber {
         clusterArrivalUntimed = false;
         clusterPackets = 0;
         clusterArrivals = 0;
+        Arrays.fill(clusterArrived, 0L);
         probeStartNs = nowNs;
         probes++;
     }
@@ -269,26 +276,33 @@ final class DownlinkProber {
                 clusterFirstSequence = sequence;
             }
             clusterLastSequence = sequence;
+            if (sequence - clusterFirstSequence >= 64L * clusterArrived.length) {
+                clusterArrived = Arrays.copyOf(clusterArrived, 2 * clusterArrived.length);
+            }
         }
     }
 
     /**
-     * Notes a packet the subscriber reported received.
+     * Notes a packet the subscriber reported received: each of the cluster's packets counts
+     * once, in whatever order and however often the reports name it.
      *
      * @param sequence its unwrapped transport-wide number
      * @param timed whether its arrival time is to be trusted (else the controller did not
      *     measure it)
      */
     void onArrival(long sequence, boolean timed) {
-        if (sequence <= newestArrival) {
+        if (state == State.IDLE || clusterFirstSequence < 0 || sequence < clusterFirstSequence
+                || sequence > clusterLastSequence) {
+            return;
+        }
+        int index = (int) (sequence - clusterFirstSequence);
+        long bit = 1L << index; // the shift takes index mod 64
+        if ((clusterArrived[index >>> 6] & bit) != 0) {
             return; // reported before
         }
-        newestArrival = sequence;
-        if (state != State.IDLE && clusterFirstSequence >= 0 && sequence >= clusterFirstSequence
-                && sequence <= clusterLastSequence) {
-            clusterArrivals++;
-            clusterArrivalUntimed |= !timed;
-        }
+        clusterArrived[index >>> 6] |= bit;
+        clusterArrivals++;
+        clusterArrivalUntimed |= !timed;
     }
 
     /**

@@ -52,10 +52,13 @@ public final class TailLossProbe {
     }
 
     /**
-     * A packet of the track left. If it is the newest (ahead of the kept one, the kept one again,
-     * the first, or far from the kept one: a restart) the quiet period starts again; an older
-     * one (a repair of a gap, a reordered packet) changes nothing: its receiver saw the gap
-     * in front of the newest packet and asks for it through its NACKs, so it needs no probe.
+     * A packet of the track left. If it is the newest (the first, ahead of the kept one in 16-bit
+     * serial order, or the kept one again) the quiet period starts again; an older one (a repair
+     * of a gap, a reordered packet), however far behind, changes nothing: its receiver saw the
+     * gap in front of the newest packet and asks for it through its NACKs, so it needs no probe,
+     * and a probe must repeat the newest packet, the one whose loss nothing else would show. A
+     * source that restarts its numbering behind the kept one needs a new instance (the relay
+     * replaces it when it sees the restart).
      *
      * @param sequenceNumber its 16-bit RTP sequence number
      * @param nowNs when it was sent
@@ -63,8 +66,7 @@ public final class TailLossProbe {
      */
     public boolean onSent(int sequenceNumber, long nowNs) {
         int seq = sequenceNumber & 0xFFFF;
-        int ahead = SequenceNumbers.distance(newestSequence, seq);
-        if (started && ahead < 0 && ahead >= -MissingPacketTracker.MAX_GAP) {
+        if (started && SequenceNumbers.distance(newestSequence, seq) < 0) {
             return false;
         }
         started = true;

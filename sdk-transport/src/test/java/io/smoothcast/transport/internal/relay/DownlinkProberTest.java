@@ -64,6 +64,16 @@ class DownlinkProberTest {
         return tick(estimateBps, 0, NEEDED_BPS);
     }
 
+    /** Sends the cluster's padding every tick (no media) until it has its size; returns its first number. */
+    private long sendCluster() {
+        long firstOfCluster = nextSequence;
+        while (prober.sendingClusterId() >= 0) {
+            prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
+            tick(500_000, 0, NEEDED_BPS);
+        }
+        return firstOfCluster;
+    }
+
     @Test
     void steadyEstimateShortOfTheLayerAbove_probesAfterTheStableHold_atTheNeededRateWithMargin() {
         long waitedNs = ticksUntilProbe(500_000, 10_000 * MS);
@@ -147,11 +157,7 @@ class DownlinkProberTest {
     @Test
     void aProbeWhoseArrivalsCameBackUntimed_andNoResult_isNoFailure_theNextWaitsAStableHoldNotABackoff() {
         assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
-        long firstOfCluster = nextSequence;
-        while (prober.sendingClusterId() >= 0) {
-            prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
-            tick(500_000, 0, NEEDED_BPS);
-        }
+        long firstOfCluster = sendCluster();
         for (long sequence = firstOfCluster; sequence < nextSequence; sequence++) {
             // all of it arrived, one packet during a stall: no result can come
             prober.onArrival(sequence, sequence != firstOfCluster + 1);
@@ -189,6 +195,75 @@ class DownlinkProberTest {
     }
 
     /**
+     * The subscriber's feedback on the cluster came in two datagrams, the one on its first half
+     * overtaken by the one on its second: every packet arrived (one during a stall), so the probe
+     * had no result only for want of times, whatever order the reports came in.
+     */
+    @Test
+    void aProbeWhoseReportsCameReordered_countsEveryArrival_andIsNoFailure() {
+        assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
+        long firstOfCluster = sendCluster();
+        long half = firstOfCluster + (nextSequence - firstOfCluster) / 2;
+        assertTrue(half - firstOfCluster >= 2, "a cluster of " + (nextSequence - firstOfCluster) + " packets");
+        for (long sequence = half; sequence < nextSequence; sequence++) {
+            prober.onArrival(sequence, sequence != half);
+        }
+        for (long sequence = firstOfCluster; sequence < half; sequence++) {
+            prober.onArrival(sequence, true); // the older report, late
+        }
+        Action action = Action.NONE;
+        long endedNs = nowNs;
+        while (nowNs - endedNs <= DownlinkProber.RESULT_TIMEOUT_NS + TICK_NS) {
+            action = tick(500_000, 0, NEEDED_BPS);
+            assertEquals(Action.NONE, action);
+        }
+        assertEquals(1, prober.unanswerable());
+        assertEquals(0, prober.backoffNs());
+    }
+
+    /** A cluster of many small packets (more than the arrival bitmap first holds), reported newest first. */
+    @Test
+    void aClusterOfThousandsOfPackets_reportedBackwards_countsEveryArrival() {
+        assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
+        long firstOfCluster = nextSequence;
+        while (prober.sendingClusterId() >= 0) {
+            for (long due = prober.paddingBytesDue(nowNs); due > 0; due -= 8) {
+                prober.onSent(nextSequence++, 8);
+            }
+            tick(500_000, 0, NEEDED_BPS);
+        }
+        assertTrue(nextSequence - firstOfCluster > 2_000, (nextSequence - firstOfCluster) + " packets");
+        for (long sequence = nextSequence - 1; sequence >= firstOfCluster; sequence--) {
+            prober.onArrival(sequence, sequence != firstOfCluster);
+        }
+        long endedNs = nowNs;
+        while (nowNs - endedNs <= DownlinkProber.RESULT_TIMEOUT_NS + TICK_NS) {
+            assertEquals(Action.NONE, tick(500_000, 0, NEEDED_BPS));
+        }
+        assertEquals(1, prober.unanswerable());
+    }
+
+    /** Arrivals reported again (a feedback datagram duplicated) count once: 60 % arrived is 60 %. */
+    @Test
+    void arrivalsReportedTwice_countOnce_aProbeMostlyLostStillFails() {
+        assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
+        long firstOfCluster = sendCluster();
+        long packets = nextSequence - firstOfCluster;
+        long arrived = firstOfCluster + packets * 6 / 10;
+        for (int report = 0; report < 2; report++) {
+            for (long sequence = arrived - 1; sequence >= firstOfCluster; sequence--) {
+                prober.onArrival(sequence, sequence != firstOfCluster);
+            }
+        }
+        Action action = Action.NONE;
+        while (action == Action.NONE) {
+            action = tick(500_000, 0, NEEDED_BPS);
+        }
+        assertEquals(Action.FAILED, action);
+        assertEquals(0, prober.unanswerable());
+    }
+
+    /**
      * A path too narrow for the layer above loses half of each probe; the relay stalls now and
      * then, so one of the arrivals comes back untimed. The controller could not have measured
      * the cluster anyway (too little arrived): each probe failed and the waits double, as they
@@ -199,11 +274,7 @@ class DownlinkProberTest {
         long[] expectedBackoffNs = {2_000 * MS, 4_000 * MS, 8_000 * MS};
         assertTrue(ticksUntilProbe(500_000, 10_000 * MS) >= 0);
         for (long backoffNs : expectedBackoffNs) {
-            long firstOfCluster = nextSequence;
-            while (prober.sendingClusterId() >= 0) {
-                prober.onSent(nextSequence++, (int) prober.paddingBytesDue(nowNs));
-                tick(500_000, 0, NEEDED_BPS);
-            }
+            long firstOfCluster = sendCluster();
             for (long sequence = firstOfCluster; sequence < nextSequence; sequence += 2) {
                 prober.onArrival(sequence, sequence != firstOfCluster); // every other one lost
             }

@@ -72,16 +72,33 @@ class TailLossProbeTest {
     }
 
     @Test
-    void timeout_isTwiceTheRtt_neverUnderTheFloor_aRestartIsTheNewest() {
+    void timeout_isTwiceTheRtt_neverUnderTheFloor() {
         assertEquals(T, TailLossProbe.timeoutNs(0));
         assertEquals(T, TailLossProbe.timeoutNs(T / 2));
         assertEquals(800 * MS, TailLossProbe.timeoutNs(400 * MS));
         TailLossProbe probe = new TailLossProbe(1);
         probe.onSent(5000, 0);
-        probe.onSent(100, MS); // far behind: the stream restarted
-        assertEquals(100, probe.newestSequence());
-        assertFalse(probe.isDue(MS + 800 * MS - 1, 400 * MS));
-        assertTrue(probe.isDue(MS + 800 * MS, 400 * MS));
+        assertFalse(probe.isDue(800 * MS - 1, 400 * MS));
+        assertTrue(probe.isDue(800 * MS, 400 * MS));
         assertThrows(IllegalArgumentException.class, () -> new TailLossProbe(0));
+    }
+
+    /**
+     * A repair far behind (300 numbers: a NACK answered late, from a deep cache) goes out, then
+     * the stream is quiet: the probe resends the real newest packet, a tail-loss timeout after it.
+     */
+    @Test
+    void aRepairFarBehindTheNewest_neverBecomesTheNewest_evenAcrossTheWrap() {
+        TailLossProbe probe = new TailLossProbe(1);
+        probe.onSent(1000, 0);
+        assertFalse(probe.onSent(700, 10 * MS), "300 behind: a repair, not the newest");
+        assertFalse(probe.onSent(1000 - 32767, 20 * MS), "the farthest behind in serial order");
+        assertEquals(1000, probe.newestSequence());
+        assertTrue(probe.isDue(T, 0), "the quiet period runs from the newest packet");
+        TailLossProbe wrapped = new TailLossProbe(1);
+        wrapped.onSent(100, 0);
+        assertFalse(wrapped.onSent(65535 - 400, 10 * MS), "behind across the wrap");
+        assertTrue(wrapped.onSent(100 + 32767, 20 * MS), "the farthest ahead in serial order");
+        assertEquals(100 + 32767, wrapped.newestSequence());
     }
 }
