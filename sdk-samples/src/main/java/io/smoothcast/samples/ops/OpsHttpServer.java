@@ -71,6 +71,8 @@ public final class OpsHttpServer implements AutoCloseable {
     private static final String UPLOT_DIR = "META-INF/resources/webjars/uplot/1.6.30/dist/";
 
     private final OpsMonitor monitor;
+    /** One for all scrapes, so that stream counters keep what departed viewers counted. */
+    private final OpsMetrics metrics = new OpsMetrics();
     private final Supplier<byte[]> diagnostics;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicInteger eventStreams = new AtomicInteger();
@@ -168,7 +170,7 @@ public final class OpsHttpServer implements AutoCloseable {
             }
             switch (path) {
                 case "/metrics" -> respond(ctx, request, HttpResponseStatus.OK, PrometheusText.CONTENT_TYPE,
-                        bytes(PrometheusText.write(OpsMetrics.of(monitor.latest()))));
+                        bytes(PrometheusText.write(metrics.families(monitor.latest()))));
                 case "/", "/index.html" -> respond(ctx, request, HttpResponseStatus.OK, "text/html; charset=utf-8",
                         dashboardHtml);
                 case "/uplot.min.js" -> respond(ctx, request, HttpResponseStatus.OK,

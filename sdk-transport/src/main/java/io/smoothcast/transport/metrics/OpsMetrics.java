@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -147,11 +148,22 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_alerts_active (severity)</td><td>gauge</td><td>alerts raised and not cleared</td></tr>
  * </table>
  *
- * <p>Stateless; thread-safe.
+ * <p>A stream counter sums its endpoints' cumulative counts. Read through one {@code OpsMetrics}
+ * instance ({@link #families(OpsSnapshot)}), every stream series also keeps what the endpoints that
+ * left it had counted, so it never goes down when a viewer or broadcaster leaves (a fall would read
+ * as a counter reset and make {@code rate()} count the whole remaining sum again); a series whose
+ * endpoints all left is forgotten 10 minutes (monitor time) after it was last seen. The node
+ * counters are the relay's own counts: they go down only when the relay restarts, a true reset.
+ *
+ * <p>Thread-safe: {@link #of(OpsSnapshot)} is stateless; {@link #families(OpsSnapshot)} is
+ * synchronized.
  */
 public final class OpsMetrics {
 
     private static final List<String> STREAM_LABELS = List.of("stream", "node", "region");
+    private static final List<String> DIRECTION_LABELS = List.of("stream", "node", "region", "direction");
+    private static final Function<ReceiveStreamStats, String> RX_ID = ReceiveStreamStats::endpointId;
+    private static final Function<SendStreamStats, String> TX_ID = SendStreamStats::endpointId;
 
     /** A relay node's own cumulative count, exported as one counter family labelled node and region. */
     private record NodeCounter(String name, String help, ToDoubleFunction<NodeStats> value) {
@@ -275,17 +287,50 @@ public final class OpsMetrics {
                     "Sessions taken over by another session id from the same address (a client restarted there).",
                     NodeStats::sessionTakeovers));
 
-    private OpsMetrics() {
+    private final StreamCounterTotals totals = new StreamCounterTotals();
+    private OpsSnapshot lastSnapshot;
+    private List<MetricFamily> lastFamilies;
+
+    /** An exporter whose stream counters never go down; scrape every snapshot through the same one. */
+    public OpsMetrics() {
     }
 
     /**
+     * The metrics of one snapshot alone: its stream counters are sums over the endpoints in it, so
+     * they go down when an endpoint leaves. For a one-off reading; an exporter that is scraped again
+     * and again uses {@link #families(OpsSnapshot)} of one instance.
+     *
      * @param snapshot a monitor snapshot; not null
      * @return the metric families, in a stable order
      */
     public static List<MetricFamily> of(OpsSnapshot snapshot) {
+        return new OpsMetrics().families(snapshot);
+    }
+
+    /**
+     * The metrics of {@code snapshot}, stream counters including what endpoints gone since earlier
+     * snapshots had counted. A snapshot older than the one before (two scrapes racing) is answered
+     * with the previous families, so the counters never go down.
+     *
+     * @param snapshot a monitor snapshot, normally {@link io.smoothcast.transport.OpsMonitor#latest()}; not null
+     * @return the metric families, in a stable order
+     */
+    public synchronized List<MetricFamily> families(OpsSnapshot snapshot) {
         if (snapshot == null) {
             throw new IllegalArgumentException("snapshot must not be null");
         }
+        if (lastSnapshot != null && snapshot.timestampNs() < lastSnapshot.timestampNs()) {
+            return lastFamilies;
+        }
+        totals.begin(snapshot.timestampNs());
+        List<MetricFamily> out = render(snapshot);
+        totals.releaseAbsent();
+        lastSnapshot = snapshot;
+        lastFamilies = out;
+        return out;
+    }
+
+    private List<MetricFamily> render(OpsSnapshot snapshot) {
         List<MetricFamily> out = new ArrayList<>();
         Map<List<String>, List<ReceiveStreamStats>> rx = group(snapshot.receive(),
                 r -> List.of(r.streamId(), r.nodeId(), r.region()));
@@ -294,24 +339,34 @@ public final class OpsMetrics {
 
         out.add(gauge("smoothcast_stream_viewers", "Viewers measuring the stream.", rx, l -> l.size()));
         out.add(counter("smoothcast_stream_received_bytes_total", "Payload bytes received by the viewers.",
-                rx, sum(ReceiveStreamStats::bytesReceived)));
+                rx, RX_ID, ReceiveStreamStats::bytesReceived));
         out.add(counter("smoothcast_stream_received_packets_total", "Media packets received by the viewers.",
-                rx, sum(ReceiveStreamStats::packetsReceived)));
-        out.add(withExtraLabel("smoothcast_stream_lost_packets_total", MetricFamily.Type.COUNTER,
-                "Packets lost on the network (before) and still missing at playout (after recovery).", rx,
-                "recovery", List.of("before", "after"),
-                List.of(sum(ReceiveStreamStats::packetsLost), sum(ReceiveStreamStats::packetsLostAfterRecovery))));
-        out.add(withExtraLabel("smoothcast_stream_loss_ratio", MetricFamily.Type.GAUGE,
-                "Share of expected packets lost over the last interval, 0-1.", rx,
-                "recovery", List.of("before", "after"),
-                List.of(mean(ReceiveStreamStats::lossFractionBeforeRecovery),
-                        mean(ReceiveStreamStats::lossFractionAfterRecovery))));
+                rx, RX_ID, ReceiveStreamStats::packetsReceived));
+        List<String> recovery = List.of("stream", "node", "region", "recovery");
+        List<MetricFamily.Sample> lost = new ArrayList<>();
+        rx.forEach((k, l) -> {
+            lost.add(counterSample("smoothcast_stream_lost_packets_total", recovery, append(k, "before"), l, RX_ID,
+                    ReceiveStreamStats::packetsLost));
+            lost.add(counterSample("smoothcast_stream_lost_packets_total", recovery, append(k, "after"), l, RX_ID,
+                    ReceiveStreamStats::packetsLostAfterRecovery));
+        });
+        out.add(new MetricFamily("smoothcast_stream_lost_packets_total", MetricFamily.Type.COUNTER,
+                "Packets lost on the network (before) and still missing at playout (after recovery).", lost));
+        List<MetricFamily.Sample> lossRatio = new ArrayList<>();
+        rx.forEach((k, l) -> {
+            lossRatio.add(new MetricFamily.Sample(recovery, append(k, "before"),
+                    mean(ReceiveStreamStats::lossFractionBeforeRecovery).applyAsDouble(l)));
+            lossRatio.add(new MetricFamily.Sample(recovery, append(k, "after"),
+                    mean(ReceiveStreamStats::lossFractionAfterRecovery).applyAsDouble(l)));
+        });
+        out.add(new MetricFamily("smoothcast_stream_loss_ratio", MetricFamily.Type.GAUGE,
+                "Share of expected packets lost over the last interval, 0-1.", lossRatio));
         out.add(counter("smoothcast_stream_decoded_frames_total", "Frames played out by the viewers.",
-                rx, sum(ReceiveStreamStats::framesDecoded)));
+                rx, RX_ID, ReceiveStreamStats::framesDecoded));
         out.add(counter("smoothcast_stream_freezes_total", "Video freezes at the viewers.",
-                rx, sum(ReceiveStreamStats::freezeCount)));
+                rx, RX_ID, ReceiveStreamStats::freezeCount));
         out.add(counter("smoothcast_stream_freeze_seconds_total", "Time the viewers' video was frozen.",
-                rx, l -> sum(ReceiveStreamStats::totalFreezesDurationMs).applyAsDouble(l) / 1000));
+                rx, RX_ID, r -> r.totalFreezesDurationMs() / 1000.0));
         out.add(gauge("smoothcast_stream_stall_ratio", "Share of the last interval frozen, 0-1, mean over viewers.",
                 rx, mean(ReceiveStreamStats::stallRate)));
         out.add(gauge("smoothcast_stream_jitter_seconds", "Interarrival jitter, mean over viewers.",
@@ -325,43 +380,40 @@ public final class OpsMetrics {
                 rx, l -> mean(ReceiveStreamStats::jitterBufferDelayMs).applyAsDouble(l) / 1000));
         out.add(gauge("smoothcast_stream_receive_bytes_per_second", "Received rate over the last interval, mean over viewers.",
                 rx, l -> mean(ReceiveStreamStats::bitrateInBps).applyAsDouble(l) / 8));
-        out.add(byDirection("smoothcast_stream_round_trip_time_seconds", MetricFamily.Type.GAUGE,
-                "Round-trip time to the serving node, mean over endpoints.", rx, tx,
-                l -> mean(ReceiveStreamStats::roundTripTimeMs).applyAsDouble(l) / 1000,
-                l -> mean(SendStreamStats::roundTripTimeMs).applyAsDouble(l) / 1000));
-        out.add(byDirection("smoothcast_stream_failovers_total", MetricFamily.Type.COUNTER,
+        out.add(roundTripTimes(rx, tx));
+        out.add(counterByDirection("smoothcast_stream_failovers_total",
                 "Resumes of the stream's endpoints on a node after losing their node.", rx, tx,
-                sum(ReceiveStreamStats::failoverCount), sum(SendStreamStats::failoverCount)));
-        out.add(byDirection("smoothcast_stream_token_refusals_total", MetricFamily.Type.COUNTER,
+                ReceiveStreamStats::failoverCount, SendStreamStats::failoverCount));
+        out.add(counterByDirection("smoothcast_stream_token_refusals_total",
                 "Refusals of the current token of the stream's endpoints by a node (unauthorized, expired, forbidden).",
-                rx, tx, sum(ReceiveStreamStats::tokenRefusals), sum(SendStreamStats::tokenRefusals)));
-        out.add(byDirection("smoothcast_stream_malformed_datagrams_dropped_total", MetricFamily.Type.COUNTER,
+                rx, tx, ReceiveStreamStats::tokenRefusals, SendStreamStats::tokenRefusals));
+        out.add(counterByDirection("smoothcast_stream_malformed_datagrams_dropped_total",
                 "Datagrams the stream's endpoints dropped as not understood (viewers: also from elsewhere, or strays).",
-                rx, tx, sum(ReceiveStreamStats::malformedDropped), sum(SendStreamStats::malformedDropped)));
-        out.add(byDirection("smoothcast_stream_stale_control_messages_ignored_total", MetricFamily.Type.COUNTER,
+                rx, tx, ReceiveStreamStats::malformedDropped, SendStreamStats::malformedDropped));
+        out.add(counterByDirection("smoothcast_stream_stale_control_messages_ignored_total",
                 "Well-formed control messages from a node the endpoints no longer talk to (late answers), ignored.",
-                rx, tx, sum(ReceiveStreamStats::staleControlIgnored), sum(SendStreamStats::staleControlIgnored)));
+                rx, tx, ReceiveStreamStats::staleControlIgnored, SendStreamStats::staleControlIgnored));
         out.add(nodeSwitches(rx, tx));
         out.add(qualityLevels(snapshot, rx, tx));
         out.add(counter("smoothcast_stream_jitter_buffer_frames_dropped_total",
                 "Frames the viewers' jitter buffers gave up on (incomplete at their playout deadline, or dropped to make room).",
-                rx, sum(ReceiveStreamStats::framesDropped)));
+                rx, RX_ID, ReceiveStreamStats::framesDropped));
         out.add(counter("smoothcast_stream_nacks_sent_total", "NACK packets the viewers sent to ask for retransmissions.",
-                rx, sum(ReceiveStreamStats::nacksSent)));
+                rx, RX_ID, ReceiveStreamStats::nacksSent));
         out.add(counter("smoothcast_stream_keyframe_requests_sent_total", "Keyframe requests (PLI) the viewers sent.",
-                rx, sum(ReceiveStreamStats::keyframeRequestsSent)));
+                rx, RX_ID, ReceiveStreamStats::keyframeRequestsSent));
         out.add(counter("smoothcast_stream_early_packets_recovered_total",
                 "Media packets that came before the track list naming their track, held and played once it came.",
-                rx, sum(ReceiveStreamStats::earlyPacketsRecovered)));
+                rx, RX_ID, ReceiveStreamStats::earlyPacketsRecovered));
         out.add(counter("smoothcast_stream_unknown_track_packets_dropped_total",
                 "Media packets for no announced track, or that waited too long for the track list, dropped by the viewers.",
-                rx, sum(ReceiveStreamStats::unknownTrackDropped)));
+                rx, RX_ID, ReceiveStreamStats::unknownTrackDropped));
         out.add(counter("smoothcast_stream_sent_bytes_total", "Bytes sent by the broadcaster.",
-                tx, sum(SendStreamStats::bytesSent)));
+                tx, TX_ID, SendStreamStats::bytesSent));
         out.add(counter("smoothcast_stream_sent_packets_total", "RTP packets sent by the broadcaster.",
-                tx, sum(SendStreamStats::packetsSent)));
+                tx, TX_ID, SendStreamStats::packetsSent));
         out.add(counter("smoothcast_stream_retransmitted_packets_total", "Retransmissions sent by the broadcaster.",
-                tx, sum(SendStreamStats::retransmittedPacketsSent)));
+                tx, TX_ID, SendStreamStats::retransmittedPacketsSent));
         out.add(gauge("smoothcast_stream_send_bytes_per_second", "Sent rate over the last interval.",
                 tx, l -> sum(SendStreamStats::bitrateOutBps).applyAsDouble(l) / 8));
         out.add(gauge("smoothcast_stream_target_bytes_per_second", "Congestion controller's target rate.",
@@ -371,27 +423,27 @@ public final class OpsMetrics {
                 tx, l -> max(SendStreamStats::sendDelayMaxMs).applyAsDouble(l) / 1000));
         out.add(counter("smoothcast_stream_backlog_frames_dropped_total",
                 "Frames the broadcaster dropped as too old for its send-delay limit or for a full pacer, and video behind them.",
-                tx, sum(SendStreamStats::framesDroppedBacklog)));
+                tx, TX_ID, SendStreamStats::framesDroppedBacklog));
         out.add(counter("smoothcast_stream_not_connected_frames_dropped_total",
                 "Frames the broadcaster dropped because it was not connected (yet, or during an outage).",
-                tx, sum(SendStreamStats::framesDroppedNotConnected)));
+                tx, TX_ID, SendStreamStats::framesDroppedNotConnected));
         out.add(counter("smoothcast_stream_queue_full_frames_rejected_total",
                 "Frames the broadcaster refused at send because its send queue was full.",
-                tx, sum(SendStreamStats::framesRejected)));
+                tx, TX_ID, SendStreamStats::framesRejected));
         out.add(counter("smoothcast_stream_keyframe_requests_received_total",
                 "Keyframe requests the broadcaster received from its node.",
-                tx, sum(SendStreamStats::keyframeRequestsReceived)));
+                tx, TX_ID, SendStreamStats::keyframeRequestsReceived));
         out.add(counter("smoothcast_stream_keyframe_requests_ignored_total",
                 "Keyframe requests from the node naming no video track of the broadcaster, not passed on.",
-                tx, sum(SendStreamStats::keyframeRequestsIgnored)));
+                tx, TX_ID, SendStreamStats::keyframeRequestsIgnored));
         out.add(counter("smoothcast_stream_pacer_dropped_packets_total",
                 "Packets the broadcaster dropped because its pacer's queue was full (retransmissions, whole frames).",
-                tx, sum(SendStreamStats::packetsDroppedByPacer)));
+                tx, TX_ID, SendStreamStats::packetsDroppedByPacer));
         out.add(counter("smoothcast_stream_retransmissions_over_budget_total",
                 "NACKed packets and tail loss probes the broadcaster did not resend: its retransmission budget was used up.",
-                tx, sum(SendStreamStats::retransmissionsOverBudget)));
+                tx, TX_ID, SendStreamStats::retransmissionsOverBudget));
         out.add(counter("smoothcast_stream_tail_probes_sent_total", "Tail loss probes the broadcaster sent.",
-                tx, sum(SendStreamStats::tailProbesSent)));
+                tx, TX_ID, SendStreamStats::tailProbesSent));
         nodeFamilies(snapshot.nodes(), out);
         out.add(alerts(snapshot.activeAlerts()));
         return out;
@@ -488,44 +540,42 @@ public final class OpsMetrics {
         return null;
     }
 
-    private static <T> MetricFamily byDirection(String name, MetricFamily.Type type, String help,
-            Map<List<String>, List<ReceiveStreamStats>> rx, Map<List<String>, List<SendStreamStats>> tx,
-            ToDoubleFunction<List<ReceiveStreamStats>> rxValue, ToDoubleFunction<List<SendStreamStats>> txValue) {
-        List<String> names = List.of("stream", "node", "region", "direction");
+    private static MetricFamily roundTripTimes(Map<List<String>, List<ReceiveStreamStats>> rx,
+            Map<List<String>, List<SendStreamStats>> tx) {
         List<MetricFamily.Sample> samples = new ArrayList<>();
-        rx.forEach((k, l) -> samples.add(new MetricFamily.Sample(names, append(k, "receive"), rxValue.applyAsDouble(l))));
-        tx.forEach((k, l) -> samples.add(new MetricFamily.Sample(names, append(k, "send"), txValue.applyAsDouble(l))));
-        return new MetricFamily(name, type, help, samples);
+        rx.forEach((k, l) -> samples.add(new MetricFamily.Sample(DIRECTION_LABELS, append(k, "receive"),
+                mean(ReceiveStreamStats::roundTripTimeMs).applyAsDouble(l) / 1000)));
+        tx.forEach((k, l) -> samples.add(new MetricFamily.Sample(DIRECTION_LABELS, append(k, "send"),
+                mean(SendStreamStats::roundTripTimeMs).applyAsDouble(l) / 1000)));
+        return new MetricFamily("smoothcast_stream_round_trip_time_seconds", MetricFamily.Type.GAUGE,
+                "Round-trip time to the serving node, mean over endpoints.", samples);
     }
 
-    private static MetricFamily nodeSwitches(Map<List<String>, List<ReceiveStreamStats>> rx,
+    private MetricFamily counterByDirection(String name, String help,
+            Map<List<String>, List<ReceiveStreamStats>> rx, Map<List<String>, List<SendStreamStats>> tx,
+            ToDoubleFunction<ReceiveStreamStats> rxCount, ToDoubleFunction<SendStreamStats> txCount) {
+        List<MetricFamily.Sample> samples = new ArrayList<>();
+        rx.forEach((k, l) -> samples.add(counterSample(name, DIRECTION_LABELS, append(k, "receive"), l, RX_ID, rxCount)));
+        tx.forEach((k, l) -> samples.add(counterSample(name, DIRECTION_LABELS, append(k, "send"), l, TX_ID, txCount)));
+        return new MetricFamily(name, MetricFamily.Type.COUNTER, help, samples);
+    }
+
+    private MetricFamily nodeSwitches(Map<List<String>, List<ReceiveStreamStats>> rx,
             Map<List<String>, List<SendStreamStats>> tx) {
+        String name = "smoothcast_stream_node_switches_total";
         List<String> names = List.of("stream", "node", "region", "direction", "reason");
         List<MetricFamily.Sample> samples = new ArrayList<>();
         for (NodeSwitchReason reason : NodeSwitchReason.values()) {
-            rx.forEach((k, l) -> samples.add(new MetricFamily.Sample(names, append(append(k, "receive"), reason.label()),
-                    sum((ReceiveStreamStats r) -> reason.countIn(r.nodeSwitches())).applyAsDouble(l))));
+            rx.forEach((k, l) -> samples.add(counterSample(name, names, append(append(k, "receive"), reason.label()),
+                    l, RX_ID, r -> reason.countIn(r.nodeSwitches()))));
             if (reason.viewersOnly()) {
                 continue; // a broadcaster never moves for it: a series always 0 would only cost storage
             }
-            tx.forEach((k, l) -> samples.add(new MetricFamily.Sample(names, append(append(k, "send"), reason.label()),
-                    sum((SendStreamStats s) -> reason.countIn(s.nodeSwitches())).applyAsDouble(l))));
+            tx.forEach((k, l) -> samples.add(counterSample(name, names, append(append(k, "send"), reason.label()),
+                    l, TX_ID, s -> reason.countIn(s.nodeSwitches()))));
         }
-        return new MetricFamily("smoothcast_stream_node_switches_total", MetricFamily.Type.COUNTER,
+        return new MetricFamily(name, MetricFamily.Type.COUNTER,
                 "Moves of the stream's endpoints to another node while their node still answered, by reason.", samples);
-    }
-
-    private static <T> MetricFamily withExtraLabel(String name, MetricFamily.Type type, String help,
-            Map<List<String>, List<T>> groups, String label, List<String> labelValues,
-            List<ToDoubleFunction<List<T>>> values) {
-        List<String> names = List.of("stream", "node", "region", label);
-        List<MetricFamily.Sample> samples = new ArrayList<>();
-        groups.forEach((k, l) -> {
-            for (int i = 0; i < labelValues.size(); i++) {
-                samples.add(new MetricFamily.Sample(names, append(k, labelValues.get(i)), values.get(i).applyAsDouble(l)));
-            }
-        });
-        return new MetricFamily(name, type, help, samples);
     }
 
     private static List<String> append(List<String> list, String value) {
@@ -534,24 +584,27 @@ public final class OpsMetrics {
         return out;
     }
 
-    private static <T> MetricFamily counter(String name, String help, Map<List<String>, List<T>> groups,
-            ToDoubleFunction<List<T>> value) {
-        return family(name, MetricFamily.Type.COUNTER, help, groups, value);
+    private <T> MetricFamily counter(String name, String help, Map<List<String>, List<T>> groups,
+            Function<T, String> id, ToDoubleFunction<T> count) {
+        List<MetricFamily.Sample> samples = new ArrayList<>();
+        groups.forEach((k, l) -> samples.add(counterSample(name, STREAM_LABELS, k, l, id, count)));
+        return new MetricFamily(name, MetricFamily.Type.COUNTER, help, samples);
+    }
+
+    /** One stream series of a counter: its endpoints' counts plus what departed endpoints counted. */
+    private <T> MetricFamily.Sample counterSample(String name, List<String> labelNames, List<String> labelValues,
+            List<T> endpoints, Function<T, String> id, ToDoubleFunction<T> count) {
+        return new MetricFamily.Sample(labelNames, labelValues, totals.total(name, labelValues, endpoints, id, count));
     }
 
     private static <T> MetricFamily gauge(String name, String help, Map<List<String>, List<T>> groups,
             ToDoubleFunction<List<T>> value) {
-        return family(name, MetricFamily.Type.GAUGE, help, groups, value);
-    }
-
-    private static <T> MetricFamily family(String name, MetricFamily.Type type, String help,
-            Map<List<String>, List<T>> groups, ToDoubleFunction<List<T>> value) {
         List<MetricFamily.Sample> samples = new ArrayList<>();
         groups.forEach((k, l) -> samples.add(new MetricFamily.Sample(STREAM_LABELS, k, value.applyAsDouble(l))));
-        return new MetricFamily(name, type, help, samples);
+        return new MetricFamily(name, MetricFamily.Type.GAUGE, help, samples);
     }
 
-    private static <T> Map<List<String>, List<T>> group(List<T> items, java.util.function.Function<T, List<String>> key) {
+    private static <T> Map<List<String>, List<T>> group(List<T> items, Function<T, List<String>> key) {
         Map<List<String>, List<T>> groups = new TreeMap<>(OpsMetrics::compareLists);
         for (T item : items) {
             groups.computeIfAbsent(key.apply(item), k -> new ArrayList<>()).add(item);

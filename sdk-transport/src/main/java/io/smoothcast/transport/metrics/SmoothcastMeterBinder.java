@@ -2,22 +2,28 @@ package io.smoothcast.transport.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.smoothcast.transport.OpsMonitor;
 import io.smoothcast.transport.OpsSnapshot;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Micrometer binder for an {@link OpsMonitor}: every metric of {@link OpsMetrics} becomes a
  * Micrometer {@link Gauge} or {@link FunctionCounter}, registered the first time its label set
- * appears in a snapshot and reading the latest snapshot's value afterwards (NaN once the stream or
- * node is gone). Names follow Micrometer's dotted style without the {@code _total} suffix
+ * appears in a snapshot and reading the latest snapshot's value afterwards. Once the stream or node
+ * is gone a gauge reads NaN and a counter keeps its last value (counters never go down: see
+ * {@link OpsMetrics}); its meters are removed from the registries after 10 minutes (monitor time)
+ * without it. Names follow Micrometer's dotted style without the {@code _total} suffix
  * ({@code smoothcast.stream.received.bytes}); a Prometheus registry renders them back as
  * {@code smoothcast_stream_received_bytes_total}.
  *
@@ -27,7 +33,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class SmoothcastMeterBinder implements MeterBinder {
 
     private final OpsMonitor monitor;
-    private final Map<MeterKey, Double> values = new ConcurrentHashMap<>();
+    private final OpsMetrics metrics = new OpsMetrics();
+    private final Map<MeterKey, Series> series = new ConcurrentHashMap<>();
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
     /**
@@ -46,42 +53,73 @@ public final class SmoothcastMeterBinder implements MeterBinder {
         if (registry == null) {
             throw new IllegalArgumentException("registry must not be null");
         }
-        registries.add(registry);
+        synchronized (this) {
+            registries.add(registry);
+            // the series of snapshots sampled before this registry came
+            series.forEach((key, s) -> register(registry, key, s));
+        }
         update(monitor.latest());
     }
 
     /** Takes the values of {@code snapshot}; package-private so that tests can hand in their own. */
-    void update(OpsSnapshot snapshot) {
-        java.util.Set<MeterKey> seen = new java.util.HashSet<>();
-        for (MetricFamily family : OpsMetrics.of(snapshot)) {
+    synchronized void update(OpsSnapshot snapshot) {
+        long nowNs = snapshot.timestampNs();
+        Set<MeterKey> seen = new HashSet<>();
+        for (MetricFamily family : metrics.families(snapshot)) {
             for (MetricFamily.Sample sample : family.samples()) {
                 MeterKey key = new MeterKey(family.name(), sample.labelNames(), sample.labelValues());
                 seen.add(key);
-                boolean added = values.put(key, sample.value()) == null;
-                if (added) {
+                Series s = series.get(key);
+                if (s == null) {
+                    s = new Series(family.type(), family.help());
+                    series.put(key, s);
                     for (MeterRegistry registry : registries) {
-                        register(registry, family, key);
+                        register(registry, key, s);
                     }
                 }
+                s.value = sample.value();
+                s.lastSeenNs = Math.max(s.lastSeenNs, nowNs);
             }
         }
-        // streams and nodes that disappeared read NaN rather than their last value
-        values.replaceAll((k, v) -> seen.contains(k) ? v : Double.NaN);
+        for (Iterator<Map.Entry<MeterKey, Series>> it = series.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<MeterKey, Series> e = it.next();
+            Series s = e.getValue();
+            if (seen.contains(e.getKey())) {
+                continue;
+            }
+            if (nowNs - s.lastSeenNs > StreamCounterTotals.RELEASE_AFTER_NS) {
+                // gone for good: free the meters, as OpsMetrics frees the series' total
+                for (Meter meter : s.meters) {
+                    for (MeterRegistry registry : registries) {
+                        registry.remove(meter);
+                    }
+                }
+                it.remove();
+            } else if (s.type == MetricFamily.Type.GAUGE) {
+                s.value = Double.NaN; // a stream or node that left has no current value
+            }
+            // a counter keeps its last value: NaN or a fall would read as a reset
+        }
     }
 
-    private void register(MeterRegistry registry, MetricFamily family, MeterKey key) {
+    private void register(MeterRegistry registry, MeterKey key, Series s) {
         List<Tag> tags = new ArrayList<>(key.labelNames.size());
         for (int i = 0; i < key.labelNames.size(); i++) {
             tags.add(Tag.of(key.labelNames.get(i), key.labelValues.get(i)));
         }
-        String name = micrometerName(family.name());
-        if (family.type() == MetricFamily.Type.COUNTER) {
-            FunctionCounter.builder(name, values, m -> m.getOrDefault(key, Double.NaN))
-                    .description(family.help()).tags(tags).register(registry);
+        String name = micrometerName(key.name);
+        if (s.type == MetricFamily.Type.COUNTER) {
+            s.meters.add(FunctionCounter.builder(name, series, m -> valueOf(m, key))
+                    .description(s.help).tags(tags).register(registry));
         } else {
-            Gauge.builder(name, values, m -> m.getOrDefault(key, Double.NaN))
-                    .description(family.help()).tags(tags).register(registry);
+            s.meters.add(Gauge.builder(name, series, m -> valueOf(m, key))
+                    .description(s.help).tags(tags).register(registry));
         }
+    }
+
+    private static double valueOf(Map<MeterKey, Series> series, MeterKey key) {
+        Series s = series.get(key);
+        return s == null ? Double.NaN : s.value;
     }
 
     /**
@@ -96,5 +134,19 @@ public final class SmoothcastMeterBinder implements MeterBinder {
     }
 
     private record MeterKey(String name, List<String> labelNames, List<String> labelValues) {
+    }
+
+    /** One label set of a family: its latest value and its meters. */
+    private static final class Series {
+        final MetricFamily.Type type;
+        final String help;
+        final List<Meter> meters = new CopyOnWriteArrayList<>();
+        volatile double value = Double.NaN;
+        long lastSeenNs;
+
+        Series(MetricFamily.Type type, String help) {
+            this.type = type;
+            this.help = help;
+        }
     }
 }

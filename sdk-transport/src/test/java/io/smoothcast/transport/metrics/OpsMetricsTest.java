@@ -254,4 +254,107 @@ class OpsMetricsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new MetricFamily.Sample(List.of("a"), List.of(), 1));
     }
+
+    /** Counter samples of {@code families}, "name[label values]" -> value. */
+    static Map<String, Double> counters(List<MetricFamily> families) {
+        Map<String, Double> out = new HashMap<>();
+        for (MetricFamily f : families) {
+            if (f.type() == MetricFamily.Type.COUNTER) {
+                f.samples().forEach(s -> out.put(f.name() + s.labelValues(), s.value()));
+            }
+        }
+        return out;
+    }
+
+    private static OpsSnapshot withEndpoints(OpsSnapshot base, long timestampNs, List<ReceiveStreamStats> receive,
+            List<SendStreamStats> send) {
+        return new OpsSnapshot(timestampNs, base.wallTimeMs(), receive, send, base.nodes(), List.of(), List.of(),
+                List.of(), List.of());
+    }
+
+    /**
+     * A viewer and a broadcaster leave between two scrapes while the others count on: no counter
+     * series goes down (Prometheus would read a reset and count the whole remaining sum again), and
+     * a stream total is what the departed endpoints had counted plus the present ones' counts.
+     */
+    @Test
+    void endpointLeavesBetweenScrapes_noCounterGoesDown() {
+        OpsSnapshot base = sampleSnapshot();
+        ReceiveStreamStats v1 = base.receive().get(0);
+        SendStreamStats cam = base.send().get(0);
+        SendStreamStats cam2 = cam.toBuilder().endpointId("cam2").bytesSent(100_000).build();
+        OpsSnapshot before = withEndpoints(base, 5, base.receive(), List.of(cam, cam2));
+        OpsSnapshot after = withEndpoints(base, 1_000_000_005, List.of(v1.toBuilder().bytesReceived(1_000_100).build()),
+                List.of(cam.toBuilder().bytesSent(2_400_200).build()));
+
+        OpsMetrics metrics = new OpsMetrics();
+        Map<String, Double> first = counters(metrics.families(before));
+        Map<String, Double> second = counters(metrics.families(after));
+
+        assertEquals(first.keySet(), second.keySet());
+        int nonZero = 0;
+        for (Map.Entry<String, Double> e : first.entrySet()) {
+            assertTrue(second.get(e.getKey()) >= e.getValue(), e.getKey() + ": " + e.getValue() + " -> "
+                    + second.get(e.getKey()));
+            nonZero += e.getValue() > 0 ? 1 : 0;
+        }
+        assertTrue(nonZero > first.size() * 0.9, nonZero + " of " + first.size() + " not 0");
+        assertEquals(1_500_100.0, second.get("smoothcast_stream_received_bytes_total[match, fra, eu]"));
+        assertEquals(2_500_200.0, second.get("smoothcast_stream_sent_bytes_total[match, fra, eu]"));
+        assertEquals(4.0 + 5 + 8 + 8, second.get("smoothcast_stream_malformed_datagrams_dropped_total[match, fra, eu, "
+                + "receive]") + second.get("smoothcast_stream_malformed_datagrams_dropped_total[match, fra, eu, send]"));
+        // the one-snapshot view is the plain sum over the endpoints present
+        assertEquals(1_000_100.0, counters(OpsMetrics.of(after)).get("smoothcast_stream_received_bytes_total[match, fra, eu]"));
+    }
+
+    /** A viewer that restarts its count under the same id keeps what it had counted in the stream total. */
+    @Test
+    void endpointRestartingItsCount_keepsWhatItHadCounted() {
+        OpsSnapshot base = sampleSnapshot();
+        ReceiveStreamStats v1 = base.receive().get(0);
+        OpsMetrics metrics = new OpsMetrics();
+        metrics.families(withEndpoints(base, 5, List.of(v1), List.of()));
+        Map<String, Double> restarted = counters(metrics.families(withEndpoints(base, 10,
+                List.of(v1.toBuilder().bytesReceived(300).build()), List.of())));
+        assertEquals(1_000_300.0, restarted.get("smoothcast_stream_received_bytes_total[match, fra, eu]"));
+    }
+
+    /**
+     * A stream whose endpoints all left keeps its totals while it is away for up to 10 minutes of
+     * monitor time (a viewer coming back continues from them), and is forgotten after that: a new
+     * viewer then starts the series again from its own count, a true reset.
+     */
+    @Test
+    void streamGoneForGood_isForgottenAfterTenMinutes() {
+        OpsSnapshot base = sampleSnapshot();
+        ReceiveStreamStats v1 = base.receive().get(0);
+        ReceiveStreamStats newcomer = v1.toBuilder().endpointId("v9").bytesReceived(700).build();
+        String bytes = "smoothcast_stream_received_bytes_total[match, fra, eu]";
+        long tenMinutes = 600_000_000_000L;
+
+        OpsMetrics metrics = new OpsMetrics();
+        metrics.families(withEndpoints(base, 0, List.of(v1), List.of()));
+        assertFalse(counters(metrics.families(withEndpoints(base, 1, List.of(), List.of()))).containsKey(bytes));
+        assertEquals(1_000_700.0, counters(metrics.families(withEndpoints(base, tenMinutes,
+                List.of(newcomer), List.of()))).get(bytes));
+
+        metrics.families(withEndpoints(base, 2 * tenMinutes, List.of(), List.of()));
+        metrics.families(withEndpoints(base, 3 * tenMinutes + 1, List.of(), List.of()));
+        assertEquals(700.0, counters(metrics.families(withEndpoints(base, 3 * tenMinutes + 2,
+                List.of(newcomer), List.of()))).get(bytes));
+    }
+
+    /** Two scrapes racing: the one holding the older snapshot gets the newer families, not lower counts. */
+    @Test
+    void olderSnapshotAfterANewerOne_answersTheNewerFamilies() {
+        OpsSnapshot base = sampleSnapshot();
+        ReceiveStreamStats v1 = base.receive().get(0);
+        OpsMetrics metrics = new OpsMetrics();
+        List<MetricFamily> newer = metrics.families(withEndpoints(base, 10,
+                List.of(v1.toBuilder().bytesReceived(2_000_000).build()), List.of()));
+        assertEquals(newer, metrics.families(withEndpoints(base, 5, List.of(v1), List.of())));
+        assertEquals(2_000_000.0, counters(metrics.families(withEndpoints(base, 10,
+                List.of(v1.toBuilder().bytesReceived(2_000_000).build()), List.of())))
+                .get("smoothcast_stream_received_bytes_total[match, fra, eu]"));
+    }
 }

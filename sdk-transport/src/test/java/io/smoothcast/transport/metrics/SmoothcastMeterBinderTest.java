@@ -54,4 +54,66 @@ class SmoothcastMeterBinderTest {
             assertTrue(checked > 80 && nonZero > checked * 0.9, checked + " samples, " + nonZero + " not 0");
         }
     }
+
+    private static double read(SimpleMeterRegistry registry, String name, String... tags) {
+        Meter meter = registry.find(name).tags(tags).meters().stream()
+                .filter(m -> m.getId().getTags().size() == tags.length / 2).findFirst().orElse(null);
+        assertNotNull(meter, name + ": " + registry.getMetersAsString());
+        return meter.measure().iterator().next().getValue();
+    }
+
+    /**
+     * A viewer leaves: the stream's FunctionCounters keep what it counted. The whole stream leaves:
+     * counters keep their last value (never NaN, never lower) and gauges read NaN; 10 minutes of
+     * monitor time after it was last seen the stream's meters are removed from the registry.
+     */
+    @Test
+    void departedEndpoints_neverLowerACounter_andGoneStreamsAreRemoved() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        OpsSnapshot base = OpsMetricsTest.sampleSnapshot();
+        String[] where = {"stream", "match", "node", "fra", "region", "eu"};
+        String bytes = "smoothcast.stream.received.bytes";
+        try (OpsMonitor ops = OpsMonitor.builder().build()) {
+            SmoothcastMeterBinder binder = new SmoothcastMeterBinder(ops);
+            binder.bindTo(registry);
+            binder.update(base);
+            assertEquals(1_500_000.0, read(registry, bytes, where));
+
+            binder.update(new OpsSnapshot(1_000_000_005, 0, List.of(base.receive().get(0)), base.send(), base.nodes(),
+                    List.of(), List.of(), List.of(), List.of()));
+            assertEquals(1_500_000.0, read(registry, bytes, where));
+            assertEquals(1.0, read(registry, "smoothcast.stream.viewers", where));
+
+            OpsSnapshot gone = new OpsSnapshot(2_000_000_005, 0, List.of(), List.of(), base.nodes(), List.of(),
+                    List.of(), List.of(), List.of());
+            binder.update(gone);
+            assertEquals(1_500_000.0, read(registry, bytes, where));
+            assertTrue(Double.isNaN(read(registry, "smoothcast.stream.viewers", where)));
+
+            binder.update(new OpsSnapshot(1_000_000_005 + 600_000_000_000L, 0, List.of(), List.of(), base.nodes(),
+                    List.of(), List.of(), List.of(), List.of()));
+            assertNotNull(registry.find(bytes).meter());
+            binder.update(new OpsSnapshot(1_000_000_006 + 600_000_000_000L, 0, List.of(), List.of(), base.nodes(),
+                    List.of(), List.of(), List.of(), List.of()));
+            assertEquals(null, registry.find(bytes).meter());
+            assertEquals(null, registry.find("smoothcast.stream.viewers").meter());
+            assertNotNull(registry.find("smoothcast.node.sessions").meter());
+        }
+    }
+
+    /** A registry bound after the monitor sampled gets the meters of the series already known. */
+    @Test
+    void registryBoundLater_getsTheSeriesAlreadyKnown() {
+        SimpleMeterRegistry first = new SimpleMeterRegistry();
+        SimpleMeterRegistry later = new SimpleMeterRegistry();
+        try (OpsMonitor ops = OpsMonitor.builder().build()) {
+            SmoothcastMeterBinder binder = new SmoothcastMeterBinder(ops);
+            binder.bindTo(first);
+            binder.update(OpsMetricsTest.sampleSnapshot());
+            binder.bindTo(later);
+            assertEquals(first.getMeters().size(), later.getMeters().size());
+            assertEquals(1_500_000.0, read(later, "smoothcast.stream.received.bytes",
+                    "stream", "match", "node", "fra", "region", "eu"));
+        }
+    }
 }
