@@ -77,7 +77,7 @@ public final class ViewerMediaTotals {
     }
 
     /**
-     * Reads the engine's tracks and the counters of those gone.
+     * Reads the engine's tracks and the counts of those gone, published together ({@link TrackSet}).
      *
      * @param engine the viewer's engine; not null
      */
