@@ -118,10 +118,9 @@ public final class Viewer implements AutoCloseable {
     /** Runs every callback but onStateChanged: none after CLOSED, a throw logged. */
     private final ListenerCalls callbacks = new ListenerCalls(() -> state == ConnectionState.CLOSED);
     private Thread playoutThread;
-    /** Frames handed to the listener (only the playout thread writes them): all, then video, audio. */
+    /** Frames handed to the listener (only the playout thread writes them): all, then those decoded. */
     private volatile long framesDelivered;
-    private volatile long videoFramesDelivered;
-    private volatile long audioFramesDelivered;
+    private volatile long framesDecoded;
     /** The playout thread's layer gate, set at start (its skip count is readable from any thread). */
     private volatile LayerGate layerGate;
 
@@ -285,7 +284,7 @@ public final class Viewer implements AutoCloseable {
                 receipt[LatencyTotals.TOTAL_NS], receipt[LatencyTotals.COUNT], c.get(ViewerEngine.STALE_CONTROL_IGNORED),
                 c.get(ViewerEngine.UNKNOWN_TRACK_RECOVERED), c.get(ViewerEngine.UNKNOWN_TRACK_DROPPED),
                 NodeSwitchReason.read(c, ViewerEngine.NODE_SWITCHES), c.get(ViewerEngine.TOKEN_REFUSALS),
-                ViewerMediaTotals.framesDecoded(media.judged(), videoFramesDelivered, audioFramesDelivered));
+                framesDecoded);
     }
 
     /**
@@ -510,11 +509,8 @@ public final class Viewer implements AutoCloseable {
                         frameOpener.takeRefusalBefore(current.track().ssrc()));
             }
             framesDelivered++; // only this thread writes
-            MediaKind kind = current.track().kind();
-            if (kind == MediaKind.VIDEO) {
-                videoFramesDelivered++;
-            } else if (kind == MediaKind.AUDIO) {
-                audioFramesDelivered++;
+            if (ViewerMediaTotals.countsAsDecoded(current)) {
+                framesDecoded++;
             }
             long captureUnixNs = current.captureAnchor().captureUnixNs(frame.rtpTimestamp());
             if (captureUnixNs != CaptureAnchor.UNKNOWN && current.captureAnchor().latencyCounted()) {

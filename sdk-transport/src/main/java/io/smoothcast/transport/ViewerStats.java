@@ -60,8 +60,10 @@ import io.smoothcast.stats.NodeSwitchCounts;
  *     FORBIDDEN), each retry's too: each one {@code onTokenRefused} was called for
  * @param framesDecoded the frames among {@code framesDelivered} of the kind the stream's figures
  *     come from (W3C {@code framesDecoded}, defined on video): its video frames, the audio frames
- *     of a stream without video, 0 in a stream of messages only; video frames once any were
- *     delivered, also after the tracks ended
+ *     of a stream without video, 0 in a stream of messages only. Each frame counts by the kind
+ *     the stream's figures came from when it was delivered, so the count never goes back: an
+ *     audio-only stream that gains video counts its audio frames up to the change, then its
+ *     video frames (and one that loses its video goes on with its audio frames)
  */
 public record ViewerStats(long framesDelivered, long packetsReceived, long retransmissionsReceived,
         long packetsLost, long framesDropped, long nacksSent, long keyframeRequestsSent, long freezeCount,

@@ -98,6 +98,54 @@ class StatsWithoutVideoIT {
         assertEquals(SENT, seen.sampled.framesDecoded(), detail);
     }
 
+    /**
+     * An audio-only stream that gains video (its publisher comes back with video): W3C's
+     * {@code framesDecoded} counts the audio's frames up to then, the video's after, so it goes on
+     * from the audio's count instead of starting again from the video's.
+     */
+    @Test
+    @Timeout(60)
+    void audioOnlyThenVideo_framesDecodedGoesOnFromTheAudiosCount() throws Exception {
+        try (RelayNode relay = RelayNode.builder().build().start()) {
+            CountDownLatch connected = new CountDownLatch(1);
+            CountDownLatch audioPlayed = new CountDownLatch(SENT);
+            CountDownLatch allPlayed = new CountDownLatch(3 * SENT);
+            ViewerListener listener = new ViewerListener() {
+                @Override
+                public void onStateChanged(ConnectionState state, String reason) {
+                    if (state == ConnectionState.CONNECTED) {
+                        connected.countDown();
+                    }
+                }
+
+                @Override
+                public void onFrame(ReceivedFrame frame) {
+                    audioPlayed.countDown();
+                    allPlayed.countDown();
+                }
+            };
+            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-novideo")
+                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(listener)
+                    .failover(StallTolerantFailover.POLICY).build().start()) {
+                FrameCollector.await(connected, 10, "viewer connected");
+                try (Broadcaster audioOnly = connectedBroadcaster(relay.localAddress(), true, false)) {
+                    send(audioOnly, true, false);
+                    FrameCollector.await(audioPlayed, 20, "the audio's frames", () -> viewer.stats().toString());
+                }
+                assertEquals(SENT, viewer.stats().framesDecoded(), "the audio's frames: " + viewer.stats());
+                try (Broadcaster withVideo = connectedBroadcaster(relay.localAddress(), true, true)) {
+                    send(withVideo, true, true);
+                    FrameCollector.await(allPlayed, 20, "the audio's and video's frames",
+                            () -> viewer.stats().toString());
+                }
+                assertEquals(2 * SENT, viewer.stats().framesDecoded(),
+                        "the audio's frames, then the video's: " + viewer.stats());
+            }
+        } finally {
+            NettyLeaks.assertNoLeaks();
+        }
+    }
+
     /** The viewer's stats and an ops sample once every frame was played, and its buffers' freezes. */
     private record ViewedStream(ViewerStats stats, ReceiveStreamStats sampled, long bufferFreezes) {
         String detail() {

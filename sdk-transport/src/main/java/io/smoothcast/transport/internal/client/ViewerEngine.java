@@ -50,7 +50,8 @@ import java.util.function.Function;
  * video packet accepted, of any simulcast layer, also feeds the layers' one
  * {@link SharedPlayoutTimeline}, on which the playout thread plays them ({@link LayerPlayout}).
  *
- * <p>Not thread-safe: the I/O thread only, except {@link #tracks()} and {@link #counters()}.
+ * <p>Not thread-safe: the I/O thread only, except {@link #tracks()}, {@link #trackSet()}
+ * and {@link #counters()}.
  */
 public final class ViewerEngine implements DatagramReceiver, ConnectionSupervisor.Events {
 
@@ -66,73 +67,63 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     public static final int MALFORMED_DROPPED = 4;
     /** Gauge: smoothed RTT in ns. */
     public static final int RTT_NS = 5;
-    /** Packets lost in the jitter buffers of tracks that are gone (replaced by other tracks). */
-    public static final int RETIRED_PACKETS_LOST = 6;
-    /** Frames dropped in the jitter buffers of tracks that are gone. */
-    public static final int RETIRED_FRAMES_DROPPED = 7;
-    /** Freezes counted by the jitter buffers of video tracks that are gone (see {@link ViewerMediaTotals}). */
-    public static final int RETIRED_FREEZES = 8;
     /** Counter: receiver reports sent. */
-    public static final int RECEIVER_REPORTS_SENT = 9;
+    public static final int RECEIVER_REPORTS_SENT = 6;
     /** Counter: transport-cc feedback packets sent (they drive the node's layer choice). */
-    public static final int TRANSPORT_FEEDBACK_SENT = 10;
+    public static final int TRANSPORT_FEEDBACK_SENT = 7;
     /** Times the viewer resumed on another node after losing its node. */
-    public static final int FAILOVERS = 11;
+    public static final int FAILOVERS = 8;
     /** Counter: abs-capture-time stamps not counted (latency below 0 or above a minute). */
-    public static final int IMPLAUSIBLE_CAPTURE_TIMES = 12;
+    public static final int IMPLAUSIBLE_CAPTURE_TIMES = 9;
     /** Counter: simulcast layers the node sent again after a pause (their buffers restarted). */
-    public static final int LAYER_RESUMES = 13;
+    public static final int LAYER_RESUMES = 10;
     /**
      * Counter: times a track's numbering jumped ahead by half its jitter buffer or more (the
      * stream came back after a long silence, e.g. a publisher slow to reach the node the viewer
      * followed it to) and the next packet confirmed it; its buffer restarted on the first packet
      * of the jump.
      */
-    public static final int SEQUENCE_JUMP_RESTARTS = 14;
+    public static final int SEQUENCE_JUMP_RESTARTS = 11;
     /**
      * Counter: packets numbered half a jitter buffer or more ahead of their track that no packet
      * near them followed (dropped; the buffer kept what it held). Also counted in
      * {@link #MALFORMED_DROPPED}.
      */
-    public static final int STRAY_PACKETS_DROPPED = 15;
+    public static final int STRAY_PACKETS_DROPPED = 12;
     /**
      * Counter: RTP packets for no track the viewer knows, dropped: the node's track list did not
      * name their SSRC, did not come within {@link UnknownTrackHold#HOLD_NS}, or more than
      * {@link UnknownTrackHold#CAPACITY} such packets came first (see
      * {@link #UNKNOWN_TRACK_RECOVERED}). Not in {@link #MALFORMED_DROPPED}: they are well formed.
      */
-    public static final int UNKNOWN_TRACK_DROPPED = 16;
+    public static final int UNKNOWN_TRACK_DROPPED = 13;
     /**
      * Counter: stalls of this engine's I/O thread (over {@link ReaderStallDetector#STALL_GAP_NS}
      * between two ticks or reads). The packets read after one are reported to the node as read
      * late, so that it does not take the stall for congestion.
      */
-    public static final int READER_STALLS = 17;
+    public static final int READER_STALLS = 14;
     /**
      * Counter: well-formed control messages from a node of the list the viewer holds no
      * conversation with, ignored: late answers, e.g. a HELLO_ACK for a join it gave up on
      * (timed out) and moved on from. Not in {@link #MALFORMED_DROPPED}.
      */
-    public static final int STALE_CONTROL_IGNORED = 18;
+    public static final int STALE_CONTROL_IGNORED = 15;
     /**
      * Counter: RTP packets that came before the track list naming their SSRC (a lost STREAM_INFO,
      * or media overtaking the answer), held and fed to their track once the list came. The
      * viewer asks the node for its track list again when such a packet arrives.
      */
-    public static final int UNKNOWN_TRACK_RECOVERED = 19;
+    public static final int UNKNOWN_TRACK_RECOVERED = 16;
     /**
      * Counters: moves to another node while the node still answered, one per
      * {@link NodeSwitchReason}, at this index plus the reason's ordinal (not in {@link #FAILOVERS}).
      */
-    public static final int NODE_SWITCHES = 20;
+    public static final int NODE_SWITCHES = 17;
     /** Counter: refusals of the current token by a node (see {@link ConnectionSupervisor#tokenRefusals}). */
     public static final int TOKEN_REFUSALS = NODE_SWITCHES + NodeSwitchReason.values().length;
-    /** The summed length of {@link #RETIRED_FREEZES}, in ns. */
-    public static final int RETIRED_FREEZES_NS = TOKEN_REFUSALS + 1;
-    private static final int COUNTER_COUNT = RETIRED_FREEZES_NS + 1;
+    private static final int COUNTER_COUNT = TOKEN_REFUSALS + 1;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
-
-    private static final ReceiveTrack[] NO_TRACKS = new ReceiveTrack[0];
 
     /** Callbacks to the public object, on the I/O thread. */
     public interface Listener {
@@ -190,8 +181,11 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     private SharedPlayoutTimeline timeline = SharedPlayoutTimeline.adaptive();
     private long lastReceiverReportNs;
     private boolean receiverReportSent;
-    /** Written by the I/O thread, read by the playout thread: replaced as a whole, never mutated. */
-    private volatile ReceiveTrack[] tracks = NO_TRACKS;
+    /**
+     * The tracks and the counts of those gone, written by the I/O thread, read by the playout
+     * thread and the stats readers: replaced as a whole, never mutated.
+     */
+    private volatile TrackSet trackSet = TrackSet.EMPTY;
     /** The nodes carrying the viewer, primary first (any thread reads). */
     private final CarryingNodes carryingNodes = new CarryingNodes();
     /**
@@ -277,7 +271,12 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
 
     /** The tracks now received; any thread (the array is never modified after publication). */
     public ReceiveTrack[] tracks() {
-        return tracks;
+        return trackSet.tracks();
+    }
+
+    /** The tracks now received with the counts of those gone (see {@link TrackSet}); any thread. */
+    public TrackSet trackSet() {
+        return trackSet;
     }
 
     /**
@@ -318,7 +317,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * 100 ms, no freeze), sooner after the slower leg's (the frames held play at once).
      */
     private void restartDelayEstimates() {
-        for (ReceiveTrack t : tracks) {
+        for (ReceiveTrack t : trackSet.tracks()) {
             t.buffer().restartDelayEstimate();
         }
         timeline.restartDelayEstimate();
@@ -403,7 +402,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * show that the stream flows. A packet of a track not known yet counts as media.
      */
     private boolean isRepair(int ssrc) {
-        for (ReceiveTrack t : tracks) {
+        for (ReceiveTrack t : trackSet.tracks()) {
             if (t.track().hasRtx() && t.track().rtxSsrc() == ssrc) {
                 return true;
             }
@@ -419,7 +418,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      */
     private boolean placeOnTrack(int length, long nowNs) {
         int ssrc = rtp.ssrc();
-        ReceiveTrack[] current = tracks;
+        ReceiveTrack[] current = trackSet.tracks();
         for (ReceiveTrack t : current) {
             Track track = t.track();
             if (track.ssrc() == ssrc) {
@@ -630,7 +629,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         while (rtcp.next()) {
             if (rtcp.packetType() == RtcpPacketType.SENDER_REPORT
                     && report.wrap(scratch, rtcp.packetOffset(), rtcp.packetLength()) == ParseStatus.OK) {
-                for (ReceiveTrack t : tracks) {
+                for (ReceiveTrack t : trackSet.tracks()) {
                     if (t.track().ssrc() == report.ssrc()) {
                         t.reception().onSenderReport(report.ntpTimestamp(), nowNs);
                     }
@@ -665,7 +664,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         if (wantKeyframe) {
             keyframeWanted = false;
         }
-        for (ReceiveTrack t : tracks) {
+        for (ReceiveTrack t : trackSet.tracks()) {
             SpscJitterBuffer buffer = t.buffer();
             buffer.rttNs(rttNs);
             int lost = buffer.pollNacks(nowNs, lostSequenceNumbers);
@@ -685,7 +684,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 }
             }
         }
-        ReceiveTrack[] current = tracks;
+        ReceiveTrack[] current = trackSet.tracks();
         int mediaSsrc = current.length > 0 ? current[0].track().ssrc() : 0;
         // Transport-wide numbers are per node and per subscriber: each node hears about its own packets.
         for (int slot = 0; slot < transportFeedback.length; slot++) {
@@ -727,7 +726,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     private boolean sendReceiverReport(long nowNs) {
         receiverReport.startReceiverReport(ownSsrc);
         int blocks = 0;
-        for (ReceiveTrack t : tracks) {
+        for (ReceiveTrack t : trackSet.tracks()) {
             if (t.reception().hasData() && blocks < RtcpReportWriter.MAX_REPORT_BLOCKS) {
                 t.reception().addReportBlock(receiverReport, t.track().ssrc(), nowNs);
                 blocks++;
@@ -863,7 +862,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
 
     /** Keeps the buffers of tracks that did not change; builds buffers for new ones. */
     private void useTracks(List<Track> announced) {
-        ReceiveTrack[] current = tracks;
+        ReceiveTrack[] current = trackSet.tracks();
         ReceiveTrack[] next = new ReceiveTrack[announced.size()];
         for (int i = 0; i < next.length; i++) {
             Track track = announced.get(i);
@@ -882,22 +881,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         for (ReceiveTrack t : next) {
             t.captureAnchor().latencyCounted(t.track().kind() == judged);
         }
-        tracks = next;
-        // Keep what the dropped buffers counted, so the viewer's totals never go backwards.
-        for (ReceiveTrack old : current) {
-            boolean kept = false;
-            for (ReceiveTrack t : next) {
-                kept |= t == old;
-            }
-            if (!kept) {
-                old.buffer().readStats(retiredStats);
-                counters.add(RETIRED_PACKETS_LOST, retiredStats.packetsLost());
-                counters.add(RETIRED_FRAMES_DROPPED, retiredStats.framesDropped());
-                if (ViewerMediaTotals.countsFreezes(old.track().kind())) {
-                    counters.add(RETIRED_FREEZES, retiredStats.freezeCount());
-                    counters.add(RETIRED_FREEZES_NS, retiredStats.totalFreezesDurationNs());
-                }
-            }
-        }
+        // Keep what the dropped buffers counted in the set published, so the viewer's totals
+        // never go backwards: a reader sees either the old set or the new one, never a mix.
+        trackSet = trackSet.followedBy(next, retiredStats);
     }
 }

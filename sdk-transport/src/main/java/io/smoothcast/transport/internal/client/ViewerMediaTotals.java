@@ -17,7 +17,12 @@ import io.smoothcast.transport.MediaKind;
  *       count and the duration describe the same gaps. Without video they stay 0: an audio gap
  *       is concealment in W3C's terms, and its buffer cannot tell a loss from an encoder's
  *       discontinuous transmission; a message track's gaps are its senders' pauses.</li>
- *   <li>Loss and frames dropped are summed over every track, those gone included.</li>
+ *   <li>Loss, frames dropped and bytes received are summed over every track, those gone
+ *       included; the jitter-buffer delay and the frames it emitted over every track of the
+ *       judged kind, those gone included. So none of them goes backwards when the publisher's
+ *       tracks change (a restart, new tracks, another set of simulcast layers), except the last
+ *       two when the judged kind itself changes (an audio-only stream gains video): they are
+ *       then the new kind's.</li>
  * </ul>
  *
  * <p>Reads only what the buffers and the engine publish for other threads. Not thread-safe: one
@@ -56,38 +61,39 @@ public final class ViewerMediaTotals {
     }
 
     /**
-     * W3C {@code framesDecoded} (defined on video) by the judged kind: the video frames delivered,
-     * the audio frames in a stream without video, none in a stream of messages only. Once video
-     * frames were delivered they are the count, also after the tracks ended (then no kind is
-     * judged), so that it never goes back.
+     * Whether a frame delivered from a track counts in W3C {@code framesDecoded} (defined on
+     * video): if the track is of the judged kind when the frame is delivered. That is the video's
+     * frames in a stream with video, the audio's while it has none, none in a stream of messages
+     * only. Counted frame by frame as they are delivered, the count never goes back, also when the
+     * judged kind changes: an audio-only stream that gains video goes on from its audio frames'
+     * count with the video's (a count taken from one kind's total would drop to the video's).
      *
-     * @param judged the judged kind ({@link #judged()}), or null
-     * @param videoFrames video frames delivered to the listener
-     * @param audioFrames audio frames delivered to the listener
-     * @return the frames decoded
+     * @param track the track a frame was delivered from
+     * @return whether the frame counts as decoded
      */
-    public static long framesDecoded(MediaKind judged, long videoFrames, long audioFrames) {
-        return judged == MediaKind.VIDEO || videoFrames > 0 ? videoFrames : audioFrames;
+    public static boolean countsAsDecoded(ReceiveTrack track) {
+        // The engine marks the judged kind's tracks with each track set (for the latency too).
+        return track.captureAnchor().latencyCounted();
     }
 
     /**
-     * Reads the engine's tracks and the counters of those gone.
+     * Reads the engine's tracks and the counts of those gone, published together ({@link TrackSet}).
      *
      * @param engine the viewer's engine; not null
      */
     public void read(ViewerEngine engine) {
-        ReceiveTrack[] tracks = engine.tracks();
+        TrackSet set = engine.trackSet(); // the tracks and those gone, from one read: never a mix
+        ReceiveTrack[] tracks = set.tracks();
         judged = judgedKind(tracks);
-        var counters = engine.counters();
-        packetsLost = counters.get(ViewerEngine.RETIRED_PACKETS_LOST);
-        framesDropped = counters.get(ViewerEngine.RETIRED_FRAMES_DROPPED);
-        freezeCount = counters.get(ViewerEngine.RETIRED_FREEZES);
-        totalFreezesDurationNs = counters.get(ViewerEngine.RETIRED_FREEZES_NS);
+        packetsLost = set.retiredPacketsLost();
+        framesDropped = set.retiredFramesDropped();
+        freezeCount = set.retiredFreezes();
+        totalFreezesDurationNs = set.retiredFreezesNs();
         playoutDelayNs = 0;
-        bytesReceived = 0;
+        bytesReceived = set.retiredBytes();
         jitterSeconds = Double.NaN;
-        jitterBufferDelayUs = 0;
-        emittedFrames = 0;
+        jitterBufferDelayUs = set.retiredDelayUs(judged);
+        emittedFrames = set.retiredEmitted(judged);
         int videoTracks = 0;
         for (ReceiveTrack t : tracks) {
             t.buffer().readStats(scratch);
@@ -105,7 +111,7 @@ public final class ViewerMediaTotals {
             if (kind == judged) {
                 playoutDelayNs = scratch.playoutDelayNs();
                 jitterSeconds = scratch.jitterSeconds();
-                jitterBufferDelayUs += Math.round(scratch.jitterBufferDelaySeconds() * 1e6);
+                jitterBufferDelayUs += TrackSet.delayUs(scratch);
                 emittedFrames += scratch.jitterBufferEmittedCount();
             }
         }

@@ -365,7 +365,7 @@ class ViewerNodeSwitchTest {
         assertEquals(IntStream.rangeClosed(fromB.get(0), fromB.get(fromB.size() - 1)).boxed().toList(), fromB);
         assertTrue(fromB.get(fromB.size() - 1) >= publisherFrame() - 11, "playing B's frames: " + fromB);
         assertSame(buffer, engine.tracks()[0].buffer(), "the stream resumed in the buffer it had");
-        assertEquals(0, engine.counters().get(ViewerEngine.RETIRED_FRAMES_DROPPED));
+        assertEquals(0, engine.trackSet().retiredFramesDropped());
     }
 
     @Test
