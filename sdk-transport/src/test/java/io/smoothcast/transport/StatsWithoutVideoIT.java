@@ -107,27 +107,12 @@ class StatsWithoutVideoIT {
     @Timeout(60)
     void audioOnlyThenVideo_framesDecodedGoesOnFromTheAudiosCount() throws Exception {
         try (RelayNode relay = RelayNode.builder().build().start()) {
-            CountDownLatch connected = new CountDownLatch(1);
             CountDownLatch audioPlayed = new CountDownLatch(SENT);
             CountDownLatch allPlayed = new CountDownLatch(3 * SENT);
-            ViewerListener listener = new ViewerListener() {
-                @Override
-                public void onStateChanged(ConnectionState state, String reason) {
-                    if (state == ConnectionState.CONNECTED) {
-                        connected.countDown();
-                    }
-                }
-
-                @Override
-                public void onFrame(ReceivedFrame frame) {
-                    audioPlayed.countDown();
-                    allPlayed.countDown();
-                }
-            };
-            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-novideo")
-                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(listener)
-                    .failover(StallTolerantFailover.POLICY).build().start()) {
-                FrameCollector.await(connected, 10, "viewer connected");
+            try (Viewer viewer = connectedViewer(relay, () -> {
+                audioPlayed.countDown();
+                allPlayed.countDown();
+            })) {
                 try (Broadcaster audioOnly = connectedBroadcaster(relay.localAddress(), true, false)) {
                     send(audioOnly, true, false);
                     FrameCollector.await(audioPlayed, 20, "the audio's frames", () -> viewer.stats().toString());
@@ -160,28 +145,13 @@ class StatsWithoutVideoIT {
     private static ViewedStream watch(boolean audio, boolean video) throws Exception {
         int expected = video ? 2 * SENT : SENT;
         try (RelayNode relay = RelayNode.builder().build().start()) {
-            CountDownLatch connected = new CountDownLatch(1);
             CountDownLatch lastFrame = new CountDownLatch(1);
             AtomicInteger played = new AtomicInteger();
-            ViewerListener listener = new ViewerListener() {
-                @Override
-                public void onStateChanged(ConnectionState state, String reason) {
-                    if (state == ConnectionState.CONNECTED) {
-                        connected.countDown();
-                    }
+            try (Viewer viewer = connectedViewer(relay, () -> {
+                if (played.incrementAndGet() == expected) {
+                    lastFrame.countDown();
                 }
-
-                @Override
-                public void onFrame(ReceivedFrame frame) {
-                    if (played.incrementAndGet() == expected) {
-                        lastFrame.countDown();
-                    }
-                }
-            };
-            try (Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-novideo")
-                    .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(listener)
-                    .failover(StallTolerantFailover.POLICY).build().start()) {
-                FrameCollector.await(connected, 10, "viewer connected");
+            })) {
                 ViewerStatsSource ops = new ViewerStatsSource(viewer,
                         new Subject("it-novideo", "viewer-1", "node-1", "local"), 1_000_000_000L);
                 ops.sample(System.nanoTime());
@@ -204,6 +174,34 @@ class StatsWithoutVideoIT {
         } finally {
             NettyLeaks.assertNoLeaks();
         }
+    }
+
+    /** A viewer of the stream through the relay, once CONNECTED; {@code onFrame} runs for each frame played. */
+    private static Viewer connectedViewer(RelayNode relay, Runnable onFrame) throws InterruptedException {
+        CountDownLatch connected = new CountDownLatch(1);
+        ViewerListener listener = new ViewerListener() {
+            @Override
+            public void onStateChanged(ConnectionState state, String reason) {
+                if (state == ConnectionState.CONNECTED) {
+                    connected.countDown();
+                }
+            }
+
+            @Override
+            public void onFrame(ReceivedFrame frame) {
+                onFrame.run();
+            }
+        };
+        Viewer viewer = Viewer.builder().node(relay.localAddress()).streamId("it-novideo")
+                .fixedPlayoutDelayMs(PLAYOUT_DELAY_MS).listener(listener)
+                .failover(StallTolerantFailover.POLICY).build().start();
+        try {
+            FrameCollector.await(connected, 10, "viewer connected");
+        } catch (InterruptedException | RuntimeException | Error e) {
+            viewer.close();
+            throw e;
+        }
+        return viewer;
     }
 
     private static Broadcaster connectedBroadcaster(InetSocketAddress node, boolean audio, boolean video)
