@@ -126,6 +126,8 @@ public final class ClientControl {
     private final InetSocketAddress node;
     private final long sessionId;
     private ControlMessage roleRequest;
+    /** The cookie of the node's latest HELLO_ACK (0 = none yet, or the node does not check): echoed in LEAVE too. */
+    private long cookie;
     private final Events events;
     private byte[] roleToken = NO_TOKEN;
     private Phase phase = Phase.IDLE;
@@ -332,10 +334,11 @@ public final class ClientControl {
             keepaliveIntervalNs = Math.min(keepaliveIntervalCapNs, TimeUnit.MILLISECONDS.toNanos(ack.keepaliveIntervalMs()));
             phase = Phase.REQUESTING;
             // Echo the return-routability cookie: it proves to the node that we receive at our address.
+            cookie = ack.cookie();
             if (roleRequest instanceof ControlMessage.Publish publish) {
-                roleRequest = publish.withCookie(ack.cookie());
+                roleRequest = publish.withCookie(cookie);
             } else if (roleRequest instanceof ControlMessage.Subscribe subscribe) {
-                roleRequest = subscribe.withCookie(ack.cookie());
+                roleRequest = subscribe.withCookie(cookie);
             }
             request(roleRequest, nowNs);
         } else if ((message instanceof ControlMessage.PublishAck || message instanceof ControlMessage.SubscribeAck)
@@ -437,20 +440,22 @@ public final class ClientControl {
         boolean joined = phase != Phase.IDLE && phase != Phase.FAILED && phase != Phase.LEFT;
         leave("", nowNs);
         for (int i = 1; joined && i < copies; i++) {
-            send(0, new ControlMessage.Leave(""), nowNs);
+            send(0, new ControlMessage.Leave("", cookie), nowNs);
         }
     }
 
     /**
      * Leaves one stream and stops this conversation, keeping the session (and any other
-     * conversation of the same address) alive on the node.
+     * conversation of the same address) alive on the node. The LEAVE echoes the HELLO_ACK's
+     * cookie like the role request: a node that checks cookies ignores one without it (a LEAVE
+     * sent before any HELLO_ACK came, whose session the node then expires as if it were lost).
      *
      * @param streamId the stream to leave, or "" for the whole session
      * @param nowNs the current time
      */
     public void leave(String streamId, long nowNs) {
         if (phase != Phase.IDLE && phase != Phase.FAILED && phase != Phase.LEFT) {
-            send(0, new ControlMessage.Leave(streamId), nowNs);
+            send(0, new ControlMessage.Leave(streamId, cookie), nowNs);
         }
         phase = Phase.LEFT;
         outstanding = null;

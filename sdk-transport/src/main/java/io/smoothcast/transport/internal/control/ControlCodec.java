@@ -168,6 +168,7 @@ public final class ControlCodec {
         } else if (message instanceof ControlMessage.Leave m) {
             out.writeByte(m.streamId().length());
             out.writeCharSequence(m.streamId(), StandardCharsets.US_ASCII);
+            writeCookie(out, m.cookie());
         } else if (message instanceof ControlMessage.Error m) {
             out.writeShort(m.code());
             out.writeByte(m.failedType());
@@ -390,7 +391,7 @@ public final class ControlCodec {
 
     private static ControlMessage decodeLeave(BodyReader body) {
         String streamId = body.streamId(true);
-        return streamId == null ? null : new ControlMessage.Leave(streamId);
+        return streamId == null ? null : new ControlMessage.Leave(streamId, readCookie(body));
     }
 
     private static ControlMessage decodeError(BodyReader body) {

@@ -306,13 +306,21 @@ public sealed interface ControlMessage {
      * Stops publishing or subscribing.
      *
      * @param streamId the stream to leave, or the empty string to end the whole session
+     * @param cookie the cookie of the node's HELLO_ACK, echoed; 0 = none (not encoded). A node
+     *        that checks cookies ignores a LEAVE without the right one: anyone can put a joined
+     *        client's address on a datagram.
      */
-    record Leave(String streamId) implements ControlMessage {
+    record Leave(String streamId, long cookie) implements ControlMessage {
         /** Validates the id (empty allowed). */
         public Leave {
             if (streamId == null || (!streamId.isEmpty() && !StreamIds.isValid(streamId))) {
                 throw new IllegalArgumentException("streamId must be empty or a valid stream id: " + streamId);
             }
+        }
+
+        /** A leave without a cookie. */
+        public Leave(String streamId) {
+            this(streamId, 0);
         }
 
         @Override

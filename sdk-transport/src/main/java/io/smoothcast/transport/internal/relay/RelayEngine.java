@@ -888,22 +888,22 @@ public final class RelayEngine implements DatagramReceiver {
             counters.increment(RelayCounter.PEER_CONTROL_RATE_LIMITED);
             return;
         }
-        if (session != null) {
-            session.lastHeardNs = nowNs;
-        }
         ControlMessage message = result.message();
+        if (session != null && !(message instanceof ControlMessage.Leave)) {
+            session.lastHeardNs = nowNs; // a LEAVE only once its cookie is checked (leaveProven)
+        }
         int requestId = result.requestId();
         if (message instanceof ControlMessage.Hello hello) {
             onHello(hello, session, sender, requestId, requestLength, nowNs);
         } else if (message instanceof ControlMessage.Publish publish) {
-            if (routable(result, session, sender, ControlMessage.PUBLISH, requestLength)
+            if (routable(result, session, sender, ControlMessage.PUBLISH, requestLength, nowNs)
                     && !sentBeforeLeave(session, publish.streamId(), requestId)
                     && authorized(result, publish.streamId(), TokenRole.PUBLISH, ControlMessage.PUBLISH, session, sender,
                     requestLength)) {
                 onPublish(publish, session, sender, requestId, requestLength, nowNs);
             }
         } else if (message instanceof ControlMessage.Subscribe subscribe) {
-            if (routable(result, session, sender, ControlMessage.SUBSCRIBE, requestLength)
+            if (routable(result, session, sender, ControlMessage.SUBSCRIBE, requestLength, nowNs)
                     && !sentBeforeLeave(session, subscribe.streamId(), requestId)
                     && authorized(result, subscribe.streamId(), TokenRole.SUBSCRIBE, ControlMessage.SUBSCRIBE, session,
                     sender, requestLength)) {
@@ -922,7 +922,9 @@ public final class RelayEngine implements DatagramReceiver {
             reply(sender, requestId, new ControlMessage.ProbeReply(probe.sequence(), probe.sendTimeNs(), requestLength),
                     requestLength, session != null);
         } else if (message instanceof ControlMessage.Leave leave) {
-            onLeave(leave, session, nowNs);
+            if (session != null && leaveProven(leave, session, sender, nowNs)) {
+                onLeave(leave, session, nowNs);
+            }
         } else if (message instanceof ControlMessage.LoadRequest) {
             reply(sender, requestId, loadReport(), requestLength, session != null);
         } else if (message instanceof ControlMessage.MembersRequest) {
@@ -957,18 +959,9 @@ public final class RelayEngine implements DatagramReceiver {
      * under the no-amplification rule, and the request has no effect.
      */
     private boolean routable(DecodeResult request, RelaySession session, InetSocketAddress sender, int type,
-            int requestLength) {
-        ReturnRoutability routability = security.routability();
-        if (session == null || routability == null) {
+            int requestLength, long nowNs) {
+        if (session == null || echoesCookie(request.message(), requestCookie(request.message()), session, sender, nowNs)) {
             return true; // without a session, refused as NOT_JOINED by the request's handler
-        }
-        long cookie = requestCookie(request.message());
-        if (routability.verify(sender, session.sessionId, cookie)) {
-            return true;
-        }
-        if (session.takeoverPending && routability.verify(sender, session.pendingSessionId, cookie)) {
-            takeOver(session, session.pendingSessionId);
-            return true;
         }
         // Whoever sent this never saw our HELLO_ACK at this address: maybe a spoofed source
         // aiming media at a victim. The short error goes to that address, no larger than the request.
@@ -979,17 +972,82 @@ public final class RelayEngine implements DatagramReceiver {
     }
 
     /**
-     * Another client (another session id) uses the session's address from now on: a new join,
-     * with request ids of its own. The roles the session holds stay with it (the client at the
-     * address asks again for those it wants).
+     * Checks the cookie of a LEAVE like that of a role request ({@link #routable}): anyone can
+     * put a joined client's address on a LEAVE, and without this one datagram would end its
+     * session or a role. A refusal is counted as a routability failure and not answered (a LEAVE
+     * never is; an error would only reach the client whose address was used); the client whose
+     * LEAVE it really was (one that never got a HELLO_ACK, or an old client without cookies in
+     * LEAVE) loses nothing a lost LEAVE would not: its session expires, timed from what it sent
+     * before (a refused LEAVE does not keep the session alive).
      */
-    private void takeOver(RelaySession session, long sessionId) {
+    private boolean leaveProven(ControlMessage.Leave leave, RelaySession session, InetSocketAddress sender,
+            long nowNs) {
+        if (echoesCookie(leave, leave.cookie(), session, sender, nowNs)) {
+            session.lastHeardNs = nowNs;
+            return true;
+        }
+        counters.increment(RelayCounter.ROUTABILITY_FAILED);
+        return false;
+    }
+
+    /**
+     * Whether a request echoes the cookie this node gave the session's address and id, or true
+     * when the node does not check cookies. The cookie of a session id held pending
+     * ({@link RelaySession#pendingSessionId}) hands the session over to that id, a client that
+     * restarted on the address.
+     */
+    private boolean echoesCookie(ControlMessage request, long cookie, RelaySession session, InetSocketAddress sender,
+            long nowNs) {
+        ReturnRoutability routability = security.routability();
+        if (routability == null || routability.verify(sender, session.sessionId, cookie)) {
+            return true;
+        }
+        if (session.takeoverPending && routability.verify(sender, session.pendingSessionId, cookie)) {
+            takeOver(session, session.pendingSessionId, request, nowNs);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Another client (another session id) uses the session's address from now on: a new join,
+     * with request ids of its own. The client that held the session is gone (a process that
+     * restarted on the address and port, a NAT mapping given to another host), so its roles end
+     * as if it had left, but the one the request that took the session over asks for again (the
+     * same stream and role): that one carries on without a gap, as a repeat does.
+     *
+     * @param request the request that proved the new id (a HELLO where cookies are not checked)
+     */
+    private void takeOver(RelaySession session, long sessionId, ControlMessage request, long nowNs) {
         session.forgetRequests();
         session.forgetTokenChecks();
         session.sessionId = sessionId;
         session.takeoverPending = false;
         session.joins++;
         counters.increment(RelayCounter.SESSION_TAKEOVERS);
+        endRoles(session, request, nowNs);
+    }
+
+    /**
+     * Ends the session's roles as LEAVEs of each would, but the role {@code kept} requests (a
+     * PUBLISH of the stream the session publishes, a SUBSCRIBE of a stream it subscribes to).
+     *
+     * @param kept a request whose role stays, or null to end every role
+     */
+    private void endRoles(RelaySession session, ControlMessage kept, long nowNs) {
+        if (session.published != null && !(kept instanceof ControlMessage.Publish publish
+                && publish.streamId().equals(session.published.streamId))) {
+            unpublish(session, nowNs);
+        }
+        // From the end: unsubscribe removes the subscription from the list.
+        for (int i = session.subscriptions.size() - 1; i >= 0; i--) {
+            Subscription subscription = session.subscriptions.get(i);
+            if (!(kept instanceof ControlMessage.Subscribe subscribe
+                    && subscribe.streamId().equals(subscription.stream.streamId))) {
+                unsubscribe(subscription, nowNs);
+            }
+        }
+        updateGauges();
     }
 
     /**
@@ -1126,7 +1184,7 @@ public final class RelayEngine implements DatagramReceiver {
             }
         } else if (hello.sessionId() != session.sessionId) {
             // Without cookies the address is the only proof, and another session id is another client.
-            takeOver(session, hello.sessionId());
+            takeOver(session, hello.sessionId(), hello, nowNs);
             session.requestReceived(requestId);
         } else {
             boolean lateCopy = session.joins > 0 && session.tokenCheckedRequestId != 0
@@ -1363,12 +1421,7 @@ public final class RelayEngine implements DatagramReceiver {
     }
 
     private void removeSession(RelaySession session, long nowNs) {
-        if (session.published != null) {
-            unpublish(session, nowNs);
-        }
-        while (!session.subscriptions.isEmpty()) {
-            unsubscribe(session.subscriptions.get(session.subscriptions.size() - 1), nowNs);
-        }
+        endRoles(session, null, nowNs);
         sessions.remove(session.address);
         if (halfOpen.remove(session.address) != null) {
             counters.set(RelayCounter.HALF_OPEN_SESSIONS, halfOpen.size());

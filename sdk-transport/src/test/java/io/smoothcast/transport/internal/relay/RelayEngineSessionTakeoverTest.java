@@ -10,14 +10,17 @@ import io.smoothcast.security.TokenIssuer;
 import io.smoothcast.security.TokenKey;
 import io.smoothcast.security.TokenRole;
 import io.smoothcast.security.TokenVerifier;
+import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.ErrorCode;
+import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,8 @@ class RelayEngineSessionTakeoverTest {
     private static final InetSocketAddress VIEWER = new InetSocketAddress("127.0.0.1", 6000);
     private static final long VIEWER_SESSION = 6000;
     private static final long SPOOFED_SESSION = 666;
+    private static final InetSocketAddress PUBLISHER = new InetSocketAddress("127.0.0.1", 5000);
+    private static final Track VIDEO = new Track(0x1111, 0x2222, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
 
     private final RecordingSender out = new RecordingSender();
     private final RelayCounters counters = new RelayCounters();
@@ -98,13 +103,51 @@ class RelayEngineSessionTakeoverTest {
     @Test
     void clientRestartedAfterLeavingAStream_isNotTakenForALateCopy() {
         engine = engine(true);
-        subscribed(50, token(START_SECONDS + 60));
-        control(52, new byte[0], new ControlMessage.Leave("show"));
+        long cookie = subscribed(50, token(START_SECONDS + 60));
+        control(52, new byte[0], new ControlMessage.Leave("show", cookie));
 
         long newCookie = hello(1, 7777);
         control(2, token(START_SECONDS + 60), new ControlMessage.Subscribe("show", 2, 0, newCookie));
         assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(VIEWER));
         assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
+    }
+
+    @Test
+    void publisherRestartedOnTheSameAddress_endsTheOldProcessBroadcast_whenTheNewOneProvesTheAddress() {
+        engine = engine(true);
+        long publisherCookie = hello(PUBLISHER, 1, 5000);
+        control(PUBLISHER, 2, token("show", TokenRole.PUBLISH), new ControlMessage.Publish("show", List.of(VIDEO),
+                publisherCookie));
+        assertInstanceOf(ControlMessage.PublishAck.class, out.takeOnlyReplyTo(PUBLISHER));
+        subscribed(1, token(START_SECONDS + 60));
+
+        // The new process watches another stream: nothing of the old one's broadcast stays.
+        long newCookie = hello(PUBLISHER, 1, 7777);
+        assertEquals(1, counters.get(RelayCounter.PUBLISHERS), "a HELLO alone proves nothing");
+        control(PUBLISHER, 2, token("other", TokenRole.SUBSCRIBE), new ControlMessage.Subscribe("other", 2, 0, newCookie));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(PUBLISHER));
+
+        assertEquals(1, counters.get(RelayCounter.SESSION_TAKEOVERS));
+        assertEquals(0, counters.get(RelayCounter.PUBLISHERS));
+        ControlMessage.StreamInfo info = assertInstanceOf(ControlMessage.StreamInfo.class, out.takeOnlyReplyTo(VIEWER));
+        assertEquals(List.of(), info.tracks(), "the viewer sees the usual end of the broadcast");
+    }
+
+    @Test
+    void viewerRestartedOnTheSameAddress_keepsTheSubscriptionItAsksForAgain_andLosesTheOthers() {
+        engine = engine(true);
+        long cookie = subscribed(1, token(START_SECONDS + 60));
+        control(3, token("other", TokenRole.SUBSCRIBE), new ControlMessage.Subscribe("other", 2, 0, cookie));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(VIEWER));
+        assertEquals(2, counters.get(RelayCounter.SUBSCRIBERS));
+
+        long newCookie = hello(1, 7777);
+        control(2, token(START_SECONDS + 60), new ControlMessage.Subscribe("show", 2, 0, newCookie));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(VIEWER));
+
+        assertEquals(1, counters.get(RelayCounter.SESSION_TAKEOVERS));
+        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
+        assertEquals(1, counters.get(RelayCounter.STREAMS), "\"other\" had no one else: it is gone");
     }
 
     @Test
@@ -118,6 +161,7 @@ class RelayEngineSessionTakeoverTest {
         assertEquals(ErrorCode.TOKEN_EXPIRED.value(), ((ControlMessage.Error) out.takeOnlyReplyTo(VIEWER)).code());
         assertEquals(0, counters.get(RelayCounter.SESSION_TAKEOVERS_HELD));
         assertEquals(1, counters.get(RelayCounter.SESSION_TAKEOVERS));
+        assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS), "the other client's HELLO ended the old one's roles");
     }
 
     private RelayEngine engine(boolean cookies) {
@@ -135,18 +179,34 @@ class RelayEngineSessionTakeoverTest {
     }
 
     private long hello(int requestId, long sessionId) {
-        control(requestId, new byte[0], new ControlMessage.Hello(sessionId, 500));
-        return ((ControlMessage.HelloAck) out.takeOnlyReplyTo(VIEWER)).cookie();
+        return hello(VIEWER, requestId, sessionId);
+    }
+
+    private long hello(InetSocketAddress client, int requestId, long sessionId) {
+        control(client, requestId, new byte[0], new ControlMessage.Hello(sessionId, 500));
+        return ((ControlMessage.HelloAck) out.takeOnlyReplyTo(client)).cookie();
     }
 
     private void control(int requestId, byte[] token, ControlMessage message) {
+        control(VIEWER, requestId, token, message);
+    }
+
+    private void control(InetSocketAddress client, int requestId, byte[] token, ControlMessage message) {
         ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, token, message);
-        engine.onDatagram(datagram, VIEWER, nowNs);
+        engine.onDatagram(datagram, client, nowNs);
         datagram.release();
     }
 
     private static byte[] token(long expirySeconds) {
-        return new TokenIssuer(KEY).issue(TokenClaims.builder("show", TokenRole.SUBSCRIBE, expirySeconds).build())
+        return token("show", TokenRole.SUBSCRIBE, expirySeconds);
+    }
+
+    private byte[] token(String streamId, TokenRole role) {
+        return token(streamId, role, nowSeconds + 60);
+    }
+
+    private static byte[] token(String streamId, TokenRole role, long expirySeconds) {
+        return new TokenIssuer(KEY).issue(TokenClaims.builder(streamId, role, expirySeconds).build())
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
