@@ -120,6 +120,7 @@ class RelayEngineSessionTakeoverTest {
                 publisherCookie));
         assertInstanceOf(ControlMessage.PublishAck.class, out.takeOnlyReplyTo(PUBLISHER));
         subscribed(1, token(START_SECONDS + 60));
+        out.drain(); // the keyframe request the viewer's arrival sent the publisher
 
         // The new process watches another stream: nothing of the old one's broadcast stays.
         long newCookie = hello(PUBLISHER, 1, 7777);
