@@ -270,4 +270,16 @@ class ClientControlTest {
         control.onTick(nowNs + 1000 * MS);
         assertEquals(sent, out.sent.size());
     }
+
+    @Test
+    void leave_echoesTheCookieOfTheHelloAck_likeTheRoleRequest() {
+        control.start(nowNs);
+        control.onControl(reply(lastSent().requestId(), new ControlMessage.HelloAck(42, 500, 5000, 1, 0x5eed)), nowNs);
+        control.onControl(reply(lastSent().requestId(), new ControlMessage.SubscribeAck("show", List.of())), nowNs);
+        control.leave(nowNs, 2);
+        List<RecordingSender.Sent> sent = out.drain();
+        for (RecordingSender.Sent leave : sent.subList(sent.size() - 2, sent.size())) {
+            assertEquals(new ControlMessage.Leave("", 0x5eed), decode(leave.bytes()).message());
+        }
+    }
 }

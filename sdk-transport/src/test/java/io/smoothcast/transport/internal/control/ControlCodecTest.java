@@ -38,6 +38,7 @@ class ControlCodecTest {
                 new ControlMessage.Probe(3, 123_456_789_000L, 1000),
                 new ControlMessage.ProbeReply(3, 123_456_789_000L, 1028),
                 new ControlMessage.Leave("show-1"),
+                new ControlMessage.Leave("show-1", 0x1234_5678_9abcL),
                 new ControlMessage.Leave(""),
                 new ControlMessage.Error(ErrorCode.STREAM_NOT_FOUND, ControlMessage.SUBSCRIBE, "no such stream"),
                 new ControlMessage.Error(65000, 0xFF, ""),

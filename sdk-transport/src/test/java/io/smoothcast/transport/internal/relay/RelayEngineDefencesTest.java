@@ -126,7 +126,7 @@ class RelayEngineDefencesTest {
     void aSpoofedRequestWithoutTheCookie_doesNotLetALateCopyBringALeftSubscriberBack() {
         InetSocketAddress viewer = address(6000);
         long cookie = subscribed(viewer);
-        control(viewer, 0, new ControlMessage.Leave("show"));
+        control(viewer, 0, new ControlMessage.Leave("show", cookie));
         // From the viewer's address, numbered above its LEAVE, but never saw the HELLO_ACK.
         control(viewer, 1000, new ControlMessage.Subscribe("show", 2, 0, cookie + 1));
         assertEquals(ErrorCode.NOT_JOINED.value(), ((ControlMessage.Error) onlyReplyTo(viewer)).code());
