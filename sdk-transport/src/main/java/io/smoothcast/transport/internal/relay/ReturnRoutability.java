@@ -9,9 +9,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Return-routability cookies (PROTOCOL.md section 6): the node puts a cookie in HELLO_ACK, and
- * accepts PUBLISH, SUBSCRIBE or LEAVE only when it echoes that cookie. The cookie is the first 8 bytes
- * of HMAC-SHA256 over the client's address, port and session id under a secret drawn at node
- * start, so the node keeps no state for it, and only someone who receives packets at that
+ * accepts PUBLISH, SUBSCRIBE or LEAVE only when it echoes that cookie. The cookie is the first 8
+ * bytes of HMAC-SHA256 over the client's address, port and session id under a secret drawn at
+ * node start, so the node keeps no state for it, and only someone who receives packets at that
  * address can know it: a spoofed HELLO + SUBSCRIBE cannot aim media at a victim.
  *
  * <p>Not thread-safe (one {@link Mac}): the relay's I/O thread only. Allocates a little per
