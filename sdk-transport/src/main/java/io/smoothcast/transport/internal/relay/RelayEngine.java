@@ -899,14 +899,14 @@ public final class RelayEngine implements DatagramReceiver {
             if (routable(result, session, sender, ControlMessage.PUBLISH, requestLength, nowNs)
                     && !sentBeforeLeave(session, publish.streamId(), requestId)
                     && authorized(result, publish.streamId(), TokenRole.PUBLISH, ControlMessage.PUBLISH, session, sender,
-                    requestLength)) {
+                    requestLength, nowNs)) {
                 onPublish(publish, session, sender, requestId, requestLength, nowNs);
             }
         } else if (message instanceof ControlMessage.Subscribe subscribe) {
             if (routable(result, session, sender, ControlMessage.SUBSCRIBE, requestLength, nowNs)
                     && !sentBeforeLeave(session, subscribe.streamId(), requestId)
                     && authorized(result, subscribe.streamId(), TokenRole.SUBSCRIBE, ControlMessage.SUBSCRIBE, session,
-                    sender, requestLength)) {
+                    sender, requestLength, nowNs)) {
                 onSubscribe(subscribe, session, sender, requestId, requestLength, nowNs);
             }
         } else if (message instanceof ControlMessage.Keepalive keepalive) {
@@ -1057,7 +1057,7 @@ public final class RelayEngine implements DatagramReceiver {
      * subscription, no media.
      */
     private boolean authorized(DecodeResult request, String streamId, TokenRole role, int type,
-            RelaySession session, InetSocketAddress sender, int requestLength) {
+            RelaySession session, InetSocketAddress sender, int requestLength, long nowNs) {
         if (session == null) {
             return true; // refused as NOT_JOINED by the request's handler
         }
@@ -1078,7 +1078,7 @@ public final class RelayEngine implements DatagramReceiver {
         }
         // A retransmission (the same request id again: the client's answer was lost or late) is
         // checked and answered again, but the counters count requests, not their copies.
-        boolean counted = session.firstTokenCheck(request.requestId());
+        boolean counted = session.firstTokenCheck(request.requestId(), nowNs);
         if (status == TokenStatus.OK) {
             if (counted) {
                 counters.increment(RelayCounter.TOKENS_ACCEPTED);

@@ -21,10 +21,15 @@ final class RelaySession {
     int tokenCheckedRequestId;
     /**
      * The request ids of the session's latest role requests whose token was checked (0: empty),
-     * oldest overwritten first; null until the first. Several, not one: a cascading node's
-     * upstream links share one session here and their copies interleave while they join.
+     * a ring holding at least those of the last {@link #TOKEN_CHECK_MEMORY_NS} (up to
+     * {@link #TOKEN_CHECKS_MAX}), oldest overwritten first; null until the first. Several, not
+     * one: a cascading node's upstream links share one session here and their copies interleave
+     * while they join, and a subscriber renews its SUBSCRIBE (a new request) every 500 ms while
+     * tracks it does not know keep coming.
      */
     private int[] tokenCheckedRequestIds;
+    /** When each of {@link #tokenCheckedRequestIds} was first checked, in ns. */
+    private long[] tokenCheckedNs;
     private int nextTokenCheckSlot;
     /**
      * Another session id that a HELLO from this address announced while return routability is
@@ -84,10 +89,19 @@ final class RelaySession {
     private static final int LEFT_STREAM_ID_SPAN = 1 << 30;
 
     /**
-     * How many role requests a session remembers as token-checked: more upstream links than this
-     * joining at once (each repeats its request for up to 6.2 s) can have a copy counted again.
+     * How long a role request stays remembered as token-checked at least: a client sends a
+     * request's copies for at most 6.2 s (its give-up, PROTOCOL.md section 5); the rest is room
+     * for a copy held up on the way.
      */
-    static final int TOKEN_CHECKS_REMEMBERED = 8;
+    static final long TOKEN_CHECK_MEMORY_NS = 10_000_000_000L;
+    /** How many token-checked role requests a session remembers at first (most sessions make one or two). */
+    private static final int TOKEN_CHECKS_INITIAL = 8;
+    /**
+     * How many token-checked role requests a session remembers at most: a bound on what a peer
+     * can make a node keep (768 bytes). More requests than this within
+     * {@link #TOKEN_CHECK_MEMORY_NS} (64 upstream links joining at once) can have a copy counted again.
+     */
+    static final int TOKEN_CHECKS_MAX = 64;
 
     RelaySession(InetSocketAddress address, long sessionId, long nowNs) {
         this.address = address;
@@ -158,25 +172,51 @@ final class RelaySession {
 
     /**
      * Notes that a role request's token is checked, and tells whether this is its first check
-     * rather than that of a copy (same request id) of one of the last
-     * {@value #TOKEN_CHECKS_REMEMBERED}: the token counters count requests, not copies.
+     * rather than that of a copy (same request id) of a request remembered: every one first
+     * checked in the last {@link #TOKEN_CHECK_MEMORY_NS}, as long as there were at most
+     * {@value #TOKEN_CHECKS_MAX} (and older ones while there is room). The token counters count
+     * requests, not copies.
+     *
+     * @param nowNs the current time
      */
-    boolean firstTokenCheck(int requestId) {
+    boolean firstTokenCheck(int requestId, long nowNs) {
         tokenCheckedRequestId = requestId;
         if (requestId == 0) {
             return true; // marks no request (clients never use it): each copy is counted
         }
         if (tokenCheckedRequestIds == null) {
-            tokenCheckedRequestIds = new int[TOKEN_CHECKS_REMEMBERED];
+            tokenCheckedRequestIds = new int[TOKEN_CHECKS_INITIAL];
+            tokenCheckedNs = new long[TOKEN_CHECKS_INITIAL];
         }
         for (int checked : tokenCheckedRequestIds) {
             if (checked == requestId) {
                 return false;
             }
         }
+        int oldest = nextTokenCheckSlot;
+        if (tokenCheckedRequestIds[oldest] != 0 && nowNs - tokenCheckedNs[oldest] <= TOKEN_CHECK_MEMORY_NS
+                && tokenCheckedRequestIds.length < TOKEN_CHECKS_MAX) {
+            growTokenChecks();
+        }
         tokenCheckedRequestIds[nextTokenCheckSlot] = requestId;
-        nextTokenCheckSlot = (nextTokenCheckSlot + 1) % TOKEN_CHECKS_REMEMBERED;
+        tokenCheckedNs[nextTokenCheckSlot] = nowNs;
+        nextTokenCheckSlot = (nextTokenCheckSlot + 1) % tokenCheckedRequestIds.length;
         return true;
+    }
+
+    /** Doubles the full ring of token checks, oldest first, the next slot the first new one. */
+    private void growTokenChecks() {
+        int length = tokenCheckedRequestIds.length;
+        int[] ids = new int[length * 2];
+        long[] times = new long[length * 2];
+        for (int i = 0; i < length; i++) {
+            int slot = (nextTokenCheckSlot + i) % length;
+            ids[i] = tokenCheckedRequestIds[slot];
+            times[i] = tokenCheckedNs[slot];
+        }
+        tokenCheckedRequestIds = ids;
+        tokenCheckedNs = times;
+        nextTokenCheckSlot = length;
     }
 
     /** Another client (another session id) now uses this address: the token checks were of the other's requests. */

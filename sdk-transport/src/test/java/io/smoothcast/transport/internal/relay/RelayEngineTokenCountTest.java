@@ -35,7 +35,7 @@ class RelayEngineTokenCountTest {
     private final RelayEngine engine = new RelayEngine(new RelayConfig(7, 500, 5000, 64, 200, 10, 100, null), out,
             counters, new RelaySecurity(new RelayAuthenticator(TokenVerifier.builder().addKey(KEY).build(),
                     () -> NOW_SECONDS), null, null, Integer.MAX_VALUE));
-    private final long nowNs = TimeUnit.SECONDS.toNanos(100);
+    private long nowNs = TimeUnit.SECONDS.toNanos(100);
 
     @AfterEach
     void close() {
@@ -86,6 +86,42 @@ class RelayEngineTokenCountTest {
         }
         assertEquals(2, counters.get(RelayCounter.TOKENS_ACCEPTED));
         assertEquals(1, counters.get(RelayCounter.TOKENS_REJECTED));
+    }
+
+    @Test
+    void interleavedCopiesOfMoreRequestsThanTheFirstEight_areCountedOncePerRequest() {
+        // Twelve upstream links of a cascading node join at once.
+        InetSocketAddress edge = new InetSocketAddress("127.0.0.1", 6001);
+        byte[] show = token("show");
+        control(edge, 1, new byte[0], new ControlMessage.Hello(6001, 500));
+        out.takeOnlyReplyTo(edge);
+        for (int copy = 0; copy < 3; copy++) {
+            for (int link = 1; link <= 12; link++) {
+                control(edge, link << 16, show, new ControlMessage.Subscribe("show", 2, 0));
+                assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(edge));
+            }
+            nowNs += TimeUnit.MILLISECONDS.toNanos(200); // the links' retransmission delay
+        }
+        assertEquals(12, counters.get(RelayCounter.TOKENS_ACCEPTED));
+    }
+
+    @Test
+    void aLateCopyOfARequest_afterNineRenewedSubscribes_isNotCountedAgain() {
+        InetSocketAddress viewer = new InetSocketAddress("127.0.0.1", 6000);
+        byte[] show = token("show");
+        control(viewer, 1, new byte[0], new ControlMessage.Hello(6000, 500));
+        out.takeOnlyReplyTo(viewer);
+        control(viewer, 2, show, new ControlMessage.Subscribe("show", 2, 0));
+        out.takeOnlyReplyTo(viewer);
+        // Unknown tracks keep coming: the viewer renews its SUBSCRIBE every 500 ms, a new request each.
+        for (int renewal = 3; renewal <= 11; renewal++) {
+            nowNs += TimeUnit.MILLISECONDS.toNanos(500);
+            control(viewer, renewal, show, new ControlMessage.Subscribe("show", 2, 0));
+            out.takeOnlyReplyTo(viewer);
+        }
+        control(viewer, 2, show, new ControlMessage.Subscribe("show", 2, 0)); // held up on the way
+
+        assertEquals(10, counters.get(RelayCounter.TOKENS_ACCEPTED));
     }
 
     private static byte[] token(String streamId) {
