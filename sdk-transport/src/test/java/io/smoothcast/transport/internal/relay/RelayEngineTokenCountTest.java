@@ -47,8 +47,7 @@ class RelayEngineTokenCountTest {
         InetSocketAddress viewer = new InetSocketAddress("127.0.0.1", 6000);
         byte[] token = new TokenIssuer(KEY).issue(TokenClaims.builder("show", TokenRole.SUBSCRIBE, NOW_SECONDS + 60)
                 .build()).getBytes(StandardCharsets.US_ASCII);
-        control(viewer, 1, new byte[0], new ControlMessage.Hello(6000, 500));
-        assertInstanceOf(ControlMessage.HelloAck.class, out.takeOnlyReplyTo(viewer));
+        hello(viewer);
 
         control(viewer, 2, token, new ControlMessage.Subscribe("show", 2, 0));
         assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(viewer));
@@ -74,8 +73,7 @@ class RelayEngineTokenCountTest {
         InetSocketAddress edge = new InetSocketAddress("127.0.0.1", 6001);
         byte[] show = token("show");
         byte[] news = token("news");
-        control(edge, 1, new byte[0], new ControlMessage.Hello(6001, 500));
-        out.takeOnlyReplyTo(edge);
+        hello(edge);
         for (int copy = 0; copy < 3; copy++) {
             control(edge, 0x10000, show, new ControlMessage.Subscribe("show", 2, 0));
             assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(edge));
@@ -93,8 +91,7 @@ class RelayEngineTokenCountTest {
         // Twelve upstream links of a cascading node join at once.
         InetSocketAddress edge = new InetSocketAddress("127.0.0.1", 6001);
         byte[] show = token("show");
-        control(edge, 1, new byte[0], new ControlMessage.Hello(6001, 500));
-        out.takeOnlyReplyTo(edge);
+        hello(edge);
         for (int copy = 0; copy < 3; copy++) {
             for (int link = 1; link <= 12; link++) {
                 control(edge, link << 16, show, new ControlMessage.Subscribe("show", 2, 0));
@@ -109,8 +106,7 @@ class RelayEngineTokenCountTest {
     void aLateCopyOfARequest_afterNineRenewedSubscribes_isNotCountedAgain() {
         InetSocketAddress viewer = new InetSocketAddress("127.0.0.1", 6000);
         byte[] show = token("show");
-        control(viewer, 1, new byte[0], new ControlMessage.Hello(6000, 500));
-        out.takeOnlyReplyTo(viewer);
+        hello(viewer);
         control(viewer, 2, show, new ControlMessage.Subscribe("show", 2, 0));
         out.takeOnlyReplyTo(viewer);
         // Unknown tracks keep coming: the viewer renews its SUBSCRIBE every 500 ms, a new request each.
@@ -122,6 +118,12 @@ class RelayEngineTokenCountTest {
         control(viewer, 2, show, new ControlMessage.Subscribe("show", 2, 0)); // held up on the way
 
         assertEquals(10, counters.get(RelayCounter.TOKENS_ACCEPTED));
+    }
+
+    /** HELLO from the client's port as session id, its HELLO_ACK taken. */
+    private void hello(InetSocketAddress client) {
+        control(client, 1, new byte[0], new ControlMessage.Hello(client.getPort(), 500));
+        assertInstanceOf(ControlMessage.HelloAck.class, out.takeOnlyReplyTo(client));
     }
 
     private static byte[] token(String streamId) {
