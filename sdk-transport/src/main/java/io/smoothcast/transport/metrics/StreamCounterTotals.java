@@ -92,10 +92,11 @@ final class StreamCounterTotals {
         double sum = 0;
         for (Map.Entry<String, Double> e : now.entrySet()) {
             double c = e.getValue();
+            EndpointKey key = new EndpointKey(name, what, e.getKey());
             Present before = s.present.get(e.getKey());
             double entry;
             if (before == null) {
-                Seen seen = this.endpoints.get(new EndpointKey(name, what, e.getKey()));
+                Seen seen = this.endpoints.get(key);
                 // brought from another series (or from this one before), which holds it; a fall is a restart
                 entry = seen != null && c >= seen.count ? seen.count : 0;
             } else if (c < before.count) {
@@ -106,7 +107,7 @@ final class StreamCounterTotals {
             }
             present.put(e.getKey(), new Present(c, entry));
             sum += c - entry;
-            this.endpoints.put(new EndpointKey(name, what, e.getKey()), new Seen(c, nowNs));
+            this.endpoints.put(key, new Seen(c, nowNs));
         }
         for (Map.Entry<String, Present> e : s.present.entrySet()) {
             if (!now.containsKey(e.getKey())) {
