@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
                 + " (datagrams from the node not understood), send delay"
                 + " (the longest wait of a frame in the broadcaster itself over the last 1-2 s) with the frames"
                 + " dropped for waiting longer than 1 s (stale), for want of room in the pacer (pacer full), and video"
-                + " skipped to the next keyframe behind them and, with"
+                + " skipped to the next keyframe behind them, keyframe requests ignored (only when not 0: requests"
+                + " from the node naming no video track of the broadcaster, a node or client mismatch) and, with"
                 + " --source ffmpeg, the encoder's bitrate; then failovers and moves (to another node while the"
                 + " node still answered: degraded_path, the only reason a broadcaster moves for) and token refusals"
                 + " (the broadcaster's current token refused by a node)."},
@@ -178,12 +179,13 @@ final class BroadcastCommand implements Callable<Integer> {
                     BroadcasterStats s = broadcaster.stats();
                     everConnected[0] |= broadcaster.state() == ConnectionState.CONNECTED;
                     out.printf("%s %s  %5.1fs  target %s  frames %d (not connected %d, rejected %d)  packets %d  rtx %d"
-                            + "  tail probes %d  rtt %s  node stalls %d  malformed %d  send delay %d ms (stale %d, pacer full %d, skipped %d)  %s%s%n",
+                            + "  tail probes %d  rtt %s  node stalls %d  malformed %d  send delay %d ms (stale %d, pacer full %d, skipped %d)%s  %s%s%n",
                             Format.nodes(broadcaster.carryingNodes()), broadcaster.state(), elapsedNs / 1e9, Format.bitrate(s.targetBitrateBps()), s.framesSent(),
                             s.framesDroppedNotConnected(), s.framesRejected(), s.packetsSent(), s.retransmissionsSent(),
                             s.tailProbesSent(), Format.millis(s.rttNs() / 1e6), broadcaster.nodeStallReportCount(),
                             s.malformedDropped(), s.sendDelayMaxMs(), s.framesDroppedStale(),
                             s.framesDroppedPacerFull(), s.videoFramesSkippedToKeyframe(),
+                            keyframeRequestsIgnored(s.keyframeRequestsIgnored()),
                             Format.moves(broadcaster.failoverCount(), s.nodeSwitches(), s.tokenRefusals()),
                             encoder == null ? "" : "  encoder " + Format.bitrate(encoder.encoderBitrateBps())
                                     + " (" + encoder.encoderStarts() + " starts)  audio " + encoder.audioFramesQueued());
@@ -203,5 +205,13 @@ final class BroadcastCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("broadcast: " + e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * @param count keyframe requests from the node that named no video track of the broadcaster
+     * @return {@code "  keyframe requests ignored N"}, or "" while {@code count} is 0 (the usual case)
+     */
+    static String keyframeRequestsIgnored(long count) {
+        return count == 0 ? "" : "  keyframe requests ignored " + count;
     }
 }

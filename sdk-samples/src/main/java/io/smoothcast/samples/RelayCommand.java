@@ -56,7 +56,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " the return-routability cookie, half-open sessions evicted by newer ones, replies suppressed as"
                 + " larger than their request, control messages of sessions over their cap), OVERLOAD (copies dropped"
                 + " for a fan-out thread 64 packets behind, datagrams dropped for a protocol thread 1,024 behind),"
-                + " HANDLER FAILURES (a defect of the node) and RTX BUILD FAILURES (PROTOCOL.md section 3).",
+                + " RESTARTS (tracks whose publisher restarted its numbering with the same SSRCs; sessions taken over"
+                + " by a client restarted on their address; such takeovers held until the new session echoes the"
+                + " node's cookie, rising alone: someone spoofs clients' addresses), HANDLER FAILURES (a defect of"
+                + " the node) and RTX BUILD FAILURES (PROTOCOL.md section 3).",
             "", "Exit codes: 0 ran until stopped, 1 could not start, 2 bad arguments."})
 final class RelayCommand implements Callable<Integer> {
 
@@ -65,6 +68,9 @@ final class RelayCommand implements Callable<Integer> {
             "amplification suppressed", "peer control limited");
     /** Names of the status line's OVERLOAD part, in the order of its counts. */
     private static final List<String> OVERLOAD_PARTS = List.of("fan-out lane dropped", "hand-off dropped");
+    /** Names of the status line's RESTARTS part, in the order of {@link #restarts}'s counts. */
+    private static final List<String> RESTART_PARTS = List.of("source restarts", "session takeovers",
+            "takeovers held");
 
     @Spec
     CommandSpec spec;
@@ -199,7 +205,7 @@ final class RelayCommand implements Callable<Integer> {
                                 + " %d kbps, rtx %d, rtx limited %d, rtx misses %d, tail probes %d (limited %d), I/O thread"
                                 + " stalls %d, copies refused %d, tokens accepted %d (expired, role kept %d) rejected %d,"
                                 + " source rtx already held %d, source probes already held %d, rate limited %d (publishers"
-                                + " over their cap %d)%s%s%s%s%n",
+                                + " over their cap %d)%s%s%s%s%s%n",
                                 region, s.sessions(), s.publishers(), s.subscribers(), s.streams(), s.streamInfoRepeated(),
                                 s.packetsPerSecond(),
                                 s.bitsPerSecond() / 1000, s.retransmissionsSent(), s.nackRetransmissionsLimited(),
@@ -211,6 +217,7 @@ final class RelayCommand implements Callable<Integer> {
                                         s.halfOpenEvicted(), s.amplificationSuppressed(), s.peerControlRateLimited()),
                                 Format.whenAnyNonZero("OVERLOAD", OVERLOAD_PARTS, s.fanOutLaneDropped(),
                                         s.handOffDropped()),
+                                restarts(s.sourceRestarts(), s.sessionTakeovers(), s.sessionTakeoversHeld()),
                                 s.handlerFailures() == 0 ? "" : ", HANDLER FAILURES " + s.handlerFailures(),
                                 s.retransmissionBuildFailures() == 0 ? ""
                                         : ", RTX BUILD FAILURES " + s.retransmissionBuildFailures());
@@ -229,6 +236,20 @@ final class RelayCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The status line's RESTARTS part, only while one of its counts is not 0: restarts of clients
+     * that an operator looks into when they recur (a publisher, or a client on the same address).
+     *
+     * @param sourceRestarts tracks whose source restarted its numbering ({@code RelayStats.sourceRestarts})
+     * @param sessionTakeovers sessions taken over by another session id from their address
+     * @param sessionTakeoversHeld such HELLOs held until that id's cookie is echoed
+     * @return {@code ", RESTARTS source restarts N, session takeovers N, takeovers held N"} or ""
+     */
+    static String restarts(long sourceRestarts, long sessionTakeovers, long sessionTakeoversHeld) {
+        return Format.whenAnyNonZero("RESTARTS", RESTART_PARTS, sourceRestarts, sessionTakeovers,
+                sessionTakeoversHeld);
     }
 
     /**

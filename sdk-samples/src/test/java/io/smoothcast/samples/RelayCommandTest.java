@@ -77,6 +77,18 @@ class RelayCommandTest {
         String help = CliRun.run("relay", "--help").out();
         assertTrue(help.contains("streams (info repeats:"), help);
         assertTrue(help.contains("ABUSE") && help.contains("OVERLOAD"), help);
+        assertFalse(result.out().contains("RESTARTS"), "only when not 0: " + result.out());
+        assertTrue(help.replaceAll("\\s+", " ").contains("RESTARTS (tracks whose publisher restarted"), help);
+    }
+
+    /** Each of the three counts keeps its own place and value; all 0, the part is left out. */
+    @Test
+    void restartsPart_showsSourceRestartsAndBothTakeoverCounts_onlyWhenNotAllZero() {
+        assertEquals(", RESTARTS source restarts 3, session takeovers 5, takeovers held 7",
+                RelayCommand.restarts(3, 5, 7));
+        assertEquals(", RESTARTS source restarts 0, session takeovers 0, takeovers held 2",
+                RelayCommand.restarts(0, 0, 2), "held alone (spoofing) is shown too");
+        assertEquals("", RelayCommand.restarts(0, 0, 0));
     }
 
     @Test

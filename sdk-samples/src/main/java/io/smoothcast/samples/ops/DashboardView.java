@@ -18,8 +18,9 @@ import java.util.function.ToLongFunction;
  * What one server-sent event of the live dashboard carries: per stream (viewers aggregated, as in
  * the Prometheus export; failovers and token refusals of its viewers and broadcasters summed; frames
  * its broadcasters dropped while not connected or too late to send, and its viewers' jitter buffers
- * gave up on, cumulative) and per node, plus the active alerts, the recent alert events and the
- * recent moves between nodes. Unknown
+ * gave up on, and keyframe requests its broadcasters ignored, cumulative) and per node (with its
+ * source restarts, session takeovers and takeovers held), plus the active alerts, the recent alert
+ * events and the recent moves between nodes. Unknown
  * values are {@code null} (JSON has no NaN), which uPlot draws as gaps.
  *
  * <p>Stateless; thread-safe.
@@ -84,6 +85,7 @@ final class DashboardView {
             addCount(s, "tokenRefusals", t.tokenRefusals());
             addCount(s, "framesDroppedNotConnected", t.framesDroppedNotConnected());
             addCount(s, "framesDroppedLate", t.framesDroppedBacklog());
+            addCount(s, "keyframeRequestsIgnored", t.keyframeRequestsIgnored());
         }
         root.put("streams", new ArrayList<>(streams.values()));
 
@@ -97,6 +99,9 @@ final class DashboardView {
             m.put("bitrateInBps", number(n.bitrateInBps()));
             m.put("bitrateOutBps", number(n.bitrateOutBps()));
             m.put("packetsDropped", n.packetsDropped());
+            m.put("sourceRestarts", n.sourceRestarts());
+            m.put("sessionTakeovers", n.sessionTakeovers());
+            m.put("sessionTakeoversHeld", n.sessionTakeoversHeld());
             // health: the worst quality level among the viewers this node serves (0 = no viewer graded)
             m.put("health", worstByNode.getOrDefault(n.nodeId(), QualityLevel.UNKNOWN).value());
             nodes.add(m);
@@ -123,6 +128,7 @@ final class DashboardView {
         s.put("framesDroppedNotConnected", 0L);
         s.put("framesDroppedLate", 0L);
         s.put("framesDroppedAtPlayout", 0L);
+        s.put("keyframeRequestsIgnored", 0L);
         return s;
     }
 

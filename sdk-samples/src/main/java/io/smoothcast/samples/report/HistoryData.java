@@ -47,15 +47,20 @@ final class HistoryData {
     /**
      * One broadcaster sample; {@code framesDroppedNotConnected}, {@code framesDroppedBacklog} (too
      * late to send: older than the send-delay limit, or no room in the pacer) and
-     * {@code retransmissionsSent} are cumulative.
+     * {@code retransmissionsSent} and {@code keyframeRequestsIgnored} are cumulative.
      */
     record Send(long wallTimeMs, String streamId, String endpointId, String nodeId, String region,
             double bitrateOutBps, double targetBitrateBps, long failoverCount, NodeSwitchCounts nodeSwitches,
-            long tokenRefusals, long framesDroppedNotConnected, long framesDroppedBacklog, long retransmissionsSent) {
+            long tokenRefusals, long framesDroppedNotConnected, long framesDroppedBacklog, long retransmissionsSent,
+            long keyframeRequestsIgnored) {
     }
 
-    /** One relay node sample. */
-    record Node(long wallTimeMs, String nodeId, String region, long viewers, double bitrateOutBps) {
+    /**
+     * One relay node sample; {@code sourceRestarts}, {@code sessionTakeovers} and
+     * {@code sessionTakeoversHeld} are the node's cumulative counts (0 in files older than session 17).
+     */
+    record Node(long wallTimeMs, String nodeId, String region, long viewers, double bitrateOutBps,
+            long sourceRestarts, long sessionTakeovers, long sessionTakeoversHeld) {
     }
 
     /** One alert event. */
@@ -128,14 +133,15 @@ final class HistoryData {
                     n.path("failoverCount").asLong(0), nodeSwitches(n), tokenRefusals(n),
                     count(n, "framesDroppedNotConnected"),
                     n.has("framesDroppedBacklog") ? count(n, "framesDroppedBacklog") : count(n, "framesDroppedStale"),
-                    count(n, "retransmittedPacketsSent")));
+                    count(n, "retransmittedPacketsSent"), count(n, "keyframeRequestsIgnored")));
             case "node" -> {
                 long viewers = 0;
                 JsonNode byStream = n.path("viewersByStream");
                 for (JsonNode v : byStream) {
                     viewers += Math.max(0, v.asLong(0));
                 }
-                nodes.add(new Node(wallTimeMs, text(n, "nodeId"), text(n, "region"), viewers, number(n, "bitrateOutBps")));
+                nodes.add(new Node(wallTimeMs, text(n, "nodeId"), text(n, "region"), viewers, number(n, "bitrateOutBps"),
+                        count(n, "sourceRestarts"), count(n, "sessionTakeovers"), count(n, "sessionTakeoversHeld")));
             }
             case "alert" -> {
                 if (!n.path("severity").asText("").matches("P[0-3]")) {

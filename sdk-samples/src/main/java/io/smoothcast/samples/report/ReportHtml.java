@@ -112,11 +112,31 @@ final class ReportHtml {
         h.append("</table>\n<p>").append(m.failovers.stream().mapToLong(ReportModel.Failover::count).sum())
                 .append(" failover(s).</p>\n");
         moves(h, m);
+        nodeRestarts(h, m);
 
         h.append("<script>\n").append(resource(UPLOT_DIR + "uPlot.iife.min.js")).append("\n</script>\n");
         h.append("<script>\nconst REPORT = ").append(json(chartData(m))).append(";\n").append(CHART_SCRIPT)
                 .append("</script>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** The nodes whose sources or clients restarted during the history; nothing when none did. */
+    private static void nodeRestarts(StringBuilder h, ReportModel m) {
+        if (m.nodeRestarts.isEmpty()) {
+            return;
+        }
+        h.append("<h2>Node restarts and takeovers</h2>\n<p class=\"note\">Source restarts: tracks whose publisher"
+                + " restarted its numbering with the same SSRCs (a publisher that restarts often). Session takeovers:"
+                + " sessions taken over by a client restarted on the same address. Takeovers held: HELLOs from a"
+                + " joined session's address with another session id, held until that id's cookie is echoed; rising"
+                + " without takeovers: someone spoofs clients' addresses.</p>\n<table><tr><th>node</th><th>region</th>"
+                + "<th>source restarts</th><th>session takeovers</th><th>takeovers held</th></tr>\n");
+        for (ReportModel.NodeRestarts n : m.nodeRestarts) {
+            h.append("<tr><td>").append(escape(n.nodeId())).append("</td><td>").append(escape(n.region()))
+                    .append("</td><td>").append(n.sourceRestarts()).append("</td><td>").append(n.sessionTakeovers())
+                    .append("</td><td>").append(n.sessionTakeoversHeld()).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
     }
 
     /**
@@ -132,7 +152,9 @@ final class ReportHtml {
                 + " join). Frames dropped late: a broadcaster's too late to send (its send-delay limit, a full pacer:"
                 + " too little CPU or uplink), a viewer's its jitter buffer gave up on (the picture froze or skipped)."
                 + " Repairs: retransmissions a broadcaster sent; packets lost on the way to a viewer that a"
-                + " retransmission replaced (many: a lossy path).</p>\n");
+                + " retransmission replaced (many: a lossy path). Keyframe requests ignored (a column only when"
+                + " some were): requests from the node naming no video track of the broadcaster (a node or client"
+                + " mismatch).</p>\n");
         if (m.movesByStream.isEmpty()) {
             h.append("<p>No endpoint was sampled twice.</p>\n");
             return;
@@ -141,8 +163,10 @@ final class ReportHtml {
         for (NodeSwitchReason reason : NodeSwitchReason.values()) {
             h.append("<th>").append(reason.label()).append("</th>");
         }
+        boolean ignoredKeyframeRequests = m.movesByStream.stream().anyMatch(s -> s.keyframeRequestsIgnored() > 0);
         h.append("<th>token refusals</th><th>frames dropped not connected</th><th>frames dropped late</th>"
-                + "<th>repairs</th></tr>\n");
+                + "<th>repairs</th>").append(ignoredKeyframeRequests ? "<th>keyframe requests ignored</th>" : "")
+                .append("</tr>\n");
         for (ReportModel.StreamMoves s : m.movesByStream) {
             boolean send = s.direction().equals("send");
             h.append("<tr><td>").append(escape(s.streamId())).append("</td><td>")
@@ -152,7 +176,11 @@ final class ReportHtml {
             }
             h.append("<td>").append(s.tokenRefusals()).append("</td><td>")
                     .append(send ? String.valueOf(s.framesDroppedNotConnected()) : "-").append("</td><td>")
-                    .append(s.framesDroppedLate()).append("</td><td>").append(s.repairs()).append("</td></tr>\n");
+                    .append(s.framesDroppedLate()).append("</td><td>").append(s.repairs()).append("</td>");
+            if (ignoredKeyframeRequests) {
+                h.append("<td>").append(send ? String.valueOf(s.keyframeRequestsIgnored()) : "-").append("</td>");
+            }
+            h.append("</tr>\n");
         }
         h.append("</table>\n");
         if (m.moves.isEmpty()) {

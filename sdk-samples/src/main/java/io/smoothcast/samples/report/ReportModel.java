@@ -36,7 +36,11 @@ import java.util.TreeMap;
  *       viewer's given up by its jitter buffer) and its repairs (retransmissions a broadcaster sent;
  *       packets they replaced at a viewer). An endpoint's first sample is its baseline (what it counted
  *       before is not the history's); when any count fell (the endpoint restarted under the same
- *       id), every count rose by its whole new value.</li>
+ *       id), every count rose by its whole new value. Broadcasters' keyframe requests ignored (naming
+ *       no video track of theirs) are summed the same way.</li>
+ *   <li>Node restarts and takeovers: the rises of each node's source restarts, session takeovers and
+ *       takeovers held over the history, the same way (a fall is a relay restart); nodes with none
+ *       are left out.</li>
  *   <li>Incidents: raised and cleared alert events paired by incident, rule and place; counted per
  *       grade, with time to recover against the grade's restore target.</li>
  *   <li>Advice, only where the data supports it (see {@link #advice}).</li>
@@ -91,10 +95,16 @@ final class ReportModel {
      * {@code framesDroppedLate}: viewers' frames their jitter buffers gave up on, broadcasters' frames
      * too late to send (send-delay limit, full pacer); {@code framesDroppedNotConnected}: broadcasters
      * only (0 for viewers); {@code repairs}: packets retransmissions replaced at the viewers, or
-     * retransmissions the broadcasters sent.
+     * retransmissions the broadcasters sent; {@code keyframeRequestsIgnored}: broadcasters only.
      */
     record StreamMoves(String streamId, String direction, long failovers, NodeSwitchCounts switches,
-            long tokenRefusals, long framesDroppedNotConnected, long framesDroppedLate, long repairs) {
+            long tokenRefusals, long framesDroppedNotConnected, long framesDroppedLate, long repairs,
+            long keyframeRequestsIgnored) {
+    }
+
+    /** What one node's source restarts, session takeovers and takeovers held rose by over the history. */
+    record NodeRestarts(String nodeId, String region, long sourceRestarts, long sessionTakeovers,
+            long sessionTakeoversHeld) {
     }
 
     final long fromMs;
@@ -111,6 +121,7 @@ final class ReportModel {
     final List<Failover> failovers;
     final List<Move> moves;
     final List<StreamMoves> movesByStream;
+    final List<NodeRestarts> nodeRestarts;
     final List<Incident> incidents;
     final List<GradeSummary> grades;
     final List<String> advice;
@@ -205,12 +216,13 @@ final class ReportModel {
         for (HistoryData.Receive r : data.receive) {
             countMoves(r.wallTimeMs(), r.streamId(), r.endpointId(), "receive", r.nodeId(), r.region(),
                     r.failoverCount(), r.nodeSwitches(), new long[] {r.tokenRefusals(), 0, r.framesDropped(),
-                            r.packetsRepaired()}, lastCounts, perStream);
+                            r.packetsRepaired(), 0}, lastCounts, perStream);
         }
         for (HistoryData.Send s : data.send) {
             countMoves(s.wallTimeMs(), s.streamId(), s.endpointId(), "send", s.nodeId(), s.region(),
                     s.failoverCount(), s.nodeSwitches(), new long[] {s.tokenRefusals(), s.framesDroppedNotConnected(),
-                            s.framesDroppedBacklog(), s.retransmissionsSent()}, lastCounts, perStream);
+                            s.framesDroppedBacklog(), s.retransmissionsSent(), s.keyframeRequestsIgnored()},
+                    lastCounts, perStream);
         }
         failovers.sort(Comparator.comparingLong(Failover::wallTimeMs));
         moves.sort(Comparator.comparingLong(Move::wallTimeMs));
@@ -221,8 +233,9 @@ final class ReportModel {
             movesByStream.add(new StreamMoves(parts[0], parts[1], total[0], new NodeSwitchCounts(
                     total[1 + NodeSwitchReason.DEGRADED_PATH.ordinal()], total[1 + NodeSwitchReason.NO_PUBLISHER.ordinal()],
                     total[1 + NodeSwitchReason.MEDIA_SILENCE.ordinal()]), total[rest], total[rest + 1], total[rest + 2],
-                    total[rest + 3]));
+                    total[rest + 3], total[rest + 4]));
         });
+        nodeRestarts = nodeRestarts(data.nodes);
 
         incidents = pair(data.alerts);
         grades = new ArrayList<>();
@@ -274,14 +287,9 @@ final class ReportModel {
             return; // the baseline
         }
         long[] total = perStream.computeIfAbsent(streamId + "\u0000" + direction, k -> new long[counts.length]);
-        // The counts are cumulative since the endpoint started: one that fell says it restarted,
-        // and then each of them counts from 0 again, also one that happens to be as high as before.
-        boolean restarted = false;
+        long[] rises = rises(previous, counts);
         for (int i = 0; i < counts.length; i++) {
-            restarted |= counts[i] < previous[i];
-        }
-        for (int i = 0; i < counts.length; i++) {
-            long rise = restarted ? counts[i] : counts[i] - previous[i];
+            long rise = rises[i];
             if (rise == 0) {
                 continue;
             }
@@ -292,6 +300,51 @@ final class ReportModel {
                 moves.add(new Move(wallTimeMs, streamId, direction, nodeId, region, reasons[i - 1], rise));
             }
         }
+    }
+
+    /**
+     * @param previous cumulative counts at a sample
+     * @param counts the same counts at the next sample of the same endpoint or node
+     * @return what each rose by. The counts are cumulative since their owner started: one that fell
+     *     says it restarted, and then each of them counts from 0 again, also one that happens to be
+     *     as high as before.
+     */
+    private static long[] rises(long[] previous, long[] counts) {
+        boolean restarted = false;
+        for (int i = 0; i < counts.length; i++) {
+            restarted |= counts[i] < previous[i];
+        }
+        long[] rises = new long[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            rises[i] = restarted ? counts[i] : counts[i] - previous[i];
+        }
+        return rises;
+    }
+
+    /** Each node's rises of its restart and takeover counts, its first sample the baseline; only nodes with any. */
+    private static List<NodeRestarts> nodeRestarts(List<HistoryData.Node> nodes) {
+        Map<String, long[]> last = new HashMap<>();
+        Map<String, long[]> total = new TreeMap<>();
+        Map<String, String> regions = new HashMap<>();
+        for (HistoryData.Node n : nodes) {
+            long[] counts = {n.sourceRestarts(), n.sessionTakeovers(), n.sessionTakeoversHeld()};
+            long[] previous = last.put(n.nodeId(), counts);
+            regions.put(n.nodeId(), n.region());
+            if (previous != null) {
+                long[] rises = rises(previous, counts);
+                long[] sum = total.computeIfAbsent(n.nodeId(), k -> new long[counts.length]);
+                for (int i = 0; i < rises.length; i++) {
+                    sum[i] += rises[i];
+                }
+            }
+        }
+        List<NodeRestarts> out = new ArrayList<>();
+        total.forEach((node, sum) -> {
+            if (Arrays.stream(sum).anyMatch(c -> c > 0)) {
+                out.add(new NodeRestarts(node, regions.get(node), sum[0], sum[1], sum[2]));
+            }
+        });
+        return out;
     }
 
     private static Quality quality(String key, List<HistoryData.Receive> samples) {

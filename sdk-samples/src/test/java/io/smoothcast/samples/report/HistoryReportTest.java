@@ -197,7 +197,7 @@ class HistoryReportTest {
                 w.append(SendStreamStats.builder("match").endpointId("cam").nodeId("fra").region("eu").timestampNs(ns)
                         .nodeSwitches(new NodeSwitchCounts(i < 3 ? 0 : 1, 0, 0)).tokenRefusals(i)
                         .framesDroppedNotConnected(7 * i).framesDroppedBacklog(11 * i).retransmittedPacketsSent(13 * i)
-                        .build());
+                        .keyframeRequestsIgnored(17 * i).build());
             }
             w.flush();
             // a viewer of a file written before moves were counted: no nodeSwitches fields
@@ -209,9 +209,9 @@ class HistoryReportTest {
         ReportModel m = new ReportModel(HistoryData.read(moves, HistoryWriter.DEFAULT_PREFIX), List.of());
 
         assertEquals(List.of(
-                new ReportModel.StreamMoves("match", "receive", 2, new NodeSwitchCounts(1, 1, 2), 3, 0, 4, 26),
-                new ReportModel.StreamMoves("match", "send", 0, new NodeSwitchCounts(1, 0, 0), 3, 21, 33, 39),
-                new ReportModel.StreamMoves("quiz", "receive", 1, NodeSwitchCounts.NONE, 0, 0, 0, 0)), m.movesByStream,
+                new ReportModel.StreamMoves("match", "receive", 2, new NodeSwitchCounts(1, 1, 2), 3, 0, 4, 26, 0),
+                new ReportModel.StreamMoves("match", "send", 0, new NodeSwitchCounts(1, 0, 0), 3, 21, 33, 39, 51),
+                new ReportModel.StreamMoves("quiz", "receive", 1, NodeSwitchCounts.NONE, 0, 0, 0, 0, 0)), m.movesByStream,
                 "the viewer's first sample is its baseline: its degraded_path move, token refusal, dropped frames"
                         + " and repairs before the history are not counted; old files read as no refusals, drops"
                         + " or repairs");
@@ -223,11 +223,11 @@ class HistoryReportTest {
         String html = ReportHtml.render(m);
         assertTrue(html.contains("<h2>Node moves, drops and repairs by stream</h2>"), html);
         assertTrue(html.contains("<th>token refusals</th><th>frames dropped not connected</th><th>frames dropped late</th>"
-                + "<th>repairs</th></tr>"), html);
+                + "<th>repairs</th><th>keyframe requests ignored</th></tr>"), html);
         assertTrue(html.contains("<tr><td>match</td><td>viewers</td><td>2</td><td>1</td><td>1</td><td>2</td><td>3</td>"
-                + "<td>-</td><td>4</td><td>26</td></tr>"), "a viewer is never dropped frames as not connected: " + html);
+                + "<td>-</td><td>4</td><td>26</td><td>-</td></tr>"), "a viewer is never dropped frames as not connected: " + html);
         assertTrue(html.contains("<tr><td>match</td><td>broadcasters</td><td>0</td><td>1</td><td>-</td><td>-</td><td>3</td>"
-                + "<td>21</td><td>33</td><td>39</td></tr>"), "a broadcaster never moves for the viewer-only reasons: " + html);
+                + "<td>21</td><td>33</td><td>39</td><td>51</td></tr>"), "a broadcaster never moves for the viewer-only reasons: " + html);
         assertTrue(html.contains("<td>sgp</td><td>ap</td><td>media_silence</td><td>2</td>"), html);
     }
 
@@ -251,10 +251,45 @@ class HistoryReportTest {
         }
         ReportModel m = new ReportModel(HistoryData.read(restart, HistoryWriter.DEFAULT_PREFIX), List.of());
 
-        assertEquals(List.of(new ReportModel.StreamMoves("match", "receive", 1, new NodeSwitchCounts(1, 0, 0), 0, 0, 0, 0)),
-                m.movesByStream);
+        assertEquals(List.of(new ReportModel.StreamMoves("match", "receive", 1, new NodeSwitchCounts(1, 0, 0), 0, 0, 0, 0,
+                0)), m.movesByStream);
+        String html = ReportHtml.render(m);
+        assertFalse(html.contains("keyframe requests ignored</th>"), "a column only when some were: " + html);
+        assertFalse(html.contains("Node restarts and takeovers"), "a section only when a node had some: " + html);
         assertEquals(List.of("degraded_path 1 at fra"),
                 m.moves.stream().map(v -> v.reason().label() + " " + v.count() + " at " + v.nodeId()).toList());
+    }
+
+    /**
+     * Each node's source restarts, session takeovers and takeovers held are the rises between its
+     * samples (the first is the baseline; a fall is a relay restart, counted from 0), each in its own
+     * column; a node without any is left out.
+     */
+    @Test
+    void nodeRestartsAndTakeovers_areTheRisesPerNode_onlyForNodesWithSome() throws Exception {
+        Path restarts = dir.resolve("node-restarts");
+        long[] wallMs = {START_MS};
+        long[][] fra = {{1, 2, 3}, {4, 7, 10}, {5, 9, 13}};
+        long[][] sgp = {{5, 5, 5}, {6, 5, 5}, {1, 0, 2}};
+        try (HistoryWriter w = HistoryWriter.builder(restarts).wallClockMs(() -> wallMs[0]).build()) {
+            for (int i = 0; i < fra.length; i++) {
+                wallMs[0] = START_MS + i * 60_000L;
+                w.append(NodeStats.builder("fra").region("eu").sourceRestarts(fra[i][0]).sessionTakeovers(fra[i][1])
+                        .sessionTakeoversHeld(fra[i][2]).build());
+                w.append(NodeStats.builder("sgp").region("ap").sourceRestarts(sgp[i][0]).sessionTakeovers(sgp[i][1])
+                        .sessionTakeoversHeld(sgp[i][2]).build());
+                w.append(NodeStats.builder("ams").region("eu").sourceRestarts(9).sessionTakeovers(9)
+                        .sessionTakeoversHeld(9).build());
+            }
+        }
+        ReportModel m = new ReportModel(HistoryData.read(restarts, HistoryWriter.DEFAULT_PREFIX), List.of());
+
+        assertEquals(List.of(new ReportModel.NodeRestarts("fra", "eu", 4, 7, 10),
+                new ReportModel.NodeRestarts("sgp", "ap", 2, 0, 2)), m.nodeRestarts);
+        String html = ReportHtml.render(m);
+        assertTrue(html.contains("<th>node</th><th>region</th><th>source restarts</th><th>session takeovers</th>"
+                + "<th>takeovers held</th></tr>\n<tr><td>fra</td><td>eu</td><td>4</td><td>7</td><td>10</td></tr>\n"
+                + "<tr><td>sgp</td><td>ap</td><td>2</td><td>0</td><td>2</td></tr>\n</table>"), html);
     }
 
     @Test

@@ -152,7 +152,11 @@ import java.util.function.ToDoubleFunction;
  * instance ({@link #families(OpsSnapshot)}), every stream series also keeps what the endpoints that
  * left it had counted, so it never goes down when a viewer or broadcaster leaves (a fall would read
  * as a counter reset and make {@code rate()} count the whole remaining sum again); a series whose
- * endpoints all left is forgotten 10 minutes (monitor time) after it was last seen. The node
+ * endpoints all left is forgotten 10 minutes (monitor time) after it was last seen. An endpoint
+ * moving to another node carries its cumulative count into that node's series: there it adds only
+ * what it counts after the move (its old node's series keeps what it counted before), so a sum over
+ * nodes does not jump by its whole count; an endpoint's last count is forgotten 10 minutes after it
+ * was last seen, and one not seen before counts in full. The node
  * counters are the relay's own counts: they go down only when the relay restarts, a true reset.
  *
  * <p>Thread-safe: {@link #of(OpsSnapshot)} is stateless; {@link #families(OpsSnapshot)} is
@@ -594,7 +598,7 @@ public final class OpsMetrics {
     /** One stream series of a counter: its endpoints' counts plus what departed endpoints counted. */
     private <T> MetricFamily.Sample counterSample(String name, List<String> labelNames, List<String> labelValues,
             List<T> endpoints, Function<T, String> id, ToDoubleFunction<T> count) {
-        return new MetricFamily.Sample(labelNames, labelValues, totals.total(name, labelValues, endpoints, id, count));
+        return new MetricFamily.Sample(labelNames, labelValues, totals.total(name, labelNames, labelValues, endpoints, id, count));
     }
 
     private static <T> MetricFamily gauge(String name, String help, Map<List<String>, List<T>> groups,

@@ -1,8 +1,10 @@
 package io.smoothcast.transport.metrics;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
@@ -11,15 +13,22 @@ import java.util.function.ToDoubleFunction;
  * again and again. A stream's counter is a sum over its endpoints; summed over the endpoints present
  * now it would go down when one leaves, which Prometheus and Micrometer read as a counter reset and
  * count the whole remaining sum again as an increase. Each series therefore keeps what its departed
- * endpoints had counted (their last values) and adds it to the sum of those present, so the series
- * never goes down. An endpoint whose own count went down (it restarted under the same id) is
- * treated the same way: its last value is kept.
+ * endpoints had counted in it and adds it to what those present count, so the series never goes
+ * down. An endpoint whose own count went down (it restarted under the same id) is treated the same
+ * way: what it had counted is kept.
  *
- * <p>Bounded memory: one value per series plus one per endpoint present in it. A series whose
- * endpoints all left is forgotten once it has been absent from the snapshots for
- * {@link #RELEASE_AFTER_NS} of monitor time; should it come back later it starts again from the sum
- * of its new endpoints, which is a true reset (they count from zero). Not thread-safe: the owning
- * {@link OpsMetrics} serializes the calls.
+ * <p>An endpoint's count is cumulative over its life, across its moves between nodes, while the
+ * series are per node. An endpoint that comes into a series after it was seen in another series of
+ * the family with the same labels but node and region (it moved to another node; or it came back
+ * to the same one) brings the count it had there, which that series already holds: it enters at
+ * that count and only its growth after it is added, so a sum over nodes does not jump by its whole
+ * count. An endpoint not seen before counts in full (it counted from zero).
+ *
+ * <p>Bounded memory: one value per series plus one per endpoint present in it, and one per endpoint
+ * seen in the family. A series whose endpoints all left, and an endpoint's last count, are
+ * forgotten once absent from the snapshots for {@link #RELEASE_AFTER_NS} of monitor time; a series
+ * that comes back later starts again from its new endpoints, a true reset. Not thread-safe: the
+ * owning {@link OpsMetrics} serializes the calls.
  */
 final class StreamCounterTotals {
 
@@ -29,7 +38,11 @@ final class StreamCounterTotals {
      */
     static final long RELEASE_AFTER_NS = 10L * 60 * 1_000_000_000L;
 
+    /** The labels that say where an endpoint is counted; the others say what it counts. */
+    private static final Set<String> LOCATION_LABELS = Set.of("node", "region");
+
     private final Map<SeriesKey, Series> series = new HashMap<>();
+    private final Map<EndpointKey, Seen> endpoints = new HashMap<>();
     private long nowNs;
 
     /** Starts a snapshot taken at {@code timestampNs} (monitor time). */
@@ -37,9 +50,10 @@ final class StreamCounterTotals {
         nowNs = timestampNs;
     }
 
-    /** Forgets the series absent for longer than {@link #RELEASE_AFTER_NS}; call after a snapshot. */
+    /** Forgets the series and endpoints absent for longer than {@link #RELEASE_AFTER_NS}; call after a snapshot. */
     void releaseAbsent() {
         series.values().removeIf(s -> nowNs - s.lastSeenNs > RELEASE_AFTER_NS);
+        endpoints.values().removeIf(e -> nowNs - e.lastSeenNs > RELEASE_AFTER_NS);
     }
 
     /** @return the number of series held; for tests */
@@ -49,15 +63,16 @@ final class StreamCounterTotals {
 
     /**
      * @param name the family
+     * @param labelNames the series' label names
      * @param labelValues the series' label values
      * @param endpoints the endpoints in the series now
      * @param id an endpoint's id
      * @param count an endpoint's cumulative count
-     * @return what the departed endpoints counted plus the counts of {@code endpoints}; never below
-     *     the value returned for the same series before
+     * @return what the departed endpoints counted in the series plus the growth of {@code endpoints}
+     *     since they came into it; never below the value returned for the same series before
      */
-    <T> double total(String name, List<String> labelValues, List<T> endpoints, Function<T, String> id,
-            ToDoubleFunction<T> count) {
+    <T> double total(String name, List<String> labelNames, List<String> labelValues, List<T> endpoints,
+            Function<T, String> id, ToDoubleFunction<T> count) {
         Series s = series.computeIfAbsent(new SeriesKey(name, labelValues), k -> new Series());
         s.lastSeenNs = nowNs;
         Map<String, Double> now = new HashMap<>();
@@ -67,31 +82,61 @@ final class StreamCounterTotals {
                 now.merge(id.apply(e), v, Double::sum);
             }
         }
-        double present = 0;
+        List<String> what = new ArrayList<>(labelValues.size());
+        for (int i = 0; i < labelValues.size(); i++) {
+            if (!LOCATION_LABELS.contains(labelNames.get(i))) {
+                what.add(labelValues.get(i));
+            }
+        }
+        Map<String, Present> present = new HashMap<>();
+        double sum = 0;
         for (Map.Entry<String, Double> e : now.entrySet()) {
-            Double before = s.last.get(e.getKey());
-            if (before != null && e.getValue() < before) {
-                s.departed += before; // the endpoint restarted its count
+            double c = e.getValue();
+            EndpointKey key = new EndpointKey(name, what, e.getKey());
+            Present before = s.present.get(e.getKey());
+            double entry;
+            if (before == null) {
+                Seen seen = this.endpoints.get(key);
+                // brought from another series (or from this one before), which holds it; a fall is a restart
+                entry = seen != null && c >= seen.count ? seen.count : 0;
+            } else if (c < before.count) {
+                s.departed += before.count - before.entry; // the endpoint restarted its count
+                entry = 0;
+            } else {
+                entry = before.entry;
             }
-            present += e.getValue();
+            present.put(e.getKey(), new Present(c, entry));
+            sum += c - entry;
+            this.endpoints.put(key, new Seen(c, nowNs));
         }
-        for (Map.Entry<String, Double> e : s.last.entrySet()) {
+        for (Map.Entry<String, Present> e : s.present.entrySet()) {
             if (!now.containsKey(e.getKey())) {
-                s.departed += e.getValue();
+                s.departed += e.getValue().count - e.getValue().entry;
             }
         }
-        s.last = now;
-        return s.departed + present;
+        s.present = present;
+        return s.departed + sum;
     }
 
     private record SeriesKey(String name, List<String> labelValues) {
     }
 
+    /** An endpoint in a family, by its id and the family's labels but those of {@link #LOCATION_LABELS}. */
+    private record EndpointKey(String name, List<String> what, String id) {
+    }
+
+    /** An endpoint's count at the latest snapshot that held it, and that snapshot's time. */
+    private record Seen(double count, long lastSeenNs) {
+    }
+
+    /** A present endpoint's count at the latest snapshot, and its count when it came into the series. */
+    private record Present(double count, double entry) {
+    }
+
     private static final class Series {
-        /** What endpoints that left (or restarted) had counted. */
+        /** What endpoints that left (or restarted) had counted in the series. */
         double departed;
-        /** Each present endpoint's count at the latest snapshot. */
-        Map<String, Double> last = new HashMap<>();
+        Map<String, Present> present = new HashMap<>();
         long lastSeenNs;
     }
 }

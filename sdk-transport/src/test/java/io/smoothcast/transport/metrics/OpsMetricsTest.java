@@ -344,6 +344,90 @@ class OpsMetricsTest {
                 List.of(newcomer), List.of()))).get(bytes));
     }
 
+    /**
+     * A viewer and the broadcaster move from node fra to node ams: each family's sum over nodes
+     * grows by what they counted in between only (the new series takes them in at the count they
+     * brought, which fra's series keeps), not by their whole counts again; a viewer new to the stream
+     * counts in full, and the one left on fra counts on there.
+     */
+    @Test
+    void endpointMovingToAnotherNode_addsOnlyItsGrowthToTheSumOverNodes() {
+        OpsSnapshot base = sampleSnapshot();
+        ReceiveStreamStats v1 = base.receive().get(0);
+        ReceiveStreamStats v2 = base.receive().get(1);
+        SendStreamStats cam = base.send().get(0);
+        ReceiveStreamStats v1Moved = v1.toBuilder().nodeId("ams").bytesReceived(1_000_400).nacksSent(60)
+                .packetsLost(33).nodeSwitches(new NodeSwitchCounts(2, 2, 0)).build();
+        ReceiveStreamStats newcomer = v1.toBuilder().endpointId("v3").nodeId("ams").bytesReceived(700).nacksSent(5)
+                .packetsLost(1).packetsLostAfterRecovery(0).nodeSwitches(new NodeSwitchCounts(0, 0, 0)).build();
+        SendStreamStats camMoved = cam.toBuilder().nodeId("ams").bytesSent(2_400_900).keyframeRequestsIgnored(90)
+                .failoverCount(4).build();
+
+        OpsMetrics metrics = new OpsMetrics();
+        Map<String, Double> before = overNodes(metrics.families(withEndpoints(base, 5, List.of(v1, v2), List.of(cam))));
+        ReceiveStreamStats v2Later = v2.toBuilder().bytesReceived(500_050).build();
+        Map<String, Double> after = overNodes(metrics.families(withEndpoints(base, 1_000_000_005,
+                List.of(v1Moved, v2Later, newcomer), List.of(camMoved))));
+
+        assertEquals(1_500_000.0, before.get("smoothcast_stream_received_bytes_total[match]"));
+        assertEquals(1_500_000.0 + 400 + 50 + 700, after.get("smoothcast_stream_received_bytes_total[match]"));
+        assertEquals(51.0 + 51 + 9 + 5, after.get("smoothcast_stream_nacks_sent_total[match]"));
+        assertEquals(30.0 + 30 + 3 + 1, after.get("smoothcast_stream_lost_packets_total[match, before]"));
+        assertEquals(1.0 + 0 + 1, after.get("smoothcast_stream_node_switches_total[match, receive, degraded_path]"));
+        assertEquals(2.0 + 1, after.get("smoothcast_stream_node_switches_total[match, receive, no_publisher]"));
+        // no broadcaster is left on fra, so its send series are not exported now: ams's hold the growth
+        assertEquals(900.0, after.get("smoothcast_stream_sent_bytes_total[match]"));
+        assertEquals(1.0, after.get("smoothcast_stream_keyframe_requests_ignored_total[match]"));
+        assertEquals(4.0, after.get("smoothcast_stream_failovers_total[match, send]"));
+        // the moved viewer's new series holds its growth only, its old one what it counted there
+        Map<String, Double> series = counters(metrics.families(withEndpoints(base, 2_000_000_005,
+                List.of(v1Moved, v2Later, newcomer), List.of(camMoved))));
+        assertEquals(400.0 + 700, series.get("smoothcast_stream_received_bytes_total[match, ams, eu]"));
+        assertEquals(1_500_050.0, series.get("smoothcast_stream_received_bytes_total[match, fra, eu]"));
+    }
+
+    /**
+     * The last counts of endpoints that left are kept for 10 minutes after they were last seen (one
+     * coming back on another node brings what it counted) and forgotten with their series after
+     * that: one coming back then counts in full, as a new one would.
+     */
+    @Test
+    void endpointGoneForGood_isForgottenAfterTenMinutes() {
+        OpsSnapshot base = sampleSnapshot();
+        ReceiveStreamStats v1 = base.receive().get(0);
+        List<ReceiveStreamStats> onAms = List.of(v1.toBuilder().nodeId("ams").build());
+        String ams = "smoothcast_stream_received_bytes_total[match, ams, eu]";
+        long tenMinutes = 600_000_000_000L;
+        for (long away : new long[] {tenMinutes, tenMinutes + 2}) {
+            OpsMetrics metrics = new OpsMetrics();
+            metrics.families(withEndpoints(base, 0, List.of(v1), List.of()));
+            metrics.families(withEndpoints(base, away - 1, List.of(), List.of()));
+            double expected = away == tenMinutes ? 0 : 1_000_000;
+            assertEquals(expected, counters(metrics.families(withEndpoints(base, away, onAms, List.of()))).get(ams),
+                    "back after " + away + " ns");
+        }
+    }
+
+    /** Counter families summed over the node and region labels: "name[other label values]". */
+    private static Map<String, Double> overNodes(List<MetricFamily> families) {
+        Map<String, Double> out = new HashMap<>();
+        for (MetricFamily f : families) {
+            if (f.type() != MetricFamily.Type.COUNTER || !f.name().startsWith("smoothcast_stream_")) {
+                continue;
+            }
+            for (MetricFamily.Sample s : f.samples()) {
+                List<String> rest = new java.util.ArrayList<>();
+                for (int i = 0; i < s.labelNames().size(); i++) {
+                    if (!List.of("node", "region").contains(s.labelNames().get(i))) {
+                        rest.add(s.labelValues().get(i));
+                    }
+                }
+                out.merge(f.name() + rest, s.value(), Double::sum);
+            }
+        }
+        return out;
+    }
+
     /** Two scrapes racing: the one holding the older snapshot gets the newer families, not lower counts. */
     @Test
     void olderSnapshotAfterANewerOne_answersTheNewerFamilies() {

@@ -101,6 +101,27 @@ class SmoothcastMeterBinderTest {
         }
     }
 
+    /**
+     * The broadcaster moves from fra to ams: fra's counter keeps what it sent there, ams's holds only
+     * what it sent after the move, so the sum over nodes grows by that and not by its whole count.
+     */
+    @Test
+    void endpointMovingToAnotherNode_addsOnlyItsGrowthAcrossNodes() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        OpsSnapshot base = OpsMetricsTest.sampleSnapshot();
+        String sent = "smoothcast.stream.sent.bytes";
+        try (OpsMonitor ops = OpsMonitor.builder().build()) {
+            SmoothcastMeterBinder binder = new SmoothcastMeterBinder(ops);
+            binder.bindTo(registry);
+            binder.update(base);
+            binder.update(new OpsSnapshot(1_000_000_005, 0, base.receive(),
+                    List.of(base.send().get(0).toBuilder().nodeId("ams").bytesSent(2_400_900).build()), base.nodes(),
+                    List.of(), List.of(), List.of(), List.of()));
+            assertEquals(2_400_000.0, read(registry, sent, "stream", "match", "node", "fra", "region", "eu"));
+            assertEquals(900.0, read(registry, sent, "stream", "match", "node", "ams", "region", "eu"));
+        }
+    }
+
     /** A registry bound after the monitor sampled gets the meters of the series already known. */
     @Test
     void registryBoundLater_getsTheSeriesAlreadyKnown() {
