@@ -551,4 +551,17 @@ class PublisherRestartSameSsrcsTest {
         streamGoesQuiet();
         assertTrue(viewerGotPayload(payload(2, 10003)), "the probe resends the new session's newest");
     }
+
+    /** One packet with another clock, within the cache on an empty slot, proves nothing. */
+    @Test
+    void oneStrayPacketWithAnotherClock_isNoRestart() {
+        shortOldSession();
+        originSends(2, 80);
+        originSends(1, 131, 132);
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS));
+        out.drain();
+        viewerNacks(120);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "120 still cached");
+        assertTrue(viewerGotPayload(payload(1, 120)));
+    }
 }
