@@ -188,11 +188,26 @@ final class RelayTrack {
      *     repairs it gets as originals, and they may come seconds late. Two are needed because
      *     the tracker forgets a request once it asks for a number 4096 away (a repair answering
      *     a fifth request can come later than that at high packet rates), and a network
-     *     duplicate can come that late too: one such packet alone proves nothing.
+     *     duplicate can come that late too: one such packet alone proves nothing. Or
+     * <li>this packet and the one before it (consecutive numbers, arriving one after the other)
+     *     are each behind the newest cached packet but less than that far, not held, not missing
+     *     and never asked for (a restart onto slots that hold nothing of its numbers: before the
+     *     old session's first packet, which was shorter than the cache, or in its gaps), and
+     *     their RTP timestamps are each {@value #RESTART_CLOCK_SECONDS} s or more (of the track's
+     *     clock) from the newest's. Within the cache a late packet nobody asked for is common (the
+     *     stream's first packets reordered, an upstream node's repairs of its own losses from
+     *     before this node's first packet): the numbers alone cannot tell, the clock can (until
+     *     session 18 such a restart went unseen: the new session's losses taken for late
+     *     packets, the tail probe resending the old session's newest). A restarted source that
+     *     keeps its clock is seen only when its numbers reach a held one (the first rule).
      * </ul>
-     * Costs one slot look-up per packet; a comparison only when the cache holds that very number
-     * (in an ordinary stream its slot holds the number {@code capacity} packets older), and a look at
-     * the tracker and a copy of the packet only for a packet a cache length late.
+     * The packets of the new session that came before the restart showed, where they landed
+     * within the cache's window on slots not holding their numbers (consecutive, arriving one
+     * after the other, up to this one), are kept by {@link #forgetSourceRestarted}.
+     * Costs one slot look-up and a timestamp read per packet; a comparison only when the cache
+     * holds that very number (in an ordinary stream its slot holds the number {@code capacity}
+     * packets older), a look at the tracker only for a late packet not held, and a copy of the
+     * packet only for one a cache length late. Allocates nothing.
      *
      * @param sequenceNumber the packet's 16-bit RTP sequence number
      * @param packet a well-formed RTP packet (its header and padding were checked)
@@ -266,7 +281,9 @@ final class RelayTrack {
      * new losses would go unasked, and the tail probe would wait for the old newest number).
      * A restart further behind than the cache is seen at the new session's second packet: its
      * first stays held and counted as arrived, or a subscriber that lost it could not have it
-     * repaired.
+     * repaired. For the same reason a restart seen within the cache keeps the new session's
+     * packets cached before it showed ({@link #restartedBy}); the newest is then the last of
+     * them. Allocates only for the copy of a first packet a cache length behind.
      *
      * @param nowNs the current time
      */
