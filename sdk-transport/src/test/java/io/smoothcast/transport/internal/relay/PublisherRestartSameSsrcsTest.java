@@ -153,6 +153,17 @@ class PublisherRestartSameSsrcsTest {
         }
     }
 
+    /**
+     * The stream goes quiet: the tail probe resends the new session's (2) newest packet, not the
+     * old session's (1).
+     */
+    private void theTailProbeResendsTheNewSessions(int newest, int oldNewest) {
+        out.drain();
+        streamGoesQuiet();
+        assertTrue(viewerGotPayload(payload(2, newest)), "the probe resends the new session's newest, " + newest);
+        assertFalse(viewerGotPayload(payload(1, oldNewest)), "not the old session's " + oldNewest);
+    }
+
     private void viewerNacks(int seq) {
         byte[] nack = new byte[64];
         int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO.ssrc(), new int[] {seq}, 1);
@@ -240,10 +251,7 @@ class PublisherRestartSameSsrcsTest {
         originSends(2, 200, 201, 203); // 100 behind the old newest; 202 lost on the way here
         afterTheReorderWait();
         assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 202 asked for");
-        out.drain();
-        streamGoesQuiet();
-        assertTrue(viewerGotPayload(payload(2, 203)), "the probe resends the new session's newest, 203");
-        assertFalse(viewerGotPayload(payload(1, 300)), "not the old session's 300");
+        theTailProbeResendsTheNewSessions(203, 300);
     }
 
     /**
@@ -347,10 +355,7 @@ class PublisherRestartSameSsrcsTest {
         out.drain();
         viewerNacks(10000);
         assertTrue(viewerGotPayload(payload(2, 10000)), "the new session's first packet kept");
-        out.drain();
-        streamGoesQuiet();
-        assertTrue(viewerGotPayload(payload(2, 10003)), "the probe resends the new session's newest, 10003");
-        assertFalse(viewerGotPayload(payload(1, 40100)), "not the old session's 40100");
+        theTailProbeResendsTheNewSessions(10003, 40100);
     }
 
     /**
@@ -476,10 +481,7 @@ class PublisherRestartSameSsrcsTest {
         out.drain();
         viewerNacks(120);
         assertFalse(viewerGotPayload(payload(1, 120)), "the old session's 120 is not sent for it");
-        out.drain();
-        streamGoesQuiet();
-        assertTrue(viewerGotPayload(payload(2, 83)), "the probe resends the new session's newest, 83");
-        assertFalse(viewerGotPayload(payload(1, 130)), "not the old session's 130");
+        theTailProbeResendsTheNewSessions(83, 130);
     }
 
     /**
