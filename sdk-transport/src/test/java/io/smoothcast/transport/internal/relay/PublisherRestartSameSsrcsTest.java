@@ -566,4 +566,35 @@ class PublisherRestartSameSsrcsTest {
         assertEquals(1, counters.get(RelayCounter.RTX_SENT), "120 still cached");
         assertTrue(viewerGotPayload(payload(1, 120)));
     }
+
+    /**
+     * The guard against false restarts: one session's stream across the 16-bit wrap, its first
+     * ten packets after the next ten (numbers before the edge's first, consecutive), then any
+     * packet delayed behind up to 40 later ones (more than half the 64-packet cache), 10 % lost,
+     * 5 % duplicated, the edge ticking (asking for the gaps): never a restart.
+     */
+    @Test
+    void aReorderedLossyDuplicatedStream_isNeverARestart() {
+        originSendsQuickly(1, 64010, 64019);
+        originSendsQuickly(1, 64000, 64009);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        java.util.PriorityQueue<long[]> arrivals = new java.util.PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+        for (int i = 20; i < 3000; i++) {
+            if (random.nextDouble() < 0.10) {
+                continue;
+            }
+            long delay = random.nextDouble() < 0.05 ? random.nextInt(40) : 0;
+            arrivals.add(new long[] {(i + delay) * 1000L + i % 1000, 64000 + i});
+            if (random.nextDouble() < 0.05) {
+                arrivals.add(new long[] {(i + random.nextInt(40)) * 1000L + 999, 64000 + i});
+            }
+        }
+        while (!arrivals.isEmpty()) {
+            nowNs += MS;
+            receive(media(1, (int) arrivals.poll()[1] & 0xFFFF), ORIGIN);
+            edge.onTick(nowNs);
+        }
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS));
+        assertTrue(counters.get(RelayCounter.SOURCE_NACKED_PACKETS) > 250, "the losses asked for");
+    }
 }
