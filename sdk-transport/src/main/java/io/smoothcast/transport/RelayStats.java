@@ -286,9 +286,14 @@ public final class RelayStats {
     /**
      * @return times a track's source was seen numbering its packets from scratch again, behind
      *     its old numbers (a publisher that restarted with the same SSRCs, seen by an original
-     *     packet under a cached number with other media, or by two consecutive ones further
-     *     behind than the cache: PROTOCOL.md, "Source restarts"); each time the node forgot that
-     *     track's cached packets, its gaps to ask for and its tail probe. One per track
+     *     packet under a cached number with other media, by two consecutive ones further behind
+     *     than the cache, or by two consecutive ones within the cache on empty slots with a far
+     *     RTP timestamp: PROTOCOL.md, "Source restarts"); each time the node forgot that track's
+     *     cached packets (but the new numbering's), its gaps to ask for and its tail probe. One
+     *     per track. Behind means less than half the 16-bit number space behind in serial order:
+     *     a restart further back is as far ahead, looks like a jump ahead, needs nothing
+     *     forgotten and is not counted (neither is one ahead): this counts the restarts the node
+     *     had to act on, not every publisher restart
      */
     public long sourceRestarts() {
         return get(RelayCounter.SOURCE_RESTARTS);

@@ -84,7 +84,9 @@ public enum RelayCounter {
     SOURCE_PROBES_ALREADY_HELD,
     /**
      * Tracks whose source was seen numbering from scratch again (a publisher restarted with the
-     * same SSRCs behind its old numbers): the track's cache, gaps and tail probe forgotten.
+     * same SSRCs behind its old numbers, less than half the number space behind: a restart
+     * further back looks like a jump ahead and is not counted): the track's cache (but the new
+     * numbering's packets), gaps and tail probe forgotten.
      */
     SOURCE_RESTARTS,
     /** Keyframe requests (PLI) received from subscribers. */

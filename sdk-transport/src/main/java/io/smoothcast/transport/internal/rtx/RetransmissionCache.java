@@ -186,6 +186,33 @@ public final class RetransmissionCache {
         empty = true;
     }
 
+    /**
+     * Keeps only a run of consecutive numbers still held, releasing every other packet; the last
+     * of the run becomes the newest number (the newest moves back: the packets after it were of
+     * another numbering, a source that restarted behind its newest). Numbers in the run that are
+     * not held stay not held. Looks at every slot: for a source restart, not per packet.
+     *
+     * @param fromSequence the 16-bit number of the run's first packet, within the window
+     * @param count how many numbers the run holds, 1 to {@link #capacity}, none ahead of the newest
+     */
+    public void retainOnly(int fromSequence, int count) {
+        if (empty) {
+            return;
+        }
+        long fromExtended = extendedNumber(fromSequence);
+        for (int slot = 0; slot < packets.length; slot++) {
+            if (packets[slot] == null) {
+                continue;
+            }
+            int offset = (slot - fromSequence) & mask;
+            if (offset >= count || (entries[slot] & ~REQUESTED) != entry(fromExtended + offset)) {
+                packets[slot].release();
+                packets[slot] = null;
+            }
+        }
+        newestExtended = fromExtended + count - 1;
+    }
+
     /** Signed 16-bit distance from the newest number to this one, in [-32768, 32767]. */
     private int aheadOfNewest(int sequenceNumber) {
         return SequenceNumbers.distance((int) newestExtended, sequenceNumber);

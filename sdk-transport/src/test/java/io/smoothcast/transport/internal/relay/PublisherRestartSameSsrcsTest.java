@@ -95,7 +95,10 @@ class PublisherRestartSameSsrcsTest {
         return payload;
     }
 
-    /** A packet of a publisher session: each session has its own RTP timestamp base. */
+    /**
+     * A packet of a publisher session: each session has its own RTP timestamp base, far from the
+     * others' (as a random base is, RFC 3550 section 5.1).
+     */
     private static byte[] rtp(int ssrc, int payloadType, int session, int seq, byte[] payload) {
         return rtp(ssrc, payloadType, session, seq, seq, payload);
     }
@@ -107,7 +110,7 @@ class PublisherRestartSameSsrcsTest {
     private static byte[] rtp(int ssrc, int payloadType, int session, int seq, int mediaSeq, byte[] payload) {
         byte[] packet = new byte[1500];
         int length = new RtpPacketWriter().payloadType(payloadType).sequenceNumber(seq)
-                .timestamp(session * 1_000_000 + mediaSeq * 3000).ssrc(ssrc)
+                .timestamp(session * 100_000_000 + mediaSeq * 3000).ssrc(ssrc)
                 .addTransportSequenceNumber(RtpHeaderExtensionIds.DEFAULT_TRANSPORT_SEQUENCE_NUMBER_ID, seq)
                 .write(packet, 0, packet.length, payload, 0, payload.length);
         return Arrays.copyOf(packet, length);
@@ -148,6 +151,17 @@ class PublisherRestartSameSsrcsTest {
             nowNs += 10 * MS;
             edge.onTick(nowNs);
         }
+    }
+
+    /**
+     * The stream goes quiet: the tail probe resends the new session's (2) newest packet, not the
+     * old session's (1).
+     */
+    private void theTailProbeResendsTheNewSessions(int newest, int oldNewest) {
+        out.drain();
+        streamGoesQuiet();
+        assertTrue(viewerGotPayload(payload(2, newest)), "the probe resends the new session's newest, " + newest);
+        assertFalse(viewerGotPayload(payload(1, oldNewest)), "not the old session's " + oldNewest);
     }
 
     private void viewerNacks(int seq) {
@@ -237,10 +251,7 @@ class PublisherRestartSameSsrcsTest {
         originSends(2, 200, 201, 203); // 100 behind the old newest; 202 lost on the way here
         afterTheReorderWait();
         assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 202 asked for");
-        out.drain();
-        streamGoesQuiet();
-        assertTrue(viewerGotPayload(payload(2, 203)), "the probe resends the new session's newest, 203");
-        assertFalse(viewerGotPayload(payload(1, 300)), "not the old session's 300");
+        theTailProbeResendsTheNewSessions(203, 300);
     }
 
     /**
@@ -344,10 +355,7 @@ class PublisherRestartSameSsrcsTest {
         out.drain();
         viewerNacks(10000);
         assertTrue(viewerGotPayload(payload(2, 10000)), "the new session's first packet kept");
-        out.drain();
-        streamGoesQuiet();
-        assertTrue(viewerGotPayload(payload(2, 10003)), "the probe resends the new session's newest, 10003");
-        assertFalse(viewerGotPayload(payload(1, 40100)), "not the old session's 40100");
+        theTailProbeResendsTheNewSessions(10003, 40100);
     }
 
     /**
@@ -444,5 +452,149 @@ class PublisherRestartSameSsrcsTest {
         out.drain();
         viewerNacks(100);
         assertTrue(viewerGotPayload(payload(3, 100)), "its first packet kept");
+    }
+
+    /** The old session sends 100..130 only (shorter than the cache), then the same STREAM_INFO. */
+    private void shortOldSession() {
+        originSendsQuickly(1, 100, 129);
+        originSends(1, 130);
+        nowNs += 50 * MS;
+        receive(RecordingSender.controlDatagram(0, new ControlMessage.StreamInfo("show", List.of(VIDEO))), ORIGIN);
+        out.drain();
+    }
+
+    /**
+     * A restart 50 behind the old newest (within the 64-packet cache) onto slots that hold
+     * nothing: no byte comparison, and not a cache length behind. The new session's timestamps
+     * are far from the old one's: a restart all the same, seen at its second packet.
+     */
+    @Test
+    void aRestartWithinTheCacheOntoEmptySlots_isARestart() {
+        shortOldSession();
+        originSends(2, 80, 81, 83); // 82 lost on the way here
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS));
+        afterTheReorderWait();
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 82 asked for");
+        out.drain();
+        viewerNacks(80);
+        assertTrue(viewerGotPayload(payload(2, 80)), "its first packet kept");
+        out.drain();
+        viewerNacks(120);
+        assertFalse(viewerGotPayload(payload(1, 120)), "the old session's 120 is not sent for it");
+        theTailProbeResendsTheNewSessions(83, 130);
+    }
+
+    /**
+     * The guard's other side: packets numbered before the edge's first one, never missed, come
+     * after it (the stream's first packets reordered, or the origin's repairs of its own losses
+     * forwarded after the edge subscribed), with the stream's own timestamps: no restart.
+     */
+    @Test
+    void packetsFromBeforeTheFirstWithTheStreamsClock_areNoRestart() {
+        originSends(1, 200, 201, 202);
+        originSends(1, 150, 151, 152, 198, 199, 203);
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS));
+        out.drain();
+        viewerNacks(201);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "201 still cached");
+        assertTrue(viewerGotPayload(payload(1, 201)));
+    }
+
+    /** A restarted source that keeps its clock (a timestamp from wall time): its bytes differ. */
+    private static byte[] sameClockNewSession(int seq) {
+        return rtp(VIDEO.ssrc(), VIDEO.payloadType(), 1, seq, seq, payload(2, seq));
+    }
+
+    /**
+     * The new session keeps the old one's clock and starts on empty slots: nothing shows the
+     * restart until its numbers reach one the cache holds, with other bytes. Its packets before
+     * that one are of the new session: kept, so a viewer's NACK for one is answered.
+     */
+    @Test
+    void aRestartSeenByTheBytes_keepsTheNewSessionsPacketsBeforeIt() {
+        shortOldSession();
+        for (int seq = 90; seq <= 101; seq++) {
+            nowNs += MS;
+            receive(sameClockNewSession(seq), ORIGIN);
+        }
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS), "seen at 100");
+        viewerNacks(90);
+        viewerNacks(99);
+        assertEquals(2, counters.get(RelayCounter.RTX_SENT), "the new session's 90 and 99 kept");
+        assertTrue(viewerGotPayload(payload(2, 90)));
+        assertTrue(viewerGotPayload(payload(2, 99)));
+        out.drain();
+        viewerNacks(110);
+        assertEquals(2, counters.get(RelayCounter.RTX_SENT), "the old session's 110 forgotten");
+        assertFalse(viewerGotPayload(payload(1, 110)));
+        nowNs += 10 * MS;
+        receive(sameClockNewSession(103), ORIGIN); // 102 lost
+        afterTheReorderWait();
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 102 asked for");
+    }
+
+    /**
+     * A restart more than half the number space behind is as far ahead: taken for a jump ahead,
+     * nothing to forget and not counted (README, RelayStats#sourceRestarts). The new session's
+     * losses are still asked for, and the old session's packets are never sent for its numbers.
+     */
+    @Test
+    void aRestartMoreThanHalfTheSpaceBehind_isAJumpAhead_notCounted() {
+        originSendsQuickly(1, 50000, 50099);
+        originSends(1, 50100);
+        originSends(2, 10000, 10001, 10003); // 40100 behind, 25436 ahead; 10002 lost
+        afterTheReorderWait();
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS));
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 10002 asked for");
+        out.drain();
+        viewerNacks(50090);
+        assertEquals(0, counters.get(RelayCounter.RTX_SENT), "the old session's 50090 is out of the window");
+        out.drain();
+        streamGoesQuiet();
+        assertTrue(viewerGotPayload(payload(2, 10003)), "the probe resends the new session's newest");
+    }
+
+    /** One packet with another clock, within the cache on an empty slot, proves nothing. */
+    @Test
+    void oneStrayPacketWithAnotherClock_isNoRestart() {
+        shortOldSession();
+        originSends(2, 80);
+        originSends(1, 131, 132);
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS));
+        out.drain();
+        viewerNacks(120);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "120 still cached");
+        assertTrue(viewerGotPayload(payload(1, 120)));
+    }
+
+    /**
+     * The guard against false restarts: one session's stream across the 16-bit wrap, its first
+     * ten packets after the next ten (numbers before the edge's first, consecutive), then any
+     * packet delayed behind up to 40 later ones (more than half the 64-packet cache), 10 % lost,
+     * 5 % duplicated, the edge ticking (asking for the gaps): never a restart.
+     */
+    @Test
+    void aReorderedLossyDuplicatedStream_isNeverARestart() {
+        originSendsQuickly(1, 64010, 64019);
+        originSendsQuickly(1, 64000, 64009);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        java.util.PriorityQueue<long[]> arrivals = new java.util.PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+        for (int i = 20; i < 3000; i++) {
+            if (random.nextDouble() < 0.10) {
+                continue;
+            }
+            long delay = random.nextDouble() < 0.05 ? random.nextInt(40) : 0;
+            arrivals.add(new long[] {(i + delay) * 1000L + i % 1000, 64000 + i});
+            if (random.nextDouble() < 0.05) {
+                arrivals.add(new long[] {(i + random.nextInt(40)) * 1000L + 999, 64000 + i});
+            }
+        }
+        while (!arrivals.isEmpty()) {
+            nowNs += MS;
+            receive(media(1, (int) arrivals.poll()[1] & 0xFFFF), ORIGIN);
+            edge.onTick(nowNs);
+        }
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS));
+        assertTrue(counters.get(RelayCounter.SOURCE_NACKED_PACKETS) > 250, "the losses asked for");
     }
 }

@@ -119,4 +119,29 @@ class RetransmissionCacheTest {
             largest.clear();
         }
     }
+
+    /**
+     * Keeping a run (a restarted source's first packets, behind the newest): the run's packets
+     * stay, every other is released, the run's last becomes the newest, and a number a lap
+     * before a kept one is not taken for it.
+     */
+    @Test
+    void retainOnly_keepsTheRun_releasesTheRest_andMovesTheNewestBack() {
+        for (int seq = 0xFFF8; seq <= 0xFFFF + 8; seq++) { // across the wrap: 0xFFF8..0x0008
+            cache.put(seq & 0xFFFF, packet(seq));
+        }
+        ByteBuf dropped = made.get(made.size() - 1);
+        cache.retainOnly(0xFFFE, 4); // 0xFFFE, 0xFFFF, 0, 1
+        assertEquals(1, cache.newestSequence());
+        for (int seq : new int[] {0xFFFE, 0xFFFF, 0, 1}) {
+            assertEquals(seq == 0 || seq == 1 ? 0x10000 + seq : seq, cache.get(seq).getInt(0));
+        }
+        assertNull(cache.get(0xFFFD), "before the run: released");
+        assertNull(cache.get(2), "after the run: released");
+        assertEquals(1, dropped.refCnt(), "the cache's reference to a released packet dropped");
+        assertFalse(cache.isBehindNewest(3, 1), "3 is ahead of the newest now");
+        cache.put(2, packet(2));
+        assertEquals(2, cache.newestSequence());
+        assertEquals(0xFFFE, cache.get(0xFFFE).getInt(0), "the run still held");
+    }
 }
