@@ -255,8 +255,8 @@ public final class Broadcaster implements AutoCloseable {
     public Broadcaster start() {
         synchronized (lifecycleLock) {
             lifecycle.start();
-            io.open();
             try {
+                io.open(() -> close(SharedIoThreads.CLOSED_REASON));
                 ControlMessage.Publish publish = new ControlMessage.Publish(settings.streamId(), tracks);
                 CongestionController controller = CongestionController.builder()
                         .startBitrateBps(startBitrateBps).minBitrateBps(minBitrateBps).maxBitrateBps(maxBitrateBps)
@@ -461,10 +461,10 @@ public final class Broadcaster implements AutoCloseable {
                 try {
                     io.channel().eventLoop().execute(drainTask);
                 } catch (RejectedExecutionException e) {
-                    // The shared pool was closed before this client: nothing drains the queue any
-                    // more. The frame stays queued (drainScheduled stays set, so later sends only
-                    // queue, then are rejected once it is full), and close() counts it in
-                    // framesDroppedNotConnected: it was taken, so it ends in that counter.
+                    // The I/O thread stopped under a sender past its state check. A shared pool
+                    // closes its clients before it stops, and a close waits for the senders
+                    // inside, so this is a guard only: the frame stays queued (drainScheduled
+                    // stays set) and close() counts it in framesDroppedNotConnected.
                 }
             }
             return true;
@@ -613,6 +613,11 @@ public final class Broadcaster implements AutoCloseable {
      */
     @Override
     public void close() {
+        close("close");
+    }
+
+    /** @param reason for the listener's {@code onStateChanged(CLOSED)} */
+    private void close(String reason) {
         synchronized (lifecycleLock) {
             if (!lifecycle.close()) {
                 return;
@@ -630,7 +635,7 @@ public final class Broadcaster implements AutoCloseable {
                 // that when it returns.
                 engine.dropQueued();
             }
-            setState(ConnectionState.CLOSED, "close");
+            setState(ConnectionState.CLOSED, reason);
         }
     }
 
@@ -698,6 +703,8 @@ public final class Broadcaster implements AutoCloseable {
 
         @Override
         public void wakeIn(long delayNs) {
+            // Only engine calls on the I/O thread pace, and Netty queues a schedule from its own
+            // thread without checking for a shutdown: this never throws RejectedExecutionException.
             io.channel().eventLoop().schedule(paceTask, delayNs, TimeUnit.NANOSECONDS);
         }
     }

@@ -161,8 +161,8 @@ public final class Viewer implements AutoCloseable {
     public Viewer start() {
         synchronized (lifecycleLock) {
             lifecycle.start();
-            io.open();
             try {
+                io.open(() -> close(SharedIoThreads.CLOSED_REASON));
                 ControlMessage.Subscribe subscribe = new ControlMessage.Subscribe(settings.streamId(),
                         maxSimulcastLayer, 0);
                 ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -389,6 +389,11 @@ public final class Viewer implements AutoCloseable {
      */
     @Override
     public void close() {
+        close("close");
+    }
+
+    /** @param reason for the listener's {@code onStateChanged(CLOSED)} */
+    private void close(String reason) {
         synchronized (lifecycleLock) {
             if (!lifecycle.close()) {
                 return;
@@ -415,7 +420,7 @@ public final class Viewer implements AutoCloseable {
                     }
                 }
             }
-            setState(ConnectionState.CLOSED, "close");
+            setState(ConnectionState.CLOSED, reason);
         }
     }
 
