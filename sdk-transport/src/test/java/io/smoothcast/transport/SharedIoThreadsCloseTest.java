@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +102,41 @@ class SharedIoThreadsCloseTest {
             assertTrue(e.getMessage().contains("closed"), e.getMessage());
             assertEquals(ConnectionState.CLOSED, viewer.state());
             assertEquals(List.of("CLOSED close"), events);
+        }
+    }
+
+    /**
+     * The pool closed while a viewer's start waits for its bind on the pool's held thread: the
+     * pool's close waits for the start (the viewer's lifecycle lock), which either fails after
+     * its wait or binds once the thread is freed and is then closed by the pool; either way both
+     * return, and the listener is told CLOSED once, last.
+     */
+    @Test
+    void poolClosedWhileAStartWaitsForItsBind_bothReturn_closedOnce() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            CountDownLatch release = CloseFixtures.hold(io);
+            List<String> events = new CopyOnWriteArrayList<>();
+            Viewer viewer = viewer(io, node, (state, reason) -> events.add(state + " " + reason));
+            Thread starter = CloseFixtures.startThread("starter", () -> {
+                try {
+                    viewer.start();
+                } catch (IllegalStateException expected) {
+                    // the bind's wait ran out: closed by the start itself
+                }
+            });
+            CloseFixtures.awaitWaiting(starter); // in the bind's wait, holding the lifecycle lock
+            Thread closer = CloseFixtures.startThread("pool closer", io::close);
+            CloseFixtures.awaitWaiting(closer); // waiting for the viewer's lock, or for the start's bind
+            release.countDown();
+
+            starter.join(10_000);
+            closer.join(20_000);
+            assertEquals(Thread.State.TERMINATED, starter.getState(), "the start returned");
+            assertEquals(Thread.State.TERMINATED, closer.getState(), "the pool's close returned");
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+            assertTrue(events.get(events.size() - 1).startsWith("CLOSED"), "told last: " + events);
+            assertEquals(1, events.stream().filter(e -> e.startsWith("CLOSED")).count(), "told once: " + events);
         }
     }
 
