@@ -171,7 +171,7 @@ final class ClientIo {
      * @return true if the task ran within the wait, or was queued by the I/O thread itself (it
      *     runs once the current read batch and the tasks queued before it are done); false if the
      *     wait ran out with the task still queued behind whatever holds the I/O thread, or if the
-     *     thread refused it (a shared pool closed before its clients: the task never runs)
+     *     thread refused it (stopped: the task never runs)
      */
     boolean close(Runnable closeEngine) {
         long deadlineNs = System.nanoTime() + closeWaitNs;
@@ -208,8 +208,8 @@ final class ClientIo {
                 return false;
             }
         } catch (RejectedExecutionException e) {
-            // The shared pool was closed before the client: its shutdown closed the socket, and
-            // no call of its threads runs on the engine again.
+            // The I/O thread has stopped: a guard, since a shared pool closes its clients before it
+            // stops. Its shutdown closed the socket, and no call of its threads runs on the engine.
             return false;
         }
         if (sharedIo == null) { // the task started the thread's stop: wait for its end (its last tasks)

@@ -16,7 +16,7 @@ import java.util.Set;
  * <p>Closing the clients does not stop the pool; close the pool after its clients. A pool closed
  * first closes the clients still on it, as their own {@code close()} would (goodbye to the node,
  * queued frames dropped and counted, {@link ConnectionState#CLOSED} told to their listeners with
- * the reason {@value #CLOSED_REASON}), then stops its threads.
+ * the reason {@code "shared I/O threads closed"}), then stops its threads.
  *
  * <p>Thread-safe.
  */
