@@ -250,13 +250,15 @@ public final class Broadcaster implements AutoCloseable {
      *     callback of another client that waits for this one, such as its {@link #close()})
      * @throws java.io.UncheckedIOException if the local address cannot be bound. After this or any
      *     other failure of the start the broadcaster is closed ({@link ConnectionState#CLOSED}, told to
-     *     the listener) with nothing left open; build a new one to try again
+     *     the listener) with nothing left open; build a new one to try again. Called in a callback
+     *     on a thread of the client's {@code SharedIoThreads}, binds on another thread of the pool,
+     *     and fails at once on a pool of one thread (that thread cannot bind while it waits)
      */
     public Broadcaster start() {
         synchronized (lifecycleLock) {
             lifecycle.start();
-            io.open();
             try {
+                io.open(() -> close(SharedIoThreads.CLOSED_REASON));
                 ControlMessage.Publish publish = new ControlMessage.Publish(settings.streamId(), tracks);
                 CongestionController controller = CongestionController.builder()
                         .startBitrateBps(startBitrateBps).minBitrateBps(minBitrateBps).maxBitrateBps(maxBitrateBps)
@@ -461,10 +463,10 @@ public final class Broadcaster implements AutoCloseable {
                 try {
                     io.channel().eventLoop().execute(drainTask);
                 } catch (RejectedExecutionException e) {
-                    // The shared pool was closed before this client: nothing drains the queue any
-                    // more. The frame stays queued (drainScheduled stays set, so later sends only
-                    // queue, then are rejected once it is full), and close() counts it in
-                    // framesDroppedNotConnected: it was taken, so it ends in that counter.
+                    // The I/O thread stopped under a sender past its state check. A shared pool
+                    // closes its clients before it stops, and a close waits for the senders
+                    // inside, so this is a guard only: the frame stays queued (drainScheduled
+                    // stays set) and close() counts it in framesDroppedNotConnected.
                 }
             }
             return true;
@@ -610,9 +612,20 @@ public final class Broadcaster implements AutoCloseable {
      * whenever it is free; if the I/O thread is held inside the broadcaster (a listener callback
      * that blocks), the goodbye and the drop follow when that callback returns. The goodbye
      * always leaves before the socket closes.
+     *
+     * <p>Waits holding the broadcaster's lifecycle lock, as {@link #start()} waits for its bind: a
+     * {@code start()} or {@code close()} of this broadcaster on another thread meanwhile waits for it,
+     * and so does a {@code close()} from a callback on the I/O thread while another thread's close
+     * waits for that thread: it returns, {@link ConnectionState#CLOSED}, once that wait ends (at
+     * most 5 s), and the goodbye follows the callback. The readers take no lock.
      */
     @Override
     public void close() {
+        close("close");
+    }
+
+    /** @param reason for the listener's {@code onStateChanged(CLOSED)} */
+    private void close(String reason) {
         synchronized (lifecycleLock) {
             if (!lifecycle.close()) {
                 return;
@@ -630,7 +643,7 @@ public final class Broadcaster implements AutoCloseable {
                 // that when it returns.
                 engine.dropQueued();
             }
-            setState(ConnectionState.CLOSED, "close");
+            setState(ConnectionState.CLOSED, reason);
         }
     }
 
@@ -698,6 +711,8 @@ public final class Broadcaster implements AutoCloseable {
 
         @Override
         public void wakeIn(long delayNs) {
+            // Only engine calls on the I/O thread pace, and Netty queues a schedule from its own
+            // thread without checking for a shutdown: this never throws RejectedExecutionException.
             io.channel().eventLoop().schedule(paceTask, delayNs, TimeUnit.NANOSECONDS);
         }
     }
@@ -998,11 +1013,11 @@ public final class Broadcaster implements AutoCloseable {
          * Runs on a shared pool of I/O threads instead of a thread of its own (then
          * {@link #forceNio} is ignored: the pool decides). Default: own thread.
          *
-         * @param threads the pool; must outlive this client. If it is closed first, the
-         *     broadcaster sends nothing more: {@code send...()} calls still return without
-         *     throwing, queue their frames until the queue is full (then reject them, counted in
-         *     {@link BroadcasterStats#framesRejected()}), and {@link Broadcaster#close()} counts the
-         *     queued ones in {@link BroadcasterStats#framesDroppedNotConnected()}
+         * @param threads the pool; should outlive this client. If it is closed first, it closes
+         *     the broadcaster as {@link Broadcaster#close()} would (the goodbye, queued frames
+         *     counted in {@link BroadcasterStats#framesDroppedNotConnected()}, then
+         *     {@code onStateChanged(CLOSED, "shared I/O threads closed")}); {@code send...()} calls
+         *     return false from then on. A start on a closed pool fails
          * @return this builder
          */
         public Builder sharedIoThreads(SharedIoThreads threads) {

@@ -1,7 +1,9 @@
 package io.smoothcast.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.smoothcast.transport.internal.netty.DatagramHandler;
 import io.smoothcast.transport.internal.netty.UdpTransport;
@@ -28,6 +30,8 @@ final class ClientIo {
     /** Name of the client's own I/O thread, and in messages. */
     private final String name;
     private EventLoopGroup group;
+    /** The client's close that the shared pool runs if closed first; null on a thread of its own. */
+    private Runnable poolClose;
     private volatile Channel channel;
     private ScheduledFuture<?> ticker;
     private long closeWaitNs = DEFAULT_CLOSE_WAIT_NS;
@@ -39,28 +43,60 @@ final class ClientIo {
         this.name = name;
     }
 
-    /** Takes the I/O thread: a new one of the client's own, or the shared pool. The start's first step. */
-    void open() {
-        group = sharedIo != null ? sharedIo.group() : transport.newGroup(1, "smoothcast-" + name);
+    /**
+     * Takes the I/O thread: a new one of the client's own, or the shared pool. The start's first step.
+     *
+     * @param closeForPool the client's close, run by a shared pool closed before the client
+     * @throws IllegalStateException if the shared pool is closed (then nothing was taken)
+     */
+    void open(Runnable closeForPool) {
+        if (sharedIo != null) {
+            sharedIo.join(closeForPool);
+            poolClose = closeForPool;
+            group = sharedIo.group();
+        } else {
+            group = transport.newGroup(1, "smoothcast-" + name);
+        }
     }
 
-    /** @return whether {@link #open()} was called (then {@link #close} has something to release) */
+    /** @return whether {@link #open} was called (then {@link #close} has something to release) */
     boolean opened() {
         return group != null;
     }
 
     /**
-     * Binds the client's socket on the I/O thread taken by {@link #open()}, waiting for it at most
+     * Binds the client's socket on the I/O thread taken by {@link #open}, waiting for it at most
      * the close wait (5 s): the start waits under the client's lifecycle lock, and a shared I/O
      * thread may be inside another client's callback that closes this one (waiting for that
      * lock), so an endless wait would deadlock both.
      *
      * @param handler the socket's handler
      * @throws java.io.UncheckedIOException if the local address cannot be bound
-     * @throws IllegalStateException if the I/O thread did not bind within the wait
+     * @throws IllegalStateException if the I/O thread did not bind within the wait, or if the
+     *     caller is the only thread of the shared pool (it cannot bind while it waits for the bind)
      */
     void bind(DatagramHandler handler) {
-        channel = transport.bind(group, localAddress, handler, closeWaitNs);
+        channel = transport.bind(sharedIo != null ? loopOtherThanCaller() : group, localAddress, handler, closeWaitNs);
+    }
+
+    /**
+     * A start called on a thread of the shared pool (a listener callback of another client) must
+     * not bind on that very thread: it would wait for itself until the wait ran out.
+     *
+     * @return the pool's next thread, or another one if that is the caller
+     */
+    private EventLoop loopOtherThanCaller() {
+        EventLoop next = (EventLoop) group.next();
+        if (!next.inEventLoop()) {
+            return next;
+        }
+        for (EventExecutor loop : group) {
+            if (!loop.inEventLoop()) {
+                return (EventLoop) loop;
+            }
+        }
+        throw new IllegalStateException(name + " started on the only thread of its SharedIoThreads (in a callback):"
+                + " that thread cannot bind the socket while it waits for the bind; start it from another thread");
     }
 
     /**
@@ -121,7 +157,7 @@ final class ClientIo {
      * tick, runs {@code closeEngine} (the engine's goodbye), closes the socket, then stops the
      * client's own I/O thread. One task, so that the goodbye always leaves through the open
      * socket and the thread stops only after both, whatever else waits in the thread's queue and
-     * however late the task runs. Only after {@link #open()}.
+     * however late the task runs. Only after {@link #open}.
      *
      * <p>Called from any other thread, waits for all of it at most the close wait (5 s) in
      * total. Called on the I/O thread itself (a listener callback closing the client), queues
@@ -135,10 +171,13 @@ final class ClientIo {
      * @return true if the task ran within the wait, or was queued by the I/O thread itself (it
      *     runs once the current read batch and the tasks queued before it are done); false if the
      *     wait ran out with the task still queued behind whatever holds the I/O thread, or if the
-     *     thread refused it (a shared pool closed before its clients: the task never runs)
+     *     thread refused it (stopped: the task never runs)
      */
     boolean close(Runnable closeEngine) {
         long deadlineNs = System.nanoTime() + closeWaitNs;
+        if (poolClose != null) {
+            sharedIo.leave(poolClose); // closed: the pool's close has nothing more to do for it
+        }
         if (channel == null) { // the start failed before its socket was bound: nothing runs there
             if (sharedIo == null) {
                 group.shutdownGracefully(0, closeWaitNs, TimeUnit.NANOSECONDS)
@@ -169,8 +208,8 @@ final class ClientIo {
                 return false;
             }
         } catch (RejectedExecutionException e) {
-            // The shared pool was closed before the client: its shutdown closed the socket, and
-            // no call of its threads runs on the engine again.
+            // The I/O thread has stopped: a guard, since a shared pool closes its clients before it
+            // stops. Its shutdown closed the socket, and no call of its threads runs on the engine.
             return false;
         }
         if (sharedIo == null) { // the task started the thread's stop: wait for its end (its last tasks)

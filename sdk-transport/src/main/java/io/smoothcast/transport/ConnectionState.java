@@ -28,6 +28,6 @@ public enum ConnectionState {
      * The client still retries at the backoff cap and reports {@link #CONNECTED} if a node answers.
      */
     FAILED,
-    /** {@code close()} was called. */
+    /** {@code close()} was called, or the client's {@link SharedIoThreads} pool was closed. */
     CLOSED
 }

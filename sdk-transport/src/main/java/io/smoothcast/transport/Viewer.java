@@ -156,13 +156,15 @@ public final class Viewer implements AutoCloseable {
      *     callback of another client that waits for this one, such as its {@link #close()})
      * @throws java.io.UncheckedIOException if the local address cannot be bound. After this or any
      *     other failure of the start the viewer is closed ({@link ConnectionState#CLOSED}, told to
-     *     the listener) with nothing left open; build a new one to try again
+     *     the listener) with nothing left open; build a new one to try again. Called in a callback
+     *     on a thread of the client's {@code SharedIoThreads}, binds on another thread of the pool,
+     *     and fails at once on a pool of one thread (that thread cannot bind while it waits)
      */
     public Viewer start() {
         synchronized (lifecycleLock) {
             lifecycle.start();
-            io.open();
             try {
+                io.open(() -> close(SharedIoThreads.CLOSED_REASON));
                 ControlMessage.Subscribe subscribe = new ControlMessage.Subscribe(settings.streamId(),
                         maxSimulcastLayer, 0);
                 ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -386,9 +388,20 @@ public final class Viewer implements AutoCloseable {
      * its datagrams afterwards and closes the socket whenever it is free; if the I/O thread is
      * held inside the viewer (a listener callback that blocks), the goodbye follows when that
      * callback returns. The goodbye always leaves before the socket closes.
+     *
+     * <p>Waits holding the viewer's lifecycle lock, as {@link #start()} waits for its bind: a
+     * {@code start()} or {@code close()} of this viewer on another thread meanwhile waits for it,
+     * and so does a {@code close()} from a callback on the I/O thread while another thread's close
+     * waits for that thread: it returns, {@link ConnectionState#CLOSED}, once that wait ends (at
+     * most 5 s), and the goodbye follows the callback. The readers take no lock.
      */
     @Override
     public void close() {
+        close("close");
+    }
+
+    /** @param reason for the listener's {@code onStateChanged(CLOSED)} */
+    private void close(String reason) {
         synchronized (lifecycleLock) {
             if (!lifecycle.close()) {
                 return;
@@ -415,7 +428,7 @@ public final class Viewer implements AutoCloseable {
                     }
                 }
             }
-            setState(ConnectionState.CLOSED, "close");
+            setState(ConnectionState.CLOSED, reason);
         }
     }
 
@@ -691,7 +704,10 @@ public final class Viewer implements AutoCloseable {
          * Runs on a shared pool of I/O threads instead of a thread of its own (then
          * {@link #forceNio} is ignored: the pool decides). Default: own thread.
          *
-         * @param threads the pool; must outlive this client
+         * @param threads the pool; should outlive this client. If it is closed first, it closes
+         *     the viewer as {@link Viewer#close()} would (the goodbye, then
+         *     {@code onStateChanged(CLOSED, "shared I/O threads closed")}). A start on a closed
+         *     pool fails
          * @return this builder
          */
         public Builder sharedIoThreads(SharedIoThreads threads) {

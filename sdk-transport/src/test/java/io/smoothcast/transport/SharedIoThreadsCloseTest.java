@@ -1,0 +1,207 @@
+package io.smoothcast.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothcast.transport.internal.control.ControlMessage;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A {@link SharedIoThreads} pool closed while clients still run on it closes them (the old code
+ * left them CONNECTING, sends accepted, frames held until their own close), and a start called
+ * on a thread of the pool binds on another of its threads. Real sockets on 127.0.0.1, a node
+ * that never answers; the close's and the bind's wait shortened to 300 ms through the test hook.
+ */
+class SharedIoThreadsCloseTest {
+
+    private static final int FRAMES = 20;
+    private static final Duration CLOSE_WAIT = Duration.ofMillis(300);
+    private static final Duration DEFAULT_WAIT = Duration.ofNanos(ClientIo.DEFAULT_CLOSE_WAIT_NS);
+    private static final String CLOSED_BY_POOL = "CLOSED " + SharedIoThreads.CLOSED_REASON;
+
+    @Test
+    void poolClosedUnderABroadcaster_closesIt_toldOnce_framesReleased_sendsRefused() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            List<String> events = new CopyOnWriteArrayList<>();
+            Broadcaster broadcaster = Broadcaster.builder()
+                    .node(address(node))
+                    .streamId("pool")
+                    .sharedIoThreads(io)
+                    .listener(new BroadcasterListener() {
+                        @Override
+                        public void onStateChanged(ConnectionState state, String reason) {
+                            events.add(state + " " + reason);
+                        }
+
+                        @Override
+                        public void onTargetBitrate(long bitrateBps) {
+                            events.add("onTargetBitrate");
+                        }
+                    })
+                    .build().closeWait(CLOSE_WAIT).start();
+            for (int i = 0; i < FRAMES; i++) {
+                assertTrue(broadcaster.sendVideo(new byte[1_000], 0, 1_000, i * 33_000_000L, i == 0), "accepted");
+            }
+
+            io.close();
+
+            assertEquals(ConnectionState.CLOSED, broadcaster.state());
+            assertEquals(CLOSED_BY_POOL, events.get(events.size() - 1), "told last: " + events);
+            assertEquals(1, events.stream().filter(e -> e.startsWith("CLOSED")).count(), "told once: " + events);
+            BroadcasterStats s = broadcaster.stats();
+            assertEquals(FRAMES, s.framesSent() + s.framesDroppedNotConnected() + s.framesDroppedStale()
+                    + s.videoFramesSkippedToKeyframe() + s.framesDroppedPacerFull(), "every frame released: " + s);
+            assertFalse(broadcaster.sendVideo(new byte[1_000], 0, 1_000, FRAMES * 33_000_000L, false),
+                    "a send after the pool closed it");
+            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "the goodbye");
+            int told = events.size();
+            broadcaster.close(); // idempotent: nothing more told
+            assertEquals(told, events.size(), "after the app's own close: " + events);
+        }
+    }
+
+    @Test
+    void poolClosedUnderAViewer_closesIt_toldOnce_goodbyeSent() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            List<String> events = new CopyOnWriteArrayList<>();
+            Viewer viewer = viewer(io, node, (state, reason) -> events.add(state + " " + reason)).start();
+
+            io.close();
+
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+            assertEquals(List.of("CONNECTING start", CLOSED_BY_POOL), events);
+            assertTrue(viewer.carryingNodes().isEmpty());
+            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "the goodbye");
+            viewer.close();
+            assertEquals(2, events.size(), "nothing told after the app's own close: " + events);
+        }
+    }
+
+    @Test
+    void startOnAClosedPool_failsClosed() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            io.close();
+            List<String> events = new CopyOnWriteArrayList<>();
+            Viewer viewer = viewer(io, node, (state, reason) -> events.add(state + " " + reason));
+
+            IllegalStateException e = assertThrows(IllegalStateException.class, viewer::start);
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+            assertEquals(List.of("CLOSED close"), events);
+        }
+    }
+
+    /**
+     * The pool closed while a viewer's start waits for its bind on the pool's held thread: the
+     * pool's close waits for the start (the viewer's lifecycle lock), which either fails after
+     * its wait or binds once the thread is freed and is then closed by the pool; either way both
+     * return, and the listener is told CLOSED once, last.
+     */
+    @Test
+    void poolClosedWhileAStartWaitsForItsBind_bothReturn_closedOnce() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            CountDownLatch release = CloseFixtures.hold(io);
+            List<String> events = new CopyOnWriteArrayList<>();
+            Viewer viewer = viewer(io, node, (state, reason) -> events.add(state + " " + reason));
+            Thread starter = CloseFixtures.startThread("starter", () -> {
+                try {
+                    viewer.start();
+                } catch (IllegalStateException expected) {
+                    // the bind's wait ran out: closed by the start itself
+                }
+            });
+            CloseFixtures.awaitWaiting(starter); // in the bind's wait, holding the lifecycle lock
+            Thread closer = CloseFixtures.startThread("pool closer", io::close);
+            CloseFixtures.awaitWaiting(closer); // waiting for the viewer's lock, or for the start's bind
+            release.countDown();
+
+            starter.join(10_000);
+            closer.join(20_000);
+            assertEquals(Thread.State.TERMINATED, starter.getState(), "the start returned");
+            assertEquals(Thread.State.TERMINATED, closer.getState(), "the pool's close returned");
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+            assertTrue(events.get(events.size() - 1).startsWith("CLOSED"), "told last: " + events);
+            assertEquals(1, events.stream().filter(e -> e.startsWith("CLOSED")).count(), "told once: " + events);
+        }
+    }
+
+    /**
+     * Two viewers started one after the other in a task on a thread of a pool of two: the pool
+     * hands its threads round, so the old code bound one of them on the calling thread itself,
+     * which waited for its own bind and failed after the wait. Both start now. The default 5 s
+     * wait here: the other thread runs the first viewer's start meanwhile, slow on a loaded host.
+     */
+    @Test
+    void startsInATaskOnAPoolThread_bindOnTheOtherThread() throws Exception {
+        try (SharedIoThreads io = SharedIoThreads.create(2); DatagramSocket node = CloseFixtures.silentNode()) {
+            List<Viewer> viewers = io.group().submit(() -> List.of(
+                    viewer(io, node, (state, reason) -> { }).closeWait(DEFAULT_WAIT).start(),
+                    viewer(io, node, (state, reason) -> { }).closeWait(DEFAULT_WAIT).start()))
+                    .get(20, TimeUnit.SECONDS);
+
+            for (Viewer viewer : viewers) {
+                assertEquals(ConnectionState.CONNECTING, viewer.state());
+                assertNotNull(viewer.localAddress());
+                viewer.close();
+            }
+        }
+    }
+
+    /** On the pool's only thread a start cannot bind: it fails at once, saying why, and ends closed. */
+    @Test
+    void startInATaskOnThePoolsOnlyThread_failsClosedSayingWhy() throws Exception {
+        try (SharedIoThreads io = SharedIoThreads.create(1); DatagramSocket node = CloseFixtures.silentNode()) {
+            Viewer viewer = viewer(io, node, (state, reason) -> { });
+            Throwable failure = io.group().submit(() -> {
+                try {
+                    viewer.start();
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            }).get(10, TimeUnit.SECONDS);
+
+            assertTrue(failure instanceof IllegalStateException, "failed: " + failure);
+            assertTrue(failure.getMessage().contains("only thread"), failure.getMessage());
+            assertEquals(ConnectionState.CLOSED, viewer.state());
+        }
+    }
+
+    private static InetSocketAddress address(DatagramSocket node) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), node.getLocalPort());
+    }
+
+    /** A viewer on the pool whose listener hears only state changes. */
+    private static Viewer viewer(SharedIoThreads io, DatagramSocket node, StateListener states) {
+        return Viewer.builder()
+                .node(address(node))
+                .streamId("pool")
+                .sharedIoThreads(io)
+                .listener(new ViewerListener() {
+                    @Override
+                    public void onStateChanged(ConnectionState state, String reason) {
+                        states.onStateChanged(state, reason);
+                    }
+                })
+                .build().closeWait(CLOSE_WAIT);
+    }
+
+    private interface StateListener {
+        void onStateChanged(ConnectionState state, String reason);
+    }
+}
