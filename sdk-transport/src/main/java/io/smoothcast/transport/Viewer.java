@@ -470,7 +470,7 @@ public final class Viewer implements AutoCloseable {
             while (playing) {
                 long nowNs = clock.nanoTime();
                 handOffNs = nowNs;
-                ReceiveTrack[] tracks = source.tracks();
+                ReceiveTrack[] tracks = source.playoutTracks();
                 for (ReceiveTrack t : tracks) {
                     if (t.track().kind() != MediaKind.VIDEO) {
                         current = t;

@@ -33,6 +33,8 @@ import io.smoothcast.transport.internal.failover.ConnectionSupervisor;
 import io.smoothcast.transport.internal.netty.DatagramReceiver;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.function.Function;
@@ -50,8 +52,8 @@ import java.util.function.Function;
  * video packet accepted, of any simulcast layer, also feeds the layers' one
  * {@link SharedPlayoutTimeline}, on which the playout thread plays them ({@link LayerPlayout}).
  *
- * <p>Not thread-safe: the I/O thread only, except {@link #tracks()}, {@link #trackSet()}
- * and {@link #counters()}.
+ * <p>Not thread-safe: the I/O thread only, except {@link #tracks()}, {@link #trackSet()},
+ * {@link #counters()} (any thread) and {@link #playoutTracks()} (the playout thread).
  */
 public final class ViewerEngine implements DatagramReceiver, ConnectionSupervisor.Events {
 
@@ -157,7 +159,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     /** Packets of SSRCs not known yet, fed to their tracks when the track list comes. */
     private final UnknownTrackHold unknownTrackHold = new UnknownTrackHold();
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
-    private final JitterBufferStats retiredStats = new JitterBufferStats();
+    /** The playout thread's, to settle the track set ({@link #playoutTracks()}). */
+    private final JitterBufferStats playoutScratch = new JitterBufferStats();
     private final RtcpReportView report = new RtcpReportView();
     private final RtcpReportWriter receiverReport = new RtcpReportWriter();
     private final ReaderStallDetector readerStalls = new ReaderStallDetector();
@@ -186,6 +189,15 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * thread and the stats readers: replaced as a whole, never mutated.
      */
     private volatile TrackSet trackSet = TrackSet.EMPTY;
+    private static final VarHandle TRACK_SET;
+
+    static {
+        try {
+            TRACK_SET = MethodHandles.lookup().findVarHandle(ViewerEngine.class, "trackSet", TrackSet.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** The nodes carrying the viewer, primary first (any thread reads). */
     private final CarryingNodes carryingNodes = new CarryingNodes();
     /**
@@ -272,6 +284,20 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     /** The tracks now received; any thread (the array is never modified after publication). */
     public ReceiveTrack[] tracks() {
         return trackSet.tracks();
+    }
+
+    /**
+     * The tracks to poll in the playout thread's next pass. Before, settles the published set
+     * ({@link TrackSet#settled}): the counts of the buffers gone are final now that the passes
+     * that could poll them are over. Playout thread only, at the start of each pass; allocates
+     * only after a change of the tracks.
+     */
+    public ReceiveTrack[] playoutTracks() {
+        TrackSet set = trackSet;
+        TrackSet settled = set.settled(playoutScratch);
+        // Lost to a set the I/O thread published meanwhile: that one is settled next pass.
+        TRACK_SET.compareAndSet(this, set, settled);
+        return set.tracks();
     }
 
     /** The tracks now received with the counts of those gone (see {@link TrackSet}); any thread. */
@@ -881,8 +907,12 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         for (ReceiveTrack t : next) {
             t.captureAnchor().latencyCounted(t.track().kind() == judged);
         }
-        // Keep what the dropped buffers counted in the set published, so the viewer's totals
-        // never go backwards: a reader sees either the old set or the new one, never a mix.
-        trackSet = trackSet.followedBy(next, retiredStats);
+        // Keep the dropped buffers in the set published, so the viewer's totals never go
+        // backwards: a reader sees either the old set or the new one, never a mix.
+        // The playout thread may settle the set meanwhile: published only over the set it came from.
+        TrackSet before;
+        do {
+            before = trackSet;
+        } while (!TRACK_SET.compareAndSet(this, before, before.followedBy(next)));
     }
 }

@@ -20,9 +20,10 @@ import io.smoothcast.transport.MediaKind;
  *   <li>Loss, frames dropped and bytes received are summed over every track, those gone
  *       included; the jitter-buffer delay and the frames it emitted over every track of the
  *       judged kind, those gone included. So none of them goes backwards when the publisher's
- *       tracks change (a restart, new tracks, another set of simulcast layers), except the last
- *       two when the judged kind itself changes (an audio-only stream gains video): they are
- *       then the new kind's.</li>
+ *       tracks change (a restart, new tracks, another set of simulcast layers). When the judged
+ *       kind itself changes (an audio-only stream gains video, or loses it), the last two go on
+ *       from the old kind's totals with the new kind's growth only, from the playout thread's
+ *       next pass on ({@link TrackSet}); a stream left with messages only keeps them.</li>
  * </ul>
  *
  * <p>Reads only what the buffers and the engine publish for other threads. Not thread-safe: one
@@ -31,6 +32,7 @@ import io.smoothcast.transport.MediaKind;
 public final class ViewerMediaTotals {
 
     private final JitterBufferStats scratch = new JitterBufferStats();
+    private final long[] sums = new long[TrackSet.SIZE];
     private MediaKind judged;
     private long packetsLost;
     private long framesDropped;
@@ -83,36 +85,28 @@ public final class ViewerMediaTotals {
      */
     public void read(ViewerEngine engine) {
         TrackSet set = engine.trackSet(); // the tracks and those gone, from one read: never a mix
+        set.sum(sums, scratch);
+        packetsLost = sums[TrackSet.PACKETS_LOST];
+        framesDropped = sums[TrackSet.FRAMES_DROPPED];
+        freezeCount = sums[TrackSet.FREEZES];
+        totalFreezesDurationNs = sums[TrackSet.FREEZES_NS];
+        bytesReceived = sums[TrackSet.BYTES];
+        jitterBufferDelayUs = set.jitterBufferDelayUs(sums);
+        emittedFrames = set.jitterBufferEmittedCount(sums);
         ReceiveTrack[] tracks = set.tracks();
         judged = judgedKind(tracks);
-        packetsLost = set.retiredPacketsLost();
-        framesDropped = set.retiredFramesDropped();
-        freezeCount = set.retiredFreezes();
-        totalFreezesDurationNs = set.retiredFreezesNs();
         playoutDelayNs = 0;
-        bytesReceived = set.retiredBytes();
         jitterSeconds = Double.NaN;
-        jitterBufferDelayUs = set.retiredDelayUs(judged);
-        emittedFrames = set.retiredEmitted(judged);
         int videoTracks = 0;
         for (ReceiveTrack t : tracks) {
-            t.buffer().readStats(scratch);
             MediaKind kind = t.track().kind();
-            packetsLost += scratch.packetsLost();
-            framesDropped += scratch.framesDropped();
-            bytesReceived += scratch.bytesReceived();
             if (kind == MediaKind.VIDEO) {
                 videoTracks++;
             }
-            if (countsFreezes(kind)) {
-                freezeCount += scratch.freezeCount();
-                totalFreezesDurationNs += scratch.totalFreezesDurationNs();
-            }
             if (kind == judged) {
+                t.buffer().readStats(scratch);
                 playoutDelayNs = scratch.playoutDelayNs();
                 jitterSeconds = scratch.jitterSeconds();
-                jitterBufferDelayUs += TrackSet.delayUs(scratch);
-                emittedFrames += scratch.jitterBufferEmittedCount();
             }
         }
         if (videoTracks > 1) {
@@ -173,12 +167,18 @@ public final class ViewerMediaTotals {
         return jitterSeconds;
     }
 
-    /** @return the judged kind's W3C {@code jitterBufferDelay}, microseconds; 0 without audio or video */
+    /**
+     * @return W3C {@code jitterBufferDelay}, microseconds: the judged kind's, monotonic across a
+     *     change of that kind (see the class description); 0 in a stream that never had audio or video
+     */
     public long jitterBufferDelayUs() {
         return jitterBufferDelayUs;
     }
 
-    /** @return the judged kind's W3C {@code jitterBufferEmittedCount}; 0 without audio or video */
+    /**
+     * @return W3C {@code jitterBufferEmittedCount}: the judged kind's, monotonic across a change of
+     *     that kind (see the class description); 0 in a stream that never had audio or video
+     */
     public long emittedFrames() {
         return emittedFrames;
     }

@@ -17,7 +17,9 @@ import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,6 +52,9 @@ class ViewerMediaTotalsTest {
     private final ViewerEngine engine = TestViewerEngines.oneNode(out, NODE);
     private final ViewerMediaTotals totals = new ViewerMediaTotals();
     private long nowNs = 1_000 * MS;
+    /** Each track's packetizer and the instant its first frame was captured: streams go on. */
+    private final Map<Track, FramePacketizer> packetizers = new HashMap<>();
+    private final Map<Track, Long> trackStartNs = new HashMap<>();
     /** Frames played that count as decoded, as the viewer's playout thread counts them. */
     private long framesDecoded;
 
@@ -83,7 +88,9 @@ class ViewerMediaTotalsTest {
     private void streamWithOneGap(List<Track> tracks, long ms) {
         List<FramePacketizer> packetizers = new ArrayList<>();
         for (Track t : tracks) {
-            packetizers.add(new FramePacketizer(t, 5, 100));
+            // A track streamed before goes on with its numbering and timestamps.
+            packetizers.add(this.packetizers.computeIfAbsent(t, k -> new FramePacketizer(k, 5, 100)));
+            trackStartNs.putIfAbsent(t, nowNs);
         }
         long startNs = nowNs;
         long gapStartNs = startNs + ms * MS / 2;
@@ -93,7 +100,8 @@ class ViewerMediaTotalsTest {
             if (sinceStartNs % (20 * MS) == 0 && !inGap) {
                 long captureNs = nowNs - NETWORK_DELAY_NS;
                 for (int i = 0; i < tracks.size(); i++) {
-                    int rtpTimestamp = (int) (sinceStartNs / MS * tracks.get(i).clockRateHz() / 1000);
+                    long sinceTrackStartNs = nowNs - trackStartNs.get(tracks.get(i));
+                    int rtpTimestamp = (int) (sinceTrackStartNs / MS * tracks.get(i).clockRateHz() / 1000);
                     packetizers.get(i).packetize(Unpooled.wrappedBuffer(new byte[200]), rtpTimestamp,
                             NtpTime.fromUnixNanos(WALL.unixNs(captureNs)), true, UnpooledByteBufAllocator.DEFAULT,
                             (packet, seq, offset) -> {
@@ -110,7 +118,12 @@ class ViewerMediaTotalsTest {
     }
 
     private void playDue() {
-        for (ReceiveTrack track : engine.tracks()) {
+        playDue(engine.playoutTracks());
+    }
+
+    /** One pass of the playout thread over {@code tracks} (the set it read at the pass's start). */
+    private void playDue(ReceiveTrack[] tracks) {
+        for (ReceiveTrack track : tracks) {
             track.buffer().poll(nowNs, frame -> {
                 if (ViewerMediaTotals.countsAsDecoded(track)) {
                     framesDecoded++;
@@ -273,6 +286,99 @@ class ViewerMediaTotalsTest {
         // The video goes again: the audio's frames count again, on top.
         announce(List.of(AUDIO_RESTARTED));
         assertTrue(ViewerMediaTotals.countsAsDecoded(engine.tracks()[0]));
+    }
+
+    @Test
+    void jitterBufferDelayAndEmittedCount_neverGoDown_whenAnAudioOnlyStreamGainsVideo() {
+        announce(List.of(AUDIO, DATA));
+        streamWithOneGap(List.of(AUDIO, DATA), 2000);
+        totals.read(engine);
+        long audioDelayUs = totals.jitterBufferDelayUs();
+        long audioEmitted = totals.emittedFrames();
+        assertEquals(bufferStats(AUDIO).jitterBufferEmittedCount(), audioEmitted);
+        assertTrue(audioEmitted > 50 && audioDelayUs > 0, totals.emittedFrames() + " frames");
+
+        // Video joins beside the same audio track: the judged kind becomes the video, whose
+        // buffer starts empty. The counters go on from the audio's totals with the video's growth.
+        announce(List.of(AUDIO, VIDEO, DATA));
+        totals.read(engine);
+        assertEquals(MediaKind.VIDEO, totals.judged());
+        assertEquals(audioEmitted, totals.emittedFrames(), "not down to the video's 0");
+        assertEquals(audioDelayUs, totals.jitterBufferDelayUs());
+        playDue(); // the playout thread's next pass: the switch is accounted
+        JitterBufferStats audioAtSwitch = bufferStats(AUDIO);
+        totals.read(engine);
+        assertEquals(audioAtSwitch.jitterBufferEmittedCount(), totals.emittedFrames());
+        assertEquals(TrackSet.delayUs(audioAtSwitch), totals.jitterBufferDelayUs());
+
+        streamWithOneGap(List.of(AUDIO, VIDEO), 500); // the audio goes on too: no longer counted
+        JitterBufferStats video = bufferStats(VIDEO);
+        assertTrue(video.jitterBufferEmittedCount() > 0);
+        assertTrue(bufferStats(AUDIO).jitterBufferEmittedCount() > audioAtSwitch.jitterBufferEmittedCount());
+        totals.read(engine);
+        assertEquals(audioAtSwitch.jitterBufferEmittedCount() + video.jitterBufferEmittedCount(), totals.emittedFrames());
+        assertEquals(TrackSet.delayUs(audioAtSwitch) + TrackSet.delayUs(video), totals.jitterBufferDelayUs());
+
+        // The video goes again: the audio's growth from there on, on top; a messages-only list keeps them.
+        long emittedWithVideo = totals.emittedFrames();
+        long delayWithVideoUs = totals.jitterBufferDelayUs();
+        announce(List.of(AUDIO, DATA));
+        playDue();
+        JitterBufferStats audioAtReturn = bufferStats(AUDIO);
+        streamWithOneGap(List.of(AUDIO), 500);
+        long audioGrowth = bufferStats(AUDIO).jitterBufferEmittedCount() - audioAtReturn.jitterBufferEmittedCount();
+        assertTrue(audioGrowth > 0);
+        totals.read(engine);
+        assertEquals(MediaKind.AUDIO, totals.judged());
+        assertEquals(emittedWithVideo + audioGrowth, totals.emittedFrames());
+        assertEquals(delayWithVideoUs + TrackSet.delayUs(bufferStats(AUDIO)) - TrackSet.delayUs(audioAtReturn),
+                totals.jitterBufferDelayUs());
+        long emittedBeforeMessagesOnly = totals.emittedFrames();
+        announce(List.of(DATA));
+        playDue();
+        totals.read(engine);
+        assertNull(totals.judged());
+        assertEquals(emittedBeforeMessagesOnly, totals.emittedFrames());
+    }
+
+    /**
+     * The playout thread began a pass with the old set when the I/O thread published the next
+     * one without the video track: the frames that pass still plays from the video's buffer (and
+     * their delay, and the freeze before the first of them) count, once the next pass began.
+     */
+    @Test
+    void aTrackGone_keepsTheCountsOfThePlayoutPassUnderWay() {
+        announce(List.of(VIDEO, AUDIO));
+        long startNs = nowNs;
+        streamWithOneGap(List.of(VIDEO, AUDIO), 1000);
+        // The video's next frame comes after a 400 ms gap and is held for the playout delay.
+        nowNs += GAP_NS;
+        int rtpTimestamp = (int) ((nowNs - startNs) / MS * 90);
+        packetizers.get(VIDEO).packetize(Unpooled.wrappedBuffer(new byte[200]), rtpTimestamp, true,
+                UnpooledByteBufAllocator.DEFAULT, (packet, seq, offset) -> {
+                    receive(ByteBufUtil.getBytes(packet));
+                    packet.release();
+                });
+        JitterBufferStats before = bufferStats(VIDEO);
+        nowNs += 2 * PLAYOUT_DELAY_NS;
+        ReceiveTrack[] passTracks = engine.playoutTracks(); // a pass begins with the old set
+        announce(List.of(VIDEO_RESTARTED, AUDIO)); // the I/O thread publishes the next one
+        JitterBufferStats videoGone = new JitterBufferStats();
+        passTracks[0].buffer().readStats(videoGone);
+        playDue(passTracks); // the pass plays the video's last frame
+        passTracks[0].buffer().readStats(videoGone);
+        assertEquals(before.jitterBufferEmittedCount() + 1, videoGone.jitterBufferEmittedCount());
+        assertEquals(before.freezeCount() + 1, videoGone.freezeCount(), "the gap before it: " + videoGone);
+
+        totals.read(engine);
+        assertEquals(videoGone.jitterBufferEmittedCount(), totals.emittedFrames(), "read live before the next pass");
+        playDue(); // the next pass settles the set
+        totals.read(engine);
+        assertEquals(videoGone.jitterBufferEmittedCount(), totals.emittedFrames());
+        assertEquals(TrackSet.delayUs(videoGone), totals.jitterBufferDelayUs());
+        assertEquals(videoGone.freezeCount(), totals.freezeCount());
+        assertEquals(videoGone.totalFreezesDurationNs(), totals.totalFreezesDurationNs());
+        assertEquals(videoGone.bytesReceived() + bufferStats(AUDIO).bytesReceived(), totals.bytesReceived());
     }
 
     /**
