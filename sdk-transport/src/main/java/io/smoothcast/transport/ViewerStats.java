@@ -15,6 +15,14 @@ import io.smoothcast.stats.NodeSwitchCounts;
  * over the difference of their counts.
  * Across machines the values include the offset between their UTC clocks.
  *
+ * <p>No total here goes down: the counts of tracks gone (a publisher restart, new tracks) are
+ * kept, including the frames their buffers still played after the track list dropped them. The
+ * jitter-buffer delay total and its frame count that an {@link OpsMonitor} reads (W3C
+ * {@code jitterBufferDelay} and {@code jitterBufferEmittedCount}) are the judged kind's (the
+ * video's, else the audio's) and likewise never go down: when an audio-only stream gains video
+ * (or loses it), they go on from the old kind's totals at the change and grow with the new
+ * kind's frames only from then on, so an interval's mean delay is always one kind's.
+ *
  * <p>Immutable; thread-safe.
  *
  * @param framesDelivered frames handed to the listener, of every kind: video (every simulcast
