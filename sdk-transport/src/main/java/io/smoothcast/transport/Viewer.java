@@ -461,7 +461,7 @@ public final class Viewer implements AutoCloseable {
             this.frameOpener = frameOpener;
             LayerGate gate = new LayerGate();
             layerGate = gate;
-            this.layers = new LayerPlayout(source.timeline(), wallClock, gate);
+            this.layers = new LayerPlayout(source.timeline(), wallClock, gate, source.videoFreezes());
         }
 
         @Override

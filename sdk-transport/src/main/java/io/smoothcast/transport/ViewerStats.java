@@ -21,7 +21,7 @@ import io.smoothcast.stats.NodeSwitchCounts;
  * {@code jitterBufferDelay} and {@code jitterBufferEmittedCount}) are the judged kind's (the
  * video's, else the audio's) and likewise never go down: when an audio-only stream gains video
  * (or loses it), they go on from the old kind's totals at the change and grow with the new
- * kind's frames only from then on, so an interval's mean delay is always one kind's.
+ * kind's frames only from then on.
  *
  * <p>Immutable; thread-safe.
  *

@@ -11,7 +11,7 @@ import io.smoothcast.transport.MediaKind;
  * published set.
  *
  * <p>A track's buffer is retired in two steps, because the playout thread owns its playout-side
- * counts (frames emitted, their delay, freezes, drops) and may still be polling it, in the pass
+ * counts (frames emitted, their delay, drops) and may still be polling it, in the pass
  * it began with the set before, when the I/O thread publishes the set without it. The I/O thread
  * moves it to the {@linkplain #followedBy pending} buffers, whose counts readers still read live;
  * the playout thread, at the start of its next pass, when nothing can change them any more,
@@ -29,22 +29,18 @@ import io.smoothcast.transport.MediaKind;
  */
 public final class TrackSet {
 
-    /** Index of packets lost in {@link #sum} and {@link #read}'s array. */
+    /** Index of packets lost in the array {@link #sum} fills. */
     public static final int PACKETS_LOST = 0;
     /** Index of frames dropped. */
     public static final int FRAMES_DROPPED = 1;
-    /** Index of video freezes (see {@link ViewerMediaTotals}). */
-    public static final int FREEZES = 2;
-    /** Index of the video freezes' summed length, ns. */
-    public static final int FREEZES_NS = 3;
     /** Index of payload bytes received. */
-    public static final int BYTES = 4;
+    public static final int BYTES = 2;
     /** Index of the video's W3C jitterBufferDelay, µs; jitterBufferEmittedCount follows. */
-    public static final int VIDEO_DELAY_US = 5;
+    public static final int VIDEO_DELAY_US = 3;
     /** Index of the audio's W3C jitterBufferDelay, µs; jitterBufferEmittedCount follows. */
-    public static final int AUDIO_DELAY_US = 7;
-    /** Length of the array {@link #read} fills. */
-    public static final int SIZE = 9;
+    public static final int AUDIO_DELAY_US = 5;
+    /** Length of the array {@link #sum} fills. */
+    public static final int SIZE = 7;
 
     private static final ReceiveTrack[] NONE = new ReceiveTrack[0];
 
@@ -166,10 +162,6 @@ public final class TrackSet {
         sums[PACKETS_LOST] += scratch.packetsLost();
         sums[FRAMES_DROPPED] += scratch.framesDropped();
         sums[BYTES] += scratch.bytesReceived();
-        if (ViewerMediaTotals.countsFreezes(kind)) {
-            sums[FREEZES] += scratch.freezeCount();
-            sums[FREEZES_NS] += scratch.totalFreezesDurationNs();
-        }
         int delay = delayIndex(kind);
         if (delay >= 0) {
             sums[delay] += delayUs(scratch);

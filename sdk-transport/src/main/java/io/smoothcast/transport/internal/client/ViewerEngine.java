@@ -170,6 +170,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      */
     private final TransportFeedbackSender[] transportFeedback;
     private final InetSocketAddress[] feedbackNodes;
+    /** The video freezes the viewer showed (counted by the playout thread). */
+    private final PlayedFreezes videoFreezes = new PlayedFreezes();
     /** Capture-to-receipt (this thread) and capture-to-playout (playout thread) latencies. */
     private final LatencyTotals latency = new LatencyTotals();
     /** Turns arrival times into wall-clock time, to compare with the stamped capture times. */
@@ -274,6 +276,11 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     /** @return the video layers' playout timeline (fed by this thread, read by the playout thread) */
     public SharedPlayoutTimeline timeline() {
         return timeline;
+    }
+
+    /** @return the video freezes shown, readable from any thread (counted by the playout thread) */
+    public PlayedFreezes videoFreezes() {
+        return videoFreezes;
     }
 
     /** @return the latency totals, readable from any thread (playout is added by the playout thread) */

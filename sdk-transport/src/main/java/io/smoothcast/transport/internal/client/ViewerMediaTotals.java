@@ -13,8 +13,10 @@ import io.smoothcast.transport.MediaKind;
  *       0 (as before any track is known), the buffer delay and jitter are not measured. Its
  *       messages' buffer is no media: chat does not arrive at a frame rate.</li>
  *   <li>Freezes (W3C {@code freezeCount} and {@code totalFreezesDuration}, both defined on the
- *       video's inbound-rtp) come from the video tracks only, those gone included, so that the
- *       count and the duration describe the same gaps. Without video they stay 0: an audio gap
+ *       video's inbound-rtp) are those of the video frames played ({@link PlayedFreezes}): of
+ *       every video track, those gone included, but with simulcast layers the gaps of what was
+ *       played, not each layer's (a layer the node paused while another played froze nothing).
+ *       The count and the duration describe the same gaps. Without video they stay 0: an audio gap
  *       is concealment in W3C's terms, and its buffer cannot tell a loss from an encoder's
  *       discontinuous transmission; a message track's gaps are its senders' pauses.</li>
  *   <li>Loss, frames dropped and bytes received are summed over every track, those gone
@@ -33,6 +35,7 @@ public final class ViewerMediaTotals {
 
     private final JitterBufferStats scratch = new JitterBufferStats();
     private final long[] sums = new long[TrackSet.SIZE];
+    private final long[] freezes = new long[PlayedFreezes.SIZE];
     private MediaKind judged;
     private long packetsLost;
     private long framesDropped;
@@ -88,8 +91,9 @@ public final class ViewerMediaTotals {
         set.sum(sums, scratch);
         packetsLost = sums[TrackSet.PACKETS_LOST];
         framesDropped = sums[TrackSet.FRAMES_DROPPED];
-        freezeCount = sums[TrackSet.FREEZES];
-        totalFreezesDurationNs = sums[TrackSet.FREEZES_NS];
+        engine.videoFreezes().read(freezes);
+        freezeCount = freezes[PlayedFreezes.COUNT];
+        totalFreezesDurationNs = freezes[PlayedFreezes.DURATION_NS];
         bytesReceived = sums[TrackSet.BYTES];
         jitterBufferDelayUs = set.jitterBufferDelayUs(sums);
         emittedFrames = set.jitterBufferEmittedCount(sums);
@@ -112,16 +116,6 @@ public final class ViewerMediaTotals {
         if (videoTracks > 1) {
             playoutDelayNs = engine.timeline().playoutDelayNs(); // the layers play on their shared timeline
         }
-    }
-
-    /**
-     * Whether the freezes of a track are counted: video's only (see the class description).
-     *
-     * @param kind the track's kind
-     * @return whether its buffer's freezes count
-     */
-    static boolean countsFreezes(MediaKind kind) {
-        return kind == MediaKind.VIDEO;
     }
 
     /** @return the kind the figures came from; null in a stream without audio or video */

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.jitter.JitterBufferStats;
+import io.smoothcast.jitter.JitterFrame;
 import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
@@ -42,6 +43,9 @@ class ViewerMediaTotalsTest {
     /** The video after the publisher restarted: another SSRC, so another buffer. */
     private static final Track VIDEO_RESTARTED = new Track(0x1100, 0x1101, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
     private static final Track AUDIO_RESTARTED = new Track(0x2100, 0x2101, 111, 112, MediaKind.AUDIO, 0, 48_000, 64_000);
+    /** A second simulcast layer of the video. */
+    private static final Track VIDEO_LAYER_1 = new Track(0x1200, 0x1201, 96, 97, MediaKind.VIDEO, 1, 90_000,
+            2_000_000);
     private static final Track DATA = new Track(0x3000, 0x3001, 98, 99, MediaKind.DATA, 0, 1000, 16_000);
     /** The test engines' fixed playout delay. */
     private static final long PLAYOUT_DELAY_NS = 100 * MS;
@@ -55,6 +59,8 @@ class ViewerMediaTotalsTest {
     /** Each track's packetizer and the instant its first frame was captured: streams go on. */
     private final Map<Track, FramePacketizer> packetizers = new HashMap<>();
     private final Map<Track, Long> trackStartNs = new HashMap<>();
+    /** The playout thread's player of the video tracks, made at the first pass. */
+    private LayerPlayout layers;
     /** Frames played that count as decoded, as the viewer's playout thread counts them. */
     private long framesDecoded;
 
@@ -86,6 +92,14 @@ class ViewerMediaTotalsTest {
      * the playout thread's latency count); then plays out what is left.
      */
     private void streamWithOneGap(List<Track> tracks, long ms) {
+        stream(tracks, ms, true);
+        for (long end = nowNs + 2 * PLAYOUT_DELAY_NS; nowNs < end; nowNs += MS) {
+            playDue();
+        }
+    }
+
+    /** Sends and plays as {@link #streamWithOneGap} does, with or without the gap; plays out nothing after. */
+    private void stream(List<Track> tracks, long ms, boolean withGap) {
         List<FramePacketizer> packetizers = new ArrayList<>();
         for (Track t : tracks) {
             // A track streamed before goes on with its numbering and timestamps.
@@ -96,7 +110,7 @@ class ViewerMediaTotalsTest {
         long gapStartNs = startNs + ms * MS / 2;
         for (; nowNs <= startNs + ms * MS; nowNs += MS) {
             long sinceStartNs = nowNs - startNs;
-            boolean inGap = nowNs >= gapStartNs && nowNs < gapStartNs + GAP_NS;
+            boolean inGap = withGap && nowNs >= gapStartNs && nowNs < gapStartNs + GAP_NS;
             if (sinceStartNs % (20 * MS) == 0 && !inGap) {
                 long captureNs = nowNs - NETWORK_DELAY_NS;
                 for (int i = 0; i < tracks.size(); i++) {
@@ -112,27 +126,35 @@ class ViewerMediaTotalsTest {
             }
             playDue();
         }
-        for (long end = nowNs + 2 * PLAYOUT_DELAY_NS; nowNs < end; nowNs += MS) {
-            playDue();
-        }
     }
 
     private void playDue() {
         playDue(engine.playoutTracks());
     }
 
-    /** One pass of the playout thread over {@code tracks} (the set it read at the pass's start). */
+    /**
+     * One pass of the playout thread over {@code tracks} (the set it read at the pass's start),
+     * as the viewer's: other tracks' buffers polled, then the video's through a {@link LayerPlayout}.
+     */
     private void playDue(ReceiveTrack[] tracks) {
         for (ReceiveTrack track : tracks) {
-            track.buffer().poll(nowNs, frame -> {
-                if (ViewerMediaTotals.countsAsDecoded(track)) {
-                    framesDecoded++;
-                }
-                long captureUnixNs = track.captureAnchor().captureUnixNs(frame.rtpTimestamp());
-                if (captureUnixNs != CaptureAnchor.UNKNOWN && track.captureAnchor().latencyCounted()) {
-                    engine.latency().onPlayout(WALL.unixNs(nowNs) - captureUnixNs);
-                }
-            });
+            if (track.track().kind() != MediaKind.VIDEO) {
+                track.buffer().poll(nowNs, frame -> onPlayed(track, frame));
+            }
+        }
+        if (layers == null) {
+            layers = new LayerPlayout(engine.timeline(), WALL, new LayerGate(), engine.videoFreezes());
+        }
+        layers.poll(tracks, nowNs, this::onPlayed);
+    }
+
+    private void onPlayed(ReceiveTrack track, JitterFrame frame) {
+        if (ViewerMediaTotals.countsAsDecoded(track)) {
+            framesDecoded++;
+        }
+        long captureUnixNs = track.captureAnchor().captureUnixNs(frame.rtpTimestamp());
+        if (captureUnixNs != CaptureAnchor.UNKNOWN && track.captureAnchor().latencyCounted()) {
+            engine.latency().onPlayout(WALL.unixNs(nowNs) - captureUnixNs);
         }
     }
 
@@ -379,6 +401,27 @@ class ViewerMediaTotalsTest {
         assertEquals(videoGone.freezeCount(), totals.freezeCount());
         assertEquals(videoGone.totalFreezesDurationNs(), totals.totalFreezesDurationNs());
         assertEquals(videoGone.bytesReceived() + bufferStats(AUDIO).bytesReceived(), totals.bytesReceived());
+    }
+
+    @Test
+    void simulcast_aLayerPausedWhileTheOtherPlayed_isNoFreeze_aGapInWhatWasPlayedIs() {
+        // The node forwards layer 0, switches this viewer to layer 1 for a second, then back.
+        announce(List.of(VIDEO, VIDEO_LAYER_1));
+        stream(List.of(VIDEO), 1000, false);
+        stream(List.of(VIDEO_LAYER_1), 1000, false);
+        stream(List.of(VIDEO), 1000, false);
+        JitterBufferStats layer0 = bufferStats(VIDEO);
+        assertEquals(1, layer0.freezeCount(), "layer 0's buffer saw its pause: " + layer0);
+        assertEquals(0, bufferStats(VIDEO_LAYER_1).freezeCount());
+        totals.read(engine);
+        assertEquals(0, totals.freezeCount(), "the frames played came every 20 ms");
+        assertEquals(0, totals.totalFreezesDurationNs());
+
+        // A gap in the frames played is a freeze, once.
+        stream(List.of(VIDEO), 1000, true);
+        totals.read(engine);
+        assertEquals(1, totals.freezeCount());
+        assertTrue(totals.totalFreezesDurationNs() >= GAP_NS, totals.totalFreezesDurationNs() + " ns");
     }
 
     /**
