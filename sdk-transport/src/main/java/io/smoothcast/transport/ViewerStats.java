@@ -33,9 +33,12 @@ import io.smoothcast.stats.NodeSwitchCounts;
  * @param framesDropped frames the jitter buffers could not complete in time
  * @param nacksSent NACK packets sent
  * @param keyframeRequestsSent PLIs sent
- * @param freezeCount video freezes (W3C {@code freezeCount}: a gap between the frames a video
- *     track's jitter buffer delivers of at least max(3 x the average frame interval, average + 150 ms), under 5 s),
- *     over the video tracks, those gone included; 0 in a stream without video (an audio gap is
+ * @param freezeCount video freezes (W3C {@code freezeCount}: a gap between the video frames
+ *     played of at least max(3 x the average frame interval, average + 150 ms), under 5 s),
+ *     over the video tracks, those gone included (not the gap across a change of the video
+ *     tracks); with simulcast layers the gaps of the frames played, whichever layer each came
+ *     from, not each layer's (a layer paused while another played is no freeze, since session
+ *     18); 0 in a stream without video (an audio gap is
  *     loss concealment, not a freeze, and its buffer cannot tell one from an encoder's
  *     discontinuous transmission)
  * @param totalFreezesDurationNs summed length of the same freezes (W3C
