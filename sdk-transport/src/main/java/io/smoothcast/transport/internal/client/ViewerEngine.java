@@ -302,8 +302,10 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     public ReceiveTrack[] playoutTracks() {
         TrackSet set = trackSet;
         TrackSet settled = set.settled(playoutScratch);
-        // Lost to a set the I/O thread published meanwhile: that one is settled next pass.
-        TRACK_SET.compareAndSet(this, set, settled);
+        if (settled != set) {
+            // Lost to a set the I/O thread published meanwhile: that one is settled next pass.
+            TRACK_SET.compareAndSet(this, set, settled);
+        }
         return set.tracks();
     }
 

@@ -425,6 +425,53 @@ class ViewerMediaTotalsTest {
     }
 
     /**
+     * The publisher restarted under the same SSRC: a new numbering {@code numberingOffset} from
+     * the old one, new RTP timestamps (another origin). The buffer must resynchronise and play the
+     * new stream, and the stats stay sane: no huge loss, nothing negative.
+     */
+    private void publisherRestartsUnderTheSameSsrc(int numberingOffset, long maxLost) {
+        announce(List.of(VIDEO));
+        stream(List.of(VIDEO), 1000, false);
+        int highest = engine.tracks()[0].reception().highestSequenceNumber();
+        packetizers.put(VIDEO, new FramePacketizer(VIDEO, 5, (highest + numberingOffset) & 0xFFFF));
+        trackStartNs.put(VIDEO, nowNs - 7_777_777 * MS); // another timestamp origin
+        stream(List.of(VIDEO), 2000, false);
+        for (long end = nowNs + 2 * PLAYOUT_DELAY_NS; nowNs < end; nowNs += MS) {
+            playDue();
+        }
+        totals.read(engine);
+        String where = "offset " + numberingOffset + ": " + bufferStats(VIDEO);
+        // 51 frames before the restart, 101 after: all play, but a frame cut by the restart
+        assertTrue(totals.emittedFrames() >= 151, "frames played: " + totals.emittedFrames() + ", " + where);
+        assertTrue(totals.packetsLost() >= 0 && totals.packetsLost() <= maxLost, "lost " + totals.packetsLost() + ", " + where);
+        assertTrue(totals.framesDropped() >= 0 && totals.framesDropped() <= 2, "dropped " + totals.framesDropped() + ", " + where);
+        assertTrue(totals.jitterBufferDelayUs() >= 0 && totals.bytesReceived() > 0, where);
+        assertTrue(totals.jitterSeconds() >= 0 && totals.jitterSeconds() < 0.1, "jitter " + totals.jitterSeconds() + ", " + where);
+        assertTrue(totals.playoutDelayNs() >= 0 && totals.playoutDelayNs() <= PLAYOUT_DELAY_NS, where);
+        assertTrue(totals.freezeCount() <= 1, where);
+    }
+
+    @Test
+    void publisherRestartsUnderTheSameSsrc_numberingFarAhead() {
+        publisherRestartsUnderTheSameSsrc(20_000, 0);
+    }
+
+    @Test
+    void publisherRestartsUnderTheSameSsrc_numberingFarBehind() {
+        publisherRestartsUnderTheSameSsrc(-20_000, 0);
+    }
+
+    /**
+     * Less than half the buffer ahead, the new numbering cannot be told from a gap of losses: the
+     * numbers skipped count as lost (39 here, at most half the buffer's capacity), but the stream
+     * plays on.
+     */
+    @Test
+    void publisherRestartsUnderTheSameSsrc_numberingJustAhead() {
+        publisherRestartsUnderTheSameSsrc(40, 39);
+    }
+
+    /**
      * A reader on another thread (the ops monitor's, a caller of {@code Viewer.stats()}) while the
      * I/O thread replaces video tracks that each froze once: the freezes of the tracks gone must
      * never be missing from a read. Not deterministic on code that publishes the tracks and the
