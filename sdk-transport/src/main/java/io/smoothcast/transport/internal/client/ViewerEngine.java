@@ -472,7 +472,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     t.reception().restartOnNextPacket();
                     counters.increment(LAYER_RESUMES);
                 } else if (ahead >= t.buffer().capacityPackets() / 2
-                        || t.reception().behindHighest(rtp.sequenceNumber()) > t.buffer().capacityPackets()) {
+                        || t.reception().behindHighest(rtp.sequenceNumber()) > t.buffer().capacityPackets()
+                        || ahead == 0 && t.reception().onAnotherTimeline(rtp.timestamp())) {
                     // Too many numbers skipped for the buffer to bridge: it would give up its
                     // whole ring for this packet (and, beyond a ring's length, this packet and
                     // the frame after it too), and ask for every skipped number again. Half the
@@ -482,7 +483,10 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     // drop its first packet to confirm it). A restart plays what the buffer holds
                     // and goes on from here, with no NACK for numbers no node has; but only
                     // once a second packet near this one confirms the jump, so that one stray
-                    // packet cannot throw away what the buffer holds.
+                    // packet cannot throw away what the buffer holds. Or a number behind, or the
+                    // highest, on another timeline: a publisher that started again under the same
+                    // SSRC with a new numbering just behind the old one (its first packets would
+                    // otherwise be taken for duplicates or late, a freeze until it passed the old).
                     SequenceJumpProbation probation = t.jumpProbation();
                     // A packet less than the unwrapper's dropout ahead would be its numbering
                     // going on there (a gap of losses): a jump here, whatever numbering it lies

@@ -471,6 +471,11 @@ class ViewerMediaTotalsTest {
         publisherRestartsUnderTheSameSsrc(40, 39);
     }
 
+    @Test
+    void publisherRestartsUnderTheSameSsrc_numberingJustBehind() {
+        publisherRestartsUnderTheSameSsrc(-40, 0);
+    }
+
     /**
      * A reader on another thread (the ops monitor's, a caller of {@code Viewer.stats()}) while the
      * I/O thread replaces video tracks that each froze once: the freezes of the tracks gone must
