@@ -82,8 +82,10 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     /**
      * Counter: times a track's numbering jumped ahead by half its jitter buffer or more (the
      * stream came back after a long silence, e.g. a publisher slow to reach the node the viewer
-     * followed it to) and the next packet confirmed it; its buffer restarted on the first packet
-     * of the jump.
+     * followed it to), or went back, more than a buffer's capacity or onto another RTP timeline
+     * (a publisher that started again under the same SSRC,
+     * {@link ReceptionStatistics#onAnotherTimeline}), and the next packet confirmed it; its
+     * buffer restarted on the first packet of the jump.
      */
     public static final int SEQUENCE_JUMP_RESTARTS = 11;
     /**
