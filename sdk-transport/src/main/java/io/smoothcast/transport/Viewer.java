@@ -474,7 +474,7 @@ public final class Viewer implements AutoCloseable {
             this.frameOpener = frameOpener;
             LayerGate gate = new LayerGate();
             layerGate = gate;
-            this.layers = new LayerPlayout(source.timeline(), wallClock, gate);
+            this.layers = new LayerPlayout(source.timeline(), wallClock, gate, source.videoFreezes());
         }
 
         @Override
@@ -483,7 +483,7 @@ public final class Viewer implements AutoCloseable {
             while (playing) {
                 long nowNs = clock.nanoTime();
                 handOffNs = nowNs;
-                ReceiveTrack[] tracks = source.tracks();
+                ReceiveTrack[] tracks = source.playoutTracks();
                 for (ReceiveTrack t : tracks) {
                     if (t.track().kind() != MediaKind.VIDEO) {
                         current = t;

@@ -15,6 +15,14 @@ import io.smoothcast.stats.NodeSwitchCounts;
  * over the difference of their counts.
  * Across machines the values include the offset between their UTC clocks.
  *
+ * <p>No total here goes down: the counts of tracks gone (a publisher restart, new tracks) are
+ * kept, including the frames their buffers still played after the track list dropped them. The
+ * jitter-buffer delay total and its frame count that an {@link OpsMonitor} reads (W3C
+ * {@code jitterBufferDelay} and {@code jitterBufferEmittedCount}) are the judged kind's (the
+ * video's, else the audio's) and likewise never go down: when an audio-only stream gains video
+ * (or loses it), they go on from the old kind's totals at the change and grow with the new
+ * kind's frames only from then on.
+ *
  * <p>Immutable; thread-safe.
  *
  * @param framesDelivered frames handed to the listener, of every kind: video (every simulcast
@@ -25,9 +33,12 @@ import io.smoothcast.stats.NodeSwitchCounts;
  * @param framesDropped frames the jitter buffers could not complete in time
  * @param nacksSent NACK packets sent
  * @param keyframeRequestsSent PLIs sent
- * @param freezeCount video freezes (W3C {@code freezeCount}: a gap between the frames a video
- *     track's jitter buffer delivers of at least max(3 x the average frame interval, average + 150 ms), under 5 s),
- *     over the video tracks, those gone included; 0 in a stream without video (an audio gap is
+ * @param freezeCount video freezes (W3C {@code freezeCount}: a gap between the video frames
+ *     played of at least max(3 x the average frame interval, average + 150 ms), under 5 s),
+ *     over the video tracks, those gone included (not the gap across a change of the video
+ *     tracks); with simulcast layers the gaps of the frames played, whichever layer each came
+ *     from, not each layer's (a layer paused while another played is no freeze, since session
+ *     18); 0 in a stream without video (an audio gap is
  *     loss concealment, not a freeze, and its buffer cannot tell one from an encoder's
  *     discontinuous transmission)
  * @param totalFreezesDurationNs summed length of the same freezes (W3C

@@ -4,6 +4,7 @@ import io.smoothcast.jitter.FrameHandler;
 import io.smoothcast.jitter.JitterFrame;
 import io.smoothcast.jitter.SpscJitterBuffer;
 import io.smoothcast.transport.MediaKind;
+import java.util.Arrays;
 
 /**
  * Plays the video tracks of one source, its simulcast layers, as one video: on one timeline,
@@ -28,7 +29,7 @@ import io.smoothcast.transport.MediaKind;
  * still come out in capture order (the buffers then see each frame's step as its playout time,
  * so their freeze counts miss a stall of the playout thread itself). With one layer its buffer
  * is polled at the wake-up time and on its own timeline, as before. The {@link LayerGate} then
- * decides what is played.
+ * decides what is played, and {@link PlayedFreezes} counts the freezes of what was played.
  *
  * <p>Not thread-safe: the playout thread only. Allocates nothing while the track list is
  * unchanged.
@@ -64,6 +65,7 @@ public final class LayerPlayout implements FrameHandler {
     private final SharedPlayoutTimeline timeline;
     private final WallClockMapping wallClock;
     private final LayerGate gate;
+    private final PlayedFreezes freezes;
     /** The track list the video tracks below were taken from (compared by identity). */
     private ReceiveTrack[] source = NONE;
     private ReceiveTrack[] video = NONE;
@@ -73,17 +75,22 @@ public final class LayerPlayout implements FrameHandler {
     private long lastPollNs;
     private long nowNs;
     private ReceiveTrack current;
+    /** The instant the frames of the current poll are played at, ns (the shared timeline's with layers). */
+    private long playedNs;
     private Sink sink;
 
     /**
      * @param timeline the source's timeline, fed by the I/O thread
      * @param wallClock maps the playout clock to wall-clock time (capture times are wall-clock)
      * @param gate decides which frames are played
+     * @param freezes counts the freezes of the frames played
      */
-    public LayerPlayout(SharedPlayoutTimeline timeline, WallClockMapping wallClock, LayerGate gate) {
+    public LayerPlayout(SharedPlayoutTimeline timeline, WallClockMapping wallClock, LayerGate gate,
+            PlayedFreezes freezes) {
         this.timeline = timeline;
         this.wallClock = wallClock;
         this.gate = gate;
+        this.freezes = freezes;
     }
 
     /**
@@ -135,12 +142,14 @@ public final class LayerPlayout implements FrameHandler {
 
     private void pollTrack(int i, long timeNs) {
         current = video[i];
+        playedNs = timeNs;
         current.buffer().poll(timeNs - shiftNs[i], this);
     }
 
     @Override
     public void onFrame(JitterFrame frame) {
         if (gate.admit(current, frame, nowNs)) {
+            freezes.onFrame(playedNs);
             sink.onFrame(current, frame);
         }
     }
@@ -188,6 +197,9 @@ public final class LayerPlayout implements FrameHandler {
                 }
                 nextVideo[n++] = t;
             }
+        }
+        if (!Arrays.equals(video, nextVideo)) {
+            freezes.restart();
         }
         source = tracks;
         video = nextVideo;

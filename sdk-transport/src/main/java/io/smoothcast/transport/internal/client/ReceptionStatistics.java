@@ -19,9 +19,14 @@ import io.smoothcast.rtp.SequenceNumbers;
  */
 public final class ReceptionStatistics {
 
+    /** Media seconds between two packets' timestamps beyond which they belong to different timelines. */
+    static final long OTHER_TIMELINE_SECONDS = 20;
+
     private final int clockRateHz;
     private boolean started;
     private boolean restartPending;
+    /** The RTP timestamp of the highest-numbered packet. */
+    private int highestTimestamp;
     /** Expected packets of the numbering runs before the last restart. */
     private long expectedBeforeRestart;
     /** The extended number the current run of numbering started at. */
@@ -71,6 +76,7 @@ public final class ReceptionStatistics {
             arrivalOriginNs = arrivalNs;
             baseExtended = seq;
             highestExtended = seq;
+            highestTimestamp = rtpTimestamp;
         } else if (restartPending) {
             restartPending = false;
             rateWindowStarted = false; // a new run of numbering: its rate is measured afresh
@@ -83,10 +89,12 @@ public final class ReceptionStatistics {
             long restarted = highestExtended + ((seq - (int) highestExtended) & 0xFFFF);
             baseExtended = restarted;
             highestExtended = restarted;
+            highestTimestamp = rtpTimestamp;
         } else {
             long extended = highestExtended + SequenceNumbers.distance((int) highestExtended, seq);
             if (extended > highestExtended) {
                 highestExtended = extended;
+                highestTimestamp = rtpTimestamp;
                 if (original) {
                     measureNumberingRate(rtpTimestamp);
                 }
@@ -163,6 +171,20 @@ public final class ReceptionStatistics {
             return 0;
         }
         return Math.max(0, -SequenceNumbers.distance((int) highestExtended, sequenceNumber & 0xFFFF));
+    }
+
+    /**
+     * Whether a packet's RTP timestamp lies so far from the highest-numbered packet's (either
+     * way, over {@value #OTHER_TIMELINE_SECONDS} s of media) that it belongs to another timeline:
+     * a publisher that started again under the same SSRC, with a new random timestamp origin. No
+     * packet of one stream is that far from its newest one: a jitter buffer holds at most its
+     * maximum delay (10 s) of media.
+     *
+     * @param rtpTimestamp a packet's RTP timestamp
+     * @return true if it is that far; false before the first packet
+     */
+    public boolean onAnotherTimeline(int rtpTimestamp) {
+        return started && Math.abs((long) (rtpTimestamp - highestTimestamp)) > OTHER_TIMELINE_SECONDS * clockRateHz;
     }
 
     /** The highest sequence number recorded (16 bits; meaningless before the first packet). */

@@ -33,6 +33,8 @@ import io.smoothcast.transport.internal.failover.ConnectionSupervisor;
 import io.smoothcast.transport.internal.netty.DatagramReceiver;
 import io.smoothcast.transport.internal.netty.DatagramSender;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.function.Function;
@@ -50,8 +52,8 @@ import java.util.function.Function;
  * video packet accepted, of any simulcast layer, also feeds the layers' one
  * {@link SharedPlayoutTimeline}, on which the playout thread plays them ({@link LayerPlayout}).
  *
- * <p>Not thread-safe: the I/O thread only, except {@link #tracks()}, {@link #trackSet()}
- * and {@link #counters()}.
+ * <p>Not thread-safe: the I/O thread only, except {@link #tracks()}, {@link #trackSet()},
+ * {@link #counters()} (any thread) and {@link #playoutTracks()} (the playout thread).
  */
 public final class ViewerEngine implements DatagramReceiver, ConnectionSupervisor.Events {
 
@@ -80,8 +82,10 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     /**
      * Counter: times a track's numbering jumped ahead by half its jitter buffer or more (the
      * stream came back after a long silence, e.g. a publisher slow to reach the node the viewer
-     * followed it to) and the next packet confirmed it; its buffer restarted on the first packet
-     * of the jump.
+     * followed it to), or went back, more than a buffer's capacity or onto another RTP timeline
+     * (a publisher that started again under the same SSRC,
+     * {@link ReceptionStatistics#onAnotherTimeline}), and the next packet confirmed it; its
+     * buffer restarted on the first packet of the jump.
      */
     public static final int SEQUENCE_JUMP_RESTARTS = 11;
     /**
@@ -157,7 +161,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     /** Packets of SSRCs not known yet, fed to their tracks when the track list comes. */
     private final UnknownTrackHold unknownTrackHold = new UnknownTrackHold();
     private final RtcpCompoundReader rtcp = new RtcpCompoundReader();
-    private final JitterBufferStats retiredStats = new JitterBufferStats();
+    /** The playout thread's, to settle the track set ({@link #playoutTracks()}). */
+    private final JitterBufferStats playoutScratch = new JitterBufferStats();
     private final RtcpReportView report = new RtcpReportView();
     private final RtcpReportWriter receiverReport = new RtcpReportWriter();
     private final ReaderStallDetector readerStalls = new ReaderStallDetector();
@@ -167,6 +172,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      */
     private final TransportFeedbackSender[] transportFeedback;
     private final InetSocketAddress[] feedbackNodes;
+    /** The video freezes the viewer showed (counted by the playout thread). */
+    private final PlayedFreezes videoFreezes = new PlayedFreezes();
     /** Capture-to-receipt (this thread) and capture-to-playout (playout thread) latencies. */
     private final LatencyTotals latency = new LatencyTotals();
     /** Turns arrival times into wall-clock time, to compare with the stamped capture times. */
@@ -186,6 +193,15 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * thread and the stats readers: replaced as a whole, never mutated.
      */
     private volatile TrackSet trackSet = TrackSet.EMPTY;
+    private static final VarHandle TRACK_SET;
+
+    static {
+        try {
+            TRACK_SET = MethodHandles.lookup().findVarHandle(ViewerEngine.class, "trackSet", TrackSet.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** The nodes carrying the viewer, primary first (any thread reads). */
     private final CarryingNodes carryingNodes = new CarryingNodes();
     /**
@@ -264,6 +280,11 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         return timeline;
     }
 
+    /** @return the video freezes shown, readable from any thread (counted by the playout thread) */
+    public PlayedFreezes videoFreezes() {
+        return videoFreezes;
+    }
+
     /** @return the latency totals, readable from any thread (playout is added by the playout thread) */
     public LatencyTotals latency() {
         return latency;
@@ -272,6 +293,22 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     /** The tracks now received; any thread (the array is never modified after publication). */
     public ReceiveTrack[] tracks() {
         return trackSet.tracks();
+    }
+
+    /**
+     * The tracks to poll in the playout thread's next pass. Before, settles the published set
+     * ({@link TrackSet#settled}): the counts of the buffers gone are final now that the passes
+     * that could poll them are over. Playout thread only, at the start of each pass; allocates
+     * only after a change of the tracks.
+     */
+    public ReceiveTrack[] playoutTracks() {
+        TrackSet set = trackSet;
+        TrackSet settled = set.settled(playoutScratch);
+        if (settled != set) {
+            // Lost to a set the I/O thread published meanwhile: that one is settled next pass.
+            TRACK_SET.compareAndSet(this, set, settled);
+        }
+        return set.tracks();
     }
 
     /** The tracks now received with the counts of those gone (see {@link TrackSet}); any thread. */
@@ -437,7 +474,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     t.reception().restartOnNextPacket();
                     counters.increment(LAYER_RESUMES);
                 } else if (ahead >= t.buffer().capacityPackets() / 2
-                        || t.reception().behindHighest(rtp.sequenceNumber()) > t.buffer().capacityPackets()) {
+                        || t.reception().behindHighest(rtp.sequenceNumber()) > t.buffer().capacityPackets()
+                        || ahead == 0 && t.reception().onAnotherTimeline(rtp.timestamp())) {
                     // Too many numbers skipped for the buffer to bridge: it would give up its
                     // whole ring for this packet (and, beyond a ring's length, this packet and
                     // the frame after it too), and ask for every skipped number again. Half the
@@ -447,7 +485,10 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     // drop its first packet to confirm it). A restart plays what the buffer holds
                     // and goes on from here, with no NACK for numbers no node has; but only
                     // once a second packet near this one confirms the jump, so that one stray
-                    // packet cannot throw away what the buffer holds.
+                    // packet cannot throw away what the buffer holds. Or a number behind, or the
+                    // highest, on another timeline: a publisher that started again under the same
+                    // SSRC with a new numbering just behind the old one (its first packets would
+                    // otherwise be taken for duplicates or late, a freeze until it passed the old).
                     SequenceJumpProbation probation = t.jumpProbation();
                     // A packet less than the unwrapper's dropout ahead would be its numbering
                     // going on there (a gap of losses): a jump here, whatever numbering it lies
@@ -881,8 +922,12 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         for (ReceiveTrack t : next) {
             t.captureAnchor().latencyCounted(t.track().kind() == judged);
         }
-        // Keep what the dropped buffers counted in the set published, so the viewer's totals
-        // never go backwards: a reader sees either the old set or the new one, never a mix.
-        trackSet = trackSet.followedBy(next, retiredStats);
+        // Keep the dropped buffers in the set published, so the viewer's totals never go
+        // backwards: a reader sees either the old set or the new one, never a mix.
+        // The playout thread may settle the set meanwhile: published only over the set it came from.
+        TrackSet before;
+        do {
+            before = trackSet;
+        } while (!TRACK_SET.compareAndSet(this, before, before.followedBy(next)));
     }
 }

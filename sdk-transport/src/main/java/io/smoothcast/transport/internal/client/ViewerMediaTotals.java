@@ -13,16 +13,19 @@ import io.smoothcast.transport.MediaKind;
  *       0 (as before any track is known), the buffer delay and jitter are not measured. Its
  *       messages' buffer is no media: chat does not arrive at a frame rate.</li>
  *   <li>Freezes (W3C {@code freezeCount} and {@code totalFreezesDuration}, both defined on the
- *       video's inbound-rtp) come from the video tracks only, those gone included, so that the
- *       count and the duration describe the same gaps. Without video they stay 0: an audio gap
+ *       video's inbound-rtp) are those of the video frames played ({@link PlayedFreezes}): of
+ *       every video track, those gone included, but with simulcast layers the gaps of what was
+ *       played, not each layer's (a layer the node paused while another played froze nothing).
+ *       The count and the duration describe the same gaps. Without video they stay 0: an audio gap
  *       is concealment in W3C's terms, and its buffer cannot tell a loss from an encoder's
  *       discontinuous transmission; a message track's gaps are its senders' pauses.</li>
  *   <li>Loss, frames dropped and bytes received are summed over every track, those gone
  *       included; the jitter-buffer delay and the frames it emitted over every track of the
  *       judged kind, those gone included. So none of them goes backwards when the publisher's
- *       tracks change (a restart, new tracks, another set of simulcast layers), except the last
- *       two when the judged kind itself changes (an audio-only stream gains video): they are
- *       then the new kind's.</li>
+ *       tracks change (a restart, new tracks, another set of simulcast layers). When the judged
+ *       kind itself changes (an audio-only stream gains video, or loses it), the last two go on
+ *       from the old kind's totals with the new kind's growth only, from the playout thread's
+ *       next pass on ({@link TrackSet}); a stream left with messages only keeps them.</li>
  * </ul>
  *
  * <p>Reads only what the buffers and the engine publish for other threads. Not thread-safe: one
@@ -31,6 +34,8 @@ import io.smoothcast.transport.MediaKind;
 public final class ViewerMediaTotals {
 
     private final JitterBufferStats scratch = new JitterBufferStats();
+    private final long[] sums = new long[TrackSet.SIZE];
+    private final long[] freezes = new long[PlayedFreezes.SIZE];
     private MediaKind judged;
     private long packetsLost;
     private long framesDropped;
@@ -83,51 +88,34 @@ public final class ViewerMediaTotals {
      */
     public void read(ViewerEngine engine) {
         TrackSet set = engine.trackSet(); // the tracks and those gone, from one read: never a mix
+        set.sum(sums, scratch);
+        packetsLost = sums[TrackSet.PACKETS_LOST];
+        framesDropped = sums[TrackSet.FRAMES_DROPPED];
+        engine.videoFreezes().read(freezes);
+        freezeCount = freezes[PlayedFreezes.COUNT];
+        totalFreezesDurationNs = freezes[PlayedFreezes.DURATION_NS];
+        bytesReceived = sums[TrackSet.BYTES];
+        jitterBufferDelayUs = set.jitterBufferDelayUs(sums);
+        emittedFrames = set.jitterBufferEmittedCount(sums);
         ReceiveTrack[] tracks = set.tracks();
         judged = judgedKind(tracks);
-        packetsLost = set.retiredPacketsLost();
-        framesDropped = set.retiredFramesDropped();
-        freezeCount = set.retiredFreezes();
-        totalFreezesDurationNs = set.retiredFreezesNs();
         playoutDelayNs = 0;
-        bytesReceived = set.retiredBytes();
         jitterSeconds = Double.NaN;
-        jitterBufferDelayUs = set.retiredDelayUs(judged);
-        emittedFrames = set.retiredEmitted(judged);
         int videoTracks = 0;
         for (ReceiveTrack t : tracks) {
-            t.buffer().readStats(scratch);
             MediaKind kind = t.track().kind();
-            packetsLost += scratch.packetsLost();
-            framesDropped += scratch.framesDropped();
-            bytesReceived += scratch.bytesReceived();
             if (kind == MediaKind.VIDEO) {
                 videoTracks++;
             }
-            if (countsFreezes(kind)) {
-                freezeCount += scratch.freezeCount();
-                totalFreezesDurationNs += scratch.totalFreezesDurationNs();
-            }
             if (kind == judged) {
+                t.buffer().readStats(scratch);
                 playoutDelayNs = scratch.playoutDelayNs();
                 jitterSeconds = scratch.jitterSeconds();
-                jitterBufferDelayUs += TrackSet.delayUs(scratch);
-                emittedFrames += scratch.jitterBufferEmittedCount();
             }
         }
         if (videoTracks > 1) {
             playoutDelayNs = engine.timeline().playoutDelayNs(); // the layers play on their shared timeline
         }
-    }
-
-    /**
-     * Whether the freezes of a track are counted: video's only (see the class description).
-     *
-     * @param kind the track's kind
-     * @return whether its buffer's freezes count
-     */
-    static boolean countsFreezes(MediaKind kind) {
-        return kind == MediaKind.VIDEO;
     }
 
     /** @return the kind the figures came from; null in a stream without audio or video */
@@ -173,12 +161,18 @@ public final class ViewerMediaTotals {
         return jitterSeconds;
     }
 
-    /** @return the judged kind's W3C {@code jitterBufferDelay}, microseconds; 0 without audio or video */
+    /**
+     * @return W3C {@code jitterBufferDelay}, microseconds: the judged kind's, monotonic across a
+     *     change of that kind (see the class description); 0 in a stream that never had audio or video
+     */
     public long jitterBufferDelayUs() {
         return jitterBufferDelayUs;
     }
 
-    /** @return the judged kind's W3C {@code jitterBufferEmittedCount}; 0 without audio or video */
+    /**
+     * @return W3C {@code jitterBufferEmittedCount}: the judged kind's, monotonic across a change of
+     *     that kind (see the class description); 0 in a stream that never had audio or video
+     */
     public long emittedFrames() {
         return emittedFrames;
     }

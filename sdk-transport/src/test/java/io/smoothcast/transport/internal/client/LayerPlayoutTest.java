@@ -40,7 +40,7 @@ class LayerPlayoutTest {
         final SharedPlayoutTimeline timeline = SharedPlayoutTimeline.fixed(SHARED_DELAY_MS);
         final WallClockMapping wallClock = WallClockMapping.offset(WALL_OFFSET_NS);
         final LayerGate gate = new LayerGate();
-        final LayerPlayout playout = new LayerPlayout(timeline, wallClock, gate);
+        final LayerPlayout playout = new LayerPlayout(timeline, wallClock, gate, new PlayedFreezes());
         final List<Played> played = new ArrayList<>();
 
         Run(SplittableRandom random, TestLayer... layers) {

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.jitter.JitterBufferStats;
+import io.smoothcast.jitter.JitterFrame;
 import io.smoothcast.rtp.NtpTime;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.internal.control.ControlCodec;
@@ -17,7 +18,9 @@ import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,6 +43,9 @@ class ViewerMediaTotalsTest {
     /** The video after the publisher restarted: another SSRC, so another buffer. */
     private static final Track VIDEO_RESTARTED = new Track(0x1100, 0x1101, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
     private static final Track AUDIO_RESTARTED = new Track(0x2100, 0x2101, 111, 112, MediaKind.AUDIO, 0, 48_000, 64_000);
+    /** A second simulcast layer of the video. */
+    private static final Track VIDEO_LAYER_1 = new Track(0x1200, 0x1201, 96, 97, MediaKind.VIDEO, 1, 90_000,
+            2_000_000);
     private static final Track DATA = new Track(0x3000, 0x3001, 98, 99, MediaKind.DATA, 0, 1000, 16_000);
     /** The test engines' fixed playout delay. */
     private static final long PLAYOUT_DELAY_NS = 100 * MS;
@@ -50,6 +56,11 @@ class ViewerMediaTotalsTest {
     private final ViewerEngine engine = TestViewerEngines.oneNode(out, NODE);
     private final ViewerMediaTotals totals = new ViewerMediaTotals();
     private long nowNs = 1_000 * MS;
+    /** Each track's packetizer and the instant its first frame was captured: streams go on. */
+    private final Map<Track, FramePacketizer> packetizers = new HashMap<>();
+    private final Map<Track, Long> trackStartNs = new HashMap<>();
+    /** The playout thread's player of the video tracks, made at the first pass. */
+    private LayerPlayout layers;
     /** Frames played that count as decoded, as the viewer's playout thread counts them. */
     private long framesDecoded;
 
@@ -81,19 +92,30 @@ class ViewerMediaTotalsTest {
      * the playout thread's latency count); then plays out what is left.
      */
     private void streamWithOneGap(List<Track> tracks, long ms) {
+        stream(tracks, ms, true);
+        for (long end = nowNs + 2 * PLAYOUT_DELAY_NS; nowNs < end; nowNs += MS) {
+            playDue();
+        }
+    }
+
+    /** Sends and plays as {@link #streamWithOneGap} does, with or without the gap; plays out nothing after. */
+    private void stream(List<Track> tracks, long ms, boolean withGap) {
         List<FramePacketizer> packetizers = new ArrayList<>();
         for (Track t : tracks) {
-            packetizers.add(new FramePacketizer(t, 5, 100));
+            // A track streamed before goes on with its numbering and timestamps.
+            packetizers.add(this.packetizers.computeIfAbsent(t, k -> new FramePacketizer(k, 5, 100)));
+            trackStartNs.putIfAbsent(t, nowNs);
         }
         long startNs = nowNs;
         long gapStartNs = startNs + ms * MS / 2;
         for (; nowNs <= startNs + ms * MS; nowNs += MS) {
             long sinceStartNs = nowNs - startNs;
-            boolean inGap = nowNs >= gapStartNs && nowNs < gapStartNs + GAP_NS;
+            boolean inGap = withGap && nowNs >= gapStartNs && nowNs < gapStartNs + GAP_NS;
             if (sinceStartNs % (20 * MS) == 0 && !inGap) {
                 long captureNs = nowNs - NETWORK_DELAY_NS;
                 for (int i = 0; i < tracks.size(); i++) {
-                    int rtpTimestamp = (int) (sinceStartNs / MS * tracks.get(i).clockRateHz() / 1000);
+                    long sinceTrackStartNs = nowNs - trackStartNs.get(tracks.get(i));
+                    int rtpTimestamp = (int) (sinceTrackStartNs / MS * tracks.get(i).clockRateHz() / 1000);
                     packetizers.get(i).packetize(Unpooled.wrappedBuffer(new byte[200]), rtpTimestamp,
                             NtpTime.fromUnixNanos(WALL.unixNs(captureNs)), true, UnpooledByteBufAllocator.DEFAULT,
                             (packet, seq, offset) -> {
@@ -104,22 +126,35 @@ class ViewerMediaTotalsTest {
             }
             playDue();
         }
-        for (long end = nowNs + 2 * PLAYOUT_DELAY_NS; nowNs < end; nowNs += MS) {
-            playDue();
-        }
     }
 
     private void playDue() {
-        for (ReceiveTrack track : engine.tracks()) {
-            track.buffer().poll(nowNs, frame -> {
-                if (ViewerMediaTotals.countsAsDecoded(track)) {
-                    framesDecoded++;
-                }
-                long captureUnixNs = track.captureAnchor().captureUnixNs(frame.rtpTimestamp());
-                if (captureUnixNs != CaptureAnchor.UNKNOWN && track.captureAnchor().latencyCounted()) {
-                    engine.latency().onPlayout(WALL.unixNs(nowNs) - captureUnixNs);
-                }
-            });
+        playDue(engine.playoutTracks());
+    }
+
+    /**
+     * One pass of the playout thread over {@code tracks} (the set it read at the pass's start),
+     * as the viewer's: other tracks' buffers polled, then the video's through a {@link LayerPlayout}.
+     */
+    private void playDue(ReceiveTrack[] tracks) {
+        for (ReceiveTrack track : tracks) {
+            if (track.track().kind() != MediaKind.VIDEO) {
+                track.buffer().poll(nowNs, frame -> onPlayed(track, frame));
+            }
+        }
+        if (layers == null) {
+            layers = new LayerPlayout(engine.timeline(), WALL, new LayerGate(), engine.videoFreezes());
+        }
+        layers.poll(tracks, nowNs, this::onPlayed);
+    }
+
+    private void onPlayed(ReceiveTrack track, JitterFrame frame) {
+        if (ViewerMediaTotals.countsAsDecoded(track)) {
+            framesDecoded++;
+        }
+        long captureUnixNs = track.captureAnchor().captureUnixNs(frame.rtpTimestamp());
+        if (captureUnixNs != CaptureAnchor.UNKNOWN && track.captureAnchor().latencyCounted()) {
+            engine.latency().onPlayout(WALL.unixNs(nowNs) - captureUnixNs);
         }
     }
 
@@ -273,6 +308,172 @@ class ViewerMediaTotalsTest {
         // The video goes again: the audio's frames count again, on top.
         announce(List.of(AUDIO_RESTARTED));
         assertTrue(ViewerMediaTotals.countsAsDecoded(engine.tracks()[0]));
+    }
+
+    @Test
+    void jitterBufferDelayAndEmittedCount_neverGoDown_whenAnAudioOnlyStreamGainsVideo() {
+        announce(List.of(AUDIO, DATA));
+        streamWithOneGap(List.of(AUDIO, DATA), 2000);
+        totals.read(engine);
+        long audioDelayUs = totals.jitterBufferDelayUs();
+        long audioEmitted = totals.emittedFrames();
+        assertEquals(bufferStats(AUDIO).jitterBufferEmittedCount(), audioEmitted);
+        assertTrue(audioEmitted > 50 && audioDelayUs > 0, totals.emittedFrames() + " frames");
+
+        // Video joins beside the same audio track: the judged kind becomes the video, whose
+        // buffer starts empty. The counters go on from the audio's totals with the video's growth.
+        announce(List.of(AUDIO, VIDEO, DATA));
+        totals.read(engine);
+        assertEquals(MediaKind.VIDEO, totals.judged());
+        assertEquals(audioEmitted, totals.emittedFrames(), "not down to the video's 0");
+        assertEquals(audioDelayUs, totals.jitterBufferDelayUs());
+        playDue(); // the playout thread's next pass: the switch is accounted
+        JitterBufferStats audioAtSwitch = bufferStats(AUDIO);
+        totals.read(engine);
+        assertEquals(audioAtSwitch.jitterBufferEmittedCount(), totals.emittedFrames());
+        assertEquals(TrackSet.delayUs(audioAtSwitch), totals.jitterBufferDelayUs());
+
+        streamWithOneGap(List.of(AUDIO, VIDEO), 500); // the audio goes on too: no longer counted
+        JitterBufferStats video = bufferStats(VIDEO);
+        assertTrue(video.jitterBufferEmittedCount() > 0);
+        assertTrue(bufferStats(AUDIO).jitterBufferEmittedCount() > audioAtSwitch.jitterBufferEmittedCount());
+        totals.read(engine);
+        assertEquals(audioAtSwitch.jitterBufferEmittedCount() + video.jitterBufferEmittedCount(), totals.emittedFrames());
+        assertEquals(TrackSet.delayUs(audioAtSwitch) + TrackSet.delayUs(video), totals.jitterBufferDelayUs());
+
+        // The video goes again: the audio's growth from there on, on top; a messages-only list keeps them.
+        long emittedWithVideo = totals.emittedFrames();
+        long delayWithVideoUs = totals.jitterBufferDelayUs();
+        announce(List.of(AUDIO, DATA));
+        playDue();
+        JitterBufferStats audioAtReturn = bufferStats(AUDIO);
+        streamWithOneGap(List.of(AUDIO), 500);
+        long audioGrowth = bufferStats(AUDIO).jitterBufferEmittedCount() - audioAtReturn.jitterBufferEmittedCount();
+        assertTrue(audioGrowth > 0);
+        totals.read(engine);
+        assertEquals(MediaKind.AUDIO, totals.judged());
+        assertEquals(emittedWithVideo + audioGrowth, totals.emittedFrames());
+        assertEquals(delayWithVideoUs + TrackSet.delayUs(bufferStats(AUDIO)) - TrackSet.delayUs(audioAtReturn),
+                totals.jitterBufferDelayUs());
+        long emittedBeforeMessagesOnly = totals.emittedFrames();
+        announce(List.of(DATA));
+        playDue();
+        totals.read(engine);
+        assertNull(totals.judged());
+        assertEquals(emittedBeforeMessagesOnly, totals.emittedFrames());
+    }
+
+    /**
+     * The playout thread began a pass with the old set when the I/O thread published the next
+     * one without the video track: the frames that pass still plays from the video's buffer (and
+     * their delay, and the freeze before the first of them) count, once the next pass began.
+     */
+    @Test
+    void aTrackGone_keepsTheCountsOfThePlayoutPassUnderWay() {
+        announce(List.of(VIDEO, AUDIO));
+        long startNs = nowNs;
+        streamWithOneGap(List.of(VIDEO, AUDIO), 1000);
+        // The video's next frame comes after a 400 ms gap and is held for the playout delay.
+        nowNs += GAP_NS;
+        int rtpTimestamp = (int) ((nowNs - startNs) / MS * 90);
+        packetizers.get(VIDEO).packetize(Unpooled.wrappedBuffer(new byte[200]), rtpTimestamp, true,
+                UnpooledByteBufAllocator.DEFAULT, (packet, seq, offset) -> {
+                    receive(ByteBufUtil.getBytes(packet));
+                    packet.release();
+                });
+        JitterBufferStats before = bufferStats(VIDEO);
+        nowNs += 2 * PLAYOUT_DELAY_NS;
+        ReceiveTrack[] passTracks = engine.playoutTracks(); // a pass begins with the old set
+        announce(List.of(VIDEO_RESTARTED, AUDIO)); // the I/O thread publishes the next one
+        JitterBufferStats videoGone = new JitterBufferStats();
+        passTracks[0].buffer().readStats(videoGone);
+        playDue(passTracks); // the pass plays the video's last frame
+        passTracks[0].buffer().readStats(videoGone);
+        assertEquals(before.jitterBufferEmittedCount() + 1, videoGone.jitterBufferEmittedCount());
+        assertEquals(before.freezeCount() + 1, videoGone.freezeCount(), "the gap before it: " + videoGone);
+
+        totals.read(engine);
+        assertEquals(videoGone.jitterBufferEmittedCount(), totals.emittedFrames(), "read live before the next pass");
+        playDue(); // the next pass settles the set
+        totals.read(engine);
+        assertEquals(videoGone.jitterBufferEmittedCount(), totals.emittedFrames());
+        assertEquals(TrackSet.delayUs(videoGone), totals.jitterBufferDelayUs());
+        assertEquals(videoGone.freezeCount(), totals.freezeCount());
+        assertEquals(videoGone.totalFreezesDurationNs(), totals.totalFreezesDurationNs());
+        assertEquals(videoGone.bytesReceived() + bufferStats(AUDIO).bytesReceived(), totals.bytesReceived());
+    }
+
+    @Test
+    void simulcast_aLayerPausedWhileTheOtherPlayed_isNoFreeze_aGapInWhatWasPlayedIs() {
+        // The node forwards layer 0, switches this viewer to layer 1 for a second, then back.
+        announce(List.of(VIDEO, VIDEO_LAYER_1));
+        stream(List.of(VIDEO), 1000, false);
+        stream(List.of(VIDEO_LAYER_1), 1000, false);
+        stream(List.of(VIDEO), 1000, false);
+        JitterBufferStats layer0 = bufferStats(VIDEO);
+        assertEquals(1, layer0.freezeCount(), "layer 0's buffer saw its pause: " + layer0);
+        assertEquals(0, bufferStats(VIDEO_LAYER_1).freezeCount());
+        totals.read(engine);
+        assertEquals(0, totals.freezeCount(), "the frames played came every 20 ms");
+        assertEquals(0, totals.totalFreezesDurationNs());
+
+        // A gap in the frames played is a freeze, once.
+        stream(List.of(VIDEO), 1000, true);
+        totals.read(engine);
+        assertEquals(1, totals.freezeCount());
+        assertTrue(totals.totalFreezesDurationNs() >= GAP_NS, totals.totalFreezesDurationNs() + " ns");
+    }
+
+    /**
+     * The publisher restarted under the same SSRC: a new numbering {@code numberingOffset} from
+     * the old one, new RTP timestamps (another origin). The buffer must resynchronise and play the
+     * new stream, and the stats stay sane: no huge loss, nothing negative.
+     */
+    private void publisherRestartsUnderTheSameSsrc(int numberingOffset, long maxLost) {
+        announce(List.of(VIDEO));
+        stream(List.of(VIDEO), 1000, false);
+        int highest = engine.tracks()[0].reception().highestSequenceNumber();
+        packetizers.put(VIDEO, new FramePacketizer(VIDEO, 5, (highest + numberingOffset) & 0xFFFF));
+        trackStartNs.put(VIDEO, nowNs - 7_777_777 * MS); // another timestamp origin
+        stream(List.of(VIDEO), 2000, false);
+        for (long end = nowNs + 2 * PLAYOUT_DELAY_NS; nowNs < end; nowNs += MS) {
+            playDue();
+        }
+        totals.read(engine);
+        String where = "offset " + numberingOffset + ": " + bufferStats(VIDEO);
+        // 51 frames before the restart, 101 after: all play, but a frame cut by the restart
+        assertTrue(totals.emittedFrames() >= 151, "frames played: " + totals.emittedFrames() + ", " + where);
+        assertTrue(totals.packetsLost() >= 0 && totals.packetsLost() <= maxLost, "lost " + totals.packetsLost() + ", " + where);
+        assertTrue(totals.framesDropped() >= 0 && totals.framesDropped() <= 2, "dropped " + totals.framesDropped() + ", " + where);
+        assertTrue(totals.jitterBufferDelayUs() >= 0 && totals.bytesReceived() > 0, where);
+        assertTrue(totals.jitterSeconds() >= 0 && totals.jitterSeconds() < 0.1, "jitter " + totals.jitterSeconds() + ", " + where);
+        assertTrue(totals.playoutDelayNs() >= 0 && totals.playoutDelayNs() <= PLAYOUT_DELAY_NS, where);
+        assertTrue(totals.freezeCount() <= 1, where);
+    }
+
+    @Test
+    void publisherRestartsUnderTheSameSsrc_numberingFarAhead() {
+        publisherRestartsUnderTheSameSsrc(20_000, 0);
+    }
+
+    @Test
+    void publisherRestartsUnderTheSameSsrc_numberingFarBehind() {
+        publisherRestartsUnderTheSameSsrc(-20_000, 0);
+    }
+
+    /**
+     * Less than half the buffer ahead, the new numbering cannot be told from a gap of losses: the
+     * numbers skipped count as lost (39 here, at most half the buffer's capacity), but the stream
+     * plays on.
+     */
+    @Test
+    void publisherRestartsUnderTheSameSsrc_numberingJustAhead() {
+        publisherRestartsUnderTheSameSsrc(40, 39);
+    }
+
+    @Test
+    void publisherRestartsUnderTheSameSsrc_numberingJustBehind() {
+        publisherRestartsUnderTheSameSsrc(-40, 0);
     }
 
     /**
