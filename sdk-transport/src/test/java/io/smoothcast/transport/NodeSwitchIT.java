@@ -165,12 +165,19 @@ class NodeSwitchIT {
                     for (StateLog log : List.of(onA, onB)) {
                         List<Long> times = log.frames.deliveryTimesNs();
                         long gapMs = longestGapMs(times);
+                        // Judged net of the host stalls inside each gap: during a stall no thread
+                        // of this JVM (sender, emulator, relays, viewer) could move a frame, so
+                        // that time is the host's, not the switch's (a run failed with a 1091 ms
+                        // gap of which 934 ms were host stalls). The budget itself is unchanged.
+                        long netGapMs = TimeUnit.NANOSECONDS.toMillis(stalls.longestGapWithoutStallsNs(times));
                         String where = gapDetail(log.frames, startNs, broadcasterLog, onA, stalls);
                         System.out.println("NodeSwitchIT viewer on " + (log == onA ? "A" : "B")
-                                + ": longest gap between frames " + gapMs + " ms; switches " + log.switches() + "; " + where + "; "
+                                + ": longest gap between frames " + gapMs + " ms, less host stalls " + netGapMs
+                                + " ms; switches " + log.switches() + "; " + where + "; "
                                 + (log == onA ? viewerA : viewerB).stats() + "; " + lossyIngest.stats());
-                        assertTrue(gapMs <= 1000, "longest gap between frames " + gapMs + " ms (failover budget 1 s); "
-                                + where + "; " + log.changes() + "; " + nodes.get());
+                        assertTrue(netGapMs <= 1000, "longest gap between frames less host stalls " + netGapMs
+                                + " ms (failover budget 1 s), " + gapMs + " ms with them; " + where + "; " + log.changes()
+                                + "; " + nodes.get());
                         assertEquals(0, log.frames.corrupted());
                     }
                     // A announces that its publisher left (NO_PUBLISHER), or, if that news is late
