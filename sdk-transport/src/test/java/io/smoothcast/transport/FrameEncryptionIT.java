@@ -73,6 +73,10 @@ class FrameEncryptionIT {
                 CountDownLatch broadcasterConnected = new CountDownLatch(1);
                 try (Broadcaster broadcaster = Broadcaster.builder().node(relay.localAddress()).streamId(STREAM)
                         .bitrateLimits(1_000_000, 2_000_000, 4_000_000).frameEncryption(KEY)
+                        // Every frame is expected at the viewer with the key: a host stall of about
+                        // 1 s (934 ms seen in NodeSwitchIT) would let the default send-delay limit
+                        // drop a queued frame, which this test would report as a decryption fault.
+                        .maxSendDelay(Broadcaster.NO_SEND_DELAY_LIMIT)
                         .listener(new BroadcasterListener() {
                             @Override
                             public void onStateChanged(ConnectionState state, String reason) {
@@ -160,6 +164,7 @@ class FrameEncryptionIT {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger next = new AtomicInteger();
+        List<Integer> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
         try {
             scheduler.scheduleAtFixedRate(() -> {
                 int i = next.getAndIncrement();
@@ -168,12 +173,18 @@ class FrameEncryptionIT {
                     return;
                 }
                 byte[] frame = SyntheticFrames.frame(SEED, i, MAX_FRAME_BYTES);
-                broadcaster.sendVideo(frame, 0, frame.length, System.nanoTime(), i % 30 == 0);
+                if (!broadcaster.sendVideo(frame, 0, frame.length, System.nanoTime(), i % 30 == 0)) {
+                    refused.add(i);
+                }
             }, 0, 20, TimeUnit.MILLISECONDS);
             FrameCollector.await(done, 20, "all frames handed to the broadcaster");
         } finally {
             scheduler.shutdownNow();
         }
+        // A refused frame is missing at every viewer and shifts the proxy's tampering off the
+        // expected frames: say so here rather than as a decryption mismatch later.
+        assertTrue(refused.isEmpty(), () -> "frames not accepted: " + FrameCollector.ranges(refused) + "; "
+                + broadcaster.stats());
     }
 
     /** Counts {@link ViewerListener#onFrameRejected} reasons and forwards the rest to a collector. */
