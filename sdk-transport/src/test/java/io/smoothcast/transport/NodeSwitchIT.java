@@ -172,12 +172,12 @@ class NodeSwitchIT {
                         long netGapMs = TimeUnit.NANOSECONDS.toMillis(stalls.longestGapWithoutStallsNs(times));
                         String where = gapDetail(log.frames, startNs, broadcasterLog, onA, stalls);
                         System.out.println("NodeSwitchIT viewer on " + (log == onA ? "A" : "B")
-                                + ": longest gap between frames " + gapMs + " ms, less host stalls " + netGapMs
+                                + ": longest gap between frames " + gapMs + " ms; less host stalls, " + netGapMs
                                 + " ms; switches " + log.switches() + "; " + where + "; "
                                 + (log == onA ? viewerA : viewerB).stats() + "; " + lossyIngest.stats());
                         assertTrue(netGapMs <= 1000, "longest gap between frames less host stalls " + netGapMs
-                                + " ms (failover budget 1 s), " + gapMs + " ms with them; " + where + "; " + log.changes()
-                                + "; " + nodes.get());
+                                + " ms (failover budget 1 s); longest gap with them " + gapMs + " ms; " + where + "; "
+                                + log.changes() + "; " + nodes.get());
                         assertEquals(0, log.frames.corrupted());
                     }
                     // A announces that its publisher left (NO_PUBLISHER), or, if that news is late
