@@ -97,8 +97,10 @@ final class RelayTrack {
     /**
      * The first number of the last run of originals {@link #restartedBy} saw within the cache's
      * window behind its newest, not held, not missing and never asked for, with consecutive
-     * numbers, arriving one after the other (cached by the caller as they came); and the number
-     * after its last, or {@link #NO_CANDIDATE} if the last original was not such. A restarted
+     * numbers (or, on the other clock, numbers up to {@link #RUN_MAX_GAP} apart with nothing held
+     * between them, in any order), arriving one after the other but for duplicates of held
+     * packets (cached by the caller as they came); and the number after its last, or
+     * {@link #NO_CANDIDATE} if the last original was not such. A restarted
      * source's first packets, where they land on slots that do not hold their numbers: kept when
      * the restart shows ({@link #forgetSourceRestarted}), or the subscribers' NACKs for them
      * would go unanswered.
@@ -107,6 +109,13 @@ final class RelayTrack {
     private int runNext = NO_CANDIDATE;
     /** Whether the last packet of that run had a timestamp {@link #RESTART_CLOCK_SECONDS} away. */
     private boolean runOtherClock;
+
+    /**
+     * How many numbers a run on the other clock may skip (packets lost, or still to come out of
+     * order) and still be one run: the new session's first packets, before the restart shows,
+     * are kept across such gaps and the gaps asked for.
+     */
+    static final int RUN_MAX_GAP = 16;
 
     /** The cached packets the last restart {@link #restartedBy} saw keeps: from, and how many. */
     private int keepFirst;
@@ -189,9 +198,12 @@ final class RelayTrack {
      *     the tracker forgets a request once it asks for a number 4096 away (a repair answering
      *     a fifth request can come later than that at high packet rates), and a network
      *     duplicate can come that late too: one such packet alone proves nothing. Or
-     * <li>this packet and the one before it (consecutive numbers, arriving one after the other)
-     *     are each behind the newest cached packet but less than that far, not held, not missing
-     *     and never asked for (a restart onto slots that hold nothing of its numbers: before the
+     * <li>this packet and the one before it (arriving one after the other, but for network
+     *     duplicates of held packets between them; consecutive numbers, or within
+     *     {@value #RUN_MAX_GAP} numbers of the run of such packets before it with no packet held
+     *     in between when both have the other clock: the new session's first packets may be
+     *     lost or reordered too) are each behind the newest cached packet but less than that
+     *     far, not held, not missing and never asked for (a restart onto slots that hold nothing of its numbers: before the
      *     old session's first packet, which was shorter than the cache, or in its gaps), and
      *     their RTP timestamps are each {@value #RESTART_CLOCK_SECONDS} s or more (of the track's
      *     clock) from the newest's. Within the cache a late packet nobody asked for is common (the
@@ -202,8 +214,8 @@ final class RelayTrack {
      *     keeps its clock is seen only when its numbers reach a held one (the first rule).
      * </ul>
      * The packets of the new session that came before the restart showed, where they landed
-     * within the cache's window on slots not holding their numbers (consecutive, arriving one
-     * after the other, up to this one), are kept by {@link #forgetSourceRestarted}.
+     * within the cache's window on slots not holding their numbers (that run, up to this one),
+     * are kept by {@link #forgetSourceRestarted}, and the numbers the run skipped become gaps.
      * Costs one slot look-up and a timestamp read per packet; a comparison only when the cache
      * holds that very number (in an ordinary stream its slot holds the number {@code capacity}
      * packets older), a look at the tracker only for a late packet not held, and a copy of the
@@ -227,21 +239,70 @@ final class RelayTrack {
         boolean inWindow = unknown && !farBehind;
         boolean continuesRun = sequenceNumber == runNext;
         boolean otherClock = inWindow && Math.abs((long) (timestamp - newestTimestamp)) >= restartClockDistance;
+        // Within a run on the other clock, a packet of the new clock may also come out of order
+        // or after a few lost ones: the new session's first packets are as lossy as any.
+        boolean joinsRun = continuesRun || (otherClock && runOtherClock && runNext != NO_CANDIDATE
+                && nearRun(sequenceNumber));
         boolean restarted = cachedPacket != null ? !sameMedia(cachedPacket, packet)
-                : second || (otherClock && continuesRun && runOtherClock);
-        keepCount = restarted && continuesRun ? Math.min(distance(runFirst, sequenceNumber), cache.capacity()) : 0;
-        keepFirst = (sequenceNumber - keepCount) & 0xFFFF;
-        if (inWindow && !restarted) {
-            runFirst = continuesRun ? runFirst : sequenceNumber;
-            runNext = (sequenceNumber + 1) & 0xFFFF;
-            runOtherClock = otherClock;
+                : second || (otherClock && joinsRun && runOtherClock);
+        // Where this packet lies: before the run's first number (by up to RUN_MAX_GAP), within
+        // the run, or after it (by up to RUN_MAX_GAP; or anywhere, if it does not join the run).
+        int beforeFirst = distance(sequenceNumber, runFirst);
+        boolean beforeRun = joinsRun && !continuesRun && beforeFirst > 0 && beforeFirst <= RUN_MAX_GAP;
+        boolean withinRun = joinsRun && distance(runFirst, sequenceNumber) < distance(runFirst, runNext);
+        if (restarted && joinsRun) {
+            int end = beforeRun || withinRun ? runNext : sequenceNumber;
+            keepCount = Math.min(distance(beforeRun ? sequenceNumber : runFirst, end), cache.capacity());
+            keepFirst = (end - keepCount) & 0xFFFF;
         } else {
-            runNext = NO_CANDIDATE;
+            keepCount = 0;
+        }
+        if (inWindow && !restarted) {
+            if (!joinsRun) {
+                runFirst = sequenceNumber;
+                runNext = (sequenceNumber + 1) & 0xFFFF;
+            } else if (beforeRun) {
+                runFirst = sequenceNumber;
+            } else if (!withinRun) {
+                runNext = (sequenceNumber + 1) & 0xFFFF;
+            }
+            runOtherClock = otherClock;
+        } else if (restarted || cachedPacket == null) {
+            runNext = NO_CANDIDATE; // not a network duplicate of a held packet, which leaves the run be
         }
         if (restarted || cache.isEmpty() || !cache.isBehindNewest(sequenceNumber, 0)) {
             newestTimestamp = timestamp; // the packet is about to become the newest cached
         }
         return restarted;
+    }
+
+    /**
+     * Whether a packet not held lies within the run ({@link #runFirst} up to {@link #runNext}), or
+     * at most {@link #RUN_MAX_GAP} numbers before or after it with no packet held between them
+     * (the slots a run may skip hold nothing: {@link #forgetSourceRestarted} keeps what is held
+     * from its first number to its last). Looks at up to that many slots.
+     */
+    private boolean nearRun(int sequenceNumber) {
+        int length = distance(runFirst, runNext);
+        int intoRun = distance(runFirst, sequenceNumber);
+        if (intoRun < length) {
+            return true;
+        }
+        int ahead = intoRun - length + 1;
+        if (ahead <= RUN_MAX_GAP) {
+            return nothingHeld(runNext, ahead - 1);
+        }
+        int before = distance(sequenceNumber, runFirst);
+        return before <= RUN_MAX_GAP && nothingHeld((sequenceNumber + 1) & 0xFFFF, before - 1);
+    }
+
+    private boolean nothingHeld(int from, int count) {
+        for (int i = 0; i < count; i++) {
+            if (cache.get((from + i) & 0xFFFF) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Numbers from one 16-bit number up to another, in serial order. */
@@ -297,8 +358,12 @@ final class RelayTrack {
         missing = newMissingPacketTracker();
         tailProbe = new TailLossProbe(1);
         Arrays.fill(newestTransportSequences, FanOutLanes.NO_SEQUENCE);
-        if (keepCount > 0) {
-            missing.onPacket((keepFirst + keepCount - 1) & 0xFFFF, nowNs); // the run has no gaps
+        for (int i = 0; i < keepCount; i++) {
+            // The run's numbers held, in order: the ones it skipped become the new session's gaps.
+            int kept = (keepFirst + i) & 0xFFFF;
+            if (cache.get(kept) != null) {
+                missing.onPacket(kept, nowNs);
+            }
         }
         if (restartFirst != NO_CANDIDATE) {
             // A copy: the candidate's array is reused for the next one. Once per restart.

@@ -485,6 +485,54 @@ class PublisherRestartSameSsrcsTest {
     }
 
     /**
+     * The new session's first packets are as lossy as any: its 81 lost on the way, its 80 twice
+     * (a network duplicate), its 84 before its 83. The restart shows at 82 all the same, 80 stays
+     * cached and the lost 81 is asked for (until session 18 only consecutive numbers, one right
+     * after the other, counted: here nothing showed the restart).
+     */
+    @Test
+    void aRestartWithinTheCache_lossyDuplicatedFirstPackets_isARestart_keepsThemAndAsksForTheLost() {
+        shortOldSession();
+        originSends(2, 80, 80, 82);
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS), "seen at 82");
+        originSends(2, 84, 83);
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS));
+        afterTheReorderWait();
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 81 asked for");
+        out.drain();
+        viewerNacks(80);
+        viewerNacks(82);
+        viewerNacks(83);
+        assertEquals(3, counters.get(RelayCounter.RTX_SENT), "the new session's 80, 82 and 83 kept");
+        assertTrue(viewerGotPayload(payload(2, 80)));
+        out.drain();
+        viewerNacks(120);
+        assertFalse(viewerGotPayload(payload(1, 120)), "the old session's 120 is not sent for it");
+        theTailProbeResendsTheNewSessions(84, 130);
+    }
+
+    /**
+     * The new session's first two packets swapped on the way: the restart shows at the second to
+     * come (its 80, just before the 81 that came first), and both stay cached (until session 18
+     * the run had to come in order: 81 was dropped).
+     */
+    @Test
+    void aRestartWithinTheCache_swappedFirstPackets_keepsBoth() {
+        shortOldSession();
+        originSends(2, 81, 80);
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS), "seen at 80");
+        originSends(2, 82);
+        out.drain();
+        viewerNacks(81);
+        viewerNacks(80);
+        assertEquals(2, counters.get(RelayCounter.RTX_SENT), "the new session's 80 and 81 kept");
+        assertTrue(viewerGotPayload(payload(2, 81)));
+        assertTrue(viewerGotPayload(payload(2, 80)));
+        afterTheReorderWait();
+        assertEquals(0, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "nothing lost");
+    }
+
+    /**
      * The guard's other side: packets numbered before the edge's first one, never missed, come
      * after it (the stream's first packets reordered, or the origin's repairs of its own losses
      * forwarded after the edge subscribed), with the stream's own timestamps: no restart.
