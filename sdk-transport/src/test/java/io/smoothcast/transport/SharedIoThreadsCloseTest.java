@@ -162,6 +162,67 @@ class SharedIoThreadsCloseTest {
         }
     }
 
+    /**
+     * A listener that closes the pool when told its viewer closed (here by the pool's close,
+     * on the closing thread): the old nested close found no clients left on the pool's list and
+     * stopped the threads at once, under the outer close, so the next viewer's close was refused
+     * by the stopped thread and its goodbye never left. The pool stops only after its clients.
+     */
+    @Test
+    void poolClosedAgainFromAClientsListener_stillClosesTheOthersFirst() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            Viewer first = viewer(io, node, (state, reason) -> {
+                if (state == ConnectionState.CLOSED) {
+                    io.close();
+                }
+            }).start();
+            Viewer second = viewer(io, node, (state, reason) -> { }).start();
+
+            io.close();
+
+            assertEquals(ConnectionState.CLOSED, first.state());
+            assertEquals(ConnectionState.CLOSED, second.state());
+            node.setSoTimeout(3_000);
+            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "a goodbye");
+            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "the other viewer's goodbye");
+        }
+    }
+
+    /**
+     * Two threads close the pool at once: the second waits for the first, which closes the
+     * clients, rather than stopping the threads under it (the old second close found the list
+     * taken and stopped them, the first's client close then refused by a stopped thread).
+     */
+    @Test
+    void poolClosedOnTwoThreads_theSecondWaitsForTheClientsClose() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            CountDownLatch told = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Viewer held = viewer(io, node, (state, reason) -> {
+                if (state == ConnectionState.CLOSED) {
+                    told.countDown();
+                    CloseFixtures.awaitQuietly(release); // the first close held in its first client
+                }
+            }).start();
+            Viewer next = viewer(io, node, (state, reason) -> { }).start();
+            Thread firstCloser = CloseFixtures.startThread("first closer", io::close);
+            assertTrue(told.await(10, TimeUnit.SECONDS));
+            Thread secondCloser = CloseFixtures.startThread("second closer", io::close);
+            secondCloser.join(2_000); // the old one returned at once, the threads stopped
+            release.countDown();
+            firstCloser.join(20_000);
+            secondCloser.join(20_000);
+
+            assertEquals(ConnectionState.CLOSED, held.state());
+            assertEquals(ConnectionState.CLOSED, next.state());
+            node.setSoTimeout(3_000);
+            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "a goodbye");
+            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "the other viewer's goodbye");
+        }
+    }
+
     /** On the pool's only thread a start cannot bind: it fails at once, saying why, and ends closed. */
     @Test
     void startInATaskOnThePoolsOnlyThread_failsClosedSayingWhy() throws Exception {
