@@ -181,11 +181,7 @@ class SharedIoThreadsCloseTest {
 
             io.close();
 
-            assertEquals(ConnectionState.CLOSED, first.state());
-            assertEquals(ConnectionState.CLOSED, second.state());
-            node.setSoTimeout(3_000);
-            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "a goodbye");
-            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "the other viewer's goodbye");
+            assertClosedWithGoodbyes(node, first, second);
         }
     }
 
@@ -215,11 +211,7 @@ class SharedIoThreadsCloseTest {
             firstCloser.join(20_000);
             secondCloser.join(20_000);
 
-            assertEquals(ConnectionState.CLOSED, held.state());
-            assertEquals(ConnectionState.CLOSED, next.state());
-            node.setSoTimeout(3_000);
-            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "a goodbye");
-            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "the other viewer's goodbye");
+            assertClosedWithGoodbyes(node, held, next);
         }
     }
 
@@ -241,6 +233,15 @@ class SharedIoThreadsCloseTest {
             assertTrue(failure.getMessage().contains("only thread"), failure.getMessage());
             assertEquals(ConnectionState.CLOSED, viewer.state());
         }
+    }
+
+    /** Both viewers closed, and the node got a goodbye from each (within 3 s). */
+    private static void assertClosedWithGoodbyes(DatagramSocket node, Viewer a, Viewer b) throws Exception {
+        assertEquals(ConnectionState.CLOSED, a.state());
+        assertEquals(ConnectionState.CLOSED, b.state());
+        node.setSoTimeout(3_000);
+        assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "a goodbye");
+        assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "the other viewer's goodbye");
     }
 
     private static InetSocketAddress address(DatagramSocket node) {
