@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * A pool of I/O threads that many {@link Broadcaster}s and {@link Viewer}s in one process can
@@ -32,10 +31,6 @@ public final class SharedIoThreads implements AutoCloseable {
     private final Set<Runnable> clients = new LinkedHashSet<>();
     /** Set by {@link #close()}; guarded by {@link #clients}. */
     private boolean closed;
-    /** The thread running the first {@link #close()}, while it closes the clients; guarded by {@link #clients}. */
-    private Thread closing;
-    /** Opened once the first {@link #close()} has closed the clients and stopped the threads. */
-    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private SharedIoThreads(UdpTransport transport, int threads) {
         this.transport = transport;
@@ -91,59 +86,29 @@ public final class SharedIoThreads implements AutoCloseable {
      * its I/O thread), then stops the threads (waits up to 5 s). Starting a client on a closed pool
      * fails. Idempotent. Call it from a thread of your own: from a thread of the pool (a listener
      * callback) the clients' goodbyes run once the callback returns, but the stop waits its whole
-     * 5 s, since that thread cannot end while it waits. A call while another thread's close
-     * runs waits for it to stop the threads (the clients still to close need them); a call from
-     * a client's listener inside the close, on the closing thread, returns at once and leaves
-     * the stop to that close.
+     * 5 s, since that thread cannot end while it waits. Only the first call closes: any later
+     * one, also while the first still closes the clients (from another thread, or from a
+     * client's listener inside it), returns at once and leaves the stop of the threads to it.
      */
     @Override
     public void close() {
         List<Runnable> closes;
         synchronized (clients) {
             if (closed) {
-                if (closing == Thread.currentThread()) {
-                    return;
-                }
-                closes = null;
-            } else {
-                closed = true;
-                closing = Thread.currentThread();
-                closes = new ArrayList<>(clients);
-                clients.clear();
+                // Stopping the threads here would refuse the first close's remaining client
+                // closes (no goodbye); waiting for it could deadlock on a client's lifecycle lock
+                // held by a close whose listener called this.
+                return;
             }
+            closed = true;
+            closes = new ArrayList<>(clients);
+            clients.clear();
         }
-        if (closes == null) {
-            awaitStopped();
-            return;
+        // Outside the lock: a client's close takes its own lifecycle lock, which its start holds
+        // while it joins the pool.
+        for (Runnable close : closes) {
+            close.run();
         }
-        try {
-            // Outside the lock: a client's close takes its own lifecycle lock, which its start
-            // holds while it joins the pool.
-            for (Runnable close : closes) {
-                close.run();
-            }
-            UdpTransport.shutdown(group);
-        } finally {
-            synchronized (clients) {
-                closing = null;
-            }
-            stopped.countDown();
-        }
-    }
-
-    /** Waits for the first close's end; an interrupt is kept for the caller, not obeyed. */
-    private void awaitStopped() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                stopped.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        UdpTransport.shutdown(group);
     }
 }
