@@ -86,12 +86,20 @@ public final class SharedIoThreads implements AutoCloseable {
      * its I/O thread), then stops the threads (waits up to 5 s). Starting a client on a closed pool
      * fails. Idempotent. Call it from a thread of your own: from a thread of the pool (a listener
      * callback) the clients' goodbyes run once the callback returns, but the stop waits its whole
-     * 5 s, since that thread cannot end while it waits.
+     * 5 s, since that thread cannot end while it waits. Only the first call closes: any later
+     * one, also while the first still closes the clients (from another thread, or from a
+     * client's listener inside it), returns at once and leaves the stop of the threads to it.
      */
     @Override
     public void close() {
         List<Runnable> closes;
         synchronized (clients) {
+            if (closed) {
+                // Stopping the threads here would refuse the first close's remaining client
+                // closes (no goodbye); waiting for it could deadlock on a client's lifecycle lock
+                // held by a close whose listener called this.
+                return;
+            }
             closed = true;
             closes = new ArrayList<>(clients);
             clients.clear();

@@ -162,6 +162,60 @@ class SharedIoThreadsCloseTest {
         }
     }
 
+    /**
+     * A listener that closes the pool when told its viewer closed (here by the pool's close,
+     * on the closing thread): the old nested close found no clients left on the pool's list and
+     * stopped the threads at once, under the outer close, so the next viewer's close was refused
+     * by the stopped thread and its goodbye never left. The pool stops only after its clients.
+     */
+    @Test
+    void poolClosedAgainFromAClientsListener_stillClosesTheOthersFirst() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            Viewer first = viewer(io, node, (state, reason) -> {
+                if (state == ConnectionState.CLOSED) {
+                    io.close();
+                }
+            }).start();
+            Viewer second = viewer(io, node, (state, reason) -> { }).start();
+
+            io.close();
+
+            assertClosedWithGoodbyes(node, first, second);
+        }
+    }
+
+    /**
+     * Two threads close the pool at once: the second returns and leaves the stop of the threads
+     * to the first, which closes the clients first (the old second close found the list taken
+     * and stopped the threads, the first's next client close then refused by a stopped thread).
+     */
+    @Test
+    void poolClosedOnTwoThreads_theSecondLeavesTheStopToTheFirst() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            CountDownLatch told = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Viewer held = viewer(io, node, (state, reason) -> {
+                if (state == ConnectionState.CLOSED) {
+                    told.countDown();
+                    CloseFixtures.awaitQuietly(release); // the first close held in its first client
+                }
+            }).start();
+            Viewer next = viewer(io, node, (state, reason) -> { }).start();
+            Thread firstCloser = CloseFixtures.startThread("first closer", io::close);
+            assertTrue(told.await(10, TimeUnit.SECONDS));
+            Thread secondCloser = CloseFixtures.startThread("second closer", io::close);
+            secondCloser.join(10_000);
+            assertEquals(Thread.State.TERMINATED, secondCloser.getState(), "the second close returned");
+            release.countDown();
+            firstCloser.join(20_000);
+            secondCloser.join(20_000);
+
+            assertClosedWithGoodbyes(node, held, next);
+        }
+    }
+
     /** On the pool's only thread a start cannot bind: it fails at once, saying why, and ends closed. */
     @Test
     void startInATaskOnThePoolsOnlyThread_failsClosedSayingWhy() throws Exception {
@@ -180,6 +234,15 @@ class SharedIoThreadsCloseTest {
             assertTrue(failure.getMessage().contains("only thread"), failure.getMessage());
             assertEquals(ConnectionState.CLOSED, viewer.state());
         }
+    }
+
+    /** Both viewers closed, and the node got a goodbye from each (within 3 s). */
+    private static void assertClosedWithGoodbyes(DatagramSocket node, Viewer a, Viewer b) throws Exception {
+        assertEquals(ConnectionState.CLOSED, a.state());
+        assertEquals(ConnectionState.CLOSED, b.state());
+        node.setSoTimeout(3_000);
+        assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "a goodbye");
+        assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "the other viewer's goodbye");
     }
 
     private static InetSocketAddress address(DatagramSocket node) {

@@ -156,7 +156,8 @@ import java.util.function.ToDoubleFunction;
  * moving to another node carries its cumulative count into that node's series: there it adds only
  * what it counts after the move (its old node's series keeps what it counted before), so a sum over
  * nodes does not jump by its whole count; an endpoint's last count is forgotten 10 minutes after it
- * was last seen, and one not seen before counts in full. The node
+ * was last seen, and one not seen before counts in full (as do two clients watched under one id
+ * on two nodes at once: neither moved). The node
  * counters are the relay's own counts: they go down only when the relay restarts, a true reset.
  *
  * <p>Thread-safe: {@link #of(OpsSnapshot)} is stateless; {@link #families(OpsSnapshot)} is

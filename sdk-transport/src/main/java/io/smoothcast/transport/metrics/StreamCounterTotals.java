@@ -22,7 +22,8 @@ import java.util.function.ToDoubleFunction;
  * the family with the same labels but node and region (it moved to another node; or it came back
  * to the same one) brings the count it had there, which that series already holds: it enters at
  * that count and only its growth after it is added, so a sum over nodes does not jump by its whole
- * count. An endpoint not seen before counts in full (it counted from zero).
+ * count. An endpoint not seen before counts in full (it counted from zero), and so does one seen in
+ * another series of the same snapshot (two clients watched under one id on two nodes at once).
  *
  * <p>Bounded memory: one value per series plus one per endpoint present in it, and one per endpoint
  * seen in the family. A series whose endpoints all left, and an endpoint's last count, are
@@ -97,8 +98,10 @@ final class StreamCounterTotals {
             double entry;
             if (before == null) {
                 Seen seen = this.endpoints.get(key);
-                // brought from another series (or from this one before), which holds it; a fall is a restart
-                entry = seen != null && c >= seen.count ? seen.count : 0;
+                // brought from another series (or from this one before), which holds it; a fall is a
+                // restart. Seen in this very snapshot: another client watched under the same id on
+                // another node, present there too, which moved nowhere and counts on its own.
+                entry = seen != null && seen.lastSeenNs != nowNs && c >= seen.count ? seen.count : 0;
             } else if (c < before.count) {
                 s.departed += before.count - before.entry; // the endpoint restarted its count
                 entry = 0;

@@ -428,6 +428,28 @@ class OpsMetricsTest {
         return out;
     }
 
+    /**
+     * Two watched viewers of a stream under one endpoint id on two nodes at once (each node's only
+     * viewer, both with the default id ""): neither moved, each counts in full in its node's
+     * series. The old rule took the count the other node's viewer had just shown in the same
+     * snapshot for one it brought along, and left it out of the sum over nodes.
+     */
+    @Test
+    void sameEndpointIdOnTwoNodesAtOnce_eachCountsInFull() {
+        OpsSnapshot base = sampleSnapshot();
+        ReceiveStreamStats onFra = base.receive().get(0).toBuilder().endpointId("").build();
+        ReceiveStreamStats onAms = onFra.toBuilder().nodeId("ams").bytesReceived(700).build();
+        OpsMetrics metrics = new OpsMetrics();
+
+        Map<String, Double> first = overNodes(metrics.families(withEndpoints(base, 5, List.of(onFra, onAms), List.of())));
+        Map<String, Double> next = overNodes(metrics.families(withEndpoints(base, 1_000_000_005,
+                List.of(onFra.toBuilder().bytesReceived(1_000_100).build(), onAms.toBuilder().bytesReceived(800).build()),
+                List.of())));
+
+        assertEquals(1_000_000.0 + 700, first.get("smoothcast_stream_received_bytes_total[match]"));
+        assertEquals(1_000_100.0 + 800, next.get("smoothcast_stream_received_bytes_total[match]"));
+    }
+
     /** Two scrapes racing: the one holding the older snapshot gets the newer families, not lower counts. */
     @Test
     void olderSnapshotAfterANewerOne_answersTheNewerFamilies() {
