@@ -126,7 +126,7 @@ public final class ClientControl {
     private final InetSocketAddress node;
     private final long sessionId;
     private ControlMessage roleRequest;
-    /** The cookie of the node's latest HELLO_ACK (0 = none yet, or the node does not check): echoed in LEAVE too. */
+    /** The cookie of the node's latest HELLO_ACK (0 = none yet, or the node does not check): echoed in KEEPALIVE and LEAVE too. */
     private long cookie;
     private final Events events;
     private byte[] roleToken = NO_TOKEN;
@@ -418,7 +418,7 @@ public final class ClientControl {
             keepaliveSequences[slot] = keepaliveSequence;
             keepaliveSentAtNs[slot] = nowNs;
             keepaliveDue[slot] = true;
-            send(0, new ControlMessage.Keepalive(keepaliveSequence), nowNs);
+            send(0, new ControlMessage.Keepalive(keepaliveSequence, cookie), nowNs);
         }
     }
 
