@@ -13,7 +13,15 @@ final class RelaySession {
 
     final InetSocketAddress address;
     long sessionId;
+    /** When the session was last heard from in a way that keeps it alive ({@code RelayEngine.heard}). */
     long lastHeardNs;
+    /**
+     * Whether the session's client echoes the cookie in its keepalives (a node that checks
+     * cookies saw one that did, since the latest takeover): from then on only messages that
+     * echo it keep the session alive, not a datagram anyone could send from the address. A
+     * client that never does (older than the cookie in KEEPALIVE) is kept alive as before.
+     */
+    boolean keepalivesProven;
     /**
      * The request id of the last role request whose token was checked (0: none; 0 is never a
      * request's id), so that its retransmissions are not counted again.

@@ -152,6 +152,39 @@ class RelayEngineSessionTakeoverTest {
     }
 
     @Test
+    void viewerRestartedOnTheSameAddress_refusedItsTokenForTheStreamItAsksForAgain_losesThatSubscriptionToo() {
+        engine = engine(true);
+        subscribed(1, token(START_SECONDS + 60));
+
+        long newCookie = hello(1, 7777);
+        control(2, new byte[0], new ControlMessage.Subscribe("show", 2, 0, newCookie));
+        assertEquals(ErrorCode.UNAUTHORIZED.value(), ((ControlMessage.Error) out.takeOnlyReplyTo(VIEWER)).code());
+
+        assertEquals(1, counters.get(RelayCounter.SESSION_TAKEOVERS));
+        assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS), "the old process is gone, the new one has no token");
+    }
+
+    @Test
+    void publisherRestartedOnTheSameAddress_refusedItsTokenForTheStreamItAsksForAgain_endsTheBroadcast() {
+        engine = engine(true);
+        long publisherCookie = hello(PUBLISHER, 1, 5000);
+        control(PUBLISHER, 2, token("show", TokenRole.PUBLISH), new ControlMessage.Publish("show", List.of(VIDEO),
+                publisherCookie));
+        assertInstanceOf(ControlMessage.PublishAck.class, out.takeOnlyReplyTo(PUBLISHER));
+        subscribed(1, token(START_SECONDS + 60));
+        out.drain();
+
+        long newCookie = hello(PUBLISHER, 1, 7777);
+        control(PUBLISHER, 2, new byte[0], new ControlMessage.Publish("show", List.of(VIDEO), newCookie));
+        assertEquals(ErrorCode.UNAUTHORIZED.value(), ((ControlMessage.Error) out.takeOnlyReplyTo(PUBLISHER)).code());
+
+        assertEquals(1, counters.get(RelayCounter.SESSION_TAKEOVERS));
+        assertEquals(0, counters.get(RelayCounter.PUBLISHERS));
+        ControlMessage.StreamInfo info = assertInstanceOf(ControlMessage.StreamInfo.class, out.takeOnlyReplyTo(VIEWER));
+        assertEquals(List.of(), info.tracks(), "the viewer sees the usual end of the broadcast");
+    }
+
+    @Test
     void withoutCookies_theAddressIsTheOnlyProof_andAnotherSessionIdStartsANewJoinAtOnce() {
         engine = engine(false);
         byte[] token = token(START_SECONDS + 60);
