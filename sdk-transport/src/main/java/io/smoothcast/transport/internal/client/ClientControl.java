@@ -264,8 +264,17 @@ public final class ClientControl {
         }
     }
 
-    /** Sends the HELLO. */
+    /**
+     * Sends the HELLO. Once per conversation: a rejoin (to this node or another) is a new
+     * conversation, so no request of it echoes the cookie of an earlier HELLO_ACK, which a node
+     * that restarted meanwhile (a new secret) would not know.
+     *
+     * @throws IllegalStateException if this conversation was started before
+     */
     public void start(long nowNs) {
+        if (phase != Phase.IDLE) {
+            throw new IllegalStateException("a conversation joins once: a rejoin is a new ClientControl");
+        }
         phase = Phase.JOINING;
         request(new ControlMessage.Hello(sessionId, (int) TimeUnit.NANOSECONDS.toMillis(keepaliveIntervalNs)), nowNs);
     }

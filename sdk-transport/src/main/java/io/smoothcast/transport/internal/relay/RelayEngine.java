@@ -885,12 +885,17 @@ public final class RelayEngine implements DatagramReceiver {
         }
         int requestLength = datagram.readableBytes();
         RelaySession session = sessions.get(sender);
+        ControlMessage message = result.message();
+        if (session != null && message instanceof ControlMessage.Keepalive keepalive) {
+            // Before the cap: a flood spoofing the client's address, which keeps nothing alive
+            // any more, must not crowd out the keepalives that do.
+            keepaliveProven(keepalive, session, sender, nowNs);
+        }
         boolean authenticated = session != null && !halfOpen.containsKey(sender);
         if (authenticated && security.peerLimits() != null && !rateLimit(session, nowNs).allowControl(nowNs)) {
             counters.increment(RelayCounter.PEER_CONTROL_RATE_LIMITED);
             return;
         }
-        ControlMessage message = result.message();
         if (session != null && !(message instanceof ControlMessage.Leave || message instanceof ControlMessage.Keepalive)) {
             // Unproven (a role request is heard again once routable); a LEAVE or KEEPALIVE only
             // once its cookie is checked (leaveProven, keepaliveProven).
@@ -911,7 +916,6 @@ public final class RelayEngine implements DatagramReceiver {
             }
         } else if (message instanceof ControlMessage.Keepalive keepalive) {
             if (session != null) {
-                keepaliveProven(keepalive, session, sender, nowNs);
                 // Answered even unproven: the answer is no larger than the keepalive, and an
                 // older client's keepalives carry no cookie.
                 reply(sender, requestId, new ControlMessage.KeepaliveAck(keepalive.sequence()), requestLength, true);

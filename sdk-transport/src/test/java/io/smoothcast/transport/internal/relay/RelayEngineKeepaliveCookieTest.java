@@ -88,6 +88,26 @@ class RelayEngineKeepaliveCookieTest {
     }
 
     @Test
+    void aFloodFromTheViewersAddressOverItsControlCap_doesNotCrowdOutTheKeepalivesThatKeepItAlive() {
+        // 20 control messages a second, bursts of 10: the flood below takes them all.
+        engine = new RelayEngine(new RelayConfig(7, 500, SESSION_TIMEOUT_MS, 64, 200, 10, 100, null), out, counters,
+                new RelaySecurity(null, new ReturnRoutability(new SecureRandom()), null, Integer.MAX_VALUE,
+                        new PeerRateLimits(100, 400_000, 100, 20, 10), null));
+        long cookie = join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
+        for (int second = 1; second <= 3 * SESSION_TIMEOUT_MS / 1000; second++) {
+            nowNs += SECOND_NS;
+            for (int i = 0; i < 50; i++) {
+                control(VIEWER, new ControlMessage.Keepalive(i));
+                receive(receiverFeedback(), VIEWER);
+            }
+            control(VIEWER, new ControlMessage.Keepalive(1000 + second, cookie));
+            engine.onTick(nowNs);
+        }
+        assertTrue(counters.get(RelayCounter.PEER_CONTROL_RATE_LIMITED) > 0);
+        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
+    }
+
+    @Test
     void keepalivesEchoingTheCookie_keepTheSessionAlive() {
         engine = engine(true);
         long cookie = join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
