@@ -889,7 +889,7 @@ public final class RelayEngine implements DatagramReceiver {
         if (session != null && message instanceof ControlMessage.Keepalive keepalive) {
             // Before the cap: a flood spoofing the client's address, which keeps nothing alive
             // any more, must not crowd out the keepalives that do.
-            keepaliveProven(keepalive, session, sender, nowNs);
+            checkKeepaliveCookie(keepalive, session, sender, nowNs);
         }
         boolean authenticated = session != null && !halfOpen.containsKey(sender);
         if (authenticated && security.peerLimits() != null && !rateLimit(session, nowNs).allowControl(nowNs)) {
@@ -898,7 +898,7 @@ public final class RelayEngine implements DatagramReceiver {
         }
         if (session != null && !(message instanceof ControlMessage.Leave || message instanceof ControlMessage.Keepalive)) {
             // Unproven (a role request is heard again once routable); a LEAVE or KEEPALIVE only
-            // once its cookie is checked (leaveProven, keepaliveProven).
+            // once its cookie is checked (leaveProven, checkKeepaliveCookie).
             heard(session, false, nowNs);
         }
         int requestId = result.requestId();
@@ -1033,14 +1033,16 @@ public final class RelayEngine implements DatagramReceiver {
      * address would otherwise hold its session, and a subscriber's downlink to that address,
      * open forever. An older client's keepalives (never a cookie) keep its session alive as before.
      */
-    private void keepaliveProven(ControlMessage.Keepalive keepalive, RelaySession session, InetSocketAddress sender,
+    private void checkKeepaliveCookie(ControlMessage.Keepalive keepalive, RelaySession session, InetSocketAddress sender,
             long nowNs) {
+        long cookie = keepalive.cookie();
         if (security.routability() == null) {
             heard(session, true, nowNs);
-        } else if (keepalive.cookie() != 0 && echoesCookie(keepalive, keepalive.cookie(), session, sender, nowNs)) {
-            session.keepalivesProven = true;
+        } else if (cookie != 0 && (cookie == session.keepaliveCookie
+                || echoesCookie(keepalive, cookie, session, sender, nowNs))) {
+            session.keepaliveCookie = cookie;
             heard(session, true, nowNs);
-        } else if (session.keepalivesProven) {
+        } else if (session.keepaliveCookie != 0) {
             counters.increment(RelayCounter.ROUTABILITY_FAILED);
         } else {
             heard(session, false, nowNs);
@@ -1050,12 +1052,12 @@ public final class RelayEngine implements DatagramReceiver {
     /**
      * The session was heard from: it stays alive another session timeout, but on an unproven
      * message (media, feedback, a request without the cookie) only while its client's keepalives
-     * have not shown that it echoes the cookie ({@link RelaySession#keepalivesProven}).
+     * have not shown that it echoes the cookie ({@link RelaySession#keepaliveCookie}).
      *
      * @param proven whether the message echoed the session's cookie, or the node checks none
      */
     private static void heard(RelaySession session, boolean proven, long nowNs) {
-        if (proven || !session.keepalivesProven) {
+        if (proven || session.keepaliveCookie == 0) {
             session.lastHeardNs = nowNs;
         }
     }
@@ -1093,7 +1095,7 @@ public final class RelayEngine implements DatagramReceiver {
         session.forgetTokenChecks();
         session.sessionId = sessionId;
         session.takeoverPending = false;
-        session.keepalivesProven = false; // the new client may be an older one
+        session.keepaliveCookie = 0; // another id's cookie, and the new client may be an older one
         session.joins++;
         counters.increment(RelayCounter.SESSION_TAKEOVERS);
         endRoles(session, request, nowNs);

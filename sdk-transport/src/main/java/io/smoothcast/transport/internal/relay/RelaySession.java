@@ -16,12 +16,13 @@ final class RelaySession {
     /** When the session was last heard from in a way that keeps it alive ({@code RelayEngine.heard}). */
     long lastHeardNs;
     /**
-     * Whether the session's client echoes the cookie in its keepalives (a node that checks
-     * cookies saw one that did, since the latest takeover): from then on only messages that
-     * echo it keep the session alive, not a datagram anyone could send from the address. A
-     * client that never does (older than the cookie in KEEPALIVE) is kept alive as before.
+     * The cookie a keepalive of this session echoed, since the latest takeover (0 = none yet):
+     * once there is one, only messages that echo the cookie keep the session alive, not a
+     * datagram anyone could send from the address, and a keepalive's cookie is compared with it
+     * rather than computed again (no HMAC, no allocation per keepalive). A client that never
+     * echoes it (older than the cookie in KEEPALIVE) is kept alive as before.
      */
-    boolean keepalivesProven;
+    long keepaliveCookie;
     /**
      * The request id of the last role request whose token was checked (0: none; 0 is never a
      * request's id), so that its retransmissions are not counted again.
