@@ -1033,8 +1033,8 @@ public final class RelayEngine implements DatagramReceiver {
      * address would otherwise hold its session, and a subscriber's downlink to that address,
      * open forever. An older client's keepalives (never a cookie) keep its session alive as before.
      */
-    private void checkKeepaliveCookie(ControlMessage.Keepalive keepalive, RelaySession session, InetSocketAddress sender,
-            long nowNs) {
+    private void checkKeepaliveCookie(ControlMessage.Keepalive keepalive, RelaySession session,
+            InetSocketAddress sender, long nowNs) {
         long cookie = keepalive.cookie();
         if (security.routability() == null) {
             heard(session, true, nowNs);
