@@ -111,11 +111,7 @@ class RelayEngineKeepaliveCookieTest {
     void keepalivesEchoingTheCookie_keepTheSessionAlive() {
         engine = engine(true);
         long cookie = join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
-        for (int second = 1; second <= 3 * SESSION_TIMEOUT_MS / 1000; second++) {
-            nowNs += SECOND_NS;
-            control(VIEWER, new ControlMessage.Keepalive(second, cookie));
-            engine.onTick(nowNs);
-        }
+        viewerKeepsAliveForThreeTimeouts(cookie);
         assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
         assertEquals(0, counters.get(RelayCounter.ROUTABILITY_FAILED));
     }
@@ -124,11 +120,7 @@ class RelayEngineKeepaliveCookieTest {
     void olderClientsKeepalivesWithoutACookie_keepItsSessionAlive_asBefore() {
         engine = engine(true);
         join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
-        for (int second = 1; second <= 3 * SESSION_TIMEOUT_MS / 1000; second++) {
-            nowNs += SECOND_NS;
-            control(VIEWER, new ControlMessage.Keepalive(second));
-            engine.onTick(nowNs);
-        }
+        viewerKeepsAliveForThreeTimeouts(0);
         assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
         assertEquals(0, counters.get(RelayCounter.ROUTABILITY_FAILED));
     }
@@ -142,12 +134,25 @@ class RelayEngineKeepaliveCookieTest {
         // An older client restarts on the address: its keepalives never carry a cookie.
         join(VIEWER, 7777, new ControlMessage.Subscribe("show", 2, 0));
         assertEquals(1, counters.get(RelayCounter.SESSION_TAKEOVERS));
+        viewerKeepsAliveForThreeTimeouts(0);
+        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
+    }
+
+    @Test
+    void withoutCookies_keepalivesKeepTheSessionAlive_asBefore() {
+        engine = engine(false);
+        join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
+        viewerKeepsAliveForThreeTimeouts(0);
+        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
+    }
+
+    /** A keepalive from the viewer every second for three session timeouts, echoing {@code cookie} (0: none). */
+    private void viewerKeepsAliveForThreeTimeouts(long cookie) {
         for (int second = 1; second <= 3 * SESSION_TIMEOUT_MS / 1000; second++) {
             nowNs += SECOND_NS;
-            control(VIEWER, new ControlMessage.Keepalive(second));
+            control(VIEWER, new ControlMessage.Keepalive(second, cookie));
             engine.onTick(nowNs);
         }
-        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
     }
 
     private RelayEngine engine(boolean cookies) {

@@ -115,11 +115,7 @@ class RelayEngineSessionTakeoverTest {
     @Test
     void publisherRestartedOnTheSameAddress_endsTheOldProcessBroadcast_whenTheNewOneProvesTheAddress() {
         engine = engine(true);
-        long publisherCookie = hello(PUBLISHER, 1, 5000);
-        control(PUBLISHER, 2, token("show", TokenRole.PUBLISH), new ControlMessage.Publish("show", List.of(VIDEO),
-                publisherCookie));
-        assertInstanceOf(ControlMessage.PublishAck.class, out.takeOnlyReplyTo(PUBLISHER));
-        subscribed(1, token(START_SECONDS + 60));
+        publishedAndWatched();
         out.drain(); // the keyframe request the viewer's arrival sent the publisher
 
         // The new process watches another stream: nothing of the old one's broadcast stays.
@@ -167,11 +163,7 @@ class RelayEngineSessionTakeoverTest {
     @Test
     void publisherRestartedOnTheSameAddress_refusedItsTokenForTheStreamItAsksForAgain_endsTheBroadcast() {
         engine = engine(true);
-        long publisherCookie = hello(PUBLISHER, 1, 5000);
-        control(PUBLISHER, 2, token("show", TokenRole.PUBLISH), new ControlMessage.Publish("show", List.of(VIDEO),
-                publisherCookie));
-        assertInstanceOf(ControlMessage.PublishAck.class, out.takeOnlyReplyTo(PUBLISHER));
-        subscribed(1, token(START_SECONDS + 60));
+        publishedAndWatched();
         out.drain();
 
         long newCookie = hello(PUBLISHER, 1, 7777);
@@ -202,6 +194,15 @@ class RelayEngineSessionTakeoverTest {
         return new RelayEngine(new RelayConfig(7, 500, 5000, 64, 200, 10, 100, null), out, counters,
                 new RelaySecurity(new RelayAuthenticator(TokenVerifier.builder().addKey(KEY).build(), () -> nowSeconds),
                         cookies ? new ReturnRoutability(new SecureRandom()) : null, null, Integer.MAX_VALUE));
+    }
+
+    /** The publisher publishes "show" (session 5000), and the viewer joins it ({@link #subscribed}). */
+    private void publishedAndWatched() {
+        long publisherCookie = hello(PUBLISHER, 1, 5000);
+        control(PUBLISHER, 2, token("show", TokenRole.PUBLISH), new ControlMessage.Publish("show", List.of(VIDEO),
+                publisherCookie));
+        assertInstanceOf(ControlMessage.PublishAck.class, out.takeOnlyReplyTo(PUBLISHER));
+        subscribed(1, token(START_SECONDS + 60));
     }
 
     /** The viewer joins (HELLO, then SUBSCRIBE with the next request id): returns its cookie (0 without cookies). */
