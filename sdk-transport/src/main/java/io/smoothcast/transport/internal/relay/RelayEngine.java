@@ -886,10 +886,12 @@ public final class RelayEngine implements DatagramReceiver {
         int requestLength = datagram.readableBytes();
         RelaySession session = sessions.get(sender);
         ControlMessage message = result.message();
-        if (session != null && message instanceof ControlMessage.Keepalive keepalive) {
-            // Before the cap: a flood spoofing the client's address, which keeps nothing alive
-            // any more, must not crowd out the keepalives that do.
-            checkKeepaliveCookie(keepalive, session, sender, nowNs);
+        boolean provenKeepalive = session != null && message instanceof ControlMessage.Keepalive keepalive
+                && keepalive.cookie() != 0 && keepalive.cookie() == session.keepaliveCookie;
+        if (provenKeepalive) {
+            // Before the cap, as it costs one comparison: a flood spoofing the client's address,
+            // which keeps nothing alive any more, must not crowd out the keepalives that do.
+            heard(session, true, nowNs);
         }
         boolean authenticated = session != null && !halfOpen.containsKey(sender);
         if (authenticated && security.peerLimits() != null && !rateLimit(session, nowNs).allowControl(nowNs)) {
@@ -916,6 +918,9 @@ public final class RelayEngine implements DatagramReceiver {
             }
         } else if (message instanceof ControlMessage.Keepalive keepalive) {
             if (session != null) {
+                if (!provenKeepalive) {
+                    checkKeepaliveCookie(keepalive, session, sender, nowNs);
+                }
                 // Answered even unproven: the answer is no larger than the keepalive, and an
                 // older client's keepalives carry no cookie.
                 reply(sender, requestId, new ControlMessage.KeepaliveAck(keepalive.sequence()), requestLength, true);
@@ -1026,7 +1031,8 @@ public final class RelayEngine implements DatagramReceiver {
     }
 
     /**
-     * Checks the cookie of a KEEPALIVE when this node requires cookies: one that echoes it keeps
+     * Checks the cookie of a KEEPALIVE (but one echoing {@link RelaySession#keepaliveCookie},
+     * already heard) when this node requires cookies: one that echoes it keeps
      * the session alive, and from then on only such messages do ({@link #heard}). A KEEPALIVE
      * without the right cookie from a session whose keepalives echoed it before is counted as a
      * routability failure and keeps nothing alive: an off-path sender using a departed client's
@@ -1038,8 +1044,7 @@ public final class RelayEngine implements DatagramReceiver {
         long cookie = keepalive.cookie();
         if (security.routability() == null) {
             heard(session, true, nowNs);
-        } else if (cookie != 0 && (cookie == session.keepaliveCookie
-                || echoesCookie(keepalive, cookie, session, sender, nowNs))) {
+        } else if (cookie != 0 && echoesCookie(keepalive, cookie, session, sender, nowNs)) {
             session.keepaliveCookie = cookie;
             heard(session, true, nowNs);
         } else if (session.keepaliveCookie != 0) {

@@ -94,6 +94,7 @@ class RelayEngineKeepaliveCookieTest {
                 new RelaySecurity(null, new ReturnRoutability(new SecureRandom()), null, Integer.MAX_VALUE,
                         new PeerRateLimits(100, 400_000, 100, 20, 10), null));
         long cookie = join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
+        control(VIEWER, new ControlMessage.Keepalive(1000, cookie)); // the viewer's first: the cookie checked once
         for (int second = 1; second <= 3 * SESSION_TIMEOUT_MS / 1000; second++) {
             nowNs += SECOND_NS;
             for (int i = 0; i < 50; i++) {
