@@ -33,7 +33,7 @@ import java.util.TreeMap;
  * @param rateLimitedDropped datagrams from sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit, cumulative
  * @param publisherRateLimited RTP packets dropped because their publisher exceeded its packet or bit rate cap, cumulative
  * @param handlerFailures failures of the node's own handling code (anything but 0 is a defect), cumulative
- * @param routabilityFailures PUBLISH, SUBSCRIBE and LEAVE requests without the node's return-routability cookie (spoofed sources, or clients that lost the cookie), cumulative
+ * @param routabilityFailures PUBLISH, SUBSCRIBE, LEAVE and KEEPALIVE requests without the node's return-routability cookie (spoofed sources, or clients that lost the cookie), cumulative
  * @param halfOpenEvicted half-open sessions (a HELLO without an accepted PUBLISH or SUBSCRIBE) evicted by newer ones when the table was full, cumulative
  * @param halfOpenSessions half-open sessions now (a gauge, not cumulative)
  * @param amplificationSuppressed replies and errors not sent because they would have been larger than the request, cumulative
@@ -147,7 +147,7 @@ public record NodeStats(
      * @param rateLimitedDropped datagrams from sources without an accepted PUBLISH or SUBSCRIBE dropped by the per-source rate limit, cumulative
      * @param publisherRateLimited RTP packets dropped because their publisher exceeded its packet or bit rate cap, cumulative
      * @param handlerFailures failures of the node's own handling code (anything but 0 is a defect), cumulative
-     * @param routabilityFailures PUBLISH, SUBSCRIBE and LEAVE requests without the node's return-routability cookie (spoofed sources, or clients that lost the cookie), cumulative
+     * @param routabilityFailures PUBLISH, SUBSCRIBE, LEAVE and KEEPALIVE requests without the node's return-routability cookie (spoofed sources, or clients that lost the cookie), cumulative
      * @param halfOpenEvicted half-open sessions (a HELLO without an accepted PUBLISH or SUBSCRIBE) evicted by newer ones when the table was full, cumulative
      * @param halfOpenSessions half-open sessions now (a gauge, not cumulative)
      * @param amplificationSuppressed replies and errors not sent because they would have been larger than the request, cumulative
@@ -452,7 +452,7 @@ public record NodeStats(
          */
         public Builder handlerFailures(long v) { handlerFailures = v; return this; }
         /**
-         * @param v PUBLISH, SUBSCRIBE and LEAVE requests without the node's return-routability cookie (spoofed sources, or clients that lost the cookie), cumulative
+         * @param v PUBLISH, SUBSCRIBE, LEAVE and KEEPALIVE requests without the node's return-routability cookie (spoofed sources, or clients that lost the cookie), cumulative
          * @return this builder
          */
         public Builder routabilityFailures(long v) { routabilityFailures = v; return this; }

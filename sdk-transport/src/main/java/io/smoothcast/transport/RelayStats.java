@@ -96,7 +96,7 @@ public final class RelayStats {
         return get(RelayCounter.TOKENS_EXPIRED_ROLE_KEPT);
     }
 
-    /** @return PUBLISH, SUBSCRIBE and LEAVE requests without this node's return-routability cookie */
+    /** @return PUBLISH, SUBSCRIBE, LEAVE and KEEPALIVE requests without this node's return-routability cookie (a KEEPALIVE only from a session whose keepalives echoed it before) */
     public long routabilityFailures() {
         return get(RelayCounter.ROUTABILITY_FAILED);
     }

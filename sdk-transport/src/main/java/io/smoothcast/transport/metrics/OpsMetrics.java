@@ -99,7 +99,7 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>smoothcast_node_handler_failures_total (node, region)</td><td>counter</td><td>failures of the
  *       node's own handling code: anything but 0 is a defect</td></tr>
  *   <tr><td>smoothcast_node_routability_failures_total (node, region)</td><td>counter</td><td>PUBLISH,
- *       SUBSCRIBE and LEAVE requests without the node's return-routability cookie (spoofed sources)</td></tr>
+ *       SUBSCRIBE, LEAVE and KEEPALIVE requests without the node's return-routability cookie (spoofed sources)</td></tr>
  *   <tr><td>smoothcast_node_half_open_sessions_evicted_total (node, region)</td><td>counter</td><td>half-open
  *       sessions (HELLO without an accepted PUBLISH or SUBSCRIBE) evicted by newer ones: a HELLO flood</td></tr>
  *   <tr><td>smoothcast_node_half_open_sessions (node, region)</td><td>gauge</td><td>half-open sessions now</td></tr>
@@ -204,7 +204,7 @@ public final class OpsMetrics {
             new NodeCounter("smoothcast_node_handler_failures_total",
                     "Failures of the node's own handling code; anything but 0 is a defect.", NodeStats::handlerFailures),
             new NodeCounter("smoothcast_node_routability_failures_total",
-                    "PUBLISH, SUBSCRIBE and LEAVE requests without the node's return-routability cookie.",
+                    "PUBLISH, SUBSCRIBE, LEAVE and KEEPALIVE requests without the node's return-routability cookie.",
                     NodeStats::routabilityFailures),
             new NodeCounter("smoothcast_node_half_open_sessions_evicted_total",
                     "Half-open sessions (HELLO without an accepted PUBLISH or SUBSCRIBE) evicted by newer ones.",

@@ -126,7 +126,7 @@ public final class ClientControl {
     private final InetSocketAddress node;
     private final long sessionId;
     private ControlMessage roleRequest;
-    /** The cookie of the node's latest HELLO_ACK (0 = none yet, or the node does not check): echoed in LEAVE too. */
+    /** The cookie of the node's latest HELLO_ACK (0 = none yet, or the node does not check): echoed in KEEPALIVE and LEAVE too. */
     private long cookie;
     private final Events events;
     private byte[] roleToken = NO_TOKEN;
@@ -264,8 +264,17 @@ public final class ClientControl {
         }
     }
 
-    /** Sends the HELLO. */
+    /**
+     * Sends the HELLO. Once per conversation: a rejoin (to this node or another) is a new
+     * conversation, so no request of it echoes the cookie of an earlier HELLO_ACK, which a node
+     * that restarted meanwhile (a new secret) would not know.
+     *
+     * @throws IllegalStateException if this conversation was started before
+     */
     public void start(long nowNs) {
+        if (phase != Phase.IDLE) {
+            throw new IllegalStateException("a conversation joins once: a rejoin is a new ClientControl");
+        }
         phase = Phase.JOINING;
         request(new ControlMessage.Hello(sessionId, (int) TimeUnit.NANOSECONDS.toMillis(keepaliveIntervalNs)), nowNs);
     }
@@ -418,7 +427,7 @@ public final class ClientControl {
             keepaliveSequences[slot] = keepaliveSequence;
             keepaliveSentAtNs[slot] = nowNs;
             keepaliveDue[slot] = true;
-            send(0, new ControlMessage.Keepalive(keepaliveSequence), nowNs);
+            send(0, new ControlMessage.Keepalive(keepaliveSequence, cookie), nowNs);
         }
     }
 

@@ -155,6 +155,7 @@ public final class ControlCodec {
             writeTracks(out, m.tracks());
         } else if (message instanceof ControlMessage.Keepalive m) {
             out.writeInt(m.sequence());
+            writeCookie(out, m.cookie());
         } else if (message instanceof ControlMessage.KeepaliveAck m) {
             out.writeInt(m.sequence());
         } else if (message instanceof ControlMessage.Probe m) {
@@ -275,7 +276,8 @@ public final class ControlCodec {
             case ControlMessage.PUBLISH_ACK -> message = decodePublishAck(body);
             case ControlMessage.SUBSCRIBE -> message = decodeSubscribe(body);
             case ControlMessage.SUBSCRIBE_ACK, ControlMessage.STREAM_INFO -> message = decodeStreamTracks(body, type);
-            case ControlMessage.KEEPALIVE -> message = body.has(4) ? new ControlMessage.Keepalive(body.int32()) : null;
+            case ControlMessage.KEEPALIVE -> message = body.has(4)
+                    ? new ControlMessage.Keepalive(body.int32(), readCookie(body)) : null;
             case ControlMessage.KEEPALIVE_ACK -> message = body.has(4) ? new ControlMessage.KeepaliveAck(body.int32()) : null;
             case ControlMessage.PROBE -> message = decodeProbe(body);
             case ControlMessage.PROBE_REPLY -> message = body.has(16)

@@ -242,8 +242,16 @@ public sealed interface ControlMessage {
      * Keeps a session (and the NAT binding) alive.
      *
      * @param sequence a counter chosen by the sender, echoed in the {@link KeepaliveAck}
+     * @param cookie the cookie of the node's HELLO_ACK, echoed; 0 = none (not encoded). Once a
+     *        session's keepalives echo it, a node that checks cookies keeps the session alive
+     *        only for those that do: anyone can put a joined client's address on a datagram.
      */
-    record Keepalive(int sequence) implements ControlMessage {
+    record Keepalive(int sequence, long cookie) implements ControlMessage {
+        /** A keepalive without a cookie. */
+        public Keepalive(int sequence) {
+            this(sequence, 0);
+        }
+
         @Override
         public int type() {
             return KEEPALIVE;

@@ -133,7 +133,10 @@ public enum RelayCounter {
      * token was otherwise valid (PROTOCOL.md section 7). Also counted in {@link #TOKENS_ACCEPTED}.
      */
     TOKENS_EXPIRED_ROLE_KEPT,
-    /** PUBLISH, SUBSCRIBE or LEAVE without the cookie of this node's HELLO_ACK for that address (return routability). */
+    /**
+     * PUBLISH, SUBSCRIBE or LEAVE without the cookie of this node's HELLO_ACK for that address
+     * (return routability), or a KEEPALIVE without it from a session whose keepalives echoed it.
+     */
     ROUTABILITY_FAILED,
     /**
      * HELLOs with another session id from the address of a session, held pending instead of

@@ -202,7 +202,7 @@ public final class RelayEngine implements DatagramReceiver {
             counters.increment(RelayCounter.UNSOLICITED_MEDIA_DROPPED);
             return;
         }
-        session.lastHeardNs = nowNs;
+        heard(session, false, nowNs);
         int base = packet.readerIndex();
         int length = packet.readableBytes();
         if (security.peerLimits() != null && !rateLimit(session, nowNs).allowMedia(length, nowNs)) {
@@ -622,7 +622,9 @@ public final class RelayEngine implements DatagramReceiver {
             counters.increment(RelayCounter.UNSOLICITED_MEDIA_DROPPED);
             return;
         }
-        session.lastHeardNs = nowNs;
+        // A subscriber's feedback carries no proof: spoofed receiver reports must not keep a
+        // departed subscriber's downlink flowing to its address (heard).
+        heard(session, false, nowNs);
         if (security.peerLimits() != null && !rateLimit(session, nowNs).allowControl(nowNs)) {
             counters.increment(RelayCounter.PEER_CONTROL_RATE_LIMITED);
             return;
@@ -883,34 +885,44 @@ public final class RelayEngine implements DatagramReceiver {
         }
         int requestLength = datagram.readableBytes();
         RelaySession session = sessions.get(sender);
+        ControlMessage message = result.message();
+        boolean provenKeepalive = session != null && message instanceof ControlMessage.Keepalive keepalive
+                && keepalive.cookie() != 0 && keepalive.cookie() == session.keepaliveCookie;
+        if (provenKeepalive) {
+            // Before the cap, as it costs one comparison: a flood spoofing the client's address,
+            // which keeps nothing alive any more, must not crowd out the keepalives that do.
+            heard(session, true, nowNs);
+        }
         boolean authenticated = session != null && !halfOpen.containsKey(sender);
         if (authenticated && security.peerLimits() != null && !rateLimit(session, nowNs).allowControl(nowNs)) {
             counters.increment(RelayCounter.PEER_CONTROL_RATE_LIMITED);
             return;
         }
-        ControlMessage message = result.message();
-        if (session != null && !(message instanceof ControlMessage.Leave)) {
-            session.lastHeardNs = nowNs; // a LEAVE only once its cookie is checked (leaveProven)
+        if (session != null && !(message instanceof ControlMessage.Leave || message instanceof ControlMessage.Keepalive)) {
+            // Unproven (a role request is heard again once routable); a LEAVE or KEEPALIVE only
+            // once its cookie is checked (leaveProven, checkKeepaliveCookie).
+            heard(session, false, nowNs);
         }
         int requestId = result.requestId();
         if (message instanceof ControlMessage.Hello hello) {
             onHello(hello, session, sender, requestId, requestLength, nowNs);
         } else if (message instanceof ControlMessage.Publish publish) {
-            if (routable(result, session, sender, ControlMessage.PUBLISH, requestLength, nowNs)
-                    && !sentBeforeLeave(session, publish.streamId(), requestId)
-                    && authorized(result, publish.streamId(), TokenRole.PUBLISH, ControlMessage.PUBLISH, session, sender,
+            if (admitted(result, publish.streamId(), TokenRole.PUBLISH, ControlMessage.PUBLISH, session, sender,
                     requestLength, nowNs)) {
                 onPublish(publish, session, sender, requestId, requestLength, nowNs);
             }
         } else if (message instanceof ControlMessage.Subscribe subscribe) {
-            if (routable(result, session, sender, ControlMessage.SUBSCRIBE, requestLength, nowNs)
-                    && !sentBeforeLeave(session, subscribe.streamId(), requestId)
-                    && authorized(result, subscribe.streamId(), TokenRole.SUBSCRIBE, ControlMessage.SUBSCRIBE, session,
-                    sender, requestLength, nowNs)) {
+            if (admitted(result, subscribe.streamId(), TokenRole.SUBSCRIBE, ControlMessage.SUBSCRIBE, session, sender,
+                    requestLength, nowNs)) {
                 onSubscribe(subscribe, session, sender, requestId, requestLength, nowNs);
             }
         } else if (message instanceof ControlMessage.Keepalive keepalive) {
             if (session != null) {
+                if (!provenKeepalive) {
+                    checkKeepaliveCookie(keepalive, session, sender, nowNs);
+                }
+                // Answered even unproven: the answer is no larger than the keepalive, and an
+                // older client's keepalives carry no cookie.
                 reply(sender, requestId, new ControlMessage.KeepaliveAck(keepalive.sequence()), requestLength, true);
             } else {
                 // A client keeping alive a session this node does not know (it restarted, or
@@ -932,6 +944,30 @@ public final class RelayEngine implements DatagramReceiver {
         } else {
             counters.increment(RelayCounter.UNEXPECTED_CONTROL_DROPPED);
         }
+    }
+
+    /**
+     * Whether a PUBLISH or SUBSCRIBE may take effect: its cookie ({@link #routable}), then its
+     * place among the session's LEAVEs ({@link #sentBeforeLeave}), then its token
+     * ({@link #authorized}).
+     */
+    private boolean admitted(DecodeResult request, String streamId, TokenRole role, int type, RelaySession session,
+            InetSocketAddress sender, int requestLength, long nowNs) {
+        long sessionId = session == null ? 0 : session.sessionId;
+        if (!routable(request, session, sender, type, requestLength, nowNs)
+                || sentBeforeLeave(session, streamId, request.requestId())) {
+            return false;
+        }
+        if (authorized(request, streamId, role, type, session, sender, requestLength, nowNs)) {
+            return true;
+        }
+        if (session != null && session.sessionId != sessionId) {
+            // The request took the session over (takeOver kept the role it asks for again), but
+            // its token is refused: the process that held the role is gone, and the new one may
+            // not have it, so the role ends too.
+            endRoles(session, null, nowNs);
+        }
+        return false;
     }
 
     /**
@@ -960,8 +996,12 @@ public final class RelayEngine implements DatagramReceiver {
      */
     private boolean routable(DecodeResult request, RelaySession session, InetSocketAddress sender, int type,
             int requestLength, long nowNs) {
-        if (session == null || echoesCookie(request.message(), requestCookie(request.message()), session, sender, nowNs)) {
-            return true; // without a session, refused as NOT_JOINED by the request's handler
+        if (session == null) {
+            return true; // refused as NOT_JOINED by the request's handler
+        }
+        if (echoesCookie(request.message(), requestCookie(request.message()), session, sender, nowNs)) {
+            heard(session, true, nowNs);
+            return true;
         }
         // Whoever sent this never saw our HELLO_ACK at this address: maybe a spoofed source
         // aiming media at a victim. The short error goes to that address, no larger than the request.
@@ -983,11 +1023,48 @@ public final class RelayEngine implements DatagramReceiver {
     private boolean leaveProven(ControlMessage.Leave leave, RelaySession session, InetSocketAddress sender,
             long nowNs) {
         if (echoesCookie(leave, leave.cookie(), session, sender, nowNs)) {
-            session.lastHeardNs = nowNs;
+            heard(session, true, nowNs);
             return true;
         }
         counters.increment(RelayCounter.ROUTABILITY_FAILED);
         return false;
+    }
+
+    /**
+     * Checks the cookie of a KEEPALIVE (but one echoing {@link RelaySession#keepaliveCookie},
+     * already heard) when this node requires cookies: one that echoes it keeps
+     * the session alive, and from then on only such messages do ({@link #heard}). A KEEPALIVE
+     * without the right cookie from a session whose keepalives echoed it before is counted as a
+     * routability failure and keeps nothing alive: an off-path sender using a departed client's
+     * address would otherwise hold its session, and a subscriber's downlink to that address,
+     * open forever. An older client's keepalives (never a cookie) keep its session alive as before.
+     */
+    private void checkKeepaliveCookie(ControlMessage.Keepalive keepalive, RelaySession session,
+            InetSocketAddress sender, long nowNs) {
+        long cookie = keepalive.cookie();
+        if (security.routability() == null) {
+            heard(session, true, nowNs);
+        } else if (cookie != 0 && echoesCookie(keepalive, cookie, session, sender, nowNs)) {
+            session.keepaliveCookie = cookie;
+            heard(session, true, nowNs);
+        } else if (session.keepaliveCookie != 0) {
+            counters.increment(RelayCounter.ROUTABILITY_FAILED);
+        } else {
+            heard(session, false, nowNs);
+        }
+    }
+
+    /**
+     * The session was heard from: it stays alive another session timeout, but on an unproven
+     * message (media, feedback, a request without the cookie) only while its client's keepalives
+     * have not shown that it echoes the cookie ({@link RelaySession#keepaliveCookie}).
+     *
+     * @param proven whether the message echoed the session's cookie, or the node checks none
+     */
+    private static void heard(RelaySession session, boolean proven, long nowNs) {
+        if (proven || session.keepaliveCookie == 0) {
+            session.lastHeardNs = nowNs;
+        }
     }
 
     /**
@@ -1023,6 +1100,7 @@ public final class RelayEngine implements DatagramReceiver {
         session.forgetTokenChecks();
         session.sessionId = sessionId;
         session.takeoverPending = false;
+        session.keepaliveCookie = 0; // another id's cookie, and the new client may be an older one
         session.joins++;
         counters.increment(RelayCounter.SESSION_TAKEOVERS);
         endRoles(session, request, nowNs);

@@ -13,7 +13,16 @@ final class RelaySession {
 
     final InetSocketAddress address;
     long sessionId;
+    /** When the session was last heard from in a way that keeps it alive ({@code RelayEngine.heard}). */
     long lastHeardNs;
+    /**
+     * The cookie a keepalive of this session echoed, since the latest takeover (0 = none yet):
+     * once there is one, only messages that echo the cookie keep the session alive, not a
+     * datagram anyone could send from the address, and a keepalive's cookie is compared with it
+     * rather than computed again (no HMAC, no allocation per keepalive). A client that never
+     * echoes it (older than the cookie in KEEPALIVE) is kept alive as before.
+     */
+    long keepaliveCookie;
     /**
      * The request id of the last role request whose token was checked (0: none; 0 is never a
      * request's id), so that its retransmissions are not counted again.

@@ -3,6 +3,7 @@ package io.smoothcast.transport.internal.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -281,5 +282,21 @@ class ClientControlTest {
         for (RecordingSender.Sent leave : sent.subList(sent.size() - 2, sent.size())) {
             assertEquals(new ControlMessage.Leave("", 0x5eed), decode(leave.bytes()).message());
         }
+    }
+
+    @Test
+    void keepalives_echoTheCookieOfTheHelloAck() {
+        control.start(nowNs);
+        control.onControl(reply(lastSent().requestId(), new ControlMessage.HelloAck(42, 300, 5000, 1, 0x5eed)), nowNs);
+        control.onControl(reply(lastSent().requestId(), new ControlMessage.SubscribeAck("show", List.of())), nowNs);
+        control.onTick(nowNs + 300 * MS);
+        assertEquals(0x5eed, ((ControlMessage.Keepalive) lastSent().message()).cookie());
+    }
+
+    @Test
+    void aConversationJoinsOnce_soNoRejoinEchoesAnEarlierHelloAcksCookie() {
+        control.start(nowNs);
+        control.onControl(reply(lastSent().requestId(), new ControlMessage.HelloAck(42, 500, 5000, 1, 0x5eed)), nowNs);
+        assertThrows(IllegalStateException.class, () -> control.start(nowNs));
     }
 }

@@ -34,6 +34,7 @@ class ControlCodecTest {
                 new ControlMessage.SubscribeAck("show-1", List.of()),
                 new ControlMessage.StreamInfo("a.b_c~d-E9", List.of(VIDEO_LOW)),
                 new ControlMessage.Keepalive(-1),
+                new ControlMessage.Keepalive(7, 0x1234_5678_9abcL),
                 new ControlMessage.KeepaliveAck(42),
                 new ControlMessage.Probe(3, 123_456_789_000L, 1000),
                 new ControlMessage.ProbeReply(3, 123_456_789_000L, 1028),

@@ -115,11 +115,7 @@ class RelayEngineSessionTakeoverTest {
     @Test
     void publisherRestartedOnTheSameAddress_endsTheOldProcessBroadcast_whenTheNewOneProvesTheAddress() {
         engine = engine(true);
-        long publisherCookie = hello(PUBLISHER, 1, 5000);
-        control(PUBLISHER, 2, token("show", TokenRole.PUBLISH), new ControlMessage.Publish("show", List.of(VIDEO),
-                publisherCookie));
-        assertInstanceOf(ControlMessage.PublishAck.class, out.takeOnlyReplyTo(PUBLISHER));
-        subscribed(1, token(START_SECONDS + 60));
+        publishedAndWatched();
         out.drain(); // the keyframe request the viewer's arrival sent the publisher
 
         // The new process watches another stream: nothing of the old one's broadcast stays.
@@ -152,6 +148,35 @@ class RelayEngineSessionTakeoverTest {
     }
 
     @Test
+    void viewerRestartedOnTheSameAddress_refusedItsTokenForTheStreamItAsksForAgain_losesThatSubscriptionToo() {
+        engine = engine(true);
+        subscribed(1, token(START_SECONDS + 60));
+
+        long newCookie = hello(1, 7777);
+        control(2, new byte[0], new ControlMessage.Subscribe("show", 2, 0, newCookie));
+        assertEquals(ErrorCode.UNAUTHORIZED.value(), ((ControlMessage.Error) out.takeOnlyReplyTo(VIEWER)).code());
+
+        assertEquals(1, counters.get(RelayCounter.SESSION_TAKEOVERS));
+        assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS), "the old process is gone, the new one has no token");
+    }
+
+    @Test
+    void publisherRestartedOnTheSameAddress_refusedItsTokenForTheStreamItAsksForAgain_endsTheBroadcast() {
+        engine = engine(true);
+        publishedAndWatched();
+        out.drain();
+
+        long newCookie = hello(PUBLISHER, 1, 7777);
+        control(PUBLISHER, 2, new byte[0], new ControlMessage.Publish("show", List.of(VIDEO), newCookie));
+        assertEquals(ErrorCode.UNAUTHORIZED.value(), ((ControlMessage.Error) out.takeOnlyReplyTo(PUBLISHER)).code());
+
+        assertEquals(1, counters.get(RelayCounter.SESSION_TAKEOVERS));
+        assertEquals(0, counters.get(RelayCounter.PUBLISHERS));
+        ControlMessage.StreamInfo info = assertInstanceOf(ControlMessage.StreamInfo.class, out.takeOnlyReplyTo(VIEWER));
+        assertEquals(List.of(), info.tracks(), "the viewer sees the usual end of the broadcast");
+    }
+
+    @Test
     void withoutCookies_theAddressIsTheOnlyProof_andAnotherSessionIdStartsANewJoinAtOnce() {
         engine = engine(false);
         byte[] token = token(START_SECONDS + 60);
@@ -169,6 +194,15 @@ class RelayEngineSessionTakeoverTest {
         return new RelayEngine(new RelayConfig(7, 500, 5000, 64, 200, 10, 100, null), out, counters,
                 new RelaySecurity(new RelayAuthenticator(TokenVerifier.builder().addKey(KEY).build(), () -> nowSeconds),
                         cookies ? new ReturnRoutability(new SecureRandom()) : null, null, Integer.MAX_VALUE));
+    }
+
+    /** The publisher publishes "show" (session 5000), and the viewer joins it ({@link #subscribed}). */
+    private void publishedAndWatched() {
+        long publisherCookie = hello(PUBLISHER, 1, 5000);
+        control(PUBLISHER, 2, token("show", TokenRole.PUBLISH), new ControlMessage.Publish("show", List.of(VIDEO),
+                publisherCookie));
+        assertInstanceOf(ControlMessage.PublishAck.class, out.takeOnlyReplyTo(PUBLISHER));
+        subscribed(1, token(START_SECONDS + 60));
     }
 
     /** The viewer joins (HELLO, then SUBSCRIBE with the next request id): returns its cookie (0 without cookies). */

@@ -1,0 +1,200 @@
+package io.smoothcast.transport.internal.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.smoothcast.rtp.NackWriter;
+import io.smoothcast.transport.MediaKind;
+import io.smoothcast.transport.internal.control.ControlCodec;
+import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.Track;
+import io.smoothcast.transport.internal.netty.RecordingSender;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Once a client's KEEPALIVEs echo its cookie, where the node checks cookies, only messages that
+ * echo it keep its session alive: an off-path sender using a departed subscriber's address must
+ * not hold its session, and the media sent to that address, open forever. An older client
+ * (keepalives without a cookie) is kept alive as before. Virtual time.
+ */
+class RelayEngineKeepaliveCookieTest {
+
+    private static final InetSocketAddress PUBLISHER = new InetSocketAddress("127.0.0.1", 5000);
+    private static final InetSocketAddress VIEWER = new InetSocketAddress("127.0.0.1", 6000);
+    private static final Track VIDEO = new Track(0x1111, 0x2222, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
+    private static final int SESSION_TIMEOUT_MS = 5000;
+    private static final long SECOND_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final RecordingSender out = new RecordingSender();
+    private final RelayCounters counters = new RelayCounters();
+    private RelayEngine engine;
+    private long nowNs = TimeUnit.SECONDS.toNanos(100);
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    @Test
+    void spoofedKeepalivesAndFeedback_doNotKeepADepartedViewersSessionAlive() {
+        engine = engine(true);
+        long publisherCookie = join(PUBLISHER, 5000, new ControlMessage.Publish("show", List.of(VIDEO)));
+        long viewerCookie = join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
+        control(VIEWER, new ControlMessage.Keepalive(1, viewerCookie));
+        assertInstanceOf(ControlMessage.KeepaliveAck.class, out.takeOnlyReplyTo(VIEWER));
+
+        // The viewer is gone; a spoofer keeps sending from its address for three session timeouts.
+        for (int second = 1; second <= 3 * SESSION_TIMEOUT_MS / 1000; second++) {
+            nowNs += SECOND_NS;
+            control(PUBLISHER, new ControlMessage.Keepalive(second, publisherCookie));
+            control(VIEWER, new ControlMessage.Keepalive(second));
+            control(VIEWER, new ControlMessage.Keepalive(second, viewerCookie + 1));
+            receive(receiverFeedback(), VIEWER);
+            engine.onTick(nowNs);
+        }
+
+        assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS), "the viewer's session expired");
+        assertEquals(1, counters.get(RelayCounter.SESSIONS_EXPIRED));
+        assertEquals(1, counters.get(RelayCounter.PUBLISHERS), "the publisher's keepalives keep it");
+        // Each keepalive without the right cookie counted (2 a second) until the tick that found
+        // the session silent for longer than its timeout.
+        assertEquals(2 * (SESSION_TIMEOUT_MS / 1000 + 1), counters.get(RelayCounter.ROUTABILITY_FAILED));
+    }
+
+    @Test
+    void keepaliveWithoutTheCookie_isStillAnswered_noLargerThanItself() {
+        engine = engine(true);
+        long cookie = join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
+        control(VIEWER, new ControlMessage.Keepalive(1, cookie));
+        out.drain();
+
+        byte[] keepalive = datagram(0, new ControlMessage.Keepalive(2));
+        receive(keepalive, VIEWER);
+
+        List<RecordingSender.Sent> answers = out.to(VIEWER);
+        assertEquals(1, answers.size());
+        assertTrue(answers.get(0).bytes().length <= keepalive.length, "no amplification");
+        assertEquals(1, counters.get(RelayCounter.ROUTABILITY_FAILED));
+    }
+
+    @Test
+    void aFloodFromTheViewersAddressOverItsControlCap_doesNotCrowdOutTheKeepalivesThatKeepItAlive() {
+        // 20 control messages a second, bursts of 10: the flood below takes them all.
+        engine = new RelayEngine(new RelayConfig(7, 500, SESSION_TIMEOUT_MS, 64, 200, 10, 100, null), out, counters,
+                new RelaySecurity(null, new ReturnRoutability(new SecureRandom()), null, Integer.MAX_VALUE,
+                        new PeerRateLimits(100, 400_000, 100, 20, 10), null));
+        long cookie = join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
+        control(VIEWER, new ControlMessage.Keepalive(1000, cookie)); // the viewer's first: the cookie checked once
+        for (int second = 1; second <= 3 * SESSION_TIMEOUT_MS / 1000; second++) {
+            nowNs += SECOND_NS;
+            for (int i = 0; i < 50; i++) {
+                control(VIEWER, new ControlMessage.Keepalive(i));
+                receive(receiverFeedback(), VIEWER);
+            }
+            control(VIEWER, new ControlMessage.Keepalive(1000 + second, cookie));
+            engine.onTick(nowNs);
+        }
+        assertTrue(counters.get(RelayCounter.PEER_CONTROL_RATE_LIMITED) > 0);
+        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
+    }
+
+    @Test
+    void keepalivesEchoingTheCookie_keepTheSessionAlive() {
+        engine = engine(true);
+        long cookie = join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
+        viewerKeepsAliveForThreeTimeouts(cookie);
+        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
+        assertEquals(0, counters.get(RelayCounter.ROUTABILITY_FAILED));
+    }
+
+    @Test
+    void olderClientsKeepalivesWithoutACookie_keepItsSessionAlive_asBefore() {
+        engine = engine(true);
+        join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
+        viewerKeepsAliveForThreeTimeouts(0);
+        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
+        assertEquals(0, counters.get(RelayCounter.ROUTABILITY_FAILED));
+    }
+
+    @Test
+    void aTakeoverForgetsThatTheOldClientsKeepalivesEchoedTheCookie() {
+        engine = engine(true);
+        long cookie = join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
+        control(VIEWER, new ControlMessage.Keepalive(1, cookie));
+        out.drain();
+        // An older client restarts on the address: its keepalives never carry a cookie.
+        join(VIEWER, 7777, new ControlMessage.Subscribe("show", 2, 0));
+        assertEquals(1, counters.get(RelayCounter.SESSION_TAKEOVERS));
+        viewerKeepsAliveForThreeTimeouts(0);
+        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
+    }
+
+    @Test
+    void withoutCookies_keepalivesKeepTheSessionAlive_asBefore() {
+        engine = engine(false);
+        join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
+        viewerKeepsAliveForThreeTimeouts(0);
+        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
+    }
+
+    /** A keepalive from the viewer every second for three session timeouts, echoing {@code cookie} (0: none). */
+    private void viewerKeepsAliveForThreeTimeouts(long cookie) {
+        for (int second = 1; second <= 3 * SESSION_TIMEOUT_MS / 1000; second++) {
+            nowNs += SECOND_NS;
+            control(VIEWER, new ControlMessage.Keepalive(second, cookie));
+            engine.onTick(nowNs);
+        }
+    }
+
+    private RelayEngine engine(boolean cookies) {
+        return new RelayEngine(new RelayConfig(7, 500, SESSION_TIMEOUT_MS, 64, 200, 10, 100, null), out, counters,
+                new RelaySecurity(null, cookies ? new ReturnRoutability(new SecureRandom()) : null, null,
+                        Integer.MAX_VALUE));
+    }
+
+    /** HELLO, then the role request echoing the cookie: returns the cookie. */
+    private long join(InetSocketAddress client, long sessionId, ControlMessage roleRequest) {
+        receive(datagram(1, new ControlMessage.Hello(sessionId, 500)), client);
+        long cookie = ((ControlMessage.HelloAck) out.takeOnlyReplyTo(client)).cookie();
+        ControlMessage request = roleRequest instanceof ControlMessage.Publish publish ? publish.withCookie(cookie)
+                : ((ControlMessage.Subscribe) roleRequest).withCookie(cookie);
+        receive(datagram(2, request), client);
+        out.drain();
+        return cookie;
+    }
+
+    private void control(InetSocketAddress client, ControlMessage message) {
+        receive(datagram(0, message), client);
+    }
+
+    private static byte[] datagram(int requestId, ControlMessage message) {
+        ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+        byte[] bytes = new byte[encoded.readableBytes()];
+        encoded.readBytes(bytes);
+        encoded.release();
+        return bytes;
+    }
+
+    /** A NACK from the viewer's address: feedback anyone can send. */
+    private static byte[] receiverFeedback() {
+        byte[] nack = new byte[64];
+        int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO.ssrc(), new int[] {7}, 1);
+        return Arrays.copyOf(nack, length);
+    }
+
+    private void receive(byte[] bytes, InetSocketAddress from) {
+        ByteBuf datagram = Unpooled.wrappedBuffer(bytes);
+        engine.onDatagram(datagram, from, nowNs);
+        datagram.release();
+    }
+}
