@@ -1265,6 +1265,12 @@ public final class RelayEngine implements DatagramReceiver {
             takeOver(session, hello.sessionId(), hello, nowNs);
             session.requestReceived(requestId);
         } else {
+            // The session's own id, a 64-bit random number a blind spoofer does not know, kept
+            // as alive as the cookie keeps it: a new conversation under that id (a cascading
+            // node's next upstream link, a client back on a node it left without LEAVE) sends
+            // no cookie before the HELLO_ACK, and its role request must not find the session
+            // expired meanwhile (NOT_JOINED).
+            heard(session, true, nowNs);
             boolean lateCopy = session.joins > 0 && session.tokenCheckedRequestId != 0
                     && requestId - session.tokenCheckedRequestId < 0;
             session.requestReceived(requestId);

@@ -140,6 +140,30 @@ class RelayEngineKeepaliveCookieTest {
     }
 
     @Test
+    void aNewConversationOnTheSessionsOwnId_keepsTheSessionAliveBetweenItsHelloAndItsRoleRequest() {
+        // A cascading node's upstream session (or a client back on a node it left without LEAVE):
+        // its keepalives echoed the cookie, then its last subscription ended with a LEAVE of the
+        // stream, and 4.5 s later a new conversation under the same session id begins.
+        engine = engine(true);
+        long cookie = join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
+        control(VIEWER, new ControlMessage.Keepalive(1, cookie));
+        control(VIEWER, new ControlMessage.Leave("show", cookie));
+        out.drain();
+        nowNs += 4500 * 1_000_000L;
+        receive(datagram(1 << 16, new ControlMessage.Hello(6000, 500)), VIEWER);
+        assertEquals(cookie, ((ControlMessage.HelloAck) out.takeOnlyReplyTo(VIEWER)).cookie());
+
+        // The HELLO_ACK's round trip spans the session timeout counted from the LEAVE.
+        nowNs += SECOND_NS;
+        engine.onTick(nowNs);
+        receive(datagram((1 << 16) + 1, new ControlMessage.Subscribe("other", 2, 0).withCookie(cookie)), VIEWER);
+
+        assertInstanceOf(ControlMessage.SubscribeAck.class, out.takeOnlyReplyTo(VIEWER),
+                "the HELLO of the session's own id kept it: no NOT_JOINED for the SUBSCRIBE its answer released");
+        assertEquals(0, counters.get(RelayCounter.SESSIONS_EXPIRED));
+    }
+
+    @Test
     void withoutCookies_keepalivesKeepTheSessionAlive_asBefore() {
         engine = engine(false);
         join(VIEWER, 6000, new ControlMessage.Subscribe("show", 2, 0));
