@@ -1457,12 +1457,13 @@ public final class RelayEngine implements DatagramReceiver {
             return;
         }
         RelayStream stream = streams.get(leave.streamId());
-        if (stream == null) {
-            return;
-        }
-        Subscription subscription = session.subscriptionTo(stream);
-        if (stream.publisher == session || subscription != null) {
+        Subscription subscription = stream == null ? null : session.subscriptionTo(stream);
+        if (stream != null && (stream.publisher == session || subscription != null)) {
             session.leftStream(stream.streamId);
+        } else {
+            // The role request this LEAVE follows has not come yet (lost, or overtaken).
+            session.leftStreamNotHeld(leave.streamId());
+            return;
         }
         if (stream.publisher == session) {
             unpublish(session, nowNs);

@@ -96,6 +96,12 @@ final class RelaySession {
      * half way round, serial comparison would take every new request for the stream for an old one.
      */
     private static final int LEFT_STREAM_ID_SPAN = 1 << 30;
+    /**
+     * How far above the latest id seen a role request sent before a LEAVE may be numbered: a
+     * client sends a HELLO's copies for 6.2 s at most (a handful, each its own id), then the
+     * role request; its next conversation begins 2^16 ids further on (PROTOCOL.md section 5).
+     */
+    private static final int UNSEEN_REQUEST_IDS = 64;
 
     /**
      * How long a role request stays remembered as token-checked at least: a client sends a
@@ -152,9 +158,24 @@ final class RelaySession {
 
     /** The session left a stream it held a role on: its requests sent before cannot bring it back. */
     void leftStream(String streamId) {
-        if (!requestSeen) {
-            return;
+        if (requestSeen) {
+            rememberLeft(streamId, latestRequestId);
         }
+    }
+
+    /**
+     * The session left a stream it held no role on: the role request the client sent before
+     * its LEAVE is still on its way (lost, or overtaken by the LEAVE), numbered above every id
+     * seen so far, by at most the HELLO copies not seen here and one; when it comes it cannot
+     * bring the stream back.
+     */
+    void leftStreamNotHeld(String streamId) {
+        if (requestSeen) {
+            rememberLeft(streamId, latestRequestId + UNSEEN_REQUEST_IDS);
+        }
+    }
+
+    private void rememberLeft(String streamId, int leftAt) {
         if (leftAtRequestId == null) {
             leftAtRequestId = new LinkedHashMap<>() {
                 @Override
@@ -164,7 +185,7 @@ final class RelaySession {
             };
         }
         leftAtRequestId.remove(streamId); // to the end of the order
-        leftAtRequestId.put(streamId, latestRequestId);
+        leftAtRequestId.put(streamId, leftAt);
     }
 
     /**

@@ -137,6 +137,25 @@ class RelayEngineDefencesTest {
         assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS), "no ghost subscriber");
     }
 
+    @Test
+    void aLeaveOvertakingTheRoleRequestItFollows_keepsThatRequestFromCreatingTheRole() {
+        InetSocketAddress viewer = address(6000);
+        long cookie = hello(viewer); // the HELLO's copy numbered 1; the client sent copies 1-3
+        control(viewer, 0, new ControlMessage.Leave("show", cookie));
+
+        control(viewer, 4, new ControlMessage.Subscribe("show", 2, 0, cookie)); // sent before the LEAVE
+
+        assertEquals(0, out.to(viewer).size(), "no answer");
+        assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS), "no ghost subscriber");
+        assertEquals(1, counters.get(RelayCounter.UNEXPECTED_CONTROL_DROPPED));
+        // The client's next conversation, 2^16 ids on, subscribes again.
+        control(viewer, 1 + (1 << 16), new ControlMessage.Hello(viewer.getPort(), 500));
+        out.drain();
+        control(viewer, 2 + (1 << 16), new ControlMessage.Subscribe("show", 2, 0, cookie));
+        assertInstanceOf(ControlMessage.SubscribeAck.class, onlyReplyTo(viewer));
+        assertEquals(1, counters.get(RelayCounter.SUBSCRIBERS));
+    }
+
     private void receive(byte[] bytes, InetSocketAddress from) {
         ByteBuf datagram = Unpooled.wrappedBuffer(bytes);
         engine.onDatagram(datagram, from, nowNs);
