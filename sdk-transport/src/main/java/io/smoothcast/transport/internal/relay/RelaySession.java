@@ -99,7 +99,8 @@ final class RelaySession {
     /**
      * How far above the latest id seen a role request sent before a LEAVE may be numbered: a
      * client sends a HELLO's copies for 6.2 s at most (a handful, each its own id), then the
-     * role request; its next conversation begins 2^16 ids further on (PROTOCOL.md section 5).
+     * role request; its next conversation begins 2^16 ids further on (ConnectionSupervisor, a
+     * cascading node's upstream links).
      */
     private static final int UNSEEN_REQUEST_IDS = 64;
 
