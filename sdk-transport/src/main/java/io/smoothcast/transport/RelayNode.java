@@ -331,7 +331,8 @@ public final class RelayNode implements AutoCloseable {
         }
 
         /**
-         * Keepalive interval announced to clients. Default 500 ms.
+         * Keepalive interval announced to clients. Default 500 ms. At most half the
+         * {@linkplain #sessionTimeoutMs session timeout} ({@link #build()} refuses more).
          *
          * @param keepaliveIntervalMs 1-65535 ms
          * @return this builder
@@ -574,8 +575,16 @@ public final class RelayNode implements AutoCloseable {
          * Builds the node (not started).
          *
          * @return a new node
+         * @throws IllegalArgumentException if the keepalive interval is more than half the session timeout
          */
         public RelayNode build() {
+            // A session with cookies is kept alive only by the messages that echo its cookie, its
+            // keepalives chief among them: fewer than two per timeout and one lost keepalive
+            // would expire a live client.
+            if (2L * keepaliveIntervalMs > sessionTimeoutMs) {
+                throw new IllegalArgumentException("keepaliveIntervalMs must be at most half the sessionTimeoutMs: "
+                        + keepaliveIntervalMs + " ms, " + sessionTimeoutMs + " ms");
+            }
             return new RelayNode(this);
         }
 

@@ -59,6 +59,10 @@ class BuilderValidationTest {
                 () -> RelayNode.builder().unauthenticatedControlRate(0, 10));
         assertMessage("unauthenticatedControlRate burst must be 1-100000",
                 () -> RelayNode.builder().unauthenticatedControlRate(10, 0));
+        assertMessage("keepaliveIntervalMs must be at most half the sessionTimeoutMs: 3000 ms, 5000 ms",
+                () -> RelayNode.builder().keepaliveIntervalMs(3000).build());
+        assertMessage("keepaliveIntervalMs must be at most half the sessionTimeoutMs: 500 ms, 900 ms",
+                () -> RelayNode.builder().sessionTimeoutMs(900).build());
     }
 
     @Test
