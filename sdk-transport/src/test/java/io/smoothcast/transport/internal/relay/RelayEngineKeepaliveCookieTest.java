@@ -4,21 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.rtp.NackWriter;
-import io.smoothcast.transport.MediaKind;
-import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
-import io.smoothcast.transport.internal.control.Track;
 import io.smoothcast.transport.internal.netty.RecordingSender;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,23 +20,9 @@ import org.junit.jupiter.api.Test;
  * not hold its session, and the media sent to that address, open forever. An older client
  * (keepalives without a cookie) is kept alive as before. Virtual time.
  */
-class RelayEngineKeepaliveCookieTest {
+class RelayEngineKeepaliveCookieTest extends RelayCookieFixture {
 
-    private static final InetSocketAddress PUBLISHER = new InetSocketAddress("127.0.0.1", 5000);
-    private static final InetSocketAddress VIEWER = new InetSocketAddress("127.0.0.1", 6000);
-    private static final Track VIDEO = new Track(0x1111, 0x2222, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
-    private static final int SESSION_TIMEOUT_MS = 5000;
     private static final long SECOND_NS = TimeUnit.SECONDS.toNanos(1);
-
-    private final RecordingSender out = new RecordingSender();
-    private final RelayCounters counters = new RelayCounters();
-    private RelayEngine engine;
-    private long nowNs = TimeUnit.SECONDS.toNanos(100);
-
-    @AfterEach
-    void close() {
-        engine.close();
-    }
 
     @Test
     void spoofedKeepalivesAndFeedback_doNotKeepADepartedViewersSessionAlive() {
@@ -180,33 +159,8 @@ class RelayEngineKeepaliveCookieTest {
         }
     }
 
-    private RelayEngine engine(boolean cookies) {
-        return new RelayEngine(new RelayConfig(7, 500, SESSION_TIMEOUT_MS, 64, 200, 10, 100, null), out, counters,
-                new RelaySecurity(null, cookies ? new ReturnRoutability(new SecureRandom()) : null, null,
-                        Integer.MAX_VALUE));
-    }
-
-    /** HELLO, then the role request echoing the cookie: returns the cookie. */
-    private long join(InetSocketAddress client, long sessionId, ControlMessage roleRequest) {
-        receive(datagram(1, new ControlMessage.Hello(sessionId, 500)), client);
-        long cookie = ((ControlMessage.HelloAck) out.takeOnlyReplyTo(client)).cookie();
-        ControlMessage request = roleRequest instanceof ControlMessage.Publish publish ? publish.withCookie(cookie)
-                : ((ControlMessage.Subscribe) roleRequest).withCookie(cookie);
-        receive(datagram(2, request), client);
-        out.drain();
-        return cookie;
-    }
-
     private void control(InetSocketAddress client, ControlMessage message) {
-        receive(datagram(0, message), client);
-    }
-
-    private static byte[] datagram(int requestId, ControlMessage message) {
-        ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
-        byte[] bytes = new byte[encoded.readableBytes()];
-        encoded.readBytes(bytes);
-        encoded.release();
-        return bytes;
+        control(client, 0, message);
     }
 
     /** A NACK from the viewer's address: feedback anyone can send. */
@@ -214,11 +168,5 @@ class RelayEngineKeepaliveCookieTest {
         byte[] nack = new byte[64];
         int length = NackWriter.writeLost(nack, 0, nack.length, 0x5555, VIDEO.ssrc(), new int[] {7}, 1);
         return Arrays.copyOf(nack, length);
-    }
-
-    private void receive(byte[] bytes, InetSocketAddress from) {
-        ByteBuf datagram = Unpooled.wrappedBuffer(bytes);
-        engine.onDatagram(datagram, from, nowNs);
-        datagram.release();
     }
 }
