@@ -33,6 +33,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -127,6 +128,12 @@ public final class RelayFanOutHarness {
     static final String RESIDENCE_DUMP_PROPERTY = "harness.residenceDump";
     /** 127.0.0.1 (not {@code getLoopbackAddress()}, which is ::1 with java.net.preferIPv6Addresses). */
     private static final InetAddress LOOPBACK = ipv4Loopback();
+    /** How long {@link #request} waits for an answer before sending the request again. */
+    private static final int REQUEST_TIMEOUT_MS = 1_000;
+    /** How many times {@link #request} sends a request before the run fails. */
+    private static final int REQUEST_ATTEMPTS = 3;
+    /** Control requests sent again for want of an answer, in this run. */
+    private static final AtomicInteger REQUESTS_RESENT = new AtomicInteger();
     private static final Track TRACK = new Track(0x1000, 0x1001, 96, 97, MediaKind.VIDEO, 0, 90_000, 8_000_000);
 
     private RelayFanOutHarness() {
@@ -242,6 +249,9 @@ public final class RelayFanOutHarness {
             System.out.printf("warm-up: %d copies forwarded of %d before the measurement started;"
                     + " measured: %d RTP packets read by the relay of %d sent (%d copies offered)%n",
                     warmUpForwarded, firstTimed * subscribers, rtpIn, (long) rateIn * seconds, rtpIn * subscribers);
+            if (REQUESTS_RESENT.get() > 0) {
+                System.out.printf("control requests sent again for want of an answer: %d%n", REQUESTS_RESENT.get());
+            }
             if (sink == null) {
                 System.out.printf("forwarded=%d of %d offered, received=%d (%.2f %% lost on the host)%n", forwarded,
                         totalOut, received[0], 100.0 * (forwarded - received[0]) / Math.max(1, forwarded));
@@ -449,25 +459,50 @@ public final class RelayFanOutHarness {
         }
     }
 
-    /** Sends a request and waits (blocking, 2 s at most) for the answer with the same id. */
+    /**
+     * Sends a request and waits for the answer with the same id, sending it again after
+     * {@link #REQUEST_TIMEOUT_MS} without one, {@link #REQUEST_ATTEMPTS} times in all. Each resend
+     * is counted ({@link #REQUESTS_RESENT}) and printed with the run's figures: a control exchange
+     * on loopback should not lose a datagram, and a run that needed one says so. (Until session 19
+     * this waited in a blocking {@code receive}, which the socket's SO_TIMEOUT does not bound for
+     * a {@link DatagramChannel}: one lost answer hung the run.)
+     */
     private static void request(DatagramChannel channel, InetSocketAddress node, ControlMessage message)
             throws IOException {
-        ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 7, new byte[0], message);
-        channel.send(encoded.nioBuffer(), node);
-        encoded.release();
-        ByteBuffer in = ByteBuffer.allocate(2048);
-        channel.socket().setSoTimeout(2000);
-        while (true) {
-            in.clear();
-            channel.receive(in);
-            in.flip();
-            DecodeResult result = ControlCodec.decode(Unpooled.wrappedBuffer(in));
-            if (result.ok() && result.requestId() == 7) {
-                if (result.message() instanceof ControlMessage.Error error) {
-                    throw new IOException("node refused: " + error);
+        boolean blocking = channel.isBlocking();
+        channel.configureBlocking(false);
+        try {
+            ByteBuffer in = ByteBuffer.allocate(2048);
+            for (int attempt = 1; attempt <= REQUEST_ATTEMPTS; attempt++) {
+                if (attempt > 1) {
+                    REQUESTS_RESENT.incrementAndGet();
+                    System.err.printf("no answer to %s from %s in %d ms: sending it again%n", message, node,
+                            REQUEST_TIMEOUT_MS);
                 }
-                return;
+                ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, 7, new byte[0], message);
+                channel.send(encoded.nioBuffer(), node);
+                encoded.release();
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS);
+                while (System.nanoTime() - deadline < 0) {
+                    in.clear();
+                    if (channel.receive(in) == null) {
+                        LockSupport.parkNanos(50_000); // set-up only: a short poll is simpler than a selector
+                        continue;
+                    }
+                    in.flip();
+                    DecodeResult result = ControlCodec.decode(Unpooled.wrappedBuffer(in));
+                    if (result.ok() && result.requestId() == 7) {
+                        if (result.message() instanceof ControlMessage.Error error) {
+                            throw new IOException("node refused: " + error);
+                        }
+                        return;
+                    }
+                }
             }
+            throw new IOException("no answer to " + message + " from " + node + " after " + REQUEST_ATTEMPTS
+                    + " attempts of " + REQUEST_TIMEOUT_MS + " ms");
+        } finally {
+            channel.configureBlocking(blocking);
         }
     }
 
