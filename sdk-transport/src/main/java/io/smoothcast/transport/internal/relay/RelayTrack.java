@@ -3,6 +3,7 @@ package io.smoothcast.transport.internal.relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.smoothcast.rtp.SequenceNumbers;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.VideoPayloadFormat;
 import io.smoothcast.transport.internal.control.Track;
@@ -62,7 +63,7 @@ final class RelayTrack {
      * cached packet, not held and never asked for ({@link #restartedBy}), else
      * {@link #NO_CANDIDATE}; that original's bytes are kept in {@link #candidateBytes}.
      */
-    private int farBehindNext = NO_CANDIDATE;
+    private int farBehindAt = NO_CANDIDATE;
 
     /**
      * A copy of the last original {@link #farBehindNext} follows (the new session's first packet
@@ -229,22 +230,26 @@ final class RelayTrack {
         int timestamp = packet.getInt(packet.readerIndex() + 4);
         boolean unknown = cachedPacket == null && cache.isBehindNewest(sequenceNumber, 1)
                 && !missing.isMissing(sequenceNumber) && !missing.wasAsked(sequenceNumber);
-        boolean farBehind = unknown && cache.isBehindNewest(sequenceNumber, restartDistance);
-        boolean second = farBehind && sequenceNumber == farBehindNext;
-        restartFirst = second ? (sequenceNumber - 1) & 0xFFFF : NO_CANDIDATE;
-        farBehindNext = farBehind && !second ? (sequenceNumber + 1) & 0xFFFF : NO_CANDIDATE;
-        if (farBehindNext != NO_CANDIDATE) {
-            keepCandidate(packet);
-        }
-        boolean inWindow = unknown && !farBehind;
+        boolean far = unknown && cache.isBehindNewest(sequenceNumber, restartDistance);
+        boolean otherClock = unknown && Math.abs((long) (timestamp - newestTimestamp)) >= restartClockDistance;
+        // The last original was far behind on the other clock: a restart's first packet if this
+        // one, near it, shows one (by any rule: it may lie within the window, even on a held slot).
+        int offCandidate = SequenceNumbers.distance(farBehindAt, sequenceNumber);
+        boolean nearCandidate = farBehindAt != NO_CANDIDATE && offCandidate != 0
+                && Math.abs(offCandidate) <= RUN_MAX_GAP;
+        boolean inWindow = unknown && !far;
         boolean continuesRun = sequenceNumber == runNext;
-        boolean otherClock = inWindow && Math.abs((long) (timestamp - newestTimestamp)) >= restartClockDistance;
         // Within a run on the other clock, a packet of the new clock may also come out of order
         // or after a few lost ones: the new session's first packets are as lossy as any.
         boolean joinsRun = continuesRun || (otherClock && runOtherClock && runNext != NO_CANDIDATE
                 && nearRun(sequenceNumber));
         boolean restarted = cachedPacket != null ? !sameMedia(cachedPacket, packet)
-                : second || (otherClock && joinsRun && runOtherClock);
+                : otherClock && (nearCandidate || inWindow && joinsRun && runOtherClock);
+        restartFirst = restarted && nearCandidate ? farBehindAt : NO_CANDIDATE;
+        farBehindAt = far && otherClock && !restarted ? sequenceNumber : NO_CANDIDATE;
+        if (farBehindAt != NO_CANDIDATE) {
+            keepCandidate(packet);
+        }
         // Where this packet lies: before the run's first number (by up to RUN_MAX_GAP), within
         // the run, or after it (by up to RUN_MAX_GAP; or anywhere, if it does not join the run).
         int beforeFirst = distance(sequenceNumber, runFirst);

@@ -454,6 +454,79 @@ class PublisherRestartSameSsrcsTest {
         assertTrue(viewerGotPayload(payload(3, 100)), "its first packet kept");
     }
 
+    /**
+     * The new session's first packet lies exactly a cache length (64) behind the old newest, its
+     * second one less: one far behind, then one within the window (session 18 needed two far
+     * behind, or two within it, and lost the first). It is kept: a viewer's NACK for it is answered.
+     */
+    @Test
+    void aRestartStartingExactlyACacheLengthBehind_keepsTheNewSessionsFirstPacket() {
+        shortOldSession();
+        originSends(2, 66, 67, 68); // 130 - 64 = 66
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS));
+        out.drain();
+        viewerNacks(66);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "the new session's 66 kept");
+        assertTrue(viewerGotPayload(payload(2, 66)));
+    }
+
+    /**
+     * As above, the new session's first packet further behind than the cache, its second lost on
+     * the way, its third within the window onto a slot the old session holds: the first is kept
+     * and the second asked for.
+     */
+    @Test
+    void aRestartCrossingIntoTheWindowAfterALoss_keepsTheFirstPacketAndAsksForTheLost() {
+        oldSessionUpTo300();
+        out.drain();
+        originSends(2, 235, 237, 238); // 300 - 64 = 236: 235 beyond the window, 236 lost
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS));
+        afterTheReorderWait();
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 236 asked for");
+        out.drain();
+        viewerNacks(235);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "the new session's 235 kept");
+        assertTrue(viewerGotPayload(payload(2, 235)));
+    }
+
+    /**
+     * With the smallest cache (16 packets), two consecutive network duplicates delayed behind 30
+     * later packets are further behind than the cache, never asked for: their timestamps are the
+     * stream's own, no restart (session 18 took them for one and forgot the cache).
+     */
+    @Test
+    void smallestCache_twoConsecutiveDuplicatesACacheLengthLate_areNoRestart() {
+        edge.close();
+        edge = edgeWithCache(16);
+        viewerWatchesTheOriginsStreamOnTheEdge();
+        originSendsQuickly(1, 100, 200);
+        originSends(1, 170, 171, 201);
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS));
+        out.drain();
+        viewerNacks(195);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "195 still cached");
+        assertTrue(viewerGotPayload(payload(1, 195)));
+    }
+
+    /**
+     * The decision the rule above takes: a restarted source that keeps its clock (a timestamp from
+     * wall time) further behind than the cache is not seen there, its packets taken for late ones
+     * (forwarded, not cached), until its numbers reach one the cache holds, with other bytes.
+     */
+    @Test
+    void aRestartKeepingItsClockFarBehind_isSeenWhenItReachesAHeldNumber() {
+        oldSessionUpTo300();
+        for (int seq = 200; seq <= 236; seq++) {
+            nowNs += MS;
+            receive(sameClockNewSession(seq), ORIGIN);
+        }
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS), "unseen beyond the window");
+        nowNs += MS;
+        receive(sameClockNewSession(237), ORIGIN);
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS), "seen at 237, held with other bytes");
+        theTailProbeResendsTheNewSessions(237, 300);
+    }
+
     /** The old session sends 100..130 only (shorter than the cache), then the same STREAM_INFO. */
     private void shortOldSession() {
         originSendsQuickly(1, 100, 129);
