@@ -718,4 +718,94 @@ class PublisherRestartSameSsrcsTest {
         assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS));
         assertTrue(counters.get(RelayCounter.SOURCE_NACKED_PACKETS) > 250, "the losses asked for");
     }
+
+    /** Replaces the edge by one with this cache, the viewer watching (the counters go on). */
+    private void freshEdge(int cachePackets) {
+        edge.close();
+        edge = edgeWithCache(cachePackets);
+        viewerWatchesTheOriginsStreamOnTheEdge();
+    }
+
+    /**
+     * A seeded model of normal streams (the reviewer's of session 18, smaller): 16 streams, the
+     * smallest caches, each packet lost (3 %) or delayed behind up to 30 later ones (5 %), and
+     * runs of 2 to 4 consecutive packets duplicated and delivered 17 to 40 packets late (3 %:
+     * more than the 16-packet cache). Never a restart.
+     */
+    @Test
+    void model_normalStreamsWithLateDuplicateRuns_areNeverARestart() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(19);
+        for (int stream = 0; stream < 16; stream++) {
+            freshEdge(stream % 2 == 0 ? 16 : 64);
+            int first = random.nextInt(65536);
+            java.util.PriorityQueue<long[]> arrivals = new java.util.PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+            for (int i = 0; i < 250; i++) {
+                int seq = (first + i) & 0xFFFF;
+                if (i > 0 && random.nextDouble() < 0.03) {
+                    continue;
+                }
+                long delay = i > 0 && random.nextDouble() < 0.05 ? random.nextInt(31) : 0;
+                arrivals.add(new long[] {(i + delay) * 1000L + 1, seq});
+                if (random.nextDouble() < 0.03) {
+                    long late = 17 + random.nextInt(24);
+                    for (int d = 0, run = 2 + random.nextInt(3); d < run; d++) {
+                        arrivals.add(new long[] {(i + late) * 1000L + 2 + d, (seq + d) & 0xFFFF});
+                    }
+                }
+            }
+            while (!arrivals.isEmpty()) {
+                nowNs += MS;
+                receive(media(1, (int) arrivals.poll()[1]), ORIGIN);
+                edge.onTick(nowNs);
+            }
+        }
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS));
+    }
+
+    /**
+     * A seeded model of restarts: 60 trials, caches of 16, 64 and 256 packets, an old session
+     * of half to twice the cache, then a new one (its own clock) starting 2 to a cache length +
+     * 20 behind the old newest (within the window on held or empty slots, exactly at its edge,
+     * beyond it), its first 12 packets each lost (10 %, not the first) or swapped with the next
+     * (10 %). Every restart is seen, once, and every packet of the new session that arrived is
+     * cached: a viewer's NACK for it is answered with its bytes.
+     */
+    @Test
+    void model_restartsAroundTheCachesEdge_areSeen_andKeepEveryNewPacket() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1919);
+        int[] caches = {16, 64, 256};
+        for (int trial = 0; trial < 60; trial++) {
+            int cachePackets = caches[trial % caches.length];
+            freshEdge(cachePackets);
+            int oldFirst = random.nextInt(65536);
+            int oldLength = cachePackets / 2 + random.nextInt(cachePackets * 3 / 2);
+            originSendsQuickly(1, oldFirst, oldFirst + oldLength - 1);
+            long restarts = counters.get(RelayCounter.SOURCE_RESTARTS);
+            int start = oldFirst + oldLength - 1 - (2 + random.nextInt(cachePackets + 19));
+            java.util.List<Integer> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                if (i == 0 || random.nextDouble() >= 0.10) {
+                    sent.add((start + i) & 0xFFFF);
+                }
+            }
+            for (int i = 0; i + 1 < sent.size(); i++) {
+                if (random.nextDouble() < 0.10) {
+                    java.util.Collections.swap(sent, i, i + 1);
+                    i++;
+                }
+            }
+            for (int seq : sent) {
+                nowNs += MS;
+                receive(media(2, seq), ORIGIN);
+            }
+            String what = "trial " + trial + ": cache " + cachePackets + ", old " + oldFirst + " +" + oldLength
+                    + ", new " + sent;
+            assertEquals(restarts + 1, counters.get(RelayCounter.SOURCE_RESTARTS), what);
+            for (int seq : sent) {
+                out.drain();
+                viewerNacks(seq);
+                assertTrue(viewerGotPayload(payload(2, seq)), what + ": " + seq + " kept");
+            }
+        }
+    }
 }
