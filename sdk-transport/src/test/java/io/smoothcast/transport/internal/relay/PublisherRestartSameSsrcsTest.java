@@ -727,7 +727,7 @@ class PublisherRestartSameSsrcsTest {
     }
 
     /**
-     * A seeded model of normal streams (the reviewer's of session 18, smaller): 16 streams, the
+     * A seeded model of normal streams (the reviewer's of session 18, smaller): 8 streams, the
      * smallest caches, each packet lost (3 %) or delayed behind up to 30 later ones (5 %), and
      * runs of 2 to 4 consecutive packets duplicated and delivered 17 to 40 packets late (3 %:
      * more than the 16-packet cache). Never a restart.
@@ -735,7 +735,7 @@ class PublisherRestartSameSsrcsTest {
     @Test
     void model_normalStreamsWithLateDuplicateRuns_areNeverARestart() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(19);
-        for (int stream = 0; stream < 16; stream++) {
+        for (int stream = 0; stream < 8; stream++) {
             freshEdge(stream % 2 == 0 ? 16 : 64);
             int first = random.nextInt(65536);
             java.util.PriorityQueue<long[]> arrivals = new java.util.PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
@@ -763,7 +763,7 @@ class PublisherRestartSameSsrcsTest {
     }
 
     /**
-     * A seeded model of restarts: 60 trials, caches of 16, 64 and 256 packets, an old session
+     * A seeded model of restarts: 36 trials, caches of 16, 64 and 128 packets, an old session
      * of half to twice the cache, then a new one (its own clock) starting 2 to a cache length +
      * 20 behind the old newest (within the window on held or empty slots, exactly at its edge,
      * beyond it), its first 12 packets each lost (10 %, not the first) or swapped with the next
@@ -773,8 +773,8 @@ class PublisherRestartSameSsrcsTest {
     @Test
     void model_restartsAroundTheCachesEdge_areSeen_andKeepEveryNewPacket() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(1919);
-        int[] caches = {16, 64, 256};
-        for (int trial = 0; trial < 60; trial++) {
+        int[] caches = {16, 64, 128};
+        for (int trial = 0; trial < 36; trial++) {
             int cachePackets = caches[trial % caches.length];
             freshEdge(cachePackets);
             int oldFirst = random.nextInt(65536);
