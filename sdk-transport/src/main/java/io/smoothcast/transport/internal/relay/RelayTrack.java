@@ -3,6 +3,7 @@ package io.smoothcast.transport.internal.relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.smoothcast.rtp.SequenceNumbers;
 import io.smoothcast.transport.MediaKind;
 import io.smoothcast.transport.VideoPayloadFormat;
 import io.smoothcast.transport.internal.control.Track;
@@ -58,24 +59,24 @@ final class RelayTrack {
     private final int restartDistance;
 
     /**
-     * The number after the last original if it was {@link #restartDistance} behind the newest
-     * cached packet, not held and never asked for ({@link #restartedBy}), else
+     * The number of the last original if it was {@link #restartDistance} behind the newest cached
+     * packet, not held, never asked for and on another clock ({@link #restartedBy}), else
      * {@link #NO_CANDIDATE}; that original's bytes are kept in {@link #candidateBytes}.
      */
-    private int farBehindNext = NO_CANDIDATE;
+    private int farBehindAt = NO_CANDIDATE;
 
     /**
-     * A copy of the last original {@link #farBehindNext} follows (the new session's first packet
-     * if the next one shows a restart): the cache does not keep a packet that far behind its
-     * newest. Grown to the largest such packet, then reused.
+     * A copy of the original at {@link #farBehindAt} (the new session's first packet if the next
+     * one shows a restart): the cache does not keep a packet that far behind its newest (nor,
+     * with the largest cache, past the restart). Grown to the largest such packet, then reused.
      */
     private byte[] candidateBytes = new byte[0];
     private int candidateLength;
 
     /**
-     * The new session's first packet when the last restart {@link #restartedBy} saw was one
-     * further behind than the cache (seen at the second packet: the first, in
-     * {@link #candidateBytes}, is of the new session), else {@link #NO_CANDIDATE}.
+     * The new session's first packet when the last restart {@link #restartedBy} saw came right
+     * after one further behind than the cache (the one in {@link #candidateBytes}, of the new
+     * session), else {@link #NO_CANDIDATE}.
      */
     private int restartFirst = NO_CANDIDATE;
 
@@ -185,19 +186,28 @@ final class RelayTrack {
      *     the copy rebuilt from its repair (whose header extensions, the transport-wide number
      *     among them, are the RTX packet's, hence only timestamp and payload are compared); a
      *     source keeps one packet per number (its own repairs come as RTX). Or
-     * <li>this packet and the one before it (consecutive numbers, arriving one after the other)
-     *     are each a cache length or more (at most {@value #MAX_RESTART_DISTANCE}) behind the
-     *     newest cached packet, neither is held, and this node never asked for them, whatever
-     *     their slots hold (a newer packet, an older one, nothing: until session 17 only a
-     *     newer one counted, so a restart onto empty slots went unseen): a restart further
-     *     behind than the cache reaches (else the new session's losses would go unasked, taken
-     *     for late packets, until its numbers reached the old ones, and the tail probe would
-     *     resend the old session's newest packet). A
-     *     packet this node asked for is a repair, late or not: an upstream node forwards the
-     *     repairs it gets as originals, and they may come seconds late. Two are needed because
-     *     the tracker forgets a request once it asks for a number 4096 away (a repair answering
-     *     a fifth request can come later than that at high packet rates), and a network
-     *     duplicate can come that late too: one such packet alone proves nothing. Or
+     * <li>the one before it (arriving right before) was a cache length or more (at most
+     *     {@value #MAX_RESTART_DISTANCE}) behind the newest cached packet, this one lies within
+     *     {@value #RUN_MAX_GAP} numbers of it (either side: the new session's first packets are
+     *     lost and reordered like any), neither is held nor ever asked for by this node, whatever
+     *     their slots hold (a newer packet, an older one, nothing), and both have RTP timestamps
+     *     {@value #RESTART_CLOCK_SECONDS} s or more from the newest's (this one may lie within the
+     *     window; if held with other media, the first rule shows the restart and the one before is
+     *     kept all the same): a restart further behind than the
+     *     cache reaches (else the new session's losses would go unasked, taken for late packets,
+     *     until its numbers reached the old ones, and the tail probe would resend the old
+     *     session's newest packet), or starting right at its edge (until session 19 the rules
+     *     below each needed two packets on their side of it, and the first was lost). A packet
+     *     this node asked for is a repair, late or not: an upstream node forwards the repairs it
+     *     gets as originals, and they may come seconds late. Two are needed because the tracker
+     *     forgets a request once it asks for a number 4096 away (a repair answering a fifth
+     *     request can come later than that at high packet rates), and a network duplicate can
+     *     come that late too: one such packet alone proves nothing. The clock is needed because
+     *     two consecutive duplicates can come that late (with a 16-packet cache, 16 packets are
+     *     a few ms: until session 19 they were taken for a restart and the cache forgotten); a
+     *     duplicate carries the stream's own timestamp, a restarted source a new random base.
+     *     A restarted source that keeps its clock is not seen that far behind: its packets are
+     *     taken for late ones until its numbers reach a held one (the first rule). Or
      * <li>this packet and the one before it (arriving one after the other, but for network
      *     duplicates of held packets between them; consecutive numbers, or within
      *     {@value #RUN_MAX_GAP} numbers of the run of such packets before it with no packet held
@@ -211,7 +221,8 @@ final class RelayTrack {
      *     before this node's first packet): the numbers alone cannot tell, the clock can (until
      *     session 18 such a restart went unseen: the new session's losses taken for late
      *     packets, the tail probe resending the old session's newest). A restarted source that
-     *     keeps its clock is seen only when its numbers reach a held one (the first rule).
+     *     keeps its clock is seen only when its numbers reach a held one (the first rule), as
+     *     further behind.
      * </ul>
      * The packets of the new session that came before the restart showed, where they landed
      * within the cache's window on slots not holding their numbers (that run, up to this one),
@@ -219,7 +230,7 @@ final class RelayTrack {
      * Costs one slot look-up and a timestamp read per packet; a comparison only when the cache
      * holds that very number (in an ordinary stream its slot holds the number {@code capacity}
      * packets older), a look at the tracker only for a late packet not held, and a copy of the
-     * packet only for one a cache length late. Allocates nothing.
+     * packet only for one a cache length late on another clock. Allocates nothing.
      *
      * @param sequenceNumber the packet's 16-bit RTP sequence number
      * @param packet a well-formed RTP packet (its header and padding were checked)
@@ -229,22 +240,26 @@ final class RelayTrack {
         int timestamp = packet.getInt(packet.readerIndex() + 4);
         boolean unknown = cachedPacket == null && cache.isBehindNewest(sequenceNumber, 1)
                 && !missing.isMissing(sequenceNumber) && !missing.wasAsked(sequenceNumber);
-        boolean farBehind = unknown && cache.isBehindNewest(sequenceNumber, restartDistance);
-        boolean second = farBehind && sequenceNumber == farBehindNext;
-        restartFirst = second ? (sequenceNumber - 1) & 0xFFFF : NO_CANDIDATE;
-        farBehindNext = farBehind && !second ? (sequenceNumber + 1) & 0xFFFF : NO_CANDIDATE;
-        if (farBehindNext != NO_CANDIDATE) {
-            keepCandidate(packet);
-        }
-        boolean inWindow = unknown && !farBehind;
+        boolean far = unknown && cache.isBehindNewest(sequenceNumber, restartDistance);
+        boolean otherClock = unknown && Math.abs((long) (timestamp - newestTimestamp)) >= restartClockDistance;
+        // The last original was far behind on the other clock: a restart's first packet if this
+        // one, near it, shows one (by any rule: it may lie within the window, even on a held slot).
+        int offCandidate = SequenceNumbers.distance(farBehindAt, sequenceNumber);
+        boolean nearCandidate = farBehindAt != NO_CANDIDATE && offCandidate != 0
+                && Math.abs(offCandidate) <= RUN_MAX_GAP;
+        boolean inWindow = unknown && !far;
         boolean continuesRun = sequenceNumber == runNext;
-        boolean otherClock = inWindow && Math.abs((long) (timestamp - newestTimestamp)) >= restartClockDistance;
         // Within a run on the other clock, a packet of the new clock may also come out of order
         // or after a few lost ones: the new session's first packets are as lossy as any.
         boolean joinsRun = continuesRun || (otherClock && runOtherClock && runNext != NO_CANDIDATE
                 && nearRun(sequenceNumber));
         boolean restarted = cachedPacket != null ? !sameMedia(cachedPacket, packet)
-                : second || (otherClock && joinsRun && runOtherClock);
+                : otherClock && (nearCandidate || inWindow && joinsRun && runOtherClock);
+        restartFirst = restarted && nearCandidate ? farBehindAt : NO_CANDIDATE;
+        farBehindAt = far && otherClock && !restarted ? sequenceNumber : NO_CANDIDATE;
+        if (farBehindAt != NO_CANDIDATE) {
+            keepCandidate(packet);
+        }
         // Where this packet lies: before the run's first number (by up to RUN_MAX_GAP), within
         // the run, or after it (by up to RUN_MAX_GAP; or anywhere, if it does not join the run).
         int beforeFirst = distance(sequenceNumber, runFirst);
@@ -340,9 +355,9 @@ final class RelayTrack {
      * the source's own repair of it would be dropped as already held), its gaps and its newest
      * packet (numbered in the old sequence: after a restart behind the old highest number the
      * new losses would go unasked, and the tail probe would wait for the old newest number).
-     * A restart further behind than the cache is seen at the new session's second packet: its
-     * first stays held and counted as arrived, or a subscriber that lost it could not have it
-     * repaired. For the same reason a restart seen within the cache keeps the new session's
+     * A restart further behind than the cache is seen at the new session's second packet (or the
+     * next within {@link #RUN_MAX_GAP} numbers): its first stays held and counted as arrived, or a
+     * subscriber that lost it could not have it repaired; the numbers between them are asked for. For the same reason a restart seen within the cache keeps the new session's
      * packets cached before it showed ({@link #restartedBy}); the newest is then the last of
      * them. Allocates only for the copy of a first packet a cache length behind.
      *

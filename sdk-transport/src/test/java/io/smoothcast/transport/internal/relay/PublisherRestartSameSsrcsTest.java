@@ -454,6 +454,79 @@ class PublisherRestartSameSsrcsTest {
         assertTrue(viewerGotPayload(payload(3, 100)), "its first packet kept");
     }
 
+    /**
+     * The new session's first packet lies exactly a cache length (64) behind the old newest, its
+     * second one less: one far behind, then one within the window (session 18 needed two far
+     * behind, or two within it, and lost the first). It is kept: a viewer's NACK for it is answered.
+     */
+    @Test
+    void aRestartStartingExactlyACacheLengthBehind_keepsTheNewSessionsFirstPacket() {
+        shortOldSession();
+        originSends(2, 66, 67, 68); // 130 - 64 = 66
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS));
+        out.drain();
+        viewerNacks(66);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "the new session's 66 kept");
+        assertTrue(viewerGotPayload(payload(2, 66)));
+    }
+
+    /**
+     * As above, the new session's first packet further behind than the cache, its second lost on
+     * the way, its third within the window onto a slot the old session holds: the first is kept
+     * and the second asked for.
+     */
+    @Test
+    void aRestartCrossingIntoTheWindowAfterALoss_keepsTheFirstPacketAndAsksForTheLost() {
+        oldSessionUpTo300();
+        out.drain();
+        originSends(2, 235, 237, 238); // 300 - 64 = 236: 235 beyond the window, 236 lost
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS));
+        afterTheReorderWait();
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 236 asked for");
+        out.drain();
+        viewerNacks(235);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "the new session's 235 kept");
+        assertTrue(viewerGotPayload(payload(2, 235)));
+    }
+
+    /**
+     * With the smallest cache (16 packets), two consecutive network duplicates delayed behind 30
+     * later packets are further behind than the cache, never asked for: their timestamps are the
+     * stream's own, no restart (session 18 took them for one and forgot the cache).
+     */
+    @Test
+    void smallestCache_twoConsecutiveDuplicatesACacheLengthLate_areNoRestart() {
+        edge.close();
+        edge = edgeWithCache(16);
+        viewerWatchesTheOriginsStreamOnTheEdge();
+        originSendsQuickly(1, 100, 200);
+        originSends(1, 170, 171, 201);
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS));
+        out.drain();
+        viewerNacks(195);
+        assertEquals(1, counters.get(RelayCounter.RTX_SENT), "195 still cached");
+        assertTrue(viewerGotPayload(payload(1, 195)));
+    }
+
+    /**
+     * The decision the rule above takes: a restarted source that keeps its clock (a timestamp from
+     * wall time) further behind than the cache is not seen there, its packets taken for late ones
+     * (forwarded, not cached), until its numbers reach one the cache holds, with other bytes.
+     */
+    @Test
+    void aRestartKeepingItsClockFarBehind_isSeenWhenItReachesAHeldNumber() {
+        oldSessionUpTo300();
+        for (int seq = 200; seq <= 236; seq++) {
+            nowNs += MS;
+            receive(sameClockNewSession(seq), ORIGIN);
+        }
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS), "unseen beyond the window");
+        nowNs += MS;
+        receive(sameClockNewSession(237), ORIGIN);
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS), "seen at 237, held with other bytes");
+        theTailProbeResendsTheNewSessions(237, 300);
+    }
+
     /** The old session sends 100..130 only (shorter than the cache), then the same STREAM_INFO. */
     private void shortOldSession() {
         originSendsQuickly(1, 100, 129);
@@ -644,5 +717,95 @@ class PublisherRestartSameSsrcsTest {
         }
         assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS));
         assertTrue(counters.get(RelayCounter.SOURCE_NACKED_PACKETS) > 250, "the losses asked for");
+    }
+
+    /** Replaces the edge by one with this cache, the viewer watching (the counters go on). */
+    private void freshEdge(int cachePackets) {
+        edge.close();
+        edge = edgeWithCache(cachePackets);
+        viewerWatchesTheOriginsStreamOnTheEdge();
+    }
+
+    /**
+     * A seeded model of normal streams (the reviewer's of session 18, smaller): 8 streams, the
+     * smallest caches, each packet lost (3 %) or delayed behind up to 30 later ones (5 %), and
+     * runs of 2 to 4 consecutive packets duplicated and delivered 17 to 40 packets late (3 %:
+     * more than the 16-packet cache). Never a restart.
+     */
+    @Test
+    void model_normalStreamsWithLateDuplicateRuns_areNeverARestart() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(19);
+        for (int stream = 0; stream < 8; stream++) {
+            freshEdge(stream % 2 == 0 ? 16 : 64);
+            int first = random.nextInt(65536);
+            java.util.PriorityQueue<long[]> arrivals = new java.util.PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+            for (int i = 0; i < 250; i++) {
+                int seq = (first + i) & 0xFFFF;
+                if (i > 0 && random.nextDouble() < 0.03) {
+                    continue;
+                }
+                long delay = i > 0 && random.nextDouble() < 0.05 ? random.nextInt(31) : 0;
+                arrivals.add(new long[] {(i + delay) * 1000L + 1, seq});
+                if (random.nextDouble() < 0.03) {
+                    long late = 17 + random.nextInt(24);
+                    for (int d = 0, run = 2 + random.nextInt(3); d < run; d++) {
+                        arrivals.add(new long[] {(i + late) * 1000L + 2 + d, (seq + d) & 0xFFFF});
+                    }
+                }
+            }
+            while (!arrivals.isEmpty()) {
+                nowNs += MS;
+                receive(media(1, (int) arrivals.poll()[1]), ORIGIN);
+                edge.onTick(nowNs);
+            }
+        }
+        assertEquals(0, counters.get(RelayCounter.SOURCE_RESTARTS));
+    }
+
+    /**
+     * A seeded model of restarts: 36 trials, caches of 16, 64 and 128 packets, an old session
+     * of half to twice the cache, then a new one (its own clock) starting 2 to a cache length +
+     * 20 behind the old newest (within the window on held or empty slots, exactly at its edge,
+     * beyond it), its first 12 packets each lost (10 %, not the first) or swapped with the next
+     * (10 %). Every restart is seen, once, and every packet of the new session that arrived is
+     * cached: a viewer's NACK for it is answered with its bytes.
+     */
+    @Test
+    void model_restartsAroundTheCachesEdge_areSeen_andKeepEveryNewPacket() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1919);
+        int[] caches = {16, 64, 128};
+        for (int trial = 0; trial < 36; trial++) {
+            int cachePackets = caches[trial % caches.length];
+            freshEdge(cachePackets);
+            int oldFirst = random.nextInt(65536);
+            int oldLength = cachePackets / 2 + random.nextInt(cachePackets * 3 / 2);
+            originSendsQuickly(1, oldFirst, oldFirst + oldLength - 1);
+            long restarts = counters.get(RelayCounter.SOURCE_RESTARTS);
+            int start = oldFirst + oldLength - 1 - (2 + random.nextInt(cachePackets + 19));
+            java.util.List<Integer> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                if (i == 0 || random.nextDouble() >= 0.10) {
+                    sent.add((start + i) & 0xFFFF);
+                }
+            }
+            for (int i = 0; i + 1 < sent.size(); i++) {
+                if (random.nextDouble() < 0.10) {
+                    java.util.Collections.swap(sent, i, i + 1);
+                    i++;
+                }
+            }
+            for (int seq : sent) {
+                nowNs += MS;
+                receive(media(2, seq), ORIGIN);
+            }
+            String what = "trial " + trial + ": cache " + cachePackets + ", old " + oldFirst + " +" + oldLength
+                    + ", new " + sent;
+            assertEquals(restarts + 1, counters.get(RelayCounter.SOURCE_RESTARTS), what);
+            for (int seq : sent) {
+                out.drain();
+                viewerNacks(seq);
+                assertTrue(viewerGotPayload(payload(2, seq)), what + ": " + seq + " kept");
+            }
+        }
     }
 }

@@ -37,8 +37,13 @@ abstract class RelayCookieFixture {
     }
 
     RelayEngine engine(boolean cookies) {
+        return engine(cookies, null);
+    }
+
+    /** As {@link #engine(boolean)}, checking tokens with this authenticator (null: none). */
+    RelayEngine engine(boolean cookies, RelayAuthenticator authenticator) {
         return new RelayEngine(new RelayConfig(7, 500, SESSION_TIMEOUT_MS, 64, 200, 10, 100, null), out, counters,
-                new RelaySecurity(null, cookies ? new ReturnRoutability(new SecureRandom()) : null, null,
+                new RelaySecurity(authenticator, cookies ? new ReturnRoutability(new SecureRandom()) : null, null,
                         Integer.MAX_VALUE));
     }
 
@@ -61,11 +66,20 @@ abstract class RelayCookieFixture {
     }
 
     void control(InetSocketAddress client, int requestId, ControlMessage message) {
-        receive(datagram(requestId, message), client);
+        control(client, requestId, new byte[0], message);
+    }
+
+    /** A control message carrying a token (empty: none). */
+    void control(InetSocketAddress client, int requestId, byte[] token, ControlMessage message) {
+        receive(datagram(requestId, token, message), client);
     }
 
     static byte[] datagram(int requestId, ControlMessage message) {
-        ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, new byte[0], message);
+        return datagram(requestId, new byte[0], message);
+    }
+
+    static byte[] datagram(int requestId, byte[] token, ControlMessage message) {
+        ByteBuf encoded = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, token, message);
         byte[] bytes = new byte[encoded.readableBytes()];
         encoded.readBytes(bytes);
         encoded.release();

@@ -3,26 +3,16 @@ package io.smoothcast.transport.internal.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.smoothcast.security.TokenClaims;
 import io.smoothcast.security.TokenIssuer;
 import io.smoothcast.security.TokenKey;
 import io.smoothcast.security.TokenRole;
 import io.smoothcast.security.TokenVerifier;
-import io.smoothcast.transport.MediaKind;
-import io.smoothcast.transport.internal.control.ControlCodec;
 import io.smoothcast.transport.internal.control.ControlMessage;
 import io.smoothcast.transport.internal.control.ErrorCode;
-import io.smoothcast.transport.internal.control.Track;
-import io.smoothcast.transport.internal.netty.RecordingSender;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,26 +21,13 @@ import org.junit.jupiter.api.Test;
  * which went to the address: a blind spoofer cannot cut the client off, and a client that
  * restarts on the same address and port gets in as promptly as before. Virtual time.
  */
-class RelayEngineSessionTakeoverTest {
+class RelayEngineSessionTakeoverTest extends RelayCookieFixture {
 
     private static final long START_SECONDS = 1_800_000_000L;
     private static final TokenKey KEY = TokenKey.of("k1", filled(7));
-    private static final InetSocketAddress VIEWER = new InetSocketAddress("127.0.0.1", 6000);
     private static final long VIEWER_SESSION = 6000;
     private static final long SPOOFED_SESSION = 666;
-    private static final InetSocketAddress PUBLISHER = new InetSocketAddress("127.0.0.1", 5000);
-    private static final Track VIDEO = new Track(0x1111, 0x2222, 96, 97, MediaKind.VIDEO, 0, 90_000, 1_000_000);
-
-    private final RecordingSender out = new RecordingSender();
-    private final RelayCounters counters = new RelayCounters();
     private long nowSeconds = START_SECONDS;
-    private RelayEngine engine;
-    private final long nowNs = TimeUnit.SECONDS.toNanos(100);
-
-    @AfterEach
-    void close() {
-        engine.close();
-    }
 
     @Test
     void spoofedHello_withAnotherSessionId_doesNotCutOffAJoinedViewer() {
@@ -190,10 +167,9 @@ class RelayEngineSessionTakeoverTest {
         assertEquals(0, counters.get(RelayCounter.SUBSCRIBERS), "the other client's HELLO ended the old one's roles");
     }
 
-    private RelayEngine engine(boolean cookies) {
-        return new RelayEngine(new RelayConfig(7, 500, 5000, 64, 200, 10, 100, null), out, counters,
-                new RelaySecurity(new RelayAuthenticator(TokenVerifier.builder().addKey(KEY).build(), () -> nowSeconds),
-                        cookies ? new ReturnRoutability(new SecureRandom()) : null, null, Integer.MAX_VALUE));
+    @Override
+    RelayEngine engine(boolean cookies) {
+        return engine(cookies, new RelayAuthenticator(TokenVerifier.builder().addKey(KEY).build(), () -> nowSeconds));
     }
 
     /** The publisher publishes "show" (session 5000), and the viewer joins it ({@link #subscribed}). */
@@ -217,19 +193,8 @@ class RelayEngineSessionTakeoverTest {
         return hello(VIEWER, requestId, sessionId);
     }
 
-    private long hello(InetSocketAddress client, int requestId, long sessionId) {
-        control(client, requestId, new byte[0], new ControlMessage.Hello(sessionId, 500));
-        return ((ControlMessage.HelloAck) out.takeOnlyReplyTo(client)).cookie();
-    }
-
     private void control(int requestId, byte[] token, ControlMessage message) {
         control(VIEWER, requestId, token, message);
-    }
-
-    private void control(InetSocketAddress client, int requestId, byte[] token, ControlMessage message) {
-        ByteBuf datagram = ControlCodec.encode(UnpooledByteBufAllocator.DEFAULT, requestId, token, message);
-        engine.onDatagram(datagram, client, nowNs);
-        datagram.release();
     }
 
     private static byte[] token(long expirySeconds) {
