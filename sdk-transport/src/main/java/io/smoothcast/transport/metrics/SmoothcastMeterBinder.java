@@ -20,9 +20,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Micrometer binder for an {@link OpsMonitor}: every metric of {@link OpsMetrics} becomes a
  * Micrometer {@link Gauge} or {@link FunctionCounter}, registered the first time its label set
- * appears in a snapshot and reading the latest snapshot's value afterwards. Once the stream or node
- * is gone a gauge reads NaN and a counter keeps its last value (counters never go down: see
- * {@link OpsMetrics}); its meters are removed from the registries after 10 minutes (monitor time)
+ * appears in a snapshot and reading the latest snapshot's value afterwards. A stream counter is
+ * kept by {@link OpsMetrics}: at its last value while none of its endpoints is present (counters
+ * never go down, nor vanish and come back), and dropped 10 minutes (monitor time) after it was
+ * last seen; its meters are removed from the registries when {@link OpsMetrics} drops it, and a
+ * node's counter meters when the node is no longer watched, as the Prometheus text drops them.
+ * Once the stream or node is gone a gauge reads NaN; its meters are removed after 10 minutes
  * without it. Names follow Micrometer's dotted style without the {@code _total} suffix
  * ({@code smoothcast.stream.received.bytes}); a Prometheus registry renders them back as
  * {@code smoothcast_stream_received_bytes_total}.
@@ -87,18 +90,18 @@ public final class SmoothcastMeterBinder implements MeterBinder {
             if (seen.contains(e.getKey())) {
                 continue;
             }
-            if (nowNs - s.lastSeenNs > StreamCounterTotals.RELEASE_AFTER_NS) {
-                // gone for good: free the meters, as OpsMetrics frees the series' total
+            // a counter OpsMetrics no longer exports is gone for good (it keeps a stream's while it
+            // should); a gauge of a stream or node that left has no current value
+            if (s.type == MetricFamily.Type.COUNTER || nowNs - s.lastSeenNs > StreamCounterTotals.RELEASE_AFTER_NS) {
                 for (Meter meter : s.meters) {
                     for (MeterRegistry registry : registries) {
                         registry.remove(meter);
                     }
                 }
                 it.remove();
-            } else if (s.type == MetricFamily.Type.GAUGE) {
-                s.value = Double.NaN; // a stream or node that left has no current value
+            } else {
+                s.value = Double.NaN;
             }
-            // a counter keeps its last value: NaN or a fall would read as a reset
         }
     }
 
