@@ -183,6 +183,14 @@ final class ReportHtml {
             h.append("</tr>\n");
         }
         h.append("</table>\n");
+        for (ReportModel.FirstSeenLate f : m.firstSeenLate) {
+            h.append("<p class=\"note\">Not counted above: ").append(f.endpoints()).append(' ')
+                    .append(f.direction().equals("send") ? "broadcaster(s)" : "viewer(s)").append(" of stream ")
+                    .append(escape(f.streamId())).append(" first sampled after the history began already had ")
+                    .append(f.failovers()).append(" failover(s) and ").append(f.moves())
+                    .append(" move(s) at their first sample (joined or first watched since, or samples lost;"
+                            + " when those happened is not in the history).</p>\n");
+        }
         if (m.moves.isEmpty()) {
             h.append("<p>No move.</p>\n");
             return;
