@@ -349,6 +349,16 @@ public final class OpsMetrics {
     }
 
     /**
+     * @param family a family's name
+     * @param type its type
+     * @return whether {@link #families(OpsSnapshot)} keeps the family's series itself while none of
+     *     their endpoints is present, and drops them when they are gone for good: the stream counters
+     */
+    static boolean keepsItself(String family, MetricFamily.Type type) {
+        return type == MetricFamily.Type.COUNTER && family.startsWith("smoothcast_stream_");
+    }
+
+    /**
      * Adds to the stream counter families the series kept although none of their endpoints is in
      * the snapshot (they moved or left), at their last value, once those absent too long are released.
      */

@@ -23,9 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * appears in a snapshot and reading the latest snapshot's value afterwards. A stream counter is
  * kept by {@link OpsMetrics}: at its last value while none of its endpoints is present (counters
  * never go down, nor vanish and come back), and dropped 10 minutes (monitor time) after it was
- * last seen; its meters are removed from the registries when {@link OpsMetrics} drops it, and a
- * node's counter meters when the node is no longer watched, as the Prometheus text drops them.
- * Once the stream or node is gone a gauge reads NaN; its meters are removed after 10 minutes
+ * last seen, when its meters are removed from the registries. Once a node is gone its counters
+ * keep their last value and a gauge reads NaN; their meters are removed after 10 minutes
  * without it. Names follow Micrometer's dotted style without the {@code _total} suffix
  * ({@code smoothcast.stream.received.bytes}); a Prometheus registry renders them back as
  * {@code smoothcast_stream_received_bytes_total}.
@@ -90,18 +89,19 @@ public final class SmoothcastMeterBinder implements MeterBinder {
             if (seen.contains(e.getKey())) {
                 continue;
             }
-            // a counter OpsMetrics no longer exports is gone for good (it keeps a stream's while it
-            // should); a gauge of a stream or node that left has no current value
-            if (s.type == MetricFamily.Type.COUNTER || nowNs - s.lastSeenNs > StreamCounterTotals.RELEASE_AFTER_NS) {
+            // a stream counter OpsMetrics no longer exports is gone for good (it keeps one while it
+            // should); the others are gone after 10 minutes without them, as OpsMetrics drops those
+            if (OpsMetrics.keepsItself(e.getKey().name, s.type) || nowNs - s.lastSeenNs > StreamCounterTotals.RELEASE_AFTER_NS) {
                 for (Meter meter : s.meters) {
                     for (MeterRegistry registry : registries) {
                         registry.remove(meter);
                     }
                 }
                 it.remove();
-            } else {
-                s.value = Double.NaN;
+            } else if (s.type == MetricFamily.Type.GAUGE) {
+                s.value = Double.NaN; // a stream or node that left has no current value
             }
+            // a node's counter keeps its last value: NaN or a fall would read as a reset
         }
     }
 
