@@ -139,6 +139,18 @@ final class ReportHtml {
         h.append("</table>\n");
     }
 
+    /** The failovers and moves at the first sample of endpoints first sampled after the history began. */
+    private static void firstSeenLate(StringBuilder h, ReportModel m) {
+        for (ReportModel.FirstSeenLate f : m.firstSeenLate) {
+            h.append("<p class=\"note\">Not counted above: ").append(f.endpoints()).append(' ')
+                    .append(f.direction().equals("send") ? "broadcaster(s)" : "viewer(s)").append(" of stream ")
+                    .append(escape(f.streamId())).append(" first sampled after the history began already had ")
+                    .append(f.failovers()).append(" failover(s) and ").append(f.moves())
+                    .append(" move(s) at their first sample (joined or first watched since, or samples lost;"
+                            + " when those happened is not in the history).</p>\n");
+        }
+    }
+
     /**
      * Failovers, moves per reason, token refusals, frames dropped and repairs of each stream's
      * viewers and broadcasters, then the moves themselves (at most {@link #MOVES_LISTED}, the latest).
@@ -157,6 +169,7 @@ final class ReportHtml {
                 + " mismatch).</p>\n");
         if (m.movesByStream.isEmpty()) {
             h.append("<p>No endpoint was sampled twice.</p>\n");
+            firstSeenLate(h, m);
             return;
         }
         h.append("<table><tr><th>stream</th><th>endpoints</th><th>failovers</th>");
@@ -183,6 +196,7 @@ final class ReportHtml {
             h.append("</tr>\n");
         }
         h.append("</table>\n");
+        firstSeenLate(h, m);
         if (m.moves.isEmpty()) {
             h.append("<p>No move.</p>\n");
             return;

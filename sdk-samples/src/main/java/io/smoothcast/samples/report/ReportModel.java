@@ -35,7 +35,8 @@ import java.util.TreeMap;
  *       by a node), its frames dropped (a broadcaster's while not connected, and too late to send; a
  *       viewer's given up by its jitter buffer) and its repairs (retransmissions a broadcaster sent;
  *       packets they replaced at a viewer). An endpoint's first sample is its baseline (what it counted
- *       before is not the history's); when any count fell (the endpoint restarted under the same
+ *       before is not the history's; the failovers and moves at the first sample of one first sampled
+ *       after the history began are told apart, {@link FirstSeenLate}); when any count fell (the endpoint restarted under the same
  *       id), every count rose by its whole new value. Broadcasters' keyframe requests ignored (naming
  *       no video track of theirs) are summed the same way.</li>
  *   <li>Node restarts and takeovers: the rises of each node's source restarts, session takeovers and
@@ -102,6 +103,15 @@ final class ReportModel {
             long keyframeRequestsIgnored) {
     }
 
+    /**
+     * The viewers ({@code direction} "receive") or broadcasters ("send") of a stream first sampled
+     * after the history's first sample whose first sample already counted failovers or moves: those
+     * came before the history saw the endpoint (it joined, or was first watched, after the history
+     * began; or its samples were lost), possibly within the history's time, and no rise counts them.
+     */
+    record FirstSeenLate(String streamId, String direction, long endpoints, long failovers, long moves) {
+    }
+
     /** What one node's source restarts, session takeovers and takeovers held rose by over the history. */
     record NodeRestarts(String nodeId, String region, long sourceRestarts, long sessionTakeovers,
             long sessionTakeoversHeld) {
@@ -121,6 +131,7 @@ final class ReportModel {
     final List<Failover> failovers;
     final List<Move> moves;
     final List<StreamMoves> movesByStream;
+    final List<FirstSeenLate> firstSeenLate;
     final List<NodeRestarts> nodeRestarts;
     final List<Incident> incidents;
     final List<GradeSummary> grades;
@@ -235,6 +246,7 @@ final class ReportModel {
                     total[1 + NodeSwitchReason.MEDIA_SILENCE.ordinal()]), total[rest], total[rest + 1], total[rest + 2],
                     total[rest + 3], total[rest + 4]));
         });
+        firstSeenLate = firstSeenLate(data);
         nodeRestarts = nodeRestarts(data.nodes);
 
         incidents = pair(data.alerts);
@@ -319,6 +331,46 @@ final class ReportModel {
             rises[i] = restarted ? counts[i] : counts[i] - previous[i];
         }
         return rises;
+    }
+
+    /** See {@link FirstSeenLate}; per stream and direction, only those with failovers or moves at their first sample. */
+    private static List<FirstSeenLate> firstSeenLate(HistoryData data) {
+        long start = Long.MAX_VALUE;
+        for (HistoryData.Receive r : data.receive) {
+            start = Math.min(start, r.wallTimeMs());
+        }
+        for (HistoryData.Send t : data.send) {
+            start = Math.min(start, t.wallTimeMs());
+        }
+        for (HistoryData.Node n : data.nodes) {
+            start = Math.min(start, n.wallTimeMs());
+        }
+        Map<String, long[]> firsts = new HashMap<>();
+        for (HistoryData.Receive r : data.receive) {
+            firsts.putIfAbsent(r.streamId() + "\u0000receive\u0000" + r.endpointId(),
+                    new long[] {r.wallTimeMs(), r.failoverCount(), r.nodeSwitches().total()});
+        }
+        for (HistoryData.Send t : data.send) {
+            firsts.putIfAbsent(t.streamId() + "\u0000send\u0000" + t.endpointId(),
+                    new long[] {t.wallTimeMs(), t.failoverCount(), t.nodeSwitches().total()});
+        }
+        Map<String, long[]> perStream = new TreeMap<>();
+        for (Map.Entry<String, long[]> e : firsts.entrySet()) {
+            long[] first = e.getValue();
+            if (first[0] > start && first[1] + first[2] > 0) {
+                String key = e.getKey().substring(0, e.getKey().lastIndexOf('\u0000'));
+                long[] sum = perStream.computeIfAbsent(key, k -> new long[3]);
+                sum[0]++;
+                sum[1] += Math.max(0, first[1]);
+                sum[2] += first[2];
+            }
+        }
+        List<FirstSeenLate> out = new ArrayList<>();
+        perStream.forEach((key, sum) -> {
+            String[] parts = key.split("\u0000", 2);
+            out.add(new FirstSeenLate(parts[0], parts[1], sum[0], sum[1], sum[2]));
+        });
+        return out;
     }
 
     /** Each node's rises of its restart and takeover counts, its first sample the baseline; only nodes with any. */

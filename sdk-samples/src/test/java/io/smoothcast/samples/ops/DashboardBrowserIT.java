@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.alert.AlertListener;
+import io.smoothcast.transport.OpsMonitor;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -53,20 +54,11 @@ class DashboardBrowserIT {
     void chartsFillWithLiveData() throws Exception {
         Assumptions.assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
                 "headless Chromium not installed: apt-get install -y chromium chromium-driver");
-        Path profile = Files.createTempDirectory("smoothcast-chromium");
         InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         try (LiveDemo demo = LiveDemo.start(2, 1, 0.05, 600_000, AlertListener.NONE, null);
                 OpsHttpServer server = OpsHttpServer.start(demo.monitor(),
                         () -> "{}".getBytes(StandardCharsets.UTF_8), bind)) {
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary(CHROMIUM);
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1300,1400",
-                    "--user-data-dir=" + profile);
-            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
-                    .usingAnyFreePort().build();
-            ChromeDriver driver = new ChromeDriver(service, options);
+            ChromeDriver driver = chromium();
             try {
                 driver.get(server.url());
                 JavascriptExecutor js = driver;
@@ -107,6 +99,59 @@ class DashboardBrowserIT {
                 driver.quit();
             }
         }
+    }
+
+    /**
+     * A relay restarts: its session takeovers fall from 3 to 0. The series, made when the count
+     * was first not 0, shows 0 from then on, not a gap; a node count never above 0 has no series.
+     * The events are handed to the page's own handler in one script, so the server's (empty) events
+     * cannot come between them.
+     */
+    @Test
+    @Timeout(90)
+    void restartAndTakeoverSeries_showZeroAfterARelayRestart_notGaps() throws Exception {
+        Assumptions.assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+                "headless Chromium not installed: apt-get install -y chromium chromium-driver");
+        InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        try (OpsMonitor monitor = OpsMonitor.builder().build();
+                OpsHttpServer server = OpsHttpServer.start(monitor, () -> "{}".getBytes(StandardCharsets.UTF_8), bind)) {
+            ChromeDriver driver = chromium();
+            try {
+                driver.get(server.url());
+                JavascriptExecutor js = driver;
+                new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> Boolean.TRUE.equals(js.executeScript(
+                        "return document.readyState === 'complete' && typeof onEvent === 'function';")));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> out = (Map<String, Object>) js.executeScript(
+                        "const ev = (t, takeovers) => ({timeMs: t, streams: [], nodes: [{node: 'n1', region: 'eu',"
+                                + " viewers: 0, viewersByStream: {}, bitrateInBps: null, bitrateOutBps: null,"
+                                + " packetsDropped: 0, sourceRestarts: 0, sessionTakeovers: takeovers,"
+                                + " sessionTakeoversHeld: 0, health: 0}], activeAlerts: [], recentEvents: [],"
+                                + " recentNodeSwitches: []});"
+                                + "onEvent(ev(4e12, 3)); onEvent(ev(4e12 + 1000, 0)); onEvent(ev(4e12 + 2000, 0));"
+                                + "const u = window.smoothcastCharts.drops;"
+                                + "const i = u.series.findIndex(s => s.label === 'n1 session takeovers');"
+                                + "return {takeovers: i < 0 ? null : u.data[i].slice(-3).map(v => v == null ? -1 : v),"
+                                + " restarts: u.series.some(s => s.label === 'n1 source restarts')};");
+                assertEquals(List.of(3L, 0L, 0L), out.get("takeovers"), "-1 is a gap");
+                assertEquals(false, out.get("restarts"));
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
+    private static ChromeDriver chromium() throws java.io.IOException {
+        Path profile = Files.createTempDirectory("smoothcast-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1300,1400",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
     }
 
     private static String jsArray(List<String> ids) {

@@ -261,6 +261,38 @@ class HistoryReportTest {
     }
 
     /**
+     * A viewer first sampled mid-history already counted 2 failovers and 3 moves: no rise counts
+     * them (they came before the history saw it), but the report tells them apart per stream; a
+     * viewer in the history's first sample with counts already is not first seen late, nor one
+     * first sampled late with none.
+     */
+    @Test
+    void endpointFirstSampledMidHistory_withFailoversAndMovesAlready_isToldApart() throws Exception {
+        Path late = dir.resolve("late");
+        long[] wallMs = {START_MS};
+        try (HistoryWriter w = HistoryWriter.builder(late).wallClockMs(() -> wallMs[0]).build()) {
+            for (int i = 0; i < 3; i++) {
+                wallMs[0] = START_MS + i * 60_000L;
+                ReceiveStreamStats.Builder v1 = ReceiveStreamStats.builder("match").endpointId("v1").nodeId("fra")
+                        .region("eu").timestampNs(i * 60_000_000_000L).failoverCount(5)
+                        .nodeSwitches(new NodeSwitchCounts(1, 0, 0));
+                w.append(v1.build());
+                if (i >= 1) {
+                    w.append(v1.endpointId("v2").failoverCount(2).nodeSwitches(new NodeSwitchCounts(1, 2, i - 1)).build());
+                    w.append(v1.endpointId("v3").failoverCount(0).nodeSwitches(new NodeSwitchCounts(0, 0, 0)).build());
+                }
+            }
+        }
+        ReportModel m = new ReportModel(HistoryData.read(late, HistoryWriter.DEFAULT_PREFIX), List.of());
+
+        assertEquals(List.of(new ReportModel.FirstSeenLate("match", "receive", 1, 2, 3)), m.firstSeenLate);
+        assertEquals(List.of(new ReportModel.StreamMoves("match", "receive", 0, new NodeSwitchCounts(0, 0, 1), 0, 0, 0, 0,
+                0)), m.movesByStream);
+        assertTrue(ReportHtml.render(m).contains("Not counted above: 1 viewer(s) of stream match first sampled after"
+                + " the history began already had 2 failover(s) and 3 move(s) at their first sample"));
+    }
+
+    /**
      * Each node's source restarts, session takeovers and takeovers held are the rises between its
      * samples (the first is the baseline; a fall is a relay restart, counted from 0), each in its own
      * column; a node without any is left out.

@@ -10,8 +10,10 @@ import io.smoothcast.transport.NodeSwitchReason;
 import io.smoothcast.transport.OpsSnapshot;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -151,13 +153,18 @@ import java.util.function.ToDoubleFunction;
  * <p>A stream counter sums its endpoints' cumulative counts. Read through one {@code OpsMetrics}
  * instance ({@link #families(OpsSnapshot)}), every stream series also keeps what the endpoints that
  * left it had counted, so it never goes down when a viewer or broadcaster leaves (a fall would read
- * as a counter reset and make {@code rate()} count the whole remaining sum again); a series whose
- * endpoints all left is forgotten 10 minutes (monitor time) after it was last seen. An endpoint
- * moving to another node carries its cumulative count into that node's series: there it adds only
- * what it counts after the move (its old node's series keeps what it counted before), so a sum over
- * nodes does not jump by its whole count; an endpoint's last count is forgotten 10 minutes after it
- * was last seen, and one not seen before counts in full (as do two clients watched under one id
- * on two nodes at once: neither moved). The node
+ * as a counter reset and make {@code rate()} count the whole remaining sum again). A series none of
+ * whose endpoints is present (they all moved to other nodes or left) stays exported at its last
+ * value for 10 minutes (monitor time) after it was last seen, then is dropped: a series that
+ * vanished and came back would make a raw {@code sum} over nodes fall and {@code increase()}
+ * across the gap wrong. An endpoint moving to another node carries its cumulative count into that
+ * node's series: there it adds only what it counts after the move (its old node's series keeps
+ * what it counted before), so a sum over nodes does not jump by its whole count; the same holds for
+ * one coming back to a node it left. An endpoint has left a node only if the snapshot no longer has
+ * its id there: one whose id is still on the other node is another client under that id (two
+ * clients watched under one id on two nodes at once, or one rejoining a node while the other
+ * stays), which moved nowhere. An endpoint's last count at a node is forgotten 10 minutes after it
+ * was last seen there, and one not seen before counts in full. The node
  * counters are the relay's own counts: they go down only when the relay restarts, a true reset.
  *
  * <p>Thread-safe: {@link #of(OpsSnapshot)} is stateless; {@link #families(OpsSnapshot)} is
@@ -167,8 +174,10 @@ public final class OpsMetrics {
 
     private static final List<String> STREAM_LABELS = List.of("stream", "node", "region");
     private static final List<String> DIRECTION_LABELS = List.of("stream", "node", "region", "direction");
-    private static final Function<ReceiveStreamStats, String> RX_ID = ReceiveStreamStats::endpointId;
-    private static final Function<SendStreamStats, String> TX_ID = SendStreamStats::endpointId;
+    private static final StreamCounterTotals.Side<ReceiveStreamStats> RX =
+            new StreamCounterTotals.Side<>("receive", ReceiveStreamStats::endpointId);
+    private static final StreamCounterTotals.Side<SendStreamStats> TX =
+            new StreamCounterTotals.Side<>("send", SendStreamStats::endpointId);
 
     /** A relay node's own cumulative count, exported as one counter family labelled node and region. */
     private record NodeCounter(String name, String help, ToDoubleFunction<NodeStats> value) {
@@ -327,11 +336,50 @@ public final class OpsMetrics {
         if (lastSnapshot != null && snapshot.timestampNs() < lastSnapshot.timestampNs()) {
             return lastFamilies;
         }
-        totals.begin(snapshot.timestampNs());
-        List<MetricFamily> out = render(snapshot);
-        totals.releaseAbsent();
+        Set<List<String>> placed = new HashSet<>();
+        snapshot.receive().forEach(r -> placed.add(StreamCounterTotals.placement(RX.name(), r.streamId(),
+                r.endpointId(), r.nodeId(), r.region())));
+        snapshot.send().forEach(t -> placed.add(StreamCounterTotals.placement(TX.name(), t.streamId(),
+                t.endpointId(), t.nodeId(), t.region())));
+        totals.begin(snapshot.timestampNs(), placed);
+        List<MetricFamily> out = withAbsentSeries(render(snapshot));
         lastSnapshot = snapshot;
         lastFamilies = out;
+        return out;
+    }
+
+    /**
+     * @param family a family's name
+     * @param type its type
+     * @return whether {@link #families(OpsSnapshot)} keeps the family's series itself while none of
+     *     their endpoints is present, and drops them when they are gone for good: the stream counters
+     */
+    static boolean keepsItself(String family, MetricFamily.Type type) {
+        return type == MetricFamily.Type.COUNTER && family.startsWith("smoothcast_stream_");
+    }
+
+    /**
+     * Adds to the stream counter families the series kept although none of their endpoints is in
+     * the snapshot (they moved or left), at their last value, once those absent too long are released.
+     */
+    private List<MetricFamily> withAbsentSeries(List<MetricFamily> families) {
+        totals.releaseAbsent();
+        Map<String, List<MetricFamily.Sample>> absent = totals.absentSeries();
+        if (absent.isEmpty()) {
+            return families;
+        }
+        List<MetricFamily> out = new ArrayList<>(families.size());
+        for (MetricFamily f : families) {
+            List<MetricFamily.Sample> kept = absent.get(f.name());
+            if (kept == null) {
+                out.add(f);
+                continue;
+            }
+            List<MetricFamily.Sample> samples = new ArrayList<>(f.samples());
+            kept.sort((a, b) -> compareLists(a.labelValues(), b.labelValues()));
+            samples.addAll(kept);
+            out.add(new MetricFamily(f.name(), f.type(), f.help(), samples));
+        }
         return out;
     }
 
@@ -344,15 +392,15 @@ public final class OpsMetrics {
 
         out.add(gauge("smoothcast_stream_viewers", "Viewers measuring the stream.", rx, l -> l.size()));
         out.add(counter("smoothcast_stream_received_bytes_total", "Payload bytes received by the viewers.",
-                rx, RX_ID, ReceiveStreamStats::bytesReceived));
+                rx, RX, ReceiveStreamStats::bytesReceived));
         out.add(counter("smoothcast_stream_received_packets_total", "Media packets received by the viewers.",
-                rx, RX_ID, ReceiveStreamStats::packetsReceived));
+                rx, RX, ReceiveStreamStats::packetsReceived));
         List<String> recovery = List.of("stream", "node", "region", "recovery");
         List<MetricFamily.Sample> lost = new ArrayList<>();
         rx.forEach((k, l) -> {
-            lost.add(counterSample("smoothcast_stream_lost_packets_total", recovery, append(k, "before"), l, RX_ID,
+            lost.add(counterSample("smoothcast_stream_lost_packets_total", recovery, append(k, "before"), l, RX,
                     ReceiveStreamStats::packetsLost));
-            lost.add(counterSample("smoothcast_stream_lost_packets_total", recovery, append(k, "after"), l, RX_ID,
+            lost.add(counterSample("smoothcast_stream_lost_packets_total", recovery, append(k, "after"), l, RX,
                     ReceiveStreamStats::packetsLostAfterRecovery));
         });
         out.add(new MetricFamily("smoothcast_stream_lost_packets_total", MetricFamily.Type.COUNTER,
@@ -367,11 +415,11 @@ public final class OpsMetrics {
         out.add(new MetricFamily("smoothcast_stream_loss_ratio", MetricFamily.Type.GAUGE,
                 "Share of expected packets lost over the last interval, 0-1.", lossRatio));
         out.add(counter("smoothcast_stream_decoded_frames_total", "Frames played out by the viewers.",
-                rx, RX_ID, ReceiveStreamStats::framesDecoded));
+                rx, RX, ReceiveStreamStats::framesDecoded));
         out.add(counter("smoothcast_stream_freezes_total", "Video freezes at the viewers.",
-                rx, RX_ID, ReceiveStreamStats::freezeCount));
+                rx, RX, ReceiveStreamStats::freezeCount));
         out.add(counter("smoothcast_stream_freeze_seconds_total", "Time the viewers' video was frozen.",
-                rx, RX_ID, r -> r.totalFreezesDurationMs() / 1000.0));
+                rx, RX, r -> r.totalFreezesDurationMs() / 1000.0));
         out.add(gauge("smoothcast_stream_stall_ratio", "Share of the last interval frozen, 0-1, mean over viewers.",
                 rx, mean(ReceiveStreamStats::stallRate)));
         out.add(gauge("smoothcast_stream_jitter_seconds", "Interarrival jitter, mean over viewers.",
@@ -402,23 +450,23 @@ public final class OpsMetrics {
         out.add(qualityLevels(snapshot, rx, tx));
         out.add(counter("smoothcast_stream_jitter_buffer_frames_dropped_total",
                 "Frames the viewers' jitter buffers gave up on (incomplete at their playout deadline, or dropped to make room).",
-                rx, RX_ID, ReceiveStreamStats::framesDropped));
+                rx, RX, ReceiveStreamStats::framesDropped));
         out.add(counter("smoothcast_stream_nacks_sent_total", "NACK packets the viewers sent to ask for retransmissions.",
-                rx, RX_ID, ReceiveStreamStats::nacksSent));
+                rx, RX, ReceiveStreamStats::nacksSent));
         out.add(counter("smoothcast_stream_keyframe_requests_sent_total", "Keyframe requests (PLI) the viewers sent.",
-                rx, RX_ID, ReceiveStreamStats::keyframeRequestsSent));
+                rx, RX, ReceiveStreamStats::keyframeRequestsSent));
         out.add(counter("smoothcast_stream_early_packets_recovered_total",
                 "Media packets that came before the track list naming their track, held and played once it came.",
-                rx, RX_ID, ReceiveStreamStats::earlyPacketsRecovered));
+                rx, RX, ReceiveStreamStats::earlyPacketsRecovered));
         out.add(counter("smoothcast_stream_unknown_track_packets_dropped_total",
                 "Media packets for no announced track, or that waited too long for the track list, dropped by the viewers.",
-                rx, RX_ID, ReceiveStreamStats::unknownTrackDropped));
+                rx, RX, ReceiveStreamStats::unknownTrackDropped));
         out.add(counter("smoothcast_stream_sent_bytes_total", "Bytes sent by the broadcaster.",
-                tx, TX_ID, SendStreamStats::bytesSent));
+                tx, TX, SendStreamStats::bytesSent));
         out.add(counter("smoothcast_stream_sent_packets_total", "RTP packets sent by the broadcaster.",
-                tx, TX_ID, SendStreamStats::packetsSent));
+                tx, TX, SendStreamStats::packetsSent));
         out.add(counter("smoothcast_stream_retransmitted_packets_total", "Retransmissions sent by the broadcaster.",
-                tx, TX_ID, SendStreamStats::retransmittedPacketsSent));
+                tx, TX, SendStreamStats::retransmittedPacketsSent));
         out.add(gauge("smoothcast_stream_send_bytes_per_second", "Sent rate over the last interval.",
                 tx, l -> sum(SendStreamStats::bitrateOutBps).applyAsDouble(l) / 8));
         out.add(gauge("smoothcast_stream_target_bytes_per_second", "Congestion controller's target rate.",
@@ -428,27 +476,27 @@ public final class OpsMetrics {
                 tx, l -> max(SendStreamStats::sendDelayMaxMs).applyAsDouble(l) / 1000));
         out.add(counter("smoothcast_stream_backlog_frames_dropped_total",
                 "Frames the broadcaster dropped as too old for its send-delay limit or for a full pacer, and video behind them.",
-                tx, TX_ID, SendStreamStats::framesDroppedBacklog));
+                tx, TX, SendStreamStats::framesDroppedBacklog));
         out.add(counter("smoothcast_stream_not_connected_frames_dropped_total",
                 "Frames the broadcaster dropped because it was not connected (yet, or during an outage).",
-                tx, TX_ID, SendStreamStats::framesDroppedNotConnected));
+                tx, TX, SendStreamStats::framesDroppedNotConnected));
         out.add(counter("smoothcast_stream_queue_full_frames_rejected_total",
                 "Frames the broadcaster refused at send because its send queue was full.",
-                tx, TX_ID, SendStreamStats::framesRejected));
+                tx, TX, SendStreamStats::framesRejected));
         out.add(counter("smoothcast_stream_keyframe_requests_received_total",
                 "Keyframe requests the broadcaster received from its node.",
-                tx, TX_ID, SendStreamStats::keyframeRequestsReceived));
+                tx, TX, SendStreamStats::keyframeRequestsReceived));
         out.add(counter("smoothcast_stream_keyframe_requests_ignored_total",
                 "Keyframe requests from the node naming no video track of the broadcaster, not passed on.",
-                tx, TX_ID, SendStreamStats::keyframeRequestsIgnored));
+                tx, TX, SendStreamStats::keyframeRequestsIgnored));
         out.add(counter("smoothcast_stream_pacer_dropped_packets_total",
                 "Packets the broadcaster dropped because its pacer's queue was full (retransmissions, whole frames).",
-                tx, TX_ID, SendStreamStats::packetsDroppedByPacer));
+                tx, TX, SendStreamStats::packetsDroppedByPacer));
         out.add(counter("smoothcast_stream_retransmissions_over_budget_total",
                 "NACKed packets and tail loss probes the broadcaster did not resend: its retransmission budget was used up.",
-                tx, TX_ID, SendStreamStats::retransmissionsOverBudget));
+                tx, TX, SendStreamStats::retransmissionsOverBudget));
         out.add(counter("smoothcast_stream_tail_probes_sent_total", "Tail loss probes the broadcaster sent.",
-                tx, TX_ID, SendStreamStats::tailProbesSent));
+                tx, TX, SendStreamStats::tailProbesSent));
         nodeFamilies(snapshot.nodes(), out);
         out.add(alerts(snapshot.activeAlerts()));
         return out;
@@ -560,8 +608,8 @@ public final class OpsMetrics {
             Map<List<String>, List<ReceiveStreamStats>> rx, Map<List<String>, List<SendStreamStats>> tx,
             ToDoubleFunction<ReceiveStreamStats> rxCount, ToDoubleFunction<SendStreamStats> txCount) {
         List<MetricFamily.Sample> samples = new ArrayList<>();
-        rx.forEach((k, l) -> samples.add(counterSample(name, DIRECTION_LABELS, append(k, "receive"), l, RX_ID, rxCount)));
-        tx.forEach((k, l) -> samples.add(counterSample(name, DIRECTION_LABELS, append(k, "send"), l, TX_ID, txCount)));
+        rx.forEach((k, l) -> samples.add(counterSample(name, DIRECTION_LABELS, append(k, "receive"), l, RX, rxCount)));
+        tx.forEach((k, l) -> samples.add(counterSample(name, DIRECTION_LABELS, append(k, "send"), l, TX, txCount)));
         return new MetricFamily(name, MetricFamily.Type.COUNTER, help, samples);
     }
 
@@ -572,12 +620,12 @@ public final class OpsMetrics {
         List<MetricFamily.Sample> samples = new ArrayList<>();
         for (NodeSwitchReason reason : NodeSwitchReason.values()) {
             rx.forEach((k, l) -> samples.add(counterSample(name, names, append(append(k, "receive"), reason.label()),
-                    l, RX_ID, r -> reason.countIn(r.nodeSwitches()))));
+                    l, RX, r -> reason.countIn(r.nodeSwitches()))));
             if (reason.viewersOnly()) {
                 continue; // a broadcaster never moves for it: a series always 0 would only cost storage
             }
             tx.forEach((k, l) -> samples.add(counterSample(name, names, append(append(k, "send"), reason.label()),
-                    l, TX_ID, s -> reason.countIn(s.nodeSwitches()))));
+                    l, TX, s -> reason.countIn(s.nodeSwitches()))));
         }
         return new MetricFamily(name, MetricFamily.Type.COUNTER,
                 "Moves of the stream's endpoints to another node while their node still answered, by reason.", samples);
@@ -590,7 +638,7 @@ public final class OpsMetrics {
     }
 
     private <T> MetricFamily counter(String name, String help, Map<List<String>, List<T>> groups,
-            Function<T, String> id, ToDoubleFunction<T> count) {
+            StreamCounterTotals.Side<T> id, ToDoubleFunction<T> count) {
         List<MetricFamily.Sample> samples = new ArrayList<>();
         groups.forEach((k, l) -> samples.add(counterSample(name, STREAM_LABELS, k, l, id, count)));
         return new MetricFamily(name, MetricFamily.Type.COUNTER, help, samples);
@@ -598,7 +646,7 @@ public final class OpsMetrics {
 
     /** One stream series of a counter: its endpoints' counts plus what departed endpoints counted. */
     private <T> MetricFamily.Sample counterSample(String name, List<String> labelNames, List<String> labelValues,
-            List<T> endpoints, Function<T, String> id, ToDoubleFunction<T> count) {
+            List<T> endpoints, StreamCounterTotals.Side<T> id, ToDoubleFunction<T> count) {
         return new MetricFamily.Sample(labelNames, labelValues, totals.total(name, labelNames, labelValues, endpoints, id, count));
     }
 

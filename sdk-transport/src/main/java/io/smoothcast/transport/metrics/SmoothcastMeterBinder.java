@@ -20,9 +20,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Micrometer binder for an {@link OpsMonitor}: every metric of {@link OpsMetrics} becomes a
  * Micrometer {@link Gauge} or {@link FunctionCounter}, registered the first time its label set
- * appears in a snapshot and reading the latest snapshot's value afterwards. Once the stream or node
- * is gone a gauge reads NaN and a counter keeps its last value (counters never go down: see
- * {@link OpsMetrics}); its meters are removed from the registries after 10 minutes (monitor time)
+ * appears in a snapshot and reading the latest snapshot's value afterwards. A stream counter is
+ * kept by {@link OpsMetrics}: at its last value while none of its endpoints is present (counters
+ * never go down, nor vanish and come back), and dropped 10 minutes (monitor time) after it was
+ * last seen, when its meters are removed from the registries. Once a node is gone its counters
+ * keep their last value and a gauge reads NaN; their meters are removed after 10 minutes
  * without it. Names follow Micrometer's dotted style without the {@code _total} suffix
  * ({@code smoothcast.stream.received.bytes}); a Prometheus registry renders them back as
  * {@code smoothcast_stream_received_bytes_total}.
@@ -87,8 +89,9 @@ public final class SmoothcastMeterBinder implements MeterBinder {
             if (seen.contains(e.getKey())) {
                 continue;
             }
-            if (nowNs - s.lastSeenNs > StreamCounterTotals.RELEASE_AFTER_NS) {
-                // gone for good: free the meters, as OpsMetrics frees the series' total
+            // a stream counter OpsMetrics no longer exports is gone for good (it keeps one while it
+            // should); the others are gone after 10 minutes without them, as OpsMetrics drops those
+            if (OpsMetrics.keepsItself(e.getKey().name, s.type) || nowNs - s.lastSeenNs > StreamCounterTotals.RELEASE_AFTER_NS) {
                 for (Meter meter : s.meters) {
                     for (MeterRegistry registry : registries) {
                         registry.remove(meter);
@@ -98,7 +101,7 @@ public final class SmoothcastMeterBinder implements MeterBinder {
             } else if (s.type == MetricFamily.Type.GAUGE) {
                 s.value = Double.NaN; // a stream or node that left has no current value
             }
-            // a counter keeps its last value: NaN or a fall would read as a reset
+            // a node's counter keeps its last value: NaN or a fall would read as a reset
         }
     }
 

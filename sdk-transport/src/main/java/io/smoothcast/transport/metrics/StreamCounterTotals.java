@@ -15,21 +15,26 @@ import java.util.function.ToDoubleFunction;
  * count the whole remaining sum again as an increase. Each series therefore keeps what its departed
  * endpoints had counted in it and adds it to what those present count, so the series never goes
  * down. An endpoint whose own count went down (it restarted under the same id) is treated the same
- * way: what it had counted is kept.
+ * way: what it had counted is kept. A series none of whose endpoints is present now is still
+ * exported, at its last value ({@link #absentSeries()}): a series that vanished and came back would
+ * break a raw {@code sum} over nodes and {@code increase()} across the gap.
  *
  * <p>An endpoint's count is cumulative over its life, across its moves between nodes, while the
- * series are per node. An endpoint that comes into a series after it was seen in another series of
- * the family with the same labels but node and region (it moved to another node; or it came back
- * to the same one) brings the count it had there, which that series already holds: it enters at
+ * series are per node. An endpoint that comes into a series after it left another series of the
+ * family with the same labels but node and region (it moved to another node), or after it left this
+ * one (it came back), brings the count it had there, which that series already holds: it enters at
  * that count and only its growth after it is added, so a sum over nodes does not jump by its whole
- * count. An endpoint not seen before counts in full (it counted from zero), and so does one seen in
- * another series of the same snapshot (two clients watched under one id on two nodes at once).
+ * count. It has left a series only if the snapshot does not place its id there any more: an id
+ * still present at the other place is another client under the same id (two clients watched under
+ * one id on two nodes at once, or one rejoining a node while the other stays), which moved
+ * nowhere. An endpoint not seen before counts in full (it counted from zero), and so does one whose
+ * id is still present at every other place it was seen.
  *
- * <p>Bounded memory: one value per series plus one per endpoint present in it, and one per endpoint
- * seen in the family. A series whose endpoints all left, and an endpoint's last count, are
- * forgotten once absent from the snapshots for {@link #RELEASE_AFTER_NS} of monitor time; a series
- * that comes back later starts again from its new endpoints, a true reset. Not thread-safe: the
- * owning {@link OpsMetrics} serializes the calls.
+ * <p>Bounded memory: one value per series plus one per endpoint present in it, and one per place
+ * an endpoint was seen at in the family. A series none of whose endpoints is present, and an
+ * endpoint's last count at a place, are forgotten once absent from the snapshots for
+ * {@link #RELEASE_AFTER_NS} of monitor time; a series that comes back later starts again from its
+ * new endpoints, a true reset. Not thread-safe: the owning {@link OpsMetrics} serializes the calls.
  */
 final class StreamCounterTotals {
 
@@ -42,66 +47,106 @@ final class StreamCounterTotals {
     /** The labels that say where an endpoint is counted; the others say what it counts. */
     private static final Set<String> LOCATION_LABELS = Set.of("node", "region");
 
+    /**
+     * The endpoints of one side of a stream.
+     *
+     * @param name "receive" (viewers) or "send" (broadcasters): the two sides' ids are apart
+     * @param id an endpoint's id
+     */
+    record Side<T>(String name, Function<T, String> id) {
+    }
+
     private final Map<SeriesKey, Series> series = new HashMap<>();
-    private final Map<EndpointKey, Seen> endpoints = new HashMap<>();
+    private final Map<EndpointKey, Map<List<String>, Seen>> endpoints = new HashMap<>();
+    private Set<List<String>> placed = Set.of();
     private long nowNs;
 
-    /** Starts a snapshot taken at {@code timestampNs} (monitor time). */
-    void begin(long timestampNs) {
-        nowNs = timestampNs;
+    /**
+     * @param side the endpoint's side, {@link Side#name()}
+     * @param stream its stream
+     * @param id its id
+     * @param node the node it is on
+     * @param region that node's region
+     * @return the key of an endpoint's place in a snapshot, for {@link #begin}
+     */
+    static List<String> placement(String side, String stream, String id, String node, String region) {
+        return List.of(side, stream, id, node, region);
     }
 
-    /** Forgets the series and endpoints absent for longer than {@link #RELEASE_AFTER_NS}; call after a snapshot. */
+    /**
+     * Starts a snapshot.
+     *
+     * @param timestampNs the snapshot's time (monitor time)
+     * @param placed where the snapshot has each endpoint, {@link #placement} keys
+     */
+    void begin(long timestampNs, Set<List<String>> placed) {
+        nowNs = timestampNs;
+        this.placed = placed;
+    }
+
+    /** Forgets the series and endpoints' places absent for longer than {@link #RELEASE_AFTER_NS}; call after a snapshot. */
     void releaseAbsent() {
         series.values().removeIf(s -> nowNs - s.lastSeenNs > RELEASE_AFTER_NS);
-        endpoints.values().removeIf(e -> nowNs - e.lastSeenNs > RELEASE_AFTER_NS);
+        endpoints.values().removeIf(places -> {
+            places.values().removeIf(e -> nowNs - e.lastSeenNs > RELEASE_AFTER_NS);
+            return places.isEmpty();
+        });
     }
 
-    /** @return the number of series held; for tests */
-    int size() {
-        return series.size();
+    /**
+     * @return the series kept but not in this snapshot (none of their endpoints is present), by
+     *     family name, at their last value
+     */
+    Map<String, List<MetricFamily.Sample>> absentSeries() {
+        Map<String, List<MetricFamily.Sample>> out = new HashMap<>();
+        series.forEach((k, s) -> {
+            if (s.lastSeenNs != nowNs) {
+                out.computeIfAbsent(k.name, n -> new ArrayList<>())
+                        .add(new MetricFamily.Sample(k.labelNames, k.labelValues, s.value));
+            }
+        });
+        return out;
     }
 
     /**
      * @param name the family
-     * @param labelNames the series' label names
+     * @param labelNames the series' label names, "stream", "node" and "region" among them
      * @param labelValues the series' label values
      * @param endpoints the endpoints in the series now
-     * @param id an endpoint's id
+     * @param side the endpoints' side
      * @param count an endpoint's cumulative count
      * @return what the departed endpoints counted in the series plus the growth of {@code endpoints}
      *     since they came into it; never below the value returned for the same series before
      */
     <T> double total(String name, List<String> labelNames, List<String> labelValues, List<T> endpoints,
-            Function<T, String> id, ToDoubleFunction<T> count) {
-        Series s = series.computeIfAbsent(new SeriesKey(name, labelValues), k -> new Series());
+            Side<T> side, ToDoubleFunction<T> count) {
+        Series s = series.computeIfAbsent(new SeriesKey(name, labelNames, labelValues), k -> new Series());
         s.lastSeenNs = nowNs;
         Map<String, Double> now = new HashMap<>();
         for (T e : endpoints) {
             double v = count.applyAsDouble(e);
             if (!Double.isNaN(v)) {
-                now.merge(id.apply(e), v, Double::sum);
+                now.merge(side.id().apply(e), v, Double::sum);
             }
         }
         List<String> what = new ArrayList<>(labelValues.size());
+        List<String> where = new ArrayList<>(LOCATION_LABELS.size());
         for (int i = 0; i < labelValues.size(); i++) {
-            if (!LOCATION_LABELS.contains(labelNames.get(i))) {
-                what.add(labelValues.get(i));
-            }
+            (LOCATION_LABELS.contains(labelNames.get(i)) ? where : what).add(labelValues.get(i));
         }
+        String stream = labelValues.get(labelNames.indexOf("stream"));
         Map<String, Present> present = new HashMap<>();
         double sum = 0;
         for (Map.Entry<String, Double> e : now.entrySet()) {
             double c = e.getValue();
-            EndpointKey key = new EndpointKey(name, what, e.getKey());
+            Map<List<String>, Seen> places = this.endpoints.computeIfAbsent(new EndpointKey(name, what, e.getKey()),
+                    k -> new HashMap<>());
             Present before = s.present.get(e.getKey());
             double entry;
             if (before == null) {
-                Seen seen = this.endpoints.get(key);
-                // brought from another series (or from this one before), which holds it; a fall is a
-                // restart. Seen in this very snapshot: another client watched under the same id on
-                // another node, present there too, which moved nowhere and counts on its own.
-                entry = seen != null && seen.lastSeenNs != nowNs && c >= seen.count ? seen.count : 0;
+                Seen brought = left(places, where, side.name(), stream, e.getKey());
+                // it brings the count it had where it left (that series holds it); a fall is a restart
+                entry = brought != null && c >= brought.count ? brought.count : 0;
             } else if (c < before.count) {
                 s.departed += before.count - before.entry; // the endpoint restarted its count
                 entry = 0;
@@ -110,7 +155,7 @@ final class StreamCounterTotals {
             }
             present.put(e.getKey(), new Present(c, entry));
             sum += c - entry;
-            this.endpoints.put(key, new Seen(c, nowNs));
+            places.put(where, new Seen(c, nowNs));
         }
         for (Map.Entry<String, Present> e : s.present.entrySet()) {
             if (!now.containsKey(e.getKey())) {
@@ -118,17 +163,37 @@ final class StreamCounterTotals {
             }
         }
         s.present = present;
-        return s.departed + sum;
+        s.value = s.departed + sum;
+        return s.value;
     }
 
-    private record SeriesKey(String name, List<String> labelValues) {
+    /**
+     * @return the latest count of the endpoint at a place it has left: {@code where} (it came back),
+     *     or another place where the snapshot no longer has its id; null if none
+     */
+    private Seen left(Map<List<String>, Seen> places, List<String> where, String side, String stream, String id) {
+        Seen latest = null;
+        for (Map.Entry<List<String>, Seen> p : places.entrySet()) {
+            List<String> at = p.getKey();
+            if (!at.equals(where) && placed.contains(placement(side, stream, id, at.get(0), at.get(1)))) {
+                continue; // still there: another client under the same id, which moved nowhere
+            }
+            Seen seen = p.getValue();
+            if (latest == null || seen.lastSeenNs > latest.lastSeenNs) {
+                latest = seen;
+            }
+        }
+        return latest;
+    }
+
+    private record SeriesKey(String name, List<String> labelNames, List<String> labelValues) {
     }
 
     /** An endpoint in a family, by its id and the family's labels but those of {@link #LOCATION_LABELS}. */
     private record EndpointKey(String name, List<String> what, String id) {
     }
 
-    /** An endpoint's count at the latest snapshot that held it, and that snapshot's time. */
+    /** An endpoint's count at the latest snapshot that held it at a place, and that snapshot's time. */
     private record Seen(double count, long lastSeenNs) {
     }
 
@@ -139,6 +204,8 @@ final class StreamCounterTotals {
     private static final class Series {
         /** What endpoints that left (or restarted) had counted in the series. */
         double departed;
+        /** The value returned last, exported while none of the series' endpoints is present. */
+        double value;
         Map<String, Present> present = new HashMap<>();
         long lastSeenNs;
     }

@@ -320,7 +320,7 @@ class OpsMetricsTest {
     }
 
     /**
-     * A stream whose endpoints all left keeps its totals while it is away for up to 10 minutes of
+     * A stream whose endpoints all left keeps its totals, exported, while it is away for up to 10 minutes of
      * monitor time (a viewer coming back continues from them), and is forgotten after that: a new
      * viewer then starts the series again from its own count, a true reset.
      */
@@ -334,7 +334,7 @@ class OpsMetricsTest {
 
         OpsMetrics metrics = new OpsMetrics();
         metrics.families(withEndpoints(base, 0, List.of(v1), List.of()));
-        assertFalse(counters(metrics.families(withEndpoints(base, 1, List.of(), List.of()))).containsKey(bytes));
+        assertEquals(1_000_000.0, counters(metrics.families(withEndpoints(base, 1, List.of(), List.of()))).get(bytes));
         assertEquals(1_000_700.0, counters(metrics.families(withEndpoints(base, tenMinutes,
                 List.of(newcomer), List.of()))).get(bytes));
 
@@ -375,9 +375,9 @@ class OpsMetricsTest {
         assertEquals(30.0 + 30 + 3 + 1, after.get("smoothcast_stream_lost_packets_total[match, before]"));
         assertEquals(1.0 + 0 + 1, after.get("smoothcast_stream_node_switches_total[match, receive, degraded_path]"));
         assertEquals(2.0 + 1, after.get("smoothcast_stream_node_switches_total[match, receive, no_publisher]"));
-        // no broadcaster is left on fra, so its send series are not exported now: ams's hold the growth
-        assertEquals(900.0, after.get("smoothcast_stream_sent_bytes_total[match]"));
-        assertEquals(1.0, after.get("smoothcast_stream_keyframe_requests_ignored_total[match]"));
+        // no broadcaster is left on fra: its send series stay at what it sent there, ams's hold the growth
+        assertEquals(2_400_000.0 + 900, after.get("smoothcast_stream_sent_bytes_total[match]"));
+        assertEquals(89.0 + 1, after.get("smoothcast_stream_keyframe_requests_ignored_total[match]"));
         assertEquals(4.0, after.get("smoothcast_stream_failovers_total[match, send]"));
         // the moved viewer's new series holds its growth only, its old one what it counted there
         Map<String, Double> series = counters(metrics.families(withEndpoints(base, 2_000_000_005,
@@ -462,5 +462,65 @@ class OpsMetricsTest {
         assertEquals(2_000_000.0, counters(metrics.families(withEndpoints(base, 10,
                 List.of(v1.toBuilder().bytesReceived(2_000_000).build()), List.of())))
                 .get("smoothcast_stream_received_bytes_total[match, fra, eu]"));
+    }
+
+    /**
+     * The only viewer of a node moves to another: the node's series stay exported at what it
+     * counted there, so a raw sum over nodes never falls and the series does not vanish and come
+     * back (which breaks {@code increase()} across the gap), until 10 minutes of monitor time after
+     * the series was last seen; then they are dropped, as the viewer's count there is forgotten.
+     */
+    @Test
+    void nodeAllOfWhoseEndpointsLeft_keepsItsSeriesAtTheLastValue_untilForgotten() {
+        OpsSnapshot base = sampleSnapshot();
+        ReceiveStreamStats v1 = base.receive().get(0);
+        String fra = "smoothcast_stream_received_bytes_total[match, fra, eu]";
+        String lost = "smoothcast_stream_lost_packets_total[match, fra, eu, before]";
+        long tenMinutes = 600_000_000_000L;
+        OpsMetrics metrics = new OpsMetrics();
+        metrics.families(withEndpoints(base, 0, List.of(v1), List.of()));
+        double lastSum = 0;
+        for (long t : new long[] {1_000_000_000L, 60_000_000_000L, tenMinutes}) {
+            ReceiveStreamStats moved = v1.toBuilder().nodeId("ams").bytesReceived(1_000_000 + t / 1_000_000).build();
+            List<MetricFamily> families = metrics.families(withEndpoints(base, t, List.of(moved), List.of()));
+            Map<String, Double> series = counters(families);
+            assertEquals(1_000_000.0, series.get(fra), "at " + t);
+            assertEquals(30.0, series.get(lost), "at " + t);
+            double sum = overNodes(families).get("smoothcast_stream_received_bytes_total[match]");
+            assertEquals(1_000_000.0 + t / 1_000_000, sum, "at " + t);
+            assertTrue(sum >= lastSum);
+            lastSum = sum;
+            assertTrue(PrometheusText.write(families).contains(
+                    "smoothcast_stream_received_bytes_total{stream=\"match\",node=\"fra\",region=\"eu\"} 1000000\n"));
+        }
+        Map<String, Double> later = counters(metrics.families(withEndpoints(base, tenMinutes + 1,
+                List.of(v1.toBuilder().nodeId("ams").build()), List.of())));
+        assertFalse(later.containsKey(fra), later.toString());
+        assertFalse(later.containsKey(lost));
+    }
+
+    /**
+     * Two viewers under one id, one on fra and one on ams beside another viewer; the one on ams
+     * leaves and rejoins ams while the one on fra stays. It came back to ams, where it enters at the
+     * count it had left with, not at the fra viewer's (the old rule took the fra viewer's latest
+     * count, seen after the ams one left, for one it brought along: a move).
+     */
+    @Test
+    void clientRejoiningANodeWhileAnotherWithTheSameIdStaysElsewhere_isNoMove() {
+        OpsSnapshot base = sampleSnapshot();
+        ReceiveStreamStats onFra = base.receive().get(0).toBuilder().endpointId("").bytesReceived(1_000).build();
+        ReceiveStreamStats onAms = onFra.toBuilder().nodeId("ams").bytesReceived(700).build();
+        ReceiveStreamStats other = onAms.toBuilder().endpointId("v7").bytesReceived(10).build();
+        String ams = "smoothcast_stream_received_bytes_total[match, ams, eu]";
+        OpsMetrics metrics = new OpsMetrics();
+        metrics.families(withEndpoints(base, 1_000_000_000L, List.of(onFra, onAms, other), List.of()));
+        metrics.families(withEndpoints(base, 2_000_000_000L, List.of(onFra.toBuilder().bytesReceived(1_100).build(),
+                other.toBuilder().bytesReceived(20).build()), List.of()));
+        List<MetricFamily> back = metrics.families(withEndpoints(base, 3_000_000_000L,
+                List.of(onFra.toBuilder().bytesReceived(1_200).build(), onAms.toBuilder().bytesReceived(1_150).build(),
+                        other.toBuilder().bytesReceived(30).build()), List.of()));
+
+        assertEquals(1_150.0 + 30, counters(back).get(ams));
+        assertEquals(1_200.0 + 1_150 + 30, overNodes(back).get("smoothcast_stream_received_bytes_total[match]"));
     }
 }
