@@ -202,6 +202,15 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             throw new ExceptionInInitializerError(e);
         }
     }
+    /**
+     * The tracks the playout thread's pass under way polls (written by it at the start of each
+     * pass, {@link #playoutTracks()}), read by the I/O thread after publishing a track set to fold
+     * the buffers gone that no pass polls. None before the first pass, and in an engine no
+     * playout thread drives.
+     */
+    private volatile ReceiveTrack[] playoutPolled = new ReceiveTrack[0];
+    /** The I/O thread's, to fold the buffers gone ({@link #useTracks}). */
+    private final JitterBufferStats ioScratch = new JitterBufferStats();
     /** The nodes carrying the viewer, primary first (any thread reads). */
     private final CarryingNodes carryingNodes = new CarryingNodes();
     /**
@@ -302,7 +311,14 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * only after a change of the tracks.
      */
     public ReceiveTrack[] playoutTracks() {
-        TrackSet set = trackSet;
+        TrackSet set;
+        do {
+            set = trackSet;
+            // Said before it is polled, and checked still current after: a set the I/O thread
+            // published in between (which may have folded one of these tracks' buffers,
+            // TrackSet#foldedExcept) is read again instead.
+            playoutPolled = set.tracks();
+        } while (trackSet != set);
         TrackSet settled = set.settled(playoutScratch);
         if (settled != set) {
             // Lost to a set the I/O thread published meanwhile: that one is settled next pass.
@@ -926,8 +942,18 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         // backwards: a reader sees either the old set or the new one, never a mix.
         // The playout thread may settle the set meanwhile: published only over the set it came from.
         TrackSet before;
+        TrackSet published;
         do {
             before = trackSet;
-        } while (!TRACK_SET.compareAndSet(this, before, before.followedBy(next)));
+            published = before.followedBy(next);
+        } while (!TRACK_SET.compareAndSet(this, before, published));
+        // Then, read after the publication, what the playout thread's pass under way polls: the
+        // buffers gone that it does not are final now and folded at once, so that they do not
+        // pile up while an application's callback holds that pass (nor forever without one).
+        TrackSet folded = published.foldedExcept(playoutPolled, ioScratch);
+        if (folded != published) {
+            // Lost only to the playout thread settling the set: it folded them all.
+            TRACK_SET.compareAndSet(this, published, folded);
+        }
     }
 }
