@@ -573,13 +573,53 @@ class ViewerMediaTotalsTest {
     }
 
     /**
-     * Less than half the buffer ahead, the new numbering cannot be told from a gap of losses: the
-     * numbers skipped count as lost (39 here, at most half the buffer's capacity), but the stream
-     * plays on.
+     * Less than half the buffer ahead, the new numbering is told from a gap of losses by its
+     * timestamps (another timeline): the numbers skipped are no losses of anything.
      */
     @Test
     void publisherRestartsUnderTheSameSsrc_numberingJustAhead() {
-        publisherRestartsUnderTheSameSsrc(40, 39);
+        publisherRestartsUnderTheSameSsrc(40, 0);
+    }
+
+    /**
+     * After a restart 40 numbers behind, a late packet of the old stream (numbered one past its
+     * last) comes when the new numbering is 10 short of it: it looks 11 ahead, but its timestamp
+     * is the old timeline's. Dropped and counted, it takes no place of the new stream's packet
+     * of that number, which plays.
+     */
+    @Test
+    void publisherRestartsJustBehind_aLatePacketOfTheOldStreamIsDropped_notStoredUnderTheNewNumbering() {
+        announce(List.of(VIDEO));
+        stream(List.of(VIDEO), 1000, false);
+        int highest = engine.tracks()[0].reception().highestSequenceNumber();
+        FramePacketizer old = packetizers.get(VIDEO);
+        int oldTimestamp = (int) ((nowNs - trackStartNs.get(VIDEO)) / MS * 90);
+        packetizers.put(VIDEO, new FramePacketizer(VIDEO, 5, (highest - 40) & 0xFFFF));
+        trackStartNs.put(VIDEO, nowNs - 7_777_777 * MS);
+        stream(List.of(VIDEO), 600, false);
+        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+        assertEquals((highest - 10) & 0xFFFF, engine.tracks()[0].reception().highestSequenceNumber());
+
+        JitterBufferStats before = bufferStats(VIDEO);
+        long malformed = engine.counters().get(ViewerEngine.MALFORMED_DROPPED);
+        old.packetize(Unpooled.wrappedBuffer(new byte[200]), oldTimestamp, true, UnpooledByteBufAllocator.DEFAULT,
+                (packet, seq, offset) -> {
+                    assertEquals((highest + 1) & 0xFFFF, seq);
+                    receive(ByteBufUtil.getBytes(packet));
+                    packet.release();
+                });
+        assertEquals(before.bytesReceived(), bufferStats(VIDEO).bytesReceived(), "not stored");
+        assertEquals(1, engine.counters().get(ViewerEngine.LEFT_TIMELINE_DROPPED));
+        assertEquals(malformed + 1, engine.counters().get(ViewerEngine.MALFORMED_DROPPED));
+
+        stream(List.of(VIDEO), 1000, false); // the new stream's packet of that number among them
+        for (long end = nowNs + 2 * PLAYOUT_DELAY_NS; nowNs < end; nowNs += MS) {
+            playDue();
+        }
+        JitterBufferStats after = bufferStats(VIDEO);
+        assertEquals(0, after.packetsDuplicated(), "the new packet of that number is no duplicate: " + after);
+        assertEquals(after.framesReceived(), after.jitterBufferEmittedCount(), "every frame played: " + after);
+        assertEquals(0, after.packetsLost());
     }
 
     @Test
