@@ -21,6 +21,12 @@ public final class ReceptionStatistics {
 
     /** Media seconds between two packets' timestamps beyond which they belong to different timelines. */
     static final long OTHER_TIMELINE_SECONDS = 20;
+    /**
+     * How long the current timeline may be silent while packets of the one left still come for
+     * these to be taken as late: beyond, the left one may be the stream going on (the restart
+     * was two foreign packets), and it is let through to be judged a restart of its own.
+     */
+    static final long TIMELINE_LEFT_SILENCE_NS = 1_000_000_000L;
 
     private final int clockRateHz;
     private boolean started;
@@ -224,15 +230,17 @@ public final class ReceptionStatistics {
     /**
      * Whether a packet belongs to the timeline the last restart left (a publisher that started
      * again under the same SSRC): its timestamp lies on another timeline than the current one and
-     * within {@value #OTHER_TIMELINE_SECONDS} s of media of the left one's highest. Such a packet,
+     * within {@value #OTHER_TIMELINE_SECONDS} s of media of the left one's highest, while the
+     * current one was heard from in the last {@link #TIMELINE_LEFT_SILENCE_NS} ns. Such a packet,
      * late or retransmitted, says nothing about the new stream: its number, in the old numbering,
      * may well be one the new numbering uses too.
      *
      * @param rtpTimestamp a packet's RTP timestamp
+     * @param nowNs its arrival
      * @return true if it is a packet of the timeline left; false if no restart left one
      */
-    public boolean ofTimelineLeft(int rtpTimestamp) {
-        return timelineLeft && onAnotherTimeline(rtpTimestamp)
+    public boolean ofTimelineLeft(int rtpTimestamp, long nowNs) {
+        return timelineLeft && silentForNs(nowNs) <= TIMELINE_LEFT_SILENCE_NS && onAnotherTimeline(rtpTimestamp)
                 && Math.abs((long) (rtpTimestamp - leftTimelineTimestamp)) <= OTHER_TIMELINE_SECONDS * clockRateHz;
     }
 

@@ -482,7 +482,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             Track track = t.track();
             if (track.ssrc() == ssrc) {
                 counters.increment(PACKETS_RECEIVED);
-                if (droppedAsOfTimelineLeft(t)) {
+                if (droppedAsOfTimelineLeft(t, nowNs)) {
                     return true;
                 }
                 int ahead = t.reception().aheadOfHighest(rtp.sequenceNumber());
@@ -567,7 +567,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 int originalSequence = ((scratch[p] & 0xFF) << 8) | (scratch[p + 1] & 0xFF);
                 counters.increment(PACKETS_RECEIVED);
                 counters.increment(RTX_RECEIVED);
-                if (droppedAsOfTimelineLeft(t)) {
+                if (droppedAsOfTimelineLeft(t, nowNs)) {
                     return true;
                 }
                 t.reception().onPacket(originalSequence, rtp.timestamp(), nowNs, false);
@@ -586,8 +586,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      *
      * @return whether it was dropped (and counted)
      */
-    private boolean droppedAsOfTimelineLeft(ReceiveTrack t) {
-        if (!t.reception().ofTimelineLeft(rtp.timestamp())) {
+    private boolean droppedAsOfTimelineLeft(ReceiveTrack t, long nowNs) {
+        if (!t.reception().ofTimelineLeft(rtp.timestamp(), nowNs)) {
             return false;
         }
         counters.increment(LEFT_TIMELINE_DROPPED);
