@@ -249,7 +249,7 @@ class ReceptionStatisticsTest {
         for (int i = 0; i < 10; i++) {
             stats.onPacket(1000 + i, 500_000 + i * 3000, i * 33 * MS, true);
         }
-        assertFalse(stats.ofTimelineLeft(500_000), "no restart yet");
+        assertFalse(stats.ofTimelineLeft(500_000, 300 * MS), "no restart yet");
         int newOrigin = 500_000 + 900_000_000;
         stats.restartOnNextPacket();
         stats.onPacket(1020, newOrigin, 400 * MS, true);
