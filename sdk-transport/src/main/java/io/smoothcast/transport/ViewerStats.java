@@ -44,7 +44,9 @@ import io.smoothcast.stats.NodeSwitchCounts;
  * @param totalFreezesDurationNs summed length of the same freezes (W3C
  *     {@code totalFreezesDuration}), in ns; 0 in a stream without video
  * @param malformedDropped datagrams that could not be understood, came from elsewhere, or were
- *     numbered far ahead of their track with no packet near them after (strays)
+ *     numbered far ahead of their track with no packet near them after (strays), or belonged to
+ *     the stream a publisher restarted under the same SSRC left (late packets of the old RTP
+ *     timeline, since session 19)
  * @param playoutDelayNs the video's current playout delay above the path's base delay, in ns:
  *     its jitter buffer's, or with simulcast layers their shared timeline's; in a stream without
  *     video tracks (an audio-only broadcast), the audio's; 0 in a stream of messages only (no

@@ -21,12 +21,25 @@ public final class ReceptionStatistics {
 
     /** Media seconds between two packets' timestamps beyond which they belong to different timelines. */
     static final long OTHER_TIMELINE_SECONDS = 20;
+    /**
+     * How long the current timeline may be silent while packets of the one left still come for
+     * these to be taken as late: beyond, the left one may be the stream going on (the restart
+     * was two foreign packets), and it is let through to be judged a restart of its own.
+     */
+    static final long TIMELINE_LEFT_SILENCE_NS = 1_000_000_000L;
 
     private final int clockRateHz;
     private boolean started;
     private boolean restartPending;
     /** The RTP timestamp of the highest-numbered packet. */
     private int highestTimestamp;
+    /**
+     * Whether the last restart of the numbering began another RTP timeline (a publisher that
+     * started again under the same SSRC), and the left timeline's highest-numbered packet's
+     * timestamp: late packets of that timeline are told apart by it.
+     */
+    private boolean timelineLeft;
+    private int leftTimelineTimestamp;
     /** Expected packets of the numbering runs before the last restart. */
     private long expectedBeforeRestart;
     /** The extended number the current run of numbering started at. */
@@ -84,6 +97,8 @@ public final class ReceptionStatistics {
             // the step from the old run's transit is no delay change of the path.
             transitStarted = false;
             expectedBeforeRestart = expected();
+            timelineLeft = onAnotherTimeline(rtpTimestamp);
+            leftTimelineTimestamp = highestTimestamp;
             // Always a step forward (whichever way the number moved), so that the extended highest
             // number never goes back and its low 16 bits are the number received.
             long restarted = highestExtended + ((seq - (int) highestExtended) & 0xFFFF);
@@ -185,6 +200,48 @@ public final class ReceptionStatistics {
      */
     public boolean onAnotherTimeline(int rtpTimestamp) {
         return started && Math.abs((long) (rtpTimestamp - highestTimestamp)) > OTHER_TIMELINE_SECONDS * clockRateHz;
+    }
+
+    /**
+     * Whether a packet's RTP timestamp starts another timeline (see {@link #onAnotherTimeline})
+     * given how far its number lies from the highest recorded: one not ahead of the highest, or
+     * ahead but with its timestamp over {@value #OTHER_TIMELINE_SECONDS} s back, or further on
+     * than the silence since the last packet allows by that much (a source whose timestamps ran
+     * on with the clock through a pause is the same timeline). So the restart of a publisher
+     * under the same SSRC is told from a gap of losses even when its new numbering lies just
+     * ahead of the old one, and the numbers between the two are not counted as lost.
+     *
+     * @param sequenceNumber the packet's 16-bit sequence number
+     * @param rtpTimestamp the packet's RTP timestamp
+     * @param nowNs its arrival
+     * @return true if it starts another timeline; false before the first packet
+     */
+    public boolean startsAnotherTimeline(int sequenceNumber, int rtpTimestamp, long nowNs) {
+        if (!onAnotherTimeline(rtpTimestamp)) {
+            return false;
+        }
+        int stepUnits = rtpTimestamp - highestTimestamp; // modulo 2^32, as RTP timestamps
+        if (aheadOfHighest(sequenceNumber) == 0 || stepUnits < 0) {
+            return true;
+        }
+        return stepUnits - clockUnits(silentForNs(nowNs)) > OTHER_TIMELINE_SECONDS * clockRateHz;
+    }
+
+    /**
+     * Whether a packet belongs to the timeline the last restart left (a publisher that started
+     * again under the same SSRC): its timestamp lies on another timeline than the current one and
+     * within {@value #OTHER_TIMELINE_SECONDS} s of media of the left one's highest, while the
+     * current one was heard from in the last {@link #TIMELINE_LEFT_SILENCE_NS} ns. Such a packet,
+     * late or retransmitted, says nothing about the new stream: its number, in the old numbering,
+     * may well be one the new numbering uses too.
+     *
+     * @param rtpTimestamp a packet's RTP timestamp
+     * @param nowNs its arrival
+     * @return true if it is a packet of the timeline left; false if no restart left one
+     */
+    public boolean ofTimelineLeft(int rtpTimestamp, long nowNs) {
+        return timelineLeft && silentForNs(nowNs) <= TIMELINE_LEFT_SILENCE_NS && onAnotherTimeline(rtpTimestamp)
+                && Math.abs((long) (rtpTimestamp - leftTimelineTimestamp)) <= OTHER_TIMELINE_SECONDS * clockRateHz;
     }
 
     /** The highest sequence number recorded (16 bits; meaningless before the first packet). */

@@ -14,8 +14,12 @@ import io.smoothcast.transport.MediaKind;
  * counts (frames emitted, their delay, drops) and may still be polling it, in the pass
  * it began with the set before, when the I/O thread publishes the set without it. The I/O thread
  * moves it to the {@linkplain #followedBy pending} buffers, whose counts readers still read live;
- * the playout thread, at the start of its next pass, when nothing can change them any more,
- * {@linkplain #settled folds} their final counts into the retired sums.
+ * its final counts are {@linkplain #settled folded} into the retired sums once nothing can change
+ * them any more: by the playout thread at the start of its next pass, or at once by the I/O
+ * thread, after publishing, for every pending buffer the playout thread's pass under way does not
+ * poll ({@linkplain #foldedExcept}). So the pending buffers are at most the tracks of the set
+ * that pass polls, however long an application's frame callback holds it and however often the
+ * tracks change meanwhile; and an engine no playout thread drives keeps none.
  *
  * <p>W3C {@code jitterBufferDelay} and {@code jitterBufferEmittedCount} follow the stream's
  * judged kind ({@link ViewerMediaTotals#judgedKind}), which changes when an audio-only stream
@@ -23,7 +27,10 @@ import io.smoothcast.transport.MediaKind;
  * kind: the counted kind's totals plus an offset. When the playout thread, between two passes
  * (the kinds' totals cannot change then), sees the judged kind differ from the counted one, the
  * offset takes the old kind's total at that instant minus the new kind's: the counters go on
- * from the old kind's value with the new kind's growth only.
+ * from the old kind's value with the new kind's growth only. Until then a set counts the kind
+ * the set before it counted (or judged, if it had no counted kind yet: the playout thread's pass
+ * may have polled that set's buffers without settling it), so that a reader between the
+ * publication and the playout thread's next pass reads the same kind as before it.
  *
  * <p>Immutable (the arrays are never modified after construction); any thread.
  */
@@ -91,7 +98,48 @@ public final class TrackSet {
                 }
             }
         }
-        return new TrackSet(next, nextPending, retired, countedKind, delayOffsetUs, emittedOffset);
+        // Readers of this set read the kind it counts, or the one it judges if it counts none yet:
+        // the next set goes on counting that kind until the playout thread settles it.
+        MediaKind counted = countedKind != null ? countedKind : ViewerMediaTotals.judgedKind(tracks);
+        return new TrackSet(next, nextPending, retired, counted, delayOffsetUs, emittedOffset);
+    }
+
+    /**
+     * This set with the final counts of the pending buffers not in {@code polled} folded into
+     * the retired sums; this set itself if there are none. On the I/O thread, after it published
+     * this set (the order matters): {@code polled} is what the playout thread's pass under way
+     * polls, read after the publication. A pending buffer not in it is polled by no pass: not by
+     * the one under way, and not by any later one, which reads this set or a later one, none of
+     * which has the buffer among its tracks; the I/O thread left it when it published this set.
+     *
+     * @param polled the tracks the playout thread's pass under way polls, read after publishing
+     * @param scratch reused to read the buffers' statistics (the I/O thread's)
+     * @return the set to publish in place of this one, or this one
+     */
+    TrackSet foldedExcept(ReceiveTrack[] polled, JitterBufferStats scratch) {
+        int keep = 0;
+        for (ReceiveTrack gone : pending) {
+            keep += kept(gone, polled) ? 1 : 0;
+        }
+        if (keep == pending.length) {
+            return this;
+        }
+        long[] sums = retired.clone();
+        ReceiveTrack[] stillPending = keep == 0 ? NONE : new ReceiveTrack[keep];
+        int n = 0;
+        for (ReceiveTrack gone : pending) {
+            if (kept(gone, polled)) {
+                stillPending[n++] = gone;
+            } else {
+                add(gone, sums, scratch);
+            }
+        }
+        return new TrackSet(tracks, stillPending, sums, countedKind, delayOffsetUs, emittedOffset);
+    }
+
+    /** @return how many buffers of tracks gone are still read live (not yet folded) */
+    int pendingCount() {
+        return pending.length;
     }
 
     private static boolean kept(ReceiveTrack old, ReceiveTrack[] next) {

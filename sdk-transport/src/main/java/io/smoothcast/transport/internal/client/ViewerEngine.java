@@ -82,9 +82,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     /**
      * Counter: times a track's numbering jumped ahead by half its jitter buffer or more (the
      * stream came back after a long silence, e.g. a publisher slow to reach the node the viewer
-     * followed it to), or went back, more than a buffer's capacity or onto another RTP timeline
-     * (a publisher that started again under the same SSRC,
-     * {@link ReceptionStatistics#onAnotherTimeline}), and the next packet confirmed it; its
+     * followed it to), or went back, more than a buffer's capacity, or onto another RTP timeline
+     * (a publisher that started again under the same SSRC, its new numbering behind or ahead,
+     * {@link ReceptionStatistics#startsAnotherTimeline}), and the next packet confirmed it; its
      * buffer restarted on the first packet of the jump.
      */
     public static final int SEQUENCE_JUMP_RESTARTS = 11;
@@ -126,7 +126,13 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
     public static final int NODE_SWITCHES = 17;
     /** Counter: refusals of the current token by a node (see {@link ConnectionSupervisor#tokenRefusals}). */
     public static final int TOKEN_REFUSALS = NODE_SWITCHES + NodeSwitchReason.values().length;
-    private static final int COUNTER_COUNT = TOKEN_REFUSALS + 1;
+    /**
+     * Counter: RTP and RTX packets of the timeline a same-SSRC publisher restart left
+     * ({@link ReceptionStatistics#ofTimelineLeft}), come late: dropped, so that their numbers, of
+     * the old numbering, take no place of the new stream's. Also counted in {@link #MALFORMED_DROPPED}.
+     */
+    public static final int LEFT_TIMELINE_DROPPED = TOKEN_REFUSALS + 1;
+    private static final int COUNTER_COUNT = LEFT_TIMELINE_DROPPED + 1;
     private static final long RECEIVER_REPORT_INTERVAL_NS = 1_000_000_000L;
 
     /** Callbacks to the public object, on the I/O thread. */
@@ -202,6 +208,15 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             throw new ExceptionInInitializerError(e);
         }
     }
+    /**
+     * The tracks the playout thread's pass under way polls (written by it at the start of each
+     * pass, {@link #playoutTracks()}), read by the I/O thread after publishing a track set to fold
+     * the buffers gone that no pass polls. None before the first pass, and in an engine no
+     * playout thread drives.
+     */
+    private volatile ReceiveTrack[] playoutPolled = new ReceiveTrack[0];
+    /** The I/O thread's, to fold the buffers gone ({@link #useTracks}). */
+    private final JitterBufferStats ioScratch = new JitterBufferStats();
     /** The nodes carrying the viewer, primary first (any thread reads). */
     private final CarryingNodes carryingNodes = new CarryingNodes();
     /**
@@ -302,7 +317,14 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
      * only after a change of the tracks.
      */
     public ReceiveTrack[] playoutTracks() {
-        TrackSet set = trackSet;
+        TrackSet set;
+        do {
+            set = trackSet;
+            // Said before it is polled, and checked still current after: a set the I/O thread
+            // published in between (which may have folded one of these tracks' buffers,
+            // TrackSet#foldedExcept) is read again instead.
+            playoutPolled = set.tracks();
+        } while (trackSet != set);
         TrackSet settled = set.settled(playoutScratch);
         if (settled != set) {
             // Lost to a set the I/O thread published meanwhile: that one is settled next pass.
@@ -460,6 +482,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             Track track = t.track();
             if (track.ssrc() == ssrc) {
                 counters.increment(PACKETS_RECEIVED);
+                if (droppedAsOfTimelineLeft(t, nowNs)) {
+                    return true;
+                }
                 int ahead = t.reception().aheadOfHighest(rtp.sequenceNumber());
                 long silentNs = t.reception().silentForNs(nowNs);
                 if (silentNs >= LayerGate.STOPPED_LAYER_NS && isSimulcastLayer(track, current)
@@ -475,7 +500,7 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     counters.increment(LAYER_RESUMES);
                 } else if (ahead >= t.buffer().capacityPackets() / 2
                         || t.reception().behindHighest(rtp.sequenceNumber()) > t.buffer().capacityPackets()
-                        || ahead == 0 && t.reception().onAnotherTimeline(rtp.timestamp())) {
+                        || t.reception().startsAnotherTimeline(rtp.sequenceNumber(), rtp.timestamp(), nowNs)) {
                     // Too many numbers skipped for the buffer to bridge: it would give up its
                     // whole ring for this packet (and, beyond a ring's length, this packet and
                     // the frame after it too), and ask for every skipped number again. Half the
@@ -488,7 +513,8 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                     // packet cannot throw away what the buffer holds. Or a number behind, or the
                     // highest, on another timeline: a publisher that started again under the same
                     // SSRC with a new numbering just behind the old one (its first packets would
-                    // otherwise be taken for duplicates or late, a freeze until it passed the old).
+                    // otherwise be taken for duplicates or late, a freeze until it passed the old),
+                    // or just ahead (the numbers between would be NACKed and counted lost).
                     SequenceJumpProbation probation = t.jumpProbation();
                     // A packet less than the unwrapper's dropout ahead would be its numbering
                     // going on there (a gap of losses): a jump here, whatever numbering it lies
@@ -541,6 +567,9 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
                 int originalSequence = ((scratch[p] & 0xFF) << 8) | (scratch[p + 1] & 0xFF);
                 counters.increment(PACKETS_RECEIVED);
                 counters.increment(RTX_RECEIVED);
+                if (droppedAsOfTimelineLeft(t, nowNs)) {
+                    return true;
+                }
                 t.reception().onPacket(originalSequence, rtp.timestamp(), nowNs, false);
                 int result = t.buffer().offer(track.ssrc(), originalSequence, rtp.timestamp(), rtp.marker(), nowNs,
                         scratch, p + 2, rtp.payloadLength() - 2);
@@ -549,6 +578,21 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             }
         }
         return false;
+    }
+
+    /**
+     * Drops the packet {@link #rtp} wraps if it belongs to the timeline a same-SSRC publisher
+     * restart left: late, of a stream gone, numbered in a numbering the new one may reuse.
+     *
+     * @return whether it was dropped (and counted)
+     */
+    private boolean droppedAsOfTimelineLeft(ReceiveTrack t, long nowNs) {
+        if (!t.reception().ofTimelineLeft(rtp.timestamp(), nowNs)) {
+            return false;
+        }
+        counters.increment(LEFT_TIMELINE_DROPPED);
+        counters.increment(MALFORMED_DROPPED);
+        return true;
     }
 
     /**
@@ -926,8 +970,18 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
         // backwards: a reader sees either the old set or the new one, never a mix.
         // The playout thread may settle the set meanwhile: published only over the set it came from.
         TrackSet before;
+        TrackSet published;
         do {
             before = trackSet;
-        } while (!TRACK_SET.compareAndSet(this, before, before.followedBy(next)));
+            published = before.followedBy(next);
+        } while (!TRACK_SET.compareAndSet(this, before, published));
+        // Then, read after the publication, what the playout thread's pass under way polls: the
+        // buffers gone that it does not are final now and folded at once, so that they do not
+        // pile up while an application's callback holds that pass (nor forever without one).
+        TrackSet folded = published.foldedExcept(playoutPolled, ioScratch);
+        if (folded != published) {
+            // Lost only to the playout thread settling the set: it folded them all.
+            TRACK_SET.compareAndSet(this, published, folded);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package io.smoothcast.transport.internal.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.rtp.ParseStatus;
 import io.smoothcast.rtp.RtcpReportView;
@@ -223,5 +225,45 @@ class ReceptionStatisticsTest {
         stats.onPacket(40_000, 90 * 3000, 6_000 * MS, true);
         assertEquals(120.0, stats.numbersPerSecond(), 4.0, "a restart keeps the last rate until a new one is measured");
     }
-}
 
+    @Test
+    void anotherTimeline_justAheadIsARestart_butTimestampsThatRanOnThroughAPauseAreNot() {
+        for (int i = 0; i < 10; i++) {
+            stats.onPacket(1000 + i, 500_000 + i * 3000, i * 33 * MS, true);
+        }
+        long nowNs = 400 * MS;
+        int farOff = 500_000 + 3_000_000; // 33 s of media on, without 33 s of silence
+        assertTrue(stats.startsAnotherTimeline(1010, farOff, nowNs), "next number, another timeline");
+        assertTrue(stats.startsAnotherTimeline(1040, 500_000 - 3_000_000, nowNs), "ahead, timestamp 33 s back");
+        assertTrue(stats.startsAnotherTimeline(990, farOff, nowNs), "behind");
+        assertFalse(stats.startsAnotherTimeline(1010, 530_000, nowNs), "the same timeline");
+        // A pause of 40 s, the timestamps ran on with the clock: the same stream going on.
+        long afterPauseNs = 40_000 * MS;
+        assertFalse(stats.startsAnotherTimeline(1010, 500_000 + 9 * 3000 + 40 * 90_000, afterPauseNs));
+        assertTrue(stats.startsAnotherTimeline(1010, 500_000 + 9 * 3000 + 80 * 90_000, afterPauseNs),
+                "40 s of media more than the pause");
+    }
+
+    @Test
+    void afterARestartOnAnotherTimeline_packetsOfTheTimelineLeftAreToldApart() {
+        for (int i = 0; i < 10; i++) {
+            stats.onPacket(1000 + i, 500_000 + i * 3000, i * 33 * MS, true);
+        }
+        assertFalse(stats.ofTimelineLeft(500_000, 300 * MS), "no restart yet");
+        int newOrigin = 500_000 + 900_000_000;
+        stats.restartOnNextPacket();
+        stats.onPacket(1020, newOrigin, 400 * MS, true);
+        assertTrue(stats.ofTimelineLeft(500_000 + 10 * 3000, 410 * MS), "a late packet of the old stream");
+        assertFalse(stats.ofTimelineLeft(newOrigin + 3000, 410 * MS), "the new stream's");
+        assertFalse(stats.ofTimelineLeft(500_000 + 450_000_000, 410 * MS), "neither's");
+        assertEquals(0, stats.cumulativeLost(), "the numbers between the two are not expected");
+        // The new timeline silent for over a second while the old one still comes: let through,
+        // to be judged a restart of its own (the "restart" may have been two foreign packets).
+        assertFalse(stats.ofTimelineLeft(500_000 + 10 * 3000, 1_500 * MS));
+
+        // A restart on the same timeline (a layer resumed) leaves none.
+        stats.restartOnNextPacket();
+        stats.onPacket(1500, newOrigin + 30_000, 800 * MS, true);
+        assertFalse(stats.ofTimelineLeft(500_000 + 10 * 3000, 810 * MS));
+    }
+}

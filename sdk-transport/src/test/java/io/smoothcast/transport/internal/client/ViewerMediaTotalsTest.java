@@ -63,6 +63,13 @@ class ViewerMediaTotalsTest {
     private LayerPlayout layers;
     /** Frames played that count as decoded, as the viewer's playout thread counts them. */
     private long framesDecoded;
+    /** Whether frames are played as they come due (false: the playout thread is held elsewhere). */
+    private boolean playing = true;
+    /**
+     * Whether each pass settles the set it read (false: every pass's settling loses its CAS to
+     * a publication of the I/O thread, as the first pass's may).
+     */
+    private boolean settling = true;
 
     @BeforeEach
     void connect() {
@@ -129,7 +136,9 @@ class ViewerMediaTotalsTest {
     }
 
     private void playDue() {
-        playDue(engine.playoutTracks());
+        if (playing) {
+            playDue(settling ? engine.playoutTracks() : engine.tracks());
+        }
     }
 
     /**
@@ -403,6 +412,108 @@ class ViewerMediaTotalsTest {
         assertEquals(videoGone.bytesReceived() + bufferStats(AUDIO).bytesReceived(), totals.bytesReceived());
     }
 
+    /**
+     * The playout thread's passes polled the first set, of audio only, but its settling lost to
+     * the I/O thread's publications (its CAS fails when the I/O thread publishes between its
+     * read and its CAS): that set counts no kind yet. Then video joins. A reader between that
+     * publication and the next pass must still read the audio's totals, and the next pass must
+     * go on from them, not from the video's 0.
+     */
+    @Test
+    void jitterBufferDelayAndEmittedCount_neverGoDown_whenVideoJoinsBeforeTheFirstSetWasSettled() {
+        announce(List.of(AUDIO));
+        settling = false;
+        stream(List.of(AUDIO), 1000, false);
+        totals.read(engine);
+        long audioEmitted = totals.emittedFrames();
+        long audioDelayUs = totals.jitterBufferDelayUs();
+        assertTrue(audioEmitted > 20 && audioDelayUs > 0, audioEmitted + " frames");
+
+        announce(List.of(AUDIO, VIDEO));
+        totals.read(engine);
+        assertEquals(MediaKind.VIDEO, totals.judged());
+        assertEquals(audioEmitted, totals.emittedFrames(), "not down to the video's 0");
+        assertEquals(audioDelayUs, totals.jitterBufferDelayUs());
+
+        settling = true;
+        playDue(); // the next pass settles: from the audio's totals on
+        JitterBufferStats audioAtSwitch = bufferStats(AUDIO);
+        totals.read(engine);
+        assertEquals(audioAtSwitch.jitterBufferEmittedCount(), totals.emittedFrames());
+        stream(List.of(AUDIO, VIDEO), 500, false);
+        JitterBufferStats video = bufferStats(VIDEO);
+        assertTrue(video.jitterBufferEmittedCount() > 0);
+        totals.read(engine);
+        assertEquals(audioAtSwitch.jitterBufferEmittedCount() + video.jitterBufferEmittedCount(), totals.emittedFrames());
+        assertEquals(TrackSet.delayUs(audioAtSwitch) + TrackSet.delayUs(video), totals.jitterBufferDelayUs());
+    }
+
+    /**
+     * The playout thread is held in an application's frame callback, in a pass over one video
+     * track, while the tracks change twenty times: only that pass's track stays pending (the
+     * others are folded by the I/O thread at once), and every buffer's counts are in the totals
+     * exactly once, before and after the next pass settles the set.
+     */
+    @Test
+    void tracksGoneWhileThePlayoutThreadIsHeld_doNotPileUp_andCountOnce() {
+        announce(List.of(VIDEO));
+        stream(List.of(VIDEO), 500, false);
+        List<ReceiveTrack> all = new ArrayList<>(List.of(engine.tracks()));
+        ReceiveTrack[] passTracks = engine.playoutTracks(); // the pass under way, held
+        playing = false;
+        for (int round = 0; round < 20; round++) {
+            Track video = new Track(0x5000 + 2 * round, 0x5001 + 2 * round, 96, 97, MediaKind.VIDEO, 0, 90_000,
+                    1_000_000);
+            announce(List.of(video));
+            all.add(engine.tracks()[0]);
+            stream(List.of(video), 100, false);
+            assertTrue(engine.trackSet().pendingCount() <= 1,
+                    engine.trackSet().pendingCount() + " pending after " + (round + 1) + " changes");
+        }
+        assertEquals(sumOf(all, JitterBufferStats::bytesReceived), readBytes());
+        playing = true;
+        nowNs += 2 * PLAYOUT_DELAY_NS;
+        playDue(passTracks); // the held pass goes on with the first track
+        assertEquals(sumOf(all, JitterBufferStats::bytesReceived), readBytes());
+        playDue(); // the next pass settles what is left
+        assertEquals(0, engine.trackSet().pendingCount());
+        totals.read(engine);
+        assertEquals(sumOf(all, JitterBufferStats::bytesReceived), totals.bytesReceived());
+        assertEquals(sumOf(all, JitterBufferStats::jitterBufferEmittedCount), totals.emittedFrames());
+        assertTrue(totals.emittedFrames() > 20, totals.emittedFrames() + " frames");
+    }
+
+    /** An engine no playout thread drives (tests, a viewer not playing yet) keeps no buffer gone pending. */
+    @Test
+    void anEngineNoPlayoutThreadDrives_keepsNoTracksGonePending() {
+        List<ReceiveTrack> all = new ArrayList<>();
+        playing = false;
+        for (int round = 0; round < 5; round++) {
+            Track video = new Track(0x6000 + 2 * round, 0x6001 + 2 * round, 96, 97, MediaKind.VIDEO, 0, 90_000,
+                    1_000_000);
+            announce(List.of(video, DATA));
+            all.add(engine.tracks()[0]);
+            stream(List.of(video), 100, false);
+        }
+        assertEquals(0, engine.trackSet().pendingCount());
+        assertEquals(sumOf(all, JitterBufferStats::bytesReceived), readBytes());
+    }
+
+    private static long sumOf(List<ReceiveTrack> tracks, java.util.function.ToLongFunction<JitterBufferStats> count) {
+        long sum = 0;
+        JitterBufferStats stats = new JitterBufferStats();
+        for (ReceiveTrack t : tracks) {
+            t.buffer().readStats(stats);
+            sum += count.applyAsLong(stats);
+        }
+        return sum;
+    }
+
+    private long readBytes() {
+        totals.read(engine);
+        return totals.bytesReceived();
+    }
+
     @Test
     void simulcast_aLayerPausedWhileTheOtherPlayed_isNoFreeze_aGapInWhatWasPlayedIs() {
         // The node forwards layer 0, switches this viewer to layer 1 for a second, then back.
@@ -462,13 +573,53 @@ class ViewerMediaTotalsTest {
     }
 
     /**
-     * Less than half the buffer ahead, the new numbering cannot be told from a gap of losses: the
-     * numbers skipped count as lost (39 here, at most half the buffer's capacity), but the stream
-     * plays on.
+     * Less than half the buffer ahead, the new numbering is told from a gap of losses by its
+     * timestamps (another timeline): the numbers skipped are no losses of anything.
      */
     @Test
     void publisherRestartsUnderTheSameSsrc_numberingJustAhead() {
-        publisherRestartsUnderTheSameSsrc(40, 39);
+        publisherRestartsUnderTheSameSsrc(40, 0);
+    }
+
+    /**
+     * After a restart 40 numbers behind, a late packet of the old stream (numbered one past its
+     * last) comes when the new numbering is 10 short of it: it looks 11 ahead, but its timestamp
+     * is the old timeline's. Dropped and counted, it takes no place of the new stream's packet
+     * of that number, which plays.
+     */
+    @Test
+    void publisherRestartsJustBehind_aLatePacketOfTheOldStreamIsDropped_notStoredUnderTheNewNumbering() {
+        announce(List.of(VIDEO));
+        stream(List.of(VIDEO), 1000, false);
+        int highest = engine.tracks()[0].reception().highestSequenceNumber();
+        FramePacketizer old = packetizers.get(VIDEO);
+        int oldTimestamp = (int) ((nowNs - trackStartNs.get(VIDEO)) / MS * 90);
+        packetizers.put(VIDEO, new FramePacketizer(VIDEO, 5, (highest - 40) & 0xFFFF));
+        trackStartNs.put(VIDEO, nowNs - 7_777_777 * MS);
+        stream(List.of(VIDEO), 600, false);
+        assertEquals(1, engine.counters().get(ViewerEngine.SEQUENCE_JUMP_RESTARTS));
+        assertEquals((highest - 10) & 0xFFFF, engine.tracks()[0].reception().highestSequenceNumber());
+
+        JitterBufferStats before = bufferStats(VIDEO);
+        long malformed = engine.counters().get(ViewerEngine.MALFORMED_DROPPED);
+        old.packetize(Unpooled.wrappedBuffer(new byte[200]), oldTimestamp, true, UnpooledByteBufAllocator.DEFAULT,
+                (packet, seq, offset) -> {
+                    assertEquals((highest + 1) & 0xFFFF, seq);
+                    receive(ByteBufUtil.getBytes(packet));
+                    packet.release();
+                });
+        assertEquals(before.bytesReceived(), bufferStats(VIDEO).bytesReceived(), "not stored");
+        assertEquals(1, engine.counters().get(ViewerEngine.LEFT_TIMELINE_DROPPED));
+        assertEquals(malformed + 1, engine.counters().get(ViewerEngine.MALFORMED_DROPPED));
+
+        stream(List.of(VIDEO), 1000, false); // the new stream's packet of that number among them
+        for (long end = nowNs + 2 * PLAYOUT_DELAY_NS; nowNs < end; nowNs += MS) {
+            playDue();
+        }
+        JitterBufferStats after = bufferStats(VIDEO);
+        assertEquals(0, after.packetsDuplicated(), "the new packet of that number is no duplicate: " + after);
+        assertEquals(after.framesReceived(), after.jitterBufferEmittedCount(), "every frame played: " + after);
+        assertEquals(0, after.packetsLost());
     }
 
     @Test
