@@ -72,11 +72,21 @@ final class ClientIo {
      *
      * @param handler the socket's handler
      * @throws java.io.UncheckedIOException if the local address cannot be bound
-     * @throws IllegalStateException if the I/O thread did not bind within the wait, or if the
-     *     caller is the only thread of the shared pool (it cannot bind while it waits for the bind)
+     * @throws IllegalStateException if the I/O thread did not bind within the wait, if the shared
+     *     pool was closed meanwhile (at once then, not after the wait), or if the caller is the only
+     *     thread of the shared pool (it cannot bind while it waits for the bind)
      */
     void bind(DatagramHandler handler) {
-        channel = transport.bind(sharedIo != null ? loopOtherThanCaller() : group, localAddress, handler, closeWaitNs);
+        if (sharedIo == null) {
+            channel = transport.bind(group, localAddress, handler, closeWaitNs, null);
+            return;
+        }
+        try {
+            channel = transport.bind(loopOtherThanCaller(), localAddress, handler, closeWaitNs, sharedIo.closing());
+        } catch (IllegalStateException e) {
+            sharedIo.checkOpen(); // the pool's close ended the wait: say so, as a start on a closed pool
+            throw e;
+        }
     }
 
     /**

@@ -216,6 +216,117 @@ class SharedIoThreadsCloseTest {
         }
     }
 
+    /**
+     * The pool's close starts its clients' closes at once: a viewer whose listener, told CLOSED,
+     * holds its close until the node of a broadcaster on the same pool has that broadcaster's
+     * goodbye. The old close ran the clients' closes one after another (each waiting up to 5 s),
+     * so the broadcaster's goodbye left only after the viewer's close had returned.
+     */
+    @Test
+    void poolClose_closesItsClientsAtOnce_oneHeldDoesNotHoldBackTheOthersGoodbye() throws Exception {
+        try (DatagramSocket viewerNode = CloseFixtures.silentNode(); DatagramSocket broadcasterNode = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            CountDownLatch otherGoodbye = new CountDownLatch(1);
+            List<String> events = new CopyOnWriteArrayList<>();
+            Viewer held = viewer(io, viewerNode, (state, reason) -> {
+                if (state == ConnectionState.CLOSED) {
+                    try {
+                        events.add("other goodbye seen while held: " + otherGoodbye.await(30, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }).start();
+            List<String> broadcasterEvents = new CopyOnWriteArrayList<>();
+            Broadcaster other = Broadcaster.builder()
+                    .node(address(broadcasterNode))
+                    .streamId("pool")
+                    .sharedIoThreads(io)
+                    .listener(new BroadcasterListener() {
+                        @Override
+                        public void onStateChanged(ConnectionState state, String reason) {
+                            broadcasterEvents.add(state + " " + reason);
+                        }
+                    })
+                    .build().closeWait(CLOSE_WAIT).start();
+
+            Thread closer = CloseFixtures.startThread("pool closer", io::close);
+            assertNotNull(ControlDatagrams.receive(broadcasterNode, ControlMessage.Leave.class),
+                    "the broadcaster's goodbye, while the viewer's close is held");
+            otherGoodbye.countDown();
+            closer.join(20_000);
+
+            assertEquals(Thread.State.TERMINATED, closer.getState(), "the pool's close returned");
+            assertEquals(List.of("other goodbye seen while held: true"), events);
+            assertNotNull(ControlDatagrams.receive(viewerNode, ControlMessage.Leave.class), "the viewer's goodbye");
+            assertEquals(ConnectionState.CLOSED, held.state());
+            assertEquals(ConnectionState.CLOSED, other.state());
+            assertEquals(List.of("CONNECTING start", CLOSED_BY_POOL), broadcasterEvents);
+        }
+    }
+
+    /**
+     * The pool closed in a task on its only thread (as in a listener callback), the pool's wait
+     * made an hour: the close returns at once, not after a wait for the thread it runs on; the
+     * viewer on that thread then closes with its goodbye, and the threads stop, once the task
+     * has returned. The old close waited its whole wait for the threads to stop.
+     */
+    @Test
+    void poolClosedOnItsOwnThread_returnsWithoutWaitingForItself_clientsCloseAfter() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1).closeWait(Duration.ofHours(1));
+            List<String> events = new CopyOnWriteArrayList<>();
+            Viewer viewer = viewer(io, node, (state, reason) -> events.add(state + " " + reason)).start();
+
+            io.group().submit(io::close).get(10, TimeUnit.SECONDS);
+
+            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "the goodbye");
+            assertTrue(io.group().terminationFuture().await(10, TimeUnit.SECONDS), "the threads stopped");
+            CloseFixtures.awaitCondition(() -> viewer.state() == ConnectionState.CLOSED, "viewer closed");
+            CloseFixtures.awaitCondition(() -> events.size() == 2, "CLOSED told");
+            assertEquals(List.of("CONNECTING start", CLOSED_BY_POOL), events);
+        }
+    }
+
+    /**
+     * A start waiting for its bind on the pool's held thread, its wait made an hour, while the
+     * pool closes: the start fails at once, as on a closed pool, with the thread still held (the
+     * old start waited out its whole wait), and the viewer ends closed, told once.
+     */
+    @Test
+    void startWaitingForItsBind_failsAtOnceWhenThePoolCloses() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            CountDownLatch release = CloseFixtures.hold(io);
+            try {
+                List<String> events = new CopyOnWriteArrayList<>();
+                Viewer viewer = viewer(io, node, (state, reason) -> events.add(state + " " + reason))
+                        .closeWait(Duration.ofHours(1));
+                List<Throwable> failures = new CopyOnWriteArrayList<>();
+                Thread starter = CloseFixtures.startThread("starter", () -> {
+                    try {
+                        viewer.start();
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                });
+                CloseFixtures.awaitWaiting(starter); // in the bind's wait
+                CloseFixtures.startThread("pool closer", io::close);
+
+                starter.join(10_000);
+                assertEquals(Thread.State.TERMINATED, starter.getState(), "the start returned, the thread still held");
+                assertEquals(1, failures.size(), "failed: " + failures);
+                assertTrue(failures.get(0) instanceof IllegalStateException, "failed: " + failures);
+                assertTrue(failures.get(0).getMessage().contains("shared I/O threads are closed"),
+                        failures.get(0).getMessage());
+                assertEquals(ConnectionState.CLOSED, viewer.state());
+                assertEquals(List.of("CLOSED close"), events);
+            } finally {
+                release.countDown();
+            }
+        }
+    }
+
     /** On the pool's only thread a start cannot bind: it fails at once, saying why, and ends closed. */
     @Test
     void startInATaskOnThePoolsOnlyThread_failsClosedSayingWhy() throws Exception {
