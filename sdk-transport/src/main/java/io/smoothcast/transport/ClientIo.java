@@ -218,8 +218,10 @@ final class ClientIo {
                 return false;
             }
         } catch (RejectedExecutionException e) {
-            // The I/O thread has stopped: a guard, since a shared pool closes its clients before it
-            // stops. Its shutdown closed the socket, and no call of its threads runs on the engine.
+            // The I/O thread has stopped: a shared pool closes its clients before it stops, but
+            // stops anyway once its wait for their closes ran out (this one waited for its
+            // lifecycle lock, held by a start). Its shutdown closed the socket, and no call of its
+            // threads runs on the engine.
             return false;
         }
         if (sharedIo == null) { // the task started the thread's stop: wait for its end (its last tasks)
