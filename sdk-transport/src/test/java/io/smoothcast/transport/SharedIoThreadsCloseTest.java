@@ -107,9 +107,9 @@ class SharedIoThreadsCloseTest {
 
     /**
      * The pool closed while a viewer's start waits for its bind on the pool's held thread: the
-     * pool's close waits for the start (the viewer's lifecycle lock), which either fails after
-     * its wait or binds once the thread is freed and is then closed by the pool; either way both
-     * return, and the listener is told CLOSED once, last.
+     * start gives up (the pool is closing) and closes the viewer, the pool's close of it waiting
+     * for the viewer's lifecycle lock meanwhile; both return, and the listener is told CLOSED
+     * once, last.
      */
     @Test
     void poolClosedWhileAStartWaitsForItsBind_bothReturn_closedOnce() throws Exception {
@@ -163,8 +163,8 @@ class SharedIoThreadsCloseTest {
     }
 
     /**
-     * A listener that closes the pool when told its viewer closed (here by the pool's close,
-     * on the closing thread): the old nested close found no clients left on the pool's list and
+     * A listener that closes the pool when told its viewer closed (here by the pool's close, on
+     * the thread it runs that viewer's close on): the old nested close found no clients left on the pool's list and
      * stopped the threads at once, under the outer close, so the next viewer's close was refused
      * by the stopped thread and its goodbye never left. The pool stops only after its clients.
      */
