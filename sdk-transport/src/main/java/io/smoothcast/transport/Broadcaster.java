@@ -245,9 +245,11 @@ public final class Broadcaster implements AutoCloseable {
      * call: the start then ends there, {@link ConnectionState#CLOSED}, having sent nothing.
      *
      * @return this broadcaster
-     * @throws IllegalStateException if already started or closed, or if the I/O thread did not
+     * @throws IllegalStateException if already started or closed, if the I/O thread did not
      *     bind the socket within 5 s (a shared I/O thread held by other work, or by a listener
-     *     callback of another client that waits for this one, such as its {@link #close()})
+     *     callback of another client that waits for this one, such as its {@link #close()}), or
+     *     if its {@link SharedIoThreads} is closed (also at once when the pool closes while the
+     *     start waits for its bind)
      * @throws java.io.UncheckedIOException if the local address cannot be bound. After this or any
      *     other failure of the start the broadcaster is closed ({@link ConnectionState#CLOSED}, told to
      *     the listener) with nothing left open; build a new one to try again. Called in a callback
@@ -1017,7 +1019,8 @@ public final class Broadcaster implements AutoCloseable {
          *     the broadcaster as {@link Broadcaster#close()} would (the goodbye, queued frames
          *     counted in {@link BroadcasterStats#framesDroppedNotConnected()}, then
          *     {@code onStateChanged(CLOSED, "shared I/O threads closed")}); {@code send...()} calls
-         *     return false from then on. A start on a closed pool fails
+         *     return false from then on. A start on a closed pool fails. The pool closes all its
+         *     clients at once (see {@link SharedIoThreads#close()})
          * @return this builder
          */
         public Builder sharedIoThreads(SharedIoThreads threads) {

@@ -72,11 +72,21 @@ final class ClientIo {
      *
      * @param handler the socket's handler
      * @throws java.io.UncheckedIOException if the local address cannot be bound
-     * @throws IllegalStateException if the I/O thread did not bind within the wait, or if the
-     *     caller is the only thread of the shared pool (it cannot bind while it waits for the bind)
+     * @throws IllegalStateException if the I/O thread did not bind within the wait, if the shared
+     *     pool was closed meanwhile (at once then, not after the wait), or if the caller is the only
+     *     thread of the shared pool (it cannot bind while it waits for the bind)
      */
     void bind(DatagramHandler handler) {
-        channel = transport.bind(sharedIo != null ? loopOtherThanCaller() : group, localAddress, handler, closeWaitNs);
+        if (sharedIo == null) {
+            channel = transport.bind(group, localAddress, handler, closeWaitNs, null);
+            return;
+        }
+        try {
+            channel = transport.bind(loopOtherThanCaller(), localAddress, handler, closeWaitNs, sharedIo.closing());
+        } catch (IllegalStateException e) {
+            sharedIo.checkOpen(); // the pool's close ended the wait: say so, as a start on a closed pool
+            throw e;
+        }
     }
 
     /**
@@ -208,8 +218,10 @@ final class ClientIo {
                 return false;
             }
         } catch (RejectedExecutionException e) {
-            // The I/O thread has stopped: a guard, since a shared pool closes its clients before it
-            // stops. Its shutdown closed the socket, and no call of its threads runs on the engine.
+            // The I/O thread has stopped: a shared pool closes its clients before it stops, but
+            // stops anyway once its wait for their closes ran out (this one waited for its
+            // lifecycle lock, held by a start). Its shutdown closed the socket, and no call of its
+            // threads runs on the engine.
             return false;
         }
         if (sharedIo == null) { // the task started the thread's stop: wait for its end (its last tasks)

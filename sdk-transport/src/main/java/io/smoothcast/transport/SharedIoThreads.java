@@ -1,11 +1,19 @@
 package io.smoothcast.transport;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
 import io.smoothcast.transport.internal.netty.UdpTransport;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A pool of I/O threads that many {@link Broadcaster}s and {@link Viewer}s in one process can
@@ -14,23 +22,35 @@ import java.util.Set;
  * protocol logic remains single-threaded. Uses epoll where available, NIO otherwise.
  *
  * <p>Closing the clients does not stop the pool; close the pool after its clients. A pool closed
- * first closes the clients still on it, as their own {@code close()} would (goodbye to the node,
- * queued frames dropped and counted, {@link ConnectionState#CLOSED} told to their listeners with
- * the reason {@code "shared I/O threads closed"}), then stops its threads.
+ * first closes the clients still on it, all at once, each as its own {@code close()} would
+ * (goodbye to the node, queued frames dropped and counted, {@link ConnectionState#CLOSED} told to
+ * their listeners with the reason {@code "shared I/O threads closed"}), then stops its threads;
+ * see {@link #close()} for how long that may block.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe: clients may start on the pool, and the pool may be closed, from any thread.
  */
 public final class SharedIoThreads implements AutoCloseable {
 
     private final UdpTransport transport;
     /** The reason the clients' listeners get with {@link ConnectionState#CLOSED} when the pool closes them. */
     static final String CLOSED_REASON = "shared I/O threads closed";
+    private static final String CLOSED_MESSAGE = "the shared I/O threads are closed: start clients on an open pool";
 
     private final EventLoopGroup group;
     /** The closes of the clients started on the pool and not closed yet; guarded by itself. */
     private final Set<Runnable> clients = new LinkedHashSet<>();
     /** Set by {@link #close()}; guarded by {@link #clients}. */
     private boolean closed;
+    /**
+     * Completed by {@link #close()}, so that a start waiting for its bind on a pool thread gives up
+     * at once instead of after its whole wait. Listeners run on the closing thread.
+     */
+    private final Promise<Void> closing = ImmediateEventExecutor.INSTANCE.newPromise();
+    /**
+     * How long {@link #close()} waits for its clients' closes together, and then for its threads
+     * to stop, nanoseconds: 5 s each by default; a test seam.
+     */
+    private volatile long closeWaitNs = ClientIo.DEFAULT_CLOSE_WAIT_NS;
 
     private SharedIoThreads(UdpTransport transport, int threads) {
         this.transport = transport;
@@ -59,16 +79,22 @@ public final class SharedIoThreads implements AutoCloseable {
         return group;
     }
 
+    /** @return completed once {@link #close()} was called: a start's bind stops waiting then */
+    Future<Void> closing() {
+        return closing;
+    }
+
     /**
      * Enters a starting client, so that {@link #close()} closes it.
      *
-     * @param close the client's close for a closed pool; runs at most once, on the pool's closing thread
+     * @param close the client's close for a closed pool; runs at most once, on a thread the
+     *     pool's close starts for it
      * @throws IllegalStateException if the pool is closed
      */
     void join(Runnable close) {
         synchronized (clients) {
             if (closed) {
-                throw new IllegalStateException("the shared I/O threads are closed: start clients on an open pool");
+                throw new IllegalStateException(CLOSED_MESSAGE);
             }
             clients.add(close);
         }
@@ -82,13 +108,46 @@ public final class SharedIoThreads implements AutoCloseable {
     }
 
     /**
-     * Closes the clients still on the pool (each as its own {@code close()}, waiting up to 5 s for
-     * its I/O thread), then stops the threads (waits up to 5 s). Starting a client on a closed pool
-     * fails. Idempotent. Call it from a thread of your own: from a thread of the pool (a listener
-     * callback) the clients' goodbyes run once the callback returns, but the stop waits its whole
-     * 5 s, since that thread cannot end while it waits. Only the first call closes: any later
-     * one, also while the first still closes the clients (from another thread, or from a
-     * client's listener inside it), returns at once and leaves the stop of the threads to it.
+     * @throws IllegalStateException the one a start on a closed pool fails with, if the pool is
+     *     closed (or closing)
+     */
+    void checkOpen() {
+        synchronized (clients) {
+            if (closed) {
+                throw new IllegalStateException(CLOSED_MESSAGE);
+            }
+        }
+    }
+
+    /**
+     * Test hook: how long {@link #close()} waits for its clients' closes, and then for its threads
+     * to stop (default 5 s each).
+     *
+     * @param wait the wait, > 0
+     * @return this pool
+     */
+    SharedIoThreads closeWait(Duration wait) {
+        if (wait.isZero() || wait.isNegative()) {
+            throw new IllegalArgumentException("wait must be > 0: " + wait);
+        }
+        closeWaitNs = wait.toNanos();
+        return this;
+    }
+
+    /**
+     * Closes the clients still on the pool, then stops the threads. Idempotent; only the first
+     * call closes: any later one, also while the first still closes the clients (from another
+     * thread, or from a client's listener inside it), returns at once and leaves the stop of the
+     * threads to it. Starting a client on the pool fails from the moment this is called, with an
+     * {@link IllegalStateException}, also a start already waiting for its bind on a pool thread.
+     *
+     * <p>The clients' closes all start at once, each on a short-lived thread of its own, so that
+     * one client whose I/O thread is held does not delay the others' goodbyes. From a thread of
+     * your own this waits for them together at most 5 s (each client's close waits at most that
+     * for its I/O thread), then at most 5 s for the threads to stop: 10 s at most in all, however
+     * many clients. Called on a thread of the pool (in a listener callback) it waits for nothing,
+     * since that thread cannot stop, nor run the clients' goodbyes, while it waits: it returns at
+     * once, and the clients close and the threads stop after the callback returns.
      */
     @Override
     public void close() {
@@ -104,11 +163,68 @@ public final class SharedIoThreads implements AutoCloseable {
             closes = new ArrayList<>(clients);
             clients.clear();
         }
-        // Outside the lock: a client's close takes its own lifecycle lock, which its start holds
-        // while it joins the pool.
+        closing.trySuccess(null);
+        // Each client close on a thread of its own, outside the lock: a client's close takes its
+        // own lifecycle lock, which its start holds while it joins the pool and binds, and waits
+        // for its I/O thread, which may be held; in turn they would wait one after another.
+        CountDownLatch done = new CountDownLatch(closes.size());
+        AtomicInteger running = new AtomicInteger(closes.size());
         for (Runnable close : closes) {
-            close.run();
+            Thread closer = new Thread(() -> {
+                try {
+                    close.run();
+                } finally {
+                    done.countDown();
+                    if (running.decrementAndGet() == 0) {
+                        stop(); // the last one: every goodbye has been queued, or given up on
+                    }
+                }
+            }, "smoothcast-shared-io-close");
+            closer.start();
         }
-        UdpTransport.shutdown(group);
+        if (closes.isEmpty()) {
+            stop();
+        }
+        if (onPoolThread()) {
+            return;
+        }
+        long waitNs = closeWaitNs;
+        awaitUninterruptibly(done, waitNs);
+        // Past the wait, a client close still waiting (for its lock) finds its thread stopping:
+        // it closes without the goodbye.
+        group.shutdownGracefully(0, waitNs, TimeUnit.NANOSECONDS).awaitUninterruptibly(waitNs, TimeUnit.NANOSECONDS);
+    }
+
+    /** Starts the threads' stop, without waiting: they end once their queued tasks have run. */
+    private void stop() {
+        group.shutdownGracefully(0, closeWaitNs, TimeUnit.NANOSECONDS);
+    }
+
+    private boolean onPoolThread() {
+        for (EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch, long waitNs) {
+        long deadlineNs = System.nanoTime() + waitNs;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    latch.await(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // like the clients' own close: keep waiting, then restore it
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

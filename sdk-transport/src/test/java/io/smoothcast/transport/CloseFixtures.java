@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.SocketException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +48,17 @@ final class CloseFixtures {
         while ((s = thread.getState()) == Thread.State.NEW || s == Thread.State.RUNNABLE) {
             if (System.nanoTime() > deadlineNs) {
                 throw new AssertionError(thread.getName() + " still " + s + " after 10 s");
+            }
+            Thread.yield();
+        }
+    }
+
+    /** Waits until {@code condition} holds, polling, 10 s at most. */
+    static void awaitCondition(BooleanSupplier condition, String what) {
+        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadlineNs) {
+                throw new AssertionError("not within 10 s: " + what);
             }
             Thread.yield();
         }

@@ -107,9 +107,9 @@ class SharedIoThreadsCloseTest {
 
     /**
      * The pool closed while a viewer's start waits for its bind on the pool's held thread: the
-     * pool's close waits for the start (the viewer's lifecycle lock), which either fails after
-     * its wait or binds once the thread is freed and is then closed by the pool; either way both
-     * return, and the listener is told CLOSED once, last.
+     * start gives up (the pool is closing) and closes the viewer, the pool's close of it waiting
+     * for the viewer's lifecycle lock meanwhile; both return, and the listener is told CLOSED
+     * once, last.
      */
     @Test
     void poolClosedWhileAStartWaitsForItsBind_bothReturn_closedOnce() throws Exception {
@@ -163,8 +163,8 @@ class SharedIoThreadsCloseTest {
     }
 
     /**
-     * A listener that closes the pool when told its viewer closed (here by the pool's close,
-     * on the closing thread): the old nested close found no clients left on the pool's list and
+     * A listener that closes the pool when told its viewer closed (here by the pool's close, on
+     * the thread it runs that viewer's close on): the old nested close found no clients left on the pool's list and
      * stopped the threads at once, under the outer close, so the next viewer's close was refused
      * by the stopped thread and its goodbye never left. The pool stops only after its clients.
      */
@@ -213,6 +213,114 @@ class SharedIoThreadsCloseTest {
             secondCloser.join(20_000);
 
             assertClosedWithGoodbyes(node, held, next);
+        }
+    }
+
+    /**
+     * The pool's close starts its clients' closes at once: a viewer whose listener, told CLOSED,
+     * holds its close until a broadcaster on the same pool is closed too. The old close ran the
+     * clients' closes one after another (each waiting up to 5 s for its I/O thread), so the
+     * broadcaster's close began only after the viewer's had returned.
+     */
+    @Test
+    void poolClose_closesItsClientsAtOnce_oneHeldDoesNotHoldBackTheOthers() throws Exception {
+        try (DatagramSocket viewerNode = CloseFixtures.silentNode(); DatagramSocket broadcasterNode = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            List<String> broadcasterEvents = new CopyOnWriteArrayList<>();
+            Broadcaster other = Broadcaster.builder()
+                    .node(address(broadcasterNode))
+                    .streamId("pool")
+                    .sharedIoThreads(io)
+                    .listener(new BroadcasterListener() {
+                        @Override
+                        public void onStateChanged(ConnectionState state, String reason) {
+                            broadcasterEvents.add(state + " " + reason);
+                        }
+                    })
+                    .build().closeWait(DEFAULT_WAIT); // nothing holds the thread: no need to shorten
+            List<String> events = new CopyOnWriteArrayList<>();
+            Viewer held = viewer(io, viewerNode, (state, reason) -> {
+                if (state == ConnectionState.CLOSED) {
+                    long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                    while (other.state() != ConnectionState.CLOSED && System.nanoTime() < deadlineNs) {
+                        Thread.yield();
+                    }
+                    events.add("other closed while held: " + (other.state() == ConnectionState.CLOSED));
+                }
+            }).closeWait(DEFAULT_WAIT).start(); // first on the pool: the old close closed it first
+            other.start();
+
+            Thread closer = CloseFixtures.startThread("pool closer", io::close);
+            closer.join(60_000);
+
+            assertEquals(Thread.State.TERMINATED, closer.getState(), "the pool's close returned");
+            assertEquals(List.of("other closed while held: true"), events);
+            assertEquals(ConnectionState.CLOSED, held.state());
+            assertEquals(List.of("CONNECTING start", CLOSED_BY_POOL), broadcasterEvents);
+            assertNotNull(ControlDatagrams.receive(viewerNode, ControlMessage.Leave.class), "the viewer's goodbye");
+            assertNotNull(ControlDatagrams.receive(broadcasterNode, ControlMessage.Leave.class), "the broadcaster's goodbye");
+        }
+    }
+
+    /**
+     * The pool closed in a task on its only thread (as in a listener callback), the pool's wait
+     * made an hour: the close returns at once, not after a wait for the thread it runs on; the
+     * viewer on that thread then closes with its goodbye, and the threads stop, once the task
+     * has returned. The old close waited its whole wait for the threads to stop.
+     */
+    @Test
+    void poolClosedOnItsOwnThread_returnsWithoutWaitingForItself_clientsCloseAfter() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1).closeWait(Duration.ofHours(1));
+            List<String> events = new CopyOnWriteArrayList<>();
+            Viewer viewer = viewer(io, node, (state, reason) -> events.add(state + " " + reason)).start();
+
+            io.group().submit(io::close).get(10, TimeUnit.SECONDS);
+
+            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "the goodbye");
+            assertTrue(io.group().terminationFuture().await(10, TimeUnit.SECONDS), "the threads stopped");
+            CloseFixtures.awaitCondition(() -> viewer.state() == ConnectionState.CLOSED, "viewer closed");
+            CloseFixtures.awaitCondition(() -> events.size() == 2, "CLOSED told");
+            assertEquals(List.of("CONNECTING start", CLOSED_BY_POOL), events);
+        }
+    }
+
+    /**
+     * A start waiting for its bind on the pool's held thread, its wait made an hour, while the
+     * pool closes: the start fails at once, as on a closed pool, with the thread still held (the
+     * old start waited out its whole wait), and the viewer ends closed, told once.
+     */
+    @Test
+    void startWaitingForItsBind_failsAtOnceWhenThePoolCloses() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            SharedIoThreads io = SharedIoThreads.create(1);
+            CountDownLatch release = CloseFixtures.hold(io);
+            try {
+                List<String> events = new CopyOnWriteArrayList<>();
+                Viewer viewer = viewer(io, node, (state, reason) -> events.add(state + " " + reason))
+                        .closeWait(Duration.ofHours(1));
+                List<Throwable> failures = new CopyOnWriteArrayList<>();
+                Thread starter = CloseFixtures.startThread("starter", () -> {
+                    try {
+                        viewer.start();
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                });
+                CloseFixtures.awaitWaiting(starter); // in the bind's wait
+                CloseFixtures.startThread("pool closer", io::close);
+
+                starter.join(10_000);
+                assertEquals(Thread.State.TERMINATED, starter.getState(), "the start returned, the thread still held");
+                assertEquals(1, failures.size(), "failed: " + failures);
+                assertTrue(failures.get(0) instanceof IllegalStateException, "failed: " + failures);
+                assertTrue(failures.get(0).getMessage().contains("shared I/O threads are closed"),
+                        failures.get(0).getMessage());
+                assertEquals(ConnectionState.CLOSED, viewer.state());
+                assertEquals(List.of("CLOSED close"), events);
+            } finally {
+                release.countDown();
+            }
         }
     }
 

@@ -18,7 +18,12 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultPromise;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -99,26 +104,45 @@ public final class UdpTransport {
     }
 
     /**
-     * Binds a UDP channel and waits for the bind to finish, at most {@code timeoutNs}: for a
-     * caller that holds a lock a task on the channel's event loop may wait for (a client's start,
-     * whose shared I/O thread may be inside a callback closing that client), so that neither
-     * waits for the other for ever.
+     * Binds a UDP channel and waits for the bind to finish, at most {@code timeoutNs}, or until
+     * {@code giveUp} completes: for a caller that holds a lock a task on the channel's event loop
+     * may wait for (a client's start, whose shared I/O thread may be inside a callback closing
+     * that client), so that neither waits for the other for ever; and for a start on a shared pool
+     * that is closing, which then need not wait for a thread about to stop.
      *
      * @param group a group created by {@link #newGroup}
      * @param localAddress where to bind; port 0 picks a free port
      * @param handler the channel's only handler
      * @param timeoutNs how long to wait, nanoseconds
+     * @param giveUp completes when waiting is no longer worth it; null for never
      * @return the bound channel
      * @throws java.io.UncheckedIOException if the socket cannot be bound (as {@link #bind})
-     * @throws IllegalStateException if the event loop did not run the bind within the wait: the
-     *     channel is closed as soon as it does
+     * @throws IllegalStateException if the event loop did not run the bind within the wait, or
+     *     before {@code giveUp} completed: the channel is closed as soon as it does
      */
-    public Channel bind(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler, long timeoutNs) {
+    public Channel bind(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler, long timeoutNs,
+            Future<Void> giveUp) {
         ChannelFuture bind = bindAsync(group, localAddress, handler);
-        if (!bind.awaitUninterruptibly(timeoutNs, TimeUnit.NANOSECONDS)) {
+        // Its own promise, not the bind's: the give-up wakes the waiter without failing the bind.
+        Promise<Void> settled = new DefaultPromise<>(GlobalEventExecutor.INSTANCE);
+        GenericFutureListener<Future<Void>> wake = f -> settled.trySuccess(null);
+        bind.addListener(wake);
+        if (giveUp != null) {
+            giveUp.addListener(wake);
+        }
+        try {
+            settled.awaitUninterruptibly(timeoutNs, TimeUnit.NANOSECONDS);
+        } finally {
+            if (giveUp != null) {
+                giveUp.removeListener(wake); // a long-lived pool keeps no listener per start
+            }
+        }
+        if (!bind.isDone()) {
             bind.addListener(ChannelFutureListener.CLOSE); // nobody will use it
-            throw new IllegalStateException("cannot bind UDP " + localAddress + ": its I/O thread did not run the bind within "
-                    + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms (held by other work, or by a callback waiting for this client)");
+            throw new IllegalStateException("cannot bind UDP " + localAddress + (giveUp != null && giveUp.isDone()
+                    ? ": its I/O threads are stopping"
+                    : ": its I/O thread did not run the bind within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs)
+                            + " ms (held by other work, or by a callback waiting for this client)"));
         }
         return awaitBound(bind, localAddress);
     }
