@@ -597,12 +597,12 @@ public final class SpscJitterBuffer {
                 ring.publishJump(s);
             }
             final SeqLockedCounters counters = this.counters;
-            beginPacketStatistics(length);
+            final long token = beginPacketStatistics(length);
             if (!advances) {
                 counters.add(JitterBufferStats.P_REORDERED, 1);
             }
             setDelayStatistics(jitterNs, targetNs, playoutDelayNs);
-            counters.endWrite();
+            counters.endWrite(token);
             return OfferResult.ACCEPTED;
         }
 
@@ -618,9 +618,9 @@ public final class SpscJitterBuffer {
             estimator.onCopy(arrivalNs, mediaNs);
             final long targetNs = estimator.targetDelayNs();
             publishTiming(estimator.playoutOffsetNs(), targetNs);
-            counters.beginWrite();
+            final long token = counters.beginWrite();
             setDelayStatistics(estimator.jitterNs(), targetNs, estimator.playoutDelayNs());
-            counters.endWrite();
+            counters.endWrite(token);
         }
 
         /** Hands the estimator's timing to the consumer, only on change: it reads it on every poll. */
@@ -739,9 +739,9 @@ public final class SpscJitterBuffer {
 
         /** Counts a packet that was not accepted, in {@code counter}; returns {@code result}. */
         private int count(int length, int counter, int result) {
-            beginPacketStatistics(length);
+            final long token = beginPacketStatistics(length);
             counters.add(counter, 1);
-            counters.endWrite();
+            counters.endWrite(token);
             return result;
         }
 
@@ -749,18 +749,21 @@ public final class SpscJitterBuffer {
          * Opens the statistics write for one more received packet of {@code length} bytes
          * (accepted or not) with what every packet changes: the received totals, and a stream
          * restart this offer caused. The caller adds its own counters and ends the write.
+         *
+         * @return the write's token for {@link SeqLockedCounters#endWrite(long)}
          */
-        private void beginPacketStatistics(int length) {
+        private long beginPacketStatistics(int length) {
             final long received = ++packetsReceived;
             final long bytes = bytesReceived += length;
             final SeqLockedCounters counters = this.counters;
-            counters.beginWrite();
+            final long token = counters.beginWrite();
             counters.put(JitterBufferStats.P_PACKETS_RECEIVED, received);
             counters.put(JitterBufferStats.P_BYTES_RECEIVED, bytes);
             if (uncountedRestart) {
                 uncountedRestart = false;
                 counters.add(JitterBufferStats.P_STREAM_RESTARTS, 1);
             }
+            return token;
         }
 
         /** Packet {@code s} lies beyond {@code highest + 1}: the numbers between are missing. */
@@ -842,10 +845,10 @@ public final class SpscJitterBuffer {
             }
             int n = nacks.collectDue(nowNs, ring.consumerHead(), arrivals, out);
             if (n > 0) {
-                counters.beginWrite();
+                final long token = counters.beginWrite();
                 counters.add(JitterBufferStats.P_NACK_COUNT, 1);
                 counters.add(JitterBufferStats.P_NACKED_PACKETS, n);
-                counters.endWrite();
+                counters.endWrite(token);
             }
             return n;
         }
@@ -929,8 +932,8 @@ public final class SpscJitterBuffer {
 
         int poll(long nowNs, FrameHandler handler) {
             endSeen = Long.MAX_VALUE;
-            long flush = ring.flushBelow();
-            if (flush > head) {
+            long flush = ring.flushAbove(head);
+            if (flush >= 0) {
                 streamStartPending = false;
                 giveUp(flush, JitterBufferStats.C_PACKETS_FLUSHED, true, false);
             }
@@ -1229,12 +1232,12 @@ public final class SpscJitterBuffer {
             try {
                 releaseBorrowed(head, to);
             } finally {
-                counters.beginWrite();
+                final long token = counters.beginWrite();
                 if (flush) {
                     counters.add(JitterBufferStats.C_FLUSHES, 1);
                 }
                 dropUpTo(to, heldCounter);
-                counters.endWrite();
+                counters.endWrite(token);
                 headStartConfirmed = startConfirmedAfter;
             }
         }
@@ -1335,7 +1338,7 @@ public final class SpscJitterBuffer {
             final long delaySum = delaySumNs += delayNs;
             final long targetSum = targetSumNs += pollTargetNs;
             final SeqLockedCounters counters = this.counters;
-            counters.beginWrite();
+            final long token = counters.beginWrite();
             counters.put(JitterBufferStats.C_FRAMES_RECEIVED, frames);
             counters.put(JitterBufferStats.C_PACKETS_EMITTED, emitted);
             counters.put(JitterBufferStats.C_DELAY_SUM_NS, delaySum);
@@ -1346,7 +1349,7 @@ public final class SpscJitterBuffer {
                 counters.put(JitterBufferStats.C_PAUSES, freezes.pauseCount());
                 counters.put(JitterBufferStats.C_PAUSES_NS, freezes.totalPausesDurationNs());
             }
-            counters.endWrite();
+            counters.endWrite(token);
             lossSinceLastFrame = false;
             startsStream = false;
             headStartConfirmed = closed;
