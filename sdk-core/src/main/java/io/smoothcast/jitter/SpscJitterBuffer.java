@@ -78,7 +78,8 @@ import io.smoothcast.rtp.TimestampUnwrapper;
  * {@link PayloadReleaser}) from one consumer thread (it may be the same thread);
  * {@link #readStats(JitterBufferStats)} and {@link #keyframeRequestCount()} from any thread.
  * Statistics are published under per-side sequence locks, so readers never see torn values and
- * never slow the producer or consumer.
+ * never slow the producer or consumer; the producer publishes once per frame, not per packet
+ * (see {@link #readStats(JitterBufferStats)} for how fresh a snapshot is).
  */
 public final class SpscJitterBuffer {
 
@@ -292,7 +293,8 @@ public final class SpscJitterBuffer {
     /**
      * Collects the sequence numbers due for a NACK now, oldest first, and counts them. Producer
      * thread only. Numbers past their playout deadline, already received or out of retries are
-     * no longer returned. Always 0 when NACK is disabled.
+     * no longer returned. Always 0 when NACK is disabled. Publishes the statistics first, as
+     * {@link #publishStats()} does, also when NACK is disabled.
      *
      * @param nowNs the current time, in the caller's nanosecond clock
      * @param out receives 16-bit RTP sequence numbers
@@ -304,6 +306,17 @@ public final class SpscJitterBuffer {
             throw new IllegalArgumentException("out must not be null");
         }
         return producer.pollNacks(nowNs, out);
+    }
+
+    /**
+     * Makes the producer's statistics of every packet offered so far visible to
+     * {@link #readStats(JitterBufferStats)}. Producer thread only; cheap when nothing is pending.
+     * Offers publish on their own except inside a frame (see {@link #readStats}); call this, or
+     * {@link #pollNacks}, when a stream may have stopped in the middle of a frame and its
+     * statistics are read before its next packet.
+     */
+    public void publishStats() {
+        producer.publishStatistics();
     }
 
     /**
@@ -369,6 +382,17 @@ public final class SpscJitterBuffer {
 
     /**
      * Copies a snapshot of the statistics. Any thread; never blocks the producer or consumer.
+     *
+     * <p>How fresh: the consumer's counters include every frame delivered or given up so far.
+     * The producer's counters include every offer, except accepted packets inside a frame:
+     * a packet that advances the stream without the RTP marker, with the same RTP timestamp as
+     * the packets deferred before it, is counted (packets, bytes, jitter, delays) at the next
+     * offer that is not such a packet (for a stream with markers: the frame's last packet; for
+     * one without: the next packet of another timestamp), or at {@link #pollNacks} or
+     * {@link #publishStats()}, whichever comes first. A snapshot read between two packets of a
+     * frame is therefore the consistent state after the previous publication, at most the
+     * current frame's packets behind. Skipping the statistics write inside frames is what makes
+     * them cheap per packet.
      *
      * @param into the snapshot to fill
      * @return {@code into}
@@ -481,6 +505,17 @@ public final class SpscJitterBuffer {
         // stores only.
         long packetsReceived;
         long bytesReceived;
+        /**
+         * Packets counted in the totals above but not yet published: accepted packets inside a
+         * frame (no marker, advancing, the same RTP timestamp as the other deferred ones) skip
+         * the statistics write, the biggest part of an accepted packet's cost; any write of
+         * the producer's statistics (the frame's marker packet, a packet of another timestamp,
+         * any other outcome, a redundant copy, {@link #pollNacks}, {@link #publishStatistics})
+         * publishes them together with the estimator's figures of that moment.
+         * {@link #pendingTimestamp} is the deferred packets' RTP timestamp.
+         */
+        boolean statisticsPending;
+        int pendingTimestamp;
 
         Producer(PlayoutDelayEstimator estimator, NackTracker nacks) {
             this.estimator = estimator;
@@ -596,6 +631,16 @@ public final class SpscJitterBuffer {
                 // after the highest needs no store: the consumer finds it in its slot.
                 ring.publishJump(s);
             }
+            if (advances && !marker && !uncountedRestart
+                    && (!statisticsPending || rtpTimestamp == pendingTimestamp)) {
+                // Inside a frame: counted now, published with the frame's last packet (or the
+                // next publication): see publishStatistics.
+                packetsReceived++;
+                bytesReceived += length;
+                statisticsPending = true;
+                pendingTimestamp = rtpTimestamp;
+                return OfferResult.ACCEPTED;
+            }
             final SeqLockedCounters counters = this.counters;
             final long token = beginPacketStatistics(length);
             if (!advances) {
@@ -618,9 +663,7 @@ public final class SpscJitterBuffer {
             estimator.onCopy(arrivalNs, mediaNs);
             final long targetNs = estimator.targetDelayNs();
             publishTiming(estimator.playoutOffsetNs(), targetNs);
-            final long token = counters.beginWrite();
-            setDelayStatistics(estimator.jitterNs(), targetNs, estimator.playoutDelayNs());
-            counters.endWrite(token);
+            writeStatistics();
         }
 
         /** Hands the estimator's timing to the consumer, only on change: it reads it on every poll. */
@@ -755,6 +798,7 @@ public final class SpscJitterBuffer {
         private long beginPacketStatistics(int length) {
             final long received = ++packetsReceived;
             final long bytes = bytesReceived += length;
+            statisticsPending = false;
             final SeqLockedCounters counters = this.counters;
             final long token = counters.beginWrite();
             counters.put(JitterBufferStats.P_PACKETS_RECEIVED, received);
@@ -839,7 +883,34 @@ public final class SpscJitterBuffer {
             return lastTicksNs;
         }
 
+        /**
+         * Publishes what accepted packets deferred (see {@link #statisticsPending}), with the
+         * estimator's current figures.
+         */
+        void publishStatistics() {
+            if (statisticsPending) {
+                writeStatistics();
+            }
+        }
+
+        /** Writes the received totals and the estimator's figures. */
+        private void writeStatistics() {
+            statisticsPending = false;
+            final long received = packetsReceived;
+            final long bytes = bytesReceived;
+            final long jitterNs = estimator.jitterNs();
+            final long targetNs = estimator.targetDelayNs();
+            final long playoutDelayNs = estimator.playoutDelayNs();
+            final SeqLockedCounters counters = this.counters;
+            final long token = counters.beginWrite();
+            counters.put(JitterBufferStats.P_PACKETS_RECEIVED, received);
+            counters.put(JitterBufferStats.P_BYTES_RECEIVED, bytes);
+            setDelayStatistics(jitterNs, targetNs, playoutDelayNs);
+            counters.endWrite(token);
+        }
+
         int pollNacks(long nowNs, int[] out) {
+            publishStatistics();
             if (!nackEnabled || out.length == 0) {
                 return 0;
             }
