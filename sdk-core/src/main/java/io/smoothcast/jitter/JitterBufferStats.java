@@ -8,7 +8,10 @@ package io.smoothcast.jitter;
  * <p>Filled by {@link SpscJitterBuffer#readStats(JitterBufferStats)}. The producer's counters
  * (packets, NACK, jitter, delay target) are one consistent snapshot and the consumer's counters
  * (frames, loss, buffer delay, freezes) are another; the two are read one after the other, so
- * across the two groups a packet may be counted by one side and not yet by the other.
+ * across the two groups a packet may be counted by one side and not yet by the other. The
+ * producer publishes its counters once per frame (at the frame's last packet, or the next
+ * packet of another timestamp), not per packet: see
+ * {@link SpscJitterBuffer#readStats(JitterBufferStats)} for how fresh a snapshot is.
  *
  * <p>Not thread-safe: one instance per reading thread; reuse it to avoid allocation.
  */

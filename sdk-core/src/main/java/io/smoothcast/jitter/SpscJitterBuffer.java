@@ -78,7 +78,8 @@ import io.smoothcast.rtp.TimestampUnwrapper;
  * {@link PayloadReleaser}) from one consumer thread (it may be the same thread);
  * {@link #readStats(JitterBufferStats)} and {@link #keyframeRequestCount()} from any thread.
  * Statistics are published under per-side sequence locks, so readers never see torn values and
- * never slow the producer or consumer.
+ * never slow the producer or consumer; the producer publishes once per frame, not per packet
+ * (see {@link #readStats(JitterBufferStats)} for how fresh a snapshot is).
  */
 public final class SpscJitterBuffer {
 
@@ -292,7 +293,8 @@ public final class SpscJitterBuffer {
     /**
      * Collects the sequence numbers due for a NACK now, oldest first, and counts them. Producer
      * thread only. Numbers past their playout deadline, already received or out of retries are
-     * no longer returned. Always 0 when NACK is disabled.
+     * no longer returned. Always 0 when NACK is disabled. Publishes the statistics first, as
+     * {@link #publishStats()} does, also when NACK is disabled.
      *
      * @param nowNs the current time, in the caller's nanosecond clock
      * @param out receives 16-bit RTP sequence numbers
@@ -304,6 +306,17 @@ public final class SpscJitterBuffer {
             throw new IllegalArgumentException("out must not be null");
         }
         return producer.pollNacks(nowNs, out);
+    }
+
+    /**
+     * Makes the producer's statistics of every packet offered so far visible to
+     * {@link #readStats(JitterBufferStats)}. Producer thread only; cheap when nothing is pending.
+     * Offers publish on their own except inside a frame (see {@link #readStats}); call this, or
+     * {@link #pollNacks}, when a stream may have stopped in the middle of a frame and its
+     * statistics are read before its next packet.
+     */
+    public void publishStats() {
+        producer.publishStatistics();
     }
 
     /**
@@ -369,6 +382,17 @@ public final class SpscJitterBuffer {
 
     /**
      * Copies a snapshot of the statistics. Any thread; never blocks the producer or consumer.
+     *
+     * <p>How fresh: the consumer's counters include every frame delivered or given up so far.
+     * The producer's counters include every offer, except accepted packets inside a frame:
+     * a packet that advances the stream without the RTP marker, with the same RTP timestamp as
+     * the packets deferred before it, is counted (packets, bytes, jitter, delays) at the next
+     * offer that is not such a packet (for a stream with markers: the frame's last packet; for
+     * one without: the next packet of another timestamp), or at {@link #pollNacks} or
+     * {@link #publishStats()}, whichever comes first. A snapshot read between two packets of a
+     * frame is therefore the consistent state after the previous publication, at most the
+     * current frame's packets behind. Skipping the statistics write inside frames is what makes
+     * them cheap per packet.
      *
      * @param into the snapshot to fill
      * @return {@code into}
@@ -481,6 +505,17 @@ public final class SpscJitterBuffer {
         // stores only.
         long packetsReceived;
         long bytesReceived;
+        /**
+         * Packets counted in the totals above but not yet published: accepted packets inside a
+         * frame (no marker, advancing, the same RTP timestamp as the other deferred ones) skip
+         * the statistics write, the biggest part of an accepted packet's cost; any write of
+         * the producer's statistics (the frame's marker packet, a packet of another timestamp,
+         * any other outcome, a redundant copy, {@link #pollNacks}, {@link #publishStatistics})
+         * publishes them together with the estimator's figures of that moment.
+         * {@link #pendingTimestamp} is the deferred packets' RTP timestamp.
+         */
+        boolean statisticsPending;
+        int pendingTimestamp;
 
         Producer(PlayoutDelayEstimator estimator, NackTracker nacks) {
             this.estimator = estimator;
@@ -596,13 +631,23 @@ public final class SpscJitterBuffer {
                 // after the highest needs no store: the consumer finds it in its slot.
                 ring.publishJump(s);
             }
+            if (advances && !marker && !uncountedRestart
+                    && (!statisticsPending || rtpTimestamp == pendingTimestamp)) {
+                // Inside a frame: counted now, published with the frame's last packet (or the
+                // next publication): see publishStatistics.
+                packetsReceived++;
+                bytesReceived += length;
+                statisticsPending = true;
+                pendingTimestamp = rtpTimestamp;
+                return OfferResult.ACCEPTED;
+            }
             final SeqLockedCounters counters = this.counters;
-            beginPacketStatistics(length);
+            final long token = beginPacketStatistics(length);
             if (!advances) {
                 counters.add(JitterBufferStats.P_REORDERED, 1);
             }
             setDelayStatistics(jitterNs, targetNs, playoutDelayNs);
-            counters.endWrite();
+            counters.endWrite(token);
             return OfferResult.ACCEPTED;
         }
 
@@ -618,9 +663,7 @@ public final class SpscJitterBuffer {
             estimator.onCopy(arrivalNs, mediaNs);
             final long targetNs = estimator.targetDelayNs();
             publishTiming(estimator.playoutOffsetNs(), targetNs);
-            counters.beginWrite();
-            setDelayStatistics(estimator.jitterNs(), targetNs, estimator.playoutDelayNs());
-            counters.endWrite();
+            writeStatistics();
         }
 
         /** Hands the estimator's timing to the consumer, only on change: it reads it on every poll. */
@@ -739,9 +782,9 @@ public final class SpscJitterBuffer {
 
         /** Counts a packet that was not accepted, in {@code counter}; returns {@code result}. */
         private int count(int length, int counter, int result) {
-            beginPacketStatistics(length);
+            final long token = beginPacketStatistics(length);
             counters.add(counter, 1);
-            counters.endWrite();
+            counters.endWrite(token);
             return result;
         }
 
@@ -749,18 +792,22 @@ public final class SpscJitterBuffer {
          * Opens the statistics write for one more received packet of {@code length} bytes
          * (accepted or not) with what every packet changes: the received totals, and a stream
          * restart this offer caused. The caller adds its own counters and ends the write.
+         *
+         * @return the write's token for {@link SeqLockedCounters#endWrite(long)}
          */
-        private void beginPacketStatistics(int length) {
+        private long beginPacketStatistics(int length) {
             final long received = ++packetsReceived;
             final long bytes = bytesReceived += length;
+            statisticsPending = false;
             final SeqLockedCounters counters = this.counters;
-            counters.beginWrite();
+            final long token = counters.beginWrite();
             counters.put(JitterBufferStats.P_PACKETS_RECEIVED, received);
             counters.put(JitterBufferStats.P_BYTES_RECEIVED, bytes);
             if (uncountedRestart) {
                 uncountedRestart = false;
                 counters.add(JitterBufferStats.P_STREAM_RESTARTS, 1);
             }
+            return token;
         }
 
         /** Packet {@code s} lies beyond {@code highest + 1}: the numbers between are missing. */
@@ -836,16 +883,43 @@ public final class SpscJitterBuffer {
             return lastTicksNs;
         }
 
+        /**
+         * Publishes what accepted packets deferred (see {@link #statisticsPending}), with the
+         * estimator's current figures.
+         */
+        void publishStatistics() {
+            if (statisticsPending) {
+                writeStatistics();
+            }
+        }
+
+        /** Writes the received totals and the estimator's figures. */
+        private void writeStatistics() {
+            statisticsPending = false;
+            final long received = packetsReceived;
+            final long bytes = bytesReceived;
+            final long jitterNs = estimator.jitterNs();
+            final long targetNs = estimator.targetDelayNs();
+            final long playoutDelayNs = estimator.playoutDelayNs();
+            final SeqLockedCounters counters = this.counters;
+            final long token = counters.beginWrite();
+            counters.put(JitterBufferStats.P_PACKETS_RECEIVED, received);
+            counters.put(JitterBufferStats.P_BYTES_RECEIVED, bytes);
+            setDelayStatistics(jitterNs, targetNs, playoutDelayNs);
+            counters.endWrite(token);
+        }
+
         int pollNacks(long nowNs, int[] out) {
+            publishStatistics();
             if (!nackEnabled || out.length == 0) {
                 return 0;
             }
             int n = nacks.collectDue(nowNs, ring.consumerHead(), arrivals, out);
             if (n > 0) {
-                counters.beginWrite();
+                final long token = counters.beginWrite();
                 counters.add(JitterBufferStats.P_NACK_COUNT, 1);
                 counters.add(JitterBufferStats.P_NACKED_PACKETS, n);
-                counters.endWrite();
+                counters.endWrite(token);
             }
             return n;
         }
@@ -929,8 +1003,8 @@ public final class SpscJitterBuffer {
 
         int poll(long nowNs, FrameHandler handler) {
             endSeen = Long.MAX_VALUE;
-            long flush = ring.flushBelow();
-            if (flush > head) {
+            long flush = ring.flushAbove(head);
+            if (flush >= 0) {
                 streamStartPending = false;
                 giveUp(flush, JitterBufferStats.C_PACKETS_FLUSHED, true, false);
             }
@@ -1229,12 +1303,12 @@ public final class SpscJitterBuffer {
             try {
                 releaseBorrowed(head, to);
             } finally {
-                counters.beginWrite();
+                final long token = counters.beginWrite();
                 if (flush) {
                     counters.add(JitterBufferStats.C_FLUSHES, 1);
                 }
                 dropUpTo(to, heldCounter);
-                counters.endWrite();
+                counters.endWrite(token);
                 headStartConfirmed = startConfirmedAfter;
             }
         }
@@ -1335,7 +1409,7 @@ public final class SpscJitterBuffer {
             final long delaySum = delaySumNs += delayNs;
             final long targetSum = targetSumNs += pollTargetNs;
             final SeqLockedCounters counters = this.counters;
-            counters.beginWrite();
+            final long token = counters.beginWrite();
             counters.put(JitterBufferStats.C_FRAMES_RECEIVED, frames);
             counters.put(JitterBufferStats.C_PACKETS_EMITTED, emitted);
             counters.put(JitterBufferStats.C_DELAY_SUM_NS, delaySum);
@@ -1346,7 +1420,7 @@ public final class SpscJitterBuffer {
                 counters.put(JitterBufferStats.C_PAUSES, freezes.pauseCount());
                 counters.put(JitterBufferStats.C_PAUSES_NS, freezes.totalPausesDurationNs());
             }
-            counters.endWrite();
+            counters.endWrite(token);
             lossSinceLastFrame = false;
             startsStream = false;
             headStartConfirmed = closed;

@@ -56,7 +56,8 @@ class JitterBufferJcstressTest {
         String output = Files.readString(log);
         assertTrue(finished, "jcstress did not finish within " + TIMEOUT_SECONDS + " s; see " + log + "\n" + tail(output));
         assertEquals(0, process.exitValue(), "jcstress reported failures; see " + log + "\n" + tail(output));
-        for (String test : List.of("DeliveryStress", "BorrowedDeliveryStress", "OverflowStress", "StatsSnapshotStress")) {
+        for (String test : List.of("DeliveryStress", "BorrowedDeliveryStress", "OverflowStress", "StatsSnapshotStress",
+                "FrameStatsSnapshotStress")) {
             Path report = results.resolve("io.smoothcast.jitter.stress." + test + ".html");
             assertTrue(Files.exists(report), test + " did not run:\n" + tail(output));
         }

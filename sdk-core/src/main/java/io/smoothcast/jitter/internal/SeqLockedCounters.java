@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
  * (never half of one update and half of the next).
  *
  * <p>The writer brackets each group of changes with {@link #beginWrite()} and
- * {@link #endWrite()}; it never waits for readers. A reader copies the values and retries if the
+ * {@link #endWrite(long)}; it never waits for readers. A reader copies the values and retries if the
  * version changed or was odd (a write in progress) while it copied. The version's
  * release/acquire pair plus the fences order the copies against the version checks.
  *
@@ -47,9 +47,8 @@ public final class SeqLockedCounters {
     @SuppressWarnings("unused") // accessed through VERSION
     private volatile long version;
     /**
-     * The writer's own copy of {@link #version}, read with a plain load: the writer is the only
-     * thread that stores the version, and every access through {@code VERSION} is a barrier
-     * after which the JIT loads every field again, so reading the copy saves one per call.
+     * The version the writer's open or last write ends with, read with a plain load: the writer
+     * is the only thread that stores the version, so it need not load the shared field.
      */
     private long writerVersion;
 
@@ -70,23 +69,35 @@ public final class SeqLockedCounters {
         return values.length;
     }
 
-    /** Starts a group of changes: readers that overlap it will retry. Writer thread only. */
-    public void beginWrite() {
-        long v = ++writerVersion;
+    /**
+     * Starts a group of changes: readers that overlap it will retry. Writer thread only.
+     *
+     * @return the token to pass to {@link #endWrite(long)}
+     */
+    public long beginWrite() {
+        long v = writerVersion + 1;
+        // The even version endWrite stores, kept now: endWrite then stores the token it is given
+        // instead of loading this field again after the fence below (which makes the JIT reload
+        // every field).
+        writerVersion = v + 1;
         VERSION.setOpaque(this, v);
         // The odd version must be visible before any counter store that follows.
         VarHandle.storeStoreFence();
-    }
-
-    /** Ends a group of changes started by {@link #beginWrite()}. Writer thread only. */
-    public void endWrite() {
-        long v = ++writerVersion;
-        // Release: every counter store above happens-before a reader that acquires this version.
-        VERSION.setRelease(this, v);
+        return v;
     }
 
     /**
-     * Sets one counter; call between {@link #beginWrite()} and {@link #endWrite()}. Stores
+     * Ends a group of changes started by {@link #beginWrite()}. Writer thread only.
+     *
+     * @param token what that {@code beginWrite} returned
+     */
+    public void endWrite(long token) {
+        // Release: every counter store above happens-before a reader that acquires this version.
+        VERSION.setRelease(this, token + 1);
+    }
+
+    /**
+     * Sets one counter; call between {@link #beginWrite()} and {@link #endWrite(long)}. Stores
      * nothing when the value is unchanged: gauges set on every packet are mostly steady, and a
      * skipped store cannot make a reader's snapshot inconsistent.
      *
@@ -102,7 +113,7 @@ public final class SeqLockedCounters {
     /**
      * Stores one counter, for a writer that keeps the running value itself (a store without the
      * load of {@link #add} or {@link #set}); call between {@link #beginWrite()} and
-     * {@link #endWrite()}.
+     * {@link #endWrite(long)}.
      *
      * @param index counter index
      * @param value new value
@@ -112,7 +123,7 @@ public final class SeqLockedCounters {
     }
 
     /**
-     * Adds to one counter; call between {@link #beginWrite()} and {@link #endWrite()}.
+     * Adds to one counter; call between {@link #beginWrite()} and {@link #endWrite(long)}.
      *
      * @param index counter index
      * @param delta amount to add

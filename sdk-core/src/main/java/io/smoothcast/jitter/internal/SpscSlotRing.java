@@ -340,9 +340,21 @@ public final class SpscSlotRing extends SlotRingPadding2 {
         return (long) JUMP_MARK.getAcquire(this);
     }
 
-    /** @return the pending flush point (acquire), or -1 */
-    public long flushBelow() {
-        return (long) FLUSH_BELOW.getAcquire(this);
+    /**
+     * The pending flush point, if it lies above {@code head}. Read opaque, with acquire ordering
+     * only when it is returned: nearly every poll finds no flush to act on, and then orders
+     * nothing on it.
+     *
+     * @param head the consumer's head
+     * @return the flush point, above {@code head}, or -1 if none is
+     */
+    public long flushAbove(long head) {
+        long flush = (long) FLUSH_BELOW.getOpaque(this);
+        if (flush > head) {
+            VarHandle.acquireFence();
+            return flush;
+        }
+        return -1;
     }
 
     /** @return local playout time minus media time, in nanoseconds */

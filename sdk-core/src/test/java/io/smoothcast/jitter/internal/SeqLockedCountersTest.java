@@ -11,11 +11,11 @@ class SeqLockedCountersTest {
     @Test
     void readAfterWrite_seesEveryValue() {
         SeqLockedCounters c = new SeqLockedCounters(3);
-        c.beginWrite();
+        long token = c.beginWrite();
         c.add(0, 5);
         c.add(0, 2);
         c.set(2, -9);
-        c.endWrite();
+        c.endWrite(token);
         long[] into = new long[3];
         c.read(into);
         assertArrayEquals(new long[] {7, 0, -9}, into);
@@ -28,10 +28,10 @@ class SeqLockedCountersTest {
     void put_storesTheWritersRunningValue() {
         SeqLockedCounters c = new SeqLockedCounters(2);
         for (long total = 1; total <= 3; total++) {
-            c.beginWrite();
+            long token = c.beginWrite();
             c.put(1, total * 10);
             c.add(0, 1);
-            c.endWrite();
+            c.endWrite(token);
         }
         long[] into = new long[2];
         c.read(into);

@@ -46,6 +46,11 @@ final class StressPackets {
         return buffer.offer(SSRC, seq, seq * 10, true, ARRIVAL_NS + seq, payloads[seq], 0, PAYLOAD_BYTES);
     }
 
+    /** Offers packet {@code seq} of a frame with RTP timestamp {@code timestamp}. */
+    static int offerInFrame(SpscJitterBuffer buffer, byte[][] payloads, int seq, int timestamp, boolean marker) {
+        return buffer.offer(SSRC, seq, timestamp, marker, ARRIVAL_NS + seq, payloads[seq], 0, PAYLOAD_BYTES);
+    }
+
     /**
      * A buffer that takes borrowed payloads and hands them to {@code releaser}.
      */

@@ -268,7 +268,7 @@ public final class MinimalRingBuffer extends MinimalRingPadding4 implements Benc
             final long r = ++received;
             final long by = bytes += length;
             final SeqLockedCounters c = producerCounters;
-            c.beginWrite();
+            long token = c.beginWrite();
             c.put(0, r);
             c.put(1, by);
             if (!advances) {
@@ -277,7 +277,7 @@ public final class MinimalRingBuffer extends MinimalRingPadding4 implements Benc
             c.set(3, estimator.jitterNs());
             c.set(4, estimator.targetDelayNs());
             c.set(5, estimator.playoutDelayNs());
-            c.endWrite();
+            c.endWrite(token);
         }
         return true;
     }
@@ -343,11 +343,11 @@ public final class MinimalRingBuffer extends MinimalRingPadding4 implements Benc
                 final long p = emitted += packets;
                 final long d = delaySumNs += nowNs - (mediaNs + offsetNs);
                 final SeqLockedCounters c = consumerCounters;
-                c.beginWrite();
+                long token = c.beginWrite();
                 c.put(0, f);
                 c.put(1, p);
                 c.put(2, d);
-                c.endWrite();
+                c.endWrite(token);
             }
             head = e + 1;
             HEAD.setRelease(this, e + 1);

@@ -69,11 +69,11 @@ public final class CaptureAnchor {
         writerSet = true;
         writerRtpTimestamp = rtpTimestamp;
         writerCaptureUnixNs = captureUnixNs;
-        pair.beginWrite();
+        long token = pair.beginWrite();
         pair.set(RTP_TIMESTAMP, rtpTimestamp);
         pair.set(CAPTURE_UNIX_NS, captureUnixNs);
         pair.set(SET, 1);
-        pair.endWrite();
+        pair.endWrite(token);
     }
 
     /**

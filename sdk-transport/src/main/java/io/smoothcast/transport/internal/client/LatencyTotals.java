@@ -67,10 +67,10 @@ public final class LatencyTotals {
         if (!plausible(latencyNs)) {
             return false;
         }
-        counters.beginWrite();
+        long token = counters.beginWrite();
         counters.add(TOTAL_NS, latencyNs);
         counters.add(COUNT, 1);
-        counters.endWrite();
+        counters.endWrite(token);
         return true;
     }
 

@@ -38,10 +38,10 @@ public final class PlayedFreezes {
      */
     public void onFrame(long playedNs) {
         if (detector.onFrame(playedNs)) {
-            counters.beginWrite();
+            long token = counters.beginWrite();
             counters.put(COUNT, countBefore + detector.freezeCount());
             counters.put(DURATION_NS, durationBeforeNs + detector.totalFreezesDurationNs());
-            counters.endWrite();
+            counters.endWrite(token);
         }
     }
 
