@@ -24,10 +24,11 @@ import org.junit.jupiter.api.Timeout;
 class RelayChannelsHandOffIT {
 
     /**
-     * Source addresses: the kernel picks a socket per source address, so with this many about
-     * half of them land on the second socket, and its share ({@code SOURCES / 2 *
-     * DATAGRAMS_PER_SOURCE}, about 2,560) is well over the hand-off's capacity (it is under it
-     * only if 102 or more of the 128 hash to the owner's socket).
+     * Source addresses: the kernel picks the socket that reads; once the node's port is closed
+     * to further sockets (SO_REUSEPORT cleared) Linux 6.18 gives nearly all of them to the
+     * second socket, the last bound (when it spread them by source address, about half landed
+     * there): either way its share, at least about {@code SOURCES / 2 * DATAGRAMS_PER_SOURCE} =
+     * 2,560, is well over the hand-off's capacity.
      */
     private static final int SOURCES = 128;
     private static final int DATAGRAMS_PER_SOURCE = 40;
