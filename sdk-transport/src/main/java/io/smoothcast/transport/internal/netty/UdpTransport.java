@@ -191,9 +191,11 @@ public final class UdpTransport {
      * SO_REUSEPORT, or binds port 0 with it and lands here, still joins.
      *
      * <p>Once the option is cleared the kernel no longer spreads incoming datagrams over the
-     * members by source address: which member reads a datagram is its choice (on Linux 6.18 the
-     * last one bound reads nearly all of them), so every member must accept any. Sending is
-     * unaffected.
+     * members by source address: which member reads a datagram is its choice, so every member
+     * must accept any. On Linux 6.18 the first one bound reads nearly all, being first in the
+     * kernel's lookup (it files dual-stack sockets bound with SO_REUSEPORT, as Netty's are by
+     * default, after it; with IPv4-only sockets the last one bound would come first). Sending
+     * is unaffected.
      *
      * @param loops one event loop per handler (of groups created by {@link #newGroup})
      * @param localAddress where to bind; port 0 picks a port no socket holds

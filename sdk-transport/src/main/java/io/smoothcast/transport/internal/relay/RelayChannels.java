@@ -158,6 +158,15 @@ public final class RelayChannels {
     }
 
     /**
+     * The owner's channel, for tests that need its socket.
+     *
+     * @return the channel the engine reads from and answers through
+     */
+    Channel ownerChannel() {
+        return owner;
+    }
+
+    /**
      * The thread that owns the engine.
      *
      * @return the owner channel's event loop
