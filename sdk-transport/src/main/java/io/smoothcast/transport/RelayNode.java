@@ -531,8 +531,12 @@ public final class RelayNode implements AutoCloseable {
          * subscriber (chosen at its first subscription, the least loaded thread) gets its copies
          * from one of several sockets sharing the node's port (SO_REUSEPORT), and the copies of
          * a packet leave in parallel. Subscribers see the same source address and port whichever
-         * thread sends. All protocol state stays on the first thread; datagrams the kernel gives
-         * the other sockets are handed to it. Needs the epoll transport: with NIO the node uses
+         * thread sends. The port is still the node's alone: a port any socket holds fails the
+         * start ("Address already in use"), and once started no other socket can bind it, with
+         * or without SO_REUSEPORT (only during the start, while the node's own sockets join, can
+         * a socket of the same user that sets SO_REUSEPORT still slip in). All protocol state
+         * stays on the first thread; datagrams the kernel gives the other sockets are handed to
+         * it. Needs the epoll transport: with NIO the node uses
          * one thread whatever is set here. More threads help only when they get a core each when
          * a packet arrives: on a 2-core machine also busy with other work, the second thread
          * waited for a core often enough to make the copies leave later, not sooner

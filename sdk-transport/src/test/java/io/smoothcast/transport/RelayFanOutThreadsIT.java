@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A relay sending each packet's copies from several threads and sockets sharing its port: every
  * viewer gets every frame, in order, intact, from the node's one address (a viewer drops
- * datagrams from any other source), while the kernel spreads the clients' datagrams (media,
- * feedback, keepalives) over all the sockets; and NIO falls back to one thread.
+ * datagrams from any other source), while the kernel gives the clients' datagrams (media,
+ * feedback, keepalives) to whichever socket it picks; and NIO falls back to one thread.
  */
 class RelayFanOutThreadsIT {
 

@@ -5,9 +5,13 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.Socket;
 import io.netty.util.ReferenceCountUtil;
 import io.smoothcast.time.NanoClock;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -269,8 +273,32 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
      * @return true once a native writer sending through one was made
      */
     boolean sendsFromSendOnlySocket() {
+        return sendOnlySocket() != null;
+    }
+
+    private LinuxSocket sendOnlySocket() {
         NativeCopyWriter writer = copyWriter;
-        return writer != null && writer.sendsFromSendOnlySocket();
+        return writer == null ? null : writer.sendOnlySocket();
+    }
+
+    /**
+     * Sets or clears SO_REUSEPORT on the channel's socket and on its {@link SendOnlySocket}: set,
+     * further sockets of this user may join the port; cleared on every socket of the port, none
+     * may ({@link UdpTransport#bindGroup}). Event loop only, once the channel is active (its
+     * send-only socket, if any, is made then).
+     *
+     * @param shared whether the port is open to further sockets
+     * @throws IOException if the kernel refused the option
+     */
+    void setPortShared(boolean shared) throws IOException {
+        if (!(channel instanceof EpollDatagramChannel epoll) || !(epoll.fd() instanceof Socket socket)) {
+            throw new IOException("a shared port needs an epoll channel: " + channel);
+        }
+        socket.setReusePort(shared);
+        LinuxSocket sendOnly = sendOnlySocket();
+        if (sendOnly != null) {
+            sendOnly.setReusePort(shared);
+        }
     }
 
     /**

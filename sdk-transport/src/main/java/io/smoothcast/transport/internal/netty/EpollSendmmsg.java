@@ -65,9 +65,10 @@ final class EpollSendmmsg implements DatagramBatch {
     private final byte[][] recipientBytes;
     private final int fd;
     private final boolean ipv6;
-    private final boolean sendOnlySocket;
+    /** The channel's {@link SendOnlySocket} this sends through, or null for the channel's own socket. */
+    private final LinuxSocket sendOnlySocket;
 
-    private EpollSendmmsg(long[] iovAddresses, int fd, boolean ipv6, boolean sendOnlySocket) throws Throwable {
+    private EpollSendmmsg(long[] iovAddresses, int fd, boolean ipv6, LinuxSocket sendOnlySocket) throws Throwable {
         int capacity = iovAddresses.length;
         this.messages = (Object[]) Array.newInstance(LINKAGE.messageClass, capacity);
         this.recipients = new InetSocketAddress[capacity];
@@ -132,12 +133,12 @@ final class EpollSendmmsg implements DatagramBatch {
             LinuxSocket sendOnly = SendOnlySocket.open(epoll);
             if (sendOnly == null) {
                 boolean ipv6 = (boolean) LINKAGE.getSocketIpv6.invokeExact((Object) socket);
-                return new EpollSendmmsg(iovAddresses.clone(), socket.intValue(), ipv6, false);
+                return new EpollSendmmsg(iovAddresses.clone(), socket.intValue(), ipv6, null);
             }
             // Closed with the channel, on its event loop: after the channel is inactive, which
             // every send checks first.
             epoll.closeFuture().addListener(closed -> SendOnlySocket.close(sendOnly));
-            return new EpollSendmmsg(iovAddresses.clone(), sendOnly.intValue(), false, true);
+            return new EpollSendmmsg(iovAddresses.clone(), sendOnly.intValue(), false, sendOnly);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -146,12 +147,11 @@ final class EpollSendmmsg implements DatagramBatch {
     }
 
     /**
-     * Whether the datagrams go out through the channel's {@link SendOnlySocket} rather than its
-     * own socket.
+     * The channel's {@link SendOnlySocket} the datagrams go out through, if any.
      *
-     * @return true when the channel is bound to one IPv4 address and the socket could be made
+     * @return the socket, or null when they go out through the channel's own socket
      */
-    boolean sendOnlySocket() {
+    LinuxSocket sendOnlySocket() {
         return sendOnlySocket;
     }
 

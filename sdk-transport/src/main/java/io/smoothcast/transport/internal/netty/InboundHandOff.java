@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The receiver of a relay's extra fan-out socket: several sockets share the node's port
- * (SO_REUSEPORT) so that the copies of a packet can leave from several threads, and the kernel
- * spreads incoming datagrams over all of them by their source address. The protocol state has
+ * (SO_REUSEPORT while they bind) so that the copies of a packet can leave from several threads,
+ * and the kernel may give an incoming datagram to any of them ({@link UdpTransport#bindGroup}:
+ * on Linux 6.18 the owner's, bound first, reads nearly all). The protocol state has
  * one owner, so every datagram read here is handed, with its read stamp, to the owning
  * {@link DatagramHandler}'s thread ({@link DatagramHandler#deliver}).
  *

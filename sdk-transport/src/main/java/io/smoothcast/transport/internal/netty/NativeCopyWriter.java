@@ -3,6 +3,7 @@ package io.smoothcast.transport.internal.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.epoll.LinuxSocket;
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -120,12 +121,12 @@ final class NativeCopyWriter {
     }
 
     /**
-     * Whether the copies go out through the channel's {@link SendOnlySocket}.
+     * The channel's {@link SendOnlySocket} the copies go out through, if any.
      *
-     * @return true if they do, false if through the channel's own socket
+     * @return the socket, or null when they go out through the channel's own socket
      */
-    boolean sendsFromSendOnlySocket() {
-        return messages instanceof EpollSendmmsg epoll && epoll.sendOnlySocket();
+    LinuxSocket sendOnlySocket() {
+        return messages instanceof EpollSendmmsg epoll ? epoll.sendOnlySocket() : null;
     }
 
     /**

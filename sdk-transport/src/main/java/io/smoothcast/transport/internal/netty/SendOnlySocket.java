@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How it takes no datagram meant for the channel: it is bound beside the channel's socket
  * (SO_REUSEPORT, set on both only for the bind and cleared again, so no other socket can join a
- * port the channel did not share) and then connected to that same address and port. Linux's UDP receive lookup
+ * port the channel does not share; while a relay's fan-out sockets are joining the node's port
+ * it stays set, and {@link UdpTransport#bindGroup} clears it on all once they have) and then
+ * connected to that same address and port. Linux's UDP receive lookup
  * matches a connected socket only for datagrams from its peer (and a reuseport group skips
  * connected members), so every datagram from anyone else goes to the channel's socket as before;
  * only one sent from the channel's own address and port to itself would land here, unread. A
@@ -66,8 +68,8 @@ final class SendOnlySocket {
             try {
                 socket.setReusePort(true);
                 socket.bind(local);
-                // A port the channel shares already (a relay's fan-out sockets) stays open to its
-                // next sockets; any other is closed again to every further bind.
+                // A port the channel shares already (a relay's fan-out sockets while they bind)
+                // stays open to its next sockets; any other is closed again to every further bind.
                 socket.setReusePort(ownerShares);
             } finally {
                 owner.setReusePort(ownerShares);

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
@@ -27,6 +28,8 @@ import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -185,7 +188,7 @@ public final class UdpTransport {
 
     /**
      * Whether several channels of this transport can bind the same address and port
-     * ({@link #bindShared}): epoll's SO_REUSEPORT; NIO channels here bind exclusively.
+     * ({@link #bindGroup}): epoll's SO_REUSEPORT; NIO channels here bind exclusively.
      *
      * @return true for epoll
      */
@@ -194,23 +197,98 @@ public final class UdpTransport {
     }
 
     /**
-     * Binds a UDP channel with SO_REUSEPORT and waits for the bind: the first channel of a group
-     * sharing one port (port 0 picks a free one), or a further one bound to the first's address.
-     * The kernel then spreads incoming datagrams over the group by source address, and a
-     * datagram sent from any of them carries the same source address and port.
+     * Binds one UDP channel per handler, each on its own event loop, all on one address and port
+     * that the group holds alone, and waits until all are bound: a datagram sent from any of
+     * them carries the same source address and port (a relay's fan-out sockets). One handler
+     * binds as {@link #bind} does, on any transport; more need {@link #supportsSharedPort}.
      *
-     * @param group a group created by {@link #newGroup} (or one of its event loops)
-     * @param localAddress where to bind
-     * @param handler the channel's only handler
-     * @return the bound channel
-     * @throws IllegalStateException if this transport does not support it ({@link #supportsSharedPort})
-     * @throws java.io.UncheckedIOException if the socket cannot be bound
+     * <p>Why not simply SO_REUSEPORT on every member: Linux lets any socket of the same user
+     * that sets it join a port whose sockets have it set, by binding that very port (a second
+     * relay started on it by mistake) or by landing there when binding port 0, and then spreads
+     * the port's incoming datagrams over the stranger too. So the first channel binds as a plain
+     * socket does (a port any socket holds fails with "Address already in use"; port 0 picks a
+     * port no socket holds); SO_REUSEPORT is set on it (and its {@link SendOnlySocket}) only
+     * while the others bind, then cleared on every member, after which the kernel refuses every
+     * further bind to the port, with or without the option. What remains: during the others'
+     * binds (a few milliseconds at start), a socket of the same user that binds this port with
+     * SO_REUSEPORT, or binds port 0 with it and lands here, still joins.
+     *
+     * <p>Once the option is cleared the kernel no longer spreads incoming datagrams over the
+     * members by source address: which member reads a datagram is its choice, so every member
+     * must accept any. On Linux 6.18 the first one bound reads nearly all, being first in the
+     * kernel's lookup (it files dual-stack sockets bound with SO_REUSEPORT, as Netty's are by
+     * default, after it; with IPv4-only sockets the last one bound would come first). Sending
+     * is unaffected.
+     *
+     * @param loops one event loop per handler (of groups created by {@link #newGroup})
+     * @param localAddress where to bind; port 0 picks a port no socket holds
+     * @param handlers the channels' handlers, the first one's channel bound first
+     * @return the bound channels, in the order of the handlers
+     * @throws IllegalStateException if several handlers are given and this transport does not
+     *     support a shared port
+     * @throws java.io.UncheckedIOException if a socket cannot be bound (the address is taken or
+     *     not local, with the kernel's reason and the address in its message) or the kernel
+     *     refused the option: the channels bound so far are closed again
      */
-    public Channel bindShared(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler) {
-        if (!epoll) {
+    public List<Channel> bindGroup(List<EventLoop> loops, InetSocketAddress localAddress,
+            List<DatagramHandler> handlers) {
+        if (loops.size() != handlers.size() || handlers.isEmpty()) {
+            throw new IllegalArgumentException("one event loop per handler, at least one: " + loops.size()
+                    + " loops, " + handlers.size() + " handlers");
+        }
+        if (handlers.size() > 1 && !epoll) {
             throw new IllegalStateException("a shared port needs the epoll transport");
         }
-        return awaitBound(bindAsync(group, localAddress, handler, true), localAddress);
+        List<Channel> bound = new ArrayList<>(handlers.size());
+        try {
+            Channel first = bind(loops.get(0), localAddress, handlers.get(0));
+            bound.add(first);
+            if (handlers.size() == 1) {
+                return List.copyOf(bound);
+            }
+            InetSocketAddress shared = (InetSocketAddress) first.localAddress();
+            setPortShared(first, handlers.get(0), true);
+            for (int i = 1; i < handlers.size(); i++) {
+                bound.add(awaitBound(bindAsync(loops.get(i), shared, handlers.get(i), true), shared));
+            }
+            // Each member makes its send-only socket on its own event loop once active, which may
+            // not have happened yet: closing the port before the last of them is bound would
+            // refuse it. Netty queues that work before the bind completes, so a task queued now
+            // runs after it.
+            for (Channel channel : bound) {
+                channel.eventLoop().submit(() -> { }).awaitUninterruptibly();
+            }
+            for (int i = 0; i < bound.size(); i++) {
+                setPortShared(bound.get(i), handlers.get(i), false);
+            }
+            return List.copyOf(bound);
+        } catch (RuntimeException e) {
+            for (Channel channel : bound) {
+                channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Runs {@link DatagramHandler#setPortShared} on the channel's event loop and waits: queued
+     * after the task that makes the channel active (Netty queues it before the bind completes),
+     * so the channel's send-only socket, if any, exists by then.
+     */
+    private static void setPortShared(Channel channel, DatagramHandler handler, boolean shared) {
+        Future<?> done = channel.eventLoop().submit(() -> {
+            handler.setPortShared(shared);
+            return null;
+        }).awaitUninterruptibly();
+        if (done.isSuccess()) {
+            return;
+        }
+        Throwable cause = done.cause();
+        String what = (shared ? "cannot open " : "cannot close ") + channel.localAddress() + " to further sockets: ";
+        if (cause instanceof IOException io) {
+            throw new UncheckedIOException(what + io.getMessage(), io);
+        }
+        throw new IllegalStateException(what + cause, cause);
     }
 
     private ChannelFuture bindAsync(EventLoopGroup group, InetSocketAddress localAddress, ChannelHandler handler,

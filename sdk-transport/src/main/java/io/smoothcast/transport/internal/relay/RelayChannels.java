@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
  * The sockets and threads of a running relay node: one event loop per fan-out thread, each with
  * a UDP channel on the node's port. The first loop owns the {@link RelayEngine} (all protocol
  * state) and its channel; with more than one fan-out thread the other channels share the port
- * (SO_REUSEPORT, epoll only), send their share of each packet's copies ({@link FanOutLanes})
- * and hand what the kernel gives them to read to the owner ({@link InboundHandOff}). On NIO
- * there is one thread whatever is asked.
+ * (SO_REUSEPORT while they bind, epoll only; the port stays the node's alone, see
+ * {@link UdpTransport#bindGroup}), send their share of each packet's copies
+ * ({@link FanOutLanes}) and hand what the kernel gives them to read to the owner
+ * ({@link InboundHandOff}). On NIO there is one thread whatever is asked.
  *
  * <p>Thread-safety: {@link #start} and {@link #close} from any one thread at a time (the node's
  * lifecycle lock); {@link #engine()} only on {@link #ownerLoop()}; the rest from any thread.
@@ -127,21 +128,15 @@ public final class RelayChannels {
                 // Set before the owner's channel is registered: its event loop sees it from then on.
                 engine.useFanOutLanes(new FanOutLanes(laneHandlers, loops.subList(1, threads), clock, residence));
             }
-            Channel owner = threads > 1 ? transport.bindShared(ownerLoop, bindAddress, ownerHandler)
-                    : transport.bind(ownerLoop, bindAddress, ownerHandler);
-            bound.add(owner);
-            InetSocketAddress local = (InetSocketAddress) owner.localAddress();
-            List<Channel> lanes = new ArrayList<>(threads - 1);
-            for (int i = 1; i < threads; i++) {
-                Channel lane = transport.bindShared(loops.get(i), local, laneHandlers.get(i - 1));
-                bound.add(lane);
-                lanes.add(lane);
-            }
-            ScheduledFuture<?> ticker = ownerLoop.scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
-                    0, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
             List<DatagramHandler> handlers = new ArrayList<>(threads);
             handlers.add(ownerHandler);
             handlers.addAll(laneHandlers);
+            // Closes what it bound if it fails; what it returns is closed below if a later step does.
+            bound.addAll(transport.bindGroup(loops, bindAddress, handlers));
+            Channel owner = bound.get(0);
+            List<Channel> lanes = bound.subList(1, threads);
+            ScheduledFuture<?> ticker = ownerLoop.scheduleAtFixedRate(() -> engine.onTick(clock.nanoTime()),
+                    0, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
             return new RelayChannels(group, owner, List.copyOf(lanes), List.copyOf(handOffs), List.copyOf(handlers),
                     engine, ticker);
         } catch (RuntimeException e) {
@@ -160,6 +155,15 @@ public final class RelayChannels {
      */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) owner.localAddress();
+    }
+
+    /**
+     * The owner's channel, for tests that need its socket.
+     *
+     * @return the channel the engine reads from and answers through
+     */
+    Channel ownerChannel() {
+        return owner;
     }
 
     /**

@@ -8,14 +8,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.smoothcast.time.NanoClock;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +36,8 @@ import org.junit.jupiter.api.Timeout;
  * The relay's send-only socket ({@link SendOnlySocket}) on real sockets: it exists beside an epoll
  * channel bound to 127.0.0.1 that sends native copies, takes none of the datagrams that many
  * senders send to the port (also when the port is shared by several channels, as a relay's
- * fan-out sockets share it), keeps the port closed to other sockets, and goes with the channel's
- * close. Channels bound to the wildcard, NIO channels and handlers without native copies have none.
+ * fan-out sockets share it), keeps the port closed to other sockets (a shared one too, once its
+ * group is bound), and goes with the channel's close. Channels bound to the wildcard, NIO channels and handlers without native copies have none.
  */
 class SendOnlySocketIT {
 
@@ -69,23 +74,32 @@ class SendOnlySocketIT {
 
     @Test
     @Timeout(60)
-    void sharedPort_theGroupSplitsIncomingOnlyOverTheChannels() throws Exception {
+    void sharedPort_theGroupTakesIncomingOnlyOnItsChannels_andNoOtherSocketCanJoin() throws Exception {
         assumeTrue(Epoll.isAvailable() && EpollSendmmsg.isAvailable(), "needs the epoll transport");
         UdpTransport transport = UdpTransport.best();
         EventLoopGroup group = transport.newGroup(3, "send-only-it");
         try {
             AtomicInteger received = new AtomicInteger();
             CountDownLatch all = new CountDownLatch(SENDERS * PER_SENDER);
-            List<Channel> channels = new ArrayList<>();
-            InetSocketAddress local = new InetSocketAddress("127.0.0.1", 0);
+            List<EventLoop> loops = new ArrayList<>();
+            List<DatagramHandler> handlers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                DatagramHandler handler = countingHandler(received, all, true);
-                Channel channel = transport.bindShared(group.next(), local, handler);
-                local = (InetSocketAddress) channel.localAddress();
-                channels.add(channel);
-                assertTrue(onLoop(channel, handler::sendsFromSendOnlySocket), "channel " + i);
+                loops.add(group.next());
+                handlers.add(countingHandler(received, all, true));
+            }
+            List<Channel> channels = transport.bindGroup(loops, new InetSocketAddress("127.0.0.1", 0), handlers);
+            InetSocketAddress local = (InetSocketAddress) channels.get(0).localAddress();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(local, channels.get(i).localAddress(), "channel " + i);
+                assertTrue(onLoop(channels.get(i), handlers.get(i)::sendsFromSendOnlySocket), "channel " + i);
             }
             assertEquals(6, socketsOnPort(local.getPort()), "three channels, each with its send-only socket");
+            assertThrows(BindException.class, () -> new DatagramSocket(local).close(), "closed to a plain socket");
+            try (DatagramChannel stranger = DatagramChannel.open(StandardProtocolFamily.INET)) {
+                stranger.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                assertThrows(BindException.class, () -> stranger.bind(local),
+                        "closed to a socket of the same user with SO_REUSEPORT");
+            }
 
             sendFromManyPorts(local);
             assertTrue(all.await(20, TimeUnit.SECONDS), "received " + received.get());
@@ -95,6 +109,27 @@ class SendOnlySocketIT {
                 channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
             assertEquals(0, socketsOnPort(local.getPort()), "all six closed");
+        } finally {
+            UdpTransport.shutdown(group);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void sharedPort_onAPortAnySocketHolds_failsNamingIt_andLeavesNothingBound() throws Exception {
+        assumeTrue(Epoll.isAvailable() && EpollSendmmsg.isAvailable(), "needs the epoll transport");
+        UdpTransport transport = UdpTransport.best();
+        EventLoopGroup group = transport.newGroup(2, "send-only-it");
+        try (DatagramChannel holder = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            holder.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            holder.bind(new InetSocketAddress("127.0.0.1", 0));
+            InetSocketAddress taken = (InetSocketAddress) holder.getLocalAddress();
+            List<DatagramHandler> handlers = List.of(countingHandler(new AtomicInteger(), new CountDownLatch(1), true),
+                    countingHandler(new AtomicInteger(), new CountDownLatch(1), true));
+            UncheckedIOException refused = assertThrows(UncheckedIOException.class,
+                    () -> transport.bindGroup(List.of(group.next(), group.next()), taken, handlers));
+            assertTrue(refused.getMessage().contains(taken.toString()), refused.getMessage());
+            assertEquals(1, socketsOnPort(taken.getPort()), "the holder's socket alone");
         } finally {
             UdpTransport.shutdown(group);
         }

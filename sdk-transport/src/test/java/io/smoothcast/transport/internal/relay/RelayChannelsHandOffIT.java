@@ -4,6 +4,7 @@ import static io.smoothcast.transport.internal.relay.RelayChannelsFixture.waitFo
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.smoothcast.transport.NettyLeaks;
 import io.smoothcast.transport.internal.netty.InboundHandOff;
 import io.smoothcast.transport.internal.relay.RelayChannelsFixture.HeldOwner;
@@ -24,10 +25,11 @@ import org.junit.jupiter.api.Timeout;
 class RelayChannelsHandOffIT {
 
     /**
-     * Source addresses: the kernel picks a socket per source address, so with this many about
-     * half of them land on the second socket, and its share ({@code SOURCES / 2 *
-     * DATAGRAMS_PER_SOURCE}, about 2,560) is well over the hand-off's capacity (it is under it
-     * only if 102 or more of the 128 hash to the owner's socket).
+     * Source addresses: with SO_REUSEPORT set again on the owner's socket (see the test) the
+     * kernel picks a socket per source address, so with this many about half of them land on
+     * the second socket, and its share ({@code SOURCES / 2 * DATAGRAMS_PER_SOURCE}, about 2,560)
+     * is well over the hand-off's capacity (it is under it only if 102 or more of the 128 hash
+     * to the owner's socket).
      */
     private static final int SOURCES = 128;
     private static final int DATAGRAMS_PER_SOURCE = 40;
@@ -43,6 +45,11 @@ class RelayChannelsHandOffIT {
         assumeTrue(Epoll.isAvailable(), "sockets sharing a port need the epoll transport");
         RelayCounters counters = new RelayCounters();
         RelayChannels channels = RelayChannelsFixture.start(2, counters);
+        // A started node's port is closed to further sockets (SO_REUSEPORT cleared on all), and
+        // Linux then gives nearly every datagram to the first socket in its lookup, the owner's:
+        // set on the owner's socket again, the option makes the kernel spread datagrams over
+        // the node's sockets by source address, so that the second socket reads its share.
+        channels.ownerChannel().config().setOption(EpollChannelOption.SO_REUSEPORT, true);
         try (HeldOwner held = HeldOwner.take(channels)) {
             List<DatagramSocket> sources = new ArrayList<>();
             try {
