@@ -81,6 +81,13 @@ final class RelayTrack {
     private int restartFirst = NO_CANDIDATE;
 
     /**
+     * The packet that showed the restart {@link #restartFirst} names when it came before that one
+     * in number (the new session's first packets reordered), else {@link #NO_CANDIDATE}: the gap
+     * tracker starts there, or the numbers between them would never be asked for.
+     */
+    private int restartSecondBefore = NO_CANDIDATE;
+
+    /**
      * How far from the newest cached packet's RTP timestamp, in seconds of the track's clock, an
      * original within the cache's window but not held must lie to count towards a restart
      * ({@link #restartedBy}). A late packet of the same numbering (a reordered one, a late
@@ -256,6 +263,7 @@ final class RelayTrack {
         boolean restarted = cachedPacket != null ? !sameMedia(cachedPacket, packet)
                 : otherClock && (nearCandidate || inWindow && joinsRun && runOtherClock);
         restartFirst = restarted && nearCandidate ? farBehindAt : NO_CANDIDATE;
+        restartSecondBefore = restartFirst != NO_CANDIDATE && offCandidate < 0 ? sequenceNumber : NO_CANDIDATE;
         farBehindAt = far && otherClock && !restarted ? sequenceNumber : NO_CANDIDATE;
         if (farBehindAt != NO_CANDIDATE) {
             keepCandidate(packet);
@@ -385,6 +393,9 @@ final class RelayTrack {
             ByteBuf first = Unpooled.copiedBuffer(candidateBytes, 0, candidateLength);
             try {
                 cache.put(restartFirst, first, false); // never asked for: else no restart
+                if (restartSecondBefore != NO_CANDIDATE) {
+                    missing.onPacket(restartSecondBefore, nowNs); // again when put: then a late one
+                }
                 missing.onPacket(restartFirst, nowNs);
             } finally {
                 first.release();
