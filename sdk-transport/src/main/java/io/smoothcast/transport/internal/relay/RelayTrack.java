@@ -363,11 +363,12 @@ final class RelayTrack {
      * the source's own repair of it would be dropped as already held), its gaps and its newest
      * packet (numbered in the old sequence: after a restart behind the old highest number the
      * new losses would go unasked, and the tail probe would wait for the old newest number).
-     * A restart further behind than the cache is seen at the new session's second packet (or the
-     * next within {@link #RUN_MAX_GAP} numbers): its first stays held and counted as arrived, or a
-     * subscriber that lost it could not have it repaired; the numbers between them are asked for. For the same reason a restart seen within the cache keeps the new session's
-     * packets cached before it showed ({@link #restartedBy}); the newest is then the last of
-     * them. Allocates only for the copy of a first packet a cache length behind.
+     * A restart further behind than the cache is seen at the new session's second packet to
+     * arrive (or the next within {@link #RUN_MAX_GAP} numbers, on either side): the first stays
+     * held and counted as arrived, or a subscriber that lost it could not have it repaired, and
+     * the numbers between the two are asked for (whichever comes first in number). For the same
+     * reason a restart seen within the cache keeps the new session's packets cached before it
+     * showed ({@link #restartedBy}); the newest is then the last of them. Allocates only for the copy of a first packet a cache length behind.
      *
      * @param nowNs the current time
      */
