@@ -81,6 +81,13 @@ final class RelayTrack {
     private int restartFirst = NO_CANDIDATE;
 
     /**
+     * The packet that showed the restart {@link #restartFirst} names when it came before that one
+     * in number (the new session's first packets reordered), else {@link #NO_CANDIDATE}: the gap
+     * tracker starts there, or the numbers between them would never be asked for.
+     */
+    private int restartSecondBefore = NO_CANDIDATE;
+
+    /**
      * How far from the newest cached packet's RTP timestamp, in seconds of the track's clock, an
      * original within the cache's window but not held must lie to count towards a restart
      * ({@link #restartedBy}). A late packet of the same numbering (a reordered one, a late
@@ -256,6 +263,7 @@ final class RelayTrack {
         boolean restarted = cachedPacket != null ? !sameMedia(cachedPacket, packet)
                 : otherClock && (nearCandidate || inWindow && joinsRun && runOtherClock);
         restartFirst = restarted && nearCandidate ? farBehindAt : NO_CANDIDATE;
+        restartSecondBefore = restartFirst != NO_CANDIDATE && offCandidate < 0 ? sequenceNumber : NO_CANDIDATE;
         farBehindAt = far && otherClock && !restarted ? sequenceNumber : NO_CANDIDATE;
         if (farBehindAt != NO_CANDIDATE) {
             keepCandidate(packet);
@@ -355,11 +363,12 @@ final class RelayTrack {
      * the source's own repair of it would be dropped as already held), its gaps and its newest
      * packet (numbered in the old sequence: after a restart behind the old highest number the
      * new losses would go unasked, and the tail probe would wait for the old newest number).
-     * A restart further behind than the cache is seen at the new session's second packet (or the
-     * next within {@link #RUN_MAX_GAP} numbers): its first stays held and counted as arrived, or a
-     * subscriber that lost it could not have it repaired; the numbers between them are asked for. For the same reason a restart seen within the cache keeps the new session's
-     * packets cached before it showed ({@link #restartedBy}); the newest is then the last of
-     * them. Allocates only for the copy of a first packet a cache length behind.
+     * A restart further behind than the cache is seen at the new session's second packet to
+     * arrive (or the next within {@link #RUN_MAX_GAP} numbers, on either side): the first stays
+     * held and counted as arrived, or a subscriber that lost it could not have it repaired, and
+     * the numbers between the two are asked for (whichever comes first in number). For the same
+     * reason a restart seen within the cache keeps the new session's packets cached before it
+     * showed ({@link #restartedBy}); the newest is then the last of them. Allocates only for the copy of a first packet a cache length behind.
      *
      * @param nowNs the current time
      */
@@ -385,6 +394,9 @@ final class RelayTrack {
             ByteBuf first = Unpooled.copiedBuffer(candidateBytes, 0, candidateLength);
             try {
                 cache.put(restartFirst, first, false); // never asked for: else no restart
+                if (restartSecondBefore != NO_CANDIDATE) {
+                    missing.onPacket(restartSecondBefore, nowNs); // again when put: then a late one
+                }
                 missing.onPacket(restartFirst, nowNs);
             } finally {
                 first.release();

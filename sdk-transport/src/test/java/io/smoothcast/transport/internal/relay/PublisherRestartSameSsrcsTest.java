@@ -490,6 +490,27 @@ class PublisherRestartSameSsrcsTest {
     }
 
     /**
+     * The new session's packets reordered further behind than the cache: its third arrives
+     * first, then its first (the restart shows there), its second lost. The first two that came
+     * are kept and the lost one between them is asked for (session 19 started the gap tracker
+     * at the third, taking the first for a late packet, and never asked for the second).
+     */
+    @Test
+    void aRestartFarBehind_secondPacketBeforeTheFirst_asksForTheLostOneBetween() {
+        oldSessionUpTo300();
+        out.drain();
+        originSends(2, 232, 230, 233, 234); // 300 - 64 = 236: all beyond the window, 231 lost
+        assertEquals(1, counters.get(RelayCounter.SOURCE_RESTARTS));
+        afterTheReorderWait();
+        assertEquals(1, counters.get(RelayCounter.SOURCE_NACKED_PACKETS), "the new session's 231 asked for");
+        for (int seq : new int[] {230, 232}) {
+            out.drain();
+            viewerNacks(seq);
+            assertTrue(viewerGotPayload(payload(2, seq)), seq + " kept");
+        }
+    }
+
+    /**
      * With the smallest cache (16 packets), two consecutive network duplicates delayed behind 30
      * later packets are further behind than the cache, never asked for: their timestamps are the
      * stream's own, no restart (session 18 took them for one and forgot the cache).
