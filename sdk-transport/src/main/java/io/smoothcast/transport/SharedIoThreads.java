@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -192,12 +193,34 @@ public final class SharedIoThreads implements AutoCloseable {
         awaitUninterruptibly(done, waitNs);
         // Past the wait, a client close still waiting (for its lock) finds its thread stopping:
         // it closes without the goodbye.
-        group.shutdownGracefully(0, waitNs, TimeUnit.NANOSECONDS).awaitUninterruptibly(waitNs, TimeUnit.NANOSECONDS);
+        stop();
+        group.terminationFuture().awaitUninterruptibly(waitNs, TimeUnit.NANOSECONDS);
     }
 
-    /** Starts the threads' stop, without waiting: they end once their queued tasks have run. */
+    /**
+     * Starts the threads' stop, without waiting: once each thread has run the tasks queued on it
+     * so far. A stopping Netty thread closes its sockets after its current read and before its
+     * queued tasks, so a goodbye queued there (a client closed in a callback of that read, just
+     * before the pool) would go to a closed socket if the stop began at once.
+     */
     private void stop() {
-        group.shutdownGracefully(0, closeWaitNs, TimeUnit.NANOSECONDS);
+        int threads = 0;
+        for (EventExecutor ignored : group) {
+            threads++;
+        }
+        AtomicInteger queuedBefore = new AtomicInteger(threads);
+        Runnable reached = () -> {
+            if (queuedBefore.decrementAndGet() == 0) {
+                group.shutdownGracefully(0, closeWaitNs, TimeUnit.NANOSECONDS);
+            }
+        };
+        for (EventExecutor loop : group) {
+            try {
+                loop.execute(reached);
+            } catch (RejectedExecutionException e) {
+                reached.run(); // stopping already: nothing more runs there
+            }
+        }
     }
 
     private boolean onPoolThread() {

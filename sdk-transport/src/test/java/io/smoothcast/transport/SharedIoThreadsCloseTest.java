@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -341,6 +342,47 @@ class SharedIoThreadsCloseTest {
             assertTrue(failure instanceof IllegalStateException, "failed: " + failure);
             assertTrue(failure.getMessage().contains("only thread"), failure.getMessage());
             assertEquals(ConnectionState.CLOSED, viewer.state());
+        }
+    }
+
+    /**
+     * A listener called for a datagram (on the pool's thread, inside its read) that closes its
+     * viewer and then the pool: the viewer's goodbye, queued behind the read, still leaves. The
+     * merged close stopped the threads at once, and Netty closes a stopping thread's sockets
+     * after its read and before its queued tasks: the goodbye went to a closed socket.
+     */
+    @Test
+    void viewerAndPoolClosedInADatagramsCallback_goodbyeStillSent() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            node.setSoTimeout(3_000);
+            SharedIoThreads io = SharedIoThreads.create(1);
+            Viewer[] self = new Viewer[1];
+            List<String> events = new CopyOnWriteArrayList<>();
+            self[0] = viewer(io, node, (state, reason) -> {
+                events.add(state + " " + reason);
+                if (state == ConnectionState.CONNECTED) {
+                    self[0].close();
+                    io.close();
+                }
+            });
+            self[0].start();
+            DecodeResult first = ControlDatagrams.receiveAny(node);
+            ControlMessage.Hello h = (ControlMessage.Hello) first.message();
+            InetSocketAddress viewerAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    self[0].localAddress().getPort());
+            ControlDatagrams.send(node, viewerAddress, first.requestId(),
+                    new ControlMessage.HelloAck(h.sessionId(), 500, 5_000, 1, 42));
+            DecodeResult subscribe = ControlDatagrams.receiveAny(node);
+            while (!(subscribe.message() instanceof ControlMessage.Subscribe)) {
+                subscribe = ControlDatagrams.receiveAny(node);
+            }
+            ControlDatagrams.send(node, viewerAddress, subscribe.requestId(),
+                    new ControlMessage.SubscribeAck("pool", List.of()));
+
+            CloseFixtures.awaitCondition(() -> io.group().isShuttingDown(), "the pool closed in the callback");
+            assertTrue(events.get(1).startsWith("CONNECTED"), "events: " + events);
+            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "the goodbye");
+            assertTrue(io.group().terminationFuture().await(10, TimeUnit.SECONDS), "the threads stopped");
         }
     }
 
