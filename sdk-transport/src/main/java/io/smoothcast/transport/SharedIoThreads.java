@@ -35,6 +35,8 @@ public final class SharedIoThreads implements AutoCloseable {
     private final UdpTransport transport;
     /** The reason the clients' listeners get with {@link ConnectionState#CLOSED} when the pool closes them. */
     static final String CLOSED_REASON = "shared I/O threads closed";
+    /** The quiet period of the threads' stop, ms: see {@link #stop()}. */
+    private static final long STOP_QUIET_MS = 100;
     private static final String CLOSED_MESSAGE = "the shared I/O threads are closed: start clients on an open pool";
 
     private final EventLoopGroup group;
@@ -201,7 +203,10 @@ public final class SharedIoThreads implements AutoCloseable {
      * Starts the threads' stop, without waiting: once each thread has run the tasks queued on it
      * so far. A stopping Netty thread closes its sockets after its current read and before its
      * queued tasks, so a goodbye queued there (a client closed in a callback of that read, just
-     * before the pool) would go to a closed socket if the stop began at once.
+     * before the pool) would go to a closed socket if the stop began at once. The stop then
+     * begins in a task on a pool thread, which with no quiet period would end that thread without
+     * closing its sockets (Netty 4.2 closes them only in a further turn of the loop, which a
+     * quiet period, {@value #STOP_QUIET_MS} ms, gives it).
      */
     private void stop() {
         int threads = 0;
@@ -211,7 +216,8 @@ public final class SharedIoThreads implements AutoCloseable {
         AtomicInteger queuedBefore = new AtomicInteger(threads);
         Runnable reached = () -> {
             if (queuedBefore.decrementAndGet() == 0) {
-                group.shutdownGracefully(0, closeWaitNs, TimeUnit.NANOSECONDS);
+                group.shutdownGracefully(TimeUnit.MILLISECONDS.toNanos(STOP_QUIET_MS), closeWaitNs,
+                        TimeUnit.NANOSECONDS);
             }
         };
         for (EventExecutor loop : group) {
