@@ -386,6 +386,24 @@ class SharedIoThreadsCloseTest {
         }
     }
 
+    /**
+     * A socket still open on the pool when it closes is closed by its threads' stop. The stop
+     * begins in a task on a pool thread (behind the goodbyes queued there), and Netty ends such
+     * a thread without closing its sockets unless the stop has a quiet period.
+     */
+    @Test
+    void socketStillOnThePool_isClosedByItsStop() {
+        SharedIoThreads io = SharedIoThreads.create(1);
+        io.netty.channel.Channel socket = io.transport().bind(io.group(),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new io.netty.channel.ChannelInboundHandlerAdapter(), DEFAULT_WAIT.toNanos(), null);
+
+        io.close();
+
+        assertTrue(io.group().isTerminated(), "the threads stopped");
+        CloseFixtures.awaitCondition(() -> !socket.isOpen(), "the socket closed");
+    }
+
     /** Both viewers closed, and the node got a goodbye from each (within 3 s). */
     private static void assertClosedWithGoodbyes(DatagramSocket node, Viewer a, Viewer b) throws Exception {
         assertEquals(ConnectionState.CLOSED, a.state());
