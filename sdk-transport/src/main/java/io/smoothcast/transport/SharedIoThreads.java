@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +35,8 @@ public final class SharedIoThreads implements AutoCloseable {
     private final UdpTransport transport;
     /** The reason the clients' listeners get with {@link ConnectionState#CLOSED} when the pool closes them. */
     static final String CLOSED_REASON = "shared I/O threads closed";
+    /** The quiet period of the threads' stop, ms: see {@link #stop()}. */
+    private static final long STOP_QUIET_MS = 100;
     private static final String CLOSED_MESSAGE = "the shared I/O threads are closed: start clients on an open pool";
 
     private final EventLoopGroup group;
@@ -192,12 +195,38 @@ public final class SharedIoThreads implements AutoCloseable {
         awaitUninterruptibly(done, waitNs);
         // Past the wait, a client close still waiting (for its lock) finds its thread stopping:
         // it closes without the goodbye.
-        group.shutdownGracefully(0, waitNs, TimeUnit.NANOSECONDS).awaitUninterruptibly(waitNs, TimeUnit.NANOSECONDS);
+        stop();
+        group.terminationFuture().awaitUninterruptibly(waitNs, TimeUnit.NANOSECONDS);
     }
 
-    /** Starts the threads' stop, without waiting: they end once their queued tasks have run. */
+    /**
+     * Starts the threads' stop, without waiting: once each thread has run the tasks queued on it
+     * so far. A stopping Netty thread closes its sockets after its current read and before its
+     * queued tasks, so a goodbye queued there (a client closed in a callback of that read, just
+     * before the pool) would go to a closed socket if the stop began at once. The stop then
+     * begins in a task on a pool thread, which with no quiet period would end that thread without
+     * closing its sockets (Netty 4.2 closes them only in a further turn of the loop, which a
+     * quiet period, {@value #STOP_QUIET_MS} ms, gives it).
+     */
     private void stop() {
-        group.shutdownGracefully(0, closeWaitNs, TimeUnit.NANOSECONDS);
+        int threads = 0;
+        for (EventExecutor ignored : group) {
+            threads++;
+        }
+        AtomicInteger queuedBefore = new AtomicInteger(threads);
+        Runnable reached = () -> {
+            if (queuedBefore.decrementAndGet() == 0) {
+                group.shutdownGracefully(TimeUnit.MILLISECONDS.toNanos(STOP_QUIET_MS), closeWaitNs,
+                        TimeUnit.NANOSECONDS);
+            }
+        };
+        for (EventExecutor loop : group) {
+            try {
+                loop.execute(reached);
+            } catch (RejectedExecutionException e) {
+                reached.run(); // stopping already: nothing more runs there
+            }
+        }
     }
 
     private boolean onPoolThread() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothcast.transport.internal.control.ControlMessage;
+import io.smoothcast.transport.internal.control.DecodeResult;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -342,6 +343,65 @@ class SharedIoThreadsCloseTest {
             assertTrue(failure.getMessage().contains("only thread"), failure.getMessage());
             assertEquals(ConnectionState.CLOSED, viewer.state());
         }
+    }
+
+    /**
+     * A listener called for a datagram (on the pool's thread, inside its read) that closes its
+     * viewer and then the pool: the viewer's goodbye, queued behind the read, still leaves. The
+     * merged close stopped the threads at once, and Netty closes a stopping thread's sockets
+     * after its read and before its queued tasks: the goodbye went to a closed socket.
+     */
+    @Test
+    void viewerAndPoolClosedInADatagramsCallback_goodbyeStillSent() throws Exception {
+        try (DatagramSocket node = CloseFixtures.silentNode()) {
+            node.setSoTimeout(3_000);
+            SharedIoThreads io = SharedIoThreads.create(1);
+            Viewer[] self = new Viewer[1];
+            List<String> events = new CopyOnWriteArrayList<>();
+            self[0] = viewer(io, node, (state, reason) -> {
+                events.add(state + " " + reason);
+                if (state == ConnectionState.CONNECTED) {
+                    self[0].close();
+                    io.close();
+                }
+            });
+            self[0].start();
+            DecodeResult first = ControlDatagrams.receiveAny(node);
+            ControlMessage.Hello h = (ControlMessage.Hello) first.message();
+            InetSocketAddress viewerAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    self[0].localAddress().getPort());
+            ControlDatagrams.send(node, viewerAddress, first.requestId(),
+                    new ControlMessage.HelloAck(h.sessionId(), 500, 5_000, 1, 42));
+            DecodeResult subscribe = ControlDatagrams.receiveAny(node);
+            while (!(subscribe.message() instanceof ControlMessage.Subscribe)) {
+                subscribe = ControlDatagrams.receiveAny(node);
+            }
+            ControlDatagrams.send(node, viewerAddress, subscribe.requestId(),
+                    new ControlMessage.SubscribeAck("pool", List.of()));
+
+            CloseFixtures.awaitCondition(() -> io.group().isShuttingDown(), "the pool closed in the callback");
+            assertTrue(events.get(1).startsWith("CONNECTED"), "events: " + events);
+            assertNotNull(ControlDatagrams.receive(node, ControlMessage.Leave.class), "the goodbye");
+            assertTrue(io.group().terminationFuture().await(10, TimeUnit.SECONDS), "the threads stopped");
+        }
+    }
+
+    /**
+     * A socket still open on the pool when it closes is closed by its threads' stop. The stop
+     * begins in a task on a pool thread (behind the goodbyes queued there), and Netty ends such
+     * a thread without closing its sockets unless the stop has a quiet period.
+     */
+    @Test
+    void socketStillOnThePool_isClosedByItsStop() {
+        SharedIoThreads io = SharedIoThreads.create(1);
+        io.netty.channel.Channel socket = io.transport().bind(io.group(),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new io.netty.channel.ChannelInboundHandlerAdapter(), DEFAULT_WAIT.toNanos(), null);
+
+        io.close();
+
+        assertTrue(io.group().isTerminated(), "the threads stopped");
+        CloseFixtures.awaitCondition(() -> !socket.isOpen(), "the socket closed");
     }
 
     /** Both viewers closed, and the node got a goodbye from each (within 3 s). */
