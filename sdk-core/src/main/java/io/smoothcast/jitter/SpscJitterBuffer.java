@@ -782,8 +782,14 @@ public final class SpscJitterBuffer {
 
         /** Counts a packet that was not accepted, in {@code counter}; returns {@code result}. */
         private int count(int length, int counter, int result) {
+            // This write publishes the deferred packets' totals: their delay figures go with them,
+            // as nothing is pending afterwards.
+            final boolean deferred = statisticsPending;
             final long token = beginPacketStatistics(length);
             counters.add(counter, 1);
+            if (deferred) {
+                setDelayStatistics(estimator.jitterNs(), estimator.targetDelayNs(), estimator.playoutDelayNs());
+            }
             counters.endWrite(token);
             return result;
         }

@@ -4,6 +4,7 @@ import static io.smoothcast.jitter.Packets.MS;
 import static io.smoothcast.jitter.Packets.TICKS_PER_FRAME;
 import static io.smoothcast.jitter.Packets.offer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import org.junit.jupiter.api.Test;
 
@@ -109,5 +110,38 @@ class StatsPublicationTest {
         assertEquals(b.playoutDelayNs(), a.playoutDelayNs());
         assertEquals(120, a.packetsReceived());
         assertEquals(0, a.packetsDiscarded());
+    }
+    @Test
+    void anotherOutcomePublishesTheDeferredPacketsDelayFiguresToo() {
+        // A duplicate inside a frame publishes the deferred packets' counts; their delay figures
+        // (jitter, target, playout delay) must come with them: nothing is pending afterwards, so
+        // a stream that stops there never publishes them otherwise.
+        SpscJitterBuffer withDuplicate = SpscJitterBuffer.builder().adaptive().capacityPackets(256).maxPayloadBytes(64).build();
+        SpscJitterBuffer reference = SpscJitterBuffer.builder().adaptive().capacityPackets(256).maxPayloadBytes(64).build();
+        long arrival = T0;
+        int seq = 0;
+        for (int k = 0; k < 10; k++) {
+            arrival += 33 * MS;
+            offer(withDuplicate, seq, k * TICKS_PER_FRAME, true, arrival);
+            offer(reference, seq, k * TICKS_PER_FRAME, true, arrival);
+            seq++;
+        }
+        double before = stats(withDuplicate).jitterSeconds();
+        for (int p = 0; p < 3; p++) { // a frame's first packets, very late: the jitter grows
+            arrival += 60 * MS;
+            offer(withDuplicate, seq, 10 * TICKS_PER_FRAME, false, arrival);
+            offer(reference, seq, 10 * TICKS_PER_FRAME, false, arrival);
+            seq++;
+        }
+        assertEquals(OfferResult.DUPLICATE, offer(withDuplicate, seq - 1, 10 * TICKS_PER_FRAME, false, arrival));
+        withDuplicate.publishStats();
+        reference.publishStats();
+        JitterBufferStats a = stats(withDuplicate);
+        JitterBufferStats b = stats(reference);
+        assertNotEquals(before, b.jitterSeconds(), "the deferred packets changed the jitter");
+        assertEquals(b.jitterSeconds(), a.jitterSeconds());
+        assertEquals(b.targetDelayNs(), a.targetDelayNs());
+        assertEquals(b.playoutDelayNs(), a.playoutDelayNs());
+        assertEquals(b.packetsReceived() + 1, a.packetsReceived());
     }
 }

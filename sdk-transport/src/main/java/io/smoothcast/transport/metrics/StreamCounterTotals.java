@@ -84,9 +84,19 @@ final class StreamCounterTotals {
         this.placed = placed;
     }
 
-    /** Forgets the series and endpoints' places absent for longer than {@link #RELEASE_AFTER_NS}; call after a snapshot. */
+    /**
+     * Ends a snapshot: a series it did not have lost all its endpoints (they are counted as
+     * departed, so one coming back enters anew); forgets the series and endpoints' places absent
+     * for longer than {@link #RELEASE_AFTER_NS}.
+     */
     void releaseAbsent() {
         series.values().removeIf(s -> nowNs - s.lastSeenNs > RELEASE_AFTER_NS);
+        for (Series s : series.values()) {
+            if (s.lastSeenNs != nowNs && !s.present.isEmpty()) {
+                s.present.values().forEach(s::depart);
+                s.present = new HashMap<>();
+            }
+        }
         endpoints.values().removeIf(places -> {
             places.values().removeIf(e -> nowNs - e.lastSeenNs > RELEASE_AFTER_NS);
             return places.isEmpty();
@@ -148,7 +158,7 @@ final class StreamCounterTotals {
                 // it brings the count it had where it left (that series holds it); a fall is a restart
                 entry = brought != null && c >= brought.count ? brought.count : 0;
             } else if (c < before.count) {
-                s.departed += before.count - before.entry; // the endpoint restarted its count
+                s.depart(before); // the endpoint restarted its count
                 entry = 0;
             } else {
                 entry = before.entry;
@@ -159,7 +169,7 @@ final class StreamCounterTotals {
         }
         for (Map.Entry<String, Present> e : s.present.entrySet()) {
             if (!now.containsKey(e.getKey())) {
-                s.departed += e.getValue().count - e.getValue().entry;
+                s.depart(e.getValue());
             }
         }
         s.present = present;
@@ -208,5 +218,10 @@ final class StreamCounterTotals {
         double value;
         Map<String, Present> present = new HashMap<>();
         long lastSeenNs;
+
+        /** Keeps what an endpoint that left the series had counted in it. */
+        void depart(Present p) {
+            departed += p.count - p.entry;
+        }
     }
 }

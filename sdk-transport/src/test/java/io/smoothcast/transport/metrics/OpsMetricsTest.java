@@ -523,4 +523,27 @@ class OpsMetricsTest {
         assertEquals(1_150.0 + 30, counters(back).get(ams));
         assertEquals(1_200.0 + 1_150 + 30, overNodes(back).get("smoothcast_stream_received_bytes_total[match]"));
     }
+    /**
+     * A node's only viewer moves away (the node's series are kept, none of their endpoints
+     * present) and comes back: the sum over nodes is the viewer's count, not that plus what it
+     * counted on the other node once more. The kept series must know the viewer left it, or it
+     * takes the viewer back at the entry it had before it left.
+     */
+    @Test
+    void onlyViewerOfANodeMovingAwayAndBack_sumOverNodesIsItsCount() {
+        OpsSnapshot base = sampleSnapshot();
+        ReceiveStreamStats v1 = base.receive().get(0);
+        String total = "smoothcast_stream_received_bytes_total[match]";
+        OpsMetrics metrics = new OpsMetrics();
+        metrics.families(withEndpoints(base, 1_000_000_000L, List.of(v1), List.of()));
+        Map<String, Double> away = overNodes(metrics.families(withEndpoints(base, 2_000_000_000L,
+                List.of(v1.toBuilder().nodeId("ams").bytesReceived(1_000_100).build()), List.of())));
+        List<MetricFamily> back = metrics.families(withEndpoints(base, 3_000_000_000L,
+                List.of(v1.toBuilder().bytesReceived(1_000_300).build()), List.of()));
+
+        assertEquals(1_000_100.0, away.get(total));
+        assertEquals(1_000_300.0, overNodes(back).get(total));
+        assertEquals(1_000_200.0, counters(back).get("smoothcast_stream_received_bytes_total[match, fra, eu]"));
+        assertEquals(100.0, counters(back).get("smoothcast_stream_received_bytes_total[match, ams, eu]"));
+    }
 }
