@@ -36,6 +36,7 @@ import io.smoothcast.transport.internal.netty.UdpTransport;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -960,6 +961,14 @@ public final class ViewerEngine implements DatagramReceiver, ConnectionSuperviso
             next[i] = kept != null ? kept
                     : new ReceiveTrack(track, bufferFactory.apply(track), new ReceptionStatistics(track.clockRateHz()),
                             new CaptureAnchor(track.clockRateHz()));
+        }
+        // A buffer whose track goes is offered nothing more: publish what it holds back within a
+        // frame (SpscJitterBuffer#publishStats, on this, its producer's thread), or the totals
+        // would miss the packets of its last, unfinished frame for good.
+        for (ReceiveTrack t : current) {
+            if (!Arrays.asList(next).contains(t)) {
+                t.buffer().publishStats();
+            }
         }
         // The latency is the judged kind's, as the other figures (ViewerMediaTotals).
         MediaKind judged = ViewerMediaTotals.judgedKind(next);

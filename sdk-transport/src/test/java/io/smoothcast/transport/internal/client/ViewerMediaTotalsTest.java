@@ -485,6 +485,33 @@ class ViewerMediaTotalsTest {
 
     /** An engine no playout thread drives (tests, a viewer not playing yet) keeps no buffer gone pending. */
     @Test
+    void aTrackGoneInTheMiddleOfAFrame_keepsTheBytesOfThatFramesPacketsInTheTotals() {
+        announce(List.of(VIDEO));
+        stream(List.of(VIDEO), 200, false);
+        ReceiveTrack gone = engine.tracks()[0];
+        // Only the first packet of the next frame comes: the buffer holds its counts back until
+        // the frame's end, which never comes (since session 19 statistics go out once per frame).
+        int rtpTimestamp = (int) ((nowNs - trackStartNs.get(VIDEO)) / MS * VIDEO.clockRateHz() / 1000);
+        int[] packets = {0};
+        packetizers.get(VIDEO).packetize(Unpooled.wrappedBuffer(new byte[3000]), rtpTimestamp,
+                NtpTime.fromUnixNanos(WALL.unixNs(nowNs - NETWORK_DELAY_NS)), true, UnpooledByteBufAllocator.DEFAULT,
+                (packet, seq, offset) -> {
+                    if (packets[0]++ == 0) {
+                        receive(ByteBufUtil.getBytes(packet));
+                    }
+                    packet.release();
+                });
+        assertTrue(packets[0] > 1, "a frame of several packets");
+
+        announce(List.of(VIDEO_RESTARTED));
+        long counted = readBytes();
+        gone.buffer().publishStats(); // nothing comes to it any more: what it was offered, all published
+        JitterBufferStats all = new JitterBufferStats();
+        gone.buffer().readStats(all);
+        assertEquals(all.bytesReceived(), counted, "the bytes of the gone track's last, unfinished frame count");
+    }
+
+    @Test
     void anEngineNoPlayoutThreadDrives_keepsNoTracksGonePending() {
         List<ReceiveTrack> all = new ArrayList<>();
         playing = false;
