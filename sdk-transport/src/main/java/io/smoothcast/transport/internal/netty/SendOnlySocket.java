@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * matches a connected socket only for datagrams from its peer (and a reuseport group skips
  * connected members), so every datagram from anyone else goes to the channel's socket as before;
  * only one sent from the channel's own address and port to itself would land here, unread. A
- * datagram that arrives in the microseconds between this socket's bind and its connect is lost
- * (it is made when the channel becomes active, before a relay has any session). Sending with an
+ * datagram that arrives in the microseconds between this socket's bind and its connect may land
+ * here and be lost: it is made when the channel becomes active, and a relay's start
+ * ({@link UdpTransport#bindGroup}) returns only after that (until session 19 it could return
+ * before, and a HELLO sent at once could be lost). Sending with an
  * explicit destination ({@code sendmmsg}) works on a connected UDP socket as on an unconnected
  * one, from the same source address and port.
  *

@@ -198,7 +198,8 @@ public final class UdpTransport {
 
     /**
      * Binds one UDP channel per handler, each on its own event loop, all on one address and port
-     * that the group holds alone, and waits until all are bound: a datagram sent from any of
+     * that the group holds alone, and waits until all are bound and active (their send-only
+     * sockets made, so a datagram sent to the port after this returns is read): a datagram sent from any of
      * them carries the same source address and port (a relay's fan-out sockets). One handler
      * binds as {@link #bind} does, on any transport; more need {@link #supportsSharedPort}.
      *
@@ -244,6 +245,10 @@ public final class UdpTransport {
             Channel first = bind(loops.get(0), localAddress, handlers.get(0));
             bound.add(first);
             if (handlers.size() == 1) {
+                // A datagram arriving while its send-only socket is bound but not yet connected
+                // may land there, unread: a node's first HELLO, sent as soon as it started, was
+                // (RelayChannelsCloseIT, session 19). Return once the channel is active.
+                awaitActive(first);
                 return List.copyOf(bound);
             }
             InetSocketAddress shared = (InetSocketAddress) first.localAddress();
@@ -253,10 +258,9 @@ public final class UdpTransport {
             }
             // Each member makes its send-only socket on its own event loop once active, which may
             // not have happened yet: closing the port before the last of them is bound would
-            // refuse it. Netty queues that work before the bind completes, so a task queued now
-            // runs after it.
+            // refuse it.
             for (Channel channel : bound) {
-                channel.eventLoop().submit(() -> { }).awaitUninterruptibly();
+                awaitActive(channel);
             }
             for (int i = 0; i < bound.size(); i++) {
                 setPortShared(bound.get(i), handlers.get(i), false);
@@ -268,6 +272,15 @@ public final class UdpTransport {
             }
             throw e;
         }
+    }
+
+    /**
+     * Waits until the channel's event loop has run what its bind queued: Netty queues the
+     * channel's activation (where a {@link SendOnlySocket} is made, bound and connected) before it
+     * completes the bind, so a task queued now runs after it.
+     */
+    private static void awaitActive(Channel channel) {
+        channel.eventLoop().submit(() -> { }).awaitUninterruptibly();
     }
 
     /**
